@@ -1,0 +1,33 @@
+# Common settings for every OpsWall target: warnings, QT_NO_KEYWORDS, -Werror under CI.
+function(opswall_defaults target)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
+                           -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused
+                           -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+    if(OPSWALL_WERROR)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+  endif()
+  # GLib headers use "signals" as a name; Qt keywords must stay off everywhere.
+  target_compile_definitions(${target} PUBLIC QT_NO_KEYWORDS)
+endfunction()
+
+# Adds a test executable and registers it with ctest under the given labels.
+# opswall_add_test(NAME tst_x SOURCES a.cpp LIBS lib1 lib2 LABELS unit [TIMEOUT 60] [ENV K=V ...])
+function(opswall_add_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT;WORKING_DIRECTORY" "SOURCES;LIBS;LABELS;ENV;ARGS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  opswall_defaults(${T_NAME})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS})
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME} ${T_ARGS})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  if(NOT T_WORKING_DIRECTORY)
+    set(T_WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
+                       WORKING_DIRECTORY ${T_WORKING_DIRECTORY}
+                       ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OPSWALL_SOURCE_DIR=${PROJECT_SOURCE_DIR};OPSWALL_SHARED_DIR=${OPSWALL_SHARED_DIR};${T_ENV}")
+endfunction()
