@@ -31,3 +31,30 @@ function(opswall_add_test)
                        WORKING_DIRECTORY ${T_WORKING_DIRECTORY}
                        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OPSWALL_SOURCE_DIR=${PROJECT_SOURCE_DIR};OPSWALL_SHARED_DIR=${OPSWALL_SHARED_DIR};${T_ENV}")
 endfunction()
+
+# A fuzz target is a file defining LLVMFuzzerTestOneInput(const uint8_t*, size_t).
+# With OPSWALL_FUZZ=ON (clang, preset "fuzz") it becomes a real libFuzzer binary.
+# Otherwise it is linked with tests/support/fuzz_main.cpp, which replays every file of the seed
+# corpus plus a bounded number of deterministic mutations of them, and runs as a ctest test
+# labelled "fuzz" - so every fuzz target is compiled and exercised in every CI run.
+# opswall_add_fuzzer(NAME fuzz_x SOURCES f.cpp LIBS lib CORPUS dir [RUNS 2000])
+function(opswall_add_fuzzer)
+  cmake_parse_arguments(F "" "NAME;CORPUS;RUNS" "SOURCES;LIBS" ${ARGN})
+  if(NOT F_RUNS)
+    set(F_RUNS 2000)
+  endif()
+  if(OPSWALL_FUZZ)
+    add_executable(${F_NAME} ${F_SOURCES})
+    target_compile_options(${F_NAME} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(${F_NAME} PRIVATE -fsanitize=fuzzer,address,undefined)
+  else()
+    add_executable(${F_NAME} ${F_SOURCES} ${PROJECT_SOURCE_DIR}/tests/support/fuzz_main.cpp)
+  endif()
+  opswall_defaults(${F_NAME})
+  target_link_libraries(${F_NAME} PRIVATE ${F_LIBS})
+  if(NOT OPSWALL_FUZZ)
+    add_test(NAME ${F_NAME} COMMAND ${F_NAME} ${F_CORPUS} ${F_RUNS})
+    set_tests_properties(${F_NAME} PROPERTIES LABELS "fuzz;unit" TIMEOUT 120
+                         ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+  endif()
+endfunction()

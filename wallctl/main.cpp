@@ -1,0 +1,54 @@
+// wallctl: talks to a running wall over its API, or straight to a display device.
+#include "commands.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+namespace {
+void usage(std::FILE *out)
+{
+    std::fputs("usage: wallctl COMMAND [ARGS]\n\n"
+               "Commands:\n"
+#ifdef WALLCTL_HAS_DEVICE
+               "  device   talk straight to a display (MDC, NEC, LG, PJLink) over TCP or serial\n"
+#endif
+#ifdef WALLCTL_HAS_FEED
+               "  feed     fetch and parse an indicator feed once (feed test ...)\n"
+#endif
+#ifdef WALLCTL_HAS_API
+               "  status, preset, layout, tile, source, feeds, alert, devices, audit, token, lock\n"
+               "           talk to a running wall over its control API (see wallctl help api)\n"
+#endif
+               "  help     this text; 'wallctl COMMAND --help' explains a command\n",
+               out);
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return wallctl::Usage;
+    }
+    const std::string_view cmd = argv[1];
+    if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+        usage(stdout);
+        return wallctl::Ok;
+    }
+#ifdef WALLCTL_HAS_DEVICE
+    if (cmd == "device")
+        return wallctl::deviceMain(argc - 1, argv + 1);
+#endif
+#ifdef WALLCTL_HAS_FEED
+    if (cmd == "feed")
+        return wallctl::feedMain(argc - 1, argv + 1);
+#endif
+#ifdef WALLCTL_HAS_API
+    return wallctl::apiMain(argc - 1, argv + 1);
+#else
+    std::fprintf(stderr, "wallctl: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return wallctl::Usage;
+#endif
+}
