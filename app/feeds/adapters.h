@@ -1,0 +1,67 @@
+#pragma once
+// The format adapters: pure functions from bytes (and a mapping) to parsed series. No I/O, no
+// global state; every one is bounded by ParseLimits and fuzzed (tests/feeds/fuzz_*.cpp).
+
+#include "feeds/mapping.h"
+
+#include <QByteArrayView>
+#include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace opswall::feeds {
+
+ParseResult parseJson(QByteArrayView bytes, const FeedMapping &mapping, const ParseLimits &limits);
+ParseResult parseCsv(QByteArrayView bytes, const FeedMapping &mapping, const ParseLimits &limits);
+ParseResult parseSdmxMl(QByteArrayView bytes, const FeedMapping &mapping,
+                        const ParseLimits &limits);
+ParseResult parseSdmxJson(QByteArrayView bytes, const FeedMapping &mapping,
+                          const ParseLimits &limits);
+ParseResult parseWorldBank(QByteArrayView bytes, const FeedMapping &mapping,
+                           const ParseLimits &limits);
+
+// Dispatches on format.
+ParseResult parseFeed(Format format, QByteArrayView bytes, const FeedMapping &mapping,
+                      const ParseLimits &limits = {});
+
+// Serialises parsed series as JSON (what `wallctl feed test` prints).
+QJsonObject seriesToJson(const ParseResult &result);
+
+namespace detail {
+// Checks that bytes are well-formed UTF-8; returns the offset of the first bad byte or -1.
+std::int64_t firstInvalidUtf8(QByteArrayView bytes);
+// Maximum nesting of [ and { outside strings; stops counting past limit. Returns the offset where
+// the limit was exceeded through *where (or -1).
+int jsonDepth(QByteArrayView bytes, int limit, std::int64_t *where);
+ParseResult fail(const QString &message, std::int64_t offset = -1, const QString &where = {});
+// Parses JSON within the limits (size, nesting, UTF-8); on failure fills *error and returns false.
+bool readJsonDocument(QByteArrayView bytes, const ParseLimits &limits, QJsonDocument *doc,
+                      ParseResult *error);
+// A JSON value's type in words, for error messages.
+QString jsonTypeName(const QJsonValue &v);
+// Reads a value that must be a number (or a decimal string); null -> nullopt with *isNull.
+// Wrong types set *error.
+std::optional<double> jsonNumber(const QJsonValue &v, bool *isNull, QString *error);
+
+// Groups observations into series by (indicator, dimension) and enforces the point/series limits.
+class SeriesCollector {
+public:
+    explicit SeriesCollector(const ParseLimits &limits)
+        : m_limits(limits) {}
+    // Returns false (and sets the error) when a limit is exceeded.
+    bool add(const QString &indicator, const QString &dimension, const Observation &o,
+             const QString &unit = {});
+    Series *series(const QString &indicator, const QString &dimension);
+    const QString &error() const { return m_error; }
+    QList<Series> take();
+
+private:
+    ParseLimits m_limits;
+    QList<Series> m_series;
+    QHash<QString, qsizetype> m_index;
+    std::int64_t m_points = 0;
+    QString m_error;
+};
+} // namespace detail
+
+} // namespace opswall::feeds

@@ -1,0 +1,201 @@
+#include "feeds/period.h"
+
+#include <QRegularExpression>
+
+namespace opswall::feeds {
+
+namespace {
+constexpr int kMinYear = 1000;
+constexpr int kMaxYear = 9999;
+
+std::int64_t secsOf(QDate d) {
+    return QDateTime(d, QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
+}
+
+bool yearOk(int y) {
+    return y >= kMinYear && y <= kMaxYear;
+}
+} // namespace
+
+Period Period::year(int y) {
+    Period p;
+    if (!yearOk(y))
+        return p;
+    p.m_kind = PeriodKind::Year;
+    p.m_startSecs = secsOf(QDate(y, 1, 1));
+    return p;
+}
+
+Period Period::quarter(int y, int q) {
+    Period p;
+    if (!yearOk(y) || q < 1 || q > 4)
+        return p;
+    p.m_kind = PeriodKind::Quarter;
+    p.m_startSecs = secsOf(QDate(y, (q - 1) * 3 + 1, 1));
+    return p;
+}
+
+Period Period::month(int y, int m) {
+    Period p;
+    if (!yearOk(y) || m < 1 || m > 12)
+        return p;
+    p.m_kind = PeriodKind::Month;
+    p.m_startSecs = secsOf(QDate(y, m, 1));
+    return p;
+}
+
+Period Period::day(QDate d) {
+    Period p;
+    if (!d.isValid() || !yearOk(d.year()))
+        return p;
+    p.m_kind = PeriodKind::Day;
+    p.m_startSecs = secsOf(d);
+    return p;
+}
+
+Period Period::instant(const QDateTime &t) {
+    Period p;
+    if (!t.isValid() || !yearOk(t.toUTC().date().year()))
+        return p;
+    p.m_kind = PeriodKind::Instant;
+    p.m_startSecs = t.toSecsSinceEpoch();
+    return p;
+}
+
+std::optional<Period> Period::parse(QStringView input) {
+    const QString text = input.trimmed().toString();
+    if (text.isEmpty() || text.size() > 40)
+        return std::nullopt;
+    static const QRegularExpression reYear(QStringLiteral("^(\\d{4})$"));
+    static const QRegularExpression reQuarter(QStringLiteral("^(\\d{4})-?Q([1-4])$"),
+                                              QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression reMonth(QStringLiteral("^(\\d{4})-M?(\\d{2})$"));
+    static const QRegularExpression reMonthVi(QStringLiteral("^(\\d{1,2})/(\\d{4})$"));
+    static const QRegularExpression reDay(QStringLiteral("^(\\d{4})-(\\d{2})-(\\d{2})$"));
+    QRegularExpressionMatch m;
+    Period p;
+    if ((m = reYear.match(text)).hasMatch()) {
+        p = year(m.captured(1).toInt());
+    } else if ((m = reQuarter.match(text)).hasMatch()) {
+        p = quarter(m.captured(1).toInt(), m.captured(2).toInt());
+    } else if ((m = reMonth.match(text)).hasMatch()) {
+        p = month(m.captured(1).toInt(), m.captured(2).toInt());
+    } else if ((m = reMonthVi.match(text)).hasMatch()) {
+        p = month(m.captured(2).toInt(), m.captured(1).toInt());
+    } else if ((m = reDay.match(text)).hasMatch()) {
+        p = day(QDate(m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt()));
+    } else if (text.contains(QLatin1Char('T'))) {
+        QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+        if (t.isValid() && t.timeSpec() == Qt::LocalTime)
+            t.setTimeSpec(Qt::UTC); // no offset given: feeds publish UTC
+        p = instant(t);
+    }
+    if (!p.isValid())
+        return std::nullopt;
+    return p;
+}
+
+QDateTime Period::start() const {
+    return QDateTime::fromSecsSinceEpoch(m_startSecs, Qt::UTC);
+}
+
+int Period::yearNumber() const {
+    return start().date().year();
+}
+
+Period Period::previous() const {
+    const QDate d = start().date();
+    switch (m_kind) {
+    case PeriodKind::Year:
+        return year(d.year() - 1);
+    case PeriodKind::Quarter:
+        return d.month() == 1 ? quarter(d.year() - 1, 4) : quarter(d.year(), (d.month() - 1) / 3);
+    case PeriodKind::Month:
+        return d.month() == 1 ? month(d.year() - 1, 12) : month(d.year(), d.month() - 1);
+    case PeriodKind::Day:
+        return day(d.addDays(-1));
+    case PeriodKind::Instant:
+    case PeriodKind::Invalid:
+        break;
+    }
+    return {};
+}
+
+Period Period::sameLastYear() const {
+    const QDate d = start().date();
+    switch (m_kind) {
+    case PeriodKind::Year:
+        return year(d.year() - 1);
+    case PeriodKind::Quarter:
+        return quarter(d.year() - 1, (d.month() - 1) / 3 + 1);
+    case PeriodKind::Month:
+        return month(d.year() - 1, d.month());
+    case PeriodKind::Day:
+        return day(d.addYears(-1));
+    case PeriodKind::Instant:
+    case PeriodKind::Invalid:
+        break;
+    }
+    return {};
+}
+
+double Period::yearFractionAtEnd() const {
+    const QDate d = start().date();
+    switch (m_kind) {
+    case PeriodKind::Year:
+        return 1.0;
+    case PeriodKind::Quarter:
+        return ((d.month() - 1) / 3 + 1) / 4.0;
+    case PeriodKind::Month:
+        return d.month() / 12.0;
+    case PeriodKind::Day:
+        return double(d.dayOfYear()) / d.daysInYear();
+    case PeriodKind::Instant: {
+        const QDateTime t = start();
+        const double secs = QDateTime(QDate(d.year(), 1, 1), QTime(0, 0), Qt::UTC).secsTo(t);
+        return secs / (double(d.daysInYear()) * 86400.0);
+    }
+    case PeriodKind::Invalid:
+        break;
+    }
+    return 0.0;
+}
+
+QString Period::toString() const {
+    const QDate d = start().date();
+    switch (m_kind) {
+    case PeriodKind::Year:
+        return QString::number(d.year());
+    case PeriodKind::Quarter:
+        return QStringLiteral("%1-Q%2").arg(d.year()).arg((d.month() - 1) / 3 + 1);
+    case PeriodKind::Month:
+        return QStringLiteral("%1-%2").arg(d.year()).arg(d.month(), 2, 10, QLatin1Char('0'));
+    case PeriodKind::Day:
+        return d.toString(Qt::ISODate);
+    case PeriodKind::Instant:
+        return start().toString(Qt::ISODate);
+    case PeriodKind::Invalid:
+        break;
+    }
+    return {};
+}
+
+QString periodKindName(PeriodKind kind) {
+    switch (kind) {
+    case PeriodKind::Year:
+        return QStringLiteral("year");
+    case PeriodKind::Quarter:
+        return QStringLiteral("quarter");
+    case PeriodKind::Month:
+        return QStringLiteral("month");
+    case PeriodKind::Day:
+        return QStringLiteral("day");
+    case PeriodKind::Instant:
+        return QStringLiteral("instant");
+    case PeriodKind::Invalid:
+        break;
+    }
+    return QStringLiteral("invalid");
+}
+
+} // namespace opswall::feeds

@@ -1,0 +1,22 @@
+// libFuzzer target for the json adapter: any bytes must give series or a clear error, never a
+// crash, a hang or a sanitizer report. Seed corpus: tests/feeds/corpus/json/ (real excerpts).
+#include "feeds/adapters.h"
+
+#include <cstdint>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+    using namespace opswall::feeds;
+    FeedMapping m;
+    m.seriesPath = QStringLiteral("data.records");
+    m.timeField = QStringLiteral("period");
+    m.valueField = QStringLiteral("value");
+    m.indicatorField = QStringLiteral("indicator");
+    ParseLimits limits;
+    limits.maxBytes = 1 << 20;
+    limits.maxPoints = 100000;
+    const ParseResult r =
+        parseJson(QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)), m, limits);
+    if (!r.ok() && r.error.message.isEmpty())
+        __builtin_trap();
+    return 0;
+}

@@ -1,0 +1,19 @@
+// libFuzzer target for the worldbank adapter: any bytes must give series or a clear error, never a
+// crash, a hang or a sanitizer report. Seed corpus: tests/feeds/corpus/worldbank/ (real excerpts).
+#include "feeds/adapters.h"
+
+#include <cstdint>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+    using namespace opswall::feeds;
+    FeedMapping m;
+
+    ParseLimits limits;
+    limits.maxBytes = 1 << 20;
+    limits.maxPoints = 100000;
+    const ParseResult r = parseWorldBank(
+        QByteArrayView(reinterpret_cast<const char *>(data), qsizetype(size)), m, limits);
+    if (!r.ok() && r.error.message.isEmpty())
+        __builtin_trap();
+    return 0;
+}
