@@ -168,9 +168,10 @@ ParseResult parseCsv(QByteArrayView bytes, const FeedMapping &m, const ParseLimi
                 .arg(name, header.join(QStringLiteral(", ")).left(200));
         return {};
     };
-    int timeIdx = -1, indIdx = -1, unitIdx = -1;
+    int timeIdx = -1, indIdx = -1, unitIdx = -1, filterIdx = -1;
     QString err;
-    if (!(err = need(m.timeField, &timeIdx)).isEmpty() ||
+    if (!(err = need(m.filterField, &filterIdx)).isEmpty() ||
+        !(err = need(m.timeField, &timeIdx)).isEmpty() ||
         !(err = need(m.indicatorField, &indIdx)).isEmpty() ||
         !(err = need(m.unitField, &unitIdx)).isEmpty())
         return rowError(err, t.lines.front());
@@ -206,6 +207,8 @@ ParseResult parseCsv(QByteArrayView bytes, const FeedMapping &m, const ParseLimi
                                 .arg(row.size())
                                 .arg(header.size()),
                             line);
+        if (filterIdx >= 0 && !m.filterValues.contains(row[filterIdx].trimmed()))
+            continue;
         Period period;
         if (timeIdx >= 0) {
             const std::optional<Period> p = Period::parse(row[timeIdx]);

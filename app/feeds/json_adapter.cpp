@@ -148,6 +148,9 @@ ParseResult parseJson(QByteArrayView bytes, const FeedMapping &m, const ParseLim
                                     .arg(detail::jsonTypeName(records[i])),
                                 -1, at);
         const QJsonValue rec = records[i];
+        if (!m.filterField.isEmpty() &&
+            !m.filterValues.contains(scalarText(resolve(rec, m.filterField))))
+            continue;
         Period period;
         if (!m.timeField.isEmpty()) {
             const QJsonValue t = resolve(rec, m.timeField);

@@ -52,7 +52,8 @@ FeedMapping FeedMapping::fromJson(const QJsonObject &o, QString *error) {
         QStringLiteral("fixedPeriod"),         QStringLiteral("valueColumns"),
         QStringLiteral("includeIndicators"),   QStringLiteral("delimiter"),
         QStringLiteral("decimalComma"),        QStringLiteral("indicatorAttribute"),
-        QStringLiteral("dimensionAttributes"), QStringLiteral("applyUnitMult")};
+        QStringLiteral("dimensionAttributes"), QStringLiteral("applyUnitMult"),
+        QStringLiteral("filterField"),         QStringLiteral("filterValues")};
     FeedMapping m;
     error->clear();
     for (auto it = o.begin(); it != o.end(); ++it) {
@@ -71,6 +72,8 @@ FeedMapping FeedMapping::fromJson(const QJsonObject &o, QString *error) {
         !readString(o, "fixedPeriod", m.fixedPeriod, error) ||
         !readStringList(o, "includeIndicators", m.includeIndicators, error) ||
         !readString(o, "indicatorAttribute", m.indicatorAttribute, error) ||
+        !readString(o, "filterField", m.filterField, error) ||
+        !readStringList(o, "filterValues", m.filterValues, error) ||
         !readStringList(o, "dimensionAttributes", m.dimensionAttributes, error))
         return m;
     if (!m.fixedPeriod.isEmpty() && !Period::parse(m.fixedPeriod)) {
@@ -136,13 +139,17 @@ QJsonObject FeedMapping::toJson() const {
     put("unit", unit);
     put("fixedPeriod", fixedPeriod);
     putList("includeIndicators", includeIndicators);
+    put("filterField", filterField);
+    putList("filterValues", filterValues);
     if (!delimiter.isNull())
         o.insert(QLatin1String("delimiter"), QString(delimiter));
     if (decimalComma)
         o.insert(QLatin1String("decimalComma"), true);
     if (indicatorAttribute != QLatin1String("INDICATOR"))
         put("indicatorAttribute", indicatorAttribute);
-    putList("dimensionAttributes", dimensionAttributes);
+    if (dimensionAttributes != QStringList{QStringLiteral("FREQ")})
+        o.insert(QLatin1String("dimensionAttributes"),
+                 QJsonArray::fromStringList(dimensionAttributes));
     if (applyUnitMult)
         o.insert(QLatin1String("applyUnitMult"), true);
     if (!valueColumns.isEmpty()) {

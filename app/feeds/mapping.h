@@ -29,6 +29,10 @@ struct FeedMapping {
     QString fixedPeriod;             // e.g. "2024-12" for a one-period table
     QList<ValueColumn> valueColumns; // wide format: one indicator per column
     QStringList includeIndicators;   // empty = all
+    // Keep only records whose filterField is one of filterValues (e.g. unit_type in
+    // [province, total] in GSO's public-investment table, which also lists ministries).
+    QString filterField;
+    QStringList filterValues;
     // --- CSV ---
     QChar delimiter;           // null = detect (',' or ';' or tab)
     bool decimalComma = false; // "1.234,5"

@@ -62,6 +62,15 @@ Period Period::instant(const QDateTime &t) {
     return p;
 }
 
+Period Period::fromKey(int kind, std::int64_t startSecs) {
+    Period p;
+    if (kind < int(PeriodKind::Year) || kind > int(PeriodKind::Instant))
+        return p;
+    p.m_kind = PeriodKind(kind);
+    p.m_startSecs = startSecs;
+    return p;
+}
+
 std::optional<Period> Period::parse(QStringView input) {
     const QString text = input.trimmed().toString();
     if (text.isEmpty() || text.size() > 40)

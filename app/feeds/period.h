@@ -23,6 +23,8 @@ public:
     static Period month(int y, int m);
     static Period day(QDate d);
     static Period instant(const QDateTime &t);
+    // Rebuilds a period from its storage key (kind, startSecs()); invalid if kind is invalid.
+    static Period fromKey(int kind, std::int64_t startSecs);
 
     // Accepts YYYY, YYYY-Qn, YYYYQn, YYYY-Mmm (SDMX), YYYY-MM, YYYY-MM-DD, ISO 8601 date-times
     // (with Z or an offset; without, UTC is assumed), and MM/YYYY as used in Vietnamese tables.

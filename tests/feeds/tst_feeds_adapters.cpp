@@ -151,6 +151,27 @@ private Q_SLOTS:
                  100.49);
     }
 
+    void csvQuotedFieldsAndRowFilter() {
+        // GSO's public-investment table lists the total, ministries (names with quoted commas)
+        // and provinces; keep provinces and the total.
+        FeedMapping m;
+        m.fixedPeriod = QStringLiteral("2024");
+        m.filterField = QStringLiteral("unit_type");
+        m.filterValues = {QStringLiteral("province"), QStringLiteral("total")};
+        m.dimensionFields = {QStringLiteral("gso_code")};
+        m.valueColumns = {{QStringLiteral("year_2024_bn_vnd"), QStringLiteral("PUBINV_YEAR")}};
+        const ParseResult r = parseCsv(
+            readShared(QStringLiteral("gso-2024-public-investment-state-budget.csv")), m, {});
+        QVERIFY2(r.ok(), qPrintable(r.error.toString()));
+        QCOMPARE(r.series.size(), 23);
+        QCOMPARE(valueAt(r.find(QStringLiteral("PUBINV_YEAR"), QStringLiteral("01")),
+                         QStringLiteral("2024")),
+                 72289.153);
+        QCOMPARE(valueAt(r.find(QStringLiteral("PUBINV_YEAR"), QStringLiteral("")),
+                         QStringLiteral("2024")),
+                 661294.16324);
+    }
+
     void csvErrors() {
         const FeedMapping m = monthlyCsvMapping();
         ParseResult r = parseCsv("period,indicator,value,unit\n2024-01,X,\"12\n", m, {});

@@ -1,0 +1,100 @@
+#pragma once
+// A feed: where to pull from, how to read it, how often, and its bounds. Stored in SQLite and
+// importable as a JSON document { "schemaVersion": 1, "feeds": [ {...}, ... ] }; validation errors
+// name the field at fault ("feeds[2].url: must be an http or https URL").
+
+#include "feeds/mapping.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QMap>
+#include <QUrl>
+
+#include <optional>
+
+namespace opswall::store {
+class Database;
+}
+
+namespace opswall::feeds {
+
+enum class PushKind { None = 1, ServerSentEvents, WebSocket };
+
+struct FeedAuth {
+    enum class Type { None = 1, Bearer, Basic };
+    Type type = Type::None;
+    QString user;
+    QString secret;    // token (bearer) or password (basic), when given inline
+    QString secretEnv; // or the name of an environment variable holding it (preferred)
+};
+
+struct FeedDefinition {
+    QString id;   // [a-z0-9_.-]+, unique
+    QString name; // for operators
+    QUrl url;
+    Format format = Format::Invalid;
+    FeedMapping mapping;
+    int intervalSecs = 3600;
+    int timeoutMs = 20000;
+    std::int64_t maxBytes = 16 * 1024 * 1024;
+    int staleAfterSecs = 0; // 0 = 3 x interval
+    int maxPages = 20;      // World Bank paging bound
+    QMap<QString, QString> headers;
+    FeedAuth auth;
+    PushKind push = PushKind::None; // a live source: the URL is an SSE or WebSocket endpoint
+    bool simulated = false;         // values are simulated: tiles must say so
+    QString source;                 // attribution shown on the tile ("Nguồn: Cục Thống kê")
+
+    int effectiveStaleAfterSecs() const {
+        return staleAfterSecs > 0 ? staleAfterSecs : 3 * intervalSecs;
+    }
+    // Headers to send, including Authorization from auth (secretEnv read now).
+    QMap<QByteArray, QByteArray> requestHeaders() const;
+
+    static std::optional<FeedDefinition> fromJson(const QJsonObject &o, const QString &where,
+                                                  QString *error);
+    QJsonObject toJson() const;
+};
+
+// Parses a feed-definition document; on error returns nullopt and names the field.
+std::optional<QList<FeedDefinition>> parseFeedDefinitions(const QByteArray &json, QString *error);
+
+enum class FeedState { Unknown = 1, Ok, Stale, Failing };
+QString feedStateName(FeedState state);
+
+struct FeedStatus {
+    QString feedId;
+    FeedState state = FeedState::Unknown;
+    QString lastError; // in words, for operators; empty when the last attempt succeeded
+    QDateTime lastAttempt;
+    QDateTime lastSuccess;
+    int consecutiveFailures = 0;
+    QByteArray etag;
+    QByteArray lastModified;
+
+    // Age of the data in seconds at `now` (-1 if never fetched).
+    std::int64_t ageSecs(const QDateTime &now) const {
+        return lastSuccess.isValid() ? lastSuccess.secsTo(now) : -1;
+    }
+};
+
+class FeedDefinitionStore {
+public:
+    explicit FeedDefinitionStore(store::Database &db);
+
+    QList<FeedDefinition> all() const;
+    std::optional<FeedDefinition> find(const QString &id) const;
+    void upsert(const FeedDefinition &def);
+    bool remove(const QString &id);
+    bool isEmpty() const;
+    // Validates the whole document first; imports all feeds or none. Returns the count or -1.
+    int importJson(const QByteArray &json, QString *error);
+
+    std::optional<FeedStatus> status(const QString &feedId) const;
+    void saveStatus(const FeedStatus &status);
+
+private:
+    store::Database &m_db;
+};
+
+} // namespace opswall::feeds
