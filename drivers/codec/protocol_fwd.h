@@ -1,0 +1,5 @@
+#pragma once
+namespace opswall::drivers {
+enum class ProtocolKind;
+class Protocol;
+} // namespace opswall::drivers
