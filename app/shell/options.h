@@ -1,0 +1,38 @@
+#pragma once
+// The opswall command line. Parsing is separate from acting on it so it can be tested.
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace opswall::shell {
+
+enum class Backend { Invalid = 0, Auto, Software, OpenGL };
+
+struct Options {
+    bool demo = false;
+    bool preview = false;
+    QString screenshotPath; // non-empty: render the preview, write a PNG, exit
+    int screenshotTimeoutMs = 20000;
+    QString dbPath;         // empty: the default location
+    QString wallPath;       // a wall document to use (and store) instead of the stored one
+    QString assetsDir;      // empty: found automatically
+    QString language = QStringLiteral("vi");
+    Backend backend = Backend::Auto;
+    QString apiBind = QStringLiteral("127.0.0.1:8470");
+    QString adminTokenFile;
+    QString presetName;     // recall this preset at start
+    bool noServices = false; // demo without the feed service, RTSP server and display simulators
+};
+
+struct ParseResult {
+    std::optional<Options> options; // empty: exit with exitCode (help printed or error)
+    int exitCode = 0;
+    QString message; // help text or the error
+};
+
+ParseResult parseOptions(const QStringList &arguments);
+Backend chooseBackend(Backend requested, const QString &platformName);
+
+} // namespace opswall::shell

@@ -1,0 +1,308 @@
+#include "shell/wallapplication.h"
+
+#include "core/engineservices.h"
+#include "wall/walljson.h"
+#include "wallscene.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QGuiApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QQuickItem>
+#include <QStandardPaths>
+#include <QTimer>
+
+namespace opswall::shell {
+
+namespace {
+
+std::optional<QJsonObject> readJsonFile(const QString &path, QString *error)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(path, f.errorString());
+        return std::nullopt;
+    }
+    if (f.size() > 16 * 1024 * 1024) {
+        *error = QStringLiteral("%1 is larger than 16 MiB; refusing to read it").arg(path);
+        return std::nullopt;
+    }
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = QStringLiteral("%1: not a JSON object (%2 at byte %3)")
+                     .arg(path, pe.errorString())
+                     .arg(pe.offset);
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+QString issuesText(const QList<wall::Issue> &issues)
+{
+    QStringList lines;
+    for (const wall::Issue &i : issues)
+        lines.append(QStringLiteral("  ") + i.toString());
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace
+
+WallApplication::WallApplication(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+}
+
+WallApplication::~WallApplication()
+{
+    // Windows and QML go first, while the objects they bind to still exist.
+    const auto roots = m_engine.rootObjects();
+    for (QObject *root : roots)
+        delete root;
+}
+
+QString WallApplication::findAssetsDir(const QString &given)
+{
+    QStringList candidates;
+    if (!given.isEmpty())
+        candidates << given;
+    if (const QByteArray env = qgetenv("OPSWALL_ASSETS"); !env.isEmpty())
+        candidates << QString::fromLocal8Bit(env);
+    const QString exeDir = QCoreApplication::applicationDirPath();
+    candidates << exeDir + QStringLiteral("/../share/opswall/assets")
+               << QStringLiteral(OPSWALL_SOURCE_ASSETS_DIR);
+    for (const QString &c : candidates)
+        if (QFileInfo::exists(c + QStringLiteral("/demo/wall.json")))
+            return QDir(c).canonicalPath();
+    return {};
+}
+
+QString WallApplication::defaultDbPath(bool demo)
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return dir + (demo ? QStringLiteral("/opswall-demo.db") : QStringLiteral("/opswall.db"));
+}
+
+void WallApplication::loadFontsAndTranslations()
+{
+    // Bundled Noto Sans: Vietnamese diacritics render the same on every machine.
+    const QDir fonts(m_assetsDir + QStringLiteral("/fonts"));
+    for (const QString &f : fonts.entryList({QStringLiteral("*.ttf")}, QDir::Files))
+        if (QFontDatabase::addApplicationFont(fonts.filePath(f)) < 0)
+            qWarning("opswall: could not load font %s", qPrintable(fonts.filePath(f)));
+    QFont font(QStringLiteral("Noto Sans"));
+    QGuiApplication::setFont(font);
+    // Source strings are English; Vietnamese comes from the translation, the default language.
+    if (m_options.language == QLatin1String("vi")) {
+        if (m_translator.load(QStringLiteral(":/i18n/opswall_vi.qm")))
+            QCoreApplication::installTranslator(&m_translator);
+        else
+            qWarning("opswall: the Vietnamese translation is missing from this build");
+    }
+}
+
+bool WallApplication::openStore()
+{
+    QString path = m_options.dbPath.isEmpty() ? defaultDbPath(m_options.demo) : m_options.dbPath;
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    try {
+        m_db = std::make_unique<store::Database>(path);
+        m_store = std::make_unique<store::WallStore>(*m_db);
+    } catch (const store::Error &e) {
+        m_error = QStringLiteral("cannot open the database: %1").arg(QString::fromUtf8(e.what()));
+        return false;
+    }
+    return true;
+}
+
+bool WallApplication::loadWall()
+{
+    QString wallFile = m_options.wallPath;
+    std::optional<wall::Wall> wall;
+    if (wallFile.isEmpty()) {
+        wall = m_store->loadWall();
+        if (!wall && m_options.demo)
+            wallFile = m_assetsDir + QStringLiteral("/demo/wall.json");
+    }
+    if (!wallFile.isEmpty()) {
+        QString err;
+        const auto doc = readJsonFile(wallFile, &err);
+        if (!doc) {
+            m_error = err;
+            return false;
+        }
+        const auto parsed = wall::wallFromJson(*doc);
+        if (!parsed.ok()) {
+            m_error = QStringLiteral("the wall in %1 is not valid:\n%2")
+                          .arg(wallFile, issuesText(parsed.issues));
+            return false;
+        }
+        wall = parsed.wall;
+        m_store->saveWall(*wall);
+    }
+    if (!wall) {
+        m_error = QStringLiteral("no wall is configured: pass --wall FILE (see assets/demo/wall.json) "
+                                 "or start the demo with --demo");
+        return false;
+    }
+    m_state = std::make_unique<wall::WallState>(*wall);
+    m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, m_store.get());
+    return true;
+}
+
+void WallApplication::importDemoPresets()
+{
+    if (!m_options.demo || !m_store->presets().isEmpty())
+        return;
+    const QDir dir(m_assetsDir + QStringLiteral("/demo/presets"));
+    for (const QString &f : dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
+        QString err;
+        const auto doc = readJsonFile(dir.filePath(f), &err);
+        const auto parsed = doc ? wall::layoutFromJson(*doc, &m_state->wall()) : wall::LayoutParse{};
+        if (!doc || !parsed.ok()) {
+            qWarning("opswall: demo preset %s skipped: %s", qPrintable(f),
+                     qPrintable(doc ? issuesText(parsed.issues) : err));
+            continue;
+        }
+        const bool forLeaders = doc->value(QStringLiteral("name")).toString().size() > 0;
+        m_store->savePreset(std::nullopt, parsed.layout.name, parsed.layout, forLeaders);
+    }
+}
+
+bool WallApplication::recallInitialLayout()
+{
+    const Caller startup{QStringLiteral("startup"), Role::Admin, QStringLiteral("local"),
+                         QStringLiteral("startup")};
+    if (!m_options.presetName.isEmpty()) {
+        const auto r = m_dispatcher->dispatch(
+            {QStringLiteral("preset.recall"), {{QStringLiteral("name"), m_options.presetName}}},
+            startup);
+        if (!r.ok) {
+            m_error = QStringLiteral("--preset %1: %2").arg(m_options.presetName, r.message);
+            return false;
+        }
+        return true;
+    }
+    if (const auto last = m_store->lastLiveLayout()) {
+        m_state->setLayout(*last); // what was on the wall when it stopped
+        return true;
+    }
+    const auto presets = m_store->presets();
+    if (!presets.isEmpty())
+        m_dispatcher->dispatch({QStringLiteral("preset.recall"),
+                                {{QStringLiteral("id"), presets.first().id}}},
+                               startup);
+    return true;
+}
+
+bool WallApplication::start()
+{
+    m_assetsDir = findAssetsDir(m_options.assetsDir);
+    if (m_assetsDir.isEmpty()) {
+        m_error = QStringLiteral("cannot find the assets folder (with demo/wall.json); pass --assets DIR");
+        return false;
+    }
+    loadFontsAndTranslations();
+    if (!openStore() || !loadWall())
+        return false;
+    try {
+        importDemoPresets();
+        if (!recallInitialLayout())
+            return false;
+    } catch (const store::Error &e) {
+        m_error = QStringLiteral("database error: %1").arg(QString::fromUtf8(e.what()));
+        return false;
+    }
+
+    m_scene = std::make_unique<qml::WallScene>(m_state.get(), m_dispatcher.get(),
+                                               m_options.language, QVariantMap{});
+    m_scene->setAssetDir(m_assetsDir);
+    opswall::provide(&m_engine, m_scene.get());
+
+    m_engine.setInitialProperties({{QStringLiteral("preview"), m_options.preview}});
+    m_engine.load(QUrl(QStringLiteral("qrc:/OpsWall/Wall/Main.qml")));
+    if (m_engine.rootObjects().isEmpty()) {
+        m_error = QStringLiteral("the wall's QML failed to load (see the messages above)");
+        return false;
+    }
+    return true;
+}
+
+QList<QQuickWindow *> WallApplication::windows() const
+{
+    QList<QQuickWindow *> list;
+    for (QObject *root : m_engine.rootObjects())
+        for (QQuickWindow *w : root->findChildren<QQuickWindow *>(Qt::FindDirectChildrenOnly))
+            list.append(w);
+    return list;
+}
+
+QStringList WallApplication::tilesNotReady() const
+{
+    QStringList ids;
+    for (QQuickWindow *w : windows())
+        for (QQuickItem *item : w->contentItem()->findChildren<QQuickItem *>()) {
+            const QVariant ready = item->property("tileReady");
+            if (ready.isValid() && !ready.toBool())
+                ids.append(item->property("tileId").toString());
+        }
+    ids.removeDuplicates();
+    return ids;
+}
+
+void WallApplication::whenRendered(int timeoutMs,
+                                   std::function<void(bool, QStringList)> done)
+{
+    auto *poll = new QTimer(this);
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    poll->setInterval(20);
+    connect(poll, &QTimer::timeout, this, [this, poll, clock, timeoutMs, done] {
+        const QStringList pending = tilesNotReady();
+        const bool timedOut = clock->elapsed() > timeoutMs;
+        if (!pending.isEmpty() && !timedOut)
+            return;
+        poll->deleteLater();
+        // Wait for one more frame on every window so what is grabbed is what was rendered.
+        const auto wins = windows();
+        auto remaining = std::make_shared<int>(int(wins.size()));
+        if (*remaining == 0) {
+            done(pending.isEmpty(), pending);
+            return;
+        }
+        for (QQuickWindow *w : wins) {
+            auto conn = std::make_shared<QMetaObject::Connection>();
+            *conn = connect(w, &QQuickWindow::frameSwapped, this,
+                            [conn, remaining, done, pending] {
+                                disconnect(*conn);
+                                if (--*remaining == 0)
+                                    done(pending.isEmpty(), pending);
+                            });
+            w->update();
+        }
+    });
+    poll->start();
+}
+
+bool WallApplication::saveScreenshot(const QString &path)
+{
+    const auto wins = windows();
+    if (wins.isEmpty()) {
+        m_error = QStringLiteral("no window to grab");
+        return false;
+    }
+    const QImage image = wins.first()->grabWindow();
+    if (image.isNull() || !image.save(path, "PNG")) {
+        m_error = QStringLiteral("could not write the screenshot to %1").arg(path);
+        return false;
+    }
+    return true;
+}
+
+} // namespace opswall::shell

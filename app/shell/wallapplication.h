@@ -1,0 +1,76 @@
+#pragma once
+// The composition root: opens the store, loads the wall and its presets, builds the live state,
+// the dispatcher and the QML engine with one window per output (or the preview). main() and the
+// benchmarks build the application through this class; nothing here is global.
+
+#include "shell/options.h"
+#include "store/database.h"
+#include "store/wallstore.h"
+#include "wall/dispatcher.h"
+#include "wall/wallstate.h"
+
+#include <QObject>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QTranslator>
+
+#include <functional>
+#include <memory>
+
+namespace opswall::qml {
+class WallScene;
+}
+
+namespace opswall::shell {
+
+class WallApplication : public QObject {
+    Q_OBJECT
+public:
+    explicit WallApplication(Options options, QObject *parent = nullptr);
+    ~WallApplication() override;
+
+    // Builds everything and shows the windows. On failure returns false; error() says why.
+    bool start();
+    QString error() const { return m_error; }
+
+    wall::WallState &state() { return *m_state; }
+    wall::Dispatcher &dispatcher() { return *m_dispatcher; }
+    store::WallStore &store() { return *m_store; }
+    QQmlApplicationEngine &engine() { return m_engine; }
+    QList<QQuickWindow *> windows() const;
+    const Options &options() const { return m_options; }
+    QString assetsDir() const { return m_assetsDir; }
+
+    // Calls done once every tile in every window reports it has rendered and each window has
+    // swapped one more frame after that, or when timeoutMs passes (ok = false, with the ids of the
+    // tiles still loading).
+    void whenRendered(int timeoutMs, std::function<void(bool ok, QStringList notReady)> done);
+    // Writes the first window (the preview) to a PNG; false with error() on failure.
+    bool saveScreenshot(const QString &path);
+
+    // The tile ids that have not rendered yet, across every window.
+    QStringList tilesNotReady() const;
+
+    static QString findAssetsDir(const QString &given);
+    static QString defaultDbPath(bool demo);
+
+private:
+    bool openStore();
+    bool loadWall();
+    void importDemoPresets();
+    bool recallInitialLayout();
+    void loadFontsAndTranslations();
+
+    Options m_options;
+    QString m_error;
+    QString m_assetsDir;
+    std::unique_ptr<store::Database> m_db;
+    std::unique_ptr<store::WallStore> m_store;
+    std::unique_ptr<wall::WallState> m_state;
+    std::unique_ptr<wall::Dispatcher> m_dispatcher;
+    std::unique_ptr<qml::WallScene> m_scene;
+    QTranslator m_translator;
+    QQmlApplicationEngine m_engine; // destroyed first: QML goes before the objects it uses
+};
+
+} // namespace opswall::shell

@@ -1,0 +1,233 @@
+#include "store/wallstore.h"
+
+#include "wall/walljson.h"
+
+#include <QJsonDocument>
+#include <QTimeZone>
+
+namespace opswall::store {
+
+namespace {
+
+// Core schema, keyed on PRAGMA user_version. Never edit a shipped migration: add a new one.
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+        CREATE TABLE wall_config(
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            json TEXT NOT NULL,
+            saved_at_ms INTEGER NOT NULL);
+        CREATE TABLE presets(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE,
+            for_leaders INTEGER NOT NULL DEFAULT 0,
+            revision INTEGER NOT NULL,
+            json TEXT NOT NULL,
+            saved_at_ms INTEGER NOT NULL);
+        CREATE TABLE preset_revisions(
+            preset_id INTEGER NOT NULL REFERENCES presets(id) ON DELETE CASCADE,
+            revision INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            json TEXT NOT NULL,
+            saved_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (preset_id, revision));
+        CREATE TABLE live_layouts(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at_ms INTEGER NOT NULL,
+            cause TEXT NOT NULL,
+            json TEXT NOT NULL);
+        CREATE INDEX live_layouts_at ON live_layouts(at_ms);
+        CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    )sql"},
+};
+
+QString toText(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject fromText(const QString &s)
+{
+    return QJsonDocument::fromJson(s.toUtf8()).object();
+}
+
+std::optional<wall::Layout> parseStored(const QString &json)
+{
+    auto parsed = wall::layoutFromJson(fromText(json));
+    if (!parsed.ok())
+        return std::nullopt; // a stored layout always validated when saved; never expected
+    return parsed.layout;
+}
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+PresetInfo readInfo(const Statement &st)
+{
+    return {int(st.int64(0)), st.text(1), st.int64(2) != 0, int(st.int64(3)),
+            QDateTime::fromMSecsSinceEpoch(st.int64(4), Qt::UTC)};
+}
+
+} // namespace
+
+WallStore::WallStore(Database &db)
+    : m_db(db)
+{
+    m_db.migrate(kMigrations);
+}
+
+std::optional<wall::Wall> WallStore::loadWall()
+{
+    auto st = m_db.prepare("SELECT json FROM wall_config WHERE id = 1");
+    if (!st.step())
+        return std::nullopt;
+    auto parsed = wall::wallFromJson(fromText(st.text(0)));
+    if (!parsed.ok())
+        return std::nullopt;
+    return parsed.wall;
+}
+
+void WallStore::saveWall(const wall::Wall &wall)
+{
+    auto st = m_db.prepare("INSERT INTO wall_config(id, json, saved_at_ms) VALUES(1, ?, ?) "
+                           "ON CONFLICT(id) DO UPDATE SET json=excluded.json, "
+                           "saved_at_ms=excluded.saved_at_ms");
+    st.bind(1, toText(wall::wallToJson(wall))).bind(2, nowMs()).run();
+}
+
+QList<PresetInfo> WallStore::presets()
+{
+    QList<PresetInfo> list;
+    auto st = m_db.prepare(
+        "SELECT id, name, for_leaders, revision, saved_at_ms FROM presets ORDER BY id");
+    while (st.step())
+        list.append(readInfo(st));
+    return list;
+}
+
+std::optional<Preset> WallStore::preset(int id)
+{
+    auto st = m_db.prepare(
+        "SELECT id, name, for_leaders, revision, saved_at_ms, json FROM presets WHERE id = ?");
+    st.bind(1, id);
+    if (!st.step())
+        return std::nullopt;
+    auto layout = parseStored(st.text(5));
+    if (!layout)
+        return std::nullopt;
+    return Preset{readInfo(st), *layout};
+}
+
+std::optional<Preset> WallStore::presetByName(const QString &name)
+{
+    auto st = m_db.prepare("SELECT id FROM presets WHERE name = ?");
+    st.bind(1, name);
+    if (!st.step())
+        return std::nullopt;
+    return preset(int(st.int64(0)));
+}
+
+int WallStore::savePreset(std::optional<int> id, const QString &name, const wall::Layout &layout,
+                          bool forLeaders)
+{
+    const QString json = toText(wall::layoutToJson(layout));
+    int result = 0;
+    m_db.transaction([&] {
+        const qint64 at = nowMs();
+        if (!id) {
+            auto ins = m_db.prepare("INSERT INTO presets(name, for_leaders, revision, json, "
+                                    "saved_at_ms) VALUES(?, ?, 1, ?, ?)");
+            ins.bind(1, name).bind(2, forLeaders ? 1 : 0).bind(3, json).bind(4, at).run();
+            result = int(m_db.lastInsertRowId());
+        } else {
+            // Keep the current version before replacing it.
+            auto keep = m_db.prepare(
+                "INSERT INTO preset_revisions(preset_id, revision, name, json, saved_at_ms) "
+                "SELECT id, revision, name, json, saved_at_ms FROM presets WHERE id = ?");
+            keep.bind(1, *id).run();
+            if (m_db.changes() == 0)
+                throw Error("preset " + std::to_string(*id) + " does not exist", 0);
+            auto up = m_db.prepare("UPDATE presets SET name = ?, for_leaders = ?, "
+                                   "revision = revision + 1, json = ?, saved_at_ms = ? WHERE id = ?");
+            up.bind(1, name).bind(2, forLeaders ? 1 : 0).bind(3, json).bind(4, at).bind(5, *id).run();
+            result = *id;
+        }
+        auto rev = m_db.prepare(
+            "INSERT INTO preset_revisions(preset_id, revision, name, json, saved_at_ms) "
+            "SELECT id, revision, name, json, saved_at_ms FROM presets WHERE id = ? "
+            "ON CONFLICT DO NOTHING");
+        rev.bind(1, result).run();
+    });
+    return result;
+}
+
+bool WallStore::removePreset(int id)
+{
+    auto st = m_db.prepare("DELETE FROM presets WHERE id = ?");
+    st.bind(1, id).run();
+    return m_db.changes() > 0;
+}
+
+QList<PresetInfo> WallStore::presetRevisions(int id)
+{
+    QList<PresetInfo> list;
+    auto st = m_db.prepare(
+        "SELECT r.preset_id, r.name, p.for_leaders, r.revision, r.saved_at_ms "
+        "FROM preset_revisions r JOIN presets p ON p.id = r.preset_id "
+        "WHERE r.preset_id = ? ORDER BY r.revision DESC");
+    st.bind(1, id);
+    while (st.step())
+        list.append(readInfo(st));
+    return list;
+}
+
+std::optional<wall::Layout> WallStore::presetRevision(int id, int revision)
+{
+    auto st = m_db.prepare(
+        "SELECT json FROM preset_revisions WHERE preset_id = ? AND revision = ?");
+    st.bind(1, id).bind(2, revision);
+    if (!st.step())
+        return std::nullopt;
+    return parseStored(st.text(0));
+}
+
+void WallStore::recordLiveLayout(const wall::Layout &layout, const QString &cause)
+{
+    auto st = m_db.prepare("INSERT INTO live_layouts(at_ms, cause, json) VALUES(?, ?, ?)");
+    st.bind(1, nowMs()).bind(2, cause).bind(3, toText(wall::layoutToJson(layout))).run();
+}
+
+std::optional<wall::Layout> WallStore::liveLayoutAt(const QDateTime &when)
+{
+    auto st = m_db.prepare(
+        "SELECT json FROM live_layouts WHERE at_ms <= ? ORDER BY at_ms DESC, id DESC LIMIT 1");
+    st.bind(1, when.toMSecsSinceEpoch());
+    if (!st.step())
+        return std::nullopt;
+    return parseStored(st.text(0));
+}
+
+std::optional<wall::Layout> WallStore::lastLiveLayout()
+{
+    auto st = m_db.prepare("SELECT json FROM live_layouts ORDER BY id DESC LIMIT 1");
+    if (!st.step())
+        return std::nullopt;
+    return parseStored(st.text(0));
+}
+
+QString WallStore::setting(const QString &key, const QString &fallback)
+{
+    auto st = m_db.prepare("SELECT value FROM settings WHERE key = ?");
+    st.bind(1, key);
+    return st.step() ? st.text(0) : fallback;
+}
+
+void WallStore::setSetting(const QString &key, const QString &value)
+{
+    auto st = m_db.prepare("INSERT INTO settings(key, value) VALUES(?, ?) "
+                           "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    st.bind(1, key).bind(2, value).run();
+}
+
+} // namespace opswall::store

@@ -1,0 +1,62 @@
+#pragma once
+// Persistence of the wall: its configuration, presets with every previous version kept, the live
+// layout's history (so the wall at any past moment can be shown again), and settings.
+// Every save is one transaction: a crash mid-save leaves the previous version intact.
+
+#include "store/database.h"
+#include "wall/geometry.h"
+#include "wall/layout.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace opswall::store {
+
+struct PresetInfo {
+    int id = 0;
+    QString name;
+    bool forLeaders = false; // leaders may recall it (DESIGN.md roles)
+    int revision = 0;        // 1 for the first save, +1 per save
+    QDateTime savedAt;
+};
+
+struct Preset {
+    PresetInfo info;
+    wall::Layout layout;
+};
+
+class WallStore {
+public:
+    // Applies the core migrations to db (which must outlive the store).
+    explicit WallStore(Database &db);
+
+    std::optional<wall::Wall> loadWall();
+    void saveWall(const wall::Wall &wall);
+
+    QList<PresetInfo> presets();
+    std::optional<Preset> preset(int id);
+    std::optional<Preset> presetByName(const QString &name);
+    // Saves a new preset (id empty) or a new revision of an existing one; returns its id.
+    // Throws Error when id names no preset.
+    int savePreset(std::optional<int> id, const QString &name, const wall::Layout &layout,
+                   bool forLeaders);
+    bool removePreset(int id);
+    QList<PresetInfo> presetRevisions(int id); // newest first, the current one included
+    std::optional<wall::Layout> presetRevision(int id, int revision);
+
+    // The live layout after each change, with why it changed ("preset.recall 3", "tile.move t2").
+    void recordLiveLayout(const wall::Layout &layout, const QString &cause);
+    std::optional<wall::Layout> liveLayoutAt(const QDateTime &when);
+    std::optional<wall::Layout> lastLiveLayout();
+
+    QString setting(const QString &key, const QString &fallback = {});
+    void setSetting(const QString &key, const QString &value);
+
+private:
+    Database &m_db;
+};
+
+} // namespace opswall::store

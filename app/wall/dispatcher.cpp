@@ -1,0 +1,439 @@
+#include "wall/dispatcher.h"
+
+#include "store/wallstore.h"
+#include "wall/permissions.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+#include <cmath>
+
+namespace opswall::wall {
+
+namespace {
+
+ActionResult invalid(const QList<Issue> &issues)
+{
+    const Issue &first = issues.first();
+    QJsonArray all;
+    for (const Issue &i : issues)
+        all.append(QJsonObject{{QStringLiteral("field"), i.path}, {QStringLiteral("message"), i.message}});
+    ActionResult r = ActionResult::failure(QStringLiteral("invalid"), first.toString(), first.path);
+    r.data.insert(QStringLiteral("issues"), all);
+    return r;
+}
+
+std::optional<QString> requireString(const QJsonObject &p, const QString &key, ActionResult &err)
+{
+    const QJsonValue v = p.value(key);
+    if (!v.isString() || v.toString().isEmpty()) {
+        err = ActionResult::failure(QStringLiteral("invalid"),
+                                    QStringLiteral("%1: a non-empty string is required").arg(key), key);
+        return std::nullopt;
+    }
+    return v.toString();
+}
+
+std::optional<double> requireNumber(const QJsonObject &p, const QString &key, ActionResult &err)
+{
+    const QJsonValue v = p.value(key);
+    if (!v.isDouble() || !std::isfinite(v.toDouble())) {
+        err = ActionResult::failure(QStringLiteral("invalid"),
+                                    QStringLiteral("%1: a number is required").arg(key), key);
+        return std::nullopt;
+    }
+    return v.toDouble();
+}
+
+std::optional<int> requireId(const QJsonObject &p, ActionResult &err)
+{
+    const QJsonValue v = p.value(QStringLiteral("id"));
+    const double d = v.toDouble(-1);
+    if (!v.isDouble() || d < 1 || d != std::floor(d) || d > 1e9) {
+        err = ActionResult::failure(QStringLiteral("invalid"),
+                                    QStringLiteral("id: a preset number is required"),
+                                    QStringLiteral("id"));
+        return std::nullopt;
+    }
+    return int(d);
+}
+
+ActionResult noStore()
+{
+    return ActionResult::failure(QStringLiteral("unavailable"),
+                                 QStringLiteral("presets need the database, which is not open"));
+}
+
+} // namespace
+
+Dispatcher::Dispatcher(WallState &state, store::WallStore *store, QObject *parent)
+    : QObject(parent)
+    , m_state(state)
+    , m_store(store)
+{
+}
+
+void Dispatcher::addHandler(const QString &prefix, Handler handler)
+{
+    m_handlers.append({prefix, std::move(handler)});
+}
+
+ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller)
+{
+    ActionResult result;
+    if (caller.role == Role::Invalid) {
+        result = ActionResult::failure(QStringLiteral("unauthenticated"),
+                                       QStringLiteral("the caller has no role"));
+    } else if (!knownActionTypes().contains(action.type)) {
+        result = ActionResult::failure(QStringLiteral("unknown_action"),
+                                       QStringLiteral("\"%1\" is not an action").arg(action.type),
+                                       QStringLiteral("type"));
+    } else if (!roleMay(caller.role, action.type)) {
+        result = ActionResult::failure(QStringLiteral("forbidden"),
+                                       QStringLiteral("the %1 role may not %2")
+                                           .arg(roleName(caller.role), action.type));
+    } else if (auto refused = m_gate ? m_gate(action, caller) : std::nullopt) {
+        result = *refused;
+    } else {
+        try {
+            result = apply(action, caller);
+        } catch (const std::exception &e) {
+            // A database failure must not take the wall down; the change is refused instead.
+            result = ActionResult::failure(QStringLiteral("internal"),
+                                           QStringLiteral("could not apply: %1")
+                                               .arg(QString::fromUtf8(e.what())));
+        }
+    }
+    if (m_audit)
+        m_audit(caller, action, result);
+    if (result.ok) {
+        QJsonObject ev = result.data;
+        ev.insert(QStringLiteral("type"), action.type);
+        ev.insert(QStringLiteral("by"), caller.user);
+        ev.insert(QStringLiteral("role"), roleName(caller.role));
+        ev.insert(QStringLiteral("via"), caller.via);
+        ev.insert(QStringLiteral("revision"), qint64(m_state.revision()));
+        Q_EMIT event(ev);
+    }
+    return result;
+}
+
+ActionResult Dispatcher::apply(const Action &action, const Caller &caller)
+{
+    const QString &type = action.type;
+    const QJsonObject &p = action.params;
+    if (type == QLatin1String("preset.recall"))
+        return recallPreset(p, caller);
+    if (type == QLatin1String("preset.save"))
+        return savePreset(p);
+    if (type == QLatin1String("preset.delete"))
+        return deletePreset(p);
+    if (type == QLatin1String("layout.set"))
+        return setLayout(p, QStringLiteral("layout.set"));
+    if (type == QLatin1String("layout.stage"))
+        return stage(p);
+    if (type == QLatin1String("layout.publish"))
+        return publish();
+    if (type == QLatin1String("layout.discard")) {
+        m_staged.reset();
+        return ActionResult::success();
+    }
+    if (type == QLatin1String("layout.undo"))
+        return undo();
+    if (type == QLatin1String("layout.redo"))
+        return redo();
+    if (type.startsWith(QLatin1String("tile.")))
+        return tileAction(type.mid(5), p);
+    if (type == QLatin1String("wall.bezelCompensation"))
+        return setBezelCompensation(p);
+    for (const auto &[prefix, handler] : m_handlers)
+        if (type.startsWith(prefix))
+            return handler(action, caller);
+    return ActionResult::failure(QStringLiteral("unavailable"),
+                                 QStringLiteral("\"%1\" is not available in this build").arg(type));
+}
+
+void Dispatcher::remember()
+{
+    m_undo.push_back(m_state.layout());
+    if (m_undo.size() > kUndoDepth)
+        m_undo.pop_front();
+    m_redo.clear();
+    Q_EMIT undoStateChanged();
+}
+
+void Dispatcher::record(const QString &cause)
+{
+    if (m_store)
+        m_store->recordLiveLayout(m_state.layout(), cause);
+}
+
+void Dispatcher::commit(const Layout &layout, const QString &cause)
+{
+    remember();
+    m_state.setLayout(layout);
+    record(cause);
+}
+
+ActionResult Dispatcher::recallPreset(const QJsonObject &p, const Caller &caller)
+{
+    if (!m_store)
+        return noStore();
+    std::optional<store::Preset> preset;
+    if (p.contains(QStringLiteral("name"))) {
+        ActionResult err;
+        const auto name = requireString(p, QStringLiteral("name"), err);
+        if (!name)
+            return err;
+        preset = m_store->presetByName(*name);
+    } else {
+        ActionResult err;
+        const auto id = requireId(p, err);
+        if (!id)
+            return err;
+        preset = m_store->preset(*id);
+    }
+    if (!preset)
+        return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
+                                     p.contains(QStringLiteral("name")) ? QStringLiteral("name")
+                                                                        : QStringLiteral("id"));
+    if (caller.role == Role::Leader && !preset->info.forLeaders)
+        return ActionResult::failure(QStringLiteral("forbidden"),
+                                     QStringLiteral("preset \"%1\" is not marked for leaders")
+                                         .arg(preset->info.name));
+    commit(preset->layout, QStringLiteral("preset.recall %1").arg(preset->info.id));
+    return ActionResult::success({{QStringLiteral("id"), preset->info.id},
+                                  {QStringLiteral("name"), preset->info.name}});
+}
+
+ActionResult Dispatcher::savePreset(const QJsonObject &p)
+{
+    if (!m_store)
+        return noStore();
+    ActionResult err;
+    const auto name = requireString(p, QStringLiteral("name"), err);
+    if (!name)
+        return err;
+    std::optional<int> id;
+    if (p.contains(QStringLiteral("id"))) {
+        id = requireId(p, err);
+        if (!id)
+            return err;
+        if (!m_store->preset(*id))
+            return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
+                                         QStringLiteral("id"));
+    } else if (const auto existing = m_store->presetByName(*name)) {
+        id = existing->info.id; // saving under an existing name makes a new revision of it
+    }
+    Layout layout = m_state.layout();
+    layout.name = *name;
+    const int saved = m_store->savePreset(id, *name, layout,
+                                          p.value(QStringLiteral("forLeaders")).toBool(false));
+    return ActionResult::success({{QStringLiteral("id"), saved}, {QStringLiteral("name"), *name}});
+}
+
+ActionResult Dispatcher::deletePreset(const QJsonObject &p)
+{
+    if (!m_store)
+        return noStore();
+    ActionResult err;
+    const auto id = requireId(p, err);
+    if (!id)
+        return err;
+    if (!m_store->removePreset(*id))
+        return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
+                                     QStringLiteral("id"));
+    return ActionResult::success({{QStringLiteral("id"), *id}});
+}
+
+ActionResult Dispatcher::setLayout(const QJsonObject &p, const QString &cause)
+{
+    const auto parsed = layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
+    if (!p.value(QStringLiteral("layout")).isObject())
+        return ActionResult::failure(QStringLiteral("invalid"),
+                                     QStringLiteral("layout: a layout document is required"),
+                                     QStringLiteral("layout"));
+    if (!parsed.ok())
+        return invalid(parsed.issues);
+    commit(parsed.layout, cause);
+    return ActionResult::success({{QStringLiteral("tiles"), parsed.layout.tiles.size()}});
+}
+
+ActionResult Dispatcher::stage(const QJsonObject &p)
+{
+    if (p.contains(QStringLiteral("id"))) {
+        if (!m_store)
+            return noStore();
+        ActionResult err;
+        const auto id = requireId(p, err);
+        if (!id)
+            return err;
+        const auto preset = m_store->preset(*id);
+        if (!preset)
+            return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
+                                         QStringLiteral("id"));
+        m_staged = preset->layout;
+    } else {
+        if (!p.value(QStringLiteral("layout")).isObject())
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("layout: a layout document or a preset id "
+                                                        "is required"),
+                                         QStringLiteral("layout"));
+        const auto parsed =
+            layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
+        if (!parsed.ok())
+            return invalid(parsed.issues);
+        m_staged = parsed.layout;
+    }
+    return ActionResult::success({{QStringLiteral("staged"), layoutToJson(*m_staged)}});
+}
+
+ActionResult Dispatcher::publish()
+{
+    if (!m_staged)
+        return ActionResult::failure(QStringLiteral("conflict"),
+                                     QStringLiteral("nothing is staged to publish"));
+    commit(*m_staged, QStringLiteral("layout.publish"));
+    m_staged.reset();
+    return ActionResult::success();
+}
+
+ActionResult Dispatcher::undo()
+{
+    if (m_undo.empty())
+        return ActionResult::failure(QStringLiteral("conflict"), QStringLiteral("nothing to undo"));
+    m_redo.push_back(m_state.layout());
+    const Layout previous = m_undo.back();
+    m_undo.pop_back();
+    m_state.setLayout(previous);
+    record(QStringLiteral("layout.undo"));
+    Q_EMIT undoStateChanged();
+    return ActionResult::success();
+}
+
+ActionResult Dispatcher::redo()
+{
+    if (m_redo.empty())
+        return ActionResult::failure(QStringLiteral("conflict"), QStringLiteral("nothing to redo"));
+    m_undo.push_back(m_state.layout());
+    const Layout next = m_redo.back();
+    m_redo.pop_back();
+    m_state.setLayout(next);
+    record(QStringLiteral("layout.redo"));
+    Q_EMIT undoStateChanged();
+    return ActionResult::success();
+}
+
+ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p)
+{
+    const Wall &wall = m_state.wall();
+    if (verb == QLatin1String("add")) {
+        QList<Issue> issues;
+        const JsonReader r(&issues, QStringLiteral("tile"));
+        if (!p.value(QStringLiteral("tile")).isObject())
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("tile: a tile object is required"),
+                                         QStringLiteral("tile"));
+        auto tile = tileFromJson(r, p.value(QStringLiteral("tile")).toObject());
+        if (tile) {
+            issues = validateTile(*tile, QStringLiteral("tile"), &wall);
+            if (m_state.layout().tile(tile->id))
+                issues.append({QStringLiteral("tile.id"),
+                               QStringLiteral("\"%1\" is used by another tile").arg(tile->id)});
+            if (m_state.layout().tiles.size() >= kMaxTiles)
+                issues.append({QStringLiteral("tile"),
+                               QStringLiteral("the layout already has %1 tiles").arg(kMaxTiles)});
+        }
+        if (!issues.isEmpty())
+            return invalid(issues);
+        remember();
+        m_state.putTile(*tile);
+        record(QStringLiteral("tile.add %1").arg(tile->id));
+        return ActionResult::success({{QStringLiteral("id"), tile->id}});
+    }
+
+    ActionResult err;
+    const auto id = requireString(p, QStringLiteral("id"), err);
+    if (!id)
+        return err;
+    const Tile *current = m_state.layout().tile(*id);
+    if (!current)
+        return ActionResult::failure(QStringLiteral("not_found"),
+                                     QStringLiteral("no tile \"%1\" on the wall").arg(*id),
+                                     QStringLiteral("id"));
+    if (verb == QLatin1String("remove")) {
+        remember();
+        m_state.removeTile(*id);
+        record(QStringLiteral("tile.remove %1").arg(*id));
+        return ActionResult::success({{QStringLiteral("id"), *id}});
+    }
+
+    Tile t = *current;
+    if (verb == QLatin1String("move")) {
+        const auto x = requireNumber(p, QStringLiteral("x"), err);
+        const auto y = x ? requireNumber(p, QStringLiteral("y"), err) : std::nullopt;
+        if (!x || !y)
+            return err;
+        t.rectMm.moveTo(*x, *y);
+    } else if (verb == QLatin1String("resize")) {
+        const auto w = requireNumber(p, QStringLiteral("width"), err);
+        const auto h = w ? requireNumber(p, QStringLiteral("height"), err) : std::nullopt;
+        if (!w || !h)
+            return err;
+        t.rectMm.setSize({*w, *h});
+    } else if (verb == QLatin1String("raise") || verb == QLatin1String("lower")) {
+        int top = t.z, bottom = t.z;
+        for (const Tile &o : m_state.layout().tiles) {
+            top = std::max(top, o.z);
+            bottom = std::min(bottom, o.z);
+        }
+        t.z = verb == QLatin1String("raise") ? top + 1 : bottom - 1;
+    } else if (verb == QLatin1String("update")) {
+        // Any of title, rect, z, frame, binding; the id and kind stay.
+        QJsonObject merged = tileToJson(t);
+        for (const QString &key : {QStringLiteral("title"), QStringLiteral("rect"),
+                                   QStringLiteral("z"), QStringLiteral("frame"),
+                                   QStringLiteral("binding")})
+            if (p.contains(key))
+                merged.insert(key, p.value(key));
+        for (auto it = p.begin(); it != p.end(); ++it)
+            if (!merged.contains(it.key()) && it.key() != QLatin1String("id"))
+                return ActionResult::failure(QStringLiteral("invalid"),
+                                             QStringLiteral("%1: not a field a tile update can change")
+                                                 .arg(it.key()),
+                                             it.key());
+        QList<Issue> issues;
+        const auto updated = tileFromJson(JsonReader(&issues), merged);
+        if (!updated)
+            return invalid(issues);
+        t = *updated;
+    } else {
+        return ActionResult::failure(QStringLiteral("unknown_action"),
+                                     QStringLiteral("tile.%1 is not an action").arg(verb),
+                                     QStringLiteral("type"));
+    }
+    const QList<Issue> issues = validateTile(t, QStringLiteral("tile"), &wall);
+    if (!issues.isEmpty())
+        return invalid(issues);
+    remember();
+    m_state.putTile(t);
+    record(QStringLiteral("tile.%1 %2").arg(verb, *id));
+    return ActionResult::success({{QStringLiteral("id"), *id}, {QStringLiteral("tile"), tileToJson(t)}});
+}
+
+ActionResult Dispatcher::setBezelCompensation(const QJsonObject &p)
+{
+    const QJsonValue v = p.value(QStringLiteral("enabled"));
+    if (!v.isBool())
+        return ActionResult::failure(QStringLiteral("invalid"),
+                                     QStringLiteral("enabled: true or false is required"),
+                                     QStringLiteral("enabled"));
+    Wall wall = m_state.wall();
+    wall.bezelCompensation = v.toBool();
+    m_state.setWall(wall);
+    if (m_store)
+        m_store->saveWall(wall);
+    return ActionResult::success({{QStringLiteral("enabled"), wall.bezelCompensation}});
+}
+
+} // namespace opswall::wall

@@ -1,0 +1,80 @@
+#pragma once
+// The one way to change the wall (DESIGN.md): every entry point submits an Action on behalf of a
+// Caller. The dispatcher checks the caller's role, validates and applies the action to the live
+// WallState, keeps undo/redo for layout edits, persists what must survive a restart, hands the
+// outcome to the audit hook, and publishes an event. GUI thread only.
+
+#include "core/action.h"
+#include "wall/layout.h"
+#include "wall/wallstate.h"
+
+#include <QJsonObject>
+#include <QObject>
+
+#include <deque>
+#include <functional>
+#include <optional>
+
+namespace opswall::store {
+class WallStore;
+}
+
+namespace opswall::wall {
+
+class Dispatcher : public QObject {
+    Q_OBJECT
+public:
+    // store may be null (tests of pure behaviour); then presets are unavailable.
+    Dispatcher(WallState &state, store::WallStore *store, QObject *parent = nullptr);
+
+    ActionResult dispatch(const Action &action, const Caller &caller);
+
+    // Called after every dispatched action, allowed or not (the audit log).
+    using AuditHook = std::function<void(const Caller &, const Action &, const ActionResult &)>;
+    void setAuditHook(AuditHook hook) { m_audit = std::move(hook); }
+    // Consulted before the role table, e.g. by the control lock: return a failure to refuse.
+    using Gate = std::function<std::optional<ActionResult>(const Action &, const Caller &)>;
+    void setGate(Gate gate) { m_gate = std::move(gate); }
+    // Handlers for action families owned by other layers (device.*, alert.*, source.*, ...).
+    using Handler = std::function<ActionResult(const Action &, const Caller &)>;
+    void addHandler(const QString &prefix, Handler handler);
+
+    bool canUndo() const { return !m_undo.empty(); }
+    bool canRedo() const { return !m_redo.empty(); }
+    const std::optional<Layout> &staged() const { return m_staged; }
+
+    static constexpr std::size_t kUndoDepth = 100;
+
+Q_SIGNALS:
+    // {"type": action type, "by": user, "role", "via", "revision", ...action-specific fields}
+    void event(const QJsonObject &event);
+    void undoStateChanged();
+
+private:
+    ActionResult apply(const Action &action, const Caller &caller);
+    ActionResult recallPreset(const QJsonObject &p, const Caller &caller);
+    ActionResult savePreset(const QJsonObject &p);
+    ActionResult deletePreset(const QJsonObject &p);
+    ActionResult setLayout(const QJsonObject &p, const QString &cause);
+    ActionResult stage(const QJsonObject &p);
+    ActionResult publish();
+    ActionResult undo();
+    ActionResult redo();
+    ActionResult tileAction(const QString &verb, const QJsonObject &p);
+    ActionResult setBezelCompensation(const QJsonObject &p);
+    // Makes layout live, remembering the previous one for undo.
+    void commit(const Layout &layout, const QString &cause);
+    void remember();
+    void record(const QString &cause);
+
+    WallState &m_state;
+    store::WallStore *m_store;
+    AuditHook m_audit;
+    Gate m_gate;
+    QList<QPair<QString, Handler>> m_handlers;
+    std::deque<Layout> m_undo;
+    std::deque<Layout> m_redo;
+    std::optional<Layout> m_staged;
+};
+
+} // namespace opswall::wall

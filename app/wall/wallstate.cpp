@@ -1,0 +1,46 @@
+#include "wall/wallstate.h"
+
+namespace opswall::wall {
+
+WallState::WallState(Wall wall, QObject *parent)
+    : QObject(parent)
+    , m_wall(std::move(wall))
+{
+}
+
+void WallState::setWall(const Wall &wall)
+{
+    m_wall = wall;
+    Q_EMIT wallChanged();
+}
+
+void WallState::setLayout(const Layout &layout)
+{
+    m_layout = layout;
+    ++m_revision;
+    Q_EMIT layoutReset();
+}
+
+void WallState::putTile(const Tile &tile)
+{
+    ++m_revision;
+    if (Tile *existing = m_layout.tile(tile.id)) {
+        *existing = tile;
+        Q_EMIT tileChanged(tile.id);
+    } else {
+        m_layout.tiles.append(tile);
+        Q_EMIT tileAdded(tile.id);
+    }
+}
+
+void WallState::removeTile(const QString &id)
+{
+    const qsizetype i = m_layout.indexOf(id);
+    if (i < 0)
+        return;
+    m_layout.tiles.removeAt(i);
+    ++m_revision;
+    Q_EMIT tileRemoved(id);
+}
+
+} // namespace opswall::wall

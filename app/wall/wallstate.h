@@ -1,0 +1,42 @@
+#pragma once
+// The live wall: its configuration and the layout on it now. Lives on the GUI thread; only the
+// Dispatcher changes it. Views (the tile model, the API's snapshots) read it and follow its signals.
+
+#include "wall/geometry.h"
+#include "wall/layout.h"
+
+#include <QObject>
+
+namespace opswall::wall {
+
+class WallState : public QObject {
+    Q_OBJECT
+public:
+    explicit WallState(Wall wall, QObject *parent = nullptr);
+
+    const Wall &wall() const { return m_wall; }
+    const Layout &layout() const { return m_layout; }
+    // Bumped on every change of the live layout; the API reports it so clients can detect races.
+    quint64 revision() const { return m_revision; }
+
+    void setWall(const Wall &wall);
+    // Replaces the whole live layout (recall, undo, publish).
+    void setLayout(const Layout &layout);
+    // Replaces one tile in place (same id), or appends it, or removes it.
+    void putTile(const Tile &tile);
+    void removeTile(const QString &id);
+
+Q_SIGNALS:
+    void wallChanged();
+    void layoutReset();
+    void tileChanged(const QString &id); // geometry, z, title or binding
+    void tileAdded(const QString &id);
+    void tileRemoved(const QString &id);
+
+private:
+    Wall m_wall;
+    Layout m_layout;
+    quint64 m_revision = 0;
+};
+
+} // namespace opswall::wall

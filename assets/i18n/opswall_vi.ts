@@ -1,0 +1,223 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi">
+<context>
+    <name>ImageTile</name>
+    <message>
+        <location filename="../../qml/wall/tiles/ImageTile.qml" line="24"/>
+        <source>Image unavailable: %1</source>
+        <translation>Không tải được ảnh: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceholderTile</name>
+    <message>
+        <location filename="../../qml/wall/tiles/PlaceholderTile.qml" line="19"/>
+        <source>This kind of tile is not available in this build</source>
+        <translation>Loại ô này chưa có trong bản dựng này</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewWindow</name>
+    <message>
+        <location filename="../../qml/wall/PreviewWindow.qml" line="15"/>
+        <source>OpsWall — wall preview</source>
+        <translation>OpsWall — xem trước màn hình ghép</translation>
+    </message>
+    <message>
+        <location filename="../../qml/wall/PreviewWindow.qml" line="83"/>
+        <source>%1 · layout: %2 · %3 displays · bezel compensation %4</source>
+        <translation>%1 · bố cục: %2 · %3 màn hình · bù viền %4</translation>
+    </message>
+    <message>
+        <location filename="../../qml/wall/PreviewWindow.qml" line="87"/>
+        <source>on</source>
+        <translation>bật</translation>
+    </message>
+    <message>
+        <location filename="../../qml/wall/PreviewWindow.qml" line="87"/>
+        <source>off</source>
+        <translation>tắt</translation>
+    </message>
+</context>
+<context>
+    <name>StatsOverlay</name>
+    <message>
+        <location filename="../../qml/video/StatsOverlay.qml" line="20"/>
+        <source>State: %1</source>
+        <translation>Trạng thái: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/StatsOverlay.qml" line="21"/>
+        <source>%1 fps, %2 dropped</source>
+        <translation>%1 khung/giây, bỏ %2</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/StatsOverlay.qml" line="22"/>
+        <source>%1 kbit/s</source>
+        <translation>%1 kbit/giây</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/StatsOverlay.qml" line="23"/>
+        <source>%1×%2 → %3</source>
+        <translation>%1×%2 → %3</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/StatsOverlay.qml" line="26"/>
+        <source>full size</source>
+        <translation>kích thước gốc</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/StatsOverlay.qml" line="27"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/StatsOverlay.qml" line="28"/>
+        <source>Latency ≈ %1 ms, first frame %2 ms</source>
+        <translation>Độ trễ ≈ %1 ms, khung đầu %2 ms</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/StatsOverlay.qml" line="29"/>
+        <source>Reconnects: %1</source>
+        <translation>Số lần kết nối lại: %1</translation>
+    </message>
+</context>
+<context>
+    <name>VideoTile</name>
+    <message>
+        <location filename="../../qml/video/VideoTile.qml" line="23"/>
+        <source>No video source</source>
+        <translation>Không có nguồn video</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/VideoTile.qml" line="26"/>
+        <source>Connecting…</source>
+        <translation>Đang kết nối…</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/VideoTile.qml" line="28"/>
+        <source>Stalled (%1), reconnecting in %2 s</source>
+        <translation>Bị treo (%1), kết nối lại sau %2 giây</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/VideoTile.qml" line="29"/>
+        <source>Stalled (%1)</source>
+        <translation>Bị treo (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/VideoTile.qml" line="32"/>
+        <source>Reconnecting in %1 s (%2)</source>
+        <translation>Kết nối lại sau %1 giây (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/VideoTile.qml" line="33"/>
+        <source>Reconnecting in %1 s</source>
+        <translation>Kết nối lại sau %1 giây</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/VideoTile.qml" line="34"/>
+        <source>Reconnecting…</source>
+        <translation>Đang kết nối lại…</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/VideoTile.qml" line="36"/>
+        <source>Failed: %1</source>
+        <translation>Lỗi: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/VideoTile.qml" line="67"/>
+        <source>STALE</source>
+        <translation>CŨ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/video/VideoTile.qml" line="112"/>
+        <source>AUDIO %1%</source>
+        <translation>ÂM THANH %1%</translation>
+    </message>
+</context>
+<context>
+    <name>opswall::video</name>
+    <message>
+        <location filename="../../app/video/gstsupport.cpp" line="122"/>
+        <source>Unsupported codec (no decoder installed)</source>
+        <translation>Định dạng nén không được hỗ trợ (chưa cài bộ giải mã)</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/gstsupport.cpp" line="127"/>
+        <source>A GStreamer plug-in is missing: %1</source>
+        <translation>Thiếu plug-in GStreamer: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/gstsupport.cpp" line="134"/>
+        <source>Unknown host &apos;%1&apos;</source>
+        <translation>Không tìm thấy máy chủ &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/gstsupport.cpp" line="139"/>
+        <source>Connection refused by %1</source>
+        <translation>%1 từ chối kết nối</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/gstsupport.cpp" line="144"/>
+        <source>Not authorised: check the user name and password</source>
+        <translation>Không được phép: kiểm tra tên đăng nhập và mật khẩu</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/gstsupport.cpp" line="148"/>
+        <source>Stream not found: %1</source>
+        <translation>Không tìm thấy luồng: %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/gstsupport.cpp" line="151"/>
+        <source>Stream error</source>
+        <translation>Lỗi luồng</translation>
+    </message>
+</context>
+<context>
+    <name>opswall::video::VideoHub</name>
+    <message>
+        <location filename="../../app/video/videohub.cpp" line="111"/>
+        <source>Unknown video source &apos;%1&apos;</source>
+        <translation>Không có nguồn video &apos;%1&apos;</translation>
+    </message>
+</context>
+<context>
+    <name>opswall::video::VideoStream</name>
+    <message>
+        <location filename="../../app/video/videostream.cpp" line="35"/>
+        <source>No source configured</source>
+        <translation>Chưa cấu hình nguồn</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/videostream.cpp" line="65"/>
+        <source>Restarted by the operator</source>
+        <translation>Người vận hành đã khởi động lại</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/videostream.cpp" line="118"/>
+        <source>Cannot write the SDP file</source>
+        <translation>Không ghi được tệp SDP</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/videostream.cpp" line="195"/>
+        <source>Unsupported codec: %1 (no decoder installed)</source>
+        <translation>Định dạng nén không được hỗ trợ: %1 (chưa cài bộ giải mã)</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/videostream.cpp" line="209"/>
+        <source>The stream ended</source>
+        <translation>Luồng đã kết thúc</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/videostream.cpp" line="238"/>
+        <source>No video for %1 s</source>
+        <translation>Không có hình trong %1 giây</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/videostream.cpp" line="244"/>
+        <source>No video within %1 s</source>
+        <translation>Không có hình trong vòng %1 giây</translation>
+    </message>
+</context>
+</TS>

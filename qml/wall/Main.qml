@@ -1,0 +1,27 @@
+import QtQuick
+import OpsWall.Wall
+
+// The wall application: one window per configured output, or, in preview mode, the whole wall
+// scaled into one window.
+QtObject {
+    id: root
+
+    required property bool preview
+
+    property Component previewComponent: PreviewWindow {}
+    property Component outputComponent: OutputWindow {}
+
+    property list<QtObject> windows
+
+    Component.onCompleted: {
+        if (preview) {
+            windows = [previewComponent.createObject(root)]
+        } else {
+            const made = []
+            const outputs = WallScene.outputs
+            for (let i = 0; i < outputs.length; ++i)
+                made.push(outputComponent.createObject(root, { output: outputs[i] }))
+            windows = made
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import QtQuick
+import QtQuick.Window
+import OpsWall.Wall
+
+// One output of the controller: a window (full screen on its named screen in production, placed
+// by its configured geometry otherwise) cut into regions, each feeding one display. A region of a
+// rotated display is drawn rotated so the panel shows it upright.
+Window {
+    id: window
+
+    required property var output
+
+    readonly property var namedScreen: {
+        const screens = Qt.application.screens
+        for (let i = 0; i < screens.length; ++i)
+            if (screens[i].name === output.screen)
+                return screens[i]
+        return null
+    }
+
+    title: "OpsWall " + output.name
+    flags: Qt.FramelessWindowHint
+    color: "black"
+    x: output.geometry.x
+    y: output.geometry.y
+    width: output.geometry.width
+    height: output.geometry.height
+    screen: namedScreen ? namedScreen : Qt.application.screens[0]
+    visibility: namedScreen ? Window.FullScreen : Window.Windowed
+
+    Repeater {
+        model: window.output.regions
+        delegate: Item {
+            id: region
+            required property var modelData
+            readonly property real w: modelData.mountedWidth
+            readonly property real h: modelData.mountedHeight
+            x: modelData.rect.x
+            y: modelData.rect.y
+            width: modelData.rect.width
+            height: modelData.rect.height
+            clip: true
+
+            DisplayViewport {
+                width: region.w
+                height: region.h
+                source: Qt.rect(region.modelData.source.x, region.modelData.source.y,
+                                region.modelData.source.width, region.modelData.source.height)
+                // Mounted (as seen on the wall) -> panel pixels; see geometry.cpp canvasToPanel.
+                transform: [
+                    Rotation { angle: -region.modelData.rotation },
+                    Translate {
+                        x: region.modelData.rotation === 180 ? region.w
+                           : region.modelData.rotation === 270 ? region.h : 0
+                        y: region.modelData.rotation === 90 ? region.w
+                           : region.modelData.rotation === 180 ? region.h : 0
+                    }
+                ]
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import QtQuick
+import QtQuick.Window
+import OpsWall.Wall
+
+// The whole wall scaled into one window, as it looks from the room: bezels drawn, each display
+// showing its share of the canvas, display IDs on top.
+Window {
+    id: window
+
+    property bool showDisplayIds: true
+
+    readonly property rect canvas: WallScene.canvasRect
+    readonly property real footerPx: 36
+
+    title: qsTr("OpsWall — wall preview")
+    color: "#05080b"
+    width: 1920
+    height: Math.round(40 + footerPx + (width - 40) * canvas.height / canvas.width)
+    visible: true
+
+    Item {
+        id: wallArea
+        x: 20
+        y: 20
+        width: parent.width - 40
+        height: parent.height - 40 - window.footerPx
+        readonly property real k: Math.min(width / window.canvas.width,
+                                           height / window.canvas.height)
+
+        Repeater {
+            model: WallScene.displays
+            delegate: Rectangle {
+                id: display
+                required property var modelData
+                readonly property real k: wallArea.k
+                x: (modelData.outer.x - window.canvas.x) * k
+                y: (modelData.outer.y - window.canvas.y) * k
+                width: modelData.outer.width * k
+                height: modelData.outer.height * k
+                color: Theme.bezel
+
+                DisplayViewport {
+                    x: (display.modelData.active.x - display.modelData.outer.x) * display.k
+                    y: (display.modelData.active.y - display.modelData.outer.y) * display.k
+                    width: display.modelData.active.width * display.k
+                    height: display.modelData.active.height * display.k
+                    source: Qt.rect(display.modelData.source.x, display.modelData.source.y,
+                                    display.modelData.source.width, display.modelData.source.height)
+                }
+
+                Rectangle {
+                    objectName: "displayIdBadge"
+                    visible: window.showDisplayIds
+                    x: parent.width - width - 6
+                    y: parent.height - height - 6
+                    width: Math.max(idText.implicitWidth + 12, height)
+                    height: 26
+                    radius: 4
+                    color: Theme.displayIdBadge
+                    opacity: 0.92
+                    Text {
+                        id: idText
+                        anchors.centerIn: parent
+                        text: display.modelData.label
+                        color: "black"
+                        font.family: Theme.fontFamily
+                        font.bold: true
+                        font.pixelSize: 16
+                    }
+                }
+            }
+        }
+    }
+
+    Text {
+        anchors.left: parent.left
+        anchors.leftMargin: 20
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 10
+        color: Theme.mutedText
+        font.family: Theme.fontFamily
+        font.pixelSize: 16
+        text: qsTr("%1 · layout: %2 · %3 displays · bezel compensation %4")
+              .arg(WallScene.wallName)
+              .arg(WallScene.layoutName)
+              .arg(WallScene.displays.length)
+              .arg(WallScene.bezelCompensation ? qsTr("on") : qsTr("off"))
+    }
+}

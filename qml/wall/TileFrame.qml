@@ -1,0 +1,95 @@
+import QtQuick
+import OpsWall.Wall
+
+// One tile as drawn in one display's viewport: the frame with its title, and the content chosen
+// by the tile's kind. The same tile is drawn by every viewport it overlaps.
+Item {
+    id: frame
+
+    required property string tileId
+    required property string kind
+    required property string title
+    required property bool showFrame
+    required property var binding
+    property real pxPerMm: 1
+    property bool inView: true
+
+    readonly property TileContent content: loader.item as TileContent
+    readonly property bool tileReady: !inView || (loader.status === Loader.Ready
+                                                  && (content === null || content.contentReady))
+
+    function sourceFor(kind: string): url {
+        switch (kind) {
+        case "text": return Qt.resolvedUrl("TextTile.qml")
+        case "clock": return Qt.resolvedUrl("ClockTile.qml")
+        case "image": return Qt.resolvedUrl("ImageTile.qml")
+        case "color": return Qt.resolvedUrl("ColorTile.qml")
+        }
+        const external = WallScene.kindSources[kind]
+        return external ? external : Qt.resolvedUrl("PlaceholderTile.qml")
+    }
+
+    Rectangle {
+        anchors.fill: parent
+        visible: frame.showFrame
+        color: Theme.tileBackground
+        border.color: Theme.tileBorder
+        border.width: Math.max(1, Theme.borderMm * frame.pxPerMm)
+    }
+
+    Rectangle {
+        id: titleBar
+        visible: frame.showFrame
+        x: 0
+        y: 0
+        width: parent.width
+        height: frame.showFrame ? Theme.titleBarMm * frame.pxPerMm : 0
+        color: Theme.titleBar
+
+        Rectangle {
+            width: Math.max(2, 10 * frame.pxPerMm)
+            height: parent.height
+            color: Theme.accent
+        }
+        Text {
+            anchors.fill: parent
+            anchors.leftMargin: 24 * frame.pxPerMm
+            anchors.rightMargin: 12 * frame.pxPerMm
+            verticalAlignment: Text.AlignVCenter
+            text: frame.title
+            elide: Text.ElideRight
+            color: Theme.titleText
+            font.family: Theme.fontFamily
+            font.bold: true
+            font.pixelSize: Math.max(1, Theme.titleTextMm * frame.pxPerMm)
+        }
+    }
+
+    Loader {
+        id: loader
+        x: frame.showFrame ? Theme.borderMm * frame.pxPerMm : 0
+        y: titleBar.height
+        width: parent.width - 2 * x
+        height: parent.height - y - x
+        active: frame.inView
+        asynchronous: false
+    }
+
+    // Required properties arrive one by one; load once all are set, then again on a kind change.
+    property bool completed: false
+    Component.onCompleted: {
+        completed = true
+        load()
+    }
+
+    function load() {
+        loader.setSource(sourceFor(kind), {
+            binding: frame.binding,
+            pxPerMm: frame.pxPerMm,
+            language: WallScene.language
+        })
+    }
+    onKindChanged: if (completed) load()
+    onBindingChanged: if (content) content.binding = frame.binding
+    onPxPerMmChanged: if (content) content.pxPerMm = frame.pxPerMm
+}

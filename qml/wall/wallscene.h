@@ -1,0 +1,76 @@
+#pragma once
+// What the wall's QML sees of the live wall: its geometry (displays, outputs, the canvas), the
+// tile model, the UI language; and the console's way to submit actions. One per engine, built by
+// the application and found by QML through opswall::lookup (engineservices.h).
+
+#include "tilelistmodel.h"
+#include "wall/dispatcher.h"
+#include "wall/wallstate.h"
+
+#include <QColor>
+#include <QObject>
+#include <QRectF>
+#include <QUrl>
+#include <QVariantList>
+#include <QtQml/qqmlregistration.h>
+
+class QQmlEngine;
+class QJSEngine;
+
+namespace opswall::qml {
+
+class WallScene : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    Q_PROPERTY(QRectF canvasRect READ canvasRect NOTIFY wallChanged)
+    Q_PROPERTY(bool bezelCompensation READ bezelCompensation NOTIFY wallChanged)
+    Q_PROPERTY(QString wallName READ wallName NOTIFY wallChanged)
+    Q_PROPERTY(QVariantList displays READ displays NOTIFY wallChanged)
+    Q_PROPERTY(QVariantList outputs READ outputs NOTIFY wallChanged)
+    Q_PROPERTY(opswall::qml::TileListModel *tiles READ tiles CONSTANT)
+    Q_PROPERTY(QColor background READ background NOTIFY layoutChanged)
+    Q_PROPERTY(QString layoutName READ layoutName NOTIFY layoutChanged)
+    Q_PROPERTY(QString language READ language CONSTANT)
+    Q_PROPERTY(QVariantMap kindSources READ kindSources CONSTANT)
+
+public:
+    // kindSources: QML component URL per tile kind provided by an optional module
+    // ("video" -> "qrc:/OpsWall/Video/VideoTile.qml"); built-in kinds need no entry.
+    WallScene(wall::WallState *state, wall::Dispatcher *dispatcher, QString language,
+              QVariantMap kindSources, QObject *parent = nullptr);
+    static WallScene *create(QQmlEngine *engine, QJSEngine *);
+
+    QRectF canvasRect() const;
+    bool bezelCompensation() const;
+    QString wallName() const;
+    QVariantList displays() const;
+    QVariantList outputs() const;
+    TileListModel *tiles() { return &m_tiles; }
+    QColor background() const;
+    QString layoutName() const;
+    QString language() const { return m_language; }
+    // Tile kinds whose QML module is built in; others show a placeholder.
+    QVariantMap kindSources() const { return m_kindSources; }
+
+    // Relative image paths in layouts are relative to the assets folder.
+    void setAssetDir(const QString &dir) { m_assetDir = dir; }
+    Q_INVOKABLE QUrl resolveAsset(const QString &source) const;
+
+    // The operator console submits actions as the local operator.
+    Q_INVOKABLE QVariantMap submit(const QString &type, const QVariantMap &params);
+
+Q_SIGNALS:
+    void wallChanged();
+    void layoutChanged();
+
+private:
+    wall::WallState *m_state;
+    wall::Dispatcher *m_dispatcher;
+    TileListModel m_tiles;
+    QString m_language;
+    QVariantMap m_kindSources;
+    QString m_assetDir;
+};
+
+} // namespace opswall::qml
