@@ -1,0 +1,495 @@
+#include "pipeline.h"
+
+#include "gstsupport.h"
+
+#include <QMetaObject>
+
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
+
+#include <chrono>
+
+namespace opswall::video {
+
+// ───────────────────────────── StreamLink ─────────────────────────────
+
+StreamLink::StreamLink(QObject *context, FrameWake wake, BusSink bus)
+    : m_context(context)
+    , m_wake(std::move(wake))
+    , m_bus(std::move(bus)) {}
+
+void StreamLink::detach() {
+    std::lock_guard lock(m_mutex);
+    m_context = nullptr;
+    m_slot.reset();
+}
+
+void StreamLink::putFrame(Frame frame, PipelineCounters &counters) {
+    std::lock_guard lock(m_mutex);
+    if (!m_context)
+        return;
+    const bool wasEmpty = !m_slot.has_value();
+    if (!wasEmpty)
+        counters.overwritten.fetch_add(1, std::memory_order_relaxed);
+    m_slot = std::move(frame);
+    if (wasEmpty) // one wake-up per empty→full transition; the GUI takes the newest frame
+        QMetaObject::invokeMethod(m_context, m_wake, Qt::QueuedConnection);
+}
+
+std::optional<Frame> StreamLink::takeFrame() {
+    std::lock_guard lock(m_mutex);
+    std::optional<Frame> out = std::move(m_slot);
+    m_slot.reset();
+    return out;
+}
+
+void StreamLink::postBus(BusEvent event) {
+    std::lock_guard lock(m_mutex);
+    if (!m_context)
+        return;
+    QMetaObject::invokeMethod(
+        m_context, [sink = m_bus, event = std::move(event)] { sink(event); }, Qt::QueuedConnection);
+}
+
+// ───────────────────────────── PipelineInstance ─────────────────────────────
+
+namespace {
+QString fromUtf8(const gchar *text) {
+    return text ? QString::fromUtf8(text) : QString();
+}
+
+GstElement *make(const char *factory) {
+    return gst_element_factory_make(factory, nullptr);
+}
+
+void releaseMappedFrame(void *info) {
+    auto *frame = static_cast<GstVideoFrame *>(info);
+    gst_video_frame_unmap(frame); // drops the buffer reference taken by gst_video_frame_map
+    delete frame;
+}
+
+GstPadProbeReturn onVideoCaps(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+    if (GST_EVENT_TYPE(event) == GST_EVENT_CAPS) {
+        GstCaps *caps = nullptr;
+        gst_event_parse_caps(event, &caps);
+        GstVideoInfo vinfo;
+        if (caps && gst_video_info_from_caps(&vinfo, caps)) {
+            auto *counters = static_cast<PipelineCounters *>(data);
+            std::lock_guard lock(counters->textMutex);
+            counters->sourceSize =
+                QSize(GST_VIDEO_INFO_WIDTH(&vinfo), GST_VIDEO_INFO_HEIGHT(&vinfo));
+        }
+    }
+    return GST_PAD_PROBE_OK;
+}
+} // namespace
+
+std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &plan,
+                                                           std::shared_ptr<StreamLink> link,
+                                                           QString *error) {
+    std::unique_ptr<PipelineInstance> self(new PipelineInstance);
+    self->m_plan = plan;
+    self->m_link = std::move(link);
+
+    GError *rawError = nullptr;
+    GstElement *parsed = gst_parse_launch_full(plan.front.toUtf8().constData(), nullptr,
+                                               GST_PARSE_FLAG_PLACE_IN_BIN, &rawError);
+    ErrorPtr parseError(rawError);
+    if (parsed)
+        gst_object_ref_sink(parsed);
+    ElementPtr owned(parsed);
+    if (!owned || parseError) {
+        if (error)
+            *error = QStringLiteral("Invalid pipeline: %1")
+                         .arg(parseError ? fromUtf8(parseError->message) : QStringLiteral("?"));
+        return nullptr;
+    }
+    if (!GST_IS_PIPELINE(owned.get())) {
+        ElementPtr pipeline(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(nullptr))));
+        gst_bin_add(GST_BIN(pipeline.get()), owned.release()); // the bin takes our reference
+        owned = std::move(pipeline);
+    }
+    self->m_pipeline = std::move(owned);
+    GstElement *pipeline = self->m_pipeline.get();
+
+    ElementPtr dec(gst_bin_get_by_name(GST_BIN(pipeline), "dec"));
+    if (!dec) {
+        if (error)
+            *error = QStringLiteral("Invalid pipeline: no element named 'dec'");
+        return nullptr;
+    }
+
+    // Display tail: videoscale ! videoconvert ! capsfilter(BGRx[,WxH]) ! appsink
+    GstElement *scale = make("videoscale");
+    GstElement *convert = make("videoconvert");
+    GstElement *filter = make("capsfilter");
+    GstElement *sink = make("appsink");
+    if (!scale || !convert || !filter || !sink) {
+        for (GstElement *e : {scale, convert, filter, sink}) {
+            if (e)
+                gst_object_unref(gst_object_ref_sink(e));
+        }
+        if (error)
+            *error = QStringLiteral("GStreamer elements for display are missing "
+                                    "(gstreamer1.0-plugins-base)");
+        return nullptr;
+    }
+    GstBin *parent = GST_BIN(GST_ELEMENT_PARENT(dec.get()));
+    gst_bin_add_many(parent, scale, convert, filter, sink, nullptr);
+    gst_element_link_many(scale, convert, filter, sink, nullptr);
+    self->m_videoIn = scale;
+    self->m_capsFilter = filter;
+    self->setOutputSize({});
+    g_object_set(sink, "sync", FALSE, "max-buffers", 1u, "drop", TRUE, "enable-last-sample", FALSE,
+                 "emit-signals", FALSE, nullptr);
+    GstAppSinkCallbacks callbacks{};
+    callbacks.new_sample = &PipelineInstance::onNewSample;
+    gst_app_sink_set_callbacks(GST_APP_SINK(sink), &callbacks, self.get(), nullptr);
+    PadPtr scaleSink(gst_element_get_static_pad(scale, "sink"));
+    gst_pad_add_probe(scaleSink.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, &onVideoCaps,
+                      &self->m_counters, nullptr);
+
+    PadPtr staticSrc(gst_element_get_static_pad(dec.get(), "src"));
+    if (staticSrc) {
+        if (!gst_element_link(dec.get(), scale)) {
+            if (error)
+                *error = QStringLiteral("Invalid pipeline: its output is not video");
+            return nullptr;
+        }
+        self->m_videoLinked = true;
+        std::lock_guard lock(self->m_counters.textMutex);
+        self->m_counters.codec = codecName(QStringLiteral("video/x-raw"));
+        self->m_counters.decoder = QStringLiteral("none");
+    } else {
+        g_signal_connect(dec.get(), "pad-added", G_CALLBACK(&PipelineInstance::onPadAdded),
+                         self.get());
+    }
+    if (g_signal_lookup("source-setup", G_OBJECT_TYPE(dec.get())) != 0)
+        g_signal_connect(dec.get(), "source-setup", G_CALLBACK(&PipelineInstance::onSourceSetup),
+                         self.get());
+    g_signal_connect(pipeline, "deep-element-added",
+                     G_CALLBACK(&PipelineInstance::onDeepElementAdded), self.get());
+
+    BusPtr bus(gst_element_get_bus(pipeline));
+    gst_bus_set_sync_handler(bus.get(), &PipelineInstance::onBusMessage, self.get(), nullptr);
+    return self;
+}
+
+PipelineInstance::~PipelineInstance() {
+    if (!m_pipeline)
+        return;
+    m_link->detach();
+    gst_element_set_state(m_pipeline.get(), GST_STATE_NULL); // joins the streaming threads
+    BusPtr bus(gst_element_get_bus(m_pipeline.get()));
+    gst_bus_set_sync_handler(bus.get(), nullptr, nullptr, nullptr);
+    gst_bus_set_flushing(bus.get(), TRUE);
+}
+
+bool PipelineInstance::start(QString *error) {
+    if (gst_element_set_state(m_pipeline.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+        if (error)
+            *error = QStringLiteral("The pipeline refused to start");
+        return false;
+    }
+    return true;
+}
+
+void PipelineInstance::seekToStart() {
+    gst_element_seek_simple(m_pipeline.get(), GST_FORMAT_TIME,
+                            GstSeekFlags(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT), 0);
+}
+
+void PipelineInstance::recalculateLatency() {
+    gst_bin_recalculate_latency(GST_BIN(m_pipeline.get()));
+}
+
+qint64 PipelineInstance::latencyMs() {
+    QueryPtr query(gst_query_new_latency());
+    if (!gst_element_query(m_pipeline.get(), query.get()))
+        return -1;
+    gboolean live = FALSE;
+    GstClockTime minLatency = 0;
+    gst_query_parse_latency(query.get(), &live, &minLatency, nullptr);
+    if (!GST_CLOCK_TIME_IS_VALID(minLatency))
+        return -1;
+    return qint64(minLatency / GST_MSECOND);
+}
+
+void PipelineInstance::setOutputSize(QSize size) {
+    GstCaps *caps = gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "BGRx",
+                                        "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, nullptr);
+    if (size.isValid() && !size.isEmpty())
+        gst_caps_set_simple(caps, "width", G_TYPE_INT, size.width(), "height", G_TYPE_INT,
+                            size.height(), nullptr);
+    CapsPtr owned(caps);
+    g_object_set(m_capsFilter, "caps", owned.get(), nullptr);
+}
+
+void PipelineInstance::setAudio(bool muted, double volume) {
+    std::lock_guard lock(m_audioMutex);
+    m_muted = muted;
+    m_volumeLevel = volume;
+    if (m_volume)
+        g_object_set(m_volume, "mute", gboolean(muted), "volume", volume, nullptr);
+}
+
+GstElement *PipelineInstance::makeAudioTail() {
+    // queue ! audioconvert ! audioresample ! volume(mute) ! audio sink, in one bin with a ghost pad
+    GstElement *bin = gst_bin_new(nullptr);
+    GstElement *queue = make("queue");
+    GstElement *convert = make("audioconvert");
+    GstElement *resample = make("audioresample");
+    GstElement *volume = make("volume");
+    const QByteArray sinkName = qEnvironmentVariableIsSet("OPSWALL_AUDIO_SINK")
+                                    ? qgetenv("OPSWALL_AUDIO_SINK")
+                                    : QByteArrayLiteral("autoaudiosink");
+    GstElement *sink = make(sinkName.constData());
+    if (!sink)
+        sink = make("fakesink");
+    gst_bin_add_many(GST_BIN(bin), queue, convert, resample, volume, sink, nullptr);
+    gst_element_link_many(queue, convert, resample, volume, sink, nullptr);
+    g_object_set(queue, "leaky", 2 /* downstream */, nullptr);
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(sink), "async"))
+        g_object_set(sink, "async", FALSE, nullptr);
+    PadPtr target(gst_element_get_static_pad(queue, "sink"));
+    gst_element_add_pad(bin, gst_ghost_pad_new("sink", target.get()));
+    std::lock_guard lock(m_audioMutex);
+    m_volume = volume;
+    g_object_set(m_volume, "mute", gboolean(m_muted), "volume", m_volumeLevel, nullptr);
+    return bin;
+}
+
+void PipelineInstance::linkPad(GstPad *pad) {
+    CapsPtr caps(gst_pad_get_current_caps(pad));
+    if (!caps)
+        caps.reset(gst_pad_query_caps(pad, nullptr));
+    const QString media =
+        caps && gst_caps_get_size(caps.get()) > 0
+            ? fromUtf8(gst_structure_get_name(gst_caps_get_structure(caps.get(), 0)))
+            : QString();
+    GstBin *bin = GST_BIN(m_pipeline.get());
+    if (media.startsWith(QLatin1String("video/")) && !m_videoLinked.exchange(true)) {
+        PadPtr sinkPad(gst_element_get_static_pad(m_videoIn, "sink"));
+        if (gst_pad_link(pad, sinkPad.get()) == GST_PAD_LINK_OK)
+            return;
+        m_videoLinked = false;
+    }
+    GstElement *target = nullptr;
+    bool audio = false;
+    {
+        std::lock_guard lock(m_audioMutex);
+        audio = media.startsWith(QLatin1String("audio/x-raw")) && !m_volume;
+    }
+    if (audio) {
+        target = makeAudioTail();
+    } else {
+        // Streams nobody shows (a second video, subtitles, data) end here: an unlinked pad would
+        // return not-linked and stop the whole source.
+        target = make("fakesink");
+        g_object_set(target, "sync", FALSE, "async", FALSE, nullptr);
+    }
+    gst_bin_add(bin, target);
+    PadPtr sinkPad(gst_element_get_static_pad(target, "sink"));
+    gst_pad_link(pad, sinkPad.get());
+    gst_element_sync_state_with_parent(target);
+}
+
+void PipelineInstance::onPadAdded(GstElement *, GstPad *pad, gpointer data) {
+    static_cast<PipelineInstance *>(data)->linkPad(pad);
+}
+
+void PipelineInstance::onSourceSetup(GstElement *, GstElement *source, gpointer data) {
+    auto *self = static_cast<PipelineInstance *>(data);
+    for (const auto &[name, value] : self->m_plan.sourceProperties) {
+        if (g_object_class_find_property(G_OBJECT_GET_CLASS(source), name.constData()))
+            gst_util_set_object_arg(G_OBJECT(source), name.constData(), value.toUtf8().constData());
+    }
+}
+
+void PipelineInstance::onDeepElementAdded(GstBin *, GstBin *, GstElement *element, gpointer data) {
+    auto *self = static_cast<PipelineInstance *>(data);
+    GstElementFactory *factory = gst_element_get_factory(element);
+    if (!factory)
+        return;
+    const QString klass =
+        fromUtf8(gst_element_factory_get_metadata(factory, GST_ELEMENT_METADATA_KLASS));
+    const QString name = fromUtf8(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)));
+    if (self->m_plan.tuneTsDemux && name == QLatin1String("tsdemux"))
+        g_object_set(element, "latency", 0, nullptr);
+    if (!klass.contains(QLatin1String("Decoder")) || !klass.contains(QLatin1String("Video")))
+        return;
+    // Frames decoded without their reference frames (joining mid-GOP) are garbage: drop them in
+    // the decoder when it can; the appsink callback also drops buffers flagged CORRUPTED.
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(element), "output-corrupt"))
+        g_object_set(element, "output-corrupt", FALSE, nullptr);
+    {
+        std::lock_guard lock(self->m_counters.textMutex);
+        self->m_counters.decoder = name;
+    }
+    PadPtr sinkPad(gst_element_get_static_pad(element, "sink"));
+    if (sinkPad)
+        gst_pad_add_probe(sinkPad.get(), GST_PAD_PROBE_TYPE_BUFFER,
+                          &PipelineInstance::onEncodedBuffer, self, nullptr);
+}
+
+GstPadProbeReturn PipelineInstance::onEncodedBuffer(GstPad *pad, GstPadProbeInfo *info,
+                                                    gpointer data) {
+    auto *self = static_cast<PipelineInstance *>(data);
+    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+    const quint64 before = self->m_counters.encodedBytes.fetch_add(gst_buffer_get_size(buffer));
+    if (before == 0) {
+        CapsPtr caps(gst_pad_get_current_caps(pad));
+        if (caps && gst_caps_get_size(caps.get()) > 0) {
+            std::lock_guard lock(self->m_counters.textMutex);
+            self->m_counters.codec =
+                codecName(fromUtf8(gst_structure_get_name(gst_caps_get_structure(caps.get(), 0))));
+        }
+    }
+    return GST_PAD_PROBE_OK;
+}
+
+GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
+    auto *self = static_cast<PipelineInstance *>(data);
+    SamplePtr sample(gst_app_sink_pull_sample(sink));
+    if (!sample)
+        return GST_FLOW_OK;
+    GstBuffer *buffer = gst_sample_get_buffer(sample.get());
+    GstCaps *caps = gst_sample_get_caps(sample.get());
+    if (!buffer || !caps)
+        return GST_FLOW_OK;
+    if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED)) {
+        self->m_counters.corrupt.fetch_add(1, std::memory_order_relaxed);
+        return GST_FLOW_OK;
+    }
+    GstVideoInfo vinfo;
+    if (!gst_video_info_from_caps(&vinfo, caps))
+        return GST_FLOW_OK;
+    auto *mapped = new GstVideoFrame;
+    if (!gst_video_frame_map(mapped, &vinfo, buffer, GST_MAP_READ)) {
+        delete mapped;
+        return GST_FLOW_OK;
+    }
+    Frame frame;
+    frame.image = QImage(static_cast<const uchar *>(GST_VIDEO_FRAME_PLANE_DATA(mapped, 0)),
+                         GST_VIDEO_FRAME_WIDTH(mapped), GST_VIDEO_FRAME_HEIGHT(mapped),
+                         GST_VIDEO_FRAME_PLANE_STRIDE(mapped, 0), QImage::Format_RGB32,
+                         &releaseMappedFrame, mapped);
+    frame.sequence = ++self->m_sequence;
+    frame.arrivalUs = g_get_monotonic_time();
+    frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
+    self->m_counters.frames.fetch_add(1, std::memory_order_relaxed);
+    self->m_counters.lastFrameUs.store(frame.arrivalUs, std::memory_order_relaxed);
+    self->m_link->putFrame(std::move(frame), self->m_counters);
+    return GST_FLOW_OK;
+}
+
+GstBusSyncReply PipelineInstance::onBusMessage(GstBus *, GstMessage *message, gpointer data) {
+    auto *self = static_cast<PipelineInstance *>(data);
+    BusEvent event;
+    switch (GST_MESSAGE_TYPE(message)) {
+    case GST_MESSAGE_ERROR:
+    case GST_MESSAGE_WARNING: {
+        GError *raw = nullptr;
+        gchar *rawDebug = nullptr;
+        if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR)
+            gst_message_parse_error(message, &raw, &rawDebug);
+        else
+            gst_message_parse_warning(message, &raw, &rawDebug);
+        ErrorPtr error(raw);
+        GCharPtr debug(rawDebug);
+        event.kind = GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR ? BusEvent::Kind::Error
+                                                                    : BusEvent::Kind::Warning;
+        event.domain = error ? error->domain : 0;
+        event.code = error ? error->code : 0;
+        event.message = error ? fromUtf8(error->message) : QString();
+        event.debug = fromUtf8(debug.get());
+        break;
+    }
+    case GST_MESSAGE_EOS:
+        event.kind = BusEvent::Kind::Eos;
+        break;
+    case GST_MESSAGE_LATENCY:
+        event.kind = BusEvent::Kind::Latency;
+        break;
+    case GST_MESSAGE_ELEMENT: {
+        const GstStructure *s = gst_message_get_structure(message);
+        if (!s || !gst_structure_has_name(s, "missing-plugin"))
+            return GST_BUS_DROP;
+        event.kind = BusEvent::Kind::MissingPlugin;
+        const GValue *detail = gst_structure_get_value(s, "detail");
+        if (detail && G_VALUE_HOLDS(detail, GST_TYPE_CAPS)) {
+            const GstCaps *caps = gst_value_get_caps(detail);
+            if (caps && gst_caps_get_size(caps) > 0)
+                event.detail = fromUtf8(gst_structure_get_name(gst_caps_get_structure(caps, 0)));
+        } else if (detail && G_VALUE_HOLDS_STRING(detail)) {
+            event.detail = fromUtf8(g_value_get_string(detail));
+        }
+        break;
+    }
+    default:
+        return GST_BUS_DROP;
+    }
+    self->m_link->postBus(std::move(event));
+    return GST_BUS_DROP;
+}
+
+// ───────────────────────────── PipelineReaper ─────────────────────────────
+
+PipelineReaper::PipelineReaper()
+    : m_thread([this] { run(); }) {}
+
+PipelineReaper::~PipelineReaper() {
+    const bool drained = drain(3000);
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    if (drained) {
+        m_thread.join();
+    } else {
+        qWarning("video: a pipeline did not reach NULL within 3 s; leaving it behind");
+        m_thread.detach();
+    }
+}
+
+void PipelineReaper::dispose(std::unique_ptr<PipelineInstance> instance) {
+    if (!instance)
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::move(instance));
+    }
+    m_wake.notify_one();
+}
+
+bool PipelineReaper::drain(int timeoutMs) {
+    std::unique_lock lock(m_mutex);
+    return m_idle.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+                           [this] { return m_queue.empty() && !m_busy; });
+}
+
+void PipelineReaper::run() {
+    pthread_setname_np(pthread_self(), "video-reaper");
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+        if (m_queue.empty()) {
+            if (m_stop)
+                return;
+            continue;
+        }
+        std::unique_ptr<PipelineInstance> next = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_busy = true;
+        lock.unlock();
+        next.reset(); // → NULL, joins its streaming threads
+        lock.lock();
+        m_busy = false;
+        if (m_queue.empty())
+            m_idle.notify_all();
+    }
+}
+
+} // namespace opswall::video

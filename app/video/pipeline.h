@@ -1,0 +1,148 @@
+#pragma once
+// One GStreamer pipeline instance for one attempt of one stream (a reconnect builds a new one),
+// the one-slot frame mailbox its appsink fills, and the reaper thread that takes pipelines to
+// NULL off the GUI thread with a bounded wait at shutdown.
+//
+//   streaming threads                         GUI thread
+//   appsink "new-sample" ─▶ StreamLink::putFrame ─(one slot, newest wins)─▶ VideoStream::takeFrame
+//   bus sync handler    ─▶ StreamLink::postBus  ─(queued call, generation-tagged)─▶ VideoStream
+//
+// Frames are QImages that wrap the mapped GstVideoFrame (no copy); the mapping and the buffer
+// are released when the last QImage copy goes (after the scene graph made its texture).
+
+#include "gstptr.h"
+#include "pipelinebuilder.h"
+
+#include <gst/app/gstappsink.h>
+
+#include <QImage>
+#include <QPointer>
+#include <QSize>
+#include <QString>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace opswall::video {
+
+struct Frame {
+    QImage image;
+    quint64 sequence = 0;
+    qint64 arrivalUs = 0; // g_get_monotonic_time() when the appsink got it
+    qint64 ptsNs = -1;
+};
+
+struct BusEvent {
+    enum class Kind { Invalid = 0, Error, Warning, Eos, MissingPlugin, Latency };
+    Kind kind = Kind::Invalid;
+    GQuark domain = 0;
+    int code = 0;
+    QString message;
+    QString debug;
+    QString detail; // MissingPlugin: the media type without a decoder
+};
+
+// Counters written by streaming threads, read by the GUI thread's stats tick.
+struct PipelineCounters {
+    std::atomic<quint64> frames{0};      // displayable frames put in the mailbox
+    std::atomic<quint64> overwritten{0}; // frames replaced before the GUI took them
+    std::atomic<quint64> corrupt{0};     // hidden: CORRUPTED flag or before the first keyframe
+    std::atomic<quint64> encodedBytes{0};
+    std::atomic<qint64> lastFrameUs{0};
+    std::mutex textMutex;
+    QString codec;    // guarded by textMutex
+    QString decoder;  // guarded by textMutex
+    QSize sourceSize; // guarded by textMutex: decoded size before scaling
+};
+
+// The bridge from streaming threads to the object that owns the stream on the GUI thread. The
+// owner detaches before it hands the pipeline to the reaper, so a late callback goes nowhere.
+class StreamLink {
+public:
+    using FrameWake = std::function<void()>;
+    using BusSink = std::function<void(const BusEvent &)>;
+
+    StreamLink(QObject *context, FrameWake wake, BusSink bus);
+    void detach();
+    void putFrame(Frame frame, PipelineCounters &counters);
+    std::optional<Frame> takeFrame();
+    void postBus(BusEvent event);
+
+private:
+    std::mutex m_mutex;
+    QObject *m_context = nullptr; // guarded by m_mutex; null once detached
+    FrameWake m_wake;
+    BusSink m_bus;
+    std::optional<Frame> m_slot;
+};
+
+class PipelineInstance {
+public:
+    // Parses the plan's front, adds the display tail and wires the callbacks. Not started.
+    static std::unique_ptr<PipelineInstance>
+    create(const PipelinePlan &plan, std::shared_ptr<StreamLink> link, QString *error);
+    ~PipelineInstance(); // → NULL (blocking: run it on the reaper thread)
+    PipelineInstance(const PipelineInstance &) = delete;
+    PipelineInstance &operator=(const PipelineInstance &) = delete;
+
+    bool start(QString *error);
+    void seekToStart(); // looping files
+    void recalculateLatency();
+    qint64 latencyMs();             // pipeline latency query; -1 when unknown
+    void setOutputSize(QSize size); // scaled in GStreamer; empty = the source's own size
+    void setAudio(bool muted, double volume);
+    PipelineCounters &counters() { return m_counters; }
+    GstElement *pipeline() const { return m_pipeline.get(); }
+
+private:
+    PipelineInstance() = default;
+    static void onPadAdded(GstElement *element, GstPad *pad, gpointer self);
+    static void onDeepElementAdded(GstBin *bin, GstBin *sub, GstElement *element, gpointer self);
+    static void onSourceSetup(GstElement *bin, GstElement *source, gpointer self);
+    static GstFlowReturn onNewSample(GstAppSink *sink, gpointer self);
+    static GstBusSyncReply onBusMessage(GstBus *bus, GstMessage *message, gpointer self);
+    static GstPadProbeReturn onEncodedBuffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    void linkPad(GstPad *pad);
+    GstElement *makeAudioTail();
+
+    PipelinePlan m_plan;
+    std::shared_ptr<StreamLink> m_link;
+    ElementPtr m_pipeline;
+    GstElement *m_videoIn = nullptr; // borrowed (the pipeline owns it): the tail's first element
+    GstElement *m_capsFilter = nullptr;
+    GstElement *m_volume = nullptr; // set under m_audioMutex once an audio pad appeared
+    std::mutex m_audioMutex;
+    bool m_muted = true;
+    double m_volumeLevel = 1.0;
+    std::atomic<bool> m_videoLinked{false};
+    std::atomic<quint64> m_sequence{0};
+    PipelineCounters m_counters;
+};
+
+// Takes pipelines to NULL and frees them on its own thread, so neither a frozen server nor a
+// slow teardown blocks the GUI. drain() waits, bounded, for everything handed over so far.
+class PipelineReaper {
+public:
+    PipelineReaper();
+    ~PipelineReaper(); // drains with a 3 s bound, then detaches a stuck thread
+    void dispose(std::unique_ptr<PipelineInstance> instance);
+    bool drain(int timeoutMs);
+
+private:
+    void run();
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_idle;
+    std::deque<std::unique_ptr<PipelineInstance>> m_queue;
+    bool m_busy = false;
+    bool m_stop = false;
+    std::thread m_thread;
+};
+
+} // namespace opswall::video

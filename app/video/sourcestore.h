@@ -1,0 +1,33 @@
+#pragma once
+// Video sources in SQLite, in the component's own table (Database::migrateComponent("video")).
+// Each row keeps the source's JSON form, so fields can be added without a migration.
+// Owned by the thread that owns the Database.
+
+#include "videosource.h"
+
+#include <QList>
+
+#include <optional>
+
+namespace opswall::store {
+class Database;
+}
+
+namespace opswall::video {
+
+class SourceStore {
+public:
+    explicit SourceStore(store::Database &db); // applies the video migrations
+    QList<VideoSource> list();
+    std::optional<VideoSource> find(const QString &id);
+    // Validates first; on a fault nothing is written and the fault is returned.
+    std::optional<SourceError> upsert(const VideoSource &source);
+    // All-or-nothing import of an import document (see importSources); returns the errors.
+    QList<SourceError> importJson(const QByteArray &json);
+    bool remove(const QString &id);
+
+private:
+    store::Database &m_db;
+};
+
+} // namespace opswall::video

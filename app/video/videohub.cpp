@@ -1,0 +1,193 @@
+#include "videohub.h"
+
+#include "core/engineservices.h"
+
+#include <QTimer>
+
+namespace opswall::video {
+
+VideoHub::VideoHub(store::Database *db, StreamPolicy policy, QObject *parent)
+    : QObject(parent)
+    , m_policy(policy)
+    , m_reaper(std::make_unique<PipelineReaper>()) {
+    if (initGStreamer(&m_gstError))
+        m_plugins = checkPlugins();
+    if (!startupMessage().isEmpty())
+        qWarning("video: %s", qUtf8Printable(startupMessage()));
+    if (db) {
+        m_store = std::make_unique<SourceStore>(*db);
+        m_sources = m_store->list();
+    }
+}
+
+VideoHub::~VideoHub() {
+    shutdown();
+}
+
+VideoHub *VideoHub::create(QQmlEngine *engine, QJSEngine *) {
+    return opswall::lookup<VideoHub>(engine);
+}
+
+QString VideoHub::startupMessage() const {
+    return m_gstError.isEmpty() ? m_plugins.message() : m_gstError;
+}
+
+std::optional<SourceError> VideoHub::upsertSource(const VideoSource &source) {
+    if (auto bad = validateSource(source))
+        return bad;
+    if (m_store) {
+        if (auto bad = m_store->upsert(source))
+            return bad;
+    }
+    bool replaced = false;
+    for (VideoSource &s : m_sources) {
+        if (s.id == source.id) {
+            s = source;
+            replaced = true;
+        }
+    }
+    if (!replaced)
+        m_sources.append(source);
+    Q_EMIT sourcesChanged();
+    return std::nullopt;
+}
+
+bool VideoHub::removeSource(const QString &id) {
+    const qsizetype before = m_sources.size();
+    m_sources.removeIf([&](const VideoSource &s) { return s.id == id; });
+    if (m_store)
+        m_store->remove(id);
+    if (before == m_sources.size())
+        return false;
+    Q_EMIT sourcesChanged();
+    return true;
+}
+
+QList<SourceError> VideoHub::importSources(const QByteArray &json) {
+    const SourceImport imported = video::importSources(json);
+    if (!imported.ok())
+        return imported.errors;
+    if (m_store)
+        m_store->importJson(json);
+    for (const VideoSource &s : imported.sources) {
+        m_sources.removeIf([&](const VideoSource &old) { return old.id == s.id; });
+        m_sources.append(s);
+    }
+    Q_EMIT sourcesChanged();
+    return {};
+}
+
+QVariantList VideoHub::sourcesForQml() const {
+    QVariantList out;
+    for (const VideoSource &s : m_sources) {
+        QVariantMap m = s.toJson().toVariantMap();
+        m.insert(QStringLiteral("label"), s.label());
+        out.append(m);
+    }
+    return out;
+}
+
+VideoStream *VideoHub::acquire(const QVariant &binding) {
+    const BindingRef ref = parseBinding(binding);
+    std::optional<VideoSource> source;
+    QString error = ref.error;
+    if (!available())
+        error = startupMessage();
+    if (error.isEmpty()) {
+        if (ref.adhoc) {
+            source = ref.adhoc;
+        } else {
+            for (const VideoSource &s : m_sources) {
+                if (s.id == ref.sourceId)
+                    source = s;
+            }
+            if (!source)
+                error = tr("Unknown video source '%1'").arg(ref.sourceId);
+        }
+    }
+    // Bad bindings get a private stream each (key with a counter), never shared.
+    const QString key =
+        error.isEmpty() ? ref.key() : QStringLiteral("error:%1").arg(++m_lingerCounter);
+    Entry &entry = m_streams[key];
+    if (!entry.stream) {
+        entry.stream = new VideoStream(key, source, error, m_policy, *m_reaper, this);
+        entry.stream->setAudio(true, m_volume);
+        Q_EMIT streamsChanged();
+    }
+    ++entry.refs;
+    entry.lingerToken = 0;
+    if (entry.stream->state() == VideoStream::State::Idle && !m_shutDown)
+        entry.stream->start();
+    return entry.stream;
+}
+
+void VideoHub::release(VideoStream *stream) {
+    if (!stream)
+        return;
+    auto it = m_streams.find(stream->key());
+    if (it == m_streams.end() || it->stream != stream || it->refs <= 0)
+        return;
+    if (--it->refs > 0)
+        return;
+    const QString key = stream->key();
+    const quint64 token = ++m_lingerCounter;
+    it->lingerToken = token;
+    const auto drop = [this, key, token] {
+        auto entry = m_streams.find(key);
+        if (entry == m_streams.end() || entry->refs > 0 || entry->lingerToken != token)
+            return;
+        VideoStream *dead = entry->stream;
+        m_streams.erase(entry);
+        if (m_audibleKey == key) {
+            m_audibleKey.clear();
+            Q_EMIT audioChanged();
+        }
+        dead->stop();
+        delete dead;
+        Q_EMIT streamsChanged();
+    };
+    if (m_policy.lingerMs <= 0 || key.startsWith(QLatin1String("error:")))
+        drop();
+    else
+        QTimer::singleShot(m_policy.lingerMs, this, drop);
+}
+
+void VideoHub::setAudible(const QString &key) {
+    if (key == m_audibleKey)
+        return;
+    m_audibleKey = m_streams.contains(key) ? key : QString();
+    applyAudio();
+    Q_EMIT audioChanged();
+}
+
+void VideoHub::setVolume(double volume) {
+    volume = std::clamp(volume, 0.0, 1.5);
+    if (qFuzzyCompare(volume, m_volume))
+        return;
+    m_volume = volume;
+    applyAudio();
+    Q_EMIT audioChanged();
+}
+
+void VideoHub::applyAudio() {
+    for (auto it = m_streams.begin(); it != m_streams.end(); ++it)
+        it->stream->setAudio(it.key() != m_audibleKey, m_volume);
+}
+
+bool VideoHub::shutdown() {
+    if (m_shutDown)
+        return true;
+    m_shutDown = true;
+    for (auto it = m_streams.begin(); it != m_streams.end(); ++it) {
+        it->stream->stop();
+        delete it->stream;
+    }
+    m_streams.clear();
+    const bool drained = m_reaper->drain(m_policy.shutdownTimeoutMs);
+    if (!drained)
+        qWarning("video: shutdown: pipelines still stopping after %d ms",
+                 m_policy.shutdownTimeoutMs);
+    return drained;
+}
+
+} // namespace opswall::video

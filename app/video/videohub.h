@@ -1,0 +1,100 @@
+#pragma once
+// The video layer's front door: sources (from SQLite when a database is given), one shared
+// VideoStream per source however many tiles show it (reference counted, with a short linger so a
+// preset switch does not reconnect), the single audible source, and clean shutdown.
+//
+// main() builds it and hands it to QML:
+//   opswall::video::VideoHub hub(&database);            // before the engine: outlives it
+//   opswall::provide(&engine, &hub);                     // QML: `import OpsWall.Video`, VideoHub
+//   … app.exec(); hub.shutdown();                        // every pipeline to NULL, bounded
+
+#include "gstsupport.h"
+#include "pipeline.h"
+#include "sourcestore.h"
+#include "streampolicy.h"
+#include "videostream.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QQmlEngine>
+#include <QVariant>
+
+#include <memory>
+
+namespace opswall::store {
+class Database;
+}
+
+namespace opswall::video {
+
+class VideoHub : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    Q_PROPERTY(QVariantList sources READ sourcesForQml NOTIFY sourcesChanged)
+    Q_PROPERTY(QString audibleKey READ audibleKey NOTIFY audioChanged)
+    Q_PROPERTY(double volume READ volume WRITE setVolume NOTIFY audioChanged)
+    Q_PROPERTY(bool available READ available CONSTANT)
+    Q_PROPERTY(QString startupMessage READ startupMessage CONSTANT)
+    Q_PROPERTY(int activeStreams READ activeStreams NOTIFY streamsChanged)
+
+public:
+    // db may be null: sources then live in memory only (tests, demos).
+    explicit VideoHub(store::Database *db, StreamPolicy policy = {}, QObject *parent = nullptr);
+    ~VideoHub() override;
+    static VideoHub *create(QQmlEngine *engine, QJSEngine *);
+
+    bool available() const { return m_plugins.ok() && m_gstError.isEmpty(); }
+    QString startupMessage() const;
+    const StreamPolicy &policy() const { return m_policy; }
+
+    // Sources
+    QList<VideoSource> sources() const { return m_sources; }
+    std::optional<SourceError> upsertSource(const VideoSource &source);
+    bool removeSource(const QString &id);
+    QList<SourceError> importSources(const QByteArray &json);
+    QVariantList sourcesForQml() const;
+
+    // Streams: a binding is {"source": id} or {"uri": url}. Always returns a stream; a bad
+    // binding gives one that is Failed with the reason, so the tile can say it.
+    VideoStream *acquire(const QVariant &binding);
+    void release(VideoStream *stream);
+    int activeStreams() const { return int(m_streams.size()); }
+
+    // Audio: muted by default; at most one stream audible.
+    QString audibleKey() const { return m_audibleKey; }
+    Q_INVOKABLE void setAudible(const QString &key); // empty: mute all
+    double volume() const { return m_volume; }
+    void setVolume(double volume);
+
+    // Every pipeline to NULL, bounded by the policy's shutdownTimeoutMs. Returns false on timeout.
+    bool shutdown();
+
+Q_SIGNALS:
+    void sourcesChanged();
+    void audioChanged();
+    void streamsChanged();
+
+private:
+    struct Entry {
+        VideoStream *stream = nullptr; // owned (child of the hub)
+        int refs = 0;
+        quint64 lingerToken = 0;
+    };
+    void applyAudio();
+
+    StreamPolicy m_policy;
+    QString m_gstError;
+    PluginCheck m_plugins;
+    std::unique_ptr<SourceStore> m_store;
+    QList<VideoSource> m_sources;
+    std::unique_ptr<PipelineReaper> m_reaper;
+    QHash<QString, Entry> m_streams;
+    quint64 m_lingerCounter = 0;
+    QString m_audibleKey;
+    double m_volume = 1.0;
+    bool m_shutDown = false;
+};
+
+} // namespace opswall::video

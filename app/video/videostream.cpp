@@ -1,0 +1,336 @@
+#include "videostream.h"
+
+#include "gstsupport.h"
+
+#include <QDir>
+#include <QUrl>
+
+#include <glib.h>
+
+#include <cmath>
+
+namespace opswall::video {
+
+namespace {
+constexpr int kTickMs = 250;
+qint64 nowUs() {
+    return g_get_monotonic_time();
+}
+} // namespace
+
+VideoStream::VideoStream(QString key, std::optional<VideoSource> source, QString configError,
+                         StreamPolicy policy, PipelineReaper &reaper, QObject *parent)
+    : QObject(parent)
+    , m_key(std::move(key))
+    , m_source(std::move(source))
+    , m_configError(std::move(configError))
+    , m_policy(policy)
+    , m_reaper(reaper) {
+    if (m_source && m_configError.isEmpty()) {
+        PlanResult planned = buildPlan(*m_source);
+        if (planned.plan)
+            m_plan = planned.plan;
+        else
+            m_configError = planned.error;
+    } else if (m_configError.isEmpty()) {
+        m_configError = tr("No source configured");
+    }
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] { handle(StreamEvent::RetryTimer); });
+    m_tick.setInterval(kTickMs);
+    connect(&m_tick, &QTimer::timeout, this, &VideoStream::onTick);
+}
+
+VideoStream::~VideoStream() {
+    tearDown();
+}
+
+void VideoStream::start() {
+    if (!m_configError.isEmpty()) {
+        // Nothing to retry: say what is wrong and stay there.
+        m_lastError = m_configError;
+        m_sup = {StreamState::Failed, 0};
+        Q_EMIT stateChanged();
+        return;
+    }
+    handle(StreamEvent::Start);
+}
+
+void VideoStream::stop() {
+    handle(StreamEvent::Stop);
+}
+
+void VideoStream::restart() {
+    if (m_sup.state == StreamState::Failed || m_sup.state == StreamState::Idle) {
+        start();
+        return;
+    }
+    handle(StreamEvent::Error, tr("Restarted by the operator"));
+}
+
+void VideoStream::handle(StreamEvent event, const QString &reason) {
+    const Decision d = decide(m_policy, event, m_sup);
+    const bool changed = !(d.next == m_sup);
+    const StreamState before = m_sup.state;
+    m_sup = d.next;
+    if (!reason.isEmpty())
+        m_lastError = reason;
+    if (m_sup.state == StreamState::Playing && before != StreamState::Playing)
+        m_lastError.clear();
+    switch (d.action) {
+    case StreamAction::Build:
+        m_retryTimer.stop();
+        setRetryIn(0);
+        build();
+        break;
+    case StreamAction::TearDownAndRetry:
+        tearDown();
+        m_retryTimer.start(d.delayMs);
+        m_retryDeadlineUs = nowUs() + qint64(d.delayMs) * 1000;
+        setRetryIn(int(std::ceil(d.delayMs / 1000.0)));
+        m_tick.start();
+        break;
+    case StreamAction::TearDown:
+        m_retryTimer.stop();
+        setRetryIn(0);
+        tearDown();
+        m_tick.stop();
+        break;
+    case StreamAction::None:
+    case StreamAction::Invalid:
+        break;
+    }
+    if (changed)
+        Q_EMIT stateChanged();
+}
+
+void VideoStream::build() {
+    tearDown();
+    if (!m_plan) {
+        handle(StreamEvent::FatalError, m_configError);
+        return;
+    }
+    PipelinePlan plan = *m_plan;
+    if (plan.front.contains(QLatin1String("%SDP_URI%"))) {
+        if (!m_sdpFile) {
+            m_sdpFile = std::make_unique<QTemporaryFile>(QDir::tempPath() +
+                                                         QStringLiteral("/opswall-XXXXXX.sdp"));
+            if (!m_sdpFile->open() || m_sdpFile->write(plan.sdpText.toUtf8()) < 0) {
+                handle(StreamEvent::FatalError, tr("Cannot write the SDP file"));
+                return;
+            }
+            m_sdpFile->flush();
+        }
+        plan.front.replace(QLatin1String("%SDP_URI%"),
+                           gstQuote(QUrl::fromLocalFile(m_sdpFile->fileName()).toString()));
+    }
+    const quint64 generation = ++m_generation;
+    m_link = std::make_shared<StreamLink>(
+        this, [this, generation] { onFrameWake(generation); },
+        [this, generation](const BusEvent &e) { onBus(generation, e); });
+    QString error;
+    m_instance = PipelineInstance::create(plan, m_link, &error);
+    if (!m_instance) {
+        handle(StreamEvent::FatalError, error);
+        return;
+    }
+    m_instance->setAudio(m_muted, m_volume);
+    m_outputSize = {};
+    m_attemptStartUs = nowUs();
+    m_statsAtUs = m_attemptStartUs;
+    m_framesAtTick = 0;
+    m_bytesAtTick = 0;
+    m_missingCodec.clear();
+    m_tick.start();
+    if (!m_instance->start(&error))
+        handle(StreamEvent::Error, error);
+}
+
+void VideoStream::tearDown() {
+    if (m_link)
+        m_link->detach();
+    m_link.reset();
+    if (m_instance) {
+        m_droppedBefore +=
+            qint64(m_instance->counters().overwritten + m_instance->counters().corrupt);
+        m_reaper.dispose(std::move(m_instance));
+    }
+}
+
+void VideoStream::onFrameWake(quint64 generation) {
+    if (generation != m_generation || !m_link)
+        return;
+    std::optional<Frame> frame = m_link->takeFrame();
+    if (!frame)
+        return;
+    m_frame = std::move(*frame);
+    m_frame.sequence = ++m_frameSerial; // unique across pipelines of this stream
+    if (!m_hasFrame) {
+        m_hasFrame = true;
+        Q_EMIT hasFrameChanged();
+    }
+    if (m_sup.state != StreamState::Playing) {
+        const bool first = m_timeToFirstFrameMs < 0;
+        if (first)
+            m_timeToFirstFrameMs = int((nowUs() - m_attemptStartUs) / 1000);
+        if (m_sup.state == StreamState::Reconnecting || m_sup.state == StreamState::Stalled)
+            ++m_reconnects;
+        m_playStartUs = nowUs();
+        handle(StreamEvent::FirstFrame);
+        updateStats();
+        applyOutputSize();
+    }
+    Q_EMIT frameChanged();
+}
+
+void VideoStream::onBus(quint64 generation, const BusEvent &event) {
+    if (generation != m_generation || !m_instance)
+        return;
+    const QString host = m_source ? QUrl(m_source->uri).host() : QString();
+    switch (event.kind) {
+    case BusEvent::Kind::Error: {
+        if (!m_missingCodec.isEmpty()) {
+            handle(StreamEvent::FatalError,
+                   tr("Unsupported codec: %1 (no decoder installed)").arg(m_missingCodec));
+            return;
+        }
+        const ErrorClass c =
+            classifyError(event.domain, event.code, event.message, event.debug, host);
+        qInfo("video[%s]: %s (%s)", qUtf8Printable(m_key), qUtf8Printable(c.text),
+              qUtf8Printable(event.debug.left(300)));
+        handle(c.fatal ? StreamEvent::FatalError : StreamEvent::Error, c.text);
+        return;
+    }
+    case BusEvent::Kind::Eos:
+        if (m_plan && m_plan->loop) {
+            m_instance->seekToStart();
+            return;
+        }
+        handle(StreamEvent::Error, tr("The stream ended"));
+        return;
+    case BusEvent::Kind::MissingPlugin:
+        m_missingCodec = codecName(event.detail);
+        return;
+    case BusEvent::Kind::Latency:
+        m_instance->recalculateLatency();
+        return;
+    case BusEvent::Kind::Warning:
+        qInfo("video[%s]: warning: %s", qUtf8Printable(m_key), qUtf8Printable(event.message));
+        return;
+    case BusEvent::Kind::Invalid:
+        return;
+    }
+}
+
+void VideoStream::onTick() {
+    const qint64 now = nowUs();
+    if (m_retryTimer.isActive()) {
+        setRetryIn(int(std::ceil((m_retryDeadlineUs - now) / 1e6)));
+        return;
+    }
+    if (!m_instance)
+        return;
+    if (m_sup.state == StreamState::Playing) {
+        const qint64 last = m_instance->counters().lastFrameUs.load();
+        if (now - last > qint64(m_policy.stallTimeoutMs) * 1000) {
+            handle(StreamEvent::WatchdogTimeout,
+                   tr("No video for %1 s").arg(m_policy.stallTimeoutMs / 1000.0, 0, 'f', 1));
+            return;
+        }
+    } else if (m_sup.state == StreamState::Connecting || m_sup.state == StreamState::Reconnecting) {
+        if (now - m_attemptStartUs > qint64(m_policy.connectTimeoutMs) * 1000) {
+            handle(StreamEvent::ConnectTimeout,
+                   tr("No video within %1 s").arg(m_policy.connectTimeoutMs / 1000));
+            return;
+        }
+    }
+    if (now - m_statsAtUs >= 1000000)
+        updateStats();
+}
+
+void VideoStream::updateStats() {
+    if (!m_instance)
+        return;
+    PipelineCounters &c = m_instance->counters();
+    const qint64 now = nowUs();
+    const double seconds = std::max(1e-3, (now - m_statsAtUs) / 1e6);
+    const quint64 frames = c.frames.load();
+    const quint64 bytes = c.encodedBytes.load();
+    m_fps = (frames - m_framesAtTick) / seconds;
+    m_bitrateKbps = (bytes - m_bytesAtTick) * 8.0 / 1000.0 / seconds;
+    m_framesAtTick = frames;
+    m_bytesAtTick = bytes;
+    m_statsAtUs = now;
+    m_dropped = m_droppedBefore + qint64(c.overwritten.load() + c.corrupt.load());
+    {
+        std::lock_guard lock(c.textMutex);
+        m_codec = c.codec;
+        m_decoder = c.decoder;
+        m_resolution = c.sourceSize;
+    }
+    m_latencyMs = int(m_instance->latencyMs());
+    applyOutputSize();
+    Q_EMIT statsChanged();
+}
+
+void VideoStream::setAudio(bool muted, double volume) {
+    if (muted == m_muted && qFuzzyCompare(volume, m_volume))
+        return;
+    m_muted = muted;
+    m_volume = volume;
+    if (m_instance)
+        m_instance->setAudio(muted, volume);
+    Q_EMIT audioChanged();
+}
+
+void VideoStream::setViewRequest(const void *viewer, QSize pixels, ScaleNeed need) {
+    m_views.insert(viewer, {pixels, need});
+    applyOutputSize();
+}
+
+void VideoStream::removeViewer(const void *viewer) {
+    m_views.remove(viewer);
+    applyOutputSize();
+}
+
+QSize VideoStream::scaledSize(QSize source, const QList<QPair<QSize, ScaleNeed>> &views) {
+    if (source.isEmpty() || views.isEmpty())
+        return {};
+    double scale = 0;
+    for (const auto &[size, need] : views) {
+        if (size.isEmpty())
+            continue;
+        const double sx = double(size.width()) / source.width();
+        const double sy = double(size.height()) / source.height();
+        scale = std::max(scale, need == ScaleNeed::Cover ? std::max(sx, sy) : std::min(sx, sy));
+    }
+    // Never scale up in GStreamer (the texture does that for free), and skip near-1 scaling.
+    if (scale <= 0 || scale >= 0.9)
+        return {};
+    const auto even = [](double v) { return std::max(16, int(std::lround(v / 2)) * 2); };
+    return QSize(even(source.width() * scale), even(source.height() * scale));
+}
+
+void VideoStream::applyOutputSize() {
+    if (!m_instance || m_resolution.isEmpty())
+        return;
+    const QSize wanted = scaledSize(m_resolution, m_views.values());
+    const auto close = [](QSize a, QSize b) {
+        return std::abs(a.width() - b.width()) <= 8 && std::abs(a.height() - b.height()) <= 8;
+    };
+    if (wanted == m_outputSize ||
+        (!wanted.isEmpty() && !m_outputSize.isEmpty() && close(wanted, m_outputSize)))
+        return;
+    m_outputSize = wanted;
+    m_instance->setOutputSize(wanted);
+}
+
+void VideoStream::setRetryIn(int seconds) {
+    seconds = std::max(0, seconds);
+    if (seconds == m_retryInSeconds)
+        return;
+    m_retryInSeconds = seconds;
+    Q_EMIT retryInSecondsChanged();
+}
+
+} // namespace opswall::video

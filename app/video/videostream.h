@@ -1,0 +1,164 @@
+#pragma once
+// One supervised stream: the state machine of streampolicy.h driven by real timers, a fresh
+// PipelineInstance per attempt, the frame watchdog, the newest frame for the tiles, statistics
+// and audio settings. Lives on the GUI thread; shared by every tile that shows the source
+// (VideoHub counts the references).
+
+#include "pipeline.h"
+#include "streampolicy.h"
+#include "videosource.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSize>
+#include <QTemporaryFile>
+#include <QTimer>
+
+#include <memory>
+
+namespace opswall::video {
+
+class VideoStream : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString key READ key CONSTANT)
+    Q_PROPERTY(QString label READ label CONSTANT)
+    Q_PROPERTY(QString conferenceLabel READ conferenceLabel CONSTANT)
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString stateName READ stateName NOTIFY stateChanged)
+    Q_PROPERTY(QString lastError READ lastError NOTIFY stateChanged)
+    Q_PROPERTY(int retryInSeconds READ retryInSeconds NOTIFY retryInSecondsChanged)
+    Q_PROPERTY(bool stale READ stale NOTIFY stateChanged)
+    Q_PROPERTY(bool hasFrame READ hasFrame NOTIFY hasFrameChanged)
+    Q_PROPERTY(double fps READ fps NOTIFY statsChanged)
+    Q_PROPERTY(qint64 droppedFrames READ droppedFrames NOTIFY statsChanged)
+    Q_PROPERTY(double bitrateKbps READ bitrateKbps NOTIFY statsChanged)
+    Q_PROPERTY(QSize resolution READ resolution NOTIFY statsChanged)
+    Q_PROPERTY(QSize outputSize READ outputSize NOTIFY statsChanged)
+    Q_PROPERTY(QString codec READ codec NOTIFY statsChanged)
+    Q_PROPERTY(QString decoder READ decoder NOTIFY statsChanged)
+    Q_PROPERTY(int latencyMs READ latencyMs NOTIFY statsChanged)
+    Q_PROPERTY(int timeToFirstFrameMs READ timeToFirstFrameMs NOTIFY statsChanged)
+    Q_PROPERTY(int reconnects READ reconnects NOTIFY statsChanged)
+    Q_PROPERTY(bool muted READ muted NOTIFY audioChanged)
+    Q_PROPERTY(double volume READ volume NOTIFY audioChanged)
+
+public:
+    enum class State {
+        Invalid = int(StreamState::Invalid),
+        Idle = int(StreamState::Idle),
+        Connecting = int(StreamState::Connecting),
+        Playing = int(StreamState::Playing),
+        Stalled = int(StreamState::Stalled),
+        Reconnecting = int(StreamState::Reconnecting),
+        Failed = int(StreamState::Failed),
+    };
+    Q_ENUM(State)
+    // How a viewer scales the picture: the stream scales in GStreamer to the largest need.
+    enum class ScaleNeed { Invalid = 0, Contain, Cover };
+
+    // A stream whose configuration is already known to be wrong (configError) goes straight
+    // to Failed with that message when started.
+    VideoStream(QString key, std::optional<VideoSource> source, QString configError,
+                StreamPolicy policy, PipelineReaper &reaper, QObject *parent = nullptr);
+    ~VideoStream() override;
+
+    QString key() const { return m_key; }
+    QString label() const { return m_source ? m_source->label() : m_key; }
+    // Site and participant of a video-conference source; empty otherwise.
+    QString conferenceLabel() const {
+        return m_source && m_source->isConference() ? m_source->label() : QString();
+    }
+    State state() const { return State(int(m_sup.state)); }
+    QString stateName() const { return QString::fromLatin1(streamStateName(m_sup.state)); }
+    QString lastError() const { return m_lastError; }
+    int retryInSeconds() const { return m_retryInSeconds; }
+    bool stale() const { return m_hasFrame && m_sup.state != StreamState::Playing; }
+    bool hasFrame() const { return m_hasFrame; }
+    const Frame &frame() const { return m_frame; }
+    double fps() const { return m_fps; }
+    qint64 droppedFrames() const { return m_dropped; }
+    double bitrateKbps() const { return m_bitrateKbps; }
+    QSize resolution() const { return m_resolution; }
+    QSize outputSize() const { return m_outputSize; }
+    QString codec() const { return m_codec; }
+    QString decoder() const { return m_decoder; }
+    int latencyMs() const { return m_latencyMs; }
+    int timeToFirstFrameMs() const { return m_timeToFirstFrameMs; }
+    int reconnects() const { return m_reconnects; }
+    bool muted() const { return m_muted; }
+    double volume() const { return m_volume; }
+    const StreamPolicy &policy() const { return m_policy; }
+
+    void start();
+    void stop();
+    Q_INVOKABLE void restart(); // operator's "try again" on a Failed tile
+    void setAudio(bool muted, double volume);
+
+    // Viewers (tiles) say how big they draw the stream, in device pixels.
+    void setViewRequest(const void *viewer, QSize pixels, ScaleNeed need);
+    void removeViewer(const void *viewer);
+    // Pure: the size to scale to, empty for "no scaling".
+    static QSize scaledSize(QSize source, const QList<QPair<QSize, ScaleNeed>> &views);
+
+Q_SIGNALS:
+    void stateChanged();
+    void retryInSecondsChanged();
+    void hasFrameChanged();
+    void statsChanged();
+    void audioChanged();
+    void frameChanged(); // a new frame is in frame()
+
+private:
+    void handle(StreamEvent event, const QString &reason = {});
+    void build();
+    void tearDown();
+    void onFrameWake(quint64 generation);
+    void onBus(quint64 generation, const BusEvent &event);
+    void onTick();
+    void updateStats();
+    void applyOutputSize();
+    void setRetryIn(int seconds);
+
+    QString m_key;
+    std::optional<VideoSource> m_source;
+    std::optional<PipelinePlan> m_plan;
+    QString m_configError;
+    StreamPolicy m_policy;
+    PipelineReaper &m_reaper;
+    SupervisorState m_sup;
+    quint64 m_generation = 0;
+    std::shared_ptr<StreamLink> m_link;
+    std::unique_ptr<PipelineInstance> m_instance;
+    std::unique_ptr<QTemporaryFile> m_sdpFile;
+    QTimer m_retryTimer;
+    QTimer m_tick; // watchdog, connect timeout, retry countdown: 250 ms
+    qint64 m_attemptStartUs = 0;
+    qint64 m_retryDeadlineUs = 0;
+    qint64 m_playStartUs = 0;
+    QString m_lastError;
+    QString m_missingCodec;
+    int m_retryInSeconds = 0;
+    Frame m_frame;
+    quint64 m_frameSerial = 0;
+    bool m_hasFrame = false;
+    // stats
+    qint64 m_statsAtUs = 0;
+    quint64 m_framesAtTick = 0;
+    quint64 m_bytesAtTick = 0;
+    qint64 m_droppedBefore = 0; // from earlier pipelines of this stream
+    double m_fps = 0;
+    qint64 m_dropped = 0;
+    double m_bitrateKbps = 0;
+    QSize m_resolution;
+    QSize m_outputSize;
+    QString m_codec;
+    QString m_decoder;
+    int m_latencyMs = -1;
+    int m_timeToFirstFrameMs = -1;
+    int m_reconnects = 0;
+    bool m_muted = true;
+    double m_volume = 1.0;
+    QHash<const void *, QPair<QSize, ScaleNeed>> m_views;
+};
+
+} // namespace opswall::video

@@ -1,0 +1,122 @@
+// A video tile: the stream's picture, its state in words, a stale badge over a dimmed last frame
+// while it reconnects, the conference label, and an optional statistics overlay.
+//
+//   import OpsWall.Video
+//   VideoTile { binding: ({"source": "cam-1"}); showStats: true }
+import QtQuick
+import OpsWall.Video
+
+Item {
+    id: root
+
+    // {"source": "<source id>"} or {"uri": "rtsp://…"} (optional "label")
+    required property var binding
+    property bool showStats: false
+    property int fillMode: VideoItem.Fit
+    readonly property VideoStream stream: video.stream
+    readonly property string statusText: describe(stream, stream ? stream.state : 0,
+                                                  stream ? stream.retryInSeconds : 0,
+                                                  stream ? stream.lastError : "")
+
+    function describe(s, state, retryIn, reason) {
+        if (!s)
+            return qsTr("No video source")
+        switch (state) {
+        case VideoStream.Connecting:
+            return qsTr("Connecting…")
+        case VideoStream.Stalled:
+            return retryIn > 0 ? qsTr("Stalled (%1), reconnecting in %2 s").arg(reason).arg(retryIn)
+                               : qsTr("Stalled (%1)").arg(reason)
+        case VideoStream.Reconnecting:
+            if (retryIn > 0)
+                return reason ? qsTr("Reconnecting in %1 s (%2)").arg(retryIn).arg(reason)
+                              : qsTr("Reconnecting in %1 s").arg(retryIn)
+            return qsTr("Reconnecting…")
+        case VideoStream.Failed:
+            return qsTr("Failed: %1").arg(reason)
+        default:
+            return ""
+        }
+    }
+
+    Rectangle {
+        anchors.fill: parent
+        color: "black"
+    }
+
+    VideoItem {
+        id: video
+        anchors.fill: parent
+        binding: root.binding
+        fillMode: root.fillMode
+        opacity: video.stream && video.stream.stale ? 0.4 : 1.0
+    }
+
+    Rectangle {
+        id: staleBadge
+        objectName: "staleBadge"
+        visible: video.stream !== null && video.stream.stale
+        anchors { top: parent.top; right: parent.right; margins: 8 }
+        width: staleText.implicitWidth + 16
+        height: staleText.implicitHeight + 8
+        radius: 4
+        color: "#c0392b"
+        Text {
+            id: staleText
+            anchors.centerIn: parent
+            text: qsTr("STALE")
+            color: "white"
+            font.bold: true
+            font.pixelSize: 14
+        }
+    }
+
+    Rectangle {
+        visible: stateText.text !== ""
+        anchors.centerIn: parent
+        width: Math.min(parent.width - 16, stateText.implicitWidth + 24)
+        height: stateText.implicitHeight + 12
+        radius: 6
+        color: "#b0000000"
+        Text {
+            id: stateText
+            objectName: "stateText"
+            anchors.centerIn: parent
+            width: Math.min(implicitWidth, root.width - 40)
+            text: root.statusText
+            color: "white"
+            font.pixelSize: 18
+            wrapMode: Text.Wrap
+            horizontalAlignment: Text.AlignHCenter
+        }
+    }
+
+    Rectangle {
+        visible: video.stream !== null && video.stream.conferenceLabel !== ""
+        anchors { left: parent.left; bottom: parent.bottom; margins: 8 }
+        width: labelText.implicitWidth + 16
+        height: labelText.implicitHeight + 8
+        color: "#a0000000"
+        Text {
+            id: labelText
+            anchors.centerIn: parent
+            text: video.stream ? video.stream.conferenceLabel : ""
+            color: "white"
+            font.pixelSize: 16
+        }
+    }
+
+    Text {
+        visible: video.stream !== null && !video.stream.muted
+        anchors { right: parent.right; bottom: parent.bottom; margins: 8 }
+        text: qsTr("AUDIO %1%").arg(Math.round(video.stream ? video.stream.volume * 100 : 0))
+        color: "#2ecc71"
+        font.bold: true
+    }
+
+    StatsOverlay {
+        visible: root.showStats && video.stream !== null
+        stream: video.stream
+        anchors { left: parent.left; top: parent.top; margins: 8 }
+    }
+}
