@@ -24,7 +24,7 @@ inline bool runUntil(boost::asio::io_context &io, const std::size_t &left,
                      milliseconds bound = milliseconds(15000)) {
     const auto until = steady_clock::now() + bound;
     while (left > 0 && steady_clock::now() < until) {
-        io.run_for(milliseconds(10));
+        io.run_one_for(milliseconds(10)); // returns after each handler: no added latency
         if (io.stopped())
             io.restart();
     }
