@@ -29,7 +29,7 @@ SeriesStore::SeriesStore(store::Database &db)
 }
 
 IngestStats SeriesStore::ingest(const QString &feedId, const QList<Series> &series,
-                                const QDateTime &fetchedAt) {
+                                const QDateTime &fetchedAt, IngestMode mode) {
     IngestStats stats;
     const std::int64_t now = fetchedAt.toSecsSinceEpoch();
     m_db.transaction([&] {
@@ -43,6 +43,9 @@ IngestStats SeriesStore::ingest(const QString &feedId, const QList<Series> &seri
                          "period_kind = ? AND period_start = ? AND current = 1");
         auto retire = m_db.prepare("UPDATE feed_values SET current = 0 WHERE series_id = ? AND "
                                    "period_kind = ? AND period_start = ? AND current = 1");
+        auto replace =
+            m_db.prepare("UPDATE feed_values SET value = ?, fetched_at = ? WHERE series_id = ? "
+                         "AND period_kind = ? AND period_start = ? AND current = 1");
         auto insert = m_db.prepare("INSERT INTO feed_values(series_id, period_kind, period_start, "
                                    "revision, value, fetched_at, current) VALUES(?,?,?,?,?,?,1)");
         for (const Series &s : series) {
@@ -66,9 +69,18 @@ IngestStats SeriesStore::ingest(const QString &feedId, const QList<Series> &seri
                         ++stats.unchanged;
                         continue;
                     }
+                    ++stats.revised;
+                    if (mode == IngestMode::ReplaceCurrent) {
+                        replace.bind(1, o.value)
+                            .bind(2, now)
+                            .bind(3, id)
+                            .bind(4, kind)
+                            .bind(5, o.period.startSecs());
+                        replace.run();
+                        continue;
+                    }
                     retire.bind(1, id).bind(2, kind).bind(3, o.period.startSecs());
                     retire.run();
-                    ++stats.revised;
                 } else {
                     current.reset();
                     ++stats.inserted;

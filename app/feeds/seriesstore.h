@@ -36,6 +36,10 @@ struct IngestStats {
     int unchanged = 0; // same value again
 };
 
+// KeepRevisions for published statistics; ReplaceCurrent for live counters, whose value for
+// "today" changes every minute and whose history of intermediate counts is not worth keeping.
+enum class IngestMode { KeepRevisions = 1, ReplaceCurrent };
+
 struct RetentionPolicy {
     int keepRevisionsDays = 400; // superseded revisions older than this are dropped
     int keepPeriodsYears = 30;   // periods starting earlier than this are dropped
@@ -46,7 +50,7 @@ public:
     explicit SeriesStore(store::Database &db);
 
     IngestStats ingest(const QString &feedId, const QList<Series> &series,
-                       const QDateTime &fetchedAt);
+                       const QDateTime &fetchedAt, IngestMode mode = IngestMode::KeepRevisions);
 
     std::optional<StoredPoint> latest(const QString &indicator,
                                       const QString &dimension = {}) const;

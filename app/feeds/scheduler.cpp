@@ -1,0 +1,307 @@
+#include "feeds/scheduler.h"
+
+#include "feeds/adapters.h"
+#include "feeds/fetcher.h"
+#include "feeds/sse.h"
+#include "store/database.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QUrlQuery>
+
+namespace opswall::feeds {
+
+struct FeedScheduler::Runtime {
+    FeedDefinition def;
+    FeedStatus status;
+    BackoffState backoff;
+    QTimer timer;
+    QPointer<QObject> job;
+    int page = 1;
+    QList<Series> collected;
+    QByteArray pendingEtag;
+    QByteArray pendingLastModified;
+    std::unique_ptr<SseClient> sse;
+};
+
+FeedScheduler::FeedScheduler(store::Database &db, QNetworkAccessManager *nam, QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_nam(nam)
+    , m_series(db)
+    , m_definitions(db)
+    , m_fetcher(new HttpFetcher(nam, this)) {
+    m_staleCheck.setInterval(15000);
+    connect(&m_staleCheck, &QTimer::timeout, this, &FeedScheduler::checkStale);
+}
+
+FeedScheduler::~FeedScheduler() {
+    stop();
+}
+
+int FeedScheduler::importDefinitionsIfEmpty(const QString &jsonPath, QString *error) {
+    if (!m_definitions.isEmpty())
+        return 0;
+    QFile f(jsonPath);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("%1: %2").arg(jsonPath, f.errorString());
+        return -1;
+    }
+    return m_definitions.importJson(f.read(4 * 1024 * 1024), error);
+}
+
+void FeedScheduler::start() {
+    stop();
+    for (const FeedDefinition &d : m_definitions.all()) {
+        auto rt = std::make_shared<Runtime>();
+        rt->def = d;
+        rt->status = m_definitions.status(d.id).value_or(FeedStatus{});
+        rt->status.feedId = d.id;
+        rt->timer.setSingleShot(true);
+        const QString id = d.id;
+        connect(&rt->timer, &QTimer::timeout, this, [this, id] {
+            if (Runtime *r = find(id))
+                pull(*r);
+        });
+        m_feeds.insert(d.id, rt);
+        if (d.push != PushKind::None)
+            startPush(*rt);
+        else
+            schedule(*rt, int(QRandomGenerator::global()->bounded(250))); // at once, staggered
+    }
+    m_staleCheck.start();
+}
+
+void FeedScheduler::stop() {
+    m_staleCheck.stop();
+    for (auto &rt : m_feeds) {
+        rt->timer.stop();
+        if (rt->job)
+            delete rt->job.data(); // aborts the request; its callback never runs
+        if (rt->sse)
+            rt->sse->stop();
+    }
+    m_feeds.clear();
+}
+
+void FeedScheduler::fetchNow(const QString &feedId) {
+    if (Runtime *rt = find(feedId); rt && rt->def.push == PushKind::None && !rt->job)
+        pull(*rt);
+}
+
+FeedStatus FeedScheduler::status(const QString &feedId) const {
+    if (Runtime *rt = find(feedId))
+        return rt->status;
+    return m_definitions.status(feedId).value_or(FeedStatus{});
+}
+
+QList<FeedStatus> FeedScheduler::statuses() const {
+    QList<FeedStatus> out;
+    for (const auto &rt : m_feeds)
+        out << rt->status;
+    std::sort(out.begin(), out.end(),
+              [](const FeedStatus &a, const FeedStatus &b) { return a.feedId < b.feedId; });
+    return out;
+}
+
+std::optional<FeedDefinition> FeedScheduler::definition(const QString &feedId) const {
+    if (Runtime *rt = find(feedId))
+        return rt->def;
+    return std::nullopt;
+}
+
+FeedScheduler::Runtime *FeedScheduler::find(const QString &feedId) const {
+    auto it = m_feeds.constFind(feedId);
+    return it == m_feeds.constEnd() ? nullptr : it->get();
+}
+
+void FeedScheduler::schedule(Runtime &rt, int delayMs) {
+    rt.timer.start(qMax(0, delayMs));
+}
+
+void FeedScheduler::pull(Runtime &rt) {
+    rt.timer.stop();
+    rt.page = 1;
+    rt.collected.clear();
+    requestPage(rt);
+}
+
+void FeedScheduler::requestPage(Runtime &rt) {
+    FetchRequest req;
+    req.url = rt.def.url;
+    if (rt.def.format == Format::WorldBank) {
+        QUrlQuery q(req.url);
+        q.removeAllQueryItems(QStringLiteral("page"));
+        q.addQueryItem(QStringLiteral("page"), QString::number(rt.page));
+        if (!q.hasQueryItem(QStringLiteral("format")))
+            q.addQueryItem(QStringLiteral("format"), QStringLiteral("json"));
+        req.url.setQuery(q);
+    }
+    req.headers = rt.def.requestHeaders();
+    req.timeoutMs = rt.def.timeoutMs;
+    req.maxBytes = rt.def.maxBytes;
+    // Conditional only for the first page and only while we hold the data it validates.
+    if (rt.page == 1 && rt.status.lastSuccess.isValid()) {
+        req.etag = rt.status.etag;
+        req.lastModified = rt.status.lastModified;
+    }
+    rt.status.lastAttempt = QDateTime::currentDateTimeUtc();
+    const QString id = rt.def.id;
+    rt.job = m_fetcher->fetch(req, [this, id](const FetchResult &r) { onResult(id, r); });
+}
+
+void FeedScheduler::onResult(const QString &feedId, const FetchResult &res) {
+    Runtime *rtp = find(feedId);
+    if (!rtp)
+        return;
+    Runtime &rt = *rtp;
+    rt.job = nullptr;
+    if (!res.ok())
+        return fail(rt, res.error, res.transient(), res.retryAfterMs);
+    if (res.outcome == FetchOutcome::NotModified)
+        return succeed(rt, FetchEvent::NotModified);
+    if (rt.page == 1) {
+        rt.pendingEtag = res.etag;
+        rt.pendingLastModified = res.lastModified;
+    }
+    ParseLimits limits;
+    limits.maxBytes = rt.def.maxBytes;
+    ParseResult parsed = parseFeed(rt.def.format, res.body, rt.def.mapping, limits);
+    if (!parsed.ok())
+        return fail(rt,
+                    QStringLiteral("cannot read the %1 document: %2")
+                        .arg(formatName(rt.def.format), parsed.error.toString()),
+                    false, 0);
+    rt.collected += parsed.series;
+    if (rt.def.format == Format::WorldBank && parsed.paging.pages > rt.page &&
+        rt.page < rt.def.maxPages) {
+        ++rt.page;
+        return requestPage(rt);
+    }
+    QList<Series> all = std::move(rt.collected);
+    rt.collected.clear();
+    if (rt.def.format == Format::WorldBank) { // pages hold parts of the same series: merge
+        QList<Series> merged;
+        for (Series &s : all) {
+            auto it = std::find_if(merged.begin(), merged.end(), [&](const Series &m) {
+                return m.indicator == s.indicator && m.dimension == s.dimension;
+            });
+            if (it == merged.end())
+                merged << s;
+            else
+                it->points += s.points;
+        }
+        normalize(merged);
+        all = std::move(merged);
+    }
+    std::int64_t points = 0;
+    for (const Series &s : all)
+        points += s.points.size();
+    if (points == 0)
+        return fail(rt, QStringLiteral("the document holds no observations"), false, 0);
+    IngestStats stats;
+    try {
+        stats = m_series.ingest(rt.def.id, all, QDateTime::currentDateTimeUtc());
+    } catch (const store::Error &e) {
+        return fail(rt, QStringLiteral("cannot store values: %1").arg(QString::fromUtf8(e.what())),
+                    true, 0);
+    }
+    rt.status.etag = rt.pendingEtag;
+    rt.status.lastModified = rt.pendingLastModified;
+    succeed(rt, FetchEvent::Success);
+    if (stats.inserted + stats.revised > 0)
+        Q_EMIT feedUpdated(rt.def.id, stats.inserted, stats.revised);
+}
+
+void FeedScheduler::succeed(Runtime &rt, FetchEvent event) {
+    const BackoffPolicy policy(BackoffConfig{rt.def.intervalSecs * 1000});
+    const BackoffDecision d =
+        policy.decide(event, rt.backoff, QRandomGenerator::global()->generateDouble());
+    rt.backoff = d.next;
+    rt.status.lastSuccess = QDateTime::currentDateTimeUtc();
+    rt.status.consecutiveFailures = 0;
+    setStatus(rt, FeedState::Ok, {});
+    schedule(rt, d.delayMs);
+    Q_EMIT fetchFinished(rt.def.id, true);
+}
+
+void FeedScheduler::fail(Runtime &rt, const QString &error, bool transient, int retryAfterMs) {
+    rt.collected.clear();
+    const BackoffPolicy policy(BackoffConfig{rt.def.intervalSecs * 1000});
+    const BackoffDecision d =
+        policy.decide(transient ? FetchEvent::TransientFailure : FetchEvent::PermanentFailure,
+                      rt.backoff, QRandomGenerator::global()->generateDouble(), retryAfterMs);
+    rt.backoff = d.next;
+    rt.status.consecutiveFailures = d.next.consecutiveFailures;
+    setStatus(rt, FeedState::Failing, error);
+    schedule(rt, d.delayMs);
+    Q_EMIT fetchFinished(rt.def.id, false);
+}
+
+void FeedScheduler::setStatus(Runtime &rt, FeedState state, const QString &error) {
+    const bool changed = rt.status.state != state || rt.status.lastError != error;
+    rt.status.state = state;
+    rt.status.lastError = error;
+    try {
+        m_definitions.saveStatus(rt.status);
+    } catch (const store::Error &e) {
+        qWarning("feeds: cannot save status of %s: %s", qPrintable(rt.def.id), e.what());
+    }
+    if (changed)
+        Q_EMIT statusChanged(rt.def.id, state, error);
+}
+
+void FeedScheduler::checkStale() {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (auto &rt : m_feeds) {
+        if (rt->status.state == FeedState::Ok &&
+            rt->status.ageSecs(now) > rt->def.effectiveStaleAfterSecs())
+            setStatus(*rt, FeedState::Stale,
+                      QStringLiteral("no fresh data for %1 min").arg(rt->status.ageSecs(now) / 60));
+    }
+}
+
+void FeedScheduler::startPush(Runtime &rt) {
+    if (rt.def.push != PushKind::ServerSentEvents) {
+        setStatus(rt, FeedState::Failing, QStringLiteral("push kind not supported by this build"));
+        return;
+    }
+    rt.sse = std::make_unique<SseClient>(m_nam, rt.def.url, rt.def.requestHeaders());
+    const QString id = rt.def.id;
+    connect(rt.sse.get(), &SseClient::event, this, [this, id](const SseEvent &e) {
+        Runtime *r = find(id);
+        if (!r)
+            return;
+        const QJsonObject o = QJsonDocument::fromJson(e.data.toUtf8()).object();
+        const QString indicator = o.value(QLatin1String("indicator")).toString();
+        const QJsonValue v = o.value(QLatin1String("value"));
+        if (indicator.isEmpty() || !v.isDouble())
+            return; // not a value event (hello, keep-alive)
+        const QString dimension = o.value(QLatin1String("dimension")).toString();
+        std::optional<Period> p = Period::parse(o.value(QLatin1String("period")).toString());
+        if (!p)
+            p = Period::day(QDate::currentDate());
+        Series s;
+        s.indicator = indicator;
+        s.dimension = dimension;
+        s.unit = o.value(QLatin1String("unit")).toString();
+        s.points << Observation{*p, v.toDouble()};
+        try {
+            m_series.ingest(id, {s}, QDateTime::currentDateTimeUtc(), IngestMode::ReplaceCurrent);
+        } catch (const store::Error &err) {
+            return setStatus(*r, FeedState::Failing, QString::fromUtf8(err.what()));
+        }
+        r->status.lastSuccess = QDateTime::currentDateTimeUtc();
+        setStatus(*r, FeedState::Ok, {});
+        Q_EMIT liveValue(id, indicator, dimension, v.toDouble());
+    });
+    connect(rt.sse.get(), &SseClient::failed, this, [this, id](const QString &error) {
+        if (Runtime *r = find(id))
+            setStatus(*r, FeedState::Failing, QStringLiteral("live stream: %1").arg(error));
+    });
+    rt.sse->start();
+}
+
+} // namespace opswall::feeds

@@ -1,0 +1,92 @@
+#pragma once
+// Runs every feed on its schedule: fetch (with paging for World Bank), parse, store, status.
+// A failing feed keeps its last good values in the store; its status says failing with the
+// error in words, and tiles show the age of what they display. Push feeds (SSE) stay connected.
+//
+// Owned by the thread of its Database (the GUI thread in the app: parsing a 1 MB SDMX file takes
+// milliseconds; see the bench).
+
+#include "feeds/backoff.h"
+#include "feeds/feeddefinition.h"
+#include "feeds/seriesstore.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace opswall::store {
+class Database;
+}
+
+namespace opswall::feeds {
+
+class HttpFetcher;
+class SseClient;
+struct FetchResult;
+
+class FeedScheduler : public QObject {
+    Q_OBJECT
+public:
+    FeedScheduler(store::Database &db, QNetworkAccessManager *nam, QObject *parent = nullptr);
+    ~FeedScheduler() override;
+
+    SeriesStore &series() { return m_series; }
+    FeedDefinitionStore &definitions() { return m_definitions; }
+
+    // First start: import the demo/installation feed list when no feed is defined yet.
+    // Returns the number imported (0 when feeds already exist), -1 on error.
+    int importDefinitionsIfEmpty(const QString &jsonPath, QString *error);
+
+    // (Re)reads the definitions from the store and starts every feed: pulls at once, then on
+    // their interval; push feeds connect.
+    void start();
+    void stop();
+    void fetchNow(const QString &feedId);
+
+    FeedStatus status(const QString &feedId) const;
+    QList<FeedStatus> statuses() const;
+    std::optional<FeedDefinition> definition(const QString &feedId) const;
+
+    // How often ok feeds are checked for staleness (default 15 s).
+    void setStaleCheckIntervalMs(int ms) { m_staleCheck.setInterval(ms); }
+
+Q_SIGNALS:
+    // New or revised values were stored.
+    void feedUpdated(const QString &feedId, int newValues, int revisedValues);
+    // ok / stale / failing changed, or the error text did (for the audit log and tiles).
+    void statusChanged(const QString &feedId, opswall::feeds::FeedState state,
+                       const QString &lastError);
+    // After every pull attempt (ok or not).
+    void fetchFinished(const QString &feedId, bool ok);
+    // A live value pushed by a push feed.
+    void liveValue(const QString &feedId, const QString &indicator, const QString &dimension,
+                   double value);
+
+private:
+    struct Runtime;
+    void schedule(Runtime &rt, int delayMs);
+    void pull(Runtime &rt);
+    void requestPage(Runtime &rt);
+    void onResult(const QString &feedId, const FetchResult &result);
+    void succeed(Runtime &rt, FetchEvent event);
+    void fail(Runtime &rt, const QString &error, bool transient, int retryAfterMs);
+    void setStatus(Runtime &rt, FeedState state, const QString &error);
+    void checkStale();
+    void startPush(Runtime &rt);
+    Runtime *find(const QString &feedId) const;
+
+    store::Database &m_db;
+    QNetworkAccessManager *m_nam;
+    SeriesStore m_series;
+    FeedDefinitionStore m_definitions;
+    HttpFetcher *m_fetcher;
+    QHash<QString, std::shared_ptr<Runtime>> m_feeds;
+    QTimer m_staleCheck;
+};
+
+} // namespace opswall::feeds
