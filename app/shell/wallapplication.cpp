@@ -243,15 +243,24 @@ QList<QQuickWindow *> WallApplication::windows() const
     return list;
 }
 
+namespace {
+// Walks the visual tree (delegates of a Repeater are visual children, not QObject children).
+void collectNotReady(QQuickItem *item, QStringList &ids)
+{
+    const QVariant ready = item->property("tileReady");
+    if (ready.isValid() && !ready.toBool())
+        ids.append(item->property("tileId").toString());
+    const auto children = item->childItems();
+    for (QQuickItem *child : children)
+        collectNotReady(child, ids);
+}
+} // namespace
+
 QStringList WallApplication::tilesNotReady() const
 {
     QStringList ids;
     for (QQuickWindow *w : windows())
-        for (QQuickItem *item : w->contentItem()->findChildren<QQuickItem *>()) {
-            const QVariant ready = item->property("tileReady");
-            if (ready.isValid() && !ready.toBool())
-                ids.append(item->property("tileId").toString());
-        }
+        collectNotReady(w->contentItem(), ids);
     ids.removeDuplicates();
     return ids;
 }

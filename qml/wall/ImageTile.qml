@@ -13,8 +13,6 @@ TileContent {
         source: WallScene.resolveAsset(tile.binding.source ?? "")
         asynchronous: true
         smooth: true
-        sourceSize.width: width
-        sourceSize.height: height
         fillMode: tile.binding.fill === "fill" ? Image.PreserveAspectCrop
                   : tile.binding.fill === "stretch" ? Image.Stretch : Image.PreserveAspectFit
     }

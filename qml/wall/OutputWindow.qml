@@ -11,6 +11,8 @@ Window {
     required property var output
 
     readonly property var namedScreen: {
+        if (!output.screen)
+            return null
         const screens = Qt.application.screens
         for (let i = 0; i < screens.length; ++i)
             if (screens[i].name === output.screen)
@@ -25,8 +27,15 @@ Window {
     y: output.geometry.y
     width: output.geometry.width
     height: output.geometry.height
-    screen: namedScreen ? namedScreen : Qt.application.screens[0]
-    visibility: namedScreen ? Window.FullScreen : Window.Windowed
+    // Full screen on the named screen in production; otherwise placed by configured geometry.
+    Component.onCompleted: {
+        if (namedScreen) {
+            screen = namedScreen
+            showFullScreen()
+        } else {
+            visible = true
+        }
+    }
 
     Repeater {
         model: window.output.regions

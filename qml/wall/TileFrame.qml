@@ -14,9 +14,11 @@ Item {
     property real pxPerMm: 1
     property bool inView: true
 
-    readonly property TileContent content: loader.item as TileContent
-    readonly property bool tileReady: !inView || (loader.status === Loader.Ready
-                                                  && (content === null || content.contentReady))
+    // The loaded content. Built-in kinds derive from TileContent; kinds from other modules only
+    // need `binding` (and may offer pxPerMm, language and contentReady).
+    readonly property var content: loader.item
+    readonly property bool tileReady: !inView || (loader.status === Loader.Ready && content !== null
+                                                  && content.contentReady !== false)
 
     function sourceFor(kind: string): url {
         switch (kind) {
@@ -83,13 +85,15 @@ Item {
     }
 
     function load() {
-        loader.setSource(sourceFor(kind), {
-            binding: frame.binding,
-            pxPerMm: frame.pxPerMm,
-            language: WallScene.language
-        })
+        // Only `binding` is required of every tile component; the others are set when offered.
+        loader.setSource(sourceFor(kind), { binding: frame.binding })
+        if (loader.item) {
+            if ("pxPerMm" in loader.item)
+                loader.item.pxPerMm = Qt.binding(() => frame.pxPerMm)
+            if ("language" in loader.item)
+                loader.item.language = WallScene.language
+        }
     }
     onKindChanged: if (completed) load()
     onBindingChanged: if (content) content.binding = frame.binding
-    onPxPerMmChanged: if (content) content.pxPerMm = frame.pxPerMm
 }

@@ -1,0 +1,323 @@
+// Renders real walls through the application's own windows (offscreen platform, software scene
+// graph) and checks pixels: each output window shows its displays' share of the canvas, a line
+// crossing a bezel stays straight with bezel compensation on, a rotated panel gets its content
+// rotated, and the preview shows every display's ID badge.
+#include "shell/wallapplication.h"
+#include "wall/geometry.h"
+#include "wall/layout.h"
+#include "wall/walljson.h"
+
+#include <QApplication>
+#include <QJsonDocument>
+#include <QPainter>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <cmath>
+
+Q_IMPORT_QML_PLUGIN(OpsWall_WallPlugin)
+
+using namespace opswall;
+
+namespace {
+
+// Two 1000×500 mm panels with fat 50 mm bezels side by side, 400×200 px each, one output.
+wall::Wall twoPanels(bool compensation, wall::Rotation secondRotation = wall::Rotation::R0)
+{
+    wall::Wall w;
+    w.name = QStringLiteral("test wall");
+    w.bezelCompensation = compensation;
+    for (int i = 0; i < 2; ++i) {
+        wall::Display d;
+        d.id = QStringLiteral("d%1").arg(i + 1);
+        d.label = QString::number(i + 1);
+        d.positionMm = {i * 1100.0, 0};
+        d.sizeMm = {1100, 600};
+        d.bezelMm = {50, 50, 50, 50};
+        d.nativeResolution = {400, 200};
+        w.displays.append(d);
+    }
+    w.displays[1].rotation = secondRotation;
+    if (secondRotation == wall::Rotation::R90 || secondRotation == wall::Rotation::R270)
+        w.displays[1].sizeMm = {600, 1100}; // portrait as mounted
+    wall::Output out;
+    out.name = QStringLiteral("OUT-1");
+    out.geometry = QRect(0, 0, 800, 200);
+    out.regions = {{QStringLiteral("d1"), QRect(0, 0, 400, 200)},
+                   {QStringLiteral("d2"), QRect(400, 0, 400, 200)}};
+    w.outputs.append(out);
+    return w;
+}
+
+QJsonObject colorTile(const QString &id, QRectF r, const QString &color, int z = 1)
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("kind"), QStringLiteral("color")},
+            {QStringLiteral("frame"), false},
+            {QStringLiteral("z"), z},
+            {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), r.x()},
+                                                 {QStringLiteral("y"), r.y()},
+                                                 {QStringLiteral("width"), r.width()},
+                                                 {QStringLiteral("height"), r.height()}}},
+            {QStringLiteral("binding"), QJsonObject{{QStringLiteral("color"), color}}}};
+}
+
+class Fixture {
+public:
+    Fixture(const wall::Wall &wall, const QJsonArray &tiles, bool preview)
+    {
+        const QString wallFile = m_dir.filePath(QStringLiteral("wall.json"));
+        QFile f(wallFile);
+        f.open(QIODevice::WriteOnly);
+        f.write(QJsonDocument(wall::wallToJson(wall)).toJson());
+        f.close();
+        shell::Options o;
+        o.preview = preview;
+        o.wallPath = wallFile;
+        o.dbPath = m_dir.filePath(QStringLiteral("wall.db"));
+        o.language = QStringLiteral("en");
+        app = std::make_unique<shell::WallApplication>(o);
+        ok = app->start();
+        if (!ok)
+            return;
+        const QJsonObject layout{{QStringLiteral("schemaVersion"), 1},
+                                 {QStringLiteral("name"), QStringLiteral("test")},
+                                 {QStringLiteral("background"), QStringLiteral("#000000")},
+                                 {QStringLiteral("tiles"), tiles}};
+        const auto r = app->dispatcher().dispatch(
+            {QStringLiteral("layout.set"), {{QStringLiteral("layout"), layout}}},
+            {QStringLiteral("test"), Role::Operator, QStringLiteral("local"), QStringLiteral("test")});
+        ok = r.ok;
+        error = r.message;
+    }
+
+    // Waits until every tile rendered, then grabs every window.
+    QList<QImage> grab()
+    {
+        bool rendered = false, done = false;
+        app->whenRendered(10000, [&](bool allOk, const QStringList &) {
+            rendered = allOk;
+            done = true;
+        });
+        if (!QTest::qWaitFor([&] { return done; }, 15000) || !rendered)
+            return {};
+        QList<QImage> images;
+        for (QQuickWindow *w : app->windows())
+            images.append(w->grabWindow().convertToFormat(QImage::Format_RGB32));
+        return images;
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<shell::WallApplication> app;
+    bool ok = false;
+    QString error;
+};
+
+// The canvas points of the line's pixels on one panel: for every panel column, the mean row of
+// the white pixels, mapped back to the canvas through the display's geometry.
+QList<QPointF> linePoints(const QImage &out, const QRect &region, const wall::Display &d, bool comp)
+{
+    QList<QPointF> points;
+    for (int x = 0; x < region.width(); ++x) {
+        // Intensity-weighted centre of the line in this column (scaling smooths it to grey).
+        double sum = 0, weight = 0;
+        int lit = 0;
+        for (int y = 0; y < region.height(); ++y) {
+            const int v = qGray(out.pixel(region.x() + x, region.y() + y));
+            if (v > 60) {
+                sum += (y + 0.5) * v;
+                weight += v;
+                ++lit;
+            }
+        }
+        if (lit > 0 && lit < 12)
+            points.append(wall::panelToCanvas(d, comp, QPointF(x + 0.5, sum / weight)));
+    }
+    return points;
+}
+
+// Largest distance (mm) of the points from the least-squares line through them.
+double straightnessErrorMm(const QList<QPointF> &pts)
+{
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const QPointF &p : pts) {
+        sx += p.x();
+        sy += p.y();
+        sxx += p.x() * p.x();
+        sxy += p.x() * p.y();
+    }
+    const double n = pts.size();
+    const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    const double icpt = (sy - slope * sx) / n;
+    double worst = 0;
+    for (const QPointF &p : pts)
+        worst = std::max(worst, std::abs(p.y() - (slope * p.x() + icpt)) / std::sqrt(1 + slope * slope));
+    return worst;
+}
+
+} // namespace
+
+class TestRendering : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void eachOutputWindowShowsItsDisplaysShare();
+    void lineCrossingBezelStaysStraightWithCompensation();
+    void lineCrossingBezelJumpsWithoutCompensation();
+    void rotatedPanelGetsRotatedContent();
+    void previewShowsEveryDisplayId();
+
+private:
+    QImage diagonalImage(const QString &path);
+    QList<QPointF> renderDiagonal(bool compensation, QList<QPointF> *second);
+};
+
+void TestRendering::eachOutputWindowShowsItsDisplaysShare()
+{
+    // A red tile on the left display only, a green one on the right only.
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w, QJsonArray{colorTile(QStringLiteral("red"), QRectF(100, 100, 800, 400), QStringLiteral("#ff0000")),
+                             colorTile(QStringLiteral("green"), QRectF(1200, 100, 800, 400), QStringLiteral("#00ff00"))},
+               false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QCOMPARE(fx.app->windows().size(), 1);
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 1);
+    const QImage &img = shots.first();
+    QCOMPARE(img.size(), QSize(800, 200));
+    // Display 1 shows canvas x 50..1050 in 400 px: red spans canvas 100..900 -> px 20..340.
+    QCOMPARE(img.pixel(200, 100), qRgb(255, 0, 0));
+    QCOMPARE(img.pixel(10, 100), qRgb(0, 0, 0));
+    // Display 2 shows canvas 1150..2150: green 1200..2000 -> px 20..340 of the second region.
+    QCOMPARE(img.pixel(400 + 200, 100), qRgb(0, 255, 0));
+    QCOMPARE(img.pixel(400 + 380, 100), qRgb(0, 0, 0));
+    QCOMPARE(img.pixel(400 + 200, 10), qRgb(0, 0, 0));
+}
+
+QImage TestRendering::diagonalImage(const QString &path)
+{
+    QImage img(2000, 400, QImage::Format_RGB32);
+    img.fill(Qt::black);
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.setPen(QPen(Qt::white, 10));
+    p.drawLine(0, 0, 2000, 400);
+    p.end();
+    img.save(path);
+    return img;
+}
+
+QList<QPointF> TestRendering::renderDiagonal(bool compensation, QList<QPointF> *second)
+{
+    // An image tile with a diagonal line spanning both displays and the bezel between them.
+    const wall::Wall w = twoPanels(compensation);
+    QTemporaryDir dir;
+    const QString png = dir.filePath(QStringLiteral("diagonal.png"));
+    diagonalImage(png);
+    const QJsonObject tile{{QStringLiteral("id"), QStringLiteral("diag")},
+                           {QStringLiteral("kind"), QStringLiteral("image")},
+                           {QStringLiteral("frame"), false},
+                           {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 100},
+                                                                {QStringLiteral("y"), 100},
+                                                                {QStringLiteral("width"), 2000},
+                                                                {QStringLiteral("height"), 400}}},
+                           {QStringLiteral("binding"), QJsonObject{{QStringLiteral("source"), png},
+                                                                   {QStringLiteral("fill"), QStringLiteral("stretch")}}}};
+    Fixture fx(w, QJsonArray{tile}, false);
+    if (!fx.ok)
+        return {};
+    const QList<QImage> shots = fx.grab();
+    if (shots.size() != 1)
+        return {};
+    QList<QPointF> first = linePoints(shots[0], QRect(0, 0, 400, 200), w.displays[0], compensation);
+    *second = linePoints(shots[0], QRect(400, 0, 400, 200), w.displays[1], compensation);
+    return first;
+}
+
+void TestRendering::lineCrossingBezelStaysStraightWithCompensation()
+{
+    QList<QPointF> right;
+    const QList<QPointF> left = renderDiagonal(true, &right);
+    QVERIFY2(left.size() > 100 && right.size() > 100, "the line must show on both displays");
+    // Both segments, mapped back to the wall, lie on one straight line (within 2.5 mm = one panel
+    // pixel): the part behind the bezel is hidden, not squeezed in.
+    QList<QPointF> all = left + right;
+    const double err = straightnessErrorMm(all);
+    QVERIFY2(err < 2.5 * 1.5, qPrintable(QStringLiteral("line off straight by %1 mm").arg(err)));
+}
+
+void TestRendering::lineCrossingBezelJumpsWithoutCompensation()
+{
+    QList<QPointF> right;
+    // Without compensation each panel squeezes its whole outer rectangle in, so the two segments,
+    // seen where they physically appear on the wall, no longer line up.
+    const wall::Wall w = twoPanels(false);
+    const QList<QPointF> left = renderDiagonal(false, &right);
+    QVERIFY(left.size() > 100 && right.size() > 100);
+    // Where the pixels really are on the wall: map with the compensated (physical) geometry.
+    auto physical = [&](const QList<QPointF> &pts, const wall::Display &d) {
+        QList<QPointF> out;
+        for (const QPointF &p : pts)
+            out.append(wall::panelToCanvas(d, true, wall::canvasToPanel(d, false, p)));
+        return out;
+    };
+    const double err = straightnessErrorMm(physical(left, w.displays[0]) + physical(right, w.displays[1]));
+    QVERIFY2(err > 5, qPrintable(QStringLiteral("expected a visible jump, got %1 mm").arg(err)));
+}
+
+void TestRendering::rotatedPanelGetsRotatedContent()
+{
+    // The second display is portrait (rotated 90° clockwise). A red tile in the top-left corner of
+    // its active area must light the panel pixels that geometry says are that corner.
+    const wall::Wall w = twoPanels(true, wall::Rotation::R90);
+    const wall::Display &d = w.displays[1];
+    const QRectF a = d.activeRectMm();
+    Fixture fx(w, QJsonArray{colorTile(QStringLiteral("corner"), QRectF(a.x(), a.y(), 100, 100), QStringLiteral("#ff0000")),
+                             colorTile(QStringLiteral("rest"), QRectF(a.x() + 100, a.y() + 100, a.width() - 100, a.height() - 100), QStringLiteral("#0000ff"))},
+               false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 1);
+    const QPointF corner = wall::canvasToPanel(d, true, a.topLeft() + QPointF(50, 50));
+    const QPointF far = wall::canvasToPanel(d, true, a.bottomRight() - QPointF(50, 50));
+    QCOMPARE(shots[0].pixel(400 + int(corner.x()), int(corner.y())), qRgb(255, 0, 0));
+    QCOMPARE(shots[0].pixel(400 + int(far.x()), int(far.y())), qRgb(0, 0, 255));
+    // And the corner is where a 90° clockwise panel has it: at its own left edge, bottom.
+    QVERIFY(corner.x() < 50 && corner.y() > 150);
+}
+
+void TestRendering::previewShowsEveryDisplayId()
+{
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w, QJsonArray{colorTile(QStringLiteral("c"), QRectF(0, 0, 2200, 600), QStringLiteral("#203040"), 0)}, true);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 1);
+    const QImage &img = shots.first();
+    // The preview maps the canvas into the window with a 20 px margin and a 36 px footer.
+    const QRectF canvas = w.canvasRectMm();
+    const double k = std::min((img.width() - 40) / canvas.width(), (img.height() - 76) / canvas.height());
+    for (const wall::Display &d : w.displays) {
+        const QRect r(int(20 + d.positionMm.x() * k), int(20 + d.positionMm.y() * k),
+                      int(d.sizeMm.width() * k), int(d.sizeMm.height() * k));
+        int badge = 0;
+        for (int y = r.top(); y <= r.bottom(); ++y)
+            for (int x = r.left(); x <= r.right(); ++x) {
+                const QRgb p = img.pixel(x, y);
+                badge += (qRed(p) > 220 && qGreen(p) > 150 && qGreen(p) < 200 && qBlue(p) < 60);
+            }
+        QVERIFY2(badge > 200, qPrintable(QStringLiteral("no ID badge on display %1").arg(d.id)));
+    }
+}
+
+int main(int argc, char **argv)
+{
+    QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+    QApplication app(argc, argv);
+    TestRendering t;
+    return QTest::qExec(&t, argc, argv);
+}
+
+#include "tst_rendering.moc"
