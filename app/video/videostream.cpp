@@ -3,6 +3,8 @@
 #include "gstsupport.h"
 
 #include <QDir>
+#include <QHostAddress>
+#include <QHostInfo>
 #include <QUrl>
 
 #include <glib.h>
@@ -194,8 +196,21 @@ void VideoStream::onBus(quint64 generation, const BusEvent &event) {
                    tr("Unsupported codec: %1 (no decoder installed)").arg(m_missingCodec));
             return;
         }
-        const ErrorClass c =
-            classifyError(event.domain, event.code, event.message, event.debug, host);
+        ErrorClass c = classifyError(event.domain, event.code, event.message, event.debug, host);
+        // rtspsrc says only "Failed to connect. (Generic error)" for a name that does not
+        // resolve: look the name up (asynchronously) and say so when it is unknown.
+        if (!c.fatal && !host.isEmpty() && QHostAddress(host).isNull()) {
+            if (m_hostUnknown)
+                c.text = tr("Unknown host '%1'").arg(host);
+            QHostInfo::lookupHost(host, this, [this, host](const QHostInfo &info) {
+                m_hostUnknown = info.error() != QHostInfo::NoError;
+                if (m_hostUnknown && (m_sup.state == StreamState::Reconnecting ||
+                                      m_sup.state == StreamState::Connecting)) {
+                    m_lastError = tr("Unknown host '%1'").arg(host);
+                    Q_EMIT stateChanged();
+                }
+            });
+        }
         qInfo("video[%s]: %s (%s)", qUtf8Printable(m_key), qUtf8Printable(c.text),
               qUtf8Printable(event.debug.left(300)));
         handle(c.fatal ? StreamEvent::FatalError : StreamEvent::Error, c.text);

@@ -137,6 +137,7 @@ private:
     qint64 m_playStartUs = 0;
     QString m_lastError;
     QString m_missingCodec;
+    bool m_hostUnknown = false;
     int m_retryInSeconds = 0;
     Frame m_frame;
     quint64 m_frameSerial = 0;

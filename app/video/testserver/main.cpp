@@ -155,7 +155,7 @@ int main(int argc, char **argv) {
     GstElement *srt = nullptr;
     if (o.srtPort > 0) {
         const std::string desc = source(o) +
-                                 " ! h264parse config-interval=-1 ! mpegtsmux ! "
+                                 " ! h264parse config-interval=-1 ! mpegtsmux alignment=7 ! "
                                  "srtsink name=out uri=srt://:" +
                                  std::to_string(o.srtPort) + "?mode=listener latency=80";
         GError *error = nullptr;

@@ -1,0 +1,228 @@
+// Integration with a real gst-rtsp-server on loopback (opswall-rtsp-testserver, ephemeral ports):
+// the picture reaches a VideoItem (pixels grabbed from the window), kill -9 and recovery,
+// SIGSTOP caught by the frame watchdog, SRT, and clear messages for bad URL, unknown host and
+// an unsupported codec. Runs under QT_QPA_PLATFORM=offscreen (software scene graph).
+#include "testserver.h"
+#include "video/videohub.h"
+#include "video/videoitem.h"
+
+#include <QElapsedTimer>
+#include <QQuickWindow>
+#include <QTest>
+
+#include <gst/gst.h>
+
+using namespace opswall::video;
+using opswall::video::test::TestServer;
+
+namespace {
+QVariantMap uriBinding(const QString &uri) {
+    return {{QStringLiteral("uri"), uri}};
+}
+
+bool near(QRgb pixel, QRgb expected, int tolerance = 48) {
+    return std::abs(qRed(pixel) - qRed(expected)) <= tolerance &&
+           std::abs(qGreen(pixel) - qGreen(expected)) <= tolerance &&
+           std::abs(qBlue(pixel) - qBlue(expected)) <= tolerance;
+}
+
+// videotestsrc's SMPTE bars (full intensity): white, yellow, cyan, green, magenta, red, blue across
+// the top two thirds.
+const QRgb kBars[7] = {qRgb(255, 255, 255), qRgb(255, 255, 0), qRgb(0, 255, 255), qRgb(0, 255, 0),
+                       qRgb(255, 0, 255),   qRgb(255, 0, 0),   qRgb(0, 0, 255)};
+} // namespace
+
+class TestVideoStream : public QObject {
+    Q_OBJECT
+private:
+    std::unique_ptr<VideoHub> m_hub;
+    TestServer m_server;
+
+    // A window with one VideoItem showing the binding.
+    struct Tile {
+        std::unique_ptr<QQuickWindow> window;
+        VideoItem *item = nullptr;
+    };
+    Tile show(const QVariantMap &binding, QSize size = QSize(640, 360)) {
+        Tile t;
+        t.window = std::make_unique<QQuickWindow>();
+        t.window->resize(size);
+        t.item = new VideoItem(t.window->contentItem());
+        t.item->setSize(size);
+        t.item->setHub(m_hub.get());
+        t.item->setBinding(binding);
+        t.window->show();
+        return t;
+    }
+
+    // Checks the seven bars in the grabbed window, within the painted rectangle.
+    void verifyBars(QQuickWindow *window, VideoItem *item) {
+        QTRY_VERIFY_WITH_TIMEOUT(!item->paintedRect().isEmpty(), 3000);
+        const QImage grab = window->grabWindow();
+        QVERIFY(!grab.isNull());
+        if (qEnvironmentVariableIsSet("OPSWALL_VIDEO_DUMP"))
+            grab.save(qEnvironmentVariable("OPSWALL_VIDEO_DUMP"));
+        const QRectF r = item->paintedRect();
+        for (int bar = 0; bar < 7; ++bar) {
+            const QPoint at(int(r.left() + r.width() * (bar + 0.5) / 7),
+                            int(r.top() + r.height() * 0.45));
+            const QRgb pixel = grab.pixel(at);
+            QVERIFY2(near(pixel, kBars[bar]), qPrintable(QStringLiteral("bar %1 at (%2,%3) is #%4")
+                                                             .arg(bar)
+                                                             .arg(at.x())
+                                                             .arg(at.y())
+                                                             .arg(pixel & 0xffffff, 6, 16)));
+        }
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        StreamPolicy policy;
+        policy.lingerMs = 0;
+        m_hub = std::make_unique<VideoHub>(nullptr, policy);
+        QVERIFY2(m_hub->available(), qPrintable(m_hub->startupMessage()));
+        QVERIFY2(m_server.start({QStringLiteral("--width"), QStringLiteral("640"),
+                                 QStringLiteral("--height"), QStringLiteral("360")}),
+                 qPrintable(m_server.error()));
+    }
+
+    void cleanupTestCase() {
+        QVERIFY(m_hub->shutdown()); // every pipeline reached NULL in time
+        m_hub.reset();
+    }
+
+    void rtspShowsTheTestPattern() {
+        Tile t = show(uriBinding(m_server.url()));
+        VideoStream *s = t.item->stream();
+        QVERIFY(s);
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Playing, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(s->hasFrame(), 1000);
+        verifyBars(t.window.get(), t.item);
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY2_WITH_TIMEOUT(s->fps() > 10, qPrintable(QString::number(s->fps())),
+                                  3000); // stats follow the stream
+        QCOMPARE(s->codec(), QStringLiteral("H.264"));
+        QVERIFY2(!s->decoder().isEmpty(), "decoder element named");
+        QCOMPARE(s->resolution(), QSize(640, 360));
+        QVERIFY(s->bitrateKbps() > 10);
+        QVERIFY(s->muted()); // muted by default
+    }
+
+    void oneDecoderForTwoTiles() {
+        Tile a = show(uriBinding(m_server.url()), QSize(320, 180));
+        Tile b = show(uriBinding(m_server.url()), QSize(160, 90));
+        QCOMPARE(a.item->stream(), b.item->stream());
+        QCOMPARE(m_hub->activeStreams(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(a.item->stream()->state(), VideoStream::State::Playing, 5000);
+        // Scaled in GStreamer to the bigger tile (never the full 640x360 for 320x180 tiles).
+        QTRY_COMPARE_WITH_TIMEOUT(a.item->stream()->frame().image.size(), QSize(320, 180), 3000);
+        verifyBars(b.window.get(), b.item);
+        if (QTest::currentTestFailed())
+            return;
+    }
+
+    void killNineReconnectsAndRecoversWithinOneSecond() {
+        Tile t = show(uriBinding(m_server.url()));
+        VideoStream *s = t.item->stream();
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Playing, 5000);
+        m_server.kill();
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Reconnecting, 3000);
+        QVERIFY(s->stale()); // last frame kept, dimmed by the tile
+        QVERIFY(s->hasFrame());
+        QVERIFY2(m_server.restartSamePort(), qPrintable(m_server.error()));
+        QElapsedTimer back;
+        back.start();
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Playing, 5000);
+        qInfo("recovered %lld ms after the server was back", back.elapsed());
+        QVERIFY2(back.elapsed() <= 1000, "recovery within 1 s of the server's return");
+        QVERIFY(s->reconnects() >= 1);
+    }
+
+    void sigstopIsCaughtByTheWatchdog() {
+        Tile t = show(uriBinding(m_server.url()));
+        VideoStream *s = t.item->stream();
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Playing, 5000);
+        m_server.freeze();
+        QElapsedTimer frozen;
+        frozen.start();
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Stalled, 4000);
+        qInfo("stall detected %lld ms after SIGSTOP", frozen.elapsed());
+        QVERIFY2(frozen.elapsed() <= 2000, "watchdog within 2 s");
+        QVERIFY(s->lastError().contains(QLatin1String("No video")));
+        m_server.thaw();
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Playing, 10000);
+    }
+
+    void srtOnLoopbackPlays() {
+        const int srtPort = TestServer::freeUdpPort();
+        TestServer srt;
+        QVERIFY2(srt.start({QStringLiteral("--width"), QStringLiteral("640"),
+                            QStringLiteral("--height"), QStringLiteral("360"),
+                            QStringLiteral("--srt-port"), QString::number(srtPort)}),
+                 qPrintable(srt.error()));
+        Tile t = show(uriBinding(QStringLiteral("srt://127.0.0.1:%1").arg(srtPort)));
+        VideoStream *s = t.item->stream();
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Playing, 8000);
+        verifyBars(t.window.get(), t.item);
+        if (QTest::currentTestFailed())
+            return;
+    }
+
+    void malformedUrlSaysSo() {
+        Tile t = show(uriBinding(QStringLiteral("rtsp//10.0.0.5/stream")));
+        VideoStream *s = t.item->stream();
+        QCOMPARE(s->state(), VideoStream::State::Failed);
+        QVERIFY2(s->lastError().contains(QLatin1String("Invalid URL")), qPrintable(s->lastError()));
+        Tile u = show(uriBinding(QStringLiteral("rtsp://cam:99999/x")));
+        QCOMPARE(u.item->stream()->state(), VideoStream::State::Failed);
+        QVERIFY2(u.item->stream()->lastError().contains(QLatin1String("port")) ||
+                     u.item->stream()->lastError().contains(QLatin1String("not a valid URL")),
+                 qPrintable(u.item->stream()->lastError()));
+    }
+
+    void unknownHostSaysSo() {
+        Tile t = show(uriBinding(QStringLiteral("rtsp://nohost.invalid:8554/test")));
+        VideoStream *s = t.item->stream();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            s->lastError().contains(QLatin1String("Unknown host 'nohost.invalid'")), 5000);
+        QCOMPARE(s->state(), VideoStream::State::Reconnecting); // DNS may come back: keep trying
+    }
+
+    void unknownSourceIdSaysSo() {
+        Tile t = show({{QStringLiteral("source"), QStringLiteral("no-such-camera")}});
+        QCOMPARE(t.item->stream()->state(), VideoStream::State::Failed);
+        QVERIFY(t.item->stream()->lastError().contains(QLatin1String("no-such-camera")));
+    }
+
+    void unsupportedCodecSaysSo() {
+        // The situation of a machine without an H.264 decoder: every H.264 decoder ranked out.
+        QList<QPair<GstPluginFeature *, guint>> demoted;
+        GList *decoders =
+            gst_element_factory_list_get_elements(GST_ELEMENT_FACTORY_TYPE_DECODER, GST_RANK_NONE);
+        GstCaps *h264 = gst_caps_from_string("video/x-h264");
+        for (GList *l = decoders; l; l = l->next) {
+            auto *factory = GST_ELEMENT_FACTORY(l->data);
+            if (gst_element_factory_can_sink_any_caps(factory, h264)) {
+                demoted.append({GST_PLUGIN_FEATURE(gst_object_ref(factory)),
+                                gst_plugin_feature_get_rank(GST_PLUGIN_FEATURE(factory))});
+                gst_plugin_feature_set_rank(GST_PLUGIN_FEATURE(factory), GST_RANK_NONE);
+            }
+        }
+        gst_caps_unref(h264);
+        gst_plugin_feature_list_free(decoders);
+        QVERIFY(!demoted.isEmpty());
+        Tile t = show(uriBinding(m_server.url()));
+        VideoStream *s = t.item->stream();
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Failed, 5000);
+        QVERIFY2(s->lastError().contains(QLatin1String("Unsupported codec: H.264")),
+                 qPrintable(s->lastError()));
+        for (const auto &[feature, rank] : demoted) {
+            gst_plugin_feature_set_rank(feature, rank);
+            gst_object_unref(feature);
+        }
+    }
+};
+
+QTEST_MAIN(TestVideoStream)
+#include "tst_video_stream.moc"
