@@ -1,0 +1,37 @@
+#pragma once
+// The seam between the control layer and the one action dispatcher (app/wall). The dispatcher
+// implements ActionSink; ControlService calls it on the GUI thread only (the API and line servers
+// hop there with a queued call and hop back to their io thread with the result), so an
+// implementation needs no locking and must never block.
+
+#include "core/action.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <functional>
+
+namespace opswall::control {
+
+class ActionSink {
+public:
+    using Done = std::function<void(opswall::ActionResult)>;
+    virtual ~ActionSink() = default;
+
+    // Apply action for caller and call done exactly once, now or later, on the GUI thread. The
+    // caller's role and the control lock were already checked against the permission table
+    // (ControlService::authorize); the dispatcher may check again (leaders may only recall presets
+    // marked for leaders) and must write the audit row (ControlService::audit().append) and publish
+    // the resulting event (ControlService::publish).
+    virtual void submit(opswall::Action action, opswall::Caller caller, Done done) = 0;
+
+    // Read-only state as JSON, on the GUI thread. `what` is one of:
+    //   "wall" (geometry, outputs, display states), "status" (a flat summary for AV systems:
+    //   scalar fields only), "layouts", "layout:<id>", "presets", "preset:<id>", "tiles",
+    //   "sources", "feeds", "alerts", "devices", "device:<id>", "health" (fps, streams: merged
+    //   into GET /health), "layout-revision:<n>" (the live layout as it was at revision n).
+    // Lists come back as {"items": [...]}. Return an empty object for an unknown id (-> 404).
+    virtual QJsonObject snapshot(const QString &what) = 0;
+};
+
+} // namespace opswall::control

@@ -1,0 +1,592 @@
+#include "control/apisession.h"
+
+#include "control/permissions.h"
+#include "control/router.h"
+
+#include "control/openapi.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <QJsonDocument>
+#include <QUrlQuery>
+
+#include <deque>
+
+namespace opswall::control::detail {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using Request = http::request<http::string_body>;
+
+namespace {
+
+QByteArray toQt(beast::string_view s) { return QByteArray(s.data(), qsizetype(s.size())); }
+
+std::string remoteOf(const tcp::socket &s)
+{
+    boost::system::error_code ec;
+    const auto ep = s.remote_endpoint(ec);
+    if (ec)
+        return "unknown";
+    return ep.address().is_v6() ? "[" + ep.address().to_string() + "]:" + std::to_string(ep.port())
+                                : ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+std::string addressOf(const tcp::socket &s)
+{
+    boost::system::error_code ec;
+    const auto ep = s.remote_endpoint(ec);
+    return ec ? std::string("unknown") : ep.address().to_string();
+}
+
+// Bearer token from "Authorization: Bearer ..." or, for browsers' WebSocket (which cannot set
+// headers), "?access_token=...".
+QString bearerOf(const Request &req, const QUrlQuery &query)
+{
+    const auto it = req.find(http::field::authorization);
+    if (it != req.end()) {
+        const QByteArray v = toQt(it->value()).trimmed();
+        if (v.size() > 7 && v.left(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
+            return QString::fromLatin1(v.mid(7).trimmed());
+        return {};
+    }
+    return query.queryItemValue(QStringLiteral("access_token"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket event client: a bounded queue per client; a client that falls behind is dropped.
+
+template<class Stream>
+class WsSession : public EventClient, public std::enable_shared_from_this<WsSession<Stream>> {
+public:
+    WsSession(std::shared_ptr<ServerCore> core, Stream &&stream, QJsonObject hello)
+        : m_core(std::move(core))
+        , m_ws(std::move(stream))
+        , m_closeTimer(m_core->ioc)
+        , m_hello(std::move(hello))
+    {
+    }
+    ~WsSession() override { m_core->metrics.wsClients--; }
+
+    void run(Request req)
+    {
+        m_core->metrics.wsClients++;
+        beast::get_lowest_layer(m_ws).expires_never(); // the websocket has its own timeouts
+        websocket::stream_base::timeout t;
+        t.handshake_timeout = std::chrono::seconds(5);
+        t.idle_timeout = std::chrono::seconds(60);
+        t.keep_alive_pings = true;
+        m_ws.set_option(t);
+        m_ws.set_option(websocket::stream_base::decorator([](websocket::response_type &res) {
+            res.set(http::field::server, "opswall");
+        }));
+        m_ws.read_message_max(4096);
+        m_ws.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) {
+            self->onAccept(ec);
+        });
+    }
+
+    void deliver(const EventBytes &event) override
+    {
+        if (!m_open || m_dropping)
+            return;
+        if (m_queue.size() >= m_core->config.wsQueueMax) {
+            drop();
+            return;
+        }
+        m_queue.push_back(event);
+        if (m_queue.size() == 1)
+            writeNext();
+    }
+
+    void closeNow() override
+    {
+        m_open = false;
+        m_queue.clear();
+        beast::get_lowest_layer(m_ws).close();
+    }
+
+private:
+    void onAccept(beast::error_code ec)
+    {
+        if (ec)
+            return;
+        m_open = true;
+        m_core->addEventClient(this->shared_from_this());
+        deliver(std::make_shared<const std::string>(
+            QJsonDocument(m_hello).toJson(QJsonDocument::Compact).toStdString()));
+        readLoop();
+    }
+
+    void readLoop()
+    {
+        // Clients have nothing to say; reading keeps pings, pongs and close frames flowing.
+        m_ws.async_read(m_in, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) {
+                self->m_open = false;
+                self->m_queue.clear();
+                return;
+            }
+            self->m_in.consume(self->m_in.size());
+            self->readLoop();
+        });
+    }
+
+    void writeNext()
+    {
+        m_ws.text(true);
+        m_ws.async_write(asio::buffer(*m_queue.front()),
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec) {
+                                 self->m_open = false;
+                                 self->m_queue.clear();
+                                 return;
+                             }
+                             if (!self->m_queue.empty())
+                                 self->m_queue.pop_front();
+                             if (!self->m_queue.empty() && !self->m_dropping)
+                                 self->writeNext();
+                         });
+    }
+
+    void drop()
+    {
+        m_dropping = true;
+        m_core->metrics.wsClientsDropped++;
+        const std::string why = "slow consumer: more than " +
+                                std::to_string(m_core->config.wsQueueMax) + " events queued";
+        // The close frame may never get through a full socket buffer: cut the socket after a bound.
+        m_closeTimer.expires_after(std::chrono::seconds(2));
+        m_closeTimer.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (!ec)
+                self->closeNow();
+        });
+        m_ws.async_close(websocket::close_reason(websocket::close_code::policy_error, why),
+                         [self = this->shared_from_this()](beast::error_code) {
+                             self->m_closeTimer.cancel();
+                             self->closeNow();
+                         });
+    }
+
+    std::shared_ptr<ServerCore> m_core;
+    websocket::stream<Stream> m_ws;
+    asio::steady_timer m_closeTimer;
+    QJsonObject m_hello;
+    beast::flat_buffer m_in;
+    std::deque<EventBytes> m_queue;
+    bool m_open = false;
+    bool m_dropping = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// HTTP session: one request at a time (no pipelining), keep-alive, bounded header/body/time.
+
+template<class Stream>
+class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession<Stream>> {
+public:
+    HttpSession(std::shared_ptr<ServerCore> core, Stream &&stream, std::string remote,
+                std::string address)
+        : m_core(std::move(core))
+        , m_stream(std::move(stream))
+        , m_remote(std::move(remote))
+        , m_address(std::move(address))
+    {
+        m_core->metrics.httpConnections++;
+    }
+    ~HttpSession() override { m_core->metrics.httpConnections--; }
+
+    void run()
+    {
+        beast::get_lowest_layer(m_stream).expires_after(
+            std::chrono::milliseconds(m_core->config.requestTimeoutMs));
+        if constexpr (std::is_same_v<Stream, TlsStream>) {
+            m_stream.async_handshake(asio::ssl::stream_base::server,
+                                     [self = this->shared_from_this()](beast::error_code ec) {
+                                         if (!ec)
+                                             self->readRequest();
+                                     });
+        } else {
+            readRequest();
+        }
+    }
+
+    void closeNow() override
+    {
+        m_closed = true;
+        beast::get_lowest_layer(m_stream).close();
+    }
+
+private:
+    void readRequest()
+    {
+        if (m_closed)
+            return;
+        m_parser.emplace();
+        m_parser->header_limit(std::uint32_t(m_core->config.maxHeaderBytes));
+        m_parser->body_limit(m_core->config.maxBodyBytes);
+        beast::get_lowest_layer(m_stream).expires_after(
+            std::chrono::milliseconds(m_core->config.requestTimeoutMs));
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                             self->onRead(ec, n);
+                         });
+    }
+
+    void onRead(beast::error_code ec, std::size_t bytes)
+    {
+        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || m_closed)
+            return shutdown();
+        if (ec == beast::error::timeout) {
+            m_core->metrics.slowClientsCut++;
+            return; // the stream is closed already; a client that slow gets no answer
+        }
+        if (ec == http::error::body_limit)
+            return fail(jsonError(413, QStringLiteral("too_large"),
+                                  QStringLiteral("request body is larger than %1 bytes")
+                                      .arg(m_core->config.maxBodyBytes)));
+        if (ec == http::error::header_limit)
+            return fail(jsonError(431, QStringLiteral("headers_too_large"),
+                                  QStringLiteral("request headers are larger than %1 bytes")
+                                      .arg(m_core->config.maxHeaderBytes)));
+        if (ec) {
+            if (bytes == 0 && m_buffer.size() == 0)
+                return shutdown();
+            return fail(jsonError(400, QStringLiteral("bad_request"),
+                                  QStringLiteral("malformed HTTP request: %1")
+                                      .arg(QString::fromStdString(ec.message()))));
+        }
+        m_started = std::chrono::steady_clock::now();
+        m_req = m_parser->release();
+        beast::get_lowest_layer(m_stream).expires_never();
+        handle();
+    }
+
+    void handle()
+    {
+        const QByteArray target = toQt(m_req.target());
+        const QByteArray method = toQt(m_req.method_string());
+        m_keepAlive = m_req.keep_alive();
+        Route r = route(method, target, QByteArray::fromStdString(m_req.body()));
+        if (r.kind == RouteKind::Error)
+            return send(Reply{r.error.status, r.error.toJson()});
+        if (r.kind == RouteKind::Events && !websocket::is_upgrade(m_req))
+            return send(jsonError(426, QStringLiteral("upgrade_required"),
+                                  QStringLiteral("/api/v1/events is a WebSocket")));
+        if (r.kind != RouteKind::Events && websocket::is_upgrade(m_req))
+            return send(jsonError(400, QStringLiteral("bad_request"),
+                                  QStringLiteral("only /api/v1/events takes a WebSocket")));
+
+        std::optional<TokenInfo> who;
+        const std::int64_t now = ServerCore::nowMs();
+        if (r.needsToken()) {
+            const QString bearer = bearerOf(m_req, r.query);
+            if (bearer.isEmpty() || !m_core->service) {
+                m_core->metrics.authFailures++;
+                return send(jsonError(401, QStringLiteral("unauthorized"),
+                                      QStringLiteral("send 'Authorization: Bearer <token>'")));
+            }
+            who = m_core->service->tokens().authenticate(bearer); // thread-safe by design
+            if (!who) {
+                m_core->metrics.authFailures++;
+                if (!m_core->limiter.allow("ip:" + m_address, now)) // slows token guessing
+                    return rateLimited("ip:" + m_address, now);
+                return send(jsonError(401, QStringLiteral("unauthorized"),
+                                      QStringLiteral("unknown or revoked token")));
+            }
+        }
+        const std::string key = who ? "token:" + who->id.toStdString() : "ip:" + m_address;
+        if (!m_core->limiter.allow(key, now))
+            return rateLimited(key, now);
+
+        Caller caller;
+        if (who)
+            caller = Caller{who->name, who->role, QString::fromStdString(m_remote),
+                            QStringLiteral("api")};
+        // Reads are checked here against the table; actions again on the GUI thread with the lock.
+        if (r.kind != RouteKind::Submit && r.needsToken() && !roleAllows(caller.role, r.permission))
+            return send(jsonError(403, QStringLiteral("forbidden"),
+                                  QStringLiteral("role '%1' may not %2")
+                                      .arg(roleName(caller.role), r.permission)));
+
+        auto self = this->shared_from_this();
+        auto onReply = [self](Reply reply) { self->send(std::move(reply)); };
+        switch (r.kind) {
+        case RouteKind::Health:
+            return m_core->onGui(
+                [core = m_core](ControlService &svc, ServerCore::ReplyFn reply) {
+                    reply(Reply{200, QJsonDocument(core->healthJson(svc))
+                                         .toJson(QJsonDocument::Compact)});
+                },
+                onReply);
+        case RouteKind::OpenApi:
+            return send(Reply{200, openApiYaml(), "application/yaml"});
+        case RouteKind::Metrics:
+            return m_core->onGui(
+                [core = m_core](ControlService &svc, ServerCore::ReplyFn reply) {
+                    reply(Reply{200, formatPrometheus(core->metrics, core->healthJson(svc)),
+                                "text/plain; version=0.0.4"});
+                },
+                onReply);
+        case RouteKind::Events:
+            return upgrade(caller);
+        case RouteKind::Snapshot:
+            return m_core->onGui(
+                [what = r.snapshot](ControlService &svc, ServerCore::ReplyFn reply) {
+                    const QJsonObject o =
+                        svc.sink() ? svc.sink()->snapshot(what) : QJsonObject();
+                    if (o.isEmpty())
+                        return reply(jsonError(404, QStringLiteral("not_found"),
+                                               QStringLiteral("nothing at '%1'").arg(what)));
+                    reply(Reply{200, QJsonDocument(o).toJson(QJsonDocument::Compact)});
+                },
+                onReply);
+        case RouteKind::ControlRead:
+            return m_core->onGui(
+                [what = r.controlRead, query = r.query](ControlService &svc,
+                                                        ServerCore::ReplyFn reply) {
+                    reply(controlRead(svc, what, query));
+                },
+                onReply);
+        case RouteKind::Submit:
+            return m_core->onGui(
+                [action = r.action, caller, ok = r.successStatus](ControlService &svc,
+                                                                  ServerCore::ReplyFn reply) {
+                    svc.execute(action, caller,
+                                [reply, ok](ActionResult res) { reply(fromResult(res, ok)); });
+                },
+                onReply);
+        case RouteKind::Error:
+        case RouteKind::Invalid:
+            break;
+        }
+        send(jsonError(500, QStringLiteral("internal"), QStringLiteral("unrouted request")));
+    }
+
+    static std::optional<std::int64_t> timeParam(const QUrlQuery &q, const char *name,
+                                                 QString *error)
+    {
+        const QString v = q.queryItemValue(QLatin1String(name));
+        if (v.isEmpty())
+            return std::nullopt;
+        bool isNumber = false;
+        const qint64 ms = v.toLongLong(&isNumber);
+        if (isNumber)
+            return ms;
+        const QDateTime t = QDateTime::fromString(v, Qt::ISODateWithMs);
+        if (!t.isValid()) {
+            *error = QString::fromLatin1(name);
+            return std::nullopt;
+        }
+        return t.toMSecsSinceEpoch();
+    }
+
+    // GUI thread.
+    static Reply controlRead(ControlService &svc, const QString &what, const QUrlQuery &q)
+    {
+        auto json = [](const QJsonObject &o) {
+            return Reply{200, QJsonDocument(o).toJson(QJsonDocument::Compact)};
+        };
+        if (what == QLatin1String("lock"))
+            return json(svc.lock().toJson(svc.nowMs()));
+        if (what == QLatin1String("tokens"))
+            return json(QJsonObject{{QStringLiteral("items"), svc.tokens().list()}});
+        if (what == QLatin1String("permissions"))
+            return json(QJsonObject{{QStringLiteral("items"), permissionTableJson()}});
+        if (what == QLatin1String("audit.verify"))
+            return json(svc.audit().verify().toJson());
+        QString bad;
+        if (what == QLatin1String("audit.layout")) {
+            const auto at = timeParam(q, "at", &bad);
+            if (!at)
+                return jsonError(400, QStringLiteral("invalid"),
+                                 QStringLiteral("'at' must be an ISO time or epoch ms"),
+                                 QStringLiteral("at"));
+            const auto e = svc.audit().lastLayoutChange(*at);
+            if (!e)
+                return jsonError(404, QStringLiteral("not_found"),
+                                 QStringLiteral("no layout change at or before that time"));
+            QJsonObject out{{QStringLiteral("change"), e->toJson()}};
+            const QJsonValue rev = e->result.data.value(QStringLiteral("revision"));
+            if (svc.sink() && !rev.isUndefined())
+                out.insert(QStringLiteral("layout"),
+                           svc.sink()->snapshot(QStringLiteral("layout-revision:") +
+                                                QString::number(rev.toInteger())));
+            return json(out);
+        }
+        // audit.query
+        AuditQuery aq;
+        if (auto from = timeParam(q, "from", &bad))
+            aq.fromMs = *from;
+        if (auto to = timeParam(q, "to", &bad))
+            aq.toMs = *to;
+        if (!bad.isEmpty())
+            return jsonError(400, QStringLiteral("invalid"),
+                             QStringLiteral("'%1' must be an ISO time or epoch ms").arg(bad), bad);
+        aq.actionPrefix = q.queryItemValue(QStringLiteral("action")).left(64);
+        if (q.hasQueryItem(QStringLiteral("limit"))) {
+            bool ok = false;
+            aq.limit = q.queryItemValue(QStringLiteral("limit")).toInt(&ok);
+            if (!ok || aq.limit < 1 || aq.limit > 5000)
+                return jsonError(400, QStringLiteral("invalid"),
+                                 QStringLiteral("'limit' must be 1..5000"),
+                                 QStringLiteral("limit"));
+        }
+        aq.newestFirst = q.queryItemValue(QStringLiteral("order")) == QLatin1String("desc");
+        return json(QJsonObject{{QStringLiteral("items"), svc.audit().queryJson(aq)}});
+    }
+
+    void upgrade(const Caller &caller)
+    {
+        QJsonObject hello{{QStringLiteral("type"), QStringLiteral("hello")},
+                          {QStringLiteral("user"), caller.user},
+                          {QStringLiteral("role"), roleName(caller.role)}};
+        auto ws = std::make_shared<WsSession<Stream>>(m_core, std::move(m_stream), hello);
+        m_core->metrics.recordRequest(101, elapsedMs());
+        ws->run(std::move(m_req));
+        m_closed = true; // the stream moved on; this session ends here
+    }
+
+    void rateLimited(const std::string &key, std::int64_t now)
+    {
+        m_core->metrics.rateLimited++;
+        Reply r = jsonError(429, QStringLiteral("rate_limited"),
+                            QStringLiteral("too many requests; slow down"));
+        r.retryAfterSeconds = int((m_core->limiter.retryAfterMs(key, now) + 999) / 1000);
+        send(std::move(r));
+    }
+
+    double elapsedMs() const
+    {
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                         m_started)
+            .count();
+    }
+
+    void fail(Reply reply)
+    {
+        m_keepAlive = false;
+        m_started = std::chrono::steady_clock::now();
+        send(std::move(reply));
+    }
+
+    void send(Reply reply)
+    {
+        if (m_closed)
+            return;
+        m_core->metrics.recordRequest(reply.status, elapsedMs());
+        auto res = std::make_shared<http::response<http::string_body>>(
+            http::status(unsigned(reply.status)), 11);
+        res->set(http::field::server, "opswall");
+        res->set(http::field::content_type, reply.contentType.toStdString());
+        res->set(http::field::cache_control, "no-store");
+        res->set("X-Content-Type-Options", "nosniff");
+        if (reply.status == 401)
+            res->set(http::field::www_authenticate, "Bearer");
+        if (reply.retryAfterSeconds > 0)
+            res->set(http::field::retry_after, std::to_string(reply.retryAfterSeconds));
+        res->body() = reply.body.toStdString();
+        res->keep_alive(m_keepAlive && reply.status < 500);
+        res->prepare_payload();
+        beast::get_lowest_layer(m_stream).expires_after(
+            std::chrono::milliseconds(m_core->config.requestTimeoutMs));
+        http::async_write(m_stream, *res,
+                          [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
+                              if (ec)
+                                  return self->closeNow();
+                              if (!res->keep_alive())
+                                  return self->shutdown();
+                              self->readRequest();
+                          });
+    }
+
+    void shutdown()
+    {
+        if (m_closed)
+            return;
+        if constexpr (std::is_same_v<Stream, TlsStream>) {
+            beast::get_lowest_layer(m_stream).expires_after(std::chrono::seconds(2));
+            m_stream.async_shutdown(
+                [self = this->shared_from_this()](beast::error_code) { self->closeNow(); });
+        } else {
+            beast::error_code ec;
+            m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+            m_closed = true;
+        }
+    }
+
+    std::shared_ptr<ServerCore> m_core;
+    Stream m_stream;
+    std::string m_remote;
+    std::string m_address;
+    beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::string_body>> m_parser;
+    Request m_req;
+    bool m_keepAlive = false;
+    bool m_closed = false;
+    std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
+};
+
+void accept(const std::shared_ptr<ServerCore> &core, std::shared_ptr<tcp::acceptor> acceptor)
+{
+    acceptor->async_accept(core->ioc, [core, acceptor](beast::error_code ec,
+                                                                          tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor->is_open())
+            return;
+        if (!ec) {
+            if (core->metrics.httpConnections.load() >= core->config.maxConnections) {
+                socket.close(ec); // over the limit: refuse at once rather than queue
+            } else {
+                socket.set_option(tcp::no_delay(true), ec);
+                const std::string remote = remoteOf(socket);
+                const std::string address = addressOf(socket);
+                if (core->tls) {
+                    auto s = std::make_shared<HttpSession<TlsStream>>(
+                        core, TlsStream(beast::tcp_stream(std::move(socket)), *core->tls), remote,
+                        address);
+                    core->track(s);
+                    s->run();
+                } else {
+                    auto s = std::make_shared<HttpSession<PlainStream>>(
+                        core, PlainStream(std::move(socket)), remote, address);
+                    core->track(s);
+                    s->run();
+                }
+            }
+        }
+        accept(core, acceptor);
+    });
+}
+
+class AcceptorHandle : public Closable {
+public:
+    explicit AcceptorHandle(std::shared_ptr<tcp::acceptor> a) : m_acceptor(std::move(a)) {}
+    void closeNow() override
+    {
+        boost::system::error_code ec;
+        m_acceptor->close(ec);
+    }
+
+private:
+    std::shared_ptr<tcp::acceptor> m_acceptor;
+};
+
+} // namespace
+
+void runHttpAcceptor(const std::shared_ptr<ServerCore> &core, asio::ip::tcp::acceptor acceptor)
+{
+    auto a = std::make_shared<tcp::acceptor>(std::move(acceptor));
+    core->own(std::make_shared<AcceptorHandle>(a));
+    accept(core, a);
+}
+
+} // namespace opswall::control::detail

@@ -1,0 +1,76 @@
+#pragma once
+// The control layer's GUI-thread side: tokens, audit log, control lock and the permission check,
+// plus the event fan-out to the API's WebSocket clients. Built by main() next to the dispatcher.
+//
+//   store::Database db(...);
+//   control::ControlService control(db, &dispatcher);          // dispatcher: an ActionSink
+//   if (auto path = control.tokens().ensureAdminToken(file)) qInfo() << "admin token in" << *path;
+//   control::ControlServer server(config, &control);           // io thread: HTTP, WS, line
+//   server.start() ... server.stop() before control is destroyed.
+//
+// The dispatcher calls control.authorize(caller, action.type) for actions from the console etc.,
+// control.audit().append(caller, action, result) after applying, and control.publish(event).
+
+#include "control/actionsink.h"
+#include "control/auditlog.h"
+#include "control/lockstate.h"
+#include "control/tokenstore.h"
+
+#include <QObject>
+
+#include <functional>
+#include <map>
+
+namespace opswall::store {
+class Database;
+}
+
+namespace opswall::control {
+
+class ControlService : public QObject {
+    Q_OBJECT
+public:
+    using EventListener = std::function<void(const QByteArray &json)>;
+
+    ControlService(store::Database &db, ActionSink *sink, QObject *parent = nullptr);
+    ~ControlService() override;
+
+    TokenStore &tokens() { return m_tokens; }
+    AuditLog &audit() { return m_audit; }
+    LockState &lock() { return m_lock; }
+    ActionSink *sink() const { return m_sink; }
+
+    // Role (permission table) then control lock. Empty when allowed.
+    std::optional<ActionResult> authorize(const Caller &caller, const QString &actionType) const;
+
+    // The whole path of an action arriving from the API or the line protocol: authorize (a refusal
+    // is audited here), then apply control actions (lock.*, token.*) here, everything else through
+    // the sink. done runs on the GUI thread.
+    void execute(Action action, Caller caller, ActionSink::Done done);
+    static bool ownsAction(const QString &actionType); // lock.* and token.*
+
+    // Dispatcher -> clients: called on the GUI thread; adds "seq" (1, 2, ...) and "time" and hands
+    // the event to every listener (the API server's WebSocket fan-out) in order.
+    void publish(QJsonObject event);
+    int addEventListener(EventListener listener);
+    void removeEventListener(int id);
+    std::int64_t lastEventSeq() const { return m_seq; }
+
+    std::int64_t nowMs() const;
+
+Q_SIGNALS:
+    void eventPublished(const QJsonObject &event);
+
+private:
+    ActionResult applyControlAction(const Action &action, const Caller &caller);
+
+    TokenStore m_tokens;
+    AuditLog m_audit;
+    LockState m_lock;
+    ActionSink *m_sink;
+    std::int64_t m_seq = 0;
+    int m_nextListener = 1;
+    std::map<int, EventListener> m_listeners;
+};
+
+} // namespace opswall::control

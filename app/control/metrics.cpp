@@ -1,0 +1,135 @@
+#include "control/metrics.h"
+
+#include <QDateTime>
+#include <QMap>
+#include <QFile>
+#include <QJsonArray>
+
+#include <unistd.h>
+
+namespace opswall::control {
+
+void ServerMetrics::recordRequest(int status, double latencyMs)
+{
+    (status < 400 ? requests2xx : status < 500 ? requests4xx : requests5xx)++;
+    std::size_t i = 0;
+    while (i < kBucketsMs.size() && latencyMs > kBucketsMs[i])
+        ++i;
+    latencyBuckets[i]++;
+    latencySumUs += std::uint64_t(latencyMs * 1000.0);
+}
+
+namespace {
+void line(QByteArray &out, const char *name, const char *type, const char *help, double value,
+          const QByteArray &labels = {})
+{
+    if (type) {
+        out += QByteArray("# HELP ") + name + ' ' + help + '\n';
+        out += QByteArray("# TYPE ") + name + ' ' + type + '\n';
+    }
+    out += name;
+    if (!labels.isEmpty())
+        out += '{' + labels + '}';
+    out += ' ' + QByteArray::number(value, 'g', 15) + '\n';
+}
+} // namespace
+
+QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health)
+{
+    QByteArray out;
+    const char *reqHelp = "HTTP requests answered by the control API, by status class.";
+    line(out, "opswall_api_requests_total", "counter", reqHelp, double(m.requests2xx.load()),
+         "class=\"2xx\"");
+    line(out, "opswall_api_requests_total", nullptr, reqHelp, double(m.requests4xx.load()),
+         "class=\"4xx\"");
+    line(out, "opswall_api_requests_total", nullptr, reqHelp, double(m.requests5xx.load()),
+         "class=\"5xx\"");
+    out += "# HELP opswall_api_request_duration_seconds Time from full request to response.\n"
+           "# TYPE opswall_api_request_duration_seconds histogram\n";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i <= ServerMetrics::kBucketsMs.size(); ++i) {
+        cumulative += m.latencyBuckets[i].load();
+        const QByteArray le = i < ServerMetrics::kBucketsMs.size()
+                                  ? QByteArray::number(ServerMetrics::kBucketsMs[i] / 1000.0)
+                                  : QByteArray("+Inf");
+        line(out, "opswall_api_request_duration_seconds_bucket", nullptr, nullptr,
+             double(cumulative), "le=\"" + le + '"');
+    }
+    line(out, "opswall_api_request_duration_seconds_sum", nullptr, nullptr,
+         double(m.latencySumUs.load()) / 1e6);
+    line(out, "opswall_api_request_duration_seconds_count", nullptr, nullptr, double(cumulative));
+    line(out, "opswall_api_auth_failures_total", "counter", "Requests with a missing or bad token.",
+         double(m.authFailures.load()));
+    line(out, "opswall_api_rate_limited_total", "counter", "Requests refused by the rate limit.",
+         double(m.rateLimited.load()));
+    line(out, "opswall_api_http_connections", "gauge", "Open HTTP connections.",
+         double(m.httpConnections.load()));
+    line(out, "opswall_api_ws_clients", "gauge", "Connected WebSocket event clients.",
+         double(m.wsClients.load()));
+    line(out, "opswall_api_events_published_total", "counter", "Events published to clients.",
+         double(m.eventsPublished.load()));
+    line(out, "opswall_api_ws_clients_dropped_total", "counter",
+         "WebSocket clients dropped for falling behind.", double(m.wsClientsDropped.load()));
+    line(out, "opswall_line_clients", "gauge", "Connected line-protocol clients.",
+         double(m.lineClients.load()));
+    line(out, "opswall_line_commands_total", "counter", "Line-protocol commands handled.",
+         double(m.lineCommands.load()));
+    struct Gauge {
+        const char *key, *name, *help;
+    };
+    for (const Gauge &g : {Gauge{"uptimeSeconds", "opswall_uptime_seconds", "Seconds since start."},
+                           Gauge{"cpuPercent", "opswall_process_cpu_percent",
+                                 "CPU use of the process since the previous sample."},
+                           Gauge{"memoryRssBytes", "opswall_process_resident_memory_bytes",
+                                 "Resident memory of the process."},
+                           Gauge{"fps", "opswall_render_fps", "Wall frames per second."}})
+        if (health.value(QLatin1String(g.key)).isDouble())
+            line(out, g.name, "gauge", g.help, health.value(QLatin1String(g.key)).toDouble());
+    // streams: [{"id":..,"state":"Playing"}, ...] -> count per state
+    const QJsonArray streams = health.value(QLatin1String("streams")).toArray();
+    if (!streams.isEmpty()) {
+        QMap<QString, int> byState;
+        for (const QJsonValue &s : streams)
+            byState[s.toObject().value(QLatin1String("state")).toString()]++;
+        bool first = true;
+        for (auto it = byState.cbegin(); it != byState.cend(); ++it) {
+            QByteArray state = it.key().toUtf8();
+            state.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+            line(out, "opswall_streams", first ? "gauge" : nullptr, "Video streams by state.",
+                 it.value(), "state=\"" + state + '"');
+            first = false;
+        }
+    }
+    return out;
+}
+
+ProcessStats ProcessSampler::sample()
+{
+    ProcessStats s;
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (statm.open(QIODevice::ReadOnly)) {
+        const QList<QByteArray> f = statm.readAll().split(' ');
+        if (f.size() > 1)
+            s.rssBytes = f[1].toLongLong() * ::sysconf(_SC_PAGESIZE);
+    }
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    if (stat.open(QIODevice::ReadOnly)) {
+        const QByteArray all = stat.readAll();
+        // Fields after the ")" that closes the command name; utime and stime are 14 and 15.
+        const QList<QByteArray> f = all.mid(all.lastIndexOf(')') + 2).split(' ');
+        if (f.size() > 13) {
+            const std::int64_t ticks = f[11].toLongLong() + f[12].toLongLong();
+            const std::int64_t nowMs = QDateTime::currentMSecsSinceEpoch();
+            if (m_lastCpuTicks >= 0 && nowMs > m_lastWallMs) {
+                const double cpuMs = double(ticks - m_lastCpuTicks) * 1000.0 /
+                                     double(::sysconf(_SC_CLK_TCK));
+                s.cpuPercent = 100.0 * cpuMs / double(nowMs - m_lastWallMs);
+            }
+            m_lastCpuTicks = ticks;
+            m_lastWallMs = nowMs;
+        }
+    }
+    return s;
+}
+
+} // namespace opswall::control

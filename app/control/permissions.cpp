@@ -1,0 +1,87 @@
+#include "control/permissions.h"
+
+#include <QJsonObject>
+
+#include <algorithm>
+#include <array>
+
+namespace opswall::control {
+
+namespace {
+constexpr std::uint8_t V = roleBit(Role::Viewer);
+constexpr std::uint8_t L = roleBit(Role::Leader);
+constexpr std::uint8_t O = roleBit(Role::Operator);
+constexpr std::uint8_t T = roleBit(Role::Technician);
+constexpr std::uint8_t A = roleBit(Role::Admin);
+
+// Keep in step with README.md "Permissions". Leaders may recall presets; the dispatcher further
+// restricts them to presets marked for leaders (DESIGN.md "Roles").
+constexpr std::array<Permission, 27> kTable{{
+    {"state.read", Effect::Read, std::uint8_t(V | L | O | T | A)},   // wall, layouts, presets, tiles, sources...
+    {"events.watch", Effect::Read, std::uint8_t(V | L | O | T | A)}, // WebSocket event stream
+    {"metrics.read", Effect::Read, std::uint8_t(V | L | O | T | A)},
+    {"audit.query", Effect::Read, std::uint8_t(L | A)},
+    {"audit.verify", Effect::Read, std::uint8_t(L | O | T | A)},
+    {"preset.recall", Effect::WallChange, std::uint8_t(L | O | A)},
+    {"preset.save", Effect::WallChange, std::uint8_t(O | A)},
+    {"preset.delete", Effect::WallChange, std::uint8_t(O | A)},
+    {"layout.save", Effect::WallChange, std::uint8_t(O | A)},
+    {"layout.stage", Effect::WallChange, std::uint8_t(O | A)},
+    {"layout.publish", Effect::WallChange, std::uint8_t(O | A)},
+    {"layout.undo", Effect::WallChange, std::uint8_t(O | A)},
+    {"tile.add", Effect::WallChange, std::uint8_t(O | A)},
+    {"tile.move", Effect::WallChange, std::uint8_t(O | A)},
+    {"tile.remove", Effect::WallChange, std::uint8_t(O | A)},
+    {"source.save", Effect::WallChange, std::uint8_t(O | A)},
+    {"briefing.step", Effect::WallChange, std::uint8_t(L | O | A)},
+    {"alert.ack", Effect::WallChange, std::uint8_t(O | T | A)},
+    {"device.command", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.set", Effect::WallChange, std::uint8_t(T | A)},
+    {"lock.acquire", Effect::WallChange, std::uint8_t(L | O | A)},
+    {"lock.release", Effect::WallChange, std::uint8_t(L | O | A)},
+    {"token.create", Effect::Admin, std::uint8_t(A)},
+    {"token.revoke", Effect::Admin, std::uint8_t(A)},
+    {"token.list", Effect::Admin, std::uint8_t(A)},
+    {"settings.set", Effect::Admin, std::uint8_t(A)},
+    {"lock.read", Effect::Read, std::uint8_t(V | L | O | T | A)},
+}};
+} // namespace
+
+std::span<const Permission> permissionTable() { return kTable; }
+
+const Permission *findPermission(const QString &actionType)
+{
+    const QByteArray key = actionType.toUtf8();
+    for (const Permission &p : kTable)
+        if (key == p.action)
+            return &p;
+    return nullptr;
+}
+
+bool roleAllows(Role role, const QString &actionType)
+{
+    const Permission *p = findPermission(actionType);
+    if (!p || role == Role::Invalid)
+        return false;
+    return (p->roleMask & roleBit(role)) != 0;
+}
+
+QJsonArray permissionTableJson()
+{
+    QJsonArray out;
+    for (const Permission &p : kTable) {
+        QJsonArray roles;
+        for (Role r : {Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin})
+            if (p.roleMask & roleBit(r))
+                roles.append(roleName(r));
+        const char *effect = p.effect == Effect::Read         ? "read"
+                             : p.effect == Effect::WallChange ? "wall-change"
+                                                              : "admin";
+        out.append(QJsonObject{{QStringLiteral("action"), QString::fromUtf8(p.action)},
+                               {QStringLiteral("effect"), QString::fromUtf8(effect)},
+                               {QStringLiteral("roles"), roles}});
+    }
+    return out;
+}
+
+} // namespace opswall::control

@@ -1,0 +1,397 @@
+#include "control/router.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QList>
+
+#include <initializer_list>
+
+namespace opswall::control {
+
+namespace {
+
+enum class FieldType { Invalid = 0, String, Number, Bool, Object };
+
+struct Field {
+    const char *name;
+    FieldType type;
+    bool required;
+};
+
+ApiError error(int status, const char *code, QString message, QString field = {})
+{
+    return ApiError{status, QString::fromLatin1(code), std::move(message), std::move(field)};
+}
+
+Route errorRoute(ApiError e)
+{
+    Route r;
+    r.kind = RouteKind::Error;
+    r.error = std::move(e);
+    return r;
+}
+
+const char *typeName(FieldType t)
+{
+    switch (t) {
+    case FieldType::String:
+        return "a string";
+    case FieldType::Number:
+        return "a number";
+    case FieldType::Bool:
+        return "true or false";
+    case FieldType::Object:
+        return "an object";
+    case FieldType::Invalid:
+        break;
+    }
+    return "?";
+}
+
+bool hasType(const QJsonValue &v, FieldType t)
+{
+    switch (t) {
+    case FieldType::String:
+        return v.isString();
+    case FieldType::Number:
+        return v.isDouble();
+    case FieldType::Bool:
+        return v.isBool();
+    case FieldType::Object:
+        return v.isObject();
+    case FieldType::Invalid:
+        break;
+    }
+    return false;
+}
+
+// Parses body as a JSON object holding only the given fields. An empty body is {}.
+std::optional<ApiError> parseBody(const QByteArray &body, std::initializer_list<Field> fields,
+                                  QJsonObject *out)
+{
+    if (body.trimmed().isEmpty()) {
+        *out = {};
+    } else {
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
+        if (pe.error != QJsonParseError::NoError)
+            return error(400, "bad_json",
+                         QStringLiteral("body is not valid JSON: %1 at offset %2")
+                             .arg(pe.errorString())
+                             .arg(pe.offset));
+        if (!doc.isObject())
+            return error(400, "bad_json", QStringLiteral("body must be a JSON object"));
+        *out = doc.object();
+    }
+    for (auto it = out->begin(); it != out->end(); ++it) {
+        bool known = false;
+        for (const Field &f : fields)
+            known = known || it.key() == QLatin1String(f.name);
+        if (!known)
+            return error(400, "unknown_field",
+                         QStringLiteral("unknown field '%1'").arg(it.key().left(64)),
+                         it.key().left(64));
+    }
+    for (const Field &f : fields) {
+        const QString name = QString::fromLatin1(f.name);
+        const auto it = out->constFind(name);
+        if (it == out->constEnd()) {
+            if (f.required)
+                return error(400, "missing_field", QStringLiteral("'%1' is required").arg(name),
+                             name);
+            continue;
+        }
+        if (!hasType(*it, f.type))
+            return error(400, "invalid", QStringLiteral("'%1' must be %2").arg(name, QLatin1String(typeName(f.type))),
+                         name);
+        if (f.type == FieldType::String && it->toString().size() > 4096)
+            return error(400, "invalid", QStringLiteral("'%1' is too long").arg(name), name);
+    }
+    return std::nullopt;
+}
+
+bool validId(const QString &s)
+{
+    if (s.isEmpty() || s.size() > 128)
+        return false;
+    for (QChar c : s)
+        if (!(c.isLetterOrNumber() || c == u'-' || c == u'_' || c == u'.' || c == u'@'))
+            return false;
+    return true;
+}
+
+struct Ctx {
+    QByteArray method;
+    QList<QString> seg; // after /api/v1
+    QByteArray body;
+    QUrlQuery query;
+    bool pathMatched = false;
+
+    bool is(const char *m, std::initializer_list<const char *> pattern)
+    {
+        if (qsizetype(pattern.size()) != seg.size())
+            return false;
+        qsizetype i = 0;
+        for (const char *p : pattern) {
+            if (p[0] != '{' && seg[i] != QLatin1String(p))
+                return false;
+            ++i;
+        }
+        pathMatched = true;
+        return method == m;
+    }
+};
+
+Route snapshot(QString what)
+{
+    Route r;
+    r.kind = RouteKind::Snapshot;
+    r.permission = QStringLiteral("state.read");
+    r.snapshot = std::move(what);
+    return r;
+}
+
+Route controlRead(const char *what, const char *permission)
+{
+    Route r;
+    r.kind = RouteKind::ControlRead;
+    r.controlRead = QString::fromLatin1(what);
+    r.permission = QString::fromLatin1(permission);
+    return r;
+}
+
+Route submit(const char *type, const QByteArray &body, std::initializer_list<Field> fields,
+             QJsonObject extra = {}, int successStatus = 200)
+{
+    QJsonObject params;
+    if (auto e = parseBody(body, fields, &params))
+        return errorRoute(*e);
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        params.insert(it.key(), it.value());
+    Route r;
+    r.kind = RouteKind::Submit;
+    r.permission = QString::fromLatin1(type);
+    r.action = Action{r.permission, params};
+    r.successStatus = successStatus;
+    return r;
+}
+
+Route dispatch(Ctx &c)
+{
+    using F = FieldType;
+    const QString id = c.seg.size() >= 2 ? c.seg[1] : QString();
+    if (c.seg.size() >= 2 && !validId(id))
+        return errorRoute(error(400, "bad_path",
+                                QStringLiteral("ids are letters, digits, '-', '_', '.' or '@'")));
+    const QJsonObject idParam{{QStringLiteral("id"), id}};
+    if (c.is("GET", {"health"})) {
+        Route r;
+        r.kind = RouteKind::Health;
+        return r;
+    }
+    if (c.is("GET", {"openapi.yaml"})) {
+        Route r;
+        r.kind = RouteKind::OpenApi;
+        return r;
+    }
+    if (c.is("GET", {"metrics"})) {
+        Route r;
+        r.kind = RouteKind::Metrics;
+        r.permission = QStringLiteral("metrics.read");
+        return r;
+    }
+    if (c.is("GET", {"events"})) {
+        Route r;
+        r.kind = RouteKind::Events;
+        r.permission = QStringLiteral("events.watch");
+        return r;
+    }
+    if (c.is("GET", {"wall"}))
+        return snapshot(QStringLiteral("wall"));
+    if (c.is("GET", {"status"}))
+        return snapshot(QStringLiteral("status"));
+    // Layouts
+    if (c.is("GET", {"layouts"}))
+        return snapshot(QStringLiteral("layouts"));
+    if (c.is("POST", {"layouts"}))
+        return submit("layout.save", c.body,
+                      {{"name", F::String, true}, {"layout", F::Object, true}}, {}, 201);
+    if (c.is("POST", {"layouts", "stage"}))
+        return submit("layout.stage", c.body,
+                      {{"layout", F::Object, false}, {"layoutId", F::String, false}});
+    if (c.is("POST", {"layouts", "publish"}))
+        return submit("layout.publish", c.body, {{"transition", F::String, false}});
+    if (c.is("POST", {"layouts", "undo"}))
+        return submit("layout.undo", c.body, {});
+    if (c.is("GET", {"layouts", "{id}"}))
+        return snapshot(QStringLiteral("layout:") + id);
+    // Presets
+    if (c.is("GET", {"presets"}))
+        return snapshot(QStringLiteral("presets"));
+    if (c.is("POST", {"presets"}))
+        return submit("preset.save", c.body,
+                      {{"name", F::String, true},
+                       {"layoutId", F::String, false},
+                       {"forLeaders", F::Bool, false}},
+                      {}, 201);
+    if (c.is("GET", {"presets", "{id}"}))
+        return snapshot(QStringLiteral("preset:") + id);
+    if (c.is("DELETE", {"presets", "{id}"}))
+        return submit("preset.delete", c.body, {}, idParam);
+    if (c.is("POST", {"presets", "{id}", "recall"}))
+        return submit("preset.recall", c.body, {{"transition", F::String, false}}, idParam);
+    // Tiles of the live layout
+    if (c.is("GET", {"tiles"}))
+        return snapshot(QStringLiteral("tiles"));
+    if (c.is("POST", {"tiles"}))
+        return submit("tile.add", c.body,
+                      {{"kind", F::String, true},
+                       {"source", F::String, false},
+                       {"x", F::Number, true},
+                       {"y", F::Number, true},
+                       {"width", F::Number, true},
+                       {"height", F::Number, true},
+                       {"z", F::Number, false},
+                       {"options", F::Object, false}},
+                      {}, 201);
+    if (c.is("PATCH", {"tiles", "{id}"}))
+        return submit("tile.move", c.body,
+                      {{"x", F::Number, false},
+                       {"y", F::Number, false},
+                       {"width", F::Number, false},
+                       {"height", F::Number, false},
+                       {"z", F::Number, false}},
+                      idParam);
+    if (c.is("DELETE", {"tiles", "{id}"}))
+        return submit("tile.remove", c.body, {}, idParam);
+    // Sources, feeds
+    if (c.is("GET", {"sources"}))
+        return snapshot(QStringLiteral("sources"));
+    if (c.is("GET", {"feeds"}))
+        return snapshot(QStringLiteral("feeds"));
+    // Alerts
+    if (c.is("GET", {"alerts"}))
+        return snapshot(QStringLiteral("alerts"));
+    if (c.is("POST", {"alerts", "{id}", "ack"}))
+        return submit("alert.ack", c.body, {{"note", F::String, false}}, idParam);
+    // Devices
+    if (c.is("GET", {"devices"}))
+        return snapshot(QStringLiteral("devices"));
+    if (c.is("GET", {"devices", "{id}"}))
+        return snapshot(QStringLiteral("device:") + id);
+    if (c.is("POST", {"devices", "{id}", "commands"}))
+        return submit("device.command", c.body,
+                      {{"command", F::String, true}, {"args", F::Object, false}}, idParam, 202);
+    // Audit
+    if (c.is("GET", {"audit"}))
+        return controlRead("audit.query", "audit.query");
+    if (c.is("GET", {"audit", "verify"}))
+        return controlRead("audit.verify", "audit.verify");
+    if (c.is("GET", {"audit", "layout"}))
+        return controlRead("audit.layout", "audit.query");
+    // Tokens and permissions
+    if (c.is("GET", {"tokens"}))
+        return controlRead("tokens", "token.list");
+    if (c.is("POST", {"tokens"}))
+        return submit("token.create", c.body,
+                      {{"name", F::String, true}, {"role", F::String, true}}, {}, 201);
+    if (c.is("DELETE", {"tokens", "{id}"}))
+        return submit("token.revoke", c.body, {}, QJsonObject{{QStringLiteral("name"), id}});
+    if (c.is("GET", {"permissions"}))
+        return controlRead("permissions", "state.read");
+    // Control lock
+    if (c.is("GET", {"lock"}))
+        return controlRead("lock", "lock.read");
+    if (c.is("POST", {"lock"}))
+        return submit("lock.acquire", c.body,
+                      {{"ttlSeconds", F::Number, false}, {"reason", F::String, false}});
+    if (c.is("DELETE", {"lock"}))
+        return submit("lock.release", c.body, {});
+
+    if (c.pathMatched)
+        return errorRoute(error(405, "method_not_allowed",
+                                QStringLiteral("%1 is not allowed here")
+                                    .arg(QString::fromLatin1(c.method.left(16)))));
+    return errorRoute(error(404, "not_found", QStringLiteral("no such resource")));
+}
+
+} // namespace
+
+QByteArray ApiError::toJson() const
+{
+    QJsonObject o{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
+    if (!field.isEmpty())
+        o.insert(QStringLiteral("field"), field);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+std::optional<ApiError> checkTarget(const QByteArray &target, std::size_t maxBytes)
+{
+    if (std::size_t(target.size()) > maxBytes)
+        return error(414, "uri_too_long",
+                     QStringLiteral("request target is longer than %1 bytes").arg(maxBytes));
+    const qsizetype q = target.indexOf('?');
+    const QByteArray path = q < 0 ? target : target.left(q);
+    if (!path.startsWith('/'))
+        return error(400, "bad_path", QStringLiteral("the path must start with '/'"));
+    for (char ch : target) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (u < 0x21 || u >= 0x7f)
+            return error(400, "bad_path",
+                         QStringLiteral("control, space or non-ASCII bytes in the request target"));
+    }
+    if (path.contains('%'))
+        return error(400, "bad_path", QStringLiteral("percent-encoding is not accepted in paths"));
+    if (path.contains('\\'))
+        return error(400, "bad_path", QStringLiteral("backslashes are not accepted in paths"));
+    if (path.contains("//"))
+        return error(400, "bad_path", QStringLiteral("empty path segments are not accepted"));
+    for (const QByteArray &s : path.split('/'))
+        if (s == "." || s == "..")
+            return error(400, "bad_path",
+                         QStringLiteral("'.' and '..' segments are not accepted"));
+    if (target.contains('#'))
+        return error(400, "bad_path", QStringLiteral("fragments are not accepted"));
+    return std::nullopt;
+}
+
+Route route(const QByteArray &method, const QByteArray &target, const QByteArray &body)
+{
+    if (auto e = checkTarget(target))
+        return errorRoute(*e);
+    const qsizetype q = target.indexOf('?');
+    QByteArray path = q < 0 ? target : target.left(q);
+    if (path.endsWith('/') && path.size() > 1)
+        path.chop(1);
+    static const QByteArray prefix = "/api/v1";
+    if (path != prefix && !path.startsWith(prefix + '/'))
+        return errorRoute(error(404, "not_found", QStringLiteral("the API lives under /api/v1")));
+    Ctx c;
+    c.method = method;
+    c.body = body;
+    for (const QByteArray &s : path.mid(prefix.size()).split('/'))
+        if (!s.isEmpty())
+            c.seg.append(QString::fromLatin1(s));
+    if (q >= 0)
+        c.query = QUrlQuery(QString::fromUtf8(target.mid(q + 1)));
+    Route r = dispatch(c);
+    r.query = c.query;
+    return r;
+}
+
+int statusForCode(const QString &code)
+{
+    static const struct {
+        const char *code;
+        int status;
+    } map[] = {{"invalid", 400},   {"unauthorized", 401}, {"forbidden", 403}, {"not_found", 404},
+               {"conflict", 409},  {"locked", 423},       {"rate_limited", 429},
+               {"timeout", 504},   {"unavailable", 503}};
+    for (const auto &m : map)
+        if (code == QLatin1String(m.code))
+            return m.status;
+    return 422; // the action was understood but failed
+}
+
+} // namespace opswall::control

@@ -1,0 +1,47 @@
+#pragma once
+// Settings of the control servers. main() fills host/port from `--api HOST:PORT` with
+// ServerConfig::parseListen and the TLS files from its configuration; validate() says what is
+// wrong in words (e.g. a non-loopback address without a certificate).
+
+#include <QString>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+namespace opswall::control {
+
+struct ServerConfig {
+    QString host = QStringLiteral("127.0.0.1");
+    std::uint16_t port = 8470; // 0: pick a free port (tests); ControlServer::httpPort() tells
+    // TLS: required for any non-loopback host; optional (but honoured) on loopback.
+    QString tlsCertFile; // PEM certificate chain
+    QString tlsKeyFile;  // PEM private key
+
+    // Line protocol for AV control systems; disabled when linePort is 0 and lineEnabled is false.
+    bool lineEnabled = false;
+    QString lineHost = QStringLiteral("127.0.0.1");
+    std::uint16_t linePort = 8471;
+    // AV controllers rarely speak TLS; a non-loopback plain-text line port must be asked for.
+    bool lineAllowRemotePlaintext = false;
+    std::size_t lineMaxBytes = 512;
+    int lineIdleTimeoutMs = 10 * 60 * 1000;
+
+    std::size_t maxHeaderBytes = 8 * 1024;
+    std::size_t maxBodyBytes = 256 * 1024;
+    std::size_t maxTargetBytes = 1024;
+    int requestTimeoutMs = 10'000; // whole request must arrive within this (slow clients cut off)
+    int actionTimeoutMs = 15'000;  // the dispatcher must answer within this (504 otherwise)
+    int maxConnections = 256;
+    double rateBurst = 60;        // requests a token may send at once
+    double ratePerSecond = 30;    // sustained requests per second per token
+    std::size_t wsQueueMax = 256; // events queued per WebSocket client before it is dropped
+
+    // "127.0.0.1:8470", "[::1]:8470", "0.0.0.0:8443", ":8470" (loopback). std::nullopt + error.
+    static std::optional<ServerConfig> parseListen(const QString &hostPort, QString *error);
+    bool isLoopback() const;
+    bool tlsEnabled() const { return !tlsCertFile.isEmpty() || !tlsKeyFile.isEmpty(); }
+    QString validate() const; // empty when usable
+};
+
+} // namespace opswall::control

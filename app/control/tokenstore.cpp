@@ -1,0 +1,202 @@
+#include "control/tokenstore.h"
+
+#include "control/crypto.h"
+#include "control/schema.h"
+#include "store/database.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonObject>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace opswall::control {
+
+namespace {
+constexpr auto kPrefix = "owt_";
+constexpr int kIdBytes = 6;      // 12 hex characters
+constexpr int kSecretBytes = 32; // 256 bits
+
+QByteArray secretHash(const QByteArray &salt, const QString &secret)
+{
+    return crypto::sha256(salt, secret.toUtf8());
+}
+
+bool validName(const QString &name)
+{
+    if (name.isEmpty() || name.size() > 64)
+        return false;
+    for (QChar c : name)
+        if (!(c.isLetterOrNumber() || c == u'-' || c == u'_' || c == u'.' || c == u'@'))
+            return false;
+    return true;
+}
+} // namespace
+
+TokenStore::TokenStore(store::Database &db)
+    : m_db(db)
+{
+    migrateControlSchema(m_db);
+    load();
+}
+
+void TokenStore::load()
+{
+    auto st = m_db.prepare("SELECT id, name, role, salt, hash, created_ms FROM control_tokens "
+                           "WHERE revoked_ms IS NULL");
+    std::map<QString, Record> active;
+    while (st.step()) {
+        Record r;
+        r.info.id = st.text(0);
+        r.info.name = st.text(1);
+        r.info.role = roleFromName(st.text(2));
+        r.salt = st.blob(3);
+        r.hash = st.blob(4);
+        r.info.createdMs = st.int64(5);
+        if (r.info.role != Role::Invalid)
+            active.emplace(r.info.id, std::move(r));
+    }
+    std::unique_lock lock(m_mutex);
+    m_active = std::move(active);
+}
+
+std::optional<NewToken> TokenStore::create(const QString &name, Role role, QString *error)
+{
+    auto fail = [&](const QString &msg) -> std::optional<NewToken> {
+        if (error)
+            *error = msg;
+        return std::nullopt;
+    };
+    if (!validName(name))
+        return fail(QStringLiteral("name must be 1-64 letters, digits, '-', '_', '.' or '@'"));
+    if (role == Role::Invalid)
+        return fail(QStringLiteral("role must be viewer, leader, operator, technician or admin"));
+    {
+        std::shared_lock lock(m_mutex);
+        for (const auto &[id, r] : m_active)
+            if (r.info.name == name)
+                return fail(QStringLiteral("a token named '%1' already exists").arg(name));
+    }
+    Record r;
+    r.info.id = QString::fromLatin1(crypto::randomBytes(kIdBytes).toHex());
+    r.info.name = name;
+    r.info.role = role;
+    r.info.createdMs = QDateTime::currentMSecsSinceEpoch();
+    r.salt = crypto::randomBytes(16);
+    const QString secret = QString::fromLatin1(crypto::randomBytes(kSecretBytes).toBase64(
+        QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    r.hash = secretHash(r.salt, secret);
+    m_db.prepare("INSERT INTO control_tokens(id, name, role, salt, hash, created_ms) "
+                 "VALUES(?, ?, ?, ?, ?, ?)")
+        .bind(1, r.info.id)
+        .bind(2, name)
+        .bind(3, roleName(role))
+        .bind(4, r.salt)
+        .bind(5, r.hash)
+        .bind(6, r.info.createdMs)
+        .run();
+    NewToken out{r.info, QString::fromLatin1(kPrefix) + r.info.id + u'_' + secret};
+    std::unique_lock lock(m_mutex);
+    m_active.emplace(r.info.id, std::move(r));
+    return out;
+}
+
+bool TokenStore::revoke(const QString &name)
+{
+    auto st = m_db.prepare(
+        "UPDATE control_tokens SET revoked_ms=? WHERE name=? AND revoked_ms IS NULL");
+    st.bind(1, QDateTime::currentMSecsSinceEpoch()).bind(2, name).run();
+    if (m_db.changes() == 0)
+        return false;
+    std::unique_lock lock(m_mutex);
+    std::erase_if(m_active, [&](const auto &kv) { return kv.second.info.name == name; });
+    return true;
+}
+
+QJsonArray TokenStore::list() const
+{
+    std::shared_lock lock(m_mutex);
+    QJsonArray out;
+    for (const auto &[id, r] : m_active)
+        out.append(QJsonObject{
+            {QStringLiteral("id"), r.info.id},
+            {QStringLiteral("name"), r.info.name},
+            {QStringLiteral("role"), roleName(r.info.role)},
+            {QStringLiteral("created"),
+             QDateTime::fromMSecsSinceEpoch(r.info.createdMs, Qt::UTC).toString(Qt::ISODate)}});
+    return out;
+}
+
+bool TokenStore::hasActiveAdmin() const
+{
+    std::shared_lock lock(m_mutex);
+    for (const auto &[id, r] : m_active)
+        if (r.info.role == Role::Admin)
+            return true;
+    return false;
+}
+
+std::optional<QString> TokenStore::ensureAdminToken(const QString &filePath)
+{
+    if (hasActiveAdmin())
+        return std::nullopt;
+    const QFileInfo fi(filePath);
+    if (!QDir().mkpath(fi.absolutePath()))
+        throw std::runtime_error("cannot create folder " + fi.absolutePath().toStdString());
+    QString name = QStringLiteral("admin");
+    for (int i = 2; i < 100; ++i) { // an older revoked "admin" is fine; an active one cannot be
+        bool taken = false;
+        {
+            std::shared_lock lock(m_mutex);
+            for (const auto &[id, r] : m_active)
+                taken = taken || r.info.name == name;
+        }
+        if (!taken)
+            break;
+        name = QStringLiteral("admin%1").arg(i);
+    }
+    QString error;
+    auto tok = create(name, Role::Admin, &error);
+    if (!tok)
+        throw std::runtime_error(error.toStdString());
+    const QByteArray path = QFile::encodeName(fi.absoluteFilePath());
+    ::unlink(path.constData()); // a stale file may have looser permissions; start afresh
+    const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    const QByteArray body = tok->token.toLatin1() + '\n';
+    bool ok = fd >= 0 && ::fchmod(fd, 0600) == 0 &&
+              ::write(fd, body.constData(), std::size_t(body.size())) == body.size();
+    if (fd >= 0)
+        ok = (::close(fd) == 0) && ok;
+    if (!ok) {
+        revoke(name);
+        throw std::runtime_error("cannot write the admin token to " + path.toStdString());
+    }
+    return fi.absoluteFilePath();
+}
+
+std::optional<TokenInfo> TokenStore::authenticate(const QString &bearer) const
+{
+    // owt_<12 hex>_<43 base64url>
+    if (bearer.size() > 128 || !bearer.startsWith(QLatin1String(kPrefix)))
+        return std::nullopt;
+    const qsizetype sep = bearer.indexOf(u'_', 4);
+    if (sep < 0)
+        return std::nullopt;
+    const QString id = bearer.mid(4, sep - 4);
+    const QString secret = bearer.mid(sep + 1);
+    std::shared_lock lock(m_mutex);
+    const auto it = m_active.find(id);
+    if (it == m_active.end())
+        return std::nullopt;
+    if (!crypto::constantTimeEqual(secretHash(it->second.salt, secret), it->second.hash))
+        return std::nullopt;
+    return it->second.info;
+}
+
+} // namespace opswall::control

@@ -1,0 +1,72 @@
+#pragma once
+// Bearer tokens for the control API and the line protocol. A token reads "owt_<id>_<secret>":
+// the id finds the row, the secret is checked against SHA-256(salt || secret) with a per-token
+// random salt and a constant-time compare. Only the hash is stored; the token itself is shown once.
+//
+// Threading: create/revoke/list write SQLite and belong to the thread that owns the Database
+// (the GUI thread in the app). authenticate() may be called from any thread (the io thread calls
+// it per request): it reads an in-memory copy guarded by a mutex and never touches SQLite.
+
+#include "core/action.h"
+
+#include <QJsonArray>
+#include <QString>
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <map>
+
+namespace opswall::store {
+class Database;
+}
+
+namespace opswall::control {
+
+struct TokenInfo {
+    QString id;
+    QString name;
+    Role role = Role::Invalid;
+    std::int64_t createdMs = 0;
+};
+
+struct NewToken {
+    TokenInfo info;
+    QString token; // the secret bearer string; not stored anywhere
+};
+
+class TokenStore {
+public:
+    explicit TokenStore(store::Database &db); // runs the "control" migrations
+    TokenStore(const TokenStore &) = delete;
+    TokenStore &operator=(const TokenStore &) = delete;
+
+    // Fails (std::nullopt, *error set) for an empty/long/duplicate name or an invalid role.
+    std::optional<NewToken> create(const QString &name, Role role, QString *error = nullptr);
+    bool revoke(const QString &name); // false when no active token has that name
+    QJsonArray list() const;          // names, roles, creation times; never secrets
+    bool hasActiveAdmin() const;
+
+    // On first start (no active admin token): creates one named "admin" and writes it to filePath
+    // with mode 0600, creating the folder if needed. Returns the path written, or std::nullopt when
+    // an admin token already exists. Throws std::runtime_error when the file cannot be written.
+    std::optional<QString> ensureAdminToken(const QString &filePath);
+
+    // Thread-safe. std::nullopt for unknown, revoked or malformed tokens.
+    std::optional<TokenInfo> authenticate(const QString &bearer) const;
+
+private:
+    struct Record {
+        TokenInfo info;
+        QByteArray salt;
+        QByteArray hash;
+    };
+    void load();
+
+    store::Database &m_db;
+    mutable std::shared_mutex m_mutex;
+    std::map<QString, Record> m_active; // by id
+};
+
+} // namespace opswall::control

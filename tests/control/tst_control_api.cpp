@@ -1,0 +1,836 @@
+// Contract tests against the real control servers on loopback, in-process, with a fake
+// dispatcher: each endpoint x each role as the permission table says; malformed requests, slow
+// clients and path tricks get bounded, clear errors; the control lock; the audit chain through
+// the API; WebSocket events in order and slow consumers dropped; the line protocol; TLS; wallctl.
+#include "testserver.h"
+
+#include "control/permissions.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QDir>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace opswall;
+using namespace opswall::control;
+
+namespace {
+
+QJsonObject jsonOf(const QByteArray &body) { return QJsonDocument::fromJson(body).object(); }
+
+// Sends raw bytes and collects the answer until the server closes or waitMs passes, keeping the
+// event loop (the server's GUI-thread side) running.
+QByteArray rawExchange(quint16 port, const QByteArray &bytes, int waitMs = 3000,
+                       qint64 *closedAfterMs = nullptr)
+{
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, port);
+    if (!s.waitForConnected(2000))
+        return "NO CONNECTION";
+    QElapsedTimer t;
+    t.start();
+    s.write(bytes);
+    s.flush();
+    QByteArray got;
+    while (t.elapsed() < waitMs && s.state() == QAbstractSocket::ConnectedState) {
+        QCoreApplication::processEvents();
+        s.waitForReadyRead(10);
+        got += s.readAll();
+    }
+    got += s.readAll();
+    if (closedAfterMs)
+        *closedAfterMs = s.state() == QAbstractSocket::ConnectedState ? -1 : t.elapsed();
+    return got;
+}
+
+int statusOf(const QByteArray &response)
+{
+    if (!response.startsWith("HTTP/1.1 "))
+        return 0;
+    return response.mid(9, 3).toInt();
+}
+
+QJsonObject bodyOf(const QByteArray &response)
+{
+    return jsonOf(response.mid(response.indexOf("\r\n\r\n") + 4));
+}
+
+QByteArray lineCommand(QTcpSocket &s, const QByteArray &cmd, int waitMs = 3000)
+{
+    s.write(cmd + "\r\n");
+    QElapsedTimer t;
+    t.start();
+    while (!s.canReadLine() && t.elapsed() < waitMs &&
+           s.state() == QAbstractSocket::ConnectedState) {
+        QCoreApplication::processEvents();
+        s.waitForReadyRead(10);
+    }
+    return s.readLine().trimmed();
+}
+
+bool connectLine(QTcpSocket &s, quint16 port)
+{
+    s.connectToHost(QHostAddress::LocalHost, port);
+    if (!s.waitForConnected(2000))
+        return false;
+    QElapsedTimer t;
+    t.start();
+    while (!s.canReadLine() && t.elapsed() < 2000)
+        s.waitForReadyRead(10);
+    return s.readLine().startsWith("OK READY");
+}
+
+struct Endpoint {
+    const char *method;
+    const char *path;
+    const char *body;
+    const char *roles; // who may: V viewer, L leader, O operator, T technician, A admin
+};
+
+// The contract, written out independently of permissions.cpp: change both together.
+const Endpoint kEndpoints[] = {
+    {"GET", "/wall", nullptr, "VLOTA"},
+    {"GET", "/status", nullptr, "VLOTA"},
+    {"GET", "/layouts", nullptr, "VLOTA"},
+    {"GET", "/layouts/a1", nullptr, "VLOTA"},
+    {"POST", "/layouts", R"({"name":"n","layout":{}})", "OA"},
+    {"POST", "/layouts/stage", R"({"layoutId":"a1"})", "OA"},
+    {"POST", "/layouts/publish", "{}", "OA"},
+    {"POST", "/layouts/undo", "{}", "OA"},
+    {"GET", "/presets", nullptr, "VLOTA"},
+    {"GET", "/presets/3", nullptr, "VLOTA"},
+    {"POST", "/presets", R"({"name":"p"})", "OA"},
+    {"POST", "/presets/3/recall", "{}", "LOA"},
+    {"DELETE", "/presets/3", nullptr, "OA"},
+    {"GET", "/tiles", nullptr, "VLOTA"},
+    {"POST", "/tiles", R"({"kind":"kpi","x":0,"y":0,"width":10,"height":10})", "OA"},
+    {"PATCH", "/tiles/t1", R"({"x":5})", "OA"},
+    {"DELETE", "/tiles/t1", nullptr, "OA"},
+    {"GET", "/sources", nullptr, "VLOTA"},
+    {"GET", "/feeds", nullptr, "VLOTA"},
+    {"GET", "/alerts", nullptr, "VLOTA"},
+    {"POST", "/alerts/a1/ack", R"({"note":"seen"})", "OTA"},
+    {"GET", "/devices", nullptr, "VLOTA"},
+    {"GET", "/devices/a1", nullptr, "VLOTA"},
+    {"POST", "/devices/a1/commands", R"({"command":"power","args":{"on":true}})", "TA"},
+    {"GET", "/audit", nullptr, "LA"},
+    {"GET", "/audit/verify", nullptr, "LOTA"},
+    {"GET", "/tokens", nullptr, "A"},
+    {"DELETE", "/tokens/nobody", nullptr, "A"},
+    {"GET", "/permissions", nullptr, "VLOTA"},
+    {"GET", "/lock", nullptr, "VLOTA"},
+    {"POST", "/lock", R"({"ttlSeconds":60})", "LOA"},
+    {"DELETE", "/lock", nullptr, "LOA"},
+    {"GET", "/metrics", nullptr, "VLOTA"},
+};
+
+char roleLetter(Role r)
+{
+    switch (r) {
+    case Role::Viewer:
+        return 'V';
+    case Role::Leader:
+        return 'L';
+    case Role::Operator:
+        return 'O';
+    case Role::Technician:
+        return 'T';
+    case Role::Admin:
+        return 'A';
+    case Role::Invalid:
+        break;
+    }
+    return '?';
+}
+
+const Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin};
+
+} // namespace
+
+class TstControlApi : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void healthNeedsNoToken();
+    void missingOrBadTokenIs401();
+    void everyEndpointForEveryRole();
+    void tokenCreateIsAdminOnlyAndNeverAudited();
+    void presetRecallGoesThroughDispatcherAndAudit();
+    void lockRefusesOthersWithReason();
+    void malformedRequestsGetClearErrors();
+    void pathTricksAreRefused();
+    void hugeBodiesAndHeadersAreRefused();
+    void slowClientsAreCutOff();
+    void rateLimitPerToken();
+    void dispatcherThatNeverAnswersGives504();
+    void auditTamperDetectedThroughApi();
+    void metricsArePrometheusText();
+    void openApiIsServed();
+    void websocketEventsArriveInOrder();
+    void websocketNeedsToken();
+    void slowWebSocketClientIsDropped();
+    void lineProtocolManyClients();
+    void lineProtocolRolesLockAndLimits();
+    void nonLoopbackWithoutTlsRefusedToStart();
+    void tlsServesHttps();
+    void wallctlEndToEnd();
+
+private:
+    std::unique_ptr<TestServer> m_s;
+};
+
+void TstControlApi::initTestCase()
+{
+    m_s = std::make_unique<TestServer>();
+    QVERIFY2(m_s->ok, qPrintable(m_s->error));
+}
+
+void TstControlApi::healthNeedsNoToken()
+{
+    auto c = m_s->client(Role::Invalid);
+    const ApiResponse r = c.request("GET", QStringLiteral("/health"));
+    QCOMPARE(r.status, 200);
+    const QJsonObject h = jsonOf(r.body);
+    QCOMPARE(h.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+    QVERIFY(h.value(QStringLiteral("uptimeSeconds")).toDouble() >= 0);
+    QVERIFY(h.value(QStringLiteral("memoryRssBytes")).toDouble() > 1e6);
+    QCOMPARE(h.value(QStringLiteral("fps")).toDouble(), 60.0); // from the dispatcher's snapshot
+    QCOMPARE(h.value(QStringLiteral("streams")).toArray().size(), qsizetype(1));
+}
+
+void TstControlApi::missingOrBadTokenIs401()
+{
+    auto c = m_s->client(Role::Invalid);
+    ApiResponse r = c.request("GET", QStringLiteral("/wall"));
+    QCOMPARE(r.status, 401);
+    QCOMPARE(jsonOf(r.body).value(QStringLiteral("code")).toString(), QStringLiteral("unauthorized"));
+    ClientSettings s = c.settings();
+    s.token = QStringLiteral("owt_0000_nope");
+    r = ApiClient(s).request("GET", QStringLiteral("/wall"));
+    QCOMPARE(r.status, 401);
+    QVERIFY(jsonOf(r.body).value(QStringLiteral("message")).toString().contains(
+        QLatin1String("unknown")));
+}
+
+void TstControlApi::everyEndpointForEveryRole()
+{
+    int checked = 0;
+    for (Role role : kRoles) {
+        auto c = m_s->client(role);
+        for (const Endpoint &e : kEndpoints) {
+            const bool allowed = QByteArray(e.roles).contains(roleLetter(role));
+            const ApiResponse r =
+                c.requestRaw(e.method, QString::fromLatin1(e.path),
+                             e.body ? QByteArray(e.body) : QByteArray());
+            const QString what = QStringLiteral("%1 %2 as %3 -> %4 %5")
+                                     .arg(QLatin1String(e.method), QLatin1String(e.path),
+                                          roleName(role))
+                                     .arg(r.status)
+                                     .arg(QString::fromUtf8(r.body.left(200)));
+            QVERIFY2(r.status != 0, qPrintable(what));
+            if (allowed) {
+                QVERIFY2(r.status != 403 && r.status != 401 && r.status < 500, qPrintable(what));
+            } else {
+                QVERIFY2(r.status == 403, qPrintable(what));
+                QCOMPARE(jsonOf(r.body).value(QStringLiteral("code")).toString(),
+                         QStringLiteral("forbidden"));
+            }
+            // Leave the wall unlocked for the next caller.
+            if (QByteArray(e.path) == "/lock" && QByteArray(e.method) == "POST" && r.status == 200)
+                QCOMPARE(c.request("DELETE", QStringLiteral("/lock")).status, 200);
+            ++checked;
+        }
+    }
+    QCOMPARE(checked, int(std::size(kEndpoints) * std::size(kRoles)));
+}
+
+void TstControlApi::tokenCreateIsAdminOnlyAndNeverAudited()
+{
+    auto op = m_s->client(Role::Operator);
+    QCOMPARE(op.request("POST", QStringLiteral("/tokens"),
+                        {{QStringLiteral("name"), QStringLiteral("x")},
+                         {QStringLiteral("role"), QStringLiteral("admin")}})
+                 .status,
+             403);
+    auto admin = m_s->client(Role::Admin);
+    ApiResponse r = admin.request("POST", QStringLiteral("/tokens"),
+                                  {{QStringLiteral("name"), QStringLiteral("extron-1")},
+                                   {QStringLiteral("role"), QStringLiteral("operator")}});
+    QCOMPARE(r.status, 201);
+    const QString token = jsonOf(r.body).value(QStringLiteral("token")).toString();
+    QVERIFY(token.startsWith(QLatin1String("owt_")));
+    r = admin.request("POST", QStringLiteral("/tokens"),
+                      {{QStringLiteral("name"), QStringLiteral("extron-1")},
+                       {QStringLiteral("role"), QStringLiteral("operator")}});
+    QCOMPARE(r.status, 409);
+    r = admin.request("POST", QStringLiteral("/tokens"),
+                      {{QStringLiteral("name"), QStringLiteral("y")},
+                       {QStringLiteral("role"), QStringLiteral("emperor")}});
+    QCOMPARE(r.status, 400);
+    QCOMPARE(jsonOf(r.body).value(QStringLiteral("field")).toString(), QStringLiteral("role"));
+    ClientSettings s = admin.settings();
+    s.token = token;
+    QCOMPARE(ApiClient(s).request("GET", QStringLiteral("/wall")).status, 200);
+    // The audit has the creation but not the secret.
+    r = admin.request("GET", QStringLiteral("/audit?action=token.&order=desc&limit=5"));
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.body.contains("extron-1"));
+    QVERIFY(!r.body.contains(token.toLatin1()));
+    QCOMPARE(admin.request("DELETE", QStringLiteral("/tokens/extron-1")).status, 200);
+    QCOMPARE(ApiClient(s).request("GET", QStringLiteral("/wall")).status, 401);
+}
+
+void TstControlApi::presetRecallGoesThroughDispatcherAndAudit()
+{
+    const std::size_t before = m_s->sink.applied.size();
+    auto leader = m_s->client(Role::Leader);
+    ApiResponse r = leader.request("POST", QStringLiteral("/presets/3/recall"));
+    QCOMPARE(r.status, 200);
+    QVERIFY(jsonOf(r.body).value(QStringLiteral("revision")).toInt() > 0);
+    QCOMPARE(m_s->sink.applied.size(), before + 1);
+    QCOMPARE(m_s->sink.applied.back().type, QStringLiteral("preset.recall"));
+    QCOMPARE(m_s->sink.livePreset, QStringLiteral("3"));
+    r = leader.request("POST", QStringLiteral("/presets/missing/recall"));
+    QCOMPARE(r.status, 404);
+    QCOMPARE(jsonOf(r.body).value(QStringLiteral("field")).toString(), QStringLiteral("id"));
+    // Who, role, action, parameters, result and address are in the audit.
+    r = leader.request("GET", QStringLiteral("/audit?action=preset.recall&order=desc&limit=2"));
+    QCOMPARE(r.status, 200);
+    const QJsonArray rows = jsonOf(r.body).value(QStringLiteral("items")).toArray();
+    QCOMPARE(rows.size(), qsizetype(2));
+    const QJsonObject failed = rows[0].toObject();
+    const QJsonObject done = rows[1].toObject();
+    QCOMPARE(failed.value(QStringLiteral("ok")).toBool(), false);
+    QCOMPARE(done.value(QStringLiteral("user")).toString(), QStringLiteral("leader-1"));
+    QCOMPARE(done.value(QStringLiteral("role")).toString(), QStringLiteral("leader"));
+    QCOMPARE(done.value(QStringLiteral("params")).toObject().value(QStringLiteral("id")).toString(),
+             QStringLiteral("3"));
+    QVERIFY(done.value(QStringLiteral("remote")).toString().startsWith(QLatin1String("127.0.0.1:")));
+    QCOMPARE(done.value(QStringLiteral("via")).toString(), QStringLiteral("api"));
+    // Time-range query: nothing in the future.
+    const qint64 later = QDateTime::currentMSecsSinceEpoch() + 60'000;
+    r = leader.request("GET", QStringLiteral("/audit?from=%1").arg(later));
+    QCOMPARE(jsonOf(r.body).value(QStringLiteral("items")).toArray().size(), qsizetype(0));
+    r = leader.request("GET", QStringLiteral("/audit?from=yesterday"));
+    QCOMPARE(r.status, 400);
+    QCOMPARE(jsonOf(r.body).value(QStringLiteral("field")).toString(), QStringLiteral("from"));
+    // The wall's layout at that time: the last layout change and the layout at its revision.
+    r = leader.request("GET", QStringLiteral("/audit/layout?at=%1").arg(later));
+    QCOMPARE(r.status, 200);
+    QVERIFY(jsonOf(r.body).value(QStringLiteral("layout")).toObject().contains(
+        QStringLiteral("revision")));
+}
+
+void TstControlApi::lockRefusesOthersWithReason()
+{
+    auto leader = m_s->client(Role::Leader);
+    auto op = m_s->client(Role::Operator);
+    QCOMPARE(leader.request("POST", QStringLiteral("/lock"),
+                            {{QStringLiteral("reason"), QStringLiteral("minister briefing")},
+                             {QStringLiteral("ttlSeconds"), 120}})
+                 .status,
+             200);
+    ApiResponse r = op.request("POST", QStringLiteral("/presets/3/recall"));
+    QCOMPARE(r.status, 423);
+    const QString msg = jsonOf(r.body).value(QStringLiteral("message")).toString();
+    QVERIFY2(msg.contains(QLatin1String("leader-1")) && msg.contains(QLatin1String("minister")),
+             qPrintable(msg));
+    QCOMPARE(leader.request("POST", QStringLiteral("/presets/3/recall")).status, 200);
+    QCOMPARE(op.request("DELETE", QStringLiteral("/lock")).status, 423);
+    QCOMPARE(jsonOf(op.request("GET", QStringLiteral("/lock")).body)
+                 .value(QStringLiteral("holder"))
+                 .toString(),
+             QStringLiteral("leader-1"));
+    QCOMPARE(leader.request("DELETE", QStringLiteral("/lock")).status, 200);
+    QCOMPARE(op.request("POST", QStringLiteral("/presets/3/recall")).status, 200);
+    // The refusal was audited.
+    r = m_s->client(Role::Admin).request("GET", QStringLiteral("/audit?action=preset.recall&order=desc&limit=3"));
+    QVERIFY(r.body.contains("\"locked\""));
+}
+
+void TstControlApi::malformedRequestsGetClearErrors()
+{
+    auto op = m_s->client(Role::Operator);
+    ApiResponse r = op.requestRaw("POST", QStringLiteral("/presets"), "{\"name\":");
+    QCOMPARE(r.status, 400);
+    QCOMPARE(jsonOf(r.body).value(QStringLiteral("code")).toString(), QStringLiteral("bad_json"));
+    r = op.requestRaw("POST", QStringLiteral("/presets"), R"({"name":"a","owner":"me"})");
+    QCOMPARE(r.status, 400);
+    QCOMPARE(jsonOf(r.body).value(QStringLiteral("code")).toString(),
+             QStringLiteral("unknown_field"));
+    QCOMPARE(jsonOf(r.body).value(QStringLiteral("field")).toString(), QStringLiteral("owner"));
+    r = op.requestRaw("PATCH", QStringLiteral("/tiles/t1"), R"({"x":"left"})");
+    QCOMPARE(r.status, 400);
+    QCOMPARE(jsonOf(r.body).value(QStringLiteral("field")).toString(), QStringLiteral("x"));
+    r = op.requestRaw("PUT", QStringLiteral("/presets"), "{}");
+    QCOMPARE(r.status, 405);
+    // Not HTTP at all: a clear 400, then the connection closes.
+    const QByteArray raw = rawExchange(m_s->server->httpPort(), "HELLO THERE\r\n\r\n");
+    QCOMPARE(statusOf(raw), 400);
+    QCOMPARE(bodyOf(raw).value(QStringLiteral("code")).toString(), QStringLiteral("bad_request"));
+}
+
+void TstControlApi::pathTricksAreRefused()
+{
+    for (const char *target : {"/api/v1/../api/v1/health", "/api/v1/%2e%2e/tokens",
+                               "/api/v1//tokens", "/api/v1/presets/..", "/api/v1/./wall"}) {
+        const QByteArray raw = rawExchange(m_s->server->httpPort(),
+                                           QByteArray("GET ") + target +
+                                               " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                               "Authorization: Bearer " +
+                                               m_s->tokens[Role::Admin].toLatin1() + "\r\n\r\n");
+        QVERIFY2(statusOf(raw) == 400, target);
+        QCOMPARE(bodyOf(raw).value(QStringLiteral("code")).toString(), QStringLiteral("bad_path"));
+    }
+    const QByteArray raw = rawExchange(m_s->server->httpPort(),
+                                       "GET /api/v1/presets/" + QByteArray(3000, 'a') +
+                                           " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    QCOMPARE(statusOf(raw), 414);
+}
+
+void TstControlApi::hugeBodiesAndHeadersAreRefused()
+{
+    const quint16 port = m_s->server->httpPort();
+    QByteArray raw = rawExchange(port, "POST /api/v1/presets HTTP/1.1\r\nHost: x\r\n"
+                                       "Content-Type: application/json\r\n"
+                                       "Content-Length: 50000000\r\n\r\n{\"name\":\"");
+    QCOMPARE(statusOf(raw), 413);
+    QCOMPARE(bodyOf(raw).value(QStringLiteral("code")).toString(), QStringLiteral("too_large"));
+    raw = rawExchange(port, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Junk: " +
+                                QByteArray(20000, 'j') + "\r\n\r\n");
+    QCOMPARE(statusOf(raw), 431);
+    // A real body over the limit, sent in full.
+    const QByteArray big = "{\"name\":\"" + QByteArray(300 * 1024, 'n') + "\"}";
+    raw = rawExchange(port, "POST /api/v1/presets HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                QByteArray::number(big.size()) + "\r\n\r\n" + big);
+    QCOMPARE(statusOf(raw), 413);
+}
+
+void TstControlApi::slowClientsAreCutOff()
+{
+    const int limitMs = TestServer::defaultConfig().requestTimeoutMs;
+    // Headers never finished.
+    qint64 closedMs = -1;
+    rawExchange(m_s->server->httpPort(), "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n", 4000,
+                &closedMs);
+    QVERIFY2(closedMs >= limitMs - 50 && closedMs < limitMs + 1500,
+             qPrintable(QString::number(closedMs)));
+    // A body dripped one byte at a time: the deadline is for the whole request.
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, m_s->server->httpPort());
+    QVERIFY(s.waitForConnected(2000));
+    s.write("POST /api/v1/presets HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n");
+    QElapsedTimer t;
+    t.start();
+    while (s.state() == QAbstractSocket::ConnectedState && t.elapsed() < 4000) {
+        s.write("x");
+        s.waitForBytesWritten(50);
+        QTest::qWait(50);
+    }
+    QVERIFY2(t.elapsed() < limitMs + 1500, qPrintable(QString::number(t.elapsed())));
+    QVERIFY(m_s->server->metrics().slowClientsCut.load() >= 2);
+    // The server still answers everyone else.
+    QCOMPARE(m_s->client(Role::Viewer).request("GET", QStringLiteral("/wall")).status, 200);
+}
+
+void TstControlApi::rateLimitPerToken()
+{
+    ServerConfig cfg = TestServer::defaultConfig();
+    cfg.rateBurst = 5;
+    cfg.ratePerSecond = 0.5;
+    TestServer s(cfg);
+    QVERIFY2(s.ok, qPrintable(s.error));
+    auto viewer = s.client(Role::Viewer);
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(viewer.request("GET", QStringLiteral("/wall")).status, 200);
+    const ApiResponse r = viewer.request("GET", QStringLiteral("/wall"));
+    QCOMPARE(r.status, 429);
+    QCOMPARE(jsonOf(r.body).value(QStringLiteral("code")).toString(), QStringLiteral("rate_limited"));
+    // Another token has its own bucket.
+    QCOMPARE(s.client(Role::Operator).request("GET", QStringLiteral("/wall")).status, 200);
+    QVERIFY(s.server->metrics().rateLimited.load() >= 1);
+}
+
+void TstControlApi::dispatcherThatNeverAnswersGives504()
+{
+    m_s->sink.answer = false;
+    QElapsedTimer t;
+    t.start();
+    const ApiResponse r = m_s->client(Role::Operator).request("POST", QStringLiteral("/layouts/publish"));
+    m_s->sink.answer = true;
+    QCOMPARE(r.status, 504);
+    QVERIFY(t.elapsed() < TestServer::defaultConfig().actionTimeoutMs + 1500);
+}
+
+void TstControlApi::auditTamperDetectedThroughApi()
+{
+    auto admin = m_s->client(Role::Admin);
+    QCOMPARE(m_s->client(Role::Operator).request("POST", QStringLiteral("/layouts/publish")).status, 200);
+    ApiResponse r = admin.request("GET", QStringLiteral("/audit/verify"));
+    QCOMPARE(r.status, 200);
+    QVERIFY2(jsonOf(r.body).value(QStringLiteral("ok")).toBool(), r.body.constData());
+    // Someone with the disk rewrites who did it.
+    sqlite3 *db = nullptr;
+    QCOMPARE(sqlite3_open(QFile::encodeName(m_s->dbPath).constData(), &db), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(db,
+                          "UPDATE control_audit SET user='nobody' WHERE id=(SELECT max(id) FROM "
+                          "control_audit WHERE action='layout.publish')",
+                          nullptr, nullptr, nullptr),
+             SQLITE_OK);
+    sqlite3_close(db);
+    r = admin.request("GET", QStringLiteral("/audit/verify"));
+    QCOMPARE(r.status, 200);
+    const QJsonObject v = jsonOf(r.body);
+    QCOMPARE(v.value(QStringLiteral("ok")).toBool(), false);
+    QVERIFY(v.value(QStringLiteral("firstBadId")).toInt() > 0);
+    QVERIFY(v.value(QStringLiteral("message")).toString().contains(QLatin1String("altered")));
+}
+
+void TstControlApi::metricsArePrometheusText()
+{
+    const ApiResponse r = m_s->client(Role::Viewer).request("GET", QStringLiteral("/metrics"));
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.body.contains("# TYPE opswall_api_requests_total counter"));
+    QVERIFY(r.body.contains("opswall_api_requests_total{class=\"2xx\"} "));
+    QVERIFY(r.body.contains("opswall_api_request_duration_seconds_bucket{le=\"+Inf\"} "));
+    QVERIFY(r.body.contains("opswall_render_fps 60\n"));
+    QVERIFY(r.body.contains("opswall_streams{state=\"Playing\"} 1\n"));
+}
+
+void TstControlApi::openApiIsServed()
+{
+    const ApiResponse r = m_s->client(Role::Invalid).request("GET", QStringLiteral("/openapi.yaml"));
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.body.startsWith("openapi: 3"));
+    QVERIFY(r.body.contains("/presets/{id}/recall:"));
+    QVERIFY(r.body.contains("/events:"));
+}
+
+namespace {
+struct WsClient {
+    QWebSocket ws;
+    QList<QJsonObject> got;
+    explicit WsClient(const QString &url, const QString &token)
+    {
+        QObject::connect(&ws, &QWebSocket::textMessageReceived,
+                         [this](const QString &m) { got.append(jsonOf(m.toUtf8())); });
+        QNetworkRequest req{QUrl(url)};
+        if (!token.isEmpty())
+            req.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+        ws.open(req);
+    }
+};
+QString wsUrl(const TestServer &s)
+{
+    return QStringLiteral("ws://127.0.0.1:%1/api/v1/events").arg(s.server->httpPort());
+}
+} // namespace
+
+void TstControlApi::websocketEventsArriveInOrder()
+{
+    std::vector<std::unique_ptr<WsClient>> clients;
+    for (Role r : {Role::Viewer, Role::Leader, Role::Technician})
+        clients.push_back(std::make_unique<WsClient>(wsUrl(*m_s), m_s->tokens[r]));
+    for (auto &c : clients)
+        QTRY_COMPARE_WITH_TIMEOUT(c->got.size(), qsizetype(1), 3000); // hello
+    QCOMPARE(clients[1]->got.front().value(QStringLiteral("role")).toString(),
+             QStringLiteral("leader"));
+    const int n = 300;
+    for (int i = 0; i < n; ++i)
+        m_s->service->publish(QJsonObject{{QStringLiteral("type"), QStringLiteral("test")},
+                                          {QStringLiteral("n"), i}});
+    for (auto &c : clients) {
+        QTRY_COMPARE_WITH_TIMEOUT(c->got.size(), qsizetype(n + 1), 5000);
+        double lastSeq = 0;
+        for (int i = 0; i < n; ++i) {
+            const QJsonObject e = c->got[i + 1];
+            QCOMPARE(e.value(QStringLiteral("n")).toInt(), i);
+            QVERIFY(e.value(QStringLiteral("seq")).toDouble() > lastSeq);
+            lastSeq = e.value(QStringLiteral("seq")).toDouble();
+        }
+    }
+    // An action through the API shows up as an event too.
+    QCOMPARE(m_s->client(Role::Operator).request("POST", QStringLiteral("/presets/3/recall")).status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(clients[0]->got.size() > n + 1, 3000);
+    QCOMPARE(clients[0]->got.back().value(QStringLiteral("type")).toString(),
+             QStringLiteral("preset.recall"));
+}
+
+void TstControlApi::websocketNeedsToken()
+{
+    WsClient c(wsUrl(*m_s), QString());
+    QSignalSpy closed(&c.ws, &QWebSocket::disconnected);
+    QTRY_VERIFY_WITH_TIMEOUT(closed.size() > 0 || c.ws.state() == QAbstractSocket::UnconnectedState,
+                             3000);
+    QCOMPARE(c.got.size(), qsizetype(0));
+}
+
+void TstControlApi::slowWebSocketClientIsDropped()
+{
+    ServerConfig cfg = TestServer::defaultConfig();
+    cfg.wsQueueMax = 32;
+    TestServer s(cfg);
+    QVERIFY2(s.ok, qPrintable(s.error));
+    WsClient good(wsUrl(s), s.tokens[Role::Viewer]);
+    QTRY_COMPARE_WITH_TIMEOUT(good.got.size(), qsizetype(1), 3000);
+
+    // A client that handshakes and then never reads, with a tiny receive buffer.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(fd >= 0);
+    int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    timeval tv{2, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(s.server->httpPort());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+    const QByteArray hs = "GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                          "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                          "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " +
+                          s.tokens[Role::Viewer].toLatin1() + "\r\n\r\n";
+    QCOMPARE(::send(fd, hs.constData(), std::size_t(hs.size()), 0), ssize_t(hs.size()));
+    char buf[512] = {};
+    const ssize_t got = ::recv(fd, buf, sizeof buf - 1, 0);
+    QVERIFY(got > 0);
+    QVERIFY2(QByteArray(buf).startsWith("HTTP/1.1 101"), buf);
+    QTRY_COMPARE_WITH_TIMEOUT(s.server->metrics().wsClients.load(), std::int64_t(2), 2000);
+
+    const QByteArray pad(4096, 'p');
+    const int n = 3000;
+    for (int i = 0; i < n; ++i) {
+        s.service->publish(QJsonObject{{QStringLiteral("n"), i}, {QStringLiteral("pad"),
+                                                                   QString::fromLatin1(pad)}});
+        if (i % 20 == 19) // let the good client keep up
+            QTRY_COMPARE_WITH_TIMEOUT(good.got.size(), qsizetype(i + 2), 3000);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(good.got.size(), qsizetype(n + 1), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(s.server->metrics().wsClientsDropped.load(), std::uint64_t(1), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(s.server->metrics().wsClients.load(), std::int64_t(1), 5000);
+    QCOMPARE(good.ws.state(), QAbstractSocket::ConnectedState);
+    ::close(fd);
+}
+
+void TstControlApi::lineProtocolManyClients()
+{
+    const quint16 port = m_s->server->linePort();
+    std::vector<std::unique_ptr<QTcpSocket>> socks;
+    for (int i = 0; i < 20; ++i) {
+        socks.push_back(std::make_unique<QTcpSocket>());
+        QVERIFY(connectLine(*socks.back(), port));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(m_s->server->metrics().lineClients.load(), std::int64_t(20), 3000);
+    for (auto &s : socks)
+        QVERIFY(lineCommand(*s, "LOGIN " + m_s->tokens[Role::Viewer].toLatin1())
+                    .startsWith("OK LOGIN viewer-1 viewer"));
+    for (auto &s : socks) {
+        const QByteArray st = lineCommand(*s, "STATUS");
+        QVERIFY2(st.startsWith("OK STATUS ") && st.contains("locked=0"), st.constData());
+    }
+    for (auto &s : socks)
+        QCOMPARE(lineCommand(*s, "QUIT"), QByteArray("OK BYE"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_s->server->metrics().lineClients.load(), std::int64_t(0), 3000);
+}
+
+void TstControlApi::lineProtocolRolesLockAndLimits()
+{
+    const quint16 port = m_s->server->linePort();
+    QTcpSocket op, viewer, leader;
+    QVERIFY(connectLine(op, port) && connectLine(viewer, port) && connectLine(leader, port));
+    QCOMPARE(lineCommand(op, "PRESET RECALL 3").left(16), QByteArray("ERR unauthorize"
+                                                                     "d"));
+    QVERIFY(lineCommand(op, "LOGIN owt_bad_token").startsWith("ERR unauthorized"));
+    QVERIFY(lineCommand(op, "LOGIN " + m_s->tokens[Role::Operator].toLatin1()).startsWith("OK"));
+    QVERIFY(lineCommand(viewer, "LOGIN " + m_s->tokens[Role::Viewer].toLatin1()).startsWith("OK"));
+    QVERIFY(lineCommand(leader, "LOGIN " + m_s->tokens[Role::Leader].toLatin1()).startsWith("OK"));
+    QByteArray reply = lineCommand(op, "preset recall 3");
+    QVERIFY2(reply.startsWith("OK PRESET "), reply.constData());
+    QCOMPARE(m_s->sink.applied.back().type, QStringLiteral("preset.recall"));
+    reply = lineCommand(viewer, "PRESET RECALL 3");
+    QVERIFY2(reply.startsWith("ERR forbidden "), reply.constData());
+    QVERIFY(lineCommand(op, "FLY").startsWith("ERR unknown_command"));
+    QVERIFY(lineCommand(op, "TILE MOVE t1 1 x").startsWith("ERR invalid"));
+    QVERIFY(lineCommand(op, "PING") == "OK PONG");
+    // The control lock applies to the line protocol as well.
+    QVERIFY(lineCommand(leader, "LOCK 60 briefing").startsWith("OK LOCK"));
+    reply = lineCommand(op, "PRESET RECALL 3");
+    QVERIFY2(reply.startsWith("ERR locked ") && reply.contains("leader-1"), reply.constData());
+    QVERIFY(lineCommand(leader, "UNLOCK").startsWith("OK UNLOCK"));
+    QVERIFY(lineCommand(op, "PRESET RECALL 3").startsWith("OK"));
+    // Audited with via=line.
+    const ApiResponse r = m_s->client(Role::Admin).request(
+        "GET", QStringLiteral("/audit?action=lock.&order=desc&limit=1"));
+    QVERIFY2(r.body.contains("\"via\":\"line\""), r.body.constData());
+    // An overlong line: a clear error, then the connection closes.
+    reply = lineCommand(op, QByteArray(2000, 'A'));
+    QVERIFY2(reply.startsWith("ERR line_too_long"), reply.constData());
+    QTRY_COMPARE_WITH_TIMEOUT(op.state(), QAbstractSocket::UnconnectedState, 3000);
+}
+
+void TstControlApi::nonLoopbackWithoutTlsRefusedToStart()
+{
+    ServerConfig cfg = TestServer::defaultConfig();
+    cfg.host = QStringLiteral("0.0.0.0");
+    TestServer s(cfg);
+    QVERIFY(!s.ok);
+    QVERIFY2(s.error.contains(QLatin1String("TLS")), qPrintable(s.error));
+}
+
+void TstControlApi::tlsServesHttps()
+{
+    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+    if (openssl.isEmpty())
+        QSKIP("openssl command not found: cannot make a test certificate");
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    QProcess p;
+    p.start(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                      QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                      QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                      QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
+                      QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                      QStringLiteral("/CN=127.0.0.1")});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 0);
+    ServerConfig cfg = TestServer::defaultConfig();
+    cfg.tlsCertFile = cert;
+    cfg.tlsKeyFile = key;
+    TestServer s(cfg);
+    QVERIFY2(s.ok, qPrintable(s.error));
+    QVERIFY(s.server->baseUrl().startsWith(QLatin1String("https://")));
+    ClientSettings cs;
+    cs.baseUrl = s.server->baseUrl();
+    cs.token = s.tokens[Role::Viewer];
+    cs.caCertFile = cert;
+    cs.insecure = true; // self-signed for 127.0.0.1
+    ApiClient c(cs);
+    QCOMPARE(c.request("GET", QStringLiteral("/wall")).status, 200);
+    // Plain HTTP to the TLS port gets nothing useful.
+    const QByteArray raw = rawExchange(s.server->httpPort(),
+                                       "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n", 1500);
+    QCOMPARE(statusOf(raw), 0);
+}
+
+namespace {
+struct Run {
+    int code = -1;
+    QByteArray out, err;
+};
+
+Run wallctl(const QStringList &args, const QMap<QString, QString> &env = {})
+{
+    QProcess p;
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    e.remove(QStringLiteral("WALLCTL_TOKEN"));
+    e.remove(QStringLiteral("WALLCTL_URL"));
+    e.insert(QStringLiteral("XDG_CONFIG_HOME"), QStringLiteral("/nonexistent-opswall-test"));
+    for (auto it = env.begin(); it != env.end(); ++it)
+        e.insert(it.key(), it.value());
+    p.setProcessEnvironment(e);
+    p.start(qEnvironmentVariable("WALLCTL_BIN"), args);
+    QElapsedTimer t;
+    t.start();
+    p.waitForStarted(5000);
+    while (p.state() != QProcess::NotRunning && t.elapsed() < 15000) {
+        QCoreApplication::processEvents(); // the in-process server's GUI side
+        p.waitForFinished(10);
+    }
+    Run r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+} // namespace
+
+void TstControlApi::wallctlEndToEnd()
+{
+    if (qEnvironmentVariableIsEmpty("WALLCTL_BIN"))
+        QSKIP("wallctl is not built in this configuration");
+    const QString url = m_s->server->baseUrl();
+    const QString op = m_s->tokens[Role::Operator];
+    const QString viewer = m_s->tokens[Role::Viewer];
+    Run r = wallctl({QStringLiteral("status"), QStringLiteral("--url"), url});
+    QVERIFY2(r.code == 0 && r.out.contains("uptimeSeconds"), r.err.constData());
+    r = wallctl({QStringLiteral("preset"), QStringLiteral("recall"), QStringLiteral("3"),
+                 QStringLiteral("--url"), url, QStringLiteral("--token"), op});
+    QVERIFY2(r.code == 0, r.err.constData());
+    // Token from the environment: a viewer is refused (exit 4).
+    r = wallctl({QStringLiteral("preset"), QStringLiteral("recall"), QStringLiteral("3"),
+                 QStringLiteral("--url"), url},
+                {{QStringLiteral("WALLCTL_TOKEN"), viewer}});
+    QCOMPARE(r.code, 4);
+    QVERIFY(r.err.contains("forbidden"));
+    // --token wins over the environment.
+    r = wallctl({QStringLiteral("preset"), QStringLiteral("recall"), QStringLiteral("3"),
+                 QStringLiteral("--url"), url, QStringLiteral("--token"), op},
+                {{QStringLiteral("WALLCTL_TOKEN"), viewer}});
+    QCOMPARE(r.code, 0);
+    // The config file when neither is given.
+    QTemporaryDir cfg;
+    QDir().mkpath(cfg.filePath(QStringLiteral("opswall")));
+    QFile f(cfg.filePath(QStringLiteral("opswall/wallctl.conf")));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(("# test\nurl = " + url + "\ntoken = " + op + "\n").toUtf8());
+    f.close();
+    r = wallctl({QStringLiteral("preset"), QStringLiteral("list"), QStringLiteral("--json")},
+                {{QStringLiteral("XDG_CONFIG_HOME"), cfg.path()}});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(jsonOf(r.out).value(QStringLiteral("items")).toArray().size(), qsizetype(1));
+    // token create prints just the token; it works.
+    r = wallctl({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--role"),
+                 QStringLiteral("technician"), QStringLiteral("--name"), QStringLiteral("ci-tech"),
+                 QStringLiteral("--url"), url, QStringLiteral("--token"), m_s->tokens[Role::Admin]});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QString tech = QString::fromLatin1(r.out.trimmed());
+    QVERIFY(tech.startsWith(QLatin1String("owt_")));
+    r = wallctl({QStringLiteral("devices"), QStringLiteral("command"), QStringLiteral("a1"),
+                 QStringLiteral("power"), QStringLiteral("on=1"), QStringLiteral("--url"), url,
+                 QStringLiteral("--token"), tech});
+    QVERIFY2(r.code == 0, r.err.constData());
+    // Lock: others get exit 1 with the reason.
+    const QString leader = m_s->tokens[Role::Leader];
+    r = wallctl({QStringLiteral("lock"), QStringLiteral("--reason"), QStringLiteral("drill"),
+                 QStringLiteral("--url"), url, QStringLiteral("--token"), leader});
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = wallctl({QStringLiteral("tile"), QStringLiteral("move"), QStringLiteral("t1"),
+                 QStringLiteral("--x"), QStringLiteral("10"), QStringLiteral("--url"), url,
+                 QStringLiteral("--token"), op});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("drill"));
+    r = wallctl({QStringLiteral("lock"), QStringLiteral("release"), QStringLiteral("--url"), url,
+                 QStringLiteral("--token"), leader});
+    QCOMPARE(r.code, 0);
+    // Audit verify (the chain was tampered with earlier in this run: exit 1, says where).
+    r = wallctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--json"),
+                 QStringLiteral("--url"), url, QStringLiteral("--token"), m_s->tokens[Role::Admin]});
+    QVERIFY(r.code == 0 || r.code == 1);
+    QCOMPARE(r.code == 0, jsonOf(r.out).value(QStringLiteral("ok")).toBool());
+    // Usage errors, unreachable, help.
+    QCOMPARE(wallctl({QStringLiteral("preset"), QStringLiteral("frobnicate")}).code, 2);
+    QCOMPARE(wallctl({QStringLiteral("tile"), QStringLiteral("add"), QStringLiteral("--x")}).code, 2);
+    r = wallctl({QStringLiteral("status"), QStringLiteral("--url"),
+                 QStringLiteral("http://127.0.0.1:1"), QStringLiteral("--timeout"),
+                 QStringLiteral("3")});
+    QCOMPARE(r.code, 3);
+    r = wallctl({QStringLiteral("preset"), QStringLiteral("--help")});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("WALLCTL_TOKEN") && r.out.contains("token create --role ROLE"));
+}
+
+QTEST_GUILESS_MAIN(TstControlApi)
+#include "tst_control_api.moc"

@@ -1,0 +1,327 @@
+// Pure pieces of the control layer: permission table, control lock, rate limiter, request
+// routing and path checks, line protocol framing and parsing, server configuration.
+#include "control/lineprotocol.h"
+#include "control/lockstate.h"
+#include "control/permissions.h"
+#include "control/ratelimiter.h"
+#include "control/router.h"
+#include "control/serverconfig.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace opswall;
+using namespace opswall::control;
+
+class TstControlPolicy : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void permissionTableMatchesRoles();
+    void unknownActionsAreDenied();
+    void lockRefusesOthersUntilReleaseOrTimeout();
+    void lockRulesForRolesAndAdmin();
+    void tokenBucketRefillsOverTime();
+    void rateLimiterKeepsKeysApartAndBounded();
+    void pathTricksAreRefused_data();
+    void pathTricksAreRefused();
+    void routesMapToActions();
+    void bodiesAreValidated_data();
+    void bodiesAreValidated();
+    void lineFramerSplitsAndBoundsLines();
+    void lineCommandsParse();
+    void listenAddressesParse();
+    void nonLoopbackNeedsTls();
+};
+
+void TstControlPolicy::permissionTableMatchesRoles()
+{
+    // A few rows of the documented table (README.md "Permissions"), written out independently.
+    QVERIFY(roleAllows(Role::Viewer, QStringLiteral("state.read")));
+    QVERIFY(!roleAllows(Role::Viewer, QStringLiteral("preset.recall")));
+    QVERIFY(roleAllows(Role::Leader, QStringLiteral("preset.recall")));
+    QVERIFY(!roleAllows(Role::Leader, QStringLiteral("preset.save")));
+    QVERIFY(roleAllows(Role::Operator, QStringLiteral("tile.move")));
+    QVERIFY(!roleAllows(Role::Operator, QStringLiteral("device.command")));
+    QVERIFY(roleAllows(Role::Technician, QStringLiteral("device.command")));
+    QVERIFY(!roleAllows(Role::Technician, QStringLiteral("layout.publish")));
+    QVERIFY(roleAllows(Role::Admin, QStringLiteral("token.create")));
+    QVERIFY(!roleAllows(Role::Operator, QStringLiteral("token.create")));
+    QVERIFY(!roleAllows(Role::Invalid, QStringLiteral("state.read")));
+    // Every row names at least one role and has a "<resource>.<verb>" name.
+    for (const Permission &p : permissionTable()) {
+        QVERIFY2(p.roleMask != 0, p.action);
+        QVERIFY2(QByteArray(p.action).count('.') == 1, p.action);
+    }
+    QCOMPARE(permissionTableJson().size(), qsizetype(permissionTable().size()));
+}
+
+void TstControlPolicy::unknownActionsAreDenied()
+{
+    QVERIFY(!roleAllows(Role::Admin, QStringLiteral("wall.selfdestruct")));
+    QVERIFY(findPermission(QStringLiteral("")) == nullptr);
+}
+
+void TstControlPolicy::lockRefusesOthersUntilReleaseOrTimeout()
+{
+    LockState lock;
+    const Caller leader{QStringLiteral("ana"), Role::Leader, QStringLiteral("local"), QString()};
+    const Caller op{QStringLiteral("bo"), Role::Operator, QStringLiteral("local"), QString()};
+    QVERIFY(!lock.refusal(op, 1000));
+    QVERIFY(lock.acquire(leader, 1000, 60'000, QStringLiteral("minister's briefing")).ok);
+    QVERIFY(!lock.refusal(leader, 2000)); // the holder keeps working
+    const auto refused = lock.refusal(op, 2000);
+    QVERIFY(refused);
+    QCOMPARE(refused->code, QStringLiteral("locked"));
+    QVERIFY2(refused->message.contains(QLatin1String("ana")) &&
+                 refused->message.contains(QLatin1String("minister's briefing")),
+             qPrintable(refused->message));
+    // Someone else cannot take it or release it.
+    QCOMPARE(lock.acquire(op, 3000, 60'000, {}).code, QStringLiteral("locked"));
+    QCOMPARE(lock.release(op, 3000).code, QStringLiteral("locked"));
+    // It times out by itself.
+    QVERIFY(!lock.refusal(op, 1000 + 60'000));
+    QVERIFY(!lock.current(61'000));
+    // Release by the holder.
+    QVERIFY(lock.acquire(op, 70'000, 60'000, {}).ok);
+    QVERIFY(lock.refusal(leader, 70'001));
+    QVERIFY(lock.release(op, 70'002).ok);
+    QVERIFY(!lock.refusal(leader, 70'003));
+    QCOMPARE(lock.release(op, 70'004).code, QStringLiteral("not_found"));
+}
+
+void TstControlPolicy::lockRulesForRolesAndAdmin()
+{
+    LockState lock;
+    const Caller viewer{QStringLiteral("v"), Role::Viewer, {}, {}};
+    const Caller tech{QStringLiteral("t"), Role::Technician, {}, {}};
+    const Caller leader{QStringLiteral("l"), Role::Leader, {}, {}};
+    const Caller admin{QStringLiteral("root"), Role::Admin, {}, {}};
+    QCOMPARE(lock.acquire(viewer, 0, 1000, {}).code, QStringLiteral("forbidden"));
+    QCOMPARE(lock.acquire(tech, 0, 1000, {}).code, QStringLiteral("forbidden"));
+    QCOMPARE(lock.acquire(leader, 0, 0, {}).code, QStringLiteral("invalid"));
+    QCOMPARE(lock.acquire(leader, 0, LockState::kMaxTtlMs + 1, {}).field,
+             QStringLiteral("ttlSeconds"));
+    QVERIFY(lock.acquire(leader, 0, 10'000, {}).ok);
+    QVERIFY(lock.refusal(admin, 1)); // the lock holds admins back too...
+    QVERIFY(lock.release(admin, 2).ok); // ...but an admin may force it open
+    QVERIFY(!lock.current(3));
+    QVERIFY(lock.toJson(3).value(QStringLiteral("locked")) == false);
+}
+
+void TstControlPolicy::tokenBucketRefillsOverTime()
+{
+    TokenBucket b(3, 2); // burst 3, 2 per second
+    QVERIFY(b.tryTake(0));
+    QVERIFY(b.tryTake(0));
+    QVERIFY(b.tryTake(0));
+    QVERIFY(!b.tryTake(0));
+    QCOMPARE(b.waitMs(0), std::int64_t(500));
+    QVERIFY(!b.tryTake(499));
+    QVERIFY(b.tryTake(500));
+    QVERIFY(!b.tryTake(500));
+    QVERIFY(b.available(100'000) <= 3.0); // never above the burst
+    TokenBucket c(1, 1);
+    QVERIFY(c.tryTake(10'000));
+    QVERIFY(!c.tryTake(5'000));
+    QVERIFY(!c.tryTake(10'500));
+    QVERIFY(c.tryTake(11'000));
+}
+
+void TstControlPolicy::rateLimiterKeepsKeysApartAndBounded()
+{
+    RateLimiter rl(2, 1, 8);
+    QVERIFY(rl.allow("a", 0));
+    QVERIFY(rl.allow("a", 0));
+    QVERIFY(!rl.allow("a", 0));
+    QVERIFY(rl.allow("b", 0)); // another token is not affected
+    QCOMPARE(rl.retryAfterMs("a", 0), std::int64_t(1000));
+    for (int i = 0; i < 100; ++i)
+        rl.allow("k" + std::to_string(i), 0);
+    QVERIFY(rl.keyCount() <= 8);
+}
+
+void TstControlPolicy::pathTricksAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<int>("status");
+    QTest::newRow("dotdot") << QByteArray("/api/v1/../etc/passwd") << 400;
+    QTest::newRow("dotdot-inside") << QByteArray("/api/v1/presets/../tokens") << 400;
+    QTest::newRow("dot") << QByteArray("/api/v1/./health") << 400;
+    QTest::newRow("encoded-dot") << QByteArray("/api/v1/%2e%2e/tokens") << 400;
+    QTest::newRow("encoded-dot-upper") << QByteArray("/api/v1/%2E%2E/tokens") << 400;
+    QTest::newRow("encoded-slash") << QByteArray("/api/v1/presets%2f3") << 400;
+    QTest::newRow("double-slash") << QByteArray("/api/v1//health") << 400;
+    QTest::newRow("backslash") << QByteArray("/api/v1/presets\\3") << 400;
+    QTest::newRow("nul") << QByteArray("/api/v1/health\0x", 16) << 400;
+    QTest::newRow("utf8") << QByteArray("/api/v1/presets/\xc3\xa9") << 400;
+    QTest::newRow("relative") << QByteArray("api/v1/health") << 400;
+    QTest::newRow("overlong") << QByteArray("/api/v1/presets/") + QByteArray(2000, 'a') << 414;
+    QTest::newRow("outside-api") << QByteArray("/etc/passwd") << 404;
+}
+
+void TstControlPolicy::pathTricksAreRefused()
+{
+    QFETCH(QByteArray, target);
+    QFETCH(int, status);
+    const Route r = route("GET", target, {});
+    QCOMPARE(r.kind, RouteKind::Error);
+    QCOMPARE(r.error.status, status);
+    const QJsonObject e = QJsonDocument::fromJson(r.error.toJson()).object();
+    QVERIFY(!e.value(QStringLiteral("code")).toString().isEmpty());
+    QVERIFY(!e.value(QStringLiteral("message")).toString().isEmpty());
+}
+
+void TstControlPolicy::routesMapToActions()
+{
+    Route r = route("POST", "/api/v1/presets/3/recall", {});
+    QCOMPARE(r.kind, RouteKind::Submit);
+    QCOMPARE(r.action.type, QStringLiteral("preset.recall"));
+    QCOMPARE(r.action.params.value(QStringLiteral("id")).toString(), QStringLiteral("3"));
+    r = route("PATCH", "/api/v1/tiles/t7", R"({"x": 10, "y": 20})");
+    QCOMPARE(r.action.type, QStringLiteral("tile.move"));
+    QCOMPARE(r.action.params.value(QStringLiteral("x")).toDouble(), 10.0);
+    QCOMPARE(r.action.params.value(QStringLiteral("id")).toString(), QStringLiteral("t7"));
+    r = route("GET", "/api/v1/health", {});
+    QCOMPARE(r.kind, RouteKind::Health);
+    QVERIFY(!r.needsToken());
+    r = route("GET", "/api/v1/presets/", {}); // a trailing slash is tolerated
+    QCOMPARE(r.kind, RouteKind::Snapshot);
+    QCOMPARE(r.snapshot, QStringLiteral("presets"));
+    QVERIFY(r.needsToken());
+    r = route("GET", "/api/v1/audit?from=1&to=2", {});
+    QCOMPARE(r.controlRead, QStringLiteral("audit.query"));
+    QCOMPARE(r.query.queryItemValue(QStringLiteral("to")), QStringLiteral("2"));
+    r = route("DELETE", "/api/v1/health", {});
+    QCOMPARE(r.error.status, 405);
+    r = route("GET", "/api/v1/nothing", {});
+    QCOMPARE(r.error.status, 404);
+    QCOMPARE(statusForCode(QStringLiteral("locked")), 423);
+    QCOMPARE(statusForCode(QStringLiteral("forbidden")), 403);
+}
+
+void TstControlPolicy::bodiesAreValidated_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("bad-json") << QByteArray("POST") << QByteArray("/api/v1/presets")
+                              << QByteArray("{\"name\": ") << "bad_json" << "";
+    QTest::newRow("not-object") << QByteArray("POST") << QByteArray("/api/v1/presets")
+                                << QByteArray("[1,2]") << "bad_json" << "";
+    QTest::newRow("unknown-field") << QByteArray("POST") << QByteArray("/api/v1/presets")
+                                   << QByteArray(R"({"name":"a","colour":"red"})")
+                                   << "unknown_field" << "colour";
+    QTest::newRow("missing") << QByteArray("POST") << QByteArray("/api/v1/tiles")
+                             << QByteArray(R"({"kind":"kpi","x":1,"y":2,"width":3})")
+                             << "missing_field" << "height";
+    QTest::newRow("wrong-type") << QByteArray("PATCH") << QByteArray("/api/v1/tiles/t1")
+                                << QByteArray(R"({"x":"left"})") << "invalid" << "x";
+    QTest::newRow("recall-extra") << QByteArray("POST")
+                                  << QByteArray("/api/v1/presets/3/recall")
+                                  << QByteArray(R"({"id":"4"})") << "unknown_field" << "id";
+    QTest::newRow("bad-id") << QByteArray("GET") << QByteArray("/api/v1/presets/a;b") << QByteArray()
+                            << "bad_path" << "";
+}
+
+void TstControlPolicy::bodiesAreValidated()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArray, body);
+    QFETCH(QString, code);
+    QFETCH(QString, field);
+    const Route r = route(method, target, body);
+    QCOMPARE(r.kind, RouteKind::Error);
+    QCOMPARE(r.error.status, 400);
+    QCOMPARE(r.error.code, code);
+    QCOMPARE(r.error.field, field);
+}
+
+void TstControlPolicy::lineFramerSplitsAndBoundsLines()
+{
+    LineFramer f(16);
+    QCOMPARE(f.feed("PI"), QList<QByteArray>());
+    QCOMPARE(f.feed("NG\r\nSTA"), QList<QByteArray>{"PING"});
+    QCOMPARE(f.feed("TUS\n\n"), (QList<QByteArray>{"STATUS", ""}));
+    QVERIFY(!f.overflowed());
+    f.feed(QByteArray(40, 'x')); // no newline, longer than the bound
+    QVERIFY(f.overflowed());
+    QCOMPARE(f.feed("PING\n"), QList<QByteArray>());
+    LineFramer g(8);
+    g.feed("123456789\n");
+    QVERIFY(g.overflowed());
+}
+
+void TstControlPolicy::lineCommandsParse()
+{
+    LineCommand c = parseLine("preset recall 3");
+    QCOMPARE(c.kind, LineCommandKind::Submit);
+    QCOMPARE(c.action.type, QStringLiteral("preset.recall"));
+    QCOMPARE(c.action.params.value(QStringLiteral("id")).toString(), QStringLiteral("3"));
+    c = parseLine("TILE MOVE t1 10 20 300 200");
+    QCOMPARE(c.action.type, QStringLiteral("tile.move"));
+    QCOMPARE(c.action.params.value(QStringLiteral("height")).toDouble(), 200.0);
+    c = parseLine("TILE MOVE t1 10 abc");
+    QCOMPARE(c.kind, LineCommandKind::Error);
+    QCOMPARE(c.errorCode, QStringLiteral("invalid"));
+    c = parseLine("LOCK 600 morning briefing");
+    QCOMPARE(c.action.type, QStringLiteral("lock.acquire"));
+    QCOMPARE(c.action.params.value(QStringLiteral("ttlSeconds")).toDouble(), 600.0);
+    QCOMPARE(c.action.params.value(QStringLiteral("reason")).toString(),
+             QStringLiteral("morning briefing"));
+    c = parseLine("LOGIN owt_abc_def");
+    QCOMPARE(c.kind, LineCommandKind::Login);
+    QCOMPARE(c.token, QStringLiteral("owt_abc_def"));
+    QCOMPARE(parseLine("LOGIN").errorCode, QStringLiteral("usage"));
+    QCOMPARE(parseLine("FLY ME").errorCode, QStringLiteral("unknown_command"));
+    QCOMPARE(parseLine("PRESET RECALL ../x").errorCode, QStringLiteral("invalid"));
+    QCOMPARE(parseLine("STATUS\x01").errorCode, QStringLiteral("bad_line"));
+    QCOMPARE(parseLine("   ").kind, LineCommandKind::Empty);
+    QCOMPARE(lineErr(QStringLiteral("locked"), QStringLiteral("a\r\nb")),
+             QByteArray("ERR locked a  b\r\n"));
+    QCOMPARE(flatKeyValues(QJsonObject{{QStringLiteral("a"), 1},
+                                       {QStringLiteral("b"), QStringLiteral("x y")},
+                                       {QStringLiteral("c"), true}}),
+             QStringLiteral("a=1 b=\"x y\" c=1"));
+}
+
+void TstControlPolicy::listenAddressesParse()
+{
+    QString error;
+    auto c = ServerConfig::parseListen(QStringLiteral("127.0.0.1:9000"), &error);
+    QVERIFY(c);
+    QCOMPARE(c->port, std::uint16_t(9000));
+    c = ServerConfig::parseListen(QStringLiteral("[::1]:8470"), &error);
+    QVERIFY(c);
+    QCOMPARE(c->host, QStringLiteral("::1"));
+    QVERIFY(c->isLoopback());
+    c = ServerConfig::parseListen(QStringLiteral(":8470"), &error);
+    QVERIFY(c && c->isLoopback());
+    QVERIFY(!ServerConfig::parseListen(QStringLiteral("8470"), &error));
+    QVERIFY(!ServerConfig::parseListen(QStringLiteral("1.2.3.4:99999"), &error));
+    QVERIFY(!ServerConfig::parseListen(QStringLiteral("::1:80"), &error));
+    QVERIFY(error.contains(QLatin1String("brackets")));
+    QVERIFY(!ServerConfig::parseListen(QStringLiteral("wall.example:80"), &error));
+}
+
+void TstControlPolicy::nonLoopbackNeedsTls()
+{
+    ServerConfig c;
+    QVERIFY(c.validate().isEmpty());
+    c.host = QStringLiteral("0.0.0.0");
+    QVERIFY(c.validate().contains(QLatin1String("TLS")));
+    c.tlsCertFile = QStringLiteral("/nonexistent/cert.pem");
+    c.tlsKeyFile = QStringLiteral("/nonexistent/key.pem");
+    QVERIFY(c.validate().contains(QLatin1String("cannot read")));
+    ServerConfig l;
+    l.lineEnabled = true;
+    l.lineHost = QStringLiteral("192.168.1.10");
+    QVERIFY(l.validate().contains(QLatin1String("lineAllowRemotePlaintext")));
+    l.lineAllowRemotePlaintext = true;
+    QVERIFY(l.validate().isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TstControlPolicy)
+#include "tst_control_policy.moc"

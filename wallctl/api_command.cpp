@@ -1,0 +1,509 @@
+// wallctl's API subcommands: everything over the control API of a running wall (app/control).
+// QtCore + QtNetwork only. Exit codes: wallctl/commands.h.
+#include "commands.h"
+
+#include "control/apiclient.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStringList>
+#include <QTextStream>
+#include <QUrl>
+
+#include <cstdio>
+
+namespace wallctl {
+
+using opswall::control::ApiClient;
+using opswall::control::ApiResponse;
+using opswall::control::ClientSettings;
+using opswall::control::resolveSettings;
+
+namespace {
+
+const char kHelp[] =
+    R"(usage: wallctl COMMAND [ARGS] [OPTIONS]
+
+Talks to a running OpsWall over its control API (HTTP/JSON under /api/v1).
+
+Commands:
+  status                         health (uptime, CPU, memory, fps, streams) and the control lock
+  preset list | get ID | recall ID | save NAME [--for-leaders] [--layout ID] | delete ID
+  layout list | get ID | save NAME --file FILE | stage (--file FILE | --id ID) | publish | undo
+  tile list | add --kind K --x X --y Y --width W --height H [--source S]
+       | move ID [--x X] [--y Y] [--width W] [--height H] [--z Z] | remove ID
+  source list                    video and data sources
+  feeds [list]                   indicator feeds and their freshness
+  alert list | ack ID [--note TEXT]
+  devices [list] | get ID | command ID COMMAND [KEY=VALUE ...]
+  audit query [--from TIME] [--to TIME] [--action PREFIX] [--limit N] | verify
+  token create --role ROLE [--name NAME] | list | revoke NAME      (admins)
+  lock [acquire] [--ttl SECONDS] [--reason TEXT] | release | status
+
+Options (anywhere after COMMAND):
+  --url URL        API base, e.g. http://127.0.0.1:8470 (default: $WALLCTL_URL, the config
+                   file's "url", else http://127.0.0.1:8470)
+  --token TOKEN    bearer token; else $WALLCTL_TOKEN; else the config file's "token" or
+                   "token-file" (~/.config/opswall/wallctl.conf, or $XDG_CONFIG_HOME/opswall/...)
+  --json           print the API's JSON instead of text
+  --cacert FILE    trust this CA certificate for https
+  --insecure       accept any TLS certificate (testing only)
+  --timeout SEC    give up after SEC seconds (default 10)
+  -h, --help       this text
+
+TIME is ISO 8601 (2026-11-23T14:00:00Z) or milliseconds since the epoch.
+
+Exit status: 0 done; 1 the wall refused or failed the operation; 2 usage error;
+3 could not connect or timed out; 4 authentication or permission refused.
+)";
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "wallctl: %s\nTry 'wallctl --help'.\n", qPrintable(message));
+    return Usage;
+}
+
+struct Args {
+    QStringList positional;
+    QMap<QString, QString> options; // --name value
+    QStringList flags;              // --json, --insecure, ...
+    QString error;
+};
+
+Args parseArgs(int argc, char **argv)
+{
+    static const QStringList valued{"--url",  "--token", "--cacert", "--timeout", "--kind",
+                                    "--x",    "--y",     "--width",  "--height",  "--z",
+                                    "--source", "--layout", "--file", "--id", "--note",
+                                    "--from", "--to",    "--action", "--limit",   "--role",
+                                    "--name", "--ttl",   "--reason"};
+    static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        const QString arg = QString::fromLocal8Bit(argv[i]);
+        if (arg.startsWith(QLatin1String("--")) && arg.contains(u'=')) {
+            const qsizetype eq = arg.indexOf(u'=');
+            const QString name = arg.left(eq);
+            if (!valued.contains(name)) {
+                a.error = QStringLiteral("unknown option %1").arg(name);
+                return a;
+            }
+            a.options.insert(name, arg.mid(eq + 1));
+        } else if (valued.contains(arg)) {
+            if (i + 1 >= argc) {
+                a.error = QStringLiteral("%1 needs a value").arg(arg);
+                return a;
+            }
+            a.options.insert(arg, QString::fromLocal8Bit(argv[++i]));
+        } else if (flags.contains(arg)) {
+            a.flags.append(arg == QLatin1String("-h") ? QStringLiteral("--help") : arg);
+        } else if (arg.startsWith(u'-') && arg.size() > 1) {
+            a.error = QStringLiteral("unknown option %1").arg(arg);
+            return a;
+        } else {
+            a.positional.append(arg);
+        }
+    }
+    return a;
+}
+
+QString iso(const QString &time, bool *ok)
+{
+    *ok = true;
+    bool isNumber = false;
+    time.toLongLong(&isNumber);
+    if (isNumber)
+        return time;
+    const QDateTime t = QDateTime::fromString(time, Qt::ISODateWithMs);
+    *ok = t.isValid();
+    return QString::number(t.toMSecsSinceEpoch());
+}
+
+void printValue(QTextStream &out, const QJsonValue &v, int indent);
+
+void printObject(QTextStream &out, const QJsonObject &o, int indent)
+{
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        out << QString(indent, u' ') << it.key() << ':';
+        if (it->isObject() || it->isArray()) {
+            out << '\n';
+            printValue(out, *it, indent + 2);
+        } else {
+            out << ' ';
+            printValue(out, *it, 0);
+            out << '\n';
+        }
+    }
+}
+
+void printValue(QTextStream &out, const QJsonValue &v, int indent)
+{
+    if (v.isObject()) {
+        printObject(out, v.toObject(), indent);
+    } else if (v.isArray()) {
+        for (const QJsonValue &e : v.toArray()) {
+            if (e.isObject()) {
+                // One line per item: "id  name  key=value ..."
+                const QJsonObject o = e.toObject();
+                QStringList parts;
+                for (const char *k : {"id", "name"})
+                    if (o.contains(QLatin1String(k)))
+                        parts << o.value(QLatin1String(k)).toVariant().toString();
+                for (auto it = o.begin(); it != o.end(); ++it)
+                    if (it.key() != QLatin1String("id") && it.key() != QLatin1String("name") &&
+                        !it->isObject() && !it->isArray())
+                        parts << it.key() + u'=' + it->toVariant().toString();
+                out << QString(indent, u' ') << parts.join(QStringLiteral("  ")) << '\n';
+            } else {
+                out << QString(indent, u' ') << e.toVariant().toString() << '\n';
+            }
+        }
+    } else if (v.isBool()) {
+        out << (v.toBool() ? "yes" : "no");
+    } else {
+        out << v.toVariant().toString();
+    }
+}
+
+int exitFor(const ApiResponse &r)
+{
+    if (r.networkError)
+        return Unreachable;
+    if (r.status >= 200 && r.status < 300)
+        return Ok;
+    if (r.status == 401 || r.status == 403)
+        return Refused;
+    return Failed;
+}
+
+int show(const ApiResponse &r, bool json)
+{
+    QTextStream out(stdout);
+    if (r.networkError) {
+        std::fprintf(stderr, "wallctl: %s\n", qPrintable(r.errorText));
+        return Unreachable;
+    }
+    const QJsonDocument doc = QJsonDocument::fromJson(r.body);
+    if (r.status < 200 || r.status >= 300) {
+        const QJsonObject e = doc.object();
+        if (json) {
+            out << r.body << '\n';
+        } else {
+            QString msg = e.value(QStringLiteral("message")).toString();
+            if (msg.isEmpty())
+                msg = QString::fromUtf8(r.body.left(200));
+            std::fprintf(stderr, "wallctl: %s (%s%s, HTTP %d)\n", qPrintable(msg),
+                         qPrintable(e.value(QStringLiteral("code")).toString()),
+                         e.contains(QStringLiteral("field"))
+                             ? qPrintable(QStringLiteral(", field ") +
+                                          e.value(QStringLiteral("field")).toString())
+                             : "",
+                         r.status);
+        }
+        return exitFor(r);
+    }
+    if (json) {
+        out << (doc.isNull() ? r.body : doc.toJson(QJsonDocument::Indented));
+        return Ok;
+    }
+    if (doc.isObject()) {
+        const QJsonObject o = doc.object();
+        if (o.size() == 1 && o.contains(QStringLiteral("items")))
+            printValue(out, o.value(QStringLiteral("items")), 0);
+        else
+            printObject(out, o, 0);
+    } else if (!r.body.isEmpty()) {
+        out << r.body << '\n';
+    }
+    return Ok;
+}
+
+} // namespace
+
+int apiMain(int argc, char **argv)
+{
+    int qtArgc = 1;
+    char *qtArgv[] = {argv[0], nullptr};
+    QCoreApplication app(qtArgc, qtArgv);
+    QCoreApplication::setApplicationName(QStringLiteral("wallctl"));
+
+    const Args a = parseArgs(argc, argv);
+    const QString cmd = QString::fromLocal8Bit(argv[0]);
+    if (a.flags.contains(QStringLiteral("--help")) || cmd == QLatin1String("api")) {
+        std::fputs(kHelp, stdout);
+        return Ok;
+    }
+    if (!a.error.isEmpty())
+        return usageError(a.error);
+    const bool json = a.flags.contains(QStringLiteral("--json"));
+
+    ClientSettings s;
+    QString err;
+    if (!resolveSettings(a.options.value(QStringLiteral("--url")),
+                         a.options.value(QStringLiteral("--token")), &s, &err))
+        return usageError(err);
+    s.caCertFile = a.options.value(QStringLiteral("--cacert"));
+    s.insecure = a.flags.contains(QStringLiteral("--insecure"));
+    if (a.options.contains(QStringLiteral("--timeout"))) {
+        bool ok = false;
+        s.timeoutMs = int(a.options.value(QStringLiteral("--timeout")).toDouble(&ok) * 1000);
+        if (!ok || s.timeoutMs <= 0)
+            return usageError(QStringLiteral("--timeout wants seconds"));
+    }
+    ApiClient client(s);
+    const QStringList &p = a.positional;
+    const QString sub = p.value(0);
+    const QString id = p.value(1);
+    auto opt = [&](const char *name) { return a.options.value(QLatin1String(name)); };
+    auto has = [&](const char *name) { return a.options.contains(QLatin1String(name)); };
+    auto needId = [&](const char *what) -> bool {
+        if (id.isEmpty()) {
+            usageError(QStringLiteral("%1 %2 needs an id").arg(cmd, QLatin1String(what)));
+            return false;
+        }
+        return true;
+    };
+    auto numbers = [&](QJsonObject *body, std::initializer_list<const char *> names,
+                       bool required) -> bool {
+        for (const char *n : names) {
+            const QString key = QStringLiteral("--") + QLatin1String(n);
+            if (!a.options.contains(key)) {
+                if (required) {
+                    usageError(QStringLiteral("%1 is required").arg(key));
+                    return false;
+                }
+                continue;
+            }
+            bool ok = false;
+            const double v = a.options.value(key).toDouble(&ok);
+            if (!ok) {
+                usageError(QStringLiteral("%1 wants a number").arg(key));
+                return false;
+            }
+            body->insert(QLatin1String(n), v);
+        }
+        return true;
+    };
+    auto readJsonFile = [&](const QString &path, QJsonObject *out) -> bool {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            usageError(QStringLiteral("cannot read %1").arg(path));
+            return false;
+        }
+        const QJsonDocument d = QJsonDocument::fromJson(f.readAll());
+        if (!d.isObject()) {
+            usageError(QStringLiteral("%1 is not a JSON object").arg(path));
+            return false;
+        }
+        *out = d.object();
+        return true;
+    };
+    auto get = [&](const QString &path) { return show(client.request("GET", path), json); };
+    auto post = [&](const QString &path, const QJsonObject &body = {}) {
+        return show(client.request("POST", path, body), json);
+    };
+    auto del = [&](const QString &path) { return show(client.request("DELETE", path), json); };
+
+    if (cmd == QLatin1String("status") || cmd == QLatin1String("health")) {
+        const ApiResponse health = client.request("GET", QStringLiteral("/health"));
+        if (json || health.networkError || health.status != 200 || s.token.isEmpty())
+            return show(health, json);
+        show(health, false);
+        const ApiResponse lock = client.request("GET", QStringLiteral("/lock"));
+        if (lock.status == 200) {
+            QTextStream out(stdout);
+            out << "lock:\n";
+            printObject(out, QJsonDocument::fromJson(lock.body).object(), 2);
+        }
+        return Ok;
+    }
+    if (cmd == QLatin1String("preset") || cmd == QLatin1String("presets")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/presets"));
+        if (sub == QLatin1String("get"))
+            return needId("get") ? get(QStringLiteral("/presets/") + id) : Usage;
+        if (sub == QLatin1String("recall"))
+            return needId("recall") ? post(QStringLiteral("/presets/%1/recall").arg(id)) : Usage;
+        if (sub == QLatin1String("delete"))
+            return needId("delete") ? del(QStringLiteral("/presets/") + id) : Usage;
+        if (sub == QLatin1String("save")) {
+            if (id.isEmpty())
+                return usageError(QStringLiteral("preset save needs a NAME"));
+            QJsonObject body{{QStringLiteral("name"), p.mid(1).join(u' ')}};
+            if (a.flags.contains(QStringLiteral("--for-leaders")))
+                body.insert(QStringLiteral("forLeaders"), true);
+            if (has("--layout"))
+                body.insert(QStringLiteral("layoutId"), opt("--layout"));
+            return post(QStringLiteral("/presets"), body);
+        }
+    } else if (cmd == QLatin1String("layout") || cmd == QLatin1String("layouts")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/layouts"));
+        if (sub == QLatin1String("get"))
+            return needId("get") ? get(QStringLiteral("/layouts/") + id) : Usage;
+        if (sub == QLatin1String("publish"))
+            return post(QStringLiteral("/layouts/publish"));
+        if (sub == QLatin1String("undo"))
+            return post(QStringLiteral("/layouts/undo"));
+        if (sub == QLatin1String("stage")) {
+            QJsonObject body;
+            if (has("--file")) {
+                QJsonObject layout;
+                if (!readJsonFile(opt("--file"), &layout))
+                    return Usage;
+                body.insert(QStringLiteral("layout"), layout);
+            } else if (has("--id")) {
+                body.insert(QStringLiteral("layoutId"), opt("--id"));
+            } else {
+                return usageError(QStringLiteral("layout stage needs --file FILE or --id ID"));
+            }
+            return post(QStringLiteral("/layouts/stage"), body);
+        }
+        if (sub == QLatin1String("save")) {
+            QJsonObject layout;
+            if (id.isEmpty() || !has("--file"))
+                return usageError(QStringLiteral("layout save needs NAME and --file FILE"));
+            if (!readJsonFile(opt("--file"), &layout))
+                return Usage;
+            return post(QStringLiteral("/layouts"),
+                        {{QStringLiteral("name"), id}, {QStringLiteral("layout"), layout}});
+        }
+    } else if (cmd == QLatin1String("tile") || cmd == QLatin1String("tiles")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/tiles"));
+        if (sub == QLatin1String("add")) {
+            QJsonObject body;
+            if (!has("--kind"))
+                return usageError(QStringLiteral("--kind is required"));
+            body.insert(QStringLiteral("kind"), opt("--kind"));
+            if (has("--source"))
+                body.insert(QStringLiteral("source"), opt("--source"));
+            if (!numbers(&body, {"x", "y", "width", "height"}, true) ||
+                !numbers(&body, {"z"}, false))
+                return Usage;
+            return post(QStringLiteral("/tiles"), body);
+        }
+        if (sub == QLatin1String("move")) {
+            QJsonObject body;
+            if (!needId("move") || !numbers(&body, {"x", "y", "width", "height", "z"}, false))
+                return Usage;
+            return show(client.request("PATCH", QStringLiteral("/tiles/") + id, body), json);
+        }
+        if (sub == QLatin1String("remove"))
+            return needId("remove") ? del(QStringLiteral("/tiles/") + id) : Usage;
+    } else if (cmd == QLatin1String("source") || cmd == QLatin1String("sources")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/sources"));
+    } else if (cmd == QLatin1String("feeds") || cmd == QLatin1String("feed")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/feeds"));
+    } else if (cmd == QLatin1String("alert") || cmd == QLatin1String("alerts")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/alerts"));
+        if (sub == QLatin1String("ack")) {
+            if (!needId("ack"))
+                return Usage;
+            QJsonObject body;
+            if (has("--note"))
+                body.insert(QStringLiteral("note"), opt("--note"));
+            return post(QStringLiteral("/alerts/%1/ack").arg(id), body);
+        }
+    } else if (cmd == QLatin1String("devices") || cmd == QLatin1String("device")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/devices"));
+        if (sub == QLatin1String("get"))
+            return needId("get") ? get(QStringLiteral("/devices/") + id) : Usage;
+        if (sub == QLatin1String("command")) {
+            if (!needId("command") || p.size() < 3)
+                return usageError(QStringLiteral("devices command ID COMMAND [KEY=VALUE ...]"));
+            QJsonObject args;
+            for (const QString &kv : p.mid(3)) {
+                const qsizetype eq = kv.indexOf(u'=');
+                if (eq <= 0)
+                    return usageError(QStringLiteral("'%1' is not KEY=VALUE").arg(kv));
+                args.insert(kv.left(eq), kv.mid(eq + 1));
+            }
+            return post(QStringLiteral("/devices/%1/commands").arg(id),
+                        {{QStringLiteral("command"), p[2]}, {QStringLiteral("args"), args}});
+        }
+    } else if (cmd == QLatin1String("audit")) {
+        if (sub == QLatin1String("verify")) {
+            const ApiResponse r = client.request("GET", QStringLiteral("/audit/verify"));
+            const int code = show(r, json);
+            if (code == Ok && !QJsonDocument::fromJson(r.body).object().value(QStringLiteral("ok")).toBool())
+                return Failed; // a broken chain is a failure scripts must notice
+            return code;
+        }
+        if (sub.isEmpty() || sub == QLatin1String("query") || sub == QLatin1String("list")) {
+            QStringList q;
+            for (const char *k : {"from", "to"}) {
+                const QString key = QStringLiteral("--") + QLatin1String(k);
+                if (a.options.contains(key)) {
+                    bool ok = false;
+                    const QString ms = iso(a.options.value(key), &ok);
+                    if (!ok)
+                        return usageError(QStringLiteral("%1 wants an ISO time").arg(key));
+                    q << QLatin1String(k) + u'=' + ms;
+                }
+            }
+            if (has("--action"))
+                q << QStringLiteral("action=") + QString::fromLatin1(QUrl::toPercentEncoding(opt("--action")));
+            if (has("--limit"))
+                q << QStringLiteral("limit=") + opt("--limit");
+            return get(QStringLiteral("/audit") + (q.isEmpty() ? QString() : u'?' + q.join(u'&')));
+        }
+    } else if (cmd == QLatin1String("token") || cmd == QLatin1String("tokens")) {
+        if (sub == QLatin1String("create")) {
+            if (!has("--role"))
+                return usageError(QStringLiteral("token create needs --role ROLE"));
+            const QString name = has("--name") ? opt("--name")
+                                               : QStringLiteral("%1-%2").arg(
+                                                     opt("--role"),
+                                                     QString::number(QDateTime::currentSecsSinceEpoch()));
+            const ApiResponse r = client.request(
+                "POST", QStringLiteral("/tokens"),
+                {{QStringLiteral("name"), name}, {QStringLiteral("role"), opt("--role")}});
+            if (json || r.status != 201)
+                return show(r, json);
+            // Only the token on stdout, so scripts can capture it: T=$(wallctl token create ...)
+            std::printf("%s\n", qPrintable(QJsonDocument::fromJson(r.body).object().value(
+                                    QStringLiteral("token")).toString()));
+            std::fprintf(stderr, "wallctl: created token '%s'; it is shown only once\n",
+                         qPrintable(name));
+            return Ok;
+        }
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/tokens"));
+        if (sub == QLatin1String("revoke"))
+            return needId("revoke") ? del(QStringLiteral("/tokens/") + id) : Usage;
+    } else if (cmd == QLatin1String("lock")) {
+        if (sub == QLatin1String("status"))
+            return get(QStringLiteral("/lock"));
+        if (sub == QLatin1String("release") || sub == QLatin1String("unlock"))
+            return del(QStringLiteral("/lock"));
+        if (sub.isEmpty() || sub == QLatin1String("acquire")) {
+            QJsonObject body;
+            if (!numbers(&body, {}, false))
+                return Usage;
+            if (has("--ttl")) {
+                bool ok = false;
+                const double ttl = opt("--ttl").toDouble(&ok);
+                if (!ok)
+                    return usageError(QStringLiteral("--ttl wants seconds"));
+                body.insert(QStringLiteral("ttlSeconds"), ttl);
+            }
+            if (has("--reason"))
+                body.insert(QStringLiteral("reason"), opt("--reason"));
+            return post(QStringLiteral("/lock"), body);
+        }
+    } else {
+        return usageError(QStringLiteral("unknown command '%1'").arg(cmd));
+    }
+    return usageError(QStringLiteral("unknown '%1 %2'").arg(cmd, sub));
+}
+
+} // namespace wallctl
