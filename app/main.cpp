@@ -13,8 +13,7 @@
 Q_IMPORT_QML_PLUGIN(OpsWall_WallPlugin)
 
 namespace {
-QString platformFromArgs(int argc, char **argv)
-{
+QString platformFromArgs(int argc, char **argv) {
     for (int i = 1; i + 1 < argc; ++i)
         if (qstrcmp(argv[i], "-platform") == 0 || qstrcmp(argv[i], "--platform") == 0)
             return QString::fromLocal8Bit(argv[i + 1]);
@@ -22,20 +21,21 @@ QString platformFromArgs(int argc, char **argv)
 }
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args.append(QString::fromLocal8Bit(argv[i]));
     const auto parsed = opswall::shell::parseOptions(args);
     if (!parsed.options) {
-        std::fputs(qPrintable(parsed.message + QLatin1Char('\n')), parsed.exitCode ? stderr : stdout);
+        std::fputs(qPrintable(parsed.message + QLatin1Char('\n')),
+                   parsed.exitCode ? stderr : stdout);
         return parsed.exitCode;
     }
     const opswall::shell::Options &options = *parsed.options;
 
     // The scene graph backend must be chosen before the application object exists.
-    const auto backend = opswall::shell::chooseBackend(options.backend, platformFromArgs(argc, argv));
+    const auto backend =
+        opswall::shell::chooseBackend(options.backend, platformFromArgs(argc, argv));
     QQuickWindow::setGraphicsApi(backend == opswall::shell::Backend::OpenGL
                                      ? QSGRendererInterface::OpenGL
                                      : QSGRendererInterface::Software);

@@ -6,8 +6,7 @@
 #include <string_view>
 
 namespace {
-void usage(std::FILE *out)
-{
+void usage(std::FILE *out) {
     std::fputs("usage: wallctl COMMAND [ARGS]\n\n"
                "Commands:\n"
 #ifdef WALLCTL_HAS_DEVICE
@@ -25,8 +24,7 @@ void usage(std::FILE *out)
 }
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc < 2) {
         usage(stderr);
         return wallctl::Usage;

@@ -2,8 +2,7 @@
 
 namespace opswall {
 
-QString roleName(Role role)
-{
+QString roleName(Role role) {
     switch (role) {
     case Role::Viewer:
         return QStringLiteral("viewer");
@@ -21,16 +20,14 @@ QString roleName(Role role)
     return QStringLiteral("invalid");
 }
 
-Role roleFromName(const QString &name)
-{
+Role roleFromName(const QString &name) {
     for (Role r : {Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin})
         if (roleName(r) == name)
             return r;
     return Role::Invalid;
 }
 
-QJsonObject ActionResult::toJson() const
-{
+QJsonObject ActionResult::toJson() const {
     if (ok)
         return QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("data"), data}};
     QJsonObject err{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};

@@ -16,7 +16,7 @@ QString roleName(Role role);
 Role roleFromName(const QString &name); // Role::Invalid when unknown
 
 struct Caller {
-    QString user;   // token name or local user; "console" for the local operator console
+    QString user; // token name or local user; "console" for the local operator console
     Role role = Role::Invalid;
     QString remote; // peer address ("127.0.0.1:53412"), or "local"
     QString via;    // "api", "line", "console", "wallctl", "panel", "schedule", "rule"
@@ -29,20 +29,18 @@ struct Action {
 
 struct ActionResult {
     bool ok = false;
-    QString code;    // machine-readable on failure: "forbidden", "invalid", "not_found", "locked", ...
+    QString code; // machine-readable on failure: "forbidden", "invalid", "not_found", "locked", ...
     QString message; // for people, in English
     QString field;   // the parameter at fault, when there is one
     QJsonObject data;
 
-    static ActionResult success(QJsonObject data = {})
-    {
+    static ActionResult success(QJsonObject data = {}) {
         ActionResult r;
         r.ok = true;
         r.data = std::move(data);
         return r;
     }
-    static ActionResult failure(QString code, QString message, QString field = {})
-    {
+    static ActionResult failure(QString code, QString message, QString field = {}) {
         ActionResult r;
         r.code = std::move(code);
         r.message = std::move(message);

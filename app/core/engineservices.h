@@ -15,16 +15,15 @@
 namespace opswall {
 
 template<class T>
-void provide(QQmlEngine *engine, T *object)
-{
+void provide(QQmlEngine *engine, T *object) {
     QJSEngine::setObjectOwnership(object, QJSEngine::CppOwnership);
-    engine->setProperty((QByteArray("opswall_service_") + T::staticMetaObject.className()).constData(),
-                        QVariant::fromValue<QObject *>(object));
+    engine->setProperty(
+        (QByteArray("opswall_service_") + T::staticMetaObject.className()).constData(),
+        QVariant::fromValue<QObject *>(object));
 }
 
 template<class T>
-T *lookup(QQmlEngine *engine)
-{
+T *lookup(QQmlEngine *engine) {
     const QVariant v = engine->property(
         (QByteArray("opswall_service_") + T::staticMetaObject.className()).constData());
     return qobject_cast<T *>(v.value<QObject *>());

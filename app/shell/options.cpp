@@ -6,8 +6,7 @@
 
 namespace opswall::shell {
 
-ParseResult parseOptions(const QStringList &arguments)
-{
+ParseResult parseOptions(const QStringList &arguments) {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "OpsWall — the video wall controller of an operations centre.\n"
@@ -16,44 +15,58 @@ ParseResult parseOptions(const QStringList &arguments)
         "wallctl and button panels."));
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
                                   QStringLiteral("Show this help and exit."));
-    const QCommandLineOption demo(QStringLiteral("demo"),
-        QStringLiteral("Start the demo: a simulated 4×3 wall of 55-inch panels, demo presets, and the "
-                       "local demo services (feeds, a test video stream, simulated displays)."));
-    const QCommandLineOption preview(QStringLiteral("preview"),
+    const QCommandLineOption demo(
+        QStringLiteral("demo"),
+        QStringLiteral(
+            "Start the demo: a simulated 4×3 wall of 55-inch panels, demo presets, and the "
+            "local demo services (feeds, a test video stream, simulated displays)."));
+    const QCommandLineOption preview(
+        QStringLiteral("preview"),
         QStringLiteral("Show the whole wall scaled into one window, with bezels and display IDs, "
                        "instead of one window per output."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
         QStringLiteral("Render the preview, write it to FILE as PNG once every tile has rendered, "
                        "and exit (works with -platform offscreen)."),
         QStringLiteral("FILE"));
-    const QCommandLineOption db(QStringLiteral("db"),
+    const QCommandLineOption db(
+        QStringLiteral("db"),
         QStringLiteral("SQLite database to use (default: opswall.db, or opswall-demo.db with "
                        "--demo, in the user's data folder)."),
         QStringLiteral("FILE"));
-    const QCommandLineOption wall(QStringLiteral("wall"),
-        QStringLiteral("Wall configuration document (JSON) to use and store."), QStringLiteral("FILE"));
-    const QCommandLineOption assets(QStringLiteral("assets"),
+    const QCommandLineOption wall(
+        QStringLiteral("wall"),
+        QStringLiteral("Wall configuration document (JSON) to use and store."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption assets(
+        QStringLiteral("assets"),
         QStringLiteral("Folder with fonts, demo wall and images (default: found next to the "
                        "program or in the source tree)."),
         QStringLiteral("DIR"));
     const QCommandLineOption lang(QStringLiteral("lang"),
-        QStringLiteral("User interface language: vi (default) or en."), QStringLiteral("LANG"),
-        QStringLiteral("vi"));
-    const QCommandLineOption backend(QStringLiteral("backend"),
+                                  QStringLiteral("User interface language: vi (default) or en."),
+                                  QStringLiteral("LANG"), QStringLiteral("vi"));
+    const QCommandLineOption backend(
+        QStringLiteral("backend"),
         QStringLiteral("Graphics backend: auto (default: OpenGL where there is a GPU, else the "
                        "software renderer), software or opengl."),
         QStringLiteral("NAME"), QStringLiteral("auto"));
-    const QCommandLineOption api(QStringLiteral("api"),
+    const QCommandLineOption api(
+        QStringLiteral("api"),
         QStringLiteral("Address the control API listens on (default 127.0.0.1:8470)."),
         QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8470"));
-    const QCommandLineOption tokenFile(QStringLiteral("admin-token-file"),
+    const QCommandLineOption tokenFile(
+        QStringLiteral("admin-token-file"),
         QStringLiteral("Where the first admin token is written on first start."),
         QStringLiteral("FILE"));
     const QCommandLineOption preset(QStringLiteral("preset"),
-        QStringLiteral("Recall this preset (by name) at start."), QStringLiteral("NAME"));
-    const QCommandLineOption noServices(QStringLiteral("no-services"),
+                                    QStringLiteral("Recall this preset (by name) at start."),
+                                    QStringLiteral("NAME"));
+    const QCommandLineOption noServices(
+        QStringLiteral("no-services"),
         QStringLiteral("With --demo: do not start the local demo services."));
-    const QCommandLineOption platform(QStringLiteral("platform"),
+    const QCommandLineOption platform(
+        QStringLiteral("platform"),
         QStringLiteral("Qt platform plugin (e.g. offscreen, xcb, eglfs)."), QStringLiteral("NAME"));
     p.addOptions({help, demo, preview, screenshot, db, wall, assets, lang, backend, api, tokenFile,
                   preset, noServices, platform});
@@ -112,8 +125,7 @@ ParseResult parseOptions(const QStringList &arguments)
     return r;
 }
 
-Backend chooseBackend(Backend requested, const QString &platformName)
-{
+Backend chooseBackend(Backend requested, const QString &platformName) {
     if (requested != Backend::Auto)
         return requested;
     // offscreen always uses the software scene graph (STACK-NOTES.md); without a DRM render node

@@ -15,14 +15,14 @@ struct Options {
     bool preview = false;
     QString screenshotPath; // non-empty: render the preview, write a PNG, exit
     int screenshotTimeoutMs = 20000;
-    QString dbPath;         // empty: the default location
-    QString wallPath;       // a wall document to use (and store) instead of the stored one
-    QString assetsDir;      // empty: found automatically
+    QString dbPath;    // empty: the default location
+    QString wallPath;  // a wall document to use (and store) instead of the stored one
+    QString assetsDir; // empty: found automatically
     QString language = QStringLiteral("vi");
     Backend backend = Backend::Auto;
     QString apiBind = QStringLiteral("127.0.0.1:8470");
     QString adminTokenFile;
-    QString presetName;     // recall this preset at start
+    QString presetName;      // recall this preset at start
     bool noServices = false; // demo without the feed service, RTSP server and display simulators
 };
 

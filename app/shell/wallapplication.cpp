@@ -21,8 +21,7 @@ namespace opswall::shell {
 
 namespace {
 
-std::optional<QJsonObject> readJsonFile(const QString &path, QString *error)
-{
+std::optional<QJsonObject> readJsonFile(const QString &path, QString *error) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("cannot read %1: %2").arg(path, f.errorString());
@@ -43,8 +42,7 @@ std::optional<QJsonObject> readJsonFile(const QString &path, QString *error)
     return doc.object();
 }
 
-QString issuesText(const QList<wall::Issue> &issues)
-{
+QString issuesText(const QList<wall::Issue> &issues) {
     QStringList lines;
     for (const wall::Issue &i : issues)
         lines.append(QStringLiteral("  ") + i.toString());
@@ -55,20 +53,16 @@ QString issuesText(const QList<wall::Issue> &issues)
 
 WallApplication::WallApplication(Options options, QObject *parent)
     : QObject(parent)
-    , m_options(std::move(options))
-{
-}
+    , m_options(std::move(options)) {}
 
-WallApplication::~WallApplication()
-{
+WallApplication::~WallApplication() {
     // Windows and QML go first, while the objects they bind to still exist.
     const auto roots = m_engine.rootObjects();
     for (QObject *root : roots)
         delete root;
 }
 
-QString WallApplication::findAssetsDir(const QString &given)
-{
+QString WallApplication::findAssetsDir(const QString &given) {
     QStringList candidates;
     if (!given.isEmpty())
         candidates << given;
@@ -83,14 +77,12 @@ QString WallApplication::findAssetsDir(const QString &given)
     return {};
 }
 
-QString WallApplication::defaultDbPath(bool demo)
-{
+QString WallApplication::defaultDbPath(bool demo) {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     return dir + (demo ? QStringLiteral("/opswall-demo.db") : QStringLiteral("/opswall.db"));
 }
 
-void WallApplication::loadFontsAndTranslations()
-{
+void WallApplication::loadFontsAndTranslations() {
     // Bundled Noto Sans: Vietnamese diacritics render the same on every machine.
     const QDir fonts(m_assetsDir + QStringLiteral("/fonts"));
     for (const QString &f : fonts.entryList({QStringLiteral("*.ttf")}, QDir::Files))
@@ -107,8 +99,7 @@ void WallApplication::loadFontsAndTranslations()
     }
 }
 
-bool WallApplication::openStore()
-{
+bool WallApplication::openStore() {
     QString path = m_options.dbPath.isEmpty() ? defaultDbPath(m_options.demo) : m_options.dbPath;
     QDir().mkpath(QFileInfo(path).absolutePath());
     try {
@@ -121,8 +112,7 @@ bool WallApplication::openStore()
     return true;
 }
 
-bool WallApplication::loadWall()
-{
+bool WallApplication::loadWall() {
     QString wallFile = m_options.wallPath;
     std::optional<wall::Wall> wall;
     if (wallFile.isEmpty()) {
@@ -147,8 +137,9 @@ bool WallApplication::loadWall()
         m_store->saveWall(*wall);
     }
     if (!wall) {
-        m_error = QStringLiteral("no wall is configured: pass --wall FILE (see assets/demo/wall.json) "
-                                 "or start the demo with --demo");
+        m_error =
+            QStringLiteral("no wall is configured: pass --wall FILE (see assets/demo/wall.json) "
+                           "or start the demo with --demo");
         return false;
     }
     m_state = std::make_unique<wall::WallState>(*wall);
@@ -156,15 +147,15 @@ bool WallApplication::loadWall()
     return true;
 }
 
-void WallApplication::importDemoPresets()
-{
+void WallApplication::importDemoPresets() {
     if (!m_options.demo || !m_store->presets().isEmpty())
         return;
     const QDir dir(m_assetsDir + QStringLiteral("/demo/presets"));
     for (const QString &f : dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
         QString err;
         const auto doc = readJsonFile(dir.filePath(f), &err);
-        const auto parsed = doc ? wall::layoutFromJson(*doc, &m_state->wall()) : wall::LayoutParse{};
+        const auto parsed =
+            doc ? wall::layoutFromJson(*doc, &m_state->wall()) : wall::LayoutParse{};
         if (!doc || !parsed.ok()) {
             qWarning("opswall: demo preset %s skipped: %s", qPrintable(f),
                      qPrintable(doc ? issuesText(parsed.issues) : err));
@@ -175,8 +166,7 @@ void WallApplication::importDemoPresets()
     }
 }
 
-bool WallApplication::recallInitialLayout()
-{
+bool WallApplication::recallInitialLayout() {
     const Caller startup{QStringLiteral("startup"), Role::Admin, QStringLiteral("local"),
                          QStringLiteral("startup")};
     if (!m_options.presetName.isEmpty()) {
@@ -195,17 +185,17 @@ bool WallApplication::recallInitialLayout()
     }
     const auto presets = m_store->presets();
     if (!presets.isEmpty())
-        m_dispatcher->dispatch({QStringLiteral("preset.recall"),
-                                {{QStringLiteral("id"), presets.first().id}}},
-                               startup);
+        m_dispatcher->dispatch(
+            {QStringLiteral("preset.recall"), {{QStringLiteral("id"), presets.first().id}}},
+            startup);
     return true;
 }
 
-bool WallApplication::start()
-{
+bool WallApplication::start() {
     m_assetsDir = findAssetsDir(m_options.assetsDir);
     if (m_assetsDir.isEmpty()) {
-        m_error = QStringLiteral("cannot find the assets folder (with demo/wall.json); pass --assets DIR");
+        m_error = QStringLiteral(
+            "cannot find the assets folder (with demo/wall.json); pass --assets DIR");
         return false;
     }
     loadFontsAndTranslations();
@@ -234,8 +224,7 @@ bool WallApplication::start()
     return true;
 }
 
-QList<QQuickWindow *> WallApplication::windows() const
-{
+QList<QQuickWindow *> WallApplication::windows() const {
     QList<QQuickWindow *> list;
     for (QObject *root : m_engine.rootObjects())
         for (QQuickWindow *w : root->findChildren<QQuickWindow *>(Qt::FindDirectChildrenOnly))
@@ -245,8 +234,7 @@ QList<QQuickWindow *> WallApplication::windows() const
 
 namespace {
 // Walks the visual tree (delegates of a Repeater are visual children, not QObject children).
-void collectNotReady(QQuickItem *item, QStringList &ids)
-{
+void collectNotReady(QQuickItem *item, QStringList &ids) {
     const QVariant ready = item->property("tileReady");
     if (ready.isValid() && !ready.toBool())
         ids.append(item->property("tileId").toString());
@@ -256,8 +244,7 @@ void collectNotReady(QQuickItem *item, QStringList &ids)
 }
 } // namespace
 
-QStringList WallApplication::tilesNotReady() const
-{
+QStringList WallApplication::tilesNotReady() const {
     QStringList ids;
     for (QQuickWindow *w : windows())
         collectNotReady(w->contentItem(), ids);
@@ -265,9 +252,7 @@ QStringList WallApplication::tilesNotReady() const
     return ids;
 }
 
-void WallApplication::whenRendered(int timeoutMs,
-                                   std::function<void(bool, QStringList)> done)
-{
+void WallApplication::whenRendered(int timeoutMs, std::function<void(bool, QStringList)> done) {
     auto *poll = new QTimer(this);
     auto clock = std::make_shared<QElapsedTimer>();
     clock->start();
@@ -287,20 +272,18 @@ void WallApplication::whenRendered(int timeoutMs,
         }
         for (QQuickWindow *w : wins) {
             auto conn = std::make_shared<QMetaObject::Connection>();
-            *conn = connect(w, &QQuickWindow::frameSwapped, this,
-                            [conn, remaining, done, pending] {
-                                disconnect(*conn);
-                                if (--*remaining == 0)
-                                    done(pending.isEmpty(), pending);
-                            });
+            *conn = connect(w, &QQuickWindow::frameSwapped, this, [conn, remaining, done, pending] {
+                disconnect(*conn);
+                if (--*remaining == 0)
+                    done(pending.isEmpty(), pending);
+            });
             w->update();
         }
     });
     poll->start();
 }
 
-bool WallApplication::saveScreenshot(const QString &path)
-{
+bool WallApplication::saveScreenshot(const QString &path) {
     const auto wins = windows();
     if (wins.isEmpty()) {
         m_error = QStringLiteral("no window to grab");

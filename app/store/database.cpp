@@ -5,59 +5,51 @@
 namespace opswall::store {
 
 namespace {
-[[noreturn]] void fail(sqlite3 *db, int rc, const std::string &context)
-{
+[[noreturn]] void fail(sqlite3 *db, int rc, const std::string &context) {
     const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     throw Error(context + ": " + msg, rc);
 }
 } // namespace
 
 Statement::Statement(sqlite3 *db, const char *sql)
-    : m_db(db)
-{
+    : m_db(db) {
     const int rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr);
     if (rc != SQLITE_OK)
         fail(db, rc, std::string("prepare \"") + sql + "\"");
 }
 
-Statement::~Statement()
-{
+Statement::~Statement() {
     sqlite3_finalize(m_stmt);
 }
 
 Statement::Statement(Statement &&other) noexcept
     : m_db(other.m_db)
-    , m_stmt(other.m_stmt)
-{
+    , m_stmt(other.m_stmt) {
     other.m_stmt = nullptr;
 }
 
-Statement &Statement::bind(int index, std::int64_t value)
-{
+Statement &Statement::bind(int index, std::int64_t value) {
     if (const int rc = sqlite3_bind_int64(m_stmt, index, value); rc != SQLITE_OK)
         fail(m_db, rc, "bind");
     return *this;
 }
 
-Statement &Statement::bind(int index, double value)
-{
+Statement &Statement::bind(int index, double value) {
     if (const int rc = sqlite3_bind_double(m_stmt, index, value); rc != SQLITE_OK)
         fail(m_db, rc, "bind");
     return *this;
 }
 
-Statement &Statement::bind(int index, const QString &value)
-{
+Statement &Statement::bind(int index, const QString &value) {
     const QByteArray utf8 = value.toUtf8();
-    if (const int rc = sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()),
-                                         SQLITE_TRANSIENT);
+    if (const int rc =
+            sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
         rc != SQLITE_OK)
         fail(m_db, rc, "bind");
     return *this;
 }
 
-Statement &Statement::bind(int index, const QByteArray &blob)
-{
+Statement &Statement::bind(int index, const QByteArray &blob) {
     if (const int rc =
             sqlite3_bind_blob(m_stmt, index, blob.constData(), int(blob.size()), SQLITE_TRANSIENT);
         rc != SQLITE_OK)
@@ -65,20 +57,17 @@ Statement &Statement::bind(int index, const QByteArray &blob)
     return *this;
 }
 
-Statement &Statement::bindNull(int index)
-{
+Statement &Statement::bindNull(int index) {
     if (const int rc = sqlite3_bind_null(m_stmt, index); rc != SQLITE_OK)
         fail(m_db, rc, "bind");
     return *this;
 }
 
-Statement &Statement::bind(int index, std::optional<double> value)
-{
+Statement &Statement::bind(int index, std::optional<double> value) {
     return value ? bind(index, *value) : bindNull(index);
 }
 
-bool Statement::step()
-{
+bool Statement::step() {
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;
@@ -87,50 +76,42 @@ bool Statement::step()
     fail(m_db, rc, "step");
 }
 
-void Statement::run()
-{
+void Statement::run() {
     while (step()) {
     }
     reset();
 }
 
-void Statement::reset()
-{
+void Statement::reset() {
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
 }
 
-std::int64_t Statement::int64(int column) const
-{
+std::int64_t Statement::int64(int column) const {
     return sqlite3_column_int64(m_stmt, column);
 }
 
-double Statement::real(int column) const
-{
+double Statement::real(int column) const {
     return sqlite3_column_double(m_stmt, column);
 }
 
-QString Statement::text(int column) const
-{
+QString Statement::text(int column) const {
     const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
     return p ? QString::fromUtf8(p, sqlite3_column_bytes(m_stmt, column)) : QString();
 }
 
-QByteArray Statement::blob(int column) const
-{
+QByteArray Statement::blob(int column) const {
     const void *p = sqlite3_column_blob(m_stmt, column);
     return p ? QByteArray(static_cast<const char *>(p), sqlite3_column_bytes(m_stmt, column))
              : QByteArray();
 }
 
-bool Statement::isNull(int column) const
-{
+bool Statement::isNull(int column) const {
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
 
 Database::Database(const QString &path, OpenMode mode)
-    : m_path(path)
-{
+    : m_path(path) {
     const int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY
                                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     const int rc =
@@ -155,13 +136,11 @@ Database::Database(const QString &path, OpenMode mode)
     exec("PRAGMA foreign_keys=ON");
 }
 
-Database::~Database()
-{
+Database::~Database() {
     sqlite3_close_v2(m_db);
 }
 
-void Database::exec(const char *sql)
-{
+void Database::exec(const char *sql) {
     char *err = nullptr;
     const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &err);
     if (rc != SQLITE_OK) {
@@ -171,23 +150,19 @@ void Database::exec(const char *sql)
     }
 }
 
-Statement Database::prepare(const char *sql)
-{
+Statement Database::prepare(const char *sql) {
     return Statement(m_db, sql);
 }
 
-std::int64_t Database::lastInsertRowId() const
-{
+std::int64_t Database::lastInsertRowId() const {
     return sqlite3_last_insert_rowid(m_db);
 }
 
-int Database::changes() const
-{
+int Database::changes() const {
     return sqlite3_changes(m_db);
 }
 
-void Database::transaction(const std::function<void()> &fn)
-{
+void Database::transaction(const std::function<void()> &fn) {
     exec("BEGIN IMMEDIATE");
     try {
         fn();
@@ -198,15 +173,13 @@ void Database::transaction(const std::function<void()> &fn)
     }
 }
 
-int Database::userVersion()
-{
+int Database::userVersion() {
     auto st = prepare("PRAGMA user_version");
     st.step();
     return int(st.int64(0));
 }
 
-void Database::migrate(std::span<const Migration> migrations)
-{
+void Database::migrate(std::span<const Migration> migrations) {
     const int current = userVersion();
     const int newest = migrations.empty() ? 0 : migrations.back().version;
     if (current > newest)
@@ -224,8 +197,7 @@ void Database::migrate(std::span<const Migration> migrations)
     }
 }
 
-void Database::migrateComponent(const char *component, std::span<const Migration> migrations)
-{
+void Database::migrateComponent(const char *component, std::span<const Migration> migrations) {
     exec("CREATE TABLE IF NOT EXISTS schema_versions(component TEXT PRIMARY KEY, "
          "version INTEGER NOT NULL)");
     int current = 0;
@@ -252,8 +224,7 @@ void Database::migrateComponent(const char *component, std::span<const Migration
     }
 }
 
-QString Database::integrityCheck()
-{
+QString Database::integrityCheck() {
     auto st = prepare("PRAGMA integrity_check");
     QString result;
     while (st.step())

@@ -22,7 +22,9 @@ namespace opswall::store {
 
 class Error : public std::runtime_error {
 public:
-    Error(const std::string &what, int code) : std::runtime_error(what), m_code(code) {}
+    Error(const std::string &what, int code)
+        : std::runtime_error(what)
+        , m_code(code) {}
     int code() const { return m_code; }
 
 private:

@@ -40,31 +40,26 @@ constexpr Migration kMigrations[] = {
     )sql"},
 };
 
-QString toText(const QJsonObject &o)
-{
+QString toText(const QJsonObject &o) {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
-QJsonObject fromText(const QString &s)
-{
+QJsonObject fromText(const QString &s) {
     return QJsonDocument::fromJson(s.toUtf8()).object();
 }
 
-std::optional<wall::Layout> parseStored(const QString &json)
-{
+std::optional<wall::Layout> parseStored(const QString &json) {
     auto parsed = wall::layoutFromJson(fromText(json));
     if (!parsed.ok())
         return std::nullopt; // a stored layout always validated when saved; never expected
     return parsed.layout;
 }
 
-qint64 nowMs()
-{
+qint64 nowMs() {
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-PresetInfo readInfo(const Statement &st)
-{
+PresetInfo readInfo(const Statement &st) {
     return {int(st.int64(0)), st.text(1), st.int64(2) != 0, int(st.int64(3)),
             QDateTime::fromMSecsSinceEpoch(st.int64(4), Qt::UTC)};
 }
@@ -72,13 +67,11 @@ PresetInfo readInfo(const Statement &st)
 } // namespace
 
 WallStore::WallStore(Database &db)
-    : m_db(db)
-{
+    : m_db(db) {
     m_db.migrate(kMigrations);
 }
 
-std::optional<wall::Wall> WallStore::loadWall()
-{
+std::optional<wall::Wall> WallStore::loadWall() {
     auto st = m_db.prepare("SELECT json FROM wall_config WHERE id = 1");
     if (!st.step())
         return std::nullopt;
@@ -88,16 +81,14 @@ std::optional<wall::Wall> WallStore::loadWall()
     return parsed.wall;
 }
 
-void WallStore::saveWall(const wall::Wall &wall)
-{
+void WallStore::saveWall(const wall::Wall &wall) {
     auto st = m_db.prepare("INSERT INTO wall_config(id, json, saved_at_ms) VALUES(1, ?, ?) "
                            "ON CONFLICT(id) DO UPDATE SET json=excluded.json, "
                            "saved_at_ms=excluded.saved_at_ms");
     st.bind(1, toText(wall::wallToJson(wall))).bind(2, nowMs()).run();
 }
 
-QList<PresetInfo> WallStore::presets()
-{
+QList<PresetInfo> WallStore::presets() {
     QList<PresetInfo> list;
     auto st = m_db.prepare(
         "SELECT id, name, for_leaders, revision, saved_at_ms FROM presets ORDER BY id");
@@ -106,8 +97,7 @@ QList<PresetInfo> WallStore::presets()
     return list;
 }
 
-std::optional<Preset> WallStore::preset(int id)
-{
+std::optional<Preset> WallStore::preset(int id) {
     auto st = m_db.prepare(
         "SELECT id, name, for_leaders, revision, saved_at_ms, json FROM presets WHERE id = ?");
     st.bind(1, id);
@@ -119,8 +109,7 @@ std::optional<Preset> WallStore::preset(int id)
     return Preset{readInfo(st), *layout};
 }
 
-std::optional<Preset> WallStore::presetByName(const QString &name)
-{
+std::optional<Preset> WallStore::presetByName(const QString &name) {
     auto st = m_db.prepare("SELECT id FROM presets WHERE name = ?");
     st.bind(1, name);
     if (!st.step())
@@ -129,8 +118,7 @@ std::optional<Preset> WallStore::presetByName(const QString &name)
 }
 
 int WallStore::savePreset(std::optional<int> id, const QString &name, const wall::Layout &layout,
-                          bool forLeaders)
-{
+                          bool forLeaders) {
     const QString json = toText(wall::layoutToJson(layout));
     int result = 0;
     m_db.transaction([&] {
@@ -148,9 +136,15 @@ int WallStore::savePreset(std::optional<int> id, const QString &name, const wall
             keep.bind(1, *id).run();
             if (m_db.changes() == 0)
                 throw Error("preset " + std::to_string(*id) + " does not exist", 0);
-            auto up = m_db.prepare("UPDATE presets SET name = ?, for_leaders = ?, "
-                                   "revision = revision + 1, json = ?, saved_at_ms = ? WHERE id = ?");
-            up.bind(1, name).bind(2, forLeaders ? 1 : 0).bind(3, json).bind(4, at).bind(5, *id).run();
+            auto up =
+                m_db.prepare("UPDATE presets SET name = ?, for_leaders = ?, "
+                             "revision = revision + 1, json = ?, saved_at_ms = ? WHERE id = ?");
+            up.bind(1, name)
+                .bind(2, forLeaders ? 1 : 0)
+                .bind(3, json)
+                .bind(4, at)
+                .bind(5, *id)
+                .run();
             result = *id;
         }
         auto rev = m_db.prepare(
@@ -162,44 +156,38 @@ int WallStore::savePreset(std::optional<int> id, const QString &name, const wall
     return result;
 }
 
-bool WallStore::removePreset(int id)
-{
+bool WallStore::removePreset(int id) {
     auto st = m_db.prepare("DELETE FROM presets WHERE id = ?");
     st.bind(1, id).run();
     return m_db.changes() > 0;
 }
 
-QList<PresetInfo> WallStore::presetRevisions(int id)
-{
+QList<PresetInfo> WallStore::presetRevisions(int id) {
     QList<PresetInfo> list;
-    auto st = m_db.prepare(
-        "SELECT r.preset_id, r.name, p.for_leaders, r.revision, r.saved_at_ms "
-        "FROM preset_revisions r JOIN presets p ON p.id = r.preset_id "
-        "WHERE r.preset_id = ? ORDER BY r.revision DESC");
+    auto st = m_db.prepare("SELECT r.preset_id, r.name, p.for_leaders, r.revision, r.saved_at_ms "
+                           "FROM preset_revisions r JOIN presets p ON p.id = r.preset_id "
+                           "WHERE r.preset_id = ? ORDER BY r.revision DESC");
     st.bind(1, id);
     while (st.step())
         list.append(readInfo(st));
     return list;
 }
 
-std::optional<wall::Layout> WallStore::presetRevision(int id, int revision)
-{
-    auto st = m_db.prepare(
-        "SELECT json FROM preset_revisions WHERE preset_id = ? AND revision = ?");
+std::optional<wall::Layout> WallStore::presetRevision(int id, int revision) {
+    auto st =
+        m_db.prepare("SELECT json FROM preset_revisions WHERE preset_id = ? AND revision = ?");
     st.bind(1, id).bind(2, revision);
     if (!st.step())
         return std::nullopt;
     return parseStored(st.text(0));
 }
 
-void WallStore::recordLiveLayout(const wall::Layout &layout, const QString &cause)
-{
+void WallStore::recordLiveLayout(const wall::Layout &layout, const QString &cause) {
     auto st = m_db.prepare("INSERT INTO live_layouts(at_ms, cause, json) VALUES(?, ?, ?)");
     st.bind(1, nowMs()).bind(2, cause).bind(3, toText(wall::layoutToJson(layout))).run();
 }
 
-std::optional<wall::Layout> WallStore::liveLayoutAt(const QDateTime &when)
-{
+std::optional<wall::Layout> WallStore::liveLayoutAt(const QDateTime &when) {
     auto st = m_db.prepare(
         "SELECT json FROM live_layouts WHERE at_ms <= ? ORDER BY at_ms DESC, id DESC LIMIT 1");
     st.bind(1, when.toMSecsSinceEpoch());
@@ -208,23 +196,20 @@ std::optional<wall::Layout> WallStore::liveLayoutAt(const QDateTime &when)
     return parseStored(st.text(0));
 }
 
-std::optional<wall::Layout> WallStore::lastLiveLayout()
-{
+std::optional<wall::Layout> WallStore::lastLiveLayout() {
     auto st = m_db.prepare("SELECT json FROM live_layouts ORDER BY id DESC LIMIT 1");
     if (!st.step())
         return std::nullopt;
     return parseStored(st.text(0));
 }
 
-QString WallStore::setting(const QString &key, const QString &fallback)
-{
+QString WallStore::setting(const QString &key, const QString &fallback) {
     auto st = m_db.prepare("SELECT value FROM settings WHERE key = ?");
     st.bind(1, key);
     return st.step() ? st.text(0) : fallback;
 }
 
-void WallStore::setSetting(const QString &key, const QString &value)
-{
+void WallStore::setSetting(const QString &key, const QString &value) {
     auto st = m_db.prepare("INSERT INTO settings(key, value) VALUES(?, ?) "
                            "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
     st.bind(1, key).bind(2, value).run();

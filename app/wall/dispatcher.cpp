@@ -12,30 +12,29 @@ namespace opswall::wall {
 
 namespace {
 
-ActionResult invalid(const QList<Issue> &issues)
-{
+ActionResult invalid(const QList<Issue> &issues) {
     const Issue &first = issues.first();
     QJsonArray all;
     for (const Issue &i : issues)
-        all.append(QJsonObject{{QStringLiteral("field"), i.path}, {QStringLiteral("message"), i.message}});
+        all.append(
+            QJsonObject{{QStringLiteral("field"), i.path}, {QStringLiteral("message"), i.message}});
     ActionResult r = ActionResult::failure(QStringLiteral("invalid"), first.toString(), first.path);
     r.data.insert(QStringLiteral("issues"), all);
     return r;
 }
 
-std::optional<QString> requireString(const QJsonObject &p, const QString &key, ActionResult &err)
-{
+std::optional<QString> requireString(const QJsonObject &p, const QString &key, ActionResult &err) {
     const QJsonValue v = p.value(key);
     if (!v.isString() || v.toString().isEmpty()) {
         err = ActionResult::failure(QStringLiteral("invalid"),
-                                    QStringLiteral("%1: a non-empty string is required").arg(key), key);
+                                    QStringLiteral("%1: a non-empty string is required").arg(key),
+                                    key);
         return std::nullopt;
     }
     return v.toString();
 }
 
-std::optional<double> requireNumber(const QJsonObject &p, const QString &key, ActionResult &err)
-{
+std::optional<double> requireNumber(const QJsonObject &p, const QString &key, ActionResult &err) {
     const QJsonValue v = p.value(key);
     if (!v.isDouble() || !std::isfinite(v.toDouble())) {
         err = ActionResult::failure(QStringLiteral("invalid"),
@@ -45,8 +44,7 @@ std::optional<double> requireNumber(const QJsonObject &p, const QString &key, Ac
     return v.toDouble();
 }
 
-std::optional<int> requireId(const QJsonObject &p, ActionResult &err)
-{
+std::optional<int> requireId(const QJsonObject &p, ActionResult &err) {
     const QJsonValue v = p.value(QStringLiteral("id"));
     const double d = v.toDouble(-1);
     if (!v.isDouble() || d < 1 || d != std::floor(d) || d > 1e9) {
@@ -58,8 +56,7 @@ std::optional<int> requireId(const QJsonObject &p, ActionResult &err)
     return int(d);
 }
 
-ActionResult noStore()
-{
+ActionResult noStore() {
     return ActionResult::failure(QStringLiteral("unavailable"),
                                  QStringLiteral("presets need the database, which is not open"));
 }
@@ -69,17 +66,13 @@ ActionResult noStore()
 Dispatcher::Dispatcher(WallState &state, store::WallStore *store, QObject *parent)
     : QObject(parent)
     , m_state(state)
-    , m_store(store)
-{
-}
+    , m_store(store) {}
 
-void Dispatcher::addHandler(const QString &prefix, Handler handler)
-{
+void Dispatcher::addHandler(const QString &prefix, Handler handler) {
     m_handlers.append({prefix, std::move(handler)});
 }
 
-ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller)
-{
+ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
     ActionResult result;
     if (caller.role == Role::Invalid) {
         result = ActionResult::failure(QStringLiteral("unauthenticated"),
@@ -89,9 +82,9 @@ ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller)
                                        QStringLiteral("\"%1\" is not an action").arg(action.type),
                                        QStringLiteral("type"));
     } else if (!roleMay(caller.role, action.type)) {
-        result = ActionResult::failure(QStringLiteral("forbidden"),
-                                       QStringLiteral("the %1 role may not %2")
-                                           .arg(roleName(caller.role), action.type));
+        result = ActionResult::failure(
+            QStringLiteral("forbidden"),
+            QStringLiteral("the %1 role may not %2").arg(roleName(caller.role), action.type));
     } else if (auto refused = m_gate ? m_gate(action, caller) : std::nullopt) {
         result = *refused;
     } else {
@@ -99,9 +92,9 @@ ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller)
             result = apply(action, caller);
         } catch (const std::exception &e) {
             // A database failure must not take the wall down; the change is refused instead.
-            result = ActionResult::failure(QStringLiteral("internal"),
-                                           QStringLiteral("could not apply: %1")
-                                               .arg(QString::fromUtf8(e.what())));
+            result = ActionResult::failure(
+                QStringLiteral("internal"),
+                QStringLiteral("could not apply: %1").arg(QString::fromUtf8(e.what())));
         }
     }
     if (m_audit)
@@ -118,8 +111,7 @@ ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller)
     return result;
 }
 
-ActionResult Dispatcher::apply(const Action &action, const Caller &caller)
-{
+ActionResult Dispatcher::apply(const Action &action, const Caller &caller) {
     const QString &type = action.type;
     const QJsonObject &p = action.params;
     if (type == QLatin1String("preset.recall"))
@@ -153,8 +145,7 @@ ActionResult Dispatcher::apply(const Action &action, const Caller &caller)
                                  QStringLiteral("\"%1\" is not available in this build").arg(type));
 }
 
-void Dispatcher::remember()
-{
+void Dispatcher::remember() {
     m_undo.push_back(m_state.layout());
     if (m_undo.size() > kUndoDepth)
         m_undo.pop_front();
@@ -162,21 +153,18 @@ void Dispatcher::remember()
     Q_EMIT undoStateChanged();
 }
 
-void Dispatcher::record(const QString &cause)
-{
+void Dispatcher::record(const QString &cause) {
     if (m_store)
         m_store->recordLiveLayout(m_state.layout(), cause);
 }
 
-void Dispatcher::commit(const Layout &layout, const QString &cause)
-{
+void Dispatcher::commit(const Layout &layout, const QString &cause) {
     remember();
     m_state.setLayout(layout);
     record(cause);
 }
 
-ActionResult Dispatcher::recallPreset(const QJsonObject &p, const Caller &caller)
-{
+ActionResult Dispatcher::recallPreset(const QJsonObject &p, const Caller &caller) {
     if (!m_store)
         return noStore();
     std::optional<store::Preset> preset;
@@ -198,16 +186,15 @@ ActionResult Dispatcher::recallPreset(const QJsonObject &p, const Caller &caller
                                      p.contains(QStringLiteral("name")) ? QStringLiteral("name")
                                                                         : QStringLiteral("id"));
     if (caller.role == Role::Leader && !preset->info.forLeaders)
-        return ActionResult::failure(QStringLiteral("forbidden"),
-                                     QStringLiteral("preset \"%1\" is not marked for leaders")
-                                         .arg(preset->info.name));
+        return ActionResult::failure(
+            QStringLiteral("forbidden"),
+            QStringLiteral("preset \"%1\" is not marked for leaders").arg(preset->info.name));
     commit(preset->layout, QStringLiteral("preset.recall %1").arg(preset->info.id));
-    return ActionResult::success({{QStringLiteral("id"), preset->info.id},
-                                  {QStringLiteral("name"), preset->info.name}});
+    return ActionResult::success(
+        {{QStringLiteral("id"), preset->info.id}, {QStringLiteral("name"), preset->info.name}});
 }
 
-ActionResult Dispatcher::savePreset(const QJsonObject &p)
-{
+ActionResult Dispatcher::savePreset(const QJsonObject &p) {
     if (!m_store)
         return noStore();
     ActionResult err;
@@ -220,20 +207,19 @@ ActionResult Dispatcher::savePreset(const QJsonObject &p)
         if (!id)
             return err;
         if (!m_store->preset(*id))
-            return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
-                                         QStringLiteral("id"));
+            return ActionResult::failure(QStringLiteral("not_found"),
+                                         QStringLiteral("no such preset"), QStringLiteral("id"));
     } else if (const auto existing = m_store->presetByName(*name)) {
         id = existing->info.id; // saving under an existing name makes a new revision of it
     }
     Layout layout = m_state.layout();
     layout.name = *name;
-    const int saved = m_store->savePreset(id, *name, layout,
-                                          p.value(QStringLiteral("forLeaders")).toBool(false));
+    const int saved =
+        m_store->savePreset(id, *name, layout, p.value(QStringLiteral("forLeaders")).toBool(false));
     return ActionResult::success({{QStringLiteral("id"), saved}, {QStringLiteral("name"), *name}});
 }
 
-ActionResult Dispatcher::deletePreset(const QJsonObject &p)
-{
+ActionResult Dispatcher::deletePreset(const QJsonObject &p) {
     if (!m_store)
         return noStore();
     ActionResult err;
@@ -246,9 +232,9 @@ ActionResult Dispatcher::deletePreset(const QJsonObject &p)
     return ActionResult::success({{QStringLiteral("id"), *id}});
 }
 
-ActionResult Dispatcher::setLayout(const QJsonObject &p, const QString &cause)
-{
-    const auto parsed = layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
+ActionResult Dispatcher::setLayout(const QJsonObject &p, const QString &cause) {
+    const auto parsed =
+        layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
     if (!p.value(QStringLiteral("layout")).isObject())
         return ActionResult::failure(QStringLiteral("invalid"),
                                      QStringLiteral("layout: a layout document is required"),
@@ -259,8 +245,7 @@ ActionResult Dispatcher::setLayout(const QJsonObject &p, const QString &cause)
     return ActionResult::success({{QStringLiteral("tiles"), parsed.layout.tiles.size()}});
 }
 
-ActionResult Dispatcher::stage(const QJsonObject &p)
-{
+ActionResult Dispatcher::stage(const QJsonObject &p) {
     if (p.contains(QStringLiteral("id"))) {
         if (!m_store)
             return noStore();
@@ -270,8 +255,8 @@ ActionResult Dispatcher::stage(const QJsonObject &p)
             return err;
         const auto preset = m_store->preset(*id);
         if (!preset)
-            return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
-                                         QStringLiteral("id"));
+            return ActionResult::failure(QStringLiteral("not_found"),
+                                         QStringLiteral("no such preset"), QStringLiteral("id"));
         m_staged = preset->layout;
     } else {
         if (!p.value(QStringLiteral("layout")).isObject())
@@ -288,8 +273,7 @@ ActionResult Dispatcher::stage(const QJsonObject &p)
     return ActionResult::success({{QStringLiteral("staged"), layoutToJson(*m_staged)}});
 }
 
-ActionResult Dispatcher::publish()
-{
+ActionResult Dispatcher::publish() {
     if (!m_staged)
         return ActionResult::failure(QStringLiteral("conflict"),
                                      QStringLiteral("nothing is staged to publish"));
@@ -298,8 +282,7 @@ ActionResult Dispatcher::publish()
     return ActionResult::success();
 }
 
-ActionResult Dispatcher::undo()
-{
+ActionResult Dispatcher::undo() {
     if (m_undo.empty())
         return ActionResult::failure(QStringLiteral("conflict"), QStringLiteral("nothing to undo"));
     m_redo.push_back(m_state.layout());
@@ -311,8 +294,7 @@ ActionResult Dispatcher::undo()
     return ActionResult::success();
 }
 
-ActionResult Dispatcher::redo()
-{
+ActionResult Dispatcher::redo() {
     if (m_redo.empty())
         return ActionResult::failure(QStringLiteral("conflict"), QStringLiteral("nothing to redo"));
     m_undo.push_back(m_state.layout());
@@ -324,8 +306,7 @@ ActionResult Dispatcher::redo()
     return ActionResult::success();
 }
 
-ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p)
-{
+ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
     const Wall &wall = m_state.wall();
     if (verb == QLatin1String("add")) {
         QList<Issue> issues;
@@ -391,17 +372,17 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p)
     } else if (verb == QLatin1String("update")) {
         // Any of title, rect, z, frame, binding; the id and kind stay.
         QJsonObject merged = tileToJson(t);
-        for (const QString &key : {QStringLiteral("title"), QStringLiteral("rect"),
-                                   QStringLiteral("z"), QStringLiteral("frame"),
-                                   QStringLiteral("binding")})
+        for (const QString &key :
+             {QStringLiteral("title"), QStringLiteral("rect"), QStringLiteral("z"),
+              QStringLiteral("frame"), QStringLiteral("binding")})
             if (p.contains(key))
                 merged.insert(key, p.value(key));
         for (auto it = p.begin(); it != p.end(); ++it)
             if (!merged.contains(it.key()) && it.key() != QLatin1String("id"))
-                return ActionResult::failure(QStringLiteral("invalid"),
-                                             QStringLiteral("%1: not a field a tile update can change")
-                                                 .arg(it.key()),
-                                             it.key());
+                return ActionResult::failure(
+                    QStringLiteral("invalid"),
+                    QStringLiteral("%1: not a field a tile update can change").arg(it.key()),
+                    it.key());
         QList<Issue> issues;
         const auto updated = tileFromJson(JsonReader(&issues), merged);
         if (!updated)
@@ -418,11 +399,11 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p)
     remember();
     m_state.putTile(t);
     record(QStringLiteral("tile.%1 %2").arg(verb, *id));
-    return ActionResult::success({{QStringLiteral("id"), *id}, {QStringLiteral("tile"), tileToJson(t)}});
+    return ActionResult::success(
+        {{QStringLiteral("id"), *id}, {QStringLiteral("tile"), tileToJson(t)}});
 }
 
-ActionResult Dispatcher::setBezelCompensation(const QJsonObject &p)
-{
+ActionResult Dispatcher::setBezelCompensation(const QJsonObject &p) {
     const QJsonValue v = p.value(QStringLiteral("enabled"));
     if (!v.isBool())
         return ActionResult::failure(QStringLiteral("invalid"),

@@ -5,42 +5,36 @@
 
 namespace opswall::wall {
 
-QRectF Display::activeRectMm() const
-{
+QRectF Display::activeRectMm() const {
     return QRectF(positionMm.x() + bezelMm.left, positionMm.y() + bezelMm.top,
                   sizeMm.width() - bezelMm.left - bezelMm.right,
                   sizeMm.height() - bezelMm.top - bezelMm.bottom);
 }
 
-QRectF Display::sourceRectMm(bool bezelCompensation) const
-{
+QRectF Display::sourceRectMm(bool bezelCompensation) const {
     return bezelCompensation ? activeRectMm() : outerRectMm();
 }
 
-QSize Display::mountedResolution() const
-{
+QSize Display::mountedResolution() const {
     return (rotation == Rotation::R90 || rotation == Rotation::R270) ? nativeResolution.transposed()
-                                                                      : nativeResolution;
+                                                                     : nativeResolution;
 }
 
-const Display *Wall::display(const QString &id) const
-{
+const Display *Wall::display(const QString &id) const {
     for (const Display &d : displays)
         if (d.id == id)
             return &d;
     return nullptr;
 }
 
-QRectF Wall::canvasRectMm() const
-{
+QRectF Wall::canvasRectMm() const {
     QRectF r;
     for (const Display &d : displays)
         r = r.isNull() ? d.outerRectMm() : r.united(d.outerRectMm());
     return r;
 }
 
-QStringList Wall::displaysCovering(const QRectF &rectMm) const
-{
+QStringList Wall::displaysCovering(const QRectF &rectMm) const {
     QStringList ids;
     for (const Display &d : displays) {
         const QRectF i = d.outerRectMm().intersected(rectMm);
@@ -50,14 +44,13 @@ QStringList Wall::displaysCovering(const QRectF &rectMm) const
     return ids;
 }
 
-QTransform canvasToPanel(const Display &d, bool bezelCompensation)
-{
+QTransform canvasToPanel(const Display &d, bool bezelCompensation) {
     const QRectF src = d.sourceRectMm(bezelCompensation);
     const QSize mounted = d.mountedResolution();
     // Canvas -> mounted pixels (as seen on the wall, x right, y down).
-    QTransform t = QTransform::fromTranslate(-src.x(), -src.y()) *
-                   QTransform::fromScale(mounted.width() / src.width(),
-                                         mounted.height() / src.height());
+    QTransform t =
+        QTransform::fromTranslate(-src.x(), -src.y()) *
+        QTransform::fromScale(mounted.width() / src.width(), mounted.height() / src.height());
     // Mounted pixels -> panel pixels. A panel rotated 90° clockwise has its pixel x axis running
     // down the wall and its y axis running right-to-left.
     const double w = mounted.width(), h = mounted.height();
@@ -77,18 +70,15 @@ QTransform canvasToPanel(const Display &d, bool bezelCompensation)
     return t;
 }
 
-QPointF canvasToPanel(const Display &d, bool bezelCompensation, QPointF canvasMm)
-{
+QPointF canvasToPanel(const Display &d, bool bezelCompensation, QPointF canvasMm) {
     return canvasToPanel(d, bezelCompensation).map(canvasMm);
 }
 
-QPointF panelToCanvas(const Display &d, bool bezelCompensation, QPointF panelPx)
-{
+QPointF panelToCanvas(const Display &d, bool bezelCompensation, QPointF panelPx) {
     return canvasToPanel(d, bezelCompensation).inverted().map(panelPx);
 }
 
-Wall makeGrid(const GridSpec &spec, const QString &name)
-{
+Wall makeGrid(const GridSpec &spec, const QString &name) {
     Wall wall;
     wall.name = name;
     const bool portrait = spec.rotation == Rotation::R90 || spec.rotation == Rotation::R270;
@@ -122,8 +112,9 @@ Wall makeGrid(const GridSpec &spec, const QString &name)
         out.geometry = QRect(desktopX, 0, cols * px.width(), spec.rows * px.height());
         for (int r = 0; r < spec.rows; ++r)
             for (int c = 0; c < cols; ++c)
-                out.regions.append({QStringLiteral("r%1c%2").arg(r + 1).arg(firstCol + c + 1),
-                                    QRect(c * px.width(), r * px.height(), px.width(), px.height())});
+                out.regions.append(
+                    {QStringLiteral("r%1c%2").arg(r + 1).arg(firstCol + c + 1),
+                     QRect(c * px.width(), r * px.height(), px.width(), px.height())});
         wall.outputs.append(out);
         desktopX += out.geometry.width();
         firstCol += cols;

@@ -34,12 +34,12 @@ struct BezelMm {
 enum class Rotation { R0 = 0, R90 = 90, R180 = 180, R270 = 270 };
 
 struct Display {
-    QString id;           // stable name used by layouts, outputs and the API ("D1", "r2c3")
-    int deviceId = 0;     // the ID the display's control protocol answers to (MDC/NEC/LG set ID)
-    QString label;        // shown in preview and calibration ("1", "A3"); defaults to id
-    QPointF positionMm;   // top-left of the outer rectangle in the canvas
-    QSizeF sizeMm;        // outer size as mounted (after rotation)
-    BezelMm bezelMm;      // as mounted: left is the bezel on the wall's left side
+    QString id;         // stable name used by layouts, outputs and the API ("D1", "r2c3")
+    int deviceId = 0;   // the ID the display's control protocol answers to (MDC/NEC/LG set ID)
+    QString label;      // shown in preview and calibration ("1", "A3"); defaults to id
+    QPointF positionMm; // top-left of the outer rectangle in the canvas
+    QSizeF sizeMm;      // outer size as mounted (after rotation)
+    BezelMm bezelMm;    // as mounted: left is the bezel on the wall's left side
     Rotation rotation = Rotation::R0;
     QSize nativeResolution{1920, 1080}; // the panel's own pixels, landscape as manufactured
 
@@ -61,9 +61,9 @@ struct OutputRegion {
 };
 
 struct Output {
-    QString name;    // "HDMI-1"
-    QString screen;  // QScreen name in production; empty = place by geometry
-    QRect geometry;  // window geometry in the controller's desktop, pixels
+    QString name;   // "HDMI-1"
+    QString screen; // QScreen name in production; empty = place by geometry
+    QRect geometry; // window geometry in the controller's desktop, pixels
     QList<OutputRegion> regions;
     bool operator==(const Output &) const = default;
 };
@@ -95,12 +95,12 @@ QPointF panelToCanvas(const Display &d, bool bezelCompensation, QPointF panelPx)
 struct GridSpec {
     int rows = 0;
     int cols = 0;
-    QSizeF activeMm;       // active area of one panel
-    BezelMm bezelMm;       // bezel per side of one panel
-    double gapMm = 0;      // air gap between neighbouring outer rectangles
+    QSizeF activeMm;  // active area of one panel
+    BezelMm bezelMm;  // bezel per side of one panel
+    double gapMm = 0; // air gap between neighbouring outer rectangles
     QSize nativeResolution{1920, 1080};
     Rotation rotation = Rotation::R0;
-    int outputCount = 1;   // outputs split the grid into vertical bands of whole columns
+    int outputCount = 1; // outputs split the grid into vertical bands of whole columns
 };
 Wall makeGrid(const GridSpec &spec, const QString &name = {});
 

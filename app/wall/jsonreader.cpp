@@ -5,8 +5,7 @@
 
 namespace opswall::wall {
 
-QString typeName(const QJsonValue &v)
-{
+QString typeName(const QJsonValue &v) {
     switch (v.type()) {
     case QJsonValue::Null:
         return QStringLiteral("null");
@@ -28,8 +27,7 @@ QString typeName(const QJsonValue &v)
 
 namespace {
 // Returns the value, or reports missing/null. A missing optional field yields Undefined.
-QJsonValue fetch(const JsonReader &r, const QJsonObject &o, const QString &key, bool required)
-{
+QJsonValue fetch(const JsonReader &r, const QJsonObject &o, const QString &key, bool required) {
     const QJsonValue v = o.value(key);
     if (v.isUndefined() && required)
         r.error(r.child(key), QStringLiteral("is required but missing"));
@@ -38,8 +36,7 @@ QJsonValue fetch(const JsonReader &r, const QJsonObject &o, const QString &key, 
 } // namespace
 
 std::optional<double> JsonReader::number(const QJsonObject &o, const QString &key, bool required,
-                                         std::optional<double> fallback) const
-{
+                                         std::optional<double> fallback) const {
     const QJsonValue v = fetch(*this, o, key, required);
     if (v.isUndefined())
         return required ? std::nullopt : fallback;
@@ -56,8 +53,7 @@ std::optional<double> JsonReader::number(const QJsonObject &o, const QString &ke
 }
 
 std::optional<int> JsonReader::integer(const QJsonObject &o, const QString &key, bool required,
-                                       std::optional<int> fallback) const
-{
+                                       std::optional<int> fallback) const {
     const QJsonValue v = fetch(*this, o, key, required);
     if (v.isUndefined())
         return required ? std::nullopt : fallback;
@@ -72,8 +68,7 @@ std::optional<int> JsonReader::integer(const QJsonObject &o, const QString &key,
 }
 
 std::optional<QString> JsonReader::string(const QJsonObject &o, const QString &key, bool required,
-                                          std::optional<QString> fallback) const
-{
+                                          std::optional<QString> fallback) const {
     const QJsonValue v = fetch(*this, o, key, required);
     if (v.isUndefined())
         return required ? std::nullopt : fallback;
@@ -85,8 +80,7 @@ std::optional<QString> JsonReader::string(const QJsonObject &o, const QString &k
 }
 
 std::optional<bool> JsonReader::boolean(const QJsonObject &o, const QString &key, bool required,
-                                        std::optional<bool> fallback) const
-{
+                                        std::optional<bool> fallback) const {
     const QJsonValue v = fetch(*this, o, key, required);
     if (v.isUndefined())
         return required ? std::nullopt : fallback;
@@ -98,8 +92,7 @@ std::optional<bool> JsonReader::boolean(const QJsonObject &o, const QString &key
 }
 
 std::optional<QJsonObject> JsonReader::object(const QJsonObject &o, const QString &key,
-                                              bool required) const
-{
+                                              bool required) const {
     const QJsonValue v = fetch(*this, o, key, required);
     if (v.isUndefined())
         return std::nullopt;
@@ -111,8 +104,7 @@ std::optional<QJsonObject> JsonReader::object(const QJsonObject &o, const QStrin
 }
 
 std::optional<QJsonArray> JsonReader::array(const QJsonObject &o, const QString &key,
-                                            bool required) const
-{
+                                            bool required) const {
     const QJsonValue v = fetch(*this, o, key, required);
     if (v.isUndefined())
         return std::nullopt;
@@ -123,12 +115,11 @@ std::optional<QJsonArray> JsonReader::array(const QJsonObject &o, const QString 
     return v.toArray();
 }
 
-void JsonReader::rejectUnknown(const QJsonObject &o, const QStringList &known) const
-{
+void JsonReader::rejectUnknown(const QJsonObject &o, const QStringList &known) const {
     for (auto it = o.begin(); it != o.end(); ++it)
         if (!known.contains(it.key()))
-            error(child(it.key()),
-                  QStringLiteral("is not a known field (expected one of: %1)").arg(known.join(u", ")));
+            error(child(it.key()), QStringLiteral("is not a known field (expected one of: %1)")
+                                       .arg(known.join(u", ")));
 }
 
 } // namespace opswall::wall

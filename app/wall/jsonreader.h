@@ -16,19 +16,18 @@ namespace opswall::wall {
 struct Issue {
     QString path;    // e.g. "displays[2].bezelMm.left"; empty for the whole document
     QString message; // for a technician, in English
-    QString toString() const { return path.isEmpty() ? message : path + QStringLiteral(": ") + message; }
+    QString toString() const {
+        return path.isEmpty() ? message : path + QStringLiteral(": ") + message;
+    }
 };
 
 class JsonReader {
 public:
     explicit JsonReader(QList<Issue> *issues, QString path = {})
         : m_issues(issues)
-        , m_path(std::move(path))
-    {
-    }
+        , m_path(std::move(path)) {}
 
-    QString child(const QString &key) const
-    {
+    QString child(const QString &key) const {
         return m_path.isEmpty() ? key : m_path + QLatin1Char('.') + key;
     }
     QString index(qsizetype i) const { return m_path + QStringLiteral("[%1]").arg(i); }
@@ -38,8 +37,7 @@ public:
     JsonReader at(qsizetype i) const { return JsonReader(m_issues, index(i)); }
     qsizetype issueCount() const { return m_issues->size(); }
 
-    void error(const QString &path, const QString &message) const
-    {
+    void error(const QString &path, const QString &message) const {
         m_issues->append({path, message});
     }
 

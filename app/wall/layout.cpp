@@ -13,36 +13,31 @@ constexpr qsizetype kMaxTextLength = 4000;
 constexpr double kMaxCoordinateMm = 1e6; // a kilometre of wall is already absurd
 } // namespace
 
-QStringList knownTileKinds()
-{
-    return {QStringLiteral("text"), QStringLiteral("clock"), QStringLiteral("image"),
-            QStringLiteral("color"), QStringLiteral("chart"), QStringLiteral("kpi"),
+QStringList knownTileKinds() {
+    return {QStringLiteral("text"),  QStringLiteral("clock"),  QStringLiteral("image"),
+            QStringLiteral("color"), QStringLiteral("chart"),  QStringLiteral("kpi"),
             QStringLiteral("table"), QStringLiteral("alerts"), QStringLiteral("map"),
             QStringLiteral("video")};
 }
 
-const Tile *Layout::tile(const QString &id) const
-{
+const Tile *Layout::tile(const QString &id) const {
     const qsizetype i = indexOf(id);
     return i < 0 ? nullptr : &tiles[i];
 }
 
-Tile *Layout::tile(const QString &id)
-{
+Tile *Layout::tile(const QString &id) {
     const qsizetype i = indexOf(id);
     return i < 0 ? nullptr : &tiles[i];
 }
 
-qsizetype Layout::indexOf(const QString &id) const
-{
+qsizetype Layout::indexOf(const QString &id) const {
     for (qsizetype i = 0; i < tiles.size(); ++i)
         if (tiles[i].id == id)
             return i;
     return -1;
 }
 
-std::optional<Tile> tileFromJson(const JsonReader &r, const QJsonObject &o)
-{
+std::optional<Tile> tileFromJson(const JsonReader &r, const QJsonObject &o) {
     const qsizetype before = r.issueCount();
     r.rejectUnknown(o, {QStringLiteral("id"), QStringLiteral("kind"), QStringLiteral("title"),
                         QStringLiteral("rect"), QStringLiteral("z"), QStringLiteral("frame"),
@@ -78,15 +73,15 @@ std::optional<Tile> tileFromJson(const JsonReader &r, const QJsonObject &o)
     return t;
 }
 
-QJsonObject tileToJson(const Tile &t)
-{
-    QJsonObject o{{QStringLiteral("id"), t.id},
-                  {QStringLiteral("kind"), t.kind},
-                  {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), t.rectMm.x()},
-                                                       {QStringLiteral("y"), t.rectMm.y()},
-                                                       {QStringLiteral("width"), t.rectMm.width()},
-                                                       {QStringLiteral("height"), t.rectMm.height()}}},
-                  {QStringLiteral("z"), t.z}};
+QJsonObject tileToJson(const Tile &t) {
+    QJsonObject o{
+        {QStringLiteral("id"), t.id},
+        {QStringLiteral("kind"), t.kind},
+        {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), t.rectMm.x()},
+                                             {QStringLiteral("y"), t.rectMm.y()},
+                                             {QStringLiteral("width"), t.rectMm.width()},
+                                             {QStringLiteral("height"), t.rectMm.height()}}},
+        {QStringLiteral("z"), t.z}};
     if (!t.title.isEmpty())
         o.insert(QStringLiteral("title"), t.title);
     if (!t.frame)
@@ -98,20 +93,20 @@ QJsonObject tileToJson(const Tile &t)
 
 namespace {
 
-void validateBinding(const Tile &t, const QString &path, QList<Issue> &issues)
-{
+void validateBinding(const Tile &t, const QString &path, QList<Issue> &issues) {
     const JsonReader r(&issues, path + QStringLiteral(".binding"));
     const QJsonObject &b = t.binding;
     if (t.kind == QLatin1String("text")) {
         r.rejectUnknown(b, {QStringLiteral("text"), QStringLiteral("align"),
                             QStringLiteral("color"), QStringLiteral("sizeMm")});
-        if (const auto text = r.string(b, QStringLiteral("text")); text && text->size() > kMaxTextLength)
+        if (const auto text = r.string(b, QStringLiteral("text"));
+            text && text->size() > kMaxTextLength)
             r.error(r.child(QStringLiteral("text")),
                     QStringLiteral("is longer than %1 characters").arg(kMaxTextLength));
         if (const auto align = r.string(b, QStringLiteral("align"), false, QStringLiteral("left"));
-            align && !QStringList{QStringLiteral("left"), QStringLiteral("center"),
-                                  QStringLiteral("right")}
-                          .contains(*align))
+            align &&
+            !QStringList{QStringLiteral("left"), QStringLiteral("center"), QStringLiteral("right")}
+                 .contains(*align))
             r.error(r.child(QStringLiteral("align")),
                     QStringLiteral("must be left, center or right, got \"%1\"").arg(*align));
         if (const auto sz = r.number(b, QStringLiteral("sizeMm"), false, 40.0);
@@ -119,19 +114,20 @@ void validateBinding(const Tile &t, const QString &path, QList<Issue> &issues)
             r.error(r.child(QStringLiteral("sizeMm")),
                     QStringLiteral("must be between 0 and 1000 mm"));
     } else if (t.kind == QLatin1String("clock")) {
-        r.rejectUnknown(b, {QStringLiteral("timeZone"), QStringLiteral("show"),
-                            QStringLiteral("label")});
-        if (const auto tz = r.string(b, QStringLiteral("timeZone"), false,
-                                     QStringLiteral("Asia/Ho_Chi_Minh"));
+        r.rejectUnknown(
+            b, {QStringLiteral("timeZone"), QStringLiteral("show"), QStringLiteral("label")});
+        if (const auto tz =
+                r.string(b, QStringLiteral("timeZone"), false, QStringLiteral("Asia/Ho_Chi_Minh"));
             tz && !QTimeZone(tz->toUtf8()).isValid())
             r.error(r.child(QStringLiteral("timeZone")),
                     QStringLiteral("\"%1\" is not a known time zone (use an IANA name such as "
                                    "Asia/Ho_Chi_Minh)")
                         .arg(*tz));
-        if (const auto show = r.string(b, QStringLiteral("show"), false, QStringLiteral("datetime"));
-            show && !QStringList{QStringLiteral("time"), QStringLiteral("date"),
-                                 QStringLiteral("datetime")}
-                         .contains(*show))
+        if (const auto show =
+                r.string(b, QStringLiteral("show"), false, QStringLiteral("datetime"));
+            show &&
+            !QStringList{QStringLiteral("time"), QStringLiteral("date"), QStringLiteral("datetime")}
+                 .contains(*show))
             r.error(r.child(QStringLiteral("show")),
                     QStringLiteral("must be time, date or datetime, got \"%1\"").arg(*show));
         r.string(b, QStringLiteral("label"), false, QString());
@@ -140,24 +136,24 @@ void validateBinding(const Tile &t, const QString &path, QList<Issue> &issues)
         if (const auto src = r.string(b, QStringLiteral("source")); src && src->isEmpty())
             r.error(r.child(QStringLiteral("source")), QStringLiteral("must not be empty"));
         if (const auto fill = r.string(b, QStringLiteral("fill"), false, QStringLiteral("fit"));
-            fill && !QStringList{QStringLiteral("fit"), QStringLiteral("fill"),
-                                 QStringLiteral("stretch")}
-                         .contains(*fill))
+            fill &&
+            !QStringList{QStringLiteral("fit"), QStringLiteral("fill"), QStringLiteral("stretch")}
+                 .contains(*fill))
             r.error(r.child(QStringLiteral("fill")),
                     QStringLiteral("must be fit, fill or stretch, got \"%1\"").arg(*fill));
     } else if (t.kind == QLatin1String("color")) {
         r.rejectUnknown(b, {QStringLiteral("color")});
         if (const auto c = r.string(b, QStringLiteral("color")); c && !QColor::isValidColorName(*c))
-            r.error(r.child(QStringLiteral("color")),
-                    QStringLiteral("\"%1\" is not a colour (use #rrggbb or a colour name)").arg(*c));
+            r.error(
+                r.child(QStringLiteral("color")),
+                QStringLiteral("\"%1\" is not a colour (use #rrggbb or a colour name)").arg(*c));
     }
     // Other kinds are validated by their own modules when they bind.
 }
 
 } // namespace
 
-QList<Issue> validateTile(const Tile &t, const QString &path, const Wall *wall)
-{
+QList<Issue> validateTile(const Tile &t, const QString &path, const Wall *wall) {
     QList<Issue> issues;
     if (t.id.isEmpty() || t.id.size() > 64)
         issues.append({path + QStringLiteral(".id"), QStringLiteral("must be 1 to 64 characters")});
@@ -166,8 +162,8 @@ QList<Issue> validateTile(const Tile &t, const QString &path, const Wall *wall)
                        QStringLiteral("\"%1\" is not a tile kind (expected one of: %2)")
                            .arg(t.kind, knownTileKinds().join(u", "))});
     if (t.title.size() > 200)
-        issues.append({path + QStringLiteral(".title"),
-                       QStringLiteral("is longer than 200 characters")});
+        issues.append(
+            {path + QStringLiteral(".title"), QStringLiteral("is longer than 200 characters")});
     const QRectF &r = t.rectMm;
     const QString rp = path + QStringLiteral(".rect");
     if (!std::isfinite(r.x()) || !std::isfinite(r.y()) || !std::isfinite(r.width()) ||
@@ -189,14 +185,13 @@ QList<Issue> validateTile(const Tile &t, const QString &path, const Wall *wall)
     return issues;
 }
 
-QList<Issue> validateLayout(const Layout &layout, const Wall *wall)
-{
+QList<Issue> validateLayout(const Layout &layout, const Wall *wall) {
     QList<Issue> issues;
     if (layout.tiles.size() > kMaxTiles)
-        issues.append({QStringLiteral("tiles"),
-                       QStringLiteral("has %1 tiles; at most %2 are allowed")
-                           .arg(layout.tiles.size())
-                           .arg(kMaxTiles)});
+        issues.append(
+            {QStringLiteral("tiles"), QStringLiteral("has %1 tiles; at most %2 are allowed")
+                                          .arg(layout.tiles.size())
+                                          .arg(kMaxTiles)});
     QSet<QString> ids;
     for (qsizetype i = 0; i < layout.tiles.size(); ++i) {
         const Tile &t = layout.tiles[i];
@@ -210,8 +205,7 @@ QList<Issue> validateLayout(const Layout &layout, const Wall *wall)
     return issues;
 }
 
-LayoutParse layoutFromJson(const QJsonObject &doc, const Wall *wall)
-{
+LayoutParse layoutFromJson(const QJsonObject &doc, const Wall *wall) {
     LayoutParse result;
     const JsonReader r(&result.issues);
     const auto version = r.integer(doc, QStringLiteral("schemaVersion"));
@@ -228,15 +222,18 @@ LayoutParse layoutFromJson(const QJsonObject &doc, const Wall *wall)
     r.rejectUnknown(doc, {QStringLiteral("schemaVersion"), QStringLiteral("kind"),
                           QStringLiteral("name"), QStringLiteral("background"),
                           QStringLiteral("tiles")});
-    const auto kind = r.string(doc, QStringLiteral("kind"), false, QStringLiteral("opswall.layout"));
+    const auto kind =
+        r.string(doc, QStringLiteral("kind"), false, QStringLiteral("opswall.layout"));
     if (kind && *kind != QLatin1String("opswall.layout"))
         r.error(QStringLiteral("kind"),
                 QStringLiteral("must be \"opswall.layout\", got \"%1\"").arg(*kind));
     const auto name = r.string(doc, QStringLiteral("name"), false, QString());
-    const auto background = r.string(doc, QStringLiteral("background"), false, QStringLiteral("#0b141e"));
+    const auto background =
+        r.string(doc, QStringLiteral("background"), false, QStringLiteral("#0b141e"));
     if (background && !QColor::isValidColorName(*background))
         r.error(QStringLiteral("background"),
-                QStringLiteral("\"%1\" is not a colour (use #rrggbb or a colour name)").arg(*background));
+                QStringLiteral("\"%1\" is not a colour (use #rrggbb or a colour name)")
+                    .arg(*background));
     Layout layout;
     if (const auto tiles = r.array(doc, QStringLiteral("tiles"))) {
         if (tiles->size() > kMaxTiles) {
@@ -248,7 +245,8 @@ LayoutParse layoutFromJson(const QJsonObject &doc, const Wall *wall)
         const JsonReader tr = r.at(QStringLiteral("tiles"));
         for (qsizetype i = 0; i < tiles->size(); ++i) {
             if (!tiles->at(i).isObject()) {
-                tr.error(tr.index(i), QStringLiteral("must be an object, got %1").arg(typeName(tiles->at(i))));
+                tr.error(tr.index(i),
+                         QStringLiteral("must be an object, got %1").arg(typeName(tiles->at(i))));
                 continue;
             }
             if (const auto t = tileFromJson(tr.at(i), tiles->at(i).toObject()))
@@ -264,8 +262,7 @@ LayoutParse layoutFromJson(const QJsonObject &doc, const Wall *wall)
     return result;
 }
 
-QJsonObject layoutToJson(const Layout &layout)
-{
+QJsonObject layoutToJson(const Layout &layout) {
     QJsonArray tiles;
     for (const Tile &t : layout.tiles)
         tiles.append(tileToJson(t));

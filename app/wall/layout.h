@@ -21,12 +21,12 @@ QStringList knownTileKinds();
 
 struct Tile {
     QString id;
-    QString kind;         // "text", "clock", "image", "color", "chart", "kpi", "map", "video", ...
-    QString title;        // shown in the tile's frame
-    QRectF rectMm;        // on the canvas
-    int z = 0;            // higher draws on top
-    bool frame = true;    // draw the frame with the title
-    QJsonObject binding;  // what the tile shows; its fields depend on the kind
+    QString kind;        // "text", "clock", "image", "color", "chart", "kpi", "map", "video", ...
+    QString title;       // shown in the tile's frame
+    QRectF rectMm;       // on the canvas
+    int z = 0;           // higher draws on top
+    bool frame = true;   // draw the frame with the title
+    QJsonObject binding; // what the tile shows; its fields depend on the kind
     bool operator==(const Tile &) const = default;
 };
 

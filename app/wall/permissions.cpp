@@ -10,7 +10,8 @@ namespace opswall::wall {
 namespace {
 
 using Roles = std::initializer_list<Role>;
-constexpr Roles kEveryone{Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin};
+constexpr Roles kEveryone{Role::Viewer, Role::Leader, Role::Operator, Role::Technician,
+                          Role::Admin};
 constexpr Roles kLeaders{Role::Leader, Role::Operator, Role::Admin};
 constexpr Roles kOperators{Role::Operator, Role::Admin};
 constexpr Roles kTechnicians{Role::Technician, Role::Admin};
@@ -58,8 +59,7 @@ const Row kTable[] = {
 
 } // namespace
 
-bool roleMay(Role role, const QString &actionType)
-{
+bool roleMay(Role role, const QString &actionType) {
     for (const Row &row : kTable)
         if (actionType == QLatin1String(row.action)) {
             for (Role r : row.roles)
@@ -70,8 +70,7 @@ bool roleMay(Role role, const QString &actionType)
     return false;
 }
 
-QStringList knownActionTypes()
-{
+QStringList knownActionTypes() {
     QStringList list;
     for (const Row &row : kTable)
         list.append(QString::fromLatin1(row.action));

@@ -9,13 +9,11 @@ namespace opswall::wall {
 
 namespace {
 
-QString mm(double v)
-{
+QString mm(double v) {
     return QString::number(v, 'g', 6) + QStringLiteral(" mm");
 }
 
-std::optional<BezelMm> readBezel(const JsonReader &r, const QJsonObject &o)
-{
+std::optional<BezelMm> readBezel(const JsonReader &r, const QJsonObject &o) {
     r.rejectUnknown(o, {QStringLiteral("left"), QStringLiteral("top"), QStringLiteral("right"),
                         QStringLiteral("bottom")});
     BezelMm b;
@@ -29,8 +27,7 @@ std::optional<BezelMm> readBezel(const JsonReader &r, const QJsonObject &o)
     return b;
 }
 
-std::optional<Rotation> readRotation(const JsonReader &r, const QJsonObject &o)
-{
+std::optional<Rotation> readRotation(const JsonReader &r, const QJsonObject &o) {
     const auto deg = r.integer(o, QStringLiteral("rotation"), false, 0);
     if (!deg)
         return std::nullopt;
@@ -50,8 +47,7 @@ std::optional<Rotation> readRotation(const JsonReader &r, const QJsonObject &o)
     }
 }
 
-std::optional<QSize> readResolution(const JsonReader &r, const QJsonObject &o, const QString &key)
-{
+std::optional<QSize> readResolution(const JsonReader &r, const QJsonObject &o, const QString &key) {
     const QJsonValue v = o.value(key);
     if (v.isUndefined())
         return QSize(1920, 1080);
@@ -62,15 +58,15 @@ std::optional<QSize> readResolution(const JsonReader &r, const QJsonObject &o, c
     }
     const double w = a[0].toDouble(), h = a[1].toDouble();
     if (w < 1 || h < 1 || w > 16384 || h > 16384 || w != std::floor(w) || h != std::floor(h)) {
-        r.error(r.child(key),
-                QStringLiteral("must be whole pixels between 1 and 16384, got %1×%2").arg(w).arg(h));
+        r.error(
+            r.child(key),
+            QStringLiteral("must be whole pixels between 1 and 16384, got %1×%2").arg(w).arg(h));
         return std::nullopt;
     }
     return QSize(int(w), int(h));
 }
 
-std::optional<QSizeF> readSizeMm(const JsonReader &r, const QJsonObject &o, const QString &key)
-{
+std::optional<QSizeF> readSizeMm(const JsonReader &r, const QJsonObject &o, const QString &key) {
     const QJsonArray a = o.value(key).toArray();
     if (!o.value(key).isArray() || a.size() != 2 || !a[0].isDouble() || !a[1].isDouble()) {
         r.error(r.child(key), QStringLiteral("must be [width, height] in millimetres"));
@@ -79,8 +75,7 @@ std::optional<QSizeF> readSizeMm(const JsonReader &r, const QJsonObject &o, cons
     return QSizeF(a[0].toDouble(), a[1].toDouble());
 }
 
-std::optional<Display> readDisplay(const JsonReader &r, const QJsonObject &o)
-{
+std::optional<Display> readDisplay(const JsonReader &r, const QJsonObject &o) {
     const qsizetype before = r.issueCount();
     r.rejectUnknown(o, {QStringLiteral("id"), QStringLiteral("deviceId"), QStringLiteral("label"),
                         QStringLiteral("xMm"), QStringLiteral("yMm"), QStringLiteral("widthMm"),
@@ -113,8 +108,7 @@ std::optional<Display> readDisplay(const JsonReader &r, const QJsonObject &o)
     return d;
 }
 
-std::optional<QRect> readRectPx(const JsonReader &r, const QJsonObject &o)
-{
+std::optional<QRect> readRectPx(const JsonReader &r, const QJsonObject &o) {
     const auto x = r.integer(o, QStringLiteral("x"), false, 0);
     const auto y = r.integer(o, QStringLiteral("y"), false, 0);
     const auto w = r.integer(o, QStringLiteral("width"));
@@ -124,8 +118,7 @@ std::optional<QRect> readRectPx(const JsonReader &r, const QJsonObject &o)
     return QRect(*x, *y, *w, *h);
 }
 
-std::optional<Output> readOutput(const JsonReader &r, const QJsonObject &o)
-{
+std::optional<Output> readOutput(const JsonReader &r, const QJsonObject &o) {
     const qsizetype before = r.issueCount();
     r.rejectUnknown(o, {QStringLiteral("name"), QStringLiteral("screen"), QStringLiteral("x"),
                         QStringLiteral("y"), QStringLiteral("width"), QStringLiteral("height"),
@@ -144,9 +137,9 @@ std::optional<Output> readOutput(const JsonReader &r, const QJsonObject &o)
                 continue;
             }
             const QJsonObject ro = regions->at(i).toObject();
-            er.rejectUnknown(ro, {QStringLiteral("display"), QStringLiteral("x"),
-                                  QStringLiteral("y"), QStringLiteral("width"),
-                                  QStringLiteral("height")});
+            er.rejectUnknown(ro,
+                             {QStringLiteral("display"), QStringLiteral("x"), QStringLiteral("y"),
+                              QStringLiteral("width"), QStringLiteral("height")});
             const auto display = er.string(ro, QStringLiteral("display"));
             const auto rect = readRectPx(er, ro);
             if (display && rect)
@@ -161,8 +154,7 @@ std::optional<Output> readOutput(const JsonReader &r, const QJsonObject &o)
     return out;
 }
 
-std::optional<Wall> readGrid(const JsonReader &r, const QJsonObject &o, const QString &name)
-{
+std::optional<Wall> readGrid(const JsonReader &r, const QJsonObject &o, const QString &name) {
     const qsizetype before = r.issueCount();
     r.rejectUnknown(o, {QStringLiteral("rows"), QStringLiteral("cols"), QStringLiteral("activeMm"),
                         QStringLiteral("bezelMm"), QStringLiteral("gapMm"),
@@ -200,8 +192,7 @@ std::optional<Wall> readGrid(const JsonReader &r, const QJsonObject &o, const QS
     return makeGrid(spec, name);
 }
 
-QJsonObject rectToJson(const QRect &r)
-{
+QJsonObject rectToJson(const QRect &r) {
     return {{QStringLiteral("x"), r.x()},
             {QStringLiteral("y"), r.y()},
             {QStringLiteral("width"), r.width()},
@@ -210,8 +201,7 @@ QJsonObject rectToJson(const QRect &r)
 
 } // namespace
 
-WallParse wallFromJson(const QJsonObject &doc)
-{
+WallParse wallFromJson(const QJsonObject &doc) {
     WallParse result;
     const JsonReader r(&result.issues);
     r.rejectUnknown(doc, {QStringLiteral("schemaVersion"), QStringLiteral("kind"),
@@ -280,8 +270,7 @@ WallParse wallFromJson(const QJsonObject &doc)
     return result;
 }
 
-QJsonObject wallToJson(const Wall &wall)
-{
+QJsonObject wallToJson(const Wall &wall) {
     QJsonArray displays;
     for (const Display &d : wall.displays) {
         displays.append(QJsonObject{
@@ -292,11 +281,10 @@ QJsonObject wallToJson(const Wall &wall)
             {QStringLiteral("yMm"), d.positionMm.y()},
             {QStringLiteral("widthMm"), d.sizeMm.width()},
             {QStringLiteral("heightMm"), d.sizeMm.height()},
-            {QStringLiteral("bezelMm"),
-             QJsonObject{{QStringLiteral("left"), d.bezelMm.left},
-                         {QStringLiteral("top"), d.bezelMm.top},
-                         {QStringLiteral("right"), d.bezelMm.right},
-                         {QStringLiteral("bottom"), d.bezelMm.bottom}}},
+            {QStringLiteral("bezelMm"), QJsonObject{{QStringLiteral("left"), d.bezelMm.left},
+                                                    {QStringLiteral("top"), d.bezelMm.top},
+                                                    {QStringLiteral("right"), d.bezelMm.right},
+                                                    {QStringLiteral("bottom"), d.bezelMm.bottom}}},
             {QStringLiteral("rotation"), int(d.rotation)},
             {QStringLiteral("resolution"),
              QJsonArray{d.nativeResolution.width(), d.nativeResolution.height()}}});
@@ -324,8 +312,7 @@ QJsonObject wallToJson(const Wall &wall)
             {QStringLiteral("outputs"), outputs}};
 }
 
-QList<Issue> validateWall(const Wall &wall)
-{
+QList<Issue> validateWall(const Wall &wall) {
     QList<Issue> issues;
     auto at = [](qsizetype i, const QString &id) {
         return QStringLiteral("displays[%1] (\"%2\")").arg(i).arg(id);
@@ -341,10 +328,11 @@ QList<Issue> validateWall(const Wall &wall)
         else if (ids.contains(d.id))
             issues.append({p, QStringLiteral("id \"%1\" is used by another display").arg(d.id)});
         ids.insert(d.id);
-        const double vals[] = {d.positionMm.x(), d.positionMm.y(), d.sizeMm.width(),
-                               d.sizeMm.height(), d.bezelMm.left, d.bezelMm.top,
-                               d.bezelMm.right, d.bezelMm.bottom};
-        if (std::any_of(std::begin(vals), std::end(vals), [](double v) { return !std::isfinite(v); })) {
+        const double vals[] = {d.positionMm.x(),  d.positionMm.y(), d.sizeMm.width(),
+                               d.sizeMm.height(), d.bezelMm.left,   d.bezelMm.top,
+                               d.bezelMm.right,   d.bezelMm.bottom};
+        if (std::any_of(std::begin(vals), std::end(vals),
+                        [](double v) { return !std::isfinite(v); })) {
             issues.append({p, QStringLiteral("position, size and bezels must be finite numbers")});
             continue;
         }
@@ -356,13 +344,15 @@ QList<Issue> validateWall(const Wall &wall)
         if (d.bezelMm.left < 0 || d.bezelMm.top < 0 || d.bezelMm.right < 0 || d.bezelMm.bottom < 0)
             issues.append({p, QStringLiteral("bezels must not be negative")});
         if (d.bezelMm.left + d.bezelMm.right >= d.sizeMm.width())
-            issues.append({p, QStringLiteral("left + right bezel (%1) leaves no active area in a "
-                                             "display %2 wide")
-                                  .arg(mm(d.bezelMm.left + d.bezelMm.right), mm(d.sizeMm.width()))});
+            issues.append(
+                {p, QStringLiteral("left + right bezel (%1) leaves no active area in a "
+                                   "display %2 wide")
+                        .arg(mm(d.bezelMm.left + d.bezelMm.right), mm(d.sizeMm.width()))});
         if (d.bezelMm.top + d.bezelMm.bottom >= d.sizeMm.height())
-            issues.append({p, QStringLiteral("top + bottom bezel (%1) leaves no active area in a "
-                                             "display %2 high")
-                                  .arg(mm(d.bezelMm.top + d.bezelMm.bottom), mm(d.sizeMm.height()))});
+            issues.append(
+                {p, QStringLiteral("top + bottom bezel (%1) leaves no active area in a "
+                                   "display %2 high")
+                        .arg(mm(d.bezelMm.top + d.bezelMm.bottom), mm(d.sizeMm.height()))});
         if (d.nativeResolution.width() < 1 || d.nativeResolution.height() < 1)
             issues.append({p, QStringLiteral("native resolution must be at least 1×1 pixels")});
         for (qsizetype j = 0; j < i; ++j) {
@@ -390,8 +380,9 @@ QList<Issue> validateWall(const Wall &wall)
             const OutputRegion &reg = o.regions[k];
             const QString rp = QStringLiteral("%1.regions[%2]").arg(p).arg(k);
             if (!wall.display(reg.displayId))
-                issues.append({rp, QStringLiteral("names display \"%1\", which the wall does not have")
-                                       .arg(reg.displayId)});
+                issues.append(
+                    {rp, QStringLiteral("names display \"%1\", which the wall does not have")
+                             .arg(reg.displayId)});
             if (reg.rectPx.width() < 1 || reg.rectPx.height() < 1 || !local.contains(reg.rectPx))
                 issues.append({rp, QStringLiteral("rectangle %1,%2 %3×%4 is empty or outside the "
                                                   "output's %5×%6 pixels")

@@ -4,25 +4,20 @@ namespace opswall::wall {
 
 WallState::WallState(Wall wall, QObject *parent)
     : QObject(parent)
-    , m_wall(std::move(wall))
-{
-}
+    , m_wall(std::move(wall)) {}
 
-void WallState::setWall(const Wall &wall)
-{
+void WallState::setWall(const Wall &wall) {
     m_wall = wall;
     Q_EMIT wallChanged();
 }
 
-void WallState::setLayout(const Layout &layout)
-{
+void WallState::setLayout(const Layout &layout) {
     m_layout = layout;
     ++m_revision;
     Q_EMIT layoutReset();
 }
 
-void WallState::putTile(const Tile &tile)
-{
+void WallState::putTile(const Tile &tile) {
     ++m_revision;
     if (Tile *existing = m_layout.tile(tile.id)) {
         *existing = tile;
@@ -33,8 +28,7 @@ void WallState::putTile(const Tile &tile)
     }
 }
 
-void WallState::removeTile(const QString &id)
-{
+void WallState::removeTile(const QString &id) {
     const qsizetype i = m_layout.indexOf(id);
     if (i < 0)
         return;

@@ -1,6 +1,7 @@
 #pragma once
 // The live wall: its configuration and the layout on it now. Lives on the GUI thread; only the
-// Dispatcher changes it. Views (the tile model, the API's snapshots) read it and follow its signals.
+// Dispatcher changes it. Views (the tile model, the API's snapshots) read it and follow its
+// signals.
 
 #include "wall/geometry.h"
 #include "wall/layout.h"

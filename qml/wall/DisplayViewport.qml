@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import OpsWall.Wall
 
@@ -6,7 +7,7 @@ import OpsWall.Wall
 Rectangle {
     id: viewport
 
-    required property rect source
+    required property var source // {x, y, width, height} in canvas millimetres
 
     readonly property real kx: width / source.width
     readonly property real ky: height / source.height

@@ -1,4 +1,4 @@
-import QtQuick
+import QtQml
 import OpsWall.Wall
 
 // The wall application: one window per configured output, or, in preview mode, the whole wall

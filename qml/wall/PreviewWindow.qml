@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Window
 import OpsWall.Wall
@@ -9,7 +10,7 @@ Window {
 
     property bool showDisplayIds: true
 
-    readonly property rect canvas: WallScene.canvasRect
+    readonly property var canvas: WallScene.canvasRect
     readonly property real footerPx: 36
 
     title: qsTr("OpsWall — wall preview")

@@ -6,8 +6,7 @@ namespace opswall::qml {
 
 TileListModel::TileListModel(wall::WallState *state, QObject *parent)
     : QAbstractListModel(parent)
-    , m_state(state)
-{
+    , m_state(state) {
     for (const wall::Tile &t : m_state->layout().tiles)
         m_ids.append(t.id);
     connect(m_state, &wall::WallState::tileAdded, this, &TileListModel::onAdded);
@@ -16,13 +15,11 @@ TileListModel::TileListModel(wall::WallState *state, QObject *parent)
     connect(m_state, &wall::WallState::layoutReset, this, &TileListModel::onReset);
 }
 
-int TileListModel::rowCount(const QModelIndex &parent) const
-{
+int TileListModel::rowCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : int(m_ids.size());
 }
 
-QVariant TileListModel::data(const QModelIndex &index, int role) const
-{
+QVariant TileListModel::data(const QModelIndex &index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const wall::Tile *t = m_state->layout().tile(m_ids.at(index.row()));
@@ -55,29 +52,25 @@ QVariant TileListModel::data(const QModelIndex &index, int role) const
     }
 }
 
-QHash<int, QByteArray> TileListModel::roleNames() const
-{
-    return {{TileIdRole, "tileId"},   {KindRole, "kind"},         {TitleRole, "title"},
-            {XMmRole, "xMm"},         {YMmRole, "yMm"},           {WidthMmRole, "widthMm"},
-            {HeightMmRole, "heightMm"}, {ZRole, "zOrder"},        {FrameRole, "showFrame"},
+QHash<int, QByteArray> TileListModel::roleNames() const {
+    return {{TileIdRole, "tileId"},     {KindRole, "kind"}, {TitleRole, "title"},
+            {XMmRole, "xMm"},           {YMmRole, "yMm"},   {WidthMmRole, "widthMm"},
+            {HeightMmRole, "heightMm"}, {ZRole, "zOrder"},  {FrameRole, "showFrame"},
             {BindingRole, "binding"}};
 }
 
-qsizetype TileListModel::rowOf(const QString &id) const
-{
+qsizetype TileListModel::rowOf(const QString &id) const {
     return m_ids.indexOf(id);
 }
 
-void TileListModel::onAdded(const QString &id)
-{
+void TileListModel::onAdded(const QString &id) {
     const int row = int(m_ids.size());
     beginInsertRows({}, row, row);
     m_ids.append(id);
     endInsertRows();
 }
 
-void TileListModel::onRemoved(const QString &id)
-{
+void TileListModel::onRemoved(const QString &id) {
     const qsizetype row = rowOf(id);
     if (row < 0)
         return;
@@ -86,8 +79,7 @@ void TileListModel::onRemoved(const QString &id)
     endRemoveRows();
 }
 
-void TileListModel::onChanged(const QString &id)
-{
+void TileListModel::onChanged(const QString &id) {
     const qsizetype row = rowOf(id);
     if (row < 0)
         return;
@@ -95,8 +87,7 @@ void TileListModel::onChanged(const QString &id)
     Q_EMIT dataChanged(i, i);
 }
 
-void TileListModel::onReset()
-{
+void TileListModel::onReset() {
     beginResetModel();
     m_ids.clear();
     for (const wall::Tile &t : m_state->layout().tiles)

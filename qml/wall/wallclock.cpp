@@ -4,17 +4,15 @@
 
 namespace opswall::qml {
 
-
-QString formatLongDate(QDate date, const QString &language)
-{
+QString formatLongDate(QDate date, const QString &language) {
     if (!date.isValid())
         return {};
     if (language == QLatin1String("en")) {
-        static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+        static const char *const days[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                            "Friday", "Saturday", "Sunday"};
-        static const char *const months[] = {"January", "February", "March",     "April",
-                                             "May",     "June",     "July",      "August",
-                                             "September", "October", "November", "December"};
+        static const char *const months[] = {"January",   "February", "March",    "April",
+                                             "May",       "June",     "July",     "August",
+                                             "September", "October",  "November", "December"};
         return QStringLiteral("%1, %2 %3 %4")
             .arg(QString::fromLatin1(days[date.dayOfWeek() - 1]))
             .arg(date.day())
@@ -30,14 +28,12 @@ QString formatLongDate(QDate date, const QString &language)
         .arg(date.year());
 }
 
-QString formatTime(QTime time)
-{
+QString formatTime(QTime time) {
     return time.toString(QStringLiteral("HH:mm:ss"));
 }
 
 WallClock::WallClock(QObject *parent)
-    : QObject(parent)
-{
+    : QObject(parent) {
     // Fire just after each second boundary so every clock on the wall turns over together.
     m_timer.setTimerType(Qt::PreciseTimer);
     m_timer.setSingleShot(true);
@@ -48,13 +44,11 @@ WallClock::WallClock(QObject *parent)
     arm();
 }
 
-void WallClock::arm()
-{
+void WallClock::arm() {
     m_timer.start(1000 - QTime::currentTime().msec() + 5);
 }
 
-void WallClock::setTimeZone(const QString &name)
-{
+void WallClock::setTimeZone(const QString &name) {
     if (name == m_zoneName)
         return;
     m_zoneName = name;
@@ -63,8 +57,7 @@ void WallClock::setTimeZone(const QString &name)
     Q_EMIT tick();
 }
 
-void WallClock::setLanguage(const QString &language)
-{
+void WallClock::setLanguage(const QString &language) {
     if (language == m_language)
         return;
     m_language = language;
@@ -72,19 +65,16 @@ void WallClock::setLanguage(const QString &language)
     Q_EMIT tick();
 }
 
-QDateTime WallClock::now() const
-{
+QDateTime WallClock::now() const {
     const QDateTime utc = QDateTime::currentDateTimeUtc();
     return m_zone.isValid() ? utc.toTimeZone(m_zone) : utc;
 }
 
-QString WallClock::timeText() const
-{
+QString WallClock::timeText() const {
     return formatTime(now().time());
 }
 
-QString WallClock::dateText() const
-{
+QString WallClock::dateText() const {
     return formatLongDate(now().date(), m_language);
 }
 

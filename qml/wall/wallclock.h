@@ -1,7 +1,6 @@
 #pragma once
 // A clock for clock tiles: the time and the date in a time zone, worded in Vietnamese or English.
 
-
 #include <QDate>
 #include <QObject>
 #include <QString>

@@ -8,8 +8,7 @@
 namespace opswall::qml {
 
 namespace {
-QVariantMap rectMap(const QRectF &r)
-{
+QVariantMap rectMap(const QRectF &r) {
     return {{QStringLiteral("x"), r.x()},
             {QStringLiteral("y"), r.y()},
             {QStringLiteral("width"), r.width()},
@@ -24,53 +23,47 @@ WallScene::WallScene(wall::WallState *state, wall::Dispatcher *dispatcher, QStri
     , m_dispatcher(dispatcher)
     , m_tiles(state)
     , m_language(std::move(language))
-    , m_kindSources(std::move(kindSources))
-{
+    , m_kindSources(std::move(kindSources)) {
     connect(m_state, &wall::WallState::wallChanged, this, &WallScene::wallChanged);
     connect(m_state, &wall::WallState::layoutReset, this, &WallScene::layoutChanged);
 }
 
-WallScene *WallScene::create(QQmlEngine *engine, QJSEngine *)
-{
+WallScene *WallScene::create(QQmlEngine *engine, QJSEngine *) {
     return opswall::lookup<WallScene>(engine);
 }
 
-QRectF WallScene::canvasRect() const
-{
+QRectF WallScene::canvasRect() const {
     return m_state->wall().canvasRectMm();
 }
 
-bool WallScene::bezelCompensation() const
-{
+bool WallScene::bezelCompensation() const {
     return m_state->wall().bezelCompensation;
 }
 
-QString WallScene::wallName() const
-{
+QString WallScene::wallName() const {
     return m_state->wall().name;
 }
 
-QVariantList WallScene::displays() const
-{
+QVariantList WallScene::displays() const {
     QVariantList list;
     const wall::Wall &w = m_state->wall();
     for (const wall::Display &d : w.displays) {
         const QSize mounted = d.mountedResolution();
-        list.append(QVariantMap{{QStringLiteral("id"), d.id},
-                                {QStringLiteral("label"), d.label},
-                                {QStringLiteral("deviceId"), d.deviceId},
-                                {QStringLiteral("outer"), rectMap(d.outerRectMm())},
-                                {QStringLiteral("active"), rectMap(d.activeRectMm())},
-                                {QStringLiteral("source"), rectMap(d.sourceRectMm(w.bezelCompensation))},
-                                {QStringLiteral("rotation"), int(d.rotation)},
-                                {QStringLiteral("mountedWidth"), mounted.width()},
-                                {QStringLiteral("mountedHeight"), mounted.height()}});
+        list.append(
+            QVariantMap{{QStringLiteral("id"), d.id},
+                        {QStringLiteral("label"), d.label},
+                        {QStringLiteral("deviceId"), d.deviceId},
+                        {QStringLiteral("outer"), rectMap(d.outerRectMm())},
+                        {QStringLiteral("active"), rectMap(d.activeRectMm())},
+                        {QStringLiteral("source"), rectMap(d.sourceRectMm(w.bezelCompensation))},
+                        {QStringLiteral("rotation"), int(d.rotation)},
+                        {QStringLiteral("mountedWidth"), mounted.width()},
+                        {QStringLiteral("mountedHeight"), mounted.height()}});
     }
     return list;
 }
 
-QVariantList WallScene::outputs() const
-{
+QVariantList WallScene::outputs() const {
     QVariantList list;
     const wall::Wall &w = m_state->wall();
     for (const wall::Output &o : w.outputs) {
@@ -97,18 +90,15 @@ QVariantList WallScene::outputs() const
     return list;
 }
 
-QColor WallScene::background() const
-{
+QColor WallScene::background() const {
     return m_state->layout().background;
 }
 
-QString WallScene::layoutName() const
-{
+QString WallScene::layoutName() const {
     return m_state->layout().name;
 }
 
-QUrl WallScene::resolveAsset(const QString &source) const
-{
+QUrl WallScene::resolveAsset(const QString &source) const {
     if (source.isEmpty())
         return {};
     const QUrl url(source);
@@ -119,8 +109,7 @@ QUrl WallScene::resolveAsset(const QString &source) const
     return QUrl::fromLocalFile(QDir(m_assetDir).absoluteFilePath(source));
 }
 
-QVariantMap WallScene::submit(const QString &type, const QVariantMap &params)
-{
+QVariantMap WallScene::submit(const QString &type, const QVariantMap &params) {
     const Caller console{QStringLiteral("console"), Role::Operator, QStringLiteral("local"),
                          QStringLiteral("console")};
     return m_dispatcher->dispatch({type, QJsonObject::fromVariantMap(params)}, console)

@@ -25,8 +25,7 @@ using namespace opswall;
 namespace {
 
 // Two 1000×500 mm panels with fat 50 mm bezels side by side, 400×200 px each, one output.
-wall::Wall twoPanels(bool compensation, wall::Rotation secondRotation = wall::Rotation::R0)
-{
+wall::Wall twoPanels(bool compensation, wall::Rotation secondRotation = wall::Rotation::R0) {
     wall::Wall w;
     w.name = QStringLiteral("test wall");
     w.bezelCompensation = compensation;
@@ -52,8 +51,7 @@ wall::Wall twoPanels(bool compensation, wall::Rotation secondRotation = wall::Ro
     return w;
 }
 
-QJsonObject colorTile(const QString &id, QRectF r, const QString &color, int z = 1)
-{
+QJsonObject colorTile(const QString &id, QRectF r, const QString &color, int z = 1) {
     return {{QStringLiteral("id"), id},
             {QStringLiteral("kind"), QStringLiteral("color")},
             {QStringLiteral("frame"), false},
@@ -67,8 +65,7 @@ QJsonObject colorTile(const QString &id, QRectF r, const QString &color, int z =
 
 class Fixture {
 public:
-    Fixture(const wall::Wall &wall, const QJsonArray &tiles, bool preview)
-    {
+    Fixture(const wall::Wall &wall, const QJsonArray &tiles, bool preview) {
         const QString wallFile = m_dir.filePath(QStringLiteral("wall.json"));
         QFile f(wallFile);
         f.open(QIODevice::WriteOnly);
@@ -89,14 +86,14 @@ public:
                                  {QStringLiteral("tiles"), tiles}};
         const auto r = app->dispatcher().dispatch(
             {QStringLiteral("layout.set"), {{QStringLiteral("layout"), layout}}},
-            {QStringLiteral("test"), Role::Operator, QStringLiteral("local"), QStringLiteral("test")});
+            {QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+             QStringLiteral("test")});
         ok = r.ok;
         error = r.message;
     }
 
     // Waits until every tile rendered, then grabs every window.
-    QList<QImage> grab()
-    {
+    QList<QImage> grab() {
         bool rendered = false, done = false;
         app->whenRendered(10000, [&](bool allOk, const QStringList &) {
             rendered = allOk;
@@ -118,8 +115,8 @@ public:
 
 // The canvas points of the line's pixels on one panel: for every panel column, the mean row of
 // the white pixels, mapped back to the canvas through the display's geometry.
-QList<QPointF> linePoints(const QImage &out, const QRect &region, const wall::Display &d, bool comp)
-{
+QList<QPointF> linePoints(const QImage &out, const QRect &region, const wall::Display &d,
+                          bool comp) {
     QList<QPointF> points;
     for (int x = 0; x < region.width(); ++x) {
         // Intensity-weighted centre of the line in this column (scaling smooths it to grey).
@@ -140,8 +137,7 @@ QList<QPointF> linePoints(const QImage &out, const QRect &region, const wall::Di
 }
 
 // Largest distance (mm) of the points from the least-squares line through them.
-double straightnessErrorMm(const QList<QPointF> &pts)
-{
+double straightnessErrorMm(const QList<QPointF> &pts) {
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (const QPointF &p : pts) {
         sx += p.x();
@@ -154,7 +150,8 @@ double straightnessErrorMm(const QList<QPointF> &pts)
     const double icpt = (sy - slope * sx) / n;
     double worst = 0;
     for (const QPointF &p : pts)
-        worst = std::max(worst, std::abs(p.y() - (slope * p.x() + icpt)) / std::sqrt(1 + slope * slope));
+        worst = std::max(worst,
+                         std::abs(p.y() - (slope * p.x() + icpt)) / std::sqrt(1 + slope * slope));
     return worst;
 }
 
@@ -174,12 +171,14 @@ private:
     QList<QPointF> renderDiagonal(bool compensation, QList<QPointF> *second);
 };
 
-void TestRendering::eachOutputWindowShowsItsDisplaysShare()
-{
+void TestRendering::eachOutputWindowShowsItsDisplaysShare() {
     // A red tile on the left display only, a green one on the right only.
     const wall::Wall w = twoPanels(true);
-    Fixture fx(w, QJsonArray{colorTile(QStringLiteral("red"), QRectF(100, 100, 800, 400), QStringLiteral("#ff0000")),
-                             colorTile(QStringLiteral("green"), QRectF(1200, 100, 800, 400), QStringLiteral("#00ff00"))},
+    Fixture fx(w,
+               QJsonArray{colorTile(QStringLiteral("red"), QRectF(100, 100, 800, 400),
+                                    QStringLiteral("#ff0000")),
+                          colorTile(QStringLiteral("green"), QRectF(1200, 100, 800, 400),
+                                    QStringLiteral("#00ff00"))},
                false);
     QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
     QCOMPARE(fx.app->windows().size(), 1);
@@ -196,8 +195,7 @@ void TestRendering::eachOutputWindowShowsItsDisplaysShare()
     QCOMPARE(img.pixel(400 + 200, 10), qRgb(0, 0, 0));
 }
 
-QImage TestRendering::diagonalImage(const QString &path)
-{
+QImage TestRendering::diagonalImage(const QString &path) {
     QImage img(2000, 400, QImage::Format_RGB32);
     img.fill(Qt::black);
     QPainter p(&img);
@@ -209,8 +207,7 @@ QImage TestRendering::diagonalImage(const QString &path)
     return img;
 }
 
-QList<QPointF> TestRendering::renderDiagonal(bool compensation, QList<QPointF> *second)
-{
+QList<QPointF> TestRendering::renderDiagonal(bool compensation, QList<QPointF> *second) {
     // An image tile with a diagonal line spanning both displays and the bezel between them.
     const wall::Wall w = twoPanels(compensation);
     QTemporaryDir dir;
@@ -223,8 +220,9 @@ QList<QPointF> TestRendering::renderDiagonal(bool compensation, QList<QPointF> *
                                                                 {QStringLiteral("y"), 100},
                                                                 {QStringLiteral("width"), 2000},
                                                                 {QStringLiteral("height"), 400}}},
-                           {QStringLiteral("binding"), QJsonObject{{QStringLiteral("source"), png},
-                                                                   {QStringLiteral("fill"), QStringLiteral("stretch")}}}};
+                           {QStringLiteral("binding"),
+                            QJsonObject{{QStringLiteral("source"), png},
+                                        {QStringLiteral("fill"), QStringLiteral("stretch")}}}};
     Fixture fx(w, QJsonArray{tile}, false);
     if (!fx.ok)
         return {};
@@ -236,8 +234,7 @@ QList<QPointF> TestRendering::renderDiagonal(bool compensation, QList<QPointF> *
     return first;
 }
 
-void TestRendering::lineCrossingBezelStaysStraightWithCompensation()
-{
+void TestRendering::lineCrossingBezelStaysStraightWithCompensation() {
     QList<QPointF> right;
     const QList<QPointF> left = renderDiagonal(true, &right);
     QVERIFY2(left.size() > 100 && right.size() > 100, "the line must show on both displays");
@@ -248,8 +245,7 @@ void TestRendering::lineCrossingBezelStaysStraightWithCompensation()
     QVERIFY2(err < 2.5 * 1.5, qPrintable(QStringLiteral("line off straight by %1 mm").arg(err)));
 }
 
-void TestRendering::lineCrossingBezelJumpsWithoutCompensation()
-{
+void TestRendering::lineCrossingBezelJumpsWithoutCompensation() {
     QList<QPointF> right;
     // Without compensation each panel squeezes its whole outer rectangle in, so the two segments,
     // seen where they physically appear on the wall, no longer line up.
@@ -263,20 +259,25 @@ void TestRendering::lineCrossingBezelJumpsWithoutCompensation()
             out.append(wall::panelToCanvas(d, true, wall::canvasToPanel(d, false, p)));
         return out;
     };
-    const double err = straightnessErrorMm(physical(left, w.displays[0]) + physical(right, w.displays[1]));
+    const double err =
+        straightnessErrorMm(physical(left, w.displays[0]) + physical(right, w.displays[1]));
     QVERIFY2(err > 5, qPrintable(QStringLiteral("expected a visible jump, got %1 mm").arg(err)));
 }
 
-void TestRendering::rotatedPanelGetsRotatedContent()
-{
+void TestRendering::rotatedPanelGetsRotatedContent() {
     // The second display is portrait (rotated 90° clockwise). A red tile in the top-left corner of
     // its active area must light the panel pixels that geometry says are that corner.
     const wall::Wall w = twoPanels(true, wall::Rotation::R90);
     const wall::Display &d = w.displays[1];
     const QRectF a = d.activeRectMm();
-    Fixture fx(w, QJsonArray{colorTile(QStringLiteral("corner"), QRectF(a.x(), a.y(), 100, 100), QStringLiteral("#ff0000")),
-                             colorTile(QStringLiteral("rest"), QRectF(a.x() + 100, a.y() + 100, a.width() - 100, a.height() - 100), QStringLiteral("#0000ff"))},
-               false);
+    Fixture fx(
+        w,
+        QJsonArray{colorTile(QStringLiteral("corner"), QRectF(a.x(), a.y(), 100, 100),
+                             QStringLiteral("#ff0000")),
+                   colorTile(QStringLiteral("rest"),
+                             QRectF(a.x() + 100, a.y() + 100, a.width() - 100, a.height() - 100),
+                             QStringLiteral("#0000ff"))},
+        false);
     QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
     const QList<QImage> shots = fx.grab();
     QCOMPARE(shots.size(), 1);
@@ -288,17 +289,20 @@ void TestRendering::rotatedPanelGetsRotatedContent()
     QVERIFY(corner.x() < 50 && corner.y() > 150);
 }
 
-void TestRendering::previewShowsEveryDisplayId()
-{
+void TestRendering::previewShowsEveryDisplayId() {
     const wall::Wall w = twoPanels(true);
-    Fixture fx(w, QJsonArray{colorTile(QStringLiteral("c"), QRectF(0, 0, 2200, 600), QStringLiteral("#203040"), 0)}, true);
+    Fixture fx(w,
+               QJsonArray{colorTile(QStringLiteral("c"), QRectF(0, 0, 2200, 600),
+                                    QStringLiteral("#203040"), 0)},
+               true);
     QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
     const QList<QImage> shots = fx.grab();
     QCOMPARE(shots.size(), 1);
     const QImage &img = shots.first();
     // The preview maps the canvas into the window with a 20 px margin and a 36 px footer.
     const QRectF canvas = w.canvasRectMm();
-    const double k = std::min((img.width() - 40) / canvas.width(), (img.height() - 76) / canvas.height());
+    const double k =
+        std::min((img.width() - 40) / canvas.width(), (img.height() - 76) / canvas.height());
     for (const wall::Display &d : w.displays) {
         const QRect r(int(20 + d.positionMm.x() * k), int(20 + d.positionMm.y() * k),
                       int(d.sizeMm.width() * k), int(d.sizeMm.height() * k));
@@ -312,8 +316,7 @@ void TestRendering::previewShowsEveryDisplayId()
     }
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
     QApplication app(argc, argv);
     TestRendering t;

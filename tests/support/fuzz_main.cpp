@@ -15,14 +15,12 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size);
 
 namespace {
-std::vector<std::uint8_t> readFile(const std::filesystem::path &p)
-{
+std::vector<std::uint8_t> readFile(const std::filesystem::path &p) {
     std::ifstream in(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> v, std::mt19937 &rng)
-{
+std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> v, std::mt19937 &rng) {
     std::uniform_int_distribution<int> op(0, 5);
     std::uniform_int_distribution<int> byte(0, 255);
     const int rounds = 1 + int(rng() % 8);
@@ -57,7 +55,7 @@ std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> v, std::mt19937 &rng)
         default: // interesting values
             if (n) {
                 static const std::uint8_t special[] = {0x00, 0xff, 0x7f, 0x80, '\r', '\n', '"',
-                                                       '{', '<', 0xC0, 0x0D, ',', '-', '9'};
+                                                       '{',  '<',  0xC0, 0x0D, ',',  '-',  '9'};
                 v[rng() % n] = special[rng() % sizeof special];
             }
             break;
@@ -67,8 +65,7 @@ std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> v, std::mt19937 &rng)
 }
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc < 2) {
         std::fprintf(stderr, "usage: %s CORPUS_DIR [MUTATIONS]\n", argv[0]);
         return 2;

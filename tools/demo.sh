@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds OpsWall and starts the demo wall.
+#   tools/demo.sh [opswall options...]     e.g. tools/demo.sh --preview --lang en
+# Without a display (no $DISPLAY / $WAYLAND_DISPLAY) it renders the preview offscreen to
+# demo-wall.png instead of opening windows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools/install-deps.sh
+[ -f tests/peers/package-lock.json ] && npm ci --prefix tests/peers --no-audit --no-fund --ignore-scripts >/dev/null
+cmake --preset dev >/dev/null
+cmake --build --preset dev
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "demo: no display found; rendering the preview to demo-wall.png (open it to look)"
+  exec build/dev/app/opswall --demo --screenshot demo-wall.png -platform offscreen "$@"
+fi
+exec build/dev/app/opswall --demo "$@"

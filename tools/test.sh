@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything with warnings as errors, and runs the whole test
+# suite through ctest (unit, integration with real peers, QML/pixel tests, fuzz replays, lint).
+# Benchmarks are built but not run here: tools/bench.sh runs them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools/install-deps.sh
+if [ -f tests/peers/package-lock.json ]; then
+  npm ci --prefix tests/peers --no-audit --no-fund --ignore-scripts
+fi
+cmake --preset ci
+cmake --build --preset ci
+ctest --preset ci "$@"
