@@ -83,21 +83,31 @@ void Display::errorStatus(Callback done) const {
 }
 
 void Display::health(std::function<void(Health)> done) const {
-    // Submitted together: the link runs them back to back, in order, one in flight.
+    // Power first: a display that does not answer is not asked four more times (each would
+    // wait out the reply timeout). The rest go together; the link runs them back to back.
     auto h = std::make_shared<Health>();
-    auto left = std::make_shared<int>(5);
-    auto collect = [h, left, done](Result Health::*field) {
-        return [h, left, done, field](Result r) {
-            (*h).*field = std::move(r);
-            if (--*left == 0)
-                done(*h);
+    powerStatus([self = *this, h, done](Result power) {
+        h->power = std::move(power);
+        const Status s = h->power.status;
+        if (s == Status::Timeout || s == Status::Unreachable || s == Status::AuthFailed ||
+            s == Status::Cancelled) {
+            h->input = h->temperature = h->fans = h->errors = h->power;
+            done(*h);
+            return;
+        }
+        auto left = std::make_shared<int>(4);
+        auto collect = [h, left, done](Result Health::*field) {
+            return [h, left, done, field](Result r) {
+                (*h).*field = std::move(r);
+                if (--*left == 0)
+                    done(*h);
+            };
         };
-    };
-    powerStatus(collect(&Health::power));
-    input(collect(&Health::input));
-    temperature(collect(&Health::temperature));
-    fans(collect(&Health::fans));
-    errorStatus(collect(&Health::errors));
+        self.input(collect(&Health::input));
+        self.temperature(collect(&Health::temperature));
+        self.fans(collect(&Health::fans));
+        self.errorStatus(collect(&Health::errors));
+    });
 }
 
 } // namespace opswall::drivers

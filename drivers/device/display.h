@@ -54,7 +54,8 @@ public:
     void model(Callback done) const;
     void firmware(Callback done) const;
     void errorStatus(Callback done) const;
-    // Power, input, temperature, fans, errors in sequence: one poll of the health monitor.
+    // One poll for the health monitor: power, then input, temperature, fans and errors (skipped,
+    // with the power failure copied, when the display does not answer at all).
     void health(std::function<void(Health)> done) const;
 
 private:
