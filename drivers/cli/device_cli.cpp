@@ -263,7 +263,9 @@ int runDeviceCommand(int argc, const char *const *argv, std::ostream &out, std::
         display.execute(c, [&, op = c.op](Result r) {
             if (--left == 0)
                 link->stop(); // closes the connection, so io.run() returns
-            if (!r.ok() && worst == Status::Ok)
+            // info/health ask several things: what a protocol cannot report is not a failure.
+            const bool optional = commands.size() > 1 && r.status == Status::Unsupported;
+            if (!r.ok() && !optional && worst == Status::Ok)
                 worst = r.status;
             answers.add(opName(op), resultJson(op, r));
             if (!r.ok())
