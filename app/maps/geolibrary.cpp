@@ -1,0 +1,64 @@
+#include "geolibrary.h"
+
+#include "topojson.h"
+
+#include <QFile>
+#include <QLoggingCategory>
+
+namespace opswall::maps {
+
+Q_LOGGING_CATEGORY(lcMaps, "opswall.maps")
+
+GeoLibrary::GeoLibrary(QString resourceDir, QObject *parent)
+    : QObject(parent)
+    , m_dir(std::move(resourceDir)) {}
+
+QString GeoLibrary::attribution() {
+    return QStringLiteral("Province boundaries: Open Development Mekong / Department of Survey and "
+                          "Mapping of Viet Nam, CC BY-SA 4.0; modified (properties, 2025 merger)");
+}
+
+std::shared_ptr<const GeoSet> GeoLibrary::provinces(int units, QString *error) {
+    if (units != 34 && units != 63) {
+        *error = QStringLiteral("no province map with %1 units (34 or 63)").arg(units);
+        return nullptr;
+    }
+    if (const auto it = m_sets.constFind(units); it != m_sets.cend())
+        return *it;
+    const QString path = QStringLiteral("%1/vn-provinces-%2.topo.json").arg(m_dir).arg(units);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return nullptr;
+    }
+    auto set = std::make_shared<GeoSet>();
+    set->units = units;
+    set->features = decodeTopoJson(file.readAll(), QStringLiteral("provinces"));
+    if (!set->features.ok()) {
+        *error = path + QStringLiteral(": ") + set->features.error;
+        return nullptr;
+    }
+    for (const GeometryIssue &issue : set->features.issues)
+        qCInfo(lcMaps).noquote() << path << issue.message;
+    set->meshes = triangulate(set->features);
+    std::shared_ptr<const GeoSet> shared = std::move(set);
+    m_sets.insert(units, shared);
+    return shared;
+}
+
+const Crosswalk &GeoLibrary::crosswalk(QString *error) {
+    if (!m_crosswalkLoaded) {
+        m_crosswalkLoaded = true;
+        QFile file(m_dir + QStringLiteral("/vn-province-merger-2025.csv"));
+        if (!file.open(QIODevice::ReadOnly))
+            m_crosswalkError =
+                QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString());
+        else
+            m_crosswalk = parseCrosswalkCsv(file.readAll(), &m_crosswalkError);
+    }
+    if (!m_crosswalkError.isEmpty())
+        *error = m_crosswalkError;
+    return m_crosswalk;
+}
+
+} // namespace opswall::maps

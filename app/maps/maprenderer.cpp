@@ -1,0 +1,353 @@
+#include "maprenderer.h"
+
+#include <QFont>
+#include <QFontMetricsF>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace opswall::maps {
+
+namespace {
+constexpr double kMinShapePx = 5.0; // parts smaller than this are drawn as dots
+constexpr double kDotPx = 3.0;
+} // namespace
+
+QString formatValue(const QLocale &locale, double value) {
+    const double a = std::abs(value);
+    const int decimals = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : 3;
+    QString s = locale.toString(value, 'f', decimals);
+    // Trim trailing zeros after the decimal point ("100,50" -> "100,5", "100,00" -> "100").
+    if (decimals > 0) {
+        const QChar point = locale.decimalPoint().at(0);
+        while (s.endsWith(QLatin1Char('0')))
+            s.chop(1);
+        if (s.endsWith(point))
+            s.chop(1);
+    }
+    return s;
+}
+
+void MapRenderer::setGeometry(std::shared_ptr<const GeoSet> geo, QSize sizePx,
+                              IslandLayout layout) {
+    if (geo == m_geo && sizePx == m_size && layout == m_layout && !m_layoutDirty)
+        return;
+    m_geo = std::move(geo);
+    m_size = sizePx;
+    m_layout = layout;
+    m_layoutDirty = true;
+    this->layout();
+}
+
+void MapRenderer::layout() {
+    m_layoutDirty = false;
+    m_paths.clear();
+    m_borderPaths.clear();
+    m_dots.clear();
+    m_pathBounds.clear();
+    m_anchorsPx.clear();
+    m_areasPx.clear();
+    m_projection = {};
+    if (!m_geo || m_size.isEmpty())
+        return;
+    const double w = m_size.width(), h = m_size.height();
+    const double shortSide = std::min(w, h);
+    const double margin = std::max(6.0, shortSide * 0.015);
+    m_titlePx = std::clamp(shortSide * 0.038, 11.0, 72.0);
+    m_legendPx = std::clamp(shortSide * 0.022, 9.0, 40.0);
+    m_labelPx = std::clamp(shortSide * 0.0135, 8.0, 26.0);
+    const double titleH = m_titlePx * 1.35 + m_legendPx * 1.5;
+    const double attributionH = m_legendPx * 1.3;
+    m_titleRect = QRectF(margin, margin, w - 2 * margin, titleH);
+    m_attributionRect = QRectF(margin, h - margin - attributionH, w - 2 * margin, attributionH);
+    const QRectF body(margin, m_titleRect.bottom() + margin * 0.5, w - 2 * margin,
+                      m_attributionRect.top() - m_titleRect.bottom() - margin);
+    // Legend: a column on the left of a wide tile, a band at the bottom of a tall one.
+    const double legendW = std::min(body.width() * 0.45, m_legendPx * 11.0);
+    const double legendH = std::min(body.height() * 0.6, m_legendPx * 1.55 * 13);
+    if (w >= h * 0.9) {
+        m_legendRect = QRectF(body.left(), body.bottom() - legendH, legendW, legendH);
+        m_mapRect = body.adjusted(legendW + margin, 0, 0, 0);
+    } else {
+        const double bandH = std::min(legendH, body.height() * 0.3);
+        m_legendRect = QRectF(body.left(), body.bottom() - bandH, legendW, bandH);
+        m_mapRect = body.adjusted(0, 0, 0, -bandH - margin);
+    }
+    m_projection = MapProjection::fit(m_geo->features, m_mapRect, m_layout, margin * 0.5);
+    for (const Feature &f : m_geo->features.features) {
+        QPainterPath path, borderPath;
+        // Non-zero winding with outer rings and holes oriented oppositely: parts of one
+        // province that overlap each other stay filled (odd-even would punch them out).
+        path.setFillRule(Qt::WindingFill);
+        QList<QPointF> dots;
+        for (const Polygon &polygon : f.polygons) {
+            const QTransform &t =
+                m_projection.regions().at(m_projection.regionOf(polygon)).lonLatToPixel;
+            const QRectF px = t.mapRect(ringBounds(polygon.outer));
+            // Reefs of Trường Sa and islets of Hoàng Sa are a pixel or two at wall scale: they
+            // must still show, so they get a solid dot of the province's colour and no outline
+            // (an outline in the background colour would erase them).
+            const bool tiny = std::max(px.width(), px.height()) < kMinShapePx;
+            if (tiny)
+                dots << px.center();
+            auto addRing = [&](const Ring &ring, bool isHole) {
+                QPolygonF poly;
+                poly.reserve(ring.size());
+                for (const QPointF &pt : ring)
+                    poly << t.map(pt);
+                if ((signedArea(ring) < 0) != isHole) // outer counter-clockwise, holes clockwise
+                    std::reverse(poly.begin(), poly.end());
+                path.addPolygon(poly);
+                path.closeSubpath();
+                if (!tiny) {
+                    borderPath.addPolygon(poly);
+                    borderPath.closeSubpath();
+                }
+            };
+            addRing(polygon.outer, false);
+            for (const Ring &hole : polygon.holes)
+                addRing(hole, true);
+        }
+        m_borderPaths << std::move(borderPath);
+        m_dots << std::move(dots);
+        int anchorPolygon = -1;
+        const QPointF anchor = labelAnchor(f, &anchorPolygon);
+        m_anchorsPx << (anchorPolygon >= 0
+                            ? m_projection.toPixel(anchor,
+                                                   m_projection.regionOf(f.polygons[anchorPolygon]))
+                            : QPointF());
+        const QRectF bounds = path.boundingRect();
+        m_pathBounds << bounds;
+        m_areasPx << bounds.width() * bounds.height();
+        m_paths << std::move(path);
+    }
+}
+
+int MapRenderer::featureAt(QPointF pixel) const {
+    if (!m_geo || !m_projection.isValid())
+        return -1;
+    int region = -1;
+    const QPointF lonLat = m_projection.toLonLat(pixel, &region);
+    if (region < 0)
+        return -1;
+    const QList<Feature> &features = m_geo->features.features;
+    for (int i = 0; i < features.size(); ++i) {
+        if (!m_pathBounds[i].contains(pixel))
+            continue;
+        for (const Polygon &polygon : features[i].polygons) {
+            if (m_projection.regionOf(polygon) == region && pointInPolygon(polygon, lonLat))
+                return i;
+        }
+    }
+    return -1;
+}
+
+namespace {
+
+void drawHaloText(QPainter &p, const QRectF &rect, int flags, const QString &text,
+                  const QColor &color, const QColor &halo) {
+    // A 1px halo in the background colour keeps labels readable over any fill.
+    p.setPen(halo);
+    for (const QPointF &o : {QPointF(-1, 0), QPointF(1, 0), QPointF(0, -1), QPointF(0, 1)})
+        p.drawText(rect.translated(o), flags, text);
+    p.setPen(color);
+    p.drawText(rect, flags, text);
+}
+
+// The fewest decimals (0..3) that keep every class edge distinct, the same for the whole legend.
+int legendDecimals(const QList<double> &edges) {
+    for (int d = 0; d < 3; ++d) {
+        bool distinct = true;
+        for (qsizetype k = 1; k < edges.size() && distinct; ++k)
+            distinct = std::round(edges[k] * std::pow(10, d)) !=
+                       std::round(edges[k - 1] * std::pow(10, d));
+        if (distinct)
+            return d;
+    }
+    return 3;
+}
+
+QBrush noDataBrush(const MapStyle &style) {
+    return QBrush(style.noDataHatch, Qt::BDiagPattern);
+}
+
+} // namespace
+
+QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
+    if (m_layoutDirty)
+        layout();
+    QImage image(m_size.isEmpty() ? QSize(1, 1) : m_size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(style.background);
+    m_labels.clear();
+    if (!m_geo || !m_projection.isValid())
+        return image;
+    QPainter p(&image);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setRenderHint(QPainter::TextAntialiasing, true);
+    const QList<Feature> &features = m_geo->features.features;
+    const double borderW = std::max(0.6, std::min(m_size.width(), m_size.height()) / 1400.0);
+
+    // Fills: one pass per class colour would save state changes, but 63 paths are cheap.
+    auto fillOf = [&](int i) {
+        const int k = content.breaks.classOf(content.featureValues.value(i, qQNaN()));
+        return k < 0 || k >= content.classColors.size() ? style.noData : content.classColors[k];
+    };
+    for (int i = 0; i < features.size(); ++i) {
+        const QColor fill = fillOf(i);
+        p.setPen(Qt::NoPen);
+        p.setBrush(fill);
+        p.drawPath(m_paths[i]);
+        if (fill == style.noData) {
+            p.setBrush(noDataBrush(style));
+            p.drawPath(m_paths[i]);
+        }
+    }
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(style.border, borderW));
+    for (const QPainterPath &path : m_borderPaths)
+        p.drawPath(path);
+    p.setRenderHint(QPainter::Antialiasing, false); // crisp, exact-colour dots
+    p.setPen(Qt::NoPen);
+    for (int i = 0; i < features.size(); ++i) {
+        if (m_dots[i].isEmpty())
+            continue;
+        p.setBrush(fillOf(i));
+        for (const QPointF &c : m_dots[i])
+            p.drawRect(QRectF(std::round(c.x() - kDotPx / 2), std::round(c.y() - kDotPx / 2),
+                              kDotPx, kDotPx));
+    }
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(QPen(style.highlight, borderW * 3.5));
+    for (int i = 0; i < features.size(); ++i) {
+        if (content.highlighted.contains(features[i].code))
+            p.drawPath(m_paths[i]);
+    }
+
+    QFont font(style.fontFamily);
+    // Inset frames with the archipelagos' names.
+    QList<QRectF> obstacles{m_legendRect, m_titleRect, m_attributionRect};
+    font.setPixelSize(int(m_labelPx));
+    p.setFont(font);
+    for (int r = 1; r < m_projection.regions().size(); ++r) {
+        const ProjectionRegion &region = m_projection.regions()[r];
+        if (region.boxPx.isEmpty())
+            continue;
+        p.setPen(QPen(style.insetFrame, borderW * 1.5));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(region.boxPx);
+        const QRectF nameRect(region.boxPx.left() + 4, region.boxPx.top() + 2,
+                              region.boxPx.width() - 8, m_labelPx * 1.4);
+        drawHaloText(p, nameRect, Qt::AlignLeft | Qt::AlignVCenter, region.label, style.text,
+                     style.textHalo);
+        obstacles << nameRect;
+    }
+
+    if (content.showLabels) {
+        const QFontMetricsF fm(font);
+        QList<LabelCandidate> candidates;
+        for (int i = 0; i < features.size(); ++i) {
+            const Feature &f = features[i];
+            double priority = m_areasPx[i];
+            if (f.kind == QLatin1String("municipality"))
+                priority += 1e12;
+            if (content.highlighted.contains(f.code))
+                priority += 1e13;
+            candidates.append({i, m_anchorsPx[i],
+                               QSizeF(fm.horizontalAdvance(f.name) + 2, fm.height()), priority});
+        }
+        m_labels = placeLabels(candidates, m_mapRect, obstacles);
+        for (const PlacedLabel &l : m_labels)
+            drawHaloText(p, l.rectPx, Qt::AlignCenter, features[l.featureIndex].name, style.text,
+                         style.textHalo);
+    }
+
+    // Title and source.
+    font.setPixelSize(int(m_titlePx));
+    font.setBold(true);
+    p.setFont(font);
+    p.setPen(style.text);
+    p.drawText(QRectF(m_titleRect.left(), m_titleRect.top(), m_titleRect.width(), m_titlePx * 1.3),
+               Qt::AlignLeft | Qt::AlignVCenter, content.title);
+    font.setBold(false);
+    font.setPixelSize(int(m_legendPx));
+    p.setFont(font);
+    QStringList sub;
+    if (!content.period.isEmpty())
+        sub << content.period;
+    if (!content.source.isEmpty())
+        sub << QStringLiteral("Nguồn: ") + content.source;
+    p.drawText(QRectF(m_titleRect.left(), m_titleRect.top() + m_titlePx * 1.35, m_titleRect.width(),
+                      m_legendPx * 1.4),
+               Qt::AlignLeft | Qt::AlignVCenter, sub.join(QStringLiteral(" · ")));
+
+    drawLegend(p, content, style);
+
+    // The CC BY-SA attribution must stay readable on small tiles: shrink to fit, then wrap.
+    double attributionPx = std::max(8.0, m_legendPx * 0.7);
+    font.setPixelSize(int(attributionPx));
+    while (attributionPx > 8.0 &&
+           QFontMetricsF(font).horizontalAdvance(content.attribution) > m_attributionRect.width()) {
+        attributionPx -= 1.0;
+        font.setPixelSize(int(attributionPx));
+    }
+    p.setFont(font);
+    p.setPen(style.text.darker(130));
+    const bool fits =
+        QFontMetricsF(font).horizontalAdvance(content.attribution) <= m_attributionRect.width();
+    const QRectF attributionRect =
+        fits ? m_attributionRect
+             : m_attributionRect.adjusted(0, -QFontMetricsF(font).height(), 0, 0);
+    p.drawText(attributionRect, Qt::AlignRight | Qt::AlignVCenter | Qt::TextWordWrap,
+               content.attribution);
+    return image;
+}
+
+void MapRenderer::drawLegend(QPainter &p, const MapContent &content, const MapStyle &style) {
+    QFont font(style.fontFamily);
+    font.setPixelSize(int(m_legendPx));
+    const double line = m_legendPx * 1.55;
+    const int classes = content.breaks.count();
+    // Bottom-aligned in its box: header (unit, period), the classes (highest on top), no data.
+    const double needed = line * (classes + 3);
+    double y = m_legendRect.top() + std::max(0.0, m_legendRect.height() - needed);
+    font.setBold(true);
+    p.setFont(font);
+    p.setPen(style.text);
+    p.drawText(QRectF(m_legendRect.left(), y, m_legendRect.width(), line),
+               Qt::AlignLeft | Qt::AlignVCenter,
+               content.unit.isEmpty() ? QStringLiteral("Giá trị") : content.unit);
+    y += line;
+    font.setBold(false);
+    p.setFont(font);
+    p.drawText(QRectF(m_legendRect.left(), y, m_legendRect.width(), line),
+               Qt::AlignLeft | Qt::AlignVCenter, content.period);
+    y += line;
+    const double swatchW = m_legendPx * 2.2, swatchH = line * 0.75;
+    auto entry = [&](const QBrush &brush, const QBrush &overlay, const QString &text) {
+        const QRectF swatch(m_legendRect.left(), y + (line - swatchH) / 2, swatchW, swatchH);
+        p.setPen(QPen(style.border, 1));
+        p.setBrush(brush);
+        p.drawRect(swatch);
+        if (overlay.style() != Qt::NoBrush) {
+            p.setBrush(overlay);
+            p.drawRect(swatch);
+        }
+        p.setPen(style.text);
+        p.drawText(
+            QRectF(swatch.right() + m_legendPx * 0.6, y, m_legendRect.width() - swatchW, line),
+            Qt::AlignLeft | Qt::AlignVCenter, text);
+        y += line;
+    };
+    const int decimals = legendDecimals(content.breaks.edges);
+    auto edge = [&](int k) {
+        return content.locale.toString(content.breaks.edges[k], 'f', decimals);
+    };
+    for (int k = classes - 1; k >= 0; --k) {
+        const QString range = edge(k) + QStringLiteral(" – ") + edge(k + 1);
+        entry(content.classColors.value(k), Qt::NoBrush, range);
+    }
+    entry(style.noData, noDataBrush(style), QStringLiteral("Không có số liệu"));
+}
+
+} // namespace opswall::maps

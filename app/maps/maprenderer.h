@@ -1,0 +1,86 @@
+#pragma once
+// Draws a choropleth tile into a QImage with QPainter: provinces filled by class, no-data hatched,
+// borders, highlighted provinces, inset frames for the archipelagos, labels, legend, title with
+// source, and the CC BY-SA attribution line. The image is then shown by a plain texture node, so
+// the same pixels appear on the software and the OpenGL scene-graph backends (the software
+// backend does not draw custom QSGGeometryNodes). Projected paths are cached per (set, size,
+// layout); a data change only refills them.
+
+#include "classify.h"
+#include "geolibrary.h"
+#include "labels.h"
+#include "projection.h"
+
+#include <QColor>
+#include <QImage>
+#include <QLocale>
+#include <QPainterPath>
+#include <QSet>
+
+#include <memory>
+
+namespace opswall::maps {
+
+struct MapStyle {
+    QColor background{0x0e, 0x16, 0x21};
+    QColor text{0xf2, 0xf4, 0xf7};
+    QColor textHalo{0x0e, 0x16, 0x21};
+    QColor border{0x0e, 0x16, 0x21};
+    QColor noData{0x4a, 0x52, 0x5e};
+    QColor noDataHatch{0x9a, 0xa3, 0xb0};
+    QColor highlight{0xff, 0xc8, 0x00};
+    QColor insetFrame{0x6b, 0x77, 0x88};
+    QString fontFamily = QStringLiteral("DejaVu Sans"); // full Vietnamese coverage on Debian
+};
+
+struct MapContent {
+    QString title;
+    QString source;              // "Cục Thống kê" -> "Nguồn: Cục Thống kê"
+    QString unit;                // "%", "tỷ đồng", "chỉ số (kỳ trước = 100)"
+    QString period;              // "12/2024"
+    QString attribution;         // the boundaries' CC BY-SA line
+    QList<double> featureValues; // per feature of the set, NaN = no data
+    ClassBreaks breaks;
+    QList<QColor> classColors;
+    QSet<QString> highlighted; // province codes
+    bool showLabels = true;
+    QLocale locale;
+};
+
+class MapRenderer {
+public:
+    // Recomputes the layout and the projected paths only when one of these changed.
+    void setGeometry(std::shared_ptr<const GeoSet> geo, QSize sizePx, IslandLayout layout);
+    QImage render(const MapContent &content, const MapStyle &style = {});
+
+    const MapProjection &projection() const { return m_projection; }
+    QRectF legendRect() const { return m_legendRect; }
+    QRectF mapRect() const { return m_mapRect; }
+    // Feature index under a pixel of the tile, -1 when none.
+    int featureAt(QPointF pixel) const;
+    const QList<PlacedLabel> &labels() const { return m_labels; }
+
+private:
+    void layout();
+    void drawLegend(QPainter &p, const MapContent &content, const MapStyle &style);
+
+    std::shared_ptr<const GeoSet> m_geo;
+    QSize m_size;
+    IslandLayout m_layout = IslandLayout::InPlace;
+    bool m_layoutDirty = true;
+    MapProjection m_projection;
+    QList<QPainterPath> m_paths;       // per feature, pixels
+    QList<QPainterPath> m_borderPaths; // per feature: only the parts big enough to outline
+    QList<QList<QPointF>> m_dots;      // per feature: centres of parts too small to show as shapes
+    QList<QRectF> m_pathBounds;        // per feature
+    QList<QPointF> m_anchorsPx;        // per feature label anchor
+    QList<double> m_areasPx;           // per feature, for label priority
+    QRectF m_mapRect, m_legendRect, m_titleRect, m_attributionRect;
+    double m_labelPx = 12, m_legendPx = 14, m_titlePx = 24;
+    QList<PlacedLabel> m_labels;
+};
+
+// "95,8 – 100" style range text for a legend entry.
+QString formatValue(const QLocale &locale, double value);
+
+} // namespace opswall::maps

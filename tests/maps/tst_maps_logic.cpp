@@ -1,0 +1,282 @@
+// Triangulation, projection fitting (islands included), classification and palettes, label
+// placement, and 63 -> 34 aggregation checked on real GSO data.
+#include "maps/aggregate.h"
+#include "maps/classify.h"
+#include "maps/geolibrary.h"
+#include "maps/labels.h"
+#include "maps/projection.h"
+#include "maps/topojson.h"
+#include "maps/triangulate.h"
+
+#include <QFile>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace opswall::maps;
+
+namespace {
+
+QString assetDir() {
+    return qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/assets/geo");
+}
+
+// gso_code -> column value from the real employment index table (63 provinces + "VN").
+QHash<QString, double> readEmploymentIndex(const QString &column, QString *nationalName = nullptr) {
+    QFile f(
+        qEnvironmentVariable("OPSWALL_SHARED_DIR") +
+        QStringLiteral("/data/indicators/gso-2024-12-industrial-employment-index-by-province.csv"));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    const QStringList lines =
+        QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList header = lines.first().trimmed().split(QLatin1Char(','));
+    const qsizetype col = header.indexOf(column);
+    QHash<QString, double> out;
+    for (qsizetype l = 1; l < lines.size(); ++l) {
+        const QStringList f2 = lines[l].trimmed().split(QLatin1Char(','));
+        if (f2.value(0) == QLatin1String("VN")) {
+            if (nationalName)
+                *nationalName = f2.value(2);
+            continue;
+        }
+        out.insert(f2.value(0), f2.value(col).toDouble());
+    }
+    return out;
+}
+
+} // namespace
+
+class TestMapsLogic : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void earcutSquareWithHole() {
+        // 4x4 square with a 2x2 hole: 8 triangles, area 12.
+        Feature f;
+        f.polygons.append(
+            {Ring{{0, 0}, {4, 0}, {4, 4}, {0, 4}}, {Ring{{1, 1}, {1, 3}, {3, 3}, {3, 1}}}});
+        const FeatureMesh mesh = triangulate(f);
+        QCOMPARE(mesh.indices.size(), 8 * 3);
+        QCOMPARE(mesh.triangleArea(), 12.0);
+    }
+
+    // Every province of both sets triangulates, once, to its own area (holes subtracted).
+    void shippedSetsTriangulateToTheirArea() {
+        GeoLibrary library(assetDir());
+        for (int units : {34, 63}) {
+            QString error;
+            const auto geo = library.provinces(units, &error);
+            QVERIFY2(geo, qPrintable(error));
+            QCOMPARE(geo->meshes.size(), geo->features.features.size());
+            for (int i = 0; i < geo->meshes.size(); ++i) {
+                const Feature &f = geo->features.features[i];
+                double area = 0;
+                for (const Polygon &p : f.polygons)
+                    area += polygonArea(p);
+                const double meshArea = geo->meshes[i].triangleArea();
+                // Khánh Hòa's one self-intersecting reef ring makes its mesh differ a hair.
+                QVERIFY2(std::abs(meshArea - area) / area <
+                             (f.code == QLatin1String("56") ? 1e-3 : 1e-6),
+                         qPrintable(QStringLiteral("%1 %2: mesh %3 vs polygon %4")
+                                        .arg(units)
+                                        .arg(f.name)
+                                        .arg(meshArea)
+                                        .arg(area)));
+            }
+            QString again;
+            QCOMPARE(library.provinces(units, &again), geo); // cached, not decoded twice
+        }
+    }
+
+    void projectionFitsWithIslands() {
+        GeoLibrary library(assetDir());
+        QString error;
+        const auto geo = library.provinces(34, &error);
+        QVERIFY(geo);
+        const QRectF tile(0, 0, 1000, 1000);
+        for (IslandLayout layout : {IslandLayout::InPlace, IslandLayout::InsetBoxes}) {
+            const MapProjection proj = MapProjection::fit(geo->features, tile, layout, 10);
+            QVERIFY(proj.isValid());
+            QRectF drawn;
+            QRectF spratly;
+            for (const Feature &f : geo->features.features) {
+                for (const Polygon &p : f.polygons) {
+                    const int region = proj.regionOf(p);
+                    const QRectF r =
+                        proj.regions()[region].lonLatToPixel.mapRect(ringBounds(p.outer));
+                    drawn = drawn.isNull() ? r : drawn.united(r);
+                    if (f.code == QLatin1String("56") && ringBounds(p.outer).left() > 111)
+                        spratly = spratly.isNull() ? r : spratly.united(r);
+                }
+            }
+            // Everything, the archipelagos included, inside the tile minus padding.
+            QVERIFY2(tile.adjusted(9.9, 9.9, -9.9, -9.9).contains(drawn),
+                     qPrintable(QStringLiteral("%1").arg(int(layout))));
+            QVERIFY(!spratly.isEmpty());
+            // Aspect kept: 1 degree of latitude and cos(lat0) degrees of longitude are equal.
+            const QTransform &t = proj.regions()[0].lonLatToPixel;
+            QVERIFY(std::abs(t.m11() / -t.m22() -
+                             std::cos(geo->features.bounds.center().y() * M_PI / 180)) < 1e-9);
+            // The inverse finds Hà Nội's lon/lat again.
+            int region = -1;
+            const QPointF back = proj.toLonLat(proj.toPixel({105.85, 21.03}, 0), &region);
+            QCOMPARE(region, 0);
+            QVERIFY(std::abs(back.x() - 105.85) < 1e-9 && std::abs(back.y() - 21.03) < 1e-9);
+        }
+        // In a square tile the inset layout gives the mainland a larger scale than in-place.
+        const MapProjection inPlace =
+            MapProjection::fit(geo->features, tile, IslandLayout::InPlace, 10);
+        const MapProjection inset =
+            MapProjection::fit(geo->features, tile, IslandLayout::InsetBoxes, 10);
+        QCOMPARE(inset.regions().size(), 3);
+        QVERIFY(inset.pixelsPerDegreeLat(0) > inPlace.pixelsPerDegreeLat(0) * 1.05);
+    }
+
+    void classification() {
+        QString error;
+        const QList<double> v{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        ClassBreaks q = classify(v, {ClassificationMethod::Quantiles, 5, {}, {}}, &error);
+        QCOMPARE(q.count(), 5);
+        int perClass[5] = {};
+        for (double x : v)
+            ++perClass[q.classOf(x)];
+        for (int k = 0; k < 5; ++k)
+            QCOMPARE(perClass[k], 2);
+        ClassBreaks e = classify(v, {ClassificationMethod::EqualIntervals, 3, {}, {}}, &error);
+        QCOMPARE(e.edges, (QList<double>{1, 4, 7, 10}));
+        QCOMPARE(e.classOf(10), 2);
+        QCOMPARE(e.classOf(qQNaN()), -1);
+        ClassBreaks x = classify(v, {ClassificationMethod::ExplicitBreaks, 0, {3, 8}, {}}, &error);
+        QCOMPARE(x.edges, (QList<double>{1, 3, 8, 10}));
+        QCOMPARE(x.classOf(3), 1);
+        // Diverging around 100: an edge on 100, symmetric equal intervals.
+        ClassBreaks d = classify({92, 99, 101, 104},
+                                 {ClassificationMethod::EqualIntervals, 4, {}, 100.0}, &error);
+        QCOMPARE(d.edges, (QList<double>{92, 96, 100, 104, 108}));
+        ClassBreaks dq = classify({90, 95, 98, 101, 103, 110},
+                                  {ClassificationMethod::Quantiles, 4, {}, 100.0}, &error);
+        QVERIFY(dq.edges.contains(100.0));
+        QCOMPARE(dq.classOf(99.9) + 1, dq.classOf(100.1));
+        const QList<QColor> colors = classColors(PaletteKind::Diverging, d, 100.0);
+        QCOMPARE(colors.size(), 4);
+        QVERIFY(colors[0].red() > colors[0].blue()); // decline: red
+        QVERIFY(colors[3].blue() > colors[3].red()); // growth: blue
+        QCOMPARE(
+            QSet<QRgb>({colors[0].rgb(), colors[1].rgb(), colors[2].rgb(), colors[3].rgb()}).size(),
+            4);
+        const QList<QColor> seq = classColors(PaletteKind::Sequential, q, {});
+        QVERIFY(seq.first().lightness() > seq.last().lightness());
+        // Bad options are refused with a message.
+        QVERIFY(classify(v, {ClassificationMethod::ExplicitBreaks, 0, {5, 3}, {}}, &error)
+                    .edges.isEmpty());
+        QVERIFY(error.contains(QStringLiteral("ascending")));
+        QVERIFY(classify(v, {ClassificationMethod::Quantiles, 12, {}, {}}, &error).edges.isEmpty());
+        QVERIFY(error.contains(QStringLiteral("between 2 and 9")));
+    }
+
+    void labelsDoNotCollide() {
+        QList<LabelCandidate> c;
+        for (int i = 0; i < 20; ++i) // 20 labels on almost the same spot
+            c.append({i, QPointF(100 + i, 100), QSizeF(60, 14), double(i)});
+        const QList<PlacedLabel> placed =
+            placeLabels(c, QRectF(0, 0, 400, 400), {QRectF(0, 0, 400, 60)});
+        QVERIFY(placed.size() >= 3);
+        QVERIFY(placed.size() < 20);
+        QCOMPARE(placed.first().featureIndex, 19); // highest priority first
+        for (int a = 0; a < placed.size(); ++a) {
+            QVERIFY(!placed[a].rectPx.intersects(QRectF(0, 0, 400, 60)));
+            for (int b = a + 1; b < placed.size(); ++b)
+                QVERIFY(!placed[a].rectPx.intersects(placed[b].rectPx));
+        }
+    }
+
+    void labelAnchorsAreInside() {
+        GeoLibrary library(assetDir());
+        QString error;
+        for (int units : {34, 63}) {
+            const auto geo = library.provinces(units, &error);
+            for (const Feature &f : geo->features.features) {
+                int p = -1;
+                const QPointF a = labelAnchor(f, &p);
+                QVERIFY2(p >= 0 && pointInPolygon(f.polygons[p], a), qPrintable(f.name));
+            }
+        }
+    }
+
+    // Real data: GSO's December 2024 industrial employment index, all 63 provinces.
+    void aggregationOnRealData() {
+        QString national;
+        const QHash<QString, double> idx =
+            readEmploymentIndex(QStringLiteral("index_vs_same_month_prev_year"), &national);
+        if (idx.isEmpty())
+            QSKIP("employment index CSV not found in OPSWALL_SHARED_DIR");
+        QCOMPARE(idx.size(), 63);
+        QCOMPARE(national, QStringLiteral("Cả nước"));
+        GeoLibrary library(assetDir());
+        QString error;
+        const Crosswalk &cw = library.crosswalk(&error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(cw.newCodeOf.size(), 63);
+        QCOMPARE(cw.membersOf.size(), 34);
+
+        // An index is a weighted mean; without the weight series it is refused, clearly.
+        const IndicatorAggregation index{AggregationRule::WeightedMean,
+                                         QStringLiteral("industrial employment")};
+        const AggregationResult refused = aggregate63To34(cw, idx, index);
+        QVERIFY(!refused.ok);
+        QVERIFY2(refused.error.contains(QStringLiteral("'industrial employment'")) &&
+                     refused.error.contains(QStringLiteral("not available")),
+                 qPrintable(refused.error));
+
+        // With a weight series: Tuyên Quang (08) = Hà Giang (02) + Tuyên Quang (08), by weight.
+        QHash<QString, double> weights;
+        for (auto it = idx.cbegin(); it != idx.cend(); ++it)
+            weights.insert(it.key(), 1000 + it.key().toInt()); // any positive, distinct weights
+        const AggregationResult r = aggregate63To34(cw, idx, index, weights);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.values.size(), 34);
+        QVERIFY2(r.messages.isEmpty(), qPrintable(r.messages.join('\n')));
+        const double expected08 = (idx["02"] * 1002 + idx["08"] * 1008) / (1002.0 + 1008.0);
+        QVERIFY(std::abs(r.values["08"] - expected08) < 1e-9);
+        QCOMPARE(r.values["01"], idx["01"]); // Hà Nội unchanged in 2025
+        for (auto it = r.values.cbegin(); it != r.values.cend(); ++it) {
+            double lo = 1e9, hi = -1e9;
+            for (const QString &m : cw.membersOf[it.key()]) {
+                lo = std::min(lo, idx[m]);
+                hi = std::max(hi, idx[m]);
+            }
+            QVERIFY(it.value() >= lo - 1e-9 &&
+                    it.value() <= hi + 1e-9); // a mean lies between its members
+        }
+        // Amounts sum: the 34-unit total equals the 63-unit total.
+        const AggregationResult s = aggregate63To34(cw, weights, {AggregationRule::Sum, {}});
+        double total63 = 0, total34 = 0;
+        for (double w : weights)
+            total63 += w;
+        for (double w : s.values)
+            total34 += w;
+        QCOMPARE(total34, total63);
+        // A missing member gives no data for that unit only, with a message naming it.
+        QHash<QString, double> partial = idx;
+        partial.remove(QStringLiteral("06")); // Bắc Kạn -> Thái Nguyên (19)
+        const AggregationResult p = aggregate63To34(cw, partial, index, weights);
+        QVERIFY(!p.values.contains(QStringLiteral("19")));
+        QCOMPARE(p.values.size(), 33);
+        QVERIFY(p.messages.join('\n').contains(QStringLiteral("06 (Bắc Kạn)")));
+        // 34 -> 63 is refused.
+        const AggregationResult back = convertUnits(cw, r.values, 34, 63, index, weights);
+        QVERIFY(!back.ok);
+        QVERIFY2(back.error.contains(QStringLiteral("cannot be split")), qPrintable(back.error));
+    }
+
+    void crosswalkErrors() {
+        QString error;
+        parseCrosswalkCsv("gso_code_63,gso_code_34\n01,01\n2,08\n", &error);
+        QVERIFY2(error.contains(QStringLiteral("line 3")), qPrintable(error));
+        parseCrosswalkCsv("a,b\n", &error);
+        QVERIFY(error.contains(QStringLiteral("gso_code_63")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMapsLogic)
+#include "tst_maps_logic.moc"

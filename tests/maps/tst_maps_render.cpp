@@ -1,0 +1,310 @@
+// Pixel tests of the map tile on the software scene graph (offscreen): provinces filled with the
+// colour of their class, legend swatches present, Hoàng Sa and Trường Sa drawn, the no-data style,
+// hover lookup, redraw only on data change, and clear messages for bad bindings.
+#include "choroplethmap.h"
+#include "maps/geolibrary.h"
+
+#include <QFile>
+#include <QQmlComponent>
+#include <QQmlEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QtQml/qqmlextensionplugin.h>
+#include <QtTest>
+
+#include <cmath>
+#include <memory>
+
+Q_IMPORT_QML_PLUGIN(OpsWall_MapsPlugin)
+
+using namespace opswall::maps;
+
+namespace {
+
+QHash<QString, double> employmentIndex() {
+    QFile f(
+        qEnvironmentVariable("OPSWALL_SHARED_DIR") +
+        QStringLiteral("/data/indicators/gso-2024-12-industrial-employment-index-by-province.csv"));
+    QHash<QString, double> out;
+    if (!f.open(QIODevice::ReadOnly))
+        return out;
+    const QStringList lines =
+        QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (qsizetype l = 1; l < lines.size(); ++l) {
+        const QStringList c = lines[l].trimmed().split(QLatin1Char(','));
+        if (c.value(0) != QLatin1String("VN"))
+            out.insert(c.value(0), c.value(4).toDouble()); // index_vs_same_month_prev_year
+    }
+    return out;
+}
+
+QString jsonValues(const QHash<QString, double> &values) {
+    QStringList parts;
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        parts << QStringLiteral("\"%1\": %2").arg(it.key()).arg(it.value(), 0, 'g', 10);
+    return QLatin1Char('{') + parts.join(QStringLiteral(", ")) + QLatin1Char('}');
+}
+
+struct Scene {
+    std::unique_ptr<QQmlEngine> engine;
+    std::unique_ptr<QQuickWindow> window;
+    QQuickItem *root = nullptr;
+    ChoroplethMap *map = nullptr;
+};
+
+// A MapTile in a window of the given size; binding is a QML object literal.
+Scene makeScene(const QString &binding, QSize size) {
+    Scene s;
+    s.engine = std::make_unique<QQmlEngine>();
+    s.engine->addImportPath(QStringLiteral("qrc:/"));
+    QQmlComponent component(s.engine.get());
+    component.setData(QStringLiteral("import QtQuick\nimport OpsWall.Maps\n"
+                                     "MapTile { hoverEnabled: false; binding: %1 }")
+                          .arg(binding)
+                          .toUtf8(),
+                      QUrl(QStringLiteral("qrc:/test/scene.qml")));
+    if (component.isError())
+        qWarning() << component.errors();
+    s.window = std::make_unique<QQuickWindow>();
+    s.window->resize(size);
+    s.root = qobject_cast<QQuickItem *>(component.create());
+    if (!s.root)
+        return s;
+    s.root->setParentItem(s.window->contentItem());
+    s.root->setSize(size);
+    s.map = s.root->property("map").value<ChoroplethMap *>();
+    s.window->show();
+    return s;
+}
+
+bool waitRendered(ChoroplethMap *map, int atLeast) {
+    return QTest::qWaitFor([&] { return map->renderCount() >= atLeast; }, 5000);
+}
+
+int countColour(const QImage &img, const QRectF &area, QRgb colour) {
+    int n = 0;
+    const QRect r = area.toAlignedRect().intersected(img.rect());
+    for (int y = r.top(); y <= r.bottom(); ++y) {
+        for (int x = r.left(); x <= r.right(); ++x)
+            n += (img.pixel(x, y) & 0xffffff) == (colour & 0xffffff);
+    }
+    return n;
+}
+
+} // namespace
+
+class TestMapsRender : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        m_index = employmentIndex();
+        if (m_index.size() != 63)
+            QSKIP("employment index CSV not found in OPSWALL_SHARED_DIR");
+    }
+
+    // 63 provinces, real data, diverging around 100; three provinces left without data.
+    void provincesColouredByClass_data() {
+        QTest::addColumn<QString>("islands");
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("wide, in place") << "inplace" << QSize(1280, 720);
+        QTest::newRow("portrait, insets") << "inset" << QSize(700, 900);
+    }
+    void provincesColouredByClass() {
+        QFETCH(QString, islands);
+        QFETCH(QSize, size);
+        QHash<QString, double> values = m_index;
+        values.remove(QStringLiteral("01")); // Hà Nội, Đà Nẵng (Hoàng Sa), Khánh Hòa kept
+        values.remove(QStringLiteral("31"));
+        values.remove(QStringLiteral("94"));
+        const QString binding =
+            QStringLiteral("({units: 63, values: %1, title: \"Chỉ số sử dụng lao động "
+                           "công nghiệp\", unit: \"cùng kỳ = 100\", period: \"01/12/2024\", "
+                           "source: \"Cục Thống kê\", palette: \"diverging\", centre: 100, "
+                           "classes: 6, islands: \"%2\", highlight: [\"79\"]})")
+                .arg(jsonValues(values), islands);
+        Scene s = makeScene(binding, size);
+        QVERIFY(s.map);
+        QVERIFY(waitRendered(s.map, 1));
+        QVERIFY2(s.map->messages().isEmpty(), qPrintable(s.map->messages().join('\n')));
+        const QImage img = s.window->grabWindow();
+        QCOMPARE(img.size(), size);
+        if (qEnvironmentVariableIsSet("OPSWALL_MAPS_SNAPSHOT_DIR")) // for looking at it
+            img.save(qEnvironmentVariable("OPSWALL_MAPS_SNAPSHOT_DIR") +
+                     QStringLiteral("/map-%1.png").arg(islands));
+        const QList<QColor> colors = s.map->classColors();
+        QCOMPARE(colors.size(), 6);
+        QVERIFY(s.map->classEdges().contains(100.0));
+
+        // Sample a grid: every pixel on a province is its class colour, or (border, label,
+        // hatch) not the colour of any other class.
+        QHash<QString, int> exact;
+        int wrong = 0, onProvince = 0;
+        for (int y = 2; y < size.height(); y += 5) {
+            for (int x = 2; x < size.width(); x += 5) {
+                const QVariantMap p = s.map->provinceAt(x + 0.5, y + 0.5); // pixel centre
+                if (p.isEmpty())
+                    continue;
+                ++onProvince;
+                const QRgb px = img.pixel(x, y) & 0xffffff;
+                const int k = p.value(QStringLiteral("classIndex")).toInt();
+                if (k >= 0 && px == (colors[k].rgb() & 0xffffff)) {
+                    ++exact[p.value(QStringLiteral("code")).toString()];
+                    continue;
+                }
+                for (int j = 0; j < colors.size(); ++j) {
+                    if (j != k && px == (colors[j].rgb() & 0xffffff)) {
+                        ++wrong;
+                        qInfo() << "pixel" << x << y << "on" << p.value(QStringLiteral("name"))
+                                << "class" << k << "shows class" << j;
+                    }
+                }
+            }
+        }
+        QVERIFY(onProvince > 1000);
+        // A few pixels may belong to a coastal islet's minimum-size dot that spills onto the
+        // neighbouring province; anything more means a wrong class colour.
+        QVERIFY2(wrong * 200 <= onProvince,
+                 qPrintable(QStringLiteral("%1 of %2").arg(wrong).arg(onProvince)));
+        QVERIFY2(exact.size() >= 55,
+                 qPrintable(QString::number(exact.size()))); // tiny ones may be all border
+        // Hà Nội has no data: its pixels are the no-data grey or the hatch, never a class colour.
+        const QPointF hanoi = s.map->toPixel(105.75, 21.0);
+        QCOMPARE(s.map->provinceAt(hanoi.x(), hanoi.y()).value(QStringLiteral("code")).toString(),
+                 QStringLiteral("01"));
+        QVERIFY(
+            !s.map->provinceAt(hanoi.x(), hanoi.y()).value(QStringLiteral("hasValue")).toBool());
+        const MapStyle style;
+        const QRectF around(hanoi - QPointF(6, 6), QSizeF(12, 12));
+        QVERIFY(countColour(img, around, style.noData.rgb()) > 5);
+        QVERIFY(countColour(img, around, style.noDataHatch.rgb()) > 2);
+        QCOMPARE(exact.value(QStringLiteral("01")), 0);
+
+        // Legend: a swatch of every class and the hatched no-data swatch.
+        const QRectF legend = s.map->legendRect();
+        QVERIFY(!legend.isEmpty());
+        for (const QColor &c : colors)
+            QVERIFY2(countColour(img, legend, c.rgb()) > 20, qPrintable(c.name()));
+        QVERIFY(countColour(img, legend, style.noDataHatch.rgb()) > 5);
+
+        // Islands: the largest Trường Sa reefs (Khánh Hòa) and Hoàng Sa islands (Đà Nẵng) are
+        // filled with their province's class colour.
+        GeoLibrary lib(qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/assets/geo"));
+        QString error;
+        const auto geo = lib.provinces(63, &error);
+        QVERIFY(geo);
+        for (const auto &[code, north] :
+             {std::pair{QStringLiteral("56"), false}, std::pair{QStringLiteral("48"), true}}) {
+            const Feature &f = geo->features.features[geo->features.indexOf(code)];
+            const int k = s.map->province(code).value(QStringLiteral("classIndex")).toInt();
+            QVERIFY(k >= 0);
+            int islandsDrawn = 0, offshore = 0;
+            for (const Polygon &p : f.polygons) {
+                const QRectF b = ringBounds(p.outer);
+                if (b.left() < 111 || (b.center().y() > 14) != north)
+                    continue;
+                ++offshore;
+                const QPointF a = s.map->toPixel(b.left(), b.bottom()),
+                              c = s.map->toPixel(b.right(), b.top());
+                const QRectF box = QRectF(a, c).normalized().adjusted(-1, -1, 1, 1);
+                QVERIFY(box.right() < size.width() && box.bottom() < size.height() &&
+                        box.left() > 0);
+                islandsDrawn += countColour(img, box, colors[k].rgb()) > 0;
+            }
+            QVERIFY(offshore > 5);
+            QVERIFY2(islandsDrawn >= 3,
+                     qPrintable(
+                         QStringLiteral("%1: %2 of %3").arg(code).arg(islandsDrawn).arg(offshore)));
+        }
+        // The highlighted province (Hồ Chí Minh) has the highlight outline.
+        const QPointF hcm = s.map->toPixel(106.7, 10.78);
+        QVERIFY(countColour(img, QRectF(hcm - QPointF(60, 60), QSizeF(120, 120)),
+                            style.highlight.rgb()) > 10);
+    }
+
+    void hoverLookupAndRedrawOnlyOnDataChange() {
+        Scene s = makeScene(
+            QStringLiteral("({units: 63, values: %1, unit: \"%\"})").arg(jsonValues(m_index)),
+            QSize(800, 600));
+        QVERIFY(s.map);
+        QVERIFY(waitRendered(s.map, 1));
+        const QPointF p = s.map->toPixel(105.75, 21.0);
+        const QVariantMap info = s.map->provinceAt(p.x(), p.y());
+        QCOMPARE(info.value(QStringLiteral("code")).toString(), QStringLiteral("01"));
+        QCOMPARE(info.value(QStringLiteral("name")).toString(), QStringLiteral("Hà Nội"));
+        QCOMPARE(info.value(QStringLiteral("value")).toDouble(), 101.57);
+        QVERIFY(s.map->provinceAt(5, 5).isEmpty()); // the title corner is no province
+        const int before = s.map->renderCount();
+        s.window->contentItem()->update();
+        QTest::qWait(50);
+        QCOMPARE(s.map->renderCount(), before); // nothing changed: no redraw
+        QHash<QString, double> changed = m_index;
+        changed[QStringLiteral("01")] = 150;
+        s.map->setSeries(changed, 63,
+                         {QStringLiteral("%"),
+                          QStringLiteral("12/2024"),
+                          QStringLiteral("Cục Thống kê"),
+                          {},
+                          {},
+                          {}});
+        QVERIFY(waitRendered(s.map, before + 1));
+        QTest::qWait(50);
+        QCOMPARE(s.map->renderCount(), before + 1); // one change, one redraw
+        QCOMPARE(s.map->provinceAt(p.x(), p.y()).value(QStringLiteral("value")).toDouble(), 150.0);
+    }
+
+    // 63-unit data on the 34-unit map: summed for amounts; an index without its weight series is
+    // refused with a message and the map shows no data; unknown codes are named.
+    void aggregationAndBadBindings() {
+        QHash<QString, double> values = m_index;
+        values.insert(QStringLiteral("XX"), 5);
+        Scene s = makeScene(
+            QStringLiteral("({units: 34, dataUnits: 63, values: %1, aggregation: \"weightedMean\", "
+                           "weightName: \"lao động công nghiệp\"})")
+                .arg(jsonValues(values)),
+            QSize(640, 480));
+        QVERIFY(s.map);
+        QVERIFY(waitRendered(s.map, 1));
+        const QString messages = s.map->messages().join('\n');
+        QVERIFY2(messages.contains(QStringLiteral("'lao động công nghiệp'")) &&
+                     messages.contains(QStringLiteral("not available")),
+                 qPrintable(messages));
+        QVERIFY(!s.map->province(QStringLiteral("01")).value(QStringLiteral("hasValue")).toBool());
+
+        s.root->setProperty(
+            "binding",
+            QVariantMap{{QStringLiteral("units"), 34},
+                        {QStringLiteral("dataUnits"), 63},
+                        {QStringLiteral("aggregation"), QStringLiteral("sum")},
+                        {QStringLiteral("values"), QVariantMap{{QStringLiteral("02"), 1.0},
+                                                               {QStringLiteral("08"), 2.0},
+                                                               {QStringLiteral("XX"), 3.0}}}});
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return s.map->province(QStringLiteral("08"))
+                    .value(QStringLiteral("hasValue"))
+                    .toBool();
+            },
+            5000));
+        QCOMPARE(s.map->province(QStringLiteral("08")).value(QStringLiteral("value")).toDouble(),
+                 3.0); // Hà Giang + Tuyên Quang
+        QVERIFY2(s.map->messages().join('\n').contains(QStringLiteral("unknown 63-unit code 'XX'")),
+                 qPrintable(s.map->messages().join('\n')));
+
+        // 34-unit data on a 63-unit map is refused.
+        s.root->setProperty("binding", QVariantMap{{QStringLiteral("units"), 63},
+                                                   {QStringLiteral("dataUnits"), 34},
+                                                   {QStringLiteral("values"),
+                                                    QVariantMap{{QStringLiteral("08"), 2.0}}}});
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return s.map->messages().join('\n').contains(QStringLiteral("cannot be split"));
+            },
+            5000));
+    }
+
+private:
+    QHash<QString, double> m_index;
+};
+
+QTEST_MAIN(TestMapsRender)
+#include "tst_maps_render.moc"
