@@ -59,6 +59,11 @@ CREATE TABLE feed_alerts(
   acknowledged_at INTEGER);
 CREATE INDEX feed_alerts_open ON feed_alerts(rule_id) WHERE cleared_at IS NULL;
 )sql"},
+    store::Migration{2, R"sql(
+CREATE TABLE feed_rules(
+  id TEXT PRIMARY KEY,
+  definition TEXT NOT NULL);
+)sql"},
 };
 } // namespace
 

@@ -1,0 +1,79 @@
+#pragma once
+// Indicators and alert rules in SQLite, evaluated on every feed update, status change and a
+// periodic tick (for staleness). An alert is raised once while its rule fires, cleared when it
+// stops, and acknowledged by an operator; all of it persisted in feed_alerts. The signals are the
+// hook for the audit log (owned elsewhere).
+
+#include "feeds/indicators.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+
+namespace opswall::store {
+class Database;
+}
+
+namespace opswall::feeds {
+
+class FeedScheduler;
+
+struct Alert {
+    std::int64_t id = 0;
+    QString ruleId;
+    QString indicator;
+    QString feedId;
+    Severity severity = Severity::Invalid;
+    QString message;
+    QDateTime raisedAt;
+    QDateTime clearedAt;    // invalid while the condition holds
+    QString acknowledgedBy; // empty until acknowledged
+    QDateTime acknowledgedAt;
+};
+
+class AlertManager : public QObject {
+    Q_OBJECT
+public:
+    // statusOf gives a feed's status (FeedScheduler::status in the app).
+    AlertManager(store::Database &db, SeriesStore &series,
+                 std::function<FeedStatus(const QString &)> statusOf, QObject *parent = nullptr);
+
+    // Follows a scheduler: re-evaluates on its updates and status changes.
+    void follow(FeedScheduler *scheduler);
+    // Imports indicators and rules (all or nothing). Returns false with the field at fault.
+    bool importJson(const QByteArray &json, QString *error);
+    // First start: import from a file when no indicator is defined yet.
+    int importIfEmpty(const QString &path, QString *error);
+
+    QList<IndicatorMeta> indicators() const;
+    std::optional<IndicatorMeta> indicator(const QString &code) const;
+    QList<AlertRule> rules() const;
+
+    // Evaluates every rule at `now`; raises and clears alerts. Returns the alerts raised.
+    QList<Alert> evaluate(const QDateTime &now);
+    // Acknowledges an alert; false if there is no such alert or it was already acknowledged.
+    bool acknowledge(std::int64_t alertId, const QString &user, const QDateTime &now);
+    QList<Alert> openAlerts() const; // not cleared, newest first
+    QList<Alert> recentAlerts(int limit) const;
+
+    void setEvaluateIntervalMs(int ms) { m_tick.setInterval(ms); }
+
+Q_SIGNALS:
+    void alertRaised(const opswall::feeds::Alert &alert);
+    void alertCleared(const opswall::feeds::Alert &alert);
+    void alertAcknowledged(const opswall::feeds::Alert &alert);
+    void indicatorsChanged();
+
+private:
+    QList<Alert> query(const char *where, int limit) const;
+
+    store::Database &m_db;
+    SeriesStore &m_series;
+    std::function<FeedStatus(const QString &)> m_statusOf;
+    QTimer m_tick;
+};
+
+} // namespace opswall::feeds
+
+Q_DECLARE_METATYPE(opswall::feeds::Alert)

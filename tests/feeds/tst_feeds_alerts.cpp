@@ -1,0 +1,182 @@
+// Indicators, targets and alert rules: the pure evaluation on real figures, and the alert
+// lifecycle (raised once, acknowledged, cleared, persisted) with the signals the audit log uses.
+#include "feeds/adapters.h"
+#include "feeds/alerts.h"
+#include "store/database.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace opswall::feeds;
+
+namespace {
+QByteArray readFile(const QString &path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return f.readAll();
+}
+
+StoredPoint point(const char *period, double v) {
+    return StoredPoint{*Period::parse(QString::fromLatin1(period)), v, 1, 0};
+}
+
+AlertRule rule(const char *json) {
+    QString err;
+    auto r =
+        AlertRule::fromJson(QJsonDocument::fromJson(json).object(), QStringLiteral("rule"), &err);
+    if (!r)
+        qFatal("%s", qPrintable(err));
+    return *r;
+}
+
+const QDateTime kNow(QDate(2025, 3, 5), QTime(9, 0), Qt::UTC);
+} // namespace
+
+class TestAlerts : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void behindPlanOnRealDisbursement() {
+        const AlertRule r = rule("{\"id\":\"p\",\"kind\":\"behindPlan\",\"indicator\":\"PUBINV_YTD_"
+                                 "PCT_OF_PLAN\",\"tolerancePct\":5}");
+        RuleInput in;
+        // Feb 2025: 8.52 % of the annual plan disbursed, pro rata 16.7 %: behind.
+        in.latest = point("2025-02", 8.518001);
+        RuleOutcome o = evaluateRule(r, in);
+        QVERIFY(o.firing);
+        QVERIFY2(o.message.contains(
+                     QStringLiteral("8.5% of the annual plan at 2025-02, pro rata 16.7%")),
+                 qPrintable(o.message));
+        // Dec 2024: 84.6 % against 100 %: behind; Jun 2024: 33.8 % against 50 % - 5: behind too.
+        in.latest = point("2024-12", 84.626662);
+        QVERIFY(evaluateRule(r, in).firing);
+        // With an absolute target: PUBINV_YTD 73,176 bn of an 857,526 bn plan = 8.5 %.
+        IndicatorMeta meta;
+        meta.code = QStringLiteral("PUBINV_YTD");
+        meta.target = 857525.6437;
+        in.meta = meta;
+        in.latest = point("2025-01", 73176.134);
+        QVERIFY(!evaluateRule(r, in).firing); // 8.5 % done by end of January (8.3 % pro rata)
+    }
+
+    void thresholdAndStale() {
+        RuleInput in;
+        in.latest = point("2025-02", 102.913148); // CPI_YOY_INDEX, Feb 2025
+        QVERIFY(!evaluateRule(rule("{\"id\":\"c\",\"kind\":\"threshold\",\"indicator\":\"CPI_YOY_"
+                                   "INDEX\",\"threshold\":104.5}"),
+                              in)
+                     .firing);
+        QVERIFY(evaluateRule(rule("{\"id\":\"c\",\"kind\":\"threshold\",\"indicator\":\"CPI_YOY_"
+                                  "INDEX\",\"threshold\":102.9}"),
+                             in)
+                    .firing);
+        QVERIFY(evaluateRule(rule("{\"id\":\"c\",\"kind\":\"threshold\",\"indicator\":\"X\","
+                                  "\"threshold\":103,\"direction\":\"below\"}"),
+                             in)
+                    .firing);
+
+        const AlertRule stale =
+            rule("{\"id\":\"s\",\"kind\":\"feedStale\",\"feedId\":\"gso\",\"staleMinutes\":30}");
+        RuleInput s;
+        s.now = kNow;
+        QVERIFY(evaluateRule(stale, s).firing); // no status at all: no data yet
+        FeedStatus st;
+        st.lastSuccess = kNow.addSecs(-10 * 60);
+        s.feed = st;
+        QVERIFY(!evaluateRule(stale, s).firing);
+        st.lastSuccess = kNow.addSecs(-40 * 60);
+        st.lastError = QStringLiteral("server answered HTTP 503 Service Unavailable");
+        s.feed = st;
+        const RuleOutcome o = evaluateRule(stale, s);
+        QVERIFY(o.firing);
+        QVERIFY(o.message.contains(QStringLiteral("stale for 40 min: server answered HTTP 503")));
+    }
+
+    void lifecycleRaiseAcknowledgeClear() {
+        opswall::store::Database db(m_dir.filePath(QStringLiteral("a.sqlite")));
+        SeriesStore series(db);
+        FeedStatus fresh;
+        fresh.lastSuccess = kNow;
+        AlertManager alerts(db, series, [&](const QString &) { return fresh; });
+        QString err;
+        QVERIFY2(
+            alerts.importJson(readFile(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
+                                       QStringLiteral("/app/feedservice/demo-indicators.json")),
+                              &err),
+            qPrintable(err));
+        QCOMPARE(alerts.indicator(QStringLiteral("CPI_YOY_INDEX"))->nameVi,
+                 QStringLiteral("CPI so với cùng kỳ năm trước"));
+        QVERIFY(alerts.indicator(QStringLiteral("PROC_TENDERS_PUBLISHED"))->simulated);
+
+        FeedMapping m;
+        m.timeField = QStringLiteral("period");
+        m.valueField = QStringLiteral("value");
+        m.indicatorField = QStringLiteral("indicator");
+        const ParseResult r = parseCsv(
+            readFile(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
+                     QStringLiteral("/data/indicators/gso-monthly-national-2024-01_2025-02.csv")),
+            m, {});
+        series.ingest(QStringLiteral("gso-monthly"), r.series, kNow);
+
+        QSignalSpy raised(&alerts, &AlertManager::alertRaised);
+        QSignalSpy acked(&alerts, &AlertManager::alertAcknowledged);
+        QSignalSpy cleared(&alerts, &AlertManager::alertCleared);
+        QList<Alert> out = alerts.evaluate(kNow);
+        QStringList ids;
+        for (const Alert &a : out)
+            ids << a.ruleId;
+        // Real Feb 2025 figures: disbursement behind plan; CPI 102.9 under the 104.5 target; the
+        // simulated reporting feed has no data yet; feeds are fresh.
+        QCOMPARE(ids, QStringList{QStringLiteral("pubinv-behind-plan")});
+        QCOMPARE(out.front().severity, Severity::Critical);
+        QCOMPARE(raised.size(), 1);
+        QVERIFY(alerts.evaluate(kNow.addSecs(60)).isEmpty()); // raised once, not on every tick
+
+        const std::int64_t id = out.front().id;
+        QVERIFY(alerts.acknowledge(id, QStringLiteral("operator1"), kNow.addSecs(120)));
+        QVERIFY(!alerts.acknowledge(id, QStringLiteral("operator2"), kNow.addSecs(130)));
+        QCOMPARE(acked.size(), 1);
+        QCOMPARE(acked.at(0).at(0).value<Alert>().acknowledgedBy, QStringLiteral("operator1"));
+
+        // A revised figure back on plan clears the alert; the history stays.
+        Series onPlan;
+        onPlan.indicator = QStringLiteral("PUBINV_YTD_PCT_OF_PLAN");
+        onPlan.points << Observation{*Period::parse(u"2025-02"), 16.0};
+        series.ingest(QStringLiteral("gso-monthly"), {onPlan}, kNow.addDays(1));
+        fresh.lastSuccess = kNow.addDays(1);
+        alerts.evaluate(kNow.addDays(1));
+        QCOMPARE(cleared.size(), 1);
+        QVERIFY(alerts.openAlerts().isEmpty());
+        const QList<Alert> history = alerts.recentAlerts(10);
+        QCOMPARE(history.size(), 1);
+        QCOMPARE(history.front().acknowledgedBy, QStringLiteral("operator1"));
+        QVERIFY(history.front().clearedAt.isValid());
+
+        // The stale rule fires when the feed stops delivering.
+        fresh.lastSuccess = kNow.addSecs(-3600);
+        out = alerts.evaluate(kNow);
+        QCOMPARE(out.size(), 2); // gso-monthly-stale and live-enterprises-stale
+    }
+
+    void documentValidationNamesTheField() {
+        QString err;
+        QVERIFY(!parseIndicatorDocument(
+            "{\"schemaVersion\":1,\"rules\":[{\"id\":\"x\",\"kind\":\"sometimes\"}]}", &err));
+        QCOMPARE(err, QStringLiteral("rules[0].kind: must be threshold, behindPlan or feedStale"));
+        QVERIFY(!parseIndicatorDocument(
+            "{\"schemaVersion\":1,\"indicators\":[{\"code\":\"X\",\"nameVi\":\"x\"}]}", &err));
+        QCOMPARE(err, QStringLiteral("indicators[0].nameVi/nameEn: both names are required"));
+        QVERIFY(
+            !parseIndicatorDocument("{\"schemaVersion\":1,\"rules\":[{\"id\":\"x\",\"kind\":"
+                                    "\"threshold\",\"indicator\":\"A\",\"threshold\":\"high\"}]}",
+                                    &err));
+        QCOMPARE(err, QStringLiteral("rules[0].threshold: must be a number"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAlerts)
+#include "tst_feeds_alerts.moc"
