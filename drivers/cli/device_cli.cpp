@@ -268,7 +268,7 @@ int runDeviceCommand(int argc, const char *const *argv, std::ostream &out, std::
             if (!r.ok() && !optional && worst == Status::Ok)
                 worst = r.status;
             answers.add(opName(op), resultJson(op, r));
-            if (!r.ok())
+            if (!r.ok() && !optional)
                 err << "wallctl device: " << opName(op) << ": " << statusName(r.status) << ": "
                     << r.error << "\n";
         });
