@@ -99,6 +99,20 @@ bool SeriesCollector::add(const QString &indicator, const QString &dimension, co
     return true;
 }
 
+qsizetype SeriesCollector::indexOf(const QString &indicator, const QString &dimension) {
+    Series *s = series(indicator, dimension);
+    return s ? qsizetype(s - m_series.data()) : -1;
+}
+
+bool SeriesCollector::addAt(qsizetype index, const Observation &o) {
+    if (++m_points > m_limits.maxPoints) {
+        m_error = QStringLiteral("more than %1 observations").arg(m_limits.maxPoints);
+        return false;
+    }
+    m_series[index].points.push_back(o);
+    return true;
+}
+
 Series *SeriesCollector::series(const QString &indicator, const QString &dimension) {
     const QString key = indicator + QChar(0x1F) + dimension;
     auto it = m_index.constFind(key);

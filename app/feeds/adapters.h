@@ -52,6 +52,11 @@ public:
     bool add(const QString &indicator, const QString &dimension, const Observation &o,
              const QString &unit = {});
     Series *series(const QString &indicator, const QString &dimension);
+    // Index of the series (created if new), -1 past the series limit; then addAt is a cheap
+    // append for formats that give many observations per series (SDMX).
+    qsizetype indexOf(const QString &indicator, const QString &dimension);
+    Series &at(qsizetype index) { return m_series[index]; }
+    bool addAt(qsizetype index, const Observation &o);
     const QString &error() const { return m_error; }
     QList<Series> take();
 

@@ -27,7 +27,7 @@ ParseResult parseSdmxMl(QByteArrayView bytes, const FeedMapping &m, const ParseL
     QXmlStreamReader xml(bytes.toByteArray());
     detail::SeriesCollector out(limits);
     ParseResult result;
-    Series *current = nullptr;
+    qsizetype current = -1;
     double scale = 1.0;
     int depth = 0;
     bool sawDataSet = false;
@@ -39,7 +39,7 @@ ParseResult parseSdmxMl(QByteArrayView bytes, const FeedMapping &m, const ParseL
         if (tok == QXmlStreamReader::EndElement) {
             --depth;
             if (xml.name() == QLatin1String("Series"))
-                current = nullptr;
+                current = -1;
             continue;
         }
         if (tok != QXmlStreamReader::StartElement)
@@ -86,8 +86,8 @@ ParseResult parseSdmxMl(QByteArrayView bytes, const FeedMapping &m, const ParseL
             QStringList dims;
             for (const QString &d : m.dimensionAttributes)
                 dims << a.value(d).toString();
-            current = out.series(indicator, dims.join(QLatin1Char('.')));
-            if (!current)
+            current = out.indexOf(indicator, dims.join(QLatin1Char('.')));
+            if (current < 0)
                 return xmlError(xml, out.error());
             int unitMult = 0;
             if (a.hasAttribute(QLatin1String("UNIT_MULT"))) {
@@ -100,13 +100,13 @@ ParseResult parseSdmxMl(QByteArrayView bytes, const FeedMapping &m, const ParseL
                             .arg(a.value(QLatin1String("UNIT_MULT")).toString().left(20)));
             }
             scale = m.applyUnitMult ? std::pow(10.0, unitMult) : 1.0;
-            current->unitMult = m.applyUnitMult ? 0 : unitMult;
+            out.at(current).unitMult = m.applyUnitMult ? 0 : unitMult;
             for (const QXmlStreamAttribute &attr : a)
-                current->attributes.insert(attr.name().toString(), attr.value().toString());
+                out.at(current).attributes.insert(attr.name().toString(), attr.value().toString());
             continue;
         }
         if (name == QLatin1String("Obs")) {
-            if (!current)
+            if (current < 0)
                 return xmlError(xml, QStringLiteral("<Obs> outside a <Series>"));
             const QXmlStreamAttributes a = xml.attributes();
             const QStringView tp = a.value(QLatin1String("TIME_PERIOD"));
@@ -121,10 +121,8 @@ ParseResult parseSdmxMl(QByteArrayView bytes, const FeedMapping &m, const ParseL
             if (!v)
                 return xmlError(xml,
                                 QStringLiteral("OBS_VALUE '%1' is not a number").arg(ov.left(40)));
-            if (!out.add(current->indicator, current->dimension, Observation{*p, *v * scale}))
+            if (!out.addAt(current, Observation{*p, *v * scale}))
                 return xmlError(xml, out.error());
-            // out.add may have grown the list: refresh the pointer.
-            current = out.series(current->indicator, current->dimension);
             continue;
         }
     }

@@ -78,15 +78,19 @@ void normalize(QList<Series> &series) {
 }
 
 std::optional<double> parseDecimal(QStringView input, bool decimalComma) {
-    QString t = input.trimmed().toString();
+    const QStringView trimmed = input.trimmed();
+    QString owned;
+    QStringView t = trimmed;
     if (t.isEmpty() || t.size() > 64)
         return std::nullopt;
     if (decimalComma) {
-        t.remove(QLatin1Char(' '));
-        t.remove(QChar(0x00A0));
-        t.remove(QChar(0x202F));
-        t.remove(QLatin1Char('.'));
-        t.replace(QLatin1Char(','), QLatin1Char('.'));
+        owned = trimmed.toString();
+        owned.remove(QLatin1Char(' '));
+        owned.remove(QChar(0x00A0));
+        owned.remove(QChar(0x202F));
+        owned.remove(QLatin1Char('.'));
+        owned.replace(QLatin1Char(','), QLatin1Char('.'));
+        t = owned;
     }
     // Strict grammar: sign, digits, optional fraction, optional exponent. No nan/inf/hex.
     int i = 0;
