@@ -1,0 +1,242 @@
+// The opswall command line (parseOptions, chooseBackend) and the clock tile's wording
+// (formatLongDate in Vietnamese and English, formatTime).
+
+#include "shell/options.h"
+#include "wallclock.h"
+
+#include <QRegularExpression>
+#include <QTemporaryFile>
+#include <QTest>
+
+namespace opswall::shell {
+
+namespace {
+
+ParseResult parse(QStringList args) {
+    args.prepend(QStringLiteral("opswall"));
+    return parseOptions(args);
+}
+
+} // namespace
+
+class TestOptions : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void helpMentionsEveryOption();
+    void noArgumentsGiveDefaults();
+    void everyOptionIsParsed();
+    void unknownOptionExitsWith2AndSaysWhy();
+    void positionalArgumentIsRefused();
+    void unsupportedLanguageIsRefused();
+    void unknownBackendIsRefused();
+    void missingWallFileIsRefused();
+    void qtPlatformOptionIsAccepted();
+    void screenshotImpliesPreview();
+    void chooseBackendOffscreenIsSoftware();
+    void chooseBackendExplicitChoiceWins();
+    void longDateVietnamese_data();
+    void longDateVietnamese();
+    void longDateEnglish_data();
+    void longDateEnglish();
+    void longDateOfInvalidDateIsEmpty();
+    void timeIs24HourWithSeconds_data();
+    void timeIs24HourWithSeconds();
+};
+
+void TestOptions::helpMentionsEveryOption() {
+    for (const QString &flag : {QStringLiteral("--help"), QStringLiteral("-h")}) {
+        const ParseResult r = parse({flag});
+        QVERIFY(!r.options);
+        QCOMPARE(r.exitCode, 0);
+        for (const char *name :
+             {"help", "demo", "preview", "screenshot", "db", "wall", "assets", "lang", "backend",
+              "api", "admin-token-file", "preset", "no-services", "platform"}) {
+            const QRegularExpression re(
+                QStringLiteral("(^|\\s|,)--?%1\\b")
+                    .arg(QRegularExpression::escape(QString::fromLatin1(name))));
+            QVERIFY2(
+                r.message.contains(re),
+                qPrintable(
+                    QStringLiteral("--%1 is not in:\n%2").arg(QLatin1String(name), r.message)));
+        }
+        // The values a user must choose from are spelled out.
+        QVERIFY(r.message.contains(QLatin1String("vi")));
+        QVERIFY(r.message.contains(QLatin1String("software")));
+        QVERIFY(r.message.contains(QLatin1String("opengl")));
+        QVERIFY(r.message.contains(QLatin1String("offscreen")));
+    }
+}
+
+void TestOptions::noArgumentsGiveDefaults() {
+    const ParseResult r = parse({});
+    QVERIFY2(r.options, qPrintable(r.message));
+    QCOMPARE(r.exitCode, 0);
+    const Options &o = *r.options;
+    QVERIFY(!o.demo);
+    QVERIFY(!o.preview);
+    QCOMPARE(o.language, QStringLiteral("vi")); // Vietnamese is the default
+    QCOMPARE(o.backend, Backend::Auto);
+    QCOMPARE(o.apiBind, QStringLiteral("127.0.0.1:8470")); // loopback only by default
+    QVERIFY(o.dbPath.isEmpty());
+    QVERIFY(o.screenshotPath.isEmpty());
+}
+
+void TestOptions::everyOptionIsParsed() {
+    QTemporaryFile wall;
+    QVERIFY(wall.open());
+    const ParseResult r =
+        parse({"--demo", "--db", "/tmp/x.db", "--wall", wall.fileName(), "--assets", "/opt/a",
+               "--lang", "en", "--backend", "opengl", "--api", "0.0.0.0:9000", "--admin-token-file",
+               "/run/t", "--preset", "Tổng quan", "--no-services"});
+    QVERIFY2(r.options, qPrintable(r.message));
+    const Options &o = *r.options;
+    QVERIFY(o.demo);
+    QCOMPARE(o.dbPath, QStringLiteral("/tmp/x.db"));
+    QCOMPARE(o.wallPath, wall.fileName());
+    QCOMPARE(o.assetsDir, QStringLiteral("/opt/a"));
+    QCOMPARE(o.language, QStringLiteral("en"));
+    QCOMPARE(o.backend, Backend::OpenGL);
+    QCOMPARE(o.apiBind, QStringLiteral("0.0.0.0:9000"));
+    QCOMPARE(o.adminTokenFile, QStringLiteral("/run/t"));
+    QCOMPARE(o.presetName, QStringLiteral("Tổng quan"));
+    QVERIFY(o.noServices);
+    QVERIFY(!o.preview);
+}
+
+void TestOptions::unknownOptionExitsWith2AndSaysWhy() {
+    const ParseResult r = parse({"--demo", "--fullscreen"});
+    QVERIFY(!r.options);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.message.contains(QLatin1String("fullscreen")), qPrintable(r.message));
+    QVERIFY2(r.message.contains(QLatin1String("--help")), qPrintable(r.message));
+    // An option that needs a value, given none.
+    const ParseResult noValue = parse({"--db"});
+    QCOMPARE(noValue.exitCode, 2);
+    QVERIFY2(noValue.message.contains(QLatin1String("db")), qPrintable(noValue.message));
+}
+
+void TestOptions::positionalArgumentIsRefused() {
+    const ParseResult r = parse({"--demo", "wall.json"});
+    QVERIFY(!r.options);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.message.contains(QLatin1String("'wall.json'")), qPrintable(r.message));
+}
+
+void TestOptions::unsupportedLanguageIsRefused() {
+    const ParseResult r = parse({"--lang", "xx"});
+    QVERIFY(!r.options);
+    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(r.message, QStringLiteral("--lang must be vi or en, not 'xx'"));
+}
+
+void TestOptions::unknownBackendIsRefused() {
+    const ParseResult r = parse({"--backend", "vulkan"});
+    QVERIFY(!r.options);
+    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(r.message, QStringLiteral("--backend must be auto, software or opengl, not 'vulkan'"));
+    QCOMPARE(parse({"--backend", "software"}).options->backend, Backend::Software);
+    QCOMPARE(parse({"--backend", "auto"}).options->backend, Backend::Auto);
+}
+
+void TestOptions::missingWallFileIsRefused() {
+    const ParseResult r = parse({"--wall", "/nonexistent/wall.json"});
+    QVERIFY(!r.options);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.message.contains(QLatin1String("/nonexistent/wall.json")), qPrintable(r.message));
+}
+
+void TestOptions::qtPlatformOptionIsAccepted() {
+    // Qt's own single-dash style must work next to ours (the README's screenshot command).
+    for (const QStringList &args : {QStringList{"-platform", "offscreen", "--preview"},
+                                    QStringList{"--preview", "--platform", "offscreen"},
+                                    QStringList{"-platform", "offscreen", "-demo"}}) {
+        const ParseResult r = parse(args);
+        QVERIFY2(r.options, qPrintable(args.join(u' ') + QStringLiteral(": ") + r.message));
+        QCOMPARE(r.exitCode, 0);
+    }
+}
+
+void TestOptions::screenshotImpliesPreview() {
+    const ParseResult r =
+        parse({"--demo", "--screenshot", "/tmp/wall.png", "-platform", "offscreen"});
+    QVERIFY2(r.options, qPrintable(r.message));
+    QVERIFY(r.options->preview);
+    QVERIFY(r.options->demo);
+    QCOMPARE(r.options->screenshotPath, QStringLiteral("/tmp/wall.png"));
+    QVERIFY(r.options->screenshotTimeoutMs > 0);
+}
+
+void TestOptions::chooseBackendOffscreenIsSoftware() {
+    QCOMPARE(chooseBackend(Backend::Auto, QStringLiteral("offscreen")), Backend::Software);
+    QCOMPARE(chooseBackend(Backend::Auto, QStringLiteral("minimal")), Backend::Software);
+    // On a real platform, auto picks one of the two real backends.
+    const Backend xcb = chooseBackend(Backend::Auto, QStringLiteral("xcb"));
+    QVERIFY(xcb == Backend::Software || xcb == Backend::OpenGL);
+}
+
+void TestOptions::chooseBackendExplicitChoiceWins() {
+    QCOMPARE(chooseBackend(Backend::OpenGL, QStringLiteral("offscreen")), Backend::OpenGL);
+    QCOMPARE(chooseBackend(Backend::Software, QStringLiteral("xcb")), Backend::Software);
+}
+
+void TestOptions::longDateVietnamese_data() {
+    QTest::addColumn<QDate>("date");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("Monday") << QDate(2026, 11, 23) << "Thứ Hai, ngày 23 tháng 11 năm 2026";
+    QTest::newRow("Tuesday") << QDate(2026, 11, 24) << "Thứ Ba, ngày 24 tháng 11 năm 2026";
+    QTest::newRow("Wednesday") << QDate(2026, 11, 25) << "Thứ Tư, ngày 25 tháng 11 năm 2026";
+    QTest::newRow("Thursday") << QDate(2026, 11, 26) << "Thứ Năm, ngày 26 tháng 11 năm 2026";
+    QTest::newRow("Friday") << QDate(2026, 11, 27) << "Thứ Sáu, ngày 27 tháng 11 năm 2026";
+    QTest::newRow("Saturday") << QDate(2026, 11, 28) << "Thứ Bảy, ngày 28 tháng 11 năm 2026";
+    QTest::newRow("Sunday") << QDate(2026, 11, 29) << "Chủ Nhật, ngày 29 tháng 11 năm 2026";
+    // Day below 10 and months 1 and 2 take a leading zero (Vietnamese administrative style).
+    QTest::newRow("single-digit day, February")
+        << QDate(2026, 2, 1) << "Chủ Nhật, ngày 01 tháng 02 năm 2026";
+    QTest::newRow("New Year's Eve") << QDate(2025, 12, 31) << "Thứ Tư, ngày 31 tháng 12 năm 2025";
+}
+
+void TestOptions::longDateVietnamese() {
+    QFETCH(QDate, date);
+    QFETCH(QString, expected);
+    QCOMPARE(qml::formatLongDate(date, QStringLiteral("vi")), expected);
+}
+
+void TestOptions::longDateEnglish_data() {
+    QTest::addColumn<QDate>("date");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("Monday") << QDate(2026, 11, 23) << "Monday, 23 November 2026";
+    QTest::newRow("Sunday") << QDate(2026, 2, 1) << "Sunday, 1 February 2026";
+    QTest::newRow("Leap day") << QDate(2028, 2, 29) << "Tuesday, 29 February 2028";
+    QTest::newRow("January") << QDate(2027, 1, 9) << "Saturday, 9 January 2027";
+}
+
+void TestOptions::longDateEnglish() {
+    QFETCH(QDate, date);
+    QFETCH(QString, expected);
+    QCOMPARE(qml::formatLongDate(date, QStringLiteral("en")), expected);
+}
+
+void TestOptions::longDateOfInvalidDateIsEmpty() {
+    QCOMPARE(qml::formatLongDate(QDate(), QStringLiteral("vi")), QString());
+    QCOMPARE(qml::formatLongDate(QDate(2026, 2, 30), QStringLiteral("en")), QString());
+}
+
+void TestOptions::timeIs24HourWithSeconds_data() {
+    QTest::addColumn<QTime>("time");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("afternoon") << QTime(14, 5, 9) << "14:05:09";
+    QTest::newRow("midnight") << QTime(0, 0, 0) << "00:00:00";
+    QTest::newRow("last second") << QTime(23, 59, 59) << "23:59:59";
+    QTest::newRow("milliseconds are not shown") << QTime(8, 30, 0, 999) << "08:30:00";
+}
+
+void TestOptions::timeIs24HourWithSeconds() {
+    QFETCH(QTime, time);
+    QFETCH(QString, expected);
+    QCOMPARE(qml::formatTime(time), expected);
+}
+
+} // namespace opswall::shell
+
+QTEST_GUILESS_MAIN(opswall::shell::TestOptions)
+#include "tst_options.moc"
