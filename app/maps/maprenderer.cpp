@@ -1,11 +1,13 @@
 #include "maprenderer.h"
 
+#include <QElapsedTimer>
 #include <QFont>
 #include <QFontMetricsF>
 #include <QPainter>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace opswall::maps {
 
@@ -43,6 +45,7 @@ void MapRenderer::setGeometry(std::shared_ptr<const GeoSet> geo, QSize sizePx,
 void MapRenderer::layout() {
     m_layoutDirty = false;
     m_paths.clear();
+    m_borderLayer = {};
     m_borderPaths.clear();
     m_dots.clear();
     m_pathBounds.clear();
@@ -155,14 +158,22 @@ void drawHaloText(QPainter &p, const QRectF &rect, int flags, const QString &tex
     p.drawText(rect, flags, text);
 }
 
-// The fewest decimals (0..3) that keep every class edge distinct, the same for the whole legend.
+// The same number of decimals for the whole legend: the fewest (0..3) that keep every class edge
+// distinct and within 2% of the narrowest class of its true value (so "92 – 96" never stands for
+// 92.45 – 95.61).
 int legendDecimals(const QList<double> &edges) {
+    double narrowest = std::numeric_limits<double>::infinity();
+    for (qsizetype k = 1; k < edges.size(); ++k)
+        narrowest = std::min(narrowest, edges[k] - edges[k - 1]);
     for (int d = 0; d < 3; ++d) {
-        bool distinct = true;
-        for (qsizetype k = 1; k < edges.size() && distinct; ++k)
-            distinct = std::round(edges[k] * std::pow(10, d)) !=
-                       std::round(edges[k - 1] * std::pow(10, d));
-        if (distinct)
+        const double scale = std::pow(10, d);
+        bool good = true;
+        for (qsizetype k = 0; k < edges.size() && good; ++k) {
+            const double rounded = std::round(edges[k] * scale) / scale;
+            good = std::abs(rounded - edges[k]) <= 0.02 * narrowest &&
+                   (k == 0 || rounded != std::round(edges[k - 1] * scale) / scale);
+        }
+        if (good)
             return d;
     }
     return 3;
@@ -188,11 +199,18 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
     const QList<Feature> &features = m_geo->features.features;
     const double borderW = std::max(0.6, std::min(m_size.width(), m_size.height()) / 1400.0);
 
+    QElapsedTimer timer;
+    timer.start();
+    auto lap = [&timer] { return double(timer.nsecsElapsed()) / 1e6; };
+    m_timings = {};
     // Fills: one pass per class colour would save state changes, but 63 paths are cheap.
     auto fillOf = [&](int i) {
         const int k = content.breaks.classOf(content.featureValues.value(i, qQNaN()));
         return k < 0 || k >= content.classColors.size() ? style.noData : content.classColors[k];
     };
+    // Fills without antialiasing (2-3x cheaper at 4K); the antialiased borders drawn over them
+    // smooth the edges.
+    p.setRenderHint(QPainter::Antialiasing, false);
     for (int i = 0; i < features.size(); ++i) {
         const QColor fill = fillOf(i);
         p.setPen(Qt::NoPen);
@@ -203,10 +221,22 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
             p.drawPath(m_paths[i]);
         }
     }
-    p.setBrush(Qt::NoBrush);
-    p.setPen(QPen(style.border, borderW));
-    for (const QPainterPath &path : m_borderPaths)
-        p.drawPath(path);
+    m_timings.fillMs = lap();
+    // Borders do not depend on the data: stroked once per layout into a transparent layer
+    // (antialiased stroking of ~100k points is most of the cost at 4K), then composited.
+    if (m_borderLayer.size() != image.size() || m_borderLayerColor != style.border) {
+        m_borderLayer = QImage(image.size(), QImage::Format_ARGB32_Premultiplied);
+        m_borderLayer.fill(Qt::transparent);
+        m_borderLayerColor = style.border;
+        QPainter layer(&m_borderLayer);
+        layer.setRenderHint(QPainter::Antialiasing, true);
+        layer.setBrush(Qt::NoBrush);
+        layer.setPen(QPen(style.border, borderW));
+        for (const QPainterPath &path : m_borderPaths)
+            layer.drawPath(path);
+    }
+    p.drawImage(0, 0, m_borderLayer);
+    p.setRenderHint(QPainter::Antialiasing, true);
     p.setRenderHint(QPainter::Antialiasing, false); // crisp, exact-colour dots
     p.setPen(Qt::NoPen);
     for (int i = 0; i < features.size(); ++i) {
@@ -224,6 +254,7 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
             p.drawPath(m_paths[i]);
     }
 
+    m_timings.bordersMs = lap() - m_timings.fillMs;
     QFont font(style.fontFamily);
     // Inset frames with the archipelagos' names.
     QList<QRectF> obstacles{m_legendRect, m_titleRect, m_attributionRect};
@@ -262,6 +293,7 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
                          style.textHalo);
     }
 
+    m_timings.labelsMs = lap() - m_timings.fillMs - m_timings.bordersMs;
     // Title and source.
     font.setPixelSize(int(m_titlePx));
     font.setBold(true);
@@ -300,6 +332,7 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
              : m_attributionRect.adjusted(0, -QFontMetricsF(font).height(), 0, 0);
     p.drawText(attributionRect, Qt::AlignRight | Qt::AlignVCenter | Qt::TextWordWrap,
                content.attribution);
+    m_timings.decorationsMs = lap() - m_timings.fillMs - m_timings.bordersMs - m_timings.labelsMs;
     return image;
 }
 

@@ -130,6 +130,7 @@ public:
 
     // Last full render time (ms), for the benchmark and diagnostics.
     double lastRenderMs() const { return m_lastRenderMs; }
+    MapRenderer::Timings lastRenderTimings() const { return m_renderer.lastTimings(); }
 
 Q_SIGNALS:
     void unitsChanged();

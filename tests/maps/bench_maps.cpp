@@ -7,6 +7,8 @@
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QQuickWindow>
+#include <QSGFlatColorMaterial>
+#include <QSGGeometryNode>
 
 #include <algorithm>
 #include <cstdio>
@@ -29,21 +31,90 @@ double median(QList<double> v) {
     return v.isEmpty() ? 0 : v[v.size() / 2];
 }
 
-QHash<QString, double> randomValues(int units, std::mt19937 &rng) {
-    GeoLibrary lib;
-    QString error;
-    const auto geo = lib.provinces(units, &error);
+QHash<QString, double> randomValues(const GeoSet &geo, std::mt19937 &rng) {
     std::uniform_real_distribution<double> d(90, 115);
     QHash<QString, double> out;
-    for (const Feature &f : geo->features.features)
+    for (const Feature &f : geo.features.features)
         out.insert(f.code, d(rng));
     return out;
+}
+
+// The alternative the map does not use: the cached triangles in one QSGGeometryNode with a flat
+// colour material. Kept here as the measurement behind the choice of a texture node: the software
+// scene graph (the wall's default without a GPU) does not draw custom geometry nodes.
+class MeshProbe : public QQuickItem {
+    Q_OBJECT
+public:
+    MeshProbe(std::shared_ptr<const GeoSet> geo, QQuickItem *parent)
+        : QQuickItem(parent)
+        , m_geo(std::move(geo)) {
+        setFlag(ItemHasContents, true);
+    }
+
+protected:
+    QSGNode *updatePaintNode(QSGNode *old, UpdatePaintNodeData *) override {
+        delete old;
+        const MapProjection proj =
+            MapProjection::fit(m_geo->features, boundingRect(), IslandLayout::InPlace, 16);
+        qsizetype count = 0;
+        for (const FeatureMesh &m : m_geo->meshes)
+            count += m.indices.size();
+        auto *geometry = new QSGGeometry(QSGGeometry::defaultAttributes_Point2D(), int(count));
+        geometry->setDrawingMode(QSGGeometry::DrawTriangles);
+        QSGGeometry::Point2D *v = geometry->vertexDataAsPoint2D();
+        const QTransform &t = proj.regions().first().lonLatToPixel;
+        for (const FeatureMesh &m : m_geo->meshes) {
+            for (std::uint32_t index : m.indices) {
+                const QPointF p = t.map(m.vertices[index]);
+                (v++)->set(float(p.x()), float(p.y()));
+            }
+        }
+        auto *node = new QSGGeometryNode;
+        node->setGeometry(geometry);
+        node->setFlag(QSGNode::OwnsGeometry);
+        auto *material = new QSGFlatColorMaterial;
+        material->setColor(Qt::red);
+        node->setMaterial(material);
+        node->setFlag(QSGNode::OwnsMaterial);
+        return node;
+    }
+
+private:
+    std::shared_ptr<const GeoSet> m_geo;
+};
+
+void probeGeometryNode(const std::shared_ptr<const GeoSet> &geo, QSize size) {
+    QQuickWindow window;
+    window.setColor(Qt::black);
+    window.resize(size);
+    MeshProbe probe(geo, window.contentItem());
+    probe.setSize(size);
+    window.show();
+    QElapsedTimer t;
+    t.start();
+    const QImage img = window.grabWindow();
+    const double ms = double(t.nsecsElapsed()) / 1e6;
+    qsizetype red = 0;
+    for (int y = 0; y < img.height(); y += 4) {
+        for (int x = 0; x < img.width(); x += 4)
+            red += qRed(img.pixel(x, y)) > 200;
+    }
+    const QString api = window.rendererInterface()->graphicsApi() == QSGRendererInterface::Software
+                            ? QStringLiteral("software")
+                            : QStringLiteral("hardware (RHI)");
+    std::printf("geometry-node probe on the %s backend: %lld of %lld sampled pixels filled, first "
+                "frame %.1f ms -> %s\n",
+                qPrintable(api), qlonglong(red), qlonglong((img.width() / 4) * (img.height() / 4)),
+                ms, red > 0 ? "draws custom geometry" : "does NOT draw custom geometry");
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-    QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+    // Software scene graph by default (the wall's no-GPU configuration); OPSWALL_BENCH_RHI=1
+    // leaves the choice to Qt (OpenGL under Xvfb or on a GPU) for comparison.
+    if (!qEnvironmentVariableIsSet("OPSWALL_BENCH_RHI"))
+        QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
     QGuiApplication app(argc, argv);
     const QSize size(3840, 2160);
     std::mt19937 rng(42);
@@ -67,8 +138,13 @@ int main(int argc, char **argv) {
         load.start();
         GeoLibrary lib;
         QString error;
-        lib.provinces(units, &error);
+        const auto geo = lib.provinces(units, &error);
         const double loadMs = double(load.nsecsElapsed()) / 1e6;
+        QList<QHash<QString, double>> series;
+        for (int i = 0; i < 8; ++i)
+            series << randomValues(*geo, rng);
+        const SeriesInfo info{
+            QStringLiteral("%"), QStringLiteral("12/2024"), QStringLiteral("bench"), {}, {}, {}};
 
         QQuickWindow window;
         window.resize(size);
@@ -79,43 +155,44 @@ int main(int argc, char **argv) {
         map.setTitle(QStringLiteral("Benchmark %1").arg(units));
         QElapsedTimer first;
         first.start();
-        map.setSeries(
-            randomValues(units, rng), units,
-            {QStringLiteral("%"), QStringLiteral("12/2024"), QStringLiteral("bench"), {}, {}, {}});
+        map.setSeries(series[0], units, info);
         window.show();
         const QImage frame = window.grabWindow(); // polish + render + texture + scene graph
         const double firstMs = double(first.nsecsElapsed()) / 1e6;
         const double firstItemMs = map.lastRenderMs();
-        QList<QHash<QString, double>> series;
-        for (int i = 0; i < 7; ++i)
-            series << randomValues(units, rng);
-        QList<double> repaint, repaintFrame, repaintCpu;
-        for (int i = 0; i < 7; ++i) {
+        QList<double> repaint, repaintFrame, repaintCpu, fill, borders, labels, decorations;
+        for (int i = 1; i < series.size(); ++i) {
             QElapsedTimer t;
             t.start();
             const double cpu0 = threadCpuMs();
-            map.setSeries(series[i], units,
-                          {QStringLiteral("%"),
-                           QStringLiteral("12/2024"),
-                           QStringLiteral("bench"),
-                           {},
-                           {},
-                           {}});
+            map.setSeries(series[i], units, info);
             window.grabWindow();
             repaintCpu << threadCpuMs() - cpu0;
             repaintFrame << double(t.nsecsElapsed()) / 1e6;
             repaint << map.lastRenderMs();
+            const MapRenderer::Timings timings = map.lastRenderTimings();
+            fill << timings.fillMs;
+            borders << timings.bordersMs;
+            labels << timings.labelsMs;
+            decorations << timings.decorationsMs;
         }
         std::printf("%d provinces: load (decode + triangulate, once per process) %.1f ms\n", units,
                     loadMs);
-        std::printf("%d provinces: first render %.1f ms (map drawing %.1f ms, %.0fx baseline)\n",
+        std::printf("%d provinces: first render, whole frame %.1f ms (map drawing %.1f ms, %.0fx "
+                    "baseline)\n",
                     units, firstMs, firstItemMs, firstItemMs / base);
         std::printf(
-            "%d provinces: repaint after data change: map drawing %.1f ms (%.0fx baseline), "
-            "whole frame incl. grab %.1f ms  [median of 7]\n",
-            units, median(repaint), median(repaint) / base, median(repaintFrame));
+            "%d provinces: repaint after data change: map drawing %.1f ms (%.0fx baseline; "
+            "fills %.1f, borders %.1f, labels %.1f, title/legend %.1f), whole frame %.1f ms "
+            "wall / %.1f ms CPU  [median of 7]\n",
+            units, median(repaint), median(repaint) / base, median(fill), median(borders),
+            median(labels), median(decorations), median(repaintFrame), median(repaintCpu));
         if (frame.isNull())
             return 1;
+        if (units == 63)
+            probeGeometryNode(geo, size);
     }
     return 0;
 }
+
+#include "bench_maps.moc"

@@ -128,6 +128,11 @@ private Q_SLOTS:
         QVERIFY2(s.map->messages().isEmpty(), qPrintable(s.map->messages().join('\n')));
         const QImage img = s.window->grabWindow();
         QCOMPARE(img.size(), size);
+        // The same pixels are expected on both scene-graph backends: check which one ran.
+        QCOMPARE(s.window->rendererInterface()->graphicsApi(),
+                 qEnvironmentVariable("QSG_RHI_BACKEND") == QLatin1String("opengl")
+                     ? QSGRendererInterface::OpenGL
+                     : QSGRendererInterface::Software);
         if (qEnvironmentVariableIsSet("OPSWALL_MAPS_SNAPSHOT_DIR")) // for looking at it
             img.save(qEnvironmentVariable("OPSWALL_MAPS_SNAPSHOT_DIR") +
                      QStringLiteral("/map-%1.png").arg(islands));
