@@ -2,8 +2,10 @@
 // lifecycle (raised once, acknowledged, cleared, persisted) with the signals the audit log uses.
 #include "feeds/adapters.h"
 #include "feeds/alerts.h"
+#include "feeds/feedhub.h"
 #include "store/database.h"
 
+#include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -160,6 +162,36 @@ private Q_SLOTS:
         fresh.lastSuccess = kNow.addSecs(-3600);
         out = alerts.evaluate(kNow);
         QCOMPARE(out.size(), 2); // gso-monthly-stale and live-enterprises-stale
+    }
+
+    void feedHubImportsDemoDocumentsAtFirstStartOnly() {
+        opswall::store::Database db(m_dir.filePath(QStringLiteral("hub.sqlite")));
+        QNetworkAccessManager nam;
+        const QString src =
+            qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/app/feedservice/");
+        {
+            opswall::feeds::FeedHub hub(db, &nam);
+            QString err;
+            QVERIFY2(hub.start({src + QStringLiteral("demo-feeds.json"),
+                                src + QStringLiteral("demo-indicators.json"),
+                                {}},
+                               &err),
+                     qPrintable(err));
+            QCOMPARE(hub.scheduler()->statuses().size(), 12);
+            QCOMPARE(hub.alerts()->indicators().size(), 12);
+            hub.stop();
+        }
+        opswall::feeds::FeedDefinitionStore defs(db);
+        defs.remove(QStringLiteral("sim-procurement")); // an operator removed a feed
+        opswall::feeds::FeedHub hub(db, &nam);
+        QString err;
+        QVERIFY(hub.start({src + QStringLiteral("demo-feeds.json"),
+                           src + QStringLiteral("demo-indicators.json"),
+                           {}},
+                          &err));
+        QCOMPARE(hub.scheduler()->statuses().size(),
+                 11); // not re-imported over the operator's list
+        hub.stop();
     }
 
     void documentValidationNamesTheField() {

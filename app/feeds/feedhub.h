@@ -1,0 +1,51 @@
+#pragma once
+// The feeds layer as main() sees it: one object that owns the scheduler, the alert manager and
+// the retention timer over the app's Database.
+//
+//   opswall::store::Database db(dataDir + "/opswall.sqlite");
+//   QNetworkAccessManager nam;
+//   opswall::feeds::FeedHub feeds(db, &nam);
+//   QString error;
+//   if (!feeds.start({feedsJson, indicatorsJson}, &error)) qWarning() << error;
+//   // QML: opswall::provide(&engine, new opswall::indicators::IndicatorData(&feeds, &app));
+
+#include "feeds/alerts.h"
+#include "feeds/scheduler.h"
+
+#include <QObject>
+#include <QTimer>
+
+class QNetworkAccessManager;
+
+namespace opswall::feeds {
+
+struct FeedHubOptions {
+    // Imported at first start only (when the database holds no feed / no indicator yet):
+    QString feedsJson;      // e.g. share/opswall/demo-feeds.json
+    QString indicatorsJson; // e.g. share/opswall/demo-indicators.json
+    RetentionPolicy retention;
+};
+
+class FeedHub : public QObject {
+    Q_OBJECT
+public:
+    FeedHub(store::Database &db, QNetworkAccessManager *nam, QObject *parent = nullptr);
+
+    // Imports the first-start documents, starts pulling and alert evaluation. False with the
+    // reason when a document is invalid (nothing of it is imported then); feeds already in the
+    // database still start.
+    bool start(const FeedHubOptions &options, QString *error);
+    void stop();
+
+    FeedScheduler *scheduler() { return &m_scheduler; }
+    AlertManager *alerts() { return &m_alerts; }
+    SeriesStore &series() { return m_scheduler.series(); }
+
+private:
+    FeedScheduler m_scheduler;
+    AlertManager m_alerts;
+    QTimer m_retention;
+    RetentionPolicy m_policy;
+};
+
+} // namespace opswall::feeds
