@@ -81,6 +81,7 @@ Item {
         color: "#ffc800"
         font.pixelSize: 12
         elide: Text.ElideRight
-        text: map.messages.join(" · ")
+        text: map.messages.length === 0 ? ""
+              : map.messages[0] + (map.messages.length > 1 ? " (+" + (map.messages.length - 1) + ")" : "")
     }
 }

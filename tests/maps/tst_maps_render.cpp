@@ -257,6 +257,22 @@ private Q_SLOTS:
         QCOMPARE(s.map->provinceAt(p.x(), p.y()).value(QStringLiteral("value")).toDouble(), 150.0);
     }
 
+    // The About view reads the CC BY-SA attribution from the MapCredits singleton.
+    void creditsSingleton() {
+        QQmlEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/"));
+        QQmlComponent c(&engine);
+        c.setData("import QtQml\nimport OpsWall.Maps\nQtObject { property string text: "
+                  "MapCredits.attribution + ' ' + MapCredits.licenseUrl }",
+                  QUrl(QStringLiteral("qrc:/test/credits.qml")));
+        std::unique_ptr<QObject> o(c.create());
+        QVERIFY2(o, qPrintable(c.errorString()));
+        const QString text = o->property("text").toString();
+        QVERIFY(text.contains(QStringLiteral("Open Development Mekong")));
+        QVERIFY(text.contains(QStringLiteral("CC BY-SA 4.0")));
+        QVERIFY(text.contains(QStringLiteral("creativecommons.org/licenses/by-sa/4.0")));
+    }
+
     // 63-unit data on the 34-unit map: summed for amounts; an index without its weight series is
     // refused with a message and the map shows no data; unknown codes are named.
     void aggregationAndBadBindings() {
