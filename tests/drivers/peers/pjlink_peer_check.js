@@ -6,12 +6,16 @@ const { spawn } = require('child_process');
 const path = require('path');
 const fs = require('fs');
 
-const peers = path.resolve(process.env.PEERS_DIR || __dirname);
-const modulePath = path.join(peers, 'node_modules', 'pjlink');
-if (!fs.existsSync(modulePath)) {
-  console.log(`SKIP: npm pjlink not installed in ${peers} (npm ci --prefix ${peers})`);
+// Where `npm ci` put the peers: the test fixture's folder, else the shared tests/peers folder.
+const candidates = [process.env.PEERS_DIR,
+                    process.env.OPSWALL_SOURCE_DIR && path.join(process.env.OPSWALL_SOURCE_DIR, 'tests', 'peers'),
+                    __dirname].filter(Boolean).map((p) => path.resolve(p));
+const peers = candidates.find((p) => fs.existsSync(path.join(p, 'node_modules', 'pjlink')));
+if (!peers) {
+  console.log(`SKIP: npm pjlink 0.2.8 is not installed in any of ${candidates.join(', ')}`);
   process.exit(77);
 }
+const modulePath = path.join(peers, 'node_modules', 'pjlink');
 const PJLink = require(modulePath);
 const simPath = process.argv[2];
 const password = 'JBMIAProjectorLink';
