@@ -1,0 +1,53 @@
+#pragma once
+// IndicatorData: what the indicator tiles read. A QML singleton found per engine through
+// opswall::lookup (main builds it over the FeedHub and calls opswall::provide(&engine, data)).
+// Values come from the series store, names/units/targets from the indicator metadata, the age
+// and the stale marker from the feed status; numbers are formatted for vi-VN or en here so the
+// format is tested in C++.
+
+#include <QObject>
+#include <QQmlEngine>
+#include <QVariantMap>
+
+namespace opswall::feeds {
+class FeedHub;
+}
+
+namespace opswall::indicators {
+
+class IndicatorData : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    // Bumped whenever stored values, feed status or indicator metadata change: tiles re-read.
+    Q_PROPERTY(int revision READ revision NOTIFY changed)
+
+public:
+    explicit IndicatorData(feeds::FeedHub *hub, QObject *parent = nullptr);
+    static IndicatorData *create(QQmlEngine *engine, QJSEngine *);
+
+    int revision() const { return m_revision; }
+
+    // Everything a KPI tile shows for one indicator (see the .cpp for the keys). hasData is
+    // false when nothing was ever received; a failing feed still returns its last values with
+    // stale = true and ageText.
+    Q_INVOKABLE QVariantMap kpi(const QString &indicator, const QString &dimension = {},
+                                const QString &language = QStringLiteral("vi")) const;
+    // Fills a Qt Charts XY series (LineSeries) with the last maxPoints values in one replace();
+    // returns {count, minT, maxT, minV, maxV, target} for the axes (times in ms since epoch).
+    Q_INVOKABLE QVariantMap fillSeries(QObject *xySeries, const QString &indicator,
+                                       const QString &dimension = {}, int maxPoints = 120) const;
+    Q_INVOKABLE QString formatNumber(double value, int decimals, const QString &language) const;
+
+    // Tests and a running wall both call this on data change; hub signals are connected.
+    void notifyChanged();
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    feeds::FeedHub *m_hub;
+    int m_revision = 0;
+};
+
+} // namespace opswall::indicators

@@ -1,0 +1,70 @@
+// QML tests of OpsWall.Indicators (KpiTile, LineChartTile) over a real FeedHub whose store holds
+// the real GSO monthly table. Custom main: Qt Charts needs QApplication (STACK-NOTES.md).
+#include "core/engineservices.h"
+#include "feeds/adapters.h"
+#include "feeds/feedhub.h"
+#include "indicatordata.h"
+#include "store/database.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QQmlEngine>
+#include <QQmlExtensionPlugin>
+#include <QTemporaryDir>
+#include <QtPlugin>
+#include <QtQuickTest>
+
+Q_IMPORT_QML_PLUGIN(OpsWall_IndicatorsPlugin)
+
+using namespace opswall::feeds;
+
+class Setup : public QObject {
+    Q_OBJECT
+public Q_SLOTS:
+    void qmlEngineAvailable(QQmlEngine *engine) {
+        engine->addImportPath(QStringLiteral("qrc:/"));
+        m_db = std::make_unique<opswall::store::Database>(
+            m_dir.filePath(QStringLiteral("qml.sqlite")));
+        m_hub = std::make_unique<FeedHub>(*m_db, &m_nam);
+        QString err;
+        QFile ind(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
+                  QStringLiteral("/app/feedservice/demo-indicators.json"));
+        if (!ind.open(QIODevice::ReadOnly) || !m_hub->alerts()->importJson(ind.readAll(), &err))
+            qFatal("indicators: %s", qPrintable(err));
+        QFile csv(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
+                  QStringLiteral("/data/indicators/gso-monthly-national-2024-01_2025-02.csv"));
+        if (!csv.open(QIODevice::ReadOnly))
+            qFatal("cannot read the GSO table");
+        FeedMapping m;
+        m.timeField = QStringLiteral("period");
+        m.valueField = QStringLiteral("value");
+        m.indicatorField = QStringLiteral("indicator");
+        const ParseResult r = parseCsv(csv.readAll(), m, {});
+        // Fetched two days ago and never since: tiles must show the values with a stale marker.
+        m_hub->series().ingest(QStringLiteral("gso-monthly"), r.series,
+                               QDateTime::currentDateTimeUtc().addDays(-2));
+        Series sim;
+        sim.indicator = QStringLiteral("PROC_TENDERS_PUBLISHED");
+        sim.points << Observation{Period::day(QDate::currentDate()), 431};
+        m_hub->series().ingest(QStringLiteral("sim-procurement"), {sim},
+                               QDateTime::currentDateTimeUtc());
+        m_data = new opswall::indicators::IndicatorData(m_hub.get(), this);
+        opswall::provide(engine, m_data);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QNetworkAccessManager m_nam;
+    std::unique_ptr<opswall::store::Database> m_db;
+    std::unique_ptr<FeedHub> m_hub;
+    opswall::indicators::IndicatorData *m_data = nullptr;
+};
+
+int main(int argc, char **argv) {
+    QApplication app(argc, argv);
+    Setup setup;
+    return quick_test_main_with_setup(argc, argv, "tst_feeds_qml", OPSWALL_QML_TEST_DIR, &setup);
+}
+
+#include "tst_feeds_qml.moc"
