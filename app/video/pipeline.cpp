@@ -107,7 +107,10 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
     }
     if (!GST_IS_PIPELINE(owned.get())) {
         ElementPtr pipeline(GST_ELEMENT(gst_object_ref_sink(gst_pipeline_new(nullptr))));
-        gst_bin_add(GST_BIN(pipeline.get()), owned.release()); // the bin takes our reference
+        // gst_parse_launch_full(PLACE_IN_BIN) hands back a plain GstBin: put it in a pipeline.
+        // Our reference is no longer floating, so gst_bin_add takes a new one and ours is dropped
+        // below (releasing it into the bin leaked the bin and every element in it).
+        gst_bin_add(GST_BIN(pipeline.get()), owned.get());
         owned = std::move(pipeline);
     }
     self->m_pipeline = std::move(owned);
@@ -386,6 +389,10 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
 
 GstBusSyncReply PipelineInstance::onBusMessage(GstBus *, GstMessage *message, gpointer data) {
     auto *self = static_cast<PipelineInstance *>(data);
+    // Every message is dropped here, and a sync handler that returns GST_BUS_DROP owns the
+    // message (GstBusSyncHandler docs): without this unref each message, and the pipeline it
+    // names as its source, would leak.
+    MessagePtr owned(message);
     BusEvent event;
     switch (GST_MESSAGE_TYPE(message)) {
     case GST_MESSAGE_ERROR:
