@@ -63,6 +63,7 @@ public:
     void thaw() { ::kill(pid_t(m_process->processId()), SIGCONT); }
 
     QString url() const { return m_url; }
+    qint64 pid() const { return m_process ? m_process->processId() : 0; }
     int port() const { return m_port; }
     QString error() const { return m_error; }
 
