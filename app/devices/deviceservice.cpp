@@ -1,0 +1,431 @@
+#include "devices/deviceservice.h"
+
+#include "devices/devicecommand.h"
+#include "wall/dispatcher.h"
+#include "wall/wallstate.h"
+
+#include "device/fanout.h"
+#include "device/health.h"
+
+#include <QDeadlineTimer>
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QPointer>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+
+#include <map>
+#include <mutex>
+
+#include <pthread.h>
+
+Q_LOGGING_CATEGORY(lcDevices, "opswall.devices")
+
+namespace opswall::devices {
+
+namespace asio = boost::asio;
+using namespace drivers;
+
+// Everything the io thread owns. The GUI thread only creates it, posts lambdas to it, and
+// destroys it after the thread has ended.
+struct DeviceService::Io {
+    asio::io_context io;
+    asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+    std::promise<void> finished;
+    // io thread only:
+    std::vector<Display> displays; // same order as DeviceService::m_bound
+    std::vector<std::shared_ptr<Link>> links;
+    std::shared_ptr<HealthPoller> poller;
+
+    // Results go to the GUI thread as queued calls on the service. After an abandoned stop the
+    // service may be gone: the receiver is cleared under the lock and nothing is posted.
+    std::mutex receiverMutex;
+    QObject *receiver = nullptr;
+    template<class F>
+    void deliver(F &&f) {
+        std::lock_guard lock(receiverMutex);
+        if (receiver)
+            QMetaObject::invokeMethod(receiver, std::forward<F>(f), Qt::QueuedConnection);
+    }
+
+    // io thread: one Link per transport address (a daisy chain shares it), one Display per binding.
+    void build(const QList<DeviceBinding> &bindings) {
+        std::map<QString, std::shared_ptr<Link>> byKey;
+        for (const DeviceBinding &b : bindings) {
+            std::shared_ptr<Link> &link = byKey[b.linkKey()];
+            if (!link) {
+                std::shared_ptr<Transport> transport;
+                LinkSettings settings;
+                settings.connection = b.connection;
+                settings.credentials.password = b.password.toStdString();
+                if (b.transport == TransportKind::Serial) {
+                    transport = makeSerialTransport(
+                        io, SerialSettings{b.serialDevice.toStdString(), unsigned(b.baudRate), 8,
+                                           b.parity, b.stopBits});
+                    // One mute panel must not make the port close and reopen under the others.
+                    settings.reconnect.reconnectOnReplyTimeout = false;
+                } else {
+                    transport = makeTcpTransport(io, TcpSettings{b.host.toStdString(), b.port});
+                }
+                std::shared_ptr<const Protocol> protocol = makeProtocol(b.protocol, b.profile());
+                if (b.replyTimeoutMs > 0) {
+                    Timing timing = protocol->defaultTiming();
+                    timing.replyTimeoutMs = b.replyTimeoutMs;
+                    settings.timing = timing;
+                }
+                link = Link::create(io, std::move(transport), protocol, settings);
+                links.push_back(link);
+            }
+            displays.emplace_back(link, Address::unicast(b.deviceId), b.displayId.toStdString());
+        }
+    }
+
+    // io thread: stops everything; queued commands fail with Cancelled; run() returns.
+    void teardown() {
+        if (poller)
+            poller->stop();
+        poller.reset();
+        for (auto &link : links)
+            link->stop();
+        displays.clear();
+        links.clear();
+        work.reset();
+        io.stop(); // a fan-out's deadline timer must not keep the thread alive
+    }
+};
+
+namespace {
+
+LocalTime localTime(const QDateTime &t) {
+    return LocalTime{t.date().dayOfWeek() - 1, t.time().hour() * 60 + t.time().minute()};
+}
+
+QDateTime toMinute(const QDateTime &t) {
+    QDateTime m = t;
+    m.setTime(QTime(t.time().hour(), t.time().minute()));
+    return m;
+}
+
+} // namespace
+
+DeviceService::DeviceService(wall::WallState &state, wall::Dispatcher &dispatcher,
+                             QObject *parent)
+    : QObject(parent)
+    , m_state(state)
+    , m_dispatcher(dispatcher)
+    , m_clock([] { return QDateTime::currentDateTime(); }) {
+    m_scheduleTimer.setInterval(kScheduleCheckMs);
+    connect(&m_scheduleTimer, &QTimer::timeout, this, &DeviceService::checkSchedule);
+    connect(&m_state, &wall::WallState::wallChanged, this, &DeviceService::rebuildRows);
+    QPointer<DeviceService> self(this);
+    m_dispatcher.addHandler(QStringLiteral("device."),
+                            [self](const Action &action, const Caller &caller) {
+                                if (!self)
+                                    return ActionResult::failure(
+                                        QStringLiteral("unavailable"),
+                                        QStringLiteral("display control is not available"));
+                                return self->handleAction(action, caller);
+                            });
+    rebuildRows();
+}
+
+DeviceService::~DeviceService() {
+    stop(kDefaultStopTimeoutMs);
+}
+
+void DeviceService::setClock(Clock clock) {
+    m_clock = std::move(clock);
+    m_lastScheduleMinute = {};
+}
+
+QList<Issue> DeviceService::setConfig(const DeviceConfig &config) {
+    QStringList known;
+    for (const wall::Display &d : m_state.wall().displays)
+        known.append(d.id);
+    // Re-validate: the config may come from code, not from a parsed document.
+    ParsedConfig parsed = parseDeviceConfig(toJson(config), known);
+    if (!parsed.config)
+        return parsed.issues;
+    const bool wasRunning = isRunning();
+    if (wasRunning)
+        stop();
+    m_config = *parsed.config;
+    m_schedules.clear();
+    m_bound.clear();
+    for (const DeviceBinding &b : m_config.displays) {
+        m_bound.append(b.displayId);
+        const QString text = m_config.scheduleFor(b.displayId);
+        if (!text.isEmpty())
+            if (auto s = PowerSchedule::parse(text.toStdString()))
+                m_schedules.insert(b.displayId, *s);
+    }
+    rebuildRows();
+    if (wasRunning)
+        start();
+    return {};
+}
+
+void DeviceService::rebuildRows() {
+    // Alerts of displays that are no longer watched are cleared.
+    for (const DeviceAlert &a : m_alerts.active())
+        if (!m_bound.contains(a.displayId) || !m_state.wall().display(a.displayId))
+            emitChanges(m_alerts.forget(a.displayId));
+    QList<DisplayHealth> rows;
+    for (const wall::Display &d : m_state.wall().displays) {
+        DisplayHealth row;
+        if (const DisplayHealth *old = m_model.row(d.id))
+            row = *old;
+        row.displayId = d.id;
+        row.label = d.label.isEmpty() ? d.id : d.label;
+        const DeviceBinding *b = m_config.binding(d.id);
+        if (!b || !row.bound || row.address != b->describeAddress()) {
+            const QString label = row.label;
+            row = DisplayHealth(); // new device: nothing known about it yet
+            row.displayId = d.id;
+            row.label = label;
+        }
+        row.bound = b != nullptr;
+        if (b) {
+            row.protocol = QString::fromLatin1(protocolKindName(b->protocol));
+            row.address = b->describeAddress();
+        }
+        rows.append(row);
+    }
+    m_model.reset(rows);
+}
+
+void DeviceService::start() {
+    if (m_io)
+        return;
+    ++m_generation;
+    auto io = std::make_shared<Io>();
+    io->receiver = this;
+    m_finished = io->finished.get_future();
+    m_thread = std::thread([io] {
+        pthread_setname_np(pthread_self(), "opswall-devio");
+        for (;;) {
+            try {
+                io->io.run();
+                break;
+            } catch (const std::exception &e) {
+                // A throwing handler must not end the thread while the rest keeps running.
+                qCWarning(lcDevices) << "device io handler failed:" << e.what();
+            }
+        }
+        io->finished.set_value();
+    });
+    m_io = io;
+
+    QList<DeviceBinding> bindings = m_config.displays;
+    QStringList ids = m_bound;
+    const int intervalMs = m_config.pollIntervalMs;
+    const quint64 generation = m_generation;
+    asio::post(io->io, [this, io, bindings, ids, intervalMs, generation] {
+        io->build(bindings);
+        if (io->displays.empty())
+            return;
+        std::weak_ptr<Io> weak = io;
+        io->poller = HealthPoller::create(
+            io->io, io->displays, intervalMs,
+            [this, weak, ids, generation](std::size_t index, const Health &health) {
+                if (auto strong = weak.lock())
+                    strong->deliver([this, generation, id = ids.at(qsizetype(index)), health] {
+                        onHealth(generation, id, health);
+                    });
+            });
+        io->poller->start();
+    });
+    m_lastScheduleMinute = toMinute(m_clock());
+    m_scheduleTimer.start();
+    Q_EMIT runningChanged();
+}
+
+bool DeviceService::stop(int timeoutMs) {
+    if (!m_io)
+        return true;
+    m_scheduleTimer.stop();
+    ++m_generation; // results still queued from this run are ignored
+    auto io = m_io;
+    m_io.reset();
+    const QDeadlineTimer deadline(timeoutMs);
+    asio::post(io->io, [io] { io->teardown(); });
+    bool joined = false;
+    if (m_finished.wait_for(std::chrono::milliseconds(deadline.remainingTime())) ==
+        std::future_status::ready) {
+        m_thread.join();
+        joined = true;
+    } else {
+        // A handler is stuck (it should never be): do not hang the app's shutdown on it.
+        qCWarning(lcDevices) << "device io thread did not stop within" << timeoutMs
+                             << "ms; leaving it behind";
+        io->io.stop();
+        {
+            std::lock_guard lock(io->receiverMutex);
+            io->receiver = nullptr;
+        }
+        m_thread.detach();
+    }
+    // Requests in flight end now, as cancelled, so every requestId gets its commandFinished.
+    const auto pending = std::exchange(m_pending, {});
+    for (auto it = pending.begin(); it != pending.end(); ++it) {
+        QJsonObject perDisplay;
+        for (const QString &id : it.value())
+            perDisplay.insert(id, QJsonObject{{QStringLiteral("ok"), false},
+                                              {QStringLiteral("status"), QStringLiteral("cancelled")},
+                                              {QStringLiteral("error"),
+                                               QStringLiteral("display control was stopped")}});
+        Q_EMIT commandFinished(it.key(), perDisplay);
+    }
+    Q_EMIT runningChanged();
+    return joined;
+}
+
+QJsonArray DeviceService::activeAlerts() const {
+    QJsonArray all;
+    for (const DeviceAlert &a : m_alerts.active())
+        all.append(a.toJson());
+    return all;
+}
+
+std::optional<Power> DeviceService::expectedPower(const QString &displayId) const {
+    const auto it = m_schedules.constFind(displayId);
+    if (it == m_schedules.constEnd())
+        return std::nullopt;
+    return it->stateAt(localTime(m_clock()));
+}
+
+void DeviceService::onHealth(quint64 generation, const QString &displayId, const Health &health) {
+    if (generation != m_generation)
+        return;
+    const DisplayHealth *current = m_model.row(displayId);
+    const DeviceBinding *binding = m_config.binding(displayId);
+    if (!current || !binding)
+        return;
+    DisplayHealth row = *current;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    applyHealth(row, health, now);
+    AlertTracker::Context context;
+    context.displayId = displayId;
+    context.address = binding->describeAddress();
+    context.expect.power = expectedPower(displayId);
+    context.expect.warnTemperatureC = m_config.warnTemperatureC;
+    context.expect.criticalTemperatureC = m_config.criticalTemperatureC;
+    context.missesBeforeUnreachable = m_config.unreachableAfterMisses;
+    const AlertTracker::Changes changes = m_alerts.assess(context, health, now);
+    row.alertSeverity = m_alerts.worstSeverity(displayId);
+    row.alertMessage.clear();
+    for (const DeviceAlert &a : m_alerts.active(displayId))
+        if (a.severity == row.alertSeverity)
+            row.alertMessage = a.message;
+    m_model.update(row);
+    for (const DeviceAlert &a : changes.cleared)
+        Q_EMIT alertCleared(a.toJson());
+    for (const DeviceAlert &a : changes.raised)
+        Q_EMIT alertRaised(a.toJson());
+    Q_EMIT healthUpdated(displayId);
+}
+
+void DeviceService::emitChanges(const AlertTracker::Changes &changes) {
+    for (const DeviceAlert &a : changes.cleared)
+        Q_EMIT alertCleared(a.toJson());
+    for (const DeviceAlert &a : changes.raised)
+        Q_EMIT alertRaised(a.toJson());
+}
+
+ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
+    if (action.type != QLatin1String("device.command"))
+        return ActionResult::failure(QStringLiteral("unknown_action"),
+                                     QStringLiteral("\"%1\" is not a device action").arg(action.type),
+                                     QStringLiteral("type"));
+    if (!m_io)
+        return ActionResult::failure(QStringLiteral("unavailable"),
+                                     QStringLiteral("display control is not running"));
+    QStringList wallIds;
+    for (const wall::Display &d : m_state.wall().displays)
+        wallIds.append(d.id);
+    auto parsed = parseDeviceCommand(action.params, wallIds, m_bound);
+    if (auto *failure = std::get_if<ActionResult>(&parsed))
+        return *failure;
+    const CommandRequest request = std::get<CommandRequest>(std::move(parsed));
+    const quint64 requestId = ++m_nextRequestId;
+    std::vector<std::size_t> indices;
+    for (const QString &id : request.displays)
+        indices.push_back(std::size_t(m_bound.indexOf(id)));
+    m_pending.insert(requestId, request.displays);
+
+    const quint64 generation = m_generation;
+    auto io = m_io;
+    asio::post(io->io, [this, io, indices, ids = request.displays, command = request.driverCommand,
+                        timeoutMs = request.timeoutMs, generation, requestId] {
+        std::vector<Display> targets;
+        for (std::size_t i : indices)
+            if (i < io->displays.size())
+                targets.push_back(io->displays[i]);
+        if (targets.size() != indices.size())
+            return; // torn down meanwhile: stop() reports the request as cancelled
+        std::weak_ptr<Io> weak = io;
+        fanOut(io->io, std::move(targets), command, std::chrono::milliseconds(timeoutMs),
+               [this, weak, ids, generation, requestId](std::vector<Result> results) {
+                   QJsonObject perDisplay;
+                   for (std::size_t i = 0; i < results.size(); ++i)
+                       perDisplay.insert(ids.at(qsizetype(i)), resultToJson(results[i]));
+                   if (auto strong = weak.lock())
+                       strong->deliver([this, generation, requestId, perDisplay] {
+                           onCommandDone(generation, requestId, perDisplay);
+                       });
+               });
+    });
+    return ActionResult::success(
+        {{QStringLiteral("accepted"), true},
+         {QStringLiteral("requestId"), qint64(requestId)},
+         {QStringLiteral("command"), request.command},
+         {QStringLiteral("displays"), QJsonArray::fromStringList(request.displays)}});
+}
+
+void DeviceService::onCommandDone(quint64 generation, quint64 requestId,
+                                  const QJsonObject &perDisplay) {
+    if (generation != m_generation || !m_pending.remove(requestId))
+        return;
+    Q_EMIT commandFinished(requestId, perDisplay);
+}
+
+void DeviceService::checkSchedule() {
+    const QDateTime now = toMinute(m_clock());
+    const QDateTime last = m_lastScheduleMinute;
+    m_lastScheduleMinute = now;
+    if (!last.isValid() || now <= last || m_schedules.isEmpty())
+        return; // first check, or the clock went back: nothing is replayed
+    // Walk the minutes that passed (a late timer, a suspended box), at most one day back; per
+    // display the latest rule in that window wins.
+    QDateTime t = std::max(last.addSecs(60), now.addDays(-1).addSecs(60));
+    QMap<QString, Power> due;
+    for (; t <= now; t = t.addSecs(60)) {
+        const LocalTime lt = localTime(t);
+        for (auto it = m_schedules.constBegin(); it != m_schedules.constEnd(); ++it)
+            for (const PowerRule &rule : it->rules())
+                if (rule.minuteOfDay == lt.minuteOfDay && (rule.days >> lt.weekday) & 1u)
+                    due.insert(it.key(), rule.power);
+    }
+    for (const Power power : {Power::On, Power::Off}) {
+        QJsonArray displays;
+        for (const QString &id : m_bound) // wall order of the bindings, not hash order
+            if (due.value(id, Power::Invalid) == power)
+                displays.append(id);
+        if (displays.isEmpty())
+            continue;
+        const Action action{QStringLiteral("device.command"),
+                            {{QStringLiteral("displays"), displays},
+                             {QStringLiteral("command"), QStringLiteral("power")},
+                             {QStringLiteral("value"), power == Power::On ? QStringLiteral("on")
+                                                                           : QStringLiteral("off")}}};
+        const Caller caller{QStringLiteral("schedule"), Role::Technician, QStringLiteral("local"),
+                            QStringLiteral("schedule")};
+        const ActionResult result = m_dispatcher.dispatch(action, caller);
+        if (!result.ok)
+            qCWarning(lcDevices) << "scheduled power" << action.params << "refused:"
+                                 << result.message;
+    }
+}
+
+} // namespace opswall::devices

@@ -1,0 +1,122 @@
+#pragma once
+// The displays' control side of the app (DESIGN.md "app/devices"): binds each display of the wall
+// to a device (bindings.h), runs the drivers on ONE io thread of its own, polls health into a
+// DeviceStateModel, raises and clears alerts, executes "device.command" actions and the power
+// schedule. Lives on the GUI thread.
+//
+//   GUI thread                                io thread ("opswall-devio": one io_context)
+//   DeviceService ── post(lambda, values) ──▶ Links, Displays, HealthPoller, fanOut
+//        ▲                                             │
+//        └── invokeMethod(this, lambda, Queued) ◀──────┘ Health / per-display results, by value
+//
+// device.command is asynchronous: the dispatcher is synchronous and device I/O is not, so the
+// handler validates the parameters, starts the fan-out and answers at once with
+//   {"accepted": true, "requestId": n, "displays": [...], "command": "power"}
+// and commandFinished(n, {"r1c1": {"ok": true, "status": "ok"}, "r1c2": {"ok": false,
+// "status": "timeout", "error": "..."}, ...}) follows on the GUI thread when every display has
+// answered or the one deadline ("timeoutMs", default 10 s) has passed. A request still running
+// when the service stops finishes with status "cancelled" for every display.
+//
+// The power schedule is checked once a minute (a QTimer); every change it makes is submitted
+// through the dispatcher as a device.command by the caller {user "schedule", role Technician,
+// via "schedule"}, so it is permission-checked and audited like any other.
+#include "core/action.h"
+#include "devices/alerttracker.h"
+#include "devices/bindings.h"
+#include "devices/devicestatemodel.h"
+
+#include "device/schedule.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <future>
+#include <memory>
+#include <thread>
+
+namespace opswall::wall {
+class WallState;
+class Dispatcher;
+} // namespace opswall::wall
+
+namespace opswall::devices {
+
+class DeviceService : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(opswall::devices::DeviceStateModel *model READ model CONSTANT)
+    Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
+public:
+    static constexpr int kDefaultStopTimeoutMs = 3000;
+    static constexpr int kScheduleCheckMs = 60 * 1000;
+    // The wall's local time: schedules ("on 07:00 mon-fri") are in it. Tests inject their own.
+    using Clock = std::function<QDateTime()>;
+
+    // Registers the "device." action handler on dispatcher (the handler answers "unavailable"
+    // once this object is gone). Both must outlive this object's use; GUI thread only.
+    DeviceService(wall::WallState &state, wall::Dispatcher &dispatcher, QObject *parent = nullptr);
+    ~DeviceService() override; // stop(kDefaultStopTimeoutMs)
+
+    // Validates the bindings against the wall and applies them (restarting the device side when
+    // running). Returns the issues; nothing changes unless the list is empty.
+    QList<Issue> setConfig(const DeviceConfig &config);
+    const DeviceConfig &config() const { return m_config; }
+    void setClock(Clock clock);
+    void setScheduleCheckIntervalMs(int ms) { m_scheduleTimer.setInterval(ms); }
+
+    // Starts the io thread, the links, health polling and the schedule timer. Idempotent.
+    void start();
+    // Stops polling, fails queued commands, joins the io thread within timeoutMs (then gives up
+    // on it, detached, with a warning). Returns whether the thread ended in time. Idempotent.
+    bool stop(int timeoutMs = kDefaultStopTimeoutMs);
+    bool isRunning() const { return m_io != nullptr; }
+
+    DeviceStateModel *model() { return &m_model; }
+    const DeviceStateModel *model() const { return &m_model; }
+    QJsonArray snapshot() const { return m_model.snapshot(); } // for the control API
+    QJsonArray activeAlerts() const;
+
+    // The "device." handler (the constructor registers it; public for tools and tests).
+    ActionResult handleAction(const Action &action, const Caller &caller);
+
+public Q_SLOTS:
+    // Executes the schedule rules whose minute passed since the last check (at most a day back).
+    void checkSchedule();
+
+Q_SIGNALS:
+    void alertRaised(const QJsonObject &alert);   // DeviceAlert::toJson()
+    void alertCleared(const QJsonObject &alert);  // the same object as when raised
+    void commandFinished(quint64 requestId, const QJsonObject &perDisplay);
+    void healthUpdated(const QString &displayId); // after the model row changed
+    void runningChanged();
+
+private:
+    struct Io;
+    void rebuildRows();
+    void onHealth(quint64 generation, const QString &displayId, const drivers::Health &health);
+    void onCommandDone(quint64 generation, quint64 requestId, const QJsonObject &perDisplay);
+    void emitChanges(const AlertTracker::Changes &changes);
+    std::optional<drivers::Power> expectedPower(const QString &displayId) const;
+
+    wall::WallState &m_state;
+    wall::Dispatcher &m_dispatcher;
+    DeviceConfig m_config;
+    QHash<QString, drivers::PowerSchedule> m_schedules; // per bound display with a schedule
+    QStringList m_bound;                                // bound display ids, io-side index order
+    DeviceStateModel m_model;
+    AlertTracker m_alerts;
+    Clock m_clock;
+    QTimer m_scheduleTimer;
+    QDateTime m_lastScheduleMinute;
+
+    std::shared_ptr<Io> m_io;
+    std::thread m_thread;
+    std::future<void> m_finished;
+    quint64 m_generation = 0;
+    quint64 m_nextRequestId = 0;
+    QHash<quint64, QStringList> m_pending; // requestId -> displays
+};
+
+} // namespace opswall::devices
