@@ -3,6 +3,7 @@
 #include "feeds/adapters.h"
 #include "feeds/fetcher.h"
 #include "feeds/sse.h"
+#include "feeds/wsclient.h"
 #include "store/database.h"
 
 #include <QFile>
@@ -24,6 +25,7 @@ struct FeedScheduler::Runtime {
     QByteArray pendingEtag;
     QByteArray pendingLastModified;
     std::unique_ptr<SseClient> sse;
+    std::unique_ptr<WebSocketClient> ws;
 };
 
 FeedScheduler::FeedScheduler(store::Database &db, QNetworkAccessManager *nam, QObject *parent)
@@ -82,6 +84,8 @@ void FeedScheduler::stop() {
             delete rt->job.data(); // aborts the request; its callback never runs
         if (rt->sse)
             rt->sse->stop();
+        if (rt->ws)
+            rt->ws->stop();
     }
     m_feeds.clear();
 }
@@ -263,44 +267,52 @@ void FeedScheduler::checkStale() {
     }
 }
 
+void FeedScheduler::onPushMessage(const QString &feedId, const QString &json) {
+    Runtime *r = find(feedId);
+    if (!r)
+        return;
+    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
+    const QString indicator = o.value(QLatin1String("indicator")).toString();
+    const QJsonValue v = o.value(QLatin1String("value"));
+    if (indicator.isEmpty() || !v.isDouble())
+        return; // not a value message (hello, keep-alive)
+    const QString dimension = o.value(QLatin1String("dimension")).toString();
+    std::optional<Period> p = Period::parse(o.value(QLatin1String("period")).toString());
+    if (!p)
+        p = Period::day(QDate::currentDate());
+    Series s;
+    s.indicator = indicator;
+    s.dimension = dimension;
+    s.unit = o.value(QLatin1String("unit")).toString();
+    s.points << Observation{*p, v.toDouble()};
+    try {
+        m_series.ingest(feedId, {s}, QDateTime::currentDateTimeUtc(), IngestMode::ReplaceCurrent);
+    } catch (const store::Error &err) {
+        return setStatus(*r, FeedState::Failing, QString::fromUtf8(err.what()));
+    }
+    r->status.lastSuccess = QDateTime::currentDateTimeUtc();
+    setStatus(*r, FeedState::Ok, {});
+    Q_EMIT liveValue(feedId, indicator, dimension, v.toDouble());
+}
+
 void FeedScheduler::startPush(Runtime &rt) {
-    if (rt.def.push != PushKind::ServerSentEvents) {
-        setStatus(rt, FeedState::Failing, QStringLiteral("push kind not supported by this build"));
+    const QString id = rt.def.id;
+    auto onFailed = [this, id](const QString &error) {
+        if (Runtime *r = find(id))
+            setStatus(*r, FeedState::Failing, QStringLiteral("live stream: %1").arg(error));
+    };
+    if (rt.def.push == PushKind::WebSocket) {
+        rt.ws = std::make_unique<WebSocketClient>(rt.def.url, rt.def.requestHeaders());
+        connect(rt.ws.get(), &WebSocketClient::message, this,
+                [this, id](const QString &text) { onPushMessage(id, text); });
+        connect(rt.ws.get(), &WebSocketClient::failed, this, onFailed);
+        rt.ws->start();
         return;
     }
     rt.sse = std::make_unique<SseClient>(m_nam, rt.def.url, rt.def.requestHeaders());
-    const QString id = rt.def.id;
-    connect(rt.sse.get(), &SseClient::event, this, [this, id](const SseEvent &e) {
-        Runtime *r = find(id);
-        if (!r)
-            return;
-        const QJsonObject o = QJsonDocument::fromJson(e.data.toUtf8()).object();
-        const QString indicator = o.value(QLatin1String("indicator")).toString();
-        const QJsonValue v = o.value(QLatin1String("value"));
-        if (indicator.isEmpty() || !v.isDouble())
-            return; // not a value event (hello, keep-alive)
-        const QString dimension = o.value(QLatin1String("dimension")).toString();
-        std::optional<Period> p = Period::parse(o.value(QLatin1String("period")).toString());
-        if (!p)
-            p = Period::day(QDate::currentDate());
-        Series s;
-        s.indicator = indicator;
-        s.dimension = dimension;
-        s.unit = o.value(QLatin1String("unit")).toString();
-        s.points << Observation{*p, v.toDouble()};
-        try {
-            m_series.ingest(id, {s}, QDateTime::currentDateTimeUtc(), IngestMode::ReplaceCurrent);
-        } catch (const store::Error &err) {
-            return setStatus(*r, FeedState::Failing, QString::fromUtf8(err.what()));
-        }
-        r->status.lastSuccess = QDateTime::currentDateTimeUtc();
-        setStatus(*r, FeedState::Ok, {});
-        Q_EMIT liveValue(id, indicator, dimension, v.toDouble());
-    });
-    connect(rt.sse.get(), &SseClient::failed, this, [this, id](const QString &error) {
-        if (Runtime *r = find(id))
-            setStatus(*r, FeedState::Failing, QStringLiteral("live stream: %1").arg(error));
-    });
+    connect(rt.sse.get(), &SseClient::event, this,
+            [this, id](const SseEvent &e) { onPushMessage(id, e.data); });
+    connect(rt.sse.get(), &SseClient::failed, this, onFailed);
     rt.sse->start();
 }
 

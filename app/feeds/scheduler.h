@@ -78,6 +78,7 @@ private:
     void setStatus(Runtime &rt, FeedState state, const QString &error);
     void checkStale();
     void startPush(Runtime &rt);
+    void onPushMessage(const QString &feedId, const QString &json);
     Runtime *find(const QString &feedId) const;
 
     store::Database &m_db;

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QWebSocket>
 
 #include <cmath>
 
@@ -88,6 +89,13 @@ bool FeedService::check(QString *error) const {
 
 void FeedService::attach(HttpServer *server) {
     m_server = server;
+    // The same live counter over WebSocket at ws://host:port/live/enterprises.
+    server->enableWebSockets();
+    connect(server, &HttpServer::webSocketJoined, this,
+            [this](const QByteArray &channel, QWebSocket *ws) {
+                if (channel == "enterprises")
+                    ws->sendTextMessage(liveJson());
+            });
     m_liveTimer.start();
 }
 
@@ -337,7 +345,7 @@ HttpResponse FeedService::simulated(const HttpRequest &req, const QString &which
                       QDateTime(today, QTime(now.hour(), now.minute())), "application/json");
 }
 
-QByteArray FeedService::liveEvent() const {
+QString FeedService::liveJson() const {
     const QJsonObject o{
         {QStringLiteral("indicator"), QStringLiteral("ENT_NEW_TODAY")},
         {QStringLiteral("value"), m_liveCount},
@@ -346,8 +354,12 @@ QByteArray FeedService::liveEvent() const {
         {QStringLiteral("replayMinute"),
          QTime(8, 0).addSecs(m_replayMinute * 60).toString(QStringLiteral("HH:mm"))},
         {QStringLiteral("simulatedDistribution"), true}};
-    return "event: count\nid: " + QByteArray::number(m_eventId) +
-           "\ndata: " + QJsonDocument(o).toJson(QJsonDocument::Compact) + "\n\n";
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QByteArray FeedService::liveEvent() const {
+    return "event: count\nid: " + QByteArray::number(m_eventId) + "\ndata: " + liveJson().toUtf8() +
+           "\n\n";
 }
 
 HttpResponse FeedService::liveStream(const HttpRequest &) {
@@ -368,6 +380,7 @@ void FeedService::tick() {
     if (m_server) {
         m_server->publish("enterprises", liveEvent());
         m_server->publish("enterprises", ": keep-alive\n\n");
+        m_server->publishText("enterprises", liveJson());
     }
 }
 

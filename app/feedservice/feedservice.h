@@ -42,6 +42,7 @@ private:
     HttpResponse simulated(const HttpRequest &req, const QString &which);
     HttpResponse liveStream(const HttpRequest &req);
     QByteArray liveEvent() const;
+    QString liveJson() const;
     void tick();
 
     FeedServiceOptions m_options;

@@ -5,6 +5,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 #include <zlib.h>
 
@@ -126,15 +128,16 @@ void HttpServer::onReadable(QTcpSocket *s) {
         s->readAll();
         return;
     }
-    QByteArray buf = s->property("buf").toByteArray() + s->readAll();
+    // Peek rather than read: a WebSocket upgrade hands the untouched bytes to QWebSocketServer.
+    const QByteArray buf = s->peek(kMaxRequestHead + 1);
     const qsizetype end = buf.indexOf("\r\n\r\n");
     if (end < 0) {
         if (buf.size() > kMaxRequestHead) {
+            s->setProperty("answered", true);
+            s->readAll();
             s->write("HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: "
                      "close\r\nContent-Length: 0\r\n\r\n");
             s->disconnectFromHost();
-        } else {
-            s->setProperty("buf", buf);
         }
         return;
     }
@@ -158,6 +161,15 @@ void HttpServer::onReadable(QTcpSocket *s) {
         if (c > 0)
             req.headers.insert(l.left(c).trimmed().toLower(), l.mid(c + 1).trimmed());
     }
+    if (m_ws && req.header("upgrade").toLower() == "websocket" &&
+        req.path.startsWith(QLatin1String("/live/"))) {
+        s->disconnect(); // ours: readyRead, disconnected -> deleteLater
+        s->setParent(nullptr);
+        s->setProperty("wsChannel", req.path.mid(6).toUtf8());
+        m_ws->handleConnection(s); // takes ownership of the socket
+        return;
+    }
+    s->read(end + 4);
     if (req.method != "GET" && req.method != "HEAD") {
         respond(s, req, HttpResponse::text(405, "only GET and HEAD\n"));
         return;
@@ -216,6 +228,39 @@ void HttpServer::publish(const QByteArray &channel, const QByteArray &chunk) {
     });
     for (const auto &p : subs)
         p->write(chunk);
+}
+
+void HttpServer::enableWebSockets() {
+    if (m_ws)
+        return;
+    m_ws = new QWebSocketServer(QStringLiteral("opswall-feedservice"),
+                                QWebSocketServer::NonSecureMode, this);
+    connect(m_ws, &QWebSocketServer::newConnection, this, [this] {
+        while (QWebSocket *ws = m_ws->nextPendingConnection()) {
+            ws->setParent(this);
+            const QByteArray channel = ws->requestUrl().path().mid(6).toUtf8();
+            m_wsChannels[channel].append(QPointer<QWebSocket>(ws));
+            connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+            Q_EMIT webSocketJoined(channel, ws);
+        }
+    });
+}
+
+void HttpServer::publishText(const QByteArray &channel, const QString &text) {
+    auto &subs = m_wsChannels[channel];
+    subs.removeIf([](const QPointer<QWebSocket> &p) {
+        return !p || p->state() != QAbstractSocket::ConnectedState;
+    });
+    for (const auto &p : subs)
+        p->sendTextMessage(text);
+}
+
+int HttpServer::webSocketCount(const QByteArray &channel) const {
+    int n = 0;
+    for (const auto &p : m_wsChannels.value(channel))
+        if (p && p->state() == QAbstractSocket::ConnectedState)
+            ++n;
+    return n;
 }
 
 int HttpServer::subscriberCount(const QByteArray &channel) const {

@@ -16,6 +16,8 @@
 
 class QTcpServer;
 class QTcpSocket;
+class QWebSocket;
+class QWebSocketServer;
 
 namespace opswall::feedservice {
 
@@ -55,6 +57,15 @@ public:
     // Sends one event-stream chunk ("event: ...\ndata: ...\n\n") to every subscriber of a channel.
     void publish(const QByteArray &channel, const QByteArray &chunk);
     int subscriberCount(const QByteArray &channel) const;
+    // WebSocket upgrades on /live/<channel> join that channel; publishText sends one text message
+    // to each of them.
+    void enableWebSockets();
+    void publishText(const QByteArray &channel, const QString &text);
+    int webSocketCount(const QByteArray &channel) const;
+
+Q_SIGNALS:
+    // A WebSocket client joined a channel (the service sends it the current value).
+    void webSocketJoined(const QByteArray &channel, QWebSocket *socket);
 
 private:
     void onConnection();
@@ -64,6 +75,8 @@ private:
     HttpHandler m_handler;
     QTcpServer *m_server;
     QMap<QByteArray, QList<QPointer<QTcpSocket>>> m_channels;
+    QWebSocketServer *m_ws = nullptr;
+    QMap<QByteArray, QList<QPointer<QWebSocket>>> m_wsChannels;
 };
 
 QByteArray httpDate(const QDateTime &t);

@@ -207,10 +207,12 @@ private Q_SLOTS:
             "{\"id\":\"wb-bad\",\"url\":\"http://127.0.0.1:PORT/worldbank/v2/country/VNM/indicator/"
             "NOPE?format=json\",\"format\":\"worldbank\"},"
             "{\"id\":\"live\",\"url\":\"http://127.0.0.1:PORT/live/"
-            "enterprises\",\"push\":\"sse\"}]}");
+            "enterprises\",\"push\":\"sse\"},"
+            "{\"id\":\"live-ws\",\"url\":\"ws://127.0.0.1:PORT/live/"
+            "enterprises\",\"push\":\"websocket\"}]}");
         doc.replace(QStringLiteral("PORT"), port);
         QString err;
-        QCOMPARE(s.definitions().importJson(doc.toUtf8(), &err), 5);
+        QCOMPARE(s.definitions().importJson(doc.toUtf8(), &err), 6);
         QSignalSpy live(&s, &FeedScheduler::liveValue);
         QSignalSpy attempts(&s, &FeedScheduler::fetchFinished);
         s.setStaleCheckIntervalMs(100);
@@ -233,7 +235,19 @@ private Q_SLOTS:
         QCOMPARE(wb.back().value, 3.62109273885843);
 
         // Live counter over SSE: 675 registrations a day replayed minute by minute.
-        QVERIFY(live.wait(3000));
+        // ... over SSE and over WebSocket.
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(live.begin(), live.end(),
+                                             [](const QList<QVariant> &a) {
+                                                 return a.at(0).toString() == QLatin1String("live");
+                                             }),
+                                 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(live.begin(), live.end(),
+                                             [](const QList<QVariant> &a) {
+                                                 return a.at(0).toString() ==
+                                                        QLatin1String("live-ws");
+                                             }),
+                                 3000);
+        QCOMPARE(s.status(QStringLiteral("live-ws")).state, FeedState::Ok);
         QTRY_VERIFY_WITH_TIMEOUT(s.series().latest(QStringLiteral("ENT_NEW_TODAY")).has_value(),
                                  3000);
 
