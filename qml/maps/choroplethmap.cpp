@@ -316,6 +316,22 @@ QVariantMap ChoroplethMap::province(const QString &code) const {
     return out;
 }
 
+QVariantList ChoroplethMap::placedLabels() const {
+    QVariantList out;
+    if (!m_geo)
+        return out;
+    for (const PlacedLabel &l : m_renderer.labels()) {
+        const Feature &f = m_geo->features.features[l.featureIndex];
+        out << QVariantMap{{QStringLiteral("code"), f.code},
+                           {QStringLiteral("name"), f.name},
+                           {QStringLiteral("x"), l.rectPx.x()},
+                           {QStringLiteral("y"), l.rectPx.y()},
+                           {QStringLiteral("width"), l.rectPx.width()},
+                           {QStringLiteral("height"), l.rectPx.height()}};
+    }
+    return out;
+}
+
 QPointF ChoroplethMap::toPixel(qreal lon, qreal lat) const {
     const MapProjection &p = m_renderer.projection();
     if (!p.isValid())

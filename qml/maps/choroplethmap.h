@@ -82,6 +82,9 @@ public:
     Q_INVOKABLE QVariantMap provinceAt(qreal x, qreal y) const;
     // The value shown for a code ({} when unknown): for the API's query by province code.
     Q_INVOKABLE QVariantMap province(const QString &code) const;
+    // The province labels drawn in the last render: [{code, name, x, y, width, height}], for
+    // overlays and tests.
+    Q_INVOKABLE QVariantList placedLabels() const;
     // Where a longitude/latitude is drawn in this item (inset boxes included), for overlays.
     Q_INVOKABLE QPointF toPixel(qreal lon, qreal lat) const;
 

@@ -220,6 +220,40 @@ private Q_SLOTS:
                      qPrintable(
                          QStringLiteral("%1: %2 of %3").arg(code).arg(islandsDrawn).arg(offshore)));
         }
+        // Labels: many placed, with their diacritics, none overlapping each other or the legend,
+        // the highlighted province's first.
+        const QVariantList labels = s.map->placedLabels();
+        QVERIFY2(labels.size() >= 30, qPrintable(QString::number(labels.size())));
+        QList<QRectF> rects;
+        QStringList names;
+        for (const QVariant &v : labels) {
+            const QVariantMap l = v.toMap();
+            rects << QRectF(l[QStringLiteral("x")].toDouble(), l[QStringLiteral("y")].toDouble(),
+                            l[QStringLiteral("width")].toDouble(),
+                            l[QStringLiteral("height")].toDouble());
+            names << l[QStringLiteral("name")].toString();
+            QVERIFY(!rects.last().intersects(legend));
+        }
+        QCOMPARE(names.first(), QStringLiteral("Hồ Chí Minh"));
+        QVERIFY(names.contains(QStringLiteral("Đắk Lắk")) ||
+                names.contains(QStringLiteral("Nghệ An")));
+        for (int a = 0; a < rects.size(); ++a) {
+            for (int b = a + 1; b < rects.size(); ++b)
+                QVERIFY2(!rects[a].intersects(rects[b]), qPrintable(names[a] + " / " + names[b]));
+        }
+        // Label text is drawn: the text colour appears inside the Hồ Chí Minh label box.
+        int textPixels = 0; // antialiased glyphs: light neutral pixels
+        const QRect box = rects.first().toAlignedRect().intersected(img.rect());
+        for (int y = box.top(); y <= box.bottom(); ++y) {
+            for (int x = box.left(); x <= box.right(); ++x) {
+                const QRgb px = img.pixel(x, y);
+                const int lo = std::min({qRed(px), qGreen(px), qBlue(px)});
+                const int hi = std::max({qRed(px), qGreen(px), qBlue(px)});
+                textPixels += lo > 0xa0 && hi - lo < 24; // light grey/white, unlike any class
+            }
+        }
+        QVERIFY2(textPixels > 3, qPrintable(QString::number(textPixels)));
+
         // The highlighted province (Hồ Chí Minh) has the highlight outline.
         const QPointF hcm = s.map->toPixel(106.7, 10.78);
         QVERIFY(countColour(img, QRectF(hcm - QPointF(60, 60), QSizeF(120, 120)),
