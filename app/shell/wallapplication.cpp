@@ -151,18 +151,24 @@ void WallApplication::importDemoPresets() {
     if (!m_options.demo || !m_store->presets().isEmpty())
         return;
     const QDir dir(m_assetsDir + QStringLiteral("/demo/presets"));
-    for (const QString &f : dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name)) {
-        QString err;
-        const auto doc = readJsonFile(dir.filePath(f), &err);
+    QString err;
+    const auto index = readJsonFile(dir.filePath(QStringLiteral("index.json")), &err);
+    if (!index) {
+        qWarning("opswall: no demo presets: %s", qPrintable(err));
+        return;
+    }
+    for (const QJsonValue &entry : index->value(QStringLiteral("presets")).toArray()) {
+        const QString file = entry[QStringLiteral("file")].toString();
+        const auto doc = readJsonFile(dir.filePath(file), &err);
         const auto parsed =
             doc ? wall::layoutFromJson(*doc, &m_state->wall()) : wall::LayoutParse{};
         if (!doc || !parsed.ok()) {
-            qWarning("opswall: demo preset %s skipped: %s", qPrintable(f),
+            qWarning("opswall: demo preset %s skipped: %s", qPrintable(file),
                      qPrintable(doc ? issuesText(parsed.issues) : err));
             continue;
         }
-        const bool forLeaders = doc->value(QStringLiteral("name")).toString().size() > 0;
-        m_store->savePreset(std::nullopt, parsed.layout.name, parsed.layout, forLeaders);
+        m_store->savePreset(std::nullopt, parsed.layout.name, parsed.layout,
+                            entry[QStringLiteral("forLeaders")].toBool(false));
     }
 }
 

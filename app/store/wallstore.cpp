@@ -129,12 +129,11 @@ int WallStore::savePreset(std::optional<int> id, const QString &name, const wall
             ins.bind(1, name).bind(2, forLeaders ? 1 : 0).bind(3, json).bind(4, at).run();
             result = int(m_db.lastInsertRowId());
         } else {
-            // Keep the current version before replacing it.
-            auto keep = m_db.prepare(
-                "INSERT INTO preset_revisions(preset_id, revision, name, json, saved_at_ms) "
-                "SELECT id, revision, name, json, saved_at_ms FROM presets WHERE id = ?");
-            keep.bind(1, *id).run();
-            if (m_db.changes() == 0)
+            // Every saved version is already in preset_revisions (recorded below when it was
+            // saved), so replacing the current one loses nothing.
+            auto exists = m_db.prepare("SELECT 1 FROM presets WHERE id = ?");
+            exists.bind(1, *id);
+            if (!exists.step())
                 throw Error("preset " + std::to_string(*id) + " does not exist", 0);
             auto up =
                 m_db.prepare("UPDATE presets SET name = ?, for_leaders = ?, "
@@ -149,8 +148,7 @@ int WallStore::savePreset(std::optional<int> id, const QString &name, const wall
         }
         auto rev = m_db.prepare(
             "INSERT INTO preset_revisions(preset_id, revision, name, json, saved_at_ms) "
-            "SELECT id, revision, name, json, saved_at_ms FROM presets WHERE id = ? "
-            "ON CONFLICT DO NOTHING");
+            "SELECT id, revision, name, json, saved_at_ms FROM presets WHERE id = ?");
         rev.bind(1, result).run();
     });
     return result;

@@ -371,6 +371,11 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
         t.z = verb == QLatin1String("raise") ? top + 1 : bottom - 1;
     } else if (verb == QLatin1String("update")) {
         // Any of title, rect, z, frame, binding; the id and kind stay.
+        if (p.contains(QStringLiteral("kind")))
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("kind: a tile's kind cannot change; remove "
+                                                        "the tile and add a new one"),
+                                         QStringLiteral("kind"));
         QJsonObject merged = tileToJson(t);
         for (const QString &key :
              {QStringLiteral("title"), QStringLiteral("rect"), QStringLiteral("z"),
@@ -393,7 +398,19 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
                                      QStringLiteral("tile.%1 is not an action").arg(verb),
                                      QStringLiteral("type"));
     }
-    const QList<Issue> issues = validateTile(t, QStringLiteral("tile"), &wall);
+    // Report the parameter at fault as the caller named it: tile.resize's "width", tile.update's
+    // "rect.width" (not the validator's "tile.rect.width").
+    QList<Issue> issues = validateTile(t, QString(), &wall);
+    for (Issue &i : issues) {
+        i.path.remove(0, 1); // validateTile prefixes every path with "."
+        if (verb == QLatin1String("move") || verb == QLatin1String("resize")) {
+            if (i.path.startsWith(QLatin1String("rect.")))
+                i.path = i.path.mid(5);
+            else if (i.path == QLatin1String("rect"))
+                i.path =
+                    verb == QLatin1String("move") ? QStringLiteral("x") : QStringLiteral("width");
+        }
+    }
     if (!issues.isEmpty())
         return invalid(issues);
     remember();

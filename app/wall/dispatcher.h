@@ -32,7 +32,7 @@ public:
     // Called after every dispatched action, allowed or not (the audit log).
     using AuditHook = std::function<void(const Caller &, const Action &, const ActionResult &)>;
     void setAuditHook(AuditHook hook) { m_audit = std::move(hook); }
-    // Consulted before the role table, e.g. by the control lock: return a failure to refuse.
+    // Consulted after the role table, e.g. by the control lock: return a failure to refuse.
     using Gate = std::function<std::optional<ActionResult>(const Action &, const Caller &)>;
     void setGate(Gate gate) { m_gate = std::move(gate); }
     // Handlers for action families owned by other layers (device.*, alert.*, source.*, ...).

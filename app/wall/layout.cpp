@@ -109,6 +109,11 @@ void validateBinding(const Tile &t, const QString &path, QList<Issue> &issues) {
                  .contains(*align))
             r.error(r.child(QStringLiteral("align")),
                     QStringLiteral("must be left, center or right, got \"%1\"").arg(*align));
+        if (const auto c = r.string(b, QStringLiteral("color"), false, QStringLiteral("#f2f6fa"));
+            c && !QColor::isValidColorName(*c))
+            r.error(
+                r.child(QStringLiteral("color")),
+                QStringLiteral("\"%1\" is not a colour (use #rrggbb or a colour name)").arg(*c));
         if (const auto sz = r.number(b, QStringLiteral("sizeMm"), false, 40.0);
             sz && (*sz <= 0 || *sz > 1000))
             r.error(r.child(QStringLiteral("sizeMm")),
@@ -269,7 +274,9 @@ QJsonObject layoutToJson(const Layout &layout) {
     return {{QStringLiteral("schemaVersion"), kLayoutSchemaVersion},
             {QStringLiteral("kind"), QStringLiteral("opswall.layout")},
             {QStringLiteral("name"), layout.name},
-            {QStringLiteral("background"), layout.background.name()},
+            {QStringLiteral("background"), layout.background.alpha() == 255
+                                               ? layout.background.name()
+                                               : layout.background.name(QColor::HexArgb)},
             {QStringLiteral("tiles"), tiles}};
 }
 

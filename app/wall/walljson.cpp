@@ -364,11 +364,15 @@ QList<Issue> validateWall(const Wall &wall) {
     }
 
     QHash<QString, QString> fedBy; // display id -> output name
+    QSet<QString> outputNames;
     for (qsizetype i = 0; i < wall.outputs.size(); ++i) {
         const Output &o = wall.outputs[i];
         const QString p = QStringLiteral("outputs[%1] (\"%2\")").arg(i).arg(o.name);
         if (o.name.isEmpty())
             issues.append({p, QStringLiteral("name must not be empty")});
+        else if (outputNames.contains(o.name))
+            issues.append({p, QStringLiteral("name \"%1\" is used by another output").arg(o.name)});
+        outputNames.insert(o.name);
         if (o.geometry.width() < 1 || o.geometry.height() < 1)
             issues.append({p, QStringLiteral("size must be at least 1×1 pixels, got %1×%2")
                                   .arg(o.geometry.width())

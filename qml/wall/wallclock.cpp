@@ -24,7 +24,7 @@ QString formatLongDate(QDate date, const QString &language) {
     return QStringLiteral("%1, ngày %2 tháng %3 năm %4")
         .arg(QString::fromUtf16(days[date.dayOfWeek() - 1]))
         .arg(date.day(), 2, 10, QLatin1Char('0'))
-        .arg(date.month(), 2, 10, QLatin1Char('0'))
+        .arg(date.month(), date.month() <= 2 ? 2 : 1, 10, QLatin1Char('0'))
         .arg(date.year());
 }
 

@@ -181,12 +181,6 @@ void TestKillSave::killDuringSaveKeepsLastAcknowledgedSave() {
           "%d kills landed while a save was in flight (%d had committed, %d rolled back)",
           qPrintable(mode), round, timed, round - timed, total.elapsed(), stored, inFlight,
           committedUnacked, rolledBack);
-    if (revisions)
-        QEXPECT_FAIL("new revision of one preset",
-                     "BUG: WallStore::savePreset (app/store/wallstore.cpp) fails on every second "
-                     "save of a preset (UNIQUE constraint on preset_revisions), so the saver "
-                     "cannot make revisions",
-                     Abort);
     QVERIFY2(helperError.isEmpty(), qPrintable(helperError));
     QCOMPARE(round, kRounds);
     QVERIFY(stored > 0);

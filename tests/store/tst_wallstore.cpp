@@ -229,11 +229,6 @@ void TestWallStore::presetHistoryKeepsEveryRevision() {
     // Whatever happened, the stored preset is still a consistent, readable version.
     QVERIFY(store.preset(id));
     QCOMPARE(db.integrityCheck(), QStringLiteral("ok"));
-    QEXPECT_FAIL("",
-                 "BUG: WallStore::savePreset (app/store/wallstore.cpp, the \"keep\" INSERT) "
-                 "re-inserts the current revision into preset_revisions, where the previous "
-                 "save already put it: UNIQUE constraint failed on every second save",
-                 Abort);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const auto current = store.preset(id);
     QCOMPARE(current->info.revision, 3);

@@ -333,10 +333,6 @@ void TestWallJson::duplicateOutputNamesAreRefused() {
                                {"regions", QJsonArray{region("B", 0)}}});
     doc["outputs"] = outputs;
     const WallParse p = wallFromJson(doc);
-    QEXPECT_FAIL("",
-                 "BUG: validateWall (app/wall/walljson.cpp) never checks output names for "
-                 "duplicates",
-                 Continue);
     QVERIFY2(hasIssue(p.issues, QStringLiteral("outputs[1] (\"OUT-1\")"), QStringLiteral("OUT-1")),
              qPrintable(dump(p.issues)));
 }
