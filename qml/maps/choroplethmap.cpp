@@ -255,7 +255,10 @@ void ChoroplethMap::itemChange(ItemChange change, const ItemChangeData &value) {
 }
 
 void ChoroplethMap::updatePolish() {
-    const QSize sizePx = size().toSize();
+    // Draw in device pixels (a scaled wall output has a ratio above 1); item coordinates in the
+    // API stay logical.
+    m_dpr = window() ? window()->effectiveDevicePixelRatio() : 1.0;
+    const QSize sizePx = (size() * m_dpr).toSize();
     if (sizePx.isEmpty())
         return;
     QElapsedTimer timer;
@@ -292,7 +295,7 @@ QSGNode *ChoroplethMap::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
         node->setTexture(window()->createTextureFromImage(m_image));
         m_imageDirty = false;
     }
-    node->setRect(QRectF(QPointF(0, 0), QSizeF(m_image.size())));
+    node->setRect(QRectF(QPointF(0, 0), QSizeF(m_image.size()) / m_dpr));
     return node;
 }
 
@@ -324,10 +327,10 @@ QVariantList ChoroplethMap::placedLabels() const {
         const Feature &f = m_geo->features.features[l.featureIndex];
         out << QVariantMap{{QStringLiteral("code"), f.code},
                            {QStringLiteral("name"), f.name},
-                           {QStringLiteral("x"), l.rectPx.x()},
-                           {QStringLiteral("y"), l.rectPx.y()},
-                           {QStringLiteral("width"), l.rectPx.width()},
-                           {QStringLiteral("height"), l.rectPx.height()}};
+                           {QStringLiteral("x"), l.rectPx.x() / m_dpr},
+                           {QStringLiteral("y"), l.rectPx.y() / m_dpr},
+                           {QStringLiteral("width"), l.rectPx.width() / m_dpr},
+                           {QStringLiteral("height"), l.rectPx.height() / m_dpr}};
     }
     return out;
 }
@@ -337,11 +340,11 @@ QPointF ChoroplethMap::toPixel(qreal lon, qreal lat) const {
     if (!p.isValid())
         return {};
     const QPointF lonLat(lon, lat);
-    return p.toPixel(lonLat, p.regionOfPoint(lonLat));
+    return p.toPixel(lonLat, p.regionOfPoint(lonLat)) / m_dpr;
 }
 
 QVariantMap ChoroplethMap::provinceAt(qreal x, qreal y) const {
-    const int i = m_renderer.featureAt(QPointF(x, y));
+    const int i = m_renderer.featureAt(QPointF(x, y) * m_dpr);
     if (i < 0 || !m_geo)
         return {};
     return province(m_geo->features.features[i].code);

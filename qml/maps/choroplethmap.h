@@ -126,7 +126,10 @@ public:
     void setShowLabels(bool v);
     QStringList messages() const { return m_messages; }
     QString attribution() const { return GeoLibrary::attribution(); }
-    QRectF legendRect() const { return m_renderer.legendRect(); }
+    QRectF legendRect() const {
+        const QRectF r = m_renderer.legendRect();
+        return QRectF(r.topLeft() / m_dpr, r.size() / m_dpr);
+    }
     int renderCount() const { return m_renderCount; }
     QList<QColor> classColors() const { return m_content.classColors; }
     QList<qreal> classEdges() const { return m_content.breaks.edges; }
@@ -177,6 +180,7 @@ private:
     bool m_contentDirty = true;
     int m_renderCount = 0;
     double m_lastRenderMs = 0;
+    qreal m_dpr = 1.0; // device pixels per item unit, from the window at the last render
 };
 
 } // namespace opswall::maps
