@@ -61,8 +61,7 @@ Exit status: 0 done; 1 the wall refused or failed the operation; 2 usage error;
 3 could not connect or timed out; 4 authentication or permission refused.
 )";
 
-int usageError(const QString &message)
-{
+int usageError(const QString &message) {
     std::fprintf(stderr, "wallctl: %s\nTry 'wallctl --help'.\n", qPrintable(message));
     return Usage;
 }
@@ -74,13 +73,11 @@ struct Args {
     QString error;
 };
 
-Args parseArgs(int argc, char **argv)
-{
-    static const QStringList valued{"--url",  "--token", "--cacert", "--timeout", "--kind",
-                                    "--x",    "--y",     "--width",  "--height",  "--z",
-                                    "--source", "--layout", "--file", "--id", "--note",
-                                    "--from", "--to",    "--action", "--limit",   "--role",
-                                    "--name", "--ttl",   "--reason"};
+Args parseArgs(int argc, char **argv) {
+    static const QStringList valued{
+        "--url",    "--token",  "--cacert", "--timeout", "--kind", "--x",   "--y",     "--width",
+        "--height", "--z",      "--source", "--layout",  "--file", "--id",  "--note",  "--from",
+        "--to",     "--action", "--limit",  "--role",    "--name", "--ttl", "--reason"};
     static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -111,8 +108,7 @@ Args parseArgs(int argc, char **argv)
     return a;
 }
 
-QString iso(const QString &time, bool *ok)
-{
+QString iso(const QString &time, bool *ok) {
     *ok = true;
     bool isNumber = false;
     time.toLongLong(&isNumber);
@@ -125,8 +121,7 @@ QString iso(const QString &time, bool *ok)
 
 void printValue(QTextStream &out, const QJsonValue &v, int indent);
 
-void printObject(QTextStream &out, const QJsonObject &o, int indent)
-{
+void printObject(QTextStream &out, const QJsonObject &o, int indent) {
     for (auto it = o.begin(); it != o.end(); ++it) {
         out << QString(indent, u' ') << it.key() << ':';
         if (it->isObject() || it->isArray()) {
@@ -140,8 +135,7 @@ void printObject(QTextStream &out, const QJsonObject &o, int indent)
     }
 }
 
-void printValue(QTextStream &out, const QJsonValue &v, int indent)
-{
+void printValue(QTextStream &out, const QJsonValue &v, int indent) {
     if (v.isObject()) {
         printObject(out, v.toObject(), indent);
     } else if (v.isArray()) {
@@ -169,8 +163,7 @@ void printValue(QTextStream &out, const QJsonValue &v, int indent)
     }
 }
 
-int exitFor(const ApiResponse &r)
-{
+int exitFor(const ApiResponse &r) {
     if (r.networkError)
         return Unreachable;
     if (r.status >= 200 && r.status < 300)
@@ -180,8 +173,7 @@ int exitFor(const ApiResponse &r)
     return Failed;
 }
 
-int show(const ApiResponse &r, bool json)
-{
+int show(const ApiResponse &r, bool json) {
     QTextStream out(stdout);
     if (r.networkError) {
         std::fprintf(stderr, "wallctl: %s\n", qPrintable(r.errorText));
@@ -224,8 +216,7 @@ int show(const ApiResponse &r, bool json)
 
 } // namespace
 
-int apiMain(int argc, char **argv)
-{
+int apiMain(int argc, char **argv) {
     int qtArgc = 1;
     char *qtArgv[] = {argv[0], nullptr};
     QCoreApplication app(qtArgc, qtArgv);
@@ -434,7 +425,8 @@ int apiMain(int argc, char **argv)
         if (sub == QLatin1String("verify")) {
             const ApiResponse r = client.request("GET", QStringLiteral("/audit/verify"));
             const int code = show(r, json);
-            if (code == Ok && !QJsonDocument::fromJson(r.body).object().value(QStringLiteral("ok")).toBool())
+            if (code == Ok &&
+                !QJsonDocument::fromJson(r.body).object().value(QStringLiteral("ok")).toBool())
                 return Failed; // a broken chain is a failure scripts must notice
             return code;
         }
@@ -451,7 +443,8 @@ int apiMain(int argc, char **argv)
                 }
             }
             if (has("--action"))
-                q << QStringLiteral("action=") + QString::fromLatin1(QUrl::toPercentEncoding(opt("--action")));
+                q << QStringLiteral("action=") +
+                         QString::fromLatin1(QUrl::toPercentEncoding(opt("--action")));
             if (has("--limit"))
                 q << QStringLiteral("limit=") + opt("--limit");
             return get(QStringLiteral("/audit") + (q.isEmpty() ? QString() : u'?' + q.join(u'&')));
@@ -460,18 +453,21 @@ int apiMain(int argc, char **argv)
         if (sub == QLatin1String("create")) {
             if (!has("--role"))
                 return usageError(QStringLiteral("token create needs --role ROLE"));
-            const QString name = has("--name") ? opt("--name")
-                                               : QStringLiteral("%1-%2").arg(
-                                                     opt("--role"),
-                                                     QString::number(QDateTime::currentSecsSinceEpoch()));
+            const QString name =
+                has("--name")
+                    ? opt("--name")
+                    : QStringLiteral("%1-%2").arg(
+                          opt("--role"), QString::number(QDateTime::currentSecsSinceEpoch()));
             const ApiResponse r = client.request(
                 "POST", QStringLiteral("/tokens"),
                 {{QStringLiteral("name"), name}, {QStringLiteral("role"), opt("--role")}});
             if (json || r.status != 201)
                 return show(r, json);
             // Only the token on stdout, so scripts can capture it: T=$(wallctl token create ...)
-            std::printf("%s\n", qPrintable(QJsonDocument::fromJson(r.body).object().value(
-                                    QStringLiteral("token")).toString()));
+            std::printf("%s\n", qPrintable(QJsonDocument::fromJson(r.body)
+                                               .object()
+                                               .value(QStringLiteral("token"))
+                                               .toString()));
             std::fprintf(stderr, "wallctl: created token '%s'; it is shown only once\n",
                          qPrintable(name));
             return Ok;

@@ -16,16 +16,14 @@
 namespace opswall::control {
 
 namespace {
-QString configPath()
-{
+QString configPath() {
     QString base = qEnvironmentVariable("XDG_CONFIG_HOME");
     if (base.isEmpty())
         base = QDir::homePath() + QStringLiteral("/.config");
     return base + QStringLiteral("/opswall/wallctl.conf");
 }
 
-QString readFirstLine(const QString &path, QString *error)
-{
+QString readFirstLine(const QString &path, QString *error) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("cannot read token file %1").arg(path);
@@ -36,8 +34,7 @@ QString readFirstLine(const QString &path, QString *error)
 } // namespace
 
 bool resolveSettings(const QString &urlFlag, const QString &tokenFlag, ClientSettings *out,
-                     QString *error)
-{
+                     QString *error) {
     QString url = urlFlag;
     QString token = tokenFlag;
     if (url.isEmpty())
@@ -76,8 +73,8 @@ bool resolveSettings(const QString &urlFlag, const QString &tokenFlag, ClientSet
     while (out->baseUrl.endsWith(u'/'))
         out->baseUrl.chop(1);
     const QUrl parsed(out->baseUrl, QUrl::StrictMode);
-    if (!parsed.isValid() || (parsed.scheme() != QLatin1String("http") &&
-                              parsed.scheme() != QLatin1String("https")) ||
+    if (!parsed.isValid() ||
+        (parsed.scheme() != QLatin1String("http") && parsed.scheme() != QLatin1String("https")) ||
         parsed.host().isEmpty()) {
         *error = QStringLiteral("'%1' is not an http(s) URL").arg(out->baseUrl);
         return false;
@@ -88,23 +85,19 @@ bool resolveSettings(const QString &urlFlag, const QString &tokenFlag, ClientSet
 
 ApiClient::ApiClient(ClientSettings settings)
     : m_settings(std::move(settings))
-    , m_nam(std::make_unique<QNetworkAccessManager>())
-{
-}
+    , m_nam(std::make_unique<QNetworkAccessManager>()) {}
 
 ApiClient::~ApiClient() = default;
 
 ApiResponse ApiClient::request(const QByteArray &method, const QString &path,
-                               const QJsonObject &body)
-{
+                               const QJsonObject &body) {
     const bool hasBody = method == "POST" || method == "PATCH" || method == "PUT";
     return requestRaw(method, path,
                       hasBody ? QJsonDocument(body).toJson(QJsonDocument::Compact) : QByteArray());
 }
 
 ApiResponse ApiClient::requestRaw(const QByteArray &method, const QString &path,
-                                  const QByteArray &body)
-{
+                                  const QByteArray &body) {
     QNetworkRequest req(QUrl(m_settings.baseUrl + QStringLiteral("/api/v1") + path));
     req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     req.setRawHeader("Accept", "application/json");
@@ -132,12 +125,11 @@ ApiResponse ApiClient::requestRaw(const QByteArray &method, const QString &path,
     r.body = reply->readAll();
     if (r.status == 0) {
         r.networkError = true;
-        r.errorText = !timer.isActive()
-                          ? QStringLiteral("no answer from %1 within %2 s")
-                                .arg(m_settings.baseUrl)
-                                .arg(m_settings.timeoutMs / 1000.0)
-                          : QStringLiteral("cannot reach %1: %2")
-                                .arg(m_settings.baseUrl, reply->errorString());
+        r.errorText = !timer.isActive() ? QStringLiteral("no answer from %1 within %2 s")
+                                              .arg(m_settings.baseUrl)
+                                              .arg(m_settings.timeoutMs / 1000.0)
+                                        : QStringLiteral("cannot reach %1: %2")
+                                              .arg(m_settings.baseUrl, reply->errorString());
     }
     reply->deleteLater();
     return r;

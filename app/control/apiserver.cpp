@@ -19,8 +19,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 bool bind(tcp::acceptor &acceptor, const QString &host, std::uint16_t port, std::uint16_t *bound,
-          QString *error)
-{
+          QString *error) {
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(host.toStdString(), ec);
     if (ec) {
@@ -49,20 +48,18 @@ bool bind(tcp::acceptor &acceptor, const QString &host, std::uint16_t port, std:
 
 ControlServer::ControlServer(ServerConfig config, ControlService *service)
     : m_config(std::move(config))
-    , m_service(service)
-{
+    , m_service(service) {}
+
+ControlServer::~ControlServer() {
+    stop();
 }
 
-ControlServer::~ControlServer() { stop(); }
-
-const ServerMetrics &ControlServer::metrics() const
-{
+const ServerMetrics &ControlServer::metrics() const {
     static const ServerMetrics none;
     return m_core ? m_core->metrics : none;
 }
 
-QString ControlServer::baseUrl() const
-{
+QString ControlServer::baseUrl() const {
     const QString host = QHostAddress(m_config.host).protocol() == QAbstractSocket::IPv6Protocol
                              ? u'[' + m_config.host + u']'
                              : m_config.host;
@@ -71,8 +68,7 @@ QString ControlServer::baseUrl() const
         .arg(m_httpPort);
 }
 
-bool ControlServer::start(QString *error)
-{
+bool ControlServer::start(QString *error) {
     QString dummy;
     if (!error)
         error = &dummy;
@@ -140,8 +136,7 @@ bool ControlServer::start(QString *error)
     return true;
 }
 
-void ControlServer::stop()
-{
+void ControlServer::stop() {
     if (!m_thread.joinable())
         return;
     if (m_service && m_listenerId)

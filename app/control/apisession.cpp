@@ -30,10 +30,11 @@ using Request = http::request<http::string_body>;
 
 namespace {
 
-QByteArray toQt(beast::string_view s) { return QByteArray(s.data(), qsizetype(s.size())); }
+QByteArray toQt(beast::string_view s) {
+    return QByteArray(s.data(), qsizetype(s.size()));
+}
 
-std::string remoteOf(const tcp::socket &s)
-{
+std::string remoteOf(const tcp::socket &s) {
     boost::system::error_code ec;
     const auto ep = s.remote_endpoint(ec);
     if (ec)
@@ -42,8 +43,7 @@ std::string remoteOf(const tcp::socket &s)
                                 : ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
-std::string addressOf(const tcp::socket &s)
-{
+std::string addressOf(const tcp::socket &s) {
     boost::system::error_code ec;
     const auto ep = s.remote_endpoint(ec);
     return ec ? std::string("unknown") : ep.address().to_string();
@@ -51,8 +51,7 @@ std::string addressOf(const tcp::socket &s)
 
 // Bearer token from "Authorization: Bearer ..." or, for browsers' WebSocket (which cannot set
 // headers), "?access_token=...".
-QString bearerOf(const Request &req, const QUrlQuery &query)
-{
+QString bearerOf(const Request &req, const QUrlQuery &query) {
     const auto it = req.find(http::field::authorization);
     if (it != req.end()) {
         const QByteArray v = toQt(it->value()).trimmed();
@@ -73,13 +72,10 @@ public:
         : m_core(std::move(core))
         , m_ws(std::move(stream))
         , m_closeTimer(m_core->ioc)
-        , m_hello(std::move(hello))
-    {
-    }
+        , m_hello(std::move(hello)) {}
     ~WsSession() override { m_core->metrics.wsClients--; }
 
-    void run(Request req)
-    {
+    void run(Request req) {
         m_core->metrics.wsClients++;
         beast::get_lowest_layer(m_ws).expires_never(); // the websocket has its own timeouts
         websocket::stream_base::timeout t;
@@ -87,38 +83,36 @@ public:
         t.idle_timeout = std::chrono::seconds(60);
         t.keep_alive_pings = true;
         m_ws.set_option(t);
-        m_ws.set_option(websocket::stream_base::decorator([](websocket::response_type &res) {
-            res.set(http::field::server, "opswall");
-        }));
+        m_ws.set_option(websocket::stream_base::decorator(
+            [](websocket::response_type &res) { res.set(http::field::server, "opswall"); }));
         m_ws.read_message_max(4096);
-        m_ws.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) {
-            self->onAccept(ec);
-        });
+        m_ws.async_accept(
+            req, [self = this->shared_from_this()](beast::error_code ec) { self->onAccept(ec); });
     }
 
-    void deliver(const EventBytes &event) override
-    {
+    void deliver(const EventBytes &event) override {
         if (!m_open || m_dropping)
             return;
-        if (m_queue.size() >= m_core->config.wsQueueMax) {
+        if (m_queue.size() >= m_core->config.wsQueueMax ||
+            m_queuedBytes + event->size() > m_core->config.wsQueueMaxBytes) {
             drop();
             return;
         }
         m_queue.push_back(event);
+        m_queuedBytes += event->size();
         if (m_queue.size() == 1)
             writeNext();
     }
 
-    void closeNow() override
-    {
+    void closeNow() override {
         m_open = false;
         m_queue.clear();
+        m_queuedBytes = 0;
         beast::get_lowest_layer(m_ws).close();
     }
 
 private:
-    void onAccept(beast::error_code ec)
-    {
+    void onAccept(beast::error_code ec) {
         if (ec)
             return;
         m_open = true;
@@ -128,13 +122,13 @@ private:
         readLoop();
     }
 
-    void readLoop()
-    {
+    void readLoop() {
         // Clients have nothing to say; reading keeps pings, pongs and close frames flowing.
         m_ws.async_read(m_in, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
             if (ec) {
                 self->m_open = false;
                 self->m_queue.clear();
+                self->m_queuedBytes = 0;
                 return;
             }
             self->m_in.consume(self->m_in.size());
@@ -142,29 +136,30 @@ private:
         });
     }
 
-    void writeNext()
-    {
+    void writeNext() {
         m_ws.text(true);
         m_ws.async_write(asio::buffer(*m_queue.front()),
                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                              if (ec) {
                                  self->m_open = false;
                                  self->m_queue.clear();
+                                 self->m_queuedBytes = 0;
                                  return;
                              }
-                             if (!self->m_queue.empty())
+                             if (!self->m_queue.empty()) {
+                                 self->m_queuedBytes -= self->m_queue.front()->size();
                                  self->m_queue.pop_front();
+                             }
                              if (!self->m_queue.empty() && !self->m_dropping)
                                  self->writeNext();
                          });
     }
 
-    void drop()
-    {
+    void drop() {
         m_dropping = true;
         m_core->metrics.wsClientsDropped++;
-        const std::string why = "slow consumer: more than " +
-                                std::to_string(m_core->config.wsQueueMax) + " events queued";
+        const std::string why = "slow consumer: " + std::to_string(m_queue.size()) + " events (" +
+                                std::to_string(m_queuedBytes) + " bytes) queued";
         // The close frame may never get through a full socket buffer: cut the socket after a bound.
         m_closeTimer.expires_after(std::chrono::seconds(2));
         m_closeTimer.async_wait([self = this->shared_from_this()](beast::error_code ec) {
@@ -184,6 +179,7 @@ private:
     QJsonObject m_hello;
     beast::flat_buffer m_in;
     std::deque<EventBytes> m_queue;
+    std::size_t m_queuedBytes = 0;
     bool m_open = false;
     bool m_dropping = false;
 };
@@ -199,14 +195,12 @@ public:
         : m_core(std::move(core))
         , m_stream(std::move(stream))
         , m_remote(std::move(remote))
-        , m_address(std::move(address))
-    {
+        , m_address(std::move(address)) {
         m_core->metrics.httpConnections++;
     }
     ~HttpSession() override { m_core->metrics.httpConnections--; }
 
-    void run()
-    {
+    void run() {
         beast::get_lowest_layer(m_stream).expires_after(
             std::chrono::milliseconds(m_core->config.requestTimeoutMs));
         if constexpr (std::is_same_v<Stream, TlsStream>) {
@@ -220,15 +214,13 @@ public:
         }
     }
 
-    void closeNow() override
-    {
+    void closeNow() override {
         m_closed = true;
         beast::get_lowest_layer(m_stream).close();
     }
 
 private:
-    void readRequest()
-    {
+    void readRequest() {
         if (m_closed)
             return;
         m_parser.emplace();
@@ -242,13 +234,15 @@ private:
                          });
     }
 
-    void onRead(beast::error_code ec, std::size_t bytes)
-    {
+    void onRead(beast::error_code ec, std::size_t bytes) {
         if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || m_closed)
             return shutdown();
         if (ec == beast::error::timeout) {
-            m_core->metrics.slowClientsCut++;
-            return; // the stream is closed already; a client that slow gets no answer
+            // The stream is closed already. An idle keep-alive connection just ends; a client that
+            // sent part of a request and no more within the limit is counted as cut off.
+            if (m_parser->got_some() || m_buffer.size() > 0)
+                m_core->metrics.slowClientsCut++;
+            return;
         }
         if (ec == http::error::body_limit)
             return fail(jsonError(413, QStringLiteral("too_large"),
@@ -271,8 +265,7 @@ private:
         handle();
     }
 
-    void handle()
-    {
+    void handle() {
         const QByteArray target = toQt(m_req.target());
         const QByteArray method = toQt(m_req.method_string());
         m_keepAlive = m_req.keep_alive();
@@ -314,9 +307,9 @@ private:
                             QStringLiteral("api")};
         // Reads are checked here against the table; actions again on the GUI thread with the lock.
         if (r.kind != RouteKind::Submit && r.needsToken() && !roleAllows(caller.role, r.permission))
-            return send(jsonError(403, QStringLiteral("forbidden"),
-                                  QStringLiteral("role '%1' may not %2")
-                                      .arg(roleName(caller.role), r.permission)));
+            return send(jsonError(
+                403, QStringLiteral("forbidden"),
+                QStringLiteral("role '%1' may not %2").arg(roleName(caller.role), r.permission)));
 
         auto self = this->shared_from_this();
         auto onReply = [self](Reply reply) { self->send(std::move(reply)); };
@@ -324,8 +317,8 @@ private:
         case RouteKind::Health:
             return m_core->onGui(
                 [core = m_core](ControlService &svc, ServerCore::ReplyFn reply) {
-                    reply(Reply{200, QJsonDocument(core->healthJson(svc))
-                                         .toJson(QJsonDocument::Compact)});
+                    reply(Reply{
+                        200, QJsonDocument(core->healthJson(svc)).toJson(QJsonDocument::Compact)});
                 },
                 onReply);
         case RouteKind::OpenApi:
@@ -342,8 +335,7 @@ private:
         case RouteKind::Snapshot:
             return m_core->onGui(
                 [what = r.snapshot](ControlService &svc, ServerCore::ReplyFn reply) {
-                    const QJsonObject o =
-                        svc.sink() ? svc.sink()->snapshot(what) : QJsonObject();
+                    const QJsonObject o = svc.sink() ? svc.sink()->snapshot(what) : QJsonObject();
                     if (o.isEmpty())
                         return reply(jsonError(404, QStringLiteral("not_found"),
                                                QStringLiteral("nothing at '%1'").arg(what)));
@@ -373,8 +365,7 @@ private:
     }
 
     static std::optional<std::int64_t> timeParam(const QUrlQuery &q, const char *name,
-                                                 QString *error)
-    {
+                                                 QString *error) {
         const QString v = q.queryItemValue(QLatin1String(name));
         if (v.isEmpty())
             return std::nullopt;
@@ -391,8 +382,7 @@ private:
     }
 
     // GUI thread.
-    static Reply controlRead(ControlService &svc, const QString &what, const QUrlQuery &q)
-    {
+    static Reply controlRead(ControlService &svc, const QString &what, const QUrlQuery &q) {
         auto json = [](const QJsonObject &o) {
             return Reply{200, QJsonDocument(o).toJson(QJsonDocument::Compact)};
         };
@@ -445,8 +435,7 @@ private:
         return json(QJsonObject{{QStringLiteral("items"), svc.audit().queryJson(aq)}});
     }
 
-    void upgrade(const Caller &caller)
-    {
+    void upgrade(const Caller &caller) {
         QJsonObject hello{{QStringLiteral("type"), QStringLiteral("hello")},
                           {QStringLiteral("user"), caller.user},
                           {QStringLiteral("role"), roleName(caller.role)}};
@@ -456,8 +445,7 @@ private:
         m_closed = true; // the stream moved on; this session ends here
     }
 
-    void rateLimited(const std::string &key, std::int64_t now)
-    {
+    void rateLimited(const std::string &key, std::int64_t now) {
         m_core->metrics.rateLimited++;
         Reply r = jsonError(429, QStringLiteral("rate_limited"),
                             QStringLiteral("too many requests; slow down"));
@@ -465,22 +453,19 @@ private:
         send(std::move(r));
     }
 
-    double elapsedMs() const
-    {
+    double elapsedMs() const {
         return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                          m_started)
             .count();
     }
 
-    void fail(Reply reply)
-    {
+    void fail(Reply reply) {
         m_keepAlive = false;
         m_started = std::chrono::steady_clock::now();
         send(std::move(reply));
     }
 
-    void send(Reply reply)
-    {
+    void send(Reply reply) {
         if (m_closed)
             return;
         m_core->metrics.recordRequest(reply.status, elapsedMs());
@@ -499,18 +484,18 @@ private:
         res->prepare_payload();
         beast::get_lowest_layer(m_stream).expires_after(
             std::chrono::milliseconds(m_core->config.requestTimeoutMs));
-        http::async_write(m_stream, *res,
-                          [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
-                              if (ec)
-                                  return self->closeNow();
-                              if (!res->keep_alive())
-                                  return self->shutdown();
-                              self->readRequest();
-                          });
+        http::async_write(
+            m_stream, *res,
+            [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
+                if (ec)
+                    return self->closeNow();
+                if (!res->keep_alive())
+                    return self->shutdown();
+                self->readRequest();
+            });
     }
 
-    void shutdown()
-    {
+    void shutdown() {
         if (m_closed)
             return;
         if constexpr (std::is_same_v<Stream, TlsStream>) {
@@ -536,14 +521,13 @@ private:
     std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
 };
 
-void accept(const std::shared_ptr<ServerCore> &core, std::shared_ptr<tcp::acceptor> acceptor)
-{
-    acceptor->async_accept(core->ioc, [core, acceptor](beast::error_code ec,
-                                                                          tcp::socket socket) {
+void accept(const std::shared_ptr<ServerCore> &core, std::shared_ptr<tcp::acceptor> acceptor) {
+    acceptor->async_accept(core->ioc, [core, acceptor](beast::error_code ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted || !acceptor->is_open())
             return;
         if (!ec) {
-            if (core->metrics.httpConnections.load() >= core->config.maxConnections) {
+            if (core->metrics.httpConnections.load() + core->metrics.wsClients.load() >=
+                core->config.maxConnections) {
                 socket.close(ec); // over the limit: refuse at once rather than queue
             } else {
                 socket.set_option(tcp::no_delay(true), ec);
@@ -569,9 +553,9 @@ void accept(const std::shared_ptr<ServerCore> &core, std::shared_ptr<tcp::accept
 
 class AcceptorHandle : public Closable {
 public:
-    explicit AcceptorHandle(std::shared_ptr<tcp::acceptor> a) : m_acceptor(std::move(a)) {}
-    void closeNow() override
-    {
+    explicit AcceptorHandle(std::shared_ptr<tcp::acceptor> a)
+        : m_acceptor(std::move(a)) {}
+    void closeNow() override {
         boost::system::error_code ec;
         m_acceptor->close(ec);
     }
@@ -582,8 +566,7 @@ private:
 
 } // namespace
 
-void runHttpAcceptor(const std::shared_ptr<ServerCore> &core, asio::ip::tcp::acceptor acceptor)
-{
+void runHttpAcceptor(const std::shared_ptr<ServerCore> &core, asio::ip::tcp::acceptor acceptor) {
     auto a = std::make_shared<tcp::acceptor>(std::move(acceptor));
     core->own(std::make_shared<AcceptorHandle>(a));
     accept(core, a);

@@ -12,10 +12,11 @@
 namespace opswall::control {
 
 namespace {
-QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+QByteArray compact(const QJsonObject &o) {
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 
-QJsonObject parseObject(const QString &text)
-{
+QJsonObject parseObject(const QString &text) {
     return QJsonDocument::fromJson(text.toUtf8()).object();
 }
 
@@ -29,8 +30,7 @@ struct Row {
 
 // The bytes hashed for one row. QJsonObject keeps its keys sorted, so this is canonical; params
 // and result are hashed as the exact text stored.
-QByteArray canonical(const Row &r)
-{
+QByteArray canonical(const Row &r) {
     return compact(QJsonObject{{QStringLiteral("id"), QString::number(r.id)},
                                {QStringLiteral("t"), QString::number(r.timeMs)},
                                {QStringLiteral("user"), r.user},
@@ -48,15 +48,12 @@ QByteArray canonical(const Row &r)
 constexpr auto kSelect = "SELECT id, time_ms, user, role, via, remote, action, params, ok, code, "
                          "message, result, prev_hash, hash FROM control_audit ";
 
-Row readRow(const store::Statement &st)
-{
-    return Row{st.int64(0), st.int64(1),  st.text(2),      st.text(3),
-               st.text(4),  st.text(5),   st.text(6),      st.text(7),
-               st.int64(8) != 0, st.text(9), st.text(10), st.text(11)};
+Row readRow(const store::Statement &st) {
+    return Row{st.int64(0), st.int64(1), st.text(2),       st.text(3), st.text(4),  st.text(5),
+               st.text(6),  st.text(7),  st.int64(8) != 0, st.text(9), st.text(10), st.text(11)};
 }
 
-AuditEntry toEntry(const Row &r, const QByteArray &hash)
-{
+AuditEntry toEntry(const Row &r, const QByteArray &hash) {
     AuditEntry e;
     e.id = r.id;
     e.timeMs = r.timeMs;
@@ -69,20 +66,18 @@ AuditEntry toEntry(const Row &r, const QByteArray &hash)
 }
 } // namespace
 
-QJsonObject AuditEntry::toJson() const
-{
-    QJsonObject o{
-        {QStringLiteral("id"), double(id)},
-        {QStringLiteral("time"),
-         QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
-        {QStringLiteral("user"), caller.user},
-        {QStringLiteral("role"), roleName(caller.role)},
-        {QStringLiteral("via"), caller.via},
-        {QStringLiteral("remote"), caller.remote},
-        {QStringLiteral("action"), action.type},
-        {QStringLiteral("params"), action.params},
-        {QStringLiteral("ok"), result.ok},
-        {QStringLiteral("hash"), QString::fromLatin1(hash.toHex())}};
+QJsonObject AuditEntry::toJson() const {
+    QJsonObject o{{QStringLiteral("id"), double(id)},
+                  {QStringLiteral("time"),
+                   QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+                  {QStringLiteral("user"), caller.user},
+                  {QStringLiteral("role"), roleName(caller.role)},
+                  {QStringLiteral("via"), caller.via},
+                  {QStringLiteral("remote"), caller.remote},
+                  {QStringLiteral("action"), action.type},
+                  {QStringLiteral("params"), action.params},
+                  {QStringLiteral("ok"), result.ok},
+                  {QStringLiteral("hash"), QString::fromLatin1(hash.toHex())}};
     if (!result.ok)
         o.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), result.code},
                                                       {QStringLiteral("message"), result.message}});
@@ -91,8 +86,7 @@ QJsonObject AuditEntry::toJson() const
     return o;
 }
 
-QJsonObject AuditVerification::toJson() const
-{
+QJsonObject AuditVerification::toJson() const {
     QJsonObject o{{QStringLiteral("ok"), ok},
                   {QStringLiteral("rowsChecked"), double(rowsChecked)},
                   {QStringLiteral("message"), message},
@@ -103,14 +97,12 @@ QJsonObject AuditVerification::toJson() const
 }
 
 AuditLog::AuditLog(store::Database &db)
-    : m_db(db)
-{
+    : m_db(db) {
     migrateControlSchema(m_db);
 }
 
 std::int64_t AuditLog::append(const Caller &caller, const Action &action,
-                              const ActionResult &result, std::int64_t timeMs)
-{
+                              const ActionResult &result, std::int64_t timeMs) {
     std::int64_t id = 0;
     m_db.transaction([&] {
         QByteArray prev(32, '\0');
@@ -161,8 +153,7 @@ std::int64_t AuditLog::append(const Caller &caller, const Action &action,
     return id;
 }
 
-std::vector<AuditEntry> AuditLog::query(const AuditQuery &q) const
-{
+std::vector<AuditEntry> AuditLog::query(const AuditQuery &q) const {
     const std::string sql = std::string(kSelect) +
                             "WHERE time_ms >= ? AND time_ms < ? AND substr(action, 1, ?) = ? "
                             "ORDER BY id " +
@@ -179,16 +170,14 @@ std::vector<AuditEntry> AuditLog::query(const AuditQuery &q) const
     return out;
 }
 
-QJsonArray AuditLog::queryJson(const AuditQuery &q) const
-{
+QJsonArray AuditLog::queryJson(const AuditQuery &q) const {
     QJsonArray out;
     for (const AuditEntry &e : query(q))
         out.append(e.toJson());
     return out;
 }
 
-AuditVerification AuditLog::verify() const
-{
+AuditVerification AuditLog::verify() const {
     AuditVerification v;
     QByteArray prev(32, '\0');
     std::int64_t expectedId = 1;
@@ -204,9 +193,10 @@ AuditVerification AuditLog::verify() const
         const QByteArray storedPrev = st.blob(12);
         const QByteArray storedHash = st.blob(13);
         if (r.id != expectedId)
-            return fail(expectedId, r.id > expectedId
-                                        ? QStringLiteral("row %1 is missing (deleted)").arg(expectedId)
-                                        : QStringLiteral("row ids out of order at %1").arg(r.id));
+            return fail(expectedId,
+                        r.id > expectedId
+                            ? QStringLiteral("row %1 is missing (deleted)").arg(expectedId)
+                            : QStringLiteral("row ids out of order at %1").arg(r.id));
         if (storedPrev != prev)
             return fail(r.id, QStringLiteral("row %1 does not link to row %2 (chain broken)")
                                   .arg(r.id)
@@ -234,14 +224,12 @@ AuditVerification AuditLog::verify() const
     return v;
 }
 
-QByteArray AuditLog::headHash() const
-{
+QByteArray AuditLog::headHash() const {
     auto st = m_db.prepare("SELECT last_hash FROM control_audit_head WHERE one=1");
     return st.step() ? st.blob(0) : QByteArray(32, '\0');
 }
 
-std::optional<AuditEntry> AuditLog::lastLayoutChange(std::int64_t atMs) const
-{
+std::optional<AuditEntry> AuditLog::lastLayoutChange(std::int64_t atMs) const {
     auto st = m_db.prepare(
         (std::string(kSelect) +
          "WHERE ok=1 AND time_ms <= ? AND (action IN ('layout.publish', 'preset.recall', "

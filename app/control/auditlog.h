@@ -47,10 +47,10 @@ struct AuditVerification {
 };
 
 struct AuditQuery {
-    std::int64_t fromMs = 0;         // inclusive
-    std::int64_t toMs = INT64_MAX;   // exclusive
-    QString actionPrefix;            // "preset." etc.; empty for all
-    int limit = 500;                 // at most 5000
+    std::int64_t fromMs = 0;       // inclusive
+    std::int64_t toMs = INT64_MAX; // exclusive
+    QString actionPrefix;          // "preset." etc.; empty for all
+    int limit = 500;               // at most 5000
     bool newestFirst = false;
 };
 

@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QThread>
 
 namespace opswall::control {
 
@@ -11,23 +12,21 @@ ControlService::ControlService(store::Database &db, ActionSink *sink, QObject *p
     : QObject(parent)
     , m_tokens(db)
     , m_audit(db)
-    , m_sink(sink)
-{
-}
+    , m_sink(sink) {}
 
 ControlService::~ControlService() = default;
 
-std::int64_t ControlService::nowMs() const { return QDateTime::currentMSecsSinceEpoch(); }
+std::int64_t ControlService::nowMs() const {
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
-bool ControlService::ownsAction(const QString &actionType)
-{
+bool ControlService::ownsAction(const QString &actionType) {
     return actionType.startsWith(QLatin1String("lock.")) ||
            actionType.startsWith(QLatin1String("token."));
 }
 
 std::optional<ActionResult> ControlService::authorize(const Caller &caller,
-                                                      const QString &actionType) const
-{
+                                                      const QString &actionType) const {
     const Permission *p = findPermission(actionType);
     if (!p)
         return ActionResult::failure(QStringLiteral("forbidden"),
@@ -43,8 +42,8 @@ std::optional<ActionResult> ControlService::authorize(const Caller &caller,
     return std::nullopt;
 }
 
-void ControlService::execute(Action action, Caller caller, ActionSink::Done done)
-{
+void ControlService::execute(Action action, Caller caller, ActionSink::Done done) {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (auto refused = authorize(caller, action.type)) {
         m_audit.append(caller, action, *refused);
         done(*refused);
@@ -70,8 +69,7 @@ void ControlService::execute(Action action, Caller caller, ActionSink::Done done
     m_sink->submit(std::move(action), std::move(caller), std::move(done));
 }
 
-ActionResult ControlService::applyControlAction(const Action &action, const Caller &caller)
-{
+ActionResult ControlService::applyControlAction(const Action &action, const Caller &caller) {
     const QJsonObject &p = action.params;
     if (action.type == QLatin1String("lock.acquire")) {
         const double ttl = p.value(QStringLiteral("ttlSeconds"))
@@ -113,25 +111,26 @@ ActionResult ControlService::applyControlAction(const Action &action, const Call
                                  QStringLiteral("unknown action '%1'").arg(action.type));
 }
 
-void ControlService::publish(QJsonObject event)
-{
+void ControlService::publish(QJsonObject event) {
+    Q_ASSERT(QThread::currentThread() == thread()); // events are numbered in one order
     event.insert(QStringLiteral("seq"), double(++m_seq));
     if (!event.contains(QStringLiteral("time")))
-        event.insert(QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(
-                                                 Qt::ISODateWithMs));
+        event.insert(QStringLiteral("time"),
+                     QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
     const QByteArray json = QJsonDocument(event).toJson(QJsonDocument::Compact);
     for (const auto &[id, listener] : m_listeners)
         listener(json);
     Q_EMIT eventPublished(event);
 }
 
-int ControlService::addEventListener(EventListener listener)
-{
+int ControlService::addEventListener(EventListener listener) {
     const int id = m_nextListener++;
     m_listeners.emplace(id, std::move(listener));
     return id;
 }
 
-void ControlService::removeEventListener(int id) { m_listeners.erase(id); }
+void ControlService::removeEventListener(int id) {
+    m_listeners.erase(id);
+}
 
 } // namespace opswall::control

@@ -7,8 +7,7 @@
 
 namespace opswall::control {
 
-QList<QByteArray> LineFramer::feed(const QByteArray &bytes)
-{
+QList<QByteArray> LineFramer::feed(const QByteArray &bytes) {
     QList<QByteArray> lines;
     if (m_overflow)
         return lines;
@@ -38,8 +37,7 @@ QList<QByteArray> LineFramer::feed(const QByteArray &bytes)
 }
 
 namespace {
-LineCommand err(const char *code, const QString &message)
-{
+LineCommand err(const char *code, const QString &message) {
     LineCommand c;
     c.kind = LineCommandKind::Error;
     c.errorCode = QString::fromLatin1(code);
@@ -47,8 +45,7 @@ LineCommand err(const char *code, const QString &message)
     return c;
 }
 
-LineCommand submit(const QString &verb, const char *type, QJsonObject params)
-{
+LineCommand submit(const QString &verb, const char *type, QJsonObject params) {
     LineCommand c;
     c.kind = LineCommandKind::Submit;
     c.verb = verb;
@@ -56,15 +53,13 @@ LineCommand submit(const QString &verb, const char *type, QJsonObject params)
     return c;
 }
 
-bool number(const QString &s, double *out)
-{
+bool number(const QString &s, double *out) {
     bool ok = false;
     *out = s.toDouble(&ok);
     return ok && std::isfinite(*out);
 }
 
-bool validId(const QString &s)
-{
+bool validId(const QString &s) {
     if (s.isEmpty() || s.size() > 128)
         return false;
     for (QChar c : s)
@@ -74,15 +69,14 @@ bool validId(const QString &s)
 }
 } // namespace
 
-LineCommand parseLine(const QByteArray &raw)
-{
+LineCommand parseLine(const QByteArray &raw) {
     for (char ch : raw) {
         const auto u = static_cast<unsigned char>(ch);
         if ((u < 0x20 && ch != '\t') || u >= 0x7f)
             return err("bad_line", QStringLiteral("only printable ASCII is accepted"));
     }
-    const QStringList w = QString::fromLatin1(raw).split(QRegularExpression(QStringLiteral("[ \t]+")),
-                                                        Qt::SkipEmptyParts);
+    const QStringList w = QString::fromLatin1(raw).split(
+        QRegularExpression(QStringLiteral("[ \t]+")), Qt::SkipEmptyParts);
     if (w.isEmpty()) {
         LineCommand c;
         c.kind = LineCommandKind::Empty;
@@ -149,8 +143,9 @@ LineCommand parseLine(const QByteArray &raw)
             for (qsizetype i = 3; i < w.size(); ++i) {
                 double v = 0;
                 if (!number(w[i], &v))
-                    return err("invalid",
-                               QStringLiteral("%1 must be a number").arg(QLatin1String(names[i - 3])));
+                    return err(
+                        "invalid",
+                        QStringLiteral("%1 must be a number").arg(QLatin1String(names[i - 3])));
                 p.insert(QLatin1String(names[i - 3]), v);
             }
             return submit(verb, "tile.move", p);
@@ -193,23 +188,20 @@ LineCommand parseLine(const QByteArray &raw)
                QStringLiteral("unknown command '%1' (try HELP)").arg(verb.left(32)));
 }
 
-QByteArray lineOk(const QString &verb, const QString &detail)
-{
+QByteArray lineOk(const QString &verb, const QString &detail) {
     QByteArray out = "OK " + verb.toLatin1();
     if (!detail.isEmpty())
         out += ' ' + detail.toUtf8();
     return out + "\r\n";
 }
 
-QByteArray lineErr(const QString &code, const QString &message)
-{
+QByteArray lineErr(const QString &code, const QString &message) {
     QString m = message;
     m.replace(u'\r', u' ').replace(u'\n', u' ');
     return "ERR " + code.toLatin1() + ' ' + m.toUtf8() + "\r\n";
 }
 
-QString flatKeyValues(const QJsonObject &obj)
-{
+QString flatKeyValues(const QJsonObject &obj) {
     QStringList parts;
     for (auto it = obj.begin(); it != obj.end(); ++it) {
         QString v;
@@ -230,8 +222,7 @@ QString flatKeyValues(const QJsonObject &obj)
     return parts.join(u' ');
 }
 
-QByteArray lineHelp()
-{
+QByteArray lineHelp() {
     return "OK HELP LOGIN <token> | STATUS | PING | PRESET RECALL <id> | PRESET SAVE <name> | "
            "LAYOUT PUBLISH | LAYOUT UNDO | TILE MOVE <id> <x> <y> [<w> <h>] | TILE REMOVE <id> | "
            "ALERT ACK <id> | DEVICE <id> <command> [k=v ...] | BRIEFING NEXT|PREV|GOTO <n> | "

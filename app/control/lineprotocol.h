@@ -18,7 +18,8 @@ namespace opswall::control {
 // Splits a byte stream into lines, refusing any longer than maxBytes (without the terminator).
 class LineFramer {
 public:
-    explicit LineFramer(std::size_t maxBytes = 512) : m_maxBytes(maxBytes) {}
+    explicit LineFramer(std::size_t maxBytes = 512)
+        : m_maxBytes(maxBytes) {}
     // Appends bytes and returns the complete lines they finish. After an overflow, overflowed()
     // stays true and nothing more is returned: the connection should be answered and closed.
     QList<QByteArray> feed(const QByteArray &bytes);

@@ -22,8 +22,7 @@ public:
         : m_core(std::move(core))
         , m_socket(std::move(socket))
         , m_idle(m_core->ioc)
-        , m_framer(m_core->config.lineMaxBytes)
-    {
+        , m_framer(m_core->config.lineMaxBytes) {
         boost::system::error_code ec;
         const auto ep = m_socket.remote_endpoint(ec);
         m_address = ec ? std::string("unknown") : ep.address().to_string();
@@ -33,15 +32,13 @@ public:
     }
     ~LineSession() override { m_core->metrics.lineClients--; }
 
-    void start()
-    {
+    void start() {
         write(QByteArrayLiteral("OK READY opswall line protocol 1; LOGIN <token>\r\n"));
         armIdle();
         read();
     }
 
-    void closeNow() override
-    {
+    void closeNow() override {
         m_closed = true;
         boost::system::error_code ec;
         m_idle.cancel();
@@ -49,8 +46,7 @@ public:
     }
 
 private:
-    void armIdle()
-    {
+    void armIdle() {
         m_idle.expires_after(std::chrono::milliseconds(m_core->config.lineIdleTimeoutMs));
         m_idle.async_wait([self = shared_from_this()](boost::system::error_code ec) {
             if (ec || self->m_closed)
@@ -60,30 +56,25 @@ private:
         });
     }
 
-    void read()
-    {
+    void read() {
         if (m_closed || m_closeAfterWrite)
             return;
-        m_socket.async_read_some(asio::buffer(m_in),
-                                 [self = shared_from_this()](boost::system::error_code ec,
-                                                             std::size_t n) {
-                                     self->onRead(ec, n);
-                                 });
+        m_socket.async_read_some(asio::buffer(m_in), [self = shared_from_this()](
+                                                         boost::system::error_code ec,
+                                                         std::size_t n) { self->onRead(ec, n); });
     }
 
-    void onRead(boost::system::error_code ec, std::size_t n)
-    {
+    void onRead(boost::system::error_code ec, std::size_t n) {
         if (ec || m_closed)
             return closeNow();
         armIdle();
-        for (const QByteArray &line :
-             m_framer.feed(QByteArray(m_in.data(), qsizetype(n))))
+        for (const QByteArray &line : m_framer.feed(QByteArray(m_in.data(), qsizetype(n))))
             m_lines.push_back(line);
         if (m_framer.overflowed()) {
             m_lines.clear();
-            write(lineErr(QStringLiteral("line_too_long"),
-                          QStringLiteral("lines are at most %1 bytes")
-                              .arg(m_core->config.lineMaxBytes)));
+            write(lineErr(
+                QStringLiteral("line_too_long"),
+                QStringLiteral("lines are at most %1 bytes").arg(m_core->config.lineMaxBytes)));
             m_closeAfterWrite = true;
             return;
         }
@@ -91,8 +82,7 @@ private:
     }
 
     // One command at a time, in order; reading resumes when all buffered lines are answered.
-    void processNext()
-    {
+    void processNext() {
         if (m_closed || m_busy)
             return;
         if (m_lines.empty())
@@ -103,16 +93,14 @@ private:
         handle(cmd);
     }
 
-    void answer(const QByteArray &reply)
-    {
+    void answer(const QByteArray &reply) {
         m_busy = false;
         write(reply);
         if (!m_closeAfterWrite)
             processNext();
     }
 
-    void handle(const LineCommand &cmd)
-    {
+    void handle(const LineCommand &cmd) {
         switch (cmd.kind) {
         case LineCommandKind::Empty:
             return processNext();
@@ -157,7 +145,7 @@ private:
         }
         m_core->onGui(
             [action = cmd.action, caller = *m_caller, verb = cmd.verb](ControlService &svc,
-                                                                      ServerCore::ReplyFn reply) {
+                                                                       ServerCore::ReplyFn reply) {
                 svc.execute(action, caller, [reply, verb](ActionResult r) {
                     reply(Reply{200, r.ok ? lineOk(verb, flatKeyValues(r.data))
                                           : lineErr(r.code, r.message)});
@@ -167,8 +155,7 @@ private:
     }
 
     // A 504/503 from the core arrives as a JSON error; turn it into a line.
-    static std::function<void(Reply)> lineReply(std::function<void(Reply)> next)
-    {
+    static std::function<void(Reply)> lineReply(std::function<void(Reply)> next) {
         return [next = std::move(next)](Reply r) {
             if (r.status != 200) {
                 const QJsonObject e = QJsonDocument::fromJson(r.body).object();
@@ -179,15 +166,14 @@ private:
         };
     }
 
-    void login(const QString &token)
-    {
+    void login(const QString &token) {
         const std::int64_t now = ServerCore::nowMs();
         const std::string ipKey = "ip:" + m_address;
         if (!m_core->limiter.allow(ipKey, now))
             return answer(lineErr(QStringLiteral("rate_limited"),
                                   QStringLiteral("too many attempts; slow down")));
-        const auto who = m_core->service ? m_core->service->tokens().authenticate(token)
-                                         : std::nullopt;
+        const auto who =
+            m_core->service ? m_core->service->tokens().authenticate(token) : std::nullopt;
         if (!who) {
             m_core->metrics.authFailures++;
             m_caller.reset();
@@ -199,8 +185,7 @@ private:
         answer(lineOk(QStringLiteral("LOGIN"), who->name + u' ' + roleName(who->role)));
     }
 
-    void write(const QByteArray &bytes)
-    {
+    void write(const QByteArray &bytes) {
         if (m_closed)
             return;
         m_out.push_back(bytes.toStdString());
@@ -208,8 +193,7 @@ private:
             writeNext();
     }
 
-    void writeNext()
-    {
+    void writeNext() {
         asio::async_write(m_socket, asio::buffer(m_out.front()),
                           [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                               if (ec)
@@ -243,9 +227,9 @@ private:
 
 class AcceptorHandle : public Closable {
 public:
-    explicit AcceptorHandle(std::shared_ptr<tcp::acceptor> a) : m_acceptor(std::move(a)) {}
-    void closeNow() override
-    {
+    explicit AcceptorHandle(std::shared_ptr<tcp::acceptor> a)
+        : m_acceptor(std::move(a)) {}
+    void closeNow() override {
         boost::system::error_code ec;
         m_acceptor->close(ec);
     }
@@ -254,29 +238,27 @@ private:
     std::shared_ptr<tcp::acceptor> m_acceptor;
 };
 
-void accept(const std::shared_ptr<ServerCore> &core, std::shared_ptr<tcp::acceptor> acceptor)
-{
-    acceptor->async_accept(core->ioc, [core, acceptor](boost::system::error_code ec,
-                                                       tcp::socket socket) {
-        if (ec == asio::error::operation_aborted || !acceptor->is_open())
-            return;
-        if (!ec) {
-            if (core->metrics.lineClients.load() >= core->config.maxConnections) {
-                socket.close(ec);
-            } else {
-                auto s = std::make_shared<LineSession>(core, std::move(socket));
-                core->track(s);
-                s->start();
+void accept(const std::shared_ptr<ServerCore> &core, std::shared_ptr<tcp::acceptor> acceptor) {
+    acceptor->async_accept(
+        core->ioc, [core, acceptor](boost::system::error_code ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted || !acceptor->is_open())
+                return;
+            if (!ec) {
+                if (core->metrics.lineClients.load() >= core->config.maxConnections) {
+                    socket.close(ec);
+                } else {
+                    auto s = std::make_shared<LineSession>(core, std::move(socket));
+                    core->track(s);
+                    s->start();
+                }
             }
-        }
-        accept(core, acceptor);
-    });
+            accept(core, acceptor);
+        });
 }
 
 } // namespace
 
-void runLineAcceptor(const std::shared_ptr<ServerCore> &core, asio::ip::tcp::acceptor acceptor)
-{
+void runLineAcceptor(const std::shared_ptr<ServerCore> &core, asio::ip::tcp::acceptor acceptor) {
     auto a = std::make_shared<tcp::acceptor>(std::move(acceptor));
     core->own(std::make_shared<AcceptorHandle>(a));
     accept(core, a);

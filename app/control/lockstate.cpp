@@ -6,31 +6,28 @@
 namespace opswall::control {
 
 namespace {
-QString isoMs(std::int64_t ms)
-{
+QString isoMs(std::int64_t ms) {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 } // namespace
 
-std::optional<LockInfo> LockState::current(std::int64_t nowMs) const
-{
+std::optional<LockInfo> LockState::current(std::int64_t nowMs) const {
     if (m_lock && nowMs < m_lock->untilMs)
         return m_lock;
     return std::nullopt;
 }
 
 ActionResult LockState::acquire(const Caller &caller, std::int64_t nowMs, std::int64_t ttlMs,
-                                const QString &reason)
-{
+                                const QString &reason) {
     if (caller.role != Role::Leader && caller.role != Role::Operator && caller.role != Role::Admin)
         return ActionResult::failure(QStringLiteral("forbidden"),
                                      QStringLiteral("only a leader, operator or admin may lock "
                                                     "the wall"));
     if (ttlMs <= 0 || ttlMs > kMaxTtlMs)
-        return ActionResult::failure(QStringLiteral("invalid"),
-                                     QStringLiteral("ttlSeconds must be between 1 and %1")
-                                         .arg(kMaxTtlMs / 1000),
-                                     QStringLiteral("ttlSeconds"));
+        return ActionResult::failure(
+            QStringLiteral("invalid"),
+            QStringLiteral("ttlSeconds must be between 1 and %1").arg(kMaxTtlMs / 1000),
+            QStringLiteral("ttlSeconds"));
     if (auto held = current(nowMs); held && held->holder != caller.user) {
         if (auto r = refusal(caller, nowMs))
             return *r;
@@ -39,15 +36,14 @@ ActionResult LockState::acquire(const Caller &caller, std::int64_t nowMs, std::i
     info.holder = caller.user;
     info.holderRole = caller.role;
     info.reason = reason;
-    info.sinceMs = (m_lock && current(nowMs) && m_lock->holder == caller.user) ? m_lock->sinceMs
-                                                                                : nowMs;
+    info.sinceMs =
+        (m_lock && current(nowMs) && m_lock->holder == caller.user) ? m_lock->sinceMs : nowMs;
     info.untilMs = nowMs + ttlMs;
     m_lock = info;
     return ActionResult::success(toJson(nowMs));
 }
 
-ActionResult LockState::release(const Caller &caller, std::int64_t nowMs)
-{
+ActionResult LockState::release(const Caller &caller, std::int64_t nowMs) {
     const auto held = current(nowMs);
     if (!held) {
         m_lock.reset();
@@ -63,8 +59,7 @@ ActionResult LockState::release(const Caller &caller, std::int64_t nowMs)
     return ActionResult::success(toJson(nowMs));
 }
 
-std::optional<ActionResult> LockState::refusal(const Caller &caller, std::int64_t nowMs) const
-{
+std::optional<ActionResult> LockState::refusal(const Caller &caller, std::int64_t nowMs) const {
     const auto held = current(nowMs);
     if (!held || held->holder == caller.user)
         return std::nullopt;
@@ -75,8 +70,7 @@ std::optional<ActionResult> LockState::refusal(const Caller &caller, std::int64_
     return ActionResult::failure(QStringLiteral("locked"), msg);
 }
 
-QJsonObject LockState::toJson(std::int64_t nowMs) const
-{
+QJsonObject LockState::toJson(std::int64_t nowMs) const {
     const auto held = current(nowMs);
     if (!held)
         return QJsonObject{{QStringLiteral("locked"), false}};

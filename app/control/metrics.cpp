@@ -1,16 +1,15 @@
 #include "control/metrics.h"
 
 #include <QDateTime>
-#include <QMap>
 #include <QFile>
 #include <QJsonArray>
+#include <QMap>
 
 #include <unistd.h>
 
 namespace opswall::control {
 
-void ServerMetrics::recordRequest(int status, double latencyMs)
-{
+void ServerMetrics::recordRequest(int status, double latencyMs) {
     (status < 400 ? requests2xx : status < 500 ? requests4xx : requests5xx)++;
     std::size_t i = 0;
     while (i < kBucketsMs.size() && latencyMs > kBucketsMs[i])
@@ -21,8 +20,7 @@ void ServerMetrics::recordRequest(int status, double latencyMs)
 
 namespace {
 void line(QByteArray &out, const char *name, const char *type, const char *help, double value,
-          const QByteArray &labels = {})
-{
+          const QByteArray &labels = {}) {
     if (type) {
         out += QByteArray("# HELP ") + name + ' ' + help + '\n';
         out += QByteArray("# TYPE ") + name + ' ' + type + '\n';
@@ -34,8 +32,7 @@ void line(QByteArray &out, const char *name, const char *type, const char *help,
 }
 } // namespace
 
-QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health)
-{
+QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health) {
     QByteArray out;
     const char *reqHelp = "HTTP requests answered by the control API, by status class.";
     line(out, "opswall_api_requests_total", "counter", reqHelp, double(m.requests2xx.load()),
@@ -103,8 +100,7 @@ QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health)
     return out;
 }
 
-ProcessStats ProcessSampler::sample()
-{
+ProcessStats ProcessSampler::sample() {
     ProcessStats s;
     QFile statm(QStringLiteral("/proc/self/statm"));
     if (statm.open(QIODevice::ReadOnly)) {
@@ -121,8 +117,8 @@ ProcessStats ProcessSampler::sample()
             const std::int64_t ticks = f[11].toLongLong() + f[12].toLongLong();
             const std::int64_t nowMs = QDateTime::currentMSecsSinceEpoch();
             if (m_lastCpuTicks >= 0 && nowMs > m_lastWallMs) {
-                const double cpuMs = double(ticks - m_lastCpuTicks) * 1000.0 /
-                                     double(::sysconf(_SC_CLK_TCK));
+                const double cpuMs =
+                    double(ticks - m_lastCpuTicks) * 1000.0 / double(::sysconf(_SC_CLK_TCK));
                 s.cpuPercent = 100.0 * cpuMs / double(nowMs - m_lastWallMs);
             }
             m_lastCpuTicks = ticks;

@@ -17,7 +17,8 @@ constexpr std::uint8_t A = roleBit(Role::Admin);
 // Keep in step with README.md "Permissions". Leaders may recall presets; the dispatcher further
 // restricts them to presets marked for leaders (DESIGN.md "Roles").
 constexpr std::array<Permission, 27> kTable{{
-    {"state.read", Effect::Read, std::uint8_t(V | L | O | T | A)},   // wall, layouts, presets, tiles, sources...
+    {"state.read", Effect::Read,
+     std::uint8_t(V | L | O | T | A)}, // wall, layouts, presets, tiles, sources...
     {"events.watch", Effect::Read, std::uint8_t(V | L | O | T | A)}, // WebSocket event stream
     {"metrics.read", Effect::Read, std::uint8_t(V | L | O | T | A)},
     {"audit.query", Effect::Read, std::uint8_t(L | A)},
@@ -47,10 +48,11 @@ constexpr std::array<Permission, 27> kTable{{
 }};
 } // namespace
 
-std::span<const Permission> permissionTable() { return kTable; }
+std::span<const Permission> permissionTable() {
+    return kTable;
+}
 
-const Permission *findPermission(const QString &actionType)
-{
+const Permission *findPermission(const QString &actionType) {
     const QByteArray key = actionType.toUtf8();
     for (const Permission &p : kTable)
         if (key == p.action)
@@ -58,16 +60,14 @@ const Permission *findPermission(const QString &actionType)
     return nullptr;
 }
 
-bool roleAllows(Role role, const QString &actionType)
-{
+bool roleAllows(Role role, const QString &actionType) {
     const Permission *p = findPermission(actionType);
     if (!p || role == Role::Invalid)
         return false;
     return (p->roleMask & roleBit(role)) != 0;
 }
 
-QJsonArray permissionTableJson()
-{
+QJsonArray permissionTableJson() {
     QJsonArray out;
     for (const Permission &p : kTable) {
         QJsonArray roles;

@@ -26,7 +26,9 @@ struct Permission {
 std::span<const Permission> permissionTable();
 const Permission *findPermission(const QString &actionType); // nullptr when unknown
 bool roleAllows(Role role, const QString &actionType);
-constexpr std::uint8_t roleBit(Role r) { return std::uint8_t(1u << unsigned(r)); }
+constexpr std::uint8_t roleBit(Role r) {
+    return std::uint8_t(1u << unsigned(r));
+}
 // The table as JSON, for GET /api/v1/tokens/roles and the docs.
 QJsonArray permissionTableJson();
 

@@ -19,21 +19,18 @@ struct Field {
     bool required;
 };
 
-ApiError error(int status, const char *code, QString message, QString field = {})
-{
+ApiError error(int status, const char *code, QString message, QString field = {}) {
     return ApiError{status, QString::fromLatin1(code), std::move(message), std::move(field)};
 }
 
-Route errorRoute(ApiError e)
-{
+Route errorRoute(ApiError e) {
     Route r;
     r.kind = RouteKind::Error;
     r.error = std::move(e);
     return r;
 }
 
-const char *typeName(FieldType t)
-{
+const char *typeName(FieldType t) {
     switch (t) {
     case FieldType::String:
         return "a string";
@@ -49,8 +46,7 @@ const char *typeName(FieldType t)
     return "?";
 }
 
-bool hasType(const QJsonValue &v, FieldType t)
-{
+bool hasType(const QJsonValue &v, FieldType t) {
     switch (t) {
     case FieldType::String:
         return v.isString();
@@ -68,8 +64,7 @@ bool hasType(const QJsonValue &v, FieldType t)
 
 // Parses body as a JSON object holding only the given fields. An empty body is {}.
 std::optional<ApiError> parseBody(const QByteArray &body, std::initializer_list<Field> fields,
-                                  QJsonObject *out)
-{
+                                  QJsonObject *out) {
     if (body.trimmed().isEmpty()) {
         *out = {};
     } else {
@@ -103,16 +98,16 @@ std::optional<ApiError> parseBody(const QByteArray &body, std::initializer_list<
             continue;
         }
         if (!hasType(*it, f.type))
-            return error(400, "invalid", QStringLiteral("'%1' must be %2").arg(name, QLatin1String(typeName(f.type))),
-                         name);
+            return error(
+                400, "invalid",
+                QStringLiteral("'%1' must be %2").arg(name, QLatin1String(typeName(f.type))), name);
         if (f.type == FieldType::String && it->toString().size() > 4096)
             return error(400, "invalid", QStringLiteral("'%1' is too long").arg(name), name);
     }
     return std::nullopt;
 }
 
-bool validId(const QString &s)
-{
+bool validId(const QString &s) {
     if (s.isEmpty() || s.size() > 128)
         return false;
     for (QChar c : s)
@@ -128,8 +123,7 @@ struct Ctx {
     QUrlQuery query;
     bool pathMatched = false;
 
-    bool is(const char *m, std::initializer_list<const char *> pattern)
-    {
+    bool is(const char *m, std::initializer_list<const char *> pattern) {
         if (qsizetype(pattern.size()) != seg.size())
             return false;
         qsizetype i = 0;
@@ -143,8 +137,7 @@ struct Ctx {
     }
 };
 
-Route snapshot(QString what)
-{
+Route snapshot(QString what) {
     Route r;
     r.kind = RouteKind::Snapshot;
     r.permission = QStringLiteral("state.read");
@@ -152,8 +145,7 @@ Route snapshot(QString what)
     return r;
 }
 
-Route controlRead(const char *what, const char *permission)
-{
+Route controlRead(const char *what, const char *permission) {
     Route r;
     r.kind = RouteKind::ControlRead;
     r.controlRead = QString::fromLatin1(what);
@@ -162,8 +154,7 @@ Route controlRead(const char *what, const char *permission)
 }
 
 Route submit(const char *type, const QByteArray &body, std::initializer_list<Field> fields,
-             QJsonObject extra = {}, int successStatus = 200)
-{
+             QJsonObject extra = {}, int successStatus = 200) {
     QJsonObject params;
     if (auto e = parseBody(body, fields, &params))
         return errorRoute(*e);
@@ -177,8 +168,7 @@ Route submit(const char *type, const QByteArray &body, std::initializer_list<Fie
     return r;
 }
 
-Route dispatch(Ctx &c)
-{
+Route dispatch(Ctx &c) {
     using F = FieldType;
     const QString id = c.seg.size() >= 2 ? c.seg[1] : QString();
     if (c.seg.size() >= 2 && !validId(id))
@@ -310,24 +300,22 @@ Route dispatch(Ctx &c)
         return submit("lock.release", c.body, {});
 
     if (c.pathMatched)
-        return errorRoute(error(405, "method_not_allowed",
-                                QStringLiteral("%1 is not allowed here")
-                                    .arg(QString::fromLatin1(c.method.left(16)))));
+        return errorRoute(error(
+            405, "method_not_allowed",
+            QStringLiteral("%1 is not allowed here").arg(QString::fromLatin1(c.method.left(16)))));
     return errorRoute(error(404, "not_found", QStringLiteral("no such resource")));
 }
 
 } // namespace
 
-QByteArray ApiError::toJson() const
-{
+QByteArray ApiError::toJson() const {
     QJsonObject o{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
     if (!field.isEmpty())
         o.insert(QStringLiteral("field"), field);
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-std::optional<ApiError> checkTarget(const QByteArray &target, std::size_t maxBytes)
-{
+std::optional<ApiError> checkTarget(const QByteArray &target, std::size_t maxBytes) {
     if (std::size_t(target.size()) > maxBytes)
         return error(414, "uri_too_long",
                      QStringLiteral("request target is longer than %1 bytes").arg(maxBytes));
@@ -349,15 +337,13 @@ std::optional<ApiError> checkTarget(const QByteArray &target, std::size_t maxByt
         return error(400, "bad_path", QStringLiteral("empty path segments are not accepted"));
     for (const QByteArray &s : path.split('/'))
         if (s == "." || s == "..")
-            return error(400, "bad_path",
-                         QStringLiteral("'.' and '..' segments are not accepted"));
+            return error(400, "bad_path", QStringLiteral("'.' and '..' segments are not accepted"));
     if (target.contains('#'))
         return error(400, "bad_path", QStringLiteral("fragments are not accepted"));
     return std::nullopt;
 }
 
-Route route(const QByteArray &method, const QByteArray &target, const QByteArray &body)
-{
+Route route(const QByteArray &method, const QByteArray &target, const QByteArray &body) {
     if (auto e = checkTarget(target))
         return errorRoute(*e);
     const qsizetype q = target.indexOf('?');
@@ -380,14 +366,13 @@ Route route(const QByteArray &method, const QByteArray &target, const QByteArray
     return r;
 }
 
-int statusForCode(const QString &code)
-{
+int statusForCode(const QString &code) {
     static const struct {
         const char *code;
         int status;
-    } map[] = {{"invalid", 400},   {"unauthorized", 401}, {"forbidden", 403}, {"not_found", 404},
-               {"conflict", 409},  {"locked", 423},       {"rate_limited", 429},
-               {"timeout", 504},   {"unavailable", 503}};
+    } map[] = {{"invalid", 400},      {"unauthorized", 401}, {"forbidden", 403},
+               {"not_found", 404},    {"conflict", 409},     {"locked", 423},
+               {"rate_limited", 429}, {"timeout", 504},      {"unavailable", 503}};
     for (const auto &m : map)
         if (code == QLatin1String(m.code))
             return m.status;

@@ -17,7 +17,7 @@ namespace opswall::control {
 
 struct ApiError {
     int status = 0; // HTTP status
-    QString code;   // "bad_path", "not_found", "method_not_allowed", "bad_json", "unknown_field", ...
+    QString code; // "bad_path", "not_found", "method_not_allowed", "bad_json", "unknown_field", ...
     QString message;
     QString field;
     QByteArray toJson() const; // {"code","message","field"}
@@ -45,8 +45,7 @@ struct Route {
     QUrlQuery query;
     ApiError error; // RouteKind::Error
     int successStatus = 200;
-    bool needsToken() const
-    {
+    bool needsToken() const {
         return kind != RouteKind::Health && kind != RouteKind::OpenApi && kind != RouteKind::Error;
     }
 };

@@ -46,6 +46,8 @@ CREATE TABLE control_audit_head(
 }};
 } // namespace
 
-void migrateControlSchema(store::Database &db) { db.migrateComponent("control", kMigrations); }
+void migrateControlSchema(store::Database &db) {
+    db.migrateComponent("control", kMigrations);
+}
 
 } // namespace opswall::control

@@ -6,8 +6,7 @@
 namespace opswall::control {
 
 namespace {
-bool loopbackHost(const QString &host)
-{
+bool loopbackHost(const QString &host) {
     if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
         return true;
     const QHostAddress addr(host);
@@ -15,8 +14,7 @@ bool loopbackHost(const QString &host)
 }
 } // namespace
 
-std::optional<ServerConfig> ServerConfig::parseListen(const QString &hostPort, QString *error)
-{
+std::optional<ServerConfig> ServerConfig::parseListen(const QString &hostPort, QString *error) {
     auto fail = [&](const QString &msg) -> std::optional<ServerConfig> {
         if (error)
             *error = msg;
@@ -44,10 +42,11 @@ std::optional<ServerConfig> ServerConfig::parseListen(const QString &hostPort, Q
     return c;
 }
 
-bool ServerConfig::isLoopback() const { return loopbackHost(host); }
+bool ServerConfig::isLoopback() const {
+    return loopbackHost(host);
+}
 
-QString ServerConfig::validate() const
-{
+QString ServerConfig::validate() const {
     if (QHostAddress(host).isNull())
         return QStringLiteral("API address '%1' is not an IP address").arg(host);
     if (tlsEnabled()) {
@@ -69,8 +68,8 @@ QString ServerConfig::validate() const
                                   "lineAllowRemotePlaintext (tokens cross the network unencrypted)")
                 .arg(lineHost);
     }
-    if (maxBodyBytes < 1024 || maxHeaderBytes < 1024 || requestTimeoutMs < 100 ||
-        rateBurst < 1 || ratePerSecond <= 0 || wsQueueMax < 1 || lineMaxBytes < 64)
+    if (maxBodyBytes < 1024 || maxHeaderBytes < 1024 || requestTimeoutMs < 100 || rateBurst < 1 ||
+        ratePerSecond <= 0 || wsQueueMax < 1 || wsQueueMaxBytes < 4096 || lineMaxBytes < 64)
         return QStringLiteral("server limits out of range");
     return {};
 }

@@ -33,9 +33,13 @@ struct ServerConfig {
     int requestTimeoutMs = 10'000; // whole request must arrive within this (slow clients cut off)
     int actionTimeoutMs = 15'000;  // the dispatcher must answer within this (504 otherwise)
     int maxConnections = 256;
-    double rateBurst = 60;        // requests a token may send at once
-    double ratePerSecond = 30;    // sustained requests per second per token
-    std::size_t wsQueueMax = 256; // events queued per WebSocket client before it is dropped
+    double rateBurst = 60;     // requests a token may send at once
+    double ratePerSecond = 30; // sustained requests per second per token
+    // A WebSocket client is dropped when it has more than this many events, or bytes, not yet
+    // taken by its socket. Bursts from the GUI thread arrive faster than the io thread writes, so
+    // the count must stay well above any burst (a layout change can publish hundreds).
+    std::size_t wsQueueMax = 4096;
+    std::size_t wsQueueMaxBytes = 8 * 1024 * 1024;
 
     // "127.0.0.1:8470", "[::1]:8470", "0.0.0.0:8443", ":8470" (loopback). std::nullopt + error.
     static std::optional<ServerConfig> parseListen(const QString &hostPort, QString *error);

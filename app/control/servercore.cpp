@@ -11,13 +11,11 @@
 
 namespace opswall::control::detail {
 
-Reply jsonError(int status, const QString &code, const QString &message, const QString &field)
-{
+Reply jsonError(int status, const QString &code, const QString &message, const QString &field) {
     return Reply{status, ApiError{status, code, message, field}.toJson()};
 }
 
-Reply fromResult(const ActionResult &result, int successStatus)
-{
+Reply fromResult(const ActionResult &result, int successStatus) {
     if (!result.ok)
         return jsonError(statusForCode(result.code), result.code, result.message, result.field);
     return Reply{successStatus, QJsonDocument(result.data).toJson(QJsonDocument::Compact)};
@@ -27,14 +25,13 @@ ServerCore::ServerCore(ServerConfig cfg, ControlService *svc)
     : config(std::move(cfg))
     , service(svc)
     , limiter(config.rateBurst, config.ratePerSecond)
-    , startedMs(nowMs())
-{
+    , startedMs(nowMs()) {}
+
+std::int64_t ServerCore::nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
 }
 
-std::int64_t ServerCore::nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
-
-void ServerCore::onGui(GuiWork work, std::function<void(Reply)> onReply)
-{
+void ServerCore::onGui(GuiWork work, std::function<void(Reply)> onReply) {
     const std::uint64_t id = m_nextCall++;
     auto timer = std::make_unique<asio::steady_timer>(ioc);
     timer->expires_after(std::chrono::milliseconds(config.actionTimeoutMs));
@@ -71,8 +68,7 @@ void ServerCore::onGui(GuiWork work, std::function<void(Reply)> onReply)
         Qt::QueuedConnection);
 }
 
-void ServerCore::complete(std::uint64_t id, Reply reply)
-{
+void ServerCore::complete(std::uint64_t id, Reply reply) {
     auto it = m_pending.find(id);
     if (it == m_pending.end())
         return; // timed out already, or shutting down
@@ -82,30 +78,26 @@ void ServerCore::complete(std::uint64_t id, Reply reply)
     p.onReply(std::move(reply));
 }
 
-void ServerCore::track(const std::shared_ptr<Closable> &c)
-{
+void ServerCore::track(const std::shared_ptr<Closable> &c) {
     m_sessions.remove_if([](const auto &w) { return w.expired(); });
     m_sessions.push_back(c);
     if (m_closing)
         c->closeNow();
 }
 
-void ServerCore::own(const std::shared_ptr<Closable> &c)
-{
+void ServerCore::own(const std::shared_ptr<Closable> &c) {
     m_owned.push_back(c);
     if (m_closing)
         c->closeNow();
 }
 
-void ServerCore::addEventClient(const std::shared_ptr<EventClient> &c)
-{
+void ServerCore::addEventClient(const std::shared_ptr<EventClient> &c) {
     m_eventClients.remove_if([](const auto &w) { return w.expired(); });
     m_eventClients.push_back(c);
     track(c);
 }
 
-void ServerCore::broadcast(const EventBytes &event)
-{
+void ServerCore::broadcast(const EventBytes &event) {
     metrics.eventsPublished++;
     for (auto it = m_eventClients.begin(); it != m_eventClients.end();) {
         if (auto c = it->lock()) {
@@ -117,8 +109,7 @@ void ServerCore::broadcast(const EventBytes &event)
     }
 }
 
-void ServerCore::closeAll()
-{
+void ServerCore::closeAll() {
     m_closing = true;
     for (auto &[id, p] : m_pending)
         p.timer->cancel();
@@ -133,8 +124,7 @@ void ServerCore::closeAll()
     m_owned.clear();
 }
 
-QJsonObject ServerCore::healthJson(ControlService &svc)
-{
+QJsonObject ServerCore::healthJson(ControlService &svc) {
     const ProcessStats ps = sampler.sample();
     QJsonObject h{{QStringLiteral("status"), QStringLiteral("ok")},
                   {QStringLiteral("version"), QCoreApplication::applicationVersion()},

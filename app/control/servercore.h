@@ -41,8 +41,7 @@ struct Reply {
     int retryAfterSeconds = 0;
 };
 
-Reply jsonError(int status, const QString &code, const QString &message,
-                const QString &field = {});
+Reply jsonError(int status, const QString &code, const QString &message, const QString &field = {});
 Reply fromResult(const ActionResult &result, int successStatus);
 
 // Anything the shutdown must be able to cut off.
@@ -77,11 +76,11 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
     // io thread: runs work on the GUI thread; onReply runs on the io thread exactly once.
     void onGui(GuiWork work, std::function<void(Reply)> onReply);
 
-    void track(const std::shared_ptr<Closable> &c);          // io thread; weak
-    void own(const std::shared_ptr<Closable> &c);            // io thread; kept until closeAll
+    void track(const std::shared_ptr<Closable> &c);             // io thread; weak
+    void own(const std::shared_ptr<Closable> &c);               // io thread; kept until closeAll
     void addEventClient(const std::shared_ptr<EventClient> &c); // io thread
-    void broadcast(const EventBytes &event);                 // io thread
-    void closeAll();                                         // io thread, at shutdown
+    void broadcast(const EventBytes &event);                    // io thread
+    void closeAll();                                            // io thread, at shutdown
 
     static std::int64_t nowMs();
     // GUI thread: the body of GET /health.

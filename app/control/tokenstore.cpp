@@ -23,13 +23,11 @@ constexpr auto kPrefix = "owt_";
 constexpr int kIdBytes = 6;      // 12 hex characters
 constexpr int kSecretBytes = 32; // 256 bits
 
-QByteArray secretHash(const QByteArray &salt, const QString &secret)
-{
+QByteArray secretHash(const QByteArray &salt, const QString &secret) {
     return crypto::sha256(salt, secret.toUtf8());
 }
 
-bool validName(const QString &name)
-{
+bool validName(const QString &name) {
     if (name.isEmpty() || name.size() > 64)
         return false;
     for (QChar c : name)
@@ -40,14 +38,12 @@ bool validName(const QString &name)
 } // namespace
 
 TokenStore::TokenStore(store::Database &db)
-    : m_db(db)
-{
+    : m_db(db) {
     migrateControlSchema(m_db);
     load();
 }
 
-void TokenStore::load()
-{
+void TokenStore::load() {
     auto st = m_db.prepare("SELECT id, name, role, salt, hash, created_ms FROM control_tokens "
                            "WHERE revoked_ms IS NULL");
     std::map<QString, Record> active;
@@ -66,8 +62,7 @@ void TokenStore::load()
     m_active = std::move(active);
 }
 
-std::optional<NewToken> TokenStore::create(const QString &name, Role role, QString *error)
-{
+std::optional<NewToken> TokenStore::create(const QString &name, Role role, QString *error) {
     auto fail = [&](const QString &msg) -> std::optional<NewToken> {
         if (error)
             *error = msg;
@@ -89,8 +84,9 @@ std::optional<NewToken> TokenStore::create(const QString &name, Role role, QStri
     r.info.role = role;
     r.info.createdMs = QDateTime::currentMSecsSinceEpoch();
     r.salt = crypto::randomBytes(16);
-    const QString secret = QString::fromLatin1(crypto::randomBytes(kSecretBytes).toBase64(
-        QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    const QString secret = QString::fromLatin1(
+        crypto::randomBytes(kSecretBytes)
+            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
     r.hash = secretHash(r.salt, secret);
     m_db.prepare("INSERT INTO control_tokens(id, name, role, salt, hash, created_ms) "
                  "VALUES(?, ?, ?, ?, ?, ?)")
@@ -107,10 +103,9 @@ std::optional<NewToken> TokenStore::create(const QString &name, Role role, QStri
     return out;
 }
 
-bool TokenStore::revoke(const QString &name)
-{
-    auto st = m_db.prepare(
-        "UPDATE control_tokens SET revoked_ms=? WHERE name=? AND revoked_ms IS NULL");
+bool TokenStore::revoke(const QString &name) {
+    auto st =
+        m_db.prepare("UPDATE control_tokens SET revoked_ms=? WHERE name=? AND revoked_ms IS NULL");
     st.bind(1, QDateTime::currentMSecsSinceEpoch()).bind(2, name).run();
     if (m_db.changes() == 0)
         return false;
@@ -119,8 +114,7 @@ bool TokenStore::revoke(const QString &name)
     return true;
 }
 
-QJsonArray TokenStore::list() const
-{
+QJsonArray TokenStore::list() const {
     std::shared_lock lock(m_mutex);
     QJsonArray out;
     for (const auto &[id, r] : m_active)
@@ -133,8 +127,7 @@ QJsonArray TokenStore::list() const
     return out;
 }
 
-bool TokenStore::hasActiveAdmin() const
-{
+bool TokenStore::hasActiveAdmin() const {
     std::shared_lock lock(m_mutex);
     for (const auto &[id, r] : m_active)
         if (r.info.role == Role::Admin)
@@ -142,8 +135,7 @@ bool TokenStore::hasActiveAdmin() const
     return false;
 }
 
-std::optional<QString> TokenStore::ensureAdminToken(const QString &filePath)
-{
+std::optional<QString> TokenStore::ensureAdminToken(const QString &filePath) {
     if (hasActiveAdmin())
         return std::nullopt;
     const QFileInfo fi(filePath);
@@ -180,8 +172,7 @@ std::optional<QString> TokenStore::ensureAdminToken(const QString &filePath)
     return fi.absoluteFilePath();
 }
 
-std::optional<TokenInfo> TokenStore::authenticate(const QString &bearer) const
-{
+std::optional<TokenInfo> TokenStore::authenticate(const QString &bearer) const {
     // owt_<12 hex>_<43 base64url>
     if (bearer.size() > 128 || !bearer.startsWith(QLatin1String(kPrefix)))
         return std::nullopt;

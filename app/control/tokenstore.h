@@ -13,10 +13,10 @@
 #include <QString>
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
-#include <map>
 
 namespace opswall::store {
 class Database;

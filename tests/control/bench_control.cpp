@@ -20,8 +20,7 @@ struct Stats {
     double p50 = 0, p99 = 0, perSecond = 0;
 };
 
-Stats measure(ApiClient &c, const QString &path, int expectStatus, int n)
-{
+Stats measure(ApiClient &c, const QString &path, int expectStatus, int n) {
     std::vector<double> ms;
     ms.reserve(std::size_t(n));
     QElapsedTimer all;
@@ -45,16 +44,15 @@ Stats measure(ApiClient &c, const QString &path, int expectStatus, int n)
     return s;
 }
 
-Stats fanOut(TestServer &s, int clients, int rounds)
-{
+Stats fanOut(TestServer &s, int clients, int rounds) {
     std::vector<std::unique_ptr<QWebSocket>> sockets;
     std::vector<int> counts(std::size_t(clients), 0);
     for (int i = 0; i < clients; ++i) {
         auto ws = std::make_unique<QWebSocket>();
         QObject::connect(ws.get(), &QWebSocket::textMessageReceived,
                          [&counts, i](const QString &) { counts[std::size_t(i)]++; });
-        QNetworkRequest req(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events")
-                                     .arg(s.server->httpPort())));
+        QNetworkRequest req(
+            QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events").arg(s.server->httpPort())));
         req.setRawHeader("Authorization", "Bearer " + s.tokens[Role::Viewer].toLatin1());
         ws->open(req);
         sockets.push_back(std::move(ws));
@@ -93,8 +91,7 @@ Stats fanOut(TestServer &s, int clients, int rounds)
 }
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     ServerConfig cfg = TestServer::defaultConfig();
     cfg.requestTimeoutMs = 10'000;
@@ -125,7 +122,7 @@ int main(int argc, char **argv)
     const Stats fifty = fanOut(s, 50, 200);
     std::printf("\nevent fan-out, publish() to delivery at every client, 200 events\n");
     std::printf("%-34s %9.3f %9.3f\n", "baseline: 1 client", one.p50, one.p99);
-    std::printf("%-34s %9.3f %9.3f  (x%.2f of baseline p50)\n", "50 clients", fifty.p50,
-                fifty.p99, one.p50 > 0 ? fifty.p50 / one.p50 : 0.0);
+    std::printf("%-34s %9.3f %9.3f  (x%.2f of baseline p50)\n", "50 clients", fifty.p50, fifty.p99,
+                one.p50 > 0 ? fifty.p50 / one.p50 : 0.0);
     return 0;
 }

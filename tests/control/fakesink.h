@@ -18,8 +18,7 @@ public:
     QString livePreset = QStringLiteral("none");
     bool answer = true; // false: never call done (tests the dispatcher time limit)
 
-    void submit(opswall::Action action, opswall::Caller caller, Done done) override
-    {
+    void submit(opswall::Action action, opswall::Caller caller, Done done) override {
         if (!answer)
             return;
         opswall::ActionResult r;
@@ -31,9 +30,8 @@ public:
         } else {
             if (action.type == QLatin1String("preset.recall"))
                 livePreset = id;
-            r = opswall::ActionResult::success(
-                QJsonObject{{QStringLiteral("revision"), ++revision},
-                            {QStringLiteral("action"), action.type}});
+            r = opswall::ActionResult::success(QJsonObject{
+                {QStringLiteral("revision"), ++revision}, {QStringLiteral("action"), action.type}});
         }
         applied.push_back(action);
         if (control) {
@@ -46,8 +44,7 @@ public:
         done(r);
     }
 
-    QJsonObject snapshot(const QString &what) override
-    {
+    QJsonObject snapshot(const QString &what) override {
         auto items = [](QJsonArray a) { return QJsonObject{{QStringLiteral("items"), a}}; };
         if (what == QLatin1String("wall"))
             return QJsonObject{{QStringLiteral("displays"), 12},
@@ -58,11 +55,11 @@ public:
                                {QStringLiteral("revision"), revision},
                                {QStringLiteral("displaysOn"), 12}};
         if (what == QLatin1String("health"))
-            return QJsonObject{{QStringLiteral("fps"), 60.0},
-                               {QStringLiteral("streams"),
-                                QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("cam1")},
-                                                       {QStringLiteral("state"),
-                                                        QStringLiteral("Playing")}}}}};
+            return QJsonObject{
+                {QStringLiteral("fps"), 60.0},
+                {QStringLiteral("streams"),
+                 QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("cam1")},
+                                        {QStringLiteral("state"), QStringLiteral("Playing")}}}}};
         if (what == QLatin1String("presets"))
             return items({QJsonObject{{QStringLiteral("id"), QStringLiteral("3")},
                                       {QStringLiteral("name"), QStringLiteral("Morning brief")}}});

@@ -14,26 +14,22 @@
 #include <memory>
 
 struct TestServer {
-    explicit TestServer(opswall::control::ServerConfig cfg = defaultConfig())
-    {
+    explicit TestServer(opswall::control::ServerConfig cfg = defaultConfig()) {
         dbPath = dir.path() + QStringLiteral("/wall.db");
         db = std::make_unique<opswall::store::Database>(dbPath);
         service = std::make_unique<opswall::control::ControlService>(*db, &sink);
         sink.control = service.get();
         server = std::make_unique<opswall::control::ControlServer>(cfg, service.get());
         ok = server->start(&error);
-        for (opswall::Role r : {opswall::Role::Viewer, opswall::Role::Leader,
-                                opswall::Role::Operator, opswall::Role::Technician,
-                                opswall::Role::Admin})
-            tokens[r] = service->tokens().create(opswall::roleName(r) + QStringLiteral("-1"), r)->token;
+        for (opswall::Role r :
+             {opswall::Role::Viewer, opswall::Role::Leader, opswall::Role::Operator,
+              opswall::Role::Technician, opswall::Role::Admin})
+            tokens[r] =
+                service->tokens().create(opswall::roleName(r) + QStringLiteral("-1"), r)->token;
     }
-    ~TestServer()
-    {
-        server->stop();
-    }
+    ~TestServer() { server->stop(); }
 
-    static opswall::control::ServerConfig defaultConfig()
-    {
+    static opswall::control::ServerConfig defaultConfig() {
         opswall::control::ServerConfig c;
         c.port = 0;
         c.lineEnabled = true;
@@ -45,8 +41,7 @@ struct TestServer {
         return c;
     }
 
-    opswall::control::ApiClient client(opswall::Role role) const
-    {
+    opswall::control::ApiClient client(opswall::Role role) const {
         opswall::control::ClientSettings s;
         s.baseUrl = server->baseUrl();
         s.token = role == opswall::Role::Invalid ? QString() : tokens.at(role);

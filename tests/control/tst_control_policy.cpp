@@ -33,8 +33,7 @@ private Q_SLOTS:
     void nonLoopbackNeedsTls();
 };
 
-void TstControlPolicy::permissionTableMatchesRoles()
-{
+void TstControlPolicy::permissionTableMatchesRoles() {
     // A few rows of the documented table (README.md "Permissions"), written out independently.
     QVERIFY(roleAllows(Role::Viewer, QStringLiteral("state.read")));
     QVERIFY(!roleAllows(Role::Viewer, QStringLiteral("preset.recall")));
@@ -55,14 +54,12 @@ void TstControlPolicy::permissionTableMatchesRoles()
     QCOMPARE(permissionTableJson().size(), qsizetype(permissionTable().size()));
 }
 
-void TstControlPolicy::unknownActionsAreDenied()
-{
+void TstControlPolicy::unknownActionsAreDenied() {
     QVERIFY(!roleAllows(Role::Admin, QStringLiteral("wall.selfdestruct")));
     QVERIFY(findPermission(QStringLiteral("")) == nullptr);
 }
 
-void TstControlPolicy::lockRefusesOthersUntilReleaseOrTimeout()
-{
+void TstControlPolicy::lockRefusesOthersUntilReleaseOrTimeout() {
     LockState lock;
     const Caller leader{QStringLiteral("ana"), Role::Leader, QStringLiteral("local"), QString()};
     const Caller op{QStringLiteral("bo"), Role::Operator, QStringLiteral("local"), QString()};
@@ -89,8 +86,7 @@ void TstControlPolicy::lockRefusesOthersUntilReleaseOrTimeout()
     QCOMPARE(lock.release(op, 70'004).code, QStringLiteral("not_found"));
 }
 
-void TstControlPolicy::lockRulesForRolesAndAdmin()
-{
+void TstControlPolicy::lockRulesForRolesAndAdmin() {
     LockState lock;
     const Caller viewer{QStringLiteral("v"), Role::Viewer, {}, {}};
     const Caller tech{QStringLiteral("t"), Role::Technician, {}, {}};
@@ -102,14 +98,13 @@ void TstControlPolicy::lockRulesForRolesAndAdmin()
     QCOMPARE(lock.acquire(leader, 0, LockState::kMaxTtlMs + 1, {}).field,
              QStringLiteral("ttlSeconds"));
     QVERIFY(lock.acquire(leader, 0, 10'000, {}).ok);
-    QVERIFY(lock.refusal(admin, 1)); // the lock holds admins back too...
+    QVERIFY(lock.refusal(admin, 1));    // the lock holds admins back too...
     QVERIFY(lock.release(admin, 2).ok); // ...but an admin may force it open
     QVERIFY(!lock.current(3));
     QVERIFY(lock.toJson(3).value(QStringLiteral("locked")) == false);
 }
 
-void TstControlPolicy::tokenBucketRefillsOverTime()
-{
+void TstControlPolicy::tokenBucketRefillsOverTime() {
     TokenBucket b(3, 2); // burst 3, 2 per second
     QVERIFY(b.tryTake(0));
     QVERIFY(b.tryTake(0));
@@ -127,8 +122,7 @@ void TstControlPolicy::tokenBucketRefillsOverTime()
     QVERIFY(c.tryTake(11'000));
 }
 
-void TstControlPolicy::rateLimiterKeepsKeysApartAndBounded()
-{
+void TstControlPolicy::rateLimiterKeepsKeysApartAndBounded() {
     RateLimiter rl(2, 1, 8);
     QVERIFY(rl.allow("a", 0));
     QVERIFY(rl.allow("a", 0));
@@ -140,8 +134,7 @@ void TstControlPolicy::rateLimiterKeepsKeysApartAndBounded()
     QVERIFY(rl.keyCount() <= 8);
 }
 
-void TstControlPolicy::pathTricksAreRefused_data()
-{
+void TstControlPolicy::pathTricksAreRefused_data() {
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<int>("status");
     QTest::newRow("dotdot") << QByteArray("/api/v1/../etc/passwd") << 400;
@@ -159,8 +152,7 @@ void TstControlPolicy::pathTricksAreRefused_data()
     QTest::newRow("outside-api") << QByteArray("/etc/passwd") << 404;
 }
 
-void TstControlPolicy::pathTricksAreRefused()
-{
+void TstControlPolicy::pathTricksAreRefused() {
     QFETCH(QByteArray, target);
     QFETCH(int, status);
     const Route r = route("GET", target, {});
@@ -171,8 +163,7 @@ void TstControlPolicy::pathTricksAreRefused()
     QVERIFY(!e.value(QStringLiteral("message")).toString().isEmpty());
 }
 
-void TstControlPolicy::routesMapToActions()
-{
+void TstControlPolicy::routesMapToActions() {
     Route r = route("POST", "/api/v1/presets/3/recall", {});
     QCOMPARE(r.kind, RouteKind::Submit);
     QCOMPARE(r.action.type, QStringLiteral("preset.recall"));
@@ -199,34 +190,38 @@ void TstControlPolicy::routesMapToActions()
     QCOMPARE(statusForCode(QStringLiteral("forbidden")), 403);
 }
 
-void TstControlPolicy::bodiesAreValidated_data()
-{
+void TstControlPolicy::bodiesAreValidated_data() {
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("code");
     QTest::addColumn<QString>("field");
     QTest::newRow("bad-json") << QByteArray("POST") << QByteArray("/api/v1/presets")
-                              << QByteArray("{\"name\": ") << "bad_json" << "";
+                              << QByteArray("{\"name\": ") << "bad_json"
+                              << "";
     QTest::newRow("not-object") << QByteArray("POST") << QByteArray("/api/v1/presets")
-                                << QByteArray("[1,2]") << "bad_json" << "";
-    QTest::newRow("unknown-field") << QByteArray("POST") << QByteArray("/api/v1/presets")
-                                   << QByteArray(R"({"name":"a","colour":"red"})")
-                                   << "unknown_field" << "colour";
+                                << QByteArray("[1,2]") << "bad_json"
+                                << "";
+    QTest::newRow("unknown-field")
+        << QByteArray("POST") << QByteArray("/api/v1/presets")
+        << QByteArray(R"({"name":"a","colour":"red"})") << "unknown_field"
+        << "colour";
     QTest::newRow("missing") << QByteArray("POST") << QByteArray("/api/v1/tiles")
                              << QByteArray(R"({"kind":"kpi","x":1,"y":2,"width":3})")
-                             << "missing_field" << "height";
+                             << "missing_field"
+                             << "height";
     QTest::newRow("wrong-type") << QByteArray("PATCH") << QByteArray("/api/v1/tiles/t1")
-                                << QByteArray(R"({"x":"left"})") << "invalid" << "x";
-    QTest::newRow("recall-extra") << QByteArray("POST")
-                                  << QByteArray("/api/v1/presets/3/recall")
-                                  << QByteArray(R"({"id":"4"})") << "unknown_field" << "id";
-    QTest::newRow("bad-id") << QByteArray("GET") << QByteArray("/api/v1/presets/a;b") << QByteArray()
-                            << "bad_path" << "";
+                                << QByteArray(R"({"x":"left"})") << "invalid"
+                                << "x";
+    QTest::newRow("recall-extra") << QByteArray("POST") << QByteArray("/api/v1/presets/3/recall")
+                                  << QByteArray(R"({"id":"4"})") << "unknown_field"
+                                  << "id";
+    QTest::newRow("bad-id") << QByteArray("GET") << QByteArray("/api/v1/presets/a;b")
+                            << QByteArray() << "bad_path"
+                            << "";
 }
 
-void TstControlPolicy::bodiesAreValidated()
-{
+void TstControlPolicy::bodiesAreValidated() {
     QFETCH(QByteArray, method);
     QFETCH(QByteArray, target);
     QFETCH(QByteArray, body);
@@ -239,8 +234,7 @@ void TstControlPolicy::bodiesAreValidated()
     QCOMPARE(r.error.field, field);
 }
 
-void TstControlPolicy::lineFramerSplitsAndBoundsLines()
-{
+void TstControlPolicy::lineFramerSplitsAndBoundsLines() {
     LineFramer f(16);
     QCOMPARE(f.feed("PI"), QList<QByteArray>());
     QCOMPARE(f.feed("NG\r\nSTA"), QList<QByteArray>{"PING"});
@@ -254,8 +248,7 @@ void TstControlPolicy::lineFramerSplitsAndBoundsLines()
     QVERIFY(g.overflowed());
 }
 
-void TstControlPolicy::lineCommandsParse()
-{
+void TstControlPolicy::lineCommandsParse() {
     LineCommand c = parseLine("preset recall 3");
     QCOMPARE(c.kind, LineCommandKind::Submit);
     QCOMPARE(c.action.type, QStringLiteral("preset.recall"));
@@ -287,8 +280,7 @@ void TstControlPolicy::lineCommandsParse()
              QStringLiteral("a=1 b=\"x y\" c=1"));
 }
 
-void TstControlPolicy::listenAddressesParse()
-{
+void TstControlPolicy::listenAddressesParse() {
     QString error;
     auto c = ServerConfig::parseListen(QStringLiteral("127.0.0.1:9000"), &error);
     QVERIFY(c);
@@ -306,8 +298,7 @@ void TstControlPolicy::listenAddressesParse()
     QVERIFY(!ServerConfig::parseListen(QStringLiteral("wall.example:80"), &error));
 }
 
-void TstControlPolicy::nonLoopbackNeedsTls()
-{
+void TstControlPolicy::nonLoopbackNeedsTls() {
     ServerConfig c;
     QVERIFY(c.validate().isEmpty());
     c.host = QStringLiteral("0.0.0.0");

@@ -17,8 +17,7 @@ using namespace opswall::control;
 
 namespace {
 // Tampering goes straight at the file, as an intruder with the disk would.
-void rawExec(const QString &path, const char *sql)
-{
+void rawExec(const QString &path, const char *sql) {
     sqlite3 *db = nullptr;
     QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &db), SQLITE_OK);
     char *err = nullptr;
@@ -27,8 +26,7 @@ void rawExec(const QString &path, const char *sql)
     sqlite3_close(db);
 }
 
-Caller caller(const char *user, Role role)
-{
+Caller caller(const char *user, Role role) {
     return Caller{QString::fromLatin1(user), role, QStringLiteral("127.0.0.1:5000"),
                   QStringLiteral("api")};
 }
@@ -54,8 +52,7 @@ private:
     QString freshDb() { return m_dir.filePath(QStringLiteral("db%1.sqlite").arg(++m_n)); }
 };
 
-void TstControlStore::tokensAreStoredHashedAndAuthenticate()
-{
+void TstControlStore::tokensAreStoredHashedAndAuthenticate() {
     const QString path = freshDb();
     QString token;
     {
@@ -85,8 +82,7 @@ void TstControlStore::tokensAreStoredHashedAndAuthenticate()
     QVERIFY(!again.authenticate(wrong));
 }
 
-void TstControlStore::revokedAndMalformedTokensFail()
-{
+void TstControlStore::revokedAndMalformedTokensFail() {
     store::Database db(freshDb());
     TokenStore tokens(db);
     const QString token = tokens.create(QStringLiteral("tablet"), Role::Leader)->token;
@@ -100,8 +96,7 @@ void TstControlStore::revokedAndMalformedTokensFail()
     QVERIFY(tokens.create(QStringLiteral("tablet"), Role::Leader));
 }
 
-void TstControlStore::tokenNamesAndRolesAreValidated()
-{
+void TstControlStore::tokenNamesAndRolesAreValidated() {
     store::Database db(freshDb());
     TokenStore tokens(db);
     QString error;
@@ -114,8 +109,7 @@ void TstControlStore::tokenNamesAndRolesAreValidated()
     QVERIFY(!QJsonDocument(tokens.list()).toJson().contains("owt_"));
 }
 
-void TstControlStore::firstStartWritesAdminTokenFile0600()
-{
+void TstControlStore::firstStartWritesAdminTokenFile0600() {
     store::Database db(freshDb());
     TokenStore tokens(db);
     const QString file = m_dir.filePath(QStringLiteral("secret/admin.token"));
@@ -134,8 +128,7 @@ void TstControlStore::firstStartWritesAdminTokenFile0600()
     QVERIFY(!tokens.ensureAdminToken(file));
 }
 
-void TstControlStore::auditChainVerifies()
-{
+void TstControlStore::auditChainVerifies() {
     store::Database db(freshDb());
     AuditLog audit(db);
     QVERIFY(audit.verify().ok); // empty is intact
@@ -149,8 +142,7 @@ void TstControlStore::auditChainVerifies()
     QCOMPARE(v.headHash, audit.headHash());
 }
 
-void TstControlStore::auditDetectsEditedRow()
-{
+void TstControlStore::auditDetectsEditedRow() {
     const QString path = freshDb();
     {
         store::Database db(path);
@@ -169,8 +161,7 @@ void TstControlStore::auditDetectsEditedRow()
     QVERIFY2(v.message.contains(QLatin1String("altered")), qPrintable(v.message));
 }
 
-void TstControlStore::auditDetectsDeletedRow()
-{
+void TstControlStore::auditDetectsDeletedRow() {
     const QString path = freshDb();
     {
         store::Database db(path);
@@ -187,8 +178,7 @@ void TstControlStore::auditDetectsDeletedRow()
     QVERIFY2(v.message.contains(QLatin1String("missing")), qPrintable(v.message));
 }
 
-void TstControlStore::auditDetectsDeletedNewestRow()
-{
+void TstControlStore::auditDetectsDeletedNewestRow() {
     const QString path = freshDb();
     {
         store::Database db(path);
@@ -204,8 +194,7 @@ void TstControlStore::auditDetectsDeletedNewestRow()
     QVERIFY2(v.message.contains(QLatin1String("newest")), qPrintable(v.message));
 }
 
-void TstControlStore::auditQueriesByTimeRange()
-{
+void TstControlStore::auditQueriesByTimeRange() {
     store::Database db(freshDb());
     AuditLog audit(db);
     const std::int64_t t0 = 1'700'000'000'000;
@@ -235,8 +224,7 @@ void TstControlStore::auditQueriesByTimeRange()
              QStringLiteral("127.0.0.1:5000"));
 }
 
-void TstControlStore::auditFindsLayoutChangeAtTime()
-{
+void TstControlStore::auditFindsLayoutChangeAtTime() {
     store::Database db(freshDb());
     AuditLog audit(db);
     const std::int64_t t0 = 1'700'000'000'000;
