@@ -53,8 +53,12 @@ PlanResult buildPlan(const VideoSource &s) {
         plan.tuneTsDemux = true;
         break;
     case SourceKind::RtpUdp:
-        // uridecodebin ─▶ filesrc(x.sdp) ─▶ sdpdemux(rtpbin, udpsrc per m= line) ─▶ depay ─▶ dec
-        plan.front = QStringLiteral("uridecodebin name=dec uri=%SDP_URI%");
+        // filesrc(x.sdp) ─▶ sdpdemux(rtpbin, one udpsrc per m= line) ─▶ decodebin(dec)
+        // sdpdemux is not autoplugged by uridecodebin (rank none). decodebin takes the first
+        // stream, so validation requires the video m= line to come first.
+        plan.front = QStringLiteral("filesrc location=%SDP_PATH% ! sdpdemux latency=%1 ! "
+                                    "decodebin name=dec")
+                         .arg(s.latencyMs);
         plan.sdpText = s.sdp;
         break;
     case SourceKind::Hls:

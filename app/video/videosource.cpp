@@ -149,6 +149,9 @@ std::optional<SourceError> validateSource(const VideoSource &s) {
         if (!s.sdp.contains(QLatin1String("m=video")))
             return fault(QStringLiteral("sdp"),
                          QStringLiteral("must be an SDP description with an 'm=video' line"));
+        if (s.sdp.indexOf(QLatin1String("m=")) != s.sdp.indexOf(QLatin1String("m=video")))
+            return fault(QStringLiteral("sdp"),
+                         QStringLiteral("the 'm=video' line must be the first media line"));
         break;
     case SourceKind::V4l2:
         if (!s.device.startsWith(QLatin1String("/dev/")))

@@ -113,7 +113,7 @@ void VideoStream::build() {
         return;
     }
     PipelinePlan plan = *m_plan;
-    if (plan.front.contains(QLatin1String("%SDP_URI%"))) {
+    if (plan.front.contains(QLatin1String("%SDP_PATH%"))) {
         if (!m_sdpFile) {
             m_sdpFile = std::make_unique<QTemporaryFile>(QDir::tempPath() +
                                                          QStringLiteral("/opswall-XXXXXX.sdp"));
@@ -123,8 +123,7 @@ void VideoStream::build() {
             }
             m_sdpFile->flush();
         }
-        plan.front.replace(QLatin1String("%SDP_URI%"),
-                           gstQuote(QUrl::fromLocalFile(m_sdpFile->fileName()).toString()));
+        plan.front.replace(QLatin1String("%SDP_PATH%"), gstQuote(m_sdpFile->fileName()));
     }
     const quint64 generation = ++m_generation;
     m_link = std::make_shared<StreamLink>(

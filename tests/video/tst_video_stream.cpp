@@ -7,7 +7,9 @@
 #include "video/videoitem.h"
 
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QQuickWindow>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <gst/gst.h>
@@ -167,6 +169,81 @@ private Q_SLOTS:
         verifyBars(t.window.get(), t.item);
         if (QTest::currentTestFailed())
             return;
+    }
+
+    void localFileLoops() {
+        // A 0.5 s clip: playing for longer than that proves the loop.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("clip.mkv"));
+        const int rc = QProcess::execute(
+            QStringLiteral("gst-launch-1.0"),
+            {QStringLiteral("-q"), QStringLiteral("videotestsrc"), QStringLiteral("num-buffers=15"),
+             QStringLiteral("!"), QStringLiteral("video/x-raw,width=320,height=180,framerate=30/1"),
+             QStringLiteral("!"), QStringLiteral("x264enc"), QStringLiteral("!"),
+             QStringLiteral("matroskamux"), QStringLiteral("!"), QStringLiteral("filesink"),
+             QStringLiteral("location=") + path});
+        QCOMPARE(rc, 0);
+        VideoSource file;
+        file.id = QStringLiteral("clip");
+        file.kind = SourceKind::File;
+        file.uri = path;
+        QVERIFY(!m_hub->upsertSource(file));
+        Tile t = show({{QStringLiteral("source"), QStringLiteral("clip")}});
+        VideoStream *s = t.item->stream();
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Playing, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(s->frame().sequence > 30, 5000); // twice the clip's 15 frames
+        QCOMPARE(s->state(), VideoStream::State::Playing);
+        QCOMPARE(s->reconnects(), 0); // looped by seeking, not by reconnecting
+    }
+
+    void rtpWithSdpPlays() {
+        const int port = TestServer::freeUdpPort();
+        QProcess sender;
+        sender.start(
+            QStringLiteral("gst-launch-1.0"),
+            {QStringLiteral("-q"), QStringLiteral("videotestsrc"), QStringLiteral("is-live=true"),
+             QStringLiteral("!"), QStringLiteral("video/x-raw,width=320,height=180,framerate=30/1"),
+             QStringLiteral("!"), QStringLiteral("x264enc"), QStringLiteral("tune=zerolatency"),
+             QStringLiteral("key-int-max=15"), QStringLiteral("!"), QStringLiteral("rtph264pay"),
+             QStringLiteral("config-interval=-1"), QStringLiteral("pt=96"), QStringLiteral("!"),
+             QStringLiteral("udpsink"), QStringLiteral("host=127.0.0.1"),
+             QStringLiteral("port=%1").arg(port)});
+        QVERIFY(sender.waitForStarted(3000));
+        VideoSource rtp;
+        rtp.id = QStringLiteral("rtp");
+        rtp.kind = SourceKind::RtpUdp;
+        rtp.sdp =
+            QStringLiteral("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=test\r\nc=IN IP4 127.0.0.1\r\n"
+                           "t=0 0\r\nm=video %1 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n")
+                .arg(port);
+        QVERIFY(!m_hub->upsertSource(rtp));
+        Tile t = show({{QStringLiteral("source"), QStringLiteral("rtp")}});
+        QTRY_COMPARE_WITH_TIMEOUT(t.item->stream()->state(), VideoStream::State::Playing, 8000);
+        QCOMPARE(t.item->stream()->codec(), QStringLiteral("H.264"));
+        sender.kill();
+        sender.waitForFinished(3000);
+    }
+
+    void oneAudibleSourceAtATime() {
+        Tile a = show(uriBinding(m_server.url()), QSize(160, 90));
+        VideoSource bars;
+        bars.id = QStringLiteral("bars");
+        bars.kind = SourceKind::TestPattern;
+        QVERIFY(!m_hub->upsertSource(bars));
+        Tile b = show({{QStringLiteral("source"), QStringLiteral("bars")}}, QSize(160, 90));
+        VideoStream *sa = a.item->stream();
+        VideoStream *sb = b.item->stream();
+        QVERIFY(sa->muted() && sb->muted()); // muted by default
+        m_hub->setAudible(sa->key());
+        QVERIFY(!sa->muted());
+        QVERIFY(sb->muted());
+        m_hub->setAudible(sb->key());
+        QVERIFY(sa->muted());
+        QVERIFY(!sb->muted());
+        m_hub->setVolume(0.4);
+        QCOMPARE(sb->volume(), 0.4);
+        m_hub->setAudible(QString());
+        QVERIFY(sa->muted() && sb->muted());
     }
 
     void malformedUrlSaysSo() {
