@@ -22,8 +22,7 @@ bool noAnswer(const drivers::Result &r) {
            r.status == Status::AuthFailed;
 }
 
-QString wording(const AlertTracker::Context &c, const drivers::Alert &a,
-                const drivers::Health &h) {
+QString wording(const AlertTracker::Context &c, const drivers::Alert &a, const drivers::Health &h) {
     const QString display = QStringLiteral("Display %1").arg(c.displayId);
     const QString detail = QString::fromStdString(a.message);
     switch (a.kind) {

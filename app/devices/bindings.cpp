@@ -14,13 +14,13 @@ using wall::JsonReader;
 namespace {
 
 const QStringList kDocumentKeys = {
-    QStringLiteral("kind"),        QStringLiteral("schemaVersion"),
+    QStringLiteral("kind"),           QStringLiteral("schemaVersion"),
     QStringLiteral("pollIntervalMs"), QStringLiteral("unreachableAfterMisses"),
-    QStringLiteral("temperature"), QStringLiteral("powerSchedule"),
+    QStringLiteral("temperature"),    QStringLiteral("powerSchedule"),
     QStringLiteral("displays")};
-const QStringList kBindingKeys = {QStringLiteral("protocol"), QStringLiteral("tcp"),
-                                  QStringLiteral("serial"),   QStringLiteral("id"),
-                                  QStringLiteral("password"), QStringLiteral("model"),
+const QStringList kBindingKeys = {QStringLiteral("protocol"),     QStringLiteral("tcp"),
+                                  QStringLiteral("serial"),       QStringLiteral("id"),
+                                  QStringLiteral("password"),     QStringLiteral("model"),
                                   QStringLiteral("powerSchedule")};
 const QList<int> kBaudRates = {1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200};
 
@@ -87,8 +87,8 @@ void parseSerial(const JsonReader &r, const QJsonObject &o, DeviceBinding &b) {
         b.baudRate = *baud;
     }
     if (auto parity = r.string(o, QStringLiteral("parity"), false, QStringLiteral("none"))) {
-        b.parity = *parity == QLatin1String("none")  ? drivers::Parity::None
-                   : *parity == QLatin1String("odd") ? drivers::Parity::Odd
+        b.parity = *parity == QLatin1String("none")   ? drivers::Parity::None
+                   : *parity == QLatin1String("odd")  ? drivers::Parity::Odd
                    : *parity == QLatin1String("even") ? drivers::Parity::Even
                                                       : drivers::Parity::Invalid;
         if (b.parity == drivers::Parity::Invalid)
@@ -215,9 +215,9 @@ void checkSharedLinks(const JsonReader &r, const QList<DeviceBinding> &all) {
         const JsonReader br = r.at(b.displayId);
         const QString key = b.linkKey();
         const DeviceBinding *f = first.value(key);
-        const QString where = b.transport == TransportKind::Serial ? b.serialDevice
-                                                                   : b.host + QLatin1Char(':') +
-                                                                         QString::number(b.port);
+        const QString where = b.transport == TransportKind::Serial
+                                  ? b.serialDevice
+                                  : b.host + QLatin1Char(':') + QString::number(b.port);
         const QString addressField =
             br.child(b.transport == TransportKind::Serial ? QStringLiteral("serial")
                                                           : QStringLiteral("tcp"));
@@ -361,8 +361,9 @@ ParsedConfig parseDeviceConfig(const QJsonObject &doc, const QStringList &knownD
                 continue;
             }
             if (!it.value().isObject()) {
-                dr.error(br.path(), QStringLiteral("must be an object, got %1")
-                                        .arg(wall::typeName(it.value())));
+                dr.error(
+                    br.path(),
+                    QStringLiteral("must be an object, got %1").arg(wall::typeName(it.value())));
                 continue;
             }
             if (auto b = parseBinding(br, it.key(), it.value().toObject()))
@@ -406,9 +407,9 @@ QJsonObject toJson(const DeviceConfig &config) {
                                  {QStringLiteral("parity"), QString::fromLatin1(parity)},
                                  {QStringLiteral("stopBits"), stop}});
         } else {
-            const QString host =
-                b.host.contains(QLatin1Char(':')) ? QLatin1Char('[') + b.host + QLatin1Char(']')
-                                                  : b.host;
+            const QString host = b.host.contains(QLatin1Char(':'))
+                                     ? QLatin1Char('[') + b.host + QLatin1Char(']')
+                                     : b.host;
             o.insert(QStringLiteral("tcp"), host + QLatin1Char(':') + QString::number(b.port));
         }
         if (b.protocol != ProtocolKind::PjLink)

@@ -49,13 +49,13 @@ struct DeviceBinding {
     int baudRate = 9600;
     drivers::Parity parity = drivers::Parity::None;
     drivers::StopBits stopBits = drivers::StopBits::One;
-    int deviceId = 1;  // MDC/NEC/LG set ID on the line; 1 for PJLink
-    QString password;  // PJLink only
-    QString modelName; // ModelProfile::model
+    int deviceId = 1;              // MDC/NEC/LG set ID on the line; 1 for PJLink
+    QString password;              // PJLink only
+    QString modelName;             // ModelProfile::model
     QMap<QString, int> inputCodes; // overrides of the protocol's default input map
     drivers::MdcWallNibbles mdcWallNibbles = drivers::MdcWallNibbles::ColumnsHigh;
     drivers::Connection connection = drivers::Connection::Persistent;
-    int replyTimeoutMs = 0;                // 0: the protocol's default
+    int replyTimeoutMs = 0;               // 0: the protocol's default
     std::optional<QString> powerSchedule; // overrides the wall-wide one; "" = not scheduled
 
     // Displays with the same key share one Link.

@@ -16,11 +16,10 @@ bool DemoSimulators::start(const QString &program, int count, int timeoutMs,
     m_ports.clear();
     m_error.clear();
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
-    m_process.start(program,
-                    QStringList{QStringLiteral("--protocol"), QStringLiteral("mdc"),
-                                QStringLiteral("--tcp"), QStringLiteral("0"),
-                                QStringLiteral("--count"), QString::number(count)} +
-                        extraArguments);
+    m_process.start(program, QStringList{QStringLiteral("--protocol"), QStringLiteral("mdc"),
+                                         QStringLiteral("--tcp"), QStringLiteral("0"),
+                                         QStringLiteral("--count"), QString::number(count)} +
+                                 extraArguments);
     const QDeadlineTimer deadline(timeoutMs);
     if (!m_process.waitForStarted(int(deadline.remainingTime()))) {
         m_error = QStringLiteral("cannot start %1: %2").arg(program, m_process.errorString());

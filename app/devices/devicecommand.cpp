@@ -111,8 +111,7 @@ std::variant<CommandRequest, ActionResult> parseDeviceCommand(const QJsonObject 
             const QString id = list.at(i).toString();
             if (!wallDisplays.contains(id))
                 return invalid(field, QStringLiteral("the wall has no display \"%1\"")
-                                          .arg(list.at(i).isString() ? id
-                                                                     : QStringLiteral("?")));
+                                          .arg(list.at(i).isString() ? id : QStringLiteral("?")));
             if (!bound.contains(id))
                 return ActionResult::failure(
                     QStringLiteral("not_bound"),

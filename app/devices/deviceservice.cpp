@@ -29,14 +29,102 @@ using namespace drivers;
 
 // Everything the io thread owns. The GUI thread only creates it, posts lambdas to it, and
 // destroys it after the thread has ended.
-struct DeviceService::Io {
+namespace {
+
+bool noAnswer(Status s) {
+    return s == Status::Timeout || s == Status::Unreachable || s == Status::AuthFailed ||
+           s == Status::Cancelled;
+}
+
+// One health poll of one display, like Display::health() but the input is asked only of a panel
+// that is on: panels NAK input queries while off (MDC, NEC), and right after a power change the
+// link retries NAKs for the whole busy window (15 s for MDC), which held every poll of a display
+// that had just been switched off for 15 s. Temperature, fans and errors are answered when off.
+void pollOne(const Display &display, std::function<void(Health)> done) {
+    display.powerStatus([display, done = std::move(done)](Result power) {
+        auto h = std::make_shared<Health>();
+        h->power = std::move(power);
+        if (noAnswer(h->power.status)) {
+            h->input = h->temperature = h->fans = h->errors = h->power;
+            done(*h);
+            return;
+        }
+        const auto state = h->power.ok() ? PowerState(h->power.value) : PowerState::Invalid;
+        const bool on = state == PowerState::On || state == PowerState::WarmingUp;
+        auto left = std::make_shared<int>(on ? 4 : 3);
+        auto collect = [h, left, done](Result Health::*field) {
+            return [h, left, done, field](Result r) {
+                (*h).*field = std::move(r);
+                if (--*left == 0)
+                    done(*h);
+            };
+        };
+        if (on)
+            display.input(collect(&Health::input));
+        else
+            h->input = Result::failure(Status::Unsupported, "not asked while the display is off");
+        display.temperature(collect(&Health::temperature));
+        display.fans(collect(&Health::fans));
+        display.errorStatus(collect(&Health::errors));
+    });
+}
+
+} // namespace
+
+struct DeviceService::Io : std::enable_shared_from_this<DeviceService::Io> {
     asio::io_context io;
     asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
     std::promise<void> finished;
     // io thread only:
     std::vector<Display> displays; // same order as DeviceService::m_bound
     std::vector<std::shared_ptr<Link>> links;
-    std::shared_ptr<HealthPoller> poller;
+    // Health polling (HealthPoller's rules: every intervalMs, a display whose previous poll has
+    // not finished is skipped that round, so a slow link never piles up requests).
+    asio::steady_timer pollTimer{io};
+    std::vector<bool> pollBusy;
+    // A poll and a command never interleave on one display: a command waits for the display's
+    // poll in flight (a few short exchanges), and polls skip a display while a command runs.
+    // Otherwise a poll's queries queued behind a power-off meet the panel's NAKs, which the link
+    // retries for the whole busy window after a power change (15 s for MDC).
+    std::vector<int> commandsRunning;
+    std::vector<std::vector<std::function<void()>>> waitingForPoll;
+    std::map<std::string, std::size_t> indexOf; // display name (its display id) -> index
+    int pollIntervalMs = 10000;
+    std::function<void(std::size_t, const Health &)> onHealth;
+    bool polling = false;
+
+    void startPolling(int intervalMs, std::function<void(std::size_t, const Health &)> callback) {
+        pollIntervalMs = intervalMs;
+        onHealth = std::move(callback);
+        pollBusy.assign(displays.size(), false);
+        commandsRunning.assign(displays.size(), 0);
+        waitingForPoll.assign(displays.size(), {});
+        polling = true;
+        pollRound();
+    }
+    void pollRound() {
+        if (!polling)
+            return;
+        for (std::size_t i = 0; i < displays.size(); ++i) {
+            if (pollBusy[i] || commandsRunning[i] > 0)
+                continue;
+            pollBusy[i] = true;
+            pollOne(displays[i], [weak = weak_from_this(), i](Health h) {
+                auto self = weak.lock();
+                if (!self || !self->polling)
+                    return;
+                self->pollBusy[i] = false;
+                self->onHealth(i, h);
+                for (auto &run : std::exchange(self->waitingForPoll[i], {}))
+                    run();
+            });
+        }
+        pollTimer.expires_after(std::chrono::milliseconds(pollIntervalMs));
+        pollTimer.async_wait([weak = weak_from_this()](const boost::system::error_code &ec) {
+            if (auto self = weak.lock(); self && !ec)
+                self->pollRound();
+        });
+    }
 
     // Results go to the GUI thread as queued calls on the service. After an abandoned stop the
     // service may be gone: the receiver is cleared under the lock and nothing is posted.
@@ -60,9 +148,9 @@ struct DeviceService::Io {
                 settings.connection = b.connection;
                 settings.credentials.password = b.password.toStdString();
                 if (b.transport == TransportKind::Serial) {
-                    transport = makeSerialTransport(
-                        io, SerialSettings{b.serialDevice.toStdString(), unsigned(b.baudRate), 8,
-                                           b.parity, b.stopBits});
+                    transport = makeSerialTransport(io, SerialSettings{b.serialDevice.toStdString(),
+                                                                       unsigned(b.baudRate), 8,
+                                                                       b.parity, b.stopBits});
                     // One mute panel must not make the port close and reopen under the others.
                     settings.reconnect.reconnectOnReplyTimeout = false;
                 } else {
@@ -77,15 +165,41 @@ struct DeviceService::Io {
                 link = Link::create(io, std::move(transport), protocol, settings);
                 links.push_back(link);
             }
+            indexOf[b.displayId.toStdString()] = displays.size();
             displays.emplace_back(link, Address::unicast(b.deviceId), b.displayId.toStdString());
         }
     }
 
+    // io thread: runs command on display, after the display's poll in flight.
+    void execute(const Display &display, Command command, Display::Callback done) {
+        const auto it = indexOf.find(display.name());
+        if (it == indexOf.end() || it->second >= pollBusy.size()) {
+            display.execute(std::move(command), std::move(done));
+            return;
+        }
+        const std::size_t i = it->second;
+        auto run = [weak = weak_from_this(), display, command, done = std::move(done), i] {
+            auto self = weak.lock();
+            if (!self || !self->polling)
+                return done(Result::failure(Status::Cancelled, "display control was stopped"));
+            ++self->commandsRunning[i];
+            display.execute(command, [weak, done, i](Result r) {
+                if (auto again = weak.lock(); again && i < again->commandsRunning.size())
+                    --again->commandsRunning[i];
+                done(std::move(r));
+            });
+        };
+        if (pollBusy[i])
+            waitingForPoll[i].push_back(std::move(run));
+        else
+            run();
+    }
+
     // io thread: stops everything; queued commands fail with Cancelled; run() returns.
     void teardown() {
-        if (poller)
-            poller->stop();
-        poller.reset();
+        polling = false;
+        pollTimer.cancel();
+        waitingForPoll.clear();
         for (auto &link : links)
             link->stop();
         displays.clear();
@@ -109,8 +223,7 @@ QDateTime toMinute(const QDateTime &t) {
 
 } // namespace
 
-DeviceService::DeviceService(wall::WallState &state, wall::Dispatcher &dispatcher,
-                             QObject *parent)
+DeviceService::DeviceService(wall::WallState &state, wall::Dispatcher &dispatcher, QObject *parent)
     : QObject(parent)
     , m_state(state)
     , m_dispatcher(dispatcher)
@@ -119,14 +232,13 @@ DeviceService::DeviceService(wall::WallState &state, wall::Dispatcher &dispatche
     connect(&m_scheduleTimer, &QTimer::timeout, this, &DeviceService::checkSchedule);
     connect(&m_state, &wall::WallState::wallChanged, this, &DeviceService::rebuildRows);
     QPointer<DeviceService> self(this);
-    m_dispatcher.addHandler(QStringLiteral("device."),
-                            [self](const Action &action, const Caller &caller) {
-                                if (!self)
-                                    return ActionResult::failure(
-                                        QStringLiteral("unavailable"),
-                                        QStringLiteral("display control is not available"));
-                                return self->handleAction(action, caller);
-                            });
+    m_dispatcher.addHandler(
+        QStringLiteral("device."), [self](const Action &action, const Caller &caller) {
+            if (!self)
+                return ActionResult::failure(QStringLiteral("unavailable"),
+                                             QStringLiteral("display control is not available"));
+            return self->handleAction(action, caller);
+        });
     rebuildRows();
 }
 
@@ -225,16 +337,13 @@ void DeviceService::start() {
         io->build(bindings);
         if (io->displays.empty())
             return;
-        std::weak_ptr<Io> weak = io;
-        io->poller = HealthPoller::create(
-            io->io, io->displays, intervalMs,
-            [this, weak, ids, generation](std::size_t index, const Health &health) {
-                if (auto strong = weak.lock())
-                    strong->deliver([this, generation, id = ids.at(qsizetype(index)), health] {
-                        onHealth(generation, id, health);
-                    });
-            });
-        io->poller->start();
+        // Io::onHealth runs on the io thread and is owned by io: it must not hold io itself.
+        Io *raw = io.get();
+        io->startPolling(intervalMs,
+                         [this, raw, ids, generation](std::size_t index, const Health &health) {
+                             raw->deliver([this, generation, id = ids.at(qsizetype(index)),
+                                           health] { onHealth(generation, id, health); });
+                         });
     });
     m_lastScheduleMinute = toMinute(m_clock());
     m_scheduleTimer.start();
@@ -271,10 +380,11 @@ bool DeviceService::stop(int timeoutMs) {
     for (auto it = pending.begin(); it != pending.end(); ++it) {
         QJsonObject perDisplay;
         for (const QString &id : it.value())
-            perDisplay.insert(id, QJsonObject{{QStringLiteral("ok"), false},
-                                              {QStringLiteral("status"), QStringLiteral("cancelled")},
-                                              {QStringLiteral("error"),
-                                               QStringLiteral("display control was stopped")}});
+            perDisplay.insert(id,
+                              QJsonObject{{QStringLiteral("ok"), false},
+                                          {QStringLiteral("status"), QStringLiteral("cancelled")},
+                                          {QStringLiteral("error"),
+                                           QStringLiteral("display control was stopped")}});
         Q_EMIT commandFinished(it.key(), perDisplay);
     }
     Q_EMIT runningChanged();
@@ -335,9 +445,10 @@ void DeviceService::emitChanges(const AlertTracker::Changes &changes) {
 
 ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
     if (action.type != QLatin1String("device.command"))
-        return ActionResult::failure(QStringLiteral("unknown_action"),
-                                     QStringLiteral("\"%1\" is not a device action").arg(action.type),
-                                     QStringLiteral("type"));
+        return ActionResult::failure(
+            QStringLiteral("unknown_action"),
+            QStringLiteral("\"%1\" is not a device action").arg(action.type),
+            QStringLiteral("type"));
     if (!m_io)
         return ActionResult::failure(QStringLiteral("unavailable"),
                                      QStringLiteral("display control is not running"));
@@ -365,7 +476,11 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
         if (targets.size() != indices.size())
             return; // torn down meanwhile: stop() reports the request as cancelled
         std::weak_ptr<Io> weak = io;
-        fanOut(io->io, std::move(targets), command, std::chrono::milliseconds(timeoutMs),
+        Io *raw = io.get(); // the operation is owned by fanOut, which io outlives
+        DisplayOperation operation = [raw, command](const Display &d, Display::Callback done) {
+            raw->execute(d, command, std::move(done));
+        };
+        fanOut(io->io, std::move(targets), operation, std::chrono::milliseconds(timeoutMs),
                [this, weak, ids, generation, requestId](std::vector<Result> results) {
                    QJsonObject perDisplay;
                    for (std::size_t i = 0; i < results.size(); ++i)
@@ -417,14 +532,14 @@ void DeviceService::checkSchedule() {
         const Action action{QStringLiteral("device.command"),
                             {{QStringLiteral("displays"), displays},
                              {QStringLiteral("command"), QStringLiteral("power")},
-                             {QStringLiteral("value"), power == Power::On ? QStringLiteral("on")
-                                                                           : QStringLiteral("off")}}};
+                             {QStringLiteral("value"),
+                              power == Power::On ? QStringLiteral("on") : QStringLiteral("off")}}};
         const Caller caller{QStringLiteral("schedule"), Role::Technician, QStringLiteral("local"),
                             QStringLiteral("schedule")};
         const ActionResult result = m_dispatcher.dispatch(action, caller);
         if (!result.ok)
-            qCWarning(lcDevices) << "scheduled power" << action.params << "refused:"
-                                 << result.message;
+            qCWarning(lcDevices) << "scheduled power" << action.params
+                                 << "refused:" << result.message;
     }
 }
 

@@ -5,7 +5,7 @@
 // schedule. Lives on the GUI thread.
 //
 //   GUI thread                                io thread ("opswall-devio": one io_context)
-//   DeviceService ── post(lambda, values) ──▶ Links, Displays, HealthPoller, fanOut
+//   DeviceService ── post(lambda, values) ──▶ Links, Displays, health polls, fanOut
 //        ▲                                             │
 //        └── invokeMethod(this, lambda, Queued) ◀──────┘ Health / per-display results, by value
 //
@@ -86,8 +86,8 @@ public Q_SLOTS:
     void checkSchedule();
 
 Q_SIGNALS:
-    void alertRaised(const QJsonObject &alert);   // DeviceAlert::toJson()
-    void alertCleared(const QJsonObject &alert);  // the same object as when raised
+    void alertRaised(const QJsonObject &alert);  // DeviceAlert::toJson()
+    void alertCleared(const QJsonObject &alert); // the same object as when raised
     void commandFinished(quint64 requestId, const QJsonObject &perDisplay);
     void healthUpdated(const QString &displayId); // after the model row changed
     void runningChanged();

@@ -52,9 +52,10 @@ void applyHealth(DisplayHealth &row, const drivers::Health &h, const QDateTime &
     }
     row.reachable = true;
     row.lastSeen = now.toUTC();
-    row.power = h.power.ok() ? QString::fromLatin1(
-                                   drivers::powerStateName(drivers::PowerState(h.power.value)))
-                             : QString();
+    row.power =
+        h.power.ok()
+            ? QString::fromLatin1(drivers::powerStateName(drivers::PowerState(h.power.value)))
+            : QString();
     row.input = h.input.ok() ? QString::fromStdString(h.input.text) : QString();
     row.temperatureC.reset();
     row.temperatureText.clear();
@@ -63,8 +64,8 @@ void applyHealth(DisplayHealth &row, const drivers::Health &h, const QDateTime &
             row.temperatureC = h.temperature.value;
         row.temperatureText = QString::fromStdString(h.temperature.text);
     }
-    row.fan = !h.fans.ok()           ? (h.fans.status == Status::Unsupported ? QStringLiteral("n/a")
-                                                                             : QString())
+    row.fan = !h.fans.ok()
+                  ? (h.fans.status == Status::Unsupported ? QStringLiteral("n/a") : QString())
               : h.fans.value == 0 ? QStringLiteral("ok")
               : h.fans.value == 1 ? QStringLiteral("fault")
                                   : QStringLiteral("n/a");

@@ -17,9 +17,9 @@ namespace opswall::devices {
 struct DisplayHealth {
     QString displayId;
     QString label;
-    bool bound = false; // a device is configured for this display
-    QString protocol;   // mdc, nec, lg, pjlink
-    QString address;    // "mdc tcp 10.0.0.21:1515 id 1"
+    bool bound = false;     // a device is configured for this display
+    QString protocol;       // mdc, nec, lg, pjlink
+    QString address;        // "mdc tcp 10.0.0.21:1515 id 1"
     bool polled = false;    // at least one poll has finished
     bool reachable = false; // the last poll got an answer
     QDateTime lastSeen;     // UTC, last answer

@@ -108,11 +108,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("words");
         QTest::newRow("bad protocol")
             << document({{"r1c1", QJsonObject{{"protocol", "sony"}, {"tcp", "10.0.0.1:1515"}}}})
-            << "displays.r1c1.protocol" << "mdc, nec, lg, pjlink";
-        QTest::newRow("tcp without port") << document({{"r1c1", mdcTcp("10.0.0.21")}})
-                                          << "displays.r1c1.tcp" << "HOST:PORT";
-        QTest::newRow("tcp port out of range") << document({{"r1c1", mdcTcp("10.0.0.21:70000")}})
-                                               << "displays.r1c1.tcp" << "70000";
+            << "displays.r1c1.protocol"
+            << "mdc, nec, lg, pjlink";
+        QTest::newRow("tcp without port")
+            << document({{"r1c1", mdcTcp("10.0.0.21")}}) << "displays.r1c1.tcp"
+            << "HOST:PORT";
+        QTest::newRow("tcp port out of range")
+            << document({{"r1c1", mdcTcp("10.0.0.21:70000")}}) << "displays.r1c1.tcp"
+            << "70000";
         QTest::newRow("no address")
             << document({{"r1c1", QJsonObject{{"protocol", "nec"}}}}) << "displays.r1c1"
             << "needs an address";
@@ -120,54 +123,69 @@ private Q_SLOTS:
             << document({{"r1c1", QJsonObject{{"protocol", "nec"},
                                               {"tcp", "10.0.0.1:7142"},
                                               {"serial", QJsonObject{{"device", "/dev/ttyS0"}}}}}})
-            << "displays.r1c1" << "both";
-        QTest::newRow("relative serial device") << document({{"r1c1", mdcSerial("ttyUSB0", 1)}})
-                                                << "displays.r1c1.serial.device" << "/dev/";
+            << "displays.r1c1"
+            << "both";
+        QTest::newRow("relative serial device")
+            << document({{"r1c1", mdcSerial("ttyUSB0", 1)}}) << "displays.r1c1.serial.device"
+            << "/dev/";
         QTest::newRow("odd baud") << document({{"r1c1", mdcSerial("/dev/ttyUSB0", 1, 12345)}})
-                                  << "displays.r1c1.serial.baud" << "12345";
+                                  << "displays.r1c1.serial.baud"
+                                  << "12345";
         QTest::newRow("nec id 0") << document({{"r1c1", QJsonObject{{"protocol", "nec"},
-                                                                     {"tcp", "10.0.0.1:7142"},
-                                                                     {"id", 0}}}})
-                                  << "displays.r1c1.id" << "1-100";
-        QTest::newRow("password on mdc")
-            << document({{"r1c1", QJsonObject{{"protocol", "mdc"},
-                                              {"tcp", "10.0.0.1:1515"},
-                                              {"password", "x"}}}})
-            << "displays.r1c1.password" << "only PJLink";
+                                                                    {"tcp", "10.0.0.1:7142"},
+                                                                    {"id", 0}}}})
+                                  << "displays.r1c1.id"
+                                  << "1-100";
+        QTest::newRow("password on mdc") << document({{"r1c1", QJsonObject{{"protocol", "mdc"},
+                                                                           {"tcp", "10.0.0.1:1515"},
+                                                                           {"password", "x"}}}})
+                                         << "displays.r1c1.password"
+                                         << "only PJLink";
         QTest::newRow("typo in a key")
-            << document({{"r1c1", QJsonObject{{"protocol", "mdc"}, {"tcp", "10.0.0.1:1515"},
-                                              {"idd", 1}}}})
-            << "displays.r1c1.idd" << "";
+            << document({{"r1c1",
+                          QJsonObject{{"protocol", "mdc"}, {"tcp", "10.0.0.1:1515"}, {"idd", 1}}}})
+            << "displays.r1c1.idd"
+            << "";
         QTest::newRow("serial line speed conflict")
             << document({{"r1c1", mdcSerial("/dev/ttyUSB0", 1, 9600)},
                          {"r1c2", mdcSerial("/dev/ttyUSB0", 2, 19200)}})
-            << "displays.r1c2.serial" << "19200 baud here, 9600 there";
-        QTest::newRow("serial duplicate id")
-            << document({{"r1c1", mdcSerial("/dev/ttyUSB0", 3)},
-                         {"r1c2", mdcSerial("/dev/ttyUSB0", 3)}})
-            << "displays.r1c2.id" << "r1c1 already uses id 3";
+            << "displays.r1c2.serial"
+            << "19200 baud here, 9600 there";
+        QTest::newRow("serial duplicate id") << document({{"r1c1", mdcSerial("/dev/ttyUSB0", 3)},
+                                                          {"r1c2", mdcSerial("/dev/ttyUSB0", 3)}})
+                                             << "displays.r1c2.id"
+                                             << "r1c1 already uses id 3";
         QTest::newRow("serial protocol conflict")
             << document({{"r1c1", mdcSerial("/dev/ttyUSB0", 1)},
                          {"r1c2", QJsonObject{{"protocol", "nec"},
                                               {"serial", QJsonObject{{"device", "/dev/ttyUSB0"}}},
                                               {"id", 2}}}})
-            << "displays.r1c2.protocol" << "one line speaks one protocol";
+            << "displays.r1c2.protocol"
+            << "one line speaks one protocol";
         QTest::newRow("bad schedule")
             << document({{"r1c1", mdcTcp("10.0.0.1:1515")}}, {{"powerSchedule", "on 7am daily"}})
-            << "powerSchedule" << "HH:MM";
+            << "powerSchedule"
+            << "HH:MM";
         QTest::newRow("bad display schedule")
-            << document({{"r1c1", QJsonObject{{"protocol", "mdc"}, {"tcp", "10.0.0.1:1515"},
+            << document({{"r1c1", QJsonObject{{"protocol", "mdc"},
+                                              {"tcp", "10.0.0.1:1515"},
                                               {"powerSchedule", "on 07:00 someday"}}}})
-            << "displays.r1c1.powerSchedule" << "days";
+            << "displays.r1c1.powerSchedule"
+            << "days";
         QTest::newRow("critical below warning")
             << document({}, {{"temperature", QJsonObject{{"warnC", 60}, {"criticalC", 50}}}})
-            << "temperature.criticalC" << "above warnC";
-        QTest::newRow("newer schema")
-            << QJsonObject{{"kind", "opswall.devices"}, {"schemaVersion", 2}, {"displays", QJsonObject{}}}
-            << "schemaVersion" << "newer";
-        QTest::newRow("wrong kind")
-            << QJsonObject{{"kind", "opswall.wall"}, {"schemaVersion", 1}, {"displays", QJsonObject{}}}
-            << "kind" << "opswall.devices";
+            << "temperature.criticalC"
+            << "above warnC";
+        QTest::newRow("newer schema") << QJsonObject{{"kind", "opswall.devices"},
+                                                     {"schemaVersion", 2},
+                                                     {"displays", QJsonObject{}}}
+                                      << "schemaVersion"
+                                      << "newer";
+        QTest::newRow("wrong kind") << QJsonObject{{"kind", "opswall.wall"},
+                                                   {"schemaVersion", 1},
+                                                   {"displays", QJsonObject{}}}
+                                    << "kind"
+                                    << "opswall.devices";
     }
     void faultsNameTheField() {
         QFETCH(QJsonObject, doc);
@@ -201,10 +219,10 @@ private Q_SLOTS:
         DeviceConfigStore store(db);
         ParsedConfig empty = store.load();
         QVERIFY(empty.config && empty.config->displays.isEmpty());
-        const DeviceConfig demo = demoDeviceConfig({5001, 5002, 5003, 5004, 5005, 5006, 5007, 5008,
-                                                    5009, 5010, 5011, 5012});
+        const DeviceConfig demo = demoDeviceConfig(
+            {5001, 5002, 5003, 5004, 5005, 5006, 5007, 5008, 5009, 5010, 5011, 5012});
         store.save(demo);
-        store.save(demo); // replaces, does not add
+        store.save(demo);               // replaces, does not add
         DeviceConfigStore reopened(db); // migrations are idempotent
         const ParsedConfig loaded = reopened.load(demoDisplayIds());
         QVERIFY(loaded.config);
@@ -256,8 +274,9 @@ private Q_SLOTS:
             return std::holds_alternative<ActionResult>(r) ? std::get<ActionResult>(r).field
                                                            : QStringLiteral("<accepted>");
         };
-        QCOMPARE(field({{"displays", QJsonArray{"r1c1", "x"}}, {"command", "power"}, {"value", "on"}}),
-                 QStringLiteral("displays[1]"));
+        QCOMPARE(
+            field({{"displays", QJsonArray{"r1c1", "x"}}, {"command", "power"}, {"value", "on"}}),
+            QStringLiteral("displays[1]"));
         QCOMPARE(field({{"displays", QJsonArray{"r3c4"}}, {"command", "power"}, {"value", "on"}}),
                  QStringLiteral("displays[0]"));
         QCOMPARE(field({{"displays", "some"}, {"command", "power"}, {"value", "on"}}),
@@ -267,13 +286,15 @@ private Q_SLOTS:
                  QStringLiteral("value"));
         QCOMPARE(field({{"displays", "all"}, {"command", "brightness"}, {"value", 101}}),
                  QStringLiteral("value"));
-        QCOMPARE(field({{"displays", "all"}, {"command", "tiling"},
+        QCOMPARE(field({{"displays", "all"},
+                        {"command", "tiling"},
                         {"value", QJsonObject{{"columns", 2}, {"rows", 2}, {"position", 5}}}}),
                  QStringLiteral("value"));
         QCOMPARE(field({{"displays", "all"}, {"command", "input"}, {"value", "HDMI2"}}),
                  QStringLiteral("<accepted>"));
-        QCOMPARE(field({{"displays", "all"}, {"command", "power"}, {"value", "on"}, {"timeoutMs", 5}}),
-                 QStringLiteral("timeoutMs"));
+        QCOMPARE(
+            field({{"displays", "all"}, {"command", "power"}, {"value", "on"}, {"timeoutMs", 5}}),
+            QStringLiteral("timeoutMs"));
         auto none = parseDeviceCommand({{"displays", "all"}, {"command", "power"}, {"value", "on"}},
                                        wall, {});
         QCOMPARE(std::get<ActionResult>(none).code, QStringLiteral("unavailable"));
