@@ -10,7 +10,10 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <csignal>
@@ -257,6 +260,66 @@ private Q_SLOTS:
             {"device.command", {{"displays", "all"}, {"command", "power"}, {"value", "on"}}},
             m_technician);
         QCOMPARE(after.code, QStringLiteral("unavailable"));
+    }
+
+    // Three MDC displays daisy-chained on one serial line (a socat pseudo-terminal pair): one
+    // Link, each display answering to its own ID.
+    void serialDaisyChainSharesOneLink() {
+        if (QStandardPaths::findExecutable("socat").isEmpty())
+            QSKIP("socat is not installed (apt-get install socat)");
+        QTemporaryDir dir;
+        const QString appEnd = dir.filePath("app"), simEnd = dir.filePath("sim");
+        QProcess socat;
+        socat.start("socat", {"pty,raw,echo=0,link=" + appEnd, "pty,raw,echo=0,link=" + simEnd});
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(appEnd) && QFileInfo::exists(simEnd), 5000);
+        QProcess sim;
+        sim.start(m_program, {"--protocol", "mdc", "--serial", simEnd, "--ids", "1,2,3"});
+        QVERIFY(sim.waitForReadyRead(5000));
+        QVERIFY(sim.readAllStandardOutput().contains("ready serial"));
+
+        wall::GridSpec grid;
+        grid.rows = 3;
+        grid.cols = 4;
+        grid.activeMm = QSizeF(1209.6, 680.4);
+        wall::WallState state(wall::makeGrid(grid, "chain"));
+        wall::Dispatcher dispatcher(state, nullptr);
+        DeviceService service(state, dispatcher);
+        QJsonObject displays;
+        for (int id = 1; id <= 3; ++id)
+            displays.insert(QStringLiteral("r1c%1").arg(id),
+                            QJsonObject{{"protocol", "mdc"},
+                                        {"serial", QJsonObject{{"device", appEnd}, {"baud", 9600}}},
+                                        {"id", id}});
+        const ParsedConfig parsed = parseDeviceConfig(QJsonObject{{"kind", "opswall.devices"},
+                                                                  {"schemaVersion", 1},
+                                                                  {"pollIntervalMs", 250},
+                                                                  {"displays", displays}},
+                                                      demoDisplayIds());
+        QVERIFY(parsed.config);
+        QVERIFY(service.setConfig(*parsed.config).isEmpty());
+        service.start();
+        auto row = [&](const QString &id) { return *service.model()->row(id); };
+        QTRY_VERIFY_WITH_TIMEOUT(row("r1c1").reachable && row("r1c2").reachable &&
+                                     row("r1c3").reachable && row("r1c3").temperatureC == 38,
+                                 kWaitMs);
+        QVERIFY(!row("r2c1").bound && !row("r2c1").polled);
+
+        QSignalSpy finished(&service, &DeviceService::commandFinished);
+        const ActionResult r = dispatcher.dispatch(
+            {"device.command",
+             {{"displays", QJsonArray{"r1c2"}}, {"command", "power"}, {"value", "on"}}},
+            m_technician);
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kWaitMs);
+        QVERIFY(finished.first().at(1).toJsonObject()["r1c2"].toObject()["ok"].toBool());
+        QTRY_COMPARE_WITH_TIMEOUT(row("r1c2").power, QStringLiteral("on"), kWaitMs);
+        QCOMPARE(row("r1c1").power, QStringLiteral("off")); // only ID 2 was addressed
+        QCOMPARE(row("r1c3").power, QStringLiteral("off"));
+        QVERIFY(service.stop(3000));
+        sim.terminate();
+        QVERIFY(sim.waitForFinished(3000));
+        socat.terminate();
+        socat.waitForFinished(3000);
     }
 
     void cleanupTestCase() {
