@@ -68,7 +68,11 @@ private:
                          .left(3000);
         else if (p == QLatin1String("/fault/big"))
             r.body = QByteArray(50 * 1024 * 1024, 'x');
-        else if (p == QLatin1String("/fault/wrong-types"))
+        else if (p == QLatin1String("/fault/gzip-bomb")) {
+            // 50 MB of zeros compressed to ~50 KB: announced small, inflates past the limit.
+            r.body = gzipCompress(QByteArray(50 * 1024 * 1024, '\0'));
+            r.setHeader("Content-Encoding", "gzip");
+        } else if (p == QLatin1String("/fault/wrong-types"))
             r.body = "[{\"page\":1,\"pages\":1,\"per_page\":50,\"total\":1},[{\"indicator\":{"
                      "\"id\":\"X\"},\"date\":\"2024\",\"value\":{\"v\":1}}]]";
         else if (p == QLatin1String("/fault/nan"))
@@ -181,6 +185,10 @@ private Q_SLOTS:
         QCOMPARE(r.outcome, FetchOutcome::TooLarge);
         QVERIFY(r.error.contains(QStringLiteral("over the 16777216-byte limit")));
         QVERIFY(r.body.isEmpty());
+        r = fetch(QStringLiteral("/fault/gzip-bomb"), 10000, 16 << 20);
+        QVERIFY2(r.outcome == FetchOutcome::TooLarge || r.outcome == FetchOutcome::NetworkError,
+                 qPrintable(r.error));
+        QVERIFY(r.body.isEmpty());
         r = fetch(QStringLiteral("/fault/redirect-loop"));
         QCOMPARE(r.outcome, FetchOutcome::NetworkError);
         QVERIFY2(r.error.contains(QStringLiteral("redirect")), qPrintable(r.error));
@@ -268,6 +276,40 @@ private Q_SLOTS:
         QCOMPARE(s.definitions().status(QStringLiteral("monthly"))->state,
                  FeedState::Failing); // persisted
         m_switchBroken = false;
+    }
+
+    void demoFeedListRunsAgainstTheFeedService() {
+        // app/feedservice/demo-feeds.json, pointed at this server: every feed of the demo wall
+        // delivers (real files, SDMX-JSON view, World Bank paging, simulated series, live counter).
+        QFile f(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
+                QStringLiteral("/app/feedservice/demo-feeds.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QByteArray doc = f.readAll();
+        doc.replace("127.0.0.1:8765", "127.0.0.1:" + QByteArray::number(m_server->port()));
+        opswall::store::Database db(m_dir.filePath(QStringLiteral("demo.sqlite")));
+        FeedScheduler s(db, &m_nam);
+        QString err;
+        const int n = s.definitions().importJson(doc, &err);
+        QVERIFY2(n > 0, qPrintable(err));
+        s.start();
+        auto allOk = [&] {
+            const QList<FeedStatus> all = s.statuses();
+            return std::all_of(all.cbegin(), all.cend(),
+                               [](const FeedStatus &st) { return st.state == FeedState::Ok; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(allOk(), 10000);
+        QCOMPARE(s.statuses().size(), n);
+        QCOMPARE(
+            s.series().latest(QStringLiteral("PUBINV_YEAR_BN_VND"), QStringLiteral("01"))->value,
+            72289.153);
+        QCOMPARE(
+            s.series().latest(QStringLiteral("IND_EMP_YOY_INDEX"), QStringLiteral("79"))->value,
+            101.38);
+        QCOMPARE(s.series().latest(QStringLiteral("TB_USD"), QStringLiteral("M"))->value,
+                 1986.8076460000011e6);
+        QVERIFY(s.series().latest(QStringLiteral("PROC_TENDERS_PUBLISHED")).has_value());
+        QVERIFY(s.definition(QStringLiteral("sim-procurement"))->simulated);
+        QVERIFY(s.series().latest(QStringLiteral("ENT_NEW_TODAY")).has_value());
     }
 
     void brokenDocumentsKeepLastGoodValues_data() {
