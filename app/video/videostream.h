@@ -14,6 +14,7 @@
 #include <QTemporaryFile>
 #include <QTimer>
 
+#include <climits>
 #include <memory>
 
 namespace opswall::video {
@@ -30,7 +31,7 @@ class VideoStream : public QObject {
     Q_PROPERTY(bool stale READ stale NOTIFY stateChanged)
     Q_PROPERTY(bool hasFrame READ hasFrame NOTIFY hasFrameChanged)
     Q_PROPERTY(double fps READ fps NOTIFY statsChanged)
-    Q_PROPERTY(qint64 droppedFrames READ droppedFrames NOTIFY statsChanged)
+    Q_PROPERTY(int droppedFrames READ droppedFrames NOTIFY statsChanged)
     Q_PROPERTY(double bitrateKbps READ bitrateKbps NOTIFY statsChanged)
     Q_PROPERTY(QSize resolution READ resolution NOTIFY statsChanged)
     Q_PROPERTY(QSize outputSize READ outputSize NOTIFY statsChanged)
@@ -76,7 +77,7 @@ public:
     bool hasFrame() const { return m_hasFrame; }
     const Frame &frame() const { return m_frame; }
     double fps() const { return m_fps; }
-    qint64 droppedFrames() const { return m_dropped; }
+    int droppedFrames() const { return int(std::min<qint64>(m_dropped, INT_MAX)); }
     double bitrateKbps() const { return m_bitrateKbps; }
     QSize resolution() const { return m_resolution; }
     QSize outputSize() const { return m_outputSize; }
