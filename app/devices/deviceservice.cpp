@@ -1,5 +1,6 @@
 #include "devices/deviceservice.h"
 
+#include "core/engineservices.h"
 #include "devices/devicecommand.h"
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
@@ -240,6 +241,10 @@ DeviceService::DeviceService(wall::WallState &state, wall::Dispatcher &dispatche
             return self->handleAction(action, caller);
         });
     rebuildRows();
+}
+
+DeviceService *DeviceService::create(QQmlEngine *engine, QJSEngine *) {
+    return opswall::lookup<DeviceService>(engine);
 }
 
 DeviceService::~DeviceService() {

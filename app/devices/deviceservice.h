@@ -29,8 +29,11 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJSEngine>
 #include <QObject>
+#include <QQmlEngine>
 #include <QTimer>
+#include <QtQml/qqmlregistration.h>
 
 #include <functional>
 #include <future>
@@ -46,6 +49,8 @@ namespace opswall::devices {
 
 class DeviceService : public QObject {
     Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
     Q_PROPERTY(opswall::devices::DeviceStateModel *model READ model CONSTANT)
     Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
 public:
@@ -58,6 +63,9 @@ public:
     // once this object is gone). Both must outlive this object's use; GUI thread only.
     DeviceService(wall::WallState &state, wall::Dispatcher &dispatcher, QObject *parent = nullptr);
     ~DeviceService() override; // stop(kDefaultStopTimeoutMs)
+    // QML singleton (OpsWall.Devices "Devices"): the instance main() attached to the engine with
+    // opswall::provide(engine, service).
+    static DeviceService *create(QQmlEngine *engine, QJSEngine *);
 
     // Validates the bindings against the wall and applies them (restarting the device side when
     // running). Returns the issues; nothing changes unless the list is empty.
