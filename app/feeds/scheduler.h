@@ -3,8 +3,8 @@
 // A failing feed keeps its last good values in the store; its status says failing with the
 // error in words, and tiles show the age of what they display. Push feeds (SSE) stay connected.
 //
-// Owned by the thread of its Database (the GUI thread in the app: parsing a 1 MB SDMX file takes
-// milliseconds; see the bench).
+// Lives on the thread of its Database (the SQLite writer); documents are parsed on the global
+// thread pool (adapters are pure) and stored back on this thread.
 
 #include "feeds/backoff.h"
 #include "feeds/feeddefinition.h"
@@ -28,6 +28,7 @@ namespace opswall::feeds {
 class HttpFetcher;
 class SseClient;
 struct FetchResult;
+struct ParseResult;
 
 class FeedScheduler : public QObject {
     Q_OBJECT
@@ -73,6 +74,7 @@ private:
     void pull(Runtime &rt);
     void requestPage(Runtime &rt);
     void onResult(const QString &feedId, const FetchResult &result);
+    void onParsed(const QString &feedId, const ParseResult &parsed);
     void succeed(Runtime &rt, FetchEvent event);
     void fail(Runtime &rt, const QString &error, bool transient, int retryAfterMs);
     void setStatus(Runtime &rt, FeedState state, const QString &error);
