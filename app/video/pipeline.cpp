@@ -9,6 +9,8 @@
 
 #include <chrono>
 
+#include <pthread.h>
+
 namespace opswall::video {
 
 // ───────────────────────────── StreamLink ─────────────────────────────
@@ -444,15 +446,16 @@ GstBusSyncReply PipelineInstance::onBusMessage(GstBus *, GstMessage *message, gp
 // ───────────────────────────── PipelineReaper ─────────────────────────────
 
 PipelineReaper::PipelineReaper()
-    : m_thread([this] { run(); }) {}
+    : m_state(std::make_shared<State>())
+    , m_thread(&PipelineReaper::run, m_state) {}
 
 PipelineReaper::~PipelineReaper() {
     const bool drained = drain(3000);
     {
-        std::lock_guard lock(m_mutex);
-        m_stop = true;
+        std::lock_guard lock(m_state->mutex);
+        m_state->stop = true;
     }
-    m_wake.notify_all();
+    m_state->wake.notify_all();
     if (drained) {
         m_thread.join();
     } else {
@@ -465,37 +468,34 @@ void PipelineReaper::dispose(std::unique_ptr<PipelineInstance> instance) {
     if (!instance)
         return;
     {
-        std::lock_guard lock(m_mutex);
-        m_queue.push_back(std::move(instance));
+        std::lock_guard lock(m_state->mutex);
+        m_state->queue.push_back(std::move(instance));
     }
-    m_wake.notify_one();
+    m_state->wake.notify_one();
 }
 
 bool PipelineReaper::drain(int timeoutMs) {
-    std::unique_lock lock(m_mutex);
-    return m_idle.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                           [this] { return m_queue.empty() && !m_busy; });
+    std::unique_lock lock(m_state->mutex);
+    return m_state->idle.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+                                  [this] { return m_state->queue.empty() && !m_state->busy; });
 }
 
-void PipelineReaper::run() {
+void PipelineReaper::run(std::shared_ptr<State> state) {
     pthread_setname_np(pthread_self(), "video-reaper");
-    std::unique_lock lock(m_mutex);
+    std::unique_lock lock(state->mutex);
     for (;;) {
-        m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
-        if (m_queue.empty()) {
-            if (m_stop)
-                return;
-            continue;
-        }
-        std::unique_ptr<PipelineInstance> next = std::move(m_queue.front());
-        m_queue.pop_front();
-        m_busy = true;
+        state->wake.wait(lock, [&] { return state->stop || !state->queue.empty(); });
+        if (state->queue.empty())
+            return; // stop requested and nothing left
+        std::unique_ptr<PipelineInstance> next = std::move(state->queue.front());
+        state->queue.pop_front();
+        state->busy = true;
         lock.unlock();
         next.reset(); // → NULL, joins its streaming threads
         lock.lock();
-        m_busy = false;
-        if (m_queue.empty())
-            m_idle.notify_all();
+        state->busy = false;
+        if (state->queue.empty())
+            state->idle.notify_all();
     }
 }
 

@@ -130,18 +130,25 @@ private:
 class PipelineReaper {
 public:
     PipelineReaper();
-    ~PipelineReaper(); // drains with a 3 s bound, then detaches a stuck thread
+    // Drains with a 3 s bound; a thread still stuck after that is detached. It owns its state
+    // (shared), so it may finish later without touching this object.
+    ~PipelineReaper();
+    PipelineReaper(const PipelineReaper &) = delete;
+    PipelineReaper &operator=(const PipelineReaper &) = delete;
     void dispose(std::unique_ptr<PipelineInstance> instance);
     bool drain(int timeoutMs);
 
 private:
-    void run();
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    std::condition_variable m_idle;
-    std::deque<std::unique_ptr<PipelineInstance>> m_queue;
-    bool m_busy = false;
-    bool m_stop = false;
+    struct State {
+        std::mutex mutex;
+        std::condition_variable wake;
+        std::condition_variable idle;
+        std::deque<std::unique_ptr<PipelineInstance>> queue;
+        bool busy = false;
+        bool stop = false;
+    };
+    static void run(std::shared_ptr<State> state);
+    std::shared_ptr<State> m_state;
     std::thread m_thread;
 };
 

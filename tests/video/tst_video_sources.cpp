@@ -160,7 +160,8 @@ private Q_SLOTS:
         QVERIFY(plans.value(QStringLiteral("loop")).loop);
         QVERIFY(plans.value(QStringLiteral("loop"))
                     .front.contains(QLatin1String("file:///var/lib/opswall/intro.mp4")));
-        QVERIFY(plans.value(QStringLiteral("rtp-1")).front.contains(QLatin1String("%SDP_PATH% ! sdpdemux")));
+        QVERIFY(plans.value(QStringLiteral("rtp-1"))
+                    .front.contains(QLatin1String("%SDP_PATH% ! sdpdemux")));
         QVERIFY(plans.value(QStringLiteral("capture"))
                     .front.startsWith(QLatin1String("v4l2src device=\"/dev/video0\"")));
         QVERIFY(plans.value(QStringLiteral("bars"))
