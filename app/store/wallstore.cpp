@@ -180,9 +180,18 @@ std::optional<wall::Layout> WallStore::presetRevision(int id, int revision) {
     return parseStored(st.text(0));
 }
 
-void WallStore::recordLiveLayout(const wall::Layout &layout, const QString &cause) {
+qint64 WallStore::recordLiveLayout(const wall::Layout &layout, const QString &cause) {
     auto st = m_db.prepare("INSERT INTO live_layouts(at_ms, cause, json) VALUES(?, ?, ?)");
     st.bind(1, nowMs()).bind(2, cause).bind(3, toText(wall::layoutToJson(layout))).run();
+    return m_db.lastInsertRowId();
+}
+
+std::optional<wall::Layout> WallStore::liveLayoutRevision(qint64 revision) {
+    auto st = m_db.prepare("SELECT json FROM live_layouts WHERE id = ?");
+    st.bind(1, revision);
+    if (!st.step())
+        return std::nullopt;
+    return parseStored(st.text(0));
 }
 
 std::optional<wall::Layout> WallStore::liveLayoutAt(const QDateTime &when) {

@@ -48,7 +48,9 @@ public:
     std::optional<wall::Layout> presetRevision(int id, int revision);
 
     // The live layout after each change, with why it changed ("preset.recall 3", "tile.move t2").
-    void recordLiveLayout(const wall::Layout &layout, const QString &cause);
+    // Returns the history row's id: the layout's persistent revision number.
+    qint64 recordLiveLayout(const wall::Layout &layout, const QString &cause);
+    std::optional<wall::Layout> liveLayoutRevision(qint64 revision);
     std::optional<wall::Layout> liveLayoutAt(const QDateTime &when);
     std::optional<wall::Layout> lastLiveLayout();
 

@@ -1,7 +1,7 @@
 #include "wall/dispatcher.h"
 
 #include "store/wallstore.h"
-#include "wall/permissions.h"
+#include "core/permissions.h"
 
 #include <QJsonArray>
 
@@ -77,11 +77,11 @@ ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
     if (caller.role == Role::Invalid) {
         result = ActionResult::failure(QStringLiteral("unauthenticated"),
                                        QStringLiteral("the caller has no role"));
-    } else if (!knownActionTypes().contains(action.type)) {
+    } else if (!findPermission(action.type)) {
         result = ActionResult::failure(QStringLiteral("unknown_action"),
                                        QStringLiteral("\"%1\" is not an action").arg(action.type),
                                        QStringLiteral("type"));
-    } else if (!roleMay(caller.role, action.type)) {
+    } else if (!roleAllows(caller.role, action.type)) {
         result = ActionResult::failure(
             QStringLiteral("forbidden"),
             QStringLiteral("the %1 role may not %2").arg(roleName(caller.role), action.type));
@@ -89,7 +89,12 @@ ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
         result = *refused;
     } else {
         try {
+            m_recorded.reset();
             result = apply(action, caller);
+            // The live layout's persistent revision (its history row), so the audit can show
+            // the wall as it was after this action.
+            if (result.ok && m_recorded)
+                result.data.insert(QStringLiteral("revision"), *m_recorded);
         } catch (const std::exception &e) {
             // A database failure must not take the wall down; the change is refused instead.
             result = ActionResult::failure(
@@ -105,7 +110,8 @@ ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
         ev.insert(QStringLiteral("by"), caller.user);
         ev.insert(QStringLiteral("role"), roleName(caller.role));
         ev.insert(QStringLiteral("via"), caller.via);
-        ev.insert(QStringLiteral("revision"), qint64(m_state.revision()));
+        if (!ev.contains(QStringLiteral("revision")))
+            ev.insert(QStringLiteral("revision"), qint64(m_state.revision()));
         Q_EMIT event(ev);
     }
     return result;
@@ -155,7 +161,7 @@ void Dispatcher::remember() {
 
 void Dispatcher::record(const QString &cause) {
     if (m_store)
-        m_store->recordLiveLayout(m_state.layout(), cause);
+        m_recorded = m_store->recordLiveLayout(m_state.layout(), cause);
 }
 
 void Dispatcher::commit(const Layout &layout, const QString &cause) {

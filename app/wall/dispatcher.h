@@ -75,6 +75,7 @@ private:
     std::deque<Layout> m_undo;
     std::deque<Layout> m_redo;
     std::optional<Layout> m_staged;
+    std::optional<qint64> m_recorded; // history row written by the action being applied
 };
 
 } // namespace opswall::wall

@@ -4,7 +4,7 @@
 
 #include "store/wallstore.h"
 #include "wall/dispatcher.h"
-#include "wall/permissions.h"
+#include "core/permissions.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

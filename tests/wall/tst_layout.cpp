@@ -246,7 +246,8 @@ void TestLayout::roundTripGivesEqualLayout_data() {
         QTest::newRow(qPrintable(f)) << fixturesDir() + QStringLiteral("/valid/") + f;
     const QString presets = sourceDir() + QStringLiteral("/assets/demo/presets/");
     for (const QString &f : jsonFiles(presets))
-        QTest::newRow(qPrintable(f)) << presets + f;
+        if (f != QLatin1String("index.json"))
+            QTest::newRow(qPrintable(f)) << presets + f;
 }
 
 void TestLayout::roundTripGivesEqualLayout() {

@@ -1,11 +1,11 @@
-#include "control/permissions.h"
+#include "core/permissions.h"
 
 #include <QJsonObject>
 
 #include <algorithm>
 #include <array>
 
-namespace opswall::control {
+namespace opswall {
 
 namespace {
 constexpr std::uint8_t V = roleBit(Role::Viewer);
@@ -16,7 +16,7 @@ constexpr std::uint8_t A = roleBit(Role::Admin);
 
 // Keep in step with README.md "Permissions". Leaders may recall presets; the dispatcher further
 // restricts them to presets marked for leaders (DESIGN.md "Roles").
-constexpr std::array<Permission, 27> kTable{{
+constexpr Permission kTable[] = {
     {"state.read", Effect::Read,
      std::uint8_t(V | L | O | T | A)}, // wall, layouts, presets, tiles, sources...
     {"events.watch", Effect::Read, std::uint8_t(V | L | O | T | A)}, // WebSocket event stream
@@ -30,10 +30,19 @@ constexpr std::array<Permission, 27> kTable{{
     {"layout.stage", Effect::WallChange, std::uint8_t(O | A)},
     {"layout.publish", Effect::WallChange, std::uint8_t(O | A)},
     {"layout.undo", Effect::WallChange, std::uint8_t(O | A)},
+    {"layout.redo", Effect::WallChange, std::uint8_t(O | A)},
+    {"layout.set", Effect::WallChange, std::uint8_t(O | A)},
+    {"layout.discard", Effect::WallChange, std::uint8_t(O | A)},
     {"tile.add", Effect::WallChange, std::uint8_t(O | A)},
     {"tile.move", Effect::WallChange, std::uint8_t(O | A)},
     {"tile.remove", Effect::WallChange, std::uint8_t(O | A)},
+    {"tile.update", Effect::WallChange, std::uint8_t(O | A)},
+    {"tile.resize", Effect::WallChange, std::uint8_t(O | A)},
+    {"tile.raise", Effect::WallChange, std::uint8_t(O | A)},
+    {"tile.lower", Effect::WallChange, std::uint8_t(O | A)},
     {"source.save", Effect::WallChange, std::uint8_t(O | A)},
+    {"source.delete", Effect::WallChange, std::uint8_t(O | A)},
+    {"wall.bezelCompensation", Effect::WallChange, std::uint8_t(T | A)},
     {"briefing.step", Effect::WallChange, std::uint8_t(L | O | A)},
     {"alert.ack", Effect::WallChange, std::uint8_t(O | T | A)},
     {"device.command", Effect::WallChange, std::uint8_t(T | A)},
@@ -45,11 +54,11 @@ constexpr std::array<Permission, 27> kTable{{
     {"token.list", Effect::Admin, std::uint8_t(A)},
     {"settings.set", Effect::Admin, std::uint8_t(A)},
     {"lock.read", Effect::Read, std::uint8_t(V | L | O | T | A)},
-}};
+};
 } // namespace
 
 std::span<const Permission> permissionTable() {
-    return kTable;
+    return std::span<const Permission>(kTable);
 }
 
 const Permission *findPermission(const QString &actionType) {
@@ -65,6 +74,13 @@ bool roleAllows(Role role, const QString &actionType) {
     if (!p || role == Role::Invalid)
         return false;
     return (p->roleMask & roleBit(role)) != 0;
+}
+
+QStringList knownActionTypes() {
+    QStringList types;
+    for (const Permission &p : kTable)
+        types.append(QString::fromUtf8(p.action));
+    return types;
 }
 
 QJsonArray permissionTableJson() {
@@ -84,4 +100,4 @@ QJsonArray permissionTableJson() {
     return out;
 }
 
-} // namespace opswall::control
+} // namespace opswall
