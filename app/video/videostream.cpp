@@ -14,7 +14,7 @@
 namespace opswall::video {
 
 namespace {
-constexpr int kTickMs = 250;
+constexpr int kTickMs = 100; // watchdog resolution: a stall is seen within stallTimeoutMs + 100 ms
 qint64 nowUs() {
     return g_get_monotonic_time();
 }

@@ -132,7 +132,7 @@ private:
     std::unique_ptr<PipelineInstance> m_instance;
     std::unique_ptr<QTemporaryFile> m_sdpFile;
     QTimer m_retryTimer;
-    QTimer m_tick; // watchdog, connect timeout, retry countdown: 250 ms
+    QTimer m_tick; // watchdog, connect timeout, retry countdown: every 100 ms
     qint64 m_attemptStartUs = 0;
     qint64 m_retryDeadlineUs = 0;
     qint64 m_playStartUs = 0;
