@@ -8,7 +8,6 @@ cd "$(dirname "$0")/.."
 
 tools/install-deps.sh
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-[ -f tests/peers/package-lock.json ] && npm ci --prefix tests/peers --no-audit --no-fund --ignore-scripts >/dev/null
 cmake --preset dev >/dev/null
 cmake --build --preset dev
 

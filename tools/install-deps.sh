@@ -18,11 +18,11 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x gstreamer1.0-qt6
   # drivers, store, API
-  libboost-dev libboost-system-dev libsqlite3-dev sqlite3 libssl-dev
+  libboost-dev libboost-system-dev libsqlite3-dev sqlite3 libssl-dev openssl zlib1g-dev
   # fonts for Vietnamese diacritics (bundled copy lives in assets/fonts)
-  fonts-noto-core
+  fonts-noto-core fonts-dejavu-core
   # test peers and tools
-  xvfb xauth socat libxml2-utils liblo-tools x11-utils
+  xvfb xauth libgl1-mesa-dri socat libxml2-utils liblo-tools x11-utils
 )
 # Node.js for the npm protocol peers: Debian's nodejs+npm, unless a node with npm is already there
 # (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).

@@ -8,9 +8,6 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh
 # ccache: share hits between checkouts in different folders (CI clones afresh).
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-if [ -f tests/peers/package-lock.json ]; then
-  npm ci --prefix tests/peers --no-audit --no-fund --ignore-scripts
-fi
 cmake --preset ci
 cmake --build --preset ci
 ctest --preset ci "$@"

@@ -1,6 +1,7 @@
 #include "shell/wallapplication.h"
 
 #include "core/engineservices.h"
+#include "shell/services.h"
 #include "wall/walljson.h"
 #include "wallscene.h"
 
@@ -16,6 +17,21 @@
 #include <QQuickItem>
 #include <QStandardPaths>
 #include <QTimer>
+#include <QtQml/qqmlextensionplugin.h>
+
+// The QML modules of the layers built in (static plugins).
+#ifdef OPSWALL_WITH_FEEDS
+Q_IMPORT_QML_PLUGIN(OpsWall_IndicatorsPlugin)
+#endif
+#ifdef OPSWALL_WITH_VIDEO
+Q_IMPORT_QML_PLUGIN(OpsWall_VideoPlugin)
+#endif
+#ifdef OPSWALL_WITH_MAPS
+Q_IMPORT_QML_PLUGIN(OpsWall_MapsPlugin)
+#endif
+#ifdef OPSWALL_WITH_DEVICES
+Q_IMPORT_QML_PLUGIN(OpsWall_DevicesPlugin)
+#endif
 
 namespace opswall::shell {
 
@@ -60,6 +76,9 @@ WallApplication::~WallApplication() {
     const auto roots = m_engine.rootObjects();
     for (QObject *root : roots)
         delete root;
+    // Then servers, io threads and pipelines stop, bounded, before what they use goes.
+    if (m_services)
+        m_services->stop();
 }
 
 QString WallApplication::findAssetsDir(const QString &given) {
@@ -216,8 +235,14 @@ bool WallApplication::start() {
         return false;
     }
 
+    m_services = std::make_unique<Services>(m_options, *m_db, *m_store, *m_state, *m_dispatcher,
+                                            m_assetsDir);
+    if (!m_services->start(m_engine)) {
+        m_error = m_services->error();
+        return false;
+    }
     m_scene = std::make_unique<qml::WallScene>(m_state.get(), m_dispatcher.get(),
-                                               m_options.language, QVariantMap{});
+                                               m_options.language, m_services->kindSources());
     m_scene->setAssetDir(m_assetsDir);
     opswall::provide(&m_engine, m_scene.get());
 

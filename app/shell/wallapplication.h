@@ -23,6 +23,8 @@ class WallScene;
 
 namespace opswall::shell {
 
+class Services;
+
 class WallApplication : public QObject {
     Q_OBJECT
 public:
@@ -68,6 +70,7 @@ private:
     std::unique_ptr<store::WallStore> m_store;
     std::unique_ptr<wall::WallState> m_state;
     std::unique_ptr<wall::Dispatcher> m_dispatcher;
+    std::unique_ptr<Services> m_services; // the optional layers; destroyed after QML
     std::unique_ptr<qml::WallScene> m_scene;
     QTranslator m_translator;
     QQmlApplicationEngine m_engine; // destroyed first: QML goes before the objects it uses

@@ -2,9 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi">
 <context>
+    <name>DeviceHealthPanel</name>
+    <message>
+        <location filename="../../qml/devices/DeviceHealthPanel.qml" line="50"/>
+        <source>no device</source>
+        <translation>chưa gắn thiết bị</translation>
+    </message>
+    <message>
+        <location filename="../../qml/devices/DeviceHealthPanel.qml" line="51"/>
+        <source>waiting for the first poll</source>
+        <translation>đang chờ lần kiểm tra đầu tiên</translation>
+    </message>
+    <message>
+        <location filename="../../qml/devices/DeviceHealthPanel.qml" line="52"/>
+        <source>not answering</source>
+        <translation>không phản hồi</translation>
+    </message>
+    <message>
+        <location filename="../../qml/devices/DeviceHealthPanel.qml" line="53"/>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <location filename="../../qml/devices/DeviceHealthPanel.qml" line="55"/>
+        <source>%1 °C</source>
+        <translation>%1 °C</translation>
+    </message>
+</context>
+<context>
     <name>ImageTile</name>
     <message>
-        <location filename="../../qml/wall/tiles/ImageTile.qml" line="24"/>
+        <location filename="../../qml/wall/ImageTile.qml" line="22"/>
         <source>Image unavailable: %1</source>
         <translation>Không tải được ảnh: %1</translation>
     </message>
@@ -12,7 +40,7 @@
 <context>
     <name>PlaceholderTile</name>
     <message>
-        <location filename="../../qml/wall/tiles/PlaceholderTile.qml" line="19"/>
+        <location filename="../../qml/wall/PlaceholderTile.qml" line="19"/>
         <source>This kind of tile is not available in this build</source>
         <translation>Loại ô này chưa có trong bản dựng này</translation>
     </message>
@@ -20,22 +48,22 @@
 <context>
     <name>PreviewWindow</name>
     <message>
-        <location filename="../../qml/wall/PreviewWindow.qml" line="15"/>
+        <location filename="../../qml/wall/PreviewWindow.qml" line="16"/>
         <source>OpsWall — wall preview</source>
         <translation>OpsWall — xem trước màn hình ghép</translation>
     </message>
     <message>
-        <location filename="../../qml/wall/PreviewWindow.qml" line="83"/>
+        <location filename="../../qml/wall/PreviewWindow.qml" line="84"/>
         <source>%1 · layout: %2 · %3 displays · bezel compensation %4</source>
         <translation>%1 · bố cục: %2 · %3 màn hình · bù viền %4</translation>
     </message>
     <message>
-        <location filename="../../qml/wall/PreviewWindow.qml" line="87"/>
+        <location filename="../../qml/wall/PreviewWindow.qml" line="88"/>
         <source>on</source>
         <translation>bật</translation>
     </message>
     <message>
-        <location filename="../../qml/wall/PreviewWindow.qml" line="87"/>
+        <location filename="../../qml/wall/PreviewWindow.qml" line="88"/>
         <source>off</source>
         <translation>tắt</translation>
     </message>
@@ -139,37 +167,37 @@
 <context>
     <name>opswall::video</name>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="122"/>
+        <location filename="../../app/video/gstsupport.cpp" line="118"/>
         <source>Unsupported codec (no decoder installed)</source>
         <translation>Định dạng nén không được hỗ trợ (chưa cài bộ giải mã)</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="127"/>
+        <location filename="../../app/video/gstsupport.cpp" line="123"/>
         <source>A GStreamer plug-in is missing: %1</source>
         <translation>Thiếu plug-in GStreamer: %1</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="134"/>
+        <location filename="../../app/video/gstsupport.cpp" line="130"/>
         <source>Unknown host &apos;%1&apos;</source>
         <translation>Không tìm thấy máy chủ &apos;%1&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="139"/>
+        <location filename="../../app/video/gstsupport.cpp" line="135"/>
         <source>Connection refused by %1</source>
         <translation>%1 từ chối kết nối</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="144"/>
+        <location filename="../../app/video/gstsupport.cpp" line="140"/>
         <source>Not authorised: check the user name and password</source>
         <translation>Không được phép: kiểm tra tên đăng nhập và mật khẩu</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="148"/>
+        <location filename="../../app/video/gstsupport.cpp" line="144"/>
         <source>Stream not found: %1</source>
         <translation>Không tìm thấy luồng: %1</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="151"/>
+        <location filename="../../app/video/gstsupport.cpp" line="147"/>
         <source>Stream error</source>
         <translation>Lỗi luồng</translation>
     </message>
@@ -177,7 +205,7 @@
 <context>
     <name>opswall::video::VideoHub</name>
     <message>
-        <location filename="../../app/video/videohub.cpp" line="111"/>
+        <location filename="../../app/video/videohub.cpp" line="105"/>
         <source>Unknown video source &apos;%1&apos;</source>
         <translation>Không có nguồn video &apos;%1&apos;</translation>
     </message>
@@ -185,17 +213,17 @@
 <context>
     <name>opswall::video::VideoStream</name>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="35"/>
+        <location filename="../../app/video/videostream.cpp" line="38"/>
         <source>No source configured</source>
         <translation>Chưa cấu hình nguồn</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="65"/>
+        <location filename="../../app/video/videostream.cpp" line="70"/>
         <source>Restarted by the operator</source>
         <translation>Người vận hành đã khởi động lại</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="118"/>
+        <location filename="../../app/video/videostream.cpp" line="121"/>
         <source>Cannot write the SDP file</source>
         <translation>Không ghi được tệp SDP</translation>
     </message>
@@ -205,17 +233,23 @@
         <translation>Định dạng nén không được hỗ trợ: %1 (chưa cài bộ giải mã)</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="209"/>
+        <location filename="../../app/video/videostream.cpp" line="203"/>
+        <location filename="../../app/video/videostream.cpp" line="208"/>
+        <source>Unknown host &apos;%1&apos;</source>
+        <translation>Không tìm thấy máy chủ &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/videostream.cpp" line="223"/>
         <source>The stream ended</source>
         <translation>Luồng đã kết thúc</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="238"/>
+        <location filename="../../app/video/videostream.cpp" line="251"/>
         <source>No video for %1 s</source>
         <translation>Không có hình trong %1 giây</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="244"/>
+        <location filename="../../app/video/videostream.cpp" line="257"/>
         <source>No video within %1 s</source>
         <translation>Không có hình trong vòng %1 giây</translation>
     </message>

@@ -9,7 +9,7 @@ Rectangle {
     id: tile
 
     required property var binding
-    readonly property string language: tile.binding.language ?? "vi"
+    property string language: tile.binding.language ?? "vi"
     readonly property var kpi: {
         IndicatorData.revision; // re-read on every data change
         return IndicatorData.kpi(tile.binding.indicator ?? "", tile.binding.dimension ?? "", tile.language);

@@ -9,7 +9,7 @@ ChartView {
     id: chart
 
     required property var binding
-    readonly property string language: chart.binding.language ?? "vi"
+    property string language: chart.binding.language ?? "vi"
     property var axesInfo: ({})
     readonly property alias line: line
     readonly property alias targetLine: targetLine

@@ -1,5 +1,7 @@
 #include "indicatordata.h"
 
+#include <QRegularExpression>
+
 #include "core/engineservices.h"
 #include "feeds/feedhub.h"
 
@@ -80,6 +82,33 @@ QString IndicatorData::formatNumber(double value, int decimals, const QString &l
     return localeFor(language).toString(value, 'f', qBound(0, decimals, 6));
 }
 
+QVariantMap IndicatorData::provinceValues(const QString &indicator, const QString &period,
+                                          const QString &language) const {
+    const bool en = language == QLatin1String("en");
+    QVariantMap m;
+    const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+    m[QStringLiteral("name")] = meta ? (en ? meta->nameEn : meta->nameVi) : indicator;
+    m[QStringLiteral("unit")] = meta ? (en ? meta->unitEn : meta->unitVi) : QString();
+    m[QStringLiteral("source")] = meta ? meta->source : QString();
+    m[QStringLiteral("simulated")] = meta && meta->simulated;
+    const std::optional<Period> p = Period::parse(period);
+    if (!p) {
+        m[QStringLiteral("error")] = QStringLiteral("\"%1\" is not a period").arg(period);
+        return m;
+    }
+    QVariantMap values;
+    const auto all = m_hub->series().allDimensions(indicator, *p);
+    // Province codes only: the national total ("VN", "00" or empty) is not a province.
+    static const QRegularExpression provinceCode(QStringLiteral("^[0-9]{2}$"));
+    for (auto it = all.begin(); it != all.end(); ++it)
+        if (provinceCode.match(it.key()).hasMatch() && it.key() != QLatin1String("00"))
+            values.insert(it.key(), it->value);
+    m[QStringLiteral("values")] = values;
+    m[QStringLiteral("count")] = values.size();
+    m[QStringLiteral("periodText")] = periodText(*p, language);
+    return m;
+}
+
 QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimension,
                                const QString &language) const {
     const bool en = language == QLatin1String("en");
@@ -153,7 +182,9 @@ QVariantMap IndicatorData::fillSeries(QObject *xySeries, const QString &indicato
     auto *series = qobject_cast<QXYSeries *>(xySeries);
     const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
     const double scale = meta ? meta->displayScale : 1.0;
-    const QList<StoredPoint> history = m_hub->series().range(indicator, dimension, {}, {});
+    // The indicator's own dimension when none is given, as kpi() does.
+    const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
+    const QList<StoredPoint> history = m_hub->series().range(indicator, dim, {}, {});
     QList<QPointF> points;
     double minV = qInf(), maxV = -qInf();
     for (qsizetype i = qMax<qsizetype>(0, history.size() - qBound(2, maxPoints, 2000));

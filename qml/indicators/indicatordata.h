@@ -37,6 +37,11 @@ public:
     // returns {count, minT, maxT, minV, maxV, target} for the axes (times in ms since epoch).
     Q_INVOKABLE QVariantMap fillSeries(QObject *xySeries, const QString &indicator,
                                        const QString &dimension = {}, int maxPoints = 120) const;
+    // One indicator's values for every province in a period ("2024-12"; empty: the latest period
+    // of the indicator's default dimension is not defined for provinces, so give one):
+    // {values: {gso_code: value}, name, unit, periodText, source, simulated, count}.
+    Q_INVOKABLE QVariantMap provinceValues(const QString &indicator, const QString &period,
+                                           const QString &language = QStringLiteral("vi")) const;
     Q_INVOKABLE QString formatNumber(double value, int decimals, const QString &language) const;
 
     // Tests and a running wall both call this on data change; hub signals are connected.

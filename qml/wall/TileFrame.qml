@@ -90,8 +90,13 @@ Item {
         if (loader.item) {
             if ("pxPerMm" in loader.item)
                 loader.item.pxPerMm = Qt.binding(() => frame.pxPerMm)
-            if ("language" in loader.item)
-                loader.item.language = WallScene.language
+            // A tile may derive its language itself (a read-only property): then leave it.
+            if ("language" in loader.item) {
+                try {
+                    loader.item.language = WallScene.language
+                } catch (e) {
+                }
+            }
         }
     }
     onKindChanged: if (completed) load()

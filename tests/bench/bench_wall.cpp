@@ -114,6 +114,7 @@ int main(int argc, char **argv) {
     shell::Options o;
     o.demo = true;
     o.noServices = true;
+    o.apiBind = QStringLiteral("127.0.0.1:0");
     o.dbPath = dir.filePath(QStringLiteral("bench.db"));
     QElapsedTimer startClock;
     startClock.start();

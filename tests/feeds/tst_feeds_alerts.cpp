@@ -107,7 +107,7 @@ private Q_SLOTS:
         QString err;
         QVERIFY2(
             alerts.importJson(readFile(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
-                                       QStringLiteral("/app/feedservice/demo-indicators.json")),
+                                       QStringLiteral("/assets/demo/demo-indicators.json")),
                               &err),
             qPrintable(err));
         QCOMPARE(alerts.indicator(QStringLiteral("CPI_YOY_INDEX"))->nameVi,
@@ -168,7 +168,7 @@ private Q_SLOTS:
         opswall::store::Database db(m_dir.filePath(QStringLiteral("hub.sqlite")));
         QNetworkAccessManager nam;
         const QString src =
-            qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/app/feedservice/");
+            qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/assets/demo/");
         {
             opswall::feeds::FeedHub hub(db, &nam);
             QString err;

@@ -279,10 +279,10 @@ private Q_SLOTS:
     }
 
     void demoFeedListRunsAgainstTheFeedService() {
-        // app/feedservice/demo-feeds.json, pointed at this server: every feed of the demo wall
+        // assets/demo/demo-feeds.json, pointed at this server: every feed of the demo wall
         // delivers (real files, SDMX-JSON view, World Bank paging, simulated series, live counter).
         QFile f(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
-                QStringLiteral("/app/feedservice/demo-feeds.json"));
+                QStringLiteral("/assets/demo/demo-feeds.json"));
         QVERIFY(f.open(QIODevice::ReadOnly));
         QByteArray doc = f.readAll();
         doc.replace("127.0.0.1:8765", "127.0.0.1:" + QByteArray::number(m_server->port()));

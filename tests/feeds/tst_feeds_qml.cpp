@@ -29,7 +29,7 @@ public Q_SLOTS:
         m_hub = std::make_unique<FeedHub>(*m_db, &m_nam);
         QString err;
         QFile ind(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
-                  QStringLiteral("/app/feedservice/demo-indicators.json"));
+                  QStringLiteral("/assets/demo/demo-indicators.json"));
         if (!ind.open(QIODevice::ReadOnly) || !m_hub->alerts()->importJson(ind.readAll(), &err))
             qFatal("indicators: %s", qPrintable(err));
         QFile csv(qEnvironmentVariable("OPSWALL_SHARED_DIR") +

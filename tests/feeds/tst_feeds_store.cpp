@@ -126,7 +126,7 @@ private Q_SLOTS:
         FeedDefinitionStore defs(db);
         QVERIFY(defs.isEmpty());
         QFile demo(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
-                   QStringLiteral("/app/feedservice/demo-feeds.json"));
+                   QStringLiteral("/assets/demo/demo-feeds.json"));
         QVERIFY(demo.open(QIODevice::ReadOnly));
         QString err;
         const int n = defs.importJson(demo.readAll(), &err);

@@ -76,6 +76,7 @@ public:
         o.wallPath = wallFile;
         o.dbPath = m_dir.filePath(QStringLiteral("wall.db"));
         o.language = QStringLiteral("en");
+        o.apiBind = QStringLiteral("127.0.0.1:0"); // a free port: tests run side by side
         app = std::make_unique<shell::WallApplication>(o);
         ok = app->start();
         if (!ok)

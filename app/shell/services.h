@@ -1,0 +1,66 @@
+#pragma once
+// The optional layers of the wall (indicator feeds, video, province maps, display devices, the
+// control API), built around the live state and the dispatcher by the composition root. Each is
+// compiled in when its layer is built (OPSWALL_WITH_* definitions) and tells QML which tile kinds
+// it provides. The demo's local services (feed service, RTSP stream, display simulators) are
+// started here too.
+
+#include "shell/demoservices.h"
+#include "shell/options.h"
+#include "store/database.h"
+#include "store/wallstore.h"
+#include "wall/dispatcher.h"
+#include "wall/wallstate.h"
+
+#include <QObject>
+#include <QQmlEngine>
+#include <QVariantMap>
+
+#include <memory>
+
+namespace opswall::shell {
+
+class Services : public QObject {
+    Q_OBJECT
+public:
+    Services(const Options &options, store::Database &db, store::WallStore &store,
+             wall::WallState &state, wall::Dispatcher &dispatcher, QString assetsDir,
+             QObject *parent = nullptr);
+    ~Services() override;
+
+    // Builds every layer compiled in, starts the demo services with --demo, and provides the
+    // QML singletons to engine. Returns false (and error()) only for what must stop start-up:
+    // the control API cannot listen.
+    bool start(QQmlEngine &engine);
+    // Bounded: servers, io threads and pipelines are stopped before the objects they use go.
+    void stop();
+    QString error() const { return m_error; }
+
+    // Tile kind -> QML component URL, for WallScene.
+    QVariantMap kindSources() const { return m_kindSources; }
+    // Where the control API listens ("127.0.0.1:8470"), empty when not built.
+    QString apiAddress() const { return m_apiAddress; }
+
+    struct Parts; // the objects of the layers built in (services.cpp)
+
+private:
+    void startFeeds(QQmlEngine &engine);
+    void startVideo(QQmlEngine &engine);
+    void startMaps(QQmlEngine &engine);
+    void startDevices(QQmlEngine &engine);
+    bool startControl();
+
+    const Options &m_options;
+    store::Database &m_db;
+    store::WallStore &m_store;
+    wall::WallState &m_state;
+    wall::Dispatcher &m_dispatcher;
+    QString m_assetsDir;
+    QString m_error;
+    QString m_apiAddress;
+    QVariantMap m_kindSources;
+    DemoServices m_demo;
+    std::unique_ptr<Parts> m_parts;
+};
+
+} // namespace opswall::shell
