@@ -1,7 +1,7 @@
 #include "wall/dispatcher.h"
 
-#include "store/wallstore.h"
 #include "core/permissions.h"
+#include "store/wallstore.h"
 
 #include <QJsonArray>
 

@@ -105,11 +105,10 @@ private Q_SLOTS:
         fresh.lastSuccess = kNow;
         AlertManager alerts(db, series, [&](const QString &) { return fresh; });
         QString err;
-        QVERIFY2(
-            alerts.importJson(readFile(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
-                                       QStringLiteral("/assets/demo/demo-indicators.json")),
-                              &err),
-            qPrintable(err));
+        QVERIFY2(alerts.importJson(readFile(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
+                                            QStringLiteral("/assets/demo/demo-indicators.json")),
+                                   &err),
+                 qPrintable(err));
         QCOMPARE(alerts.indicator(QStringLiteral("CPI_YOY_INDEX"))->nameVi,
                  QStringLiteral("CPI so với cùng kỳ năm trước"));
         QVERIFY(alerts.indicator(QStringLiteral("PROC_TENDERS_PUBLISHED"))->simulated);

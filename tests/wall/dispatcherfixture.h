@@ -2,9 +2,9 @@
 // Shared set-up of the dispatcher tests: a Dispatcher over a WallState of the demo grid and a
 // real WallStore on a temporary SQLite file, the callers of every role, and small builders.
 
+#include "core/permissions.h"
 #include "store/wallstore.h"
 #include "wall/dispatcher.h"
-#include "core/permissions.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
