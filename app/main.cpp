@@ -8,11 +8,41 @@
 #include <QSGRendererInterface>
 #include <QtQml/qqmlextensionplugin.h>
 
+#include <QSocketNotifier>
+
+#include <csignal>
 #include <cstdio>
+#include <unistd.h>
 
 Q_IMPORT_QML_PLUGIN(OpsWall_WallPlugin)
 
 namespace {
+int g_signalPipe[2] = {-1, -1}; // written by the signal handler, read by the event loop
+
+void onTerminate(int) {
+    const char byte = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &byte, 1);
+}
+
+// SIGTERM/SIGINT (systemd stop, Ctrl-C) leave through the event loop, so windows close, servers
+// and io threads stop and every pipeline goes to NULL before main returns.
+void quitOnTerminationSignals(QObject *parent) {
+    if (::pipe(g_signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, parent);
+    QObject::connect(notifier, &QSocketNotifier::activated, parent, [] {
+        char byte;
+        [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &byte, 1);
+        QCoreApplication::quit();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onTerminate;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+}
+
 QString platformFromArgs(int argc, char **argv) {
     for (int i = 1; i + 1 < argc; ++i)
         if (qstrcmp(argv[i], "-platform") == 0 || qstrcmp(argv[i], "--platform") == 0)
@@ -45,6 +75,7 @@ int main(int argc, char **argv) {
     QApplication::setOrganizationName(QStringLiteral("OpsWall"));
     QApplication::setApplicationVersion(QStringLiteral(OPSWALL_VERSION));
 
+    quitOnTerminationSignals(&app);
     opswall::shell::WallApplication wall(options);
     if (!wall.start()) {
         std::fprintf(stderr, "opswall: %s\n", qPrintable(wall.error()));

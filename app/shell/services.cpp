@@ -94,7 +94,82 @@ public:
         , m_parts(parts) {}
 
     void submit(Action action, Caller caller, Done done) override {
-        done(m_dispatcher.dispatch(action, caller));
+        done(m_dispatcher.dispatch(adapt(std::move(action)), caller));
+    }
+
+    // The API's resource-shaped parameters (app/control/router.cpp, openapi.yaml) in the
+    // dispatcher's terms: ids from the path are strings there, tiles are given by their fields.
+    Action adapt(Action a) const {
+        QJsonObject &p = a.params;
+        const QString t = a.type;
+        auto numberFrom = [&p](const QString &from, const QString &to) {
+            const QJsonValue v = p.value(from);
+            bool ok = false;
+            const int n = v.isString() ? v.toString().toInt(&ok) : 0;
+            p.remove(from);
+            p.insert(to, ok ? QJsonValue(n) : v);
+        };
+        if (t == QLatin1String("preset.recall") || t == QLatin1String("preset.delete") ||
+            t == QLatin1String("alert.ack")) {
+            p.remove(QStringLiteral("transition"));
+            p.remove(QStringLiteral("note"));
+            numberFrom(QStringLiteral("id"), QStringLiteral("id"));
+        } else if (t == QLatin1String("layout.stage") && p.contains(QStringLiteral("layoutId"))) {
+            numberFrom(QStringLiteral("layoutId"), QStringLiteral("id"));
+        } else if (t == QLatin1String("layout.publish")) {
+            p.remove(QStringLiteral("transition"));
+        } else if (t == QLatin1String("preset.save") && p.contains(QStringLiteral("layoutId"))) {
+            numberFrom(QStringLiteral("layoutId"), QStringLiteral("fromPreset"));
+        } else if (t == QLatin1String("tile.add")) {
+            QJsonObject binding = p.value(QStringLiteral("options")).toObject();
+            if (p.contains(QStringLiteral("source")))
+                binding.insert(QStringLiteral("source"), p.value(QStringLiteral("source")));
+            int n = int(m_state.layout().tiles.size()) + 1;
+            while (m_state.layout().tile(QStringLiteral("t%1").arg(n)))
+                ++n;
+            QJsonObject tile{
+                {QStringLiteral("id"), QStringLiteral("t%1").arg(n)},
+                {QStringLiteral("kind"), p.value(QStringLiteral("kind"))},
+                {QStringLiteral("rect"),
+                 QJsonObject{{QStringLiteral("x"), p.value(QStringLiteral("x"))},
+                             {QStringLiteral("y"), p.value(QStringLiteral("y"))},
+                             {QStringLiteral("width"), p.value(QStringLiteral("width"))},
+                             {QStringLiteral("height"), p.value(QStringLiteral("height"))}}},
+                {QStringLiteral("binding"), binding}};
+            if (p.contains(QStringLiteral("z")))
+                tile.insert(QStringLiteral("z"), p.value(QStringLiteral("z")));
+            p = {{QStringLiteral("tile"), tile}};
+        } else if (t == QLatin1String("tile.move")) {
+            // Any of x, y, width, height, z: one tile.update, so one undo step.
+            const wall::Tile *tile =
+                m_state.layout().tile(p.value(QStringLiteral("id")).toString());
+            if (tile) {
+                QJsonObject rect{{QStringLiteral("x"), tile->rectMm.x()},
+                                 {QStringLiteral("y"), tile->rectMm.y()},
+                                 {QStringLiteral("width"), tile->rectMm.width()},
+                                 {QStringLiteral("height"), tile->rectMm.height()}};
+                for (const char *k : {"x", "y", "width", "height"})
+                    if (p.contains(QLatin1String(k)))
+                        rect.insert(QLatin1String(k), p.value(QLatin1String(k)));
+                QJsonObject update{{QStringLiteral("id"), tile->id},
+                                   {QStringLiteral("rect"), rect}};
+                if (p.contains(QStringLiteral("z")))
+                    update.insert(QStringLiteral("z"), p.value(QStringLiteral("z")));
+                a.type = QStringLiteral("tile.update");
+                p = update;
+            }
+        } else if (t == QLatin1String("device.command")) {
+            const QString id = p.value(QStringLiteral("id")).toString();
+            const QJsonObject args = p.value(QStringLiteral("args")).toObject();
+            QJsonObject cmd{{QStringLiteral("command"), p.value(QStringLiteral("command"))},
+                            {QStringLiteral("displays"), id == QLatin1String("all")
+                                                             ? QJsonValue(QStringLiteral("all"))
+                                                             : QJsonValue(QJsonArray{id})}};
+            if (args.contains(QStringLiteral("value")))
+                cmd.insert(QStringLiteral("value"), args.value(QStringLiteral("value")));
+            p = cmd;
+        }
+        return a;
     }
 
     QJsonObject snapshot(const QString &what) override {

@@ -122,7 +122,7 @@ ActionResult Dispatcher::apply(const Action &action, const Caller &caller) {
     const QJsonObject &p = action.params;
     if (type == QLatin1String("preset.recall"))
         return recallPreset(p, caller);
-    if (type == QLatin1String("preset.save"))
+    if (type == QLatin1String("preset.save") || type == QLatin1String("layout.save"))
         return savePreset(p);
     if (type == QLatin1String("preset.delete"))
         return deletePreset(p);
@@ -218,7 +218,24 @@ ActionResult Dispatcher::savePreset(const QJsonObject &p) {
     } else if (const auto existing = m_store->presetByName(*name)) {
         id = existing->info.id; // saving under an existing name makes a new revision of it
     }
+    // What is saved: the live layout, a given layout document (layout.save), or a copy of
+    // another preset (fromPreset).
     Layout layout = m_state.layout();
+    if (p.value(QStringLiteral("layout")).isObject()) {
+        const auto parsed =
+            layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
+        if (!parsed.ok())
+            return invalid(parsed.issues);
+        layout = parsed.layout;
+    } else if (p.contains(QStringLiteral("fromPreset"))) {
+        const QJsonValue from = p.value(QStringLiteral("fromPreset"));
+        const auto source = from.isDouble() ? m_store->preset(from.toInt()) : std::nullopt;
+        if (!source)
+            return ActionResult::failure(QStringLiteral("not_found"),
+                                         QStringLiteral("no such preset to copy"),
+                                         QStringLiteral("layoutId"));
+        layout = source->layout;
+    }
     layout.name = *name;
     const int saved =
         m_store->savePreset(id, *name, layout, p.value(QStringLiteral("forLeaders")).toBool(false));
