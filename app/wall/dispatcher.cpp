@@ -306,25 +306,25 @@ ActionResult Dispatcher::publish() {
 }
 
 ActionResult Dispatcher::undo() {
-    if (m_undo.empty())
-        return ActionResult::failure(QStringLiteral("conflict"), QStringLiteral("nothing to undo"));
-    m_redo.push_back(m_state.layout());
-    const Layout previous = m_undo.back();
-    m_undo.pop_back();
-    m_state.setLayout(previous);
-    record(QStringLiteral("layout.undo"));
-    Q_EMIT undoStateChanged();
-    return ActionResult::success();
+    return step(m_undo, m_redo, QStringLiteral("undo"));
 }
 
 ActionResult Dispatcher::redo() {
-    if (m_redo.empty())
-        return ActionResult::failure(QStringLiteral("conflict"), QStringLiteral("nothing to redo"));
-    m_undo.push_back(m_state.layout());
-    const Layout next = m_redo.back();
-    m_redo.pop_back();
-    m_state.setLayout(next);
-    record(QStringLiteral("layout.redo"));
+    return step(m_redo, m_undo, QStringLiteral("redo"));
+}
+
+// Undo and redo are the same move in opposite directions: the live layout goes onto one stack
+// and the top of the other becomes live.
+ActionResult Dispatcher::step(std::deque<Layout> &from, std::deque<Layout> &to,
+                              const QString &verb) {
+    if (from.empty())
+        return ActionResult::failure(QStringLiteral("conflict"),
+                                     QStringLiteral("nothing to %1").arg(verb));
+    to.push_back(m_state.layout());
+    const Layout layout = from.back();
+    from.pop_back();
+    m_state.setLayout(layout);
+    record(QStringLiteral("layout.") + verb);
     Q_EMIT undoStateChanged();
     return ActionResult::success();
 }

@@ -60,6 +60,7 @@ private:
     ActionResult publish();
     ActionResult undo();
     ActionResult redo();
+    ActionResult step(std::deque<Layout> &from, std::deque<Layout> &to, const QString &verb);
     ActionResult tileAction(const QString &verb, const QJsonObject &p);
     ActionResult setBezelCompensation(const QJsonObject &p);
     // Makes layout live, remembering the previous one for undo.
