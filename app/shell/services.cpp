@@ -341,6 +341,12 @@ void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
                          QStringLiteral("qrc:/OpsWall/Indicators/KpiTile.qml"));
     m_kindSources.insert(QStringLiteral("chart"),
                          QStringLiteral("qrc:/OpsWall/Indicators/LineChartTile.qml"));
+    m_kindSources.insert(QStringLiteral("bar"),
+                         QStringLiteral("qrc:/OpsWall/Indicators/BarChartTile.qml"));
+    m_kindSources.insert(QStringLiteral("table"),
+                         QStringLiteral("qrc:/OpsWall/Indicators/RankedTableTile.qml"));
+    m_kindSources.insert(QStringLiteral("alerts"),
+                         QStringLiteral("qrc:/OpsWall/Indicators/AlertListTile.qml"));
     // Feed alerts are acknowledged through the dispatcher, so the acknowledgement is audited.
     feeds::AlertManager *alerts = m_parts->feeds->alerts();
     m_dispatcher.addHandler(QStringLiteral("alert."), [alerts](const Action &a, const Caller &c) {
@@ -395,6 +401,18 @@ void Services::startMaps([[maybe_unused]] QQmlEngine &engine) {
 #ifdef OPSWALL_WITH_MAPS
     m_parts->geo = std::make_unique<maps::GeoLibrary>();
     opswall::provide(&engine, m_parts->geo.get());
+#ifdef OPSWALL_WITH_FEEDS
+    // Ranked tables name provinces; the series are keyed by the 63-unit GSO codes.
+    QString err;
+    if (const auto set = m_parts->geo->provinces(63, &err)) {
+        QHash<QString, QString> names;
+        for (const auto &f : set->features.features)
+            names.insert(f.code, f.name);
+        m_parts->indicators->setProvinceNames(names);
+    } else {
+        qWarning("opswall: province names unavailable: %s", qPrintable(err));
+    }
+#endif
 #ifdef OPSWALL_WITH_FEEDS
     m_kindSources.insert(QStringLiteral("map"),
                          QStringLiteral("qrc:/OpsWall/Indicators/IndicatorMapTile.qml"));
@@ -501,6 +519,20 @@ bool Services::startControl() {
     m_apiAddress = QStringLiteral("%1:%2").arg(cfg->host).arg(m_parts->server->httpPort());
     qInfo("opswall: control API on http://%s/api/v1 (line protocol on port %u)",
           qPrintable(m_apiAddress), unsigned(m_parts->server->linePort()));
+#endif
+    return true;
+}
+
+bool Services::feedsSettled() const {
+#ifdef OPSWALL_WITH_FEEDS
+    if (m_parts->feeds)
+        for (const feeds::FeedDefinition &def : m_parts->feeds->scheduler()->definitions().all()) {
+            // Live push sources stream for ever; only pulled feeds have a first answer to wait for.
+            const feeds::FeedStatus st = m_parts->feeds->scheduler()->status(def.id);
+            if (def.push == feeds::PushKind::None && !st.lastSuccess.isValid() &&
+                st.consecutiveFailures == 0)
+                return false;
+        }
 #endif
     return true;
 }

@@ -36,6 +36,10 @@ public:
     void stop();
     QString error() const { return m_error; }
 
+    // True once every configured feed has been tried at least once (or none is configured), so
+    // a screenshot shows data rather than empty tiles.
+    bool feedsSettled() const;
+
     // Tile kind -> QML component URL, for WallScene.
     QVariantMap kindSources() const { return m_kindSources; }
     // Where the control API listens ("127.0.0.1:8470"), empty when not built.

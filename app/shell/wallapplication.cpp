@@ -289,7 +289,9 @@ void WallApplication::whenRendered(int timeoutMs, std::function<void(bool, QStri
     clock->start();
     poll->setInterval(20);
     connect(poll, &QTimer::timeout, this, [this, poll, clock, timeoutMs, done] {
-        const QStringList pending = tilesNotReady();
+        QStringList pending = tilesNotReady();
+        if (m_services && !m_services->feedsSettled())
+            pending.append(QStringLiteral("(indicator feeds still loading)"));
         const bool timedOut = clock->elapsed() > timeoutMs;
         if (!pending.isEmpty() && !timedOut)
             return;

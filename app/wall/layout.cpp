@@ -14,10 +14,10 @@ constexpr double kMaxCoordinateMm = 1e6; // a kilometre of wall is already absur
 } // namespace
 
 QStringList knownTileKinds() {
-    return {QStringLiteral("text"),  QStringLiteral("clock"),  QStringLiteral("image"),
-            QStringLiteral("color"), QStringLiteral("chart"),  QStringLiteral("kpi"),
-            QStringLiteral("table"), QStringLiteral("alerts"), QStringLiteral("map"),
-            QStringLiteral("video")};
+    return {QStringLiteral("text"),  QStringLiteral("clock"), QStringLiteral("image"),
+            QStringLiteral("color"), QStringLiteral("chart"), QStringLiteral("bar"),
+            QStringLiteral("kpi"),   QStringLiteral("table"), QStringLiteral("alerts"),
+            QStringLiteral("map"),   QStringLiteral("video")};
 }
 
 const Tile *Layout::tile(const QString &id) const {

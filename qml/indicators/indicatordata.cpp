@@ -8,6 +8,7 @@
 #include <QLocale>
 #include <QXYSeries>
 
+#include <algorithm>
 #include <cmath>
 
 namespace opswall::indicators {
@@ -65,6 +66,9 @@ IndicatorData::IndicatorData(FeedHub *hub, QObject *parent)
     connect(hub->scheduler(), &FeedScheduler::statusChanged, this, &IndicatorData::notifyChanged);
     connect(hub->scheduler(), &FeedScheduler::liveValue, this, &IndicatorData::notifyChanged);
     connect(hub->alerts(), &AlertManager::indicatorsChanged, this, &IndicatorData::notifyChanged);
+    connect(hub->alerts(), &AlertManager::alertRaised, this, &IndicatorData::notifyChanged);
+    connect(hub->alerts(), &AlertManager::alertCleared, this, &IndicatorData::notifyChanged);
+    connect(hub->alerts(), &AlertManager::alertAcknowledged, this, &IndicatorData::notifyChanged);
 }
 
 IndicatorData *IndicatorData::create(QQmlEngine *engine, QJSEngine *) {
@@ -107,6 +111,46 @@ QVariantMap IndicatorData::provinceValues(const QString &indicator, const QStrin
     m[QStringLiteral("count")] = values.size();
     m[QStringLiteral("periodText")] = periodText(*p, language);
     return m;
+}
+
+QVariantList IndicatorData::rankedProvinces(const QString &indicator, const QString &period,
+                                            int count, bool ascending,
+                                            const QString &language) const {
+    const QVariantMap values =
+        provinceValues(indicator, period, language).value(QStringLiteral("values")).toMap();
+    QList<QPair<QString, double>> rows;
+    for (auto it = values.begin(); it != values.end(); ++it)
+        rows.append({it.key(), it.value().toDouble()});
+    std::sort(rows.begin(), rows.end(), [ascending](const auto &a, const auto &b) {
+        return ascending ? a.second < b.second : a.second > b.second;
+    });
+    const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+    const int dec = meta ? meta->decimals : 1;
+    QVariantList out;
+    for (qsizetype i = 0; i < rows.size() && i < qBound(1, count, 63); ++i)
+        out.append(QVariantMap{
+            {QStringLiteral("rank"), int(i + 1)},
+            {QStringLiteral("code"), rows[i].first},
+            {QStringLiteral("name"), m_provinceNames.value(rows[i].first, rows[i].first)},
+            {QStringLiteral("value"), rows[i].second},
+            {QStringLiteral("valueText"), formatNumber(rows[i].second, dec, language)}});
+    return out;
+}
+
+QVariantList IndicatorData::openAlerts(const QString &language) const {
+    const bool en = language == QLatin1String("en");
+    QVariantList out;
+    for (const Alert &a : m_hub->alerts()->openAlerts())
+        out.append(QVariantMap{{QStringLiteral("id"), qint64(a.id)},
+                               {QStringLiteral("severity"), severityName(a.severity)},
+                               {QStringLiteral("message"), a.message},
+                               {QStringLiteral("indicator"), a.indicator},
+                               {QStringLiteral("sinceText"),
+                                localeFor(language).toString(a.raisedAt.toLocalTime(),
+                                                             en ? QStringLiteral("dd MMM HH:mm")
+                                                                : QStringLiteral("HH:mm dd/MM"))},
+                               {QStringLiteral("acknowledged"), !a.acknowledgedBy.isEmpty()}});
+    return out;
 }
 
 QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimension,

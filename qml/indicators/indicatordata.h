@@ -5,8 +5,10 @@
 // and the stale marker from the feed status; numbers are formatted for vi-VN or en here so the
 // format is tested in C++.
 
+#include <QHash>
 #include <QObject>
 #include <QQmlEngine>
+#include <QVariantList>
 #include <QVariantMap>
 
 namespace opswall::feeds {
@@ -42,7 +44,18 @@ public:
     // {values: {gso_code: value}, name, unit, periodText, source, simulated, count}.
     Q_INVOKABLE QVariantMap provinceValues(const QString &indicator, const QString &period,
                                            const QString &language = QStringLiteral("vi")) const;
+    // The provinces of one indicator and period, ranked (highest first unless ascending), at most
+    // `count` rows: [{rank, code, name, value, valueText}]. Names come from setProvinceNames.
+    Q_INVOKABLE QVariantList rankedProvinces(const QString &indicator, const QString &period,
+                                             int count, bool ascending = false,
+                                             const QString &language = QStringLiteral("vi")) const;
+    // Open alerts of the feeds, newest first: [{id, severity, message, indicator, sinceText,
+    // acknowledged}].
+    Q_INVOKABLE QVariantList openAlerts(const QString &language = QStringLiteral("vi")) const;
     Q_INVOKABLE QString formatNumber(double value, int decimals, const QString &language) const;
+
+    // Province names by GSO code (the app fills it from the boundary data).
+    void setProvinceNames(QHash<QString, QString> names) { m_provinceNames = std::move(names); }
 
     // Tests and a running wall both call this on data change; hub signals are connected.
     void notifyChanged();
@@ -53,6 +66,7 @@ Q_SIGNALS:
 private:
     feeds::FeedHub *m_hub;
     int m_revision = 0;
+    QHash<QString, QString> m_provinceNames;
 };
 
 } // namespace opswall::indicators

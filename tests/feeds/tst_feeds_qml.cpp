@@ -49,7 +49,30 @@ public Q_SLOTS:
         sim.points << Observation{Period::day(QDate::currentDate()), 431};
         m_hub->series().ingest(QStringLiteral("sim-procurement"), {sim},
                                QDateTime::currentDateTimeUtc());
+        // The industrial-employment index of every province (Dec 2024), for the ranked table
+        // and the bar chart.
+        QFile provinces(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
+                        QStringLiteral("/data/indicators/"
+                                       "gso-2024-12-industrial-employment-index-by-province.csv"));
+        if (!provinces.open(QIODevice::ReadOnly))
+            qFatal("cannot read the GSO province table");
+        FeedMapping pm;
+        pm.fixedPeriod = QStringLiteral("2024-12");
+        pm.dimensionFields = {QStringLiteral("gso_code")};
+        ValueColumn yoy;
+        yoy.column = QStringLiteral("index_vs_same_month_prev_year");
+        yoy.indicator = QStringLiteral("IND_EMP_YOY_INDEX");
+        pm.valueColumns = {yoy};
+        const ParseResult pr = parseCsv(provinces.readAll(), pm, {});
+        if (!pr.ok())
+            qFatal("province table: %s", qPrintable(pr.error.message));
+        m_hub->series().ingest(QStringLiteral("gso-industrial-employment-provinces"), pr.series,
+                               QDateTime::currentDateTimeUtc());
+        // The behind-plan rule on the real February 2025 disbursement raises a critical alert.
+        m_hub->alerts()->evaluate(QDateTime::currentDateTimeUtc());
         m_data = new opswall::indicators::IndicatorData(m_hub.get(), this);
+        m_data->setProvinceNames({{QStringLiteral("01"), QStringLiteral("Hà Nội")},
+                                  {QStringLiteral("79"), QStringLiteral("TP. Hồ Chí Minh")}});
         opswall::provide(engine, m_data);
     }
 

@@ -36,6 +36,28 @@ Item {
         binding: ({"indicator": "CPI_YOY_INDEX"})
     }
 
+    RankedTableTile {
+        id: table
+        width: 400
+        height: 300
+        visible: false
+        binding: ({"indicator": "IND_EMP_YOY_INDEX", "period": "2024-12", "count": 3})
+    }
+    BarChartTile {
+        id: bars
+        width: 600
+        height: 400
+        visible: false
+        binding: ({"indicator": "IND_EMP_YOY_INDEX", "period": "2024-12", "count": 40})
+    }
+    AlertListTile {
+        id: alertList
+        width: 600
+        height: 300
+        visible: false
+        binding: ({"max": 5})
+    }
+
     function findChild(item, name) {
         if (item.objectName === name)
             return item;
@@ -80,6 +102,43 @@ Item {
             verify(sim.kpi.simulated);
             verify(findChild(sim, "simulatedBadge").visible);
             verify(!findChild(ent, "simulatedBadge").visible);
+        }
+
+        function test_rankedTableListsTheTopProvinces() {
+            // GSO Dec 2024, employment index vs Dec 2023: Đắk Lắk 134.77, Ninh Thuận 115.05,
+            // Bắc Giang 113.91 are the three highest of the 63 provinces.
+            compare(table.rows.length, 3);
+            compare(table.rows[0].code, "66");
+            fuzzyCompare(table.rows[0].value, 134.77, 1e-9);
+            compare(table.rows[0].valueText, "134,77"); // vi-VN decimal comma, the indicator's 2 decimals
+            compare(table.rows[1].code, "58");
+            compare(table.rows[2].code, "24");
+            // The national total is not a province; every province is ranked, names when known.
+            const all = IndicatorData.rankedProvinces("IND_EMP_YOY_INDEX", "2024-12", 63, false, "vi");
+            compare(all.length, 63);
+            const hanoi = all.find(r => r.code === "01");
+            compare(hanoi.name, "Hà Nội");
+            fuzzyCompare(hanoi.value, 101.57, 1e-9);
+            // Lowest first on request; an unknown period is no data, not a crash.
+            compare(IndicatorData.rankedProvinces("IND_EMP_YOY_INDEX", "2024-12", 1, true, "vi").length, 1);
+            compare(IndicatorData.rankedProvinces("IND_EMP_YOY_INDEX", "1999-01", 5, false, "vi").length, 0);
+            compare(IndicatorData.rankedProvinces("IND_EMP_YOY_INDEX", "not a period", 5, false, "vi").length, 0);
+        }
+
+        function test_barChartIsBoundedToTwelveBars() {
+            // Asked for 40 bars: a wall chart never draws more than 12 (Qt Charts bar cost).
+            compare(bars.barCount, 12);
+            compare(bars.bars.count, 1);
+            compare(bars.bars.at(0).count, 12);
+            // Highest on top: the last category of a horizontal bar series is drawn at the top.
+            fuzzyCompare(bars.bars.at(0).at(11), 134.77, 1e-9);
+        }
+
+        function test_alertListShowsTheBehindPlanAlert() {
+            // Feb 2025: 8.5 % of the annual plan disbursed against about 16.7 % of the year gone.
+            verify(alertList.alerts.length >= 1);
+            verify(alertList.alerts.some(a => a.severity === "critical"));
+            verify(alertList.alerts[0].message.length > 0);
         }
 
         function test_lineChartWithTargetLine() {
