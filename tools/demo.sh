@@ -8,11 +8,12 @@ cd "$(dirname "$0")/.."
 
 tools/install-deps.sh
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-cmake --preset dev >/dev/null
-cmake --build --preset dev
+# The same build as tools/test.sh, so running both commands compiles once.
+cmake --preset ci >/dev/null
+cmake --build --preset ci
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "demo: no display found; rendering the preview to demo-wall.png (open it to look)"
-  exec build/dev/app/opswall --demo --screenshot demo-wall.png -platform offscreen "$@"
+  exec build/ci/app/opswall --demo --screenshot demo-wall.png -platform offscreen "$@"
 fi
-exec build/dev/app/opswall --demo "$@"
+exec build/ci/app/opswall --demo "$@"
