@@ -71,11 +71,12 @@ QMap<QByteArray, QByteArray> FeedDefinition::requestHeaders() const {
 std::optional<FeedDefinition> FeedDefinition::fromJson(const QJsonObject &o, const QString &where,
                                                        QString *error) {
     static const QStringList known = {
-        QStringLiteral("id"),        QStringLiteral("name"),      QStringLiteral("url"),
-        QStringLiteral("format"),    QStringLiteral("mapping"),   QStringLiteral("intervalSecs"),
-        QStringLiteral("timeoutMs"), QStringLiteral("maxBytes"),  QStringLiteral("staleAfterSecs"),
-        QStringLiteral("maxPages"),  QStringLiteral("headers"),   QStringLiteral("auth"),
-        QStringLiteral("push"),      QStringLiteral("simulated"), QStringLiteral("source")};
+        QStringLiteral("id"),        QStringLiteral("name"),     QStringLiteral("url"),
+        QStringLiteral("format"),    QStringLiteral("mapping"),  QStringLiteral("intervalSecs"),
+        QStringLiteral("timeoutMs"), QStringLiteral("maxBytes"), QStringLiteral("staleAfterSecs"),
+        QStringLiteral("maxPages"),  QStringLiteral("headers"),  QStringLiteral("auth"),
+        QStringLiteral("caFile"),    QStringLiteral("push"),     QStringLiteral("simulated"),
+        QStringLiteral("source")};
     for (auto it = o.begin(); it != o.end(); ++it)
         if (!known.contains(it.key())) {
             *error = QStringLiteral("%1.%2: unknown field").arg(where, it.key());
@@ -146,6 +147,14 @@ std::optional<FeedDefinition> FeedDefinition::fromJson(const QJsonObject &o, con
     d.maxBytes = *maxBytes;
     d.staleAfterSecs = int(*stale);
     d.maxPages = int(*pages);
+    const QJsonValue ca = o.value(QLatin1String("caFile"));
+    if (!ca.isUndefined()) {
+        if (!ca.isString() || ca.toString().isEmpty()) {
+            *error = where + QStringLiteral(".caFile: must be the path of a PEM file");
+            return std::nullopt;
+        }
+        d.caFile = ca.toString();
+    }
     const QJsonValue headers = o.value(QLatin1String("headers"));
     if (!headers.isUndefined()) {
         if (!headers.isObject()) {
@@ -205,6 +214,8 @@ QJsonObject FeedDefinition::toJson() const {
         o.insert(QStringLiteral("mapping"), m);
     if (staleAfterSecs > 0)
         o.insert(QStringLiteral("staleAfterSecs"), staleAfterSecs);
+    if (!caFile.isEmpty())
+        o.insert(QStringLiteral("caFile"), caFile);
     if (!headers.isEmpty()) {
         QJsonObject h;
         for (auto it = headers.begin(); it != headers.end(); ++it)

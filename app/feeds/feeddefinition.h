@@ -44,6 +44,7 @@ struct FeedDefinition {
     PushKind push = PushKind::None; // a live source: the URL is an SSE or WebSocket endpoint
     bool simulated = false;         // values are simulated: tiles must say so
     QString source;                 // attribution shown on the tile ("Nguồn: Cục Thống kê")
+    QString caFile; // PEM file of certificate authorities to trust besides the system's
 
     int effectiveStaleAfterSecs() const {
         return staleAfterSecs > 0 ? staleAfterSecs : 3 * intervalSecs;

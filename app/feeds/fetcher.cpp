@@ -3,6 +3,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSslConfiguration>
 #include <QTimer>
 
 namespace opswall::feeds {
@@ -157,6 +158,11 @@ QObject *HttpFetcher::fetch(const FetchRequest &req,
         r.setRawHeader("If-None-Match", req.etag);
     if (!req.lastModified.isEmpty())
         r.setRawHeader("If-Modified-Since", req.lastModified);
+    if (!req.caCertificates.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(req.caCertificates);
+        r.setSslConfiguration(tls);
+    }
     QNetworkReply *reply = m_nam->get(r);
     return new FetchJob(reply, req, std::move(done), this);
 }

@@ -9,6 +9,7 @@
 #include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <QSslCertificate>
 #include <QUrl>
 
 #include <functional>
@@ -27,6 +28,8 @@ struct FetchRequest {
     int maxRedirects = 5;
     QByteArray etag;         // sent as If-None-Match
     QByteArray lastModified; // sent as If-Modified-Since
+    // Certificate authorities trusted besides the system's (a ministry's private CA).
+    QList<QSslCertificate> caCertificates;
 };
 
 enum class FetchOutcome {

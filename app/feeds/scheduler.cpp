@@ -1,5 +1,7 @@
 #include "feeds/scheduler.h"
 
+#include <QSslCertificate>
+
 #include "feeds/adapters.h"
 #include "feeds/fetcher.h"
 #include "feeds/sse.h"
@@ -151,6 +153,8 @@ void FeedScheduler::requestPage(Runtime &rt) {
     req.headers = rt.def.requestHeaders();
     req.timeoutMs = rt.def.timeoutMs;
     req.maxBytes = rt.def.maxBytes;
+    if (!rt.def.caFile.isEmpty())
+        req.caCertificates = QSslCertificate::fromPath(rt.def.caFile);
     // Conditional only for the first page and only while we hold the data it validates.
     if (rt.page == 1 && rt.status.lastSuccess.isValid()) {
         req.etag = rt.status.etag;
