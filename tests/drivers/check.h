@@ -1,6 +1,7 @@
 #pragma once
-// Minimal assertions for the Qt-free driver tests: each failed CHECK prints where and what, the
-// test keeps going, and main returns non-zero when anything failed.
+// Minimal assertions for the Qt-free driver tests (EXPECT_TRUE / EXPECT_EQ, named as in
+// GoogleTest): each failed CHECK prints where and what, the test keeps going, and main returns
+// non-zero when anything failed.
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -73,12 +74,12 @@ std::string describe(const A &a, const B &b) {
 
 } // namespace check
 
-#define CHECK(cond)                                                                                \
+#define EXPECT_TRUE(cond)                                                                          \
     do {                                                                                           \
         if (!(cond))                                                                               \
             check::fail(__FILE__, __LINE__, #cond);                                                \
     } while (0)
-#define CHECK_EQ(a, b)                                                                             \
+#define EXPECT_EQ(a, b)                                                                            \
     do {                                                                                           \
         const auto check_a_ = (a);                                                                 \
         const auto check_b_ = (b);                                                                 \

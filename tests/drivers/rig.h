@@ -39,7 +39,7 @@ inline Result call(boost::asio::io_context &io,
         out = std::move(r);
         left = 0;
     });
-    CHECK(runUntil(io, left));
+    EXPECT_TRUE(runUntil(io, left));
     return out;
 }
 
@@ -69,7 +69,7 @@ struct TcpDisplay {
             tweak(*bank);
         boost::system::error_code ec;
         server = sim::listenTcp(io, bank, 0, ec);
-        CHECK(server != nullptr);
+        EXPECT_TRUE(server != nullptr);
         link =
             Link::create(io, makeTcpTransport(io, TcpSettings{"127.0.0.1", server->port(), 1000}),
                          makeProtocol(kind, ModelProfile::defaultFor(kind)), settings);

@@ -38,71 +38,71 @@ TEST_CASE("health rules: a healthy display raises nothing; each fault raises its
     HealthExpectations expect;
     expect.power = Power::On;
     expect.input = "hdmi1";
-    CHECK(assessHealth(healthy(), expect).empty());
+    EXPECT_TRUE(assessHealth(healthy(), expect).empty());
 
     auto h = healthy();
     h.temperature = ok(64);
-    CHECK(hasAlert(assessHealth(h, expect), AlertKind::Overheat, Severity::Warning));
+    EXPECT_TRUE(hasAlert(assessHealth(h, expect), AlertKind::Overheat, Severity::Warning));
     h.temperature = ok(75);
-    CHECK(hasAlert(assessHealth(h, expect), AlertKind::Overheat, Severity::Critical));
+    EXPECT_TRUE(hasAlert(assessHealth(h, expect), AlertKind::Overheat, Severity::Critical));
 
     h = healthy();
     h.fans = ok(1);
-    CHECK(hasAlert(assessHealth(h, expect), AlertKind::FanFault, Severity::Critical));
+    EXPECT_TRUE(hasAlert(assessHealth(h, expect), AlertKind::FanFault, Severity::Critical));
 
     h = healthy();
     h.power = ok(int(PowerState::Standby));
-    CHECK(hasAlert(assessHealth(h, expect), AlertKind::PowerMismatch, Severity::Warning));
+    EXPECT_TRUE(hasAlert(assessHealth(h, expect), AlertKind::PowerMismatch, Severity::Warning));
 
     h = healthy();
     h.input = ok(0x23, "hdmi2");
     const auto wrong = assessHealth(h, expect);
-    CHECK(hasAlert(wrong, AlertKind::WrongInput, Severity::Warning));
-    CHECK(!wrong.empty() && wrong[0].message.find("hdmi2") != std::string::npos);
+    EXPECT_TRUE(hasAlert(wrong, AlertKind::WrongInput, Severity::Warning));
+    EXPECT_TRUE(!wrong.empty() && wrong[0].message.find("hdmi2") != std::string::npos);
 
     h = healthy();
     h.errors = ok(1);
     h.errors.values = {0x80};
-    CHECK(hasAlert(assessHealth(h, expect), AlertKind::DeviceError, Severity::Warning));
+    EXPECT_TRUE(hasAlert(assessHealth(h, expect), AlertKind::DeviceError, Severity::Warning));
 
     h = healthy();
     h.power = Result::failure(Status::Timeout, "no reply within 5000 ms");
     const auto mute = assessHealth(h, expect);
-    CHECK_EQ(mute.size(), std::size_t(1));
-    CHECK(hasAlert(mute, AlertKind::Unreachable, Severity::Critical));
+    EXPECT_EQ(mute.size(), std::size_t(1));
+    EXPECT_TRUE(hasAlert(mute, AlertKind::Unreachable, Severity::Critical));
 
     h = healthy(); // a PJLink temperature alarm level instead of degrees
     h.temperature = ok(-1, "error");
-    CHECK(hasAlert(assessHealth(h, expect), AlertKind::Overheat, Severity::Critical));
+    EXPECT_TRUE(hasAlert(assessHealth(h, expect), AlertKind::Overheat, Severity::Critical));
 }
 
 TEST_CASE("power schedule: working-day hours, state at a time, next change") {
     std::string why;
     const auto s = PowerSchedule::parse("on 07:00 mon-fri; off 19:00 mon-fri", &why);
-    CHECK(s.has_value());
+    EXPECT_TRUE(s.has_value());
     if (!s)
         return;
-    CHECK(s->stateAt({0, 8 * 60}) == Power::On);   // Monday 08:00
-    CHECK(s->stateAt({0, 6 * 60}) == Power::Off);  // Monday 06:00: Friday's 19:00 rule
-    CHECK(s->stateAt({5, 12 * 60}) == Power::Off); // Saturday noon
-    CHECK(s->stateAt({4, 19 * 60}) == Power::Off); // Friday 19:00 exactly
-    auto next = s->nextAfter({4, 20 * 60});        // Friday 20:00 -> Monday 07:00
-    CHECK(next.has_value());
-    CHECK(next && next->power == Power::On);
-    CHECK(next && next->minutesFromNow == (2 * 24 + 11) * 60);
+    EXPECT_TRUE(s->stateAt({0, 8 * 60}) == Power::On);   // Monday 08:00
+    EXPECT_TRUE(s->stateAt({0, 6 * 60}) == Power::Off);  // Monday 06:00: Friday's 19:00 rule
+    EXPECT_TRUE(s->stateAt({5, 12 * 60}) == Power::Off); // Saturday noon
+    EXPECT_TRUE(s->stateAt({4, 19 * 60}) == Power::Off); // Friday 19:00 exactly
+    auto next = s->nextAfter({4, 20 * 60});              // Friday 20:00 -> Monday 07:00
+    EXPECT_TRUE(next.has_value());
+    EXPECT_TRUE(next && next->power == Power::On);
+    EXPECT_TRUE(next && next->minutesFromNow == (2 * 24 + 11) * 60);
     next = s->nextAfter({2, 7 * 60}); // Wednesday 07:00 -> 19:00 the same day
-    CHECK(next && next->power == Power::Off && next->minutesFromNow == 12 * 60);
+    EXPECT_TRUE(next && next->power == Power::Off && next->minutesFromNow == 12 * 60);
 
     const auto wrap = PowerSchedule::parse("ON 22:30 fri-mon; off 02:00 daily;");
-    CHECK(wrap && wrap->rules().size() == 2 && wrap->rules()[0].days == 0b1110001);
+    EXPECT_TRUE(wrap && wrap->rules().size() == 2 && wrap->rules()[0].days == 0b1110001);
 }
 
 TEST_CASE("power schedule: bad text gives a clear reason") {
     for (const char *bad : {"", "on 7:00 mon", "on 24:00 mon", "dim 07:00 mon", "on 07:00 funday",
                             "on 07:00", "on 07:00 mon extra"}) {
         std::string why;
-        CHECK(!PowerSchedule::parse(bad, &why));
-        CHECK(!why.empty());
+        EXPECT_TRUE(!PowerSchedule::parse(bad, &why));
+        EXPECT_TRUE(!why.empty());
     }
 }
 
@@ -127,13 +127,13 @@ TEST_CASE("health poller: polls every display, a mute one does not stall the res
     while (steady_clock::now() < until)
         io.run_one_for(milliseconds(10));
     poller->stop();
-    CHECK(polls[0] >= 5);
-    CHECK(polls[1] >= 5);
-    CHECK(polls[2] >= 1);
-    CHECK(polls[2] < polls[0]); // the mute display is skipped while its poll is pending
-    CHECK(hasAlert(alerts[0], AlertKind::Overheat, Severity::Critical));
-    CHECK(hasAlert(alerts[1], AlertKind::FanFault, Severity::Critical));
-    CHECK(hasAlert(alerts[2], AlertKind::Unreachable, Severity::Critical));
+    EXPECT_TRUE(polls[0] >= 5);
+    EXPECT_TRUE(polls[1] >= 5);
+    EXPECT_TRUE(polls[2] >= 1);
+    EXPECT_TRUE(polls[2] < polls[0]); // the mute display is skipped while its poll is pending
+    EXPECT_TRUE(hasAlert(alerts[0], AlertKind::Overheat, Severity::Critical));
+    EXPECT_TRUE(hasAlert(alerts[1], AlertKind::FanFault, Severity::Critical));
+    EXPECT_TRUE(hasAlert(alerts[2], AlertKind::Unreachable, Severity::Critical));
 }
 
 CHECK_MAIN

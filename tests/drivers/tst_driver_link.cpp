@@ -39,7 +39,7 @@ struct Rig {
             if (io.stopped())
                 io.restart();
         }
-        CHECK_EQ(left, std::size_t(0));
+        EXPECT_EQ(left, std::size_t(0));
         return results;
     }
 };
@@ -78,12 +78,12 @@ TEST_CASE("one request in flight and the protocol's gap between sends") {
                                   {Command::make(Op::PowerStatus), id1},
                                   {Command::make(Op::GetBrightness), id1}});
     for (const auto &r : results)
-        CHECK(r.ok());
+        EXPECT_TRUE(r.ok());
     const auto &w = rig.fake->written();
-    CHECK_EQ(w.size(), std::size_t(3));
+    EXPECT_EQ(w.size(), std::size_t(3));
     for (std::size_t i = 1; i < w.size(); ++i) // reply delay + gap must separate sends
-        CHECK(w[i].at - w[i - 1].at >= milliseconds(95));
-    CHECK_EQ(results[1].value, int(PowerState::On));
+        EXPECT_TRUE(w[i].at - w[i - 1].at >= milliseconds(95));
+    EXPECT_EQ(results[1].value, int(PowerState::On));
 }
 
 TEST_CASE("reply timeout gives Timeout and the next command reconnects") {
@@ -92,13 +92,13 @@ TEST_CASE("reply timeout gives Timeout and the next command reconnects") {
     script.silent = true;
     Rig rig(ProtocolKind::Mdc, script, fast(0, 100));
     auto r = rig.run({{Command::make(Op::PowerStatus), id1}});
-    CHECK(r[0].status == Status::Timeout);
-    CHECK(r[0].error.find("within 100 ms") != std::string::npos);
-    CHECK_EQ(rig.link->stats().timeouts, 1);
+    EXPECT_TRUE(r[0].status == Status::Timeout);
+    EXPECT_TRUE(r[0].error.find("within 100 ms") != std::string::npos);
+    EXPECT_EQ(rig.link->stats().timeouts, 1);
     rig.fake->script().silent = false;
     r = rig.run({{Command::make(Op::PowerStatus), id1}});
-    CHECK(r[0].ok());
-    CHECK_EQ(rig.fake->opens(), 2);
+    EXPECT_TRUE(r[0].ok());
+    EXPECT_EQ(rig.fake->opens(), 2);
 }
 
 TEST_CASE("busy window: NAKs after power-on are retried, outside it they fail") {
@@ -113,15 +113,15 @@ TEST_CASE("busy window: NAKs after power-on are retried, outside it they fail") 
     };
     Rig rig(ProtocolKind::Mdc, script, fast(0, 300, /*busyWindowMs*/ 2000));
     auto r = rig.run({{Command::make(Op::PowerOn), id1}, {Command::input("hdmi2"), id1}});
-    CHECK(r[0].ok());
-    CHECK(r[1].ok());
-    CHECK_EQ(rig.link->stats().retries, 2);
+    EXPECT_TRUE(r[0].ok());
+    EXPECT_TRUE(r[1].ok());
+    EXPECT_EQ(rig.link->stats().retries, 2);
 
     naks = 1;
     Rig cold(ProtocolKind::Mdc, script, fast(0, 300, 2000));
     r = cold.run({{Command::input("hdmi2"), id1}});
-    CHECK(r[0].status == Status::Nak);
-    CHECK(r[0].error.find("NAK") != std::string::npos);
+    EXPECT_TRUE(r[0].status == Status::Nak);
+    EXPECT_TRUE(r[0].error.find("NAK") != std::string::npos);
 }
 
 TEST_CASE("daisy chain: another panel's reply is skipped, ours is taken") {
@@ -131,9 +131,9 @@ TEST_CASE("daisy chain: another panel's reply is skipped, ours is taken") {
     };
     Rig rig(ProtocolKind::Mdc, script, fast());
     const auto r = rig.run({{Command::make(Op::PowerStatus), Address::unicast(3)}});
-    CHECK(r[0].ok());
-    CHECK_EQ(r[0].value, int(PowerState::On));
-    CHECK(rig.link->stats().skippedFrames >= 1);
+    EXPECT_TRUE(r[0].ok());
+    EXPECT_EQ(r[0].value, int(PowerState::On));
+    EXPECT_TRUE(rig.link->stats().skippedFrames >= 1);
 }
 
 TEST_CASE("split and noisy replies are reassembled") {
@@ -147,8 +147,8 @@ TEST_CASE("split and noisy replies are reassembled") {
     };
     Rig rig(ProtocolKind::Mdc, script, fast());
     const auto r = rig.run({{Command::make(Op::PowerStatus), id1}});
-    CHECK(r[0].ok());
-    CHECK(rig.link->stats().skippedFrames >= 1);
+    EXPECT_TRUE(r[0].ok());
+    EXPECT_TRUE(rig.link->stats().skippedFrames >= 1);
 }
 
 TEST_CASE("connect failures back off then give up with Unreachable") {
@@ -157,12 +157,12 @@ TEST_CASE("connect failures back off then give up with Unreachable") {
     script.failConnects = 100;
     Rig rig(ProtocolKind::Mdc, script, fast());
     auto r = rig.run({{Command::make(Op::PowerOn), id1}});
-    CHECK(r[0].status == Status::Unreachable);
-    CHECK(r[0].error.find("3 attempts") != std::string::npos);
-    CHECK_EQ(rig.fake->opens(), 3);
+    EXPECT_TRUE(r[0].status == Status::Unreachable);
+    EXPECT_TRUE(r[0].error.find("3 attempts") != std::string::npos);
+    EXPECT_EQ(rig.fake->opens(), 3);
     rig.fake->script().failConnects = 1;
     r = rig.run({{Command::make(Op::PowerOn), id1}});
-    CHECK(r[0].ok());
+    EXPECT_TRUE(r[0].ok());
 }
 
 TEST_CASE("peer hangs up mid-request: reconnect and resend") {
@@ -171,9 +171,9 @@ TEST_CASE("peer hangs up mid-request: reconnect and resend") {
     script.closeAfterWrites = 1;
     Rig rig(ProtocolKind::Mdc, script, fast());
     const auto r = rig.run({{Command::make(Op::PowerOn), id1}});
-    CHECK(r[0].ok());
-    CHECK_EQ(rig.fake->opens(), 2);
-    CHECK_EQ(rig.fake->written().size(), std::size_t(2));
+    EXPECT_TRUE(r[0].ok());
+    EXPECT_EQ(rig.fake->opens(), 2);
+    EXPECT_EQ(rig.fake->written().size(), std::size_t(2));
 }
 
 TEST_CASE("per-command connection opens and closes around each command") {
@@ -183,9 +183,9 @@ TEST_CASE("per-command connection opens and closes around each command") {
     settings.connection = Connection::PerCommand;
     Rig rig(ProtocolKind::Lg, script, settings);
     const auto r = rig.run({{Command::make(Op::PowerOn), id1}, {Command::make(Op::PowerOn), id1}});
-    CHECK(r[0].ok() && r[1].ok());
-    CHECK_EQ(rig.fake->opens(), 2);
-    CHECK(!rig.fake->isOpen());
+    EXPECT_TRUE(r[0].ok() && r[1].ok());
+    EXPECT_EQ(rig.fake->opens(), 2);
+    EXPECT_TRUE(!rig.fake->isOpen());
 }
 
 TEST_CASE("broadcast completes without waiting for a reply") {
@@ -194,9 +194,9 @@ TEST_CASE("broadcast completes without waiting for a reply") {
     Rig rig(ProtocolKind::Mdc, script, fast(0, 5000));
     const auto start = steady_clock::now();
     const auto r = rig.run({{Command::make(Op::PowerOff), Address::broadcast()}});
-    CHECK(r[0].ok());
-    CHECK(steady_clock::now() - start < milliseconds(1000));
-    CHECK_EQ(int(rig.fake->written().at(0).bytes[2]), 0xFE);
+    EXPECT_TRUE(r[0].ok());
+    EXPECT_TRUE(steady_clock::now() - start < milliseconds(1000));
+    EXPECT_EQ(int(rig.fake->written().at(0).bytes[2]), 0xFE);
 }
 
 TEST_CASE("stop cancels queued commands; bad arguments never reach the wire") {
@@ -211,14 +211,14 @@ TEST_CASE("stop cancels queued commands; bad arguments never reach the wire") {
     rig.link->stop();
     rig.io.restart();
     rig.io.run_for(milliseconds(50));
-    CHECK_EQ(results.size(), std::size_t(3));
+    EXPECT_EQ(results.size(), std::size_t(3));
     for (const auto &r : results)
-        CHECK(r.status == Status::Cancelled);
+        EXPECT_TRUE(r.status == Status::Cancelled);
 
     Rig bad(ProtocolKind::Mdc, script, fast());
     const auto r = bad.run({{Command::make(Op::SetBrightness, 250), id1}});
-    CHECK(r[0].status == Status::BadArgument);
-    CHECK(bad.fake->written().empty());
+    EXPECT_TRUE(r[0].status == Status::BadArgument);
+    EXPECT_TRUE(bad.fake->written().empty());
 }
 
 TEST_CASE("pjlink: greeting, digest on the first command, ERRA is AuthFailed") {
@@ -235,13 +235,13 @@ TEST_CASE("pjlink: greeting, digest on the first command, ERRA is AuthFailed") {
     Rig rig(ProtocolKind::PjLink, script, settings);
     auto r =
         rig.run({{Command::make(Op::PowerStatus), id1}, {Command::make(Op::PowerStatus), id1}});
-    CHECK(r[0].ok() && r[1].ok());
-    CHECK_EQ(r[0].value, int(PowerState::On));
+    EXPECT_TRUE(r[0].ok() && r[1].ok());
+    EXPECT_EQ(r[0].value, int(PowerState::On));
 
     settings.credentials.password = "wrong";
     Rig wrong(ProtocolKind::PjLink, script, settings);
     r = wrong.run({{Command::make(Op::PowerStatus), id1}});
-    CHECK(r[0].status == Status::AuthFailed);
+    EXPECT_TRUE(r[0].status == Status::AuthFailed);
 }
 
 CHECK_MAIN

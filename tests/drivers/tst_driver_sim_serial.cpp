@@ -20,7 +20,7 @@ struct SerialRig {
             return;
         boost::system::error_code ec;
         server = sim::serveSerial(io, bank, pty.deviceEnd(), ec);
-        CHECK(server != nullptr);
+        EXPECT_TRUE(server != nullptr);
         SerialSettings serial;
         serial.device = pty.driverEnd();
         link = Link::create(io, makeSerialTransport(io, serial),
@@ -44,7 +44,7 @@ LinkSettings chain() {
 
 TEST_CASE("mdc daisy chain: three displays on one serial line, matched by ID") {
     SerialRig r(ProtocolKind::Mdc, {1, 2, 3}, chain());
-    CHECK(r.ok());
+    EXPECT_TRUE(r.ok());
     if (!r.ok())
         return;
     std::vector<Display> displays;
@@ -58,48 +58,48 @@ TEST_CASE("mdc daisy chain: three displays on one serial line, matched by ID") {
             results[i] = std::move(x);
             --left;
         });
-    CHECK(runUntil(r.io, left));
+    EXPECT_TRUE(runUntil(r.io, left));
     for (const auto &x : results)
-        CHECK(x.ok());
+        EXPECT_TRUE(x.ok());
     for (int id : {1, 2, 3})
-        CHECK(r.bank->panel(id)->on);
+        EXPECT_TRUE(r.bank->panel(id)->on);
 
-    CHECK(exec(r.io, displays[1], Command::make(Op::SetBrightness, 77)).ok());
-    CHECK_EQ(r.bank->panel(2)->brightness, 77);
-    CHECK_EQ(r.bank->panel(1)->brightness, 50);
-    CHECK_EQ(exec(r.io, displays[2], Command::make(Op::GetBrightness)).value, 50);
+    EXPECT_TRUE(exec(r.io, displays[1], Command::make(Op::SetBrightness, 77)).ok());
+    EXPECT_EQ(r.bank->panel(2)->brightness, 77);
+    EXPECT_EQ(r.bank->panel(1)->brightness, 50);
+    EXPECT_EQ(exec(r.io, displays[2], Command::make(Op::GetBrightness)).value, 50);
 
     // Broadcast (ID FE): every panel acts, none answers, the link does not wait.
     const Display all(r.link, Address::broadcast());
-    CHECK(exec(r.io, all, Command::make(Op::PowerOff)).ok());
+    EXPECT_TRUE(exec(r.io, all, Command::make(Op::PowerOff)).ok());
     for (const auto &d : displays)
-        CHECK_EQ(exec(r.io, d, Command::make(Op::PowerStatus)).value, int(PowerState::Off));
+        EXPECT_EQ(exec(r.io, d, Command::make(Op::PowerStatus)).value, int(PowerState::Off));
 
     // An ID nobody has: silence, a Timeout for it alone; the chain keeps working.
     const Display ghost(r.link, Address::unicast(7));
     const auto t = exec(r.io, ghost, Command::make(Op::PowerStatus));
-    CHECK(t.status == Status::Timeout);
-    CHECK(t.error.find("id 7") != std::string::npos);
-    CHECK(exec(r.io, displays[0], Command::make(Op::PowerStatus)).ok());
+    EXPECT_TRUE(t.status == Status::Timeout);
+    EXPECT_TRUE(t.error.find("id 7") != std::string::npos);
+    EXPECT_TRUE(exec(r.io, displays[0], Command::make(Op::PowerStatus)).ok());
 }
 
 TEST_CASE("nec and lg over a pseudo-terminal, with garbage and slow replies") {
     for (auto kind : {ProtocolKind::Nec, ProtocolKind::Lg}) {
         SerialRig r(kind, {1, 2}, chain());
-        CHECK(r.ok());
+        EXPECT_TRUE(r.ok());
         if (!r.ok())
             return;
         const Display one(r.link, Address::unicast(1)), two(r.link, Address::unicast(2));
-        CHECK(exec(r.io, one, Command::make(Op::PowerOn)).ok());
-        CHECK(r.bank->panel(1)->on);
-        CHECK(!r.bank->panel(2)->on);
+        EXPECT_TRUE(exec(r.io, one, Command::make(Op::PowerOn)).ok());
+        EXPECT_TRUE(r.bank->panel(1)->on);
+        EXPECT_TRUE(!r.bank->panel(2)->on);
         r.bank->faults.garbageBytes = 5;
         r.bank->faults.delayMs = 100;
-        CHECK_EQ(exec(r.io, one, Command::make(Op::PowerStatus)).value, int(PowerState::On));
-        CHECK_EQ(exec(r.io, two, Command::make(Op::PowerStatus)).value, int(PowerState::Off));
+        EXPECT_EQ(exec(r.io, one, Command::make(Op::PowerStatus)).value, int(PowerState::On));
+        EXPECT_EQ(exec(r.io, two, Command::make(Op::PowerStatus)).value, int(PowerState::Off));
         r.bank->faults = {};
-        CHECK(exec(r.io, one, Command::make(Op::SetBacklight, 33)).ok());
-        CHECK_EQ(r.bank->panel(1)->backlight, 33);
+        EXPECT_TRUE(exec(r.io, one, Command::make(Op::SetBacklight, 33)).ok());
+        EXPECT_EQ(r.bank->panel(1)->backlight, 33);
     }
 }
 
@@ -113,11 +113,11 @@ TEST_CASE("serial settings: parity and stop bits apply; a missing device is Unre
         io, makeSerialTransport(io, s),
         makeProtocol(ProtocolKind::Mdc, ModelProfile::defaultFor(ProtocolKind::Mdc)), settings);
     const auto r = exec(io, Display(link, Address::unicast(1)), Command::make(Op::PowerOn));
-    CHECK(r.status == Status::Unreachable);
-    CHECK(r.error.find("/nonexistent/tty-opswall") != std::string::npos);
+    EXPECT_TRUE(r.status == Status::Unreachable);
+    EXPECT_TRUE(r.error.find("/nonexistent/tty-opswall") != std::string::npos);
 
     PtyPair pty;
-    CHECK(pty.ok());
+    EXPECT_TRUE(pty.ok());
     SerialSettings even;
     even.device = pty.driverEnd();
     even.parity = Parity::Even;
@@ -130,8 +130,8 @@ TEST_CASE("serial settings: parity and stop bits apply; a missing device is Unre
         got = ec;
         left = 0;
     });
-    CHECK(runUntil(io, left));
-    CHECK(!got);
+    EXPECT_TRUE(runUntil(io, left));
+    EXPECT_TRUE(!got);
     port->close();
 }
 

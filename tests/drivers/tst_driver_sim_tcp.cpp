@@ -23,54 +23,54 @@ TEST_CASE("device commands reach each simulator and change its state") {
         const Display &d = *t.display;
         std::printf("  %s\n", label(kind, "commands").c_str());
         auto r = exec(io, d, Command::make(Op::PowerOn));
-        CHECK(r.ok());
-        CHECK(t.panel().on);
+        EXPECT_TRUE(r.ok());
+        EXPECT_TRUE(t.panel().on);
         r = exec(io, d, Command::make(Op::PowerStatus));
-        CHECK_EQ(r.value, int(PowerState::On));
+        EXPECT_EQ(r.value, int(PowerState::On));
         r = exec(io, d, Command::input("hdmi2"));
-        CHECK(r.ok());
+        EXPECT_TRUE(r.ok());
         r = exec(io, d, Command::make(Op::GetInput));
-        CHECK_EQ(r.text, std::string("hdmi2"));
+        EXPECT_EQ(r.text, std::string("hdmi2"));
         r = exec(io, d, Command::make(Op::SerialNumber));
-        CHECK(r.ok());
-        CHECK_EQ(r.text, t.panel().serial);
+        EXPECT_TRUE(r.ok());
+        EXPECT_EQ(r.text, t.panel().serial);
         r = exec(io, d, Command::make(Op::ErrorStatus));
         if (kind != ProtocolKind::Lg) { // LG has no error-status command
-            CHECK(r.ok());
-            CHECK_EQ(r.value, 0);
+            EXPECT_TRUE(r.ok());
+            EXPECT_EQ(r.value, 0);
             t.panel().fan = 1;
             r = exec(io, d, Command::make(Op::FanStatus));
-            CHECK_EQ(r.value, 1);
+            EXPECT_EQ(r.value, 1);
         } else {
-            CHECK(r.status == Status::Unsupported);
+            EXPECT_TRUE(r.status == Status::Unsupported);
         }
         if (kind == ProtocolKind::PjLink) {
             r = exec(io, d, Command::make(Op::SetBrightness, 40));
-            CHECK(r.status == Status::Unsupported);
-            CHECK(!r.error.empty());
+            EXPECT_TRUE(r.status == Status::Unsupported);
+            EXPECT_TRUE(!r.error.empty());
             continue;
         }
         r = exec(io, d, Command::make(Op::SetBacklight, 40));
-        CHECK(r.ok());
-        CHECK_EQ(t.panel().backlight, 40);
+        EXPECT_TRUE(r.ok());
+        EXPECT_EQ(t.panel().backlight, 40);
         r = exec(io, d, Command::make(Op::GetBacklight));
-        CHECK_EQ(r.value, 40);
+        EXPECT_EQ(r.value, 40);
         r = exec(io, d, Command::make(Op::SetContrast, 65));
-        CHECK_EQ(t.panel().contrast, 65);
+        EXPECT_EQ(t.panel().contrast, 65);
         t.panel().temperatureC = 44;
         r = exec(io, d, Command::make(Op::Temperature));
-        CHECK_EQ(r.value, 44);
+        EXPECT_EQ(r.value, 44);
         r = exec(io, d, Command::tiling(2, 2, 3));
-        CHECK(r.ok());
-        CHECK(t.panel().tiling);
-        CHECK_EQ(t.panel().tilePosition, 3);
+        EXPECT_TRUE(r.ok());
+        EXPECT_TRUE(t.panel().tiling);
+        EXPECT_EQ(t.panel().tilePosition, 3);
         r = exec(io, d, Command::make(Op::SetBezelCompensation, 1));
-        CHECK(r.ok());
-        CHECK(t.panel().bezelCompensation);
+        EXPECT_TRUE(r.ok());
+        EXPECT_TRUE(t.panel().bezelCompensation);
         if (kind != ProtocolKind::Lg) {
             r = exec(io, d, Command::make(Op::SetColourTemperature, 7500));
-            CHECK(r.ok());
-            CHECK_EQ(t.panel().colourTemperatureK, 7500);
+            EXPECT_TRUE(r.ok());
+            EXPECT_EQ(t.panel().colourTemperatureK, 7500);
         }
         Health h;
         std::size_t left = 1;
@@ -78,12 +78,12 @@ TEST_CASE("device commands reach each simulator and change its state") {
             h = std::move(x);
             left = 0;
         });
-        CHECK(runUntil(io, left));
-        CHECK_EQ(h.power.value, int(PowerState::On));
-        CHECK_EQ(h.temperature.value, 44);
+        EXPECT_TRUE(runUntil(io, left));
+        EXPECT_EQ(h.power.value, int(PowerState::On));
+        EXPECT_EQ(h.temperature.value, 44);
         r = exec(io, d, Command::make(Op::PowerOff));
-        CHECK(r.ok());
-        CHECK(!t.panel().on);
+        EXPECT_TRUE(r.ok());
+        EXPECT_TRUE(!t.panel().on);
     }
 }
 
@@ -96,41 +96,41 @@ TEST_CASE("faults: slow, garbage, split, NAK, drop, silence") {
         t.panel().on = true;
 
         t.bank->faults.delayMs = 150; // slow but within the reply timeout
-        CHECK(exec(io, d, Command::make(Op::PowerStatus)).ok());
+        EXPECT_TRUE(exec(io, d, Command::make(Op::PowerStatus)).ok());
         t.bank->faults.delayMs = 600; // too slow
         auto r = exec(io, d, Command::make(Op::PowerStatus));
-        CHECK(r.status == Status::Timeout);
+        EXPECT_TRUE(r.status == Status::Timeout);
         t.bank->faults.delayMs = 0;
 
         t.bank->faults.garbageBytes = 7;
         r = exec(io, d, Command::make(Op::PowerStatus));
-        CHECK(r.ok());
-        CHECK(t.link->stats().skippedFrames >= 1);
+        EXPECT_TRUE(r.ok());
+        EXPECT_TRUE(t.link->stats().skippedFrames >= 1);
         t.bank->faults.garbageBytes = 0;
 
         t.bank->faults.splitBytes = true;
-        CHECK(exec(io, d, Command::make(Op::SerialNumber)).ok());
+        EXPECT_TRUE(exec(io, d, Command::make(Op::SerialNumber)).ok());
         t.bank->faults.splitBytes = false;
 
         // Two negative answers: NEC's null message is retried once (as NEC's SDK does), so
         // the second one is what the caller sees; the others fail on the first.
         t.panel().nakNext = 2;
         r = exec(io, d, Command::make(Op::PowerStatus));
-        CHECK(r.status == (kind == ProtocolKind::Nec ? Status::Busy : Status::Nak));
-        CHECK(!r.error.empty());
+        EXPECT_TRUE(r.status == (kind == ProtocolKind::Nec ? Status::Busy : Status::Nak));
+        EXPECT_TRUE(!r.error.empty());
         t.panel().nakNext = 0;
 
         const int before = t.server->connections();
         t.bank->faults.dropNext = 1; // hang up instead of answering: reconnect and resend
         r = exec(io, d, Command::make(Op::PowerStatus));
-        CHECK(r.ok());
-        CHECK(t.server->connections() > before);
+        EXPECT_TRUE(r.ok());
+        EXPECT_TRUE(t.server->connections() > before);
 
         t.bank->faults.silent = true;
         r = exec(io, d, Command::make(Op::PowerStatus));
-        CHECK(r.status == Status::Timeout);
+        EXPECT_TRUE(r.status == Status::Timeout);
         t.bank->faults.silent = false;
-        CHECK(exec(io, d, Command::make(Op::PowerStatus)).ok()); // and it recovers
+        EXPECT_TRUE(exec(io, d, Command::make(Op::PowerStatus)).ok()); // and it recovers
     }
 }
 
@@ -142,12 +142,12 @@ TEST_CASE("a booting panel's NAK / null message / NG / ERR3 is retried in the bu
                      [](sim::SimBank &b) { b.panels.begin()->second.bootMs = 300; });
         const Display &d = *t.display;
         const auto start = steady_clock::now();
-        CHECK(exec(io, d, Command::make(Op::PowerOn)).ok());
+        EXPECT_TRUE(exec(io, d, Command::make(Op::PowerOn)).ok());
         const auto r = exec(io, d, Command::input("hdmi2"));
-        CHECK(r.ok());
-        CHECK(t.link->stats().retries >= 1);
-        CHECK(steady_clock::now() - start >= milliseconds(300));
-        CHECK_EQ(t.panel().input, ModelProfile::defaultFor(kind).inputCode("hdmi2").value());
+        EXPECT_TRUE(r.ok());
+        EXPECT_TRUE(t.link->stats().retries >= 1);
+        EXPECT_TRUE(steady_clock::now() - start >= milliseconds(300));
+        EXPECT_EQ(t.panel().input, ModelProfile::defaultFor(kind).inputCode("hdmi2").value());
     }
 }
 
@@ -157,22 +157,22 @@ TEST_CASE("pjlink: password accepted, wrong password refused") {
     settings.credentials.password = "s3cret";
     TcpDisplay good(io, ProtocolKind::PjLink, settings, 1,
                     [](sim::SimBank &b) { b.password = "s3cret"; });
-    CHECK(exec(io, *good.display, Command::make(Op::PowerOn)).ok());
-    CHECK(exec(io, *good.display, Command::make(Op::PowerStatus)).ok());
+    EXPECT_TRUE(exec(io, *good.display, Command::make(Op::PowerOn)).ok());
+    EXPECT_TRUE(exec(io, *good.display, Command::make(Op::PowerStatus)).ok());
 
     settings.credentials.password = "guess";
     TcpDisplay bad(io, ProtocolKind::PjLink, settings, 1,
                    [](sim::SimBank &b) { b.password = "s3cret"; });
     const auto r = exec(io, *bad.display, Command::make(Op::PowerOn));
-    CHECK(r.status == Status::AuthFailed);
-    CHECK(!bad.panel().on);
+    EXPECT_TRUE(r.status == Status::AuthFailed);
+    EXPECT_TRUE(!bad.panel().on);
 
     settings.credentials.password.clear();
     TcpDisplay none(io, ProtocolKind::PjLink, settings, 1,
                     [](sim::SimBank &b) { b.password = "s3cret"; });
     const auto r2 = exec(io, *none.display, Command::make(Op::PowerOn));
-    CHECK(r2.status == Status::AuthFailed);
-    CHECK(r2.error.find("requires a password") != std::string::npos);
+    EXPECT_TRUE(r2.status == Status::AuthFailed);
+    EXPECT_TRUE(r2.error.find("requires a password") != std::string::npos);
 }
 
 TEST_CASE("lg: device hangs up after each reply, per-command connection copes") {
@@ -182,9 +182,9 @@ TEST_CASE("lg: device hangs up after each reply, per-command connection copes") 
     TcpDisplay t(io, ProtocolKind::Lg, settings, 1,
                  [](sim::SimBank &b) { b.faults.closeAfterReply = true; });
     for (int i = 0; i < 3; ++i)
-        CHECK(exec(io, *t.display, Command::make(i % 2 ? Op::PowerOff : Op::PowerOn)).ok());
-    CHECK_EQ(t.server->connections(), 3);
-    CHECK(t.panel().on);
+        EXPECT_TRUE(exec(io, *t.display, Command::make(i % 2 ? Op::PowerOff : Op::PowerOn)).ok());
+    EXPECT_EQ(t.server->connections(), 3);
+    EXPECT_TRUE(t.panel().on);
 }
 
 TEST_CASE("pjlink class 2 over UDP: search finds the simulator, notifications arrive") {
@@ -193,9 +193,9 @@ TEST_CASE("pjlink class 2 over UDP: search finds the simulator, notifications ar
     bank->mac = "0a:1b:2c:3d:4e:5f";
     boost::system::error_code ec;
     auto simUdp = sim::listenPjLinkUdp(io, bank, 0, ec);
-    CHECK(simUdp != nullptr);
+    EXPECT_TRUE(simUdp != nullptr);
     auto client = PjLinkUdp::create(io, 0, ec);
-    CHECK(client != nullptr);
+    EXPECT_TRUE(client != nullptr);
     if (!simUdp || !client)
         return;
     std::vector<FoundDevice> found;
@@ -205,11 +205,11 @@ TEST_CASE("pjlink class 2 over UDP: search finds the simulator, notifications ar
                        found = std::move(f);
                        left = 0;
                    });
-    CHECK(runUntil(io, left));
-    CHECK_EQ(found.size(), std::size_t(1));
+    EXPECT_TRUE(runUntil(io, left));
+    EXPECT_EQ(found.size(), std::size_t(1));
     if (!found.empty()) {
-        CHECK_EQ(found[0].mac, bank->mac);
-        CHECK_EQ(found[0].address, std::string("127.0.0.1"));
+        EXPECT_EQ(found[0].mac, bank->mac);
+        EXPECT_EQ(found[0].address, std::string("127.0.0.1"));
     }
     std::string got;
     left = 1;
@@ -220,8 +220,8 @@ TEST_CASE("pjlink class 2 over UDP: search finds the simulator, notifications ar
     simUdp->notify(
         asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), client->localPort()), "POWR",
         "1");
-    CHECK(runUntil(io, left, milliseconds(2000)));
-    CHECK_EQ(got, std::string("POWR=1"));
+    EXPECT_TRUE(runUntil(io, left, milliseconds(2000)));
+    EXPECT_EQ(got, std::string("POWR=1"));
     client->close();
     simUdp->stop();
 }
