@@ -361,9 +361,8 @@ ParsedConfig parseDeviceConfig(const QJsonObject &doc, const QStringList &knownD
                 continue;
             }
             if (!it.value().isObject()) {
-                dr.error(
-                    br.path(),
-                    QStringLiteral("must be an object, got %1").arg(wall::typeName(it.value())));
+                dr.error(br.path(),
+                         QStringLiteral("must be an object, got %1").arg(jsonTypeName(it.value())));
                 continue;
             }
             if (auto b = parseBinding(br, it.key(), it.value().toObject()))

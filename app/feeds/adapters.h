@@ -2,6 +2,8 @@
 // The format adapters: pure functions from bytes (and a mapping) to parsed series. No I/O, no
 // global state; every one is bounded by ParseLimits and fuzzed (tests/feeds/fuzz_*.cpp).
 
+#include "core/jsontypes.h"
+
 #include "feeds/mapping.h"
 
 #include <QByteArrayView>
@@ -37,8 +39,7 @@ ParseResult fail(const QString &message, std::int64_t offset = -1, const QString
 // Parses JSON within the limits (size, nesting, UTF-8); on failure fills *error and returns false.
 bool readJsonDocument(QByteArrayView bytes, const ParseLimits &limits, QJsonDocument *doc,
                       ParseResult *error);
-// A JSON value's type in words, for error messages.
-QString jsonTypeName(const QJsonValue &v);
+using opswall::jsonTypeName; // a JSON value's type in words (core/jsontypes.h)
 // Reads a value that must be a number (or a decimal string); null -> nullopt with *isNull.
 // Wrong types set *error.
 std::optional<double> jsonNumber(const QJsonValue &v, bool *isNull, QString *error);

@@ -5,26 +5,6 @@
 
 namespace opswall::wall {
 
-QString typeName(const QJsonValue &v) {
-    switch (v.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
-}
-
 namespace {
 // Returns the value, or reports missing/null. A missing optional field yields Undefined.
 QJsonValue fetch(const JsonReader &r, const QJsonObject &o, const QString &key, bool required) {
@@ -41,7 +21,7 @@ std::optional<double> JsonReader::number(const QJsonObject &o, const QString &ke
     if (v.isUndefined())
         return required ? std::nullopt : fallback;
     if (!v.isDouble()) {
-        error(child(key), QStringLiteral("must be a number, got %1").arg(typeName(v)));
+        error(child(key), QStringLiteral("must be a number, got %1").arg(jsonTypeName(v)));
         return std::nullopt;
     }
     const double d = v.toDouble();
@@ -61,7 +41,7 @@ std::optional<int> JsonReader::integer(const QJsonObject &o, const QString &key,
     if (!v.isDouble() || !std::isfinite(d) || d != std::floor(d) ||
         std::abs(d) > std::numeric_limits<int>::max()) {
         error(child(key), QStringLiteral("must be a whole number, got %1")
-                              .arg(v.isDouble() ? QString::number(d) : typeName(v)));
+                              .arg(v.isDouble() ? QString::number(d) : jsonTypeName(v)));
         return std::nullopt;
     }
     return int(d);
@@ -73,7 +53,7 @@ std::optional<QString> JsonReader::string(const QJsonObject &o, const QString &k
     if (v.isUndefined())
         return required ? std::nullopt : fallback;
     if (!v.isString()) {
-        error(child(key), QStringLiteral("must be a string, got %1").arg(typeName(v)));
+        error(child(key), QStringLiteral("must be a string, got %1").arg(jsonTypeName(v)));
         return std::nullopt;
     }
     return v.toString();
@@ -85,7 +65,7 @@ std::optional<bool> JsonReader::boolean(const QJsonObject &o, const QString &key
     if (v.isUndefined())
         return required ? std::nullopt : fallback;
     if (!v.isBool()) {
-        error(child(key), QStringLiteral("must be true or false, got %1").arg(typeName(v)));
+        error(child(key), QStringLiteral("must be true or false, got %1").arg(jsonTypeName(v)));
         return std::nullopt;
     }
     return v.toBool();
@@ -97,7 +77,7 @@ std::optional<QJsonObject> JsonReader::object(const QJsonObject &o, const QStrin
     if (v.isUndefined())
         return std::nullopt;
     if (!v.isObject()) {
-        error(child(key), QStringLiteral("must be an object, got %1").arg(typeName(v)));
+        error(child(key), QStringLiteral("must be an object, got %1").arg(jsonTypeName(v)));
         return std::nullopt;
     }
     return v.toObject();
@@ -109,7 +89,7 @@ std::optional<QJsonArray> JsonReader::array(const QJsonObject &o, const QString 
     if (v.isUndefined())
         return std::nullopt;
     if (!v.isArray()) {
-        error(child(key), QStringLiteral("must be an array, got %1").arg(typeName(v)));
+        error(child(key), QStringLiteral("must be an array, got %1").arg(jsonTypeName(v)));
         return std::nullopt;
     }
     return v.toArray();

@@ -2,6 +2,8 @@
 // Reads JSON documents while tracking the path of the value being read, so every validation
 // error names the exact field at fault ("tiles[3].rect.w: must be greater than 0, got -5").
 
+#include "core/jsontypes.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -62,6 +64,6 @@ private:
     QString m_path;
 };
 
-QString typeName(const QJsonValue &v);
+using opswall::jsonTypeName; // a JSON value's type in words (core/jsontypes.h)
 
 } // namespace opswall::wall

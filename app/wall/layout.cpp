@@ -250,8 +250,9 @@ LayoutParse layoutFromJson(const QJsonObject &doc, const Wall *wall) {
         const JsonReader tr = r.at(QStringLiteral("tiles"));
         for (qsizetype i = 0; i < tiles->size(); ++i) {
             if (!tiles->at(i).isObject()) {
-                tr.error(tr.index(i),
-                         QStringLiteral("must be an object, got %1").arg(typeName(tiles->at(i))));
+                tr.error(
+                    tr.index(i),
+                    QStringLiteral("must be an object, got %1").arg(jsonTypeName(tiles->at(i))));
                 continue;
             }
             if (const auto t = tileFromJson(tr.at(i), tiles->at(i).toObject()))
