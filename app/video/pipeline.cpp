@@ -146,8 +146,12 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
     self->m_videoIn = scale;
     self->m_capsFilter = filter;
     self->setOutputSize({});
-    g_object_set(sink, "sync", FALSE, "max-buffers", 1u, "drop", TRUE, "enable-last-sample", FALSE,
-                 "emit-signals", FALSE, nullptr);
+    // Live sources are shown as they arrive (sync=false: STACK-NOTES, 36 ms to the texture). The
+    // others must be paced by the clock: a file would play at decoding speed, and HLS delivers
+    // whole segments, which unsynchronised become a burst of frames and then a frozen picture
+    // (longer than the stall watchdog with the usual 2-6 s segments).
+    g_object_set(sink, "sync", gboolean(!plan.live), "max-buffers", 1u, "drop", TRUE,
+                 "enable-last-sample", FALSE, "emit-signals", FALSE, nullptr);
     GstAppSinkCallbacks callbacks{};
     callbacks.new_sample = &PipelineInstance::onNewSample;
     gst_app_sink_set_callbacks(GST_APP_SINK(sink), &callbacks, self.get(), nullptr);

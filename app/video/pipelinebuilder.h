@@ -3,13 +3,13 @@
 // the settings applied to elements created later. No GStreamer calls, so it is unit-tested with
 // plain strings. PipelineInstance (pipeline.h) parses the front, then attaches the display tail:
 //
-//   front (from this file)                          tail (pipeline.cpp, one per pipeline)
-//   ┌──────────────────────────────┐  video pad   ┌─────────┐ ┌──────────┐ ┌──────────────┐
-//   ┌────────┐ │ … ! <element name=dec>       │─────────────▶│videoscale│▶│videoconv.│▶│capsfilter
-//   │▶│appsink │ │ (decoded or raw video)       │              └─────────┘ └──────────┘ │BGRx, WxH
-//   │ │sync=no │ └──────────────────────────────┘ └──────────────┘ └────────┘
-//                     │ audio pad → queue ! audioconvert ! audioresample ! volume(mute) ! audio
-//                     sink └ other pads → fakesink
+//   front (this file)                      tail (pipeline.cpp, one per pipeline)
+//   ┌────────────────────────┐ video  ┌──────────┐ ┌────────────┐ ┌────────────┐ ┌──────────┐
+//   │ … ! <element name=dec> │──pad──▶│videoscale│▶│videoconvert│▶│ capsfilter │▶│ appsink  │
+//   │ (decoded or raw video) │        └──────────┘ └────────────┘ │ BGRx[,WxH] │ │sync=!live│
+//   └────────────────────────┘                                    └────────────┘ └──────────┘
+//        │ audio pad → queue ! audioconvert ! audioresample ! volume(mute) ! audio sink
+//        └ other pads → fakesink
 //
 // The element named "dec" either has dynamic pads (uridecodebin, decodebin) or a static "src" pad.
 
@@ -25,7 +25,7 @@ struct PipelinePlan {
     QString front; // gst-launch syntax, contains an element named "dec"
     // Properties set on the source element uridecodebin creates ("source-setup"), when it has them.
     QList<QPair<QByteArray, QString>> sourceProperties;
-    bool live = true;         // a live stream: no preroll, the watchdog applies from the start
+    bool live = true;         // shown as it arrives; false: paced by the clock (files, HLS)
     bool loop = false;        // seek back to the start on end-of-stream (local files)
     bool tuneTsDemux = false; // SRT carries MPEG-TS: tsdemux latency=0 (STACK-NOTES: 1.1 s → 0.2 s)
     QString sdpText;          // RtpUdp: the stream writes it to a file and fills in %SDP_PATH%
