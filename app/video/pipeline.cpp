@@ -204,6 +204,11 @@ bool PipelineInstance::start(QString *error) {
     return true;
 }
 
+std::optional<BusEvent> PipelineInstance::firstError() {
+    std::lock_guard lock(m_errorMutex);
+    return m_firstError;
+}
+
 void PipelineInstance::seekToStart() {
     gst_element_seek_simple(m_pipeline.get(), GST_FORMAT_TIME,
                             GstSeekFlags(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT), 0);
@@ -442,6 +447,11 @@ GstBusSyncReply PipelineInstance::onBusMessage(GstBus *, GstMessage *message, gp
     }
     default:
         return GST_BUS_DROP;
+    }
+    if (event.kind == BusEvent::Kind::Error) {
+        std::lock_guard lock(self->m_errorMutex);
+        if (!self->m_firstError)
+            self->m_firstError = event;
     }
     self->m_link->postBus(std::move(event));
     return GST_BUS_DROP;

@@ -92,6 +92,10 @@ public:
     PipelineInstance &operator=(const PipelineInstance &) = delete;
 
     bool start(QString *error);
+    // The first ERROR the pipeline posted, recorded as it was posted: when start() fails, the
+    // element that refused has usually said why (v4l2src: "Cannot identify device …") before
+    // set_state returned, while the queued copy of that message is still on its way.
+    std::optional<BusEvent> firstError();
     void seekToStart(); // looping files
     void recalculateLatency();
     qint64 latencyMs();             // pipeline latency query; -1 when unknown
@@ -123,6 +127,8 @@ private:
     std::atomic<bool> m_videoLinked{false};
     std::atomic<quint64> m_sequence{0};
     PipelineCounters m_counters;
+    std::mutex m_errorMutex;
+    std::optional<BusEvent> m_firstError; // guarded by m_errorMutex
 };
 
 // Takes pipelines to NULL and frees them on its own thread, so neither a frozen server nor a

@@ -3,6 +3,7 @@
 #include "gstsupport.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QHostInfo>
 #include <QUrl>
@@ -143,8 +144,13 @@ void VideoStream::build() {
     m_bytesAtTick = 0;
     m_missingCodec.clear();
     m_tick.start();
-    if (!m_instance->start(&error))
-        handle(StreamEvent::Error, error);
+    if (!m_instance->start(&error)) {
+        // Classify what the refusing element said rather than the bare state-change failure.
+        if (std::optional<BusEvent> said = m_instance->firstError())
+            onBus(generation, *said);
+        else
+            handle(StreamEvent::Error, error);
+    }
 }
 
 void VideoStream::tearDown() {
@@ -209,6 +215,14 @@ void VideoStream::onBus(quint64 generation, const BusEvent &event) {
                     Q_EMIT stateChanged();
                 }
             });
+        }
+        if (m_source && m_source->kind == SourceKind::V4l2 && event.domain == GST_RESOURCE_ERROR) {
+            // v4l2src says "Cannot identify device '…'." for a path that is not there. Not fatal:
+            // a USB capture device may be plugged in later, so the bounded backoff keeps trying.
+            c.text = QFileInfo::exists(m_source->device)
+                         ? tr("Capture device '%1' cannot be used: %2")
+                               .arg(m_source->device, event.message)
+                         : tr("Capture device '%1' is not present").arg(m_source->device);
         }
         qInfo("video[%s]: %s (%s)", qUtf8Printable(m_key), qUtf8Printable(c.text),
               qUtf8Printable(event.debug.left(300)));
