@@ -47,7 +47,8 @@ std::optional<IndicatorMeta> IndicatorMeta::fromJson(const QJsonObject &o, const
                      QStringLiteral("displayScale"), QStringLiteral("target"),
                      QStringLiteral("higherIsBetter"), QStringLiteral("dimension"),
                      QStringLiteral("feedId"), QStringLiteral("simulated"),
-                     QStringLiteral("source")},
+                     QStringLiteral("source"), QStringLiteral("aggregation"),
+                     QStringLiteral("weightIndicator"), QStringLiteral("weightPeriod")},
                     where, error))
         return std::nullopt;
     IndicatorMeta m;
@@ -82,6 +83,24 @@ std::optional<IndicatorMeta> IndicatorMeta::fromJson(const QJsonObject &o, const
     m.feedId = str(o, "feedId");
     m.simulated = o.value(QLatin1String("simulated")).toBool(false);
     m.source = str(o, "source");
+    m.aggregation = str(o, "aggregation");
+    m.weightIndicator = str(o, "weightIndicator");
+    m.weightPeriod = str(o, "weightPeriod");
+    if (!m.aggregation.isEmpty() && m.aggregation != QLatin1String("sum") &&
+        m.aggregation != QLatin1String("weightedMean")) {
+        *error = where + QStringLiteral(".aggregation: must be \"sum\" or \"weightedMean\"");
+        return std::nullopt;
+    }
+    if (m.aggregation == QLatin1String("weightedMean") && m.weightIndicator.isEmpty()) {
+        *error = where + QStringLiteral(".weightIndicator: required for a weighted mean (the "
+                                        "series that weights the provinces, e.g. population)");
+        return std::nullopt;
+    }
+    if (!m.weightPeriod.isEmpty() && !Period::parse(m.weightPeriod)) {
+        *error =
+            where + QStringLiteral(".weightPeriod: \"%1\" is not a period").arg(m.weightPeriod);
+        return std::nullopt;
+    }
     return m;
 }
 
@@ -100,6 +119,12 @@ QJsonObject IndicatorMeta::toJson() const {
                   {QStringLiteral("source"), source}};
     if (target)
         o.insert(QStringLiteral("target"), *target);
+    if (!aggregation.isEmpty())
+        o.insert(QStringLiteral("aggregation"), aggregation);
+    if (!weightIndicator.isEmpty())
+        o.insert(QStringLiteral("weightIndicator"), weightIndicator);
+    if (!weightPeriod.isEmpty())
+        o.insert(QStringLiteral("weightPeriod"), weightPeriod);
     return o;
 }
 

@@ -29,6 +29,12 @@ struct IndicatorMeta {
     QString feedId;
     bool simulated = false;
     QString source;
+    // How province values combine when a map shows fewer, larger units (63 -> 34 provinces):
+    // "sum" for amounts, "weightedMean" for rates and indices, weighted by the province values of
+    // weightIndicator (for weightPeriod when given, else the same period). Empty: not combinable.
+    QString aggregation;
+    QString weightIndicator;
+    QString weightPeriod;
 
     static std::optional<IndicatorMeta> fromJson(const QJsonObject &o, const QString &where,
                                                  QString *error);

@@ -86,6 +86,20 @@ QString IndicatorData::formatNumber(double value, int decimals, const QString &l
     return localeFor(language).toString(value, 'f', qBound(0, decimals, 6));
 }
 
+namespace {
+// Province values of one indicator and period (province codes only: the national total "VN",
+// "00" or empty is not a province).
+QVariantMap provinceMap(const SeriesStore &store, const QString &indicator, const Period &p) {
+    QVariantMap values;
+    static const QRegularExpression provinceCode(QStringLiteral("^[0-9]{2}$"));
+    const auto all = store.allDimensions(indicator, p);
+    for (auto it = all.begin(); it != all.end(); ++it)
+        if (provinceCode.match(it.key()).hasMatch() && it.key() != QLatin1String("00"))
+            values.insert(it.key(), it->value);
+    return values;
+}
+} // namespace
+
 QVariantMap IndicatorData::provinceValues(const QString &indicator, const QString &period,
                                           const QString &language) const {
     const bool en = language == QLatin1String("en");
@@ -100,17 +114,53 @@ QVariantMap IndicatorData::provinceValues(const QString &indicator, const QStrin
         m[QStringLiteral("error")] = QStringLiteral("\"%1\" is not a period").arg(period);
         return m;
     }
-    QVariantMap values;
-    const auto all = m_hub->series().allDimensions(indicator, *p);
-    // Province codes only: the national total ("VN", "00" or empty) is not a province.
-    static const QRegularExpression provinceCode(QStringLiteral("^[0-9]{2}$"));
-    for (auto it = all.begin(); it != all.end(); ++it)
-        if (provinceCode.match(it.key()).hasMatch() && it.key() != QLatin1String("00"))
-            values.insert(it.key(), it->value);
+    const QVariantMap values = provinceMap(m_hub->series(), indicator, *p);
     m[QStringLiteral("values")] = values;
     m[QStringLiteral("count")] = values.size();
     m[QStringLiteral("periodText")] = periodText(*p, language);
     return m;
+}
+
+QVariantMap IndicatorData::mapBinding(const QVariantMap &tileBinding,
+                                      const QString &language) const {
+    const QString indicator = tileBinding.value(QStringLiteral("indicator")).toString();
+    const QVariantMap info =
+        provinceValues(indicator, tileBinding.value(QStringLiteral("period")).toString(), language);
+    QVariantMap out = tileBinding; // style keys (palette, classes, highlight, ...) pass through
+    out.insert(QStringLiteral("values"), info.value(QStringLiteral("values")));
+    out.insert(QStringLiteral("title"), info.value(QStringLiteral("name")));
+    out.insert(QStringLiteral("unit"), info.value(QStringLiteral("unit")));
+    out.insert(QStringLiteral("period"), info.value(QStringLiteral("periodText")));
+    out.insert(QStringLiteral("source"), info.value(QStringLiteral("source")));
+    const auto byDefault = [&out](const char *key, const QVariant &v) {
+        if (!out.contains(QLatin1String(key)))
+            out.insert(QLatin1String(key), v);
+    };
+    byDefault("units", 34);
+    byDefault("dataUnits", 63); // the historical series are by the 63 provinces
+    byDefault("palette", QStringLiteral("diverging"));
+    byDefault("centre", 100);
+    byDefault("classification", QStringLiteral("quantiles"));
+    byDefault("classes", 5);
+    byDefault("showMessages", true);
+    // 63 -> 34: the indicator's own rule unless the layout overrides it.
+    const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+    if (!meta || out.contains(QStringLiteral("aggregation")))
+        return out;
+    out.insert(QStringLiteral("aggregation"), meta->aggregation);
+    if (meta->aggregation != QLatin1String("weightedMean"))
+        return out;
+    const std::optional<IndicatorMeta> weight = m_hub->alerts()->indicator(meta->weightIndicator);
+    const bool en = language == QLatin1String("en");
+    out.insert(QStringLiteral("weightName"),
+               weight ? (en ? weight->nameEn : weight->nameVi) : meta->weightIndicator);
+    const std::optional<Period> wp = Period::parse(
+        meta->weightPeriod.isEmpty() ? tileBinding.value(QStringLiteral("period")).toString()
+                                     : meta->weightPeriod);
+    if (wp)
+        out.insert(QStringLiteral("weights"),
+                   provinceMap(m_hub->series(), meta->weightIndicator, *wp));
+    return out;
 }
 
 QVariantList IndicatorData::rankedProvinces(const QString &indicator, const QString &period,

@@ -44,6 +44,12 @@ public:
     // {values: {gso_code: value}, name, unit, periodText, source, simulated, count}.
     Q_INVOKABLE QVariantMap provinceValues(const QString &indicator, const QString &period,
                                            const QString &language = QStringLiteral("vi")) const;
+    // The whole binding of a province map tile (keys: app/maps/mapvalues.h) for a layout binding
+    // {indicator, period, units, dataUnits, palette, ...}: values, name, unit and source from the
+    // store and the metadata; the 63 -> 34 rule and its weights from the indicator's metadata
+    // unless the layout names an "aggregation" itself.
+    Q_INVOKABLE QVariantMap mapBinding(const QVariantMap &tileBinding,
+                                       const QString &language = QStringLiteral("vi")) const;
     // The provinces of one indicator and period, ranked (highest first unless ascending), at most
     // `count` rows: [{rank, code, name, value, valueText}]. Names come from setProvinceNames.
     Q_INVOKABLE QVariantList rankedProvinces(const QString &indicator, const QString &period,

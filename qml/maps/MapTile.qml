@@ -4,7 +4,7 @@
 //    "classification": "quantiles" | "equal" | "breaks", "classes": 5, "breaks": [95, 100, 105],
 //    "aggregation": "sum" | "weightedMean", "weightName": "...", "weights": {...},
 //    "highlight": ["01", "79"], "islands": "auto" | "inplace" | "inset"}
-// Feeds wiring from C++ goes through ChoroplethMap.setSeries() on the `map` item.
+// Wrong keys are named on the tile. Feeds wiring from C++ goes through ChoroplethMap.setSeries().
 import QtQuick
 import OpsWall.Maps
 
@@ -18,29 +18,7 @@ Item {
     ChoroplethMap {
         id: map
         anchors.fill: parent
-        units: tile.binding.units ?? 34
-        dataUnits: tile.binding.dataUnits ?? 0
-        values: tile.binding.values ?? {}
-        title: tile.binding.title ?? ""
-        unit: tile.binding.unit ?? ""
-        period: tile.binding.period ?? ""
-        source: tile.binding.source ?? ""
-        palette: tile.binding.palette === "diverging" ? ChoroplethMap.Diverging : ChoroplethMap.Sequential
-        centre: tile.binding.centre ?? NaN
-        classification: tile.binding.classification === "equal" ? ChoroplethMap.EqualIntervals
-                      : tile.binding.classification === "breaks" ? ChoroplethMap.ExplicitBreaks
-                      : ChoroplethMap.Quantiles
-        classCount: tile.binding.classes ?? 5
-        breaks: tile.binding.breaks ?? []
-        aggregation: tile.binding.aggregation === "sum" ? ChoroplethMap.Sum
-                   : tile.binding.aggregation === "weightedMean" ? ChoroplethMap.WeightedMean
-                   : ChoroplethMap.NoAggregation
-        weightName: tile.binding.weightName ?? ""
-        weights: tile.binding.weights ?? {}
-        highlighted: tile.binding.highlight ?? []
-        islands: tile.binding.islands === "inplace" ? ChoroplethMap.InPlace
-               : tile.binding.islands === "inset" ? ChoroplethMap.InsetBoxes
-               : ChoroplethMap.Auto
+        binding: tile.binding // read in C++ (app/maps/mapvalues.h), the same as the API reads it
     }
 
     // Console hover: the value under the pointer.

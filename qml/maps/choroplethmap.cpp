@@ -36,20 +36,41 @@ void ChoroplethMap::invalidate() {
 
 void ChoroplethMap::setSeries(const QHash<QString, double> &values, int dataUnits,
                               const SeriesInfo &info) {
-    m_values = values;
-    m_inputMessages.clear();
-    m_dataUnits = dataUnits;
-    const QString title = info.title.isEmpty() ? m_info.title : info.title;
-    m_info = info;
-    m_info.title = title;
+    m_b.values = values;
+    m_b.messages.clear();
+    m_b.dataUnits = dataUnits;
+    if (!info.title.isEmpty())
+        m_b.title = info.title;
+    m_b.unit = info.unit;
+    m_b.period = info.period;
+    m_b.source = info.source;
+    m_b.aggregation = info.aggregation;
+    m_b.weights = info.weights;
     Q_EMIT dataChanged();
     invalidate();
 }
 
-void ChoroplethMap::setUnits(int units) {
-    if (units == m_units)
+void ChoroplethMap::setBinding(const QVariantMap &binding) {
+    if (binding == m_bindingSource)
         return;
-    m_units = units;
+    m_bindingSource = binding;
+    MapBinding b = mapBindingFromVariant(binding);
+    if (b.units != m_b.units) {
+        m_geo.reset();
+        m_b = std::move(b);
+        Q_EMIT unitsChanged();
+    } else {
+        m_b = std::move(b);
+    }
+    Q_EMIT dataChanged();
+    Q_EMIT styleChanged();
+    invalidate();
+}
+
+void ChoroplethMap::setUnits(int units) {
+    if (units == m_b.units)
+        return;
+    m_b.units = units;
     m_geo.reset();
     Q_EMIT unitsChanged();
     invalidate();
@@ -64,71 +85,89 @@ void ChoroplethMap::setUnits(int units) {
         invalidate();                                                                              \
     }
 
-void ChoroplethMap::setDataUnits(int units) {
-    if (units == m_dataUnits)
-        return;
-    m_dataUnits = units;
-    Q_EMIT dataChanged();
-    invalidate();
-}
+OPSWALL_SETTER(setDataUnits, int, m_b.dataUnits, dataChanged)
+OPSWALL_SETTER(setTitle, const QString &, m_b.title, dataChanged)
+OPSWALL_SETTER(setUnit, const QString &, m_b.unit, dataChanged)
+OPSWALL_SETTER(setPeriod, const QString &, m_b.period, dataChanged)
+OPSWALL_SETTER(setSource, const QString &, m_b.source, dataChanged)
+OPSWALL_SETTER(setWeightName, const QString &, m_b.aggregation.weightName, dataChanged)
+OPSWALL_SETTER(setClassCount, int, m_b.classCount, styleChanged)
+OPSWALL_SETTER(setBreaks, const QList<qreal> &, m_b.breaks, styleChanged)
+OPSWALL_SETTER(setHighlighted, const QStringList &, m_b.highlighted, styleChanged)
+OPSWALL_SETTER(setShowLabels, bool, m_b.showLabels, styleChanged)
+#undef OPSWALL_SETTER
 
-QVariantMap ChoroplethMap::values() const {
+namespace {
+QVariantMap toVariant(const QHash<QString, double> &h) {
     QVariantMap out;
-    for (auto it = m_values.cbegin(); it != m_values.cend(); ++it)
+    for (auto it = h.cbegin(); it != h.cend(); ++it)
         out.insert(it.key(), it.value());
     return out;
 }
-
-namespace {
-
-// QML hands numbers, numeric strings, null/undefined; anything not a finite number is no data.
-QHash<QString, double> toNumbers(const QVariantMap &map, QStringList *messages) {
-    QHash<QString, double> out;
-    for (auto it = map.cbegin(); it != map.cend(); ++it) {
-        bool ok = false;
-        const double v = it.value().toDouble(&ok);
-        if (ok && std::isfinite(v))
-            out.insert(it.key(), v);
-        else if (!it.value().isNull() && it.value().isValid())
-            *messages << QStringLiteral("value for %1 is not a number ('%2'); shown as no data")
-                             .arg(it.key(), it.value().toString());
-    }
-    return out;
-}
-
 } // namespace
 
+QVariantMap ChoroplethMap::values() const {
+    return toVariant(m_b.values);
+}
+
 void ChoroplethMap::setValues(const QVariantMap &values) {
-    m_inputMessages.clear();
-    m_values = toNumbers(values, &m_inputMessages);
+    m_b.messages.clear();
+    m_b.values = numbersByKey(values, &m_b.messages);
     Q_EMIT dataChanged();
     invalidate();
 }
 
-OPSWALL_SETTER(setTitle, const QString &, m_info.title, dataChanged)
-OPSWALL_SETTER(setUnit, const QString &, m_info.unit, dataChanged)
-OPSWALL_SETTER(setPeriod, const QString &, m_info.period, dataChanged)
-OPSWALL_SETTER(setSource, const QString &, m_info.source, dataChanged)
-OPSWALL_SETTER(setWeightName, const QString &, m_info.aggregation.weightName, dataChanged)
-OPSWALL_SETTER(setClassification, Classification, m_classification, styleChanged)
-OPSWALL_SETTER(setClassCount, int, m_classCount, styleChanged)
-OPSWALL_SETTER(setBreaks, const QList<qreal> &, m_breaks, styleChanged)
-OPSWALL_SETTER(setPalette, Palette, m_palette, styleChanged)
-OPSWALL_SETTER(setHighlighted, const QStringList &, m_highlighted, styleChanged)
-OPSWALL_SETTER(setIslands, Islands, m_islands, styleChanged)
-OPSWALL_SETTER(setShowLabels, bool, m_showLabels, styleChanged)
-#undef OPSWALL_SETTER
+void ChoroplethMap::setClassification(Classification v) {
+    const auto method = ClassificationMethod(v);
+    if (method == m_b.classification)
+        return;
+    m_b.classification = method;
+    Q_EMIT styleChanged();
+    invalidate();
+}
+
+void ChoroplethMap::setPalette(Palette v) {
+    const auto kind = PaletteKind(v);
+    if (kind == m_b.palette)
+        return;
+    m_b.palette = kind;
+    Q_EMIT styleChanged();
+    invalidate();
+}
+
+ChoroplethMap::Islands ChoroplethMap::islands() const {
+    switch (m_b.islands) {
+    case IslandMode::InPlace:
+        return InPlace;
+    case IslandMode::InsetBoxes:
+        return InsetBoxes;
+    case IslandMode::Auto:
+        break;
+    }
+    return Auto;
+}
+
+void ChoroplethMap::setIslands(Islands v) {
+    const IslandMode mode = v == InPlace      ? IslandMode::InPlace
+                            : v == InsetBoxes ? IslandMode::InsetBoxes
+                                              : IslandMode::Auto;
+    if (mode == m_b.islands)
+        return;
+    m_b.islands = mode;
+    Q_EMIT styleChanged();
+    invalidate();
+}
 
 void ChoroplethMap::setCentre(qreal v) {
-    if (v == m_centre || (std::isnan(v) && std::isnan(m_centre)))
+    if (v == m_b.centre || (std::isnan(v) && std::isnan(m_b.centre)))
         return;
-    m_centre = v;
+    m_b.centre = v;
     Q_EMIT styleChanged();
     invalidate();
 }
 
 ChoroplethMap::Aggregation ChoroplethMap::aggregation() const {
-    switch (m_info.aggregation.rule) {
+    switch (m_b.aggregation.rule) {
     case AggregationRule::Sum:
         return Sum;
     case AggregationRule::WeightedMean:
@@ -143,33 +182,33 @@ void ChoroplethMap::setAggregation(Aggregation v) {
     const AggregationRule rule = v == Sum            ? AggregationRule::Sum
                                  : v == WeightedMean ? AggregationRule::WeightedMean
                                                      : AggregationRule::Invalid;
-    if (rule == m_info.aggregation.rule)
+    if (rule == m_b.aggregation.rule)
         return;
-    m_info.aggregation.rule = rule;
+    m_b.aggregation.rule = rule;
     Q_EMIT dataChanged();
     invalidate();
 }
 
 QVariantMap ChoroplethMap::weights() const {
-    QVariantMap out;
-    for (auto it = m_info.weights.cbegin(); it != m_info.weights.cend(); ++it)
-        out.insert(it.key(), it.value());
-    return out;
+    return toVariant(m_b.weights);
 }
 
 void ChoroplethMap::setWeights(const QVariantMap &v) {
     QStringList ignored;
-    m_info.weights = toNumbers(v, &ignored);
+    m_b.weights = numbersByKey(v, &ignored);
     Q_EMIT dataChanged();
     invalidate();
 }
 
 void ChoroplethMap::recompute() {
-    QStringList messages = m_inputMessages;
+    QStringList messages = m_b.messages;
     QString error;
     GeoLibrary *lib = library();
     if (!m_geo)
-        m_geo = lib->provinces(m_units, &error);
+        m_geo = lib->provinces(m_b.units, &error);
+    m_content.featureValues.clear();
+    m_content.breaks = {};
+    m_content.classColors.clear();
     if (!m_geo) {
         messages << error;
     } else {
@@ -179,62 +218,24 @@ void ChoroplethMap::recompute() {
             if (issue.severity != IssueSeverity::Warning)
                 messages << issue.message;
         }
-    }
-    const int fromUnits = m_dataUnits == 0 ? m_units : m_dataUnits;
-    QHash<QString, double> shown;
-    if (!m_values.isEmpty()) {
+        const int fromUnits = m_b.dataUnits == 0 ? m_b.units : m_b.dataUnits;
         QString crosswalkError;
         const Crosswalk &crosswalk =
-            fromUnits != m_units ? lib->crosswalk(&crosswalkError) : Crosswalk{};
+            fromUnits != m_b.units ? lib->crosswalk(&crosswalkError) : Crosswalk{};
         if (!crosswalkError.isEmpty())
             messages << crosswalkError;
-        AggregationResult converted = convertUnits(crosswalk, m_values, fromUnits, m_units,
-                                                   m_info.aggregation, m_info.weights);
-        if (!converted.ok)
-            messages << converted.error;
-        messages << converted.messages;
-        shown = std::move(converted.values);
+        MapValues shown = computeMapValues(m_geo->features, crosswalk, m_b);
+        messages << shown.messages;
+        m_content.featureValues = std::move(shown.featureValues);
+        m_content.breaks = std::move(shown.breaks);
+        m_content.classColors = std::move(shown.classColors);
     }
-    m_content.featureValues.clear();
-    QList<double> present;
-    if (m_geo) {
-        for (const Feature &f : m_geo->features.features) {
-            const double v = shown.value(f.code, qQNaN());
-            m_content.featureValues << v;
-            if (std::isfinite(v))
-                present << v;
-        }
-        for (auto it = shown.cbegin(); it != shown.cend(); ++it) {
-            if (m_geo->features.indexOf(it.key()) < 0)
-                messages << QStringLiteral(
-                                "value for unknown province code '%1' ignored (map has %2 units)")
-                                .arg(it.key())
-                                .arg(m_units);
-        }
-    }
-    ClassifyOptions options;
-    options.method = m_classification == EqualIntervals   ? ClassificationMethod::EqualIntervals
-                     : m_classification == ExplicitBreaks ? ClassificationMethod::ExplicitBreaks
-                                                          : ClassificationMethod::Quantiles;
-    options.classCount = m_classCount;
-    options.breaks = m_breaks;
-    if (m_palette == Diverging)
-        options.centre = std::isfinite(m_centre) ? m_centre : 100.0; // indices: previous = 100
-    QString classError;
-    m_content.breaks = present.isEmpty() && options.method != ClassificationMethod::ExplicitBreaks
-                           ? ClassBreaks{}
-                           : classify(present, options, &classError);
-    if (!classError.isEmpty())
-        messages << classError;
-    m_content.classColors = opswall::maps::classColors(
-        m_palette == Diverging ? PaletteKind::Diverging : PaletteKind::Sequential, m_content.breaks,
-        options.centre);
-    m_content.title = m_info.title;
-    m_content.unit = m_info.unit;
-    m_content.period = m_info.period;
-    m_content.source = m_info.source;
-    m_content.highlighted = QSet<QString>(m_highlighted.cbegin(), m_highlighted.cend());
-    m_content.showLabels = m_showLabels;
+    m_content.title = m_b.title;
+    m_content.unit = m_b.unit;
+    m_content.period = m_b.period;
+    m_content.source = m_b.source;
+    m_content.highlighted = QSet<QString>(m_b.highlighted.cbegin(), m_b.highlighted.cend());
+    m_content.showLabels = m_b.showLabels;
     messages.removeDuplicates();
     if (messages != m_messages) {
         m_messages = messages;
@@ -268,8 +269,9 @@ void ChoroplethMap::updatePolish() {
         m_contentDirty = false;
     }
     IslandLayout layout =
-        m_islands == InsetBoxes ? IslandLayout::InsetBoxes : IslandLayout::InPlace;
-    if (m_islands == Auto) // portrait and square tiles: archipelagos in insets, mainland larger
+        m_b.islands == IslandMode::InsetBoxes ? IslandLayout::InsetBoxes : IslandLayout::InPlace;
+    if (m_b.islands ==
+        IslandMode::Auto) // portrait and square tiles: archipelagos in insets, mainland larger
         layout = sizePx.width() < sizePx.height() * 1.2 ? IslandLayout::InsetBoxes
                                                         : IslandLayout::InPlace;
     m_renderer.setGeometry(m_geo, sizePx, layout);
@@ -302,21 +304,8 @@ QSGNode *ChoroplethMap::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
 QVariantMap ChoroplethMap::province(const QString &code) const {
     if (!m_geo)
         return {};
-    const int i = m_geo->features.indexOf(code);
-    if (i < 0)
-        return {};
-    const Feature &f = m_geo->features.features[i];
-    const double v = m_content.featureValues.value(i, qQNaN());
-    QVariantMap out{{QStringLiteral("code"), f.code},
-                    {QStringLiteral("name"), f.name},
-                    {QStringLiteral("nameFull"), f.nameFull},
-                    {QStringLiteral("hasValue"), std::isfinite(v)},
-                    {QStringLiteral("classIndex"), m_content.breaks.classOf(v)},
-                    {QStringLiteral("unit"), m_info.unit},
-                    {QStringLiteral("period"), m_info.period}};
-    if (std::isfinite(v))
-        out.insert(QStringLiteral("value"), v);
-    return out;
+    const MapValues shown{m_content.featureValues, m_content.breaks, m_content.classColors, {}};
+    return provinceInfo(m_geo->features, shown, m_b, code);
 }
 
 QVariantList ChoroplethMap::placedLabels() const {

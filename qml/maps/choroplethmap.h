@@ -11,6 +11,7 @@
 #include "maps/classify.h"
 #include "maps/geolibrary.h"
 #include "maps/maprenderer.h"
+#include "maps/mapvalues.h"
 
 #include <QHash>
 #include <QImage>
@@ -35,6 +36,8 @@ struct SeriesInfo {
 class ChoroplethMap : public QQuickItem {
     Q_OBJECT
     QML_ELEMENT
+    // The whole layout binding in one assignment (keys: app/maps/mapvalues.h), one redraw.
+    Q_PROPERTY(QVariantMap binding READ binding WRITE setBinding NOTIFY dataChanged)
     Q_PROPERTY(int units READ units WRITE setUnits NOTIFY unitsChanged)
     Q_PROPERTY(int dataUnits READ dataUnits WRITE setDataUnits NOTIFY dataChanged)
     Q_PROPERTY(QVariantMap values READ values WRITE setValues NOTIFY dataChanged)
@@ -88,41 +91,43 @@ public:
     // Where a longitude/latitude is drawn in this item (inset boxes included), for overlays.
     Q_INVOKABLE QPointF toPixel(qreal lon, qreal lat) const;
 
-    int units() const { return m_units; }
+    QVariantMap binding() const { return m_bindingSource; }
+    void setBinding(const QVariantMap &binding);
+    int units() const { return m_b.units; }
     void setUnits(int units);
-    int dataUnits() const { return m_dataUnits; }
+    int dataUnits() const { return m_b.dataUnits; }
     void setDataUnits(int units);
     QVariantMap values() const;
     void setValues(const QVariantMap &values);
-    QString title() const { return m_info.title; }
+    QString title() const { return m_b.title; }
     void setTitle(const QString &v);
-    QString unit() const { return m_info.unit; }
+    QString unit() const { return m_b.unit; }
     void setUnit(const QString &v);
-    QString period() const { return m_info.period; }
+    QString period() const { return m_b.period; }
     void setPeriod(const QString &v);
-    QString source() const { return m_info.source; }
+    QString source() const { return m_b.source; }
     void setSource(const QString &v);
-    Classification classification() const { return m_classification; }
+    Classification classification() const { return Classification(m_b.classification); }
     void setClassification(Classification v);
-    int classCount() const { return m_classCount; }
+    int classCount() const { return m_b.classCount; }
     void setClassCount(int v);
-    QList<qreal> breaks() const { return m_breaks; }
+    QList<qreal> breaks() const { return m_b.breaks; }
     void setBreaks(const QList<qreal> &v);
-    Palette palette() const { return m_palette; }
+    Palette palette() const { return Palette(m_b.palette); }
     void setPalette(Palette v);
-    qreal centre() const { return m_centre; }
+    qreal centre() const { return m_b.centre; }
     void setCentre(qreal v);
     Aggregation aggregation() const;
     void setAggregation(Aggregation v);
-    QString weightName() const { return m_info.aggregation.weightName; }
+    QString weightName() const { return m_b.aggregation.weightName; }
     void setWeightName(const QString &v);
     QVariantMap weights() const;
     void setWeights(const QVariantMap &v);
-    QStringList highlighted() const { return m_highlighted; }
+    QStringList highlighted() const { return m_b.highlighted; }
     void setHighlighted(const QStringList &v);
-    Islands islands() const { return m_islands; }
+    Islands islands() const;
     void setIslands(Islands v);
-    bool showLabels() const { return m_showLabels; }
+    bool showLabels() const { return m_b.showLabels; }
     void setShowLabels(bool v);
     QStringList messages() const { return m_messages; }
     QString attribution() const { return GeoLibrary::attribution(); }
@@ -158,20 +163,9 @@ private:
 
     std::unique_ptr<GeoLibrary> m_ownLibrary;
     std::shared_ptr<const GeoSet> m_geo;
-    int m_units = 34;
-    int m_dataUnits = 0; // 0: same as units
-    QHash<QString, double> m_values;
-    SeriesInfo m_info;
-    Classification m_classification = Quantiles;
-    int m_classCount = 5;
-    QList<qreal> m_breaks;
-    Palette m_palette = Sequential;
-    qreal m_centre = qQNaN();
-    QStringList m_highlighted;
-    Islands m_islands = Auto;
-    bool m_showLabels = true;
+    MapBinding m_b; // everything the layout binds: values, options, style
+    QVariantMap m_bindingSource;
     QStringList m_messages;
-    QStringList m_inputMessages; // values that were not numbers
 
     MapRenderer m_renderer;
     MapContent m_content;

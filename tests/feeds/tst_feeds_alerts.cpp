@@ -177,7 +177,7 @@ private Q_SLOTS:
                                &err),
                      qPrintable(err));
             QCOMPARE(hub.scheduler()->statuses().size(), 12);
-            QCOMPARE(hub.alerts()->indicators().size(), 12);
+            QCOMPARE(hub.alerts()->indicators().size(), 19);
             hub.stop();
         }
         opswall::feeds::FeedDefinitionStore defs(db);

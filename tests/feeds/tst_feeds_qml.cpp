@@ -68,6 +68,19 @@ public Q_SLOTS:
             qFatal("province table: %s", qPrintable(pr.error.message));
         m_hub->series().ingest(QStringLiteral("gso-industrial-employment-provinces"), pr.series,
                                QDateTime::currentDateTimeUtc());
+        // A weight series for 34-unit maps of the index (IND_EMP_PERSONS in the metadata). The
+        // shared data has no employment counts by province: these are test weights, 1000 + code.
+        Series weights;
+        weights.indicator = QStringLiteral("IND_EMP_PERSONS");
+        for (const Series &idx : pr.series) {
+            if (idx.indicator != QLatin1String("IND_EMP_YOY_INDEX"))
+                continue;
+            Series w = weights;
+            w.dimension = idx.dimension;
+            w.points << Observation{Period::month(2024, 12), 1000.0 + idx.dimension.toInt()};
+            m_hub->series().ingest(QStringLiteral("test-weights"), {w},
+                                   QDateTime::currentDateTimeUtc());
+        }
         // The behind-plan rule on the real February 2025 disbursement raises a critical alert.
         m_hub->alerts()->evaluate(QDateTime::currentDateTimeUtc());
         m_data = new opswall::indicators::IndicatorData(m_hub.get(), this);

@@ -4,6 +4,7 @@
 #include "maps/classify.h"
 #include "maps/geolibrary.h"
 #include "maps/labels.h"
+#include "maps/mapvalues.h"
 #include "maps/projection.h"
 #include "maps/topojson.h"
 #include "maps/triangulate.h"
@@ -267,6 +268,97 @@ private Q_SLOTS:
         const AggregationResult back = convertUnits(cw, r.values, 34, 63, index, weights);
         QVERIFY(!back.ok);
         QVERIFY2(back.error.contains(QStringLiteral("cannot be split")), qPrintable(back.error));
+    }
+
+    // A layout's binding is read in one place (the map item and the API both use it): wrong
+    // values are named and replaced by the defaults, never silently taken.
+    void bindingIsReadWithClearMessages() {
+        const MapBinding ok = mapBindingFromVariant(
+            {{QStringLiteral("units"), 63},
+             {QStringLiteral("values"), QVariantMap{{QStringLiteral("01"), 101.5},
+                                                    {QStringLiteral("79"), QStringLiteral("99")}}},
+             {QStringLiteral("classification"), QStringLiteral("breaks")},
+             {QStringLiteral("breaks"), QVariantList{95, 100, 105}},
+             {QStringLiteral("palette"), QStringLiteral("diverging")},
+             {QStringLiteral("aggregation"), QStringLiteral("sum")},
+             {QStringLiteral("highlight"), QStringList{QStringLiteral("01")}},
+             {QStringLiteral("islands"), QStringLiteral("inset")}});
+        QVERIFY2(ok.messages.isEmpty(), qPrintable(ok.messages.join('\n')));
+        QCOMPARE(ok.units, 63);
+        QCOMPARE(ok.values.value(QStringLiteral("79")), 99.0); // a numeric string is a number
+        QCOMPARE(ok.classification, ClassificationMethod::ExplicitBreaks);
+        QCOMPARE(ok.breaks, (QList<double>{95, 100, 105}));
+        QCOMPARE(ok.palette, PaletteKind::Diverging);
+        QCOMPARE(ok.aggregation.rule, AggregationRule::Sum);
+        QCOMPARE(ok.islands, IslandMode::InsetBoxes);
+
+        const MapBinding bad = mapBindingFromVariant(
+            {{QStringLiteral("units"), 40},
+             {QStringLiteral("values"), QVariantMap{{QStringLiteral("01"), QStringLiteral("n/a")}}},
+             {QStringLiteral("classification"), QStringLiteral("jenks")},
+             {QStringLiteral("palette"), QStringLiteral("rainbow")},
+             {QStringLiteral("classes"), QStringLiteral("five")},
+             {QStringLiteral("aggregation"), QStringLiteral("average")}});
+        QCOMPARE(bad.units, 34);
+        QCOMPARE(bad.classification, ClassificationMethod::Quantiles);
+        QCOMPARE(bad.palette, PaletteKind::Sequential);
+        QCOMPARE(bad.classCount, 5);
+        QCOMPARE(bad.aggregation.rule, AggregationRule::Invalid);
+        QVERIFY(bad.values.isEmpty());
+        const QString all = bad.messages.join('\n');
+        for (const char *named : {"'units' must be 34 or 63", "value for 01 is not a number",
+                                  "'classification' must be one of", "'palette' must be one of",
+                                  "'classes' is not a number", "'aggregation' must be one of"})
+            QVERIFY2(all.contains(QLatin1String(named)), qPrintable(all));
+    }
+
+    // What the API answers for a province is what the map draws: 63-unit data on the 34-unit
+    // map, combined by the rule, then classified; real GSO values.
+    void provinceInfoOfAThirtyFourUnitMap() {
+        const QHash<QString, double> idx =
+            readEmploymentIndex(QStringLiteral("index_vs_same_month_prev_year"));
+        if (idx.isEmpty())
+            QSKIP("employment index CSV not found in OPSWALL_SHARED_DIR");
+        GeoLibrary library(assetDir());
+        QString error;
+        const auto geo34 = library.provinces(34, &error);
+        QVERIFY2(geo34, qPrintable(error));
+        QVariantMap values, weights;
+        for (auto it = idx.cbegin(); it != idx.cend(); ++it) {
+            values.insert(it.key(), it.value());
+            weights.insert(it.key(), 1000 + it.key().toInt());
+        }
+        QVariantMap binding{{QStringLiteral("units"), 34},
+                            {QStringLiteral("dataUnits"), 63},
+                            {QStringLiteral("values"), values},
+                            {QStringLiteral("unit"), QStringLiteral("%")},
+                            {QStringLiteral("period"), QStringLiteral("T12/2024")},
+                            {QStringLiteral("aggregation"), QStringLiteral("weightedMean")},
+                            {QStringLiteral("weightName"), QStringLiteral("lao động")}};
+        // Without weights: refused in words, every province shown as no data.
+        MapBinding b = mapBindingFromVariant(binding);
+        MapValues shown = computeMapValues(geo34->features, library.crosswalk(&error), b);
+        QVERIFY2(shown.messages.join(u'\n').contains(QStringLiteral("'lao động'")),
+                 qPrintable(shown.messages.join(u'\n')));
+        QVariantMap tq = provinceInfo(geo34->features, shown, b, QStringLiteral("08"));
+        QCOMPARE(tq.value(QStringLiteral("name")).toString(), QStringLiteral("Tuyên Quang"));
+        QCOMPARE(tq.value(QStringLiteral("hasValue")).toBool(), false);
+        QCOMPARE(tq.value(QStringLiteral("classIndex")).toInt(), -1);
+
+        binding.insert(QStringLiteral("weights"), weights);
+        b = mapBindingFromVariant(binding);
+        shown = computeMapValues(geo34->features, library.crosswalk(&error), b);
+        QVERIFY2(shown.messages.isEmpty(), qPrintable(shown.messages.join('\n')));
+        tq = provinceInfo(geo34->features, shown, b, QStringLiteral("08"));
+        const double expected = (idx["02"] * 1002 + idx["08"] * 1008) / (1002.0 + 1008.0);
+        QVERIFY(std::abs(tq.value(QStringLiteral("value")).toDouble() - expected) < 1e-9);
+        const int k = tq.value(QStringLiteral("classIndex")).toInt();
+        QVERIFY(k >= 0 && k < shown.breaks.count());
+        QVERIFY(tq.value(QStringLiteral("classFrom")).toDouble() <= expected);
+        QVERIFY(tq.value(QStringLiteral("classTo")).toDouble() >= expected);
+        QCOMPARE(tq.value(QStringLiteral("period")).toString(), QStringLiteral("T12/2024"));
+        // Hà Giang (02) is no longer a province of the 34-unit map.
+        QVERIFY(provinceInfo(geo34->features, shown, b, QStringLiteral("02")).isEmpty());
     }
 
     void crosswalkErrors() {

@@ -125,6 +125,30 @@ Item {
             compare(IndicatorData.rankedProvinces("IND_EMP_YOY_INDEX", "not a period", 5, false, "vi").length, 0);
         }
 
+        function test_mapBindingCarriesTheIndicatorsRule() {
+            // A map of the index on the 34 provinces: its values by the 63, the weighted-mean
+            // rule and the weights named in the indicator's metadata.
+            const b = IndicatorData.mapBinding({ indicator: "IND_EMP_YOY_INDEX", period: "2024-12", classes: 4 }, "vi");
+            compare(b.units, 34);
+            compare(b.dataUnits, 63);
+            compare(b.classes, 4); // the layout's style passes through
+            compare(Object.keys(b.values).length, 63);
+            compare(b.aggregation, "weightedMean");
+            compare(b.weightName, "Lao động trong doanh nghiệp công nghiệp");
+            compare(b.weights["08"], 1008);
+            compare(b.unit, "%");
+            compare(b.period, "T12/2024");
+            compare(b.title, "Chỉ số sử dụng lao động ngành công nghiệp so với cùng kỳ");
+            // The layout may override the rule.
+            compare(IndicatorData.mapBinding({ indicator: "IND_EMP_YOY_INDEX", period: "2024-12", aggregation: "sum" }).aggregation, "sum");
+            // Amounts add up; a weight series with no data gives no weights (the map then says so).
+            compare(IndicatorData.mapBinding({ indicator: "FDI_YEAR_NEW_CAPITAL", period: "2024" }).aggregation, "sum");
+            const pct = IndicatorData.mapBinding({ indicator: "PUBINV_YEAR_PCT_OF_PLAN", period: "2024" }, "en");
+            compare(pct.aggregation, "weightedMean");
+            compare(pct.weightName, "Annual plan of public investment by province, 2024");
+            compare(Object.keys(pct.weights).length, 0);
+        }
+
         function test_barChartIsBoundedToTwelveBars() {
             // Asked for 40 bars: a wall chart never draws more than 12 (Qt Charts bar cost).
             compare(bars.barCount, 12);
