@@ -36,11 +36,13 @@ Commands:
   layout list | get ID | save NAME --file FILE | stage (--file FILE | --id ID) | publish | undo
   tile list | add --kind K --x X --y Y --width W --height H [--source S]
        | move ID [--x X] [--y Y] [--width W] [--height H] [--z Z] | remove ID
+       | province ID CODE [--lang en]    what a map tile shows for one province
   source list                    video and data sources
   feeds [list]                   indicator feeds and their freshness
   alert list | ack ID [--note TEXT]
   devices [list] | get ID | command ID COMMAND [KEY=VALUE ...]
   audit query [--from TIME] [--to TIME] [--action PREFIX] [--limit N] | verify
+        | layout --at TIME             the live layout at a past time, and the change behind it
   token create --role ROLE [--name NAME] | list | revoke NAME      (admins)
   lock [acquire] [--ttl SECONDS] [--reason TEXT] | release | status
 
@@ -74,10 +76,11 @@ struct Args {
 };
 
 Args parseArgs(int argc, char **argv) {
-    static const QStringList valued{
-        "--url",    "--token",  "--cacert", "--timeout", "--kind", "--x",   "--y",     "--width",
-        "--height", "--z",      "--source", "--layout",  "--file", "--id",  "--note",  "--from",
-        "--to",     "--action", "--limit",  "--role",    "--name", "--ttl", "--reason"};
+    static const QStringList valued{"--url",    "--token",  "--cacert", "--timeout", "--kind",
+                                    "--x",      "--y",      "--width",  "--height",  "--z",
+                                    "--source", "--layout", "--file",   "--id",      "--note",
+                                    "--from",   "--to",     "--action", "--limit",   "--role",
+                                    "--name",   "--ttl",    "--reason", "--at",      "--lang"};
     static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -386,6 +389,14 @@ int apiMain(int argc, char **argv) {
         }
         if (sub == QLatin1String("remove"))
             return needId("remove") ? del(QStringLiteral("/tiles/") + id) : Usage;
+        if (sub == QLatin1String("province")) {
+            if (!needId("province") || p.size() < 3)
+                return usageError(QStringLiteral("tile province ID CODE [--lang en]"));
+            return get(QStringLiteral("/tiles/%1/provinces/%2%3")
+                           .arg(id, p[2],
+                                opt("--lang") == QLatin1String("en") ? QStringLiteral("?lang=en")
+                                                                     : QString()));
+        }
     } else if (cmd == QLatin1String("source") || cmd == QLatin1String("sources")) {
         if (sub.isEmpty() || sub == QLatin1String("list"))
             return get(QStringLiteral("/sources"));
@@ -429,6 +440,13 @@ int apiMain(int argc, char **argv) {
                 !QJsonDocument::fromJson(r.body).object().value(QStringLiteral("ok")).toBool())
                 return Failed; // a broken chain is a failure scripts must notice
             return code;
+        }
+        if (sub == QLatin1String("layout")) {
+            bool ok = false;
+            const QString at = iso(opt("--at"), &ok);
+            if (!has("--at") || !ok)
+                return usageError(QStringLiteral("audit layout wants --at TIME"));
+            return get(QStringLiteral("/audit/layout?at=") + at);
         }
         if (sub.isEmpty() || sub == QLatin1String("query") || sub == QLatin1String("list")) {
             QStringList q;

@@ -59,6 +59,9 @@ QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health) {
          double(m.authFailures.load()));
     line(out, "opswall_api_rate_limited_total", "counter", "Requests refused by the rate limit.",
          double(m.rateLimited.load()));
+    line(out, "opswall_api_slow_clients_cut_total", "counter",
+         "Connections closed because the request did not arrive in time.",
+         double(m.slowClientsCut.load()));
     line(out, "opswall_api_http_connections", "gauge", "Open HTTP connections.",
          double(m.httpConnections.load()));
     line(out, "opswall_api_ws_clients", "gauge", "Connected WebSocket event clients.",

@@ -253,6 +253,15 @@ Route dispatch(Ctx &c) {
                        {"height", F::Number, false},
                        {"z", F::Number, false}},
                       idParam);
+    if (c.is("GET", {"tiles", "{id}", "provinces", "{code}"})) {
+        // The value a map tile shows for one province (the console's hover, by code).
+        if (!validId(c.seg[3]))
+            return errorRoute(error(400, "bad_path", QStringLiteral("a province code is digits")));
+        const QString lang = c.query.queryItemValue(QStringLiteral("lang")) == QLatin1String("en")
+                                 ? QStringLiteral("en")
+                                 : QStringLiteral("vi");
+        return snapshot(QStringLiteral("province:") + id + u':' + c.seg[3] + u':' + lang);
+    }
     if (c.is("DELETE", {"tiles", "{id}"}))
         return submit("tile.remove", c.body, {}, idParam);
     // Sources, feeds

@@ -1,7 +1,14 @@
 #include "control/serverconfig.h"
 
+#include "core/jsontypes.h"
+
 #include <QFileInfo>
 #include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+
+#include <type_traits>
 
 namespace opswall::control {
 
@@ -40,6 +47,103 @@ std::optional<ServerConfig> ServerConfig::parseListen(const QString &hostPort, Q
     c.host = host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : host;
     c.port = std::uint16_t(port);
     return c;
+}
+
+bool ServerConfig::applyJson(const QByteArray &json, QString *error) {
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = pe.error != QJsonParseError::NoError
+                     ? QStringLiteral("not valid JSON: %1 at offset %2")
+                           .arg(pe.errorString())
+                           .arg(pe.offset)
+                     : QStringLiteral("the configuration must be a JSON object");
+        return false;
+    }
+    ServerConfig c = *this;
+    const auto wrongType = [error](const QString &key, const char *want, const QJsonValue &v) {
+        *error = QStringLiteral("'%1' must be %2, not %3")
+                     .arg(key, QLatin1String(want), jsonTypeName(v));
+        return false;
+    };
+    const auto listen = [&](const QString &key, const QJsonValue &v, QString *toHost,
+                            std::uint16_t *toPort) {
+        if (!v.isString())
+            return wrongType(key, "a string", v);
+        QString why;
+        const auto parsed = parseListen(v.toString(), &why);
+        if (!parsed) {
+            *error = QStringLiteral("'%1': %2").arg(key, why);
+            return false;
+        }
+        *toHost = parsed->host;
+        *toPort = parsed->port;
+        return true;
+    };
+    const QJsonObject root = doc.object();
+    for (auto it = root.begin(); it != root.end(); ++it) {
+        const QString &k = it.key();
+        const QJsonValue &v = it.value();
+        const auto number = [&](auto *field, double lo, double hi) {
+            if (!v.isDouble())
+                return wrongType(k, "a number", v);
+            if (v.toDouble() < lo || v.toDouble() > hi) {
+                *error = QStringLiteral("'%1' must be between %2 and %3").arg(k).arg(lo).arg(hi);
+                return false;
+            }
+            *field = static_cast<std::remove_pointer_t<decltype(field)>>(v.toDouble());
+            return true;
+        };
+        bool ok = true;
+        if (k == QLatin1String("listen")) {
+            ok = listen(k, v, &c.host, &c.port);
+        } else if (k == QLatin1String("tlsCert") || k == QLatin1String("tlsKey")) {
+            if (!v.isString())
+                return wrongType(k, "a string", v);
+            (k == QLatin1String("tlsCert") ? c.tlsCertFile : c.tlsKeyFile) = v.toString();
+        } else if (k == QLatin1String("maxBodyBytes")) {
+            ok = number(&c.maxBodyBytes, 1024, 64.0 * 1024 * 1024);
+        } else if (k == QLatin1String("maxHeaderBytes")) {
+            ok = number(&c.maxHeaderBytes, 1024, 1024 * 1024);
+        } else if (k == QLatin1String("requestTimeoutMs")) {
+            ok = number(&c.requestTimeoutMs, 100, 600'000);
+        } else if (k == QLatin1String("actionTimeoutMs")) {
+            ok = number(&c.actionTimeoutMs, 100, 600'000);
+        } else if (k == QLatin1String("maxConnections")) {
+            ok = number(&c.maxConnections, 1, 100'000);
+        } else if (k == QLatin1String("rateBurst")) {
+            ok = number(&c.rateBurst, 1, 1e6);
+        } else if (k == QLatin1String("ratePerSecond")) {
+            ok = number(&c.ratePerSecond, 0.001, 1e6);
+        } else if (k == QLatin1String("line")) {
+            if (!v.isObject())
+                return wrongType(k, "an object", v);
+            const QJsonObject line = v.toObject();
+            for (auto l = line.begin(); l != line.end() && ok; ++l) {
+                const QString key = QStringLiteral("line.") + l.key();
+                if (l.key() == QLatin1String("enabled") ||
+                    l.key() == QLatin1String("allowRemotePlaintext")) {
+                    if (!l->isBool())
+                        return wrongType(key, "true or false", *l);
+                    (l.key() == QLatin1String("enabled") ? c.lineEnabled
+                                                         : c.lineAllowRemotePlaintext) =
+                        l->toBool();
+                } else if (l.key() == QLatin1String("listen")) {
+                    ok = listen(key, *l, &c.lineHost, &c.linePort);
+                } else {
+                    *error = QStringLiteral("unknown setting '%1'").arg(key.left(64));
+                    return false;
+                }
+            }
+        } else {
+            *error = QStringLiteral("unknown setting '%1'").arg(k.left(64));
+            return false;
+        }
+        if (!ok)
+            return false;
+    }
+    *this = c;
+    return true;
 }
 
 bool ServerConfig::isLoopback() const {

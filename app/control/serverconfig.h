@@ -3,6 +3,7 @@
 // ServerConfig::parseListen and the TLS files from its configuration; validate() says what is
 // wrong in words (e.g. a non-loopback address without a certificate).
 
+#include <QByteArray>
 #include <QString>
 
 #include <cstddef>
@@ -40,6 +41,14 @@ struct ServerConfig {
     // the count must stay well above any burst (a layout change can publish hundreds).
     std::size_t wsQueueMax = 4096;
     std::size_t wsQueueMaxBytes = 8 * 1024 * 1024;
+
+    // Settings from the app's API configuration file (a JSON object; opswall --api-config):
+    //   {"listen": "0.0.0.0:8443", "tlsCert": "/etc/opswall/api.crt", "tlsKey": "...",
+    //    "line": {"enabled": true, "listen": "127.0.0.1:8471", "allowRemotePlaintext": false},
+    //    "maxBodyBytes": 262144, "maxHeaderBytes": 8192, "requestTimeoutMs": 10000,
+    //    "actionTimeoutMs": 15000, "maxConnections": 256, "rateBurst": 60, "ratePerSecond": 30}
+    // Unknown keys and wrong types are refused with the key named; false + error, nothing applied.
+    bool applyJson(const QByteArray &json, QString *error);
 
     // "127.0.0.1:8470", "[::1]:8470", "0.0.0.0:8443", ":8470" (loopback). std::nullopt + error.
     static std::optional<ServerConfig> parseListen(const QString &hostPort, QString *error);

@@ -54,7 +54,13 @@ ParseResult parseOptions(const QStringList &arguments) {
     const QCommandLineOption api(
         QStringLiteral("api"),
         QStringLiteral("Address the control API listens on (default 127.0.0.1:8470)."),
-        QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8470"));
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption apiConfig(
+        QStringLiteral("api-config"),
+        QStringLiteral("JSON settings of the control API: listen address, TLS certificate and "
+                       "key (required for any address but loopback), request limits, rate "
+                       "limits, line protocol (see app/control/README.md)."),
+        QStringLiteral("FILE"));
     const QCommandLineOption tokenFile(
         QStringLiteral("admin-token-file"),
         QStringLiteral("Where the first admin token is written on first start."),
@@ -68,8 +74,8 @@ ParseResult parseOptions(const QStringList &arguments) {
     const QCommandLineOption platform(
         QStringLiteral("platform"),
         QStringLiteral("Qt platform plugin (e.g. offscreen, xcb, eglfs)."), QStringLiteral("NAME"));
-    p.addOptions({help, demo, preview, screenshot, db, wall, assets, lang, backend, api, tokenFile,
-                  preset, noServices, platform});
+    p.addOptions({help, demo, preview, screenshot, db, wall, assets, lang, backend, api, apiConfig,
+                  tokenFile, preset, noServices, platform});
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -98,6 +104,12 @@ ParseResult parseOptions(const QStringList &arguments) {
     o.assetsDir = p.value(assets);
     o.language = p.value(lang);
     o.apiBind = p.value(api);
+    o.apiConfigPath = p.value(apiConfig);
+    if (!o.apiConfigPath.isEmpty() && !QFileInfo(o.apiConfigPath).isReadable()) {
+        r.exitCode = 2;
+        r.message = QStringLiteral("--api-config: cannot read '%1'").arg(o.apiConfigPath);
+        return r;
+    }
     o.adminTokenFile = p.value(tokenFile);
     o.presetName = p.value(preset);
     o.noServices = p.isSet(noServices);

@@ -20,7 +20,9 @@ struct Options {
     QString assetsDir; // empty: found automatically
     QString language = QStringLiteral("vi");
     Backend backend = Backend::Auto;
-    QString apiBind = QStringLiteral("127.0.0.1:8470");
+    QString apiBind; // --api HOST:PORT; empty: the configuration file's, else 127.0.0.1:8470
+    QString
+        apiConfigPath; // --api-config FILE: TLS, limits, line protocol (ServerConfig::applyJson)
     QString adminTokenFile;
     QString presetName;      // recall this preset at start
     bool noServices = false; // demo without the feed service, RTSP server and display simulators

@@ -4,6 +4,7 @@
 #include "wall/walljson.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,6 +20,7 @@
 #endif
 #ifdef OPSWALL_WITH_MAPS
 #include "maps/geolibrary.h"
+#include "maps/mapvalues.h"
 #endif
 #ifdef OPSWALL_WITH_DEVICES
 #include "devices/configstore.h"
@@ -259,6 +261,10 @@ public:
 #endif
             return head == QLatin1String("devices") ? items({}) : QJsonObject();
         }
+        if (head == QLatin1String("province"))
+            return province(arg.section(QLatin1Char(':'), 0, 0),
+                            arg.section(QLatin1Char(':'), 1, 1),
+                            arg.section(QLatin1Char(':'), 2, 2));
         if (head == QLatin1String("health")) {
             QJsonArray streams;
 #ifdef OPSWALL_WITH_VIDEO
@@ -271,6 +277,44 @@ public:
     }
 
 private:
+    // What a map tile of the live layout shows for one province, computed from the tile's binding
+    // by the same functions the map item draws with (app/maps/mapvalues.h). {} when the tile is
+    // not a map or the code is not one of the map's provinces.
+    QJsonObject province([[maybe_unused]] const QString &tileId,
+                         [[maybe_unused]] const QString &code,
+                         [[maybe_unused]] const QString &language) const {
+#ifdef OPSWALL_WITH_MAPS
+        const wall::Tile *tile = m_state.layout().tile(tileId);
+        if (!tile || tile->kind != QLatin1String("map") || !m_parts.geo)
+            return {};
+        QVariantMap binding = tile->binding.toVariantMap();
+#ifdef OPSWALL_WITH_FEEDS
+        if (binding.contains(QStringLiteral("indicator")) && m_parts.indicators)
+            binding = m_parts.indicators->mapBinding(binding, language);
+#endif
+        const maps::MapBinding b = maps::mapBindingFromVariant(binding);
+        QString error;
+        const auto geo = m_parts.geo->provinces(b.units, &error);
+        if (!geo)
+            return {};
+        const int fromUnits = b.dataUnits == 0 ? b.units : b.dataUnits;
+        const maps::Crosswalk crosswalk =
+            fromUnits != b.units ? m_parts.geo->crosswalk(&error) : maps::Crosswalk{};
+        const maps::MapValues shown = maps::computeMapValues(geo->features, crosswalk, b);
+        QJsonObject o =
+            QJsonObject::fromVariantMap(maps::provinceInfo(geo->features, shown, b, code));
+        if (o.isEmpty())
+            return {};
+        o.insert(QStringLiteral("tile"), tileId);
+        o.insert(QStringLiteral("units"), b.units);
+        o.insert(QStringLiteral("messages"),
+                 QJsonArray::fromStringList(b.messages + shown.messages));
+        return o;
+#else
+        return {};
+#endif
+    }
+
     static QJsonObject info(const store::PresetInfo &p) {
         return {{QStringLiteral("id"), p.id},
                 {QStringLiteral("name"), p.name},
@@ -503,13 +547,33 @@ bool Services::startControl() {
         qInfo("opswall: first start: the admin token is in %s (readable by this user only)",
               qPrintable(*written));
     QString err;
-    auto cfg = control::ServerConfig::parseListen(m_options.apiBind, &err);
-    if (!cfg) {
-        m_error = QStringLiteral("--api %1: %2").arg(m_options.apiBind, err);
-        return false;
+    // The line protocol is on by default, on loopback, on the port after the API's.
+    control::ServerConfig config;
+    config.lineEnabled = true;
+    bool linePortSet = false;
+    if (!m_options.apiConfigPath.isEmpty()) {
+        QFile f(m_options.apiConfigPath);
+        const QByteArray json = f.open(QIODevice::ReadOnly) ? f.read(1024 * 1024) : QByteArray();
+        if (json.isEmpty() || !config.applyJson(json, &err)) {
+            m_error = QStringLiteral("--api-config %1: %2")
+                          .arg(m_options.apiConfigPath, err.isEmpty() ? f.errorString() : err);
+            return false;
+        }
+        linePortSet = QJsonDocument::fromJson(json)[QLatin1String("line")].toObject().contains(
+            QLatin1String("listen"));
     }
-    cfg->lineEnabled = true;
-    cfg->linePort = cfg->port == 0 ? 0 : std::uint16_t(cfg->port + 1);
+    std::optional<control::ServerConfig> cfg = config;
+    if (!m_options.apiBind.isEmpty()) { // --api wins over the file's "listen"
+        const auto listen = control::ServerConfig::parseListen(m_options.apiBind, &err);
+        if (!listen) {
+            m_error = QStringLiteral("--api %1: %2").arg(m_options.apiBind, err);
+            return false;
+        }
+        cfg->host = listen->host;
+        cfg->port = listen->port;
+    }
+    if (!linePortSet)
+        cfg->linePort = cfg->port == 0 ? 0 : std::uint16_t(cfg->port + 1);
     m_parts->server = std::make_unique<control::ControlServer>(*cfg, ctl);
     if (!m_parts->server->start(&err)) {
         m_error = QStringLiteral("the control API cannot start: %1").arg(err);

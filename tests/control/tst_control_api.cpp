@@ -3,6 +3,7 @@
 // clients and path tricks get bounded, clear errors; the control lock; the audit chain through
 // the API; WebSocket events in order and slow consumers dropped. Line protocol, TLS and wallctl:
 // tst_control_clients.cpp.
+#include "contract.h"
 #include "testhelpers.h"
 #include "testserver.h"
 
@@ -27,69 +28,16 @@ using namespace opswall::control;
 
 namespace {
 
-struct Endpoint {
-    const char *method;
-    const char *path;
-    const char *body;
-    const char *roles; // who may: V viewer, L leader, O operator, T technician, A admin
-};
+using contract::kEndpoints;
+using contract::kRoles;
 
-// The contract, written out independently of permissions.cpp: change both together.
-const Endpoint kEndpoints[] = {
-    {"GET", "/wall", nullptr, "VLOTA"},
-    {"GET", "/status", nullptr, "VLOTA"},
-    {"GET", "/layouts", nullptr, "VLOTA"},
-    {"GET", "/layouts/a1", nullptr, "VLOTA"},
-    {"POST", "/layouts", R"({"name":"n","layout":{}})", "OA"},
-    {"POST", "/layouts/stage", R"({"layoutId":"a1"})", "OA"},
-    {"POST", "/layouts/publish", "{}", "OA"},
-    {"POST", "/layouts/undo", "{}", "OA"},
-    {"GET", "/presets", nullptr, "VLOTA"},
-    {"GET", "/presets/3", nullptr, "VLOTA"},
-    {"POST", "/presets", R"({"name":"p"})", "OA"},
-    {"POST", "/presets/3/recall", "{}", "LOA"},
-    {"DELETE", "/presets/3", nullptr, "OA"},
-    {"GET", "/tiles", nullptr, "VLOTA"},
-    {"POST", "/tiles", R"({"kind":"kpi","x":0,"y":0,"width":10,"height":10})", "OA"},
-    {"PATCH", "/tiles/t1", R"({"x":5})", "OA"},
-    {"DELETE", "/tiles/t1", nullptr, "OA"},
-    {"GET", "/sources", nullptr, "VLOTA"},
-    {"GET", "/feeds", nullptr, "VLOTA"},
-    {"GET", "/alerts", nullptr, "VLOTA"},
-    {"POST", "/alerts/a1/ack", R"({"note":"seen"})", "OTA"},
-    {"GET", "/devices", nullptr, "VLOTA"},
-    {"GET", "/devices/a1", nullptr, "VLOTA"},
-    {"POST", "/devices/a1/commands", R"({"command":"power","args":{"on":true}})", "TA"},
-    {"GET", "/audit", nullptr, "LA"},
-    {"GET", "/audit/verify", nullptr, "LOTA"},
-    {"GET", "/tokens", nullptr, "A"},
-    {"DELETE", "/tokens/nobody", nullptr, "A"},
-    {"GET", "/permissions", nullptr, "VLOTA"},
-    {"GET", "/lock", nullptr, "VLOTA"},
-    {"POST", "/lock", R"({"ttlSeconds":60})", "LOA"},
-    {"DELETE", "/lock", nullptr, "LOA"},
-    {"GET", "/metrics", nullptr, "VLOTA"},
-};
-
-char roleLetter(Role r) {
-    switch (r) {
-    case Role::Viewer:
-        return 'V';
-    case Role::Leader:
-        return 'L';
-    case Role::Operator:
-        return 'O';
-    case Role::Technician:
-        return 'T';
-    case Role::Admin:
-        return 'A';
-    case Role::Invalid:
-        break;
-    }
-    return '?';
-}
-
-const Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin};
+// The fake dispatcher knows these ids.
+const QHash<QString, QString> kIds{{QStringLiteral("preset"), QStringLiteral("3")},
+                                   {QStringLiteral("tile"), QStringLiteral("t1")},
+                                   {QStringLiteral("alert"), QStringLiteral("a1")},
+                                   {QStringLiteral("device"), QStringLiteral("a1")},
+                                   {QStringLiteral("layout"), QStringLiteral("a1")},
+                                   {QStringLiteral("code"), QStringLiteral("01")}};
 
 } // namespace
 class TstControlApi : public QObject {
@@ -156,15 +104,15 @@ void TstControlApi::everyEndpointForEveryRole() {
     int checked = 0;
     for (Role role : kRoles) {
         auto c = m_s->client(role);
-        for (const Endpoint &e : kEndpoints) {
-            const bool allowed = QByteArray(e.roles).contains(roleLetter(role));
-            const ApiResponse r = c.requestRaw(e.method, QString::fromLatin1(e.path),
-                                               e.body ? QByteArray(e.body) : QByteArray());
-            const QString what =
-                QStringLiteral("%1 %2 as %3 -> %4 %5")
-                    .arg(QLatin1String(e.method), QLatin1String(e.path), roleName(role))
-                    .arg(r.status)
-                    .arg(QString::fromUtf8(r.body.left(200)));
+        for (const contract::Endpoint &e : kEndpoints) {
+            const bool allowed = contract::allows(e, role);
+            const QString path = QString::fromUtf8(contract::fill(e.path, kIds));
+            const ApiResponse r =
+                c.requestRaw(e.method, path, e.body ? contract::fill(e.body, kIds) : QByteArray());
+            const QString what = QStringLiteral("%1 %2 as %3 -> %4 %5")
+                                     .arg(QLatin1String(e.method), path, roleName(role))
+                                     .arg(r.status)
+                                     .arg(QString::fromUtf8(r.body.left(200)));
             QVERIFY2(r.status != 0, qPrintable(what));
             if (allowed) {
                 QVERIFY2(r.status != 403 && r.status != 401 && r.status < 500, qPrintable(what));
@@ -174,12 +122,12 @@ void TstControlApi::everyEndpointForEveryRole() {
                          QStringLiteral("forbidden"));
             }
             // Leave the wall unlocked for the next caller.
-            if (QByteArray(e.path) == "/lock" && QByteArray(e.method) == "POST" && r.status == 200)
+            if (path == QLatin1String("/lock") && QByteArray(e.method) == "POST" && r.status == 200)
                 QCOMPARE(c.request("DELETE", QStringLiteral("/lock")).status, 200);
             ++checked;
         }
     }
-    QCOMPARE(checked, int(std::size(kEndpoints) * std::size(kRoles)));
+    QCOMPARE(checked, int(contract::kEndpointCount * std::size(kRoles)));
 }
 
 void TstControlApi::tokenCreateIsAdminOnlyAndNeverAudited() {

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void lineCommandsParse();
     void listenAddressesParse();
     void nonLoopbackNeedsTls();
+    void configurationFileIsStrict();
 };
 
 void TstControlPolicy::permissionTableMatchesRoles() {
@@ -186,6 +187,11 @@ void TstControlPolicy::routesMapToActions() {
     QCOMPARE(r.error.status, 405);
     r = route("GET", "/api/v1/nothing", {});
     QCOMPARE(r.error.status, 404);
+    r = route("GET", "/api/v1/tiles/map-1/provinces/08?lang=en", {});
+    QCOMPARE(r.kind, RouteKind::Snapshot);
+    QCOMPARE(r.snapshot, QStringLiteral("province:map-1:08:en"));
+    QCOMPARE(r.permission, QStringLiteral("state.read"));
+    QCOMPARE(route("GET", "/api/v1/tiles/map-1/provinces/0$8", {}).error.status, 400);
     QCOMPARE(statusForCode(QStringLiteral("locked")), 423);
     QCOMPARE(statusForCode(QStringLiteral("forbidden")), 403);
 }
@@ -312,6 +318,46 @@ void TstControlPolicy::nonLoopbackNeedsTls() {
     QVERIFY(l.validate().contains(QLatin1String("lineAllowRemotePlaintext")));
     l.lineAllowRemotePlaintext = true;
     QVERIFY(l.validate().isEmpty());
+}
+
+void TstControlPolicy::configurationFileIsStrict() {
+    ServerConfig c;
+    QString error;
+    QVERIFY2(c.applyJson(R"({"listen": "0.0.0.0:8443", "tlsCert": "/etc/opswall/api.crt",
+                             "tlsKey": "/etc/opswall/api.key", "requestTimeoutMs": 1500,
+                             "maxBodyBytes": 65536, "rateBurst": 10, "ratePerSecond": 2,
+                             "line": {"enabled": true, "listen": "127.0.0.1:9001"}})",
+                         &error),
+             qPrintable(error));
+    QCOMPARE(c.host, QStringLiteral("0.0.0.0"));
+    QCOMPARE(c.port, std::uint16_t(8443));
+    QCOMPARE(c.tlsKeyFile, QStringLiteral("/etc/opswall/api.key"));
+    QCOMPARE(c.requestTimeoutMs, 1500);
+    QCOMPARE(c.maxBodyBytes, std::size_t(65536));
+    QCOMPARE(c.rateBurst, 10.0);
+    QVERIFY(c.lineEnabled);
+    QCOMPARE(c.linePort, std::uint16_t(9001));
+    // Wrong files change nothing and name what is wrong.
+    const ServerConfig before = c;
+    const struct {
+        const char *json;
+        const char *named;
+    } bad[] = {{"[1]", "JSON object"},
+               {"{\"listen\": 8443}", "'listen' must be a string"},
+               {"{\"listen\": \"nowhere\"}", "'listen'"},
+               {"{\"requestTimeoutMs\": 5}", "'requestTimeoutMs' must be between"},
+               {"{\"maxBodyBytes\": \"big\"}", "'maxBodyBytes' must be a number"},
+               {"{\"tlsCertificate\": \"x\"}", "unknown setting 'tlsCertificate'"},
+               {"{\"line\": {\"port\": 1}}", "unknown setting 'line.port'"},
+               {"{\"line\": {\"enabled\": \"yes\"}}", "'line.enabled' must be true or false"},
+               {"{\"rateBurst\": 5, \"oops\": 1}", "unknown setting 'oops'"},
+               {"{not json", "not valid JSON"}};
+    for (const auto &b : bad) {
+        QVERIFY2(!c.applyJson(b.json, &error), b.json);
+        QVERIFY2(error.contains(QLatin1String(b.named)), qPrintable(error));
+        QCOMPARE(c.rateBurst, before.rateBurst);
+        QCOMPARE(c.port, before.port);
+    }
 }
 
 QTEST_GUILESS_MAIN(TstControlPolicy)

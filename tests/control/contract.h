@@ -1,0 +1,97 @@
+#pragma once
+// The control API's contract, written out independently of app/core/permissions.cpp (change both
+// together): every endpoint with a valid request and the roles that may call it. Run against the
+// in-process server with a fake dispatcher (tst_control_api) and against the real running wall
+// (tests/rendering/tst_app_api), each filling the {placeholders} with ids of its own.
+
+#include "core/action.h"
+
+#include <QHash>
+#include <QString>
+
+#include <iterator>
+
+namespace opswall::contract {
+
+struct Endpoint {
+    const char *method;
+    const char *path; // relative to /api/v1; {preset} {tile} {alert} {device} {layout} {code}
+    const char *body;
+    const char *roles; // who may: V viewer, L leader, O operator, T technician, A admin
+};
+
+inline constexpr Endpoint kEndpoints[] = {
+    {"GET", "/wall", nullptr, "VLOTA"},
+    {"GET", "/status", nullptr, "VLOTA"},
+    {"GET", "/layouts", nullptr, "VLOTA"},
+    {"GET", "/layouts/{layout}", nullptr, "VLOTA"},
+    {"POST", "/layouts", R"({"name":"n","layout":{}})", "OA"},
+    {"POST", "/layouts/stage", R"({"layoutId":"{layout}"})", "OA"},
+    {"POST", "/layouts/publish", "{}", "OA"},
+    {"POST", "/layouts/undo", "{}", "OA"},
+    {"GET", "/presets", nullptr, "VLOTA"},
+    {"GET", "/presets/{preset}", nullptr, "VLOTA"},
+    {"POST", "/presets", R"({"name":"p"})", "OA"},
+    {"POST", "/presets/{preset}/recall", "{}", "LOA"},
+    {"DELETE", "/presets/{preset}", nullptr, "OA"},
+    {"GET", "/tiles", nullptr, "VLOTA"},
+    {"POST", "/tiles", R"({"kind":"clock","x":0,"y":0,"width":10,"height":10})", "OA"},
+    {"PATCH", "/tiles/{tile}", R"({"x":5})", "OA"},
+    {"GET", "/tiles/{tile}/provinces/{code}", nullptr, "VLOTA"},
+    {"DELETE", "/tiles/{tile}", nullptr, "OA"},
+    {"GET", "/sources", nullptr, "VLOTA"},
+    {"GET", "/feeds", nullptr, "VLOTA"},
+    {"GET", "/alerts", nullptr, "VLOTA"},
+    {"POST", "/alerts/{alert}/ack", R"({"note":"seen"})", "OTA"},
+    {"GET", "/devices", nullptr, "VLOTA"},
+    {"GET", "/devices/{device}", nullptr, "VLOTA"},
+    {"POST", "/devices/{device}/commands", R"({"command":"power","args":{"on":true}})", "TA"},
+    {"GET", "/audit", nullptr, "LA"},
+    {"GET", "/audit/layout?at=2026-01-01T00:00:00Z", nullptr, "LA"},
+    {"GET", "/audit/verify", nullptr, "LOTA"},
+    {"GET", "/tokens", nullptr, "A"},
+    {"POST", "/tokens", R"({"name":"contract-matrix","role":"viewer"})", "A"},
+    {"DELETE", "/tokens/contract-matrix", nullptr, "A"},
+    {"GET", "/permissions", nullptr, "VLOTA"},
+    {"GET", "/lock", nullptr, "VLOTA"},
+    {"POST", "/lock", R"({"ttlSeconds":60})", "LOA"},
+    {"DELETE", "/lock", nullptr, "LOA"},
+    {"GET", "/metrics", nullptr, "VLOTA"},
+};
+
+inline constexpr Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician,
+                                  Role::Admin};
+
+inline char roleLetter(Role r) {
+    switch (r) {
+    case Role::Viewer:
+        return 'V';
+    case Role::Leader:
+        return 'L';
+    case Role::Operator:
+        return 'O';
+    case Role::Technician:
+        return 'T';
+    case Role::Admin:
+        return 'A';
+    case Role::Invalid:
+        break;
+    }
+    return '?';
+}
+
+inline bool allows(const Endpoint &e, Role r) {
+    return QByteArray(e.roles).contains(roleLetter(r));
+}
+
+// The endpoint's path or body with its {placeholders} filled from ids.
+inline QByteArray fill(const char *text, const QHash<QString, QString> &ids) {
+    QString s = QString::fromUtf8(text ? text : "");
+    for (auto it = ids.cbegin(); it != ids.cend(); ++it)
+        s.replace(u'{' + it.key() + u'}', it.value());
+    return s.toUtf8();
+}
+
+inline constexpr std::size_t kEndpointCount = std::size(kEndpoints);
+
+} // namespace opswall::contract
