@@ -38,6 +38,14 @@
     </message>
 </context>
 <context>
+    <name>MapTile</name>
+    <message>
+        <location filename="../../qml/maps/MapTile.qml" line="46"/>
+        <source>no data</source>
+        <translation>không có số liệu</translation>
+    </message>
+</context>
+<context>
     <name>PlaceholderTile</name>
     <message>
         <location filename="../../qml/wall/PlaceholderTile.qml" line="19"/>
@@ -114,52 +122,52 @@
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="23"/>
+        <location filename="../../qml/video/VideoTile.qml" line="28"/>
         <source>No video source</source>
         <translation>Không có nguồn video</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="26"/>
+        <location filename="../../qml/video/VideoTile.qml" line="31"/>
         <source>Connecting…</source>
         <translation>Đang kết nối…</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="28"/>
+        <location filename="../../qml/video/VideoTile.qml" line="33"/>
         <source>Stalled (%1), reconnecting in %2 s</source>
         <translation>Bị treo (%1), kết nối lại sau %2 giây</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="29"/>
+        <location filename="../../qml/video/VideoTile.qml" line="34"/>
         <source>Stalled (%1)</source>
         <translation>Bị treo (%1)</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="32"/>
+        <location filename="../../qml/video/VideoTile.qml" line="37"/>
         <source>Reconnecting in %1 s (%2)</source>
         <translation>Kết nối lại sau %1 giây (%2)</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="33"/>
+        <location filename="../../qml/video/VideoTile.qml" line="38"/>
         <source>Reconnecting in %1 s</source>
         <translation>Kết nối lại sau %1 giây</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="34"/>
+        <location filename="../../qml/video/VideoTile.qml" line="39"/>
         <source>Reconnecting…</source>
         <translation>Đang kết nối lại…</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="36"/>
+        <location filename="../../qml/video/VideoTile.qml" line="41"/>
         <source>Failed: %1</source>
         <translation>Lỗi: %1</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="67"/>
+        <location filename="../../qml/video/VideoTile.qml" line="73"/>
         <source>STALE</source>
         <translation>CŨ</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="112"/>
+        <location filename="../../qml/video/VideoTile.qml" line="118"/>
         <source>AUDIO %1%</source>
         <translation>ÂM THANH %1%</translation>
     </message>
@@ -167,37 +175,37 @@
 <context>
     <name>opswall::video</name>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="118"/>
+        <location filename="../../app/video/gstsupport.cpp" line="143"/>
         <source>Unsupported codec (no decoder installed)</source>
         <translation>Định dạng nén không được hỗ trợ (chưa cài bộ giải mã)</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="123"/>
+        <location filename="../../app/video/gstsupport.cpp" line="148"/>
         <source>A GStreamer plug-in is missing: %1</source>
         <translation>Thiếu plug-in GStreamer: %1</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="130"/>
+        <location filename="../../app/video/gstsupport.cpp" line="155"/>
         <source>Unknown host &apos;%1&apos;</source>
         <translation>Không tìm thấy máy chủ &apos;%1&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="135"/>
+        <location filename="../../app/video/gstsupport.cpp" line="160"/>
         <source>Connection refused by %1</source>
         <translation>%1 từ chối kết nối</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="140"/>
+        <location filename="../../app/video/gstsupport.cpp" line="165"/>
         <source>Not authorised: check the user name and password</source>
         <translation>Không được phép: kiểm tra tên đăng nhập và mật khẩu</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="144"/>
+        <location filename="../../app/video/gstsupport.cpp" line="169"/>
         <source>Stream not found: %1</source>
         <translation>Không tìm thấy luồng: %1</translation>
     </message>
     <message>
-        <location filename="../../app/video/gstsupport.cpp" line="147"/>
+        <location filename="../../app/video/gstsupport.cpp" line="172"/>
         <source>Stream error</source>
         <translation>Lỗi luồng</translation>
     </message>
@@ -213,43 +221,58 @@
 <context>
     <name>opswall::video::VideoStream</name>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="38"/>
+        <location filename="../../app/video/videostream.cpp" line="42"/>
         <source>No source configured</source>
         <translation>Chưa cấu hình nguồn</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="70"/>
+        <location filename="../../app/video/videostream.cpp" line="74"/>
         <source>Restarted by the operator</source>
         <translation>Người vận hành đã khởi động lại</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="121"/>
+        <location filename="../../app/video/videostream.cpp" line="125"/>
         <source>Cannot write the SDP file</source>
         <translation>Không ghi được tệp SDP</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="195"/>
+        <location filename="../../app/video/videostream.cpp" line="137"/>
+        <source>The OpenGL video item is gone</source>
+        <translation>Khung hình video OpenGL không còn</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/videostream.cpp" line="208"/>
         <source>Unsupported codec: %1 (no decoder installed)</source>
         <translation>Định dạng nén không được hỗ trợ: %1 (chưa cài bộ giải mã)</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="203"/>
-        <location filename="../../app/video/videostream.cpp" line="208"/>
+        <location filename="../../app/video/videostream.cpp" line="216"/>
+        <location filename="../../app/video/videostream.cpp" line="221"/>
         <source>Unknown host &apos;%1&apos;</source>
         <translation>Không tìm thấy máy chủ &apos;%1&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="223"/>
+        <location filename="../../app/video/videostream.cpp" line="230"/>
+        <source>Capture device &apos;%1&apos; cannot be used: %2</source>
+        <translation>Không dùng được thiết bị thu hình &apos;%1&apos;: %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/videostream.cpp" line="232"/>
+        <source>Capture device &apos;%1&apos; is not present</source>
+        <translation>Không có thiết bị thu hình &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/videostream.cpp" line="244"/>
         <source>The stream ended</source>
         <translation>Luồng đã kết thúc</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="251"/>
+        <location filename="../../app/video/videostream.cpp" line="272"/>
         <source>No video for %1 s</source>
         <translation>Không có hình trong %1 giây</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="257"/>
+        <location filename="../../app/video/videostream.cpp" line="278"/>
         <source>No video within %1 s</source>
         <translation>Không có hình trong vòng %1 giây</translation>
     </message>

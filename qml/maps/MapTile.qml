@@ -21,18 +21,32 @@ Item {
         binding: tile.binding // read in C++ (app/maps/mapvalues.h), the same as the API reads it
     }
 
-    // Console hover: the value under the pointer.
+    // The value under the pointer on a console or a touch screen: hover with a mouse, tap with a
+    // finger (a tap elsewhere on the map moves it, a tap outside the provinces hides it).
+    property point pointer: Qt.point(-1, -1)
+
     HoverHandler {
         id: hover
         enabled: tile.hoverEnabled
+        onPointChanged: if (hovered) tile.pointer = point.position
+        onHoveredChanged: if (!hovered) tile.pointer = Qt.point(-1, -1)
+    }
+
+    TapHandler {
+        enabled: tile.hoverEnabled
+        onTapped: (eventPoint, button) => tile.pointer = eventPoint.position
     }
 
     Rectangle {
         id: tip
-        readonly property var info: hover.hovered ? map.provinceAt(hover.point.position.x, hover.point.position.y) : ({})
-        visible: hover.hovered && info.code !== undefined
-        x: Math.min(hover.point.position.x + 12, tile.width - width)
-        y: Math.max(0, hover.point.position.y - height - 8)
+        objectName: "provinceTip"
+        readonly property var info: tile.pointer.x >= 0 ? map.provinceAt(tile.pointer.x, tile.pointer.y) : ({})
+        readonly property string text: info.code === undefined ? ""
+            : info.name + ": " + (info.hasValue ? Number(info.value).toLocaleString(Qt.locale(), "f", 2) + (info.unit ? " " + info.unit : "")
+                                                : qsTr("no data"))
+        visible: text !== ""
+        x: Math.min(tile.pointer.x + 12, tile.width - width)
+        y: Math.max(0, tile.pointer.y - height - 8)
         width: tipText.implicitWidth + 16
         height: tipText.implicitHeight + 10
         radius: 4
@@ -44,11 +58,7 @@ Item {
             anchors.centerIn: parent
             color: "#f2f4f7"
             font.pixelSize: 14
-            text: tip.visible
-                  ? tip.info.name + ": " + (tip.info.hasValue ? Number(tip.info.value).toLocaleString(Qt.locale(), "f", 2)
-                                                               + (map.unit ? " " + map.unit : "")
-                                                             : "không có số liệu")
-                  : ""
+            text: tip.text
         }
     }
 

@@ -53,14 +53,14 @@ struct Scene {
 };
 
 // A MapTile in a window of the given size; binding is a QML object literal.
-Scene makeScene(const QString &binding, QSize size) {
+Scene makeScene(const QString &binding, QSize size, bool pointer = false) {
     Scene s;
     s.engine = std::make_unique<QQmlEngine>();
     s.engine->addImportPath(QStringLiteral("qrc:/"));
     QQmlComponent component(s.engine.get());
     component.setData(QStringLiteral("import QtQuick\nimport OpsWall.Maps\n"
-                                     "MapTile { hoverEnabled: false; binding: %1 }")
-                          .arg(binding)
+                                     "MapTile { hoverEnabled: %2; binding: %1 }")
+                          .arg(binding, pointer ? QStringLiteral("true") : QStringLiteral("false"))
                           .toUtf8(),
                       QUrl(QStringLiteral("qrc:/test/scene.qml")));
     if (component.isError())
@@ -289,6 +289,36 @@ private Q_SLOTS:
         QTest::qWait(50);
         QCOMPARE(s.map->renderCount(), before + 1); // one change, one redraw
         QCOMPARE(s.map->provinceAt(p.x(), p.y()).value(QStringLiteral("value")).toDouble(), 150.0);
+    }
+
+    // On a console the pointer shows the value under it; on a touch screen a tap does.
+    void consolePointerShowsTheValueUnderIt() {
+        Scene s = makeScene(
+            QStringLiteral("({units: 63, values: %1, unit: \"%\"})").arg(jsonValues(m_index)),
+            QSize(800, 600), true);
+        QVERIFY(s.map);
+        QVERIFY(waitRendered(s.map, 1));
+        QVERIFY(QTest::qWaitForWindowExposed(s.window.get()));
+        auto *tip = s.root->findChild<QQuickItem *>(QStringLiteral("provinceTip"));
+        QVERIFY(tip);
+        QVERIFY(!tip->isVisible());
+        const QPoint hanoi = s.map->toPixel(105.75, 21.0).toPoint();
+        QTest::mouseMove(s.window.get(), hanoi);
+        QTRY_VERIFY(tip->isVisible());
+        const QString said = tip->property("text").toString();
+        QVERIFY2(said.startsWith(QStringLiteral("Hà Nội: 101")) &&
+                     said.endsWith(QLatin1String("57 %")),
+                 qPrintable(said));
+        // Drawn near the pointer, inside the tile.
+        QVERIFY(QRectF(0, 0, 800, 600).contains(tip->mapRectToScene(tip->boundingRect())));
+        QVERIFY(std::abs(tip->x() - hanoi.x()) < 400 && std::abs(tip->y() - hanoi.y()) < 100);
+        // A tap on Hồ Chí Minh City moves it there.
+        const QPoint hcm = s.map->toPixel(106.7, 10.78).toPoint();
+        QTest::mouseClick(s.window.get(), Qt::LeftButton, {}, hcm);
+        QTRY_VERIFY(tip->property("text").toString().startsWith(QStringLiteral("Hồ Chí Minh")));
+        // Outside every province: nothing shown.
+        QTest::mouseMove(s.window.get(), QPoint(5, 5));
+        QTRY_VERIFY(!tip->isVisible());
     }
 
     // The About view reads the CC BY-SA attribution from the MapCredits singleton.

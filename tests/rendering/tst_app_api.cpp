@@ -19,6 +19,7 @@
 #include <QJsonObject>
 #include <QNetworkRequest>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -55,6 +56,7 @@ class TestAppApi : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void configurationErrorsStopTheStartClearly();
+    void tlsFromTheConfigurationFile();
     void presetRecallOverTheApiChangesTheLiveLayout();
     void tileAddMoveUndoGoThroughTheDispatcher();
     void mapTileAnswersAProvinceQuery();
@@ -246,6 +248,67 @@ void TestAppApi::configurationErrorsStopTheStartClearly() {
         QVERIFY2(p.exitCode() != 0, said.constData());
         QVERIFY2(said.contains(c.said), said.constData());
     }
+}
+
+void TestAppApi::tlsFromTheConfigurationFile() {
+    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+    if (openssl.isEmpty())
+        QSKIP("openssl command not found: cannot make a test certificate");
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("api.crt"));
+    const QString key = dir.filePath(QStringLiteral("api.key"));
+    QProcess ssl;
+    ssl.start(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                        QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                        QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                        QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
+                        QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                        QStringLiteral("/CN=opswall test"), QStringLiteral("-addext"),
+                        QStringLiteral("subjectAltName=IP:127.0.0.1")});
+    QVERIFY(ssl.waitForFinished(10000));
+    QCOMPARE(ssl.exitCode(), 0);
+    const QString config = dir.filePath(QStringLiteral("api.json"));
+    QFile f(config);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QJsonDocument(
+                QJsonObject{{QStringLiteral("tlsCert"), cert}, {QStringLiteral("tlsKey"), key}})
+                .toJson());
+    f.close();
+    const quint16 port = freePort();
+    QProcess wall;
+    wall.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    const QString tokenFile = dir.filePath(QStringLiteral("admin-token"));
+    wall.start(QStringLiteral(OPSWALL_PATH),
+               {QStringLiteral("--demo"), QStringLiteral("--no-services"), QStringLiteral("--db"),
+                dir.filePath(QStringLiteral("tls.db")), QStringLiteral("--api"),
+                QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--api-config"), config,
+                QStringLiteral("--admin-token-file"), tokenFile, QStringLiteral("-platform"),
+                QStringLiteral("offscreen")});
+    QVERIFY(wall.waitForStarted(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tokenFile), 20000);
+    QFile t(tokenFile);
+    QVERIFY(t.open(QIODevice::ReadOnly));
+    const QString token = QString::fromUtf8(t.readAll()).trimmed();
+    const QString url = QStringLiteral("https://127.0.0.1:%1").arg(port);
+    auto run = [&](const QStringList &extra) {
+        QProcess p;
+        p.start(QStringLiteral(WALLCTL_PATH),
+                QStringList{QStringLiteral("status"), QStringLiteral("--url"), url,
+                            QStringLiteral("--token"), token} +
+                    extra);
+        p.waitForFinished(20000);
+        return p.exitCode();
+    };
+    // The certificate is checked: trusted with --cacert, refused without it.
+    QTRY_COMPARE_WITH_TIMEOUT(run({QStringLiteral("--cacert"), cert}), 0, 20000);
+    QCOMPARE(run({}), 3);
+    // Plain HTTP to the TLS port gets no answer.
+    const QByteArray raw =
+        rawExchange(port, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n", 1500);
+    QCOMPARE(statusOf(raw), 0);
+    ::kill(pid_t(wall.processId()), SIGTERM);
+    QVERIFY(wall.waitForFinished(10000));
+    QCOMPARE(wall.exitCode(), 0);
 }
 
 void TestAppApi::presetRecallOverTheApiChangesTheLiveLayout() {
