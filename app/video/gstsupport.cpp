@@ -6,6 +6,8 @@
 
 #include <gst/gst.h>
 
+#include <utility>
+
 namespace opswall::video {
 
 namespace {
@@ -38,6 +40,7 @@ constexpr Needed kElements[] = {
     {"v4l2src", "gstreamer1.0-plugins-good", "V4L2 capture devices"},
     {"autoaudiosink", "gstreamer1.0-plugins-good", "audio output"},
     {"qml6glsink", "gstreamer1.0-qt6", "zero-copy OpenGL path"},
+    {"glupload", "gstreamer1.0-gl", "zero-copy OpenGL path"},
 };
 
 bool has(const char *element) {
@@ -73,6 +76,28 @@ PluginCheck checkPlugins() {
             check.missingRequired.append(entry);
     }
     return check;
+}
+
+bool loadGlDisplayPath(QString *why) {
+    QStringList missing;
+    for (const auto &[element, package] :
+         {std::pair{"qml6glsink", "gstreamer1.0-qt6"}, std::pair{"glupload", "gstreamer1.0-gl"}}) {
+        FactoryPtr factory(gst_element_factory_find(element));
+        if (!factory) {
+            missing.append(
+                QStringLiteral("%1 (%2)").arg(QLatin1String(element), QLatin1String(package)));
+            continue;
+        }
+        // Loading the plug-in runs its init, which registers the QML types (transfer full).
+        FactoryPtr loaded(
+            GST_ELEMENT_FACTORY(gst_plugin_feature_load(GST_PLUGIN_FEATURE(factory.get()))));
+        if (!loaded)
+            missing.append(QStringLiteral("%1 (cannot be loaded)").arg(QLatin1String(element)));
+    }
+    if (why && !missing.isEmpty())
+        *why =
+            QStringLiteral("missing GStreamer elements %1").arg(missing.join(QStringLiteral(", ")));
+    return missing.isEmpty();
 }
 
 QString PluginCheck::message() const {

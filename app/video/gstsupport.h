@@ -21,6 +21,12 @@ struct PluginCheck {
 };
 PluginCheck checkPlugins(); // call after initGStreamer
 
+// The optional OpenGL display path (qml6glsink): loads the qml6 plug-in, which registers the QML
+// type GstGLQt6VideoItem (org.freedesktop.gstreamer.Qt6GLVideoItem 1.0) as it loads, so call it
+// before creating QML that uses the type. False, with the missing packages in `why`, when the
+// elements are not installed.
+bool loadGlDisplayPath(QString *why);
+
 // "video/x-h264" → "H.264"; unknown media types are returned as they are.
 QString codecName(const QString &mediaType);
 

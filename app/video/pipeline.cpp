@@ -26,13 +26,13 @@ void StreamLink::detach() {
     m_slot.reset();
 }
 
-void StreamLink::putFrame(Frame frame, PipelineCounters &counters) {
+void StreamLink::putFrame(Frame frame, PipelineCounters *overwrites) {
     std::lock_guard lock(m_mutex);
     if (!m_context)
         return;
     const bool wasEmpty = !m_slot.has_value();
-    if (!wasEmpty)
-        counters.overwritten.fetch_add(1, std::memory_order_relaxed);
+    if (!wasEmpty && overwrites)
+        overwrites->overwritten.fetch_add(1, std::memory_order_relaxed);
     m_slot = std::move(frame);
     if (wasEmpty) // one wake-up per empty→full transition; the GUI takes the newest frame
         QMetaObject::invokeMethod(m_context, m_wake, Qt::QueuedConnection);
@@ -89,7 +89,7 @@ GstPadProbeReturn onVideoCaps(GstPad *, GstPadProbeInfo *info, gpointer data) {
 
 std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &plan,
                                                            std::shared_ptr<StreamLink> link,
-                                                           QString *error) {
+                                                           QObject *glItem, QString *error) {
     std::unique_ptr<PipelineInstance> self(new PipelineInstance);
     self->m_plan = plan;
     self->m_link = std::move(link);
@@ -125,43 +125,18 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
         return nullptr;
     }
 
-    // Display tail: videoscale ! videoconvert ! capsfilter(BGRx[,WxH]) ! appsink
-    GstElement *scale = make("videoscale");
-    GstElement *convert = make("videoconvert");
-    GstElement *filter = make("capsfilter");
-    GstElement *sink = make("appsink");
-    if (!scale || !convert || !filter || !sink) {
-        for (GstElement *e : {scale, convert, filter, sink}) {
-            if (e)
-                gst_object_unref(gst_object_ref_sink(e));
-        }
-        if (error)
-            *error = QStringLiteral("GStreamer elements for display are missing "
-                                    "(gstreamer1.0-plugins-base)");
-        return nullptr;
-    }
     GstBin *parent = GST_BIN(GST_ELEMENT_PARENT(dec.get()));
-    gst_bin_add_many(parent, scale, convert, filter, sink, nullptr);
-    gst_element_link_many(scale, convert, filter, sink, nullptr);
-    self->m_videoIn = scale;
-    self->m_capsFilter = filter;
-    self->setOutputSize({});
-    // Live sources are shown as they arrive (sync=false: STACK-NOTES, 36 ms to the texture). The
-    // others must be paced by the clock: a file would play at decoding speed, and HLS delivers
-    // whole segments, which unsynchronised become a burst of frames and then a frozen picture
-    // (longer than the stall watchdog with the usual 2-6 s segments).
-    g_object_set(sink, "sync", gboolean(!plan.live), "max-buffers", 1u, "drop", TRUE,
-                 "enable-last-sample", FALSE, "emit-signals", FALSE, nullptr);
-    GstAppSinkCallbacks callbacks{};
-    callbacks.new_sample = &PipelineInstance::onNewSample;
-    gst_app_sink_set_callbacks(GST_APP_SINK(sink), &callbacks, self.get(), nullptr);
-    PadPtr scaleSink(gst_element_get_static_pad(scale, "sink"));
-    gst_pad_add_probe(scaleSink.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, &onVideoCaps,
+    const bool tailAdded =
+        glItem ? self->addGlTail(parent, glItem, error) : self->addAppSinkTail(parent, error);
+    if (!tailAdded)
+        return nullptr;
+    PadPtr tailSink(gst_element_get_static_pad(self->m_videoIn, "sink"));
+    gst_pad_add_probe(tailSink.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, &onVideoCaps,
                       &self->m_counters, nullptr);
 
     PadPtr staticSrc(gst_element_get_static_pad(dec.get(), "src"));
     if (staticSrc) {
-        if (!gst_element_link(dec.get(), scale)) {
+        if (!gst_element_link(dec.get(), self->m_videoIn)) {
             if (error)
                 *error = QStringLiteral("Invalid pipeline: its output is not video");
             return nullptr;
@@ -183,6 +158,88 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
     BusPtr bus(gst_element_get_bus(pipeline));
     gst_bus_set_sync_handler(bus.get(), &PipelineInstance::onBusMessage, self.get(), nullptr);
     return self;
+}
+
+bool PipelineInstance::addAppSinkTail(GstBin *parent, QString *error) {
+    // videoscale ! videoconvert ! capsfilter(BGRx[,WxH]) ! appsink
+    GstElement *scale = make("videoscale");
+    GstElement *convert = make("videoconvert");
+    GstElement *filter = make("capsfilter");
+    GstElement *sink = make("appsink");
+    if (!scale || !convert || !filter || !sink) {
+        for (GstElement *e : {scale, convert, filter, sink}) {
+            if (e)
+                gst_object_unref(gst_object_ref_sink(e));
+        }
+        if (error)
+            *error = QStringLiteral("GStreamer elements for display are missing "
+                                    "(gstreamer1.0-plugins-base)");
+        return false;
+    }
+    gst_bin_add_many(parent, scale, convert, filter, sink, nullptr);
+    gst_element_link_many(scale, convert, filter, sink, nullptr);
+    m_videoIn = scale;
+    m_capsFilter = filter;
+    setOutputSize({});
+    // Live sources are shown as they arrive (sync=false: STACK-NOTES, 36 ms to the texture). The
+    // others must be paced by the clock: a file would play at decoding speed, and HLS delivers
+    // whole segments, which unsynchronised become a burst of frames and then a frozen picture
+    // (longer than the stall watchdog with the usual 2-6 s segments).
+    g_object_set(sink, "sync", gboolean(!m_plan.live), "max-buffers", 1u, "drop", TRUE,
+                 "enable-last-sample", FALSE, "emit-signals", FALSE, nullptr);
+    GstAppSinkCallbacks callbacks{};
+    callbacks.new_sample = &PipelineInstance::onNewSample;
+    gst_app_sink_set_callbacks(GST_APP_SINK(sink), &callbacks, this, nullptr);
+    return true;
+}
+
+bool PipelineInstance::addGlTail(GstBin *parent, QObject *glItem, QString *error) {
+    // videoconvert ! capsfilter(RGBA) ! glupload ! qml6glsink: STACK-NOTES measured this form;
+    // colour conversion stays on the CPU (glcolorconvert costs 185% on llvmpipe).
+    GstElement *convert = make("videoconvert");
+    GstElement *filter = make("capsfilter");
+    GstElement *upload = make("glupload");
+    GstElement *sink = make("qml6glsink");
+    if (!convert || !filter || !upload || !sink) {
+        for (GstElement *e : {convert, filter, upload, sink}) {
+            if (e)
+                gst_object_unref(gst_object_ref_sink(e));
+        }
+        if (error)
+            *error = QStringLiteral("GStreamer elements for the OpenGL display path are missing "
+                                    "(gstreamer1.0-gl, gstreamer1.0-qt6)");
+        return false;
+    }
+    CapsPtr rgba(gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "RGBA", nullptr));
+    g_object_set(filter, "caps", rgba.get(), nullptr);
+    // "widget" is a plain pointer to the Qt6GLVideoItem: the caller made sure it is one.
+    g_object_set(sink, "widget", static_cast<gpointer>(glItem), "sync", gboolean(!m_plan.live),
+                 nullptr);
+    gst_bin_add_many(parent, convert, filter, upload, sink, nullptr);
+    gst_element_link_many(convert, filter, upload, sink, nullptr);
+    m_videoIn = convert;
+    PadPtr sinkPad(gst_element_get_static_pad(sink, "sink"));
+    gst_pad_add_probe(sinkPad.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onGlFrame, this,
+                      nullptr);
+    return true;
+}
+
+GstPadProbeReturn PipelineInstance::onGlFrame(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    auto *self = static_cast<PipelineInstance *>(data);
+    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+    if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED)) {
+        self->m_counters.corrupt.fetch_add(1, std::memory_order_relaxed);
+        return GST_PAD_PROBE_DROP; // hidden, as on the appsink path
+    }
+    // The item shows the buffer; the stream only learns that a frame arrived (no image).
+    Frame frame;
+    frame.sequence = ++self->m_sequence;
+    frame.arrivalUs = g_get_monotonic_time();
+    frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
+    self->m_counters.frames.fetch_add(1, std::memory_order_relaxed);
+    self->m_counters.lastFrameUs.store(frame.arrivalUs, std::memory_order_relaxed);
+    self->m_link->putFrame(std::move(frame), nullptr);
+    return GST_PAD_PROBE_OK;
 }
 
 PipelineInstance::~PipelineInstance() {
@@ -231,6 +288,8 @@ qint64 PipelineInstance::latencyMs() {
 }
 
 void PipelineInstance::setOutputSize(QSize size) {
+    if (!m_capsFilter)
+        return; // the OpenGL path scales on the GPU
     GstCaps *caps = gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "BGRx",
                                         "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, nullptr);
     if (size.isValid() && !size.isEmpty())
@@ -394,7 +453,7 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
     frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
     self->m_counters.frames.fetch_add(1, std::memory_order_relaxed);
     self->m_counters.lastFrameUs.store(frame.arrivalUs, std::memory_order_relaxed);
-    self->m_link->putFrame(std::move(frame), self->m_counters);
+    self->m_link->putFrame(std::move(frame), &self->m_counters);
     return GST_FLOW_OK;
 }
 

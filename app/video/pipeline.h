@@ -70,7 +70,9 @@ public:
 
     StreamLink(QObject *context, FrameWake wake, BusSink bus);
     void detach();
-    void putFrame(Frame frame, PipelineCounters &counters);
+    // `overwrites` counts a frame replaced before the GUI took it (a frame never shown); null
+    // where the frame is shown elsewhere and only the notification is coalesced (OpenGL path).
+    void putFrame(Frame frame, PipelineCounters *overwrites);
     std::optional<Frame> takeFrame();
     void postBus(BusEvent event);
 
@@ -85,8 +87,14 @@ private:
 class PipelineInstance {
 public:
     // Parses the plan's front, adds the display tail and wires the callbacks. Not started.
-    static std::unique_ptr<PipelineInstance>
-    create(const PipelinePlan &plan, std::shared_ptr<StreamLink> link, QString *error);
+    // With glItem (a GstGLQt6VideoItem whose scene graph is initialised) the tail is the OpenGL
+    // display path instead of the appsink:
+    //   dec ─▶ videoconvert ─▶ capsfilter(RGBA) ─▶ glupload ─▶ qml6glsink(widget=glItem)
+    // The item draws the frames itself; frames still reach the link (without an image) so the
+    // supervisor, the watchdog and the statistics work the same. No scaling in GStreamer there.
+    static std::unique_ptr<PipelineInstance> create(const PipelinePlan &plan,
+                                                    std::shared_ptr<StreamLink> link,
+                                                    QObject *glItem, QString *error);
     ~PipelineInstance(); // → NULL (blocking: run it on the reaper thread)
     PipelineInstance(const PipelineInstance &) = delete;
     PipelineInstance &operator=(const PipelineInstance &) = delete;
@@ -112,15 +120,18 @@ private:
     static GstFlowReturn onNewSample(GstAppSink *sink, gpointer self);
     static GstBusSyncReply onBusMessage(GstBus *bus, GstMessage *message, gpointer self);
     static GstPadProbeReturn onEncodedBuffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    static GstPadProbeReturn onGlFrame(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    bool addAppSinkTail(GstBin *parent, QString *error);
+    bool addGlTail(GstBin *parent, QObject *glItem, QString *error);
     void linkPad(GstPad *pad);
     GstElement *makeAudioTail();
 
     PipelinePlan m_plan;
     std::shared_ptr<StreamLink> m_link;
     ElementPtr m_pipeline;
-    GstElement *m_videoIn = nullptr; // borrowed (the pipeline owns it): the tail's first element
-    GstElement *m_capsFilter = nullptr;
-    GstElement *m_volume = nullptr; // set under m_audioMutex once an audio pad appeared
+    GstElement *m_videoIn = nullptr;    // borrowed (the pipeline owns it): the tail's first element
+    GstElement *m_capsFilter = nullptr; // appsink tail only: BGRx and the scaled size
+    GstElement *m_volume = nullptr;     // set under m_audioMutex once an audio pad appeared
     std::mutex m_audioMutex;
     bool m_muted = true;
     double m_volumeLevel = 1.0;

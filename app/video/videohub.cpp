@@ -87,7 +87,7 @@ QVariantList VideoHub::sourcesForQml() const {
     return out;
 }
 
-VideoStream *VideoHub::acquire(const QVariant &binding) {
+VideoStream *VideoHub::acquire(const QVariant &binding, QObject *glItem) {
     const BindingRef ref = parseBinding(binding);
     std::optional<VideoSource> source;
     QString error = ref.error;
@@ -105,12 +105,16 @@ VideoStream *VideoHub::acquire(const QVariant &binding) {
                 error = tr("Unknown video source '%1'").arg(ref.sourceId);
         }
     }
-    // Bad bindings get a private stream each (key with a counter), never shared.
-    const QString key =
-        error.isEmpty() ? ref.key() : QStringLiteral("error:%1").arg(++m_lingerCounter);
+    // Bad bindings and OpenGL viewers get a private stream each (key with a counter).
+    QString key = ref.key();
+    if (!error.isEmpty())
+        key = QStringLiteral("error:%1").arg(++m_lingerCounter);
+    else if (glItem)
+        key = QStringLiteral("gl:%1:%2").arg(++m_lingerCounter).arg(ref.key());
     Entry &entry = m_streams[key];
     if (!entry.stream) {
-        entry.stream = new VideoStream(key, source, error, m_policy, *m_reaper, this);
+        entry.stream = new VideoStream(key, source, error, m_policy, *m_reaper, this,
+                                       error.isEmpty() ? glItem : nullptr);
         entry.stream->setAudio(true, m_volume);
         Q_EMIT streamsChanged();
     }
@@ -146,7 +150,8 @@ void VideoHub::release(VideoStream *stream) {
         delete dead;
         Q_EMIT streamsChanged();
     };
-    if (m_policy.lingerMs <= 0 || key.startsWith(QLatin1String("error:")))
+    if (m_policy.lingerMs <= 0 || key.startsWith(QLatin1String("error:")) ||
+        key.startsWith(QLatin1String("gl:")))
         drop();
     else
         QTimer::singleShot(m_policy.lingerMs, this, drop);

@@ -58,7 +58,9 @@ public:
 
     // Streams: a binding is {"source": id} or {"uri": url}. Always returns a stream; a bad
     // binding gives one that is Failed with the reason, so the tile can say it.
-    VideoStream *acquire(const QVariant &binding);
+    // With glItem (a GstGLQt6VideoItem, see VideoItem::DisplayPath) the stream is that viewer's
+    // own (qml6glsink draws into one item), never shared, and dropped without linger.
+    VideoStream *acquire(const QVariant &binding, QObject *glItem = nullptr);
     void release(VideoStream *stream);
     int activeStreams() const { return int(m_streams.size()); }
 

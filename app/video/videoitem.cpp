@@ -1,11 +1,15 @@
 #include "videoitem.h"
 
 #include "core/engineservices.h"
+#include "gstsupport.h"
 #include "videohub.h"
 
+#include <QMetaProperty>
+#include <QQmlComponent>
 #include <QQmlEngine>
 #include <QQuickWindow>
 #include <QSGImageNode>
+#include <QSGRendererInterface>
 #include <QSGTexture>
 
 #include <memory>
@@ -32,6 +36,32 @@ private:
     QSGImageNode *m_image; // child node, deleted by QSGNode
     std::unique_ptr<QSGTexture> m_texture;
 };
+
+const char *graphicsApiName(QSGRendererInterface::GraphicsApi api) {
+    switch (api) {
+    case QSGRendererInterface::Software:
+        return "the software renderer";
+    case QSGRendererInterface::OpenGL:
+        return "OpenGL";
+    case QSGRendererInterface::Direct3D11:
+        return "Direct3D 11";
+    case QSGRendererInterface::Vulkan:
+        return "Vulkan";
+    case QSGRendererInterface::Metal:
+        return "Metal";
+    case QSGRendererInterface::OpenVG:
+        return "OpenVG";
+    case QSGRendererInterface::Null:
+        return "the null renderer";
+    default:
+        return "an unknown renderer";
+    }
+}
+
+// The QML type the qml6 plug-in registers when it loads (gstqt6element.cc, 1.22).
+constexpr char kGlItemQml[] = "import org.freedesktop.gstreamer.Qt6GLVideoItem 1.0\n"
+                              "GstGLQt6VideoItem {}\n";
+constexpr char kGlItemClass[] = "Qt6GLVideoItem";
 } // namespace
 
 VideoItem::VideoItem(QQuickItem *parent)
@@ -60,10 +90,20 @@ void VideoItem::setHub(VideoHub *hub) {
     resubscribe();
 }
 
+void VideoItem::setDisplayPath(DisplayPath path) {
+    if (path == m_displayPath || path == DisplayPath::Invalid)
+        return;
+    m_displayPath = path;
+    Q_EMIT displayPathChanged();
+    resubscribe();
+}
+
 void VideoItem::setFillMode(FillMode mode) {
     if (mode == m_fillMode || mode == FillMode::Invalid)
         return;
     m_fillMode = mode;
+    if (m_glItem)
+        m_glItem->setProperty("forceAspectRatio", mode != FillMode::Stretch);
     Q_EMIT fillModeChanged();
     reportSize();
     update();
@@ -90,7 +130,19 @@ void VideoItem::resubscribe() {
     unsubscribe();
     if (!m_hub || !m_binding.isValid())
         return;
-    m_stream = m_hub->acquire(m_binding);
+    if (m_displayPath == DisplayPath::OpenGl)
+        prepareGlPath();
+    else
+        subscribe(nullptr);
+}
+
+void VideoItem::subscribe(QObject *glItem) {
+    m_stream = m_hub->acquire(m_binding, glItem);
+    const DisplayPath effective = glItem ? DisplayPath::OpenGl : DisplayPath::Texture;
+    if (effective != m_effectivePath) {
+        m_effectivePath = effective;
+        Q_EMIT effectiveDisplayPathChanged();
+    }
     connect(m_stream, &VideoStream::frameChanged, this, &QQuickItem::update);
     connect(m_stream, &VideoStream::stateChanged, this, &QQuickItem::update);
     reportSize();
@@ -98,16 +150,88 @@ void VideoItem::resubscribe() {
     update();
 }
 
-void VideoItem::unsubscribe() {
-    if (!m_stream)
+void VideoItem::prepareGlPath() {
+    QString why;
+    if (!loadGlDisplayPath(&why)) {
+        fallBackToTexture(why);
         return;
-    disconnect(m_stream, nullptr, this, nullptr);
-    m_stream->removeViewer(this);
-    if (m_hub)
-        m_hub->release(m_stream);
-    m_stream = nullptr;
-    m_textureSequence = 0;
-    Q_EMIT streamChanged();
+    }
+    QQuickWindow *win = window();
+    if (!win)
+        return; // itemChange(ItemSceneChange) comes back here
+    if (!win->isSceneGraphInitialized()) {
+        // Emitted on the render thread: queued to this thread, then decided here.
+        m_waitForSceneGraph = connect(win, &QQuickWindow::sceneGraphInitialized, this,
+                                      &VideoItem::resubscribe, Qt::QueuedConnection);
+        return;
+    }
+    const QSGRendererInterface::GraphicsApi api = win->rendererInterface()->graphicsApi();
+    if (api != QSGRendererInterface::OpenGL) {
+        fallBackToTexture(QStringLiteral("the scene graph runs on %1, not OpenGL")
+                              .arg(QLatin1String(graphicsApiName(api))));
+        return;
+    }
+    QQmlEngine *engine = qmlEngine(this);
+    if (!engine) {
+        fallBackToTexture(QStringLiteral("the item was not created by a QML engine"));
+        return;
+    }
+    QQmlComponent component(engine);
+    component.setData(QByteArray(kGlItemQml), QUrl());
+    std::unique_ptr<QObject> created(component.create());
+    auto *item = qobject_cast<QQuickItem *>(created.get());
+    // qml6glsink's "widget" is a raw pointer cast to Qt6GLVideoItem: be sure that is what it is.
+    if (!item || qstrcmp(item->metaObject()->className(), kGlItemClass) != 0) {
+        fallBackToTexture(QStringLiteral("GstGLQt6VideoItem cannot be created (%1)")
+                              .arg(component.errorString().trimmed()));
+        return;
+    }
+    const QMetaObject *meta = item->metaObject();
+    const QMetaProperty ready = meta->property(meta->indexOfProperty("itemInitialized"));
+    if (!ready.hasNotifySignal()) {
+        fallBackToTexture(QStringLiteral("GstGLQt6VideoItem has no itemInitialized signal"));
+        return;
+    }
+    created.release();
+    item->setParent(this); // owned: deleted in unsubscribe() or with this item
+    item->setParentItem(this);
+    item->setSize(size());
+    item->setProperty("forceAspectRatio", m_fillMode != FillMode::Stretch);
+    m_glItem = item;
+    // itemInitialized flips on the render thread (the item wraps Qt's GL context there).
+    connect(item, ready.notifySignal(), this,
+            metaObject()->method(metaObject()->indexOfSlot("attachGlStream()")),
+            Qt::QueuedConnection);
+    attachGlStream();
+}
+
+void VideoItem::attachGlStream() {
+    if (!m_glItem || m_stream || !m_glItem->property("itemInitialized").toBool())
+        return;
+    subscribe(m_glItem);
+}
+
+void VideoItem::fallBackToTexture(const QString &why) {
+    qWarning("video: the OpenGL display path (qml6glsink) is not available: %s; showing the "
+             "video through the texture path",
+             qUtf8Printable(why));
+    subscribe(nullptr);
+}
+
+void VideoItem::unsubscribe() {
+    disconnect(m_waitForSceneGraph);
+    if (m_stream) {
+        disconnect(m_stream, nullptr, this, nullptr);
+        m_stream->removeViewer(this);
+        if (m_hub)
+            m_hub->release(m_stream);
+        m_stream = nullptr;
+        m_textureSequence = 0;
+        Q_EMIT streamChanged();
+    }
+    // After the stream: its pipeline is on its way to NULL; the sink holds only the item's
+    // proxy, which the item invalidates as it goes.
+    delete m_glItem.data();
 }
 
 void VideoItem::reportSize() {
@@ -123,6 +247,8 @@ void VideoItem::reportSize() {
 void VideoItem::geometryChange(const QRectF &newGeometry, const QRectF &oldGeometry) {
     QQuickItem::geometryChange(newGeometry, oldGeometry);
     if (newGeometry.size() != oldGeometry.size()) {
+        if (m_glItem)
+            m_glItem->setSize(newGeometry.size());
         reportSize();
         update();
     }
@@ -130,8 +256,11 @@ void VideoItem::geometryChange(const QRectF &newGeometry, const QRectF &oldGeome
 
 void VideoItem::itemChange(ItemChange change, const ItemChangeData &value) {
     QQuickItem::itemChange(change, value);
-    if (change == ItemSceneChange)
-        reportSize();
+    if (change != ItemSceneChange)
+        return;
+    reportSize();
+    if (m_displayPath == DisplayPath::OpenGl && !m_stream && value.window)
+        resubscribe(); // the OpenGL path waits for a window
 }
 
 VideoItem::Placement VideoItem::place(QSizeF item, QSize image, FillMode mode) {
@@ -160,8 +289,26 @@ VideoItem::Placement VideoItem::place(QSizeF item, QSize image, FillMode mode) {
     return p;
 }
 
+void VideoItem::setPaintedRect(const QRectF &rect) {
+    if (rect == m_paintedRect)
+        return;
+    m_paintedRect = rect;
+    QMetaObject::invokeMethod(this, &VideoItem::paintedRectChanged, Qt::QueuedConnection);
+}
+
 QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
     auto *node = static_cast<VideoNode *>(old);
+    if (m_effectivePath == DisplayPath::OpenGl) {
+        // The GstGLQt6VideoItem child draws (fitted unless stretched); say where.
+        delete node;
+        m_textureSequence = 0;
+        if (m_stream && m_stream->hasFrame())
+            setPaintedRect(
+                place(size(), m_stream->resolution(),
+                      m_fillMode == FillMode::Stretch ? FillMode::Stretch : FillMode::Fit)
+                    .target);
+        return nullptr;
+    }
     if (!m_stream || !m_stream->hasFrame() || m_stream->frame().image.isNull() || !window()) {
         delete node;
         m_textureSequence = 0;
@@ -181,10 +328,7 @@ QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
     const Placement p = place(size(), frame.image.size(), m_fillMode);
     node->image()->setRect(p.target);
     node->image()->setSourceRect(p.source);
-    if (p.target != m_paintedRect) {
-        m_paintedRect = p.target;
-        QMetaObject::invokeMethod(this, &VideoItem::paintedRectChanged, Qt::QueuedConnection);
-    }
+    setPaintedRect(p.target);
     return node;
 }
 

@@ -3,6 +3,15 @@
 // and OpenGL): the frame QImage becomes a texture (createTextureFromImage) on a QSGImageNode.
 // It subscribes to the VideoHub found in its QML engine (or set explicitly) for its binding, and
 // tells the stream how big it draws so scaling happens in GStreamer.
+//
+// Opt-in OpenGL display path (displayPath: VideoItem.OpenGl, for machines with a GPU): a
+// GstGLQt6VideoItem child, created once this window's scene graph runs on OpenGL, and a pipeline
+// of the tile's own whose qml6glsink draws into it. Start order (STACK-NOTES, GStreamer's qmlsink
+// example): the qml6 plug-in is loaded (registering the QML type) before the child is created,
+// and the pipeline starts only after the child reports itemInitialized (it has wrapped Qt's GL
+// context). Without OpenGL (software backend, offscreen) or without the plug-ins the tile falls
+// back to the texture path and says why in the log. On llvmpipe it costs as much as the texture
+// path (~51% vs ~50% per 1080p30) and does not work on the software backend at all.
 
 #include "videohub.h"
 #include "videostream.h"
@@ -20,10 +29,18 @@ class VideoItem : public QQuickItem {
     Q_PROPERTY(opswall::video::VideoStream *stream READ stream NOTIFY streamChanged)
     Q_PROPERTY(FillMode fillMode READ fillMode WRITE setFillMode NOTIFY fillModeChanged)
     Q_PROPERTY(QRectF paintedRect READ paintedRect NOTIFY paintedRectChanged)
+    Q_PROPERTY(
+        DisplayPath displayPath READ displayPath WRITE setDisplayPath NOTIFY displayPathChanged)
+    Q_PROPERTY(DisplayPath effectiveDisplayPath READ effectiveDisplayPath NOTIFY
+                   effectiveDisplayPathChanged)
 
 public:
     enum class FillMode { Invalid = 0, Fit, Fill, Stretch };
     Q_ENUM(FillMode)
+    // Texture: appsink frames → QSGTexture, any backend, one pipeline shared by every tile of a
+    // source. OpenGl: qml6glsink into a child item, this tile's own pipeline (Fill draws as Fit).
+    enum class DisplayPath { Invalid = 0, Texture, OpenGl };
+    Q_ENUM(DisplayPath)
 
     explicit VideoItem(QQuickItem *parent = nullptr);
     ~VideoItem() override;
@@ -36,6 +53,9 @@ public:
     FillMode fillMode() const { return m_fillMode; }
     void setFillMode(FillMode mode);
     QRectF paintedRect() const { return m_paintedRect; }
+    DisplayPath displayPath() const { return m_displayPath; }
+    void setDisplayPath(DisplayPath path);
+    DisplayPath effectiveDisplayPath() const { return m_effectivePath; }
 
     // Pure geometry: where the picture goes in the item, and which part of it (fill crops).
     struct Placement {
@@ -50,6 +70,8 @@ Q_SIGNALS:
     void streamChanged();
     void fillModeChanged();
     void paintedRectChanged();
+    void displayPathChanged();
+    void effectiveDisplayPathChanged();
 
 protected:
     void classBegin() override;
@@ -58,10 +80,17 @@ protected:
     void itemChange(ItemChange change, const ItemChangeData &value) override;
     QSGNode *updatePaintNode(QSGNode *old, UpdatePaintNodeData *) override;
 
+private Q_SLOTS:
+    void attachGlStream(); // the GL child item has wrapped Qt's context: start its stream
+
 private:
     void resubscribe();
+    void subscribe(QObject *glItem);
+    void prepareGlPath();
+    void fallBackToTexture(const QString &why);
     void unsubscribe();
     void reportSize();
+    void setPaintedRect(const QRectF &rect); // render thread (GUI blocked): signal queued
 
     QVariant m_binding;
     QPointer<VideoHub> m_hub;
@@ -70,6 +99,10 @@ private:
     QRectF m_paintedRect;
     quint64 m_textureSequence = 0;
     bool m_complete = true; // false between classBegin and componentComplete (QML creation)
+    DisplayPath m_displayPath = DisplayPath::Texture;
+    DisplayPath m_effectivePath = DisplayPath::Texture;
+    QPointer<QQuickItem> m_glItem;               // GstGLQt6VideoItem child (OpenGL path)
+    QMetaObject::Connection m_waitForSceneGraph; // OpenGL path: until the scene graph runs
 };
 
 } // namespace opswall::video

@@ -22,13 +22,16 @@ qint64 nowUs() {
 } // namespace
 
 VideoStream::VideoStream(QString key, std::optional<VideoSource> source, QString configError,
-                         StreamPolicy policy, PipelineReaper &reaper, QObject *parent)
+                         StreamPolicy policy, PipelineReaper &reaper, QObject *parent,
+                         QObject *glItem)
     : QObject(parent)
     , m_key(std::move(key))
     , m_source(std::move(source))
     , m_configError(std::move(configError))
     , m_policy(policy)
-    , m_reaper(reaper) {
+    , m_reaper(reaper)
+    , m_glItem(glItem)
+    , m_usesGlItem(glItem != nullptr) {
     if (m_source && m_configError.isEmpty()) {
         PlanResult planned = buildPlan(*m_source);
         if (planned.plan)
@@ -130,8 +133,12 @@ void VideoStream::build() {
     m_link = std::make_shared<StreamLink>(
         this, [this, generation] { onFrameWake(generation); },
         [this, generation](const BusEvent &e) { onBus(generation, e); });
+    if (m_usesGlItem && !m_glItem) {
+        handle(StreamEvent::FatalError, tr("The OpenGL video item is gone"));
+        return;
+    }
     QString error;
-    m_instance = PipelineInstance::create(plan, m_link, &error);
+    m_instance = PipelineInstance::create(plan, m_link, m_glItem.data(), &error);
     if (!m_instance) {
         handle(StreamEvent::FatalError, error);
         return;

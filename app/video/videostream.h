@@ -10,6 +10,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QSize>
 #include <QTemporaryFile>
 #include <QTimer>
@@ -59,8 +60,11 @@ public:
 
     // A stream whose configuration is already known to be wrong (configError) goes straight
     // to Failed with that message when started.
+    // glItem: show the stream through qml6glsink in that GstGLQt6VideoItem (OpenGL display path,
+    // one viewer) instead of the appsink frames; the stream ends Failed if the item goes.
     VideoStream(QString key, std::optional<VideoSource> source, QString configError,
-                StreamPolicy policy, PipelineReaper &reaper, QObject *parent = nullptr);
+                StreamPolicy policy, PipelineReaper &reaper, QObject *parent = nullptr,
+                QObject *glItem = nullptr);
     ~VideoStream() override;
 
     QString key() const { return m_key; }
@@ -75,7 +79,8 @@ public:
     int retryInSeconds() const { return m_retryInSeconds; }
     bool stale() const { return m_hasFrame && m_sup.state != StreamState::Playing; }
     bool hasFrame() const { return m_hasFrame; }
-    const Frame &frame() const { return m_frame; }
+    const Frame &frame() const { return m_frame; } // image is null on the OpenGL path
+    bool usesGlItem() const { return m_usesGlItem; }
     double fps() const { return m_fps; }
     int droppedFrames() const { return int(std::min<qint64>(m_dropped, INT_MAX)); }
     double bitrateKbps() const { return m_bitrateKbps; }
@@ -131,6 +136,8 @@ private:
     std::shared_ptr<StreamLink> m_link;
     std::unique_ptr<PipelineInstance> m_instance;
     std::unique_ptr<QTemporaryFile> m_sdpFile;
+    QPointer<QObject> m_glItem;
+    bool m_usesGlItem = false;
     QTimer m_retryTimer;
     QTimer m_tick; // watchdog, connect timeout, retry countdown: every 100 ms
     qint64 m_attemptStartUs = 0;

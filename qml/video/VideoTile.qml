@@ -3,6 +3,7 @@
 //
 //   import OpsWall.Video
 //   VideoTile { binding: ({"source": "cam-1"}); showStats: true }
+//   VideoTile { binding: ({"source": "cam-1"}); displayPath: VideoItem.OpenGl }   // GPU machines
 import QtQuick
 import OpsWall.Video
 
@@ -13,6 +14,10 @@ Item {
     required property var binding
     property bool showStats: false
     property int fillMode: VideoItem.Fit
+    // VideoItem.Texture (default, every backend) or VideoItem.OpenGl (qml6glsink, opt-in for
+    // machines with a GPU; falls back to Texture with a log line where OpenGL is not available)
+    property int displayPath: VideoItem.Texture
+    readonly property int effectiveDisplayPath: video.effectiveDisplayPath
     readonly property VideoStream stream: video.stream
     readonly property string statusText: describe(stream, stream ? stream.state : 0,
                                                   stream ? stream.retryInSeconds : 0,
@@ -49,6 +54,7 @@ Item {
         anchors.fill: parent
         binding: root.binding
         fillMode: root.fillMode
+        displayPath: root.displayPath
         opacity: video.stream && video.stream.stale ? 0.4 : 1.0
     }
 

@@ -2,19 +2,25 @@
 // the engine (opswall::provide), the tile shows the picture (pixels), its state in words, the stale
 // badge over the dimmed last frame while reconnecting, and the statistics overlay on demand.
 #include "core/engineservices.h"
+#include "picturecheck.h"
 #include "testserver.h"
+#include "video/gstsupport.h"
 #include "video/videohub.h"
 
+#include <QGuiApplication>
 #include <QQmlComponent>
 #include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QRegularExpression>
+#include <QSGRendererInterface>
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
 
 Q_IMPORT_QML_PLUGIN(OpsWall_VideoPlugin)
 
 using namespace opswall::video;
+using opswall::video::test::barsMismatch;
 using opswall::video::test::TestServer;
 
 class TestVideoTile : public QObject {
@@ -28,7 +34,7 @@ private:
         std::unique_ptr<QQuickWindow> window;
         std::unique_ptr<QQuickItem> tile;
     };
-    Shown showTile(const QVariantMap &binding) {
+    Shown showTile(const QVariantMap &binding, QVariantMap properties = {}) {
         Shown s;
         QQmlComponent component(m_engine.get(),
                                 QUrl(QStringLiteral("qrc:/OpsWall/Video/VideoTile.qml")));
@@ -36,8 +42,8 @@ private:
             qWarning() << component.errors();
         s.window = std::make_unique<QQuickWindow>();
         s.window->resize(480, 270);
-        QObject *object =
-            component.createWithInitialProperties({{QStringLiteral("binding"), binding}});
+        properties.insert(QStringLiteral("binding"), binding);
+        QObject *object = component.createWithInitialProperties(properties);
         s.tile.reset(qobject_cast<QQuickItem *>(object));
         if (s.tile) {
             s.tile->setParentItem(s.window->contentItem());
@@ -115,6 +121,68 @@ private Q_SLOTS:
         QVERIFY(m_server.restartSamePort());
         QTRY_COMPARE_WITH_TIMEOUT(text(s.tile.get()), QString(), 5000);
         QVERIFY(!child(s.tile.get(), "staleBadge")->isVisible());
+    }
+
+    // The opt-in OpenGL display path: on the OpenGL scene graph (tst_video_tile_opengl, Xvfb)
+    // qml6glsink draws the test pattern into the tile's GstGLQt6VideoItem; on the software scene
+    // graph (offscreen) the tile says why in the log and shows it through the texture path.
+    void openGlDisplayPathShowsThePicture() {
+        const bool openGl = QGuiApplication::platformName() != QLatin1String("offscreen") &&
+                            QQuickWindow::graphicsApi() == QSGRendererInterface::OpenGL;
+        QString missing;
+        const bool elements = loadGlDisplayPath(&missing);
+        if (openGl && !elements)
+            QSKIP(qPrintable(QStringLiteral("OpenGL display path: %1").arg(missing)));
+        if (!openGl)
+            QTest::ignoreMessage(
+                QtWarningMsg,
+                QRegularExpression(
+                    QStringLiteral("OpenGL display path \\(qml6glsink\\) is not available: %1; "
+                                   "showing the video through the texture path")
+                        .arg(elements ? QStringLiteral(".*not OpenGL")
+                                      : QStringLiteral("missing GStreamer elements .*"))));
+        Shown s = showTile({{QStringLiteral("source"), QStringLiteral("bars")}},
+                           {{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}});
+        QVERIFY(s.tile);
+        auto *item = s.tile->findChild<VideoItem *>();
+        QVERIFY(item);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            item->stream() && item->stream()->state() == VideoStream::State::Playing, 5000);
+        QCOMPARE(item->effectiveDisplayPath(),
+                 openGl ? VideoItem::DisplayPath::OpenGl : VideoItem::DisplayPath::Texture);
+        QCOMPARE(s.tile->property("effectiveDisplayPath").toInt(),
+                 int(item->effectiveDisplayPath()));
+        QCOMPARE(item->stream()->usesGlItem(), openGl);
+        QTRY_VERIFY_WITH_TIMEOUT(!item->paintedRect().isEmpty(), 3000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            barsMismatch(s.window->grabWindow(), item->paintedRect()).isEmpty(),
+            qPrintable(barsMismatch(s.window->grabWindow(), item->paintedRect())), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(item->stream()->fps() > 10, 3000); // frames keep coming
+        QCOMPARE(item->stream()->resolution(), QSize(640, 360));
+    }
+
+    // A reconnect builds a new pipeline whose qml6glsink draws into the same item.
+    void openGlDisplayPathSurvivesAReconnect() {
+        const bool openGl = QGuiApplication::platformName() != QLatin1String("offscreen") &&
+                            QQuickWindow::graphicsApi() == QSGRendererInterface::OpenGL;
+        QString missing;
+        if (!openGl)
+            QSKIP("the OpenGL display path needs the OpenGL scene graph (tst_video_tile_opengl)");
+        if (!loadGlDisplayPath(&missing))
+            QSKIP(qPrintable(QStringLiteral("OpenGL display path: %1").arg(missing)));
+        Shown s = showTile({{QStringLiteral("uri"), m_server.url()}},
+                           {{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}});
+        auto *item = s.tile->findChild<VideoItem *>();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            item->stream() && item->stream()->state() == VideoStream::State::Playing, 5000);
+        QCOMPARE(item->effectiveDisplayPath(), VideoItem::DisplayPath::OpenGl);
+        m_server.kill();
+        QTRY_COMPARE_WITH_TIMEOUT(item->stream()->state(), VideoStream::State::Reconnecting, 3000);
+        QVERIFY(m_server.restartSamePort());
+        QTRY_COMPARE_WITH_TIMEOUT(item->stream()->state(), VideoStream::State::Playing, 5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            barsMismatch(s.window->grabWindow(), item->paintedRect()).isEmpty(),
+            qPrintable(barsMismatch(s.window->grabWindow(), item->paintedRect())), 3000);
     }
 
     void statsOverlayToggles() {
