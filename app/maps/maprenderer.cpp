@@ -308,7 +308,9 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
     if (!content.period.isEmpty())
         sub << content.period;
     if (!content.source.isEmpty())
-        sub << QStringLiteral("Nguồn: ") + content.source;
+        sub << (content.source.startsWith(content.sourcePrefix, Qt::CaseInsensitive)
+                    ? content.source
+                    : content.sourcePrefix + QStringLiteral(": ") + content.source);
     p.drawText(QRectF(m_titleRect.left(), m_titleRect.top() + m_titlePx * 1.35, m_titleRect.width(),
                       m_legendPx * 1.4),
                Qt::AlignLeft | Qt::AlignVCenter, sub.join(QStringLiteral(" · ")));
@@ -380,7 +382,7 @@ void MapRenderer::drawLegend(QPainter &p, const MapContent &content, const MapSt
         const QString range = edge(k) + QStringLiteral(" – ") + edge(k + 1);
         entry(content.classColors.value(k), Qt::NoBrush, range);
     }
-    entry(style.noData, noDataBrush(style), QStringLiteral("Không có số liệu"));
+    entry(style.noData, noDataBrush(style), content.noDataText);
 }
 
 } // namespace opswall::maps

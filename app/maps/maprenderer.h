@@ -45,6 +45,9 @@ struct MapContent {
     QSet<QString> highlighted; // province codes
     bool showLabels = true;
     QLocale locale;
+    // In the wall's language (the map item fills them through its translator).
+    QString noDataText = QStringLiteral("Không có số liệu");
+    QString sourcePrefix = QStringLiteral("Nguồn"); // not repeated when the source starts with it
 };
 
 class MapRenderer {

@@ -173,6 +173,19 @@
     </message>
 </context>
 <context>
+    <name>opswall::maps::ChoroplethMap</name>
+    <message>
+        <location filename="../../qml/maps/choroplethmap.cpp" line="239"/>
+        <source>No data</source>
+        <translation>Không có số liệu</translation>
+    </message>
+    <message>
+        <location filename="../../qml/maps/choroplethmap.cpp" line="240"/>
+        <source>Source</source>
+        <translation>Nguồn</translation>
+    </message>
+</context>
+<context>
     <name>opswall::video</name>
     <message>
         <location filename="../../app/video/gstsupport.cpp" line="143"/>

@@ -124,6 +124,8 @@ QVariantMap IndicatorData::provinceValues(const QString &indicator, const QStrin
 QVariantMap IndicatorData::mapBinding(const QVariantMap &tileBinding,
                                       const QString &language) const {
     const QString indicator = tileBinding.value(QStringLiteral("indicator")).toString();
+    if (indicator.isEmpty())
+        return tileBinding; // a map of values given in the layout itself
     const QVariantMap info =
         provinceValues(indicator, tileBinding.value(QStringLiteral("period")).toString(), language);
     QVariantMap out = tileBinding; // style keys (palette, classes, highlight, ...) pass through

@@ -47,7 +47,8 @@ public:
     // The whole binding of a province map tile (keys: app/maps/mapvalues.h) for a layout binding
     // {indicator, period, units, dataUnits, palette, ...}: values, name, unit and source from the
     // store and the metadata; the 63 -> 34 rule and its weights from the indicator's metadata
-    // unless the layout names an "aggregation" itself.
+    // unless the layout names an "aggregation" itself. Without an indicator the layout's own
+    // binding (values given in it) is returned unchanged.
     Q_INVOKABLE QVariantMap mapBinding(const QVariantMap &tileBinding,
                                        const QString &language = QStringLiteral("vi")) const;
     // The provinces of one indicator and period, ranked (highest first unless ascending), at most

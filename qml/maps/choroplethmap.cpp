@@ -236,6 +236,8 @@ void ChoroplethMap::recompute() {
     m_content.source = m_b.source;
     m_content.highlighted = QSet<QString>(m_b.highlighted.cbegin(), m_b.highlighted.cend());
     m_content.showLabels = m_b.showLabels;
+    m_content.noDataText = tr("No data");
+    m_content.sourcePrefix = tr("Source");
     messages.removeDuplicates();
     if (messages != m_messages) {
         m_messages = messages;

@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QJsonDocument>
 #include <QPainter>
+#include <QQuickItem>
 #include <QQuickWindow>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -166,6 +167,7 @@ private Q_SLOTS:
     void lineCrossingBezelJumpsWithoutCompensation();
     void rotatedPanelGetsRotatedContent();
     void previewShowsEveryDisplayId();
+    void previewMapShowsTheValueUnderThePointer();
 
 private:
     QImage diagonalImage(const QString &path);
@@ -315,6 +317,66 @@ void TestRendering::previewShowsEveryDisplayId() {
             }
         QVERIFY2(badge > 200, qPrintable(QStringLiteral("no ID badge on display %1").arg(d.id)));
     }
+}
+
+namespace {
+// Every item drawn under root (Repeater and Loader children are visual, not QObject, children).
+QList<QQuickItem *> visualItems(QQuickItem *root) {
+    QList<QQuickItem *> out;
+    for (QQuickItem *child : root->childItems())
+        out << child << visualItems(child);
+    return out;
+}
+} // namespace
+
+// The operator's preview is where a mouse is: hovering a province of a map tile shows its value.
+void TestRendering::previewMapShowsTheValueUnderThePointer() {
+    const wall::Wall w = twoPanels(true);
+    const QJsonObject map{
+        {QStringLiteral("id"), QStringLiteral("m")},
+        {QStringLiteral("kind"), QStringLiteral("map")},
+        {QStringLiteral("title"), QStringLiteral("Test map")},
+        {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 50},
+                                             {QStringLiteral("y"), 50},
+                                             {QStringLiteral("width"), 1000},
+                                             {QStringLiteral("height"), 500}}},
+        {QStringLiteral("binding"),
+         QJsonObject{{QStringLiteral("units"), 63},
+                     {QStringLiteral("unit"), QStringLiteral("%")},
+                     {QStringLiteral("values"),
+                      QJsonObject{{QStringLiteral("01"), 101.57}, {QStringLiteral("79"), 98.2}}}}}};
+    Fixture fx(w, QJsonArray{map}, true);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *preview = fx.app->windows().constLast();
+    // The map instance (one per display viewport) whose visible part holds Hà Nội.
+    QPointF at(-1, -1);
+    for (QQuickItem *item : visualItems(preview->contentItem())) {
+        if (qstrcmp(item->metaObject()->className(), "opswall::maps::ChoroplethMap") != 0)
+            continue;
+        QPointF p;
+        QMetaObject::invokeMethod(item, "toPixel", Q_RETURN_ARG(QPointF, p), Q_ARG(qreal, 105.75),
+                                  Q_ARG(qreal, 21.0));
+        const QPointF scene = item->mapToScene(p);
+
+        for (QQuickItem *a = item->parentItem(); a; a = a->parentItem())
+            if (a->clip() && a->mapRectToScene(a->boundingRect()).contains(scene))
+                at = scene;
+    }
+    QVERIFY(at.x() >= 0);
+    QTest::mouseMove(preview, at.toPoint());
+    QQuickItem *shown = nullptr;
+    QTRY_VERIFY([&] {
+        for (QQuickItem *tip : visualItems(preview->contentItem()))
+            if (tip->objectName() == QLatin1String("provinceTip") && tip->isVisible())
+                shown = tip;
+        return shown != nullptr;
+    }());
+    const QString said = shown->property("text").toString();
+    QVERIFY2(said.startsWith(QStringLiteral("Hà Nội: 101")), qPrintable(said));
+    const QImage img = preview->grabWindow();
+    if (const QString dir = qEnvironmentVariable("OPSWALL_SCREENSHOT_DIR"); !dir.isEmpty())
+        img.save(dir + QStringLiteral("/preview-map-hover.png"));
 }
 
 int main(int argc, char **argv) {

@@ -147,6 +147,10 @@ Item {
             compare(pct.aggregation, "weightedMean");
             compare(pct.weightName, "Annual plan of public investment by province, 2024");
             compare(Object.keys(pct.weights).length, 0);
+            // A map whose values are in the layout itself keeps them.
+            const fixed = IndicatorData.mapBinding({ units: 63, values: { "01": 5 } });
+            compare(fixed.values["01"], 5);
+            compare(fixed.units, 63);
         }
 
         function test_barChartIsBoundedToTwelveBars() {
