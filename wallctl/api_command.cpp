@@ -36,6 +36,7 @@ Commands:
   layout list | get ID | save NAME --file FILE | stage (--file FILE | --id ID) | publish | undo
   tile list | add --kind K --x X --y Y --width W --height H [--source S]
        | move ID [--x X] [--y Y] [--width W] [--height H] [--z Z] | remove ID
+       | set ID KEY=VALUE ...            change a tile's options (JSON values; KEY= removes)
        | province ID CODE [--lang en]    what a map tile shows for one province
   source list                    video and data sources
   feeds [list]                   indicator feeds and their freshness
@@ -389,6 +390,27 @@ int apiMain(int argc, char **argv) {
         }
         if (sub == QLatin1String("remove"))
             return needId("remove") ? del(QStringLiteral("/tiles/") + id) : Usage;
+        if (sub == QLatin1String("set")) {
+            if (!needId("set") || p.size() < 3)
+                return usageError(QStringLiteral("tile set ID KEY=VALUE ..."));
+            QJsonObject options;
+            for (const QString &kv : p.mid(2)) {
+                const qsizetype eq = kv.indexOf(u'=');
+                if (eq <= 0)
+                    return usageError(QStringLiteral("'%1' is not KEY=VALUE").arg(kv));
+                const QString value = kv.mid(eq + 1);
+                // A JSON value (true, 3, "x", [..], {..}) as written; anything else is a string.
+                const QJsonDocument asJson =
+                    QJsonDocument::fromJson(QStringLiteral("[%1]").arg(value).toUtf8());
+                options.insert(kv.left(eq), value.isEmpty() ? QJsonValue()
+                                            : asJson.isArray() && asJson.array().size() == 1
+                                                ? asJson.array().first()
+                                                : QJsonValue(value));
+            }
+            return show(client.request("PATCH", QStringLiteral("/tiles/") + id,
+                                       {{QStringLiteral("options"), options}}),
+                        json);
+        }
         if (sub == QLatin1String("province")) {
             if (!needId("province") || p.size() < 3)
                 return usageError(QStringLiteral("tile province ID CODE [--lang en]"));

@@ -251,7 +251,9 @@ Route dispatch(Ctx &c) {
                        {"y", F::Number, false},
                        {"width", F::Number, false},
                        {"height", F::Number, false},
-                       {"z", F::Number, false}},
+                       {"z", F::Number, false},
+                       {"title", F::String, false},
+                       {"options", F::Object, false}},
                       idParam);
     if (c.is("GET", {"tiles", "{id}", "provinces", "{code}"})) {
         // The value a map tile shows for one province (the console's hover, by code).

@@ -142,7 +142,8 @@ public:
                 tile.insert(QStringLiteral("z"), p.value(QStringLiteral("z")));
             p = {{QStringLiteral("tile"), tile}};
         } else if (t == QLatin1String("tile.move")) {
-            // Any of x, y, width, height, z: one tile.update, so one undo step.
+            // Any of x, y, width, height, z, title, and options merged into the binding (a null
+            // option removes the key): one tile.update, so one undo step.
             const wall::Tile *tile =
                 m_state.layout().tile(p.value(QStringLiteral("id")).toString());
             if (tile) {
@@ -157,6 +158,19 @@ public:
                                    {QStringLiteral("rect"), rect}};
                 if (p.contains(QStringLiteral("z")))
                     update.insert(QStringLiteral("z"), p.value(QStringLiteral("z")));
+                if (p.contains(QStringLiteral("title")))
+                    update.insert(QStringLiteral("title"), p.value(QStringLiteral("title")));
+                if (p.contains(QStringLiteral("options"))) {
+                    QJsonObject binding = tile->binding;
+                    const QJsonObject options = p.value(QStringLiteral("options")).toObject();
+                    for (auto it = options.begin(); it != options.end(); ++it) {
+                        if (it->isNull())
+                            binding.remove(it.key());
+                        else
+                            binding.insert(it.key(), *it);
+                    }
+                    update.insert(QStringLiteral("binding"), binding);
+                }
                 a.type = QStringLiteral("tile.update");
                 p = update;
             }

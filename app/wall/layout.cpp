@@ -93,6 +93,14 @@ QJsonObject tileToJson(const Tile &t) {
 
 namespace {
 
+// An optional string key that must be one of the choices.
+void oneOf(const JsonReader &r, const QJsonObject &b, const QString &key,
+           const QStringList &choices) {
+    if (const auto v = r.string(b, key, false, choices.first()); v && !choices.contains(*v))
+        r.error(r.child(key), QStringLiteral("must be %1, got \"%2\"")
+                                  .arg(choices.join(QStringLiteral(", ")), v->left(40)));
+}
+
 void validateBinding(const Tile &t, const QString &path, QList<Issue> &issues) {
     const JsonReader r(&issues, path + QStringLiteral(".binding"));
     const QJsonObject &b = t.binding;
@@ -152,6 +160,57 @@ void validateBinding(const Tile &t, const QString &path, QList<Issue> &issues) {
             r.error(
                 r.child(QStringLiteral("color")),
                 QStringLiteral("\"%1\" is not a colour (use #rrggbb or a colour name)").arg(*c));
+    } else if (t.kind == QLatin1String("video")) {
+        r.rejectUnknown(b, {QStringLiteral("source"), QStringLiteral("uri"),
+                            QStringLiteral("label"), QStringLiteral("fill"),
+                            QStringLiteral("stats"), QStringLiteral("displayPath")});
+        const auto src = r.string(b, QStringLiteral("source"), false, QString());
+        const auto uri = r.string(b, QStringLiteral("uri"), false, QString());
+        if (src && uri && src->isEmpty() && uri->isEmpty())
+            r.error(r.child(QStringLiteral("source")),
+                    QStringLiteral("a video tile needs a source id or a uri"));
+        r.string(b, QStringLiteral("label"), false, QString());
+        r.boolean(b, QStringLiteral("stats"), false, false);
+        oneOf(r, b, QStringLiteral("fill"),
+              {QStringLiteral("fit"), QStringLiteral("fill"), QStringLiteral("stretch")});
+        oneOf(r, b, QStringLiteral("displayPath"),
+              {QStringLiteral("texture"), QStringLiteral("opengl")});
+    } else if (t.kind == QLatin1String("map")) {
+        // The keys of app/maps/mapvalues.h plus the indicator binding of IndicatorMapTile.
+        r.rejectUnknown(b, {QStringLiteral("indicator"),      QStringLiteral("period"),
+                            QStringLiteral("units"),          QStringLiteral("dataUnits"),
+                            QStringLiteral("values"),         QStringLiteral("title"),
+                            QStringLiteral("unit"),           QStringLiteral("source"),
+                            QStringLiteral("classification"), QStringLiteral("classes"),
+                            QStringLiteral("breaks"),         QStringLiteral("palette"),
+                            QStringLiteral("centre"),         QStringLiteral("aggregation"),
+                            QStringLiteral("weightName"),     QStringLiteral("weights"),
+                            QStringLiteral("highlight"),      QStringLiteral("islands"),
+                            QStringLiteral("showLabels"),     QStringLiteral("showMessages")});
+        for (const QString &key : {QStringLiteral("units"), QStringLiteral("dataUnits")})
+            if (const auto n = r.integer(b, key, false, 34); n && *n != 34 && *n != 63)
+                r.error(r.child(key), QStringLiteral("must be 34 or 63, got %1").arg(*n));
+        if (const auto n = r.integer(b, QStringLiteral("classes"), false, 5);
+            n && (*n < 2 || *n > 9))
+            r.error(r.child(QStringLiteral("classes")),
+                    QStringLiteral("must be 2 to 9, got %1").arg(*n));
+        r.number(b, QStringLiteral("centre"), false, 100.0);
+        r.object(b, QStringLiteral("values"), false);
+        r.object(b, QStringLiteral("weights"), false);
+        r.array(b, QStringLiteral("breaks"), false);
+        r.array(b, QStringLiteral("highlight"), false);
+        for (const QString &key :
+             {QStringLiteral("indicator"), QStringLiteral("period"), QStringLiteral("title"),
+              QStringLiteral("unit"), QStringLiteral("source"), QStringLiteral("weightName")})
+            r.string(b, key, false, QString());
+        oneOf(r, b, QStringLiteral("classification"),
+              {QStringLiteral("quantiles"), QStringLiteral("equal"), QStringLiteral("breaks")});
+        oneOf(r, b, QStringLiteral("palette"),
+              {QStringLiteral("sequential"), QStringLiteral("diverging")});
+        oneOf(r, b, QStringLiteral("aggregation"),
+              {QStringLiteral("sum"), QStringLiteral("weightedMean")});
+        oneOf(r, b, QStringLiteral("islands"),
+              {QStringLiteral("auto"), QStringLiteral("inplace"), QStringLiteral("inset")});
     }
     // Other kinds are validated by their own modules when they bind.
 }

@@ -10,13 +10,18 @@ import OpsWall.Video
 Item {
     id: root
 
-    // {"source": "<source id>"} or {"uri": "rtsp://…"} (optional "label")
+    // {"source": "<source id>"} or {"uri": "rtsp://…"}, optional "label", "fill": "fit" |
+    // "fill" | "stretch", "stats": true (the statistics overlay; toggled live with
+    // PATCH /tiles/{id} {"options": {"stats": true}} or wallctl tile set ID stats=true), and
+    // "displayPath": "opengl" for the zero-copy path on GPU machines.
     required property var binding
-    property bool showStats: false
-    property int fillMode: VideoItem.Fit
+    property bool showStats: root.binding.stats === true
+    property int fillMode: root.binding.fill === "fill" ? VideoItem.Fill
+                         : root.binding.fill === "stretch" ? VideoItem.Stretch
+                         : VideoItem.Fit
     // VideoItem.Texture (default, every backend) or VideoItem.OpenGl (qml6glsink, opt-in for
     // machines with a GPU; falls back to Texture with a log line where OpenGL is not available)
-    property int displayPath: VideoItem.Texture
+    property int displayPath: root.binding.displayPath === "opengl" ? VideoItem.OpenGl : VideoItem.Texture
     readonly property int effectiveDisplayPath: video.effectiveDisplayPath
     readonly property VideoStream stream: video.stream
     readonly property string statusText: describe(stream, stream ? stream.state : 0,

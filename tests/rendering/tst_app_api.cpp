@@ -358,6 +358,39 @@ void TestAppApi::tileAddMoveUndoGoThroughTheDispatcher() {
     const Run undo = wallctl({QStringLiteral("layout"), QStringLiteral("undo")});
     QVERIFY2(undo.exitCode == 0, undo.out + undo.err);
     QCOMPARE(rectOf(id).value(QStringLiteral("x")).toDouble(), 100.0);
+
+    // Options merge into the tile's binding (e.g. a video tile's statistics overlay); an empty
+    // value removes one; one undo step each.
+    auto bindingOf = [&](const QString &tileId) {
+        for (const QJsonValue &t : jsonOf(api("GET", QStringLiteral("/tiles")).body)
+                                       .value(QStringLiteral("items"))
+                                       .toArray())
+            if (t[QStringLiteral("id")].toString() == tileId)
+                return t[QStringLiteral("binding")].toObject();
+        return QJsonObject();
+    };
+    Run set = wallctl({QStringLiteral("tile"), QStringLiteral("set"), QStringLiteral("vc-main"),
+                       QStringLiteral("stats=true"), QStringLiteral("label=Cầu Hà Nội")});
+    QVERIFY2(set.exitCode == 0, set.out + set.err);
+    QJsonObject b = bindingOf(QStringLiteral("vc-main"));
+    QCOMPARE(b.value(QStringLiteral("stats")).toBool(), true);
+    QCOMPARE(b.value(QStringLiteral("label")).toString(), QStringLiteral("Cầu Hà Nội"));
+    QVERIFY(b.contains(QStringLiteral("source"))); // the rest of the binding is kept
+    set = wallctl({QStringLiteral("tile"), QStringLiteral("set"), QStringLiteral("vc-main"),
+                   QStringLiteral("stats=")});
+    QVERIFY2(set.exitCode == 0, set.out + set.err);
+    QVERIFY(!bindingOf(QStringLiteral("vc-main")).contains(QStringLiteral("stats")));
+    QCOMPARE(wallctl({QStringLiteral("layout"), QStringLiteral("undo")}).exitCode, 0);
+    QCOMPARE(bindingOf(QStringLiteral("vc-main")).value(QStringLiteral("stats")).toBool(), true);
+    // A binding the tile's kind refuses is refused with the field named, and nothing changes.
+    const ApiResponse refused =
+        client(m_tokens[Role::Operator])
+            .request("PATCH", QStringLiteral("/tiles/vc-main"),
+                     {{QStringLiteral("options"), QJsonObject{{QStringLiteral("fill"), 42}}}});
+    QCOMPARE(refused.status, 400);
+    QCOMPARE(jsonOf(refused.body).value(QStringLiteral("field")).toString(),
+             QStringLiteral("binding.fill"));
+    QCOMPARE(bindingOf(QStringLiteral("vc-main")).value(QStringLiteral("stats")).toBool(), true);
 }
 
 void TestAppApi::mapTileAnswersAProvinceQuery() {

@@ -6,6 +6,7 @@
 #include "testserver.h"
 #include "video/gstsupport.h"
 #include "video/videohub.h"
+#include "video/videoitem.h"
 
 #include <QGuiApplication>
 #include <QQmlComponent>
@@ -190,12 +191,33 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(s.tile->property("stream").value<VideoStream *>()->fps() > 5,
                                  3000);
         QImage before = s.window->grabWindow();
-        s.tile->setProperty("showStats", true);
+        // The layout toggles it: the tile's binding gains "stats": true (PATCH /tiles/{id}
+        // {"options": {"stats": true}} does exactly this).
+        s.tile->setProperty("binding",
+                            QVariantMap{{QStringLiteral("source"), QStringLiteral("bars")},
+                                        {QStringLiteral("stats"), true}});
         QTest::qWait(50);
         QImage after = s.window->grabWindow();
         // The overlay is drawn at the top left over the white bar: dark pixels appear there.
         QVERIFY(qGray(before.pixel(20, 60)) > 200);
         QVERIFY(qGray(after.pixel(20, 60)) < 120);
+        s.tile->setProperty("binding",
+                            QVariantMap{{QStringLiteral("source"), QStringLiteral("bars")}});
+        QTest::qWait(50);
+        QVERIFY(qGray(s.window->grabWindow().pixel(20, 60)) > 200);
+    }
+
+    // fit, fill and stretch come from the layout's binding.
+    void fillModeFromTheBinding() {
+        for (const auto &[name, mode] : {std::pair{"fit", VideoItem::FillMode::Fit},
+                                         std::pair{"fill", VideoItem::FillMode::Fill},
+                                         std::pair{"stretch", VideoItem::FillMode::Stretch},
+                                         std::pair{"", VideoItem::FillMode::Fit}}) {
+            Shown s = showTile({{QStringLiteral("source"), QStringLiteral("bars")},
+                                {QStringLiteral("fill"), QLatin1String(name)}});
+            QVERIFY(s.tile);
+            QCOMPARE(s.tile->property("fillMode").toInt(), int(mode));
+        }
     }
 };
 

@@ -45,6 +45,10 @@ const BadCase kBadFixtures[] = {
     {"not-object.json",             "schemaVersion",           "is required but missing", nullptr},
     {"bad-background.json",         "background",              "\"#0b141\" is not a colour", nullptr},
     {"text-bad-colour.json",        "tiles[0].binding.color",  "is not a colour", nullptr},
+    {"video-without-source.json",   "tiles[0].binding.source", "needs a source id or a uri", nullptr},
+    {"video-bad-fill.json",         "tiles[0].binding.fill",   "must be fit, fill, stretch, got \"zoom\"", nullptr},
+    {"map-bad-units.json",          "tiles[0].binding.units",  "must be 34 or 63, got 64", nullptr},
+    {"map-unknown-key.json",        "tiles[0].binding.pallete", "is not a known field", nullptr},
 };
 // clang-format on
 
