@@ -14,6 +14,7 @@
 #include <QGuiApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QQuickItem>
 #include <QStandardPaths>
 #include <QTimer>
@@ -109,6 +110,11 @@ void WallApplication::loadFontsAndTranslations() {
             qWarning("opswall: could not load font %s", qPrintable(fonts.filePath(f)));
     QFont font(QStringLiteral("Noto Sans"));
     QGuiApplication::setFont(font);
+    // Numbers and dates drawn without an explicit locale (map legends, chart axes, Qt.locale())
+    // follow the wall's language: 105,39 in Vietnamese, 105.39 in English.
+    QLocale::setDefault(m_options.language == QLatin1String("vi")
+                            ? QLocale(QLocale::Vietnamese, QLocale::Vietnam)
+                            : QLocale(QLocale::English, QLocale::UnitedStates));
     // Source strings are English; Vietnamese comes from the translation, the default language.
     if (m_options.language == QLatin1String("vi")) {
         if (m_translator.load(QStringLiteral(":/i18n/opswall_vi.qm")))

@@ -9,10 +9,9 @@ Item {
 
     required property var binding
     property string language: tile.binding.language ?? "vi"
-    readonly property var alerts: {
-        IndicatorData.revision
-        return IndicatorData.openAlerts(tile.language).slice(0, Math.max(1, tile.binding.max ?? 8))
-    }
+    readonly property var alerts: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+        ? IndicatorData.openAlerts(tile.language).slice(0, Math.max(1, tile.binding.max ?? 8))
+        : []
     readonly property real rowHeight: Math.max(10, height / Math.max(4, tile.binding.max ?? 8))
 
     function colourOf(severity: string): color {

@@ -12,11 +12,9 @@ ChartView {
     property string language: chart.binding.language ?? "vi"
     readonly property int barCount: Math.max(1, Math.min(chart.binding.count ?? 10, 12))
     readonly property alias bars: bars
-    readonly property var info: {
-        IndicatorData.revision
-        return IndicatorData.provinceValues(chart.binding.indicator ?? "", chart.binding.period ?? "",
-                                            chart.language)
-    }
+    readonly property var info: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+        ? IndicatorData.provinceValues(chart.binding.indicator ?? "", chart.binding.period ?? "", chart.language)
+        : ({})
 
     title: (chart.info.name ?? "") + (chart.info.unit ? " (" + chart.info.unit + ")" : "")
            + (chart.info.periodText ? " · " + chart.info.periodText : "")

@@ -16,11 +16,16 @@ Item {
     required property var binding
     property string language: "vi"
 
+    readonly property alias map: mapTile.map
+    // Re-read when the store changes. The revision is used in the expression on purpose: Qt 6.4's
+    // qmlcachegen drops a bare "IndicatorData.revision" statement from a compiled binding, and
+    // the binding then never re-evaluates (tests/feeds/qml: test_tilesFollowTheStore).
+    readonly property var mapBinding: IndicatorData.revision >= 0
+                                      ? IndicatorData.mapBinding(tile.binding, tile.language) : ({})
+
     MapTile {
+        id: mapTile
         anchors.fill: parent
-        binding: {
-            IndicatorData.revision // re-read when the store changes
-            return IndicatorData.mapBinding(tile.binding, tile.language)
-        }
+        binding: tile.mapBinding
     }
 }

@@ -10,10 +10,9 @@ Rectangle {
 
     required property var binding
     property string language: tile.binding.language ?? "vi"
-    readonly property var kpi: {
-        IndicatorData.revision; // re-read on every data change
-        return IndicatorData.kpi(tile.binding.indicator ?? "", tile.binding.dimension ?? "", tile.language);
-    }
+    readonly property var kpi: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+        ? IndicatorData.kpi(tile.binding.indicator ?? "", tile.binding.dimension ?? "", tile.language)
+        : ({})
     readonly property bool good: {
         const d = tile.kpi.changePrev ?? 0;
         return tile.kpi.higherIsBetter ? d >= 0 : d <= 0;

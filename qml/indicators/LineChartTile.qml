@@ -13,15 +13,17 @@ ChartView {
     property var axesInfo: ({})
     readonly property alias line: line
     readonly property alias targetLine: targetLine
-    readonly property var kpi: {
-        IndicatorData.revision;
-        return IndicatorData.kpi(chart.binding.indicator ?? "", chart.binding.dimension ?? "", chart.language);
-    }
+    readonly property var kpi: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+        ? IndicatorData.kpi(chart.binding.indicator ?? "", chart.binding.dimension ?? "", chart.language)
+        : ({})
 
     title: (chart.kpi.name ?? "") + (chart.kpi.unit ? " (" + chart.kpi.unit + ")" : "")
            + (chart.kpi.simulated ? (chart.language === "en" ? " · SIMULATED" : " · MÔ PHỎNG") : "")
            + (chart.kpi.stale && chart.kpi.hasData ? " · " + chart.kpi.ageText : "")
     antialiasing: true
+    // Axis numbers in the wall's language (104,5 in Vietnamese).
+    localizeNumbers: true
+    locale: Qt.locale(chart.language === "en" ? "en_US" : "vi_VN")
     legend.visible: false
     backgroundColor: "#10243a"
     titleColor: "#ffffff"
@@ -37,8 +39,12 @@ ChartView {
                 hi = Math.max(hi, info.target);
             }
             const pad = (hi - lo) * 0.08 || 1;
-            axisY.min = lo - pad;
+            // Amounts never go below zero on the axis; round ticks a leader can read at a glance.
+            axisY.min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
             axisY.max = hi + pad;
+            axisY.applyNiceNumbers();
+            const step = (axisY.max - axisY.min) / Math.max(1, axisY.tickCount - 1);
+            axisY.labelFormat = step >= 1 ? "%.0f" : step >= 0.1 ? "%.1f" : "%.2f";
             axisX.min = new Date(info.minT);
             axisX.max = new Date(info.maxT);
         }

@@ -11,17 +11,13 @@ Item {
     required property var binding
     property string language: tile.binding.language ?? "vi"
     readonly property int count: Math.max(1, Math.min(tile.binding.count ?? 10, 30))
-    readonly property var kpiInfo: {
-        IndicatorData.revision
-        return IndicatorData.provinceValues(tile.binding.indicator ?? "", tile.binding.period ?? "",
-                                            tile.language)
-    }
-    readonly property var rows: {
-        IndicatorData.revision
-        return IndicatorData.rankedProvinces(tile.binding.indicator ?? "", tile.binding.period ?? "",
-                                             tile.count, tile.binding.ascending ?? false,
-                                             tile.language)
-    }
+    readonly property var kpiInfo: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+        ? IndicatorData.provinceValues(tile.binding.indicator ?? "", tile.binding.period ?? "", tile.language)
+        : ({})
+    readonly property var rows: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+        ? IndicatorData.rankedProvinces(tile.binding.indicator ?? "", tile.binding.period ?? "",
+                                        tile.count, tile.binding.ascending ?? false, tile.language)
+        : []
     readonly property real maxValue: rows.length > 0
                                      ? Math.max(...rows.map(r => Math.abs(r.value))) : 1
     readonly property real rowHeight: Math.max(8, (height - header.height) / tile.count)

@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QNetworkAccessManager>
+#include <QQmlContext>
 #include <QQmlEngine>
 #include <QQmlExtensionPlugin>
 #include <QTemporaryDir>
@@ -16,8 +17,33 @@
 #include <QtQuickTest>
 
 Q_IMPORT_QML_PLUGIN(OpsWall_IndicatorsPlugin)
+#ifdef OPSWALL_TEST_MAPS
+Q_IMPORT_QML_PLUGIN(OpsWall_MapsPlugin)
+#endif
 
 using namespace opswall::feeds;
+
+// What a feed does when it delivers: new values in the store, then the tiles are told.
+class TestFeed : public QObject {
+    Q_OBJECT
+public:
+    TestFeed(FeedHub *hub, opswall::indicators::IndicatorData *data)
+        : m_hub(hub)
+        , m_data(data) {}
+    Q_INVOKABLE void deliver(const QString &indicator, const QString &dimension,
+                             const QString &period, double value) {
+        Series s;
+        s.indicator = indicator;
+        s.dimension = dimension;
+        s.points << Observation{*Period::parse(period), value};
+        m_hub->series().ingest(QStringLiteral("test-feed"), {s}, QDateTime::currentDateTimeUtc());
+        m_data->notifyChanged();
+    }
+
+private:
+    FeedHub *m_hub;
+    opswall::indicators::IndicatorData *m_data;
+};
 
 class Setup : public QObject {
     Q_OBJECT
@@ -87,6 +113,14 @@ public Q_SLOTS:
         m_data->setProvinceNames({{QStringLiteral("01"), QStringLiteral("Hà Nội")},
                                   {QStringLiteral("79"), QStringLiteral("TP. Hồ Chí Minh")}});
         opswall::provide(engine, m_data);
+        m_feed = std::make_unique<TestFeed>(m_hub.get(), m_data);
+        engine->rootContext()->setContextProperty(QStringLiteral("testFeed"), m_feed.get());
+        engine->rootContext()->setContextProperty(QStringLiteral("testHasMaps"),
+#ifdef OPSWALL_TEST_MAPS
+                                                  true);
+#else
+                                                  false);
+#endif
     }
 
 private:
@@ -95,6 +129,7 @@ private:
     std::unique_ptr<opswall::store::Database> m_db;
     std::unique_ptr<FeedHub> m_hub;
     opswall::indicators::IndicatorData *m_data = nullptr;
+    std::unique_ptr<TestFeed> m_feed;
 };
 
 int main(int argc, char **argv) {

@@ -58,6 +58,24 @@ Item {
         binding: ({"max": 5})
     }
 
+    // Tiles over indicators that get values only while the test runs.
+    KpiTile {
+        id: liveKpi
+        y: 400
+        width: 300
+        height: 200
+        binding: ({"indicator": "TEST_LIVE_COUNT"})
+    }
+    Loader {
+        id: liveMapLoader
+        x: 300
+        y: 400
+        width: 300
+        height: 300
+        active: testHasMaps
+        source: "LiveMap.qml"
+    }
+
     function findChild(item, name) {
         if (item.objectName === name)
             return item;
@@ -151,6 +169,27 @@ Item {
             const fixed = IndicatorData.mapBinding({ units: 63, values: { "01": 5 } });
             compare(fixed.values["01"], 5);
             compare(fixed.units, 63);
+        }
+
+        // Every tile re-reads the store when a feed delivers (a binding that does not follow
+        // IndicatorData.revision freezes the wall on its first values).
+        function test_tilesFollowTheStore() {
+            compare(liveKpi.kpi.hasData, false);
+            testFeed.deliver("TEST_LIVE_COUNT", "", "2024-12", 42);
+            tryCompare(liveKpi.kpi, "hasData", true);
+            compare(liveKpi.kpi.value, 42);
+            testFeed.deliver("TEST_LIVE_COUNT", "", "2024-12", 43);
+            tryCompare(liveKpi.kpi, "value", 43);
+            if (!testHasMaps)
+                skip("built without OpsWall.Maps");
+            tryVerify(() => liveMapLoader.item !== null);
+            const map = liveMapLoader.item.map;
+            compare(map.province("01").hasValue ?? false, false);
+            testFeed.deliver("TEST_LIVE_PROVINCE", "01", "2024-12", 101.5);
+            testFeed.deliver("TEST_LIVE_PROVINCE", "79", "2024-12", 99.5);
+            tryVerify(() => map.province("01").hasValue === true, 3000);
+            compare(map.province("01").value, 101.5);
+            compare(map.province("79").value, 99.5);
         }
 
         function test_barChartIsBoundedToTwelveBars() {
