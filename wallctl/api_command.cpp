@@ -38,7 +38,10 @@ Commands:
        | move ID [--x X] [--y Y] [--width W] [--height H] [--z Z] | remove ID
        | set ID KEY=VALUE ...            change a tile's options (JSON values; KEY= removes)
        | province ID CODE [--lang en]    what a map tile shows for one province
-  source list                    video and data sources
+  source list | get ID | remove ID
+       | add (--file FILE | ID --kind K [--uri URI] [--name N] [--site S] [--participant P])
+                                 video sources (rtsp, srt, rtp, hls, http, file, v4l2, testpattern,
+                                 pipeline); add replaces a source with the same ID
   feeds [list]                   indicator feeds and their freshness
   alert list | ack ID [--note TEXT]
   devices [list] | get ID | command ID COMMAND [KEY=VALUE ...]
@@ -77,11 +80,11 @@ struct Args {
 };
 
 Args parseArgs(int argc, char **argv) {
-    static const QStringList valued{"--url",    "--token",  "--cacert", "--timeout", "--kind",
-                                    "--x",      "--y",      "--width",  "--height",  "--z",
-                                    "--source", "--layout", "--file",   "--id",      "--note",
-                                    "--from",   "--to",     "--action", "--limit",   "--role",
-                                    "--name",   "--ttl",    "--reason", "--at",      "--lang"};
+    static const QStringList valued{
+        "--url",   "--token",  "--cacert", "--timeout", "--kind",   "--x",    "--y",
+        "--width", "--height", "--z",      "--source",  "--layout", "--file", "--id",
+        "--note",  "--from",   "--to",     "--action",  "--limit",  "--role", "--name",
+        "--ttl",   "--reason", "--at",     "--lang",    "--uri",    "--site", "--participant"};
     static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -422,6 +425,32 @@ int apiMain(int argc, char **argv) {
     } else if (cmd == QLatin1String("source") || cmd == QLatin1String("sources")) {
         if (sub.isEmpty() || sub == QLatin1String("list"))
             return get(QStringLiteral("/sources"));
+        if (sub == QLatin1String("get"))
+            return needId("get") ? get(QStringLiteral("/sources/") + id) : Usage;
+        if (sub == QLatin1String("remove"))
+            return needId("remove") ? del(QStringLiteral("/sources/") + id) : Usage;
+        if (sub == QLatin1String("add")) {
+            QJsonObject source;
+            if (has("--file")) {
+                if (!readJsonFile(opt("--file"), &source))
+                    return Usage;
+            } else {
+                if (!needId("add") || !has("--kind"))
+                    return usageError(QStringLiteral("source add ID --kind KIND [--uri URI] ... "
+                                                     "or source add --file FILE"));
+                source.insert(QStringLiteral("id"), id);
+                source.insert(QStringLiteral("kind"), opt("--kind"));
+                for (const char *k : {"uri", "name"})
+                    if (has((QByteArray("--") + k).constData()))
+                        source.insert(QLatin1String(k), opt((QByteArray("--") + k).constData()));
+                if (has("--site") || has("--participant"))
+                    source.insert(
+                        QStringLiteral("conference"),
+                        QJsonObject{{QStringLiteral("site"), opt("--site")},
+                                    {QStringLiteral("participant"), opt("--participant")}});
+            }
+            return post(QStringLiteral("/sources"), {{QStringLiteral("source"), source}});
+        }
     } else if (cmd == QLatin1String("feeds") || cmd == QLatin1String("feed")) {
         if (sub.isEmpty() || sub == QLatin1String("list"))
             return get(QStringLiteral("/feeds"));

@@ -269,6 +269,12 @@ Route dispatch(Ctx &c) {
     // Sources, feeds
     if (c.is("GET", {"sources"}))
         return snapshot(QStringLiteral("sources"));
+    if (c.is("POST", {"sources"})) // add or replace; the video layer validates the source
+        return submit("source.save", c.body, {{"source", F::Object, true}}, {}, 201);
+    if (c.is("GET", {"sources", "{id}"}))
+        return snapshot(QStringLiteral("source:") + id);
+    if (c.is("DELETE", {"sources", "{id}"}))
+        return submit("source.delete", c.body, {}, idParam);
     if (c.is("GET", {"feeds"}))
         return snapshot(QStringLiteral("feeds"));
     // Alerts

@@ -222,14 +222,17 @@ public:
             const auto l = m_store.liveLayoutRevision(arg.toLongLong());
             return l ? wall::layoutToJson(*l) : QJsonObject();
         }
-        if (head == QLatin1String("sources")) {
+        if (head == QLatin1String("sources") || head == QLatin1String("source")) {
             QJsonArray a;
 #ifdef OPSWALL_WITH_VIDEO
             if (m_parts.video)
-                for (const video::VideoSource &s : m_parts.video->sources())
+                for (const video::VideoSource &s : m_parts.video->sources()) {
+                    if (head == QLatin1String("source") && s.id == arg)
+                        return s.toJson();
                     a.append(s.toJson());
+                }
 #endif
-            return items(a);
+            return head == QLatin1String("sources") ? items(a) : QJsonObject();
         }
         if (head == QLatin1String("feeds")) {
             QJsonArray a;
@@ -430,6 +433,48 @@ void Services::startVideo([[maybe_unused]] QQmlEngine &engine) {
     opswall::provide(&engine, m_parts->video.get());
     m_kindSources.insert(QStringLiteral("video"),
                          QStringLiteral("qrc:/OpsWall/Video/VideoTile.qml"));
+    // Sources change through the dispatcher, so every change is audited and refused in words.
+    video::VideoHub *hub = m_parts->video.get();
+    wall::WallState *state = &m_state;
+    m_dispatcher.addHandler(QStringLiteral("source."), [hub, state](const Action &a,
+                                                                    const Caller &) {
+        if (a.type == QLatin1String("source.save")) {
+            const video::SourceParse parsed =
+                video::sourceFromJson(a.params.value(QStringLiteral("source")).toObject());
+            if (parsed.error)
+                return ActionResult::failure(QStringLiteral("invalid"), parsed.error->text(),
+                                             QStringLiteral("source.") + parsed.error->field);
+            if (const auto e = hub->upsertSource(*parsed.source))
+                return ActionResult::failure(QStringLiteral("invalid"), e->text(),
+                                             QStringLiteral("source.") + e->field);
+            return ActionResult::success({{QStringLiteral("id"), parsed.source->id},
+                                          {QStringLiteral("source"), parsed.source->toJson()}});
+        }
+        if (a.type == QLatin1String("source.delete")) {
+            const QString id = a.params.value(QStringLiteral("id")).toString();
+            // A source on the live wall stays until its tiles go: a black tile is worse.
+            QStringList usedBy;
+            for (const wall::Tile &t : state->layout().tiles)
+                if (t.kind == QLatin1String("video") &&
+                    t.binding.value(QStringLiteral("source")).toString() == id)
+                    usedBy << t.id;
+            if (!usedBy.isEmpty())
+                return ActionResult::failure(
+                    QStringLiteral("conflict"),
+                    QStringLiteral("source '%1' is shown by tile %2 of the live wall; remove or "
+                                   "rebind the tile first")
+                        .arg(id, usedBy.join(QStringLiteral(", "))),
+                    QStringLiteral("id"));
+            if (!hub->removeSource(id))
+                return ActionResult::failure(QStringLiteral("not_found"),
+                                             QStringLiteral("no source '%1'").arg(id),
+                                             QStringLiteral("id"));
+            return ActionResult::success({{QStringLiteral("id"), id}});
+        }
+        return ActionResult::failure(QStringLiteral("unknown_action"),
+                                     QStringLiteral("%1 is not an action").arg(a.type),
+                                     QStringLiteral("type"));
+    });
     if (m_options.demo && !m_options.noServices) {
         // The demo's "video conference": a local RTSP stream standing in for a province's bridge.
         const auto ready = m_demo.start(

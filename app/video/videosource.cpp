@@ -238,6 +238,20 @@ SourceParse sourceFromJson(const QJsonObject &o, const QString &prefix) {
         out.error = SourceError{prefix + field, message};
         return out;
     };
+    // A misspelt field must not be dropped silently (the operator would wonder why it does
+    // nothing).
+    static const QStringList known{
+        QStringLiteral("id"),        QStringLiteral("name"),      QStringLiteral("kind"),
+        QStringLiteral("uri"),       QStringLiteral("transport"), QStringLiteral("srtMode"),
+        QStringLiteral("loop"),      QStringLiteral("sdp"),       QStringLiteral("device"),
+        QStringLiteral("pattern"),   QStringLiteral("width"),     QStringLiteral("height"),
+        QStringLiteral("fps"),       QStringLiteral("pipeline"),  QStringLiteral("latencyMs"),
+        QStringLiteral("conference")};
+    for (auto it = o.begin(); it != o.end(); ++it)
+        if (!known.contains(it.key()))
+            return fail(it.key().left(64),
+                        QStringLiteral("is not a field of a video source (expected one of: %1)")
+                            .arg(known.join(QStringLiteral(", "))));
     const auto str = [&](const char *key, QString *into) -> bool {
         const QJsonValue v = o.value(QLatin1String(key));
         if (v.isUndefined() || v.isNull())

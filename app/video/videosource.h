@@ -78,7 +78,7 @@ std::optional<SourceError> validateSource(const VideoSource &source);
 // Checks a stream URL for a kind: scheme, host, port. Used by validation and ad hoc bindings.
 std::optional<QString> checkUrl(SourceKind kind, const QString &uri);
 
-// One object → source. Unknown fields are ignored; wrong types and bad values are errors.
+// One object → source. Unknown fields, wrong types and bad values are errors (field named).
 struct SourceParse {
     std::optional<VideoSource> source;
     std::optional<SourceError> error;

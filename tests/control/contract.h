@@ -16,6 +16,7 @@ namespace opswall::contract {
 struct Endpoint {
     const char *method;
     const char *path; // relative to /api/v1; {preset} {tile} {alert} {device} {layout} {code}
+                      // {source}
     const char *body;
     const char *roles; // who may: V viewer, L leader, O operator, T technician, A admin
 };
@@ -40,6 +41,9 @@ inline constexpr Endpoint kEndpoints[] = {
     {"GET", "/tiles/{tile}/provinces/{code}", nullptr, "VLOTA"},
     {"DELETE", "/tiles/{tile}", nullptr, "OA"},
     {"GET", "/sources", nullptr, "VLOTA"},
+    {"GET", "/sources/{source}", nullptr, "VLOTA"},
+    {"POST", "/sources", R"({"source":{"id":"contract-cam","kind":"testpattern"}})", "OA"},
+    {"DELETE", "/sources/contract-cam", nullptr, "OA"},
     {"GET", "/feeds", nullptr, "VLOTA"},
     {"GET", "/alerts", nullptr, "VLOTA"},
     {"POST", "/alerts/{alert}/ack", R"({"note":"seen"})", "OTA"},

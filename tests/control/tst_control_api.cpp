@@ -37,7 +37,8 @@ const QHash<QString, QString> kIds{{QStringLiteral("preset"), QStringLiteral("3"
                                    {QStringLiteral("alert"), QStringLiteral("a1")},
                                    {QStringLiteral("device"), QStringLiteral("a1")},
                                    {QStringLiteral("layout"), QStringLiteral("a1")},
-                                   {QStringLiteral("code"), QStringLiteral("01")}};
+                                   {QStringLiteral("code"), QStringLiteral("01")},
+                                   {QStringLiteral("source"), QStringLiteral("cam-1")}};
 
 } // namespace
 class TstControlApi : public QObject {

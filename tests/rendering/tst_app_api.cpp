@@ -60,6 +60,7 @@ private Q_SLOTS:
     void presetRecallOverTheApiChangesTheLiveLayout();
     void tileAddMoveUndoGoThroughTheDispatcher();
     void mapTileAnswersAProvinceQuery();
+    void videoSourcesAreKeptAndChecked();
     void layoutAtAPastTimeIsRebuiltFromTheAudit();
     void websocketEventsArriveInOrder();
     void malformedRequestsGetBoundedClearErrors();
@@ -438,6 +439,60 @@ void TestAppApi::mapTileAnswersAProvinceQuery() {
     QCOMPARE(api("DELETE", QStringLiteral("/tiles/") + id).status, 200);
 }
 
+void TestAppApi::videoSourcesAreKeptAndChecked() {
+    QVERIFY(!recallPreset(QStringLiteral("Họp trực tuyến")).isEmpty()); // vc-main shows demo-vc
+    const QString op = m_tokens[Role::Operator];
+    Run r = wallctl({QStringLiteral("source"), QStringLiteral("add"), QStringLiteral("demo-vc"),
+                     QStringLiteral("--kind"), QStringLiteral("testpattern"),
+                     QStringLiteral("--name"), QStringLiteral("Cầu truyền hình"),
+                     QStringLiteral("--site"), QStringLiteral("UBND tỉnh Lào Cai")},
+                    op);
+    QVERIFY2(r.exitCode == 0, r.out + r.err);
+    r = wallctl({QStringLiteral("source"), QStringLiteral("get"), QStringLiteral("demo-vc"),
+                 QStringLiteral("--json")},
+                m_tokens[Role::Viewer]);
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(json(r)[QStringLiteral("conference")][QStringLiteral("site")].toString(),
+             QStringLiteral("UBND tỉnh Lào Cai"));
+    // Bad sources are refused with the field named; nothing is stored.
+    const struct {
+        QJsonObject source;
+        const char *field;
+    } bad[] = {
+        {{{QStringLiteral("id"), QStringLiteral("cam-2")},
+          {QStringLiteral("kind"), QStringLiteral("rtsp")},
+          {QStringLiteral("uri"), QStringLiteral("http://10.0.0.5/live")}},
+         "source.uri"},
+        {{{QStringLiteral("id"), QStringLiteral("cam-2")},
+          {QStringLiteral("kind"), QStringLiteral("rtsp")},
+          {QStringLiteral("urii"), QStringLiteral("rtsp://10.0.0.5/live")}},
+         "source.urii"},
+        {{{QStringLiteral("id"), QStringLiteral("cam 2")},
+          {QStringLiteral("kind"), QStringLiteral("testpattern")}},
+         "source.id"},
+        {{{QStringLiteral("id"), QStringLiteral("cam-2")},
+          {QStringLiteral("kind"), QStringLiteral("ndi")}},
+         "source.kind"},
+    };
+    for (const auto &b : bad) {
+        const ApiResponse resp = client(op).request("POST", QStringLiteral("/sources"),
+                                                    {{QStringLiteral("source"), b.source}});
+        QVERIFY2(resp.status == 400, resp.body.constData());
+        QCOMPARE(jsonOf(resp.body).value(QStringLiteral("field")).toString(),
+                 QLatin1String(b.field));
+    }
+    QCOMPARE(api("GET", QStringLiteral("/sources/cam-2")).status, 404);
+    // A source on the live wall cannot be removed from under its tile.
+    r = wallctl({QStringLiteral("source"), QStringLiteral("remove"), QStringLiteral("demo-vc")},
+                op);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2((r.out + r.err).contains("vc-main"), r.out + r.err);
+    QCOMPARE(api("GET", QStringLiteral("/sources/demo-vc")).status, 200);
+    // Every change is in the audit.
+    const QByteArray audit = api("GET", QStringLiteral("/audit?action=source.&limit=20")).body;
+    QVERIFY2(audit.contains("source.save") && audit.contains("source.delete"), audit.constData());
+}
+
 void TestAppApi::layoutAtAPastTimeIsRebuiltFromTheAudit() {
     QVERIFY(!recallPreset(QStringLiteral("Họp trực tuyến")).isEmpty());
     QTest::qWait(30);
@@ -626,7 +681,8 @@ void TestAppApi::everyEndpointForEveryRole() {
         {QStringLiteral("tile"), QStringLiteral("vc-main")},
         {QStringLiteral("alert"), QStringLiteral("1")},
         {QStringLiteral("device"), displays[0][QStringLiteral("id")].toString()},
-        {QStringLiteral("code"), QStringLiteral("01")}};
+        {QStringLiteral("code"), QStringLiteral("01")},
+        {QStringLiteral("source"), QStringLiteral("demo-vc")}};
     int checked = 0;
     for (Role role : contract::kRoles) {
         ApiClient c = client(m_tokens[role]);
@@ -702,6 +758,8 @@ void TestAppApi::tamperedAuditRowIsFoundAfterARestart() {
     QVERIFY(v.value(QStringLiteral("firstBadId")).toInt() > 0);
     QVERIFY2(v.value(QStringLiteral("message")).toString().contains(QLatin1String("altered")),
              verify.out.constData());
+    // Sources are stored with the wall.
+    QCOMPARE(api("GET", QStringLiteral("/sources/demo-vc")).status, 200);
     QVERIFY(stopWall());
 }
 
