@@ -25,7 +25,9 @@ ServerCore::ServerCore(ServerConfig cfg, ControlService *svc)
     : config(std::move(cfg))
     , service(svc)
     , limiter(config.rateBurst, config.ratePerSecond)
-    , startedMs(nowMs()) {}
+    , startedMs(nowMs()) {
+    sampler.sample(); // a baseline: the first health answer reports CPU since the start
+}
 
 std::int64_t ServerCore::nowMs() {
     return QDateTime::currentMSecsSinceEpoch();

@@ -89,11 +89,12 @@ namespace {
 class DispatcherSink : public control::ActionSink {
 public:
     DispatcherSink(wall::Dispatcher &d, wall::WallState &s, store::WallStore &st,
-                   Services::Parts &parts)
+                   Services::Parts &parts, const Services &services)
         : m_dispatcher(d)
         , m_state(s)
         , m_store(st)
-        , m_parts(parts) {}
+        , m_parts(parts)
+        , m_services(services) {}
 
     void submit(Action action, Caller caller, Done done) override {
         done(m_dispatcher.dispatch(adapt(std::move(action)), caller));
@@ -191,8 +192,15 @@ public:
     QJsonObject snapshot(const QString &what) override {
         const QString head = what.section(QLatin1Char(':'), 0, 0);
         const QString arg = what.section(QLatin1Char(':'), 1);
-        if (head == QLatin1String("wall"))
-            return wall::wallToJson(m_state.wall());
+        if (head == QLatin1String("wall")) {
+            // Geometry and outputs, with each display's state as its controller last reported.
+            QJsonObject w = wall::wallToJson(m_state.wall());
+#ifdef OPSWALL_WITH_DEVICES
+            if (m_parts.devices)
+                w.insert(QStringLiteral("displayStates"), m_parts.devices->snapshot());
+#endif
+            return w;
+        }
         if (head == QLatin1String("status"))
             return {{QStringLiteral("layout"), m_state.layout().name},
                     {QStringLiteral("tiles"), m_state.layout().tiles.size()},
@@ -283,12 +291,16 @@ public:
                             arg.section(QLatin1Char(':'), 1, 1),
                             arg.section(QLatin1Char(':'), 2, 2));
         if (head == QLatin1String("health")) {
+            // Frame rate per output and every stream's state, for health and metrics.
+            QJsonObject h = m_services.renderStats();
             QJsonArray streams;
 #ifdef OPSWALL_WITH_VIDEO
             if (m_parts.video)
-                return {{ QStringLiteral("activeStreams"), m_parts.video->activeStreams() }};
+                streams = m_parts.video->streamStates();
 #endif
-            return {{QStringLiteral("activeStreams"), 0}};
+            h.insert(QStringLiteral("activeStreams"), streams.size());
+            h.insert(QStringLiteral("streams"), streams);
+            return h;
         }
         return {};
     }
@@ -344,6 +356,7 @@ private:
     wall::WallState &m_state;
     store::WallStore &m_store;
     Services::Parts &m_parts;
+    const Services &m_services;
 };
 } // namespace
 #endif
@@ -562,7 +575,8 @@ void Services::startDevices([[maybe_unused]] QQmlEngine &engine) {
 
 bool Services::startControl() {
 #ifdef OPSWALL_WITH_CONTROL
-    m_parts->sink = std::make_unique<DispatcherSink>(m_dispatcher, m_state, m_store, *m_parts);
+    m_parts->sink =
+        std::make_unique<DispatcherSink>(m_dispatcher, m_state, m_store, *m_parts, *this);
     m_parts->control = std::make_unique<control::ControlService>(m_db, m_parts->sink.get());
     control::ControlService *ctl = m_parts->control.get();
     // Every action, whoever submits it, is audited and published from the dispatcher.

@@ -12,9 +12,12 @@
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
 
+#include <QJsonObject>
 #include <QObject>
+
 #include <QQmlEngine>
 #include <QVariantMap>
+#include <functional>
 
 #include <memory>
 
@@ -44,6 +47,9 @@ public:
     QVariantMap kindSources() const { return m_kindSources; }
     // Where the control API listens ("127.0.0.1:8470"), empty when not built.
     QString apiAddress() const { return m_apiAddress; }
+    // What the renderer reports for health: {"fps", "outputs"} (WallApplication's FrameMeter).
+    void setRenderStats(std::function<QJsonObject()> stats) { m_renderStats = std::move(stats); }
+    QJsonObject renderStats() const { return m_renderStats ? m_renderStats() : QJsonObject(); }
 
     struct Parts; // the objects of the layers built in (services.cpp)
 
@@ -65,6 +71,7 @@ private:
     QVariantMap m_kindSources;
     DemoServices m_demo;
     std::unique_ptr<Parts> m_parts;
+    std::function<QJsonObject()> m_renderStats;
 };
 
 } // namespace opswall::shell

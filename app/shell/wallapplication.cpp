@@ -258,6 +258,12 @@ bool WallApplication::start() {
         m_error = QStringLiteral("the wall's QML failed to load (see the messages above)");
         return false;
     }
+    // The wall's frame rate, per output window (the preview is not the wall).
+    m_frames = std::make_unique<FrameMeter>();
+    for (QQuickWindow *w : windows())
+        if (w->property("output").isValid())
+            m_frames->attach(w, w->title());
+    m_services->setRenderStats([frames = m_frames.get()] { return frames->snapshot(); });
     return true;
 }
 

@@ -3,6 +3,7 @@
 // the dispatcher and the QML engine with one window per output (or the preview). main() and the
 // benchmarks build the application through this class; nothing here is global.
 
+#include "shell/framemeter.h"
 #include "shell/options.h"
 #include "store/database.h"
 #include "store/wallstore.h"
@@ -70,6 +71,7 @@ private:
     std::unique_ptr<store::WallStore> m_store;
     std::unique_ptr<wall::WallState> m_state;
     std::unique_ptr<wall::Dispatcher> m_dispatcher;
+    std::unique_ptr<FrameMeter> m_frames; // outlives m_services, which asks it for health
     std::unique_ptr<Services> m_services; // the optional layers; destroyed after QML
     std::unique_ptr<qml::WallScene> m_scene;
     QTranslator m_translator;

@@ -2,6 +2,7 @@
 
 #include "core/engineservices.h"
 
+#include <QJsonObject>
 #include <QTimer>
 
 namespace opswall::video {
@@ -75,6 +76,26 @@ QList<SourceError> VideoHub::importSources(const QByteArray &json) {
     }
     Q_EMIT sourcesChanged();
     return {};
+}
+
+QJsonArray VideoHub::streamStates() const {
+    QJsonArray out;
+    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it) {
+        const VideoStream *s = it->stream;
+        if (!s)
+            continue;
+        QJsonObject o{{QStringLiteral("id"), it.key()},
+                      {QStringLiteral("label"), s->label()},
+                      {QStringLiteral("state"), s->stateName()},
+                      {QStringLiteral("fps"), s->fps()},
+                      {QStringLiteral("droppedFrames"), s->droppedFrames()},
+                      {QStringLiteral("reconnects"), s->reconnects()},
+                      {QStringLiteral("tiles"), it->refs}};
+        if (!s->lastError().isEmpty())
+            o.insert(QStringLiteral("lastError"), s->lastError());
+        out.append(o);
+    }
+    return out;
 }
 
 QVariantList VideoHub::sourcesForQml() const {

@@ -15,6 +15,7 @@
 #include "videostream.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QObject>
 #include <QPointer>
 #include <QQmlEngine>
@@ -63,6 +64,9 @@ public:
     VideoStream *acquire(const QVariant &binding, QObject *glItem = nullptr);
     void release(VideoStream *stream);
     int activeStreams() const { return int(m_streams.size()); }
+    // Every open stream for health and metrics: [{id, label, state, fps, droppedFrames,
+    // reconnects, lastError, tiles}] (state in words: "Playing", "Reconnecting", ...).
+    QJsonArray streamStates() const;
 
     // Audio: muted by default; at most one stream audible.
     QString audibleKey() const { return m_audibleKey; }

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void tileAddMoveUndoGoThroughTheDispatcher();
     void mapTileAnswersAProvinceQuery();
     void videoSourcesAreKeptAndChecked();
+    void healthReportsFrameRateAndStreams();
     void layoutAtAPastTimeIsRebuiltFromTheAudit();
     void websocketEventsArriveInOrder();
     void malformedRequestsGetBoundedClearErrors();
@@ -491,6 +492,37 @@ void TestAppApi::videoSourcesAreKeptAndChecked() {
     // Every change is in the audit.
     const QByteArray audit = api("GET", QStringLiteral("/audit?action=source.&limit=20")).body;
     QVERIFY2(audit.contains("source.save") && audit.contains("source.delete"), audit.constData());
+}
+
+void TestAppApi::healthReportsFrameRateAndStreams() {
+    // vc-main now shows the stored test pattern: one decoder, playing, drawn at its rate.
+    QVERIFY(!recallPreset(QStringLiteral("Họp trực tuyến")).isEmpty());
+    QJsonObject h;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            h = jsonOf(client({}).request("GET", QStringLiteral("/health")).body);
+            const QJsonArray streams = h.value(QStringLiteral("streams")).toArray();
+            return streams.size() == 1 &&
+                   streams[0][QStringLiteral("state")].toString() == QLatin1String("Playing") &&
+                   h.value(QStringLiteral("fps")).toDouble() >= 10;
+        }(),
+        15000);
+    const QJsonObject stream = h.value(QStringLiteral("streams")).toArray().first().toObject();
+    QCOMPARE(stream.value(QStringLiteral("id")).toString(), QStringLiteral("demo-vc"));
+    QVERIFY(stream.value(QStringLiteral("fps")).toDouble() > 10);
+    QVERIFY(stream.value(QStringLiteral("tiles")).toInt() >= 1); // one decoder for every viewport
+    QCOMPARE(h.value(QStringLiteral("outputs")).toArray().size(), qsizetype(2)); // the demo's two
+    QVERIFY(h.value(QStringLiteral("memoryRssBytes")).toDouble() > 1e6);
+    QVERIFY(h.value(QStringLiteral("uptimeSeconds")).toDouble() > 0);
+    // The same in Prometheus text.
+    const QByteArray metrics = api("GET", QStringLiteral("/metrics")).body;
+    QVERIFY2(metrics.contains("\nopswall_render_fps ") &&
+                 metrics.contains("opswall_streams{state=\"Playing\"} 1"),
+             metrics.constData());
+    // The wall resource carries each display's state next to its geometry.
+    const QJsonObject wallJson = jsonOf(api("GET", QStringLiteral("/wall")).body);
+    QVERIFY(wallJson.contains(QStringLiteral("displayStates")));
+    QCOMPARE(wallJson.value(QStringLiteral("displays")).toArray().size(), qsizetype(12));
 }
 
 void TestAppApi::layoutAtAPastTimeIsRebuiltFromTheAudit() {
