@@ -21,6 +21,7 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void healthReportsFrameRateAndStreams();
     void layoutAtAPastTimeIsRebuiltFromTheAudit();
     void websocketEventsArriveInOrder();
+    void lineProtocolDrivesTheWall();
     void malformedRequestsGetBoundedClearErrors();
     void slowClientsAreCutOff();
     void viewerTokenIsRefusedAndTheAuditChainVerifies();
@@ -610,6 +612,42 @@ void TestAppApi::websocketEventsArriveInOrder() {
     }
     ws.close();
     QCOMPARE(api("DELETE", QStringLiteral("/tiles/") + id).status, 200);
+}
+
+// An AV control system (Crestron, Extron, AMX) on the line protocol, next port to the API's.
+void TestAppApi::lineProtocolDrivesTheWall() {
+    QTcpSocket av;
+    QVERIFY(connectLine(av, m_port + 1));
+    QVERIFY(lineCommand(av, "PRESET RECALL 1").startsWith("ERR unauthorized"));
+    QVERIFY(lineCommand(av, "LOGIN " + m_tokens[Role::Leader].toLatin1()).startsWith("OK LOGIN"));
+    QString video;
+    for (const QJsonValue &p : jsonOf(api("GET", QStringLiteral("/presets")).body)
+                                   .value(QStringLiteral("items"))
+                                   .toArray())
+        if (p[QStringLiteral("name")].toString() == QStringLiteral("Họp trực tuyến"))
+            video = QString::number(p[QStringLiteral("id")].toInt());
+    QVERIFY(!video.isEmpty());
+    const QByteArray reply = lineCommand(av, "PRESET RECALL " + video.toLatin1());
+    QVERIFY2(reply.startsWith("OK"), reply.constData());
+    QVERIFY(liveTileIds().contains(QStringLiteral("vc-main")));
+    // A leader may lock the wall for a briefing; the operator's API call is then refused.
+    QVERIFY(lineCommand(av, "LOCK 60 briefing").startsWith("OK LOCK"));
+    const ApiResponse refused =
+        client(m_tokens[Role::Operator]).request("DELETE", QStringLiteral("/tiles/vc-main"));
+    QCOMPARE(refused.status, 423);
+    QVERIFY2(refused.body.contains("e2e-leader"), refused.body.constData());
+    QVERIFY(lineCommand(av, "UNLOCK").startsWith("OK UNLOCK"));
+    const QByteArray status = lineCommand(av, "STATUS");
+    QVERIFY2(status.startsWith("OK STATUS") && status.contains("locked=0"), status.constData());
+    QCOMPARE(lineCommand(av, "QUIT"), QByteArray("OK BYE"));
+    // Audited as coming from the line protocol.
+    const QJsonArray rows =
+        jsonOf(api("GET", QStringLiteral("/audit?action=preset.recall&order=desc&limit=1")).body)
+            .value(QStringLiteral("items"))
+            .toArray();
+    QCOMPARE(rows.size(), qsizetype(1));
+    QCOMPARE(rows[0][QStringLiteral("via")].toString(), QStringLiteral("line"));
+    QCOMPARE(rows[0][QStringLiteral("user")].toString(), QStringLiteral("e2e-leader"));
 }
 
 void TestAppApi::malformedRequestsGetBoundedClearErrors() {
