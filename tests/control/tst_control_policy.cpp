@@ -307,6 +307,10 @@ void TstControlPolicy::listenAddressesParse() {
 void TstControlPolicy::nonLoopbackNeedsTls() {
     ServerConfig c;
     QVERIFY(c.validate().isEmpty());
+    // The default: loopback only, port 8470.
+    QVERIFY(c.isLoopback());
+    QCOMPARE(c.host, QStringLiteral("127.0.0.1"));
+    QCOMPARE(c.port, std::uint16_t(8470));
     c.host = QStringLiteral("0.0.0.0");
     QVERIFY(c.validate().contains(QLatin1String("TLS")));
     c.tlsCertFile = QStringLiteral("/nonexistent/cert.pem");

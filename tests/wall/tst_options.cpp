@@ -50,7 +50,7 @@ void TestOptions::helpMentionsEveryOption() {
         QCOMPARE(r.exitCode, 0);
         for (const char *name :
              {"help", "demo", "preview", "screenshot", "db", "wall", "assets", "lang", "backend",
-              "api", "admin-token-file", "preset", "no-services", "platform"}) {
+              "api", "api-config", "admin-token-file", "preset", "no-services", "platform"}) {
             const QRegularExpression re(
                 QStringLiteral("(^|\\s|,)--?%1\\b")
                     .arg(QRegularExpression::escape(QString::fromLatin1(name))));
@@ -76,7 +76,10 @@ void TestOptions::noArgumentsGiveDefaults() {
     QVERIFY(!o.preview);
     QCOMPARE(o.language, QStringLiteral("vi")); // Vietnamese is the default
     QCOMPARE(o.backend, Backend::Auto);
-    QCOMPARE(o.apiBind, QStringLiteral("127.0.0.1:8470")); // loopback only by default
+    // Not given: the configuration file's address, else ServerConfig's 127.0.0.1:8470 (loopback
+    // only; tst_control_policy checks that default).
+    QVERIFY(o.apiBind.isEmpty());
+    QVERIFY(o.apiConfigPath.isEmpty());
     QVERIFY(o.dbPath.isEmpty());
     QVERIFY(o.screenshotPath.isEmpty());
 }
@@ -84,10 +87,28 @@ void TestOptions::noArgumentsGiveDefaults() {
 void TestOptions::everyOptionIsParsed() {
     QTemporaryFile wall;
     QVERIFY(wall.open());
-    const ParseResult r =
-        parse({"--demo", "--db", "/tmp/x.db", "--wall", wall.fileName(), "--assets", "/opt/a",
-               "--lang", "en", "--backend", "opengl", "--api", "0.0.0.0:9000", "--admin-token-file",
-               "/run/t", "--preset", "Tổng quan", "--no-services"});
+    QTemporaryFile apiConfig;
+    QVERIFY(apiConfig.open());
+    const ParseResult r = parse({"--demo",
+                                 "--db",
+                                 "/tmp/x.db",
+                                 "--wall",
+                                 wall.fileName(),
+                                 "--assets",
+                                 "/opt/a",
+                                 "--lang",
+                                 "en",
+                                 "--backend",
+                                 "opengl",
+                                 "--api",
+                                 "0.0.0.0:9000",
+                                 "--api-config",
+                                 apiConfig.fileName(),
+                                 "--admin-token-file",
+                                 "/run/t",
+                                 "--preset",
+                                 "Tổng quan",
+                                 "--no-services"});
     QVERIFY2(r.options, qPrintable(r.message));
     const Options &o = *r.options;
     QVERIFY(o.demo);
@@ -97,6 +118,7 @@ void TestOptions::everyOptionIsParsed() {
     QCOMPARE(o.language, QStringLiteral("en"));
     QCOMPARE(o.backend, Backend::OpenGL);
     QCOMPARE(o.apiBind, QStringLiteral("0.0.0.0:9000"));
+    QCOMPARE(o.apiConfigPath, apiConfig.fileName());
     QCOMPARE(o.adminTokenFile, QStringLiteral("/run/t"));
     QCOMPARE(o.presetName, QStringLiteral("Tổng quan"));
     QVERIFY(o.noServices);
