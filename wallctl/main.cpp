@@ -30,6 +30,23 @@ int main(int argc, char **argv) {
         return wallctl::Usage;
     }
     const std::string_view cmd = argv[1];
+    if ((cmd == "help" || cmd == "--help" || cmd == "-h") && argc > 2) {
+        // "wallctl help api", "wallctl help device": that command's own help.
+        static char helpFlag[] = "--help";
+        char *args[] = {argv[2], helpFlag, nullptr};
+        const std::string_view topic = argv[2];
+#ifdef WALLCTL_HAS_DEVICE
+        if (topic == "device")
+            return wallctl::deviceMain(2, args);
+#endif
+#ifdef WALLCTL_HAS_FEED
+        if (topic == "feed")
+            return wallctl::feedMain(2, args);
+#endif
+#ifdef WALLCTL_HAS_API
+        return wallctl::apiMain(2, args);
+#endif
+    }
     if (cmd == "help" || cmd == "--help" || cmd == "-h") {
         usage(stdout);
         return wallctl::Ok;

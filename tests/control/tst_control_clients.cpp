@@ -246,6 +246,15 @@ void TstControlClients::wallctlEndToEnd() {
     r = wallctl({QStringLiteral("preset"), QStringLiteral("--help")});
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains("WALLCTL_TOKEN") && r.out.contains("token create --role ROLE"));
+    // "wallctl help api" is the same text, and it names every subcommand group.
+    const Run topic = wallctl({QStringLiteral("help"), QStringLiteral("api")});
+    QCOMPARE(topic.code, 0);
+    QCOMPARE(topic.out, r.out);
+    for (const char *sub :
+         {"status", "preset list", "layout list", "tile list", "set ID KEY=VALUE",
+          "province ID CODE", "source list", "add (--file FILE", "feeds", "alert list", "devices",
+          "audit query", "layout --at", "token create", "lock"})
+        QVERIFY2(r.out.contains(sub), sub);
 }
 
 QTEST_GUILESS_MAIN(TstControlClients)
