@@ -7,6 +7,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include <pthread.h>
@@ -89,7 +90,8 @@ GstPadProbeReturn onVideoCaps(GstPad *, GstPadProbeInfo *info, gpointer data) {
 
 std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &plan,
                                                            std::shared_ptr<StreamLink> link,
-                                                           QObject *glItem, QString *error) {
+                                                           const QList<QObject *> &glItems,
+                                                           QString *error) {
     std::unique_ptr<PipelineInstance> self(new PipelineInstance);
     self->m_plan = plan;
     self->m_link = std::move(link);
@@ -126,8 +128,8 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
     }
 
     GstBin *parent = GST_BIN(GST_ELEMENT_PARENT(dec.get()));
-    const bool tailAdded =
-        glItem ? self->addGlTail(parent, glItem, error) : self->addAppSinkTail(parent, error);
+    const bool tailAdded = glItems.isEmpty() ? self->addAppSinkTail(parent, error)
+                                             : self->addGlTail(parent, glItems, error);
     if (!tailAdded)
         return nullptr;
     PadPtr tailSink(gst_element_get_static_pad(self->m_videoIn, "sink"));
@@ -193,15 +195,54 @@ bool PipelineInstance::addAppSinkTail(GstBin *parent, QString *error) {
     return true;
 }
 
-bool PipelineInstance::addGlTail(GstBin *parent, QObject *glItem, QString *error) {
-    // videoconvert ! capsfilter(RGBA) ! glupload ! qml6glsink: STACK-NOTES measured this form;
-    // colour conversion stays on the CPU (glcolorconvert costs 185% on llvmpipe).
+bool PipelineInstance::addGlTail(GstBin *parent, const QList<QObject *> &glItems, QString *error) {
+    // videoconvert ! capsfilter(RGBA) ! tee, then a queue ! glupload ! qml6glsink per item:
+    // STACK-NOTES measured this form; colour conversion stays on the CPU, once per stream
+    // (glcolorconvert costs 185% on llvmpipe).
     GstElement *convert = make("videoconvert");
     GstElement *filter = make("capsfilter");
+    GstElement *tee = make("tee");
+    if (!convert || !filter || !tee) {
+        for (GstElement *e : {convert, filter, tee}) {
+            if (e)
+                gst_object_unref(gst_object_ref_sink(e));
+        }
+        if (error)
+            *error = QStringLiteral("GStreamer elements for display are missing "
+                                    "(gstreamer1.0-plugins-base)");
+        return false;
+    }
+    CapsPtr rgba(gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "RGBA", nullptr));
+    g_object_set(filter, "caps", rgba.get(), nullptr);
+    // An item may go while the others stay: a tee without branches must not stop the source.
+    g_object_set(tee, "allow-not-linked", TRUE, nullptr);
+    gst_bin_add_many(parent, convert, filter, tee, nullptr);
+    gst_element_link_many(convert, filter, tee, nullptr);
+    m_videoIn = convert;
+    m_tee = tee;
+    // Counted once per decoded frame, before the branches.
+    PadPtr teeSink(gst_element_get_static_pad(tee, "sink"));
+    gst_pad_add_probe(teeSink.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onGlFrame, this,
+                      nullptr);
+    for (QObject *item : glItems) {
+        if (!addGlBranch(item, error))
+            return false;
+    }
+    return true;
+}
+
+bool PipelineInstance::addGlBranch(QObject *glItem, QString *error) {
+    if (!m_tee || !glItem)
+        return false;
+    for (const GlBranch &b : m_glBranches) {
+        if (b.item == glItem)
+            return true;
+    }
+    GstElement *queue = make("queue");
     GstElement *upload = make("glupload");
     GstElement *sink = make("qml6glsink");
-    if (!convert || !filter || !upload || !sink) {
-        for (GstElement *e : {convert, filter, upload, sink}) {
+    if (!queue || !upload || !sink) {
+        for (GstElement *e : {queue, upload, sink}) {
             if (e)
                 gst_object_unref(gst_object_ref_sink(e));
         }
@@ -210,18 +251,77 @@ bool PipelineInstance::addGlTail(GstBin *parent, QObject *glItem, QString *error
                                     "(gstreamer1.0-gl, gstreamer1.0-qt6)");
         return false;
     }
-    CapsPtr rgba(gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "RGBA", nullptr));
-    g_object_set(filter, "caps", rgba.get(), nullptr);
+    // Each branch uploads on its own thread. Live sources: a slow display drops its own old
+    // frames instead of holding up the others. Files and HLS are paced by the sinks' clock
+    // waits, which must reach the source, so their queues block (and stay short).
+    g_object_set(queue, "max-size-buffers", 2u, "max-size-bytes", 0u, "max-size-time", guint64(0),
+                 nullptr);
+    if (m_plan.live)
+        g_object_set(queue, "leaky", 2 /* downstream */, nullptr);
     // "widget" is a plain pointer to the Qt6GLVideoItem: the caller made sure it is one.
     g_object_set(sink, "widget", static_cast<gpointer>(glItem), "sync", gboolean(!m_plan.live),
                  nullptr);
-    gst_bin_add_many(parent, convert, filter, upload, sink, nullptr);
-    gst_element_link_many(convert, filter, upload, sink, nullptr);
-    m_videoIn = convert;
-    PadPtr sinkPad(gst_element_get_static_pad(sink, "sink"));
-    gst_pad_add_probe(sinkPad.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onGlFrame, this,
-                      nullptr);
+    // Not yet started (create() builds the first branches): the pipeline takes them along.
+    GstElement *pipeline = m_pipeline.get();
+    GST_OBJECT_LOCK(pipeline);
+    const bool running = GST_STATE(pipeline) != GST_STATE_NULL ||
+                         GST_STATE_PENDING(pipeline) != GST_STATE_VOID_PENDING;
+    GST_OBJECT_UNLOCK(pipeline);
+    // A sink joining a running pipeline does not take part in its preroll (which is long over).
+    if (running)
+        g_object_set(sink, "async", FALSE, nullptr);
+    GstElement *bin = gst_bin_new(nullptr);
+    gst_bin_add_many(GST_BIN(bin), queue, upload, sink, nullptr);
+    bool ok = gst_element_link_many(queue, upload, sink, nullptr);
+    PadPtr queueSink(gst_element_get_static_pad(queue, "sink"));
+    gst_element_add_pad(bin, gst_ghost_pad_new("sink", queueSink.get()));
+    // The branch reaches READY on its own, before it meets the pipeline: glupload then takes
+    // its OpenGL context from its own sink (the item's, shared with that window's context).
+    // Inside the pipeline it would first be handed the display the pipeline cached from another
+    // branch's sink, look for a context while its sink is not ready, and settle for any
+    // context of that display: another window's, where this window shows nothing.
+    ok = ok && gst_element_set_state(bin, GST_STATE_READY) != GST_STATE_CHANGE_FAILURE;
+    if (!ok) {
+        gst_element_set_state(bin, GST_STATE_NULL);
+        gst_object_unref(gst_object_ref_sink(bin));
+        if (error)
+            *error = QStringLiteral("The OpenGL display branch cannot be made ready");
+        return false;
+    }
+    gst_bin_add(GST_BIN(GST_ELEMENT_PARENT(m_tee)), bin);
+    GlBranch branch;
+    branch.item = glItem;
+    branch.bin = bin;
+    ok = !running || gst_element_sync_state_with_parent(bin);
+    if (ok) {
+        branch.teePad.reset(gst_element_request_pad_simple(m_tee, "src_%u"));
+        PadPtr binSink(gst_element_get_static_pad(bin, "sink"));
+        ok = branch.teePad && gst_pad_link(branch.teePad.get(), binSink.get()) == GST_PAD_LINK_OK;
+    }
+    m_glBranches.push_back(std::move(branch));
+    if (!ok) {
+        removeGlBranch(glItem);
+        if (error)
+            *error = QStringLiteral("The OpenGL display branch cannot be added");
+        return false;
+    }
     return true;
+}
+
+void PipelineInstance::removeGlBranch(QObject *glItem) {
+    const auto it = std::find_if(m_glBranches.begin(), m_glBranches.end(),
+                                 [glItem](const GlBranch &b) { return b.item == glItem; });
+    if (it == m_glBranches.end())
+        return;
+    GlBranch branch = std::move(*it);
+    m_glBranches.erase(it);
+    // First the tee stops feeding the branch (a push under way into it ends ignored), then the
+    // branch stops: it is unlinked, so the flushing its queue returns reaches nobody.
+    if (branch.teePad)
+        gst_element_release_request_pad(m_tee, branch.teePad.get());
+    gst_element_set_locked_state(branch.bin, TRUE); // the pipeline's state changes pass it by
+    gst_element_set_state(branch.bin, GST_STATE_NULL);
+    gst_bin_remove(GST_BIN(GST_ELEMENT_PARENT(m_tee)), branch.bin);
 }
 
 GstPadProbeReturn PipelineInstance::onGlFrame(GstPad *, GstPadProbeInfo *info, gpointer data) {

@@ -16,6 +16,7 @@
 #include <gst/app/gstappsink.h>
 
 #include <QImage>
+#include <QList>
 #include <QPointer>
 #include <QSize>
 #include <QString>
@@ -28,6 +29,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 namespace opswall::video {
 
@@ -87,14 +89,16 @@ private:
 class PipelineInstance {
 public:
     // Parses the plan's front, adds the display tail and wires the callbacks. Not started.
-    // With glItem (a GstGLQt6VideoItem whose scene graph is initialised) the tail is the OpenGL
-    // display path instead of the appsink:
-    //   dec ─▶ videoconvert ─▶ capsfilter(RGBA) ─▶ glupload ─▶ qml6glsink(widget=glItem)
-    // The item draws the frames itself; frames still reach the link (without an image) so the
+    // With glItems (GstGLQt6VideoItems whose scene graphs are initialised) the tail is the
+    // OpenGL display path instead of the appsink: one decoder, one branch per item.
+    //   dec ─▶ videoconvert ─▶ capsfilter(RGBA) ─▶ tee ─┬▶ queue ─▶ glupload ─▶ qml6glsink(item 1)
+    //                                                   └▶ queue ─▶ glupload ─▶ qml6glsink(item N)
+    // The items draw the frames themselves; frames still reach the link (without an image) so the
     // supervisor, the watchdog and the statistics work the same. No scaling in GStreamer there.
     static std::unique_ptr<PipelineInstance> create(const PipelinePlan &plan,
                                                     std::shared_ptr<StreamLink> link,
-                                                    QObject *glItem, QString *error);
+                                                    const QList<QObject *> &glItems,
+                                                    QString *error);
     ~PipelineInstance(); // → NULL (blocking: run it on the reaper thread)
     PipelineInstance(const PipelineInstance &) = delete;
     PipelineInstance &operator=(const PipelineInstance &) = delete;
@@ -109,6 +113,13 @@ public:
     qint64 latencyMs();             // pipeline latency query; -1 when unknown
     void setOutputSize(QSize size); // scaled in GStreamer; empty = the source's own size
     void setAudio(bool muted, double volume);
+    // OpenGL path, GUI thread: a branch for one more item while the pipeline runs (the item has
+    // reported itemInitialized), or the branch of an item that goes. The other items keep
+    // playing: the tee takes request pads on and off at any time (its release_pad ignores a push
+    // already under way), and the branch goes to NULL only once the tee no longer feeds it.
+    bool addGlBranch(QObject *glItem, QString *error);
+    void removeGlBranch(QObject *glItem);
+    int glBranches() const { return int(m_glBranches.size()); }
     PipelineCounters &counters() { return m_counters; }
     GstElement *pipeline() const { return m_pipeline.get(); }
 
@@ -122,7 +133,12 @@ private:
     static GstPadProbeReturn onEncodedBuffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn onGlFrame(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     bool addAppSinkTail(GstBin *parent, QString *error);
-    bool addGlTail(GstBin *parent, QObject *glItem, QString *error);
+    bool addGlTail(GstBin *parent, const QList<QObject *> &glItems, QString *error);
+    struct GlBranch {
+        QObject *item = nullptr;   // identifies the branch only; never dereferenced here
+        GstElement *bin = nullptr; // queue ! glupload ! qml6glsink; borrowed (the pipeline's)
+        PadPtr teePad;             // the tee's request pad feeding this branch
+    };
     void linkPad(GstPad *pad);
     GstElement *makeAudioTail();
 
@@ -131,6 +147,8 @@ private:
     ElementPtr m_pipeline;
     GstElement *m_videoIn = nullptr;    // borrowed (the pipeline owns it): the tail's first element
     GstElement *m_capsFilter = nullptr; // appsink tail only: BGRx and the scaled size
+    GstElement *m_tee = nullptr;        // OpenGL tail only: one branch per item
+    std::vector<GlBranch> m_glBranches; // OpenGL tail only; GUI thread
     GstElement *m_volume = nullptr;     // set under m_audioMutex once an audio pad appeared
     std::mutex m_audioMutex;
     bool m_muted = true;

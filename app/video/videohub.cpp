@@ -126,19 +126,24 @@ VideoStream *VideoHub::acquire(const QVariant &binding, QObject *glItem) {
                 error = tr("Unknown video source '%1'").arg(ref.sourceId);
         }
     }
-    // Bad bindings and OpenGL viewers get a private stream each (key with a counter).
+    // Bad bindings get a private stream each (key with a counter); OpenGL viewers share one
+    // stream per source apart from the texture path's (a different display tail).
     QString key = ref.key();
     if (!error.isEmpty())
         key = QStringLiteral("error:%1").arg(++m_lingerCounter);
     else if (glItem)
-        key = QStringLiteral("gl:%1:%2").arg(++m_lingerCounter).arg(ref.key());
+        key = QStringLiteral("gl:%1").arg(ref.key());
+    const bool gl = glItem && error.isEmpty();
     Entry &entry = m_streams[key];
     if (!entry.stream) {
-        entry.stream = new VideoStream(key, source, error, m_policy, *m_reaper, this,
-                                       error.isEmpty() ? glItem : nullptr);
+        entry.stream =
+            new VideoStream(key, source, error, m_policy, *m_reaper, this,
+                            gl ? VideoStream::Display::GlItems : VideoStream::Display::AppSink);
         entry.stream->setAudio(true, m_volume);
         Q_EMIT streamsChanged();
     }
+    if (gl)
+        entry.stream->addGlItem(glItem);
     ++entry.refs;
     entry.lingerToken = 0;
     if (entry.stream->state() == VideoStream::State::Idle && !m_shutDown)
@@ -146,12 +151,14 @@ VideoStream *VideoHub::acquire(const QVariant &binding, QObject *glItem) {
     return entry.stream;
 }
 
-void VideoHub::release(VideoStream *stream) {
+void VideoHub::release(VideoStream *stream, QObject *glItem) {
     if (!stream)
         return;
     auto it = m_streams.find(stream->key());
     if (it == m_streams.end() || it->stream != stream || it->refs <= 0)
         return;
+    if (glItem)
+        stream->removeGlItem(glItem);
     if (--it->refs > 0)
         return;
     const QString key = stream->key();

@@ -59,10 +59,12 @@ public:
 
     // Streams: a binding is {"source": id} or {"uri": url}. Always returns a stream; a bad
     // binding gives one that is Failed with the reason, so the tile can say it.
-    // With glItem (a GstGLQt6VideoItem, see VideoItem::DisplayPath) the stream is that viewer's
-    // own (qml6glsink draws into one item), never shared, and dropped without linger.
+    // With glItem (a GstGLQt6VideoItem that has reported itemInitialized, see
+    // VideoItem::DisplayPath) the stream is the source's OpenGL stream ("gl:<key>"), shared by
+    // every OpenGL item that shows the source: one pipeline, one branch per item. It is dropped
+    // without linger (its sinks draw into items that are going). release() with the same glItem.
     VideoStream *acquire(const QVariant &binding, QObject *glItem = nullptr);
-    void release(VideoStream *stream);
+    void release(VideoStream *stream, QObject *glItem = nullptr);
     int activeStreams() const { return int(m_streams.size()); }
     // Every open stream for health and metrics: [{id, label, state, fps, droppedFrames,
     // reconnects, lastError, tiles}] (state in words: "Playing", "Reconnecting", ...).

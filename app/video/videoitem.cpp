@@ -223,14 +223,16 @@ void VideoItem::unsubscribe() {
     if (m_stream) {
         disconnect(m_stream, nullptr, this, nullptr);
         m_stream->removeViewer(this);
+        // The OpenGL item's branch leaves the shared pipeline before the item is deleted below.
         if (m_hub)
-            m_hub->release(m_stream);
+            m_hub->release(m_stream,
+                           m_effectivePath == DisplayPath::OpenGl ? m_glItem.data() : nullptr);
         m_stream = nullptr;
         m_textureSequence = 0;
         Q_EMIT streamChanged();
     }
-    // After the stream: its pipeline is on its way to NULL; the sink holds only the item's
-    // proxy, which the item invalidates as it goes.
+    // After the stream: this item's branch has left the pipeline (or the pipeline is on its way
+    // to NULL); a sink holds only the item's proxy, which the item invalidates as it goes.
     delete m_glItem.data();
 }
 

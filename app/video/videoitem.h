@@ -5,13 +5,15 @@
 // tells the stream how big it draws so scaling happens in GStreamer.
 //
 // Opt-in OpenGL display path (displayPath: VideoItem.OpenGl, for machines with a GPU): a
-// GstGLQt6VideoItem child, created once this window's scene graph runs on OpenGL, and a pipeline
-// of the tile's own whose qml6glsink draws into it. Start order (STACK-NOTES, GStreamer's qmlsink
-// example): the qml6 plug-in is loaded (registering the QML type) before the child is created,
-// and the pipeline starts only after the child reports itemInitialized (it has wrapped Qt's GL
-// context). Without OpenGL (software backend, offscreen) or without the plug-ins the tile falls
-// back to the texture path and says why in the log. On llvmpipe it costs as much as the texture
-// path (~51% vs ~50% per 1080p30) and does not work on the software backend at all.
+// GstGLQt6VideoItem child, created once this window's scene graph runs on OpenGL, and a branch
+// (queue ! glupload ! qml6glsink) of the source's one OpenGL pipeline that draws into it: every
+// OpenGL tile of a source shares one stream and one decoder, as on the texture path. Start order
+// (STACK-NOTES, GStreamer's qmlsink example): the qml6 plug-in is loaded (registering the QML type)
+// before the child is created, and the pipeline starts only after the child reports itemInitialized
+// (it has wrapped Qt's GL context). Without OpenGL (software backend, offscreen) or without the
+// plug-ins the tile falls back to the texture path and says why in the log. On llvmpipe it costs as
+// much as the texture path (~51% vs ~50% per 1080p30) and does not work on the software backend at
+// all.
 
 #include "videohub.h"
 #include "videostream.h"
@@ -38,7 +40,8 @@ public:
     enum class FillMode { Invalid = 0, Fit, Fill, Stretch };
     Q_ENUM(FillMode)
     // Texture: appsink frames → QSGTexture, any backend, one pipeline shared by every tile of a
-    // source. OpenGl: qml6glsink into a child item, this tile's own pipeline (Fill draws as Fit).
+    // source. OpenGl: qml6glsink into a child item, one branch of the source's OpenGL pipeline
+    // (shared by the source's OpenGL tiles; Fill draws as Fit).
     enum class DisplayPath { Invalid = 0, Texture, OpenGl };
     Q_ENUM(DisplayPath)
 

@@ -23,15 +23,14 @@ qint64 nowUs() {
 
 VideoStream::VideoStream(QString key, std::optional<VideoSource> source, QString configError,
                          StreamPolicy policy, PipelineReaper &reaper, QObject *parent,
-                         QObject *glItem)
+                         Display display)
     : QObject(parent)
     , m_key(std::move(key))
     , m_source(std::move(source))
     , m_configError(std::move(configError))
     , m_policy(policy)
     , m_reaper(reaper)
-    , m_glItem(glItem)
-    , m_usesGlItem(glItem != nullptr) {
+    , m_usesGlItem(display == Display::GlItems) {
     if (m_source && m_configError.isEmpty()) {
         PlanResult planned = buildPlan(*m_source);
         if (planned.plan)
@@ -133,12 +132,19 @@ void VideoStream::build() {
     m_link = std::make_shared<StreamLink>(
         this, [this, generation] { onFrameWake(generation); },
         [this, generation](const BusEvent &e) { onBus(generation, e); });
-    if (m_usesGlItem && !m_glItem) {
-        handle(StreamEvent::FatalError, tr("The OpenGL video item is gone"));
-        return;
+    QList<QObject *> glItems;
+    if (m_usesGlItem) {
+        m_glItems.removeAll(nullptr);
+        for (const QPointer<QObject> &item : std::as_const(m_glItems))
+            glItems.append(item.data());
+        if (glItems.isEmpty()) {
+            handle(StreamEvent::FatalError, tr("The OpenGL video item is gone"));
+            return;
+        }
     }
     QString error;
-    m_instance = PipelineInstance::create(plan, m_link, m_glItem.data(), &error);
+    ++m_pipelinesBuilt;
+    m_instance = PipelineInstance::create(plan, m_link, glItems, &error);
     if (!m_instance) {
         handle(StreamEvent::FatalError, error);
         return;
@@ -316,6 +322,25 @@ void VideoStream::setAudio(bool muted, double volume) {
     if (m_instance)
         m_instance->setAudio(muted, volume);
     Q_EMIT audioChanged();
+}
+
+void VideoStream::addGlItem(QObject *glItem) {
+    if (!m_usesGlItem || !glItem || m_glItems.contains(glItem))
+        return;
+    m_glItems.append(glItem);
+    if (!m_instance)
+        return; // the next attempt (first one or a retry) takes it
+    QString error;
+    if (!m_instance->addGlBranch(glItem, &error))
+        handle(StreamEvent::Error, error);
+}
+
+void VideoStream::removeGlItem(QObject *glItem) {
+    if (!m_glItems.removeAll(glItem))
+        return;
+    // Called before the item is deleted: the tee stops feeding a display that is going.
+    if (m_instance)
+        m_instance->removeGlBranch(glItem);
 }
 
 void VideoStream::setViewRequest(const void *viewer, QSize pixels, ScaleNeed need) {

@@ -60,11 +60,12 @@ public:
 
     // A stream whose configuration is already known to be wrong (configError) goes straight
     // to Failed with that message when started.
-    // glItem: show the stream through qml6glsink in that GstGLQt6VideoItem (OpenGL display path,
-    // one viewer) instead of the appsink frames; the stream ends Failed if the item goes.
+    // displayPath OpenGl: show the stream through qml6glsink in the GstGLQt6VideoItems given
+    // with addGlItem (one branch of the one pipeline per item) instead of the appsink frames.
+    enum class Display { Invalid = 0, AppSink, GlItems };
     VideoStream(QString key, std::optional<VideoSource> source, QString configError,
                 StreamPolicy policy, PipelineReaper &reaper, QObject *parent = nullptr,
-                QObject *glItem = nullptr);
+                Display display = Display::AppSink);
     ~VideoStream() override;
 
     QString key() const { return m_key; }
@@ -81,6 +82,14 @@ public:
     bool hasFrame() const { return m_hasFrame; }
     const Frame &frame() const { return m_frame; } // image is null on the OpenGL path
     bool usesGlItem() const { return m_usesGlItem; }
+    // OpenGL path: an item (that has reported itemInitialized) joins or leaves. A running
+    // pipeline gains or loses that item's branch on the spot, without a rebuild, so the other
+    // items keep playing and a preset recall (a tile per display at once) costs no restarts.
+    // Where a branch cannot be added, the stream reconnects: the fresh pipeline takes every item.
+    void addGlItem(QObject *glItem);
+    void removeGlItem(QObject *glItem);
+    int glItemCount() const { return int(m_glItems.size()); }
+    int pipelinesBuilt() const { return m_pipelinesBuilt; } // first attempt and every reconnect
     double fps() const { return m_fps; }
     int droppedFrames() const { return int(std::min<qint64>(m_dropped, INT_MAX)); }
     double bitrateKbps() const { return m_bitrateKbps; }
@@ -136,8 +145,9 @@ private:
     std::shared_ptr<StreamLink> m_link;
     std::unique_ptr<PipelineInstance> m_instance;
     std::unique_ptr<QTemporaryFile> m_sdpFile;
-    QPointer<QObject> m_glItem;
+    QList<QPointer<QObject>> m_glItems; // OpenGL path: the items drawing this stream
     bool m_usesGlItem = false;
+    int m_pipelinesBuilt = 0;
     QTimer m_retryTimer;
     QTimer m_tick; // watchdog, connect timeout, retry countdown: every 100 ms
     qint64 m_attemptStartUs = 0;
