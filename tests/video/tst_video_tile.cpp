@@ -9,12 +9,16 @@
 #include "video/videoitem.h"
 
 #include <QGuiApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QPointer>
 #include <QQmlComponent>
 #include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QRegularExpression>
 #include <QSGRendererInterface>
+#include <QSignalSpy>
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
 
@@ -52,6 +56,29 @@ private:
         }
         s.window->show();
         return s;
+    }
+    // One more tile in an existing window (a display), at x (window coordinates).
+    std::unique_ptr<QQuickItem> addTile(QQuickWindow *window, const QVariantMap &binding,
+                                        QVariantMap properties, QRectF rect) {
+        QQmlComponent component(m_engine.get(),
+                                QUrl(QStringLiteral("qrc:/OpsWall/Video/VideoTile.qml")));
+        properties.insert(QStringLiteral("binding"), binding);
+        std::unique_ptr<QQuickItem> tile(
+            qobject_cast<QQuickItem *>(component.createWithInitialProperties(properties)));
+        if (tile) {
+            tile->setParentItem(window->contentItem());
+            tile->setPosition(rect.topLeft());
+            tile->setSize(rect.size());
+        }
+        return tile;
+    }
+    // The bars inside the rectangle a tile's VideoItem painted, in its window's grab.
+    static QString barsIn(QQuickItem *tile) {
+        auto *item = tile->findChild<VideoItem *>();
+        if (!item || item->paintedRect().isEmpty())
+            return QStringLiteral("nothing painted");
+        return barsMismatch(tile->window()->grabWindow(),
+                            item->mapRectToScene(item->paintedRect()));
     }
     static QString text(QQuickItem *tile) { return tile->property("statusText").toString(); }
     static QQuickItem *child(QQuickItem *tile, const char *name) {
@@ -184,6 +211,110 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(
             barsMismatch(s.window->grabWindow(), item->paintedRect()).isEmpty(),
             qPrintable(barsMismatch(s.window->grabWindow(), item->paintedRect())), 3000);
+    }
+
+    // One decoder per source on the OpenGL path too: tiles of one source on two displays (two
+    // windows) share one stream, one pipeline with a qml6glsink branch per tile. A tile that
+    // joins the running stream gets its branch on the spot; tiles that go leave the others
+    // playing without a rebuild; the server's kill and restart brings every tile back; the last
+    // tile leaving releases the stream. (Each tile had its own stream before: activeStreams 4.)
+    void openGlDisplayPathSharesOneStreamPerSource() {
+        const bool openGl = QGuiApplication::platformName() != QLatin1String("offscreen") &&
+                            QQuickWindow::graphicsApi() == QSGRendererInterface::OpenGL;
+        QString missing;
+        if (!openGl)
+            QSKIP("the OpenGL display path needs the OpenGL scene graph (tst_video_tile_opengl)");
+        if (!loadGlDisplayPath(&missing))
+            QSKIP(qPrintable(QStringLiteral("OpenGL display path: %1").arg(missing)));
+        const int before = m_hub->activeStreams();
+        const QVariantMap binding{{QStringLiteral("uri"), m_server.url()}};
+        const QVariantMap gl{{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}};
+        std::vector<std::unique_ptr<QQuickWindow>> displays;
+        for (int i = 0; i < 2; ++i) {
+            displays.push_back(std::make_unique<QQuickWindow>());
+            displays.back()->resize(480, 270);
+            displays.back()->setPosition(i * 500, 0);
+        }
+        // Three tiles created together (a preset recall), two on the first display.
+        std::vector<std::unique_ptr<QQuickItem>> tiles;
+        tiles.push_back(addTile(displays[0].get(), binding, gl, {0, 0, 240, 135}));
+        tiles.push_back(addTile(displays[0].get(), binding, gl, {240, 135, 240, 135}));
+        tiles.push_back(addTile(displays[1].get(), binding, gl, {0, 0, 240, 135}));
+        for (auto &d : displays)
+            d->show();
+        const auto item = [&](size_t i) { return tiles[i]->findChild<VideoItem *>(); };
+        const auto allPlaying = [&] {
+            for (size_t i = 0; i < tiles.size(); ++i) {
+                if (!tiles[i] || !item(i)->stream() ||
+                    item(i)->stream()->state() != VideoStream::State::Playing)
+                    return false;
+            }
+            return true;
+        };
+        const auto allBars = [&]() -> QString {
+            for (size_t i = 0; i < tiles.size(); ++i) {
+                if (const QString off = barsIn(tiles[i].get()); !off.isEmpty())
+                    return QStringLiteral("tile %1: %2").arg(i).arg(off);
+            }
+            return {};
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(allPlaying(), 8000);
+        VideoStream *stream = item(0)->stream();
+        QVERIFY(stream->usesGlItem());
+        for (size_t i = 0; i < tiles.size(); ++i) {
+            QCOMPARE(item(i)->effectiveDisplayPath(), VideoItem::DisplayPath::OpenGl);
+            QCOMPARE(item(i)->stream(), stream);
+        }
+        QCOMPARE(m_hub->activeStreams(), before + 1);
+        QTRY_VERIFY2_WITH_TIMEOUT(allBars().isEmpty(), qPrintable(allBars()), 5000);
+
+        // A fourth tile joins the running stream: a branch is added, nothing is rebuilt.
+        const int builds = stream->pipelinesBuilt();
+        tiles.push_back(addTile(displays[1].get(), binding, gl, {240, 135, 240, 135}));
+        QTRY_VERIFY_WITH_TIMEOUT(allPlaying(), 5000);
+        QCOMPARE(item(3)->stream(), stream);
+        QCOMPARE(stream->glItemCount(), 4);
+        QCOMPARE(m_hub->activeStreams(), before + 1);
+        QTRY_VERIFY2_WITH_TIMEOUT(allBars().isEmpty(), qPrintable(allBars()), 5000);
+        QCOMPARE(stream->pipelinesBuilt(), builds);
+        const QJsonArray states = m_hub->streamStates();
+        bool listed = false;
+        for (const QJsonValue &v : states) {
+            if (v[QLatin1String("id")].toString() == stream->key()) {
+                listed = true;
+                QCOMPARE(v[QLatin1String("tiles")].toInt(), 4);
+            }
+        }
+        QVERIFY2(listed, qPrintable(stream->key()));
+
+        // The server dies and comes back: one reconnect brings every tile back.
+        m_server.kill();
+        QTRY_COMPARE_WITH_TIMEOUT(stream->state(), VideoStream::State::Reconnecting, 3000);
+        QVERIFY(m_server.restartSamePort());
+        QTRY_VERIFY_WITH_TIMEOUT(allPlaying(), 8000);
+        QTRY_VERIFY2_WITH_TIMEOUT(allBars().isEmpty(), qPrintable(allBars()), 5000);
+        QCOMPARE(m_hub->activeStreams(), before + 1);
+
+        // Tiles go one by one: the others keep playing on the same pipeline.
+        QPointer<VideoStream> watched(stream);
+        while (tiles.size() > 1) {
+            const int built = stream->pipelinesBuilt();
+            const int reconnects = stream->reconnects();
+            tiles.erase(tiles.begin());
+            QCOMPARE(stream->glItemCount(), int(tiles.size()));
+            QSignalSpy frames(stream, &VideoStream::frameChanged);
+            QTRY_VERIFY_WITH_TIMEOUT(frames.count() >= 10, 3000);
+            QCOMPARE(stream->state(), VideoStream::State::Playing);
+            QCOMPARE(stream->pipelinesBuilt(), built);
+            QCOMPARE(stream->reconnects(), reconnects);
+            for (auto &d : displays)
+                d->update(); // a display whose tiles all went has nothing that asks to repaint
+            QTRY_VERIFY2_WITH_TIMEOUT(allBars().isEmpty(), qPrintable(allBars()), 3000);
+            QCOMPARE(m_hub->activeStreams(), before + 1);
+        }
+        tiles.clear();
+        QCOMPARE(m_hub->activeStreams(), before);
+        QVERIFY(watched.isNull());
     }
 
     void statsOverlayToggles() {
