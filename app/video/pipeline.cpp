@@ -25,6 +25,7 @@ void StreamLink::detach() {
     std::lock_guard lock(m_mutex);
     m_context = nullptr;
     m_slot.reset();
+    m_snapshot.reset();
 }
 
 void StreamLink::putFrame(Frame frame, PipelineCounters *overwrites) {
@@ -43,6 +44,19 @@ std::optional<Frame> StreamLink::takeFrame() {
     std::lock_guard lock(m_mutex);
     std::optional<Frame> out = std::move(m_slot);
     m_slot.reset();
+    return out;
+}
+
+void StreamLink::putSnapshot(Frame snapshot) {
+    std::lock_guard lock(m_mutex);
+    if (m_context)
+        m_snapshot = std::move(snapshot);
+}
+
+std::optional<Frame> StreamLink::takeSnapshot() {
+    std::lock_guard lock(m_mutex);
+    std::optional<Frame> out = std::move(m_snapshot);
+    m_snapshot.reset();
     return out;
 }
 
@@ -69,6 +83,24 @@ void releaseMappedFrame(void *info) {
     auto *frame = static_cast<GstVideoFrame *>(info);
     gst_video_frame_unmap(frame); // drops the buffer reference taken by gst_video_frame_map
     delete frame;
+}
+
+// The sample's picture as a QImage wrapping the mapped frame (no copy; unmapped when the last
+// QImage copy goes). Null where the sample cannot be mapped.
+QImage wrapSample(GstSample *sample, QImage::Format format) {
+    GstBuffer *buffer = gst_sample_get_buffer(sample);
+    GstCaps *caps = gst_sample_get_caps(sample);
+    GstVideoInfo vinfo;
+    if (!buffer || !caps || !gst_video_info_from_caps(&vinfo, caps))
+        return {};
+    auto *mapped = new GstVideoFrame;
+    if (!gst_video_frame_map(mapped, &vinfo, buffer, GST_MAP_READ)) {
+        delete mapped;
+        return {};
+    }
+    return QImage(static_cast<const uchar *>(GST_VIDEO_FRAME_PLANE_DATA(mapped, 0)),
+                  GST_VIDEO_FRAME_WIDTH(mapped), GST_VIDEO_FRAME_HEIGHT(mapped),
+                  GST_VIDEO_FRAME_PLANE_STRIDE(mapped, 0), format, &releaseMappedFrame, mapped);
 }
 
 GstPadProbeReturn onVideoCaps(GstPad *, GstPadProbeInfo *info, gpointer data) {
@@ -224,11 +256,72 @@ bool PipelineInstance::addGlTail(GstBin *parent, const QList<QObject *> &glItems
     PadPtr teeSink(gst_element_get_static_pad(tee, "sink"));
     gst_pad_add_probe(teeSink.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onGlFrame, this,
                       nullptr);
+    if (!addSnapshotBranch(parent, error))
+        return false;
     for (QObject *item : glItems) {
         if (!addGlBranch(item, error))
             return false;
     }
     return true;
+}
+
+bool PipelineInstance::addSnapshotBranch(GstBin *parent, QString *error) {
+    // queue(leaky, 1) ! videorate(drop-only, ≤ 1/s) ! videoscale ! capsfilter(RGBA, ≤ 640) !
+    // appsink: the frame that stays on the tile while the stream reconnects. The leaky one-buffer
+    // queue never holds up the tee (files and HLS included), and only about one frame a second is
+    // scaled, on this branch's own thread.
+    GstElement *queue = make("queue");
+    GstElement *rate = make("videorate");
+    GstElement *scale = make("videoscale");
+    GstElement *filter = make("capsfilter");
+    GstElement *sink = make("appsink");
+    if (!queue || !rate || !scale || !filter || !sink) {
+        for (GstElement *e : {queue, rate, scale, filter, sink}) {
+            if (e)
+                gst_object_unref(gst_object_ref_sink(e));
+        }
+        if (error)
+            *error = QStringLiteral("GStreamer elements for display are missing "
+                                    "(gstreamer1.0-plugins-base)");
+        return false;
+    }
+    g_object_set(queue, "max-size-buffers", 1u, "max-size-bytes", 0u, "max-size-time", guint64(0),
+                 "leaky", 2 /* downstream */, nullptr);
+    g_object_set(rate, "drop-only", TRUE, "max-rate", 1, nullptr);
+    // Scaled down (never up), keeping the picture's aspect ratio (videoscale fixates so).
+    CapsPtr small(gst_caps_from_string("video/x-raw,format=RGBA,width=(int)[16,640],"
+                                       "height=(int)[16,640],pixel-aspect-ratio=(fraction)1/1"));
+    g_object_set(filter, "caps", small.get(), nullptr);
+    g_object_set(sink, "sync", FALSE, "async", FALSE, "max-buffers", 1u, "drop", TRUE,
+                 "enable-last-sample", FALSE, "emit-signals", FALSE, nullptr);
+    GstAppSinkCallbacks callbacks{};
+    callbacks.new_sample = &PipelineInstance::onSnapshotSample;
+    gst_app_sink_set_callbacks(GST_APP_SINK(sink), &callbacks, this, nullptr);
+    gst_bin_add_many(parent, queue, rate, scale, filter, sink, nullptr);
+    PadPtr teePad(gst_element_request_pad_simple(m_tee, "src_%u"));
+    PadPtr queueSink(gst_element_get_static_pad(queue, "sink"));
+    if (!gst_element_link_many(queue, rate, scale, filter, sink, nullptr) || !teePad ||
+        gst_pad_link(teePad.get(), queueSink.get()) != GST_PAD_LINK_OK) {
+        if (error)
+            *error = QStringLiteral("The OpenGL path's snapshot branch cannot be linked");
+        return false;
+    }
+    return true;
+}
+
+GstFlowReturn PipelineInstance::onSnapshotSample(GstAppSink *sink, gpointer data) {
+    auto *self = static_cast<PipelineInstance *>(data);
+    SamplePtr sample(gst_app_sink_pull_sample(sink));
+    if (!sample)
+        return GST_FLOW_OK;
+    Frame snapshot;
+    // RGBA from videoconvert: the alpha is opaque, so RGBX (no blending).
+    snapshot.image = wrapSample(sample.get(), QImage::Format_RGBX8888);
+    if (snapshot.image.isNull())
+        return GST_FLOW_OK;
+    snapshot.arrivalUs = g_get_monotonic_time();
+    self->m_link->putSnapshot(std::move(snapshot));
+    return GST_FLOW_OK;
 }
 
 bool PipelineInstance::addGlBranch(QObject *glItem, QString *error) {
@@ -528,26 +621,16 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
     if (!sample)
         return GST_FLOW_OK;
     GstBuffer *buffer = gst_sample_get_buffer(sample.get());
-    GstCaps *caps = gst_sample_get_caps(sample.get());
-    if (!buffer || !caps)
+    if (!buffer || !gst_sample_get_caps(sample.get()))
         return GST_FLOW_OK;
     if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED)) {
         self->m_counters.corrupt.fetch_add(1, std::memory_order_relaxed);
         return GST_FLOW_OK;
     }
-    GstVideoInfo vinfo;
-    if (!gst_video_info_from_caps(&vinfo, caps))
-        return GST_FLOW_OK;
-    auto *mapped = new GstVideoFrame;
-    if (!gst_video_frame_map(mapped, &vinfo, buffer, GST_MAP_READ)) {
-        delete mapped;
-        return GST_FLOW_OK;
-    }
     Frame frame;
-    frame.image = QImage(static_cast<const uchar *>(GST_VIDEO_FRAME_PLANE_DATA(mapped, 0)),
-                         GST_VIDEO_FRAME_WIDTH(mapped), GST_VIDEO_FRAME_HEIGHT(mapped),
-                         GST_VIDEO_FRAME_PLANE_STRIDE(mapped, 0), QImage::Format_RGB32,
-                         &releaseMappedFrame, mapped);
+    frame.image = wrapSample(sample.get(), QImage::Format_RGB32);
+    if (frame.image.isNull())
+        return GST_FLOW_OK;
     frame.sequence = ++self->m_sequence;
     frame.arrivalUs = g_get_monotonic_time();
     frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;

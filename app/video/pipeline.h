@@ -76,6 +76,10 @@ public:
     // where the frame is shown elsewhere and only the notification is coalesced (OpenGL path).
     void putFrame(Frame frame, PipelineCounters *overwrites);
     std::optional<Frame> takeFrame();
+    // OpenGL path: a small copy of a recent frame (about one a second), kept by the stream for
+    // the dimmed picture while it reconnects. No wake-up of its own: the next frame's takes it.
+    void putSnapshot(Frame snapshot);
+    std::optional<Frame> takeSnapshot();
     void postBus(BusEvent event);
 
 private:
@@ -84,6 +88,7 @@ private:
     FrameWake m_wake;
     BusSink m_bus;
     std::optional<Frame> m_slot;
+    std::optional<Frame> m_snapshot;
 };
 
 class PipelineInstance {
@@ -92,9 +97,14 @@ public:
     // With glItems (GstGLQt6VideoItems whose scene graphs are initialised) the tail is the
     // OpenGL display path instead of the appsink: one decoder, one branch per item.
     //   dec ─▶ videoconvert ─▶ capsfilter(RGBA) ─▶ tee ─┬▶ queue ─▶ glupload ─▶ qml6glsink(item 1)
-    //                                                   └▶ queue ─▶ glupload ─▶ qml6glsink(item N)
+    //                                                   ├▶ queue ─▶ glupload ─▶ qml6glsink(item N)
+    //                                                   └▶ queue(leaky, 1) ─▶ videorate(≤ 1/s) ─▶
+    //                                                      videoscale(≤ 640 px) ─▶ appsink
     // The items draw the frames themselves; frames still reach the link (without an image) so the
-    // supervisor, the watchdog and the statistics work the same. No scaling in GStreamer there.
+    // supervisor, the watchdog and the statistics work the same (counted once, before the tee).
+    // The last branch puts a small snapshot in the link about once a second: the item draws it,
+    // dimmed, while the stream reconnects (the sinks clear their items when the pipeline stops).
+    // No scaling in GStreamer for the items.
     static std::unique_ptr<PipelineInstance> create(const PipelinePlan &plan,
                                                     std::shared_ptr<StreamLink> link,
                                                     const QList<QObject *> &glItems,
@@ -129,11 +139,13 @@ private:
     static void onDeepElementAdded(GstBin *bin, GstBin *sub, GstElement *element, gpointer self);
     static void onSourceSetup(GstElement *bin, GstElement *source, gpointer self);
     static GstFlowReturn onNewSample(GstAppSink *sink, gpointer self);
+    static GstFlowReturn onSnapshotSample(GstAppSink *sink, gpointer self);
     static GstBusSyncReply onBusMessage(GstBus *bus, GstMessage *message, gpointer self);
     static GstPadProbeReturn onEncodedBuffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn onGlFrame(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     bool addAppSinkTail(GstBin *parent, QString *error);
     bool addGlTail(GstBin *parent, const QList<QObject *> &glItems, QString *error);
+    bool addSnapshotBranch(GstBin *parent, QString *error);
     struct GlBranch {
         QObject *item = nullptr;   // identifies the branch only; never dereferenced here
         GstElement *bin = nullptr; // queue ! glupload ! qml6glsink; borrowed (the pipeline's)

@@ -145,6 +145,8 @@ void VideoItem::subscribe(QObject *glItem) {
     }
     connect(m_stream, &VideoStream::frameChanged, this, &QQuickItem::update);
     connect(m_stream, &VideoStream::stateChanged, this, &QQuickItem::update);
+    connect(m_stream, &VideoStream::stateChanged, this, &VideoItem::updateGlChild);
+    updateGlChild();
     reportSize();
     Q_EMIT streamChanged();
     update();
@@ -209,6 +211,16 @@ void VideoItem::attachGlStream() {
     if (!m_glItem || m_stream || !m_glItem->property("itemInitialized").toBool())
         return;
     subscribe(m_glItem);
+}
+
+bool VideoItem::showsSnapshot() const {
+    return m_effectivePath == DisplayPath::OpenGl && m_stream && m_stream->stale() &&
+           !m_stream->snapshot().image.isNull();
+}
+
+void VideoItem::updateGlChild() {
+    if (m_glItem)
+        m_glItem->setVisible(!showsSnapshot());
 }
 
 void VideoItem::fallBackToTexture(const QString &why) {
@@ -300,23 +312,26 @@ void VideoItem::setPaintedRect(const QRectF &rect) {
 
 QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
     auto *node = static_cast<VideoNode *>(old);
-    if (m_effectivePath == DisplayPath::OpenGl) {
+    // The OpenGL child draws fitted unless stretched: its snapshot is placed the same way.
+    const FillMode glMode = m_fillMode == FillMode::Stretch ? FillMode::Stretch : FillMode::Fit;
+    if (m_effectivePath == DisplayPath::OpenGl && !showsSnapshot()) {
         // The GstGLQt6VideoItem child draws (fitted unless stretched); say where.
         delete node;
         m_textureSequence = 0;
         if (m_stream && m_stream->hasFrame())
-            setPaintedRect(
-                place(size(), m_stream->resolution(),
-                      m_fillMode == FillMode::Stretch ? FillMode::Stretch : FillMode::Fit)
-                    .target);
+            setPaintedRect(place(size(), m_stream->resolution(), glMode).target);
         return nullptr;
     }
-    if (!m_stream || !m_stream->hasFrame() || m_stream->frame().image.isNull() || !window()) {
+    // Texture path: the newest frame; OpenGL path while not playing: the snapshot, drawn alike.
+    const bool snapshot = m_effectivePath == DisplayPath::OpenGl;
+    if (!m_stream || !m_stream->hasFrame() || !window() ||
+        (snapshot ? m_stream->snapshot() : m_stream->frame()).image.isNull()) {
         delete node;
         m_textureSequence = 0;
         return nullptr;
     }
-    const Frame &frame = m_stream->frame();
+    const Frame &frame = snapshot ? m_stream->snapshot() : m_stream->frame();
+    const FillMode mode = snapshot ? glMode : m_fillMode;
     if (!node) {
         QSGImageNode *image = window()->createImageNode();
         image->setFiltering(QSGTexture::Linear);
@@ -327,7 +342,7 @@ QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
         node->setTexture(window()->createTextureFromImage(frame.image));
         m_textureSequence = frame.sequence;
     }
-    const Placement p = place(size(), frame.image.size(), m_fillMode);
+    const Placement p = place(size(), frame.image.size(), mode);
     node->image()->setRect(p.target);
     node->image()->setSourceRect(p.source);
     setPaintedRect(p.target);

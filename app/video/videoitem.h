@@ -11,7 +11,10 @@
 // (STACK-NOTES, GStreamer's qmlsink example): the qml6 plug-in is loaded (registering the QML type)
 // before the child is created, and the pipeline starts only after the child reports itemInitialized
 // (it has wrapped Qt's GL context). Without OpenGL (software backend, offscreen) or without the
-// plug-ins the tile falls back to the texture path and says why in the log. On llvmpipe it costs as
+// plug-ins the tile falls back to the texture path and says why in the log. While the stream is
+// not playing (the sinks clear their items when the pipeline stops) the child is hidden and the
+// item draws the stream's snapshot (a small recent frame) the way the texture path draws frames,
+// so the tile keeps its dimmed last frame under the stale badge there too. On llvmpipe it costs as
 // much as the texture path (~51% vs ~50% per 1080p30) and does not work on the software backend at
 // all.
 
@@ -91,6 +94,8 @@ private:
     void subscribe(QObject *glItem);
     void prepareGlPath();
     void fallBackToTexture(const QString &why);
+    bool showsSnapshot() const; // OpenGL path, stream not playing: this item draws its snapshot
+    void updateGlChild();       // GUI thread: the child is hidden while the snapshot shows
     void unsubscribe();
     void reportSize();
     void setPaintedRect(const QRectF &rect); // render thread (GUI blocked): signal queued

@@ -167,6 +167,7 @@ void VideoStream::build() {
 }
 
 void VideoStream::tearDown() {
+    takeSnapshot(); // the newest one may not have met a frame wake-up yet
     if (m_link)
         m_link->detach();
     m_link.reset();
@@ -185,6 +186,7 @@ void VideoStream::onFrameWake(quint64 generation) {
         return;
     m_frame = std::move(*frame);
     m_frame.sequence = ++m_frameSerial; // unique across pipelines of this stream
+    takeSnapshot();
     if (!m_hasFrame) {
         m_hasFrame = true;
         Q_EMIT hasFrameChanged();
@@ -201,6 +203,15 @@ void VideoStream::onFrameWake(quint64 generation) {
         applyOutputSize();
     }
     Q_EMIT frameChanged();
+}
+
+void VideoStream::takeSnapshot() {
+    if (!m_link || !m_usesGlItem)
+        return;
+    if (std::optional<Frame> snapshot = m_link->takeSnapshot()) {
+        m_snapshot = std::move(*snapshot);
+        m_snapshot.sequence = ++m_frameSerial;
+    }
 }
 
 void VideoStream::onBus(quint64 generation, const BusEvent &event) {

@@ -81,6 +81,9 @@ public:
     bool stale() const { return m_hasFrame && m_sup.state != StreamState::Playing; }
     bool hasFrame() const { return m_hasFrame; }
     const Frame &frame() const { return m_frame; } // image is null on the OpenGL path
+    // OpenGL path: a small recent frame (≤ 640 px, about one a second) that the items draw,
+    // dimmed, while the stream is not playing; null image before the first one and elsewhere.
+    const Frame &snapshot() const { return m_snapshot; }
     bool usesGlItem() const { return m_usesGlItem; }
     // OpenGL path: an item (that has reported itemInitialized) joins or leaves. A running
     // pipeline gains or loses that item's branch on the spot, without a rebuild, so the other
@@ -127,6 +130,7 @@ private:
     void handle(StreamEvent event, const QString &reason = {});
     void build();
     void tearDown();
+    void takeSnapshot();
     void onFrameWake(quint64 generation);
     void onBus(quint64 generation, const BusEvent &event);
     void onTick();
@@ -158,6 +162,7 @@ private:
     bool m_hostUnknown = false;
     int m_retryInSeconds = 0;
     Frame m_frame;
+    Frame m_snapshot; // OpenGL path
     quint64 m_frameSerial = 0;
     bool m_hasFrame = false;
     // stats
