@@ -26,6 +26,7 @@ Q_IMPORT_QML_PLUGIN(OpsWall_VideoPlugin)
 
 using namespace opswall::video;
 using opswall::video::test::barsMismatch;
+using opswall::video::test::kBars;
 using opswall::video::test::TestServer;
 
 class TestVideoTile : public QObject {
@@ -211,6 +212,70 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(
             barsMismatch(s.window->grabWindow(), item->paintedRect()).isEmpty(),
             qPrintable(barsMismatch(s.window->grabWindow(), item->paintedRect())), 3000);
+    }
+
+    // The OpenGL path keeps the dimmed last frame while it reconnects, as the texture path does:
+    // the sinks clear their items when the pipeline stops, so the item draws the stream's
+    // snapshot (a small recent frame) under the stale badge, and the live picture again after.
+    void openGlDisplayPathKeepsTheDimmedLastFrame() {
+        const bool openGl = QGuiApplication::platformName() != QLatin1String("offscreen") &&
+                            QQuickWindow::graphicsApi() == QSGRendererInterface::OpenGL;
+        QString missing;
+        if (!openGl)
+            QSKIP("the OpenGL display path needs the OpenGL scene graph (tst_video_tile_opengl)");
+        if (!loadGlDisplayPath(&missing))
+            QSKIP(qPrintable(QStringLiteral("OpenGL display path: %1").arg(missing)));
+        Shown s = showTile({{QStringLiteral("uri"), m_server.url()}},
+                           {{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}});
+        auto *item = s.tile->findChild<VideoItem *>();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            item->stream() && item->stream()->state() == VideoStream::State::Playing, 5000);
+        QCOMPARE(item->effectiveDisplayPath(), VideoItem::DisplayPath::OpenGl);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            barsMismatch(s.window->grabWindow(), item->paintedRect()).isEmpty(),
+            qPrintable(barsMismatch(s.window->grabWindow(), item->paintedRect())), 3000);
+        // The bars a quarter down (clear of the state text in the middle and the badge at the
+        // top right): bar i's pixel, and how bright the white bar is.
+        const auto bar = [&](const QImage &grab, int i) {
+            const QRectF r = item->paintedRect();
+            return grab.pixel(int(r.left() + r.width() * (i + 0.5) / 7),
+                              int(r.top() + r.height() * 0.25));
+        };
+        const int playingWhite = qGray(bar(s.window->grabWindow(), 0));
+        QVERIFY2(playingWhite > 200, qPrintable(QString::number(playingWhite)));
+        // Dimmed bars: every bar at about 40% (the tile's stale opacity over black), so the
+        // white one is clearly darker than while playing, and not black.
+        const auto dimmedBars = [&]() -> QString {
+            const QImage grab = s.window->grabWindow();
+            for (int i = 0; i < 7; ++i) {
+                const QRgb p = bar(grab, i);
+                const QRgb want =
+                    qRgb(qRed(kBars[i]) * 2 / 5, qGreen(kBars[i]) * 2 / 5, qBlue(kBars[i]) * 2 / 5);
+                if (!opswall::video::test::near(p, want, 32))
+                    return QStringLiteral("bar %1 is #%2, not about #%3")
+                        .arg(i)
+                        .arg(p & 0xffffff, 6, 16, QChar(u'0'))
+                        .arg(want & 0xffffff, 6, 16, QChar(u'0'));
+            }
+            return {};
+        };
+        m_server.kill();
+        QTRY_COMPARE_WITH_TIMEOUT(item->stream()->state(), VideoStream::State::Reconnecting, 3000);
+        QTRY_VERIFY2_WITH_TIMEOUT(dimmedBars().isEmpty(), qPrintable(dimmedBars()), 2000);
+        QCOMPARE(item->stream()->state(), VideoStream::State::Reconnecting);
+        QVERIFY(child(s.tile.get(), "staleBadge")->isVisible());
+        const int staleWhite = qGray(bar(s.window->grabWindow(), 0));
+        qInfo("white bar: %d playing, %d reconnecting (dimmed last frame)", playingWhite,
+              staleWhite);
+        QVERIFY2(staleWhite > 60 && staleWhite < playingWhite * 3 / 5,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(staleWhite).arg(playingWhite)));
+        QVERIFY(m_server.restartSamePort());
+        QTRY_COMPARE_WITH_TIMEOUT(item->stream()->state(), VideoStream::State::Playing, 5000);
+        QVERIFY(!child(s.tile.get(), "staleBadge")->isVisible());
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            barsMismatch(s.window->grabWindow(), item->paintedRect()).isEmpty(),
+            qPrintable(barsMismatch(s.window->grabWindow(), item->paintedRect())), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(qGray(bar(s.window->grabWindow(), 0)) > 200, 3000);
     }
 
     // One decoder per source on the OpenGL path too: tiles of one source on two displays (two
