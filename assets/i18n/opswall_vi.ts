@@ -122,52 +122,52 @@
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="28"/>
+        <location filename="../../qml/video/VideoTile.qml" line="33"/>
         <source>No video source</source>
         <translation>Không có nguồn video</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="31"/>
+        <location filename="../../qml/video/VideoTile.qml" line="36"/>
         <source>Connecting…</source>
         <translation>Đang kết nối…</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="33"/>
+        <location filename="../../qml/video/VideoTile.qml" line="38"/>
         <source>Stalled (%1), reconnecting in %2 s</source>
         <translation>Bị treo (%1), kết nối lại sau %2 giây</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="34"/>
+        <location filename="../../qml/video/VideoTile.qml" line="39"/>
         <source>Stalled (%1)</source>
         <translation>Bị treo (%1)</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="37"/>
+        <location filename="../../qml/video/VideoTile.qml" line="42"/>
         <source>Reconnecting in %1 s (%2)</source>
         <translation>Kết nối lại sau %1 giây (%2)</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="38"/>
+        <location filename="../../qml/video/VideoTile.qml" line="43"/>
         <source>Reconnecting in %1 s</source>
         <translation>Kết nối lại sau %1 giây</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="39"/>
+        <location filename="../../qml/video/VideoTile.qml" line="44"/>
         <source>Reconnecting…</source>
         <translation>Đang kết nối lại…</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="41"/>
+        <location filename="../../qml/video/VideoTile.qml" line="46"/>
         <source>Failed: %1</source>
         <translation>Lỗi: %1</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="73"/>
+        <location filename="../../qml/video/VideoTile.qml" line="78"/>
         <source>STALE</source>
         <translation>CŨ</translation>
     </message>
     <message>
-        <location filename="../../qml/video/VideoTile.qml" line="118"/>
+        <location filename="../../qml/video/VideoTile.qml" line="123"/>
         <source>AUDIO %1%</source>
         <translation>ÂM THANH %1%</translation>
     </message>
@@ -226,7 +226,7 @@
 <context>
     <name>opswall::video::VideoHub</name>
     <message>
-        <location filename="../../app/video/videohub.cpp" line="105"/>
+        <location filename="../../app/video/videohub.cpp" line="126"/>
         <source>Unknown video source &apos;%1&apos;</source>
         <translation>Không có nguồn video &apos;%1&apos;</translation>
     </message>
@@ -234,58 +234,58 @@
 <context>
     <name>opswall::video::VideoStream</name>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="42"/>
+        <location filename="../../app/video/videostream.cpp" line="41"/>
         <source>No source configured</source>
         <translation>Chưa cấu hình nguồn</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="74"/>
+        <location filename="../../app/video/videostream.cpp" line="73"/>
         <source>Restarted by the operator</source>
         <translation>Người vận hành đã khởi động lại</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="125"/>
+        <location filename="../../app/video/videostream.cpp" line="124"/>
         <source>Cannot write the SDP file</source>
         <translation>Không ghi được tệp SDP</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="137"/>
+        <location filename="../../app/video/videostream.cpp" line="141"/>
         <source>The OpenGL video item is gone</source>
         <translation>Khung hình video OpenGL không còn</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="208"/>
+        <location filename="../../app/video/videostream.cpp" line="225"/>
         <source>Unsupported codec: %1 (no decoder installed)</source>
         <translation>Định dạng nén không được hỗ trợ: %1 (chưa cài bộ giải mã)</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="216"/>
-        <location filename="../../app/video/videostream.cpp" line="221"/>
+        <location filename="../../app/video/videostream.cpp" line="233"/>
+        <location filename="../../app/video/videostream.cpp" line="238"/>
         <source>Unknown host &apos;%1&apos;</source>
         <translation>Không tìm thấy máy chủ &apos;%1&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="230"/>
+        <location filename="../../app/video/videostream.cpp" line="247"/>
         <source>Capture device &apos;%1&apos; cannot be used: %2</source>
         <translation>Không dùng được thiết bị thu hình &apos;%1&apos;: %2</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="232"/>
+        <location filename="../../app/video/videostream.cpp" line="249"/>
         <source>Capture device &apos;%1&apos; is not present</source>
         <translation>Không có thiết bị thu hình &apos;%1&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="244"/>
+        <location filename="../../app/video/videostream.cpp" line="261"/>
         <source>The stream ended</source>
         <translation>Luồng đã kết thúc</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="272"/>
+        <location filename="../../app/video/videostream.cpp" line="289"/>
         <source>No video for %1 s</source>
         <translation>Không có hình trong %1 giây</translation>
     </message>
     <message>
-        <location filename="../../app/video/videostream.cpp" line="278"/>
+        <location filename="../../app/video/videostream.cpp" line="295"/>
         <source>No video within %1 s</source>
         <translation>Không có hình trong vòng %1 giây</translation>
     </message>
