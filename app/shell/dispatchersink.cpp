@@ -1,0 +1,297 @@
+// makeDispatcherSink: how the control API reaches the one dispatcher and reads the wall.
+#include "shell/servicesparts.h"
+
+#include "wall/walljson.h"
+
+#include <QDateTime>
+
+#ifdef OPSWALL_WITH_MAPS
+#include "maps/mapvalues.h"
+#endif
+
+namespace opswall::shell {
+
+namespace {
+// The dispatcher as the control API sees it: actions are applied at once on the GUI thread;
+// snapshots are read from the live state, the store and the other layers.
+class DispatcherSink : public control::ActionSink {
+public:
+    DispatcherSink(wall::Dispatcher &d, wall::WallState &s, store::WallStore &st,
+                   Services::Parts &parts, const Services &services)
+        : m_dispatcher(d)
+        , m_state(s)
+        , m_store(st)
+        , m_parts(parts)
+        , m_services(services) {}
+
+    void submit(Action action, Caller caller, Done done) override {
+        done(m_dispatcher.dispatch(adapt(std::move(action)), caller));
+    }
+
+    // The API's resource-shaped parameters (app/control/router.cpp, openapi.yaml) in the
+    // dispatcher's terms: ids from the path are strings there, tiles are given by their fields.
+    Action adapt(Action a) const {
+        QJsonObject &p = a.params;
+        const QString t = a.type;
+        auto numberFrom = [&p](const QString &from, const QString &to) {
+            const QJsonValue v = p.value(from);
+            bool ok = false;
+            const int n = v.isString() ? v.toString().toInt(&ok) : 0;
+            p.remove(from);
+            p.insert(to, ok ? QJsonValue(n) : v);
+        };
+        if (t == QLatin1String("preset.recall") || t == QLatin1String("preset.delete") ||
+            t == QLatin1String("alert.ack")) {
+            p.remove(QStringLiteral("transition"));
+            p.remove(QStringLiteral("note"));
+            numberFrom(QStringLiteral("id"), QStringLiteral("id"));
+        } else if (t == QLatin1String("layout.stage") && p.contains(QStringLiteral("layoutId"))) {
+            numberFrom(QStringLiteral("layoutId"), QStringLiteral("id"));
+        } else if (t == QLatin1String("layout.publish")) {
+            p.remove(QStringLiteral("transition"));
+        } else if (t == QLatin1String("preset.save") && p.contains(QStringLiteral("layoutId"))) {
+            numberFrom(QStringLiteral("layoutId"), QStringLiteral("fromPreset"));
+        } else if (t == QLatin1String("tile.add")) {
+            QJsonObject binding = p.value(QStringLiteral("options")).toObject();
+            if (p.contains(QStringLiteral("source")))
+                binding.insert(QStringLiteral("source"), p.value(QStringLiteral("source")));
+            int n = int(m_state.layout().tiles.size()) + 1;
+            while (m_state.layout().tile(QStringLiteral("t%1").arg(n)))
+                ++n;
+            QJsonObject tile{
+                {QStringLiteral("id"), QStringLiteral("t%1").arg(n)},
+                {QStringLiteral("kind"), p.value(QStringLiteral("kind"))},
+                {QStringLiteral("rect"),
+                 QJsonObject{{QStringLiteral("x"), p.value(QStringLiteral("x"))},
+                             {QStringLiteral("y"), p.value(QStringLiteral("y"))},
+                             {QStringLiteral("width"), p.value(QStringLiteral("width"))},
+                             {QStringLiteral("height"), p.value(QStringLiteral("height"))}}},
+                {QStringLiteral("binding"), binding}};
+            if (p.contains(QStringLiteral("z")))
+                tile.insert(QStringLiteral("z"), p.value(QStringLiteral("z")));
+            p = {{QStringLiteral("tile"), tile}};
+        } else if (t == QLatin1String("tile.move")) {
+            // Any of x, y, width, height, z, title, and options merged into the binding (a null
+            // option removes the key): one tile.update, so one undo step.
+            const wall::Tile *tile =
+                m_state.layout().tile(p.value(QStringLiteral("id")).toString());
+            if (tile) {
+                QJsonObject rect{{QStringLiteral("x"), tile->rectMm.x()},
+                                 {QStringLiteral("y"), tile->rectMm.y()},
+                                 {QStringLiteral("width"), tile->rectMm.width()},
+                                 {QStringLiteral("height"), tile->rectMm.height()}};
+                for (const char *k : {"x", "y", "width", "height"})
+                    if (p.contains(QLatin1String(k)))
+                        rect.insert(QLatin1String(k), p.value(QLatin1String(k)));
+                QJsonObject update{{QStringLiteral("id"), tile->id},
+                                   {QStringLiteral("rect"), rect}};
+                if (p.contains(QStringLiteral("z")))
+                    update.insert(QStringLiteral("z"), p.value(QStringLiteral("z")));
+                if (p.contains(QStringLiteral("title")))
+                    update.insert(QStringLiteral("title"), p.value(QStringLiteral("title")));
+                if (p.contains(QStringLiteral("options"))) {
+                    QJsonObject binding = tile->binding;
+                    const QJsonObject options = p.value(QStringLiteral("options")).toObject();
+                    for (auto it = options.begin(); it != options.end(); ++it) {
+                        if (it->isNull())
+                            binding.remove(it.key());
+                        else
+                            binding.insert(it.key(), *it);
+                    }
+                    update.insert(QStringLiteral("binding"), binding);
+                }
+                a.type = QStringLiteral("tile.update");
+                p = update;
+            }
+        } else if (t == QLatin1String("device.command")) {
+            const QString id = p.value(QStringLiteral("id")).toString();
+            const QJsonObject args = p.value(QStringLiteral("args")).toObject();
+            QJsonObject cmd{{QStringLiteral("command"), p.value(QStringLiteral("command"))},
+                            {QStringLiteral("displays"), id == QLatin1String("all")
+                                                             ? QJsonValue(QStringLiteral("all"))
+                                                             : QJsonValue(QJsonArray{id})}};
+            if (args.contains(QStringLiteral("value")))
+                cmd.insert(QStringLiteral("value"), args.value(QStringLiteral("value")));
+            p = cmd;
+        }
+        return a;
+    }
+
+    QJsonObject snapshot(const QString &what) override {
+        const QString head = what.section(QLatin1Char(':'), 0, 0);
+        const QString arg = what.section(QLatin1Char(':'), 1);
+        if (head == QLatin1String("wall")) {
+            // Geometry and outputs, with each display's state as its controller last reported.
+            QJsonObject w = wall::wallToJson(m_state.wall());
+#ifdef OPSWALL_WITH_DEVICES
+            if (m_parts.devices)
+                w.insert(QStringLiteral("displayStates"), m_parts.devices->snapshot());
+#endif
+            return w;
+        }
+        if (head == QLatin1String("status"))
+            return {{QStringLiteral("layout"), m_state.layout().name},
+                    {QStringLiteral("tiles"), m_state.layout().tiles.size()},
+                    {QStringLiteral("displays"), m_state.wall().displays.size()},
+                    {QStringLiteral("revision"), qint64(m_state.revision())}};
+        if (head == QLatin1String("presets") || head == QLatin1String("layouts")) {
+            QJsonArray a;
+            for (const store::PresetInfo &p : m_store.presets())
+                a.append(info(p));
+            return items(a);
+        }
+        if (head == QLatin1String("preset") || head == QLatin1String("layout")) {
+            const auto p = m_store.preset(arg.toInt());
+            if (!p)
+                return {};
+            QJsonObject o = info(p->info);
+            o.insert(QStringLiteral("layout"), wall::layoutToJson(p->layout));
+            return o;
+        }
+        if (head == QLatin1String("tiles")) {
+            QJsonArray a;
+            for (const wall::Tile &t : m_state.layout().tiles)
+                a.append(wall::tileToJson(t));
+            return items(a);
+        }
+        if (head == QLatin1String("layout-revision")) {
+            const auto l = m_store.liveLayoutRevision(arg.toLongLong());
+            return l ? wall::layoutToJson(*l) : QJsonObject();
+        }
+        if (head == QLatin1String("sources") || head == QLatin1String("source")) {
+            QJsonArray a;
+#ifdef OPSWALL_WITH_VIDEO
+            if (m_parts.video)
+                for (const video::VideoSource &s : m_parts.video->sources()) {
+                    if (head == QLatin1String("source") && s.id == arg)
+                        return s.toJson();
+                    a.append(s.toJson());
+                }
+#endif
+            return head == QLatin1String("sources") ? items(a) : QJsonObject();
+        }
+        if (head == QLatin1String("feeds")) {
+            QJsonArray a;
+#ifdef OPSWALL_WITH_FEEDS
+            if (m_parts.feeds)
+                for (const feeds::FeedStatus &f : m_parts.feeds->scheduler()->statuses())
+                    a.append(QJsonObject{
+                        {QStringLiteral("id"), f.feedId},
+                        {QStringLiteral("state"), int(f.state)},
+                        {QStringLiteral("lastError"), f.lastError},
+                        {QStringLiteral("lastSuccess"), f.lastSuccess.toString(Qt::ISODate)},
+                        { QStringLiteral("ageSeconds"),
+                          qint64(f.ageSecs(QDateTime::currentDateTimeUtc())) }});
+#endif
+            return items(a);
+        }
+        if (head == QLatin1String("alerts")) {
+            QJsonArray a;
+#ifdef OPSWALL_WITH_FEEDS
+            if (m_parts.feeds)
+                for (const feeds::Alert &al : m_parts.feeds->alerts()->openAlerts())
+                    a.append(alertJson(al));
+#endif
+#ifdef OPSWALL_WITH_DEVICES
+            if (m_parts.devices)
+                for (const QJsonValue &v : m_parts.devices->activeAlerts())
+                    a.append(v);
+#endif
+            return items(a);
+        }
+        if (head == QLatin1String("devices") || head == QLatin1String("device")) {
+#ifdef OPSWALL_WITH_DEVICES
+            if (m_parts.devices) {
+                const QJsonArray all = m_parts.devices->snapshot();
+                if (head == QLatin1String("devices"))
+                    return items(all);
+                for (const QJsonValue &v : all)
+                    if (v[QStringLiteral("display")].toString() == arg ||
+                        v[QStringLiteral("id")].toString() == arg)
+                        return v.toObject();
+                return {};
+            }
+#endif
+            return head == QLatin1String("devices") ? items({}) : QJsonObject();
+        }
+        if (head == QLatin1String("province"))
+            return province(arg.section(QLatin1Char(':'), 0, 0),
+                            arg.section(QLatin1Char(':'), 1, 1),
+                            arg.section(QLatin1Char(':'), 2, 2));
+        if (head == QLatin1String("health")) {
+            // Frame rate per output and every stream's state, for health and metrics.
+            QJsonObject h = m_services.renderStats();
+            QJsonArray streams;
+#ifdef OPSWALL_WITH_VIDEO
+            if (m_parts.video)
+                streams = m_parts.video->streamStates();
+#endif
+            h.insert(QStringLiteral("activeStreams"), streams.size());
+            h.insert(QStringLiteral("streams"), streams);
+            return h;
+        }
+        return {};
+    }
+
+private:
+    // What a map tile of the live layout shows for one province, computed from the tile's binding
+    // by the same functions the map item draws with (app/maps/mapvalues.h). {} when the tile is
+    // not a map or the code is not one of the map's provinces.
+    QJsonObject province([[maybe_unused]] const QString &tileId,
+                         [[maybe_unused]] const QString &code,
+                         [[maybe_unused]] const QString &language) const {
+#ifdef OPSWALL_WITH_MAPS
+        const wall::Tile *tile = m_state.layout().tile(tileId);
+        if (!tile || tile->kind != QLatin1String("map") || !m_parts.geo)
+            return {};
+        QVariantMap binding = tile->binding.toVariantMap();
+#ifdef OPSWALL_WITH_FEEDS
+        if (binding.contains(QStringLiteral("indicator")) && m_parts.indicators)
+            binding = m_parts.indicators->mapBinding(binding, language);
+#endif
+        const maps::MapBinding b = maps::mapBindingFromVariant(binding);
+        QString error;
+        const auto geo = m_parts.geo->provinces(b.units, &error);
+        if (!geo)
+            return {};
+        const int fromUnits = b.dataUnits == 0 ? b.units : b.dataUnits;
+        const maps::Crosswalk crosswalk =
+            fromUnits != b.units ? m_parts.geo->crosswalk(&error) : maps::Crosswalk{};
+        const maps::MapValues shown = maps::computeMapValues(geo->features, crosswalk, b);
+        QJsonObject o =
+            QJsonObject::fromVariantMap(maps::provinceInfo(geo->features, shown, b, code));
+        if (o.isEmpty())
+            return {};
+        o.insert(QStringLiteral("tile"), tileId);
+        o.insert(QStringLiteral("units"), b.units);
+        o.insert(QStringLiteral("messages"),
+                 QJsonArray::fromStringList(b.messages + shown.messages));
+        return o;
+#else
+        return {};
+#endif
+    }
+
+    static QJsonObject info(const store::PresetInfo &p) {
+        return {{QStringLiteral("id"), p.id},
+                {QStringLiteral("name"), p.name},
+                {QStringLiteral("forLeaders"), p.forLeaders},
+                {QStringLiteral("revision"), p.revision},
+                {QStringLiteral("savedAt"), p.savedAt.toString(Qt::ISODate)}};
+    }
+
+    wall::Dispatcher &m_dispatcher;
+    wall::WallState &m_state;
+    store::WallStore &m_store;
+    Services::Parts &m_parts;
+    const Services &m_services;
+};
+} // namespace
+
+std::unique_ptr<control::ActionSink>
+makeDispatcherSink(wall::Dispatcher &dispatcher, wall::WallState &state, store::WallStore &store,
+                   Services::Parts &parts, const Services &services) {
+    return std::make_unique<DispatcherSink>(dispatcher, state, store, parts, services);
+}
+
+} // namespace opswall::shell

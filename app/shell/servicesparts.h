@@ -1,0 +1,75 @@
+#pragma once
+// Inside the shell: the objects of the layers built in (Services owns them) and the JSON shapes
+// the services and the API's view of the wall share. Not for use outside app/shell.
+
+#include "shell/services.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+
+#include <memory>
+
+#ifdef OPSWALL_WITH_FEEDS
+#include "feeds/feedhub.h"
+#include "indicatordata.h"
+#endif
+#ifdef OPSWALL_WITH_VIDEO
+#include "video/videohub.h"
+#endif
+#ifdef OPSWALL_WITH_MAPS
+#include "maps/geolibrary.h"
+#endif
+#ifdef OPSWALL_WITH_DEVICES
+#include "devices/demosimulators.h"
+#include "devices/deviceservice.h"
+#endif
+#ifdef OPSWALL_WITH_CONTROL
+#include "control/actionsink.h"
+#include "control/apiserver.h"
+#include "control/controlservice.h"
+#endif
+
+namespace opswall::shell {
+
+struct Services::Parts {
+#ifdef OPSWALL_WITH_FEEDS
+    QNetworkAccessManager nam;
+    std::unique_ptr<feeds::FeedHub> feeds;
+    std::unique_ptr<indicators::IndicatorData> indicators;
+#endif
+#ifdef OPSWALL_WITH_VIDEO
+    std::unique_ptr<video::VideoHub> video;
+#endif
+#ifdef OPSWALL_WITH_MAPS
+    std::unique_ptr<maps::GeoLibrary> geo;
+#endif
+#ifdef OPSWALL_WITH_DEVICES
+    std::unique_ptr<devices::DemoSimulators> simulators;
+    std::unique_ptr<devices::DeviceService> devices;
+#endif
+#ifdef OPSWALL_WITH_CONTROL
+    std::unique_ptr<control::ActionSink> sink;
+    std::unique_ptr<control::ControlService> control;
+    std::unique_ptr<control::ControlServer> server;
+#endif
+};
+
+// {"items": a}: the API's list shape.
+inline QJsonObject items(const QJsonArray &a) {
+    return {{QStringLiteral("items"), a}};
+}
+
+#ifdef OPSWALL_WITH_FEEDS
+// A feed alert as the API lists it and as the event stream announces it.
+QJsonObject alertJson(const feeds::Alert &a);
+#endif
+
+#ifdef OPSWALL_WITH_CONTROL
+// The dispatcher as the control API sees it (dispatchersink.cpp).
+std::unique_ptr<control::ActionSink>
+makeDispatcherSink(wall::Dispatcher &dispatcher, wall::WallState &state, store::WallStore &store,
+                   Services::Parts &parts, const Services &services);
+#endif
+
+} // namespace opswall::shell
