@@ -121,6 +121,15 @@ struct HlsOrigin {
         }
         return true;
     }
+    // Started, and the playlist names two segments within timeoutMs.
+    bool startAndWait(QString *error, int timeoutMs = 8000) {
+        if (!start(error))
+            return false;
+        if (QTest::qWaitFor([this] { return segments() >= 2; }, timeoutMs))
+            return true;
+        *error = QStringLiteral("no HLS segments: ") + producer.errors();
+        return false;
+    }
     // How many segments the playlist names (the producer is up and cutting).
     int segments() const {
         QFile playlist(dir.filePath(QStringLiteral("index.m3u8")));
@@ -158,6 +167,18 @@ private:
             .arg(s->stateName(), s->lastError())
             .toUtf8();
     }
+    // The tile's stream reaches Playing within timeoutMs and shows the bars; false (and the test
+    // has failed, saying why) otherwise.
+    static bool playsBars(const Tile &t, int timeoutMs) {
+        VideoStream *s = t.stream();
+        if (!QTest::qWaitFor([s] { return s->state() == VideoStream::State::Playing; },
+                             timeoutMs)) {
+            QTest::qFail(describe(s).constData(), __FILE__, __LINE__);
+            return false;
+        }
+        verifyBars(t.window.get(), t.item);
+        return !QTest::currentTestFailed();
+    }
 
 private Q_SLOTS:
     void initTestCase() {
@@ -175,17 +196,13 @@ private Q_SLOTS:
     void hlsPlaysAtTheStreamsPace() {
         HlsOrigin origin;
         QString error;
-        QVERIFY2(origin.start(&error), qPrintable(error));
-        QTRY_VERIFY2_WITH_TIMEOUT(origin.segments() >= 2, qPrintable(origin.producer.errors()),
-                                  8000);
+        QVERIFY2(origin.startAndWait(&error), qPrintable(error));
         VideoSource hls = source(QStringLiteral("hls"), SourceKind::Hls);
         hls.uri = origin.http.url(QStringLiteral("/index.m3u8"));
         QVERIFY(!m_hub->upsertSource(hls));
         Tile t = show(sourceBinding(hls.id));
         VideoStream *s = t.stream();
-        QTRY_VERIFY2_WITH_TIMEOUT(s->state() == VideoStream::State::Playing, describe(s), 10000);
-        verifyBars(t.window.get(), t.item);
-        if (QTest::currentTestFailed())
+        if (!playsBars(t, 10000))
             return;
         QCOMPARE(s->codec(), QStringLiteral("H.264"));
         // Segments arrive whole, once a second: shown as they come they would be a burst of
@@ -209,9 +226,7 @@ private Q_SLOTS:
     void hlsServerDiesAndComesBack() {
         HlsOrigin origin;
         QString error;
-        QVERIFY2(origin.start(&error), qPrintable(error));
-        QTRY_VERIFY2_WITH_TIMEOUT(origin.segments() >= 2, qPrintable(origin.producer.errors()),
-                                  8000);
+        QVERIFY2(origin.startAndWait(&error), qPrintable(error));
         VideoSource hls = source(QStringLiteral("hls-2"), SourceKind::Hls);
         hls.uri = origin.http.url(QStringLiteral("/index.m3u8"));
         QVERIFY(!m_hub->upsertSource(hls));
@@ -241,9 +256,7 @@ private Q_SLOTS:
         QVERIFY(!m_hub->upsertSource(ts));
         Tile t = show(sourceBinding(ts.id));
         VideoStream *s = t.stream();
-        QTRY_VERIFY2_WITH_TIMEOUT(s->state() == VideoStream::State::Playing, describe(s), 8000);
-        verifyBars(t.window.get(), t.item);
-        if (QTest::currentTestFailed())
+        if (!playsBars(t, 8000))
             return;
         QCOMPARE(s->codec(), QStringLiteral("H.264"));
         QCOMPARE(s->resolution(), QSize(320, 180));
@@ -299,9 +312,7 @@ private Q_SLOTS:
         QVERIFY(!m_hub->upsertSource(expert));
         Tile t = show(sourceBinding(expert.id));
         VideoStream *s = t.stream();
-        QTRY_VERIFY2_WITH_TIMEOUT(s->state() == VideoStream::State::Playing, describe(s), 8000);
-        verifyBars(t.window.get(), t.item);
-        if (QTest::currentTestFailed())
+        if (!playsBars(t, 8000))
             return;
         QCOMPARE(s->codec(), QStringLiteral("H.264"));
     }
@@ -329,9 +340,7 @@ private Q_SLOTS:
         QVERIFY(!m_hub->upsertSource(cam));
         Tile t = show(sourceBinding(cam.id));
         VideoStream *s = t.stream();
-        QTRY_VERIFY2_WITH_TIMEOUT(s->state() == VideoStream::State::Playing, describe(s), 8000);
-        verifyBars(t.window.get(), t.item);
-        if (QTest::currentTestFailed())
+        if (!playsBars(t, 8000))
             return;
         QCOMPARE(s->resolution(), QSize(640, 360));
     }
