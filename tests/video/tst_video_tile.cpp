@@ -82,6 +82,33 @@ private:
                             item->mapRectToScene(item->paintedRect()));
     }
     static QString text(QQuickItem *tile) { return tile->property("statusText").toString(); }
+    // Why the OpenGL display path cannot be tested here (empty when it can): it needs the
+    // OpenGL scene graph (tst_video_tile_opengl) and the qml6 and GL plug-ins.
+    static QString glPathUnavailable() {
+        if (QGuiApplication::platformName() == QLatin1String("offscreen") ||
+            QQuickWindow::graphicsApi() != QSGRendererInterface::OpenGL)
+            return QStringLiteral(
+                "the OpenGL display path needs the OpenGL scene graph (tst_video_tile_opengl)");
+        QString missing;
+        return loadGlDisplayPath(&missing) ? QString()
+                                           : QStringLiteral("OpenGL display path: %1").arg(missing);
+    }
+    // The item's stream plays on the OpenGL path within 5 s; false (the test failed) otherwise.
+    static bool playsOnOpenGl(VideoItem *item) {
+        if (!QTest::qWaitFor(
+                [item] {
+                    return item->stream() && item->stream()->state() == VideoStream::State::Playing;
+                },
+                5000)) {
+            QTest::qFail("the OpenGL tile's stream did not reach Playing", __FILE__, __LINE__);
+            return false;
+        }
+        if (item->effectiveDisplayPath() != VideoItem::DisplayPath::OpenGl) {
+            QTest::qFail("the tile is not on the OpenGL path", __FILE__, __LINE__);
+            return false;
+        }
+        return true;
+    }
     static QQuickItem *child(QQuickItem *tile, const char *name) {
         return tile->findChild<QQuickItem *>(QLatin1String(name));
     }
@@ -192,19 +219,13 @@ private Q_SLOTS:
 
     // A reconnect builds a new pipeline whose qml6glsink draws into the same item.
     void openGlDisplayPathSurvivesAReconnect() {
-        const bool openGl = QGuiApplication::platformName() != QLatin1String("offscreen") &&
-                            QQuickWindow::graphicsApi() == QSGRendererInterface::OpenGL;
-        QString missing;
-        if (!openGl)
-            QSKIP("the OpenGL display path needs the OpenGL scene graph (tst_video_tile_opengl)");
-        if (!loadGlDisplayPath(&missing))
-            QSKIP(qPrintable(QStringLiteral("OpenGL display path: %1").arg(missing)));
+        if (const QString why = glPathUnavailable(); !why.isEmpty())
+            QSKIP(qPrintable(why));
         Shown s = showTile({{QStringLiteral("uri"), m_server.url()}},
                            {{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}});
         auto *item = s.tile->findChild<VideoItem *>();
-        QTRY_VERIFY_WITH_TIMEOUT(
-            item->stream() && item->stream()->state() == VideoStream::State::Playing, 5000);
-        QCOMPARE(item->effectiveDisplayPath(), VideoItem::DisplayPath::OpenGl);
+        if (!playsOnOpenGl(item))
+            return;
         m_server.kill();
         QTRY_COMPARE_WITH_TIMEOUT(item->stream()->state(), VideoStream::State::Reconnecting, 3000);
         QVERIFY(m_server.restartSamePort());
@@ -218,19 +239,13 @@ private Q_SLOTS:
     // the sinks clear their items when the pipeline stops, so the item draws the stream's
     // snapshot (a small recent frame) under the stale badge, and the live picture again after.
     void openGlDisplayPathKeepsTheDimmedLastFrame() {
-        const bool openGl = QGuiApplication::platformName() != QLatin1String("offscreen") &&
-                            QQuickWindow::graphicsApi() == QSGRendererInterface::OpenGL;
-        QString missing;
-        if (!openGl)
-            QSKIP("the OpenGL display path needs the OpenGL scene graph (tst_video_tile_opengl)");
-        if (!loadGlDisplayPath(&missing))
-            QSKIP(qPrintable(QStringLiteral("OpenGL display path: %1").arg(missing)));
+        if (const QString why = glPathUnavailable(); !why.isEmpty())
+            QSKIP(qPrintable(why));
         Shown s = showTile({{QStringLiteral("uri"), m_server.url()}},
                            {{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}});
         auto *item = s.tile->findChild<VideoItem *>();
-        QTRY_VERIFY_WITH_TIMEOUT(
-            item->stream() && item->stream()->state() == VideoStream::State::Playing, 5000);
-        QCOMPARE(item->effectiveDisplayPath(), VideoItem::DisplayPath::OpenGl);
+        if (!playsOnOpenGl(item))
+            return;
         QTRY_VERIFY2_WITH_TIMEOUT(
             barsMismatch(s.window->grabWindow(), item->paintedRect()).isEmpty(),
             qPrintable(barsMismatch(s.window->grabWindow(), item->paintedRect())), 3000);
@@ -284,13 +299,8 @@ private Q_SLOTS:
     // playing without a rebuild; the server's kill and restart brings every tile back; the last
     // tile leaving releases the stream. (Each tile had its own stream before: activeStreams 4.)
     void openGlDisplayPathSharesOneStreamPerSource() {
-        const bool openGl = QGuiApplication::platformName() != QLatin1String("offscreen") &&
-                            QQuickWindow::graphicsApi() == QSGRendererInterface::OpenGL;
-        QString missing;
-        if (!openGl)
-            QSKIP("the OpenGL display path needs the OpenGL scene graph (tst_video_tile_opengl)");
-        if (!loadGlDisplayPath(&missing))
-            QSKIP(qPrintable(QStringLiteral("OpenGL display path: %1").arg(missing)));
+        if (const QString why = glPathUnavailable(); !why.isEmpty())
+            QSKIP(qPrintable(why));
         const int before = m_hub->activeStreams();
         const QVariantMap binding{{QStringLiteral("uri"), m_server.url()}};
         const QVariantMap gl{{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}};
