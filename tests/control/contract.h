@@ -4,9 +4,12 @@
 // in-process server with a fake dispatcher (tst_control_api) and against the real running wall
 // (tests/rendering/tst_app_api), each filling the {placeholders} with ids of its own.
 
+#include "control/apiclient.h"
 #include "core/action.h"
 
 #include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QString>
 
 #include <iterator>
@@ -97,5 +100,29 @@ inline QByteArray fill(const char *text, const QHash<QString, QString> &ids) {
 }
 
 inline constexpr std::size_t kEndpointCount = std::size(kEndpoints);
+
+// Calls one endpoint as the client's role and checks the answer against the table: an allowed
+// call is neither refused (401/403) nor a server error; a denied one is 403 "forbidden". Returns
+// what went wrong (empty when the answer keeps the contract). A lock taken is released again, so
+// the next caller finds the wall unlocked.
+inline QString check(control::ApiClient &client, Role role, const Endpoint &e,
+                     const QHash<QString, QString> &ids) {
+    const QString path = QString::fromUtf8(fill(e.path, ids));
+    const control::ApiResponse r =
+        client.requestRaw(e.method, path, e.body ? fill(e.body, ids) : QByteArray());
+    const QString what = QStringLiteral("%1 %2 as %3 -> %4 %5")
+                             .arg(QLatin1String(e.method), path, roleName(role))
+                             .arg(r.status)
+                             .arg(QString::fromUtf8(r.body.left(200)));
+    if (path == QLatin1String("/lock") && QByteArray(e.method) == "POST" && r.status == 200 &&
+        client.request("DELETE", QStringLiteral("/lock")).status != 200)
+        return QStringLiteral("the lock could not be released after ") + what;
+    if (allows(e, role))
+        return r.status != 0 && r.status != 401 && r.status != 403 && r.status < 500 ? QString()
+                                                                                     : what;
+    const QString code =
+        QJsonDocument::fromJson(r.body).object().value(QStringLiteral("code")).toString();
+    return r.status == 403 && code == QLatin1String("forbidden") ? QString() : what;
+}
 
 } // namespace opswall::contract
