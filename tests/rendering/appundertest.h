@@ -1,0 +1,209 @@
+#pragma once
+// The real opswall process under test (offscreen, demo wall and presets, no demo services) with
+// its control API on a free loopback port and an API configuration file, driven by HTTP and by
+// the real wallctl. Shared by tst_app_api (what the wall does) and tst_app_contract (what the
+// API promises: roles, bad requests, TLS, configuration).
+#include "testhelpers.h"
+
+#include "control/apiclient.h"
+#include "core/action.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+namespace apptest {
+
+using opswall::Role;
+using opswall::control::ApiClient;
+using opswall::control::ApiResponse;
+using opswall::control::ClientSettings;
+
+inline quint16 freePort() {
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort();
+}
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+// The request deadline the API configuration file gives the wall (the default is 10 s).
+inline constexpr int kRequestTimeoutMs = 1500;
+
+// wallctl's --json output as an object (a bare array becomes {"items": [...]}).
+inline QJsonObject json(const Run &r) {
+    const QJsonDocument d = QJsonDocument::fromJson(r.out);
+    return d.isObject() ? d.object() : QJsonObject{{QStringLiteral("items"), d.array()}};
+}
+
+class Wall {
+public:
+    QTemporaryDir dir;
+    QProcess process;
+    quint16 port = 0;
+    QString url;
+    QString admin;               // the first admin token, from the token file
+    QHash<Role, QString> tokens; // one per role, made by makeRoleTokens()
+
+    ~Wall() {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+
+    // Starts (or restarts, on the same port and database) and waits until the API answers.
+    bool start(QString *why) {
+        if (port == 0) {
+            port = freePort();
+            url = QStringLiteral("http://127.0.0.1:%1").arg(port);
+        }
+        const QString tokenFile = dir.filePath(QStringLiteral("admin-token"));
+        const QString config = dir.filePath(QStringLiteral("api.json"));
+        QFile c(config);
+        if (!c.open(QIODevice::WriteOnly) ||
+            c.write(QStringLiteral(R"({"requestTimeoutMs": %1, "maxBodyBytes": 65536})")
+                        .arg(kRequestTimeoutMs)
+                        .toUtf8()) < 0) {
+            *why = QStringLiteral("cannot write the API configuration");
+            return false;
+        }
+        c.close();
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.start(QStringLiteral(OPSWALL_PATH),
+                      {QStringLiteral("--demo"), QStringLiteral("--no-services"),
+                       QStringLiteral("--db"), dir.filePath(QStringLiteral("wall.db")),
+                       QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
+                       QStringLiteral("--api-config"), config, QStringLiteral("--admin-token-file"),
+                       tokenFile, QStringLiteral("--lang"), QStringLiteral("en"),
+                       QStringLiteral("-platform"), QStringLiteral("offscreen")});
+        if (!process.waitForStarted(5000)) {
+            *why = QStringLiteral("opswall did not start");
+            return false;
+        }
+        QElapsedTimer t;
+        t.start();
+        while (!QFile::exists(tokenFile) && t.elapsed() < 20000)
+            QTest::qWait(50);
+        QFile f(tokenFile);
+        if (!f.open(QIODevice::ReadOnly)) {
+            *why = QStringLiteral("no admin token file");
+            return false;
+        }
+        admin = QString::fromUtf8(f.readAll()).trimmed();
+        // The token file is for this user only.
+        if (f.permissions() & (QFile::ReadGroup | QFile::ReadOther)) {
+            *why = QStringLiteral("the admin token file is readable by others");
+            return false;
+        }
+        ApiResponse r;
+        while (t.elapsed() < 20000) {
+            r = api("GET", QStringLiteral("/status"));
+            if (r.status == 200)
+                return true;
+            QTest::qWait(100);
+        }
+        *why = QStringLiteral("the API did not answer: %1 %2 %3")
+                   .arg(r.status)
+                   .arg(QString::fromUtf8(r.body), r.errorText);
+        return false;
+    }
+
+    // SIGTERM; true when the wall shut down cleanly (exit 0).
+    bool stop() {
+        ::kill(pid_t(process.processId()), SIGTERM);
+        return process.waitForFinished(10000) && process.exitStatus() == QProcess::NormalExit &&
+               process.exitCode() == 0;
+    }
+
+    // One token per role ("e2e-<role>"), made by the admin over the API.
+    bool makeRoleTokens(QString *why) {
+        for (Role role :
+             {Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin}) {
+            const ApiResponse r =
+                api("POST", QStringLiteral("/tokens"),
+                    {{QStringLiteral("name"), QStringLiteral("e2e-") + roleName(role)},
+                     {QStringLiteral("role"), roleName(role)}});
+            const QString token = jsonOf(r.body).value(QStringLiteral("token")).toString();
+            if (r.status != 201 || !token.startsWith(QLatin1String("owt_"))) {
+                *why = QString::fromUtf8(r.body);
+                return false;
+            }
+            tokens.insert(role, token);
+        }
+        return true;
+    }
+
+    // The real wallctl against this wall, with the admin token unless one is given.
+    Run wallctl(const QStringList &args, const QString &token = {}) const {
+        QProcess p;
+        p.start(QStringLiteral(WALLCTL_PATH),
+                args + QStringList{QStringLiteral("--url"), url, QStringLiteral("--token"),
+                                   token.isEmpty() ? admin : token});
+        Run r;
+        if (!p.waitForFinished(20000)) {
+            p.kill();
+            p.waitForFinished();
+            return r;
+        }
+        r.exitCode = p.exitCode();
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
+
+    ApiClient client(const QString &token) const {
+        ClientSettings s;
+        s.baseUrl = url;
+        s.token = token;
+        return ApiClient(s);
+    }
+
+    // As the admin.
+    ApiResponse api(const QByteArray &method, const QString &path,
+                    const QJsonObject &body = {}) const {
+        return client(admin).request(method, path, body);
+    }
+
+    QStringList liveTileIds() const {
+        QStringList ids;
+        const ApiResponse r = api("GET", QStringLiteral("/tiles"));
+        for (const QJsonValue &t : jsonOf(r.body).value(QStringLiteral("items")).toArray())
+            ids.append(t[QStringLiteral("id")].toString());
+        return ids;
+    }
+
+    // The id of a demo preset by name ("" when there is none).
+    QString presetId(const QString &name) const {
+        for (const QJsonValue &p : jsonOf(api("GET", QStringLiteral("/presets")).body)
+                                       .value(QStringLiteral("items"))
+                                       .toArray())
+            if (p[QStringLiteral("name")].toString() == name)
+                return QString::number(p[QStringLiteral("id")].toInt());
+        return {};
+    }
+
+    // Recalls a demo preset by name through wallctl; returns its id ("" when it failed).
+    QString recallPreset(const QString &name) const {
+        const QString id = presetId(name);
+        if (id.isEmpty() ||
+            wallctl({QStringLiteral("preset"), QStringLiteral("recall"), id}).exitCode != 0)
+            return {};
+        return id;
+    }
+};
+
+} // namespace apptest
