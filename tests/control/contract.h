@@ -2,7 +2,7 @@
 // The control API's contract, written out independently of app/core/permissions.cpp (change both
 // together): every endpoint with a valid request and the roles that may call it. Run against the
 // in-process server with a fake dispatcher (tst_control_api) and against the real running wall
-// (tests/rendering/tst_app_api), each filling the {placeholders} with ids of its own.
+// (tests/rendering/tst_app_contract), each filling the {placeholders} with ids of its own.
 
 #include "control/apiclient.h"
 #include "core/action.h"
