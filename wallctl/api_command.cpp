@@ -43,6 +43,8 @@ Commands:
                                  video sources (rtsp, srt, rtp, hls, http, file, v4l2, testpattern,
                                  pipeline); add replaces a source with the same ID
   feeds [list]                   indicator feeds and their freshness
+  audio [status] | unmute SOURCE [--volume V] | mute | volume V
+                                 the one video source heard (muted by default), volume 0-1.5
   alert list | ack ID [--note TEXT]
   devices [list] | get ID | command ID COMMAND [KEY=VALUE ...]
   audit query [--from TIME] [--to TIME] [--action PREFIX] [--limit N] | verify
@@ -80,11 +82,12 @@ struct Args {
 };
 
 Args parseArgs(int argc, char **argv) {
-    static const QStringList valued{
-        "--url",   "--token",  "--cacert", "--timeout", "--kind",   "--x",    "--y",
-        "--width", "--height", "--z",      "--source",  "--layout", "--file", "--id",
-        "--note",  "--from",   "--to",     "--action",  "--limit",  "--role", "--name",
-        "--ttl",   "--reason", "--at",     "--lang",    "--uri",    "--site", "--participant"};
+    static const QStringList valued{"--url",    "--token",  "--cacert",      "--timeout", "--kind",
+                                    "--x",      "--y",      "--width",       "--height",  "--z",
+                                    "--source", "--layout", "--file",        "--id",      "--note",
+                                    "--from",   "--to",     "--action",      "--limit",   "--role",
+                                    "--name",   "--ttl",    "--reason",      "--at",      "--lang",
+                                    "--uri",    "--site",   "--participant", "--volume"};
     static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -454,6 +457,28 @@ int apiMain(int argc, char **argv) {
     } else if (cmd == QLatin1String("feeds") || cmd == QLatin1String("feed")) {
         if (sub.isEmpty() || sub == QLatin1String("list"))
             return get(QStringLiteral("/feeds"));
+    } else if (cmd == QLatin1String("audio")) {
+        if (sub.isEmpty() || sub == QLatin1String("status"))
+            return get(QStringLiteral("/audio"));
+        QJsonObject body;
+        const QString volume = sub == QLatin1String("volume") ? id : opt("--volume");
+        if (!volume.isEmpty()) {
+            bool ok = false;
+            body.insert(QStringLiteral("volume"), volume.toDouble(&ok));
+            if (!ok)
+                return usageError(QStringLiteral("the volume is a number, 0 to 1.5"));
+        }
+        if (sub == QLatin1String("unmute")) {
+            if (!needId("unmute"))
+                return Usage;
+            body.insert(QStringLiteral("source"), id);
+        } else if (sub == QLatin1String("mute")) {
+            body.insert(QStringLiteral("source"), QString());
+        } else if (sub != QLatin1String("volume") || volume.isEmpty()) {
+            return usageError(QStringLiteral("audio [status] | unmute SOURCE [--volume V] | mute | "
+                                             "volume V"));
+        }
+        return post(QStringLiteral("/audio"), body);
     } else if (cmd == QLatin1String("alert") || cmd == QLatin1String("alerts")) {
         if (sub.isEmpty() || sub == QLatin1String("list"))
             return get(QStringLiteral("/alerts"));

@@ -7,20 +7,22 @@
 
 namespace {
 void usage(std::FILE *out) {
-    std::fputs("usage: wallctl COMMAND [ARGS]\n\n"
-               "Commands:\n"
+    std::fputs(
+        "usage: wallctl COMMAND [ARGS]\n\n"
+        "Commands:\n"
 #ifdef WALLCTL_HAS_DEVICE
-               "  device   talk straight to a display (MDC, NEC, LG, PJLink) over TCP or serial\n"
+        "  device   talk straight to a display (MDC, NEC, LG, PJLink) over TCP or serial\n"
 #endif
 #ifdef WALLCTL_HAS_FEED
-               "  feed     fetch and parse an indicator feed once (feed test ...)\n"
+        "  feed     fetch and parse an indicator feed once (feed test ...)\n"
 #endif
 #ifdef WALLCTL_HAS_API
-               "  status, preset, layout, tile, source, feeds, alert, devices, audit, token, lock\n"
-               "           talk to a running wall over its control API (see wallctl help api)\n"
+        "  status, preset, layout, tile, source, feeds, audio, alert, devices, audit, token,\n"
+        "  lock\n"
+        "           talk to a running wall over its control API (see wallctl help api)\n"
 #endif
-               "  help     this text; 'wallctl COMMAND --help' explains a command\n",
-               out);
+        "  help     this text; 'wallctl COMMAND --help' explains a command\n",
+        out);
 }
 } // namespace
 

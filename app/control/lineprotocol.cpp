@@ -176,6 +176,18 @@ LineCommand parseLine(const QByteArray &raw) {
                        {QStringLiteral("command"), w[2].toLower()},
                        {QStringLiteral("args"), args}});
     }
+    if (verb == QLatin1String("AUDIO")) {
+        // AUDIO UNMUTE <source> | AUDIO MUTE | AUDIO VOLUME <0..1.5>
+        double volume = 0;
+        if (sub == QLatin1String("UNMUTE") && w.size() == 3 && validId(id))
+            return submit(verb, "audio.set", {{QStringLiteral("source"), id}});
+        if (sub == QLatin1String("MUTE") && w.size() == 2)
+            return submit(verb, "audio.set", {{QStringLiteral("source"), QString()}});
+        if (sub == QLatin1String("VOLUME") && w.size() == 3 && number(w[2], &volume))
+            return submit(verb, "audio.set", {{QStringLiteral("volume"), volume}});
+        return err("usage",
+                   QStringLiteral("AUDIO UNMUTE <source> | AUDIO MUTE | AUDIO VOLUME <v>"));
+    }
     if (verb == QLatin1String("BRIEFING")) {
         if ((sub == QLatin1String("NEXT") || sub == QLatin1String("PREV")) && w.size() == 2)
             return submit(verb, "briefing.step", {{QStringLiteral("direction"), sub.toLower()}});
@@ -226,6 +238,7 @@ QByteArray lineHelp() {
     return "OK HELP LOGIN <token> | STATUS | PING | PRESET RECALL <id> | PRESET SAVE <name> | "
            "LAYOUT PUBLISH | LAYOUT UNDO | TILE MOVE <id> <x> <y> [<w> <h>] | TILE REMOVE <id> | "
            "ALERT ACK <id> | DEVICE <id> <command> [k=v ...] | BRIEFING NEXT|PREV|GOTO <n> | "
+           "AUDIO UNMUTE <source>|MUTE|VOLUME <v> | "
            "LOCK [seconds] [reason] | UNLOCK | QUIT\r\n";
 }
 

@@ -277,6 +277,12 @@ Route dispatch(Ctx &c) {
         return submit("source.delete", c.body, {}, idParam);
     if (c.is("GET", {"feeds"}))
         return snapshot(QStringLiteral("feeds"));
+    // Audio: which video source is heard (one at a time) and the volume
+    if (c.is("GET", {"audio"}))
+        return snapshot(QStringLiteral("audio"));
+    if (c.is("POST", {"audio"}))
+        return submit("audio.set", c.body,
+                      {{"source", F::String, false}, {"volume", F::Number, false}});
     // Alerts
     if (c.is("GET", {"alerts"}))
         return snapshot(QStringLiteral("alerts"));

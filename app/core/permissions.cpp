@@ -42,6 +42,7 @@ constexpr Permission kTable[] = {
     {"tile.lower", Effect::WallChange, std::uint8_t(O | A)},
     {"source.save", Effect::WallChange, std::uint8_t(O | A)},
     {"source.delete", Effect::WallChange, std::uint8_t(O | A)},
+    {"audio.set", Effect::WallChange, std::uint8_t(L | O | A)}, // which stream is heard, volume
     {"wall.bezelCompensation", Effect::WallChange, std::uint8_t(T | A)},
     {"briefing.step", Effect::WallChange, std::uint8_t(L | O | A)},
     {"alert.ack", Effect::WallChange, std::uint8_t(O | T | A)},

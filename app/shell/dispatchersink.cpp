@@ -214,6 +214,15 @@ public:
 #endif
             return head == QLatin1String("devices") ? items({}) : QJsonObject();
         }
+        if (head == QLatin1String("audio")) {
+#ifdef OPSWALL_WITH_VIDEO
+            if (m_parts.video)
+                return {{QStringLiteral("audible"), m_parts.video->audibleKey()},
+                        { QStringLiteral("volume"),
+                          m_parts.video->volume() }};
+#endif
+            return {{QStringLiteral("audible"), QString()}, {QStringLiteral("volume"), 0}};
+        }
         if (head == QLatin1String("province"))
             return province(arg.section(QLatin1Char(':'), 0, 0),
                             arg.section(QLatin1Char(':'), 1, 1),

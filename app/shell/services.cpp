@@ -165,6 +165,37 @@ void Services::startVideo([[maybe_unused]] QQmlEngine &engine) {
                                      QStringLiteral("%1 is not an action").arg(a.type),
                                      QStringLiteral("type"));
     });
+    // One video source heard at a time (muted by default), and the volume: audited like any
+    // other change, since a meeting's sound is the leaders' business.
+    m_dispatcher.addHandler(QStringLiteral("audio."), [hub](const Action &a, const Caller &) {
+        if (a.type != QLatin1String("audio.set"))
+            return ActionResult::failure(QStringLiteral("unknown_action"),
+                                         QStringLiteral("%1 is not an action").arg(a.type),
+                                         QStringLiteral("type"));
+        const QJsonObject &p = a.params;
+        if (p.contains(QStringLiteral("volume"))) {
+            const double v = p.value(QStringLiteral("volume")).toDouble(-1);
+            if (!(v >= 0 && v <= 1.5))
+                return ActionResult::failure(QStringLiteral("invalid"),
+                                             QStringLiteral("volume must be 0 to 1.5 (1 is full)"),
+                                             QStringLiteral("volume"));
+        }
+        QString key;
+        if (p.contains(QStringLiteral("source"))) {
+            const QString source = p.value(QStringLiteral("source")).toString();
+            key = source.isEmpty() ? QString() : hub->streamKeyOfSource(source);
+            if (!source.isEmpty() && key.isEmpty())
+                return ActionResult::failure(
+                    QStringLiteral("not_found"),
+                    QStringLiteral("no tile of the wall shows source '%1'").arg(source),
+                    QStringLiteral("source"));
+            hub->setAudible(key);
+        }
+        if (p.contains(QStringLiteral("volume")))
+            hub->setVolume(p.value(QStringLiteral("volume")).toDouble());
+        return ActionResult::success({{QStringLiteral("audible"), hub->audibleKey()},
+                                      {QStringLiteral("volume"), hub->volume()}});
+    });
     if (m_options.demo && !m_options.noServices) {
         // The demo's "video conference": a local RTSP stream standing in for a province's bridge.
         const auto ready = m_demo.start(

@@ -139,7 +139,7 @@ VideoStream *VideoHub::acquire(const QVariant &binding, QObject *glItem) {
         entry.stream =
             new VideoStream(key, source, error, m_policy, *m_reaper, this,
                             gl ? VideoStream::Display::GlItems : VideoStream::Display::AppSink);
-        entry.stream->setAudio(true, m_volume);
+        entry.stream->setAudio(key != m_audibleKey, m_volume);
         Q_EMIT streamsChanged();
     }
     if (gl)
@@ -183,6 +183,13 @@ void VideoHub::release(VideoStream *stream, QObject *glItem) {
         drop();
     else
         QTimer::singleShot(m_policy.lingerMs, this, drop);
+}
+
+QString VideoHub::streamKeyOfSource(const QString &sourceId) const {
+    for (const QString &key : {sourceId, QStringLiteral("gl:") + sourceId})
+        if (m_streams.contains(key))
+            return key;
+    return {};
 }
 
 void VideoHub::setAudible(const QString &key) {

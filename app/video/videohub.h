@@ -73,6 +73,9 @@ public:
     // Audio: muted by default; at most one stream audible.
     QString audibleKey() const { return m_audibleKey; }
     Q_INVOKABLE void setAudible(const QString &key); // empty: mute all
+    // The open stream that shows a source (texture path first, then the OpenGL path); empty
+    // when no tile shows it.
+    QString streamKeyOfSource(const QString &sourceId) const;
     double volume() const { return m_volume; }
     void setVolume(double volume);
 

@@ -48,6 +48,8 @@ inline constexpr Endpoint kEndpoints[] = {
     {"POST", "/sources", R"({"source":{"id":"contract-cam","kind":"testpattern"}})", "OA"},
     {"DELETE", "/sources/contract-cam", nullptr, "OA"},
     {"GET", "/feeds", nullptr, "VLOTA"},
+    {"GET", "/audio", nullptr, "VLOTA"},
+    {"POST", "/audio", R"({"volume":0.8})", "LOA"},
     {"GET", "/alerts", nullptr, "VLOTA"},
     {"POST", "/alerts/{alert}/ack", R"({"note":"seen"})", "OTA"},
     {"GET", "/devices", nullptr, "VLOTA"},

@@ -270,6 +270,16 @@ void TstControlPolicy::lineCommandsParse() {
     QCOMPARE(c.action.params.value(QStringLiteral("ttlSeconds")).toDouble(), 600.0);
     QCOMPARE(c.action.params.value(QStringLiteral("reason")).toString(),
              QStringLiteral("morning briefing"));
+    c = parseLine("audio unmute demo-vc");
+    QCOMPARE(c.action.type, QStringLiteral("audio.set"));
+    QCOMPARE(c.action.params.value(QStringLiteral("source")).toString(), QStringLiteral("demo-vc"));
+    c = parseLine("AUDIO MUTE");
+    QVERIFY(c.action.params.value(QStringLiteral("source")).toString().isEmpty());
+    QVERIFY(c.action.params.contains(QStringLiteral("source")));
+    QCOMPARE(parseLine("AUDIO VOLUME 0.7").action.params.value(QStringLiteral("volume")).toDouble(),
+             0.7);
+    QCOMPARE(parseLine("AUDIO VOLUME loud").errorCode, QStringLiteral("usage"));
+    QCOMPARE(parseLine("AUDIO UNMUTE").errorCode, QStringLiteral("usage"));
     c = parseLine("LOGIN owt_abc_def");
     QCOMPARE(c.kind, LineCommandKind::Login);
     QCOMPARE(c.token, QStringLiteral("owt_abc_def"));

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void mapTileAnswersAProvinceQuery();
     void videoSourcesAreKeptAndChecked();
     void healthReportsFrameRateAndStreams();
+    void oneVideoSourceIsHeardAtATime();
     void layoutAtAPastTimeIsRebuiltFromTheAudit();
     void websocketEventsArriveInOrder();
     void lineProtocolDrivesTheWall();
@@ -262,6 +263,56 @@ void TestAppApi::healthReportsFrameRateAndStreams() {
     const QJsonObject wallJson = jsonOf(m_app.api("GET", QStringLiteral("/wall")).body);
     QVERIFY(wallJson.contains(QStringLiteral("displayStates")));
     QCOMPARE(wallJson.value(QStringLiteral("displays")).toArray().size(), qsizetype(12));
+}
+
+// Video is muted by default; a leader makes the conference heard, then mutes it again.
+void TestAppApi::oneVideoSourceIsHeardAtATime() {
+    QCOMPARE(jsonOf(m_app.api("GET", QStringLiteral("/audio")).body)
+                 .value(QStringLiteral("audible"))
+                 .toString(),
+             QString());
+    const QString leader = m_app.tokens[Role::Leader];
+    apptest::Run r =
+        m_app.wallctl({QStringLiteral("audio"), QStringLiteral("unmute"), QStringLiteral("demo-vc"),
+                       QStringLiteral("--volume"), QStringLiteral("0.5")},
+                      leader);
+    QVERIFY2(r.exitCode == 0, r.out + r.err);
+    r = m_app.wallctl({QStringLiteral("audio"), QStringLiteral("--json")},
+                      m_app.tokens[Role::Viewer]);
+    QCOMPARE(apptest::json(r).value(QStringLiteral("audible")).toString(),
+             QStringLiteral("demo-vc"));
+    QCOMPARE(apptest::json(r).value(QStringLiteral("volume")).toDouble(), 0.5);
+    // A source no tile shows cannot be heard; a volume out of range is refused; nothing changes.
+    r = m_app.wallctl({QStringLiteral("audio"), QStringLiteral("unmute"), QStringLiteral("cam-9")},
+                      leader);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2((r.out + r.err).contains("cam-9"), r.out + r.err);
+    r = m_app.wallctl({QStringLiteral("audio"), QStringLiteral("volume"), QStringLiteral("7")},
+                      leader);
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(jsonOf(m_app.api("GET", QStringLiteral("/audio")).body)
+                 .value(QStringLiteral("volume"))
+                 .toDouble(),
+             0.5);
+    // An AV control system does the same over the line protocol.
+    QTcpSocket av;
+    QVERIFY(connectLine(av, m_app.port + 1));
+    QVERIFY(lineCommand(av, "LOGIN " + leader.toLatin1()).startsWith("OK LOGIN"));
+    QVERIFY(lineCommand(av, "AUDIO MUTE").startsWith("OK"));
+    QCOMPARE(jsonOf(m_app.api("GET", QStringLiteral("/audio")).body)
+                 .value(QStringLiteral("audible"))
+                 .toString(),
+             QString());
+    QVERIFY(lineCommand(av, "AUDIO UNMUTE demo-vc").startsWith("OK"));
+    r = m_app.wallctl({QStringLiteral("audio"), QStringLiteral("mute")}, leader);
+    QVERIFY2(r.exitCode == 0, r.out + r.err);
+    QCOMPARE(jsonOf(m_app.api("GET", QStringLiteral("/audio")).body)
+                 .value(QStringLiteral("audible"))
+                 .toString(),
+             QString());
+    // Audited: who made the meeting heard, and when.
+    const QByteArray audit = m_app.api("GET", QStringLiteral("/audit?action=audio.&limit=10")).body;
+    QVERIFY2(audit.contains("e2e-leader") && audit.contains("audio.set"), audit.constData());
 }
 
 void TestAppApi::layoutAtAPastTimeIsRebuiltFromTheAudit() {
