@@ -320,15 +320,22 @@ void FeedScheduler::onPushMessage(const QString &feedId, const QString &json) {
         return setStatus(*r, FeedState::Failing, QString::fromUtf8(err.what()));
     }
     r->status.lastSuccess = QDateTime::currentDateTimeUtc();
+    r->status.lastAttempt = r->status.lastSuccess;
+    r->status.consecutiveFailures = 0;
     setStatus(*r, FeedState::Ok, {});
     Q_EMIT liveValue(feedId, indicator, dimension, v.toDouble());
 }
 
 void FeedScheduler::startPush(Runtime &rt) {
     const QString id = rt.def.id;
+    // A live stream that drops or cannot connect counts its failures like a pulled feed, so the
+    // status says how long it has been failing (the client reconnects by itself).
     auto onFailed = [this, id](const QString &error) {
-        if (Runtime *r = find(id))
+        if (Runtime *r = find(id)) {
+            r->status.lastAttempt = QDateTime::currentDateTimeUtc();
+            ++r->status.consecutiveFailures;
             setStatus(*r, FeedState::Failing, QStringLiteral("live stream: %1").arg(error));
+        }
     };
     if (rt.def.push == PushKind::WebSocket) {
         rt.ws = std::make_unique<WebSocketClient>(rt.def.url, rt.def.requestHeaders());

@@ -174,14 +174,19 @@ public:
             QJsonArray a;
 #ifdef OPSWALL_WITH_FEEDS
             if (m_parts.feeds)
-                for (const feeds::FeedStatus &f : m_parts.feeds->scheduler()->statuses())
+                for (const feeds::FeedStatus &f : m_parts.feeds->scheduler()->statuses()) {
+                    const auto def = m_parts.feeds->scheduler()->definitions().find(f.feedId);
                     a.append(QJsonObject{
                         {QStringLiteral("id"), f.feedId},
-                        {QStringLiteral("state"), int(f.state)},
+                        {QStringLiteral("name"), def ? def->name : QString()},
+                        {QStringLiteral("state"), feeds::feedStateName(f.state)},
                         {QStringLiteral("lastError"), f.lastError},
+                        {QStringLiteral("consecutiveFailures"), f.consecutiveFailures},
+                        {QStringLiteral("lastAttempt"), f.lastAttempt.toString(Qt::ISODate)},
                         {QStringLiteral("lastSuccess"), f.lastSuccess.toString(Qt::ISODate)},
                         { QStringLiteral("ageSeconds"),
                           qint64(f.ageSecs(QDateTime::currentDateTimeUtc())) }});
+                }
 #endif
             return items(a);
         }

@@ -90,6 +90,12 @@ QJsonArray VideoHub::streamStates() const {
                       {QStringLiteral("fps"), s->fps()},
                       {QStringLiteral("droppedFrames"), s->droppedFrames()},
                       {QStringLiteral("reconnects"), s->reconnects()},
+                      {QStringLiteral("bitrateKbps"), s->bitrateKbps()},
+                      {QStringLiteral("codec"), s->codec()},
+                      {QStringLiteral("decoder"), s->decoder()},
+                      {QStringLiteral("width"), s->resolution().width()},
+                      {QStringLiteral("height"), s->resolution().height()},
+                      {QStringLiteral("latencyMs"), s->latencyMs()},
                       {QStringLiteral("tiles"), it->refs}};
         if (!s->lastError().isEmpty())
             o.insert(QStringLiteral("lastError"), s->lastError());

@@ -67,7 +67,8 @@ public:
     void release(VideoStream *stream, QObject *glItem = nullptr);
     int activeStreams() const { return int(m_streams.size()); }
     // Every open stream for health and metrics: [{id, label, state, fps, droppedFrames,
-    // reconnects, lastError, tiles}] (state in words: "Playing", "Reconnecting", ...).
+    // reconnects, bitrateKbps, codec, decoder, width, height, latencyMs, lastError, tiles}]
+    // (state in words: "Playing", "Reconnecting", ...).
     QJsonArray streamStates() const;
 
     // Audio: muted by default; at most one stream audible.

@@ -34,6 +34,18 @@ inline quint16 freePort() {
     return s.serverPort();
 }
 
+// A free port whose next port is free too: the wall puts its line protocol on the API's port + 1.
+inline quint16 freePortPair() {
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        QTcpServer api;
+        QTcpServer line;
+        if (api.listen(QHostAddress::LocalHost, 0) && api.serverPort() < 65535 &&
+            line.listen(QHostAddress::LocalHost, quint16(api.serverPort() + 1)))
+            return api.serverPort();
+    }
+    return 0;
+}
+
 struct Run {
     int exitCode = -1;
     QByteArray out;
@@ -68,7 +80,7 @@ public:
     // Starts (or restarts, on the same port and database) and waits until the API answers.
     bool start(QString *why) {
         if (port == 0) {
-            port = freePort();
+            port = freePortPair();
             url = QStringLiteral("http://127.0.0.1:%1").arg(port);
         }
         const QString tokenFile = dir.filePath(QStringLiteral("admin-token"));
@@ -114,6 +126,11 @@ public:
             r = api("GET", QStringLiteral("/status"));
             if (r.status == 200)
                 return true;
+            if (process.state() == QProcess::NotRunning) {
+                *why = QStringLiteral("opswall exited (code %1) before its API answered")
+                           .arg(process.exitCode());
+                return false;
+            }
             QTest::qWait(100);
         }
         *why = QStringLiteral("the API did not answer: %1 %2 %3")

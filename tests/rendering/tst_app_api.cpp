@@ -31,6 +31,7 @@ private Q_SLOTS:
     void videoSourcesAreKeptAndChecked();
     void healthReportsFrameRateAndStreams();
     void oneVideoSourceIsHeardAtATime();
+    void feedsSayHowTheyAreInWords();
     void layoutAtAPastTimeIsRebuiltFromTheAudit();
     void websocketEventsArriveInOrder();
     void lineProtocolDrivesTheWall();
@@ -251,6 +252,8 @@ void TestAppApi::healthReportsFrameRateAndStreams() {
     QCOMPARE(stream.value(QStringLiteral("id")).toString(), QStringLiteral("demo-vc"));
     QVERIFY(stream.value(QStringLiteral("fps")).toDouble() > 10);
     QVERIFY(stream.value(QStringLiteral("tiles")).toInt() >= 1); // one decoder for every viewport
+    QVERIFY(stream.value(QStringLiteral("width")).toInt() > 0);
+    QVERIFY(!stream.value(QStringLiteral("decoder")).toString().isEmpty());
     QCOMPARE(h.value(QStringLiteral("outputs")).toArray().size(), qsizetype(2)); // the demo's two
     QVERIFY(h.value(QStringLiteral("memoryRssBytes")).toDouble() > 1e6);
     QVERIFY(h.value(QStringLiteral("uptimeSeconds")).toDouble() > 0);
@@ -313,6 +316,38 @@ void TestAppApi::oneVideoSourceIsHeardAtATime() {
     // Audited: who made the meeting heard, and when.
     const QByteArray audit = m_app.api("GET", QStringLiteral("/audit?action=audio.&limit=10")).body;
     QVERIFY2(audit.contains("e2e-leader") && audit.contains("audio.set"), audit.constData());
+}
+
+// The demo's feeds point at the demo feed service, which this wall runs without: every feed says
+// so in words, and none pretends to be fine.
+void TestAppApi::feedsSayHowTheyAreInWords() {
+    QJsonArray feeds;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            feeds = jsonOf(m_app.api("GET", QStringLiteral("/feeds")).body)
+                        .value(QStringLiteral("items"))
+                        .toArray();
+            for (const QJsonValue &f : feeds)
+                if (f[QStringLiteral("id")].toString() == QLatin1String("gso-monthly"))
+                    return f[QStringLiteral("state")].toString() == QLatin1String("failing");
+            return false;
+        }(),
+        20000);
+    QVERIFY(feeds.size() >= 5);
+    for (const QJsonValue &f : feeds) {
+        const QString state = f[QStringLiteral("state")].toString();
+        QVERIFY2(QStringList({QStringLiteral("unknown"), QStringLiteral("ok"),
+                              QStringLiteral("stale"), QStringLiteral("failing")})
+                     .contains(state),
+                 qPrintable(state));
+        QVERIFY(state != QLatin1String("ok"));
+        QVERIFY(!f[QStringLiteral("name")].toString().isEmpty());
+        if (state == QLatin1String("failing")) {
+            QVERIFY(!f[QStringLiteral("lastError")].toString().isEmpty());
+            QVERIFY2(f[QStringLiteral("consecutiveFailures")].toInt() >= 1,
+                     QJsonDocument(f.toObject()).toJson().constData());
+        }
+    }
 }
 
 void TestAppApi::layoutAtAPastTimeIsRebuiltFromTheAudit() {
