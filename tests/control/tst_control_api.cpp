@@ -371,6 +371,20 @@ void TstControlApi::openApiIsServed() {
     QVERIFY(r.body.startsWith("openapi: 3"));
     QVERIFY(r.body.contains("/presets/{id}/recall:"));
     QVERIFY(r.body.contains("/events:"));
+    // Every endpoint of the contract is documented, with its method, in the served document.
+    const QList<QByteArray> lines = r.body.split('\n');
+    for (const contract::Endpoint &e : kEndpoints) {
+        QByteArray path = QByteArray(e.path).split('?').first();
+        for (const char *id : {"{preset}", "{tile}", "{alert}", "{device}", "{layout}", "{source}",
+                               "contract-matrix", "contract-cam"})
+            path.replace(id, "{id}");
+        const qsizetype at = lines.indexOf("  " + path + ':');
+        QVERIFY2(at >= 0, path.constData());
+        bool method = false;
+        for (qsizetype i = at + 1; i < lines.size() && lines[i].startsWith("    "); ++i)
+            method = method || lines[i].startsWith("    " + QByteArray(e.method).toLower() + ':');
+        QVERIFY2(method, (QByteArray(e.method) + ' ' + path).constData());
+    }
 }
 
 namespace {
