@@ -61,4 +61,15 @@ const Crosswalk &GeoLibrary::crosswalk(QString *error) {
     return m_crosswalk;
 }
 
+std::shared_ptr<const GeoLibrary::DrawnMap> GeoLibrary::drawnMap(const QByteArray &key) const {
+    return m_drawn.value(key).lock();
+}
+
+void GeoLibrary::keepDrawnMap(const QByteArray &key, const std::shared_ptr<const DrawnMap> &map) {
+    for (auto it = m_drawn.begin(); it != m_drawn.end();)
+        it = it->expired() ? m_drawn.erase(it) : std::next(it);
+    m_drawn.insert(key, map);
+    ++m_mapsDrawn;
+}
+
 } // namespace opswall::maps

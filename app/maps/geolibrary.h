@@ -6,9 +6,12 @@
 
 #include "aggregate.h"
 #include "geometry.h"
+#include "labels.h"
 #include "triangulate.h"
 
+#include <QByteArray>
 #include <QHash>
+#include <QImage>
 #include <QObject>
 
 #include <memory>
@@ -35,9 +38,24 @@ public:
 
     static QString attribution();
 
+    // A drawn map that several items show: the wall makes one item per display a tile spans, and
+    // they all draw the same picture. The first item to draw keeps it here under a key of what
+    // it drew (content, size, layout); the others take it instead of drawing it again. Entries
+    // live as long as an item holds them.
+    struct DrawnMap {
+        QImage image;
+        QList<PlacedLabel> labels;
+    };
+    std::shared_ptr<const DrawnMap> drawnMap(const QByteArray &key) const;
+    void keepDrawnMap(const QByteArray &key, const std::shared_ptr<const DrawnMap> &map);
+    // Maps actually drawn (not taken from another item): for tests and the benchmark.
+    int mapsDrawn() const { return m_mapsDrawn; }
+
 private:
     QString m_dir;
     QHash<int, std::shared_ptr<const GeoSet>> m_sets;
+    QHash<QByteArray, std::weak_ptr<const DrawnMap>> m_drawn;
+    int m_mapsDrawn = 0;
     Crosswalk m_crosswalk;
     QString m_crosswalkError;
     bool m_crosswalkLoaded = false;

@@ -2,6 +2,8 @@
 
 #include "core/engineservices.h"
 
+#include <QCryptographicHash>
+#include <QDataStream>
 #include <QElapsedTimer>
 #include <QQmlEngine>
 #include <QQuickWindow>
@@ -276,13 +278,40 @@ void ChoroplethMap::updatePolish() {
         IslandMode::Auto) // portrait and square tiles: archipelagos in insets, mainland larger
         layout = sizePx.width() < sizePx.height() * 1.2 ? IslandLayout::InsetBoxes
                                                         : IslandLayout::InPlace;
-    m_renderer.setGeometry(m_geo, sizePx, layout);
-    m_image = m_renderer.render(m_content);
+    m_renderer.setGeometry(m_geo, sizePx, layout); // cheap; hover and the legend need it
+    // The other items of the same tile (one per display it spans) draw the same picture: draw
+    // it once.
+    GeoLibrary *lib = library();
+    const QByteArray key = drawnKey(sizePx, layout);
+    m_drawn = lib->drawnMap(key);
+    if (!m_drawn) {
+        auto drawn = std::make_shared<GeoLibrary::DrawnMap>();
+        drawn->image = m_renderer.render(m_content);
+        drawn->labels = m_renderer.labels();
+        m_drawn = drawn;
+        lib->keepDrawnMap(key, m_drawn);
+    }
+    m_image = m_drawn->image;
     m_imageDirty = true;
     m_lastRenderMs = double(timer.nsecsElapsed()) / 1e6;
     ++m_renderCount;
     update();
     Q_EMIT rendered();
+}
+
+QByteArray ChoroplethMap::drawnKey(QSize sizePx, IslandLayout layout) const {
+    QByteArray bytes;
+    QDataStream out(&bytes, QIODevice::WriteOnly);
+    out << m_b.units << sizePx << int(layout) << m_dpr << m_content.featureValues
+        << m_content.breaks.edges << m_content.title << m_content.unit << m_content.period
+        << m_content.source << m_content.attribution << m_content.showLabels
+        << m_content.locale.name() << m_content.noDataText << m_content.sourcePrefix;
+    for (const QColor &c : m_content.classColors)
+        out << c.rgba();
+    QStringList highlighted(m_content.highlighted.cbegin(), m_content.highlighted.cend());
+    highlighted.sort();
+    out << highlighted;
+    return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256);
 }
 
 QSGNode *ChoroplethMap::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *) {
@@ -312,9 +341,9 @@ QVariantMap ChoroplethMap::province(const QString &code) const {
 
 QVariantList ChoroplethMap::placedLabels() const {
     QVariantList out;
-    if (!m_geo)
+    if (!m_geo || !m_drawn)
         return out;
-    for (const PlacedLabel &l : m_renderer.labels()) {
+    for (const PlacedLabel &l : m_drawn->labels) {
         const Feature &f = m_geo->features.features[l.featureIndex];
         out << QVariantMap{{QStringLiteral("code"), f.code},
                            {QStringLiteral("name"), f.name},

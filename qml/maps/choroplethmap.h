@@ -160,8 +160,10 @@ private:
     void invalidate(); // data or style changed: recompute and redraw on the next polish
     void recompute();  // values -> per-feature values, classes, colours, messages
     GeoLibrary *library();
+    QByteArray drawnKey(QSize sizePx, IslandLayout layout) const; // what this item draws
 
     std::unique_ptr<GeoLibrary> m_ownLibrary;
+    std::shared_ptr<const GeoLibrary::DrawnMap> m_drawn; // this item's picture, maybe shared
     std::shared_ptr<const GeoSet> m_geo;
     MapBinding m_b; // everything the layout binds: values, options, style
     QVariantMap m_bindingSource;

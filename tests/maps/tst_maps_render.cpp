@@ -2,6 +2,7 @@
 // colour of their class, legend swatches present, Hoàng Sa and Trường Sa drawn, the no-data style,
 // hover lookup, redraw only on data change, and clear messages for bad bindings.
 #include "choroplethmap.h"
+#include "core/engineservices.h"
 #include "maps/geolibrary.h"
 
 #include <QFile>
@@ -319,6 +320,60 @@ private Q_SLOTS:
         // Outside every province: nothing shown.
         QTest::mouseMove(s.window.get(), QPoint(5, 5));
         QTRY_VERIFY(!tip->isVisible());
+    }
+
+    // A tile spanning displays is one item per display, all drawing the same picture: it is drawn
+    // once and shared; a different picture (other data, other size) is drawn on its own.
+    void itemsOfOneTileDrawOnce() {
+        QQmlEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/"));
+        GeoLibrary library; // the shipped boundaries, compiled in
+        opswall::provide(&engine, &library);
+        QQmlComponent component(&engine);
+        component.setData(
+            QStringLiteral(
+                "import QtQuick\nimport OpsWall.Maps\n"
+                "Item { width: 1200; height: 400\n"
+                "  property var b: ({units: 63, values: %1, unit: \"%\"})\n"
+                "  MapTile { objectName: \"a\"; width: 600; height: 400; binding: parent.b }\n"
+                "  MapTile { objectName: \"b\"; x: 600; width: 600; height: 400; binding: parent.b "
+                "}\n"
+                "}")
+                .arg(jsonValues(m_index))
+                .toUtf8(),
+            QUrl(QStringLiteral("qrc:/test/two.qml")));
+        QQuickWindow window;
+        window.resize(1200, 400);
+        std::unique_ptr<QQuickItem> root(qobject_cast<QQuickItem *>(component.create()));
+        QVERIFY2(root, qPrintable(component.errorString()));
+        root->setParentItem(window.contentItem());
+        window.show();
+        auto mapOf = [&](const char *name) {
+            return root->findChild<QQuickItem *>(QLatin1String(name))
+                ->property("map")
+                .value<ChoroplethMap *>();
+        };
+        ChoroplethMap *a = mapOf("a");
+        ChoroplethMap *b = mapOf("b");
+        QVERIFY(waitRendered(a, 1) && waitRendered(b, 1));
+        QCOMPARE(library.mapsDrawn(), 1);
+        const QImage img = window.grabWindow();
+        QCOMPARE(img.copy(0, 0, 600, 400), img.copy(600, 0, 600, 400)); // the same picture
+        // Each item still answers for itself: hover and labels work on the one that did not draw.
+        const QPointF hanoi = b->toPixel(105.75, 21.0);
+        QCOMPARE(b->provinceAt(hanoi.x(), hanoi.y()).value(QStringLiteral("code")).toString(),
+                 QStringLiteral("01"));
+        QVERIFY(!b->placedLabels().isEmpty());
+        // Other data on one of them: that one is drawn again, alone.
+        QHash<QString, double> changed = m_index;
+        changed[QStringLiteral("01")] = 150;
+        b->setSeries(changed, 63, {QStringLiteral("%"), {}, {}, {}, {}, {}});
+        QVERIFY(waitRendered(b, 2));
+        QCOMPARE(library.mapsDrawn(), 2);
+        QCOMPARE(b->provinceAt(hanoi.x(), hanoi.y()).value(QStringLiteral("value")).toDouble(),
+                 150.0);
+        QCOMPARE(a->provinceAt(hanoi.x(), hanoi.y()).value(QStringLiteral("value")).toDouble(),
+                 101.57);
     }
 
     // The About view reads the CC BY-SA attribution from the MapCredits singleton.
