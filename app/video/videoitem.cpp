@@ -102,8 +102,7 @@ void VideoItem::setFillMode(FillMode mode) {
     if (mode == m_fillMode || mode == FillMode::Invalid)
         return;
     m_fillMode = mode;
-    if (m_glItem)
-        m_glItem->setProperty("forceAspectRatio", mode != FillMode::Stretch);
+    placeGlChild();
     Q_EMIT fillModeChanged();
     reportSize();
     update();
@@ -146,6 +145,7 @@ void VideoItem::subscribe(QObject *glItem) {
     connect(m_stream, &VideoStream::frameChanged, this, &QQuickItem::update);
     connect(m_stream, &VideoStream::stateChanged, this, &QQuickItem::update);
     connect(m_stream, &VideoStream::stateChanged, this, &VideoItem::updateGlChild);
+    connect(m_stream, &VideoStream::statsChanged, this, &VideoItem::placeGlChild);
     updateGlChild();
     reportSize();
     Q_EMIT streamChanged();
@@ -197,9 +197,8 @@ void VideoItem::prepareGlPath() {
     created.release();
     item->setParent(this); // owned: deleted in unsubscribe() or with this item
     item->setParentItem(this);
-    item->setSize(size());
-    item->setProperty("forceAspectRatio", m_fillMode != FillMode::Stretch);
     m_glItem = item;
+    placeGlChild();
     // itemInitialized flips on the render thread (the item wraps Qt's GL context there).
     connect(item, ready.notifySignal(), this,
             metaObject()->method(metaObject()->indexOfSlot("attachGlStream()")),
@@ -221,6 +220,25 @@ bool VideoItem::showsSnapshot() const {
 void VideoItem::updateGlChild() {
     if (m_glItem)
         m_glItem->setVisible(!showsSnapshot());
+    placeGlChild(); // the stream's picture size may be known now (Fill needs it)
+}
+
+void VideoItem::placeGlChild() {
+    if (!m_glItem)
+        return;
+    // qml6glsink draws its picture fitted (or stretched) into its item. Fill: the item is made
+    // as large as the picture scaled to cover this one, centred, and this item clips it.
+    const QSize picture = m_stream ? m_stream->resolution() : QSize();
+    QRectF r(QPointF(0, 0), size());
+    if (m_fillMode == FillMode::Fill && !picture.isEmpty() && !size().isEmpty()) {
+        const QSizeF covered = QSizeF(picture).scaled(size(), Qt::KeepAspectRatioByExpanding);
+        r = QRectF(QPointF((width() - covered.width()) / 2, (height() - covered.height()) / 2),
+                   covered);
+    }
+    m_glItem->setPosition(r.topLeft());
+    m_glItem->setSize(r.size());
+    m_glItem->setProperty("forceAspectRatio", m_fillMode != FillMode::Stretch);
+    setClip(m_fillMode == FillMode::Fill);
 }
 
 void VideoItem::fallBackToTexture(const QString &why) {
@@ -261,8 +279,7 @@ void VideoItem::reportSize() {
 void VideoItem::geometryChange(const QRectF &newGeometry, const QRectF &oldGeometry) {
     QQuickItem::geometryChange(newGeometry, oldGeometry);
     if (newGeometry.size() != oldGeometry.size()) {
-        if (m_glItem)
-            m_glItem->setSize(newGeometry.size());
+        placeGlChild();
         reportSize();
         update();
     }
@@ -312,14 +329,12 @@ void VideoItem::setPaintedRect(const QRectF &rect) {
 
 QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
     auto *node = static_cast<VideoNode *>(old);
-    // The OpenGL child draws fitted unless stretched: its snapshot is placed the same way.
-    const FillMode glMode = m_fillMode == FillMode::Stretch ? FillMode::Stretch : FillMode::Fit;
     if (m_effectivePath == DisplayPath::OpenGl && !showsSnapshot()) {
-        // The GstGLQt6VideoItem child draws (fitted unless stretched); say where.
+        // The GstGLQt6VideoItem child draws, placed by placeGlChild() for the fill mode.
         delete node;
         m_textureSequence = 0;
         if (m_stream && m_stream->hasFrame())
-            setPaintedRect(place(size(), m_stream->resolution(), glMode).target);
+            setPaintedRect(place(size(), m_stream->resolution(), m_fillMode).target);
         return nullptr;
     }
     // Texture path: the newest frame; OpenGL path while not playing: the snapshot, drawn alike.
@@ -331,7 +346,7 @@ QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
         return nullptr;
     }
     const Frame &frame = snapshot ? m_stream->snapshot() : m_stream->frame();
-    const FillMode mode = snapshot ? glMode : m_fillMode;
+    const FillMode mode = m_fillMode; // the snapshot is placed as the live picture was
     if (!node) {
         QSGImageNode *image = window()->createImageNode();
         image->setFiltering(QSGTexture::Linear);

@@ -44,7 +44,7 @@ public:
     Q_ENUM(FillMode)
     // Texture: appsink frames → QSGTexture, any backend, one pipeline shared by every tile of a
     // source. OpenGl: qml6glsink into a child item, one branch of the source's OpenGL pipeline
-    // (shared by the source's OpenGL tiles; Fill draws as Fit).
+    // (shared by the source's OpenGL tiles; Fill: the child covers the item and is clipped).
     enum class DisplayPath { Invalid = 0, Texture, OpenGl };
     Q_ENUM(DisplayPath)
 
@@ -95,6 +95,7 @@ private:
     void prepareGlPath();
     void fallBackToTexture(const QString &why);
     bool showsSnapshot() const; // OpenGL path, stream not playing: this item draws its snapshot
+    void placeGlChild();        // size and position of the OpenGL child for the fill mode
     void updateGlChild();       // GUI thread: the child is hidden while the snapshot shows
     void unsubscribe();
     void reportSize();

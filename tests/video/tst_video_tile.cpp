@@ -413,6 +413,37 @@ private Q_SLOTS:
         QVERIFY(qGray(s.window->grabWindow().pixel(20, 60)) > 200);
     }
 
+    // Fill on the OpenGL path: a 4:3 picture covers a 16:9 tile (no pillars at the sides), where
+    // Fit leaves black pillars.
+    void openGlDisplayPathFills() {
+        if (const QString why = glPathUnavailable(); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        TestServer square;
+        QVERIFY2(square.start({QStringLiteral("--width"), QStringLiteral("640"),
+                               QStringLiteral("--height"), QStringLiteral("480")}),
+                 qPrintable(square.error()));
+        const auto leftEdge = [&](VideoItem::FillMode mode) {
+            Shown s =
+                showTile({{QStringLiteral("uri"), square.url()}},
+                         {{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)},
+                          {QStringLiteral("fillMode"), int(mode)}});
+            auto *item = s.tile->findChild<VideoItem *>();
+            if (!playsOnOpenGl(item))
+                return QRgb(0);
+            QTest::qWait(300); // a few frames drawn
+            const QImage grab = s.window->grabWindow();
+            return grab.pixel(4, grab.height() / 4); // the white bar, or a pillar
+        };
+        const QRgb fit = leftEdge(VideoItem::FillMode::Fit);
+        if (QTest::currentTestFailed())
+            return;
+        const QRgb fill = leftEdge(VideoItem::FillMode::Fill);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY2(qGray(fit) < 40, qPrintable(QString::number(fit, 16)));    // a black pillar
+        QVERIFY2(qGray(fill) > 150, qPrintable(QString::number(fill, 16))); // the bars reach it
+    }
+
     // fit, fill and stretch come from the layout's binding.
     void fillModeFromTheBinding() {
         for (const auto &[name, mode] : {std::pair{"fit", VideoItem::FillMode::Fit},
