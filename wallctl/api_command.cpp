@@ -40,8 +40,8 @@ Commands:
        | province ID CODE [--lang en]    what a map tile shows for one province
   source list | get ID | remove ID
        | add (--file FILE | ID --kind K [--uri URI] [--name N] [--site S] [--participant P])
-                                 video sources (rtsp, srt, rtp, hls, http, file, v4l2, testpattern,
-                                 pipeline); add replaces a source with the same ID
+                                 video sources: rtsp, srt, rtp, hls, http, file, v4l2,
+                                 testpattern, pipeline; add replaces a source with that ID
   feeds [list]                   indicator feeds and their freshness
   audio [status] | unmute SOURCE [--volume V] | mute | volume V
                                  the one video source heard (muted by default), volume 0-1.5
