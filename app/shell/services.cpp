@@ -126,8 +126,9 @@ void Services::startVideo([[maybe_unused]] QQmlEngine &engine) {
     // Sources change through the dispatcher, so every change is audited and refused in words.
     video::VideoHub *hub = m_parts->video.get();
     wall::WallState *state = &m_state;
-    m_dispatcher.addHandler(QStringLiteral("source."), [hub, state](const Action &a,
-                                                                    const Caller &) {
+    store::WallStore *presets = &m_store;
+    m_dispatcher.addHandler(QStringLiteral("source."), [hub, state, presets](const Action &a,
+                                                                             const Caller &) {
         if (a.type == QLatin1String("source.save")) {
             const video::SourceParse parsed =
                 video::sourceFromJson(a.params.value(QStringLiteral("source")).toObject());
@@ -142,18 +143,31 @@ void Services::startVideo([[maybe_unused]] QQmlEngine &engine) {
         }
         if (a.type == QLatin1String("source.delete")) {
             const QString id = a.params.value(QStringLiteral("id")).toString();
-            // A source on the live wall stays until its tiles go: a black tile is worse.
+            // A source stays while a tile shows it, on the live wall or in a saved preset: a
+            // tile saying "unknown source" in front of a minister is worse than a refusal.
+            const auto tilesShowing = [&id](const wall::Layout &layout) {
+                QStringList tiles;
+                for (const wall::Tile &t : layout.tiles)
+                    if (t.kind == QLatin1String("video") &&
+                        t.binding.value(QStringLiteral("source")).toString() == id)
+                        tiles << t.id;
+                return tiles;
+            };
             QStringList usedBy;
-            for (const wall::Tile &t : state->layout().tiles)
-                if (t.kind == QLatin1String("video") &&
-                    t.binding.value(QStringLiteral("source")).toString() == id)
-                    usedBy << t.id;
+            if (const QStringList live = tilesShowing(state->layout()); !live.isEmpty())
+                usedBy << QStringLiteral("tile %1 of the live wall")
+                              .arg(live.join(QStringLiteral(", ")));
+            for (const store::PresetInfo &info : presets->presets())
+                if (const auto p = presets->preset(info.id))
+                    if (const QStringList inPreset = tilesShowing(p->layout); !inPreset.isEmpty())
+                        usedBy << QStringLiteral("tile %1 of preset '%2'")
+                                      .arg(inPreset.join(QStringLiteral(", ")), info.name);
             if (!usedBy.isEmpty())
                 return ActionResult::failure(
                     QStringLiteral("conflict"),
-                    QStringLiteral("source '%1' is shown by tile %2 of the live wall; remove or "
-                                   "rebind the tile first")
-                        .arg(id, usedBy.join(QStringLiteral(", "))),
+                    QStringLiteral("source '%1' is shown by %2; remove or rebind those tiles "
+                                   "first")
+                        .arg(id, usedBy.join(QStringLiteral("; "))),
                     QStringLiteral("id"));
             if (!hub->removeSource(id))
                 return ActionResult::failure(QStringLiteral("not_found"),

@@ -229,6 +229,27 @@ void TestAppApi::videoSourcesAreKeptAndChecked() {
     QCOMPARE(r.exitCode, 1);
     QVERIFY2((r.out + r.err).contains("vc-main"), r.out + r.err);
     QCOMPARE(m_app.api("GET", QStringLiteral("/sources/demo-vc")).status, 200);
+    // Nor from under a saved preset that shows it, with the live wall showing something else.
+    QVERIFY(!m_app.recallPreset(QStringLiteral("Tổng quan kinh tế")).isEmpty());
+    r = m_app.wallctl(
+        {QStringLiteral("source"), QStringLiteral("remove"), QStringLiteral("demo-vc")}, op);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(QString::fromUtf8(r.out + r.err).contains(QStringLiteral("preset 'Họp trực tuyến'")),
+             r.out + r.err);
+    // A source nothing shows goes.
+    QVERIFY(
+        m_app
+            .wallctl({QStringLiteral("source"), QStringLiteral("add"), QStringLiteral("spare-cam"),
+                      QStringLiteral("--kind"), QStringLiteral("testpattern")},
+                     op)
+            .exitCode == 0);
+    QCOMPARE(m_app
+                 .wallctl({QStringLiteral("source"), QStringLiteral("remove"),
+                           QStringLiteral("spare-cam")},
+                          op)
+                 .exitCode,
+             0);
+    QCOMPARE(m_app.api("GET", QStringLiteral("/sources/spare-cam")).status, 404);
     // Every change is in the audit.
     const QByteArray audit =
         m_app.api("GET", QStringLiteral("/audit?action=source.&limit=20")).body;
