@@ -1,0 +1,227 @@
+// The OpenGL display path's tail of a pipeline (PipelineInstance, pipeline.h): decoded frames
+// → videoconvert → RGBA → tee, one queue ! glupload ! qml6glsink branch per tile item, added and
+// removed on the running pipeline, and a 1 fps snapshot branch for the dimmed last frame.
+#include "pipeline.h"
+#include "pipeline_p.h"
+
+#include "gstsupport.h"
+
+#include <QMetaObject>
+
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
+
+namespace opswall::video {
+
+using detail::make;
+using detail::wrapSample;
+
+bool PipelineInstance::addGlTail(GstBin *parent, const QList<QObject *> &glItems, QString *error) {
+    // videoconvert ! capsfilter(RGBA) ! tee, then a queue ! glupload ! qml6glsink per item:
+    // STACK-NOTES measured this form; colour conversion stays on the CPU, once per stream
+    // (glcolorconvert costs 185% on llvmpipe).
+    GstElement *convert = make("videoconvert");
+    GstElement *filter = make("capsfilter");
+    GstElement *tee = make("tee");
+    if (!convert || !filter || !tee) {
+        for (GstElement *e : {convert, filter, tee}) {
+            if (e)
+                gst_object_unref(gst_object_ref_sink(e));
+        }
+        if (error)
+            *error = QStringLiteral("GStreamer elements for display are missing "
+                                    "(gstreamer1.0-plugins-base)");
+        return false;
+    }
+    CapsPtr rgba(gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "RGBA", nullptr));
+    g_object_set(filter, "caps", rgba.get(), nullptr);
+    // An item may go while the others stay: a tee without branches must not stop the source.
+    g_object_set(tee, "allow-not-linked", TRUE, nullptr);
+    gst_bin_add_many(parent, convert, filter, tee, nullptr);
+    gst_element_link_many(convert, filter, tee, nullptr);
+    m_videoIn = convert;
+    m_tee = tee;
+    // Counted once per decoded frame, before the branches.
+    PadPtr teeSink(gst_element_get_static_pad(tee, "sink"));
+    gst_pad_add_probe(teeSink.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onGlFrame, this,
+                      nullptr);
+    if (!addSnapshotBranch(parent, error))
+        return false;
+    for (QObject *item : glItems) {
+        if (!addGlBranch(item, error))
+            return false;
+    }
+    return true;
+}
+
+bool PipelineInstance::addSnapshotBranch(GstBin *parent, QString *error) {
+    // queue(leaky, 1) ! videorate(drop-only, ≤ 1/s) ! videoscale ! capsfilter(RGBA, ≤ 640) !
+    // appsink: the frame that stays on the tile while the stream reconnects. The leaky one-buffer
+    // queue never holds up the tee (files and HLS included), and only about one frame a second is
+    // scaled, on this branch's own thread.
+    GstElement *queue = make("queue");
+    GstElement *rate = make("videorate");
+    GstElement *scale = make("videoscale");
+    GstElement *filter = make("capsfilter");
+    GstElement *sink = make("appsink");
+    if (!queue || !rate || !scale || !filter || !sink) {
+        for (GstElement *e : {queue, rate, scale, filter, sink}) {
+            if (e)
+                gst_object_unref(gst_object_ref_sink(e));
+        }
+        if (error)
+            *error = QStringLiteral("GStreamer elements for display are missing "
+                                    "(gstreamer1.0-plugins-base)");
+        return false;
+    }
+    g_object_set(queue, "max-size-buffers", 1u, "max-size-bytes", 0u, "max-size-time", guint64(0),
+                 "leaky", 2 /* downstream */, nullptr);
+    g_object_set(rate, "drop-only", TRUE, "max-rate", 1, nullptr);
+    // Scaled down (never up), keeping the picture's aspect ratio (videoscale fixates so).
+    CapsPtr small(gst_caps_from_string("video/x-raw,format=RGBA,width=(int)[16,640],"
+                                       "height=(int)[16,640],pixel-aspect-ratio=(fraction)1/1"));
+    g_object_set(filter, "caps", small.get(), nullptr);
+    g_object_set(sink, "sync", FALSE, "async", FALSE, "max-buffers", 1u, "drop", TRUE,
+                 "enable-last-sample", FALSE, "emit-signals", FALSE, nullptr);
+    GstAppSinkCallbacks callbacks{};
+    callbacks.new_sample = &PipelineInstance::onSnapshotSample;
+    gst_app_sink_set_callbacks(GST_APP_SINK(sink), &callbacks, this, nullptr);
+    gst_bin_add_many(parent, queue, rate, scale, filter, sink, nullptr);
+    PadPtr teePad(gst_element_request_pad_simple(m_tee, "src_%u"));
+    PadPtr queueSink(gst_element_get_static_pad(queue, "sink"));
+    if (!gst_element_link_many(queue, rate, scale, filter, sink, nullptr) || !teePad ||
+        gst_pad_link(teePad.get(), queueSink.get()) != GST_PAD_LINK_OK) {
+        if (error)
+            *error = QStringLiteral("The OpenGL path's snapshot branch cannot be linked");
+        return false;
+    }
+    return true;
+}
+
+GstFlowReturn PipelineInstance::onSnapshotSample(GstAppSink *sink, gpointer data) {
+    auto *self = static_cast<PipelineInstance *>(data);
+    SamplePtr sample(gst_app_sink_pull_sample(sink));
+    if (!sample)
+        return GST_FLOW_OK;
+    Frame snapshot;
+    // RGBA from videoconvert: the alpha is opaque, so RGBX (no blending).
+    snapshot.image = wrapSample(sample.get(), QImage::Format_RGBX8888);
+    if (snapshot.image.isNull())
+        return GST_FLOW_OK;
+    snapshot.arrivalUs = g_get_monotonic_time();
+    self->m_link->putSnapshot(std::move(snapshot));
+    return GST_FLOW_OK;
+}
+
+bool PipelineInstance::addGlBranch(QObject *glItem, QString *error) {
+    if (!m_tee || !glItem)
+        return false;
+    for (const GlBranch &b : m_glBranches) {
+        if (b.item == glItem)
+            return true;
+    }
+    GstElement *queue = make("queue");
+    GstElement *upload = make("glupload");
+    GstElement *sink = make("qml6glsink");
+    if (!queue || !upload || !sink) {
+        for (GstElement *e : {queue, upload, sink}) {
+            if (e)
+                gst_object_unref(gst_object_ref_sink(e));
+        }
+        if (error)
+            *error = QStringLiteral("GStreamer elements for the OpenGL display path are missing "
+                                    "(gstreamer1.0-gl, gstreamer1.0-qt6)");
+        return false;
+    }
+    // Each branch uploads on its own thread. Live sources: a slow display drops its own old
+    // frames instead of holding up the others. Files and HLS are paced by the sinks' clock
+    // waits, which must reach the source, so their queues block (and stay short).
+    g_object_set(queue, "max-size-buffers", 2u, "max-size-bytes", 0u, "max-size-time", guint64(0),
+                 nullptr);
+    if (m_plan.live)
+        g_object_set(queue, "leaky", 2 /* downstream */, nullptr);
+    // "widget" is a plain pointer to the Qt6GLVideoItem: the caller made sure it is one.
+    g_object_set(sink, "widget", static_cast<gpointer>(glItem), "sync", gboolean(!m_plan.live),
+                 nullptr);
+    // Not yet started (create() builds the first branches): the pipeline takes them along.
+    GstElement *pipeline = m_pipeline.get();
+    GST_OBJECT_LOCK(pipeline);
+    const bool running = GST_STATE(pipeline) != GST_STATE_NULL ||
+                         GST_STATE_PENDING(pipeline) != GST_STATE_VOID_PENDING;
+    GST_OBJECT_UNLOCK(pipeline);
+    // A sink joining a running pipeline does not take part in its preroll (which is long over).
+    if (running)
+        g_object_set(sink, "async", FALSE, nullptr);
+    GstElement *bin = gst_bin_new(nullptr);
+    gst_bin_add_many(GST_BIN(bin), queue, upload, sink, nullptr);
+    bool ok = gst_element_link_many(queue, upload, sink, nullptr);
+    PadPtr queueSink(gst_element_get_static_pad(queue, "sink"));
+    gst_element_add_pad(bin, gst_ghost_pad_new("sink", queueSink.get()));
+    // The branch reaches READY on its own, before it meets the pipeline: glupload then takes
+    // its OpenGL context from its own sink (the item's, shared with that window's context).
+    // Inside the pipeline it would first be handed the display the pipeline cached from another
+    // branch's sink, look for a context while its sink is not ready, and settle for any
+    // context of that display: another window's, where this window shows nothing.
+    ok = ok && gst_element_set_state(bin, GST_STATE_READY) != GST_STATE_CHANGE_FAILURE;
+    if (!ok) {
+        gst_element_set_state(bin, GST_STATE_NULL);
+        gst_object_unref(gst_object_ref_sink(bin));
+        if (error)
+            *error = QStringLiteral("The OpenGL display branch cannot be made ready");
+        return false;
+    }
+    gst_bin_add(GST_BIN(GST_ELEMENT_PARENT(m_tee)), bin);
+    GlBranch branch;
+    branch.item = glItem;
+    branch.bin = bin;
+    ok = !running || gst_element_sync_state_with_parent(bin);
+    if (ok) {
+        branch.teePad.reset(gst_element_request_pad_simple(m_tee, "src_%u"));
+        PadPtr binSink(gst_element_get_static_pad(bin, "sink"));
+        ok = branch.teePad && gst_pad_link(branch.teePad.get(), binSink.get()) == GST_PAD_LINK_OK;
+    }
+    m_glBranches.push_back(std::move(branch));
+    if (!ok) {
+        removeGlBranch(glItem);
+        if (error)
+            *error = QStringLiteral("The OpenGL display branch cannot be added");
+        return false;
+    }
+    return true;
+}
+
+void PipelineInstance::removeGlBranch(QObject *glItem) {
+    const auto it = std::find_if(m_glBranches.begin(), m_glBranches.end(),
+                                 [glItem](const GlBranch &b) { return b.item == glItem; });
+    if (it == m_glBranches.end())
+        return;
+    GlBranch branch = std::move(*it);
+    m_glBranches.erase(it);
+    // First the tee stops feeding the branch (a push under way into it ends ignored), then the
+    // branch stops: it is unlinked, so the flushing its queue returns reaches nobody.
+    if (branch.teePad)
+        gst_element_release_request_pad(m_tee, branch.teePad.get());
+    gst_element_set_locked_state(branch.bin, TRUE); // the pipeline's state changes pass it by
+    gst_element_set_state(branch.bin, GST_STATE_NULL);
+    gst_bin_remove(GST_BIN(GST_ELEMENT_PARENT(m_tee)), branch.bin);
+}
+
+GstPadProbeReturn PipelineInstance::onGlFrame(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    auto *self = static_cast<PipelineInstance *>(data);
+    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+    if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED)) {
+        self->m_counters.corrupt.fetch_add(1, std::memory_order_relaxed);
+        return GST_PAD_PROBE_DROP; // hidden, as on the appsink path
+    }
+    // The item shows the buffer; the stream only learns that a frame arrived (no image).
+    Frame frame;
+    frame.sequence = ++self->m_sequence;
+    frame.arrivalUs = g_get_monotonic_time();
+    frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
+    self->m_counters.frames.fetch_add(1, std::memory_order_relaxed);
+    self->m_counters.lastFrameUs.store(frame.arrivalUs, std::memory_order_relaxed);
+    self->m_link->putFrame(std::move(frame), nullptr);
+    return GST_PAD_PROBE_OK;
+}
+
+} // namespace opswall::video
