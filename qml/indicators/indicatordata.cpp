@@ -76,6 +76,7 @@ IndicatorData *IndicatorData::create(QQmlEngine *engine, QJSEngine *) {
 }
 
 void IndicatorData::notifyChanged() {
+    m_provinceValues.clear();
     ++m_revision;
     Q_EMIT changed();
 }
@@ -102,6 +103,18 @@ QVariantMap provinceMap(const SeriesStore &store, const QString &indicator, cons
 
 QVariantMap IndicatorData::provinceValues(const QString &indicator, const QString &period,
                                           const QString &language) const {
+    // Every item of a tile (one per display it spans), and the table's ranking, ask the same
+    // question after each change: the store answers it once per revision.
+    const QString key = indicator + u'\x1f' + period + u'\x1f' + language;
+    if (const auto it = m_provinceValues.constFind(key); it != m_provinceValues.cend())
+        return *it;
+    const QVariantMap m = readProvinceValues(indicator, period, language);
+    m_provinceValues.insert(key, m);
+    return m;
+}
+
+QVariantMap IndicatorData::readProvinceValues(const QString &indicator, const QString &period,
+                                              const QString &language) const {
     const bool en = language == QLatin1String("en");
     QVariantMap m;
     const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);

@@ -74,6 +74,11 @@ private:
     feeds::FeedHub *m_hub;
     int m_revision = 0;
     QHash<QString, QString> m_provinceNames;
+    // provinceValues() answers of this revision (cleared by notifyChanged).
+    mutable QHash<QString, QVariantMap> m_provinceValues;
+
+    QVariantMap readProvinceValues(const QString &indicator, const QString &period,
+                                   const QString &language) const;
 };
 
 } // namespace opswall::indicators
