@@ -74,7 +74,10 @@ private Q_SLOTS:
         QVERIFY2(server.start({QStringLiteral("--width"), QStringLiteral("320"),
                                QStringLiteral("--height"), QStringLiteral("180")}),
                  qPrintable(server.error()));
-        measure({{QStringLiteral("uri"), server.url()}}, 10, 50, 4096);
+        // rtspsrc's streaming threads take malloc arenas over the first tens of rebuilds: warm
+        // up past that (with 10, one CI run under load saw +5 MB; 250 measured rebuilds grew
+        // +1.8 MB, the same as 50, so it is a plateau, not a leak).
+        measure({{QStringLiteral("uri"), server.url()}}, 40, 50, 4096);
     }
 };
 
