@@ -41,6 +41,12 @@ void quitOnTerminationSignals(QObject *parent) {
     sa.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
+    // A file-size limit (RLIMIT_FSIZE, a quota) must fail the write with EFBIG, which SQLite
+    // reports and the store refuses cleanly, not kill the wall with SIGXFSZ.
+    struct sigaction ignore = {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGXFSZ, &ignore, nullptr);
 }
 
 QString platformFromArgs(int argc, char **argv) {

@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "control/apiclient.h"
+#include "control/auditlog.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -47,7 +48,7 @@ Commands:
                                  the one video source heard (muted by default), volume 0-1.5
   alert list | ack ID [--note TEXT]
   devices [list] | get ID | command ID COMMAND [KEY=VALUE ...]
-  audit query [--from TIME] [--to TIME] [--action PREFIX] [--limit N] | verify
+  audit query [--from TIME] [--to TIME] [--action PREFIX] [--limit N] | verify [--anchor FILE]
         | layout --at TIME             the live layout at a past time, and the change behind it
   token create --role ROLE [--name NAME] | list | revoke NAME      (admins)
   lock [acquire] [--ttl SECONDS] [--reason TEXT] | release | status
@@ -82,12 +83,12 @@ struct Args {
 };
 
 Args parseArgs(int argc, char **argv) {
-    static const QStringList valued{"--url",    "--token",  "--cacert",      "--timeout", "--kind",
-                                    "--x",      "--y",      "--width",       "--height",  "--z",
-                                    "--source", "--layout", "--file",        "--id",      "--note",
-                                    "--from",   "--to",     "--action",      "--limit",   "--role",
-                                    "--name",   "--ttl",    "--reason",      "--at",      "--lang",
-                                    "--uri",    "--site",   "--participant", "--volume"};
+    static const QStringList valued{
+        "--url",   "--token", "--cacert", "--timeout",     "--kind",   "--x",
+        "--y",     "--width", "--height", "--z",           "--source", "--layout",
+        "--file",  "--id",    "--note",   "--from",        "--to",     "--action",
+        "--limit", "--role",  "--name",   "--ttl",         "--reason", "--at",
+        "--lang",  "--uri",   "--site",   "--participant", "--volume", "--anchor"};
     static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -510,7 +511,24 @@ int apiMain(int argc, char **argv) {
         }
     } else if (cmd == QLatin1String("audit")) {
         if (sub == QLatin1String("verify")) {
-            const ApiResponse r = client.request("GET", QStringLiteral("/audit/verify"));
+            // --anchor FILE: the newest head exported by the wall (its audit anchor file) must
+            // still be in the chain; a cut, rewritten or wiped log fails here.
+            QString target = QStringLiteral("/audit/verify");
+            if (has("--anchor")) {
+                QString error;
+                const auto anchor =
+                    opswall::control::AuditLog::readLastAnchor(opt("--anchor"), &error);
+                if (!anchor)
+                    return usageError(error);
+                target += QStringLiteral("?anchorId=%1&anchorHash=%2&anchorTimeMs=%3")
+                              .arg(anchor->id)
+                              .arg(QString::fromLatin1(anchor->hash.toHex()))
+                              .arg(anchor->timeMs);
+                if (!anchor->mac.isEmpty())
+                    target +=
+                        QStringLiteral("&anchorMac=") + QString::fromLatin1(anchor->mac.toHex());
+            }
+            const ApiResponse r = client.request("GET", target);
             const int code = show(r, json);
             if (code == Ok &&
                 !QJsonDocument::fromJson(r.body).object().value(QStringLiteral("ok")).toBool())

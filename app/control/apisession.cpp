@@ -346,6 +346,8 @@ private:
             return m_core->onGui(
                 [what = r.controlRead, query = r.query](ControlService &svc,
                                                         ServerCore::ReplyFn reply) {
+                    if (what == QLatin1String("audit.verify"))
+                        return verifyAudit(svc, query, std::move(reply));
                     reply(controlRead(svc, what, query));
                 },
                 onReply);
@@ -379,6 +381,32 @@ private:
             return std::nullopt;
         }
         return t.toMSecsSinceEpoch();
+    }
+
+    // GUI thread; the chain is walked on a worker thread (ControlService::verifyAuditAsync).
+    // ?anchorId=&anchorHash=[&anchorTimeMs=&anchorMac=]: also check an outside anchor (wallctl
+    // audit verify --anchor FILE).
+    static void verifyAudit(ControlService &svc, const QUrlQuery &q, ServerCore::ReplyFn reply) {
+        std::optional<AuditAnchor> anchor;
+        if (q.hasQueryItem(QStringLiteral("anchorId"))) {
+            QJsonObject o;
+            bool ok = false;
+            const qint64 id = q.queryItemValue(QStringLiteral("anchorId")).toLongLong(&ok);
+            o.insert(QStringLiteral("id"), double(ok ? id : -1));
+            o.insert(QStringLiteral("hash"), q.queryItemValue(QStringLiteral("anchorHash")));
+            o.insert(QStringLiteral("timeMs"),
+                     q.queryItemValue(QStringLiteral("anchorTimeMs")).toDouble());
+            o.insert(QStringLiteral("mac"), q.queryItemValue(QStringLiteral("anchorMac")));
+            anchor = AuditAnchor::fromJson(o);
+            if (!anchor)
+                return reply(jsonError(400, QStringLiteral("invalid"),
+                                       QStringLiteral("anchorId must be a row number and "
+                                                      "anchorHash 64 hex digits"),
+                                       QStringLiteral("anchorHash")));
+        }
+        svc.verifyAuditAsync(std::move(anchor), [reply](const AuditVerification &v) {
+            reply(Reply{200, QJsonDocument(v.toJson()).toJson(QJsonDocument::Compact)});
+        });
     }
 
     // GUI thread.

@@ -1,15 +1,28 @@
 #pragma once
 // The audit log: one row per change (who, role, via, from where, action, parameters, result,
-// time), each row chained to the previous one by SHA-256 so that editing or deleting any row is
+// time), each row chained to the previous one so that editing, deleting or rewriting rows is
 // detected by verify(). The dispatcher calls append() after it applies (or refuses) an action.
 //
-// Chain: hash(n) = SHA-256(hash(n-1) || canonical JSON of row n including its id), hash(0) = 32
-// zero bytes; ids come from AUTOINCREMENT so they are never reused, and control_audit_head keeps
-// the last id and hash so that deleting the newest rows is caught too. Someone able to rewrite the
-// file AND recompute every later hash is only caught against an outside copy of headHash()
-// (README: export it to syslog/remote storage periodically).
+// Chain: hash(n) = HMAC-SHA256(key, hash(n-1) || canonical JSON of row n including its id),
+// hash(0) = 32 zero bytes. The key lives outside the database (a 0600 key file, see
+// store/secrets.h), so someone who can write the database but not read the key cannot recompute
+// the chain after an edit. ids come from AUTOINCREMENT (never reused); control_audit_head keeps
+// the last id and hash, and audit_seal a keyed MAC of them, so deleting the newest rows is caught
+// too. A wiped log is caught by the key file's "keyedFrom" (rows existed when the key was made)
+// and, in general, by an anchor: the head exported periodically to a file on another path and to
+// the journal (currentAnchor(), appendAnchorLine()), checked with verify(anchor) /
+// `wallctl audit verify --anchor FILE`.
 //
-// Threading: belongs to the thread that owns the Database (the GUI thread in the app).
+// Rows written before the key existed (databases from before the keyed chain) keep their plain
+// SHA-256 links: hash(n) = SHA-256(hash(n-1) || row n) for n < keyedFrom. The first keyed row
+// covers the last plain hash, so the old rows are sealed by the keyed chain from the migration
+// on (README "Audit").
+//
+// Store failures never escape append(): a row the database refuses (locked, full) is kept in
+// memory, in order, and written by the next append() or flushPending() once the store is back.
+//
+// Threading: belongs to the thread that owns the Database (the GUI thread in the app), except
+// verifyDatabase(), which opens its own read-only connection and runs on any thread.
 
 #include "core/action.h"
 
@@ -18,6 +31,7 @@
 #include <QJsonObject>
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -54,19 +68,81 @@ struct AuditQuery {
     bool newestFirst = false;
 };
 
+// The chain key and the first row id it keys (store/secrets.h KeyFile).
+struct AuditKey {
+    QByteArray key; // 32 bytes; empty: the plain SHA-256 chain of old versions
+    std::int64_t keyedFrom = 1;
+    bool valid() const { return key.size() == 32; }
+};
+
+// The head of the chain at a moment, kept outside the database.
+struct AuditAnchor {
+    std::int64_t id = 0;
+    QByteArray hash;
+    std::int64_t timeMs = 0;
+    QByteArray mac; // HMAC(key, "anchor|id|hex(hash)|timeMs"); empty without a key
+    QJsonObject toJson() const;
+    static std::optional<AuditAnchor> fromJson(const QJsonObject &o);
+};
+
 class AuditLog {
 public:
     explicit AuditLog(store::Database &db);
     AuditLog(const AuditLog &) = delete;
     AuditLog &operator=(const AuditLog &) = delete;
 
-    // Returns the new row's id. timeMs 0 means now.
+    // From now on new rows with id >= key.keyedFrom are keyed (and the seal is kept).
+    void setKey(AuditKey key);
+    const AuditKey &key() const { return m_key; }
+    // The id the next row will get (for a new key's keyedFrom).
+    std::int64_t nextId() const;
+
+    // Returns the new row's id, or 0 when the store refused it: then the row is kept in memory
+    // (at most kMaxPending, the oldest dropped and counted in an "audit.lost" row) and written,
+    // in order and with its own time, by the next append() or flushPending(). timeMs 0 means now.
     std::int64_t append(const Caller &caller, const Action &action, const ActionResult &result,
                         std::int64_t timeMs = 0);
+    // Writes the rows kept in memory; true when none is left.
+    bool flushPending();
+    int pendingCount() const { return int(m_pending.size()); }
+    static constexpr std::size_t kMaxPending = 10000;
+
     std::vector<AuditEntry> query(const AuditQuery &q) const;
     QJsonArray queryJson(const AuditQuery &q) const;
-    AuditVerification verify() const;
+    AuditVerification verify(const std::optional<AuditAnchor> &anchor = std::nullopt) const;
+    // The same on a connection of its own (read-only), for a worker thread.
+    static AuditVerification verifyDatabase(const QString &dbPath, const AuditKey &key,
+                                            const std::optional<AuditAnchor> &anchor);
     QByteArray headHash() const;
+
+    // At start, before anything is appended (appending re-seals the head, so a cut made while
+    // the wall was stopped would otherwise be covered): the head must match its keyed seal and
+    // the newest anchor's row must still be there with its hash. When not, one "audit.broken"
+    // row saying what was found is appended, and verify() fails at that row from then on.
+    // Returns the problem (empty when none). Cheap: a few queries, not the whole chain.
+    QString checkOnStart(const std::optional<AuditAnchor> &anchor);
+
+    // The head now, MAC'd with the key.
+    AuditAnchor currentAnchor() const;
+    // Appends anchor as one JSON line to file (0600; trimmed to its newest 1000 lines past 1 MiB).
+    static bool appendAnchorLine(const QString &file, const AuditAnchor &anchor, QString *error);
+    // The anchor of a file written by appendAnchorLine that records the highest row: a wall
+    // restarted on a cut or wiped log anchors its shorter head after the true one, and must not
+    // hide it.
+    static std::optional<AuditAnchor> readLastAnchor(const QString &file, QString *error);
+
+    // Retention: rows older than beforeMs are written to a new file in exportDir (JSON lines with
+    // every field, prev and hash, fsynced, 0600), then deleted in one transaction that also keeps
+    // the boundary (last pruned id and hash, keyed) so the rest still verifies. Returns the rows
+    // pruned and the file; 0 rows: nothing was old enough. Throws store::Error or
+    // std::runtime_error (export failed: nothing is deleted).
+    struct Pruned {
+        int rows = 0;
+        QString file;
+    };
+    Pruned exportAndPrune(std::int64_t beforeMs, const QString &exportDir);
+    // Checks an export file's chain on its own (links and, with the key, every keyed hash).
+    static AuditVerification verifyExport(const QString &file, const AuditKey &key);
 
     // The last successful change of the live layout at or before timeMs (layout.publish,
     // preset.recall, layout.undo, tile.*): with the layout history (app/wall) this gives the wall's
@@ -74,7 +150,18 @@ public:
     std::optional<AuditEntry> lastLayoutChange(std::int64_t atMs) const;
 
 private:
+    struct Pending {
+        Caller caller;
+        Action action;
+        ActionResult result;
+        std::int64_t timeMs;
+    };
+    std::int64_t write(const Pending &p);
+
     store::Database &m_db;
+    AuditKey m_key;
+    std::deque<Pending> m_pending;
+    std::int64_t m_lost = 0; // dropped from a full m_pending, not yet reported in a row
 };
 
 } // namespace opswall::control

@@ -2,19 +2,103 @@
 
 #include "control/permissions.h"
 
+#include "store/database.h"
+#include "store/secrets.h"
+
 #include <QDateTime>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QThread>
+#include <QThreadPool>
 
 namespace opswall::control {
 
+namespace {
+ActionResult storeUnavailable(const std::exception &e) {
+    return ActionResult::failure(
+        QStringLiteral("store_unavailable"),
+        QStringLiteral("store unavailable, nothing was changed; retry later (%1)")
+            .arg(QString::fromUtf8(e.what())));
+}
+} // namespace
+
 ControlService::ControlService(store::Database &db, ActionSink *sink, QObject *parent)
     : QObject(parent)
+    , m_db(db)
     , m_tokens(db)
     , m_audit(db)
-    , m_sink(sink) {}
+    , m_sink(sink) {
+    m_storeRetry.setInterval(2000);
+    connect(&m_storeRetry, &QTimer::timeout, this, [this] {
+        if (!m_db.status().available)
+            m_db.probeWritable();
+        if (m_audit.pendingCount() > 0 && m_db.status().available)
+            m_audit.flushPending();
+    });
+    m_storeRetry.start();
+}
 
-ControlService::~ControlService() = default;
+ControlService::~ControlService() {
+    if (!m_anchorFile.isEmpty())
+        writeAnchor();
+}
+
+bool ControlService::setupAudit(const QString &keyFile, const QString &anchorFile, int intervalS,
+                                QString *error) {
+    const auto key = store::secrets::loadOrCreateKeyFile(keyFile, m_audit.nextId(), error);
+    if (!key)
+        return false;
+    if (key->created)
+        qInfo("opswall: audit: new chain key in %s; rows from %lld on are keyed (back the file "
+              "up apart from the database)",
+              qPrintable(keyFile), static_cast<long long>(key->keyedFrom));
+    m_audit.setKey(AuditKey{key->key, key->keyedFrom});
+    m_anchorFile = anchorFile;
+    // Before anything is appended: was the log cut, rewritten or wiped while we were stopped?
+    const auto anchor = anchorFile.isEmpty() || !QFileInfo::exists(anchorFile)
+                            ? std::nullopt
+                            : AuditLog::readLastAnchor(anchorFile, nullptr);
+    if (const QString broken = m_audit.checkOnStart(anchor); !broken.isEmpty())
+        qCritical("opswall: audit: the log was tampered with while the wall was stopped: %s",
+                  qPrintable(broken));
+    if (!m_anchorFile.isEmpty()) {
+        writeAnchor();
+        m_anchorTimer.setInterval(intervalS * 1000);
+        connect(&m_anchorTimer, &QTimer::timeout, this, &ControlService::writeAnchor);
+        m_anchorTimer.start();
+    }
+    return true;
+}
+
+void ControlService::writeAnchor() {
+    try {
+        const AuditAnchor a = m_audit.currentAnchor();
+        if (a.hash == m_anchoredHash)
+            return;
+        QString error;
+        if (!AuditLog::appendAnchorLine(m_anchorFile, a, &error))
+            qWarning("opswall: audit: %s", qPrintable(error));
+        // The journal keeps its own copy of the head: a second outside anchor.
+        qInfo("opswall: audit anchor id=%lld hash=%s", static_cast<long long>(a.id),
+              a.hash.toHex().constData());
+        m_anchoredHash = a.hash;
+    } catch (const std::exception &e) {
+        qWarning("opswall: audit: cannot read the head for the anchor: %s", e.what());
+    }
+}
+
+void ControlService::verifyAuditAsync(std::optional<AuditAnchor> anchor,
+                                      std::function<void(AuditVerification)> done) {
+    const QString path = m_db.path();
+    if (path.isEmpty() || path.startsWith(u':') || path.contains(QLatin1String("mode=memory"))) {
+        done(m_audit.verify(anchor));
+        return;
+    }
+    QThreadPool::globalInstance()->start(
+        [path, key = m_audit.key(), anchor = std::move(anchor), done = std::move(done)] {
+            done(AuditLog::verifyDatabase(path, key, anchor));
+        });
+}
 
 std::int64_t ControlService::nowMs() const {
     return QDateTime::currentMSecsSinceEpoch();
@@ -50,7 +134,12 @@ void ControlService::execute(Action action, Caller caller, ActionSink::Done done
         return;
     }
     if (ownsAction(action.type)) {
-        const ActionResult r = applyControlAction(action, caller);
+        ActionResult r;
+        try {
+            r = applyControlAction(action, caller);
+        } catch (const store::Error &e) {
+            r = storeUnavailable(e);
+        }
         ActionResult audited = r;
         audited.data.remove(QStringLiteral("token")); // never keep a secret in the audit log
         m_audit.append(caller, action, audited);

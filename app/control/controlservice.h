@@ -17,6 +17,7 @@
 #include "control/tokenstore.h"
 
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 #include <map>
@@ -58,12 +59,25 @@ public:
 
     std::int64_t nowMs() const;
 
+    // The audit key (store/secrets.h key file) and the outside anchor: the head is appended to
+    // anchorFile (and logged, for the journal) now, every intervalS while it changes, and when the
+    // service goes. False with *error when the key file cannot be read or made.
+    bool setupAudit(const QString &keyFile, const QString &anchorFile, int intervalS,
+                    QString *error);
+    QString anchorFile() const { return m_anchorFile; }
+    // Verifies the chain on a worker thread with its own read-only connection (the GUI thread
+    // never waits for it); done runs on that worker thread. In-memory databases are verified here.
+    void verifyAuditAsync(std::optional<AuditAnchor> anchor,
+                          std::function<void(AuditVerification)> done);
+
 Q_SIGNALS:
     void eventPublished(const QJsonObject &event);
 
 private:
     ActionResult applyControlAction(const Action &action, const Caller &caller);
+    void writeAnchor();
 
+    store::Database &m_db;
     TokenStore m_tokens;
     AuditLog m_audit;
     LockState m_lock;
@@ -71,6 +85,11 @@ private:
     std::int64_t m_seq = 0;
     int m_nextListener = 1;
     std::map<int, EventListener> m_listeners;
+    // Writes the audit rows the store refused and notices when the store is back.
+    QTimer m_storeRetry;
+    QTimer m_anchorTimer;
+    QString m_anchorFile;
+    QByteArray m_anchoredHash;
 };
 
 } // namespace opswall::control

@@ -393,9 +393,10 @@ int statusForCode(const QString &code) {
     static const struct {
         const char *code;
         int status;
-    } map[] = {{"invalid", 400},      {"unauthorized", 401}, {"forbidden", 403},
-               {"not_found", 404},    {"conflict", 409},     {"locked", 423},
-               {"rate_limited", 429}, {"timeout", 504},      {"unavailable", 503}};
+    } map[] = {{"invalid", 400},          {"unauthorized", 401}, {"forbidden", 403},
+               {"not_found", 404},        {"conflict", 409},     {"locked", 423},
+               {"rate_limited", 429},     {"timeout", 504},      {"unavailable", 503},
+               {"store_unavailable", 503}};
     for (const auto &m : map)
         if (code == QLatin1String(m.code))
             return m.status;

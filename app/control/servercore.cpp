@@ -16,8 +16,12 @@ Reply jsonError(int status, const QString &code, const QString &message, const Q
 }
 
 Reply fromResult(const ActionResult &result, int successStatus) {
-    if (!result.ok)
-        return jsonError(statusForCode(result.code), result.code, result.message, result.field);
+    if (!result.ok) {
+        Reply r = jsonError(statusForCode(result.code), result.code, result.message, result.field);
+        if (result.code == QLatin1String("store_unavailable"))
+            r.retryAfterSeconds = kStoreRetryAfterSeconds;
+        return r;
+    }
     return Reply{successStatus, QJsonDocument(result.data).toJson(QJsonDocument::Compact)};
 }
 
@@ -65,7 +69,16 @@ void ServerCore::onGui(GuiWork work, std::function<void(Reply)> onReply) {
                     self->complete(id, std::move(r));
                 });
             };
-            work(*svc, std::move(reply));
+            // A database failure while reading or writing answers 503 and keeps the wall up.
+            try {
+                work(*svc, reply);
+            } catch (const std::exception &e) {
+                Reply r = jsonError(503, QStringLiteral("store_unavailable"),
+                                    QStringLiteral("store unavailable; retry later (%1)")
+                                        .arg(QString::fromUtf8(e.what())));
+                r.retryAfterSeconds = kStoreRetryAfterSeconds;
+                reply(std::move(r));
+            }
         },
         Qt::QueuedConnection);
 }

@@ -42,6 +42,8 @@ struct Reply {
 };
 
 Reply jsonError(int status, const QString &code, const QString &message, const QString &field = {});
+// Retry-After of a 503 store_unavailable (a lock held elsewhere, a full disk).
+inline constexpr int kStoreRetryAfterSeconds = 5;
 Reply fromResult(const ActionResult &result, int successStatus);
 
 // Anything the shutdown must be able to cut off.

@@ -9,11 +9,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 namespace opswall::control {
@@ -135,10 +138,52 @@ bool TokenStore::hasActiveAdmin() const {
     return false;
 }
 
+namespace {
+// A file at the token path is ours when it holds exactly one OpsWall token line (an earlier
+// first start's, whose token is gone now) and is a plain file owned by this user.
+bool isOurTokenFile(const QByteArray &path, QString *tokenText) {
+    struct stat st {};
+    if (::lstat(path.constData(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid() ||
+        st.st_size > 256)
+        return false;
+    QFile f(QFile::decodeName(path));
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = f.read(257).trimmed();
+    static const QRegularExpression token(
+        QStringLiteral("^owt_[0-9a-f]{12}_[A-Za-z0-9_-]{20,64}$"));
+    if (!token.match(QString::fromLatin1(text)).hasMatch())
+        return false;
+    if (tokenText)
+        *tokenText = QString::fromLatin1(text);
+    return true;
+}
+} // namespace
+
 std::optional<QString> TokenStore::ensureAdminToken(const QString &filePath) {
-    if (hasActiveAdmin())
-        return std::nullopt;
     const QFileInfo fi(filePath);
+    const QByteArray path = QFile::encodeName(fi.absoluteFilePath());
+    struct stat st {};
+    const bool exists = ::lstat(path.constData(), &st) == 0;
+    if (hasActiveAdmin()) {
+        // Not used yet since an earlier start: still remove it on first use.
+        QString text;
+        if (exists && isOurTokenFile(path, &text))
+            if (const auto who = authenticate(text); who && who->role == Role::Admin) {
+                std::lock_guard lock(m_handOverMutex);
+                m_handOverId = who->id;
+                m_handOverPath = fi.absoluteFilePath();
+            }
+        return std::nullopt;
+    }
+    if (exists && S_ISDIR(st.st_mode))
+        throw std::runtime_error("the admin token file " + path.toStdString() +
+                                 " is a directory; remove it or give another path with "
+                                 "--admin-token-file");
+    if (exists && !isOurTokenFile(path, nullptr))
+        throw std::runtime_error("refusing to overwrite " + path.toStdString() +
+                                 ": it exists and is not an OpsWall admin token file; move it "
+                                 "away or give another path with --admin-token-file");
     if (!QDir().mkpath(fi.absolutePath()))
         throw std::runtime_error("cannot create folder " + fi.absolutePath().toStdString());
     QString name = QStringLiteral("admin");
@@ -157,9 +202,10 @@ std::optional<QString> TokenStore::ensureAdminToken(const QString &filePath) {
     auto tok = create(name, Role::Admin, &error);
     if (!tok)
         throw std::runtime_error(error.toStdString());
-    const QByteArray path = QFile::encodeName(fi.absoluteFilePath());
-    ::unlink(path.constData()); // a stale file may have looser permissions; start afresh
-    const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (exists)
+        ::unlink(path.constData()); // our stale file: its token is gone; start afresh at 0600
+    const int fd =
+        ::open(path.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     const QByteArray body = tok->token.toLatin1() + '\n';
     bool ok = fd >= 0 && ::fchmod(fd, 0600) == 0 &&
               ::write(fd, body.constData(), std::size_t(body.size())) == body.size();
@@ -169,7 +215,15 @@ std::optional<QString> TokenStore::ensureAdminToken(const QString &filePath) {
         revoke(name);
         throw std::runtime_error("cannot write the admin token to " + path.toStdString());
     }
+    std::lock_guard lock(m_handOverMutex);
+    m_handOverId = tok->info.id;
+    m_handOverPath = fi.absoluteFilePath();
     return fi.absoluteFilePath();
+}
+
+bool TokenStore::adminTokenFilePending() const {
+    std::lock_guard lock(m_handOverMutex);
+    return !m_handOverId.isEmpty();
 }
 
 std::optional<TokenInfo> TokenStore::authenticate(const QString &bearer) const {
@@ -187,6 +241,24 @@ std::optional<TokenInfo> TokenStore::authenticate(const QString &bearer) const {
         return std::nullopt;
     if (!crypto::constantTimeEqual(secretHash(it->second.salt, secret), it->second.hash))
         return std::nullopt;
+    {
+        // The first-start token has reached its admin: the file has done its job.
+        std::lock_guard handOver(m_handOverMutex);
+        if (!m_handOverId.isEmpty() && m_handOverId == id) {
+            const QByteArray file = QFile::encodeName(m_handOverPath);
+            if (::unlink(file.constData()) == 0 || errno == ENOENT)
+                qInfo("opswall: the first-start admin token was used; %s is removed (rotate the "
+                      "token: wallctl token create --name NAME --role admin, then wallctl token "
+                      "revoke "
+                      "%s)",
+                      file.constData(), qPrintable(it->second.info.name));
+            else
+                qWarning("opswall: the first-start admin token was used but %s cannot be "
+                         "removed: %s",
+                         file.constData(), std::strerror(errno));
+            m_handOverId.clear();
+        }
+    }
     return it->second.info;
 }
 

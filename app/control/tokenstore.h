@@ -50,8 +50,18 @@ public:
 
     // On first start (no active admin token): creates one named "admin" and writes it to filePath
     // with mode 0600, creating the folder if needed. Returns the path written, or std::nullopt when
-    // an admin token already exists. Throws std::runtime_error when the file cannot be written.
+    // an admin token already exists. Throws std::runtime_error, with a message for people, when
+    // the file cannot be written, when a directory is at the path, or when a file is there that is
+    // not an OpsWall token file (it is never overwritten; a stale token file of ours is).
+    //
+    // The file is a one-time hand-over: the first request that authenticates with its token
+    // removes it (the token keeps working; an admin rotates it with `wallctl token create --name
+    // NAME
+    // --role admin` and `wallctl token revoke admin`). When an admin token exists and the file
+    // still holds it (not used yet, e.g. after a restart), it is removed on first use all the same.
     std::optional<QString> ensureAdminToken(const QString &filePath);
+    // Whether the first-start token file is still waiting for its first use.
+    bool adminTokenFilePending() const;
 
     // Thread-safe. std::nullopt for unknown, revoked or malformed tokens.
     std::optional<TokenInfo> authenticate(const QString &bearer) const;
@@ -67,6 +77,10 @@ private:
     store::Database &m_db;
     mutable std::shared_mutex m_mutex;
     std::map<QString, Record> m_active; // by id
+    // The first-start token file: removed when its token first authenticates (any thread).
+    mutable std::mutex m_handOverMutex;
+    mutable QString m_handOverId;
+    mutable QString m_handOverPath;
 };
 
 } // namespace opswall::control

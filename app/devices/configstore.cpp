@@ -1,11 +1,13 @@
 #include "devices/configstore.h"
 
 #include "store/database.h"
+#include "store/secrets.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 
 #include <array>
+#include <stdexcept>
 
 namespace opswall::devices {
 
@@ -18,8 +20,9 @@ constexpr std::array<store::Migration, 1> kMigrations = {{
 }};
 } // namespace
 
-DeviceConfigStore::DeviceConfigStore(store::Database &db)
-    : m_db(db) {
+DeviceConfigStore::DeviceConfigStore(store::Database &db, QByteArray secretsKey)
+    : m_db(db)
+    , m_key(std::move(secretsKey)) {
     m_db.migrateComponent("devices", kMigrations);
 }
 
@@ -27,11 +30,47 @@ ParsedConfig DeviceConfigStore::load(const QStringList &knownDisplays) const {
     store::Statement q = m_db.prepare("SELECT document FROM device_config WHERE id = 1");
     if (!q.step())
         return {DeviceConfig{}, {}};
-    return parseDeviceConfig(q.text(0).toUtf8(), knownDisplays);
+    QJsonObject doc = QJsonDocument::fromJson(q.text(0).toUtf8()).object();
+    QJsonObject displays = doc.value(QStringLiteral("displays")).toObject();
+    QList<Issue> unsealIssues;
+    for (auto it = displays.begin(); it != displays.end(); ++it) {
+        QJsonObject d = it->toObject();
+        const QString pw = d.value(QStringLiteral("password")).toString();
+        if (!store::secrets::isSealed(pw))
+            continue;
+        if (const auto plain = store::secrets::unseal(m_key, pw)) {
+            d.insert(QStringLiteral("password"), *plain);
+        } else {
+            d.remove(QStringLiteral("password"));
+            unsealIssues.append({QStringLiteral("displays.%1.password").arg(it.key()),
+                                 QStringLiteral("cannot be decrypted with this wall's secrets key "
+                                                "(the key file was replaced?); enter it again")});
+        }
+        *it = d;
+    }
+    doc.insert(QStringLiteral("displays"), displays);
+    ParsedConfig parsed =
+        parseDeviceConfig(QJsonDocument(doc).toJson(QJsonDocument::Compact), knownDisplays);
+    parsed.issues += unsealIssues;
+    return parsed;
 }
 
 void DeviceConfigStore::save(const DeviceConfig &config) {
-    const QByteArray json = QJsonDocument(toJson(config)).toJson(QJsonDocument::Compact);
+    QJsonObject doc = toJson(config);
+    QJsonObject displays = doc.value(QStringLiteral("displays")).toObject();
+    for (auto it = displays.begin(); it != displays.end(); ++it) {
+        QJsonObject d = it->toObject();
+        if (!d.contains(QStringLiteral("password")))
+            continue;
+        if (m_key.size() != 32)
+            throw std::runtime_error("device passwords are only stored encrypted, and no secrets "
+                                     "key is configured");
+        d.insert(QStringLiteral("password"),
+                 store::secrets::seal(m_key, d.value(QStringLiteral("password")).toString()));
+        *it = d;
+    }
+    doc.insert(QStringLiteral("displays"), displays);
+    const QByteArray json = QJsonDocument(doc).toJson(QJsonDocument::Compact);
     m_db.prepare("INSERT INTO device_config (id, document, updated_at) VALUES (1, ?1, ?2) "
                  "ON CONFLICT(id) DO UPDATE SET document = excluded.document, "
                  "updated_at = excluded.updated_at")

@@ -192,6 +192,8 @@ public:
         }
         if (head == QLatin1String("alerts")) {
             QJsonArray a;
+            if (const QJsonObject store = m_services.storeAlert(); !store.isEmpty())
+                a.append(store);
 #ifdef OPSWALL_WITH_FEEDS
             if (m_parts.feeds)
                 for (const feeds::Alert &al : m_parts.feeds->alerts()->openAlerts())

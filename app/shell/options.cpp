@@ -76,6 +76,12 @@ ParseResult parseOptions(const QStringList &arguments) {
         QStringLiteral("Qt platform plugin (e.g. offscreen, xcb, eglfs)."), QStringLiteral("NAME"));
     p.addOptions({help, demo, preview, screenshot, db, wall, assets, lang, backend, api, apiConfig,
                   tokenFile, preset, noServices, platform});
+    const QCommandLineOption storeConfig(
+        QStringLiteral("store-config"),
+        QStringLiteral("JSON settings of the store: retention, free-space guard, key files, the "
+                       "audit anchor, image tile folders and URLs (see app/store/README.md)."),
+        QStringLiteral("FILE"));
+    p.addOption(storeConfig);
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -111,6 +117,12 @@ ParseResult parseOptions(const QStringList &arguments) {
         return r;
     }
     o.adminTokenFile = p.value(tokenFile);
+    o.storeConfigPath = p.value(storeConfig);
+    if (!o.storeConfigPath.isEmpty() && !QFileInfo(o.storeConfigPath).isReadable()) {
+        r.exitCode = 2;
+        r.message = QStringLiteral("--store-config: cannot read '%1'").arg(o.storeConfigPath);
+        return r;
+    }
     o.presetName = p.value(preset);
     o.noServices = p.isSet(noServices);
     if (o.language != QLatin1String("vi") && o.language != QLatin1String("en")) {

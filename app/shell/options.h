@@ -26,6 +26,7 @@ struct Options {
     QString adminTokenFile;
     QString presetName;      // recall this preset at start
     bool noServices = false; // demo without the feed service, RTSP server and display simulators
+    QString storeConfigPath; // --store-config FILE: retention, free-space guard, keys, anchor
 };
 
 struct ParseResult {

@@ -3,6 +3,9 @@
 #include "shell/servicesparts.h"
 
 #include "core/engineservices.h"
+#include "core/permissions.h"
+#include "store/retention.h"
+#include "store/secrets.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -54,8 +57,73 @@ Services::~Services() {
     stop();
 }
 
+bool Services::startStore() {
+    if (!m_options.storeConfigPath.isEmpty()) {
+        QFile f(m_options.storeConfigPath);
+        QString err;
+        const QByteArray json = f.open(QIODevice::ReadOnly) ? f.read(64 * 1024 + 1) : QByteArray();
+        if (json.isEmpty() || !m_storeConfig.applyJson(json, &err)) {
+            m_error = QStringLiteral("--store-config %1: %2")
+                          .arg(m_options.storeConfigPath, err.isEmpty() ? f.errorString() : err);
+            return false;
+        }
+    }
+    m_storeConfig.resolveDefaults(m_db.path());
+    // The GUI thread must not wait on a lock another process holds (a backup, an sqlite3 shell):
+    // about a frame, then the write is refused (503) and retried later.
+    m_db.setBusyTimeoutMs(m_storeConfig.busyTimeoutMs);
+    m_db.setMinFreeBytes(m_storeConfig.minFreeBytes);
+    m_retentionTimer.setInterval(m_storeConfig.retention.intervalMinutes * 60 * 1000);
+    connect(&m_retentionTimer, &QTimer::timeout, this, &Services::applyRetention);
+    m_retentionTimer.start();
+    return true;
+}
+
+QJsonObject Services::storeAlert() const {
+    const store::StoreStatus &st = m_db.status();
+    if (st.available)
+        return {};
+    return {{QStringLiteral("id"), QStringLiteral("store")},
+            {QStringLiteral("source"), QStringLiteral("store")},
+            {QStringLiteral("severity"), QStringLiteral("critical")},
+            {QStringLiteral("message"),
+             QStringLiteral("The database refuses writes; changes are refused until it is back: "
+                            "%1")
+                 .arg(st.reason)},
+            {QStringLiteral("since"),
+             QDateTime::fromMSecsSinceEpoch(st.sinceMs, Qt::UTC).toString(Qt::ISODate)}};
+}
+
+void Services::applyRetention() {
+    const store::RetentionConfig &r = m_storeConfig.retention;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    try {
+        const store::RetentionResult done = store::applyWallRetention(m_db, r, now);
+        if (done.layoutHistoryRows || done.presetRevisions)
+            qInfo("opswall: retention: %d layout history rows and %d preset revisions removed",
+                  done.layoutHistoryRows, done.presetRevisions);
+    } catch (const std::exception &e) {
+        qWarning("opswall: retention of the wall's history failed: %s", e.what());
+    }
+#ifdef OPSWALL_WITH_CONTROL
+    if (m_parts->control && r.auditDays > 0) {
+        try {
+            const auto pruned = m_parts->control->audit().exportAndPrune(
+                now - qint64(r.auditDays) * 86'400'000, m_storeConfig.auditExportDir);
+            if (pruned.rows)
+                qInfo("opswall: retention: %d audit rows exported to %s, then pruned", pruned.rows,
+                      qPrintable(pruned.file));
+        } catch (const std::exception &e) {
+            qWarning("opswall: retention of the audit failed (nothing pruned): %s", e.what());
+        }
+    }
+#endif
+}
+
 bool Services::start(QQmlEngine &engine) {
     engine.addImportPath(QStringLiteral("qrc:/"));
+    if (!startStore())
+        return false;
     startFeeds(engine);
     startVideo(engine);
     startMaps(engine);
@@ -80,6 +148,8 @@ void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
     QString err;
     const QString demo = m_assetsDir + QStringLiteral("/demo");
     feeds::FeedHubOptions o;
+    o.retention.keepRevisionsDays = m_storeConfig.retention.seriesRevisionsDays;
+    o.retention.keepPeriodsYears = m_storeConfig.retention.seriesPeriodsYears;
     if (m_options.demo) {
         o.feedsJson = demo + QStringLiteral("/demo-feeds.json");
         o.indicatorsJson = demo + QStringLiteral("/demo-indicators.json");
@@ -128,13 +198,24 @@ void Services::startVideo([[maybe_unused]] QQmlEngine &engine) {
     wall::WallState *state = &m_state;
     store::WallStore *presets = &m_store;
     m_dispatcher.addHandler(QStringLiteral("source."), [hub, state, presets](const Action &a,
-                                                                             const Caller &) {
+                                                                             const Caller &c) {
         if (a.type == QLatin1String("source.save")) {
             const video::SourceParse parsed =
                 video::sourceFromJson(a.params.value(QStringLiteral("source")).toObject());
             if (parsed.error)
                 return ActionResult::failure(QStringLiteral("invalid"), parsed.error->text(),
                                              QStringLiteral("source.") + parsed.error->field);
+            // A custom pipeline is an admin's tool (permission table: source.pipeline); every
+            // other kind is built from quoted fields and stays an operator's.
+            if (parsed.source->kind == video::SourceKind::Pipeline &&
+                !roleAllows(c.role, QStringLiteral("source.pipeline")))
+                return ActionResult::failure(
+                    QStringLiteral("forbidden"),
+                    QStringLiteral("the %1 role may not save a custom pipeline (kind "
+                                   "\"pipeline\" is for admins); use kind rtsp, srt, rtp, hls, "
+                                   "http, file, v4l2 or testpattern")
+                        .arg(roleName(c.role)),
+                    QStringLiteral("source.kind"));
             if (const auto e = hub->upsertSource(*parsed.source))
                 return ActionResult::failure(QStringLiteral("invalid"), e->text(),
                                              QStringLiteral("source.") + e->field);
@@ -279,7 +360,14 @@ void Services::startDevices([[maybe_unused]] QQmlEngine &engine) {
                      qPrintable(m_parts->simulators->error()));
     } else {
         try {
-            const devices::ParsedConfig parsed = devices::DeviceConfigStore(m_db).load(ids);
+            // Device passwords are sealed with the secrets key, kept outside the database.
+            QString keyError;
+            const auto key =
+                store::secrets::loadOrCreateKeyFile(m_storeConfig.secretsKeyFile, 1, &keyError);
+            if (!key)
+                qWarning("opswall: device passwords: %s", qPrintable(keyError));
+            const devices::ParsedConfig parsed =
+                devices::DeviceConfigStore(m_db, key ? key->key : QByteArray()).load(ids);
             config = parsed.config;
             for (const auto &issue : parsed.issues)
                 qWarning("opswall: device bindings: %s", qPrintable(issue.toString()));
@@ -333,13 +421,44 @@ bool Services::startControl() {
                     ctl->publish(ev);
                 });
 #endif
+    // The store's health as an alert: raised when it refuses writes, cleared when it is back.
+    m_db.setStatusListener([ctl, this](const store::StoreStatus &st) {
+        if (!st.available) {
+            qWarning("opswall: the store refuses writes: %s", qPrintable(st.reason));
+            QJsonObject ev = storeAlert();
+            ev.insert(QStringLiteral("type"), QStringLiteral("alert.raised"));
+            ctl->publish(ev);
+        } else {
+            qInfo("opswall: the store accepts writes again");
+            ctl->publish({{QStringLiteral("type"), QStringLiteral("alert.cleared")},
+                          {QStringLiteral("id"), QStringLiteral("store")},
+                          {QStringLiteral("source"), QStringLiteral("store")}});
+        }
+    });
+    {
+        QString err;
+        if (!ctl->setupAudit(m_storeConfig.auditKeyFile, m_storeConfig.auditAnchorFile,
+                             m_storeConfig.auditAnchorIntervalSeconds, &err)) {
+            m_error = QStringLiteral("the audit key: %1").arg(err);
+            return false;
+        }
+    }
     const QString tokenFile =
         m_options.adminTokenFile.isEmpty()
             ? QFileInfo(m_db.path()).absolutePath() + QStringLiteral("/admin-token")
             : m_options.adminTokenFile;
-    if (const auto written = ctl->tokens().ensureAdminToken(tokenFile))
-        qInfo("opswall: first start: the admin token is in %s (readable by this user only)",
-              qPrintable(*written));
+    try {
+        if (const auto written = ctl->tokens().ensureAdminToken(tokenFile))
+            qInfo("opswall: first start: the admin token is in %s (readable by this user only; "
+                  "the file is removed when the token is first used)",
+                  qPrintable(*written));
+    } catch (const std::exception &e) {
+        // First start only (no admin token yet): without the file nobody could administer the
+        // wall, so say why and stop rather than run unmanageable.
+        m_error =
+            QStringLiteral("the first-start admin token: %1").arg(QString::fromUtf8(e.what()));
+        return false;
+    }
     QString err;
     // The line protocol is on by default, on loopback, on the port after the API's.
     control::ServerConfig config;
@@ -396,6 +515,7 @@ bool Services::feedsSettled() const {
 }
 
 void Services::stop() {
+    m_db.setStatusListener({});
     if (!m_parts)
         return;
 #ifdef OPSWALL_WITH_CONTROL

@@ -8,12 +8,14 @@
 #include "shell/demoservices.h"
 #include "shell/options.h"
 #include "store/database.h"
+#include "store/storeconfig.h"
 #include "store/wallstore.h"
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
 
 #include <QJsonObject>
 #include <QObject>
+#include <QTimer>
 
 #include <QQmlEngine>
 #include <QVariantMap>
@@ -53,12 +55,22 @@ public:
 
     struct Parts; // the objects of the layers built in (services.cpp)
 
+    // --store-config, with its defaults filled in (retention, guard, keys, anchor, media).
+    const store::StoreConfig &storeConfig() const { return m_storeConfig; }
+    // The alert the API lists while the store refuses writes (locked, full, below the free-space
+    // minimum); empty while it is fine.
+    QJsonObject storeAlert() const;
+    // One retention pass now (also run every retention.intervalMinutes): the wall's history, the
+    // audit (exported first), feed series. Failures are logged, never thrown.
+    void applyRetention();
+
 private:
     void startFeeds(QQmlEngine &engine);
     void startVideo(QQmlEngine &engine);
     void startMaps(QQmlEngine &engine);
     void startDevices(QQmlEngine &engine);
     bool startControl();
+    bool startStore();
 
     const Options &m_options;
     store::Database &m_db;
@@ -72,6 +84,8 @@ private:
     DemoServices m_demo;
     std::unique_ptr<Parts> m_parts;
     std::function<QJsonObject()> m_renderStats;
+    store::StoreConfig m_storeConfig;
+    QTimer m_retentionTimer;
 };
 
 } // namespace opswall::shell

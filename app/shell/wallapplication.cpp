@@ -249,7 +249,13 @@ bool WallApplication::start() {
     }
     m_scene = std::make_unique<qml::WallScene>(m_state.get(), m_dispatcher.get(),
                                                m_options.language, m_services->kindSources());
-    m_scene->setAssetDir(m_assetsDir);
+    // Image tiles: the assets folder, the media folder and the URLs an admin allowed.
+    wall::ImageSourcePolicy images;
+    images.assetsDir = m_assetsDir;
+    images.mediaFolder = m_services->storeConfig().mediaFolder;
+    images.allowedUrlPrefixes = m_services->storeConfig().allowedImageUrls;
+    m_scene->setImagePolicy(images);
+    m_dispatcher->setImagePolicy(images);
     opswall::provide(&m_engine, m_scene.get());
 
     m_engine.setInitialProperties({{QStringLiteral("preview"), m_options.preview}});

@@ -1,8 +1,32 @@
 #include "store/database.h"
 
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 namespace opswall::store {
+
+bool isUnavailable(const Error &error) {
+    switch (error.code() & 0xff) { // the primary code of an extended one
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PROTOCOL:
+        return true;
+    default:
+        return false;
+    }
+}
 
 namespace {
 [[noreturn]] void fail(sqlite3 *db, int rc, const std::string &context) {
@@ -11,8 +35,9 @@ namespace {
 }
 } // namespace
 
-Statement::Statement(sqlite3 *db, const char *sql)
-    : m_db(db) {
+Statement::Statement(sqlite3 *db, const char *sql, Database *owner)
+    : m_db(db)
+    , m_owner(owner) {
     const int rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr);
     if (rc != SQLITE_OK)
         fail(db, rc, std::string("prepare \"") + sql + "\"");
@@ -24,7 +49,8 @@ Statement::~Statement() {
 
 Statement::Statement(Statement &&other) noexcept
     : m_db(other.m_db)
-    , m_stmt(other.m_stmt) {
+    , m_stmt(other.m_stmt)
+    , m_owner(other.m_owner) {
     other.m_stmt = nullptr;
 }
 
@@ -68,12 +94,24 @@ Statement &Statement::bind(int index, std::optional<double> value) {
 }
 
 bool Statement::step() {
+    const bool writes = !sqlite3_stmt_readonly(m_stmt);
+    if (writes && m_owner)
+        m_owner->checkFreeSpace();
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;
-    if (rc == SQLITE_DONE)
+    if (rc == SQLITE_DONE) {
+        if (writes && m_owner && sqlite3_get_autocommit(m_db))
+            m_owner->reportWriteSucceeded(); // committed on its own
         return false;
-    fail(m_db, rc, "step");
+    }
+    try {
+        fail(m_db, rc, "step");
+    } catch (const Error &e) {
+        if (m_owner)
+            m_owner->reportFailure(e);
+        throw;
+    }
 }
 
 void Statement::run() {
@@ -110,8 +148,27 @@ bool Statement::isNull(int column) const {
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
 
+void Database::restrictPermissions(const QString &path) {
+    for (const QString &p : {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm"),
+                             path + QStringLiteral("-journal")}) {
+        const QByteArray file = QFile::encodeName(p);
+        struct stat st {};
+        if (::stat(file.constData(), &st) == 0 && (st.st_mode & 0077) != 0)
+            ::chmod(file.constData(), st.st_mode & 0700);
+    }
+}
+
 Database::Database(const QString &path, OpenMode mode)
     : m_path(path) {
+    if (mode == OpenMode::ReadWrite && !path.startsWith(u':') && !path.isEmpty()) {
+        // Create the file 0600 ourselves: SQLite would create it 0644, and makes its -wal and
+        // -shm files with the database file's mode.
+        const QByteArray file = QFile::encodeName(path);
+        const int fd = ::open(file.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            ::close(fd);
+        restrictPermissions(path);
+    }
     const int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY
                                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     const int rc =
@@ -126,14 +183,83 @@ Database::Database(const QString &path, OpenMode mode)
     sqlite3_extended_result_codes(m_db, 1);
     // Another connection may hold the write lock for a moment (a reader checkpointing, a second
     // process); wait rather than fail.
-    sqlite3_busy_timeout(m_db, 5000);
+    sqlite3_busy_timeout(m_db, m_busyTimeoutMs);
     if (mode == OpenMode::ReadWrite) {
         // WAL: readers never block the writer; synchronous=FULL makes a committed save durable
         // across power loss, which a control room cares about more than write throughput.
         exec("PRAGMA journal_mode=WAL");
         exec("PRAGMA synchronous=FULL");
+        restrictPermissions(path); // the -wal/-shm just made
     }
     exec("PRAGMA foreign_keys=ON");
+}
+
+void Database::setBusyTimeoutMs(int ms) {
+    m_busyTimeoutMs = ms;
+    sqlite3_busy_timeout(m_db, ms);
+}
+
+std::int64_t Database::freeBytes() {
+    const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+    if (now - m_freeCheckedMs < 1000 && m_freeCheckedMs != 0)
+        return m_freeBytes;
+    m_freeCheckedMs = now;
+    struct statvfs vfs {};
+    const QByteArray dir = QFile::encodeName(QFileInfo(m_path).absolutePath());
+    m_freeBytes = ::statvfs(dir.constData(), &vfs) == 0
+                      ? std::int64_t(vfs.f_bavail) * std::int64_t(vfs.f_frsize)
+                      : -1;
+    return m_freeBytes;
+}
+
+void Database::checkFreeSpace() {
+    if (m_minFreeBytes <= 0)
+        return;
+    const std::int64_t free = freeBytes();
+    if (free < 0 || free >= m_minFreeBytes)
+        return;
+    const Error e("store unavailable: only " + std::to_string(free / (1024 * 1024)) +
+                      " MB free on the database's file system (" +
+                      QFileInfo(m_path).absolutePath().toStdString() +
+                      "), below the configured minimum of " +
+                      std::to_string(m_minFreeBytes / (1024 * 1024)) + " MB; writes are refused",
+                  SQLITE_FULL);
+    reportFailure(e);
+    throw e;
+}
+
+void Database::reportFailure(const Error &error) {
+    if (!isUnavailable(error))
+        return;
+    const bool changed = m_status.available || m_status.code != error.code();
+    if (m_status.available)
+        m_status.sinceMs = QDateTime::currentMSecsSinceEpoch();
+    m_status.available = false;
+    m_status.code = error.code();
+    m_status.reason = QString::fromUtf8(error.what());
+    if (changed && m_statusListener)
+        m_statusListener(m_status);
+}
+
+void Database::reportWriteSucceeded() {
+    if (m_status.available)
+        return;
+    m_status = StoreStatus{};
+    if (m_statusListener)
+        m_statusListener(m_status);
+}
+
+bool Database::probeWritable() {
+    try {
+        checkFreeSpace();
+        exec("BEGIN IMMEDIATE");
+        exec("ROLLBACK");
+        reportWriteSucceeded();
+        return true;
+    } catch (const Error &e) {
+        reportFailure(e);
+        return false;
+    }
 }
 
 Database::~Database() {
@@ -151,7 +277,12 @@ void Database::exec(const char *sql) {
 }
 
 Statement Database::prepare(const char *sql) {
-    return Statement(m_db, sql);
+    try {
+        return Statement(m_db, sql, this);
+    } catch (const Error &e) {
+        reportFailure(e); // a locked schema or an unreadable file fails here already
+        throw;
+    }
 }
 
 std::int64_t Database::lastInsertRowId() const {
@@ -163,14 +294,25 @@ int Database::changes() const {
 }
 
 void Database::transaction(const std::function<void()> &fn) {
-    exec("BEGIN IMMEDIATE");
+    try {
+        checkFreeSpace();
+        exec("BEGIN IMMEDIATE");
+    } catch (const Error &e) {
+        reportFailure(e);
+        throw;
+    }
     try {
         fn();
         exec("COMMIT");
+    } catch (const Error &e) {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        reportFailure(e);
+        throw;
     } catch (...) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
     }
+    reportWriteSucceeded();
 }
 
 int Database::userVersion() {

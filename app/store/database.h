@@ -31,9 +31,12 @@ private:
     int m_code;
 };
 
+class Database;
+
 class Statement {
 public:
-    Statement(sqlite3 *db, const char *sql);
+    // owner (may be null) is told about failures and checks free space before a write.
+    Statement(sqlite3 *db, const char *sql, Database *owner = nullptr);
     ~Statement();
     Statement(Statement &&other) noexcept;
     Statement &operator=(Statement &&) = delete;
@@ -65,6 +68,7 @@ public:
 private:
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_stmt = nullptr;
+    Database *m_owner = nullptr;
 };
 
 struct Migration {
@@ -73,6 +77,18 @@ struct Migration {
 };
 
 enum class OpenMode { ReadWrite, ReadOnly };
+
+// Whether writes currently succeed, for the alert the API shows and the 503 answers.
+struct StoreStatus {
+    bool available = true;
+    int code = 0;   // SQLite's result code of the last failure (SQLITE_BUSY, SQLITE_FULL…)
+    QString reason; // "database is locked", "only 12 MB free on /var/lib/opswall…"
+    std::int64_t sinceMs = 0; // when it became unavailable
+};
+
+// True for the failures that say the store cannot be written now (busy, locked, full, I/O,
+// read-only, the free-space guard) rather than that a statement is wrong.
+bool isUnavailable(const Error &error);
 
 class Database {
 public:
@@ -104,9 +120,46 @@ public:
     // PRAGMA integrity_check: "ok" when the file is sound.
     QString integrityCheck();
 
+    // How long a statement waits for another connection's lock before it fails with
+    // SQLITE_BUSY. 5 s by default; the GUI thread's connection uses about a frame (app/shell), so
+    // a backup or an sqlite3 shell holding the lock cannot freeze the wall: its writes are refused
+    // (503 store unavailable) and retried later instead.
+    void setBusyTimeoutMs(int ms);
+    int busyTimeoutMs() const { return m_busyTimeoutMs; }
+
+    // The free-space guard: below minFreeBytes on the database's file system every write
+    // statement is refused with Error(SQLITE_FULL) before SQLite is asked. 0 turns it off.
+    void setMinFreeBytes(std::int64_t bytes) { m_minFreeBytes = bytes; }
+    std::int64_t minFreeBytes() const { return m_minFreeBytes; }
+    // Free bytes on the database's file system (statvfs, at most once a second); -1 unknown.
+    std::int64_t freeBytes();
+    // Throws Error(SQLITE_FULL) when the guard refuses writes now.
+    void checkFreeSpace();
+
+    // Health, for the alert and recovery: every failure of a statement or a transaction that says
+    // the store is unavailable is reported here, and the next successful write clears it.
+    const StoreStatus &status() const { return m_status; }
+    using StatusListener = std::function<void(const StoreStatus &)>;
+    void setStatusListener(StatusListener listener) { m_statusListener = std::move(listener); }
+    void reportFailure(const Error &error);
+    void reportWriteSucceeded();
+    // Tries to take the write lock and let it go at once (and the free-space guard): true when a
+    // write would succeed now. Used to notice that the store is back while nothing writes.
+    bool probeWritable();
+
+    // Mode 0600 for the database file and its -wal/-shm companions (the store may hold device
+    // secrets and the audit). Called when the file is opened for writing; exposed for tests.
+    static void restrictPermissions(const QString &path);
+
 private:
     sqlite3 *m_db = nullptr;
     QString m_path;
+    int m_busyTimeoutMs = 5000;
+    std::int64_t m_minFreeBytes = 0;
+    std::int64_t m_freeCheckedMs = 0;
+    std::int64_t m_freeBytes = -1;
+    StoreStatus m_status;
+    StatusListener m_statusListener;
 };
 
 } // namespace opswall::store

@@ -2,6 +2,7 @@
 #include "pipeline_p.h"
 
 #include "gstsupport.h"
+#include "pipelinepolicy.h"
 
 #include <QMetaObject>
 
@@ -158,6 +159,14 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
         gst_bin_add(GST_BIN(pipeline.get()), owned.get());
         owned = std::move(pipeline);
     }
+    // A custom pipeline stored before the allow-list existed (or written into the database by
+    // hand) is checked again here, before anything in it can run.
+    if (plan.custom)
+        if (auto why = checkCustomPipelineBin(GST_BIN(owned.get()), "dec")) {
+            if (error)
+                *error = QStringLiteral("Refused pipeline: %1").arg(*why);
+            return nullptr;
+        }
     self->m_pipeline = std::move(owned);
     GstElement *pipeline = self->m_pipeline.get();
 

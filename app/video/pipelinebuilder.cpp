@@ -96,6 +96,7 @@ PlanResult buildPlan(const VideoSource &s) {
     case SourceKind::Pipeline:
         // <expert fragment> ─▶ decodebin (passes raw video through)
         plan.front = s.pipeline.trimmed() + QStringLiteral(" ! decodebin name=dec");
+        plan.custom = true;
         break;
     case SourceKind::Invalid:
         result.error = QStringLiteral("kind: is missing or unknown");

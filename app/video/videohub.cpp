@@ -1,6 +1,7 @@
 #include "videohub.h"
 
 #include "core/engineservices.h"
+#include "pipelinepolicy.h"
 
 #include <QJsonObject>
 #include <QTimer>
@@ -36,6 +37,8 @@ QString VideoHub::startupMessage() const {
 std::optional<SourceError> VideoHub::upsertSource(const VideoSource &source) {
     if (auto bad = validateSource(source))
         return bad;
+    if (auto bad = checkCustomElements(source))
+        return bad;
     if (m_store) {
         if (auto bad = m_store->upsert(source))
             return bad;
@@ -50,6 +53,17 @@ std::optional<SourceError> VideoHub::upsertSource(const VideoSource &source) {
     if (!replaced)
         m_sources.append(source);
     Q_EMIT sourcesChanged();
+    return std::nullopt;
+}
+
+std::optional<SourceError> VideoHub::checkCustomElements(const VideoSource &source) const {
+    if (source.kind != SourceKind::Pipeline)
+        return std::nullopt;
+    if (!initGStreamer())
+        return SourceError{QStringLiteral("pipeline"),
+                           QStringLiteral("cannot be checked: GStreamer is not available")};
+    if (auto why = checkCustomPipeline(source.pipeline))
+        return SourceError{QStringLiteral("pipeline"), *why};
     return std::nullopt;
 }
 
@@ -68,6 +82,12 @@ QList<SourceError> VideoHub::importSources(const QByteArray &json) {
     const SourceImport imported = video::importSources(json);
     if (!imported.ok())
         return imported.errors;
+    QList<SourceError> refused;
+    for (qsizetype i = 0; i < imported.sources.size(); ++i)
+        if (auto bad = checkCustomElements(imported.sources[i]))
+            refused.append({QStringLiteral("sources[%1].%2").arg(i).arg(bad->field), bad->message});
+    if (!refused.isEmpty())
+        return refused;
     if (m_store)
         m_store->importJson(json);
     for (const VideoSource &s : imported.sources) {

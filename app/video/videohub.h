@@ -52,7 +52,10 @@ public:
 
     // Sources
     QList<VideoSource> sources() const { return m_sources; }
+    // Validates (videosource.h) and, for a custom pipeline, checks its parsed elements against
+    // the allow-list (pipelinepolicy.h); who may save one is the dispatcher's business.
     std::optional<SourceError> upsertSource(const VideoSource &source);
+    std::optional<SourceError> checkCustomElements(const VideoSource &source) const;
     bool removeSource(const QString &id);
     QList<SourceError> importSources(const QByteArray &json);
     QVariantList sourcesForQml() const;

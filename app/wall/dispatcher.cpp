@@ -95,6 +95,19 @@ ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
             // the wall as it was after this action.
             if (result.ok && m_recorded)
                 result.data.insert(QStringLiteral("revision"), *m_recorded);
+        } catch (const store::Error &e) {
+            // The store is locked by another process, full or failing: the change is refused
+            // (the wall did not change: its history row is written before it is shown) and the
+            // caller is told to retry; never an abort.
+            result =
+                store::isUnavailable(e)
+                    ? ActionResult::failure(QStringLiteral("store_unavailable"),
+                                            QStringLiteral("store unavailable, nothing was "
+                                                           "changed; retry later (%1)")
+                                                .arg(QString::fromUtf8(e.what())))
+                    : ActionResult::failure(
+                          QStringLiteral("internal"),
+                          QStringLiteral("could not apply: %1").arg(QString::fromUtf8(e.what())));
         } catch (const std::exception &e) {
             // A database failure must not take the wall down; the change is refused instead.
             result = ActionResult::failure(
@@ -151,6 +164,26 @@ ActionResult Dispatcher::apply(const Action &action, const Caller &caller) {
                                  QStringLiteral("\"%1\" is not available in this build").arg(type));
 }
 
+std::optional<ActionResult> Dispatcher::imageRefusal(const QList<Tile> &tiles,
+                                                     const QString &prefix) const {
+    QList<Issue> issues;
+    for (qsizetype i = 0; i < tiles.size(); ++i) {
+        const Tile &t = tiles[i];
+        if (t.kind != QLatin1String("image"))
+            continue;
+        const QString source = t.binding.value(QStringLiteral("source")).toString();
+        if (const auto why = m_imagePolicy.refusal(source))
+            issues.append({prefix.isEmpty()
+                               ? QStringLiteral("binding.source")
+                               : QString(prefix).replace(QStringLiteral("%1"), QString::number(i)) +
+                                     QStringLiteral(".binding.source"),
+                           *why});
+    }
+    if (issues.isEmpty())
+        return std::nullopt;
+    return invalid(issues);
+}
+
 void Dispatcher::remember() {
     m_undo.push_back(m_state.layout());
     if (m_undo.size() > kUndoDepth)
@@ -159,15 +192,16 @@ void Dispatcher::remember() {
     Q_EMIT undoStateChanged();
 }
 
-void Dispatcher::record(const QString &cause) {
+void Dispatcher::record(const Layout &next, const QString &cause) {
+    // Before the wall shows it (DESIGN.md): when the store refuses, the wall stays as it was.
     if (m_store)
-        m_recorded = m_store->recordLiveLayout(m_state.layout(), cause);
+        m_recorded = m_store->recordLiveLayout(next, cause);
 }
 
 void Dispatcher::commit(const Layout &layout, const QString &cause) {
+    record(layout, cause);
     remember();
     m_state.setLayout(layout);
-    record(cause);
 }
 
 ActionResult Dispatcher::recallPreset(const QJsonObject &p, const Caller &caller) {
@@ -226,6 +260,8 @@ ActionResult Dispatcher::savePreset(const QJsonObject &p) {
             layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
         if (!parsed.ok())
             return invalid(parsed.issues);
+        if (auto refused = imageRefusal(parsed.layout.tiles, QStringLiteral("layout.tiles[%1]")))
+            return *refused;
         layout = parsed.layout;
     } else if (p.contains(QStringLiteral("fromPreset"))) {
         const QJsonValue from = p.value(QStringLiteral("fromPreset"));
@@ -264,6 +300,8 @@ ActionResult Dispatcher::setLayout(const QJsonObject &p, const QString &cause) {
                                      QStringLiteral("layout"));
     if (!parsed.ok())
         return invalid(parsed.issues);
+    if (auto refused = imageRefusal(parsed.layout.tiles, QStringLiteral("layout.tiles[%1]")))
+        return *refused;
     commit(parsed.layout, cause);
     return ActionResult::success({{QStringLiteral("tiles"), parsed.layout.tiles.size()}});
 }
@@ -291,6 +329,8 @@ ActionResult Dispatcher::stage(const QJsonObject &p) {
             layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
         if (!parsed.ok())
             return invalid(parsed.issues);
+        if (auto refused = imageRefusal(parsed.layout.tiles, QStringLiteral("layout.tiles[%1]")))
+            return *refused;
         m_staged = parsed.layout;
     }
     return ActionResult::success({{QStringLiteral("staged"), layoutToJson(*m_staged)}});
@@ -320,11 +360,11 @@ ActionResult Dispatcher::step(std::deque<Layout> &from, std::deque<Layout> &to,
     if (from.empty())
         return ActionResult::failure(QStringLiteral("conflict"),
                                      QStringLiteral("nothing to %1").arg(verb));
-    to.push_back(m_state.layout());
     const Layout layout = from.back();
+    record(layout, QStringLiteral("layout.") + verb);
+    to.push_back(m_state.layout());
     from.pop_back();
     m_state.setLayout(layout);
-    record(QStringLiteral("layout.") + verb);
     Q_EMIT undoStateChanged();
     return ActionResult::success();
 }
@@ -350,9 +390,13 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
         }
         if (!issues.isEmpty())
             return invalid(issues);
+        if (auto refused = imageRefusal({*tile}, QStringLiteral("tile")))
+            return *refused;
+        Layout next = m_state.layout();
+        next.tiles.append(*tile);
+        record(next, QStringLiteral("tile.add %1").arg(tile->id));
         remember();
         m_state.putTile(*tile);
-        record(QStringLiteral("tile.add %1").arg(tile->id));
         return ActionResult::success({{QStringLiteral("id"), tile->id}});
     }
 
@@ -366,9 +410,11 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
                                      QStringLiteral("no tile \"%1\" on the wall").arg(*id),
                                      QStringLiteral("id"));
     if (verb == QLatin1String("remove")) {
+        Layout next = m_state.layout();
+        next.tiles.removeIf([&](const Tile &x) { return x.id == *id; });
+        record(next, QStringLiteral("tile.remove %1").arg(*id));
         remember();
         m_state.removeTile(*id);
-        record(QStringLiteral("tile.remove %1").arg(*id));
         return ActionResult::success({{QStringLiteral("id"), *id}});
     }
 
@@ -436,9 +482,13 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
     }
     if (!issues.isEmpty())
         return invalid(issues);
+    if (auto refused = imageRefusal({t}, QString()))
+        return *refused;
+    Layout next = m_state.layout();
+    *next.tile(*id) = t;
+    record(next, QStringLiteral("tile.%1 %2").arg(verb, *id));
     remember();
     m_state.putTile(t);
-    record(QStringLiteral("tile.%1 %2").arg(verb, *id));
     return ActionResult::success(
         {{QStringLiteral("id"), *id}, {QStringLiteral("tile"), tileToJson(t)}});
 }
@@ -451,9 +501,9 @@ ActionResult Dispatcher::setBezelCompensation(const QJsonObject &p) {
                                      QStringLiteral("enabled"));
     Wall wall = m_state.wall();
     wall.bezelCompensation = v.toBool();
-    m_state.setWall(wall);
     if (m_store)
-        m_store->saveWall(wall);
+        m_store->saveWall(wall); // first: a refused save leaves the wall as it was
+    m_state.setWall(wall);
     return ActionResult::success({{QStringLiteral("enabled"), wall.bezelCompensation}});
 }
 

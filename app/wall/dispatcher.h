@@ -39,6 +39,10 @@ public:
     using Handler = std::function<ActionResult(const Action &, const Caller &)>;
     void addHandler(const QString &prefix, Handler handler);
 
+    // Where image tiles may take pictures from (layout.h); checked for every tile and layout
+    // that comes in. The default allows the assets folder only.
+    void setImagePolicy(ImageSourcePolicy policy) { m_imagePolicy = std::move(policy); }
+
     bool canUndo() const { return !m_undo.empty(); }
     bool canRedo() const { return !m_redo.empty(); }
     const std::optional<Layout> &staged() const { return m_staged; }
@@ -66,7 +70,8 @@ private:
     // Makes layout live, remembering the previous one for undo.
     void commit(const Layout &layout, const QString &cause);
     void remember();
-    void record(const QString &cause);
+    // Writes the history row of the layout about to go live (throws store::Error).
+    void record(const Layout &next, const QString &cause);
 
     WallState &m_state;
     store::WallStore *m_store;
@@ -77,6 +82,10 @@ private:
     std::deque<Layout> m_redo;
     std::optional<Layout> m_staged;
     std::optional<qint64> m_recorded; // history row written by the action being applied
+    ImageSourcePolicy m_imagePolicy;
+    // Refuses tiles whose image sources the policy refuses; the field is prefix (with %1 the
+    // tile's index) + ".binding.source", or "binding.source" when prefix is empty.
+    std::optional<ActionResult> imageRefusal(const QList<Tile> &tiles, const QString &prefix) const;
 };
 
 } // namespace opswall::wall

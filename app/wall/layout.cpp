@@ -1,5 +1,7 @@
 #include "wall/layout.h"
 
+#include <QDir>
+
 #include <QJsonArray>
 #include <QSet>
 #include <QTimeZone>
@@ -148,6 +150,7 @@ void validateBinding(const Tile &t, const QString &path, QList<Issue> &issues) {
         r.rejectUnknown(b, {QStringLiteral("source"), QStringLiteral("fill")});
         if (const auto src = r.string(b, QStringLiteral("source")); src && src->isEmpty())
             r.error(r.child(QStringLiteral("source")), QStringLiteral("must not be empty"));
+
         if (const auto fill = r.string(b, QStringLiteral("fill"), false, QStringLiteral("fit"));
             fill &&
             !QStringList{QStringLiteral("fit"), QStringLiteral("fill"), QStringLiteral("stretch")}
@@ -338,6 +341,96 @@ QJsonObject layoutToJson(const Layout &layout) {
                                                ? layout.background.name()
                                                : layout.background.name(QColor::HexArgb)},
             {QStringLiteral("tiles"), tiles}};
+}
+
+namespace {
+const QString kMediaScheme = QStringLiteral("media:");
+
+// A relative path that stays inside its folder: no "..", no leading "/", no backslash tricks.
+bool isContainedRelativePath(const QString &path) {
+    if (path.isEmpty() || path.startsWith(u'/') || path.contains(u'\\') || path.contains(u'\0') ||
+        path.size() > 1024)
+        return false;
+    for (const QString &part : path.split(u'/'))
+        if (part == QLatin1String(".."))
+            return false;
+    return true;
+}
+
+bool urlUnderPrefix(const QUrl &url, const QString &prefix) {
+    const QUrl p(prefix);
+    if (!p.isValid() || url.scheme() != p.scheme() ||
+        url.host().compare(p.host(), Qt::CaseInsensitive) != 0 ||
+        url.port(url.scheme() == QLatin1String("https") ? 443 : 80) !=
+            p.port(p.scheme() == QLatin1String("https") ? 443 : 80))
+        return false;
+    QString base = p.path();
+    if (!base.endsWith(u'/'))
+        base += u'/';
+    const QString path = url.path();
+    return path.startsWith(base) || path == p.path() || base == QLatin1String("/");
+}
+} // namespace
+
+std::optional<QString> imageSourceSyntaxError(const QString &source) {
+    if (source.startsWith(kMediaScheme)) {
+        if (!isContainedRelativePath(source.mid(kMediaScheme.size())))
+            return QStringLiteral("\"%1\": a media: name must be a path inside the media folder "
+                                  "(no \"..\", not absolute)")
+                .arg(source.left(80));
+        return std::nullopt;
+    }
+    const QUrl url(source, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (scheme == QLatin1String("http") || scheme == QLatin1String("https")) {
+        if (!url.isValid() || url.host().isEmpty())
+            return QStringLiteral("\"%1\" is not a valid URL").arg(source.left(80));
+        if (!url.userInfo().isEmpty())
+            return QStringLiteral("a URL with a user or password is not allowed");
+        return std::nullopt;
+    }
+    if (!scheme.isEmpty() && scheme.size() > 1)
+        return QStringLiteral("\"%1:\" sources are not allowed: use a file of the assets folder, "
+                              "media:NAME or an http(s) URL an admin allowed")
+            .arg(scheme.left(20));
+    if (QDir::isAbsolutePath(source) || !isContainedRelativePath(source))
+        return QStringLiteral("\"%1\": only paths inside the assets folder (no \"..\", not "
+                              "absolute), media:NAME or an http(s) URL an admin allowed")
+            .arg(source.left(80));
+    return std::nullopt;
+}
+
+std::optional<QString> ImageSourcePolicy::refusal(const QString &source) const {
+    if (auto bad = imageSourceSyntaxError(source))
+        return bad;
+    if (source.startsWith(kMediaScheme)) {
+        if (mediaFolder.isEmpty())
+            return QStringLiteral("no media folder is configured (media.folder of the store "
+                                  "configuration)");
+        return std::nullopt;
+    }
+    const QUrl url(source, QUrl::StrictMode);
+    if (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https")) {
+        for (const QString &prefix : allowedUrlPrefixes)
+            if (urlUnderPrefix(url, prefix))
+                return std::nullopt;
+        return QStringLiteral("\"%1\" is not under a URL an admin allowed for images "
+                              "(media.allowedImageUrls of the store configuration)")
+            .arg(source.left(120));
+    }
+    return std::nullopt;
+}
+
+QUrl ImageSourcePolicy::resolve(const QString &source) const {
+    if (source.isEmpty() || refusal(source))
+        return {};
+    if (source.startsWith(kMediaScheme))
+        return QUrl::fromLocalFile(
+            QDir(mediaFolder).absoluteFilePath(source.mid(kMediaScheme.size())));
+    const QUrl url(source, QUrl::StrictMode);
+    if (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"))
+        return url;
+    return QUrl::fromLocalFile(QDir(assetsDir).absoluteFilePath(source));
 }
 
 } // namespace opswall::wall

@@ -10,6 +10,9 @@
 #include <QRectF>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
+
+#include <optional>
 
 namespace opswall::wall {
 
@@ -55,6 +58,26 @@ QJsonObject layoutToJson(const Layout &layout);
 // Reads one tile (the "tile" parameter of tile.add, or an element of "tiles").
 std::optional<Tile> tileFromJson(const JsonReader &r, const QJsonObject &o);
 QJsonObject tileToJson(const Tile &tile);
+
+// Where an image tile may take its picture from ("source" of its binding):
+//   - a path relative to the assets folder, without ".." ("demo/logo.png");
+//   - "media:NAME": a file of the media folder an admin configured (--store-config media.folder);
+//   - an http(s) URL under a prefix an admin allowed (media.allowedImageUrls).
+// Absolute paths, "..", file:, qrc:, data:, other schemes and URLs no admin allowed are refused
+// by the dispatcher when a tile or layout comes in (the field named), and by the renderer before
+// it loads anything. Layout documents themselves still load with any source (a preset saved by an
+// older version is not lost; its image is just not shown).
+struct ImageSourcePolicy {
+    QString assetsDir;
+    QString mediaFolder;            // empty: "media:" sources are refused
+    QStringList allowedUrlPrefixes; // "https://host[:port]/path/"
+    // std::nullopt when allowed; else why not, for people.
+    std::optional<QString> refusal(const QString &source) const;
+    // The local file or URL to load; empty when refused.
+    QUrl resolve(const QString &source) const;
+};
+// The syntax check alone (no policy): std::nullopt when the form is one of the three above.
+std::optional<QString> imageSourceSyntaxError(const QString &source);
 
 // Validates a whole layout (ids unique, rectangles sane, bindings complete for their kind).
 QList<Issue> validateLayout(const Layout &layout, const Wall *wall = nullptr);

@@ -37,6 +37,7 @@ TileContent {
             anchors.horizontalCenter: parent.horizontalCenter
             visible: text.length > 0
             text: tile.binding.label ?? ""
+            textFormat: Text.PlainText
             color: Theme.accent
             font.family: Theme.fontFamily
             font.pixelSize: Math.max(1, Math.min(tile.height * 0.1, tile.width * 0.04))

@@ -20,6 +20,7 @@ TileContent {
         anchors.centerIn: parent
         visible: image.status === Image.Error
         text: qsTr("Image unavailable: %1").arg(tile.binding.source ?? "")
+        textFormat: Text.PlainText
         color: Theme.mutedText
         font.family: Theme.fontFamily
         font.pixelSize: Math.max(1, 24 * tile.pxPerMm)

@@ -8,6 +8,9 @@ TileContent {
         anchors.fill: parent
         anchors.margins: 20 * tile.pxPerMm
         text: tile.binding.text ?? ""
+        // Plain text only: rich text would render markup and fetch <img src="http…"> from
+        // anywhere an operator names.
+        textFormat: Text.PlainText
         wrapMode: Text.WordWrap
         elide: Text.ElideRight
         horizontalAlignment: tile.binding.align === "center" ? Text.AlignHCenter

@@ -59,6 +59,7 @@ Item {
             anchors.rightMargin: 12 * frame.pxPerMm
             verticalAlignment: Text.AlignVCenter
             text: frame.title
+            textFormat: Text.PlainText
             elide: Text.ElideRight
             color: Theme.titleText
             font.family: Theme.fontFamily

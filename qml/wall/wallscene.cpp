@@ -99,14 +99,7 @@ QString WallScene::layoutName() const {
 }
 
 QUrl WallScene::resolveAsset(const QString &source) const {
-    if (source.isEmpty())
-        return {};
-    const QUrl url(source);
-    if (!url.isRelative() && url.scheme().size() > 1) // "file:", "qrc:", "http:", not "C:"
-        return url;
-    if (QDir::isAbsolutePath(source))
-        return QUrl::fromLocalFile(source);
-    return QUrl::fromLocalFile(QDir(m_assetDir).absoluteFilePath(source));
+    return m_imagePolicy.resolve(source);
 }
 
 QVariantMap WallScene::submit(const QString &type, const QVariantMap &params) {

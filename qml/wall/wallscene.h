@@ -53,8 +53,11 @@ public:
     // Tile kinds whose QML module is built in; others show a placeholder.
     QVariantMap kindSources() const { return m_kindSources; }
 
-    // Relative image paths in layouts are relative to the assets folder.
-    void setAssetDir(const QString &dir) { m_assetDir = dir; }
+    // Image tiles: relative paths are in the assets folder, "media:NAME" in the media folder,
+    // http(s) URLs only under a prefix an admin allowed (wall::ImageSourcePolicy). Anything else
+    // resolves to an empty URL, so the tile shows "Image unavailable" and nothing is read.
+    void setAssetDir(const QString &dir) { m_imagePolicy.assetsDir = dir; }
+    void setImagePolicy(const wall::ImageSourcePolicy &policy) { m_imagePolicy = policy; }
     Q_INVOKABLE QUrl resolveAsset(const QString &source) const;
 
     // The operator console submits actions as the local operator.
@@ -70,7 +73,7 @@ private:
     TileListModel m_tiles;
     QString m_language;
     QVariantMap m_kindSources;
-    QString m_assetDir;
+    wall::ImageSourcePolicy m_imagePolicy;
 };
 
 } // namespace opswall::qml

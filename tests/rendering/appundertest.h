@@ -69,6 +69,7 @@ public:
     QString url;
     QString admin;               // the first admin token, from the token file
     QHash<Role, QString> tokens; // one per role, made by makeRoleTokens()
+    QStringList extraArgs;       // appended to opswall's command line
 
     ~Wall() {
         if (process.state() != QProcess::NotRunning) {
@@ -96,30 +97,36 @@ public:
         c.close();
         process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         process.start(QStringLiteral(OPSWALL_PATH),
-                      {QStringLiteral("--demo"), QStringLiteral("--no-services"),
-                       QStringLiteral("--db"), dir.filePath(QStringLiteral("wall.db")),
-                       QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
-                       QStringLiteral("--api-config"), config, QStringLiteral("--admin-token-file"),
-                       tokenFile, QStringLiteral("--lang"), QStringLiteral("en"),
-                       QStringLiteral("-platform"), QStringLiteral("offscreen")});
+                      QStringList{QStringLiteral("--demo"), QStringLiteral("--no-services"),
+                                  QStringLiteral("--db"), dir.filePath(QStringLiteral("wall.db")),
+                                  QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
+                                  QStringLiteral("--api-config"), config,
+                                  QStringLiteral("--admin-token-file"), tokenFile,
+                                  QStringLiteral("--lang"), QStringLiteral("en"),
+                                  QStringLiteral("-platform"), QStringLiteral("offscreen")} +
+                          extraArgs);
         if (!process.waitForStarted(5000)) {
             *why = QStringLiteral("opswall did not start");
             return false;
         }
         QElapsedTimer t;
         t.start();
-        while (!QFile::exists(tokenFile) && t.elapsed() < 20000)
-            QTest::qWait(50);
-        QFile f(tokenFile);
-        if (!f.open(QIODevice::ReadOnly)) {
-            *why = QStringLiteral("no admin token file");
-            return false;
-        }
-        admin = QString::fromUtf8(f.readAll()).trimmed();
-        // The token file is for this user only.
-        if (f.permissions() & (QFile::ReadGroup | QFile::ReadOther)) {
-            *why = QStringLiteral("the admin token file is readable by others");
-            return false;
+        // A restart keeps the token read at the first start: the wall removes the file when the
+        // token is first used.
+        if (admin.isEmpty()) {
+            while (!QFile::exists(tokenFile) && t.elapsed() < 20000)
+                QTest::qWait(50);
+            QFile f(tokenFile);
+            if (!f.open(QIODevice::ReadOnly)) {
+                *why = QStringLiteral("no admin token file");
+                return false;
+            }
+            admin = QString::fromUtf8(f.readAll()).trimmed();
+            // The token file is for this user only.
+            if (f.permissions() & (QFile::ReadGroup | QFile::ReadOther)) {
+                *why = QStringLiteral("the admin token file is readable by others");
+                return false;
+            }
         }
         ApiResponse r;
         while (t.elapsed() < 20000) {

@@ -66,7 +66,8 @@ QJsonObject colorTile(const QString &id, QRectF r, const QString &color, int z =
 
 class Fixture {
 public:
-    Fixture(const wall::Wall &wall, const QJsonArray &tiles, bool preview) {
+    Fixture(const wall::Wall &wall, const QJsonArray &tiles, bool preview,
+            const QString &storeConfig = {}) {
         const QString wallFile = m_dir.filePath(QStringLiteral("wall.json"));
         QFile f(wallFile);
         f.open(QIODevice::WriteOnly);
@@ -78,6 +79,7 @@ public:
         o.dbPath = m_dir.filePath(QStringLiteral("wall.db"));
         o.language = QStringLiteral("en");
         o.apiBind = QStringLiteral("127.0.0.1:0"); // a free port: tests run side by side
+        o.storeConfigPath = storeConfig;
         app = std::make_unique<shell::WallApplication>(o);
         ok = app->start();
         if (!ok)
@@ -216,17 +218,28 @@ QList<QPointF> TestRendering::renderDiagonal(bool compensation, QList<QPointF> *
     QTemporaryDir dir;
     const QString png = dir.filePath(QStringLiteral("diagonal.png"));
     diagonalImage(png);
-    const QJsonObject tile{{QStringLiteral("id"), QStringLiteral("diag")},
-                           {QStringLiteral("kind"), QStringLiteral("image")},
-                           {QStringLiteral("frame"), false},
-                           {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 100},
-                                                                {QStringLiteral("y"), 100},
-                                                                {QStringLiteral("width"), 2000},
-                                                                {QStringLiteral("height"), 400}}},
-                           {QStringLiteral("binding"),
-                            QJsonObject{{QStringLiteral("source"), png},
-                                        {QStringLiteral("fill"), QStringLiteral("stretch")}}}};
-    Fixture fx(w, QJsonArray{tile}, false);
+    // Image tiles read only from the assets folder, the media folder or allowed URLs: the
+    // picture is in this test's media folder.
+    const QString config = dir.filePath(QStringLiteral("store.json"));
+    QFile c(config);
+    if (!c.open(QIODevice::WriteOnly))
+        return {};
+    c.write(QJsonDocument(QJsonObject{{QStringLiteral("media"),
+                                       QJsonObject{{QStringLiteral("folder"), dir.path()}}}})
+                .toJson());
+    c.close();
+    const QJsonObject tile{
+        {QStringLiteral("id"), QStringLiteral("diag")},
+        {QStringLiteral("kind"), QStringLiteral("image")},
+        {QStringLiteral("frame"), false},
+        {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 100},
+                                             {QStringLiteral("y"), 100},
+                                             {QStringLiteral("width"), 2000},
+                                             {QStringLiteral("height"), 400}}},
+        {QStringLiteral("binding"),
+         QJsonObject{{QStringLiteral("source"), QStringLiteral("media:diagonal.png")},
+                     {QStringLiteral("fill"), QStringLiteral("stretch")}}}};
+    Fixture fx(w, QJsonArray{tile}, false, config);
     if (!fx.ok)
         return {};
     const QList<QImage> shots = fx.grab();
