@@ -286,6 +286,21 @@ void TestAppAttacksApi::credentialsNeverLeaveTheWall() {
     QVERIFY2(seen[QStringLiteral("audit (admin)")].contains("cam-user:***@"),
              seen[QStringLiteral("audit (admin)")].left(3000).constData());
 
+    // An operator's client reads the source (stars and all), renames it and saves it back: the
+    // wall keeps the stored password rather than storing the stars.
+    QJsonObject readBack = jsonOf(seen[QStringLiteral("/sources/secret-cam")]);
+    readBack.insert(QStringLiteral("name"), QStringLiteral("Camera cổng chính"));
+    r = op.request("POST", QStringLiteral("/sources"), {{QStringLiteral("source"), readBack}});
+    QVERIFY2(r.status == 201, r.body.constData());
+    QByteArray stored;
+    for (const QString &f : {QStringLiteral("wall.db"), QStringLiteral("wall.db-wal")}) {
+        QFile file(m_app.dir.filePath(f));
+        if (file.open(QIODevice::ReadOnly))
+            stored += file.readAll();
+    }
+    QVERIFY(stored.contains("secret-cam"));
+    QVERIFY(!stored.contains("cam-user:***@"));
+
     QCOMPARE(op.request("DELETE", QStringLiteral("/tiles/") + bySource).status, 200);
     QCOMPARE(op.request("DELETE", QStringLiteral("/tiles/") + byUri).status, 200);
     QCOMPARE(op.request("DELETE", QStringLiteral("/sources/secret-cam")).status, 200);
