@@ -1,5 +1,6 @@
 // opswall: the wall application. Thin: parse the command line, pick the graphics backend, build
 // the application, run. Everything else is in app/shell/wallapplication.cpp.
+#include "core/redact.h"
 #include "shell/options.h"
 #include "shell/wallapplication.h"
 
@@ -68,6 +69,8 @@ int main(int argc, char **argv) {
         return parsed.exitCode;
     }
     const opswall::shell::Options &options = *parsed.options;
+    // No log line carries a password (a GStreamer error quoting rtsp://user:pass@...).
+    opswall::installLogRedaction();
 
     // The scene graph backend must be chosen before the application object exists.
     const auto backend =

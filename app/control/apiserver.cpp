@@ -120,6 +120,15 @@ bool ControlServer::start(QString *error) {
             asio::post(c->ioc, [c, bytes] { c->broadcast(bytes); });
         });
     }
+    // A revoked token's open WebSockets and line sessions close at once.
+    if (m_service) {
+        std::weak_ptr<detail::ServerCore> weak = core;
+        m_revokeConnection = QObject::connect(
+            m_service, &ControlService::tokenRevoked, m_service, [weak](const QString &id) {
+                if (auto c = weak.lock())
+                    asio::post(c->ioc, [c, id = id.toStdString()] { c->closeToken(id); });
+            });
+    }
     m_core = core;
     m_thread = std::thread([core] {
         pthread_setname_np(pthread_self(), "opswall-io");
@@ -142,6 +151,7 @@ void ControlServer::stop() {
     if (m_service && m_listenerId)
         m_service->removeEventListener(m_listenerId);
     m_listenerId = 0;
+    QObject::disconnect(m_revokeConnection);
     auto core = m_core;
     std::promise<void> closed;
     auto done = closed.get_future();

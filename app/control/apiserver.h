@@ -15,6 +15,7 @@
 #include "control/metrics.h"
 #include "control/serverconfig.h"
 
+#include <QMetaObject>
 #include <QString>
 
 #include <cstdint>
@@ -51,6 +52,7 @@ private:
     std::shared_ptr<detail::ServerCore> m_core;
     std::thread m_thread;
     int m_listenerId = 0;
+    QMetaObject::Connection m_revokeConnection; // ControlService::tokenRevoked -> closeToken
     std::uint16_t m_httpPort = 0;
     std::uint16_t m_linePort = 0;
 };

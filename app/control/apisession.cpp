@@ -4,6 +4,7 @@
 #include "control/router.h"
 
 #include "control/openapi.h"
+#include "core/redact.h"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -50,8 +51,9 @@ std::string addressOf(const tcp::socket &s) {
 }
 
 // Bearer token from "Authorization: Bearer ..." or, for browsers' WebSocket (which cannot set
-// headers), "?access_token=...".
-QString bearerOf(const Request &req, const QUrlQuery &query) {
+// headers), "?access_token=..." on the events route only (a token in a URL ends up in logs and
+// browser history; everywhere else it is refused before anything else is looked at).
+QString bearerOf(const Request &req, const QUrlQuery &query, bool queryAllowed) {
     const auto it = req.find(http::field::authorization);
     if (it != req.end()) {
         const QByteArray v = toQt(it->value()).trimmed();
@@ -59,7 +61,11 @@ QString bearerOf(const Request &req, const QUrlQuery &query) {
             return QString::fromLatin1(v.mid(7).trimmed());
         return {};
     }
-    return query.queryItemValue(QStringLiteral("access_token"));
+    return queryAllowed ? query.queryItemValue(QStringLiteral("access_token")) : QString();
+}
+
+QByteArray compact(const QJsonObject &o) {
+    return QJsonDocument(redactJson(o)).toJson(QJsonDocument::Compact);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -68,19 +74,33 @@ QString bearerOf(const Request &req, const QUrlQuery &query) {
 template<class Stream>
 class WsSession : public EventClient, public std::enable_shared_from_this<WsSession<Stream>> {
 public:
-    WsSession(std::shared_ptr<ServerCore> core, Stream &&stream, QJsonObject hello)
+    WsSession(std::shared_ptr<ServerCore> core, Stream &&stream, QJsonObject hello,
+              std::string tokenId, std::vector<Lease> leases)
         : m_core(std::move(core))
         , m_ws(std::move(stream))
         , m_closeTimer(m_core->ioc)
-        , m_hello(std::move(hello)) {}
+        , m_recheck(m_core->ioc)
+        , m_hello(std::move(hello))
+        , m_tokenId(std::move(tokenId))
+        , m_leases(std::move(leases)) {}
     ~WsSession() override { m_core->metrics.wsClients--; }
+
+    std::string tokenId() const override { return m_tokenId; }
+
+    // The token was revoked: say so in the close frame, and cut the socket after a bound.
+    void revoked() override {
+        if (!m_open || m_dropping)
+            return closeNow();
+        closeWith(websocket::close_reason(websocket::close_code::policy_error, "token revoked"));
+    }
 
     void run(Request req) {
         m_core->metrics.wsClients++;
         beast::get_lowest_layer(m_ws).expires_never(); // the websocket has its own timeouts
         websocket::stream_base::timeout t;
         t.handshake_timeout = std::chrono::seconds(5);
-        t.idle_timeout = std::chrono::seconds(60);
+        // Nothing from the peer, not even the pong to our ping (sent at half of this): dropped.
+        t.idle_timeout = std::chrono::milliseconds(m_core->config.wsIdleTimeoutMs);
         t.keep_alive_pings = true;
         m_ws.set_option(t);
         m_ws.set_option(websocket::stream_base::decorator(
@@ -108,7 +128,10 @@ public:
         m_open = false;
         m_queue.clear();
         m_queuedBytes = 0;
+        m_recheck.cancel();
+        m_closeTimer.cancel();
         beast::get_lowest_layer(m_ws).close();
+        m_leases.clear();
     }
 
 private:
@@ -120,6 +143,23 @@ private:
         deliver(std::make_shared<const std::string>(
             QJsonDocument(m_hello).toJson(QJsonDocument::Compact).toStdString()));
         readLoop();
+        recheckToken();
+    }
+
+    // Revocation closes the session at once (ServerCore::closeToken); this also catches a token
+    // that went away any other way, at the idle timeout's pace.
+    void recheckToken() {
+        m_recheck.expires_after(std::chrono::milliseconds(m_core->config.wsIdleTimeoutMs / 2));
+        m_recheck.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (ec || !self->m_open)
+                return;
+            const bool active =
+                self->m_core->service &&
+                self->m_core->service->tokens().isActive(QString::fromStdString(self->m_tokenId));
+            if (!active)
+                return self->revoked();
+            self->recheckToken();
+        });
     }
 
     void readLoop() {
@@ -156,27 +196,32 @@ private:
     }
 
     void drop() {
-        m_dropping = true;
         m_core->metrics.wsClientsDropped++;
         const std::string why = "slow consumer: " + std::to_string(m_queue.size()) + " events (" +
                                 std::to_string(m_queuedBytes) + " bytes) queued";
+        closeWith(websocket::close_reason(websocket::close_code::policy_error, why));
+    }
+
+    void closeWith(const websocket::close_reason &reason) {
+        m_dropping = true;
+        m_recheck.cancel();
         // The close frame may never get through a full socket buffer: cut the socket after a bound.
         m_closeTimer.expires_after(std::chrono::seconds(2));
         m_closeTimer.async_wait([self = this->shared_from_this()](beast::error_code ec) {
             if (!ec)
                 self->closeNow();
         });
-        m_ws.async_close(websocket::close_reason(websocket::close_code::policy_error, why),
-                         [self = this->shared_from_this()](beast::error_code) {
-                             self->m_closeTimer.cancel();
-                             self->closeNow();
-                         });
+        m_ws.async_close(
+            reason, [self = this->shared_from_this()](beast::error_code) { self->closeNow(); });
     }
 
     std::shared_ptr<ServerCore> m_core;
     websocket::stream<Stream> m_ws;
     asio::steady_timer m_closeTimer;
+    asio::steady_timer m_recheck;
     QJsonObject m_hello;
+    std::string m_tokenId;
+    std::vector<Lease> m_leases; // the address's and the token's connection slots
     beast::flat_buffer m_in;
     std::deque<EventBytes> m_queue;
     std::size_t m_queuedBytes = 0;
@@ -191,11 +236,12 @@ template<class Stream>
 class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession<Stream>> {
 public:
     HttpSession(std::shared_ptr<ServerCore> core, Stream &&stream, std::string remote,
-                std::string address)
+                std::string address, Lease addressLease)
         : m_core(std::move(core))
         , m_stream(std::move(stream))
         , m_remote(std::move(remote))
-        , m_address(std::move(address)) {
+        , m_address(std::move(address))
+        , m_addressLease(std::move(addressLease)) {
         m_core->metrics.httpConnections++;
     }
     ~HttpSession() override { m_core->metrics.httpConnections--; }
@@ -217,6 +263,7 @@ public:
     void closeNow() override {
         m_closed = true;
         beast::get_lowest_layer(m_stream).close();
+        m_addressLease.reset();
     }
 
 private:
@@ -278,26 +325,44 @@ private:
         if (r.kind != RouteKind::Events && websocket::is_upgrade(m_req))
             return send(jsonError(400, QStringLiteral("bad_request"),
                                   QStringLiteral("only /api/v1/events takes a WebSocket")));
+        if (r.kind != RouteKind::Events && r.query.hasQueryItem(QStringLiteral("access_token")))
+            return send(jsonError(400, QStringLiteral("bad_request"),
+                                  QStringLiteral("access_token is accepted on /api/v1/events "
+                                                 "only; send 'Authorization: Bearer <token>'"),
+                                  QStringLiteral("access_token")));
 
         std::optional<TokenInfo> who;
         const std::int64_t now = ServerCore::nowMs();
-        if (r.needsToken()) {
-            const QString bearer = bearerOf(m_req, r.query);
+        const QString bearer = bearerOf(m_req, r.query, r.kind == RouteKind::Events);
+        // Health answers everyone that the process is alive; its details need a token.
+        const bool wantsToken =
+            r.needsToken() || (r.kind == RouteKind::Health && !bearer.isEmpty());
+        const QString what =
+            QString::fromLatin1(method.left(16)) + u' ' +
+            QString::fromLatin1(
+                target.left(target.indexOf('?') < 0 ? target.size() : target.indexOf('?'))
+                    .left(200));
+        if (wantsToken) {
+            const std::string ipKey = m_core->ipKey(m_address);
             if (bearer.isEmpty() || !m_core->service) {
                 m_core->metrics.authFailures++;
+                if (!m_core->limiter.allow(ipKey, now))
+                    return rateLimited(ipKey, now);
+                refused(401, what, QStringLiteral("no token"));
                 return send(jsonError(401, QStringLiteral("unauthorized"),
                                       QStringLiteral("send 'Authorization: Bearer <token>'")));
             }
             who = m_core->service->tokens().authenticate(bearer); // thread-safe by design
             if (!who) {
                 m_core->metrics.authFailures++;
-                if (!m_core->limiter.allow("ip:" + m_address, now)) // slows token guessing
-                    return rateLimited("ip:" + m_address, now);
+                if (!m_core->limiter.allow(ipKey, now)) // slows token guessing
+                    return rateLimited(ipKey, now);
+                refused(401, what, QStringLiteral("unknown or revoked token"));
                 return send(jsonError(401, QStringLiteral("unauthorized"),
                                       QStringLiteral("unknown or revoked token")));
             }
         }
-        const std::string key = who ? "token:" + who->id.toStdString() : "ip:" + m_address;
+        const std::string key = who ? "token:" + who->id.toStdString() : m_core->ipKey(m_address);
         if (!m_core->limiter.allow(key, now))
             return rateLimited(key, now);
 
@@ -306,10 +371,15 @@ private:
             caller = Caller{who->name, who->role, QString::fromStdString(m_remote),
                             QStringLiteral("api")};
         // Reads are checked here against the table; actions again on the GUI thread with the lock.
-        if (r.kind != RouteKind::Submit && r.needsToken() && !roleAllows(caller.role, r.permission))
-            return send(jsonError(
-                403, QStringLiteral("forbidden"),
-                QStringLiteral("role '%1' may not %2").arg(roleName(caller.role), r.permission)));
+        if (r.kind != RouteKind::Submit && r.needsToken() &&
+            !roleAllows(caller.role, r.permission)) {
+            const QString why =
+                QStringLiteral("role '%1' may not %2").arg(roleName(caller.role), r.permission);
+            refused(403, what, why, caller);
+            return send(jsonError(403, QStringLiteral("forbidden"), why));
+        }
+        if (r.kind == RouteKind::Health && !who)
+            return send(Reply{200, QByteArrayLiteral(R"({"status":"ok"})")});
 
         auto self = this->shared_from_this();
         auto onReply = [self](Reply reply) { self->send(std::move(reply)); };
@@ -317,8 +387,7 @@ private:
         case RouteKind::Health:
             return m_core->onGui(
                 [core = m_core](ControlService &svc, ServerCore::ReplyFn reply) {
-                    reply(Reply{
-                        200, QJsonDocument(core->healthJson(svc)).toJson(QJsonDocument::Compact)});
+                    reply(Reply{200, compact(core->healthJson(svc))});
                 },
                 onReply);
         case RouteKind::OpenApi:
@@ -331,7 +400,7 @@ private:
                 },
                 onReply);
         case RouteKind::Events:
-            return upgrade(caller);
+            return upgrade(caller, who ? who->id.toStdString() : std::string());
         case RouteKind::Snapshot:
             return m_core->onGui(
                 [what = r.snapshot](ControlService &svc, ServerCore::ReplyFn reply) {
@@ -339,7 +408,7 @@ private:
                     if (o.isEmpty())
                         return reply(jsonError(404, QStringLiteral("not_found"),
                                                QStringLiteral("nothing at '%1'").arg(what)));
-                    reply(Reply{200, QJsonDocument(o).toJson(QJsonDocument::Compact)});
+                    reply(Reply{200, compact(o)});
                 },
                 onReply);
         case RouteKind::ControlRead:
@@ -411,9 +480,7 @@ private:
 
     // GUI thread.
     static Reply controlRead(ControlService &svc, const QString &what, const QUrlQuery &q) {
-        auto json = [](const QJsonObject &o) {
-            return Reply{200, QJsonDocument(o).toJson(QJsonDocument::Compact)};
-        };
+        auto json = [](const QJsonObject &o) { return Reply{200, compact(o)}; };
         if (what == QLatin1String("lock"))
             return json(svc.lock().toJson(svc.nowMs()));
         if (what == QLatin1String("tokens"))
@@ -463,11 +530,28 @@ private:
         return json(QJsonObject{{QStringLiteral("items"), svc.audit().queryJson(aq)}});
     }
 
-    void upgrade(const Caller &caller) {
+    // A 401 or a refused read, for the audit (coalesced per address and minute by the core).
+    void refused(int status, const QString &what, const QString &message,
+                 const std::optional<Caller> &caller = std::nullopt) {
+        m_core->auditRefusal(m_address, QString::fromStdString(m_remote), QStringLiteral("api"),
+                             status, what, message, caller);
+    }
+
+    void upgrade(const Caller &caller, const std::string &tokenId) {
+        Lease tokenLease = m_core->leaseToken(tokenId);
+        if (!tokenLease) {
+            m_keepAlive = false;
+            return send(jsonError(
+                429, QStringLiteral("too_many_sessions"),
+                QStringLiteral("this token has %1 open sessions already (maxSessionsPerToken)")
+                    .arg(m_core->config.maxSessionsPerToken)));
+        }
         QJsonObject hello{{QStringLiteral("type"), QStringLiteral("hello")},
                           {QStringLiteral("user"), caller.user},
                           {QStringLiteral("role"), roleName(caller.role)}};
-        auto ws = std::make_shared<WsSession<Stream>>(m_core, std::move(m_stream), hello);
+        auto ws = std::make_shared<WsSession<Stream>>(
+            m_core, std::move(m_stream), hello, tokenId,
+            std::vector<Lease>{std::move(m_addressLease), std::move(tokenLease)});
         m_core->metrics.recordRequest(101, elapsedMs());
         ws->run(std::move(m_req));
         m_closed = true; // the stream moved on; this session ends here
@@ -541,6 +625,7 @@ private:
     Stream m_stream;
     std::string m_remote;
     std::string m_address;
+    Lease m_addressLease; // handed on to the WebSocket on upgrade
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
     Request m_req;
@@ -554,22 +639,26 @@ void accept(const std::shared_ptr<ServerCore> &core, std::shared_ptr<tcp::accept
         if (ec == asio::error::operation_aborted || !acceptor->is_open())
             return;
         if (!ec) {
+            const std::string address = addressOf(socket);
+            Lease lease;
             if (core->metrics.httpConnections.load() + core->metrics.wsClients.load() >=
-                core->config.maxConnections) {
-                socket.close(ec); // over the limit: refuse at once rather than queue
+                    core->config.maxConnections ||
+                !(lease = core->leaseAddress(address))) {
+                // Over the global or this address's limit: refuse at once rather than queue.
+                core->metrics.connectionsRefused++;
+                socket.close(ec);
             } else {
                 socket.set_option(tcp::no_delay(true), ec);
                 const std::string remote = remoteOf(socket);
-                const std::string address = addressOf(socket);
                 if (core->tls) {
                     auto s = std::make_shared<HttpSession<TlsStream>>(
                         core, TlsStream(beast::tcp_stream(std::move(socket)), *core->tls), remote,
-                        address);
+                        address, std::move(lease));
                     core->track(s);
                     s->run();
                 } else {
                     auto s = std::make_shared<HttpSession<PlainStream>>(
-                        core, PlainStream(std::move(socket)), remote, address);
+                        core, PlainStream(std::move(socket)), remote, address, std::move(lease));
                     core->track(s);
                     s->run();
                 }

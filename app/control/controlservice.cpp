@@ -1,6 +1,7 @@
 #include "control/controlservice.h"
 
 #include "control/permissions.h"
+#include "core/redact.h"
 
 #include "store/database.h"
 #include "store/secrets.h"
@@ -190,10 +191,13 @@ ActionResult ControlService::applyControlAction(const Action &action, const Call
     }
     if (action.type == QLatin1String("token.revoke")) {
         const QString name = p.value(QStringLiteral("name")).toString();
+        const QStringList ids = m_tokens.activeIdsNamed(name);
         if (!m_tokens.revoke(name))
             return ActionResult::failure(QStringLiteral("not_found"),
                                          QStringLiteral("no active token named '%1'").arg(name),
                                          QStringLiteral("name"));
+        for (const QString &id : ids)
+            Q_EMIT tokenRevoked(id);
         return ActionResult::success(QJsonObject{{QStringLiteral("name"), name}});
     }
     return ActionResult::failure(QStringLiteral("invalid"),
@@ -202,6 +206,7 @@ ActionResult ControlService::applyControlAction(const Action &action, const Call
 
 void ControlService::publish(QJsonObject event) {
     Q_ASSERT(QThread::currentThread() == thread()); // events are numbered in one order
+    event = redactJson(event);
     event.insert(QStringLiteral("seq"), double(++m_seq));
     if (!event.contains(QStringLiteral("time")))
         event.insert(QStringLiteral("time"),

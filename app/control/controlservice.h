@@ -51,7 +51,8 @@ public:
     static bool ownsAction(const QString &actionType); // lock.* and token.*
 
     // Dispatcher -> clients: called on the GUI thread; adds "seq" (1, 2, ...) and "time" and hands
-    // the event to every listener (the API server's WebSocket fan-out) in order.
+    // the event to every listener (the API server's WebSocket fan-out) in order. Credentials in
+    // it (URIs with a password, secret-named keys) are redacted first (core/redact.h).
     void publish(QJsonObject event);
     int addEventListener(EventListener listener);
     void removeEventListener(int id);
@@ -72,6 +73,8 @@ public:
 
 Q_SIGNALS:
     void eventPublished(const QJsonObject &event);
+    // A token was revoked: the servers close its open WebSockets and line sessions at once.
+    void tokenRevoked(const QString &tokenId);
 
 private:
     ActionResult applyControlAction(const Action &action, const Caller &caller);

@@ -1,7 +1,9 @@
 #include "control/lineserver.h"
 
 #include "control/lineprotocol.h"
+#include "core/redact.h"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
@@ -18,11 +20,13 @@ namespace {
 
 class LineSession : public Closable, public std::enable_shared_from_this<LineSession> {
 public:
-    LineSession(std::shared_ptr<ServerCore> core, tcp::socket socket)
+    LineSession(std::shared_ptr<ServerCore> core, tcp::socket socket, Lease addressLease)
         : m_core(std::move(core))
         , m_socket(std::move(socket))
         , m_idle(m_core->ioc)
-        , m_framer(m_core->config.lineMaxBytes) {
+        , m_framer(m_core->config.lineMaxBytes)
+        , m_stall(m_core->ioc)
+        , m_addressLease(std::move(addressLease)) {
         boost::system::error_code ec;
         const auto ep = m_socket.remote_endpoint(ec);
         m_address = ec ? std::string("unknown") : ep.address().to_string();
@@ -42,7 +46,24 @@ public:
         m_closed = true;
         boost::system::error_code ec;
         m_idle.cancel();
+        m_stall.cancel();
         m_socket.close(ec);
+        m_out.clear();
+        m_outBytes = 0;
+        m_tokenLease.reset();
+        m_addressLease.reset();
+    }
+
+    std::string tokenId() const override { return m_tokenId; }
+
+    void revoked() override {
+        if (m_closed)
+            return;
+        m_caller.reset();
+        m_tokenId.clear();
+        m_lines.clear();
+        write(lineErr(QStringLiteral("unauthorized"), QStringLiteral("token revoked")));
+        closeAfterWrites();
     }
 
 private:
@@ -52,13 +73,17 @@ private:
             if (ec || self->m_closed)
                 return;
             self->write(lineErr(QStringLiteral("timeout"), QStringLiteral("idle too long")));
-            self->m_closeAfterWrite = true;
+            self->closeAfterWrites();
         });
     }
 
     void read() {
         if (m_closed || m_closeAfterWrite)
             return;
+        if (m_outBytes > m_core->config.lineMaxOutputBytes) {
+            m_readPaused = true; // resumes when the peer has taken its replies (writeNext)
+            return;
+        }
         m_socket.async_read_some(asio::buffer(m_in), [self = shared_from_this()](
                                                          boost::system::error_code ec,
                                                          std::size_t n) { self->onRead(ec, n); });
@@ -75,16 +100,21 @@ private:
             write(lineErr(
                 QStringLiteral("line_too_long"),
                 QStringLiteral("lines are at most %1 bytes").arg(m_core->config.lineMaxBytes)));
-            m_closeAfterWrite = true;
+            closeAfterWrites();
             return;
         }
         processNext();
     }
 
-    // One command at a time, in order; reading resumes when all buffered lines are answered.
+    // One command at a time, in order; reading resumes when all buffered lines are answered and
+    // the replies not yet taken by the peer fit the bound (lineMaxOutputBytes).
     void processNext() {
         if (m_closed || m_busy)
             return;
+        if (m_outBytes > m_core->config.lineMaxOutputBytes) {
+            m_readPaused = true;
+            return;
+        }
         if (m_lines.empty())
             return read();
         const LineCommand cmd = parseLine(m_lines.front());
@@ -111,7 +141,7 @@ private:
         case LineCommandKind::Help:
             return answer(lineHelp());
         case LineCommandKind::Quit:
-            m_closeAfterWrite = true;
+            closeAfterWrites();
             return answer(lineOk(QStringLiteral("BYE")));
         case LineCommandKind::Login:
             return login(cmd.token);
@@ -139,7 +169,8 @@ private:
                     status.insert(QStringLiteral("locked"), bool(lock));
                     if (lock)
                         status.insert(QStringLiteral("lockedBy"), lock->holder);
-                    reply(Reply{200, lineOk(QStringLiteral("STATUS"), flatKeyValues(status))});
+                    reply(Reply{
+                        200, lineOk(QStringLiteral("STATUS"), flatKeyValues(redactJson(status)))});
                 },
                 lineReply(onReply));
         }
@@ -147,8 +178,8 @@ private:
             [action = cmd.action, caller = *m_caller, verb = cmd.verb](ControlService &svc,
                                                                        ServerCore::ReplyFn reply) {
                 svc.execute(action, caller, [reply, verb](ActionResult r) {
-                    reply(Reply{200, r.ok ? lineOk(verb, flatKeyValues(r.data))
-                                          : lineErr(r.code, r.message)});
+                    reply(Reply{200, r.ok ? lineOk(verb, flatKeyValues(redactJson(r.data)))
+                                          : lineErr(r.code, redactText(r.message))});
                 });
             },
             lineReply(onReply));
@@ -168,7 +199,7 @@ private:
 
     void login(const QString &token) {
         const std::int64_t now = ServerCore::nowMs();
-        const std::string ipKey = "ip:" + m_address;
+        const std::string ipKey = m_core->ipKey(m_address);
         if (!m_core->limiter.allow(ipKey, now))
             return answer(lineErr(QStringLiteral("rate_limited"),
                                   QStringLiteral("too many attempts; slow down")));
@@ -177,9 +208,27 @@ private:
         if (!who) {
             m_core->metrics.authFailures++;
             m_caller.reset();
+            m_tokenId.clear();
+            m_tokenLease.reset();
+            m_core->auditRefusal(m_address, m_remote, QStringLiteral("line"), 401,
+                                 QStringLiteral("LOGIN"),
+                                 QStringLiteral("unknown or revoked token"));
             return answer(lineErr(QStringLiteral("unauthorized"),
                                   QStringLiteral("unknown or revoked token")));
         }
+        const std::string id = who->id.toStdString();
+        if (id != m_tokenId) {
+            m_tokenLease.reset();
+            m_tokenLease = m_core->leaseToken(id);
+            if (!m_tokenLease) {
+                m_caller.reset();
+                m_tokenId.clear();
+                return answer(lineErr(QStringLiteral("too_many_sessions"),
+                                      QStringLiteral("this token has %1 open sessions already")
+                                          .arg(m_core->config.maxSessionsPerToken)));
+            }
+        }
+        m_tokenId = id;
         m_caller = Caller{who->name, who->role, m_remote, QStringLiteral("line")};
         m_rateKey = "token:" + who->id.toStdString();
         answer(lineOk(QStringLiteral("LOGIN"), who->name + u' ' + roleName(who->role)));
@@ -189,16 +238,55 @@ private:
         if (m_closed)
             return;
         m_out.push_back(bytes.toStdString());
+        m_outBytes += std::size_t(bytes.size());
         if (m_out.size() == 1)
             writeNext();
+        if (m_outBytes > m_core->config.lineMaxOutputBytes)
+            armStall();
+    }
+
+    // The last reply is queued: close when it is taken, or after the stall bound when it is not.
+    void closeAfterWrites() {
+        m_closeAfterWrite = true;
+        armStall();
+    }
+
+    // The peer takes nothing while its replies pile up: it is gone or hostile. Close.
+    void armStall() {
+        if (m_stallArmed)
+            return;
+        m_stallArmed = true;
+        m_stall.expires_after(std::chrono::milliseconds(m_core->config.lineStallTimeoutMs));
+        m_stall.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (ec || self->m_closed)
+                return; // cancelled: whoever cancelled cleared m_stallArmed
+            self->m_stallArmed = false;
+            // Still paused (reading resumes only once the replies have drained to half the
+            // bound), or still waiting to deliver its last reply: the peer took nothing.
+            if (self->m_readPaused || self->m_outBytes > self->m_core->config.lineMaxOutputBytes ||
+                self->m_closeAfterWrite) {
+                self->m_core->metrics.lineClientsStalled++;
+                self->closeNow();
+            }
+        });
     }
 
     void writeNext() {
         asio::async_write(m_socket, asio::buffer(m_out.front()),
                           [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                              if (ec)
+                              if (ec || self->m_closed)
                                   return self->closeNow();
+                              self->m_outBytes -= self->m_out.front().size();
                               self->m_out.pop_front();
+                              if (self->m_readPaused &&
+                                  self->m_outBytes <= self->m_core->config.lineMaxOutputBytes / 2) {
+                                  self->m_readPaused = false;
+                                  if (!self->m_closeAfterWrite) {
+                                      self->m_stallArmed = false;
+                                      self->m_stall.cancel();
+                                  }
+                                  asio::post(self->m_core->ioc, [self] { self->processNext(); });
+                              }
                               if (!self->m_out.empty())
                                   return self->writeNext();
                               if (self->m_closeAfterWrite) {
@@ -216,6 +304,13 @@ private:
     std::array<char, 2048> m_in{};
     std::deque<QByteArray> m_lines;
     std::deque<std::string> m_out;
+    std::size_t m_outBytes = 0;
+    asio::steady_timer m_stall;
+    bool m_stallArmed = false;
+    bool m_readPaused = false;
+    Lease m_addressLease;
+    Lease m_tokenLease;
+    std::string m_tokenId;
     std::optional<Caller> m_caller;
     std::string m_rateKey;
     std::string m_address;
@@ -239,21 +334,27 @@ private:
 };
 
 void accept(const std::shared_ptr<ServerCore> &core, std::shared_ptr<tcp::acceptor> acceptor) {
-    acceptor->async_accept(
-        core->ioc, [core, acceptor](boost::system::error_code ec, tcp::socket socket) {
-            if (ec == asio::error::operation_aborted || !acceptor->is_open())
-                return;
-            if (!ec) {
-                if (core->metrics.lineClients.load() >= core->config.maxConnections) {
-                    socket.close(ec);
-                } else {
-                    auto s = std::make_shared<LineSession>(core, std::move(socket));
-                    core->track(s);
-                    s->start();
-                }
+    acceptor->async_accept(core->ioc, [core, acceptor](boost::system::error_code ec,
+                                                       tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor->is_open())
+            return;
+        if (!ec) {
+            boost::system::error_code aec;
+            const auto ep = socket.remote_endpoint(aec);
+            Lease lease;
+            if (core->metrics.lineClients.load() >= core->config.maxConnections ||
+                !(lease = core->leaseAddress(aec ? std::string("unknown")
+                                                 : ep.address().to_string()))) {
+                core->metrics.connectionsRefused++;
+                socket.close(ec);
+            } else {
+                auto s = std::make_shared<LineSession>(core, std::move(socket), std::move(lease));
+                core->track(s);
+                s->start();
             }
-            accept(core, acceptor);
-        });
+        }
+        accept(core, acceptor);
+    });
 }
 
 } // namespace

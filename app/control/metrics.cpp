@@ -74,6 +74,12 @@ QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health) {
          double(m.lineClients.load()));
     line(out, "opswall_line_commands_total", "counter", "Line-protocol commands handled.",
          double(m.lineCommands.load()));
+    line(out, "opswall_api_connections_refused_total", "counter",
+         "Connections refused at once: over the global or a per-address limit.",
+         double(m.connectionsRefused.load()));
+    line(out, "opswall_line_clients_stalled_total", "counter",
+         "Line sessions closed because the peer did not take its replies.",
+         double(m.lineClientsStalled.load()));
     struct Gauge {
         const char *key, *name, *help;
     };

@@ -21,6 +21,9 @@ struct ServerMetrics {
     std::atomic<std::uint64_t> latencySumUs{0};
     std::atomic<std::int64_t> httpConnections{0}, wsClients{0}, lineClients{0};
     std::atomic<std::uint64_t> eventsPublished{0}, wsClientsDropped{0}, lineCommands{0};
+    // Connections refused at accept (global, per-address caps) and line sessions closed for not
+    // taking their replies.
+    std::atomic<std::uint64_t> connectionsRefused{0}, lineClientsStalled{0};
 
     void recordRequest(int status, double latencyMs);
 };

@@ -1,5 +1,7 @@
 #include "control/router.h"
 
+#include "core/jsonstrict.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -68,6 +70,9 @@ std::optional<ApiError> parseBody(const QByteArray &body, std::initializer_list<
     if (body.trimmed().isEmpty()) {
         *out = {};
     } else {
+        // QJsonDocument keeps the last of two equal keys; refuse the body instead, naming the key.
+        if (const auto dup = findDuplicateKey(body))
+            return error(400, "duplicate_key", dup->message(), dup->path);
         QJsonParseError pe;
         const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
         if (pe.error != QJsonParseError::NoError)

@@ -1,5 +1,6 @@
 #include "control/serverconfig.h"
 
+#include "core/jsonstrict.h"
 #include "core/jsontypes.h"
 
 #include <QFileInfo>
@@ -50,6 +51,10 @@ std::optional<ServerConfig> ServerConfig::parseListen(const QString &hostPort, Q
 }
 
 bool ServerConfig::applyJson(const QByteArray &json, QString *error) {
+    if (const auto dup = findDuplicateKey(json)) {
+        *error = dup->message();
+        return false;
+    }
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
@@ -115,6 +120,18 @@ bool ServerConfig::applyJson(const QByteArray &json, QString *error) {
             ok = number(&c.rateBurst, 1, 1e6);
         } else if (k == QLatin1String("ratePerSecond")) {
             ok = number(&c.ratePerSecond, 0.001, 1e6);
+        } else if (k == QLatin1String("maxConnectionsPerAddress")) {
+            ok = number(&c.maxConnectionsPerAddress, 1, 100'000);
+        } else if (k == QLatin1String("maxSessionsPerToken")) {
+            ok = number(&c.maxSessionsPerToken, 1, 100'000);
+        } else if (k == QLatin1String("wsIdleTimeoutMs")) {
+            ok = number(&c.wsIdleTimeoutMs, 500, 3'600'000);
+        } else if (k == QLatin1String("rateIpv4PrefixBits")) {
+            ok = number(&c.rateIpv4PrefixBits, 8, 32);
+        } else if (k == QLatin1String("rateIpv6PrefixBits")) {
+            ok = number(&c.rateIpv6PrefixBits, 16, 128);
+        } else if (k == QLatin1String("rateMaxKeys")) {
+            ok = number(&c.rateMaxKeys, 16, 1e6);
         } else if (k == QLatin1String("line")) {
             if (!v.isObject())
                 return wrongType(k, "an object", v);
@@ -130,6 +147,24 @@ bool ServerConfig::applyJson(const QByteArray &json, QString *error) {
                         l->toBool();
                 } else if (l.key() == QLatin1String("listen")) {
                     ok = listen(key, *l, &c.lineHost, &c.linePort);
+                } else if (l.key() == QLatin1String("maxOutputBytes") ||
+                           l.key() == QLatin1String("stallTimeoutMs")) {
+                    const bool bytes = l.key() == QLatin1String("maxOutputBytes");
+                    const double lo = bytes ? 1024 : 100;
+                    const double hi = bytes ? 16.0 * 1024 * 1024 : 600'000;
+                    if (!l->isDouble())
+                        return wrongType(key, "a number", *l);
+                    if (l->toDouble() < lo || l->toDouble() > hi) {
+                        *error = QStringLiteral("'%1' must be between %2 and %3")
+                                     .arg(key)
+                                     .arg(lo)
+                                     .arg(hi);
+                        return false;
+                    }
+                    if (bytes)
+                        c.lineMaxOutputBytes = std::size_t(l->toDouble());
+                    else
+                        c.lineStallTimeoutMs = int(l->toDouble());
                 } else {
                     *error = QStringLiteral("unknown setting '%1'").arg(key.left(64));
                     return false;
@@ -173,7 +208,11 @@ QString ServerConfig::validate() const {
                 .arg(lineHost);
     }
     if (maxBodyBytes < 1024 || maxHeaderBytes < 1024 || requestTimeoutMs < 100 || rateBurst < 1 ||
-        ratePerSecond <= 0 || wsQueueMax < 1 || wsQueueMaxBytes < 4096 || lineMaxBytes < 64)
+        ratePerSecond <= 0 || wsQueueMax < 1 || wsQueueMaxBytes < 4096 || lineMaxBytes < 64 ||
+        maxConnectionsPerAddress < 1 || maxSessionsPerToken < 1 || wsIdleTimeoutMs < 500 ||
+        rateIpv4PrefixBits < 8 || rateIpv4PrefixBits > 32 || rateIpv6PrefixBits < 16 ||
+        rateIpv6PrefixBits > 128 || rateMaxKeys < 16 || lineMaxOutputBytes < 1024 ||
+        lineStallTimeoutMs < 100)
         return QStringLiteral("server limits out of range");
     return {};
 }

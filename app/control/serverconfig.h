@@ -42,11 +42,33 @@ struct ServerConfig {
     std::size_t wsQueueMax = 4096;
     std::size_t wsQueueMaxBytes = 8 * 1024 * 1024;
 
+    // Hardening (issue 11). One address may hold at most this many open connections (HTTP,
+    // WebSocket and line together); one token at most this many WebSockets and line sessions, so
+    // one client cannot take the global maxConnections from everyone else.
+    int maxConnectionsPerAddress = 64;
+    int maxSessionsPerToken = 32;
+    // A WebSocket peer that sends nothing (not even a pong to our ping, sent at half of this) for
+    // this long is dropped; its token is also checked again at that pace.
+    int wsIdleTimeoutMs = 60'000;
+    // Rate limits for unauthenticated requests and bad tokens are keyed by the address's network
+    // prefix (rotating 10.0.0.x does not help), in a table of at most rateMaxKeys entries that
+    // forgets the least recently seen first.
+    int rateIpv4PrefixBits = 24;
+    int rateIpv6PrefixBits = 64;
+    std::size_t rateMaxKeys = 4096;
+    // Line protocol: replies not yet taken by the peer. Above this the session stops reading;
+    // when the peer takes nothing for lineStallTimeoutMs the session is closed.
+    std::size_t lineMaxOutputBytes = 64 * 1024;
+    int lineStallTimeoutMs = 10'000;
+
     // Settings from the app's API configuration file (a JSON object; opswall --api-config):
     //   {"listen": "0.0.0.0:8443", "tlsCert": "/etc/opswall/api.crt", "tlsKey": "...",
     //    "line": {"enabled": true, "listen": "127.0.0.1:8471", "allowRemotePlaintext": false},
     //    "maxBodyBytes": 262144, "maxHeaderBytes": 8192, "requestTimeoutMs": 10000,
-    //    "actionTimeoutMs": 15000, "maxConnections": 256, "rateBurst": 60, "ratePerSecond": 30}
+    //    "actionTimeoutMs": 15000, "maxConnections": 256, "rateBurst": 60, "ratePerSecond": 30,
+    //    "maxConnectionsPerAddress": 64, "maxSessionsPerToken": 32, "wsIdleTimeoutMs": 60000,
+    //    "rateIpv4PrefixBits": 24, "rateIpv6PrefixBits": 64, "rateMaxKeys": 4096}
+    //    (line also takes "maxOutputBytes": 65536 and "stallTimeoutMs": 10000)
     // Unknown keys and wrong types are refused with the key named; false + error, nothing applied.
     bool applyJson(const QByteArray &json, QString *error);
 

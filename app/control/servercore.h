@@ -51,7 +51,14 @@ class Closable {
 public:
     virtual ~Closable() = default;
     virtual void closeNow() = 0; // io thread
+    // The token id a long-lived session (WebSocket, line) runs under; empty when none.
+    virtual std::string tokenId() const { return {}; }
+    // Its token was revoked: end the session at once (a session may say why first).
+    virtual void revoked() { closeNow(); }
 };
+
+// Holds one of an address's or a token's connection slots; giving it back on destruction.
+using Lease = std::shared_ptr<void>;
 
 // One broadcast event: the same bytes go to every client.
 using EventBytes = std::shared_ptr<const std::string>;
@@ -83,8 +90,29 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
     void addEventClient(const std::shared_ptr<EventClient> &c); // io thread
     void broadcast(const EventBytes &event);                    // io thread
     void closeAll();                                            // io thread, at shutdown
+    void closeToken(const std::string &tokenId);                // io thread: revoked
+
+    // io thread. A slot for one more connection from this address (nullptr when it holds
+    // maxConnectionsPerAddress already), or for one more long-lived session of this token.
+    Lease leaseAddress(const std::string &address);
+    Lease leaseToken(const std::string &tokenId);
+    int sessionsOfToken(const std::string &tokenId) const;
+
+    // The rate-limit key of an address: its network prefix ("ip:10.1.2.0/24").
+    std::string ipKey(const std::string &address) const;
+
+    // io thread. A refused request (401 unauthenticated, 403 forbidden read, failed LOGIN) goes
+    // to the audit log through AuditLog::append on the GUI thread: the first per address and
+    // status in a minute at once, the rest of that minute as one row with their count.
+    void auditRefusal(const std::string &address, const QString &remote, const QString &via,
+                      int status, const QString &what, const QString &message,
+                      const std::optional<Caller> &caller = std::nullopt);
 
     static std::int64_t nowMs();
+
+    // Open connections per address and sessions per token (io thread; see lease()).
+    std::map<std::string, int> m_perAddress;
+    std::map<std::string, int> m_perToken;
     // GUI thread: the body of GET /health.
     QJsonObject healthJson(ControlService &svc);
 
@@ -100,6 +128,18 @@ private:
     std::vector<std::shared_ptr<Closable>> m_owned;
     std::list<std::weak_ptr<EventClient>> m_eventClients;
     bool m_closing = false;
+    Lease lease(std::map<std::string, int> ServerCore::*table, const std::string &key, int limit);
+    struct RefusalWindow {
+        std::int64_t startMs = 0;
+        int suppressed = 0;
+        QString remote, via, what, message;
+        std::optional<Caller> caller;
+    };
+    std::map<std::pair<std::string, int>, RefusalWindow> m_refusals; // (address, status)
+    std::unique_ptr<asio::steady_timer> m_refusalTimer;
+    void writeRefusal(const RefusalWindow &w, int status, int count); // io thread -> GUI
+    void flushRefusals(bool all);
+    void armRefusalTimer();
 };
 
 } // namespace opswall::control::detail

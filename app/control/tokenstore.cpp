@@ -262,4 +262,18 @@ std::optional<TokenInfo> TokenStore::authenticate(const QString &bearer) const {
     return it->second.info;
 }
 
+bool TokenStore::isActive(const QString &id) const {
+    std::shared_lock lock(m_mutex);
+    return m_active.count(id) != 0;
+}
+
+QStringList TokenStore::activeIdsNamed(const QString &name) const {
+    std::shared_lock lock(m_mutex);
+    QStringList ids;
+    for (const auto &[id, r] : m_active)
+        if (r.info.name == name)
+            ids.append(id);
+    return ids;
+}
+
 } // namespace opswall::control

@@ -65,6 +65,10 @@ public:
 
     // Thread-safe. std::nullopt for unknown, revoked or malformed tokens.
     std::optional<TokenInfo> authenticate(const QString &bearer) const;
+    // Thread-safe: whether the token with this id is still active (open sessions check it).
+    bool isActive(const QString &id) const;
+    // The ids of the active tokens with this name (what revoke(name) is about to end).
+    QStringList activeIdsNamed(const QString &name) const;
 
 private:
     struct Record {

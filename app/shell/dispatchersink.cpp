@@ -4,6 +4,7 @@
 #include "wall/walljson.h"
 
 #include <QDateTime>
+#include <QUrl>
 
 #ifdef OPSWALL_WITH_MAPS
 #include "maps/mapvalues.h"
@@ -103,6 +104,8 @@ public:
                 a.type = QStringLiteral("tile.update");
                 p = update;
             }
+        } else if (t == QLatin1String("source.save")) {
+            keepRedactedPassword(p);
         } else if (t == QLatin1String("device.command")) {
             const QString id = p.value(QStringLiteral("id")).toString();
             const QJsonObject args = p.value(QStringLiteral("args")).toObject();
@@ -250,6 +253,33 @@ public:
     }
 
 private:
+    // Answers show a source's URI as rtsp://user:***@host (core/redact.h). A client that reads a
+    // source and saves it back (the console's edit form) sends those stars: keep the stored
+    // password then, for the same source, user and host, instead of storing "***".
+    void keepRedactedPassword([[maybe_unused]] QJsonObject &params) const {
+#ifdef OPSWALL_WITH_VIDEO
+        QJsonObject source = params.value(QStringLiteral("source")).toObject();
+        const QString uri = source.value(QStringLiteral("uri")).toString();
+        if (!m_parts.video || !uri.contains(QLatin1String(":***@")))
+            return;
+        const QUrl incoming(uri);
+        for (const video::VideoSource &s : m_parts.video->sources()) {
+            if (s.id != source.value(QStringLiteral("id")).toString())
+                continue;
+            const QUrl stored(s.uri);
+            if (stored.userName() != incoming.userName() || stored.host() != incoming.host() ||
+                stored.password().isEmpty())
+                return;
+            QString restored = uri;
+            restored.replace(QLatin1String(":***@"),
+                             u':' + stored.password(QUrl::FullyEncoded) + u'@');
+            source.insert(QStringLiteral("uri"), restored);
+            params.insert(QStringLiteral("source"), source);
+            return;
+        }
+#endif
+    }
+
     // What a map tile of the live layout shows for one province, computed from the tile's binding
     // by the same functions the map item draws with (app/maps/mapvalues.h). {} when the tile is
     // not a map or the code is not one of the map's provinces.

@@ -494,8 +494,8 @@ bool Services::startControl() {
         return false;
     }
     m_apiAddress = QStringLiteral("%1:%2").arg(cfg->host).arg(m_parts->server->httpPort());
-    qInfo("opswall: control API on http://%s/api/v1 (line protocol on port %u)",
-          qPrintable(m_apiAddress), unsigned(m_parts->server->linePort()));
+    qInfo("opswall: control API on %s/api/v1 (line protocol on port %u)",
+          qPrintable(m_parts->server->baseUrl()), unsigned(m_parts->server->linePort()));
 #endif
     return true;
 }

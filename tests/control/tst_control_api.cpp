@@ -74,8 +74,18 @@ void TstControlApi::initTestCase() {
 }
 
 void TstControlApi::healthNeedsNoToken() {
-    auto c = m_s->client(Role::Invalid);
-    const ApiResponse r = c.request("GET", QStringLiteral("/health"));
+    // Without a token: only that the process is alive, nothing about the wall or its streams.
+    auto anyone = m_s->client(Role::Invalid);
+    ApiResponse r = anyone.request("GET", QStringLiteral("/health"));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(jsonOf(r.body), QJsonObject({{QStringLiteral("status"), QStringLiteral("ok")}}));
+    // A bad token is refused rather than treated as none.
+    ClientSettings bad = anyone.settings();
+    bad.token = QStringLiteral("owt_0000_nope");
+    QCOMPARE(ApiClient(bad).request("GET", QStringLiteral("/health")).status, 401);
+    // The details for any valid token.
+    auto c = m_s->client(Role::Viewer);
+    r = c.request("GET", QStringLiteral("/health"));
     QCOMPARE(r.status, 200);
     const QJsonObject h = jsonOf(r.body);
     QCOMPARE(h.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));

@@ -168,7 +168,11 @@ void TstControlClients::wallctlEndToEnd() {
     const QString url = m_s->server->baseUrl();
     const QString op = m_s->tokens[Role::Operator];
     const QString viewer = m_s->tokens[Role::Viewer];
+    // Without a token health says only that the wall is alive; the figures need one.
     Run r = wallctl({QStringLiteral("status"), QStringLiteral("--url"), url});
+    QVERIFY2(r.code == 0 && !r.out.contains("uptimeSeconds"), r.out.constData());
+    r = wallctl({QStringLiteral("status"), QStringLiteral("--url"), url, QStringLiteral("--token"),
+                 viewer});
     QVERIFY2(r.code == 0 && r.out.contains("uptimeSeconds"), r.err.constData());
     r = wallctl({QStringLiteral("preset"), QStringLiteral("recall"), QStringLiteral("3"),
                  QStringLiteral("--url"), url, QStringLiteral("--token"), op});

@@ -20,6 +20,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <cstdio>
 
 namespace apptest {
 
@@ -70,6 +71,11 @@ public:
     QString admin;               // the first admin token, from the token file
     QHash<Role, QString> tokens; // one per role, made by makeRoleTokens()
     QStringList extraArgs;       // appended to opswall's command line
+    // More members of the API configuration object, e.g. R"("maxSessionsPerToken": 4)".
+    QString extraConfig;
+    // Keep what the wall logs (stdout and stderr) in `log` as well as forwarding it.
+    bool captureLog = false;
+    QByteArray log;
 
     ~Wall() {
         if (process.state() != QProcess::NotRunning) {
@@ -88,14 +94,24 @@ public:
         const QString config = dir.filePath(QStringLiteral("api.json"));
         QFile c(config);
         if (!c.open(QIODevice::WriteOnly) ||
-            c.write(QStringLiteral(R"({"requestTimeoutMs": %1, "maxBodyBytes": 65536})")
+            c.write(QStringLiteral(R"({"requestTimeoutMs": %1, "maxBodyBytes": 65536%2})")
                         .arg(kRequestTimeoutMs)
+                        .arg(extraConfig.isEmpty() ? QString() : QStringLiteral(", ") + extraConfig)
                         .toUtf8()) < 0) {
             *why = QStringLiteral("cannot write the API configuration");
             return false;
         }
         c.close();
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.setProcessChannelMode(captureLog ? QProcess::MergedChannels
+                                                 : QProcess::ForwardedErrorChannel);
+        if (captureLog && !m_logConnected) {
+            m_logConnected = true;
+            QObject::connect(&process, &QProcess::readyReadStandardOutput, &process, [this] {
+                const QByteArray got = process.readAllStandardOutput();
+                log += got;
+                std::fwrite(got.constData(), 1, std::size_t(got.size()), stderr);
+            });
+        }
         process.start(QStringLiteral(OPSWALL_PATH),
                       QStringList{QStringLiteral("--demo"), QStringLiteral("--no-services"),
                                   QStringLiteral("--db"), dir.filePath(QStringLiteral("wall.db")),
@@ -193,6 +209,7 @@ public:
         ClientSettings s;
         s.baseUrl = url;
         s.token = token;
+        s.insecure = url.startsWith(QLatin1String("https:")); // a test's self-signed certificate
         return ApiClient(s);
     }
 
@@ -208,6 +225,17 @@ public:
         for (const QJsonValue &t : jsonOf(r.body).value(QStringLiteral("items")).toArray())
             ids.append(t[QStringLiteral("id")].toString());
         return ids;
+    }
+
+    // Resident memory of the wall process in bytes (Linux /proc), 0 when unknown.
+    qint64 rssBytes() const {
+        QFile f(QStringLiteral("/proc/%1/status").arg(process.processId()));
+        if (!f.open(QIODevice::ReadOnly))
+            return 0;
+        for (const QByteArray &line : f.readAll().split('\n'))
+            if (line.startsWith("VmRSS:"))
+                return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+        return 0;
     }
 
     // The id of a demo preset by name ("" when there is none).
@@ -228,6 +256,9 @@ public:
             return {};
         return id;
     }
+
+private:
+    bool m_logConnected = false;
 };
 
 } // namespace apptest

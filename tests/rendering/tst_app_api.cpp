@@ -262,7 +262,9 @@ void TestAppApi::healthReportsFrameRateAndStreams() {
     QJsonObject h;
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
-            h = jsonOf(m_app.client({}).request("GET", QStringLiteral("/health")).body);
+            h = jsonOf(m_app.client(m_app.tokens[Role::Viewer])
+                           .request("GET", QStringLiteral("/health"))
+                           .body);
             const QJsonArray streams = h.value(QStringLiteral("streams")).toArray();
             return streams.size() == 1 &&
                    streams[0][QStringLiteral("state")].toString() == QLatin1String("Playing") &&
