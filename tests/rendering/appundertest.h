@@ -69,6 +69,8 @@ public:
     QString url;
     QString admin;               // the first admin token, from the token file
     QHash<Role, QString> tokens; // one per role, made by makeRoleTokens()
+    bool demoServices = false;   // true: the demo's local services run too (feeds, RTSP, displays)
+    QStringList extraArgs;       // more opswall options
 
     ~Wall() {
         if (process.state() != QProcess::NotRunning) {
@@ -95,13 +97,18 @@ public:
         }
         c.close();
         process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start(QStringLiteral(OPSWALL_PATH),
-                      {QStringLiteral("--demo"), QStringLiteral("--no-services"),
-                       QStringLiteral("--db"), dir.filePath(QStringLiteral("wall.db")),
-                       QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
-                       QStringLiteral("--api-config"), config, QStringLiteral("--admin-token-file"),
-                       tokenFile, QStringLiteral("--lang"), QStringLiteral("en"),
-                       QStringLiteral("-platform"), QStringLiteral("offscreen")});
+        QStringList args{QStringLiteral("--demo")};
+        if (!demoServices)
+            args << QStringLiteral("--no-services");
+        process.start(
+            QStringLiteral(OPSWALL_PATH),
+            args + extraArgs +
+                QStringList{QStringLiteral("--db"), dir.filePath(QStringLiteral("wall.db")),
+                            QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
+                            QStringLiteral("--api-config"), config,
+                            QStringLiteral("--admin-token-file"), tokenFile,
+                            QStringLiteral("--lang"), QStringLiteral("en"),
+                            QStringLiteral("-platform"), QStringLiteral("offscreen")});
         if (!process.waitForStarted(5000)) {
             *why = QStringLiteral("opswall did not start");
             return false;
