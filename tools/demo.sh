@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 
 tools/install-deps.sh
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-# The same build as tools/test.sh, so running both commands compiles once.
+# The same build folder as tools/test.sh, so running both commands compiles once; only what the
+# demo runs is built here (opswall and its local services: the opswall-demo target), the tests
+# are built by tools/test.sh.
 cmake --preset ci >/dev/null
-cmake --build --preset ci
+cmake --build --preset ci --target opswall-demo
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "demo: no display found; rendering the preview to demo-wall.png (open it to look)"

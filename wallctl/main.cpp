@@ -1,4 +1,5 @@
 // wallctl: talks to a running wall over its API, or straight to a display device.
+#include "argorder.h"
 #include "commands.h"
 
 #include <cstdio>
@@ -8,7 +9,7 @@
 namespace {
 void usage(std::FILE *out) {
     std::fputs(
-        "usage: wallctl COMMAND [ARGS]\n\n"
+        "usage: wallctl [OPTIONS] COMMAND [ARGS] [OPTIONS]\n\n"
         "Commands:\n"
 #ifdef WALLCTL_HAS_DEVICE
         "  device   talk straight to a display (MDC, NEC, LG, PJLink) over TCP or serial\n"
@@ -21,12 +22,18 @@ void usage(std::FILE *out) {
         "  lock\n"
         "           talk to a running wall over its control API (see wallctl help api)\n"
 #endif
-        "  help     this text; 'wallctl COMMAND --help' explains a command\n",
+        "  help     this text; 'wallctl COMMAND --help' explains a command\n\n"
+        "Options (before or after the command): --url URL, --token TOKEN, --cacert FILE,\n"
+        "--timeout SECONDS, --json, --insecure.\n",
         out);
 }
 } // namespace
 
 int main(int argc, char **argv) {
+    // Options before the command ("wallctl --json status") go after it.
+    std::vector<char *> reordered = wallctl::commandFirst(argc, argv);
+    argc = int(reordered.size()) - 1;
+    argv = reordered.data();
     if (argc < 2) {
         usage(stderr);
         return wallctl::Usage;

@@ -104,6 +104,9 @@ QList<Alert> AlertManager::evaluate(const QDateTime &now) {
         if (!rule.indicator.isEmpty()) {
             in.meta = indicator(rule.indicator);
             in.latest = m_series.latest(rule.indicator, rule.dimension);
+            if (rule.kind == RuleKind::ForecastBehindPlan && in.meta && in.meta->target)
+                in.yearEnd = forecast::projectYearEnd(
+                    m_series.range(rule.indicator, rule.dimension, {}, {}), *in.meta->target);
         }
         if (!rule.feedId.isEmpty() && m_statusOf)
             in.feed = m_statusOf(rule.feedId);

@@ -2,6 +2,8 @@
 
 #include "store/database.h"
 
+#include <QFile>
+
 namespace opswall::feeds {
 
 FeedHub::FeedHub(store::Database &db, QNetworkAccessManager *nam, QObject *parent)
@@ -23,10 +25,12 @@ bool FeedHub::start(const FeedHubOptions &options, QString *error) {
     m_policy = options.retention;
     QStringList errors;
     QString err;
-    if (!options.feedsJson.isEmpty() &&
-        m_scheduler.importDefinitionsIfEmpty(options.feedsJson, &err) < 0)
+    if (!options.demoServiceUrl.isEmpty())
+        importDemoDocuments(options, &errors);
+    else if (!options.feedsJson.isEmpty() &&
+             m_scheduler.importDefinitionsIfEmpty(options.feedsJson, &err) < 0)
         errors << err;
-    if (!options.indicatorsJson.isEmpty() &&
+    if (options.demoServiceUrl.isEmpty() && !options.indicatorsJson.isEmpty() &&
         m_alerts.importIfEmpty(options.indicatorsJson, &err) < 0)
         errors << err;
     m_scheduler.start();
@@ -36,6 +40,32 @@ bool FeedHub::start(const FeedHubOptions &options, QString *error) {
     if (!errors.isEmpty())
         *error = errors.join(QStringLiteral("; "));
     return errors.isEmpty();
+}
+
+void FeedHub::importDemoDocuments(const FeedHubOptions &options, QStringList *errors) {
+    const auto read = [errors](const QString &path) -> QByteArray {
+        QFile f(path);
+        if (path.isEmpty())
+            return {};
+        if (!f.open(QIODevice::ReadOnly)) {
+            *errors << QStringLiteral("%1: %2").arg(path, f.errorString());
+            return {};
+        }
+        return f.read(4 * 1024 * 1024);
+    };
+    QString err;
+    QByteArray feeds = read(options.feedsJson);
+    if (!feeds.isEmpty()) {
+        QByteArray base = options.demoServiceUrl.toUtf8();
+        if (!base.endsWith('/'))
+            base += '/';
+        feeds.replace("http://127.0.0.1:8765/", base);
+        if (m_scheduler.definitions().importJson(feeds, &err) < 0)
+            *errors << options.feedsJson + QStringLiteral(": ") + err;
+    }
+    const QByteArray indicators = read(options.indicatorsJson);
+    if (!indicators.isEmpty() && !m_alerts.importJson(indicators, &err))
+        *errors << options.indicatorsJson + QStringLiteral(": ") + err;
 }
 
 void FeedHub::stop() {

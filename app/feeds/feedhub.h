@@ -24,6 +24,11 @@ struct FeedHubOptions {
     QString feedsJson;      // e.g. share/opswall/demo-feeds.json
     QString indicatorsJson; // e.g. share/opswall/demo-indicators.json
     RetentionPolicy retention;
+    // The demo: where this run's demo feed service listens ("http://127.0.0.1:40123/"). When set,
+    // both documents are the demo's own and are imported at every start (new demo feeds and
+    // indicators reach an older demo database), with the feeds' "http://127.0.0.1:8765/" pointed
+    // at this address.
+    QString demoServiceUrl;
 };
 
 class FeedHub : public QObject {
@@ -42,6 +47,8 @@ public:
     SeriesStore &series() { return m_scheduler.series(); }
 
 private:
+    void importDemoDocuments(const FeedHubOptions &options, QStringList *errors);
+
     FeedScheduler m_scheduler;
     AlertManager m_alerts;
     QTimer m_retention;

@@ -48,7 +48,8 @@ std::optional<IndicatorMeta> IndicatorMeta::fromJson(const QJsonObject &o, const
                      QStringLiteral("higherIsBetter"), QStringLiteral("dimension"),
                      QStringLiteral("feedId"), QStringLiteral("simulated"),
                      QStringLiteral("source"), QStringLiteral("aggregation"),
-                     QStringLiteral("weightIndicator"), QStringLiteral("weightPeriod")},
+                     QStringLiteral("weightIndicator"), QStringLiteral("weightPeriod"),
+                     QStringLiteral("forecast")},
                     where, error))
         return std::nullopt;
     IndicatorMeta m;
@@ -101,6 +102,42 @@ std::optional<IndicatorMeta> IndicatorMeta::fromJson(const QJsonObject &o, const
             where + QStringLiteral(".weightPeriod: \"%1\" is not a period").arg(m.weightPeriod);
         return std::nullopt;
     }
+    if (o.contains(QLatin1String("forecast"))) {
+        const QJsonObject f = o.value(QLatin1String("forecast")).toObject();
+        const QString fw = where + QStringLiteral(".forecast");
+        if (!checkKnown(f,
+                        {QStringLiteral("method"), QStringLiteral("period"),
+                         QStringLiteral("horizon"), QStringLiteral("coverage")},
+                        fw, error))
+            return std::nullopt;
+        m.forecast.method = str(f, "method");
+        if (m.forecast.method != QLatin1String("yearToDate") &&
+            forecast::methodFromName(m.forecast.method) == forecast::Method::Invalid) {
+            *error = fw + QStringLiteral(".method: must be seasonalNaive, dampedTrend, "
+                                         "holtWinters or yearToDate");
+            return std::nullopt;
+        }
+        if (m.forecast.method == QLatin1String("yearToDate") && !m.target) {
+            *error = fw + QStringLiteral(".method: yearToDate needs the indicator's target (the "
+                                         "annual plan)");
+            return std::nullopt;
+        }
+        m.forecast.period = f.value(QLatin1String("period")).toInt(12);
+        m.forecast.horizon = f.value(QLatin1String("horizon")).toInt(6);
+        m.forecast.coverage = f.value(QLatin1String("coverage")).toDouble(0.8);
+        if (m.forecast.period < 1 || m.forecast.period > 366) {
+            *error = fw + QStringLiteral(".period: must be 1 to 366");
+            return std::nullopt;
+        }
+        if (m.forecast.horizon < 1 || m.forecast.horizon > 36) {
+            *error = fw + QStringLiteral(".horizon: must be 1 to 36");
+            return std::nullopt;
+        }
+        if (!(m.forecast.coverage >= 0.5 && m.forecast.coverage <= 0.99)) {
+            *error = fw + QStringLiteral(".coverage: must be 0.5 to 0.99");
+            return std::nullopt;
+        }
+    }
     return m;
 }
 
@@ -125,6 +162,12 @@ QJsonObject IndicatorMeta::toJson() const {
         o.insert(QStringLiteral("weightIndicator"), weightIndicator);
     if (!weightPeriod.isEmpty())
         o.insert(QStringLiteral("weightPeriod"), weightPeriod);
+    if (!forecast.isEmpty())
+        o.insert(QStringLiteral("forecast"),
+                 QJsonObject{{QStringLiteral("method"), forecast.method},
+                             {QStringLiteral("period"), forecast.period},
+                             {QStringLiteral("horizon"), forecast.horizon},
+                             {QStringLiteral("coverage"), forecast.coverage}});
     return o;
 }
 
@@ -145,12 +188,14 @@ std::optional<AlertRule> AlertRule::fromJson(const QJsonObject &o, const QString
         return std::nullopt;
     }
     const QString kind = str(o, "kind");
-    r.kind = kind == QLatin1String("threshold")    ? RuleKind::Threshold
-             : kind == QLatin1String("behindPlan") ? RuleKind::BehindPlan
-             : kind == QLatin1String("feedStale")  ? RuleKind::FeedStale
-                                                   : RuleKind::Invalid;
+    r.kind = kind == QLatin1String("threshold")            ? RuleKind::Threshold
+             : kind == QLatin1String("behindPlan")         ? RuleKind::BehindPlan
+             : kind == QLatin1String("feedStale")          ? RuleKind::FeedStale
+             : kind == QLatin1String("forecastBehindPlan") ? RuleKind::ForecastBehindPlan
+                                                           : RuleKind::Invalid;
     if (r.kind == RuleKind::Invalid) {
-        *error = where + QStringLiteral(".kind: must be threshold, behindPlan or feedStale");
+        *error = where + QStringLiteral(".kind: must be threshold, behindPlan, feedStale or "
+                                        "forecastBehindPlan");
         return std::nullopt;
     }
     const QString sev = o.value(QLatin1String("severity")).toString(QStringLiteral("warning"));
@@ -169,7 +214,7 @@ std::optional<AlertRule> AlertRule::fromJson(const QJsonObject &o, const QString
         *error = where + QStringLiteral(".indicator: required for this kind");
         return std::nullopt;
     }
-    if (r.kind == RuleKind::Threshold) {
+    if (r.kind == RuleKind::Threshold || r.kind == RuleKind::ForecastBehindPlan) {
         if (!o.value(QLatin1String("threshold")).isDouble()) {
             *error = where + QStringLiteral(".threshold: must be a number");
             return std::nullopt;
@@ -200,7 +245,8 @@ std::optional<AlertRule> AlertRule::fromJson(const QJsonObject &o, const QString
 }
 
 QJsonObject AlertRule::toJson() const {
-    static const char *kinds[] = {"invalid", "threshold", "behindPlan", "feedStale"};
+    static const char *kinds[] = {"invalid", "threshold", "behindPlan", "feedStale",
+                                  "forecastBehindPlan"};
     QJsonObject o{{QStringLiteral("id"), id},
                   {QStringLiteral("kind"), QLatin1String(kinds[int(kind)])},
                   {QStringLiteral("severity"), severityName(severity)}};
@@ -216,6 +262,8 @@ QJsonObject AlertRule::toJson() const {
     }
     if (kind == RuleKind::BehindPlan)
         o.insert(QStringLiteral("tolerancePct"), tolerancePct);
+    if (kind == RuleKind::ForecastBehindPlan)
+        o.insert(QStringLiteral("threshold"), threshold);
     if (kind == RuleKind::FeedStale) {
         o.insert(QStringLiteral("feedId"), feedId);
         o.insert(QStringLiteral("staleMinutes"), staleMinutes);
@@ -264,6 +312,20 @@ RuleOutcome evaluateRule(const AlertRule &rule, const RuleInput &in) {
                                          "%2% of the annual plan at %3, pro rata %4%")
                               .arg(name, number(donePct, 1), in.latest->period.toString(),
                                    number(expectedPct, 1));
+        return out;
+    }
+    case RuleKind::ForecastBehindPlan: {
+        // The year-end projection at this pace (forecast::projectYearEnd) below the share of the
+        // plan the rule accepts: it fires in the first months, not in December.
+        if (!in.yearEnd || !in.yearEnd->ok())
+            return out;
+        out.firing = in.yearEnd->pctOfPlan < rule.threshold;
+        if (out.firing)
+            out.message =
+                QStringLiteral("%1: theo tốc độ hiện nay chỉ đạt %2% kế hoạch năm đến "
+                               "31/12 (ngưỡng %3%) / at this pace %2% of the annual "
+                               "plan by 31 December (threshold %3%)")
+                    .arg(name, number(in.yearEnd->pctOfPlan, 1), number(rule.threshold, 0));
         return out;
     }
     case RuleKind::FeedStale: {

@@ -4,6 +4,7 @@
 // "indicators": [...], "rules": [...] } carries both; validation names the field at fault.
 
 #include "feeds/feeddefinition.h"
+#include "feeds/forecast.h"
 #include "feeds/seriesstore.h"
 
 #include <QDateTime>
@@ -35,13 +36,15 @@ struct IndicatorMeta {
     QString aggregation;
     QString weightIndicator;
     QString weightPeriod;
+    // The forecast tiles draw for this indicator (app/feeds/forecast.h); empty: none.
+    forecast::Spec forecast;
 
     static std::optional<IndicatorMeta> fromJson(const QJsonObject &o, const QString &where,
                                                  QString *error);
     QJsonObject toJson() const;
 };
 
-enum class RuleKind { Invalid = 0, Threshold, BehindPlan, FeedStale };
+enum class RuleKind { Invalid = 0, Threshold, BehindPlan, FeedStale, ForecastBehindPlan };
 enum class Severity { Invalid = 0, Info, Warning, Critical };
 enum class ThresholdDirection { Invalid = 0, Above, Below };
 QString severityName(Severity s);
@@ -52,7 +55,7 @@ struct AlertRule {
     Severity severity = Severity::Warning;
     QString indicator; // Threshold, BehindPlan
     QString dimension;
-    double threshold = 0.0; // Threshold
+    double threshold = 0.0; // Threshold; ForecastBehindPlan: % of plan projected at year end
     ThresholdDirection direction = ThresholdDirection::Above;
     double tolerancePct = 0.0; // BehindPlan: percentage points below the pro-rata plan allowed
     QString feedId;            // FeedStale
@@ -66,7 +69,8 @@ struct AlertRule {
 struct RuleInput {
     std::optional<StoredPoint> latest; // the indicator's latest value
     std::optional<IndicatorMeta> meta;
-    std::optional<FeedStatus> feed; // FeedStale
+    std::optional<FeedStatus> feed;           // FeedStale
+    std::optional<forecast::YearEnd> yearEnd; // ForecastBehindPlan: the year-end projection
     QDateTime now;
 };
 

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QWebSocket>
 
+#include <algorithm>
 #include <cmath>
 
 namespace opswall::feedservice {
@@ -114,6 +115,8 @@ HttpResponse FeedService::handle(const HttpRequest &req) {
         return simulated(req, QStringLiteral("procurement"));
     if (p == QLatin1String("/simulated/reporting.json"))
         return simulated(req, QStringLiteral("reporting"));
+    if (p == QLatin1String("/simulated/projects.json"))
+        return simulatedProjects(req);
     if (p == QLatin1String("/live/enterprises"))
         return liveStream(req);
     return HttpResponse::text(404, "no such feed\n");
@@ -343,6 +346,59 @@ HttpResponse FeedService::simulated(const HttpRequest &req, const QString &which
         {QStringLiteral("records"), records}};
     return serveBytes(req, QJsonDocument(doc).toJson(QJsonDocument::Compact),
                       QDateTime(today, QTime(now.hour(), now.minute())), "application/json");
+}
+
+HttpResponse FeedService::simulatedProjects(const HttpRequest &req) {
+    // Investment supervision (the fifth national database) has no real feed in the demo: six
+    // key projects with a made-up schedule, progress and disbursement for the last 12 months,
+    // labelled simulated like the other simulated systems. Deterministic by month, so a test and
+    // a screenshot see the same values all month.
+    struct Project {
+        const char *id;
+        int startMonthsAgo; // when works started
+        int durationMonths; // the schedule
+        double pace;        // actual progress per scheduled progress
+        double disburseLag; // disbursement share of progress
+    };
+    static const Project projects[] = {
+        {"DA-01", 30, 48, 0.97, 0.92}, {"DA-02", 20, 36, 0.78, 0.70},
+        {"DA-03", 40, 44, 1.00, 0.95}, {"DA-04", 14, 30, 0.62, 0.55},
+        {"DA-05", 26, 40, 0.90, 0.85}, {"DA-06", 10, 24, 1.05, 0.90}};
+    const QDate today = QDate::currentDate();
+    const QDate thisMonth(today.year(), today.month(), 1);
+    QJsonArray records;
+    for (int back = 11; back >= 0; --back) {
+        const QDate d = thisMonth.addMonths(-back);
+        for (const Project &pr : projects) {
+            const int elapsed = pr.startMonthsAgo - back;
+            if (elapsed < 0)
+                continue;
+            const double planned = std::min(100.0, 100.0 * elapsed / pr.durationMonths);
+            const double actual = std::min(100.0, planned * pr.pace);
+            // Months behind: how long ago the schedule stood where the works stand now.
+            const double slip = std::max(0.0, (planned - actual) / 100.0 * pr.durationMonths);
+            auto rec = [&](const char *indicator, double value, const char *unit) {
+                records.append(QJsonObject{{QStringLiteral("date"), d.toString(Qt::ISODate)},
+                                           {QStringLiteral("project"), QLatin1String(pr.id)},
+                                           {QStringLiteral("indicator"), QLatin1String(indicator)},
+                                           {QStringLiteral("value"), std::round(value * 10) / 10},
+                                           {QStringLiteral("unit"), QLatin1String(unit)},
+                                           {QStringLiteral("simulated"), true}});
+            };
+            rec("PROJ_PLANNED_PCT", planned, "%");
+            rec("PROJ_PROGRESS_PCT", actual, "%");
+            rec("PROJ_DISBURSED_PCT", actual * pr.disburseLag, "%");
+            rec("PROJ_SLIP_MONTHS", slip, "months");
+        }
+    }
+    const QJsonObject doc{
+        {QStringLiteral("simulated"), true},
+        {QStringLiteral("note"),
+         QStringLiteral("SIMULATED values: no real investment-supervision feed in the demo. "
+                        "Dữ liệu mô phỏng, không phải số liệu thật.")},
+        {QStringLiteral("records"), records}};
+    return serveBytes(req, QJsonDocument(doc).toJson(QJsonDocument::Compact),
+                      QDateTime(thisMonth, QTime(0, 0)), "application/json");
 }
 
 QString FeedService::liveJson() const {

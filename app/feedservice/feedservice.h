@@ -40,6 +40,7 @@ private:
     HttpResponse sdmxJson(const HttpRequest &req, const QString &name);
     HttpResponse worldBank(const HttpRequest &req, const QString &indicator);
     HttpResponse simulated(const HttpRequest &req, const QString &which);
+    HttpResponse simulatedProjects(const HttpRequest &req);
     HttpResponse liveStream(const HttpRequest &req);
     QByteArray liveEvent() const;
     QString liveJson() const;

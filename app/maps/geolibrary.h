@@ -45,6 +45,9 @@ public:
     struct DrawnMap {
         QImage image;
         QList<PlacedLabel> labels;
+        QList<int> ranked;  // feature indices of the ranked side list, top first
+        QRectF rankingRect; // where the list is (empty: none)
+        double smallestTextPx = 0;
     };
     std::shared_ptr<const DrawnMap> drawnMap(const QByteArray &key) const;
     void keepDrawnMap(const QByteArray &key, const std::shared_ptr<const DrawnMap> &map);

@@ -44,6 +44,101 @@ void MapRenderer::setGeometry(std::shared_ptr<const GeoSet> geo, QSize sizePx,
 
 void MapRenderer::layout() {
     m_layoutDirty = false;
+    m_projection = {};
+    m_rankingRect = {};
+    m_paths.clear();
+    m_borderLayer = {};
+    if (!m_geo || m_size.isEmpty())
+        return;
+    const double w = m_size.width(), h = m_size.height();
+    const double shortSide = std::min(w, h);
+    const double margin = std::max(6.0, shortSide * 0.015);
+    m_titlePx = std::clamp(shortSide * 0.038, 11.0, 72.0);
+    m_legendPx = std::clamp(shortSide * 0.024, 10.0, 40.0);
+    // Province names as large as the legend's text less a little: they must read at wall
+    // distance (the text-size rule, README "Text on the wall"); crowded ones are left out.
+    // Whole pixels, rounded up: the fonts are set in whole pixels and must not drop under the rule.
+    m_labelPx = std::ceil(std::max(m_minTextPx, std::clamp(shortSide * 0.02, 10.0, 34.0)));
+    m_legendPx = std::ceil(std::max(m_minTextPx, m_legendPx));
+    m_titlePx = std::ceil(std::max(m_minTextPx * 1.3, m_titlePx));
+    const double titleH = m_titlePx * 1.35 + m_legendPx * 1.5;
+    const double attributionH = m_legendPx * 1.3;
+    m_titleRect = QRectF(margin, margin, w - 2 * margin, titleH);
+    m_attributionRect = QRectF(margin, h - margin - attributionH, w - 2 * margin, attributionH);
+    const QRectF body(margin, m_titleRect.bottom() + margin * 0.5, w - 2 * margin,
+                      m_attributionRect.top() - m_titleRect.bottom() - margin);
+    const double legendW = std::min(body.width() * 0.45, m_legendPx * 11.0);
+    const double legendH = std::min(body.height() * 0.6, m_legendPx * 1.55 * 13);
+    const double rankingMinW = m_legendPx * 13.0; // "12. Thành phố Hồ Chí Minh  102,97"
+    const double rankingMinH = m_legendPx * 1.5 * 6;
+    // Viet Nam is tall and narrow: fit the map to the body's height first, measure how wide it
+    // came out, and give the width it leaves to a side column (the ranked list, the legend).
+    // A tall tile does the same downwards: the map takes the width, the rest below it.
+    if (w >= h * 0.9) {
+        project(body);
+        // The projection centres the map in its box: what counts is the drawn width.
+        const double mapW = std::min(body.width(), drawnExtent().width() + margin);
+        const double spare = body.width() - mapW - margin;
+        if (spare >= legendW) {
+            m_mapRect = QRectF(body.left(), body.top(), mapW, body.height());
+            const QRectF column(m_mapRect.right() + margin, body.top(), spare, body.height());
+            if (spare >= legendW + margin + rankingMinW) {
+                // Legend and list side by side in the column.
+                m_legendRect = QRectF(column.left(), column.bottom() - legendH, legendW, legendH);
+                m_rankingRect =
+                    QRectF(m_legendRect.right() + margin, column.top(),
+                           column.right() - m_legendRect.right() - margin, column.height());
+            } else if (spare >= rankingMinW && column.height() - legendH - margin >= rankingMinH) {
+                // The list above the legend.
+                m_legendRect = QRectF(column.left(), column.bottom() - legendH, legendW, legendH);
+                m_rankingRect = QRectF(column.left(), column.top(), column.width(),
+                                       column.height() - legendH - margin);
+            } else {
+                m_legendRect = QRectF(column.left(), column.bottom() - legendH, legendW, legendH);
+            }
+            // Centre map and column together: no empty band at one side.
+            const double used =
+                (m_rankingRect.isEmpty() ? m_legendRect.right() : m_rankingRect.right()) -
+                body.left();
+            const double shift = std::max(0.0, (body.width() - used) / 2.0);
+            m_mapRect.translate(shift, 0);
+            m_legendRect.translate(shift, 0);
+            m_rankingRect.translate(shift, 0);
+        } else {
+            m_legendRect = QRectF(body.left(), body.bottom() - legendH, legendW, legendH);
+            m_mapRect = body.adjusted(legendW + margin, 0, 0, 0);
+        }
+    } else {
+        const double bandMinH = std::min(legendH, body.height() * 0.3);
+        project(body.adjusted(0, 0, 0, -bandMinH - margin));
+        const double mapH = std::min(body.height(), drawnExtent().height() + margin);
+        m_mapRect = QRectF(body.left(), body.top(), body.width(), mapH);
+        const QRectF band(body.left(), m_mapRect.bottom() + margin, body.width(),
+                          body.bottom() - m_mapRect.bottom() - margin);
+        m_legendRect = QRectF(band.left(), band.bottom() - std::min(legendH, band.height()),
+                              legendW, std::min(legendH, band.height()));
+        if (band.width() - legendW - margin >= rankingMinW * 0.8 && band.height() >= rankingMinH)
+            m_rankingRect = QRectF(m_legendRect.right() + margin, band.top(),
+                                   band.right() - m_legendRect.right() - margin, band.height());
+    }
+    project(m_mapRect);
+}
+
+QRectF MapRenderer::drawnExtent() const {
+    QRectF out;
+    for (const QRectF &b : m_pathBounds)
+        out = out.isNull() ? b : out.united(b);
+    for (int r = 1; r < m_projection.regions().size(); ++r)
+        if (!m_projection.regions()[r].boxPx.isEmpty())
+            out = out.united(m_projection.regions()[r].boxPx);
+    return out;
+}
+
+double MapRenderer::smallestTextPx() const {
+    return std::min(m_labelPx, m_legendPx);
+}
+
+void MapRenderer::project(const QRectF &mapRect) {
     m_paths.clear();
     m_borderLayer = {};
     m_borderPaths.clear();
@@ -51,33 +146,8 @@ void MapRenderer::layout() {
     m_pathBounds.clear();
     m_anchorsPx.clear();
     m_areasPx.clear();
-    m_projection = {};
-    if (!m_geo || m_size.isEmpty())
-        return;
-    const double w = m_size.width(), h = m_size.height();
-    const double shortSide = std::min(w, h);
-    const double margin = std::max(6.0, shortSide * 0.015);
-    m_titlePx = std::clamp(shortSide * 0.038, 11.0, 72.0);
-    m_legendPx = std::clamp(shortSide * 0.022, 9.0, 40.0);
-    m_labelPx = std::clamp(shortSide * 0.0135, 8.0, 26.0);
-    const double titleH = m_titlePx * 1.35 + m_legendPx * 1.5;
-    const double attributionH = m_legendPx * 1.3;
-    m_titleRect = QRectF(margin, margin, w - 2 * margin, titleH);
-    m_attributionRect = QRectF(margin, h - margin - attributionH, w - 2 * margin, attributionH);
-    const QRectF body(margin, m_titleRect.bottom() + margin * 0.5, w - 2 * margin,
-                      m_attributionRect.top() - m_titleRect.bottom() - margin);
-    // Legend: a column on the left of a wide tile, a band at the bottom of a tall one.
-    const double legendW = std::min(body.width() * 0.45, m_legendPx * 11.0);
-    const double legendH = std::min(body.height() * 0.6, m_legendPx * 1.55 * 13);
-    if (w >= h * 0.9) {
-        m_legendRect = QRectF(body.left(), body.bottom() - legendH, legendW, legendH);
-        m_mapRect = body.adjusted(legendW + margin, 0, 0, 0);
-    } else {
-        const double bandH = std::min(legendH, body.height() * 0.3);
-        m_legendRect = QRectF(body.left(), body.bottom() - bandH, legendW, bandH);
-        m_mapRect = body.adjusted(0, 0, 0, -bandH - margin);
-    }
-    m_projection = MapProjection::fit(m_geo->features, m_mapRect, m_layout, margin * 0.5);
+    const double margin = std::max(6.0, std::min(m_size.width(), m_size.height()) * 0.015);
+    m_projection = MapProjection::fit(m_geo->features, mapRect, m_layout, margin * 0.5);
     for (const Feature &f : m_geo->features.features) {
         QPainterPath path, borderPath;
         // Non-zero winding with outer rings and holes oriented oppositely: parts of one
@@ -269,8 +339,16 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
         p.drawRect(region.boxPx);
         const QRectF nameRect(region.boxPx.left() + 4, region.boxPx.top() + 2,
                               region.boxPx.width() - 8, m_labelPx * 1.4);
-        drawHaloText(p, nameRect, Qt::AlignLeft | Qt::AlignVCenter, region.label, style.text,
-                     style.textHalo);
+        // "Quần đảo Hoàng Sa" in a narrow frame: "Hoàng Sa" (the frame says it is the islands),
+        // an ellipsis only if even that does not fit.
+        const QFontMetricsF nameMetrics(font);
+        QString name = region.label;
+        if (nameMetrics.horizontalAdvance(name) > nameRect.width() && name.contains(u' '))
+            name = name.section(u' ', 2);
+        drawHaloText(p, nameRect, Qt::AlignLeft | Qt::AlignVCenter,
+                     nameMetrics.elidedText(name.isEmpty() ? region.label : name, Qt::ElideRight,
+                                            nameRect.width()),
+                     style.text, style.textHalo);
         obstacles << nameRect;
     }
 
@@ -316,6 +394,7 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
                Qt::AlignLeft | Qt::AlignVCenter, sub.join(QStringLiteral(" · ")));
 
     drawLegend(p, content, style);
+    drawRanking(p, content, style);
 
     // The CC BY-SA attribution must stay readable on small tiles: shrink to fit, then wrap.
     double attributionPx = std::max(8.0, m_legendPx * 0.7);
@@ -336,6 +415,59 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
                content.attribution);
     m_timings.decorationsMs = lap() - m_timings.fillMs - m_timings.bordersMs - m_timings.labelsMs;
     return image;
+}
+
+void MapRenderer::drawRanking(QPainter &p, const MapContent &content, const MapStyle &style) {
+    m_ranked.clear();
+    if (m_rankingRect.isEmpty() || !content.showRanking || !m_geo)
+        return;
+    const QList<Feature> &features = m_geo->features.features;
+    for (int i = 0; i < features.size(); ++i)
+        if (std::isfinite(content.featureValues.value(i, qQNaN())))
+            m_ranked << i;
+    std::stable_sort(m_ranked.begin(), m_ranked.end(), [&content](int a, int b) {
+        return content.featureValues[a] > content.featureValues[b];
+    });
+    const double line = m_legendPx * 1.5;
+    const int rows = std::max(0, int((m_rankingRect.height() - line) / line));
+    if (m_ranked.size() > rows)
+        m_ranked.resize(rows);
+    QFont font(style.fontFamily);
+    font.setPixelSize(int(m_legendPx));
+    font.setBold(true);
+    p.setFont(font);
+    p.setPen(style.text);
+    double y = m_rankingRect.top();
+    p.drawText(QRectF(m_rankingRect.left(), y, m_rankingRect.width(), line),
+               Qt::AlignLeft | Qt::AlignVCenter,
+               content.rankingTitle +
+                   (content.unit.isEmpty()
+                        ? QString()
+                        : QStringLiteral(" (") + content.unit + QLatin1Char(')')));
+    y += line;
+    font.setBold(false);
+    p.setFont(font);
+    const QFontMetricsF fm(font);
+    const double swatch = m_legendPx * 0.8;
+    const double valueW = fm.horizontalAdvance(QStringLiteral("000.000,00"));
+    for (qsizetype r = 0; r < m_ranked.size(); ++r) {
+        const int i = m_ranked[r];
+        const double v = content.featureValues[i];
+        const int k = content.breaks.classOf(v);
+        p.setPen(Qt::NoPen);
+        p.setBrush(k >= 0 && k < content.classColors.size() ? content.classColors[k]
+                                                            : style.noData);
+        p.drawRect(QRectF(m_rankingRect.left(), y + (line - swatch) / 2, swatch, swatch));
+        p.setPen(style.text);
+        const QRectF nameRect(m_rankingRect.left() + swatch * 1.6, y,
+                              m_rankingRect.width() - swatch * 1.6 - valueW, line);
+        p.drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(QStringLiteral("%1. %2").arg(r + 1).arg(features[i].name),
+                                 Qt::ElideRight, nameRect.width()));
+        p.drawText(QRectF(m_rankingRect.right() - valueW, y, valueW, line),
+                   Qt::AlignRight | Qt::AlignVCenter, formatValue(content.locale, v));
+        y += line;
+    }
 }
 
 void MapRenderer::drawLegend(QPainter &p, const MapContent &content, const MapStyle &style) {

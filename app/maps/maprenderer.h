@@ -48,17 +48,35 @@ struct MapContent {
     // In the wall's language (the map item fills them through its translator).
     QString noDataText = QStringLiteral("Không có số liệu");
     QString sourcePrefix = QStringLiteral("Nguồn"); // not repeated when the source starts with it
+    // The ranked side list a wide tile gets (provinces with a value, highest first): its heading.
+    bool showRanking = true;
+    QString rankingTitle = QStringLiteral("Xếp hạng");
 };
 
 class MapRenderer {
 public:
     // Recomputes the layout and the projected paths only when one of these changed.
     void setGeometry(std::shared_ptr<const GeoSet> geo, QSize sizePx, IslandLayout layout);
+    // The smallest text the wall-distance rule allows, in pixels (0: none); labels, legend and
+    // list never go below it.
+    void setMinTextPx(double px) {
+        if (px != m_minTextPx) {
+            m_minTextPx = px;
+            m_layoutDirty = true;
+        }
+    }
     QImage render(const MapContent &content, const MapStyle &style = {});
 
     const MapProjection &projection() const { return m_projection; }
     QRectF legendRect() const { return m_legendRect; }
     QRectF mapRect() const { return m_mapRect; }
+    // The ranked side list's box (empty when the tile has no room for one beside the map).
+    QRectF rankingRect() const { return m_rankingRect; }
+    // Feature indices in the last render's ranked list, top first.
+    const QList<int> &rankedFeatures() const { return m_ranked; }
+    // Smallest text drawn (labels, legend, list), in pixels of the font's size: the text-size
+    // rule is checked against it.
+    double smallestTextPx() const;
     // Feature index under a pixel of the tile, -1 when none.
     int featureAt(QPointF pixel) const;
     const QList<PlacedLabel> &labels() const { return m_labels; }
@@ -71,7 +89,10 @@ public:
 
 private:
     void layout();
+    void project(const QRectF &mapRect);
+    QRectF drawnExtent() const; // the union of what project() drew: provinces and inset frames
     void drawLegend(QPainter &p, const MapContent &content, const MapStyle &style);
+    void drawRanking(QPainter &p, const MapContent &content, const MapStyle &style);
 
     std::shared_ptr<const GeoSet> m_geo;
     QSize m_size;
@@ -86,8 +107,9 @@ private:
     QList<QRectF> m_pathBounds;   // per feature
     QList<QPointF> m_anchorsPx;   // per feature label anchor
     QList<double> m_areasPx;      // per feature, for label priority
-    QRectF m_mapRect, m_legendRect, m_titleRect, m_attributionRect;
-    double m_labelPx = 12, m_legendPx = 14, m_titlePx = 24;
+    QRectF m_mapRect, m_legendRect, m_titleRect, m_attributionRect, m_rankingRect;
+    QList<int> m_ranked;
+    double m_labelPx = 12, m_legendPx = 14, m_titlePx = 24, m_minTextPx = 0;
     QList<PlacedLabel> m_labels;
     Timings m_timings;
 };

@@ -71,8 +71,10 @@ MapProjection MapProjection::fit(const FeatureSet &set, const QRectF &targetPx, 
             target = target.isNull() ? b : target.united(b);
         }
     }
-    // Mainland on the left; the insets stacked in a right-hand column about a third as wide.
-    const double columnW = inner.width() * 0.3;
+    // Mainland on the left; the insets stacked in a right-hand column about a third as wide as
+    // the mainland is tall (Viet Nam is about half as wide as tall): on a wide tile the column
+    // stays beside the mainland instead of taking a third of the width.
+    const double columnW = std::min(inner.width(), inner.height()) * 0.3;
     const QRectF mainBox(inner.left(), inner.top(), inner.width() - columnW - paddingPx,
                          inner.height());
     const QTransform mainT =

@@ -71,6 +71,10 @@ ParseResult parseOptions(const QStringList &arguments) {
     const QCommandLineOption noServices(
         QStringLiteral("no-services"),
         QStringLiteral("With --demo: do not start the local demo services."));
+    const QCommandLineOption demoFeedPort(
+        QStringLiteral("demo-feed-port"),
+        QStringLiteral("With --demo: the port of the local feed service (default: a free port)."),
+        QStringLiteral("PORT"), QStringLiteral("0"));
     const QCommandLineOption platform(
         QStringLiteral("platform"),
         QStringLiteral("Qt platform plugin (e.g. offscreen, xcb, eglfs)."), QStringLiteral("NAME"));
@@ -82,6 +86,7 @@ ParseResult parseOptions(const QStringList &arguments) {
                        "audit anchor, image tile folders and URLs (see app/store/README.md)."),
         QStringLiteral("FILE"));
     p.addOption(storeConfig);
+    p.addOption(demoFeedPort);
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -125,6 +130,15 @@ ParseResult parseOptions(const QStringList &arguments) {
     }
     o.presetName = p.value(preset);
     o.noServices = p.isSet(noServices);
+    bool portOk = false;
+    o.demoFeedPort = p.value(demoFeedPort).toInt(&portOk);
+    if (!portOk || o.demoFeedPort < 0 || o.demoFeedPort > 65535) {
+        r.exitCode = 2;
+        r.message = QStringLiteral("--demo-feed-port must be a port number 0 to 65535 (0: a free "
+                                   "port), not '%1'")
+                        .arg(p.value(demoFeedPort));
+        return r;
+    }
     if (o.language != QLatin1String("vi") && o.language != QLatin1String("en")) {
         r.exitCode = 2;
         r.message = QStringLiteral("--lang must be vi or en, not '%1'").arg(o.language);

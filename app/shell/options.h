@@ -27,6 +27,7 @@ struct Options {
     QString presetName;      // recall this preset at start
     bool noServices = false; // demo without the feed service, RTSP server and display simulators
     QString storeConfigPath; // --store-config FILE: retention, free-space guard, keys, anchor
+    int demoFeedPort = 0;    // --demo-feed-port: the demo feed service's port (0: a free one)
 };
 
 struct ParseResult {

@@ -134,15 +134,20 @@ bool Services::start(QQmlEngine &engine) {
 void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
 #ifdef OPSWALL_WITH_FEEDS
     if (m_options.demo && !m_options.noServices) {
+        // A free port unless one is given (--demo-feed-port), so that two demos on one machine
+        // both get their feeds; the feeds are pointed at the address the service reports.
         const QString data = m_assetsDir + QStringLiteral("/demo/indicators");
-        const auto ready = m_demo.start(
-            QStringLiteral("feed service"),
-            DemoServices::findProgram(QStringLiteral("opswall-feedservice"),
-                                      QStringLiteral(OPSWALL_FEEDSERVICE_PATH)),
-            {QStringLiteral("--port"), QStringLiteral("8765"), QStringLiteral("--data"), data},
-            QRegularExpression(QStringLiteral("listening on (\\S+)")));
+        const auto ready =
+            m_demo.start(QStringLiteral("feed service"),
+                         DemoServices::findProgram(QStringLiteral("opswall-feedservice"),
+                                                   QStringLiteral(OPSWALL_FEEDSERVICE_PATH)),
+                         {QStringLiteral("--port"), QString::number(m_options.demoFeedPort),
+                          QStringLiteral("--data"), data},
+                         QRegularExpression(QStringLiteral("listening on (\\S+)")));
         if (!ready)
             qWarning("opswall: demo feeds unavailable: %s", qPrintable(m_demo.error()));
+        else
+            m_demoFeedUrl = ready->first();
     }
     m_parts->feeds = std::make_unique<feeds::FeedHub>(m_db, &m_parts->nam);
     QString err;
@@ -153,6 +158,7 @@ void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
     if (m_options.demo) {
         o.feedsJson = demo + QStringLiteral("/demo-feeds.json");
         o.indicatorsJson = demo + QStringLiteral("/demo-indicators.json");
+        o.demoServiceUrl = m_demoFeedUrl;
     }
     if (!m_parts->feeds->start(o, &err))
         qWarning("opswall: feeds: %s", qPrintable(err));
@@ -168,6 +174,8 @@ void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
                          QStringLiteral("qrc:/OpsWall/Indicators/RankedTableTile.qml"));
     m_kindSources.insert(QStringLiteral("alerts"),
                          QStringLiteral("qrc:/OpsWall/Indicators/AlertListTile.qml"));
+    m_kindSources.insert(QStringLiteral("projects"),
+                         QStringLiteral("qrc:/OpsWall/Indicators/ProjectsTile.qml"));
     // Feed alerts are acknowledged through the dispatcher, so the acknowledgement is audited.
     feeds::AlertManager *alerts = m_parts->feeds->alerts();
     m_dispatcher.addHandler(QStringLiteral("alert."), [alerts](const Action &a, const Caller &c) {

@@ -82,6 +82,7 @@ private:
     QString m_apiAddress;
     QVariantMap m_kindSources;
     DemoServices m_demo;
+    QString m_demoFeedUrl; // where this run's demo feed service listens ("http://127.0.0.1:P/")
     std::unique_ptr<Parts> m_parts;
     std::function<QJsonObject()> m_renderStats;
     store::StoreConfig m_storeConfig;

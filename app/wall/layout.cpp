@@ -19,7 +19,7 @@ QStringList knownTileKinds() {
     return {QStringLiteral("text"),  QStringLiteral("clock"), QStringLiteral("image"),
             QStringLiteral("color"), QStringLiteral("chart"), QStringLiteral("bar"),
             QStringLiteral("kpi"),   QStringLiteral("table"), QStringLiteral("alerts"),
-            QStringLiteral("map"),   QStringLiteral("video")};
+            QStringLiteral("map"),   QStringLiteral("video"), QStringLiteral("projects")};
 }
 
 const Tile *Layout::tile(const QString &id) const {

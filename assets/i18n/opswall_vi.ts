@@ -184,6 +184,11 @@
         <source>Source</source>
         <translation>Nguồn</translation>
     </message>
+    <message>
+        <location filename="../../qml/maps/choroplethmap.cpp" line="243"/>
+        <source>Ranking</source>
+        <translation>Xếp hạng</translation>
+    </message>
 </context>
 <context>
     <name>opswall::video</name>

@@ -19,6 +19,10 @@ ChartView {
     title: (chart.info.name ?? "") + (chart.info.unit ? " (" + chart.info.unit + ")" : "")
            + (chart.info.periodText ? " · " + chart.info.periodText : "")
     antialiasing: true
+    // Text grows with the tile (Qt Charts' default is a desktop's 12 px, unreadable on a wall).
+    property real minTextPx: 0 // the wall-distance rule in this viewport (set by the tile frame)
+    readonly property real textPx: Math.max(14, chart.minTextPx, Math.min(chart.width, chart.height * 1.6) * 0.032)
+    titleFont: Qt.font({ family: "Noto Sans", pixelSize: chart.textPx * 1.15, bold: true })
     legend.visible: false
     backgroundColor: "#10243a"
     titleColor: "#ffffff"
@@ -51,12 +55,14 @@ ChartView {
         axisY: BarCategoryAxis {
             id: axisY
             labelsColor: "#e8eef4"
+            labelsFont: Qt.font({ pixelSize: chart.textPx })
         }
         // Qt 6.4's QtCharts qmltypes declare QValueAxis twice, so qmllint cannot resolve it.
         // qmllint disable
         axisX: ValueAxis {
             id: axisX
             labelsColor: "#9fb3c8"
+            labelsFont: Qt.font({ pixelSize: chart.textPx })
         }
         // qmllint enable
     }

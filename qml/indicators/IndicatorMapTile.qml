@@ -15,6 +15,7 @@ Item {
 
     required property var binding
     property string language: "vi"
+    property real minTextPx: 0 // the wall-distance rule in this viewport (set by the tile frame)
 
     readonly property alias map: mapTile.map
     // Re-read when the store changes. The revision is used in the expression on purpose: Qt 6.4's
@@ -27,5 +28,6 @@ Item {
         id: mapTile
         anchors.fill: parent
         binding: tile.mapBinding
+        minTextPx: tile.minTextPx
     }
 }

@@ -1,6 +1,9 @@
 // A line chart tile with the target line and a period (time) axis, drawn by Qt Charts (needs
-// QApplication). Data goes in with one replace() per change (IndicatorData.fillSeries).
-// binding: {"indicator": "CPI_YOY_INDEX", "dimension": "", "maxPoints": 60, "language": "vi"}
+// QApplication). Data goes in with one replace() per change (IndicatorData.fillSeries). When the
+// indicator's metadata asks for a forecast, it continues the line dashed with its interval as a
+// band (IndicatorData.fillForecast), and the model and backtest error are written under the chart.
+// binding: {"indicator": "CPI_YOY_INDEX", "dimension": "", "maxPoints": 60, "language": "vi",
+//           "transform": "yoyPct" (growth on the same period a year earlier, e.g. GDP by quarter)}
 import QtQuick
 import QtCharts
 import OpsWall.Indicators
@@ -13,14 +16,21 @@ ChartView {
     property var axesInfo: ({})
     readonly property alias line: line
     readonly property alias targetLine: targetLine
+    readonly property alias forecastLine: forecastLine
+    property var forecastInfo: ({})
     readonly property var kpi: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
-        ? IndicatorData.kpi(chart.binding.indicator ?? "", chart.binding.dimension ?? "", chart.language)
+        ? IndicatorData.kpi(chart.binding.indicator ?? "", chart.binding.dimension ?? "", chart.language,
+                            chart.binding.transform ?? "")
         : ({})
 
     title: (chart.kpi.name ?? "") + (chart.kpi.unit ? " (" + chart.kpi.unit + ")" : "")
            + (chart.kpi.simulated ? (chart.language === "en" ? " · SIMULATED" : " · MÔ PHỎNG") : "")
            + (chart.kpi.stale && chart.kpi.hasData ? " · " + chart.kpi.ageText : "")
     antialiasing: true
+    // Text grows with the tile (Qt Charts' default is a desktop's 12 px, unreadable on a wall).
+    property real minTextPx: 0 // the wall-distance rule in this viewport (set by the tile frame)
+    readonly property real textPx: Math.max(14, chart.minTextPx, Math.min(chart.width, chart.height * 1.6) * 0.032)
+    titleFont: Qt.font({ family: "Noto Sans", pixelSize: chart.textPx * 1.15, bold: true })
     // Axis numbers in the wall's language (104,5 in Vietnamese).
     localizeNumbers: true
     locale: Qt.locale(chart.language === "en" ? "en_US" : "vi_VN")
@@ -30,10 +40,19 @@ ChartView {
 
     function refresh() {
         const info = IndicatorData.fillSeries(line, chart.binding.indicator ?? "", chart.binding.dimension ?? "",
-                                              chart.binding.maxPoints ?? 60);
+                                              chart.binding.maxPoints ?? 60, chart.binding.transform ?? "");
         chart.axesInfo = info;
+        // A transformed series (growth) has no forecast of its own.
+        const fc = IndicatorData.fillForecast(forecastLine, bandUpper, bandLower,
+                                              chart.binding.transform ? "" : (chart.binding.indicator ?? ""),
+                                              chart.binding.dimension ?? "", chart.language);
+        chart.forecastInfo = fc;
         if (info.count > 0) {
             let lo = info.minV, hi = info.maxV;
+            if (fc.count > 0) {
+                lo = Math.min(lo, fc.minV);
+                hi = Math.max(hi, fc.maxV);
+            }
             if (info.target !== undefined) {
                 lo = Math.min(lo, info.target);
                 hi = Math.max(hi, info.target);
@@ -46,12 +65,12 @@ ChartView {
             const step = (axisY.max - axisY.min) / Math.max(1, axisY.tickCount - 1);
             axisY.labelFormat = step >= 1 ? "%.0f" : step >= 0.1 ? "%.1f" : "%.2f";
             axisX.min = new Date(info.minT);
-            axisX.max = new Date(info.maxT);
+            axisX.max = new Date(fc.count > 0 ? fc.maxT : info.maxT);
         }
         targetLine.clear();
         if (info.target !== undefined && info.count > 0) {
             targetLine.append(info.minT, info.target);
-            targetLine.append(info.maxT, info.target);
+            targetLine.append(fc.count > 0 ? fc.maxT : info.maxT, info.target);
         }
     }
 
@@ -66,6 +85,7 @@ ChartView {
         format: "MM/yyyy"
         tickCount: 6
         labelsColor: "#c8d6e5"
+        labelsFont: Qt.font({ pixelSize: chart.textPx })
     }
     // Qt 6.4's QtCharts qmltypes declare QValueAxis twice, so qmllint cannot resolve ValueAxis
     // (it works at run time; the QML test draws this chart).
@@ -73,6 +93,7 @@ ChartView {
     ValueAxis {
         id: axisY
         labelsColor: "#c8d6e5"
+        labelsFont: Qt.font({ pixelSize: chart.textPx })
     }
     LineSeries {
         id: line
@@ -80,6 +101,24 @@ ChartView {
         axisY: axisY
         color: "#4ea1ff"
         width: 3
+    }
+    // The forecast's interval, under the lines.
+    AreaSeries {
+        id: band
+        axisX: axisX
+        axisY: axisY
+        color: "#334ea1ff"
+        borderWidth: 0
+        upperSeries: LineSeries { id: bandUpper }
+        lowerSeries: LineSeries { id: bandLower }
+    }
+    LineSeries {
+        id: forecastLine
+        axisX: axisX
+        axisY: axisY
+        color: "#9ecbff"
+        width: 3
+        style: Qt.DashLine
     }
     LineSeries {
         id: targetLine
@@ -90,4 +129,16 @@ ChartView {
         style: Qt.DashLine
     }
     // qmllint enable
+
+    // The model, its interval and its backtest error: the tile's details.
+    Text {
+        objectName: "forecastDetail"
+        visible: (chart.forecastInfo.count ?? 0) > 0
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom; margins: 6 }
+        text: chart.forecastInfo.detail ?? ""
+        color: "#ffd27a"
+        font.pixelSize: chart.textPx * 0.9
+        elide: Text.ElideRight
+        horizontalAlignment: Text.AlignRight
+    }
 }

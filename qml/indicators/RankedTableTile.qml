@@ -20,6 +20,7 @@ Item {
         : []
     readonly property real maxValue: rows.length > 0
                                      ? Math.max(...rows.map(r => Math.abs(r.value))) : 1
+    property real minTextPx: 0 // the wall-distance rule in this viewport (set by the tile frame)
     readonly property real rowHeight: Math.max(8, (height - header.height) / tile.count)
 
     Text {
@@ -29,7 +30,7 @@ Item {
               + (tile.kpiInfo.periodText ? " · " + tile.kpiInfo.periodText : "")
         color: "#9fb3c8"
         elide: Text.ElideRight
-        font.pixelSize: Math.max(8, tile.rowHeight * 0.45)
+        font.pixelSize: Math.max(8, tile.minTextPx, tile.rowHeight * 0.45)
     }
 
     Text {
@@ -37,7 +38,7 @@ Item {
         visible: tile.rows.length === 0
         text: tile.language === "en" ? "No data" : "Chưa có số liệu"
         color: "#9fb3c8"
-        font.pixelSize: Math.max(8, tile.height * 0.06)
+        font.pixelSize: Math.max(8, tile.minTextPx, tile.height * 0.06)
     }
 
     Column {
@@ -65,7 +66,7 @@ Item {
                     elide: Text.ElideRight
                     text: row.modelData.rank + ". " + row.modelData.name
                     color: "#f2f6fa"
-                    font.pixelSize: Math.max(8, row.height * 0.5)
+                    font.pixelSize: Math.max(8, tile.minTextPx, row.height * 0.5)
                 }
                 Text {
                     anchors.right: parent.right
@@ -74,7 +75,7 @@ Item {
                     text: row.modelData.valueText
                     color: "#f2f6fa"
                     font.bold: true
-                    font.pixelSize: Math.max(8, row.height * 0.5)
+                    font.pixelSize: Math.max(8, tile.minTextPx, row.height * 0.5)
                 }
             }
         }

@@ -4,6 +4,7 @@
 
 #include "core/engineservices.h"
 #include "feeds/feedhub.h"
+#include "feeds/forecast.h"
 
 #include <QLocale>
 #include <QXYSeries>
@@ -202,12 +203,83 @@ QVariantList IndicatorData::rankedProvinces(const QString &indicator, const QStr
     return out;
 }
 
+QVariantList IndicatorData::projects(const QVariantList &projects, const QString &language) const {
+    const bool en = language == QLatin1String("en");
+    QVariantList out;
+    for (const QVariant &v : projects) {
+        const QVariantMap p = v.toMap();
+        const QString id = p.value(QStringLiteral("id")).toString();
+        QVariantMap row{{QStringLiteral("id"), id},
+                        {QStringLiteral("name"), p.value(QStringLiteral("name")).toString()}};
+        const auto latest = [&](const char *indicator) {
+            return m_hub->series().latest(QLatin1String(indicator), id);
+        };
+        const auto progress = latest("PROJ_PROGRESS_PCT");
+        const auto planned = latest("PROJ_PLANNED_PCT");
+        const auto disbursed = latest("PROJ_DISBURSED_PCT");
+        const auto slip = latest("PROJ_SLIP_MONTHS");
+        row[QStringLiteral("hasData")] = progress && planned;
+        if (progress && planned) {
+            const double slipMonths = slip ? slip->value : 0.0;
+            row[QStringLiteral("progress")] = progress->value;
+            row[QStringLiteral("planned")] = planned->value;
+            row[QStringLiteral("disbursed")] = disbursed ? disbursed->value : qQNaN();
+            row[QStringLiteral("slipMonths")] = slipMonths;
+            row[QStringLiteral("late")] = slipMonths >= 1.0 || progress->value < planned->value - 5;
+            row[QStringLiteral("slipText")] =
+                slipMonths < 0.5
+                    ? (en ? QStringLiteral("on schedule") : QStringLiteral("đúng tiến độ"))
+                    : (en ? QStringLiteral("%1 months late") : QStringLiteral("chậm %1 tháng"))
+                          .arg(formatNumber(slipMonths, 1, language));
+            row[QStringLiteral("periodText")] = periodText(progress->period, language);
+        }
+        const std::optional<IndicatorMeta> meta =
+            m_hub->alerts()->indicator(QStringLiteral("PROJ_PROGRESS_PCT"));
+        row[QStringLiteral("simulated")] = meta && meta->simulated;
+        out << row;
+    }
+    return out;
+}
+
 QVariantList IndicatorData::openAlerts(const QString &language) const {
     const bool en = language == QLatin1String("en");
     QVariantList out;
-    for (const Alert &a : m_hub->alerts()->openAlerts())
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const Alert &a : m_hub->alerts()->openAlerts()) {
+        const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(a.indicator);
+        const std::int64_t age = std::max<std::int64_t>(0, a.raisedAt.secsTo(now));
+        const QString ageWords =
+            age < 120    ? (en ? QStringLiteral("just now") : QStringLiteral("vừa xảy ra"))
+            : age < 7200 ? (en ? QStringLiteral("%1 min ago") : QStringLiteral("%1 phút trước"))
+                               .arg(age / 60)
+            : age < 172800
+                ? (en ? QStringLiteral("%1 h ago") : QStringLiteral("%1 giờ trước")).arg(age / 3600)
+                : (en ? QStringLiteral("%1 days ago") : QStringLiteral("%1 ngày trước"))
+                      .arg(age / 86400);
+        const QString severityText =
+            a.severity == Severity::Critical
+                ? (en ? QStringLiteral("CRITICAL") : QStringLiteral("NGHIÊM TRỌNG"))
+            : a.severity == Severity::Warning
+                ? (en ? QStringLiteral("WARNING") : QStringLiteral("CẢNH BÁO"))
+                : (en ? QStringLiteral("INFO") : QStringLiteral("THÔNG TIN"));
+        // The message names the indicator and carries both languages ("vi / en"): the list
+        // shows the name on its own line and the message in the wall's language.
+        QString body = a.message;
+        if (meta) {
+            const QString prefix =
+                meta->nameVi + QStringLiteral(" / ") + meta->nameEn + QStringLiteral(": ");
+            if (body.startsWith(prefix))
+                body = body.mid(prefix.size());
+        }
+        const QStringList halves = body.split(QStringLiteral(" / "));
+        const QString message = halves.size() == 2 ? (en ? halves[1] : halves[0]) : body;
         out.append(QVariantMap{{QStringLiteral("id"), qint64(a.id)},
                                {QStringLiteral("severity"), severityName(a.severity)},
+                               {QStringLiteral("severityText"), severityText},
+                               {QStringLiteral("ageText"), ageWords},
+                               {QStringLiteral("indicatorName"),
+                                meta ? (en ? meta->nameEn : meta->nameVi) : a.indicator},
+                               {QStringLiteral("text"), message},
                                {QStringLiteral("message"), a.message},
                                {QStringLiteral("indicator"), a.indicator},
                                {QStringLiteral("sinceText"),
@@ -215,14 +287,44 @@ QVariantList IndicatorData::openAlerts(const QString &language) const {
                                                              en ? QStringLiteral("dd MMM HH:mm")
                                                                 : QStringLiteral("HH:mm dd/MM"))},
                                {QStringLiteral("acknowledged"), !a.acknowledgedBy.isEmpty()}});
+    }
+    return out;
+}
+
+QList<StoredPoint> IndicatorData::historyOf(const QString &indicator, const QString &dimension,
+                                            const QString &transform) const {
+    const QList<StoredPoint> stored = m_hub->series().range(indicator, dimension, {}, {});
+    if (transform != QLatin1String("yoyPct"))
+        return stored;
+    QHash<std::int64_t, double> bySecs;
+    for (const StoredPoint &p : stored)
+        bySecs.insert(p.period.startSecs(), p.value);
+    QList<StoredPoint> out;
+    for (const StoredPoint &p : stored) {
+        const auto before = bySecs.constFind(p.period.sameLastYear().startSecs());
+        if (before == bySecs.cend() || *before == 0.0)
+            continue;
+        StoredPoint g = p;
+        g.value = (p.value / *before - 1.0) * 100.0;
+        out << g;
+    }
     return out;
 }
 
 QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimension,
-                               const QString &language) const {
+                               const QString &language, const QString &transform) const {
     const bool en = language == QLatin1String("en");
     QVariantMap m;
-    const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+    std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+    const bool growth = transform == QLatin1String("yoyPct");
+    if (growth && meta) { // the growth of the indicator, not its level
+        meta->nameVi += QStringLiteral(": tăng so với cùng kỳ");
+        meta->nameEn += QStringLiteral(": growth on a year earlier");
+        meta->unitVi = meta->unitEn = QStringLiteral("%");
+        meta->decimals = 2;
+        meta->displayScale = 1.0;
+        meta->target.reset();
+    }
     const int dec = meta ? meta->decimals : 1;
     const double scale = meta ? meta->displayScale : 1.0;
     m[QStringLiteral("name")] = meta ? (en ? meta->nameEn : meta->nameVi) : indicator;
@@ -231,7 +333,18 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     m[QStringLiteral("source")] = meta ? meta->source : QString();
     m[QStringLiteral("higherIsBetter")] = meta ? meta->higherIsBetter : true;
     const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
-    const std::optional<StoredPoint> latest = m_hub->series().latest(indicator, dim);
+    const QList<StoredPoint> history = historyOf(indicator, dim, transform);
+    const std::optional<StoredPoint> latest =
+        growth ? (history.isEmpty() ? std::nullopt : std::optional<StoredPoint>(history.back()))
+               : m_hub->series().latest(indicator, dim);
+    const auto valueAt = [&](const Period &p) -> std::optional<StoredPoint> {
+        if (!growth)
+            return m_hub->series().valueAt(indicator, dim, p);
+        for (const StoredPoint &s : history)
+            if (s.period == p)
+                return s;
+        return std::nullopt;
+    };
     m[QStringLiteral("hasData")] = latest.has_value();
     if (!latest) {
         m[QStringLiteral("valueText")] = QStringLiteral("–");
@@ -243,7 +356,7 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     m[QStringLiteral("periodText")] = periodText(latest->period, language);
     m[QStringLiteral("revision")] = latest->revision;
     auto change = [&](const Period &other, const char *key) {
-        if (const auto p = m_hub->series().valueAt(indicator, dim, other)) {
+        if (const auto p = valueAt(other)) {
             const double d = (latest->value - p->value) * scale;
             m[QLatin1String(key)] = d;
             m[QLatin1String(key) + QStringLiteral("Text")] =
@@ -259,11 +372,18 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
         m[QStringLiteral("targetText")] = formatNumber(*meta->target * scale, dec, language);
         m[QStringLiteral("progress")] = *meta->target != 0.0 ? latest->value / *meta->target : 0.0;
     }
-    QVariantList spark;
-    const QList<StoredPoint> history = m_hub->series().range(indicator, dim, {}, {});
-    for (qsizetype i = qMax<qsizetype>(0, history.size() - 24); i < history.size(); ++i)
+    QVariantList spark, yearStarts;
+    const qsizetype first = qMax<qsizetype>(0, history.size() - 24);
+    for (qsizetype i = first; i < history.size(); ++i) {
         spark << history[i].value;
+        // Where a new year starts: the sparkline breaks there and says the year, so that a
+        // year-to-date series restarting in January does not look like a collapse.
+        if (i > first && history[i].period.yearNumber() != history[i - 1].period.yearNumber())
+            yearStarts << QVariantMap{{QStringLiteral("index"), int(i - first)},
+                                      {QStringLiteral("year"), history[i].period.yearNumber()}};
+    }
     m[QStringLiteral("sparkline")] = spark;
+    m[QStringLiteral("sparkYearStarts")] = yearStarts;
     // Freshness: the feed's last success (not the period: a monthly figure is current for a month).
     const QString feedId = meta && !meta->feedId.isEmpty()
                                ? meta->feedId
@@ -285,15 +405,169 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     return m;
 }
 
+QVariantMap IndicatorData::forecast(const QString &indicator, const QString &dimension,
+                                    const QString &language) const {
+    namespace fc = opswall::feeds::forecast;
+    const bool en = language == QLatin1String("en");
+    QVariantMap out{{QStringLiteral("available"), false}};
+    const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+    if (!meta || meta->forecast.isEmpty())
+        return out;
+    const double scale = meta->displayScale;
+    const QString dim = dimension.isEmpty() ? meta->dimension : dimension;
+    const QList<StoredPoint> history = m_hub->series().range(indicator, dim, {}, {});
+    if (history.isEmpty())
+        return out;
+    const fc::Spec &spec = meta->forecast;
+    out[QStringLiteral("method")] = spec.method;
+    QVariantList points;
+    const auto monthAfter = [](const Period &p, int months) {
+        return double(p.start().addMonths(months).toMSecsSinceEpoch());
+    };
+    if (spec.method == QLatin1String("yearToDate")) {
+        int year = 0;
+        const fc::YearEnd e = fc::projectYearEnd(history, *meta->target, &year);
+        if (!e.ok()) {
+            out[QStringLiteral("error")] = e.error;
+            return out;
+        }
+        const Period jan = Period::month(year, 1);
+        const int k = 12 - int(e.path.size());
+        for (std::size_t i = 0; i < e.path.size(); ++i) {
+            const double v = e.path[i] * scale;
+            points << QVariantMap{{QStringLiteral("t"), monthAfter(jan, k + int(i))},
+                                  {QStringLiteral("mean"), v},
+                                  {QStringLiteral("lower"), v},
+                                  {QStringLiteral("upper"), v}};
+        }
+        const QString pct = formatNumber(e.pctOfPlan, 1, language);
+        out[QStringLiteral("pctOfPlan")] = e.pctOfPlan;
+        out[QStringLiteral("projected")] = e.projected * scale;
+        out[QStringLiteral("methodText")] =
+            e.seasonalProfile
+                ? (en ? QStringLiteral("the pace of %1 month by month").arg(year - 1)
+                      : QStringLiteral("theo nhịp giải ngân từng tháng của năm %1").arg(year - 1))
+                : (en ? QStringLiteral("a straight line") : QStringLiteral("đường thẳng"));
+        out[QStringLiteral("text")] =
+            en ? QStringLiteral("At this pace: %1 % of plan by 31 December").arg(pct)
+               : QStringLiteral("Theo tốc độ này: %1% kế hoạch đến 31/12").arg(pct);
+        out[QStringLiteral("detail")] =
+            en ? QStringLiteral("Projection: year to date ÷ %1 (share of the year reached by "
+                                "this month); %2 of the plan at year end")
+                     .arg(out[QStringLiteral("methodText")].toString(), pct + QStringLiteral(" %"))
+               : QStringLiteral("Dự báo: lũy kế ÷ %1 (tỷ trọng đạt được đến tháng này); cuối năm "
+                                "đạt %2 kế hoạch")
+                     .arg(out[QStringLiteral("methodText")].toString(), pct + QStringLiteral("%"));
+    } else {
+        std::vector<double> y;
+        for (const StoredPoint &p : history)
+            y.push_back(p.value);
+        const fc::Method m = fc::methodFromName(spec.method);
+        const fc::Forecast f = fc::forecast(y, m, spec.period, spec.horizon, spec.coverage, 12);
+        if (!f.ok()) {
+            out[QStringLiteral("error")] = f.error;
+            return out;
+        }
+        const Period last = history.back().period;
+        const int stepMonths = last.kind() == PeriodKind::Quarter ? 3
+                               : last.kind() == PeriodKind::Year  ? 12
+                                                                  : 1;
+        const QDate d1 = last.start().addMonths(stepMonths).date();
+        const Period next = stepMonths == 3 ? Period::quarter(d1.year(), (d1.month() - 1) / 3 + 1)
+                            : stepMonths == 12 ? Period::year(d1.year())
+                                               : Period::month(d1.year(), d1.month());
+        for (std::size_t h = 0; h < f.mean.size(); ++h)
+            points << QVariantMap{{QStringLiteral("t"), monthAfter(last, int(h + 1) * stepMonths)},
+                                  {QStringLiteral("mean"), f.mean[h] * scale},
+                                  {QStringLiteral("lower"), f.lower[h] * scale},
+                                  {QStringLiteral("upper"), f.upper[h] * scale}};
+        const QString name =
+            m == fc::Method::HoltWinters ? QStringLiteral("Holt-Winters")
+            : m == fc::Method::DampedTrend
+                ? (en ? QStringLiteral("damped trend") : QStringLiteral("xu hướng tắt dần"))
+                : (en ? QStringLiteral("seasonal naive") : QStringLiteral("lặp mùa vụ"));
+        const int dec = meta->decimals;
+        const QString cov = formatNumber(spec.coverage * 100, 0, language);
+        const QString mape = formatNumber(f.backtestMape, 1, language);
+        out[QStringLiteral("methodText")] = name;
+        out[QStringLiteral("backtestMape")] = f.backtestMape;
+        out[QStringLiteral("text")] =
+            (en ? QStringLiteral("Forecast %1: %2 (%3 %: %4–%5)")
+                : QStringLiteral("Dự báo %1: %2 (%3%: %4–%5)"))
+                .arg(periodText(next, language),
+                     formatNumber(f.mean.front() * scale, dec, language), cov,
+                     formatNumber(f.lower.front() * scale, dec, language),
+                     formatNumber(f.upper.front() * scale, dec, language));
+        out[QStringLiteral("detail")] =
+            en ? QStringLiteral("Forecast: %1, %2 % interval; backtest error (one step ahead, "
+                                "last %3 periods) %4 %")
+                     .arg(name, cov)
+                     .arg(f.backtestPoints)
+                     .arg(mape)
+               : QStringLiteral("Dự báo: %1, khoảng tin cậy %2%; sai số kiểm định (một bước, %3 "
+                                "kỳ gần nhất) %4%")
+                     .arg(name, cov)
+                     .arg(f.backtestPoints)
+                     .arg(mape);
+    }
+    out[QStringLiteral("points")] = points;
+    out[QStringLiteral("available")] = !points.isEmpty();
+    return out;
+}
+
+QVariantMap IndicatorData::fillForecast(QObject *meanSeries, QObject *upperSeries,
+                                        QObject *lowerSeries, const QString &indicator,
+                                        const QString &dimension, const QString &language) const {
+    QVariantMap out{{QStringLiteral("count"), 0}};
+    const QVariantMap f = forecast(indicator, dimension, language);
+    QList<QPointF> mean, upper, lower;
+    double minV = qInf(), maxV = -qInf(), maxT = 0;
+    if (f.value(QStringLiteral("available")).toBool()) {
+        // The dashed line starts at the last observed point, so it continues the curve.
+        const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+        const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
+        if (const auto last = m_hub->series().latest(indicator, dim)) {
+            const QPointF p(double(last->period.startSecs()) * 1000.0,
+                            last->value * (meta ? meta->displayScale : 1.0));
+            mean << p;
+            upper << p;
+            lower << p;
+        }
+        for (const QVariant &v : f.value(QStringLiteral("points")).toList()) {
+            const QVariantMap m = v.toMap();
+            const double t = m.value(QStringLiteral("t")).toDouble();
+            mean << QPointF(t, m.value(QStringLiteral("mean")).toDouble());
+            upper << QPointF(t, m.value(QStringLiteral("upper")).toDouble());
+            lower << QPointF(t, m.value(QStringLiteral("lower")).toDouble());
+            minV = std::min(minV, m.value(QStringLiteral("lower")).toDouble());
+            maxV = std::max(maxV, m.value(QStringLiteral("upper")).toDouble());
+            maxT = t;
+        }
+        out[QStringLiteral("count")] = int(mean.size());
+        out[QStringLiteral("minV")] = minV;
+        out[QStringLiteral("maxV")] = maxV;
+        out[QStringLiteral("maxT")] = maxT;
+        out[QStringLiteral("detail")] = f.value(QStringLiteral("detail"));
+    }
+    if (auto *s = qobject_cast<QXYSeries *>(meanSeries))
+        s->replace(mean);
+    if (auto *s = qobject_cast<QXYSeries *>(upperSeries))
+        s->replace(upper);
+    if (auto *s = qobject_cast<QXYSeries *>(lowerSeries))
+        s->replace(lower);
+    return out;
+}
+
 QVariantMap IndicatorData::fillSeries(QObject *xySeries, const QString &indicator,
-                                      const QString &dimension, int maxPoints) const {
+                                      const QString &dimension, int maxPoints,
+                                      const QString &transform) const {
     QVariantMap out;
     auto *series = qobject_cast<QXYSeries *>(xySeries);
     const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
-    const double scale = meta ? meta->displayScale : 1.0;
+    const double scale = meta && transform.isEmpty() ? meta->displayScale : 1.0;
     // The indicator's own dimension when none is given, as kpi() does.
     const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
-    const QList<StoredPoint> history = m_hub->series().range(indicator, dim, {}, {});
+    const QList<StoredPoint> history = historyOf(indicator, dim, transform);
     QList<QPointF> points;
     double minV = qInf(), maxV = -qInf();
     for (qsizetype i = qMax<qsizetype>(0, history.size() - qBound(2, maxPoints, 2000));
@@ -312,7 +586,7 @@ QVariantMap IndicatorData::fillSeries(QObject *xySeries, const QString &indicato
         out[QStringLiteral("minV")] = minV;
         out[QStringLiteral("maxV")] = maxV;
     }
-    if (meta && meta->target)
+    if (meta && meta->target && transform.isEmpty())
         out[QStringLiteral("target")] = *meta->target * scale;
     return out;
 }

@@ -5,6 +5,8 @@
 // and the stale marker from the feed status; numbers are formatted for vi-VN or en here so the
 // format is tested in C++.
 
+#include "feeds/seriesstore.h"
+
 #include <QHash>
 #include <QObject>
 #include <QQmlEngine>
@@ -33,12 +35,28 @@ public:
     // Everything a KPI tile shows for one indicator (see the .cpp for the keys). hasData is
     // false when nothing was ever received; a failing feed still returns its last values with
     // stale = true and ageText.
+    // transform "yoyPct": the series as growth against the same period of the previous year, in
+    // % (GDP growth by quarter from the real GDP level); empty: the values as stored.
     Q_INVOKABLE QVariantMap kpi(const QString &indicator, const QString &dimension = {},
-                                const QString &language = QStringLiteral("vi")) const;
+                                const QString &language = QStringLiteral("vi"),
+                                const QString &transform = {}) const;
     // Fills a Qt Charts XY series (LineSeries) with the last maxPoints values in one replace();
     // returns {count, minT, maxT, minV, maxV, target} for the axes (times in ms since epoch).
     Q_INVOKABLE QVariantMap fillSeries(QObject *xySeries, const QString &indicator,
-                                       const QString &dimension = {}, int maxPoints = 120) const;
+                                       const QString &dimension = {}, int maxPoints = 120,
+                                       const QString &transform = {}) const;
+    // The forecast the indicator's metadata asks for (app/feeds/forecast.h), display-scaled:
+    // {available, method, methodText, text (one line for a KPI tile), detail (model, interval and
+    // backtest error, for the tile's details), points: [{t (ms), mean, lower, upper}],
+    // pctOfPlan (yearToDate), backtestMape, error}. available is false without a forecast.
+    Q_INVOKABLE QVariantMap forecast(const QString &indicator, const QString &dimension = {},
+                                     const QString &language = QStringLiteral("vi")) const;
+    // Fills the chart's dashed continuation and its band (upper and lower edges) in one
+    // replace() each; returns {count, maxT, minV, maxV} (count 0: no forecast).
+    Q_INVOKABLE QVariantMap fillForecast(QObject *meanSeries, QObject *upperSeries,
+                                         QObject *lowerSeries, const QString &indicator,
+                                         const QString &dimension = {},
+                                         const QString &language = QStringLiteral("vi")) const;
     // One indicator's values for every province in a period ("2024-12"; empty: the latest period
     // of the indicator's default dimension is not defined for provinces, so give one):
     // {values: {gso_code: value}, name, unit, periodText, source, simulated, count}.
@@ -56,6 +74,13 @@ public:
     Q_INVOKABLE QVariantList rankedProvinces(const QString &indicator, const QString &period,
                                              int count, bool ascending = false,
                                              const QString &language = QStringLiteral("vi")) const;
+    // Key projects (investment supervision) for a projects tile: for each {id, name} of the
+    // layout, the latest PROJ_PROGRESS_PCT, PROJ_PLANNED_PCT, PROJ_DISBURSED_PCT and
+    // PROJ_SLIP_MONTHS of that project: [{id, name, hasData, progress, planned, disbursed,
+    // slipMonths, late (a month or more behind, or 5 points under schedule), slipText,
+    // periodText, simulated}].
+    Q_INVOKABLE QVariantList projects(const QVariantList &projects,
+                                      const QString &language = QStringLiteral("vi")) const;
     // Open alerts of the feeds, newest first: [{id, severity, message, indicator, sinceText,
     // acknowledged}].
     Q_INVOKABLE QVariantList openAlerts(const QString &language = QStringLiteral("vi")) const;
@@ -77,6 +102,9 @@ private:
     // provinceValues() answers of this revision (cleared by notifyChanged).
     mutable QHash<QString, QVariantMap> m_provinceValues;
 
+    // The stored series, or its transform (see kpi()).
+    QList<feeds::StoredPoint> historyOf(const QString &indicator, const QString &dimension,
+                                        const QString &transform) const;
     QVariantMap readProvinceValues(const QString &indicator, const QString &period,
                                    const QString &language) const;
 };

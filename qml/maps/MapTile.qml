@@ -14,11 +14,14 @@ Item {
     required property var binding
     readonly property alias map: map
     property bool hoverEnabled: true
+    // The wall-distance rule in this viewport (set by the tile frame; README "Text on the wall").
+    property real minTextPx: 0
 
     ChoroplethMap {
         id: map
         anchors.fill: parent
         binding: tile.binding // read in C++ (app/maps/mapvalues.h), the same as the API reads it
+        minTextPx: tile.minTextPx
     }
 
     // The value under the pointer on a console or a touch screen: hover with a mouse, tap with a
@@ -57,7 +60,7 @@ Item {
             id: tipText
             anchors.centerIn: parent
             color: "#f2f4f7"
-            font.pixelSize: 14
+            font.pixelSize: Math.max(14, tile.minTextPx)
             text: tip.text
         }
     }
@@ -67,7 +70,7 @@ Item {
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom; margins: 8 }
         visible: map.messages.length > 0 && tile.binding.showMessages === true
         color: "#ffc800"
-        font.pixelSize: 12
+        font.pixelSize: Math.max(12, tile.minTextPx)
         elide: Text.ElideRight
         text: map.messages.length === 0 ? ""
               : map.messages[0] + (map.messages.length > 1 ? " (+" + (map.messages.length - 1) + ")" : "")

@@ -240,6 +240,7 @@ void ChoroplethMap::recompute() {
     m_content.showLabels = m_b.showLabels;
     m_content.noDataText = tr("No data");
     m_content.sourcePrefix = tr("Source");
+    m_content.rankingTitle = tr("Ranking");
     messages.removeDuplicates();
     if (messages != m_messages) {
         m_messages = messages;
@@ -274,10 +275,11 @@ void ChoroplethMap::updatePolish() {
     }
     IslandLayout layout =
         m_b.islands == IslandMode::InsetBoxes ? IslandLayout::InsetBoxes : IslandLayout::InPlace;
-    if (m_b.islands ==
-        IslandMode::Auto) // portrait and square tiles: archipelagos in insets, mainland larger
-        layout = sizePx.width() < sizePx.height() * 1.2 ? IslandLayout::InsetBoxes
-                                                        : IslandLayout::InPlace;
+    // Auto: the archipelagos in inset frames beside the mainland at every aspect ratio; the
+    // mainland is drawn larger and a wide tile keeps room for the ranked side list.
+    if (m_b.islands == IslandMode::Auto)
+        layout = IslandLayout::InsetBoxes;
+    m_renderer.setMinTextPx(m_minTextPx * m_dpr);
     m_renderer.setGeometry(m_geo, sizePx, layout); // cheap; hover and the legend need it
     // The other items of the same tile (one per display it spans) draw the same picture: draw
     // it once.
@@ -288,6 +290,9 @@ void ChoroplethMap::updatePolish() {
         auto drawn = std::make_shared<GeoLibrary::DrawnMap>();
         drawn->image = m_renderer.render(m_content);
         drawn->labels = m_renderer.labels();
+        drawn->ranked = m_renderer.rankedFeatures();
+        drawn->rankingRect = m_renderer.rankingRect();
+        drawn->smallestTextPx = m_renderer.smallestTextPx();
         m_drawn = drawn;
         lib->keepDrawnMap(key, m_drawn);
     }
@@ -305,7 +310,8 @@ QByteArray ChoroplethMap::drawnKey(QSize sizePx, IslandLayout layout) const {
     out << m_b.units << sizePx << int(layout) << m_dpr << m_content.featureValues
         << m_content.breaks.edges << m_content.title << m_content.unit << m_content.period
         << m_content.source << m_content.attribution << m_content.showLabels
-        << m_content.locale.name() << m_content.noDataText << m_content.sourcePrefix;
+        << m_content.locale.name() << m_content.noDataText << m_content.sourcePrefix
+        << m_content.rankingTitle << m_content.showRanking << m_minTextPx;
     for (const QColor &c : m_content.classColors)
         out << c.rgba();
     QStringList highlighted(m_content.highlighted.cbegin(), m_content.highlighted.cend());
@@ -352,6 +358,34 @@ QVariantList ChoroplethMap::placedLabels() const {
                            {QStringLiteral("width"), l.rectPx.width() / m_dpr},
                            {QStringLiteral("height"), l.rectPx.height() / m_dpr}};
     }
+    return out;
+}
+
+void ChoroplethMap::setMinTextPx(qreal px) {
+    if (qFuzzyCompare(px + 1, m_minTextPx + 1))
+        return;
+    m_minTextPx = px;
+    Q_EMIT styleChanged();
+    polish();
+}
+
+QVariantMap ChoroplethMap::layoutInfo() const {
+    QVariantMap out;
+    if (!m_geo || !m_drawn)
+        return out;
+    const auto rect = [this](const QRectF &r) {
+        return QRectF(r.topLeft() / m_dpr, r.size() / m_dpr);
+    };
+    QVariantList ranked;
+    for (int i : m_drawn->ranked)
+        ranked << QVariantMap{{QStringLiteral("code"), m_geo->features.features[i].code},
+                              {QStringLiteral("name"), m_geo->features.features[i].name},
+                              {QStringLiteral("value"), m_content.featureValues.value(i)}};
+    out[QStringLiteral("ranked")] = ranked;
+    out[QStringLiteral("rankingRect")] = rect(m_drawn->rankingRect);
+    out[QStringLiteral("mapRect")] = rect(m_renderer.mapRect());
+    out[QStringLiteral("legendRect")] = rect(m_renderer.legendRect());
+    out[QStringLiteral("smallestTextPx")] = m_drawn->smallestTextPx / m_dpr;
     return out;
 }
 

@@ -58,6 +58,9 @@ class ChoroplethMap : public QQuickItem {
     Q_PROPERTY(Islands islands READ islands WRITE setIslands NOTIFY styleChanged)
     Q_PROPERTY(bool showLabels READ showLabels WRITE setShowLabels NOTIFY styleChanged)
     Q_PROPERTY(QStringList messages READ messages NOTIFY messagesChanged)
+    // The smallest text the wall-distance rule allows here, in item units (README "Text on the
+    // wall"); 0: no minimum.
+    Q_PROPERTY(qreal minTextPx READ minTextPx WRITE setMinTextPx NOTIFY styleChanged)
     Q_PROPERTY(QString attribution READ attribution CONSTANT)
     Q_PROPERTY(QRectF legendRect READ legendRect NOTIFY rendered)
     Q_PROPERTY(int renderCount READ renderCount NOTIFY rendered)
@@ -88,6 +91,9 @@ public:
     // The province labels drawn in the last render: [{code, name, x, y, width, height}], for
     // overlays and tests.
     Q_INVOKABLE QVariantList placedLabels() const;
+    // How the last render used the tile: {mapRect, legendRect, rankingRect (empty: no list),
+    // ranked: [{code, name, value}] top first, smallestTextPx}, in item units.
+    Q_INVOKABLE QVariantMap layoutInfo() const;
     // Where a longitude/latitude is drawn in this item (inset boxes included), for overlays.
     Q_INVOKABLE QPointF toPixel(qreal lon, qreal lat) const;
 
@@ -130,6 +136,8 @@ public:
     bool showLabels() const { return m_b.showLabels; }
     void setShowLabels(bool v);
     QStringList messages() const { return m_messages; }
+    qreal minTextPx() const { return m_minTextPx; }
+    void setMinTextPx(qreal px);
     QString attribution() const { return GeoLibrary::attribution(); }
     QRectF legendRect() const {
         const QRectF r = m_renderer.legendRect();
@@ -177,6 +185,7 @@ private:
     int m_renderCount = 0;
     double m_lastRenderMs = 0;
     qreal m_dpr = 1.0; // device pixels per item unit, from the window at the last render
+    qreal m_minTextPx = 0;
 };
 
 } // namespace opswall::maps

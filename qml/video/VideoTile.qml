@@ -16,6 +16,8 @@ Item {
     // "displayPath": "opengl" for the zero-copy path on GPU machines.
     required property var binding
     property bool showStats: root.binding.stats === true
+    // The wall-distance rule in this viewport (set by the tile frame; README "Text on the wall").
+    property real minTextPx: 0
     property int fillMode: root.binding.fill === "fill" ? VideoItem.Fill
                          : root.binding.fill === "stretch" ? VideoItem.Stretch
                          : VideoItem.Fit
@@ -78,7 +80,7 @@ Item {
             text: qsTr("STALE")
             color: "white"
             font.bold: true
-            font.pixelSize: 14
+            font.pixelSize: Math.max(14, root.minTextPx)
         }
     }
 
@@ -96,7 +98,7 @@ Item {
             width: Math.min(implicitWidth, root.width - 40)
             text: root.statusText
             color: "white"
-            font.pixelSize: 18
+            font.pixelSize: Math.max(18, root.minTextPx * 1.1)
             wrapMode: Text.Wrap
             horizontalAlignment: Text.AlignHCenter
         }
@@ -113,7 +115,7 @@ Item {
             anchors.centerIn: parent
             text: video.stream ? video.stream.conferenceLabel : ""
             color: "white"
-            font.pixelSize: 16
+            font.pixelSize: Math.max(16, root.minTextPx)
         }
     }
 
@@ -123,6 +125,7 @@ Item {
         text: qsTr("AUDIO %1%").arg(Math.round(video.stream ? video.stream.volume * 100 : 0))
         color: "#2ecc71"
         font.bold: true
+        font.pixelSize: Math.max(16, root.minTextPx)
     }
 
     StatsOverlay {

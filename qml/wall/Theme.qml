@@ -18,4 +18,13 @@ QtObject {
     readonly property real titleBarMm: 60
     readonly property real titleTextMm: 32
     readonly property real borderMm: 3
+
+    // The wall-distance text-size rule (README "Text on the wall"): the smallest text anyone
+    // must read has a cap height of at least viewingDistance x tan(10 arc-minutes), D/344 (twice
+    // the 5' of a 20/20 letter). The demo room's farthest seat is 4 m from the wall: 11.6 mm.
+    // Noto Sans' capitals are 0.714 of the font's pixel size, so text is at least 16.3 mm.
+    readonly property real viewingDistanceMm: 4000
+    readonly property real minCapHeightMm: viewingDistanceMm * Math.tan(10 / 60 * Math.PI / 180)
+    readonly property real capHeightRatio: 0.714
+    readonly property real minTextMm: minCapHeightMm / capHeightRatio
 }

@@ -39,13 +39,26 @@ Item {
         border.width: Math.max(1, Theme.borderMm * frame.pxPerMm)
     }
 
+    // A title that does not fit on one line takes a second one where the tile is tall enough
+    // (at least six title bars), instead of being cut with an ellipsis. No title: no bar (a
+    // clock's frame needs none).
+    TextMetrics {
+        id: titleWidth
+        font.family: Theme.fontFamily
+        font.bold: true
+        font.pixelSize: Math.max(1, Theme.titleTextMm * frame.pxPerMm)
+        text: frame.title
+    }
+    readonly property bool twoLineTitle: titleWidth.advanceWidth > width - 36 * pxPerMm
+                                         && height >= 6 * Theme.titleBarMm * pxPerMm
     Rectangle {
         id: titleBar
-        visible: frame.showFrame
+        objectName: "titleBar"
+        visible: frame.showFrame && frame.title.length > 0
         x: 0
         y: 0
         width: parent.width
-        height: frame.showFrame ? Theme.titleBarMm * frame.pxPerMm : 0
+        height: visible ? (frame.twoLineTitle ? Theme.titleBarMm * 1.75 : Theme.titleBarMm) * frame.pxPerMm : 0
         color: Theme.titleBar
 
         Rectangle {
@@ -58,8 +71,12 @@ Item {
             anchors.leftMargin: 24 * frame.pxPerMm
             anchors.rightMargin: 12 * frame.pxPerMm
             verticalAlignment: Text.AlignVCenter
+            objectName: "titleText"
             text: frame.title
             textFormat: Text.PlainText
+            wrapMode: Text.WordWrap
+            maximumLineCount: frame.twoLineTitle ? 2 : 1
+            lineHeight: 0.95
             elide: Text.ElideRight
             color: Theme.titleText
             font.family: Theme.fontFamily
@@ -91,6 +108,9 @@ Item {
         if (loader.item) {
             if ("pxPerMm" in loader.item)
                 loader.item.pxPerMm = Qt.binding(() => frame.pxPerMm)
+            // The text-size rule in this viewport's pixels (Theme.minTextMm).
+            if ("minTextPx" in loader.item)
+                loader.item.minTextPx = Qt.binding(() => Theme.minTextMm * frame.pxPerMm)
             // A tile may derive its language itself (a read-only property): then leave it.
             if ("language" in loader.item) {
                 try {

@@ -199,6 +199,21 @@ void TstControlClients::wallctlEndToEnd() {
                 {{QStringLiteral("XDG_CONFIG_HOME"), cfg.path()}});
     QVERIFY2(r.code == 0, r.err.constData());
     QCOMPARE(jsonOf(r.out).value(QStringLiteral("items")).toArray().size(), qsizetype(1));
+    // Options before the command work as after it (wallctl/argorder.h), in both spellings.
+    r = wallctl({QStringLiteral("--url"), url, QStringLiteral("--token"), op,
+                 QStringLiteral("--json"), QStringLiteral("preset"), QStringLiteral("list")});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(jsonOf(r.out).value(QStringLiteral("items")).toArray().size(), qsizetype(1));
+    r = wallctl({QStringLiteral("--url=") + url, QStringLiteral("--json"), QStringLiteral("status"),
+                 QStringLiteral("--token"), op});
+    QVERIFY2(r.code == 0 && jsonOf(r.out).contains(QStringLiteral("uptimeSeconds")), r.out + r.err);
+    // Before the command, the command's own options still belong after it; no command is a
+    // usage error, not a request.
+    QCOMPARE(wallctl({QStringLiteral("--url"), url, QStringLiteral("--json")}).code, 2);
+    r = wallctl(
+        {QStringLiteral("--frobnicate"), QStringLiteral("status"), QStringLiteral("--url"), url});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--frobnicate"), r.err.constData());
     // token create prints just the token; it works.
     r = wallctl({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--role"),
                  QStringLiteral("technician"), QStringLiteral("--name"), QStringLiteral("ci-tech"),

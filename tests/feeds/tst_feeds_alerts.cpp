@@ -65,6 +65,37 @@ private Q_SLOTS:
         QVERIFY(!evaluateRule(r, in).firing); // 8.5 % done by end of January (8.3 % pro rata)
     }
 
+    void forecastBehindPlanFiresMonthsBeforeTheYearEnds() {
+        // February 2025 at the pace of 2024 ends the year at 94.3 % of the plan
+        // (tests/feeds/tst_feeds_forecast.cpp has the arithmetic): below 95 %, so it fires in
+        // February; at 96 % of the plan it would not.
+        const AlertRule r = rule("{\"id\":\"f\",\"kind\":\"forecastBehindPlan\",\"indicator\":"
+                                 "\"PUBINV_YTD\",\"threshold\":95}");
+        QCOMPARE(r.kind, RuleKind::ForecastBehindPlan);
+        RuleInput in;
+        QVERIFY(!evaluateRule(r, in).firing); // no projection: nothing said
+        in.yearEnd = forecast::projectYearEnd(
+            std::vector<double>{35417.802, 73176.134},
+            {31118.628, 59811.294, 97748.36522, 142842.75822, 190590.70022, 244405.63422,
+             301478.74553, 363097.37485, 428067.94789, 495926.40105, 572049.82305, 661294.16324},
+            857525.6437);
+        const RuleOutcome o = evaluateRule(r, in);
+        QVERIFY(o.firing);
+        QVERIFY2(o.message.contains(QStringLiteral("at this pace 94.3% of the annual plan")),
+                 qPrintable(o.message));
+        in.yearEnd->pctOfPlan = 96;
+        QVERIFY(!evaluateRule(r, in).firing);
+        // The rule round-trips and a missing threshold is named.
+        QString err;
+        QCOMPARE(AlertRule::fromJson(r.toJson(), QStringLiteral("r"), &err)->threshold, 95.0);
+        QVERIFY(!AlertRule::fromJson(
+            QJsonDocument::fromJson("{\"id\":\"f\",\"kind\":\"forecastBehindPlan\","
+                                    "\"indicator\":\"X\"}")
+                .object(),
+            QStringLiteral("rules[0]"), &err));
+        QCOMPARE(err, QStringLiteral("rules[0].threshold: must be a number"));
+    }
+
     void thresholdAndStale() {
         RuleInput in;
         in.latest = point("2025-02", 102.913148); // CPI_YOY_INDEX, Feb 2025
@@ -130,11 +161,14 @@ private Q_SLOTS:
         QStringList ids;
         for (const Alert &a : out)
             ids << a.ruleId;
-        // Real Feb 2025 figures: disbursement behind plan; CPI 102.9 under the 104.5 target; the
-        // simulated reporting feed has no data yet; feeds are fresh.
-        QCOMPARE(ids, QStringList{QStringLiteral("pubinv-behind-plan")});
+        // Real Feb 2025 figures: disbursement behind plan, and at this pace 94.3 % of the plan by
+        // the year's end (under 95 %); CPI 102.9 under the 104.5 target; the simulated reporting
+        // feed has no data yet; feeds are fresh.
+        QCOMPARE(ids, (QStringList{QStringLiteral("pubinv-behind-plan"),
+                                   QStringLiteral("pubinv-forecast-behind-plan")}));
         QCOMPARE(out.front().severity, Severity::Critical);
-        QCOMPARE(raised.size(), 1);
+        QCOMPARE(out.back().severity, Severity::Warning);
+        QCOMPARE(raised.size(), 2);
         QVERIFY(alerts.evaluate(kNow.addSecs(60)).isEmpty()); // raised once, not on every tick
 
         const std::int64_t id = out.front().id;
@@ -151,11 +185,17 @@ private Q_SLOTS:
         fresh.lastSuccess = kNow.addDays(1);
         alerts.evaluate(kNow.addDays(1));
         QCOMPARE(cleared.size(), 1);
-        QVERIFY(alerts.openAlerts().isEmpty());
+        // The year-end projection of the amounts is unchanged: that alert stays open.
+        QCOMPARE(alerts.openAlerts().size(), 1);
+        QCOMPARE(alerts.openAlerts().front().ruleId, QStringLiteral("pubinv-forecast-behind-plan"));
         const QList<Alert> history = alerts.recentAlerts(10);
-        QCOMPARE(history.size(), 1);
-        QCOMPARE(history.front().acknowledgedBy, QStringLiteral("operator1"));
-        QVERIFY(history.front().clearedAt.isValid());
+        QCOMPARE(history.size(), 2);
+        const auto behind = std::find_if(history.cbegin(), history.cend(), [](const Alert &a) {
+            return a.ruleId == QLatin1String("pubinv-behind-plan");
+        });
+        QVERIFY(behind != history.cend());
+        QCOMPARE(behind->acknowledgedBy, QStringLiteral("operator1"));
+        QVERIFY(behind->clearedAt.isValid());
 
         // The stale rule fires when the feed stops delivering.
         fresh.lastSuccess = kNow.addSecs(-3600);
@@ -173,11 +213,12 @@ private Q_SLOTS:
             QString err;
             QVERIFY2(hub.start({src + QStringLiteral("demo-feeds.json"),
                                 src + QStringLiteral("demo-indicators.json"),
+                                {},
                                 {}},
                                &err),
                      qPrintable(err));
-            QCOMPARE(hub.scheduler()->statuses().size(), 12);
-            QCOMPARE(hub.alerts()->indicators().size(), 19);
+            QCOMPARE(hub.scheduler()->statuses().size(), 16);
+            QCOMPARE(hub.alerts()->indicators().size(), 29);
             hub.stop();
         }
         opswall::feeds::FeedDefinitionStore defs(db);
@@ -186,10 +227,11 @@ private Q_SLOTS:
         QString err;
         QVERIFY(hub.start({src + QStringLiteral("demo-feeds.json"),
                            src + QStringLiteral("demo-indicators.json"),
+                           {},
                            {}},
                           &err));
         QCOMPARE(hub.scheduler()->statuses().size(),
-                 11); // not re-imported over the operator's list
+                 15); // not re-imported over the operator's list
         hub.stop();
     }
 
@@ -197,7 +239,8 @@ private Q_SLOTS:
         QString err;
         QVERIFY(!parseIndicatorDocument(
             "{\"schemaVersion\":1,\"rules\":[{\"id\":\"x\",\"kind\":\"sometimes\"}]}", &err));
-        QCOMPARE(err, QStringLiteral("rules[0].kind: must be threshold, behindPlan or feedStale"));
+        QCOMPARE(err, QStringLiteral("rules[0].kind: must be threshold, behindPlan, feedStale or "
+                                     "forecastBehindPlan"));
         QVERIFY(!parseIndicatorDocument(
             "{\"schemaVersion\":1,\"indicators\":[{\"code\":\"X\",\"nameVi\":\"x\"}]}", &err));
         QCOMPARE(err, QStringLiteral("indicators[0].nameVi/nameEn: both names are required"));

@@ -305,6 +305,12 @@ private Q_SLOTS:
         QCOMPARE(
             s.series().latest(QStringLiteral("IND_EMP_YOY_INDEX"), QStringLiteral("79"))->value,
             101.38);
+        // The weights of the 34-province map: NSO's 2024 population and employment by province.
+        QCOMPARE(
+            s.series().latest(QStringLiteral("EMPLOYED_THOUSAND"), QStringLiteral("79"))->value,
+            4754.25);
+        QCOMPARE(s.series().latest(QStringLiteral("POP_AVG_THOUSAND"), QStringLiteral("01"))->value,
+                 8717.63);
         QCOMPARE(s.series().latest(QStringLiteral("TB_USD"), QStringLiteral("M"))->value,
                  1986.8076460000011e6);
         QVERIFY(s.series().latest(QStringLiteral("PROC_TENDERS_PUBLISHED")).has_value());

@@ -94,19 +94,24 @@ public Q_SLOTS:
             qFatal("province table: %s", qPrintable(pr.error.message));
         m_hub->series().ingest(QStringLiteral("gso-industrial-employment-provinces"), pr.series,
                                QDateTime::currentDateTimeUtc());
-        // A weight series for 34-unit maps of the index (IND_EMP_PERSONS in the metadata). The
-        // shared data has no employment counts by province: these are test weights, 1000 + code.
-        Series weights;
-        weights.indicator = QStringLiteral("IND_EMP_PERSONS");
-        for (const Series &idx : pr.series) {
-            if (idx.indicator != QLatin1String("IND_EMP_YOY_INDEX"))
-                continue;
-            Series w = weights;
-            w.dimension = idx.dimension;
-            w.points << Observation{Period::month(2024, 12), 1000.0 + idx.dimension.toInt()};
-            m_hub->series().ingest(QStringLiteral("test-weights"), {w},
-                                   QDateTime::currentDateTimeUtc());
-        }
+        // The weights of 34-unit maps of the index: employed persons by province in 2024
+        // (EMPLOYED_THOUSAND, NSO table E02.45), read from the real file as the demo feed does.
+        QFile population(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
+                         QStringLiteral("/data/indicators/gso-population-by-province.csv"));
+        if (!population.open(QIODevice::ReadOnly))
+            qFatal("cannot read the NSO population table");
+        FeedMapping wm;
+        wm.fixedPeriod = QStringLiteral("2024");
+        wm.dimensionFields = {QStringLiteral("province_code")};
+        ValueColumn employed;
+        employed.column = QStringLiteral("employed_thousand");
+        employed.indicator = QStringLiteral("EMPLOYED_THOUSAND");
+        wm.valueColumns = {employed};
+        const ParseResult wr = parseCsv(population.readAll(), wm, {});
+        if (!wr.ok())
+            qFatal("population table: %s", qPrintable(wr.error.message));
+        m_hub->series().ingest(QStringLiteral("gso-population-provinces"), wr.series,
+                               QDateTime::currentDateTimeUtc());
         // The behind-plan rule on the real February 2025 disbursement raises a critical alert.
         m_hub->alerts()->evaluate(QDateTime::currentDateTimeUtc());
         m_data = new opswall::indicators::IndicatorData(m_hub.get(), this);

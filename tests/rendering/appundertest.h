@@ -76,6 +76,7 @@ public:
     // Keep what the wall logs (stdout and stderr) in `log` as well as forwarding it.
     bool captureLog = false;
     QByteArray log;
+    bool demoServices = false;   // true: the demo's local services run too (feeds, RTSP, displays)
 
     ~Wall() {
         if (process.state() != QProcess::NotRunning) {
@@ -112,15 +113,18 @@ public:
                 std::fwrite(got.constData(), 1, std::size_t(got.size()), stderr);
             });
         }
-        process.start(QStringLiteral(OPSWALL_PATH),
-                      QStringList{QStringLiteral("--demo"), QStringLiteral("--no-services"),
-                                  QStringLiteral("--db"), dir.filePath(QStringLiteral("wall.db")),
-                                  QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
-                                  QStringLiteral("--api-config"), config,
-                                  QStringLiteral("--admin-token-file"), tokenFile,
-                                  QStringLiteral("--lang"), QStringLiteral("en"),
-                                  QStringLiteral("-platform"), QStringLiteral("offscreen")} +
-                          extraArgs);
+        QStringList args{QStringLiteral("--demo")};
+        if (!demoServices)
+            args << QStringLiteral("--no-services");
+        process.start(
+            QStringLiteral(OPSWALL_PATH),
+            args + extraArgs +
+                QStringList{QStringLiteral("--db"), dir.filePath(QStringLiteral("wall.db")),
+                            QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
+                            QStringLiteral("--api-config"), config,
+                            QStringLiteral("--admin-token-file"), tokenFile,
+                            QStringLiteral("--lang"), QStringLiteral("en"),
+                            QStringLiteral("-platform"), QStringLiteral("offscreen")});
         if (!process.waitForStarted(5000)) {
             *why = QStringLiteral("opswall did not start");
             return false;

@@ -8,16 +8,19 @@
 #include "wall/walljson.h"
 
 #include <QApplication>
+#include <QFontMetricsF>
 #include <QJsonDocument>
 #include <QPainter>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cmath>
+#include <numbers>
 
 Q_IMPORT_QML_PLUGIN(OpsWall_WallPlugin)
 
@@ -170,6 +173,7 @@ private Q_SLOTS:
     void rotatedPanelGetsRotatedContent();
     void previewShowsEveryDisplayId();
     void previewMapShowsTheValueUnderThePointer();
+    void textMeetsTheWallDistanceRule();
 
 private:
     QImage diagonalImage(const QString &path);
@@ -390,6 +394,126 @@ void TestRendering::previewMapShowsTheValueUnderThePointer() {
     const QImage img = preview->grabWindow();
     if (const QString dir = qEnvironmentVariable("OPSWALL_SCREENSHOT_DIR"); !dir.isEmpty())
         img.save(dir + QStringLiteral("/preview-map-hover.png"));
+}
+
+namespace {
+QJsonObject tileOf(const QString &kind, QRectF r, const QString &title,
+                   const QJsonObject &binding) {
+    return {{QStringLiteral("id"), kind},
+            {QStringLiteral("kind"), kind},
+            {QStringLiteral("title"), title},
+            {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), r.x()},
+                                                 {QStringLiteral("y"), r.y()},
+                                                 {QStringLiteral("width"), r.width()},
+                                                 {QStringLiteral("height"), r.height()}}},
+            {QStringLiteral("binding"), binding}};
+}
+} // namespace
+
+// The wall-distance text-size rule (README "Text on the wall"): on the demo wall (55-inch
+// 1920x1080 panels, 1.587 px per mm) every text of every tile kind, as the output windows draw it,
+// has a cap height of at least 4 m x tan(10') = 11.6 mm. Cap heights are measured with the font's
+// own metrics (QFontMetricsF::capHeight), in the window's pixels, divided by the panels' pixels per
+// millimetre. Text items, chart titles, the sparkline's year labels and the map's labels and
+// legend are checked (Qt Charts' axis labels follow the chart's textPx, not read back here).
+void TestRendering::textMeetsTheWallDistanceRule() {
+    const QString wallFile =
+        qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/assets/demo/wall.json");
+    QFile f(wallFile);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const wall::WallParse parsed =
+        wall::wallFromJson(QJsonDocument::fromJson(f.readAll()).object());
+    QVERIFY(parsed.ok());
+    const double pxPerMm = 1920.0 / 1209.6;
+    const double minCapMm = 4000.0 * std::tan(10.0 / 60.0 * std::numbers::pi / 180.0);
+    const QJsonArray tiles{
+        tileOf(QStringLiteral("text"), {20, 20, 1500, 150}, QString(),
+               {{QStringLiteral("text"), QStringLiteral("TRUNG TÂM ĐIỀU HÀNH")},
+                {QStringLiteral("sizeMm"), 70}}),
+        tileOf(QStringLiteral("clock"), {1540, 20, 900, 400}, QString(),
+               {{QStringLiteral("label"), QStringLiteral("Hà Nội")}}),
+        tileOf(QStringLiteral("kpi"), {2460, 20, 1000, 500}, QStringLiteral("Giải ngân"),
+               {{QStringLiteral("indicator"), QStringLiteral("PUBINV_YTD")}}),
+        tileOf(QStringLiteral("chart"), {3480, 20, 1330, 500}, QStringLiteral("CPI"),
+               {{QStringLiteral("indicator"), QStringLiteral("CPI_YOY_INDEX")}}),
+        tileOf(QStringLiteral("bar"), {20, 560, 1200, 700}, QStringLiteral("FDI"),
+               {{QStringLiteral("indicator"), QStringLiteral("FDI_YEAR_NEW_CAPITAL")},
+                {QStringLiteral("period"), QStringLiteral("2024")}}),
+        tileOf(QStringLiteral("table"), {1240, 560, 1200, 700}, QStringLiteral("Xếp hạng"),
+               {{QStringLiteral("indicator"), QStringLiteral("IND_EMP_YOY_INDEX")},
+                {QStringLiteral("period"), QStringLiteral("2024-12")}}),
+        tileOf(QStringLiteral("alerts"), {2460, 560, 1000, 300}, QStringLiteral("Cảnh báo"),
+               {{QStringLiteral("max"), 3}}),
+        tileOf(QStringLiteral("video"), {3480, 560, 1330, 700}, QStringLiteral("Cầu truyền hình"),
+               {{QStringLiteral("source"), QStringLiteral("not-configured")}}),
+        tileOf(QStringLiteral("image"), {2460, 880, 1000, 380}, QStringLiteral("Ảnh"),
+               {{QStringLiteral("source"), QStringLiteral("missing.png")}}),
+        tileOf(QStringLiteral("map"), {20, 1280, 2400, 740}, QStringLiteral("Bản đồ 34 tỉnh"),
+               {{QStringLiteral("units"), 34},
+                {QStringLiteral("values"), QJsonObject{{QStringLiteral("01"), 101.6},
+                                                       {QStringLiteral("79"), 103.0},
+                                                       {QStringLiteral("48"), 99.1},
+                                                       {QStringLiteral("31"), 100.4}}}}),
+        tileOf(QStringLiteral("color"), {2460, 1280, 600, 740}, QString(),
+               {{QStringLiteral("color"), QStringLiteral("#203040")}}),
+    };
+    Fixture fx(parsed.wall, tiles, false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QStringList tooSmall;
+    int checked = 0;
+    QSet<QString> kindsSeen;
+    const auto check = [&](const QString &what, const QFont &font, double sceneScale) {
+        const double capMm = QFontMetricsF(font).capHeight() * sceneScale / pxPerMm;
+        ++checked;
+        if (capMm < minCapMm - 0.05)
+            tooSmall << QStringLiteral("%1: cap %2 mm").arg(what).arg(capMm, 0, 'f', 1);
+    };
+    for (QQuickWindow *w : fx.app->windows()) {
+        const QRectF windowRect(QPointF(0, 0), w->size());
+        for (QQuickItem *item : visualItems(w->contentItem())) {
+            if (!item->isVisible() || item->opacity() <= 0)
+                continue;
+            const QRectF scene = item->mapRectToScene(item->boundingRect());
+            if (!scene.intersects(windowRect))
+                continue;
+            const double scale = item->mapRectToScene(QRectF(0, 0, 0, 1)).height();
+            // Which tile this item belongs to (the frame's tileId), for the message.
+            QString tile;
+            for (QQuickItem *a = item; a && tile.isEmpty(); a = a->parentItem())
+                tile = a->property("tileId").toString();
+            const QByteArray cls = item->metaObject()->className();
+            if (cls.startsWith("QQuickText") && !item->property("text").toString().isEmpty()) {
+                kindsSeen << tile;
+                check(tile + QStringLiteral(" '") + item->property("text").toString().left(40) +
+                          QLatin1Char('\''),
+                      item->property("font").value<QFont>(), scale);
+            } else if (cls.contains("DeclarativeChart")) {
+                kindsSeen << tile;
+                check(tile + QStringLiteral(" chart title"),
+                      item->property("titleFont").value<QFont>(), scale);
+            } else if (item->property("labelPixelSize").isValid() &&
+                       item->property("yearStarts").isValid()) {
+                QFont font(QStringLiteral("Noto Sans"));
+                font.setPixelSize(qMax(1, int(item->property("labelPixelSize").toDouble())));
+                check(tile + QStringLiteral(" sparkline year"), font, scale);
+            } else if (cls == "opswall::maps::ChoroplethMap") {
+                kindsSeen << tile;
+                QVariantMap info;
+                QMetaObject::invokeMethod(item, "layoutInfo", Q_RETURN_ARG(QVariantMap, info));
+                QFont font(QStringLiteral("DejaVu Sans"));
+                font.setPixelSize(
+                    qMax(1, int(info.value(QStringLiteral("smallestTextPx")).toDouble())));
+                check(tile + QStringLiteral(" map labels and legend"), font, scale);
+            }
+        }
+    }
+    std::printf("text-size rule: %d texts checked, minimum cap height %.1f mm at 4 m\n", checked,
+                minCapMm);
+    QVERIFY2(tooSmall.isEmpty(), qPrintable(tooSmall.join(QStringLiteral("; "))));
+    for (const char *kind :
+         {"text", "clock", "kpi", "chart", "bar", "table", "alerts", "video", "image", "map"})
+        QVERIFY2(kindsSeen.contains(QLatin1String(kind)), kind);
 }
 
 int main(int argc, char **argv) {

@@ -58,6 +58,16 @@ Item {
         binding: ({"max": 5})
     }
 
+    ProjectsTile {
+        id: projectsTile
+        width: 800
+        height: 400
+        visible: false
+        binding: ({"projects": [{"id": "DA-01", "name": "Cao tốc đoạn 1 (mô phỏng)"},
+                                {"id": "DA-02", "name": "Cầu vượt sông (mô phỏng)"},
+                                {"id": "DA-09", "name": "Chưa có số liệu"}]})
+    }
+
     // Tiles over indicators that get values only while the test runs.
     KpiTile {
         id: liveKpi
@@ -74,6 +84,15 @@ Item {
         height: 300
         active: testHasMaps
         source: "LiveMap.qml"
+    }
+    Loader {
+        id: demoMapLoader
+        x: 600
+        y: 400
+        width: 300
+        height: 400
+        active: testHasMaps
+        source: "DemoMap34.qml"
     }
 
     function findChild(item, name) {
@@ -152,8 +171,9 @@ Item {
             compare(b.classes, 4); // the layout's style passes through
             compare(Object.keys(b.values).length, 63);
             compare(b.aggregation, "weightedMean");
-            compare(b.weightName, "Lao động trong doanh nghiệp công nghiệp");
-            compare(b.weights["08"], 1008);
+            compare(b.weightName, "Lao động có việc làm trong nền kinh tế năm 2024");
+            compare(b.weights["08"], 372.91); // NSO E02.45, Tuyên Quang, thousand persons
+            compare(Object.keys(b.weights).length, 63);
             compare(b.unit, "%");
             compare(b.period, "T12/2024");
             compare(b.title, "Chỉ số sử dụng lao động ngành công nghiệp so với cùng kỳ");
@@ -173,6 +193,105 @@ Item {
 
         // Every tile re-reads the store when a feed delivers (a binding that does not follow
         // IndicatorData.revision freezes the wall on its first values).
+        function test_kpiForecastAtThisPace() {
+            // PUBINV_YTD's metadata asks for the year-end projection: Feb 2025 YTD 73,176.134
+            // over Feb 2024's share of 2024 (59,811.294 / 661,294.16324) = 809,060 bn VND,
+            // 94.3 % of the 2025 plan (857,525.6); tests/feeds/tst_feeds_forecast.cpp has it by hand.
+            compare(pubinvEn.forecast.available, true);
+            fuzzyCompare(pubinvEn.forecast.pctOfPlan, 94.34824721927733, 1e-6);
+            compare(pubinvEn.forecast.text, "At this pace: 94.3 % of plan by 31 December");
+            compare(pubinvEn.forecast.points.length, 10); // March .. December
+            const line = findChild(pubinvEn, "forecast");
+            verify(line.visible);
+            compare(line.text, pubinvEn.forecast.text);
+            // The CPI's is a damped-trend forecast with its interval and backtest error.
+            const cpi = IndicatorData.forecast("CPI_YOY_INDEX", "", "en");
+            compare(cpi.available, true);
+            compare(cpi.method, "dampedTrend");
+            compare(cpi.points.length, 6);
+            verify(cpi.points[0].lower < cpi.points[0].mean && cpi.points[0].mean < cpi.points[0].upper);
+            verify(cpi.detail.indexOf("backtest error") >= 0, cpi.detail);
+            verify(cpi.backtestMape > 0);
+            // No forecast in the metadata: none drawn.
+            compare(IndicatorData.forecast("ENT_NEW_YTD", "", "vi").available, false);
+            verify(!findChild(ent, "forecast").visible);
+        }
+
+        function test_kpiLayoutNeverOverlaps() {
+            // The target's words and bar sit under the sparkline, inside the tile, for a wide
+            // and a tall tile; a year-to-date sparkline breaks where 2025 starts.
+            for (const size of [[600, 380], [300, 420], [900, 200]]) {
+                pubinvEn.width = size[0];
+                pubinvEn.height = size[1];
+                const spark = findChild(pubinvEn, "sparkline");
+                const target = findChild(pubinvEn, "target");
+                verify(target.visible);
+                verify(spark.y + spark.height <= target.y, "sparkline over the target at " + size);
+                verify(target.y + target.height <= pubinvEn.height, "target clipped at " + size);
+            }
+            pubinvEn.width = 600;
+            pubinvEn.height = 380;
+            compare(pubinvEn.kpi.sparkYearStarts.length, 1);
+            compare(pubinvEn.kpi.sparkYearStarts[0].year, 2025);
+            compare(pubinvEn.kpi.sparkYearStarts[0].index, 12);
+        }
+
+        function test_keyProjectsFlagTheLateOnes() {
+            // DA-01 on schedule (progress 62 % against 62.5 % planned), DA-02 4.3 months late.
+            for (const [id, progress, planned, disbursed, slip] of [["DA-01", 62, 62.5, 57, 0.2],
+                                                                     ["DA-02", 43.3, 55.6, 30.3, 4.3]]) {
+                testFeed.deliver("PROJ_PROGRESS_PCT", id, "2026-11", progress);
+                testFeed.deliver("PROJ_PLANNED_PCT", id, "2026-11", planned);
+                testFeed.deliver("PROJ_DISBURSED_PCT", id, "2026-11", disbursed);
+                testFeed.deliver("PROJ_SLIP_MONTHS", id, "2026-11", slip);
+            }
+            tryCompare(projectsTile.rows[1], "hasData", true);
+            compare(projectsTile.rows[0].late, false);
+            compare(projectsTile.rows[0].slipText, "đúng tiến độ");
+            compare(projectsTile.rows[1].late, true);
+            compare(projectsTile.rows[1].slipText, "chậm 4,3 tháng");
+            compare(projectsTile.rows[1].disbursed, 30.3);
+            compare(projectsTile.rows[2].hasData, false); // no data: said, not invented
+            // Simulated in the metadata: the tile says so.
+            verify(projectsTile.simulated);
+            projectsTile.visible = true;
+            verify(findChild(projectsTile, "simulatedBadge").visible);
+            projectsTile.visible = false;
+        }
+
+        function test_34ProvinceMapWeightsTheIndexByEmployment() {
+            // The overview's map: the Dec 2024 industrial-employment index (same month of the
+            // previous year = 100) of the 63 former provinces, on the 34 provinces, weighted by
+            // the employed persons of 2024 (thousand persons). Real values, by hand:
+            //   Hồ Chí Minh (79) = old 79 Hồ Chí Minh + 74 Bình Dương + 77 Bà Rịa - Vũng Tàu
+            //     79: 101.38 x 4754.25 = 481985.8650
+            //     74: 105.12 x 1910.18 = 200798.1216
+            //     77: 108.55 x  616.60 =  66931.9300
+            //     sum 749715.9166 / (4754.25 + 1910.18 + 616.60 = 7281.03) = 102.968387...
+            //   Tuyên Quang (08) = old 08 Tuyên Quang + 02 Hà Giang
+            //     (105.48 x 372.91 + 93.08 x 372.65) / (372.91 + 372.65)
+            //     = (39334.5468 + 34686.2620) / 745.56 = 99.282162...
+            //   Hà Nội (01) merged with nobody: its own 101.57.
+            if (!testHasMaps)
+                skip("built without OpsWall.Maps");
+            tryVerify(() => demoMapLoader.item !== null);
+            const map = demoMapLoader.item.map;
+            tryVerify(() => map.province("79").hasValue === true, 3000);
+            fuzzyCompare(map.province("79").value, 749715.9166 / 7281.03, 1e-9);
+            fuzzyCompare(map.province("08").value, (39334.5468 + 34686.2620) / 745.56, 1e-9);
+            fuzzyCompare(map.province("01").value, 101.57, 1e-9);
+            compare(map.province("79").name, "Hồ Chí Minh");
+            // Every one of the 34 has a value: the index covers all 63, and so do the weights.
+            compare(map.messages.length, 0, map.messages.join("; "));
+            let withValue = 0;
+            for (const code of ["01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24",
+                                "25", "31", "33", "37", "38", "40", "42", "44", "46", "48", "51",
+                                "52", "56", "66", "68", "75", "79", "80", "82", "86", "91", "92", "96"])
+                if (map.province(code).hasValue)
+                    ++withValue;
+            compare(withValue, 34);
+        }
+
         function test_tilesFollowTheStore() {
             compare(liveKpi.kpi.hasData, false);
             testFeed.deliver("TEST_LIVE_COUNT", "", "2024-12", 42);
@@ -206,6 +325,23 @@ Item {
             verify(alertList.alerts.length >= 1);
             verify(alertList.alerts.some(a => a.severity === "critical"));
             verify(alertList.alerts[0].message.length > 0);
+            // A readable list: severity in words, age, the indicator, the message in Vietnamese.
+            const critical = alertList.alerts.find(a => a.severity === "critical");
+            compare(critical.severityText, "NGHIÊM TRỌNG");
+            compare(critical.indicatorName, "Giải ngân vốn đầu tư công so với kế hoạch năm");
+            verify(critical.text.startsWith("chậm tiến độ"), critical.text);
+            verify(critical.text.indexOf("behind plan") < 0, critical.text);
+            verify(critical.ageText.length > 0);
+            // And the forecast rule fires in February already: at this pace 94.3 % < 95 %.
+            const forecast = alertList.alerts.find(a => a.text.indexOf("theo tốc độ hiện nay") >= 0);
+            verify(forecast !== undefined, JSON.stringify(alertList.alerts));
+            compare(forecast.severity, "warning");
+            alertList.visible = true;
+            const row = findChild(alertList, "alertRow");
+            verify(row !== null);
+            verify(findChild(row, "severity").visible);
+            verify(findChild(row, "age").text.length > 0);
+            alertList.visible = false;
         }
 
         function test_lineChartWithTargetLine() {
@@ -214,6 +350,11 @@ Item {
             compare(chart.targetLine.count, 2);
             fuzzyCompare(chart.targetLine.at(0).y, 104.5, 1e-9);
             fuzzyCompare(chart.line.at(13).y, 102.913148, 1e-9);
+            // The forecast continues the line from its last point, dashed, six months ahead.
+            compare(chart.forecastLine.count, 7);
+            fuzzyCompare(chart.forecastLine.at(0).y, 102.913148, 1e-9);
+            verify(chart.forecastLine.at(6).x > chart.line.at(13).x);
+            verify(findChild(chart, "forecastDetail").visible);
             const img = grabImage(chart);
             verify(img.width > 0);
         }

@@ -1,0 +1,82 @@
+// Two demo walls on one machine, each with its local services (tests/rendering/appundertest.h
+// with demoServices): each starts its own feed service, on a free port or on the one it is given,
+// and its feeds reach it. Before, both asked for port 8765 and the second wall's feeds failed.
+// The first wall also shows the overview's 34-province map over the real demo feeds end to end.
+#include "appundertest.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+
+using apptest::ApiResponse;
+
+namespace {
+
+// The state of one feed of a wall over its API ("" when the wall does not list it).
+QString feedState(const apptest::Wall &wall, const QString &id) {
+    const ApiResponse r = wall.api("GET", QStringLiteral("/feeds"));
+    for (const QJsonValue &f : jsonOf(r.body).value(QStringLiteral("items")).toArray())
+        if (f[QStringLiteral("id")].toString() == id)
+            return f[QStringLiteral("state")].toString();
+    return {};
+}
+
+int httpStatus(const QString &url) {
+    QNetworkAccessManager nam;
+    QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(url)));
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    if (!done.wait(5000))
+        return 0;
+    reply->deleteLater();
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+} // namespace
+
+class TestAppDemos : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void twoDemosOnOneMachineBothGetTheirFeeds();
+};
+
+void TestAppDemos::twoDemosOnOneMachineBothGetTheirFeeds() {
+    apptest::Wall first, second;
+    first.demoServices = second.demoServices = true;
+    // The second is given its feed port; the first takes a free one.
+    const quint16 given = apptest::freePort();
+    second.extraArgs = {QStringLiteral("--demo-feed-port"), QString::number(given)};
+    QString why;
+    QVERIFY2(first.start(&why), qPrintable(why));
+    QVERIFY2(second.start(&why), qPrintable(why));
+    for (const QString &feed :
+         {QStringLiteral("gso-monthly"), QStringLiteral("gso-population-provinces"),
+          QStringLiteral("gso-industrial-employment-provinces")}) {
+        QTRY_COMPARE_WITH_TIMEOUT(feedState(first, feed), QStringLiteral("ok"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(feedState(second, feed), QStringLiteral("ok"), 30000);
+    }
+    // The given port is the one served.
+    QCOMPARE(
+        httpStatus(
+            QStringLiteral("http://127.0.0.1:%1/files/gso-population-by-province.csv").arg(given)),
+        200);
+
+    // The overview's map shows the 34 provinces, the index of the 63 weighted by employment:
+    // Hồ Chí Minh = (101.38 x 4754.25 + 105.12 x 1910.18 + 108.55 x 616.60) / 7281.03
+    //             = 749715.9166 / 7281.03 = 102.9684 (tests/feeds/qml/tst_indicatortiles.qml).
+    QVERIFY(!first.recallPreset(QStringLiteral("Tổng quan kinh tế")).isEmpty());
+    QJsonObject hcm;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (hcm = jsonOf(first.api("GET", QStringLiteral("/tiles/map/provinces/79")).body))
+            .value(QStringLiteral("hasValue"))
+            .toBool(),
+        20000);
+    QCOMPARE(hcm.value(QStringLiteral("units")).toInt(), 34);
+    QVERIFY(qAbs(hcm.value(QStringLiteral("value")).toDouble() - 749715.9166 / 7281.03) < 1e-9);
+    QVERIFY(first.stop());
+    QVERIFY(second.stop());
+}
+
+QTEST_GUILESS_MAIN(TestAppDemos)
+#include "tst_app_demos.moc"
