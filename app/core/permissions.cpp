@@ -55,6 +55,13 @@ constexpr Permission kTable[] = {
     {"token.list", Effect::Admin, std::uint8_t(A)},
     {"settings.set", Effect::Admin, std::uint8_t(A)},
     {"lock.read", Effect::Read, std::uint8_t(V | L | O | T | A)},
+    // Technician calibration (app/calibration): profiles, read-back, apply, patterns, uniformity.
+    {"calibration.read", Effect::Read, std::uint8_t(T | A)},
+    {"calibration.apply", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.import", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.pattern", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.patternClear", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.uniformity", Effect::WallChange, std::uint8_t(T | A)},
 };
 } // namespace
 
