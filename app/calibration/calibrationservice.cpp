@@ -245,10 +245,6 @@ ActionResult CalibrationService::importDocument(const QJsonObject &p, const Call
 ActionResult CalibrationService::startRun(const QString &kind, const QJsonObject &p,
                                           const Caller &caller,
                                           const QMap<QString, PictureSettings> &overrideSettings) {
-    if (!m_devices || !m_devices->isRunning())
-        return ActionResult::failure(QStringLiteral("unavailable"),
-                                     QStringLiteral("display control is not running: no device "
-                                                    "bindings, or the devices layer is off"));
     for (auto it = p.begin(); it != p.end(); ++it)
         if (!QStringList{QStringLiteral("displays"), QStringLiteral("output"),
                          QStringLiteral("timeoutMs")}
@@ -271,6 +267,9 @@ ActionResult CalibrationService::startRun(const QString &kind, const QJsonObject
     if (ids.isEmpty())
         return invalid(QStringLiteral("no display to calibrate: none is bound to a device"),
                        QStringLiteral("displays"));
+    if (!m_devices || !m_devices->isRunning())
+        return ActionResult::failure(QStringLiteral("unavailable"),
+                                     QStringLiteral("display control is not running"));
     Run run;
     run.id = ++m_nextRunId;
     run.kind = kind;
