@@ -1,5 +1,6 @@
 #include "calibration/calibrationservice.h"
 
+#include "core/engineservices.h"
 #include "devices/deviceservice.h"
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
@@ -116,6 +117,10 @@ CalibrationService::CalibrationService(wall::WallState &state, wall::Dispatcher 
                                              QStringLiteral("calibration is not available"));
             return self->handleAction(action, caller);
         });
+}
+
+CalibrationService *CalibrationService::create(QQmlEngine *engine, QJSEngine *) {
+    return opswall::lookup<CalibrationService>(engine);
 }
 
 QStringList CalibrationService::wallIds() const {

@@ -27,6 +27,9 @@
 #include <QPointer>
 #include <QStringList>
 
+class QQmlEngine;
+class QJSEngine;
+
 namespace opswall::wall {
 class WallState;
 class Dispatcher;
@@ -53,6 +56,10 @@ public:
     CalibrationService(wall::WallState &state, wall::Dispatcher &dispatcher, ProfileStore &store,
                        devices::DeviceService *devices, QObject *parent = nullptr);
 
+    // QML singleton (OpsWall.Calibration "Calibration"): the instance the shell attached to the
+    // engine with opswall::provide(engine, service).
+    static CalibrationService *create(QQmlEngine *engine, QJSEngine *);
+
     ActionResult handleAction(const Action &action, const Caller &caller);
     // "calibration-profiles", "calibration-profile:<id>", "calibration-run:<id>",
     // "calibration-drift", "calibration-export", "calibration-pattern",
@@ -63,6 +70,11 @@ public:
     QStringList patternDisplays() const { return m_patternDisplays; } // empty = every display
     // Display info for the ID card pattern: address, protocol, input, firmware when known.
     Q_INVOKABLE QJsonObject displayInfo(const QString &displayId) const;
+    // Whether displayId shows the pattern now (QML binds to patternChanged).
+    Q_INVOKABLE bool showsPattern(const QString &displayId) const {
+        return !m_pattern.isEmpty() &&
+               (m_patternDisplays.isEmpty() || m_patternDisplays.contains(displayId));
+    }
 
     using Clock = std::function<QDateTime()>;
     void setClock(Clock clock) { m_clock = std::move(clock); }
