@@ -22,6 +22,10 @@ void usage(std::FILE *out) {
         "  lock\n"
         "           talk to a running wall over its control API (see wallctl help api)\n"
 #endif
+#ifdef WALLCTL_HAS_CALIBRATE
+        "  calibrate  technician calibration: test patterns, picture profiles, read-back,\n"
+        "           apply, export/import, uniformity (see wallctl calibrate --help)\n"
+#endif
         "  help     this text; 'wallctl COMMAND --help' explains a command\n\n"
         "Options (before or after the command): --url URL, --token TOKEN, --cacert FILE,\n"
         "--timeout SECONDS, --json, --insecure.\n",
@@ -67,6 +71,10 @@ int main(int argc, char **argv) {
 #ifdef WALLCTL_HAS_FEED
     if (cmd == "feed")
         return wallctl::feedMain(argc - 1, argv + 1);
+#endif
+#ifdef WALLCTL_HAS_CALIBRATE
+    if (cmd == "calibrate")
+        return wallctl::calibrateMain(argc - 1, argv + 1);
 #endif
 #ifdef WALLCTL_HAS_API
     return wallctl::apiMain(argc - 1, argv + 1);

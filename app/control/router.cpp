@@ -13,7 +13,7 @@ namespace opswall::control {
 
 namespace {
 
-enum class FieldType { Invalid = 0, String, Number, Bool, Object };
+enum class FieldType { Invalid = 0, String, Number, Bool, Object, Array };
 
 struct Field {
     const char *name;
@@ -42,6 +42,8 @@ const char *typeName(FieldType t) {
         return "true or false";
     case FieldType::Object:
         return "an object";
+    case FieldType::Array:
+        return "a list";
     case FieldType::Invalid:
         break;
     }
@@ -58,6 +60,8 @@ bool hasType(const QJsonValue &v, FieldType t) {
         return v.isBool();
     case FieldType::Object:
         return v.isObject();
+    case FieldType::Array:
+        return v.isArray();
     case FieldType::Invalid:
         break;
     }
@@ -155,6 +159,13 @@ Route controlRead(const char *what, const char *permission) {
     r.kind = RouteKind::ControlRead;
     r.controlRead = QString::fromLatin1(what);
     r.permission = QString::fromLatin1(permission);
+    return r;
+}
+
+// A read only technicians and admins may make (calibration state).
+Route calibrationSnapshot(QString what) {
+    Route r = snapshot(std::move(what));
+    r.permission = QStringLiteral("calibration.read");
     return r;
 }
 
@@ -301,6 +312,78 @@ Route dispatch(Ctx &c) {
     if (c.is("POST", {"devices", "{id}", "commands"}))
         return submit("device.command", c.body,
                       {{"command", F::String, true}, {"args", F::Object, false}}, idParam, 202);
+    // Technician calibration: test patterns, per-display profiles, read-back, uniformity
+    if (c.is("GET", {"calibration", "pattern"}))
+        return calibrationSnapshot(QStringLiteral("calibration-pattern"));
+    if (c.is("POST", {"calibration", "pattern"}))
+        return submit("calibration.pattern", c.body,
+                      {{"pattern", F::String, true}, {"displays", F::Array, false}});
+    if (c.is("DELETE", {"calibration", "pattern"}))
+        return submit("calibration.patternClear", c.body, {});
+    if (c.is("GET", {"calibration", "profiles"}))
+        return calibrationSnapshot(QStringLiteral("calibration-profiles"));
+    if (c.is("POST", {"calibration", "profiles"}))
+        return submit("calibration.set", c.body,
+                      {{"displays", F::Array, false},
+                       {"output", F::String, false},
+                       {"settings", F::Object, true},
+                       {"replace", F::Bool, false},
+                       {"note", F::String, false}});
+    if (c.is("GET", {"calibration", "profiles", "{id}"})) {
+        if (!validId(c.seg[2]))
+            return errorRoute(error(400, "bad_path", QStringLiteral("not a display id")));
+        return calibrationSnapshot(QStringLiteral("calibration-profile:") + c.seg[2]);
+    }
+    if (c.is("PUT", {"calibration", "profiles", "{id}"})) {
+        if (!validId(c.seg[2]))
+            return errorRoute(error(400, "bad_path", QStringLiteral("not a display id")));
+        return submit("calibration.set", c.body,
+                      {{"settings", F::Object, true},
+                       {"replace", F::Bool, false},
+                       {"note", F::String, false}},
+                      {{QStringLiteral("displays"), QJsonArray{c.seg[2]}}});
+    }
+    if (c.is("POST", {"calibration", "apply"}))
+        return submit("calibration.apply", c.body,
+                      {{"displays", F::Array, false},
+                       {"output", F::String, false},
+                       {"timeoutMs", F::Number, false}},
+                      {}, 202);
+    if (c.is("POST", {"calibration", "read"}))
+        return submit("calibration.read", c.body,
+                      {{"displays", F::Array, false},
+                       {"output", F::String, false},
+                       {"timeoutMs", F::Number, false}},
+                      {}, 202);
+    if (c.is("GET", {"calibration", "runs", "{id}"})) {
+        if (!validId(c.seg[2]))
+            return errorRoute(error(400, "bad_path", QStringLiteral("a run id is a number")));
+        return calibrationSnapshot(QStringLiteral("calibration-run:") + c.seg[2]);
+    }
+    if (c.is("GET", {"calibration", "drift"}))
+        return calibrationSnapshot(QStringLiteral("calibration-drift"));
+    if (c.is("GET", {"calibration", "export"}))
+        return calibrationSnapshot(QStringLiteral("calibration-export"));
+    if (c.is("POST", {"calibration", "import"}))
+        return submit("calibration.import", c.body,
+                      {{"kind", F::String, true},
+                       {"schemaVersion", F::Number, true},
+                       {"profiles", F::Object, true}});
+    if (c.is("GET", {"calibration", "uniformity"}))
+        return calibrationSnapshot(QStringLiteral("calibration-uniformity"));
+    if (c.is("POST", {"calibration", "uniformity"}))
+        return submit("calibration.uniformity", c.body,
+                      {{"step", F::String, true},
+                       {"displays", F::Array, false},
+                       {"warmupMinutes", F::Number, false},
+                       {"tolerancePercent", F::Number, false},
+                       {"whiteTolerance", F::Number, false},
+                       {"targetWhite", F::Object, false},
+                       {"display", F::String, false},
+                       {"luminance", F::Number, false},
+                       {"x", F::Number, false},
+                       {"y", F::Number, false},
+                       {"spotread", F::String, false}});
     // Audit
     if (c.is("GET", {"audit"}))
         return controlRead("audit.query", "audit.query");

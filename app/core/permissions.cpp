@@ -58,6 +58,13 @@ constexpr Permission kTable[] = {
     // Not an action of its own: who may save a video source of kind "pipeline" (source.save
     // checks it). A custom pipeline runs GStreamer elements of the caller's choosing.
     {"source.pipeline", Effect::Admin, std::uint8_t(A)},
+    // Technician calibration (app/calibration): profiles, read-back, apply, patterns, uniformity.
+    {"calibration.read", Effect::Read, std::uint8_t(T | A)},
+    {"calibration.apply", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.import", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.pattern", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.patternClear", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.uniformity", Effect::WallChange, std::uint8_t(T | A)},
 };
 } // namespace
 

@@ -70,6 +70,16 @@ void pollOne(const Display &display, std::function<void(Health)> done) {
     });
 }
 
+// One display's commands, one after the other; each callback holds the chain until the next.
+struct CommandChain : std::enable_shared_from_this<CommandChain> {
+    DeviceService::Io *io = nullptr;
+    std::weak_ptr<DeviceService::Io> alive;
+    std::optional<Display> display;
+    std::vector<Command> commands;
+    std::shared_ptr<std::vector<Result>> results; // aliases the sequence's per-display slot
+    Display::Callback finished;
+    void next(std::size_t n);
+};
 } // namespace
 
 struct DeviceService::Io : std::enable_shared_from_this<DeviceService::Io> {
@@ -211,6 +221,21 @@ struct DeviceService::Io : std::enable_shared_from_this<DeviceService::Io> {
 };
 
 namespace {
+
+void CommandChain::next(std::size_t n) {
+    if (alive.expired())
+        return;
+    if (n >= commands.size()) {
+        Result ok;
+        ok.status = Status::Ok;
+        finished(ok);
+        return;
+    }
+    io->execute(*display, commands[n], [self = shared_from_this(), n](Result r) {
+        self->results->push_back(std::move(r));
+        self->next(n + 1);
+    });
+}
 
 LocalTime localTime(const QDateTime &t) {
     return LocalTime{t.date().dayOfWeek() - 1, t.time().hour() * 60 + t.time().minute()};
@@ -392,6 +417,15 @@ bool DeviceService::stop(int timeoutMs) {
                                            QStringLiteral("display control was stopped")}});
         Q_EMIT commandFinished(it.key(), perDisplay);
     }
+    const auto sequences = std::exchange(m_sequences, {});
+    for (const Sequence &seq : sequences) {
+        SequenceResults cancelled;
+        for (const auto &[id, count] : seq.displays)
+            cancelled.insert(
+                id, std::vector<Result>(
+                        count, Result::failure(Status::Cancelled, "display control was stopped")));
+        seq.done(cancelled);
+    }
     Q_EMIT runningChanged();
     return joined;
 }
@@ -501,6 +535,95 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
          {QStringLiteral("requestId"), qint64(requestId)},
          {QStringLiteral("command"), request.command},
          {QStringLiteral("displays"), QJsonArray::fromStringList(request.displays)}});
+}
+
+bool DeviceService::runSequences(
+    const QList<QPair<QString, std::vector<drivers::Command>>> &perDisplay, int timeoutMs,
+    SequenceDone done, QString *why) {
+    if (!m_io) {
+        if (why)
+            *why = QStringLiteral("display control is not running");
+        return false;
+    }
+    std::vector<std::size_t> indices;
+    Sequence seq;
+    std::vector<std::vector<Command>> commands;
+    for (const auto &[id, cmds] : perDisplay) {
+        const qsizetype i = m_bound.indexOf(id);
+        if (i < 0) {
+            if (why)
+                *why = QStringLiteral("display \"%1\" has no device binding").arg(id);
+            return false;
+        }
+        indices.push_back(std::size_t(i));
+        seq.displays.append({id, cmds.size()});
+        commands.push_back(cmds);
+    }
+    seq.done = std::move(done);
+    const quint64 requestId = ++m_nextRequestId;
+    m_sequences.insert(requestId, seq);
+    const quint64 generation = m_generation;
+    auto io = m_io;
+    QStringList ids;
+    for (const auto &[id, count] : seq.displays)
+        ids.append(id);
+    asio::post(io->io, [this, io, indices, ids, commands, timeoutMs, generation, requestId] {
+        std::vector<Display> targets;
+        for (std::size_t i : indices)
+            if (i < io->displays.size())
+                targets.push_back(io->displays[i]);
+        if (targets.size() != indices.size())
+            return; // torn down meanwhile: stop() reports the sequences as cancelled
+        // Per display, the results so far (io thread only; outlives a deadline cut-off).
+        auto results = std::make_shared<std::vector<std::vector<Result>>>(targets.size());
+        auto index = std::make_shared<std::map<std::string, std::size_t>>();
+        for (std::size_t i = 0; i < targets.size(); ++i)
+            (*index)[targets[i].name()] = i;
+        Io *raw = io.get();
+        std::weak_ptr<Io> weak = io;
+        DisplayOperation operation = [raw, weak, commands, results,
+                                      index](const Display &d, Display::Callback finished) {
+            const std::size_t at = index->at(d.name());
+            auto chain = std::make_shared<CommandChain>();
+            chain->io = raw;
+            chain->alive = weak;
+            chain->display = d;
+            chain->commands = commands[at];
+            chain->results = std::shared_ptr<std::vector<Result>>(results, &(*results)[at]);
+            chain->finished = std::move(finished);
+            chain->next(0);
+        };
+        fanOut(io->io, std::move(targets), operation, std::chrono::milliseconds(timeoutMs),
+               [this, weak, ids, commands, results, generation,
+                requestId](std::vector<Result> overall) {
+                   SequenceResults byDisplay;
+                   for (std::size_t i = 0; i < overall.size(); ++i) {
+                       std::vector<Result> got = (*results)[i];
+                       while (got.size() < commands[i].size())
+                           got.push_back(overall[i].ok()
+                                             ? Result::failure(Status::Timeout, "not run")
+                                             : overall[i]);
+                       byDisplay.insert(ids.at(qsizetype(i)), got);
+                   }
+                   if (auto strong = weak.lock())
+                       strong->deliver([this, generation, requestId, byDisplay] {
+                           onSequenceDone(generation, requestId, byDisplay);
+                       });
+               });
+    });
+    return true;
+}
+
+void DeviceService::onSequenceDone(quint64 generation, quint64 requestId,
+                                   const SequenceResults &results) {
+    if (generation != m_generation)
+        return;
+    const auto it = m_sequences.find(requestId);
+    if (it == m_sequences.end())
+        return;
+    const SequenceDone done = it->done;
+    m_sequences.erase(it);
+    done(results);
 }
 
 void DeviceService::onCommandDone(quint64 generation, quint64 requestId,

@@ -89,6 +89,17 @@ public:
     // The "device." handler (the constructor registers it; public for tools and tests).
     ActionResult handleAction(const Action &action, const Caller &caller);
 
+    // For other services (calibration): on each display its commands, one after the other (a
+    // refused command does not stop the rest), all displays at once under one deadline. done
+    // gets, on the GUI thread, one Result per command per display (Timeout for commands the
+    // deadline cut off; Cancelled for all when the service stops first). Returns false, without
+    // calling done, when not running or a display is not bound (why says which).
+    using SequenceResults = QHash<QString, std::vector<drivers::Result>>;
+    using SequenceDone = std::function<void(const SequenceResults &)>;
+    bool runSequences(const QList<QPair<QString, std::vector<drivers::Command>>> &perDisplay,
+                      int timeoutMs, SequenceDone done, QString *why = nullptr);
+    QStringList boundDisplays() const { return m_bound; }
+
 public Q_SLOTS:
     // Executes the schedule rules whose minute passed since the last check (at most a day back).
     void checkSchedule();
@@ -100,8 +111,10 @@ Q_SIGNALS:
     void healthUpdated(const QString &displayId); // after the model row changed
     void runningChanged();
 
+public:
+    struct Io; // the io thread's side (deviceservice.cpp)
+
 private:
-    struct Io;
     void rebuildRows();
     void onHealth(quint64 generation, const QString &displayId, const drivers::Health &health);
     void onCommandDone(quint64 generation, quint64 requestId, const QJsonObject &perDisplay);
@@ -125,6 +138,12 @@ private:
     quint64 m_generation = 0;
     quint64 m_nextRequestId = 0;
     QHash<quint64, QStringList> m_pending; // requestId -> displays
+    struct Sequence {
+        QList<QPair<QString, std::size_t>> displays; // id, number of commands
+        SequenceDone done;
+    };
+    QHash<quint64, Sequence> m_sequences;
+    void onSequenceDone(quint64 generation, quint64 requestId, const SequenceResults &results);
 };
 
 } // namespace opswall::devices

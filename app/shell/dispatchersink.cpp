@@ -132,6 +132,10 @@ public:
 #endif
             return w;
         }
+#ifdef OPSWALL_WITH_CALIBRATION
+        if (head.startsWith(QLatin1String("calibration-")))
+            return m_parts.calibration ? m_parts.calibration->snapshot(what) : QJsonObject();
+#endif
         if (head == QLatin1String("status"))
             return {{QStringLiteral("layout"), m_state.layout().name},
                     {QStringLiteral("tiles"), m_state.layout().tiles.size()},

@@ -388,6 +388,19 @@ void Services::startDevices([[maybe_unused]] QQmlEngine &engine) {
             qWarning("opswall: device bindings: %s", qPrintable(issue.toString()));
         m_parts->devices->start();
     }
+#ifdef OPSWALL_WITH_CALIBRATION
+    // Technician calibration: profiles in the wall's database, runs through the device service.
+    try {
+        m_parts->calibrationStore = std::make_unique<calibration::ProfileStore>(m_db);
+        m_parts->calibration = std::make_unique<calibration::CalibrationService>(
+            m_state, m_dispatcher, *m_parts->calibrationStore, m_parts->devices.get());
+        opswall::provide(&engine, m_parts->calibration.get());
+        m_kindSources.insert(QStringLiteral("calibrationPattern"),
+                             QStringLiteral("qrc:/OpsWall/Calibration/TestPattern.qml"));
+    } catch (const store::Error &e) {
+        qWarning("opswall: calibration unavailable: %s", e.what());
+    }
+#endif
 #endif
 }
 
@@ -412,6 +425,15 @@ bool Services::startControl() {
                     ev.insert(QStringLiteral("type"), QStringLiteral("alert.raised"));
                     ctl->publish(ev);
                 });
+#ifdef OPSWALL_WITH_CALIBRATION
+        if (m_parts->calibration)
+            connect(m_parts->calibration.get(), &calibration::CalibrationService::runFinished, ctl,
+                    [ctl](const QJsonObject &run) {
+                        ctl->publish(
+                            {{QStringLiteral("type"), QStringLiteral("calibration.finished")},
+                             {QStringLiteral("run"), run}});
+                    });
+#endif
         connect(m_parts->devices.get(), &devices::DeviceService::commandFinished, ctl,
                 [ctl](quint64 id, const QJsonObject &perDisplay) {
                     ctl->publish({{QStringLiteral("type"), QStringLiteral("device.finished")},

@@ -24,6 +24,10 @@
 #include "devices/demosimulators.h"
 #include "devices/deviceservice.h"
 #endif
+#ifdef OPSWALL_WITH_CALIBRATION
+#include "calibration/calibrationservice.h"
+#include "calibration/profilestore.h"
+#endif
 #ifdef OPSWALL_WITH_CONTROL
 #include "control/actionsink.h"
 #include "control/apiserver.h"
@@ -47,6 +51,10 @@ struct Services::Parts {
 #ifdef OPSWALL_WITH_DEVICES
     std::unique_ptr<devices::DemoSimulators> simulators;
     std::unique_ptr<devices::DeviceService> devices;
+#endif
+#ifdef OPSWALL_WITH_CALIBRATION
+    std::unique_ptr<calibration::ProfileStore> calibrationStore;
+    std::unique_ptr<calibration::CalibrationService> calibration;
 #endif
 #ifdef OPSWALL_WITH_CONTROL
     std::unique_ptr<control::ActionSink> sink;

@@ -33,6 +33,9 @@ Q_IMPORT_QML_PLUGIN(OpsWall_MapsPlugin)
 #ifdef OPSWALL_WITH_DEVICES
 Q_IMPORT_QML_PLUGIN(OpsWall_DevicesPlugin)
 #endif
+#ifdef OPSWALL_WITH_CALIBRATION
+Q_IMPORT_QML_PLUGIN(OpsWall_CalibrationPlugin)
+#endif
 
 namespace opswall::shell {
 

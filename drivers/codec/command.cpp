@@ -53,6 +53,28 @@ std::string_view opName(Op op) {
         return "firmware";
     case Op::ErrorStatus:
         return "error-status";
+    case Op::SetRgbGain:
+        return "set-rgb-gain";
+    case Op::GetRgbGain:
+        return "get-rgb-gain";
+    case Op::SetRgbOffset:
+        return "set-rgb-offset";
+    case Op::GetRgbOffset:
+        return "get-rgb-offset";
+    case Op::SetPictureMode:
+        return "set-picture-mode";
+    case Op::GetPictureMode:
+        return "get-picture-mode";
+    case Op::SetGamma:
+        return "set-gamma";
+    case Op::GetGamma:
+        return "get-gamma";
+    case Op::GetTiling:
+        return "get-tiling";
+    case Op::GetBezelCompensation:
+        return "get-bezel-compensation";
+    case Op::SaveSettings:
+        return "save-settings";
     }
     return "invalid";
 }
@@ -142,18 +164,28 @@ std::unique_ptr<Protocol> makeProtocol(ProtocolKind kind, ModelProfile profile) 
     return nullptr;
 }
 
-std::optional<int> ModelProfile::inputCode(std::string_view name) const {
-    const auto it = inputCodes.find(name);
-    if (it == inputCodes.end())
+std::optional<int> ModelProfile::code(const std::map<std::string, int, std::less<>> &names,
+                                      std::string_view name) {
+    const auto it = names.find(name);
+    if (it == names.end())
         return std::nullopt;
     return it->second;
 }
 
-std::optional<std::string> ModelProfile::inputName(int code) const {
-    for (const auto &[name, c] : inputCodes)
+std::optional<std::string> ModelProfile::name(const std::map<std::string, int, std::less<>> &names,
+                                              int code) {
+    for (const auto &[n, c] : names)
         if (c == code)
-            return name;
+            return n;
     return std::nullopt;
+}
+
+std::optional<int> ModelProfile::inputCode(std::string_view name) const {
+    return code(inputCodes, name);
+}
+
+std::optional<std::string> ModelProfile::inputName(int code) const {
+    return name(inputCodes, code);
 }
 
 ModelProfile ModelProfile::defaultFor(ProtocolKind kind) {
@@ -163,15 +195,30 @@ ModelProfile ModelProfile::defaultFor(ProtocolKind kind) {
         p.inputCodes = {{"hdmi1", 0x21}, {"hdmi2", 0x23},     {"hdmi3", 0x31},  {"hdmi4", 0x33},
                         {"dp1", 0x25},   {"dp2", 0x26},       {"dp3", 0x27},    {"dvi", 0x18},
                         {"pc", 0x14},    {"magicinfo", 0x20}, {"hdbaset", 0x55}};
+        // 0x71 picture mode (vgavro/samsung-mdc PICTURE_MODE, MDC protocol v15.0) [S]
+        p.pictureModes = {{"dynamic", 0x00},         {"standard", 0x01},      {"movie", 0x02},
+                          {"natural", 0x04},         {"custom", 0x13},        {"calibration", 0x16},
+                          {"videowall-video", 0x26}, {"videowall-text", 0x27}};
         break;
     case ProtocolKind::Nec: // PROTOCOLS.md §2, opcode 0060
         p.inputCodes = {{"vga", 1},     {"dvi", 3},     {"option", 13},       {"dp1", 15},
                         {"dp2", 16},    {"hdmi1", 17},  {"hdmi2", 18},        {"dp3", 128},
                         {"hdmi3", 130}, {"hdmi4", 131}, {"mediaplayer", 135}, {"compute", 136}};
+        // controls.txt (necpdsdk): 021A picture mode, 0268 gamma [S]
+        p.pictureModes = {{"srgb", 1},    {"hi-bright", 3}, {"standard", 4},  {"cinema", 5},
+                          {"custom1", 8}, {"custom2", 9},   {"ambient1", 11}, {"ambient2", 12}};
+        p.gammaCodes = {{"native", 1}, {"2.2", 4},   {"2.4", 8},   {"s-curve", 7},
+                        {"dicom", 5},  {"srgb", 11}, {"lstar", 12}};
+        p.maxRgbGain = 255;
         break;
     case ProtocolKind::Lg: // PROTOCOLS.md §3, command xb (model-specific; these are the DTV codes)
         p.inputCodes = {
             {"hdmi1", 0x90}, {"hdmi2", 0x91}, {"dp1", 0xC0}, {"dvi", 0x70}, {"rgb", 0x60}};
+        // dx picture mode [U]: codes differ per generation; confirm in the set's manual.
+        p.pictureModes = {{"vivid", 0x00}, {"standard", 0x01}, {"cinema", 0x02}, {"sport", 0x03},
+                          {"game", 0x04},  {"expert1", 0x05},  {"expert2", 0x06}};
+        // jm/jn/jo white-balance gains take 00..FE (FF means "read").
+        p.maxRgbGain = 0xFE;
         break;
     case ProtocolKind::PjLink: // PROTOCOLS.md §4, INPT: type digit then index
         p.inputCodes = {{"rgb1", 11},  {"rgb2", 12},  {"video1", 21},   {"hdmi1", 31},

@@ -31,6 +31,19 @@ enum class Op {
     ModelName,            // text
     Firmware,             // text
     ErrorStatus,          // value: 0 no error; values/text: vendor detail
+    // Picture settings (calibration). Gains and offsets are in the vendor's own units; what a
+    // protocol or model cannot do plans as Status::Unsupported ("unsupported on this display").
+    SetRgbGain, // values: red, green, blue (white balance gain)
+    GetRgbGain,
+    SetRgbOffset, // values: red, green, blue (white balance offset / cut-off)
+    GetRgbOffset,
+    SetPictureMode, // text: picture mode name ("standard", ...), mapped per model
+    GetPictureMode, // text: name, value: raw vendor code
+    SetGamma,       // text: gamma name ("2.2", "native", ...), mapped per model
+    GetGamma,
+    GetTiling,            // values: on (0/1), columns, rows, position
+    GetBezelCompensation, // value 1 on, 0 off
+    SaveSettings,         // make the settings survive a power cycle (NEC 0C); no-op elsewhere
 };
 
 std::string_view opName(Op op);
@@ -50,6 +63,10 @@ struct Command {
     static Command tiling(int columns, int rows, int position) {
         return Command{Op::SetTiling, 0, {columns, rows, position}, {}};
     }
+    static Command rgb(Op op, int red, int green, int blue) {
+        return Command{op, 0, {red, green, blue}, {}};
+    }
+    static Command named(Op op, std::string name) { return Command{op, 0, {}, std::move(name)}; }
     bool changesPowerOrInput() const {
         return op == Op::PowerOn || op == Op::PowerOff || op == Op::SetInput;
     }

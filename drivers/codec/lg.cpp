@@ -69,7 +69,11 @@ Decoded LgFramer::next() {
         return b != '\r' && b != '\n' && b != ' ' && b != 0;
     });
     m_buffer.erase(m_buffer.begin(), start);
-    const auto end = std::find(m_buffer.begin(), m_buffer.end(), m_delimiter);
+    // A reply starts with the command's second letter, which is 'x' itself for "dx" (picture
+    // mode): "x 01 OK01x". The first byte is never the end of a reply.
+    const auto searchFrom =
+        m_delimiter == 'x' && !m_buffer.empty() ? m_buffer.begin() + 1 : m_buffer.begin();
+    const auto end = std::find(searchFrom, m_buffer.end(), m_delimiter);
     if (end == m_buffer.end()) {
         if (m_buffer.size() > kMaxToken) {
             m_buffer.clear();
@@ -177,8 +181,59 @@ Plan LgProtocol::plan(const Command &c, const Address &to) const {
         return one("dn", "FF");
     case Op::SerialNumber:
         return one("fy", "FF");
+    case Op::SetRgbGain: {
+        if (c.values.size() != 3)
+            return Plan::refuse(Status::BadArgument, "RGB gain needs red, green, blue");
+        for (int v : c.values)
+            if (v < 0 || v > m_profile.maxRgbGain)
+                return Plan::refuse(Status::BadArgument,
+                                    "RGB gain must be 0.." + std::to_string(m_profile.maxRgbGain));
+        // White balance red / green / blue gain (signage manuals: jm, jn, jo).
+        return Plan::of({step("jm", id, hex2(unsigned(c.values[0])), reply),
+                         step("jn", id, hex2(unsigned(c.values[1])), reply),
+                         step("jo", id, hex2(unsigned(c.values[2])), reply)});
+    }
+    case Op::GetRgbGain:
+        if (broadcast)
+            return Plan::refuse(Status::BadArgument, "a broadcast gets no reply: cannot query");
+        return Plan::of(
+            {step("jm", id, "FF", reply), step("jn", id, "FF", reply), step("jo", id, "FF", reply)},
+            true);
+    case Op::SetPictureMode: {
+        const auto code = ModelProfile::code(m_profile.pictureModes, c.text);
+        if (!code)
+            return Plan::refuse(Status::Unsupported,
+                                "unknown picture mode '" + c.text + "' for this model");
+        return one("dx", hex2(unsigned(*code)));
+    }
+    case Op::GetPictureMode:
+        return one("dx", "FF");
+    case Op::GetTiling:
+        if (broadcast)
+            return Plan::refuse(Status::BadArgument, "a broadcast gets no reply: cannot query");
+        return Plan::of({step(m_profile.lgTiles.tileMode, id, "FF", reply),
+                         step(m_profile.lgTiles.tileId, id, "FF", reply)},
+                        true);
+    case Op::GetBezelCompensation:
+        return one(m_profile.lgTiles.naturalMode.c_str(), "FF");
+    case Op::SetRgbOffset:
+    case Op::GetRgbOffset:
+        return Plan::refuse(Status::Unsupported,
+                            "unsupported on this display: LG's RS-232C has no RGB offset command "
+                            "(only the service-mode white balance)");
+    case Op::SetGamma:
+    case Op::GetGamma:
+        return Plan::refuse(Status::Unsupported,
+                            "unsupported on this display: no LG RS-232C gamma command is known");
+    case Op::SaveSettings:
+        return Plan::refuse(Status::Unsupported,
+                            "unsupported on this display: LG sets keep settings without a save "
+                            "command");
     case Op::SetColourTemperature: // "ku" takes a model-specific enum, not kelvin
     case Op::GetColourTemperature:
+        return Plan::refuse(Status::Unsupported,
+                            "unsupported on this display: LG's colour temperature (ku) is a "
+                            "model-specific preset list, not kelvin");
     case Op::FanStatus:
     case Op::ModelName:
     case Op::Firmware:
@@ -225,6 +280,11 @@ Outcome LgProtocol::interpret(const Command &c, const Address &, const Step &ste
                                      : PowerState::Invalid);
     else if (c.op == Op::GetInput)
         o.text = m_profile.inputName(o.value).value_or("code-" + std::to_string(o.value));
+    else if (c.op == Op::GetPictureMode)
+        o.text = ModelProfile::name(m_profile.pictureModes, o.value)
+                     .value_or("code-" + std::to_string(o.value));
+    else if (c.op == Op::GetTiling && sent->command == m_profile.lgTiles.tileMode && v)
+        o.parts = {*v != 0 ? 1 : 0, int(*v >> 4), int(*v & 0xF)};
     return o;
 }
 

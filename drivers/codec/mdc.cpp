@@ -102,6 +102,11 @@ std::uint8_t packWallGeometry(int columns, int rows, MdcWallNibbles order) {
     return order == MdcWallNibbles::RowsHigh ? std::uint8_t(r << 4 | c) : std::uint8_t(c << 4 | r);
 }
 
+std::pair<int, int> unpackWallGeometry(std::uint8_t g, MdcWallNibbles order) {
+    const int high = g >> 4, low = g & 0xF;
+    return order == MdcWallNibbles::RowsHigh ? std::pair{low, high} : std::pair{high, low};
+}
+
 namespace {
 bool inPercent(int v) {
     return v >= 0 && v <= 100;
@@ -168,6 +173,27 @@ std::optional<Wire> wireFor(const Command &c, const ModelProfile &profile, std::
         return Wire{cmd::ModelName, {}};
     case Op::Firmware:
         return Wire{cmd::Firmware, {}};
+    case Op::SetPictureMode: {
+        const auto code = ModelProfile::code(profile.pictureModes, c.text);
+        if (!code) {
+            why = "unknown picture mode '" + c.text + "' for this model";
+            return std::nullopt;
+        }
+        return Wire{cmd::PictureMode, {std::uint8_t(*code)}};
+    }
+    case Op::GetPictureMode:
+        return Wire{cmd::PictureMode, {}};
+    case Op::GetRgbGain: // the 0x06 RGB status (GET only) reports the gains in bytes 5..7
+        return Wire{cmd::RgbStatus, {}};
+    case Op::GetBezelCompensation:
+        return Wire{cmd::WallMode, {}};
+    case Op::SetRgbGain:
+    case Op::SetRgbOffset:
+    case Op::GetRgbOffset:
+    case Op::SetGamma:
+    case Op::GetGamma:
+    case Op::SaveSettings:
+    case Op::GetTiling:
     case Op::SetTiling:
     case Op::Invalid:
         break;
@@ -198,11 +224,39 @@ Plan MdcProtocol::plan(const Command &c, const Address &to) const {
                                       std::uint8_t(pos)}),
                               expectReply}});
     }
+    switch (c.op) {
+    case Op::SetRgbGain:
+        return Plan::refuse(Status::Unsupported,
+                            "unsupported on this display: no public MDC command sets RGB gain "
+                            "(MDC protocol v15.0 only reports the gains, in the 0x06 RGB status)");
+    case Op::SetRgbOffset:
+    case Op::GetRgbOffset:
+        return Plan::refuse(Status::Unsupported,
+                            "unsupported on this display: MDC has no RGB offset command");
+    case Op::SetGamma:
+    case Op::GetGamma:
+        return Plan::refuse(Status::Unsupported,
+                            "unsupported on this display: MDC has no gamma command");
+    case Op::SaveSettings:
+        return Plan::refuse(Status::Unsupported,
+                            "unsupported on this display: MDC panels keep settings without a save "
+                            "command");
+    case Op::GetTiling: // 0x84 wall on/off, then 0x89 geometry and position
+        if (broadcast)
+            return Plan::refuse(Status::BadArgument, "a broadcast gets no reply: cannot query");
+        return Plan::of(
+            {Step{encode(cmd::WallOn, id, {}), true}, Step{encode(cmd::WallUser, id, {}), true}},
+            true);
+    default:
+        break;
+    }
     std::string why;
     const auto wire = wireFor(c, m_profile, why);
     if (!wire)
-        return Plan::refuse(c.op == Op::SetInput || c.op == Op::Invalid ? Status::Unsupported
-                                                                        : Status::BadArgument,
+        return Plan::refuse(c.op == Op::SetInput || c.op == Op::Invalid ||
+                                    c.op == Op::SetPictureMode
+                                ? Status::Unsupported
+                                : Status::BadArgument,
                             why);
     if (broadcast && wire->data.empty())
         return Plan::refuse(Status::BadArgument, "a broadcast gets no reply: cannot query");
@@ -246,6 +300,34 @@ Outcome MdcProtocol::interpret(const Command &c, const Address &, const Step &st
         break;
     case Op::GetColourTemperature:
         o.value = first() < 0 ? -1 : first() * 100;
+        break;
+    case Op::GetPictureMode:
+        o.value = first();
+        o.text = ModelProfile::name(m_profile.pictureModes, o.value)
+                     .value_or("code-" + std::to_string(o.value));
+        break;
+    case Op::GetBezelCompensation: // 0x5C: 0 natural (bezel compensated), 1 full
+        o.value = first() < 0 ? -1 : first() == 0 ? 1 : 0;
+        break;
+    case Op::GetRgbGain:
+        // contrast, brightness, colour tone, colour temperature, (ignored), R, G, B gain
+        if (d.size() < 8) {
+            o.kind = Outcome::Kind::Malformed;
+            o.detail = "MDC RGB status reply shorter than 8 bytes";
+            break;
+        }
+        o.values = {d[5], d[6], d[7]};
+        break;
+    case Op::GetTiling:
+        if (step.bytes[1] == cmd::WallOn) {
+            o.value = first() == 1 ? 1 : 0;
+        } else if (d.size() >= 2) {
+            const auto [cols, rows] = unpackWallGeometry(d[0], m_profile.mdcWallNibbles);
+            o.parts = {cols, rows, d[1]};
+        } else {
+            o.kind = Outcome::Kind::Malformed;
+            o.detail = "MDC video wall user reply shorter than 2 bytes";
+        }
         break;
     case Op::Temperature:
     case Op::FanStatus:

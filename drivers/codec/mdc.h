@@ -15,10 +15,10 @@ constexpr std::uint8_t kNak = 0x4E; // 'N'
 constexpr std::uint8_t kBroadcastId = 0xFE;
 
 namespace cmd {
-constexpr std::uint8_t Status = 0x00, Serial = 0x0B, Health = 0x0D, Firmware = 0x0E, Power = 0x11,
-                       Input = 0x14, Contrast = 0x24, Brightness = 0x25, ColourTemp = 0x3F,
-                       Backlight = 0x58, WallMode = 0x5C, WallOn = 0x84, WallUser = 0x89,
-                       ModelName = 0x8A;
+constexpr std::uint8_t Status = 0x00, RgbStatus = 0x06, Serial = 0x0B, Health = 0x0D,
+                       Firmware = 0x0E, Power = 0x11, Input = 0x14, Contrast = 0x24,
+                       Brightness = 0x25, ColourTemp = 0x3F, Backlight = 0x58, WallMode = 0x5C,
+                       WallOn = 0x84, WallUser = 0x89, ModelName = 0x8A, PictureMode = 0x71;
 }
 
 std::uint8_t checksum(const std::uint8_t *from, std::size_t size);
@@ -55,6 +55,8 @@ private:
 };
 
 std::uint8_t packWallGeometry(int columns, int rows, MdcWallNibbles order);
+// The inverse: {columns, rows}.
+std::pair<int, int> unpackWallGeometry(std::uint8_t geometry, MdcWallNibbles order);
 
 class MdcProtocol final : public Protocol {
 public:

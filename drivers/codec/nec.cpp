@@ -119,7 +119,8 @@ Step step(std::uint8_t dest, Type type, std::string body, bool expectReply) {
 constexpr int kBacklight = 0x0010, kContrast = 0x0012, kColourTemp = 0x0054, kInput = 0x0060,
               kTileH = 0x02D0, kTileV = 0x02D1, kTilePos = 0x02D2, kTileMode = 0x02D3,
               kTileComp = 0x02D5, kTempSelect = 0x0278, kTempRead = 0x0279, kFanSelect = 0x027A,
-              kFanRead = 0x027B;
+              kFanRead = 0x027B, kRedGain = 0x0016, kGreenGain = 0x0018, kBlueGain = 0x001A,
+              kPictureMode = 0x021A, kGamma = 0x0268;
 } // namespace
 
 Plan NecProtocol::plan(const Command &c, const Address &to) const {
@@ -136,7 +137,9 @@ Plan NecProtocol::plan(const Command &c, const Address &to) const {
         c.op == Op::PowerStatus || c.op == Op::GetInput || c.op == Op::GetBrightness ||
         c.op == Op::GetBacklight || c.op == Op::GetContrast || c.op == Op::GetColourTemperature ||
         c.op == Op::Temperature || c.op == Op::FanStatus || c.op == Op::SerialNumber ||
-        c.op == Op::ModelName || c.op == Op::ErrorStatus;
+        c.op == Op::ModelName || c.op == Op::ErrorStatus || c.op == Op::GetRgbGain ||
+        c.op == Op::GetPictureMode || c.op == Op::GetGamma || c.op == Op::GetTiling ||
+        c.op == Op::GetBezelCompensation || c.op == Op::GetRgbOffset;
     if (broadcast && isQuery)
         return Plan::refuse(Status::BadArgument, "a broadcast gets no reply: cannot query");
     const bool percent = c.value >= 0 && c.value <= 100;
@@ -204,6 +207,53 @@ Plan NecProtocol::plan(const Command &c, const Address &to) const {
         return Plan::of({step(dest, Type::Command, "C217", reply)});
     case Op::ErrorStatus:
         return Plan::of({step(dest, Type::Command, "B1", reply)});
+    case Op::SetRgbGain: {
+        if (c.values.size() != 3)
+            return Plan::refuse(Status::BadArgument, "RGB gain needs red, green, blue");
+        for (int v : c.values)
+            if (v < 0 || v > m_profile.maxRgbGain)
+                return Plan::refuse(Status::BadArgument,
+                                    "RGB gain must be 0.." + std::to_string(m_profile.maxRgbGain));
+        return Plan::of({step(dest, Type::Set, hex4(kRedGain) + hex4(c.values[0]), reply),
+                         step(dest, Type::Set, hex4(kGreenGain) + hex4(c.values[1]), reply),
+                         step(dest, Type::Set, hex4(kBlueGain) + hex4(c.values[2]), reply)});
+    }
+    case Op::GetRgbGain:
+        return Plan::of({step(dest, Type::Get, hex4(kRedGain), reply),
+                         step(dest, Type::Get, hex4(kGreenGain), reply),
+                         step(dest, Type::Get, hex4(kBlueGain), reply)},
+                        true);
+    case Op::SetPictureMode:
+    case Op::SetGamma: {
+        const bool mode = c.op == Op::SetPictureMode;
+        const auto code =
+            ModelProfile::code(mode ? m_profile.pictureModes : m_profile.gammaCodes, c.text);
+        if (!code)
+            return Plan::refuse(Status::Unsupported, std::string("unknown ") +
+                                                         (mode ? "picture mode" : "gamma") + " '" +
+                                                         c.text + "' for this model");
+        return set(mode ? kPictureMode : kGamma, *code);
+    }
+    case Op::GetPictureMode:
+        return get(kPictureMode);
+    case Op::GetGamma:
+        return get(kGamma);
+    case Op::GetTiling: // mode (2 = on), then H, V monitors and position
+        return Plan::of({step(dest, Type::Get, hex4(kTileMode), reply),
+                         step(dest, Type::Get, hex4(kTileH), reply),
+                         step(dest, Type::Get, hex4(kTileV), reply),
+                         step(dest, Type::Get, hex4(kTilePos), reply)},
+                        true);
+    case Op::GetBezelCompensation:
+        return get(kTileComp);
+    case Op::SaveSettings:
+        return Plan::of({step(dest, Type::Command, "0C", reply)});
+    case Op::SetRgbOffset:
+    case Op::GetRgbOffset:
+        // 1098..109D are the analogue input's ADC offsets, not a white-balance offset.
+        return Plan::refuse(Status::Unsupported,
+                            "unsupported on this display: NEC External Control has no RGB "
+                            "offset (only analogue-input ADC offsets)");
     case Op::Firmware:
     case Op::Invalid:
         break;
@@ -278,6 +328,20 @@ Outcome NecProtocol::interpret(const Command &c, const Address &, const Step &st
         case Op::FanStatus:
             o.value = p->current == 2 ? 1 : 0;
             break;
+        case Op::GetBezelCompensation:
+            o.value = p->current == 2 ? 1 : 0;
+            break;
+        case Op::GetTiling:
+            if (p->opcode == kTileMode)
+                o.value = p->current == 2 ? 1 : 0;
+            break;
+        case Op::GetPictureMode:
+        case Op::GetGamma:
+            o.text = ModelProfile::name(c.op == Op::GetPictureMode ? m_profile.pictureModes
+                                                                   : m_profile.gammaCodes,
+                                        p->current)
+                         .value_or("code-" + std::to_string(p->current));
+            break;
         default:
             break;
         }
@@ -319,6 +383,12 @@ Outcome NecProtocol::interpret(const Command &c, const Address &, const Step &st
             break;
         }
         o.text = hexAscii(std::string_view(b).substr(4));
+        break;
+    case Op::SaveSettings:
+        if (b != "000C") {
+            o.kind = Outcome::Kind::Nak;
+            o.detail = "save settings refused: '" + b + "'";
+        }
         break;
     case Op::ErrorStatus:
         if (b.size() < 4 || b.substr(0, 2) != "A1") {

@@ -147,7 +147,8 @@ Plan PjLinkProtocol::plan(const Command &c, const Address &to) const {
         break;
     }
     return Plan::refuse(Status::Unsupported,
-                        "PJLink has no command for " + std::string(opName(c.op)));
+                        "unsupported on this display: PJLink (class 1/2) has no command for " +
+                            std::string(opName(c.op)));
 }
 
 Outcome PjLinkProtocol::interpret(const Command &c, const Address &, const Step &step,

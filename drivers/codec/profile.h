@@ -28,9 +28,18 @@ struct ModelProfile {
     LgTileLetters lgTiles;
     int maxTileColumns = 10;
     int maxTileRows = 10;
+    // Picture settings (calibration): mode and gamma names -> vendor codes; the largest RGB gain
+    // the protocol accepts (vendor units). Empty maps mean "unsupported on this display".
+    std::map<std::string, int, std::less<>> pictureModes;
+    std::map<std::string, int, std::less<>> gammaCodes;
+    int maxRgbGain = 255;
 
     std::optional<int> inputCode(std::string_view name) const;
     std::optional<std::string> inputName(int code) const;
+    static std::optional<int> code(const std::map<std::string, int, std::less<>> &names,
+                                   std::string_view name);
+    static std::optional<std::string> name(const std::map<std::string, int, std::less<>> &names,
+                                           int code);
 
     static ModelProfile defaultFor(ProtocolKind kind);
 };

@@ -22,9 +22,23 @@ struct Plan {
     std::vector<Step> steps;
     Status error = Status::Invalid; // Ok when steps are valid, otherwise why not
     std::string why;
+    // Reads over several steps (NEC's three gains, a tiling read): the Result's values are
+    // each step's parts (or its value when it has none), in step order.
+    bool collect = false;
     bool ok() const { return error == Status::Ok; }
-    static Plan of(std::vector<Step> s) { return Plan{std::move(s), Status::Ok, {}}; }
-    static Plan refuse(Status s, std::string why) { return Plan{{}, s, std::move(why)}; }
+    static Plan of(std::vector<Step> s, bool collect = false) {
+        Plan p;
+        p.steps = std::move(s);
+        p.error = Status::Ok;
+        p.collect = collect;
+        return p;
+    }
+    static Plan refuse(Status s, std::string why) {
+        Plan p;
+        p.error = s;
+        p.why = std::move(why);
+        return p;
+    }
 };
 
 // How one received frame relates to the request in flight.
@@ -33,6 +47,7 @@ struct Outcome {
     Kind kind = Kind::Invalid;
     int value = -1;
     std::vector<int> values;
+    std::vector<int> parts; // what this step adds to a collecting plan's values
     std::string text;
     std::string detail;
 };

@@ -46,7 +46,7 @@ void Link::submit(Command command, Address to, Callback done) {
         asio::post(m_io, [done] { done(Result::failure(Status::Cancelled, "link stopped")); });
         return;
     }
-    Job job{std::move(command), to, std::move(done), {}, 0, {}, false, {}};
+    Job job{std::move(command), to, std::move(done), {}, 0, {}, false, {}, {}};
     job.plan = m_protocol->plan(job.command, to);
     if (!job.plan.ok()) {
         asio::post(m_io, [job = std::move(job)] {
@@ -263,6 +263,12 @@ void Link::onStepDone(const Outcome &o) {
     case Outcome::Kind::Ok:
         m_failures = 0;
         job.last = o;
+        if (job.plan.collect) {
+            if (o.parts.empty())
+                job.collected.push_back(o.value);
+            else
+                job.collected.insert(job.collected.end(), o.parts.begin(), o.parts.end());
+        }
         if (++job.step < job.plan.steps.size()) {
             m_state = State::Idle;
             m_nextSendAt = Clock::now() + std::chrono::milliseconds(m_timing.gapMs);
@@ -273,7 +279,7 @@ void Link::onStepDone(const Outcome &o) {
             Result r;
             r.status = Status::Ok;
             r.value = o.value;
-            r.values = o.values;
+            r.values = job.plan.collect ? job.collected : o.values;
             r.text = o.text;
             finish(std::move(r));
         }

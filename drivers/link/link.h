@@ -73,6 +73,7 @@ private:
         std::chrono::steady_clock::time_point busyRetryUntil{};
         bool busyRetried = false;
         Outcome last;
+        std::vector<int> collected; // Plan::collect: the steps' parts so far
     };
     enum class State { Invalid = 0, Idle, Connecting, Greeting, Sending, Waiting, Pausing };
 

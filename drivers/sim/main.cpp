@@ -2,6 +2,10 @@
 //   opswall-display-sim --protocol mdc|nec|lg|pjlink (--tcp PORT [--count N] | --serial DEV)
 //                       [--ids 1,2,3] [--password P] [--boot-ms N] [--delay-ms N]
 //                       [--garbage N] [--silent] [--close-after-reply] [--udp PORT]
+//                       [--refuse WHO:CMD[=V]]...
+// --refuse: a panel refuses to set CMD (the protocol's own name: MDC "58", NEC "0016", LG "jm"),
+// or only the value V; WHO is the panel ID on a serial chain, or the 1-based display number
+// with --tcp.
 // Prints one "ready tcp 127.0.0.1:PORT" (or "ready serial DEV", "ready udp PORT") line per
 // endpoint, then serves until SIGINT/SIGTERM.
 #include "server.h"
@@ -32,7 +36,7 @@ int usage(const char *why) {
                  "usage: opswall-display-sim --protocol mdc|nec|lg|pjlink (--tcp PORT [--count N]"
                  " | --serial DEV)\n"
                  "       [--ids 1,2,3] [--password P] [--boot-ms N] [--delay-ms N] [--garbage N]"
-                 " [--silent]\n       [--close-after-reply] [--udp PORT]\n",
+                 " [--silent]\n       [--close-after-reply] [--udp PORT] [--refuse WHO:CMD[=V]]\n",
                  why);
     return 2;
 }
@@ -44,6 +48,7 @@ int main(int argc, char **argv) {
     int count = 1, bootMs = 0;
     std::string serial, password;
     std::vector<int> ids;
+    std::vector<std::pair<int, std::string>> refusals;
     sim::SimFaults faults;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
@@ -87,6 +92,14 @@ int main(int argc, char **argv) {
             faults.silent = true;
         } else if (a == "--close-after-reply") {
             faults.closeAfterReply = true;
+        } else if (a == "--refuse" && hasValue) {
+            const std::string_view spec = argv[++i];
+            const auto colon = spec.find(':');
+            const auto who =
+                colon == std::string_view::npos ? std::nullopt : toInt(spec.substr(0, colon));
+            if (!who || colon + 1 >= spec.size())
+                return usage("--refuse needs WHO:CMD[=V], e.g. 3:58 or 2:0016=200");
+            refusals.emplace_back(*who, std::string(spec.substr(colon + 1)));
         } else {
             return usage(("unknown argument " + std::string(a)).c_str());
         }
@@ -99,7 +112,7 @@ int main(int argc, char **argv) {
         ids.push_back(1);
 
     boost::asio::io_context io;
-    auto makeBank = [&] {
+    auto makeBank = [&](int number) {
         auto bank = std::make_shared<sim::SimBank>(sim::SimBank::make(kind, {}));
         for (int id : ids) {
             auto one = sim::SimBank::make(kind, {id});
@@ -108,13 +121,17 @@ int main(int argc, char **argv) {
         }
         bank->faults = faults;
         bank->password = password;
+        for (const auto &[who, what] : refusals)
+            for (auto &[id, panel] : bank->panels)
+                if (number ? who == number : who == id)
+                    panel.refuse.insert(what);
         return bank;
     };
     std::vector<std::shared_ptr<sim::SimServer>> servers;
     std::shared_ptr<sim::SimPjLinkUdp> udp;
     boost::system::error_code ec;
     if (!serial.empty()) {
-        auto s = sim::serveSerial(io, makeBank(), serial, ec);
+        auto s = sim::serveSerial(io, makeBank(0), serial, ec);
         if (!s) {
             std::fprintf(stderr, "opswall-display-sim: cannot open %s: %s\n", serial.c_str(),
                          ec.message().c_str());
@@ -125,7 +142,7 @@ int main(int argc, char **argv) {
     } else {
         for (int n = 0; n < count; ++n) {
             const auto port = static_cast<unsigned short>(*tcpPort == 0 ? 0 : *tcpPort + n);
-            auto bank = makeBank();
+            auto bank = makeBank(n + 1);
             auto s = sim::listenTcp(io, bank, port, ec);
             if (!s) {
                 std::fprintf(stderr, "opswall-display-sim: cannot listen on %u: %s\n", port,

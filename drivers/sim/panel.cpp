@@ -10,6 +10,8 @@ SimBank SimBank::make(ProtocolKind kind, std::initializer_list<int> ids) {
         SimPanel p;
         p.id = id;
         p.input = bank.profile.inputCode("hdmi1").value_or(0);
+        p.pictureMode = ModelProfile::code(bank.profile.pictureModes, "standard").value_or(0);
+        p.gamma = ModelProfile::code(bank.profile.gammaCodes, "2.2").value_or(0);
         p.serial = "SIM" + std::to_string(int(kind)) + "0000" + std::to_string(1000 + id);
         bank.panels[id] = p;
     }

@@ -5,8 +5,10 @@
 // thread), the standalone simulator configures it from the command line.
 #include "protocol.h"
 
+#include <array>
 #include <chrono>
 #include <map>
+#include <set>
 #include <string>
 
 namespace opswall::drivers::sim {
@@ -25,6 +27,13 @@ struct SimPanel {
     int tilePosition = 1;
     int tileGeometryByte = 0x11; // MDC 0x89 as received (nibble order is the driver's business)
     bool bezelCompensation = false;
+    std::array<int, 3> rgbGain{192, 192, 192}; // vendor units
+    int pictureMode = 0;                       // vendor code (SimBank::make: "standard")
+    int gamma = 0;                             // vendor code (NEC: "2.2")
+    // Settings this panel refuses to take (for tests): the protocol's own command name
+    // (MDC "58", NEC "0016", LG "jm"), or "name=value" (value in decimal) to refuse one value.
+    // Reads are always answered.
+    std::set<std::string> refuse;
     int temperatureC = 38;
     int fan = 0; // 0 ok, 1 fault
     bool lampError = false;
@@ -38,6 +47,9 @@ struct SimPanel {
     int commands = 0; // every command this panel received (broadcast included)
 
     bool busy() const { return std::chrono::steady_clock::now() < busyUntil; }
+    bool refuses(const std::string &command, int value) const {
+        return refuse.contains(command) || refuse.contains(command + "=" + std::to_string(value));
+    }
     void startBusy() {
         busyUntil = std::chrono::steady_clock::now() + std::chrono::milliseconds(bootMs);
     }

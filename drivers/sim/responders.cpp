@@ -10,6 +10,10 @@ namespace opswall::drivers::sim {
 
 namespace {
 
+std::string hex4(int v) {
+    return hex2(unsigned(v) >> 8 & 0xFF) + hex2(unsigned(v) & 0xFF);
+}
+
 // ---------------------------------------------------------------- Samsung MDC
 class MdcResponder final : public Responder {
 public:
@@ -45,6 +49,8 @@ private:
             --p.nakNext;
             return nak(1);
         }
+        if (!get && p.refuses(hex2(r.command), v))
+            return nak(2);
         auto value = [&](int &field) {
             if (!get)
                 field = v;
@@ -104,6 +110,16 @@ private:
             p.bezelCompensation = full == 0;
             return reply;
         }
+        case mdc::cmd::PictureMode:
+            if (!get && !ModelProfile::name(m_bank.profile.pictureModes, v))
+                return nak(2);
+            return value(p.pictureMode);
+        case mdc::cmd::RgbStatus: // GET only: contrast, brightness, tone, hK, 0, R, G, B
+            if (!get)
+                return nak(3);
+            return ack({std::uint8_t(p.contrast), std::uint8_t(p.brightness), 2,
+                        std::uint8_t(p.colourTemperatureK / 100), 0, std::uint8_t(p.rgbGain[0]),
+                        std::uint8_t(p.rgbGain[1]), std::uint8_t(p.rgbGain[2])});
         case mdc::cmd::WallUser:
             if (r.data.size() == 2) {
                 p.tileGeometryByte = r.data[0];
@@ -228,6 +244,20 @@ private:
             field = &scratch;
             maximum = 2;
             break;
+        case 0x0016:
+        case 0x0018:
+        case 0x001A:
+            field = &p.rgbGain[std::size_t(op - 0x0016) / 2];
+            maximum = 255;
+            break;
+        case 0x021A:
+            field = &p.pictureMode;
+            maximum = 17;
+            break;
+        case 0x0268:
+            field = &p.gamma;
+            maximum = 14;
+            break;
         case 0x0278:
         case 0x027A:
             scratch = 1;
@@ -250,7 +280,7 @@ private:
         const auto type = set ? nec::Type::SetReply : nec::Type::GetReply;
         if (!field || !p.on)
             return reply(p, type, nec::parameterReplyBody({1, op, 0, 0, 0}));
-        if (set && (value < 0 || value > maximum))
+        if (set && (value < 0 || value > maximum || p.refuses(hex4(op), value)))
             return reply(p, type, nec::parameterReplyBody({1, op, 0, maximum, *field}));
         if (set) {
             if (op == 0x0060 && value != p.input)
@@ -316,6 +346,8 @@ private:
             return ok(p.serial);
         if (!p.on || p.busy() || (!read && !v))
             return ng();
+        if (!read && p.refuses(r.command, int(*v)))
+            return ng();
         auto value = [&](int &field, int maximum) {
             if (!read) {
                 if (int(*v) > maximum)
@@ -338,6 +370,17 @@ private:
             return value(p.contrast, 100);
         if (r.command == "mg")
             return value(p.backlight, 100);
+        if (r.command == "jm")
+            return value(p.rgbGain[0], 0xFE);
+        if (r.command == "jn")
+            return value(p.rgbGain[1], 0xFE);
+        if (r.command == "jo")
+            return value(p.rgbGain[2], 0xFE);
+        if (r.command == "dx") {
+            if (!read && !ModelProfile::name(m_bank.profile.pictureModes, int(*v)))
+                return ng();
+            return value(p.pictureMode, 0xFF);
+        }
         if (r.command == "dn")
             return ok(hex2(unsigned(p.temperatureC)));
         if (r.command == letters.tileMode) {

@@ -67,6 +67,33 @@ Window {
                     }
                 ]
             }
+
+            // A technician's test pattern over this display, when the calibration layer is
+            // built in (OpsWall.Calibration); the layout underneath is left as it is.
+            Loader {
+                readonly property string url: WallScene.kindSources["calibrationPattern"] ?? ""
+                active: url !== ""
+                source: url
+                width: region.w
+                height: region.h
+                onLoaded: {
+                    item.displayId = region.modelData.display
+                    item.sourceRect = Qt.rect(region.modelData.source.x, region.modelData.source.y,
+                                              region.modelData.source.width,
+                                              region.modelData.source.height)
+                    item.width = Qt.binding(() => width)
+                    item.height = Qt.binding(() => height)
+                }
+                transform: [
+                    Rotation { angle: -region.modelData.rotation },
+                    Translate {
+                        x: region.modelData.rotation === 180 ? region.w
+                           : region.modelData.rotation === 270 ? region.h : 0
+                        y: region.modelData.rotation === 90 ? region.w
+                           : region.modelData.rotation === 180 ? region.h : 0
+                    }
+                ]
+            }
         }
     }
 }

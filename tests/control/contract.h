@@ -68,6 +68,22 @@ inline constexpr Endpoint kEndpoints[] = {
     {"GET", "/metrics", nullptr, "VLOTA"},
     // Without a token health answers only {"status":"ok"}; its details need one (issue 11).
     {"GET", "/health", nullptr, "VLOTA"},
+    {"GET", "/calibration/pattern", nullptr, "TA"},
+    {"POST", "/calibration/pattern", R"({"pattern":"crosshatch"})", "TA"},
+    {"DELETE", "/calibration/pattern", nullptr, "TA"},
+    {"GET", "/calibration/profiles", nullptr, "TA"},
+    {"POST", "/calibration/profiles", R"({"settings":{"contrast":70},"note":"contract"})", "TA"},
+    {"GET", "/calibration/profiles/{device}", nullptr, "TA"},
+    {"PUT", "/calibration/profiles/{device}", R"({"settings":{"backlight":50}})", "TA"},
+    {"POST", "/calibration/apply", "{}", "TA"},
+    {"POST", "/calibration/read", "{}", "TA"},
+    {"GET", "/calibration/runs/{device}", nullptr, "TA"}, // not a run id: 404
+    {"GET", "/calibration/drift", nullptr, "TA"},
+    {"GET", "/calibration/export", nullptr, "TA"},
+    {"POST", "/calibration/import",
+     R"({"kind":"opswall.calibration","schemaVersion":1,"profiles":{}})", "TA"},
+    {"GET", "/calibration/uniformity", nullptr, "TA"},
+    {"POST", "/calibration/uniformity", R"({"step":"cancel"})", "TA"},
 };
 
 inline constexpr Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician,

@@ -21,11 +21,24 @@ void controllerSide(const Protocol &p, const std::uint8_t *data, std::size_t siz
     framer->push(data, half);
     framer->push(data + half, size - half);
     static const Command commands[] = {
-        Command::make(Op::PowerStatus), Command::make(Op::GetInput),
-        Command::make(Op::Temperature), Command::make(Op::FanStatus),
-        Command::make(Op::ErrorStatus), Command::make(Op::SerialNumber),
-        Command::make(Op::PowerOn),     Command::make(Op::GetBacklight),
+        Command::make(Op::PowerStatus),
+        Command::make(Op::GetInput),
+        Command::make(Op::Temperature),
+        Command::make(Op::FanStatus),
+        Command::make(Op::ErrorStatus),
+        Command::make(Op::SerialNumber),
+        Command::make(Op::PowerOn),
+        Command::make(Op::GetBacklight),
         Command::tiling(2, 2, 1),
+        Command::make(Op::GetRgbGain),
+        Command::rgb(Op::SetRgbGain, 200, 190, 180),
+        Command::make(Op::GetPictureMode),
+        Command::named(Op::SetPictureMode, "standard"),
+        Command::make(Op::GetGamma),
+        Command::make(Op::GetTiling),
+        Command::make(Op::GetBezelCompensation),
+        Command::make(Op::SaveSettings),
+        Command::make(Op::GetColourTemperature),
     };
     Session session;
     for (int guard = 0; guard < 10000; ++guard) {

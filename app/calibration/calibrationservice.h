@@ -1,0 +1,140 @@
+#pragma once
+// The technician's calibration workflow (DESIGN.md roles: technician and admin only), as
+// "calibration.*" actions on the one dispatcher (audited there) and read-only snapshots:
+//
+//   calibration.set        {"displays": [ids] | "all", "output": name, "settings": {...},
+//                           "replace": false, "note": "..."}  -> profiles saved with history
+//   calibration.import     {"kind": "opswall.calibration", "schemaVersion": 1, "profiles": {}}
+//   calibration.apply      {"displays" | "output", "timeoutMs"}    -> {"runId": n} (asynchronous)
+//   calibration.read       {"displays" | "output", "timeoutMs"}    -> {"runId": n} (asynchronous)
+//   calibration.pattern    {"pattern": "crosshatch", "displays": [ids]}; calibration.patternClear
+//   calibration.uniformity {"step": "start" | "measure" | "plan" | "apply" | "finish", ...}
+//
+// apply sends each display its profile through the device service's link scheduler (one
+// deadline; on a display one setting after the other, a refused one does not stop the rest),
+// saves the settings where the protocol needs it (NEC), reads every setting back, and reports
+// per display in words which settings were applied, refused or unsupported, and the drift that
+// remains. A run's result: snapshot "calibration-run:<id>", event runFinished, and a stored
+// report.
+#include "calibration/profilestore.h"
+#include "calibration/uniformity.h"
+#include "core/action.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+
+class QQmlEngine;
+class QJSEngine;
+
+namespace opswall::wall {
+class WallState;
+class Dispatcher;
+} // namespace opswall::wall
+
+namespace opswall::devices {
+class DeviceService;
+}
+
+namespace opswall::calibration {
+
+class CalibrationService : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString pattern READ pattern NOTIFY patternChanged)
+    Q_PROPERTY(QStringList patternDisplays READ patternDisplays NOTIFY patternChanged)
+public:
+    static constexpr int kDefaultTimeoutMs = 30000;
+    static constexpr int kMaxTimeoutMs = 600000;
+    static constexpr int kKeptRuns = 50;
+    static const QStringList &patterns(); // the test patterns the wall can show
+
+    // Registers the "calibration." handler on dispatcher. devices may be null (no display
+    // control built in or configured): apply/read then answer "unavailable".
+    CalibrationService(wall::WallState &state, wall::Dispatcher &dispatcher, ProfileStore &store,
+                       devices::DeviceService *devices, QObject *parent = nullptr);
+
+    // QML singleton (OpsWall.Calibration "Calibration"): the instance the shell attached to the
+    // engine with opswall::provide(engine, service).
+    static CalibrationService *create(QQmlEngine *engine, QJSEngine *);
+
+    ActionResult handleAction(const Action &action, const Caller &caller);
+    // "calibration-profiles", "calibration-profile:<id>", "calibration-run:<id>",
+    // "calibration-drift", "calibration-export", "calibration-pattern",
+    // "calibration-uniformity"; empty object for an unknown one.
+    QJsonObject snapshot(const QString &what) const;
+
+    QString pattern() const { return m_pattern; }                     // "" = the live layout
+    QStringList patternDisplays() const { return m_patternDisplays; } // empty = every display
+    // Display info for the ID card pattern: address, protocol, input, firmware when known.
+    Q_INVOKABLE QJsonObject displayInfo(const QString &displayId) const;
+    // Whether displayId shows the pattern now (QML binds to patternChanged).
+    Q_INVOKABLE bool showsPattern(const QString &displayId) const {
+        return !m_pattern.isEmpty() &&
+               (m_patternDisplays.isEmpty() || m_patternDisplays.contains(displayId));
+    }
+
+    using Clock = std::function<QDateTime()>;
+    void setClock(Clock clock) { m_clock = std::move(clock); }
+
+Q_SIGNALS:
+    void patternChanged();
+    void runFinished(const QJsonObject &run); // the run as calibration-run:<id> shows it
+
+private:
+    struct Run;
+    std::variant<QStringList, ActionResult> targets(const QJsonObject &p, bool needBinding) const;
+    ActionResult setProfiles(const QJsonObject &p, const Caller &caller);
+    ActionResult importDocument(const QJsonObject &p, const Caller &caller);
+    ActionResult startRun(const QString &kind, const QJsonObject &p, const Caller &caller,
+                          const QMap<QString, PictureSettings> &overrideSettings = {});
+    void finishRun(qint64 runId, const QHash<QString, std::vector<drivers::Result>> &results);
+    ActionResult setPattern(const QJsonObject &p);
+    ActionResult uniformityStep(const QJsonObject &p, const Caller &caller);
+    QStringList wallIds() const;
+
+    wall::WallState &m_state;
+    ProfileStore &m_store;
+    QPointer<devices::DeviceService> m_devices;
+    Clock m_clock;
+
+    QString m_pattern;
+    QStringList m_patternDisplays;
+
+    struct Run {
+        qint64 id = 0;
+        QString kind; // "apply" | "read"
+        Caller by;
+        QDateTime started;
+        QDateTime finished;
+        QStringList displays;
+        // per display: what was sent, in order
+        QHash<QString, std::vector<SettingCommand>> sent;
+        QHash<QString, PictureSettings> wanted;
+        QJsonObject result; // per display, when finished
+        QJsonObject toJson() const;
+    };
+    QMap<qint64, Run> m_runs;
+    qint64 m_nextRunId = 0;
+    QHash<QString, Readback> m_readback; // the latest read-back per display
+    QHash<QString, QDateTime> m_readAt;
+    QHash<QString, QString> m_firmware; // as the latest run read it
+
+    struct Session {
+        bool active = false;
+        QDateTime started;
+        QDateTime warmUntil;
+        QStringList displays;
+        QString phase; // "measure" (before) or "remeasure" (after the corrections)
+        uniformity::Options options;
+        QMap<QString, uniformity::Measurement> before;
+        QMap<QString, uniformity::Measurement> after;
+        std::optional<uniformity::Plan> plan;
+        QJsonObject toJson(const QDateTime &now) const;
+    };
+    Session m_session;
+};
+
+} // namespace opswall::calibration

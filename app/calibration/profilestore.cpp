@@ -1,0 +1,177 @@
+#include "calibration/profilestore.h"
+
+#include "store/database.h"
+
+#include <QJsonDocument>
+
+#include <array>
+
+namespace opswall::calibration {
+
+namespace {
+constexpr std::array<store::Migration, 1> kMigrations = {{
+    {1, "CREATE TABLE calibration_profile ("
+        "  display_id TEXT PRIMARY KEY,"
+        "  settings TEXT NOT NULL,"
+        "  revision INTEGER NOT NULL,"
+        "  updated_by TEXT NOT NULL,"
+        "  updated_at TEXT NOT NULL);"
+        "CREATE TABLE calibration_history ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  display_id TEXT NOT NULL,"
+        "  settings TEXT,"
+        "  by_user TEXT NOT NULL,"
+        "  role TEXT NOT NULL,"
+        "  via TEXT NOT NULL,"
+        "  at TEXT NOT NULL,"
+        "  note TEXT NOT NULL);"
+        "CREATE INDEX calibration_history_display ON calibration_history(display_id, id);"
+        "CREATE TABLE calibration_report ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  kind TEXT NOT NULL,"
+        "  at TEXT NOT NULL,"
+        "  by_user TEXT NOT NULL,"
+        "  document TEXT NOT NULL);"},
+}};
+
+QString now() {
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+QString compact(const QJsonObject &o) {
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject parseObject(const QString &s) {
+    return QJsonDocument::fromJson(s.toUtf8()).object();
+}
+
+StoredProfile rowToProfile(const store::Statement &q) {
+    StoredProfile p;
+    p.displayId = q.text(0);
+    p.settings =
+        parseSettings(parseObject(q.text(1)), {}, nullptr, nullptr).value_or(PictureSettings{});
+    p.revision = q.int64(2);
+    p.updatedBy = q.text(3);
+    p.updatedAt = QDateTime::fromString(q.text(4), Qt::ISODateWithMs);
+    return p;
+}
+} // namespace
+
+QJsonObject StoredProfile::toJson() const {
+    return {{QStringLiteral("display"), displayId},
+            {QStringLiteral("settings"), calibration::toJson(settings)},
+            {QStringLiteral("revision"), revision},
+            {QStringLiteral("updatedBy"), updatedBy},
+            {QStringLiteral("updatedAt"), updatedAt.toString(Qt::ISODateWithMs)}};
+}
+
+ProfileStore::ProfileStore(store::Database &db)
+    : m_db(db) {
+    m_db.migrateComponent("calibration", kMigrations);
+}
+
+QList<StoredProfile> ProfileStore::profiles() const {
+    QList<StoredProfile> out;
+    store::Statement q = m_db.prepare("SELECT display_id, settings, revision, updated_by, "
+                                      "updated_at FROM calibration_profile ORDER BY display_id");
+    while (q.step())
+        out.append(rowToProfile(q));
+    return out;
+}
+
+std::optional<StoredProfile> ProfileStore::profile(const QString &displayId) const {
+    store::Statement q = m_db.prepare("SELECT display_id, settings, revision, updated_by, "
+                                      "updated_at FROM calibration_profile WHERE display_id = ?1");
+    q.bind(1, displayId);
+    if (!q.step())
+        return std::nullopt;
+    return rowToProfile(q);
+}
+
+qint64 ProfileStore::set(const QString &displayId, const PictureSettings &settings,
+                         const Caller &by, const QString &note) {
+    qint64 revision = 0;
+    m_db.transaction([&] {
+        const QString at = now();
+        if (settings.empty()) {
+            m_db.prepare("DELETE FROM calibration_profile WHERE display_id = ?1")
+                .bind(1, displayId)
+                .run();
+        } else {
+            store::Statement r =
+                m_db.prepare("SELECT revision FROM calibration_profile WHERE display_id = ?1");
+            r.bind(1, displayId);
+            revision = (r.step() ? r.int64(0) : 0) + 1;
+            m_db.prepare("INSERT INTO calibration_profile (display_id, settings, revision, "
+                         "updated_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                         "ON CONFLICT(display_id) DO UPDATE SET settings = excluded.settings, "
+                         "revision = excluded.revision, updated_by = excluded.updated_by, "
+                         "updated_at = excluded.updated_at")
+                .bind(1, displayId)
+                .bind(2, compact(toJson(settings)))
+                .bind(3, std::int64_t(revision))
+                .bind(4, by.user)
+                .bind(5, at)
+                .run();
+        }
+        store::Statement h = m_db.prepare(
+            "INSERT INTO calibration_history (display_id, settings, by_user, role, via, at, note) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        h.bind(1, displayId);
+        if (settings.empty())
+            h.bindNull(2);
+        else
+            h.bind(2, compact(toJson(settings)));
+        h.bind(3, by.user).bind(4, roleName(by.role)).bind(5, by.via).bind(6, at).bind(7, note);
+        h.run();
+    });
+    return revision;
+}
+
+QJsonArray ProfileStore::history(const QString &displayId, int limit) const {
+    QJsonArray out;
+    store::Statement q =
+        m_db.prepare("SELECT id, settings, by_user, role, via, at, note FROM calibration_history "
+                     "WHERE display_id = ?1 ORDER BY id DESC LIMIT ?2");
+    q.bind(1, displayId).bind(2, limit);
+    while (q.step())
+        out.append(QJsonObject{
+            {QStringLiteral("id"), qint64(q.int64(0))},
+            {QStringLiteral("settings"),
+             q.isNull(1) ? QJsonValue(QJsonValue::Null) : QJsonValue(parseObject(q.text(1)))},
+            {QStringLiteral("by"), q.text(2)},
+            {QStringLiteral("role"), q.text(3)},
+            {QStringLiteral("via"), q.text(4)},
+            {QStringLiteral("at"), q.text(5)},
+            {QStringLiteral("note"), q.text(6)}});
+    return out;
+}
+
+qint64 ProfileStore::addReport(const QString &kind, const Caller &by, const QJsonObject &document) {
+    m_db.prepare("INSERT INTO calibration_report (kind, at, by_user, document) "
+                 "VALUES (?1, ?2, ?3, ?4)")
+        .bind(1, kind)
+        .bind(2, now())
+        .bind(3, by.user)
+        .bind(4, compact(document))
+        .run();
+    return m_db.lastInsertRowId();
+}
+
+QJsonArray ProfileStore::reports(const QString &kind, int limit) const {
+    QJsonArray out;
+    store::Statement q =
+        m_db.prepare("SELECT id, kind, at, by_user, document FROM calibration_report "
+                     "WHERE ?1 = '' OR kind = ?1 ORDER BY id DESC LIMIT ?2");
+    q.bind(1, kind).bind(2, limit);
+    while (q.step())
+        out.append(QJsonObject{{QStringLiteral("id"), qint64(q.int64(0))},
+                               {QStringLiteral("kind"), q.text(1)},
+                               {QStringLiteral("at"), q.text(2)},
+                               {QStringLiteral("by"), q.text(3)},
+                               {QStringLiteral("report"), parseObject(q.text(4))}});
+    return out;
+}
+
+} // namespace opswall::calibration

@@ -1,0 +1,52 @@
+#pragma once
+// Calibration profiles in SQLite with their history (who set what, when), and the stored
+// reports (apply runs, read-backs, uniformity sessions). Owner thread only (the GUI thread's
+// Database, like the other component stores).
+//
+// Tables (component "calibration"):
+//   calibration_profile(display_id PK, settings JSON, revision, updated_by, updated_at)
+//   calibration_history(id, display_id, settings JSON or NULL when removed, by_user, role, via,
+//                       at, note)
+//   calibration_report(id, kind, at, by_user, document JSON)
+#include "calibration/settings.h"
+#include "core/action.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace opswall::store {
+class Database;
+}
+
+namespace opswall::calibration {
+
+struct StoredProfile {
+    QString displayId;
+    PictureSettings settings;
+    qint64 revision = 0;
+    QString updatedBy;
+    QDateTime updatedAt;
+    QJsonObject toJson() const;
+};
+
+class ProfileStore {
+public:
+    explicit ProfileStore(store::Database &db); // migrates
+    QList<StoredProfile> profiles() const;      // by display id
+    std::optional<StoredProfile> profile(const QString &displayId) const;
+    // Replaces the display's profile (an empty settings object removes it) and writes a history
+    // row, in one transaction. Returns the new revision (0 when removed).
+    qint64 set(const QString &displayId, const PictureSettings &settings, const Caller &by,
+               const QString &note);
+    // Newest first.
+    QJsonArray history(const QString &displayId, int limit = 100) const;
+    qint64 addReport(const QString &kind, const Caller &by, const QJsonObject &document);
+    // Newest first; kind empty = all.
+    QJsonArray reports(const QString &kind, int limit = 20) const;
+
+private:
+    store::Database &m_db;
+};
+
+} // namespace opswall::calibration
