@@ -85,9 +85,11 @@ void MapRenderer::layout() {
             if (spare >= legendW + margin + rankingMinW) {
                 // Legend and list side by side in the column.
                 m_legendRect = QRectF(column.left(), column.bottom() - legendH, legendW, legendH);
-                m_rankingRect =
-                    QRectF(m_legendRect.right() + margin, column.top(),
-                           column.right() - m_legendRect.right() - margin, column.height());
+                // Not wider than a name and its value need; map and column are centred below.
+                m_rankingRect = QRectF(
+                    m_legendRect.right() + margin, column.top(),
+                    std::min(column.right() - m_legendRect.right() - margin, m_legendPx * 20.0),
+                    column.height());
             } else if (spare >= rankingMinW && column.height() - legendH - margin >= rankingMinH) {
                 // The list above the legend.
                 m_legendRect = QRectF(column.left(), column.bottom() - legendH, legendW, legendH);

@@ -11,11 +11,13 @@ Item {
 
     required property var binding
     property string language: tile.binding.language ?? "vi"
+    // As many rows as fit at a readable size (the wall-distance rule), at most binding.max.
+    readonly property int fits: Math.max(1, Math.floor(height / (Math.max(10, tile.minTextPx / 0.85) * 3.4)))
     readonly property var alerts: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
-        ? IndicatorData.openAlerts(tile.language).slice(0, Math.max(1, tile.binding.max ?? 8))
+        ? IndicatorData.openAlerts(tile.language).slice(0, Math.max(1, Math.min(tile.fits, tile.binding.max ?? 8)))
         : []
     // Rows share the height (at least three rows' worth each, so one alert is not a giant).
-    readonly property real rowHeight: height / Math.max(3, Math.min(tile.alerts.length, tile.binding.max ?? 8))
+    readonly property real rowHeight: height / Math.max(Math.min(3, tile.fits), Math.min(tile.alerts.length, tile.binding.max ?? 8))
     property real minTextPx: 0 // the wall-distance rule in this viewport (set by the tile frame)
     readonly property real textPx: Math.max(10, tile.minTextPx / 0.85, rowHeight * 0.26)
 
@@ -90,7 +92,7 @@ Item {
                             id: age
                             objectName: "age"
                             anchors.right: parent.right
-                            anchors.baseline: head.baseline
+                            anchors.verticalCenter: head.verticalCenter
                             text: row.modelData.ageText
                             color: "#b8c4d0"
                             font.pixelSize: Math.max(tile.minTextPx, tile.textPx * 0.9)

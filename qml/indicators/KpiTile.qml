@@ -27,7 +27,9 @@ Rectangle {
         const d = tile.kpi.changePrev ?? 0;
         return tile.kpi.higherIsBetter ? d >= 0 : d <= 0;
     }
-    readonly property real u: Math.min(width, height * 1.6) / 100
+    // One unit of type: from the width, but never so large that the text block (name, value,
+    // changes, forecast and the target, about 75 units with line spacing) does not fit the height.
+    readonly property real u: Math.min(width, height * 1.6, height * 100 / 75) / 100
     // The smallest text the wall-distance rule allows in this viewport (set by the tile frame).
     property real minTextPx: 0
     function px(size: real): real { return Math.max(tile.minTextPx, size) }

@@ -83,7 +83,8 @@ ChartView {
     DateTimeAxis {
         id: axisX
         format: "MM/yyyy"
-        tickCount: 6
+        // As many dates as fit side by side at the text size.
+        tickCount: Math.max(2, Math.min(6, Math.floor(chart.plotArea.width / (chart.textPx * 5))))
         labelsColor: "#c8d6e5"
         labelsFont: Qt.font({ pixelSize: chart.textPx })
     }

@@ -24,7 +24,9 @@ Canvas {
         let lo = Math.min(...v), hi = Math.max(...v);
         if (hi === lo) { hi += 1; lo -= 1; }
         const breaks = (spark.yearStarts || []).map(b => b.index);
-        const top = breaks.length > 0 ? spark.labelPixelSize * 1.2 : 0; // room for the year
+        // Room for the year above the line when the sparkline is tall enough; else the rule only.
+        const withYear = breaks.length > 0 && height >= spark.labelPixelSize * 3;
+        const top = withYear ? spark.labelPixelSize * 1.2 : 0;
         const xAt = i => i / (v.length - 1) * (width - lineWidth) + lineWidth / 2;
         const yAt = val => height - lineWidth / 2 - (val - lo) / (hi - lo) * (height - top - lineWidth);
         ctx.strokeStyle = spark.ruleColor;
@@ -37,7 +39,11 @@ Canvas {
             ctx.moveTo(x, top * 0.2);
             ctx.lineTo(x, height);
             ctx.stroke();
-            ctx.fillText(String(b.year), x + 4, spark.labelPixelSize);
+            // The year right of its rule, or left of it near the right edge.
+            const label = String(b.year);
+            const w = ctx.measureText(label).width;
+            if (withYear)
+                ctx.fillText(label, x + 4 + w <= width ? x + 4 : x - 4 - w, spark.labelPixelSize);
         }
         ctx.strokeStyle = spark.color;
         ctx.lineWidth = spark.lineWidth;

@@ -374,11 +374,21 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     }
     QVariantList spark, yearStarts;
     const qsizetype first = qMax<qsizetype>(0, history.size() - 24);
+    // A year-to-date series restarts every January: it never falls within a year and drops at
+    // each new year. Its sparkline breaks there and says the year, so the restart does not look
+    // like a collapse; any other series is drawn as one line.
+    bool restarts = false, risesWithinYears = true;
+    for (qsizetype i = first + 1; i < history.size(); ++i) {
+        const bool newYear = history[i].period.yearNumber() != history[i - 1].period.yearNumber();
+        if (newYear && history[i].value < history[i - 1].value)
+            restarts = true;
+        else if (!newYear && history[i].value < history[i - 1].value)
+            risesWithinYears = false;
+    }
     for (qsizetype i = first; i < history.size(); ++i) {
         spark << history[i].value;
-        // Where a new year starts: the sparkline breaks there and says the year, so that a
-        // year-to-date series restarting in January does not look like a collapse.
-        if (i > first && history[i].period.yearNumber() != history[i - 1].period.yearNumber())
+        if (restarts && risesWithinYears && i > first &&
+            history[i].period.yearNumber() != history[i - 1].period.yearNumber())
             yearStarts << QVariantMap{{QStringLiteral("index"), int(i - first)},
                                       {QStringLiteral("year"), history[i].period.yearNumber()}};
     }
