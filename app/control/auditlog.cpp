@@ -178,6 +178,17 @@ QJsonArray AuditLog::queryJson(const AuditQuery &q) const {
 }
 
 AuditVerification AuditLog::verify() const {
+    AuditVerification v = verifyChain();
+    m_lastVerification = LastVerification{v.ok, QDateTime::currentMSecsSinceEpoch()};
+    return v;
+}
+
+std::int64_t AuditLog::lastRowId() const {
+    auto st = m_db.prepare("SELECT COALESCE(MAX(id), 0) FROM control_audit");
+    return st.step() ? st.int64(0) : 0;
+}
+
+AuditVerification AuditLog::verifyChain() const {
     AuditVerification v;
     QByteArray prev(32, '\0');
     std::int64_t expectedId = 1;

@@ -66,6 +66,14 @@ public:
     std::vector<AuditEntry> query(const AuditQuery &q) const;
     QJsonArray queryJson(const AuditQuery &q) const;
     AuditVerification verify() const;
+    // The outcome of the last verify() since this object was made (for the metrics); none yet.
+    struct LastVerification {
+        bool ok = false;
+        std::int64_t timeMs = 0;
+    };
+    std::optional<LastVerification> lastVerification() const { return m_lastVerification; }
+    // The highest row id: the number of rows ever appended (ids are never reused). 0 when empty.
+    std::int64_t lastRowId() const;
     QByteArray headHash() const;
 
     // The last successful change of the live layout at or before timeMs (layout.publish,
@@ -74,7 +82,10 @@ public:
     std::optional<AuditEntry> lastLayoutChange(std::int64_t atMs) const;
 
 private:
+    AuditVerification verifyChain() const;
+
     store::Database &m_db;
+    mutable std::optional<LastVerification> m_lastVerification;
 };
 
 } // namespace opswall::control

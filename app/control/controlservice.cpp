@@ -1,20 +1,49 @@
 #include "control/controlservice.h"
 
 #include "control/permissions.h"
+#include "control/wallmetrics.h"
+#include "store/database.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QJsonDocument>
+#include <QStorageInfo>
 #include <QThread>
 
 namespace opswall::control {
 
 ControlService::ControlService(store::Database &db, ActionSink *sink, QObject *parent)
     : QObject(parent)
+    , m_db(db)
     , m_tokens(db)
     , m_audit(db)
     , m_sink(sink) {}
 
 ControlService::~ControlService() = default;
+
+QByteArray ControlService::wallMetrics() {
+    StoreFigures store;
+    store.transactions = m_db.transactionStats();
+    const QFileInfo file(m_db.path());
+    if (file.exists()) {
+        const QFileInfo wal(m_db.path() + QStringLiteral("-wal"));
+        store.databaseBytes = file.size() + (wal.exists() ? wal.size() : 0);
+        const QStorageInfo volume(file.absolutePath());
+        if (volume.isValid())
+            store.freeBytes = volume.bytesAvailable();
+    }
+    AuditFigures audit;
+    try {
+        audit.rows = m_audit.lastRowId();
+    } catch (const store::Error &e) {
+        qWarning("metrics: cannot count the audit rows: %s", e.what());
+    }
+    if (const auto last = m_audit.lastVerification()) {
+        audit.lastVerifyOk = last->ok;
+        audit.lastVerifyEpochSecs = double(last->timeMs) / 1000.0;
+    }
+    return formatWallMetrics(m_sink ? m_sink->figures() : WallFigures{}, store, audit);
+}
 
 std::int64_t ControlService::nowMs() const {
     return QDateTime::currentMSecsSinceEpoch();

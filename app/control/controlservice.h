@@ -58,12 +58,17 @@ public:
 
     std::int64_t nowMs() const;
 
+    // The wall's part of GET /api/v1/metrics (wallmetrics.h): the sink's figures (feeds, alert
+    // rules, displays, streams, outputs), the store and the audit log. GUI thread.
+    QByteArray wallMetrics();
+
 Q_SIGNALS:
     void eventPublished(const QJsonObject &event);
 
 private:
     ActionResult applyControlAction(const Action &action, const Caller &caller);
 
+    store::Database &m_db;
     TokenStore m_tokens;
     AuditLog m_audit;
     LockState m_lock;

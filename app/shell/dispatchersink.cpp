@@ -247,6 +247,10 @@ public:
         return {};
     }
 
+    control::WallFigures figures() override {
+        return gatherFigures(m_parts, m_services);
+    }
+
 private:
     // What a map tile of the live layout shows for one province, computed from the tile's binding
     // by the same functions the map item draws with (app/maps/mapvalues.h). {} when the tile is

@@ -71,11 +71,16 @@ ParseResult parseOptions(const QStringList &arguments) {
     const QCommandLineOption noServices(
         QStringLiteral("no-services"),
         QStringLiteral("With --demo: do not start the local demo services."));
+    const QCommandLineOption demoFeedPort(
+        QStringLiteral("demo-feed-port"),
+        QStringLiteral("With --demo: the port of the local demo feed service (default 0: any free "
+                       "port; the demo feeds follow it)."),
+        QStringLiteral("PORT"), QStringLiteral("0"));
     const QCommandLineOption platform(
         QStringLiteral("platform"),
         QStringLiteral("Qt platform plugin (e.g. offscreen, xcb, eglfs)."), QStringLiteral("NAME"));
     p.addOptions({help, demo, preview, screenshot, db, wall, assets, lang, backend, api, apiConfig,
-                  tokenFile, preset, noServices, platform});
+                  tokenFile, preset, noServices, demoFeedPort, platform});
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -113,6 +118,14 @@ ParseResult parseOptions(const QStringList &arguments) {
     o.adminTokenFile = p.value(tokenFile);
     o.presetName = p.value(preset);
     o.noServices = p.isSet(noServices);
+    bool portOk = false;
+    o.demoFeedPort = p.value(demoFeedPort).toInt(&portOk);
+    if (!portOk || o.demoFeedPort < 0 || o.demoFeedPort > 65535) {
+        r.exitCode = 2;
+        r.message = QStringLiteral("--demo-feed-port must be a port number 0 to 65535, not '%1'")
+                        .arg(p.value(demoFeedPort));
+        return r;
+    }
     if (o.language != QLatin1String("vi") && o.language != QLatin1String("en")) {
         r.exitCode = 2;
         r.message = QStringLiteral("--lang must be vi or en, not '%1'").arg(o.language);

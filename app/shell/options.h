@@ -26,6 +26,7 @@ struct Options {
     QString adminTokenFile;
     QString presetName;      // recall this preset at start
     bool noServices = false; // demo without the feed service, RTSP server and display simulators
+    int demoFeedPort = 0;    // --demo-feed-port: the demo feed service's port; 0 = any free port
 };
 
 struct ParseResult {

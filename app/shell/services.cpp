@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QUrl>
 
 #ifdef OPSWALL_WITH_DEVICES
 #include "devices/configstore.h"
@@ -38,6 +39,34 @@ QJsonObject alertJson(const feeds::Alert &a) {
 }
 #endif
 
+#ifdef OPSWALL_WITH_FEEDS
+// The demo feeds (demo-feeds.json) name the demo feed service on loopback; it listens on a port
+// chosen at start (any free one by default, so several walls and tests share a machine). Imports
+// them on first start, then points every loopback feed at the service's port: in --demo, a feed
+// on this machine is the demo service's.
+namespace {
+void followDemoFeedService(feeds::FeedScheduler &scheduler, const QString &feedsJson, int port) {
+    QString err;
+    if (scheduler.importDefinitionsIfEmpty(feedsJson, &err) < 0) {
+        qWarning("opswall: demo feeds: %s", qPrintable(err));
+        return;
+    }
+    try {
+        for (feeds::FeedDefinition def : scheduler.definitions().all()) {
+            const QString host = def.url.host();
+            if ((host == QLatin1String("127.0.0.1") || host == QLatin1String("localhost")) &&
+                def.url.port() != port) {
+                def.url.setPort(port);
+                scheduler.definitions().upsert(def);
+            }
+        }
+    } catch (const store::Error &e) {
+        qWarning("opswall: demo feeds: %s", e.what());
+    }
+}
+} // namespace
+#endif
+
 Services::Services(const Options &options, store::Database &db, store::WallStore &store,
                    wall::WallState &state, wall::Dispatcher &dispatcher, QString assetsDir,
                    QObject *parent)
@@ -65,16 +94,20 @@ bool Services::start(QQmlEngine &engine) {
 
 void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
 #ifdef OPSWALL_WITH_FEEDS
+    QUrl feedService; // the demo feed service, once it listens
     if (m_options.demo && !m_options.noServices) {
         const QString data = m_assetsDir + QStringLiteral("/demo/indicators");
-        const auto ready = m_demo.start(
-            QStringLiteral("feed service"),
-            DemoServices::findProgram(QStringLiteral("opswall-feedservice"),
-                                      QStringLiteral(OPSWALL_FEEDSERVICE_PATH)),
-            {QStringLiteral("--port"), QStringLiteral("8765"), QStringLiteral("--data"), data},
-            QRegularExpression(QStringLiteral("listening on (\\S+)")));
+        const auto ready =
+            m_demo.start(QStringLiteral("feed service"),
+                         DemoServices::findProgram(QStringLiteral("opswall-feedservice"),
+                                                   QStringLiteral(OPSWALL_FEEDSERVICE_PATH)),
+                         {QStringLiteral("--port"), QString::number(m_options.demoFeedPort),
+                          QStringLiteral("--data"), data},
+                         QRegularExpression(QStringLiteral("listening on (\\S+)")));
         if (!ready)
             qWarning("opswall: demo feeds unavailable: %s", qPrintable(m_demo.error()));
+        else
+            feedService = QUrl(ready->first());
     }
     m_parts->feeds = std::make_unique<feeds::FeedHub>(m_db, &m_parts->nam);
     QString err;
@@ -84,6 +117,8 @@ void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
         o.feedsJson = demo + QStringLiteral("/demo-feeds.json");
         o.indicatorsJson = demo + QStringLiteral("/demo-indicators.json");
     }
+    if (feedService.isValid() && feedService.port() > 0)
+        followDemoFeedService(*m_parts->feeds->scheduler(), o.feedsJson, feedService.port());
     if (!m_parts->feeds->start(o, &err))
         qWarning("opswall: feeds: %s", qPrintable(err));
     m_parts->indicators = std::make_unique<indicators::IndicatorData>(m_parts->feeds.get());
@@ -308,6 +343,7 @@ bool Services::startControl() {
         [ctl](const Action &a, const Caller &c) { return ctl->authorize(c, a.type); });
     connect(&m_dispatcher, &wall::Dispatcher::event, ctl,
             [ctl](const QJsonObject &ev) { ctl->publish(ev); });
+    countFigures(*m_parts, ctl);
 #ifdef OPSWALL_WITH_DEVICES
     if (m_parts->devices) {
         connect(m_parts->devices.get(), &devices::DeviceService::alertRaised, ctl,

@@ -1,5 +1,8 @@
 #include "store/database.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include <sqlite3.h>
 
 namespace opswall::store {
@@ -162,15 +165,32 @@ int Database::changes() const {
     return sqlite3_changes(m_db);
 }
 
+void Database::TransactionStats::record(double secs) {
+    std::size_t i = 0;
+    while (i < kBucketsSecs.size() && secs > kBucketsSecs[i])
+        ++i;
+    ++buckets[i];
+    ++count;
+    sumSecs += secs;
+    maxSecs = std::max(maxSecs, secs);
+}
+
 void Database::transaction(const std::function<void()> &fn) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto elapsedSecs = [started] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    };
     exec("BEGIN IMMEDIATE");
     try {
         fn();
         exec("COMMIT");
     } catch (...) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        ++m_transactions.rolledBack;
+        m_transactions.record(elapsedSecs());
         throw;
     }
+    m_transactions.record(elapsedSecs());
 }
 
 int Database::userVersion() {
