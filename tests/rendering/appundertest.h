@@ -69,6 +69,7 @@ public:
     QString url;
     QString admin;               // the first admin token, from the token file
     QHash<Role, QString> tokens; // one per role, made by makeRoleTokens()
+    bool demoServices = false;   // true: start the demo's feed service, RTSP stream and displays
 
     ~Wall() {
         if (process.state() != QProcess::NotRunning) {
@@ -95,13 +96,16 @@ public:
         }
         c.close();
         process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        // The demo services listen on free ports (the feed service's is passed on to the feeds).
+        const QString services =
+            demoServices ? QStringLiteral("--demo-feed-port=0") : QStringLiteral("--no-services");
         process.start(QStringLiteral(OPSWALL_PATH),
-                      {QStringLiteral("--demo"), QStringLiteral("--no-services"),
-                       QStringLiteral("--db"), dir.filePath(QStringLiteral("wall.db")),
-                       QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
-                       QStringLiteral("--api-config"), config, QStringLiteral("--admin-token-file"),
-                       tokenFile, QStringLiteral("--lang"), QStringLiteral("en"),
-                       QStringLiteral("-platform"), QStringLiteral("offscreen")});
+                      {QStringLiteral("--demo"), services, QStringLiteral("--db"),
+                       dir.filePath(QStringLiteral("wall.db")), QStringLiteral("--api"),
+                       QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--api-config"),
+                       config, QStringLiteral("--admin-token-file"), tokenFile,
+                       QStringLiteral("--lang"), QStringLiteral("en"), QStringLiteral("-platform"),
+                       QStringLiteral("offscreen")});
         if (!process.waitForStarted(5000)) {
             *why = QStringLiteral("opswall did not start");
             return false;
