@@ -89,6 +89,7 @@ bool Services::start(QQmlEngine &engine) {
     startVideo(engine);
     startMaps(engine);
     startDevices(engine);
+    logEvents(*m_parts, this);
     return startControl();
 }
 
@@ -338,6 +339,7 @@ bool Services::startControl() {
     // Every action, whoever submits it, is audited and published from the dispatcher.
     m_dispatcher.setAuditHook([ctl](const Caller &c, const Action &a, const ActionResult &r) {
         ctl->audit().append(c, a, r);
+        logAction(c, a, r);
     });
     m_dispatcher.setGate(
         [ctl](const Action &a, const Caller &c) { return ctl->authorize(c, a.type); });

@@ -71,6 +71,11 @@ void countFigures(Services::Parts &parts, QObject *context);
 control::WallFigures gatherFigures(Services::Parts &parts, const Services &services);
 #endif
 
+// Writes what the layers do to the log with structured fields (eventlog.cpp; nothing without
+// app/logging): feed failures, unreachable displays, display alerts; and one line per action.
+void logEvents(Services::Parts &parts, QObject *context);
+void logAction(const Caller &caller, const Action &action, const ActionResult &result);
+
 // {"items": a}: the API's list shape.
 inline QJsonObject items(const QJsonArray &a) {
     return {{QStringLiteral("items"), a}};
