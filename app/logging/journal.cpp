@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -137,16 +138,19 @@ JournalSocket::~JournalSocket() {
         ::close(m_fd);
 }
 
-bool JournalSocket::send(const QByteArray &datagram) const {
+JournalSocket::Sent JournalSocket::send(const QByteArray &datagram) const {
     sockaddr_un addr = {};
     addr.sun_family = AF_UNIX;
     if (m_fd < 0 || m_path.size() >= qsizetype(sizeof addr.sun_path))
-        return false;
+        return Sent::Failed;
     std::memcpy(addr.sun_path, m_path.constData(), std::size_t(m_path.size()));
-    const ssize_t n =
-        ::sendto(m_fd, datagram.constData(), std::size_t(datagram.size()), MSG_NOSIGNAL,
-                 reinterpret_cast<const sockaddr *>(&addr), socklen_t(sizeof addr));
-    return n == ssize_t(datagram.size());
+    // MSG_DONTWAIT: a stuck journal must not stop the wall's GUI thread.
+    const ssize_t n = ::sendto(m_fd, datagram.constData(), std::size_t(datagram.size()),
+                               MSG_NOSIGNAL | MSG_DONTWAIT,
+                               reinterpret_cast<const sockaddr *>(&addr), socklen_t(sizeof addr));
+    if (n == ssize_t(datagram.size()))
+        return Sent::Yes;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? Sent::Busy : Sent::Failed;
 }
 
 } // namespace opswall::logging

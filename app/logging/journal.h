@@ -60,8 +60,10 @@ public:
     ~JournalSocket();
     JournalSocket(const JournalSocket &) = delete;
     JournalSocket &operator=(const JournalSocket &) = delete;
-    // False when the datagram could not be sent (no journal there, too large, ...).
-    bool send(const QByteArray &datagram) const;
+    enum class Sent { Invalid = 0, Yes, Busy, Failed };
+    // Never blocks: Busy when the journal's queue is full (the record is not sent), Failed when
+    // there is no journal there (or the datagram is too large).
+    Sent send(const QByteArray &datagram) const;
 
 private:
     QByteArray m_path;

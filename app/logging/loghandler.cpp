@@ -96,8 +96,29 @@ void LogHandler::flushLocked(std::int64_t nowMs, bool all) {
 }
 
 void LogHandler::write(const LogRecord &r) {
-    if (m_journal && m_journal->send(encodeJournal(journalFields(r, m_config.identifier))))
-        return;
+    if (m_journal) {
+        if (m_dropped > 0) {
+            LogRecord note;
+            note.type = QtWarningMsg;
+            note.category = QStringLiteral("opswall.logging");
+            note.message = QStringLiteral("%1 log records dropped: the journal did not take them")
+                               .arg(m_dropped);
+            if (m_journal->send(encodeJournal(journalFields(note, m_config.identifier))) ==
+                JournalSocket::Sent::Yes)
+                m_dropped = 0;
+        }
+        switch (m_journal->send(encodeJournal(journalFields(r, m_config.identifier)))) {
+        case JournalSocket::Sent::Yes:
+            return;
+        case JournalSocket::Sent::Busy:
+            ++m_dropped;
+            ++m_droppedTotal;
+            return;
+        case JournalSocket::Sent::Failed:
+        case JournalSocket::Sent::Invalid:
+            break;
+        }
+    }
     m_config.writePlain(plainLine(r, QDateTime::currentDateTimeUtc()));
 }
 

@@ -8,6 +8,10 @@
 // and written as one summary when the window ends (RepeatLimiter). Thread-safe: the handler runs
 // on whichever thread logs; one mutex guards the limiter and the writers.
 //
+// A journal that does not take a record at once (its queue is full) does not block the caller:
+// the record is dropped and counted, and the next record that goes through is preceded by one
+// saying how many were dropped. A journal that is not there at all: plain lines on stderr.
+//
 // Lifetime: one object, made first in main() and destroyed last (it restores the previous
 // handler); flush() from a timer writes summaries that are due even when the message stopped.
 
@@ -42,6 +46,8 @@ public:
     LogHandler &operator=(const LogHandler &) = delete;
 
     bool usesJournal() const { return m_journal != nullptr; }
+    // Records the journal did not take because its queue was full (since start).
+    std::uint64_t droppedTotal() const { return m_droppedTotal; }
     // Writes the summaries of the repeat windows that have ended.
     void flush();
     // What the Qt handler does with one message (public for tests that do not install it).
@@ -57,6 +63,8 @@ private:
     RepeatLimiter m_repeats;
     QHash<QString, LogRecord> m_records; // the first record of each open window
     QtMessageHandler m_previous = nullptr;
+    std::uint64_t m_dropped = 0; // records the busy journal did not take, not yet reported
+    std::uint64_t m_droppedTotal = 0;
 };
 
 } // namespace opswall::logging

@@ -1,25 +1,72 @@
 // What the wall's layers do, in the log with structured fields (app/logging): a feed failing and
 // recovering (FEED=), a display unreachable at every poll (DISPLAY=; the handler summarises the
-// repeats), its alerts, and every action applied or refused (ACTION=, USER=).
+// repeats), its alerts, a video stream's state changes (STREAM=), and every action applied or
+// refused (ACTION=, USER=).
 #include "shell/servicesparts.h"
 
 #ifdef OPSWALL_WITH_LOGGING
 #include "logging/logfields.h"
 
 #include <QLoggingCategory>
+#include <QSet>
+
+#include <memory>
+
+#ifdef OPSWALL_WITH_CONTROL
+#include "control/wallmetrics.h"
+#endif
+#ifdef OPSWALL_WITH_VIDEO
+#include "video/videostream.h"
+#endif
 
 namespace opswall::shell {
+
+using logging::Field;
+using logging::LogScope;
 
 namespace {
 Q_LOGGING_CATEGORY(lcFeedsLog, "opswall.feeds")
 Q_LOGGING_CATEGORY(lcDisplaysLog, "opswall.displays")
 Q_LOGGING_CATEGORY(lcActionsLog, "opswall.actions")
+Q_LOGGING_CATEGORY(lcStreamsLog, "opswall.streams")
+
+#ifdef OPSWALL_WITH_VIDEO
+// Each stream's state changes, with STREAM= (the metrics' label: a source id, or a hash for a
+// bare URI, so the log does not carry the address either). Streams are children of the hub,
+// made and dropped as tiles come and go: followed when the hub says its streams changed.
+void followStreams(video::VideoHub *hub, QObject *context) {
+    auto followed = std::make_shared<QSet<QObject *>>();
+    QObject::connect(hub, &video::VideoHub::streamsChanged, context, [hub, followed] {
+        const auto streams = hub->findChildren<video::VideoStream *>(Qt::FindDirectChildrenOnly);
+        for (video::VideoStream *s : streams) {
+            if (followed->contains(s))
+                continue;
+            followed->insert(s);
+            QObject::connect(s, &QObject::destroyed, hub, [followed, s] { followed->remove(s); });
+            QObject::connect(s, &video::VideoStream::stateChanged, hub, [s] {
+                const QString id = control::streamLabel(s->key());
+                const LogScope scope{{Field::Stream, id}};
+                const QString state = s->stateName().toLower();
+                if (state == QLatin1String("playing") || state == QLatin1String("connecting") ||
+                    state == QLatin1String("idle"))
+                    qCInfo(lcStreamsLog, "stream %s %s", qPrintable(id), qPrintable(state));
+                else if (s->lastError().isEmpty())
+                    qCWarning(lcStreamsLog, "stream %s %s", qPrintable(id), qPrintable(state));
+                else
+                    qCWarning(lcStreamsLog, "stream %s %s: %s", qPrintable(id), qPrintable(state),
+                              qPrintable(s->lastError()));
+            });
+        }
+    });
+}
+#endif
 } // namespace
 
-using logging::Field;
-using logging::LogScope;
-
 void logEvents([[maybe_unused]] Services::Parts &parts, [[maybe_unused]] QObject *context) {
+#if defined(OPSWALL_WITH_VIDEO) && defined(OPSWALL_WITH_CONTROL)
+    if (parts.video)
+        followStreams(parts.video.get(), context);
+#endif
 #ifdef OPSWALL_WITH_FEEDS
     if (parts.feeds) {
         feeds::FeedScheduler *scheduler = parts.feeds->scheduler();

@@ -8,6 +8,7 @@
 #include "logging/journal.h"
 #include "logging/loghandler.h"
 
+#include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QTemporaryDir>
 #include <QTest>
@@ -37,6 +38,12 @@ public:
     }
     ~DatagramServer() { ::close(m_fd); }
     bool bound() const { return m_bound; }
+    // The next datagram if one is queued now, else empty.
+    QByteArray readNow() const {
+        QByteArray buf(256 * 1024, '\0');
+        const ssize_t n = ::recv(m_fd, buf.data(), std::size_t(buf.size()), MSG_DONTWAIT);
+        return n > 0 ? buf.left(n) : QByteArray();
+    }
     // The next datagram, or empty after two seconds.
     QByteArray read() const {
         QByteArray buf(256 * 1024, '\0');
@@ -54,8 +61,42 @@ class TstLoggingJournal : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void recordsReachTheJournalSocketWithTheirFields();
+    void aFullJournalNeverBlocksAndDropsAreReported();
     void autoModeFollowsJournalStream();
 };
+
+void TstLoggingJournal::aFullJournalNeverBlocksAndDropsAreReported() {
+    QTemporaryDir dir;
+    const QByteArray path = dir.filePath(QStringLiteral("journal.socket")).toUtf8();
+    DatagramServer journal(path);
+    QVERIFY(journal.bound());
+    auto plain = std::make_shared<QList<QByteArray>>();
+    LogConfig config;
+    config.sink = LogConfig::Sink::Journal;
+    config.journalSocket = path;
+    config.writePlain = [plain](const QByteArray &l) { plain->append(l); };
+    LogHandler handler(config);
+    // Nobody reads: the socket's queue fills (net.unix.max_dgram_qlen, 10 by default, or its
+    // buffer); the writer goes on without waiting.
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < 2000; ++i)
+        qCWarning(lcFeeds, "record %d", i); // distinct texts: no repeat summarising
+    QVERIFY(clock.elapsed() < 5000);
+    QVERIFY(handler.droppedTotal() > 0);
+    QVERIFY(plain->isEmpty()); // not written twice elsewhere
+    // Read what was queued; the next record is preceded by the count of the dropped ones.
+    while (!journal.readNow().isEmpty()) {
+    }
+    qCWarning(lcFeeds, "after the jam");
+    const auto note = journaltest::decode(journal.read());
+    QVERIFY(note);
+    QCOMPARE(note->value("MESSAGE"), QByteArray::number(qulonglong(handler.droppedTotal())) +
+                                         " log records dropped: the journal did not take them");
+    const auto next = journaltest::decode(journal.read());
+    QVERIFY(next);
+    QCOMPARE(next->value("MESSAGE"), QByteArray("after the jam"));
+}
 
 void TstLoggingJournal::recordsReachTheJournalSocketWithTheirFields() {
     QTemporaryDir dir;
