@@ -10,6 +10,11 @@
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <QSocketNotifier>
+#include <QTimer>
+
+#ifdef OPSWALL_WITH_LOGGING
+#include "logging/loghandler.h"
+#endif
 
 #include <csignal>
 #include <cstdio>
@@ -59,6 +64,14 @@ QString platformFromArgs(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
+#ifdef OPSWALL_WITH_LOGGING
+    // The journal with structured fields under systemd, plain lines otherwise; repeats summarised.
+    // OPSWALL_JOURNAL_SOCKET: the journal's socket where it is not the usual path (a container).
+    opswall::logging::LogConfig logConfig;
+    if (const QByteArray socket = qgetenv("OPSWALL_JOURNAL_SOCKET"); !socket.isEmpty())
+        logConfig.journalSocket = socket;
+    opswall::logging::LogHandler logs(logConfig);
+#endif
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args.append(QString::fromLocal8Bit(argv[i]));
@@ -85,6 +98,11 @@ int main(int argc, char **argv) {
     QApplication::setApplicationVersion(QStringLiteral(OPSWALL_VERSION));
 
     quitOnTerminationSignals(&app);
+#ifdef OPSWALL_WITH_LOGGING
+    QTimer logSummaries; // summaries of repeated messages, also when the message stopped
+    logSummaries.callOnTimeout([&logs] { logs.flush(); });
+    logSummaries.start(5000);
+#endif
     opswall::shell::WallApplication wall(options);
     if (!wall.start()) {
         std::fprintf(stderr, "opswall: %s\n", qPrintable(wall.error()));

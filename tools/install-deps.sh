@@ -25,6 +25,8 @@ packages=(
   xvfb xauth libgl1-mesa-dri socat libxml2-utils liblo-tools x11-utils
   # the forecasts' reference peer (tests/feeds/forecast_reference.py; test-only)
   python3-statsmodels
+  # observability: promtool (metrics lint, alert rule tests), the Prometheus Python parser
+  prometheus python3-prometheus-client
 )
 # Node.js for the npm protocol peers: Debian's nodejs+npm, unless a node with npm is already there
 # (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).

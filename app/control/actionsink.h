@@ -4,6 +4,7 @@
 // hop there with a queued call and hop back to their io thread with the result), so an
 // implementation needs no locking and must never block.
 
+#include "control/wallmetrics.h"
 #include "core/action.h"
 
 #include <QJsonObject>
@@ -32,6 +33,10 @@ public:
     //   into GET /health), "layout-revision:<n>" (the live layout as it was at revision n).
     // Lists come back as {"items": [...]}. Return an empty object for an unknown id (-> 404).
     virtual QJsonObject snapshot(const QString &what) = 0;
+
+    // What the layers behind the dispatcher measure (feeds, alert rules, displays, video streams,
+    // output windows), for GET /api/v1/metrics; on the GUI thread. Nothing by default.
+    virtual WallFigures figures() { return {}; }
 };
 
 } // namespace opswall::control

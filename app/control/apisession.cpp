@@ -395,7 +395,9 @@ private:
         case RouteKind::Metrics:
             return m_core->onGui(
                 [core = m_core](ControlService &svc, ServerCore::ReplyFn reply) {
-                    reply(Reply{200, formatPrometheus(core->metrics, core->healthJson(svc)),
+                    reply(Reply{200,
+                                formatPrometheus(core->metrics, core->healthJson(svc)) +
+                                    svc.wallMetrics(),
                                 "text/plain; version=0.0.4"});
                 },
                 onReply);

@@ -462,7 +462,24 @@ AuditVerification verifyOn(store::Database &db, const AuditKey &key,
 } // namespace
 
 AuditVerification AuditLog::verify(const std::optional<AuditAnchor> &anchor) const {
-    return verifyOn(m_db, m_key, anchor);
+    AuditVerification v = verifyOn(m_db, m_key, anchor);
+    noteVerification(v.ok);
+    return v;
+}
+
+void AuditLog::noteVerification(bool ok) const {
+    const std::lock_guard lock(m_verifyMutex);
+    m_lastVerification = LastVerification{ok, QDateTime::currentMSecsSinceEpoch()};
+}
+
+std::optional<AuditLog::LastVerification> AuditLog::lastVerification() const {
+    const std::lock_guard lock(m_verifyMutex);
+    return m_lastVerification;
+}
+
+std::int64_t AuditLog::lastRowId() const {
+    auto st = m_db.prepare("SELECT COALESCE(MAX(id), 0) FROM control_audit");
+    return st.step() ? st.int64(0) : 0;
 }
 
 AuditVerification AuditLog::verifyDatabase(const QString &dbPath, const AuditKey &key,

@@ -32,6 +32,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -113,6 +114,16 @@ public:
     // The same on a connection of its own (read-only), for a worker thread.
     static AuditVerification verifyDatabase(const QString &dbPath, const AuditKey &key,
                                             const std::optional<AuditAnchor> &anchor);
+    // The outcome of the last verification since this object was made (for the metrics); none
+    // yet. Verifications on a worker thread report theirs with noteVerification (thread-safe).
+    struct LastVerification {
+        bool ok = false;
+        std::int64_t timeMs = 0;
+    };
+    std::optional<LastVerification> lastVerification() const;
+    void noteVerification(bool ok) const;
+    // The highest row id: the number of rows ever appended (ids are never reused). 0 when empty.
+    std::int64_t lastRowId() const;
     QByteArray headHash() const;
 
     // At start, before anything is appended (appending re-seals the head, so a cut made while
@@ -162,6 +173,8 @@ private:
     AuditKey m_key;
     std::deque<Pending> m_pending;
     std::int64_t m_lost = 0; // dropped from a full m_pending, not yet reported in a row
+    mutable std::mutex m_verifyMutex;
+    mutable std::optional<LastVerification> m_lastVerification;
 };
 
 } // namespace opswall::control

@@ -1,6 +1,7 @@
 #include "control/controlservice.h"
 
 #include "control/permissions.h"
+#include "control/wallmetrics.h"
 #include "core/redact.h"
 
 #include "store/database.h"
@@ -9,6 +10,7 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QStorageInfo>
 #include <QThread>
 #include <QThreadPool>
 
@@ -96,9 +98,36 @@ void ControlService::verifyAuditAsync(std::optional<AuditAnchor> anchor,
         return;
     }
     QThreadPool::globalInstance()->start(
-        [path, key = m_audit.key(), anchor = std::move(anchor), done = std::move(done)] {
-            done(AuditLog::verifyDatabase(path, key, anchor));
+        [path, key = m_audit.key(), anchor = std::move(anchor), done = std::move(done),
+         audit = &m_audit] {
+            AuditVerification v = AuditLog::verifyDatabase(path, key, anchor);
+            audit->noteVerification(v.ok);
+            done(std::move(v));
         });
+}
+
+QByteArray ControlService::wallMetrics() {
+    StoreFigures store;
+    store.transactions = m_db.transactionStats();
+    const QFileInfo file(m_db.path());
+    if (file.exists()) {
+        const QFileInfo wal(m_db.path() + QStringLiteral("-wal"));
+        store.databaseBytes = file.size() + (wal.exists() ? wal.size() : 0);
+        const QStorageInfo volume(file.absolutePath());
+        if (volume.isValid())
+            store.freeBytes = volume.bytesAvailable();
+    }
+    AuditFigures audit;
+    try {
+        audit.rows = m_audit.lastRowId();
+    } catch (const store::Error &e) {
+        qWarning("metrics: cannot count the audit rows: %s", e.what());
+    }
+    if (const auto last = m_audit.lastVerification()) {
+        audit.lastVerifyOk = last->ok;
+        audit.lastVerifyEpochSecs = double(last->timeMs) / 1000.0;
+    }
+    return formatWallMetrics(m_sink ? m_sink->figures() : WallFigures{}, store, audit);
 }
 
 std::int64_t ControlService::nowMs() const {

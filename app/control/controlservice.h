@@ -70,6 +70,9 @@ public:
     // never waits for it); done runs on that worker thread. In-memory databases are verified here.
     void verifyAuditAsync(std::optional<AuditAnchor> anchor,
                           std::function<void(AuditVerification)> done);
+    // The wall's part of GET /api/v1/metrics (wallmetrics.h): the sink's figures (feeds, alert
+    // rules, displays, streams, outputs), the store and the audit log. GUI thread.
+    QByteArray wallMetrics();
 
 Q_SIGNALS:
     void eventPublished(const QJsonObject &event);

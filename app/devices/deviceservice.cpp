@@ -437,6 +437,13 @@ QJsonArray DeviceService::activeAlerts() const {
     return all;
 }
 
+std::optional<bool> DeviceService::scheduledOn(const QString &displayId) const {
+    const std::optional<Power> p = expectedPower(displayId);
+    if (!p || *p == Power::Invalid)
+        return std::nullopt;
+    return *p == Power::On;
+}
+
 std::optional<Power> DeviceService::expectedPower(const QString &displayId) const {
     const auto it = m_schedules.constFind(displayId);
     if (it == m_schedules.constEnd())

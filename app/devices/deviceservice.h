@@ -85,6 +85,9 @@ public:
     const DeviceStateModel *model() const { return &m_model; }
     QJsonArray snapshot() const { return m_model.snapshot(); } // for the control API
     QJsonArray activeAlerts() const;
+    // What the power schedule wants for the display now: true on, false off; none when the
+    // display is not scheduled (for the metrics).
+    std::optional<bool> scheduledOn(const QString &displayId) const;
 
     // The "device." handler (the constructor registers it; public for tools and tests).
     ActionResult handleAction(const Action &action, const Caller &caller);

@@ -256,6 +256,10 @@ public:
         return {};
     }
 
+    control::WallFigures figures() override {
+        return gatherFigures(m_parts, m_services);
+    }
+
 private:
     // Answers show a source's URI as rtsp://user:***@host (core/redact.h). A client that reads a
     // source and saves it back (the console's edit form) sends those stars: keep the stored

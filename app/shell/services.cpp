@@ -12,6 +12,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QUrl>
 
 #ifdef OPSWALL_WITH_DEVICES
 #include "devices/configstore.h"
@@ -128,6 +129,7 @@ bool Services::start(QQmlEngine &engine) {
     startVideo(engine);
     startMaps(engine);
     startDevices(engine);
+    logEvents(*m_parts, this);
     return startControl();
 }
 
@@ -412,11 +414,13 @@ bool Services::startControl() {
     // Every action, whoever submits it, is audited and published from the dispatcher.
     m_dispatcher.setAuditHook([ctl](const Caller &c, const Action &a, const ActionResult &r) {
         ctl->audit().append(c, a, r);
+        logAction(c, a, r);
     });
     m_dispatcher.setGate(
         [ctl](const Action &a, const Caller &c) { return ctl->authorize(c, a.type); });
     connect(&m_dispatcher, &wall::Dispatcher::event, ctl,
             [ctl](const QJsonObject &ev) { ctl->publish(ev); });
+    countFigures(*m_parts, ctl);
 #ifdef OPSWALL_WITH_DEVICES
     if (m_parts->devices) {
         connect(m_parts->devices.get(), &devices::DeviceService::alertRaised, ctl,

@@ -4,10 +4,12 @@
 
 #include "shell/services.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 
+#include <cstdint>
 #include <memory>
 
 #ifdef OPSWALL_WITH_FEEDS
@@ -36,7 +38,14 @@
 
 namespace opswall::shell {
 
+// What the layers do not count themselves, counted for the metrics (wallfigures.cpp).
+struct FigureCounters {
+    QHash<QString, std::uint64_t> feedPoints;      // feed id -> values stored (new + revised)
+    QHash<QString, std::uint64_t> commandFailures; // display id -> failed command results
+};
+
 struct Services::Parts {
+    FigureCounters counters;
 #ifdef OPSWALL_WITH_FEEDS
     QNetworkAccessManager nam;
     std::unique_ptr<feeds::FeedHub> feeds;
@@ -62,6 +71,18 @@ struct Services::Parts {
     std::unique_ptr<control::ControlServer> server;
 #endif
 };
+
+#ifdef OPSWALL_WITH_CONTROL
+// Connects parts.counters to the layers built in (context: the receiver whose life bounds it).
+void countFigures(Services::Parts &parts, QObject *context);
+// The figures of the layers for GET /api/v1/metrics (control/wallmetrics.h); GUI thread.
+control::WallFigures gatherFigures(Services::Parts &parts, const Services &services);
+#endif
+
+// Writes what the layers do to the log with structured fields (eventlog.cpp; nothing without
+// app/logging): feed failures, unreachable displays, display alerts; and one line per action.
+void logEvents(Services::Parts &parts, QObject *context);
+void logAction(const Caller &caller, const Action &action, const ActionResult &result);
 
 // {"items": a}: the API's list shape.
 inline QJsonObject items(const QJsonArray &a) {

@@ -3,6 +3,8 @@
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <algorithm>
+#include <chrono>
 
 #include <sqlite3.h>
 
@@ -293,7 +295,21 @@ int Database::changes() const {
     return sqlite3_changes(m_db);
 }
 
+void Database::TransactionStats::record(double secs) {
+    std::size_t i = 0;
+    while (i < kBucketsSecs.size() && secs > kBucketsSecs[i])
+        ++i;
+    ++buckets[i];
+    ++count;
+    sumSecs += secs;
+    maxSecs = std::max(maxSecs, secs);
+}
+
 void Database::transaction(const std::function<void()> &fn) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto elapsedSecs = [started] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    };
     try {
         checkFreeSpace();
         exec("BEGIN IMMEDIATE");
@@ -310,9 +326,12 @@ void Database::transaction(const std::function<void()> &fn) {
         throw;
     } catch (...) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        ++m_transactions.rolledBack;
+        m_transactions.record(elapsedSecs());
         throw;
     }
     reportWriteSucceeded();
+    m_transactions.record(elapsedSecs());
 }
 
 int Database::userVersion() {

@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -108,6 +109,20 @@ public:
     // Runs fn inside BEGIN IMMEDIATE … COMMIT; rolls back and rethrows on any exception.
     void transaction(const std::function<void()> &fn);
 
+    // How long transaction() took from BEGIN to COMMIT (or ROLLBACK), since this connection
+    // opened: for the metrics (GET /api/v1/metrics). Read on the connection's thread.
+    struct TransactionStats {
+        static constexpr std::array<double, 9> kBucketsSecs{0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                            0.05,  0.1,    0.25,  1.0};
+        std::array<std::uint64_t, kBucketsSecs.size() + 1> buckets{}; // per bucket; last: +Inf
+        std::uint64_t count = 0;
+        std::uint64_t rolledBack = 0;
+        double sumSecs = 0;
+        double maxSecs = 0;
+        void record(double secs);
+    };
+    const TransactionStats &transactionStats() const { return m_transactions; }
+
     // PRAGMA user_version: the core schema version.
     int userVersion();
     // Applies the core migrations (keyed on PRAGMA user_version) that are newer than the file.
@@ -160,6 +175,7 @@ private:
     std::int64_t m_freeBytes = -1;
     StoreStatus m_status;
     StatusListener m_statusListener;
+    TransactionStats m_transactions;
 };
 
 } // namespace opswall::store

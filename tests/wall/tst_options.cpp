@@ -30,6 +30,7 @@ private Q_SLOTS:
     void unsupportedLanguageIsRefused();
     void unknownBackendIsRefused();
     void missingWallFileIsRefused();
+    void demoFeedPortIsAPortNumber();
     void qtPlatformOptionIsAccepted();
     void screenshotImpliesPreview();
     void chooseBackendOffscreenIsSoftware();
@@ -165,6 +166,22 @@ void TestOptions::missingWallFileIsRefused() {
     QVERIFY(!r.options);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.message.contains(QLatin1String("/nonexistent/wall.json")), qPrintable(r.message));
+}
+
+void TestOptions::demoFeedPortIsAPortNumber() {
+    QCOMPARE(parse({}).options->demoFeedPort, 0); // any free port
+    QCOMPARE(parse({"--demo", "--demo-feed-port", "18765"}).options->demoFeedPort, 18765);
+    QCOMPARE(parse({"--demo-feed-port=0"}).options->demoFeedPort, 0);
+    for (const char *bad : {"65536", "-1", "eighty"}) {
+        const ParseResult r = parse({"--demo-feed-port", bad});
+        QVERIFY(!r.options);
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.message,
+                 QStringLiteral("--demo-feed-port must be a port number 0 to 65535 (0: a free "
+                                "port), not '%1'")
+                     .arg(QLatin1String(bad)));
+    }
+    QVERIFY(parse({"--help"}).message.contains(QLatin1String("--demo-feed-port")));
 }
 
 void TestOptions::qtPlatformOptionIsAccepted() {
