@@ -130,6 +130,8 @@ bool ServerConfig::applyJson(const QByteArray &json, QString *error) {
             ok = number(&c.rateIpv4PrefixBits, 8, 32);
         } else if (k == QLatin1String("rateIpv6PrefixBits")) {
             ok = number(&c.rateIpv6PrefixBits, 16, 128);
+        } else if (k == QLatin1String("auditRefusalWindowMs")) {
+            ok = number(&c.auditRefusalWindowMs, 1000, 3'600'000);
         } else if (k == QLatin1String("rateMaxKeys")) {
             ok = number(&c.rateMaxKeys, 16, 1e6);
         } else if (k == QLatin1String("line")) {
@@ -212,7 +214,7 @@ QString ServerConfig::validate() const {
         maxConnectionsPerAddress < 1 || maxSessionsPerToken < 1 || wsIdleTimeoutMs < 500 ||
         rateIpv4PrefixBits < 8 || rateIpv4PrefixBits > 32 || rateIpv6PrefixBits < 16 ||
         rateIpv6PrefixBits > 128 || rateMaxKeys < 16 || lineMaxOutputBytes < 1024 ||
-        lineStallTimeoutMs < 100)
+        lineStallTimeoutMs < 100 || auditRefusalWindowMs < 1000)
         return QStringLiteral("server limits out of range");
     return {};
 }

@@ -60,6 +60,9 @@ struct ServerConfig {
     // when the peer takes nothing for lineStallTimeoutMs the session is closed.
     std::size_t lineMaxOutputBytes = 64 * 1024;
     int lineStallTimeoutMs = 10'000;
+    // Refused requests (401/403) are audited once per address prefix and status in this window;
+    // the rest of the window as one row with their count.
+    int auditRefusalWindowMs = 60'000;
 
     // Settings from the app's API configuration file (a JSON object; opswall --api-config):
     //   {"listen": "0.0.0.0:8443", "tlsCert": "/etc/opswall/api.crt", "tlsKey": "...",
@@ -67,7 +70,8 @@ struct ServerConfig {
     //    "maxBodyBytes": 262144, "maxHeaderBytes": 8192, "requestTimeoutMs": 10000,
     //    "actionTimeoutMs": 15000, "maxConnections": 256, "rateBurst": 60, "ratePerSecond": 30,
     //    "maxConnectionsPerAddress": 64, "maxSessionsPerToken": 32, "wsIdleTimeoutMs": 60000,
-    //    "rateIpv4PrefixBits": 24, "rateIpv6PrefixBits": 64, "rateMaxKeys": 4096}
+    //    "rateIpv4PrefixBits": 24, "rateIpv6PrefixBits": 64, "rateMaxKeys": 4096,
+    //    "auditRefusalWindowMs": 60000}
     //    (line also takes "maxOutputBytes": 65536 and "stallTimeoutMs": 10000)
     // Unknown keys and wrong types are refused with the key named; false + error, nothing applied.
     bool applyJson(const QByteArray &json, QString *error);

@@ -195,7 +195,6 @@ std::string ServerCore::ipKey(const std::string &address) const {
 }
 
 namespace {
-constexpr std::int64_t kRefusalWindowMs = 60'000;
 constexpr std::size_t kMaxRefusalWindows = 4096;
 } // namespace
 
@@ -208,7 +207,7 @@ void ServerCore::auditRefusal(const std::string &address, const QString &remote,
     // Keyed by the address's prefix, like the rate limit: rotating addresses makes no more rows.
     const auto key = std::make_pair(ipKey(address), status);
     auto it = m_refusals.find(key);
-    if (it != m_refusals.end() && now - it->second.startMs < kRefusalWindowMs) {
+    if (it != m_refusals.end() && now - it->second.startMs < config.auditRefusalWindowMs) {
         it->second.suppressed++;
         return;
     }
@@ -229,7 +228,7 @@ void ServerCore::auditRefusal(const std::string &address, const QString &remote,
 }
 
 void ServerCore::armRefusalTimer() {
-    m_refusalTimer->expires_after(std::chrono::milliseconds(kRefusalWindowMs / 4));
+    m_refusalTimer->expires_after(std::chrono::milliseconds(config.auditRefusalWindowMs / 4));
     std::weak_ptr<ServerCore> weak = weak_from_this();
     m_refusalTimer->async_wait([weak](boost::system::error_code ec) {
         auto core = weak.lock();
@@ -243,7 +242,7 @@ void ServerCore::armRefusalTimer() {
 void ServerCore::flushRefusals(bool all) {
     const std::int64_t now = nowMs();
     for (auto it = m_refusals.begin(); it != m_refusals.end();) {
-        if (all || now - it->second.startMs >= kRefusalWindowMs) {
+        if (all || now - it->second.startMs >= config.auditRefusalWindowMs) {
             if (it->second.suppressed > 0)
                 writeRefusal(it->second, it->first.second, it->second.suppressed);
             it = m_refusals.erase(it);

@@ -166,7 +166,7 @@ void TstControlHardening::hardeningSettingsAreConfigurable() {
     QString error;
     QVERIFY2(c.applyJson(R"({"maxConnectionsPerAddress":8,"maxSessionsPerToken":3,
                              "wsIdleTimeoutMs":2000,"rateIpv4PrefixBits":16,
-                             "rateIpv6PrefixBits":56,"rateMaxKeys":100,
+                             "rateIpv6PrefixBits":56,"rateMaxKeys":100,"auditRefusalWindowMs":5000,
                              "line":{"maxOutputBytes":4096,"stallTimeoutMs":500}})",
                          &error),
              qPrintable(error));
@@ -176,6 +176,7 @@ void TstControlHardening::hardeningSettingsAreConfigurable() {
     QCOMPARE(c.rateIpv4PrefixBits, 16);
     QCOMPARE(c.rateIpv6PrefixBits, 56);
     QCOMPARE(c.rateMaxKeys, std::size_t(100));
+    QCOMPARE(c.auditRefusalWindowMs, 5000);
     QCOMPARE(c.lineMaxOutputBytes, std::size_t(4096));
     QCOMPARE(c.lineStallTimeoutMs, 500);
     QVERIFY(c.validate().isEmpty());
