@@ -51,6 +51,9 @@ Commands:
            | measure ID (--luminance CDM2 [--x X --y Y] | --spotread FILE | --meter)
            | plan | apply | finish | cancel
                                  --meter runs ArgyllCMS 'spotread -O' once (instrument needed)
+  geometry [status] | nudge ID [--dx MM] [--dy MM] [--rotation DEG] | save [--note TEXT] | undo
+                                 wall set-up: move a display in the model live (show the
+                                 crosshatch to see it), save as a wall revision, undo
 
 Options: --url, --token, --json, --cacert, --insecure, --timeout SEC (as for 'wallctl help api');
 --wait SEC how long read/apply wait for the displays (default 60).
@@ -143,10 +146,10 @@ void printRun(const QJsonObject &run) {
 int calibrateMain(int argc, char **argv) {
     int qtArgc = 1;
     QCoreApplication app(qtArgc, argv);
-    static const QStringList valued{"--url",      "--token",  "--cacert",    "--timeout",
-                                    "--displays", "--output", "--note",      "--file",
-                                    "--wait",     "--warmup", "--tolerance", "--luminance",
-                                    "--x",        "--y",      "--spotread"};
+    static const QStringList valued{
+        "--url",  "--token", "--cacert",   "--timeout", "--displays",  "--output",
+        "--note", "--file",  "--wait",     "--warmup",  "--tolerance", "--luminance",
+        "--x",    "--y",     "--spotread", "--dx",      "--dy",        "--rotation"};
     static const QStringList flagNames{"--json",  "--insecure", "--replace",
                                        "--meter", "--help",     "-h"};
     QStringList positional, flags;
@@ -385,6 +388,33 @@ int calibrateMain(int argc, char **argv) {
             return usageError(QStringLiteral("unknown 'uniformity %1'").arg(sub));
         }
         return send("POST", QStringLiteral("/calibration/uniformity"), body);
+    }
+    if (cmd == QLatin1String("geometry")) {
+        if (sub.isEmpty() || sub == QLatin1String("status"))
+            return get(QStringLiteral("/calibration/geometry"));
+        if (sub == QLatin1String("nudge")) {
+            const QString id = positional.value(2);
+            if (id.isEmpty())
+                return usageError(QStringLiteral("geometry nudge needs a display id"));
+            QJsonObject body{{QStringLiteral("display"), id}};
+            for (const char *k : {"--dx", "--dy", "--rotation"})
+                if (options.contains(QLatin1String(k))) {
+                    double v = 0;
+                    if (!number(k, &v))
+                        return Usage;
+                    body.insert(QLatin1String(k + 2), v);
+                }
+            return send("POST", QStringLiteral("/calibration/geometry"), body);
+        }
+        if (sub == QLatin1String("save")) {
+            QJsonObject body;
+            if (options.contains(QStringLiteral("--note")))
+                body.insert(QStringLiteral("note"), options.value(QStringLiteral("--note")));
+            return send("POST", QStringLiteral("/calibration/geometry/save"), body);
+        }
+        if (sub == QLatin1String("undo"))
+            return send("POST", QStringLiteral("/calibration/geometry/undo"), {});
+        return usageError(QStringLiteral("unknown 'geometry %1'").arg(sub));
     }
     return usageError(QStringLiteral("unknown command '%1'").arg(cmd));
 }

@@ -19,6 +19,7 @@
 #include "calibration/profilestore.h"
 #include "calibration/uniformity.h"
 #include "core/action.h"
+#include "wall/geometry.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -78,6 +79,9 @@ public:
 
     using Clock = std::function<QDateTime()>;
     void setClock(Clock clock) { m_clock = std::move(clock); }
+    // Where a saved wall geometry goes (the shell: WallStore::saveWall, loaded at the next start).
+    using WallSaver = std::function<void(const wall::Wall &)>;
+    void setWallSaver(WallSaver saver) { m_saveWall = std::move(saver); }
 
 Q_SIGNALS:
     void patternChanged();
@@ -93,6 +97,10 @@ private:
     void finishRun(qint64 runId, const QHash<QString, std::vector<drivers::Result>> &results);
     ActionResult setPattern(const QJsonObject &p);
     ActionResult uniformityStep(const QJsonObject &p, const Caller &caller);
+    ActionResult nudgeGeometry(const QJsonObject &p);
+    ActionResult saveGeometry(const QJsonObject &p, const Caller &caller);
+    ActionResult undoGeometry(const Caller &caller);
+    void useWall(const wall::Wall &w, const Caller &caller, const QString &note);
     QStringList wallIds() const;
 
     wall::WallState &m_state;
@@ -100,6 +108,9 @@ private:
     QPointer<devices::DeviceService> m_devices;
     Clock m_clock;
 
+    WallSaver m_saveWall;
+    std::optional<qint64> m_unsavedSince;     // WallState revision of the first unsaved nudge
+    std::optional<wall::Wall> m_beforeNudges; // the geometry before the first unsaved nudge
     QString m_pattern;
     QStringList m_patternDisplays;
 

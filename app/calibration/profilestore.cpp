@@ -9,7 +9,7 @@
 namespace opswall::calibration {
 
 namespace {
-constexpr std::array<store::Migration, 1> kMigrations = {{
+constexpr std::array<store::Migration, 2> kMigrations = {{
     {1, "CREATE TABLE calibration_profile ("
         "  display_id TEXT PRIMARY KEY,"
         "  settings TEXT NOT NULL,"
@@ -32,6 +32,12 @@ constexpr std::array<store::Migration, 1> kMigrations = {{
         "  at TEXT NOT NULL,"
         "  by_user TEXT NOT NULL,"
         "  document TEXT NOT NULL);"},
+    {2, "CREATE TABLE calibration_wall_revision ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  at TEXT NOT NULL,"
+        "  by_user TEXT NOT NULL,"
+        "  note TEXT NOT NULL,"
+        "  wall TEXT NOT NULL);"},
 }};
 
 QString now() {
@@ -172,6 +178,45 @@ QJsonArray ProfileStore::reports(const QString &kind, int limit) const {
                                {QStringLiteral("by"), q.text(3)},
                                {QStringLiteral("report"), parseObject(q.text(4))}});
     return out;
+}
+
+qint64 ProfileStore::addWallRevision(const Caller &by, const QString &note,
+                                     const QJsonObject &wall) {
+    m_db.prepare("INSERT INTO calibration_wall_revision (at, by_user, note, wall) "
+                 "VALUES (?1, ?2, ?3, ?4)")
+        .bind(1, now())
+        .bind(2, by.user)
+        .bind(3, note)
+        .bind(4, compact(wall))
+        .run();
+    return m_db.lastInsertRowId();
+}
+
+QJsonArray ProfileStore::wallRevisions(int limit) const {
+    QJsonArray out;
+    store::Statement q = m_db.prepare("SELECT id, at, by_user, note FROM calibration_wall_revision "
+                                      "ORDER BY id DESC LIMIT ?1");
+    q.bind(1, limit);
+    while (q.step())
+        out.append(QJsonObject{{QStringLiteral("revision"), qint64(q.int64(0))},
+                               {QStringLiteral("at"), q.text(1)},
+                               {QStringLiteral("by"), q.text(2)},
+                               {QStringLiteral("note"), q.text(3)}});
+    return out;
+}
+
+std::optional<QJsonObject> ProfileStore::wallRevision(qint64 id) const {
+    store::Statement q = m_db.prepare("SELECT wall FROM calibration_wall_revision WHERE id = ?1");
+    q.bind(1, std::int64_t(id));
+    if (!q.step())
+        return std::nullopt;
+    return parseObject(q.text(0));
+}
+
+void ProfileStore::removeWallRevision(qint64 id) {
+    m_db.prepare("DELETE FROM calibration_wall_revision WHERE id = ?1")
+        .bind(1, std::int64_t(id))
+        .run();
 }
 
 } // namespace opswall::calibration

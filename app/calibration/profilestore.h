@@ -44,6 +44,11 @@ public:
     qint64 addReport(const QString &kind, const Caller &by, const QJsonObject &document);
     // Newest first; kind empty = all.
     QJsonArray reports(const QString &kind, int limit = 20) const;
+    // Wall geometry revisions saved during set-up (wall JSON), newest first; and the latest two.
+    qint64 addWallRevision(const Caller &by, const QString &note, const QJsonObject &wall);
+    QJsonArray wallRevisions(int limit = 20) const;
+    std::optional<QJsonObject> wallRevision(qint64 id) const;
+    void removeWallRevision(qint64 id);
 
 private:
     store::Database &m_db;

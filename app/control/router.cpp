@@ -384,6 +384,19 @@ Route dispatch(Ctx &c) {
                        {"x", F::Number, false},
                        {"y", F::Number, false},
                        {"spotread", F::String, false}});
+    if (c.is("GET", {"calibration", "geometry"}))
+        return calibrationSnapshot(QStringLiteral("calibration-geometry"));
+    if (c.is("POST", {"calibration", "geometry"}))
+        return submit("calibration.geometry", c.body,
+                      {{"display", F::String, true},
+                       {"dx", F::Number, false},
+                       {"dy", F::Number, false},
+                       {"bezel", F::Object, false},
+                       {"rotation", F::Number, false}});
+    if (c.is("POST", {"calibration", "geometry", "save"}))
+        return submit("calibration.geometrySave", c.body, {{"note", F::String, false}});
+    if (c.is("POST", {"calibration", "geometry", "undo"}))
+        return submit("calibration.geometryUndo", c.body, {});
     // Audit
     if (c.is("GET", {"audit"}))
         return controlRead("audit.query", "audit.query");

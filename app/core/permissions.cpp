@@ -65,6 +65,9 @@ constexpr Permission kTable[] = {
     {"calibration.pattern", Effect::WallChange, std::uint8_t(T | A)},
     {"calibration.patternClear", Effect::WallChange, std::uint8_t(T | A)},
     {"calibration.uniformity", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.geometry", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.geometrySave", Effect::WallChange, std::uint8_t(T | A)},
+    {"calibration.geometryUndo", Effect::WallChange, std::uint8_t(T | A)},
 };
 } // namespace
 

@@ -10,6 +10,15 @@ Window {
     id: window
 
     required property var output
+    // The output as the wall model says now: a geometry change (bezel compensation, a display
+    // nudged during set-up) redraws the regions live. The window itself keeps its place.
+    readonly property var liveOutput: {
+        const outputs = WallScene.outputs
+        for (let i = 0; i < outputs.length; ++i)
+            if (outputs[i].name === output.name)
+                return outputs[i]
+        return output
+    }
 
     readonly property var namedScreen: {
         if (!output.screen)
@@ -39,7 +48,7 @@ Window {
     }
 
     Repeater {
-        model: window.output.regions
+        model: window.liveOutput.regions
         delegate: Item {
             id: region
             required property var modelData

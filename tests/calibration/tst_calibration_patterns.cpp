@@ -261,6 +261,50 @@ private Q_SLOTS:
             }
     }
 
+    void geometryNudgeMovesTheCrosshatchLive() {
+        QVERIFY(m_fx->pattern("crosshatch"));
+        // The first lit column of r1c2 (the top-right display) in its middle row.
+        auto firstLine = [](const QImage &img, int originX) {
+            for (int x = 0; x < 640; ++x)
+                if (qGray(img.pixel(originX + x, 180)) > 200 &&
+                    qGray(img.pixel(originX + x, 300)) > 200)
+                    return x;
+            return -1;
+        };
+        const QImage before = m_fx->grab();
+        const int r1c2Before = firstLine(before, 640), r1c1Before = firstLine(before, 0);
+        QCOMPARE(r1c2Before, 15); // canvas 1100 mm: (1100 - 1075) x 0.64 px/mm, 2 px wide
+        auto dispatch = [&](const QString &type, const QJsonObject &p) {
+            return m_fx->app->dispatcher().dispatch({type, p}, kTech);
+        };
+        // The technician finds r1c2 mounted 20 mm further right than the model says.
+        ActionResult r = dispatch("calibration.geometry", {{"display", "r1c2"}, {"dx", 20}});
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QCOMPARE(r.data["x"].toDouble(), 1070.0);
+        QImage img = m_fx->grab();
+        save(img, "crosshatch-nudged");
+        // r1c2 now shows canvas from 1095 mm: the 1100 mm line is 12.8 px further left.
+        QCOMPARE(firstLine(img, 640), 2);
+        QCOMPARE(firstLine(img, 0), r1c1Before); // the other displays stay
+        // Refused with the field named: overlapping its neighbour.
+        r = dispatch("calibration.geometry", {{"display", "r1c2"}, {"dx", -200}});
+        QCOMPARE(r.code, QStringLiteral("invalid"));
+        r = dispatch("calibration.geometry", {{"display", "r1c2"}, {"rotation", 45}});
+        QCOMPARE(r.field, QStringLiteral("rotation"));
+        // Undo before saving: back to the model as it was.
+        QVERIFY(dispatch("calibration.geometryUndo", {}).ok);
+        QCOMPARE(firstLine(m_fx->grab(), 640), r1c2Before);
+        // Nudge, save as a wall revision, undo to the geometry from before set-up.
+        QVERIFY(dispatch("calibration.geometry", {{"display", "r1c2"}, {"dx", 20}}).ok);
+        r = dispatch("calibration.geometrySave", {{"note", "r1c2 mounted 20 mm right"}});
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QCOMPARE(m_fx->app->state().wall().display("r1c2")->positionMm.x(), 1070.0);
+        QVERIFY(dispatch("calibration.geometryUndo", {}).ok);
+        QCOMPARE(m_fx->app->state().wall().display("r1c2")->positionMm.x(), 1050.0);
+        QCOMPARE(firstLine(m_fx->grab(), 640), r1c2Before);
+        QVERIFY(!dispatch("calibration.geometryUndo", {}).ok); // nothing before that
+    }
+
     void patternOnSomeDisplaysThenTheLiveLayoutUntouched() {
         QVERIFY(m_fx->pattern("red", {"r2c1"}));
         QImage img = m_fx->grab();

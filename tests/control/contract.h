@@ -84,6 +84,10 @@ inline constexpr Endpoint kEndpoints[] = {
      R"({"kind":"opswall.calibration","schemaVersion":1,"profiles":{}})", "TA"},
     {"GET", "/calibration/uniformity", nullptr, "TA"},
     {"POST", "/calibration/uniformity", R"({"step":"cancel"})", "TA"},
+    {"GET", "/calibration/geometry", nullptr, "TA"},
+    {"POST", "/calibration/geometry", R"({"display":"nope","dx":1})", "TA"},
+    {"POST", "/calibration/geometry/save", R"({"note":"contract"})", "TA"},
+    {"POST", "/calibration/geometry/undo", "{}", "TA"},
 };
 
 inline constexpr Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician,

@@ -134,6 +134,33 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
     }
 
+    void geometryNudgeSaveUndo() {
+        const QString tech = m_app.tokens.value(Role::Technician);
+        const QJsonObject wall = jsonOf(m_app.api("GET", "/wall").body);
+        const QString id = wall["displays"][1]["id"].toString();
+        const double x = wall["displays"][1]["xMm"].toDouble();
+        apptest::Run r =
+            m_app.wallctl({"calibrate", "geometry", "nudge", id, "--dy", "-4", "--json"}, tech);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(apptest::json(r)["x"].toDouble(), x);
+        r = m_app.wallctl({"calibrate", "geometry", "save", "--note", "shim under the bracket"},
+                          tech);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject geometry =
+            apptest::json(m_app.wallctl({"calibrate", "geometry", "--json"}, tech));
+        QCOMPARE(geometry["revisions"][0]["note"].toString(),
+                 QStringLiteral("shim under the bracket"));
+        QCOMPARE(geometry["revisions"][0]["by"].toString(), QStringLiteral("e2e-technician"));
+        r = m_app.wallctl({"calibrate", "geometry", "undo"}, tech);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject audit =
+            jsonOf(m_app.api("GET", "/audit?action=calibration.geometry&limit=10").body);
+        QVERIFY(QJsonDocument(audit).toJson().contains("calibration.geometrySave"));
+        r = m_app.wallctl({"calibrate", "geometry", "nudge", id, "--rotation", "45"}, tech);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("field rotation"), r.err.constData());
+    }
+
 private:
     apptest::Wall m_app;
 };
