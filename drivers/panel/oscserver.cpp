@@ -91,9 +91,9 @@ std::string validateSettings(const ServerSettings &s) {
 }
 
 std::string Peer::describe() const {
-    const std::string where = (address.find(':') != std::string::npos ? "[" + address + "]"
-                                                                       : address) +
-                              ":" + std::to_string(port);
+    const std::string where =
+        (address.find(':') != std::string::npos ? "[" + address + "]" : address) + ":" +
+        std::to_string(port);
     if (kind == Kind::Tcp)
         return "tcp#" + std::to_string(connection) + " " + where;
     return "udp " + where;
@@ -128,8 +128,8 @@ public:
         if (m_closed)
             return;
         // Until the tablet has sent a byte its framing is unknown: OSC 1.0's length prefix.
-        const Framing f = m_decoder.framing() == Framing::Slip ? Framing::Slip
-                                                                : Framing::LengthPrefix;
+        const Framing f =
+            m_decoder.framing() == Framing::Slip ? Framing::Slip : Framing::LengthPrefix;
         if (m_out.size() >= m_server->m_settings.maxQueuedPerConnection) {
             m_server->drop("feedback not read fast enough; connection closed", m_peer);
             return close();
@@ -273,8 +273,8 @@ bool OscServer::start(std::string *error) {
             break;
         }
         if (m_settings.port != 0) {
-            *error = "cannot listen on UDP " + m_settings.host + ":" + std::to_string(port) +
-                     ": " + ec.message();
+            *error = "cannot listen on UDP " + m_settings.host + ":" + std::to_string(port) + ": " +
+                     ec.message();
             return false;
         }
     }

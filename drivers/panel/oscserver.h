@@ -40,10 +40,10 @@ struct ServerSettings {
     // port of their own rather than on the one they send from.
     std::vector<std::string> feedbackTo;
     std::size_t maxConnections = 16;
-    int idleTimeoutMs = 60 * 60 * 1000;              // a silent TCP tablet is closed after this
-    std::size_t maxUdpPeers = 32;                    // the oldest is forgotten beyond this
-    int udpPeerExpiryMs = 8 * 60 * 60 * 1000;        // a working day
-    std::size_t maxQueuedPerConnection = 256;        // feedback packets; a slower reader is closed
+    int idleTimeoutMs = 60 * 60 * 1000;       // a silent TCP tablet is closed after this
+    std::size_t maxUdpPeers = 32;             // the oldest is forgotten beyond this
+    int udpPeerExpiryMs = 8 * 60 * 60 * 1000; // a working day
+    std::size_t maxQueuedPerConnection = 256; // feedback packets; a slower reader is closed
     Limits limits;
 };
 

@@ -165,8 +165,7 @@ TEST_CASE("malformed packets are refused with a reason, never a crash") {
     // Blob claiming 1 GiB.
     EXPECT_TRUE(decodeError(hex("2f6100002c62000040000000")).find("blob") != std::string::npos);
     // Unknown type tag 'z'.
-    EXPECT_TRUE(decodeError(hex("2f6100002c7a0000")).find("unknown type tag") !=
-                std::string::npos);
+    EXPECT_TRUE(decodeError(hex("2f6100002c7a0000")).find("unknown type tag") != std::string::npos);
     // Arrays are refused.
     EXPECT_TRUE(decodeError(hex("2f6100002c5b5d00")).find("array") != std::string::npos);
     // Trailing garbage after the arguments.
@@ -400,7 +399,7 @@ TEST_CASE("listener: malformed input is dropped with a reason and the listener k
     tablet.send_to(asio::buffer(hex("2f6100002c690000")), wall); // int cut short
     tcp::socket bad(client);
     bad.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    asio::write(bad, asio::buffer(hex("7fffffff")));             // 2 GiB frame length
+    asio::write(bad, asio::buffer(hex("7fffffff"))); // 2 GiB frame length
     EXPECT_TRUE(rig.waitFor([&] { return rig.drops.size() == 2; }));
     // The hostile connection was closed by the wall.
     std::array<std::uint8_t, 4> b{};

@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     }
 
     const std::string_view text(reinterpret_cast<const char *>(data), size);
-    for (const char *method : {"/opswall/preset/recall", "/opswall/briefing/next", "/opswall/blank"})
+    for (const char *method :
+         {"/opswall/preset/recall", "/opswall/briefing/next", "/opswall/blank"})
         (void)matches(text, method);
     return 0;
 }
