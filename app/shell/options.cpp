@@ -71,11 +71,22 @@ ParseResult parseOptions(const QStringList &arguments) {
     const QCommandLineOption noServices(
         QStringLiteral("no-services"),
         QStringLiteral("With --demo: do not start the local demo services."));
+    const QCommandLineOption osc(
+        QStringLiteral("osc"),
+        QStringLiteral("Listen for OSC tablets and panels on HOST:PORT (UDP and TCP, length-"
+                       "prefixed or SLIP). Off unless given here or in the panels document. "
+                       "Only the configured source addresses are heard (loopback by default)."),
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption panels(
+        QStringLiteral("panels"),
+        QStringLiteral("Panels document (JSON, \"kind\": \"opswall.panels\") to use and store: "
+                       "button panels, their pages and bindings, and the OSC listener."),
+        QStringLiteral("FILE"));
     const QCommandLineOption platform(
         QStringLiteral("platform"),
         QStringLiteral("Qt platform plugin (e.g. offscreen, xcb, eglfs)."), QStringLiteral("NAME"));
     p.addOptions({help, demo, preview, screenshot, db, wall, assets, lang, backend, api, apiConfig,
-                  tokenFile, preset, noServices, platform});
+                  tokenFile, preset, noServices, osc, panels, platform});
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -113,6 +124,13 @@ ParseResult parseOptions(const QStringList &arguments) {
     o.adminTokenFile = p.value(tokenFile);
     o.presetName = p.value(preset);
     o.noServices = p.isSet(noServices);
+    o.oscBind = p.value(osc);
+    o.panelsPath = p.value(panels);
+    if (!o.panelsPath.isEmpty() && !QFileInfo(o.panelsPath).isFile()) {
+        r.exitCode = 2;
+        r.message = QStringLiteral("--panels: no such file '%1'").arg(o.panelsPath);
+        return r;
+    }
     if (o.language != QLatin1String("vi") && o.language != QLatin1String("en")) {
         r.exitCode = 2;
         r.message = QStringLiteral("--lang must be vi or en, not '%1'").arg(o.language);

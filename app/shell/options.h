@@ -26,6 +26,9 @@ struct Options {
     QString adminTokenFile;
     QString presetName;      // recall this preset at start
     bool noServices = false; // demo without the feed service, RTSP server and display simulators
+    QString oscBind;         // --osc HOST:PORT: the OSC listener (UDP and TCP); empty: off unless
+                             // the panels document configures it
+    QString panelsPath;      // --panels FILE: a panels document to use and store
 };
 
 struct ParseResult {

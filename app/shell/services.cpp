@@ -60,7 +60,7 @@ bool Services::start(QQmlEngine &engine) {
     startVideo(engine);
     startMaps(engine);
     startDevices(engine);
-    return startControl();
+    return startControl() && startPanels();
 }
 
 void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
@@ -381,6 +381,61 @@ bool Services::startControl() {
     return true;
 }
 
+bool Services::startPanels() {
+#ifdef OPSWALL_WITH_PANELS
+    wall::Dispatcher *dispatcher = &m_dispatcher;
+    panels::PanelService::Submit submit = [dispatcher](const Action &a, const Caller &c,
+                                                       panels::PanelService::Done done) {
+        done(dispatcher->dispatch(a, c));
+    };
+#ifdef OPSWALL_WITH_CONTROL
+    // The control lock lives in ControlService; everything else goes straight to the dispatcher
+    // (in its own terms, not the API's), which checks the role and the lock and audits.
+    if (control::ControlService *ctl = m_parts->control.get()) {
+        submit = [dispatcher, ctl](const Action &a, const Caller &c,
+                                   panels::PanelService::Done done) {
+            if (control::ControlService::ownsAction(a.type))
+                ctl->execute(a, c, [done](const ActionResult &r) { done(r); });
+            else
+                done(dispatcher->dispatch(a, c));
+        };
+    }
+#endif
+    m_parts->panels = std::make_unique<panels::PanelService>(submit);
+    panels::PanelService *panels = m_parts->panels.get();
+#ifdef OPSWALL_WITH_CONTROL
+    if (m_parts->control)
+        connect(m_parts->control.get(), &control::ControlService::eventPublished, panels,
+                &panels::PanelService::onWallEvent);
+    else
+#endif
+        connect(&m_dispatcher, &wall::Dispatcher::event, panels,
+                &panels::PanelService::onWallEvent);
+    if (!m_options.oscBind.isEmpty()) {
+        panels::OscSettings osc;
+        const QString bind = m_options.oscBind;
+        const qsizetype colon = bind.lastIndexOf(QLatin1Char(':'));
+        bool portOk = false;
+        const uint port = colon > 0 ? bind.mid(colon + 1).toUInt(&portOk) : 0;
+        QString host = colon > 0 ? bind.left(colon) : QString();
+        if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+            host = host.mid(1, host.size() - 2);
+        if (!portOk || port > 65535 || host.isEmpty()) {
+            m_error = QStringLiteral("--osc %1: expected HOST:PORT, e.g. 127.0.0.1:9000").arg(bind);
+            return false;
+        }
+        osc.host = host;
+        osc.port = quint16(port);
+        QString err;
+        if (!panels->startOsc(osc, &err)) {
+            m_error = QStringLiteral("--osc %1: %2").arg(bind, err);
+            return false;
+        }
+    }
+#endif
+    return true;
+}
+
 bool Services::feedsSettled() const {
 #ifdef OPSWALL_WITH_FEEDS
     if (m_parts->feeds)
@@ -398,6 +453,10 @@ bool Services::feedsSettled() const {
 void Services::stop() {
     if (!m_parts)
         return;
+#ifdef OPSWALL_WITH_PANELS
+    if (m_parts->panels)
+        m_parts->panels->stop(2000);
+#endif
 #ifdef OPSWALL_WITH_CONTROL
     if (m_parts->server)
         m_parts->server->stop();

@@ -59,6 +59,7 @@ private:
     void startMaps(QQmlEngine &engine);
     void startDevices(QQmlEngine &engine);
     bool startControl();
+    bool startPanels();
 
     const Options &m_options;
     store::Database &m_db;

@@ -24,6 +24,9 @@
 #include "devices/demosimulators.h"
 #include "devices/deviceservice.h"
 #endif
+#ifdef OPSWALL_WITH_PANELS
+#include "panels/panelservice.h"
+#endif
 #ifdef OPSWALL_WITH_CONTROL
 #include "control/actionsink.h"
 #include "control/apiserver.h"
@@ -52,6 +55,9 @@ struct Services::Parts {
     std::unique_ptr<control::ActionSink> sink;
     std::unique_ptr<control::ControlService> control;
     std::unique_ptr<control::ControlServer> server;
+#endif
+#ifdef OPSWALL_WITH_PANELS
+    std::unique_ptr<panels::PanelService> panels;
 #endif
 };
 

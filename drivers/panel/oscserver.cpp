@@ -127,9 +127,11 @@ public:
     void send(const Bytes &packet) {
         if (m_closed)
             return;
-        // Until the tablet has sent a byte its framing is unknown: OSC 1.0's length prefix.
-        const Framing f =
-            m_decoder.framing() == Framing::Slip ? Framing::Slip : Framing::LengthPrefix;
+        // A connection that has not talked yet is not a tablet yet, and its framing is unknown:
+        // a SLIP reader would take a length prefix for garbage (npm osc does).
+        if (!m_talked)
+            return;
+        const Framing f = m_decoder.framing();
         if (m_out.size() >= m_server->m_settings.maxQueuedPerConnection) {
             m_server->drop("feedback not read fast enough; connection closed", m_peer);
             return close();
@@ -140,6 +142,7 @@ public:
     }
 
     bool closed() const { return m_closed; }
+    bool talked() const { return m_talked; }
     const Peer &peer() const { return m_peer; }
 
 private:
@@ -175,7 +178,15 @@ private:
                 return close();
             }
             const Bytes &packet = std::get<Bytes>(next);
-            m_server->deliver(packet.data(), packet.size(), m_peer);
+            // The first packet that decodes makes this connection a feedback target; the app
+            // is told so it can send the current state.
+            m_server->deliver(packet.data(), packet.size(), m_peer, [this] {
+                if (!m_talked) {
+                    m_talked = true;
+                    if (m_server->m_onNewPeer)
+                        m_server->m_onNewPeer(m_peer);
+                }
+            });
             if (m_closed || m_server->m_stopped)
                 return;
         }
@@ -201,6 +212,7 @@ private:
     std::array<std::uint8_t, 8192> m_in{};
     std::deque<Bytes> m_out;
     bool m_closed = false;
+    bool m_talked = false; // a packet decoded: the framing is known, feedback may go out
 };
 
 std::shared_ptr<OscServer> OscServer::create(asio::io_context &io, ServerSettings settings,
@@ -406,8 +418,6 @@ void OscServer::accept() {
                 auto c = std::make_shared<Connection>(self, std::move(socket), peer);
                 self->m_connections.push_back(c);
                 c->start();
-                if (self->m_onNewPeer)
-                    self->m_onNewPeer(peer);
             }
         }
         self->accept();
@@ -422,7 +432,7 @@ void OscServer::sendTo(const Peer &peer, const Message &message) {
         return;
     if (peer.kind == Peer::Kind::Tcp) {
         for (auto &w : m_connections)
-            if (auto c = w.lock(); c && c->peer().connection == peer.connection) {
+            if (auto c = w.lock(); c && c->talked() && c->peer().connection == peer.connection) {
                 c->send(packet);
                 ++m_stats.sent;
             }
@@ -460,7 +470,7 @@ void OscServer::sendToPeers(const Message &message) {
             sendUdp(to);
     }
     for (auto &w : m_connections)
-        if (auto c = w.lock(); c && !c->closed()) {
+        if (auto c = w.lock(); c && !c->closed() && c->talked()) {
             c->send(packet);
             ++m_stats.sent;
         }

@@ -356,7 +356,8 @@ TEST_CASE("listener: UDP and TCP (both framings) on one port; feedback to each t
     tablet.send_to(asio::buffer(recall), wall);
     EXPECT_TRUE(rig.waitFor([&] { return rig.messages.size() == 1; }));
 
-    tcp::socket slip(client), prefixed(client);
+    tcp::socket slip(client), prefixed(client), silent(client);
+    silent.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     slip.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     prefixed.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     const Bytes next = encode(Message{"/opswall/briefing/next", {}});
@@ -387,6 +388,9 @@ TEST_CASE("listener: UDP and TCP (both framings) on one port; feedback to each t
     got.assign(lpExpected.size(), 0);
     asio::read(prefixed, asio::buffer(got));
     EXPECT_EQ(toHex(got), toHex(lpExpected));
+    // A connection that never talked is no tablet: its framing is unknown, it gets nothing.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(silent.available(), std::size_t(0));
 }
 
 TEST_CASE("listener: malformed input is dropped with a reason and the listener keeps serving") {

@@ -69,6 +69,8 @@ public:
     QString url;
     QString admin;               // the first admin token, from the token file
     QHash<Role, QString> tokens; // one per role, made by makeRoleTokens()
+    QStringList extraArgs;       // more opswall arguments (e.g. --osc HOST:PORT)
+    bool captureErrors = false;  // keep opswall's stderr (its log) for the test to read
 
     ~Wall() {
         if (process.state() != QProcess::NotRunning) {
@@ -94,14 +96,17 @@ public:
             return false;
         }
         c.close();
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.setProcessChannelMode(captureErrors ? QProcess::ForwardedOutputChannel
+                                                    : QProcess::ForwardedErrorChannel);
         process.start(QStringLiteral(OPSWALL_PATH),
-                      {QStringLiteral("--demo"), QStringLiteral("--no-services"),
-                       QStringLiteral("--db"), dir.filePath(QStringLiteral("wall.db")),
-                       QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
-                       QStringLiteral("--api-config"), config, QStringLiteral("--admin-token-file"),
-                       tokenFile, QStringLiteral("--lang"), QStringLiteral("en"),
-                       QStringLiteral("-platform"), QStringLiteral("offscreen")});
+                      QStringList{QStringLiteral("--demo"), QStringLiteral("--no-services"),
+                                  QStringLiteral("--db"), dir.filePath(QStringLiteral("wall.db")),
+                                  QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
+                                  QStringLiteral("--api-config"), config,
+                                  QStringLiteral("--admin-token-file"), tokenFile,
+                                  QStringLiteral("--lang"), QStringLiteral("en"),
+                                  QStringLiteral("-platform"), QStringLiteral("offscreen")} +
+                          extraArgs);
         if (!process.waitForStarted(5000)) {
             *why = QStringLiteral("opswall did not start");
             return false;
