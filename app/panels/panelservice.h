@@ -15,12 +15,18 @@
 //   panels.startOsc(settings, &error);       // --osc HOST:PORT, or the panels document
 //   connect(control, &ControlService::eventPublished, &panels, &PanelService::onWallEvent);
 //   ... panels.stop();                       // bounded; before the dispatcher goes
+#include "panels/keyface.h"
 #include "panels/oscmap.h"
+#include "panels/panelsconfig.h"
 
+#include "keypad.h"
 #include "oscserver.h"
+#include "streamdeck_tcp.h"
 
 #include "core/action.h"
 
+#include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
@@ -71,12 +77,29 @@ public:
     using Done = std::function<void(const ActionResult &)>;
     using Submit = std::function<void(const Action &, const Caller &, Done)>;
 
+    // Read-only views of the wall on the GUI thread: "presets", "preset:<id>", "alerts", "wall"
+    // (the control API's ActionSink::snapshot). Used for key faces and "the newest alert".
+    using Snapshot = std::function<QJsonObject(const QString &what)>;
+
     explicit PanelService(Submit submit, QObject *parent = nullptr);
     ~PanelService() override;
+    void setSnapshot(Snapshot snapshot) { m_snapshot = std::move(snapshot); }
 
     // Binds UDP and TCP on settings' address; false + error (naming the setting) otherwise.
     bool startOsc(const OscSettings &settings, QString *error);
     quint16 oscPort() const { return m_oscPort; }
+
+    // Starts the configured panels (Stream Decks over TCP, keypads); replaces any running ones.
+    void startPanels(const QList<Panel> &panels);
+    const QList<Panel> &panels() const { return m_panelConfigs; }
+    // [{"id", "type", "state", "why", "page", "serial", "model", "keys"}], for the API.
+    QJsonArray status() const;
+    // Acts as if the key were pressed on the panel (wallctl panel test): same caller, same
+    // checks, same audit. False + error when there is no such panel or key.
+    bool press(const QString &panelId, int key, QString *error);
+    // The face the key shows now (upright), for the API and tests; null when no such key.
+    QImage keyFace(const QString &panelId, int key, QSize size = {}) const;
+
     void stop(int timeoutMs = 2000);
 
 public Q_SLOTS:
@@ -88,6 +111,28 @@ Q_SIGNALS:
     void refused(const QString &via, const QString &what, const ActionResult &result);
 
 private:
+    struct Runtime {
+        Panel config;
+        QString page;
+        QString state = QStringLiteral("connecting");
+        QString why;
+        QString serial;
+        const drivers::streamdeck::Model *model = nullptr;
+        std::shared_ptr<drivers::streamdeck::TcpClient> deck;
+        std::shared_ptr<drivers::keypad::KeypadLink> keypad;
+        QHash<int, KeyFace> shown; // what each key of the deck shows now
+    };
+    Runtime *runtime(const QString &panelId);
+    const Runtime *runtime(const QString &panelId) const;
+    void stopPanels();
+    void onKey(const QString &panelId, int key, bool pressed);
+    void onDeckState(const QString &panelId, drivers::streamdeck::LinkState state,
+                     const drivers::streamdeck::DeviceInfo &info, const QString &why);
+    KeyFace faceFor(const Runtime &rt, const Button *button) const;
+    void refreshFaces(Runtime &rt, bool all);
+    void refreshAllFaces();
+    void reloadAlertCount();
+    QList<QRectF> thumbnailOf(int presetId) const;
     void ensureIo();
     void ensureThread();
     void onOscMessage(const drivers::osc::Message &message, const drivers::osc::Peer &peer);
@@ -104,6 +149,14 @@ private:
     std::thread m_thread;
     quint16 m_oscPort = 0;
     RateLimitedLog m_log;
+    Snapshot m_snapshot;
+    QList<Panel> m_panelConfigs;
+    std::vector<std::unique_ptr<Runtime>> m_panels;
+    // The wall as key faces show it, kept from events.
+    int m_activePreset = 0;
+    bool m_locked = false;
+    int m_alertCount = 0;
+    mutable QHash<int, QList<QRectF>> m_thumbnails;
 };
 
 } // namespace opswall::panels

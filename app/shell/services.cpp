@@ -16,6 +16,10 @@
 #ifdef OPSWALL_WITH_CONTROL
 #include "control/serverconfig.h"
 #endif
+#ifdef OPSWALL_WITH_PANELS
+#include "core/permissions.h"
+#include "panels/panelstore.h"
+#endif
 
 namespace opswall::shell {
 
@@ -404,6 +408,10 @@ bool Services::startPanels() {
     m_parts->panels = std::make_unique<panels::PanelService>(submit);
     panels::PanelService *panels = m_parts->panels.get();
 #ifdef OPSWALL_WITH_CONTROL
+    if (m_parts->sink) {
+        control::ActionSink *sink = m_parts->sink.get();
+        panels->setSnapshot([sink](const QString &what) { return sink->snapshot(what); });
+    }
     if (m_parts->control)
         connect(m_parts->control.get(), &control::ControlService::eventPublished, panels,
                 &panels::PanelService::onWallEvent);
@@ -411,27 +419,62 @@ bool Services::startPanels() {
 #endif
         connect(&m_dispatcher, &wall::Dispatcher::event, panels,
                 &panels::PanelService::onWallEvent);
-    if (!m_options.oscBind.isEmpty()) {
+    // The panels document: --panels FILE is checked and stored; otherwise the stored one.
+    panels::BindingContext context;
+    context.actions = knownActionTypes();
+    for (const store::PresetInfo &info : m_store.presets())
+        context.presets.insert(info.id);
+    for (const wall::Display &d : m_state.wall().displays)
+        context.displays.insert(d.id);
+    panels::PanelsConfig config;
+    try {
+        panels::PanelStore store(m_db);
+        if (!m_options.panelsPath.isEmpty()) {
+            QFile f(m_options.panelsPath);
+            const QByteArray json =
+                f.open(QIODevice::ReadOnly) ? f.read(4 * 1024 * 1024) : QByteArray();
+            const panels::ParsedPanels parsed = panels::parsePanels(json, context);
+            if (!parsed.config) {
+                QStringList lines;
+                for (const wall::Issue &i : parsed.issues)
+                    lines << i.toString();
+                m_error = QStringLiteral("--panels %1: %2")
+                              .arg(m_options.panelsPath, lines.join(QStringLiteral("; ")));
+                return false;
+            }
+            config = *parsed.config;
+            store.save(config);
+        } else {
+            const panels::ParsedPanels parsed = store.load(context);
+            for (const wall::Issue &i : parsed.issues)
+                qWarning("opswall: panels: %s", qPrintable(i.toString()));
+            if (parsed.config)
+                config = *parsed.config;
+            else if (!parsed.issues.isEmpty())
+                qWarning("opswall: panels: the stored document no longer fits this wall; no "
+                         "panel is started until it is corrected (opswall --panels FILE)");
+        }
+    } catch (const store::Error &e) {
+        qWarning("opswall: panels: %s", e.what());
+    }
+    const QString oscBind = !m_options.oscBind.isEmpty() ? m_options.oscBind : config.osc.listen;
+    if (!oscBind.isEmpty()) {
         panels::OscSettings osc;
-        const QString bind = m_options.oscBind;
-        const qsizetype colon = bind.lastIndexOf(QLatin1Char(':'));
-        bool portOk = false;
-        const uint port = colon > 0 ? bind.mid(colon + 1).toUInt(&portOk) : 0;
-        QString host = colon > 0 ? bind.left(colon) : QString();
-        if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-            host = host.mid(1, host.size() - 2);
-        if (!portOk || port > 65535 || host.isEmpty()) {
-            m_error = QStringLiteral("--osc %1: expected HOST:PORT, e.g. 127.0.0.1:9000").arg(bind);
+        if (!panels::splitHostPort(oscBind, &osc.host, &osc.port)) {
+            m_error =
+                QStringLiteral("--osc %1: expected HOST:PORT, e.g. 127.0.0.1:9000").arg(oscBind);
             return false;
         }
-        osc.host = host;
-        osc.port = quint16(port);
+        osc.allow = config.osc.allow;
+        osc.feedbackTo = config.osc.feedbackTo;
+        osc.role = config.osc.role;
         QString err;
         if (!panels->startOsc(osc, &err)) {
-            m_error = QStringLiteral("--osc %1: %2").arg(bind, err);
+            m_error = QStringLiteral("--osc %1: %2").arg(oscBind, err);
             return false;
         }
     }
+    panels->startPanels(config.panels);
 #endif
     return true;
 }
