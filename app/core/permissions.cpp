@@ -55,6 +55,9 @@ constexpr Permission kTable[] = {
     {"token.list", Effect::Admin, std::uint8_t(A)},
     {"settings.set", Effect::Admin, std::uint8_t(A)},
     {"lock.read", Effect::Read, std::uint8_t(V | L | O | T | A)},
+    // Button panels: bind a key to an action, press a key as the panel would (its own role).
+    {"panel.bind", Effect::WallChange, std::uint8_t(O | T | A)},
+    {"panel.test", Effect::WallChange, std::uint8_t(O | T | A)},
 };
 } // namespace
 

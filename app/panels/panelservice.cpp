@@ -288,6 +288,20 @@ void PanelService::startPanels(const QList<Panel> &panels) {
     qInfo("opswall: %d button panel(s) configured", int(m_panels.size()));
 }
 
+bool PanelService::updatePanel(const Panel &panel) {
+    Runtime *rt = runtime(panel.id);
+    if (!rt)
+        return false;
+    rt->config = panel;
+    if (!panel.page(rt->page))
+        rt->page = panel.pages.isEmpty() ? QString() : panel.pages.first().id;
+    for (Panel &p : m_panelConfigs)
+        if (p.id == panel.id)
+            p = panel;
+    refreshFaces(*rt, true);
+    return true;
+}
+
 void PanelService::stopPanels() {
     for (auto &rt : m_panels) {
         if (rt->deck && m_io)

@@ -92,6 +92,9 @@ public:
     // Starts the configured panels (Stream Decks over TCP, keypads); replaces any running ones.
     void startPanels(const QList<Panel> &panels);
     const QList<Panel> &panels() const { return m_panelConfigs; }
+    // A panel's bindings changed (panel.bind): the running panel keeps its connection and shows
+    // the new faces. False when no such panel runs.
+    bool updatePanel(const Panel &panel);
     // [{"id", "type", "state", "why", "page", "serial", "model", "keys"}], for the API.
     QJsonArray status() const;
     // Acts as if the key were pressed on the panel (wallctl panel test): same caller, same

@@ -474,7 +474,103 @@ bool Services::startPanels() {
             return false;
         }
     }
+    m_parts->panelsConfig = config;
     panels->startPanels(config.panels);
+    // panel.bind and panel.test through the dispatcher: checked, audited, refused in words.
+    store::Database *db = &m_db;
+    Parts *parts = m_parts.get();
+    store::WallStore *wallStore = &m_store;
+    m_dispatcher.addHandler(
+        QStringLiteral("panel."),
+        [parts, db, wallStore, context](const Action &a, const Caller &) -> ActionResult {
+            const QString id = a.params.value(QStringLiteral("id")).toString();
+            panels::Panel *panel = nullptr;
+            for (panels::Panel &p : parts->panelsConfig.panels)
+                if (p.id == id)
+                    panel = &p;
+            if (!panel)
+                return ActionResult::failure(QStringLiteral("not_found"),
+                                             QStringLiteral("no panel '%1'").arg(id),
+                                             QStringLiteral("id"));
+            const QJsonValue keyValue = a.params.value(QStringLiteral("key"));
+            const int key = keyValue.isDouble() ? int(keyValue.toDouble()) : -1;
+            if (a.type == QLatin1String("panel.test")) {
+                const panels::Page *page = nullptr;
+                for (const QJsonValue &st : parts->panels->status())
+                    if (st[QLatin1String("id")].toString() == id)
+                        page = panel->page(st[QLatin1String("page")].toString());
+                if (!page || !page->button(key))
+                    return ActionResult::failure(
+                        QStringLiteral("not_found"),
+                        QStringLiteral("key %1 has no button on the page panel '%2' shows")
+                            .arg(key)
+                            .arg(id),
+                        QStringLiteral("key"));
+                // After this action is audited: the press then acts as the panel would, with
+                // its own role, and is audited on its own (via=panel).
+                panels::PanelService *service = parts->panels.get();
+                QMetaObject::invokeMethod(
+                    service,
+                    [service, id, key] {
+                        QString ignored;
+                        service->press(id, key, &ignored);
+                    },
+                    Qt::QueuedConnection);
+                return ActionResult::success({{QStringLiteral("panel"), id},
+                                              {QStringLiteral("key"), key},
+                                              {QStringLiteral("accepted"), true}});
+            }
+            if (a.type != QLatin1String("panel.bind"))
+                return ActionResult::failure(QStringLiteral("unknown_action"),
+                                             QStringLiteral("%1 is not an action").arg(a.type),
+                                             QStringLiteral("type"));
+            const QString pageId =
+                a.params.value(QStringLiteral("page"))
+                    .toString(panel->pages.isEmpty() ? QString() : panel->pages.first().id);
+            panels::Panel changed = *panel;
+            panels::Page *page = nullptr;
+            for (panels::Page &pg : changed.pages)
+                if (pg.id == pageId)
+                    page = &pg;
+            if (!page)
+                return ActionResult::failure(
+                    QStringLiteral("not_found"),
+                    QStringLiteral("panel '%1' has no page '%2'").arg(id, pageId),
+                    QStringLiteral("page"));
+            panels::Button button;
+            button.key = key;
+            button.label = a.params.value(QStringLiteral("label")).toString();
+            button.action = a.params.value(QStringLiteral("action")).toString();
+            button.params = a.params.value(QStringLiteral("params")).toObject();
+            panels::BindingContext now = context;
+            now.presets.clear();
+            for (const store::PresetInfo &info : wallStore->presets())
+                now.presets.insert(info.id);
+            const QList<wall::Issue> issues =
+                panels::validateButton(button, changed, now, QString());
+            if (!issues.isEmpty())
+                return ActionResult::failure(QStringLiteral("invalid"), issues.first().message,
+                                             issues.first().path);
+            page->buttons.removeIf([key](const panels::Button &b) { return b.key == key; });
+            page->buttons.append(button);
+            std::sort(
+                page->buttons.begin(), page->buttons.end(),
+                [](const panels::Button &x, const panels::Button &y) { return x.key < y.key; });
+            panels::PanelStore(*db).save([&] {
+                panels::PanelsConfig c = parts->panelsConfig;
+                for (panels::Panel &p : c.panels)
+                    if (p.id == id)
+                        p = changed;
+                return c;
+            }());
+            *panel = changed;
+            parts->panels->updatePanel(changed);
+            return ActionResult::success({{QStringLiteral("panel"), id},
+                                          {QStringLiteral("page"), pageId},
+                                          {QStringLiteral("key"), key},
+                                          {QStringLiteral("action"), button.action},
+                                          {QStringLiteral("label"), button.label}});
+        });
 #endif
     return true;
 }

@@ -58,6 +58,7 @@ struct Services::Parts {
 #endif
 #ifdef OPSWALL_WITH_PANELS
     std::unique_ptr<panels::PanelService> panels;
+    panels::PanelsConfig panelsConfig; // as stored; panel.bind changes it
 #endif
 };
 

@@ -66,6 +66,11 @@ inline constexpr Endpoint kEndpoints[] = {
     {"POST", "/lock", R"({"ttlSeconds":60})", "LOA"},
     {"DELETE", "/lock", nullptr, "LOA"},
     {"GET", "/metrics", nullptr, "VLOTA"},
+    {"GET", "/panels", nullptr, "VLOTA"},
+    {"GET", "/panels/contract-panel", nullptr, "VLOTA"},
+    {"POST", "/panels/contract-panel/bind",
+     R"({"key":0,"action":"preset.recall","params":{"id":1}})", "OTA"},
+    {"POST", "/panels/contract-panel/press", R"({"key":0})", "OTA"},
 };
 
 inline constexpr Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician,

@@ -18,6 +18,7 @@
 #include <algorithm>
 
 using apptest::ApiResponse;
+using apptest::Role;
 using apptest::Wall;
 
 namespace {
@@ -358,6 +359,60 @@ private Q_SLOTS:
         }
         QVERIFY(acted);
         QCOMPARE(layoutName(), presetName(m_a));
+    }
+
+    void wallctlListsBindsAndTestsKeys() {
+        QString why;
+        if (m_app.tokens.isEmpty())
+            QVERIFY2(m_app.makeRoleTokens(&why), qPrintable(why));
+        const apptest::Run list = m_app.wallctl(
+            {QStringLiteral("panel"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(list.exitCode, 0);
+        const QJsonArray items = apptest::json(list)[QLatin1String("items")].toArray();
+        QVERIFY2(!items.isEmpty(), list.out.constData());
+        QCOMPARE(items[0][QLatin1String("id")].toString(), QStringLiteral("desk"));
+        QCOMPARE(items[0][QLatin1String("state")].toString(), QStringLiteral("ready"));
+        QCOMPARE(items[0][QLatin1String("serial")].toString(), QStringLiteral("OWDESK1"));
+        // Bind key 2 to preset A: stored, and the key shows its new face at once.
+        const int facesOfKey2 = m_deck.count(re(QStringLiteral("image 2 \\d+ jpeg")));
+        const apptest::Run bind = m_app.wallctl(
+            {QStringLiteral("panel"), QStringLiteral("bind"), QStringLiteral("desk"),
+             QStringLiteral("2"), QStringLiteral("preset.recall"), QStringLiteral("id=") + m_a,
+             QStringLiteral("--label"), QStringLiteral("Giao ban")},
+            m_app.tokens.value(Role::Operator));
+        QVERIFY2(bind.exitCode == 0, bind.err.constData());
+        QVERIFY(m_deck.waitFor(re(QStringLiteral("image 2 \\d+ jpeg")), facesOfKey2 + 1));
+        QVERIFY(m_app.api("GET", QStringLiteral("/panels/desk")).body.contains("Giao ban"));
+        // Refusals name the field.
+        const apptest::Run badAction =
+            m_app.wallctl({QStringLiteral("panel"), QStringLiteral("bind"), QStringLiteral("desk"),
+                           QStringLiteral("3"), QStringLiteral("wall.explode")});
+        QCOMPARE(badAction.exitCode, 1);
+        QVERIFY2(badAction.err.contains("wall.explode") && badAction.err.contains("action"),
+                 badAction.err.constData());
+        const apptest::Run badPreset = m_app.wallctl(
+            {QStringLiteral("panel"), QStringLiteral("bind"), QStringLiteral("desk"),
+             QStringLiteral("3"), QStringLiteral("preset.recall"), QStringLiteral("id=999")});
+        QCOMPARE(badPreset.exitCode, 1);
+        QVERIFY2(badPreset.err.contains("no preset 999"), badPreset.err.constData());
+        // Test-press key 2 as the panel: the recall is the panel's, audited via=panel.
+        if (layoutName() == presetName(m_a)) {
+            tap(1);
+            QTRY_COMPARE_WITH_TIMEOUT(layoutName(), presetName(m_b), 10000);
+        }
+        const qsizetype before = recalls(QStringLiteral("panel:desk"), m_a, true).size();
+        const apptest::Run test = m_app.wallctl({QStringLiteral("panel"), QStringLiteral("test"),
+                                                 QStringLiteral("desk"), QStringLiteral("2")},
+                                                m_app.tokens.value(Role::Technician));
+        QVERIFY2(test.exitCode == 0, test.err.constData());
+        QVERIFY(waitForRecall(QStringLiteral("panel:desk"), m_a, true, before));
+        // A viewer may not press keys.
+        QCOMPARE(m_app
+                     .wallctl({QStringLiteral("panel"), QStringLiteral("test"),
+                               QStringLiteral("desk"), QStringLiteral("2")},
+                              m_app.tokens.value(Role::Viewer))
+                     .exitCode,
+                 4);
     }
 
     void lockIsShownOnTheKeysAndRefusesThePress() {
