@@ -13,6 +13,7 @@
 #include <algorithm>
 
 using apptest::ApiResponse;
+using apptest::Role;
 using apptest::Wall;
 
 namespace {
@@ -261,6 +262,34 @@ private Q_SLOTS:
                          {QStringLiteral("/opswall/preset/recall"), QStringLiteral("i"), target}),
                  QString());
         QVERIFY(waitForOscRecall(target, true, before));
+    }
+
+    // The Companion module (packaging/companion), loaded as Companion loads a module, drives the
+    // wall with an operator token and shows what the wall does.
+    void companionModuleDrivesTheWall() {
+        const QString moduleDir = qEnvironmentVariable("COMPANION_MODULE_DIR");
+        if (moduleDir.isEmpty() ||
+            !QFile::exists(moduleDir + QStringLiteral("/node_modules/@companion-module/base")))
+            QSKIP("the Companion module's packages are not installed (companion_module_install)");
+        QString why;
+        if (m_app.tokens.isEmpty())
+            QVERIFY2(m_app.makeRoleTokens(&why), qPrintable(why));
+        const QString target = currentLayoutName() == presetName(m_presetA) ? m_presetB : m_presetA;
+        const Ran r =
+            runTool(QStringLiteral(NODE_PATH),
+                    {QStringLiteral(PANELS_TEST_DIR "/peers/companion_host_check.js"), moduleDir,
+                     QString::number(m_app.port), m_app.tokens.value(Role::Operator), target});
+        if (r.exitCode == 77)
+            QSKIP(r.out.constData());
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+        QCOMPARE(currentLayoutName(), presetName(target));
+        // The wall audited the module's calls as the token's, via the API.
+        const QByteArray audit =
+            m_app.api("GET", QStringLiteral("/audit?action=preset.recall&limit=20")).body;
+        QVERIFY2(audit.contains("e2e-operator"), audit.constData());
+        const QByteArray lock =
+            m_app.api("GET", QStringLiteral("/audit?action=lock.&limit=20")).body;
+        QVERIFY2(lock.contains("companion"), lock.constData());
     }
 
     void cleanupTestCase() { QVERIFY(m_app.stop()); }
