@@ -52,6 +52,11 @@ Commands:
         | layout --at TIME             the live layout at a past time, and the change behind it
   token create --role ROLE [--name NAME] | list | revoke NAME      (admins)
   lock [acquire] [--ttl SECONDS] [--reason TEXT] | release | status
+  panel list | get ID | test ID KEY
+      | bind ID KEY ACTION [NAME=VALUE ...] [--page PAGE] [--label TEXT]
+                                 button panels: bind a key to an action (preset.recall id=3,
+                                 audio.set source=, panel.page page=more, ...); test presses it
+                                 as the panel would, with the panel's role
 
 Options (anywhere after COMMAND):
   --url URL        API base, e.g. http://127.0.0.1:8470 (default: $WALLCTL_URL, the config
@@ -89,6 +94,8 @@ Args parseArgs(int argc, char **argv) {
         "--file",  "--id",    "--note",   "--from",        "--to",     "--action",
         "--limit", "--role",  "--name",   "--ttl",         "--reason", "--at",
         "--lang",  "--uri",   "--site",   "--participant", "--volume", "--anchor"};
+    // Button panels (wallctl panel bind).
+    static const QStringList panelValued{"--page", "--label"};
     static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -96,12 +103,12 @@ Args parseArgs(int argc, char **argv) {
         if (arg.startsWith(QLatin1String("--")) && arg.contains(u'=')) {
             const qsizetype eq = arg.indexOf(u'=');
             const QString name = arg.left(eq);
-            if (!valued.contains(name)) {
+            if (!valued.contains(name) && !panelValued.contains(name)) {
                 a.error = QStringLiteral("unknown option %1").arg(name);
                 return a;
             }
             a.options.insert(name, arg.mid(eq + 1));
-        } else if (valued.contains(arg)) {
+        } else if (valued.contains(arg) || panelValued.contains(arg)) {
             if (i + 1 >= argc) {
                 a.error = QStringLiteral("%1 needs a value").arg(arg);
                 return a;
@@ -607,6 +614,44 @@ int apiMain(int argc, char **argv) {
             if (has("--reason"))
                 body.insert(QStringLiteral("reason"), opt("--reason"));
             return post(QStringLiteral("/lock"), body);
+        }
+    } else if (cmd == QLatin1String("panel") || cmd == QLatin1String("panels")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/panels"));
+        if (sub == QLatin1String("get"))
+            return needId("get") ? get(QStringLiteral("/panels/") + id) : Usage;
+        bool keyOk = false;
+        const int key = p.size() > 2 ? p[2].toInt(&keyOk) : -1;
+        if (sub == QLatin1String("test")) {
+            if (!needId("test") || !keyOk)
+                return usageError(QStringLiteral("panel test ID KEY"));
+            return post(QStringLiteral("/panels/%1/press").arg(id), {{QStringLiteral("key"), key}});
+        }
+        if (sub == QLatin1String("bind")) {
+            if (!needId("bind") || !keyOk || p.size() < 4)
+                return usageError(QStringLiteral(
+                    "panel bind ID KEY ACTION [NAME=VALUE ...] [--page PAGE] [--label TEXT]"));
+            QJsonObject params;
+            for (const QString &kv : p.mid(4)) {
+                const qsizetype eq = kv.indexOf(u'=');
+                if (eq <= 0)
+                    return usageError(QStringLiteral("'%1' is not NAME=VALUE").arg(kv));
+                const QString value = kv.mid(eq + 1);
+                // A JSON value (3, true, [..]) as written; anything else is a string.
+                const QJsonDocument asJson =
+                    QJsonDocument::fromJson(QStringLiteral("[%1]").arg(value).toUtf8());
+                params.insert(kv.left(eq), asJson.isArray() && asJson.array().size() == 1
+                                               ? asJson.array().first()
+                                               : QJsonValue(value));
+            }
+            QJsonObject body{{QStringLiteral("key"), key},
+                             {QStringLiteral("action"), p[3]},
+                             {QStringLiteral("params"), params}};
+            if (has("--page"))
+                body.insert(QStringLiteral("page"), opt("--page"));
+            if (has("--label"))
+                body.insert(QStringLiteral("label"), opt("--label"));
+            return post(QStringLiteral("/panels/%1/bind").arg(id), body);
         }
     } else {
         return usageError(QStringLiteral("unknown command '%1'").arg(cmd));

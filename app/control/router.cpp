@@ -422,6 +422,21 @@ Route dispatch(Ctx &c) {
                       {{"ttlSeconds", F::Number, false}, {"reason", F::String, false}});
     if (c.is("DELETE", {"lock"}))
         return submit("lock.release", c.body, {});
+    // Button panels (app/panels): state, bindings, a press as the panel would make it
+    if (c.is("GET", {"panels"}))
+        return snapshot(QStringLiteral("panels"));
+    if (c.is("GET", {"panels", "{id}"}))
+        return snapshot(QStringLiteral("panel:") + id);
+    if (c.is("POST", {"panels", "{id}", "bind"}))
+        return submit("panel.bind", c.body,
+                      {{"page", F::String, false},
+                       {"key", F::Number, true},
+                       {"label", F::String, false},
+                       {"action", F::String, true},
+                       {"params", F::Object, false}},
+                      idParam);
+    if (c.is("POST", {"panels", "{id}", "press"}))
+        return submit("panel.test", c.body, {{"key", F::Number, true}}, idParam, 202);
 
     if (c.pathMatched)
         return errorRoute(error(

@@ -68,6 +68,9 @@ constexpr Permission kTable[] = {
     {"calibration.geometry", Effect::WallChange, std::uint8_t(T | A)},
     {"calibration.geometrySave", Effect::WallChange, std::uint8_t(T | A)},
     {"calibration.geometryUndo", Effect::WallChange, std::uint8_t(T | A)},
+    // Button panels: bind a key to an action, press a key as the panel would (its own role).
+    {"panel.bind", Effect::WallChange, std::uint8_t(O | T | A)},
+    {"panel.test", Effect::WallChange, std::uint8_t(O | T | A)},
 };
 } // namespace
 

@@ -197,6 +197,22 @@ public:
 #endif
             return items(a);
         }
+#ifdef OPSWALL_WITH_PANELS
+        // Button panels: their state, and one panel's bindings with its state.
+        if (head == QLatin1String("panels"))
+            return items(m_parts.panels ? m_parts.panels->status() : QJsonArray());
+        if (head == QLatin1String("panel") && m_parts.panels) {
+            for (const panels::Panel &p : m_parts.panels->panels())
+                if (p.id == arg) {
+                    QJsonObject o = panels::toJson(p);
+                    for (const QJsonValue &st : m_parts.panels->status())
+                        if (st[QLatin1String("id")].toString() == arg)
+                            o.insert(QStringLiteral("status"), st);
+                    return o;
+                }
+            return {};
+        }
+#endif
         if (head == QLatin1String("alerts")) {
             QJsonArray a;
             if (const QJsonObject store = m_services.storeAlert(); !store.isEmpty())

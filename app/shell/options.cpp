@@ -75,11 +75,22 @@ ParseResult parseOptions(const QStringList &arguments) {
         QStringLiteral("demo-feed-port"),
         QStringLiteral("With --demo: the port of the local feed service (default: a free port)."),
         QStringLiteral("PORT"), QStringLiteral("0"));
+    const QCommandLineOption osc(
+        QStringLiteral("osc"),
+        QStringLiteral("Listen for OSC tablets and panels on HOST:PORT (UDP and TCP, length-"
+                       "prefixed or SLIP). Off unless given here or in the panels document. "
+                       "Only the configured source addresses are heard (loopback by default)."),
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption panels(
+        QStringLiteral("panels"),
+        QStringLiteral("Panels document (JSON, \"kind\": \"opswall.panels\") to use and store: "
+                       "button panels, their pages and bindings, and the OSC listener."),
+        QStringLiteral("FILE"));
     const QCommandLineOption platform(
         QStringLiteral("platform"),
         QStringLiteral("Qt platform plugin (e.g. offscreen, xcb, eglfs)."), QStringLiteral("NAME"));
     p.addOptions({help, demo, preview, screenshot, db, wall, assets, lang, backend, api, apiConfig,
-                  tokenFile, preset, noServices, platform});
+                  tokenFile, preset, noServices, osc, panels, platform});
     const QCommandLineOption storeConfig(
         QStringLiteral("store-config"),
         QStringLiteral("JSON settings of the store: retention, free-space guard, key files, the "
@@ -137,6 +148,13 @@ ParseResult parseOptions(const QStringList &arguments) {
         r.message = QStringLiteral("--demo-feed-port must be a port number 0 to 65535 (0: a free "
                                    "port), not '%1'")
                         .arg(p.value(demoFeedPort));
+        return r;
+    }
+    o.oscBind = p.value(osc);
+    o.panelsPath = p.value(panels);
+    if (!o.panelsPath.isEmpty() && !QFileInfo(o.panelsPath).isFile()) {
+        r.exitCode = 2;
+        r.message = QStringLiteral("--panels: no such file '%1'").arg(o.panelsPath);
         return r;
     }
     if (o.language != QLatin1String("vi") && o.language != QLatin1String("en")) {

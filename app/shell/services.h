@@ -71,6 +71,7 @@ private:
     void startDevices(QQmlEngine &engine);
     bool startControl();
     bool startStore();
+    bool startPanels();
 
     const Options &m_options;
     store::Database &m_db;

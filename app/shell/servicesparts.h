@@ -30,6 +30,9 @@
 #include "calibration/calibrationservice.h"
 #include "calibration/profilestore.h"
 #endif
+#ifdef OPSWALL_WITH_PANELS
+#include "panels/panelservice.h"
+#endif
 #ifdef OPSWALL_WITH_CONTROL
 #include "control/actionsink.h"
 #include "control/apiserver.h"
@@ -69,6 +72,10 @@ struct Services::Parts {
     std::unique_ptr<control::ActionSink> sink;
     std::unique_ptr<control::ControlService> control;
     std::unique_ptr<control::ControlServer> server;
+#endif
+#ifdef OPSWALL_WITH_PANELS
+    std::unique_ptr<panels::PanelService> panels;
+    panels::PanelsConfig panelsConfig; // as stored; panel.bind changes it
 #endif
 };
 

@@ -88,6 +88,11 @@ inline constexpr Endpoint kEndpoints[] = {
     {"POST", "/calibration/geometry", R"({"display":"nope","dx":1})", "TA"},
     {"POST", "/calibration/geometry/save", R"({"note":"contract"})", "TA"},
     {"POST", "/calibration/geometry/undo", "{}", "TA"},
+    {"GET", "/panels", nullptr, "VLOTA"},
+    {"GET", "/panels/contract-panel", nullptr, "VLOTA"},
+    {"POST", "/panels/contract-panel/bind",
+     R"({"key":0,"action":"preset.recall","params":{"id":1}})", "OTA"},
+    {"POST", "/panels/contract-panel/press", R"({"key":0})", "OTA"},
 };
 
 inline constexpr Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician,

@@ -386,7 +386,7 @@ void TstControlApi::openApiIsServed() {
     for (const contract::Endpoint &e : kEndpoints) {
         QByteArray path = QByteArray(e.path).split('?').first();
         for (const char *id : {"{preset}", "{tile}", "{alert}", "{device}", "{layout}", "{source}",
-                               "contract-matrix", "contract-cam"})
+                               "contract-matrix", "contract-cam", "contract-panel"})
             path.replace(id, "{id}");
         const qsizetype at = lines.indexOf("  " + path + ':');
         QVERIFY2(at >= 0, path.constData());

@@ -77,6 +77,7 @@ public:
     bool captureLog = false;
     QByteArray log;
     bool demoServices = false;   // true: the demo's local services run too (feeds, RTSP, displays)
+    bool captureErrors = false;  // keep opswall's stderr (its log) for the test to read
 
     ~Wall() {
         if (process.state() != QProcess::NotRunning) {
@@ -103,8 +104,9 @@ public:
             return false;
         }
         c.close();
-        process.setProcessChannelMode(captureLog ? QProcess::MergedChannels
-                                                 : QProcess::ForwardedErrorChannel);
+        process.setProcessChannelMode(captureLog      ? QProcess::MergedChannels
+                                      : captureErrors ? QProcess::ForwardedOutputChannel
+                                                      : QProcess::ForwardedErrorChannel);
         if (captureLog && !m_logConnected) {
             m_logConnected = true;
             QObject::connect(&process, &QProcess::readyReadStandardOutput, &process, [this] {

@@ -1,0 +1,27 @@
+#pragma once
+// Persists the "opswall.panels" document in the wall's SQLite file, in the panels component's
+// own table (Database::migrateComponent). Stored as JSON and validated again on load against
+// the wall as it is then, so a binding to a preset deleted since is reported, not acted on.
+#include "panels/panelsconfig.h"
+
+namespace opswall::store {
+class Database;
+}
+
+namespace opswall::panels {
+
+class PanelStore {
+public:
+    // Applies the panels component's migrations; throws store::Error on a database failure.
+    explicit PanelStore(store::Database &db);
+
+    bool hasDocument() const;
+    ParsedPanels load(const BindingContext &context) const; // nothing stored: an empty config
+    QJsonObject document() const;                           // as stored ({} when none)
+    void save(const PanelsConfig &config);
+
+private:
+    store::Database &m_db;
+};
+
+} // namespace opswall::panels

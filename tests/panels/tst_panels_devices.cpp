@@ -1,0 +1,451 @@
+// Button panels against the real opswall, configured by an opswall.panels document (--panels):
+// the simulated Stream Deck Studio (opswall-streamdeck-sim, itself checked against the npm
+// client) gets the key faces and brightness, and its key presses recall presets with the
+// panel's own role, audited via=panel; pages switch; the faces follow the wall (the active
+// preset, the lock); the deck comes back after it restarts. A serial keypad over a socat
+// pseudo-terminal pair and a TCP keypad map their lines to buttons. The OSC listener configured
+// by the document (not --osc) sends its feedback to liblo's oscdump as a fixed feedback target.
+#include "appundertest.h"
+
+#include <QJsonArray>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QUdpSocket>
+
+#include <algorithm>
+
+using apptest::ApiResponse;
+using apptest::Role;
+using apptest::Wall;
+
+namespace {
+// A process whose stdout lines the test reads as they come.
+class LineProcess {
+public:
+    QProcess process;
+    QStringList lines;
+
+    ~LineProcess() {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished(3000);
+        }
+    }
+    void pump() {
+        m_buffer += process.readAllStandardOutput();
+        qsizetype nl;
+        while ((nl = m_buffer.indexOf('\n')) >= 0) {
+            lines << QString::fromUtf8(m_buffer.left(nl)).trimmed();
+            m_buffer.remove(0, nl + 1);
+        }
+    }
+    int count(const QRegularExpression &re) {
+        pump();
+        return int(std::count_if(lines.begin(), lines.end(),
+                                 [&](const QString &l) { return re.match(l).hasMatch(); }));
+    }
+    // Waits until at least n lines match.
+    bool waitFor(const QRegularExpression &re, int n = 1, int ms = 10000) {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < ms) {
+            if (count(re) >= n)
+                return true;
+            QTest::qWait(20);
+        }
+        return false;
+    }
+
+private:
+    QByteArray m_buffer;
+};
+
+quint16 freeUdpPort() {
+    QUdpSocket s;
+    s.bind(QHostAddress::LocalHost, 0);
+    return s.localPort();
+}
+
+QRegularExpression re(const QString &pattern) {
+    return QRegularExpression(QStringLiteral("^") + pattern + QStringLiteral("$"));
+}
+} // namespace
+
+class TestPanelsDevices : public QObject {
+    Q_OBJECT
+
+    Wall m_app;
+    LineProcess m_deck;
+    LineProcess m_socat;
+    LineProcess m_oscdump;
+    QTcpServer m_keypadServer;
+    QTcpSocket *m_keypad = nullptr; // the wall's connection to our TCP keypad
+    QString m_kpPath;               // our end of the serial keypad's pseudo-terminal
+    bool m_haveSocat = false;
+    bool m_haveOscdump = false;
+    QString m_a, m_b; // two demo presets
+    QByteArray m_log;
+
+    QByteArray log() {
+        m_log += m_app.process.readAllStandardError();
+        return m_log;
+    }
+
+    QList<QJsonObject> recalls(const QString &user, const QString &id, bool ok) {
+        QList<QJsonObject> out;
+        const QJsonArray rows =
+            jsonOf(m_app.api("GET", QStringLiteral("/audit?action=preset.recall&limit=500")).body)
+                .value(QStringLiteral("items"))
+                .toArray();
+        for (const QJsonValue &v : rows) {
+            const QJsonObject r = v.toObject();
+            if (r[QLatin1String("user")].toString() == user &&
+                r[QLatin1String("via")].toString() == QLatin1String("panel") &&
+                r[QLatin1String("params")][QLatin1String("id")].toInt() == id.toInt() &&
+                r[QLatin1String("ok")].toBool() == ok)
+                out << r;
+        }
+        return out;
+    }
+
+    bool waitForRecall(const QString &user, const QString &id, bool ok, qsizetype before) {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 10000) {
+            if (recalls(user, id, ok).size() > before)
+                return true;
+            QTest::qWait(50);
+        }
+        return false;
+    }
+
+    QString layoutName() {
+        return jsonOf(m_app.api("GET", QStringLiteral("/status")).body)
+            .value(QStringLiteral("layout"))
+            .toString();
+    }
+    QString presetName(const QString &id) {
+        return jsonOf(m_app.api("GET", QStringLiteral("/presets/") + id).body)
+            .value(QStringLiteral("name"))
+            .toString();
+    }
+
+    void tap(int key) {
+        m_deck.process.write(QStringLiteral("tap %1\n").arg(key).toUtf8());
+        m_deck.process.waitForBytesWritten(1000);
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        // The simulated Studio.
+        m_deck.process.start(QStringLiteral(STREAMDECK_SIM_PATH),
+                             {QStringLiteral("--port"), QStringLiteral("0"),
+                              QStringLiteral("--serial"), QStringLiteral("OWDESK1"),
+                              QStringLiteral("--keepalive-ms"), QStringLiteral("500")});
+        QVERIFY(m_deck.process.waitForStarted(5000));
+        QVERIFY(m_deck.waitFor(re(QStringLiteral("ready tcp 127\\.0\\.0\\.1:\\d+"))));
+        const quint16 deckPort = m_deck.lines.first().section(u':', -1).toUShort();
+        // The serial keypad: a socat pseudo-terminal pair; the wall opens drv, we write kp.
+        const QString drv = m_app.dir.filePath(QStringLiteral("drv"));
+        m_kpPath = m_app.dir.filePath(QStringLiteral("kp"));
+        m_haveSocat = !QStandardPaths::findExecutable(QStringLiteral("socat")).isEmpty();
+        if (m_haveSocat) {
+            m_socat.process.start(QStringLiteral("socat"),
+                                  {QStringLiteral("pty,raw,echo=0,link=") + drv,
+                                   QStringLiteral("pty,raw,echo=0,link=") + m_kpPath});
+            QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(drv) && QFile::exists(m_kpPath), 5000);
+        }
+        // The TCP keypad: a server the wall connects to (a serial-to-Ethernet gateway).
+        QVERIFY(m_keypadServer.listen(QHostAddress::LocalHost, 0));
+        // liblo's oscdump as a fixed feedback target.
+        const quint16 dumpPort = freeUdpPort();
+        m_haveOscdump = !QStandardPaths::findExecutable(QStringLiteral("oscdump")).isEmpty();
+        if (m_haveOscdump) {
+            m_oscdump.process.start(QStringLiteral("oscdump"),
+                                    {QStringLiteral("-L"), QString::number(dumpPort)});
+            QVERIFY(m_oscdump.process.waitForStarted(3000));
+        }
+        // First start: learn the demo presets' ids.
+        m_app.captureErrors = true;
+        QString why;
+        QVERIFY2(m_app.start(&why), qPrintable(why));
+        const QJsonArray presets =
+            jsonOf(m_app.api("GET", QStringLiteral("/presets")).body)[QLatin1String("items")]
+                .toArray();
+        QVERIFY(presets.size() >= 2);
+        m_a = QString::number(presets[0][QLatin1String("id")].toInt());
+        m_b = QString::number(presets[1][QLatin1String("id")].toInt());
+        QVERIFY(m_app.stop());
+        // The panels document, then the wall again with it.
+        const QJsonObject doc{
+            {QStringLiteral("kind"), QStringLiteral("opswall.panels")},
+            {QStringLiteral("schemaVersion"), 1},
+            {QStringLiteral("osc"),
+             QJsonObject{
+                 {QStringLiteral("listen"), QStringLiteral("127.0.0.1:%1").arg(freeUdpPort())},
+                 {QStringLiteral("feedbackTo"),
+                  QJsonArray{QStringLiteral("127.0.0.1:%1").arg(dumpPort)}}}},
+            {QStringLiteral("panels"),
+             QJsonArray{
+                 QJsonObject{
+                     {QStringLiteral("id"), QStringLiteral("desk")},
+                     {QStringLiteral("name"), QStringLiteral("Bàn chủ trì")},
+                     {QStringLiteral("type"), QStringLiteral("streamdeck-tcp")},
+                     {QStringLiteral("host"), QStringLiteral("127.0.0.1")},
+                     {QStringLiteral("port"), deckPort},
+                     {QStringLiteral("role"), QStringLiteral("operator")},
+                     {QStringLiteral("pages"),
+                      QJsonArray{
+                          QJsonObject{
+                              {QStringLiteral("id"), QStringLiteral("main")},
+                              {QStringLiteral("buttons"),
+                               QJsonArray{
+                                   QJsonObject{
+                                       {QStringLiteral("key"), 0},
+                                       {QStringLiteral("label"), QStringLiteral("Đầu tư công")},
+                                       {QStringLiteral("action"), QStringLiteral("preset.recall")},
+                                       {QStringLiteral("params"),
+                                        QJsonObject{{QStringLiteral("id"), m_a.toInt()}}}},
+                                   QJsonObject{
+                                       {QStringLiteral("key"), 1},
+                                       {QStringLiteral("label"), QStringLiteral("Kinh tế")},
+                                       {QStringLiteral("action"), QStringLiteral("preset.recall")},
+                                       {QStringLiteral("params"),
+                                        QJsonObject{{QStringLiteral("id"), m_b.toInt()}}}},
+                                   QJsonObject{
+                                       {QStringLiteral("key"), 31},
+                                       {QStringLiteral("label"), QStringLiteral("Âm thanh")},
+                                       {QStringLiteral("action"), QStringLiteral("panel.page")},
+                                       {QStringLiteral("params"),
+                                        QJsonObject{
+                                            {QStringLiteral("page"), QStringLiteral("audio")}}}}}}},
+                          QJsonObject{
+                              {QStringLiteral("id"), QStringLiteral("audio")},
+                              {QStringLiteral("buttons"),
+                               QJsonArray{
+                                   QJsonObject{
+                                       {QStringLiteral("key"), 0},
+                                       {QStringLiteral("label"), QStringLiteral("Tắt tiếng")},
+                                       {QStringLiteral("action"), QStringLiteral("audio.set")},
+                                       {QStringLiteral("params"),
+                                        QJsonObject{{QStringLiteral("source"), QString()}}}},
+                                   QJsonObject{
+                                       {QStringLiteral("key"), 31},
+                                       {QStringLiteral("label"), QStringLiteral("Quay lại")},
+                                       {QStringLiteral("action"), QStringLiteral("panel.page")},
+                                       {QStringLiteral("params"),
+                                        QJsonObject{{QStringLiteral("page"),
+                                                     QStringLiteral("main")}}}}}}}}}},
+                 QJsonObject{{QStringLiteral("id"), QStringLiteral("keypad-tcp")},
+                             {QStringLiteral("type"), QStringLiteral("keypad-tcp")},
+                             {QStringLiteral("host"), QStringLiteral("127.0.0.1")},
+                             {QStringLiteral("port"), m_keypadServer.serverPort()},
+                             {QStringLiteral("lines"), QJsonObject{{QStringLiteral("P1 DOWN"), 0}}},
+                             {QStringLiteral("pages"),
+                              QJsonArray{QJsonObject{
+                                  {QStringLiteral("id"), QStringLiteral("main")},
+                                  {QStringLiteral("buttons"),
+                                   QJsonArray{QJsonObject{
+                                       {QStringLiteral("key"), 0},
+                                       {QStringLiteral("action"), QStringLiteral("preset.recall")},
+                                       {QStringLiteral("params"),
+                                        QJsonObject{{QStringLiteral("id"), m_b.toInt()}}}}}}}}}}}}};
+        QJsonObject withSerial = doc;
+        if (m_haveSocat) {
+            QJsonArray panels = doc[QLatin1String("panels")].toArray();
+            panels.append(
+                QJsonObject{{QStringLiteral("id"), QStringLiteral("keypad-serial")},
+                            {QStringLiteral("type"), QStringLiteral("keypad-serial")},
+                            {QStringLiteral("device"), drv},
+                            {QStringLiteral("lines"), QJsonObject{{QStringLiteral("K01"), 0}}},
+                            {QStringLiteral("pages"),
+                             QJsonArray{QJsonObject{
+                                 {QStringLiteral("id"), QStringLiteral("main")},
+                                 {QStringLiteral("buttons"),
+                                  QJsonArray{QJsonObject{
+                                      {QStringLiteral("key"), 0},
+                                      {QStringLiteral("action"), QStringLiteral("preset.recall")},
+                                      {QStringLiteral("params"),
+                                       QJsonObject{{QStringLiteral("id"), m_a.toInt()}}}}}}}}}});
+            withSerial.insert(QStringLiteral("panels"), panels);
+        }
+        const QString path = m_app.dir.filePath(QStringLiteral("panels.json"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(withSerial).toJson());
+        f.close();
+        m_app.extraArgs = {QStringLiteral("--panels"), path};
+        QVERIFY2(m_app.start(&why), qPrintable(why));
+    }
+
+    void deckGetsBrightnessAndEveryKeyFace() {
+        QVERIFY2(m_deck.waitFor(re(QStringLiteral("connected 1"))),
+                 qPrintable(m_deck.lines.join(u'\n')));
+        QVERIFY(m_deck.waitFor(re(QStringLiteral("brightness 70"))));
+        // 32 keys, each a whole JPEG.
+        for (int key : {0, 1, 2, 31})
+            QVERIFY2(m_deck.waitFor(re(QStringLiteral("image %1 \\d+ jpeg").arg(key))),
+                     qPrintable(m_deck.lines.join(u'\n')));
+        QCOMPARE(m_deck.count(re(QStringLiteral("image \\d+ \\d+ not-jpeg"))), 0);
+        const QJsonArray panels =
+            jsonOf(m_app.api("GET", QStringLiteral("/panels")).body)[QLatin1String("items")]
+                .toArray();
+        if (!panels.isEmpty()) { // the route comes with the API step
+            QCOMPARE(panels[0][QLatin1String("state")].toString(), QStringLiteral("ready"));
+            QCOMPARE(panels[0][QLatin1String("serial")].toString(), QStringLiteral("OWDESK1"));
+        }
+    }
+
+    void deckKeyRecallsAPresetAndTheFacesFollow() {
+        const qsizetype before = recalls(QStringLiteral("panel:desk"), m_b, true).size();
+        const int facesOfKey1 = m_deck.count(re(QStringLiteral("image 1 \\d+ jpeg")));
+        tap(1);
+        QVERIFY2(waitForRecall(QStringLiteral("panel:desk"), m_b, true, before), log().constData());
+        QCOMPARE(layoutName(), presetName(m_b));
+        // Key 1 is now lit: its face is sent again.
+        QVERIFY(m_deck.waitFor(re(QStringLiteral("image 1 \\d+ jpeg")), facesOfKey1 + 1));
+        // The OSC feedback target heard it too.
+        if (m_haveOscdump)
+            QVERIFY2(m_oscdump.waitFor(QRegularExpression(
+                         QStringLiteral("/opswall/preset/active i %1$").arg(m_b))),
+                     qPrintable(m_oscdump.lines.join(u'\n')));
+    }
+
+    void pagesSwitchAndActOnTheirOwnButtons() {
+        const int faces = m_deck.count(re(QStringLiteral("image \\d+ \\d+ jpeg")));
+        tap(31);
+        QVERIFY(m_deck.waitFor(re(QStringLiteral("image \\d+ \\d+ jpeg")), faces + 32));
+        tap(0); // "Tắt tiếng" on the audio page
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_app.api("GET", QStringLiteral("/audit?action=audio.set&limit=20"))
+                .body.contains("panel:desk"),
+            10000);
+        tap(31);
+        QVERIFY(m_deck.waitFor(re(QStringLiteral("image \\d+ \\d+ jpeg")), faces + 64));
+    }
+
+    void tcpKeypadLineRecallsAPreset() {
+        QTRY_VERIFY_WITH_TIMEOUT(m_keypadServer.hasPendingConnections() || m_keypad, 10000);
+        if (!m_keypad)
+            m_keypad = m_keypadServer.nextPendingConnection();
+        QVERIFY(m_keypad);
+        // Show A first, so the keypad's recall of B is a change.
+        tap(0);
+        QTRY_COMPARE_WITH_TIMEOUT(layoutName(), presetName(m_a), 10000);
+        const qsizetype before = recalls(QStringLiteral("panel:keypad-tcp"), m_b, true).size();
+        m_keypad->write("NOISE\r\nP1 DOWN\r\n");
+        m_keypad->flush();
+        QVERIFY(waitForRecall(QStringLiteral("panel:keypad-tcp"), m_b, true, before));
+        QCOMPARE(layoutName(), presetName(m_b));
+        QTRY_VERIFY_WITH_TIMEOUT(log().contains("line 'NOISE' is not in its map"), 5000);
+    }
+
+    void serialKeypadOverAPseudoTerminal() {
+        if (!m_haveSocat)
+            QSKIP("socat is not installed");
+        QFile kp(m_kpPath);
+        QVERIFY(kp.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        const qsizetype before = recalls(QStringLiteral("panel:keypad-serial"), m_a, true).size();
+        // The wall may still be opening its end: send until it acts (a keypad repeats too).
+        QElapsedTimer t;
+        t.start();
+        bool acted = false;
+        while (!acted && t.elapsed() < 10000) {
+            kp.write("K01\r");
+            acted = waitForRecall(QStringLiteral("panel:keypad-serial"), m_a, true, before);
+        }
+        QVERIFY(acted);
+        QCOMPARE(layoutName(), presetName(m_a));
+    }
+
+    void wallctlListsBindsAndTestsKeys() {
+        QString why;
+        if (m_app.tokens.isEmpty())
+            QVERIFY2(m_app.makeRoleTokens(&why), qPrintable(why));
+        const apptest::Run list = m_app.wallctl(
+            {QStringLiteral("panel"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(list.exitCode, 0);
+        const QJsonArray items = apptest::json(list)[QLatin1String("items")].toArray();
+        QVERIFY2(!items.isEmpty(), list.out.constData());
+        QCOMPARE(items[0][QLatin1String("id")].toString(), QStringLiteral("desk"));
+        QCOMPARE(items[0][QLatin1String("state")].toString(), QStringLiteral("ready"));
+        QCOMPARE(items[0][QLatin1String("serial")].toString(), QStringLiteral("OWDESK1"));
+        // Bind key 2 to preset A: stored, and the key shows its new face at once.
+        const int facesOfKey2 = m_deck.count(re(QStringLiteral("image 2 \\d+ jpeg")));
+        const apptest::Run bind = m_app.wallctl(
+            {QStringLiteral("panel"), QStringLiteral("bind"), QStringLiteral("desk"),
+             QStringLiteral("2"), QStringLiteral("preset.recall"), QStringLiteral("id=") + m_a,
+             QStringLiteral("--label"), QStringLiteral("Giao ban")},
+            m_app.tokens.value(Role::Operator));
+        QVERIFY2(bind.exitCode == 0, bind.err.constData());
+        QVERIFY(m_deck.waitFor(re(QStringLiteral("image 2 \\d+ jpeg")), facesOfKey2 + 1));
+        QVERIFY(m_app.api("GET", QStringLiteral("/panels/desk")).body.contains("Giao ban"));
+        // Refusals name the field.
+        const apptest::Run badAction =
+            m_app.wallctl({QStringLiteral("panel"), QStringLiteral("bind"), QStringLiteral("desk"),
+                           QStringLiteral("3"), QStringLiteral("wall.explode")});
+        QCOMPARE(badAction.exitCode, 1);
+        QVERIFY2(badAction.err.contains("wall.explode") && badAction.err.contains("action"),
+                 badAction.err.constData());
+        const apptest::Run badPreset = m_app.wallctl(
+            {QStringLiteral("panel"), QStringLiteral("bind"), QStringLiteral("desk"),
+             QStringLiteral("3"), QStringLiteral("preset.recall"), QStringLiteral("id=999")});
+        QCOMPARE(badPreset.exitCode, 1);
+        QVERIFY2(badPreset.err.contains("no preset 999"), badPreset.err.constData());
+        // Test-press key 2 as the panel: the recall is the panel's, audited via=panel.
+        if (layoutName() == presetName(m_a)) {
+            tap(1);
+            QTRY_COMPARE_WITH_TIMEOUT(layoutName(), presetName(m_b), 10000);
+        }
+        const qsizetype before = recalls(QStringLiteral("panel:desk"), m_a, true).size();
+        const apptest::Run test = m_app.wallctl({QStringLiteral("panel"), QStringLiteral("test"),
+                                                 QStringLiteral("desk"), QStringLiteral("2")},
+                                                m_app.tokens.value(Role::Technician));
+        QVERIFY2(test.exitCode == 0, test.err.constData());
+        QVERIFY(waitForRecall(QStringLiteral("panel:desk"), m_a, true, before));
+        // A viewer may not press keys.
+        QCOMPARE(m_app
+                     .wallctl({QStringLiteral("panel"), QStringLiteral("test"),
+                               QStringLiteral("desk"), QStringLiteral("2")},
+                              m_app.tokens.value(Role::Viewer))
+                     .exitCode,
+                 4);
+    }
+
+    void lockIsShownOnTheKeysAndRefusesThePress() {
+        const int faces = m_deck.count(re(QStringLiteral("image \\d+ \\d+ jpeg")));
+        const ApiResponse lock =
+            m_app.api("POST", QStringLiteral("/lock"),
+                      {{QStringLiteral("ttlSeconds"), 60}, {QStringLiteral("reason"), "briefing"}});
+        QVERIFY2(lock.status == 200 || lock.status == 201, lock.body.constData());
+        // Every face on the page gets the lock frame.
+        QVERIFY(m_deck.waitFor(re(QStringLiteral("image \\d+ \\d+ jpeg")), faces + 32));
+        const QString live = layoutName();
+        const QString other = live == presetName(m_a) ? m_b : m_a;
+        const qsizetype before = recalls(QStringLiteral("panel:desk"), other, false).size();
+        tap(other == m_a ? 0 : 1);
+        QVERIFY(waitForRecall(QStringLiteral("panel:desk"), other, false, before));
+        QCOMPARE(layoutName(), live);
+        QTRY_VERIFY_WITH_TIMEOUT(log().contains("refused"), 5000);
+        QCOMPARE(m_app.api("DELETE", QStringLiteral("/lock")).status, 200);
+    }
+
+    void deckComesBackAfterARestart() {
+        const int faces = m_deck.count(re(QStringLiteral("image 0 \\d+ jpeg")));
+        m_deck.process.write("drop\n");
+        QVERIFY2(m_deck.waitFor(re(QStringLiteral("connected 2")), 1, 15000),
+                 qPrintable(m_deck.lines.join(u'\n')));
+        QVERIFY(m_deck.waitFor(re(QStringLiteral("image 0 \\d+ jpeg")), faces + 1));
+        const qsizetype before = recalls(QStringLiteral("panel:desk"), m_b, true).size();
+        tap(1);
+        QVERIFY(waitForRecall(QStringLiteral("panel:desk"), m_b, true, before));
+    }
+
+    void cleanupTestCase() { QVERIFY(m_app.stop()); }
+};
+
+QTEST_GUILESS_MAIN(TestPanelsDevices)
+#include "tst_panels_devices.moc"

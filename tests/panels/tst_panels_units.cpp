@@ -1,0 +1,292 @@
+// Panels without hardware: the opswall.panels document (fixtures, every refusal naming its
+// field, bindings checked against what the wall has, briefing actions binding once they exist),
+// the OSC address space, the rate-limited log, and the key faces as the app draws them (written
+// as PNGs next to the test for a person to look at, and checked by pixel).
+#include "panels/keyface.h"
+#include "panels/oscmap.h"
+#include "panels/panelsconfig.h"
+#include "panels/panelservice.h"
+
+#include "core/permissions.h"
+
+#include <QBuffer>
+#include <QDir>
+#include <QFile>
+#include <QFontDatabase>
+#include <QGuiApplication>
+#include <QImageReader>
+#include <QJsonDocument>
+#include <QPainter>
+#include <QTest>
+
+using namespace opswall;
+using namespace opswall::panels;
+namespace osc = opswall::drivers::osc;
+namespace sd = opswall::drivers::streamdeck;
+
+namespace {
+QByteArray fixture(const char *name) {
+    QFile f(QStringLiteral(PANELS_TEST_DIR "/fixtures/") + QString::fromLatin1(name));
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+BindingContext wallContext() {
+    BindingContext c;
+    c.actions = knownActionTypes();
+    c.presets = {1, 2, 3};
+    c.displays = {QStringLiteral("r1c1"), QStringLiteral("r1c2")};
+    return c;
+}
+
+QStringList issueTexts(const ParsedPanels &p) {
+    QStringList out;
+    for (const Issue &i : p.issues)
+        out << i.toString();
+    return out;
+}
+
+bool anyStartsWith(const QStringList &list, const QString &prefix) {
+    for (const QString &s : list)
+        if (s.startsWith(prefix))
+            return true;
+    return false;
+}
+
+// The share of pixels of img close to colour c.
+double share(const QImage &img, const QColor &c, int tolerance = 24) {
+    int n = 0;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x) {
+            const QColor p = img.pixelColor(x, y);
+            if (std::abs(p.red() - c.red()) <= tolerance &&
+                std::abs(p.green() - c.green()) <= tolerance &&
+                std::abs(p.blue() - c.blue()) <= tolerance)
+                ++n;
+        }
+    return double(n) / (img.width() * img.height());
+}
+} // namespace
+
+class TestPanelsUnits : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        const QDir fonts(QStringLiteral(OPSWALL_ASSETS_DIR "/fonts"));
+        for (const QString &f : fonts.entryList({QStringLiteral("*.ttf")}))
+            QVERIFY(QFontDatabase::addApplicationFont(fonts.filePath(f)) >= 0);
+        QDir().mkpath(QStringLiteral("faces"));
+    }
+
+    void validFixtureLoadsAndRoundTrips() {
+        const ParsedPanels p = parsePanels(fixture("panels-valid.json"), wallContext());
+        QVERIFY2(p.config, qPrintable(issueTexts(p).join(u'\n')));
+        QCOMPARE(p.config->panels.size(), 3);
+        const Panel &desk = p.config->panels[0];
+        QCOMPARE(desk.name, QStringLiteral("Bàn chủ trì"));
+        QCOMPARE(desk.type, PanelType::StreamDeckTcp);
+        QCOMPARE(desk.pages.size(), 2);
+        QCOMPARE(desk.pages[0].button(0)->label, QStringLiteral("Đầu tư công"));
+        QCOMPARE(p.config->osc.role, Role::Leader);
+        QCOMPARE(p.config->panels[1].lines.value(QStringLiteral("K02")), 1);
+        // What is stored loads back the same.
+        const QJsonObject stored = toJson(*p.config);
+        const ParsedPanels again = parsePanels(stored, wallContext());
+        QVERIFY2(again.config, qPrintable(issueTexts(again).join(u'\n')));
+        QCOMPARE(toJson(*again.config), stored);
+    }
+
+    void badFixtureNamesEveryField() {
+        const ParsedPanels p = parsePanels(fixture("panels-bad.json"), wallContext());
+        QVERIFY(!p.config);
+        const QStringList issues = issueTexts(p);
+        for (const char *prefix :
+             {"colour", "osc.listen", "osc.allow[0]", "osc.role", "panels[0].brightness",
+              "panels[0].pages[0].buttons[0].params.id: no preset 99",
+              "panels[0].pages[0].buttons[1].key: key 0 has another button",
+              "panels[0].pages[0].buttons[1].action: 'briefing.next' is not an action",
+              "panels[0].pages[0].buttons[2].key: must be 0 to 31",
+              "panels[0].pages[0].buttons[3].action: the panel's role leader may not",
+              "panels[0].pages[0].buttons[3].params.displays[0]: no display 'r9c9'",
+              "panels[0].pages[0].buttons[4].params.page", "panels[0].pages[0].buttons[5].colour",
+              "panels[1].id: 'desk' is used", "panels[1].lines.K1", "panels[2].type",
+              "panels[2].pages"})
+            QVERIFY2(
+                anyStartsWith(issues, QString::fromUtf8(prefix)),
+                qPrintable(QStringLiteral("no issue '%1' in:\n").arg(QString::fromUtf8(prefix)) +
+                           issues.join(u'\n')));
+        // Not JSON at all.
+        QVERIFY(!parsePanels(QByteArray("{nope"), wallContext()).config);
+    }
+
+    void briefingActionsBindOnceTheWallHasThem() {
+        const QByteArray doc = R"({"kind": "opswall.panels", "schemaVersion": 1, "panels": [
+            {"id": "p", "type": "keypad-tcp", "host": "127.0.0.1", "port": 4001,
+             "lines": {"N": 0}, "pages": [{"id": "main", "buttons": [
+               {"key": 0, "action": "briefing.next"}]}]}]})";
+        BindingContext today = wallContext();
+        const ParsedPanels refused = parsePanels(doc, today);
+        QVERIFY(!refused.config);
+        QVERIFY(issueTexts(refused).first().contains(
+            QLatin1String("'briefing.next' is not an action")));
+        BindingContext later = today;
+        later.actions << QStringLiteral("briefing.next"); // as #11 adds it to the table
+        QVERIFY2(parsePanels(doc, later).config,
+                 qPrintable(issueTexts(parsePanels(doc, later)).join(u'\n')));
+    }
+
+    void oscAddressSpace() {
+        auto req = [](osc::Message m) { return oscRequest(m); };
+        OscRequest r = req({"/opswall/preset/recall", {osc::Arg::int32(3)}});
+        QCOMPARE(r.kind, OscRequest::Kind::Action);
+        QCOMPARE(r.action.type, QStringLiteral("preset.recall"));
+        QCOMPARE(r.action.params.value(QStringLiteral("id")).toInt(), 3);
+        // TouchOSC sends whole floats.
+        QCOMPARE(req({"/opswall/preset/recall", {osc::Arg::float32(2.0f)}})
+                     .action.params.value(QStringLiteral("id"))
+                     .toInt(),
+                 2);
+        QCOMPARE(req({"/opswall/briefing/next", {}}).action.type, QStringLiteral("briefing.next"));
+        QCOMPARE(req({"/opswall/briefing/previous", {}}).action.type,
+                 QStringLiteral("briefing.previous"));
+        r = req({"/opswall/blank", {osc::Arg::int32(1)}});
+        QCOMPARE(r.action.type, QStringLiteral("briefing.blank"));
+        QCOMPARE(r.action.params.value(QStringLiteral("on")).toBool(), true);
+        QCOMPARE(req({"/opswall/lock", {osc::Arg::int32(0)}}).action.type,
+                 QStringLiteral("lock.release"));
+        QCOMPARE(req({"/opswall/audio/unmute", {osc::Arg::string("demo-vc")}})
+                     .action.params.value(QStringLiteral("source"))
+                     .toString(),
+                 QStringLiteral("demo-vc"));
+        QCOMPARE(req({"/opswall/sync", {}}).kind, OscRequest::Kind::Sync);
+        // Patterns: one method is fine, several are refused as ambiguous.
+        QCOMPARE(req({"/opswall/briefing/{next}", {}}).action.type,
+                 QStringLiteral("briefing.next"));
+        r = req({"/opswall/briefing/*", {}});
+        QCOMPARE(r.kind, OscRequest::Kind::Invalid);
+        QVERIFY(r.error.contains(QLatin1String("matches")));
+        // Wrong arguments name the address.
+        for (const osc::Message &m :
+             {osc::Message{"/opswall/preset/recall", {}},
+              osc::Message{"/opswall/preset/recall", {osc::Arg::string("3")}},
+              osc::Message{"/opswall/preset/recall", {osc::Arg::float32(2.5f)}},
+              osc::Message{"/opswall/preset/recall", {osc::Arg::int32(-1)}},
+              osc::Message{"/opswall/blank", {osc::Arg::int32(2)}},
+              osc::Message{"/opswall/nothing", {}}}) {
+            r = req(m);
+            QCOMPARE(r.kind, OscRequest::Kind::Invalid);
+            QVERIFY2(r.error.startsWith(QLatin1String("/opswall/")), qPrintable(r.error));
+        }
+        // Feedback.
+        OscFeedbackState st;
+        auto fb = oscFeedback(
+            {{QStringLiteral("type"), QStringLiteral("preset.recall")}, {QStringLiteral("id"), 4}},
+            st);
+        QCOMPARE(fb.size(), std::size_t(1));
+        QCOMPARE(fb[0].describe(), std::string("/opswall/preset/active ,i 4"));
+        fb = oscFeedback({{QStringLiteral("type"), QStringLiteral("lock.acquire")},
+                          {QStringLiteral("by"), QStringLiteral("e2e-leader")}},
+                         st);
+        QCOMPARE(fb[0].describe(), std::string("/opswall/lock ,is 1 \"e2e-leader\""));
+        QVERIFY(oscFeedback({{QStringLiteral("type"), QStringLiteral("tile.move")}}, st).empty());
+        QCOMPARE(oscFullState(st).size(), std::size_t(3));
+    }
+
+    void rateLimitedLog() {
+        RateLimitedLog log(2, 1000);
+        QCOMPARE(log.admit(QStringLiteral("a"), 0), QStringLiteral("a"));
+        QCOMPARE(log.admit(QStringLiteral("b"), 10), QStringLiteral("b"));
+        QVERIFY(log.admit(QStringLiteral("c"), 20).isEmpty());
+        QVERIFY(log.admit(QStringLiteral("d"), 30).isEmpty());
+        QCOMPARE(log.admit(QStringLiteral("e"), 1500),
+                 QStringLiteral("e (2 similar line(s) held back before this one)"));
+    }
+
+    void keyFacesAsAPersonSeesThem() {
+        const QSize size(144, 112);
+        KeyFace preset;
+        preset.kind = KeyFace::Kind::Preset;
+        preset.label = QStringLiteral("Đầu tư công");
+        preset.thumbnail = {QRectF(0, 0, 0.5, 0.5), QRectF(0.5, 0, 0.5, 1),
+                            QRectF(0, 0.5, 0.5, 0.5)};
+        KeyFace active = preset;
+        active.active = true;
+        KeyFace locked = preset;
+        locked.locked = true;
+        KeyFace alert;
+        alert.kind = KeyFace::Kind::Alert;
+        alert.label = QStringLiteral("Xác nhận cảnh báo");
+        alert.alertCount = 3;
+        KeyFace page;
+        page.kind = KeyFace::Kind::Page;
+        page.label = QStringLiteral("Trang 2");
+        const QImage idle = renderKeyFace(preset, size);
+        const QImage lit = renderKeyFace(active, size);
+        const QImage held = renderKeyFace(locked, size);
+        const QImage alerts = renderKeyFace(alert, size);
+        const QImage next = renderKeyFace(page, size);
+        // A sheet of faces to look at.
+        QImage sheet(size.width() * 5 + 40, size.height() + 20, QImage::Format_RGB32);
+        sheet.fill(Qt::black);
+        {
+            QPainter p(&sheet);
+            int x = 10;
+            for (const QImage *img : {&idle, &lit, &held, &alerts, &next}) {
+                p.drawImage(x, 10, *img);
+                x += size.width() + 5;
+            }
+        }
+        QVERIFY(sheet.save(QStringLiteral("faces/key-faces.png")));
+        // The active preset is lit (green), the idle one is not.
+        QVERIFY2(share(lit, QColor(0x1F, 0x7A, 0x4D)) > 0.4, "the active preset is lit");
+        QVERIFY(share(idle, QColor(0x1F, 0x7A, 0x4D)) < 0.01);
+        // The label is drawn (light text pixels in the lower half).
+        QVERIFY(share(idle.copy(0, 60, 144, 52), QColor(0xF2, 0xF4, 0xF7), 40) > 0.02);
+        // The lock shows an amber frame; alerts a red badge.
+        QVERIFY(share(held, QColor(0xE8, 0xA3, 0x17), 30) > 0.03);
+        QVERIFY(share(idle, QColor(0xE8, 0xA3, 0x17), 30) < 0.005);
+        QVERIFY(share(alerts, QColor(0xD6, 0x36, 0x36), 30) > 0.03);
+        // Vietnamese diacritics: "Đầu" draws more ink than "Dau" would (the marks are there).
+        KeyFace plain = preset;
+        plain.label = QStringLiteral("Dau tu cong");
+        QVERIFY(share(renderKeyFace(plain, size).copy(0, 60, 144, 52), QColor(0xF2, 0xF4, 0xF7),
+                      40) < share(idle.copy(0, 60, 144, 52), QColor(0xF2, 0xF4, 0xF7), 40));
+    }
+
+    void facesAreEncodedAsEachModelNeeds() {
+        // A face marked in its top-left corner.
+        QImage face(144, 112, QImage::Format_RGB32);
+        face.fill(Qt::black);
+        {
+            QPainter p(&face);
+            p.fillRect(0, 0, 40, 30, Qt::white);
+        }
+        auto decode = [](const QByteArray &bytes) {
+            QImage img;
+            img.loadFromData(bytes);
+            return img;
+        };
+        // Studio: JPEG, upright.
+        const QByteArray studio = encodeKeyFace(face, *sd::modelByName("studio"));
+        QVERIFY(studio.startsWith("\xFF\xD8") && studio.endsWith("\xFF\xD9"));
+        QImage back = decode(studio);
+        QCOMPARE(back.size(), QSize(144, 112));
+        QVERIFY(qGray(back.pixel(5, 5)) > 200 && qGray(back.pixel(138, 106)) < 60);
+        // MK.2: 72 px JPEG turned 180 degrees (the deck turns it back).
+        back = decode(encodeKeyFace(face, *sd::modelByName("mk2")));
+        QCOMPARE(back.size(), QSize(72, 72));
+        QVERIFY(qGray(back.pixel(68, 68)) > 200 && qGray(back.pixel(3, 3)) < 60);
+        // Original: BMP mirrored in x.
+        const QByteArray bmp = encodeKeyFace(face, *sd::modelByName("original"));
+        QVERIFY(bmp.startsWith("BM"));
+        back = decode(bmp);
+        QVERIFY(qGray(back.pixel(68, 3)) > 200 && qGray(back.pixel(3, 3)) < 60);
+        // The key faces of a real model fit its image packets.
+        QVERIFY(!sd::keyImageReports(*sd::modelByName("studio"), 0,
+                                     opswall::drivers::Bytes(studio.begin(), studio.end()))
+                     .empty());
+    }
+};
+
+QTEST_MAIN(TestPanelsUnits)
+#include "tst_panels_units.moc"
