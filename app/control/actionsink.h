@@ -6,6 +6,7 @@
 
 #include "core/action.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -32,6 +33,19 @@ public:
     //   into GET /health), "layout-revision:<n>" (the live layout as it was at revision n).
     // Lists come back as {"items": [...]}. Return an empty object for an unknown id (-> 404).
     virtual QJsonObject snapshot(const QString &what) = 0;
+
+    // A JPEG of what output `index` (its position in the "wall" snapshot's outputs) shows now, at
+    // most widthPx wide, taken from the wall's own output window (never a second decode). Called
+    // on the GUI thread; done is called exactly once, from any thread, with the failure
+    // ("not_found" for an index the wall does not have, "unavailable") or success and the bytes.
+    using ImageDone = std::function<void(opswall::ActionResult, QByteArray jpeg)>;
+    virtual void outputSnapshot(int index, int widthPx, ImageDone done) {
+        Q_UNUSED(index);
+        Q_UNUSED(widthPx);
+        done(opswall::ActionResult::failure(QStringLiteral("unavailable"),
+                                            QStringLiteral("this wall draws no output pictures")),
+             {});
+    }
 };
 
 } // namespace opswall::control

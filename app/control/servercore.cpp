@@ -16,8 +16,15 @@ Reply jsonError(int status, const QString &code, const QString &message, const Q
 }
 
 Reply fromResult(const ActionResult &result, int successStatus) {
-    if (!result.ok)
-        return jsonError(statusForCode(result.code), result.code, result.message, result.field);
+    if (!result.ok) {
+        Reply r = jsonError(statusForCode(result.code), result.code, result.message, result.field);
+        if (!result.data.isEmpty()) { // every issue of a refused layout, who changed what, ...
+            QJsonObject o = QJsonDocument::fromJson(r.body).object();
+            o.insert(QStringLiteral("details"), result.data);
+            r.body = QJsonDocument(o).toJson(QJsonDocument::Compact);
+        }
+        return r;
+    }
     return Reply{successStatus, QJsonDocument(result.data).toJson(QJsonDocument::Compact)};
 }
 

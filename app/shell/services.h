@@ -23,6 +23,8 @@
 
 namespace opswall::shell {
 
+class OutputSnapshots;
+
 class Services : public QObject {
     Q_OBJECT
 public:
@@ -51,6 +53,10 @@ public:
     void setRenderStats(std::function<QJsonObject()> stats) { m_renderStats = std::move(stats); }
     QJsonObject renderStats() const { return m_renderStats ? m_renderStats() : QJsonObject(); }
 
+    // Pictures of the outputs for GET /api/v1/outputs/{i}/snapshot (WallApplication's windows).
+    void setOutputSnapshots(OutputSnapshots *snapshots) { m_outputSnapshots = snapshots; }
+    OutputSnapshots *outputSnapshots() const { return m_outputSnapshots; }
+
     struct Parts; // the objects of the layers built in (services.cpp)
 
 private:
@@ -72,6 +78,7 @@ private:
     DemoServices m_demo;
     std::unique_ptr<Parts> m_parts;
     std::function<QJsonObject()> m_renderStats;
+    OutputSnapshots *m_outputSnapshots = nullptr;
 };
 
 } // namespace opswall::shell
