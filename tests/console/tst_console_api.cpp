@@ -7,7 +7,6 @@
 #include <QImage>
 #include <QJsonArray>
 
-
 class TestConsoleApi : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -205,9 +204,9 @@ void TestConsoleApi::publishAfterAConcurrentChangeIsRefusedNamingWhoChangedWhat(
     QVERIFY(!m_app.recallPreset(QStringLiteral("Họp trực tuyến")).isEmpty());
     const QJsonObject base = live(m_app.tokens[opswall::Role::Operator]);
     // Meanwhile someone else moves a tile with wallctl.
-    const apptest::Run moved =
-        m_app.wallctl({QStringLiteral("tile"), QStringLiteral("move"), QStringLiteral("vc-main"),
-                       QStringLiteral("30"), QStringLiteral("40")});
+    const apptest::Run moved = m_app.wallctl(
+        {QStringLiteral("tile"), QStringLiteral("move"), QStringLiteral("vc-main"),
+         QStringLiteral("--x"), QStringLiteral("30"), QStringLiteral("--y"), QStringLiteral("40")});
     QVERIFY2(moved.exitCode == 0, moved.err.constData());
     const QJsonObject after = live();
     const auto r =
@@ -227,6 +226,9 @@ void TestConsoleApi::publishAfterAConcurrentChangeIsRefusedNamingWhoChangedWhat(
     QCOMPARE(changes.last()[QStringLiteral("what")].toString(), QStringLiteral("vc-main"));
     // The other operator's change is still live.
     QCOMPARE(live()[QStringLiteral("revision")], after[QStringLiteral("revision")]);
+    for (const QJsonValue &t : live()[QStringLiteral("layout")][QStringLiteral("tiles")].toArray())
+        if (t[QStringLiteral("id")].toString() == QLatin1String("vc-main"))
+            QCOMPARE(t[QStringLiteral("rect")][QStringLiteral("x")].toDouble(), 30.0);
     // A base from another run of the wall is refused too.
     const auto stale =
         m_app.api("PUT", QStringLiteral("/layout"),
