@@ -12,7 +12,7 @@ Item {
     objectName: "changesPanel"
 
     required property Item view
-    readonly property StagedLayout staged: view.staged
+    readonly property QtObject staged: view.staged
     readonly property var diff: staged.diff
     property string refusal: ""     // the wall's words
     property string refusalField: ""

@@ -4,7 +4,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import OpsWall.Console
 
-// The whole console: a wallSession with one wall, the staged copy of its layout, and the panels
+// The whole console: a session with one wall, the staged copy of its layout, and the panels
 // around the miniature wall. Main.qml puts it in a window; the Qt Quick tests drive it directly.
 Item {
     id: root
@@ -31,7 +31,8 @@ Item {
     palette.toolTipText: Look.text
 
     readonly property alias session: wallSession
-    readonly property alias staged: staged
+    // The staged copy (StagedLayout, owned by the session).
+    readonly property QtObject staged: wallSession.staged
     readonly property alias canvas: wallView
     readonly property alias library: library
     readonly property alias changes: changes
@@ -40,7 +41,7 @@ Item {
     readonly property alias shift: shift
     readonly property alias help: help
     // Everything loaded and every output's picture came (or failed), or a banner says why not.
-    readonly property bool settled: (wallSession.loaded && staged.count >= 0
+    readonly property bool settled: (wallSession.loaded && root.staged.count >= 0
                                      && wallSession.picturesReceived + wallSession.picturesFailed
                                         >= (wallSession.wall.outputs ? wallSession.wall.outputs.length : 0))
                                     || wallSession.state === "unreachable" || wallSession.state === "unauthorized"
@@ -63,9 +64,9 @@ Item {
     }
 
     function publish() {
-        if (!mayEdit || !staged.dirty)
+        if (!mayEdit || !root.staged.dirty)
             return
-        wallSession.publish(staged.layoutJson(), staged.baseRevision, staged.baseInstance)
+        wallSession.publish(root.staged.layoutJson(), root.staged.baseRevision, root.staged.baseInstance)
     }
 
     function recallPresetAt(position: int) {
@@ -80,13 +81,11 @@ Item {
         url: root.wallUrl
         tokenFile: root.tokenFile
         picturesWanted: root.windowVisible && wallView.visible && wallView.showPictures
-        onWallChanged: staged.setWall(wallSession.wall)
-        onLiveChanged: staged.setLive(wallSession.live)
         onActionFinished: (tag, ok, code, message, field, details) => {
             if (tag === "publish") {
                 changes.published(ok, code, message, field, details)
                 if (ok)
-                    staged.markPublished()
+                    root.staged.markPublished()
                 wallSession.reloadLive() // the new revision, or the newest live layout to rebase onto
             } else if (!ok) {
                 toast.show(message + (field ? " [" + field + "]" : ""))
@@ -94,9 +93,6 @@ Item {
         }
     }
 
-    StagedLayout {
-        id: staged
-    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -149,16 +145,16 @@ Item {
                     view: root
                     permission: "layout.set"
                     text: qsTr("Undo")
-                    extraEnabled: staged.canUndo
-                    onClicked: staged.undo()
+                    extraEnabled: root.staged.canUndo
+                    onClicked: root.staged.undo()
                 }
                 Permitted {
                     objectName: "redoButton"
                     view: root
                     permission: "layout.set"
                     text: qsTr("Redo")
-                    extraEnabled: staged.canRedo
-                    onClicked: staged.redo()
+                    extraEnabled: root.staged.canRedo
+                    onClicked: root.staged.redo()
                 }
                 Button {
                     objectName: "languageButton"
@@ -231,7 +227,7 @@ Item {
                         TabButton { text: qsTr("Properties") }
                         TabButton {
                             objectName: "changesTab"
-                            text: staged.dirty ? qsTr("Changes •") : qsTr("Changes")
+                            text: root.staged.dirty ? qsTr("Changes •") : qsTr("Changes")
                         }
                         TabButton { text: qsTr("Shift") }
                     }
@@ -297,38 +293,38 @@ Item {
     // Keyboard: every shortcut here is listed in HelpOverlay.
     readonly property int nudgeMm: 10
     readonly property int bigNudgeMm: 100
-    Shortcut { sequences: [StandardKey.Undo]; enabled: root.mayEdit; onActivated: staged.undo() }
-    Shortcut { sequences: ["Ctrl+Y", "Ctrl+Shift+Z"]; enabled: root.mayEdit; onActivated: staged.redo() }
-    Shortcut { sequences: ["Delete", "Backspace"]; enabled: root.mayEdit && wallView.activeFocus; onActivated: staged.removeSelected() }
-    Shortcut { sequence: "Left"; enabled: root.mayEdit && wallView.activeFocus; onActivated: staged.nudge(-root.nudgeMm, 0) }
-    Shortcut { sequence: "Right"; enabled: root.mayEdit && wallView.activeFocus; onActivated: staged.nudge(root.nudgeMm, 0) }
-    Shortcut { sequence: "Up"; enabled: root.mayEdit && wallView.activeFocus; onActivated: staged.nudge(0, -root.nudgeMm) }
-    Shortcut { sequence: "Down"; enabled: root.mayEdit && wallView.activeFocus; onActivated: staged.nudge(0, root.nudgeMm) }
-    Shortcut { sequence: "Shift+Left"; enabled: root.mayEdit && wallView.activeFocus; onActivated: staged.nudge(-root.bigNudgeMm, 0) }
-    Shortcut { sequence: "Shift+Right"; enabled: root.mayEdit && wallView.activeFocus; onActivated: staged.nudge(root.bigNudgeMm, 0) }
-    Shortcut { sequence: "Shift+Up"; enabled: root.mayEdit && wallView.activeFocus; onActivated: staged.nudge(0, -root.bigNudgeMm) }
-    Shortcut { sequence: "Shift+Down"; enabled: root.mayEdit && wallView.activeFocus; onActivated: staged.nudge(0, root.bigNudgeMm) }
-    Shortcut { sequence: "Ctrl+A"; enabled: wallView.activeFocus; onActivated: staged.selectAll() }
-    Shortcut { sequence: "Tab"; enabled: wallView.activeFocus; onActivated: staged.selectNext(1) }
-    Shortcut { sequence: "Shift+Tab"; enabled: wallView.activeFocus; onActivated: staged.selectNext(-1) }
-    Shortcut { sequence: "PgUp"; enabled: root.mayEdit; onActivated: staged.raiseSelected() }
-    Shortcut { sequence: "PgDown"; enabled: root.mayEdit; onActivated: staged.lowerSelected() }
-    Shortcut { sequence: "Ctrl+Shift+L"; enabled: root.mayEdit; onActivated: staged.alignSelected("left") }
-    Shortcut { sequence: "Ctrl+Shift+R"; enabled: root.mayEdit; onActivated: staged.alignSelected("right") }
-    Shortcut { sequence: "Ctrl+Shift+T"; enabled: root.mayEdit; onActivated: staged.alignSelected("top") }
-    Shortcut { sequence: "Ctrl+Shift+B"; enabled: root.mayEdit; onActivated: staged.alignSelected("bottom") }
-    Shortcut { sequence: "Ctrl+Shift+H"; enabled: root.mayEdit; onActivated: staged.distributeSelected("horizontal") }
-    Shortcut { sequence: "Ctrl+Shift+V"; enabled: root.mayEdit; onActivated: staged.distributeSelected("vertical") }
+    Shortcut { sequence: "Ctrl+Z"; enabled: root.mayEdit; onActivated: root.staged.undo() }
+    Shortcut { sequences: ["Ctrl+Y", "Ctrl+Shift+Z"]; enabled: root.mayEdit; onActivated: root.staged.redo() }
+    Shortcut { sequences: ["Delete", "Backspace"]; enabled: root.mayEdit && wallView.activeFocus; onActivated: root.staged.removeSelected() }
+    Shortcut { sequence: "Left"; enabled: root.mayEdit && wallView.activeFocus; onActivated: root.staged.nudge(-root.nudgeMm, 0) }
+    Shortcut { sequence: "Right"; enabled: root.mayEdit && wallView.activeFocus; onActivated: root.staged.nudge(root.nudgeMm, 0) }
+    Shortcut { sequence: "Up"; enabled: root.mayEdit && wallView.activeFocus; onActivated: root.staged.nudge(0, -root.nudgeMm) }
+    Shortcut { sequence: "Down"; enabled: root.mayEdit && wallView.activeFocus; onActivated: root.staged.nudge(0, root.nudgeMm) }
+    Shortcut { sequence: "Shift+Left"; enabled: root.mayEdit && wallView.activeFocus; onActivated: root.staged.nudge(-root.bigNudgeMm, 0) }
+    Shortcut { sequence: "Shift+Right"; enabled: root.mayEdit && wallView.activeFocus; onActivated: root.staged.nudge(root.bigNudgeMm, 0) }
+    Shortcut { sequence: "Shift+Up"; enabled: root.mayEdit && wallView.activeFocus; onActivated: root.staged.nudge(0, -root.bigNudgeMm) }
+    Shortcut { sequence: "Shift+Down"; enabled: root.mayEdit && wallView.activeFocus; onActivated: root.staged.nudge(0, root.bigNudgeMm) }
+    Shortcut { sequence: "Ctrl+A"; enabled: wallView.activeFocus; onActivated: root.staged.selectAll() }
+    Shortcut { sequence: "Tab"; enabled: wallView.activeFocus; onActivated: root.staged.selectNext(1) }
+    Shortcut { sequence: "Shift+Tab"; enabled: wallView.activeFocus; onActivated: root.staged.selectNext(-1) }
+    Shortcut { sequence: "PgUp"; enabled: root.mayEdit; onActivated: root.staged.raiseSelected() }
+    Shortcut { sequence: "PgDown"; enabled: root.mayEdit; onActivated: root.staged.lowerSelected() }
+    Shortcut { sequence: "Ctrl+Shift+L"; enabled: root.mayEdit; onActivated: root.staged.alignSelected("left") }
+    Shortcut { sequence: "Ctrl+Shift+R"; enabled: root.mayEdit; onActivated: root.staged.alignSelected("right") }
+    Shortcut { sequence: "Ctrl+Shift+T"; enabled: root.mayEdit; onActivated: root.staged.alignSelected("top") }
+    Shortcut { sequence: "Ctrl+Shift+B"; enabled: root.mayEdit; onActivated: root.staged.alignSelected("bottom") }
+    Shortcut { sequence: "Ctrl+Shift+H"; enabled: root.mayEdit; onActivated: root.staged.distributeSelected("horizontal") }
+    Shortcut { sequence: "Ctrl+Shift+V"; enabled: root.mayEdit; onActivated: root.staged.distributeSelected("vertical") }
     Shortcut { sequence: "F"; enabled: root.mayEdit && wallView.activeFocus; onActivated: wallView.fillUnderSelection(false) }
     Shortcut { sequence: "Shift+F"; enabled: root.mayEdit && wallView.activeFocus; onActivated: wallView.fillUnderSelection(true) }
     Shortcut { sequence: "Ctrl+Return"; enabled: root.mayEdit; onActivated: root.publish() }
-    Shortcut { sequence: "Ctrl+Shift+Backspace"; enabled: root.mayEdit; onActivated: staged.discard() }
+    Shortcut { sequence: "Ctrl+Shift+Backspace"; enabled: root.mayEdit; onActivated: root.staged.discard() }
     Shortcut { sequence: "Ctrl+F"; onActivated: { leftTabs.currentIndex = 0; library.focusSearch() } }
     Shortcut { sequence: "Ctrl+S"; enabled: wallSession.can("preset.save"); onActivated: { leftTabs.currentIndex = 1; presets.focusSaveAs() } }
     Shortcut { sequence: "Ctrl+W"; onActivated: wallView.forceActiveFocus() }
     Shortcut { sequence: "F1"; onActivated: help.visible ? help.close() : help.open() }
     Shortcut { sequence: "?"; onActivated: help.visible ? help.close() : help.open() }
-    Shortcut { sequence: "Escape"; onActivated: help.visible ? help.close() : staged.clearSelection() }
+    Shortcut { sequence: "Escape"; onActivated: help.visible ? help.close() : root.staged.clearSelection() }
     // 1-9: recall the preset at that position of the list.
     Shortcut { sequence: "1"; enabled: root.mayRecall; onActivated: root.recallPresetAt(1) }
     Shortcut { sequence: "2"; enabled: root.mayRecall; onActivated: root.recallPresetAt(2) }

@@ -12,7 +12,7 @@ Item {
     objectName: "propertiesPanel"
 
     required property Item view
-    readonly property StagedLayout staged: view.staged
+    readonly property QtObject staged: view.staged
     readonly property var selection: staged.selection
     readonly property string tileId: selection.length === 1 ? selection[0] : ""
     // Re-read when the tile or the selection changes.

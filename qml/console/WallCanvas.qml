@@ -13,7 +13,7 @@ FocusScope {
     required property Item view
     property bool showPictures: true
     readonly property WallSession session: view.session
-    readonly property StagedLayout staged: view.staged
+    readonly property QtObject staged: view.staged
 
     readonly property rect area: staged.canvasMm
     readonly property real margin: 24

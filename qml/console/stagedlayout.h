@@ -18,9 +18,11 @@
 
 namespace opswall::console {
 
+// Made by WallSession (its "staged" property); QML never declares one (Qt 6.4's qmllint cannot
+// resolve QAbstractItemModel).
 class StagedLayout : public QAbstractListModel {
     Q_OBJECT
-    QML_ELEMENT
+    QML_ANONYMOUS
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     Q_PROPERTY(bool canUndo READ canUndo NOTIFY historyChanged)
     Q_PROPERTY(bool canRedo READ canRedo NOTIFY historyChanged)

@@ -18,6 +18,8 @@ QVariantList listOf(const QJsonObject &body) {
 
 WallSession::WallSession(QObject *parent)
     : QObject(parent) {
+    connect(this, &WallSession::wallChanged, this, [this] { m_staged.setWall(m_wall); });
+    connect(this, &WallSession::liveChanged, this, [this] { m_staged.setLive(m_live); });
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &WallSession::connectToWall);
     m_pictureTimer.setInterval(kPictureIntervalMs);

@@ -10,6 +10,8 @@
 //              └ network error ──> "unreachable" ──retry 1 s, 2 s, 4 s … 10 s──> connect
 //   online ──event stream lost or a request fails on the network──> "lost" ──> connect
 
+#include "stagedlayout.h"
+
 #include <QHash>
 #include <QImage>
 #include <QJsonArray>
@@ -61,6 +63,9 @@ class WallSession : public QObject {
     Q_PROPERTY(int picturesReceived READ picturesReceived NOTIFY pictureChanged)
     Q_PROPERTY(int picturesFailed READ picturesFailed NOTIFY pictureChanged)
     Q_PROPERTY(int busy READ busy NOTIFY busyChanged) // requests in flight
+    // The operator's staged copy of the live layout (a StagedLayout), kept up with the wall and
+    // the live layout by this session.
+    Q_PROPERTY(QObject *staged READ stagedObject CONSTANT)
 
 public:
     explicit WallSession(QObject *parent = nullptr);
@@ -94,6 +99,9 @@ public:
     int picturesReceived() const { return m_picturesReceived; }
     int picturesFailed() const { return m_picturesFailed; }
     int busy() const { return m_busy; }
+
+    QObject *stagedObject() { return &m_staged; }
+    StagedLayout &staged() { return m_staged; }
 
     // The latest picture of output index (null until one came).
     QImage picture(int index) const { return m_pictures.value(index); }
@@ -169,6 +177,7 @@ private:
     void updateLoaded();
     QUrl apiUrl(const QString &path) const;
 
+    StagedLayout m_staged;
     QNetworkAccessManager m_nam;
     QWebSocket m_events;
     QTimer m_retry;
