@@ -22,6 +22,17 @@ WallSession::WallSession(QObject *parent)
     connect(this, &WallSession::liveChanged, this, [this] { m_staged.setLive(m_live); });
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &WallSession::connectToWall);
+    // Display health, feeds, streams and alerts also change without an event (polls, time):
+    // read again every kSlowRefreshMs while online.
+    m_slowRefresh.setInterval(kSlowRefreshMs);
+    connect(&m_slowRefresh, &QTimer::timeout, this, [this] {
+        if (m_state != QLatin1String("online"))
+            return;
+        for (const char *what : {"wall", "devices", "feeds", "health", "alerts", "indicators"})
+            m_dirty.insert(QString::fromLatin1(what));
+        m_debounce.start();
+    });
+    m_slowRefresh.start();
     m_pictureTimer.setInterval(kPictureIntervalMs);
     connect(&m_pictureTimer, &QTimer::timeout, this, &WallSession::fetchPictures);
     // Events arrive in bursts (a recall is several): load each resource once per burst.

@@ -132,6 +132,7 @@ public:
     static constexpr int kPictureIntervalMs = 1000;
     static constexpr int kPictureWidthPx = 960;
     static constexpr int kRequestTimeoutMs = 8000;
+    static constexpr int kSlowRefreshMs = 10000;
 
 Q_SIGNALS:
     void urlChanged();
@@ -182,6 +183,7 @@ private:
     QWebSocket m_events;
     QTimer m_retry;
     QTimer m_pictureTimer;
+    QTimer m_slowRefresh;
     QTimer m_debounce;
     QSet<QString> m_dirty; // resources to load again (events coalesced)
     QString m_url;

@@ -3,6 +3,7 @@
 // once; the QML reaches it through the singleton ConsoleTest.Wall (the admin's side: what the
 // wall shows, and the "other operator" who changes the wall meanwhile).
 #include "appundertest.h"
+#include "consolelanguage.h"
 
 #include <QApplication>
 #include <QDir>
@@ -92,10 +93,15 @@ public Q_SLOTS:
     void qmlEngineAvailable(QQmlEngine *engine) {
         engine->addImportPath(QStringLiteral("qrc:/"));
         qmlRegisterSingletonInstance("ConsoleTest", 1, 0, "Wall", &m_harness);
+        // The console's language switch, as opswall-console's main makes it.
+        m_language = std::make_unique<opswall::console::ConsoleLanguage>(engine);
+        m_language->setLanguage(QStringLiteral("vi"));
+        qmlRegisterSingletonInstance("ConsoleTest", 1, 0, "Language", m_language.get());
     }
 
 private:
     WallHarness m_harness;
+    std::unique_ptr<opswall::console::ConsoleLanguage> m_language;
 };
 
 int main(int argc, char **argv) {

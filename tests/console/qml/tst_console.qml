@@ -256,6 +256,30 @@ TestCase {
         verify(!v.help.visible)
     }
 
+    function test_4a_languageAtRunTimeAndChangesMadeElsewhere() {
+        const v = createTemporaryObject(consoleComponent, root,
+                                        { wallUrl: Wall.url, tokenFile: Wall.operatorTokenFile,
+                                          language: Language })
+        tryVerify(() => v.session.state === "online" && v.session.loaded, 20000)
+        followLive(v)
+        // Vietnamese by default; English at a click, and back.
+        compare(Language.language, "vi")
+        const tab = findChild(v, "changesTab")
+        compare(tab.text, "Thay đổi")
+        mouseClick(findChild(v, "languageButton"))
+        compare(Language.language, "en")
+        tryCompare(tab, "text", "Changes")
+        mouseClick(findChild(v, "languageButton"))
+        tryCompare(tab, "text", "Thay đổi")
+        // Another client recalls a preset: the console follows through the event stream.
+        verify(Wall.recall("Tổng quan kinh tế"))
+        const live = Wall.live()
+        tryVerify(() => v.session.live.revision === live.revision, 10000)
+        compare(v.staged.count, live.layout.tiles.length)
+        verify(v.staged.tile("map").id === "map")
+        verify(!v.staged.dirty)
+    }
+
     function test_5_wrongUrlRefusedTokenAndALostWallAreBannersNotHangs() {
         // Nothing listens on port 9 of loopback.
         const bad = createTemporaryObject(consoleComponent, root,
