@@ -130,7 +130,7 @@
         <translation>Vai trò của bạn (%1) không được làm việc này</translation>
     </message>
     <message>
-        <location line="+59" />
+        <location line="+54" />
         <source>OpsWall console</source>
         <translation>Bảng điều khiển OpsWall</translation>
     </message>
@@ -451,7 +451,7 @@
         <translation>Các cảnh báo đang mở</translation>
     </message>
     <message>
-        <location line="+44" />
+        <location line="+49" />
         <source>Search (Vietnamese or English)</source>
         <translation>Tìm (tiếng Việt hoặc tiếng Anh)</translation>
     </message>
@@ -477,12 +477,12 @@
         <translation>Gọi lên</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+24" />
         <source>For leaders</source>
         <translation>Cho lãnh đạo</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="-11" />
         <source>Sure?</source>
         <translation>Chắc chắn?</translation>
     </message>
@@ -492,7 +492,7 @@
         <translation>Xóa</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+30" />
         <source>New preset name</source>
         <translation>Tên bố cục mới</translation>
     </message>

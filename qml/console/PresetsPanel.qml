@@ -46,7 +46,7 @@ Item {
                 }
                 objectName: "preset-" + presetId
                 width: ListView.view.width
-                height: 150
+                height: 190
                 color: Look.panelAlt
                 radius: 4
                 ColumnLayout {
@@ -121,14 +121,6 @@ Item {
                             ToolTip.text: row.recallReason
                             onClicked: panel.session.recallPreset(row.modelData.id)
                         }
-                        CheckBox {
-                            id: leaders
-                            objectName: "forLeaders"
-                            text: qsTr("For leaders")
-                            checked: row.modelData.forLeaders === true
-                            enabled: panel.view.whyNot("preset.save") === ""
-                            onToggled: panel.session.updatePreset(row.modelData.id, nameField.text, checked)
-                        }
                         Item { Layout.fillWidth: true }
                         Permitted {
                             objectName: "deleteButton"
@@ -142,6 +134,14 @@ Item {
                                 armed = !armed
                             }
                         }
+                    }
+                    CheckBox {
+                        id: leaders
+                        objectName: "forLeaders"
+                        text: qsTr("For leaders")
+                        checked: row.modelData.forLeaders === true
+                        enabled: panel.view.whyNot("preset.save") === ""
+                        onToggled: panel.session.updatePreset(row.modelData.id, nameField.text, checked)
                     }
                 }
             }

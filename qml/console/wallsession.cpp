@@ -218,7 +218,7 @@ void WallSession::onEvent(const QJsonObject &ev) {
             ev.value(QStringLiteral("via")).toString() != QLatin1String("api"))
             Q_EMIT liveChangedBy(ev.value(QStringLiteral("by")).toString(), type);
     }
-    if (type.startsWith(QLatin1String("preset.")))
+    if (type.startsWith(QLatin1String("preset.")) || type == QLatin1String("layout.save"))
         dirty({"presets"});
     if (type.startsWith(QLatin1String("alert.")))
         dirty({"alerts"});

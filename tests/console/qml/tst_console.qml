@@ -280,6 +280,69 @@ TestCase {
         verify(!v.staged.dirty)
     }
 
+    function test_4b_propertiesResizeAndPresets() {
+        const v = open(Wall.operatorTokenFile)
+        followLive(v)
+        // Properties: a binding the wall would refuse is refused here, with the field named.
+        const clock = tileItem(v, "clock")
+        mouseClick(v.canvas, clock.x + clock.width / 2, clock.y + clock.height / 2)
+        compare(v.staged.selection, ["clock"])
+        v.properties.bindingField.text = '{"timeZone": "Mars/Olympus_Mons"}'
+        mouseClick(findChild(v.properties, "applyBinding"))
+        verify(v.properties.bindingError.indexOf("timeZone") >= 0, v.properties.bindingError)
+        verify(findChild(v.properties, "bindingError").visible)
+        verify(!v.staged.dirty)
+        v.properties.bindingField.text = '{"timeZone": "Asia/Tokyo", "show": "time"}'
+        mouseClick(findChild(v.properties, "applyBinding"))
+        compare(v.properties.bindingError, "")
+        compare(v.staged.tile("clock").binding.timeZone, "Asia/Tokyo")
+        // Resize with the right-hand handle: the right edge snaps to the wall's right edge.
+        const before = v.staged.tile("clock").rect
+        const handle = findChild(tileItem(v, "clock"), "handle-r")
+        verify(handle !== null)
+        const from = handle.mapToItem(v.canvas, handle.width / 2, handle.height / 2)
+        dragOnCanvas(v, from, Qt.point(from.x - 30 * v.canvas.mm, from.y))
+        const after = v.staged.tile("clock").rect
+        compare(after.x, before.x)
+        verify(after.width < before.width - 10, JSON.stringify(after))
+        // Save the staged copy as a preset, then rename it from the list.
+        mouseClick(findChild(v, "presetsTab"))
+        const name = findChild(v.presetsPanel, "saveAsName")
+        name.text = "Ca sáng"
+        const saveButton = findChild(v.presetsPanel, "saveStagedButton")
+        verify(saveButton.enabled && saveButton.visible, saveButton.reason)
+        mouseClick(saveButton)
+        tryVerify(() => v.session.presets.some(p => p.name === "Ca sáng"), 10000)
+        const saved = v.session.presets.filter(p => p.name === "Ca sáng")[0]
+        tryVerify(() => findChild(v.presetsPanel, "preset-" + saved.id) !== null)
+        const row = findChild(v.presetsPanel, "preset-" + saved.id)
+        const field = findChild(row, "presetName")
+        field.text = "Ca chiều"
+        field.accepted()
+        tryVerify(() => v.session.presets.some(p => p.id === saved.id && p.name === "Ca chiều"), 10000)
+        // (the list is read again after each change: find the row anew)
+        const rowOf = () => findChild(v.presetsPanel, "preset-" + saved.id)
+        v.presetsPanel.list.positionViewAtEnd() // the new preset is the last row
+        tryVerify(() => rowOf() !== null)
+        waitForRendering(v)
+        mouseClick(findChild(rowOf(), "forLeaders"))
+        tryVerify(() => v.session.presets.some(p => p.id === saved.id && p.forLeaders), 10000)
+        // Delete asks once more.
+        v.presetsPanel.list.positionViewAtEnd()
+        tryVerify(() => rowOf() !== null)
+        waitForRendering(v)
+        const del = findChild(rowOf(), "deleteButton")
+        // The whole button is inside the panel (not cut by the wall view beside it).
+        verify(del.mapToItem(v.presetsPanel, del.width, 0).x <= v.presetsPanel.width)
+        mouseClick(del)
+        compare(del.text, "Chắc chắn?")
+        verify(v.session.presets.some(p => p.id === saved.id))
+        wait(600) // two clicks, not a double-click
+        mouseClick(del)
+        tryVerify(() => !v.session.presets.some(p => p.id === saved.id), 10000)
+        v.staged.discard()
+    }
+
     function test_5_wrongUrlRefusedTokenAndALostWallAreBannersNotHangs() {
         // Nothing listens on port 9 of loopback.
         const bad = createTemporaryObject(consoleComponent, root,
