@@ -51,6 +51,7 @@ Commands:
         | layout --at TIME             the live layout at a past time, and the change behind it
   token create --role ROLE [--name NAME] | list | revoke NAME      (admins)
   lock [acquire] [--ttl SECONDS] [--reason TEXT] | release | status
+  output snapshot INDEX --out FILE [--width PX]   a JPEG of what output INDEX shows now
 
 Options (anywhere after COMMAND):
   --url URL        API base, e.g. http://127.0.0.1:8470 (default: $WALLCTL_URL, the config
@@ -87,7 +88,7 @@ Args parseArgs(int argc, char **argv) {
                                     "--source", "--layout", "--file",        "--id",      "--note",
                                     "--from",   "--to",     "--action",      "--limit",   "--role",
                                     "--name",   "--ttl",    "--reason",      "--at",      "--lang",
-                                    "--uri",    "--site",   "--participant", "--volume"};
+                                    "--uri",    "--site",   "--participant", "--volume",  "--out"};
     static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -589,6 +590,26 @@ int apiMain(int argc, char **argv) {
             if (has("--reason"))
                 body.insert(QStringLiteral("reason"), opt("--reason"));
             return post(QStringLiteral("/lock"), body);
+        }
+    } else if (cmd == QLatin1String("output") || cmd == QLatin1String("outputs")) {
+        if (sub == QLatin1String("snapshot")) {
+            if (!needId("snapshot"))
+                return Usage;
+            if (!has("--out"))
+                return usageError(QStringLiteral("output snapshot needs --out FILE"));
+            QString path = QStringLiteral("/outputs/%1/snapshot").arg(id);
+            if (has("--width"))
+                path += QStringLiteral("?width=") +
+                        QString::fromLatin1(QUrl::toPercentEncoding(opt("--width")));
+            const ApiResponse r = client.request("GET", path);
+            if (r.networkError || r.status != 200)
+                return show(r, json);
+            QFile f(opt("--out"));
+            if (!f.open(QIODevice::WriteOnly) || f.write(r.body) != r.body.size()) {
+                std::fprintf(stderr, "wallctl: cannot write %s\n", qPrintable(opt("--out")));
+                return Failed;
+            }
+            return Ok;
         }
     } else {
         return usageError(QStringLiteral("unknown command '%1'").arg(cmd));

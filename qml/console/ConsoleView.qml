@@ -229,7 +229,7 @@ Item {
                             objectName: "changesTab"
                             text: root.staged.dirty ? qsTr("Changes •") : qsTr("Changes")
                         }
-                        TabButton { text: qsTr("Shift") }
+                        TabButton { objectName: "shiftTab"; text: qsTr("Shift") }
                     }
                     StackLayout {
                         Layout.fillWidth: true

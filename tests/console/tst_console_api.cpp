@@ -84,6 +84,21 @@ void TestConsoleApi::snapshotIsAJpegOfTheOutputsOwnWindow() {
     QVERIFY(image1.loadFromData(r1.body, "JPEG"));
     QCOMPARE(image1.width(), 200);
     QVERIFY(image1.pixelColor(20, 20).red() < 120);
+    // wallctl writes the same picture to a file.
+    const QString file = m_app.dir.filePath(QStringLiteral("output0.jpg"));
+    const apptest::Run run = m_app.wallctl({QStringLiteral("output"), QStringLiteral("snapshot"),
+                                            QStringLiteral("0"), QStringLiteral("--width"),
+                                            QStringLiteral("240"), QStringLiteral("--out"), file});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QImage fromFile;
+    QVERIFY(fromFile.load(file, "JPEG"));
+    QCOMPARE(fromFile.width(), 240);
+    QVERIFY(fromFile.pixelColor(15, 15).red() > 200);
+    // A width the wall refuses: exit 1 and the field named.
+    const apptest::Run bad = m_app.wallctl(
+        {QStringLiteral("output"), QStringLiteral("snapshot"), QStringLiteral("0"),
+         QStringLiteral("--width"), QStringLiteral("99999"), QStringLiteral("--out"), file});
+    QVERIFY2(bad.exitCode != 0 && (bad.out + bad.err).contains("width"), bad.err.constData());
     // The default width.
     QImage image2;
     QVERIFY(image2.loadFromData(m_app.api("GET", QStringLiteral("/outputs/0/snapshot")).body));

@@ -50,6 +50,9 @@ public:
                 return t.toMap();
         return {};
     }
+    Q_INVOKABLE QVariantMap get(const QString &path) const {
+        return jsonOf(m_wall.api("GET", path).body).toVariantMap();
+    }
     Q_INVOKABLE bool recall(const QString &presetName) const {
         return !m_wall.recallPreset(presetName).isEmpty();
     }

@@ -343,6 +343,19 @@ TestCase {
         v.staged.discard()
     }
 
+    function test_4c_controlLockFromTheTopBar() {
+        const v = open(Wall.operatorTokenFile)
+        // Take the control lock from the top bar: the wall says who holds it, and so does the bar.
+        const lockButton = findChild(v, "lockButton")
+        verify(lockButton.enabled, lockButton.reason)
+        mouseClick(lockButton)
+        tryVerify(() => Wall.get("/lock").locked === true, 10000)
+        compare(Wall.get("/lock").holder, "e2e-operator")
+        tryVerify(() => findChild(v, "lockLabel").text.indexOf("e2e-operator") >= 0, 10000)
+        mouseClick(lockButton)
+        tryVerify(() => Wall.get("/lock").locked === false, 10000)
+    }
+
     function test_5_wrongUrlRefusedTokenAndALostWallAreBannersNotHangs() {
         // Nothing listens on port 9 of loopback.
         const bad = createTemporaryObject(consoleComponent, root,
