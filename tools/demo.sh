@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds OpsWall and starts the demo wall.
 #   tools/demo.sh [opswall options...]     e.g. tools/demo.sh --preview --lang en
+#   tools/demo.sh --console [--lang en]    the wall and, beside it, the operator console logged in
+#                                           as an operator (a token made with the admin token)
 # Without a display (no $DISPLAY / $WAYLAND_DISPLAY) it renders the preview offscreen to
 # demo-wall.png instead of opening windows.
 set -euo pipefail
@@ -13,6 +15,45 @@ export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 # are built by tools/test.sh.
 cmake --preset ci >/dev/null
 cmake --build --preset ci --target opswall-demo
+
+console=0
+args=()
+lang=vi
+prev=""
+for a in "$@"; do
+  if [ "$a" = "--console" ]; then console=1; else args+=("$a"); fi
+  [ "$prev" = "--lang" ] && lang="$a"
+  prev="$a"
+done
+
+if [ "$console" = 1 ]; then
+  # Its own demo database, so the admin token file is known; the API on its default port.
+  state="build/ci/demo-console"
+  mkdir -p "$state"
+  url="http://127.0.0.1:8470"
+  platform=()
+  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then platform=(-platform offscreen); fi
+  build/ci/app/opswall --demo --db "$state/opswall.db" --admin-token-file "$state/admin-token" \
+    "${platform[@]}" "${args[@]}" &
+  wall=$!
+  trap 'kill "$wall" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do
+    [ -s "$state/admin-token" ] && curl -fs "$url/api/v1/health" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  # A fresh operator token for this run, made with the admin token over the API.
+  (umask 077 && build/ci/wallctl/wallctl token create --role operator \
+    --name "console-operator-$(date +%s)" --url "$url" --token "$(cat "$state/admin-token")" \
+    >"$state/operator-token")
+  if [ "${#platform[@]}" -gt 0 ]; then
+    echo "demo: no display found; rendering the console to demo-console.png (open it to look)"
+    build/ci/app/console/opswall-console --url "$url" --token-file "$state/operator-token" \
+      --lang "$lang" --screenshot demo-console.png "${platform[@]}"
+    exit $?
+  fi
+  build/ci/app/console/opswall-console --url "$url" --token-file "$state/operator-token" --lang "$lang"
+  exit $?
+fi
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "demo: no display found; rendering the preview to demo-wall.png (open it to look)"

@@ -57,6 +57,7 @@ Commands:
                                  button panels: bind a key to an action (preset.recall id=3,
                                  audio.set source=, panel.page page=more, ...); test presses it
                                  as the panel would, with the panel's role
+  output snapshot INDEX --out FILE [--width PX]   a JPEG of what output INDEX shows now
 
 Options (anywhere after COMMAND):
   --url URL        API base, e.g. http://127.0.0.1:8470 (default: $WALLCTL_URL, the config
@@ -93,7 +94,7 @@ Args parseArgs(int argc, char **argv) {
         "--y",     "--width", "--height", "--z",           "--source", "--layout",
         "--file",  "--id",    "--note",   "--from",        "--to",     "--action",
         "--limit", "--role",  "--name",   "--ttl",         "--reason", "--at",
-        "--lang",  "--uri",   "--site",   "--participant", "--volume", "--anchor"};
+        "--lang",  "--uri",   "--site",   "--participant", "--volume", "--anchor", "--out"};
     // Button panels (wallctl panel bind).
     static const QStringList panelValued{"--page", "--label"};
     static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
@@ -652,6 +653,26 @@ int apiMain(int argc, char **argv) {
             if (has("--label"))
                 body.insert(QStringLiteral("label"), opt("--label"));
             return post(QStringLiteral("/panels/%1/bind").arg(id), body);
+        }
+    } else if (cmd == QLatin1String("output") || cmd == QLatin1String("outputs")) {
+        if (sub == QLatin1String("snapshot")) {
+            if (!needId("snapshot"))
+                return Usage;
+            if (!has("--out"))
+                return usageError(QStringLiteral("output snapshot needs --out FILE"));
+            QString path = QStringLiteral("/outputs/%1/snapshot").arg(id);
+            if (has("--width"))
+                path += QStringLiteral("?width=") +
+                        QString::fromLatin1(QUrl::toPercentEncoding(opt("--width")));
+            const ApiResponse r = client.request("GET", path);
+            if (r.networkError || r.status != 200)
+                return show(r, json);
+            QFile f(opt("--out"));
+            if (!f.open(QIODevice::WriteOnly) || f.write(r.body) != r.body.size()) {
+                std::fprintf(stderr, "wallctl: cannot write %s\n", qPrintable(opt("--out")));
+                return Failed;
+            }
+            return Ok;
         }
     } else {
         return usageError(QStringLiteral("unknown command '%1'").arg(cmd));

@@ -7,6 +7,7 @@
 #include "control/wallmetrics.h"
 #include "core/action.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -37,6 +38,18 @@ public:
     // What the layers behind the dispatcher measure (feeds, alert rules, displays, video streams,
     // output windows), for GET /api/v1/metrics; on the GUI thread. Nothing by default.
     virtual WallFigures figures() { return {}; }
+    // A JPEG of what output `index` (its position in the "wall" snapshot's outputs) shows now, at
+    // most widthPx wide, taken from the wall's own output window (never a second decode). Called
+    // on the GUI thread; done is called exactly once, from any thread, with the failure
+    // ("not_found" for an index the wall does not have, "unavailable") or success and the bytes.
+    using ImageDone = std::function<void(opswall::ActionResult, QByteArray jpeg)>;
+    virtual void outputSnapshot(int index, int widthPx, ImageDone done) {
+        Q_UNUSED(index);
+        Q_UNUSED(widthPx);
+        done(opswall::ActionResult::failure(QStringLiteral("unavailable"),
+                                            QStringLiteral("this wall draws no output pictures")),
+             {});
+    }
 };
 
 } // namespace opswall::control

@@ -430,6 +430,21 @@ private:
                                 [reply, ok](ActionResult res) { reply(fromResult(res, ok)); });
                 },
                 onReply);
+        case RouteKind::OutputImage:
+            return m_core->onGui(
+                [index = r.outputIndex, width = r.widthPx](ControlService &svc,
+                                                           ServerCore::ReplyFn reply) {
+                    if (!svc.sink())
+                        return reply(jsonError(503, QStringLiteral("unavailable"),
+                                               QStringLiteral("the wall is not running")));
+                    svc.sink()->outputSnapshot(index, width,
+                                               [reply](ActionResult res, QByteArray jpeg) {
+                                                   if (!res.ok)
+                                                       return reply(fromResult(res, 200));
+                                                   reply(Reply{200, std::move(jpeg), "image/jpeg"});
+                                               });
+                },
+                onReply);
         case RouteKind::Error:
         case RouteKind::Invalid:
             break;

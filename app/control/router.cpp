@@ -438,6 +438,54 @@ Route dispatch(Ctx &c) {
     if (c.is("POST", {"panels", "{id}", "press"}))
         return submit("panel.test", c.body, {{"key", F::Number, true}}, idParam, 202);
 
+    // The operator console: a picture of one output, the live layout with its revision, a
+    // layout published against the revision it was edited from, a preset renamed or re-marked.
+    if (c.is("GET", {"outputs", "{index}", "snapshot"})) {
+        bool isIndex = false;
+        const int index = id.toInt(&isIndex);
+        if (!isIndex || index < 0 || id.size() > 4)
+            return errorRoute(error(400, "invalid",
+                                    QStringLiteral("the output index is a number from 0 (the "
+                                                   "position in /wall's outputs)"),
+                                    QStringLiteral("index")));
+        int width = kSnapshotDefaultWidthPx;
+        for (const auto &[key, value] : c.query.queryItems()) {
+            if (key == QLatin1String("access_token"))
+                continue;
+            if (key != QLatin1String("width"))
+                return errorRoute(error(400, "unknown_field",
+                                        QStringLiteral("unknown parameter '%1'").arg(key.left(64)),
+                                        key.left(64)));
+            bool ok = false;
+            width = value.toInt(&ok);
+            if (!ok || width < kSnapshotMinWidthPx || width > kSnapshotMaxWidthPx)
+                return errorRoute(error(400, "invalid",
+                                        QStringLiteral("'width' must be whole pixels from %1 to %2")
+                                            .arg(kSnapshotMinWidthPx)
+                                            .arg(kSnapshotMaxWidthPx),
+                                        QStringLiteral("width")));
+        }
+        Route r;
+        r.kind = RouteKind::OutputImage;
+        r.permission = QStringLiteral("state.read");
+        r.outputIndex = index;
+        r.widthPx = width;
+        return r;
+    }
+    if (c.is("GET", {"indicators"}))
+        return snapshot(QStringLiteral("indicators"));
+    if (c.is("GET", {"layout"}))
+        return snapshot(QStringLiteral("live-layout"));
+    if (c.is("PUT", {"layout"}))
+        return submit("layout.set", c.body,
+                      {{"layout", F::Object, true},
+                       {"baseRevision", F::Number, false},
+                       {"baseInstance", F::String, false}});
+    if (c.is("PATCH", {"presets", "{id}"}))
+        return submit("preset.save", c.body,
+                      {{"name", F::String, true}, {"forLeaders", F::Bool, false}},
+                      QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("layoutId"), id}});
+
     if (c.pathMatched)
         return errorRoute(error(
             405, "method_not_allowed",

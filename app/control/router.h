@@ -34,6 +34,7 @@ enum class RouteKind {
     ControlRead, // read owned by ControlService: "lock", "tokens", "permissions", "audit.query",
                  // "audit.verify", "audit.layout"
     Submit,      // an Action for ControlService::execute
+    OutputImage, // a JPEG of what one output shows (ActionSink::outputSnapshot)
 };
 
 struct Route {
@@ -45,6 +46,8 @@ struct Route {
     QUrlQuery query;
     ApiError error; // RouteKind::Error
     int successStatus = 200;
+    int outputIndex = -1; // RouteKind::OutputImage: position in /wall's outputs
+    int widthPx = 0;      // RouteKind::OutputImage: the picture's width
     bool needsToken() const {
         return kind != RouteKind::Health && kind != RouteKind::OpenApi && kind != RouteKind::Error;
     }
@@ -55,6 +58,11 @@ struct Route {
 std::optional<ApiError> checkTarget(const QByteArray &target, std::size_t maxBytes = 1024);
 
 Route route(const QByteArray &method, const QByteArray &target, const QByteArray &body);
+
+// GET /outputs/{index}/snapshot?width=N: the width's bounds and default (pixels).
+inline constexpr int kSnapshotMinWidthPx = 16;
+inline constexpr int kSnapshotMaxWidthPx = 1920;
+inline constexpr int kSnapshotDefaultWidthPx = 640;
 
 // HTTP status for a failed ActionResult's code.
 int statusForCode(const QString &code);

@@ -21,6 +21,11 @@ Reply fromResult(const ActionResult &result, int successStatus) {
     if (!result.ok) {
         Reply r = jsonError(statusForCode(result.code), result.code, redactText(result.message),
                             result.field);
+        if (!result.data.isEmpty()) { // every issue of a refused layout, who changed what, ...
+            QJsonObject o = QJsonDocument::fromJson(r.body).object();
+            o.insert(QStringLiteral("details"), redactJson(result.data));
+            r.body = QJsonDocument(o).toJson(QJsonDocument::Compact);
+        }
         if (result.code == QLatin1String("store_unavailable"))
             r.retryAfterSeconds = kStoreRetryAfterSeconds;
         return r;

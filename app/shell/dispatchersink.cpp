@@ -1,6 +1,7 @@
 // makeDispatcherSink: how the control API reaches the one dispatcher and reads the wall.
 #include "shell/servicesparts.h"
 
+#include "shell/outputsnapshots.h"
 #include "wall/walljson.h"
 
 #include <QDateTime>
@@ -52,6 +53,8 @@ public:
             p.remove(QStringLiteral("transition"));
         } else if (t == QLatin1String("preset.save") && p.contains(QStringLiteral("layoutId"))) {
             numberFrom(QStringLiteral("layoutId"), QStringLiteral("fromPreset"));
+            if (p.contains(QStringLiteral("id"))) // PATCH /presets/{id}: rename, mark for leaders
+                numberFrom(QStringLiteral("id"), QStringLiteral("id"));
         } else if (t == QLatin1String("tile.add")) {
             QJsonObject binding = p.value(QStringLiteral("options")).toObject();
             if (p.contains(QStringLiteral("source")))
@@ -161,6 +164,41 @@ public:
                 a.append(wall::tileToJson(t));
             return items(a);
         }
+        if (head == QLatin1String("indicators")) {
+            // The console's content library: every indicator with its names, units and latest
+            // value as the KPI tile shows it, in both languages.
+            QJsonArray a;
+#ifdef OPSWALL_WITH_FEEDS
+            if (m_parts.feeds && m_parts.indicators)
+                for (const feeds::IndicatorMeta &m : m_parts.feeds->alerts()->indicators()) {
+                    const QVariantMap vi =
+                        m_parts.indicators->kpi(m.code, {}, QStringLiteral("vi"));
+                    const QVariantMap en =
+                        m_parts.indicators->kpi(m.code, {}, QStringLiteral("en"));
+                    a.append(QJsonObject{
+                        {QStringLiteral("id"), m.code},
+                        {QStringLiteral("nameVi"), m.nameVi},
+                        {QStringLiteral("nameEn"), m.nameEn},
+                        {QStringLiteral("unitVi"), m.unitVi},
+                        {QStringLiteral("unitEn"), m.unitEn},
+                        {QStringLiteral("simulated"), m.simulated},
+                        {QStringLiteral("hasData"), vi.value(QStringLiteral("hasData")).toBool()},
+                        {QStringLiteral("valueTextVi"),
+                         vi.value(QStringLiteral("valueText")).toString()},
+                        {QStringLiteral("valueTextEn"),
+                         en.value(QStringLiteral("valueText")).toString()},
+                        {QStringLiteral("periodTextVi"),
+                         vi.value(QStringLiteral("periodText")).toString()},
+                        { QStringLiteral("periodTextEn"),
+                          en.value(QStringLiteral("periodText")).toString() }});
+                }
+#endif
+            return items(a);
+        }
+        if (head == QLatin1String("live-layout")) // the console's base for PUT /layout
+            return {{QStringLiteral("revision"), qint64(m_state.revision())},
+                    {QStringLiteral("instance"), m_dispatcher.instance()},
+                    {QStringLiteral("layout"), wall::layoutToJson(m_state.layout())}};
         if (head == QLatin1String("layout-revision")) {
             const auto l = m_store.liveLayoutRevision(arg.toLongLong());
             return l ? wall::layoutToJson(*l) : QJsonObject();
@@ -274,6 +312,15 @@ public:
 
     control::WallFigures figures() override {
         return gatherFigures(m_parts, m_services);
+    }
+
+    void outputSnapshot(int index, int widthPx, ImageDone done) override {
+        OutputSnapshots *s = m_services.outputSnapshots();
+        if (!s)
+            return done(ActionResult::failure(QStringLiteral("unavailable"),
+                                              QStringLiteral("the wall's windows are not up yet")),
+                        {});
+        s->request(index, widthPx, std::move(done));
     }
 
 private:

@@ -25,6 +25,8 @@
 
 namespace opswall::shell {
 
+class OutputSnapshots;
+
 class Services : public QObject {
     Q_OBJECT
 public:
@@ -52,6 +54,10 @@ public:
     // What the renderer reports for health: {"fps", "outputs"} (WallApplication's FrameMeter).
     void setRenderStats(std::function<QJsonObject()> stats) { m_renderStats = std::move(stats); }
     QJsonObject renderStats() const { return m_renderStats ? m_renderStats() : QJsonObject(); }
+
+    // Pictures of the outputs for GET /api/v1/outputs/{i}/snapshot (WallApplication's windows).
+    void setOutputSnapshots(OutputSnapshots *snapshots) { m_outputSnapshots = snapshots; }
+    OutputSnapshots *outputSnapshots() const { return m_outputSnapshots; }
 
     struct Parts; // the objects of the layers built in (services.cpp)
 
@@ -88,6 +94,7 @@ private:
     std::function<QJsonObject()> m_renderStats;
     store::StoreConfig m_storeConfig;
     QTimer m_retentionTimer;
+    OutputSnapshots *m_outputSnapshots = nullptr;
 };
 
 } // namespace opswall::shell

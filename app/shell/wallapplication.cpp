@@ -1,6 +1,7 @@
 #include "shell/wallapplication.h"
 
 #include "core/engineservices.h"
+#include "shell/outputsnapshots.h"
 #include "shell/services.h"
 #include "wall/walljson.h"
 #include "wallscene.h"
@@ -273,6 +274,27 @@ bool WallApplication::start() {
         if (w->property("output").isValid())
             m_frames->attach(w, w->title());
     m_services->setRenderStats([frames = m_frames.get()] { return frames->snapshot(); });
+    // The console's live picture: output i's own window, grabbed only when someone asks.
+    m_snapshots = std::make_unique<OutputSnapshots>();
+    m_snapshots->setGrab([this](int index, QString *why) -> std::optional<QImage> {
+        const QList<wall::Output> &outputs = m_state->wall().outputs;
+        if (index < 0 || index >= outputs.size()) {
+            *why = QStringLiteral("no output %1: the wall has %2 (0 to %3)")
+                       .arg(index)
+                       .arg(outputs.size())
+                       .arg(outputs.size() - 1);
+            return std::nullopt;
+        }
+        for (QQuickWindow *w : windows())
+            if (w->property("output").toMap().value(QStringLiteral("name")).toString() ==
+                outputs[index].name)
+                return w->grabWindow();
+        *why = QStringLiteral("output %1 has no window here (the wall runs as one preview "
+                              "window; start it without --preview)")
+                   .arg(index);
+        return QImage();
+    });
+    m_services->setOutputSnapshots(m_snapshots.get());
     return true;
 }
 

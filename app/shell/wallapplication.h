@@ -25,6 +25,7 @@ class WallScene;
 namespace opswall::shell {
 
 class Services;
+class OutputSnapshots;
 
 class WallApplication : public QObject {
     Q_OBJECT
@@ -71,8 +72,9 @@ private:
     std::unique_ptr<store::WallStore> m_store;
     std::unique_ptr<wall::WallState> m_state;
     std::unique_ptr<wall::Dispatcher> m_dispatcher;
-    std::unique_ptr<FrameMeter> m_frames; // outlives m_services, which asks it for health
-    std::unique_ptr<Services> m_services; // the optional layers; destroyed after QML
+    std::unique_ptr<FrameMeter> m_frames;         // outlives m_services, which asks it for health
+    std::unique_ptr<Services> m_services;         // the optional layers; destroyed after QML
+    std::unique_ptr<OutputSnapshots> m_snapshots; // grabs the windows; after m_services
     std::unique_ptr<qml::WallScene> m_scene;
     QTranslator m_translator;
     QQmlApplicationEngine m_engine; // destroyed first: QML goes before the objects it uses

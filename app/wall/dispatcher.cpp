@@ -3,7 +3,9 @@
 #include "core/permissions.h"
 #include "store/wallstore.h"
 
+#include <QDateTime>
 #include <QJsonArray>
+#include <QUuid>
 
 #include <algorithm>
 #include <cmath>
@@ -66,7 +68,19 @@ ActionResult noStore() {
 Dispatcher::Dispatcher(WallState &state, store::WallStore *store, QObject *parent)
     : QObject(parent)
     , m_state(state)
-    , m_store(store) {}
+    , m_store(store)
+    , m_instance(QUuid::createUuid().toString(QUuid::WithoutBraces)) {}
+
+QJsonObject Dispatcher::Change::toJson() const {
+    return {{QStringLiteral("revision"), qint64(revision)},
+            {QStringLiteral("by"), by},
+            {QStringLiteral("role"), role},
+            {QStringLiteral("via"), via},
+            {QStringLiteral("type"), type},
+            {QStringLiteral("what"), what},
+            {QStringLiteral("time"),
+             QDateTime::fromMSecsSinceEpoch(atMs, Qt::UTC).toString(Qt::ISODateWithMs)}};
+}
 
 void Dispatcher::addHandler(const QString &prefix, Handler handler) {
     m_handlers.append({prefix, std::move(handler)});
@@ -90,7 +104,18 @@ ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
     } else {
         try {
             m_recorded.reset();
+            const quint64 before = m_state.revision();
             result = apply(action, caller);
+            if (result.ok && m_state.revision() != before) {
+                QString what = action.params.value(QStringLiteral("id")).toVariant().toString();
+                if (const QJsonValue t = action.params.value(QStringLiteral("tile")); t.isObject())
+                    what = t[QStringLiteral("id")].toString();
+                m_changes.push_back({m_state.revision(), caller.user, roleName(caller.role),
+                                     caller.via, action.type, what,
+                                     QDateTime::currentMSecsSinceEpoch()});
+                if (m_changes.size() > kChangeLogDepth)
+                    m_changes.pop_front();
+            }
             // The live layout's persistent revision (its history row), so the audit can show
             // the wall as it was after this action.
             if (result.ok && m_recorded)
@@ -292,6 +317,46 @@ ActionResult Dispatcher::deletePreset(const QJsonObject &p) {
 }
 
 ActionResult Dispatcher::setLayout(const QJsonObject &p, const QString &cause) {
+    // Published from an editor's copy: refused when the live layout changed since the copy was
+    // taken, naming who changed what, so nobody's change is silently overwritten.
+    if (p.contains(QStringLiteral("baseRevision"))) {
+        const QJsonValue base = p.value(QStringLiteral("baseRevision"));
+        if (!base.isDouble() || base.toDouble() < 0)
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("baseRevision: a revision number from GET "
+                                                        "/api/v1/layout is required"),
+                                         QStringLiteral("baseRevision"));
+        const QString instance = p.value(QStringLiteral("baseInstance")).toString(m_instance);
+        const quint64 baseRevision = quint64(base.toDouble());
+        if (instance != m_instance || baseRevision != m_state.revision()) {
+            QJsonArray changes;
+            QStringList said;
+            for (const Change &c : m_changes)
+                if (instance != m_instance || c.revision > baseRevision) {
+                    changes.append(c.toJson());
+                    said.append(QStringLiteral("%1 (%2) %3%4")
+                                    .arg(c.by, c.role, c.type,
+                                         c.what.isEmpty() ? QString() : u' ' + c.what));
+                }
+            QString message =
+                instance != m_instance
+                    ? QStringLiteral("the wall restarted since this copy was taken")
+                    : QStringLiteral("the live wall changed since this copy was taken "
+                                     "(revision %1, now %2)")
+                          .arg(baseRevision)
+                          .arg(m_state.revision());
+            if (!said.isEmpty())
+                message +=
+                    QStringLiteral(": ") +
+                    said.mid(std::max<qsizetype>(0, said.size() - 5)).join(QStringLiteral("; "));
+            ActionResult r = ActionResult::failure(QStringLiteral("conflict"), message,
+                                                   QStringLiteral("baseRevision"));
+            r.data.insert(QStringLiteral("changes"), changes);
+            r.data.insert(QStringLiteral("revision"), qint64(m_state.revision()));
+            r.data.insert(QStringLiteral("instance"), m_instance);
+            return r;
+        }
+    }
     const auto parsed =
         layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
     if (!p.value(QStringLiteral("layout")).isObject())

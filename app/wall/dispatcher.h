@@ -49,6 +49,18 @@ public:
 
     static constexpr std::size_t kUndoDepth = 100;
 
+    // Who changed the live layout, for a publish refused because the wall moved on since the
+    // editor's base revision (PUT /api/v1/layout). Revisions are WallState::revision() values of
+    // this process; instance() tells one run of the wall from the next (a restart resets them).
+    struct Change {
+        quint64 revision = 0; // the live layout's revision after the change
+        QString by, role, via, type, what;
+        qint64 atMs = 0;
+        QJsonObject toJson() const;
+    };
+    QString instance() const { return m_instance; }
+    static constexpr std::size_t kChangeLogDepth = 200;
+
 Q_SIGNALS:
     // {"type": action type, "by": user, "role", "via", "revision", ...action-specific fields}
     void event(const QJsonObject &event);
@@ -86,6 +98,8 @@ private:
     // Refuses tiles whose image sources the policy refuses; the field is prefix (with %1 the
     // tile's index) + ".binding.source", or "binding.source" when prefix is empty.
     std::optional<ActionResult> imageRefusal(const QList<Tile> &tiles, const QString &prefix) const;
+    QString m_instance;               // random per run: a base revision of another run is stale
+    std::deque<Change> m_changes;     // the last kChangeLogDepth changes of the live layout
 };
 
 } // namespace opswall::wall

@@ -20,6 +20,7 @@ struct Endpoint {
     const char *method;
     const char *path; // relative to /api/v1; {preset} {tile} {alert} {device} {layout} {code}
                       // {source}
+                      // {index} (an output) {presetName}
     const char *body;
     const char *roles; // who may: V viewer, L leader, O operator, T technician, A admin
 };
@@ -93,6 +94,11 @@ inline constexpr Endpoint kEndpoints[] = {
     {"POST", "/panels/contract-panel/bind",
      R"({"key":0,"action":"preset.recall","params":{"id":1}})", "OTA"},
     {"POST", "/panels/contract-panel/press", R"({"key":0})", "OTA"},
+    {"GET", "/outputs/{index}/snapshot?width=320", nullptr, "VLOTA"},
+    {"GET", "/layout", nullptr, "VLOTA"},
+    {"GET", "/indicators", nullptr, "VLOTA"},
+    {"PUT", "/layout", R"({"layout":{},"baseRevision":0})", "OA"},
+    {"PATCH", "/presets/{preset}", R"({"name":"{presetName}","forLeaders":true})", "OA"},
 };
 
 inline constexpr Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician,

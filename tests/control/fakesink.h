@@ -68,11 +68,31 @@ public:
                                {QStringLiteral("name"), QStringLiteral("Morning brief")}};
         if (what.startsWith(QLatin1String("layout-revision:")))
             return QJsonObject{{QStringLiteral("revision"), what.mid(16).toInt()}};
-        for (const char *list : {"layouts", "tiles", "sources", "feeds", "alerts", "devices"})
+        for (const char *list :
+             {"layouts", "tiles", "sources", "feeds", "alerts", "devices", "indicators"})
             if (what == QLatin1String(list))
                 return items({QJsonObject{{QStringLiteral("id"), QStringLiteral("a1")}}});
         if (what == QLatin1String("layout:a1") || what == QLatin1String("device:a1"))
             return QJsonObject{{QStringLiteral("id"), QStringLiteral("a1")}};
+        if (what == QLatin1String("live-layout"))
+            return QJsonObject{{QStringLiteral("revision"), revision},
+                               {QStringLiteral("layout"), QJsonObject{}}};
         return {};
     }
+
+    // A picture of output 0 only (what the wall does is tested against the real process).
+    void outputSnapshot(int index, int widthPx, ImageDone done) override {
+        if (index != 0)
+            return done(opswall::ActionResult::failure(QStringLiteral("not_found"),
+                                                       QStringLiteral("no output %1").arg(index),
+                                                       QStringLiteral("index")),
+                        {});
+        lastSnapshotWidth = widthPx;
+        // JPEG start and end markers around nothing: the fake passes bytes, it draws nothing.
+        done(opswall::ActionResult::success(), QByteArray("\xff\xd8\xff\xe0"
+                                                          "fake"
+                                                          "\xff\xd9",
+                                                          10));
+    }
+    int lastSnapshotWidth = 0;
 };

@@ -38,7 +38,9 @@ const QHash<QString, QString> kIds{{QStringLiteral("preset"), QStringLiteral("3"
                                    {QStringLiteral("device"), QStringLiteral("a1")},
                                    {QStringLiteral("layout"), QStringLiteral("a1")},
                                    {QStringLiteral("code"), QStringLiteral("01")},
-                                   {QStringLiteral("source"), QStringLiteral("cam-1")}};
+                                   {QStringLiteral("source"), QStringLiteral("cam-1")},
+                                   {QStringLiteral("index"), QStringLiteral("0")},
+                                   {QStringLiteral("presetName"), QStringLiteral("Morning brief")}};
 
 } // namespace
 class TstControlApi : public QObject {

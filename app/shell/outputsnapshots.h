@@ -1,0 +1,70 @@
+#pragma once
+// Pictures of the wall's outputs for the operator console (GET /api/v1/outputs/{i}/snapshot):
+// grabbed from the wall's own output windows on demand, scaled and JPEG-encoded off the GUI
+// thread. Nothing runs while nobody asks. Requests for the same output and width within
+// kReuseMs share one grab, so several consoles refreshing once a second cost one grab each.
+//
+//   request ──> fresh cache? ──yes──> done(jpeg)
+//                  │ no
+//                  ├─ a grab for (index, width) in flight? ──> wait for it
+//                  └─ grab window (GUI thread) ──> scale + encode (thread pool) ──> cache, done
+
+#include "core/action.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QImage>
+#include <QObject>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace opswall::shell {
+
+class OutputSnapshots : public QObject {
+    Q_OBJECT
+public:
+    // The window of output `index` grabbed now; nullopt when there is no such output, a null
+    // image when it cannot be grabbed. GUI thread.
+    using Grab = std::function<std::optional<QImage>(int index, QString *why)>;
+    using Done = std::function<void(ActionResult, QByteArray jpeg)>;
+
+    explicit OutputSnapshots(QObject *parent = nullptr);
+
+    void setGrab(Grab grab) { m_grab = std::move(grab); }
+    // GUI thread; done is called once, on the GUI thread.
+    void request(int index, int widthPx, Done done);
+
+    static constexpr qint64 kReuseMs = 500;
+    static constexpr int kJpegQuality = 80;
+
+    // Scales image to at most widthPx wide (never up) and encodes it as JPEG. Any thread.
+    static QByteArray encode(const QImage &image, int widthPx);
+
+    struct Stats {
+        quint64 grabs = 0;
+        quint64 reused = 0;
+    };
+    Stats stats() const { return m_stats; }
+
+private:
+    struct Key {
+        int index;
+        int width;
+        bool operator==(const Key &) const = default;
+    };
+    friend size_t qHash(const Key &k, size_t seed) { return qHashMulti(seed, k.index, k.width); }
+    struct Cached {
+        QByteArray jpeg;
+        qint64 atMs = 0;
+    };
+    void finish(Key key, QByteArray jpeg);
+
+    Grab m_grab;
+    QHash<Key, Cached> m_cache;
+    QHash<Key, std::vector<Done>> m_waiting;
+    Stats m_stats;
+};
+
+} // namespace opswall::shell

@@ -1,0 +1,768 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi">
+<context>
+    <name>Banner</name>
+    <message numerus="yes">
+        <location filename="../../qml/console/Banner.qml" line="+39" />
+        <source>Trying again in %n s.</source>
+        <translation><numerusform>Thử lại sau %n giây.</numerusform></translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Connecting to the wall at %1…</source>
+        <translation>Đang kết nối tới tường tại %1…</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>The wall at %1 refused the token (%2). Check the token file; the console will try again.</source>
+        <translation>Tường tại %1 từ chối mã truy cập (%2). Hãy kiểm tra tệp mã; bảng điều khiển sẽ thử lại.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>The connection to the wall at %1 was lost (%2). What you see may be out of date; your staged changes are kept.</source>
+        <translation>Mất kết nối tới tường tại %1 (%2). Những gì đang hiển thị có thể đã cũ; các thay đổi đang soạn vẫn được giữ.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Cannot reach the wall at %1 (%2).</source>
+        <translation>Không kết nối được tới tường tại %1 (%2).</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Try now</source>
+        <translation>Thử ngay</translation>
+    </message>
+</context>
+<context>
+    <name>ChangesPanel</name>
+    <message>
+        <location filename="../../qml/console/ChangesPanel.qml" line="+28" />
+        <source>Published to the wall.</source>
+        <translation>Đã đưa lên tường.</translation>
+    </message>
+    <message>
+        <location line="+13" />
+        <source>%1 added, %2 removed, %3 moved, %4 changed</source>
+        <translation>Thêm %1, bỏ %2, dời %3, sửa %4</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Nothing staged: the copy is the live layout.</source>
+        <translation>Chưa có thay đổi: bản soạn trùng với bố cục đang chiếu.</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Added</source>
+        <translation>Thêm</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Removed</source>
+        <translation>Bỏ</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Moved</source>
+        <translation>Dời</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Changed</source>
+        <translation>Sửa</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>The live wall changed since this copy was taken; publishing will be refused until you rebase.</source>
+        <translation>Tường đã thay đổi kể từ khi lấy bản soạn này; tường sẽ từ chối cho tới khi bạn cập nhật bản soạn theo tường.</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>Publish (Ctrl+Enter)</source>
+        <translation>Đưa lên tường (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location line="+9" />
+        <source>Discard</source>
+        <translation>Bỏ bản soạn</translation>
+    </message>
+    <message>
+        <location line="+38" />
+        <source>The wall refused the publish: someone else changed it.</source>
+        <translation>Tường từ chối: người khác vừa thay đổi tường.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>The wall refused the publish.</source>
+        <translation>Tường từ chối thay đổi.</translation>
+    </message>
+    <message>
+        <location line="+16" />
+        <source>%1 (%2, via %3): %4 %5</source>
+        <translation>%1 (%2, qua %3): %4 %5</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>Rebase my changes on the live wall</source>
+        <translation>Áp thay đổi của tôi lên bố cục mới của tường</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleView</name>
+    <message>
+        <location filename="../../qml/console/ConsoleView.qml" line="+55" />
+        <source>Not connected to the wall</source>
+        <translation>Chưa kết nối tới tường</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Loading the permissions…</source>
+        <translation>Đang tải bảng phân quyền…</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Your role (%1) may not do this; it is for: %2</source>
+        <translation>Vai trò của bạn (%1) không được làm việc này; chỉ dành cho: %2</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Your role (%1) may not do this</source>
+        <translation>Vai trò của bạn (%1) không được làm việc này</translation>
+    </message>
+    <message>
+        <location line="+54" />
+        <source>OpsWall console</source>
+        <translation>Bảng điều khiển OpsWall</translation>
+    </message>
+    <message>
+        <location line="+9" />
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Locked by %1</source>
+        <translation>Đang khóa bởi %1</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Unlocked</source>
+        <translation>Không khóa</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Release lock</source>
+        <translation>Mở khóa</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Take lock</source>
+        <translation>Khóa tường</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>operator console</source>
+        <translation>bảng điều khiển vận hành</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Undo</source>
+        <translation>Hoàn tác</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Redo</source>
+        <translation>Làm lại</translation>
+    </message>
+    <message>
+        <location line="+12" />
+        <source>Shortcuts (F1)</source>
+        <translation>Phím tắt (F1)</translation>
+    </message>
+    <message>
+        <location line="+22" />
+        <source>Library</source>
+        <translation>Thư viện</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Presets</source>
+        <translation>Bố cục lưu sẵn</translation>
+    </message>
+    <message>
+        <location line="+37" />
+        <source>Properties</source>
+        <translation>Thuộc tính</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Changes •</source>
+        <translation>Thay đổi •</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Changes</source>
+        <translation>Thay đổi</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Shift</source>
+        <translation>Ca trực</translation>
+    </message>
+</context>
+<context>
+    <name>HelpOverlay</name>
+    <message>
+        <location filename="../../qml/console/HelpOverlay.qml" line="+16" />
+        <source>Recall the preset at that position in the list</source>
+        <translation>Gọi bố cục lưu sẵn ở vị trí đó trong danh sách</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Drag from the library</source>
+        <translation>Kéo từ thư viện</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Place a tile; Enter places the chosen item on the selected display</source>
+        <translation>Đặt một ô; Enter đặt mục đang chọn lên màn hình của ô đang chọn</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Drag a tile / a handle</source>
+        <translation>Kéo một ô / một tay nắm</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Move / resize it, snapped to display edges, bezels, other tiles and the grid</source>
+        <translation>Dời / đổi cỡ, bám theo mép màn hình, viền, các ô khác và lưới</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Alt while dragging</source>
+        <translation>Giữ Alt khi kéo</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>No snapping</source>
+        <translation>Không bám</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Ctrl+click</source>
+        <translation>Ctrl+nhấp</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Add a tile to the selection or take it out</source>
+        <translation>Thêm ô vào vùng chọn hoặc bỏ ra</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Select the next / previous tile (wall view)</source>
+        <translation>Chọn ô kế tiếp / trước đó (khung tường)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Select all tiles / none</source>
+        <translation>Chọn tất cả / bỏ chọn</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Arrows</source>
+        <translation>Phím mũi tên</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Nudge the selection by 10 mm</source>
+        <translation>Dịch vùng chọn 10 mm</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Shift+Arrows</source>
+        <translation>Shift+mũi tên</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Nudge the selection by 100 mm</source>
+        <translation>Dịch vùng chọn 100 mm</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Remove the selected tiles</source>
+        <translation>Xóa các ô đang chọn</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Bring to front / send to back</source>
+        <translation>Đưa lên trên cùng / xuống dưới cùng</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Align left / right / top / bottom to the first selected</source>
+        <translation>Căn trái / phải / trên / dưới theo ô chọn đầu tiên</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Distribute horizontally / vertically (three or more)</source>
+        <translation>Dàn đều theo chiều ngang / dọc (từ ba ô)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Fill the display under the tile / every display the selection covers</source>
+        <translation>Phủ kín màn hình dưới ô / mọi màn hình vùng chọn chạm tới</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Undo / redo in the staged copy</source>
+        <translation>Hoàn tác / làm lại trong bản soạn</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Publish the staged changes to the wall</source>
+        <translation>Đưa các thay đổi đang soạn lên tường</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Discard the staged changes</source>
+        <translation>Bỏ các thay đổi đang soạn</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Search the library</source>
+        <translation>Tìm trong thư viện</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Save the staged copy as a preset</source>
+        <translation>Lưu bản soạn thành bố cục lưu sẵn</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Focus the wall view</source>
+        <translation>Chuyển bàn phím về khung tường</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Show or hide this help</source>
+        <translation>Hiện hoặc ẩn trợ giúp này</translation>
+    </message>
+    <message>
+        <location line="+18" />
+        <source>Keyboard and mouse</source>
+        <translation>Bàn phím và chuột</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryPanel</name>
+    <message>
+        <location filename="../../qml/console/LibraryPanel.qml" line="+44" />
+        <source>playing</source>
+        <translation>đang phát</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>connecting</source>
+        <translation>đang kết nối</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>reconnecting</source>
+        <translation>đang kết nối lại</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>stalled</source>
+        <translation>bị treo</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>failed</source>
+        <translation>lỗi</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>not shown now</source>
+        <translation>chưa chiếu</translation>
+    </message>
+    <message>
+        <location line="+16" />
+        <source>no data yet</source>
+        <translation>chưa có số liệu</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Chart: %1</source>
+        <translation>Biểu đồ: %1</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Province map: %1</source>
+        <translation>Bản đồ tỉnh: %1</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Video · %1</source>
+        <translation>Video · %1</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Clock (Hà Nội)</source>
+        <translation>Đồng hồ (Hà Nội)</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Text</source>
+        <translation>Văn bản</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>A heading or a notice</source>
+        <translation>Tiêu đề hoặc thông báo</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>New text</source>
+        <translation>Văn bản mới</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Image</source>
+        <translation>Hình ảnh</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>An image file</source>
+        <translation>Một tệp hình ảnh</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Colour</source>
+        <translation>Màu nền</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Alerts</source>
+        <translation>Cảnh báo</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>The open alerts</source>
+        <translation>Các cảnh báo đang mở</translation>
+    </message>
+    <message>
+        <location line="+49" />
+        <source>Search (Vietnamese or English)</source>
+        <translation>Tìm (tiếng Việt hoặc tiếng Anh)</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <location filename="../../qml/console/Main.qml" line="+20" />
+        <source>OpsWall console</source>
+        <translation>Bảng điều khiển OpsWall</translation>
+    </message>
+</context>
+<context>
+    <name>PresetsPanel</name>
+    <message>
+        <location filename="../../qml/console/PresetsPanel.qml" line="+44" />
+        <source>Leaders may recall only presets marked for leaders</source>
+        <translation>Lãnh đạo chỉ gọi được bố cục đánh dấu dành cho lãnh đạo</translation>
+    </message>
+    <message>
+        <location line="+73" />
+        <source>Recall</source>
+        <translation>Gọi lên</translation>
+    </message>
+    <message>
+        <location line="+24" />
+        <source>For leaders</source>
+        <translation>Cho lãnh đạo</translation>
+    </message>
+    <message>
+        <location line="-11" />
+        <source>Sure?</source>
+        <translation>Chắc chắn?</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Delete</source>
+        <translation>Xóa</translation>
+    </message>
+    <message>
+        <location line="+30" />
+        <source>New preset name</source>
+        <translation>Tên bố cục mới</translation>
+    </message>
+    <message>
+        <location line="+9" />
+        <source>Save staged as</source>
+        <translation>Lưu bản soạn</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Save live as</source>
+        <translation>Lưu bố cục đang chiếu</translation>
+    </message>
+</context>
+<context>
+    <name>PropertiesPanel</name>
+    <message>
+        <location filename="../../qml/console/PropertiesPanel.qml" line="+54" />
+        <source>Select a tile on the wall to edit it. Drag from the library to add one.</source>
+        <translation>Chọn một ô trên tường để sửa. Kéo từ thư viện để thêm ô.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+15" />
+        <source>%n tiles selected</source>
+        <translation><numerusform>Đã chọn %n ô</numerusform></translation>
+    </message>
+    <message>
+        <location line="+13" />
+        <source>x %1 mm, y %2 mm, %3 × %4 mm</source>
+        <translation>x %1 mm, y %2 mm, %3 × %4 mm</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Title</source>
+        <translation>Tiêu đề</translation>
+    </message>
+    <message>
+        <location line="+18" />
+        <source>Binding (JSON)</source>
+        <translation>Nội dung gắn (JSON)</translation>
+    </message>
+    <message>
+        <location line="+28" />
+        <source>Apply binding</source>
+        <translation>Áp dụng nội dung</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Bring to front</source>
+        <translation>Lên trên cùng</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Send to back</source>
+        <translation>Xuống dưới cùng</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Fill display</source>
+        <translation>Phủ kín màn hình</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Fill covered displays</source>
+        <translation>Phủ các màn hình chạm tới</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Delete</source>
+        <translation>Xóa</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Align to the first selected</source>
+        <translation>Căn theo ô chọn đầu tiên</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Left</source>
+        <translation>Trái</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Centre</source>
+        <translation>Giữa</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Right</source>
+        <translation>Phải</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Top</source>
+        <translation>Trên</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Middle</source>
+        <translation>Giữa dọc</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Bottom</source>
+        <translation>Dưới</translation>
+    </message>
+    <message>
+        <location line="+10" />
+        <source>Distribute ↔</source>
+        <translation>Dàn đều ↔</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Distribute ↕</source>
+        <translation>Dàn đều ↕</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftPanel</name>
+    <message>
+        <location filename="../../qml/console/ShiftPanel.qml" line="+19" />
+        <source>up to date</source>
+        <translation>cập nhật</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>stale</source>
+        <translation>đã cũ</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>failing</source>
+        <translation>đang lỗi</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>not fetched yet</source>
+        <translation>chưa lấy lần nào</translation>
+    </message>
+    <message>
+        <location line="+13" />
+        <source>Control lock</source>
+        <translation>Khóa điều khiển</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Held by %1 (%2) until %3. %4</source>
+        <translation>%1 (%2) đang giữ tới %3. %4</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Nobody holds the lock: every permitted role may change the wall.</source>
+        <translation>Không ai giữ khóa: mọi vai trò được phép đều có thể thay đổi tường.</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Active alerts (%1)</source>
+        <translation>Cảnh báo đang mở (%1)</translation>
+    </message>
+    <message>
+        <location line="+11" />
+        <source>seen by %1</source>
+        <translation>%1 đã xem</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Acknowledge</source>
+        <translation>Xác nhận đã xem</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Feeds</source>
+        <translation>Nguồn số liệu</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10" />
+        <source>%n failures in a row</source>
+        <translation><numerusform>%n lần lỗi liên tiếp</numerusform></translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Sound</source>
+        <translation>Âm thanh</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>(muted)</source>
+        <translation>(tắt tiếng)</translation>
+    </message>
+    <message>
+        <location line="+18" />
+        <source>Apply sound</source>
+        <translation>Áp dụng âm thanh</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Displays</source>
+        <translation>Màn hình</translation>
+    </message>
+    <message>
+        <location line="+19" />
+        <source>no controller</source>
+        <translation>chưa gắn bộ điều khiển</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>no answer</source>
+        <translation>không phản hồi</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>power %1, input %2, %3</source>
+        <translation>nguồn %1, đầu vào %2, %3</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Off</source>
+        <translation>Tắt</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>On</source>
+        <translation>Bật</translation>
+    </message>
+</context>
+<context>
+    <name>WallCanvas</name>
+    <message>
+        <location filename="../../qml/console/WallCanvas.qml" line="+92" />
+        <source>Staged copy — the wall still shows the live layout. Publish to make it live.</source>
+        <translation>Bản soạn — tường vẫn chiếu bố cục hiện tại. Bấm “Đưa lên tường” để áp dụng.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>The live layout. Changes are staged until you publish them.</source>
+        <translation>Bố cục đang chiếu. Mọi thay đổi được soạn trước, chỉ lên tường khi bạn đưa lên.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>View only: %1</source>
+        <translation>Chỉ xem: %1</translation>
+    </message>
+    <message>
+        <location line="+9" />
+        <source>Live picture</source>
+        <translation>Hình trực tiếp</translation>
+    </message>
+    <message>
+        <location line="+62" />
+        <source>no answer</source>
+        <translation>không phản hồi</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>off</source>
+        <translation>tắt</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>on</source>
+        <translation>bật</translation>
+    </message>
+</context>
+<context>
+    <name>opswall::console::StagedLayout</name>
+    <message>
+        <location filename="../../qml/console/stagedlayout.cpp" line="+450" />
+        <location line="+18" />
+        <source>no such tile</source>
+        <translation>không có ô này</translation>
+    </message>
+</context>
+</TS>
