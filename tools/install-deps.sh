@@ -23,6 +23,8 @@ packages=(
   fonts-noto-core fonts-dejavu-core
   # test peers and tools
   xvfb xauth libgl1-mesa-dri socat libxml2-utils liblo-tools x11-utils
+  # briefings: the presenter page in headless Chromium (puppeteer-core), the PDF record's pixels
+  chromium poppler-utils
 )
 # Node.js for the npm protocol peers: Debian's nodejs+npm, unless a node with npm is already there
 # (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).

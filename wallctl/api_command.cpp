@@ -51,6 +51,9 @@ Commands:
         | layout --at TIME             the live layout at a past time, and the change behind it
   token create --role ROLE [--name NAME] | list | revoke NAME      (admins)
   lock [acquire] [--ttl SECONDS] [--reason TEXT] | release | status
+  briefing list | get ID | current | put FILE [--id ID] | delete ID
+         | start ID [--step N] | next | previous | goto N | blank | unblank | end
+         | export ID --pdf FILE         the briefing's record: one page per step
 
 Options (anywhere after COMMAND):
   --url URL        API base, e.g. http://127.0.0.1:8470 (default: $WALLCTL_URL, the config
@@ -82,12 +85,12 @@ struct Args {
 };
 
 Args parseArgs(int argc, char **argv) {
-    static const QStringList valued{"--url",    "--token",  "--cacert",      "--timeout", "--kind",
-                                    "--x",      "--y",      "--width",       "--height",  "--z",
-                                    "--source", "--layout", "--file",        "--id",      "--note",
-                                    "--from",   "--to",     "--action",      "--limit",   "--role",
-                                    "--name",   "--ttl",    "--reason",      "--at",      "--lang",
-                                    "--uri",    "--site",   "--participant", "--volume"};
+    static const QStringList valued{
+        "--url",    "--token",  "--cacert", "--timeout", "--kind",   "--x",    "--y",
+        "--width",  "--height", "--z",      "--source",  "--layout", "--file", "--id",
+        "--note",   "--from",   "--to",     "--action",  "--limit",  "--role", "--name",
+        "--ttl",    "--reason", "--at",     "--lang",    "--uri",    "--site", "--participant",
+        "--volume", "--step",   "--pdf"};
     static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
     Args a;
     for (int i = 1; i < argc; ++i) {
@@ -589,6 +592,67 @@ int apiMain(int argc, char **argv) {
             if (has("--reason"))
                 body.insert(QStringLiteral("reason"), opt("--reason"));
             return post(QStringLiteral("/lock"), body);
+        }
+    } else if (cmd == QLatin1String("briefing") || cmd == QLatin1String("briefings")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/briefings"));
+        if (sub == QLatin1String("current") || sub == QLatin1String("status"))
+            return get(QStringLiteral("/briefings/current"));
+        if (sub == QLatin1String("get"))
+            return needId("get") ? get(QStringLiteral("/briefings/") + id) : Usage;
+        if (sub == QLatin1String("delete"))
+            return needId("delete") ? del(QStringLiteral("/briefings/") + id) : Usage;
+        if (sub == QLatin1String("put")) {
+            QJsonObject doc;
+            if (id.isEmpty())
+                return usageError(QStringLiteral("briefing put needs a FILE"));
+            if (!readJsonFile(id, &doc))
+                return Usage;
+            const QJsonObject body{{QStringLiteral("briefing"), doc}};
+            if (has("--id"))
+                return show(
+                    client.request("PUT", QStringLiteral("/briefings/") + opt("--id"), body), json);
+            return post(QStringLiteral("/briefings"), body);
+        }
+        if (sub == QLatin1String("start")) {
+            if (!needId("start"))
+                return Usage;
+            QJsonObject body;
+            if (has("--step")) {
+                bool ok = false;
+                body.insert(QStringLiteral("step"), opt("--step").toInt(&ok));
+                if (!ok)
+                    return usageError(QStringLiteral("--step wants a step number"));
+            }
+            return post(QStringLiteral("/briefings/%1/start").arg(id), body);
+        }
+        if (sub == QLatin1String("goto")) {
+            bool ok = false;
+            const int step = id.toInt(&ok);
+            if (!ok)
+                return usageError(QStringLiteral("briefing goto N: N is a step number"));
+            return post(QStringLiteral("/briefings/current/goto"),
+                        {{QStringLiteral("step"), step}});
+        }
+        for (const char *verb : {"next", "previous", "blank", "unblank", "end"})
+            if (sub == QLatin1String(verb))
+                return post(QStringLiteral("/briefings/current/") + QLatin1String(verb));
+        if (sub == QLatin1String("export")) {
+            if (!needId("export") || !has("--pdf"))
+                return usageError(QStringLiteral("briefing export ID --pdf FILE"));
+            const ApiResponse r =
+                client.request("GET", QStringLiteral("/briefings/%1/export.pdf").arg(id));
+            if (r.networkError || r.status != 200)
+                return show(r, json);
+            QFile out(opt("--pdf"));
+            if (!out.open(QIODevice::WriteOnly) || out.write(r.body) != r.body.size()) {
+                std::fprintf(stderr, "wallctl: cannot write %s: %s\n", qPrintable(opt("--pdf")),
+                             qPrintable(out.errorString()));
+                return Failed;
+            }
+            std::fprintf(stderr, "wallctl: wrote %s (%lld bytes)\n", qPrintable(opt("--pdf")),
+                         static_cast<long long>(r.body.size()));
+            return Ok;
         }
     } else {
         return usageError(QStringLiteral("unknown command '%1'").arg(cmd));

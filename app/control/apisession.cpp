@@ -13,6 +13,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QUrlQuery>
 
@@ -60,6 +61,23 @@ QString bearerOf(const Request &req, const QUrlQuery &query) {
         return {};
     }
     return query.queryItemValue(QStringLiteral("access_token"));
+}
+
+// A file of the presenter page, from the resources the briefing layer compiles in.
+Reply presenterFile(const QString &name) {
+    QFile f(QStringLiteral(":/opswall/present/") + name);
+    if (!f.open(QIODevice::ReadOnly))
+        return jsonError(404, QStringLiteral("not_found"), QStringLiteral("no such page"));
+    QByteArray type = "application/octet-stream";
+    if (name.endsWith(QLatin1String(".html")))
+        type = "text/html; charset=utf-8";
+    else if (name.endsWith(QLatin1String(".js")))
+        type = "text/javascript; charset=utf-8";
+    else if (name.endsWith(QLatin1String(".css")))
+        type = "text/css; charset=utf-8";
+    else if (name.endsWith(QLatin1String(".svg")))
+        type = "image/svg+xml";
+    return Reply{200, f.read(1024 * 1024), type};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,6 +375,19 @@ private:
                                 [reply, ok](ActionResult res) { reply(fromResult(res, ok)); });
                 },
                 onReply);
+        case RouteKind::Render:
+            return m_core->onGui(
+                [what = r.snapshot](ControlService &svc, ServerCore::ReplyFn reply) {
+                    if (!svc.sink())
+                        return reply(jsonError(503, QStringLiteral("unavailable"),
+                                               QStringLiteral("the wall is not running")));
+                    svc.sink()->render(what, [reply](ActionSink::Rendered out) {
+                        reply(Reply{out.status, std::move(out.body), std::move(out.contentType)});
+                    });
+                },
+                onReply);
+        case RouteKind::Static:
+            return send(presenterFile(r.snapshot));
         case RouteKind::Error:
         case RouteKind::Invalid:
             break;

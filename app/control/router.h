@@ -34,6 +34,8 @@ enum class RouteKind {
     ControlRead, // read owned by ControlService: "lock", "tokens", "permissions", "audit.query",
                  // "audit.verify", "audit.layout"
     Submit,      // an Action for ControlService::execute
+    Render,      // a picture or document made by ActionSink::render(snapshot): PNG, PDF
+    Static,      // a file of the presenter page (/present/...), no token: snapshot = file name
 };
 
 struct Route {
@@ -46,7 +48,8 @@ struct Route {
     ApiError error; // RouteKind::Error
     int successStatus = 200;
     bool needsToken() const {
-        return kind != RouteKind::Health && kind != RouteKind::OpenApi && kind != RouteKind::Error;
+        return kind != RouteKind::Health && kind != RouteKind::OpenApi &&
+               kind != RouteKind::Error && kind != RouteKind::Static;
     }
 };
 

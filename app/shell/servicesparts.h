@@ -3,6 +3,7 @@
 // the services and the API's view of the wall share. Not for use outside app/shell.
 
 #include "shell/services.h"
+#include "shell/steprenderer.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -23,6 +24,10 @@
 #ifdef OPSWALL_WITH_DEVICES
 #include "devices/demosimulators.h"
 #include "devices/deviceservice.h"
+#endif
+#ifdef OPSWALL_WITH_BRIEFING
+#include "briefing/briefingstore.h"
+#include "briefing/runner.h"
 #endif
 #ifdef OPSWALL_WITH_CONTROL
 #include "control/actionsink.h"
@@ -48,6 +53,11 @@ struct Services::Parts {
     std::unique_ptr<devices::DemoSimulators> simulators;
     std::unique_ptr<devices::DeviceService> devices;
 #endif
+#ifdef OPSWALL_WITH_BRIEFING
+    std::unique_ptr<briefing::BriefingStore> briefings;
+    std::unique_ptr<briefing::BriefingRunner> runner;
+#endif
+    StepRenderer *renderer = nullptr; // owned by WallApplication; pictures of steps
 #ifdef OPSWALL_WITH_CONTROL
     std::unique_ptr<control::ActionSink> sink;
     std::unique_ptr<control::ControlService> control;

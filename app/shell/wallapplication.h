@@ -25,6 +25,7 @@ class WallScene;
 namespace opswall::shell {
 
 class Services;
+class StepRenderer;
 
 class WallApplication : public QObject {
     Q_OBJECT
@@ -74,6 +75,7 @@ private:
     std::unique_ptr<FrameMeter> m_frames; // outlives m_services, which asks it for health
     std::unique_ptr<Services> m_services; // the optional layers; destroyed after QML
     std::unique_ptr<qml::WallScene> m_scene;
+    std::unique_ptr<StepRenderer> m_stepRenderer; // pictures of steps not on the wall
     QTranslator m_translator;
     QQmlApplicationEngine m_engine; // destroyed first: QML goes before the objects it uses
 };

@@ -19,7 +19,7 @@ namespace opswall::contract {
 struct Endpoint {
     const char *method;
     const char *path; // relative to /api/v1; {preset} {tile} {alert} {device} {layout} {code}
-                      // {source}
+                      // {source} {briefing} {step}
     const char *body;
     const char *roles; // who may: V viewer, L leader, O operator, T technician, A admin
 };
@@ -66,6 +66,23 @@ inline constexpr Endpoint kEndpoints[] = {
     {"POST", "/lock", R"({"ttlSeconds":60})", "LOA"},
     {"DELETE", "/lock", nullptr, "LOA"},
     {"GET", "/metrics", nullptr, "VLOTA"},
+    // Briefings: start takes the lock in the caller's name and end releases it, so each role's
+    // run leaves the wall unlocked for the next.
+    {"GET", "/briefings", nullptr, "VLOTA"},
+    {"GET", "/briefings/current", nullptr, "VLOTA"},
+    {"GET", "/briefings/{briefing}", nullptr, "VLOTA"},
+    {"POST", "/briefings", R"({"briefing":{}})", "OA"},
+    {"PUT", "/briefings/{briefing}", R"({"briefing":{}})", "OA"},
+    {"GET", "/briefings/{briefing}/steps/{step}/picture", nullptr, "VLOTA"},
+    {"POST", "/briefings/{briefing}/start", R"({"step":1})", "LOA"},
+    {"POST", "/briefings/{briefing}/next", "{}", "LOA"},
+    {"POST", "/briefings/{briefing}/previous", "{}", "LOA"},
+    {"POST", "/briefings/{briefing}/goto", R"({"step":2})", "LOA"},
+    {"POST", "/briefings/{briefing}/blank", "{}", "LOA"},
+    {"POST", "/briefings/{briefing}/unblank", "{}", "LOA"},
+    {"POST", "/briefings/{briefing}/end", "{}", "LOA"},
+    {"GET", "/briefings/{briefing}/export.pdf", nullptr, "VLOTA"},
+    {"DELETE", "/briefings/{briefing}", nullptr, "OA"},
 };
 
 inline constexpr Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician,

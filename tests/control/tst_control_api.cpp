@@ -38,7 +38,9 @@ const QHash<QString, QString> kIds{{QStringLiteral("preset"), QStringLiteral("3"
                                    {QStringLiteral("device"), QStringLiteral("a1")},
                                    {QStringLiteral("layout"), QStringLiteral("a1")},
                                    {QStringLiteral("code"), QStringLiteral("01")},
-                                   {QStringLiteral("source"), QStringLiteral("cam-1")}};
+                                   {QStringLiteral("source"), QStringLiteral("cam-1")},
+                                   {QStringLiteral("briefing"), QStringLiteral("1")},
+                                   {QStringLiteral("step"), QStringLiteral("1")}};
 
 } // namespace
 class TstControlApi : public QObject {
@@ -376,7 +378,7 @@ void TstControlApi::openApiIsServed() {
     for (const contract::Endpoint &e : kEndpoints) {
         QByteArray path = QByteArray(e.path).split('?').first();
         for (const char *id : {"{preset}", "{tile}", "{alert}", "{device}", "{layout}", "{source}",
-                               "contract-matrix", "contract-cam"})
+                               "{briefing}", "contract-matrix", "contract-cam"})
             path.replace(id, "{id}");
         const qsizetype at = lines.indexOf("  " + path + ':');
         QVERIFY2(at >= 0, path.constData());

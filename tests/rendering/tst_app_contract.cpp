@@ -212,7 +212,9 @@ void TestAppContract::everyEndpointForEveryRole() {
         {QStringLiteral("alert"), QStringLiteral("1")},
         {QStringLiteral("device"), displays[0][QStringLiteral("id")].toString()},
         {QStringLiteral("code"), QStringLiteral("01")},
-        {QStringLiteral("source"), QStringLiteral("demo-vc")}};
+        {QStringLiteral("source"), QStringLiteral("demo-vc")},
+        {QStringLiteral("briefing"), QStringLiteral("1")},
+        {QStringLiteral("step"), QStringLiteral("1")}};
     int checked = 0;
     for (Role role : contract::kRoles) {
         ApiClient c = m_app.client(m_app.tokens[role]);
