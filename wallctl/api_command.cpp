@@ -54,6 +54,9 @@ Commands:
   briefing list | get ID | current | put FILE [--id ID] | delete ID
          | start ID [--step N] | next | previous | goto N | blank | unblank | end
          | export ID --pdf FILE         the briefing's record: one page per step
+  schedule list | add FILE | remove ID
+                                 recall a preset or start a briefing at a time (Viet Nam's
+                                 public holidays skipped unless "holidays": true), or on an alert
 
 Options (anywhere after COMMAND):
   --url URL        API base, e.g. http://127.0.0.1:8470 (default: $WALLCTL_URL, the config
@@ -653,6 +656,19 @@ int apiMain(int argc, char **argv) {
             std::fprintf(stderr, "wallctl: wrote %s (%lld bytes)\n", qPrintable(opt("--pdf")),
                          static_cast<long long>(r.body.size()));
             return Ok;
+        }
+    } else if (cmd == QLatin1String("schedule") || cmd == QLatin1String("schedules")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/schedules"));
+        if (sub == QLatin1String("remove") || sub == QLatin1String("delete"))
+            return needId("remove") ? del(QStringLiteral("/schedules/") + id) : Usage;
+        if (sub == QLatin1String("add")) {
+            QJsonObject doc;
+            if (id.isEmpty())
+                return usageError(QStringLiteral("schedule add needs a FILE"));
+            if (!readJsonFile(id, &doc))
+                return Usage;
+            return post(QStringLiteral("/schedules"), {{QStringLiteral("schedule"), doc}});
         }
     } else {
         return usageError(QStringLiteral("unknown command '%1'").arg(cmd));

@@ -18,7 +18,7 @@ void usage(std::FILE *out) {
 #endif
 #ifdef WALLCTL_HAS_API
         "  status, preset, layout, tile, source, feeds, audio, alert, devices, audit, token,\n"
-        "  lock, briefing\n"
+        "  lock, briefing, schedule\n"
         "           talk to a running wall over its control API (see wallctl help api)\n"
 #endif
         "  help     this text; 'wallctl COMMAND --help' explains a command\n",

@@ -62,7 +62,21 @@ BriefingRunner::BriefingRunner(wall::WallState &state, wall::Dispatcher &dispatc
     , m_state(state)
     , m_dispatcher(dispatcher)
     , m_presets(presets)
-    , m_store(store) {}
+    , m_store(store) {
+    // A spotlight lasts until the wall changes.
+    for (auto signal : {&wall::WallState::tileChanged, &wall::WallState::tileAdded,
+                        &wall::WallState::tileRemoved})
+        connect(&m_state, signal, this, [this] { setSpotlight({}); });
+    connect(&m_state, &wall::WallState::layoutReset, this, [this] { setSpotlight({}); });
+}
+
+void BriefingRunner::setSpotlight(const QString &tileId) {
+    if (tileId == m_spotlight)
+        return;
+    m_spotlight = tileId;
+    if (!m_run)
+        Q_EMIT viewChanged();
+}
 
 BriefingParse BriefingRunner::parse(const QJsonObject &doc) const {
     store::WallStore &presets = m_presets;
@@ -306,8 +320,22 @@ QJsonObject BriefingRunner::status() const {
 }
 
 QVariantMap BriefingRunner::view() const {
-    if (!m_run)
-        return {{QStringLiteral("active"), false}};
+    auto rectOf = [](const wall::Tile &t) {
+        return QVariantMap{{QStringLiteral("x"), t.rectMm.x()},
+                           {QStringLiteral("y"), t.rectMm.y()},
+                           {QStringLiteral("width"), t.rectMm.width()},
+                           {QStringLiteral("height"), t.rectMm.height()}};
+    };
+    if (!m_run) {
+        const wall::Tile *t = m_spotlight.isEmpty() ? nullptr : m_state.layout().tile(m_spotlight);
+        if (!t)
+            return {{QStringLiteral("active"), false}};
+        return {{QStringLiteral("active"), true},
+                {QStringLiteral("blank"), false},
+                {QStringLiteral("indicator"), QString()},
+                {QStringLiteral("focus"), m_spotlight},
+                {QStringLiteral("focusRect"), rectOf(*t)}};
+    }
     const Step &s = m_run->briefing.steps.at(m_run->step);
     QVariantMap v{
         {QStringLiteral("active"), true},

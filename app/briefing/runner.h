@@ -46,6 +46,9 @@ public:
     void setClock(std::function<QDateTime()> now) { m_now = std::move(now); }
 
     bool running() const { return m_run.has_value(); }
+    // Outside a briefing, puts one tile of the live layout in focus (an alert rule's incident
+    // tile) until the layout next changes.
+    void setSpotlight(const QString &tileId);
     // The current run as the API and the events report it: {"active": false} when none.
     QJsonObject status() const;
     // What the wall draws over the layout: {"active", "blank", "focus", "focusRect" {x,y,width,
@@ -89,6 +92,7 @@ private:
     LockHooks m_lock;
     std::function<QDateTime()> m_now = [] { return QDateTime::currentDateTimeUtc(); };
     std::optional<Running> m_run;
+    QString m_spotlight;
 };
 
 // "3", 3 or 3.0 -> 3; nullopt for anything else (ids from paths arrive as strings).

@@ -346,6 +346,13 @@ Route dispatch(Ctx &c) {
         r.kind = RouteKind::Render;
         return r;
     }
+    // Schedules and alert rules (the wall acting on its own)
+    if (c.is("GET", {"schedules"}))
+        return snapshot(QStringLiteral("briefing-schedules"));
+    if (c.is("POST", {"schedules"}))
+        return submit("schedule.save", c.body, {{"schedule", F::Object, true}}, {}, 201);
+    if (c.is("DELETE", {"schedules", "{id}"}))
+        return submit("schedule.delete", c.body, {}, idParam);
     // Control lock
     if (c.is("GET", {"lock"}))
         return controlRead("lock", "lock.read");

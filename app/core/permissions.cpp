@@ -53,6 +53,8 @@ constexpr Permission kTable[] = {
     {"briefing.end", Effect::WallChange, std::uint8_t(L | O | A)}, // releases the control lock
     {"briefing.save", Effect::WallChange, std::uint8_t(O | A)},
     {"briefing.delete", Effect::WallChange, std::uint8_t(O | A)},
+    {"schedule.save", Effect::WallChange, std::uint8_t(O | A)}, // schedules and alert rules
+    {"schedule.delete", Effect::WallChange, std::uint8_t(O | A)},
     {"alert.ack", Effect::WallChange, std::uint8_t(O | T | A)},
     {"device.command", Effect::WallChange, std::uint8_t(T | A)},
     {"calibration.set", Effect::WallChange, std::uint8_t(T | A)},

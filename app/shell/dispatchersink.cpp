@@ -372,6 +372,13 @@ private:
                 a.append(b.toJson());
             return items(a);
         }
+        if (head == QLatin1String("briefing-schedules")) {
+            QJsonArray a;
+            if (m_parts.scheduler)
+                for (const briefing::Schedule &s : m_parts.scheduler->schedules())
+                    a.append(briefing::scheduleToJson(s));
+            return items(a);
+        }
         if (head == QLatin1String("briefing-current")) {
             QJsonObject s = m_parts.runner->status();
             if (s.value(QStringLiteral("active")).toBool())

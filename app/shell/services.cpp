@@ -110,6 +110,25 @@ void Services::startBriefings() {
     m_dispatcher.addHandler(
         QStringLiteral("briefing."),
         [runner](const Action &a, const Caller &c) { return runner->handle(a, c); });
+    // Schedules and alert rules act through the dispatcher as the system.
+    try {
+        m_parts->scheduler =
+            std::make_unique<briefing::Scheduler>(m_db, m_dispatcher, m_state, runner);
+        briefing::Scheduler *scheduler = m_parts->scheduler.get();
+        m_dispatcher.addHandler(
+            QStringLiteral("schedule."),
+            [scheduler](const Action &a, const Caller &c) { return scheduler->handle(a, c); });
+        scheduler->start();
+#ifdef OPSWALL_WITH_FEEDS
+        if (m_parts->feeds)
+            connect(m_parts->feeds->alerts(), &feeds::AlertManager::alertRaised, scheduler,
+                    [scheduler](const feeds::Alert &a) {
+                        scheduler->onAlert(a.indicator, feeds::severityName(a.severity), a.message);
+                    });
+#endif
+    } catch (const store::Error &e) {
+        qWarning("opswall: schedules unavailable: %s", e.what());
+    }
     // The demo's briefing, over the demo presets, on the first start.
     if (m_options.demo && m_parts->briefings->list().isEmpty()) {
         const QString path = m_assetsDir + QStringLiteral("/demo/briefings/economy.json");

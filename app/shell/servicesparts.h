@@ -28,6 +28,7 @@
 #ifdef OPSWALL_WITH_BRIEFING
 #include "briefing/briefingstore.h"
 #include "briefing/runner.h"
+#include "briefing/schedule.h"
 #endif
 #ifdef OPSWALL_WITH_CONTROL
 #include "control/actionsink.h"
@@ -56,6 +57,7 @@ struct Services::Parts {
 #ifdef OPSWALL_WITH_BRIEFING
     std::unique_ptr<briefing::BriefingStore> briefings;
     std::unique_ptr<briefing::BriefingRunner> runner;
+    std::unique_ptr<briefing::Scheduler> scheduler;
 #endif
     StepRenderer *renderer = nullptr; // owned by WallApplication; pictures of steps
 #ifdef OPSWALL_WITH_CONTROL

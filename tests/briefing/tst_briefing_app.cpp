@@ -67,6 +67,7 @@ private Q_SLOTS:
     void stepPicturesAreDrawnByTheWallsRenderer();
     void pdfRecordHasOnePagePerStepShowingItsTiles();
     void presenterPageInChromium();
+    void schedulesOverWallctl();
 
 private:
     apptest::Wall m_app;
@@ -363,6 +364,36 @@ void TestBriefingApp::presenterPageInChromium() {
     if (p.exitCode() == 77)
         QSKIP(said.constData());
     QVERIFY2(p.exitCode() == 0, said.constData());
+}
+
+void TestBriefingApp::schedulesOverWallctl() {
+    QTemporaryDir dir;
+    QFile f(dir.filePath(QStringLiteral("s.json")));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"id": "monday", "name": "Giao ban đầu tuần", "at": "08:00", "days": ["mon"],
+               "action": {"type": "briefing.start", "params": {"id": 1}}})");
+    f.close();
+    // Operators schedule; a leader may not.
+    apptest::Run r = m_app.wallctl({"schedule", "add", f.fileName()}, m_leader);
+    QCOMPARE(r.exitCode, 4);
+    r = m_app.wallctl({"schedule", "add", f.fileName()}, m_app.tokens[Role::Operator]);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    r = m_app.wallctl({"schedule", "list", "--json"}, m_leader);
+    const QJsonArray items = apptest::json(r)["items"].toArray();
+    QCOMPARE(items.size(), 1);
+    QCOMPARE(items[0]["at"].toString(), QStringLiteral("08:00"));
+    QCOMPARE(items[0]["holidays"].toBool(), false);
+    // A mistake is refused with its field.
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(R"({"id": "x", "at": "25:00", "days": ["mon"], "action": {"type": "preset.recall"}})");
+    f.close();
+    r = m_app.wallctl({"schedule", "add", f.fileName()}, m_app.tokens[Role::Operator]);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("schedule.at"), r.err.constData());
+    QCOMPARE(m_app.wallctl({"schedule", "remove", "monday"}, m_app.tokens[Role::Operator]).exitCode,
+             0);
+    QCOMPARE(m_app.wallctl({"schedule", "remove", "monday"}, m_app.tokens[Role::Operator]).exitCode,
+             1);
 }
 
 QTEST_GUILESS_MAIN(TestBriefingApp)

@@ -83,6 +83,11 @@ inline constexpr Endpoint kEndpoints[] = {
     {"POST", "/briefings/{briefing}/end", "{}", "LOA"},
     {"GET", "/briefings/{briefing}/export.pdf", nullptr, "VLOTA"},
     {"DELETE", "/briefings/{briefing}", nullptr, "OA"},
+    {"GET", "/schedules", nullptr, "VLOTA"},
+    {"POST", "/schedules",
+     R"({"schedule":{"id":"contract-schedule","at":"03:00","days":["sun"],"action":{"type":"preset.recall","params":{"id":1}}}})",
+     "OA"},
+    {"DELETE", "/schedules/contract-schedule", nullptr, "OA"},
 };
 
 inline constexpr Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician,

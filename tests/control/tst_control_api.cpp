@@ -377,8 +377,9 @@ void TstControlApi::openApiIsServed() {
     const QList<QByteArray> lines = r.body.split('\n');
     for (const contract::Endpoint &e : kEndpoints) {
         QByteArray path = QByteArray(e.path).split('?').first();
-        for (const char *id : {"{preset}", "{tile}", "{alert}", "{device}", "{layout}", "{source}",
-                               "{briefing}", "contract-matrix", "contract-cam"})
+        for (const char *id :
+             {"{preset}", "{tile}", "{alert}", "{device}", "{layout}", "{source}", "{briefing}",
+              "contract-matrix", "contract-cam", "contract-schedule"})
             path.replace(id, "{id}");
         const qsizetype at = lines.indexOf("  " + path + ':');
         QVERIFY2(at >= 0, path.constData());
