@@ -223,8 +223,12 @@ ActionResult BriefingRunner::show(int step, const Caller &caller) {
         return ActionResult::failure(QStringLiteral("not_found"),
                                      QStringLiteral("step %1: %2").arg(step + 1).arg(why),
                                      QStringLiteral("step"));
-    m_dispatcher.showLayout(*layout,
-                            QStringLiteral("briefing %1 step %2").arg(m_run->id).arg(step + 1));
+    // Steps that only move the focus over the same layout leave the tiles alone: making an equal
+    // layout live again rebuilds every tile (bench_briefing: ~1.8 s against ~0.3 s on the demo
+    // wall under load).
+    if (!(*layout == m_state.layout()))
+        m_dispatcher.showLayout(*layout,
+                                QStringLiteral("briefing %1 step %2").arg(m_run->id).arg(step + 1));
     m_run->step = step;
     m_run->blank = false;
     m_run->stepShownAt = m_now();
