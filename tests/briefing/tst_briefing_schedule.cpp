@@ -87,13 +87,13 @@ void TestBriefingSchedule::holidaysOfVietNam() {
     for (const Holiday &h : *y2026)
         days << h.date;
     const QList<QDate> expected{
-        QDate(2026, 1, 1),  QDate(2026, 2, 16), QDate(2026, 2, 17), QDate(2026, 2, 18),
+        QDate(2026, 1, 1), QDate(2026, 2, 16), QDate(2026, 2, 17), QDate(2026, 2, 18),
         QDate(2026, 2, 19), QDate(2026, 2, 20), // Tết: the lunar year's last day and the first four
                                                 // days
         QDate(2026, 4, 26), // the Hùng Kings (10/3 lunar), a Sunday ...
         QDate(2026, 4, 27), // ... so Monday is off in lieu
-        QDate(2026, 4, 30), QDate(2026, 5, 1),  QDate(2026, 9, 1), // 2 September is a Wednesday:
-                                                                   // the adjacent day is the 1st
+        QDate(2026, 4, 30), QDate(2026, 5, 1), QDate(2026, 9, 1), // 2 September is a Wednesday:
+                                                                  // the adjacent day is the 1st
         QDate(2026, 9, 2)};
     QCOMPARE(days, expected);
     // 2025: the Government's own plan had 1-2 September (Monday-Tuesday) and Hùng Kings on 7 April.
