@@ -27,6 +27,8 @@ packages=(
   python3-statsmodels
   # observability: promtool (metrics lint, alert rule tests), the Prometheus Python parser
   prometheus python3-prometheus-client
+  # briefings: the presenter page in headless Chromium (puppeteer-core), the PDF record's pixels
+  chromium poppler-utils
 )
 # Node.js for the npm protocol peers: Debian's nodejs+npm, unless a node with npm is already there
 # (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).

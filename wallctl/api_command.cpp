@@ -58,6 +58,12 @@ Commands:
                                  audio.set source=, panel.page page=more, ...); test presses it
                                  as the panel would, with the panel's role
   output snapshot INDEX --out FILE [--width PX]   a JPEG of what output INDEX shows now
+  briefing list | get ID | current | put FILE [--id ID] | delete ID
+         | start ID [--step N] | next | previous | goto N | blank | unblank | end
+         | export ID --pdf FILE         the briefing's record: one page per step
+  schedule list | add FILE | remove ID
+                                 recall a preset or start a briefing at a time (Viet Nam's
+                                 public holidays skipped unless "holidays": true), or on an alert
 
 Options (anywhere after COMMAND):
   --url URL        API base, e.g. http://127.0.0.1:8470 (default: $WALLCTL_URL, the config
@@ -94,7 +100,7 @@ Args parseArgs(int argc, char **argv) {
         "--y",     "--width", "--height", "--z",           "--source", "--layout",
         "--file",  "--id",    "--note",   "--from",        "--to",     "--action",
         "--limit", "--role",  "--name",   "--ttl",         "--reason", "--at",
-        "--lang",  "--uri",   "--site",   "--participant", "--volume", "--anchor", "--out"};
+        "--lang",  "--uri",   "--site",   "--participant", "--volume", "--anchor", "--out", "--step", "--pdf"};
     // Button panels (wallctl panel bind).
     static const QStringList panelValued{"--page", "--label"};
     static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
@@ -673,6 +679,80 @@ int apiMain(int argc, char **argv) {
                 return Failed;
             }
             return Ok;
+        }
+    } else if (cmd == QLatin1String("briefing") || cmd == QLatin1String("briefings")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/briefings"));
+        if (sub == QLatin1String("current") || sub == QLatin1String("status"))
+            return get(QStringLiteral("/briefings/current"));
+        if (sub == QLatin1String("get"))
+            return needId("get") ? get(QStringLiteral("/briefings/") + id) : Usage;
+        if (sub == QLatin1String("delete"))
+            return needId("delete") ? del(QStringLiteral("/briefings/") + id) : Usage;
+        if (sub == QLatin1String("put")) {
+            QJsonObject doc;
+            if (id.isEmpty())
+                return usageError(QStringLiteral("briefing put needs a FILE"));
+            if (!readJsonFile(id, &doc))
+                return Usage;
+            const QJsonObject body{{QStringLiteral("briefing"), doc}};
+            if (has("--id"))
+                return show(
+                    client.request("PUT", QStringLiteral("/briefings/") + opt("--id"), body), json);
+            return post(QStringLiteral("/briefings"), body);
+        }
+        if (sub == QLatin1String("start")) {
+            if (!needId("start"))
+                return Usage;
+            QJsonObject body;
+            if (has("--step")) {
+                bool ok = false;
+                body.insert(QStringLiteral("step"), opt("--step").toInt(&ok));
+                if (!ok)
+                    return usageError(QStringLiteral("--step wants a step number"));
+            }
+            return post(QStringLiteral("/briefings/%1/start").arg(id), body);
+        }
+        if (sub == QLatin1String("goto")) {
+            bool ok = false;
+            const int step = id.toInt(&ok);
+            if (!ok)
+                return usageError(QStringLiteral("briefing goto N: N is a step number"));
+            return post(QStringLiteral("/briefings/current/goto"),
+                        {{QStringLiteral("step"), step}});
+        }
+        for (const char *verb : {"next", "previous", "blank", "unblank", "end"})
+            if (sub == QLatin1String(verb))
+                return post(QStringLiteral("/briefings/current/") + QLatin1String(verb));
+        if (sub == QLatin1String("export")) {
+            if (!needId("export") || !has("--pdf"))
+                return usageError(QStringLiteral("briefing export ID --pdf FILE"));
+            const ApiResponse r =
+                client.request("GET", QStringLiteral("/briefings/%1/export.pdf").arg(id));
+            if (r.networkError || r.status != 200)
+                return show(r, json);
+            QFile out(opt("--pdf"));
+            if (!out.open(QIODevice::WriteOnly) || out.write(r.body) != r.body.size()) {
+                std::fprintf(stderr, "wallctl: cannot write %s: %s\n", qPrintable(opt("--pdf")),
+                             qPrintable(out.errorString()));
+                return Failed;
+            }
+            std::fprintf(stderr, "wallctl: wrote %s (%lld bytes)\n", qPrintable(opt("--pdf")),
+                         static_cast<long long>(r.body.size()));
+            return Ok;
+        }
+    } else if (cmd == QLatin1String("schedule") || cmd == QLatin1String("schedules")) {
+        if (sub.isEmpty() || sub == QLatin1String("list"))
+            return get(QStringLiteral("/schedules"));
+        if (sub == QLatin1String("remove") || sub == QLatin1String("delete"))
+            return needId("remove") ? del(QStringLiteral("/schedules/") + id) : Usage;
+        if (sub == QLatin1String("add")) {
+            QJsonObject doc;
+            if (id.isEmpty())
+                return usageError(QStringLiteral("schedule add needs a FILE"));
+            if (!readJsonFile(id, &doc))
+                return Usage;
+            return post(QStringLiteral("/schedules"), {{QStringLiteral("schedule"), doc}});
         }
     } else {
         return usageError(QStringLiteral("unknown command '%1'").arg(cmd));

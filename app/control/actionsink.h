@@ -50,6 +50,19 @@ public:
                                             QStringLiteral("this wall draws no output pictures")),
              {});
     }
+    // A picture or document rendered by the wall, on the GUI thread; done is called exactly once,
+    // now or later (rendering may wait for tiles to draw). `what`: "briefing-picture:<id>:<n>"
+    // (PNG of a briefing's step), "briefing-pdf:<id>" (the briefing's record as PDF).
+    struct Rendered {
+        int status = 404; // 200, 404 for an unknown id, 503 when the wall cannot render
+        QByteArray body;  // the file, or a JSON error {"code", "message"} when status != 200
+        QByteArray contentType = "application/json";
+    };
+    using RenderDone = std::function<void(Rendered)>;
+    virtual void render(const QString &what, RenderDone done) {
+        (void)what;
+        done(Rendered{404, R"({"code":"not_found","message":"nothing is rendered here"})"});
+    }
 };
 
 } // namespace opswall::control

@@ -14,6 +14,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QUrlQuery>
 
@@ -66,6 +67,23 @@ QString bearerOf(const Request &req, const QUrlQuery &query, bool queryAllowed) 
 
 QByteArray compact(const QJsonObject &o) {
     return QJsonDocument(redactJson(o)).toJson(QJsonDocument::Compact);
+}
+
+// A file of the presenter page, from the resources the briefing layer compiles in.
+Reply presenterFile(const QString &name) {
+    QFile f(QStringLiteral(":/opswall/present/") + name);
+    if (!f.open(QIODevice::ReadOnly))
+        return jsonError(404, QStringLiteral("not_found"), QStringLiteral("no such page"));
+    QByteArray type = "application/octet-stream";
+    if (name.endsWith(QLatin1String(".html")))
+        type = "text/html; charset=utf-8";
+    else if (name.endsWith(QLatin1String(".js")))
+        type = "text/javascript; charset=utf-8";
+    else if (name.endsWith(QLatin1String(".css")))
+        type = "text/css; charset=utf-8";
+    else if (name.endsWith(QLatin1String(".svg")))
+        type = "image/svg+xml";
+    return Reply{200, f.read(1024 * 1024), type};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -445,6 +463,19 @@ private:
                                                });
                 },
                 onReply);
+        case RouteKind::Render:
+            return m_core->onGui(
+                [what = r.snapshot](ControlService &svc, ServerCore::ReplyFn reply) {
+                    if (!svc.sink())
+                        return reply(jsonError(503, QStringLiteral("unavailable"),
+                                               QStringLiteral("the wall is not running")));
+                    svc.sink()->render(what, [reply](ActionSink::Rendered out) {
+                        reply(Reply{out.status, std::move(out.body), std::move(out.contentType)});
+                    });
+                },
+                onReply);
+        case RouteKind::Static:
+            return send(presenterFile(r.snapshot));
         case RouteKind::Error:
         case RouteKind::Invalid:
             break;

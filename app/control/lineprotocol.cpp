@@ -189,12 +189,36 @@ LineCommand parseLine(const QByteArray &raw) {
                    QStringLiteral("AUDIO UNMUTE <source> | AUDIO MUTE | AUDIO VOLUME <v>"));
     }
     if (verb == QLatin1String("BRIEFING")) {
-        if ((sub == QLatin1String("NEXT") || sub == QLatin1String("PREV")) && w.size() == 2)
-            return submit(verb, "briefing.step", {{QStringLiteral("direction"), sub.toLower()}});
-        double scene = 0;
-        if (sub == QLatin1String("GOTO") && w.size() == 3 && number(w[2], &scene))
-            return submit(verb, "briefing.step", {{QStringLiteral("scene"), scene}});
-        return err("usage", QStringLiteral("BRIEFING NEXT | BRIEFING PREV | BRIEFING GOTO <n>"));
+        // The same actions as the API's /briefings/{id}/...: one name per action.
+        double n = 0;
+        if (sub == QLatin1String("START") && (w.size() == 3 || w.size() == 4)) {
+            QJsonObject p{{QStringLiteral("id"), id}};
+            if (w.size() == 4) {
+                if (!number(w[3], &n))
+                    return err("invalid", QStringLiteral("step must be a number"));
+                p.insert(QStringLiteral("step"), n);
+            }
+            return submit(verb, "briefing.start", p);
+        }
+        if (sub == QLatin1String("GOTO") && w.size() == 3) {
+            if (!number(w[2], &n))
+                return err("invalid", QStringLiteral("step must be a number"));
+            return submit(verb, "briefing.goto", {{QStringLiteral("step"), n}});
+        }
+        if (w.size() == 2) {
+            if (sub == QLatin1String("NEXT"))
+                return submit(verb, "briefing.next", {});
+            if (sub == QLatin1String("PREVIOUS") || sub == QLatin1String("PREV"))
+                return submit(verb, "briefing.previous", {});
+            if (sub == QLatin1String("BLANK"))
+                return submit(verb, "briefing.blank", {});
+            if (sub == QLatin1String("UNBLANK"))
+                return submit(verb, "briefing.unblank", {});
+            if (sub == QLatin1String("END"))
+                return submit(verb, "briefing.end", {});
+        }
+        return err("usage", QStringLiteral("BRIEFING START <id> [step] | NEXT | PREVIOUS | GOTO "
+                                           "<n> | BLANK | UNBLANK | END"));
     }
     return err("unknown_command",
                QStringLiteral("unknown command '%1' (try HELP)").arg(verb.left(32)));
@@ -237,7 +261,8 @@ QString flatKeyValues(const QJsonObject &obj) {
 QByteArray lineHelp() {
     return "OK HELP LOGIN <token> | STATUS | PING | PRESET RECALL <id> | PRESET SAVE <name> | "
            "LAYOUT PUBLISH | LAYOUT UNDO | TILE MOVE <id> <x> <y> [<w> <h>] | TILE REMOVE <id> | "
-           "ALERT ACK <id> | DEVICE <id> <command> [k=v ...] | BRIEFING NEXT|PREV|GOTO <n> | "
+           "ALERT ACK <id> | DEVICE <id> <command> [k=v ...] | "
+           "BRIEFING START <id>|NEXT|PREVIOUS|GOTO <n>|BLANK|UNBLANK|END | "
            "AUDIO UNMUTE <source>|MUTE|VOLUME <v> | "
            "LOCK [seconds] [reason] | UNLOCK | QUIT\r\n";
 }

@@ -414,6 +414,46 @@ Route dispatch(Ctx &c) {
         return submit("token.revoke", c.body, {}, QJsonObject{{QStringLiteral("name"), id}});
     if (c.is("GET", {"permissions"}))
         return controlRead("permissions", "state.read");
+    // Briefings: documents, the running one, and stepping it (the id in the path must be the
+    // running briefing's, except for start)
+    if (c.is("GET", {"briefings"}))
+        return snapshot(QStringLiteral("briefings"));
+    if (c.is("POST", {"briefings"}))
+        return submit("briefing.save", c.body, {{"briefing", F::Object, true}}, {}, 201);
+    if (c.is("GET", {"briefings", "current"}))
+        return snapshot(QStringLiteral("briefing-current"));
+    if (c.is("GET", {"briefings", "{id}"}))
+        return snapshot(QStringLiteral("briefing:") + id);
+    if (c.is("PUT", {"briefings", "{id}"}))
+        return submit("briefing.save", c.body, {{"briefing", F::Object, true}}, idParam);
+    if (c.is("DELETE", {"briefings", "{id}"}))
+        return submit("briefing.delete", c.body, {}, idParam);
+    if (c.is("POST", {"briefings", "{id}", "start"}))
+        return submit("briefing.start", c.body, {{"step", F::Number, false}}, idParam);
+    if (c.is("POST", {"briefings", "{id}", "goto"}))
+        return submit("briefing.goto", c.body, {{"step", F::Number, true}}, idParam);
+    for (const char *verb : {"next", "previous", "blank", "unblank", "end"})
+        if (c.is("POST", {"briefings", "{id}", verb}))
+            return submit((QByteArray("briefing.") + verb).constData(), c.body, {}, idParam);
+    if (c.is("GET", {"briefings", "{id}", "export.pdf"})) {
+        Route r = snapshot(QStringLiteral("briefing-pdf:") + id);
+        r.kind = RouteKind::Render;
+        return r;
+    }
+    if (c.is("GET", {"briefings", "{id}", "steps", "{n}", "picture"})) {
+        if (!validId(c.seg[3]))
+            return errorRoute(error(400, "bad_path", QStringLiteral("a step is a number")));
+        Route r = snapshot(QStringLiteral("briefing-picture:") + id + u':' + c.seg[3]);
+        r.kind = RouteKind::Render;
+        return r;
+    }
+    // Schedules and alert rules (the wall acting on its own)
+    if (c.is("GET", {"schedules"}))
+        return snapshot(QStringLiteral("briefing-schedules"));
+    if (c.is("POST", {"schedules"}))
+        return submit("schedule.save", c.body, {{"schedule", F::Object, true}}, {}, 201);
+    if (c.is("DELETE", {"schedules", "{id}"}))
+        return submit("schedule.delete", c.body, {}, idParam);
     // Control lock
     if (c.is("GET", {"lock"}))
         return controlRead("lock", "lock.read");
@@ -537,6 +577,22 @@ Route route(const QByteArray &method, const QByteArray &target, const QByteArray
     QByteArray path = q < 0 ? target : target.left(q);
     if (path.endsWith('/') && path.size() > 1)
         path.chop(1);
+    // The leaders' presenter page: static files compiled into the program (no token; the page
+    // asks for one and uses the API with it).
+    if (path == "/present" || path.startsWith("/present/")) {
+        QString file = QString::fromLatin1(path.mid(9));
+        if (file.isEmpty())
+            file = QStringLiteral("index.html");
+        if (method != "GET" && method != "HEAD")
+            return errorRoute(error(405, "method_not_allowed",
+                                    QStringLiteral("the presenter page is read with GET")));
+        if (file.contains(u'/') || !validId(file))
+            return errorRoute(error(404, "not_found", QStringLiteral("no such page")));
+        Route r;
+        r.kind = RouteKind::Static;
+        r.snapshot = file;
+        return r;
+    }
     static const QByteArray prefix = "/api/v1";
     if (path != prefix && !path.startsWith(prefix + '/'))
         return errorRoute(error(404, "not_found", QStringLiteral("the API lives under /api/v1")));

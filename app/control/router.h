@@ -35,6 +35,8 @@ enum class RouteKind {
                  // "audit.verify", "audit.layout"
     Submit,      // an Action for ControlService::execute
     OutputImage, // a JPEG of what one output shows (ActionSink::outputSnapshot)
+    Render,      // a picture or document made by ActionSink::render(snapshot): PNG, PDF
+    Static,      // a file of the presenter page (/present/...), no token: snapshot = file name
 };
 
 struct Route {
@@ -49,7 +51,8 @@ struct Route {
     int outputIndex = -1; // RouteKind::OutputImage: position in /wall's outputs
     int widthPx = 0;      // RouteKind::OutputImage: the picture's width
     bool needsToken() const {
-        return kind != RouteKind::Health && kind != RouteKind::OpenApi && kind != RouteKind::Error;
+        return kind != RouteKind::Health && kind != RouteKind::OpenApi &&
+               kind != RouteKind::Error && kind != RouteKind::Static;
     }
 };
 

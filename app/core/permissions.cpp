@@ -44,7 +44,17 @@ constexpr Permission kTable[] = {
     {"source.delete", Effect::WallChange, std::uint8_t(O | A)},
     {"audio.set", Effect::WallChange, std::uint8_t(L | O | A)}, // which stream is heard, volume
     {"wall.bezelCompensation", Effect::WallChange, std::uint8_t(T | A)},
-    {"briefing.step", Effect::WallChange, std::uint8_t(L | O | A)},
+    {"briefing.start", Effect::WallChange, std::uint8_t(L | O | A)}, // takes the control lock
+    {"briefing.next", Effect::WallChange, std::uint8_t(L | O | A)},
+    {"briefing.previous", Effect::WallChange, std::uint8_t(L | O | A)},
+    {"briefing.goto", Effect::WallChange, std::uint8_t(L | O | A)},
+    {"briefing.blank", Effect::WallChange, std::uint8_t(L | O | A)},
+    {"briefing.unblank", Effect::WallChange, std::uint8_t(L | O | A)},
+    {"briefing.end", Effect::WallChange, std::uint8_t(L | O | A)}, // releases the control lock
+    {"briefing.save", Effect::WallChange, std::uint8_t(O | A)},
+    {"briefing.delete", Effect::WallChange, std::uint8_t(O | A)},
+    {"schedule.save", Effect::WallChange, std::uint8_t(O | A)}, // schedules and alert rules
+    {"schedule.delete", Effect::WallChange, std::uint8_t(O | A)},
     {"alert.ack", Effect::WallChange, std::uint8_t(O | T | A)},
     {"device.command", Effect::WallChange, std::uint8_t(T | A)},
     {"calibration.set", Effect::WallChange, std::uint8_t(T | A)},

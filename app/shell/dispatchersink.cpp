@@ -4,8 +4,10 @@
 #include "shell/outputsnapshots.h"
 #include "wall/walljson.h"
 
+#include <QBuffer>
 #include <QDateTime>
 #include <QUrl>
+#include <QJsonDocument>
 
 #ifdef OPSWALL_WITH_MAPS
 #include "maps/mapvalues.h"
@@ -139,11 +141,27 @@ public:
         if (head.startsWith(QLatin1String("calibration-")))
             return m_parts.calibration ? m_parts.calibration->snapshot(what) : QJsonObject();
 #endif
-        if (head == QLatin1String("status"))
-            return {{QStringLiteral("layout"), m_state.layout().name},
-                    {QStringLiteral("tiles"), m_state.layout().tiles.size()},
-                    {QStringLiteral("displays"), m_state.wall().displays.size()},
-                    {QStringLiteral("revision"), qint64(m_state.revision())}};
+        if (head == QLatin1String("status")) {
+            QJsonObject status{{QStringLiteral("layout"), m_state.layout().name},
+                               {QStringLiteral("tiles"), m_state.layout().tiles.size()},
+                               {QStringLiteral("displays"), m_state.wall().displays.size()},
+                               {QStringLiteral("revision"), qint64(m_state.revision())}};
+#ifdef OPSWALL_WITH_BRIEFING
+            if (m_parts.runner && m_parts.runner->running()) {
+                const QJsonObject b = m_parts.runner->status();
+                status.insert(QStringLiteral("briefing"), b.value(QStringLiteral("id")));
+                status.insert(QStringLiteral("briefingStep"), b.value(QStringLiteral("step")));
+                status.insert(QStringLiteral("briefingSteps"),
+                              b.value(QStringLiteral("stepCount")));
+                status.insert(QStringLiteral("briefingBlank"), b.value(QStringLiteral("blank")));
+            }
+#endif
+            return status;
+        }
+#ifdef OPSWALL_WITH_BRIEFING
+        if (head.startsWith(QLatin1String("briefing")))
+            return briefings(head, arg);
+#endif
         if (head == QLatin1String("presets") || head == QLatin1String("layouts")) {
             QJsonArray a;
             for (const store::PresetInfo &p : m_store.presets())
@@ -323,6 +341,26 @@ public:
         s->request(index, widthPx, std::move(done));
     }
 
+    // Pictures of a briefing's steps and its PDF record, drawn offscreen by the wall's renderer.
+    void render(const QString &what, RenderDone done) override {
+#ifdef OPSWALL_WITH_BRIEFING
+        const QString head = what.section(QLatin1Char(':'), 0, 0);
+        if (head == QLatin1String("briefing-picture") || head == QLatin1String("briefing-pdf")) {
+            if (!m_parts.runner || !m_parts.renderer)
+                return done(renderError(503, "unavailable", QStringLiteral("no renderer")));
+            bool isNumber = false;
+            const int id = what.section(QLatin1Char(':'), 1, 1).toInt(&isNumber);
+            const auto b = isNumber ? m_parts.runner->store().get(id) : std::nullopt;
+            if (!b)
+                return done(renderError(404, "not_found", QStringLiteral("no such briefing")));
+            if (head == QLatin1String("briefing-picture"))
+                return picture(*b, what.section(QLatin1Char(':'), 2, 2), std::move(done));
+            return record(*b, std::move(done));
+        }
+#endif
+        ActionSink::render(what, std::move(done));
+    }
+
 private:
     // Answers show a source's URI as rtsp://user:***@host (core/redact.h). A client that reads a
     // source and saves it back (the console's edit form) sends those stars: keep the stored
@@ -350,6 +388,140 @@ private:
         }
 #endif
     }
+
+    static Rendered renderError(int status, const char *code, const QString &message) {
+        return Rendered{status,
+                        QJsonDocument(QJsonObject{{QStringLiteral("code"), QLatin1String(code)},
+                                                  {QStringLiteral("message"), message}})
+                            .toJson(QJsonDocument::Compact)};
+    }
+
+#ifdef OPSWALL_WITH_BRIEFING
+    static constexpr int kPictureWidthPx = 1280;
+
+    void picture(const briefing::StoredBriefing &b, const QString &stepText, RenderDone done) {
+        bool isNumber = false;
+        const int n = stepText.toInt(&isNumber);
+        if (!isNumber || n < 1 || n > b.briefing.steps.size())
+            return done(
+                renderError(404, "not_found",
+                            QStringLiteral("steps are 1 to %1").arg(b.briefing.steps.size())));
+        const briefing::Step &step = b.briefing.steps.at(n - 1);
+        QString why;
+        const auto layout = m_parts.runner->stepLayout(step, &why);
+        if (!layout)
+            return done(
+                renderError(404, "not_found", QStringLiteral("step %1: %2").arg(n).arg(why)));
+        m_parts.renderer->render(*layout, step.focus, kPictureWidthPx, 3000, [done](QImage image) {
+            QByteArray png;
+            QBuffer buffer(&png);
+            if (image.isNull() || !buffer.open(QIODevice::WriteOnly) || !image.save(&buffer, "PNG"))
+                return done(renderError(503, "unavailable", QStringLiteral("could not render")));
+            done(Rendered{200, png, "image/png"});
+        });
+    }
+
+    // One page per step: the picture, the title, and when the last run showed it and who.
+    void record(const briefing::StoredBriefing &b, RenderDone done) {
+        const auto run = m_parts.runner->store().lastRun(b.info.id);
+        const qsizetype count = b.briefing.steps.size();
+        auto pages = std::make_shared<QList<StepRenderer::Page>>(count);
+        auto remaining = std::make_shared<qsizetype>(count);
+        const QString title = b.briefing.title.vi;
+        QString subtitle = b.briefing.title.en;
+        if (run)
+            subtitle +=
+                QStringLiteral(" · %1 %2")
+                    .arg(run->startedAt.toLocalTime().toString(QStringLiteral("dd/MM/yyyy HH:mm")),
+                         run->startedBy);
+        for (qsizetype i = 0; i < count; ++i) {
+            const briefing::Step &step = b.briefing.steps.at(i);
+            StepRenderer::Page &page = (*pages)[i];
+            page.title = QStringLiteral("%1. %2").arg(i + 1).arg(step.title.vi);
+            page.titleEn = step.title.en;
+            if (run)
+                for (const briefing::ShownStep &s : run->shown)
+                    if (s.stepIndex == i)
+                        page.shown.append(QStringLiteral("%1 — %2 (%3)")
+                                              .arg(s.shownAt.toLocalTime().toString(
+                                                       QStringLiteral("dd/MM/yyyy HH:mm:ss")),
+                                                   s.by, s.via));
+            QString why;
+            const auto layout = m_parts.runner->stepLayout(step, &why);
+            auto finished = [pages, remaining, title, subtitle, done, i](QImage image) {
+                (*pages)[i].picture = image;
+                if (--*remaining == 0)
+                    done(Rendered{200, StepRenderer::pdf(title, subtitle, *pages),
+                                  "application/pdf"});
+            };
+            if (!layout) {
+                page.shown.prepend(why);
+                finished(QImage());
+                continue;
+            }
+            m_parts.renderer->render(*layout, step.focus, kPictureWidthPx, 1000, finished);
+        }
+    }
+
+    // "briefings" (the list), "briefing:<id>" (info, document, revisions and the last run),
+    // "briefing-current" (the running briefing's state and document; {"active": false} if none).
+    QJsonObject briefings(const QString &head, const QString &arg) const {
+        if (!m_parts.runner)
+            return head == QLatin1String("briefings") ? items({}) : QJsonObject();
+        briefing::BriefingStore &store = m_parts.runner->store();
+        if (head == QLatin1String("briefings")) {
+            QJsonArray a;
+            for (const briefing::BriefingInfo &b : store.list())
+                a.append(b.toJson());
+            return items(a);
+        }
+        if (head == QLatin1String("briefing-schedules")) {
+            QJsonArray a;
+            if (m_parts.scheduler)
+                for (const briefing::Schedule &s : m_parts.scheduler->schedules())
+                    a.append(briefing::scheduleToJson(s));
+            return items(a);
+        }
+        if (head == QLatin1String("briefing-current")) {
+            QJsonObject s = m_parts.runner->status();
+            if (s.value(QStringLiteral("active")).toBool())
+                if (const auto b = store.get(s.value(QStringLiteral("id")).toInt()))
+                    s.insert(QStringLiteral("document"), briefing::briefingToJson(b->briefing));
+            return s;
+        }
+        if (head != QLatin1String("briefing"))
+            return {};
+        bool isNumber = false;
+        const int id = arg.toInt(&isNumber);
+        const auto b = isNumber ? store.get(id) : std::nullopt;
+        if (!b)
+            return {};
+        QJsonObject o = b->info.toJson();
+        o.insert(QStringLiteral("briefing"), briefing::briefingToJson(b->briefing));
+        QJsonArray revisions;
+        for (const briefing::BriefingInfo &r : store.revisions(id))
+            revisions.append(r.toJson());
+        o.insert(QStringLiteral("revisions"), revisions);
+        if (const auto run = store.lastRun(id)) {
+            QJsonArray shown;
+            for (const briefing::ShownStep &s : run->shown)
+                shown.append(QJsonObject{{QStringLiteral("step"), s.stepIndex + 1},
+                                         {QStringLiteral("at"), s.shownAt.toString(Qt::ISODate)},
+                                         {QStringLiteral("by"), s.by},
+                                         { QStringLiteral("via"),
+                                           s.via }});
+            o.insert(
+                QStringLiteral("lastRun"),
+                QJsonObject{{QStringLiteral("id"), run->id},
+                            {QStringLiteral("startedAt"), run->startedAt.toString(Qt::ISODate)},
+                            {QStringLiteral("startedBy"), run->startedBy},
+                            {QStringLiteral("endedAt"), run->endedAt.toString(Qt::ISODate)},
+                            { QStringLiteral("shown"),
+                              shown }});
+        }
+        return o;
+    }
+#endif
 
     // What a map tile of the live layout shows for one province, computed from the tile's binding
     // by the same functions the map item draws with (app/maps/mapvalues.h). {} when the tile is

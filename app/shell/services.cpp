@@ -134,7 +134,91 @@ bool Services::start(QQmlEngine &engine) {
     startMaps(engine);
     startDevices(engine);
     logEvents(*m_parts, this);
+    startBriefings();
     return startControl() && startPanels();
+}
+
+briefing::BriefingRunner *Services::briefingRunner() const {
+#ifdef OPSWALL_WITH_BRIEFING
+    return m_parts->runner.get();
+#else
+    return nullptr;
+#endif
+}
+
+void Services::setStepRenderer(StepRenderer *renderer) {
+    m_parts->renderer = renderer;
+}
+
+void Services::provideTo([[maybe_unused]] QQmlEngine &engine) {
+    engine.addImportPath(QStringLiteral("qrc:/"));
+#ifdef OPSWALL_WITH_FEEDS
+    if (m_parts->indicators)
+        opswall::provide(&engine, m_parts->indicators.get());
+#endif
+#ifdef OPSWALL_WITH_VIDEO
+    if (m_parts->video)
+        opswall::provide(&engine, m_parts->video.get());
+#endif
+#ifdef OPSWALL_WITH_MAPS
+    if (m_parts->geo)
+        opswall::provide(&engine, m_parts->geo.get());
+#endif
+#ifdef OPSWALL_WITH_DEVICES
+    if (m_parts->devices)
+        opswall::provide(&engine, m_parts->devices.get());
+#endif
+}
+
+void Services::startBriefings() {
+#ifdef OPSWALL_WITH_BRIEFING
+    try {
+        m_parts->briefings = std::make_unique<briefing::BriefingStore>(m_db);
+    } catch (const store::Error &e) {
+        qWarning("opswall: briefings unavailable: %s", e.what());
+        return;
+    }
+    m_parts->runner = std::make_unique<briefing::BriefingRunner>(m_state, m_dispatcher, m_store,
+                                                                 *m_parts->briefings);
+    briefing::BriefingRunner *runner = m_parts->runner.get();
+    m_dispatcher.addHandler(
+        QStringLiteral("briefing."),
+        [runner](const Action &a, const Caller &c) { return runner->handle(a, c); });
+    // Schedules and alert rules act through the dispatcher as the system.
+    try {
+        m_parts->scheduler =
+            std::make_unique<briefing::Scheduler>(m_db, m_dispatcher, m_state, runner);
+        briefing::Scheduler *scheduler = m_parts->scheduler.get();
+        m_dispatcher.addHandler(
+            QStringLiteral("schedule."),
+            [scheduler](const Action &a, const Caller &c) { return scheduler->handle(a, c); });
+        scheduler->start();
+#ifdef OPSWALL_WITH_FEEDS
+        if (m_parts->feeds)
+            connect(m_parts->feeds->alerts(), &feeds::AlertManager::alertRaised, scheduler,
+                    [scheduler](const feeds::Alert &a) {
+                        scheduler->onAlert(a.indicator, feeds::severityName(a.severity), a.message);
+                    });
+#endif
+    } catch (const store::Error &e) {
+        qWarning("opswall: schedules unavailable: %s", e.what());
+    }
+    // The demo's briefing, over the demo presets, on the first start.
+    if (m_options.demo && m_parts->briefings->list().isEmpty()) {
+        const QString path = m_assetsDir + QStringLiteral("/demo/briefings/economy.json");
+        QFile f(path);
+        const QJsonObject doc = f.open(QIODevice::ReadOnly)
+                                    ? QJsonDocument::fromJson(f.read(4 * 1024 * 1024)).object()
+                                    : QJsonObject();
+        const briefing::BriefingParse parsed = runner->parse(doc);
+        if (parsed.ok())
+            m_parts->briefings->save(std::nullopt, parsed.briefing);
+        else
+            qWarning("opswall: the demo briefing %s is not valid: %s", qPrintable(path),
+                     qPrintable(parsed.issues.isEmpty() ? QStringLiteral("unreadable")
+                                                        : parsed.issues.first().toString()));
+    }
+#endif
 }
 
 void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
@@ -426,6 +510,27 @@ bool Services::startControl() {
     connect(&m_dispatcher, &wall::Dispatcher::event, ctl,
             [ctl](const QJsonObject &ev) { ctl->publish(ev); });
     countFigures(*m_parts, ctl);
+#ifdef OPSWALL_WITH_BRIEFING
+    // Starting a briefing takes the control lock in the caller's name; ending releases it.
+    if (m_parts->runner)
+        m_parts->runner->setLockHooks(
+            {[ctl](const Caller &c, qint64 ttlMs, const QString &reason) {
+                 ActionResult r = ctl->lock().acquire(c, ctl->nowMs(), ttlMs, reason);
+                 if (r.ok)
+                     ctl->publish({{QStringLiteral("type"), QStringLiteral("lock.acquire")},
+                                   {QStringLiteral("by"), c.user},
+                                   {QStringLiteral("data"), r.data}});
+                 return r;
+             },
+             [ctl](const Caller &c) {
+                 ActionResult r = ctl->lock().release(c, ctl->nowMs());
+                 if (r.ok)
+                     ctl->publish({{QStringLiteral("type"), QStringLiteral("lock.release")},
+                                   {QStringLiteral("by"), c.user},
+                                   {QStringLiteral("data"), r.data}});
+                 return r;
+             }});
+#endif
 #ifdef OPSWALL_WITH_DEVICES
     if (m_parts->devices) {
         connect(m_parts->devices.get(), &devices::DeviceService::alertRaised, ctl,

@@ -23,9 +23,14 @@
 
 #include <memory>
 
+namespace opswall::briefing {
+class BriefingRunner;
+}
+
 namespace opswall::shell {
 
 class OutputSnapshots;
+class StepRenderer;
 
 class Services : public QObject {
     Q_OBJECT
@@ -54,6 +59,12 @@ public:
     // What the renderer reports for health: {"fps", "outputs"} (WallApplication's FrameMeter).
     void setRenderStats(std::function<QJsonObject()> stats) { m_renderStats = std::move(stats); }
     QJsonObject renderStats() const { return m_renderStats ? m_renderStats() : QJsonObject(); }
+    // The briefing runner (null when the briefing layer is not built).
+    briefing::BriefingRunner *briefingRunner() const;
+    // Gives another engine (the offscreen step renderer) the same QML services as the wall's.
+    void provideTo(QQmlEngine &engine);
+    // Where the API's pictures and PDFs of briefing steps are drawn (set by WallApplication).
+    void setStepRenderer(StepRenderer *renderer);
 
     // Pictures of the outputs for GET /api/v1/outputs/{i}/snapshot (WallApplication's windows).
     void setOutputSnapshots(OutputSnapshots *snapshots) { m_outputSnapshots = snapshots; }
@@ -75,6 +86,7 @@ private:
     void startVideo(QQmlEngine &engine);
     void startMaps(QQmlEngine &engine);
     void startDevices(QQmlEngine &engine);
+    void startBriefings();
     bool startControl();
     bool startStore();
     bool startPanels();

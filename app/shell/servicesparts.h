@@ -3,6 +3,7 @@
 // the services and the API's view of the wall share. Not for use outside app/shell.
 
 #include "shell/services.h"
+#include "shell/steprenderer.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -32,6 +33,11 @@
 #endif
 #ifdef OPSWALL_WITH_PANELS
 #include "panels/panelservice.h"
+#endif
+#ifdef OPSWALL_WITH_BRIEFING
+#include "briefing/briefingstore.h"
+#include "briefing/runner.h"
+#include "briefing/schedule.h"
 #endif
 #ifdef OPSWALL_WITH_CONTROL
 #include "control/actionsink.h"
@@ -68,6 +74,12 @@ struct Services::Parts {
     std::unique_ptr<calibration::ProfileStore> calibrationStore;
     std::unique_ptr<calibration::CalibrationService> calibration;
 #endif
+#ifdef OPSWALL_WITH_BRIEFING
+    std::unique_ptr<briefing::BriefingStore> briefings;
+    std::unique_ptr<briefing::BriefingRunner> runner;
+    std::unique_ptr<briefing::Scheduler> scheduler;
+#endif
+    StepRenderer *renderer = nullptr; // owned by WallApplication; pictures of steps
 #ifdef OPSWALL_WITH_CONTROL
     std::unique_ptr<control::ActionSink> sink;
     std::unique_ptr<control::ControlService> control;

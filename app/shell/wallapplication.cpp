@@ -3,8 +3,13 @@
 #include "core/engineservices.h"
 #include "shell/outputsnapshots.h"
 #include "shell/services.h"
+#include "shell/steprenderer.h"
 #include "wall/walljson.h"
 #include "wallscene.h"
+
+#ifdef OPSWALL_WITH_BRIEFING
+#include "briefing/runner.h"
+#endif
 
 #include <QCoreApplication>
 #include <QDir>
@@ -77,6 +82,10 @@ WallApplication::WallApplication(Options options, QObject *parent)
     , m_options(std::move(options)) {}
 
 WallApplication::~WallApplication() {
+    // The step renderer's window and engine first: they bind to the same services as the wall.
+    if (m_services)
+        m_services->setStepRenderer(nullptr);
+    m_stepRenderer.reset();
     // Windows and QML go first, while the objects they bind to still exist.
     const auto roots = m_engine.rootObjects();
     for (QObject *root : roots)
@@ -261,6 +270,18 @@ bool WallApplication::start() {
     m_scene->setImagePolicy(images);
     m_dispatcher->setImagePolicy(images);
     opswall::provide(&m_engine, m_scene.get());
+    m_stepRenderer = std::make_unique<StepRenderer>(
+        *m_services, m_state->wall(), m_options.language, m_assetsDir, m_services->kindSources());
+    m_services->setStepRenderer(m_stepRenderer.get());
+#ifdef OPSWALL_WITH_BRIEFING
+    // A running briefing's focus, blank screen and step indicator, drawn over the layout.
+    if (briefing::BriefingRunner *runner = m_services->briefingRunner()) {
+        qml::WallScene *scene = m_scene.get();
+        connect(runner, &briefing::BriefingRunner::viewChanged, scene,
+                [runner, scene] { scene->setPresentation(runner->view()); });
+        scene->setPresentation(runner->view());
+    }
+#endif
 
     m_engine.setInitialProperties({{QStringLiteral("preview"), m_options.preview}});
     m_engine.load(QUrl(QStringLiteral("qrc:/OpsWall/Wall/Main.qml")));

@@ -26,6 +26,7 @@ namespace opswall::shell {
 
 class Services;
 class OutputSnapshots;
+class StepRenderer;
 
 class WallApplication : public QObject {
     Q_OBJECT
@@ -76,6 +77,7 @@ private:
     std::unique_ptr<Services> m_services;         // the optional layers; destroyed after QML
     std::unique_ptr<OutputSnapshots> m_snapshots; // grabs the windows; after m_services
     std::unique_ptr<qml::WallScene> m_scene;
+    std::unique_ptr<StepRenderer> m_stepRenderer; // pictures of steps not on the wall
     QTranslator m_translator;
     QQmlApplicationEngine m_engine; // destroyed first: QML goes before the objects it uses
 };

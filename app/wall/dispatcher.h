@@ -38,6 +38,9 @@ public:
     // Handlers for action families owned by other layers (device.*, alert.*, source.*, ...).
     using Handler = std::function<ActionResult(const Action &, const Caller &)>;
     void addHandler(const QString &prefix, Handler handler);
+    // For such handlers only (a briefing step, an incident preset): makes layout live as a recall
+    // does (one undo step, a history row, the action's "revision").
+    void showLayout(const Layout &layout, const QString &cause) { commit(layout, cause); }
 
     // Where image tiles may take pictures from (layout.h); checked for every tile and layout
     // that comes in. The default allows the assets folder only.

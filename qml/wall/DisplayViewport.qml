@@ -33,8 +33,27 @@ Rectangle {
             y: (yMm - viewport.source.y) * viewport.ky
             width: widthMm * viewport.kx
             height: heightMm * viewport.ky
-            z: zOrder
+            // A briefing's focus tile is raised above the dimming layer.
+            z: tileId !== "" && tileId === WallScene.presentation.focus
+               && WallScene.presentation.blank !== true ? 60000 + zOrder : zOrder
             pxPerMm: viewport.kx
         }
+    }
+
+    BriefingOverlay {
+        part: "dim"
+        anchors.fill: parent
+        z: 50000
+        source: viewport.source
+        kx: viewport.kx
+        ky: viewport.ky
+    }
+    BriefingOverlay {
+        part: "top"
+        anchors.fill: parent
+        z: 70000
+        source: viewport.source
+        kx: viewport.kx
+        ky: viewport.ky
     }
 }

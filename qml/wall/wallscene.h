@@ -33,6 +33,9 @@ class WallScene : public QObject {
     Q_PROPERTY(QString layoutName READ layoutName NOTIFY layoutChanged)
     Q_PROPERTY(QString language READ language CONSTANT)
     Q_PROPERTY(QVariantMap kindSources READ kindSources CONSTANT)
+    // What a running briefing draws over the layout (BriefingOverlay.qml): "active", "blank",
+    // "focus" (a tile id) and "focusRect" (mm), "indicator" ("3 / 8"), "organisation", "title".
+    Q_PROPERTY(QVariantMap presentation READ presentation NOTIFY presentationChanged)
 
 public:
     // kindSources: QML component URL per tile kind provided by an optional module
@@ -52,6 +55,13 @@ public:
     QString language() const { return m_language; }
     // Tile kinds whose QML module is built in; others show a placeholder.
     QVariantMap kindSources() const { return m_kindSources; }
+    QVariantMap presentation() const { return m_presentation; }
+    void setPresentation(const QVariantMap &presentation) {
+        if (presentation == m_presentation)
+            return;
+        m_presentation = presentation;
+        Q_EMIT presentationChanged();
+    }
 
     // Image tiles: relative paths are in the assets folder, "media:NAME" in the media folder,
     // http(s) URLs only under a prefix an admin allowed (wall::ImageSourcePolicy). Anything else
@@ -66,6 +76,7 @@ public:
 Q_SIGNALS:
     void wallChanged();
     void layoutChanged();
+    void presentationChanged();
 
 private:
     wall::WallState *m_state;
@@ -74,6 +85,8 @@ private:
     QString m_language;
     QVariantMap m_kindSources;
     wall::ImageSourcePolicy m_imagePolicy;
+    QString m_assetDir;
+    QVariantMap m_presentation;
 };
 
 } // namespace opswall::qml

@@ -19,7 +19,7 @@ namespace opswall::contract {
 struct Endpoint {
     const char *method;
     const char *path; // relative to /api/v1; {preset} {tile} {alert} {device} {layout} {code}
-                      // {source}
+                      // {source} {briefing} {step}
                       // {index} (an output) {presetName}
     const char *body;
     const char *roles; // who may: V viewer, L leader, O operator, T technician, A admin
@@ -99,6 +99,28 @@ inline constexpr Endpoint kEndpoints[] = {
     {"GET", "/indicators", nullptr, "VLOTA"},
     {"PUT", "/layout", R"({"layout":{},"baseRevision":0})", "OA"},
     {"PATCH", "/presets/{preset}", R"({"name":"{presetName}","forLeaders":true})", "OA"},
+    // Briefings: start takes the lock in the caller's name and end releases it, so each role's
+    // run leaves the wall unlocked for the next.
+    {"GET", "/briefings", nullptr, "VLOTA"},
+    {"GET", "/briefings/current", nullptr, "VLOTA"},
+    {"GET", "/briefings/{briefing}", nullptr, "VLOTA"},
+    {"POST", "/briefings", R"({"briefing":{}})", "OA"},
+    {"PUT", "/briefings/{briefing}", R"({"briefing":{}})", "OA"},
+    {"GET", "/briefings/{briefing}/steps/{step}/picture", nullptr, "VLOTA"},
+    {"POST", "/briefings/{briefing}/start", R"({"step":1})", "LOA"},
+    {"POST", "/briefings/{briefing}/next", "{}", "LOA"},
+    {"POST", "/briefings/{briefing}/previous", "{}", "LOA"},
+    {"POST", "/briefings/{briefing}/goto", R"({"step":2})", "LOA"},
+    {"POST", "/briefings/{briefing}/blank", "{}", "LOA"},
+    {"POST", "/briefings/{briefing}/unblank", "{}", "LOA"},
+    {"POST", "/briefings/{briefing}/end", "{}", "LOA"},
+    {"GET", "/briefings/{briefing}/export.pdf", nullptr, "VLOTA"},
+    {"DELETE", "/briefings/{briefing}", nullptr, "OA"},
+    {"GET", "/schedules", nullptr, "VLOTA"},
+    {"POST", "/schedules",
+     R"({"schedule":{"id":"contract-schedule","at":"03:00","days":["sun"],"action":{"type":"preset.recall","params":{"id":1}}}})",
+     "OA"},
+    {"DELETE", "/schedules/contract-schedule", nullptr, "OA"},
 };
 
 inline constexpr Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician,

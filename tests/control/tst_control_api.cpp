@@ -40,7 +40,9 @@ const QHash<QString, QString> kIds{{QStringLiteral("preset"), QStringLiteral("3"
                                    {QStringLiteral("code"), QStringLiteral("01")},
                                    {QStringLiteral("source"), QStringLiteral("cam-1")},
                                    {QStringLiteral("index"), QStringLiteral("0")},
-                                   {QStringLiteral("presetName"), QStringLiteral("Morning brief")}};
+                                   {QStringLiteral("presetName"), QStringLiteral("Morning brief")},
+                                   {QStringLiteral("briefing"), QStringLiteral("1")},
+                                   {QStringLiteral("step"), QStringLiteral("1")}};
 
 } // namespace
 class TstControlApi : public QObject {
@@ -387,8 +389,9 @@ void TstControlApi::openApiIsServed() {
     const QList<QByteArray> lines = r.body.split('\n');
     for (const contract::Endpoint &e : kEndpoints) {
         QByteArray path = QByteArray(e.path).split('?').first();
-        for (const char *id : {"{preset}", "{tile}", "{alert}", "{device}", "{layout}", "{source}",
-                               "contract-matrix", "contract-cam", "contract-panel"})
+        for (const char *id :
+             {"{preset}", "{tile}", "{alert}", "{device}", "{layout}", "{source}", "{briefing}",
+              "contract-matrix", "contract-cam", "contract-panel", "contract-schedule"})
             path.replace(id, "{id}");
         const qsizetype at = lines.indexOf("  " + path + ':');
         QVERIFY2(at >= 0, path.constData());

@@ -214,7 +214,9 @@ void TestAppContract::everyEndpointForEveryRole() {
         {QStringLiteral("code"), QStringLiteral("01")},
         {QStringLiteral("source"), QStringLiteral("demo-vc")},
         {QStringLiteral("index"), QStringLiteral("0")},
-        {QStringLiteral("presetName"), QStringLiteral("Tổng quan kinh tế")}};
+        {QStringLiteral("presetName"), QStringLiteral("Tổng quan kinh tế")},
+        {QStringLiteral("briefing"), QStringLiteral("1")},
+        {QStringLiteral("step"), QStringLiteral("1")}};
     int checked = 0;
     for (Role role : contract::kRoles) {
         ApiClient c = m_app.client(m_app.tokens[role]);

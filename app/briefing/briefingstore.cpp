@@ -1,0 +1,223 @@
+#include "briefing/briefingstore.h"
+
+#include <QJsonDocument>
+
+namespace opswall::briefing {
+
+namespace {
+
+constexpr store::Migration kMigrations[] = {
+    {1, R"sql(
+        CREATE TABLE briefings(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            json TEXT NOT NULL,
+            saved_at_ms INTEGER NOT NULL);
+        CREATE TABLE briefing_revisions(
+            briefing_id INTEGER NOT NULL REFERENCES briefings(id) ON DELETE CASCADE,
+            revision INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            json TEXT NOT NULL,
+            saved_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (briefing_id, revision));
+        CREATE TABLE briefing_runs(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            briefing_id INTEGER NOT NULL,
+            revision INTEGER NOT NULL,
+            started_at_ms INTEGER NOT NULL,
+            started_by TEXT NOT NULL,
+            ended_at_ms INTEGER);
+        CREATE TABLE briefing_run_steps(
+            run_id INTEGER NOT NULL REFERENCES briefing_runs(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            step_index INTEGER NOT NULL,
+            shown_at_ms INTEGER NOT NULL,
+            by_user TEXT NOT NULL,
+            via TEXT NOT NULL,
+            PRIMARY KEY (run_id, seq));
+    )sql"},
+};
+
+QString toText(const QJsonObject &o) {
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+std::optional<Briefing> parseStored(const QString &json) {
+    // Stored documents validated when saved; presets they name may have gone since, which the
+    // runner reports when the step is shown.
+    const BriefingParse parsed = briefingFromJson(QJsonDocument::fromJson(json.toUtf8()).object());
+    if (!parsed.ok())
+        return std::nullopt;
+    return parsed.briefing;
+}
+
+QDateTime fromMs(qint64 ms) {
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+} // namespace
+
+QJsonObject BriefingInfo::toJson() const {
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("title"), title},
+            {QStringLiteral("revision"), revision},
+            {QStringLiteral("steps"), steps},
+            {QStringLiteral("savedAt"), savedAt.toString(Qt::ISODate)}};
+}
+
+BriefingStore::BriefingStore(store::Database &db)
+    : m_db(db) {
+    m_db.migrateComponent("briefings", kMigrations);
+}
+
+QList<BriefingInfo> BriefingStore::list() {
+    QList<BriefingInfo> out;
+    auto st = m_db.prepare("SELECT id FROM briefings ORDER BY id");
+    QList<int> ids;
+    while (st.step())
+        ids.append(int(st.int64(0)));
+    for (int id : ids)
+        if (const auto b = get(id))
+            out.append(b->info);
+    return out;
+}
+
+std::optional<StoredBriefing> BriefingStore::get(int id) {
+    auto st =
+        m_db.prepare("SELECT id, title, revision, saved_at_ms, json FROM briefings WHERE id = ?");
+    st.bind(1, id);
+    if (!st.step())
+        return std::nullopt;
+    auto b = parseStored(st.text(4));
+    if (!b)
+        return std::nullopt;
+    BriefingInfo info{int(st.int64(0)), st.text(1), int(st.int64(2)), int(b->steps.size()),
+                      fromMs(st.int64(3))};
+    return StoredBriefing{info, *b};
+}
+
+std::optional<Briefing> BriefingStore::revision(int id, int rev) {
+    auto st =
+        m_db.prepare("SELECT json FROM briefing_revisions WHERE briefing_id = ? AND revision = ?");
+    st.bind(1, id).bind(2, rev);
+    if (!st.step())
+        return std::nullopt;
+    return parseStored(st.text(0));
+}
+
+QList<BriefingInfo> BriefingStore::revisions(int id) {
+    QList<BriefingInfo> out;
+    auto st = m_db.prepare("SELECT revision, title, saved_at_ms, json FROM briefing_revisions "
+                           "WHERE briefing_id = ? ORDER BY revision DESC");
+    st.bind(1, id);
+    while (st.step()) {
+        const auto b = parseStored(st.text(3));
+        out.append(
+            {id, st.text(1), int(st.int64(0)), b ? int(b->steps.size()) : 0, fromMs(st.int64(2))});
+    }
+    return out;
+}
+
+int BriefingStore::save(std::optional<int> id, const Briefing &briefing) {
+    const QString json = toText(briefingToJson(briefing));
+    const QString title = briefing.title.vi;
+    int result = 0;
+    m_db.transaction([&] {
+        const qint64 at = QDateTime::currentMSecsSinceEpoch();
+        if (!id) {
+            auto ins = m_db.prepare("INSERT INTO briefings(title, revision, json, saved_at_ms) "
+                                    "VALUES(?, 1, ?, ?)");
+            ins.bind(1, title).bind(2, json).bind(3, at).run();
+            result = int(m_db.lastInsertRowId());
+        } else {
+            auto up = m_db.prepare("UPDATE briefings SET title = ?, revision = revision + 1, "
+                                   "json = ?, saved_at_ms = ? WHERE id = ?");
+            up.bind(1, title).bind(2, json).bind(3, at).bind(4, *id).run();
+            if (m_db.changes() == 0)
+                throw store::Error("briefing " + std::to_string(*id) + " does not exist", 0);
+            result = *id;
+        }
+        // Every version is kept: the current one is copied into the history in the same
+        // transaction.
+        auto rev = m_db.prepare(
+            "INSERT INTO briefing_revisions(briefing_id, revision, title, json, saved_at_ms) "
+            "SELECT id, revision, title, json, saved_at_ms FROM briefings WHERE id = ?");
+        rev.bind(1, result).run();
+    });
+    return result;
+}
+
+bool BriefingStore::remove(int id) {
+    bool removed = false;
+    m_db.transaction([&] {
+        auto st = m_db.prepare("DELETE FROM briefings WHERE id = ?");
+        st.bind(1, id).run();
+        removed = m_db.changes() > 0;
+        auto revs = m_db.prepare("DELETE FROM briefing_revisions WHERE briefing_id = ?");
+        revs.bind(1, id).run();
+    });
+    return removed;
+}
+
+qint64 BriefingStore::startRun(int briefingId, int revision, const QString &by) {
+    auto st = m_db.prepare("INSERT INTO briefing_runs(briefing_id, revision, started_at_ms, "
+                           "started_by) VALUES(?, ?, ?, ?)");
+    st.bind(1, briefingId)
+        .bind(2, revision)
+        .bind(3, QDateTime::currentMSecsSinceEpoch())
+        .bind(4, by)
+        .run();
+    return m_db.lastInsertRowId();
+}
+
+void BriefingStore::recordStep(qint64 runId, int stepIndex, const QString &by, const QString &via) {
+    auto st = m_db.prepare(
+        "INSERT INTO briefing_run_steps(run_id, seq, step_index, shown_at_ms, by_user, via) "
+        "VALUES(?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM briefing_run_steps WHERE run_id = ?1),"
+        " ?2, ?3, ?4, ?5)");
+    st.bind(1, runId)
+        .bind(2, stepIndex)
+        .bind(3, QDateTime::currentMSecsSinceEpoch())
+        .bind(4, by)
+        .bind(5, via)
+        .run();
+}
+
+void BriefingStore::endRun(qint64 runId) {
+    auto st = m_db.prepare("UPDATE briefing_runs SET ended_at_ms = ? WHERE id = ?");
+    st.bind(1, QDateTime::currentMSecsSinceEpoch()).bind(2, runId).run();
+}
+
+std::optional<Run> BriefingStore::run(qint64 runId) {
+    auto st = m_db.prepare("SELECT id, briefing_id, revision, started_at_ms, started_by, "
+                           "ended_at_ms FROM briefing_runs WHERE id = ?");
+    st.bind(1, runId);
+    if (!st.step())
+        return std::nullopt;
+    Run r;
+    r.id = st.int64(0);
+    r.briefingId = int(st.int64(1));
+    r.revision = int(st.int64(2));
+    r.startedAt = fromMs(st.int64(3));
+    r.startedBy = st.text(4);
+    if (!st.isNull(5))
+        r.endedAt = fromMs(st.int64(5));
+    auto steps = m_db.prepare("SELECT step_index, shown_at_ms, by_user, via FROM "
+                              "briefing_run_steps WHERE run_id = ? ORDER BY seq");
+    steps.bind(1, runId);
+    while (steps.step())
+        r.shown.append({int(steps.int64(0)), fromMs(steps.int64(1)), steps.text(2), steps.text(3)});
+    return r;
+}
+
+std::optional<Run> BriefingStore::lastRun(int briefingId) {
+    auto st =
+        m_db.prepare("SELECT id FROM briefing_runs WHERE briefing_id = ? ORDER BY id DESC LIMIT 1");
+    st.bind(1, briefingId);
+    if (!st.step())
+        return std::nullopt;
+    return run(st.int64(0));
+}
+
+} // namespace opswall::briefing
