@@ -17,14 +17,22 @@ AlertManager::AlertManager(store::Database &db, SeriesStore &series,
     , m_statusOf(std::move(statusOf)) {
     migrateFeedsSchema(m_db);
     m_tick.setInterval(30000);
-    connect(&m_tick, &QTimer::timeout, this, [this] { evaluate(QDateTime::currentDateTimeUtc()); });
+    connect(&m_tick, &QTimer::timeout, this, &AlertManager::evaluateNow);
+}
+
+void AlertManager::evaluateNow() {
+    // From timers and signals: a store that refuses writes (locked, full) must not end the
+    // process; the rules are evaluated again on the next tick or feed update.
+    try {
+        evaluate(QDateTime::currentDateTimeUtc());
+    } catch (const store::Error &e) {
+        qWarning("feeds: alert rules not evaluated now: %s", e.what());
+    }
 }
 
 void AlertManager::follow(FeedScheduler *scheduler) {
-    connect(scheduler, &FeedScheduler::feedUpdated, this,
-            [this] { evaluate(QDateTime::currentDateTimeUtc()); });
-    connect(scheduler, &FeedScheduler::statusChanged, this,
-            [this] { evaluate(QDateTime::currentDateTimeUtc()); });
+    connect(scheduler, &FeedScheduler::feedUpdated, this, &AlertManager::evaluateNow);
+    connect(scheduler, &FeedScheduler::statusChanged, this, &AlertManager::evaluateNow);
     m_tick.start();
 }
 

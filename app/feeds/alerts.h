@@ -52,6 +52,8 @@ public:
 
     // Evaluates every rule at `now`; raises and clears alerts. Returns the alerts raised.
     QList<Alert> evaluate(const QDateTime &now);
+    // evaluate(now) for timers and signals: a store failure is logged, never thrown.
+    void evaluateNow();
     // Acknowledges an alert; false if there is no such alert or it was already acknowledged.
     bool acknowledge(std::int64_t alertId, const QString &user, const QDateTime &now);
     QList<Alert> openAlerts() const; // not cleared, newest first

@@ -26,7 +26,7 @@ const QStringList kPlumbing{
     QStringLiteral("videobox"),        QStringLiteral("deinterlace"),
     QStringLiteral("audioconvert"),    QStringLiteral("audioresample"),
     QStringLiteral("timeoverlay"),     QStringLiteral("clockoverlay"),
-    QStringLiteral("textoverlay"),
+    QStringLiteral("textoverlay"),     QStringLiteral("bin"), // "( … )": its children are checked
 };
 
 // Klass words that make an element one of the codec kinds that only transform a stream.
@@ -72,8 +72,11 @@ std::optional<QString> checkCustomPipelineBin(GstBin *bin, const char *skipName)
         case GST_ITERATOR_OK: {
             auto *element = GST_ELEMENT(g_value_get_object(&item));
             GstElementFactory *factory = gst_element_get_factory(element);
-            GCharPtr name(gst_element_get_name(element));
-            const bool skip = skipName && name && g_strcmp0(name.get(), skipName) == 0;
+            // Our own decodebin and what it holds are not the description's.
+            bool skip = false;
+            for (GstObject *o = GST_OBJECT(element); skipName && o && !skip;
+                 o = GST_OBJECT_PARENT(o))
+                skip = g_strcmp0(GST_OBJECT_NAME(o), skipName) == 0;
             if (!skip) {
                 if (!factory) {
                     // A bin made by the parser for "( … )" has no factory; its children are

@@ -12,10 +12,14 @@
 #include "httptestserver.h"
 #include "picturecheck.h"
 #include "testserver.h"
+#include "video/pipelinepolicy.h"
 #include "video/videohub.h"
 #include "video/videoitem.h"
 
+#include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QQuickWindow>
@@ -320,12 +324,48 @@ private Q_SLOTS:
     void customPipelineThatDoesNotParseSaysSo() {
         VideoSource broken = source(QStringLiteral("broken"), SourceKind::Pipeline);
         broken.pipeline = QStringLiteral("videotestsrc ! nosuchelement-opswall");
-        QVERIFY(!m_hub->upsertSource(broken));
-        Tile t = show(sourceBinding(broken.id));
-        VideoStream *s = t.stream();
-        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Failed, 3000);
-        QVERIFY2(s->lastError().contains(QLatin1String("nosuchelement-opswall")),
-                 qPrintable(s->lastError()));
+        // Parsed (and its elements checked) when it is saved: refused there, the element named.
+        const auto refused = m_hub->upsertSource(broken);
+        QVERIFY(refused);
+        QCOMPARE(refused->field, QStringLiteral("pipeline"));
+        QVERIFY2(refused->message.contains(QLatin1String("nosuchelement-opswall")),
+                 qPrintable(refused->message));
+    }
+
+    void customPipelineWithAForbiddenElementIsRefusedWhenSavedAndWhenPlayed() {
+        VideoSource bad = source(QStringLiteral("bad"), SourceKind::Pipeline);
+        const QString target = QDir::temp().filePath(
+            QStringLiteral("opswall-policy-%1").arg(QCoreApplication::applicationPid()));
+        bad.pipeline = QStringLiteral("videotestsrc ! tee name=t ! queue ! filesink location=%1 "
+                                      "t. ! queue")
+                           .arg(target);
+        const auto refused = m_hub->upsertSource(bad);
+        QVERIFY(refused);
+        QVERIFY2(refused->message.contains(QLatin1String("'filesink'")) &&
+                     refused->message.contains(QLatin1String("'tee'")),
+                 qPrintable(refused->message));
+        // A row written before the check existed (or by hand) is refused when it is played.
+        const PlanResult plan = buildPlan(bad);
+        QVERIFY(plan.plan && plan.plan->custom);
+        QString error;
+        QVERIFY(!PipelineInstance::create(*plan.plan, nullptr, {}, &error));
+        QVERIFY2(error.startsWith(QLatin1String("Refused pipeline")) &&
+                     error.contains(QLatin1String("filesink")),
+                 qPrintable(error));
+        QVERIFY(!QFile::exists(target));
+        // The allow-list itself, by factory and class.
+        QVERIFY(customPipelineElementAllowed(QStringLiteral("avdec_h264"),
+                                             QStringLiteral("Codec/Decoder/Video")));
+        QVERIFY(customPipelineElementAllowed(QStringLiteral("rtspsrc"),
+                                             QStringLiteral("Source/Network")));
+        QVERIFY(!customPipelineElementAllowed(QStringLiteral("tcpclientsink"),
+                                              QStringLiteral("Sink/Network")));
+        QVERIFY(!customPipelineElementAllowed(QStringLiteral("x264enc"),
+                                              QStringLiteral("Codec/Encoder/Video")));
+        QVERIFY(!customPipelineElementAllowed(QStringLiteral("splitmuxsrc"),
+                                              QStringLiteral("Generic/Source")));
+        QVERIFY(
+            !customPipelineElementAllowed(QStringLiteral("identity"), QStringLiteral("Generic")));
     }
 
     void rtspOverUdpPlays() {
