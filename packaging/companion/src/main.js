@@ -175,8 +175,11 @@ class OpsWallInstance extends InstanceBase {
 				if (typeof ev.type === 'string' && ev.type.startsWith('alert.')) {
 					const alerts = await this.api('GET', '/alerts')
 					this.state.alertCount = (alerts.items || []).length
-				} else if (typeof ev.type === 'string' && ev.type.startsWith('briefing.') && ev.step !== undefined) {
-					this.state.briefingStep = Number(ev.step) || 0
+				} else if (typeof ev.type === 'string' && ev.type.startsWith('briefing.')) {
+					// The wall's briefing events carry the running briefing's state as data.briefing
+					// ({"active", "step", ...}); "briefing.end" leaves no step.
+					const b = ev.data && ev.data.briefing
+					this.state.briefingStep = b && b.active !== false ? Number(b.step) || 0 : 0
 				} else {
 					return
 				}
@@ -244,17 +247,17 @@ class OpsWallInstance extends InstanceBase {
 			briefing_next: {
 				name: 'Briefing: next step',
 				options: [],
-				callback: () => this.act('briefing next', () => this.api('POST', '/briefing/next', {})),
+				callback: () => this.act('briefing next', () => this.api('POST', '/briefings/current/next', {})),
 			},
 			briefing_previous: {
 				name: 'Briefing: previous step',
 				options: [],
-				callback: () => this.act('briefing previous', () => this.api('POST', '/briefing/previous', {})),
+				callback: () => this.act('briefing previous', () => this.api('POST', '/briefings/current/previous', {})),
 			},
 			blank: {
 				name: 'Blank the briefing',
 				options: [{ type: 'checkbox', id: 'on', label: 'Blank', default: true }],
-				callback: (a) => this.act('blank', () => this.api('POST', '/briefing/blank', { on: !!a.options.on })),
+				callback: (a) => this.act('blank', () => this.api('POST', a.options.on ? '/briefings/current/blank' : '/briefings/current/unblank', {})),
 			},
 			audio_mute: {
 				name: 'Audio: mute',
