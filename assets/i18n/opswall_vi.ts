@@ -120,6 +120,34 @@
     </message>
 </context>
 <context>
+    <name>TestPattern</name>
+    <message>
+        <location filename="../../qml/calibration/TestPattern.qml" line="173"/>
+        <source>ID %1</source>
+        <translation>Mã %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/calibration/TestPattern.qml" line="174"/>
+        <source>set ID %1</source>
+        <translation>ID điều khiển %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/calibration/TestPattern.qml" line="175"/>
+        <source>no control link</source>
+        <translation>không có kết nối điều khiển</translation>
+    </message>
+    <message>
+        <location filename="../../qml/calibration/TestPattern.qml" line="176"/>
+        <source>input %1</source>
+        <translation>đầu vào %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/calibration/TestPattern.qml" line="178"/>
+        <source>firmware %1</source>
+        <translation>phiên bản phần mềm %1</translation>
+    </message>
+</context>
+<context>
     <name>VideoTile</name>
     <message>
         <location filename="../../qml/video/VideoTile.qml" line="33"/>

@@ -170,11 +170,12 @@ Item {
         }
         Repeater {
             model: [
-                "ID " + root.displayId + (card.info.deviceId !== undefined ? " · set ID " + card.info.deviceId : ""),
-                card.info.address ? card.info.protocol + " " + card.info.address : "no control link",
-                "input " + (card.info.input ? card.info.input : "?"),
+                qsTr("ID %1").arg(root.displayId)
+                + (card.info.deviceId !== undefined ? " · " + qsTr("set ID %1").arg(card.info.deviceId) : ""),
+                card.info.address ? card.info.protocol + " " + card.info.address : qsTr("no control link"),
+                qsTr("input %1").arg(card.info.input ? card.info.input : "?"),
                 card.info.resolution ? card.info.resolution + " px" : "",
-                "firmware " + (card.info.firmware ? card.info.firmware : "?")
+                qsTr("firmware %1").arg(card.info.firmware ? card.info.firmware : "?")
             ]
             Text {
                 required property string modelData
