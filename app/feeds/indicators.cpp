@@ -48,8 +48,8 @@ std::optional<IndicatorMeta> IndicatorMeta::fromJson(const QJsonObject &o, const
                      QStringLiteral("higherIsBetter"), QStringLiteral("dimension"),
                      QStringLiteral("feedId"), QStringLiteral("simulated"),
                      QStringLiteral("source"), QStringLiteral("aggregation"),
-                     QStringLiteral("weightIndicator"), QStringLiteral("weightPeriod"),
-                     QStringLiteral("forecast")},
+                     QStringLiteral("sourceEn"), QStringLiteral("weightIndicator"),
+                     QStringLiteral("weightPeriod"), QStringLiteral("forecast")},
                     where, error))
         return std::nullopt;
     IndicatorMeta m;
@@ -84,6 +84,7 @@ std::optional<IndicatorMeta> IndicatorMeta::fromJson(const QJsonObject &o, const
     m.feedId = str(o, "feedId");
     m.simulated = o.value(QLatin1String("simulated")).toBool(false);
     m.source = str(o, "source");
+    m.sourceEn = str(o, "sourceEn");
     m.aggregation = str(o, "aggregation");
     m.weightIndicator = str(o, "weightIndicator");
     m.weightPeriod = str(o, "weightPeriod");
@@ -141,6 +142,21 @@ std::optional<IndicatorMeta> IndicatorMeta::fromJson(const QJsonObject &o, const
     return m;
 }
 
+QString IndicatorMeta::sourceText(const QString &language) const {
+    const QString &text =
+        language == QLatin1String("en") && !sourceEn.isEmpty() ? sourceEn : source;
+    return withoutSourcePrefix(text);
+}
+
+QString withoutSourcePrefix(const QString &text) {
+    for (const QString &prefix : {QStringLiteral("Nguồn"), QStringLiteral("Source")}) {
+        if (text.startsWith(prefix, Qt::CaseInsensitive) &&
+            text.mid(prefix.size()).trimmed().startsWith(QLatin1Char(':')))
+            return text.mid(text.indexOf(QLatin1Char(':'), prefix.size()) + 1).trimmed();
+    }
+    return text.trimmed();
+}
+
 QJsonObject IndicatorMeta::toJson() const {
     QJsonObject o{{QStringLiteral("code"), code},
                   {QStringLiteral("nameVi"), nameVi},
@@ -156,6 +172,8 @@ QJsonObject IndicatorMeta::toJson() const {
                   {QStringLiteral("source"), source}};
     if (target)
         o.insert(QStringLiteral("target"), *target);
+    if (!sourceEn.isEmpty())
+        o.insert(QStringLiteral("sourceEn"), sourceEn);
     if (!aggregation.isEmpty())
         o.insert(QStringLiteral("aggregation"), aggregation);
     if (!weightIndicator.isEmpty())

@@ -29,7 +29,11 @@ struct IndicatorMeta {
     QString dimension; // the breakdown tiles show by default ("" = national)
     QString feedId;
     bool simulated = false;
-    QString source;
+    QString source;   // Vietnamese (the default language), with or without "Nguồn:"
+    QString sourceEn; // English; empty: the Vietnamese source, without its "Nguồn:"
+    // The source in the wall's language, without a leading "Nguồn:"/"Source:" (the tile writes
+    // its own, in its language).
+    QString sourceText(const QString &language) const;
     // How province values combine when a map shows fewer, larger units (63 -> 34 provinces):
     // "sum" for amounts, "weightedMean" for rates and indices, weighted by the province values of
     // weightIndicator (for weightPeriod when given, else the same period). Empty: not combinable.
@@ -48,6 +52,8 @@ enum class RuleKind { Invalid = 0, Threshold, BehindPlan, FeedStale, ForecastBeh
 enum class Severity { Invalid = 0, Info, Warning, Critical };
 enum class ThresholdDirection { Invalid = 0, Above, Below };
 QString severityName(Severity s);
+// text without a leading "Nguồn:" or "Source:" (any case), trimmed.
+QString withoutSourcePrefix(const QString &text);
 
 struct AlertRule {
     QString id;

@@ -11,6 +11,22 @@
 
 namespace opswall::maps {
 
+QString sourceLine(const MapContent &content) {
+    QString source = content.source.trimmed();
+    for (const QString &prefix :
+         {content.sourcePrefix, QStringLiteral("Nguồn"), QStringLiteral("Source")}) {
+        if (!prefix.isEmpty() && source.startsWith(prefix, Qt::CaseInsensitive) &&
+            source.mid(prefix.size()).trimmed().startsWith(QLatin1Char(':'))) {
+            source = source.mid(source.indexOf(QLatin1Char(':'), prefix.size()) + 1).trimmed();
+            break;
+        }
+    }
+    if (source.isEmpty())
+        return {};
+    return content.sourcePrefix.isEmpty() ? source
+                                          : content.sourcePrefix + QStringLiteral(": ") + source;
+}
+
 namespace {
 constexpr double kMinShapePx = 5.0; // parts smaller than this are drawn as dots
 constexpr double kDotPx = 3.0;
@@ -387,10 +403,8 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
     QStringList sub;
     if (!content.period.isEmpty())
         sub << content.period;
-    if (!content.source.isEmpty())
-        sub << (content.source.startsWith(content.sourcePrefix, Qt::CaseInsensitive)
-                    ? content.source
-                    : content.sourcePrefix + QStringLiteral(": ") + content.source);
+    if (const QString source = sourceLine(content); !source.isEmpty())
+        sub << source;
     p.drawText(QRectF(m_titleRect.left(), m_titleRect.top() + m_titlePx * 1.35, m_titleRect.width(),
                       m_legendPx * 1.4),
                Qt::AlignLeft | Qt::AlignVCenter, sub.join(QStringLiteral(" · ")));

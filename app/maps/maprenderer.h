@@ -53,6 +53,11 @@ struct MapContent {
     QString rankingTitle = QStringLiteral("Xếp hạng");
 };
 
+// The map's source line: "<sourcePrefix>: <source>", the source's own leading "Nguồn:" or
+// "Source:" (in either language) dropped so that the prefix is written once, in the wall's
+// language. Empty without a source.
+QString sourceLine(const MapContent &content);
+
 class MapRenderer {
 public:
     // Recomputes the layout and the projected paths only when one of these changed.

@@ -2,8 +2,12 @@
 // QApplication). Data goes in with one replace() per change (IndicatorData.fillSeries). When the
 // indicator's metadata asks for a forecast, it continues the line dashed with its interval as a
 // band (IndicatorData.fillForecast), and the model and backtest error are written under the chart.
+// A year-to-date series (restarting every January) is drawn one line per year, broken where
+// the new year starts, with a thin rule and the year written there: the restart is not a collapse.
 // binding: {"indicator": "CPI_YOY_INDEX", "dimension": "", "maxPoints": 60, "language": "vi",
 //           "transform": "yoyPct" (growth on the same period a year earlier, e.g. GDP by quarter)}
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtCharts
 import OpsWall.Indicators
@@ -18,6 +22,10 @@ ChartView {
     readonly property alias targetLine: targetLine
     readonly property alias forecastLine: forecastLine
     property var forecastInfo: ({})
+    // The years before the current one of a year-to-date series (oldest first), one LineSeries
+    // each, created as needed and reused; yearStarts [{t, year}] marks where each new year starts.
+    property var earlierLines: []
+    property var yearStarts: []
     readonly property var kpi: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
         ? IndicatorData.kpi(chart.binding.indicator ?? "", chart.binding.dimension ?? "", chart.language,
                             chart.binding.transform ?? "")
@@ -39,8 +47,22 @@ ChartView {
     titleColor: "#ffffff"
 
     function refresh() {
-        const info = IndicatorData.fillSeries(line, chart.binding.indicator ?? "", chart.binding.dimension ?? "",
-                                              chart.binding.maxPoints ?? 60, chart.binding.transform ?? "");
+        const fill = () => IndicatorData.fillSeries(line, chart.binding.indicator ?? "", chart.binding.dimension ?? "",
+                                                    chart.binding.maxPoints ?? 60, chart.binding.transform ?? "",
+                                                    chart.earlierLines);
+        let info = fill();
+        if (info.segments - 1 > chart.earlierLines.length) {
+            const lines = chart.earlierLines.slice();
+            while (lines.length < info.segments - 1) {
+                const s = chart.createSeries(ChartView.SeriesTypeLine, "", axisX, axisY);
+                s.color = line.color;
+                s.width = line.width;
+                lines.push(s);
+            }
+            chart.earlierLines = lines;
+            info = fill();
+        }
+        chart.yearStarts = info.yearStarts ?? [];
         chart.axesInfo = info;
         // A transformed series (growth) has no forecast of its own.
         const fc = IndicatorData.fillForecast(forecastLine, bandUpper, bandLower,
@@ -130,6 +152,37 @@ ChartView {
         style: Qt.DashLine
     }
     // qmllint enable
+
+    // Where a year-to-date series restarts: a thin rule between December and January and the
+    // new year beside it (right of the rule, or left of it near the right edge).
+    Repeater {
+        model: chart.yearStarts
+        delegate: Item {
+            id: mark
+            objectName: "yearStart"
+            required property var modelData
+            readonly property real span: axisX.max.getTime() - axisX.min.getTime()
+            x: chart.plotArea.x + (span > 0 ? (mark.modelData.t - axisX.min.getTime()) / span : 0) * chart.plotArea.width
+            y: chart.plotArea.y
+            width: 1
+            height: chart.plotArea.height
+            Rectangle {
+                width: Math.max(2, chart.textPx * 0.12)
+                height: parent.height
+                x: -width / 2
+                color: "#9fb3c8" // brighter than the grid, which it may sit next to"
+            }
+            Text {
+                objectName: "yearStartLabel"
+                readonly property bool fitsRight: mark.x + 6 + implicitWidth <= chart.plotArea.x + chart.plotArea.width
+                x: fitsRight ? 6 : -6 - implicitWidth
+                y: 2
+                text: String(mark.modelData.year)
+                color: "#c8d6e5"
+                font.pixelSize: chart.textPx
+            }
+        }
+    }
 
     // The model, its interval and its backtest error: the tile's details.
     Text {

@@ -17,6 +17,24 @@ namespace opswall::indicators {
 using namespace opswall::feeds;
 
 namespace {
+// Where a year-to-date series restarts, over history[first..]: the indices where a new year
+// starts. Such a series never falls within a year and drops at a new year; for any other series
+// (an index, a rate) there are none and it is drawn as one line.
+QList<qsizetype> yearToDateRestarts(const QList<StoredPoint> &history, qsizetype first) {
+    bool restarts = false, risesWithinYears = true;
+    QList<qsizetype> starts;
+    for (qsizetype i = first + 1; i < history.size(); ++i) {
+        const bool newYear = history[i].period.yearNumber() != history[i - 1].period.yearNumber();
+        if (newYear)
+            starts << i;
+        if (newYear && history[i].value < history[i - 1].value)
+            restarts = true;
+        else if (!newYear && history[i].value < history[i - 1].value)
+            risesWithinYears = false;
+    }
+    return restarts && risesWithinYears ? starts : QList<qsizetype>{};
+}
+
 QLocale localeFor(const QString &language) {
     return language == QLatin1String("en") ? QLocale(QLocale::English, QLocale::UnitedStates)
                                            : QLocale(QLocale::Vietnamese, QLocale::Vietnam);
@@ -121,7 +139,7 @@ QVariantMap IndicatorData::readProvinceValues(const QString &indicator, const QS
     const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
     m[QStringLiteral("name")] = meta ? (en ? meta->nameEn : meta->nameVi) : indicator;
     m[QStringLiteral("unit")] = meta ? (en ? meta->unitEn : meta->unitVi) : QString();
-    m[QStringLiteral("source")] = meta ? meta->source : QString();
+    m[QStringLiteral("source")] = meta ? meta->sourceText(language) : QString();
     m[QStringLiteral("simulated")] = meta && meta->simulated;
     const std::optional<Period> p = Period::parse(period);
     if (!p) {
@@ -330,7 +348,7 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     m[QStringLiteral("name")] = meta ? (en ? meta->nameEn : meta->nameVi) : indicator;
     m[QStringLiteral("unit")] = meta ? (en ? meta->unitEn : meta->unitVi) : QString();
     m[QStringLiteral("simulated")] = meta && meta->simulated;
-    m[QStringLiteral("source")] = meta ? meta->source : QString();
+    m[QStringLiteral("source")] = meta ? meta->sourceText(language) : QString();
     m[QStringLiteral("higherIsBetter")] = meta ? meta->higherIsBetter : true;
     const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
     const QList<StoredPoint> history = historyOf(indicator, dim, transform);
@@ -374,24 +392,14 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     }
     QVariantList spark, yearStarts;
     const qsizetype first = qMax<qsizetype>(0, history.size() - 24);
-    // A year-to-date series restarts every January: it never falls within a year and drops at
-    // each new year. Its sparkline breaks there and says the year, so the restart does not look
-    // like a collapse; any other series is drawn as one line.
-    bool restarts = false, risesWithinYears = true;
-    for (qsizetype i = first + 1; i < history.size(); ++i) {
-        const bool newYear = history[i].period.yearNumber() != history[i - 1].period.yearNumber();
-        if (newYear && history[i].value < history[i - 1].value)
-            restarts = true;
-        else if (!newYear && history[i].value < history[i - 1].value)
-            risesWithinYears = false;
-    }
-    for (qsizetype i = first; i < history.size(); ++i) {
+    // A year-to-date series restarts every January: its sparkline breaks there and says the
+    // year, so the restart does not look like a collapse.
+    const QList<qsizetype> restarts = yearToDateRestarts(history, first);
+    for (qsizetype i = first; i < history.size(); ++i)
         spark << history[i].value;
-        if (restarts && risesWithinYears && i > first &&
-            history[i].period.yearNumber() != history[i - 1].period.yearNumber())
-            yearStarts << QVariantMap{{QStringLiteral("index"), int(i - first)},
-                                      {QStringLiteral("year"), history[i].period.yearNumber()}};
-    }
+    for (const qsizetype i : restarts)
+        yearStarts << QVariantMap{{QStringLiteral("index"), int(i - first)},
+                                  {QStringLiteral("year"), history[i].period.yearNumber()}};
     m[QStringLiteral("sparkline")] = spark;
     m[QStringLiteral("sparkYearStarts")] = yearStarts;
     // Freshness: the feed's last success (not the period: a monthly figure is current for a month).
@@ -570,7 +578,8 @@ QVariantMap IndicatorData::fillForecast(QObject *meanSeries, QObject *upperSerie
 
 QVariantMap IndicatorData::fillSeries(QObject *xySeries, const QString &indicator,
                                       const QString &dimension, int maxPoints,
-                                      const QString &transform) const {
+                                      const QString &transform,
+                                      const QVariantList &earlierYears) const {
     QVariantMap out;
     auto *series = qobject_cast<QXYSeries *>(xySeries);
     const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
@@ -578,21 +587,44 @@ QVariantMap IndicatorData::fillSeries(QObject *xySeries, const QString &indicato
     // The indicator's own dimension when none is given, as kpi() does.
     const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
     const QList<StoredPoint> history = historyOf(indicator, dim, transform);
-    QList<QPointF> points;
+    const qsizetype first = qMax<qsizetype>(0, history.size() - qBound(2, maxPoints, 2000));
+    // A year-to-date series is one line per year (see kpi()): the restart in January is not a
+    // collapse. Segment k runs from starts[k] to starts[k + 1]; the last one is the current year.
+    // No data yet (the feed has not answered): no segment at all.
+    QList<qsizetype> starts;
+    if (first < history.size())
+        starts << first << yearToDateRestarts(history, first) << history.size();
+    QList<QList<QPointF>> segments;
     double minV = qInf(), maxV = -qInf();
-    for (qsizetype i = qMax<qsizetype>(0, history.size() - qBound(2, maxPoints, 2000));
-         i < history.size(); ++i) {
-        const double v = history[i].value * scale;
-        points << QPointF(double(history[i].period.startSecs()) * 1000.0, v);
-        minV = std::min(minV, v);
-        maxV = std::max(maxV, v);
+    for (qsizetype k = 0; k + 1 < starts.size(); ++k) {
+        QList<QPointF> points;
+        for (qsizetype i = starts[k]; i < starts[k + 1]; ++i) {
+            const double v = history[i].value * scale;
+            points << QPointF(double(history[i].period.startSecs()) * 1000.0, v);
+            minV = std::min(minV, v);
+            maxV = std::max(maxV, v);
+        }
+        segments << points;
     }
+    // The current year into xySeries, the earlier ones into earlierYears (oldest first); series
+    // left over are emptied. One replace() each, not one update per point (STACK-NOTES: Qt Charts).
     if (series)
-        series->replace(points); // one update, not one per point (STACK-NOTES: Qt Charts)
-    out[QStringLiteral("count")] = int(points.size());
-    if (!points.isEmpty()) {
-        out[QStringLiteral("minT")] = points.front().x();
-        out[QStringLiteral("maxT")] = points.back().x();
+        series->replace(segments.isEmpty() ? QList<QPointF>{} : segments.back());
+    for (qsizetype k = 0; k < earlierYears.size(); ++k) {
+        if (auto *s = qobject_cast<QXYSeries *>(earlierYears[k].value<QObject *>()))
+            s->replace(k + 1 < segments.size() ? segments[k] : QList<QPointF>{});
+    }
+    QVariantList yearStarts;
+    for (qsizetype k = 1; k < segments.size(); ++k)
+        yearStarts << QVariantMap{
+            {QStringLiteral("t"), (segments[k - 1].back().x() + segments[k].front().x()) / 2},
+            {QStringLiteral("year"), history[starts[k]].period.yearNumber()}};
+    out[QStringLiteral("count")] = int(history.size() - first);
+    out[QStringLiteral("segments")] = int(segments.size());
+    out[QStringLiteral("yearStarts")] = yearStarts;
+    if (!segments.isEmpty()) {
+        out[QStringLiteral("minT")] = segments.front().front().x();
+        out[QStringLiteral("maxT")] = segments.back().back().x();
         out[QStringLiteral("minV")] = minV;
         out[QStringLiteral("maxV")] = maxV;
     }

@@ -42,9 +42,16 @@ public:
                                 const QString &transform = {}) const;
     // Fills a Qt Charts XY series (LineSeries) with the last maxPoints values in one replace();
     // returns {count, minT, maxT, minV, maxV, target} for the axes (times in ms since epoch).
+    // A year-to-date series (restarting every January, see kpi()) is one line per year:
+    // xySeries gets the current year, earlierYears (XY series, oldest first) the years before,
+    // and any left over are emptied. segments says how many lines the data needs (give that many
+    // less one in earlierYears and call again when there were too few); yearStarts [{t (ms,
+    // between the last point of a year and the first of the next), year}] where the chart marks
+    // the restart. Any other series: segments 1, yearStarts empty, earlierYears emptied.
     Q_INVOKABLE QVariantMap fillSeries(QObject *xySeries, const QString &indicator,
                                        const QString &dimension = {}, int maxPoints = 120,
-                                       const QString &transform = {}) const;
+                                       const QString &transform = {},
+                                       const QVariantList &earlierYears = {}) const;
     // The forecast the indicator's metadata asks for (app/feeds/forecast.h), display-scaled:
     // {available, method, methodText, text (one line for a KPI tile), detail (model, interval and
     // backtest error, for the tile's details), points: [{t (ms), mean, lower, upper}],

@@ -108,6 +108,13 @@ QVariantMap toVariant(const QHash<QString, double> &h) {
 }
 } // namespace
 
+QString ChoroplethMap::sourceLine() const {
+    MapContent c;
+    c.source = m_b.source;
+    c.sourcePrefix = tr("Source");
+    return maps::sourceLine(c);
+}
+
 QVariantMap ChoroplethMap::values() const {
     return toVariant(m_b.values);
 }

@@ -62,6 +62,8 @@ class ChoroplethMap : public QQuickItem {
     // wall"); 0: no minimum.
     Q_PROPERTY(qreal minTextPx READ minTextPx WRITE setMinTextPx NOTIFY styleChanged)
     Q_PROPERTY(QString attribution READ attribution CONSTANT)
+    // The source line under the title as drawn: "Nguồn: ..." / "Source: ..." (prefix once).
+    Q_PROPERTY(QString sourceLine READ sourceLine NOTIFY dataChanged)
     Q_PROPERTY(QRectF legendRect READ legendRect NOTIFY rendered)
     Q_PROPERTY(int renderCount READ renderCount NOTIFY rendered)
     Q_PROPERTY(QList<QColor> classColors READ classColors NOTIFY rendered)
@@ -139,6 +141,7 @@ public:
     qreal minTextPx() const { return m_minTextPx; }
     void setMinTextPx(qreal px);
     QString attribution() const { return GeoLibrary::attribution(); }
+    QString sourceLine() const;
     QRectF legendRect() const {
         const QRectF r = m_renderer.legendRect();
         return QRectF(r.topLeft() / m_dpr, r.size() / m_dpr);

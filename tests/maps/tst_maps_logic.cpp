@@ -4,6 +4,7 @@
 #include "maps/classify.h"
 #include "maps/geolibrary.h"
 #include "maps/labels.h"
+#include "maps/maprenderer.h"
 #include "maps/mapvalues.h"
 #include "maps/projection.h"
 #include "maps/topojson.h"
@@ -367,6 +368,33 @@ private Q_SLOTS:
         QVERIFY2(error.contains(QStringLiteral("line 3")), qPrintable(error));
         parseCrosswalkCsv("a,b\n", &error);
         QVERIFY(error.contains(QStringLiteral("gso_code_63")));
+    }
+
+    void sourceLineSaysSourceOnceInTheWallsLanguage() {
+        // Sources in the metadata often carry their own "Nguồn:"; the map writes the prefix once,
+        // in the wall's language (an English wall read "Source: Nguồn: ..." before).
+        MapContent en;
+        en.sourcePrefix = QStringLiteral("Source");
+        en.source = QStringLiteral("Nguồn: Tổng cục Thống kê / Cục Thống kê");
+        QCOMPARE(sourceLine(en), QStringLiteral("Source: Tổng cục Thống kê / Cục Thống kê"));
+        en.source = QStringLiteral("General Statistics Office");
+        QCOMPARE(sourceLine(en), QStringLiteral("Source: General Statistics Office"));
+        en.source = QStringLiteral("source : General Statistics Office");
+        QCOMPARE(sourceLine(en), QStringLiteral("Source: General Statistics Office"));
+        MapContent vi; // Vietnamese by default
+        vi.source = QStringLiteral("Nguồn: Tổng cục Thống kê");
+        QCOMPARE(sourceLine(vi), QStringLiteral("Nguồn: Tổng cục Thống kê"));
+        vi.source = QStringLiteral("Source: General Statistics Office");
+        QCOMPARE(sourceLine(vi), QStringLiteral("Nguồn: General Statistics Office"));
+        vi.source = QStringLiteral("Tổng cục Thống kê");
+        QCOMPARE(sourceLine(vi), QStringLiteral("Nguồn: Tổng cục Thống kê"));
+        // A source that only mentions the word is not cut; no source, no line.
+        vi.source = QStringLiteral("Nguồn cấp dữ liệu mở");
+        QCOMPARE(sourceLine(vi), QStringLiteral("Nguồn: Nguồn cấp dữ liệu mở"));
+        vi.source = QStringLiteral("  Nguồn:  ");
+        QCOMPARE(sourceLine(vi), QString());
+        vi.source.clear();
+        QCOMPARE(sourceLine(vi), QString());
     }
 };
 

@@ -35,6 +35,14 @@ Item {
         height: 380
         binding: ({"indicator": "CPI_YOY_INDEX"})
     }
+    LineChartTile {
+        id: ytdChart
+        y: 400
+        width: 600
+        height: 380
+        visible: false
+        binding: ({"indicator": "PUBINV_YTD", "language": "en"})
+    }
 
     RankedTableTile {
         id: table
@@ -292,6 +300,28 @@ Item {
             compare(withValue, 34);
         }
 
+        function test_mapSourceInTheWallsLanguage() {
+            // The source comes from the indicator's metadata without its own "Nguồn:", in the
+            // tile's language; the map writes the prefix once (an English wall read
+            // "Source: Nguồn: Tổng cục Thống kê ..." before).
+            const b = { indicator: "IND_EMP_YOY_INDEX", period: "2024-12" };
+            compare(IndicatorData.mapBinding(b, "en").source, "General Statistics Office / National Statistics Office");
+            compare(IndicatorData.mapBinding(b, "vi").source, "Tổng cục Thống kê / Cục Thống kê");
+            compare(IndicatorData.kpi("PUBINV_YTD", "", "en").source,
+                    "General Statistics Office / National Statistics Office (2025 plan: 857,525.6 bn VND)");
+            if (!testHasMaps)
+                skip("built without OpsWall.Maps");
+            tryVerify(() => demoMapLoader.item !== null);
+            const tile = demoMapLoader.item;
+            tile.language = "en";
+            tryCompare(tile.map, "sourceLine", "Source: General Statistics Office / National Statistics Office");
+            tile.language = "vi";
+            // No translator is loaded here, so the prefix is the untranslated "Source"; the
+            // Vietnamese one ("Nguồn") is tst_maps_logic's sourceLineSaysSourceOnceInTheWallsLanguage.
+            tryCompare(tile.map, "sourceLine", "Source: Tổng cục Thống kê / Cục Thống kê");
+            verify(tile.map.sourceLine.indexOf("Nguồn") < 0);
+        }
+
         function test_tilesFollowTheStore() {
             compare(liveKpi.kpi.hasData, false);
             testFeed.deliver("TEST_LIVE_COUNT", "", "2024-12", 42);
@@ -342,6 +372,56 @@ Item {
             verify(findChild(row, "severity").visible);
             verify(findChild(row, "age").text.length > 0);
             alertList.visible = false;
+        }
+
+        function test_yearToDateChartBreaksAtTheNewYear() {
+            // PUBINV_YTD, Jan 2024 .. Feb 2025: 661,294 bn VND by December 2024, then the sum
+            // restarts in January 2025. No series of the chart may join December to January (the
+            // restart drawn as a collapse); the 2024 line and the 2025 line are separate, and the
+            // chart marks 2025 between them.
+            ytdChart.visible = true;
+            tryCompare(ytdChart.axesInfo, "count", 14);
+            compare(ytdChart.axesInfo.segments, 2);
+            compare(ytdChart.earlierLines.length, 1);
+            const year = x => new Date(x).getFullYear();
+            for (let i = 0; i < ytdChart.count; ++i) {
+                const s = ytdChart.series(i);
+                for (let j = 1; j < (s.count ?? 0); ++j) {
+                    const a = s.at(j - 1), b = s.at(j);
+                    verify(!(year(b.x) > year(a.x) && b.y < a.y),
+                           "series " + i + " drops from " + new Date(a.x).toISOString() + " to " + new Date(b.x).toISOString());
+                }
+            }
+            const y2024 = ytdChart.earlierLines[0];
+            compare(y2024.count, 12);
+            compare(year(y2024.at(0).x), 2024);
+            compare(year(y2024.at(11).x), 2024);
+            compare(ytdChart.line.count, 2); // January and February 2025
+            compare(year(ytdChart.line.at(0).x), 2025);
+            // The year-end projection continues this year's line.
+            fuzzyCompare(ytdChart.forecastLine.at(0).y, ytdChart.line.at(1).y, 1e-9);
+            // The mark: a rule between December and January with the year.
+            compare(ytdChart.yearStarts.length, 1);
+            compare(ytdChart.yearStarts[0].year, 2025);
+            const mark = findChild(ytdChart, "yearStart");
+            verify(mark !== null);
+            compare(findChild(mark, "yearStartLabel").text, "2025");
+            const dec = ytdChart.mapToPosition(y2024.at(11), y2024);
+            const jan = ytdChart.mapToPosition(ytdChart.line.at(0), ytdChart.line);
+            verify(mark.x > dec.x && mark.x < jan.x, mark.x + " not between " + dec.x + " and " + jan.x);
+            // A series that is not year-to-date stays one line (the CPI index falls within years).
+            compare(chart.axesInfo.segments, 1);
+            compare(chart.earlierLines.length, 0);
+            compare(chart.yearStarts.length, 0);
+            // No data yet (a wall starts before its feeds answer): nothing drawn, nothing marked.
+            const none = IndicatorData.fillSeries(null, "NO_SUCH_INDICATOR", "", 60, "", ytdChart.earlierLines);
+            compare(none.count, 0);
+            compare(none.segments, 0);
+            compare(none.yearStarts.length, 0);
+            compare(ytdChart.earlierLines[0].count, 0); // emptied
+            ytdChart.refresh();
+            compare(ytdChart.earlierLines[0].count, 12);
+            ytdChart.visible = false;
         }
 
         function test_lineChartWithTargetLine() {
