@@ -96,11 +96,11 @@ struct Args {
 
 Args parseArgs(int argc, char **argv) {
     static const QStringList valued{
-        "--url",   "--token", "--cacert", "--timeout",     "--kind",   "--x",
-        "--y",     "--width", "--height", "--z",           "--source", "--layout",
-        "--file",  "--id",    "--note",   "--from",        "--to",     "--action",
-        "--limit", "--role",  "--name",   "--ttl",         "--reason", "--at",
-        "--lang",  "--uri",   "--site",   "--participant", "--volume", "--anchor", "--out", "--step", "--pdf"};
+        "--url",    "--token",  "--cacert", "--timeout", "--kind",   "--x",    "--y",
+        "--width",  "--height", "--z",      "--source",  "--layout", "--file", "--id",
+        "--note",   "--from",   "--to",     "--action",  "--limit",  "--role", "--name",
+        "--ttl",    "--reason", "--at",     "--lang",    "--uri",    "--site", "--participant",
+        "--volume", "--anchor", "--out",    "--step",    "--pdf"};
     // Button panels (wallctl panel bind).
     static const QStringList panelValued{"--page", "--label"};
     static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};

@@ -97,13 +97,12 @@ void ControlService::verifyAuditAsync(std::optional<AuditAnchor> anchor,
         done(m_audit.verify(anchor));
         return;
     }
-    QThreadPool::globalInstance()->start(
-        [path, key = m_audit.key(), anchor = std::move(anchor), done = std::move(done),
-         audit = &m_audit] {
-            AuditVerification v = AuditLog::verifyDatabase(path, key, anchor);
-            audit->noteVerification(v.ok);
-            done(std::move(v));
-        });
+    QThreadPool::globalInstance()->start([path, key = m_audit.key(), anchor = std::move(anchor),
+                                          done = std::move(done), audit = &m_audit] {
+        AuditVerification v = AuditLog::verifyDatabase(path, key, anchor);
+        audit->noteVerification(v.ok);
+        done(std::move(v));
+    });
 }
 
 QByteArray ControlService::wallMetrics() {

@@ -91,7 +91,8 @@ OscRequest oscRequest(const osc::Message &message) {
         const auto on = firstInt(message);
         if (message.args.size() != 1 || needsZeroOrOne(on))
             return invalid(QStringLiteral("%1 takes one int: 1 blanks, 0 shows again").arg(name));
-        return action("briefing.blank", {{QStringLiteral("on"), *on == 1}});
+        // The wall has two actions, briefing.blank and briefing.unblank, without parameters.
+        return action(*on == 1 ? "briefing.blank" : "briefing.unblank");
     }
     case Method::Unmute: {
         if (message.args.size() != 1 ||
@@ -152,8 +153,13 @@ std::vector<osc::Message> oscFeedback(const QJsonObject &event, OscFeedbackState
         state.lockHolder.clear();
         return {lock(state)};
     }
-    if (type.startsWith(QLatin1String("briefing.")) && event.contains(QStringLiteral("step"))) {
-        state.briefingStep = event.value(QStringLiteral("step")).toInt();
+    // Briefing events carry the running briefing's state as "briefing" ({"active", "step", ...});
+    // after briefing.end no briefing runs and the step is 0.
+    if (type.startsWith(QLatin1String("briefing.")) && event.contains(QStringLiteral("briefing"))) {
+        const QJsonObject b = event.value(QStringLiteral("briefing")).toObject();
+        state.briefingStep = b.value(QStringLiteral("active")).toBool(true)
+                                 ? b.value(QStringLiteral("step")).toInt()
+                                 : 0;
         return {step(state)};
     }
     return {};

@@ -6,8 +6,8 @@
 
 #include <QBuffer>
 #include <QDateTime>
-#include <QUrl>
 #include <QJsonDocument>
+#include <QUrl>
 
 #ifdef OPSWALL_WITH_MAPS
 #include "maps/mapvalues.h"

@@ -101,8 +101,8 @@ private:
     // Refuses tiles whose image sources the policy refuses; the field is prefix (with %1 the
     // tile's index) + ".binding.source", or "binding.source" when prefix is empty.
     std::optional<ActionResult> imageRefusal(const QList<Tile> &tiles, const QString &prefix) const;
-    QString m_instance;               // random per run: a base revision of another run is stale
-    std::deque<Change> m_changes;     // the last kChangeLogDepth changes of the live layout
+    QString m_instance;           // random per run: a base revision of another run is stale
+    std::deque<Change> m_changes; // the last kChangeLogDepth changes of the live layout
 };
 
 } // namespace opswall::wall

@@ -32,16 +32,22 @@ double brightness(const QImage &image) {
 }
 
 // How many pixels are close to the wall's accent colour (#e0a526), the focus outline.
-int accentPixels(const QImage &image) {
+bool isAccent(QRgb p) {
+    return std::abs(qRed(p) - 0xe0) < 20 && std::abs(qGreen(p) - 0xa5) < 20 &&
+           std::abs(qBlue(p) - 0x26) < 30;
+}
+
+// Pixels in the theme's accent colour in `image` that are not accent-coloured in `before`: the
+// focus outline. (Accent-coloured parts of the layout itself, such as the alert list's badges and
+// the title marks, are there in both, or dimmed in the focused picture.)
+int newAccentPixels(const QImage &image, const QImage &before) {
     const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
+    const QImage base = before.convertToFormat(QImage::Format_RGB32);
     int n = 0;
-    for (int y = 0; y < rgb.height(); ++y)
-        for (int x = 0; x < rgb.width(); ++x) {
-            const QRgb p = rgb.pixel(x, y);
-            if (std::abs(qRed(p) - 0xe0) < 20 && std::abs(qGreen(p) - 0xa5) < 20 &&
-                std::abs(qBlue(p) - 0x26) < 30)
+    for (int y = 0; y < std::min(rgb.height(), base.height()); ++y)
+        for (int x = 0; x < std::min(rgb.width(), base.width()); ++x)
+            if (isAccent(rgb.pixel(x, y)) && !isAccent(base.pixel(x, y)))
                 ++n;
-        }
     return n;
 }
 
@@ -274,13 +280,6 @@ void TestBriefingApp::stepPicturesAreDrawnByTheWallsRenderer() {
     const QImage plain = picture(2);
     const QImage focused = picture(3);
     QVERIFY(!plain.isNull() && !focused.isNull());
-    QCOMPARE(plain.width(), 1280);
-    QVERIFY2(distinctColours(plain) > 20, "the picture shows tiles, not a blank");
-    QVERIFY2(brightness(focused) < brightness(plain) * 0.8,
-             qPrintable(QStringLiteral("focus dims the rest: %1 vs %2")
-                            .arg(brightness(focused))
-                            .arg(brightness(plain))));
-    QVERIFY2(accentPixels(focused) > accentPixels(plain) + 200, "the focus is outlined");
     const QString dir = qEnvironmentVariable("BRIEFING_SCREENSHOTS");
     if (!dir.isEmpty()) {
         QDir().mkpath(dir);
@@ -288,6 +287,13 @@ void TestBriefingApp::stepPicturesAreDrawnByTheWallsRenderer() {
         focused.save(dir + QStringLiteral("/step-3-focus.png"));
         picture(4).save(dir + QStringLiteral("/step-4-focus.png"));
     }
+    QCOMPARE(plain.width(), 1280);
+    QVERIFY2(distinctColours(plain) > 20, "the picture shows tiles, not a blank");
+    QVERIFY2(brightness(focused) < brightness(plain) * 0.8,
+             qPrintable(QStringLiteral("focus dims the rest: %1 vs %2")
+                            .arg(brightness(focused))
+                            .arg(brightness(plain))));
+    QVERIFY2(newAccentPixels(focused, plain) > 200, "the focus is outlined");
     // Drawing pictures never touches the live wall.
     QCOMPARE(jsonOf(m_app.api("GET", QStringLiteral("/status")).body)["layout"].toString(), before);
     QCOMPARE(m_app.api("GET", QStringLiteral("/briefings/1/steps/9/picture")).status, 404);

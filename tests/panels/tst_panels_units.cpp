@@ -153,7 +153,9 @@ private Q_SLOTS:
                  QStringLiteral("briefing.previous"));
         r = req({"/opswall/blank", {osc::Arg::int32(1)}});
         QCOMPARE(r.action.type, QStringLiteral("briefing.blank"));
-        QCOMPARE(r.action.params.value(QStringLiteral("on")).toBool(), true);
+        QVERIFY(r.action.params.isEmpty()); // the wall's briefing.blank takes no parameters
+        QCOMPARE(req({"/opswall/blank", {osc::Arg::int32(0)}}).action.type,
+                 QStringLiteral("briefing.unblank"));
         QCOMPARE(req({"/opswall/lock", {osc::Arg::int32(0)}}).action.type,
                  QStringLiteral("lock.release"));
         QCOMPARE(req({"/opswall/audio/unmute", {osc::Arg::string("demo-vc")}})
@@ -190,6 +192,18 @@ private Q_SLOTS:
                           {QStringLiteral("by"), QStringLiteral("e2e-leader")}},
                          st);
         QCOMPARE(fb[0].describe(), std::string("/opswall/lock ,is 1 \"e2e-leader\""));
+        // A briefing event carries the running briefing's state (as the dispatcher publishes it).
+        fb = oscFeedback({{QStringLiteral("type"), QStringLiteral("briefing.next")},
+                          {QStringLiteral("briefing"), QJsonObject{{QStringLiteral("active"), true},
+                                                                   {QStringLiteral("step"), 3}}}},
+                         st);
+        QCOMPARE(fb.size(), std::size_t(1));
+        QCOMPARE(fb[0].describe(), std::string("/opswall/briefing/step ,i 3"));
+        fb = oscFeedback(
+            {{QStringLiteral("type"), QStringLiteral("briefing.end")},
+             {QStringLiteral("briefing"), QJsonObject{{QStringLiteral("active"), false}}}},
+            st);
+        QCOMPARE(fb[0].describe(), std::string("/opswall/briefing/step ,i 0"));
         QVERIFY(oscFeedback({{QStringLiteral("type"), QStringLiteral("tile.move")}}, st).empty());
         QCOMPARE(oscFullState(st).size(), std::size_t(3));
     }

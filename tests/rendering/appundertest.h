@@ -76,8 +76,8 @@ public:
     // Keep what the wall logs (stdout and stderr) in `log` as well as forwarding it.
     bool captureLog = false;
     QByteArray log;
-    bool demoServices = false;   // true: the demo's local services run too (feeds, RTSP, displays)
-    bool captureErrors = false;  // keep opswall's stderr (its log) for the test to read
+    bool demoServices = false;  // true: the demo's local services run too (feeds, RTSP, displays)
+    bool captureErrors = false; // keep opswall's stderr (its log) for the test to read
 
     ~Wall() {
         if (process.state() != QProcess::NotRunning) {

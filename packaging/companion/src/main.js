@@ -176,9 +176,9 @@ class OpsWallInstance extends InstanceBase {
 					const alerts = await this.api('GET', '/alerts')
 					this.state.alertCount = (alerts.items || []).length
 				} else if (typeof ev.type === 'string' && ev.type.startsWith('briefing.')) {
-					// The wall's briefing events carry the running briefing's state as data.briefing
+					// The wall's briefing events carry the running briefing's state as "briefing"
 					// ({"active", "step", ...}); "briefing.end" leaves no step.
-					const b = ev.data && ev.data.briefing
+					const b = ev.briefing
 					this.state.briefingStep = b && b.active !== false ? Number(b.step) || 0 : 0
 				} else {
 					return
