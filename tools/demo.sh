@@ -27,14 +27,18 @@ for a in "$@"; do
 done
 
 if [ "$console" = 1 ]; then
-  # Its own demo database, so the admin token file is known; the API on its default port.
+  # A fresh demo database each run, so the first-start admin token file is there to read (the wall
+  # removes it after its first use); the API on a free loopback port, so a second demo or a test
+  # run on this machine does not collide (the line protocol takes the next port).
   state="build/ci/demo-console"
+  rm -rf "$state"
   mkdir -p "$state"
-  url="http://127.0.0.1:8470"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  url="http://127.0.0.1:$port"
   platform=()
   if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then platform=(-platform offscreen); fi
   build/ci/app/opswall --demo --db "$state/opswall.db" --admin-token-file "$state/admin-token" \
-    "${platform[@]}" "${args[@]}" &
+    --api "127.0.0.1:$port" "${platform[@]}" "${args[@]}" &
   wall=$!
   trap 'kill "$wall" 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do
