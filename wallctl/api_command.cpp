@@ -407,6 +407,14 @@ int apiMain(int argc, char **argv) {
             QJsonObject body;
             if (!needId("move") || !numbers(&body, {"x", "y", "width", "height", "z"}, false))
                 return Usage;
+            // "tile move ID 10 20" used to send an empty change and exit 0 as if it had moved.
+            if (p.size() > 2)
+                return usageError(QStringLiteral("tile move ID --x X --y Y [--width W] "
+                                                 "[--height H] [--z Z]: '%1' is not an option")
+                                      .arg(p[2]));
+            if (body.isEmpty())
+                return usageError(QStringLiteral(
+                    "tile move ID needs at least one of --x, --y, --width, --height, --z"));
             return show(client.request("PATCH", QStringLiteral("/tiles/") + id, body), json);
         }
         if (sub == QLatin1String("remove"))

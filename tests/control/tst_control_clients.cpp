@@ -228,6 +228,16 @@ void TstControlClients::wallctlEndToEnd() {
     QVERIFY2(r.code == 0, r.err.constData());
     // Lock: others get exit 1 with the reason.
     const QString leader = m_s->tokens[Role::Leader];
+    // A move written without its options is refused as a usage error, not sent as no change.
+    r = wallctl({QStringLiteral("tile"), QStringLiteral("move"), QStringLiteral("t1"),
+                 QStringLiteral("10"), QStringLiteral("20"), QStringLiteral("--url"), url,
+                 QStringLiteral("--token"), op});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("'10' is not an option"), r.err.constData());
+    r = wallctl({QStringLiteral("tile"), QStringLiteral("move"), QStringLiteral("t1"),
+                 QStringLiteral("--url"), url, QStringLiteral("--token"), op});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("needs at least one of --x"), r.err.constData());
     r = wallctl({QStringLiteral("lock"), QStringLiteral("--reason"), QStringLiteral("drill"),
                  QStringLiteral("--url"), url, QStringLiteral("--token"), leader});
     QVERIFY2(r.code == 0, r.err.constData());
