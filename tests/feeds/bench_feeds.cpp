@@ -1,8 +1,11 @@
 // Benchmark (label bench): prints figures and ratios measured in the same run, asserts nothing
 // about time.
 //   1. parse time of METVNM.xml (980 KB, 17,206 observations) by our SDMX-ML adapter against
-//      `xmllint --stream --noout` on the same file (ratio; skipped when xmllint is missing).
-//   2. series points ingested per second into SQLite (fresh file, then an unchanged re-ingest,
+//      `xmllint --stream --noout` on the same file (ratio; skipped when xmllint is missing), and
+//      the general QXmlStreamReader path the adapter falls back to, as the in-process baseline.
+//   2. the same observations as SDMX-JSON (the feed service's SDMX-JSON view) and as long CSV:
+//      our adapters against `jq empty` and python's json / csv modules on the same bytes.
+//   3. series points ingested per second into SQLite (fresh file, then an unchanged re-ingest,
 //      then a full revision of every value).
 #include "feeds/adapters.h"
 #include "feeds/seriesstore.h"
@@ -11,6 +14,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -24,6 +28,121 @@ namespace {
 double median(QList<double> v) {
     std::sort(v.begin(), v.end());
     return v.isEmpty() ? 0.0 : v[v.size() / 2];
+}
+
+template<typename F>
+double medianMs(int runs, F &&f) {
+    QList<double> ms;
+    for (int i = 0; i < runs; ++i) {
+        QElapsedTimer t;
+        t.start();
+        f();
+        ms << double(t.nsecsElapsed()) / 1e6;
+    }
+    return median(ms);
+}
+
+// A reference tool's wall time on the file, and its start-up alone (the same program with
+// startArgs), medians of runs. Empty program: not installed.
+struct Reference {
+    QString name;
+    double wallMs = 0, startMs = 0;
+    bool ran = false;
+};
+
+Reference runReference(const QString &name, const QString &program, const QStringList &args,
+                       const QStringList &startArgs, int runs) {
+    Reference r{name};
+    const QString exe = QStandardPaths::findExecutable(program);
+    if (exe.isEmpty())
+        return r;
+    const auto run = [&](const QStringList &a) {
+        QProcess p;
+        p.start(exe, a);
+        p.waitForFinished(30000);
+        return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    };
+    if (!run(args))
+        return r;
+    r.wallMs = medianMs(runs, [&] { run(args); });
+    r.startMs = medianMs(runs, [&] { run(startArgs); });
+    r.ran = true;
+    return r;
+}
+
+void printFormat(const char *what, qsizetype bytes, double oursMs, const QList<Reference> &refs) {
+    std::printf("%-9s %8.2f ms  %6.1f MB/s  (opswall adapter, %lld bytes)\n", what, oursMs,
+                double(bytes) / 1e6 / (oursMs / 1e3), qlonglong(bytes));
+    for (const Reference &r : refs) {
+        if (!r.ran) {
+            std::printf("          %s not found: ratio skipped\n", qPrintable(r.name));
+            continue;
+        }
+        const double parse = std::max(0.01, r.wallMs - r.startMs);
+        std::printf("          %-28s %8.2f ms wall (%.2f ms start-up)  ratio opswall/it: %.2f "
+                    "wall, %.2f start-up subtracted\n",
+                    qPrintable(r.name), r.wallMs, r.startMs, oursMs / r.wallMs, oursMs / parse);
+    }
+}
+
+// The parsed series as an SDMX-JSON 1.0 message (series keys INDICATOR:FREQ, observation key
+// TIME_PERIOD), like the feed service's /sdmx-json view.
+QByteArray toSdmxJson(const QList<Series> &all) {
+    QStringList indicators, freqs, periods;
+    for (const Series &s : all) {
+        if (!indicators.contains(s.indicator))
+            indicators << s.indicator;
+        if (!freqs.contains(s.dimension))
+            freqs << s.dimension;
+        for (const Observation &o : s.points)
+            periods << o.period.toString();
+    }
+    periods.removeDuplicates();
+    QHash<QString, int> periodIndex;
+    for (int i = 0; i < periods.size(); ++i)
+        periodIndex.insert(periods[i], i);
+    QJsonObject series;
+    for (const Series &s : all) {
+        QJsonObject obs;
+        for (const Observation &o : s.points)
+            obs.insert(QString::number(periodIndex.value(o.period.toString())),
+                       QJsonArray{o.value});
+        series.insert(QStringLiteral("%1:%2")
+                          .arg(indicators.indexOf(s.indicator))
+                          .arg(freqs.indexOf(s.dimension)),
+                      QJsonObject{{QStringLiteral("observations"), obs}});
+    }
+    const auto dim = [](const char *id, const QStringList &ids) {
+        QJsonArray values;
+        for (const QString &v : ids)
+            values.append(QJsonObject{{QStringLiteral("id"), v}});
+        return QJsonObject{{QStringLiteral("id"), QLatin1String(id)},
+                           {QStringLiteral("values"), values}};
+    };
+    const QJsonObject msg{
+        {QStringLiteral("dataSets"), QJsonArray{QJsonObject{{QStringLiteral("series"), series}}}},
+        {QStringLiteral("structure"),
+         QJsonObject{{QStringLiteral("dimensions"),
+                      QJsonObject{{QStringLiteral("series"),
+                                   QJsonArray{dim("INDICATOR", indicators), dim("FREQ", freqs)}},
+                                  {QStringLiteral("observation"),
+                                   QJsonArray{dim("TIME_PERIOD", periods)}}}}}}};
+    return QJsonDocument(msg).toJson(QJsonDocument::Compact);
+}
+
+// The same observations as long CSV: indicator,freq,period,value.
+QByteArray toCsv(const QList<Series> &all) {
+    QByteArray out = "indicator,freq,period,value\n";
+    for (const Series &s : all)
+        for (const Observation &o : s.points)
+            out += s.indicator.toUtf8() + ',' + s.dimension.toUtf8() + ',' +
+                   o.period.toString().toUtf8() + ',' + QByteArray::number(o.value, 'g', 17) + '\n';
+    return out;
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes) {
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 } // namespace
 
@@ -39,51 +158,80 @@ int main(int argc, char **argv) {
     const QByteArray xml = f.readAll();
     const int runs = 9;
 
-    // 1. parse
-    QList<double> ours;
+    // 1. SDMX-ML
     ParseResult parsed;
-    for (int i = 0; i < runs; ++i) {
-        QElapsedTimer t;
-        t.start();
-        parsed = parseSdmxMl(xml, FeedMapping{}, {});
-        ours << t.nsecsElapsed() / 1e6;
-    }
+    const double ours = medianMs(runs, [&] { parsed = parseSdmxMl(xml, FeedMapping{}, {}); });
     if (!parsed.ok()) {
         std::fprintf(stderr, "parse failed: %s\n", qPrintable(parsed.error.toString()));
         return 1;
     }
-    std::printf("METVNM.xml: %lld bytes, %lld observations in %lld series\n", qlonglong(xml.size()),
-                qlonglong(parsed.pointCount()), qlonglong(parsed.series.size()));
-    std::printf("parse (opswall SDMX-ML adapter, median of %d): %.2f ms  (%.1f MB/s)\n", runs,
-                median(ours), xml.size() / 1e6 / (median(ours) / 1e3));
-    const QString xmllint = QStandardPaths::findExecutable(QStringLiteral("xmllint"));
-    if (xmllint.isEmpty()) {
-        std::printf("xmllint not found: ratio skipped (apt-get install libxml2-utils)\n");
-    } else {
-        QList<double> lint, start;
-        for (int i = 0; i < runs; ++i) {
-            QElapsedTimer t;
-            t.start();
-            QProcess p;
-            p.start(xmllint, {QStringLiteral("--stream"), QStringLiteral("--noout"), path});
-            p.waitForFinished(30000);
-            lint << t.nsecsElapsed() / 1e6;
-            // Process start-up alone, to report the parse share of xmllint's time.
-            t.restart();
-            QProcess v;
-            v.start(xmllint, {QStringLiteral("--version")});
-            v.waitForFinished(30000);
-            start << t.nsecsElapsed() / 1e6;
-        }
-        const double lintParse = std::max(0.01, median(lint) - median(start));
-        std::printf("xmllint --stream --noout (median of %d): %.2f ms wall, %.2f ms of it process "
-                    "start-up\n",
-                    runs, median(lint), median(start));
-        std::printf("ratio opswall / xmllint: %.2f (wall)  %.2f (xmllint start-up subtracted)\n",
-                    median(ours) / median(lint), median(ours) / lintParse);
-    }
+    const bool fastPath = detail::parseSdmxMlFast(xml, FeedMapping{}, {}).has_value();
+    const double reader =
+        medianMs(runs, [&] { detail::parseSdmxMlReader(xml, FeedMapping{}, {}); });
+    std::printf("METVNM.xml: %lld bytes, %lld observations in %lld series; medians of %d runs\n",
+                qlonglong(xml.size()), qlonglong(parsed.pointCount()),
+                qlonglong(parsed.series.size()), runs);
+    const Reference lint =
+        runReference(QStringLiteral("xmllint --stream --noout"), QStringLiteral("xmllint"),
+                     {QStringLiteral("--stream"), QStringLiteral("--noout"), path},
+                     {QStringLiteral("--version")}, runs);
+    printFormat("SDMX-ML", xml.size(), ours, {lint});
+    std::printf("          general QXmlStreamReader path (baseline, same run) %8.2f ms = %.1f MB/s;"
+                " fast path %s; speed-up %.2fx\n",
+                reader, double(xml.size()) / 1e6 / (reader / 1e3), fastPath ? "taken" : "NOT taken",
+                reader / ours);
+    if (lint.ran)
+        std::printf("SDMX-ML ratio opswall / xmllint (wall): %.2f  [goal <= 1.5]\n",
+                    ours / lint.wallMs);
 
-    // 2. ingest
+    // 2. SDMX-JSON and CSV of the same observations.
+    QTemporaryDir work;
+    const QByteArray json = toSdmxJson(parsed.series);
+    const QString jsonPath = work.filePath(QStringLiteral("METVNM.json"));
+    ParseResult fromJson;
+    const double oursJson =
+        medianMs(runs, [&] { fromJson = parseSdmxJson(json, FeedMapping{}, {}); });
+    if (!fromJson.ok() || fromJson.pointCount() != parsed.pointCount()) {
+        std::fprintf(stderr, "SDMX-JSON parse: %s (%lld points)\n",
+                     qPrintable(fromJson.error.toString()), qlonglong(fromJson.pointCount()));
+        return 1;
+    }
+    const QString py = QStringLiteral("python3");
+    if (writeFile(jsonPath, json))
+        printFormat(
+            "SDMX-JSON", json.size(), oursJson,
+            {runReference(QStringLiteral("jq empty"), QStringLiteral("jq"),
+                          {QStringLiteral("empty"), jsonPath},
+                          {QStringLiteral("-n"), QStringLiteral("empty")}, runs),
+             runReference(QStringLiteral("python3 json.load"), py,
+                          {QStringLiteral("-c"),
+                           QStringLiteral("import json,sys; json.load(open(sys.argv[1]))"),
+                           jsonPath},
+                          {QStringLiteral("-c"), QStringLiteral("import json,sys")}, runs)});
+    const QByteArray csv = toCsv(parsed.series);
+    const QString csvPath = work.filePath(QStringLiteral("METVNM.csv"));
+    FeedMapping csvMapping;
+    csvMapping.indicatorField = QStringLiteral("indicator");
+    csvMapping.dimensionFields = {QStringLiteral("freq")};
+    csvMapping.timeField = QStringLiteral("period");
+    csvMapping.valueField = QStringLiteral("value");
+    ParseResult fromCsv;
+    const double oursCsv = medianMs(runs, [&] { fromCsv = parseCsv(csv, csvMapping, {}); });
+    if (!fromCsv.ok() || fromCsv.pointCount() != parsed.pointCount()) {
+        std::fprintf(stderr, "CSV parse: %s (%lld points)\n", qPrintable(fromCsv.error.toString()),
+                     qlonglong(fromCsv.pointCount()));
+        return 1;
+    }
+    if (writeFile(csvPath, csv))
+        printFormat("CSV", csv.size(), oursCsv,
+                    {runReference(QStringLiteral("python3 csv.reader"), py,
+                                  {QStringLiteral("-c"),
+                                   QStringLiteral("import csv,sys; "
+                                                  "sum(1 for _ in csv.reader(open(sys.argv[1])))"),
+                                   csvPath},
+                                  {QStringLiteral("-c"), QStringLiteral("import csv,sys")}, runs)});
+
+    // 3. ingest
     QTemporaryDir dir;
     opswall::store::Database db(dir.filePath(QStringLiteral("bench.sqlite")));
     SeriesStore store(db);
