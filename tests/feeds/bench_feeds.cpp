@@ -21,6 +21,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
+#include <sys/resource.h>
 
 using namespace opswall::feeds;
 
@@ -30,29 +32,50 @@ double median(QList<double> v) {
     return v.isEmpty() ? 0.0 : v[v.size() / 2];
 }
 
-template<typename F>
-double medianMs(int runs, F &&f) {
-    QList<double> ms;
-    for (int i = 0; i < runs; ++i) {
-        QElapsedTimer t;
-        t.start();
-        f();
-        ms << double(t.nsecsElapsed()) / 1e6;
-    }
-    return median(ms);
+// Wall and CPU time of one run. Ours: this thread's CPU; a reference tool's: the child's user +
+// system time (getrusage). The build machines are shared, so CPU is the steadier figure.
+struct Cost {
+    double wallMs = 0, cpuMs = 0;
+};
+
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
 }
 
-// A reference tool's wall time on the file, and its start-up alone (the same program with
-// startArgs), medians of runs. Empty program: not installed.
+double childrenCpuMs() {
+    rusage u{};
+    getrusage(RUSAGE_CHILDREN, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
+           double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
+// Medians of runs, wall and CPU each.
+template<typename F>
+Cost measure(int runs, F &&f, bool children = false) {
+    QList<double> wall, cpu;
+    for (int i = 0; i < runs; ++i) {
+        QElapsedTimer t;
+        const double c0 = children ? childrenCpuMs() : threadCpuMs();
+        t.start();
+        f();
+        wall << double(t.nsecsElapsed()) / 1e6;
+        cpu << (children ? childrenCpuMs() : threadCpuMs()) - c0;
+    }
+    return {median(wall), median(cpu)};
+}
+
+// A reference tool on the file, and its start-up alone (the same program with startArgs).
 struct Reference {
     QString name;
-    double wallMs = 0, startMs = 0;
+    Cost run, start;
     bool ran = false;
 };
 
 Reference runReference(const QString &name, const QString &program, const QStringList &args,
                        const QStringList &startArgs, int runs) {
-    Reference r{name};
+    Reference r{name, {}, {}, false};
     const QString exe = QStandardPaths::findExecutable(program);
     if (exe.isEmpty())
         return r;
@@ -64,24 +87,30 @@ Reference runReference(const QString &name, const QString &program, const QStrin
     };
     if (!run(args))
         return r;
-    r.wallMs = medianMs(runs, [&] { run(args); });
-    r.startMs = medianMs(runs, [&] { run(startArgs); });
+    r.run = measure(
+        runs, [&] { run(args); }, true);
+    r.start = measure(
+        runs, [&] { run(startArgs); }, true);
     r.ran = true;
     return r;
 }
 
-void printFormat(const char *what, qsizetype bytes, double oursMs, const QList<Reference> &refs) {
-    std::printf("%-9s %8.2f ms  %6.1f MB/s  (opswall adapter, %lld bytes)\n", what, oursMs,
-                double(bytes) / 1e6 / (oursMs / 1e3), qlonglong(bytes));
+void printFormat(const char *what, qsizetype bytes, Cost ours, const QList<Reference> &refs) {
+    std::printf("%-9s %8.2f ms wall, %8.2f ms CPU  %6.1f MB/s  (opswall adapter, %lld bytes)\n",
+                what, ours.wallMs, ours.cpuMs, double(bytes) / 1e6 / (ours.wallMs / 1e3),
+                qlonglong(bytes));
     for (const Reference &r : refs) {
         if (!r.ran) {
             std::printf("          %s not found: ratio skipped\n", qPrintable(r.name));
             continue;
         }
-        const double parse = std::max(0.01, r.wallMs - r.startMs);
-        std::printf("          %-28s %8.2f ms wall (%.2f ms start-up)  ratio opswall/it: %.2f "
-                    "wall, %.2f start-up subtracted\n",
-                    qPrintable(r.name), r.wallMs, r.startMs, oursMs / r.wallMs, oursMs / parse);
+        std::printf("          %-26s %8.2f ms wall, %8.2f ms CPU (start-up alone %.2f / %.2f)\n"
+                    "          ratio opswall / it: %.2f wall, %.2f CPU; start-up subtracted: %.2f "
+                    "wall, %.2f CPU\n",
+                    qPrintable(r.name), r.run.wallMs, r.run.cpuMs, r.start.wallMs, r.start.cpuMs,
+                    ours.wallMs / r.run.wallMs, ours.cpuMs / std::max(0.01, r.run.cpuMs),
+                    ours.wallMs / std::max(0.01, r.run.wallMs - r.start.wallMs),
+                    ours.cpuMs / std::max(0.01, r.run.cpuMs - r.start.cpuMs));
     }
 }
 
@@ -160,14 +189,13 @@ int main(int argc, char **argv) {
 
     // 1. SDMX-ML
     ParseResult parsed;
-    const double ours = medianMs(runs, [&] { parsed = parseSdmxMl(xml, FeedMapping{}, {}); });
+    const Cost ours = measure(runs, [&] { parsed = parseSdmxMl(xml, FeedMapping{}, {}); });
     if (!parsed.ok()) {
         std::fprintf(stderr, "parse failed: %s\n", qPrintable(parsed.error.toString()));
         return 1;
     }
     const bool fastPath = detail::parseSdmxMlFast(xml, FeedMapping{}, {}).has_value();
-    const double reader =
-        medianMs(runs, [&] { detail::parseSdmxMlReader(xml, FeedMapping{}, {}); });
+    const Cost reader = measure(runs, [&] { detail::parseSdmxMlReader(xml, FeedMapping{}, {}); });
     std::printf("METVNM.xml: %lld bytes, %lld observations in %lld series; medians of %d runs\n",
                 qlonglong(xml.size()), qlonglong(parsed.pointCount()),
                 qlonglong(parsed.series.size()), runs);
@@ -176,27 +204,30 @@ int main(int argc, char **argv) {
                      {QStringLiteral("--stream"), QStringLiteral("--noout"), path},
                      {QStringLiteral("--version")}, runs);
     printFormat("SDMX-ML", xml.size(), ours, {lint});
-    std::printf("          general QXmlStreamReader path (baseline, same run) %8.2f ms = %.1f MB/s;"
-                " fast path %s; speed-up %.2fx\n",
-                reader, double(xml.size()) / 1e6 / (reader / 1e3), fastPath ? "taken" : "NOT taken",
-                reader / ours);
+    std::printf("          general QXmlStreamReader path (baseline, same run): %.2f ms wall, "
+                "%.2f ms CPU = %.1f MB/s; fast path %s; speed-up %.2fx wall, %.2fx CPU\n",
+                reader.wallMs, reader.cpuMs, double(xml.size()) / 1e6 / (reader.wallMs / 1e3),
+                fastPath ? "taken" : "NOT taken", reader.wallMs / ours.wallMs,
+                reader.cpuMs / ours.cpuMs);
     if (lint.ran)
-        std::printf("SDMX-ML ratio opswall / xmllint (wall): %.2f  [goal <= 1.5]\n",
-                    ours / lint.wallMs);
+        std::printf("SDMX-ML ratio opswall / xmllint: %.2f wall, %.2f CPU  [goal <= 1.5]\n",
+                    ours.wallMs / lint.run.wallMs, ours.cpuMs / std::max(0.01, lint.run.cpuMs));
 
     // 2. SDMX-JSON and CSV of the same observations.
     QTemporaryDir work;
     const QByteArray json = toSdmxJson(parsed.series);
     const QString jsonPath = work.filePath(QStringLiteral("METVNM.json"));
     ParseResult fromJson;
-    const double oursJson =
-        medianMs(runs, [&] { fromJson = parseSdmxJson(json, FeedMapping{}, {}); });
+    const Cost oursJson = measure(runs, [&] { fromJson = parseSdmxJson(json, FeedMapping{}, {}); });
     if (!fromJson.ok() || fromJson.pointCount() != parsed.pointCount()) {
         std::fprintf(stderr, "SDMX-JSON parse: %s (%lld points)\n",
                      qPrintable(fromJson.error.toString()), qlonglong(fromJson.pointCount()));
         return 1;
     }
-    const QString py = QStringLiteral("python3");
+    // The system python (Debian's), not a version manager's shim in front of it on PATH.
+    const QString py = QFile::exists(QStringLiteral("/usr/bin/python3"))
+                           ? QStringLiteral("/usr/bin/python3")
+                           : QStringLiteral("python3");
     if (writeFile(jsonPath, json))
         printFormat(
             "SDMX-JSON", json.size(), oursJson,
@@ -216,7 +247,7 @@ int main(int argc, char **argv) {
     csvMapping.timeField = QStringLiteral("period");
     csvMapping.valueField = QStringLiteral("value");
     ParseResult fromCsv;
-    const double oursCsv = medianMs(runs, [&] { fromCsv = parseCsv(csv, csvMapping, {}); });
+    const Cost oursCsv = measure(runs, [&] { fromCsv = parseCsv(csv, csvMapping, {}); });
     if (!fromCsv.ok() || fromCsv.pointCount() != parsed.pointCount()) {
         std::fprintf(stderr, "CSV parse: %s (%lld points)\n", qPrintable(fromCsv.error.toString()),
                      qlonglong(fromCsv.pointCount()));
