@@ -40,7 +40,6 @@ std::shared_ptr<const GeoSet> GeoLibrary::provinces(int units, QString *error) {
     }
     for (const GeometryIssue &issue : set->features.issues)
         qCInfo(lcMaps).noquote() << path << issue.message;
-    set->meshes = triangulate(set->features);
     std::shared_ptr<const GeoSet> shared = std::move(set);
     m_sets.insert(units, shared);
     return shared;

@@ -1,8 +1,8 @@
 #pragma once
 // The shipped boundary sets (assets/geo, compiled in as Qt resources under :/opswall/geo/),
-// decoded and triangulated once and shared read-only by every map tile of an engine. main() makes
-// one and attaches it with opswall::provide(engine, library); a ChoroplethMap without one (a test,
-// a preview) makes its own.
+// decoded once (triangulated on first use) and shared read-only by every map tile of an engine.
+// main() makes one and attaches it with opswall::provide(engine, library); a ChoroplethMap without
+// one (a test, a preview) makes its own.
 
 #include "aggregate.h"
 #include "geometry.h"
@@ -15,13 +15,23 @@
 #include <QObject>
 
 #include <memory>
+#include <mutex>
 
 namespace opswall::maps {
 
 struct GeoSet {
     int units = 0; // 34 or 63
     FeatureSet features;
-    QList<FeatureMesh> meshes; // one per feature, same order
+    // One mesh per feature, same order: triangulated on first use and kept. The map draws through
+    // a texture (QPainter), which does not need them, so loading a set does not pay for them.
+    const QList<FeatureMesh> &meshes() const {
+        std::call_once(m_meshesOnce, [this] { m_meshes = triangulate(features); });
+        return m_meshes;
+    }
+
+private:
+    mutable std::once_flag m_meshesOnce;
+    mutable QList<FeatureMesh> m_meshes;
 };
 
 class GeoLibrary : public QObject {
