@@ -71,4 +71,18 @@ void GeoLibrary::keepDrawnMap(const QByteArray &key, const std::shared_ptr<const
     ++m_mapsDrawn;
 }
 
+std::shared_ptr<const MapRenderer> GeoLibrary::laidOut(const QByteArray &key) const {
+    for (const auto &[k, renderer] : m_laidOut)
+        if (k == key)
+            return renderer;
+    return nullptr;
+}
+
+void GeoLibrary::keepLaidOut(const QByteArray &key, std::shared_ptr<const MapRenderer> renderer) {
+    m_laidOut.removeIf([&key](const auto &entry) { return entry.first == key; });
+    m_laidOut.append({key, std::move(renderer)});
+    while (m_laidOut.size() > kLaidOutKept)
+        m_laidOut.removeFirst();
+}
+
 } // namespace opswall::maps

@@ -19,6 +19,8 @@
 
 namespace opswall::maps {
 
+class MapRenderer;
+
 struct GeoSet {
     int units = 0; // 34 or 63
     FeatureSet features;
@@ -64,11 +66,20 @@ public:
     // Maps actually drawn (not taken from another item): for tests and the benchmark.
     int mapsDrawn() const { return m_mapsDrawn; }
 
+    // A renderer already laid out for a set, a size and a layout (projected paths, the stroked
+    // border layer): a new item of that size (another indicator, a tile recreated by a preset
+    // recall) starts from a copy of it instead of projecting and stroking again. The copies
+    // share their data. The last kLaidOutKept sizes are kept (a 4K border layer is 33 MB).
+    static constexpr int kLaidOutKept = 2;
+    std::shared_ptr<const MapRenderer> laidOut(const QByteArray &key) const;
+    void keepLaidOut(const QByteArray &key, std::shared_ptr<const MapRenderer> renderer);
+
 private:
     QString m_dir;
     QHash<int, std::shared_ptr<const GeoSet>> m_sets;
     QHash<QByteArray, std::weak_ptr<const DrawnMap>> m_drawn;
     int m_mapsDrawn = 0;
+    QList<std::pair<QByteArray, std::shared_ptr<const MapRenderer>>> m_laidOut; // newest last
     Crosswalk m_crosswalk;
     QString m_crosswalkError;
     bool m_crosswalkLoaded = false;
