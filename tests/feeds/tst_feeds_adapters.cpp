@@ -343,6 +343,8 @@ private Q_SLOTS:
             true, true);
         row("xml prefix bound elsewhere",
             doc(series).replace("<m:ID>", "<m:ID xmlns:xml=\"urn:x\">"), false, false);
+        row("the fuzz seed of constructs",
+            readFixture(QStringLiteral("corpus/sdmx_ml/constructs.xml")), true, true);
         row("character reference", doc(series).replace("06:49", "06&#58;49"), false, true);
         row("CDATA", doc(series).replace("IREF1", "<![CDATA[IREF1]]>"), false, true);
         row("processing instruction", doc(series, "<?style x?>"), false, true);
