@@ -24,8 +24,6 @@ FocusScope {
     readonly property var currentStep: running ? (steps[run.step - 1] || ({})) : ({})
     readonly property string lang: view.lang
     readonly property string stepReason: view.whyNot("briefing.next")
-    readonly property string startReason: view.whyNot("briefing.start")
-    readonly property string lockReason: view.whyNot("lock.acquire")
     property real now: Date.now()
     readonly property real elapsedSeconds: running ? Math.max(0, (now - Date.parse(run.startedAt)) / 1000) : 0
     readonly property real stepSeconds: running ? Math.max(0, (now - Date.parse(run.stepShownAt)) / 1000) : 0
