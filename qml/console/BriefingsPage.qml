@@ -23,6 +23,7 @@ Rectangle {
         id: briefingSession
         url: page.view.session.url
         tokenFile: page.view.session.tokenFile
+        picturesWanted: page.visible && tabs.currentIndex === 0 && page.view.windowVisible
     }
 
     ColumnLayout {

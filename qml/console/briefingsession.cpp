@@ -65,6 +65,15 @@ void BriefingSession::setLockSeconds(int seconds) {
     Q_EMIT lockSecondsChanged();
 }
 
+void BriefingSession::setPicturesWanted(bool on) {
+    if (on == m_picturesWanted)
+        return;
+    m_picturesWanted = on;
+    Q_EMIT picturesWantedChanged();
+    if (on)
+        fetchPictures();
+}
+
 QUrl BriefingSession::apiUrl(const QString &path) const {
     QString base = m_url.trimmed();
     while (base.endsWith(u'/'))
@@ -241,6 +250,8 @@ void BriefingSession::fetchPictures() {
         }
         return;
     }
+    if (!m_picturesWanted)
+        return; // asked again when the presenter is shown
     const int id = m_current.value(QStringLiteral("id")).toInt();
     const int revision = m_current.value(QStringLiteral("revision")).toInt();
     const int stepNo = m_current.value(QStringLiteral("step")).toInt();
@@ -280,6 +291,8 @@ void BriefingSession::fetchPicture(int id, int revision, int stepNo, bool isBlan
     };
     if (const auto it = m_pictures.constFind(key); it != m_pictures.constEnd())
         return show(*it);
+    // Until the wall has drawn it, no picture rather than another step's.
+    show(QString());
     request("GET",
             QStringLiteral("/briefings/%1/steps/%2/picture%3")
                 .arg(id)

@@ -50,6 +50,10 @@ class BriefingSession : public QObject {
     Q_PROPERTY(int lockSecondsLeft READ lockSecondsLeft NOTIFY lockTick)
     Q_PROPERTY(bool lockWarning READ lockWarning NOTIFY lockTick)
     Q_PROPERTY(bool lockExpired READ lockExpired NOTIFY lockTick)
+    // Step pictures are asked of the wall (which draws them) only while this is true: the console
+    // sets it while the presenter is shown.
+    Q_PROPERTY(bool picturesWanted READ picturesWanted WRITE setPicturesWanted NOTIFY
+                   picturesWantedChanged)
     // How long a lock taken here lasts (seconds).
     Q_PROPERTY(int lockSeconds READ lockSeconds WRITE setLockSeconds NOTIFY lockSecondsChanged)
     // The last refusal in words (empty after a success).
@@ -82,6 +86,8 @@ public:
     bool lockWarning() const;
     bool lockExpired() const { return m_lockExpired; }
     int lockSeconds() const { return m_lockSeconds; }
+    bool picturesWanted() const { return m_picturesWanted; }
+    void setPicturesWanted(bool on);
     void setLockSeconds(int seconds);
     QString message() const { return m_message; }
 
@@ -114,6 +120,7 @@ Q_SIGNALS:
     void lockChanged();
     void lockTick();
     void lockSecondsChanged();
+    void picturesWantedChanged();
     void messageChanged();
     void loaded(int id, int revision, const QVariantMap &document);
     void saved(int id, int revision);
@@ -151,6 +158,7 @@ private:
     QVariantMap m_current;
     QVariantMap m_lock;
     int m_lockSeconds = 1800;
+    bool m_picturesWanted = true;
     qint64 m_mineUntilMs = 0; // the end of the lock this user holds, 0 when none
     bool m_lockExpired = false;
     QString m_message;

@@ -19,6 +19,8 @@ class BriefingHarness : public QObject {
     Q_PROPERTY(QString leaderTokenFile READ leaderTokenFile CONSTANT)
     Q_PROPERTY(QString operatorTokenFile READ operatorTokenFile CONSTANT)
     Q_PROPERTY(QString viewerTokenFile READ viewerTokenFile CONSTANT)
+    // Where the test leaves screenshots for the README ($CONSOLE_SCREENSHOTS; empty: none).
+    Q_PROPERTY(QString screenshotDir READ screenshotDir CONSTANT)
 
 public:
     bool start(QString *why) {
@@ -42,6 +44,7 @@ public:
     QString leaderTokenFile() const { return m_leader; }
     QString operatorTokenFile() const { return m_operator; }
     QString viewerTokenFile() const { return m_viewer; }
+    QString screenshotDir() const { return qEnvironmentVariable("CONSOLE_SCREENSHOTS"); }
 
     // As the admin: what the wall says.
     Q_INVOKABLE QVariantMap get(const QString &path) const {
