@@ -305,6 +305,14 @@ TestCase {
         verify(!findChild(page, "start-1").enabled)
         verify(!findChild(page, "newBriefing").enabled)
         verify(!findChild(page, "presenterLockButton").enabled)
+        // In Vietnamese (the console's language button), the presenter speaks Vietnamese.
+        compare(findChild(page, "start-1").text, "Start")
+        mouseClick(findChild(v, "languageButton"))
+        tryCompare(findChild(page, "start-1"), "text", "Bắt đầu")
+        compare(findChild(page, "presenterLockLabel").text, "Tường màn hình không bị khoá")
+        compare(findChild(v, "briefingsButton").text, "Giao ban")
+        mouseClick(findChild(v, "languageButton"))
+        tryCompare(findChild(page, "start-1"), "text", "Start")
     }
 }
 }
