@@ -260,15 +260,15 @@ void WallLineChart::drawLine(QPainter *p, const ChartLine &line, const QRectF &c
     if (flat)
         for (QPointF &q : poly)
             q.setY(std::round(q.y()));
-    QPen pen(line.color(), line.width(), line.dashed() ? Qt::DashLine : Qt::SolidLine,
-             Qt::FlatCap, Qt::RoundJoin);
+    QPen pen(line.color(), line.width(), line.dashed() ? Qt::DashLine : Qt::SolidLine, Qt::FlatCap,
+             Qt::RoundJoin);
     p->setPen(pen);
     p->setBrush(Qt::NoBrush);
     // Stroking is the cost of a chart: only the segments that cross the repainted rectangle are
     // stroked (all of them in a full repaint; one or two when a point was appended). A dashed
     // line is stroked whole, so that its dashes stay where they were.
-    const QRectF reach = clip.adjusted(-line.width() - 1, -line.width() - 1, line.width() + 1,
-                                       line.width() + 1);
+    const QRectF reach =
+        clip.adjusted(-line.width() - 1, -line.width() - 1, line.width() + 1, line.width() + 1);
     if (line.dashed() || reach.contains(poly.boundingRect())) {
         p->drawPolyline(poly);
         return;

@@ -124,7 +124,8 @@ QJsonObject runVariant(const QString &variant, int seconds) {
     view.resize(3840, 2160);
     view.show();
 
-    int updates = 0, month = 0;
+    int updates = 0, month = 0, frames = 0;
+    QObject::connect(&view, &QQuickWindow::frameSwapped, [&] { ++frames; });
     QTimer tick;
     tick.setInterval(1000);
     QObject::connect(&tick, &QTimer::timeout, [&] {
@@ -156,28 +157,30 @@ QJsonObject runVariant(const QString &variant, int seconds) {
     QTimer::singleShot(1500, [&] { // the first frame settles, then the measured run
         const auto [full0, partial0] = repaints();
         const double cpu0 = cpuSeconds();
-        const int updates0 = updates;
+        const int updates0 = updates, frames0 = frames;
         QElapsedTimer wall;
         wall.start();
         tick.start();
-        QTimer::singleShot(seconds * 1000 + 200, [&, cpu0, updates0, wall, full0, partial0] {
-            tick.stop();
-            const double cpu = cpuSeconds() - cpu0;
-            const double secs = double(wall.nsecsElapsed()) / 1e9;
-            const int n = updates - updates0;
-            const auto [full, partial] = repaints();
-            out = {{QStringLiteral("variant"), variant},
-                   {QStringLiteral("cpu_percent"), 100.0 * cpu / secs},
-                   {QStringLiteral("cpu_ms_per_update"), n ? 1000.0 * cpu / n : 0.0},
-                   {QStringLiteral("updates"), n},
-                   {QStringLiteral("seconds"), secs},
-                   {QStringLiteral("platform"), QGuiApplication::platformName()}};
-            if (variant == QLatin1String("wall")) {
-                out.insert(QStringLiteral("full_repaints"), full - full0);
-                out.insert(QStringLiteral("partial_repaints"), partial - partial0);
-            }
-            QCoreApplication::exit(0);
-        });
+        QTimer::singleShot(
+            seconds * 1000 + 200, [&, cpu0, updates0, frames0, wall, full0, partial0] {
+                tick.stop();
+                const double cpu = cpuSeconds() - cpu0;
+                const double secs = double(wall.nsecsElapsed()) / 1e9;
+                const int n = updates - updates0;
+                const auto [full, partial] = repaints();
+                out = {{QStringLiteral("variant"), variant},
+                       {QStringLiteral("cpu_percent"), 100.0 * cpu / secs},
+                       {QStringLiteral("cpu_ms_per_update"), n ? 1000.0 * cpu / n : 0.0},
+                       {QStringLiteral("updates"), n},
+                       {QStringLiteral("frames"), frames - frames0},
+                       {QStringLiteral("seconds"), secs},
+                       {QStringLiteral("platform"), QGuiApplication::platformName()}};
+                if (variant == QLatin1String("wall")) {
+                    out.insert(QStringLiteral("full_repaints"), full - full0);
+                    out.insert(QStringLiteral("partial_repaints"), partial - partial0);
+                }
+                QCoreApplication::exit(0);
+            });
     });
     QCoreApplication::exec();
     delete root;
@@ -241,16 +244,18 @@ QJsonObject runCharts24(int seconds) {
         out.insert(QStringLiteral("charts24_cpu_ms_per_update"),
                    wall.value(QStringLiteral("cpu_ms_per_update")));
         std::printf("  WallLineChart (the wall)      : %5.1f %% of one core, %6.1f ms CPU per "
-                    "update of all 24 (%d full, %d partial repaints)\n",
+                    "update of all 24 (%d frames; %d full, %d partial chart repaints)\n",
                     cpu, wall.value(QStringLiteral("cpu_ms_per_update")).toDouble(),
+                    wall.value(QStringLiteral("frames")).toInt(),
                     wall.value(QStringLiteral("full_repaints")).toInt(),
                     wall.value(QStringLiteral("partial_repaints")).toInt());
     }
     if (before > 0) {
         out.insert(QStringLiteral("charts24_qtcharts_cpu_percent"), before);
         std::printf("  baseline, Qt Charts ChartView : %5.1f %% of one core, %6.1f ms CPU per "
-                    "update\n",
-                    before, qtcharts.value(QStringLiteral("cpu_ms_per_update")).toDouble());
+                    "update (%d frames)\n",
+                    before, qtcharts.value(QStringLiteral("cpu_ms_per_update")).toDouble(),
+                    qtcharts.value(QStringLiteral("frames")).toInt());
         if (cpu > 0)
             std::printf("  ratio Qt Charts / wall        : %.2fx\n", before / cpu);
     }
