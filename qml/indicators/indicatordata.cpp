@@ -8,7 +8,10 @@
 #include "feeds/readmodel.h"
 #include "linechart.h"
 
+#include <QFuture>
 #include <QLocale>
+#include <QPromise>
+#include <QThreadPool>
 #include <QXYSeries>
 
 #include <algorithm>
@@ -49,6 +52,12 @@ void setPoints(QObject *target, const QList<QPointF> &points) {
 QLocale localeFor(const QString &language) {
     return language == QLatin1String("en") ? QLocale(QLocale::English, QLocale::UnitedStates)
                                            : QLocale(QLocale::Vietnamese, QLocale::Vietnam);
+}
+
+QString formatNumberIn(double value, int decimals, const QString &language) {
+    if (!std::isfinite(value))
+        return QStringLiteral("–");
+    return localeFor(language).toString(value, 'f', qBound(0, decimals, 6));
 }
 
 QString periodText(const Period &p, const QString &language) {
@@ -145,6 +154,8 @@ IndicatorData *IndicatorData::create(QQmlEngine *engine, QJSEngine *) {
 }
 
 void IndicatorData::notifyChanged() {
+    m_provinceValues.clear();
+    m_forecasts.clear();
     m_hub->readModel().reload();
     m_hub->readModel().flush();
 }
@@ -166,14 +177,20 @@ void IndicatorData::removeWatch(IndicatorWatch *watch) {
 }
 
 void IndicatorData::onModelChanged(const QSet<QString> &indicators, bool alerts) {
-    // Each watch once, even when several of its indicators changed together.
-    QSet<IndicatorWatch *> told;
     for (const QString &indicator : indicators) {
         m_provinceValues.remove(indicator);
         m_forecasts.remove(indicator);
+        ++m_forecastGeneration[indicator];
+    }
+    tellWatches(indicators, alerts);
+}
+
+void IndicatorData::tellWatches(const QSet<QString> &indicators, bool alerts) {
+    // Each watch once, even when several of its indicators changed together.
+    QSet<IndicatorWatch *> told;
+    for (const QString &indicator : indicators)
         for (IndicatorWatch *w : m_watches.value(indicator))
             told.insert(w);
-    }
     if (alerts)
         for (IndicatorWatch *w : std::as_const(m_alertWatches))
             told.insert(w);
@@ -191,9 +208,7 @@ std::optional<IndicatorMeta> IndicatorData::metaOf(const QString &code) const {
 }
 
 QString IndicatorData::formatNumber(double value, int decimals, const QString &language) const {
-    if (!std::isfinite(value))
-        return QStringLiteral("–");
-    return localeFor(language).toString(value, 'f', qBound(0, decimals, 6));
+    return formatNumberIn(value, decimals, language);
 }
 
 namespace {
@@ -512,32 +527,16 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     return m;
 }
 
-QVariantMap IndicatorData::forecast(const QString &indicator, const QString &dimension,
-                                    const QString &language) const {
-    // The KPI tile and the chart of an indicator ask for the same forecast: fitted once per
-    // change of the indicator.
-    const QString key = dimension + u'\x1f' + language;
-    QHash<QString, QVariantMap> &cache = m_forecasts[indicator];
-    if (const auto it = cache.constFind(key); it != cache.cend())
-        return *it;
-    const QVariantMap f = readForecast(indicator, dimension, language);
-    cache.insert(key, f);
-    return f;
-}
-
-QVariantMap IndicatorData::readForecast(const QString &indicator, const QString &dimension,
-                                        const QString &language) const {
+namespace {
+// The forecast of one indicator (pure: runs on the thread pool; see IndicatorData::forecast).
+QVariantMap computeForecast(const std::optional<IndicatorMeta> &meta,
+                            const QList<StoredPoint> &history, const QString &language) {
     namespace fc = opswall::feeds::forecast;
     const bool en = language == QLatin1String("en");
     QVariantMap out{{QStringLiteral("available"), false}};
-    const std::optional<IndicatorMeta> meta = metaOf(indicator);
-    if (!meta || meta->forecast.isEmpty())
+    if (!meta || meta->forecast.isEmpty() || history.isEmpty())
         return out;
     const double scale = meta->displayScale;
-    const QString dim = dimension.isEmpty() ? meta->dimension : dimension;
-    const QList<StoredPoint> history = m_hub->readModel().series(indicator, dim);
-    if (history.isEmpty())
-        return out;
     const fc::Spec &spec = meta->forecast;
     out[QStringLiteral("method")] = spec.method;
     QVariantList points;
@@ -560,7 +559,7 @@ QVariantMap IndicatorData::readForecast(const QString &indicator, const QString 
                                   {QStringLiteral("lower"), v},
                                   {QStringLiteral("upper"), v}};
         }
-        const QString pct = formatNumber(e.pctOfPlan, 1, language);
+        const QString pct = formatNumberIn(e.pctOfPlan, 1, language);
         out[QStringLiteral("pctOfPlan")] = e.pctOfPlan;
         out[QStringLiteral("projected")] = e.projected * scale;
         out[QStringLiteral("methodText")] =
@@ -607,17 +606,17 @@ QVariantMap IndicatorData::readForecast(const QString &indicator, const QString 
                 ? (en ? QStringLiteral("damped trend") : QStringLiteral("xu hướng tắt dần"))
                 : (en ? QStringLiteral("seasonal naive") : QStringLiteral("lặp mùa vụ"));
         const int dec = meta->decimals;
-        const QString cov = formatNumber(spec.coverage * 100, 0, language);
-        const QString mape = formatNumber(f.backtestMape, 1, language);
+        const QString cov = formatNumberIn(spec.coverage * 100, 0, language);
+        const QString mape = formatNumberIn(f.backtestMape, 1, language);
         out[QStringLiteral("methodText")] = name;
         out[QStringLiteral("backtestMape")] = f.backtestMape;
         out[QStringLiteral("text")] =
             (en ? QStringLiteral("Forecast %1: %2 (%3 %: %4–%5)")
                 : QStringLiteral("Dự báo %1: %2 (%3%: %4–%5)"))
                 .arg(periodText(next, language),
-                     formatNumber(f.mean.front() * scale, dec, language), cov,
-                     formatNumber(f.lower.front() * scale, dec, language),
-                     formatNumber(f.upper.front() * scale, dec, language));
+                     formatNumberIn(f.mean.front() * scale, dec, language), cov,
+                     formatNumberIn(f.lower.front() * scale, dec, language),
+                     formatNumberIn(f.upper.front() * scale, dec, language));
         out[QStringLiteral("detail")] =
             en ? QStringLiteral("Forecast: %1, %2 % interval; backtest error (one step ahead, "
                                 "last %3 periods) %4 %")
@@ -633,6 +632,55 @@ QVariantMap IndicatorData::readForecast(const QString &indicator, const QString 
     out[QStringLiteral("points")] = points;
     out[QStringLiteral("available")] = !points.isEmpty();
     return out;
+}
+} // namespace
+
+QVariantMap IndicatorData::forecast(const QString &indicator, const QString &dimension,
+                                    const QString &language) const {
+    // The KPI tile and the chart of an indicator ask for the same forecast: fitted once per
+    // change of the indicator.
+    const QString key = dimension + u'\x1f' + language;
+    QHash<QString, QVariantMap> &cache = m_forecasts[indicator];
+    if (const auto it = cache.constFind(key); it != cache.cend())
+        return *it;
+    const std::optional<IndicatorMeta> meta = metaOf(indicator);
+    const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
+    const QList<StoredPoint> history = meta && !meta->forecast.isEmpty()
+                                           ? m_hub->readModel().series(indicator, dim)
+                                           : QList<StoredPoint>{};
+    const QString job = indicator + u'\x1f' + key;
+    const auto last = m_lastForecasts.constFind(job);
+    if (history.isEmpty() || last == m_lastForecasts.cend()) {
+        // Nothing to fit, or the first time (the first frame shows the forecast): here.
+        const QVariantMap f = computeForecast(meta, history, language);
+        cache.insert(key, f);
+        m_lastForecasts.insert(job, f);
+        return f;
+    }
+    // After a change the model is fitted again on the thread pool (a Holt-Winters fit takes up
+    // to a few hundred ms the GUI thread must not spend); the tiles keep the last forecast
+    // meanwhile and are told when the new one is there.
+    if (!m_fitting.contains(job)) {
+        m_fitting.insert(job);
+        auto promise = std::make_shared<QPromise<QVariantMap>>();
+        QFuture<QVariantMap> future = promise->future();
+        promise->start();
+        QThreadPool::globalInstance()->start([promise, meta, history, language] {
+            promise->addResult(computeForecast(meta, history, language));
+            promise->finish();
+        });
+        auto *self = const_cast<IndicatorData *>(this);
+        const quint64 generation = m_forecastGeneration.value(indicator);
+        future.then(self, [self, indicator, key, job, generation](const QVariantMap &f) {
+            self->m_fitting.remove(job);
+            self->m_lastForecasts.insert(job, f);
+            // Fitted on values that are still current: the answer until the next change.
+            if (generation == self->m_forecastGeneration.value(indicator))
+                self->m_forecasts[indicator].insert(key, f);
+            self->tellWatches({indicator}, false);
+        });
+    }
+    return *last;
 }
 
 QVariantMap IndicatorData::fillForecast(QObject *meanSeries, QObject *upperSeries,

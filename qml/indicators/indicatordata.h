@@ -168,6 +168,7 @@ Q_SIGNALS:
 
 private:
     void onModelChanged(const QSet<QString> &indicators, bool alerts);
+    void tellWatches(const QSet<QString> &indicators, bool alerts);
     std::optional<feeds::IndicatorMeta> metaOf(const QString &code) const;
 
     feeds::FeedHub *m_hub;
@@ -177,14 +178,17 @@ private:
     // provinceValues() and forecast() answers, by indicator (dropped when it changes).
     mutable QHash<QString, QHash<QString, QVariantMap>> m_provinceValues;
     mutable QHash<QString, QHash<QString, QVariantMap>> m_forecasts;
+    // The last forecast of each (indicator, dimension, language), shown while a new one is
+    // fitted on the thread pool; the fits under way; a count of each indicator's changes.
+    mutable QHash<QString, QVariantMap> m_lastForecasts;
+    mutable QSet<QString> m_fitting;
+    QHash<QString, quint64> m_forecastGeneration;
     QHash<QString, QList<IndicatorWatch *>> m_watches;
     QList<IndicatorWatch *> m_alertWatches;
 
     // The stored series, or its transform (see kpi()).
     QList<feeds::StoredPoint> historyOf(const QString &indicator, const QString &dimension,
                                         const QString &transform) const;
-    QVariantMap readForecast(const QString &indicator, const QString &dimension,
-                             const QString &language) const;
     QVariantMap readProvinceValues(const QString &indicator, const QString &period,
                                    const QString &language) const;
 };

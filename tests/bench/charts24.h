@@ -31,8 +31,9 @@ int charts24Main(int argc, char **argv);
 // GUI-thread time of one indicator update on the running wall (the overview preset's tiles):
 // store + merge + delivery to the bound tiles, and, as the baseline, the same update told to
 // every tile with every series re-read from SQLite (what one update cost before the read
-// model). Returns {feed_update_gui_ms_p50, feed_update_gui_ms_p95,
-// feed_update_all_tiles_gui_ms_p50, feed_update_all_tiles_gui_ms_p95}.
+// model). Returns {feed_update_gui_ms_p50/_p95 (store + tiles), feed_update_tiles_ms_p50/_p95
+// (without the SQLite write), feed_update_all_tiles_gui_ms_p50/_p95 and
+// feed_update_all_tiles_ms_p50/_p95 (the baseline), feed_update_store_ms_p50}.
 QJsonObject measureFeedUpdate(shell::WallApplication &app, int rounds = 30);
 
 } // namespace opswall::bench

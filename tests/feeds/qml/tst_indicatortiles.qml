@@ -99,6 +99,14 @@ Item {
         height: 200
         binding: ({"indicator": "TEST_LIVE_SERIES"})
     }
+    LineChartTile {
+        id: iipChart
+        x: 600
+        width: 600
+        height: 380
+        visible: false
+        binding: ({"indicator": "IIP_YOY_INDEX"})
+    }
     Loader {
         id: liveMapLoader
         x: 300
@@ -400,6 +408,19 @@ Item {
             tryCompare(liveChart.line, "count", 5);
             verify(plot.valueMax >= 40);
             compare(plot.fullRepaints, full + 1);
+        }
+
+        function test_forecastIsFittedAgainOffTheGuiThread() {
+            tryCompare(iipChart.axesInfo, "count", 14);
+            compare(iipChart.forecastLine.count, 7);
+            fuzzyCompare(iipChart.forecastLine.at(0).y, 117.17, 1e-9); // from February 2025
+            testFeed.deliver("IIP_YOY_INDEX", "", "2025-03", 108.4);
+            // The new month is drawn as soon as it is told; the forecast, fitted again on the
+            // thread pool, follows and continues the line from March.
+            tryVerify(() => iipChart.line.count === 15);
+            tryVerify(() => Math.abs(iipChart.forecastLine.at(0).y - 108.4) < 1e-9, 5000);
+            compare(iipChart.forecastLine.count, 7);
+            verify(iipChart.forecastLine.at(1).x > iipChart.line.at(14).x);
         }
 
         function test_barChartIsBoundedToTwelveBars() {
