@@ -704,6 +704,10 @@ QVariantMap IndicatorData::fillForecast(QObject *meanSeries, QObject *upperSerie
         for (const QVariant &v : f.value(QStringLiteral("points")).toList()) {
             const QVariantMap m = v.toMap();
             const double t = m.value(QStringLiteral("t")).toDouble();
+            // While a new forecast is fitted (see forecast()) the last one may still cover the
+            // month just received: the line continues from the newest value only.
+            if (!mean.isEmpty() && t <= mean.front().x())
+                continue;
             mean << QPointF(t, m.value(QStringLiteral("mean")).toDouble());
             upper << QPointF(t, m.value(QStringLiteral("upper")).toDouble());
             lower << QPointF(t, m.value(QStringLiteral("lower")).toDouble());
