@@ -20,6 +20,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <thread>
 #include <unistd.h>
 
@@ -58,9 +59,10 @@ void quitOnTerminationSignals(QObject *parent) {
     sigaction(SIGXFSZ, &ignore, nullptr);
 }
 
-// Test-only (tests/logging/tst_app_watchdog): OPSWALL_TEST_GUI=busy:MS keeps the GUI thread busy
-// for MS ms at a time, returning to its event loop in between (a busy wall); hang:MS blocks the
-// GUI thread for good after MS ms while every other thread runs on (a hung wall).
+// Test-only (tests/service/tst_app_watchdog): OPSWALL_TEST_GUI=busy:MS keeps the GUI thread
+// occupied MS ms at a time (as a long synchronous job would), returning to its event loop in
+// between, and says every 2 s on stderr how long it was occupied; hang:MS blocks the GUI thread
+// for good after MS ms while every other thread runs on (a hung wall).
 void installGuiTestLoad(QObject *parent) {
     const QByteArray spec = qgetenv("OPSWALL_TEST_GUI");
     const qsizetype colon = spec.indexOf(':');
@@ -70,16 +72,33 @@ void installGuiTestLoad(QObject *parent) {
     const int ms = spec.mid(colon + 1).toInt(&ok);
     if (!ok || ms < 0)
         return;
+    using Clock = std::chrono::steady_clock;
     if (spec.startsWith("busy:")) {
-        auto *spin = new QTimer(parent);
-        spin->callOnTimeout([ms] {
-            const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-            volatile unsigned sink = 0;
-            while (std::chrono::steady_clock::now() < until)
-                sink = sink + 1;
+        struct Tally {
+            Clock::time_point since = Clock::now();
+            Clock::duration occupied{};
+        };
+        auto tally = std::make_shared<Tally>();
+        auto *job = new QTimer(parent);
+        job->callOnTimeout([ms, tally] {
+            const auto start = Clock::now();
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+            tally->occupied += Clock::now() - start;
         });
-        spin->start(0);
-        std::fprintf(stderr, "opswall: test: GUI thread busy %d ms at a time\n", ms);
+        job->start(0);
+        auto *report = new QTimer(parent);
+        report->callOnTimeout([tally] {
+            const auto now = Clock::now();
+            std::fprintf(
+                stderr, "opswall: test: GUI thread occupied %lld of %lld ms\n",
+                qlonglong(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(tally->occupied).count()),
+                qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(now - tally->since)
+                              .count()));
+            tally->since = now;
+            tally->occupied = {};
+        });
+        report->start(2000);
     } else if (spec.startsWith("hang:")) {
         QTimer::singleShot(ms, parent, [] {
             std::fputs("opswall: test: GUI thread hangs now\n", stderr);

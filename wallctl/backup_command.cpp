@@ -43,17 +43,21 @@ constexpr const char *kFormat = "opswall-backup 1";
 const char *const kKeyFiles[] = {"audit.key", "secrets.key"};
 
 void usage(std::FILE *out) {
-    std::fputs("usage: wallctl backup FILE [--db PATH] [--keys DIR]\n"
-               "       wallctl restore FILE [--db PATH] [--keys DIR]\n\n"
-               "On the wall controller, as root or the opswall user (the database is theirs).\n"
-               "backup   copies the live database while the wall runs (SQLite online backup),\n"
-               "         with the key files, checks the copy (integrity_check), writes FILE 0600.\n"
-               "restore  checks FILE and puts it in place of the database and keys; the wall must\n"
-               "         be stopped (systemctl stop opswall). What was there is kept beside as\n"
-               "         *.before-restore-TIME.\n\n"
-               "--db PATH   the wall's database (default /var/lib/opswall/opswall.db)\n"
-               "--keys DIR  its key folder (default: keys/ beside the database)\n",
-               out);
+    std::fputs(
+        "usage: wallctl backup FILE [--db PATH] [--keys DIR]\n"
+        "       wallctl restore FILE [--db PATH] [--keys DIR]\n\n"
+        "On the wall controller, as root or the opswall user (the database is theirs).\n"
+        "backup   copies the live database while the wall runs (SQLite online backup),\n"
+        "         with the key files, checks the copy (integrity_check), writes FILE 0600.\n"
+        "restore  checks FILE and puts it in place of the database and keys; the wall must\n"
+        "         be stopped (systemctl stop opswall). What was there is kept beside as\n"
+        "         *.before-restore-TIME.\n\n"
+        "--db PATH   the wall's database (default /var/lib/opswall/opswall.db)\n"
+        "--keys DIR  its key folder (default: keys/ beside the database)\n"
+        "--anchor FILE  restore: the audit anchor to set aside (default: audit-anchor.jsonl\n"
+        "            beside the database and, for the default database,\n"
+        "            /var/log/opswall/audit-anchor.jsonl)\n",
+        out);
 }
 
 struct Db {
@@ -82,7 +86,10 @@ QStringList integrity(sqlite3 *db, QString *error) {
     }
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        lines.append(QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(st, 0))));
+        for (const QString &line :
+             QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(st, 0)))
+                 .split(u'\n', Qt::SkipEmptyParts))
+            lines.append(line);
     if (rc != SQLITE_DONE) {
         *error = QString::fromUtf8(sqlite3_errmsg(db));
         lines.clear();
@@ -162,6 +169,7 @@ struct Args {
     QString file;
     QString db = QString::fromLatin1(kDefaultDb);
     QString keys;
+    QString anchor;
 };
 
 std::optional<Args> parse(int argc, char **argv, int *exitCode) {
@@ -173,8 +181,10 @@ std::optional<Args> parse(int argc, char **argv, int *exitCode) {
             *exitCode = Ok;
             return std::nullopt;
         }
-        if ((arg == "--db" || arg == "--keys") && i + 1 < argc) {
-            (arg == "--db" ? a.db : a.keys) = QString::fromLocal8Bit(argv[++i]);
+        if ((arg == "--db" || arg == "--keys" || arg == "--anchor") && i + 1 < argc) {
+            (arg == "--db"     ? a.db
+             : arg == "--keys" ? a.keys
+                               : a.anchor) = QString::fromLocal8Bit(argv[++i]);
         } else if (!arg.starts_with("-") && a.file.isEmpty()) {
             a.file = QString::fromLocal8Bit(argv[i]);
         } else {
@@ -380,6 +390,29 @@ bool restore(const Args &a) {
         key.close();
         ownLikeFolder(path, 0600);
         keysPut.append(QLatin1String(name));
+    }
+    // The audit anchor records the head of the log as it was, rows after the backup included: the
+    // restored log is shorter, and the wall would report it cut at every start from now on. The
+    // anchor is set aside, not deleted: `wallctl audit verify --anchor FILE.before-restore-TIME`
+    // still proves what the restore took away, and the wall anchors the restored head anew.
+    QStringList anchors;
+    if (!a.anchor.isEmpty()) {
+        anchors << a.anchor;
+    } else {
+        anchors << folder + QStringLiteral("/audit-anchor.jsonl");
+        if (QFileInfo(a.db).absoluteFilePath() == QLatin1String(kDefaultDb))
+            anchors << QStringLiteral("/var/log/opswall/audit-anchor.jsonl");
+    }
+    for (const QString &anchor : anchors) {
+        if (!QFileInfo::exists(anchor))
+            continue;
+        const QString aside = anchor + QStringLiteral(".before-restore-") + stamp;
+        if (!QFile::rename(anchor, aside))
+            return fail(QStringLiteral("restored, but cannot set the audit anchor %1 aside: move "
+                                       "it yourself before the wall starts")
+                            .arg(anchor));
+        std::printf("the audit anchor of the log before the restore is kept as %s\n",
+                    qPrintable(aside));
     }
     std::printf("restored %s (made %s) into %s; keys: %s\n", qPrintable(a.file),
                 meta.value("created").constData(), qPrintable(a.db),

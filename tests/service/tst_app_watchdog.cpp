@@ -19,7 +19,10 @@ using apptest::Wall;
 using servicetest::NotifyReader;
 
 namespace {
-constexpr qint64 kWatchdogUsec = 1'000'000; // pings every 500 ms
+// Pings every 2 s. Long enough that a loaded 2-core build machine rendering the demo wall does
+// not miss one; the unit's WatchdogSec= is 30 s.
+constexpr qint64 kWatchdogUsec = 4'000'000;
+constexpr qint64 kWatchdogMs = kWatchdogUsec / 1000;
 
 // The process's state letter from /proc (R, S, T, ...) and its CPU time in ms.
 char procState(qint64 pid) {
@@ -30,17 +33,6 @@ char procState(qint64 pid) {
     const qsizetype close = stat.lastIndexOf(')');
     return close > 0 && close + 2 < stat.size() ? stat[close + 2] : '?';
 }
-qint64 cpuMs(qint64 pid) {
-    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray stat = f.readAll();
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat(5): 12 and 13 after the state letter.
-    const qint64 ticks = fields.value(11).toLongLong() + fields.value(12).toLongLong();
-    return ticks * 1000 / ::sysconf(_SC_CLK_TCK);
-}
-
 qint64 largestGap(const QList<qint64> &at, qint64 from, qint64 to) {
     qint64 gap = 0;
     qint64 last = from;
@@ -64,6 +56,7 @@ class TstAppWatchdog : public QObject {
         for (const auto &[k, v] : extra)
             env.insert(k, v);
         wall.process.setProcessEnvironment(env);
+        wall.extraArgs << QStringLiteral("--preview"); // one window: a lighter frame to render
         return wall.start(why);
     }
 
@@ -131,12 +124,13 @@ private Q_SLOTS:
                 .hasMatch(),
             status.constData());
         const qint64 from = reader.now();
-        reader.pump(3000);
+        reader.pump(3 * kWatchdogMs);
         const QList<qint64> pings = reader.pings(from, reader.now());
+        const qint64 gap = largestGap(pings, from, reader.now());
         qInfo("%lld pings in %lld ms, largest gap %lld ms", qlonglong(pings.size()),
-              qlonglong(reader.now() - from), qlonglong(largestGap(pings, from, reader.now())));
+              qlonglong(reader.now() - from), qlonglong(gap));
         QVERIFY2(pings.size() >= 4, qPrintable(QString::number(pings.size())));
-        QVERIFY(largestGap(pings, from, reader.now()) < kWatchdogUsec / 1000);
+        QVERIFY2(gap < kWatchdogMs, qPrintable(QString::number(gap)));
         // Stopping says so.
         QVERIFY(wall.stop());
         QVERIFY(!reader.waitForLine("STOPPING=1", 2000).isEmpty());
@@ -149,17 +143,18 @@ private Q_SLOTS:
         QString why;
         QVERIFY2(startWall(wall, reader, {}, &why), qPrintable(why));
         QVERIFY(!reader.waitForLine("READY=1", 20000).isEmpty());
-        reader.pump(1200);
+        reader.pump(kWatchdogMs / 2);
         const qint64 pid = wall.process.processId();
         ::kill(pid_t(pid), SIGSTOP);
         const qint64 stopped = reader.now();
-        reader.pump(2500); // 2.5 watchdog intervals: systemd would have restarted it
+        reader.pump(2 * kWatchdogMs); // two watchdog intervals: systemd would have restarted it
         const qint64 resumed = reader.now();
         QCOMPARE(procState(pid), 'T');
         // A ping already queued when SIGSTOP landed may arrive in the first few ms.
         QCOMPARE(reader.pings(stopped + 50, resumed).size(), 0);
+        qInfo("no ping in the %lld ms the process was stopped", qlonglong(resumed - stopped));
         ::kill(pid_t(pid), SIGCONT);
-        reader.pump(1500);
+        reader.pump(kWatchdogMs);
         QVERIFY(reader.pings(resumed, reader.now()).size() >= 1);
         QVERIFY(wall.stop());
     }
@@ -178,23 +173,25 @@ private Q_SLOTS:
                  qPrintable(why));
         QVERIFY(!reader.waitForLine("READY=1", 20000).isEmpty());
         const qint64 ready = reader.now();
-        reader.pump(1000);
+        reader.pump(kWatchdogMs);
         QVERIFY(reader.pings(ready, reader.now()).size() >= 1); // alive before the hang
-        // Wait until the pings have stopped for two watchdog intervals (the hang began).
+        // Wait until the pings have stopped for a watchdog interval (the hang began).
         QElapsedTimer t;
         t.start();
         qint64 quietSince = -1;
-        while (t.elapsed() < 15000) {
+        while (t.elapsed() < 40000) {
             reader.pump(100);
-            const QList<qint64> recent = reader.pings(reader.now() - 2000, reader.now());
-            if (recent.isEmpty() && reader.now() - ready > 2000) {
-                quietSince = reader.now() - 2000;
+            const QList<qint64> recent = reader.pings(reader.now() - kWatchdogMs, reader.now());
+            if (recent.isEmpty() && reader.now() - ready > kWatchdogMs) {
+                quietSince = reader.now() - kWatchdogMs;
                 break;
             }
         }
         QVERIFY2(quietSince >= 0, "the pings never stopped");
-        // Still quiet 2 s later, and the process is alive (not stopped, not exited): a hang.
-        reader.pump(2000);
+        // Still quiet a watchdog interval later, and the process is alive (not stopped, not
+        // exited): a hang that systemd would kill.
+        reader.pump(kWatchdogMs);
+        qInfo("no ping for %lld ms while the process runs", qlonglong(reader.now() - quietSince));
         QCOMPARE(reader.pings(quietSince, reader.now()).size(), 0);
         QVERIFY(wall.process.state() == QProcess::Running);
         QVERIFY(procState(wall.process.processId()) != 'T');
@@ -202,32 +199,45 @@ private Q_SLOTS:
         wall.process.waitForFinished(5000);
     }
 
-    // Busy, not hung: the GUI thread spins 300 ms at a time and returns to its loop in between.
+    // Busy, not hung: the GUI thread is occupied 1.5 s at a time (as by a long synchronous job)
+    // and returns to its loop in between, most of the time occupied.
     void busyGuiThreadKeepsPinging() {
         QTemporaryDir dir;
         NotifyReader reader(dir.filePath(QStringLiteral("notify")));
         Wall wall;
+        wall.captureLog = true;
         QString why;
         QVERIFY2(startWall(wall, reader,
-                           {{QStringLiteral("OPSWALL_TEST_GUI"), QStringLiteral("busy:300")}},
+                           {{QStringLiteral("OPSWALL_TEST_GUI"), QStringLiteral("busy:1500")}},
                            &why),
                  qPrintable(why));
         QVERIFY(!reader.waitForLine("READY=1", 20000).isEmpty());
-        const qint64 pid = wall.process.processId();
-        reader.pump(500);
+        reader.pump(kWatchdogMs / 2);
         const qint64 from = reader.now();
-        const qint64 cpuBefore = cpuMs(pid);
-        reader.pump(4000);
+        const qsizetype logFrom = wall.log.size();
+        reader.pump(4 * kWatchdogMs);
         const qint64 to = reader.now();
-        const double busy = double(cpuMs(pid) - cpuBefore) / double(to - from);
         const QList<qint64> pings = reader.pings(from, to);
         const qint64 gap = largestGap(pings, from, to);
-        qInfo("busy GUI thread: %.0f %% CPU, %lld pings in %lld ms, largest gap %lld ms",
-              busy * 100, qlonglong(pings.size()), qlonglong(to - from), qlonglong(gap));
-        // It really was busy (most of a core), and it never went a watchdog interval unpinged.
+        // What the hook says it occupied, summed over its reports in the window.
+        qint64 occupied = 0;
+        qint64 spanned = 0;
+        const QRegularExpression report(QStringLiteral("GUI thread occupied (\\d+) of (\\d+) ms"));
+        for (auto it = report.globalMatch(QString::fromUtf8(wall.log.mid(logFrom)));
+             it.hasNext();) {
+            const auto m = it.next();
+            occupied += m.captured(1).toLongLong();
+            spanned += m.captured(2).toLongLong();
+        }
+        const double busy = spanned > 0 ? double(occupied) / double(spanned) : 0;
+        qInfo("busy GUI thread: occupied %.0f %% of %lld ms, %lld pings in %lld ms, largest gap "
+              "%lld ms (watchdog %lld ms)",
+              busy * 100, qlonglong(spanned), qlonglong(pings.size()), qlonglong(to - from),
+              qlonglong(gap), qlonglong(kWatchdogMs));
+        QVERIFY2(spanned >= 2 * kWatchdogMs, qPrintable(QString::number(spanned)));
         QVERIFY2(busy > 0.6, qPrintable(QString::number(busy)));
-        QVERIFY2(pings.size() >= 4, qPrintable(QString::number(pings.size())));
-        QVERIFY2(gap < kWatchdogUsec / 1000, qPrintable(QString::number(gap)));
+        QVERIFY2(pings.size() >= 3, qPrintable(QString::number(pings.size())));
+        QVERIFY2(gap < kWatchdogMs, qPrintable(QString::number(gap)));
         QVERIFY(wall.stop());
     }
 
@@ -241,7 +251,7 @@ private Q_SLOTS:
             startWall(wall, reader, {{QStringLiteral("WATCHDOG_PID"), QStringLiteral("1")}}, &why),
             qPrintable(why));
         QVERIFY(!reader.waitForLine("READY=1", 20000).isEmpty());
-        reader.pump(1500);
+        reader.pump(kWatchdogMs);
         QCOMPARE(reader.pings(0, reader.now()).size(), 0);
         QVERIFY(wall.stop());
     }
