@@ -45,10 +45,11 @@ t0=$(date +%s)
 step() { echo "package-test [$(( $(date +%s) - t0 ))s]: $*"; }
 fail() { echo "package-test: FAILED: $*" >&2; exit 1; }
 cleanup() {
-  for m in "$root/proc" "$root/dev/pts" "$root/dev" "$root/sys"; do
+  for m in "$root/proc" "$root/dev/pts" "$root/dev" "$root/sys" "$root/var/cache/apt/archives"; do
     mountpoint -q "$m" 2>/dev/null && umount -l "$m" || true
   done
-  if [ "$keep" = 1 ]; then echo "package-test: kept $work"; else rm -rf "$work"; fi
+  # --one-file-system: never into a mount that failed to come off (/dev above all).
+  if [ "$keep" = 1 ]; then echo "package-test: kept $work"; else rm -rf --one-file-system "$work"; fi
 }
 trap cleanup EXIT
 
@@ -98,6 +99,9 @@ chmod 0755 "$root/usr/sbin/policy-rc.d"
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
 mount -t devpts devpts "$root/dev/pts" -o newinstance,ptmxmode=0666 || true
+# Downloaded packages are kept between runs (a run still installs every one of them afresh).
+mkdir -p "$cache/apt-archives/partial"
+mount --bind "$cache/apt-archives" "$root/var/cache/apt/archives"
 mkdir -p "$root/debs"
 cp -a "$debs" "$root/debs/v1"
 cp -a "$newer" "$root/debs/v2"
@@ -120,7 +124,8 @@ in_root sh -c 'for p in $(dpkg-query -W -f "\${Package}\n"); do
 step "the user, the folders, the unit, the conffiles"
 in_root getent passwd opswall | grep -q ":/var/lib/opswall:/usr/sbin/nologin$" || fail "no opswall system user"
 in_root getent group opswall >/dev/null || fail "no opswall group"
-[ "$(stat -c '%U %a' "$root/var/lib/opswall")" = "opswall 700" ] || fail "/var/lib/opswall: $(stat -c '%U %a' "$root/var/lib/opswall")"
+owner=$(in_root stat -c '%U %a' /var/lib/opswall)
+[ "$owner" = "opswall 700" ] || fail "/var/lib/opswall: $owner"
 [ -f "$root/lib/systemd/system/opswall.service" ] || fail "no unit"
 [ -L "$root/etc/systemd/system/multi-user.target.wants/opswall.service" ] || fail "the unit is not enabled"
 in_root sh -c 'dpkg-query --showformat="\${Conffiles}\n" --show opswall' | grep -q /etc/opswall/opswall.env || fail "no conffiles"
