@@ -157,7 +157,11 @@ run_service() { # $1: a script run once the API answers, as root in the root (AD
   cat >"$root/tmp/session.sh" <<SESSION
 #!/bin/sh
 set -e
-set -a; . /etc/opswall/opswall.env; set +a
+# systemd's EnvironmentFile= syntax (KEY=VALUE lines), not shell: values may hold ';'.
+while IFS= read -r line; do
+  case "\$line" in ''|'#'*) continue ;; esac
+  export "\$line"
+done </etc/opswall/opswall.env
 export QT_QPA_PLATFORM=offscreen HOME=/var/lib/opswall
 cd /var/lib/opswall
 runuser -u opswall -- sh -c "umask 077; exec $service_cmd" >/tmp/service.log 2>&1 &
