@@ -164,7 +164,8 @@ while IFS= read -r line; do
 done </etc/opswall/opswall.env
 export QT_QPA_PLATFORM=offscreen HOME=/var/lib/opswall
 cd /var/lib/opswall
-runuser -u opswall -- sh -c "umask 077; exec $service_cmd" >/tmp/service.log 2>&1 &
+# setpriv, not runuser: the wall itself gets the SIGTERM below, as under systemd.
+setpriv --reuid=opswall --regid=opswall --init-groups -- sh -c "umask 077; exec $service_cmd" >/tmp/service.log 2>&1 &
 pid=\$!
 i=0
 until wallctl --url http://127.0.0.1:8470 --token probe status >/dev/null 2>&1 || [ \$? = 4 ]; do
