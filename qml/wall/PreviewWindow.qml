@@ -28,11 +28,30 @@ Window {
         readonly property real k: Math.min(width / window.canvas.width,
                                            height / window.canvas.height)
 
+        // The displays' viewports, in display order (TileLayer places the tiles in them).
+        property var viewports: []
+        function collectViewports(leaving: Item) {
+            const list = []
+            for (let i = 0; i < displays.count; ++i) {
+                const d = displays.itemAt(i)
+                list.push(d && d !== leaving ? d.viewport : null)
+            }
+            viewports = list
+        }
+
+        TileLayer {
+            viewports: wallArea.viewports
+        }
+
         Repeater {
+            id: displays
             model: WallScene.displays
+            onItemAdded: wallArea.collectViewports(null)
+            onItemRemoved: (index, item) => wallArea.collectViewports(item)
             delegate: Rectangle {
                 id: display
                 required property var modelData
+                readonly property Item viewport: shown
                 readonly property real k: wallArea.k
                 x: (modelData.outer.x - window.canvas.x) * k
                 y: (modelData.outer.y - window.canvas.y) * k
@@ -41,6 +60,7 @@ Window {
                 color: Theme.bezel
 
                 DisplayViewport {
+                    id: shown
                     x: (display.modelData.active.x - display.modelData.outer.x) * display.k
                     y: (display.modelData.active.y - display.modelData.outer.y) * display.k
                     width: display.modelData.active.width * display.k
