@@ -328,11 +328,15 @@ QList<QQuickWindow *> WallApplication::windows() const {
 }
 
 namespace {
-// Walks the visual tree (delegates of a Repeater are visual children, not QObject children).
+// Walks the visual tree (delegates of a Repeater are visual children, not QObject children). A
+// tile frame's readiness covers its content, so the walk does not go below it.
 void collectNotReady(QQuickItem *item, QStringList &ids) {
     const QVariant ready = item->property("tileReady");
-    if (ready.isValid() && !ready.toBool())
-        ids.append(item->property("tileId").toString());
+    if (ready.isValid()) {
+        if (!ready.toBool())
+            ids.append(item->property("tileId").toString());
+        return;
+    }
     const auto children = item->childItems();
     for (QQuickItem *child : children)
         collectNotReady(child, ids);

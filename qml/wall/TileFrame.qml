@@ -96,8 +96,6 @@ Item {
         width: parent.width - 2 * x
         height: parent.height - y - x
         active: frame.inView
-        // Built ahead of a recall: incubated between frames while the old layout is shown.
-        asynchronous: frame.buildAhead
         onLoaded: frame.setUp()
     }
 
@@ -109,6 +107,10 @@ Item {
     }
 
     function load() {
+        // Built ahead of a recall: incubated between frames while the old layout is shown. Set
+        // once per load, not bound: a Loader made synchronous while it incubates starts again
+        // without its initial properties.
+        loader.asynchronous = frame.buildAhead
         // Only `binding` is required of every tile component; the others are set when offered.
         loader.setSource(sourceFor(kind), { binding: frame.binding })
     }

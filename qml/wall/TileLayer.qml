@@ -22,7 +22,8 @@ Item {
     visible: false
 
     // What waits for the wall to be drawn (WallApplication::whenRendered, the step pictures)
-    // walks the items for tileReady: a recall still being built is not ready yet.
+    // walks the items for tileReady: a recall still being built is not ready yet. (The frames
+    // parked here are always ready: they load nothing.)
     readonly property bool tileReady: !WallScene.tiles.staging
     readonly property string tileId: WallScene.tiles.staging ? "(a recall being built)" : ""
 
@@ -48,8 +49,6 @@ Item {
 
     Instantiator {
         model: WallScene.tiles
-        // A recall's new tiles are built between frames, while the old layout is shown.
-        asynchronous: WallScene.tiles.staging
         // A removed tile leaves the picture at once, not when its object is deleted later.
         onObjectRemoved: (index, object) => { if (object) object.retired = true }
 

@@ -1,6 +1,7 @@
 #include "tilelistmodel.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 
 namespace opswall::qml {
 
@@ -16,6 +17,8 @@ TileListModel::TileListModel(wall::WallState *state, QObject *parent)
     m_check.setSingleShot(true);
     m_check.setInterval(0);
     connect(&m_check, &QTimer::timeout, this, &TileListModel::checkStaged);
+    m_insert.setInterval(0);
+    connect(&m_insert, &QTimer::timeout, this, &TileListModel::insertSome);
     connect(m_state, &wall::WallState::tileAdded, this, &TileListModel::onAdded);
     connect(m_state, &wall::WallState::tileRemoved, this, &TileListModel::onRemoved);
     connect(m_state, &wall::WallState::tileChanged, this, &TileListModel::onChanged);
@@ -103,7 +106,7 @@ void TileListModel::stagedTileReady(QObject *view, const QString &tileId) {
 }
 
 void TileListModel::checkStaged() {
-    if (!m_staging)
+    if (!m_staging || !m_toInsert.isEmpty())
         return;
     const QList<QObject *> views = liveViews();
     for (const Row &row : std::as_const(m_rows)) {
@@ -171,28 +174,42 @@ void TileListModel::onReset() {
     m_ready.clear();
     m_staging = true;
     m_stageStartedMs = QDateTime::currentMSecsSinceEpoch();
+    m_toInsert = created;
     // Nothing new to build, or no view to build it: switch now (one step, one frame).
-    const bool ahead = !created.isEmpty() && !liveViews().isEmpty();
-    if (ahead)
-        Q_EMIT stagingChanged(); // before the rows: the views build staged rows asynchronously
-    if (!created.isEmpty()) {
-        const int first = int(m_rows.size());
-        beginInsertRows({}, first, first + int(created.size()) - 1);
-        m_rows.append(created);
-        endInsertRows();
-    }
-    if (!ahead) {
+    if (created.isEmpty() || liveViews().isEmpty()) {
         commitStaged();
         return;
     }
+    Q_EMIT stagingChanged();
     m_stageTimeout.start();
-    m_check.start();
+    insertSome();
+}
+
+void TileListModel::insertSome() {
+    // About half a frame's worth of building per turn of the event loop, at least one row; all
+    // that is left once the recall is shown.
+    QElapsedTimer spent;
+    spent.start();
+    while (!m_toInsert.isEmpty() && (spent.elapsed() < 8 || !m_staging)) {
+        const int row = int(m_rows.size());
+        beginInsertRows({}, row, row);
+        m_rows.append(m_toInsert.takeFirst());
+        endInsertRows();
+    }
+    if (m_toInsert.isEmpty()) {
+        m_insert.stop();
+        if (m_staging)
+            m_check.start();
+    } else if (!m_insert.isActive()) {
+        m_insert.start();
+    }
 }
 
 void TileListModel::commitStaged() {
     if (!m_staging)
         return;
     m_staging = false;
+    insertSome(); // what is still to be built is built now
     m_stageTimeout.stop();
     m_check.stop();
     m_ready.clear();

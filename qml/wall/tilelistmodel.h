@@ -4,11 +4,12 @@
 //
 // A recall or undo (WallState::layoutReset) is applied as a diff: tiles that persist (same id,
 // kind and binding) keep their rows and are only moved; the new tiles are inserted as "staged"
-// rows, which the views (TileLayer.qml, one per window) build hidden, with their content loaded
-// asynchronously, while the old layout stays on screen. When every view reports every staged tile
-// ready (or stageTimeoutMs passes) the switch is made in one go: the old rows go, the persistent
-// ones move and the staged ones show, so every output draws the new layout in its next frame.
-// A layout change while a recall is still staged shows that recall first.
+// rows, a few per turn of the event loop, which the views (TileLayer.qml, one per window) build
+// hidden, with their content loaded asynchronously, while the old layout stays on screen. When
+// every view reports every staged tile ready (or stageTimeoutMs passes) the switch is made in one
+// go: the old rows go, the persistent ones move and the staged ones show, so every output draws the
+// new layout in its next frame. A layout change while a recall is still staged shows that recall
+// first.
 
 #include "wall/wallstate.h"
 
@@ -78,6 +79,7 @@ private:
     void onRemoved(const QString &id);
     void onChanged(const QString &id);
     void onReset();
+    void insertSome();
     void checkStaged();
     qsizetype rowOf(const QString &id) const;
     QList<QObject *> liveViews() const;
@@ -92,6 +94,10 @@ private:
     QSet<QPair<QObject *, QString>> m_ready; // (view, staged tile id) reported ready
     QTimer m_stageTimeout;
     QTimer m_check; // reports arrive while rows are being inserted: checked once that is done
+    // Staged rows not inserted yet: inserted a few at a time (the views build each row's frame
+    // when it is inserted), so that no frame of the old layout waits for all of them.
+    QList<Row> m_toInsert;
+    QTimer m_insert;
     qint64 m_stageStartedMs = 0;
 };
 

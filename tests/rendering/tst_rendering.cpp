@@ -696,6 +696,30 @@ void TestRendering::repeatedRecallsLeaveOneFramePerTile() {
         }
         QTRY_COMPARE(framesOf(win).size(), 8 + 1); // the tiles and the layer itself
     }
+    // A layout change while a recall is still being built: that recall is shown first, then
+    // the next one is built; every tile ends up with its content and binding.
+    for (int variant : {1, 0})
+        QVERIFY(fx.app->dispatcher()
+                    .dispatch({QStringLiteral("layout.set"),
+                               {{QStringLiteral("layout"), layoutOf(variant)}}},
+                              {QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                               QStringLiteral("test")})
+                    .ok);
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 1);
+    QCOMPARE(shots[0].pixel(100, 44), qRgb(255, 0, 0)); // t0, a red colour tile in variant 0
+    for (int i = 0; i < 8; ++i) {
+        const auto frames = framesOf(win).values(QStringLiteral("t%1").arg(i));
+        QCOMPARE(std::count_if(frames.cbegin(), frames.cend(), shown), 1);
+        for (QQuickItem *f : frames) {
+            if (!shown(f) || i % 2 == 0)
+                continue;
+            auto *content = f->property("content").value<QObject *>();
+            QVERIFY(content);
+            QCOMPARE(content->property("binding").toMap().value(QStringLiteral("text")).toString(),
+                     QStringLiteral("T"));
+        }
+    }
 }
 
 int main(int argc, char **argv) {
