@@ -723,7 +723,10 @@ void TestRendering::repeatedRecallsLeaveOneFramePerTile() {
 }
 
 int main(int argc, char **argv) {
-    QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+    // The software scene graph (offscreen), or the OpenGL one where the run asks for it
+    // (tst_rendering_opengl: Mesa llvmpipe under Xvfb).
+    if (qEnvironmentVariable("QSG_RHI_BACKEND") != QLatin1String("opengl"))
+        QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
     QApplication app(argc, argv);
     TestRendering t;
     return QTest::qExec(&t, argc, argv);
