@@ -241,6 +241,7 @@ void FeedScheduler::onParsed(const QString &feedId, const ParseResult &parsed) {
         return fail(rt, QStringLiteral("cannot store values: %1").arg(QString::fromUtf8(e.what())),
                     true, 0);
     }
+    Q_EMIT stored(rt.def.id, all, QDateTime::currentDateTimeUtc(), IngestMode::KeepRevisions);
     rt.status.etag = rt.pendingEtag;
     rt.status.lastModified = rt.pendingLastModified;
     succeed(rt, FetchEvent::Success);
@@ -319,6 +320,7 @@ void FeedScheduler::onPushMessage(const QString &feedId, const QString &json) {
     } catch (const store::Error &err) {
         return setStatus(*r, FeedState::Failing, QString::fromUtf8(err.what()));
     }
+    Q_EMIT stored(feedId, {s}, QDateTime::currentDateTimeUtc(), IngestMode::ReplaceCurrent);
     r->status.lastSuccess = QDateTime::currentDateTimeUtc();
     r->status.lastAttempt = r->status.lastSuccess;
     r->status.consecutiveFailures = 0;

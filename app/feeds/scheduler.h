@@ -62,6 +62,10 @@ Q_SIGNALS:
     // ok / stale / failing changed, or the error text did (for the audit log and tiles).
     void statusChanged(const QString &feedId, opswall::feeds::FeedState state,
                        const QString &lastError);
+    // Values were stored (the GUI-thread point where ingestion completes; the read model merges
+    // them from here).
+    void stored(const QString &feedId, const QList<opswall::feeds::Series> &series,
+                const QDateTime &fetchedAt, opswall::feeds::IngestMode mode);
     // After every pull attempt (ok or not).
     void fetchFinished(const QString &feedId, bool ok);
     // A live value pushed by a push feed.

@@ -1,17 +1,14 @@
 // Wall benchmark: start-up to the first complete frame, preset recall to the next complete frame
 // on every output for a 30-tile layout (against recalling an empty layout in the same process),
 // the longest stretch the GUI thread could not draw during a recall, the GUI-thread time of one
-// indicator update on the overview preset, and peak RSS. Runs the real application objects on the
-// offscreen platform with the software scene graph, driving the demo wall's two 3840×3240 outputs.
-// Usage: bench_wall [--json] [path/to/opswall]
-//   --json: stdout is one JSON object of figures (the text report goes to stderr);
+// indicator update on the overview preset and 24 chart tiles at 1 Hz (charts24.h), and peak RSS.
+// Runs the real application objects on the offscreen platform with the software scene graph,
+// driving the demo wall's two 3840×3240 outputs. Usage: bench_wall [--json] [path/to/opswall]
+//   --json: the last line of stdout is one JSON object of figures (this file's text report goes
+//   to stderr);
 //   with the binary, also times a whole process start.
+#include "charts24.h"
 #include "shell/wallapplication.h"
-
-#ifdef OPSWALL_WITH_FEEDS
-#include "core/engineservices.h"
-#include "indicatordata.h"
-#endif
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -44,7 +41,8 @@ namespace {
 const Caller kBench{QStringLiteral("bench"), Role::Admin, QStringLiteral("local"),
                     QStringLiteral("bench")};
 
-// In --json mode the text report goes to stderr, leaving stdout to the one JSON object.
+// In --json mode this file's text report goes to stderr; the JSON object is the last line of
+// stdout.
 FILE *g_text = stdout;
 
 __attribute__((format(printf, 1, 2))) void say(const char *format, ...) {
@@ -245,56 +243,6 @@ int savePreset(shell::WallApplication &app, const QJsonObject &layout) {
     return r.data.value(QStringLiteral("id")).toInt();
 }
 
-// GUI-thread CPU time of one indicator update on the overview preset: the notification every
-// feed update sends (IndicatorData::notifyChanged, as FeedScheduler::feedUpdated does), the
-// tiles' re-reads and the repaint of every output, until each window swapped a frame after it (or
-// 300 ms passed). Thread CPU time, so waiting for the next frame costs nothing.
-std::optional<Stats> feedUpdateGuiMs(shell::WallApplication &app, int rounds) {
-#ifdef OPSWALL_WITH_FEEDS
-    auto *data = opswall::lookup<indicators::IndicatorData>(&app.engine());
-    if (!data)
-        return std::nullopt;
-    const auto presets = app.store().presets();
-    const auto overview = std::find_if(presets.cbegin(), presets.cend(), [](const auto &p) {
-        return p.name.startsWith(QStringLiteral("Tổng quan"));
-    });
-    if (overview == presets.cend())
-        return std::nullopt;
-    measureChange(app, [&] {
-        app.dispatcher().dispatch(
-            {QStringLiteral("preset.recall"), {{QStringLiteral("id"), overview->id}}}, kBench);
-    });
-    QList<double> ms;
-    for (int i = 0; i < rounds + 2; ++i) {
-        QTest::qWait(50); // the previous update's frames are drawn and the wall is idle
-        const QList<QQuickWindow *> windows = app.windows();
-        QSet<QQuickWindow *> pending(windows.cbegin(), windows.cend());
-        QEventLoop loop;
-        QList<QMetaObject::Connection> connections;
-        for (QQuickWindow *w : windows)
-            connections.append(QObject::connect(w, &QQuickWindow::frameSwapped, &loop, [&, w] {
-                pending.remove(w);
-                if (pending.isEmpty())
-                    loop.quit();
-            }));
-        QTimer::singleShot(300, &loop, &QEventLoop::quit);
-        const double cpu0 = threadCpuMs();
-        data->notifyChanged();
-        loop.exec();
-        const double cpu = threadCpuMs() - cpu0;
-        for (const auto &c : connections)
-            QObject::disconnect(c);
-        if (i >= 2) // two warm-up rounds
-            ms.append(cpu);
-    }
-    return stats(ms);
-#else
-    Q_UNUSED(app);
-    Q_UNUSED(rounds);
-    return std::nullopt;
-#endif
-}
-
 QJsonValue round1(double v) {
     return std::round(v * 10) / 10;
 }
@@ -384,21 +332,6 @@ int main(int argc, char **argv) {
         map.ms.median, map.ms.p95, map.ms.max, map.ms.median / empty.ms.median, map.stallMs.max);
     figures.insert(QStringLiteral("map_recall_ms_p50"), round1(map.ms.median));
 
-    if (const auto feed = feedUpdateGuiMs(app, kRounds)) {
-        say("one indicator update on the overview preset, GUI-thread CPU to the next frame on "
-            "every output: median %.1f ms  p95 %.1f ms  max %.1f ms\n",
-            feed->median, feed->p95, feed->max);
-        figures.insert(QStringLiteral("feed_update_gui_ms_p50"), round1(feed->median));
-        figures.insert(QStringLiteral("feed_update_gui_ms_p95"), round1(feed->p95));
-    } else {
-        say("one indicator update: not measured (no indicator layer or no overview preset)\n");
-        figures.insert(QStringLiteral("feed_update_gui_ms_p95"), QJsonValue::Null);
-    }
-
-    // charts24_cpu_percent: 24 chart tiles updating at 1 Hz, % of one core. Its measurement
-    // belongs here (qml/indicators' work, issue 12); until it lands the key says "not measured".
-    figures.insert(QStringLiteral("charts24_cpu_percent"), QJsonValue::Null);
-
     if (!binary.isEmpty()) {
         // A whole process: exec, Qt start-up, store, QML, first frame, PNG write.
         QElapsedTimer t;
@@ -415,6 +348,14 @@ int main(int argc, char **argv) {
             ms, p.exitCode());
         figures.insert(QStringLiteral("process_start_to_screenshot_ms"), round1(ms));
     }
+    // One indicator update on the overview preset (feed_update_*); 24 chart tiles at 1 Hz
+    // (charts24_*): charts24.h.
+    const QJsonObject feed = bench::measureFeedUpdate(app);
+    for (auto it = feed.begin(); it != feed.end(); ++it)
+        figures.insert(it.key(), it.value());
+    const QJsonObject charts24 = bench::runCharts24();
+    for (auto it = charts24.begin(); it != charts24.end(); ++it)
+        figures.insert(it.key(), it.value());
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
     say("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
