@@ -21,6 +21,10 @@ Item {
     // The loaded content. Built-in kinds derive from TileContent; kinds from other modules only
     // need `binding` (and may offer pxPerMm, language and contentReady).
     readonly property var content: loader.item
+    // The content is built (what a recall waits for before it switches: some content, a map or
+    // a chart, draws only once shown, so its contentReady comes after the switch).
+    readonly property bool contentBuilt: !inView || retired || (loader.status === Loader.Ready
+                                                                && content !== null)
     readonly property bool tileReady: !inView || retired || (loader.status === Loader.Ready && content !== null
                                                   && content.contentReady !== false)
 

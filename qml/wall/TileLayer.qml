@@ -84,8 +84,8 @@ Item {
                 && WallScene.presentation.blank !== true ? 60000 + zOrder : zOrder)
                + stackIndex / 65536
 
-            // Staged: tell the model once this window's frame is ready to be shown.
-            readonly property bool stagedReady: staged && tileReady && !retired
+            // Staged: tell the model once this window's frame and content are built.
+            readonly property bool stagedReady: staged && contentBuilt && !retired
             onStagedReadyChanged: if (stagedReady) WallScene.tiles.stagedTileReady(tileLayer, tileId)
             Component.onCompleted: if (stagedReady) WallScene.tiles.stagedTileReady(tileLayer, tileId)
 

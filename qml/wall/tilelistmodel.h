@@ -6,7 +6,7 @@
 // kind and binding) keep their rows and are only moved; the new tiles are inserted as "staged"
 // rows, a few per turn of the event loop, which the views (TileLayer.qml, one per window) build
 // hidden, with their content loaded asynchronously, while the old layout stays on screen. When
-// every view reports every staged tile ready (or stageTimeoutMs passes) the switch is made in one
+// every view reports every staged tile built (or stageTimeoutMs passes) the switch is made in one
 // go: the old rows go, the persistent ones move and the staged ones show, so every output draws the
 // new layout in its next frame. A layout change while a recall is still staged shows that recall
 // first.
@@ -58,7 +58,7 @@ public:
     // A view that builds tiles (one per window) registers itself; a recall waits for each.
     Q_INVOKABLE void attachView(QObject *view);
     Q_INVOKABLE void detachView(QObject *view);
-    // The view's frame of a staged tile is built and its content ready.
+    // The view's frame of a staged tile and its content are built.
     Q_INVOKABLE void stagedTileReady(QObject *view, const QString &tileId);
     // Shows a staged recall now, ready or not.
     void commitStaged();
