@@ -84,18 +84,15 @@ Item {
                 && WallScene.presentation.blank !== true ? 60000 + zOrder : zOrder)
                + stackIndex / 65536
 
-            // Staged: tell the model once this window's frame and content are built.
-            readonly property bool stagedReady: staged && contentBuilt && !retired
+            // Staged: tell the model once this window's frame is ready to be shown.
+            readonly property bool stagedReady: staged && tileReady && !retired
             onStagedReadyChanged: if (stagedReady) WallScene.tiles.stagedTileReady(tileLayer, tileId)
             Component.onCompleted: if (stagedReady) WallScene.tiles.stagedTileReady(tileLayer, tileId)
 
             // The tile's parts on the other displays of this window.
             Instantiator {
                 model: frame.parts.length > 1 ? frame.parts.slice(1) : []
-                // An item clipped to the part exactly, holding the view of it (widened to whole
-                // pixels of the frame: the software layer grabs whole pixels).
-                delegate: Item {
-                    id: part
+                delegate: ShaderEffectSource {
                     required property var modelData
                     readonly property Item viewport: tileLayer.viewports[modelData.index] ?? null
                     readonly property rect src: viewport ? viewport.source : Qt.rect(0, 0, 1, 1)
@@ -105,36 +102,28 @@ Item {
                     readonly property real x1: Math.min(frame.xMm + frame.widthMm, src.x + src.width)
                     readonly property real y1: Math.min(frame.yMm + frame.heightMm,
                                                         src.y + src.height)
+                    // The part in the frame's pixels, widened to whole pixels (the software
+                    // layer grabs whole pixels); the item is widened to match.
+                    readonly property real fx: Math.floor((x0 - frame.xMm) * frame.kx)
+                    readonly property real fy: Math.floor((y0 - frame.yMm) * frame.ky)
+                    readonly property real fw: Math.ceil((x1 - frame.xMm) * frame.kx) - fx
+                    readonly property real fh: Math.ceil((y1 - frame.yMm) * frame.ky) - fy
                     readonly property real sx: viewport ? viewport.kx / frame.kx : 1
                     readonly property real sy: viewport ? viewport.ky / frame.ky : 1
 
                     parent: viewport
                     visible: frame.visible && viewport !== null
-                    x: viewport ? (x0 - src.x) * viewport.kx : 0
-                    y: viewport ? (y0 - src.y) * viewport.ky : 0
-                    width: viewport ? (x1 - x0) * viewport.kx : 0
-                    height: viewport ? (y1 - y0) * viewport.ky : 0
+                    x: viewport ? (frame.xMm - src.x) * viewport.kx + fx * sx : 0
+                    y: viewport ? (frame.yMm - src.y) * viewport.ky + fy * sy : 0
+                    width: fw * sx
+                    height: fh * sy
                     z: frame.z
-                    clip: true
-
-                    ShaderEffectSource {
-                        // The part in the frame's pixels, widened to whole pixels.
-                        readonly property real fx: Math.floor((part.x0 - frame.xMm) * frame.kx)
-                        readonly property real fy: Math.floor((part.y0 - frame.yMm) * frame.ky)
-                        readonly property real fw: Math.ceil((part.x1 - frame.xMm) * frame.kx) - fx
-                        readonly property real fh: Math.ceil((part.y1 - frame.yMm) * frame.ky) - fy
-
-                        x: (fx - (part.x0 - frame.xMm) * frame.kx) * part.sx
-                        y: (fy - (part.y0 - frame.yMm) * frame.ky) * part.sy
-                        width: fw * part.sx
-                        height: fh * part.sy
-                        sourceItem: frame
-                        sourceRect: Qt.rect(fx, fy, fw, fh)
-                        // 1:1 where the two displays have the same pixels per millimetre.
-                        smooth: Math.abs(part.sx - 1) > 1e-6 || Math.abs(part.sy - 1) > 1e-6
-                        live: true
-                        hideSource: false
-                    }
+                    sourceItem: frame
+                    sourceRect: Qt.rect(fx, fy, fw, fh)
+                    // 1:1 where the two displays have the same pixels per millimetre.
+                    smooth: Math.abs(sx - 1) > 1e-6 || Math.abs(sy - 1) > 1e-6
+                    live: true
+                    hideSource: false
                 }
             }
         }
