@@ -341,8 +341,28 @@ public:
         s->request(index, widthPx, std::move(done));
     }
 
-    // Pictures of a briefing's steps and its PDF record, drawn offscreen by the wall's renderer.
+    // Pictures of a briefing's steps and its PDF record, and of presets (the console's
+    // thumbnails), drawn offscreen by the wall's renderer.
     void render(const QString &what, RenderDone done) override {
+        if (what.startsWith(QLatin1String("preset-picture:"))) {
+            if (!m_parts.renderer)
+                return done(renderError(503, "unavailable", QStringLiteral("no renderer")));
+            bool isNumber = false;
+            const auto p = m_store.preset(what.section(QLatin1Char(':'), 1, 1).toInt(&isNumber));
+            if (!isNumber || !p)
+                return done(renderError(404, "not_found", QStringLiteral("no such preset")));
+            const int width = what.section(QLatin1Char(':'), 2, 2).toInt();
+            m_parts.renderer->render(p->layout, {}, width, 1500, [done](QImage image) {
+                QByteArray jpeg;
+                QBuffer buffer(&jpeg);
+                if (image.isNull() || !buffer.open(QIODevice::WriteOnly) ||
+                    !image.save(&buffer, "JPEG", 85))
+                    return done(
+                        renderError(503, "unavailable", QStringLiteral("could not render")));
+                done(Rendered{200, jpeg, "image/jpeg"});
+            });
+            return;
+        }
 #ifdef OPSWALL_WITH_BRIEFING
         const QString head = what.section(QLatin1Char(':'), 0, 0);
         if (head == QLatin1String("briefing-picture") || head == QLatin1String("briefing-pdf")) {

@@ -1,9 +1,12 @@
 #include "wallsession.h"
 
+#include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QStandardPaths>
 #include <QUrlQuery>
 
 #include <utility>
@@ -199,13 +202,17 @@ void WallSession::onEvent(const QJsonObject &ev) {
         m_role = ev.value(QStringLiteral("role")).toString();
         setState(QStringLiteral("online"));
         Q_EMIT stateChanged();
+        m_pictureRounds.clear();
+        m_pictureFailures.clear();
         loadAll();
+        fetchNextPresetPicture();
         if (m_picturesWanted) {
             fetchPictures();
             m_pictureTimer.start();
         }
         return;
     }
+    Q_EMIT wallEvent(type, ev.toVariantMap());
     auto dirty = [this](std::initializer_list<const char *> what) {
         for (const char *w : what)
             m_dirty.insert(QString::fromLatin1(w));
@@ -277,6 +284,8 @@ void WallSession::load(const QString &what) {
                                 m_presetLayouts.insert(
                                     id, preset.value(QStringLiteral("layout")).toVariant());
                                 Q_EMIT presetLayoutsChanged();
+                                wantPresetPicture(
+                                    id.toInt(), preset.value(QStringLiteral("layout")).toVariant());
                             });
                 }
             } else if (what == QLatin1String("alerts")) {
@@ -321,6 +330,74 @@ void WallSession::refreshAll() {
         loadAll();
 }
 
+bool WallSession::picturesSettled() const {
+    // Two pictures per output: the first may have been taken while the wall was still drawing.
+    const qsizetype outputs = m_wall.value(QStringLiteral("outputs")).toList().size();
+    for (int i = 0; i < outputs; ++i)
+        if (m_pictureRounds.value(i) < 2 && m_pictureFailures.value(i) < 3)
+            return false;
+    return m_loaded;
+}
+
+void WallSession::wantPresetPicture(int id, const QVariant &layout) {
+    // The picture shows the preset's content on this wall: keyed by both.
+    QCryptographicHash hash(QCryptographicHash::Sha1);
+    hash.addData(QJsonDocument::fromVariant(layout).toJson(QJsonDocument::Compact));
+    hash.addData(QJsonDocument::fromVariant(m_wall.value(QStringLiteral("displays")))
+                     .toJson(QJsonDocument::Compact));
+    const QByteArray key = hash.result().toHex();
+    if (m_presetPictureKey.value(id) == key)
+        return;
+    m_presetPictureKey.insert(id, key);
+    QImage cached;
+    if (cached.load(presetPictureCacheDir() + u'/' + QString::fromLatin1(key) +
+                        QStringLiteral(".jpg"),
+                    "JPEG")) {
+        m_presetPictures.insert(id, cached);
+        Q_EMIT presetPictureChanged(id);
+        return;
+    }
+    m_presetPictureQueue.append({id, key});
+    fetchNextPresetPicture();
+}
+
+void WallSession::fetchNextPresetPicture() {
+    // One at a time: the wall draws them one after the other anyway.
+    if (m_presetPictureInFlight || m_presetPictureQueue.isEmpty() ||
+        m_state != QLatin1String("online"))
+        return;
+    const auto [id, key] = m_presetPictureQueue.takeFirst();
+    if (m_presetPictureKey.value(id) != key)
+        return fetchNextPresetPicture(); // changed again meanwhile: a newer entry is queued
+    m_presetPictureInFlight = true;
+    request("GET",
+            QStringLiteral("/presets/%1/picture?width=%2").arg(id).arg(kPresetPictureWidthPx), {},
+            [this, id, key](int status, const QJsonObject &, const QByteArray &raw) {
+                m_presetPictureInFlight = false;
+                QImage image;
+                if (status == 200 && image.loadFromData(raw, "JPEG") &&
+                    m_presetPictureKey.value(id) == key) {
+                    m_presetPictures.insert(id, image);
+                    ++m_presetPicturesReceived;
+                    const QString dir = presetPictureCacheDir();
+                    if (QDir().mkpath(dir)) {
+                        QFile f(dir + u'/' + QString::fromLatin1(key) + QStringLiteral(".jpg"));
+                        if (f.open(QIODevice::WriteOnly))
+                            f.write(raw);
+                    }
+                    Q_EMIT presetPictureChanged(id);
+                } else if (status != 0 && m_presetPictureKey.value(id) == key) {
+                    m_presetPictureKey.remove(id); // tried again with the next preset list
+                }
+                fetchNextPresetPicture();
+            });
+}
+
+QString WallSession::presetPictureCacheDir() {
+    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+           QStringLiteral("/preset-pictures");
+}
+
 void WallSession::fetchPictures() {
     if (m_state != QLatin1String("online"))
         return;
@@ -336,8 +413,11 @@ void WallSession::fetchPictures() {
                     if (status == 200 && image.loadFromData(raw, "JPEG")) {
                         m_pictures.insert(i, image);
                         ++m_picturesReceived;
+                        m_pictureRounds[i] += 1;
+                        m_pictureFailures.remove(i);
                     } else {
                         ++m_picturesFailed;
+                        m_pictureFailures[i] += 1;
                     }
                     Q_EMIT pictureChanged(i);
                 });
@@ -393,6 +473,21 @@ void WallSession::submit(const QString &tag, const QByteArray &method, const QSt
                                       : answer.value(QStringLiteral("message")).toString()),
                     answer.value(QStringLiteral("field")).toString(),
                     answer.value(QStringLiteral("details")).toObject().toVariantMap());
+            });
+}
+
+void WallSession::call(const QString &tag, const QString &method, const QString &path,
+                       const QVariantMap &body) {
+    request(method.toLatin1(), path, QJsonObject::fromVariantMap(body),
+            [this, tag](int status, const QJsonObject &answer, const QByteArray &) {
+                const bool ok = status >= 200 && status < 300;
+                Q_EMIT answered(tag, ok, status,
+                                ok ? QString()
+                                   : (status == 0
+                                          ? QStringLiteral("the wall did not answer")
+                                          : answer.value(QStringLiteral("message")).toString()),
+                                ok ? QString() : answer.value(QStringLiteral("field")).toString(),
+                                answer.toVariantMap());
             });
 }
 

@@ -2,11 +2,16 @@
 // console QML) against the real opswall process, offscreen, on free ports. The wall is started
 // once; the QML reaches it through the singleton ConsoleTest.Wall (the admin's side: what the
 // wall shows, and the "other operator" who changes the wall meanwhile).
+// Built twice: tst_console_qml runs the wall with --no-services (fast; editing, presets, lock);
+// tst_console_shift (OPSWALL_CONSOLE_DEMO_SERVICES) runs it with the demo's own peers — the feed
+// service (alerts), the RTSP test stream (a source to hear) and twelve simulated displays
+// (opswall-display-sim, MDC over TCP) — for the shift panel and the technician page.
 #include "appundertest.h"
 #include "consolelanguage.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QImage>
 #include <QQmlEngine>
 #include <QtQml/qqmlextensionplugin.h>
 #include <QtQuickTest>
@@ -19,10 +24,14 @@ class WallHarness : public QObject {
     Q_PROPERTY(QString operatorTokenFile READ operatorTokenFile CONSTANT)
     Q_PROPERTY(QString viewerTokenFile READ viewerTokenFile CONSTANT)
     Q_PROPERTY(QString refusedTokenFile READ refusedTokenFile CONSTANT)
+    Q_PROPERTY(QString technicianTokenFile READ technicianTokenFile CONSTANT)
     Q_PROPERTY(QString error READ error CONSTANT)
 
 public:
     bool start() {
+#ifdef OPSWALL_CONSOLE_DEMO_SERVICES
+        m_wall.demoServices = true;
+#endif
         QString why;
         if (!m_wall.start(&why) || !m_wall.makeRoleTokens(&why)) {
             m_error = why;
@@ -30,14 +39,29 @@ public:
         }
         m_operator = writeToken(QStringLiteral("operator"), m_wall.tokens[opswall::Role::Operator]);
         m_viewer = writeToken(QStringLiteral("viewer"), m_wall.tokens[opswall::Role::Viewer]);
+        m_technician =
+            writeToken(QStringLiteral("technician"), m_wall.tokens[opswall::Role::Technician]);
         m_refused = writeToken(QStringLiteral("refused"), QStringLiteral("owt_0000_not-a-token"));
         return true;
     }
-    QString url() const { return m_wall.url; }
-    QString operatorTokenFile() const { return m_operator; }
-    QString viewerTokenFile() const { return m_viewer; }
-    QString refusedTokenFile() const { return m_refused; }
-    QString error() const { return m_error; }
+    QString url() const {
+        return m_wall.url;
+    }
+    QString operatorTokenFile() const {
+        return m_operator;
+    }
+    QString viewerTokenFile() const {
+        return m_viewer;
+    }
+    QString refusedTokenFile() const {
+        return m_refused;
+    }
+    QString technicianTokenFile() const {
+        return m_technician;
+    }
+    QString error() const {
+        return m_error;
+    }
 
     // The live layout as the wall has it ({revision, instance, layout}).
     Q_INVOKABLE QVariantMap live() const {
@@ -53,6 +77,30 @@ public:
     Q_INVOKABLE QVariantMap get(const QString &path) const {
         return jsonOf(m_wall.api("GET", path).body).toVariantMap();
     }
+    // As the admin: {status, body} of any request.
+    Q_INVOKABLE QVariantMap call(const QString &method, const QString &path,
+                                 const QVariantMap &body = {}) const {
+        const auto r = m_wall.api(method.toLatin1(), path, QJsonObject::fromVariantMap(body));
+        return {{QStringLiteral("status"), r.status},
+                {QStringLiteral("body"), jsonOf(r.body).toVariantMap()}};
+    }
+    // The wall's own picture of output `index` (GET /outputs/{i}/snapshot at the output's full
+    // width, as the admin), saved as PNG under the test's folder for a person to look at; the
+    // colour at (x, y) in output pixels comes back ("" when there is no picture).
+    Q_INVOKABLE QString snapshotPixel(int index, int width, int x, int y,
+                                      const QString &saveAs = {}) const {
+        const auto r = m_wall.api(
+            "GET", QStringLiteral("/outputs/%1/snapshot?width=%2").arg(index).arg(width));
+        QImage image;
+        if (r.status != 200 || !image.loadFromData(r.body, "JPEG"))
+            return {};
+        if (!saveAs.isEmpty())
+            image.save(m_wall.dir.filePath(saveAs));
+        return image.pixelColor(x, y).name();
+    }
+    Q_INVOKABLE QString folder() const {
+        return m_wall.dir.path();
+    }
     Q_INVOKABLE bool recall(const QString &presetName) const {
         return !m_wall.recallPreset(presetName).isEmpty();
     }
@@ -64,7 +112,9 @@ public:
                              QString::number(y)})
                    .exitCode == 0;
     }
-    Q_INVOKABLE bool stopWall() { return m_wall.stop(); }
+    Q_INVOKABLE bool stopWall() {
+        return m_wall.stop();
+    }
     Q_INVOKABLE bool startWall() {
         QString why;
         const bool ok = m_wall.start(&why);
@@ -83,7 +133,7 @@ private:
     }
 
     apptest::Wall m_wall;
-    QString m_operator, m_viewer, m_refused, m_error;
+    QString m_operator, m_viewer, m_refused, m_technician, m_error;
 };
 
 class Setup : public QObject {
@@ -111,7 +161,8 @@ int main(int argc, char **argv) {
     qputenv("QT_QUICK_CONTROLS_STYLE", "Basic"); // as opswall-console
     QApplication app(argc, argv);
     Setup setup;
-    return quick_test_main_with_setup(argc, argv, "tst_console_qml", OPSWALL_QML_TEST_DIR, &setup);
+    return quick_test_main_with_setup(argc, argv, OPSWALL_QML_TEST_NAME, OPSWALL_QML_TEST_DIR,
+                                      &setup);
 }
 
 #include "tst_console_qml.moc"

@@ -95,6 +95,7 @@ inline constexpr Endpoint kEndpoints[] = {
      R"({"key":0,"action":"preset.recall","params":{"id":1}})", "OTA"},
     {"POST", "/panels/contract-panel/press", R"({"key":0})", "OTA"},
     {"GET", "/outputs/{index}/snapshot?width=320", nullptr, "VLOTA"},
+    {"GET", "/presets/{preset}/picture?width=120", nullptr, "VLOTA"},
     {"GET", "/layout", nullptr, "VLOTA"},
     {"GET", "/indicators", nullptr, "VLOTA"},
     {"PUT", "/layout", R"({"layout":{},"baseRevision":0})", "OA"},
