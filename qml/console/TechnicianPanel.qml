@@ -171,6 +171,7 @@ Item {
             to: numberRow.to
             stepSize: numberRow.step
             editable: true
+            Layout.preferredWidth: 110
         }
     }
     component TripleSetting: ColumnLayout {
@@ -203,6 +204,8 @@ Item {
                         tripleRow.values = v
                     }
                     Layout.fillWidth: true
+                    Layout.preferredWidth: 100
+                    Layout.minimumWidth: 80
                 }
             }
         }
