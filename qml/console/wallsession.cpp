@@ -204,8 +204,14 @@ void WallSession::onEvent(const QJsonObject &ev) {
         Q_EMIT stateChanged();
         m_pictureRounds.clear();
         m_pictureFailures.clear();
+        // Preset pictures asked for on an earlier connection are asked for again (their answers
+        // are dropped with that connection).
+        m_presetPictureInFlight = false;
+        m_presetPictureQueue.clear();
+        for (auto it = m_presetPictureKey.begin(); it != m_presetPictureKey.end();)
+            it = m_presetPictureHave.value(it.key()) == it.value() ? std::next(it)
+                                                                   : m_presetPictureKey.erase(it);
         loadAll();
-        fetchNextPresetPicture();
         if (m_picturesWanted) {
             fetchPictures();
             m_pictureTimer.start();
@@ -354,6 +360,7 @@ void WallSession::wantPresetPicture(int id, const QVariant &layout) {
                         QStringLiteral(".jpg"),
                     "JPEG")) {
         m_presetPictures.insert(id, cached);
+        m_presetPictureHave.insert(id, key);
         Q_EMIT presetPictureChanged(id);
         return;
     }
@@ -370,27 +377,30 @@ void WallSession::fetchNextPresetPicture() {
     if (m_presetPictureKey.value(id) != key)
         return fetchNextPresetPicture(); // changed again meanwhile: a newer entry is queued
     m_presetPictureInFlight = true;
-    request("GET",
-            QStringLiteral("/presets/%1/picture?width=%2").arg(id).arg(kPresetPictureWidthPx), {},
-            [this, id, key](int status, const QJsonObject &, const QByteArray &raw) {
-                m_presetPictureInFlight = false;
-                QImage image;
-                if (status == 200 && image.loadFromData(raw, "JPEG") &&
-                    m_presetPictureKey.value(id) == key) {
-                    m_presetPictures.insert(id, image);
-                    ++m_presetPicturesReceived;
-                    const QString dir = presetPictureCacheDir();
-                    if (QDir().mkpath(dir)) {
-                        QFile f(dir + u'/' + QString::fromLatin1(key) + QStringLiteral(".jpg"));
-                        if (f.open(QIODevice::WriteOnly))
-                            f.write(raw);
-                    }
-                    Q_EMIT presetPictureChanged(id);
-                } else if (status != 0 && m_presetPictureKey.value(id) == key) {
-                    m_presetPictureKey.remove(id); // tried again with the next preset list
+    request(
+        "GET", QStringLiteral("/presets/%1/picture?width=%2").arg(id).arg(kPresetPictureWidthPx),
+        {},
+        [this, id, key](int status, const QJsonObject &, const QByteArray &raw) {
+            m_presetPictureInFlight = false;
+            QImage image;
+            if (status == 200 && image.loadFromData(raw, "JPEG") &&
+                m_presetPictureKey.value(id) == key) {
+                m_presetPictures.insert(id, image);
+                m_presetPictureHave.insert(id, key);
+                ++m_presetPicturesReceived;
+                const QString dir = presetPictureCacheDir();
+                if (QDir().mkpath(dir)) {
+                    QFile f(dir + u'/' + QString::fromLatin1(key) + QStringLiteral(".jpg"));
+                    if (f.open(QIODevice::WriteOnly))
+                        f.write(raw);
                 }
-                fetchNextPresetPicture();
-            });
+                Q_EMIT presetPictureChanged(id);
+            } else if (m_presetPictureKey.value(id) == key) {
+                m_presetPictureKey.remove(id); // tried again with the next preset list
+            }
+            fetchNextPresetPicture();
+        },
+        true);
 }
 
 QString WallSession::presetPictureCacheDir() {
@@ -425,10 +435,10 @@ void WallSession::fetchPictures() {
 }
 
 void WallSession::request(const QByteArray &method, const QString &path, const QJsonObject &body,
-                          Handler done) {
+                          Handler done, bool background) {
     QNetworkRequest req(apiUrl(path));
     req.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
-    req.setTransferTimeout(kRequestTimeoutMs);
+    req.setTransferTimeout(background ? kBackgroundTimeoutMs : kRequestTimeoutMs);
     QByteArray payload;
     if (method != "GET" && method != "DELETE") {
         req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
@@ -438,7 +448,7 @@ void WallSession::request(const QByteArray &method, const QString &path, const Q
     ++m_busy;
     Q_EMIT busyChanged();
     const int generation = m_generation;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, done, generation] {
+    connect(reply, &QNetworkReply::finished, this, [this, reply, done, generation, background] {
         reply->deleteLater();
         --m_busy;
         Q_EMIT busyChanged();
@@ -446,6 +456,10 @@ void WallSession::request(const QByteArray &method, const QString &path, const Q
             return; // an answer to an earlier connection
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray raw = reply->readAll();
+        if (status == 0 && background) {
+            done(0, {}, {});
+            return;
+        }
         if (status == 0) {
             const QString why = reply->error() == QNetworkReply::OperationCanceledError
                                     ? QStringLiteral("the wall did not answer in time")

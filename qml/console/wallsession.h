@@ -147,6 +147,7 @@ public:
     static constexpr int kPictureWidthPx = 960;
     static constexpr int kPresetPictureWidthPx = 480;
     static constexpr int kRequestTimeoutMs = 8000;
+    static constexpr int kBackgroundTimeoutMs = 30000;
     static constexpr int kSlowRefreshMs = 10000;
 
 Q_SIGNALS:
@@ -183,8 +184,10 @@ Q_SIGNALS:
 
 private:
     using Handler = std::function<void(int status, const QJsonObject &body, const QByteArray &raw)>;
+    // background: a slow extra (a preset's picture): a longer deadline, and no answer is not a
+    // lost wall.
     void request(const QByteArray &method, const QString &path, const QJsonObject &body,
-                 Handler done);
+                 Handler done, bool background = false);
     void submit(const QString &tag, const QByteArray &method, const QString &path,
                 const QJsonObject &body = {});
     void connectToWall();
@@ -231,7 +234,8 @@ private:
     QHash<int, int> m_pictureRounds;   // output -> pictures received since the last (re)load
     QHash<int, int> m_pictureFailures; // output -> failures in a row
     QHash<int, QImage> m_presetPictures;
-    QHash<int, QByteArray> m_presetPictureKey; // preset -> the content its picture shows
+    QHash<int, QByteArray> m_presetPictureKey;  // preset -> the content wanted
+    QHash<int, QByteArray> m_presetPictureHave; // preset -> the content of the picture held
     QList<QPair<int, QByteArray>> m_presetPictureQueue;
     bool m_presetPictureInFlight = false;
     int m_presetPicturesReceived = 0;
