@@ -171,7 +171,7 @@ Item {
             to: numberRow.to
             stepSize: numberRow.step
             editable: true
-            Layout.preferredWidth: 110
+            implicitWidth: 110 // the style's 140 leaves the panel too narrow
         }
     }
     component TripleSetting: ColumnLayout {
@@ -203,9 +203,8 @@ Item {
                         v[index] = value
                         tripleRow.values = v
                     }
+                    implicitWidth: 96
                     Layout.fillWidth: true
-                    Layout.preferredWidth: 100
-                    Layout.minimumWidth: 80
                 }
             }
         }
