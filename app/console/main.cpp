@@ -23,6 +23,7 @@ namespace {
 // --screenshot waits at most this long for the wall and its pictures (a cold demo wall takes a
 // few seconds to draw every tile).
 constexpr int kScreenshotPatienceMs = 45000;
+constexpr int kOfflinePatienceMs = 15000;
 QString assetsDir() {
     QStringList candidates;
     if (const QByteArray env = qgetenv("OPSWALL_ASSETS"); !env.isEmpty())
@@ -110,7 +111,11 @@ int main(int argc, char *argv[]) {
         auto clock = std::make_shared<QElapsedTimer>();
         clock->start();
         QObject::connect(poll, &QTimer::timeout, &app, [window, path, clock, poll] {
-            const bool settled = window->property("settled").toBool();
+            // A wall still starting may not answer the first tries: a banner is the picture only
+            // once it has had kOfflinePatienceMs to come up.
+            const bool settled =
+                window->property("settled").toBool() &&
+                (window->property("online").toBool() || clock->elapsed() > kOfflinePatienceMs);
             if (!settled && clock->elapsed() < kScreenshotPatienceMs)
                 return;
             poll->stop();
