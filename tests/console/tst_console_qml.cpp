@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QImage>
 #include <QQmlEngine>
+#include <QTemporaryDir>
 #include <QtQml/qqmlextensionplugin.h>
 #include <QtQuickTest>
 
@@ -199,6 +200,10 @@ private:
 
 int main(int argc, char **argv) {
     qputenv("QT_QUICK_CONTROLS_STYLE", "Basic"); // as opswall-console
+    // A cache of this run's own (the console keeps preset pictures there): what the tests see
+    // came from this wall, not from an earlier run.
+    QTemporaryDir cache;
+    qputenv("XDG_CACHE_HOME", cache.path().toLocal8Bit());
     QApplication app(argc, argv);
     Setup setup;
     return quick_test_main_with_setup(argc, argv, OPSWALL_QML_TEST_NAME, OPSWALL_QML_TEST_DIR,

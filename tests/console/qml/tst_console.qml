@@ -486,12 +486,13 @@ TestCase {
     function test_4b4_presetThumbnailsArePicturesFromTheWall() {
         const v = open(Wall.operatorTokenFile)
         mouseClick(findChild(v, "presetsTab"))
-        // Every preset's picture comes from the wall's renderer (or the disk cache of an earlier
-        // run); the list shows pictures, not outlines.
+        // Every preset's picture comes from the wall's renderer (the test's cache starts empty);
+        // the list shows pictures, not outlines.
         tryVerify(() => v.session.presets.every(p => {
             const row = findChild(v.presetsPanel, "preset-" + p.id)
             return row === null || findChild(row, "presetPicture").hasPicture
         }), 60000, "the preset pictures arrive")
+        verify(v.session.presetPicturesReceived >= 1)
         const first = v.session.presets[0]
         v.presetsPanel.list.positionViewAtBeginning()
         waitForRendering(v)
