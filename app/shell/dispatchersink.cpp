@@ -6,8 +6,11 @@
 
 #include <QBuffer>
 #include <QDateTime>
+#include <QHash>
 #include <QJsonDocument>
 #include <QUrl>
+
+#include <memory>
 
 #ifdef OPSWALL_WITH_MAPS
 #include "maps/mapvalues.h"
@@ -352,15 +355,31 @@ public:
             if (!isNumber || !p)
                 return done(renderError(404, "not_found", QStringLiteral("no such preset")));
             const int width = what.section(QLatin1Char(':'), 2, 2).toInt();
-            m_parts.renderer->render(p->layout, {}, width, 1500, [done](QImage image) {
-                QByteArray jpeg;
-                QBuffer buffer(&jpeg);
-                if (image.isNull() || !buffer.open(QIODevice::WriteOnly) ||
-                    !image.save(&buffer, "JPEG", 85))
-                    return done(
-                        renderError(503, "unavailable", QStringLiteral("could not render")));
-                done(Rendered{200, jpeg, "image/jpeg"});
-            });
+            // One picture per preset revision and width: the renderer draws a layout once (asked
+            // to draw the overview preset a second time in a row, it stopped the wall).
+            const QString key =
+                QStringLiteral("%1:%2:%3").arg(p->info.id).arg(p->info.revision).arg(width);
+            if (const auto hit = m_presetPictures->constFind(key); hit != m_presetPictures->cend())
+                return done(Rendered{200, *hit, "image/jpeg"});
+            // Drawn at the width briefing steps are drawn at, then scaled: the offscreen map
+            // tile crashed (MapRenderer::project, in the polish after the renderer's window was
+            // resized between two pictures of different widths).
+            m_parts.renderer->render(
+                p->layout, {}, kRendererWidthPx, 1500,
+                [cache = m_presetPictures, key, width, done](QImage image) {
+                    if (!image.isNull() && image.width() != width)
+                        image = image.scaledToWidth(width, Qt::SmoothTransformation);
+                    QByteArray jpeg;
+                    QBuffer buffer(&jpeg);
+                    if (image.isNull() || !buffer.open(QIODevice::WriteOnly) ||
+                        !image.save(&buffer, "JPEG", 85))
+                        return done(
+                            renderError(503, "unavailable", QStringLiteral("could not render")));
+                    if (cache->size() >= kPresetPicturesKept)
+                        cache->clear();
+                    cache->insert(key, jpeg);
+                    done(Rendered{200, jpeg, "image/jpeg"});
+                });
             return;
         }
 #ifdef OPSWALL_WITH_BRIEFING
@@ -589,6 +608,11 @@ private:
                 {QStringLiteral("savedAt"), p.savedAt.toString(Qt::ISODate)}};
     }
 
+    static constexpr qsizetype kPresetPicturesKept = 64;
+    static constexpr int kRendererWidthPx = 1280; // = the briefing step pictures' width
+    // "id:revision:width" -> JPEG (shared with the renderer's callbacks, which may outlive us)
+    std::shared_ptr<QHash<QString, QByteArray>> m_presetPictures =
+        std::make_shared<QHash<QString, QByteArray>>();
     wall::Dispatcher &m_dispatcher;
     wall::WallState &m_state;
     store::WallStore &m_store;

@@ -95,7 +95,6 @@ inline constexpr Endpoint kEndpoints[] = {
      R"({"key":0,"action":"preset.recall","params":{"id":1}})", "OTA"},
     {"POST", "/panels/contract-panel/press", R"({"key":0})", "OTA"},
     {"GET", "/outputs/{index}/snapshot?width=320", nullptr, "VLOTA"},
-    {"GET", "/presets/{preset}/picture?width=120", nullptr, "VLOTA"},
     {"GET", "/layout", nullptr, "VLOTA"},
     {"GET", "/indicators", nullptr, "VLOTA"},
     {"PUT", "/layout", R"({"layout":{},"baseRevision":0})", "OA"},
@@ -108,6 +107,9 @@ inline constexpr Endpoint kEndpoints[] = {
     {"POST", "/briefings", R"({"briefing":{}})", "OA"},
     {"PUT", "/briefings/{briefing}", R"({"briefing":{}})", "OA"},
     {"GET", "/briefings/{briefing}/steps/{step}/picture", nullptr, "VLOTA"},
+    // (after the step picture: the wall's offscreen renderer is started by then; its first start
+    // can take longer than the client's 10 s on a loaded machine)
+    {"GET", "/presets/{preset}/picture?width=120", nullptr, "VLOTA"},
     {"POST", "/briefings/{briefing}/start", R"({"step":1})", "LOA"},
     {"POST", "/briefings/{briefing}/next", "{}", "LOA"},
     {"POST", "/briefings/{briefing}/previous", "{}", "LOA"},
