@@ -492,7 +492,7 @@ TestCase {
             const row = findChild(v.presetsPanel, "preset-" + p.id)
             return row === null || findChild(row, "presetPicture").hasPicture
         }), 60000, "the preset pictures arrive")
-        verify(v.session.presetPicturesReceived >= 1)
+        // (an earlier console of this run may have fetched them: the run's cache has them then)
         const first = v.session.presets[0]
         v.presetsPanel.list.positionViewAtBeginning()
         waitForRendering(v)
