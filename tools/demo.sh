@@ -45,10 +45,19 @@ if [ "$console" = 1 ]; then
     [ -s "$state/admin-token" ] && curl -fs "$url/api/v1/health" >/dev/null 2>&1 && break
     sleep 0.2
   done
-  # A fresh operator token for this run, made with the admin token over the API.
+  # A fresh operator token for this run, made with the admin token over the API (the wall removes
+  # the first-start token file once the token is used: keep it for the next call).
+  admin=$(cat "$state/admin-token")
   (umask 077 && build/ci/wallctl/wallctl token create --role operator \
-    --name "console-operator-$(date +%s)" --url "$url" --token "$(cat "$state/admin-token")" \
+    --name "console-operator-$(date +%s)" --url "$url" --token "$admin" \
     >"$state/operator-token")
+  # The simulated displays start switched off, as panels do: switch them on, as the morning
+  # schedule would, so that the console's miniature shows the wall's picture (an off display is
+  # drawn black there); then give the wall one poll (3 s) to report it.
+  curl -fs -X POST -H "Authorization: Bearer $admin" -H "Content-Type: application/json" \
+    -d '{"command": "power", "args": {"value": "on"}}' "$url/api/v1/devices/all/commands" \
+    >/dev/null || echo "demo: could not switch the simulated displays on"
+  sleep 4
   if [ "${#platform[@]}" -gt 0 ]; then
     echo "demo: no display found; rendering the console to demo-console.png (open it to look)"
     build/ci/app/console/opswall-console --url "$url" --token-file "$state/operator-token" \

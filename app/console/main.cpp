@@ -20,6 +20,10 @@
 Q_IMPORT_QML_PLUGIN(OpsWall_ConsolePlugin)
 
 namespace {
+// --screenshot waits at most this long for the wall and its pictures (a cold demo wall takes a
+// few seconds to draw every tile).
+constexpr int kScreenshotPatienceMs = 45000;
+constexpr int kOfflinePatienceMs = 15000;
 QString assetsDir() {
     QStringList candidates;
     if (const QByteArray env = qgetenv("OPSWALL_ASSETS"); !env.isEmpty())
@@ -100,15 +104,19 @@ int main(int argc, char *argv[]) {
         return 1;
 
     if (parser.isSet(screenshot)) {
-        // Once the window says everything has loaded (or a banner explains why not), one more
-        // frame, then the PNG.
+        // Once the window says everything has loaded and every output has had two pictures (or a
+        // banner explains why not), one more frame, then the PNG.
         const QString path = parser.value(screenshot);
         auto *poll = new QTimer(&app);
         auto clock = std::make_shared<QElapsedTimer>();
         clock->start();
         QObject::connect(poll, &QTimer::timeout, &app, [window, path, clock, poll] {
-            const bool settled = window->property("settled").toBool();
-            if (!settled && clock->elapsed() < 20000)
+            // A wall still starting may not answer the first tries: a banner is the picture only
+            // once it has had kOfflinePatienceMs to come up.
+            const bool settled =
+                window->property("settled").toBool() &&
+                (window->property("online").toBool() || clock->elapsed() > kOfflinePatienceMs);
+            if (!settled && clock->elapsed() < kScreenshotPatienceMs)
                 return;
             poll->stop();
             QTimer::singleShot(300, window, [window, path, settled] {
@@ -119,7 +127,8 @@ int main(int argc, char *argv[]) {
                     return;
                 }
                 if (!settled)
-                    qWarning("opswall-console: the console had not settled after 20 s");
+                    qWarning("opswall-console: the console had not settled after %d s",
+                             kScreenshotPatienceMs / 1000);
                 QCoreApplication::exit(settled ? 0 : 1);
             });
         });

@@ -525,6 +525,30 @@ Route dispatch(Ctx &c) {
                       {{"layout", F::Object, true},
                        {"baseRevision", F::Number, false},
                        {"baseInstance", F::String, false}});
+    // A preset as the wall would draw it, by the wall's own renderer offscreen (the console's
+    // preset thumbnails): JPEG, width bounded like the output snapshot's.
+    if (c.is("GET", {"presets", "{id}", "picture"})) {
+        int width = kPresetPictureDefaultWidthPx;
+        for (const auto &[key, value] : c.query.queryItems()) {
+            if (key == QLatin1String("access_token"))
+                continue;
+            if (key != QLatin1String("width"))
+                return errorRoute(error(400, "unknown_field",
+                                        QStringLiteral("unknown parameter '%1'").arg(key.left(64)),
+                                        key.left(64)));
+            bool ok = false;
+            width = value.toInt(&ok);
+            if (!ok || width < kSnapshotMinWidthPx || width > kPresetPictureMaxWidthPx)
+                return errorRoute(error(400, "invalid",
+                                        QStringLiteral("'width' must be whole pixels from %1 to %2")
+                                            .arg(kSnapshotMinWidthPx)
+                                            .arg(kPresetPictureMaxWidthPx),
+                                        QStringLiteral("width")));
+        }
+        Route r = snapshot(QStringLiteral("preset-picture:%1:%2").arg(id).arg(width));
+        r.kind = RouteKind::Render;
+        return r;
+    }
     if (c.is("PATCH", {"presets", "{id}"}))
         return submit("preset.save", c.body,
                       {{"name", F::String, true}, {"forLeaders", F::Bool, false}},

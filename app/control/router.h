@@ -66,6 +66,9 @@ Route route(const QByteArray &method, const QByteArray &target, const QByteArray
 inline constexpr int kSnapshotMinWidthPx = 16;
 inline constexpr int kSnapshotMaxWidthPx = 1920;
 inline constexpr int kSnapshotDefaultWidthPx = 640;
+// GET /presets/{id}/picture: drawn offscreen by the wall's renderer, one at a time.
+inline constexpr int kPresetPictureDefaultWidthPx = 480;
+inline constexpr int kPresetPictureMaxWidthPx = 1280;
 
 // HTTP status for a failed ActionResult's code.
 int statusForCode(const QString &code);

@@ -6,8 +6,11 @@
 
 #include <QBuffer>
 #include <QDateTime>
+#include <QHash>
 #include <QJsonDocument>
 #include <QUrl>
+
+#include <memory>
 
 #ifdef OPSWALL_WITH_MAPS
 #include "maps/mapvalues.h"
@@ -341,8 +344,44 @@ public:
         s->request(index, widthPx, std::move(done));
     }
 
-    // Pictures of a briefing's steps and its PDF record, drawn offscreen by the wall's renderer.
+    // Pictures of a briefing's steps and its PDF record, and of presets (the console's
+    // thumbnails), drawn offscreen by the wall's renderer.
     void render(const QString &what, RenderDone done) override {
+        if (what.startsWith(QLatin1String("preset-picture:"))) {
+            if (!m_parts.renderer)
+                return done(renderError(503, "unavailable", QStringLiteral("no renderer")));
+            bool isNumber = false;
+            const auto p = m_store.preset(what.section(QLatin1Char(':'), 1, 1).toInt(&isNumber));
+            if (!isNumber || !p)
+                return done(renderError(404, "not_found", QStringLiteral("no such preset")));
+            const int width = what.section(QLatin1Char(':'), 2, 2).toInt();
+            // One picture per preset revision and width: the renderer draws a layout once (asked
+            // to draw the overview preset a second time in a row, it stopped the wall).
+            const QString key =
+                QStringLiteral("%1:%2:%3").arg(p->info.id).arg(p->info.revision).arg(width);
+            if (const auto hit = m_presetPictures->constFind(key); hit != m_presetPictures->cend())
+                return done(Rendered{200, *hit, "image/jpeg"});
+            // Drawn at the width briefing steps are drawn at, then scaled: the offscreen map
+            // tile crashed (MapRenderer::project, in the polish after the renderer's window was
+            // resized between two pictures of different widths).
+            m_parts.renderer->render(
+                p->layout, {}, kRendererWidthPx, 1500,
+                [cache = m_presetPictures, key, width, done](QImage image) {
+                    if (!image.isNull() && image.width() != width)
+                        image = image.scaledToWidth(width, Qt::SmoothTransformation);
+                    QByteArray jpeg;
+                    QBuffer buffer(&jpeg);
+                    if (image.isNull() || !buffer.open(QIODevice::WriteOnly) ||
+                        !image.save(&buffer, "JPEG", 85))
+                        return done(
+                            renderError(503, "unavailable", QStringLiteral("could not render")));
+                    if (cache->size() >= kPresetPicturesKept)
+                        cache->clear();
+                    cache->insert(key, jpeg);
+                    done(Rendered{200, jpeg, "image/jpeg"});
+                });
+            return;
+        }
 #ifdef OPSWALL_WITH_BRIEFING
         const QString head = what.section(QLatin1Char(':'), 0, 0);
         if (head == QLatin1String("briefing-picture") || head == QLatin1String("briefing-pdf")) {
@@ -587,6 +626,11 @@ private:
                 {QStringLiteral("savedAt"), p.savedAt.toString(Qt::ISODate)}};
     }
 
+    static constexpr qsizetype kPresetPicturesKept = 64;
+    static constexpr int kRendererWidthPx = 1280; // = the briefing step pictures' width
+    // "id:revision:width" -> JPEG (shared with the renderer's callbacks, which may outlive us)
+    std::shared_ptr<QHash<QString, QByteArray>> m_presetPictures =
+        std::make_shared<QHash<QString, QByteArray>>();
     wall::Dispatcher &m_dispatcher;
     wall::WallState &m_state;
     store::WallStore &m_store;

@@ -24,6 +24,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <QPainter>
 #include <QQmlIncubationController>
 #include <QQuickItem>
 #include <QStandardPaths>
@@ -352,13 +353,60 @@ bool WallApplication::start() {
             if (w->property("output").toMap().value(QStringLiteral("name")).toString() ==
                 outputs[index].name)
                 return w->grabWindow();
-        *why = QStringLiteral("output %1 has no window here (the wall runs as one preview "
-                              "window; start it without --preview)")
+        // One preview window (--preview): the output as its displays show it, cut out of the
+        // preview's picture of the whole wall.
+        if (const auto picture = previewOfOutput(outputs[index]); picture && !picture->isNull())
+            return picture;
+        *why = QStringLiteral("output %1 has no window here, and no preview window shows it")
                    .arg(index);
         return QImage();
     });
     m_services->setOutputSnapshots(m_snapshots.get());
     return true;
+}
+
+std::optional<QImage> WallApplication::previewOfOutput(const wall::Output &output) const {
+    // PreviewWindow.qml draws the canvas scaled by its wall area's `k` (pixels per millimetre),
+    // the area's top-left at the canvas's top-left; each display's active area shows what that
+    // display's region of its output shows. (A rotated panel's region is drawn upright here.)
+    for (QQuickWindow *w : windows()) {
+        if (w->property("output").isValid())
+            continue;
+        QQuickItem *area = nullptr;
+        for (QQuickItem *child : w->contentItem()->childItems())
+            if (child->property("k").isValid())
+                area = child;
+        const double k = area ? area->property("k").toDouble() : 0;
+        if (!area || !(k > 0))
+            continue;
+        // The display ID badges sit on the displays' corners: not part of what the wall shows.
+        const QVariant ids = w->property("showDisplayIds");
+        w->setProperty("showDisplayIds", false);
+        const QImage whole = w->grabWindow();
+        w->setProperty("showDisplayIds", ids);
+        if (whole.isNull())
+            return std::nullopt;
+        const double dpr = double(whole.width()) / std::max(1, w->width());
+        const wall::Wall &wall = m_state->wall();
+        const QPointF origin = wall.canvasRectMm().topLeft();
+        const QPointF areaAt = area->mapToScene(QPointF(0, 0));
+        QImage image(output.geometry.size(), QImage::Format_RGB32);
+        image.fill(Qt::black);
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::SmoothPixmapTransform);
+        for (const wall::OutputRegion &region : output.regions) {
+            const wall::Display *d = wall.display(region.displayId);
+            if (!d)
+                continue;
+            const QRectF active = d->activeRectMm();
+            const QRectF from((areaAt.x() + (active.x() - origin.x()) * k) * dpr,
+                              (areaAt.y() + (active.y() - origin.y()) * k) * dpr,
+                              active.width() * k * dpr, active.height() * k * dpr);
+            painter.drawImage(QRectF(region.rectPx), whole, from);
+        }
+        return image;
+    }
+    return std::nullopt;
 }
 
 QList<QQuickWindow *> WallApplication::windows() const {

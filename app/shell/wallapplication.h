@@ -10,6 +10,7 @@
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
 
+#include <QImage>
 #include <QObject>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
@@ -17,6 +18,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace opswall::qml {
 class WallScene;
@@ -68,6 +70,9 @@ private:
     void importDemoPresets();
     bool recallInitialLayout();
     void loadFontsAndTranslations();
+    // --preview: output's picture cut out of the preview window (each display's active area into
+    // its region of the output); nullopt when no preview window is there.
+    std::optional<QImage> previewOfOutput(const wall::Output &output) const;
 
     Options m_options;
     QString m_error;

@@ -35,6 +35,189 @@
     </message>
 </context>
 <context>
+    <name>BindingForm</name>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="44" />
+        <source>Fit</source>
+        <translation>Cách lấp đầy</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="45" />
+        <source>Fit inside</source>
+        <translation>Vừa khung</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="45" />
+        <source>Fill (crop)</source>
+        <translation>Lấp đầy (cắt bớt)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="45" />
+        <source>Stretch</source>
+        <translation>Kéo giãn</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="48" />
+        <source>Text</source>
+        <translation>Văn bản</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="49" />
+        <source>Alignment</source>
+        <translation>Căn lề</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="50" />
+        <source>Left</source>
+        <translation>Trái</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="50" />
+        <source>Centre</source>
+        <translation>Giữa</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="50" />
+        <source>Right</source>
+        <translation>Phải</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="51" />
+        <source>Colour</source>
+        <translation>Màu</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="42" />
+        <source>Letter height (mm)</source>
+        <translation>Chiều cao chữ (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="44" />
+        <source>Time zone</source>
+        <translation>Múi giờ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="47" />
+        <source>Show</source>
+        <translation>Hiển thị</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="48" />
+        <source>Date and time</source>
+        <translation>Ngày và giờ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="48" />
+        <source>Time</source>
+        <translation>Giờ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="48" />
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="49" />
+        <source>Label</source>
+        <translation>Nhãn</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="46" />
+        <source>Image (asset or media: name)</source>
+        <translation>Ảnh (tên tài nguyên hoặc media:)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="48" />
+        <source>Video source</source>
+        <translation>Nguồn video</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="50" />
+        <source>Show stream statistics</source>
+        <translation>Hiện thống kê luồng</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="52" />
+        <source>Indicator</source>
+        <translation>Chỉ tiêu</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="44" />
+        <source>Dimension</source>
+        <translation>Chiều dữ liệu</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="40" />
+        <source>Transform</source>
+        <translation>Phép biến đổi</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="41" />
+        <source>Forecast</source>
+        <translation>Dự báo</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="45" />
+        <source>Points at most</source>
+        <translation>Số điểm tối đa</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="48" />
+        <source>Period</source>
+        <translation>Kỳ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="49" />
+        <source>Provinces</source>
+        <translation>Đơn vị hành chính</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="50" />
+        <source>34 (since 2025)</source>
+        <translation>34 (từ năm 2025)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="50" />
+        <source>63 (before 2025)</source>
+        <translation>63 (trước năm 2025)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="51" />
+        <source>Colour classes (2–9)</source>
+        <translation>Số lớp màu (2–9)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="52" />
+        <source>Palette</source>
+        <translation>Bảng màu</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="53" />
+        <source>Sequential</source>
+        <translation>Tuần tự</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="53" />
+        <source>Diverging</source>
+        <translation>Phân kỳ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="54" />
+        <source>Show messages on the map</source>
+        <translation>Hiện thông báo trên bản đồ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="56" />
+        <source>Alerts at most</source>
+        <translation>Số cảnh báo tối đa</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BindingForm.qml" line="204" />
+        <source>Apply</source>
+        <translation>Áp dụng</translation>
+    </message>
+</context>
+<context>
     <name>ChangesPanel</name>
     <message>
         <location filename="../../qml/console/ChangesPanel.qml" line="+28" />
@@ -208,6 +391,11 @@
         <location line="+2" />
         <source>Shift</source>
         <translation>Ca trực</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/ConsoleView.qml" line="233" />
+        <source>Technician</source>
+        <translation>Kỹ thuật</translation>
     </message>
 </context>
 <context>
@@ -609,6 +797,11 @@
         <source>Distribute ↕</source>
         <translation>Dàn đều ↕</translation>
     </message>
+    <message>
+        <location filename="../../qml/console/PropertiesPanel.qml" line="108" />
+        <source>Settings</source>
+        <translation>Thiết lập</translation>
+    </message>
 </context>
 <context>
     <name>ShiftPanel</name>
@@ -716,6 +909,434 @@
         <location line="+0" />
         <source>On</source>
         <translation>Bật</translation>
+    </message>
+</context>
+<context>
+    <name>TechnicianPanel</name>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="45" />
+        <source>Brightness</source>
+        <translation>Độ sáng</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="46" />
+        <source>Backlight</source>
+        <translation>Đèn nền</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="47" />
+        <source>Contrast</source>
+        <translation>Độ tương phản</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="48" />
+        <source>Colour temperature (K)</source>
+        <translation>Nhiệt độ màu (K)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="49" />
+        <source>RGB gain</source>
+        <translation>Độ lợi RGB</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="50" />
+        <source>RGB offset</source>
+        <translation>Độ lệch RGB</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="51" />
+        <source>Picture mode</source>
+        <translation>Chế độ hình ảnh</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="52" />
+        <source>Gamma</source>
+        <translation>Gamma</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="53" />
+        <source>Tiling</source>
+        <translation>Ghép màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="54" />
+        <source>Bezel compensation</source>
+        <translation>Bù viền</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="60" />
+        <source>White</source>
+        <translation>Trắng</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="61" />
+        <source>Black</source>
+        <translation>Đen</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="62" />
+        <source>Red</source>
+        <translation>Đỏ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="63" />
+        <source>Green</source>
+        <translation>Xanh lá</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="64" />
+        <source>Blue</source>
+        <translation>Xanh lam</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="65" />
+        <source>Grey</source>
+        <translation>Xám</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="66" />
+        <source>Grey steps</source>
+        <translation>Các bậc xám</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="67" />
+        <source>Grey ramp</source>
+        <translation>Dải xám liên tục</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="68" />
+        <source>Colour bars</source>
+        <translation>Sọc màu</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="69" />
+        <source>Crosshatch (across bezels)</source>
+        <translation>Lưới kẻ ô (qua viền)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="70" />
+        <source>ID cards</source>
+        <translation>Thẻ nhận dạng màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="71" />
+        <source>Uniformity grid</source>
+        <translation>Lưới đo đồng đều</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="81" />
+        <source>%1 × %2, position %3</source>
+        <translation>%1 × %2, vị trí %3</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="84" />
+        <source>on</source>
+        <translation>bật</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="84" />
+        <source>off</source>
+        <translation>tắt</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="136" />
+        <source>Tick at least one setting to keep in the profile.</source>
+        <translation>Hãy chọn ít nhất một thiết lập để lưu vào hồ sơ.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../qml/console/TechnicianPanel.qml" line="266" />
+        <source>Profile saved for %n display(s).</source>
+        <translation><numerusform>Đã lưu hồ sơ cho %n màn hình.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="268" />
+        <source>%1 is now at x %2 mm, y %3 mm (not saved yet).</source>
+        <translation>%1 nay ở x %2 mm, y %3 mm (chưa lưu).</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="271" />
+        <source>The wall&apos;s geometry is saved.</source>
+        <translation>Đã lưu hình học của tường.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="273" />
+        <source>The geometry from before set-up is back.</source>
+        <translation>Đã trở lại hình học trước khi chỉnh.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="331" />
+        <source>Displays</source>
+        <translation>Màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="372" />
+        <source>All</source>
+        <translation>Tất cả</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="373" />
+        <source>None</source>
+        <translation>Bỏ chọn</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="376" />
+        <source>None picked</source>
+        <translation>Chưa chọn màn hình nào</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="383" />
+        <source>Test pattern</source>
+        <translation>Mẫu thử</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="390" />
+        <source>The wall shows “%1” on %2; the live layout is kept underneath.</source>
+        <translation>Tường đang hiện “%1” trên %2; bố cục trực tiếp vẫn được giữ bên dưới.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="392" />
+        <source>every display</source>
+        <translation>mọi màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="394" />
+        <source>The wall shows its live layout.</source>
+        <translation>Tường đang hiện bố cục trực tiếp.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="408" />
+        <source>Show on all</source>
+        <translation>Hiện trên tất cả</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="408" />
+        <source>Show</source>
+        <translation>Hiện</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="416" />
+        <source>Back to the live layout</source>
+        <translation>Trở lại bố cục trực tiếp</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="422" />
+        <source>Picture settings</source>
+        <translation>Thiết lập hình ảnh</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="428" />
+        <source>Read from displays</source>
+        <translation>Đọc từ màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="436" />
+        <source>Apply profile</source>
+        <translation>Áp dụng hồ sơ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="449" />
+        <source>Pick one or more displays first.</source>
+        <translation>Hãy chọn một hoặc nhiều màn hình trước.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="459" />
+        <source>Apply: %1</source>
+        <translation>Áp dụng: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="459" />
+        <source>Read: %1</source>
+        <translation>Đọc: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="503" />
+        <source>Drift: %1</source>
+        <translation>Sai lệch: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="504" />
+        <source>%1 should be %2, is %3</source>
+        <translation>%1 cần là %2, đang là %3</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="506" />
+        <source>In step with its profile.</source>
+        <translation>Khớp với hồ sơ.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="512" />
+        <source>Profile</source>
+        <translation>Hồ sơ hiệu chỉnh</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="520" />
+        <source>%1 should have: %2</source>
+        <translation>%1 cần có: %2</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="521" />
+        <source>%1 has no profile yet.</source>
+        <translation>%1 chưa có hồ sơ.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="531" />
+        <source>%1 by %2%3</source>
+        <translation>%1, bởi %2%3</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="591" />
+        <source>Note for the history (why)</source>
+        <translation>Ghi chú cho lịch sử (lý do)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../qml/console/TechnicianPanel.qml" line="598" />
+        <source>Save as the profile of %n display(s)</source>
+        <translation><numerusform>Lưu làm hồ sơ của %n màn hình</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="604" />
+        <source>Uniformity</source>
+        <translation>Độ đồng đều</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="610" />
+        <source>No uniformity session.</source>
+        <translation>Chưa có phiên đo độ đồng đều.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="612" />
+        <source>Warming up: measure in %1 min.</source>
+        <translation>Đang làm nóng: đo sau %1 phút.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="613" />
+        <source>Phase: %1; %2 of %3 displays measured.</source>
+        <translation>Bước: %1; đã đo %2/%3 màn hình.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="614" />
+        <source>measure again after the corrections</source>
+        <translation>đo lại sau khi hiệu chỉnh</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="615" />
+        <source>measure</source>
+        <translation>đo</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="622" />
+        <source>Warm-up (min)</source>
+        <translation>Làm nóng (phút)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="628" />
+        <source>Start</source>
+        <translation>Bắt đầu</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="641" />
+        <source>Display</source>
+        <translation>Màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="648" />
+        <source>cd/m²</source>
+        <translation>cd/m²</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="668" />
+        <source>Record</source>
+        <translation>Ghi nhận</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="679" />
+        <source>Plan</source>
+        <translation>Lập phương án</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="680" />
+        <source>Apply corrections</source>
+        <translation>Áp dụng hiệu chỉnh</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="681" />
+        <source>Finish</source>
+        <translation>Kết thúc</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="682" />
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="691" />
+        <source>Target %1 cd/m²; spread %2 % now, %3 % predicted.</source>
+        <translation>Mục tiêu %1 cd/m²; chênh lệch hiện %2 %, dự kiến %3 %.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="696" />
+        <source>backlight %1</source>
+        <translation>đèn nền %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="696" />
+        <source>no backlight known</source>
+        <translation>chưa biết đèn nền</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="697" />
+        <source>gain %1</source>
+        <translation>độ lợi %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="708" />
+        <source>Last report: spread %1 % before, %2 % after: %3.</source>
+        <translation>Báo cáo gần nhất: chênh lệch %1 % trước, %2 % sau: %3.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="710" />
+        <source>pass</source>
+        <translation>đạt</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="710" />
+        <source>fail</source>
+        <translation>không đạt</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="715" />
+        <source>Geometry</source>
+        <translation>Hình học</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="718" />
+        <source>Pick exactly one display to move it.</source>
+        <translation>Chọn đúng một màn hình để dịch chuyển.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="731" />
+        <source>%1 mm</source>
+        <translation>%1 mm</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="737" />
+        <source>Step (mm)</source>
+        <translation>Bước (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="745" />
+        <source>Save geometry</source>
+        <translation>Lưu hình học</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="746" />
+        <source>set up from the console</source>
+        <translation>chỉnh từ bảng điều khiển</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechnicianPanel.qml" line="752" />
+        <source>Undo set-up</source>
+        <translation>Hoàn tác chỉnh hình học</translation>
     </message>
 </context>
 <context>

@@ -39,12 +39,12 @@ Item {
     readonly property alias presetsPanel: presets
     readonly property alias properties: properties
     readonly property alias shift: shift
+    readonly property alias technician: technician
     readonly property alias help: help
     readonly property alias briefingsPage: briefingsPage
     // Everything loaded and every output's picture came (or failed), or a banner says why not.
-    readonly property bool settled: (wallSession.loaded && root.staged.count >= 0
-                                     && wallSession.picturesReceived + wallSession.picturesFailed
-                                        >= (wallSession.wall.outputs ? wallSession.wall.outputs.length : 0))
+    // (Two pictures of every output: the first may have been taken while the wall was drawing.)
+    readonly property bool settled: (wallSession.loaded && wallSession.picturesSettled)
                                     || wallSession.state === "unreachable" || wallSession.state === "unauthorized"
     readonly property bool mayEdit: whyNot("layout.set") === ""
     readonly property bool mayRecall: whyNot("preset.recall") === ""
@@ -223,7 +223,7 @@ Item {
 
             // Right: the selected tile, the staged changes, the rest of the shift.
             Rectangle {
-                Layout.preferredWidth: 340
+                Layout.preferredWidth: rightTabs.currentIndex === 3 ? 420 : 340
                 Layout.fillHeight: true
                 color: Look.panel
                 ColumnLayout {
@@ -238,6 +238,7 @@ Item {
                             text: root.staged.dirty ? qsTr("Changes •") : qsTr("Changes")
                         }
                         TabButton { objectName: "shiftTab"; text: qsTr("Shift") }
+                        TabButton { objectName: "technicianTab"; text: qsTr("Technician") }
                     }
                     StackLayout {
                         Layout.fillWidth: true
@@ -253,6 +254,10 @@ Item {
                         }
                         ShiftPanel {
                             id: shift
+                            view: root
+                        }
+                        TechnicianPanel {
+                            id: technician
                             view: root
                         }
                     }

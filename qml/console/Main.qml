@@ -12,6 +12,7 @@ ApplicationWindow {
 
     // For --screenshot: the wall answered (or a banner says why not) and its pictures came.
     readonly property bool settled: view.settled
+    readonly property bool online: view.session.state === "online"
 
     width: 1600
     height: 900

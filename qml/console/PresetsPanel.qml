@@ -78,8 +78,16 @@ Item {
                         readonly property rect area: panel.view.staged.canvasMm
                         readonly property real k: area.width > 0 ? Math.min(width / area.width, height / area.height) : 0
                         readonly property real ox: (width - area.width * k) / 2 - area.x * k
+                        // The preset as the wall draws it; the outlines below until it came.
+                        PresetPicture {
+                            id: picture
+                            objectName: "presetPicture"
+                            anchors.fill: parent
+                            session: panel.session
+                            presetId: row.modelData.id
+                        }
                         Repeater {
-                            model: thumb.displays
+                            model: picture.hasPicture ? [] : thumb.displays
                             delegate: Rectangle {
                                 required property var modelData
                                 x: thumb.ox + modelData.xMm * thumb.k
@@ -91,7 +99,7 @@ Item {
                             }
                         }
                         Repeater {
-                            model: row.layout ? row.layout.tiles : []
+                            model: row.layout && !picture.hasPicture ? row.layout.tiles : []
                             delegate: Rectangle {
                                 required property var modelData
                                 x: thumb.ox + modelData.rect.x * thumb.k

@@ -4,8 +4,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import OpsWall.Console
 
-// The selected tile: title and binding, checked the way the wall checks them (the refused field is
-// named next to it); its place in millimetres; z-order, fill, align and distribute for the
+// The selected tile: title and binding (a form per kind, and the binding as JSON for everything
+// else), checked the way the wall checks them (the refused field is named next to it); its place in millimetres; z-order, fill, align and distribute for the
 // selection.
 Item {
     id: panel
@@ -22,6 +22,7 @@ Item {
     property string bindingError: ""
     readonly property alias titleField: titleField
     readonly property alias bindingField: bindingField
+    readonly property alias bindingForm: bindingForm
 
     Connections {
         target: panel.staged
@@ -104,10 +105,23 @@ Item {
                     wrapMode: Text.Wrap
                     Layout.fillWidth: true
                 }
-                Label { text: qsTr("Binding (JSON)"); color: Look.muted }
+                Label { text: qsTr("Settings"); color: Look.text; font.bold: true; visible: bindingForm.fields.length > 0 }
+                BindingForm {
+                    id: bindingForm
+                    view: panel.view
+                    tile: panel.tile
+                    Layout.fillWidth: true
+                }
+                CheckBox {
+                    id: showJson
+                    objectName: "showJson"
+                    text: qsTr("Binding (JSON)")
+                    checked: bindingForm.fields.length === 0
+                }
                 TextArea {
                     id: bindingField
                     objectName: "bindingField"
+                    visible: showJson.checked
                     Layout.fillWidth: true
                     Layout.preferredHeight: 140
                     text: panel.tile.bindingText || "{}"
@@ -130,6 +144,7 @@ Item {
                 }
                 Permitted {
                     objectName: "applyBinding"
+                    visible: showJson.checked
                     view: panel.view
                     permission: "layout.set"
                     text: qsTr("Apply binding")

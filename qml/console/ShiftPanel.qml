@@ -130,6 +130,7 @@ Item {
                     required property var modelData
                     Layout.fillWidth: true
                     Label {
+                        objectName: "device-" + deviceRow.modelData.display
                         Layout.fillWidth: true
                         wrapMode: Text.Wrap
                         color: deviceRow.modelData.reachable === false && deviceRow.modelData.polled ? Look.bad : Look.muted
@@ -142,6 +143,7 @@ Item {
                                             ? deviceRow.modelData.temperatureC + " °C" : "–"))
                     }
                     Permitted {
+                        objectName: "power-" + deviceRow.modelData.display
                         view: panel.view
                         permission: "device.command"
                         text: deviceRow.modelData.power === "on" ? qsTr("Off") : qsTr("On")

@@ -105,13 +105,37 @@ FocusScope {
         onToggled: wallCanvas.showPictures = checked
     }
 
-    // Empty wall: click to clear the selection and take the keyboard.
+    // Empty wall: click to clear the selection and take the keyboard; drag a rubber band to select
+    // every tile it touches (Shift or Ctrl adds to the selection).
     MouseArea {
+        id: bandArea
+        objectName: "bandArea"
         anchors.fill: parent
-        onPressed: {
+        property point from: Qt.point(0, 0)
+        property bool banding: false
+        property var keep: []
+        onPressed: (mouse) => {
             wallCanvas.forceActiveFocus()
-            wallCanvas.staged.clearSelection()
+            from = Qt.point(mouse.x, mouse.y)
+            banding = false
+            keep = (mouse.modifiers & (Qt.ShiftModifier | Qt.ControlModifier)) ? wallCanvas.staged.selection : []
+            if (keep.length === 0)
+                wallCanvas.staged.clearSelection()
         }
+        onPositionChanged: (mouse) => {
+            if (!banding && Math.abs(mouse.x - from.x) + Math.abs(mouse.y - from.y) < 4)
+                return
+            banding = true
+            band.x = Math.min(from.x, mouse.x)
+            band.y = Math.min(from.y, mouse.y)
+            band.width = Math.abs(mouse.x - from.x)
+            band.height = Math.abs(mouse.y - from.y)
+            const a = wallCanvas.toMm(band.x, band.y)
+            wallCanvas.staged.selectInRect(a.x, a.y, band.width / wallCanvas.mm, band.height / wallCanvas.mm,
+                                           keep)
+        }
+        onReleased: banding = false
+        onCanceled: banding = false
     }
 
     // Displays: outer rectangle (the bezel), the active area with its part of the live picture.
@@ -177,6 +201,16 @@ FocusScope {
         delegate: TileItem {
             canvas: wallCanvas
         }
+    }
+
+    // The rubber band while it is drawn.
+    Rectangle {
+        id: band
+        objectName: "rubberBand"
+        visible: bandArea.banding
+        color: "#303da5ff"
+        border.color: Look.accent
+        z: 10001
     }
 
     // Snap guides while dragging.

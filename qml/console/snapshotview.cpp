@@ -68,4 +68,52 @@ void SnapshotView::paint(QPainter *painter) {
     painter->drawImage(QRectF(0, 0, width(), height()), image, src);
 }
 
+PresetPicture::PresetPicture(QQuickItem *parent)
+    : QQuickPaintedItem(parent) {
+    setOpaquePainting(false);
+}
+
+void PresetPicture::setSession(WallSession *s) {
+    if (s == m_session)
+        return;
+    disconnect(m_conn);
+    m_session = s;
+    if (s)
+        m_conn = connect(s, &WallSession::presetPictureChanged, this, [this](int id) {
+            if (id == m_id) {
+                update();
+                Q_EMIT pictureChanged();
+            }
+        });
+    Q_EMIT sessionChanged();
+    Q_EMIT pictureChanged();
+    update();
+}
+
+void PresetPicture::setPresetId(int id) {
+    if (id == m_id)
+        return;
+    m_id = id;
+    Q_EMIT presetIdChanged();
+    Q_EMIT pictureChanged();
+    update();
+}
+
+bool PresetPicture::hasPicture() const {
+    return m_session && !m_session->presetPicture(m_id).isNull();
+}
+
+void PresetPicture::paint(QPainter *painter) {
+    if (!m_session)
+        return;
+    const QImage image = m_session->presetPicture(m_id);
+    if (image.isNull() || width() <= 0 || height() <= 0)
+        return;
+    const QSizeF fitted = QSizeF(image.size()).scaled(size(), Qt::KeepAspectRatio);
+    const QRectF target(QPointF((width() - fitted.width()) / 2, (height() - fitted.height()) / 2),
+                        fitted);
+    painter->setRenderHint(QPainter::SmoothPixmapTransform);
+    painter->drawImage(target, image);
+}
+
 } // namespace opswall::console

@@ -50,4 +50,35 @@ private:
     QSizeF m_outputSize;
 };
 
+// A preset's picture as the wall draws it (WallSession::presetPicture), fitted into the item.
+class PresetPicture : public QQuickPaintedItem {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(
+        opswall::console::WallSession *session READ session WRITE setSession NOTIFY sessionChanged)
+    Q_PROPERTY(int presetId READ presetId WRITE setPresetId NOTIFY presetIdChanged)
+    Q_PROPERTY(bool hasPicture READ hasPicture NOTIFY pictureChanged)
+
+public:
+    explicit PresetPicture(QQuickItem *parent = nullptr);
+
+    WallSession *session() const { return m_session; }
+    void setSession(WallSession *s);
+    int presetId() const { return m_id; }
+    void setPresetId(int id);
+    bool hasPicture() const;
+
+    void paint(QPainter *painter) override;
+
+Q_SIGNALS:
+    void sessionChanged();
+    void presetIdChanged();
+    void pictureChanged();
+
+private:
+    QPointer<WallSession> m_session;
+    QMetaObject::Connection m_conn;
+    int m_id = 0;
+};
+
 } // namespace opswall::console

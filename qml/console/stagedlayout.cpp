@@ -291,6 +291,25 @@ void StagedLayout::selectAll() {
     Q_UNUSED(before);
 }
 
+void StagedLayout::selectInRect(double xMm, double yMm, double widthMm, double heightMm,
+                                const QStringList &keep) {
+    // The band, drawn either way, selects every tile it touches (in stacking order).
+    const QRectF band = QRectF(xMm, yMm, widthMm, heightMm).normalized();
+    const QStringList before = m_selection;
+    m_selection.clear();
+    for (const QString &id : keep)
+        if (m_staged.tile(id) && !m_selection.contains(id))
+            m_selection.append(id);
+    for (const wall::Tile &t : m_staged.tiles)
+        if (band.intersects(t.rectMm) && !m_selection.contains(t.id))
+            m_selection.append(t.id);
+    if (before != m_selection) {
+        Q_EMIT selectionChanged();
+        for (const QString &i : before + m_selection)
+            changed(i);
+    }
+}
+
 void StagedLayout::clearSelection() {
     select(QString(), false);
 }

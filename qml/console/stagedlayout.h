@@ -94,6 +94,10 @@ public:
     Q_INVOKABLE void select(const QString &id, bool add);
     Q_INVOKABLE void selectAll();
     Q_INVOKABLE void clearSelection();
+    // Rubber band: the tiles in keep (the selection before the band, when adding) and every tile
+    // the rectangle touches.
+    Q_INVOKABLE void selectInRect(double xMm, double yMm, double widthMm, double heightMm,
+                                  const QStringList &keep);
     Q_INVOKABLE void selectNext(int step); // Tab / Shift+Tab
 
     // Edits; each is one undo step. Rects are canvas millimetres.

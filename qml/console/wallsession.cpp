@@ -1,9 +1,12 @@
 #include "wallsession.h"
 
+#include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QStandardPaths>
 #include <QUrlQuery>
 
 #include <utility>
@@ -199,6 +202,15 @@ void WallSession::onEvent(const QJsonObject &ev) {
         m_role = ev.value(QStringLiteral("role")).toString();
         setState(QStringLiteral("online"));
         Q_EMIT stateChanged();
+        m_pictureRounds.clear();
+        m_pictureFailures.clear();
+        // Preset pictures asked for on an earlier connection are asked for again (their answers
+        // are dropped with that connection).
+        m_presetPictureInFlight = false;
+        m_presetPictureQueue.clear();
+        for (auto it = m_presetPictureKey.begin(); it != m_presetPictureKey.end();)
+            it = m_presetPictureHave.value(it.key()) == it.value() ? std::next(it)
+                                                                   : m_presetPictureKey.erase(it);
         loadAll();
         if (m_picturesWanted) {
             fetchPictures();
@@ -206,6 +218,7 @@ void WallSession::onEvent(const QJsonObject &ev) {
         }
         return;
     }
+    Q_EMIT wallEvent(type, ev.toVariantMap());
     auto dirty = [this](std::initializer_list<const char *> what) {
         for (const char *w : what)
             m_dirty.insert(QString::fromLatin1(w));
@@ -277,6 +290,8 @@ void WallSession::load(const QString &what) {
                                 m_presetLayouts.insert(
                                     id, preset.value(QStringLiteral("layout")).toVariant());
                                 Q_EMIT presetLayoutsChanged();
+                                wantPresetPicture(
+                                    id.toInt(), preset.value(QStringLiteral("layout")).toVariant());
                             });
                 }
             } else if (what == QLatin1String("alerts")) {
@@ -321,6 +336,78 @@ void WallSession::refreshAll() {
         loadAll();
 }
 
+bool WallSession::picturesSettled() const {
+    // Two pictures per output: the first may have been taken while the wall was still drawing.
+    const qsizetype outputs = m_wall.value(QStringLiteral("outputs")).toList().size();
+    for (int i = 0; i < outputs; ++i)
+        if (m_pictureRounds.value(i) < 2 && m_pictureFailures.value(i) < 3)
+            return false;
+    return m_loaded;
+}
+
+void WallSession::wantPresetPicture(int id, const QVariant &layout) {
+    // The picture shows the preset's content on this wall: keyed by both.
+    QCryptographicHash hash(QCryptographicHash::Sha1);
+    hash.addData(QJsonDocument::fromVariant(layout).toJson(QJsonDocument::Compact));
+    hash.addData(QJsonDocument::fromVariant(m_wall.value(QStringLiteral("displays")))
+                     .toJson(QJsonDocument::Compact));
+    const QByteArray key = hash.result().toHex();
+    if (m_presetPictureKey.value(id) == key)
+        return;
+    m_presetPictureKey.insert(id, key);
+    QImage cached;
+    if (cached.load(presetPictureCacheDir() + u'/' + QString::fromLatin1(key) +
+                        QStringLiteral(".jpg"),
+                    "JPEG")) {
+        m_presetPictures.insert(id, cached);
+        m_presetPictureHave.insert(id, key);
+        Q_EMIT presetPictureChanged(id);
+        return;
+    }
+    m_presetPictureQueue.append({id, key});
+    fetchNextPresetPicture();
+}
+
+void WallSession::fetchNextPresetPicture() {
+    // One at a time: the wall draws them one after the other anyway.
+    if (m_presetPictureInFlight || m_presetPictureQueue.isEmpty() ||
+        m_state != QLatin1String("online"))
+        return;
+    const auto [id, key] = m_presetPictureQueue.takeFirst();
+    if (m_presetPictureKey.value(id) != key)
+        return fetchNextPresetPicture(); // changed again meanwhile: a newer entry is queued
+    m_presetPictureInFlight = true;
+    request(
+        "GET", QStringLiteral("/presets/%1/picture?width=%2").arg(id).arg(kPresetPictureWidthPx),
+        {},
+        [this, id, key](int status, const QJsonObject &, const QByteArray &raw) {
+            m_presetPictureInFlight = false;
+            QImage image;
+            if (status == 200 && image.loadFromData(raw, "JPEG") &&
+                m_presetPictureKey.value(id) == key) {
+                m_presetPictures.insert(id, image);
+                m_presetPictureHave.insert(id, key);
+                ++m_presetPicturesReceived;
+                const QString dir = presetPictureCacheDir();
+                if (QDir().mkpath(dir)) {
+                    QFile f(dir + u'/' + QString::fromLatin1(key) + QStringLiteral(".jpg"));
+                    if (f.open(QIODevice::WriteOnly))
+                        f.write(raw);
+                }
+                Q_EMIT presetPictureChanged(id);
+            } else if (m_presetPictureKey.value(id) == key) {
+                m_presetPictureKey.remove(id); // tried again with the next preset list
+            }
+            fetchNextPresetPicture();
+        },
+        true);
+}
+
+QString WallSession::presetPictureCacheDir() {
+    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+           QStringLiteral("/preset-pictures");
+}
+
 void WallSession::fetchPictures() {
     if (m_state != QLatin1String("online"))
         return;
@@ -336,8 +423,11 @@ void WallSession::fetchPictures() {
                     if (status == 200 && image.loadFromData(raw, "JPEG")) {
                         m_pictures.insert(i, image);
                         ++m_picturesReceived;
+                        m_pictureRounds[i] += 1;
+                        m_pictureFailures.remove(i);
                     } else {
                         ++m_picturesFailed;
+                        m_pictureFailures[i] += 1;
                     }
                     Q_EMIT pictureChanged(i);
                 });
@@ -345,10 +435,10 @@ void WallSession::fetchPictures() {
 }
 
 void WallSession::request(const QByteArray &method, const QString &path, const QJsonObject &body,
-                          Handler done) {
+                          Handler done, bool background) {
     QNetworkRequest req(apiUrl(path));
     req.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
-    req.setTransferTimeout(kRequestTimeoutMs);
+    req.setTransferTimeout(background ? kBackgroundTimeoutMs : kRequestTimeoutMs);
     QByteArray payload;
     if (method != "GET" && method != "DELETE") {
         req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
@@ -358,7 +448,7 @@ void WallSession::request(const QByteArray &method, const QString &path, const Q
     ++m_busy;
     Q_EMIT busyChanged();
     const int generation = m_generation;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, done, generation] {
+    connect(reply, &QNetworkReply::finished, this, [this, reply, done, generation, background] {
         reply->deleteLater();
         --m_busy;
         Q_EMIT busyChanged();
@@ -366,6 +456,10 @@ void WallSession::request(const QByteArray &method, const QString &path, const Q
             return; // an answer to an earlier connection
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray raw = reply->readAll();
+        if (status == 0 && background) {
+            done(0, {}, {});
+            return;
+        }
         if (status == 0) {
             const QString why = reply->error() == QNetworkReply::OperationCanceledError
                                     ? QStringLiteral("the wall did not answer in time")
@@ -393,6 +487,21 @@ void WallSession::submit(const QString &tag, const QByteArray &method, const QSt
                                       : answer.value(QStringLiteral("message")).toString()),
                     answer.value(QStringLiteral("field")).toString(),
                     answer.value(QStringLiteral("details")).toObject().toVariantMap());
+            });
+}
+
+void WallSession::call(const QString &tag, const QString &method, const QString &path,
+                       const QVariantMap &body) {
+    request(method.toLatin1(), path, QJsonObject::fromVariantMap(body),
+            [this, tag](int status, const QJsonObject &answer, const QByteArray &) {
+                const bool ok = status >= 200 && status < 300;
+                Q_EMIT answered(tag, ok, status,
+                                ok ? QString()
+                                   : (status == 0
+                                          ? QStringLiteral("the wall did not answer")
+                                          : answer.value(QStringLiteral("message")).toString()),
+                                ok ? QString() : answer.value(QStringLiteral("field")).toString(),
+                                answer.toVariantMap());
             });
 }
 

@@ -63,6 +63,12 @@ class WallSession : public QObject {
     Q_PROPERTY(int picturesReceived READ picturesReceived NOTIFY pictureChanged)
     Q_PROPERTY(int picturesFailed READ picturesFailed NOTIFY pictureChanged)
     Q_PROPERTY(int busy READ busy NOTIFY busyChanged) // requests in flight
+    // Pictures of presets as the wall draws them (GET /presets/{id}/picture), fetched one at a
+    // time once per preset content and kept on disk; how many came from the wall.
+    Q_PROPERTY(int presetPicturesReceived READ presetPicturesReceived NOTIFY presetPictureChanged)
+    // Every output has had a picture taken after the console loaded (or its pictures keep
+    // failing): what --screenshot waits for.
+    Q_PROPERTY(bool picturesSettled READ picturesSettled NOTIFY pictureChanged)
     // The operator's staged copy of the live layout (a StagedLayout), kept up with the wall and
     // the live layout by this session.
     Q_PROPERTY(QObject *staged READ stagedObject CONSTANT)
@@ -99,6 +105,9 @@ public:
     int picturesReceived() const { return m_picturesReceived; }
     int picturesFailed() const { return m_picturesFailed; }
     int busy() const { return m_busy; }
+    int presetPicturesReceived() const { return m_presetPicturesReceived; }
+    bool picturesSettled() const;
+    QImage presetPicture(int id) const { return m_presetPictures.value(id); }
 
     QObject *stagedObject() { return &m_staged; }
     StagedLayout &staged() { return m_staged; }
@@ -126,12 +135,19 @@ public:
     Q_INVOKABLE void refreshAll();
     Q_INVOKABLE void reloadLive() { load(QStringLiteral("layout")); }
     Q_INVOKABLE void reconnectNow();
+    // Any other request of the control API (the technician page's calibration routes): the
+    // answer comes as answered(tag, ...), with the body as sent back (an error's code, message
+    // and refused field too). path is under /api/v1 ("/calibration/pattern").
+    Q_INVOKABLE void call(const QString &tag, const QString &method, const QString &path,
+                          const QVariantMap &body = {});
 
     static constexpr int kRetryFirstMs = 1000;
     static constexpr int kRetryMaxMs = 10000;
     static constexpr int kPictureIntervalMs = 1000;
     static constexpr int kPictureWidthPx = 960;
+    static constexpr int kPresetPictureWidthPx = 480;
     static constexpr int kRequestTimeoutMs = 8000;
+    static constexpr int kBackgroundTimeoutMs = 30000;
     static constexpr int kSlowRefreshMs = 10000;
 
 Q_SIGNALS:
@@ -155,15 +171,23 @@ Q_SIGNALS:
     void picturesWantedChanged();
     void pictureChanged(int index);
     void busyChanged();
+    void presetPictureChanged(int id);
     // Another client changed the live layout (the event's "by", "type").
     void liveChangedBy(const QString &by, const QString &type);
     void actionFinished(const QString &tag, bool ok, const QString &code, const QString &message,
                         const QString &field, const QVariantMap &details);
+    // The answer to call(): status 0 when the wall did not answer.
+    void answered(const QString &tag, bool ok, int status, const QString &message,
+                  const QString &field, const QVariantMap &body);
+    // Every event of the wall's stream, as it came ({"type", ...}).
+    void wallEvent(const QString &type, const QVariantMap &event);
 
 private:
     using Handler = std::function<void(int status, const QJsonObject &body, const QByteArray &raw)>;
+    // background: a slow extra (a preset's picture): a longer deadline, and no answer is not a
+    // lost wall.
     void request(const QByteArray &method, const QString &path, const QJsonObject &body,
-                 Handler done);
+                 Handler done, bool background = false);
     void submit(const QString &tag, const QByteArray &method, const QString &path,
                 const QJsonObject &body = {});
     void connectToWall();
@@ -175,6 +199,9 @@ private:
     void onEvent(const QJsonObject &ev);
     void fetchPictures();
     void readToken();
+    void wantPresetPicture(int id, const QVariant &layout);
+    void fetchNextPresetPicture();
+    static QString presetPictureCacheDir();
     void updateLoaded();
     QUrl apiUrl(const QString &path) const;
 
@@ -204,6 +231,14 @@ private:
     int m_picturesReceived = 0;
     int m_picturesFailed = 0;
     int m_busy = 0;
+    QHash<int, int> m_pictureRounds;   // output -> pictures received since the last (re)load
+    QHash<int, int> m_pictureFailures; // output -> failures in a row
+    QHash<int, QImage> m_presetPictures;
+    QHash<int, QByteArray> m_presetPictureKey;  // preset -> the content wanted
+    QHash<int, QByteArray> m_presetPictureHave; // preset -> the content of the picture held
+    QList<QPair<int, QByteArray>> m_presetPictureQueue;
+    bool m_presetPictureInFlight = false;
+    int m_presetPicturesReceived = 0;
 };
 
 } // namespace opswall::console

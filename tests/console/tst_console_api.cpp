@@ -13,6 +13,7 @@ private Q_SLOTS:
     void initTestCase();
     void snapshotIsAJpegOfTheOutputsOwnWindow();
     void snapshotRefusesBadRequestsByName();
+    void snapshotOfAWallRunningAsOnePreviewWindow();
     void layoutIsPublishedAsOneActionAgainstItsBase();
     void publishAfterAConcurrentChangeIsRefusedNamingWhoChangedWhat();
     void presetIsRenamedAndMarkedForLeaders();
@@ -136,6 +137,55 @@ void TestConsoleApi::snapshotRefusesBadRequestsByName() {
     QCOMPARE(
         opswall::control::ApiClient(s).request("GET", QStringLiteral("/outputs/0/snapshot")).status,
         401);
+}
+
+void TestConsoleApi::snapshotOfAWallRunningAsOnePreviewWindow() {
+    // The same red tile over the first display, on a wall drawn as one --preview window: the
+    // picture of output 0 is cut out of the preview (each display's active area into its region).
+    apptest::Wall preview;
+    preview.extraArgs = {QStringLiteral("--preview")};
+    QString why;
+    QVERIFY2(preview.start(&why), qPrintable(why));
+    const QJsonObject wall = jsonOf(preview.api("GET", QStringLiteral("/wall")).body);
+    const QJsonObject out0 = wall.value(QStringLiteral("outputs")).toArray()[0].toObject();
+    const int outW = out0[QStringLiteral("width")].toInt();
+    const int outH = out0[QStringLiteral("height")].toInt();
+    const QJsonObject layout{
+        {QStringLiteral("schemaVersion"), 1},
+        {QStringLiteral("kind"), QStringLiteral("opswall.layout")},
+        {QStringLiteral("name"), QStringLiteral("preview snapshot")},
+        {QStringLiteral("tiles"),
+         QJsonArray{
+             QJsonObject{{QStringLiteral("id"), QStringLiteral("red")},
+                         {QStringLiteral("kind"), QStringLiteral("color")},
+                         {QStringLiteral("frame"), false},
+                         {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 0},
+                                                              {QStringLiteral("y"), 0},
+                                                              {QStringLiteral("width"), 1200},
+                                                              {QStringLiteral("height"), 670}}},
+                         {QStringLiteral("binding"),
+                          QJsonObject{{QStringLiteral("color"), QStringLiteral("#ff0000")}}}}}}};
+    const auto put =
+        preview.api("PUT", QStringLiteral("/layout"), {{QStringLiteral("layout"), layout}});
+    QVERIFY2(put.status == 200, put.body.constData());
+    QTest::qWait(300);
+    const auto r = preview.api("GET", QStringLiteral("/outputs/0/snapshot?width=320"));
+    QVERIFY2(r.status == 200, r.body.constData()); // was 503 before: no output window
+    QImage image;
+    QVERIFY(image.loadFromData(r.body, "JPEG"));
+    QCOMPARE(image.width(), 320);
+    QVERIFY(qAbs(image.height() - 320 * outH / outW) <= 1);
+    image.save(preview.dir.filePath(QStringLiteral("preview-output0.png")));
+    const QColor inTile = image.pixelColor(20, 20);
+    QVERIFY2(inTile.red() > 200 && inTile.green() < 60 && inTile.blue() < 60,
+             qPrintable(inTile.name()));
+    const QColor outside = image.pixelColor(image.width() - 10, image.height() - 10);
+    QVERIFY2(outside.red() < 120, qPrintable(outside.name()));
+    QImage image1;
+    QVERIFY(image1.loadFromData(
+        preview.api("GET", QStringLiteral("/outputs/1/snapshot?width=200")).body, "JPEG"));
+    QVERIFY(image1.pixelColor(20, 20).red() < 120);
+    QVERIFY(preview.stop());
 }
 
 void TestConsoleApi::layoutIsPublishedAsOneActionAgainstItsBase() {

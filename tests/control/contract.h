@@ -107,6 +107,9 @@ inline constexpr Endpoint kEndpoints[] = {
     {"POST", "/briefings", R"({"briefing":{}})", "OA"},
     {"PUT", "/briefings/{briefing}", R"({"briefing":{}})", "OA"},
     {"GET", "/briefings/{briefing}/steps/{step}/picture", nullptr, "VLOTA"},
+    // (after the step picture: the wall's offscreen renderer is started by then; its first start
+    // can take longer than the client's 10 s on a loaded machine)
+    {"GET", "/presets/{preset}/picture?width=120", nullptr, "VLOTA"},
     {"POST", "/briefings/{briefing}/start", R"({"step":1})", "LOA"},
     {"POST", "/briefings/{briefing}/next", "{}", "LOA"},
     {"POST", "/briefings/{briefing}/previous", "{}", "LOA"},

@@ -69,6 +69,20 @@ TestCase {
         if (noSnap)
             keyRelease(Qt.Key_Alt)
     }
+    // Scrolls the panel that holds item until item is in sight, then clicks it (as a person
+    // scrolls before clicking).
+    function clickIn(v, item) {
+        verify(item !== null)
+        let flick = item.parent
+        while (flick && flick.contentY === undefined)
+            flick = flick.parent
+        if (flick) {
+            const p = item.mapToItem(flick.contentItem, 0, 0)
+            flick.contentY = Math.max(0, Math.min(p.y - 40, flick.contentHeight - flick.height))
+        }
+        waitForRendering(v)
+        mouseClick(item)
+    }
     function display(v, index) {
         return v.session.wall.displays[index]
     }
@@ -283,18 +297,62 @@ TestCase {
     function test_4b_propertiesResizeAndPresets() {
         const v = open(Wall.operatorTokenFile)
         followLive(v)
-        // Properties: a binding the wall would refuse is refused here, with the field named.
+        // Properties: the clock's form has its fields; a time zone the wall would refuse is
+        // refused here, named next to the field, and nothing changes.
         const clock = tileItem(v, "clock")
         mouseClick(v.canvas, clock.x + clock.width / 2, clock.y + clock.height / 2)
         compare(v.staged.selection, ["clock"])
+        const form = v.properties.bindingForm
+        compare(form.fields.map(f => f.key), ["timeZone", "show", "label"])
+        const zoneText = findChild(findChild(form, "field-timeZone"), "input")
+        const zone = findChild(findChild(form, "field-timeZone"), "choice")
+        verify(zoneText.visible && zone.visible)
+        compare(zoneText.text, "Asia/Ho_Chi_Minh")
+        clickIn(v, zoneText)
+        zoneText.selectAll()
+        keyClick(Qt.Key_Delete)
+        for (const ch of "mars/olympus")
+            keySequence(ch)
+        compare(zoneText.text, "mars/olympus")
+        clickIn(v, findChild(form, "applyForm"))
+        verify(form.error.indexOf("timeZone") >= 0, form.error)
+        const zoneError = findChild(findChild(form, "field-timeZone"), "fieldError")
+        verify(zoneError.visible && zoneError.text.indexOf("time zone") >= 0, zoneError.text)
+        verify(!v.staged.dirty)
+        // Asia/Tokyo from the list, "Time" from the choices, a label typed; applied.
+        compare(zoneText.text, "mars/olympus") // the refused value stays for correction
+        clickIn(v, zone) // the list of common zones
+        tryVerify(() => zone.popup.opened)
+        const tokyo = zone.options.findIndex(o => o.value === "Asia/Tokyo")
+        zone.popup.contentItem.positionViewAtIndex(tokyo, ListView.Center)
+        waitForRendering(v)
+        const tokyoItem = zone.popup.contentItem.itemAtIndex(tokyo)
+        verify(tokyoItem !== null)
+        mouseClick(tokyoItem)
+        tryVerify(() => !zone.popup.visible)
+        compare(form.values.timeZone, "Asia/Tokyo")
+        compare(zoneText.text, "Asia/Tokyo")
+        const show = findChild(findChild(form, "field-show"), "choice")
+        show.activated(show.options.findIndex(o => o.value === "time"))
+        const label = findChild(findChild(form, "field-label"), "input")
+        label.forceActiveFocus()
+        label.selectAll()
+        keyClick(Qt.Key_T)
+        keyClick(Qt.Key_O)
+        keyClick(Qt.Key_K)
+        clickIn(v, findChild(form, "applyForm"))
+        compare(form.error, "")
+        verify(!zoneError.visible)
+        compare(v.staged.tile("clock").binding.timeZone, "Asia/Tokyo")
+        compare(v.staged.tile("clock").binding.show, "time")
+        compare(v.staged.tile("clock").binding.label, "tok")
+        // The binding as JSON is still there for everything the form does not show; a bad one is
+        // refused with the field named.
+        clickIn(v, findChild(v.properties, "showJson"))
         v.properties.bindingField.text = '{"timeZone": "Mars/Olympus_Mons"}'
-        mouseClick(findChild(v.properties, "applyBinding"))
+        clickIn(v, findChild(v.properties, "applyBinding"))
         verify(v.properties.bindingError.indexOf("timeZone") >= 0, v.properties.bindingError)
         verify(findChild(v.properties, "bindingError").visible)
-        verify(!v.staged.dirty)
-        v.properties.bindingField.text = '{"timeZone": "Asia/Tokyo", "show": "time"}'
-        mouseClick(findChild(v.properties, "applyBinding"))
-        compare(v.properties.bindingError, "")
         compare(v.staged.tile("clock").binding.timeZone, "Asia/Tokyo")
         // Resize with the right-hand handle: the right edge snaps to the wall's right edge.
         const before = v.staged.tile("clock").rect
@@ -341,6 +399,115 @@ TestCase {
         mouseClick(del)
         tryVerify(() => !v.session.presets.some(p => p.id === saved.id), 10000)
         v.staged.discard()
+    }
+
+    function test_4b2_indicatorPickerAndColourFields() {
+        verify(Wall.recall("Tổng quan kinh tế"))
+        const v = open(Wall.operatorTokenFile)
+        followLive(v)
+        // A KPI tile: its indicator is picked from the wall's list (names and units).
+        const kpiId = v.staged.layoutJson().tiles.filter(t => t.kind === "kpi")[0].id
+        v.staged.select(kpiId, false)
+        const form = v.properties.bindingForm
+        const picker = findChild(findChild(form, "field-indicator"), "choice")
+        verify(picker.visible)
+        const indicators = Wall.get("/indicators").items
+        compare(picker.options.length, indicators.length)
+        const current = v.staged.tile(kpiId).binding.indicator
+        compare(picker.options[picker.currentIndex].value, current)
+        const other = indicators.filter(m => m.id !== current)[0]
+        verify(picker.model[picker.options.findIndex(o => o.value === other.id)].indexOf(other.nameVi) === 0)
+        picker.activated(picker.options.findIndex(o => o.value === other.id))
+        clickIn(v, findChild(form, "applyForm"))
+        compare(form.error, "")
+        compare(v.staged.tile(kpiId).binding.indicator, other.id)
+        verify(v.staged.dirty)
+        v.staged.discard()
+        // A colour tile placed from the library: its colour field shows a swatch; a word that is
+        // no colour is refused next to the field.
+        const id = v.staged.place("color", { color: "#1d3557" }, "", 100, 100, 400, 300, false)
+        v.staged.select(id, false)
+        const colour = findChild(findChild(form, "field-color"), "input")
+        compare(colour.text, "#1d3557")
+        colour.text = "xanh"
+        colour.textEdited()
+        clickIn(v, findChild(form, "applyForm"))
+        verify(findChild(findChild(form, "field-color"), "fieldError").visible, form.error)
+        colour.text = "#ff8800"
+        colour.textEdited()
+        clickIn(v, findChild(form, "applyForm"))
+        compare(v.staged.tile(id).binding.color, "#ff8800")
+        compare(String(findChild(findChild(form, "field-color"), "swatch").color), "#ff8800")
+        v.staged.discard()
+    }
+
+    function test_4b3_rubberBandSelectsWhatItTouches() {
+        const v = open(Wall.operatorTokenFile)
+        followLive(v)
+        // From the empty margin above and left of the wall to the middle of the first display:
+        // every tile the band touches is selected, and no other.
+        const d0 = display(v, 0)
+        const from = Qt.point(v.canvas.ox - 12, v.canvas.oy - 12)
+        const toMm = Qt.point(d0.xMm + d0.widthMm / 2, d0.yMm + d0.heightMm / 2)
+        const to = v.canvas.toPx(toMm.x, toMm.y)
+        v.staged.clearSelection()
+        mousePress(v.canvas, from.x, from.y)
+        for (let s = 1; s <= 6; ++s)
+            mouseMove(v.canvas, from.x + (to.x - from.x) * s / 6, from.y + (to.y - from.y) * s / 6, -1, Qt.LeftButton)
+        verify(findChild(v.canvas, "rubberBand").visible)
+        mouseRelease(v.canvas, to.x, to.y)
+        verify(!findChild(v.canvas, "rubberBand").visible)
+        const band = v.canvas.toMm(from.x, from.y)
+        const touched = v.staged.layoutJson().tiles.filter(t => t.rect.x < toMm.x && t.rect.x + t.rect.width > band.x
+                                                            && t.rect.y < toMm.y && t.rect.y + t.rect.height > band.y)
+                                                   .map(t => t.id)
+        verify(touched.length >= 1)
+        compare(v.staged.selection.slice().sort(), touched.slice().sort())
+        // Ctrl adds a second band's tiles: from the bottom-right margin up to the last display.
+        const last = display(v, v.session.wall.displays.length - 1)
+        const from2 = v.canvas.toPx(v.staged.canvasMm.x + v.staged.canvasMm.width, v.staged.canvasMm.y + v.staged.canvasMm.height)
+        const to2mm = Qt.point(last.xMm + last.widthMm / 2, last.yMm + last.heightMm / 2)
+        const to2 = v.canvas.toPx(to2mm.x, to2mm.y)
+        mousePress(v.canvas, from2.x + 12, from2.y + 12, Qt.LeftButton, Qt.ControlModifier)
+        for (let s = 1; s <= 6; ++s)
+            mouseMove(v.canvas, from2.x + 12 + (to2.x - from2.x - 12) * s / 6, from2.y + 12 + (to2.y - from2.y - 12) * s / 6,
+                      -1, Qt.LeftButton, Qt.ControlModifier)
+        mouseRelease(v.canvas, to2.x, to2.y, Qt.LeftButton, Qt.ControlModifier)
+        const more = v.staged.layoutJson().tiles.filter(t => t.rect.x + t.rect.width > to2mm.x && t.rect.y + t.rect.height > to2mm.y)
+                                                  .map(t => t.id)
+        for (const id of touched.concat(more))
+            verify(v.staged.selection.indexOf(id) >= 0, id + " in " + JSON.stringify(v.staged.selection))
+        // A click on the empty margin clears it.
+        mouseClick(v.canvas, from.x, from.y)
+        compare(v.staged.selection.length, 0)
+        verify(!v.staged.dirty)
+    }
+
+    function test_4b4_presetThumbnailsArePicturesFromTheWall() {
+        const v = open(Wall.operatorTokenFile)
+        mouseClick(findChild(v, "presetsTab"))
+        // Every preset's picture comes from the wall's renderer (the test's cache starts empty);
+        // the list shows pictures, not outlines.
+        tryVerify(() => v.session.presets.every(p => {
+            const row = findChild(v.presetsPanel, "preset-" + p.id)
+            return row === null || findChild(row, "presetPicture").hasPicture
+        }), 60000, "the preset pictures arrive")
+        // (an earlier console of this run may have fetched them: the run's cache has them then)
+        const first = v.session.presets[0]
+        v.presetsPanel.list.positionViewAtBeginning()
+        waitForRendering(v)
+        const row = findChild(v.presetsPanel, "preset-" + first.id)
+        const picture = findChild(row, "presetPicture")
+        verify(picture.hasPicture)
+        // Pixels: the picture is drawn (not the panel's flat colour) in its middle.
+        const image = grabImage(v)
+        const centre = picture.mapToItem(v, picture.width / 2, picture.height / 2)
+        const c = image.pixel(centre.x, centre.y)
+        image.save(Wall.folder() + "/console-presets.png")
+        verify(String(c) !== String(Qt.color("#1c2a38")), String(c))
+        // The wall answers the picture route itself (JPEG), for a viewer too.
+        compare(Wall.call("GET", "/presets/" + first.id + "/picture?width=5000").status, 400)
+        compare(Wall.call("GET", "/presets/99999/picture").status, 404)
     }
 
     function test_4c_controlLockFromTheTopBar() {
