@@ -6,6 +6,7 @@
 
 #include "core/action.h"
 #include "wall/layout.h"
+#include "wall/layoutstore.h"
 #include "wall/wallstate.h"
 
 #include <QJsonObject>
@@ -15,17 +16,13 @@
 #include <functional>
 #include <optional>
 
-namespace opswall::store {
-class WallStore;
-}
-
 namespace opswall::wall {
 
 class Dispatcher : public QObject {
     Q_OBJECT
 public:
     // store may be null (tests of pure behaviour); then presets are unavailable.
-    Dispatcher(WallState &state, store::WallStore *store, QObject *parent = nullptr);
+    Dispatcher(WallState &state, LayoutStore *store, QObject *parent = nullptr);
 
     ActionResult dispatch(const Action &action, const Caller &caller);
 
@@ -89,7 +86,7 @@ private:
     void record(const Layout &next, const QString &cause);
 
     WallState &m_state;
-    store::WallStore *m_store;
+    LayoutStore *m_store;
     AuditHook m_audit;
     Gate m_gate;
     QList<QPair<QString, Handler>> m_handlers;
