@@ -50,8 +50,9 @@ public:
     static constexpr std::size_t kUndoDepth = 100;
 
     // Who changed the live layout, for a publish refused because the wall moved on since the
-    // editor's base revision (PUT /api/v1/layout). Revisions are WallState::revision() values of
-    // this process; instance() tells one run of the wall from the next (a restart resets them).
+    // editor's base revision (PUT /api/v1/layout). Revisions are WallState::revision() values
+    // (persistent with a store); instance() tells one run of the wall from the next, whose list
+    // of changes is not kept, so a base of another run is refused.
     struct Change {
         quint64 revision = 0; // the live layout's revision after the change
         QString by, role, via, type, what;
