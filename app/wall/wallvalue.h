@@ -49,6 +49,14 @@ struct StreamState {
     QJsonObject toJson() const;
 };
 
+// The keys GET /api/v1/wall adds to the wall document (WallValue::toJson()); a client that reads
+// the document back with wallFromJson() removes them first.
+inline QJsonObject wallDocumentOf(QJsonObject snapshot) {
+    for (const char *key : {"revision", "layout", "displayStates", "alerts", "streams"})
+        snapshot.remove(QLatin1String(key));
+    return snapshot;
+}
+
 struct WallValue {
     Wall wall;
     Layout layout;
