@@ -21,10 +21,6 @@
 
 namespace wallctl {
 
-using opswall::control::ApiClient;
-using opswall::control::ApiResponse;
-using opswall::control::ClientSettings;
-
 namespace {
 
 const char kHelp[] =
@@ -352,19 +348,8 @@ int apiMain(int argc, char **argv) {
             if (!needId("set") || p.size() < 3)
                 return usageError(QStringLiteral("tile set ID KEY=VALUE ..."));
             QJsonObject options;
-            for (const QString &kv : p.mid(2)) {
-                const qsizetype eq = kv.indexOf(u'=');
-                if (eq <= 0)
-                    return usageError(QStringLiteral("'%1' is not KEY=VALUE").arg(kv));
-                const QString value = kv.mid(eq + 1);
-                // A JSON value (true, 3, "x", [..], {..}) as written; anything else is a string.
-                const QJsonDocument asJson =
-                    QJsonDocument::fromJson(QStringLiteral("[%1]").arg(value).toUtf8());
-                options.insert(kv.left(eq), value.isEmpty() ? QJsonValue()
-                                            : asJson.isArray() && asJson.array().size() == 1
-                                                ? asJson.array().first()
-                                                : QJsonValue(value));
-            }
+            if (const auto bad = keyValues(p.mid(2), &options, true)) // KEY= removes the option
+                return usageError(*bad);
             return show(client.request("PATCH", QStringLiteral("/tiles/") + id,
                                        {{QStringLiteral("options"), options}}),
                         json);

@@ -2,6 +2,7 @@
 
 #include "commands.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
@@ -57,6 +58,21 @@ bool clientSettings(const Args &a, opswall::control::ClientSettings *s, QString 
         }
     }
     return true;
+}
+
+std::optional<QString> keyValues(const QStringList &words, QJsonObject *out, bool emptyIsNull) {
+    for (const QString &kv : words) {
+        const qsizetype eq = kv.indexOf(u'=');
+        if (eq <= 0)
+            return QStringLiteral("'%1' is not KEY=VALUE").arg(kv);
+        const QString value = kv.mid(eq + 1);
+        const QJsonDocument asJson = QJsonDocument::fromJson("[" + value.toUtf8() + "]");
+        out->insert(kv.left(eq), value.isEmpty() && emptyIsNull ? QJsonValue()
+                                 : asJson.isArray() && asJson.array().size() == 1
+                                     ? asJson.array().first()
+                                     : QJsonValue(value));
+    }
+    return std::nullopt;
 }
 
 int exitFor(const ApiResponse &r) {

@@ -5,11 +5,18 @@
 
 #include "control/apiclient.h"
 
+#include <QJsonObject>
 #include <QMap>
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace wallctl {
+
+using opswall::control::ApiClient;
+using opswall::control::ApiResponse;
+using opswall::control::ClientSettings;
 
 struct Args {
     QStringList positional;
@@ -29,6 +36,11 @@ inline const QStringList kConnectionFlags{"--json", "--insecure", "--help", "-h"
 // The client's settings from --url, --token (or their defaults), --cacert, --insecure,
 // --timeout SEC. False with *error (for people) when one is wrong.
 bool clientSettings(const Args &a, opswall::control::ClientSettings *s, QString *error);
+
+// KEY=VALUE words into *out: a value that reads as JSON (true, 3, "x", [..], {..}) as written,
+// anything else as text; with emptyIsNull, "KEY=" is null (removes the key). The first word
+// that is not KEY=VALUE, for people, when there is one.
+std::optional<QString> keyValues(const QStringList &words, QJsonObject *out, bool emptyIsNull);
 
 int exitFor(const opswall::control::ApiResponse &r);
 // A failed answer on stderr ("wallctl: message (code, field F, HTTP n)"; with --json the body

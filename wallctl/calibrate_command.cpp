@@ -22,10 +22,6 @@
 
 namespace wallctl {
 
-using opswall::control::ApiClient;
-using opswall::control::ApiResponse;
-using opswall::control::ClientSettings;
-
 namespace {
 
 const char kHelp[] =
@@ -231,16 +227,8 @@ int calibrateMain(int argc, char **argv) {
                                  : QStringLiteral("/calibration/profiles/") + sub);
     if (cmd == QLatin1String("set")) {
         QJsonObject settings;
-        for (const QString &kv : positional.mid(1)) {
-            const qsizetype eq = kv.indexOf(u'=');
-            if (eq <= 0)
-                return usageError(QStringLiteral("'%1' is not KEY=VALUE").arg(kv));
-            const QString value = kv.mid(eq + 1);
-            // JSON values (numbers, lists, objects, true/false); anything else is a name.
-            const QJsonDocument d = QJsonDocument::fromJson("[" + value.toUtf8() + "]");
-            settings.insert(kv.left(eq), d.isArray() && d.array().size() == 1 ? d.array().at(0)
-                                                                              : QJsonValue(value));
-        }
+        if (const auto bad = keyValues(positional.mid(1), &settings, false))
+            return usageError(*bad);
         if (settings.isEmpty())
             return usageError(QStringLiteral("set needs KEY=VALUE settings"));
         QJsonObject body{{QStringLiteral("settings"), settings}};
