@@ -2,6 +2,8 @@
 // QtCore + QtNetwork only. Exit codes: wallctl/commands.h.
 #include "commands.h"
 
+#include "apioptions.h"
+
 #include "control/apiclient.h"
 #include "control/auditlog.h"
 
@@ -18,11 +20,6 @@
 #include <cstdio>
 
 namespace wallctl {
-
-using opswall::control::ApiClient;
-using opswall::control::ApiResponse;
-using opswall::control::ClientSettings;
-using opswall::control::resolveSettings;
 
 namespace {
 
@@ -47,6 +44,8 @@ Commands:
   audio [status] | unmute SOURCE [--volume V] | mute | volume V
                                  the one video source heard (muted by default), volume 0-1.5
   alert list | ack ID [--note TEXT]
+                                 every open alert (device, indicator, store) in one list; ID as
+                                 listed: device.r1c1.overheat, indicator.12, store.unavailable
   devices [list] | get ID | command ID COMMAND [KEY=VALUE ...]
   audit query [--from TIME] [--to TIME] [--action PREFIX] [--limit N] | verify [--anchor FILE]
         | layout --at TIME             the live layout at a past time, and the change behind it
@@ -87,51 +86,16 @@ int usageError(const QString &message) {
     return Usage;
 }
 
-struct Args {
-    QStringList positional;
-    QMap<QString, QString> options; // --name value
-    QStringList flags;              // --json, --insecure, ...
-    QString error;
-};
-
-Args parseArgs(int argc, char **argv) {
-    static const QStringList valued{
-        "--url",    "--token",  "--cacert", "--timeout", "--kind",   "--x",    "--y",
-        "--width",  "--height", "--z",      "--source",  "--layout", "--file", "--id",
-        "--note",   "--from",   "--to",     "--action",  "--limit",  "--role", "--name",
-        "--ttl",    "--reason", "--at",     "--lang",    "--uri",    "--site", "--participant",
-        "--volume", "--anchor", "--out",    "--step",    "--pdf"};
-    // Button panels (wallctl panel bind).
-    static const QStringList panelValued{"--page", "--label"};
-    static const QStringList flags{"--json", "--insecure", "--for-leaders", "--help", "-h"};
-    Args a;
-    for (int i = 1; i < argc; ++i) {
-        const QString arg = QString::fromLocal8Bit(argv[i]);
-        if (arg.startsWith(QLatin1String("--")) && arg.contains(u'=')) {
-            const qsizetype eq = arg.indexOf(u'=');
-            const QString name = arg.left(eq);
-            if (!valued.contains(name) && !panelValued.contains(name)) {
-                a.error = QStringLiteral("unknown option %1").arg(name);
-                return a;
-            }
-            a.options.insert(name, arg.mid(eq + 1));
-        } else if (valued.contains(arg) || panelValued.contains(arg)) {
-            if (i + 1 >= argc) {
-                a.error = QStringLiteral("%1 needs a value").arg(arg);
-                return a;
-            }
-            a.options.insert(arg, QString::fromLocal8Bit(argv[++i]));
-        } else if (flags.contains(arg)) {
-            a.flags.append(arg == QLatin1String("-h") ? QStringLiteral("--help") : arg);
-        } else if (arg.startsWith(u'-') && arg.size() > 1) {
-            a.error = QStringLiteral("unknown option %1").arg(arg);
-            return a;
-        } else {
-            a.positional.append(arg);
-        }
-    }
-    return a;
-}
+// This command's options besides the connection's (apioptions.h).
+const QStringList kValued =
+    kConnectionOptions +
+    QStringList{"--kind", "--x", "--y", "--width", "--height", "--z", "--source", "--layout",
+                "--file", "--id", "--note", "--from", "--to", "--action", "--limit", "--role",
+                "--name", "--ttl", "--reason", "--at", "--lang", "--uri", "--site", "--participant",
+                "--volume", "--anchor", "--out", "--step", "--pdf",
+                // Button panels (wallctl panel bind).
+                "--page", "--label"};
+const QStringList kFlags = kConnectionFlags + QStringList{"--for-leaders"};
 
 QString iso(const QString &time, bool *ok) {
     *ok = true;
@@ -188,41 +152,11 @@ void printValue(QTextStream &out, const QJsonValue &v, int indent) {
     }
 }
 
-int exitFor(const ApiResponse &r) {
-    if (r.networkError)
-        return Unreachable;
-    if (r.status >= 200 && r.status < 300)
-        return Ok;
-    if (r.status == 401 || r.status == 403)
-        return Refused;
-    return Failed;
-}
-
 int show(const ApiResponse &r, bool json) {
+    if (const int failed = reportFailure(r, json))
+        return failed;
     QTextStream out(stdout);
-    if (r.networkError) {
-        std::fprintf(stderr, "wallctl: %s\n", qPrintable(r.errorText));
-        return Unreachable;
-    }
     const QJsonDocument doc = QJsonDocument::fromJson(r.body);
-    if (r.status < 200 || r.status >= 300) {
-        const QJsonObject e = doc.object();
-        if (json) {
-            out << r.body << '\n';
-        } else {
-            QString msg = e.value(QStringLiteral("message")).toString();
-            if (msg.isEmpty())
-                msg = QString::fromUtf8(r.body.left(200));
-            std::fprintf(stderr, "wallctl: %s (%s%s, HTTP %d)\n", qPrintable(msg),
-                         qPrintable(e.value(QStringLiteral("code")).toString()),
-                         e.contains(QStringLiteral("field"))
-                             ? qPrintable(QStringLiteral(", field ") +
-                                          e.value(QStringLiteral("field")).toString())
-                             : "",
-                         r.status);
-        }
-        return exitFor(r);
-    }
     if (json) {
         out << (doc.isNull() ? r.body : doc.toJson(QJsonDocument::Indented));
         return Ok;
@@ -247,7 +181,7 @@ int apiMain(int argc, char **argv) {
     QCoreApplication app(qtArgc, qtArgv);
     QCoreApplication::setApplicationName(QStringLiteral("wallctl"));
 
-    const Args a = parseArgs(argc, argv);
+    const Args a = parseArgs(argc, argv, kValued, kFlags);
     const QString cmd = QString::fromLocal8Bit(argv[0]);
     if (a.flags.contains(QStringLiteral("--help")) || cmd == QLatin1String("api")) {
         std::fputs(kHelp, stdout);
@@ -259,17 +193,8 @@ int apiMain(int argc, char **argv) {
 
     ClientSettings s;
     QString err;
-    if (!resolveSettings(a.options.value(QStringLiteral("--url")),
-                         a.options.value(QStringLiteral("--token")), &s, &err))
+    if (!clientSettings(a, &s, &err))
         return usageError(err);
-    s.caCertFile = a.options.value(QStringLiteral("--cacert"));
-    s.insecure = a.flags.contains(QStringLiteral("--insecure"));
-    if (a.options.contains(QStringLiteral("--timeout"))) {
-        bool ok = false;
-        s.timeoutMs = int(a.options.value(QStringLiteral("--timeout")).toDouble(&ok) * 1000);
-        if (!ok || s.timeoutMs <= 0)
-            return usageError(QStringLiteral("--timeout wants seconds"));
-    }
     ApiClient client(s);
     const QStringList &p = a.positional;
     const QString sub = p.value(0);
@@ -423,19 +348,8 @@ int apiMain(int argc, char **argv) {
             if (!needId("set") || p.size() < 3)
                 return usageError(QStringLiteral("tile set ID KEY=VALUE ..."));
             QJsonObject options;
-            for (const QString &kv : p.mid(2)) {
-                const qsizetype eq = kv.indexOf(u'=');
-                if (eq <= 0)
-                    return usageError(QStringLiteral("'%1' is not KEY=VALUE").arg(kv));
-                const QString value = kv.mid(eq + 1);
-                // A JSON value (true, 3, "x", [..], {..}) as written; anything else is a string.
-                const QJsonDocument asJson =
-                    QJsonDocument::fromJson(QStringLiteral("[%1]").arg(value).toUtf8());
-                options.insert(kv.left(eq), value.isEmpty() ? QJsonValue()
-                                            : asJson.isArray() && asJson.array().size() == 1
-                                                ? asJson.array().first()
-                                                : QJsonValue(value));
-            }
+            if (const auto bad = keyValues(p.mid(2), &options, true)) // KEY= removes the option
+                return usageError(*bad);
             return show(client.request("PATCH", QStringLiteral("/tiles/") + id,
                                        {{QStringLiteral("options"), options}}),
                         json);

@@ -2,6 +2,8 @@
 // (/api/v1/calibration/...). QtCore + QtNetwork only. Exit codes: wallctl/commands.h.
 #include "commands.h"
 
+#include "apioptions.h"
+
 #include "control/apiclient.h"
 
 #include <QCoreApplication>
@@ -19,11 +21,6 @@
 #include <cstdio>
 
 namespace wallctl {
-
-using opswall::control::ApiClient;
-using opswall::control::ApiResponse;
-using opswall::control::ClientSettings;
-using opswall::control::resolveSettings;
 
 namespace {
 
@@ -68,36 +65,9 @@ int usageError(const QString &message) {
     return Usage;
 }
 
-int exitFor(const ApiResponse &r) {
-    if (r.networkError)
-        return Unreachable;
-    if (r.status >= 200 && r.status < 300)
-        return Ok;
-    if (r.status == 401 || r.status == 403)
-        return Refused;
-    return Failed;
-}
-
-// Prints a failure (stderr, with the field at fault) and returns its exit code; Ok otherwise.
+// A failure's report and exit code (apioptions.h); Ok otherwise.
 int report(const ApiResponse &r, bool json) {
-    if (r.networkError) {
-        std::fprintf(stderr, "wallctl: %s\n", qPrintable(r.errorText));
-        return Unreachable;
-    }
-    if (r.status >= 200 && r.status < 300)
-        return Ok;
-    const QJsonObject e = QJsonDocument::fromJson(r.body).object();
-    if (json) {
-        QTextStream(stdout) << r.body << '\n';
-    } else {
-        const QString field = e.value(QStringLiteral("field")).toString();
-        std::fprintf(stderr, "wallctl: %s (%s%s, HTTP %d)\n",
-                     qPrintable(e.value(QStringLiteral("message")).toString()),
-                     qPrintable(e.value(QStringLiteral("code")).toString()),
-                     field.isEmpty() ? "" : qPrintable(QStringLiteral(", field ") + field),
-                     r.status);
-    }
-    return exitFor(r);
+    return reportFailure(r, json);
 }
 
 void printJson(const QJsonValue &v) {
@@ -146,28 +116,18 @@ void printRun(const QJsonObject &run) {
 int calibrateMain(int argc, char **argv) {
     int qtArgc = 1;
     QCoreApplication app(qtArgc, argv);
-    static const QStringList valued{
-        "--url",  "--token", "--cacert",   "--timeout", "--displays",  "--output",
-        "--note", "--file",  "--wait",     "--warmup",  "--tolerance", "--luminance",
-        "--x",    "--y",     "--spotread", "--dx",      "--dy",        "--rotation"};
-    static const QStringList flagNames{"--json",  "--insecure", "--replace",
-                                       "--meter", "--help",     "-h"};
-    QStringList positional, flags;
-    QMap<QString, QString> options;
-    for (int i = 1; i < argc; ++i) {
-        const QString arg = QString::fromLocal8Bit(argv[i]);
-        if (valued.contains(arg)) {
-            if (i + 1 >= argc)
-                return usageError(QStringLiteral("%1 needs a value").arg(arg));
-            options.insert(arg, QString::fromLocal8Bit(argv[++i]));
-        } else if (flagNames.contains(arg)) {
-            flags.append(arg == QLatin1String("-h") ? QStringLiteral("--help") : arg);
-        } else if (arg.startsWith(QLatin1String("--"))) {
-            return usageError(QStringLiteral("unknown option %1").arg(arg));
-        } else {
-            positional.append(arg);
-        }
-    }
+    static const QStringList valued =
+        kConnectionOptions + QStringList{"--displays", "--output",  "--note",      "--file",
+                                         "--wait",     "--warmup",  "--tolerance", "--luminance",
+                                         "--x",        "--y",       "--spotread",  "--dx",
+                                         "--dy",       "--rotation"};
+    static const QStringList flagNames = kConnectionFlags + QStringList{"--replace", "--meter"};
+    const Args args = parseArgs(argc, argv, valued, flagNames);
+    const QStringList &positional = args.positional;
+    const QStringList &flags = args.flags;
+    const QMap<QString, QString> &options = args.options;
+    if (!args.error.isEmpty())
+        return usageError(args.error);
     if (flags.contains(QStringLiteral("--help")) || positional.isEmpty()) {
         std::fputs(kHelp, positional.isEmpty() && !flags.contains(QStringLiteral("--help"))
                               ? stderr
@@ -177,17 +137,8 @@ int calibrateMain(int argc, char **argv) {
     const bool json = flags.contains(QStringLiteral("--json"));
     ClientSettings s;
     QString err;
-    if (!resolveSettings(options.value(QStringLiteral("--url")),
-                         options.value(QStringLiteral("--token")), &s, &err))
+    if (!clientSettings(args, &s, &err))
         return usageError(err);
-    s.caCertFile = options.value(QStringLiteral("--cacert"));
-    s.insecure = flags.contains(QStringLiteral("--insecure"));
-    if (options.contains(QStringLiteral("--timeout"))) {
-        bool ok = false;
-        s.timeoutMs = int(options.value(QStringLiteral("--timeout")).toDouble(&ok) * 1000);
-        if (!ok || s.timeoutMs <= 0)
-            return usageError(QStringLiteral("--timeout wants seconds"));
-    }
     ApiClient client(s);
     const QString cmd = positional.value(0);
     const QString sub = positional.value(1);
@@ -276,16 +227,8 @@ int calibrateMain(int argc, char **argv) {
                                  : QStringLiteral("/calibration/profiles/") + sub);
     if (cmd == QLatin1String("set")) {
         QJsonObject settings;
-        for (const QString &kv : positional.mid(1)) {
-            const qsizetype eq = kv.indexOf(u'=');
-            if (eq <= 0)
-                return usageError(QStringLiteral("'%1' is not KEY=VALUE").arg(kv));
-            const QString value = kv.mid(eq + 1);
-            // JSON values (numbers, lists, objects, true/false); anything else is a name.
-            const QJsonDocument d = QJsonDocument::fromJson("[" + value.toUtf8() + "]");
-            settings.insert(kv.left(eq), d.isArray() && d.array().size() == 1 ? d.array().at(0)
-                                                                              : QJsonValue(value));
-        }
+        if (const auto bad = keyValues(positional.mid(1), &settings, false))
+            return usageError(*bad);
         if (settings.isEmpty())
             return usageError(QStringLiteral("set needs KEY=VALUE settings"));
         QJsonObject body{{QStringLiteral("settings"), settings}};

@@ -20,11 +20,12 @@ public:
     using Done = std::function<void(opswall::ActionResult)>;
     virtual ~ActionSink() = default;
 
-    // Apply action for caller and call done exactly once, now or later, on the GUI thread. The
-    // caller's role and the control lock were already checked against the permission table
-    // (ControlService::authorize); the dispatcher may check again (leaders may only recall presets
-    // marked for leaders) and must write the audit row (ControlService::audit().append) and publish
-    // the resulting event (ControlService::publish).
+    // Authorise (once: ControlService::authorize, or the role table and
+    // ControlService::lockRefusal), apply action for caller and call done exactly once, now or
+    // later, on the GUI thread. Nothing checked the action before: the sink must refuse what the
+    // caller may not do, write the audit row (ControlService::audit().append) for a refusal as for
+    // a success, and publish the resulting event (ControlService::publish). The action is in the
+    // dispatcher's own vocabulary (router.cpp emits it so): no rewriting.
     virtual void submit(opswall::Action action, opswall::Caller caller, Done done) = 0;
 
     // Read-only state as JSON, on the GUI thread. `what` is one of:

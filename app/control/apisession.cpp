@@ -716,24 +716,11 @@ void accept(const std::shared_ptr<ServerCore> &core, std::shared_ptr<tcp::accept
     });
 }
 
-class AcceptorHandle : public Closable {
-public:
-    explicit AcceptorHandle(std::shared_ptr<tcp::acceptor> a)
-        : m_acceptor(std::move(a)) {}
-    void closeNow() override {
-        boost::system::error_code ec;
-        m_acceptor->close(ec);
-    }
-
-private:
-    std::shared_ptr<tcp::acceptor> m_acceptor;
-};
-
 } // namespace
 
 void runHttpAcceptor(const std::shared_ptr<ServerCore> &core, asio::ip::tcp::acceptor acceptor) {
     auto a = std::make_shared<tcp::acceptor>(std::move(acceptor));
-    core->own(std::make_shared<AcceptorHandle>(a));
+    core->ownAcceptor(a);
     accept(core, a);
 }
 

@@ -140,16 +140,16 @@ bool ControlService::ownsAction(const QString &actionType) {
 
 std::optional<ActionResult> ControlService::authorize(const Caller &caller,
                                                       const QString &actionType) const {
-    const Permission *p = findPermission(actionType);
-    if (!p)
-        return ActionResult::failure(QStringLiteral("forbidden"),
-                                     QStringLiteral("unknown action '%1'").arg(actionType));
-    if (!roleAllows(caller.role, actionType))
-        return ActionResult::failure(
-            QStringLiteral("forbidden"),
-            QStringLiteral("role '%1' may not %2").arg(roleName(caller.role), actionType));
+    if (auto refused = roleRefusal(caller.role, actionType))
+        return refused;
+    return lockRefusal(caller, actionType);
+}
+
+std::optional<ActionResult> ControlService::lockRefusal(const Caller &caller,
+                                                        const QString &actionType) const {
     // The lock holds back wall changes; its own release stays open so an admin can force it.
-    if (p->effect == Effect::WallChange && actionType != QLatin1String("lock.release"))
+    const Permission *p = findPermission(actionType);
+    if (p && p->effect == Effect::WallChange && actionType != QLatin1String("lock.release"))
         if (auto r = m_lock.refusal(caller, nowMs()))
             return r;
     return std::nullopt;
@@ -157,12 +157,15 @@ std::optional<ActionResult> ControlService::authorize(const Caller &caller,
 
 void ControlService::execute(Action action, Caller caller, ActionSink::Done done) {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (auto refused = authorize(caller, action.type)) {
-        m_audit.append(caller, action, *refused);
-        done(*refused);
-        return;
-    }
+    // Each action is authorised once, where it is applied: lock.* and token.* here, everything
+    // else by the dispatcher behind the sink (its role table, then lockRefusal as its gate), which
+    // audits the refusal under the same action it names.
     if (ownsAction(action.type)) {
+        if (auto refused = authorize(caller, action.type)) {
+            m_audit.append(caller, action, *refused);
+            done(*refused);
+            return;
+        }
         ActionResult r;
         try {
             r = applyControlAction(action, caller);

@@ -8,7 +8,8 @@
 //   control::ControlServer server(config, &control);           // io thread: HTTP, WS, line
 //   server.start() ... server.stop() before control is destroyed.
 //
-// The dispatcher calls control.authorize(caller, action.type) for actions from the console etc.,
+// The dispatcher checks the role and calls control.lockRefusal(caller, action.type) for every
+// action it applies (from the API, the console, panels, ...),
 // control.audit().append(caller, action, result) after applying, and control.publish(event).
 
 #include "control/actionsink.h"
@@ -43,10 +44,13 @@ public:
 
     // Role (permission table) then control lock. Empty when allowed.
     std::optional<ActionResult> authorize(const Caller &caller, const QString &actionType) const;
+    // The control lock alone: the dispatcher's gate (it checked the role itself).
+    std::optional<ActionResult> lockRefusal(const Caller &caller, const QString &actionType) const;
 
-    // The whole path of an action arriving from the API or the line protocol: authorize (a refusal
-    // is audited here), then apply control actions (lock.*, token.*) here, everything else through
-    // the sink. done runs on the GUI thread.
+    // The whole path of an action arriving from the API or the line protocol: control actions
+    // (lock.*, token.*) are authorised (a refusal is audited here) and applied here; everything
+    // else goes to the sink unchecked, which authorises it once (role, then lockRefusal), audits
+    // and applies it. done runs on the GUI thread.
     void execute(Action action, Caller caller, ActionSink::Done done);
     static bool ownsAction(const QString &actionType); // lock.* and token.*
 

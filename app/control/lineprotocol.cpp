@@ -1,5 +1,7 @@
 #include "control/lineprotocol.h"
 
+#include "control/actionparams.h"
+
 #include <QJsonObject>
 #include <QRegularExpression>
 
@@ -60,12 +62,7 @@ bool number(const QString &s, double *out) {
 }
 
 bool validId(const QString &s) {
-    if (s.isEmpty() || s.size() > 128)
-        return false;
-    for (QChar c : s)
-        if (!(c.isLetterOrNumber() || c == u'-' || c == u'_' || c == u'.' || c == u'@'))
-            return false;
-    return true;
+    return validPathId(s);
 }
 } // namespace
 
@@ -124,7 +121,7 @@ LineCommand parseLine(const QByteArray &raw) {
         return err("invalid", QStringLiteral("ids are letters, digits, '-', '_', '.' or '@'"));
     if (verb == QLatin1String("PRESET")) {
         if (sub == QLatin1String("RECALL") && w.size() == 3)
-            return submit(verb, "preset.recall", {{QStringLiteral("id"), id}});
+            return submit(verb, "preset.recall", {{QStringLiteral("id"), pathNumber(id)}});
         if (sub == QLatin1String("SAVE") && w.size() >= 3)
             return submit(verb, "preset.save", {{QStringLiteral("name"), w.mid(2).join(u' ')}});
         return err("usage", QStringLiteral("PRESET RECALL <id> | PRESET SAVE <name>"));
@@ -138,7 +135,7 @@ LineCommand parseLine(const QByteArray &raw) {
     }
     if (verb == QLatin1String("TILE")) {
         if (sub == QLatin1String("MOVE") && (w.size() == 5 || w.size() == 7)) {
-            QJsonObject p{{QStringLiteral("id"), id}};
+            QJsonObject p;
             const char *names[] = {"x", "y", "width", "height"};
             for (qsizetype i = 3; i < w.size(); ++i) {
                 double v = 0;
@@ -148,7 +145,7 @@ LineCommand parseLine(const QByteArray &raw) {
                         QStringLiteral("%1 must be a number").arg(QLatin1String(names[i - 3])));
                 p.insert(QLatin1String(names[i - 3]), v);
             }
-            return submit(verb, "tile.move", p);
+            return submit(verb, "tile.update", tileUpdateParams(id, p));
         }
         if (sub == QLatin1String("REMOVE") && w.size() == 3)
             return submit(verb, "tile.remove", {{QStringLiteral("id"), id}});
@@ -171,10 +168,7 @@ LineCommand parseLine(const QByteArray &raw) {
                 return err("invalid", QStringLiteral("device arguments are key=value"));
             args.insert(w[i].left(eq), w[i].mid(eq + 1));
         }
-        return submit(verb, "device.command",
-                      {{QStringLiteral("id"), w[1]},
-                       {QStringLiteral("command"), w[2].toLower()},
-                       {QStringLiteral("args"), args}});
+        return submit(verb, "device.command", deviceCommandParams(w[1], w[2].toLower(), args));
     }
     if (verb == QLatin1String("AUDIO")) {
         // AUDIO UNMUTE <source> | AUDIO MUTE | AUDIO VOLUME <0..1.5>

@@ -320,19 +320,6 @@ private:
     bool m_closeAfterWrite = false;
 };
 
-class AcceptorHandle : public Closable {
-public:
-    explicit AcceptorHandle(std::shared_ptr<tcp::acceptor> a)
-        : m_acceptor(std::move(a)) {}
-    void closeNow() override {
-        boost::system::error_code ec;
-        m_acceptor->close(ec);
-    }
-
-private:
-    std::shared_ptr<tcp::acceptor> m_acceptor;
-};
-
 void accept(const std::shared_ptr<ServerCore> &core, std::shared_ptr<tcp::acceptor> acceptor) {
     acceptor->async_accept(core->ioc, [core, acceptor](boost::system::error_code ec,
                                                        tcp::socket socket) {
@@ -361,7 +348,7 @@ void accept(const std::shared_ptr<ServerCore> &core, std::shared_ptr<tcp::accept
 
 void runLineAcceptor(const std::shared_ptr<ServerCore> &core, asio::ip::tcp::acceptor acceptor) {
     auto a = std::make_shared<tcp::acceptor>(std::move(acceptor));
-    core->own(std::make_shared<AcceptorHandle>(a));
+    core->ownAcceptor(a);
     accept(core, a);
 }
 

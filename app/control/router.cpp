@@ -1,5 +1,6 @@
 #include "control/router.h"
 
+#include "control/actionparams.h"
 #include "core/jsonstrict.h"
 
 #include <QJsonArray>
@@ -117,12 +118,7 @@ std::optional<ApiError> parseBody(const QByteArray &body, std::initializer_list<
 }
 
 bool validId(const QString &s) {
-    if (s.isEmpty() || s.size() > 128)
-        return false;
-    for (QChar c : s)
-        if (!(c.isLetterOrNumber() || c == u'-' || c == u'_' || c == u'.' || c == u'@'))
-            return false;
-    return true;
+    return validPathId(s);
 }
 
 struct Ctx {
@@ -184,6 +180,23 @@ Route submit(const char *type, const QByteArray &body, std::initializer_list<Fie
     return r;
 }
 
+// The parameters of a parsed submission turned into the dispatcher's (actionparams.h).
+template<typename F>
+Route reshape(Route r, F f) {
+    if (r.kind == RouteKind::Submit)
+        r.action.params = f(std::move(r.action.params));
+    return r;
+}
+
+// A parameter renamed, its value a number when it is one (a preset id from a body).
+QJsonObject renamedNumber(QJsonObject p, const QString &from, const QString &to) {
+    if (!p.contains(from))
+        return p;
+    const QJsonValue v = p.take(from);
+    p.insert(to, v.isString() ? pathNumber(v.toString()) : v);
+    return p;
+}
+
 Route dispatch(Ctx &c) {
     using F = FieldType;
     const QString id = c.seg.size() >= 2 ? c.seg[1] : QString();
@@ -191,6 +204,8 @@ Route dispatch(Ctx &c) {
         return errorRoute(error(400, "bad_path",
                                 QStringLiteral("ids are letters, digits, '-', '_', '.' or '@'")));
     const QJsonObject idParam{{QStringLiteral("id"), id}};
+    // Presets (and layouts, which are presets) are numbered: the dispatcher takes a number.
+    const QJsonObject numberParam{{QStringLiteral("id"), pathNumber(id)}};
     if (c.is("GET", {"health"})) {
         Route r;
         r.kind = RouteKind::Health;
@@ -224,8 +239,12 @@ Route dispatch(Ctx &c) {
         return submit("layout.save", c.body,
                       {{"name", F::String, true}, {"layout", F::Object, true}}, {}, 201);
     if (c.is("POST", {"layouts", "stage"}))
-        return submit("layout.stage", c.body,
-                      {{"layout", F::Object, false}, {"layoutId", F::String, false}});
+        return reshape(submit("layout.stage", c.body,
+                              {{"layout", F::Object, false}, {"layoutId", F::String, false}}),
+                       [](QJsonObject p) {
+                           return renamedNumber(std::move(p), QStringLiteral("layoutId"),
+                                                QStringLiteral("id"));
+                       });
     if (c.is("POST", {"layouts", "publish"}))
         return submit("layout.publish", c.body, {{"transition", F::String, false}});
     if (c.is("POST", {"layouts", "undo"}))
@@ -236,41 +255,48 @@ Route dispatch(Ctx &c) {
     if (c.is("GET", {"presets"}))
         return snapshot(QStringLiteral("presets"));
     if (c.is("POST", {"presets"}))
-        return submit("preset.save", c.body,
-                      {{"name", F::String, true},
-                       {"layoutId", F::String, false},
-                       {"forLeaders", F::Bool, false}},
-                      {}, 201);
+        return reshape(submit("preset.save", c.body,
+                              {{"name", F::String, true},
+                               {"layoutId", F::String, false},
+                               {"forLeaders", F::Bool, false}},
+                              {}, 201),
+                       [](QJsonObject p) {
+                           return renamedNumber(std::move(p), QStringLiteral("layoutId"),
+                                                QStringLiteral("fromPreset"));
+                       });
     if (c.is("GET", {"presets", "{id}"}))
         return snapshot(QStringLiteral("preset:") + id);
     if (c.is("DELETE", {"presets", "{id}"}))
-        return submit("preset.delete", c.body, {}, idParam);
+        return submit("preset.delete", c.body, {}, numberParam);
     if (c.is("POST", {"presets", "{id}", "recall"}))
-        return submit("preset.recall", c.body, {{"transition", F::String, false}}, idParam);
+        return submit("preset.recall", c.body, {{"transition", F::String, false}}, numberParam);
     // Tiles of the live layout
     if (c.is("GET", {"tiles"}))
         return snapshot(QStringLiteral("tiles"));
+    if (c.is("GET", {"tile-kinds"})) // the tile-kind table (app/wall/tilekinds.cpp)
+        return snapshot(QStringLiteral("tile-kinds"));
     if (c.is("POST", {"tiles"}))
-        return submit("tile.add", c.body,
-                      {{"kind", F::String, true},
-                       {"source", F::String, false},
-                       {"x", F::Number, true},
-                       {"y", F::Number, true},
-                       {"width", F::Number, true},
-                       {"height", F::Number, true},
-                       {"z", F::Number, false},
-                       {"options", F::Object, false}},
-                      {}, 201);
+        return reshape(submit("tile.add", c.body,
+                              {{"kind", F::String, true},
+                               {"source", F::String, false},
+                               {"x", F::Number, true},
+                               {"y", F::Number, true},
+                               {"width", F::Number, true},
+                               {"height", F::Number, true},
+                               {"z", F::Number, false},
+                               {"options", F::Object, false}},
+                              {}, 201),
+                       tileAddParams);
     if (c.is("PATCH", {"tiles", "{id}"}))
-        return submit("tile.move", c.body,
-                      {{"x", F::Number, false},
-                       {"y", F::Number, false},
-                       {"width", F::Number, false},
-                       {"height", F::Number, false},
-                       {"z", F::Number, false},
-                       {"title", F::String, false},
-                       {"options", F::Object, false}},
-                      idParam);
+        return reshape(submit("tile.update", c.body,
+                              {{"x", F::Number, false},
+                               {"y", F::Number, false},
+                               {"width", F::Number, false},
+                               {"height", F::Number, false},
+                               {"z", F::Number, false},
+                               {"title", F::String, false},
+                               {"options", F::Object, false}}),
+                       [&id](const QJsonObject &p) { return tileUpdateParams(id, p); });
     if (c.is("GET", {"tiles", "{id}", "provinces", "{code}"})) {
         // The value a map tile shows for one province (the console's hover, by code).
         if (!validId(c.seg[3]))
@@ -310,8 +336,12 @@ Route dispatch(Ctx &c) {
     if (c.is("GET", {"devices", "{id}"}))
         return snapshot(QStringLiteral("device:") + id);
     if (c.is("POST", {"devices", "{id}", "commands"}))
-        return submit("device.command", c.body,
-                      {{"command", F::String, true}, {"args", F::Object, false}}, idParam, 202);
+        return reshape(submit("device.command", c.body,
+                              {{"command", F::String, true}, {"args", F::Object, false}}, {}, 202),
+                       [&id](const QJsonObject &p) {
+                           return deviceCommandParams(id, p.value(QStringLiteral("command")),
+                                                      p.value(QStringLiteral("args")).toObject());
+                       });
     // Technician calibration: test patterns, per-display profiles, read-back, uniformity
     if (c.is("GET", {"calibration", "pattern"}))
         return calibrationSnapshot(QStringLiteral("calibration-pattern"));
@@ -552,7 +582,8 @@ Route dispatch(Ctx &c) {
     if (c.is("PATCH", {"presets", "{id}"}))
         return submit("preset.save", c.body,
                       {{"name", F::String, true}, {"forLeaders", F::Bool, false}},
-                      QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("layoutId"), id}});
+                      QJsonObject{{QStringLiteral("id"), pathNumber(id)},
+                                  {QStringLiteral("fromPreset"), pathNumber(id)}});
 
     if (c.pathMatched)
         return errorRoute(error(

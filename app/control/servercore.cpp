@@ -112,6 +112,25 @@ void ServerCore::track(const std::shared_ptr<Closable> &c) {
         c->closeNow();
 }
 
+namespace {
+class AcceptorHandle : public Closable {
+public:
+    explicit AcceptorHandle(std::shared_ptr<boost::asio::ip::tcp::acceptor> a)
+        : m_acceptor(std::move(a)) {}
+    void closeNow() override {
+        boost::system::error_code ec;
+        m_acceptor->close(ec);
+    }
+
+private:
+    std::shared_ptr<boost::asio::ip::tcp::acceptor> m_acceptor;
+};
+} // namespace
+
+void ServerCore::ownAcceptor(std::shared_ptr<boost::asio::ip::tcp::acceptor> acceptor) {
+    own(std::make_shared<AcceptorHandle>(std::move(acceptor)));
+}
+
 void ServerCore::own(const std::shared_ptr<Closable> &c) {
     m_owned.push_back(c);
     if (m_closing)

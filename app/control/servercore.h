@@ -15,6 +15,7 @@
 #include "control/serverconfig.h"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -85,8 +86,10 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
     // io thread: runs work on the GUI thread; onReply runs on the io thread exactly once.
     void onGui(GuiWork work, std::function<void(Reply)> onReply);
 
-    void track(const std::shared_ptr<Closable> &c);             // io thread; weak
-    void own(const std::shared_ptr<Closable> &c);               // io thread; kept until closeAll
+    void track(const std::shared_ptr<Closable> &c); // io thread; weak
+    void own(const std::shared_ptr<Closable> &c);   // io thread; kept until closeAll
+    // A listening socket the shutdown closes (the API's and the line protocol's). io thread.
+    void ownAcceptor(std::shared_ptr<boost::asio::ip::tcp::acceptor> acceptor);
     void addEventClient(const std::shared_ptr<EventClient> &c); // io thread
     void broadcast(const EventBytes &event);                    // io thread
     void closeAll();                                            // io thread, at shutdown

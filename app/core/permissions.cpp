@@ -103,6 +103,21 @@ bool roleAllows(Role role, const QString &actionType) {
     return (p->roleMask & roleBit(role)) != 0;
 }
 
+std::optional<ActionResult> roleRefusal(Role role, const QString &actionType) {
+    if (role == Role::Invalid)
+        return ActionResult::failure(QStringLiteral("unauthenticated"),
+                                     QStringLiteral("the caller has no role"));
+    if (!findPermission(actionType))
+        return ActionResult::failure(QStringLiteral("unknown_action"),
+                                     QStringLiteral("\"%1\" is not an action").arg(actionType),
+                                     QStringLiteral("type"));
+    if (!roleAllows(role, actionType))
+        return ActionResult::failure(
+            QStringLiteral("forbidden"),
+            QStringLiteral("role '%1' may not %2").arg(roleName(role), actionType));
+    return std::nullopt;
+}
+
 QStringList knownActionTypes() {
     QStringList types;
     for (const Permission &p : kTable)

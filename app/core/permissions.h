@@ -11,6 +11,7 @@
 #include <QStringList>
 
 #include <cstdint>
+#include <optional>
 #include <span>
 
 namespace opswall {
@@ -28,6 +29,11 @@ struct Permission {
 std::span<const Permission> permissionTable();
 const Permission *findPermission(const QString &actionType); // nullptr when unknown
 bool roleAllows(Role role, const QString &actionType);
+// The one role check of an action (DESIGN.md "action dispatcher"): "unauthenticated" for a caller
+// without a role, "unknown_action" for a type the table does not have, "forbidden" when the role
+// may not; std::nullopt when allowed. Each action is checked once, where it is applied (the
+// dispatcher, or the control service for lock.* and token.*).
+std::optional<ActionResult> roleRefusal(Role role, const QString &actionType);
 constexpr std::uint8_t roleBit(Role r) {
     return std::uint8_t(1u << unsigned(r));
 }

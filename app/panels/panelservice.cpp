@@ -357,7 +357,8 @@ void PanelService::onKey(const QString &panelId, int key, bool pressed) {
     if (action.type == QLatin1String("alert.ack") &&
         action.params.value(QStringLiteral("id")).toString() == QLatin1String("newest")) {
         // The newest open alert, as the wall lists it now.
-        qint64 newest = 0;
+        // Any source's (the one alert model): ids are text, "device.r1c1.overheat".
+        QString newest;
         QString newestSince;
         const QJsonArray alerts =
             m_snapshot
@@ -365,12 +366,12 @@ void PanelService::onKey(const QString &panelId, int key, bool pressed) {
                 : QJsonArray();
         for (const QJsonValue &a : alerts) {
             const QString since = a[QLatin1String("since")].toString();
-            if (a[QLatin1String("id")].isDouble() && since >= newestSince) {
+            if (!a[QLatin1String("acknowledged")].toBool() && since >= newestSince) {
                 newestSince = since;
-                newest = qint64(a[QLatin1String("id")].toDouble());
+                newest = a[QLatin1String("id")].toVariant().toString();
             }
         }
-        if (newest == 0) {
+        if (newest.isEmpty()) {
             m_log.warn(QStringLiteral("panel %1: key %2: no open alert to acknowledge")
                            .arg(panelId)
                            .arg(key));

@@ -2,7 +2,9 @@
 #include "shell/servicesparts.h"
 
 #include "shell/outputsnapshots.h"
+#include "wall/tilekinds.h"
 #include "wall/walljson.h"
+#include "wall/wallvalue.h"
 
 #include <QBuffer>
 #include <QDateTime>
@@ -10,7 +12,9 @@
 #include <QJsonDocument>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 #ifdef OPSWALL_WITH_MAPS
 #include "maps/mapvalues.h"
@@ -31,136 +35,24 @@ public:
         , m_parts(parts)
         , m_services(services) {}
 
+    // The action comes in the dispatcher's own vocabulary (control/router.cpp emits it so): it
+    // is authorised once, applied and audited there, under the name the caller sent.
     void submit(Action action, Caller caller, Done done) override {
-        done(m_dispatcher.dispatch(adapt(std::move(action)), caller));
-    }
-
-    // The API's resource-shaped parameters (app/control/router.cpp, openapi.yaml) in the
-    // dispatcher's terms: ids from the path are strings there, tiles are given by their fields.
-    Action adapt(Action a) const {
-        QJsonObject &p = a.params;
-        const QString t = a.type;
-        auto numberFrom = [&p](const QString &from, const QString &to) {
-            const QJsonValue v = p.value(from);
-            bool ok = false;
-            const int n = v.isString() ? v.toString().toInt(&ok) : 0;
-            p.remove(from);
-            p.insert(to, ok ? QJsonValue(n) : v);
-        };
-        if (t == QLatin1String("preset.recall") || t == QLatin1String("preset.delete") ||
-            t == QLatin1String("alert.ack")) {
-            p.remove(QStringLiteral("transition"));
-            p.remove(QStringLiteral("note"));
-            numberFrom(QStringLiteral("id"), QStringLiteral("id"));
-        } else if (t == QLatin1String("layout.stage") && p.contains(QStringLiteral("layoutId"))) {
-            numberFrom(QStringLiteral("layoutId"), QStringLiteral("id"));
-        } else if (t == QLatin1String("layout.publish")) {
-            p.remove(QStringLiteral("transition"));
-        } else if (t == QLatin1String("preset.save") && p.contains(QStringLiteral("layoutId"))) {
-            numberFrom(QStringLiteral("layoutId"), QStringLiteral("fromPreset"));
-            if (p.contains(QStringLiteral("id"))) // PATCH /presets/{id}: rename, mark for leaders
-                numberFrom(QStringLiteral("id"), QStringLiteral("id"));
-        } else if (t == QLatin1String("tile.add")) {
-            QJsonObject binding = p.value(QStringLiteral("options")).toObject();
-            if (p.contains(QStringLiteral("source")))
-                binding.insert(QStringLiteral("source"), p.value(QStringLiteral("source")));
-            int n = int(m_state.layout().tiles.size()) + 1;
-            while (m_state.layout().tile(QStringLiteral("t%1").arg(n)))
-                ++n;
-            QJsonObject tile{
-                {QStringLiteral("id"), QStringLiteral("t%1").arg(n)},
-                {QStringLiteral("kind"), p.value(QStringLiteral("kind"))},
-                {QStringLiteral("rect"),
-                 QJsonObject{{QStringLiteral("x"), p.value(QStringLiteral("x"))},
-                             {QStringLiteral("y"), p.value(QStringLiteral("y"))},
-                             {QStringLiteral("width"), p.value(QStringLiteral("width"))},
-                             {QStringLiteral("height"), p.value(QStringLiteral("height"))}}},
-                {QStringLiteral("binding"), binding}};
-            if (p.contains(QStringLiteral("z")))
-                tile.insert(QStringLiteral("z"), p.value(QStringLiteral("z")));
-            p = {{QStringLiteral("tile"), tile}};
-        } else if (t == QLatin1String("tile.move")) {
-            // Any of x, y, width, height, z, title, and options merged into the binding (a null
-            // option removes the key): one tile.update, so one undo step.
-            const wall::Tile *tile =
-                m_state.layout().tile(p.value(QStringLiteral("id")).toString());
-            if (tile) {
-                QJsonObject rect{{QStringLiteral("x"), tile->rectMm.x()},
-                                 {QStringLiteral("y"), tile->rectMm.y()},
-                                 {QStringLiteral("width"), tile->rectMm.width()},
-                                 {QStringLiteral("height"), tile->rectMm.height()}};
-                for (const char *k : {"x", "y", "width", "height"})
-                    if (p.contains(QLatin1String(k)))
-                        rect.insert(QLatin1String(k), p.value(QLatin1String(k)));
-                QJsonObject update{{QStringLiteral("id"), tile->id},
-                                   {QStringLiteral("rect"), rect}};
-                if (p.contains(QStringLiteral("z")))
-                    update.insert(QStringLiteral("z"), p.value(QStringLiteral("z")));
-                if (p.contains(QStringLiteral("title")))
-                    update.insert(QStringLiteral("title"), p.value(QStringLiteral("title")));
-                if (p.contains(QStringLiteral("options"))) {
-                    QJsonObject binding = tile->binding;
-                    const QJsonObject options = p.value(QStringLiteral("options")).toObject();
-                    for (auto it = options.begin(); it != options.end(); ++it) {
-                        if (it->isNull())
-                            binding.remove(it.key());
-                        else
-                            binding.insert(it.key(), *it);
-                    }
-                    update.insert(QStringLiteral("binding"), binding);
-                }
-                a.type = QStringLiteral("tile.update");
-                p = update;
-            }
-        } else if (t == QLatin1String("source.save")) {
-            keepRedactedPassword(p);
-        } else if (t == QLatin1String("device.command")) {
-            const QString id = p.value(QStringLiteral("id")).toString();
-            const QJsonObject args = p.value(QStringLiteral("args")).toObject();
-            QJsonObject cmd{{QStringLiteral("command"), p.value(QStringLiteral("command"))},
-                            {QStringLiteral("displays"), id == QLatin1String("all")
-                                                             ? QJsonValue(QStringLiteral("all"))
-                                                             : QJsonValue(QJsonArray{id})}};
-            if (args.contains(QStringLiteral("value")))
-                cmd.insert(QStringLiteral("value"), args.value(QStringLiteral("value")));
-            p = cmd;
-        }
-        return a;
+        done(m_dispatcher.dispatch(action, caller));
     }
 
     QJsonObject snapshot(const QString &what) override {
         const QString head = what.section(QLatin1Char(':'), 0, 0);
         const QString arg = what.section(QLatin1Char(':'), 1);
-        if (head == QLatin1String("wall")) {
-            // Geometry and outputs, with each display's state as its controller last reported.
-            QJsonObject w = wall::wallToJson(m_state.wall());
-#ifdef OPSWALL_WITH_DEVICES
-            if (m_parts.devices)
-                w.insert(QStringLiteral("displayStates"), m_parts.devices->snapshot());
-#endif
-            return w;
+        // The wall's state: one value, read by every view of it.
+        if (const auto view = wallView(head)) {
+            const wall::WallValue v = wallValue();
+            return (*view)(v, arg);
         }
 #ifdef OPSWALL_WITH_CALIBRATION
         if (head.startsWith(QLatin1String("calibration-")))
             return m_parts.calibration ? m_parts.calibration->snapshot(what) : QJsonObject();
 #endif
-        if (head == QLatin1String("status")) {
-            QJsonObject status{{QStringLiteral("layout"), m_state.layout().name},
-                               {QStringLiteral("tiles"), m_state.layout().tiles.size()},
-                               {QStringLiteral("displays"), m_state.wall().displays.size()},
-                               {QStringLiteral("revision"), qint64(m_state.revision())}};
-#ifdef OPSWALL_WITH_BRIEFING
-            if (m_parts.runner && m_parts.runner->running()) {
-                const QJsonObject b = m_parts.runner->status();
-                status.insert(QStringLiteral("briefing"), b.value(QStringLiteral("id")));
-                status.insert(QStringLiteral("briefingStep"), b.value(QStringLiteral("step")));
-                status.insert(QStringLiteral("briefingSteps"),
-                              b.value(QStringLiteral("stepCount")));
-                status.insert(QStringLiteral("briefingBlank"), b.value(QStringLiteral("blank")));
-            }
-#endif
-            return status;
-        }
 #ifdef OPSWALL_WITH_BRIEFING
         if (head.startsWith(QLatin1String("briefing")))
             return briefings(head, arg);
@@ -178,12 +70,6 @@ public:
             QJsonObject o = info(p->info);
             o.insert(QStringLiteral("layout"), wall::layoutToJson(p->layout));
             return o;
-        }
-        if (head == QLatin1String("tiles")) {
-            QJsonArray a;
-            for (const wall::Tile &t : m_state.layout().tiles)
-                a.append(wall::tileToJson(t));
-            return items(a);
         }
         if (head == QLatin1String("indicators")) {
             // The console's content library: every indicator with its names, units and latest
@@ -216,10 +102,6 @@ public:
 #endif
             return items(a);
         }
-        if (head == QLatin1String("live-layout")) // the console's base for PUT /layout
-            return {{QStringLiteral("revision"), qint64(m_state.revision())},
-                    {QStringLiteral("instance"), m_dispatcher.instance()},
-                    {QStringLiteral("layout"), wall::layoutToJson(m_state.layout())}};
         if (head == QLatin1String("layout-revision")) {
             const auto l = m_store.liveLayoutRevision(arg.toLongLong());
             return l ? wall::layoutToJson(*l) : QJsonObject();
@@ -272,37 +154,8 @@ public:
             return {};
         }
 #endif
-        if (head == QLatin1String("alerts")) {
-            QJsonArray a;
-            if (const QJsonObject store = m_services.storeAlert(); !store.isEmpty())
-                a.append(store);
-#ifdef OPSWALL_WITH_FEEDS
-            if (m_parts.feeds)
-                for (const feeds::Alert &al : m_parts.feeds->alerts()->openAlerts())
-                    a.append(alertJson(al));
-#endif
-#ifdef OPSWALL_WITH_DEVICES
-            if (m_parts.devices)
-                for (const QJsonValue &v : m_parts.devices->activeAlerts())
-                    a.append(v);
-#endif
-            return items(a);
-        }
-        if (head == QLatin1String("devices") || head == QLatin1String("device")) {
-#ifdef OPSWALL_WITH_DEVICES
-            if (m_parts.devices) {
-                const QJsonArray all = m_parts.devices->snapshot();
-                if (head == QLatin1String("devices"))
-                    return items(all);
-                for (const QJsonValue &v : all)
-                    if (v[QStringLiteral("display")].toString() == arg ||
-                        v[QStringLiteral("id")].toString() == arg)
-                        return v.toObject();
-                return {};
-            }
-#endif
-            return head == QLatin1String("devices") ? items({}) : QJsonObject();
-        }
+        if (head == QLatin1String("tile-kinds"))
+            return items(wall::tileKindsJson(Services::builtModules()));
         if (head == QLatin1String("audio")) {
 #ifdef OPSWALL_WITH_VIDEO
             if (m_parts.video)
@@ -320,10 +173,8 @@ public:
             // Frame rate per output and every stream's state, for health and metrics.
             QJsonObject h = m_services.renderStats();
             QJsonArray streams;
-#ifdef OPSWALL_WITH_VIDEO
-            if (m_parts.video)
-                streams = m_parts.video->streamStates();
-#endif
+            for (const wall::StreamState &st : wallValue().streams)
+                streams.append(st.toJson());
             h.insert(QStringLiteral("activeStreams"), streams.size());
             h.insert(QStringLiteral("streams"), streams);
             return h;
@@ -403,29 +254,77 @@ public:
     }
 
 private:
-    // Answers show a source's URI as rtsp://user:***@host (core/redact.h). A client that reads a
-    // source and saves it back (the console's edit form) sends those stars: keep the stored
-    // password then, for the same source, user and host, instead of storing "***".
-    void keepRedactedPassword([[maybe_unused]] QJsonObject &params) const {
+    // The wall's state as one value (wall/wallvalue.h): configuration, the live layout and its
+    // persistent revision, display states, the one alert model, stream states.
+    wall::WallValue wallValue() const {
+        wall::WallValue v;
+        v.wall = m_state.wall();
+        v.layout = m_state.layout();
+        v.revision = m_state.revision();
+#ifdef OPSWALL_WITH_DEVICES
+        if (m_parts.devices)
+            for (const QJsonValue &row : m_parts.devices->snapshot())
+                v.displays.append(wall::DisplayState::fromDeviceRow(row.toObject()));
+#endif
+        v.alerts = m_services.alerts().alerts();
 #ifdef OPSWALL_WITH_VIDEO
-        QJsonObject source = params.value(QStringLiteral("source")).toObject();
-        const QString uri = source.value(QStringLiteral("uri")).toString();
-        if (!m_parts.video || !uri.contains(QLatin1String(":***@")))
-            return;
-        const QUrl incoming(uri);
-        for (const video::VideoSource &s : m_parts.video->sources()) {
-            if (s.id != source.value(QStringLiteral("id")).toString())
-                continue;
-            const QUrl stored(s.uri);
-            if (stored.userName() != incoming.userName() || stored.host() != incoming.host() ||
-                stored.password().isEmpty())
-                return;
-            QString restored = uri;
-            restored.replace(QLatin1String(":***@"),
-                             u':' + stored.password(QUrl::FullyEncoded) + u'@');
-            source.insert(QStringLiteral("uri"), restored);
-            params.insert(QStringLiteral("source"), source);
-            return;
+        if (m_parts.video)
+            for (const QJsonValue &row : m_parts.video->streamStates()) {
+                QJsonObject o = row.toObject();
+                v.streams.append({o.take(QStringLiteral("id")).toString(),
+                                  o.take(QStringLiteral("state")).toString(), o});
+            }
+#endif
+        return v;
+    }
+
+    // The API's views of the wall's state, each read from the one value: "wall", "status",
+    // "tiles", "alerts", "devices", "device:<id>", "live-layout" (the console's base for
+    // PUT /layout).
+    using WallView = std::function<QJsonObject(const wall::WallValue &, const QString &arg)>;
+    std::optional<WallView> wallView(const QString &head) const {
+        if (head == QLatin1String("wall"))
+            return WallView([](const wall::WallValue &v, const QString &) { return v.toJson(); });
+        if (head == QLatin1String("status"))
+            return WallView([this](const wall::WallValue &v, const QString &) {
+                QJsonObject status = v.statusJson();
+                briefingStatus(status);
+                return status;
+            });
+        if (head == QLatin1String("tiles"))
+            return WallView(
+                [](const wall::WallValue &v, const QString &) { return items(v.tilesJson()); });
+        if (head == QLatin1String("alerts"))
+            return WallView(
+                [](const wall::WallValue &v, const QString &) { return items(v.alertsJson()); });
+        if (head == QLatin1String("devices"))
+            return WallView(
+                [](const wall::WallValue &v, const QString &) { return items(v.displaysJson()); });
+        if (head == QLatin1String("device"))
+            return WallView([](const wall::WallValue &v, const QString &arg) {
+                for (const wall::DisplayState &d : v.displays)
+                    if (d.display == arg || d.detail.value(QStringLiteral("id")).toString() == arg)
+                        return d.toJson();
+                return QJsonObject();
+            });
+        if (head == QLatin1String("live-layout"))
+            return WallView([this](const wall::WallValue &v, const QString &) {
+                return QJsonObject{{QStringLiteral("revision"), qint64(v.revision)},
+                                   {QStringLiteral("instance"), m_dispatcher.instance()},
+                                   {QStringLiteral("layout"), wall::layoutToJson(v.layout)}};
+            });
+        return std::nullopt;
+    }
+
+    // The running briefing in GET /status's flat fields.
+    void briefingStatus([[maybe_unused]] QJsonObject &status) const {
+#ifdef OPSWALL_WITH_BRIEFING
+        if (m_parts.runner && m_parts.runner->running()) {
+            const QJsonObject b = m_parts.runner->status();
+            status.insert(QStringLiteral("briefing"), b.value(QStringLiteral("id")));
+            status.insert(QStringLiteral("briefingStep"), b.value(QStringLiteral("step")));
+            status.insert(QStringLiteral("briefingSteps"), b.value(QStringLiteral("stepCount")));
+            status.insert(QStringLiteral("briefingBlank"), b.value(QStringLiteral("blank")));
         }
 #endif
     }

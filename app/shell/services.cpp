@@ -6,6 +6,7 @@
 #include "core/permissions.h"
 #include "store/retention.h"
 #include "store/secrets.h"
+#include "wall/tilekinds.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -32,17 +33,56 @@ const Caller kStartup{QStringLiteral("startup"), Role::Admin, QStringLiteral("lo
                       QStringLiteral("startup")};
 } // namespace
 
+#ifdef OPSWALL_WITH_VIDEO
+namespace {
+// Answers show a source's URI as rtsp://user:***@host (core/redact.h). A client that reads a
+// source and saves it back (the console's edit form) sends those stars: keep the stored password
+// then, for the same source, user and host, instead of storing "***".
+QJsonObject keepRedactedPassword(const video::VideoHub &hub, QJsonObject source) {
+    const QString uri = source.value(QStringLiteral("uri")).toString();
+    if (!uri.contains(QLatin1String(":***@")))
+        return source;
+    const QUrl incoming(uri);
+    for (const video::VideoSource &s : hub.sources()) {
+        if (s.id != source.value(QStringLiteral("id")).toString())
+            continue;
+        const QUrl stored(s.uri);
+        if (stored.userName() != incoming.userName() || stored.host() != incoming.host() ||
+            stored.password().isEmpty())
+            break;
+        QString restored = uri;
+        restored.replace(QLatin1String(":***@"), u':' + stored.password(QUrl::FullyEncoded) + u'@');
+        source.insert(QStringLiteral("uri"), restored);
+        break;
+    }
+    return source;
+}
+} // namespace
+#endif
+
 #ifdef OPSWALL_WITH_FEEDS
+namespace {
+// An indicator alert in the one alert model (its id without the "indicator." prefix).
+wall::WallAlert indicatorAlert(const feeds::Alert &a) {
+    wall::WallAlert w;
+    w.id = QString::number(a.id);
+    w.source = QStringLiteral("indicator");
+    w.severity = feeds::severityName(a.severity);
+    w.message = a.message;
+    w.since = a.raisedAt;
+    w.acknowledgedBy = a.acknowledgedBy;
+    w.acknowledgedAt = a.acknowledgedAt;
+    w.detail = {{QStringLiteral("rule"), a.ruleId},
+                {QStringLiteral("indicator"), a.indicator},
+                {QStringLiteral("feed"), a.feedId}};
+    return w;
+}
+} // namespace
+
 QJsonObject alertJson(const feeds::Alert &a) {
-    return {{QStringLiteral("id"), qint64(a.id)},
-            {QStringLiteral("source"), QStringLiteral("feeds")},
-            {QStringLiteral("rule"), a.ruleId},
-            {QStringLiteral("indicator"), a.indicator},
-            {QStringLiteral("feed"), a.feedId},
-            {QStringLiteral("severity"), feeds::severityName(a.severity)},
-            {QStringLiteral("message"), a.message},
-            {QStringLiteral("since"), a.raisedAt.toString(Qt::ISODate)},
-            {QStringLiteral("acknowledgedBy"), a.acknowledgedBy}};
+    wall::WallAlert w = indicatorAlert(a);
+    w.id = QStringLiteral("indicator.") + w.id;
+    return w.toJson();
 }
 #endif
 
@@ -56,7 +96,49 @@ Services::Services(const Options &options, store::Database &db, store::WallStore
     , m_state(state)
     , m_dispatcher(dispatcher)
     , m_assetsDir(std::move(assetsDir))
-    , m_parts(std::make_unique<Parts>()) {}
+    , m_kindSources(wall::tileComponents(builtModules()))
+    , m_parts(std::make_unique<Parts>()) {
+    // The store's refusal as an alert of the one model; alert.ack for every source.
+    m_alerts.addSource({QStringLiteral("store"),
+                        [this] {
+                            QList<wall::WallAlert> out;
+                            const store::StoreStatus &st = m_db.status();
+                            if (!st.available)
+                                out.append(
+                                    {QStringLiteral("unavailable"),
+                                     QStringLiteral("store"),
+                                     QStringLiteral("critical"),
+                                     storeAlert().value(QStringLiteral("message")).toString(),
+                                     QDateTime::fromMSecsSinceEpoch(st.sinceMs, Qt::UTC),
+                                     {},
+                                     {},
+                                     {},
+                                     {}});
+                            return out;
+                        },
+                        {}});
+    m_dispatcher.addHandler(QStringLiteral("alert."), [this](const Action &a, const Caller &c) {
+        if (a.type != QLatin1String("alert.ack"))
+            return ActionResult::failure(QStringLiteral("unknown_action"),
+                                         QStringLiteral("\"%1\" is not an action").arg(a.type),
+                                         QStringLiteral("type"));
+        return m_alerts.acknowledge(a.params, c);
+    });
+}
+
+QStringList Services::builtModules() {
+    QStringList modules;
+#ifdef OPSWALL_WITH_FEEDS
+    modules.append(QStringLiteral("indicators"));
+#endif
+#ifdef OPSWALL_WITH_VIDEO
+    modules.append(QStringLiteral("video"));
+#endif
+#ifdef OPSWALL_WITH_MAPS
+    modules.append(QStringLiteral("maps"));
+#endif
+    return modules;
+}
 
 Services::~Services() {
     stop();
@@ -88,7 +170,7 @@ QJsonObject Services::storeAlert() const {
     const store::StoreStatus &st = m_db.status();
     if (st.available)
         return {};
-    return {{QStringLiteral("id"), QStringLiteral("store")},
+    return {{QStringLiteral("id"), QStringLiteral("store.unavailable")},
             {QStringLiteral("source"), QStringLiteral("store")},
             {QStringLiteral("severity"), QStringLiteral("critical")},
             {QStringLiteral("message"),
@@ -254,32 +336,21 @@ void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
         qWarning("opswall: feeds: %s", qPrintable(err));
     m_parts->indicators = std::make_unique<indicators::IndicatorData>(m_parts->feeds.get());
     opswall::provide(&engine, m_parts->indicators.get());
-    m_kindSources.insert(QStringLiteral("kpi"),
-                         QStringLiteral("qrc:/OpsWall/Indicators/KpiTile.qml"));
-    m_kindSources.insert(QStringLiteral("chart"),
-                         QStringLiteral("qrc:/OpsWall/Indicators/LineChartTile.qml"));
-    m_kindSources.insert(QStringLiteral("bar"),
-                         QStringLiteral("qrc:/OpsWall/Indicators/BarChartTile.qml"));
-    m_kindSources.insert(QStringLiteral("table"),
-                         QStringLiteral("qrc:/OpsWall/Indicators/RankedTableTile.qml"));
-    m_kindSources.insert(QStringLiteral("alerts"),
-                         QStringLiteral("qrc:/OpsWall/Indicators/AlertListTile.qml"));
-    m_kindSources.insert(QStringLiteral("projects"),
-                         QStringLiteral("qrc:/OpsWall/Indicators/ProjectsTile.qml"));
-    // Feed alerts are acknowledged through the dispatcher, so the acknowledgement is audited.
+    // Indicator alerts join the one alert model; their acknowledgement is persisted with them.
     feeds::AlertManager *alerts = m_parts->feeds->alerts();
-    m_dispatcher.addHandler(QStringLiteral("alert."), [alerts](const Action &a, const Caller &c) {
-        const QJsonValue id = a.params.value(QStringLiteral("id"));
-        if (!id.isDouble())
-            return ActionResult::failure(QStringLiteral("invalid"),
-                                         QStringLiteral("id: an alert number is required"),
-                                         QStringLiteral("id"));
-        if (!alerts->acknowledge(qint64(id.toDouble()), c.user, QDateTime::currentDateTimeUtc()))
-            return ActionResult::failure(QStringLiteral("not_found"),
-                                         QStringLiteral("no open alert with that number"),
-                                         QStringLiteral("id"));
-        return ActionResult::success({{QStringLiteral("id"), id}});
-    });
+    m_alerts.addSource({QStringLiteral("indicator"),
+                        [alerts] {
+                            QList<wall::WallAlert> out;
+                            for (const feeds::Alert &a : alerts->openAlerts())
+                                out.append(indicatorAlert(a));
+                            return out;
+                        },
+                        [alerts](const QString &id, const Caller &c, const QString &) {
+                            bool isNumber = false;
+                            const qint64 n = id.toLongLong(&isNumber);
+                            return isNumber &&
+                                   alerts->acknowledge(n, c.user, QDateTime::currentDateTimeUtc());
+                        }});
 #endif
 }
 
@@ -289,8 +360,6 @@ void Services::startVideo([[maybe_unused]] QQmlEngine &engine) {
     if (!m_parts->video->available())
         qWarning("opswall: video: %s", qPrintable(m_parts->video->startupMessage()));
     opswall::provide(&engine, m_parts->video.get());
-    m_kindSources.insert(QStringLiteral("video"),
-                         QStringLiteral("qrc:/OpsWall/Video/VideoTile.qml"));
     // Sources change through the dispatcher, so every change is audited and refused in words.
     video::VideoHub *hub = m_parts->video.get();
     wall::WallState *state = &m_state;
@@ -298,8 +367,8 @@ void Services::startVideo([[maybe_unused]] QQmlEngine &engine) {
     m_dispatcher.addHandler(QStringLiteral("source."), [hub, state, presets](const Action &a,
                                                                              const Caller &c) {
         if (a.type == QLatin1String("source.save")) {
-            const video::SourceParse parsed =
-                video::sourceFromJson(a.params.value(QStringLiteral("source")).toObject());
+            const video::SourceParse parsed = video::sourceFromJson(
+                keepRedactedPassword(*hub, a.params.value(QStringLiteral("source")).toObject()));
             if (parsed.error)
                 return ActionResult::failure(QStringLiteral("invalid"), parsed.error->text(),
                                              QStringLiteral("source.") + parsed.error->field);
@@ -430,12 +499,6 @@ void Services::startMaps([[maybe_unused]] QQmlEngine &engine) {
         qWarning("opswall: province names unavailable: %s", qPrintable(err));
     }
 #endif
-#ifdef OPSWALL_WITH_FEEDS
-    m_kindSources.insert(QStringLiteral("map"),
-                         QStringLiteral("qrc:/OpsWall/Indicators/IndicatorMapTile.qml"));
-#else
-    m_kindSources.insert(QStringLiteral("map"), QStringLiteral("qrc:/OpsWall/Maps/MapTile.qml"));
-#endif
 #endif
 }
 
@@ -443,6 +506,30 @@ void Services::startDevices([[maybe_unused]] QQmlEngine &engine) {
 #ifdef OPSWALL_WITH_DEVICES
     m_parts->devices = std::make_unique<devices::DeviceService>(m_state, m_dispatcher);
     opswall::provide(&engine, m_parts->devices.get());
+    // Device alerts join the one alert model ("device/r1c1/overheat" -> "device.r1c1.overheat");
+    // the board keeps their acknowledgements while the condition lasts.
+    devices::DeviceService *deviceService = m_parts->devices.get();
+    m_alerts.addSource({QStringLiteral("device"),
+                        [deviceService] {
+                            QList<wall::WallAlert> out;
+                            for (const QJsonValue &v : deviceService->activeAlerts()) {
+                                QJsonObject o = v.toObject();
+                                wall::WallAlert w;
+                                w.id = o.take(QStringLiteral("id")).toString();
+                                if (w.id.startsWith(QLatin1String("device/")))
+                                    w.id.remove(0, 7);
+                                w.id.replace(u'/', u'.');
+                                o.remove(QStringLiteral("source"));
+                                w.severity = o.take(QStringLiteral("severity")).toString();
+                                w.message = o.take(QStringLiteral("message")).toString();
+                                w.since = QDateTime::fromString(
+                                    o.take(QStringLiteral("since")).toString(), Qt::ISODate);
+                                w.detail = o;
+                                out.append(w);
+                            }
+                            return out;
+                        },
+                        {}});
     QStringList ids;
     for (const wall::Display &d : m_state.wall().displays)
         ids.append(d.id);
@@ -505,8 +592,9 @@ bool Services::startControl() {
         ctl->audit().append(c, a, r);
         logAction(c, a, r);
     });
+    // The dispatcher checked the role (once); the gate adds the control lock.
     m_dispatcher.setGate(
-        [ctl](const Action &a, const Caller &c) { return ctl->authorize(c, a.type); });
+        [ctl](const Action &a, const Caller &c) { return ctl->lockRefusal(c, a.type); });
     connect(&m_dispatcher, &wall::Dispatcher::event, ctl,
             [ctl](const QJsonObject &ev) { ctl->publish(ev); });
     countFigures(*m_parts, ctl);
@@ -575,7 +663,7 @@ bool Services::startControl() {
         } else {
             qInfo("opswall: the store accepts writes again");
             ctl->publish({{QStringLiteral("type"), QStringLiteral("alert.cleared")},
-                          {QStringLiteral("id"), QStringLiteral("store")},
+                          {QStringLiteral("id"), QStringLiteral("store.unavailable")},
                           {QStringLiteral("source"), QStringLiteral("store")}});
         }
     });

@@ -10,6 +10,7 @@
 #include "store/database.h"
 #include "store/storeconfig.h"
 #include "store/wallstore.h"
+#include "wall/alertboard.h"
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
 
@@ -53,7 +54,11 @@ public:
     bool feedsSettled() const;
 
     // Tile kind -> QML component URL, for WallScene.
+    // Tile kind -> QML component for the modules built in (wall/tilekinds.h), and the
+    // calibration pattern's component.
     QVariantMap kindSources() const { return m_kindSources; }
+    // The modules compiled into this build, in tilekinds.h's names ("indicators", "video", ...).
+    static QStringList builtModules();
     // Where the control API listens ("127.0.0.1:8470"), empty when not built.
     QString apiAddress() const { return m_apiAddress; }
     // What the renderer reports for health: {"fps", "outputs"} (WallApplication's FrameMeter).
@@ -77,6 +82,9 @@ public:
     // The alert the API lists while the store refuses writes (locked, full, below the free-space
     // minimum); empty while it is fine.
     QJsonObject storeAlert() const;
+    // The one alert model (device, indicator and store alerts), behind alert.ack.
+    wall::AlertBoard &alerts() { return m_alerts; }
+    const wall::AlertBoard &alerts() const { return m_alerts; }
     // One retention pass now (also run every retention.intervalMinutes): the wall's history, the
     // audit (exported first), feed series. Failures are logged, never thrown.
     void applyRetention();
@@ -100,6 +108,7 @@ private:
     QString m_error;
     QString m_apiAddress;
     QVariantMap m_kindSources;
+    wall::AlertBoard m_alerts;
     DemoServices m_demo;
     QString m_demoFeedUrl; // where this run's demo feed service listens ("http://127.0.0.1:P/")
     std::unique_ptr<Parts> m_parts;

@@ -264,7 +264,8 @@ bool WallApplication::recallInitialLayout() {
         return true;
     }
     if (const auto last = m_store->lastLiveLayout()) {
-        m_state->setLayout(*last); // what was on the wall when it stopped
+        m_state->setLayout(*last); // what was on the wall when it stopped, at its revision
+        m_state->adoptRevision(quint64(m_store->lastLiveRevision()));
         return true;
     }
     const auto presets = m_store->presets();

@@ -210,6 +210,16 @@ std::optional<wall::Layout> WallStore::lastLiveLayout() {
     return parseStored(st.text(0));
 }
 
+qint64 WallStore::lastLiveRevision() {
+    auto st = m_db.prepare("SELECT id FROM live_layouts ORDER BY id DESC LIMIT 1");
+    return st.step() ? st.int64(0) : 0;
+}
+
+bool WallStore::isUnavailable(const std::exception &error) const {
+    const auto *e = dynamic_cast<const Error *>(&error);
+    return e && store::isUnavailable(*e);
+}
+
 QString WallStore::setting(const QString &key, const QString &fallback) {
     auto st = m_db.prepare("SELECT value FROM settings WHERE key = ?");
     st.bind(1, key);

@@ -6,6 +6,7 @@
 #include "store/database.h"
 #include "wall/geometry.h"
 #include "wall/layout.h"
+#include "wall/layoutstore.h"
 
 #include <QDateTime>
 #include <QList>
@@ -15,44 +16,39 @@
 
 namespace opswall::store {
 
-struct PresetInfo {
-    int id = 0;
-    QString name;
-    bool forLeaders = false; // leaders may recall it (DESIGN.md roles)
-    int revision = 0;        // 1 for the first save, +1 per save
-    QDateTime savedAt;
-};
+// The value types live with the interface the dispatcher uses (wall/layoutstore.h).
+using PresetInfo = wall::PresetInfo;
+using Preset = wall::Preset;
 
-struct Preset {
-    PresetInfo info;
-    wall::Layout layout;
-};
-
-class WallStore {
+class WallStore : public wall::LayoutStore {
 public:
     // Applies the core migrations to db (which must outlive the store).
     explicit WallStore(Database &db);
 
     std::optional<wall::Wall> loadWall();
-    void saveWall(const wall::Wall &wall);
+    void saveWall(const wall::Wall &wall) override;
 
-    QList<PresetInfo> presets();
-    std::optional<Preset> preset(int id);
-    std::optional<Preset> presetByName(const QString &name);
+    QList<PresetInfo> presets() override;
+    std::optional<Preset> preset(int id) override;
+    std::optional<Preset> presetByName(const QString &name) override;
     // Saves a new preset (id empty) or a new revision of an existing one; returns its id.
     // Throws Error when id names no preset.
     int savePreset(std::optional<int> id, const QString &name, const wall::Layout &layout,
-                   bool forLeaders);
-    bool removePreset(int id);
+                   bool forLeaders) override;
+    bool removePreset(int id) override;
     QList<PresetInfo> presetRevisions(int id); // newest first, the current one included
     std::optional<wall::Layout> presetRevision(int id, int revision);
 
     // The live layout after each change, with why it changed ("preset.recall 3", "tile.move t2").
     // Returns the history row's id: the layout's persistent revision number.
-    qint64 recordLiveLayout(const wall::Layout &layout, const QString &cause);
+    qint64 recordLiveLayout(const wall::Layout &layout, const QString &cause) override;
     std::optional<wall::Layout> liveLayoutRevision(qint64 revision);
     std::optional<wall::Layout> liveLayoutAt(const QDateTime &when);
     std::optional<wall::Layout> lastLiveLayout();
+    // The newest history row's id: the persistent revision of the layout the wall last showed
+    // (0 when the wall never showed one).
+    qint64 lastLiveRevision();
+    bool isUnavailable(const std::exception &error) const override;
 
     QString setting(const QString &key, const QString &fallback = {});
     void setSetting(const QString &key, const QString &value);

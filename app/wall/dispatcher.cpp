@@ -1,7 +1,6 @@
 #include "wall/dispatcher.h"
 
 #include "core/permissions.h"
-#include "store/wallstore.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -65,7 +64,7 @@ ActionResult noStore() {
 
 } // namespace
 
-Dispatcher::Dispatcher(WallState &state, store::WallStore *store, QObject *parent)
+Dispatcher::Dispatcher(WallState &state, LayoutStore *store, QObject *parent)
     : QObject(parent)
     , m_state(state)
     , m_store(store)
@@ -88,24 +87,18 @@ void Dispatcher::addHandler(const QString &prefix, Handler handler) {
 
 ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
     ActionResult result;
-    if (caller.role == Role::Invalid) {
-        result = ActionResult::failure(QStringLiteral("unauthenticated"),
-                                       QStringLiteral("the caller has no role"));
-    } else if (!findPermission(action.type)) {
-        result = ActionResult::failure(QStringLiteral("unknown_action"),
-                                       QStringLiteral("\"%1\" is not an action").arg(action.type),
-                                       QStringLiteral("type"));
-    } else if (!roleAllows(caller.role, action.type)) {
-        result = ActionResult::failure(
-            QStringLiteral("forbidden"),
-            QStringLiteral("the %1 role may not %2").arg(roleName(caller.role), action.type));
-    } else if (auto refused = m_gate ? m_gate(action, caller) : std::nullopt) {
+    if (auto refused = roleRefusal(caller.role, action.type)) {
         result = *refused;
+    } else if (auto gated = m_gate ? m_gate(action, caller) : std::nullopt) {
+        result = *gated;
     } else {
         try {
             m_recorded.reset();
             const quint64 before = m_state.revision();
             result = apply(action, caller);
+            // One revision: the history row of the layout now live (it survives a restart).
+            if (result.ok && m_recorded)
+                m_state.adoptRevision(quint64(*m_recorded));
             if (result.ok && m_state.revision() != before) {
                 QString what = action.params.value(QStringLiteral("id")).toVariant().toString();
                 if (const QJsonValue t = action.params.value(QStringLiteral("tile")); t.isObject())
@@ -120,12 +113,12 @@ ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
             // the wall as it was after this action.
             if (result.ok && m_recorded)
                 result.data.insert(QStringLiteral("revision"), *m_recorded);
-        } catch (const store::Error &e) {
+        } catch (const std::exception &e) {
             // The store is locked by another process, full or failing: the change is refused
             // (the wall did not change: its history row is written before it is shown) and the
-            // caller is told to retry; never an abort.
+            // caller is told to retry; never an abort. Any other failure refuses it too.
             result =
-                store::isUnavailable(e)
+                m_store && m_store->isUnavailable(e)
                     ? ActionResult::failure(QStringLiteral("store_unavailable"),
                                             QStringLiteral("store unavailable, nothing was "
                                                            "changed; retry later (%1)")
@@ -133,11 +126,6 @@ ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
                     : ActionResult::failure(
                           QStringLiteral("internal"),
                           QStringLiteral("could not apply: %1").arg(QString::fromUtf8(e.what())));
-        } catch (const std::exception &e) {
-            // A database failure must not take the wall down; the change is refused instead.
-            result = ActionResult::failure(
-                QStringLiteral("internal"),
-                QStringLiteral("could not apply: %1").arg(QString::fromUtf8(e.what())));
         }
     }
     if (m_audit)
@@ -232,7 +220,7 @@ void Dispatcher::commit(const Layout &layout, const QString &cause) {
 ActionResult Dispatcher::recallPreset(const QJsonObject &p, const Caller &caller) {
     if (!m_store)
         return noStore();
-    std::optional<store::Preset> preset;
+    std::optional<Preset> preset;
     if (p.contains(QStringLiteral("name"))) {
         ActionResult err;
         const auto name = requireString(p, QStringLiteral("name"), err);
@@ -443,7 +431,24 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
             return ActionResult::failure(QStringLiteral("invalid"),
                                          QStringLiteral("tile: a tile object is required"),
                                          QStringLiteral("tile"));
-        auto tile = tileFromJson(r, p.value(QStringLiteral("tile")).toObject());
+        QJsonObject given = p.value(QStringLiteral("tile")).toObject();
+        if (!given.contains(QStringLiteral("id"))) { // the API's POST /tiles: a free id is picked
+            qsizetype n = m_state.layout().tiles.size() + 1;
+            while (m_state.layout().tile(QStringLiteral("t%1").arg(n)))
+                ++n;
+            given.insert(QStringLiteral("id"), QStringLiteral("t%1").arg(n));
+        }
+        // The kind's default binding (tilekinds.cpp) under what was given.
+        if (given.value(QStringLiteral("kind")).isString() &&
+            (!given.contains(QStringLiteral("binding")) ||
+             given.value(QStringLiteral("binding")).isObject())) {
+            QJsonObject binding = defaultBinding(given.value(QStringLiteral("kind")).toString());
+            const QJsonObject own = given.value(QStringLiteral("binding")).toObject();
+            for (auto it = own.begin(); it != own.end(); ++it)
+                binding.insert(it.key(), *it);
+            given.insert(QStringLiteral("binding"), binding);
+        }
+        auto tile = tileFromJson(r, given);
         if (tile) {
             issues = validateTile(*tile, QStringLiteral("tile"), &wall);
             if (m_state.layout().tile(tile->id))
@@ -504,7 +509,8 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
         }
         t.z = verb == QLatin1String("raise") ? top + 1 : bottom - 1;
     } else if (verb == QLatin1String("update")) {
-        // Any of title, rect, z, frame, binding; the id and kind stay.
+        // Any of title, rect (all or some of x, y, width, height), z, frame, binding, and
+        // options (merged into the binding; a null option removes the key); the id and kind stay.
         if (p.contains(QStringLiteral("kind")))
             return ActionResult::failure(QStringLiteral("invalid"),
                                          QStringLiteral("kind: a tile's kind cannot change; remove "
@@ -516,8 +522,31 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
               QStringLiteral("frame"), QStringLiteral("binding")})
             if (p.contains(key))
                 merged.insert(key, p.value(key));
+        if (const QJsonValue rect = p.value(QStringLiteral("rect")); rect.isObject()) {
+            QJsonObject whole = tileToJson(t).value(QStringLiteral("rect")).toObject();
+            const QJsonObject given = rect.toObject();
+            for (auto it = given.begin(); it != given.end(); ++it)
+                whole.insert(it.key(), *it);
+            merged.insert(QStringLiteral("rect"), whole);
+        }
+        if (const QJsonValue options = p.value(QStringLiteral("options")); options.isObject()) {
+            QJsonObject binding = merged.value(QStringLiteral("binding")).toObject();
+            const QJsonObject given = options.toObject();
+            for (auto it = given.begin(); it != given.end(); ++it) {
+                if (it->isNull())
+                    binding.remove(it.key());
+                else
+                    binding.insert(it.key(), *it);
+            }
+            merged.insert(QStringLiteral("binding"), binding);
+        } else if (p.contains(QStringLiteral("options"))) {
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("options: an object is required"),
+                                         QStringLiteral("options"));
+        }
         for (auto it = p.begin(); it != p.end(); ++it)
-            if (!merged.contains(it.key()) && it.key() != QLatin1String("id"))
+            if (!merged.contains(it.key()) && it.key() != QLatin1String("id") &&
+                it.key() != QLatin1String("options"))
                 return ActionResult::failure(
                     QStringLiteral("invalid"),
                     QStringLiteral("%1: not a field a tile update can change").arg(it.key()),

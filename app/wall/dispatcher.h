@@ -6,6 +6,7 @@
 
 #include "core/action.h"
 #include "wall/layout.h"
+#include "wall/layoutstore.h"
 #include "wall/wallstate.h"
 
 #include <QJsonObject>
@@ -15,17 +16,13 @@
 #include <functional>
 #include <optional>
 
-namespace opswall::store {
-class WallStore;
-}
-
 namespace opswall::wall {
 
 class Dispatcher : public QObject {
     Q_OBJECT
 public:
     // store may be null (tests of pure behaviour); then presets are unavailable.
-    Dispatcher(WallState &state, store::WallStore *store, QObject *parent = nullptr);
+    Dispatcher(WallState &state, LayoutStore *store, QObject *parent = nullptr);
 
     ActionResult dispatch(const Action &action, const Caller &caller);
 
@@ -53,8 +50,9 @@ public:
     static constexpr std::size_t kUndoDepth = 100;
 
     // Who changed the live layout, for a publish refused because the wall moved on since the
-    // editor's base revision (PUT /api/v1/layout). Revisions are WallState::revision() values of
-    // this process; instance() tells one run of the wall from the next (a restart resets them).
+    // editor's base revision (PUT /api/v1/layout). Revisions are WallState::revision() values
+    // (persistent with a store); instance() tells one run of the wall from the next, whose list
+    // of changes is not kept, so a base of another run is refused.
     struct Change {
         quint64 revision = 0; // the live layout's revision after the change
         QString by, role, via, type, what;
@@ -89,7 +87,7 @@ private:
     void record(const Layout &next, const QString &cause);
 
     WallState &m_state;
-    store::WallStore *m_store;
+    LayoutStore *m_store;
     AuditHook m_audit;
     Gate m_gate;
     QList<QPair<QString, Handler>> m_handlers;

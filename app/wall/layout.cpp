@@ -1,5 +1,7 @@
 #include "wall/layout.h"
 
+#include "wall/tilekinds.h"
+
 #include <QDir>
 
 #include <QJsonArray>
@@ -11,16 +13,8 @@
 namespace opswall::wall {
 
 namespace {
-constexpr qsizetype kMaxTextLength = 4000;
 constexpr double kMaxCoordinateMm = 1e6; // a kilometre of wall is already absurd
 } // namespace
-
-QStringList knownTileKinds() {
-    return {QStringLiteral("text"),  QStringLiteral("clock"), QStringLiteral("image"),
-            QStringLiteral("color"), QStringLiteral("chart"), QStringLiteral("bar"),
-            QStringLiteral("kpi"),   QStringLiteral("table"), QStringLiteral("alerts"),
-            QStringLiteral("map"),   QStringLiteral("video"), QStringLiteral("projects")};
-}
 
 const Tile *Layout::tile(const QString &id) const {
     const qsizetype i = indexOf(id);
@@ -95,127 +89,11 @@ QJsonObject tileToJson(const Tile &t) {
 
 namespace {
 
-// An optional string key that must be one of the choices.
-void oneOf(const JsonReader &r, const QJsonObject &b, const QString &key,
-           const QStringList &choices) {
-    if (const auto v = r.string(b, key, false, choices.first()); v && !choices.contains(*v))
-        r.error(r.child(key), QStringLiteral("must be %1, got \"%2\"")
-                                  .arg(choices.join(QStringLiteral(", ")), v->left(40)));
-}
-
 void validateBinding(const Tile &t, const QString &path, QList<Issue> &issues) {
-    const JsonReader r(&issues, path + QStringLiteral(".binding"));
-    const QJsonObject &b = t.binding;
-    if (t.kind == QLatin1String("text")) {
-        r.rejectUnknown(b, {QStringLiteral("text"), QStringLiteral("align"),
-                            QStringLiteral("color"), QStringLiteral("sizeMm")});
-        if (const auto text = r.string(b, QStringLiteral("text"));
-            text && text->size() > kMaxTextLength)
-            r.error(r.child(QStringLiteral("text")),
-                    QStringLiteral("is longer than %1 characters").arg(kMaxTextLength));
-        if (const auto align = r.string(b, QStringLiteral("align"), false, QStringLiteral("left"));
-            align &&
-            !QStringList{QStringLiteral("left"), QStringLiteral("center"), QStringLiteral("right")}
-                 .contains(*align))
-            r.error(r.child(QStringLiteral("align")),
-                    QStringLiteral("must be left, center or right, got \"%1\"").arg(*align));
-        if (const auto c = r.string(b, QStringLiteral("color"), false, QStringLiteral("#f2f6fa"));
-            c && !QColor::isValidColorName(*c))
-            r.error(
-                r.child(QStringLiteral("color")),
-                QStringLiteral("\"%1\" is not a colour (use #rrggbb or a colour name)").arg(*c));
-        if (const auto sz = r.number(b, QStringLiteral("sizeMm"), false, 40.0);
-            sz && (*sz <= 0 || *sz > 1000))
-            r.error(r.child(QStringLiteral("sizeMm")),
-                    QStringLiteral("must be between 0 and 1000 mm"));
-    } else if (t.kind == QLatin1String("clock")) {
-        r.rejectUnknown(
-            b, {QStringLiteral("timeZone"), QStringLiteral("show"), QStringLiteral("label")});
-        if (const auto tz =
-                r.string(b, QStringLiteral("timeZone"), false, QStringLiteral("Asia/Ho_Chi_Minh"));
-            tz && !QTimeZone(tz->toUtf8()).isValid())
-            r.error(r.child(QStringLiteral("timeZone")),
-                    QStringLiteral("\"%1\" is not a known time zone (use an IANA name such as "
-                                   "Asia/Ho_Chi_Minh)")
-                        .arg(*tz));
-        if (const auto show =
-                r.string(b, QStringLiteral("show"), false, QStringLiteral("datetime"));
-            show &&
-            !QStringList{QStringLiteral("time"), QStringLiteral("date"), QStringLiteral("datetime")}
-                 .contains(*show))
-            r.error(r.child(QStringLiteral("show")),
-                    QStringLiteral("must be time, date or datetime, got \"%1\"").arg(*show));
-        r.string(b, QStringLiteral("label"), false, QString());
-    } else if (t.kind == QLatin1String("image")) {
-        r.rejectUnknown(b, {QStringLiteral("source"), QStringLiteral("fill")});
-        if (const auto src = r.string(b, QStringLiteral("source")); src && src->isEmpty())
-            r.error(r.child(QStringLiteral("source")), QStringLiteral("must not be empty"));
-
-        if (const auto fill = r.string(b, QStringLiteral("fill"), false, QStringLiteral("fit"));
-            fill &&
-            !QStringList{QStringLiteral("fit"), QStringLiteral("fill"), QStringLiteral("stretch")}
-                 .contains(*fill))
-            r.error(r.child(QStringLiteral("fill")),
-                    QStringLiteral("must be fit, fill or stretch, got \"%1\"").arg(*fill));
-    } else if (t.kind == QLatin1String("color")) {
-        r.rejectUnknown(b, {QStringLiteral("color")});
-        if (const auto c = r.string(b, QStringLiteral("color")); c && !QColor::isValidColorName(*c))
-            r.error(
-                r.child(QStringLiteral("color")),
-                QStringLiteral("\"%1\" is not a colour (use #rrggbb or a colour name)").arg(*c));
-    } else if (t.kind == QLatin1String("video")) {
-        r.rejectUnknown(b, {QStringLiteral("source"), QStringLiteral("uri"),
-                            QStringLiteral("label"), QStringLiteral("fill"),
-                            QStringLiteral("stats"), QStringLiteral("displayPath")});
-        const auto src = r.string(b, QStringLiteral("source"), false, QString());
-        const auto uri = r.string(b, QStringLiteral("uri"), false, QString());
-        if (src && uri && src->isEmpty() && uri->isEmpty())
-            r.error(r.child(QStringLiteral("source")),
-                    QStringLiteral("a video tile needs a source id or a uri"));
-        r.string(b, QStringLiteral("label"), false, QString());
-        r.boolean(b, QStringLiteral("stats"), false, false);
-        oneOf(r, b, QStringLiteral("fill"),
-              {QStringLiteral("fit"), QStringLiteral("fill"), QStringLiteral("stretch")});
-        oneOf(r, b, QStringLiteral("displayPath"),
-              {QStringLiteral("texture"), QStringLiteral("opengl")});
-    } else if (t.kind == QLatin1String("map")) {
-        // The keys of app/maps/mapvalues.h plus the indicator binding of IndicatorMapTile.
-        r.rejectUnknown(b, {QStringLiteral("indicator"),      QStringLiteral("period"),
-                            QStringLiteral("units"),          QStringLiteral("dataUnits"),
-                            QStringLiteral("values"),         QStringLiteral("title"),
-                            QStringLiteral("unit"),           QStringLiteral("source"),
-                            QStringLiteral("classification"), QStringLiteral("classes"),
-                            QStringLiteral("breaks"),         QStringLiteral("palette"),
-                            QStringLiteral("centre"),         QStringLiteral("aggregation"),
-                            QStringLiteral("weightName"),     QStringLiteral("weights"),
-                            QStringLiteral("highlight"),      QStringLiteral("islands"),
-                            QStringLiteral("showLabels"),     QStringLiteral("showMessages")});
-        for (const QString &key : {QStringLiteral("units"), QStringLiteral("dataUnits")})
-            if (const auto n = r.integer(b, key, false, 34); n && *n != 34 && *n != 63)
-                r.error(r.child(key), QStringLiteral("must be 34 or 63, got %1").arg(*n));
-        if (const auto n = r.integer(b, QStringLiteral("classes"), false, 5);
-            n && (*n < 2 || *n > 9))
-            r.error(r.child(QStringLiteral("classes")),
-                    QStringLiteral("must be 2 to 9, got %1").arg(*n));
-        r.number(b, QStringLiteral("centre"), false, 100.0);
-        r.object(b, QStringLiteral("values"), false);
-        r.object(b, QStringLiteral("weights"), false);
-        r.array(b, QStringLiteral("breaks"), false);
-        r.array(b, QStringLiteral("highlight"), false);
-        for (const QString &key :
-             {QStringLiteral("indicator"), QStringLiteral("period"), QStringLiteral("title"),
-              QStringLiteral("unit"), QStringLiteral("source"), QStringLiteral("weightName")})
-            r.string(b, key, false, QString());
-        oneOf(r, b, QStringLiteral("classification"),
-              {QStringLiteral("quantiles"), QStringLiteral("equal"), QStringLiteral("breaks")});
-        oneOf(r, b, QStringLiteral("palette"),
-              {QStringLiteral("sequential"), QStringLiteral("diverging")});
-        oneOf(r, b, QStringLiteral("aggregation"),
-              {QStringLiteral("sum"), QStringLiteral("weightedMean")});
-        oneOf(r, b, QStringLiteral("islands"),
-              {QStringLiteral("auto"), QStringLiteral("inplace"), QStringLiteral("inset")});
-    }
-    // Other kinds are validated by their own modules when they bind.
+    // The kind's own check (tilekinds.cpp); kinds without one are validated by their own modules
+    // when they bind.
+    if (const TileKind *kind = findTileKind(t.kind); kind && kind->validate)
+        kind->validate(JsonReader(&issues, path + QStringLiteral(".binding")), t.binding);
 }
 
 } // namespace

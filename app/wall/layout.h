@@ -4,6 +4,7 @@
 
 #include "wall/geometry.h"
 #include "wall/jsonreader.h"
+#include "wall/tilekinds.h" // knownTileKinds(): kinds whose module is not built show a placeholder
 
 #include <QColor>
 #include <QJsonObject>
@@ -18,9 +19,6 @@ namespace opswall::wall {
 
 inline constexpr int kLayoutSchemaVersion = 1;
 inline constexpr int kMaxTiles = 500;
-
-// Kinds this build knows. Kinds whose module is not built still load and show a placeholder.
-QStringList knownTileKinds();
 
 struct Tile {
     QString id;

@@ -8,6 +8,8 @@
 
 #include <QObject>
 
+#include <algorithm>
+
 namespace opswall::wall {
 
 class WallState : public QObject {
@@ -17,8 +19,13 @@ public:
 
     const Wall &wall() const { return m_wall; }
     const Layout &layout() const { return m_layout; }
-    // Bumped on every change of the live layout; the API reports it so clients can detect races.
+    // The live layout's revision, the one the API and events publish: grows with every change.
+    // With a store it is the layout's history row (persistent: the same number after a restart);
+    // without one it counts the changes of this run.
     quint64 revision() const { return m_revision; }
+    // The persistent revision of the layout now live (its history row), after a change was
+    // recorded or at startup. Never goes back.
+    void adoptRevision(quint64 revision) { m_revision = std::max(m_revision, revision); }
 
     void setWall(const Wall &wall);
     // Replaces the whole live layout (recall, undo, publish).

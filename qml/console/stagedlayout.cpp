@@ -1,6 +1,7 @@
 #include "stagedlayout.h"
 
 #include "wall/walljson.h"
+#include "wall/wallvalue.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -114,9 +115,9 @@ void StagedLayout::setSnapMm(double mm) {
 }
 
 void StagedLayout::setWall(const QVariantMap &wallJson) {
-    QJsonObject doc = QJsonObject::fromVariantMap(wallJson);
-    doc.remove(QStringLiteral("displayStates")); // the API adds each display's state
-    const auto parsed = wall::wallFromJson(doc);
+    // The API's wall is the document plus the wall's state (revision, displays, alerts, ...).
+    const auto parsed =
+        wall::wallFromJson(wall::wallDocumentOf(QJsonObject::fromVariantMap(wallJson)));
     if (!parsed.ok())
         return;
     m_wall = parsed.wall;

@@ -28,15 +28,11 @@ Item {
     readonly property bool tileReady: !inView || retired || (loader.status === Loader.Ready && content !== null
                                                   && content.contentReady !== false)
 
+    // The kind's component from the tile-kind table (app/wall/tilekinds.cpp); a kind whose
+    // module is not built shows the placeholder.
     function sourceFor(kind: string): url {
-        switch (kind) {
-        case "text": return Qt.resolvedUrl("TextTile.qml")
-        case "clock": return Qt.resolvedUrl("ClockTile.qml")
-        case "image": return Qt.resolvedUrl("ImageTile.qml")
-        case "color": return Qt.resolvedUrl("ColorTile.qml")
-        }
-        const external = WallScene.kindSources[kind]
-        return external ? external : Qt.resolvedUrl("PlaceholderTile.qml")
+        const component = WallScene.kindSources[kind]
+        return component ? component : Qt.resolvedUrl("PlaceholderTile.qml")
     }
 
     Rectangle {

@@ -38,8 +38,8 @@ class WallScene : public QObject {
     Q_PROPERTY(QVariantMap presentation READ presentation NOTIFY presentationChanged)
 
 public:
-    // kindSources: QML component URL per tile kind provided by an optional module
-    // ("video" -> "qrc:/OpsWall/Video/VideoTile.qml"); built-in kinds need no entry.
+    // kindSources: QML component URL per tile kind (app/wall/tilekinds.h tileComponents())
+    // ("video" -> "qrc:/OpsWall/Video/VideoTile.qml"); a kind without one shows a placeholder.
     WallScene(wall::WallState *state, wall::Dispatcher *dispatcher, QString language,
               QVariantMap kindSources, QObject *parent = nullptr);
     static WallScene *create(QQmlEngine *engine, QJSEngine *);

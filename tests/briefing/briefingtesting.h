@@ -1,7 +1,7 @@
 #pragma once
 // Shared by the briefing tests: the demo wall and presets from assets/demo loaded into a real
 // WallStore on a temporary SQLite file, a Dispatcher and a BriefingRunner over them, and the
-// callers of every role.
+// callers of every role (tests/wall/dispatcherfixture.h).
 
 #include "briefing/briefing.h"
 #include "briefing/briefingstore.h"
@@ -10,6 +10,8 @@
 #include "store/wallstore.h"
 #include "wall/dispatcher.h"
 #include "wall/walljson.h"
+
+#include "../wall/dispatcherfixture.h"
 
 #include <QDir>
 #include <QFile>
@@ -55,22 +57,15 @@ inline int importDemoPresets(store::WallStore &store, const wall::Wall &wall) {
     return n;
 }
 
-inline const Caller kLeader{QStringLiteral("minister"), Role::Leader, QStringLiteral("local"),
-                            QStringLiteral("panel")};
+// The callers of every role and describe(), as the dispatcher tests have them.
+using wall::testing::describe;
+using wall::testing::kAdmin;
+using wall::testing::kLeader;
+using wall::testing::kOperator;
+using wall::testing::kTechnician;
+using wall::testing::kViewer;
 inline const Caller kOtherLeader{QStringLiteral("deputy"), Role::Leader, QStringLiteral("local"),
                                  QStringLiteral("api")};
-inline const Caller kOperator{QStringLiteral("alice"), Role::Operator, QStringLiteral("local"),
-                              QStringLiteral("console")};
-inline const Caller kViewer{QStringLiteral("guest"), Role::Viewer, QStringLiteral("local"),
-                            QStringLiteral("api")};
-inline const Caller kTechnician{QStringLiteral("tech"), Role::Technician, QStringLiteral("local"),
-                                QStringLiteral("wallctl")};
-inline const Caller kAdmin{QStringLiteral("root"), Role::Admin, QStringLiteral("local"),
-                           QStringLiteral("api")};
-
-inline QByteArray describe(const ActionResult &r) {
-    return QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact);
-}
 
 // A wall with the demo presets, a dispatcher and a runner, on a fresh database.
 struct Rig {

@@ -40,6 +40,7 @@ inline constexpr Endpoint kEndpoints[] = {
     {"POST", "/presets/{preset}/recall", "{}", "LOA"},
     {"DELETE", "/presets/{preset}", nullptr, "OA"},
     {"GET", "/tiles", nullptr, "VLOTA"},
+    {"GET", "/tile-kinds", nullptr, "VLOTA"},
     {"POST", "/tiles", R"({"kind":"clock","x":0,"y":0,"width":10,"height":10})", "OA"},
     {"PATCH", "/tiles/{tile}", R"({"x":5})", "OA"},
     {"GET", "/tiles/{tile}/provinces/{code}", nullptr, "VLOTA"},

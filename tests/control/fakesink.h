@@ -21,8 +21,15 @@ public:
     void submit(opswall::Action action, opswall::Caller caller, Done done) override {
         if (!answer)
             return;
+        // Authorised once, here, as the real dispatcher does (role table, then the lock); the
+        // refusal is audited under the action as it came.
+        if (control)
+            if (auto refused = control->authorize(caller, action.type)) {
+                control->audit().append(caller, action, *refused);
+                return done(*refused);
+            }
         opswall::ActionResult r;
-        const QString id = action.params.value(QStringLiteral("id")).toString();
+        const QString id = action.params.value(QStringLiteral("id")).toVariant().toString();
         if (action.type == QLatin1String("preset.recall") && id == QLatin1String("missing")) {
             r = opswall::ActionResult::failure(QStringLiteral("not_found"),
                                                QStringLiteral("no preset 'missing'"),
@@ -68,8 +75,8 @@ public:
                                {QStringLiteral("name"), QStringLiteral("Morning brief")}};
         if (what.startsWith(QLatin1String("layout-revision:")))
             return QJsonObject{{QStringLiteral("revision"), what.mid(16).toInt()}};
-        for (const char *list :
-             {"layouts", "tiles", "sources", "feeds", "alerts", "devices", "indicators"})
+        for (const char *list : {"layouts", "tiles", "tile-kinds", "sources", "feeds", "alerts",
+                                 "devices", "indicators"})
             if (what == QLatin1String(list))
                 return items({QJsonObject{{QStringLiteral("id"), QStringLiteral("a1")}}});
         if (what == QLatin1String("layout:a1") || what == QLatin1String("device:a1"))

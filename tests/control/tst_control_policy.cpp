@@ -7,6 +7,7 @@
 #include "control/router.h"
 #include "control/serverconfig.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -168,11 +169,38 @@ void TstControlPolicy::routesMapToActions() {
     Route r = route("POST", "/api/v1/presets/3/recall", {});
     QCOMPARE(r.kind, RouteKind::Submit);
     QCOMPARE(r.action.type, QStringLiteral("preset.recall"));
-    QCOMPARE(r.action.params.value(QStringLiteral("id")).toString(), QStringLiteral("3"));
-    r = route("PATCH", "/api/v1/tiles/t7", R"({"x": 10, "y": 20})");
-    QCOMPARE(r.action.type, QStringLiteral("tile.move"));
-    QCOMPARE(r.action.params.value(QStringLiteral("x")).toDouble(), 10.0);
+    // The router emits the dispatcher's actions as they are applied and audited: a preset's id
+    // is a number, a tile change is one tile.update with the rectangle's fields given.
+    QCOMPARE(r.action.params.value(QStringLiteral("id")), QJsonValue(3));
+    r = route("PATCH", "/api/v1/tiles/t7", R"({"x": 10, "y": 20, "options": {"text": null}})");
+    QCOMPARE(r.action.type, QStringLiteral("tile.update"));
+    QCOMPARE(r.action.params.value(QStringLiteral("rect")).toObject(),
+             (QJsonObject{{QStringLiteral("x"), 10}, {QStringLiteral("y"), 20}}));
+    QVERIFY(r.action.params.value(QStringLiteral("options"))[QStringLiteral("text")].isNull());
     QCOMPARE(r.action.params.value(QStringLiteral("id")).toString(), QStringLiteral("t7"));
+    QVERIFY(!r.action.params.contains(QStringLiteral("x")));
+    r = route(
+        "POST", "/api/v1/tiles",
+        R"({"kind": "text", "x": 1, "y": 2, "width": 3, "height": 4, "options": {"text": "a"}})");
+    QCOMPARE(r.action.type, QStringLiteral("tile.add"));
+    QCOMPARE(r.action.params
+                 .value(QStringLiteral("tile"))[QStringLiteral("binding")][QStringLiteral("text")]
+                 .toString(),
+             QStringLiteral("a"));
+    QVERIFY(!r.action.params.value(QStringLiteral("tile"))
+                 .toObject()
+                 .contains(QStringLiteral("id"))); // the dispatcher picks a free one
+    r = route("POST", "/api/v1/devices/r1c1/commands",
+              R"({"command": "power", "args": {"value": "on"}})");
+    QCOMPARE(r.action.type, QStringLiteral("device.command"));
+    QCOMPARE(r.action.params.value(QStringLiteral("displays")).toArray(),
+             QJsonArray{QStringLiteral("r1c1")});
+    QCOMPARE(r.action.params.value(QStringLiteral("value")).toString(), QStringLiteral("on"));
+    r = route("POST", "/api/v1/layouts/stage", R"({"layoutId": "4"})");
+    QCOMPARE(r.action.params.value(QStringLiteral("id")), QJsonValue(4));
+    r = route("POST", "/api/v1/presets/notanumber/recall", {});
+    QCOMPARE(r.action.params.value(QStringLiteral("id")).toString(),
+             QStringLiteral("notanumber")); // refused by the dispatcher, naming "id"
     r = route("GET", "/api/v1/health", {});
     QCOMPARE(r.kind, RouteKind::Health);
     QVERIFY(!r.needsToken());
@@ -258,10 +286,12 @@ void TstControlPolicy::lineCommandsParse() {
     LineCommand c = parseLine("preset recall 3");
     QCOMPARE(c.kind, LineCommandKind::Submit);
     QCOMPARE(c.action.type, QStringLiteral("preset.recall"));
-    QCOMPARE(c.action.params.value(QStringLiteral("id")).toString(), QStringLiteral("3"));
+    QCOMPARE(c.action.params.value(QStringLiteral("id")), QJsonValue(3));
     c = parseLine("TILE MOVE t1 10 20 300 200");
-    QCOMPARE(c.action.type, QStringLiteral("tile.move"));
-    QCOMPARE(c.action.params.value(QStringLiteral("height")).toDouble(), 200.0);
+    QCOMPARE(c.action.type, QStringLiteral("tile.update"));
+    QCOMPARE(c.action.params.value(QStringLiteral("rect"))[QStringLiteral("height")].toDouble(),
+             200.0);
+    QCOMPARE(c.action.params.value(QStringLiteral("id")).toString(), QStringLiteral("t1"));
     c = parseLine("TILE MOVE t1 10 abc");
     QCOMPARE(c.kind, LineCommandKind::Error);
     QCOMPARE(c.errorCode, QStringLiteral("invalid"));

@@ -14,6 +14,7 @@
 //   - image tiles naming ../, absolute paths, file: or a URL no admin allowed; rich text and
 //     <img src=http://…> in a text tile: nothing is read or fetched.
 #include "appundertest.h"
+#include "sqlitelock.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -70,18 +71,6 @@ bool execSql(const QString &dbPath, const char *sql, QString *error = nullptr) {
     sqlite3_free(err);
     sqlite3_close(db);
     return rc == SQLITE_OK;
-}
-
-// Whether another connection holds the database's write lock now.
-bool lockHeldElsewhere(const QString &dbPath) {
-    sqlite3 *db = nullptr;
-    if (sqlite3_open(QFile::encodeName(dbPath).constData(), &db) != SQLITE_OK)
-        return false;
-    const bool busy = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_BUSY;
-    if (!busy)
-        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    sqlite3_close(db);
-    return busy;
 }
 
 // Does anything connect to server within ms?
@@ -343,7 +332,7 @@ void TestAppAttacksStore::lockedDatabaseIsRefusedWhileTheWallKeepsAnswering() {
     QVERIFY2(shell.waitForStarted(5000), "sqlite3 is needed (Debian package sqlite3)");
     shell.write(
         "BEGIN EXCLUSIVE;\nINSERT INTO settings(key, value) VALUES('held', 'by sqlite3');\n");
-    QTRY_VERIFY_WITH_TIMEOUT(lockHeldElsewhere(db), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(apptest::lockHeldElsewhere(db), 5000);
     QElapsedTimer held;
     held.start();
     ApiClient op = m_app.client(m_app.tokens.value(Role::Operator));

@@ -1,0 +1,48 @@
+#pragma once
+// The one alert model: device, indicator and store alerts alike, each with a path-safe id
+// ("<source>.<its id>"), acknowledgeable over the API (alert.ack, through the dispatcher: role
+// check, audit and event there). Each layer registers a source: how to list its open alerts and,
+// when it keeps acknowledgements itself (indicator alerts are persisted with their feed), how to
+// acknowledge one. Acknowledgements of the other sources are kept here, per alert and raise time
+// (a condition raised again needs a new acknowledgement). GUI thread only.
+
+#include "core/action.h"
+#include "wall/wallvalue.h"
+
+#include <QHash>
+#include <QList>
+
+#include <functional>
+#include <optional>
+
+namespace opswall::wall {
+
+class AlertBoard {
+public:
+    struct Source {
+        QString name;                           // "device", "indicator", "store": the id's prefix
+        std::function<QList<WallAlert>()> list; // the open alerts, ids without the prefix
+        // Acknowledges the alert of this source with the id (without the prefix): false when
+        // there is no such open alert or it was acknowledged already. Empty: the board keeps it.
+        std::function<bool(const QString &id, const Caller &caller, const QString &note)> ack;
+    };
+    void addSource(Source source);
+
+    // Every open alert of every source, ids with their source's prefix, newest first.
+    QList<WallAlert> alerts() const;
+    // alert.ack {"id", "note"?}: "<source>.<id>", or a bare number for an indicator alert (as
+    // the API numbered them before). Success data: the alert as it is now.
+    ActionResult acknowledge(const QJsonObject &params, const Caller &caller);
+
+private:
+    struct Ack {
+        QString by;
+        QDateTime at;
+        QString note;
+        QDateTime since; // the raise it acknowledged
+    };
+    QList<Source> m_sources;
+    QHash<QString, Ack> m_acks; // full id -> acknowledgement (sources without their own ack)
+};
+
+} // namespace opswall::wall

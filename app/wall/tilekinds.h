@@ -1,0 +1,49 @@
+#pragma once
+// The tile kinds, in one table (tilekinds.cpp): adding a kind is one row there. Each kind has
+// its binding's check (layout validation), the binding a new tile gets, and the QML component
+// that draws it, by the module that provides it. Layout validation (layout.cpp), the API's
+// tile.add and the list of kinds, and the renderer's kind -> component lookup (WallScene's
+// kindSources, built from tileComponents()) all read this table.
+
+#include "wall/jsonreader.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QVariantMap>
+
+#include <span>
+
+namespace opswall::wall {
+
+struct TileComponent {
+    const char *module; // the build module that provides it: "wall" (always), "indicators",
+                        // "video", "maps"
+    const char *needs;  // a second module it needs, or nullptr
+    const char *url;    // the QML component
+};
+
+struct TileKind {
+    const char *name;           // "text"
+    const char *description;    // for people, English
+    const char *defaultBinding; // JSON object a new tile's binding starts from
+    // Checks the binding (r is at "<tile>.binding"); nullptr: its module checks it when it binds.
+    void (*validate)(const JsonReader &r, const QJsonObject &binding);
+    TileComponent components[2]; // the first whose modules are built draws it
+};
+
+std::span<const TileKind> tileKinds();
+const TileKind *findTileKind(const QString &name); // nullptr when unknown
+// Every kind's name, in table order.
+QStringList knownTileKinds();
+// The binding a new tile of kind starts from ({} for an unknown kind).
+QJsonObject defaultBinding(const QString &kind);
+// kind -> QML component URL, for the kinds whose modules are in `modules` ("wall" is implied).
+// Kinds whose module is not built have none: the renderer shows a placeholder.
+QVariantMap tileComponents(const QStringList &modules);
+// The table for the API (GET /api/v1/tile-kinds): name, description, defaultBinding, and
+// whether this build draws it.
+QJsonArray tileKindsJson(const QStringList &modules);
+
+} // namespace opswall::wall
