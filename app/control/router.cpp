@@ -246,7 +246,7 @@ Route dispatch(Ctx &c) {
                                                 QStringLiteral("id"));
                        });
     if (c.is("POST", {"layouts", "publish"}))
-        return submit("layout.publish", c.body, {{"transition", F::String, false}});
+        return submit("layout.publish", c.body, {}); // a cut: no transitions (openapi.yaml)
     if (c.is("POST", {"layouts", "undo"}))
         return submit("layout.undo", c.body, {});
     if (c.is("GET", {"layouts", "{id}"}))
@@ -269,7 +269,7 @@ Route dispatch(Ctx &c) {
     if (c.is("DELETE", {"presets", "{id}"}))
         return submit("preset.delete", c.body, {}, numberParam);
     if (c.is("POST", {"presets", "{id}", "recall"}))
-        return submit("preset.recall", c.body, {{"transition", F::String, false}}, numberParam);
+        return submit("preset.recall", c.body, {}, numberParam); // a cut, in one frame
     // Tiles of the live layout
     if (c.is("GET", {"tiles"}))
         return snapshot(QStringLiteral("tiles"));
