@@ -167,6 +167,10 @@ void MapRenderer::project(const QRectF &mapRect) {
     m_areasPx.clear();
     const double margin = std::max(6.0, std::min(m_size.width(), m_size.height()) * 0.015);
     m_projection = MapProjection::fit(m_geo->features, mapRect, m_layout, margin * 0.5);
+    // A box too small for any map (a thumbnail's tile) has no projection: nothing is drawn, and
+    // painting, hover and labels all check isValid() first.
+    if (!m_projection.isValid())
+        return;
     for (const Feature &f : m_geo->features.features) {
         QPainterPath path, borderPath;
         // Non-zero winding with outer rings and holes oriented oppositely: parts of one

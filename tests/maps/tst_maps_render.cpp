@@ -485,6 +485,37 @@ private Q_SLOTS:
                  101.57);
     }
 
+    // A map tile drawn very small (a preset's thumbnail, a briefing step's picture) leaves the
+    // map itself no room: the tile draws its frame without provinces, and grown again it draws
+    // them all. (A box under 4 px once crashed the wall: the projection had no region to use.)
+    void tinyTileDrawsWithoutAMapAndRecovers() {
+        Scene s = makeScene(
+            QStringLiteral("({units: 63, values: %1, unit: \"%\"})").arg(jsonValues(m_index)),
+            QSize(900, 600));
+        QVERIFY(s.map);
+        QVERIFY(waitRendered(s.map, 1));
+        const QPointF hanoiBig = s.map->toPixel(105.75, 21.0);
+        QCOMPARE(
+            s.map->provinceAt(hanoiBig.x(), hanoiBig.y()).value(QStringLiteral("code")).toString(),
+            QStringLiteral("01"));
+        for (const QSize tiny : {QSize(40, 30), QSize(12, 8), QSize(200, 3), QSize(3, 200)}) {
+            const int before = s.map->renderCount();
+            s.window->resize(tiny);
+            s.root->setSize(tiny);
+            QVERIFY2(waitRendered(s.map, before + 1),
+                     qPrintable(QStringLiteral("%1x%2").arg(tiny.width()).arg(tiny.height())));
+            QVERIFY(s.map->provinceAt(tiny.width() / 2.0, tiny.height() / 2.0).isEmpty());
+        }
+        const int before = s.map->renderCount();
+        s.window->resize(900, 600);
+        s.root->setSize(QSizeF(900, 600));
+        QVERIFY(waitRendered(s.map, before + 1));
+        const QPointF hanoi = s.map->toPixel(105.75, 21.0);
+        QCOMPARE(hanoi, hanoiBig);
+        QCOMPARE(s.map->provinceAt(hanoi.x(), hanoi.y()).value(QStringLiteral("code")).toString(),
+                 QStringLiteral("01"));
+    }
+
     // The About view reads the CC BY-SA attribution from the MapCredits singleton.
     // A new item of a size another item of the engine laid out starts from that layout (the
     // projected paths and the border layer GeoLibrary keeps) and draws the very pixels an item
