@@ -3,8 +3,11 @@
 // A failing feed keeps its last good values in the store; its status says failing with the
 // error in words, and tiles show the age of what they display. Push feeds (SSE) stay connected.
 //
-// Lives on the thread of its Database (the SQLite writer); documents are parsed on the global
-// thread pool (adapters are pure) and stored back on this thread.
+// Lives on the GUI thread (the thread of its Database). Documents are parsed on the global thread
+// pool (adapters are pure); the values and every status are written on the store thread (the
+// Database's writer(), store/storethread.h), and the outcome comes back to this thread by a queued
+// call: ingested() is emitted there, once per committed write. Without a writer (tests, tools)
+// the writes run on this thread instead.
 
 #include "feeds/backoff.h"
 #include "feeds/feeddefinition.h"
@@ -15,6 +18,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <exception>
+#include <functional>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -56,7 +61,15 @@ public:
     // How often ok feeds are checked for staleness (default 15 s).
     void setStaleCheckIntervalMs(int ms) { m_staleCheck.setInterval(ms); }
 
+    // Writes (pull and push ingestion, status) waiting on the store thread.
+    int writesInFlight() const { return m_writesInFlight; }
+
 Q_SIGNALS:
+    // The one GUI-thread point after a feed's values were committed by the store thread (pulled
+    // or pushed; also when nothing changed): series as ingested. In-memory read models
+    // (app/feeds/readmodel.*) update here; emitted before feedUpdated / liveValue.
+    void ingested(const QString &feedId, const QList<opswall::feeds::Series> &series, int newValues,
+                  int revisedValues);
     // New or revised values were stored.
     void feedUpdated(const QString &feedId, int newValues, int revisedValues);
     // ok / stale / failing changed, or the error text did (for the audit log and tiles).
@@ -82,6 +95,10 @@ private:
     void startPush(Runtime &rt);
     void onPushMessage(const QString &feedId, const QString &json);
     Runtime *find(const QString &feedId) const;
+    // Runs job on the store thread (or here without one), then `then` on this thread.
+    void write(std::function<void(store::Database &)> job,
+               std::function<void(std::exception_ptr)> then);
+    struct WriterSide; // the stores over the writer connection, made there on first use
 
     store::Database &m_db;
     QNetworkAccessManager *m_nam;
@@ -90,6 +107,8 @@ private:
     HttpFetcher *m_fetcher;
     QHash<QString, std::shared_ptr<Runtime>> m_feeds;
     QTimer m_staleCheck;
+    std::shared_ptr<WriterSide> m_writerSide;
+    int m_writesInFlight = 0;
 };
 
 } // namespace opswall::feeds

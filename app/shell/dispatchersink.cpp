@@ -29,7 +29,7 @@ public:
         , m_services(services) {}
 
     void submit(Action action, Caller caller, Done done) override {
-        done(m_dispatcher.dispatch(adapt(std::move(action)), caller));
+        m_dispatcher.submit(adapt(std::move(action)), std::move(caller), std::move(done));
     }
 
     // The API's resource-shaped parameters (app/control/router.cpp, openapi.yaml) in the
