@@ -18,7 +18,9 @@
 #include <QThreadPool>
 #include <QUrlQuery>
 
+#include <atomic>
 #include <mutex>
+#include <stdexcept>
 #include <utility>
 
 namespace opswall::feeds {
@@ -58,8 +60,13 @@ struct FeedScheduler::WriterSide {
     std::mutex statusMutex;
     QHash<QString, FeedStatus> statusPending;
     bool statusJobQueued = false;
+    // Set when the scheduler goes: its jobs still queued do nothing (a shutdown does not wait for
+    // a backlog of ingestions; the next start fetches again).
+    std::atomic<bool> cancelled{false};
     // On the connection a job runs on (the writer, or the scheduler's own without one).
     void open(store::Database &db) {
+        if (cancelled)
+            throw std::runtime_error("the feed scheduler stopped");
         if (!series) {
             series = std::make_unique<SeriesStore>(db);
             definitions = std::make_unique<FeedDefinitionStore>(db);
@@ -80,6 +87,7 @@ FeedScheduler::FeedScheduler(store::Database &db, QNetworkAccessManager *nam, QO
 }
 
 FeedScheduler::~FeedScheduler() {
+    m_writerSide->cancelled = true;
     stop();
 }
 

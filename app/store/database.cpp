@@ -40,6 +40,20 @@ namespace {
 // Connections of this process inside a write now (Database::enterWrite), for the busy handler:
 // a lock held by one of them is waited for, a lock held by another process is not.
 std::atomic<int> g_writersInside{0};
+// Connections of this process waiting now for a lock another of them holds: the store thread lets
+// them in before it starts its next job (waitForOwnWaiters), so a GUI-thread write is
+// not starved by a queue of jobs.
+std::atomic<int> g_ownWaiters{0};
+// Whether this thread's connection is counted in g_ownWaiters (a connection is used by one
+// thread; a thread waits on one lock at a time).
+thread_local bool t_waitingForOwn = false;
+
+void doneWaiting() {
+    if (t_waitingForOwn) {
+        t_waitingForOwn = false;
+        --g_ownWaiters;
+    }
+}
 
 std::int64_t steadyMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -252,6 +266,7 @@ bool Statement::step() {
     if (writes && m_owner)
         m_owner->enterWrite();
     const int rc = sqlite3_step(m_stmt);
+    doneWaiting();
     if (writes && m_owner)
         m_owner->leaveWrite();
     if (rc == SQLITE_ROW)
@@ -372,11 +387,25 @@ int Database::onBusy(void *self, int attempts) {
     const int ownOthers = g_writersInside.load() - (d->m_writing > 0 ? 1 : 0);
     const std::int64_t limit = ownOthers > 0 ? kOwnLockWaitMs : d->m_busyTimeoutMs;
     const std::int64_t waited = now - d->m_busySinceMs;
-    if (waited >= limit)
+    if (ownOthers > 0 && !t_waitingForOwn) {
+        t_waitingForOwn = true;
+        ++g_ownWaiters;
+    }
+    if (waited >= limit) {
+        doneWaiting();
         return 0;
-    const std::int64_t step = attempts < 4 ? 1 : 5;
+    }
+    const std::int64_t step = attempts < 4 || ownOthers > 0 ? 1 : 5;
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min(step, limit - waited)));
     return 1;
+}
+
+// For the store thread (storethread.cpp), before each job: while a connection of this process
+// waits for the lock the writer just let go (at most maxMs), let it take it first.
+void waitForOwnWaiters(int maxMs) {
+    const std::int64_t until = steadyMs() + maxMs;
+    while (g_ownWaiters.load() > 0 && steadyMs() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void Database::enterWrite() {
@@ -472,6 +501,7 @@ Database::~Database() {
 void Database::exec(const char *sql) {
     char *err = nullptr;
     const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &err);
+    doneWaiting();
     if (rc != SQLITE_OK) {
         std::string msg = std::string("exec \"") + sql + "\": " + (err ? err : sqlite3_errstr(rc));
         sqlite3_free(err);
@@ -481,8 +511,11 @@ void Database::exec(const char *sql) {
 
 Statement Database::prepare(const char *sql) {
     try {
-        return Statement(m_db, sql, this);
+        Statement st(m_db, sql, this);
+        doneWaiting();
+        return st;
     } catch (const Error &e) {
+        doneWaiting();
         reportFailure(e); // a locked schema or an unreadable file fails here already
         throw;
     }

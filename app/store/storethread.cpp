@@ -6,6 +6,8 @@
 
 namespace opswall::store {
 
+void waitForOwnWaiters(int maxMs); // database.cpp
+
 void StoreThread::Ticket::wait() {
     {
         std::unique_lock lock(m_mutex);
@@ -73,6 +75,8 @@ StoreThread::StoreThread(const QString &path, Job setup) {
                 m_queue.pop_front();
                 m_running = true;
             }
+            // A GUI-thread write waiting for the lock goes first: the queue must not starve it.
+            waitForOwnWaiters(200);
             std::exception_ptr error;
             try {
                 e.job(*db);

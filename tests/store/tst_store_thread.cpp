@@ -27,6 +27,7 @@ private Q_SLOTS:
     void waitAndRunGiveTheResultNow();
     void cachedStatementIsPreparedOnce();
     void writerLockIsWaitedForNotRefused();
+    void guiWriteIsNotStarvedByAQueueOfJobs();
     void completionOfAGoneContextIsDropped();
 
 private:
@@ -178,6 +179,32 @@ void TestStoreThread::writerLockIsWaitedForNotRefused() {
     auto st = m_gui->prepare("SELECT COUNT(*) FROM t");
     QVERIFY(st.step());
     QCOMPARE(st.int64(0), 2);
+}
+
+void TestStoreThread::guiWriteIsNotStarvedByAQueueOfJobs() {
+    // Twenty jobs of 50 ms each, back to back: 1 s of writer transactions. A write of the GUI
+    // thread's connection gets in between two of them instead of waiting for the whole queue.
+    std::atomic<int> ran{0};
+    for (int i = 0; i < 20; ++i)
+        m_writer->post(
+            [&ran](Database &db) {
+                db.transaction([&] {
+                    db.exec("INSERT INTO t(n) VALUES(1)");
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                });
+                ++ran;
+            },
+            nullptr, {});
+    QTRY_VERIFY_WITH_TIMEOUT(ran.load() >= 1, 5000);
+    QElapsedTimer t;
+    t.start();
+    m_gui->prepare("INSERT INTO t(n) VALUES(2)").run();
+    const qint64 waitedMs = t.elapsed();
+    const int jobsBefore = ran.load();
+    qInfo("the GUI thread's write waited %lld ms, behind %d of 20 jobs",
+          static_cast<long long>(waitedMs), jobsBefore);
+    QVERIFY2(jobsBefore < 10, qPrintable(QString::number(jobsBefore)));
+    QTRY_COMPARE_WITH_TIMEOUT(ran.load(), 20, 10000);
 }
 
 void TestStoreThread::completionOfAGoneContextIsDropped() {
