@@ -14,10 +14,14 @@
 
 #ifdef OPSWALL_WITH_LOGGING
 #include "logging/loghandler.h"
+#include "logging/sdnotify.h"
 #endif
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <memory>
+#include <thread>
 #include <unistd.h>
 
 Q_IMPORT_QML_PLUGIN(OpsWall_WallPlugin)
@@ -53,6 +57,55 @@ void quitOnTerminationSignals(QObject *parent) {
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
     sigaction(SIGXFSZ, &ignore, nullptr);
+}
+
+// Test-only (tests/service/tst_app_watchdog): OPSWALL_TEST_GUI=busy:MS keeps the GUI thread
+// occupied MS ms at a time (as a long synchronous job would), returning to its event loop in
+// between, and says every 2 s on stderr how long it was occupied; hang:MS blocks the GUI thread
+// for good after MS ms while every other thread runs on (a hung wall).
+void installGuiTestLoad(QObject *parent) {
+    const QByteArray spec = qgetenv("OPSWALL_TEST_GUI");
+    const qsizetype colon = spec.indexOf(':');
+    if (colon < 0)
+        return;
+    bool ok = false;
+    const int ms = spec.mid(colon + 1).toInt(&ok);
+    if (!ok || ms < 0)
+        return;
+    using Clock = std::chrono::steady_clock;
+    if (spec.startsWith("busy:")) {
+        struct Tally {
+            Clock::time_point since = Clock::now();
+            Clock::duration occupied{};
+        };
+        auto tally = std::make_shared<Tally>();
+        auto *job = new QTimer(parent);
+        job->callOnTimeout([ms, tally] {
+            const auto start = Clock::now();
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+            tally->occupied += Clock::now() - start;
+        });
+        job->start(0);
+        auto *report = new QTimer(parent);
+        report->callOnTimeout([tally] {
+            const auto now = Clock::now();
+            std::fprintf(
+                stderr, "opswall: test: GUI thread occupied %lld of %lld ms\n",
+                qlonglong(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(tally->occupied).count()),
+                qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(now - tally->since)
+                              .count()));
+            tally->since = now;
+            tally->occupied = {};
+        });
+        report->start(2000);
+    } else if (spec.startsWith("hang:")) {
+        QTimer::singleShot(ms, parent, [] {
+            std::fputs("opswall: test: GUI thread hangs now\n", stderr);
+            for (;;)
+                std::this_thread::sleep_for(std::chrono::seconds(1));
+        });
+    }
 }
 
 QString platformFromArgs(int argc, char **argv) {
@@ -103,11 +156,45 @@ int main(int argc, char **argv) {
     logSummaries.callOnTimeout([&logs] { logs.flush(); });
     logSummaries.start(5000);
 #endif
+#ifdef OPSWALL_WITH_LOGGING
+    // systemd (Type=notify, WatchdogSec=): READY once the wall is up, STATUS, and WATCHDOG=1 from
+    // a timer on this, the GUI thread: a GUI thread that stops turning its loop stops the pings.
+    const opswall::logging::NotifyEnvironment notifyEnv = opswall::logging::takeNotifyEnvironment();
+    const opswall::logging::SystemdNotifier notifier(notifyEnv.socket);
+    QTimer watchdog;
+    QTimer statusTimer;
+    QByteArray lastStatus;
+#endif
     opswall::shell::WallApplication wall(options);
     if (!wall.start()) {
         std::fprintf(stderr, "opswall: %s\n", qPrintable(wall.error()));
+#ifdef OPSWALL_WITH_LOGGING
+        notifier.send(opswall::logging::statusMessage("start failed: " + wall.error().toUtf8()));
+#endif
         return 1;
     }
+#ifdef OPSWALL_WITH_LOGGING
+    if (notifier.enabled()) {
+        lastStatus = wall.statusLine().toUtf8();
+        notifier.send((notifyEnv.watchdog ? QByteArrayLiteral("READY=1\nWATCHDOG=1\n")
+                                          : QByteArrayLiteral("READY=1\n")) +
+                      opswall::logging::statusMessage(lastStatus));
+        if (notifyEnv.watchdog) {
+            watchdog.callOnTimeout([&notifier] { notifier.send("WATCHDOG=1"); });
+            watchdog.start(opswall::logging::watchdogPingInterval(*notifyEnv.watchdog));
+        }
+        statusTimer.callOnTimeout([&] {
+            const QByteArray now = wall.statusLine().toUtf8();
+            if (now != lastStatus && notifier.send(opswall::logging::statusMessage(now)))
+                lastStatus = now;
+        });
+        statusTimer.start(2000);
+        QObject::connect(&app, &QCoreApplication::aboutToQuit, &app, [&notifier] {
+            notifier.send(QByteArrayLiteral("STOPPING=1\nSTATUS=wall stopping"));
+        });
+    }
+#endif
+    installGuiTestLoad(&app);
     if (!options.screenshotPath.isEmpty()) {
         wall.whenRendered(options.screenshotTimeoutMs, [&](bool ok, const QStringList &pending) {
             if (!ok)

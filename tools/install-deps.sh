@@ -29,6 +29,8 @@ packages=(
   prometheus python3-prometheus-client
   # briefings: the presenter page in headless Chromium (puppeteer-core), the PDF record's pixels
   chromium poppler-utils
+  # packages: CPack DEB's shlibdeps, lintian; the install test's clean Debian 12 root
+  dpkg-dev file lintian debootstrap
 )
 # Node.js for the npm protocol peers: Debian's nodejs+npm, unless a node with npm is already there
 # (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).

@@ -9,4 +9,6 @@ int deviceMain(int argc, char **argv);
 int feedMain(int argc, char **argv);
 int apiMain(int argc, char **argv);       // every API subcommand: status, preset, tile, token, ...
 int calibrateMain(int argc, char **argv); // calibrate: patterns, profiles, read, apply, ...
+int backupMain(int argc,
+               char **argv); // backup FILE / restore FILE: the database, on the controller
 } // namespace wallctl

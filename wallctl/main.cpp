@@ -26,6 +26,10 @@ void usage(std::FILE *out) {
         "  calibrate  technician calibration: test patterns, picture profiles, read-back,\n"
         "           apply, export/import, uniformity (see wallctl calibrate --help)\n"
 #endif
+#ifdef WALLCTL_HAS_BACKUP
+        "  backup FILE, restore FILE\n"
+        "           the wall's database and keys, on the controller (wallctl backup --help)\n"
+#endif
         "  help     this text; 'wallctl COMMAND --help' explains a command\n\n"
         "Options (before or after the command): --url URL, --token TOKEN, --cacert FILE,\n"
         "--timeout SECONDS, --json, --insecure.\n",
@@ -56,6 +60,10 @@ int main(int argc, char **argv) {
         if (topic == "feed")
             return wallctl::feedMain(2, args);
 #endif
+#ifdef WALLCTL_HAS_BACKUP
+        if (topic == "backup" || topic == "restore")
+            return wallctl::backupMain(2, args);
+#endif
 #ifdef WALLCTL_HAS_API
         return wallctl::apiMain(2, args);
 #endif
@@ -71,6 +79,10 @@ int main(int argc, char **argv) {
 #ifdef WALLCTL_HAS_FEED
     if (cmd == "feed")
         return wallctl::feedMain(argc - 1, argv + 1);
+#endif
+#ifdef WALLCTL_HAS_BACKUP
+    if (cmd == "backup" || cmd == "restore")
+        return wallctl::backupMain(argc - 1, argv + 1);
 #endif
 #ifdef WALLCTL_HAS_CALIBRATE
     if (cmd == "calibrate")

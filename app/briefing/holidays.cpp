@@ -12,10 +12,13 @@ struct LunarYear {
     int hungMonth, hungDay; // the 10th day of the third lunar month
 };
 
-// Gregorian dates of Tết and of the Hùng Kings' day, from the Vietnamese lunar calendar (UTC+7).
+// Gregorian dates of Tết and of the Hùng Kings' day, from the Vietnamese lunar calendar (UTC+7),
+// checked against the lunar calendar computed in tst_briefing_schedule. 2030: the new moon falls
+// shortly after 23:00 on 2 February in Viet Nam (UTC+7) and after midnight in China (UTC+8), so
+// Viet Nam's Tết is 2 February, a day before China's.
 constexpr LunarYear kLunar[] = {
     {2024, 2, 10, 4, 18}, {2025, 1, 29, 4, 7},  {2026, 2, 17, 4, 26}, {2027, 2, 6, 4, 16},
-    {2028, 1, 26, 4, 4},  {2029, 2, 13, 4, 23}, {2030, 2, 3, 4, 12},  {2031, 1, 23, 4, 1},
+    {2028, 1, 26, 4, 4},  {2029, 2, 13, 4, 23}, {2030, 2, 2, 4, 12},  {2031, 1, 23, 4, 1},
     {2032, 2, 11, 4, 19}, {2033, 1, 31, 4, 9},  {2034, 2, 19, 4, 28}, {2035, 2, 8, 4, 17},
 };
 

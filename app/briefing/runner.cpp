@@ -264,6 +264,25 @@ ActionResult BriefingRunner::save(const QJsonObject &p) {
             return ActionResult::failure(QStringLiteral("not_found"),
                                          QStringLiteral("no such briefing"), QStringLiteral("id"));
     }
+    // An editor that opened revision N saves with "baseRevision": N; someone else's save in
+    // between is a conflict that names the newer revision, and nothing is overwritten.
+    if (id && p.contains(QStringLiteral("baseRevision"))) {
+        const auto base = intParam(p.value(QStringLiteral("baseRevision")));
+        const auto stored = m_store.get(*id);
+        if (!base)
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("baseRevision: a revision number"),
+                                         QStringLiteral("baseRevision"));
+        if (stored && stored->info.revision != *base)
+            return conflict(QStringLiteral("briefing %1 was saved again since revision %2: it is "
+                                           "now at revision %3 (saved %4); reload it and make "
+                                           "your change again")
+                                .arg(*id)
+                                .arg(*base)
+                                .arg(stored->info.revision)
+                                .arg(stored->info.savedAt.toString(Qt::ISODate)),
+                            QStringLiteral("baseRevision"));
+    }
     const BriefingParse parsed = parse(doc.toObject());
     if (!parsed.ok())
         return invalid(parsed.issues);

@@ -425,7 +425,8 @@ Route dispatch(Ctx &c) {
     if (c.is("GET", {"briefings", "{id}"}))
         return snapshot(QStringLiteral("briefing:") + id);
     if (c.is("PUT", {"briefings", "{id}"}))
-        return submit("briefing.save", c.body, {{"briefing", F::Object, true}}, idParam);
+        return submit("briefing.save", c.body,
+                      {{"briefing", F::Object, true}, {"baseRevision", F::Number, false}}, idParam);
     if (c.is("DELETE", {"briefings", "{id}"}))
         return submit("briefing.delete", c.body, {}, idParam);
     if (c.is("POST", {"briefings", "{id}", "start"}))
@@ -443,7 +444,10 @@ Route dispatch(Ctx &c) {
     if (c.is("GET", {"briefings", "{id}", "steps", "{n}", "picture"})) {
         if (!validId(c.seg[3]))
             return errorRoute(error(400, "bad_path", QStringLiteral("a step is a number")));
-        Route r = snapshot(QStringLiteral("briefing-picture:") + id + u':' + c.seg[3]);
+        // ?blank=1: the step as the wall shows it while blanked (the calm black screen).
+        const bool blank = c.query.queryItemValue(QStringLiteral("blank")) == QLatin1String("1");
+        Route r = snapshot(QStringLiteral("briefing-picture:") + id + u':' + c.seg[3] +
+                           (blank ? QStringLiteral(":blank") : QString()));
         r.kind = RouteKind::Render;
         return r;
     }

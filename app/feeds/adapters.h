@@ -11,6 +11,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <optional>
+
 namespace opswall::feeds {
 
 ParseResult parseJson(QByteArrayView bytes, const FeedMapping &mapping, const ParseLimits &limits);
@@ -43,6 +45,17 @@ using opswall::jsonTypeName; // a JSON value's type in words (core/jsontypes.h)
 // Reads a value that must be a number (or a decimal string); null -> nullopt with *isNull.
 // Wrong types set *error.
 std::optional<double> jsonNumber(const QJsonValue &v, bool *isNull, QString *error);
+
+// The two SDMX-ML readers behind parseSdmxMl. The fast one scans UTF-8 bytes in place (no
+// per-observation allocation or copy) and accepts only what it can check completely: it returns
+// nullopt for anything else (an error of any kind, a DTD, a processing instruction, CDATA,
+// character references, another encoding, names outside ASCII, ...), and parseSdmxMl then runs
+// the general QXmlStreamReader path, so results and error messages are the reader's own. The
+// differential fuzz target and tst_feeds_adapters hold the two to the same results.
+std::optional<ParseResult> parseSdmxMlFast(QByteArrayView bytes, const FeedMapping &mapping,
+                                           const ParseLimits &limits);
+ParseResult parseSdmxMlReader(QByteArrayView bytes, const FeedMapping &mapping,
+                              const ParseLimits &limits);
 
 // Groups observations into series by (indicator, dimension) and enforces the point/series limits.
 class SeriesCollector {

@@ -4,16 +4,41 @@
 // indicator).
 #include "feeds/adapters.h"
 
+#include <deque>
+
 namespace opswall::feeds {
 
 namespace {
 
+// The fields of one row: views into the decoded text (or into CsvTable::unescaped).
+struct RowView {
+    const QStringView *cells = nullptr;
+    qsizetype count = 0;
+    qsizetype size() const { return count; }
+    QStringView operator[](qsizetype i) const { return cells[i]; }
+};
+
+// Every field of the document as a view, rows one after another: no string per field, only for
+// quoted fields with doubled quotes inside.
 struct CsvTable {
-    QList<QStringList> rows;
-    QList<int> lines; // 1-based source line of each row
+    QList<QStringView> cells;
+    QList<qsizetype> rowStart; // index of each row's first field in cells
+    QList<int> lines;          // 1-based source line of each row
+    std::deque<QString> unescaped;
     QString error;
     int errorLine = 0;
+
+    qsizetype rows() const { return lines.size(); }
+    RowView row(qsizetype r) const {
+        const qsizetype end = r + 1 < rowStart.size() ? rowStart[r + 1] : cells.size();
+        return RowView{cells.constData() + rowStart[r], end - rowStart[r]};
+    }
 };
+
+// A field as a string: null when empty, as the tokenizer's strings used to be.
+QString owned(QStringView field) {
+    return field.isEmpty() ? QString() : field.toString();
+}
 
 QChar detectDelimiter(QStringView firstLine) {
     int counts[3] = {0, 0, 0};
@@ -35,39 +60,53 @@ QChar detectDelimiter(QStringView firstLine) {
 
 CsvTable tokenize(const QString &text, QChar delim, std::int64_t maxCells) {
     CsvTable t;
-    QStringList row;
-    QString field;
+    const QChar *data = text.constData();
+    qsizetype fieldFrom = 0; // first character of the field (inside the quotes when quoted)
+    qsizetype fieldTo = 0;   // one past its last character
+    bool escaped = false;    // a quoted field with "" inside: unescape on its end
+    qsizetype rowFirst = 0;  // index in cells of the current row's first field
     bool quoted = false, fieldStarted = false, afterQuote = false;
     int line = 1, rowLine = 1;
     std::int64_t cells = 0;
     auto endField = [&] {
-        row << field;
-        field.clear();
+        QStringView field(data + fieldFrom, fieldTo - fieldFrom);
+        if (escaped) {
+            t.unescaped.push_back(
+                field.toString().replace(QStringLiteral("\"\""), QStringLiteral("\"")));
+            field = t.unescaped.back();
+        }
+        t.cells.push_back(field);
         fieldStarted = false;
         afterQuote = false;
+        escaped = false;
         ++cells;
     };
     auto endRow = [&] {
         endField();
-        if (!(row.size() == 1 && row.front().isEmpty())) { // skip blank lines
-            t.rows << row;
-            t.lines << rowLine;
+        if (t.cells.size() - rowFirst == 1 && t.cells.back().isEmpty()) { // skip blank lines
+            t.cells.pop_back();
+        } else {
+            t.rowStart.push_back(rowFirst);
+            t.lines.push_back(rowLine);
         }
-        row.clear();
+        rowFirst = t.cells.size();
     };
     const qsizetype n = text.size();
     for (qsizetype i = 0; i < n; ++i) {
-        const QChar c = text[i];
+        const QChar c = data[i];
         if (cells > maxCells) {
             t.error = QStringLiteral("more than %1 cells").arg(maxCells);
             t.errorLine = line;
             return t;
         }
+        if (!fieldStarted)
+            fieldFrom = fieldTo = i;
         if (quoted) {
             if (c == QLatin1Char('"')) {
-                if (i + 1 < n && text[i + 1] == QLatin1Char('"')) {
-                    field += QLatin1Char('"');
+                if (i + 1 < n && data[i + 1] == QLatin1Char('"')) {
+                    escaped = true;
                     ++i;
+                    fieldTo = i + 1;
                 } else {
                     quoted = false;
                     afterQuote = true;
@@ -75,16 +114,17 @@ CsvTable tokenize(const QString &text, QChar delim, std::int64_t maxCells) {
             } else {
                 if (c == QLatin1Char('\n'))
                     ++line;
-                field += c;
+                fieldTo = i + 1;
             }
             continue;
         }
         if (c == QLatin1Char('"') && !fieldStarted) {
             quoted = true;
             fieldStarted = true;
+            fieldFrom = fieldTo = i + 1;
         } else if (c == delim) {
             endField();
-        } else if (c == QLatin1Char('\r') && i + 1 < n && text[i + 1] == QLatin1Char('\n')) {
+        } else if (c == QLatin1Char('\r') && i + 1 < n && data[i + 1] == QLatin1Char('\n')) {
             continue;
         } else if (c == QLatin1Char('\n') || c == QLatin1Char('\r')) {
             endRow();
@@ -96,7 +136,7 @@ CsvTable tokenize(const QString &text, QChar delim, std::int64_t maxCells) {
                 t.errorLine = line;
                 return t;
             }
-            field += c;
+            fieldTo = i + 1;
             fieldStarted = true;
         }
     }
@@ -105,7 +145,7 @@ CsvTable tokenize(const QString &text, QChar delim, std::int64_t maxCells) {
         t.errorLine = rowLine;
         return t;
     }
-    if (fieldStarted || !row.isEmpty())
+    if (fieldStarted || t.cells.size() > rowFirst)
         endRow();
     return t;
 }
@@ -148,9 +188,11 @@ ParseResult parseCsv(QByteArrayView bytes, const FeedMapping &m, const ParseLimi
     const CsvTable t = tokenize(text, delim, limits.maxPoints * 4 + 1024);
     if (!t.error.isEmpty())
         return rowError(t.error, t.errorLine);
-    if (t.rows.isEmpty())
+    if (t.rows() == 0)
         return detail::fail(QStringLiteral("empty CSV: no header row"));
-    const QStringList &header = t.rows.front();
+    QStringList header;
+    for (qsizetype i = 0; i < t.row(0).size(); ++i)
+        header << owned(t.row(0)[i]);
     auto columnIndex = [&](const QString &name) -> int {
         const QString key = normalizedKey(name);
         for (qsizetype i = 0; i < header.size(); ++i)
@@ -199,8 +241,8 @@ ParseResult parseCsv(QByteArrayView bytes, const FeedMapping &m, const ParseLimi
     }
     const std::optional<Period> fixed = Period::parse(m.fixedPeriod);
     detail::SeriesCollector out(limits);
-    for (qsizetype r = 1; r < t.rows.size(); ++r) {
-        const QStringList &row = t.rows[r];
+    for (qsizetype r = 1; r < t.rows(); ++r) {
+        const RowView row = t.row(r);
         const int line = t.lines[r];
         if (row.size() != header.size())
             return rowError(QStringLiteral("row has %1 fields, the header has %2")
@@ -219,18 +261,21 @@ ParseResult parseCsv(QByteArrayView bytes, const FeedMapping &m, const ParseLimi
         } else {
             period = *fixed;
         }
-        QStringList dims;
-        for (int i : dimIdx)
-            dims << row[i].trimmed();
-        const QString dimension = dims.join(QLatin1Char('.'));
-        const QString unit = unitIdx >= 0 ? row[unitIdx] : m.unit;
+        QString dimension;
+        for (qsizetype k = 0; k < dimIdx.size(); ++k) {
+            if (k > 0)
+                dimension += QLatin1Char('.');
+            dimension += row[dimIdx[k]].trimmed();
+        }
+        const QString unit = unitIdx >= 0 ? owned(row[unitIdx]) : m.unit;
         for (qsizetype c = 0; c < columns.size(); ++c) {
-            const QString indicator = indIdx >= 0 ? row[indIdx].trimmed() : columns[c].indicator;
+            const QString indicator =
+                indIdx >= 0 ? owned(row[indIdx].trimmed()) : columns[c].indicator;
             if (indicator.isEmpty())
                 return rowError(QStringLiteral("no indicator"), line);
             if (!m.includeIndicators.isEmpty() && !m.includeIndicators.contains(indicator))
                 continue;
-            const QString cell = row[valueIdx[c]].trimmed();
+            const QStringView cell = row[valueIdx[c]].trimmed();
             if (cell.isEmpty() || cell == QLatin1String("-") || cell == QLatin1String(".."))
                 continue; // not published
             const std::optional<double> v = parseDecimal(cell, m.decimalComma);

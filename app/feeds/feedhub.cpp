@@ -10,11 +10,24 @@ FeedHub::FeedHub(store::Database &db, QNetworkAccessManager *nam, QObject *paren
     : QObject(parent)
     , m_scheduler(db, nam)
     , m_alerts(db, m_scheduler.series(),
-               [this](const QString &id) { return m_scheduler.status(id); }) {
+               [this](const QString &id) { return m_scheduler.status(id); })
+    , m_readModel(m_scheduler.series(), &m_scheduler, &m_alerts) {
+    connect(&m_scheduler, &FeedScheduler::stored, &m_readModel, &ReadModel::ingested);
+    connect(&m_scheduler, &FeedScheduler::statusChanged, &m_readModel,
+            [this](const QString &feedId) { m_readModel.feedStatusChanged(feedId); });
+    // The age of a feed's values changes with every pull, new values or not.
+    connect(&m_scheduler, &FeedScheduler::fetchFinished, &m_readModel,
+            [this](const QString &feedId) { m_readModel.feedStatusChanged(feedId); });
+    connect(&m_alerts, &AlertManager::indicatorsChanged, &m_readModel,
+            [this] { m_readModel.reload(); });
+    for (auto signal : {&AlertManager::alertRaised, &AlertManager::alertCleared,
+                        &AlertManager::alertAcknowledged})
+        connect(&m_alerts, signal, &m_readModel, &ReadModel::alertsChanged);
     m_retention.setInterval(6 * 3600 * 1000);
     connect(&m_retention, &QTimer::timeout, this, [this] {
         try {
             m_scheduler.series().applyRetention(m_policy, QDateTime::currentDateTimeUtc());
+            m_readModel.reload(); // old periods are gone from the store
         } catch (const store::Error &e) {
             qWarning("feeds: retention failed: %s", e.what());
         }

@@ -10,6 +10,7 @@
 //   // QML: opswall::provide(&engine, new opswall::indicators::IndicatorData(&feeds, &app));
 
 #include "feeds/alerts.h"
+#include "feeds/readmodel.h"
 #include "feeds/scheduler.h"
 
 #include <QObject>
@@ -45,12 +46,15 @@ public:
     FeedScheduler *scheduler() { return &m_scheduler; }
     AlertManager *alerts() { return &m_alerts; }
     SeriesStore &series() { return m_scheduler.series(); }
+    // What the tiles read: series, metadata and feed status in memory (feeds/readmodel.h).
+    ReadModel &readModel() { return m_readModel; }
 
 private:
     void importDemoDocuments(const FeedHubOptions &options, QStringList *errors);
 
     FeedScheduler m_scheduler;
     AlertManager m_alerts;
+    ReadModel m_readModel;
     QTimer m_retention;
     RetentionPolicy m_policy;
 };

@@ -300,13 +300,13 @@ void FeedScheduler::onParsed(const QString &feedId, const ParseResult &parsed) {
     // Stored on the store thread; the feed counts as busy (parsing) until the write is back.
     rt.parsing = true;
     auto stats = std::make_shared<IngestStats>();
+    const QDateTime at = QDateTime::currentDateTimeUtc();
     write(
-        [side = m_writerSide, feedId, all, stats,
-         at = QDateTime::currentDateTimeUtc()](store::Database &db) {
+        [side = m_writerSide, feedId, all, stats, at](store::Database &db) {
             side->open(db);
             *stats = side->series->ingest(feedId, all, at);
         },
-        [this, feedId, all, stats](std::exception_ptr error) {
+        [this, feedId, all, stats, at](std::exception_ptr error) {
             Runtime *r = find(feedId);
             if (!r)
                 return;
@@ -316,7 +316,7 @@ void FeedScheduler::onParsed(const QString &feedId, const ParseResult &parsed) {
                             true, 0);
             r->status.etag = r->pendingEtag;
             r->status.lastModified = r->pendingLastModified;
-            Q_EMIT ingested(feedId, all, stats->inserted, stats->revised);
+            Q_EMIT stored(feedId, all, at, IngestMode::KeepRevisions);
             succeed(*r, FetchEvent::Success);
             if (stats->inserted + stats->revised > 0)
                 Q_EMIT feedUpdated(feedId, stats->inserted, stats->revised);
@@ -420,13 +420,13 @@ void FeedScheduler::onPushMessage(const QString &feedId, const QString &json) {
     s.points << Observation{*p, v.toDouble()};
     const QList<Series> series{s};
     auto stats = std::make_shared<IngestStats>();
+    const QDateTime at = QDateTime::currentDateTimeUtc();
     write(
-        [side = m_writerSide, feedId, series, stats,
-         at = QDateTime::currentDateTimeUtc()](store::Database &db) {
+        [side = m_writerSide, feedId, series, stats, at](store::Database &db) {
             side->open(db);
             *stats = side->series->ingest(feedId, series, at, IngestMode::ReplaceCurrent);
         },
-        [this, feedId, series, stats, indicator, dimension,
+        [this, feedId, series, indicator, dimension, at,
          value = v.toDouble()](std::exception_ptr error) {
             Runtime *rt = find(feedId);
             if (!rt)
@@ -436,7 +436,7 @@ void FeedScheduler::onPushMessage(const QString &feedId, const QString &json) {
             rt->status.lastSuccess = QDateTime::currentDateTimeUtc();
             rt->status.lastAttempt = rt->status.lastSuccess;
             rt->status.consecutiveFailures = 0;
-            Q_EMIT ingested(feedId, series, stats->inserted, stats->revised);
+            Q_EMIT stored(feedId, series, at, IngestMode::ReplaceCurrent);
             setStatus(*rt, FeedState::Ok, {});
             Q_EMIT liveValue(feedId, indicator, dimension, value);
         });

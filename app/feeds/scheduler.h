@@ -6,7 +6,7 @@
 // Lives on the GUI thread (the thread of its Database). Documents are parsed on the global thread
 // pool (adapters are pure); the values and every status are written on the store thread (the
 // Database's writer(), store/storethread.h), and the outcome comes back to this thread by a queued
-// call: ingested() is emitted there, once per committed write. Without a writer (tests, tools)
+// call: stored() is emitted there, once per committed ingestion. Without a writer (tests, tools)
 // the writes run on this thread instead.
 
 #include "feeds/backoff.h"
@@ -65,16 +65,16 @@ public:
     int writesInFlight() const { return m_writesInFlight; }
 
 Q_SIGNALS:
-    // The one GUI-thread point after a feed's values were committed by the store thread (pulled
-    // or pushed; also when nothing changed): series as ingested. In-memory read models
-    // (app/feeds/readmodel.*) update here; emitted before feedUpdated / liveValue.
-    void ingested(const QString &feedId, const QList<opswall::feeds::Series> &series, int newValues,
-                  int revisedValues);
     // New or revised values were stored.
     void feedUpdated(const QString &feedId, int newValues, int revisedValues);
     // ok / stale / failing changed, or the error text did (for the audit log and tiles).
     void statusChanged(const QString &feedId, opswall::feeds::FeedState state,
                        const QString &lastError);
+    // Values were stored: emitted on the GUI thread once the store thread committed them (pulled
+    // or pushed, also when nothing changed), before feedUpdated / liveValue. The one GUI-thread
+    // point where ingestion completes; the read model (readmodel.h) merges them from here.
+    void stored(const QString &feedId, const QList<opswall::feeds::Series> &series,
+                const QDateTime &fetchedAt, opswall::feeds::IngestMode mode);
     // After every pull attempt (ok or not).
     void fetchFinished(const QString &feedId, bool ok);
     // A live value pushed by a push feed.

@@ -5,6 +5,7 @@
 #include "feeds/adapters.h"
 
 #include <QJsonArray>
+#include <QVarLengthArray>
 
 #include <cmath>
 
@@ -29,18 +30,23 @@ QList<Dim> readDims(const QJsonArray &a) {
     return dims;
 }
 
-// Splits "0:3:1" into indexes checked against dims; false on a bad key.
-bool splitKey(const QString &key, const QList<Dim> &dims, qsizetype from, QList<int> *out) {
-    const QStringList parts = key.split(QLatin1Char(':'));
-    if (parts.size() != dims.size() - from)
+// Splits "0:3:1" into indexes checked against dims (into out[0..]); false on a bad key. Reads
+// the key in place: this runs once per observation.
+bool splitKey(QStringView key, const QList<Dim> &dims, qsizetype from, int *out) {
+    const qsizetype want = dims.size() - from;
+    if (key.count(QLatin1Char(':')) + 1 != want)
         return false;
-    out->clear();
-    for (qsizetype i = 0; i < parts.size(); ++i) {
+    qsizetype start = 0;
+    for (qsizetype i = 0; i < want; ++i) {
+        qsizetype stop = key.indexOf(QLatin1Char(':'), start);
+        if (stop < 0)
+            stop = key.size();
         bool ok = false;
-        const int idx = parts[i].toInt(&ok);
+        const int idx = key.sliced(start, stop - start).toInt(&ok);
         if (!ok || idx < 0 || idx >= dims[from + i].values.size())
             return false;
-        *out << idx;
+        out[i] = idx;
+        start = stop + 1;
     }
     return true;
 }
@@ -95,27 +101,64 @@ ParseResult parseSdmxJson(QByteArrayView bytes, const FeedMapping &m, const Pars
                             QStringLiteral("$.structure.dimensions"));
 
     detail::SeriesCollector out(limits);
-    // Emits one observation given all dimension indexes and the value array.
-    auto emitObs = [&](const QList<int> &idx, const QJsonValue &obs, int unitMult,
-                       const QString &where) -> QString {
-        QString indicator;
+    // Each TIME_PERIOD value is parsed once, when an observation first uses it.
+    const QStringList &timeValues = allDims[timePos].values;
+    QList<std::optional<Period>> periods(timeValues.size());
+    QList<bool> periodRead(timeValues.size(), false);
+    // When the indicator and the breakdown come from series dimensions only (the usual shape),
+    // they are worked out once per series instead of once per observation.
+    bool keyFromSeries = true;
+    for (qsizetype i = seriesDims.size(); i < allDims.size(); ++i)
+        if (i != timePos && (allDims[i].id == m.indicatorAttribute ||
+                             m.dimensionAttributes.contains(allDims[i].id)))
+            keyFromSeries = false;
+    struct Target {
+        bool known = false;
+        QString error; // "no INDICATOR dimension"
+        bool skip = false;
+        qsizetype index = -1;
+        QString indicator, dimension;
+    };
+    const auto resolve = [&](const int *idx, Target *t) {
+        const QString *indicator = nullptr;
         QStringList dims;
         for (qsizetype i = 0; i < allDims.size(); ++i) {
             if (i == timePos)
                 continue;
             if (allDims[i].id == m.indicatorAttribute)
-                indicator = allDims[i].values[idx[i]];
+                indicator = &allDims[i].values[idx[i]];
             else if (m.dimensionAttributes.contains(allDims[i].id))
                 dims << allDims[i].values[idx[i]];
         }
-        if (indicator.isEmpty())
-            return QStringLiteral("no %1 dimension").arg(m.indicatorAttribute);
-        if (!m.includeIndicators.isEmpty() && !m.includeIndicators.contains(indicator))
+        *t = Target{};
+        t->known = true;
+        if (!indicator || indicator->isEmpty())
+            t->error = QStringLiteral("no %1 dimension").arg(m.indicatorAttribute);
+        else if (!m.includeIndicators.isEmpty() && !m.includeIndicators.contains(*indicator))
+            t->skip = true;
+        else {
+            t->indicator = *indicator;
+            t->dimension = dims.join(QLatin1Char('.'));
+        }
+    };
+    // Emits one observation given all dimension indexes and the value; where() names it, and is
+    // only built for an error message.
+    auto emitObs = [&](const int *idx, const QJsonValue &obs, int unitMult, Target *t,
+                       const auto &where) -> QString {
+        if (!t->known)
+            resolve(idx, t);
+        if (!t->error.isEmpty())
+            return t->error;
+        if (t->skip)
             return {};
-        const std::optional<Period> p = Period::parse(allDims[timePos].values[idx[timePos]]);
+        const int ti = idx[timePos];
+        if (!periodRead[ti]) {
+            periods[ti] = Period::parse(timeValues[ti]);
+            periodRead[ti] = true;
+        }
+        const std::optional<Period> &p = periods[ti];
         if (!p)
-            return QStringLiteral("TIME_PERIOD '%1' is not a period")
-                .arg(allDims[timePos].values[idx[timePos]].left(40));
+            return QStringLiteral("TIME_PERIOD '%1' is not a period").arg(timeValues[ti].left(40));
         const QJsonValue first = obs.isArray() ? obs.toArray().at(0) : obs;
         bool isNull = false;
         QString err;
@@ -123,27 +166,32 @@ ParseResult parseSdmxJson(QByteArrayView bytes, const FeedMapping &m, const Pars
         if (isNull)
             return {};
         if (!v)
-            return err + QStringLiteral(" at ") + where;
+            return err + QStringLiteral(" at ") + where();
         const double scale = m.applyUnitMult ? std::pow(10.0, unitMult) : 1.0;
-        Series *s = out.series(indicator, dims.join(QLatin1Char('.')));
-        if (!s)
-            return out.error();
-        s->unitMult = m.applyUnitMult ? 0 : unitMult;
-        if (!out.add(indicator, dims.join(QLatin1Char('.')), Observation{*p, *v * scale}))
+        if (t->index < 0) {
+            t->index = out.indexOf(t->indicator, t->dimension);
+            if (t->index < 0)
+                return out.error();
+        }
+        out.at(t->index).unitMult = m.applyUnitMult ? 0 : unitMult;
+        if (!out.addAt(t->index, Observation{*p, *v * scale}))
             return out.error();
         return {};
     };
 
+    QVarLengthArray<int, 16> idx(allDims.size());
     for (qsizetype d = 0; d < dataSets.size(); ++d) {
         const QJsonObject ds = dataSets[d].toObject();
-        const QString base = QStringLiteral("$.dataSets[%1]").arg(d);
+        const auto base = [d] { return QStringLiteral("$.dataSets[%1]").arg(d); };
         const QJsonObject series = ds.value(QLatin1String("series")).toObject();
         for (auto it = series.begin(); it != series.end(); ++it) {
-            const QString where = base + QStringLiteral(".series[\"%1\"]").arg(it.key().left(40));
-            QList<int> sidx;
-            if (!splitKey(it.key(), seriesDims, 0, &sidx))
+            const QString key = it.key();
+            const auto where = [&] {
+                return base() + QStringLiteral(".series[\"%1\"]").arg(key.left(40));
+            };
+            if (!splitKey(key, seriesDims, 0, idx.data()))
                 return detail::fail(
-                    QStringLiteral("series key does not match the series dimensions"), -1, where);
+                    QStringLiteral("series key does not match the series dimensions"), -1, where());
             const QJsonObject so = it.value().toObject();
             int unitMult = 0;
             const QJsonArray attrs = so.value(QLatin1String("attributes")).toArray();
@@ -154,32 +202,37 @@ ParseResult parseSdmxJson(QByteArrayView bytes, const FeedMapping &m, const Pars
                         unitMult = qBound(-15, seriesAttrs[a].values[ai].toInt(), 15);
                 }
             }
+            Target target;
             const QJsonObject obs = so.value(QLatin1String("observations")).toObject();
             for (auto o = obs.begin(); o != obs.end(); ++o) {
-                QList<int> oidx;
-                if (!splitKey(o.key(), allDims, seriesDims.size(), &oidx))
+                const QString okey = o.key();
+                if (!splitKey(okey, allDims, seriesDims.size(), idx.data() + seriesDims.size()))
                     return detail::fail(
                         QStringLiteral("observation key does not match the observation dimensions"),
-                        -1, where + QStringLiteral(".observations"));
-                const QString err =
-                    emitObs(sidx + oidx, o.value(), unitMult,
-                            where + QStringLiteral(".observations[\"%1\"]").arg(o.key().left(20)));
+                        -1, where() + QStringLiteral(".observations"));
+                if (!keyFromSeries)
+                    target.known = false;
+                const QString err = emitObs(idx.data(), o.value(), unitMult, &target, [&] {
+                    return where() + QStringLiteral(".observations[\"%1\"]").arg(okey.left(20));
+                });
                 if (!err.isEmpty())
-                    return detail::fail(err, -1, where);
+                    return detail::fail(err, -1, where());
             }
         }
         // AllDimensions form: every dimension is in the observation key.
         const QJsonObject flat = ds.value(QLatin1String("observations")).toObject();
         for (auto o = flat.begin(); o != flat.end(); ++o) {
-            QList<int> idx;
-            const QString where =
-                base + QStringLiteral(".observations[\"%1\"]").arg(o.key().left(40));
-            if (!splitKey(o.key(), allDims, 0, &idx))
+            const QString okey = o.key();
+            const auto where = [&] {
+                return base() + QStringLiteral(".observations[\"%1\"]").arg(okey.left(40));
+            };
+            if (!splitKey(okey, allDims, 0, idx.data()))
                 return detail::fail(QStringLiteral("observation key does not match the dimensions"),
-                                    -1, where);
-            const QString err = emitObs(idx, o.value(), 0, where);
+                                    -1, where());
+            Target target;
+            const QString err = emitObs(idx.data(), o.value(), 0, &target, where);
             if (!err.isEmpty())
-                return detail::fail(err, -1, where);
+                return detail::fail(err, -1, where());
         }
     }
     const QString source = result.source;

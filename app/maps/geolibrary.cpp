@@ -40,7 +40,6 @@ std::shared_ptr<const GeoSet> GeoLibrary::provinces(int units, QString *error) {
     }
     for (const GeometryIssue &issue : set->features.issues)
         qCInfo(lcMaps).noquote() << path << issue.message;
-    set->meshes = triangulate(set->features);
     std::shared_ptr<const GeoSet> shared = std::move(set);
     m_sets.insert(units, shared);
     return shared;
@@ -70,6 +69,20 @@ void GeoLibrary::keepDrawnMap(const QByteArray &key, const std::shared_ptr<const
         it = it->expired() ? m_drawn.erase(it) : std::next(it);
     m_drawn.insert(key, map);
     ++m_mapsDrawn;
+}
+
+std::shared_ptr<const MapRenderer> GeoLibrary::laidOut(const QByteArray &key) const {
+    for (const auto &[k, renderer] : m_laidOut)
+        if (k == key)
+            return renderer;
+    return nullptr;
+}
+
+void GeoLibrary::keepLaidOut(const QByteArray &key, std::shared_ptr<const MapRenderer> renderer) {
+    m_laidOut.removeIf([&key](const auto &entry) { return entry.first == key; });
+    m_laidOut.append({key, std::move(renderer)});
+    while (m_laidOut.size() > kLaidOutKept)
+        m_laidOut.removeFirst();
 }
 
 } // namespace opswall::maps

@@ -1,8 +1,8 @@
 #pragma once
 // The shipped boundary sets (assets/geo, compiled in as Qt resources under :/opswall/geo/),
-// decoded and triangulated once and shared read-only by every map tile of an engine. main() makes
-// one and attaches it with opswall::provide(engine, library); a ChoroplethMap without one (a test,
-// a preview) makes its own.
+// decoded once (triangulated on first use) and shared read-only by every map tile of an engine.
+// main() makes one and attaches it with opswall::provide(engine, library); a ChoroplethMap without
+// one (a test, a preview) makes its own.
 
 #include "aggregate.h"
 #include "geometry.h"
@@ -15,13 +15,25 @@
 #include <QObject>
 
 #include <memory>
+#include <mutex>
 
 namespace opswall::maps {
+
+class MapRenderer;
 
 struct GeoSet {
     int units = 0; // 34 or 63
     FeatureSet features;
-    QList<FeatureMesh> meshes; // one per feature, same order
+    // One mesh per feature, same order: triangulated on first use and kept. The map draws through
+    // a texture (QPainter), which does not need them, so loading a set does not pay for them.
+    const QList<FeatureMesh> &meshes() const {
+        std::call_once(m_meshesOnce, [this] { m_meshes = triangulate(features); });
+        return m_meshes;
+    }
+
+private:
+    mutable std::once_flag m_meshesOnce;
+    mutable QList<FeatureMesh> m_meshes;
 };
 
 class GeoLibrary : public QObject {
@@ -54,11 +66,20 @@ public:
     // Maps actually drawn (not taken from another item): for tests and the benchmark.
     int mapsDrawn() const { return m_mapsDrawn; }
 
+    // A renderer already laid out for a set, a size and a layout (projected paths, the stroked
+    // border layer): a new item of that size (another indicator, a tile recreated by a preset
+    // recall) starts from a copy of it instead of projecting and stroking again. The copies
+    // share their data. The last kLaidOutKept sizes are kept (a 4K border layer is 33 MB).
+    static constexpr int kLaidOutKept = 2;
+    std::shared_ptr<const MapRenderer> laidOut(const QByteArray &key) const;
+    void keepLaidOut(const QByteArray &key, std::shared_ptr<const MapRenderer> renderer);
+
 private:
     QString m_dir;
     QHash<int, std::shared_ptr<const GeoSet>> m_sets;
     QHash<QByteArray, std::weak_ptr<const DrawnMap>> m_drawn;
     int m_mapsDrawn = 0;
+    QList<std::pair<QByteArray, std::shared_ptr<const MapRenderer>>> m_laidOut; // newest last
     Crosswalk m_crosswalk;
     QString m_crosswalkError;
     bool m_crosswalkLoaded = false;

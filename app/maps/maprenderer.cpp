@@ -30,6 +30,7 @@ QString sourceLine(const MapContent &content) {
 namespace {
 constexpr double kMinShapePx = 5.0; // parts smaller than this are drawn as dots
 constexpr double kDotPx = 3.0;
+constexpr double kSimplifyPx = 0.5; // projected vertices closer than this are one
 } // namespace
 
 QString formatValue(const QLocale &locale, double value) {
@@ -183,10 +184,26 @@ void MapRenderer::project(const QRectF &mapRect) {
             if (tiny)
                 dots << px.center();
             auto addRing = [&](const Ring &ring, bool isHole) {
+                // Projected points closer than half a pixel to the last one kept are dropped:
+                // at wall scale most of a coastline's vertices fall inside one pixel, and every
+                // vertex costs in the antialiased border stroke and the fill (the drawn shape
+                // moves by under half a pixel, under the border line).
                 QPolygonF poly;
                 poly.reserve(ring.size());
-                for (const QPointF &pt : ring)
-                    poly << t.map(pt);
+                for (const QPointF &pt : ring) {
+                    const QPointF q = t.map(pt);
+                    if (!poly.isEmpty()) {
+                        const QPointF d = q - poly.back();
+                        if (d.x() * d.x() + d.y() * d.y() < kSimplifyPx * kSimplifyPx)
+                            continue;
+                    }
+                    poly << q;
+                }
+                if (poly.size() < 4) { // too few left to keep its shape: all of them
+                    poly.clear();
+                    for (const QPointF &pt : ring)
+                        poly << t.map(pt);
+                }
                 if ((signedArea(ring) < 0) != isHole) // outer counter-clockwise, holes clockwise
                     std::reverse(poly.begin(), poly.end());
                 path.addPolygon(poly);

@@ -71,6 +71,14 @@ public:
         }
     }
     QImage render(const MapContent &content, const MapStyle &style = {});
+    // Whether the layout is done for these (setGeometry would keep it as it is).
+    bool laidOutFor(const std::shared_ptr<const GeoSet> &geo, QSize sizePx, IslandLayout layout,
+                    double minTextPx) const {
+        return geo == m_geo && sizePx == m_size && layout == m_layout && !m_layoutDirty &&
+               minTextPx == m_minTextPx;
+    }
+    // Whether the border layer is stroked (render() keeps it for the next render).
+    bool hasBorderLayer() const { return !m_borderLayer.isNull(); }
 
     const MapProjection &projection() const { return m_projection; }
     QRectF legendRect() const { return m_legendRect; }

@@ -14,6 +14,11 @@ QString DemoServices::findProgram(const QString &name, const QString &buildPath)
     const QString beside = QCoreApplication::applicationDirPath() + QLatin1Char('/') + name;
     if (QFileInfo(beside).isExecutable())
         return beside;
+    // Installed: /usr/libexec/opswall beside /usr/bin (the opswall-demo package).
+    const QString libexec =
+        QCoreApplication::applicationDirPath() + QStringLiteral("/../libexec/opswall/") + name;
+    if (QFileInfo(libexec).isExecutable())
+        return libexec;
     if (!buildPath.isEmpty() && QFileInfo(buildPath).isExecutable())
         return buildPath;
     return {};

@@ -354,7 +354,9 @@ public:
             if (!b)
                 return done(renderError(404, "not_found", QStringLiteral("no such briefing")));
             if (head == QLatin1String("briefing-picture"))
-                return picture(*b, what.section(QLatin1Char(':'), 2, 2), std::move(done));
+                return picture(*b, what.section(QLatin1Char(':'), 2, 2),
+                               what.section(QLatin1Char(':'), 3, 3) == QLatin1String("blank"),
+                               std::move(done));
             return record(*b, std::move(done));
         }
 #endif
@@ -399,7 +401,10 @@ private:
 #ifdef OPSWALL_WITH_BRIEFING
     static constexpr int kPictureWidthPx = 1280;
 
-    void picture(const briefing::StoredBriefing &b, const QString &stepText, RenderDone done) {
+    // blank: the step as the wall shows it while blanked (the calm black screen, the
+    // organisation's name), so a presenter's "on the wall now" picture is what the room sees.
+    void picture(const briefing::StoredBriefing &b, const QString &stepText, bool blank,
+                 RenderDone done) {
         bool isNumber = false;
         const int n = stepText.toInt(&isNumber);
         if (!isNumber || n < 1 || n > b.briefing.steps.size())
@@ -412,13 +417,26 @@ private:
         if (!layout)
             return done(
                 renderError(404, "not_found", QStringLiteral("step %1: %2").arg(n).arg(why)));
-        m_parts.renderer->render(*layout, step.focus, kPictureWidthPx, 3000, [done](QImage image) {
-            QByteArray png;
-            QBuffer buffer(&png);
-            if (image.isNull() || !buffer.open(QIODevice::WriteOnly) || !image.save(&buffer, "PNG"))
-                return done(renderError(503, "unavailable", QStringLiteral("could not render")));
-            done(Rendered{200, png, "image/png"});
-        });
+        QVariantMap overlay;
+        if (blank)
+            overlay = {{QStringLiteral("blank"), true},
+                       {QStringLiteral("organisation"), b.briefing.organisation.vi},
+                       {QStringLiteral("organisationEn"), b.briefing.organisation.en},
+                       {QStringLiteral("title"), b.briefing.title.vi},
+                       { QStringLiteral("titleEn"),
+                         b.briefing.title.en }};
+        m_parts.renderer->render(
+            *layout, step.focus, kPictureWidthPx, blank ? 0 : 3000,
+            [done](QImage image) {
+                QByteArray png;
+                QBuffer buffer(&png);
+                if (image.isNull() || !buffer.open(QIODevice::WriteOnly) ||
+                    !image.save(&buffer, "PNG"))
+                    return done(
+                        renderError(503, "unavailable", QStringLiteral("could not render")));
+                done(Rendered{200, png, "image/png"});
+            },
+            overlay);
     }
 
     // One page per step: the picture, the title, and when the last run showed it and who.

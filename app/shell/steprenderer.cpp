@@ -74,12 +74,12 @@ bool StepRenderer::ensureStarted() {
 }
 
 void StepRenderer::render(const wall::Layout &layout, const QString &focus, int widthPx, int waitMs,
-                          Done done) {
+                          Done done, QVariantMap overlay) {
     if (m_jobs.size() >= kMaxQueued) { // a flood of requests must not grow without bound
         done(QImage());
         return;
     }
-    m_jobs.push_back({layout, focus, widthPx, waitMs, std::move(done)});
+    m_jobs.push_back({layout, focus, widthPx, waitMs, std::move(done), std::move(overlay)});
     if (!m_busy)
         next();
 }
@@ -111,6 +111,8 @@ void StepRenderer::next() {
                                 {QStringLiteral("width"), t->rectMm.width()},
                                 {QStringLiteral("height"), t->rectMm.height()}});
     }
+    for (auto it = job.overlay.cbegin(); it != job.overlay.cend(); ++it)
+        view.insert(it.key(), it.value());
     m_scene->setPresentation(view);
     m_window->setVisible(true);
     m_deadline = QDateTime::currentDateTimeUtc().addMSecs(job.waitMs);

@@ -43,8 +43,10 @@ public:
     // the renderer could not start. Tiles get up to waitMs to load their data.
     using Done = std::function<void(QImage)>;
     static constexpr std::size_t kMaxQueued = 64;
+    // overlay: more of the wall's presentation (e.g. "blank": true with the "organisation"), as
+    // BriefingRunner::view() gives it.
     void render(const wall::Layout &layout, const QString &focus, int widthPx, int waitMs,
-                Done done);
+                Done done, QVariantMap overlay = {});
 
     struct Page {
         QImage picture;
@@ -63,6 +65,7 @@ private:
         int widthPx = 0;
         int waitMs = 0;
         Done done;
+        QVariantMap overlay;
     };
     bool ensureStarted();
     void next();

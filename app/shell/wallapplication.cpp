@@ -10,6 +10,9 @@
 #ifdef OPSWALL_WITH_BRIEFING
 #include "briefing/runner.h"
 #endif
+#ifdef OPSWALL_WITH_VIDEO
+#include "video/videohub.h"
+#endif
 
 #include <QCoreApplication>
 #include <QDir>
@@ -108,6 +111,16 @@ QString WallApplication::findAssetsDir(const QString &given) {
         if (QFileInfo::exists(c + QStringLiteral("/demo/wall.json")))
             return QDir(c).canonicalPath();
     return {};
+}
+
+QString WallApplication::statusLine() {
+    const auto displays = m_state ? m_state->wall().displays.size() : 0;
+    [[maybe_unused]] int streams = 0;
+#ifdef OPSWALL_WITH_VIDEO
+    if (const video::VideoHub *hub = opswall::lookup<video::VideoHub>(&m_engine))
+        streams = hub->activeStreams();
+#endif
+    return QStringLiteral("wall running, %1 displays, %2 streams").arg(displays).arg(streams);
 }
 
 QString WallApplication::defaultDbPath(bool demo) {

@@ -57,6 +57,9 @@ public:
     // The tile ids that have not rendered yet, across every window.
     QStringList tilesNotReady() const;
 
+    // One line for systemd's STATUS= ("wall running, 12 displays, 3 streams").
+    QString statusLine();
+
     static QString findAssetsDir(const QString &given);
     static QString defaultDbPath(bool demo);
 

@@ -765,4 +765,277 @@
         <translation>không có ô này</translation>
     </message>
 </context>
+<!-- The console's briefings (presenter and editor); lupdate may fold these into their places. -->
+<context>
+    <name>BriefingEditor</name>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>%1 (%2 steps, revision %3)</source>
+        <translation>%1 (%2 bước, phiên bản %3)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>(its own layout)</source>
+        <translation>(bố cục riêng)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>(no focus)</source>
+        <translation>(không làm nổi bật)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Add as a step</source>
+        <translation>Thêm thành một bước</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Delete…</source>
+        <translation>Xoá…</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>English</source>
+        <translation>Tiếng Anh</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Keep it</source>
+        <translation>Giữ lại</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Load their version</source>
+        <translation>Tải bản của họ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>New briefing</source>
+        <translation>Nội dung giao ban mới</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Notes</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Organisation</source>
+        <translation>Cơ quan</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Planned (s)</source>
+        <translation>Dự kiến (giây)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Really delete?</source>
+        <translation>Xoá thật?</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Remove</source>
+        <translation>Bỏ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Save mine over it</source>
+        <translation>Lưu bản của tôi đè lên</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Save •</source>
+        <translation>Lưu •</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Someone else saved this briefing: %1</source>
+        <translation>Người khác đã lưu nội dung giao ban này: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Speaker notes (English)</source>
+        <translation>Ghi chú cho người trình bày (tiếng Anh)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Speaker notes (Vietnamese)</source>
+        <translation>Ghi chú cho người trình bày (tiếng Việt)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Step title</source>
+        <translation>Tên bước</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Title</source>
+        <translation>Tiêu đề</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingEditor.qml" />
+        <source>Vietnamese (required)</source>
+        <translation>Tiếng Việt (bắt buộc)</translation>
+    </message>
+</context>
+<context>
+    <name>BriefingsPage</name>
+    <message>
+        <location filename="../../qml/console/BriefingsPage.qml" />
+        <source>Back to the wall</source>
+        <translation>Quay lại tường màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingsPage.qml" />
+        <source>Briefing editor</source>
+        <translation>Soạn nội dung giao ban</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/BriefingsPage.qml" />
+        <source>Presenter</source>
+        <translation>Trình chiếu</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleView</name>
+    <message>
+        <location filename="../../qml/console/ConsoleView.qml" />
+        <source>Briefings</source>
+        <translation>Giao ban</translation>
+    </message>
+</context>
+<context>
+    <name>PresenterPage</name>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>%1 (%2 steps)</source>
+        <translation>%1 (%2 bước)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Blank the wall</source>
+        <translation>Tắt màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Elapsed</source>
+        <translation>Đã trình bày</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>End the briefing</source>
+        <translation>Kết thúc giao ban</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Extend</source>
+        <translation>Gia hạn</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Go to step</source>
+        <translation>Đến bước</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Next ▶</source>
+        <translation>Tiếp ▶</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Next: %1</source>
+        <translation>Tiếp theo: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>No briefing is running. Start one:</source>
+        <translation>Chưa có buổi giao ban nào. Bắt đầu:</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>On the wall now</source>
+        <translation>Đang trên tường màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Release the lock</source>
+        <translation>Trả quyền điều khiển</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Remaining</source>
+        <translation>Còn lại</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Show the wall</source>
+        <translation>Bật màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Start</source>
+        <translation>Bắt đầu</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Step %1 / %2 — %3</source>
+        <translation>Bước %1 / %2 — %3</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Take the lock</source>
+        <translation>Nhận quyền điều khiển</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>The wall is blank</source>
+        <translation>Màn hình đang tắt</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>The wall is locked by %1 (%2) for %3 more</source>
+        <translation>Tường màn hình đang bị khoá bởi %1 (%2), còn %3</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>The wall is not locked</source>
+        <translation>Tường màn hình không bị khoá</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>This is the last step</source>
+        <translation>Đây là bước cuối</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>This step</source>
+        <translation>Bước này</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>You hold the wall's lock (%1 left)</source>
+        <translation>Bạn đang giữ quyền điều khiển tường (còn %1)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Your lock on the wall has run out: others can change the wall now. Take it again to keep control.</source>
+        <translation>Quyền điều khiển của bạn đã hết hạn: người khác có thể thay đổi tường màn hình. Nhận lại để tiếp tục.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>Your lock on the wall runs out in %1. Extend it to keep others off the wall.</source>
+        <translation>Quyền điều khiển của bạn sắp hết hạn sau %1. Gia hạn để người khác không thay đổi tường màn hình.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PresenterPage.qml" />
+        <source>◀ Previous</source>
+        <translation>◀ Trước</translation>
+    </message>
+</context>
 </TS>

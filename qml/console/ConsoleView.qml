@@ -40,6 +40,7 @@ Item {
     readonly property alias properties: properties
     readonly property alias shift: shift
     readonly property alias help: help
+    readonly property alias briefingsPage: briefingsPage
     // Everything loaded and every output's picture came (or failed), or a banner says why not.
     readonly property bool settled: (wallSession.loaded && root.staged.count >= 0
                                      && wallSession.picturesReceived + wallSession.picturesFailed
@@ -157,6 +158,13 @@ Item {
                     onClicked: root.staged.redo()
                 }
                 Button {
+                    objectName: "briefingsButton"
+                    text: qsTr("Briefings")
+                    checkable: true
+                    checked: briefingsPage.visible
+                    onClicked: briefingsPage.visible = checked
+                }
+                Button {
                     objectName: "languageButton"
                     text: root.lang === "vi" ? "English" : "Tiếng Việt"
                     enabled: root.language !== null
@@ -251,6 +259,15 @@ Item {
                 }
             }
         }
+    }
+
+    // Briefings (presenter and editor) over the panels, below the top bar.
+    BriefingsPage {
+        id: briefingsPage
+        view: root
+        visible: false
+        anchors.fill: parent
+        anchors.topMargin: 44
     }
 
     // A short message for refusals of actions without a panel of their own.

@@ -13,7 +13,8 @@ Item {
     property string language: tile.binding.language ?? "vi"
     // As many rows as fit at a readable size (the wall-distance rule), at most binding.max.
     readonly property int fits: Math.max(1, Math.floor(height / (Math.max(10, tile.minTextPx / 0.85) * 3.4)))
-    readonly property var alerts: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+    property IndicatorWatch watch: IndicatorWatch { alerts: true }
+    readonly property var alerts: tile.watch.revision >= 0 // re-read on data change (see IndicatorMapTile)
         ? IndicatorData.openAlerts(tile.language).slice(0, Math.max(1, Math.min(tile.fits, tile.binding.max ?? 8)))
         : []
     // Rows share the height (at least three rows' worth each, so one alert is not a giant).

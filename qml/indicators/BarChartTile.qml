@@ -12,7 +12,9 @@ ChartView {
     property string language: chart.binding.language ?? "vi"
     readonly property int barCount: Math.max(1, Math.min(chart.binding.count ?? 10, 12))
     readonly property alias bars: bars
-    readonly property var info: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+    // Re-read only when the indicator changed (not for another tile's).
+    property IndicatorWatch watch: IndicatorWatch { indicators: [chart.binding.indicator ?? ""] }
+    readonly property var info: chart.watch.revision >= 0 // re-read on data change (see IndicatorMapTile)
         ? IndicatorData.provinceValues(chart.binding.indicator ?? "", chart.binding.period ?? "", chart.language)
         : ({})
 
@@ -45,7 +47,7 @@ ChartView {
     }
 
     Connections {
-        target: IndicatorData
+        target: chart.watch
         function onChanged() { chart.refresh() }
     }
     Component.onCompleted: refresh()

@@ -18,10 +18,12 @@ Item {
     property real minTextPx: 0 // the wall-distance rule in this viewport (set by the tile frame)
 
     readonly property alias map: mapTile.map
-    // Re-read when the store changes. The revision is used in the expression on purpose: Qt 6.4's
-    // qmlcachegen drops a bare "IndicatorData.revision" statement from a compiled binding, and
-    // the binding then never re-evaluates (tests/feeds/qml: test_tilesFollowTheStore).
-    readonly property var mapBinding: IndicatorData.revision >= 0
+    // Re-read when the indicator changes (IndicatorWatch: not when another tile's does). The
+    // revision is used in the expression on purpose: Qt 6.4's qmlcachegen drops a bare
+    // "watch.revision" statement from a compiled binding, and the binding then never
+    // re-evaluates (tests/feeds/qml: test_tilesFollowTheStore).
+    property IndicatorWatch watch: IndicatorWatch { indicators: [tile.binding.indicator ?? ""] }
+    readonly property var mapBinding: tile.watch.revision >= 0
                                       ? IndicatorData.mapBinding(tile.binding, tile.language) : ({})
 
     MapTile {

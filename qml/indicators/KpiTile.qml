@@ -15,11 +15,15 @@ Rectangle {
 
     required property var binding
     property string language: tile.binding.language ?? "vi"
-    readonly property var kpi: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+    // The forecast may be another indicator's (binding.forecast): both are watched.
+    property IndicatorWatch watch: IndicatorWatch {
+        indicators: [tile.binding.indicator ?? "", tile.binding.forecast ?? ""]
+    }
+    readonly property var kpi: tile.watch.revision >= 0 // re-read on data change (see IndicatorMapTile)
         ? IndicatorData.kpi(tile.binding.indicator ?? "", tile.binding.dimension ?? "", tile.language,
                             tile.binding.transform ?? "")
         : ({})
-    readonly property var forecast: IndicatorData.revision >= 0
+    readonly property var forecast: tile.watch.revision >= 0
         ? IndicatorData.forecast(tile.binding.forecast ?? (tile.binding.transform ? "" : (tile.binding.indicator ?? "")),
                                  tile.binding.dimension ?? "", tile.language)
         : ({})

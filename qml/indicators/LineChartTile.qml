@@ -1,71 +1,63 @@
-// A line chart tile with the target line and a period (time) axis, drawn by Qt Charts (needs
-// QApplication). Data goes in with one replace() per change (IndicatorData.fillSeries). When the
-// indicator's metadata asks for a forecast, it continues the line dashed with its interval as a
-// band (IndicatorData.fillForecast), and the model and backtest error are written under the chart.
+// A line chart tile with the target line and a period (time) axis, drawn by WallLineChart (C++,
+// no Qt Charts scene: a wall chart needs no interaction) which repaints only the points appended
+// when its axes did not move. The time axis runs to the end of the latest year (the plan year), so
+// a new month is drawn into room kept for it; the window of maxPoints values starts with a whole
+// year and moves once a year. When the indicator's metadata asks for a forecast, it continues the
+// line dashed with its interval as a band (IndicatorData.fillForecast), and the model and
+// backtest error are written under the chart.
 // A year-to-date series (restarting every January) is drawn one line per year, broken where
 // the new year starts, with a thin rule and the year written there: the restart is not a collapse.
+// The tile re-reads only when its indicator changed (IndicatorWatch), never for another tile's.
 // binding: {"indicator": "CPI_YOY_INDEX", "dimension": "", "maxPoints": 60, "language": "vi",
 //           "transform": "yoyPct" (growth on the same period a year earlier, e.g. GDP by quarter)}
 pragma ComponentBehavior: Bound
 
 import QtQuick
-import QtCharts
 import OpsWall.Indicators
 
-ChartView {
+Rectangle {
     id: chart
 
     required property var binding
     property string language: chart.binding.language ?? "vi"
     property var axesInfo: ({})
-    readonly property alias line: line
-    readonly property alias targetLine: targetLine
-    readonly property alias forecastLine: forecastLine
+    readonly property alias plot: plot
+    readonly property ChartLine line: plot.line
+    readonly property ChartLine targetLine: plot.targetLine
+    readonly property ChartLine forecastLine: plot.forecastLine
     property var forecastInfo: ({})
-    // The years before the current one of a year-to-date series (oldest first), one LineSeries
-    // each, created as needed and reused; yearStarts [{t, year}] marks where each new year starts.
-    property var earlierLines: []
+    // The years before the current one of a year-to-date series (oldest first), one ChartLine
+    // each, made as needed and reused; yearStarts [{t, year}] marks where each new year starts.
+    readonly property var earlierLines: plot.earlierLines
     property var yearStarts: []
-    readonly property var kpi: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+    // Every line of the chart (count, series(i)), as Qt Charts' ChartView offers them.
+    readonly property int count: plot.count
+    function series(i: int): QtObject { return plot.series(i); }
+    function mapToPosition(value: point, series: QtObject): point { return plot.mapToPosition(value, series); }
+    property IndicatorWatch watch: IndicatorWatch { indicators: [chart.binding.indicator ?? ""] }
+    readonly property var kpi: chart.watch.revision >= 0 // re-read on data change (see IndicatorMapTile)
         ? IndicatorData.kpi(chart.binding.indicator ?? "", chart.binding.dimension ?? "", chart.language,
                             chart.binding.transform ?? "")
         : ({})
 
-    title: (chart.kpi.name ?? "") + (chart.kpi.unit ? " (" + chart.kpi.unit + ")" : "")
-           + (chart.kpi.simulated ? (chart.language === "en" ? " · SIMULATED" : " · MÔ PHỎNG") : "")
-           + (chart.kpi.stale && chart.kpi.hasData ? " · " + chart.kpi.ageText : "")
-    antialiasing: true
-    // Text grows with the tile (Qt Charts' default is a desktop's 12 px, unreadable on a wall).
+    color: "#10243a"
+    // Text grows with the tile (a desktop's 12 px is unreadable on a wall).
     property real minTextPx: 0 // the wall-distance rule in this viewport (set by the tile frame)
     readonly property real textPx: Math.max(14, chart.minTextPx, Math.min(chart.width, chart.height * 1.6) * 0.032)
-    titleFont: Qt.font({ family: "Noto Sans", pixelSize: chart.textPx * 1.15, bold: true })
-    // Axis numbers in the wall's language (104,5 in Vietnamese).
-    localizeNumbers: true
-    locale: Qt.locale(chart.language === "en" ? "en_US" : "vi_VN")
-    legend.visible: false
-    backgroundColor: "#10243a"
-    titleColor: "#ffffff"
 
     function refresh() {
-        const fill = () => IndicatorData.fillSeries(line, chart.binding.indicator ?? "", chart.binding.dimension ?? "",
+        const fill = () => IndicatorData.fillSeries(plot.line, chart.binding.indicator ?? "", chart.binding.dimension ?? "",
                                                     chart.binding.maxPoints ?? 60, chart.binding.transform ?? "",
-                                                    chart.earlierLines);
+                                                    plot.earlierLines);
         let info = fill();
-        if (info.segments - 1 > chart.earlierLines.length) {
-            const lines = chart.earlierLines.slice();
-            while (lines.length < info.segments - 1) {
-                const s = chart.createSeries(ChartView.SeriesTypeLine, "", axisX, axisY);
-                s.color = line.color;
-                s.width = line.width;
-                lines.push(s);
-            }
-            chart.earlierLines = lines;
+        if (info.segments - 1 > plot.earlierLines.length) {
+            plot.ensureEarlierLines(info.segments - 1);
             info = fill();
         }
         chart.yearStarts = info.yearStarts ?? [];
         chart.axesInfo = info;
         // A transformed series (growth) has no forecast of its own.
-        const fc = IndicatorData.fillForecast(forecastLine, bandUpper, bandLower,
+        const fc = IndicatorData.fillForecast(plot.forecastLine, plot.bandUpper, plot.bandLower,
                                               chart.binding.transform ? "" : (chart.binding.indicator ?? ""),
                                               chart.binding.dimension ?? "", chart.language);
         chart.forecastInfo = fc;
@@ -81,77 +73,59 @@ ChartView {
             }
             const pad = (hi - lo) * 0.08 || 1;
             // Amounts never go below zero on the axis; round ticks a leader can read at a glance.
-            axisY.min = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
-            axisY.max = hi + pad;
-            axisY.applyNiceNumbers();
-            const step = (axisY.max - axisY.min) / Math.max(1, axisY.tickCount - 1);
-            axisY.labelFormat = step >= 1 ? "%.0f" : step >= 0.1 ? "%.1f" : "%.2f";
-            axisX.min = new Date(info.minT);
-            axisX.max = new Date(fc.count > 0 ? fc.maxT : info.maxT);
+            // Nothing is redrawn when the rounded range stays the same.
+            plot.setValueRange(lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad);
+            // To the end of the latest year (data or forecast): new months fall inside the axis.
+            const last = new Date(fc.count > 0 ? Math.max(fc.maxT, info.maxT) : info.maxT);
+            plot.setTimeRange(info.minT, new Date(last.getFullYear() + 1, 0, 1).getTime());
         }
-        targetLine.clear();
-        if (info.target !== undefined && info.count > 0) {
-            targetLine.append(info.minT, info.target);
-            targetLine.append(fc.count > 0 ? fc.maxT : info.maxT, info.target);
-        }
+        if (info.target !== undefined && info.count > 0)
+            plot.targetLine.setPoints([Qt.point(plot.timeMin, info.target), Qt.point(plot.timeMax, info.target)]);
+        else
+            plot.targetLine.clear();
     }
 
     Connections {
-        target: IndicatorData
+        target: chart.watch
         function onChanged() { chart.refresh(); }
     }
     Component.onCompleted: refresh()
 
-    DateTimeAxis {
-        id: axisX
-        format: "MM/yyyy"
+    WallLineChart {
+        id: plot
+        anchors.fill: parent
+        topMargin: title.y + title.height
+        textPx: chart.textPx
+        language: chart.language
         // As many dates as fit side by side at the text size.
-        tickCount: Math.max(2, Math.min(6, Math.floor(chart.plotArea.width / (chart.textPx * 5))))
+        timeTickCount: Math.max(2, Math.min(6, Math.floor(plot.plotArea.width / (chart.textPx * 5))))
         labelsColor: "#c8d6e5"
-        labelsFont: Qt.font({ pixelSize: chart.textPx })
+        bandColor: "#334ea1ff"
+        Component.onCompleted: {
+            plot.line.color = "#4ea1ff";
+            plot.line.width = 3;
+            plot.forecastLine.color = "#9ecbff";
+            plot.forecastLine.width = 3;
+            plot.forecastLine.dashed = true;
+            plot.targetLine.color = "#ffcc4d";
+            plot.targetLine.width = 2;
+            plot.targetLine.dashed = true;
+        }
     }
-    // Qt 6.4's QtCharts qmltypes declare QValueAxis twice, so qmllint cannot resolve ValueAxis
-    // (it works at run time; the QML test draws this chart).
-    // qmllint disable
-    ValueAxis {
-        id: axisY
-        labelsColor: "#c8d6e5"
-        labelsFont: Qt.font({ pixelSize: chart.textPx })
+
+    // Above the chart (which is opaque and fills the tile).
+    Text {
+        id: title
+        objectName: "chartTitle"
+        anchors { left: parent.left; right: parent.right; top: parent.top; margins: chart.textPx * 0.5 }
+        horizontalAlignment: Text.AlignHCenter
+        elide: Text.ElideRight
+        text: (chart.kpi.name ?? "") + (chart.kpi.unit ? " (" + chart.kpi.unit + ")" : "")
+              + (chart.kpi.simulated ? (chart.language === "en" ? " · SIMULATED" : " · MÔ PHỎNG") : "")
+              + (chart.kpi.stale && chart.kpi.hasData ? " · " + chart.kpi.ageText : "")
+        color: "#ffffff"
+        font { family: "Noto Sans"; pixelSize: chart.textPx * 1.15; bold: true }
     }
-    LineSeries {
-        id: line
-        axisX: axisX
-        axisY: axisY
-        color: "#4ea1ff"
-        width: 3
-    }
-    // The forecast's interval, under the lines.
-    AreaSeries {
-        id: band
-        axisX: axisX
-        axisY: axisY
-        color: "#334ea1ff"
-        borderWidth: 0
-        upperSeries: LineSeries { id: bandUpper }
-        lowerSeries: LineSeries { id: bandLower }
-    }
-    LineSeries {
-        id: forecastLine
-        axisX: axisX
-        axisY: axisY
-        color: "#9ecbff"
-        width: 3
-        style: Qt.DashLine
-    }
-    LineSeries {
-        id: targetLine
-        axisX: axisX
-        axisY: axisY
-        color: "#ffcc4d"
-        width: 2
-        style: Qt.DashLine
-    }
-    // qmllint enable
 
     // Where a year-to-date series restarts: a thin rule between December and January and the
     // new year beside it (right of the rule, or left of it near the right edge).
@@ -161,20 +135,20 @@ ChartView {
             id: mark
             objectName: "yearStart"
             required property var modelData
-            readonly property real span: axisX.max.getTime() - axisX.min.getTime()
-            x: chart.plotArea.x + (span > 0 ? (mark.modelData.t - axisX.min.getTime()) / span : 0) * chart.plotArea.width
-            y: chart.plotArea.y
+            readonly property real span: plot.timeMax - plot.timeMin
+            x: plot.plotArea.x + (span > 0 ? (mark.modelData.t - plot.timeMin) / span : 0) * plot.plotArea.width
+            y: plot.plotArea.y
             width: 1
-            height: chart.plotArea.height
+            height: plot.plotArea.height
             Rectangle {
                 width: Math.max(2, chart.textPx * 0.12)
                 height: parent.height
                 x: -width / 2
-                color: "#9fb3c8" // brighter than the grid, which it may sit next to"
+                color: "#9fb3c8" // brighter than the grid, which it may sit next to
             }
             Text {
                 objectName: "yearStartLabel"
-                readonly property bool fitsRight: mark.x + 6 + implicitWidth <= chart.plotArea.x + chart.plotArea.width
+                readonly property bool fitsRight: mark.x + 6 + implicitWidth <= plot.plotArea.x + plot.plotArea.width
                 x: fitsRight ? 6 : -6 - implicitWidth
                 y: 2
                 text: String(mark.modelData.year)

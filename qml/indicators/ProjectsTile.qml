@@ -12,7 +12,10 @@ Rectangle {
     required property var binding
     property string language: tile.binding.language ?? "vi"
     property real minTextPx: 0 // the wall-distance rule in this viewport (set by the tile frame)
-    readonly property var rows: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+    property IndicatorWatch watch: IndicatorWatch {
+        indicators: ["PROJ_PROGRESS_PCT", "PROJ_PLANNED_PCT", "PROJ_DISBURSED_PCT", "PROJ_SLIP_MONTHS"]
+    }
+    readonly property var rows: tile.watch.revision >= 0 // re-read on data change (see IndicatorMapTile)
         ? IndicatorData.projects(tile.binding.projects ?? [], tile.language)
         : []
     readonly property bool simulated: rows.some(r => r.simulated === true)

@@ -11,10 +11,11 @@ Item {
     required property var binding
     property string language: tile.binding.language ?? "vi"
     readonly property int count: Math.max(1, Math.min(tile.binding.count ?? 10, 30))
-    readonly property var kpiInfo: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+    property IndicatorWatch watch: IndicatorWatch { indicators: [tile.binding.indicator ?? ""] }
+    readonly property var kpiInfo: tile.watch.revision >= 0 // re-read on data change (see IndicatorMapTile)
         ? IndicatorData.provinceValues(tile.binding.indicator ?? "", tile.binding.period ?? "", tile.language)
         : ({})
-    readonly property var rows: IndicatorData.revision >= 0 // re-read on data change (see IndicatorMapTile)
+    readonly property var rows: tile.watch.revision >= 0 // re-read on data change (see IndicatorMapTile)
         ? IndicatorData.rankedProvinces(tile.binding.indicator ?? "", tile.binding.period ?? "",
                                         tile.count, tile.binding.ascending ?? false, tile.language)
         : []

@@ -5,8 +5,13 @@
 #include "core/engineservices.h"
 #include "feeds/feedhub.h"
 #include "feeds/forecast.h"
+#include "feeds/readmodel.h"
+#include "linechart.h"
 
+#include <QFuture>
 #include <QLocale>
+#include <QPromise>
+#include <QThreadPool>
 #include <QXYSeries>
 
 #include <algorithm>
@@ -35,9 +40,24 @@ QList<qsizetype> yearToDateRestarts(const QList<StoredPoint> &history, qsizetype
     return restarts && risesWithinYears ? starts : QList<qsizetype>{};
 }
 
+// Points into a chart line: a WallLineChart's ChartLine (which repaints only appended points) or
+// a Qt Charts XY series (one replace(), not one update per point: STACK-NOTES, Qt Charts).
+void setPoints(QObject *target, const QList<QPointF> &points) {
+    if (auto *l = qobject_cast<ChartLine *>(target))
+        l->replace(points);
+    else if (auto *s = qobject_cast<QXYSeries *>(target))
+        s->replace(points);
+}
+
 QLocale localeFor(const QString &language) {
     return language == QLatin1String("en") ? QLocale(QLocale::English, QLocale::UnitedStates)
                                            : QLocale(QLocale::Vietnamese, QLocale::Vietnam);
+}
+
+QString formatNumberIn(double value, int decimals, const QString &language) {
+    if (!std::isfinite(value))
+        return QStringLiteral("–");
+    return localeFor(language).toString(value, 'f', qBound(0, decimals, 6));
 }
 
 QString periodText(const Period &p, const QString &language) {
@@ -78,16 +98,55 @@ QString ageText(std::int64_t secs, const QString &language) {
 }
 } // namespace
 
+IndicatorWatch::IndicatorWatch(QObject *parent)
+    : QObject(parent) {}
+
+IndicatorWatch::~IndicatorWatch() {
+    if (m_data)
+        m_data->removeWatch(this);
+}
+
+void IndicatorWatch::setIndicators(const QStringList &indicators) {
+    if (indicators == m_indicators)
+        return;
+    m_indicators = indicators;
+    attach();
+    Q_EMIT indicatorsChanged();
+}
+
+void IndicatorWatch::setAlerts(bool alerts) {
+    if (alerts == m_alerts)
+        return;
+    m_alerts = alerts;
+    attach();
+    Q_EMIT alertsChanged();
+}
+
+void IndicatorWatch::componentComplete() {
+    m_complete = true;
+    attach();
+}
+
+void IndicatorWatch::attach() {
+    if (!m_complete)
+        return;
+    if (m_data)
+        m_data->removeWatch(this);
+    if (QQmlEngine *engine = qmlEngine(this))
+        m_data = opswall::lookup<IndicatorData>(engine);
+    if (m_data)
+        m_data->addWatch(this);
+}
+
+void IndicatorWatch::bump() {
+    ++m_revision;
+    Q_EMIT changed();
+}
+
 IndicatorData::IndicatorData(FeedHub *hub, QObject *parent)
     : QObject(parent)
     , m_hub(hub) {
-    connect(hub->scheduler(), &FeedScheduler::feedUpdated, this, &IndicatorData::notifyChanged);
-    connect(hub->scheduler(), &FeedScheduler::statusChanged, this, &IndicatorData::notifyChanged);
-    connect(hub->scheduler(), &FeedScheduler::liveValue, this, &IndicatorData::notifyChanged);
-    connect(hub->alerts(), &AlertManager::indicatorsChanged, this, &IndicatorData::notifyChanged);
-    connect(hub->alerts(), &AlertManager::alertRaised, this, &IndicatorData::notifyChanged);
-    connect(hub->alerts(), &AlertManager::alertCleared, this, &IndicatorData::notifyChanged);
-    connect(hub->alerts(), &AlertManager::alertAcknowledged, this, &IndicatorData::notifyChanged);
+    connect(&hub->readModel(), &ReadModel::changed, this, &IndicatorData::onModelChanged);
 }
 
 IndicatorData *IndicatorData::create(QQmlEngine *engine, QJSEngine *) {
@@ -96,14 +155,60 @@ IndicatorData *IndicatorData::create(QQmlEngine *engine, QJSEngine *) {
 
 void IndicatorData::notifyChanged() {
     m_provinceValues.clear();
+    m_forecasts.clear();
+    m_hub->readModel().reload();
+    m_hub->readModel().flush();
+}
+
+void IndicatorData::addWatch(IndicatorWatch *watch) {
+    for (const QString &indicator : watch->indicators())
+        if (!m_watches[indicator].contains(watch))
+            m_watches[indicator].append(watch);
+    if (watch->alerts() && !m_alertWatches.contains(watch))
+        m_alertWatches.append(watch);
+}
+
+void IndicatorData::removeWatch(IndicatorWatch *watch) {
+    for (auto it = m_watches.begin(); it != m_watches.end();) {
+        it->removeAll(watch);
+        it = it->isEmpty() ? m_watches.erase(it) : std::next(it);
+    }
+    m_alertWatches.removeAll(watch);
+}
+
+void IndicatorData::onModelChanged(const QSet<QString> &indicators, bool alerts) {
+    for (const QString &indicator : indicators) {
+        m_provinceValues.remove(indicator);
+        m_forecasts.remove(indicator);
+        ++m_forecastGeneration[indicator];
+    }
+    tellWatches(indicators, alerts);
+}
+
+void IndicatorData::tellWatches(const QSet<QString> &indicators, bool alerts) {
+    // Each watch once, even when several of its indicators changed together.
+    QSet<IndicatorWatch *> told;
+    for (const QString &indicator : indicators)
+        for (IndicatorWatch *w : m_watches.value(indicator))
+            told.insert(w);
+    if (alerts)
+        for (IndicatorWatch *w : std::as_const(m_alertWatches))
+            told.insert(w);
+    m_lastNotified = int(told.size());
     ++m_revision;
+    for (IndicatorWatch *w : std::as_const(told))
+        w->bump();
     Q_EMIT changed();
 }
 
+std::optional<IndicatorMeta> IndicatorData::metaOf(const QString &code) const {
+    if (const IndicatorMeta *m = m_hub->readModel().indicator(code))
+        return *m;
+    return std::nullopt;
+}
+
 QString IndicatorData::formatNumber(double value, int decimals, const QString &language) const {
-    if (!std::isfinite(value))
-        return QStringLiteral("–");
-    return localeFor(language).toString(value, 'f', qBound(0, decimals, 6));
+    return formatNumberIn(value, decimals, language);
 }
 
 namespace {
@@ -123,12 +228,13 @@ QVariantMap provinceMap(const SeriesStore &store, const QString &indicator, cons
 QVariantMap IndicatorData::provinceValues(const QString &indicator, const QString &period,
                                           const QString &language) const {
     // Every item of a tile (one per display it spans), and the table's ranking, ask the same
-    // question after each change: the store answers it once per revision.
-    const QString key = indicator + u'\x1f' + period + u'\x1f' + language;
-    if (const auto it = m_provinceValues.constFind(key); it != m_provinceValues.cend())
+    // question after each change: the store answers it once per change of the indicator.
+    const QString key = period + u'\x1f' + language;
+    QHash<QString, QVariantMap> &cache = m_provinceValues[indicator];
+    if (const auto it = cache.constFind(key); it != cache.cend())
         return *it;
     const QVariantMap m = readProvinceValues(indicator, period, language);
-    m_provinceValues.insert(key, m);
+    cache.insert(key, m);
     return m;
 }
 
@@ -136,7 +242,7 @@ QVariantMap IndicatorData::readProvinceValues(const QString &indicator, const QS
                                               const QString &language) const {
     const bool en = language == QLatin1String("en");
     QVariantMap m;
-    const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+    const std::optional<IndicatorMeta> meta = metaOf(indicator);
     m[QStringLiteral("name")] = meta ? (en ? meta->nameEn : meta->nameVi) : indicator;
     m[QStringLiteral("unit")] = meta ? (en ? meta->unitEn : meta->unitVi) : QString();
     m[QStringLiteral("source")] = meta ? meta->sourceText(language) : QString();
@@ -178,13 +284,13 @@ QVariantMap IndicatorData::mapBinding(const QVariantMap &tileBinding,
     byDefault("classes", 5);
     byDefault("showMessages", true);
     // 63 -> 34: the indicator's own rule unless the layout overrides it.
-    const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+    const std::optional<IndicatorMeta> meta = metaOf(indicator);
     if (!meta || out.contains(QStringLiteral("aggregation")))
         return out;
     out.insert(QStringLiteral("aggregation"), meta->aggregation);
     if (meta->aggregation != QLatin1String("weightedMean"))
         return out;
-    const std::optional<IndicatorMeta> weight = m_hub->alerts()->indicator(meta->weightIndicator);
+    const std::optional<IndicatorMeta> weight = metaOf(meta->weightIndicator);
     const bool en = language == QLatin1String("en");
     out.insert(QStringLiteral("weightName"),
                weight ? (en ? weight->nameEn : weight->nameVi) : meta->weightIndicator);
@@ -208,7 +314,7 @@ QVariantList IndicatorData::rankedProvinces(const QString &indicator, const QStr
     std::sort(rows.begin(), rows.end(), [ascending](const auto &a, const auto &b) {
         return ascending ? a.second < b.second : a.second > b.second;
     });
-    const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+    const std::optional<IndicatorMeta> meta = metaOf(indicator);
     const int dec = meta ? meta->decimals : 1;
     QVariantList out;
     for (qsizetype i = 0; i < rows.size() && i < qBound(1, count, 63); ++i)
@@ -230,7 +336,7 @@ QVariantList IndicatorData::projects(const QVariantList &projects, const QString
         QVariantMap row{{QStringLiteral("id"), id},
                         {QStringLiteral("name"), p.value(QStringLiteral("name")).toString()}};
         const auto latest = [&](const char *indicator) {
-            return m_hub->series().latest(QLatin1String(indicator), id);
+            return m_hub->readModel().latest(QLatin1String(indicator), id);
         };
         const auto progress = latest("PROJ_PROGRESS_PCT");
         const auto planned = latest("PROJ_PLANNED_PCT");
@@ -251,8 +357,7 @@ QVariantList IndicatorData::projects(const QVariantList &projects, const QString
                           .arg(formatNumber(slipMonths, 1, language));
             row[QStringLiteral("periodText")] = periodText(progress->period, language);
         }
-        const std::optional<IndicatorMeta> meta =
-            m_hub->alerts()->indicator(QStringLiteral("PROJ_PROGRESS_PCT"));
+        const std::optional<IndicatorMeta> meta = metaOf(QStringLiteral("PROJ_PROGRESS_PCT"));
         row[QStringLiteral("simulated")] = meta && meta->simulated;
         out << row;
     }
@@ -264,7 +369,7 @@ QVariantList IndicatorData::openAlerts(const QString &language) const {
     QVariantList out;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (const Alert &a : m_hub->alerts()->openAlerts()) {
-        const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(a.indicator);
+        const std::optional<IndicatorMeta> meta = metaOf(a.indicator);
         const std::int64_t age = std::max<std::int64_t>(0, a.raisedAt.secsTo(now));
         const QString ageWords =
             age < 120    ? (en ? QStringLiteral("just now") : QStringLiteral("vừa xảy ra"))
@@ -311,7 +416,7 @@ QVariantList IndicatorData::openAlerts(const QString &language) const {
 
 QList<StoredPoint> IndicatorData::historyOf(const QString &indicator, const QString &dimension,
                                             const QString &transform) const {
-    const QList<StoredPoint> stored = m_hub->series().range(indicator, dimension, {}, {});
+    const QList<StoredPoint> stored = m_hub->readModel().series(indicator, dimension);
     if (transform != QLatin1String("yoyPct"))
         return stored;
     QHash<std::int64_t, double> bySecs;
@@ -333,7 +438,7 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
                                const QString &language, const QString &transform) const {
     const bool en = language == QLatin1String("en");
     QVariantMap m;
-    std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+    std::optional<IndicatorMeta> meta = metaOf(indicator);
     const bool growth = transform == QLatin1String("yoyPct");
     if (growth && meta) { // the growth of the indicator, not its level
         meta->nameVi += QStringLiteral(": tăng so với cùng kỳ");
@@ -354,10 +459,10 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     const QList<StoredPoint> history = historyOf(indicator, dim, transform);
     const std::optional<StoredPoint> latest =
         growth ? (history.isEmpty() ? std::nullopt : std::optional<StoredPoint>(history.back()))
-               : m_hub->series().latest(indicator, dim);
+               : m_hub->readModel().latest(indicator, dim);
     const auto valueAt = [&](const Period &p) -> std::optional<StoredPoint> {
         if (!growth)
-            return m_hub->series().valueAt(indicator, dim, p);
+            return m_hub->readModel().valueAt(indicator, dim, p);
         for (const StoredPoint &s : history)
             if (s.period == p)
                 return s;
@@ -403,10 +508,9 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     m[QStringLiteral("sparkline")] = spark;
     m[QStringLiteral("sparkYearStarts")] = yearStarts;
     // Freshness: the feed's last success (not the period: a monthly figure is current for a month).
-    const QString feedId = meta && !meta->feedId.isEmpty()
-                               ? meta->feedId
-                               : m_hub->series().info(indicator, dim).value_or(SeriesInfo{}).feedId;
-    const FeedStatus st = m_hub->scheduler()->status(feedId);
+    const QString feedId =
+        meta && !meta->feedId.isEmpty() ? meta->feedId : m_hub->readModel().feedOf(indicator, dim);
+    const FeedStatus st = m_hub->readModel().feedStatus(feedId);
     const auto def = m_hub->scheduler()->definition(feedId);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     std::int64_t age = st.ageSecs(now);
@@ -423,19 +527,16 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     return m;
 }
 
-QVariantMap IndicatorData::forecast(const QString &indicator, const QString &dimension,
-                                    const QString &language) const {
+namespace {
+// The forecast of one indicator (pure: runs on the thread pool; see IndicatorData::forecast).
+QVariantMap computeForecast(const std::optional<IndicatorMeta> &meta,
+                            const QList<StoredPoint> &history, const QString &language) {
     namespace fc = opswall::feeds::forecast;
     const bool en = language == QLatin1String("en");
     QVariantMap out{{QStringLiteral("available"), false}};
-    const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
-    if (!meta || meta->forecast.isEmpty())
+    if (!meta || meta->forecast.isEmpty() || history.isEmpty())
         return out;
     const double scale = meta->displayScale;
-    const QString dim = dimension.isEmpty() ? meta->dimension : dimension;
-    const QList<StoredPoint> history = m_hub->series().range(indicator, dim, {}, {});
-    if (history.isEmpty())
-        return out;
     const fc::Spec &spec = meta->forecast;
     out[QStringLiteral("method")] = spec.method;
     QVariantList points;
@@ -458,7 +559,7 @@ QVariantMap IndicatorData::forecast(const QString &indicator, const QString &dim
                                   {QStringLiteral("lower"), v},
                                   {QStringLiteral("upper"), v}};
         }
-        const QString pct = formatNumber(e.pctOfPlan, 1, language);
+        const QString pct = formatNumberIn(e.pctOfPlan, 1, language);
         out[QStringLiteral("pctOfPlan")] = e.pctOfPlan;
         out[QStringLiteral("projected")] = e.projected * scale;
         out[QStringLiteral("methodText")] =
@@ -505,17 +606,17 @@ QVariantMap IndicatorData::forecast(const QString &indicator, const QString &dim
                 ? (en ? QStringLiteral("damped trend") : QStringLiteral("xu hướng tắt dần"))
                 : (en ? QStringLiteral("seasonal naive") : QStringLiteral("lặp mùa vụ"));
         const int dec = meta->decimals;
-        const QString cov = formatNumber(spec.coverage * 100, 0, language);
-        const QString mape = formatNumber(f.backtestMape, 1, language);
+        const QString cov = formatNumberIn(spec.coverage * 100, 0, language);
+        const QString mape = formatNumberIn(f.backtestMape, 1, language);
         out[QStringLiteral("methodText")] = name;
         out[QStringLiteral("backtestMape")] = f.backtestMape;
         out[QStringLiteral("text")] =
             (en ? QStringLiteral("Forecast %1: %2 (%3 %: %4–%5)")
                 : QStringLiteral("Dự báo %1: %2 (%3%: %4–%5)"))
                 .arg(periodText(next, language),
-                     formatNumber(f.mean.front() * scale, dec, language), cov,
-                     formatNumber(f.lower.front() * scale, dec, language),
-                     formatNumber(f.upper.front() * scale, dec, language));
+                     formatNumberIn(f.mean.front() * scale, dec, language), cov,
+                     formatNumberIn(f.lower.front() * scale, dec, language),
+                     formatNumberIn(f.upper.front() * scale, dec, language));
         out[QStringLiteral("detail")] =
             en ? QStringLiteral("Forecast: %1, %2 % interval; backtest error (one step ahead, "
                                 "last %3 periods) %4 %")
@@ -532,6 +633,55 @@ QVariantMap IndicatorData::forecast(const QString &indicator, const QString &dim
     out[QStringLiteral("available")] = !points.isEmpty();
     return out;
 }
+} // namespace
+
+QVariantMap IndicatorData::forecast(const QString &indicator, const QString &dimension,
+                                    const QString &language) const {
+    // The KPI tile and the chart of an indicator ask for the same forecast: fitted once per
+    // change of the indicator.
+    const QString key = dimension + u'\x1f' + language;
+    QHash<QString, QVariantMap> &cache = m_forecasts[indicator];
+    if (const auto it = cache.constFind(key); it != cache.cend())
+        return *it;
+    const std::optional<IndicatorMeta> meta = metaOf(indicator);
+    const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
+    const QList<StoredPoint> history = meta && !meta->forecast.isEmpty()
+                                           ? m_hub->readModel().series(indicator, dim)
+                                           : QList<StoredPoint>{};
+    const QString job = indicator + u'\x1f' + key;
+    const auto last = m_lastForecasts.constFind(job);
+    if (history.isEmpty() || last == m_lastForecasts.cend()) {
+        // Nothing to fit, or the first time (the first frame shows the forecast): here.
+        const QVariantMap f = computeForecast(meta, history, language);
+        cache.insert(key, f);
+        m_lastForecasts.insert(job, f);
+        return f;
+    }
+    // After a change the model is fitted again on the thread pool (a Holt-Winters fit takes up
+    // to a few hundred ms the GUI thread must not spend); the tiles keep the last forecast
+    // meanwhile and are told when the new one is there.
+    if (!m_fitting.contains(job)) {
+        m_fitting.insert(job);
+        auto promise = std::make_shared<QPromise<QVariantMap>>();
+        QFuture<QVariantMap> future = promise->future();
+        promise->start();
+        QThreadPool::globalInstance()->start([promise, meta, history, language] {
+            promise->addResult(computeForecast(meta, history, language));
+            promise->finish();
+        });
+        auto *self = const_cast<IndicatorData *>(this);
+        const quint64 generation = m_forecastGeneration.value(indicator);
+        future.then(self, [self, indicator, key, job, generation](const QVariantMap &f) {
+            self->m_fitting.remove(job);
+            self->m_lastForecasts.insert(job, f);
+            // Fitted on values that are still current: the answer until the next change.
+            if (generation == self->m_forecastGeneration.value(indicator))
+                self->m_forecasts[indicator].insert(key, f);
+            self->tellWatches({indicator}, false);
+        });
+    }
+    return *last;
+}
 
 QVariantMap IndicatorData::fillForecast(QObject *meanSeries, QObject *upperSeries,
                                         QObject *lowerSeries, const QString &indicator,
@@ -542,9 +692,9 @@ QVariantMap IndicatorData::fillForecast(QObject *meanSeries, QObject *upperSerie
     double minV = qInf(), maxV = -qInf(), maxT = 0;
     if (f.value(QStringLiteral("available")).toBool()) {
         // The dashed line starts at the last observed point, so it continues the curve.
-        const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+        const std::optional<IndicatorMeta> meta = metaOf(indicator);
         const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
-        if (const auto last = m_hub->series().latest(indicator, dim)) {
+        if (const auto last = m_hub->readModel().latest(indicator, dim)) {
             const QPointF p(double(last->period.startSecs()) * 1000.0,
                             last->value * (meta ? meta->displayScale : 1.0));
             mean << p;
@@ -554,6 +704,10 @@ QVariantMap IndicatorData::fillForecast(QObject *meanSeries, QObject *upperSerie
         for (const QVariant &v : f.value(QStringLiteral("points")).toList()) {
             const QVariantMap m = v.toMap();
             const double t = m.value(QStringLiteral("t")).toDouble();
+            // While a new forecast is fitted (see forecast()) the last one may still cover the
+            // month just received: the line continues from the newest value only.
+            if (!mean.isEmpty() && t <= mean.front().x())
+                continue;
             mean << QPointF(t, m.value(QStringLiteral("mean")).toDouble());
             upper << QPointF(t, m.value(QStringLiteral("upper")).toDouble());
             lower << QPointF(t, m.value(QStringLiteral("lower")).toDouble());
@@ -567,12 +721,9 @@ QVariantMap IndicatorData::fillForecast(QObject *meanSeries, QObject *upperSerie
         out[QStringLiteral("maxT")] = maxT;
         out[QStringLiteral("detail")] = f.value(QStringLiteral("detail"));
     }
-    if (auto *s = qobject_cast<QXYSeries *>(meanSeries))
-        s->replace(mean);
-    if (auto *s = qobject_cast<QXYSeries *>(upperSeries))
-        s->replace(upper);
-    if (auto *s = qobject_cast<QXYSeries *>(lowerSeries))
-        s->replace(lower);
+    setPoints(meanSeries, mean);
+    setPoints(upperSeries, upper);
+    setPoints(lowerSeries, lower);
     return out;
 }
 
@@ -581,13 +732,17 @@ QVariantMap IndicatorData::fillSeries(QObject *xySeries, const QString &indicato
                                       const QString &transform,
                                       const QVariantList &earlierYears) const {
     QVariantMap out;
-    auto *series = qobject_cast<QXYSeries *>(xySeries);
-    const std::optional<IndicatorMeta> meta = m_hub->alerts()->indicator(indicator);
+    const std::optional<IndicatorMeta> meta = metaOf(indicator);
     const double scale = meta && transform.isEmpty() ? meta->displayScale : 1.0;
     // The indicator's own dimension when none is given, as kpi() does.
     const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
     const QList<StoredPoint> history = historyOf(indicator, dim, transform);
-    const qsizetype first = qMax<qsizetype>(0, history.size() - qBound(2, maxPoints, 2000));
+    qsizetype first = qMax<qsizetype>(0, history.size() - qBound(2, maxPoints, 2000));
+    // When not all fit, the window starts with a whole year (at most maxPoints values): it then
+    // moves once a year, not with every new value, and a chart only draws the new points.
+    while (first > 0 && first + 1 < history.size() &&
+           history[first].period.yearNumber() == history[first - 1].period.yearNumber())
+        ++first;
     // A year-to-date series is one line per year (see kpi()): the restart in January is not a
     // collapse. Segment k runs from starts[k] to starts[k + 1]; the last one is the current year.
     // No data yet (the feed has not answered): no segment at all.
@@ -608,12 +763,10 @@ QVariantMap IndicatorData::fillSeries(QObject *xySeries, const QString &indicato
     }
     // The current year into xySeries, the earlier ones into earlierYears (oldest first); series
     // left over are emptied. One replace() each, not one update per point (STACK-NOTES: Qt Charts).
-    if (series)
-        series->replace(segments.isEmpty() ? QList<QPointF>{} : segments.back());
-    for (qsizetype k = 0; k < earlierYears.size(); ++k) {
-        if (auto *s = qobject_cast<QXYSeries *>(earlierYears[k].value<QObject *>()))
-            s->replace(k + 1 < segments.size() ? segments[k] : QList<QPointF>{});
-    }
+    setPoints(xySeries, segments.isEmpty() ? QList<QPointF>{} : segments.back());
+    for (qsizetype k = 0; k < earlierYears.size(); ++k)
+        setPoints(earlierYears[k].value<QObject *>(),
+                  k + 1 < segments.size() ? segments[k] : QList<QPointF>{});
     QVariantList yearStarts;
     for (qsizetype k = 1; k < segments.size(); ++k)
         yearStarts << QVariantMap{

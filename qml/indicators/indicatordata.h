@@ -1,15 +1,24 @@
 #pragma once
 // IndicatorData: what the indicator tiles read. A QML singleton found per engine through
 // opswall::lookup (main builds it over the FeedHub and calls opswall::provide(&engine, data)).
-// Values come from the series store, names/units/targets from the indicator metadata, the age
-// and the stale marker from the feed status; numbers are formatted for vi-VN or en here so the
-// format is tested in C++.
+// Values, names/units/targets and the feed status (age, stale marker) come from the feeds' read
+// model in memory (feeds/readmodel.h), not from SQLite; numbers are formatted for vi-VN or en
+// here so the format is tested in C++.
+//
+// A tile learns of changes through an IndicatorWatch naming its indicators: it is told only when
+// one of them changed (at most once per frame), never because another tile's indicator did.
+//   property IndicatorWatch watch: IndicatorWatch { indicators: [tile.binding.indicator] }
+//   readonly property var kpi: watch.revision >= 0 ? IndicatorData.kpi(...) : ({})
 
+#include "feeds/indicators.h"
 #include "feeds/seriesstore.h"
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QQmlEngine>
+#include <QQmlParserStatus>
+#include <QSet>
 #include <QVariantList>
 #include <QVariantMap>
 
@@ -19,11 +28,55 @@ class FeedHub;
 
 namespace opswall::indicators {
 
+class IndicatorData;
+
+// Tells a tile that one of its indicators changed: revision is bumped (at most once per frame)
+// when the values, metadata or feed status of any of `indicators` changed, or, with alerts: true,
+// when the feeds' alerts did.
+class IndicatorWatch : public QObject, public QQmlParserStatus {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_INTERFACES(QQmlParserStatus)
+    Q_PROPERTY(QStringList indicators READ indicators WRITE setIndicators NOTIFY indicatorsChanged)
+    Q_PROPERTY(bool alerts READ alerts WRITE setAlerts NOTIFY alertsChanged)
+    Q_PROPERTY(int revision READ revision NOTIFY changed)
+
+public:
+    explicit IndicatorWatch(QObject *parent = nullptr);
+    ~IndicatorWatch() override;
+
+    QStringList indicators() const { return m_indicators; }
+    void setIndicators(const QStringList &indicators);
+    bool alerts() const { return m_alerts; }
+    void setAlerts(bool alerts);
+    int revision() const { return m_revision; }
+
+    void classBegin() override {}
+    void componentComplete() override;
+
+    // IndicatorData: one of the indicators (or the alerts) changed.
+    void bump();
+
+Q_SIGNALS:
+    void indicatorsChanged();
+    void alertsChanged();
+    void changed();
+
+private:
+    void attach();
+    QPointer<IndicatorData> m_data;
+    QStringList m_indicators;
+    bool m_alerts = false;
+    bool m_complete = false;
+    int m_revision = 0;
+};
+
 class IndicatorData : public QObject {
     Q_OBJECT
     QML_ELEMENT
     QML_SINGLETON
-    // Bumped whenever stored values, feed status or indicator metadata change: tiles re-read.
+    // Bumped on every delivered change of any indicator (tiles use an IndicatorWatch instead,
+    // which is told of their own indicators only).
     Q_PROPERTY(int revision READ revision NOTIFY changed)
 
 public:
@@ -40,14 +93,16 @@ public:
     Q_INVOKABLE QVariantMap kpi(const QString &indicator, const QString &dimension = {},
                                 const QString &language = QStringLiteral("vi"),
                                 const QString &transform = {}) const;
-    // Fills a Qt Charts XY series (LineSeries) with the last maxPoints values in one replace();
-    // returns {count, minT, maxT, minV, maxV, target} for the axes (times in ms since epoch).
-    // A year-to-date series (restarting every January, see kpi()) is one line per year:
-    // xySeries gets the current year, earlierYears (XY series, oldest first) the years before,
-    // and any left over are emptied. segments says how many lines the data needs (give that many
-    // less one in earlierYears and call again when there were too few); yearStarts [{t (ms,
-    // between the last point of a year and the first of the next), year}] where the chart marks
-    // the restart. Any other series: segments 1, yearStarts empty, earlierYears emptied.
+    // Fills a WallLineChart's ChartLine (or a Qt Charts XY series) with the last maxPoints values
+    // in one replace() (a ChartLine redraws only points appended to what it had); when not all
+    // fit, from the first whole year among them. Returns {count, minT, maxT, minV, maxV, target}
+    // for the axes (times in ms since epoch). A year-to-date series (restarting every January, see
+    // kpi()) is one line per year: xySeries gets the current year, earlierYears (XY series, oldest
+    // first) the years before, and any left over are emptied. segments says how many lines the data
+    // needs (give that many less one in earlierYears and call again when there were too few);
+    // yearStarts [{t (ms, between the last point of a year and the first of the next), year}] where
+    // the chart marks the restart. Any other series: segments 1, yearStarts empty, earlierYears
+    // emptied.
     Q_INVOKABLE QVariantMap fillSeries(QObject *xySeries, const QString &indicator,
                                        const QString &dimension = {}, int maxPoints = 120,
                                        const QString &transform = {},
@@ -93,21 +148,43 @@ public:
     Q_INVOKABLE QVariantList openAlerts(const QString &language = QStringLiteral("vi")) const;
     Q_INVOKABLE QString formatNumber(double value, int decimals, const QString &language) const;
 
+    feeds::FeedHub *hub() const { return m_hub; }
+
     // Province names by GSO code (the app fills it from the boundary data).
     void setProvinceNames(QHash<QString, QString> names) { m_provinceNames = std::move(names); }
 
-    // Tests and a running wall both call this on data change; hub signals are connected.
+    // The store was changed behind the read model's back (a tool, a test writing SQLite): every
+    // series is re-read and every tile told. Ingestion through the scheduler needs no call.
     void notifyChanged();
+
+    // IndicatorWatch registration (by its indicators; alerts for the alert list).
+    void addWatch(IndicatorWatch *watch);
+    void removeWatch(IndicatorWatch *watch);
+    // The watches told of the last delivered change (tests, benchmarks).
+    Q_INVOKABLE int lastNotifiedWatches() const { return m_lastNotified; }
 
 Q_SIGNALS:
     void changed();
 
 private:
+    void onModelChanged(const QSet<QString> &indicators, bool alerts);
+    void tellWatches(const QSet<QString> &indicators, bool alerts);
+    std::optional<feeds::IndicatorMeta> metaOf(const QString &code) const;
+
     feeds::FeedHub *m_hub;
     int m_revision = 0;
+    int m_lastNotified = 0;
     QHash<QString, QString> m_provinceNames;
-    // provinceValues() answers of this revision (cleared by notifyChanged).
-    mutable QHash<QString, QVariantMap> m_provinceValues;
+    // provinceValues() and forecast() answers, by indicator (dropped when it changes).
+    mutable QHash<QString, QHash<QString, QVariantMap>> m_provinceValues;
+    mutable QHash<QString, QHash<QString, QVariantMap>> m_forecasts;
+    // The last forecast of each (indicator, dimension, language), shown while a new one is
+    // fitted on the thread pool; the fits under way; a count of each indicator's changes.
+    mutable QHash<QString, QVariantMap> m_lastForecasts;
+    mutable QSet<QString> m_fitting;
+    QHash<QString, quint64> m_forecastGeneration;
+    QHash<QString, QList<IndicatorWatch *>> m_watches;
+    QList<IndicatorWatch *> m_alertWatches;
 
     // The stored series, or its transform (see kpi()).
     QList<feeds::StoredPoint> historyOf(const QString &indicator, const QString &dimension,

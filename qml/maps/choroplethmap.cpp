@@ -286,11 +286,23 @@ void ChoroplethMap::updatePolish() {
     // mainland is drawn larger and a wide tile keeps room for the ranked side list.
     if (m_b.islands == IslandMode::Auto)
         layout = IslandLayout::InsetBoxes;
+    GeoLibrary *lib = library();
+    // Another item of this size laid the map out already (projected paths, border layer):
+    // start from a copy of its renderer (shared data) instead of projecting and stroking again.
+    QByteArray layoutKey;
+    {
+        QDataStream out(&layoutKey, QIODevice::WriteOnly);
+        out << m_b.units << sizePx << int(layout) << m_minTextPx * m_dpr;
+    }
+    if (!m_renderer.laidOutFor(m_geo, sizePx, layout, m_minTextPx * m_dpr)) {
+        const std::shared_ptr<const MapRenderer> shared = lib->laidOut(layoutKey);
+        if (shared && shared->laidOutFor(m_geo, sizePx, layout, m_minTextPx * m_dpr))
+            m_renderer = *shared;
+    }
     m_renderer.setMinTextPx(m_minTextPx * m_dpr);
     m_renderer.setGeometry(m_geo, sizePx, layout); // cheap; hover and the legend need it
     // The other items of the same tile (one per display it spans) draw the same picture: draw
     // it once.
-    GeoLibrary *lib = library();
     const QByteArray key = drawnKey(sizePx, layout);
     m_drawn = lib->drawnMap(key);
     if (!m_drawn) {
@@ -302,6 +314,10 @@ void ChoroplethMap::updatePolish() {
         drawn->smallestTextPx = m_renderer.smallestTextPx();
         m_drawn = drawn;
         lib->keepDrawnMap(key, m_drawn);
+        const std::shared_ptr<const MapRenderer> kept = lib->laidOut(layoutKey);
+        if (!kept || !kept->laidOutFor(m_geo, sizePx, layout, m_minTextPx * m_dpr) ||
+            !kept->hasBorderLayer())
+            lib->keepLaidOut(layoutKey, std::make_shared<const MapRenderer>(m_renderer));
     }
     m_image = m_drawn->image;
     m_imageDirty = true;

@@ -3,11 +3,13 @@
 // and peak RSS. Runs the real application objects on the offscreen platform with the software
 // scene graph, driving the demo wall's two 3840×3240 outputs.
 // Usage: bench_wall [path/to/opswall]   (with the binary, also times a whole process start)
+#include "charts24.h"
 #include "shell/wallapplication.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -190,8 +192,15 @@ int main(int argc, char **argv) {
                     "(exit %d)\n",
                     t.nsecsElapsed() / 1e6, p.exitCode());
     }
+    // One indicator update on the overview preset; 24 chart tiles at 1 Hz (charts24.h).
+    QJsonObject json = bench::measureFeedUpdate(app);
+    const QJsonObject charts24 = bench::runCharts24();
+    for (auto it = charts24.begin(); it != charts24.end(); ++it)
+        json.insert(it.key(), it.value());
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
     std::printf("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
+    if (qapp.arguments().contains(QStringLiteral("--json")))
+        std::printf("%s\n", QJsonDocument(json).toJson(QJsonDocument::Compact).constData());
     return 0;
 }

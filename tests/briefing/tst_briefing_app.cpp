@@ -17,6 +17,10 @@ using apptest::ApiResponse;
 
 namespace {
 
+// A step recalls a preset, which rebuilds every tile: on a loaded machine that has taken more than
+// the line helper's default 3 s, so the line protocol's stepping replies get longer.
+constexpr int kStepWaitMs = 15000;
+
 QJsonObject current(const apptest::Wall &app) {
     return jsonOf(app.api("GET", QStringLiteral("/briefings/current")).body);
 }
@@ -73,6 +77,9 @@ private Q_SLOTS:
     void stepPicturesAreDrawnByTheWallsRenderer();
     void pdfRecordHasOnePagePerStepShowingItsTiles();
     void presenterPageInChromium();
+    void twoPresentersInChromium();
+    void blankStepPictureIsTheBlankScreen();
+    void saveAgainstAnOldRevisionIsAConflict();
     void schedulesOverWallctl();
 
 private:
@@ -191,27 +198,27 @@ void TestBriefingApp::fullRunOverTheLineProtocol() {
     QTcpSocket av;
     QVERIFY(connectLine(av, m_app.port + 1));
     QVERIFY(lineCommand(av, "LOGIN " + m_leader.toLatin1()).startsWith("OK LOGIN"));
-    QByteArray reply = lineCommand(av, "BRIEFING START 1");
+    QByteArray reply = lineCommand(av, "BRIEFING START 1", kStepWaitMs);
     QVERIFY2(reply.startsWith("OK BRIEFING") && reply.contains("step=1") &&
                  reply.contains("steps=8"),
              reply.constData());
-    reply = lineCommand(av, "BRIEFING NEXT");
+    reply = lineCommand(av, "BRIEFING NEXT", kStepWaitMs);
     QVERIFY2(reply.contains("step=2"), reply.constData());
-    reply = lineCommand(av, "BRIEFING GOTO 6");
+    reply = lineCommand(av, "BRIEFING GOTO 6", kStepWaitMs);
     QVERIFY2(reply.contains("step=6"), reply.constData());
-    reply = lineCommand(av, "BRIEFING PREVIOUS");
+    reply = lineCommand(av, "BRIEFING PREVIOUS", kStepWaitMs);
     QVERIFY2(reply.contains("step=5"), reply.constData());
-    reply = lineCommand(av, "BRIEFING BLANK");
+    reply = lineCommand(av, "BRIEFING BLANK", kStepWaitMs);
     QVERIFY2(reply.contains("blank=1"), reply.constData());
     reply = lineCommand(av, "STATUS");
     QVERIFY2(reply.contains("briefingStep=5") && reply.contains("briefingBlank=1") &&
                  reply.contains("lockedBy=e2e-leader"),
              reply.constData());
-    reply = lineCommand(av, "BRIEFING UNBLANK");
+    reply = lineCommand(av, "BRIEFING UNBLANK", kStepWaitMs);
     QVERIFY2(reply.contains("blank=0"), reply.constData());
-    reply = lineCommand(av, "BRIEFING GOTO 99");
+    reply = lineCommand(av, "BRIEFING GOTO 99", kStepWaitMs);
     QVERIFY2(reply.startsWith("ERR invalid"), reply.constData());
-    reply = lineCommand(av, "BRIEFING SIDEWAYS");
+    reply = lineCommand(av, "BRIEFING SIDEWAYS", kStepWaitMs);
     QVERIFY2(reply.startsWith("ERR usage"), reply.constData());
     // A viewer's panel is refused with the reason.
     QTcpSocket viewer;
@@ -221,7 +228,7 @@ void TestBriefingApp::fullRunOverTheLineProtocol() {
     reply = lineCommand(viewer, "BRIEFING NEXT");
     QVERIFY2(reply.startsWith("ERR forbidden") && reply.contains("viewer"), reply.constData());
     QCOMPARE(current(m_app)["step"].toInt(), 5);
-    reply = lineCommand(av, "BRIEFING END");
+    reply = lineCommand(av, "BRIEFING END", kStepWaitMs);
     QVERIFY2(reply.startsWith("OK BRIEFING"), reply.constData());
     QCOMPARE(current(m_app)["active"].toBool(), false);
     QVERIFY(lineCommand(av, "STATUS").contains("locked=0"));
@@ -370,6 +377,113 @@ void TestBriefingApp::presenterPageInChromium() {
     if (p.exitCode() == 77)
         QSKIP(said.constData());
     QVERIFY2(p.exitCode() == 0, said.constData());
+}
+
+// Two presenters, each on their own page: one holds the lock, the other follows every step and
+// is refused with the holder's name, then takes over after a release; the deputy's short lock
+// warns and runs out, and the leader takes over again (present_two.mjs).
+void TestBriefingApp::twoPresentersInChromium() {
+    const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    if (node.isEmpty())
+        QSKIP("node is not installed");
+    const ApiResponse t = m_app.api("POST", QStringLiteral("/tokens"),
+                                    {{QStringLiteral("name"), QStringLiteral("e2e-deputy")},
+                                     {QStringLiteral("role"), QStringLiteral("leader")}});
+    QVERIFY2(t.status == 201, t.body.constData());
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("OPSWALL_URL"), m_app.url);
+    env.insert(QStringLiteral("LEADER_TOKEN"), m_leader);
+    env.insert(QStringLiteral("DEPUTY_TOKEN"), jsonOf(t.body)[QStringLiteral("token")].toString());
+    env.insert(QStringLiteral("OUT_DIR"),
+               qEnvironmentVariable("BRIEFING_SCREENSHOTS", m_app.dir.filePath("shots")));
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(node, {QStringLiteral(PRESENT_TWO)});
+    QVERIFY(p.waitForFinished(180000));
+    const QByteArray said = p.readAll();
+    if (p.exitCode() == 77)
+        QSKIP(said.constData());
+    QVERIFY2(p.exitCode() == 0, said.constData());
+}
+
+// While blanked, the room sees the calm black screen: the step picture asked with ?blank=1 is
+// that screen (dark, few colours, the organisation's name in light letters), not the step.
+void TestBriefingApp::blankStepPictureIsTheBlankScreen() {
+    auto picture = [this](const QString &query) {
+        const ApiResponse r =
+            m_app.client(m_app.tokens[Role::Viewer])
+                .request("GET", QStringLiteral("/briefings/1/steps/2/picture") + query);
+        return r.status == 200 ? QImage::fromData(r.body, "PNG") : QImage();
+    };
+    const QImage shown = picture(QString());
+    const QImage blank = picture(QStringLiteral("?blank=1"));
+    QVERIFY(!shown.isNull() && !blank.isNull());
+    const QString dir = qEnvironmentVariable("BRIEFING_SCREENSHOTS");
+    if (!dir.isEmpty())
+        blank.save(dir + QStringLiteral("/step-2-blank.png"));
+    QCOMPARE(blank.size(), shown.size());
+    QVERIFY2(
+        brightness(blank) < 25 && brightness(blank) < brightness(shown) * 0.5,
+        qPrintable(
+            QStringLiteral("blank %1, shown %2").arg(brightness(blank)).arg(brightness(shown))));
+    // Nearly all black (the bezels and the letters are the rest); the step is far from it.
+    auto blackShare = [](const QImage &image) {
+        const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
+        qint64 black = 0;
+        for (int y = 0; y < rgb.height(); ++y)
+            for (int x = 0; x < rgb.width(); ++x)
+                if (qGray(rgb.pixel(x, y)) < 12)
+                    ++black;
+        return double(black) / double(qint64(rgb.width()) * rgb.height());
+    };
+    QVERIFY2(blackShare(blank) > 0.9 && blackShare(shown) < 0.6,
+             qPrintable(QStringLiteral("black: %1 blank, %2 shown")
+                            .arg(blackShare(blank))
+                            .arg(blackShare(shown))));
+    // The organisation's name: light pixels in the middle band, none of the step's tiles.
+    const QImage rgb = blank.convertToFormat(QImage::Format_RGB32);
+    int light = 0;
+    for (int y = rgb.height() / 3; y < rgb.height() * 2 / 3; ++y)
+        for (int x = 0; x < rgb.width(); ++x)
+            if (qGray(rgb.pixel(x, y)) > 160)
+                ++light;
+    QVERIFY2(light > 200, qPrintable(QStringLiteral("%1 light pixels").arg(light)));
+    // ?blank=0 or anything else is the step itself.
+    QCOMPARE(picture(QStringLiteral("?blank=0")).size(), shown.size());
+    QVERIFY(brightness(picture(QStringLiteral("?blank=0"))) > brightness(blank) * 2);
+}
+
+// An editor saves against the revision it opened: someone else's save in between is a
+// conflict naming the newer revision, and nothing is overwritten.
+void TestBriefingApp::saveAgainstAnOldRevisionIsAConflict() {
+    const QJsonObject before = jsonOf(m_app.api("GET", QStringLiteral("/briefings/1")).body);
+    const int revision = before[QStringLiteral("revision")].toInt();
+    QJsonObject doc = before[QStringLiteral("briefing")].toObject();
+    ApiClient op = m_app.client(m_app.tokens[Role::Operator]);
+    ApiResponse r =
+        op.request("PUT", QStringLiteral("/briefings/1"),
+                   {{QStringLiteral("briefing"), doc}, {QStringLiteral("baseRevision"), revision}});
+    QVERIFY2(r.status == 200, r.body.constData());
+    QCOMPARE(jsonOf(r.body)[QStringLiteral("revision")].toInt(), revision + 1);
+    QJsonObject mine = doc;
+    mine[QStringLiteral("title")] = QStringLiteral("Bản của tôi");
+    r = op.request(
+        "PUT", QStringLiteral("/briefings/1"),
+        {{QStringLiteral("briefing"), mine}, {QStringLiteral("baseRevision"), revision}});
+    QCOMPARE(r.status, 409);
+    QCOMPARE(jsonOf(r.body)[QStringLiteral("field")].toString(), QStringLiteral("baseRevision"));
+    QVERIFY2(jsonOf(r.body)[QStringLiteral("message")].toString().contains(
+                 QStringLiteral("revision %1").arg(revision + 1)),
+             r.body.constData());
+    const QJsonObject after = jsonOf(m_app.api("GET", QStringLiteral("/briefings/1")).body);
+    QCOMPARE(after[QStringLiteral("revision")].toInt(), revision + 1);
+    QCOMPARE(after[QStringLiteral("briefing")][QStringLiteral("title")][QStringLiteral("vi")],
+             doc[QStringLiteral("title")][QStringLiteral("vi")]);
+    // Without baseRevision a save is last-writer-wins, as before.
+    QCOMPARE(op.request("PUT", QStringLiteral("/briefings/1"), {{QStringLiteral("briefing"), doc}})
+                 .status,
+             200);
 }
 
 void TestBriefingApp::schedulesOverWallctl() {

@@ -12,6 +12,8 @@
 
 #include <QSignalSpy>
 
+#include <cmath>
+
 using namespace opswall;
 using namespace opswall::briefing;
 using namespace opswall::briefing::testing;
@@ -20,6 +22,101 @@ namespace {
 QJsonObject parseJson(const char *text) {
     return QJsonDocument::fromJson(QByteArray(text)).object();
 }
+
+// An independent Vietnamese lunar calendar, to check the holiday table against rather than
+// trust it: Hồ Ngọc Đức's astronomical algorithm ("Âm lịch Việt Nam", the one Vietnamese
+// calendars are printed from). A lunar month starts on the day (local time) of a new moon; month
+// 11 holds the winter solstice; a year with 13 months repeats the first month without a major
+// solar term. Times are local at UTC+7 (Viet Nam since 1968); at UTC+8 the same rules give
+// China's calendar, which differs in some years (1985's Tết, checked below).
+namespace lunar {
+constexpr double kPi = 3.14159265358979323846;
+
+long jdFromDate(int dd, int mm, int yy) {
+    const long a = (14 - mm) / 12;
+    const long y = yy + 4800 - a;
+    const long m = mm + 12 * a - 3;
+    long jd = dd + (153 * m + 2) / 5 + 365 * y + y / 4 - y / 100 + y / 400 - 32045;
+    if (jd < 2299161)
+        jd = dd + (153 * m + 2) / 5 + 365 * y + y / 4 - 32083;
+    return jd;
+}
+
+// The k-th new moon after 1900-01-01 (Julian day, UT), after Meeus.
+double newMoon(long k) {
+    const double T = double(k) / 1236.85;
+    const double T2 = T * T, T3 = T2 * T, dr = kPi / 180;
+    double jd1 = 2415020.75933 + 29.53058868 * double(k) + 0.0001178 * T2 - 0.000000155 * T3;
+    jd1 += 0.00033 * std::sin((166.56 + 132.87 * T - 0.009173 * T2) * dr);
+    const double M = 359.2242 + 29.10535608 * double(k) - 0.0000333 * T2 - 0.00000347 * T3;
+    const double Mpr = 306.0253 + 385.81691806 * double(k) + 0.0107306 * T2 + 0.00001236 * T3;
+    const double F = 21.2964 + 390.67050646 * double(k) - 0.0016528 * T2 - 0.00000239 * T3;
+    double c1 = (0.1734 - 0.000393 * T) * std::sin(M * dr) + 0.0021 * std::sin(2 * dr * M);
+    c1 = c1 - 0.4068 * std::sin(Mpr * dr) + 0.0161 * std::sin(dr * 2 * Mpr);
+    c1 = c1 - 0.0004 * std::sin(dr * 3 * Mpr);
+    c1 = c1 + 0.0104 * std::sin(dr * 2 * F) - 0.0051 * std::sin(dr * (M + Mpr));
+    c1 = c1 - 0.0074 * std::sin(dr * (M - Mpr)) + 0.0004 * std::sin(dr * (2 * F + M));
+    c1 = c1 - 0.0004 * std::sin(dr * (2 * F - M)) - 0.0006 * std::sin(dr * (2 * F + Mpr));
+    c1 = c1 + 0.0010 * std::sin(dr * (2 * F - Mpr)) + 0.0005 * std::sin(dr * (2 * Mpr + M));
+    const double deltat =
+        T < -11 ? 0.001 + 0.000839 * T + 0.0002261 * T2 - 0.00000845 * T3 - 0.000000081 * T * T3
+                : -0.000278 + 0.000265 * T + 0.000262 * T2;
+    return jd1 + c1 - deltat;
+}
+
+long newMoonDay(long k, double zone) {
+    return long(std::floor(newMoon(k) + 0.5 + zone / 24));
+}
+
+// The sun's longitude at the start of a local day, as one of 12 sectors (0 = 0°..30°).
+int sunSector(long dayNumber, double zone) {
+    const double T = (double(dayNumber) - 0.5 - zone / 24 - 2451545.0) / 36525;
+    const double T2 = T * T, dr = kPi / 180;
+    const double M = 357.52910 + 35999.05030 * T - 0.0001559 * T2 - 0.00000048 * T * T2;
+    const double L0 = 280.46645 + 36000.76983 * T + 0.0003032 * T2;
+    double DL = (1.914600 - 0.004817 * T - 0.000014 * T2) * std::sin(dr * M);
+    DL += (0.019993 - 0.000101 * T) * std::sin(dr * 2 * M) + 0.000290 * std::sin(dr * 3 * M);
+    double L = (L0 + DL) * dr;
+    L -= kPi * 2 * std::floor(L / (kPi * 2));
+    return int(std::floor(L / kPi * 6));
+}
+
+// The first day of the lunar month 11 (the one with the winter solstice) of year yy.
+long month11(int yy, double zone) {
+    const long off = jdFromDate(31, 12, yy) - 2415021;
+    const long k = long(std::floor(double(off) / 29.530588853));
+    long nm = newMoonDay(k, zone);
+    if (sunSector(nm, zone) >= 9)
+        nm = newMoonDay(k - 1, zone);
+    return nm;
+}
+
+int leapMonthOffset(long a11, double zone) {
+    const long k = long(std::floor((double(a11) - 2415021.076998695) / 29.530588853 + 0.5));
+    int i = 1;
+    int arc = sunSector(newMoonDay(k + i, zone), zone);
+    int last = 0;
+    do {
+        last = arc;
+        ++i;
+        arc = sunSector(newMoonDay(k + i, zone), zone);
+    } while (arc != last && i < 14);
+    return i - 1;
+}
+
+// The Gregorian date of lunar day/month of lunar year (not a leap month).
+QDate toSolar(int day, int month, int year, double zone) {
+    const long a11 = month < 11 ? month11(year - 1, zone) : month11(year, zone);
+    const long b11 = month < 11 ? month11(year, zone) : month11(year + 1, zone);
+    const long k = long(std::floor(0.5 + (double(a11) - 2415021.076998695) / 29.530588853));
+    int off = month - 11;
+    if (off < 0)
+        off += 12;
+    if (b11 - a11 > 365 && off >= leapMonthOffset(a11, zone))
+        off += 1;
+    return QDate::fromJulianDay(newMoonDay(k + off, zone) + day - 1);
+}
+} // namespace lunar
 } // namespace
 
 class TestBriefingSchedule : public QObject {
@@ -29,6 +126,7 @@ private Q_SLOTS:
     void cleanup();
     void holidaysOfVietNam();
     void holidaysOutsideTheTableAreUnknown();
+    void lunarHolidaysMatchTheLunarCalendar();
     void badSchedulesAreRefusedAtTheirField_data();
     void badSchedulesAreRefusedAtTheirField();
     void aScheduleFiresAtItsTimeAndSkipsHolidays();
@@ -119,6 +217,57 @@ void TestBriefingSchedule::holidaysOfVietNam() {
         }
         QVERIFY2(tet && hung, qPrintable(QString::number(y)));
     }
+}
+
+// Tết (1/1 lunar) and the Hùng Kings' day (10/3 lunar) in the table, 2024-2035, against the
+// lunar calendar computed at UTC+7 (lunar:: above), not against another table.
+void TestBriefingSchedule::lunarHolidaysMatchTheLunarCalendar() {
+    // The computation first, on dates everyone knows: Tết 2024, 2025, 2026 and the Hùng Kings in
+    // 2025 (from the Government's notices), and 1985, when Viet Nam's Tết (21 January, UTC+7)
+    // fell a month before China's (20 February, UTC+8).
+    QCOMPARE(lunar::toSolar(1, 1, 2024, 7), QDate(2024, 2, 10));
+    QCOMPARE(lunar::toSolar(1, 1, 2025, 7), QDate(2025, 1, 29));
+    QCOMPARE(lunar::toSolar(1, 1, 2026, 7), QDate(2026, 2, 17));
+    QCOMPARE(lunar::toSolar(10, 3, 2025, 7), QDate(2025, 4, 7));
+    QCOMPARE(lunar::toSolar(1, 1, 1985, 7), QDate(1985, 1, 21));
+    QCOMPARE(lunar::toSolar(1, 1, 1985, 8), QDate(1985, 2, 20));
+    QCOMPARE(lunar::toSolar(1, 1, 2007, 7), QDate(2007, 2, 17)); // China: 18 February
+    QCOMPARE(lunar::toSolar(1, 1, 2007, 8), QDate(2007, 2, 18));
+    // 2030: the new moon is shortly after 23:00 on 2 February in Viet Nam, after midnight in China.
+    // (The table had China's date, 3 February, until this check.)
+    QCOMPARE(lunar::toSolar(1, 1, 2030, 7), QDate(2030, 2, 2));
+    QCOMPARE(lunar::toSolar(1, 1, 2030, 8), QDate(2030, 2, 3));
+    int checked = 0;
+    for (int y = kHolidayFirstYear; y <= kHolidayLastYear; ++y) {
+        const QDate tet = lunar::toSolar(1, 1, y, 7);
+        const QDate hung = lunar::toSolar(10, 3, y, 7);
+        const auto list = vietnamHolidays(y);
+        QVERIFY(list);
+        QDate tableTet, tableHung, tableEve;
+        for (const Holiday &h : *list) {
+            if (h.nameEn == QLatin1String("Lunar New Year (day 1)"))
+                tableTet = h.date;
+            if (h.nameEn == QLatin1String("Lunar New Year's Eve"))
+                tableEve = h.date;
+            if (h.nameEn == QStringLiteral("Hùng Kings' Commemoration"))
+                tableHung = h.date;
+        }
+        QVERIFY2(tableTet == tet,
+                 qPrintable(QStringLiteral("%1: Tết is %2, the table says %3")
+                                .arg(y)
+                                .arg(tet.toString(Qt::ISODate), tableTet.toString(Qt::ISODate))));
+        QCOMPARE(tableEve, tet.addDays(-1)); // the last day of the old lunar year
+        QVERIFY2(tableHung == hung,
+                 qPrintable(QStringLiteral("%1: the Hùng Kings' day is %2, the table says %3")
+                                .arg(y)
+                                .arg(hung.toString(Qt::ISODate), tableHung.toString(Qt::ISODate))));
+        // Tết falls on a new moon's day: the lunar month before it has 29 or 30 days.
+        const qint64 month = lunar::toSolar(1, 12, y - 1, 7).daysTo(tet);
+        QVERIFY2(month == 29 || month == 30 || month == 59 || month == 60,
+                 qPrintable(QString::number(month)));
+        ++checked;
+    }
+    QCOMPARE(checked, kHolidayLastYear - kHolidayFirstYear + 1);
 }
 
 void TestBriefingSchedule::holidaysOutsideTheTableAreUnknown() {

@@ -1,6 +1,7 @@
 // Format adapters against the real GSO / State Bank / World Bank files in shared/data/indicators,
 // checking figures read from the files, and against broken input (clear error with position).
 #include "feeds/adapters.h"
+#include "sdmx_same.h"
 
 #include <QFile>
 #include <QtTest>
@@ -259,6 +260,146 @@ private Q_SLOTS:
         QVERIFY(r.error.message.contains(QStringLiteral("DTD")));
         r = parseSdmxMl("<html><body>502 Bad Gateway</body></html>", FeedMapping{}, {});
         QVERIFY(r.error.message.contains(QStringLiteral("not an SDMX-ML")));
+    }
+
+    // The fast SDMX-ML path reads every real file itself, to the reader's result to the last bit.
+    void sdmxMlFastPathOnRealFiles() {
+        for (const QString &name :
+             {QStringLiteral("CPIVNM.xml"), QStringLiteral("GDPVNM.xml"),
+              QStringLiteral("IIPVNM.xml"), QStringLiteral("METVNM.xml"),
+              QStringLiteral("SBV_BOP_VNM.xml"), QStringLiteral("SBV_EXR_VNM.xml")}) {
+            const QByteArray bytes = readShared(QStringLiteral("gso-sdmx/") + name);
+            for (int variant = 0; variant < 3; ++variant) {
+                FeedMapping m;
+                m.applyUnitMult = variant == 1;
+                if (variant == 2)
+                    m.includeIndicators = {QStringLiteral("TB_USD"), QStringLiteral("PCPI_IX"),
+                                           QStringLiteral("NGDP_XDC")};
+                const ParseResult reader = detail::parseSdmxMlReader(bytes, m, {});
+                const std::optional<ParseResult> fast = detail::parseSdmxMlFast(bytes, m, {});
+                QVERIFY2(reader.ok(),
+                         qPrintable(name + QStringLiteral(": ") + reader.error.toString()));
+                QVERIFY2(fast.has_value(), qPrintable(name));
+                QVERIFY2(test::sameResult(*fast, reader), qPrintable(name));
+                QVERIFY(variant == 2 || !fast->series.isEmpty());
+            }
+        }
+    }
+
+    // Constructs the fast path reads, and those it leaves to the reader (errors included): the
+    // public parser's result is the reader's every time.
+    void sdmxMlFastPathAgreesWithReader_data() {
+        QTest::addColumn<QByteArray>("doc");
+        QTest::addColumn<bool>("fast"); // the fast path reads it itself
+        QTest::addColumn<bool>("ok");   // the reader accepts it
+        QTest::addColumn<int>("maxDepth");
+        const QByteArray decl = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+        const QByteArray root = "<m:StructureSpecificData xmlns:m=\"urn:m\" xmlns:xsi=\"urn:x\">";
+        const QByteArray header = "<m:Header><m:ID>IREF1</m:ID><m:Prepared>2024-11-13T06:49:32Z"
+                                  "</m:Prepared></m:Header>";
+        const QByteArray dsOpen = "<m:DataSet xsi:type=\"t\">";
+        const QByteArray series =
+            "<Series INDICATOR=\"A\" FREQ=\"M\" UNIT_MULT=\"3\"><Obs TIME_PERIOD=\"2024-02\" "
+            "OBS_VALUE=\"1.5\"/><Obs TIME_PERIOD=\"2024-01\" OBS_VALUE=\"-2e-1\"></Obs></Series>";
+        const QByteArray tail = "</m:DataSet></m:StructureSpecificData>";
+        const auto doc = [&](const QByteArray &body, const QByteArray &before = {},
+                             const QByteArray &after = {}) {
+            return decl + before + root + header + dsOpen + body + tail + after;
+        };
+        const auto row = [](const char *name, const QByteArray &d, bool fast, bool ok,
+                            int depth = 64) { QTest::newRow(name) << d << fast << ok << depth; };
+        row("plain", doc(series), true, true);
+        row("no declaration", doc(series).mid(decl.size()), true, true);
+        row("byte order mark", "\xEF\xBB\xBF" + doc(series), true, true);
+        row("single quotes, spaced",
+            doc("<Series INDICATOR = 'A'  FREQ='Q' ><Obs TIME_PERIOD='2024-Q1'"
+                " OBS_VALUE=' 7 ' /></Series >"),
+            true, true);
+        row("comments, white space",
+            doc("\n  <!-- a - comment -->\n" + series + "\n", "<!-- before -->\n",
+                "\n<!-- after -->\n"),
+            true, true);
+        row("predefined entity in text", doc(series).replace("IREF1", "R&amp;D &lt;1&gt;"), true,
+            true);
+        row("UTF-8 attribute",
+            doc("<Series INDICATOR=\"A\" TITLE=\"Chỉ số giá\"><Obs "
+                "TIME_PERIOD=\"2024\" OBS_VALUE=\"+1.25E3\"/></Series>"),
+            true, true);
+        row("declaration on a series",
+            doc("<Series xmlns:x=\"urn:y\" x:NOTE=\"n\" INDICATOR=\"A\"><x:Obs "
+                "TIME_PERIOD=\"2024\" "
+                "OBS_VALUE=\"3\"/></Series>"),
+            true, true);
+        row("default namespace", doc(series).replace(dsOpen, "<m:DataSet xmlns=\"urn:d\">"), true,
+            true);
+        row("missing values",
+            doc("<Series INDICATOR=\"A\"><Obs TIME_PERIOD=\"2024\" "
+                "OBS_VALUE=\"NaN\"/><Obs TIME_PERIOD=\"2025\"/></Series>"),
+            true, true);
+        row("xml:lang", doc(series).replace("<m:ID>", "<m:ID xml:lang=\"vi\">"), true, true);
+        row("xml prefix declared",
+            doc(series).replace("<m:ID>", "<m:ID xmlns:xml=\"http://www.w3.org/XML/1998/"
+                                          "namespace\" xml:lang=\"vi\">"),
+            true, true);
+        row("xml prefix bound elsewhere",
+            doc(series).replace("<m:ID>", "<m:ID xmlns:xml=\"urn:x\">"), false, false);
+        row("the fuzz seed of constructs",
+            readFixture(QStringLiteral("corpus/sdmx_ml/constructs.xml")), true, true);
+        row("character reference", doc(series).replace("06:49", "06&#58;49"), false, true);
+        row("CDATA", doc(series).replace("IREF1", "<![CDATA[IREF1]]>"), false, true);
+        row("processing instruction", doc(series, "<?style x?>"), false, true);
+        row("attribute new line", doc(series).replace("FREQ=\"M\"", "FREQ=\"M\nX\""), false, true);
+        row("entity in attribute", doc(series).replace("FREQ=\"M\"", "FREQ=\"M&amp;Q\""), false,
+            true);
+        row("carriage return in Prepared",
+            doc(series).replace("<m:Prepared>2024", "<m:Prepared>\r\n2024"), false, true);
+        row("undeclared prefix", doc("<x:Foo/>" + series), false, false);
+        row("duplicate attribute",
+            doc(series).replace("OBS_VALUE=\"1.5\"", "OBS_VALUE=\"1.5\" OBS_VALUE=\"2\""), false,
+            false);
+        row("no space between attributes",
+            doc(series).replace("\" OBS_VALUE=\"1.5\"", "\"OBS_VALUE=\"1.5\""), false, false);
+        row("mismatched end tag", doc(series).replace("</Series>", "</Serie>"), false, false);
+        row("]]> in text", doc(series).replace("IREF1", "a]]>b"), false, false);
+        row("-- in a comment", doc(series, "<!-- a -- b -->"), false, false);
+        row("bad UTF-8", doc(series).replace("FREQ=\"M\"", "FREQ=\"\xFF\""), false, false);
+        row("control character", doc(series).replace("IREF1", "IR\x01"), false, false);
+        row("text after the root", doc(series, {}, "junk"), false, false);
+        row("second root", doc(series, {}, "<x/>"), false, false);
+        row("unterminated", doc(series).chopped(10), false, false);
+        row("DTD", doc(series, "<!DOCTYPE x>"), false, false);
+        row("unknown entity", doc(series).replace("IREF1", "&nbsp;"), false, false);
+        row("too deep", doc(series), false, false, 3);
+        row("declaration not first", " " + doc(series), false, false);
+        row("Obs outside a Series", doc("<Obs TIME_PERIOD=\"2024\" OBS_VALUE=\"1\"/>"), false,
+            false);
+        row("bad value", doc(series).replace("1.5", "1.5x"), false, false);
+        row("bad period", doc(series).replace("2024-02", "2024-13"), false, false);
+        row("no DataSet", decl + root + header + "</m:StructureSpecificData>", false, false);
+        row("name starts with a digit", doc("<1a/>" + series), false, false);
+        row("empty", QByteArray(), false, false);
+    }
+
+    void sdmxMlFastPathAgreesWithReader() {
+        QFETCH(QByteArray, doc);
+        QFETCH(bool, fast);
+        QFETCH(bool, ok);
+        QFETCH(int, maxDepth);
+        ParseLimits limits;
+        limits.maxDepth = maxDepth;
+        for (const bool scale : {false, true}) {
+            FeedMapping m;
+            m.applyUnitMult = scale;
+            const ParseResult reader = detail::parseSdmxMlReader(doc, m, limits);
+            QCOMPARE(reader.ok(), ok);
+            QCOMPARE(detail::parseSdmxMlFast(doc, m, limits).has_value(), fast);
+            const ParseResult r = parseSdmxMl(doc, m, limits);
+            QVERIFY2(
+                test::sameResult(r, reader),
+                qPrintable(r.error.toString() + QStringLiteral(" / ") + reader.error.toString()));
+            QCOMPARE(r.error.line, reader.error.line);
+            QCOMPARE(r.error.offset, reader.error.offset);
+        }
     }
 
     void sdmxJson() {

@@ -23,26 +23,28 @@ Q_IMPORT_QML_PLUGIN(OpsWall_MapsPlugin)
 
 using namespace opswall::feeds;
 
-// What a feed does when it delivers: new values in the store, then the tiles are told.
+// What a feed does when it delivers: new values in the store, then the scheduler says so on the
+// GUI thread (FeedScheduler::stored), which the read model merges and the tiles of that
+// indicator are told (no other call).
 class TestFeed : public QObject {
     Q_OBJECT
 public:
-    TestFeed(FeedHub *hub, opswall::indicators::IndicatorData *data)
-        : m_hub(hub)
-        , m_data(data) {}
+    explicit TestFeed(FeedHub *hub)
+        : m_hub(hub) {}
     Q_INVOKABLE void deliver(const QString &indicator, const QString &dimension,
                              const QString &period, double value) {
         Series s;
         s.indicator = indicator;
         s.dimension = dimension;
         s.points << Observation{*Period::parse(period), value};
-        m_hub->series().ingest(QStringLiteral("test-feed"), {s}, QDateTime::currentDateTimeUtc());
-        m_data->notifyChanged();
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        m_hub->series().ingest(QStringLiteral("test-feed"), {s}, now);
+        Q_EMIT m_hub->scheduler()->stored(QStringLiteral("test-feed"), {s}, now,
+                                          IngestMode::KeepRevisions);
     }
 
 private:
     FeedHub *m_hub;
-    opswall::indicators::IndicatorData *m_data;
 };
 
 class Setup : public QObject {
@@ -118,7 +120,7 @@ public Q_SLOTS:
         m_data->setProvinceNames({{QStringLiteral("01"), QStringLiteral("Hà Nội")},
                                   {QStringLiteral("79"), QStringLiteral("TP. Hồ Chí Minh")}});
         opswall::provide(engine, m_data);
-        m_feed = std::make_unique<TestFeed>(m_hub.get(), m_data);
+        m_feed = std::make_unique<TestFeed>(m_hub.get());
         engine->rootContext()->setContextProperty(QStringLiteral("testFeed"), m_feed.get());
         engine->rootContext()->setContextProperty(QStringLiteral("testHasMaps"),
 #ifdef OPSWALL_TEST_MAPS

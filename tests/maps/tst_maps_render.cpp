@@ -486,6 +486,42 @@ private Q_SLOTS:
     }
 
     // The About view reads the CC BY-SA attribution from the MapCredits singleton.
+    // A new item of a size another item of the engine laid out starts from that layout (the
+    // projected paths and the border layer GeoLibrary keeps) and draws the very pixels an item
+    // drawing from scratch draws.
+    void newItemStartsFromAKeptLayout() {
+        const QSize size(900, 600);
+        QHash<QString, double> other = m_index;
+        for (auto it = other.begin(); it != other.end(); ++it)
+            it.value() = 200.0 - it.value(); // another indicator: other classes
+        const SeriesInfo info{
+            QStringLiteral("%"), QStringLiteral("12/2024"), QStringLiteral("test"), {}, {}, {}};
+        const auto draw = [&](QQmlEngine *engine, const QHash<QString, double> &values) {
+            QQuickWindow window;
+            window.resize(size);
+            ChoroplethMap map;
+            if (engine)
+                QQmlEngine::setContextForObject(&map, engine->rootContext());
+            map.setParentItem(window.contentItem());
+            map.setSize(size);
+            map.setUnits(63);
+            map.setSeries(values, 63, info);
+            window.show();
+            return window.grabWindow();
+        };
+        QQmlEngine engine;
+        GeoLibrary library;
+        opswall::provide(&engine, &library);
+        const QImage first = draw(&engine, m_index); // lays the 900 x 600 map out
+        QCOMPARE(library.mapsDrawn(), 1);
+        const QImage kept = draw(&engine, other); // a new item: from the kept layout
+        QCOMPARE(library.mapsDrawn(), 2);
+        const QImage scratch = draw(nullptr, other); // its own library: from scratch
+        QCOMPARE(kept.size(), size);
+        QVERIFY(kept != first);
+        QVERIFY(kept == scratch);
+    }
+
     void creditsSingleton() {
         QQmlEngine engine;
         engine.addImportPath(QStringLiteral("qrc:/"));

@@ -1,7 +1,9 @@
 // The presenter view: logs in with a leader's token, follows the wall's events over the API's
 // WebSocket (so two presenters stay in step), and steps the briefing through the same API as
 // wallctl and the line protocol. Clickers: PageDown/Right/Space = next, PageUp/Left = previous,
-// B or . = blank (again: show).
+// B or . = blank (again: show). The control lock: who holds it, take, release or extend it, a
+// warning before the presenter's own lock runs out (at min(5 min, half its span) left) and a
+// notice when it did. ?lockSeconds=N sets how long a lock taken here lasts (default 30 min).
 (function () {
   "use strict";
   const api = "/api/v1";
@@ -14,7 +16,11 @@
           blanked: "Màn hình đang tắt", next: "Tiếp theo", prevButton: "◀ Trước",
           blankButton: "Tắt màn hình", unblankButton: "Bật màn hình", nextButton: "Tiếp ▶",
           endButton: "Kết thúc", start: "Bắt đầu", last: "(bước cuối)", badToken: "Mã truy cập không đúng.",
-          steps: "bước" },
+          steps: "bước", lockMine: "Bạn đang giữ quyền điều khiển tường ({0} còn lại)",
+          lockWarn: "Quyền điều khiển của bạn sắp hết hạn sau {0}. Gia hạn để người khác không thay đổi tường màn hình.",
+          lockExpired: "Quyền điều khiển của bạn đã hết hạn: người khác có thể thay đổi tường màn hình. Nhận lại để tiếp tục.",
+          lockOther: "Tường màn hình đang bị khoá bởi {0} ({1}), còn {2}", lockNone: "Tường màn hình không bị khoá",
+          take: "Nhận quyền điều khiển", release: "Trả quyền điều khiển", extend: "Gia hạn" },
     en: { "login.title": "Briefing presenter",
           "login.hint": "Enter a leader's access token to control the wall.",
           "login.button": "Log in", "choose.title": "Choose a briefing", step: "Step",
@@ -22,7 +28,11 @@
           blanked: "The wall is blank", next: "Next", prevButton: "◀ Previous",
           blankButton: "Blank the wall", unblankButton: "Show the wall", nextButton: "Next ▶",
           endButton: "End", start: "Start", last: "(last step)", badToken: "That token was refused.",
-          steps: "steps" },
+          steps: "steps", lockMine: "You hold the wall's lock ({0} left)",
+          lockWarn: "Your lock on the wall runs out in {0}. Extend it to keep others off the wall.",
+          lockExpired: "Your lock on the wall has run out: others can change the wall now. Take it again to keep control.",
+          lockOther: "The wall is locked by {0} ({1}) for {2} more", lockNone: "The wall is not locked",
+          take: "Take the lock", release: "Release the lock", extend: "Extend" },
   };
   let lang = localStorage.getItem("opswall.lang") || "vi";
   let token = sessionStorage.getItem("opswall.token") || "";
@@ -30,7 +40,13 @@
   let doc = null;          // the running briefing's document
   let docKey = "";         // "id:revision" of doc
   let socket = null;
-  const pictures = new Map(); // "id:revision:step" -> object URL
+  const pictures = new Map(); // "id:revision:step[:blank]" -> object URL
+  let me = "";             // the token's user, from the event stream's hello
+  let lock = { locked: false };
+  let mineUntil = 0;       // the end of the lock this user holds (ms), 0 when none
+  let lockExpired = false;
+  const lockSeconds = Math.min(28800, Math.max(1, parseInt(new URLSearchParams(location.search).get("lockSeconds"), 10) || 1800));
+  const fill = (s, ...args) => args.reduce((acc, a, i) => acc.replace("{" + i + "}", a), s);
 
   const t = (key) => (text[lang] && text[lang][key]) || text.vi[key] || key;
   const pick = (v) => (v && typeof v === "object" ? (lang === "en" && v.en ? v.en : v.vi) : v || "");
@@ -64,10 +80,10 @@
     if (r.data && r.data.briefing) update(r.data.briefing);
   }
 
-  async function picture(step) {
-    const key = state.id + ":" + state.revision + ":" + step;
+  async function picture(step, blank) {
+    const key = state.id + ":" + state.revision + ":" + step + (blank ? ":blank" : "");
     if (pictures.has(key)) return pictures.get(key);
-    const res = await fetch(api + "/briefings/" + state.id + "/steps/" + step + "/picture",
+    const res = await fetch(api + "/briefings/" + state.id + "/steps/" + step + "/picture" + (blank ? "?blank=1" : ""),
                             { headers: { Authorization: "Bearer " + token } });
     if (!res.ok) return "";
     const url = URL.createObjectURL(await res.blob());
@@ -78,8 +94,12 @@
   async function showPictures() {
     const s = state;
     if (!s.active) return;
-    const current = await picture(s.step);
-    if (state.step === s.step && state.id === s.id) $("currentPicture").src = current;
+    // What the room sees: the blank screen while blanked.
+    const current = await picture(s.step, s.blank);
+    if (state.step === s.step && state.id === s.id && state.blank === s.blank) {
+      $("currentPicture").src = current;
+      $("currentPicture").dataset.blank = s.blank ? "1" : "0";
+    }
     const hasNext = s.step < s.stepCount;
     $("nextPicture").hidden = !hasNext;
     if (hasNext) {
@@ -94,7 +114,64 @@
     return m + ":" + String(s).padStart(2, "0");
   }
 
+  function lockLeft() {
+    if (!lock.locked) return 0;
+    return Math.max(0, Math.ceil((Date.parse(lock.until) - Date.now()) / 1000));
+  }
+  function lockMine() { return lock.locked === true && me !== "" && lock.holder === me && lockLeft() > 0; }
+
+  function renderLock() {
+    if (mineUntil && Date.now() >= mineUntil) {
+      // The lock this presenter held ran out without a release.
+      mineUntil = 0;
+      lockExpired = true;
+      loadLock();
+    }
+    const left = lockLeft();
+    const mine = lockMine();
+    const span = lock.locked ? (Date.parse(lock.until) - Date.parse(lock.since)) / 1000 : 0;
+    const warn = mine && left > 0 && left <= Math.min(300, span / 2);
+    const bar = $("lockBar");
+    bar.classList.toggle("warn", warn);
+    bar.classList.toggle("expired", lockExpired && !mine);
+    const held = lock.locked === true && left > 0; // a lock past its end holds nothing
+    bar.dataset.state = lockExpired && !mine ? "expired" : warn ? "warn" : mine ? "mine" : held ? "other" : "none";
+    let words;
+    if (lockExpired && !mine) words = t("lockExpired");
+    else if (warn) words = fill(t("lockWarn"), clock(left));
+    else if (mine) words = fill(t("lockMine"), clock(left));
+    else if (held) words = fill(t("lockOther"), lock.holder, lock.role, clock(left));
+    else words = t("lockNone");
+    $("lockText").textContent = words;
+    $("lockButton").textContent = mine ? (warn ? t("extend") : t("release")) : t("take");
+    $("lockButton").dataset.action = mine && !warn ? "release" : "take";
+  }
+
+  async function loadLock() {
+    const r = await call("GET", "/lock");
+    if (r.status !== 200) return;
+    lock = r.data;
+    if (lockMine()) { mineUntil = Date.parse(lock.until); lockExpired = false; }
+    else if (mineUntil && Date.now() < mineUntil) mineUntil = 0; // released before it ran out
+    if (lock.locked) lockExpired = false; // someone holds it now: say who instead
+    renderLock();
+  }
+
+  async function lockAction() {
+    if ($("lockButton").dataset.action === "release") {
+      const r = await call("DELETE", "/lock");
+      if (r.status !== 200) say(r.data && r.data.message ? r.data.message : "HTTP " + r.status);
+      else { say(""); mineUntil = 0; }
+    } else {
+      const r = await call("POST", "/lock", { ttlSeconds: lockSeconds, reason: "presenter" });
+      if (r.status !== 200) say(r.data && r.data.message ? r.data.message : "HTTP " + r.status);
+      else say("");
+    }
+    await loadLock();
+  }
+
   function tick() {
+    renderLock();
     if (!state.active) return;
     const now = Date.now();
     const total = (now - Date.parse(state.startedAt)) / 1000;
@@ -177,7 +254,10 @@
     socket.onmessage = (m) => {
       let ev;
       try { ev = JSON.parse(m.data); } catch (e) { return; }
-      if (typeof ev.type === "string" && ev.type.startsWith("briefing.") && ev.briefing) update(ev.briefing);
+      if (typeof ev.type !== "string") return;
+      if (ev.type === "hello") { me = ev.user || ""; loadLock(); return; }
+      if (ev.type.startsWith("briefing.") && ev.briefing) update(ev.briefing);
+      if (ev.type.startsWith("lock.") || ev.type === "briefing.start" || ev.type === "briefing.end") loadLock();
     };
     // The room network may drop: reconnect after a pause and catch up with the current state.
     socket.onclose = () => setTimeout(() => { if (token) { listen(); refresh(); } }, 2000);
@@ -212,6 +292,7 @@
   $("prev").addEventListener("click", () => act("previous"));
   $("blank").addEventListener("click", () => act(state.blank ? "unblank" : "blank"));
   $("end").addEventListener("click", () => act("end"));
+  $("lockButton").addEventListener("click", () => lockAction());
   $("lang").addEventListener("click", () => {
     lang = lang === "vi" ? "en" : "vi";
     localStorage.setItem("opswall.lang", lang);
