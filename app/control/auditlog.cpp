@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <stdexcept>
+#include <utility>
 
 namespace opswall::control {
 
@@ -207,17 +208,8 @@ std::int64_t AuditLog::append(const Caller &caller, const Action &action,
 bool AuditLog::flushPending() {
     try {
         if (m_lost > 0) {
-            const Caller self{QStringLiteral("opswall"), Role::Admin, QStringLiteral("local"),
-                              QStringLiteral("internal")};
-            write(Pending{
-                self,
-                Action{QStringLiteral("audit.lost"), {{QStringLiteral("rows"), double(m_lost)}}},
-                ActionResult::failure(QStringLiteral("store_unavailable"),
-                                      QStringLiteral("%1 audit rows were dropped while "
-                                                     "the store was unavailable")
-                                          .arg(m_lost)),
-                m_pending.empty() ? QDateTime::currentMSecsSinceEpoch()
-                                  : m_pending.front().timeMs});
+            write(lostRow(m_lost, m_pending.empty() ? QDateTime::currentMSecsSinceEpoch()
+                                                    : m_pending.front().timeMs));
             m_lost = 0;
         }
         while (!m_pending.empty()) {
@@ -232,61 +224,107 @@ bool AuditLog::flushPending() {
 
 std::int64_t AuditLog::write(const Pending &p) {
     std::int64_t id = 0;
-    m_db.transaction([&] {
-        QByteArray prev(32, '\0');
-        {
-            auto st = m_db.prepare("SELECT last_hash FROM control_audit_head WHERE one=1");
-            if (st.step())
-                prev = st.blob(0);
-        }
-        Row r{0,
-              p.timeMs,
-              p.caller.user,
-              roleName(p.caller.role),
-              p.caller.via,
-              p.caller.remote,
-              p.action.type,
-              QString::fromUtf8(compact(p.action.params)),
-              p.result.ok,
-              p.result.code,
-              p.result.message,
-              QString::fromUtf8(compact(p.result.data))};
-        // Reserve the id first: it is part of the hashed bytes.
-        m_db.prepare("INSERT INTO control_audit(time_ms, user, role, via, remote, action, params, "
-                     "ok, code, message, result, prev_hash, hash) "
-                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'')")
-            .bind(1, r.timeMs)
-            .bind(2, r.user)
-            .bind(3, r.role)
-            .bind(4, r.via)
-            .bind(5, r.remote)
-            .bind(6, r.action)
-            .bind(7, r.params)
-            .bind(8, r.ok ? 1 : 0)
-            .bind(9, r.code)
-            .bind(10, r.message)
-            .bind(11, r.result)
-            .bind(12, prev)
-            .run();
-        r.id = id = m_db.lastInsertRowId();
-        const QByteArray hash = linkHash(m_key, id, prev, canonical(r));
-        m_db.prepare("UPDATE control_audit SET hash=? WHERE id=?").bind(1, hash).bind(2, id).run();
-        m_db.prepare("INSERT INTO control_audit_head(one, last_id, last_hash) VALUES(1, ?, ?) "
-                     "ON CONFLICT(one) DO UPDATE SET last_id=excluded.last_id, "
-                     "last_hash=excluded.last_hash")
+    m_db.transaction([&] { id = writeRow(m_db, m_key, p); });
+    return id;
+}
+
+std::int64_t AuditLog::writeRow(store::Database &db, const AuditKey &key, const Pending &p) {
+    QByteArray prev(32, '\0');
+    {
+        auto &st = db.cached("SELECT last_hash FROM control_audit_head WHERE one=1");
+        if (st.step())
+            prev = st.blob(0);
+        st.reset();
+    }
+    Row r{0,
+          p.timeMs,
+          p.caller.user,
+          roleName(p.caller.role),
+          p.caller.via,
+          p.caller.remote,
+          p.action.type,
+          QString::fromUtf8(compact(p.action.params)),
+          p.result.ok,
+          p.result.code,
+          p.result.message,
+          QString::fromUtf8(compact(p.result.data))};
+    // Reserve the id first: it is part of the hashed bytes.
+    db.cached("INSERT INTO control_audit(time_ms, user, role, via, remote, action, params, "
+              "ok, code, message, result, prev_hash, hash) "
+              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'')")
+        .bind(1, r.timeMs)
+        .bind(2, r.user)
+        .bind(3, r.role)
+        .bind(4, r.via)
+        .bind(5, r.remote)
+        .bind(6, r.action)
+        .bind(7, r.params)
+        .bind(8, r.ok ? 1 : 0)
+        .bind(9, r.code)
+        .bind(10, r.message)
+        .bind(11, r.result)
+        .bind(12, prev)
+        .run();
+    const std::int64_t id = r.id = db.lastInsertRowId();
+    const QByteArray hash = linkHash(key, id, prev, canonical(r));
+    db.cached("UPDATE control_audit SET hash=? WHERE id=?").bind(1, hash).bind(2, id).run();
+    db.cached("INSERT INTO control_audit_head(one, last_id, last_hash) VALUES(1, ?, ?) "
+              "ON CONFLICT(one) DO UPDATE SET last_id=excluded.last_id, "
+              "last_hash=excluded.last_hash")
+        .bind(1, id)
+        .bind(2, hash)
+        .run();
+    if (key.valid())
+        db.cached("INSERT INTO audit_seal(one, last_id, last_hash, mac) VALUES(1, ?, ?, ?) "
+                  "ON CONFLICT(one) DO UPDATE SET last_id=excluded.last_id, "
+                  "last_hash=excluded.last_hash, mac=excluded.mac")
             .bind(1, id)
             .bind(2, hash)
+            .bind(3, macOf(key, "seal", id, hash))
             .run();
-        if (m_key.valid())
-            m_db.prepare("INSERT INTO audit_seal(one, last_id, last_hash, mac) VALUES(1, ?, ?, ?) "
-                         "ON CONFLICT(one) DO UPDATE SET last_id=excluded.last_id, "
-                         "last_hash=excluded.last_hash, mac=excluded.mac")
-                .bind(1, id)
-                .bind(2, hash)
-                .bind(3, macOf(m_key, "seal", id, hash))
-                .run();
-    });
     return id;
+}
+
+AuditLog::Deferred AuditLog::defer(const Caller &caller, const Action &action,
+                                   std::int64_t timeMs) {
+    // The rows kept in memory go first, in the same transaction, so the chain keeps the order
+    // things happened in; if that transaction fails they are kept again (refused()).
+    auto earlier = std::make_shared<std::deque<Pending>>(std::move(m_pending));
+    m_pending.clear();
+    const std::int64_t lost = std::exchange(m_lost, 0);
+    const std::int64_t at = timeMs > 0 ? timeMs : QDateTime::currentMSecsSinceEpoch();
+    Deferred d;
+    d.write = [key = m_key, earlier, lost, caller, action, at](store::Database &db,
+                                                               const ActionResult &result) {
+        if (lost > 0)
+            writeRow(db, key, lostRow(lost, earlier->empty() ? at : earlier->front().timeMs));
+        for (const Pending &p : *earlier)
+            writeRow(db, key, p);
+        return writeRow(db, key, Pending{caller, action, result, at});
+    };
+    d.refused = [this, earlier, lost, caller, action, at](const ActionResult &result) {
+        m_lost += lost;
+        for (auto it = earlier->rbegin(); it != earlier->rend(); ++it)
+            m_pending.push_front(*it);
+        m_pending.push_back(Pending{caller, action, result, at});
+        while (m_pending.size() > kMaxPending) {
+            m_pending.pop_front();
+            ++m_lost;
+        }
+    };
+    return d;
+}
+
+AuditLog::Pending AuditLog::lostRow(std::int64_t lost, std::int64_t timeMs) {
+    const Caller self{QStringLiteral("opswall"), Role::Admin, QStringLiteral("local"),
+                      QStringLiteral("internal")};
+    return Pending{self,
+                   Action{QStringLiteral("audit.lost"), {{QStringLiteral("rows"), double(lost)}}},
+                   ActionResult::failure(QStringLiteral("store_unavailable"),
+                                         QStringLiteral("%1 audit rows were dropped while "
+                                                        "the store was unavailable")
+                                             .arg(lost)),
+                   timeMs};
 }
 
 std::vector<AuditEntry> AuditLog::query(const AuditQuery &q) const {

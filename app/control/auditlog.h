@@ -22,7 +22,9 @@
 // memory, in order, and written by the next append() or flushPending() once the store is back.
 //
 // Threading: belongs to the thread that owns the Database (the GUI thread in the app), except
-// verifyDatabase(), which opens its own read-only connection and runs on any thread.
+// verifyDatabase(), which opens its own read-only connection and runs on any thread, and the
+// write function of defer(), which runs inside a transaction on the store thread (the
+// dispatcher's: an action's rows and its audit row are one transaction).
 
 #include "core/action.h"
 
@@ -32,6 +34,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -103,6 +106,17 @@ public:
     // in order and with its own time, by the next append() or flushPending(). timeMs 0 means now.
     std::int64_t append(const Caller &caller, const Action &action, const ActionResult &result,
                         std::int64_t timeMs = 0);
+    // The audit row of an action written by someone else's transaction (the dispatcher's job on
+    // the store thread, with the action's history row): write runs there, inside the transaction,
+    // with the action's final result, after the rows kept in memory; it returns the row's id.
+    // When that transaction fails, refused (on this object's thread) keeps the rows in memory as
+    // append() does. Exactly one of them must be called.
+    struct Deferred {
+        std::function<std::int64_t(store::Database &, const ActionResult &)> write;
+        std::function<void(const ActionResult &)> refused;
+    };
+    Deferred defer(const Caller &caller, const Action &action, std::int64_t timeMs = 0);
+
     // Writes the rows kept in memory; true when none is left.
     bool flushPending();
     int pendingCount() const { return int(m_pending.size()); }
@@ -168,6 +182,9 @@ private:
         std::int64_t timeMs;
     };
     std::int64_t write(const Pending &p);
+    // One row and the head (and seal), inside the caller's transaction on db.
+    static std::int64_t writeRow(store::Database &db, const AuditKey &key, const Pending &p);
+    static Pending lostRow(std::int64_t lost, std::int64_t timeMs);
 
     store::Database &m_db;
     AuditKey m_key;

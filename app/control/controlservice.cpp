@@ -1,5 +1,7 @@
 #include "control/controlservice.h"
 
+#include "store/storethread.h"
+
 #include "control/permissions.h"
 #include "control/wallmetrics.h"
 #include "core/redact.h"
@@ -108,6 +110,10 @@ void ControlService::verifyAuditAsync(std::optional<AuditAnchor> anchor,
 QByteArray ControlService::wallMetrics() {
     StoreFigures store;
     store.transactions = m_db.transactionStats();
+    if (const store::StoreThread *writer = m_db.writer()) {
+        store.writeQueueDepth = std::int64_t(writer->queued());
+        store.transactions.merge(writer->transactionStats());
+    }
     const QFileInfo file(m_db.path());
     if (file.exists()) {
         const QFileInfo wal(m_db.path() + QStringLiteral("-wal"));

@@ -283,9 +283,8 @@ QByteArray formatWallMetrics(const WallFigures &wall, const StoreFigures &store,
 
     // Store
     Family queue("opswall_store_write_queue_depth", "gauge",
-                 "Writes waiting for the store's writer. There is no writer thread yet: every "
-                 "write runs at once on the GUI thread, so this is always 0.");
-    queue.add({}, 0);
+                 "Writes posted to the store thread's writer connection and not finished yet.");
+    queue.add({}, double(store.writeQueueDepth));
     queue.writeTo(out);
     const store::Database::TransactionStats &tx = store.transactions;
     out += "# HELP opswall_store_transaction_duration_seconds Time from BEGIN to COMMIT of a "

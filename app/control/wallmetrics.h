@@ -75,7 +75,8 @@ struct OutputFigures {
 struct StoreFigures {
     std::int64_t databaseBytes = -1; // the file plus its WAL; < 0 unknown
     std::int64_t freeBytes = -1;     // available to this user on the database's file system
-    store::Database::TransactionStats transactions;
+    store::Database::TransactionStats transactions; // both connections, merged
+    std::int64_t writeQueueDepth = 0;               // jobs posted to the store thread, not done
 };
 
 struct AuditFigures {

@@ -7,6 +7,7 @@
 #include "feeds/sse.h"
 #include "feeds/wsclient.h"
 #include "store/database.h"
+#include "store/storethread.h"
 
 #include <QFile>
 #include <QFuture>
@@ -17,7 +18,24 @@
 #include <QThreadPool>
 #include <QUrlQuery>
 
+#include <atomic>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+
 namespace opswall::feeds {
+
+namespace {
+QString messageOf(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception &e) {
+        return QString::fromUtf8(e.what());
+    } catch (...) {
+        return QStringLiteral("unknown error");
+    }
+}
+} // namespace
 
 struct FeedScheduler::Runtime {
     FeedDefinition def;
@@ -25,7 +43,7 @@ struct FeedScheduler::Runtime {
     BackoffState backoff;
     QTimer timer;
     QPointer<QObject> job;
-    bool parsing = false;
+    bool parsing = false; // parsing, or its values being written
     int page = 1;
     QList<Series> collected;
     QByteArray pendingEtag;
@@ -34,18 +52,42 @@ struct FeedScheduler::Runtime {
     std::unique_ptr<WebSocketClient> ws;
 };
 
+struct FeedScheduler::WriterSide {
+    std::unique_ptr<SeriesStore> series;
+    std::unique_ptr<FeedDefinitionStore> definitions;
+    // Statuses not written yet, the newest per feed: one job writes them all in one transaction
+    // (a feed that fails fast would otherwise queue one fsync'd commit per attempt).
+    std::mutex statusMutex;
+    QHash<QString, FeedStatus> statusPending;
+    bool statusJobQueued = false;
+    // Set when the scheduler goes: its jobs still queued do nothing (a shutdown does not wait for
+    // a backlog of ingestions; the next start fetches again).
+    std::atomic<bool> cancelled{false};
+    // On the connection a job runs on (the writer, or the scheduler's own without one).
+    void open(store::Database &db) {
+        if (cancelled)
+            throw std::runtime_error("the feed scheduler stopped");
+        if (!series) {
+            series = std::make_unique<SeriesStore>(db);
+            definitions = std::make_unique<FeedDefinitionStore>(db);
+        }
+    }
+};
+
 FeedScheduler::FeedScheduler(store::Database &db, QNetworkAccessManager *nam, QObject *parent)
     : QObject(parent)
     , m_db(db)
     , m_nam(nam)
     , m_series(db)
     , m_definitions(db)
-    , m_fetcher(new HttpFetcher(nam, this)) {
+    , m_fetcher(new HttpFetcher(nam, this))
+    , m_writerSide(std::make_shared<WriterSide>()) {
     m_staleCheck.setInterval(15000);
     connect(&m_staleCheck, &QTimer::timeout, this, &FeedScheduler::checkStale);
 }
 
 FeedScheduler::~FeedScheduler() {
+    m_writerSide->cancelled = true;
     stop();
 }
 
@@ -121,6 +163,27 @@ std::optional<FeedDefinition> FeedScheduler::definition(const QString &feedId) c
     if (Runtime *rt = find(feedId))
         return rt->def;
     return std::nullopt;
+}
+
+void FeedScheduler::write(std::function<void(store::Database &)> job,
+                          std::function<void(std::exception_ptr)> then) {
+    ++m_writesInFlight;
+    auto done = [this, then = std::move(then)](std::exception_ptr error) {
+        --m_writesInFlight;
+        if (then)
+            then(error);
+    };
+    if (store::StoreThread *writer = m_db.writer()) {
+        writer->post(std::move(job), this, std::move(done), &m_db);
+        return;
+    }
+    std::exception_ptr error;
+    try {
+        job(m_db);
+    } catch (...) {
+        error = std::current_exception();
+    }
+    done(error);
 }
 
 FeedScheduler::Runtime *FeedScheduler::find(const QString &feedId) const {
@@ -234,19 +297,30 @@ void FeedScheduler::onParsed(const QString &feedId, const ParseResult &parsed) {
         points += s.points.size();
     if (points == 0)
         return fail(rt, QStringLiteral("the document holds no observations"), false, 0);
-    IngestStats stats;
-    try {
-        stats = m_series.ingest(rt.def.id, all, QDateTime::currentDateTimeUtc());
-    } catch (const store::Error &e) {
-        return fail(rt, QStringLiteral("cannot store values: %1").arg(QString::fromUtf8(e.what())),
-                    true, 0);
-    }
-    Q_EMIT stored(rt.def.id, all, QDateTime::currentDateTimeUtc(), IngestMode::KeepRevisions);
-    rt.status.etag = rt.pendingEtag;
-    rt.status.lastModified = rt.pendingLastModified;
-    succeed(rt, FetchEvent::Success);
-    if (stats.inserted + stats.revised > 0)
-        Q_EMIT feedUpdated(rt.def.id, stats.inserted, stats.revised);
+    // Stored on the store thread; the feed counts as busy (parsing) until the write is back.
+    rt.parsing = true;
+    auto stats = std::make_shared<IngestStats>();
+    const QDateTime at = QDateTime::currentDateTimeUtc();
+    write(
+        [side = m_writerSide, feedId, all, stats, at](store::Database &db) {
+            side->open(db);
+            *stats = side->series->ingest(feedId, all, at);
+        },
+        [this, feedId, all, stats, at](std::exception_ptr error) {
+            Runtime *r = find(feedId);
+            if (!r)
+                return;
+            r->parsing = false;
+            if (error)
+                return fail(*r, QStringLiteral("cannot store values: %1").arg(messageOf(error)),
+                            true, 0);
+            r->status.etag = r->pendingEtag;
+            r->status.lastModified = r->pendingLastModified;
+            Q_EMIT stored(feedId, all, at, IngestMode::KeepRevisions);
+            succeed(*r, FetchEvent::Success);
+            if (stats->inserted + stats->revised > 0)
+                Q_EMIT feedUpdated(feedId, stats->inserted, stats->revised);
+        });
 }
 
 void FeedScheduler::succeed(Runtime &rt, FetchEvent event) {
@@ -278,11 +352,40 @@ void FeedScheduler::setStatus(Runtime &rt, FeedState state, const QString &error
     const bool changed = rt.status.state != state || rt.status.lastError != error;
     rt.status.state = state;
     rt.status.lastError = error;
-    try {
-        m_definitions.saveStatus(rt.status);
-    } catch (const store::Error &e) {
-        qWarning("feeds: cannot save status of %s: %s", qPrintable(rt.def.id), e.what());
+    bool queued = false;
+    {
+        const std::lock_guard lock(m_writerSide->statusMutex);
+        m_writerSide->statusPending.insert(rt.def.id, rt.status);
+        queued = std::exchange(m_writerSide->statusJobQueued, true);
     }
+    if (!queued) // else the job already queued writes this one too
+        write(
+            [side = m_writerSide](store::Database &db) {
+                QHash<QString, FeedStatus> pending;
+                {
+                    const std::lock_guard lock(side->statusMutex);
+                    pending.swap(side->statusPending);
+                    side->statusJobQueued = false;
+                }
+                try {
+                    side->open(db);
+                    db.transaction([&] {
+                        for (const FeedStatus &status : std::as_const(pending))
+                            side->definitions->saveStatus(status);
+                    });
+                } catch (...) {
+                    // Kept for the next write, unless a newer status of that feed came since.
+                    const std::lock_guard lock(side->statusMutex);
+                    for (auto it = pending.cbegin(); it != pending.cend(); ++it)
+                        if (!side->statusPending.contains(it.key()))
+                            side->statusPending.insert(it.key(), it.value());
+                    throw;
+                }
+            },
+            [](std::exception_ptr e) {
+                if (e)
+                    qWarning("feeds: cannot save the feeds' status: %s", qPrintable(messageOf(e)));
+            });
     if (changed)
         Q_EMIT statusChanged(rt.def.id, state, error);
 }
@@ -315,17 +418,28 @@ void FeedScheduler::onPushMessage(const QString &feedId, const QString &json) {
     s.dimension = dimension;
     s.unit = o.value(QLatin1String("unit")).toString();
     s.points << Observation{*p, v.toDouble()};
-    try {
-        m_series.ingest(feedId, {s}, QDateTime::currentDateTimeUtc(), IngestMode::ReplaceCurrent);
-    } catch (const store::Error &err) {
-        return setStatus(*r, FeedState::Failing, QString::fromUtf8(err.what()));
-    }
-    Q_EMIT stored(feedId, {s}, QDateTime::currentDateTimeUtc(), IngestMode::ReplaceCurrent);
-    r->status.lastSuccess = QDateTime::currentDateTimeUtc();
-    r->status.lastAttempt = r->status.lastSuccess;
-    r->status.consecutiveFailures = 0;
-    setStatus(*r, FeedState::Ok, {});
-    Q_EMIT liveValue(feedId, indicator, dimension, v.toDouble());
+    const QList<Series> series{s};
+    auto stats = std::make_shared<IngestStats>();
+    const QDateTime at = QDateTime::currentDateTimeUtc();
+    write(
+        [side = m_writerSide, feedId, series, stats, at](store::Database &db) {
+            side->open(db);
+            *stats = side->series->ingest(feedId, series, at, IngestMode::ReplaceCurrent);
+        },
+        [this, feedId, series, indicator, dimension, at,
+         value = v.toDouble()](std::exception_ptr error) {
+            Runtime *rt = find(feedId);
+            if (!rt)
+                return;
+            if (error)
+                return setStatus(*rt, FeedState::Failing, messageOf(error));
+            rt->status.lastSuccess = QDateTime::currentDateTimeUtc();
+            rt->status.lastAttempt = rt->status.lastSuccess;
+            rt->status.consecutiveFailures = 0;
+            Q_EMIT stored(feedId, series, at, IngestMode::ReplaceCurrent);
+            setStatus(*rt, FeedState::Ok, {});
+            Q_EMIT liveValue(feedId, indicator, dimension, value);
+        });
 }
 
 void FeedScheduler::startPush(Runtime &rt) {

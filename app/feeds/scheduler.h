@@ -3,8 +3,11 @@
 // A failing feed keeps its last good values in the store; its status says failing with the
 // error in words, and tiles show the age of what they display. Push feeds (SSE) stay connected.
 //
-// Lives on the thread of its Database (the SQLite writer); documents are parsed on the global
-// thread pool (adapters are pure) and stored back on this thread.
+// Lives on the GUI thread (the thread of its Database). Documents are parsed on the global thread
+// pool (adapters are pure); the values and every status are written on the store thread (the
+// Database's writer(), store/storethread.h), and the outcome comes back to this thread by a queued
+// call: stored() is emitted there, once per committed ingestion. Without a writer (tests, tools)
+// the writes run on this thread instead.
 
 #include "feeds/backoff.h"
 #include "feeds/feeddefinition.h"
@@ -15,6 +18,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <exception>
+#include <functional>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -56,14 +61,18 @@ public:
     // How often ok feeds are checked for staleness (default 15 s).
     void setStaleCheckIntervalMs(int ms) { m_staleCheck.setInterval(ms); }
 
+    // Writes (pull and push ingestion, status) waiting on the store thread.
+    int writesInFlight() const { return m_writesInFlight; }
+
 Q_SIGNALS:
     // New or revised values were stored.
     void feedUpdated(const QString &feedId, int newValues, int revisedValues);
     // ok / stale / failing changed, or the error text did (for the audit log and tiles).
     void statusChanged(const QString &feedId, opswall::feeds::FeedState state,
                        const QString &lastError);
-    // Values were stored (the GUI-thread point where ingestion completes; the read model merges
-    // them from here).
+    // Values were stored: emitted on the GUI thread once the store thread committed them (pulled
+    // or pushed, also when nothing changed), before feedUpdated / liveValue. The one GUI-thread
+    // point where ingestion completes; the read model (readmodel.h) merges them from here.
     void stored(const QString &feedId, const QList<opswall::feeds::Series> &series,
                 const QDateTime &fetchedAt, opswall::feeds::IngestMode mode);
     // After every pull attempt (ok or not).
@@ -86,6 +95,10 @@ private:
     void startPush(Runtime &rt);
     void onPushMessage(const QString &feedId, const QString &json);
     Runtime *find(const QString &feedId) const;
+    // Runs job on the store thread (or here without one), then `then` on this thread.
+    void write(std::function<void(store::Database &)> job,
+               std::function<void(std::exception_ptr)> then);
+    struct WriterSide; // the stores over the writer connection, made there on first use
 
     store::Database &m_db;
     QNetworkAccessManager *m_nam;
@@ -94,6 +107,8 @@ private:
     HttpFetcher *m_fetcher;
     QHash<QString, std::shared_ptr<Runtime>> m_feeds;
     QTimer m_staleCheck;
+    std::shared_ptr<WriterSide> m_writerSide;
+    int m_writesInFlight = 0;
 };
 
 } // namespace opswall::feeds

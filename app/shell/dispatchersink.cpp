@@ -38,7 +38,7 @@ public:
     // The action comes in the dispatcher's own vocabulary (control/router.cpp emits it so): it
     // is authorised once, applied and audited there, under the name the caller sent.
     void submit(Action action, Caller caller, Done done) override {
-        done(m_dispatcher.dispatch(action, caller));
+        m_dispatcher.submit(std::move(action), std::move(caller), std::move(done));
     }
 
     QJsonObject snapshot(const QString &what) override {

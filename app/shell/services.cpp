@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QUrl>
 
@@ -587,11 +588,21 @@ bool Services::startControl() {
     m_parts->sink = makeDispatcherSink(m_dispatcher, m_state, m_store, *m_parts, *this);
     m_parts->control = std::make_unique<control::ControlService>(m_db, m_parts->sink.get());
     control::ControlService *ctl = m_parts->control.get();
-    // Every action, whoever submits it, is audited and published from the dispatcher.
-    m_dispatcher.setAuditHook([ctl](const Caller &c, const Action &a, const ActionResult &r) {
-        ctl->audit().append(c, a, r);
-        logAction(c, a, r);
-    });
+    // Every action, whoever submits it, is audited and published from the dispatcher: its audit
+    // row is written in the action's own transaction on the store thread.
+    m_dispatcher.setAuditRows(
+        [ctl](const Caller &c, const Action &a) {
+            control::AuditLog::Deferred d = ctl->audit().defer(c, a);
+            return wall::Dispatcher::AuditRow{
+                std::move(d.write), [alive = QPointer<control::ControlService>(ctl),
+                                     refused = std::move(d.refused)](const ActionResult &r) {
+                    if (alive) // not when the transaction failed during shutdown
+                        refused(r);
+                }};
+        },
+        &m_db);
+    m_dispatcher.setAuditHook(
+        [](const Caller &c, const Action &a, const ActionResult &r) { logAction(c, a, r); });
     // The dispatcher checked the role (once); the gate adds the control lock.
     m_dispatcher.setGate(
         [ctl](const Action &a, const Caller &c) { return ctl->lockRefusal(c, a.type); });
@@ -737,7 +748,7 @@ bool Services::startPanels() {
     wall::Dispatcher *dispatcher = &m_dispatcher;
     panels::PanelService::Submit submit = [dispatcher](const Action &a, const Caller &c,
                                                        panels::PanelService::Done done) {
-        done(dispatcher->dispatch(a, c));
+        dispatcher->submit(a, c, [done](const ActionResult &r) { done(r); });
     };
 #ifdef OPSWALL_WITH_CONTROL
     // The control lock lives in ControlService; everything else goes straight to the dispatcher
@@ -748,7 +759,7 @@ bool Services::startPanels() {
             if (control::ControlService::ownsAction(a.type))
                 ctl->execute(a, c, [done](const ActionResult &r) { done(r); });
             else
-                done(dispatcher->dispatch(a, c));
+                dispatcher->submit(a, c, [done](const ActionResult &r) { done(r); });
         };
     }
 #endif
@@ -948,6 +959,7 @@ void Services::stop() {
     if (m_parts->server)
         m_parts->server->stop();
     m_dispatcher.setAuditHook({});
+    m_dispatcher.setAuditRows({}, nullptr);
     m_dispatcher.setGate({});
 #endif
 #ifdef OPSWALL_WITH_DEVICES

@@ -180,9 +180,14 @@ void WallApplication::loadFontsAndTranslations() {
 bool WallApplication::openStore() {
     QString path = m_options.dbPath.isEmpty() ? defaultDbPath(m_options.demo) : m_options.dbPath;
     QDir().mkpath(QFileInfo(path).absolutePath());
+    store::Database::installTestVfsFromEnvironment(); // tests only; nothing without the variable
     try {
         m_db = std::make_unique<store::Database>(path);
-        m_store = std::make_unique<store::WallStore>(*m_db);
+        m_store = std::make_unique<store::WallStore>(*m_db); // migrates: before the writer opens
+        // Every write of the wall's actions, the audit and the feeds goes through this thread
+        // (app/store/README.md "Threads and connections").
+        m_writer = std::make_unique<store::StoreThread>(path);
+        m_db->setWriter(m_writer.get());
     } catch (const store::Error &e) {
         m_error = QStringLiteral("cannot open the database: %1").arg(QString::fromUtf8(e.what()));
         return false;

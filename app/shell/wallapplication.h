@@ -6,6 +6,7 @@
 #include "shell/framemeter.h"
 #include "shell/options.h"
 #include "store/database.h"
+#include "store/storethread.h"
 #include "store/wallstore.h"
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
@@ -77,7 +78,8 @@ private:
     Options m_options;
     QString m_error;
     QString m_assetsDir;
-    std::unique_ptr<store::Database> m_db;
+    std::unique_ptr<store::Database> m_db;        // the GUI thread's connection
+    std::unique_ptr<store::StoreThread> m_writer; // the writer connection on its own thread
     std::unique_ptr<store::WallStore> m_store;
     std::unique_ptr<wall::WallState> m_state;
     std::unique_ptr<wall::Dispatcher> m_dispatcher;

@@ -1,10 +1,15 @@
 #include "store/database.h"
 
+#include "store/storethread.h"
+
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -28,6 +33,165 @@ bool isUnavailable(const Error &error) {
     default:
         return false;
     }
+}
+
+namespace {
+
+// Connections of this process inside a write now (Database::enterWrite), for the busy handler:
+// a lock held by one of them is waited for, a lock held by another process is not.
+std::atomic<int> g_writersInside{0};
+// Connections of this process waiting now for a lock another of them holds: the store thread lets
+// them in before it starts its next job (waitForOwnWaiters), so a GUI-thread write is
+// not starved by a queue of jobs.
+std::atomic<int> g_ownWaiters{0};
+// Whether this thread's connection is counted in g_ownWaiters (a connection is used by one
+// thread; a thread waits on one lock at a time).
+thread_local bool t_waitingForOwn = false;
+
+void doneWaiting() {
+    if (t_waitingForOwn) {
+        t_waitingForOwn = false;
+        --g_ownWaiters;
+    }
+}
+
+std::int64_t steadyMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// The test VFS (installTestVfsFromEnvironment): the default VFS with a slow xSync.
+struct SlowFile {
+    sqlite3_file base; // pMethods = &g_slowIo
+    sqlite3_file *real;
+};
+sqlite3_vfs *g_baseVfs = nullptr;
+sqlite3_vfs g_slowVfs{};
+sqlite3_io_methods g_slowIo{};
+int g_syncDelayMs = 0;
+std::string g_slowWhile; // delay only while this file exists (empty: always)
+
+sqlite3_file *realOf(sqlite3_file *f) {
+    return reinterpret_cast<SlowFile *>(f)->real;
+}
+
+int slowClose(sqlite3_file *f) {
+    sqlite3_file *r = realOf(f);
+    return r->pMethods ? r->pMethods->xClose(r) : SQLITE_OK;
+}
+int slowRead(sqlite3_file *f, void *b, int n, sqlite3_int64 o) {
+    return realOf(f)->pMethods->xRead(realOf(f), b, n, o);
+}
+int slowWrite(sqlite3_file *f, const void *b, int n, sqlite3_int64 o) {
+    return realOf(f)->pMethods->xWrite(realOf(f), b, n, o);
+}
+int slowTruncate(sqlite3_file *f, sqlite3_int64 size) {
+    return realOf(f)->pMethods->xTruncate(realOf(f), size);
+}
+int slowSync(sqlite3_file *f, int flags) {
+    struct stat st {};
+    if (g_slowWhile.empty() || ::stat(g_slowWhile.c_str(), &st) == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(g_syncDelayMs));
+    return realOf(f)->pMethods->xSync(realOf(f), flags);
+}
+int slowFileSize(sqlite3_file *f, sqlite3_int64 *size) {
+    return realOf(f)->pMethods->xFileSize(realOf(f), size);
+}
+int slowLock(sqlite3_file *f, int l) {
+    return realOf(f)->pMethods->xLock(realOf(f), l);
+}
+int slowUnlock(sqlite3_file *f, int l) {
+    return realOf(f)->pMethods->xUnlock(realOf(f), l);
+}
+int slowCheckReserved(sqlite3_file *f, int *out) {
+    return realOf(f)->pMethods->xCheckReservedLock(realOf(f), out);
+}
+int slowFileControl(sqlite3_file *f, int op, void *arg) {
+    return realOf(f)->pMethods->xFileControl(realOf(f), op, arg);
+}
+int slowSectorSize(sqlite3_file *f) {
+    return realOf(f)->pMethods->xSectorSize(realOf(f));
+}
+int slowDeviceCharacteristics(sqlite3_file *f) {
+    return realOf(f)->pMethods->xDeviceCharacteristics(realOf(f));
+}
+int slowShmMap(sqlite3_file *f, int pg, int sz, int extend, void volatile **out) {
+    return realOf(f)->pMethods->xShmMap(realOf(f), pg, sz, extend, out);
+}
+int slowShmLock(sqlite3_file *f, int offset, int n, int flags) {
+    return realOf(f)->pMethods->xShmLock(realOf(f), offset, n, flags);
+}
+void slowShmBarrier(sqlite3_file *f) {
+    realOf(f)->pMethods->xShmBarrier(realOf(f));
+}
+int slowShmUnmap(sqlite3_file *f, int deleteFlag) {
+    return realOf(f)->pMethods->xShmUnmap(realOf(f), deleteFlag);
+}
+int slowFetch(sqlite3_file *f, sqlite3_int64 o, int n, void **out) {
+    return realOf(f)->pMethods->xFetch(realOf(f), o, n, out);
+}
+int slowUnfetch(sqlite3_file *f, sqlite3_int64 o, void *p) {
+    return realOf(f)->pMethods->xUnfetch(realOf(f), o, p);
+}
+
+int slowOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *f, int flags, int *outFlags) {
+    auto *slow = reinterpret_cast<SlowFile *>(f);
+    slow->real = reinterpret_cast<sqlite3_file *>(slow + 1);
+    slow->base.pMethods = nullptr;
+    const int rc = g_baseVfs->xOpen(g_baseVfs, name, slow->real, flags, outFlags);
+    if (slow->real->pMethods) // set even when the open failed: xClose must then be called
+        slow->base.pMethods = &g_slowIo;
+    return rc;
+}
+
+} // namespace
+
+int Database::installTestVfsFromEnvironment() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        const char *env = std::getenv("OPSWALL_TEST_FSYNC_DELAY_MS");
+        const int delay = env ? std::atoi(env) : 0;
+        if (delay <= 0)
+            return;
+        g_baseVfs = sqlite3_vfs_find(nullptr);
+        if (!g_baseVfs)
+            return;
+        g_syncDelayMs = delay;
+        if (const char *file = std::getenv("OPSWALL_TEST_FSYNC_DELAY_WHILE"))
+            g_slowWhile = file;
+        g_slowIo = sqlite3_io_methods{3,
+                                      slowClose,
+                                      slowRead,
+                                      slowWrite,
+                                      slowTruncate,
+                                      slowSync,
+                                      slowFileSize,
+                                      slowLock,
+                                      slowUnlock,
+                                      slowCheckReserved,
+                                      slowFileControl,
+                                      slowSectorSize,
+                                      slowDeviceCharacteristics,
+                                      slowShmMap,
+                                      slowShmLock,
+                                      slowShmBarrier,
+                                      slowShmUnmap,
+                                      slowFetch,
+                                      slowUnfetch};
+        g_slowVfs = *g_baseVfs; // every other call goes to the default VFS as it is
+        g_slowVfs.zName = "opswall-test-slow-sync";
+        g_slowVfs.szOsFile = int(sizeof(SlowFile)) + g_baseVfs->szOsFile;
+        g_slowVfs.xOpen = slowOpen;
+        g_slowVfs.pNext = nullptr;
+        if (sqlite3_vfs_register(&g_slowVfs, 1) == SQLITE_OK)
+            qWarning("opswall: TEST ONLY: every fsync of the store is delayed by %d ms "
+                     "(OPSWALL_TEST_FSYNC_DELAY_MS)",
+                     delay);
+        else
+            g_syncDelayMs = 0;
+    });
+    return g_syncDelayMs;
 }
 
 namespace {
@@ -99,7 +263,12 @@ bool Statement::step() {
     const bool writes = !sqlite3_stmt_readonly(m_stmt);
     if (writes && m_owner)
         m_owner->checkFreeSpace();
+    if (writes && m_owner)
+        m_owner->enterWrite();
     const int rc = sqlite3_step(m_stmt);
+    doneWaiting();
+    if (writes && m_owner)
+        m_owner->leaveWrite();
     if (rc == SQLITE_ROW)
         return true;
     if (rc == SQLITE_DONE) {
@@ -184,8 +353,8 @@ Database::Database(const QString &path, OpenMode mode)
     }
     sqlite3_extended_result_codes(m_db, 1);
     // Another connection may hold the write lock for a moment (a reader checkpointing, a second
-    // process); wait rather than fail.
-    sqlite3_busy_timeout(m_db, m_busyTimeoutMs);
+    // process); wait rather than fail (onBusy: how long depends on whose lock it is).
+    sqlite3_busy_handler(m_db, &Database::onBusy, this);
     if (mode == OpenMode::ReadWrite) {
         // WAL: readers never block the writer; synchronous=FULL makes a committed save durable
         // across power loss, which a control room cares about more than write throughput.
@@ -198,7 +367,67 @@ Database::Database(const QString &path, OpenMode mode)
 
 void Database::setBusyTimeoutMs(int ms) {
     m_busyTimeoutMs = ms;
-    sqlite3_busy_timeout(m_db, ms);
+    if (m_writer) // the writer connection answers other processes' locks the same way
+        m_writer->post([ms](Database &w) { w.setBusyTimeoutMs(ms); }, nullptr, {});
+}
+
+void Database::setMinFreeBytes(std::int64_t bytes) {
+    m_minFreeBytes = bytes;
+    if (m_writer)
+        m_writer->post([bytes](Database &w) { w.setMinFreeBytes(bytes); }, nullptr, {});
+}
+
+int Database::onBusy(void *self, int attempts) {
+    auto *d = static_cast<Database *>(self);
+    const std::int64_t now = steadyMs();
+    if (attempts == 0)
+        d->m_busySinceMs = now;
+    // Another connection of this process writing (the store thread's writer, or the GUI
+    // thread's connection while the writer waits) is a queue; anything else is another process.
+    const int ownOthers = g_writersInside.load() - (d->m_writing > 0 ? 1 : 0);
+    const std::int64_t limit = ownOthers > 0 ? kOwnLockWaitMs : d->m_busyTimeoutMs;
+    const std::int64_t waited = now - d->m_busySinceMs;
+    if (ownOthers > 0 && !t_waitingForOwn) {
+        t_waitingForOwn = true;
+        ++g_ownWaiters;
+    }
+    if (waited >= limit) {
+        doneWaiting();
+        return 0;
+    }
+    const std::int64_t step = attempts < 4 || ownOthers > 0 ? 1 : 5;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(step, limit - waited)));
+    return 1;
+}
+
+// For the store thread (storethread.cpp), before each job: while a connection of this process
+// waits for the lock the writer just let go (at most maxMs), let it take it first.
+void waitForOwnWaiters(int maxMs) {
+    const std::int64_t until = steadyMs() + maxMs;
+    while (g_ownWaiters.load() > 0 && steadyMs() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void Database::enterWrite() {
+    if (m_writing++ == 0)
+        ++g_writersInside;
+}
+
+void Database::leaveWrite() {
+    if (--m_writing == 0)
+        --g_writersInside;
+}
+
+bool Database::inTransaction() const {
+    return m_db && sqlite3_get_autocommit(m_db) == 0;
+}
+
+Statement &Database::cached(const char *sql) {
+    auto it = m_cache.find(sql);
+    if (it == m_cache.end())
+        it = m_cache.emplace(sql, std::make_unique<Statement>(prepare(sql))).first;
+    it->second->reset();
+    return *it->second;
 }
 
 std::int64_t Database::freeBytes() {
@@ -265,12 +494,14 @@ bool Database::probeWritable() {
 }
 
 Database::~Database() {
+    m_cache.clear(); // finalized before the connection closes
     sqlite3_close_v2(m_db);
 }
 
 void Database::exec(const char *sql) {
     char *err = nullptr;
     const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &err);
+    doneWaiting();
     if (rc != SQLITE_OK) {
         std::string msg = std::string("exec \"") + sql + "\": " + (err ? err : sqlite3_errstr(rc));
         sqlite3_free(err);
@@ -280,8 +511,11 @@ void Database::exec(const char *sql) {
 
 Statement Database::prepare(const char *sql) {
     try {
-        return Statement(m_db, sql, this);
+        Statement st(m_db, sql, this);
+        doneWaiting();
+        return st;
     } catch (const Error &e) {
+        doneWaiting();
         reportFailure(e); // a locked schema or an unreadable file fails here already
         throw;
     }
@@ -305,7 +539,20 @@ void Database::TransactionStats::record(double secs) {
     maxSecs = std::max(maxSecs, secs);
 }
 
+void Database::TransactionStats::merge(const TransactionStats &other) {
+    for (std::size_t i = 0; i < buckets.size(); ++i)
+        buckets[i] += other.buckets[i];
+    count += other.count;
+    rolledBack += other.rolledBack;
+    sumSecs += other.sumSecs;
+    maxSecs = std::max(maxSecs, other.maxSecs);
+}
+
 void Database::transaction(const std::function<void()> &fn) {
+    if (inTransaction()) {
+        fn(); // part of the transaction already open on this connection
+        return;
+    }
     const auto started = std::chrono::steady_clock::now();
     const auto elapsedSecs = [started] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -317,19 +564,23 @@ void Database::transaction(const std::function<void()> &fn) {
         reportFailure(e);
         throw;
     }
+    enterWrite();
     try {
         fn();
         exec("COMMIT");
     } catch (const Error &e) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        leaveWrite();
         reportFailure(e);
         throw;
     } catch (...) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        leaveWrite();
         ++m_transactions.rolledBack;
         m_transactions.record(elapsedSecs());
         throw;
     }
+    leaveWrite();
     reportWriteSucceeded();
     m_transactions.record(elapsedSecs());
 }

@@ -2,19 +2,24 @@
 // A thin RAII layer over the SQLite C API: one connection per object, prepared statements,
 // transactions, and versioned migrations. Errors are thrown as store::Error with SQLite's message.
 //
-// Threading: a Database belongs to the thread that opened it (DESIGN.md: one writer connection on
-// the store thread, readers on their own connections in WAL mode).
+// Threading: a Database belongs to the thread that opened it. In the app (README.md "Threads and
+// connections") the GUI thread's Database reads and still serves the components not yet moved to
+// the store thread; the one writer connection lives on the store thread (store/storethread.h) and
+// is reached through writer(). Both run in WAL mode, so readers never wait for the writer.
 
 #include <QByteArray>
 #include <QString>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -33,6 +38,7 @@ private:
 };
 
 class Database;
+class StoreThread;
 
 class Statement {
 public:
@@ -103,11 +109,18 @@ public:
 
     void exec(const char *sql);
     Statement prepare(const char *sql);
+    // The prepared-statement cache: the statement for sql, prepared once per connection and
+    // reset (bindings cleared) each time it is handed out. Valid until the Database goes; use it
+    // for the statements a hot path runs again and again (the store thread's writes).
+    Statement &cached(const char *sql);
     std::int64_t lastInsertRowId() const;
     int changes() const;
 
-    // Runs fn inside BEGIN IMMEDIATE … COMMIT; rolls back and rethrows on any exception.
+    // Runs fn inside BEGIN IMMEDIATE … COMMIT; rolls back and rethrows on any exception. Inside
+    // another transaction() of this connection fn simply runs as part of the outer one (so the
+    // store thread can make one action's rows one transaction out of savers that use their own).
     void transaction(const std::function<void()> &fn);
+    bool inTransaction() const;
 
     // How long transaction() took from BEGIN to COMMIT (or ROLLBACK), since this connection
     // opened: for the metrics (GET /api/v1/metrics). Read on the connection's thread.
@@ -120,8 +133,21 @@ public:
         double sumSecs = 0;
         double maxSecs = 0;
         void record(double secs);
+        void merge(const TransactionStats &other);
     };
     const TransactionStats &transactionStats() const { return m_transactions; }
+
+    // The store thread whose writer connection writes this database file, when there is one
+    // (the app); null in tests and tools that write on their own thread. Not owned.
+    void setWriter(StoreThread *writer) { m_writer = writer; }
+    StoreThread *writer() const { return m_writer; }
+
+    // For tests only (tests/rendering/tst_app_store_thread): when the environment variable
+    // OPSWALL_TEST_FSYNC_DELAY_MS is set, registers (once, as the default VFS of this process) a
+    // VFS that wraps the default one and sleeps that long in every xSync, so every commit is as
+    // slow as a failing disk; with OPSWALL_TEST_FSYNC_DELAY_WHILE=FILE as well, only while FILE
+    // exists. Returns the delay installed (0: none). Called by the app before it opens the store.
+    static int installTestVfsFromEnvironment();
 
     // PRAGMA user_version: the core schema version.
     int userVersion();
@@ -135,16 +161,20 @@ public:
     // PRAGMA integrity_check: "ok" when the file is sound.
     QString integrityCheck();
 
-    // How long a statement waits for another connection's lock before it fails with
-    // SQLITE_BUSY. 5 s by default; the GUI thread's connection uses about a frame (app/shell), so
+    // How long a statement waits for another process's lock before it fails with SQLITE_BUSY.
+    // 5 s by default; the app's connections use about a frame (app/shell, the store config), so
     // a backup or an sqlite3 shell holding the lock cannot freeze the wall: its writes are refused
-    // (503 store unavailable) and retried later instead.
+    // (503 store unavailable) and retried later instead. A lock held by another connection of
+    // this process (the store thread's writer while the GUI thread writes, or the other way
+    // round) is waited for up to kOwnLockWaitMs instead: that is a queue, not an outage.
     void setBusyTimeoutMs(int ms);
     int busyTimeoutMs() const { return m_busyTimeoutMs; }
+    static constexpr int kOwnLockWaitMs = 10000;
 
     // The free-space guard: below minFreeBytes on the database's file system every write
     // statement is refused with Error(SQLITE_FULL) before SQLite is asked. 0 turns it off.
-    void setMinFreeBytes(std::int64_t bytes) { m_minFreeBytes = bytes; }
+    // Both settings are passed on to the writer() connection too.
+    void setMinFreeBytes(std::int64_t bytes);
     std::int64_t minFreeBytes() const { return m_minFreeBytes; }
     // Free bytes on the database's file system (statvfs, at most once a second); -1 unknown.
     std::int64_t freeBytes();
@@ -166,9 +196,20 @@ public:
     // secrets and the audit). Called when the file is opened for writing; exposed for tests.
     static void restrictPermissions(const QString &path);
 
+    // Whether this connection is inside a write now (a transaction or a write statement); the
+    // busy handler of the process's other connections asks.
+    void enterWrite();
+    void leaveWrite();
+
 private:
+    static int onBusy(void *self, int attempts);
+
     sqlite3 *m_db = nullptr;
     QString m_path;
+    StoreThread *m_writer = nullptr;
+    std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
+    int m_writing = 0;              // nesting of enterWrite() on this connection
+    std::int64_t m_busySinceMs = 0; // when the current wait for a lock began
     int m_busyTimeoutMs = 5000;
     std::int64_t m_minFreeBytes = 0;
     std::int64_t m_freeCheckedMs = 0;

@@ -71,6 +71,9 @@ WallStore::WallStore(Database &db)
     m_db.migrate(kMigrations);
 }
 
+WallStore::WallStore(Database &db, AlreadyMigrated)
+    : m_db(db) {}
+
 std::optional<wall::Wall> WallStore::loadWall() {
     auto st = m_db.prepare("SELECT json FROM wall_config WHERE id = 1");
     if (!st.step())
@@ -181,8 +184,11 @@ std::optional<wall::Layout> WallStore::presetRevision(int id, int revision) {
 }
 
 qint64 WallStore::recordLiveLayout(const wall::Layout &layout, const QString &cause) {
-    auto st = m_db.prepare("INSERT INTO live_layouts(at_ms, cause, json) VALUES(?, ?, ?)");
-    st.bind(1, nowMs()).bind(2, cause).bind(3, toText(wall::layoutToJson(layout))).run();
+    m_db.cached("INSERT INTO live_layouts(at_ms, cause, json) VALUES(?, ?, ?)")
+        .bind(1, nowMs())
+        .bind(2, cause)
+        .bind(3, toText(wall::layoutToJson(layout)))
+        .run();
     return m_db.lastInsertRowId();
 }
 

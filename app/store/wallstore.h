@@ -24,6 +24,12 @@ class WallStore : public wall::LayoutStore {
 public:
     // Applies the core migrations to db (which must outlive the store).
     explicit WallStore(Database &db);
+    // Over a connection to a file another WallStore migrated already (the store thread's writer
+    // connection, for the dispatcher's jobs): no migration is run.
+    struct AlreadyMigrated {};
+    WallStore(Database &db, AlreadyMigrated);
+
+    Database &database() { return m_db; }
 
     std::optional<wall::Wall> loadWall();
     void saveWall(const wall::Wall &wall) override;

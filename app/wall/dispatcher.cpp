@@ -1,13 +1,18 @@
 #include "wall/dispatcher.h"
 
 #include "core/permissions.h"
+#include "store/storethread.h"
+#include "store/wallstore.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
+#include <QThread>
 #include <QUuid>
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace opswall::wall {
 
@@ -64,7 +69,7 @@ ActionResult noStore() {
 
 } // namespace
 
-Dispatcher::Dispatcher(WallState &state, LayoutStore *store, QObject *parent)
+Dispatcher::Dispatcher(WallState &state, store::WallStore *store, QObject *parent)
     : QObject(parent)
     , m_state(state)
     , m_store(store)
@@ -85,62 +90,255 @@ void Dispatcher::addHandler(const QString &prefix, Handler handler) {
     m_handlers.append({prefix, std::move(handler)});
 }
 
+ActionResult Dispatcher::check(const Action &action, const Caller &caller) {
+    // The one role check of an action (core::roleRefusal), then the control lock.
+    if (auto refused = roleRefusal(caller.role, action.type))
+        return *refused;
+    if (auto gated = m_gate ? m_gate(action, caller) : std::nullopt)
+        return *gated;
+    return ActionResult::success();
+}
+
+void Dispatcher::submit(Action action, Caller caller, Done done) {
+    m_queue.push_back(Item{std::move(action), std::move(caller), std::move(done), std::nullopt});
+    pump();
+}
+
+void Dispatcher::showLayout(const Layout &layout, const QString &cause) {
+    if (m_applying) {
+        commit(layout, cause);
+        return;
+    }
+    m_queue.push_back(Item{{}, {}, {}, QPair<Layout, QString>{layout, cause}});
+    pump();
+}
+
 ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
-    ActionResult result;
-    if (auto refused = roleRefusal(caller.role, action.type)) {
-        result = *refused;
-    } else if (auto gated = m_gate ? m_gate(action, caller) : std::nullopt) {
-        result = *gated;
-    } else {
-        try {
-            m_recorded.reset();
-            const quint64 before = m_state.revision();
-            result = apply(action, caller);
-            // One revision: the history row of the layout now live (it survives a restart).
-            if (result.ok && m_recorded)
-                m_state.adoptRevision(quint64(*m_recorded));
-            if (result.ok && m_state.revision() != before) {
-                QString what = action.params.value(QStringLiteral("id")).toVariant().toString();
-                if (const QJsonValue t = action.params.value(QStringLiteral("tile")); t.isObject())
-                    what = t[QStringLiteral("id")].toString();
-                m_changes.push_back({m_state.revision(), caller.user, roleName(caller.role),
-                                     caller.via, action.type, what,
-                                     QDateTime::currentMSecsSinceEpoch()});
-                if (m_changes.size() > kChangeLogDepth)
-                    m_changes.pop_front();
-            }
-            // The live layout's persistent revision (its history row), so the audit can show
-            // the wall as it was after this action.
-            if (result.ok && m_recorded)
-                result.data.insert(QStringLiteral("revision"), *m_recorded);
-        } catch (const std::exception &e) {
-            // The store is locked by another process, full or failing: the change is refused
-            // (the wall did not change: its history row is written before it is shown) and the
-            // caller is told to retry; never an abort. Any other failure refuses it too.
-            result =
-                m_store && m_store->isUnavailable(e)
-                    ? ActionResult::failure(QStringLiteral("store_unavailable"),
-                                            QStringLiteral("store unavailable, nothing was "
-                                                           "changed; retry later (%1)")
-                                                .arg(QString::fromUtf8(e.what())))
-                    : ActionResult::failure(
-                          QStringLiteral("internal"),
-                          QStringLiteral("could not apply: %1").arg(QString::fromUtf8(e.what())));
+    std::optional<ActionResult> out;
+    if (m_applying) {
+        // A handler dispatching another action (a schedule firing a preset from its own action):
+        // that one is taken now, in its own transaction, before the outer one is written.
+        Effects outer = std::exchange(m_fx, Effects{});
+        const bool busy = std::exchange(m_busy, false);
+        const bool pumping = std::exchange(m_pumping, true);
+        m_applying = false;
+        std::function<void()> waitOuter = std::exchange(m_waitInFlight, {});
+        start(Item{action, caller, [&out](ActionResult r) { out = std::move(r); }, std::nullopt});
+        while (!out && m_waitInFlight)
+            std::exchange(m_waitInFlight, {})();
+        m_applying = true;
+        m_waitInFlight = std::move(waitOuter);
+        m_pumping = pumping;
+        m_busy = busy;
+        m_fx = std::move(outer);
+        return out.value_or(ActionResult::failure(QStringLiteral("internal"),
+                                                  QStringLiteral("the action was not finished")));
+    }
+    submit(action, caller, [&out](ActionResult r) { out = std::move(r); });
+    // The actions queued before this one, then this one, each finished here.
+    while (!out) {
+        if (m_waitInFlight) {
+            std::exchange(m_waitInFlight, {})();
+        } else if (!m_busy && !m_queue.empty()) { // called while the queue is being pumped
+            Item next = std::move(m_queue.front());
+            m_queue.pop_front();
+            start(std::move(next));
+        } else {
+            break;
         }
     }
-    if (m_audit)
-        m_audit(caller, action, result);
-    if (result.ok) {
-        QJsonObject ev = result.data;
-        ev.insert(QStringLiteral("type"), action.type);
-        ev.insert(QStringLiteral("by"), caller.user);
-        ev.insert(QStringLiteral("role"), roleName(caller.role));
-        ev.insert(QStringLiteral("via"), caller.via);
-        if (!ev.contains(QStringLiteral("revision")))
-            ev.insert(QStringLiteral("revision"), qint64(m_state.revision()));
-        Q_EMIT event(ev);
+    return out.value_or(ActionResult::failure(QStringLiteral("internal"),
+                                              QStringLiteral("the action was not finished")));
+}
+
+void Dispatcher::pump() {
+    if (m_pumping)
+        return;
+    m_pumping = true;
+    while (!m_busy && !m_queue.empty()) {
+        Item item = std::move(m_queue.front());
+        m_queue.pop_front();
+        start(std::move(item));
     }
-    return result;
+    m_pumping = false;
+}
+
+store::Database *Dispatcher::jobDatabase() const {
+    return m_store ? &m_store->database() : m_auditDb;
+}
+
+namespace {
+
+// Failure injection for tests only (tests/rendering/tst_app_store_thread): with
+// OPSWALL_TEST_STALL_BEFORE_AUDIT=FILE the store thread, inside the first transaction that wrote
+// a history row and is about to write the audit row, creates FILE and stops there for good
+// (the test kills the process then).
+void stallBeforeAuditIfAsked() {
+    static const QByteArray marker = qgetenv("OPSWALL_TEST_STALL_BEFORE_AUDIT");
+    if (marker.isEmpty())
+        return;
+    QFile f(QString::fromLocal8Bit(marker));
+    if (f.open(QIODevice::WriteOnly))
+        f.close();
+    for (;;)
+        QThread::sleep(3600);
+}
+
+ActionResult failureOf(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const store::Error &e) {
+        // The store is locked by another process, full or failing: the change is refused (the
+        // wall did not change: it is shown only once written) and the caller is told to retry.
+        return store::isUnavailable(e)
+                   ? ActionResult::failure(QStringLiteral("store_unavailable"),
+                                           QStringLiteral("store unavailable, nothing was "
+                                                          "changed; retry later (%1)")
+                                               .arg(QString::fromUtf8(e.what())))
+                   : ActionResult::failure(
+                         QStringLiteral("internal"),
+                         QStringLiteral("could not apply: %1").arg(QString::fromUtf8(e.what())));
+    } catch (const std::exception &e) {
+        return ActionResult::failure(
+            QStringLiteral("internal"),
+            QStringLiteral("could not apply: %1").arg(QString::fromUtf8(e.what())));
+    } catch (...) {
+        return ActionResult::failure(QStringLiteral("internal"),
+                                     QStringLiteral("could not apply: unknown error"));
+    }
+}
+
+} // namespace
+
+void Dispatcher::start(Item in) {
+    m_busy = true;
+    auto item = std::make_shared<Item>(std::move(in));
+    ActionResult result;
+    m_fx = Effects{};
+    const bool isAction = !item->showOnly;
+    if (!isAction) {
+        m_applying = true;
+        commit(item->showOnly->first, item->showOnly->second);
+        m_applying = false;
+        result = ActionResult::success();
+    } else if (result = check(item->action, item->caller); result.ok) {
+        m_applying = true;
+        try {
+            result = apply(item->action, item->caller);
+        } catch (...) {
+            // Reads for the action failed (a locked schema, a broken file): refused, never an
+            // abort.
+            result = failureOf(std::current_exception());
+        }
+        m_applying = false;
+    }
+    Effects fx = std::exchange(m_fx, Effects{});
+    if (!result.ok)
+        fx = Effects{}; // a refused action changes nothing
+    if (!m_store) {     // no history, no presets: what is left is shown at once
+        fx.history.clear();
+        fx.writes.clear();
+    }
+    AuditRow audit;
+    if (isAction && m_auditRows)
+        audit = m_auditRows(item->caller, item->action);
+    store::Database *db = jobDatabase();
+    const bool writes = !fx.history.empty() || !fx.writes.empty() || audit.write;
+    if (!writes || !db) {
+        finish(item, std::move(result), fx, audit, nullptr);
+        return;
+    }
+    auto outcome = std::make_shared<ActionResult>(std::move(result));
+    auto shared = std::make_shared<Effects>(std::move(fx));
+    auto recorded = std::make_shared<std::optional<qint64>>();
+    store::StoreThread::Job job = [outcome, recorded, history = shared->history,
+                                   writes = shared->writes,
+                                   write = audit.write](store::Database &on) {
+        store::WallStore wallStore(on, store::WallStore::AlreadyMigrated{});
+        on.transaction([&] {
+            ActionResult r = *outcome;
+            for (const auto &w : writes)
+                w(wallStore, r.data);
+            std::optional<qint64> revision;
+            for (const auto &[layout, cause] : history)
+                revision = wallStore.recordLiveLayout(layout, cause);
+            // The live layout's persistent revision (its history row), so the audit can show the
+            // wall as it was after this action.
+            if (revision) {
+                r.data.insert(QStringLiteral("revision"), *revision);
+                stallBeforeAuditIfAsked();
+            }
+            if (write)
+                write(on, r);
+            *outcome = std::move(r);
+            *recorded = revision;
+        });
+    };
+    auto onDone = [this, item, outcome, shared, audit, recorded](std::exception_ptr error) {
+        m_recorded = error ? std::nullopt : *recorded;
+        finish(item, *outcome, *shared, audit, error);
+    };
+    if (store::StoreThread *writer = db->writer()) {
+        auto ticket = writer->post(std::move(job), this, std::move(onDone), db);
+        m_waitInFlight = [ticket] { ticket->wait(); };
+        return;
+    }
+    std::exception_ptr error;
+    try {
+        job(*db);
+    } catch (...) {
+        error = std::current_exception();
+    }
+    onDone(error);
+}
+
+void Dispatcher::finish(const std::shared_ptr<Item> &item, ActionResult result, Effects &fx,
+                        const AuditRow &audit, std::exception_ptr error) {
+    m_waitInFlight = {};
+    if (error) {
+        // Nothing was written and nothing is shown: the wall stays as it was.
+        result = failureOf(error);
+        if (audit.refused)
+            audit.refused(result);
+    } else {
+        const quint64 before = m_state.revision();
+        for (const auto &show : fx.show)
+            show(); // the wall shows the change now that it is written
+        // One revision: the history row of the layout now live (it survives a restart).
+        if (const std::optional<qint64> row = std::exchange(m_recorded, std::nullopt))
+            m_state.adoptRevision(quint64(*row));
+        if (!item->showOnly && result.ok && m_state.revision() != before) {
+            QString what = item->action.params.value(QStringLiteral("id")).toVariant().toString();
+            if (const QJsonValue t = item->action.params.value(QStringLiteral("tile"));
+                t.isObject())
+                what = t[QStringLiteral("id")].toString();
+            m_changes.push_back({m_state.revision(), item->caller.user, roleName(item->caller.role),
+                                 item->caller.via, item->action.type, what,
+                                 QDateTime::currentMSecsSinceEpoch()});
+            if (m_changes.size() > kChangeLogDepth)
+                m_changes.pop_front();
+        }
+    }
+    m_busy = false;
+    if (!item->showOnly) {
+        if (m_audit)
+            m_audit(item->caller, item->action, result);
+        if (result.ok) {
+            QJsonObject ev = result.data;
+            ev.insert(QStringLiteral("type"), item->action.type);
+            ev.insert(QStringLiteral("by"), item->caller.user);
+            ev.insert(QStringLiteral("role"), roleName(item->caller.role));
+            ev.insert(QStringLiteral("via"), item->caller.via);
+            if (!ev.contains(QStringLiteral("revision")))
+                ev.insert(QStringLiteral("revision"), qint64(m_state.revision()));
+            Q_EMIT event(ev);
+        }
+        if (item->done)
+            item->done(std::move(result));
+    } else if (error) {
+        qWarning("opswall: a layout was not shown: %s", qPrintable(result.message));
+    }
+    pump();
 }
 
 ActionResult Dispatcher::apply(const Action &action, const Caller &caller) {
@@ -206,15 +404,17 @@ void Dispatcher::remember() {
 }
 
 void Dispatcher::record(const Layout &next, const QString &cause) {
-    // Before the wall shows it (DESIGN.md): when the store refuses, the wall stays as it was.
-    if (m_store)
-        m_recorded = m_store->recordLiveLayout(next, cause);
+    // Written before the wall shows it (DESIGN.md): when the store refuses, the wall stays as it
+    // was.
+    m_fx.history.emplace_back(next, cause);
 }
 
 void Dispatcher::commit(const Layout &layout, const QString &cause) {
     record(layout, cause);
-    remember();
-    m_state.setLayout(layout);
+    m_fx.show.push_back([this, layout] {
+        remember();
+        m_state.setLayout(layout);
+    });
 }
 
 ActionResult Dispatcher::recallPreset(const QJsonObject &p, const Caller &caller) {
@@ -286,9 +486,12 @@ ActionResult Dispatcher::savePreset(const QJsonObject &p) {
         layout = source->layout;
     }
     layout.name = *name;
-    const int saved =
-        m_store->savePreset(id, *name, layout, p.value(QStringLiteral("forLeaders")).toBool(false));
-    return ActionResult::success({{QStringLiteral("id"), saved}, {QStringLiteral("name"), *name}});
+    m_fx.writes.push_back([id, name = *name, layout,
+                           forLeaders = p.value(QStringLiteral("forLeaders")).toBool(false)](
+                              store::WallStore &s, QJsonObject &data) {
+        data.insert(QStringLiteral("id"), s.savePreset(id, name, layout, forLeaders));
+    });
+    return ActionResult::success({{QStringLiteral("name"), *name}});
 }
 
 ActionResult Dispatcher::deletePreset(const QJsonObject &p) {
@@ -298,9 +501,10 @@ ActionResult Dispatcher::deletePreset(const QJsonObject &p) {
     const auto id = requireId(p, err);
     if (!id)
         return err;
-    if (!m_store->removePreset(*id))
+    if (!m_store->preset(*id))
         return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
                                      QStringLiteral("id"));
+    m_fx.writes.push_back([id = *id](store::WallStore &s, QJsonObject &) { s.removePreset(id); });
     return ActionResult::success({{QStringLiteral("id"), *id}});
 }
 
@@ -415,10 +619,12 @@ ActionResult Dispatcher::step(std::deque<Layout> &from, std::deque<Layout> &to,
                                      QStringLiteral("nothing to %1").arg(verb));
     const Layout layout = from.back();
     record(layout, QStringLiteral("layout.") + verb);
-    to.push_back(m_state.layout());
-    from.pop_back();
-    m_state.setLayout(layout);
-    Q_EMIT undoStateChanged();
+    m_fx.show.push_back([this, &from, &to, layout] {
+        to.push_back(m_state.layout());
+        from.pop_back();
+        m_state.setLayout(layout);
+        Q_EMIT undoStateChanged();
+    });
     return ActionResult::success();
 }
 
@@ -465,8 +671,10 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
         Layout next = m_state.layout();
         next.tiles.append(*tile);
         record(next, QStringLiteral("tile.add %1").arg(tile->id));
-        remember();
-        m_state.putTile(*tile);
+        m_fx.show.push_back([this, t = *tile] {
+            remember();
+            m_state.putTile(t);
+        });
         return ActionResult::success({{QStringLiteral("id"), tile->id}});
     }
 
@@ -483,8 +691,10 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
         Layout next = m_state.layout();
         next.tiles.removeIf([&](const Tile &x) { return x.id == *id; });
         record(next, QStringLiteral("tile.remove %1").arg(*id));
-        remember();
-        m_state.removeTile(*id);
+        m_fx.show.push_back([this, id = *id] {
+            remember();
+            m_state.removeTile(id);
+        });
         return ActionResult::success({{QStringLiteral("id"), *id}});
     }
 
@@ -581,8 +791,10 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
     Layout next = m_state.layout();
     *next.tile(*id) = t;
     record(next, QStringLiteral("tile.%1 %2").arg(verb, *id));
-    remember();
-    m_state.putTile(t);
+    m_fx.show.push_back([this, t] {
+        remember();
+        m_state.putTile(t);
+    });
     return ActionResult::success(
         {{QStringLiteral("id"), *id}, {QStringLiteral("tile"), tileToJson(t)}});
 }
@@ -595,9 +807,9 @@ ActionResult Dispatcher::setBezelCompensation(const QJsonObject &p) {
                                      QStringLiteral("enabled"));
     Wall wall = m_state.wall();
     wall.bezelCompensation = v.toBool();
-    if (m_store)
-        m_store->saveWall(wall); // first: a refused save leaves the wall as it was
-    m_state.setWall(wall);
+    // Written first: a refused save leaves the wall as it was.
+    m_fx.writes.push_back([wall](store::WallStore &s, QJsonObject &) { s.saveWall(wall); });
+    m_fx.show.push_back([this, wall] { m_state.setWall(wall); });
     return ActionResult::success({{QStringLiteral("enabled"), wall.bezelCompensation}});
 }
 

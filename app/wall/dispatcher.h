@@ -1,8 +1,15 @@
 #pragma once
 // The one way to change the wall (DESIGN.md): every entry point submits an Action on behalf of a
-// Caller. The dispatcher checks the caller's role, validates and applies the action to the live
-// WallState, keeps undo/redo for layout edits, persists what must survive a restart, hands the
-// outcome to the audit hook, and publishes an event. GUI thread only.
+// Caller. The dispatcher checks the caller's role, validates the action and works out what it
+// changes, writes that (the live layout's history row, presets, the wall, and the action's audit
+// row) as ONE transaction on the store thread, and only when it is committed shows the change on
+// the live WallState (undo/redo for layout edits), answers and publishes an event. A write that
+// fails changes nothing on the wall: the action is answered with the error (store_unavailable when
+// the store cannot be written now) and its audit row is kept for later (AuditLog::defer).
+//
+// Actions are taken one at a time, in the order they came: while one action's write is on the
+// store thread the next waits in the dispatcher's queue (the wall and every read go on). GUI
+// thread only.
 
 #include "core/action.h"
 #include "wall/layout.h"
@@ -12,9 +19,18 @@
 #include <QJsonObject>
 #include <QObject>
 
+#include <cstdint>
 #include <deque>
+#include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <vector>
+
+namespace opswall::store {
+class Database;
+class WallStore;
+} // namespace opswall::store
 
 namespace opswall::wall {
 
@@ -22,22 +38,47 @@ class Dispatcher : public QObject {
     Q_OBJECT
 public:
     // store may be null (tests of pure behaviour); then presets are unavailable.
-    Dispatcher(WallState &state, LayoutStore *store, QObject *parent = nullptr);
+    Dispatcher(WallState &state, store::WallStore *store, QObject *parent = nullptr);
 
+    // Takes action for caller; done gets the result exactly once, on the GUI thread, after the
+    // action's transaction committed (or failed) on the store thread. With no store thread (tests,
+    // tools) the write runs here and done is called before submit returns.
+    using Done = std::function<void(ActionResult)>;
+    void submit(Action action, Caller caller, Done done);
+    // The same, waiting for the result: the GUI thread waits for the store (and for the actions
+    // queued before this one). For start-up and the callers not moved to submit() yet (the
+    // console's QML, schedules, device and calibration services; see app/store/README.md).
     ActionResult dispatch(const Action &action, const Caller &caller);
 
-    // Called after every dispatched action, allowed or not (the audit log).
+    // Called after every dispatched action, allowed or not, with its final result (the log).
     using AuditHook = std::function<void(const Caller &, const Action &, const ActionResult &)>;
     void setAuditHook(AuditHook hook) { m_audit = std::move(hook); }
+    // The action's audit row, written in the action's own transaction (control::AuditLog::defer):
+    // write runs on the store thread inside the transaction with the final result; refused runs on
+    // the GUI thread when the transaction failed. db: the audit's database, written on this
+    // thread when the dispatcher has no store of its own.
+    struct AuditRow {
+        std::function<std::int64_t(store::Database &, const ActionResult &)> write;
+        std::function<void(const ActionResult &)> refused;
+    };
+    using AuditRows = std::function<AuditRow(const Caller &, const Action &)>;
+    void setAuditRows(AuditRows rows, store::Database *db) {
+        m_auditRows = std::move(rows);
+        m_auditDb = db;
+    }
     // Consulted after the role table, e.g. by the control lock: return a failure to refuse.
     using Gate = std::function<std::optional<ActionResult>(const Action &, const Caller &)>;
     void setGate(Gate gate) { m_gate = std::move(gate); }
     // Handlers for action families owned by other layers (device.*, alert.*, source.*, ...).
     using Handler = std::function<ActionResult(const Action &, const Caller &)>;
     void addHandler(const QString &prefix, Handler handler);
-    // For such handlers only (a briefing step, an incident preset): makes layout live as a recall
-    // does (one undo step, a history row, the action's "revision").
-    void showLayout(const Layout &layout, const QString &cause) { commit(layout, cause); }
+    // For such handlers (a briefing step, an incident preset): makes layout live as a recall
+    // does (one undo step, a history row in the action's transaction, the action's "revision").
+    // Outside an action (a briefing's timer) it is queued as a write of its own.
+    void showLayout(const Layout &layout, const QString &cause);
+
+    // Actions waiting for the one being written (for tests and the metrics).
+    std::size_t queued() const { return m_queue.size() + (m_busy ? 1 : 0); }
 
     // Where image tiles may take pictures from (layout.h); checked for every tile and layout
     // that comes in. The default allows the assets folder only.
@@ -50,9 +91,8 @@ public:
     static constexpr std::size_t kUndoDepth = 100;
 
     // Who changed the live layout, for a publish refused because the wall moved on since the
-    // editor's base revision (PUT /api/v1/layout). Revisions are WallState::revision() values
-    // (persistent with a store); instance() tells one run of the wall from the next, whose list
-    // of changes is not kept, so a base of another run is refused.
+    // editor's base revision (PUT /api/v1/layout). Revisions are WallState::revision() values of
+    // this process; instance() tells one run of the wall from the next (a restart resets them).
     struct Change {
         quint64 revision = 0; // the live layout's revision after the change
         QString by, role, via, type, what;
@@ -80,21 +120,51 @@ private:
     ActionResult step(std::deque<Layout> &from, std::deque<Layout> &to, const QString &verb);
     ActionResult tileAction(const QString &verb, const QJsonObject &p);
     ActionResult setBezelCompensation(const QJsonObject &p);
-    // Makes layout live, remembering the previous one for undo.
+    // Makes layout live once the action's transaction committed, remembering the previous one for
+    // undo.
     void commit(const Layout &layout, const QString &cause);
     void remember();
-    // Writes the history row of the layout about to go live (throws store::Error).
+    // The history row of the layout about to go live, written in the action's transaction.
     void record(const Layout &next, const QString &cause);
 
+    // What the action being applied changes: rows written in its transaction on the store thread,
+    // then (only when that committed) the changes shown on the GUI thread.
+    struct Effects {
+        std::vector<std::pair<Layout, QString>> history;
+        std::vector<std::function<void(store::WallStore &, QJsonObject &data)>> writes;
+        std::vector<std::function<void()>> show;
+        bool empty() const { return history.empty() && writes.empty() && show.empty(); }
+    };
+    struct Item {
+        Action action;
+        Caller caller;
+        Done done;
+        std::optional<QPair<Layout, QString>> showOnly; // showLayout() outside an action
+    };
+    void pump();
+    void start(Item item);
+    void finish(const std::shared_ptr<Item> &item, ActionResult result, Effects &fx,
+                const AuditRow &audit, std::exception_ptr error);
+    ActionResult check(const Action &action, const Caller &caller);
+    store::Database *jobDatabase() const;
+
     WallState &m_state;
-    LayoutStore *m_store;
+    store::WallStore *m_store;
     AuditHook m_audit;
     Gate m_gate;
     QList<QPair<QString, Handler>> m_handlers;
     std::deque<Layout> m_undo;
     std::deque<Layout> m_redo;
     std::optional<Layout> m_staged;
-    std::optional<qint64> m_recorded; // history row written by the action being applied
+    AuditRows m_auditRows;
+    std::optional<qint64> m_recorded; // the history row the finishing action wrote
+    store::Database *m_auditDb = nullptr;
+    Effects m_fx;            // of the action being applied
+    bool m_applying = false; // inside apply(): showLayout() adds to the action's effects
+    bool m_busy = false;     // an action is being written
+    bool m_pumping = false;
+    std::deque<Item> m_queue;             // submitted, waiting for the one being written
+    std::function<void()> m_waitInFlight; // blocks until the action being written is finished
     ImageSourcePolicy m_imagePolicy;
     // Refuses tiles whose image sources the policy refuses; the field is prefix (with %1 the
     // tile's index) + ".binding.source", or "binding.source" when prefix is empty.

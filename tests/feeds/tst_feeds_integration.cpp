@@ -7,6 +7,7 @@
 #include "feeds/scheduler.h"
 #include "feedservice/feedservice.h"
 #include "store/database.h"
+#include "store/storethread.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -276,6 +277,49 @@ private Q_SLOTS:
         QCOMPARE(s.definitions().status(QStringLiteral("monthly"))->state,
                  FeedState::Failing); // persisted
         m_switchBroken = false;
+    }
+
+    void ingestionAndStatusAreWrittenOnTheStoreThread() {
+        // The app's arrangement: the GUI thread's connection reads, the store thread writes.
+        const QString path = m_dir.filePath(QStringLiteral("threaded.sqlite"));
+        opswall::store::Database db(path);
+        FeedScheduler s(db, &m_nam); // migrates the feeds' tables on this connection
+        opswall::store::StoreThread writer(path);
+        db.setWriter(&writer);
+        QString doc = QStringLiteral(
+            "{\"schemaVersion\":1,\"feeds\":[{\"id\":\"iip\",\"url\":\"http://127.0.0.1:PORT/"
+            "sdmx-json/IIPVNM\",\"format\":\"sdmx-json\",\"intervalSecs\":3600}]}");
+        doc.replace(QStringLiteral("PORT"), QString::number(m_server->port()));
+        QString err;
+        QCOMPARE(s.definitions().importJson(doc.toUtf8(), &err), 1);
+        const std::uint64_t guiWritesBefore = db.transactionStats().count;
+        QThread *ingestedOn = nullptr;
+        bool valueVisible = false;
+        qsizetype series = 0;
+        connect(&s, &FeedScheduler::stored, this,
+                [&](const QString &, const QList<Series> &ss, const QDateTime &, IngestMode) {
+                    ingestedOn = QThread::currentThread();
+                    // Committed before the signal: the GUI thread's connection sees the values.
+                    valueVisible = s.series()
+                                       .latest(QStringLiteral("AIP_ISIC4_IX"), QStringLiteral("M"))
+                                       .has_value();
+                    series = ss.size();
+                });
+        QSignalSpy attempts(&s, &FeedScheduler::fetchFinished);
+        s.start();
+        QCOMPARE(waitForAttempt(s, attempts, QStringLiteral("iip")), FeedState::Ok);
+        QCOMPARE(ingestedOn, QThread::currentThread());
+        QVERIFY(valueVisible);
+        QVERIFY(series > 0);
+        QCOMPARE(s.series().latest(QStringLiteral("AIP_ISIC4_IX"), QStringLiteral("M"))->value,
+                 171.93);
+        // The status is persisted by the store thread too.
+        QTRY_COMPARE_WITH_TIMEOUT(s.writesInFlight(), 0, 5000);
+        QCOMPARE(s.definitions().status(QStringLiteral("iip"))->state, FeedState::Ok);
+        // Not one transaction on the GUI thread's connection; the writer's did the work.
+        QCOMPARE(db.transactionStats().count, guiWritesBefore);
+        QVERIFY(writer.transactionStats().count >= 2);
+        s.stop();
     }
 
     void demoFeedListRunsAgainstTheFeedService() {

@@ -1,0 +1,320 @@
+// The store thread of the real opswall (tests/rendering/appundertest.h, issue 12), on a real
+// SQLite file on disk:
+//   - a disk whose every fsync takes 500 ms (a test VFS that wraps the default one, switched on
+//     by OPSWALL_TEST_FSYNC_DELAY_MS while a file exists): the wall keeps drawing a playing video
+//     tile without a long frame, and the API keeps answering reads promptly, while the writes
+//     queue on the store thread and are applied in the order they came;
+//   - the process killed (SIGKILL) while the store thread is inside an action's transaction,
+//     after the live layout's history row and before the audit row (the failure-injection hook
+//     OPSWALL_TEST_STALL_BEFORE_AUDIT): after the restart every history row has its audit row and
+//     every audited layout change its history row, the wall shows what was last committed, and
+//     the audit chain verifies.
+#include "appundertest.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcessEnvironment>
+#include <QTcpSocket>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <vector>
+
+using namespace opswall;
+using apptest::ApiResponse;
+
+namespace {
+
+constexpr int kFsyncDelayMs = 500;
+
+// One request on its own connection, sent now and read later (the writes that queue).
+struct Pending {
+    std::unique_ptr<QTcpSocket> socket;
+    QByteArray got;
+    qint64 doneAtMs = -1;
+};
+
+std::unique_ptr<QTcpSocket> sendRequest(quint16 port, const QByteArray &method,
+                                        const QByteArray &path, const QString &token,
+                                        const QByteArray &body) {
+    auto s = std::make_unique<QTcpSocket>();
+    s->connectToHost(QHostAddress::LocalHost, port);
+    if (!s->waitForConnected(2000))
+        return nullptr;
+    s->write(method + " /api/v1" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+             token.toLatin1() + "\r\nConnection: close\r\nContent-Type: application/json\r\n" +
+             "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    s->flush();
+    return s;
+}
+
+// Reads what has arrived; true when the server closed the connection (the answer is complete).
+bool poll(Pending &p, const QElapsedTimer &clock) {
+    if (p.doneAtMs >= 0)
+        return true;
+    p.socket->waitForReadyRead(0);
+    p.got += p.socket->readAll();
+    if (p.socket->state() != QAbstractSocket::ConnectedState) {
+        p.got += p.socket->readAll();
+        p.doneAtMs = clock.elapsed();
+        return true;
+    }
+    return false;
+}
+
+QJsonObject liveTile(const apptest::Wall &w, const QString &id) {
+    const QJsonObject live = jsonOf(w.api("GET", QStringLiteral("/layout")).body);
+    for (const QJsonValue &t :
+         live.value(QStringLiteral("layout"))[QStringLiteral("tiles")].toArray())
+        if (t[QStringLiteral("id")].toString() == id)
+            return t.toObject();
+    return {};
+}
+
+// Rows of a query with one integer column, on a connection of the test's own.
+std::vector<qint64> column(const QString &dbPath, const char *sql, QString *error) {
+    std::vector<qint64> out;
+    sqlite3 *db = nullptr;
+    if (sqlite3_open_v2(QFile::encodeName(dbPath).constData(), &db, SQLITE_OPEN_READONLY,
+                        nullptr) != SQLITE_OK) {
+        *error = QStringLiteral("cannot open %1").arg(dbPath);
+        sqlite3_close(db);
+        return out;
+    }
+    sqlite3_stmt *st = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+        *error = QString::fromUtf8(sqlite3_errmsg(db));
+    } else {
+        while (sqlite3_step(st) == SQLITE_ROW)
+            out.push_back(sqlite3_column_int64(st, 0));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+} // namespace
+
+class TestAppStoreThread : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void slowDiskKeepsTheWallDrawingAndTheApiAnswering();
+    void killedBetweenHistoryAndAuditLeavesThemInAgreement();
+};
+
+void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
+    apptest::Wall w;
+    // The test reads as fast as it can: no rate limit in the way.
+    w.extraConfig = QStringLiteral(R"("rateBurst": 100000, "ratePerSecond": 100000)");
+    const QString slowFlag = w.dir.filePath(QStringLiteral("slow-disk"));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("OPSWALL_TEST_FSYNC_DELAY_MS"), QString::number(kFsyncDelayMs));
+    env.insert(QStringLiteral("OPSWALL_TEST_FSYNC_DELAY_WHILE"), slowFlag);
+    w.process.setProcessEnvironment(env);
+    QString why;
+    QVERIFY2(w.start(&why), qPrintable(why));
+    // A playing video tile: the outputs draw at the stream's rate, so a stalled GUI thread shows
+    // as a long gap between two frames.
+    const apptest::Run source =
+        w.wallctl({QStringLiteral("source"), QStringLiteral("add"), QStringLiteral("demo-vc"),
+                   QStringLiteral("--kind"), QStringLiteral("testpattern")});
+    QVERIFY2(source.exitCode == 0, source.out + source.err);
+    QVERIFY(!w.recallPreset(QStringLiteral("Họp trực tuyến")).isEmpty()); // vc-main: demo-vc
+    QByteArray health;
+    QTRY_VERIFY2_WITH_TIMEOUT(jsonOf(health = w.api("GET", QStringLiteral("/health")).body)
+                                      .value(QStringLiteral("fps"))
+                                      .toDouble() >= 10,
+                              health.constData(), 20000);
+    const QJsonObject layout = jsonOf(w.api("GET", QStringLiteral("/layout")).body);
+    QString tileId;
+    for (const QJsonValue &t :
+         layout.value(QStringLiteral("layout"))[QStringLiteral("tiles")].toArray())
+        if (t[QStringLiteral("kind")].toString() != QLatin1String("video"))
+            tileId = t[QStringLiteral("id")].toString();
+    QVERIFY2(!tileId.isEmpty(), "the preset has a tile besides the video");
+
+    // The disk turns slow: one write now takes at least one delayed fsync.
+    {
+        QFile f(slowFlag);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+    }
+    QElapsedTimer one;
+    one.start();
+    const ApiResponse first = w.api("PATCH", QStringLiteral("/tiles/%1").arg(tileId),
+                                    {{QStringLiteral("x"), 0}, {QStringLiteral("y"), 0}});
+    QCOMPARE(first.status, 200);
+    const qint64 oneWriteMs = one.elapsed();
+    QVERIFY2(oneWriteMs >= kFsyncDelayMs, qPrintable(QString::number(oneWriteMs)));
+
+    // Six moves at once: they queue on the store thread while reads and frames go on.
+    constexpr int kWrites = 6;
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<Pending> writes;
+    for (int i = 1; i <= kWrites; ++i) {
+        Pending p;
+        p.socket = sendRequest(
+            w.port, "PATCH", "/tiles/" + tileId.toUtf8(), w.admin,
+            QJsonDocument(QJsonObject{{QStringLiteral("x"), 10 * i}, {QStringLiteral("y"), 0}})
+                .toJson(QJsonDocument::Compact));
+        QVERIFY(p.socket);
+        writes.push_back(std::move(p));
+        QTest::qWait(20); // in this order
+    }
+    qint64 slowestReadMs = 0, longestFrameMs = 0;
+    int reads = 0, healthSamples = 0;
+    double lowestFps = 1e9;
+    const QStringList readPaths{QStringLiteral("/wall"), QStringLiteral("/tiles"),
+                                QStringLiteral("/presets"), QStringLiteral("/layout"),
+                                QStringLiteral("/health")};
+    while (clock.elapsed() < 30000) {
+        bool all = true;
+        for (Pending &p : writes)
+            all = poll(p, clock) && all;
+        if (all)
+            break;
+        for (const QString &path : readPaths) {
+            QElapsedTimer t;
+            t.start();
+            const ApiResponse r = w.api("GET", path);
+            slowestReadMs = std::max(slowestReadMs, t.elapsed());
+            ++reads;
+            QCOMPARE(r.status, 200);
+            if (path == QLatin1String("/health")) {
+                const QJsonObject h = jsonOf(r.body);
+                lowestFps = std::min(lowestFps, h.value(QStringLiteral("fps")).toDouble());
+                for (const QJsonValue &o : h.value(QStringLiteral("outputs")).toArray())
+                    longestFrameMs = std::max(
+                        longestFrameMs, qint64(o[QStringLiteral("longestFrameMs")].toDouble()));
+                ++healthSamples;
+            }
+        }
+        QTest::qWait(50);
+    }
+    const qint64 lastWriteDoneMs = writes.back().doneAtMs;
+    qInfo("slow disk (%d ms per fsync): one write %lld ms; %d queued writes done after %lld ms; "
+          "%d reads, the slowest %lld ms; longest frame gap %lld ms, lowest fps %.1f",
+          kFsyncDelayMs, static_cast<long long>(oneWriteMs), kWrites,
+          static_cast<long long>(lastWriteDoneMs), reads, static_cast<long long>(slowestReadMs),
+          static_cast<long long>(longestFrameMs), lowestFps);
+    for (const Pending &p : writes)
+        QVERIFY2(statusOf(p.got) == 200, p.got.constData());
+    // They really queued: one after another, each with its fsync.
+    QVERIFY2(lastWriteDoneMs >= (kWrites - 1) * kFsyncDelayMs,
+             qPrintable(QString::number(lastWriteDoneMs)));
+    QVERIFY(healthSamples >= 3);
+    // Nothing on the GUI thread waited for an fsync: no read and no frame took as long as one.
+    QVERIFY2(slowestReadMs < kFsyncDelayMs, qPrintable(QString::number(slowestReadMs)));
+    QVERIFY2(longestFrameMs < kFsyncDelayMs, qPrintable(QString::number(longestFrameMs)));
+    QVERIFY2(lowestFps >= 5, qPrintable(QString::number(lowestFps)));
+    // Applied in the order they came: the last move wins.
+    QCOMPARE(liveTile(w, tileId)[QStringLiteral("rect")][QStringLiteral("x")].toDouble(),
+             10.0 * kWrites);
+    QFile::remove(slowFlag);
+    QVERIFY(w.stop());
+}
+
+void TestAppStoreThread::killedBetweenHistoryAndAuditLeavesThemInAgreement() {
+    apptest::Wall w;
+    const QString db = w.dir.filePath(QStringLiteral("wall.db"));
+    QString why;
+    QVERIFY2(w.start(&why), qPrintable(why));
+    // The first start's own recall (before the audit log exists) is not an audited action.
+    QString error;
+    const std::vector<qint64> before =
+        column(db, "SELECT COALESCE(MAX(id), 0) FROM live_layouts", &error);
+    QVERIFY2(error.isEmpty() && before.size() == 1, qPrintable(error));
+    const qint64 baseline = before.front();
+    const QString a = w.presetId(QStringLiteral("Họp trực tuyến"));
+    QVERIFY(!a.isEmpty());
+    const QString b = w.recallPreset(QStringLiteral("Họp trực tuyến"));
+    QVERIFY(!b.isEmpty());
+    const QJsonObject shown = jsonOf(w.api("GET", QStringLiteral("/layout")).body);
+
+    // Restarted with the hook: the next action's transaction stops after its history row.
+    QVERIFY(w.stop());
+    const QString marker = w.dir.filePath(QStringLiteral("stalled"));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("OPSWALL_TEST_STALL_BEFORE_AUDIT"), marker);
+    w.process.setProcessEnvironment(env);
+    QVERIFY2(w.start(&why), qPrintable(why));
+    QString other;
+    for (const QJsonValue &p :
+         jsonOf(w.api("GET", QStringLiteral("/presets")).body)[QStringLiteral("items")].toArray())
+        if (QString::number(p[QStringLiteral("id")].toInt()) != a)
+            other = QString::number(p[QStringLiteral("id")].toInt());
+    QVERIFY(!other.isEmpty());
+    auto recall =
+        sendRequest(w.port, "POST", "/presets/" + other.toUtf8() + "/recall", w.admin, "{}");
+    QVERIFY(recall);
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 10000);
+    // The store thread is inside the transaction; the wall has not shown the change, and it
+    // still answers.
+    const ApiResponse during = w.api("GET", QStringLiteral("/layout"));
+    QCOMPARE(during.status, 200);
+    QCOMPARE(jsonOf(during.body).value(QStringLiteral("layout")),
+             shown.value(QStringLiteral("layout")));
+    ::kill(pid_t(w.process.processId()), SIGKILL);
+    QVERIFY(w.process.waitForFinished(5000));
+    recall.reset();
+
+    // After the restart: history and audit agree, row for row.
+    w.process.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+    QVERIFY2(w.start(&why), qPrintable(why));
+    const QByteArray sinceBaseline = QByteArray::number(baseline);
+    const std::vector<qint64> history = column(
+        db,
+        ("SELECT id FROM live_layouts WHERE id > " + sinceBaseline + " ORDER BY id").constData(),
+        &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const std::vector<qint64> audited =
+        column(db,
+               "SELECT json_extract(result, '$.revision') FROM control_audit WHERE ok = 1 AND "
+               "json_extract(result, '$.revision') IS NOT NULL AND (action LIKE 'preset.recall' OR "
+               "action LIKE 'tile.%' OR action LIKE 'layout.%') ORDER BY id",
+               &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(!history.empty(), "the recall before the kill wrote its history row");
+    QCOMPARE(std::set<qint64>(audited.begin(), audited.end()),
+             std::set<qint64>(history.begin(), history.end()));
+    QCOMPARE(audited.size(), history.size()); // one audit row per history row, no more
+    // The killed recall left nothing: no history row, no audit row, and the wall shows what was
+    // last committed.
+    const std::vector<qint64> recallsOfOther = column(
+        db,
+        ("SELECT COUNT(*) FROM control_audit WHERE action = 'preset.recall' AND params LIKE '%" +
+         other.toUtf8() + "%'")
+            .constData(),
+        &error);
+    QVERIFY(recallsOfOther.size() == 1);
+    QCOMPARE(recallsOfOther.front(), qint64(0));
+    QCOMPARE(jsonOf(w.api("GET", QStringLiteral("/layout")).body).value(QStringLiteral("layout")),
+             shown.value(QStringLiteral("layout")));
+    const apptest::Run verify = w.wallctl({QStringLiteral("audit"), QStringLiteral("verify")});
+    QVERIFY2(verify.exitCode == 0, verify.out + verify.err);
+    // And the wall writes again: the same recall now goes through, with both rows.
+    const ApiResponse again =
+        w.api("POST", QStringLiteral("/presets/%1/recall").arg(other), QJsonObject{});
+    QCOMPARE(again.status, 200);
+    const qint64 revision = jsonOf(again.body).value(QStringLiteral("revision")).toInteger();
+    QVERIFY(revision > history.back());
+    const std::vector<qint64> auditedNow = column(
+        db,
+        ("SELECT COUNT(*) FROM control_audit WHERE ok = 1 AND json_extract(result, '$.revision') "
+         "= " +
+         QByteArray::number(revision))
+            .constData(),
+        &error);
+    QVERIFY(auditedNow.size() == 1);
+    QCOMPARE(auditedNow.front(), qint64(1));
+    QVERIFY(w.stop());
+}
+
+QTEST_GUILESS_MAIN(TestAppStoreThread)
+#include "tst_app_store_thread.moc"
