@@ -295,12 +295,22 @@ void Dispatcher::start(Item in) {
 void Dispatcher::finish(const std::shared_ptr<Item> &item, ActionResult result, Effects &fx,
                         const AuditRow &audit, std::exception_ptr error) {
     m_waitInFlight = {};
+    // An action whose only row is its audit row (an acknowledgement, a state the wall keeps in
+    // memory, applied by its handler already) stands while the store is unavailable: its audit
+    // row is kept for later, like a refusal's. Anything with history or documents to write is
+    // refused, and nothing of it is shown.
+    const bool auditOnly = fx.history.empty() && fx.writes.empty();
+    const ActionResult failure = error ? failureOf(error) : ActionResult::success();
+    const bool stands =
+        !error || (result.ok && auditOnly && failure.code == QLatin1String("store_unavailable"));
     if (error) {
-        // Nothing was written and nothing is shown: the wall stays as it was.
-        result = failureOf(error);
+        // A refused action stays refused for its own reason.
+        if (result.ok && !stands)
+            result = failure;
         if (audit.refused)
             audit.refused(result);
-    } else {
+    }
+    if (stands) {
         const quint64 before = m_state.revision();
         for (const auto &show : fx.show)
             show(); // the wall shows the change now that it is written

@@ -323,6 +323,15 @@ void WallSession::load(const QString &what) {
                 Q_EMIT permissionsChanged();
             }
         }
+        // A busy wall (too many requests from this token or address, or its store briefly
+        // unavailable) is asked again shortly: the console does not show an empty wall as loaded.
+        if (status == 429 || status == 503) {
+            QTimer::singleShot(kBusyRetryMs, this, [this, what, generation = m_generation] {
+                if (generation == m_generation && m_pending.contains(what))
+                    load(what);
+            });
+            return;
+        }
         // A resource this wall does not have (an older wall) does not hold the console back.
         if (status != 0) {
             m_pending.remove(what);

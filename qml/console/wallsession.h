@@ -148,6 +148,7 @@ public:
     static constexpr int kPresetPictureWidthPx = 480;
     static constexpr int kRequestTimeoutMs = 8000;
     static constexpr int kBackgroundTimeoutMs = 30000;
+    static constexpr int kBusyRetryMs = 1000; // after 429 or 503 on a load
     static constexpr int kSlowRefreshMs = 10000;
 
 Q_SIGNALS:

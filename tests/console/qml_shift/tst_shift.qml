@@ -134,9 +134,9 @@ TestCase {
 
     function test_1_alertAcknowledgedFromTheShiftPanel() {
         // The demo's feeds raise alerts from their rules (public investment behind plan, …).
-        tryVerify(() => Wall.get("/alerts").items.some(a => a.source === "feeds" && !a.acknowledgedBy), 60000,
+        tryVerify(() => Wall.get("/alerts").items.some(a => a.source === "indicator" && !a.acknowledgedBy), 60000,
                   "an open feed alert")
-        const alert = Wall.get("/alerts").items.filter(a => a.source === "feeds" && !a.acknowledgedBy)[0]
+        const alert = Wall.get("/alerts").items.filter(a => a.source === "indicator" && !a.acknowledgedBy)[0]
         const v = open(Wall.operatorTokenFile)
         tab(v, "shiftTab")
         tryVerify(() => findChild(v.shift, "alert-" + alert.id) !== null, 10000)
