@@ -9,6 +9,7 @@
 #include <QList>
 
 #include <initializer_list>
+#include <optional>
 
 namespace opswall::control {
 
@@ -31,6 +32,27 @@ Route errorRoute(ApiError e) {
     r.kind = RouteKind::Error;
     r.error = std::move(e);
     return r;
+}
+
+// The one query parameter a picture route takes (besides access_token): its width in whole
+// pixels from min to max; a refusal names what is wrong.
+std::optional<Route> pictureWidth(const QUrlQuery &query, int min, int max, int *width) {
+    for (const auto &[key, value] : query.queryItems()) {
+        if (key == QLatin1String("access_token"))
+            continue;
+        if (key != QLatin1String("width"))
+            return errorRoute(error(400, "unknown_field",
+                                    QStringLiteral("unknown parameter '%1'").arg(key.left(64)),
+                                    key.left(64)));
+        bool ok = false;
+        *width = value.toInt(&ok);
+        if (!ok || *width < min || *width > max)
+            return errorRoute(error(
+                400, "invalid",
+                QStringLiteral("'width' must be whole pixels from %1 to %2").arg(min).arg(max),
+                QStringLiteral("width")));
+    }
+    return std::nullopt;
 }
 
 const char *typeName(FieldType t) {
@@ -523,22 +545,8 @@ Route dispatch(Ctx &c) {
                                                    "position in /wall's outputs)"),
                                     QStringLiteral("index")));
         int width = kSnapshotDefaultWidthPx;
-        for (const auto &[key, value] : c.query.queryItems()) {
-            if (key == QLatin1String("access_token"))
-                continue;
-            if (key != QLatin1String("width"))
-                return errorRoute(error(400, "unknown_field",
-                                        QStringLiteral("unknown parameter '%1'").arg(key.left(64)),
-                                        key.left(64)));
-            bool ok = false;
-            width = value.toInt(&ok);
-            if (!ok || width < kSnapshotMinWidthPx || width > kSnapshotMaxWidthPx)
-                return errorRoute(error(400, "invalid",
-                                        QStringLiteral("'width' must be whole pixels from %1 to %2")
-                                            .arg(kSnapshotMinWidthPx)
-                                            .arg(kSnapshotMaxWidthPx),
-                                        QStringLiteral("width")));
-        }
+        if (auto refused = pictureWidth(c.query, kSnapshotMinWidthPx, kSnapshotMaxWidthPx, &width))
+            return *refused;
         Route r;
         r.kind = RouteKind::OutputImage;
         r.permission = QStringLiteral("state.read");
@@ -559,22 +567,9 @@ Route dispatch(Ctx &c) {
     // preset thumbnails): JPEG, width bounded like the output snapshot's.
     if (c.is("GET", {"presets", "{id}", "picture"})) {
         int width = kPresetPictureDefaultWidthPx;
-        for (const auto &[key, value] : c.query.queryItems()) {
-            if (key == QLatin1String("access_token"))
-                continue;
-            if (key != QLatin1String("width"))
-                return errorRoute(error(400, "unknown_field",
-                                        QStringLiteral("unknown parameter '%1'").arg(key.left(64)),
-                                        key.left(64)));
-            bool ok = false;
-            width = value.toInt(&ok);
-            if (!ok || width < kSnapshotMinWidthPx || width > kPresetPictureMaxWidthPx)
-                return errorRoute(error(400, "invalid",
-                                        QStringLiteral("'width' must be whole pixels from %1 to %2")
-                                            .arg(kSnapshotMinWidthPx)
-                                            .arg(kPresetPictureMaxWidthPx),
-                                        QStringLiteral("width")));
-        }
+        if (auto refused =
+                pictureWidth(c.query, kSnapshotMinWidthPx, kPresetPictureMaxWidthPx, &width))
+            return *refused;
         Route r = snapshot(QStringLiteral("preset-picture:%1:%2").arg(id).arg(width));
         r.kind = RouteKind::Render;
         return r;
