@@ -263,7 +263,11 @@ Item {
                 }
                 return
             }
-            panel.error = ""
+            // A read of the refresh (pattern, uniformity, profile) answering after a refusal must
+            // not wipe the refusal before the technician has read it: only an action clears it.
+            const isRead = tag === "tech.pattern" || tag === "tech.uniformity" || tag === "tech.profile"
+            if (!isRead)
+                panel.error = ""
             if (tag === "tech.saveProfile")
                 panel.notice = qsTr("Profile saved for %n display(s).", "", panel.chosen.length)
             else if (tag === "tech.geometry")
@@ -273,7 +277,7 @@ Item {
                 panel.notice = qsTr("The wall's geometry is saved.")
             else if (tag === "tech.geometryUndo")
                 panel.notice = qsTr("The geometry from before set-up is back.")
-            if (tag !== "tech.pattern" && tag !== "tech.uniformity" && tag !== "tech.profile")
+            if (!isRead)
                 panel.refresh()
         }
         function onWallEvent(type: string, event: var) {
