@@ -1,0 +1,489 @@
+// The dispatcher's layout actions: presets, layouts, staging, undo/redo and tile edits.
+#include "wall/dispatcher.h"
+
+#include "core/permissions.h"
+#include "store/storethread.h"
+#include "store/wallstore.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QThread>
+#include <QUuid>
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace opswall::wall {
+
+namespace {
+
+ActionResult invalid(const QList<Issue> &issues) {
+    const Issue &first = issues.first();
+    QJsonArray all;
+    for (const Issue &i : issues)
+        all.append(
+            QJsonObject{{QStringLiteral("field"), i.path}, {QStringLiteral("message"), i.message}});
+    ActionResult r = ActionResult::failure(QStringLiteral("invalid"), first.toString(), first.path);
+    r.data.insert(QStringLiteral("issues"), all);
+    return r;
+}
+
+std::optional<QString> requireString(const QJsonObject &p, const QString &key, ActionResult &err) {
+    const QJsonValue v = p.value(key);
+    if (!v.isString() || v.toString().isEmpty()) {
+        err = ActionResult::failure(QStringLiteral("invalid"),
+                                    QStringLiteral("%1: a non-empty string is required").arg(key),
+                                    key);
+        return std::nullopt;
+    }
+    return v.toString();
+}
+
+std::optional<double> requireNumber(const QJsonObject &p, const QString &key, ActionResult &err) {
+    const QJsonValue v = p.value(key);
+    if (!v.isDouble() || !std::isfinite(v.toDouble())) {
+        err = ActionResult::failure(QStringLiteral("invalid"),
+                                    QStringLiteral("%1: a number is required").arg(key), key);
+        return std::nullopt;
+    }
+    return v.toDouble();
+}
+
+std::optional<int> requireId(const QJsonObject &p, ActionResult &err) {
+    const QJsonValue v = p.value(QStringLiteral("id"));
+    const double d = v.toDouble(-1);
+    if (!v.isDouble() || d < 1 || d != std::floor(d) || d > 1e9) {
+        err = ActionResult::failure(QStringLiteral("invalid"),
+                                    QStringLiteral("id: a preset number is required"),
+                                    QStringLiteral("id"));
+        return std::nullopt;
+    }
+    return int(d);
+}
+
+ActionResult noStore() {
+    return ActionResult::failure(QStringLiteral("unavailable"),
+                                 QStringLiteral("presets need the database, which is not open"));
+}
+
+} // namespace
+
+std::optional<ActionResult> Dispatcher::imageRefusal(const QList<Tile> &tiles,
+                                                     const QString &prefix) const {
+    QList<Issue> issues;
+    for (qsizetype i = 0; i < tiles.size(); ++i) {
+        const Tile &t = tiles[i];
+        if (t.kind != QLatin1String("image"))
+            continue;
+        const QString source = t.binding.value(QStringLiteral("source")).toString();
+        if (const auto why = m_imagePolicy.refusal(source))
+            issues.append({prefix.isEmpty()
+                               ? QStringLiteral("binding.source")
+                               : QString(prefix).replace(QStringLiteral("%1"), QString::number(i)) +
+                                     QStringLiteral(".binding.source"),
+                           *why});
+    }
+    if (issues.isEmpty())
+        return std::nullopt;
+    return invalid(issues);
+}
+
+ActionResult Dispatcher::recallPreset(const QJsonObject &p, const Caller &caller) {
+    if (!m_store)
+        return noStore();
+    std::optional<Preset> preset;
+    if (p.contains(QStringLiteral("name"))) {
+        ActionResult err;
+        const auto name = requireString(p, QStringLiteral("name"), err);
+        if (!name)
+            return err;
+        preset = m_store->presetByName(*name);
+    } else {
+        ActionResult err;
+        const auto id = requireId(p, err);
+        if (!id)
+            return err;
+        preset = m_store->preset(*id);
+    }
+    if (!preset)
+        return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
+                                     p.contains(QStringLiteral("name")) ? QStringLiteral("name")
+                                                                        : QStringLiteral("id"));
+    if (caller.role == Role::Leader && !preset->info.forLeaders)
+        return ActionResult::failure(
+            QStringLiteral("forbidden"),
+            QStringLiteral("preset \"%1\" is not marked for leaders").arg(preset->info.name));
+    commit(preset->layout, QStringLiteral("preset.recall %1").arg(preset->info.id));
+    return ActionResult::success(
+        {{QStringLiteral("id"), preset->info.id}, {QStringLiteral("name"), preset->info.name}});
+}
+
+ActionResult Dispatcher::savePreset(const QJsonObject &p) {
+    if (!m_store)
+        return noStore();
+    ActionResult err;
+    const auto name = requireString(p, QStringLiteral("name"), err);
+    if (!name)
+        return err;
+    std::optional<int> id;
+    if (p.contains(QStringLiteral("id"))) {
+        id = requireId(p, err);
+        if (!id)
+            return err;
+        if (!m_store->preset(*id))
+            return ActionResult::failure(QStringLiteral("not_found"),
+                                         QStringLiteral("no such preset"), QStringLiteral("id"));
+    } else if (const auto existing = m_store->presetByName(*name)) {
+        id = existing->info.id; // saving under an existing name makes a new revision of it
+    }
+    // What is saved: the live layout, a given layout document (layout.save), or a copy of
+    // another preset (fromPreset).
+    Layout layout = m_state.layout();
+    if (p.value(QStringLiteral("layout")).isObject()) {
+        const auto parsed =
+            layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
+        if (!parsed.ok())
+            return invalid(parsed.issues);
+        if (auto refused = imageRefusal(parsed.layout.tiles, QStringLiteral("layout.tiles[%1]")))
+            return *refused;
+        layout = parsed.layout;
+    } else if (p.contains(QStringLiteral("fromPreset"))) {
+        const QJsonValue from = p.value(QStringLiteral("fromPreset"));
+        const auto source = from.isDouble() ? m_store->preset(from.toInt()) : std::nullopt;
+        if (!source)
+            return ActionResult::failure(QStringLiteral("not_found"),
+                                         QStringLiteral("no such preset to copy"),
+                                         QStringLiteral("layoutId"));
+        layout = source->layout;
+    }
+    layout.name = *name;
+    m_fx.writes.push_back([id, name = *name, layout,
+                           forLeaders = p.value(QStringLiteral("forLeaders")).toBool(false)](
+                              store::WallStore &s, QJsonObject &data) {
+        data.insert(QStringLiteral("id"), s.savePreset(id, name, layout, forLeaders));
+    });
+    return ActionResult::success({{QStringLiteral("name"), *name}});
+}
+
+ActionResult Dispatcher::deletePreset(const QJsonObject &p) {
+    if (!m_store)
+        return noStore();
+    ActionResult err;
+    const auto id = requireId(p, err);
+    if (!id)
+        return err;
+    if (!m_store->preset(*id))
+        return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
+                                     QStringLiteral("id"));
+    m_fx.writes.push_back([id = *id](store::WallStore &s, QJsonObject &) { s.removePreset(id); });
+    return ActionResult::success({{QStringLiteral("id"), *id}});
+}
+
+ActionResult Dispatcher::setLayout(const QJsonObject &p, const QString &cause) {
+    // Published from an editor's copy: refused when the live layout changed since the copy was
+    // taken, naming who changed what, so nobody's change is silently overwritten.
+    if (p.contains(QStringLiteral("baseRevision"))) {
+        const QJsonValue base = p.value(QStringLiteral("baseRevision"));
+        if (!base.isDouble() || base.toDouble() < 0)
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("baseRevision: a revision number from GET "
+                                                        "/api/v1/layout is required"),
+                                         QStringLiteral("baseRevision"));
+        const QString instance = p.value(QStringLiteral("baseInstance")).toString(m_instance);
+        const quint64 baseRevision = quint64(base.toDouble());
+        if (instance != m_instance || baseRevision != m_state.revision()) {
+            QJsonArray changes;
+            QStringList said;
+            for (const Change &c : m_changes)
+                if (instance != m_instance || c.revision > baseRevision) {
+                    changes.append(c.toJson());
+                    said.append(QStringLiteral("%1 (%2) %3%4")
+                                    .arg(c.by, c.role, c.type,
+                                         c.what.isEmpty() ? QString() : u' ' + c.what));
+                }
+            QString message =
+                instance != m_instance
+                    ? QStringLiteral("the wall restarted since this copy was taken")
+                    : QStringLiteral("the live wall changed since this copy was taken "
+                                     "(revision %1, now %2)")
+                          .arg(baseRevision)
+                          .arg(m_state.revision());
+            if (!said.isEmpty())
+                message +=
+                    QStringLiteral(": ") +
+                    said.mid(std::max<qsizetype>(0, said.size() - 5)).join(QStringLiteral("; "));
+            ActionResult r = ActionResult::failure(QStringLiteral("conflict"), message,
+                                                   QStringLiteral("baseRevision"));
+            r.data.insert(QStringLiteral("changes"), changes);
+            r.data.insert(QStringLiteral("revision"), qint64(m_state.revision()));
+            r.data.insert(QStringLiteral("instance"), m_instance);
+            return r;
+        }
+    }
+    const auto parsed =
+        layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
+    if (!p.value(QStringLiteral("layout")).isObject())
+        return ActionResult::failure(QStringLiteral("invalid"),
+                                     QStringLiteral("layout: a layout document is required"),
+                                     QStringLiteral("layout"));
+    if (!parsed.ok())
+        return invalid(parsed.issues);
+    if (auto refused = imageRefusal(parsed.layout.tiles, QStringLiteral("layout.tiles[%1]")))
+        return *refused;
+    commit(parsed.layout, cause);
+    return ActionResult::success({{QStringLiteral("tiles"), parsed.layout.tiles.size()}});
+}
+
+ActionResult Dispatcher::stage(const QJsonObject &p) {
+    if (p.contains(QStringLiteral("id"))) {
+        if (!m_store)
+            return noStore();
+        ActionResult err;
+        const auto id = requireId(p, err);
+        if (!id)
+            return err;
+        const auto preset = m_store->preset(*id);
+        if (!preset)
+            return ActionResult::failure(QStringLiteral("not_found"),
+                                         QStringLiteral("no such preset"), QStringLiteral("id"));
+        m_staged = preset->layout;
+    } else {
+        if (!p.value(QStringLiteral("layout")).isObject())
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("layout: a layout document or a preset id "
+                                                        "is required"),
+                                         QStringLiteral("layout"));
+        const auto parsed =
+            layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
+        if (!parsed.ok())
+            return invalid(parsed.issues);
+        if (auto refused = imageRefusal(parsed.layout.tiles, QStringLiteral("layout.tiles[%1]")))
+            return *refused;
+        m_staged = parsed.layout;
+    }
+    return ActionResult::success({{QStringLiteral("staged"), layoutToJson(*m_staged)}});
+}
+
+ActionResult Dispatcher::publish() {
+    if (!m_staged)
+        return ActionResult::failure(QStringLiteral("conflict"),
+                                     QStringLiteral("nothing is staged to publish"));
+    commit(*m_staged, QStringLiteral("layout.publish"));
+    m_staged.reset();
+    return ActionResult::success();
+}
+
+ActionResult Dispatcher::undo() {
+    return step(m_undo, m_redo, QStringLiteral("undo"));
+}
+
+ActionResult Dispatcher::redo() {
+    return step(m_redo, m_undo, QStringLiteral("redo"));
+}
+
+// Undo and redo are the same move in opposite directions: the live layout goes onto one stack
+// and the top of the other becomes live.
+ActionResult Dispatcher::step(std::deque<Layout> &from, std::deque<Layout> &to,
+                              const QString &verb) {
+    if (from.empty())
+        return ActionResult::failure(QStringLiteral("conflict"),
+                                     QStringLiteral("nothing to %1").arg(verb));
+    const Layout layout = from.back();
+    record(layout, QStringLiteral("layout.") + verb);
+    m_fx.show.push_back([this, &from, &to, layout] {
+        to.push_back(m_state.layout());
+        from.pop_back();
+        m_state.setLayout(layout);
+        Q_EMIT undoStateChanged();
+    });
+    return ActionResult::success();
+}
+
+ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
+    const Wall &wall = m_state.wall();
+    if (verb == QLatin1String("add")) {
+        QList<Issue> issues;
+        const JsonReader r(&issues, QStringLiteral("tile"));
+        if (!p.value(QStringLiteral("tile")).isObject())
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("tile: a tile object is required"),
+                                         QStringLiteral("tile"));
+        QJsonObject given = p.value(QStringLiteral("tile")).toObject();
+        if (!given.contains(QStringLiteral("id"))) { // the API's POST /tiles: a free id is picked
+            qsizetype n = m_state.layout().tiles.size() + 1;
+            while (m_state.layout().tile(QStringLiteral("t%1").arg(n)))
+                ++n;
+            given.insert(QStringLiteral("id"), QStringLiteral("t%1").arg(n));
+        }
+        // The kind's default binding (tilekinds.cpp) under what was given.
+        if (given.value(QStringLiteral("kind")).isString() &&
+            (!given.contains(QStringLiteral("binding")) ||
+             given.value(QStringLiteral("binding")).isObject())) {
+            QJsonObject binding = defaultBinding(given.value(QStringLiteral("kind")).toString());
+            const QJsonObject own = given.value(QStringLiteral("binding")).toObject();
+            for (auto it = own.begin(); it != own.end(); ++it)
+                binding.insert(it.key(), *it);
+            given.insert(QStringLiteral("binding"), binding);
+        }
+        auto tile = tileFromJson(r, given);
+        if (tile) {
+            issues = validateTile(*tile, QStringLiteral("tile"), &wall);
+            if (m_state.layout().tile(tile->id))
+                issues.append({QStringLiteral("tile.id"),
+                               QStringLiteral("\"%1\" is used by another tile").arg(tile->id)});
+            if (m_state.layout().tiles.size() >= kMaxTiles)
+                issues.append({QStringLiteral("tile"),
+                               QStringLiteral("the layout already has %1 tiles").arg(kMaxTiles)});
+        }
+        if (!issues.isEmpty())
+            return invalid(issues);
+        if (auto refused = imageRefusal({*tile}, QStringLiteral("tile")))
+            return *refused;
+        Layout next = m_state.layout();
+        next.tiles.append(*tile);
+        record(next, QStringLiteral("tile.add %1").arg(tile->id));
+        m_fx.show.push_back([this, t = *tile] {
+            remember();
+            m_state.putTile(t);
+        });
+        return ActionResult::success({{QStringLiteral("id"), tile->id}});
+    }
+
+    ActionResult err;
+    const auto id = requireString(p, QStringLiteral("id"), err);
+    if (!id)
+        return err;
+    const Tile *current = m_state.layout().tile(*id);
+    if (!current)
+        return ActionResult::failure(QStringLiteral("not_found"),
+                                     QStringLiteral("no tile \"%1\" on the wall").arg(*id),
+                                     QStringLiteral("id"));
+    if (verb == QLatin1String("remove")) {
+        Layout next = m_state.layout();
+        next.tiles.removeIf([&](const Tile &x) { return x.id == *id; });
+        record(next, QStringLiteral("tile.remove %1").arg(*id));
+        m_fx.show.push_back([this, id = *id] {
+            remember();
+            m_state.removeTile(id);
+        });
+        return ActionResult::success({{QStringLiteral("id"), *id}});
+    }
+
+    Tile t = *current;
+    if (verb == QLatin1String("move")) {
+        const auto x = requireNumber(p, QStringLiteral("x"), err);
+        const auto y = x ? requireNumber(p, QStringLiteral("y"), err) : std::nullopt;
+        if (!x || !y)
+            return err;
+        t.rectMm.moveTo(*x, *y);
+    } else if (verb == QLatin1String("resize")) {
+        const auto w = requireNumber(p, QStringLiteral("width"), err);
+        const auto h = w ? requireNumber(p, QStringLiteral("height"), err) : std::nullopt;
+        if (!w || !h)
+            return err;
+        t.rectMm.setSize({*w, *h});
+    } else if (verb == QLatin1String("raise") || verb == QLatin1String("lower")) {
+        int top = t.z, bottom = t.z;
+        for (const Tile &o : m_state.layout().tiles) {
+            top = std::max(top, o.z);
+            bottom = std::min(bottom, o.z);
+        }
+        t.z = verb == QLatin1String("raise") ? top + 1 : bottom - 1;
+    } else if (verb == QLatin1String("update")) {
+        // Any of title, rect (all or some of x, y, width, height), z, frame, binding, and
+        // options (merged into the binding; a null option removes the key); the id and kind stay.
+        if (p.contains(QStringLiteral("kind")))
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("kind: a tile's kind cannot change; remove "
+                                                        "the tile and add a new one"),
+                                         QStringLiteral("kind"));
+        QJsonObject merged = tileToJson(t);
+        for (const QString &key :
+             {QStringLiteral("title"), QStringLiteral("rect"), QStringLiteral("z"),
+              QStringLiteral("frame"), QStringLiteral("binding")})
+            if (p.contains(key))
+                merged.insert(key, p.value(key));
+        if (const QJsonValue rect = p.value(QStringLiteral("rect")); rect.isObject()) {
+            QJsonObject whole = tileToJson(t).value(QStringLiteral("rect")).toObject();
+            const QJsonObject given = rect.toObject();
+            for (auto it = given.begin(); it != given.end(); ++it)
+                whole.insert(it.key(), *it);
+            merged.insert(QStringLiteral("rect"), whole);
+        }
+        if (const QJsonValue options = p.value(QStringLiteral("options")); options.isObject()) {
+            QJsonObject binding = merged.value(QStringLiteral("binding")).toObject();
+            const QJsonObject given = options.toObject();
+            for (auto it = given.begin(); it != given.end(); ++it) {
+                if (it->isNull())
+                    binding.remove(it.key());
+                else
+                    binding.insert(it.key(), *it);
+            }
+            merged.insert(QStringLiteral("binding"), binding);
+        } else if (p.contains(QStringLiteral("options"))) {
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("options: an object is required"),
+                                         QStringLiteral("options"));
+        }
+        for (auto it = p.begin(); it != p.end(); ++it)
+            if (!merged.contains(it.key()) && it.key() != QLatin1String("id") &&
+                it.key() != QLatin1String("options"))
+                return ActionResult::failure(
+                    QStringLiteral("invalid"),
+                    QStringLiteral("%1: not a field a tile update can change").arg(it.key()),
+                    it.key());
+        QList<Issue> issues;
+        const auto updated = tileFromJson(JsonReader(&issues), merged);
+        if (!updated)
+            return invalid(issues);
+        t = *updated;
+    } else {
+        return ActionResult::failure(QStringLiteral("unknown_action"),
+                                     QStringLiteral("tile.%1 is not an action").arg(verb),
+                                     QStringLiteral("type"));
+    }
+    // Report the parameter at fault as the caller named it: tile.resize's "width", tile.update's
+    // "rect.width" (not the validator's "tile.rect.width").
+    QList<Issue> issues = validateTile(t, QString(), &wall);
+    for (Issue &i : issues) {
+        i.path.remove(0, 1); // validateTile prefixes every path with "."
+        if (verb == QLatin1String("move") || verb == QLatin1String("resize")) {
+            if (i.path.startsWith(QLatin1String("rect.")))
+                i.path = i.path.mid(5);
+            else if (i.path == QLatin1String("rect"))
+                i.path =
+                    verb == QLatin1String("move") ? QStringLiteral("x") : QStringLiteral("width");
+        }
+    }
+    if (!issues.isEmpty())
+        return invalid(issues);
+    if (auto refused = imageRefusal({t}, QString()))
+        return *refused;
+    Layout next = m_state.layout();
+    *next.tile(*id) = t;
+    record(next, QStringLiteral("tile.%1 %2").arg(verb, *id));
+    m_fx.show.push_back([this, t] {
+        remember();
+        m_state.putTile(t);
+    });
+    return ActionResult::success(
+        {{QStringLiteral("id"), *id}, {QStringLiteral("tile"), tileToJson(t)}});
+}
+
+ActionResult Dispatcher::setBezelCompensation(const QJsonObject &p) {
+    const QJsonValue v = p.value(QStringLiteral("enabled"));
+    if (!v.isBool())
+        return ActionResult::failure(QStringLiteral("invalid"),
+                                     QStringLiteral("enabled: true or false is required"),
+                                     QStringLiteral("enabled"));
+    Wall wall = m_state.wall();
+    wall.bezelCompensation = v.toBool();
+    // Written first: a refused save leaves the wall as it was.
+    m_fx.writes.push_back([wall](store::WallStore &s, QJsonObject &) { s.saveWall(wall); });
+    m_fx.show.push_back([this, wall] { m_state.setWall(wall); });
+    return ActionResult::success({{QStringLiteral("enabled"), wall.bezelCompensation}});
+}
+
+} // namespace opswall::wall
