@@ -11,34 +11,13 @@ std::int64_t firstInvalidUtf8(QByteArrayView bytes) {
     const std::int64_t n = bytes.size();
     std::int64_t i = 0;
     while (i < n) {
-        const unsigned char c = p[i];
-        int len = 0;
-        std::uint32_t cp = 0;
-        if (c < 0x80) {
+        if (p[i] < 0x80) {
             ++i;
             continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return i;
         }
-        if (i + len > n)
-            return i;
-        for (int k = 1; k < len; ++k) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        std::uint32_t cp = 0;
+        const int len = utf8Sequence(p + i, n - i, &cp);
+        if (len == 0)
             return i;
         i += len;
     }

@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cstdint>
 #include <optional>
 
 namespace opswall::feeds {
@@ -32,6 +33,39 @@ ParseResult parseFeed(Format format, QByteArrayView bytes, const FeedMapping &ma
 QJsonObject seriesToJson(const ParseResult &result);
 
 namespace detail {
+// The UTF-8 sequence at p (avail > 0 bytes left there): its length (1 to 4) with its code point in
+// *cp, or 0 when it is not UTF-8 (a stray or truncated sequence, a bad continuation byte, an
+// overlong form, a surrogate, a value past U+10FFFF).
+inline int utf8Sequence(const unsigned char *p, std::int64_t avail, std::uint32_t *cp) {
+    const unsigned char c = p[0];
+    int len = 0;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        *cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        *cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        *cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (avail < len)
+        return 0;
+    for (int k = 1; k < len; ++k) {
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (p[k] & 0x3F);
+    }
+    if ((len == 2 && *cp < 0x80) || (len == 3 && *cp < 0x800) || (len == 4 && *cp < 0x10000) ||
+        (*cp >= 0xD800 && *cp <= 0xDFFF) || *cp > 0x10FFFF)
+        return 0;
+    return len;
+}
 // Checks that bytes are well-formed UTF-8; returns the offset of the first bad byte or -1.
 std::int64_t firstInvalidUtf8(QByteArrayView bytes);
 // Maximum nesting of [ and { outside strings; stops counting past limit. Returns the offset where

@@ -165,32 +165,9 @@ inline bool isNameChar(unsigned char c) {
 // One UTF-8 character at p that is an XML Char (no C0/C1 controls, surrogates, U+FFFE/U+FFFF or
 // other noncharacters: stricter than XML needs, never looser). Returns the end, nullptr if not.
 const char *utf8XmlChar(const char *p, const char *end) {
-    const auto c = static_cast<unsigned char>(*p);
-    int len = 0;
     std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return nullptr;
-    }
-    if (end - p < len)
-        return nullptr;
-    for (int k = 1; k < len; ++k) {
-        const auto b = static_cast<unsigned char>(p[k]);
-        if ((b & 0xC0) != 0x80)
-            return nullptr;
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp < 0xA0 || (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
-        (cp & 0xFFFE) == 0xFFFE || cp > 0x10FFFF)
+    const int len = detail::utf8Sequence(reinterpret_cast<const unsigned char *>(p), end - p, &cp);
+    if (len < 2 || cp < 0xA0 || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
         return nullptr;
     return p + len;
 }
