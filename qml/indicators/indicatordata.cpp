@@ -1,5 +1,7 @@
 #include "indicatordata.h"
 
+#include "indicatordata_p.h"
+
 #include <QRegularExpression>
 
 #include "core/engineservices.h"
@@ -21,27 +23,7 @@ namespace opswall::indicators {
 
 using namespace opswall::feeds;
 
-namespace {
-// Where a year-to-date series restarts, over history[first..]: the indices where a new year
-// starts. Such a series never falls within a year and drops at a new year; for any other series
-// (an index, a rate) there are none and it is drawn as one line.
-QList<qsizetype> yearToDateRestarts(const QList<StoredPoint> &history, qsizetype first) {
-    bool restarts = false, risesWithinYears = true;
-    QList<qsizetype> starts;
-    for (qsizetype i = first + 1; i < history.size(); ++i) {
-        const bool newYear = history[i].period.yearNumber() != history[i - 1].period.yearNumber();
-        if (newYear)
-            starts << i;
-        if (newYear && history[i].value < history[i - 1].value)
-            restarts = true;
-        else if (!newYear && history[i].value < history[i - 1].value)
-            risesWithinYears = false;
-    }
-    return restarts && risesWithinYears ? starts : QList<qsizetype>{};
-}
-
-// Points into a chart line: a WallLineChart's ChartLine (which repaints only appended points) or
-// a Qt Charts XY series (one replace(), not one update per point: STACK-NOTES, Qt Charts).
+namespace detail {
 void setPoints(QObject *target, const QList<QPointF> &points) {
     if (auto *l = qobject_cast<ChartLine *>(target))
         l->replace(points);
@@ -79,6 +61,28 @@ QString periodText(const Period &p, const QString &language) {
     default:
         return p.toString();
     }
+}
+} // namespace detail
+
+using namespace detail;
+
+namespace {
+// Where a year-to-date series restarts, over history[first..]: the indices where a new year
+// starts. Such a series never falls within a year and drops at a new year; for any other series
+// (an index, a rate) there are none and it is drawn as one line.
+QList<qsizetype> yearToDateRestarts(const QList<StoredPoint> &history, qsizetype first) {
+    bool restarts = false, risesWithinYears = true;
+    QList<qsizetype> starts;
+    for (qsizetype i = first + 1; i < history.size(); ++i) {
+        const bool newYear = history[i].period.yearNumber() != history[i - 1].period.yearNumber();
+        if (newYear)
+            starts << i;
+        if (newYear && history[i].value < history[i - 1].value)
+            restarts = true;
+        else if (!newYear && history[i].value < history[i - 1].value)
+            risesWithinYears = false;
+    }
+    return restarts && risesWithinYears ? starts : QList<qsizetype>{};
 }
 
 QString ageText(std::int64_t secs, const QString &language) {
@@ -209,122 +213,6 @@ std::optional<IndicatorMeta> IndicatorData::metaOf(const QString &code) const {
 
 QString IndicatorData::formatNumber(double value, int decimals, const QString &language) const {
     return formatNumberIn(value, decimals, language);
-}
-
-namespace {
-// Province values of one indicator and period (province codes only: the national total "VN",
-// "00" or empty is not a province).
-QVariantMap provinceMap(const SeriesStore &store, const QString &indicator, const Period &p) {
-    QVariantMap values;
-    static const QRegularExpression provinceCode(QStringLiteral("^[0-9]{2}$"));
-    const auto all = store.allDimensions(indicator, p);
-    for (auto it = all.begin(); it != all.end(); ++it)
-        if (provinceCode.match(it.key()).hasMatch() && it.key() != QLatin1String("00"))
-            values.insert(it.key(), it->value);
-    return values;
-}
-} // namespace
-
-QVariantMap IndicatorData::provinceValues(const QString &indicator, const QString &period,
-                                          const QString &language) const {
-    // Every item of a tile (one per display it spans), and the table's ranking, ask the same
-    // question after each change: the store answers it once per change of the indicator.
-    const QString key = period + u'\x1f' + language;
-    QHash<QString, QVariantMap> &cache = m_provinceValues[indicator];
-    if (const auto it = cache.constFind(key); it != cache.cend())
-        return *it;
-    const QVariantMap m = readProvinceValues(indicator, period, language);
-    cache.insert(key, m);
-    return m;
-}
-
-QVariantMap IndicatorData::readProvinceValues(const QString &indicator, const QString &period,
-                                              const QString &language) const {
-    const bool en = language == QLatin1String("en");
-    QVariantMap m;
-    const std::optional<IndicatorMeta> meta = metaOf(indicator);
-    m[QStringLiteral("name")] = meta ? (en ? meta->nameEn : meta->nameVi) : indicator;
-    m[QStringLiteral("unit")] = meta ? (en ? meta->unitEn : meta->unitVi) : QString();
-    m[QStringLiteral("source")] = meta ? meta->sourceText(language) : QString();
-    m[QStringLiteral("simulated")] = meta && meta->simulated;
-    const std::optional<Period> p = Period::parse(period);
-    if (!p) {
-        m[QStringLiteral("error")] = QStringLiteral("\"%1\" is not a period").arg(period);
-        return m;
-    }
-    const QVariantMap values = provinceMap(m_hub->series(), indicator, *p);
-    m[QStringLiteral("values")] = values;
-    m[QStringLiteral("count")] = values.size();
-    m[QStringLiteral("periodText")] = periodText(*p, language);
-    return m;
-}
-
-QVariantMap IndicatorData::mapBinding(const QVariantMap &tileBinding,
-                                      const QString &language) const {
-    const QString indicator = tileBinding.value(QStringLiteral("indicator")).toString();
-    if (indicator.isEmpty())
-        return tileBinding; // a map of values given in the layout itself
-    const QVariantMap info =
-        provinceValues(indicator, tileBinding.value(QStringLiteral("period")).toString(), language);
-    QVariantMap out = tileBinding; // style keys (palette, classes, highlight, ...) pass through
-    out.insert(QStringLiteral("values"), info.value(QStringLiteral("values")));
-    out.insert(QStringLiteral("title"), info.value(QStringLiteral("name")));
-    out.insert(QStringLiteral("unit"), info.value(QStringLiteral("unit")));
-    out.insert(QStringLiteral("period"), info.value(QStringLiteral("periodText")));
-    out.insert(QStringLiteral("source"), info.value(QStringLiteral("source")));
-    const auto byDefault = [&out](const char *key, const QVariant &v) {
-        if (!out.contains(QLatin1String(key)))
-            out.insert(QLatin1String(key), v);
-    };
-    byDefault("units", 34);
-    byDefault("dataUnits", 63); // the historical series are by the 63 provinces
-    byDefault("palette", QStringLiteral("diverging"));
-    byDefault("centre", 100);
-    byDefault("classification", QStringLiteral("quantiles"));
-    byDefault("classes", 5);
-    byDefault("showMessages", true);
-    // 63 -> 34: the indicator's own rule unless the layout overrides it.
-    const std::optional<IndicatorMeta> meta = metaOf(indicator);
-    if (!meta || out.contains(QStringLiteral("aggregation")))
-        return out;
-    out.insert(QStringLiteral("aggregation"), meta->aggregation);
-    if (meta->aggregation != QLatin1String("weightedMean"))
-        return out;
-    const std::optional<IndicatorMeta> weight = metaOf(meta->weightIndicator);
-    const bool en = language == QLatin1String("en");
-    out.insert(QStringLiteral("weightName"),
-               weight ? (en ? weight->nameEn : weight->nameVi) : meta->weightIndicator);
-    const std::optional<Period> wp = Period::parse(
-        meta->weightPeriod.isEmpty() ? tileBinding.value(QStringLiteral("period")).toString()
-                                     : meta->weightPeriod);
-    if (wp)
-        out.insert(QStringLiteral("weights"),
-                   provinceMap(m_hub->series(), meta->weightIndicator, *wp));
-    return out;
-}
-
-QVariantList IndicatorData::rankedProvinces(const QString &indicator, const QString &period,
-                                            int count, bool ascending,
-                                            const QString &language) const {
-    const QVariantMap values =
-        provinceValues(indicator, period, language).value(QStringLiteral("values")).toMap();
-    QList<QPair<QString, double>> rows;
-    for (auto it = values.begin(); it != values.end(); ++it)
-        rows.append({it.key(), it.value().toDouble()});
-    std::sort(rows.begin(), rows.end(), [ascending](const auto &a, const auto &b) {
-        return ascending ? a.second < b.second : a.second > b.second;
-    });
-    const std::optional<IndicatorMeta> meta = metaOf(indicator);
-    const int dec = meta ? meta->decimals : 1;
-    QVariantList out;
-    for (qsizetype i = 0; i < rows.size() && i < qBound(1, count, 63); ++i)
-        out.append(QVariantMap{
-            {QStringLiteral("rank"), int(i + 1)},
-            {QStringLiteral("code"), rows[i].first},
-            {QStringLiteral("name"), m_provinceNames.value(rows[i].first, rows[i].first)},
-            {QStringLiteral("value"), rows[i].second},
-            {QStringLiteral("valueText"), formatNumber(rows[i].second, dec, language)}});
-    return out;
 }
 
 QVariantList IndicatorData::projects(const QVariantList &projects, const QString &language) const {
@@ -525,206 +413,6 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     m[QStringLiteral("feedState")] = feedStateName(st.state);
     m[QStringLiteral("lastError")] = st.lastError;
     return m;
-}
-
-namespace {
-// The forecast of one indicator (pure: runs on the thread pool; see IndicatorData::forecast).
-QVariantMap computeForecast(const std::optional<IndicatorMeta> &meta,
-                            const QList<StoredPoint> &history, const QString &language) {
-    namespace fc = opswall::feeds::forecast;
-    const bool en = language == QLatin1String("en");
-    QVariantMap out{{QStringLiteral("available"), false}};
-    if (!meta || meta->forecast.isEmpty() || history.isEmpty())
-        return out;
-    const double scale = meta->displayScale;
-    const fc::Spec &spec = meta->forecast;
-    out[QStringLiteral("method")] = spec.method;
-    QVariantList points;
-    const auto monthAfter = [](const Period &p, int months) {
-        return double(p.start().addMonths(months).toMSecsSinceEpoch());
-    };
-    if (spec.method == QLatin1String("yearToDate")) {
-        int year = 0;
-        const fc::YearEnd e = fc::projectYearEnd(history, *meta->target, &year);
-        if (!e.ok()) {
-            out[QStringLiteral("error")] = e.error;
-            return out;
-        }
-        const Period jan = Period::month(year, 1);
-        const int k = 12 - int(e.path.size());
-        for (std::size_t i = 0; i < e.path.size(); ++i) {
-            const double v = e.path[i] * scale;
-            points << QVariantMap{{QStringLiteral("t"), monthAfter(jan, k + int(i))},
-                                  {QStringLiteral("mean"), v},
-                                  {QStringLiteral("lower"), v},
-                                  {QStringLiteral("upper"), v}};
-        }
-        const QString pct = formatNumberIn(e.pctOfPlan, 1, language);
-        out[QStringLiteral("pctOfPlan")] = e.pctOfPlan;
-        out[QStringLiteral("projected")] = e.projected * scale;
-        out[QStringLiteral("methodText")] =
-            e.seasonalProfile
-                ? (en ? QStringLiteral("the pace of %1 month by month").arg(year - 1)
-                      : QStringLiteral("theo nhịp giải ngân từng tháng của năm %1").arg(year - 1))
-                : (en ? QStringLiteral("a straight line") : QStringLiteral("đường thẳng"));
-        out[QStringLiteral("text")] =
-            en ? QStringLiteral("At this pace: %1 % of plan by 31 December").arg(pct)
-               : QStringLiteral("Theo tốc độ này: %1% kế hoạch đến 31/12").arg(pct);
-        out[QStringLiteral("detail")] =
-            en ? QStringLiteral("Projection: year to date ÷ %1 (share of the year reached by "
-                                "this month); %2 of the plan at year end")
-                     .arg(out[QStringLiteral("methodText")].toString(), pct + QStringLiteral(" %"))
-               : QStringLiteral("Dự báo: lũy kế ÷ %1 (tỷ trọng đạt được đến tháng này); cuối năm "
-                                "đạt %2 kế hoạch")
-                     .arg(out[QStringLiteral("methodText")].toString(), pct + QStringLiteral("%"));
-    } else {
-        std::vector<double> y;
-        for (const StoredPoint &p : history)
-            y.push_back(p.value);
-        const fc::Method m = fc::methodFromName(spec.method);
-        const fc::Forecast f = fc::forecast(y, m, spec.period, spec.horizon, spec.coverage, 12);
-        if (!f.ok()) {
-            out[QStringLiteral("error")] = f.error;
-            return out;
-        }
-        const Period last = history.back().period;
-        const int stepMonths = last.kind() == PeriodKind::Quarter ? 3
-                               : last.kind() == PeriodKind::Year  ? 12
-                                                                  : 1;
-        const QDate d1 = last.start().addMonths(stepMonths).date();
-        const Period next = stepMonths == 3 ? Period::quarter(d1.year(), (d1.month() - 1) / 3 + 1)
-                            : stepMonths == 12 ? Period::year(d1.year())
-                                               : Period::month(d1.year(), d1.month());
-        for (std::size_t h = 0; h < f.mean.size(); ++h)
-            points << QVariantMap{{QStringLiteral("t"), monthAfter(last, int(h + 1) * stepMonths)},
-                                  {QStringLiteral("mean"), f.mean[h] * scale},
-                                  {QStringLiteral("lower"), f.lower[h] * scale},
-                                  {QStringLiteral("upper"), f.upper[h] * scale}};
-        const QString name =
-            m == fc::Method::HoltWinters ? QStringLiteral("Holt-Winters")
-            : m == fc::Method::DampedTrend
-                ? (en ? QStringLiteral("damped trend") : QStringLiteral("xu hướng tắt dần"))
-                : (en ? QStringLiteral("seasonal naive") : QStringLiteral("lặp mùa vụ"));
-        const int dec = meta->decimals;
-        const QString cov = formatNumberIn(spec.coverage * 100, 0, language);
-        const QString mape = formatNumberIn(f.backtestMape, 1, language);
-        out[QStringLiteral("methodText")] = name;
-        out[QStringLiteral("backtestMape")] = f.backtestMape;
-        out[QStringLiteral("text")] =
-            (en ? QStringLiteral("Forecast %1: %2 (%3 %: %4–%5)")
-                : QStringLiteral("Dự báo %1: %2 (%3%: %4–%5)"))
-                .arg(periodText(next, language),
-                     formatNumberIn(f.mean.front() * scale, dec, language), cov,
-                     formatNumberIn(f.lower.front() * scale, dec, language),
-                     formatNumberIn(f.upper.front() * scale, dec, language));
-        out[QStringLiteral("detail")] =
-            en ? QStringLiteral("Forecast: %1, %2 % interval; backtest error (one step ahead, "
-                                "last %3 periods) %4 %")
-                     .arg(name, cov)
-                     .arg(f.backtestPoints)
-                     .arg(mape)
-               : QStringLiteral("Dự báo: %1, khoảng tin cậy %2%; sai số kiểm định (một bước, %3 "
-                                "kỳ gần nhất) %4%")
-                     .arg(name, cov)
-                     .arg(f.backtestPoints)
-                     .arg(mape);
-    }
-    out[QStringLiteral("points")] = points;
-    out[QStringLiteral("available")] = !points.isEmpty();
-    return out;
-}
-} // namespace
-
-QVariantMap IndicatorData::forecast(const QString &indicator, const QString &dimension,
-                                    const QString &language) const {
-    // The KPI tile and the chart of an indicator ask for the same forecast: fitted once per
-    // change of the indicator.
-    const QString key = dimension + u'\x1f' + language;
-    QHash<QString, QVariantMap> &cache = m_forecasts[indicator];
-    if (const auto it = cache.constFind(key); it != cache.cend())
-        return *it;
-    const std::optional<IndicatorMeta> meta = metaOf(indicator);
-    const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
-    const QList<StoredPoint> history = meta && !meta->forecast.isEmpty()
-                                           ? m_hub->readModel().series(indicator, dim)
-                                           : QList<StoredPoint>{};
-    const QString job = indicator + u'\x1f' + key;
-    const auto last = m_lastForecasts.constFind(job);
-    if (history.isEmpty() || last == m_lastForecasts.cend()) {
-        // Nothing to fit, or the first time (the first frame shows the forecast): here.
-        const QVariantMap f = computeForecast(meta, history, language);
-        cache.insert(key, f);
-        m_lastForecasts.insert(job, f);
-        return f;
-    }
-    // After a change the model is fitted again on the thread pool (a Holt-Winters fit takes up
-    // to a few hundred ms the GUI thread must not spend); the tiles keep the last forecast
-    // meanwhile and are told when the new one is there.
-    if (!m_fitting.contains(job)) {
-        m_fitting.insert(job);
-        auto promise = std::make_shared<QPromise<QVariantMap>>();
-        QFuture<QVariantMap> future = promise->future();
-        promise->start();
-        QThreadPool::globalInstance()->start([promise, meta, history, language] {
-            promise->addResult(computeForecast(meta, history, language));
-            promise->finish();
-        });
-        auto *self = const_cast<IndicatorData *>(this);
-        const quint64 generation = m_forecastGeneration.value(indicator);
-        future.then(self, [self, indicator, key, job, generation](const QVariantMap &f) {
-            self->m_fitting.remove(job);
-            self->m_lastForecasts.insert(job, f);
-            // Fitted on values that are still current: the answer until the next change.
-            if (generation == self->m_forecastGeneration.value(indicator))
-                self->m_forecasts[indicator].insert(key, f);
-            self->tellWatches({indicator}, false);
-        });
-    }
-    return *last;
-}
-
-QVariantMap IndicatorData::fillForecast(QObject *meanSeries, QObject *upperSeries,
-                                        QObject *lowerSeries, const QString &indicator,
-                                        const QString &dimension, const QString &language) const {
-    QVariantMap out{{QStringLiteral("count"), 0}};
-    const QVariantMap f = forecast(indicator, dimension, language);
-    QList<QPointF> mean, upper, lower;
-    double minV = qInf(), maxV = -qInf(), maxT = 0;
-    if (f.value(QStringLiteral("available")).toBool()) {
-        // The dashed line starts at the last observed point, so it continues the curve.
-        const std::optional<IndicatorMeta> meta = metaOf(indicator);
-        const QString dim = dimension.isEmpty() && meta ? meta->dimension : dimension;
-        if (const auto last = m_hub->readModel().latest(indicator, dim)) {
-            const QPointF p(double(last->period.startSecs()) * 1000.0,
-                            last->value * (meta ? meta->displayScale : 1.0));
-            mean << p;
-            upper << p;
-            lower << p;
-        }
-        for (const QVariant &v : f.value(QStringLiteral("points")).toList()) {
-            const QVariantMap m = v.toMap();
-            const double t = m.value(QStringLiteral("t")).toDouble();
-            // While a new forecast is fitted (see forecast()) the last one may still cover the
-            // month just received: the line continues from the newest value only.
-            if (!mean.isEmpty() && t <= mean.front().x())
-                continue;
-            mean << QPointF(t, m.value(QStringLiteral("mean")).toDouble());
-            upper << QPointF(t, m.value(QStringLiteral("upper")).toDouble());
-            lower << QPointF(t, m.value(QStringLiteral("lower")).toDouble());
-            minV = std::min(minV, m.value(QStringLiteral("lower")).toDouble());
-            maxV = std::max(maxV, m.value(QStringLiteral("upper")).toDouble());
-            maxT = t;
-        }
-        out[QStringLiteral("count")] = int(mean.size());
-        out[QStringLiteral("minV")] = minV;
-        out[QStringLiteral("maxV")] = maxV;
-        out[QStringLiteral("maxT")] = maxT;
-        out[QStringLiteral("detail")] = f.value(QStringLiteral("detail"));
-    }
-    setPoints(meanSeries, mean);
-    setPoints(upperSeries, upper);
-    setPoints(lowerSeries, lower);
-    return out;
 }
 
 QVariantMap IndicatorData::fillSeries(QObject *xySeries, const QString &indicator,
