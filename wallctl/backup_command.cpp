@@ -165,6 +165,50 @@ void ownLikeFolder(const QString &path, mode_t mode) {
     ::chmod(p.constData(), mode);
 }
 
+// Opens the existing database file path into db (flags: SQLITE_OPEN_READWRITE or _READONLY), or
+// refuses with the reason: missing when there is no such file, SQLite's words (and hint) when it
+// cannot be opened.
+bool openExisting(Db &db, const QString &path, int flags, const QString &missing,
+                  const QString &hint = {}) {
+    if (!QFileInfo(path).isFile())
+        return fail(missing);
+    if (sqlite3_open_v2(QFile::encodeName(path).constData(), &db.handle, flags, nullptr) !=
+        SQLITE_OK)
+        return fail(QStringLiteral("cannot open %1: %2%3").arg(path, db.error(), hint));
+    return true;
+}
+
+// A new database written aside (a backup's .partial, a restore's .restoring), private to its
+// owner. abandon() closes and removes it and refuses with why, followed by note.
+struct NewDb {
+    NewDb(QString path_, QString note_)
+        : path(std::move(path_))
+        , note(std::move(note_)) {}
+    QString path;
+    QString note;
+    Db db;
+
+    // Created afresh (a file left by an earlier attempt is removed first), or abandoned.
+    bool create() {
+        QFile::remove(path);
+        const mode_t old = ::umask(077);
+        const bool opened =
+            sqlite3_open_v2(QFile::encodeName(path).constData(), &db.handle,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_OK;
+        ::umask(old);
+        return opened || abandon(QStringLiteral("cannot write %1: %2").arg(path, db.error()));
+    }
+    void close() {
+        sqlite3_close(db.handle);
+        db.handle = nullptr;
+    }
+    bool abandon(const QString &why) {
+        close();
+        QFile::remove(path);
+        return fail(why + note);
+    }
+};
+
 struct Args {
     QString file;
     QString db = QString::fromLatin1(kDefaultDb);
@@ -206,39 +250,25 @@ std::optional<Args> parse(int argc, char **argv, int *exitCode) {
 }
 
 bool backup(const Args &a) {
-    if (!QFileInfo(a.db).isFile())
-        return fail(QStringLiteral("no database at %1 (--db PATH)").arg(a.db));
     Db live;
-    if (sqlite3_open_v2(QFile::encodeName(a.db).constData(), &live.handle, SQLITE_OPEN_READWRITE,
-                        nullptr) != SQLITE_OK)
-        return fail(QStringLiteral("cannot open %1: %2 (run as root or the opswall user)")
-                        .arg(a.db, live.error()));
+    if (!openExisting(live, a.db, SQLITE_OPEN_READWRITE,
+                      QStringLiteral("no database at %1 (--db PATH)").arg(a.db),
+                      QStringLiteral(" (run as root or the opswall user)")))
+        return false;
     sqlite3_busy_timeout(live.handle, 10000);
 
     const QString tmp = a.file + QStringLiteral(".partial");
-    QFile::remove(tmp);
-    const mode_t old = ::umask(077);
-    Db copy;
-    const bool opened =
-        sqlite3_open_v2(QFile::encodeName(tmp).constData(), &copy.handle,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_OK;
-    ::umask(old);
+    NewDb copy{tmp, {}};
+    if (!copy.create())
+        return false;
     QString error;
-    auto abandon = [&](const QString &why) {
-        sqlite3_close(copy.handle);
-        copy.handle = nullptr;
-        QFile::remove(tmp);
-        return fail(why);
-    };
-    if (!opened)
-        return abandon(QStringLiteral("cannot write %1: %2").arg(tmp, copy.error()));
-    if (!copyDatabase(live.handle, copy.handle, &error))
-        return abandon(QStringLiteral("backup of %1 failed: %2").arg(a.db, error));
+    if (!copyDatabase(live.handle, copy.db.handle, &error))
+        return copy.abandon(QStringLiteral("backup of %1 failed: %2").arg(a.db, error));
     // One self-contained file: no -wal beside it.
-    if (!exec(copy.handle, "PRAGMA journal_mode=DELETE", &error) ||
-        !exec(copy.handle,
+    if (!exec(copy.db.handle, "PRAGMA journal_mode=DELETE", &error) ||
+        !exec(copy.db.handle,
               "CREATE TABLE opswall_backup(name TEXT PRIMARY KEY, value BLOB NOT NULL)", &error))
-        return abandon(QStringLiteral("cannot finish the backup: %1").arg(error));
+        return copy.abandon(QStringLiteral("cannot finish the backup: %1").arg(error));
     QList<std::pair<QByteArray, QByteArray>> rows{
         {"format", kFormat},
         {"created", QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toUtf8()},
@@ -249,37 +279,37 @@ bool backup(const Args &a) {
         if (!key.exists())
             continue;
         if (!key.open(QIODevice::ReadOnly))
-            return abandon(
+            return copy.abandon(
                 QStringLiteral("cannot read %1: %2").arg(key.fileName(), key.errorString()));
         rows.append({QByteArray("key:") + name, key.readAll()});
         keysTaken.append(QLatin1String(name));
     }
     for (const auto &[name, value] : rows) {
         sqlite3_stmt *st = nullptr;
-        sqlite3_prepare_v2(copy.handle, "INSERT INTO opswall_backup(name, value) VALUES(?, ?)", -1,
-                           &st, nullptr);
+        sqlite3_prepare_v2(copy.db.handle, "INSERT INTO opswall_backup(name, value) VALUES(?, ?)",
+                           -1, &st, nullptr);
         sqlite3_bind_text(st, 1, name.constData(), int(name.size()), SQLITE_TRANSIENT);
         sqlite3_bind_blob(st, 2, value.constData(), int(value.size()), SQLITE_TRANSIENT);
         const int rc = sqlite3_step(st);
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE)
-            return abandon(QStringLiteral("cannot finish the backup: %1").arg(copy.error()));
+            return copy.abandon(
+                QStringLiteral("cannot finish the backup: %1").arg(copy.db.error()));
     }
-    const QStringList check = integrity(copy.handle, &error);
+    const QStringList check = integrity(copy.db.handle, &error);
     if (check != QStringList{QStringLiteral("ok")})
-        return abandon(QStringLiteral("the copy failed its integrity check: %1")
-                           .arg(check.isEmpty() ? error : check.join(QStringLiteral("; "))));
-    const int version = userVersion(copy.handle);
-    sqlite3_close(copy.handle);
-    copy.handle = nullptr;
+        return copy.abandon(QStringLiteral("the copy failed its integrity check: %1")
+                                .arg(check.isEmpty() ? error : check.join(QStringLiteral("; "))));
+    const int version = userVersion(copy.db.handle);
+    copy.close();
     if (const int fd = ::open(QFile::encodeName(tmp).constData(), O_RDONLY | O_CLOEXEC); fd >= 0) {
         ::fsync(fd);
         ::close(fd);
     }
     ::chmod(QFile::encodeName(tmp).constData(), 0600);
     if (::rename(QFile::encodeName(tmp).constData(), QFile::encodeName(a.file).constData()) != 0)
-        return abandon(QStringLiteral("cannot write %1: %2")
-                           .arg(a.file, QString::fromLocal8Bit(std::strerror(errno))));
+        return copy.abandon(QStringLiteral("cannot write %1: %2")
+                                .arg(a.file, QString::fromLocal8Bit(std::strerror(errno))));
     std::printf("backup: %s (%lld bytes, schema version %d, integrity ok, keys: %s)\n",
                 qPrintable(a.file), qlonglong(QFileInfo(a.file).size()), version,
                 keysTaken.isEmpty() ? "none found" : qPrintable(keysTaken.join(u' ')));
@@ -287,13 +317,10 @@ bool backup(const Args &a) {
 }
 
 bool restore(const Args &a) {
-    if (!QFileInfo(a.file).isFile())
-        return fail(QStringLiteral("no file %1").arg(a.file));
     // 1. The file: an SQLite database, sound, written by wallctl backup.
     Db from;
-    if (sqlite3_open_v2(QFile::encodeName(a.file).constData(), &from.handle, SQLITE_OPEN_READONLY,
-                        nullptr) != SQLITE_OK)
-        return fail(QStringLiteral("cannot open %1: %2").arg(a.file, from.error()));
+    if (!openExisting(from, a.file, SQLITE_OPEN_READONLY, QStringLiteral("no file %1").arg(a.file)))
+        return false;
     QString error;
     const QStringList check = integrity(from.handle, &error);
     if (check.isEmpty())
@@ -330,28 +357,15 @@ bool restore(const Args &a) {
 
     // 3. A checked copy beside the database, without the backup's own table.
     const QString tmp = a.db + QStringLiteral(".restoring");
-    QFile::remove(tmp);
-    const mode_t old = ::umask(077);
-    Db copy;
-    const bool opened =
-        sqlite3_open_v2(QFile::encodeName(tmp).constData(), &copy.handle,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_OK;
-    ::umask(old);
-    auto abandon = [&](const QString &why) {
-        sqlite3_close(copy.handle);
-        copy.handle = nullptr;
-        QFile::remove(tmp);
-        return fail(why + QStringLiteral("; nothing was changed"));
-    };
-    if (!opened)
-        return abandon(QStringLiteral("cannot write %1: %2").arg(tmp, copy.error()));
-    if (!copyDatabase(from.handle, copy.handle, &error) ||
-        !exec(copy.handle, "DROP TABLE opswall_backup", &error))
-        return abandon(QStringLiteral("cannot copy %1: %2").arg(a.file, error));
-    if (integrity(copy.handle, &error) != QStringList{QStringLiteral("ok")})
-        return abandon(QStringLiteral("the restored copy failed its integrity check"));
-    sqlite3_close(copy.handle);
-    copy.handle = nullptr;
+    NewDb copy{tmp, QStringLiteral("; nothing was changed")};
+    if (!copy.create())
+        return false;
+    if (!copyDatabase(from.handle, copy.db.handle, &error) ||
+        !exec(copy.db.handle, "DROP TABLE opswall_backup", &error))
+        return copy.abandon(QStringLiteral("cannot copy %1: %2").arg(a.file, error));
+    if (integrity(copy.db.handle, &error) != QStringList{QStringLiteral("ok")})
+        return copy.abandon(QStringLiteral("the restored copy failed its integrity check"));
+    copy.close();
 
     // 4. What is there now is kept (its WAL folded in first), then the backup takes its place.
     const QString stamp =
@@ -365,7 +379,7 @@ bool restore(const Args &a) {
         sqlite3_close(current.handle);
         current.handle = nullptr;
         if (!QFile::rename(a.db, kept))
-            return abandon(QStringLiteral("cannot move %1 aside").arg(a.db));
+            return copy.abandon(QStringLiteral("cannot move %1 aside").arg(a.db));
         QFile::remove(a.db + QStringLiteral("-wal"));
         QFile::remove(a.db + QStringLiteral("-shm"));
     }
