@@ -3,8 +3,7 @@
 // ports: the presenter (start, step with keys and buttons, go to, blank, follow someone else,
 // the lock and its warning before it runs out) and the editor (create, steps, reorder, save,
 // rename, a conflicting save, delete). The QML reaches the wall's side through ConsoleTest.Wall.
-#include "appundertest.h"
-#include "consolelanguage.h"
+#include "consoletest.h"
 
 #include <QApplication>
 #include <QQmlEngine>
@@ -55,17 +54,14 @@ public:
     // As the admin: {status, body}.
     Q_INVOKABLE QVariantMap api(const QString &method, const QString &path,
                                 const QVariantMap &body = {}) const {
-        const auto r = m_wall.api(method.toLatin1(), path, QJsonObject::fromVariantMap(body));
-        return {{QStringLiteral("status"), r.status},
-                {QStringLiteral("body"), jsonOf(r.body).toVariantMap()}};
+        return consoletest::statusAndBody(
+            m_wall.api(method.toLatin1(), path, QJsonObject::fromVariantMap(body)));
     }
     // The deputy (a second leader) over the API: {status, body}.
     Q_INVOKABLE QVariantMap deputy(const QString &method, const QString &path,
                                    const QVariantMap &body = {}) const {
-        const auto r = m_wall.client(m_deputy).request(method.toLatin1(), path,
-                                                       QJsonObject::fromVariantMap(body));
-        return {{QStringLiteral("status"), r.status},
-                {QStringLiteral("body"), jsonOf(r.body).toVariantMap()}};
+        return consoletest::statusAndBody(m_wall.client(m_deputy).request(
+            method.toLatin1(), path, QJsonObject::fromVariantMap(body)));
     }
     // The leader steps the briefing with wallctl from another device (the lock is the leader's).
     Q_INVOKABLE bool wallctlGoto(int step) const {
@@ -86,11 +82,7 @@ public:
 
 private:
     QString writeToken(const QString &name, const QString &token) {
-        const QString path = m_wall.dir.filePath(name + QStringLiteral(".token"));
-        QFile f(path);
-        if (f.open(QIODevice::WriteOnly))
-            f.write(token.toUtf8() + '\n');
-        return path;
+        return consoletest::writeToken(m_wall, name, token);
     }
 
     apptest::Wall m_wall;
@@ -106,11 +98,7 @@ public Q_SLOTS:
             qFatal("the wall did not start: %s", qPrintable(why));
     }
     void qmlEngineAvailable(QQmlEngine *engine) {
-        engine->addImportPath(QStringLiteral("qrc:/"));
-        qmlRegisterSingletonInstance("ConsoleTest", 1, 0, "Wall", &m_harness);
-        m_language = std::make_unique<opswall::console::ConsoleLanguage>(engine);
-        m_language->setLanguage(QStringLiteral("en"));
-        qmlRegisterSingletonInstance("ConsoleTest", 1, 0, "Language", m_language.get());
+        m_language = consoletest::registerSingletons(engine, &m_harness, QStringLiteral("en"));
     }
 
 private:

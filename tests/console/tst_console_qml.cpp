@@ -6,8 +6,7 @@
 // tst_console_shift (OPSWALL_CONSOLE_DEMO_SERVICES) runs it with the demo's own peers — the feed
 // service (alerts), the RTSP test stream (a source to hear) and twelve simulated displays
 // (opswall-display-sim, MDC over TCP) — for the shift panel and the technician page.
-#include "appundertest.h"
-#include "consolelanguage.h"
+#include "consoletest.h"
 
 #include <QApplication>
 #include <QDir>
@@ -98,9 +97,8 @@ public:
     // As the admin: {status, body} of any request.
     Q_INVOKABLE QVariantMap call(const QString &method, const QString &path,
                                  const QVariantMap &body = {}) const {
-        const auto r = m_wall.api(method.toLatin1(), path, QJsonObject::fromVariantMap(body));
-        return {{QStringLiteral("status"), r.status},
-                {QStringLiteral("body"), jsonOf(r.body).toVariantMap()}};
+        return consoletest::statusAndBody(
+            m_wall.api(method.toLatin1(), path, QJsonObject::fromVariantMap(body)));
     }
     // The wall's own picture of output `index` (GET /outputs/{i}/snapshot at the output's full
     // width, as the admin), saved as PNG under the test's folder for a person to look at; the
@@ -167,11 +165,7 @@ private:
         return true;
     }
     QString writeToken(const QString &name, const QString &token) {
-        const QString path = m_wall.dir.filePath(name + QStringLiteral(".token"));
-        QFile f(path);
-        if (f.open(QIODevice::WriteOnly))
-            f.write(token.toUtf8() + '\n');
-        return path;
+        return consoletest::writeToken(m_wall, name, token);
     }
 
     apptest::Wall m_wall;
@@ -190,12 +184,7 @@ public Q_SLOTS:
     // SIGTERM, so that the wall stops its demo peers (a kill would leave them running).
     void cleanupTestCase() { m_harness.stopWall(); }
     void qmlEngineAvailable(QQmlEngine *engine) {
-        engine->addImportPath(QStringLiteral("qrc:/"));
-        qmlRegisterSingletonInstance("ConsoleTest", 1, 0, "Wall", &m_harness);
-        // The console's language switch, as opswall-console's main makes it.
-        m_language = std::make_unique<opswall::console::ConsoleLanguage>(engine);
-        m_language->setLanguage(QStringLiteral("vi"));
-        qmlRegisterSingletonInstance("ConsoleTest", 1, 0, "Language", m_language.get());
+        m_language = consoletest::registerSingletons(engine, &m_harness, QStringLiteral("vi"));
     }
 
 private:
