@@ -110,7 +110,7 @@ int main(int argc, char **argv) {
     qputenv("QT_QUICK_CONTROLS_STYLE", "Basic"); // as opswall-console
     QApplication app(argc, argv);
     Setup setup;
-    return quick_test_main_with_setup(argc, argv, "tst_console_briefing", OPSWALL_QML_TEST_DIR,
+    return quick_test_main_with_setup(argc, argv, OPSWALL_QML_TEST_NAME, OPSWALL_QML_TEST_DIR,
                                       &setup);
 }
 
