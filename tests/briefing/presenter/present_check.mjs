@@ -6,61 +6,21 @@
 //
 // env: OPSWALL_URL, LEADER_TOKEN, WALLCTL, PEERS_DIR (node_modules), CHROMIUM, OUT_DIR
 import { execFileSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import { env, fail, logIn, openPresenter, out, run, startBrowser, until, url } from "./harness.mjs";
 
-const env = process.env;
-const chromium = env.CHROMIUM || "/usr/bin/chromium";
-if (!existsSync(chromium)) {
-  console.error(`SKIP: no Chromium at ${chromium}`);
-  process.exit(77);
-}
-let puppeteer;
-try {
-  const require = createRequire(path.join(env.PEERS_DIR || ".", "node_modules", "x.js"));
-  puppeteer = require("puppeteer-core");
-} catch (e) {
-  console.error(`SKIP: puppeteer-core is not installed in ${env.PEERS_DIR}: ${e.message}`);
-  process.exit(77);
-}
-
-const url = env.OPSWALL_URL;
 const token = env.LEADER_TOKEN;
-const out = env.OUT_DIR || ".";
-mkdirSync(out, { recursive: true });
 
 async function current() {
   const res = await fetch(`${url}/api/v1/briefings/current`, { headers: { Authorization: `Bearer ${token}` } });
   return res.json();
 }
-function fail(why) { throw new Error(why); }
-async function until(what, check, ms = 15000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    last = await check();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`timed out waiting for ${what}`);
-}
 
-const browser = await puppeteer.launch({
-  executablePath: chromium,
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-});
-let code = 0;
-try {
-  const page = await browser.newPage();
-  await page.setViewport({ width: 1280, height: 900 });
-  page.on("pageerror", (e) => console.error("page error:", e.message));
-  await page.goto(`${url}/present/`, { waitUntil: "load" });
+const browser = await startBrowser();
+await run(browser, async () => {
+  const page = await openPresenter(browser);
   // Log in with the leader's token.
-  await page.type("#token", token);
-  await page.click("#loginButton");
-  await page.waitForSelector("#choose:not([hidden])", { timeout: 10000 });
+  await logIn(page, token);
   await page.waitForSelector("#briefingList button[data-briefing]", { timeout: 10000 });
   await page.screenshot({ path: path.join(out, "presenter-choose.png") });
   await page.click("#briefingList button[data-briefing]");
@@ -101,10 +61,4 @@ try {
   await page.click("#end");
   await until("the briefing ended", async () => (await current()).active === false);
   console.log("presenter page: login, PageDown, ArrowRight, PageUp, wallctl follow, blank, end: ok");
-} catch (e) {
-  console.error(`FAIL: ${e.message}`);
-  code = 1;
-} finally {
-  await browser.close();
-}
-process.exit(code);
+});

@@ -7,57 +7,23 @@
 //
 // env: OPSWALL_URL, LEADER_TOKEN (user e2e-leader), DEPUTY_TOKEN (user e2e-deputy), PEERS_DIR,
 //      CHROMIUM, OUT_DIR, DEPUTY_LOCK_SECONDS (the deputy's lock, default 20)
-import { createRequire } from "node:module";
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import { env, fail, logIn, openPresenter, out, run, startBrowser, until, url } from "./harness.mjs";
 
-const env = process.env;
-const chromium = env.CHROMIUM || "/usr/bin/chromium";
-if (!existsSync(chromium)) {
-  console.error(`SKIP: no Chromium at ${chromium}`);
-  process.exit(77);
-}
-let puppeteer;
-try {
-  const require = createRequire(path.join(env.PEERS_DIR || ".", "node_modules", "x.js"));
-  puppeteer = require("puppeteer-core");
-} catch (e) {
-  console.error(`SKIP: puppeteer-core is not installed in ${env.PEERS_DIR}: ${e.message}`);
-  process.exit(77);
-}
-
-const url = env.OPSWALL_URL;
-const out = env.OUT_DIR || ".";
 const deputyLock = parseInt(env.DEPUTY_LOCK_SECONDS || "20", 10);
-mkdirSync(out, { recursive: true });
 
 async function wall(p) {
   const res = await fetch(`${url}/api/v1${p}`, { headers: { Authorization: `Bearer ${env.LEADER_TOKEN}` } });
   return res.json();
 }
-function fail(why) { throw new Error(why); }
-async function until(what, check, ms = 15000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`timed out waiting for ${what}`);
-}
 const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
 const lockState = (page) => page.$eval("#lockBar", (e) => e.dataset.state);
 
 async function presenter(browser, token, query) {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  await page.setViewport({ width: 1280, height: 900 });
-  page.on("pageerror", (e) => console.error("page error:", e.message));
-  await page.goto(`${url}/present/${query || ""}`, { waitUntil: "load" });
+  const page = await openPresenter(await browser.createBrowserContext(), query || "");
   await page.evaluate(() => { localStorage.setItem("opswall.lang", "en"); });
   await page.reload({ waitUntil: "load" });
-  await page.type("#token", token);
-  await page.click("#loginButton");
-  await page.waitForSelector("#choose:not([hidden])", { timeout: 10000 });
+  await logIn(page, token);
   return page;
 }
 async function bothAt(a, b, step) {
@@ -66,13 +32,8 @@ async function bothAt(a, b, step) {
   await until(`the deputy's page at step ${step}`, async () => (await text(b, "#stepNumber")) === String(step));
 }
 
-const browser = await puppeteer.launch({
-  executablePath: chromium,
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-});
-let code = 0;
-try {
+const browser = await startBrowser();
+await run(browser, async () => {
   const leader = await presenter(browser, env.LEADER_TOKEN);
   const deputy = await presenter(browser, env.DEPUTY_TOKEN, `?lockSeconds=${deputyLock}`);
 
@@ -127,10 +88,4 @@ try {
   await until("the briefing ended", async () => (await wall("/briefings/current")).active === false);
   await until("the deputy's page back at the list", async () => deputy.$eval("#choose", (e) => !e.hidden));
   console.log("two presenters: follow, refusal, release and take over, warning, expiry and take over: ok");
-} catch (e) {
-  console.error(`FAIL: ${e.message}`);
-  code = 1;
-} finally {
-  await browser.close();
-}
-process.exit(code);
+});
