@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
 
 namespace opswall::maps {
@@ -294,6 +295,37 @@ QBrush noDataBrush(const MapStyle &style) {
 
 } // namespace
 
+namespace {
+
+// The border layer: every outline stroked once, antialiased, into a transparent image covering
+// only the outlines' extent (a Viet Nam map is a third of a 4K tile wide). Runs on a worker
+// thread: it reads the paths and writes nothing shared.
+QImage strokeBorders(const QList<QPainterPath> &paths, QSize size, double width,
+                     const QColor &color, QPoint *at) {
+    QRectF extent;
+    for (const QPainterPath &path : paths) {
+        if (!path.isEmpty())
+            extent =
+                extent.isNull() ? path.controlPointRect() : extent.united(path.controlPointRect());
+    }
+    const QRect area = extent.adjusted(-width - 2, -width - 2, width + 2, width + 2)
+                           .toAlignedRect()
+                           .intersected(QRect(QPoint(0, 0), size));
+    *at = area.topLeft();
+    QImage layer(area.isEmpty() ? QSize(1, 1) : area.size(), QImage::Format_ARGB32_Premultiplied);
+    layer.fill(Qt::transparent);
+    QPainter p(&layer);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.translate(-area.topLeft());
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(color, width));
+    for (const QPainterPath &path : paths)
+        p.drawPath(path);
+    return layer;
+}
+
+} // namespace
+
 QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
     if (m_layoutDirty)
         layout();
@@ -302,9 +334,6 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
     m_labels.clear();
     if (!m_geo || !m_projection.isValid())
         return image;
-    QPainter p(&image);
-    p.setRenderHint(QPainter::Antialiasing, true);
-    p.setRenderHint(QPainter::TextAntialiasing, true);
     const QList<Feature> &features = m_geo->features.features;
     const double borderW = std::max(0.6, std::min(m_size.width(), m_size.height()) / 1400.0);
 
@@ -312,7 +341,19 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
     timer.start();
     auto lap = [&timer] { return double(timer.nsecsElapsed()) / 1e6; };
     m_timings = {};
-    // Fills: one pass per class colour would save state changes, but 63 paths are cheap.
+    // Borders do not depend on the data: stroked once per layout (antialiased stroking of the
+    // outlines is the largest single cost of a first render at 4K), then composited. The first
+    // render of a layout strokes them on a worker thread while this thread fills the provinces
+    // and draws the title, legend and list, which lie outside the borders' pixels.
+    std::future<QImage> strokedLayer;
+    if (m_borderLayer.isNull() || m_borderLayerColor != style.border) {
+        m_borderLayer = {};
+        m_borderLayerColor = style.border;
+        strokedLayer = std::async(std::launch::async, strokeBorders, m_borderPaths, m_size, borderW,
+                                  style.border, &m_borderLayerAt);
+    }
+    QPainter p(&image);
+    p.setRenderHint(QPainter::TextAntialiasing, true);
     auto fillOf = [&](int i) {
         const int k = content.breaks.classOf(content.featureValues.value(i, qQNaN()));
         return k < 0 || k >= content.classColors.size() ? style.noData : content.classColors[k];
@@ -331,21 +372,15 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
         }
     }
     m_timings.fillMs = lap();
-    // Borders do not depend on the data: stroked once per layout into a transparent layer
-    // (antialiased stroking of ~100k points is most of the cost at 4K), then composited.
-    if (m_borderLayer.size() != image.size() || m_borderLayerColor != style.border) {
-        m_borderLayer = QImage(image.size(), QImage::Format_ARGB32_Premultiplied);
-        m_borderLayer.fill(Qt::transparent);
-        m_borderLayerColor = style.border;
-        QPainter layer(&m_borderLayer);
-        layer.setRenderHint(QPainter::Antialiasing, true);
-        layer.setBrush(Qt::NoBrush);
-        layer.setPen(QPen(style.border, borderW));
-        for (const QPainterPath &path : m_borderPaths)
-            layer.drawPath(path);
-    }
-    p.drawImage(0, 0, m_borderLayer);
     p.setRenderHint(QPainter::Antialiasing, true);
+    drawTitleAndAttribution(p, content, style);
+    drawLegend(p, content, style);
+    drawRanking(p, content, style);
+    m_timings.decorationsMs = lap() - m_timings.fillMs;
+
+    if (strokedLayer.valid())
+        m_borderLayer = strokedLayer.get();
+    p.drawImage(m_borderLayerAt, m_borderLayer);
     p.setRenderHint(QPainter::Antialiasing, false); // crisp, exact-colour dots
     p.setPen(Qt::NoPen);
     for (int i = 0; i < features.size(); ++i) {
@@ -358,12 +393,13 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
     }
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(QPen(style.highlight, borderW * 3.5));
+    p.setBrush(Qt::NoBrush);
     for (int i = 0; i < features.size(); ++i) {
         if (content.highlighted.contains(features[i].code))
             p.drawPath(m_paths[i]);
     }
+    m_timings.bordersMs = lap() - m_timings.fillMs - m_timings.decorationsMs;
 
-    m_timings.bordersMs = lap() - m_timings.fillMs;
     QFont font(style.fontFamily);
     // Inset frames with the archipelagos' names.
     QList<QRectF> obstacles{m_legendRect, m_titleRect, m_attributionRect};
@@ -409,9 +445,13 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
             drawHaloText(p, l.rectPx, Qt::AlignCenter, features[l.featureIndex].name, style.text,
                          style.textHalo);
     }
+    m_timings.labelsMs = lap() - m_timings.fillMs - m_timings.decorationsMs - m_timings.bordersMs;
+    return image;
+}
 
-    m_timings.labelsMs = lap() - m_timings.fillMs - m_timings.bordersMs;
-    // Title and source.
+void MapRenderer::drawTitleAndAttribution(QPainter &p, const MapContent &content,
+                                          const MapStyle &style) {
+    QFont font(style.fontFamily);
     font.setPixelSize(int(m_titlePx));
     font.setBold(true);
     p.setFont(font);
@@ -430,9 +470,6 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
                       m_legendPx * 1.4),
                Qt::AlignLeft | Qt::AlignVCenter, sub.join(QStringLiteral(" · ")));
 
-    drawLegend(p, content, style);
-    drawRanking(p, content, style);
-
     // The CC BY-SA attribution must stay readable on small tiles: shrink to fit, then wrap.
     double attributionPx = std::max(8.0, m_legendPx * 0.7);
     font.setPixelSize(int(attributionPx));
@@ -450,8 +487,6 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
              : m_attributionRect.adjusted(0, -QFontMetricsF(font).height(), 0, 0);
     p.drawText(attributionRect, Qt::AlignRight | Qt::AlignVCenter | Qt::TextWordWrap,
                content.attribution);
-    m_timings.decorationsMs = lap() - m_timings.fillMs - m_timings.bordersMs - m_timings.labelsMs;
-    return image;
 }
 
 void MapRenderer::drawRanking(QPainter &p, const MapContent &content, const MapStyle &style) {

@@ -106,6 +106,7 @@ private:
     QRectF drawnExtent() const; // the union of what project() drew: provinces and inset frames
     void drawLegend(QPainter &p, const MapContent &content, const MapStyle &style);
     void drawRanking(QPainter &p, const MapContent &content, const MapStyle &style);
+    void drawTitleAndAttribution(QPainter &p, const MapContent &content, const MapStyle &style);
 
     std::shared_ptr<const GeoSet> m_geo;
     QSize m_size;
@@ -114,7 +115,10 @@ private:
     MapProjection m_projection;
     QList<QPainterPath> m_paths;       // per feature, pixels
     QList<QPainterPath> m_borderPaths; // per feature: only the parts big enough to outline
-    QImage m_borderLayer;              // borders only, transparent elsewhere; rebuilt per layout
+    // Borders only, transparent elsewhere, over the borders' extent (m_borderLayerAt) rather
+    // than the whole tile; stroked once per layout.
+    QImage m_borderLayer;
+    QPoint m_borderLayerAt;
     QColor m_borderLayerColor;
     QList<QList<QPointF>> m_dots; // per feature: centres of parts too small to show as shapes
     QList<QRectF> m_pathBounds;   // per feature
