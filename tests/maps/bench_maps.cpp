@@ -31,7 +31,6 @@
 #include <ctime>
 #include <memory>
 #include <random>
-#include <tuple>
 
 using namespace opswall::maps;
 
@@ -41,6 +40,13 @@ namespace {
 double threadCpuMs() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+// CPU time of the whole process (every thread: the preload and border-stroking workers too).
+double processCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
 }
 
@@ -164,6 +170,7 @@ int runScenario(const QString &name) {
         QStringLiteral("%"), QStringLiteral("12/2024"), QStringLiteral("bench"), {}, {}, {}};
     QElapsedTimer startup;
     startup.start();
+    const double processCpu0 = processCpuMs();
     QQmlEngine engine;
     GeoLibrary shared;
     if (name == QLatin1String("wall")) {
@@ -180,7 +187,8 @@ int runScenario(const QString &name) {
         const double cpu0 = threadCpuMs();
         window.show();
         const QImage frame = window.grabWindow();
-        std::printf("RESULT %.2f %.2f\n", double(t.nsecsElapsed()) / 1e6, threadCpuMs() - cpu0);
+        std::printf("RESULT %.2f %.2f %.2f\n", double(t.nsecsElapsed()) / 1e6, threadCpuMs() - cpu0,
+                    processCpuMs() - processCpu0);
         return frame.isNull() ? 1 : 0;
     }
     // The codes of the 34-unit set, written out so that the cold scenario loads nothing early.
@@ -210,7 +218,9 @@ int runScenario(const QString &name) {
     const double wall = double(t.nsecsElapsed()) / 1e6, cpu = threadCpuMs() - cpu0;
     const MapRenderer::Timings tm = map->lastRenderTimings();
     const double drawMs = tm.fillMs + tm.bordersMs + tm.labelsMs + tm.decorationsMs;
-    std::printf("RESULT %.2f %.2f\n", wall, cpu);
+    // All threads from process start to the frame: with the preload, what the sets cost the
+    // worker at start-up is in here, not in the GUI thread's figure.
+    std::printf("RESULT %.2f %.2f %.2f\n", wall, cpu, processCpuMs() - processCpu0);
     std::printf("SPLIT map drawing %.1f ms: load + layout %.1f, fills %.1f, borders %.1f, labels "
                 "%.1f, title/legend %.1f; messages: %s\n",
                 map->lastRenderMs(), map->lastRenderMs() - drawMs, tm.fillMs, tm.bordersMs,
@@ -221,7 +231,7 @@ int runScenario(const QString &name) {
 }
 
 struct ScenarioResult {
-    double wallMs = -1, cpuMs = -1;
+    double wallMs = -1, cpuMs = -1, processCpuMs = -1;
     QString split;
 };
 
@@ -241,6 +251,7 @@ ScenarioResult childScenario(const QString &name) {
             const QStringList f = line.split(QLatin1Char(' '));
             r.wallMs = f.value(1).toDouble();
             r.cpuMs = f.value(2).toDouble();
+            r.processCpuMs = f.value(3).toDouble();
         } else if (line.startsWith(QLatin1String("SPLIT "))) {
             r.split = line.mid(6);
         }
@@ -270,28 +281,36 @@ int main(int argc, char **argv) {
                                                                       : QByteArray("?");
                                }())
                                    .section(QLatin1Char(' '), 0, 2)));
+        struct Figures {
+            double wall, cpu, processCpu;
+            QString split;
+        };
         const auto run = [](const QString &name) {
-            QList<double> wall, cpu;
+            QList<double> wall, cpu, processCpu;
             QString split;
             for (int i = 0; i < 3; ++i) {
                 const ScenarioResult r = childScenario(name);
                 wall << r.wallMs;
                 cpu << r.cpuMs;
+                processCpu << r.processCpuMs;
                 if (i == 1)
                     split = r.split;
             }
-            return std::make_tuple(median(wall), median(cpu), split);
+            return Figures{median(wall), median(cpu), median(processCpu), split};
         };
-        const auto [baseWall, baseCpu, baseSplit] = run(QStringLiteral("baseline"));
-        std::printf("  baseline, a plain 4K image item's first frame: %.1f ms wall / %.1f ms CPU\n",
-                    baseWall, baseCpu);
+        const Figures base = run(QStringLiteral("baseline"));
+        std::printf("  baseline, a plain 4K image item's first frame: %.1f ms wall / %.1f ms CPU "
+                    "(GUI thread; process from start %.1f ms)\n",
+                    base.wall, base.cpu, base.processCpu);
         for (const QString &name : {QStringLiteral("wall"), QStringLiteral("cold")}) {
-            const auto [wall, cpu, split] = run(name);
-            std::printf("  map first render, %s: whole frame %.1f ms wall / %.1f ms CPU = %.2fx / "
-                        "%.2fx the baseline  [goal: <= 100 ms]\n    %s\n",
+            const Figures f = run(name);
+            std::printf("  map first render, %s: whole frame %.1f ms wall / %.1f ms CPU (GUI "
+                        "thread) = %.2fx / %.2fx the baseline; process from start %.1f ms CPU "
+                        "(%.2fx)  [goal: <= 100 ms]\n    %s\n",
                         name == QLatin1String("wall") ? "sets preloaded at start-up (the wall)"
                                                       : "cold (the item decodes the set)",
-                        wall, cpu, wall / baseWall, cpu / baseCpu, qPrintable(split));
+                        f.wall, f.cpu, f.wall / base.wall, f.cpu / base.cpu, f.processCpu,
+                        f.processCpu / base.processCpu, qPrintable(f.split));
         }
     }
     if (qEnvironmentVariableIsSet("OPSWALL_BENCH_MAPS_FIRST_ONLY"))
