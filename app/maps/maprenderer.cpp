@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <future>
 #include <limits>
 
@@ -142,6 +143,10 @@ void MapRenderer::layout() {
                                    band.right() - m_legendRect.right() - margin, band.height());
     }
     project(m_mapRect);
+    // The borders depend on the layout only: stroking starts now, on a worker, and the first
+    // render composites them when it gets to them.
+    if (m_projection.isValid())
+        strokeBorderLayer(MapStyle{}.border);
 }
 
 QRectF MapRenderer::drawnExtent() const {
@@ -160,7 +165,6 @@ double MapRenderer::smallestTextPx() const {
 
 void MapRenderer::project(const QRectF &mapRect) {
     m_paths.clear();
-    m_borderLayer = {};
     m_borderPaths.clear();
     m_dots.clear();
     m_pathBounds.clear();
@@ -297,11 +301,24 @@ QBrush noDataBrush(const MapStyle &style) {
 
 namespace {
 
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+double borderWidth(QSize size) {
+    return std::max(0.6, std::min(size.width(), size.height()) / 1400.0);
+}
+
+} // namespace
+
 // The border layer: every outline stroked once, antialiased, into a transparent image covering
 // only the outlines' extent (a Viet Nam map is a third of a 4K tile wide). Runs on a worker
 // thread: it reads the paths and writes nothing shared.
-QImage strokeBorders(const QList<QPainterPath> &paths, QSize size, double width,
-                     const QColor &color, QPoint *at) {
+MapRenderer::BorderLayer MapRenderer::strokeBorders(const QList<QPainterPath> &paths, QSize size,
+                                                    double width, const QColor &color) {
+    const double cpu0 = threadCpuMs();
     QRectF extent;
     for (const QPainterPath &path : paths) {
         if (!path.isEmpty())
@@ -311,7 +328,8 @@ QImage strokeBorders(const QList<QPainterPath> &paths, QSize size, double width,
     const QRect area = extent.adjusted(-width - 2, -width - 2, width + 2, width + 2)
                            .toAlignedRect()
                            .intersected(QRect(QPoint(0, 0), size));
-    *at = area.topLeft();
+    MapRenderer::BorderLayer out;
+    out.at = area.topLeft();
     QImage layer(area.isEmpty() ? QSize(1, 1) : area.size(), QImage::Format_ARGB32_Premultiplied);
     layer.fill(Qt::transparent);
     QPainter p(&layer);
@@ -332,10 +350,21 @@ QImage strokeBorders(const QList<QPainterPath> &paths, QSize size, double width,
             }
         }
     }
-    return layer;
+    p.end();
+    out.image = std::move(layer);
+    out.cpuMs = threadCpuMs() - cpu0;
+    return out;
 }
 
-} // namespace
+void MapRenderer::strokeBorderLayer(const QColor &color) {
+    m_borderLayerColor = color;
+    m_borderLayerUsed = false;
+    m_borderLayerStartCpuMs = threadCpuMs();
+    // It reads copies of the paths and writes nothing shared.
+    m_borderLayer = std::async(std::launch::async, strokeBorders, m_borderPaths, m_size,
+                               borderWidth(m_size), color)
+                        .share();
+}
 
 QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
     if (m_layoutDirty)
@@ -346,23 +375,18 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
     if (!m_geo || !m_projection.isValid())
         return image;
     const QList<Feature> &features = m_geo->features.features;
-    const double borderW = std::max(0.6, std::min(m_size.width(), m_size.height()) / 1400.0);
+    const double borderW = borderWidth(m_size);
 
     QElapsedTimer timer;
     timer.start();
     auto lap = [&timer] { return double(timer.nsecsElapsed()) / 1e6; };
     m_timings = {};
     // Borders do not depend on the data: stroked once per layout (antialiased stroking of the
-    // outlines is the largest single cost of a first render at 4K), then composited. The first
-    // render of a layout strokes them on a worker thread while this thread fills the provinces
-    // and draws the title, legend and list, which lie outside the borders' pixels.
-    std::future<QImage> strokedLayer;
-    if (m_borderLayer.isNull() || m_borderLayerColor != style.border) {
-        m_borderLayer = {};
-        m_borderLayerColor = style.border;
-        strokedLayer = std::async(std::launch::async, strokeBorders, m_borderPaths, m_size, borderW,
-                                  style.border, &m_borderLayerAt);
-    }
+    // outlines is the largest single cost of a first render at 4K) on a worker thread that
+    // layout() started, while this thread fills the provinces and draws the title, legend and
+    // list, which lie outside the borders' pixels; then composited.
+    if (!m_borderLayer.valid() || m_borderLayerColor != style.border)
+        strokeBorderLayer(style.border);
     QPainter p(&image);
     p.setRenderHint(QPainter::TextAntialiasing, true);
     auto fillOf = [&](int i) {
@@ -389,9 +413,15 @@ QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
     drawRanking(p, content, style);
     m_timings.decorationsMs = lap() - m_timings.fillMs;
 
-    if (strokedLayer.valid())
-        m_borderLayer = strokedLayer.get();
-    p.drawImage(m_borderLayerAt, m_borderLayer);
+    if (!m_borderLayerUsed) {
+        m_borderLayerUsed = true;
+        m_timings.overlapCpuMs = threadCpuMs() - m_borderLayerStartCpuMs;
+        const double waitFrom = lap();
+        m_timings.layerCpuMs = m_borderLayer.get().cpuMs;
+        m_timings.layerWaitMs = lap() - waitFrom;
+    }
+    const BorderLayer &layer = m_borderLayer.get();
+    p.drawImage(layer.at, layer.image);
     p.setRenderHint(QPainter::Antialiasing, false); // crisp, exact-colour dots
     p.setPen(Qt::NoPen);
     for (int i = 0; i < features.size(); ++i) {

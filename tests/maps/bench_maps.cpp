@@ -220,18 +220,24 @@ int runScenario(const QString &name) {
     const double drawMs = tm.fillMs + tm.bordersMs + tm.labelsMs + tm.decorationsMs;
     // All threads from process start to the frame: with the preload, what the sets cost the
     // worker at start-up is in here, not in the GUI thread's figure.
-    std::printf("RESULT %.2f %.2f %.2f\n", wall, cpu, processCpuMs() - processCpu0);
-    std::printf("SPLIT map drawing %.1f ms: load + layout %.1f, fills %.1f, borders %.1f, labels "
-                "%.1f, title/legend %.1f; messages: %s\n",
+    // Where the machine is not shared, the frame takes about the GUI thread's CPU, plus what the
+    // border-stroking worker ran past the GUI thread's own work meanwhile.
+    const double criticalPath = cpu + std::max(0.0, tm.layerCpuMs - tm.overlapCpuMs);
+    std::printf("RESULT %.2f %.2f %.2f %.2f\n", wall, cpu, processCpuMs() - processCpu0,
+                criticalPath);
+    std::printf("SPLIT map drawing %.1f ms wall: load + layout %.1f, fills %.1f, borders %.1f "
+                "(of it waiting for the border layer %.1f), labels %.1f, title/legend %.1f; border "
+                "layer on the worker %.1f ms CPU while the GUI thread worked %.1f ms CPU; "
+                "messages: %s\n",
                 map->lastRenderMs(), map->lastRenderMs() - drawMs, tm.fillMs, tm.bordersMs,
-                tm.labelsMs, tm.decorationsMs,
+                tm.layerWaitMs, tm.labelsMs, tm.decorationsMs, tm.layerCpuMs, tm.overlapCpuMs,
                 map->messages().isEmpty() ? "none" : qPrintable(map->messages().join("; ")));
     delete map;
     return frame.isNull() ? 1 : 0;
 }
 
 struct ScenarioResult {
-    double wallMs = -1, cpuMs = -1, processCpuMs = -1;
+    double wallMs = -1, cpuMs = -1, processCpuMs = -1, criticalPathMs = -1;
     QString split;
 };
 
@@ -252,6 +258,7 @@ ScenarioResult childScenario(const QString &name) {
             r.wallMs = f.value(1).toDouble();
             r.cpuMs = f.value(2).toDouble();
             r.processCpuMs = f.value(3).toDouble();
+            r.criticalPathMs = f.value(4, QStringLiteral("-1")).toDouble();
         } else if (line.startsWith(QLatin1String("SPLIT "))) {
             r.split = line.mid(6);
         }
@@ -282,21 +289,23 @@ int main(int argc, char **argv) {
                                }())
                                    .section(QLatin1Char(' '), 0, 2)));
         struct Figures {
-            double wall, cpu, processCpu;
+            double wall, cpu, processCpu, criticalPath;
             QString split;
         };
         const auto run = [](const QString &name) {
-            QList<double> wall, cpu, processCpu;
+            QList<double> wall, cpu, processCpu, criticalPath;
             QString split;
             for (int i = 0; i < 3; ++i) {
                 const ScenarioResult r = childScenario(name);
                 wall << r.wallMs;
                 cpu << r.cpuMs;
                 processCpu << r.processCpuMs;
+                criticalPath << r.criticalPathMs;
                 if (i == 1)
                     split = r.split;
             }
-            return Figures{median(wall), median(cpu), median(processCpu), split};
+            return Figures{median(wall), median(cpu), median(processCpu), median(criticalPath),
+                           split};
         };
         const Figures base = run(QStringLiteral("baseline"));
         std::printf("  baseline, a plain 4K image item's first frame: %.1f ms wall / %.1f ms CPU "
@@ -306,11 +315,13 @@ int main(int argc, char **argv) {
             const Figures f = run(name);
             std::printf("  map first render, %s: whole frame %.1f ms wall / %.1f ms CPU (GUI "
                         "thread) = %.2fx / %.2fx the baseline; process from start %.1f ms CPU "
-                        "(%.2fx)  [goal: <= 100 ms]\n    %s\n",
+                        "(%.2fx)\n    critical path where the machine is not shared (GUI-thread "
+                        "CPU + what the border worker ran past it): %.1f ms  [goal: <= 100 ms]"
+                        "\n    %s\n",
                         name == QLatin1String("wall") ? "sets preloaded at start-up (the wall)"
                                                       : "cold (the item decodes the set)",
                         f.wall, f.cpu, f.wall / base.wall, f.cpu / base.cpu, f.processCpu,
-                        f.processCpu / base.processCpu, qPrintable(f.split));
+                        f.processCpu / base.processCpu, f.criticalPath, qPrintable(f.split));
         }
     }
     if (qEnvironmentVariableIsSet("OPSWALL_BENCH_MAPS_FIRST_ONLY"))
