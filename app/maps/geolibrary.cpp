@@ -5,6 +5,8 @@
 #include <QFile>
 #include <QLoggingCategory>
 
+#include <utility>
+
 namespace opswall::maps {
 
 Q_LOGGING_CATEGORY(lcMaps, "opswall.maps")
@@ -134,6 +136,17 @@ void GeoLibrary::keepLaidOut(const QByteArray &key, std::shared_ptr<const MapRen
     m_laidOut.append({key, std::move(renderer)});
     while (m_laidOut.size() > kLaidOutKept)
         m_laidOut.removeFirst();
+}
+
+void GeoLibrary::recycleImage(const QImage &image) {
+    if (!image.isNull() && image.cacheKey() != m_spareImage.cacheKey())
+        m_spareImage = image;
+}
+
+QImage GeoLibrary::takeImage(QSize size) {
+    if (m_spareImage.size() != size || !m_spareImage.isDetached())
+        return {};
+    return std::exchange(m_spareImage, QImage());
 }
 
 } // namespace opswall::maps

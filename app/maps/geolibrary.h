@@ -81,6 +81,13 @@ public:
     std::shared_ptr<const MapRenderer> laidOut(const QByteArray &key) const;
     void keepLaidOut(const QByteArray &key, std::shared_ptr<const MapRenderer> renderer);
 
+    // A picture an item no longer shows, kept (one) to be drawn over by the next render of that
+    // size once nothing else holds it (the texture lets go of it after the next frame): a 4K
+    // image is 33 MB, and a fresh one costs 8,100 page faults to fill.
+    void recycleImage(const QImage &image);
+    // The kept image when it has this size and only the library holds it; else a null image.
+    QImage takeImage(QSize size);
+
     struct LoadedSet {
         std::shared_ptr<const GeoSet> set;
         QString error;
@@ -94,6 +101,7 @@ private:
     QHash<QByteArray, std::weak_ptr<const DrawnMap>> m_drawn;
     int m_mapsDrawn = 0;
     QList<std::pair<QByteArray, std::shared_ptr<const MapRenderer>>> m_laidOut; // newest last
+    QImage m_spareImage;
     Crosswalk m_crosswalk;
     QString m_crosswalkError;
     bool m_crosswalkLoaded = false;

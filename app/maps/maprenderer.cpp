@@ -367,10 +367,15 @@ void MapRenderer::strokeBorderLayer(const QColor &color) {
                         .share();
 }
 
-QImage MapRenderer::render(const MapContent &content, const MapStyle &style) {
+QImage MapRenderer::render(const MapContent &content, const MapStyle &style, QImage canvas) {
     if (m_layoutDirty)
         layout();
-    QImage image(m_size.isEmpty() ? QSize(1, 1) : m_size, QImage::Format_ARGB32_Premultiplied);
+    const QSize size = m_size.isEmpty() ? QSize(1, 1) : m_size;
+    QImage image = canvas.size() == size &&
+                           canvas.format() == QImage::Format_ARGB32_Premultiplied &&
+                           canvas.isDetached()
+                       ? std::move(canvas)
+                       : QImage(size, QImage::Format_ARGB32_Premultiplied);
     image.fill(style.background);
     m_labels.clear();
     if (!m_geo || !m_projection.isValid())

@@ -72,7 +72,10 @@ public:
             m_layoutDirty = true;
         }
     }
-    QImage render(const MapContent &content, const MapStyle &style = {});
+    // canvas: an image to draw into when it has the tile's size, is ARGB32 premultiplied and
+    // nobody else holds it (a recycled one, GeoLibrary::takeImage: no fresh 33 MB to fault in
+    // at 4K); otherwise a new image.
+    QImage render(const MapContent &content, const MapStyle &style = {}, QImage canvas = {});
     // Whether the layout is done for these (setGeometry would keep it as it is).
     bool laidOutFor(const std::shared_ptr<const GeoSet> &geo, QSize sizePx, IslandLayout layout,
                     double minTextPx) const {

@@ -279,7 +279,8 @@ int main(int argc, char **argv) {
     const QSize size = kSize;
 
     // The first render of a map in a fresh process, three times each (the median is printed).
-    {
+    // OPSWALL_BENCH_MAPS_IN_PROCESS_ONLY=1 leaves them out (for profiling what follows).
+    if (!qEnvironmentVariableIsSet("OPSWALL_BENCH_MAPS_IN_PROCESS_ONLY")) {
         std::printf("first render in a fresh process (34 provinces, 4K, each a new process; "
                     "median of 3; load average %s):\n",
                     qPrintable(QString::fromLatin1([] {
