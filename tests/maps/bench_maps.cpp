@@ -293,11 +293,13 @@ int main(int argc, char **argv) {
             double wall, cpu, processCpu, criticalPath;
             QString split;
         };
-        const auto run = [](const QString &name) {
+        bool failed = false;
+        const auto run = [&failed](const QString &name) {
             QList<double> wall, cpu, processCpu, criticalPath;
             QString split;
             for (int i = 0; i < 3; ++i) {
                 const ScenarioResult r = childScenario(name);
+                failed = failed || r.wallMs < 0 || r.cpuMs < 0;
                 wall << r.wallMs;
                 cpu << r.cpuMs;
                 processCpu << r.processCpuMs;
@@ -323,6 +325,10 @@ int main(int argc, char **argv) {
                                                       : "cold (the item decodes the set)",
                         f.wall, f.cpu, f.wall / base.wall, f.cpu / base.cpu, f.processCpu,
                         f.processCpu / base.processCpu, f.criticalPath, qPrintable(f.split));
+        }
+        if (failed) {
+            std::printf("a fresh-process scenario failed: no figures\n");
+            return 1;
         }
     }
     if (qEnvironmentVariableIsSet("OPSWALL_BENCH_MAPS_FIRST_ONLY"))
