@@ -18,7 +18,6 @@
 #include <QSet>
 
 #include <future>
-
 #include <memory>
 
 namespace opswall::maps {
@@ -82,7 +81,7 @@ public:
         return geo == m_geo && sizePx == m_size && layout == m_layout && !m_layoutDirty &&
                minTextPx == m_minTextPx;
     }
-    // Whether the border layer is stroked (render() keeps it for the next render).
+    // Whether the border layer is stroked or being stroked (kept for the next render).
     bool hasBorderLayer() const { return m_borderLayer.valid(); }
 
     const MapProjection &projection() const { return m_projection; }
