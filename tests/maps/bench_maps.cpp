@@ -233,6 +233,8 @@ int runScenario(const QString &name) {
                 tm.layerWaitMs, tm.labelsMs, tm.decorationsMs, tm.layerCpuMs, tm.overlapCpuMs,
                 map->messages().isEmpty() ? "none" : qPrintable(map->messages().join("; ")));
     delete map;
+    if (const QString path = qEnvironmentVariable("OPSWALL_BENCH_MAPS_SAVE"); !path.isEmpty())
+        frame.save(path); // for looking at it
     return frame.isNull() ? 1 : 0;
 }
 
