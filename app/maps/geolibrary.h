@@ -14,8 +14,10 @@
 #include <QImage>
 #include <QObject>
 
+#include <future>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 namespace opswall::maps {
 
@@ -42,10 +44,15 @@ public:
     // resourceDir: where the .topo.json files are; the compiled-in resources by default.
     explicit GeoLibrary(QString resourceDir = QStringLiteral(":/opswall/geo"),
                         QObject *parent = nullptr);
+    ~GeoLibrary() override; // waits for a preload() still decoding
 
     // nullptr and *error set when the set cannot be loaded; decode issues of single features are
     // in the returned set's features.issues.
     std::shared_ptr<const GeoSet> provinces(int units, QString *error);
+    // Starts decoding these sets on a worker thread and returns at once (main() calls it at
+    // start-up, so that the first map tile does not decode on the GUI thread while the user
+    // waits). provinces() takes a set from it, waiting for it if it is still being decoded.
+    void preload(const QList<int> &units = {34, 63});
     const Crosswalk &crosswalk(QString *error);
 
     static QString attribution();
@@ -74,12 +81,27 @@ public:
     std::shared_ptr<const MapRenderer> laidOut(const QByteArray &key) const;
     void keepLaidOut(const QByteArray &key, std::shared_ptr<const MapRenderer> renderer);
 
+    // A picture an item no longer shows, kept (one) to be drawn over by the next render of that
+    // size once nothing else holds it (the texture lets go of it after the next frame): a 4K
+    // image is 33 MB, and a fresh one costs 8,100 page faults to fill.
+    void recycleImage(const QImage &image);
+    // The kept image when it has this size and only the library holds it; else a null image.
+    QImage takeImage(QSize size);
+
+    struct LoadedSet {
+        std::shared_ptr<const GeoSet> set;
+        QString error;
+    };
+
 private:
     QString m_dir;
     QHash<int, std::shared_ptr<const GeoSet>> m_sets;
+    QHash<int, std::shared_future<LoadedSet>> m_loading; // preload() on a worker thread
+    std::thread m_preloader;
     QHash<QByteArray, std::weak_ptr<const DrawnMap>> m_drawn;
     int m_mapsDrawn = 0;
     QList<std::pair<QByteArray, std::shared_ptr<const MapRenderer>>> m_laidOut; // newest last
+    QImage m_spareImage;
     Crosswalk m_crosswalk;
     QString m_crosswalkError;
     bool m_crosswalkLoaded = false;

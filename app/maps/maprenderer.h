@@ -17,6 +17,7 @@
 #include <QPainterPath>
 #include <QSet>
 
+#include <future>
 #include <memory>
 
 namespace opswall::maps {
@@ -70,15 +71,18 @@ public:
             m_layoutDirty = true;
         }
     }
-    QImage render(const MapContent &content, const MapStyle &style = {});
+    // canvas: an image to draw into when it has the tile's size, is ARGB32 premultiplied and
+    // nobody else holds it (a recycled one, GeoLibrary::takeImage: no fresh 33 MB to fault in
+    // at 4K); otherwise a new image.
+    QImage render(const MapContent &content, const MapStyle &style = {}, QImage canvas = {});
     // Whether the layout is done for these (setGeometry would keep it as it is).
     bool laidOutFor(const std::shared_ptr<const GeoSet> &geo, QSize sizePx, IslandLayout layout,
                     double minTextPx) const {
         return geo == m_geo && sizePx == m_size && layout == m_layout && !m_layoutDirty &&
                minTextPx == m_minTextPx;
     }
-    // Whether the border layer is stroked (render() keeps it for the next render).
-    bool hasBorderLayer() const { return !m_borderLayer.isNull(); }
+    // Whether the border layer is stroked or being stroked (kept for the next render).
+    bool hasBorderLayer() const { return m_borderLayer.valid(); }
 
     const MapProjection &projection() const { return m_projection; }
     QRectF legendRect() const { return m_legendRect; }
@@ -97,6 +101,10 @@ public:
     // Where the last render() spent its time (wall ms): for the benchmark.
     struct Timings {
         double fillMs = 0, bordersMs = 0, labelsMs = 0, decorationsMs = 0;
+        // A render that stroked the border layer (the first of a layout): the worker thread's
+        // CPU for it, the CPU this thread spent meanwhile (fills, title, legend, list) and how
+        // long it then waited for the worker (wall).
+        double layerCpuMs = 0, overlapCpuMs = 0, layerWaitMs = 0;
     };
     Timings lastTimings() const { return m_timings; }
 
@@ -106,6 +114,7 @@ private:
     QRectF drawnExtent() const; // the union of what project() drew: provinces and inset frames
     void drawLegend(QPainter &p, const MapContent &content, const MapStyle &style);
     void drawRanking(QPainter &p, const MapContent &content, const MapStyle &style);
+    void drawTitleAndAttribution(QPainter &p, const MapContent &content, const MapStyle &style);
 
     std::shared_ptr<const GeoSet> m_geo;
     QSize m_size;
@@ -114,12 +123,25 @@ private:
     MapProjection m_projection;
     QList<QPainterPath> m_paths;       // per feature, pixels
     QList<QPainterPath> m_borderPaths; // per feature: only the parts big enough to outline
-    QImage m_borderLayer;              // borders only, transparent elsewhere; rebuilt per layout
+    // Borders only, transparent elsewhere, over the borders' extent (at) rather than the whole
+    // tile; stroked once per layout, on a worker thread started when the layout is done (copies
+    // of this renderer share it).
+    struct BorderLayer {
+        QImage image;
+        QPoint at;
+        double cpuMs = 0; // the worker's CPU time for it
+    };
+    void strokeBorderLayer(const QColor &color);
+    static BorderLayer strokeBorders(const QList<QPainterPath> &paths, QSize size, double width,
+                                     const QColor &color);
+    std::shared_future<BorderLayer> m_borderLayer;
     QColor m_borderLayerColor;
-    QList<QList<QPointF>> m_dots; // per feature: centres of parts too small to show as shapes
-    QList<QRectF> m_pathBounds;   // per feature
-    QList<QPointF> m_anchorsPx;   // per feature label anchor
-    QList<double> m_areasPx;      // per feature, for label priority
+    double m_borderLayerStartCpuMs = 0; // this thread's CPU clock when the worker started
+    bool m_borderLayerUsed = false;     // a render has composited it
+    QList<QList<QPointF>> m_dots;       // per feature: centres of parts too small to show as shapes
+    QList<QRectF> m_pathBounds;         // per feature
+    QList<QPointF> m_anchorsPx;         // per feature label anchor
+    QList<double> m_areasPx;            // per feature, for label priority
     QRectF m_mapRect, m_legendRect, m_titleRect, m_attributionRect, m_rankingRect;
     QList<int> m_ranked;
     double m_labelPx = 12, m_legendPx = 14, m_titlePx = 24, m_minTextPx = 0;

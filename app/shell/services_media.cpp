@@ -189,6 +189,14 @@ void Services::startMaps([[maybe_unused]] QQmlEngine &engine) {
 #ifdef OPSWALL_WITH_MAPS
     m_parts->geo = std::make_unique<maps::GeoLibrary>();
     opswall::provide(&engine, m_parts->geo.get());
+    // The boundary sets decode on a worker thread while start-up goes on, so that the first map
+    // tile does not decode them on the GUI thread; the feeds need the 63-unit names right now,
+    // so that set is decoded here (in parallel with the worker's 34-unit set).
+#ifdef OPSWALL_WITH_FEEDS
+    m_parts->geo->preload({34});
+#else
+    m_parts->geo->preload({34, 63});
+#endif
 #ifdef OPSWALL_WITH_FEEDS
     // Ranked tables name provinces; the series are keyed by the 63-unit GSO codes.
     QString err;

@@ -10,6 +10,7 @@
 #include <QSGImageNode>
 
 #include <cmath>
+#include <utility>
 
 namespace opswall::maps {
 
@@ -19,7 +20,13 @@ ChoroplethMap::ChoroplethMap(QQuickItem *parent)
     m_content.attribution = GeoLibrary::attribution();
 }
 
-ChoroplethMap::~ChoroplethMap() = default;
+ChoroplethMap::~ChoroplethMap() {
+    // The next map of this size draws into this one's picture instead of a fresh image.
+    if (m_imageLibrary && !m_image.isNull()) {
+        m_drawn.reset();
+        m_imageLibrary->recycleImage(std::exchange(m_image, QImage()));
+    }
+}
 
 GeoLibrary *ChoroplethMap::library() {
     if (QQmlEngine *engine = qmlEngine(this)) {
@@ -307,7 +314,8 @@ void ChoroplethMap::updatePolish() {
     m_drawn = lib->drawnMap(key);
     if (!m_drawn) {
         auto drawn = std::make_shared<GeoLibrary::DrawnMap>();
-        drawn->image = m_renderer.render(m_content);
+        // Into the picture an item of this size showed last, when nothing holds it any more.
+        drawn->image = m_renderer.render(m_content, {}, lib->takeImage(sizePx));
         drawn->labels = m_renderer.labels();
         drawn->ranked = m_renderer.rankedFeatures();
         drawn->rankingRect = m_renderer.rankingRect();
@@ -319,6 +327,8 @@ void ChoroplethMap::updatePolish() {
             !kept->hasBorderLayer())
             lib->keepLaidOut(layoutKey, std::make_shared<const MapRenderer>(m_renderer));
     }
+    lib->recycleImage(m_image); // the texture holds it until the next frame
+    m_imageLibrary = lib;
     m_image = m_drawn->image;
     m_imageDirty = true;
     m_lastRenderMs = double(timer.nsecsElapsed()) / 1e6;

@@ -15,6 +15,7 @@
 
 #include <QHash>
 #include <QImage>
+#include <QPointer>
 #include <QQuickItem>
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
@@ -183,6 +184,7 @@ private:
     MapRenderer m_renderer;
     MapContent m_content;
     QImage m_image;
+    QPointer<GeoLibrary> m_imageLibrary; // where m_image goes back to for reuse
     bool m_imageDirty = false;
     bool m_contentDirty = true;
     int m_renderCount = 0;

@@ -11,6 +11,8 @@
 #include "maps/triangulate.h"
 
 #include <QFile>
+#include <QPainter>
+#include <QPainterPath>
 #include <QtTest>
 
 #include <cmath>
@@ -87,6 +89,118 @@ private Q_SLOTS:
             }
             QString again;
             QCOMPARE(library.provinces(units, &again), geo); // cached, not decoded twice
+        }
+    }
+
+    // The source's one self-intersecting ring (assets/geo/README.md) is a Trường Sa atoll of
+    // Khánh Hòa: its reef rim and its lagoon joined into one ring whose joining edges cross. It
+    // fills like its valid form (the same reef in the GEOS-checked GeoJSON): the rim filled, the
+    // lagoon empty, under the renderer's non-zero rule and under odd-even alike, and its mesh
+    // covers the rim; the crossing itself encloses a few square metres.
+    void selfIntersectingReefFillsLikeItsValidForm() {
+        GeoLibrary library(assetDir());
+        for (int units : {34, 63}) {
+            QString error;
+            const auto geo = library.provinces(units, &error);
+            QVERIFY2(geo, qPrintable(error));
+            QList<Polygon> crossing;
+            QString code;
+            for (const Feature &f : geo->features.features) {
+                for (const Polygon &polygon : f.polygons) {
+                    if (ringSelfIntersects(polygon.outer)) {
+                        crossing << polygon;
+                        code = f.code;
+                    }
+                }
+            }
+            QCOMPARE(crossing.size(), 1);
+            QCOMPARE(code, QStringLiteral("56"));
+            const Polygon &reef = crossing.first();
+            QVERIFY(reef.holes.isEmpty());
+            const double rimArea = std::abs(signedArea(reef.outer)); // outer loop less lagoon
+
+            // Drawn 2000 px across (about 2.5 m a pixel), far beyond any wall scale.
+            const QRectF b = ringBounds(reef.outer);
+            const double scale = 2000.0 / b.width();
+            const QTransform toPx(scale, 0, 0, -scale, -b.left() * scale + 1,
+                                  b.bottom() * scale + 1);
+            const QSize size(2002, int(b.height() * scale) + 2);
+            const QPointF lagoon = toPx.map(QPointF(114.08, 10.92));
+            const QPointF rim = toPx.map(QPointF(114.0594, 10.912)); // west rim, between the loops
+            for (const Qt::FillRule rule : {Qt::WindingFill, Qt::OddEvenFill}) {
+                QImage img(size, QImage::Format_Grayscale8);
+                img.fill(0);
+                QPainterPath path;
+                path.setFillRule(rule);
+                path.addPolygon(toPx.map(QPolygonF(reef.outer)));
+                path.closeSubpath();
+                QPainter painter(&img);
+                painter.setPen(Qt::NoPen);
+                painter.setBrush(Qt::white);
+                painter.drawPath(path);
+                painter.end();
+                qint64 filled = 0;
+                for (int y = 0; y < img.height(); ++y) {
+                    const uchar *line = img.constScanLine(y);
+                    for (int x = 0; x < img.width(); ++x)
+                        filled += line[x] > 127;
+                }
+                const double expected = rimArea * scale * scale;
+                QVERIFY2(std::abs(double(filled) - expected) < 0.01 * expected,
+                         qPrintable(QStringLiteral("%1 set, rule %2: %3 px filled, rim %4 px")
+                                        .arg(units)
+                                        .arg(int(rule))
+                                        .arg(filled)
+                                        .arg(expected)));
+                QCOMPARE(img.pixelColor(lagoon.toPoint()).value(), 0);
+                QCOMPARE(img.pixelColor(rim.toPoint()).value(), 255);
+            }
+            Feature alone;
+            alone.polygons << reef;
+            QVERIFY(std::abs(triangulate(alone).triangleArea() - rimArea) < 0.01 * rimArea);
+            QVERIFY(!pointInPolygon(reef, QPointF(114.08, 10.92)));
+            QVERIFY(pointInPolygon(reef, QPointF(114.0594, 10.912)));
+        }
+    }
+
+    // preload() decodes on a worker what provinces() would decode itself: the same sets, the
+    // same issues, the same errors; a library destroyed while preloading waits for the worker.
+    void preloadGivesWhatALoadGives() {
+        GeoLibrary direct(assetDir());
+        GeoLibrary preloaded(assetDir());
+        preloaded.preload();
+        preloaded.preload({34, 63, 7}); // again, and an unknown set: nothing more to do
+        for (int units : {34, 63}) {
+            QString e1, e2;
+            const auto a = direct.provinces(units, &e1);
+            const auto b = preloaded.provinces(units, &e2);
+            QVERIFY2(a && b, qPrintable(e1 + e2));
+            QCOMPARE(b->units, units);
+            QCOMPARE(b->features.features.size(), a->features.features.size());
+            QCOMPARE(b->features.issueMessages(), a->features.issueMessages());
+            for (qsizetype i = 0; i < a->features.features.size(); ++i) {
+                QCOMPARE(b->features.features[i].code, a->features.features[i].code);
+                QCOMPARE(b->features.features[i].polygons.size(),
+                         a->features.features[i].polygons.size());
+                QCOMPARE(b->features.features[i].polygons.first().outer,
+                         a->features.features[i].polygons.first().outer);
+            }
+            QCOMPARE(preloaded.provinces(units, &e2), b); // kept, not decoded again
+        }
+        GeoLibrary missing(QStringLiteral("/nonexistent-geo"));
+        missing.preload({34});
+        QString error;
+        QVERIFY(!missing.provinces(34, &error));
+        QVERIFY2(error.startsWith(QStringLiteral("cannot read /nonexistent-geo/vn-provinces-34")),
+                 qPrintable(error));
+        error.clear();
+        QVERIFY(!missing.provinces(34, &error)); // asked again: the same clear error
+        QVERIFY(error.startsWith(QStringLiteral("cannot read")));
+        QVERIFY(!missing.provinces(7, &error));
+        QCOMPARE(error, QStringLiteral("no province map with 7 units (34 or 63)"));
+        {
+            GeoLibrary leftAtOnce(assetDir());
+            leftAtOnce.preload();
         }
     }
 
