@@ -10,6 +10,7 @@
 #include <gst/video/video.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
 #include <pthread.h>
@@ -70,7 +71,50 @@ void StreamLink::postBus(BusEvent event) {
         m_context, [sink = m_bus, event = std::move(event)] { sink(event); }, Qt::QueuedConnection);
 }
 
+// ───────────────────────────── StageTrace ─────────────────────────────
+
+// The latency benchmark's stage times: pad probes on the depayloader and the decoder note when
+// each frame passed, keyed by its PTS (RTP depayloaders and decoders keep it), and the appsink
+// callback copies them into the Frame. Probes are added only with OPSWALL_VIDEO_STAGES=1.
+struct StageTrace {
+    struct Entry {
+        qint64 pts = -1;
+        qint64 receivedUs = -1;
+        qint64 depayedUs = -1;
+        qint64 decodedUs = -1;
+    };
+    std::mutex mutex;
+    std::array<Entry, 64> ring{};
+    size_t next = 0;
+
+    void note(GstBuffer *buffer, qint64 Entry::*field) {
+        if (!GST_BUFFER_PTS_IS_VALID(buffer))
+            return;
+        const qint64 pts = qint64(GST_BUFFER_PTS(buffer));
+        const qint64 now = g_get_monotonic_time();
+        std::lock_guard lock(mutex);
+        auto it =
+            std::find_if(ring.begin(), ring.end(), [&](const Entry &e) { return e.pts == pts; });
+        if (it == ring.end()) {
+            it = ring.begin() + qsizetype(next);
+            next = (next + 1) % ring.size();
+            *it = Entry{};
+            it->pts = pts;
+        }
+        if ((*it).*field < 0)
+            (*it).*field = now; // the first packet of the frame, the first output
+    }
+    Entry find(qint64 pts) {
+        std::lock_guard lock(mutex);
+        auto it =
+            std::find_if(ring.begin(), ring.end(), [&](const Entry &e) { return e.pts == pts; });
+        return it == ring.end() ? Entry{} : *it;
+    }
+};
+
 // ───────────────────────────── PipelineInstance ─────────────────────────────
+
+PipelineInstance::PipelineInstance() = default;
 
 namespace detail {
 
@@ -137,6 +181,8 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
     std::unique_ptr<PipelineInstance> self(new PipelineInstance);
     self->m_plan = plan;
     self->m_link = std::move(link);
+    if (qEnvironmentVariableIntValue("OPSWALL_VIDEO_STAGES") == 1)
+        self->m_trace = std::make_unique<StageTrace>();
 
     GError *rawError = nullptr;
     GstElement *parsed = gst_parse_launch_full(plan.front.toUtf8().constData(), nullptr,
@@ -213,7 +259,9 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
 }
 
 bool PipelineInstance::addAppSinkTail(GstBin *parent, QString *error) {
-    // videoscale ! videoconvert ! capsfilter(BGRx[,WxH]) ! appsink
+    // videoscale ! videoconvert ! capsfilter(I420|BGRx[,WxH]) ! appsink: scaled before it is
+    // converted; I420 (decoders' usual output) passes videoconvert untouched and is converted in
+    // onNewSample.
     GstElement *scale = make("videoscale");
     GstElement *convert = make("videoconvert");
     GstElement *filter = make("capsfilter");
@@ -293,8 +341,11 @@ qint64 PipelineInstance::latencyMs() {
 void PipelineInstance::setOutputSize(QSize size) {
     if (!m_capsFilter)
         return; // the OpenGL path scales on the GPU
-    GstCaps *caps = gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "BGRx",
-                                        "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, nullptr);
+    // With libyuv the appsink takes I420 and converts it itself (about a fifth of videoconvert's
+    // CPU, frameconvert.h); BGRx stays allowed so RGB sources pass without a round trip.
+    GstCaps *caps = gst_caps_from_string(
+        fastConvertAvailable() ? "video/x-raw,format={I420,BGRx},pixel-aspect-ratio=1/1"
+                               : "video/x-raw,format=BGRx,pixel-aspect-ratio=1/1");
     if (size.isValid() && !size.isEmpty())
         gst_caps_set_simple(caps, "width", G_TYPE_INT, size.width(), "height", G_TYPE_INT,
                             size.height(), nullptr);
@@ -393,8 +444,24 @@ void PipelineInstance::onDeepElementAdded(GstBin *, GstBin *, GstElement *elemen
     const QString name = fromUtf8(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)));
     if (self->m_plan.tuneTsDemux && name == QLatin1String("tsdemux"))
         g_object_set(element, "latency", 0, nullptr);
+    if (self->m_trace && klass.contains(QLatin1String("Depayloader"))) {
+        PadPtr in(gst_element_get_static_pad(element, "sink"));
+        PadPtr out(gst_element_get_static_pad(element, "src"));
+        if (in)
+            gst_pad_add_probe(in.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onDepayIn,
+                              self, nullptr);
+        if (out)
+            gst_pad_add_probe(out.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onDepayOut,
+                              self, nullptr);
+    }
     if (!klass.contains(QLatin1String("Decoder")) || !klass.contains(QLatin1String("Video")))
         return;
+    if (self->m_trace) {
+        PadPtr out(gst_element_get_static_pad(element, "src"));
+        if (out)
+            gst_pad_add_probe(out.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onDecoded,
+                              self, nullptr);
+    }
     // Frames decoded without their reference frames (joining mid-GOP) are garbage: drop them in
     // the decoder when it can; the appsink callback also drops buffers flagged CORRUPTED.
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(element), "output-corrupt"))
@@ -425,6 +492,24 @@ GstPadProbeReturn PipelineInstance::onEncodedBuffer(GstPad *pad, GstPadProbeInfo
     return GST_PAD_PROBE_OK;
 }
 
+GstPadProbeReturn PipelineInstance::onDepayIn(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    static_cast<PipelineInstance *>(data)->m_trace->note(GST_PAD_PROBE_INFO_BUFFER(info),
+                                                         &StageTrace::Entry::receivedUs);
+    return GST_PAD_PROBE_OK;
+}
+
+GstPadProbeReturn PipelineInstance::onDepayOut(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    static_cast<PipelineInstance *>(data)->m_trace->note(GST_PAD_PROBE_INFO_BUFFER(info),
+                                                         &StageTrace::Entry::depayedUs);
+    return GST_PAD_PROBE_OK;
+}
+
+GstPadProbeReturn PipelineInstance::onDecoded(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    static_cast<PipelineInstance *>(data)->m_trace->note(GST_PAD_PROBE_INFO_BUFFER(info),
+                                                         &StageTrace::Entry::decodedUs);
+    return GST_PAD_PROBE_OK;
+}
+
 GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
     auto *self = static_cast<PipelineInstance *>(data);
     SamplePtr sample(gst_app_sink_pull_sample(sink));
@@ -438,12 +523,36 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
         return GST_FLOW_OK;
     }
     Frame frame;
-    frame.image = wrapSample(sample.get(), QImage::Format_RGB32);
+    frame.arrivalUs = g_get_monotonic_time();
+    GstVideoInfo vinfo;
+    if (gst_video_info_from_caps(&vinfo, gst_sample_get_caps(sample.get())) &&
+        GST_VIDEO_INFO_FORMAT(&vinfo) == GST_VIDEO_FORMAT_I420) {
+        // The tail asked for I420 (frameconvert.h): converted here, into a pooled image.
+        GstVideoFrame mapped;
+        if (!gst_video_frame_map(&mapped, &vinfo, buffer, GST_MAP_READ))
+            return GST_FLOW_OK;
+        QImage image =
+            self->m_pool.take(QSize(GST_VIDEO_INFO_WIDTH(&vinfo), GST_VIDEO_INFO_HEIGHT(&vinfo)));
+        const bool converted = !image.isNull() && convertI420ToRgb32(mapped, image);
+        gst_video_frame_unmap(&mapped);
+        if (!converted)
+            return GST_FLOW_OK;
+        self->m_pool.keep(image);
+        frame.image = std::move(image);
+    } else {
+        frame.image = wrapSample(sample.get(), QImage::Format_RGB32); // BGRx from videoconvert
+    }
     if (frame.image.isNull())
         return GST_FLOW_OK;
     frame.sequence = ++self->m_sequence;
-    frame.arrivalUs = g_get_monotonic_time();
     frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
+    if (self->m_trace) {
+        const StageTrace::Entry stages = self->m_trace->find(frame.ptsNs);
+        frame.receivedUs = stages.receivedUs;
+        frame.depayedUs = stages.depayedUs;
+        frame.decodedUs = stages.decodedUs;
+        frame.convertedUs = g_get_monotonic_time();
+    }
     self->m_counters.frames.fetch_add(1, std::memory_order_relaxed);
     self->m_counters.lastFrameUs.store(frame.arrivalUs, std::memory_order_relaxed);
     self->m_link->putFrame(std::move(frame), &self->m_counters);
