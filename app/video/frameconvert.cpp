@@ -6,6 +6,7 @@
 
 #ifdef OPSWALL_HAVE_LIBYUV
 #include <libyuv/convert_argb.h>
+#include <libyuv/scale.h>
 #endif
 
 namespace opswall::video {
@@ -39,28 +40,51 @@ const libyuv::YuvConstants *constantsFor(const GstVideoInfo &info) {
 } // namespace
 #endif
 
-bool convertI420ToRgb32(const GstVideoFrame &frame, QImage &out) {
+bool convertI420ToRgb32(const GstVideoFrame &frame, QImage &out, std::vector<uint8_t> *scratch) {
 #ifdef OPSWALL_HAVE_LIBYUV
-    const int width = GST_VIDEO_FRAME_WIDTH(&frame);
-    const int height = GST_VIDEO_FRAME_HEIGHT(&frame);
-    if (GST_VIDEO_FRAME_FORMAT(&frame) != GST_VIDEO_FORMAT_I420 || out.isNull() ||
-        out.format() != QImage::Format_RGB32 || out.size() != QSize(width, height))
+    auto *f = const_cast<GstVideoFrame *>(&frame); // the accessor macros are not const
+    const int width = GST_VIDEO_FRAME_WIDTH(f);
+    const int height = GST_VIDEO_FRAME_HEIGHT(f);
+    if (GST_VIDEO_FRAME_FORMAT(f) != GST_VIDEO_FORMAT_I420 || out.isNull() ||
+        out.format() != QImage::Format_RGB32 || out.width() > width || out.height() > height)
         return false;
+    const auto *y = static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(f, 0));
+    const auto *u = static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(f, 1));
+    const auto *v = static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(f, 2));
+    int yStride = GST_VIDEO_FRAME_PLANE_STRIDE(f, 0);
+    int uStride = GST_VIDEO_FRAME_PLANE_STRIDE(f, 1);
+    int vStride = GST_VIDEO_FRAME_PLANE_STRIDE(f, 2);
+    if (out.size() != QSize(width, height)) {
+        // Scaled down first, in I420 (box filter: every source pixel counts, no aliasing).
+        if (!scratch)
+            return false;
+        const int w = out.width();
+        const int h = out.height();
+        const int cw = (w + 1) / 2;
+        const int ch = (h + 1) / 2;
+        scratch->resize(size_t(w) * size_t(h) + 2 * size_t(cw) * size_t(ch));
+        uint8_t *sy = scratch->data();
+        uint8_t *su = sy + size_t(w) * size_t(h);
+        uint8_t *sv = su + size_t(cw) * size_t(ch);
+        if (libyuv::I420Scale(y, yStride, u, uStride, v, vStride, width, height, sy, w, su, cw, sv,
+                              cw, w, h, libyuv::kFilterBox) != 0)
+            return false;
+        y = sy;
+        u = su;
+        v = sv;
+        yStride = w;
+        uStride = cw;
+        vStride = cw;
+    }
     // libyuv's ARGB is B, G, R, A in memory: QImage::Format_RGB32 on little-endian machines.
     static_assert(Q_BYTE_ORDER == Q_LITTLE_ENDIAN, "RGB32 is BGRA in memory only on little endian");
-    const auto *frameData = &frame;
-    auto *f = const_cast<GstVideoFrame *>(frameData); // the accessor macros are not const
-    return libyuv::I420ToARGBMatrix(static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(f, 0)),
-                                    GST_VIDEO_FRAME_PLANE_STRIDE(f, 0),
-                                    static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(f, 1)),
-                                    GST_VIDEO_FRAME_PLANE_STRIDE(f, 1),
-                                    static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(f, 2)),
-                                    GST_VIDEO_FRAME_PLANE_STRIDE(f, 2), out.bits(),
-                                    int(out.bytesPerLine()), constantsFor(frame.info), width,
-                                    height) == 0;
+    return libyuv::I420ToARGBMatrix(y, yStride, u, uStride, v, vStride, out.bits(),
+                                    int(out.bytesPerLine()), constantsFor(frame.info), out.width(),
+                                    out.height()) == 0;
 #else
     Q_UNUSED(frame);
     Q_UNUSED(out);
+    Q_UNUSED(scratch);
     return false;
 #endif
 }

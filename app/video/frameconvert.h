@@ -1,9 +1,9 @@
 #pragma once
-// The texture path's colour conversion, once per stream on its streaming thread: the appsink
-// takes I420 (scaled in GStreamer to the biggest tile) and libyuv's SIMD rows turn it into the
-// RGB32 image the tiles show. On this project's build machine (AVX2) that costs about a fifth of
-// `videoconvert ! video/x-raw,format=BGRx` (1080p: 0.37 vs 1.9 ms of CPU per frame). A build
-// without libyuv (libyuv-dev) keeps videoconvert to BGRx.
+// The texture path's scaling and colour conversion, once per stream on its streaming thread: the
+// appsink takes the decoder's I420, and libyuv's SIMD rows scale it down to the biggest tile's
+// size (when that is smaller) and turn it into the RGB32 image the tiles show. On this project's
+// build machine (AVX2) that costs about a fifth of `videoconvert ! video/x-raw,format=BGRx` (1080p:
+// 0.37 vs 1.9 ms of CPU per frame). A build without libyuv (libyuv-dev) keeps videoconvert to BGRx.
 //
 // The images come from a small pool: an image is written again only once every copy handed out
 // with an earlier frame is gone (the tiles' textures, the stream's last frame), so a frame is
@@ -13,6 +13,7 @@
 #include <QImage>
 #include <QSize>
 
+#include <cstdint>
 #include <vector>
 
 #include <gst/video/video.h>
@@ -22,11 +23,15 @@ namespace opswall::video {
 // True when this build converts with libyuv (the appsink tail then asks for I420).
 bool fastConvertAvailable();
 
-// Converts a mapped I420 frame into `out` (RGB32, the frame's size), with the matrix and range of
-// the frame's colorimetry (BT.601, BT.709 or BT.2020; limited or full range; anything else as
-// BT.601 for SD and BT.709 for HD, as GStreamer defaults). False (and `out` untouched) when the
-// frame is not I420, the sizes differ or the build has no libyuv.
-bool convertI420ToRgb32(const GstVideoFrame &frame, QImage &out);
+// Converts a mapped I420 frame into `out` (RGB32) with the matrix and range of the frame's
+// colorimetry (BT.601, BT.709 or BT.2020; limited or full range; anything else as BT.601 for SD
+// and BT.709 for HD, as GStreamer defaults). An `out` smaller than the frame gets the frame scaled
+// down to it first (in I420, box filter, through `scratch`): the tiles' size, at a fraction of
+// videoscale's CPU (1080p to 960x540: 0.07 vs 4.5 ms). False (and `out` untouched) when the frame
+// is not I420, `out` is larger than the frame or not RGB32, scaling is needed without a scratch
+// buffer, or the build has no libyuv.
+bool convertI420ToRgb32(const GstVideoFrame &frame, QImage &out,
+                        std::vector<uint8_t> *scratch = nullptr);
 
 // RGB32 images of one size for one stream's frames. Used from one thread (the streaming thread).
 class FramePool {

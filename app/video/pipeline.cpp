@@ -79,6 +79,7 @@ void StreamLink::postBus(BusEvent event) {
 struct StageTrace {
     struct Entry {
         qint64 pts = -1;
+        qint64 arrivedUs = -1; // the frame's first packet at the jitter buffer
         qint64 receivedUs = -1;
         qint64 depayedUs = -1;
         qint64 decodedUs = -1;
@@ -103,6 +104,47 @@ struct StageTrace {
         }
         if ((*it).*field < 0)
             (*it).*field = now; // the first packet of the frame, the first output
+    }
+    // RTP packets before the jitter buffer have no PTS of the frame yet: keyed by RTP time.
+    std::array<std::pair<quint32, qint64>, 64> arrivals{};
+    size_t nextArrival = 0;
+
+    static std::optional<quint32> rtpTime(GstBuffer *buffer) {
+        guint8 header[8];
+        if (gst_buffer_extract(buffer, 0, header, sizeof header) != sizeof header ||
+            (header[0] >> 6) != 2)
+            return std::nullopt;
+        return quint32(header[4]) << 24 | quint32(header[5]) << 16 | quint32(header[6]) << 8 |
+               quint32(header[7]);
+    }
+    void arrived(GstBuffer *buffer) {
+        const std::optional<quint32> time = rtpTime(buffer);
+        if (!time)
+            return;
+        const qint64 now = g_get_monotonic_time();
+        std::lock_guard lock(mutex);
+        for (const auto &a : arrivals) {
+            if (a.second > 0 && a.first == *time)
+                return; // the frame's first packet is noted
+        }
+        arrivals[nextArrival] = {*time, now};
+        nextArrival = (nextArrival + 1) % arrivals.size();
+    }
+    // At the depayloader's input: the frame's jitter-buffer arrival, by RTP time, onto its PTS.
+    void received(GstBuffer *buffer) {
+        note(buffer, &Entry::receivedUs);
+        const std::optional<quint32> time = rtpTime(buffer);
+        if (!time || !GST_BUFFER_PTS_IS_VALID(buffer))
+            return;
+        std::lock_guard lock(mutex);
+        const auto a = std::find_if(arrivals.begin(), arrivals.end(), [&](const auto &x) {
+            return x.second > 0 && x.first == *time;
+        });
+        const qint64 pts = qint64(GST_BUFFER_PTS(buffer));
+        const auto e =
+            std::find_if(ring.begin(), ring.end(), [&](const Entry &x) { return x.pts == pts; });
+        if (a != arrivals.end() && e != ring.end() && e->arrivedUs < 0)
+            e->arrivedUs = a->second;
     }
     Entry find(qint64 pts) {
         std::lock_guard lock(mutex);
@@ -259,9 +301,9 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
 }
 
 bool PipelineInstance::addAppSinkTail(GstBin *parent, QString *error) {
-    // videoscale ! videoconvert ! capsfilter(I420|BGRx[,WxH]) ! appsink: scaled before it is
-    // converted; I420 (decoders' usual output) passes videoconvert untouched and is converted in
-    // onNewSample.
+    // videoscale ! videoconvert ! capsfilter ! appsink. With libyuv: capsfilter(I420), which the
+    // decoders' usual output passes untouched, scaled to the biggest tile and converted in
+    // onNewSample (videoscale only squares non-square pixels). Without: capsfilter(BGRx[,WxH]).
     GstElement *scale = make("videoscale");
     GstElement *convert = make("videoconvert");
     GstElement *filter = make("capsfilter");
@@ -341,12 +383,21 @@ qint64 PipelineInstance::latencyMs() {
 void PipelineInstance::setOutputSize(QSize size) {
     if (!m_capsFilter)
         return; // the OpenGL path scales on the GPU
-    // With libyuv the appsink takes I420 and converts it itself (about a fifth of videoconvert's
-    // CPU, frameconvert.h); BGRx stays allowed so RGB sources pass without a round trip.
-    GstCaps *caps = gst_caps_from_string(
-        fastConvertAvailable() ? "video/x-raw,format={I420,BGRx},pixel-aspect-ratio=1/1"
-                               : "video/x-raw,format=BGRx,pixel-aspect-ratio=1/1");
-    if (size.isValid() && !size.isEmpty())
+    const bool scaled = size.isValid() && !size.isEmpty();
+    if (fastConvertAvailable()) {
+        // The appsink takes the decoder's I420 as it is and scales and converts it itself (at a
+        // fraction of videoscale's and videoconvert's CPU, frameconvert.h): no renegotiation.
+        m_outputSize.store(scaled ? quint64(size.width()) << 32 | quint32(size.height()) : 0);
+        if (m_tailCapsSet)
+            return;
+        m_tailCapsSet = true;
+        CapsPtr caps(gst_caps_from_string("video/x-raw,format=I420,pixel-aspect-ratio=1/1"));
+        g_object_set(m_capsFilter, "caps", caps.get(), nullptr);
+        return;
+    }
+    GstCaps *caps = gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "BGRx",
+                                        "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, nullptr);
+    if (scaled)
         gst_caps_set_simple(caps, "width", G_TYPE_INT, size.width(), "height", G_TYPE_INT,
                             size.height(), nullptr);
     CapsPtr owned(caps);
@@ -444,12 +495,22 @@ void PipelineInstance::onDeepElementAdded(GstBin *, GstBin *, GstElement *elemen
     const QString name = fromUtf8(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)));
     if (self->m_plan.tuneTsDemux && name == QLatin1String("tsdemux"))
         g_object_set(element, "latency", 0, nullptr);
+    if (self->m_trace && name == QLatin1String("rtpjitterbuffer")) {
+        PadPtr in(gst_element_get_static_pad(element, "sink"));
+        if (in)
+            gst_pad_add_probe(
+                in.get(),
+                GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                &PipelineInstance::onJitterIn, self, nullptr);
+    }
     if (self->m_trace && klass.contains(QLatin1String("Depayloader"))) {
         PadPtr in(gst_element_get_static_pad(element, "sink"));
         PadPtr out(gst_element_get_static_pad(element, "src"));
         if (in)
-            gst_pad_add_probe(in.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onDepayIn,
-                              self, nullptr);
+            gst_pad_add_probe(
+                in.get(),
+                GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                &PipelineInstance::onDepayIn, self, nullptr);
         if (out)
             gst_pad_add_probe(out.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onDepayOut,
                               self, nullptr);
@@ -492,9 +553,26 @@ GstPadProbeReturn PipelineInstance::onEncodedBuffer(GstPad *pad, GstPadProbeInfo
     return GST_PAD_PROBE_OK;
 }
 
+namespace {
+// The probe's buffer, or the first of its list.
+GstBuffer *firstBuffer(GstPadProbeInfo *info) {
+    if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+        GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
+        return list && gst_buffer_list_length(list) > 0 ? gst_buffer_list_get(list, 0) : nullptr;
+    }
+    return GST_PAD_PROBE_INFO_BUFFER(info);
+}
+} // namespace
+
+GstPadProbeReturn PipelineInstance::onJitterIn(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    if (GstBuffer *buffer = firstBuffer(info))
+        static_cast<PipelineInstance *>(data)->m_trace->arrived(buffer);
+    return GST_PAD_PROBE_OK;
+}
+
 GstPadProbeReturn PipelineInstance::onDepayIn(GstPad *, GstPadProbeInfo *info, gpointer data) {
-    static_cast<PipelineInstance *>(data)->m_trace->note(GST_PAD_PROBE_INFO_BUFFER(info),
-                                                         &StageTrace::Entry::receivedUs);
+    if (GstBuffer *buffer = firstBuffer(info))
+        static_cast<PipelineInstance *>(data)->m_trace->received(buffer);
     return GST_PAD_PROBE_OK;
 }
 
@@ -531,9 +609,14 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
         GstVideoFrame mapped;
         if (!gst_video_frame_map(&mapped, &vinfo, buffer, GST_MAP_READ))
             return GST_FLOW_OK;
-        QImage image =
-            self->m_pool.take(QSize(GST_VIDEO_INFO_WIDTH(&vinfo), GST_VIDEO_INFO_HEIGHT(&vinfo)));
-        const bool converted = !image.isNull() && convertI420ToRgb32(mapped, image);
+        const QSize decoded(GST_VIDEO_INFO_WIDTH(&vinfo), GST_VIDEO_INFO_HEIGHT(&vinfo));
+        const quint64 wanted = self->m_outputSize.load();
+        const QSize target(int(wanted >> 32), int(wanted & 0xffffffffu));
+        const bool scale =
+            wanted != 0 && target.width() <= decoded.width() && target.height() <= decoded.height();
+        QImage image = self->m_pool.take(scale ? target : decoded);
+        const bool converted =
+            !image.isNull() && convertI420ToRgb32(mapped, image, &self->m_scaleScratch);
         gst_video_frame_unmap(&mapped);
         if (!converted)
             return GST_FLOW_OK;
@@ -548,6 +631,7 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
     frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
     if (self->m_trace) {
         const StageTrace::Entry stages = self->m_trace->find(frame.ptsNs);
+        frame.arrivedUs = stages.arrivedUs;
         frame.receivedUs = stages.receivedUs;
         frame.depayedUs = stages.depayedUs;
         frame.decodedUs = stages.decodedUs;

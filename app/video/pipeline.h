@@ -41,6 +41,7 @@ struct Frame {
     qint64 ptsNs = -1;
     // Stage times (g_get_monotonic_time, µs), only where the pipeline was built with
     // OPSWALL_VIDEO_STAGES=1 (the latency benchmark); -1 where unknown (no depayloader: not RTP).
+    qint64 arrivedUs = -1;   // the frame's first RTP packet at the jitter buffer (RTP sources)
     qint64 receivedUs = -1;  // the frame's first packet at the depayloader (jitter buffer passed)
     qint64 depayedUs = -1;   // the depayloader put out the whole access unit
     qint64 decodedUs = -1;   // the decoder put out the picture
@@ -129,8 +130,10 @@ public:
     std::optional<BusEvent> firstError();
     void seekToStart(); // looping files
     void recalculateLatency();
-    qint64 latencyMs();             // pipeline latency query; -1 when unknown
-    void setOutputSize(QSize size); // scaled in GStreamer; empty = the source's own size
+    qint64 latencyMs(); // pipeline latency query; -1 when unknown
+    // Scaled on the streaming thread before conversion (libyuv in onNewSample, else videoscale);
+    // empty = the source's own size.
+    void setOutputSize(QSize size);
     void setAudio(bool muted, double volume);
     // OpenGL path, GUI thread: a branch for one more item while the pipeline runs (the item has
     // reported itemInitialized), or the branch of an item that goes. The other items keep
@@ -152,6 +155,7 @@ private:
     static GstBusSyncReply onBusMessage(GstBus *bus, GstMessage *message, gpointer self);
     static GstPadProbeReturn onEncodedBuffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn onGlFrame(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    static GstPadProbeReturn onJitterIn(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn onDepayIn(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn onDepayOut(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn onDecoded(GstPad *pad, GstPadProbeInfo *info, gpointer self);
@@ -172,10 +176,13 @@ private:
     GstElement *m_videoIn = nullptr;    // borrowed (the pipeline owns it): the tail's first element
     GstElement *m_capsFilter = nullptr; // appsink tail only: I420 (or BGRx) and the scaled size
     FramePool m_pool;                   // appsink tail, streaming thread: RGB32 images to reuse
-    std::unique_ptr<StageTrace> m_trace; // OPSWALL_VIDEO_STAGES=1 only
-    GstElement *m_tee = nullptr;         // OpenGL tail only: one branch per item
-    std::vector<GlBranch> m_glBranches;  // OpenGL tail only; GUI thread
-    GstElement *m_volume = nullptr;      // set under m_audioMutex once an audio pad appeared
+    std::vector<uint8_t> m_scaleScratch;  // appsink tail, streaming thread: the scaled I420
+    std::atomic<quint64> m_outputSize{0}; // libyuv tail: width << 32 | height; 0 = unscaled
+    bool m_tailCapsSet = false;           // libyuv tail: the caps are set once
+    std::unique_ptr<StageTrace> m_trace;  // OPSWALL_VIDEO_STAGES=1 only
+    GstElement *m_tee = nullptr;          // OpenGL tail only: one branch per item
+    std::vector<GlBranch> m_glBranches;   // OpenGL tail only; GUI thread
+    GstElement *m_volume = nullptr;       // set under m_audioMutex once an audio pad appeared
     std::mutex m_audioMutex;
     bool m_muted = true;
     double m_volumeLevel = 1.0;

@@ -16,10 +16,12 @@
 #include "video/videoitem.h"
 
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QGuiApplication>
 #include <QQuickWindow>
 #include <QTest>
+#include <QTimer>
 
 #include <algorithm>
 #include <cmath>
@@ -44,6 +46,15 @@ double cpuSeconds(qint64 pid) {
     const QList<QByteArray> f = text.mid(text.lastIndexOf(')') + 2).split(' ');
     // fields after the name: state(0) … utime(11) stime(12)
     return (f.value(11).toDouble() + f.value(12).toDouble()) / double(sysconf(_SC_CLK_TCK));
+}
+
+// Runs the event loop for `ms` the way the wall does (QGuiApplication::exec: it sleeps until the
+// next event). QTest::qWait does not: it processes what is pending, then sleeps 10 ms, so a frame
+// handed to the GUI thread would wait up to 10 ms for it (and the render's update timer again).
+void runFor(int ms) {
+    QEventLoop loop;
+    QTimer::singleShot(ms, Qt::PreciseTimer, &loop, &QEventLoop::quit);
+    loop.exec();
 }
 
 // Every stream in the benchmark is the same URL, so the test server encodes once (shared media:
@@ -102,7 +113,7 @@ QList<double> displayedFps(const Wall &w, int ms) {
         before.append(i->stream()->frame().sequence);
     QElapsedTimer t;
     t.start();
-    QTest::qWait(ms);
+    runFor(ms);
     QList<double> out;
     for (int k = 0; k < w.items.size(); ++k)
         out.append((w.items.at(k)->stream()->frame().sequence - before.at(k)) /
@@ -182,57 +193,79 @@ int main(int argc, char **argv) {
                    {QStringLiteral("-v"), QStringLiteral("uridecodebin"),
                     QStringLiteral("uri=") + rtspUrl(hd, 999), QStringLiteral("!"),
                     QStringLiteral("fpsdisplaysink"), QStringLiteral("video-sink=fakesink"),
-                    QStringLiteral("text-overlay=false"), QStringLiteral("sync=false")});
+                    QStringLiteral("text-overlay=false"), QStringLiteral("sync=false"),
+                    QStringLiteral("fps-update-interval=100")});
     baseline.waitForStarted(3000);
     QByteArray baselineOut;
     QObject::connect(&baseline, &QProcess::readyReadStandardOutput, &baseline,
                      [&] { baselineOut += baseline.readAllStandardOutput(); });
-    const auto baselineFps = [&] {
-        const qsizetype at = baselineOut.lastIndexOf("current: ");
-        return at < 0 ? 0.0 : baselineOut.mid(at + 9, 8).split(',').value(0).toDouble();
+    // Frames the baseline has decoded so far (its last report, at most 100 ms old).
+    const auto baselineFrames = [&] {
+        const qsizetype at = baselineOut.lastIndexOf("rendered: ");
+        return at < 0 ? 0.0 : baselineOut.mid(at + 10, 12).split(',').value(0).toDouble();
     };
 
-    Wall one = showGrid(hub, {rtspUrl(hd, 0)});
-    const bool oneOk = allPlaying(one, 5000);
-    QTest::qWait(1500);
-    std::printf("\n[1] 1080p30 H.264 4 Mbit/s, one stream shown 1:1 in a 1920x1080 tile; "
-                "the baseline decodes the same stream at the same time\n");
-    std::printf("    frames are converted by %s\n",
+    std::printf("\n[1] 1080p30 H.264 4 Mbit/s, one stream; the baseline decodes the same stream at "
+                "the same time (gst-launch's default transport, UDP; ours TCP)\n");
+    std::printf("    frames are scaled and converted by %s\n",
                 fastConvertAvailable() ? "libyuv (I420 -> RGB32) in the appsink callback"
-                                       : "videoconvert (-> BGRx)");
-    QList<double> ratios;
-    QList<double> frameRatios;
-    for (int round = 0; round < 3 && oneOk; ++round) {
-        const double baseBefore = cpuSeconds(baseline.processId());
-        const double oursBefore = cpuSeconds(getpid());
-        const quint64 seqBefore = one.items.first()->stream()->frame().sequence;
-        QElapsedTimer t;
-        t.start();
-        QTest::qWait(windowMs);
-        const double secs = t.elapsed() / 1000.0;
-        const double baseCpu = 100.0 * (cpuSeconds(baseline.processId()) - baseBefore) / secs;
-        const double oursCpu = 100.0 * (cpuSeconds(getpid()) - oursBefore) / secs;
-        const double oursFps = (one.items.first()->stream()->frame().sequence - seqBefore) / secs;
-        const double baseFps = baselineFps();
-        std::printf(
-            "    round %d: gst-launch uridecodebin ! fakesink (decode only) %5.1f %% CPU at "
-            "%4.1f fps | OpsWall appsink -> VideoItem (decode + display) %5.1f %% CPU at "
-            "%4.1f fps | ratio %.2f, per frame %.2f\n",
-            round + 1, baseCpu, baseFps, oursCpu, oursFps, baseCpu > 0 ? oursCpu / baseCpu : 0.0,
-            baseCpu > 0 && oursFps > 0 && baseFps > 0 ? (oursCpu / oursFps) / (baseCpu / baseFps)
-                                                      : 0.0);
-        if (baseCpu > 0)
-            ratios.append(oursCpu / baseCpu);
-        if (baseCpu > 0 && oursFps > 0 && baseFps > 0)
-            frameRatios.append((oursCpu / oursFps) / (baseCpu / baseFps));
+                                       : "videoscale ! videoconvert (-> BGRx)");
+    // Three rounds of `windowMs`, both processes measured over the same windows.
+    const auto measure = [&](Wall &wall, const char *what) {
+        QList<double> ratios;
+        QList<double> frameRatios;
+        std::printf("    %s\n", what);
+        for (int round = 0; round < 3; ++round) {
+            const double baseBefore = cpuSeconds(baseline.processId());
+            const double oursBefore = cpuSeconds(getpid());
+            const double baseFramesBefore = baselineFrames();
+            const quint64 seqBefore = wall.items.first()->stream()->frame().sequence;
+            QElapsedTimer t;
+            t.start();
+            runFor(windowMs);
+            const double secs = t.elapsed() / 1000.0;
+            const double baseCpu = 100.0 * (cpuSeconds(baseline.processId()) - baseBefore) / secs;
+            const double oursCpu = 100.0 * (cpuSeconds(getpid()) - oursBefore) / secs;
+            const double oursFps =
+                (wall.items.first()->stream()->frame().sequence - seqBefore) / secs;
+            const double baseFps = (baselineFrames() - baseFramesBefore) / secs;
+            const bool perFrame = baseCpu > 0 && oursFps > 0 && baseFps > 0;
+            std::printf("      round %d: gst-launch uridecodebin ! fakesink (decode only) %5.1f %% "
+                        "CPU at %4.1f fps | OpsWall (decode + display) %5.1f %% CPU at %4.1f fps "
+                        "| ratio %.2f, per frame %.2f\n",
+                        round + 1, baseCpu, baseFps, oursCpu, oursFps,
+                        baseCpu > 0 ? oursCpu / baseCpu : 0.0,
+                        perFrame ? (oursCpu / oursFps) / (baseCpu / baseFps) : 0.0);
+            if (baseCpu > 0)
+                ratios.append(oursCpu / baseCpu);
+            if (perFrame)
+                frameRatios.append((oursCpu / oursFps) / (baseCpu / baseFps));
+        }
+        std::printf("      => ours / decode-only (median of %lld rounds): %.2f CPU, %.2f CPU per "
+                    "frame (goal <= 1.3)\n",
+                    qsizetype(ratios.size()), percentile(ratios, 0.5),
+                    percentile(frameRatios, 0.5));
+    };
+    {
+        Wall one = showGrid(hub, {rtspUrl(hd, 0)});
+        if (allPlaying(one, 5000)) {
+            runFor(1500);
+            measure(one, "shown 1:1 in a 1920x1080 tile (no scaling)");
+        }
+        release(hub, one);
+    }
+    {
+        // A quarter of the window, as a 2x2 wall: scaled to 960x540 before conversion.
+        Wall quarter = showGrid(hub, {rtspUrl(hd, 2)});
+        quarter.items.first()->setSize(QSizeF(960, 540));
+        if (allPlaying(quarter, 5000)) {
+            runFor(1500);
+            measure(quarter, "shown in a 960x540 tile (scaled before conversion)");
+        }
+        release(hub, quarter);
     }
     baseline.kill();
     baseline.waitForFinished(3000);
-    std::printf(
-        "    ratio ours / decode-only (median of %lld rounds): %.2f CPU, %.2f CPU per frame "
-        "(goal <= 1.3)\n",
-        qsizetype(ratios.size()), percentile(ratios, 0.5), percentile(frameRatios, 0.5));
-    release(hub, one);
 
     // ── 3. capture → texture latency (pixel stamp) by stage, on the same 1080p stream ──
     // Stage times come from pad probes in our pipeline (OPSWALL_VIDEO_STAGES=1); the baseline is a
@@ -285,13 +318,13 @@ int main(int argc, char **argv) {
     }
     Wall traced = showGrid(hub, {rtspUrl(hd, 1)});
     allPlaying(traced, 5000);
-    QTest::qWait(1000);
+    runFor(1000);
     {
         std::lock_guard lock(bareMutex);
         bareLatencies.clear();
     }
     struct Sample {
-        double network, depay, decode, convert, upload, frame, total;
+        double network, jitter, depay, decode, convert, upload, frame, total;
     };
     QList<Sample> samples;
     quint64 lastSequence = 0;
@@ -306,7 +339,7 @@ int main(int argc, char **argv) {
             const Frame &f = s->frame();
             lastSequence = f.sequence;
             const auto stamp = readStamp(f.image);
-            if (!stamp || f.receivedUs < 0 || f.depayedUs < 0 || f.decodedUs < 0)
+            if (!stamp || f.arrivedUs < 0 || f.receivedUs < 0 || f.depayedUs < 0 || f.decodedUs < 0)
                 return;
             const qint64 nowUs = g_get_monotonic_time();
             const double total = double(quint32(quint32(nowUs / 1000) - *stamp));
@@ -315,13 +348,14 @@ int main(int argc, char **argv) {
             // The stamp has millisecond steps: the capture time in µs on our clock.
             const qint64 captureUs = nowUs - qint64(total * 1000);
             samples.append(
-                {(f.receivedUs - captureUs) / 1000.0, (f.depayedUs - f.receivedUs) / 1000.0,
-                 (f.decodedUs - f.depayedUs) / 1000.0, (f.convertedUs - f.decodedUs) / 1000.0,
+                {(f.arrivedUs - captureUs) / 1000.0, (f.receivedUs - f.arrivedUs) / 1000.0,
+                 (f.depayedUs - f.receivedUs) / 1000.0, (f.decodedUs - f.depayedUs) / 1000.0,
+                 (f.convertedUs - f.decodedUs) / 1000.0,
                  (item->textureUploadUs() - f.convertedUs) / 1000.0,
                  (nowUs - item->textureUploadUs()) / 1000.0, total});
         },
         Qt::DirectConnection);
-    QTest::qWait(windowMs);
+    runFor(windowMs);
     QList<double> bare95;
     {
         std::lock_guard lock(bareMutex);
@@ -342,7 +376,8 @@ int main(int argc, char **argv) {
         "ms per stage:\n",
         qsizetype(samples.size()));
     const std::pair<const char *, double Sample::*> stages[] = {
-        {"network (server encode + send + loopback + jitter buffer)", &Sample::network},
+        {"network (server: encode, pay, send; loopback TCP)", &Sample::network},
+        {"jitter buffer (first packet in -> out)", &Sample::jitter},
         {"depay (first packet -> whole access unit)", &Sample::depay},
         {"decode", &Sample::decode},
         {"convert (scale + I420 -> RGB32)", &Sample::convert},
@@ -386,7 +421,7 @@ int main(int argc, char **argv) {
                 urls.append(rtspUrl(server, 200 + n * 100 + i));
             Wall w = showGrid(hub, urls);
             const bool ok = allPlaying(w, 8000);
-            QTest::qWait(1500);
+            runFor(1500);
             const double before = cpuSeconds(getpid());
             const double serverBefore = cpuSeconds(server.pid());
             const QList<double> fps = ok ? displayedFps(w, windowMs) : QList<double>{};
