@@ -20,7 +20,8 @@
 
 namespace opswall::video {
 
-// True when this build converts with libyuv (the appsink tail then asks for I420).
+// True when this build converts with libyuv (the appsink tail then asks for I420) and
+// OPSWALL_VIDEO_VIDEOCONVERT=1 does not ask for videoconvert instead (a diagnostic).
 bool fastConvertAvailable();
 
 // Converts a mapped I420 frame into `out` (RGB32) with the matrix and range of the frame's

@@ -322,6 +322,7 @@ bool PipelineInstance::addAppSinkTail(GstBin *parent, QString *error) {
     gst_element_link_many(scale, convert, filter, sink, nullptr);
     m_videoIn = scale;
     m_capsFilter = filter;
+    m_fastConvert = fastConvertAvailable();
     setOutputSize({});
     // Live sources are shown as they arrive (sync=false: STACK-NOTES, 36 ms to the texture). The
     // others must be paced by the clock: a file would play at decoding speed, and HLS delivers
@@ -384,7 +385,7 @@ void PipelineInstance::setOutputSize(QSize size) {
     if (!m_capsFilter)
         return; // the OpenGL path scales on the GPU
     const bool scaled = size.isValid() && !size.isEmpty();
-    if (fastConvertAvailable()) {
+    if (m_fastConvert) {
         // The appsink takes the decoder's I420 as it is and scales and converts it itself (at a
         // fraction of videoscale's and videoconvert's CPU, frameconvert.h): no renegotiation.
         m_outputSize.store(scaled ? quint64(size.width()) << 32 | quint32(size.height()) : 0);

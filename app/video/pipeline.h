@@ -178,6 +178,7 @@ private:
     FramePool m_pool;                   // appsink tail, streaming thread: RGB32 images to reuse
     std::vector<uint8_t> m_scaleScratch;  // appsink tail, streaming thread: the scaled I420
     std::atomic<quint64> m_outputSize{0}; // libyuv tail: width << 32 | height; 0 = unscaled
+    bool m_fastConvert = false;           // appsink tail: libyuv scales and converts
     bool m_tailCapsSet = false;           // libyuv tail: the caps are set once
     std::unique_ptr<StageTrace> m_trace;  // OPSWALL_VIDEO_STAGES=1 only
     GstElement *m_tee = nullptr;          // OpenGL tail only: one branch per item

@@ -255,6 +255,20 @@ int main(int argc, char **argv) {
         release(hub, one);
     }
     {
+        // The same through videoscale ! videoconvert, as before libyuv: the before-and-after
+        // under the same load.
+        qputenv("OPSWALL_VIDEO_VIDEOCONVERT", "1");
+        Wall before = showGrid(hub, {rtspUrl(hd, 3)});
+        const bool playing = allPlaying(before, 5000); // built by then
+        qunsetenv("OPSWALL_VIDEO_VIDEOCONVERT");
+        if (playing) {
+            runFor(1500);
+            measure(before, "shown 1:1, converted by videoconvert as before (OPSWALL_VIDEO_"
+                            "VIDEOCONVERT=1; for comparison)");
+        }
+        release(hub, before);
+    }
+    {
         // A quarter of the window, as a 2x2 wall: scaled to 960x540 before conversion.
         Wall quarter = showGrid(hub, {rtspUrl(hd, 2)});
         quarter.items.first()->setSize(QSizeF(960, 540));
