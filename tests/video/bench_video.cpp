@@ -283,15 +283,17 @@ int main(int argc, char **argv) {
 
     // ── 3. capture → texture latency (pixel stamp) by stage, on the same 1080p stream ──
     // Stage times come from pad probes in our pipeline (OPSWALL_VIDEO_STAGES=1); the baseline is a
-    // bare `uridecodebin ! appsink` pipeline in this process reading the stamp from the decoded Y
-    // plane, at the same time: capture → decoded with nothing else in the way.
+    // bare `rtspsrc ! depay ! parse ! avdec_h264 ! appsink` pipeline in this process (TCP and a
+    // 200 ms jitter buffer, as ours) reading the stamp from the decoded Y plane, at the same time:
+    // capture → decoded with nothing else in the way.
     qputenv("OPSWALL_VIDEO_STAGES", "1");
     std::mutex bareMutex;
     QList<double> bareLatencies;
     std::pair<std::mutex *, QList<double> *> bareCtx{&bareMutex, &bareLatencies};
     GError *bareError = nullptr;
     GstElement *bare = gst_parse_launch(
-        QStringLiteral("uridecodebin uri=%1 ! video/x-raw,format=I420 ! appsink name=s "
+        QStringLiteral("rtspsrc location=%1 protocols=tcp latency=200 ! rtph264depay ! "
+                       "h264parse ! avdec_h264 ! video/x-raw,format=I420 ! appsink name=s "
                        "sync=false max-buffers=1 drop=true")
             .arg(rtspUrl(hd, 998))
             .toUtf8()
@@ -401,7 +403,8 @@ int main(int argc, char **argv) {
     for (const auto &[name, field] : stages)
         std::printf("    %-58s %6.1f / %6.1f\n", name, percentile(column(field), 0.5),
                     percentile(column(field), 0.95));
-    std::printf("    baseline, bare uridecodebin ! appsink (capture -> decoded), same time: "
+    std::printf("    baseline, bare rtspsrc ! rtph264depay ! h264parse ! avdec_h264 ! appsink "
+                "(capture -> decoded), same time: "
                 "median %.0f ms, p95 %.0f ms (%lld frames)\n",
                 percentile(bare95, 0.5), percentile(bare95, 0.95), qsizetype(bare95.size()));
     std::printf("    => capture -> rendered: median %.0f ms, p95 %.0f ms (goal: median <= 40 ms); "
