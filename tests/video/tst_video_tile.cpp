@@ -405,10 +405,16 @@ private Q_SLOTS:
         // The overlay is drawn at the top left over the white bar: dark pixels appear there
         // (waited for: a fixed 50 ms could sample too early under load).
         QVERIFY(qGray(before.pixel(20, 60)) > 200);
-        QTRY_VERIFY_WITH_TIMEOUT(qGray(s.window->grabWindow().pixel(20, 60)) < 120, 3000);
+        const auto at = [&] {
+            return QStringLiteral("#%1").arg(s.window->grabWindow().pixel(20, 60) & 0xffffff, 6, 16,
+                                             QChar(u'0'));
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(qGray(s.window->grabWindow().pixel(20, 60)) < 120,
+                                  qPrintable(at()), 3000);
         s.tile->setProperty("binding",
                             QVariantMap{{QStringLiteral("source"), QStringLiteral("bars")}});
-        QTRY_VERIFY_WITH_TIMEOUT(qGray(s.window->grabWindow().pixel(20, 60)) > 200, 3000);
+        QTRY_VERIFY2_WITH_TIMEOUT(qGray(s.window->grabWindow().pixel(20, 60)) > 200,
+                                  qPrintable(at()), 3000);
     }
 
     // Fill on the OpenGL path: a 4:3 picture covers a 16:9 tile (no pillars at the sides), where
