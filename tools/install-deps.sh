@@ -17,6 +17,8 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstrtspserver-1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x gstreamer1.0-qt6 gstreamer1.0-gl
+  # video frames to RGB (app/video/frameconvert.h)
+  libyuv-dev
   # drivers, store, API
   libboost-dev libboost-system-dev libsqlite3-dev sqlite3 libssl-dev openssl zlib1g-dev
   # fonts for Vietnamese diacritics (bundled copy lives in assets/fonts)

@@ -10,6 +10,7 @@
 #include <gst/video/video.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
 #include <pthread.h>
@@ -70,7 +71,92 @@ void StreamLink::postBus(BusEvent event) {
         m_context, [sink = m_bus, event = std::move(event)] { sink(event); }, Qt::QueuedConnection);
 }
 
+// ───────────────────────────── StageTrace ─────────────────────────────
+
+// The latency benchmark's stage times: pad probes on the depayloader and the decoder note when
+// each frame passed, keyed by its PTS (RTP depayloaders and decoders keep it), and the appsink
+// callback copies them into the Frame. Probes are added only with OPSWALL_VIDEO_STAGES=1.
+struct StageTrace {
+    struct Entry {
+        qint64 pts = -1;
+        qint64 arrivedUs = -1; // the frame's first packet at the jitter buffer
+        qint64 receivedUs = -1;
+        qint64 depayedUs = -1;
+        qint64 decodedUs = -1;
+    };
+    std::mutex mutex;
+    std::array<Entry, 64> ring{};
+    size_t next = 0;
+
+    void note(GstBuffer *buffer, qint64 Entry::*field) {
+        if (!GST_BUFFER_PTS_IS_VALID(buffer))
+            return;
+        const qint64 pts = qint64(GST_BUFFER_PTS(buffer));
+        const qint64 now = g_get_monotonic_time();
+        std::lock_guard lock(mutex);
+        auto it =
+            std::find_if(ring.begin(), ring.end(), [&](const Entry &e) { return e.pts == pts; });
+        if (it == ring.end()) {
+            it = ring.begin() + qsizetype(next);
+            next = (next + 1) % ring.size();
+            *it = Entry{};
+            it->pts = pts;
+        }
+        if ((*it).*field < 0)
+            (*it).*field = now; // the first packet of the frame, the first output
+    }
+    // RTP packets before the jitter buffer have no PTS of the frame yet: keyed by RTP time.
+    std::array<std::pair<quint32, qint64>, 64> arrivals{};
+    size_t nextArrival = 0;
+
+    static std::optional<quint32> rtpTime(GstBuffer *buffer) {
+        guint8 header[8];
+        if (gst_buffer_extract(buffer, 0, header, sizeof header) != sizeof header ||
+            (header[0] >> 6) != 2)
+            return std::nullopt;
+        return quint32(header[4]) << 24 | quint32(header[5]) << 16 | quint32(header[6]) << 8 |
+               quint32(header[7]);
+    }
+    void arrived(GstBuffer *buffer) {
+        const std::optional<quint32> time = rtpTime(buffer);
+        if (!time)
+            return;
+        const qint64 now = g_get_monotonic_time();
+        std::lock_guard lock(mutex);
+        for (const auto &a : arrivals) {
+            if (a.second > 0 && a.first == *time)
+                return; // the frame's first packet is noted
+        }
+        arrivals[nextArrival] = {*time, now};
+        nextArrival = (nextArrival + 1) % arrivals.size();
+    }
+    // At the depayloader's input: the frame's jitter-buffer arrival, by RTP time, onto its PTS.
+    void received(GstBuffer *buffer) {
+        note(buffer, &Entry::receivedUs);
+        const std::optional<quint32> time = rtpTime(buffer);
+        if (!time || !GST_BUFFER_PTS_IS_VALID(buffer))
+            return;
+        std::lock_guard lock(mutex);
+        const auto a = std::find_if(arrivals.begin(), arrivals.end(), [&](const auto &x) {
+            return x.second > 0 && x.first == *time;
+        });
+        const qint64 pts = qint64(GST_BUFFER_PTS(buffer));
+        const auto e =
+            std::find_if(ring.begin(), ring.end(), [&](const Entry &x) { return x.pts == pts; });
+        if (a != arrivals.end() && e != ring.end() && e->arrivedUs < 0)
+            e->arrivedUs = a->second;
+    }
+    Entry find(qint64 pts) {
+        std::lock_guard lock(mutex);
+        auto it =
+            std::find_if(ring.begin(), ring.end(), [&](const Entry &e) { return e.pts == pts; });
+        return it == ring.end() ? Entry{} : *it;
+    }
+};
+
 // ───────────────────────────── PipelineInstance ─────────────────────────────
+
+PipelineInstance::PipelineInstance() = default;
 
 namespace detail {
 
@@ -137,6 +223,8 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
     std::unique_ptr<PipelineInstance> self(new PipelineInstance);
     self->m_plan = plan;
     self->m_link = std::move(link);
+    if (qEnvironmentVariableIntValue("OPSWALL_VIDEO_STAGES") == 1)
+        self->m_trace = std::make_unique<StageTrace>();
 
     GError *rawError = nullptr;
     GstElement *parsed = gst_parse_launch_full(plan.front.toUtf8().constData(), nullptr,
@@ -213,7 +301,9 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
 }
 
 bool PipelineInstance::addAppSinkTail(GstBin *parent, QString *error) {
-    // videoscale ! videoconvert ! capsfilter(BGRx[,WxH]) ! appsink
+    // videoscale ! videoconvert ! capsfilter ! appsink. With libyuv: capsfilter(I420), which the
+    // decoders' usual output passes untouched, scaled to the biggest tile and converted in
+    // onNewSample (videoscale only squares non-square pixels). Without: capsfilter(BGRx[,WxH]).
     GstElement *scale = make("videoscale");
     GstElement *convert = make("videoconvert");
     GstElement *filter = make("capsfilter");
@@ -232,6 +322,7 @@ bool PipelineInstance::addAppSinkTail(GstBin *parent, QString *error) {
     gst_element_link_many(scale, convert, filter, sink, nullptr);
     m_videoIn = scale;
     m_capsFilter = filter;
+    m_fastConvert = fastConvertAvailable();
     setOutputSize({});
     // Live sources are shown as they arrive (sync=false: STACK-NOTES, 36 ms to the texture). The
     // others must be paced by the clock: a file would play at decoding speed, and HLS delivers
@@ -293,9 +384,21 @@ qint64 PipelineInstance::latencyMs() {
 void PipelineInstance::setOutputSize(QSize size) {
     if (!m_capsFilter)
         return; // the OpenGL path scales on the GPU
+    const bool scaled = size.isValid() && !size.isEmpty();
+    if (m_fastConvert) {
+        // The appsink takes the decoder's I420 as it is and scales and converts it itself (at a
+        // fraction of videoscale's and videoconvert's CPU, frameconvert.h): no renegotiation.
+        m_outputSize.store(scaled ? quint64(size.width()) << 32 | quint32(size.height()) : 0);
+        if (m_tailCapsSet)
+            return;
+        m_tailCapsSet = true;
+        CapsPtr caps(gst_caps_from_string("video/x-raw,format=I420,pixel-aspect-ratio=1/1"));
+        g_object_set(m_capsFilter, "caps", caps.get(), nullptr);
+        return;
+    }
     GstCaps *caps = gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "BGRx",
                                         "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, nullptr);
-    if (size.isValid() && !size.isEmpty())
+    if (scaled)
         gst_caps_set_simple(caps, "width", G_TYPE_INT, size.width(), "height", G_TYPE_INT,
                             size.height(), nullptr);
     CapsPtr owned(caps);
@@ -393,8 +496,34 @@ void PipelineInstance::onDeepElementAdded(GstBin *, GstBin *, GstElement *elemen
     const QString name = fromUtf8(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)));
     if (self->m_plan.tuneTsDemux && name == QLatin1String("tsdemux"))
         g_object_set(element, "latency", 0, nullptr);
+    if (self->m_trace && name == QLatin1String("rtpjitterbuffer")) {
+        PadPtr in(gst_element_get_static_pad(element, "sink"));
+        if (in)
+            gst_pad_add_probe(
+                in.get(),
+                GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                &PipelineInstance::onJitterIn, self, nullptr);
+    }
+    if (self->m_trace && klass.contains(QLatin1String("Depayloader"))) {
+        PadPtr in(gst_element_get_static_pad(element, "sink"));
+        PadPtr out(gst_element_get_static_pad(element, "src"));
+        if (in)
+            gst_pad_add_probe(
+                in.get(),
+                GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                &PipelineInstance::onDepayIn, self, nullptr);
+        if (out)
+            gst_pad_add_probe(out.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onDepayOut,
+                              self, nullptr);
+    }
     if (!klass.contains(QLatin1String("Decoder")) || !klass.contains(QLatin1String("Video")))
         return;
+    if (self->m_trace) {
+        PadPtr out(gst_element_get_static_pad(element, "src"));
+        if (out)
+            gst_pad_add_probe(out.get(), GST_PAD_PROBE_TYPE_BUFFER, &PipelineInstance::onDecoded,
+                              self, nullptr);
+    }
     // Frames decoded without their reference frames (joining mid-GOP) are garbage: drop them in
     // the decoder when it can; the appsink callback also drops buffers flagged CORRUPTED.
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(element), "output-corrupt"))
@@ -425,6 +554,41 @@ GstPadProbeReturn PipelineInstance::onEncodedBuffer(GstPad *pad, GstPadProbeInfo
     return GST_PAD_PROBE_OK;
 }
 
+namespace {
+// The probe's buffer, or the first of its list.
+GstBuffer *firstBuffer(GstPadProbeInfo *info) {
+    if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+        GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
+        return list && gst_buffer_list_length(list) > 0 ? gst_buffer_list_get(list, 0) : nullptr;
+    }
+    return GST_PAD_PROBE_INFO_BUFFER(info);
+}
+} // namespace
+
+GstPadProbeReturn PipelineInstance::onJitterIn(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    if (GstBuffer *buffer = firstBuffer(info))
+        static_cast<PipelineInstance *>(data)->m_trace->arrived(buffer);
+    return GST_PAD_PROBE_OK;
+}
+
+GstPadProbeReturn PipelineInstance::onDepayIn(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    if (GstBuffer *buffer = firstBuffer(info))
+        static_cast<PipelineInstance *>(data)->m_trace->received(buffer);
+    return GST_PAD_PROBE_OK;
+}
+
+GstPadProbeReturn PipelineInstance::onDepayOut(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    static_cast<PipelineInstance *>(data)->m_trace->note(GST_PAD_PROBE_INFO_BUFFER(info),
+                                                         &StageTrace::Entry::depayedUs);
+    return GST_PAD_PROBE_OK;
+}
+
+GstPadProbeReturn PipelineInstance::onDecoded(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    static_cast<PipelineInstance *>(data)->m_trace->note(GST_PAD_PROBE_INFO_BUFFER(info),
+                                                         &StageTrace::Entry::decodedUs);
+    return GST_PAD_PROBE_OK;
+}
+
 GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
     auto *self = static_cast<PipelineInstance *>(data);
     SamplePtr sample(gst_app_sink_pull_sample(sink));
@@ -438,12 +602,42 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
         return GST_FLOW_OK;
     }
     Frame frame;
-    frame.image = wrapSample(sample.get(), QImage::Format_RGB32);
+    frame.arrivalUs = g_get_monotonic_time();
+    GstVideoInfo vinfo;
+    if (gst_video_info_from_caps(&vinfo, gst_sample_get_caps(sample.get())) &&
+        GST_VIDEO_INFO_FORMAT(&vinfo) == GST_VIDEO_FORMAT_I420) {
+        // The tail asked for I420 (frameconvert.h): converted here, into a pooled image.
+        GstVideoFrame mapped;
+        if (!gst_video_frame_map(&mapped, &vinfo, buffer, GST_MAP_READ))
+            return GST_FLOW_OK;
+        const QSize decoded(GST_VIDEO_INFO_WIDTH(&vinfo), GST_VIDEO_INFO_HEIGHT(&vinfo));
+        const quint64 wanted = self->m_outputSize.load();
+        const QSize target(int(wanted >> 32), int(wanted & 0xffffffffu));
+        const bool scale =
+            wanted != 0 && target.width() <= decoded.width() && target.height() <= decoded.height();
+        QImage image = self->m_pool.take(scale ? target : decoded);
+        const bool converted =
+            !image.isNull() && convertI420ToRgb32(mapped, image, &self->m_scaleScratch);
+        gst_video_frame_unmap(&mapped);
+        if (!converted)
+            return GST_FLOW_OK;
+        self->m_pool.keep(image);
+        frame.image = std::move(image);
+    } else {
+        frame.image = wrapSample(sample.get(), QImage::Format_RGB32); // BGRx from videoconvert
+    }
     if (frame.image.isNull())
         return GST_FLOW_OK;
     frame.sequence = ++self->m_sequence;
-    frame.arrivalUs = g_get_monotonic_time();
     frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
+    if (self->m_trace) {
+        const StageTrace::Entry stages = self->m_trace->find(frame.ptsNs);
+        frame.arrivedUs = stages.arrivedUs;
+        frame.receivedUs = stages.receivedUs;
+        frame.depayedUs = stages.depayedUs;
+        frame.decodedUs = stages.decodedUs;
+        frame.convertedUs = g_get_monotonic_time();
+    }
     self->m_counters.frames.fetch_add(1, std::memory_order_relaxed);
     self->m_counters.lastFrameUs.store(frame.arrivalUs, std::memory_order_relaxed);
     self->m_link->putFrame(std::move(frame), &self->m_counters);

@@ -10,6 +10,7 @@
 // Frames are QImages that wrap the mapped GstVideoFrame (no copy); the mapping and the buffer
 // are released when the last QImage copy goes (after the scene graph made its texture).
 
+#include "frameconvert.h"
 #include "gstptr.h"
 #include "pipelinebuilder.h"
 
@@ -38,6 +39,13 @@ struct Frame {
     quint64 sequence = 0;
     qint64 arrivalUs = 0; // g_get_monotonic_time() when the appsink got it
     qint64 ptsNs = -1;
+    // Stage times (g_get_monotonic_time, µs), only where the pipeline was built with
+    // OPSWALL_VIDEO_STAGES=1 (the latency benchmark); -1 where unknown (no depayloader: not RTP).
+    qint64 arrivedUs = -1;   // the frame's first RTP packet at the jitter buffer (RTP sources)
+    qint64 receivedUs = -1;  // the frame's first packet at the depayloader (jitter buffer passed)
+    qint64 depayedUs = -1;   // the depayloader put out the whole access unit
+    qint64 decodedUs = -1;   // the decoder put out the picture
+    qint64 convertedUs = -1; // scaled and converted to RGB32, ready for the tiles
 };
 
 struct BusEvent {
@@ -91,6 +99,8 @@ private:
     std::optional<Frame> m_snapshot;
 };
 
+struct StageTrace; // pipeline.cpp: per-frame stage times, by PTS
+
 class PipelineInstance {
 public:
     // Parses the plan's front, adds the display tail and wires the callbacks. Not started.
@@ -120,8 +130,10 @@ public:
     std::optional<BusEvent> firstError();
     void seekToStart(); // looping files
     void recalculateLatency();
-    qint64 latencyMs();             // pipeline latency query; -1 when unknown
-    void setOutputSize(QSize size); // scaled in GStreamer; empty = the source's own size
+    qint64 latencyMs(); // pipeline latency query; -1 when unknown
+    // Scaled on the streaming thread before conversion (libyuv in onNewSample, else videoscale);
+    // empty = the source's own size.
+    void setOutputSize(QSize size);
     void setAudio(bool muted, double volume);
     // OpenGL path, GUI thread: a branch for one more item while the pipeline runs (the item has
     // reported itemInitialized), or the branch of an item that goes. The other items keep
@@ -134,7 +146,7 @@ public:
     GstElement *pipeline() const { return m_pipeline.get(); }
 
 private:
-    PipelineInstance() = default;
+    PipelineInstance(); // pipeline.cpp: StageTrace is complete there
     static void onPadAdded(GstElement *element, GstPad *pad, gpointer self);
     static void onDeepElementAdded(GstBin *bin, GstBin *sub, GstElement *element, gpointer self);
     static void onSourceSetup(GstElement *bin, GstElement *source, gpointer self);
@@ -143,6 +155,10 @@ private:
     static GstBusSyncReply onBusMessage(GstBus *bus, GstMessage *message, gpointer self);
     static GstPadProbeReturn onEncodedBuffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn onGlFrame(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    static GstPadProbeReturn onJitterIn(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    static GstPadProbeReturn onDepayIn(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    static GstPadProbeReturn onDepayOut(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    static GstPadProbeReturn onDecoded(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     bool addAppSinkTail(GstBin *parent, QString *error);
     bool addGlTail(GstBin *parent, const QList<QObject *> &glItems, QString *error);
     bool addSnapshotBranch(GstBin *parent, QString *error);
@@ -158,10 +174,16 @@ private:
     std::shared_ptr<StreamLink> m_link;
     ElementPtr m_pipeline;
     GstElement *m_videoIn = nullptr;    // borrowed (the pipeline owns it): the tail's first element
-    GstElement *m_capsFilter = nullptr; // appsink tail only: BGRx and the scaled size
-    GstElement *m_tee = nullptr;        // OpenGL tail only: one branch per item
-    std::vector<GlBranch> m_glBranches; // OpenGL tail only; GUI thread
-    GstElement *m_volume = nullptr;     // set under m_audioMutex once an audio pad appeared
+    GstElement *m_capsFilter = nullptr; // appsink tail only: I420 (or BGRx) and the scaled size
+    FramePool m_pool;                   // appsink tail, streaming thread: RGB32 images to reuse
+    std::vector<uint8_t> m_scaleScratch;  // appsink tail, streaming thread: the scaled I420
+    std::atomic<quint64> m_outputSize{0}; // libyuv tail: width << 32 | height; 0 = unscaled
+    bool m_fastConvert = false;           // appsink tail: libyuv scales and converts
+    bool m_tailCapsSet = false;           // libyuv tail: the caps are set once
+    std::unique_ptr<StageTrace> m_trace;  // OPSWALL_VIDEO_STAGES=1 only
+    GstElement *m_tee = nullptr;          // OpenGL tail only: one branch per item
+    std::vector<GlBranch> m_glBranches;   // OpenGL tail only; GUI thread
+    GstElement *m_volume = nullptr;       // set under m_audioMutex once an audio pad appeared
     std::mutex m_audioMutex;
     bool m_muted = true;
     double m_volumeLevel = 1.0;

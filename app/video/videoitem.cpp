@@ -14,6 +14,8 @@
 
 #include <memory>
 
+#include <glib.h>
+
 namespace opswall::video {
 
 namespace {
@@ -356,6 +358,7 @@ QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
     if (frame.sequence != m_textureSequence || !node->image()->texture()) {
         node->setTexture(window()->createTextureFromImage(frame.image));
         m_textureSequence = frame.sequence;
+        m_textureUploadUs = g_get_monotonic_time();
     }
     const Placement p = place(size(), frame.image.size(), mode);
     node->image()->setRect(p.target);

@@ -70,6 +70,11 @@ public:
     };
     static Placement place(QSizeF item, QSize image, FillMode mode);
 
+    // The newest frame this item made a texture of and when (g_get_monotonic_time, µs): the
+    // latency benchmark's upload stage. Render thread (read it there, e.g. afterRendering).
+    quint64 textureSequence() const { return m_textureSequence; }
+    qint64 textureUploadUs() const { return m_textureUploadUs; }
+
 Q_SIGNALS:
     void bindingChanged();
     void hubChanged();
@@ -107,6 +112,7 @@ private:
     FillMode m_fillMode = FillMode::Fit;
     QRectF m_paintedRect;
     quint64 m_textureSequence = 0;
+    qint64 m_textureUploadUs = 0;
     bool m_complete = true; // false between classBegin and componentComplete (QML creation)
     DisplayPath m_displayPath = DisplayPath::Texture;
     DisplayPath m_effectivePath = DisplayPath::Texture;

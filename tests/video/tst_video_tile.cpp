@@ -402,15 +402,21 @@ private Q_SLOTS:
         s.tile->setProperty("binding",
                             QVariantMap{{QStringLiteral("source"), QStringLiteral("bars")},
                                         {QStringLiteral("stats"), true}});
-        QTest::qWait(50);
-        QImage after = s.window->grabWindow();
         // The overlay is drawn at the top left over the white bar: dark pixels appear there.
+        // Waited for, not sampled after a fixed 50 ms: a new binding re-subscribes the tile, and
+        // with this hub's lingerMs 0 that builds a new stream, whose first frame took longer than
+        // 50 ms under load (the flake of tst_video_tile_opengl: the white bar not back yet).
         QVERIFY(qGray(before.pixel(20, 60)) > 200);
-        QVERIFY(qGray(after.pixel(20, 60)) < 120);
+        const auto at = [&] {
+            return QStringLiteral("#%1").arg(s.window->grabWindow().pixel(20, 60) & 0xffffff, 6, 16,
+                                             QChar(u'0'));
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(qGray(s.window->grabWindow().pixel(20, 60)) < 120,
+                                  qPrintable(at()), 3000);
         s.tile->setProperty("binding",
                             QVariantMap{{QStringLiteral("source"), QStringLiteral("bars")}});
-        QTest::qWait(50);
-        QVERIFY(qGray(s.window->grabWindow().pixel(20, 60)) > 200);
+        QTRY_VERIFY2_WITH_TIMEOUT(qGray(s.window->grabWindow().pixel(20, 60)) > 200,
+                                  qPrintable(at()), 3000);
     }
 
     // Fill on the OpenGL path: a 4:3 picture covers a 16:9 tile (no pillars at the sides), where
@@ -430,9 +436,19 @@ private Q_SLOTS:
             auto *item = s.tile->findChild<VideoItem *>();
             if (!playsOnOpenGl(item))
                 return QRgb(0);
-            QTest::qWait(300); // a few frames drawn
-            const QImage grab = s.window->grabWindow();
-            return grab.pixel(4, grab.height() / 4); // the white bar, or a pillar
+            // Until the picture is drawn (the green bar in the middle), and for Fill until it
+            // covers the left edge (the first frames may be placed before the picture's size is
+            // known). A fixed 300 ms wait could sample before the picture was drawn under load.
+            QRgb edge = 0;
+            (void)QTest::qWaitFor( // on time out the last sample is judged below
+                [&] {
+                    const QImage grab = s.window->grabWindow();
+                    edge = grab.pixel(4, grab.height() / 4); // the white bar, or a pillar
+                    const bool drawn = qGray(grab.pixel(grab.width() / 2, grab.height() / 4)) > 100;
+                    return drawn && (mode != VideoItem::FillMode::Fill || qGray(edge) > 150);
+                },
+                5000);
+            return edge;
         };
         const QRgb fit = leftEdge(VideoItem::FillMode::Fit);
         if (QTest::currentTestFailed())

@@ -1,0 +1,319 @@
+// The texture path's I420 → RGB32 conversion (app/video/frameconvert.h) against GStreamer's own
+// videoconvert on the same frames (real pipelines: videotestsrc → I420 → tee → appsink and
+// videoconvert → BGRx → appsink), for BT.601 and BT.709 in limited and full range, odd sizes, and
+// the frame pool's reuse rules.
+#include "video/frameconvert.h"
+#include "video/gstptr.h"
+
+#include <QTest>
+
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+using namespace opswall::video;
+
+namespace {
+
+struct Pair {
+    SamplePtr yuv;
+    SamplePtr rgb;
+};
+
+// One frame of `pattern` as I420 with `colorimetry`, and the same frame through videoconvert.
+Pair frames(const QString &pattern, QSize size, const QString &colorimetry) {
+    const QString desc =
+        QStringLiteral("videotestsrc pattern=%1 num-buffers=1 ! "
+                       "video/x-raw,format=I420,width=%2,height=%3,colorimetry=%4 ! tee name=t "
+                       "t. ! queue ! appsink name=yuv sync=false "
+                       "t. ! queue ! videoconvert ! video/x-raw,format=BGRx ! appsink name=rgb "
+                       "sync=false")
+            .arg(pattern)
+            .arg(size.width())
+            .arg(size.height())
+            .arg(colorimetry);
+    GError *error = nullptr;
+    ElementPtr pipeline(gst_parse_launch(desc.toUtf8().constData(), &error));
+    ErrorPtr owned(error);
+    if (!pipeline || error)
+        return {};
+    gst_element_set_state(pipeline.get(), GST_STATE_PLAYING);
+    ElementPtr yuv(gst_bin_get_by_name(GST_BIN(pipeline.get()), "yuv"));
+    ElementPtr rgb(gst_bin_get_by_name(GST_BIN(pipeline.get()), "rgb"));
+    Pair out{SamplePtr(gst_app_sink_try_pull_sample(GST_APP_SINK(yuv.get()), 10 * GST_SECOND)),
+             SamplePtr(gst_app_sink_try_pull_sample(GST_APP_SINK(rgb.get()), 10 * GST_SECOND))};
+    gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+    return out;
+}
+
+struct Difference {
+    int flat = 999;    // the largest difference of any channel where the picture is flat (the
+                       // pixel and its 8 neighbours one colour in videoconvert's picture)
+    double mean = 999; // the mean difference over every channel of every pixel
+    int flatPixels = 0;
+    QString where; // the worst flat pixel
+};
+
+// Our image against videoconvert's BGRx of the same frame.
+Difference compare(GstSample *yuvSample, GstSample *rgbSample, QImage *ours) {
+    Difference out;
+    GstVideoInfo yuvInfo;
+    GstVideoInfo rgbInfo;
+    gst_video_info_from_caps(&yuvInfo, gst_sample_get_caps(yuvSample));
+    gst_video_info_from_caps(&rgbInfo, gst_sample_get_caps(rgbSample));
+    GstVideoFrame yuv;
+    GstVideoFrame rgb;
+    if (!gst_video_frame_map(&yuv, &yuvInfo, gst_sample_get_buffer(yuvSample), GST_MAP_READ))
+        return out;
+    if (!gst_video_frame_map(&rgb, &rgbInfo, gst_sample_get_buffer(rgbSample), GST_MAP_READ)) {
+        gst_video_frame_unmap(&yuv);
+        return out;
+    }
+    *ours = QImage(GST_VIDEO_INFO_WIDTH(&yuvInfo), GST_VIDEO_INFO_HEIGHT(&yuvInfo),
+                   QImage::Format_RGB32);
+    if (!convertI420ToRgb32(yuv, *ours)) {
+        out.where = QStringLiteral("the conversion refused the frame");
+    } else {
+        const auto *base = static_cast<const uchar *>(GST_VIDEO_FRAME_PLANE_DATA(&rgb, 0));
+        const int stride = GST_VIDEO_FRAME_PLANE_STRIDE(&rgb, 0);
+        const auto theirs = [&](int x, int y) {
+            const uchar *p = base + y * stride + x * 4; // B, G, R, x
+            return qRgb(p[2], p[1], p[0]);
+        };
+        out.flat = 0;
+        double sum = 0;
+        for (int y = 0; y < ours->height(); ++y) {
+            for (int x = 0; x < ours->width(); ++x) {
+                const QRgb a = ours->pixel(x, y);
+                const QRgb b = theirs(x, y);
+                const int d =
+                    std::max({std::abs(qRed(a) - qRed(b)), std::abs(qGreen(a) - qGreen(b)),
+                              std::abs(qBlue(a) - qBlue(b))});
+                sum += std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b)) +
+                       std::abs(qBlue(a) - qBlue(b));
+                bool flat = x > 0 && y > 0 && x + 1 < ours->width() && y + 1 < ours->height();
+                for (int dy = -1; dy <= 1 && flat; ++dy)
+                    for (int dx = -1; dx <= 1 && flat; ++dx)
+                        flat = theirs(x + dx, y + dy) == b;
+                if (!flat)
+                    continue;
+                ++out.flatPixels;
+                if (d > out.flat) {
+                    out.flat = d;
+                    out.where = QStringLiteral("(%1,%2): ours #%3, videoconvert #%4")
+                                    .arg(x)
+                                    .arg(y)
+                                    .arg(a & 0xffffff, 6, 16, QChar(u'0'))
+                                    .arg(b & 0xffffff, 6, 16, QChar(u'0'));
+                }
+            }
+        }
+        out.mean = sum / (3.0 * ours->width() * ours->height());
+    }
+    gst_video_frame_unmap(&rgb);
+    gst_video_frame_unmap(&yuv);
+    return out;
+}
+
+// How close libyuv comes to videoconvert (measured; a regression beyond these fails). Full range:
+// both round fixed-point matrices alike. Limited range: libyuv's 8-bit chroma gains clip the blue
+// of saturated colours apart (BT.709 yellow #ffff00 comes out #ffff0c, green #00fa00 as
+// #00ff02), and edges differ where a chroma sample spans two colours, so only flat areas and
+// the mean are held.
+struct Tolerance {
+    int flat;
+    double mean;
+};
+constexpr Tolerance kFull{3, 1.0};
+constexpr Tolerance kLimited{12, 4.0};
+// Scaled against unscaled, flat areas: the box filter's fixed-point average may be a level or two
+// off in U or V, which BT.709's blue gain (2.1) turns into up to 4.
+constexpr int kScaled = 5;
+
+} // namespace
+
+class TestVideoConvert : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        gst_init(nullptr, nullptr);
+        if (!fastConvertAvailable())
+            QSKIP("built without libyuv: frames are converted by videoconvert");
+    }
+
+    void matchesVideoconvert_data() {
+        QTest::addColumn<QString>("pattern");
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<QString>("colorimetry");
+        QTest::addColumn<bool>("limited");
+        for (const char *pattern : {"smpte", "snow", "colors"}) {
+            // bt601 and bt709 (limited range), the same matrices in full range (range:matrix:
+            // transfer:primaries), an odd size.
+            QTest::addRow("%s bt601", pattern) << pattern << QSize(320, 180) << "bt601" << true;
+            QTest::addRow("%s bt709", pattern) << pattern << QSize(1280, 720) << "bt709" << true;
+            QTest::addRow("%s bt601 full", pattern)
+                << pattern << QSize(320, 180) << "1:4:0:0" << false;
+            QTest::addRow("%s bt709 full", pattern)
+                << pattern << QSize(320, 180) << "1:3:5:1" << false;
+            QTest::addRow("%s odd size", pattern) << pattern << QSize(321, 181) << "bt709" << true;
+            QTest::addRow("%s odd size full", pattern)
+                << pattern << QSize(321, 181) << "1:3:5:1" << false;
+        }
+    }
+
+    // Within the tolerance of videoconvert wherever the picture is flat, and close on average.
+    void matchesVideoconvert() {
+        QFETCH(QString, pattern);
+        QFETCH(QSize, size);
+        QFETCH(QString, colorimetry);
+        QFETCH(bool, limited);
+        const Tolerance t = limited ? kLimited : kFull;
+        const Pair p = frames(pattern, size, colorimetry);
+        QVERIFY2(p.yuv && p.rgb, "the reference pipeline gave no frames");
+        QImage ours;
+        const Difference d = compare(p.yuv.get(), p.rgb.get(), &ours);
+        qInfo("flat: worst %d over %d pixels; mean %.2f over all", d.flat, d.flatPixels, d.mean);
+        QVERIFY2(d.flat <= t.flat,
+                 qPrintable(QStringLiteral("off by %1 at %2").arg(d.flat).arg(d.where)));
+        QVERIFY2(d.mean <= t.mean, qPrintable(QString::number(d.mean)));
+        QCOMPARE(ours.size(), size);
+    }
+
+    // The wrong matrix is caught: BT.601 limited read as BT.709 is far off on saturated colours.
+    void theMatrixMatters() {
+        const Pair p = frames(QStringLiteral("smpte"), QSize(320, 180), QStringLiteral("bt601"));
+        QVERIFY(p.yuv && p.rgb);
+        GstVideoInfo info;
+        gst_video_info_from_caps(&info, gst_sample_get_caps(p.yuv.get()));
+        info.colorimetry.matrix = GST_VIDEO_COLOR_MATRIX_BT709;
+        GstVideoFrame frame;
+        QVERIFY(
+            gst_video_frame_map(&frame, &info, gst_sample_get_buffer(p.yuv.get()), GST_MAP_READ));
+        QImage as709(320, 180, QImage::Format_RGB32);
+        const bool converted = convertI420ToRgb32(frame, as709);
+        gst_video_frame_unmap(&frame);
+        QVERIFY(converted);
+        QImage as601;
+        QVERIFY(compare(p.yuv.get(), p.rgb.get(), &as601).flat <= kLimited.flat);
+        int worst = 0;
+        for (int x = 0; x < 320; ++x) {
+            const QRgb a = as601.pixel(x, 60);
+            const QRgb b = as709.pixel(x, 60);
+            worst = std::max({worst, std::abs(qRed(a) - qRed(b)), std::abs(qGreen(a) - qGreen(b)),
+                              std::abs(qBlue(a) - qBlue(b))});
+        }
+        QVERIFY2(worst > 20, qPrintable(QString::number(worst)));
+    }
+
+    void refusesWhatItCannotConvert() {
+        GstVideoInfo info;
+        gst_video_info_set_format(&info, GST_VIDEO_FORMAT_NV12, 64, 64);
+        BufferPtr buffer(gst_buffer_new_allocate(nullptr, info.size, nullptr));
+        GstVideoFrame frame;
+        QVERIFY(gst_video_frame_map(&frame, &info, buffer.get(), GST_MAP_READ));
+        QImage out(64, 64, QImage::Format_RGB32);
+        out.fill(Qt::red);
+        QVERIFY(!convertI420ToRgb32(frame, out)); // not I420
+        gst_video_frame_unmap(&frame);
+        QCOMPARE(out.pixel(0, 0), qRgb(255, 0, 0)); // untouched
+
+        gst_video_info_set_format(&info, GST_VIDEO_FORMAT_I420, 64, 64);
+        BufferPtr i420(gst_buffer_new_allocate(nullptr, info.size, nullptr));
+        QVERIFY(gst_video_frame_map(&frame, &info, i420.get(), GST_MAP_READ));
+        QImage small(32, 32, QImage::Format_RGB32);
+        QVERIFY(!convertI420ToRgb32(frame, small)); // smaller, without a scratch buffer
+        QImage big(128, 64, QImage::Format_RGB32);
+        std::vector<uint8_t> scratch;
+        QVERIFY(!convertI420ToRgb32(frame, big, &scratch)); // never scaled up
+        QImage argb(64, 64, QImage::Format_ARGB32);
+        QVERIFY(!convertI420ToRgb32(frame, argb)); // not RGB32
+        gst_video_frame_unmap(&frame);
+    }
+
+    // Scaled down to the tile's size before conversion: the bars where they were, in their
+    // colours (compared with the full-size conversion away from the bar edges), for an even 2:1
+    // step and an uneven one.
+    void scalesDownBeforeConverting_data() {
+        QTest::addColumn<QSize>("target");
+        QTest::addRow("half") << QSize(640, 360);
+        QTest::addRow("uneven") << QSize(498, 282);
+    }
+    void scalesDownBeforeConverting() {
+        QFETCH(QSize, target);
+        const Pair p = frames(QStringLiteral("smpte"), QSize(1280, 720), QStringLiteral("bt709"));
+        QVERIFY(p.yuv && p.rgb);
+        QImage full; // our own full-size conversion: this checks the scaling alone
+        QVERIFY(compare(p.yuv.get(), p.rgb.get(), &full).flat <= kLimited.flat);
+        GstVideoInfo info;
+        gst_video_info_from_caps(&info, gst_sample_get_caps(p.yuv.get()));
+        GstVideoFrame frame;
+        QVERIFY(
+            gst_video_frame_map(&frame, &info, gst_sample_get_buffer(p.yuv.get()), GST_MAP_READ));
+        QImage scaled(target, QImage::Format_RGB32);
+        std::vector<uint8_t> scratch;
+        const bool converted = convertI420ToRgb32(frame, scaled, &scratch);
+        gst_video_frame_unmap(&frame);
+        QVERIFY(converted);
+        const double k = 1280.0 / target.width();
+        int compared = 0;
+        for (int y = 0; y < target.height(); y += 3) {
+            for (int x = 0; x < target.width(); x += 3) {
+                // The source area of this pixel (and a margin) must be one colour in the
+                // full-size picture for the comparison to be fair.
+                const int sx = int((x + 0.5) * k);
+                const int sy = int((y + 0.5) * k);
+                const int r = 2 * int(std::ceil(k)) + 2; // chroma: twice the reach
+                if (sx - r < 0 || sy - r < 0 || sx + r >= 1280 || sy + r >= 720)
+                    continue;
+                const QRgb centre = full.pixel(sx, sy);
+                bool flat = true;
+                for (int dy = -r; dy <= r && flat; ++dy)
+                    for (int dx = -r; dx <= r && flat; ++dx)
+                        flat = full.pixel(sx + dx, sy + dy) == centre;
+                if (!flat)
+                    continue;
+                const QRgb got = scaled.pixel(x, y);
+                const int d = std::max({std::abs(qRed(got) - qRed(centre)),
+                                        std::abs(qGreen(got) - qGreen(centre)),
+                                        std::abs(qBlue(got) - qBlue(centre))});
+                QVERIFY2(d <= kScaled, qPrintable(QStringLiteral("(%1,%2): #%3 vs #%4")
+                                                      .arg(x)
+                                                      .arg(y)
+                                                      .arg(got & 0xffffff, 6, 16, QChar(u'0'))
+                                                      .arg(centre & 0xffffff, 6, 16, QChar(u'0'))));
+                ++compared;
+            }
+        }
+        QVERIFY2(compared > 2000, qPrintable(QString::number(compared)));
+    }
+
+    // An image is handed out again only once every reader has let it go; a new size starts over.
+    void poolReusesOnlyReleasedImages() {
+        FramePool pool;
+        QImage a = pool.take(QSize(64, 36));
+        QVERIFY(a.isDetached());
+        const uchar *aBits = a.constBits();
+        pool.keep(a);
+        QImage held = a; // a tile's texture still shows it
+        a = QImage();
+        QImage b = pool.take(QSize(64, 36));
+        QVERIFY(b.constBits() != aBits); // not the held one
+        pool.keep(b);
+        b = QImage();
+        held = QImage(); // the reader let go
+        QImage again = pool.take(QSize(64, 36));
+        QVERIFY(again.isDetached());
+        QVERIFY(again.constBits() == aBits); // the first kept image, free again
+        QVERIFY(again.bits() == aBits);      // writing it copies nothing
+        pool.keep(again);
+        for (int i = 0; i < 10; ++i)
+            pool.keep(pool.take(QSize(64, 36)));
+        QVERIFY(pool.kept() <= FramePool::kKept);
+        QImage other = pool.take(QSize(32, 18));
+        QCOMPARE(other.size(), QSize(32, 18));
+        QCOMPARE(other.format(), QImage::Format_RGB32);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVideoConvert)
+#include "tst_video_convert.moc"
