@@ -154,6 +154,9 @@ TestCase {
     }
 
     function test_2_soundSourceAndVolume() {
+        // A console opens without a component it cannot make (a ListView's highlight or header
+        // inside a bound file printed "QQmlComponent: Component is not ready" ~12 times).
+        failOnWarning(/Component is not ready/)
         tryVerify(() => Wall.get("/sources").items.some(s => s.id === "demo-vc"), 30000, "the demo's stream")
         verify(Wall.recall("Họp trực tuyến")) // a tile shows the stream
         const v = open(Wall.operatorTokenFile)
