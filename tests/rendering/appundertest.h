@@ -71,6 +71,8 @@ public:
     QString admin;               // the first admin token, from the token file
     QHash<Role, QString> tokens; // one per role, made by makeRoleTokens()
     QStringList extraArgs;       // appended to opswall's command line
+    // opswall's --lang: the words the wall draws on its tiles.
+    QString language = QStringLiteral("en");
     // More members of the API configuration object, e.g. R"("maxSessionsPerToken": 4)".
     QString extraConfig;
     // Keep what the wall logs (stdout and stderr) in `log` as well as forwarding it.
@@ -125,8 +127,8 @@ public:
                             QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
                             QStringLiteral("--api-config"), config,
                             QStringLiteral("--admin-token-file"), tokenFile,
-                            QStringLiteral("--lang"), QStringLiteral("en"),
-                            QStringLiteral("-platform"), QStringLiteral("offscreen")});
+                            QStringLiteral("--lang"), language, QStringLiteral("-platform"),
+                            QStringLiteral("offscreen")});
         if (!process.waitForStarted(5000)) {
             *why = QStringLiteral("opswall did not start");
             return false;

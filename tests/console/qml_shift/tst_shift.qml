@@ -380,5 +380,46 @@ TestCase {
         clickIn(v, findChild(v.technician, "nudgeLeft"))
         tryVerify(() => Math.abs(at("r1c4").xMm - before.xMm) < 0.01, 10000)
     }
+
+    // The console as the README shows it (docs/screenshots/console-vi.png, console-en.png): the
+    // overview on the wall and in the miniature with every display's picture, the presets with
+    // the wall's pictures of them, a KPI tile chosen with a click and its properties form.
+    // Saved as console-vi.png and console-en.png under Wall.folder() (OPSWALL_CONSOLE_SHOTS).
+    function test_8_presetPicturesAndThePropertiesForm() {
+        allOn()
+        verify(Wall.recall("Tổng quan kinh tế"))
+        const v = createTemporaryObject(consoleComponent, root, { wallUrl: Wall.url, tokenFile: Wall.operatorTokenFile,
+                                                                   language: Language })
+        tryVerify(() => v.session.state === "online" && v.session.loaded && v.staged.count > 0, 30000,
+                  "the console loads the wall")
+        tab(v, "presetsTab")
+        const presets = v.session.presets.length
+        verify(presets >= 4, JSON.stringify(v.session.presets))
+        tryVerify(() => {
+            for (const p of v.session.presets) {
+                const row = findChild(v.presetsPanel, "preset-" + p.id)
+                if (!row || !findChild(row, "presetPicture").hasPicture)
+                    return false
+            }
+            return true
+        }, 90000, "every preset's picture from the wall")
+        const tile = findChild(v.canvas, "tile-pubinv")
+        verify(tile !== null)
+        mouseClick(tile)
+        tryVerify(() => v.staged.selection.length === 1 && v.staged.selection[0] === "pubinv", 5000,
+                  "the click chose the tile")
+        const field = findChild(v.properties, "field-indicator")
+        verify(field !== null && field.visible, "the form has the tile's indicator")
+        tryVerify(() => v.settled, 60000, "the displays' pictures")
+        wait(2500) // a picture round or two
+        grabImage(v).save(Wall.folder() + "/console-vi.png")
+        mouseClick(findChild(v, "languageButton"))
+        tryCompare(Language, "language", "en")
+        waitForRendering(v)
+        wait(1000)
+        grabImage(v).save(Wall.folder() + "/console-en.png")
+        mouseClick(findChild(v, "languageButton"))
+        tryCompare(Language, "language", "vi")
+    }
 }
 }
