@@ -58,10 +58,10 @@ struct FeedDefinition {
     QJsonObject toJson() const;
 };
 
-// Parses a feed-definition document; on error returns nullopt and names the field.
 // The root object of a configuration document of schema version 1 (feeds, indicators); on
 // malformed JSON or another version fills *error and returns nullopt.
 std::optional<QJsonObject> readSchemaOneDocument(const QByteArray &json, QString *error);
+// Parses a feed-definition document; on error returns nullopt and names the field.
 std::optional<QList<FeedDefinition>> parseFeedDefinitions(const QByteArray &json, QString *error);
 
 enum class FeedState { Unknown = 1, Ok, Stale, Failing };
