@@ -208,19 +208,13 @@ TestCase {
         tryVerify(() => findChild(v.shift, "device-r1c1") !== null, 10000)
         tryVerify(() => findChild(v.shift, "device-r1c1").text.indexOf("°C") > 0, 15000,
                   "the temperature is shown")
-        // The rows stay when the wall is read again (updated in place, not made again): a click
-        // aimed at a row does not land on one being laid out anew.
+        // The rows stay when the wall's list changes (updated in place, not made again): a click
+        // aimed at a row does not land on one being made and laid out anew.
         const row = findChild(v.shift, "power-r1c1")
-        let reads = 0
-        const counted = () => ++reads
-        v.session.devicesChanged.connect(counted)
-        v.session.refreshAll()
-        tryVerify(() => reads > 0, 10000, "the devices are read again")
-        v.session.devicesChanged.disconnect(counted)
-        verify(findChild(v.shift, "power-r1c1") === row, "the display's row is the same after a refresh")
         clickNamed(v, v.shift, "power-r1c1")
         tryVerify(() => device("r1c1").power === "off", 40000, "the display is off")
         tryVerify(() => findChild(v.shift, "power-r1c1").text === "Bật", 20000)
+        verify(findChild(v.shift, "power-r1c1") === row, "the display's row is the same after its state changed")
         clickNamed(v, v.shift, "power-r1c1")
         for (let i = 0; i < 80 && device("r1c1").power !== "on"; ++i)
             wait(500)
