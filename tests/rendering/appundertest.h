@@ -53,6 +53,22 @@ struct Run {
     QByteArray err;
 };
 
+// Runs program with args to its end (killed after timeoutMs: exit code -1).
+inline Run runProgram(const QString &program, const QStringList &args, int timeoutMs) {
+    QProcess p;
+    p.start(program, args);
+    Run r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitCode();
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
 // The request deadline the API configuration file gives the wall (the default is 10 s).
 inline constexpr int kRequestTimeoutMs = 1500;
 
@@ -197,20 +213,11 @@ public:
 
     // The real wallctl against this wall, with the admin token unless one is given.
     Run wallctl(const QStringList &args, const QString &token = {}) const {
-        QProcess p;
-        p.start(QStringLiteral(WALLCTL_PATH),
-                args + QStringList{QStringLiteral("--url"), url, QStringLiteral("--token"),
-                                   token.isEmpty() ? admin : token});
-        Run r;
-        if (!p.waitForFinished(20000)) {
-            p.kill();
-            p.waitForFinished();
-            return r;
-        }
-        r.exitCode = p.exitCode();
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return runProgram(QStringLiteral(WALLCTL_PATH),
+                          args + QStringList{QStringLiteral("--url"), url,
+                                             QStringLiteral("--token"),
+                                             token.isEmpty() ? admin : token},
+                          20000);
     }
 
     ApiClient client(const QString &token) const {
