@@ -243,7 +243,7 @@ QJsonObject FeedDefinition::toJson() const {
     return o;
 }
 
-std::optional<QList<FeedDefinition>> parseFeedDefinitions(const QByteArray &json, QString *error) {
+std::optional<QJsonObject> readSchemaOneDocument(const QByteArray &json, QString *error) {
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (pe.error != QJsonParseError::NoError) {
@@ -251,11 +251,19 @@ std::optional<QList<FeedDefinition>> parseFeedDefinitions(const QByteArray &json
             QStringLiteral("malformed JSON at byte %1: %2").arg(pe.offset).arg(pe.errorString());
         return std::nullopt;
     }
-    const QJsonObject root = doc.object();
+    QJsonObject root = doc.object();
     if (root.value(QLatin1String("schemaVersion")).toInt() != 1) {
         *error = QStringLiteral("schemaVersion: must be 1");
         return std::nullopt;
     }
+    return root;
+}
+
+std::optional<QList<FeedDefinition>> parseFeedDefinitions(const QByteArray &json, QString *error) {
+    const std::optional<QJsonObject> document = readSchemaOneDocument(json, error);
+    if (!document)
+        return std::nullopt;
+    const QJsonObject &root = *document;
     if (!root.value(QLatin1String("feeds")).isArray()) {
         *error = QStringLiteral("feeds: must be a list");
         return std::nullopt;

@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QJsonObject>
 #include <QMap>
 #include <QUrl>
 
@@ -57,6 +58,9 @@ struct FeedDefinition {
     QJsonObject toJson() const;
 };
 
+// The root object of a configuration document of schema version 1 (feeds, indicators); on
+// malformed JSON or another version fills *error and returns nullopt.
+std::optional<QJsonObject> readSchemaOneDocument(const QByteArray &json, QString *error);
 // Parses a feed-definition document; on error returns nullopt and names the field.
 std::optional<QList<FeedDefinition>> parseFeedDefinitions(const QByteArray &json, QString *error);
 

@@ -369,18 +369,10 @@ RuleOutcome evaluateRule(const AlertRule &rule, const RuleInput &in) {
 }
 
 std::optional<IndicatorDocument> parseIndicatorDocument(const QByteArray &json, QString *error) {
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
-    if (pe.error != QJsonParseError::NoError) {
-        *error =
-            QStringLiteral("malformed JSON at byte %1: %2").arg(pe.offset).arg(pe.errorString());
+    const std::optional<QJsonObject> document = readSchemaOneDocument(json, error);
+    if (!document)
         return std::nullopt;
-    }
-    const QJsonObject root = doc.object();
-    if (root.value(QLatin1String("schemaVersion")).toInt() != 1) {
-        *error = QStringLiteral("schemaVersion: must be 1");
-        return std::nullopt;
-    }
+    const QJsonObject &root = *document;
     IndicatorDocument out;
     const QJsonArray ind = root.value(QLatin1String("indicators")).toArray();
     for (qsizetype i = 0; i < ind.size(); ++i) {

@@ -160,8 +160,6 @@ Item {
             clip: true
             model: panel.shown
             keyNavigationEnabled: true
-            highlightFollowsCurrentItem: true
-            highlight: Rectangle { color: Look.panelAlt }
             Keys.onReturnPressed: panel.placeCurrent()
             Keys.onEnterPressed: panel.placeCurrent()
             delegate: Item {
@@ -172,6 +170,14 @@ Item {
                 height: col.implicitHeight + 10
                 opacity: panel.view.mayEdit ? 1 : 0.5
                 objectName: "libraryEntry-" + modelData.kind + "-" + index
+                // The current entry (keyboard), drawn by the delegate: a ListView highlight is a
+                // component the view makes outside this file's context, which a bound component
+                // (pragma ComponentBehavior: Bound) refuses ("Component is not ready").
+                Rectangle {
+                    anchors.fill: parent
+                    color: Look.panelAlt
+                    visible: entryItem.ListView.isCurrentItem
+                }
                 Column {
                     id: col
                     x: 6

@@ -148,7 +148,15 @@ FocusScope {
             wrapMode: Text.Wrap
         }
 
-        // No briefing running: start one.
+        // No briefing running: start one. (The words above the list are not the ListView's
+        // header: that is a component the view makes outside this file's context, which a bound
+        // component refuses.)
+        Label {
+            visible: !presenter.running
+            text: qsTr("No briefing is running. Start one:")
+            color: Look.muted
+            bottomPadding: Look.gap
+        }
         ListView {
             id: startList
             objectName: "startList"
@@ -158,11 +166,6 @@ FocusScope {
             clip: true
             spacing: 4
             model: presenter.briefings.briefings
-            header: Label {
-                text: qsTr("No briefing is running. Start one:")
-                color: Look.muted
-                bottomPadding: Look.gap
-            }
             delegate: Rectangle {
                 id: startRow
                 required property var modelData

@@ -14,6 +14,12 @@ Item {
     required property Item view
     readonly property WallSession session: view.session
 
+    // The lists as rows that stay from one refresh to the next (keyed by id): a row is not made
+    // again, nor laid out again from the top, each time the wall is read.
+    KeyedModel { id: alertRows; source: panel.session.alerts }
+    KeyedModel { id: feedRows; source: panel.session.feeds }
+    KeyedModel { id: deviceRows; source: panel.session.devices; keyName: "display" }
+
     function feedWords(state: string): string {
         switch (state) {
         case "ok": case "Ok": case "fresh": return qsTr("up to date")
@@ -46,10 +52,11 @@ Item {
 
             Label { text: qsTr("Active alerts (%1)").arg(panel.session.alerts.length); color: Look.text; font.bold: true }
             Repeater {
-                model: panel.session.alerts
+                model: alertRows
                 delegate: RowLayout {
                     id: alertRow
-                    required property var modelData
+                    required property string json
+                    readonly property var modelData: JSON.parse(json)
                     Layout.fillWidth: true
                     objectName: "alert-" + modelData.id
                     Label {
@@ -72,9 +79,10 @@ Item {
 
             Label { text: qsTr("Feeds"); color: Look.text; font.bold: true }
             Repeater {
-                model: panel.session.feeds
+                model: feedRows
                 delegate: Label {
-                    required property var modelData
+                    required property string json
+                    readonly property var modelData: JSON.parse(json)
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
                     color: modelData.consecutiveFailures > 0 ? Look.warn : Look.muted
@@ -124,10 +132,11 @@ Item {
                 Layout.fillWidth: true
             }
             Repeater {
-                model: panel.session.devices
+                model: deviceRows
                 delegate: RowLayout {
                     id: deviceRow
-                    required property var modelData
+                    required property string json
+                    readonly property var modelData: JSON.parse(json)
                     Layout.fillWidth: true
                     Label {
                         objectName: "device-" + deviceRow.modelData.display

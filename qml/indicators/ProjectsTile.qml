@@ -19,8 +19,13 @@ Rectangle {
         ? IndicatorData.projects(tile.binding.projects ?? [], tile.language)
         : []
     readonly property bool simulated: rows.some(r => r.simulated === true)
-    readonly property real rowHeight: (height - header.height - 8) / Math.max(1, rows.length)
-    readonly property real textPx: Math.max(tile.minTextPx, Math.min(rowHeight * 0.3, width * 0.03))
+    // The text size and the rows' height worked out together: the header is 1.5 text sizes tall and
+    // the text 0.3 of a row, so a row is (height - 8) / (rows + 0.45) before the text's bounds (no
+    // property depends on itself through the header's height).
+    readonly property real textPx: Math.max(tile.minTextPx,
+                                            Math.min((height - 8) * 0.3 / (Math.max(1, rows.length) + 0.45),
+                                                     width * 0.03))
+    readonly property real rowHeight: (height - textPx * 1.5 - 8) / Math.max(1, rows.length)
 
     color: "#10243a"
 

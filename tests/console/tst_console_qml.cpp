@@ -31,6 +31,7 @@ public:
     bool start() {
 #ifdef OPSWALL_CONSOLE_DEMO_SERVICES
         m_wall.demoServices = true;
+        m_wall.language = QStringLiteral("vi"); // the demo wall as tools/demo.sh starts it
 #endif
         // The tests open a console per test, one after another, with the same few tokens: each
         // opening loads the whole wall and its pictures. A person opens one; the per-token rate

@@ -53,6 +53,22 @@ struct Run {
     QByteArray err;
 };
 
+// Runs program with args to its end (killed after timeoutMs: exit code -1).
+inline Run runProgram(const QString &program, const QStringList &args, int timeoutMs) {
+    QProcess p;
+    p.start(program, args);
+    Run r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitCode();
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
 // The request deadline the API configuration file gives the wall (the default is 10 s).
 inline constexpr int kRequestTimeoutMs = 1500;
 
@@ -71,6 +87,8 @@ public:
     QString admin;               // the first admin token, from the token file
     QHash<Role, QString> tokens; // one per role, made by makeRoleTokens()
     QStringList extraArgs;       // appended to opswall's command line
+    // opswall's --lang: the words the wall draws on its tiles.
+    QString language = QStringLiteral("en");
     // More members of the API configuration object, e.g. R"("maxSessionsPerToken": 4)".
     QString extraConfig;
     // Keep what the wall logs (stdout and stderr) in `log` as well as forwarding it.
@@ -125,8 +143,8 @@ public:
                             QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(port),
                             QStringLiteral("--api-config"), config,
                             QStringLiteral("--admin-token-file"), tokenFile,
-                            QStringLiteral("--lang"), QStringLiteral("en"),
-                            QStringLiteral("-platform"), QStringLiteral("offscreen")});
+                            QStringLiteral("--lang"), language, QStringLiteral("-platform"),
+                            QStringLiteral("offscreen")});
         if (!process.waitForStarted(5000)) {
             *why = QStringLiteral("opswall did not start");
             return false;
@@ -195,20 +213,11 @@ public:
 
     // The real wallctl against this wall, with the admin token unless one is given.
     Run wallctl(const QStringList &args, const QString &token = {}) const {
-        QProcess p;
-        p.start(QStringLiteral(WALLCTL_PATH),
-                args + QStringList{QStringLiteral("--url"), url, QStringLiteral("--token"),
-                                   token.isEmpty() ? admin : token});
-        Run r;
-        if (!p.waitForFinished(20000)) {
-            p.kill();
-            p.waitForFinished();
-            return r;
-        }
-        r.exitCode = p.exitCode();
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return runProgram(QStringLiteral(WALLCTL_PATH),
+                          args + QStringList{QStringLiteral("--url"), url,
+                                             QStringLiteral("--token"),
+                                             token.isEmpty() ? admin : token},
+                          20000);
     }
 
     ApiClient client(const QString &token) const {

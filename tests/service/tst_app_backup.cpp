@@ -16,18 +16,7 @@ using apptest::Wall;
 
 namespace {
 Run wallctlRun(const QStringList &args) {
-    QProcess p;
-    p.start(QStringLiteral(WALLCTL_PATH), args);
-    Run r;
-    if (!p.waitForFinished(30000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitCode();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return apptest::runProgram(QStringLiteral(WALLCTL_PATH), args, 30000);
 }
 
 QByteArray sha(const QString &path) {

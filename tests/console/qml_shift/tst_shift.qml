@@ -133,27 +133,44 @@ TestCase {
     }
 
     function test_1_alertAcknowledgedFromTheShiftPanel() {
-        // The demo's feeds raise alerts from their rules (public investment behind plan, …).
-        tryVerify(() => Wall.get("/alerts").items.some(a => a.source === "indicator" && !a.acknowledgedBy), 60000,
-                  "an open feed alert")
-        const alert = Wall.get("/alerts").items.filter(a => a.source === "indicator" && !a.acknowledgedBy)[0]
+        // The demo's feeds raise alerts from their rules (public investment behind plan, …). A
+        // feed's first fetch may clear an alert and raise it anew (another id) while it is being
+        // acknowledged: the wall then answers not_found, and another open alert is taken.
         const v = open(Wall.operatorTokenFile)
         tab(v, "shiftTab")
-        tryVerify(() => findChild(v.shift, "alert-" + alert.id) !== null, 10000)
-        const row = findChild(v.shift, "alert-" + alert.id)
-        const ack = findChild(row, "ackButton")
-        verify(ack.enabled, ack.reason)
-        clickIn(v, ack)
-        tryVerify(() => Wall.get("/alerts").items.filter(a => a.id === alert.id)
-                            .every(a => a.acknowledgedBy === "e2e-operator"), 10000, "the wall has the acknowledgement")
+        let acked = null
+        for (let attempt = 0; attempt < 5 && acked === null; ++attempt) {
+            tryVerify(() => Wall.get("/alerts").items.some(a => a.source === "indicator" && !a.acknowledgedBy), 60000,
+                      "an open feed alert")
+            const alert = Wall.get("/alerts").items.filter(a => a.source === "indicator" && !a.acknowledgedBy)[0]
+            const now = () => Wall.get("/alerts").items.filter(a => a.id === alert.id)
+            for (let i = 0; i < 50 && findChild(v.shift, "alert-" + alert.id) === null && now().length === 1; ++i)
+                wait(200)
+            const row = findChild(v.shift, "alert-" + alert.id)
+            if (row === null) {
+                verify(now().length === 0, "the console shows the open alert " + alert.id)
+                continue
+            }
+            const ack = findChild(row, "ackButton")
+            verify(ack.enabled, ack.reason)
+            clickIn(v, ack)
+            tryVerify(() => now().length === 0 || now()[0].acknowledgedBy === "e2e-operator", 10000,
+                      "the wall has the acknowledgement (or the alert is gone)")
+            if (now().length === 1)
+                acked = alert
+        }
+        verify(acked !== null, "an alert acknowledged from the console")
         // The console shows who saw it, and the button is spent.
-        tryVerify(() => { const r = findChild(v.shift, "alert-" + alert.id)
+        tryVerify(() => { const r = findChild(v.shift, "alert-" + acked.id)
                           return r !== null && !findChild(r, "ackButton").enabled }, 10000)
         // The audit says who.
         verify(JSON.stringify(Wall.get("/audit?action=alert.ack&limit=5")).indexOf("e2e-operator") >= 0)
     }
 
     function test_2_soundSourceAndVolume() {
+        // A console opens without a component it cannot make (a ListView's highlight or header
+        // inside a bound file printed "QQmlComponent: Component is not ready" ~12 times).
+        failOnWarning(/Component is not ready/)
         tryVerify(() => Wall.get("/sources").items.some(s => s.id === "demo-vc"), 30000, "the demo's stream")
         verify(Wall.recall("Họp trực tuyến")) // a tile shows the stream
         const v = open(Wall.operatorTokenFile)
@@ -191,9 +208,13 @@ TestCase {
         tryVerify(() => findChild(v.shift, "device-r1c1") !== null, 10000)
         tryVerify(() => findChild(v.shift, "device-r1c1").text.indexOf("°C") > 0, 15000,
                   "the temperature is shown")
+        // The rows stay when the wall's list changes (updated in place, not made again): a click
+        // aimed at a row does not land on one being made and laid out anew.
+        const row = findChild(v.shift, "power-r1c1")
         clickNamed(v, v.shift, "power-r1c1")
         tryVerify(() => device("r1c1").power === "off", 40000, "the display is off")
         tryVerify(() => findChild(v.shift, "power-r1c1").text === "Bật", 20000)
+        verify(findChild(v.shift, "power-r1c1") === row, "the display's row is the same after its state changed")
         clickNamed(v, v.shift, "power-r1c1")
         for (let i = 0; i < 80 && device("r1c1").power !== "on"; ++i)
             wait(500)
@@ -366,6 +387,47 @@ TestCase {
                   "the console's miniature follows")
         clickIn(v, findChild(v.technician, "nudgeLeft"))
         tryVerify(() => Math.abs(at("r1c4").xMm - before.xMm) < 0.01, 10000)
+    }
+
+    // The console as the README shows it (docs/screenshots/console-vi.png, console-en.png): the
+    // overview on the wall and in the miniature with every display's picture, the presets with
+    // the wall's pictures of them, a KPI tile chosen with a click and its properties form.
+    // Saved as console-vi.png and console-en.png under Wall.folder() (OPSWALL_CONSOLE_SHOTS).
+    function test_8_presetPicturesAndThePropertiesForm() {
+        allOn()
+        verify(Wall.recall("Tổng quan kinh tế"))
+        const v = createTemporaryObject(consoleComponent, root, { wallUrl: Wall.url, tokenFile: Wall.operatorTokenFile,
+                                                                   language: Language })
+        tryVerify(() => v.session.state === "online" && v.session.loaded && v.staged.count > 0, 30000,
+                  "the console loads the wall")
+        tab(v, "presetsTab")
+        const presets = v.session.presets.length
+        verify(presets >= 4, JSON.stringify(v.session.presets))
+        tryVerify(() => {
+            for (const p of v.session.presets) {
+                const row = findChild(v.presetsPanel, "preset-" + p.id)
+                if (!row || !findChild(row, "presetPicture").hasPicture)
+                    return false
+            }
+            return true
+        }, 90000, "every preset's picture from the wall")
+        const tile = findChild(v.canvas, "tile-pubinv")
+        verify(tile !== null)
+        mouseClick(tile)
+        tryVerify(() => v.staged.selection.length === 1 && v.staged.selection[0] === "pubinv", 5000,
+                  "the click chose the tile")
+        const field = findChild(v.properties, "field-indicator")
+        verify(field !== null && field.visible, "the form has the tile's indicator")
+        tryVerify(() => v.settled, 60000, "the displays' pictures")
+        wait(2500) // a picture round or two
+        grabImage(v).save(Wall.folder() + "/console-vi.png")
+        mouseClick(findChild(v, "languageButton"))
+        tryCompare(Language, "language", "en")
+        waitForRendering(v)
+        wait(1000)
+        grabImage(v).save(Wall.folder() + "/console-en.png")
+        mouseClick(findChild(v, "languageButton"))
+        tryCompare(Language, "language", "vi")
     }
 }
 }

@@ -76,6 +76,17 @@ Item {
                                 {"id": "DA-09", "name": "Chưa có số liệu"}]})
     }
 
+    Component {
+        id: projectsComponent
+        ProjectsTile {
+            width: 800
+            height: 400
+            binding: ({"projects": [{"id": "DA-01", "name": "Cao tốc đoạn 1 (mô phỏng)"},
+                                    {"id": "DA-02", "name": "Cầu vượt sông (mô phỏng)"},
+                                    {"id": "DA-09", "name": "Chưa có số liệu"}]})
+        }
+    }
+
     // Tiles over indicators that get values only while the test runs.
     KpiTile {
         id: liveKpi
@@ -288,6 +299,26 @@ Item {
             projectsTile.visible = true;
             verify(findChild(projectsTile, "simulatedBadge").visible);
             projectsTile.visible = false;
+        }
+
+        function test_keyProjectsLayOutWithoutABindingLoop() {
+            // The rows' height and the text size used to depend on each other through the
+            // header's height ("Binding loop detected for property rowHeight").
+            failOnWarning(/Binding loop/);
+            const t = createTemporaryObject(projectsComponent, root);
+            verify(t !== null);
+            compare(t.rows.length, 3);
+            for (const [w, h] of [[800, 400], [800, 250], [300, 400], [1600, 900]]) {
+                t.width = w;
+                t.height = h;
+                // The header and the rows fill the tile's height, and a row's text is 0.3 of it
+                // unless the width or the wall-distance rule bounds it.
+                fuzzyCompare(t.textPx * 1.5 + 8 + t.rows.length * t.rowHeight, h, 0.01);
+                fuzzyCompare(t.textPx, Math.min(t.rowHeight * 0.3, w * 0.03), 0.01);
+            }
+            t.minTextPx = 60; // the rule wins over the room there is (48 px at 1600 wide)
+            compare(t.textPx, 60);
+            fuzzyCompare(t.textPx * 1.5 + 8 + t.rows.length * t.rowHeight, 900, 0.01);
         }
 
         function test_34ProvinceMapWeightsTheIndexByEmployment() {
