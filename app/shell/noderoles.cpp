@@ -1,0 +1,283 @@
+#include "shell/noderoles.h"
+
+#include "shell/framemeter.h"
+#include "shell/outputsnapshots.h"
+#include "shell/services.h"
+#include "wall/walljson.h"
+#include "wall/wallstate.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonObject>
+#include <QPointer>
+#include <QQuickWindow>
+#include <QSet>
+#include <QStandardPaths>
+#include <QTimer>
+
+#ifdef OPSWALL_WITH_NODES
+#include "nodes/nodeclient.h"
+#include "nodes/nodehub.h"
+#endif
+
+namespace opswall::shell {
+
+struct NodeRoles::Impl {
+#ifdef OPSWALL_WITH_NODES
+    std::unique_ptr<nodes::NodeHub> hub;
+    std::unique_ptr<nodes::NodeClient> client;
+#endif
+    quint64 shownRevision = 0;   // the controller's revision the windows drew
+    quint64 pendingRevision = 0; // applied, waiting for the windows' next frame
+    int framesAwaited = 0;
+    QTimer reportTimer;
+};
+
+NodeRoles::NodeRoles(const Options &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_impl(std::make_unique<Impl>()) {}
+
+NodeRoles::~NodeRoles() = default;
+
+QString NodeRoles::nodeDbPath(const QString &nodeId) {
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/opswall-node-") + nodeId + QStringLiteral(".db");
+}
+
+namespace {
+// Applies the controller's layout to the node's state: tile by tile when only tiles changed (so
+// the other tiles are not rebuilt), else as a whole (a recall).
+void applyLayout(wall::WallState &state, const wall::Layout &next) {
+    const wall::Layout &now = state.layout();
+    bool whole = now.name != next.name || now.background != next.background;
+    QStringList kept; // ids in both, in the order of each
+    QStringList keptNext;
+    for (const wall::Tile &t : now.tiles)
+        if (next.tile(t.id))
+            kept.append(t.id);
+    for (const wall::Tile &t : next.tiles)
+        if (now.tile(t.id))
+            keptNext.append(t.id);
+    whole = whole || kept != keptNext;
+    if (whole) {
+        state.setLayout(next);
+        return;
+    }
+    for (const wall::Tile &t : QList<wall::Tile>(now.tiles))
+        if (!next.tile(t.id))
+            state.removeTile(t.id);
+    for (const wall::Tile &t : next.tiles) {
+        const wall::Tile *had = state.layout().tile(t.id);
+        if (!had || !(*had == t))
+            state.putTile(t);
+    }
+}
+} // namespace
+
+bool NodeRoles::join(QString *error) {
+#ifdef OPSWALL_WITH_NODES
+    QFile tokenFile(m_options.nodeTokenFile);
+    const QByteArray token =
+        tokenFile.open(QIODevice::ReadOnly) ? tokenFile.read(4096).trimmed() : QByteArray();
+    if (token.isEmpty() || token.contains(' ') || token.contains('\n')) {
+        *error = QStringLiteral("--token-file %1: no token there (one line, made with wallctl "
+                                "token create --role node)")
+                     .arg(m_options.nodeTokenFile);
+        return false;
+    }
+    nodes::NodeClientConfig config;
+    config.host = m_options.controllerHost;
+    config.port = m_options.controllerPort;
+    config.nodeId = m_options.nodeId;
+    config.outputs = m_options.outputs;
+    config.token = QString::fromUtf8(token);
+    config.caFile = m_options.controllerCa;
+    m_impl->client = std::make_unique<nodes::NodeClient>(config);
+    nodes::NodeClient *client = m_impl->client.get();
+    std::optional<wall::Wall> wall;
+    std::optional<std::pair<quint64, QJsonObject>> layout;
+    QString refusal;
+    QEventLoop loop;
+    auto quitWhenReady = [&] {
+        if ((wall && layout) || !refusal.isEmpty())
+            loop.quit();
+    };
+    QObject context;
+    connect(client, &nodes::NodeClient::wallReceived, &context, [&](const QJsonObject &doc) {
+        const wall::WallParse parsed = wall::wallFromJson(doc);
+        if (!parsed.ok()) {
+            qWarning("opswall: node: the controller's wall is not valid here: %s",
+                     qPrintable(parsed.issues.constFirst().toString()));
+            return;
+        }
+        wall = parsed.wall;
+        quitWhenReady();
+    });
+    connect(client, &nodes::NodeClient::layoutReceived, &context,
+            [&](quint64 revision, const QJsonObject &doc) {
+                layout = std::make_pair(revision, doc);
+                quitWhenReady();
+            });
+    connect(client, &nodes::NodeClient::refused, &context, [&](const QString &reason) {
+        refusal = reason;
+        quitWhenReady();
+    });
+    if (!client->start(error))
+        return false;
+    qInfo("opswall: node '%s': waiting for the controller at %s", qPrintable(m_options.nodeId),
+          qPrintable(m_options.controllerAddress));
+    loop.exec();
+    if (!refusal.isEmpty()) {
+        *error = QStringLiteral("the controller refused this node: %1").arg(refusal);
+        return false;
+    }
+    if (!wall || !layout) {
+        *error = QStringLiteral("stopped before the controller sent the wall");
+        return false;
+    }
+    for (int o : m_options.outputs)
+        if (o >= wall->outputs.size()) {
+            *error = QStringLiteral("the controller's wall has no output %1").arg(o);
+            return false;
+        }
+    m_wall = *wall;
+    const wall::LayoutParse parsed = wall::layoutFromJson(layout->second);
+    m_layout = parsed.layout;
+    m_impl->pendingRevision = layout->first;
+    return true;
+#else
+    *error = QStringLiteral("this opswall is built without render nodes");
+    return false;
+#endif
+}
+
+void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow *>()> windows,
+                       FrameMeter *frames, OutputSnapshots *snapshots) {
+#ifdef OPSWALL_WITH_NODES
+    nodes::NodeClient *client = m_impl->client.get();
+    Impl *impl = m_impl.get();
+    auto fps = [frames] {
+        return frames ? frames->snapshot().value(QStringLiteral("fps")).toDouble() : 0.0;
+    };
+    // After a change, the next frame of every window shows it: then the revision is reported.
+    auto awaitFrames = [impl, client, windows, fps, this] {
+        const QList<QQuickWindow *> wins = windows();
+        impl->framesAwaited = int(wins.size());
+        const quint64 revision = impl->pendingRevision;
+        if (wins.isEmpty()) {
+            impl->shownRevision = revision;
+            client->report(revision, fps());
+            return;
+        }
+        for (QQuickWindow *w : wins) {
+            auto conn = std::make_shared<QMetaObject::Connection>();
+            *conn =
+                connect(w, &QQuickWindow::frameSwapped, this, [conn, impl, client, revision, fps] {
+                    disconnect(*conn);
+                    if (impl->pendingRevision != revision)
+                        return; // a newer change is on its way to the windows
+                    if (--impl->framesAwaited == 0) {
+                        impl->shownRevision = revision;
+                        client->report(revision, fps());
+                    }
+                });
+            w->update();
+        }
+    };
+    connect(client, &nodes::NodeClient::layoutReceived, this,
+            [&state, impl, awaitFrames](quint64 revision, const QJsonObject &doc) {
+                const wall::LayoutParse parsed = wall::layoutFromJson(doc);
+                if (!parsed.ok()) {
+                    qWarning("opswall: node: the controller's layout %llu is not valid here: %s",
+                             static_cast<unsigned long long>(revision),
+                             qPrintable(parsed.issues.constFirst().toString()));
+                    return;
+                }
+                applyLayout(state, parsed.layout);
+                impl->pendingRevision = revision;
+                awaitFrames();
+            });
+    connect(client, &nodes::NodeClient::wallReceived, this, [&state](const QJsonObject &doc) {
+        const wall::WallParse parsed = wall::wallFromJson(doc);
+        if (parsed.ok())
+            state.setWall(parsed.wall); // the windows stay as they were made (their outputs)
+    });
+    // On a new link the controller learns what this node shows now.
+    connect(client, &nodes::NodeClient::linkChanged, this, [impl, client, fps](bool up) {
+        if (up)
+            client->report(impl->shownRevision, fps());
+    });
+    connect(client, &nodes::NodeClient::refused, this, [](const QString &) {
+        QCoreApplication::exit(1); // the token was revoked: this node may not draw any more
+    });
+    client->setSnapshotHandler(
+        [snapshots](int output, int widthPx, std::function<void(QByteArray, QString)> reply) {
+            snapshots->request(output, widthPx, [reply](ActionResult r, QByteArray jpeg) {
+                reply(r.ok ? jpeg : QByteArray(), r.ok ? QString() : r.message);
+            });
+        });
+    impl->reportTimer.callOnTimeout(
+        this, [impl, client, fps] { client->report(impl->shownRevision, fps()); });
+    impl->reportTimer.start(1000);
+    awaitFrames(); // the first layout, drawn by the windows just made
+#else
+    Q_UNUSED(state);
+    Q_UNUSED(windows);
+    Q_UNUSED(frames);
+    Q_UNUSED(snapshots);
+#endif
+}
+
+bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
+                                [[maybe_unused]] Services &services, QString *error) {
+#ifdef OPSWALL_WITH_NODES
+    nodes::NodeHubConfig config;
+    const qsizetype colon = m_options.nodeListen.lastIndexOf(QLatin1Char(':'));
+    bool portOk = false;
+    const uint port = colon > 0 ? m_options.nodeListen.mid(colon + 1).toUInt(&portOk) : 0;
+    if (!portOk || port > 65535) {
+        *error =
+            QStringLiteral("--node-listen must be HOST:PORT, not '%1'").arg(m_options.nodeListen);
+        return false;
+    }
+    config.host = m_options.nodeListen.left(colon);
+    config.port = quint16(port);
+    config.tlsCertFile = services.apiTlsCertFile();
+    config.tlsKeyFile = services.apiTlsKeyFile();
+    Services *s = &services;
+    m_impl->hub =
+        std::make_unique<nodes::NodeHub>(state, config, [s](const QString &token, QString *why) {
+            return s->authenticateNode(token, why);
+        });
+    return m_impl->hub->start(error);
+#else
+    *error = QStringLiteral("this opswall is built without render nodes");
+    return false;
+#endif
+}
+
+QJsonArray NodeRoles::health() const {
+#ifdef OPSWALL_WITH_NODES
+    if (m_impl->hub)
+        return m_impl->hub->health();
+#endif
+    return {};
+}
+
+void NodeRoles::serveSnapshots([[maybe_unused]] OutputSnapshots *snapshots) {
+#ifdef OPSWALL_WITH_NODES
+    nodes::NodeHub *hub = m_impl->hub.get();
+    if (!hub)
+        return;
+    snapshots->setRemote([hub](int index, int widthPx,
+                               std::function<void(QByteArray, QString)> reply) {
+        return hub->requestSnapshot(index, widthPx, [reply](bool, QByteArray jpeg, QString why) {
+            reply(std::move(jpeg), why);
+        });
+    });
+#endif
+}
+
+} // namespace opswall::shell
