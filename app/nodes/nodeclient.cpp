@@ -157,7 +157,8 @@ void NodeClient::onLost(const QString &why) {
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->abort();
-        m_socket->deleteLater();
+        // Qt Remote Objects lets go of the socket when its node goes; the socket goes after.
+        QTimer::singleShot(kRetryMs, m_socket, &QObject::deleteLater);
     }
     m_replica = nullptr;
     m_ro = nullptr;

@@ -15,6 +15,7 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QtRemoteObjects/qconnectionfactories.h>
 
 namespace opswall::nodes {
 
@@ -47,6 +48,7 @@ QString peerOf(const QTcpSocket *s) {
 }
 constexpr int kHelloTimeoutMs = 5000;
 constexpr int kPublishedKept = 64;
+constexpr int kSocketGraceMs = 2000;
 } // namespace
 
 NodeHub::NodeHub(wall::WallState &state, NodeHubConfig config, NodeAuthenticator authenticate,
@@ -213,10 +215,13 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
     }
     Node &node = m_nodes[hello->nodeId];
     if (node.socket && node.socket != socket) {
-        qInfo("opswall: node link: node '%s' connected again; its previous link is closed",
-              qPrintable(hello->nodeId));
+        if (node.connected)
+            qInfo("opswall: node link: node '%s' connected again; its previous link is closed",
+                  qPrintable(hello->nodeId));
         node.socket->disconnect(this);
+        forgetLink(node.socket);
         node.socket->abort();
+        QTimer::singleShot(kSocketGraceMs, node.socket.data(), &QObject::deleteLater);
     }
     node.id = hello->nodeId;
     node.tokenName = *tokenName;
@@ -229,12 +234,18 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
     node.lagMs.reset();
     node.connectedAtMs = nowMs();
     socket->disconnect(this);
+    // Qt Remote Objects closes and drops its side of the link after `disconnected`; the socket
+    // must outlive that, so it goes a little later (not at once, as before the hand-over).
+    disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    connect(socket, &QTcpSocket::disconnected, socket,
+            [socket] { QTimer::singleShot(kSocketGraceMs, socket, &QObject::deleteLater); });
     connect(socket, &QTcpSocket::disconnected, this, [this, id = hello->nodeId, socket] {
         auto it = m_nodes.find(id);
         if (it == m_nodes.end() || it->socket != socket)
             return;
         it->connected = false;
         it->fps = 0;
+        forgetLink(socket);
         qWarning("opswall: node link: node '%s' (%s) disconnected", qPrintable(id),
                  qPrintable(it->peer));
         Q_EMIT nodesChanged();
@@ -247,6 +258,19 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
     if (socket->bytesAvailable() > 0) // what the node sent right after its opening line
         QMetaObject::invokeMethod(socket, "readyRead", Qt::QueuedConnection);
     Q_EMIT nodesChanged();
+}
+
+void NodeHub::forgetLink(QTcpSocket *socket) {
+    // Qt Remote Objects 6.4 never hears that an external link closed (its device looks for the
+    // signal "2disconnected()", so it does not forward the socket's disconnected()), keeps writing
+    // to it and crashes once the socket is gone. Tell it, unless it has already closed the link.
+    QPointer<QTcpSocket> alive(socket);
+    QTimer::singleShot(0, this, [this, alive] {
+        const auto links = m_host.findChildren<QtROIoDeviceBase *>();
+        for (QtROIoDeviceBase *link : links)
+            if (alive && link->connection() == alive.data() && !link->isClosing())
+                Q_EMIT link->disconnected();
+    });
 }
 
 void NodeHub::schedulePublish() {

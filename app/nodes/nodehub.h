@@ -97,6 +97,7 @@ private:
     void onNewConnection();
     void onHelloData(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, const QString &peer, const QString &who, const QString &why);
+    void forgetLink(QTcpSocket *socket);
     void schedulePublish();
     void publish();
     qint64 nowMs() const { return m_clock.elapsed(); }

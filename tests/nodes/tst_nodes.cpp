@@ -273,7 +273,7 @@ private Q_SLOTS:
                 {{"name", QString::fromLatin1(name)},
                  {"layout", colourLayout(QString::fromLatin1(name), QString::fromLatin1(colour))}});
             QVERIFY2(r.status == 201, r.body.constData());
-            const QJsonObject data = json(r)["data"].toObject();
+            const QJsonObject data = json(r);
             m_presets.insert(QString::fromLatin1(name), data["id"].toInt());
             QVERIFY2(data["id"].toInt() > 0, r.body.constData());
         }

@@ -168,6 +168,39 @@ private Q_SLOTS:
         QCOMPARE(hub.nodeOutputs().size(), 2);
     }
 
+    // A node whose link goes away is shown disconnected; the same node linking again gets the
+    // state as it is now; the hub keeps serving (the first version crashed here).
+    void reconnects() {
+        wall::WallState state(twoOutputs());
+        state.setLayout(layoutNamed(QStringLiteral("first"), QStringLiteral("red")));
+        NodeHub hub(state, {}, acceptGood());
+        QString err;
+        QVERIFY2(hub.start(&err), qPrintable(err));
+        auto a = std::make_unique<NodeClient>(
+            clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
+        QVERIFY(a->start(&err));
+        QTRY_VERIFY_WITH_TIMEOUT(a->linked(), 10000);
+        a.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !hub.health().at(0).toObject().value(QStringLiteral("connected")).toBool(), 10000);
+        state.setLayout(layoutNamed(QStringLiteral("while away"), QStringLiteral("blue")));
+        QTest::qWait(100);
+        for (int round = 0; round < 2; ++round) {
+            NodeClient again(clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
+            QSignalSpy layouts(&again, &NodeClient::layoutReceived);
+            QVERIFY(again.start(&err));
+            QTRY_VERIFY_WITH_TIMEOUT(!layouts.isEmpty(), 10000);
+            QCOMPARE(layouts.last().at(1).toJsonObject().value(QStringLiteral("name")).toString(),
+                     QStringLiteral("while away"));
+            QVERIFY(hub.health().at(0).toObject().value(QStringLiteral("connected")).toBool());
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !hub.health().at(0).toObject().value(QStringLiteral("connected")).toBool(), 10000);
+        QTest::qWait(2500); // past the sockets' grace: nothing left to crash on
+        state.setLayout(layoutNamed(QStringLiteral("later"), QStringLiteral("green")));
+        QTest::qWait(50);
+    }
+
     void refuses_data() {
         QTest::addColumn<QString>("token");
         QTest::addColumn<QList<int>>("outputs");
