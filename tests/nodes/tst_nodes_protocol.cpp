@@ -7,7 +7,10 @@
 #include "wall/wallstate.h"
 
 #include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace opswall;
@@ -236,6 +239,50 @@ private Q_SLOTS:
                  qPrintable(refused.first().at(0).toString()));
         QVERIFY(!c.linked());
         QVERIFY(a.linked());
+    }
+
+    // With the API's certificate the link is TLS (here on loopback, as it is off loopback): a
+    // node trusting it links and replicates; a node speaking plain TCP to it never links.
+    void tlsLink() {
+        const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+        if (openssl.isEmpty())
+            QSKIP("openssl command not found: cannot make a test certificate");
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("node.crt"));
+        const QString key = dir.filePath(QStringLiteral("node.key"));
+        QProcess ssl;
+        ssl.start(openssl,
+                  {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                   "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj",
+                   "/CN=opswall test", "-addext", "subjectAltName=IP:127.0.0.1"});
+        QVERIFY(ssl.waitForFinished(10000));
+        QCOMPARE(ssl.exitCode(), 0);
+
+        wall::WallState state(twoOutputs());
+        state.setLayout(layoutNamed(QStringLiteral("secret"), QStringLiteral("red")));
+        NodeHubConfig config;
+        config.tlsCertFile = cert;
+        config.tlsKeyFile = key;
+        NodeHub hub(state, config, acceptGood());
+        QString err;
+        QVERIFY2(hub.start(&err), qPrintable(err));
+
+        NodeClientConfig c = clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good"));
+        c.caFile = cert;
+        NodeClient tls(c);
+        QSignalSpy layouts(&tls, &NodeClient::layoutReceived);
+        QVERIFY2(tls.start(&err), qPrintable(err));
+        QTRY_VERIFY_WITH_TIMEOUT(!layouts.isEmpty(), 10000);
+        QCOMPARE(layouts.last().at(1).toJsonObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("secret"));
+
+        NodeClient plain(clientOf(hub, QStringLiteral("b"), {1}, QStringLiteral("good")));
+        QSignalSpy plainLayouts(&plain, &NodeClient::layoutReceived);
+        QVERIFY(plain.start(&err));
+        QTest::qWait(1500);
+        QVERIFY(!plain.linked());
+        QVERIFY(plainLayouts.isEmpty());
+        QCOMPARE(hub.health().size(), 1); // only the TLS node ever got past the hello
     }
 
     // Off loopback the link must be TLS on both sides.
