@@ -117,8 +117,10 @@ void NodeClient::onAnswer() {
     NodeWallReplica *replica = m_replica;
     connect(replica, &NodeWallReplica::wallChanged, this, &NodeClient::takeWall);
     connect(replica, &NodeWallReplica::layoutChanged, this, &NodeClient::takeLayout);
+    connect(replica, &NodeWallReplica::sourcesChanged, this, &NodeClient::takeSources);
     connect(replica, &QRemoteObjectReplica::initialized, this, [this, replica] {
         takeWall(replica->wall());
+        takeSources(replica->sources()); // before the layout whose tiles name them
         takeLayout(replica->layout());
     });
     connect(replica, &NodeWallReplica::snapshotWanted, this,
@@ -164,6 +166,7 @@ void NodeClient::onLost(const QString &why) {
     m_ro = nullptr;
     m_socket = nullptr;
     m_lastLayout.clear(); // the next link's layout is taken even when it is the same
+    m_lastSources.clear();
     if (m_linked) {
         m_linked = false;
         Q_EMIT linkChanged(false);
@@ -186,6 +189,19 @@ void NodeClient::takeWall(const QByteArray &doc) {
         Q_EMIT wallReceived(o.value(QStringLiteral("wall")).toObject());
     else
         qWarning("opswall: node: the controller's wall document is not an object; ignored");
+}
+
+void NodeClient::takeSources(const QByteArray &doc) {
+    if (doc.isEmpty() || doc == m_lastSources || doc.size() > kMaxDocumentBytes)
+        return;
+    m_lastSources = doc;
+    const QJsonValue sources =
+        QJsonDocument::fromJson(doc).object().value(QStringLiteral("sources"));
+    if (!sources.isArray()) {
+        qWarning("opswall: node: the controller's video sources document is not valid; ignored");
+        return;
+    }
+    Q_EMIT sourcesReceived(sources.toArray());
 }
 
 void NodeClient::takeLayout(const QByteArray &doc) {

@@ -6,6 +6,7 @@
 // acquired again on the new link, and Qt Remote Objects sends it the current values at once,
 // so a node that reconnects converges. A refusal is final (refused()): the token is wrong.
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -52,6 +53,7 @@ public:
 Q_SIGNALS:
     void wallReceived(const QJsonObject &wall);
     void layoutReceived(quint64 revision, const QJsonObject &layout);
+    void sourcesReceived(const QJsonArray &sources);
     void refused(const QString &reason);
     void linkChanged(bool up);
 
@@ -62,6 +64,7 @@ private:
     void onLost(const QString &why);
     void takeWall(const QByteArray &doc);
     void takeLayout(const QByteArray &doc);
+    void takeSources(const QByteArray &doc);
 
     NodeClientConfig m_config;
     bool m_tls = false;
@@ -73,6 +76,7 @@ private:
     NodeWallReplica *m_replica = nullptr;
     QByteArray m_lastWall;
     QByteArray m_lastLayout;
+    QByteArray m_lastSources;
     QTimer m_retry;
     SnapshotHandler m_snapshot;
 };

@@ -33,6 +33,7 @@ public:
     // The properties are read-only for replicas; the hub sets them.
     void publishWall(const QByteArray &doc) { setWall(doc); }
     void publishLayout(const QByteArray &doc) { setLayout(doc); }
+    void publishSources(const QByteArray &doc) { setSources(doc); }
 
 private:
     NodeHub *m_hub;
@@ -348,6 +349,11 @@ bool NodeHub::requestSnapshot(int output, int widthPx, SnapshotDone done) {
         return true;
     }
     return false;
+}
+
+void NodeHub::setSources(const QByteArray &doc) {
+    if (doc != m_source->sources())
+        m_source->publishSources(doc);
 }
 
 QList<int> NodeHub::nodeOutputs() const {

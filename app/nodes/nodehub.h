@@ -59,6 +59,8 @@ public:
 
     // [{"id", "connected", "outputs", "fps", "skewMs", "lagMs", "revision", "address"}], by id.
     QJsonArray health() const;
+    // Replicates the video sources document ({"sources": [...]}) to every node.
+    void setSources(const QByteArray &doc);
     // The outputs connected nodes render.
     QList<int> nodeOutputs() const;
 

@@ -7,18 +7,25 @@
 #include "wall/wallstate.h"
 
 #include <QCoreApplication>
+
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
 #include <QQuickWindow>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTimer>
+#include <algorithm>
 
 #ifdef OPSWALL_WITH_NODES
 #include "nodes/nodeclient.h"
 #include "nodes/nodehub.h"
+#endif
+#ifdef OPSWALL_WITH_VIDEO
+#include "core/engineservices.h"
+#include "video/videohub.h"
 #endif
 
 namespace opswall::shell {
@@ -124,6 +131,8 @@ bool NodeRoles::join(QString *error) {
         refusal = reason;
         quitWhenReady();
     });
+    connect(client, &nodes::NodeClient::sourcesReceived, &context,
+            [this](const QJsonArray &sources) { m_sources = sources; });
     if (!client->start(error))
         return false;
     qInfo("opswall: node '%s': waiting for the controller at %s", qPrintable(m_options.nodeId),
@@ -230,8 +239,53 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
 #endif
 }
 
+#if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_VIDEO)
+namespace {
+// The controller's sources replace the node's: added or changed ones saved, others removed.
+void applySources(video::VideoHub *hub, const QJsonArray &sources) {
+    QSet<QString> keep;
+    int taken = 0;
+    for (const QJsonValue &v : sources) {
+        const video::SourceParse parsed = video::sourceFromJson(v.toObject());
+        if (!parsed.source) {
+            qWarning("opswall: node: a video source from the controller is not valid here: %s",
+                     qPrintable(parsed.error ? parsed.error->text() : QString()));
+            continue;
+        }
+        keep.insert(parsed.source->id);
+        const QList<video::VideoSource> now = hub->sources();
+        const auto same = std::find(now.cbegin(), now.cend(), *parsed.source);
+        if (same != now.cend())
+            continue;
+        if (const auto error = hub->upsertSource(*parsed.source))
+            qWarning("opswall: node: video source '%s' from the controller refused: %s",
+                     qPrintable(parsed.source->id), qPrintable(error->text()));
+        else
+            ++taken;
+    }
+    for (const video::VideoSource &s : hub->sources())
+        if (!keep.contains(s.id))
+            hub->removeSource(s.id);
+    qInfo("opswall: node: %lld video sources from the controller (%d new or changed)",
+          qlonglong(keep.size()), taken);
+}
+} // namespace
+#endif
+
+void NodeRoles::takeSources([[maybe_unused]] QQmlEngine &engine) {
+#if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_VIDEO)
+    video::VideoHub *hub = opswall::lookup<video::VideoHub>(&engine);
+    if (!hub || !m_impl->client)
+        return;
+    applySources(hub, m_sources);
+    connect(m_impl->client.get(), &nodes::NodeClient::sourcesReceived, this,
+            [hub](const QJsonArray &sources) { applySources(hub, sources); });
+#endif
+}
+
 bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
-                                [[maybe_unused]] Services &services, QString *error) {
+                                [[maybe_unused]] Services &services,
+                                [[maybe_unused]] QQmlEngine &engine, QString *error) {
 #ifdef OPSWALL_WITH_NODES
     nodes::NodeHubConfig config;
     const qsizetype colon = m_options.nodeListen.lastIndexOf(QLatin1Char(':'));
@@ -251,7 +305,23 @@ bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
         std::make_unique<nodes::NodeHub>(state, config, [s](const QString &token, QString *why) {
             return s->authenticateNode(token, why);
         });
-    return m_impl->hub->start(error);
+    if (!m_impl->hub->start(error))
+        return false;
+#ifdef OPSWALL_WITH_VIDEO
+    if (video::VideoHub *video = opswall::lookup<video::VideoHub>(&engine)) {
+        nodes::NodeHub *hub = m_impl->hub.get();
+        auto publish = [hub, video] {
+            QJsonArray sources;
+            for (const video::VideoSource &source : video->sources())
+                sources.append(source.toJson());
+            hub->setSources(QJsonDocument(QJsonObject{{QStringLiteral("sources"), sources}})
+                                .toJson(QJsonDocument::Compact));
+        };
+        connect(video, &video::VideoHub::sourcesChanged, hub, publish);
+        publish();
+    }
+#endif
+    return true;
 #else
     *error = QStringLiteral("this opswall is built without render nodes");
     return false;

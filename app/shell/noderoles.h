@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 
+class QQmlEngine;
 class QQuickWindow;
 
 namespace opswall::wall {
@@ -46,8 +47,14 @@ public:
     void follow(wall::WallState &state, std::function<QList<QQuickWindow *>()> windows,
                 FrameMeter *frames, OutputSnapshots *snapshots);
 
-    // Controller: accepts nodes at --node-listen (TLS with the API's certificate).
-    bool startController(wall::WallState &state, Services &services, QString *error);
+    // Node, once the services are up and before the windows are made: the video sources from
+    // the controller go into the node's video layer (and follow the controller's changes).
+    void takeSources(QQmlEngine &engine);
+
+    // Controller: accepts nodes at --node-listen (TLS with the API's certificate), and
+    // replicates the video sources of engine's video layer.
+    bool startController(wall::WallState &state, Services &services, QQmlEngine &engine,
+                         QString *error);
     // Controller: [{"id", "connected", "outputs", "fps", "skewMs", "lagMs", ...}].
     QJsonArray health() const;
     // Controller: output pictures from the nodes that draw them.
@@ -61,6 +68,7 @@ private:
     const Options &m_options;
     wall::Wall m_wall;
     wall::Layout m_layout;
+    QJsonArray m_sources; // received while joining
     std::unique_ptr<Impl> m_impl;
 };
 

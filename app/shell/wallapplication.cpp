@@ -302,9 +302,11 @@ bool WallApplication::start() {
     }
     if (m_options.role == ProcessRole::Controller) {
         m_nodeRoles = std::make_unique<NodeRoles>(m_options);
-        if (!m_nodeRoles->startController(*m_state, *m_services, &m_error))
+        if (!m_nodeRoles->startController(*m_state, *m_services, m_engine, &m_error))
             return false;
     }
+    if (m_options.role == ProcessRole::Node)
+        m_nodeRoles->takeSources(m_engine);
     m_scene = std::make_unique<qml::WallScene>(m_state.get(), m_dispatcher.get(),
                                                m_options.language, m_services->kindSources());
     // Image tiles: the assets folder, the media folder and the URLs an admin allowed.

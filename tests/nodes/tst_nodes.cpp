@@ -90,6 +90,23 @@ bool near(QRgb px, Rgb want) {
            std::abs(qBlue(px) - want.b) < 40;
 }
 
+QJsonObject videoLayout(const QString &name, const QString &source) {
+    // One video tile over the whole canvas, stretched, showing a source by its id.
+    return {
+        {"schemaVersion", 1},
+        {"kind", "opswall.layout"},
+        {"name", name},
+        {"background", "#000000"},
+        {"tiles", QJsonArray{QJsonObject{
+                      {"id", "video"},
+                      {"kind", "video"},
+                      {"title", ""},
+                      {"frame", false},
+                      {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 600}}},
+                      {"z", 0},
+                      {"binding", QJsonObject{{"source", source}, {"fill", "stretch"}}}}}}};
+}
+
 QJsonObject colourLayout(const QString &name, const QString &colour) {
     // One colour tile over the whole 2000 × 600 mm canvas, and the same background.
     return {
@@ -333,6 +350,28 @@ private Q_SLOTS:
         QCOMPARE(m.status, 200);
         QVERIFY2(m.body.contains("opswall_node_connected{node=\"node-a\"} 1"), m.body.constData());
         QVERIFY(m.body.contains("opswall_node_lag_ms{node=\"node-b\"}"));
+    }
+
+    // A video tile naming a source by id: the source is defined on the controller only (its
+    // API), replicated to the nodes, and each node decodes the stream for its own output.
+    void videoSourceReachesNodes() {
+        ApiResponse r = api("POST", QStringLiteral("/sources"),
+                            {{"source", QJsonObject{{"id", "cam-white"},
+                                                    {"name", "White test pattern"},
+                                                    {"kind", "testpattern"},
+                                                    {"pattern", "white"}}}});
+        QVERIFY2(r.status == 201 || r.status == 200, r.body.constData());
+        r = api("POST", QStringLiteral("/layouts"),
+                {{"name", "video"}, {"layout", videoLayout("video", "cam-white")}});
+        QVERIFY2(r.status == 201, r.body.constData());
+        m_presets.insert(QStringLiteral("video"), json(r)["id"].toInt());
+        const QList<double> lags = recallAndWait(
+            QStringLiteral("video"), {QStringLiteral("node-a"), QStringLiteral("node-b")});
+        QCOMPARE(lags.size(), 2);
+        QString why;
+        QVERIFY2(outputShows(0, {255, 255, 255}, 30000, &why), qPrintable(why));
+        QVERIFY2(outputShows(1, {255, 255, 255}, 30000, &why), qPrintable(why));
+        QVERIFY(m_nodeA->log.contains("video sources from the controller"));
     }
 
     void killedNodeConverges() {

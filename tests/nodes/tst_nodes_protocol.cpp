@@ -148,13 +148,22 @@ private Q_SLOTS:
             QStringLiteral("second"), 10000);
         QCOMPARE(aLayouts.last().at(0).toULongLong(), state.revision());
 
+        // Video sources follow the same way.
+        QSignalSpy aSources(&a, &NodeClient::sourcesReceived);
+        hub.setSources(R"({"sources":[{"id":"cam-1","kind":"testpattern"}]})");
+        QTRY_VERIFY_WITH_TIMEOUT(!aSources.isEmpty(), 10000);
+        QCOMPARE(aSources.last().at(0).toJsonArray().at(0)[QLatin1String("id")].toString(),
+                 QStringLiteral("cam-1"));
+
         // A late joiner converges on the state as it is now.
         NodeClient b(clientOf(hub, QStringLiteral("b"), {1}, QStringLiteral("good")));
         QSignalSpy bLayouts(&b, &NodeClient::layoutReceived);
+        QSignalSpy bSources(&b, &NodeClient::sourcesReceived);
         QVERIFY2(b.start(&err), qPrintable(err));
         QTRY_VERIFY_WITH_TIMEOUT(!bLayouts.isEmpty(), 10000);
         QCOMPARE(bLayouts.last().at(1).toJsonObject().value(QStringLiteral("name")).toString(),
                  QStringLiteral("second"));
+        QCOMPARE(bSources.size(), 1);
 
         // Reports reach the hub's health.
         a.report(state.revision(), 30);
