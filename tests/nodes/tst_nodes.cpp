@@ -345,6 +345,28 @@ private Q_SLOTS:
         std::printf("RESULT nodes switch spread over %lld recalls: median %.0f ms, max %.0f ms "
                     "(controller's clock, publish to each node's reported frame)\n",
                     qlonglong(sorted.size()), sorted[sorted.size() / 2], sorted.last());
+        // wallctl nodes lists them, in words and as JSON.
+        for (const bool asJson : {false, true}) {
+            QProcess wallctl;
+            QStringList args{QStringLiteral("nodes"), QStringLiteral("--url"),
+                             QStringLiteral("http://127.0.0.1:%1").arg(m_apiPort),
+                             QStringLiteral("--token"), m_admin};
+            if (asJson)
+                args << QStringLiteral("--json");
+            wallctl.start(QStringLiteral(WALLCTL_PATH), args);
+            QVERIFY(wallctl.waitForFinished(30000));
+            const QByteArray out = wallctl.readAllStandardOutput();
+            QVERIFY2(wallctl.exitCode() == 0, out.constData());
+            if (asJson) {
+                const QJsonArray items = QJsonDocument::fromJson(out).object()["items"].toArray();
+                QCOMPARE(items.size(), 2);
+                QVERIFY(items.at(0).toObject()["connected"].toBool());
+            } else {
+                QVERIFY2(out.contains("node-a  connected  outputs 0  fps "), out.constData());
+                QVERIFY2(out.contains("node-b  connected  outputs 1  fps "), out.constData());
+                QVERIFY2(out.contains("skew -"), out.constData());
+            }
+        }
         // The metrics carry the nodes too.
         const ApiResponse m = api("GET", QStringLiteral("/metrics"));
         QCOMPARE(m.status, 200);
