@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QPointer>
 #include <QRemoteObjectNode>
+#include <QRemoteObjectPendingCallWatcher>
 #include <QSslConfiguration>
 #include <QSslSocket>
 
@@ -118,9 +119,17 @@ void NodeClient::onAnswer() {
     connect(replica, &NodeWallReplica::wallChanged, this, &NodeClient::takeWall);
     connect(replica, &NodeWallReplica::layoutChanged, this, &NodeClient::takeLayout);
     connect(replica, &NodeWallReplica::sourcesChanged, this, &NodeClient::takeSources);
+    connect(replica, &NodeWallReplica::indicatorsChanged, this, [this](const QByteArray &doc) {
+        if (!doc.isEmpty() && doc.size() <= kMaxDocumentBytes)
+            Q_EMIT indicatorsReceived(doc);
+    });
+    connect(replica, &NodeWallReplica::seriesChanged, this, &NodeClient::pullSeries);
     connect(replica, &QRemoteObjectReplica::initialized, this, [this, replica] {
         takeWall(replica->wall());
         takeSources(replica->sources()); // before the layout whose tiles name them
+        if (!replica->indicators().isEmpty())
+            Q_EMIT indicatorsReceived(replica->indicators());
+        pullSeries({}); // every indicator's values, then what changes
         takeLayout(replica->layout());
     });
     connect(replica, &NodeWallReplica::snapshotWanted, this,
@@ -189,6 +198,33 @@ void NodeClient::takeWall(const QByteArray &doc) {
         Q_EMIT wallReceived(o.value(QStringLiteral("wall")).toObject());
     else
         qWarning("opswall: node: the controller's wall document is not an object; ignored");
+}
+
+void NodeClient::pullSeries(const QStringList &indicators) {
+    if (!m_replica)
+        return;
+    auto *watcher = new QRemoteObjectPendingCallWatcher(m_replica->seriesOf(indicators), this);
+    connect(watcher, &QRemoteObjectPendingCallWatcher::finished, this,
+            [this](QRemoteObjectPendingCallWatcher *w) {
+                w->deleteLater();
+                if (w->error() != QRemoteObjectPendingCall::NoError)
+                    return; // the link went; the next one pulls everything again
+                const QByteArray doc = w->returnValue().toByteArray();
+                if (doc.size() > kMaxDocumentBytes) {
+                    qWarning("opswall: node: the controller's series document is larger than "
+                             "%lld bytes; ignored",
+                             qlonglong(kMaxDocumentBytes));
+                    return;
+                }
+                const QJsonValue series =
+                    QJsonDocument::fromJson(doc).object().value(QStringLiteral("series"));
+                if (!series.isArray()) {
+                    qWarning("opswall: node: the controller's series document is not valid; "
+                             "ignored");
+                    return;
+                }
+                Q_EMIT seriesReceived(series.toArray());
+            });
 }
 
 void NodeClient::takeSources(const QByteArray &doc) {

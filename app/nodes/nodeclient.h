@@ -54,6 +54,10 @@ Q_SIGNALS:
     void wallReceived(const QJsonObject &wall);
     void layoutReceived(quint64 revision, const QJsonObject &layout);
     void sourcesReceived(const QJsonArray &sources);
+    // The indicator metadata document, and values pulled from the controller (after the link
+    // is made: every indicator; then those the controller says changed).
+    void indicatorsReceived(const QByteArray &doc);
+    void seriesReceived(const QJsonArray &series);
     void refused(const QString &reason);
     void linkChanged(bool up);
 
@@ -65,6 +69,7 @@ private:
     void takeWall(const QByteArray &doc);
     void takeLayout(const QByteArray &doc);
     void takeSources(const QByteArray &doc);
+    void pullSeries(const QStringList &indicators);
 
     NodeClientConfig m_config;
     bool m_tls = false;

@@ -34,6 +34,10 @@ public:
     void publishWall(const QByteArray &doc) { setWall(doc); }
     void publishLayout(const QByteArray &doc) { setLayout(doc); }
     void publishSources(const QByteArray &doc) { setSources(doc); }
+    void publishIndicators(const QByteArray &doc) { setIndicators(doc); }
+    QByteArray seriesOf(const QStringList &indicators) override {
+        return m_hub->seriesOf(indicators);
+    }
 
 private:
     NodeHub *m_hub;
@@ -354,6 +358,16 @@ bool NodeHub::requestSnapshot(int output, int widthPx, SnapshotDone done) {
 void NodeHub::setSources(const QByteArray &doc) {
     if (doc != m_source->sources())
         m_source->publishSources(doc);
+}
+
+void NodeHub::setIndicators(const QByteArray &doc) {
+    if (doc != m_source->indicators())
+        m_source->publishIndicators(doc);
+}
+
+void NodeHub::announceSeries(const QStringList &indicators) {
+    if (!indicators.isEmpty())
+        Q_EMIT m_source->seriesChanged(indicators);
 }
 
 QList<int> NodeHub::nodeOutputs() const {

@@ -61,6 +61,15 @@ public:
     QJsonArray health() const;
     // Replicates the video sources document ({"sources": [...]}) to every node.
     void setSources(const QByteArray &doc);
+    // Indicator metadata for every node; the values nodes pull through provider (nodewall.rep
+    // seriesOf), told by announceSeries which indicators changed.
+    void setIndicators(const QByteArray &doc);
+    using SeriesProvider = std::function<QByteArray(const QStringList &indicators)>;
+    void setSeriesProvider(SeriesProvider provider) { m_seriesProvider = std::move(provider); }
+    void announceSeries(const QStringList &indicators);
+    QByteArray seriesOf(const QStringList &indicators) const {
+        return m_seriesProvider ? m_seriesProvider(indicators) : QByteArray(R"({"series":[]})");
+    }
     // The outputs connected nodes render.
     QList<int> nodeOutputs() const;
 
@@ -117,6 +126,7 @@ private:
     QElapsedTimer m_clock;
     QMap<quint64, qint64> m_publishedAtMs; // revision -> when it was published (last 64)
     quint64 m_publishedRevision = 0;
+    SeriesProvider m_seriesProvider;
 };
 
 } // namespace opswall::nodes

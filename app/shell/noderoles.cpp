@@ -23,9 +23,13 @@
 #include "nodes/nodeclient.h"
 #include "nodes/nodehub.h"
 #endif
-#ifdef OPSWALL_WITH_VIDEO
 #include "core/engineservices.h"
+#ifdef OPSWALL_WITH_VIDEO
 #include "video/videohub.h"
+#endif
+#ifdef OPSWALL_WITH_FEEDS
+#include "feeds/feedhub.h"
+#include "indicatordata.h"
 #endif
 
 namespace opswall::shell {
@@ -133,6 +137,10 @@ bool NodeRoles::join(QString *error) {
     });
     connect(client, &nodes::NodeClient::sourcesReceived, &context,
             [this](const QJsonArray &sources) { m_sources = sources; });
+    connect(client, &nodes::NodeClient::indicatorsReceived, &context,
+            [this](const QByteArray &doc) { m_indicators = doc; });
+    connect(client, &nodes::NodeClient::seriesReceived, &context,
+            [this](const QJsonArray &series) { m_series.append(series); });
     if (!client->start(error))
         return false;
     qInfo("opswall: node '%s': waiting for the controller at %s", qPrintable(m_options.nodeId),
@@ -272,14 +280,105 @@ void applySources(video::VideoHub *hub, const QJsonArray &sources) {
 } // namespace
 #endif
 
-void NodeRoles::takeSources([[maybe_unused]] QQmlEngine &engine) {
+#if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_FEEDS)
+namespace {
+// The indicators' values as the controller stores them: {"series": [{indicator, dimension, unit,
+// unitMult, feed, points: [[periodKind, periodStartSecs, value], ...]}]} (nodewall.rep seriesOf).
+QByteArray seriesDocument(feeds::FeedHub &hub, const QStringList &wanted) {
+    const QSet<QString> want(wanted.cbegin(), wanted.cend());
+    QJsonArray out;
+    for (const feeds::FeedDefinition &def : hub.scheduler()->definitions().all())
+        for (const feeds::SeriesInfo &info : hub.series().seriesOfFeed(def.id)) {
+            if (!want.isEmpty() && !want.contains(info.indicator))
+                continue;
+            QJsonArray points;
+            for (const feeds::StoredPoint &p :
+                 hub.series().range(info.indicator, info.dimension, {}, {}))
+                points.append(
+                    QJsonArray{int(p.period.kind()), double(p.period.startSecs()), p.value});
+            out.append(QJsonObject{{QStringLiteral("indicator"), info.indicator},
+                                   {QStringLiteral("dimension"), info.dimension},
+                                   {QStringLiteral("unit"), info.unit},
+                                   {QStringLiteral("unitMult"), info.unitMult},
+                                   {QStringLiteral("feed"), info.feedId},
+                                   {QStringLiteral("points"), points}});
+        }
+    return QJsonDocument(QJsonObject{{QStringLiteral("series"), out}})
+        .toJson(QJsonDocument::Compact);
+}
+
+// Stores what the controller sent in the node's cache, as its own ingestion would, and tells the
+// tiles: only the current values are kept (the controller keeps the revisions).
+void applySeries(feeds::FeedHub &hub, const QJsonArray &series) {
+    QHash<QString, QList<feeds::Series>> byFeed;
+    int points = 0;
+    for (const QJsonValue &v : series) {
+        const QJsonObject o = v.toObject();
+        feeds::Series s;
+        s.indicator = o.value(QStringLiteral("indicator")).toString();
+        s.dimension = o.value(QStringLiteral("dimension")).toString();
+        s.unit = o.value(QStringLiteral("unit")).toString();
+        s.unitMult = o.value(QStringLiteral("unitMult")).toInt();
+        if (s.indicator.isEmpty())
+            continue;
+        for (const QJsonValue &p : o.value(QStringLiteral("points")).toArray()) {
+            const QJsonArray a = p.toArray();
+            const feeds::Period period =
+                feeds::Period::fromKey(a.at(0).toInt(), std::int64_t(a.at(1).toDouble()));
+            if (a.size() != 3 || !period.isValid() || !a.at(2).isDouble())
+                continue;
+            s.points.append({period, a.at(2).toDouble()});
+        }
+        points += int(s.points.size());
+        byFeed[o.value(QStringLiteral("feed")).toString()].append(s);
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (auto it = byFeed.cbegin(); it != byFeed.cend(); ++it) {
+        try {
+            hub.series().ingest(it.key(), it.value(), now, feeds::IngestMode::ReplaceCurrent);
+        } catch (const std::exception &e) {
+            qWarning("opswall: node: the controller's values of feed '%s' could not be stored: "
+                     "%s",
+                     qPrintable(it.key()), e.what());
+            continue;
+        }
+        hub.readModel().ingested(it.key(), it.value(), now, feeds::IngestMode::ReplaceCurrent);
+    }
+    qInfo("opswall: node: %lld series (%d values) from the controller", qlonglong(series.size()),
+          points);
+}
+} // namespace
+#endif
+
+void NodeRoles::takeReplicatedData([[maybe_unused]] QQmlEngine &engine) {
 #if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_VIDEO)
-    video::VideoHub *hub = opswall::lookup<video::VideoHub>(&engine);
-    if (!hub || !m_impl->client)
+    if (video::VideoHub *hub = opswall::lookup<video::VideoHub>(&engine); hub && m_impl->client) {
+        applySources(hub, m_sources);
+        connect(m_impl->client.get(), &nodes::NodeClient::sourcesReceived, this,
+                [hub](const QJsonArray &sources) { applySources(hub, sources); });
+    }
+#endif
+#if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_FEEDS)
+    indicators::IndicatorData *data = opswall::lookup<indicators::IndicatorData>(&engine);
+    feeds::FeedHub *feeds = data ? data->hub() : nullptr;
+    if (!feeds || !m_impl->client)
         return;
-    applySources(hub, m_sources);
-    connect(m_impl->client.get(), &nodes::NodeClient::sourcesReceived, this,
-            [hub](const QJsonArray &sources) { applySources(hub, sources); });
+    auto meta = [feeds](const QByteArray &doc) {
+        QString err;
+        if (!feeds->alerts()->importJson(doc, &err))
+            qWarning("opswall: node: the controller's indicators are not valid here: %s",
+                     qPrintable(err));
+        else
+            feeds->readModel().reload();
+    };
+    if (!m_indicators.isEmpty())
+        meta(m_indicators);
+    for (const QJsonArray &series : std::as_const(m_series))
+        applySeries(*feeds, series);
+    m_series.clear();
+    connect(m_impl->client.get(), &nodes::NodeClient::indicatorsReceived, this, meta);
+    connect(m_impl->client.get(), &nodes::NodeClient::seriesReceived, this,
+            [feeds](const QJsonArray &series) { applySeries(*feeds, series); });
 #endif
 }
 
@@ -319,6 +418,27 @@ bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
         };
         connect(video, &video::VideoHub::sourcesChanged, hub, publish);
         publish();
+    }
+#endif
+#ifdef OPSWALL_WITH_FEEDS
+    indicators::IndicatorData *data = opswall::lookup<indicators::IndicatorData>(&engine);
+    if (feeds::FeedHub *feeds = data ? data->hub() : nullptr) {
+        nodes::NodeHub *hub = m_impl->hub.get();
+        auto publishMeta = [hub, feeds] {
+            QJsonArray list;
+            for (const feeds::IndicatorMeta &m : feeds->alerts()->indicators())
+                list.append(m.toJson());
+            hub->setIndicators(QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 1},
+                                                         {QStringLiteral("indicators"), list}})
+                                   .toJson(QJsonDocument::Compact));
+        };
+        connect(feeds->alerts(), &feeds::AlertManager::indicatorsChanged, hub, publishMeta);
+        publishMeta();
+        hub->setSeriesProvider(
+            [feeds](const QStringList &wanted) { return seriesDocument(*feeds, wanted); });
+        connect(
+            &feeds->readModel(), &feeds::ReadModel::changed, hub,
+            [hub](const QSet<QString> &changed, bool) { hub->announceSeries(changed.values()); });
     }
 #endif
     return true;

@@ -47,9 +47,10 @@ public:
     void follow(wall::WallState &state, std::function<QList<QQuickWindow *>()> windows,
                 FrameMeter *frames, OutputSnapshots *snapshots);
 
-    // Node, once the services are up and before the windows are made: the video sources from
-    // the controller go into the node's video layer (and follow the controller's changes).
-    void takeSources(QQmlEngine &engine);
+    // Node, once the services are up and before the windows are made: the video sources, the
+    // indicator metadata and the indicators' values from the controller go into the node's video
+    // and feeds layers (its cache), and follow the controller's changes.
+    void takeReplicatedData(QQmlEngine &engine);
 
     // Controller: accepts nodes at --node-listen (TLS with the API's certificate), and
     // replicates the video sources of engine's video layer.
@@ -68,7 +69,9 @@ private:
     const Options &m_options;
     wall::Wall m_wall;
     wall::Layout m_layout;
-    QJsonArray m_sources; // received while joining
+    QJsonArray m_sources;       // received while joining
+    QByteArray m_indicators;    // received while joining
+    QList<QJsonArray> m_series; // received while joining
     std::unique_ptr<Impl> m_impl;
 };
 

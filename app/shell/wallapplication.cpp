@@ -306,7 +306,7 @@ bool WallApplication::start() {
             return false;
     }
     if (m_options.role == ProcessRole::Node)
-        m_nodeRoles->takeSources(m_engine);
+        m_nodeRoles->takeReplicatedData(m_engine);
     m_scene = std::make_unique<qml::WallScene>(m_state.get(), m_dispatcher.get(),
                                                m_options.language, m_services->kindSources());
     // Image tiles: the assets folder, the media folder and the URLs an admin allowed.
