@@ -72,6 +72,11 @@ void NodeClient::connectNow() {
             onLost(QStringLiteral("the controller closed the link"));
     });
     connect(socket, &QSslSocket::readyRead, this, &NodeClient::onAnswer);
+    if (!m_config.localAddress.isEmpty() && !socket->bind(QHostAddress(m_config.localAddress))) {
+        onLost(QStringLiteral("cannot connect from %1: %2")
+                   .arg(m_config.localAddress, socket->errorString()));
+        return;
+    }
     if (m_tls) {
         QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
         ssl.setCaCertificates(QSslCertificate::fromPath(m_config.caFile));

@@ -28,7 +28,8 @@ struct NodeClientConfig {
     QString nodeId;
     QList<int> outputs;
     QString token;
-    QString caFile; // PEM certificates to trust: the link is TLS (required off loopback)
+    QString caFile;       // PEM certificates to trust: the link is TLS (required off loopback)
+    QString localAddress; // connect from this address (empty: the system's choice)
 };
 
 class NodeClient : public QObject {

@@ -105,6 +105,7 @@ bool NodeRoles::join(QString *error) {
     config.outputs = m_options.outputs;
     config.token = QString::fromUtf8(token);
     config.caFile = m_options.controllerCa;
+    config.localAddress = m_options.nodeAddress;
     m_impl->client = std::make_unique<nodes::NodeClient>(config);
     nodes::NodeClient *client = m_impl->client.get();
     std::optional<wall::Wall> wall;

@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QHostAddress>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSysInfo>
@@ -12,7 +13,8 @@ namespace opswall::shell {
 namespace {
 
 struct RoleOptions {
-    QCommandLineOption role, nodeListen, controller, controllerCa, outputs, tokenFile, nodeId;
+    QCommandLineOption role, nodeListen, controller, controllerCa, outputs, tokenFile, nodeId,
+        nodeAddress;
 };
 
 // "1,2" -> {1, 2}: output numbers 0 to 999, no duplicates, at most 64 (as app/nodes checks).
@@ -56,7 +58,7 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
     };
     if (o.role != ProcessRole::Node) {
         for (const QCommandLineOption *node :
-             {&opt.controller, &opt.controllerCa, &opt.tokenFile, &opt.nodeId})
+             {&opt.controller, &opt.controllerCa, &opt.tokenFile, &opt.nodeId, &opt.nodeAddress})
             if (p.isSet(*node))
                 return only(*node, "node");
     }
@@ -106,6 +108,12 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
         if (o.nodeTokenFile.isEmpty() || !QFileInfo(o.nodeTokenFile).isReadable()) {
             *why = QStringLiteral("--role node needs --token-file FILE, readable, with a token of "
                                   "the role node (wallctl token create --role node)");
+            return false;
+        }
+        o.nodeAddress = p.value(opt.nodeAddress);
+        if (p.isSet(opt.nodeAddress) && QHostAddress(o.nodeAddress).isNull()) {
+            *why =
+                QStringLiteral("--node-address must be an IP address, not '%1'").arg(o.nodeAddress);
             return false;
         }
         o.controllerCa = p.value(opt.controllerCa);
@@ -266,7 +274,13 @@ ParseResult parseOptions(const QStringList &arguments) {
         QStringLiteral("node-id"),
         QStringLiteral("Node: its name in health and logs (default: host name and outputs)."),
         QStringLiteral("NAME"));
-    p.addOptions({role, nodeListen, controller, controllerCa, outputs, nodeTokenFile, nodeId});
+    const QCommandLineOption nodeAddress(
+        QStringLiteral("node-address"),
+        QStringLiteral("Node: the local address it connects to the controller from (a machine "
+                       "on several networks; default: the system's choice)."),
+        QStringLiteral("ADDRESS"));
+    p.addOptions(
+        {role, nodeListen, controller, controllerCa, outputs, nodeTokenFile, nodeId, nodeAddress});
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -347,9 +361,10 @@ ParseResult parseOptions(const QStringList &arguments) {
         return r;
     }
     QString why;
-    if (!applyRoleOptions(
-            p, {role, nodeListen, controller, controllerCa, outputs, nodeTokenFile, nodeId}, o,
-            &why)) {
+    if (!applyRoleOptions(p,
+                          {role, nodeListen, controller, controllerCa, outputs, nodeTokenFile,
+                           nodeId, nodeAddress},
+                          o, &why)) {
         r.exitCode = 2;
         r.message = why + QStringLiteral("\nTry 'opswall --help'.");
         return r;

@@ -43,6 +43,7 @@ struct Options {
     QString controllerCa;      // node: --controller-ca FILE: TLS, trusting these certificates
     QString nodeTokenFile;     // node: --token-file FILE
     QString nodeId;            // node: --node-id (default: host name and outputs)
+    QString nodeAddress;       // node: --node-address: the local address it connects from
     QList<int> outputs;        // --outputs: the outputs this process draws (from 0, as in /wall)
     bool outputsGiven = false; // without --outputs: every output (single), none (controller)
 };

@@ -160,17 +160,23 @@ class TestNodes : public QObject {
         return {};
     }
 
+    // Each node connects from its own loopback address (127.0.0.3, .4, ...; the controller's
+    // node link is on 127.0.0.2, its API on 127.0.0.1): no network namespaces here.
+    static QString addressOf(const QString &id) {
+        return QStringLiteral("127.0.0.%1").arg(3 + (id.back().unicode() - u'a'));
+    }
+
     void startNode(std::unique_ptr<Process> &node, const QString &id, const QString &outputs,
                    const QString &tokenFile) {
         if (!node)
             node = std::make_unique<Process>(QStringLiteral("node ") + id);
-        node->start({QStringLiteral("--role"), QStringLiteral("node"),
-                     QStringLiteral("--controller"), QStringLiteral("127.0.0.1:%1").arg(m_nodePort),
-                     QStringLiteral("--outputs"), outputs, QStringLiteral("--token-file"),
-                     tokenFile, QStringLiteral("--node-id"), id, QStringLiteral("--db"),
-                     m_dir.filePath(id + QStringLiteral(".db")), QStringLiteral("--lang"),
-                     QStringLiteral("en"), QStringLiteral("-platform"),
-                     QStringLiteral("offscreen")});
+        node->start(
+            {QStringLiteral("--role"), QStringLiteral("node"), QStringLiteral("--controller"),
+             QStringLiteral("127.0.0.2:%1").arg(m_nodePort), QStringLiteral("--node-address"),
+             addressOf(id), QStringLiteral("--outputs"), outputs, QStringLiteral("--token-file"),
+             tokenFile, QStringLiteral("--node-id"), id, QStringLiteral("--db"),
+             m_dir.filePath(id + QStringLiteral(".db")), QStringLiteral("--lang"),
+             QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")});
     }
 
     // The centre pixel of output `index` as the controller serves it (from the node drawing it).
@@ -250,14 +256,14 @@ private Q_SLOTS:
         const QString tokenFile = m_dir.filePath(QStringLiteral("admin-token"));
         m_controller.start(
             {QStringLiteral("--role"), QStringLiteral("controller"),
-             QStringLiteral("--node-listen"), QStringLiteral("127.0.0.1:%1").arg(m_nodePort),
+             QStringLiteral("--node-listen"), QStringLiteral("127.0.0.2:%1").arg(m_nodePort),
              QStringLiteral("--wall"), QStringLiteral(NODES_WALL), QStringLiteral("--db"),
              m_dir.filePath(QStringLiteral("controller.db")), QStringLiteral("--api"),
              QStringLiteral("127.0.0.1:%1").arg(m_apiPort), QStringLiteral("--api-config"), config,
              QStringLiteral("--admin-token-file"), tokenFile, QStringLiteral("--lang"),
              QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")});
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tokenFile), 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(m_controller.log.contains("render nodes connect on 127.0.0.1:"),
+        QTRY_VERIFY_WITH_TIMEOUT(m_controller.log.contains("render nodes connect on 127.0.0.2:"),
                                  30000);
         QFile f(tokenFile);
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -319,6 +325,10 @@ private Q_SLOTS:
                                  60000);
         const QJsonObject a = nodeHealth(QStringLiteral("node-a"));
         QCOMPARE(a["outputs"].toArray(), QJsonArray{0});
+        QVERIFY2(a["address"].toString().startsWith(QLatin1String("127.0.0.3:")),
+                 qPrintable(a["address"].toString()));
+        QVERIFY(nodeHealth(QStringLiteral("node-b"))["address"].toString().startsWith(
+            QLatin1String("127.0.0.4:")));
         QVERIFY(a["skewMs"].isNull()); // no synchronised video yet
         QCOMPARE(nodeHealth(QStringLiteral("node-b"))["outputs"].toArray(), QJsonArray{1});
 
