@@ -286,8 +286,8 @@ void TestOptions::rolesDefaultToSingle() {
     QCOMPARE(r.options->role, ProcessRole::Single);
     QVERIFY(!r.options->outputsGiven);
     const ParseResult help = parse({QStringLiteral("--help")});
-    for (const char *name :
-         {"role", "node-listen", "controller", "controller-ca", "outputs", "token-file", "node-id"})
+    for (const char *name : {"role", "node-listen", "controller", "controller-ca", "outputs",
+                             "token-file", "node-id", "node-address"})
         QVERIFY2(help.message.contains(QStringLiteral("--") + QLatin1String(name)), name);
 }
 
