@@ -9,6 +9,7 @@ packages=(
   # Qt 6.4
   qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools qt6-charts-dev
   qt6-websockets-dev qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools qt6-shadertools-dev
+  qt6-remoteobjects-dev
   qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-layouts
   qml6-module-qtquick-controls qml6-module-qtquick-templates qml6-module-qtquick-shapes
   qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtcharts qml6-module-qttest qml6-module-qtquick-dialogs

@@ -57,6 +57,7 @@ Commands:
                                  audio.set source=, panel.page page=more, ...); test presses it
                                  as the panel would, with the panel's role
   output snapshot INDEX --out FILE [--width PX]   a JPEG of what output INDEX shows now
+  nodes                          render nodes of a controller: connected, outputs, fps, lag
   briefing list | get ID | current | put FILE [--id ID] | delete ID
          | start ID [--step N] | next | previous | goto N | blank | unblank | end
          | export ID --pdf FILE         the briefing's record: one page per step
@@ -260,6 +261,44 @@ int apiMain(int argc, char **argv) {
             out << "lock:\n";
             printObject(out, QJsonDocument::fromJson(lock.body).object(), 2);
         }
+        return Ok;
+    }
+    if (cmd == QLatin1String("nodes")) {
+        const ApiResponse health = client.request("GET", QStringLiteral("/health"));
+        if (const int failed = reportFailure(health, json))
+            return failed;
+        const QJsonValue nodes = QJsonDocument::fromJson(health.body)[QLatin1String("nodes")];
+        if (json) {
+            ApiResponse list = health;
+            list.body = QJsonDocument(QJsonObject{{QStringLiteral("items"), nodes.toArray()}})
+                            .toJson(QJsonDocument::Compact);
+            return show(list, true);
+        }
+        QTextStream out(stdout);
+        if (!nodes.isArray()) {
+            out << "no render nodes: this wall is not a controller (opswall --role controller)"
+                << (s.token.isEmpty() ? ", or no token was given" : "") << '\n';
+            return Ok;
+        }
+        auto number = [](const QJsonValue &v, const char *unit) {
+            return v.isDouble() ? QString::number(v.toDouble(), 'f', 0) + QLatin1String(unit)
+                                : QStringLiteral("-");
+        };
+        for (const QJsonValue &v : nodes.toArray()) {
+            const QJsonObject n = v.toObject();
+            QStringList outputs;
+            for (const QJsonValue &o : n[QLatin1String("outputs")].toArray())
+                outputs << QString::number(o.toInt());
+            out << n[QLatin1String("id")].toString() << "  "
+                << (n[QLatin1String("connected")].toBool() ? "connected" : "DISCONNECTED")
+                << "  outputs " << outputs.join(u',') << "  fps "
+                << number(n[QLatin1String("fps")], "") << "  lag "
+                << number(n[QLatin1String("lagMs")], " ms") << "  skew "
+                << number(n[QLatin1String("skewMs")], " ms") << "  revision "
+                << number(n[QLatin1String("revision")], "") << '\n';
+        }
+        if (nodes.toArray().isEmpty())
+            out << "no render node has connected yet\n";
         return Ok;
     }
     if (cmd == QLatin1String("preset") || cmd == QLatin1String("presets")) {

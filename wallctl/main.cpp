@@ -19,7 +19,7 @@ void usage(std::FILE *out) {
 #endif
 #ifdef WALLCTL_HAS_API
         "  status, preset, layout, tile, source, feeds, audio, alert, devices, audit, token,\n"
-        "  lock, briefing, schedule\n"
+        "  lock, briefing, schedule, nodes\n"
         "           talk to a running wall over its control API (see wallctl help api)\n"
 #endif
 #ifdef WALLCTL_HAS_CALIBRATE

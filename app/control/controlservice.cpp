@@ -212,7 +212,7 @@ ActionResult ControlService::applyControlAction(const Action &action, const Call
         if (role == Role::Invalid)
             return ActionResult::failure(
                 QStringLiteral("invalid"),
-                QStringLiteral("role must be viewer, leader, operator, technician or admin"),
+                QStringLiteral("role must be viewer, leader, operator, technician, admin or node"),
                 QStringLiteral("role"));
         QString error;
         auto tok = m_tokens.create(p.value(QStringLiteral("name")).toString(), role, &error);

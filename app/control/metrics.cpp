@@ -106,6 +106,32 @@ QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health) {
             first = false;
         }
     }
+    // Render nodes of a controller (app/nodes): one series per node.
+    const QJsonArray nodes = health.value(QLatin1String("nodes")).toArray();
+    struct NodeGauge {
+        const char *key, *name, *help;
+    };
+    for (const NodeGauge &g :
+         {NodeGauge{"connected", "opswall_node_connected", "Render node linked (1) or not (0)."},
+          NodeGauge{"fps", "opswall_node_fps", "A render node's frames per second."},
+          NodeGauge{"lagMs", "opswall_node_lag_ms",
+                    "From publishing the live layout to the node's frame of it."},
+          NodeGauge{"skewMs", "opswall_node_skew_ms",
+                    "Video skew against the other nodes (absent until video is synchronised)."}}) {
+        bool first = true;
+        for (const QJsonValue &v : nodes) {
+            const QJsonObject n = v.toObject();
+            const QJsonValue value = n.value(QLatin1String(g.key));
+            if (!value.isDouble() && !value.isBool())
+                continue;
+            QByteArray id = n.value(QLatin1String("id")).toString().toUtf8();
+            id.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+            line(out, g.name, first ? "gauge" : nullptr, g.help,
+                 value.isBool() ? (value.toBool() ? 1.0 : 0.0) : value.toDouble(),
+                 "node=\"" + id + '"');
+            first = false;
+        }
+    }
     return out;
 }
 

@@ -74,7 +74,8 @@ std::optional<NewToken> TokenStore::create(const QString &name, Role role, QStri
     if (!validName(name))
         return fail(QStringLiteral("name must be 1-64 letters, digits, '-', '_', '.' or '@'"));
     if (role == Role::Invalid)
-        return fail(QStringLiteral("role must be viewer, leader, operator, technician or admin"));
+        return fail(
+            QStringLiteral("role must be viewer, leader, operator, technician, admin or node"));
     {
         std::shared_lock lock(m_mutex);
         for (const auto &[id, r] : m_active)

@@ -14,6 +14,8 @@ QString roleName(Role role) {
         return QStringLiteral("technician");
     case Role::Admin:
         return QStringLiteral("admin");
+    case Role::Node:
+        return QStringLiteral("node");
     case Role::Invalid:
         break;
     }
@@ -21,7 +23,8 @@ QString roleName(Role role) {
 }
 
 Role roleFromName(const QString &name) {
-    for (Role r : {Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin})
+    for (Role r :
+         {Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin, Role::Node})
         if (roleName(r) == name)
             return r;
     return Role::Invalid;

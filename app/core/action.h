@@ -9,8 +9,9 @@
 namespace opswall {
 
 // Zero is invalid (STYLE.md: enums whose zero means invalid). Ordered by privilege, but
-// permissions are looked up in a table, never by comparing ranks.
-enum class Role { Invalid = 0, Viewer, Leader, Operator, Technician, Admin };
+// permissions are looked up in a table, never by comparing ranks. Node is not a person's role: a
+// render node's token (app/nodes), which may do nothing on the API but connect as a node.
+enum class Role { Invalid = 0, Viewer, Leader, Operator, Technician, Admin, Node };
 
 QString roleName(Role role);
 Role roleFromName(const QString &name); // Role::Invalid when unknown

@@ -3,8 +3,149 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QHostAddress>
+#include <QRegularExpression>
+#include <QSet>
+#include <QSysInfo>
 
 namespace opswall::shell {
+
+namespace {
+
+struct RoleOptions {
+    QCommandLineOption role, nodeListen, controller, controllerCa, outputs, tokenFile, nodeId,
+        nodeAddress;
+};
+
+// "1,2" -> {1, 2}: output numbers 0 to 999, no duplicates, at most 64 (as app/nodes checks).
+std::optional<QList<int>> outputList(const QString &text, QString *why) {
+    QList<int> out;
+    QSet<int> seen;
+    const QStringList parts = text.split(QLatin1Char(','));
+    if (text.trimmed().isEmpty() || parts.size() > 64) {
+        *why = QStringLiteral("--outputs must list 1 to 64 output numbers, like 0,1");
+        return std::nullopt;
+    }
+    for (const QString &part : parts) {
+        bool ok = false;
+        const int n = part.trimmed().toInt(&ok);
+        if (!ok || n < 0 || n > 999 || seen.contains(n)) {
+            *why = QStringLiteral("--outputs: '%1' is not an output number (0 to 999, each once)")
+                       .arg(part.left(20));
+            return std::nullopt;
+        }
+        seen.insert(n);
+        out.append(n);
+    }
+    return out;
+}
+
+bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Options &o,
+                      QString *why) {
+    const QString role = p.value(opt.role);
+    o.role = role == QLatin1String("single")       ? ProcessRole::Single
+             : role == QLatin1String("controller") ? ProcessRole::Controller
+             : role == QLatin1String("node")       ? ProcessRole::Node
+                                                   : ProcessRole::Invalid;
+    if (o.role == ProcessRole::Invalid) {
+        *why = QStringLiteral("--role must be single, controller or node, not '%1'").arg(role);
+        return false;
+    }
+    auto only = [&](const QCommandLineOption &option, const char *roles) {
+        *why = QStringLiteral("--%1 is for --role %2 only")
+                   .arg(option.names().constFirst(), QLatin1String(roles));
+        return false;
+    };
+    if (o.role != ProcessRole::Node) {
+        for (const QCommandLineOption *node :
+             {&opt.controller, &opt.controllerCa, &opt.tokenFile, &opt.nodeId, &opt.nodeAddress})
+            if (p.isSet(*node))
+                return only(*node, "node");
+    }
+    if (o.role != ProcessRole::Controller && p.isSet(opt.nodeListen))
+        return only(opt.nodeListen, "controller");
+    if (o.role == ProcessRole::Single && p.isSet(opt.outputs))
+        return only(opt.outputs, "node or controller");
+    if (p.isSet(opt.outputs)) {
+        const auto list = outputList(p.value(opt.outputs), why);
+        if (!list)
+            return false;
+        o.outputs = *list;
+        o.outputsGiven = true;
+    }
+#ifndef OPSWALL_WITH_NODES
+    if (o.role != ProcessRole::Single) {
+        *why = QStringLiteral("this opswall is built without render nodes (Qt Remote Objects, "
+                              "qt6-remoteobjects-dev)");
+        return false;
+    }
+#endif
+    if (o.role == ProcessRole::Controller) {
+        o.nodeListen = p.value(opt.nodeListen);
+        if (o.nodeListen.isEmpty()) {
+            *why = QStringLiteral("--role controller needs --node-listen HOST:PORT");
+            return false;
+        }
+    }
+    if (o.role == ProcessRole::Node) {
+        o.controllerAddress = p.value(opt.controller);
+        const qsizetype colon = o.controllerAddress.lastIndexOf(QLatin1Char(':'));
+        bool portOk = false;
+        const uint port = colon > 0 ? o.controllerAddress.mid(colon + 1).toUInt(&portOk) : 0;
+        if (!portOk || port == 0 || port > 65535) {
+            *why = QStringLiteral("--role node needs --controller HOST:PORT (the controller's "
+                                  "--node-listen), not '%1'")
+                       .arg(o.controllerAddress);
+            return false;
+        }
+        o.controllerHost = o.controllerAddress.left(colon);
+        o.controllerPort = quint16(port);
+        if (!o.outputsGiven) {
+            *why = QStringLiteral("--role node needs --outputs LIST (the outputs it draws)");
+            return false;
+        }
+        o.nodeTokenFile = p.value(opt.tokenFile);
+        if (o.nodeTokenFile.isEmpty() || !QFileInfo(o.nodeTokenFile).isReadable()) {
+            *why = QStringLiteral("--role node needs --token-file FILE, readable, with a token of "
+                                  "the role node (wallctl token create --role node)");
+            return false;
+        }
+        o.nodeAddress = p.value(opt.nodeAddress);
+        if (p.isSet(opt.nodeAddress) && QHostAddress(o.nodeAddress).isNull()) {
+            *why =
+                QStringLiteral("--node-address must be an IP address, not '%1'").arg(o.nodeAddress);
+            return false;
+        }
+        o.controllerCa = p.value(opt.controllerCa);
+        if (!o.controllerCa.isEmpty() && !QFileInfo(o.controllerCa).isReadable()) {
+            *why = QStringLiteral("--controller-ca: cannot read '%1'").arg(o.controllerCa);
+            return false;
+        }
+        QStringList outs;
+        for (int n : std::as_const(o.outputs))
+            outs.append(QString::number(n));
+        QString host = QSysInfo::machineHostName();
+        host.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._@-]")), QStringLiteral("-"));
+        o.nodeId = p.isSet(opt.nodeId) ? p.value(opt.nodeId)
+                                       : (host.isEmpty() ? QStringLiteral("node") : host.left(40)) +
+                                             QStringLiteral("-o") + outs.join(QLatin1Char('-'));
+        static const QRegularExpression idRe(QStringLiteral("^[A-Za-z0-9._@-]{1,64}$"));
+        if (!idRe.match(o.nodeId).hasMatch()) {
+            *why = QStringLiteral("--node-id must be 1-64 letters, digits, '-', '_', '.' or '@'");
+            return false;
+        }
+        if (o.demo || o.preview || !o.wallPath.isEmpty() || !o.presetName.isEmpty() ||
+            !o.apiBind.isEmpty() || !o.apiConfigPath.isEmpty() || !o.panelsPath.isEmpty()) {
+            *why = QStringLiteral("a node takes its wall and layout from the controller and has "
+                                  "no API: --demo, --preview, --screenshot, --wall, --preset, "
+                                  "--api, --api-config and --panels are the controller's");
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
 
 ParseResult parseOptions(const QStringList &arguments) {
     QCommandLineParser p;
@@ -98,6 +239,48 @@ ParseResult parseOptions(const QStringList &arguments) {
         QStringLiteral("FILE"));
     p.addOption(storeConfig);
     p.addOption(demoFeedPort);
+    const QCommandLineOption role(
+        QStringLiteral("role"),
+        QStringLiteral("single (default: this box does everything), controller (owns the store, "
+                       "the API, feeds and devices, and render nodes connect to it at "
+                       "--node-listen) or node (draws the outputs --outputs of the controller "
+                       "--controller). See app/nodes/README.md."),
+        QStringLiteral("ROLE"), QStringLiteral("single"));
+    const QCommandLineOption nodeListen(
+        QStringLiteral("node-listen"),
+        QStringLiteral("Controller: where render nodes connect (TLS with the API's certificate; "
+                       "required off loopback)."),
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption controller(
+        QStringLiteral("controller"),
+        QStringLiteral("Node: the controller's --node-listen address."),
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption controllerCa(
+        QStringLiteral("controller-ca"),
+        QStringLiteral("Node: PEM certificates to trust for the controller's TLS (the link is TLS "
+                       "with it; required off loopback)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption outputs(
+        QStringLiteral("outputs"),
+        QStringLiteral("The outputs this process draws, from 0 as in /api/v1/wall (\"1,2\"). "
+                       "Node: required. Controller: its own windows (default none)."),
+        QStringLiteral("LIST"));
+    const QCommandLineOption nodeTokenFile(
+        QStringLiteral("token-file"),
+        QStringLiteral("Node: a file holding a token of the role node (wallctl token create "
+                       "--role node)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption nodeId(
+        QStringLiteral("node-id"),
+        QStringLiteral("Node: its name in health and logs (default: host name and outputs)."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption nodeAddress(
+        QStringLiteral("node-address"),
+        QStringLiteral("Node: the local address it connects to the controller from (a machine "
+                       "on several networks; default: the system's choice)."),
+        QStringLiteral("ADDRESS"));
+    p.addOptions(
+        {role, nodeListen, controller, controllerCa, outputs, nodeTokenFile, nodeId, nodeAddress});
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -175,6 +358,15 @@ ParseResult parseOptions(const QStringList &arguments) {
     if (!o.wallPath.isEmpty() && !QFileInfo(o.wallPath).isFile()) {
         r.exitCode = 2;
         r.message = QStringLiteral("--wall: no such file '%1'").arg(o.wallPath);
+        return r;
+    }
+    QString why;
+    if (!applyRoleOptions(p,
+                          {role, nodeListen, controller, controllerCa, outputs, nodeTokenFile,
+                           nodeId, nodeAddress},
+                          o, &why)) {
+        r.exitCode = 2;
+        r.message = why + QStringLiteral("\nTry 'opswall --help'.");
         return r;
     }
     r.options = o;

@@ -9,6 +9,9 @@
 namespace opswall::shell {
 
 enum class Backend { Invalid = 0, Auto, Software, OpenGL };
+// What this process is (app/nodes/README.md): one box doing everything (the default, as before),
+// a controller that render nodes connect to, or a render node of a controller.
+enum class ProcessRole { Invalid = 0, Single, Controller, Node };
 
 struct Options {
     bool demo = false;
@@ -31,6 +34,18 @@ struct Options {
     QString oscBind;         // --osc HOST:PORT: the OSC listener (UDP and TCP); empty: off unless
                              // the panels document configures it
     QString panelsPath;      // --panels FILE: a panels document to use and store
+    // Render nodes (--role controller|node; app/nodes/README.md).
+    ProcessRole role = ProcessRole::Single;
+    QString nodeListen;        // controller: --node-listen HOST:PORT
+    QString controllerAddress; // node: --controller HOST:PORT
+    QString controllerHost;    // node: --controller's host and port
+    quint16 controllerPort = 0;
+    QString controllerCa;      // node: --controller-ca FILE: TLS, trusting these certificates
+    QString nodeTokenFile;     // node: --token-file FILE
+    QString nodeId;            // node: --node-id (default: host name and outputs)
+    QString nodeAddress;       // node: --node-address: the local address it connects from
+    QList<int> outputs;        // --outputs: the outputs this process draws (from 0, as in /wall)
+    bool outputsGiven = false; // without --outputs: every output (single), none (controller)
 };
 
 struct ParseResult {

@@ -37,6 +37,17 @@ void OutputSnapshots::request(int index, int widthPx, Done done) {
         it->push_back(std::move(done));
         return;
     }
+    if (m_remote) {
+        QPointer<OutputSnapshots> self(this);
+        m_waiting[key].push_back(std::move(done));
+        if (m_remote(index, widthPx, [self, key](QByteArray jpeg, QString why) {
+                if (self)
+                    self->finishRemote(key, std::move(jpeg), why);
+            }))
+            return;
+        done = std::move(m_waiting[key].back());
+        m_waiting.remove(key);
+    }
     QString why;
     const std::optional<QImage> image = m_grab ? m_grab(index, &why) : std::nullopt;
     if (!image) {
@@ -81,6 +92,14 @@ void OutputSnapshots::finish(Key key, QByteArray jpeg) {
     m_cache.insert(key, Cached{jpeg, QDateTime::currentMSecsSinceEpoch()});
     for (Done &d : waiting)
         d(ActionResult::success(), jpeg);
+}
+
+void OutputSnapshots::finishRemote(Key key, QByteArray jpeg, const QString &why) {
+    if (!jpeg.isEmpty())
+        return finish(key, std::move(jpeg));
+    std::vector<Done> waiting = m_waiting.take(key);
+    for (Done &d : waiting)
+        d(ActionResult::failure(QStringLiteral("unavailable"), why), {});
 }
 
 } // namespace opswall::shell

@@ -33,6 +33,12 @@ public:
     explicit OutputSnapshots(QObject *parent = nullptr);
 
     void setGrab(Grab grab) { m_grab = std::move(grab); }
+    // Outputs another process draws (a render node, app/nodes): remote(index, widthPx, reply)
+    // returns false when no such process draws output `index`; otherwise reply(jpeg, why) comes
+    // once, later (an empty jpeg and why on failure). Tried before the grab. GUI thread.
+    using Remote = std::function<bool(int index, int widthPx,
+                                      std::function<void(QByteArray jpeg, QString why)> reply)>;
+    void setRemote(Remote remote) { m_remote = std::move(remote); }
     // GUI thread; done is called once, on the GUI thread.
     void request(int index, int widthPx, Done done);
 
@@ -60,8 +66,10 @@ private:
         qint64 atMs = 0;
     };
     void finish(Key key, QByteArray jpeg);
+    void finishRemote(Key key, QByteArray jpeg, const QString &why);
 
     Grab m_grab;
+    Remote m_remote;
     QHash<Key, Cached> m_cache;
     QHash<Key, std::vector<Done>> m_waiting;
     Stats m_stats;

@@ -157,6 +157,10 @@ bool Services::start(QQmlEngine &engine) {
     startFeeds(engine);
     startVideo(engine);
     startMaps(engine);
+    // A render node draws what its controller replicates: no API, devices, panels or briefings
+    // of its own, and no feed is configured in its cache, so it contacts no feed server.
+    if (m_options.role == ProcessRole::Node)
+        return true;
     startDevices(engine);
     logEvents(*m_parts, this);
     startBriefings();

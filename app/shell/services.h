@@ -23,6 +23,7 @@
 #include <functional>
 
 #include <memory>
+#include <optional>
 
 namespace opswall::briefing {
 class BriefingRunner;
@@ -85,6 +86,11 @@ public:
     // The one alert model (device, indicator and store alerts), behind alert.ack.
     wall::AlertBoard &alerts() { return m_alerts; }
     const wall::AlertBoard &alerts() const { return m_alerts; }
+    // Render nodes (app/nodes): whether a token may connect as a node (its name, or
+    // std::nullopt and *why), and the API's TLS files, which the node link uses too.
+    std::optional<QString> authenticateNode(const QString &token, QString *why) const;
+    QString apiTlsCertFile() const { return m_apiTlsCert; }
+    QString apiTlsKeyFile() const { return m_apiTlsKey; }
     // One retention pass now (also run every retention.intervalMinutes): the wall's history, the
     // audit (exported first), feed series. Failures are logged, never thrown.
     void applyRetention();
@@ -116,6 +122,8 @@ private:
     store::StoreConfig m_storeConfig;
     QTimer m_retentionTimer;
     OutputSnapshots *m_outputSnapshots = nullptr;
+    QString m_apiTlsCert;
+    QString m_apiTlsKey;
 };
 
 } // namespace opswall::shell

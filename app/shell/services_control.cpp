@@ -166,6 +166,8 @@ bool Services::startControl() {
             QLatin1String("listen"));
     }
     std::optional<control::ServerConfig> cfg = config;
+    m_apiTlsCert = config.tlsCertFile;
+    m_apiTlsKey = config.tlsKeyFile;
     if (!m_options.apiBind.isEmpty()) { // --api wins over the file's "listen"
         const auto listen = control::ServerConfig::parseListen(m_options.apiBind, &err);
         if (!listen) {
@@ -189,4 +191,25 @@ bool Services::startControl() {
 #endif
     return true;
 }
+std::optional<QString> Services::authenticateNode([[maybe_unused]] const QString &token,
+                                                  QString *why) const {
+#ifdef OPSWALL_WITH_CONTROL
+    if (m_parts->control) {
+        const auto who = m_parts->control->tokens().authenticate(token);
+        if (!who) {
+            *why = QStringLiteral("unknown or revoked token");
+            return std::nullopt;
+        }
+        if (who->role != Role::Node) {
+            *why = QStringLiteral("token '%1' has the role %2, not node")
+                       .arg(who->name, roleName(who->role));
+            return std::nullopt;
+        }
+        return who->name;
+    }
+#endif
+    *why = QStringLiteral("this controller has no control layer to check tokens");
+    return std::nullopt;
+}
+
 } // namespace opswall::shell

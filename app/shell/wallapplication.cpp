@@ -1,6 +1,7 @@
 #include "shell/wallapplication.h"
 
 #include "core/engineservices.h"
+#include "shell/noderoles.h"
 #include "shell/outputsnapshots.h"
 #include "shell/services.h"
 #include "shell/steprenderer.h"
@@ -152,7 +153,9 @@ void WallApplication::loadFontsAndTranslations() {
 }
 
 bool WallApplication::openStore() {
-    QString path = m_options.dbPath.isEmpty() ? defaultDbPath(m_options.demo) : m_options.dbPath;
+    QString path = !m_options.dbPath.isEmpty()           ? m_options.dbPath
+                   : m_options.role == ProcessRole::Node ? NodeRoles::nodeDbPath(m_options.nodeId)
+                                                         : defaultDbPath(m_options.demo);
     QDir().mkpath(QFileInfo(path).absolutePath());
     store::Database::installTestVfsFromEnvironment(); // tests only; nothing without the variable
     try {
@@ -200,6 +203,16 @@ bool WallApplication::loadWall() {
         return false;
     }
     m_state = std::make_unique<wall::WallState>(*wall);
+    m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, m_store.get());
+    return true;
+}
+
+bool WallApplication::joinController() {
+    m_nodeRoles = std::make_unique<NodeRoles>(m_options);
+    if (!m_nodeRoles->join(&m_error))
+        return false;
+    m_state = std::make_unique<wall::WallState>(m_nodeRoles->joinedWall());
+    m_state->setLayout(m_nodeRoles->joinedLayout());
     m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, m_store.get());
     return true;
 }
@@ -263,15 +276,22 @@ bool WallApplication::start() {
         return false;
     }
     loadFontsAndTranslations();
-    if (!openStore() || !loadWall())
+    if (!openStore())
         return false;
-    try {
-        importDemoPresets();
-        if (!recallInitialLayout())
+    if (m_options.role == ProcessRole::Node) {
+        if (!joinController())
             return false;
-    } catch (const store::Error &e) {
-        m_error = QStringLiteral("database error: %1").arg(QString::fromUtf8(e.what()));
-        return false;
+    } else {
+        if (!loadWall())
+            return false;
+        try {
+            importDemoPresets();
+            if (!recallInitialLayout())
+                return false;
+        } catch (const store::Error &e) {
+            m_error = QStringLiteral("database error: %1").arg(QString::fromUtf8(e.what()));
+            return false;
+        }
     }
 
     m_services = std::make_unique<Services>(m_options, *m_db, *m_store, *m_state, *m_dispatcher,
@@ -280,6 +300,13 @@ bool WallApplication::start() {
         m_error = m_services->error();
         return false;
     }
+    if (m_options.role == ProcessRole::Controller) {
+        m_nodeRoles = std::make_unique<NodeRoles>(m_options);
+        if (!m_nodeRoles->startController(*m_state, *m_services, m_engine, &m_error))
+            return false;
+    }
+    if (m_options.role == ProcessRole::Node)
+        m_nodeRoles->takeReplicatedData(m_engine);
     m_scene = std::make_unique<qml::WallScene>(m_state.get(), m_dispatcher.get(),
                                                m_options.language, m_services->kindSources());
     // Image tiles: the assets folder, the media folder and the URLs an admin allowed.
@@ -303,7 +330,14 @@ bool WallApplication::start() {
     }
 #endif
 
-    m_engine.setInitialProperties({{QStringLiteral("preview"), m_options.preview}});
+    QVariantMap initial{{QStringLiteral("preview"), m_options.preview}};
+    if (m_options.role != ProcessRole::Single) { // a node's or controller's own outputs only
+        QVariantList owned;
+        for (int o : m_options.outputs)
+            owned.append(o);
+        initial.insert(QStringLiteral("ownedOutputs"), owned);
+    }
+    m_engine.setInitialProperties(initial);
     m_engine.load(QUrl(QStringLiteral("qrc:/OpsWall/Wall/Main.qml")));
     if (m_engine.rootObjects().isEmpty()) {
         m_error = QStringLiteral("the wall's QML failed to load (see the messages above)");
@@ -314,7 +348,12 @@ bool WallApplication::start() {
     for (QQuickWindow *w : windows())
         if (w->property("output").isValid())
             m_frames->attach(w, w->title());
-    m_services->setRenderStats([frames = m_frames.get()] { return frames->snapshot(); });
+    m_services->setRenderStats([frames = m_frames.get(), nodes = m_nodeRoles.get()] {
+        QJsonObject stats = frames->snapshot();
+        if (nodes)
+            stats.insert(QStringLiteral("nodes"), nodes->health());
+        return stats;
+    });
     // The console's live picture: output i's own window, grabbed only when someone asks.
     m_snapshots = std::make_unique<OutputSnapshots>();
     m_snapshots->setGrab([this](int index, QString *why) -> std::optional<QImage> {
@@ -339,6 +378,11 @@ bool WallApplication::start() {
         return QImage();
     });
     m_services->setOutputSnapshots(m_snapshots.get());
+    if (m_nodeRoles && m_options.role == ProcessRole::Controller)
+        m_nodeRoles->serveSnapshots(m_snapshots.get());
+    if (m_nodeRoles && m_options.role == ProcessRole::Node)
+        m_nodeRoles->follow(
+            *m_state, [this] { return windows(); }, m_frames.get(), m_snapshots.get());
     return true;
 }
 

@@ -29,6 +29,7 @@ namespace opswall::shell {
 
 class Services;
 class OutputSnapshots;
+class NodeRoles;
 class StepRenderer;
 
 class WallApplication : public QObject {
@@ -68,6 +69,7 @@ public:
 private:
     bool openStore();
     bool loadWall();
+    bool joinController(); // --role node: the wall and layout come from the controller
     void importDemoPresets();
     bool recallInitialLayout();
     void loadFontsAndTranslations();
@@ -88,6 +90,7 @@ private:
     std::unique_ptr<OutputSnapshots> m_snapshots; // grabs the windows; after m_services
     std::unique_ptr<qml::WallScene> m_scene;
     std::unique_ptr<StepRenderer> m_stepRenderer; // pictures of steps not on the wall
+    std::unique_ptr<NodeRoles> m_nodeRoles;       // --role controller|node (app/nodes)
     QTranslator m_translator;
     QQmlApplicationEngine m_engine; // destroyed first: QML goes before the objects it uses
 };

@@ -7,6 +7,9 @@ QtObject {
     id: root
 
     required property bool preview
+    // The outputs this process draws (indices into WallScene.outputs); null: every output. A
+    // render node or a controller draws only its own (app/nodes/README.md).
+    property var ownedOutputs: null
 
     property Component previewComponent: PreviewWindow {}
     property Component outputComponent: OutputWindow {}
@@ -20,7 +23,8 @@ QtObject {
             const made = []
             const outputs = WallScene.outputs
             for (let i = 0; i < outputs.length; ++i)
-                made.push(outputComponent.createObject(root, { output: outputs[i] }))
+                if (ownedOutputs === null || ownedOutputs.indexOf(i) >= 0)
+                    made.push(outputComponent.createObject(root, { output: outputs[i] }))
             windows = made
         }
     }

@@ -142,6 +142,8 @@ inline char roleLetter(Role r) {
         return 'T';
     case Role::Admin:
         return 'A';
+    case Role::Node: // a render node's token: no endpoint allows it (tests/nodes checks)
+        return 'N';
     case Role::Invalid:
         break;
     }

@@ -42,6 +42,10 @@ private Q_SLOTS:
     void longDateOfInvalidDateIsEmpty();
     void timeIs24HourWithSeconds_data();
     void timeIs24HourWithSeconds();
+    void rolesDefaultToSingle();
+    void roleOptionsAreChecked_data();
+    void roleOptionsAreChecked();
+    void nodeOptionsAreParsed();
 };
 
 void TestOptions::helpMentionsEveryOption() {
@@ -273,6 +277,79 @@ void TestOptions::timeIs24HourWithSeconds() {
     QFETCH(QTime, time);
     QFETCH(QString, expected);
     QCOMPARE(qml::formatTime(time), expected);
+}
+
+// Render nodes (app/nodes): the default is the one box of before; each role's options are its own.
+void TestOptions::rolesDefaultToSingle() {
+    const ParseResult r = parse({});
+    QVERIFY(r.options);
+    QCOMPARE(r.options->role, ProcessRole::Single);
+    QVERIFY(!r.options->outputsGiven);
+    const ParseResult help = parse({QStringLiteral("--help")});
+    for (const char *name : {"role", "node-listen", "controller", "controller-ca", "outputs",
+                             "token-file", "node-id", "node-address"})
+        QVERIFY2(help.message.contains(QStringLiteral("--") + QLatin1String(name)), name);
+}
+
+void TestOptions::roleOptionsAreChecked_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("why");
+    QTest::newRow("unknown role") << QStringList{"--role", "standby"}
+                                  << "single, controller or node";
+    QTest::newRow("controller without listen")
+        << QStringList{"--role", "controller"} << "needs --node-listen";
+    QTest::newRow("listen on a node") << QStringList{"--node-listen", "127.0.0.1:1"}
+                                      << "--node-listen is for --role controller only";
+    QTest::newRow("outputs in single mode")
+        << QStringList{"--outputs", "0"} << "--outputs is for --role node or controller only";
+    QTest::newRow("controller option on single")
+        << QStringList{"--controller", "127.0.0.1:1"} << "--controller is for --role node only";
+    QTest::newRow("node without controller")
+        << QStringList{"--role", "node", "--outputs", "0"} << "needs --controller HOST:PORT";
+    QTest::newRow("node bad port")
+        << QStringList{"--role", "node", "--controller", "h:70000", "--outputs", "0"}
+        << "needs --controller HOST:PORT";
+    QTest::newRow("node without outputs")
+        << QStringList{"--role", "node", "--controller", "127.0.0.1:9"} << "needs --outputs";
+    QTest::newRow("bad outputs") << QStringList{"--role",      "node",      "--controller",
+                                                "127.0.0.1:9", "--outputs", "0,0"}
+                                 << "not an output number";
+    QTest::newRow("node without token file")
+        << QStringList{"--role",    "node", "--controller", "127.0.0.1:9",
+                       "--outputs", "1",    "--token-file", "/nonexistent/token"}
+        << "needs --token-file FILE";
+}
+
+void TestOptions::roleOptionsAreChecked() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, why);
+    const ParseResult r = parse(args);
+    QVERIFY(!r.options);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.message.contains(why), qPrintable(r.message));
+}
+
+void TestOptions::nodeOptionsAreParsed() {
+    QTemporaryFile token;
+    QVERIFY(token.open());
+    const ParseResult r = parse({"--role", "node", "--controller", "10.0.0.1:8480", "--outputs",
+                                 "2,1", "--token-file", token.fileName(), "--node-id", "wall-pc2"});
+    QVERIFY2(r.options, qPrintable(r.message));
+    QCOMPARE(r.options->role, ProcessRole::Node);
+    QCOMPARE(r.options->controllerHost, QStringLiteral("10.0.0.1"));
+    QCOMPARE(r.options->controllerPort, quint16(8480));
+    QCOMPARE(r.options->outputs, (QList<int>{2, 1}));
+    QCOMPARE(r.options->nodeId, QStringLiteral("wall-pc2"));
+    // The default id names the host and the outputs.
+    const ParseResult d = parse({"--role", "node", "--controller", "10.0.0.1:8480", "--outputs",
+                                 "3", "--token-file", token.fileName()});
+    QVERIFY(d.options);
+    QVERIFY2(d.options->nodeId.endsWith(QLatin1String("-o3")), qPrintable(d.options->nodeId));
+    // What is the controller's is refused on a node.
+    const ParseResult demo = parse({"--role", "node", "--controller", "10.0.0.1:8480", "--outputs",
+                                    "3", "--token-file", token.fileName(), "--demo"});
+    QVERIFY(!demo.options);
+    QVERIFY(demo.message.contains(QLatin1String("are the controller's")));
 }
 
 } // namespace opswall::shell

@@ -1,0 +1,261 @@
+#include "nodes/nodeclient.h"
+
+#include "nodes/nodeprotocol.h"
+#include "rep_nodewall_merged.h"
+
+#include <QFile>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QPointer>
+#include <QRemoteObjectNode>
+#include <QRemoteObjectPendingCallWatcher>
+#include <QSslConfiguration>
+#include <QSslSocket>
+
+#include <utility>
+
+namespace opswall::nodes {
+
+namespace {
+constexpr int kRetryMs = 1000;
+constexpr qint64 kMaxDocumentBytes = 16 * 1024 * 1024;
+} // namespace
+
+NodeClient::NodeClient(NodeClientConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config)) {
+    m_retry.setSingleShot(true);
+    m_retry.setInterval(kRetryMs);
+    connect(&m_retry, &QTimer::timeout, this, &NodeClient::connectNow);
+}
+
+NodeClient::~NodeClient() {
+    m_refused = true; // no retry from what the teardown below signals
+    if (m_socket)
+        m_socket->disconnect(this);
+    delete std::exchange(m_replica, nullptr);
+    delete std::exchange(m_ro, nullptr);
+    delete std::exchange(m_socket, nullptr);
+}
+
+bool NodeClient::start(QString *error) {
+    const QHostAddress a(m_config.host);
+    const bool loopback =
+        m_config.host == QLatin1String("localhost") || (!a.isNull() && a.isLoopback());
+    m_tls = !m_config.caFile.isEmpty();
+    if (!m_tls && !loopback) {
+        *error = QStringLiteral("--controller %1 is not a loopback address: the node link needs "
+                                "TLS there; give the controller's CA with --controller-ca FILE")
+                     .arg(m_config.host);
+        return false;
+    }
+    if (m_tls && QSslCertificate::fromPath(m_config.caFile).isEmpty()) {
+        *error =
+            QStringLiteral("--controller-ca %1: no PEM certificate there").arg(m_config.caFile);
+        return false;
+    }
+    connectNow();
+    return true;
+}
+
+void NodeClient::connectNow() {
+    if (m_refused)
+        return;
+    m_socket = new QSslSocket(this);
+    QSslSocket *socket = m_socket;
+    connect(socket, &QSslSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError) {
+        if (socket == m_socket)
+            onLost(socket->errorString());
+    });
+    connect(socket, &QSslSocket::disconnected, this, [this, socket] {
+        if (socket == m_socket)
+            onLost(QStringLiteral("the controller closed the link"));
+    });
+    connect(socket, &QSslSocket::readyRead, this, &NodeClient::onAnswer);
+    if (!m_config.localAddress.isEmpty() && !socket->bind(QHostAddress(m_config.localAddress))) {
+        onLost(QStringLiteral("cannot connect from %1: %2")
+                   .arg(m_config.localAddress, socket->errorString()));
+        return;
+    }
+    if (m_tls) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setCaCertificates(QSslCertificate::fromPath(m_config.caFile));
+        socket->setSslConfiguration(ssl);
+        connect(socket, &QSslSocket::encrypted, this, &NodeClient::onSocketReady);
+        socket->connectToHostEncrypted(m_config.host, m_config.port);
+    } else {
+        connect(socket, &QSslSocket::connected, this, &NodeClient::onSocketReady);
+        socket->connectToHost(m_config.host, m_config.port);
+    }
+}
+
+void NodeClient::onSocketReady() {
+    m_socket->write(helloLine({m_config.nodeId, m_config.outputs, m_config.token}));
+}
+
+void NodeClient::onAnswer() {
+    QSslSocket *socket = m_socket;
+    if (!socket || m_ro)
+        return;
+    if (!socket->canReadLine()) {
+        if (socket->bytesAvailable() > kMaxLineBytes)
+            onLost(QStringLiteral("the controller's answer is longer than %1 bytes")
+                       .arg(kMaxLineBytes));
+        return;
+    }
+    QString reason;
+    if (!parseAnswer(socket->readLine(kMaxLineBytes + 2), &reason)) {
+        qCritical("opswall: node: the controller at %s:%u refused this node ('%s'): %s",
+                  qPrintable(m_config.host), unsigned(m_config.port), qPrintable(m_config.nodeId),
+                  qPrintable(reason));
+        m_refused = true;
+        socket->disconnect(this);
+        socket->abort();
+        Q_EMIT refused(reason);
+        return;
+    }
+    disconnect(socket, &QSslSocket::readyRead, this, &NodeClient::onAnswer);
+    m_ro = new QRemoteObjectNode(this);
+    m_ro->addClientSideConnection(socket);
+    if (socket->bytesAvailable() > 0) // the controller's first messages came with the OK
+        QMetaObject::invokeMethod(socket, "readyRead", Qt::QueuedConnection);
+    m_replica = m_ro->acquire<NodeWallReplica>();
+    NodeWallReplica *replica = m_replica;
+    connect(replica, &NodeWallReplica::wallChanged, this, &NodeClient::takeWall);
+    connect(replica, &NodeWallReplica::layoutChanged, this, &NodeClient::takeLayout);
+    connect(replica, &NodeWallReplica::sourcesChanged, this, &NodeClient::takeSources);
+    connect(replica, &NodeWallReplica::indicatorsChanged, this, [this](const QByteArray &doc) {
+        if (!doc.isEmpty() && doc.size() <= kMaxDocumentBytes)
+            Q_EMIT indicatorsReceived(doc);
+    });
+    connect(replica, &NodeWallReplica::seriesChanged, this, &NodeClient::pullSeries);
+    connect(replica, &QRemoteObjectReplica::initialized, this, [this, replica] {
+        takeWall(replica->wall());
+        takeSources(replica->sources()); // before the layout whose tiles name them
+        if (!replica->indicators().isEmpty())
+            Q_EMIT indicatorsReceived(replica->indicators());
+        pullSeries({}); // every indicator's values, then what changes
+        takeLayout(replica->layout());
+    });
+    connect(replica, &NodeWallReplica::snapshotWanted, this,
+            [this, replica](int requestId, const QString &nodeId, int output, int widthPx) {
+                if (nodeId != m_config.nodeId)
+                    return;
+                QPointer<NodeWallReplica> alive(replica);
+                auto reply = [alive, requestId](QByteArray jpeg, QString why) {
+                    if (alive)
+                        alive->snapshotTaken(requestId, jpeg, why);
+                };
+                if (!m_snapshot || !m_config.outputs.contains(output))
+                    return reply({},
+                                 QStringLiteral("this node does not render output %1").arg(output));
+                m_snapshot(output, widthPx, reply);
+            });
+    qInfo("opswall: node: linked to the controller at %s:%u as '%s' (outputs %s)%s",
+          qPrintable(m_config.host), unsigned(m_config.port), qPrintable(m_config.nodeId),
+          qPrintable(outputsText(m_config.outputs)), m_tls ? " over TLS" : "");
+    m_linked = true;
+    m_lostLogged = false;
+    Q_EMIT linkChanged(true);
+}
+
+void NodeClient::onLost(const QString &why) {
+    if (!m_lostLogged) {
+        qWarning("opswall: node: no link to the controller at %s:%u (%s); trying again every "
+                 "%d ms, the windows keep what they show",
+                 qPrintable(m_config.host), unsigned(m_config.port), qPrintable(why), kRetryMs);
+        m_lostLogged = true;
+    }
+    if (m_replica)
+        m_replica->deleteLater();
+    if (m_ro)
+        m_ro->deleteLater();
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+        // Qt Remote Objects lets go of the socket when its node goes; the socket goes after.
+        QTimer::singleShot(kRetryMs, m_socket, &QObject::deleteLater);
+    }
+    m_replica = nullptr;
+    m_ro = nullptr;
+    m_socket = nullptr;
+    m_lastLayout.clear(); // the next link's layout is taken even when it is the same
+    m_lastSources.clear();
+    if (m_linked) {
+        m_linked = false;
+        Q_EMIT linkChanged(false);
+    }
+    if (!m_refused && !m_retry.isActive())
+        m_retry.start();
+}
+
+void NodeClient::report(quint64 shownRevision, double fps) {
+    if (m_replica && m_replica->isInitialized())
+        m_replica->report(m_config.nodeId, shownRevision, fps);
+}
+
+void NodeClient::takeWall(const QByteArray &doc) {
+    if (doc.isEmpty() || doc == m_lastWall || doc.size() > kMaxDocumentBytes)
+        return;
+    m_lastWall = doc;
+    const QJsonObject o = QJsonDocument::fromJson(doc).object();
+    if (o.value(QStringLiteral("wall")).isObject())
+        Q_EMIT wallReceived(o.value(QStringLiteral("wall")).toObject());
+    else
+        qWarning("opswall: node: the controller's wall document is not an object; ignored");
+}
+
+void NodeClient::pullSeries(const QStringList &indicators) {
+    if (!m_replica)
+        return;
+    auto *watcher = new QRemoteObjectPendingCallWatcher(m_replica->seriesOf(indicators), this);
+    connect(watcher, &QRemoteObjectPendingCallWatcher::finished, this,
+            [this](QRemoteObjectPendingCallWatcher *w) {
+                w->deleteLater();
+                if (w->error() != QRemoteObjectPendingCall::NoError)
+                    return; // the link went; the next one pulls everything again
+                const QByteArray doc = w->returnValue().toByteArray();
+                if (doc.size() > kMaxDocumentBytes) {
+                    qWarning("opswall: node: the controller's series document is larger than "
+                             "%lld bytes; ignored",
+                             qlonglong(kMaxDocumentBytes));
+                    return;
+                }
+                const QJsonValue series =
+                    QJsonDocument::fromJson(doc).object().value(QStringLiteral("series"));
+                if (!series.isArray()) {
+                    qWarning("opswall: node: the controller's series document is not valid; "
+                             "ignored");
+                    return;
+                }
+                Q_EMIT seriesReceived(series.toArray());
+            });
+}
+
+void NodeClient::takeSources(const QByteArray &doc) {
+    if (doc.isEmpty() || doc == m_lastSources || doc.size() > kMaxDocumentBytes)
+        return;
+    m_lastSources = doc;
+    const QJsonValue sources =
+        QJsonDocument::fromJson(doc).object().value(QStringLiteral("sources"));
+    if (!sources.isArray()) {
+        qWarning("opswall: node: the controller's video sources document is not valid; ignored");
+        return;
+    }
+    Q_EMIT sourcesReceived(sources.toArray());
+}
+
+void NodeClient::takeLayout(const QByteArray &doc) {
+    if (doc.isEmpty() || doc == m_lastLayout || doc.size() > kMaxDocumentBytes)
+        return;
+    m_lastLayout = doc;
+    const QJsonObject o = QJsonDocument::fromJson(doc).object();
+    const QJsonValue rev = o.value(QStringLiteral("revision"));
+    if (!o.value(QStringLiteral("layout")).isObject() || !rev.isDouble() || rev.toDouble() < 0) {
+        qWarning("opswall: node: the controller's layout document is not valid; ignored");
+        return;
+    }
+    Q_EMIT layoutReceived(quint64(rev.toDouble()), o.value(QStringLiteral("layout")).toObject());
+}
+
+} // namespace opswall::nodes

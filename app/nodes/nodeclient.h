@@ -1,0 +1,90 @@
+#pragma once
+// The node's side of the link (opswall --role node --controller HOST:PORT --outputs 1,2
+// --token-file FILE): connects to the controller (TLS when given a CA to trust, and always off
+// loopback), says who it is, and on OK acquires the NodeWall replica (nodewall.rep), whose wall
+// and layout documents it hands on. A lost link is retried every second; the replica is
+// acquired again on the new link, and Qt Remote Objects sends it the current values at once,
+// so a node that reconnects converges. A refusal is final (refused()): the token is wrong.
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QSslSocket;
+class QRemoteObjectNode;
+class NodeWallReplica;
+
+namespace opswall::nodes {
+
+struct NodeClientConfig {
+    QString host;
+    quint16 port = 0;
+    QString nodeId;
+    QList<int> outputs;
+    QString token;
+    QString caFile;       // PEM certificates to trust: the link is TLS (required off loopback)
+    QString localAddress; // connect from this address (empty: the system's choice)
+};
+
+class NodeClient : public QObject {
+    Q_OBJECT
+public:
+    explicit NodeClient(NodeClientConfig config, QObject *parent = nullptr);
+    ~NodeClient() override;
+
+    // Checks the configuration (TLS off loopback, the CA file) and starts connecting.
+    bool start(QString *error);
+    bool linked() const { return m_linked; }
+    const NodeClientConfig &config() const { return m_config; }
+
+    // What the windows show now: the controller's layout revision they drew, and the frame rate.
+    void report(quint64 shownRevision, double fps);
+
+    // A picture of one of this node's outputs for the controller: reply(jpeg, why) once.
+    using SnapshotHandler = std::function<void(int output, int widthPx,
+                                               std::function<void(QByteArray, QString)> reply)>;
+    void setSnapshotHandler(SnapshotHandler handler) { m_snapshot = std::move(handler); }
+
+Q_SIGNALS:
+    void wallReceived(const QJsonObject &wall);
+    void layoutReceived(quint64 revision, const QJsonObject &layout);
+    void sourcesReceived(const QJsonArray &sources);
+    // The indicator metadata document, and values pulled from the controller (after the link
+    // is made: every indicator; then those the controller says changed).
+    void indicatorsReceived(const QByteArray &doc);
+    void seriesReceived(const QJsonArray &series);
+    void refused(const QString &reason);
+    void linkChanged(bool up);
+
+private:
+    void connectNow();
+    void onSocketReady();
+    void onAnswer();
+    void onLost(const QString &why);
+    void takeWall(const QByteArray &doc);
+    void takeLayout(const QByteArray &doc);
+    void takeSources(const QByteArray &doc);
+    void pullSeries(const QStringList &indicators);
+
+    NodeClientConfig m_config;
+    bool m_tls = false;
+    bool m_linked = false;
+    bool m_refused = false;
+    bool m_lostLogged = false;
+    QSslSocket *m_socket = nullptr;
+    QRemoteObjectNode *m_ro = nullptr;
+    NodeWallReplica *m_replica = nullptr;
+    QByteArray m_lastWall;
+    QByteArray m_lastLayout;
+    QByteArray m_lastSources;
+    QTimer m_retry;
+    SnapshotHandler m_snapshot;
+};
+
+} // namespace opswall::nodes

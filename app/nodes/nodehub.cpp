@@ -1,0 +1,407 @@
+#include "nodes/nodehub.h"
+
+#include "nodes/nodeprotocol.h"
+#include "rep_nodewall_merged.h"
+#include "wall/walljson.h"
+
+#include <QFile>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QtRemoteObjects/qconnectionfactories.h>
+
+namespace opswall::nodes {
+
+// The replicated object; its slots are what nodes call.
+class NodeWallSourceImpl : public NodeWallSimpleSource {
+public:
+    explicit NodeWallSourceImpl(NodeHub *hub)
+        : m_hub(hub) {}
+    void report(const QString &nodeId, quint64 shownRevision, double fps) override {
+        m_hub->onReport(nodeId, shownRevision, fps);
+    }
+    void snapshotTaken(int requestId, const QByteArray &jpeg, const QString &why) override {
+        m_hub->onSnapshotTaken(requestId, jpeg, why);
+    }
+    // The properties are read-only for replicas; the hub sets them.
+    void publishWall(const QByteArray &doc) { setWall(doc); }
+    void publishLayout(const QByteArray &doc) { setLayout(doc); }
+    void publishSources(const QByteArray &doc) { setSources(doc); }
+    void publishIndicators(const QByteArray &doc) { setIndicators(doc); }
+    QByteArray seriesOf(const QStringList &indicators) override {
+        return m_hub->seriesOf(indicators);
+    }
+
+private:
+    NodeHub *m_hub;
+};
+
+namespace {
+bool isLoopback(const QString &host) {
+    const QHostAddress a(host);
+    return host == QLatin1String("localhost") || (!a.isNull() && a.isLoopback());
+}
+QString peerOf(const QTcpSocket *s) {
+    return QStringLiteral("%1:%2").arg(s->peerAddress().toString()).arg(s->peerPort());
+}
+constexpr int kHelloTimeoutMs = 5000;
+constexpr int kPublishedKept = 64;
+constexpr int kSocketGraceMs = 2000;
+} // namespace
+
+NodeHub::NodeHub(wall::WallState &state, NodeHubConfig config, NodeAuthenticator authenticate,
+                 QObject *parent)
+    : QObject(parent)
+    , m_state(state)
+    , m_config(std::move(config))
+    , m_authenticate(std::move(authenticate))
+    , m_source(std::make_unique<NodeWallSourceImpl>(this)) {
+    m_clock.start();
+    connect(&m_state, &wall::WallState::wallChanged, this, &NodeHub::schedulePublish);
+    connect(&m_state, &wall::WallState::layoutReset, this, &NodeHub::schedulePublish);
+    connect(&m_state, &wall::WallState::tileChanged, this, &NodeHub::schedulePublish);
+    connect(&m_state, &wall::WallState::tileAdded, this, &NodeHub::schedulePublish);
+    connect(&m_state, &wall::WallState::tileRemoved, this, &NodeHub::schedulePublish);
+}
+
+NodeHub::~NodeHub() {
+    for (auto it = m_pending.begin(); it != m_pending.end(); ++it) {
+        delete it->timer;
+        it->done(false, {}, QStringLiteral("the controller is stopping"));
+    }
+    m_pending.clear();
+    m_host.disableRemoting(m_source.get());
+    if (m_server)
+        m_server->close();
+}
+
+bool NodeHub::start(QString *error) {
+    const bool tls = !m_config.tlsCertFile.isEmpty() || !m_config.tlsKeyFile.isEmpty();
+    if (!tls && !isLoopback(m_config.host)) {
+        *error = QStringLiteral("--node-listen %1 is not a loopback address: the node link needs "
+                                "TLS there (tlsCert and tlsKey in --api-config)")
+                     .arg(m_config.host);
+        return false;
+    }
+    if (tls) {
+        QFile certFile(m_config.tlsCertFile);
+        QFile keyFile(m_config.tlsKeyFile);
+        if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("the node link's TLS files cannot be read (%1, %2)")
+                         .arg(m_config.tlsCertFile, m_config.tlsKeyFile);
+            return false;
+        }
+        const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.read(1 << 20));
+        const QByteArray keyPem = keyFile.read(1 << 20);
+        QSslKey key(keyPem, QSsl::Ec);
+        if (key.isNull())
+            key = QSslKey(keyPem, QSsl::Rsa);
+        if (chain.isEmpty() || key.isNull()) {
+            *error = QStringLiteral("the node link's TLS certificate or key is not valid PEM "
+                                    "(%1, %2)")
+                         .arg(m_config.tlsCertFile, m_config.tlsKeyFile);
+            return false;
+        }
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificateChain(chain);
+        ssl.setPrivateKey(key);
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone); // nodes prove themselves by token
+        auto server = std::make_unique<QSslServer>();
+        server->setSslConfiguration(ssl);
+        connect(server.get(), &QSslServer::errorOccurred, this,
+                [](QSslSocket *s, QAbstractSocket::SocketError) {
+                    qWarning("opswall: node link: TLS handshake with %s failed: %s",
+                             qPrintable(peerOf(s)), qPrintable(s->errorString()));
+                });
+        m_server = std::move(server);
+    } else {
+        m_server = std::make_unique<QTcpServer>();
+    }
+    const QHostAddress bindAddress = m_config.host == QLatin1String("localhost")
+                                         ? QHostAddress::LocalHost
+                                         : QHostAddress(m_config.host);
+    if (bindAddress.isNull() || !m_server->listen(bindAddress, m_config.port)) {
+        *error = QStringLiteral("the node link cannot listen on %1:%2: %3")
+                     .arg(m_config.host)
+                     .arg(m_config.port)
+                     .arg(bindAddress.isNull() ? QStringLiteral("not an IP address")
+                                               : m_server->errorString());
+        return false;
+    }
+    connect(m_server.get(), &QTcpServer::pendingConnectionAvailable, this,
+            &NodeHub::onNewConnection);
+    // Connections come from our own server (addHostSideConnection), not from a URL of Qt's.
+    m_host.setHostUrl(QUrl(QStringLiteral("opswall-node://controller")),
+                      QRemoteObjectHost::AllowExternalRegistration);
+    publish();
+    if (!m_host.enableRemoting(m_source.get())) {
+        *error = QStringLiteral("the node link cannot share the wall (Qt Remote Objects: %1)")
+                     .arg(int(m_host.lastError()));
+        return false;
+    }
+    qInfo("opswall: render nodes connect on %s%s", qPrintable(address()), tls ? " (TLS)" : "");
+    return true;
+}
+
+QString NodeHub::address() const {
+    if (!m_server || !m_server->isListening())
+        return {};
+    return QStringLiteral("%1:%2")
+        .arg(m_server->serverAddress().toString())
+        .arg(m_server->serverPort());
+}
+
+void NodeHub::onNewConnection() {
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        socket->setParent(this);
+        const QString peer = peerOf(socket);
+        auto *deadline = new QTimer(socket);
+        deadline->setSingleShot(true);
+        connect(deadline, &QTimer::timeout, socket, [this, socket, peer] {
+            refuse(socket, peer, QStringLiteral("?"),
+                   QStringLiteral("no opening line within %1 s").arg(kHelloTimeoutMs / 1000));
+        });
+        deadline->start(kHelloTimeoutMs);
+        socket->setProperty("opswallDeadline", QVariant::fromValue<QObject *>(deadline));
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onHelloData(socket); });
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        if (socket->bytesAvailable() > 0)
+            onHelloData(socket);
+    }
+}
+
+void NodeHub::refuse(QTcpSocket *socket, const QString &peer, const QString &who,
+                     const QString &why) {
+    qWarning("opswall: node link: refused node '%s' from %s: %s", qPrintable(who), qPrintable(peer),
+             qPrintable(why));
+    socket->disconnect(this);
+    socket->write(refusedLine(why));
+    socket->disconnectFromHost();
+    QTimer::singleShot(2000, socket, &QObject::deleteLater);
+}
+
+void NodeHub::onHelloData(QTcpSocket *socket) {
+    const QString peer = peerOf(socket);
+    if (!socket->canReadLine()) {
+        if (socket->bytesAvailable() > kMaxLineBytes)
+            refuse(socket, peer, QStringLiteral("?"),
+                   QStringLiteral("the opening line is longer than %1 bytes").arg(kMaxLineBytes));
+        return;
+    }
+    const QByteArray line = socket->readLine(kMaxLineBytes + 2);
+    delete socket->property("opswallDeadline").value<QObject *>();
+    QString why;
+    const auto hello = parseHello(line.chopped(line.endsWith('\n') ? 1 : 0), &why);
+    if (!hello)
+        return refuse(socket, peer, QStringLiteral("?"), why);
+    const auto tokenName = m_authenticate(hello->token, &why);
+    if (!tokenName)
+        return refuse(socket, peer, hello->nodeId, why);
+    const qsizetype outputCount = m_state.wall().outputs.size();
+    for (int o : hello->outputs) {
+        if (o >= outputCount)
+            return refuse(socket, peer, hello->nodeId,
+                          QStringLiteral("the wall has no output %1 (it has %2: 0 to %3)")
+                              .arg(o)
+                              .arg(outputCount)
+                              .arg(outputCount - 1));
+        for (const Node &n : std::as_const(m_nodes))
+            if (n.connected && n.id != hello->nodeId && n.outputs.contains(o))
+                return refuse(
+                    socket, peer, hello->nodeId,
+                    QStringLiteral("output %1 is rendered by node '%2'").arg(o).arg(n.id));
+    }
+    Node &node = m_nodes[hello->nodeId];
+    if (node.socket && node.socket != socket) {
+        if (node.connected)
+            qInfo("opswall: node link: node '%s' connected again; its previous link is closed",
+                  qPrintable(hello->nodeId));
+        node.socket->disconnect(this);
+        forgetLink(node.socket);
+        node.socket->abort();
+        QTimer::singleShot(kSocketGraceMs, node.socket.data(), &QObject::deleteLater);
+    }
+    node.id = hello->nodeId;
+    node.tokenName = *tokenName;
+    node.outputs = hello->outputs;
+    node.peer = peer;
+    node.socket = socket;
+    node.connected = true;
+    node.fps = 0;
+    node.shownRevision = 0;
+    node.lagMs.reset();
+    node.connectedAtMs = nowMs();
+    socket->disconnect(this);
+    // Qt Remote Objects closes and drops its side of the link after `disconnected`; the socket
+    // must outlive that, so it goes a little later (not at once, as before the hand-over).
+    disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    connect(socket, &QTcpSocket::disconnected, socket,
+            [socket] { QTimer::singleShot(kSocketGraceMs, socket, &QObject::deleteLater); });
+    connect(socket, &QTcpSocket::disconnected, this, [this, id = hello->nodeId, socket] {
+        auto it = m_nodes.find(id);
+        if (it == m_nodes.end() || it->socket != socket)
+            return;
+        it->connected = false;
+        it->fps = 0;
+        forgetLink(socket);
+        qWarning("opswall: node link: node '%s' (%s) disconnected", qPrintable(id),
+                 qPrintable(it->peer));
+        Q_EMIT nodesChanged();
+    });
+    qInfo("opswall: node link: node '%s' (outputs %s, token '%s') connected from %s",
+          qPrintable(node.id), qPrintable(outputsText(node.outputs)), qPrintable(node.tokenName),
+          qPrintable(peer));
+    socket->write(okLine());
+    m_host.addHostSideConnection(socket);
+    if (socket->bytesAvailable() > 0) // what the node sent right after its opening line
+        QMetaObject::invokeMethod(socket, "readyRead", Qt::QueuedConnection);
+    Q_EMIT nodesChanged();
+}
+
+void NodeHub::forgetLink(QTcpSocket *socket) {
+    // Qt Remote Objects 6.4 never hears that an external link closed (its device looks for the
+    // signal "2disconnected()", so it does not forward the socket's disconnected()), keeps writing
+    // to it and crashes once the socket is gone. Tell it, unless it has already closed the link.
+    QPointer<QTcpSocket> alive(socket);
+    QTimer::singleShot(0, this, [this, alive] {
+        const auto links = m_host.findChildren<QtROIoDeviceBase *>();
+        for (QtROIoDeviceBase *link : links)
+            if (alive && link->connection() == alive.data() && !link->isClosing())
+                Q_EMIT link->disconnected();
+    });
+}
+
+void NodeHub::schedulePublish() {
+    if (m_publishQueued)
+        return;
+    m_publishQueued = true;
+    // After the change is complete: the dispatcher adopts the stored revision after setLayout.
+    QTimer::singleShot(0, this, [this] {
+        m_publishQueued = false;
+        publish();
+    });
+}
+
+void NodeHub::publish() {
+    const QByteArray wallDoc =
+        QJsonDocument(QJsonObject{{QStringLiteral("wall"), wall::wallToJson(m_state.wall())}})
+            .toJson(QJsonDocument::Compact);
+    if (wallDoc != m_source->wall())
+        m_source->publishWall(wallDoc);
+    const quint64 revision = m_state.revision();
+    const QByteArray layoutDoc =
+        QJsonDocument(QJsonObject{{QStringLiteral("revision"), qint64(revision)},
+                                  {QStringLiteral("layout"), wall::layoutToJson(m_state.layout())}})
+            .toJson(QJsonDocument::Compact);
+    if (layoutDoc == m_source->layout())
+        return;
+    m_publishedAtMs.insert(revision, nowMs());
+    while (m_publishedAtMs.size() > kPublishedKept)
+        m_publishedAtMs.erase(m_publishedAtMs.begin());
+    m_publishedRevision = revision;
+    m_source->publishLayout(layoutDoc);
+}
+
+void NodeHub::onReport(const QString &nodeId, quint64 shownRevision, double fps) {
+    auto it = m_nodes.find(nodeId);
+    if (it == m_nodes.end() || !it->connected)
+        return;
+    it->fps = fps;
+    if (shownRevision != it->shownRevision) {
+        it->shownRevision = shownRevision;
+        const auto at = m_publishedAtMs.constFind(shownRevision);
+        if (at != m_publishedAtMs.cend())
+            it->lagMs = nowMs() - std::max(*at, it->connectedAtMs);
+        else
+            it->lagMs.reset(); // published before this controller started
+    }
+}
+
+void NodeHub::onSnapshotTaken(int requestId, const QByteArray &jpeg, const QString &why) {
+    const auto it = m_pending.find(requestId);
+    if (it == m_pending.end())
+        return;
+    Pending p = *it;
+    m_pending.erase(it);
+    delete p.timer;
+    p.done(!jpeg.isEmpty(), jpeg, jpeg.isEmpty() ? why : QString());
+}
+
+bool NodeHub::requestSnapshot(int output, int widthPx, SnapshotDone done) {
+    for (const Node &n : std::as_const(m_nodes)) {
+        if (!n.connected || !n.outputs.contains(output))
+            continue;
+        const int id = ++m_nextRequest;
+        auto *timer = new QTimer(this);
+        timer->setSingleShot(true);
+        connect(timer, &QTimer::timeout, this, [this, id, node = n.id] {
+            onSnapshotTaken(id, {},
+                            QStringLiteral("node '%1' did not answer within %2 s")
+                                .arg(node)
+                                .arg(kSnapshotTimeoutMs / 1000));
+        });
+        timer->start(kSnapshotTimeoutMs);
+        m_pending.insert(id, Pending{std::move(done), timer});
+        Q_EMIT m_source->snapshotWanted(id, n.id, output, widthPx);
+        return true;
+    }
+    return false;
+}
+
+void NodeHub::setSources(const QByteArray &doc) {
+    if (doc != m_source->sources())
+        m_source->publishSources(doc);
+}
+
+void NodeHub::setIndicators(const QByteArray &doc) {
+    if (doc != m_source->indicators())
+        m_source->publishIndicators(doc);
+}
+
+void NodeHub::announceSeries(const QStringList &indicators) {
+    if (!indicators.isEmpty())
+        Q_EMIT m_source->seriesChanged(indicators);
+}
+
+QList<int> NodeHub::nodeOutputs() const {
+    QList<int> out;
+    for (const Node &n : m_nodes)
+        if (n.connected)
+            out += n.outputs;
+    return out;
+}
+
+QJsonArray NodeHub::health() const {
+    QJsonArray out;
+    for (const Node &n : m_nodes) {
+        QJsonArray outputs;
+        for (int o : n.outputs)
+            outputs.append(o);
+        QJsonValue lag = QJsonValue::Null;
+        if (n.connected && n.shownRevision == m_publishedRevision && n.lagMs)
+            lag = double(*n.lagMs);
+        else if (n.connected && m_publishedAtMs.contains(m_publishedRevision))
+            // Not showing the live layout yet: how long it has been waiting.
+            lag = double(nowMs() -
+                         std::max(m_publishedAtMs.value(m_publishedRevision), n.connectedAtMs));
+        out.append(QJsonObject{{QStringLiteral("id"), n.id},
+                               {QStringLiteral("connected"), n.connected},
+                               {QStringLiteral("outputs"), outputs},
+                               {QStringLiteral("fps"), n.fps},
+                               // No synchronised video yet: nothing to measure a skew of.
+                               {QStringLiteral("skewMs"), QJsonValue::Null},
+                               {QStringLiteral("lagMs"), lag},
+                               {QStringLiteral("revision"), qint64(n.shownRevision)},
+                               {QStringLiteral("address"), n.peer}});
+    }
+    return out;
+}
+
+} // namespace opswall::nodes

@@ -1,0 +1,47 @@
+#pragma once
+// The node link's opening exchange, before Qt Remote Objects takes the connection over:
+//
+//   node -> controller   OPSWALL-NODE 1 <node id> <outputs> <token>\n
+//   controller -> node   OK\n                       (the link is handed to Qt Remote Objects)
+//                        REFUSED <reason>\n         (and the controller closes the connection)
+//
+// <outputs> is a comma-separated list of output indices (as in GET /api/v1/wall, from 0). Every
+// line is bounded (kMaxLineBytes); anything else is refused with a reason. Pure functions, so the
+// parsers are unit-tested and fuzzed without sockets.
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace opswall::nodes {
+
+inline constexpr int kProtocolVersion = 1;
+inline constexpr qsizetype kMaxLineBytes = 512;
+inline constexpr int kMaxOutputs = 64;
+inline constexpr int kMaxOutputIndex = 999;
+
+struct Hello {
+    QString nodeId;
+    QList<int> outputs;
+    QString token;
+};
+
+// "1,2" -> {1, 2}; std::nullopt (and *why) for an empty list, a non-number, a negative or too
+// large index, a duplicate or more than kMaxOutputs entries.
+std::optional<QList<int>> parseOutputs(const QString &text, QString *why);
+QString outputsText(const QList<int> &outputs);
+// A node id: 1-64 letters, digits, '-', '_', '.' or '@'.
+bool validNodeId(const QString &id);
+
+QByteArray helloLine(const Hello &hello);
+// One line without its '\n'. std::nullopt (and *why) when it is not a hello of this version.
+std::optional<Hello> parseHello(const QByteArray &line, QString *why);
+
+QByteArray okLine();
+QByteArray refusedLine(const QString &reason);
+// The controller's answer: true for OK; false with *reason for REFUSED or anything else.
+bool parseAnswer(const QByteArray &line, QString *reason);
+
+} // namespace opswall::nodes

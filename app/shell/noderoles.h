@@ -1,0 +1,78 @@
+#pragma once
+// The shell's side of render nodes (app/nodes): what WallApplication does differently as a
+// controller (--role controller: the node hub, nodes in health, node outputs' snapshots) or as a
+// node (--role node: the wall and layout from the controller, frames reported back). Nothing
+// here runs in the default single-box mode. Built without app/nodes, every call says so.
+
+#include "shell/options.h"
+#include "wall/geometry.h"
+#include "wall/layout.h"
+
+#include <QJsonArray>
+#include <QList>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QQmlEngine;
+class QQuickWindow;
+
+namespace opswall::wall {
+class WallState;
+}
+
+namespace opswall::shell {
+
+class FrameMeter;
+class OutputSnapshots;
+class Services;
+
+class NodeRoles : public QObject {
+    Q_OBJECT
+public:
+    explicit NodeRoles(const Options &options, QObject *parent = nullptr);
+    ~NodeRoles() override;
+
+    // Node: connects to the controller and waits (turning the event loop) until it has sent the
+    // wall and the live layout. False with *error when the controller refuses this node, the
+    // token file cannot be read, or the process is asked to stop first.
+    bool join(QString *error);
+    const wall::Wall &joinedWall() const { return m_wall; }
+    const wall::Layout &joinedLayout() const { return m_layout; }
+    // Node, once the windows exist: follows the controller's changes into state, tells it which
+    // revision the windows drew (after their next frame) and the frame rate, and answers its
+    // snapshot requests with snapshots.
+    void follow(wall::WallState &state, std::function<QList<QQuickWindow *>()> windows,
+                FrameMeter *frames, OutputSnapshots *snapshots);
+
+    // Node, once the services are up and before the windows are made: the video sources, the
+    // indicator metadata and the indicators' values from the controller go into the node's video
+    // and feeds layers (its cache), and follow the controller's changes.
+    void takeReplicatedData(QQmlEngine &engine);
+
+    // Controller: accepts nodes at --node-listen (TLS with the API's certificate), and
+    // replicates the video sources of engine's video layer.
+    bool startController(wall::WallState &state, Services &services, QQmlEngine &engine,
+                         QString *error);
+    // Controller: [{"id", "connected", "outputs", "fps", "skewMs", "lagMs", ...}].
+    QJsonArray health() const;
+    // Controller: output pictures from the nodes that draw them.
+    void serveSnapshots(OutputSnapshots *snapshots);
+
+    // The cache database of a node (its feeds' read model), next to the default database.
+    static QString nodeDbPath(const QString &nodeId);
+
+private:
+    struct Impl;
+    const Options &m_options;
+    wall::Wall m_wall;
+    wall::Layout m_layout;
+    QJsonArray m_sources;       // received while joining
+    QByteArray m_indicators;    // received while joining
+    QList<QJsonArray> m_series; // received while joining
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace opswall::shell

@@ -1,0 +1,172 @@
+// Render nodes and indicator values (issue #20): a controller running the demo's feeds (its own
+// local feed service, real HTTP and SSE) and a node as separate opswall processes. The node
+// configures no feed and contacts no feed server; the controller's stored values reach the node's
+// cache (compared row by row, in both SQLite files), and a value the live counter pushes to the
+// controller later reaches the node too.
+#include "control/apiclient.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+
+#include <cstdio>
+
+namespace {
+
+quint16 freePort() {
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort();
+}
+
+quint16 freePortPair() {
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        QTcpServer api;
+        QTcpServer line;
+        if (api.listen(QHostAddress::LocalHost, 0) && api.serverPort() < 65535 &&
+            line.listen(QHostAddress::LocalHost, quint16(api.serverPort() + 1)))
+            return api.serverPort();
+    }
+    return 0;
+}
+
+class Process {
+public:
+    explicit Process(QString name)
+        : m_name(std::move(name)) {
+        m_process.setProcessChannelMode(QProcess::MergedChannels);
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process, [this] {
+            const QByteArray got = m_process.readAllStandardOutput();
+            log += got;
+            for (const QByteArray &line : got.split('\n'))
+                if (!line.isEmpty() && !line.contains("opswall.maps"))
+                    std::fprintf(stderr, "[%s] %s\n", qPrintable(m_name), line.constData());
+        });
+    }
+    ~Process() {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.terminate(); // the controller stops its demo services on SIGTERM
+            if (!m_process.waitForFinished(10000)) {
+                m_process.kill();
+                m_process.waitForFinished(5000);
+            }
+        }
+    }
+    void start(const QStringList &args) { m_process.start(QStringLiteral(OPSWALL_PATH), args); }
+    QByteArray log;
+
+private:
+    QString m_name;
+    QProcess m_process;
+};
+
+// Rows of one SQL query, each as its columns joined by '|' (read-only; the writer keeps writing).
+QStringList rows(const QString &path, const char *sql) {
+    QStringList out;
+    sqlite3 *db = nullptr;
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) !=
+        SQLITE_OK) {
+        sqlite3_close(db);
+        return {QStringLiteral("cannot open ") + path};
+    }
+    sqlite3_busy_timeout(db, 2000);
+    sqlite3_stmt *st = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            QStringList cols;
+            for (int i = 0; i < sqlite3_column_count(st); ++i)
+                cols << QString::fromUtf8(
+                    reinterpret_cast<const char *>(sqlite3_column_text(st, i)));
+            out << cols.join(QLatin1Char('|'));
+        }
+    } else {
+        out << QStringLiteral("bad query: ") + QString::fromUtf8(sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+// The current values of one feed's series.
+QByteArray currentValues(const char *feed) {
+    return QByteArray("SELECT s.indicator, s.dimension, v.period_kind, v.period_start, "
+                      "printf('%.9g', v.value) FROM feed_values v JOIN feed_series s ON s.id = "
+                      "v.series_id WHERE v.current = 1 AND s.feed_id = '") +
+           feed + "' ORDER BY 1, 2, 3, 4";
+}
+
+} // namespace
+
+class TestNodesFeeds : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void nodeGetsTheControllersValues() {
+        QTemporaryDir dir;
+        const quint16 apiPort = freePortPair();
+        const quint16 nodePort = freePort();
+        const QString controllerDb = dir.filePath(QStringLiteral("controller.db"));
+        const QString nodeDb = dir.filePath(QStringLiteral("node.db"));
+        const QString tokenFile = dir.filePath(QStringLiteral("admin-token"));
+        Process controller(QStringLiteral("controller"));
+        controller.start({"--demo", "--wall", QStringLiteral(NODES_WALL), "--role", "controller",
+                          "--node-listen", QStringLiteral("127.0.0.1:%1").arg(nodePort), "--db",
+                          controllerDb, "--api", QStringLiteral("127.0.0.1:%1").arg(apiPort),
+                          "--admin-token-file", tokenFile, "--lang", "en", "-platform",
+                          "offscreen"});
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tokenFile), 60000);
+        QFile f(tokenFile);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        opswall::control::ClientSettings settings;
+        settings.baseUrl = QStringLiteral("http://127.0.0.1:%1").arg(apiPort);
+        settings.token = QString::fromUtf8(f.readAll()).trimmed();
+        opswall::control::ApiClient api(settings);
+        const opswall::control::ApiResponse made =
+            api.request("POST", QStringLiteral("/tokens"), {{"name", "node"}, {"role", "node"}});
+        QVERIFY2(made.status == 201 || made.status == 200, made.body.constData());
+        const QString nodeTokenFile = dir.filePath(QStringLiteral("node-token"));
+        QFile t(nodeTokenFile);
+        QVERIFY(t.open(QIODevice::WriteOnly));
+        t.write(QJsonDocument::fromJson(made.body).object()["token"].toString().toUtf8());
+        t.close();
+
+        // The controller has fetched the CPI from its feed service.
+        const QByteArray cpi = currentValues("gso-cpi-sdmx");
+        QTRY_VERIFY_WITH_TIMEOUT(!rows(controllerDb, cpi).isEmpty() &&
+                                     !rows(controllerDb, cpi).first().startsWith("bad"),
+                                 60000);
+
+        Process node(QStringLiteral("node"));
+        node.start({"--role", "node", "--controller", QStringLiteral("127.0.0.1:%1").arg(nodePort),
+                    "--outputs", "0", "--token-file", nodeTokenFile, "--node-id", "node-a", "--db",
+                    nodeDb, "--lang", "en", "-platform", "offscreen"});
+        QTRY_VERIFY_WITH_TIMEOUT(node.log.contains("values) from the controller"), 60000);
+        // Row by row, the node holds what the controller holds.
+        QTRY_COMPARE_WITH_TIMEOUT(rows(nodeDb, cpi), rows(controllerDb, cpi), 20000);
+        std::printf("RESULT nodes: %lld current CPI values replicated to the node\n",
+                    qlonglong(rows(nodeDb, cpi).size()));
+        // The node's indicators carry the controller's metadata; it configures no feed of its
+        // own, so it never asks a feed server.
+        QCOMPARE(rows(nodeDb, "SELECT code FROM feed_indicators WHERE code = 'CPI_YOY_INDEX'"),
+                 rows(controllerDb, "SELECT code FROM feed_indicators WHERE code = "
+                                    "'CPI_YOY_INDEX'"));
+        QCOMPARE(rows(nodeDb, "SELECT COUNT(*) FROM feed_definitions"), QStringList{"0"});
+        QVERIFY(!rows(controllerDb, "SELECT COUNT(*) FROM feed_definitions").contains("0"));
+
+        // The live counter pushes new values to the controller; they reach the node.
+        const QByteArray live = currentValues("live-new-enterprises");
+        const QStringList first = rows(controllerDb, live);
+        QTRY_VERIFY_WITH_TIMEOUT(rows(controllerDb, live) != first, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            rows(nodeDb, live) != first && rows(nodeDb, live) == rows(controllerDb, live), 30000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNodesFeeds)
+#include "tst_nodes_feeds.moc"
