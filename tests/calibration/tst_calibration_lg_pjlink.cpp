@@ -9,94 +9,21 @@
 // The LG letters used here for white balance (jm/jn/jo) and picture mode (dx) are the codec's;
 // they are not in docs/PROTOCOLS.md and remain unconfirmed for a given LG generation (see
 // drivers/codec/lg.cpp): the test proves the workflow end to end, not the letters.
-#include "calibration/calibrationservice.h"
-#include "calibration/profilestore.h"
-#include "devices/deviceservice.h"
-#include "store/database.h"
-#include "wall/dispatcher.h"
-#include "wall/wallstate.h"
+#include "calibrationrig.h"
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QProcess>
-#include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QtTest>
 
 using namespace opswall;
 using namespace opswall::calibration;
+using namespace opswall::calibration::test;
 using namespace opswall::devices;
 
-namespace {
-constexpr int kWaitMs = 30000;
-const Caller kTech{"tech1", Role::Technician, "local", "test"};
-} // namespace
-
-class TestCalibrationLgPjlink : public QObject {
+class TestCalibrationLgPjlink : public QObject, public CalibrationRig {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
     QProcess m_lgSims;
     QProcess m_pjlinkSim;
-    std::unique_ptr<store::Database> m_db;
-    std::unique_ptr<wall::WallState> m_state;
-    std::unique_ptr<wall::Dispatcher> m_dispatcher;
-    std::unique_ptr<DeviceService> m_devices;
-    std::unique_ptr<ProfileStore> m_store;
-    std::unique_ptr<CalibrationService> m_service;
-
-    ActionResult dispatch(const QString &type, const QJsonObject &params) {
-        return m_dispatcher->dispatch({type, params}, kTech);
-    }
-
-    QJsonObject run(const QString &type, const QJsonObject &params) {
-        QSignalSpy finished(m_service.get(), &CalibrationService::runFinished);
-        const ActionResult r = dispatch(type, params);
-        if (!r.ok) {
-            qWarning() << "refused:" << r.message;
-            return {};
-        }
-        const qint64 id = r.data.value("runId").toInteger();
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < kWaitMs) {
-            for (const auto &args : finished)
-                if (args.at(0).toJsonObject().value("id").toInteger() == id)
-                    return args.at(0).toJsonObject();
-            finished.wait(200);
-        }
-        qWarning() << "run" << id << "did not finish";
-        return {};
-    }
-
-    QJsonObject deviceCommand(const QJsonObject &params) {
-        QSignalSpy finished(m_devices.get(), &DeviceService::commandFinished);
-        const ActionResult r = dispatch("device.command", params);
-        if (!r.ok)
-            return {};
-        const quint64 id = quint64(r.data.value("requestId").toInteger());
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < kWaitMs) {
-            for (const auto &args : finished)
-                if (args.at(0).toULongLong() == id)
-                    return args.at(1).toJsonObject();
-            finished.wait(200);
-        }
-        return {};
-    }
-
-    static QList<quint16> readyPorts(QProcess &p, int count) {
-        QList<quint16> ports;
-        QElapsedTimer t;
-        t.start();
-        while (ports.size() < count && t.elapsed() < 10000) {
-            p.waitForReadyRead(200);
-            ports = parseSimulatorPorts(p.peek(4096));
-        }
-        return ports;
-    }
 
 private Q_SLOTS:
     void initTestCase() {
@@ -116,9 +43,6 @@ private Q_SLOTS:
         grid.rows = 1;
         grid.cols = 3;
         grid.activeMm = QSizeF(1209.6, 680.4);
-        m_state = std::make_unique<wall::WallState>(wall::makeGrid(grid, "lg-pjlink"));
-        m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, nullptr);
-        m_devices = std::make_unique<DeviceService>(*m_state, *m_dispatcher);
         DeviceConfig config;
         config.pollIntervalMs = 2000;
         for (int i = 0; i < 3; ++i) {
@@ -131,13 +55,8 @@ private Q_SLOTS:
             b.deviceId = 1;
             config.displays.append(b);
         }
-        const QList<Issue> issues = m_devices->setConfig(config);
-        QVERIFY2(issues.isEmpty(), qPrintable(issues.value(0).toString()));
-        m_devices->start();
-        m_db = std::make_unique<store::Database>(m_dir.filePath("opswall.db"));
-        m_store = std::make_unique<ProfileStore>(*m_db);
-        m_service = std::make_unique<CalibrationService>(*m_state, *m_dispatcher, *m_store,
-                                                         m_devices.get());
+        const QString issue = startRig(wall::makeGrid(grid, "lg-pjlink"), config);
+        QVERIFY2(issue.isEmpty(), qPrintable(issue));
         const QJsonObject on = deviceCommand(
             {{"displays", "all"}, {"command", "power"}, {"value", "on"}, {"timeoutMs", 20000}});
         QCOMPARE(on.size(), 3);
@@ -145,16 +64,7 @@ private Q_SLOTS:
             QVERIFY2(v["ok"].toBool(), qPrintable(v["error"].toString()));
     }
 
-    void cleanupTestCase() {
-        m_service.reset();
-        if (m_devices)
-            m_devices->stop();
-        for (QProcess *p : {&m_lgSims, &m_pjlinkSim})
-            if (p->state() != QProcess::NotRunning) {
-                p->terminate();
-                p->waitForFinished(3000);
-            }
-    }
+    void cleanupTestCase() { stopRig({&m_lgSims, &m_pjlinkSim}); }
 
     void profileAppliedToLgAndPjlink() {
         QVERIFY(dispatch("calibration.set",
