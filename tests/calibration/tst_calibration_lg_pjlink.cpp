@@ -3,12 +3,12 @@
 // projector, which has no picture-setting commands at all). A profile applied to all three: the
 // LG panel takes every setting LG can hold and reads them back in step; the refusing panel names
 // the setting it refused and keeps the others; the projector answers "unsupported on this
-// display" per setting instead of pretending. A read-back after a change made at the panel shows
-// the drift. (tst_calibration_service does the same for MDC over TCP and an NEC serial chain.)
+// display" per setting instead of pretending; an older LG multi-vision monitor takes its own
+// white-balance letters (jw/jy/jz) and says it has no picture mode. A read-back after a change made
+// at the panel shows the drift. (tst_calibration_service does the same for MDC over TCP and an NEC
+// serial chain.)
 //
-// The LG letters used here for white balance (jm/jn/jo) and picture mode (dx) are the codec's;
-// they are not in docs/PROTOCOLS.md and remain unconfirmed for a given LG generation (see
-// drivers/codec/lg.cpp): the test proves the workflow end to end, not the letters.
+// The LG letters per product family and their sources (owner's manuals): drivers/codec/profile.h.
 #include "calibrationrig.h"
 
 #include <QJsonArray>
@@ -24,6 +24,7 @@ class TestCalibrationLgPjlink : public QObject, public CalibrationRig {
 
     QProcess m_lgSims;
     QProcess m_pjlinkSim;
+    QProcess m_multivisionSim;
 
 private Q_SLOTS:
     void initTestCase() {
@@ -33,15 +34,21 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_lgSims.start(sim, {"--protocol", "lg", "--tcp", "0", "--count", "2", "--refuse", "2:jm"});
         m_pjlinkSim.start(sim, {"--protocol", "pjlink", "--tcp", "0", "--count", "1"});
-        QVERIFY(m_lgSims.waitForStarted() && m_pjlinkSim.waitForStarted());
+        // An older LG multi-vision monitor: jw/jy/jz gains (0..100), no picture-mode command.
+        m_multivisionSim.start(sim,
+                               {"--protocol", "lg", "--tcp", "0", "--lg-family", "multivision"});
+        QVERIFY(m_lgSims.waitForStarted() && m_pjlinkSim.waitForStarted() &&
+                m_multivisionSim.waitForStarted());
         const QList<quint16> lg = readyPorts(m_lgSims, 2);
         const QList<quint16> pj = readyPorts(m_pjlinkSim, 1);
+        const QList<quint16> mv = readyPorts(m_multivisionSim, 1);
         QCOMPARE(lg.size(), 2);
         QCOMPARE(pj.size(), 1);
+        QCOMPARE(mv.size(), 1);
 
         wall::GridSpec grid;
         grid.rows = 1;
-        grid.cols = 3;
+        grid.cols = 4;
         grid.activeMm = QSizeF(1209.6, 680.4);
         DeviceConfig config;
         config.pollIntervalMs = 2000;
@@ -55,20 +62,30 @@ private Q_SLOTS:
             b.deviceId = 1;
             config.displays.append(b);
         }
+        DeviceBinding multivision;
+        multivision.displayId = QStringLiteral("r1c4");
+        multivision.protocol = drivers::ProtocolKind::Lg;
+        multivision.lgFamily = drivers::LgFamily::Multivision;
+        multivision.transport = TransportKind::Tcp;
+        multivision.host = "127.0.0.1";
+        multivision.port = mv[0];
+        multivision.deviceId = 1;
+        config.displays.append(multivision);
         const QString issue = startRig(wall::makeGrid(grid, "lg-pjlink"), config);
         QVERIFY2(issue.isEmpty(), qPrintable(issue));
         const QJsonObject on = deviceCommand(
             {{"displays", "all"}, {"command", "power"}, {"value", "on"}, {"timeoutMs", 20000}});
-        QCOMPARE(on.size(), 3);
+        QCOMPARE(on.size(), 4);
         for (const QJsonValue &v : on)
             QVERIFY2(v["ok"].toBool(), qPrintable(v["error"].toString()));
     }
 
-    void cleanupTestCase() { stopRig({&m_lgSims, &m_pjlinkSim}); }
+    void cleanupTestCase() { stopRig({&m_lgSims, &m_pjlinkSim, &m_multivisionSim}); }
 
     void profileAppliedToLgAndPjlink() {
+        const QJsonArray three{"r1c1", "r1c2", "r1c3"};
         QVERIFY(dispatch("calibration.set",
-                         {{"displays", "all"},
+                         {{"displays", three},
                           {"settings", QJsonObject{{"backlight", 45},
                                                    {"brightness", 55},
                                                    {"contrast", 70},
@@ -76,7 +93,7 @@ private Q_SLOTS:
                                                    {"pictureMode", "standard"}}},
                           {"note", "LG and PJLink"}})
                     .ok);
-        const QJsonObject result = run("calibration.apply", {{"displays", "all"}});
+        const QJsonObject result = run("calibration.apply", {{"displays", three}});
         QCOMPARE(result["state"].toString(), QStringLiteral("finished"));
         QCOMPARE(result["summary"].toString(), QStringLiteral("1 of 3 displays ok"));
         const QJsonObject per = result["displays"].toObject();
@@ -121,6 +138,39 @@ private Q_SLOTS:
                      qPrintable(it.key() + ": " + it.value().toString()));
         QVERIFY(pj["applied"].toArray().isEmpty());
         QVERIFY(pj["readback"]["settings"].toObject().isEmpty());
+    }
+
+    void multivisionLgTakesItsOwnLettersAndHasNoPictureMode() {
+        // The profile names a picture mode, which this family cannot set: refused in words, the
+        // gains (jw/jy/jz on the wire) and the backlight applied and read back in step.
+        QVERIFY(dispatch("calibration.set",
+                         {{"displays", QJsonArray{"r1c4"}},
+                          {"settings", QJsonObject{{"backlight", 40},
+                                                   {"rgbGain", QJsonArray{90, 80, 70}},
+                                                   {"pictureMode", "standard"}}}})
+                    .ok);
+        const QJsonObject result = run("calibration.apply", {{"displays", QJsonArray{"r1c4"}}});
+        const QJsonObject mv = result["displays"]["r1c4"].toObject();
+        QCOMPARE(mv["refused"].toObject().keys(), QStringList{"pictureMode"});
+        const QString why = mv["refused"]["pictureMode"].toString();
+        QVERIFY2(why.contains("unsupported on this display") && why.contains("multi-vision"),
+                 qPrintable(why));
+        for (const char *applied : {"backlight", "rgbGain"})
+            QVERIFY2(mv["applied"].toArray().contains(QString::fromLatin1(applied)), applied);
+        const QJsonObject rb = mv["readback"]["settings"].toObject();
+        QCOMPARE(rb["rgbGain"].toArray(), (QJsonArray{90, 80, 70}));
+        QCOMPARE(rb["backlight"].toInt(), 40);
+        QVERIFY(mv["readback"]["unreadable"]["pictureMode"].toString().contains(
+            "unsupported on this display"));
+        // Its gains run 0..100: 150 is refused before anything is sent, naming the range.
+        QVERIFY(dispatch("calibration.set",
+                         {{"displays", QJsonArray{"r1c4"}},
+                          {"replace", true},
+                          {"settings", QJsonObject{{"rgbGain", QJsonArray{150, 80, 70}}}}})
+                    .ok);
+        const QJsonObject again = run("calibration.apply", {{"displays", QJsonArray{"r1c4"}}});
+        const QString range = again["displays"]["r1c4"]["refused"]["rgbGain"].toString();
+        QVERIFY2(range.contains("0..100"), qPrintable(range));
     }
 
     void readBackShowsDriftOnLgAndNothingOnPjlink() {
