@@ -202,6 +202,7 @@ QJsonObject CalibrationService::snapshot(const QString &what) const {
                 {QStringLiteral("revisions"), m_store.wallRevisions(20)}};
     if (head == QLatin1String("calibration-uniformity")) {
         return {{QStringLiteral("session"), m_session.toJson(m_clock())},
+                {QStringLiteral("meter"), m_meter.toJson()},
                 {QStringLiteral("reports"), m_store.reports(QStringLiteral("uniformity"), 10)}};
     }
     return {};

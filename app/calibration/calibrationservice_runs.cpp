@@ -57,10 +57,11 @@ ActionResult CalibrationService::setProfiles(const QJsonObject &p, const Caller 
 
 ActionResult CalibrationService::importDocument(const QJsonObject &p, const Caller &caller) {
     QString error, field;
-    const auto doc =
-        parseDocument(QJsonDocument(p).toJson(QJsonDocument::Compact), wallIds(), &error, &field);
-    if (!doc)
-        return invalid(error, field);
+    QStringList problems;
+    const auto doc = parseDocument(QJsonDocument(p).toJson(QJsonDocument::Compact), wallIds(),
+                                   &error, &field, &problems);
+    if (!doc) // every problem, one a line ("field: why"); nothing is imported
+        return invalid(problems.isEmpty() ? error : problems.join(u'\n'), field);
     QJsonObject revisions;
     for (auto it = doc->profiles.begin(); it != doc->profiles.end(); ++it)
         revisions.insert(it.key(),

@@ -152,6 +152,8 @@ ActionResult CalibrationService::uniformityStep(const QJsonObject &p, const Call
                 QStringLiteral("the panels are still warming up: measure in %1 min (warm-up gate)")
                     .arg((now.secsTo(m_session.warmUntil) + 59) / 60),
                 QStringLiteral("display"));
+        if (p.value(QStringLiteral("meter")).toBool())
+            return startMeterRead(id, p); // asynchronous: the reading or the reason comes later
         uniformity::Measurement m;
         m.display = id.toStdString();
         if (p.contains(QStringLiteral("spotread"))) {
