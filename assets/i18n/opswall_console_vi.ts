@@ -912,6 +912,54 @@
     </message>
 </context>
 <context>
+    <name>TechExchangePanel</name>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="30" />
+        <source>not JSON: %1</source>
+        <translation>không phải JSON: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="34" />
+        <source>the document must be a JSON object</source>
+        <translation>tài liệu phải là một đối tượng JSON</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../qml/console/TechExchangePanel.qml" line="46" />
+        <source>%n profile(s) exported.</source>
+        <translation><numerusform>Đã xuất %n hồ sơ.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../qml/console/TechExchangePanel.qml" line="52" />
+        <source>%n profile(s) imported.</source>
+        <translation><numerusform>Đã nhập %n hồ sơ.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="67" />
+        <source>Profiles as JSON</source>
+        <translation>Hồ sơ dạng JSON</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="73" />
+        <source>Export</source>
+        <translation>Xuất</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="80" />
+        <source>Import</source>
+        <translation>Nhập</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="99" />
+        <source>{&quot;kind&quot;: &quot;opswall.calibration&quot;, &quot;schemaVersion&quot;: 1, &quot;profiles&quot;: {…}}</source>
+        <translation>{"kind": "opswall.calibration", "schemaVersion": 1, "profiles": {…}}</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="114" />
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
     <name>TechGeometryPanel</name>
     <message>
         <location filename="../../qml/console/TechGeometryPanel.qml" line="17" />
@@ -934,17 +982,72 @@
         <translation>Bước (mm)</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechGeometryPanel.qml" line="47" />
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="76" />
+        <source>Bezel left (mm)</source>
+        <translation>Viền trái (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="83" />
+        <source>right</source>
+        <translation>phải</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="90" />
+        <source>top</source>
+        <translation>trên</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="97" />
+        <source>bottom</source>
+        <translation>dưới</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="104" />
+        <source>Rotation</source>
+        <translation>Góc xoay</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="108" />
+        <source>0°</source>
+        <translation>0°</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="108" />
+        <source>90°</source>
+        <translation>90°</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="108" />
+        <source>180°</source>
+        <translation>180°</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="108" />
+        <source>270°</source>
+        <translation>270°</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="117" />
+        <source>Apply bezels and rotation (live)</source>
+        <translation>Áp dụng viền và góc xoay (trực tiếp)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="125" />
+        <source>Show the crosshatch</source>
+        <translation>Hiện lưới kẻ ô</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="134" />
         <source>Save geometry</source>
         <translation>Lưu hình học</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechGeometryPanel.qml" line="48" />
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="135" />
         <source>set up from the console</source>
         <translation>chỉnh từ bảng điều khiển</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechGeometryPanel.qml" line="54" />
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="141" />
         <source>Undo set-up</source>
         <translation>Hoàn tác chỉnh hình học</translation>
     </message>
@@ -1123,57 +1226,77 @@
         <translation>Ghi nhận</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechUniformityPanel.qml" line="92" />
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="96" />
+        <source>Read from the meter</source>
+        <translation>Đọc từ máy đo</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="101" />
         <source>Plan</source>
         <translation>Lập phương án</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechUniformityPanel.qml" line="93" />
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="102" />
         <source>Apply corrections</source>
         <translation>Áp dụng hiệu chỉnh</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechUniformityPanel.qml" line="94" />
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="103" />
         <source>Finish</source>
         <translation>Kết thúc</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechUniformityPanel.qml" line="95" />
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="104" />
         <source>Cancel</source>
         <translation>Hủy</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechUniformityPanel.qml" line="104" />
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="114" />
+        <source>Reading the meter for %1…</source>
+        <translation>Đang đọc máy đo cho %1…</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="115" />
+        <source>%1: %2 cd/m² from the meter, recorded.</source>
+        <translation>%1: %2 cd/m² từ máy đo, đã ghi.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="116" />
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="126" />
         <source>Target %1 cd/m²; spread %2 % now, %3 % predicted.</source>
         <translation>Mục tiêu %1 cd/m²; chênh lệch hiện %2 %, dự kiến %3 %.</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechUniformityPanel.qml" line="109" />
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="131" />
         <source>backlight %1</source>
         <translation>đèn nền %1</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechUniformityPanel.qml" line="109" />
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="131" />
         <source>no backlight known</source>
         <translation>chưa biết đèn nền</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechUniformityPanel.qml" line="110" />
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="132" />
         <source>gain %1</source>
         <translation>độ lợi %1</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechUniformityPanel.qml" line="121" />
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="143" />
         <source>Last report: spread %1 % before, %2 % after: %3.</source>
         <translation>Báo cáo gần nhất: chênh lệch %1 % trước, %2 % sau: %3.</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechUniformityPanel.qml" line="123" />
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="145" />
         <source>pass</source>
         <translation>đạt</translation>
     </message>
     <message>
-        <location filename="../../qml/console/TechUniformityPanel.qml" line="123" />
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="145" />
         <source>fail</source>
         <translation>không đạt</translation>
     </message>

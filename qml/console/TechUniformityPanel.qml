@@ -90,10 +90,32 @@ ColumnLayout {
                 part.panel.uniformityStep(body)
             }
         }
+        Permitted {
+            objectName: "uniformityMeter"
+            view: part.panel.view
+            permission: "calibration.uniformity"
+            text: qsTr("Read from the meter")
+            extraEnabled: !part.panel.uniformity.meter || part.panel.uniformity.meter.state !== "reading"
+            onClicked: part.panel.uniformityStep({ step: "measure", display: measuredDisplay.text, meter: true,
+                                                   meterTimeoutMs: part.panel.meterTimeoutMs })
+        }
         Permitted { objectName: "uniformityPlan"; view: part.panel.view; permission: "calibration.uniformity"; text: qsTr("Plan"); onClicked: part.panel.uniformityStep({ step: "plan" }) }
         Permitted { objectName: "uniformityApply"; view: part.panel.view; permission: "calibration.uniformity"; text: qsTr("Apply corrections"); onClicked: part.panel.uniformityStep({ step: "apply" }) }
         Permitted { objectName: "uniformityFinish"; view: part.panel.view; permission: "calibration.uniformity"; text: qsTr("Finish"); onClicked: part.panel.uniformityStep({ step: "finish" }) }
         Permitted { objectName: "uniformityCancel"; view: part.panel.view; permission: "calibration.uniformity"; text: qsTr("Cancel"); onClicked: part.panel.uniformityStep({ step: "cancel" }) }
+    }
+    // The wall controller's meter (ArgyllCMS spotread): reading, its value, or why there is none.
+    Label {
+        objectName: "meterState"
+        readonly property var meter: part.panel.uniformity.meter || ({})
+        visible: part.panel.uniformitySession.active === true && meter.state !== undefined && meter.state !== "idle"
+        Layout.fillWidth: true
+        wrapMode: Text.Wrap
+        color: meter.state === "failed" ? Look.bad : meter.state === "done" ? Look.good : Look.muted
+        text: meter.state === "reading" ? qsTr("Reading the meter for %1…").arg(meter.display)
+              : meter.state === "done" ? qsTr("%1: %2 cd/m² from the meter, recorded.").arg(meter.display).arg(meter.luminance)
+              : meter.state === "failed" ? qsTr("%1: %2").arg(meter.display).arg(meter.error)
+              : ""
     }
     Label {
         objectName: "uniformityPlanText"

@@ -31,6 +31,8 @@ Item {
     // The last refusal in words, with the refused field.
     property string error: ""
     property string notice: ""
+    // How long a meter read may take (spotread with an instrument answers in seconds).
+    property int meterTimeoutMs: 30000
 
     readonly property var displays: session.wall.displays || []
     readonly property var patterns: patternState.patterns
@@ -150,6 +152,9 @@ Item {
         target: panel.session
         function onAnswered(tag: string, ok: bool, status: int, message: string, field: string, body: var) {
             if (!tag.startsWith("tech."))
+                return
+            // tech.import and tech.export: the exchange panel shows their answers (every problem).
+            if (tag === "tech.import" || tag === "tech.export")
                 return
             if (!ok && tag !== "tech.pollRun") {
                 panel.error = message + (field ? " [" + field + "]" : "")
@@ -302,6 +307,7 @@ Item {
             TechSettingsPanel { id: settingsPart; panel: panel; Layout.fillWidth: true }
             TechUniformityPanel { panel: panel; Layout.fillWidth: true }
             TechGeometryPanel { panel: panel; Layout.fillWidth: true }
+            TechExchangePanel { panel: panel; Layout.fillWidth: true }
         }
     }
 }
