@@ -34,6 +34,8 @@ packages=(
   chromium poppler-utils
   # packages: CPack DEB's shlibdeps, lintian; the install test's clean Debian 12 root
   dpkg-dev file lintian debootstrap
+  # calibration: ArgyllCMS spotread (the meter; tests run the real binary with no instrument)
+  argyll
 )
 # Node.js for the npm protocol peers: Debian's nodejs+npm, unless a node with npm is already there
 # (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).

@@ -19,6 +19,7 @@
 #include <QThread>
 
 #include <cstdio>
+#include <optional>
 
 namespace wallctl {
 
@@ -45,9 +46,13 @@ Commands:
   import --file FILE             import such a document (strict: a refusal names the field)
   uniformity status
            | start [--displays a,b] [--warmup MIN] [--tolerance PCT]
-           | measure ID (--luminance CDM2 [--x X --y Y] | --spotread FILE | --meter)
+           | measure ID (--luminance CDM2 [--x X --y Y] | --spotread FILE | --meter
+                         | --wall-meter) [--meter-timeout SEC]
            | plan | apply | finish | cancel
-                                 --meter runs ArgyllCMS 'spotread -O' once (instrument needed)
+                                 --meter runs ArgyllCMS 'spotread -e -x -O' here, once (an
+                                 instrument plugged into this computer); --wall-meter has the
+                                 wall controller read the meter plugged into it. Without an
+                                 instrument: "no meter found" and nothing is recorded
   geometry [status] | nudge ID [--dx MM] [--dy MM] [--rotation DEG] | save [--note TEXT] | undo
                                  wall set-up: move a display in the model live (show the
                                  crosshatch to see it), save as a wall revision, undo
@@ -111,17 +116,98 @@ void printRun(const QJsonObject &run) {
     }
 }
 
+// The meter plugged into this computer: ArgyllCMS spotread (or OPSWALL_SPOTREAD, e.g. a test's
+// failure-injection stand-in) run once, non-interactively: "-e" emissive, "-x" Yxy, "-O" one
+// reading and exit; stdin closed so it never waits for a key. Its output, or why there is none
+// in words ("no meter found: ...").
+std::optional<QString> readMeterHere(double seconds, QString *why) {
+    QString spotread = qEnvironmentVariable("OPSWALL_SPOTREAD");
+    if (spotread.isEmpty())
+        spotread = QStandardPaths::findExecutable(QStringLiteral("spotread"));
+    if (spotread.isEmpty()) {
+        *why = QStringLiteral("no meter found: ArgyllCMS's spotread is not installed here "
+                              "(apt-get install argyll)");
+        return std::nullopt;
+    }
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(spotread, {QStringLiteral("-e"), QStringLiteral("-x"), QStringLiteral("-O")});
+    p.closeWriteChannel();
+    if (!p.waitForStarted(5000)) {
+        *why = QStringLiteral("no meter found: spotread could not be started (%1)")
+                   .arg(p.errorString());
+        return std::nullopt;
+    }
+    if (!p.waitForFinished(int(seconds * 1000))) {
+        p.kill();
+        p.waitForFinished(2000);
+        *why = QStringLiteral("no meter found: spotread took no reading within %1 s (no "
+                              "instrument answered; is one plugged in?)")
+                   .arg(seconds);
+        return std::nullopt;
+    }
+    const QByteArray out = p.readAll().right(64 * 1024);
+    if (!out.contains("Result is XYZ:")) {
+        QString last;
+        for (const QByteArray &line : out.split('\n'))
+            if (!line.trimmed().isEmpty())
+                last = QString::fromUtf8(line.trimmed()).left(200);
+        *why = QStringLiteral("no meter found: spotread ended (exit code %1) without a reading%2")
+                   .arg(p.exitCode())
+                   .arg(last.isEmpty() ? QString() : QStringLiteral(" — \"%1\"").arg(last));
+        return std::nullopt;
+    }
+    return QString::fromUtf8(out.right(4096));
+}
+
+// The meter plugged into the wall controller: ask for a reading, then wait (bounded) for it.
+int wallMeter(ApiClient &client, const QJsonObject &body, double seconds, bool json) {
+    const ApiResponse started =
+        client.request("POST", QStringLiteral("/calibration/uniformity"), body);
+    if (const int code = report(started, json))
+        return code;
+    const QString display = body.value(QStringLiteral("display")).toString();
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < qint64((seconds + 10) * 1000)) {
+        const ApiResponse r = client.request("GET", QStringLiteral("/calibration/uniformity"));
+        if (const int code = report(r, json))
+            return code;
+        const QJsonObject meter =
+            QJsonDocument::fromJson(r.body).object().value(QStringLiteral("meter")).toObject();
+        const QString state = meter.value(QStringLiteral("state")).toString();
+        if (meter.value(QStringLiteral("display")).toString() == display &&
+            state != QLatin1String("reading")) {
+            if (json)
+                printJson(meter);
+            if (state == QLatin1String("done")) {
+                if (!json)
+                    std::printf("%s: %.2f cd/m² recorded\n", qPrintable(display),
+                                meter.value(QStringLiteral("luminance")).toDouble());
+                return Ok;
+            }
+            std::fprintf(stderr, "wallctl: %s; nothing was recorded\n",
+                         qPrintable(meter.value(QStringLiteral("error")).toString()));
+            return Failed;
+        }
+        QThread::msleep(250);
+    }
+    std::fprintf(stderr, "wallctl: the wall's meter gave no answer within %.0f s\n", seconds + 10);
+    return Unreachable;
+}
+
 } // namespace
 
 int calibrateMain(int argc, char **argv) {
     int qtArgc = 1;
     QCoreApplication app(qtArgc, argv);
     static const QStringList valued =
-        kConnectionOptions + QStringList{"--displays", "--output",  "--note",      "--file",
-                                         "--wait",     "--warmup",  "--tolerance", "--luminance",
-                                         "--x",        "--y",       "--spotread",  "--dx",
-                                         "--dy",       "--rotation"};
-    static const QStringList flagNames = kConnectionFlags + QStringList{"--replace", "--meter"};
+        kConnectionOptions +
+        QStringList{"--displays", "--output",    "--note",      "--file",     "--wait",
+                    "--warmup",   "--tolerance", "--luminance", "--x",        "--y",
+                    "--spotread", "--dx",        "--dy",        "--rotation", "--meter-timeout"};
+    static const QStringList flagNames =
+        kConnectionFlags + QStringList{"--replace", "--meter", "--wall-meter"};
     const Args args = parseArgs(argc, argv, valued, flagNames);
     const QStringList &positional = args.positional;
     const QStringList &flags = args.flags;
@@ -292,20 +378,23 @@ int calibrateMain(int argc, char **argv) {
             if (id.isEmpty())
                 return usageError(QStringLiteral("uniformity measure needs a display id"));
             body.insert(QStringLiteral("display"), id);
+            double meterSec = 60;
+            if (options.contains(QStringLiteral("--meter-timeout")) &&
+                (!number("--meter-timeout", &meterSec) || meterSec < 1 || meterSec > 120))
+                return usageError(QStringLiteral("--meter-timeout wants 1..120 seconds"));
+            if (flags.contains(QStringLiteral("--wall-meter"))) {
+                body.insert(QStringLiteral("meter"), true);
+                body.insert(QStringLiteral("meterTimeoutMs"), qint64(meterSec * 1000));
+                return wallMeter(client, body, meterSec, json);
+            }
             if (flags.contains(QStringLiteral("--meter"))) {
-                const QString spotread = QStandardPaths::findExecutable(QStringLiteral("spotread"));
-                if (spotread.isEmpty())
-                    return usageError(QStringLiteral("--meter needs ArgyllCMS's spotread "
-                                                     "(apt-get install argyll)"));
-                QProcess p;
-                p.start(spotread, {QStringLiteral("-O")});
-                if (!p.waitForFinished(60000)) {
-                    p.kill();
-                    std::fprintf(stderr, "wallctl: spotread gave no reading within 60 s\n");
-                    return Unreachable;
+                QString why;
+                const std::optional<QString> text = readMeterHere(meterSec, &why);
+                if (!text) {
+                    std::fprintf(stderr, "wallctl: %s; nothing was recorded\n", qPrintable(why));
+                    return Failed;
                 }
-                body.insert(QStringLiteral("spotread"),
-                            QString::fromUtf8(p.readAllStandardOutput().right(4096)));
+                body.insert(QStringLiteral("spotread"), *text);
             } else if (options.contains(QStringLiteral("--spotread"))) {
                 QFile f(options.value(QStringLiteral("--spotread")));
                 if (!f.open(QIODevice::ReadOnly))

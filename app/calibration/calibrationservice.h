@@ -28,6 +28,7 @@
 #include <QPointer>
 #include <QStringList>
 
+class QProcess;
 class QQmlEngine;
 class QJSEngine;
 
@@ -77,6 +78,13 @@ public:
                (m_patternDisplays.isEmpty() || m_patternDisplays.contains(displayId));
     }
 
+    // The meter: ArgyllCMS's spotread, run on the wall controller for a uniformity "measure" step
+    // with "meter": true ("-e -x -O": emissive, one reading, then exit). Empty (the default,
+    // unless OPSWALL_SPOTREAD names another program, e.g. a test's failure-injection stand-in):
+    // "spotread" on PATH, looked up when a reading is asked for.
+    void setMeterProgram(const QString &program) { m_meterProgram = program; }
+    static constexpr int kDefaultMeterTimeoutMs = 30000;
+
     using Clock = std::function<QDateTime()>;
     void setClock(Clock clock) { m_clock = std::move(clock); }
     // Where a saved wall geometry goes (the shell: WallStore::saveWall, loaded at the next start).
@@ -85,7 +93,8 @@ public:
 
 Q_SIGNALS:
     void patternChanged();
-    void runFinished(const QJsonObject &run); // the run as calibration-run:<id> shows it
+    void runFinished(const QJsonObject &run);     // the run as calibration-run:<id> shows it
+    void meterFinished(const QJsonObject &meter); // the meter read's state (snapshot "meter")
 
 private:
     struct Run;
@@ -97,6 +106,8 @@ private:
     void finishRun(qint64 runId, const QHash<QString, std::vector<drivers::Result>> &results);
     ActionResult setPattern(const QJsonObject &p);
     ActionResult uniformityStep(const QJsonObject &p, const Caller &caller);
+    ActionResult startMeterRead(const QString &display, const QJsonObject &p);
+    void finishMeterRead(const QByteArray &output, const QString &failure);
     ActionResult nudgeGeometry(const QJsonObject &p);
     ActionResult saveGeometry(const QJsonObject &p, const Caller &caller);
     ActionResult undoGeometry(const Caller &caller);
@@ -146,6 +157,20 @@ private:
         QJsonObject toJson(const QDateTime &now) const;
     };
     Session m_session;
+
+    // The latest meter read: "reading", "done" (the measurement is recorded) or "failed" (the
+    // reason in words; nothing recorded, nothing lost). One at a time.
+    struct Meter {
+        QString state;
+        QString display;
+        QString error;
+        double luminance = 0;
+        QDateTime at;
+        QJsonObject toJson() const;
+    };
+    Meter m_meter;
+    QString m_meterProgram;
+    QPointer<QProcess> m_meterProcess;
 };
 
 } // namespace opswall::calibration

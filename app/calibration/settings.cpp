@@ -200,55 +200,93 @@ QByteArray exportDocument(const Document &d) {
 }
 
 std::optional<Document> parseDocument(const QByteArray &json, const QStringList &knownDisplays,
-                                      QString *error, QString *field) {
-    auto fail = [&](const QString &f, const QString &why) {
+                                      QString *error, QString *field, QStringList *problems) {
+    QString firstError, firstField;
+    QStringList found;
+    // Notes a problem; true when reading should stop here (only the first is wanted).
+    auto note = [&](const QString &f, const QString &why) {
+        const QString text = (f.isEmpty() ? QString() : f + QStringLiteral(": ")) + why;
+        if (found.isEmpty()) {
+            firstError = text;
+            firstField = f;
+        }
+        found.append(text);
+        return problems == nullptr;
+    };
+    auto finish = [&]() -> std::optional<Document> {
         if (error)
-            *error = (f.isEmpty() ? QString() : f + QStringLiteral(": ")) + why;
+            *error = firstError;
         if (field)
-            *field = f;
+            *field = firstField;
+        if (problems)
+            *problems = found;
         return std::nullopt;
     };
-    if (json.size() > kMaxDocumentBytes)
-        return fail({},
-                    QStringLiteral("the document is larger than %1 bytes").arg(kMaxDocumentBytes));
+    if (json.size() > kMaxDocumentBytes) {
+        note({}, QStringLiteral("the document is larger than %1 bytes").arg(kMaxDocumentBytes));
+        return finish();
+    }
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
-    if (pe.error != QJsonParseError::NoError)
-        return fail(
-            {}, QStringLiteral("not JSON: %1 at offset %2").arg(pe.errorString()).arg(pe.offset));
-    if (!doc.isObject())
-        return fail({}, QStringLiteral("the document must be a JSON object"));
+    if (pe.error != QJsonParseError::NoError) {
+        note({}, QStringLiteral("not JSON: %1 at offset %2").arg(pe.errorString()).arg(pe.offset));
+        return finish();
+    }
+    if (!doc.isObject()) {
+        note({}, QStringLiteral("the document must be a JSON object"));
+        return finish();
+    }
     const QJsonObject root = doc.object();
     for (auto it = root.begin(); it != root.end(); ++it)
         if (it.key() != QLatin1String("kind") && it.key() != QLatin1String("schemaVersion") &&
-            it.key() != QLatin1String("profiles"))
-            return fail(it.key(), QStringLiteral("unknown field"));
-    if (root.value(QStringLiteral("kind")).toString() != QLatin1String("opswall.calibration"))
-        return fail(QStringLiteral("kind"), QStringLiteral("must be \"opswall.calibration\""));
-    if (root.value(QStringLiteral("schemaVersion")).toDouble(-1) != kSchemaVersion)
-        return fail(QStringLiteral("schemaVersion"),
-                    QStringLiteral("must be %1 (this version of OpsWall reads only that)")
-                        .arg(kSchemaVersion));
+            it.key() != QLatin1String("profiles") &&
+            note(it.key(), QStringLiteral("unknown field")))
+            return finish();
+    if (root.value(QStringLiteral("kind")).toString() != QLatin1String("opswall.calibration") &&
+        note(QStringLiteral("kind"), QStringLiteral("must be \"opswall.calibration\"")))
+        return finish();
+    if (root.value(QStringLiteral("schemaVersion")).toDouble(-1) != kSchemaVersion &&
+        note(QStringLiteral("schemaVersion"),
+             QStringLiteral("must be %1 (this version of OpsWall reads only that)")
+                 .arg(kSchemaVersion)))
+        return finish();
     const QJsonValue profiles = root.value(QStringLiteral("profiles"));
-    if (!profiles.isObject())
-        return fail(QStringLiteral("profiles"),
-                    QStringLiteral("must be an object of display id -> settings"));
+    if (!profiles.isObject()) {
+        note(QStringLiteral("profiles"),
+             QStringLiteral("must be an object of display id -> settings"));
+        return finish();
+    }
     const QJsonObject p = profiles.toObject();
-    if (p.size() > kMaxProfiles)
-        return fail(QStringLiteral("profiles"),
-                    QStringLiteral("more than %1 displays").arg(kMaxProfiles));
+    if (p.size() > kMaxProfiles) {
+        note(QStringLiteral("profiles"), QStringLiteral("more than %1 displays").arg(kMaxProfiles));
+        return finish();
+    }
     Document d;
     for (auto it = p.begin(); it != p.end(); ++it) {
         const QString path = QStringLiteral("profiles.") + it.key();
-        if (!knownDisplays.isEmpty() && !knownDisplays.contains(it.key()))
-            return fail(path, QStringLiteral("the wall has no display \"%1\"").arg(it.key()));
-        if (!it.value().isObject())
-            return fail(path, QStringLiteral("must be an object of settings"));
-        const auto s = parseSettings(it.value().toObject(), path, error, field);
-        if (!s)
-            return std::nullopt;
+        if (!knownDisplays.isEmpty() && !knownDisplays.contains(it.key())) {
+            if (note(path, QStringLiteral("the wall has no display \"%1\"").arg(it.key())))
+                return finish();
+            continue;
+        }
+        if (!it.value().isObject()) {
+            if (note(path, QStringLiteral("must be an object of settings")))
+                return finish();
+            continue;
+        }
+        QString why, where;
+        const auto s = parseSettings(it.value().toObject(), path, &why, &where);
+        if (!s) {
+            // parseSettings words its error with the field in front already.
+            const QString prefix = where + QStringLiteral(": ");
+            if (note(where, why.startsWith(prefix) ? why.mid(prefix.size()) : why))
+                return finish();
+            continue;
+        }
         d.profiles.insert(it.key(), *s);
     }
+    if (!found.isEmpty())
+        return finish();
     return d;
 }
 

@@ -66,8 +66,12 @@ inline constexpr qsizetype kMaxDocumentBytes = 4 * 1024 * 1024;
 inline constexpr qsizetype kMaxProfiles = 1000;
 QByteArray exportDocument(const Document &d);
 // knownDisplays: ids the wall has (a profile for another id is refused, naming it); empty = any.
+// error/field: the first problem. problems (optional): every problem found, "field: why" each,
+// going on past a bad field or profile where the rest can still be read (all or nothing either
+// way).
 std::optional<Document> parseDocument(const QByteArray &json, const QStringList &knownDisplays,
-                                      QString *error, QString *field);
+                                      QString *error, QString *field,
+                                      QStringList *problems = nullptr);
 
 // One setting as driver commands.
 struct SettingCommand {

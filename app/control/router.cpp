@@ -435,7 +435,9 @@ Route dispatch(Ctx &c) {
                        {"luminance", F::Number, false},
                        {"x", F::Number, false},
                        {"y", F::Number, false},
-                       {"spotread", F::String, false}});
+                       {"spotread", F::String, false},
+                       {"meter", F::Bool, false},
+                       {"meterTimeoutMs", F::Number, false}});
     if (c.is("GET", {"calibration", "geometry"}))
         return calibrationSnapshot(QStringLiteral("calibration-geometry"));
     if (c.is("POST", {"calibration", "geometry"}))

@@ -109,7 +109,7 @@ void parseSerial(const JsonReader &r, const QJsonObject &o, DeviceBinding &b) {
 void parseModel(const JsonReader &r, const QJsonObject &o, DeviceBinding &b) {
     r.rejectUnknown(o, {QStringLiteral("name"), QStringLiteral("inputCodes"),
                         QStringLiteral("mdcWallNibbles"), QStringLiteral("connection"),
-                        QStringLiteral("replyTimeoutMs")});
+                        QStringLiteral("replyTimeoutMs"), QStringLiteral("lgFamily")});
     if (auto name = r.string(o, QStringLiteral("name"), false))
         b.modelName = *name;
     if (auto codes = r.object(o, QStringLiteral("inputCodes"), false)) {
@@ -129,6 +129,14 @@ void parseModel(const JsonReader &r, const QJsonObject &o, DeviceBinding &b) {
         if (b.mdcWallNibbles == drivers::MdcWallNibbles::Invalid)
             r.error(r.child(QStringLiteral("mdcWallNibbles")),
                     QStringLiteral("must be columnsHigh or rowsHigh, got '%1'").arg(*n));
+    }
+    if (auto f = r.string(o, QStringLiteral("lgFamily"), false)) {
+        b.lgFamily = drivers::lgFamilyFromName(f->toStdString());
+        if (b.lgFamily == drivers::LgFamily::Invalid || b.protocol != ProtocolKind::Lg)
+            r.error(r.child(QStringLiteral("lgFamily")),
+                    b.protocol != ProtocolKind::Lg
+                        ? QStringLiteral("is for LG displays only")
+                        : QStringLiteral("must be signage or multivision, got '%1'").arg(*f));
     }
     if (auto c = r.string(o, QStringLiteral("connection"), false)) {
         b.connection = *c == QLatin1String("persistent")   ? drivers::Connection::Persistent
@@ -280,6 +288,8 @@ drivers::ModelProfile DeviceBinding::profile() const {
     for (auto it = inputCodes.begin(); it != inputCodes.end(); ++it)
         p.inputCodes[it.key().toStdString()] = it.value();
     p.mdcWallNibbles = mdcWallNibbles;
+    if (protocol == ProtocolKind::Lg)
+        p.useLgFamily(lgFamily);
     return p;
 }
 
@@ -426,6 +436,8 @@ QJsonObject toJson(const DeviceConfig &config) {
         }
         if (b.mdcWallNibbles == drivers::MdcWallNibbles::RowsHigh)
             model.insert(QStringLiteral("mdcWallNibbles"), QStringLiteral("rowsHigh"));
+        if (b.lgFamily != drivers::LgFamily::Signage)
+            model.insert(QStringLiteral("lgFamily"), QString::fromLatin1(lgFamilyName(b.lgFamily)));
         if (b.connection == drivers::Connection::PerCommand)
             model.insert(QStringLiteral("connection"), QStringLiteral("perCommand"));
         if (b.replyTimeoutMs > 0)

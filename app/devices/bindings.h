@@ -54,6 +54,8 @@ struct DeviceBinding {
     QString modelName;             // ModelProfile::model
     QMap<QString, int> inputCodes; // overrides of the protocol's default input map
     drivers::MdcWallNibbles mdcWallNibbles = drivers::MdcWallNibbles::ColumnsHigh;
+    // LG: which command family the set speaks (white-balance letters, picture mode); profile.h.
+    drivers::LgFamily lgFamily = drivers::LgFamily::Signage;
     drivers::Connection connection = drivers::Connection::Persistent;
     int replyTimeoutMs = 0;               // 0: the protocol's default
     std::optional<QString> powerSchedule; // overrides the wall-wide one; "" = not scheduled

@@ -93,6 +93,12 @@ bool Services::startControl() {
                             {{QStringLiteral("type"), QStringLiteral("calibration.finished")},
                              {QStringLiteral("run"), run}});
                     });
+        if (m_parts->calibration)
+            connect(m_parts->calibration.get(), &calibration::CalibrationService::meterFinished,
+                    ctl, [ctl](const QJsonObject &meter) {
+                        ctl->publish({{QStringLiteral("type"), QStringLiteral("calibration.meter")},
+                                      {QStringLiteral("meter"), meter}});
+                    });
 #endif
         connect(m_parts->devices.get(), &devices::DeviceService::commandFinished, ctl,
                 [ctl](quint64 id, const QJsonObject &perDisplay) {

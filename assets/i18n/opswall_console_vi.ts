@@ -912,6 +912,396 @@
     </message>
 </context>
 <context>
+    <name>TechExchangePanel</name>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="30" />
+        <source>not JSON: %1</source>
+        <translation>không phải JSON: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="34" />
+        <source>the document must be a JSON object</source>
+        <translation>tài liệu phải là một đối tượng JSON</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../qml/console/TechExchangePanel.qml" line="46" />
+        <source>%n profile(s) exported.</source>
+        <translation><numerusform>Đã xuất %n hồ sơ.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../qml/console/TechExchangePanel.qml" line="52" />
+        <source>%n profile(s) imported.</source>
+        <translation><numerusform>Đã nhập %n hồ sơ.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="67" />
+        <source>Profiles as JSON</source>
+        <translation>Hồ sơ dạng JSON</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="73" />
+        <source>Export</source>
+        <translation>Xuất</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="80" />
+        <source>Import</source>
+        <translation>Nhập</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="99" />
+        <source>{&quot;kind&quot;: &quot;opswall.calibration&quot;, &quot;schemaVersion&quot;: 1, &quot;profiles&quot;: {…}}</source>
+        <translation>{"kind": "opswall.calibration", "schemaVersion": 1, "profiles": {…}}</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechExchangePanel.qml" line="114" />
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>TechGeometryPanel</name>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="17" />
+        <source>Geometry</source>
+        <translation>Hình học</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="20" />
+        <source>Pick exactly one display to move it.</source>
+        <translation>Chọn đúng một màn hình để dịch chuyển.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="33" />
+        <source>%1 mm</source>
+        <translation>%1 mm</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="39" />
+        <source>Step (mm)</source>
+        <translation>Bước (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="76" />
+        <source>Bezel left (mm)</source>
+        <translation>Viền trái (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="83" />
+        <source>right</source>
+        <translation>phải</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="90" />
+        <source>top</source>
+        <translation>trên</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="97" />
+        <source>bottom</source>
+        <translation>dưới</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="104" />
+        <source>Rotation</source>
+        <translation>Góc xoay</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="108" />
+        <source>0°</source>
+        <translation>0°</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="108" />
+        <source>90°</source>
+        <translation>90°</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="108" />
+        <source>180°</source>
+        <translation>180°</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="108" />
+        <source>270°</source>
+        <translation>270°</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="117" />
+        <source>Apply bezels and rotation (live)</source>
+        <translation>Áp dụng viền và góc xoay (trực tiếp)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="125" />
+        <source>Show the crosshatch</source>
+        <translation>Hiện lưới kẻ ô</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="134" />
+        <source>Save geometry</source>
+        <translation>Lưu hình học</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="135" />
+        <source>set up from the console</source>
+        <translation>chỉnh từ bảng điều khiển</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechGeometryPanel.qml" line="141" />
+        <source>Undo set-up</source>
+        <translation>Hoàn tác chỉnh hình học</translation>
+    </message>
+</context>
+<context>
+    <name>TechPatternsPanel</name>
+    <message>
+        <location filename="../../qml/console/TechPatternsPanel.qml" line="16" />
+        <source>Test pattern</source>
+        <translation>Mẫu thử</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechPatternsPanel.qml" line="23" />
+        <source>The wall shows “%1” on %2; the live layout is kept underneath.</source>
+        <translation>Tường đang hiện “%1” trên %2; bố cục trực tiếp vẫn được giữ bên dưới.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechPatternsPanel.qml" line="25" />
+        <source>every display</source>
+        <translation>mọi màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechPatternsPanel.qml" line="27" />
+        <source>The wall shows its live layout.</source>
+        <translation>Tường đang hiện bố cục trực tiếp.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechPatternsPanel.qml" line="41" />
+        <source>Show on all</source>
+        <translation>Hiện trên tất cả</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechPatternsPanel.qml" line="41" />
+        <source>Show</source>
+        <translation>Hiện</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechPatternsPanel.qml" line="49" />
+        <source>Back to the live layout</source>
+        <translation>Trở lại bố cục trực tiếp</translation>
+    </message>
+</context>
+<context>
+    <name>TechSettingsPanel</name>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="111" />
+        <source>Picture settings</source>
+        <translation>Thiết lập hình ảnh</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="117" />
+        <source>Read from displays</source>
+        <translation>Đọc từ màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="125" />
+        <source>Apply profile</source>
+        <translation>Áp dụng hồ sơ</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="138" />
+        <source>Pick one or more displays first.</source>
+        <translation>Hãy chọn một hoặc nhiều màn hình trước.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="148" />
+        <source>Apply: %1</source>
+        <translation>Áp dụng: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="148" />
+        <source>Read: %1</source>
+        <translation>Đọc: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="192" />
+        <source>Drift: %1</source>
+        <translation>Sai lệch: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="193" />
+        <source>%1 should be %2, is %3</source>
+        <translation>%1 cần là %2, đang là %3</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="195" />
+        <source>In step with its profile.</source>
+        <translation>Khớp với hồ sơ.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="201" />
+        <source>Profile</source>
+        <translation>Hồ sơ hiệu chỉnh</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="209" />
+        <source>%1 should have: %2</source>
+        <translation>%1 cần có: %2</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="210" />
+        <source>%1 has no profile yet.</source>
+        <translation>%1 chưa có hồ sơ.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="220" />
+        <source>%1 by %2%3</source>
+        <translation>%1, bởi %2%3</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="280" />
+        <source>Note for the history (why)</source>
+        <translation>Ghi chú cho lịch sử (lý do)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../qml/console/TechSettingsPanel.qml" line="287" />
+        <source>Save as the profile of %n display(s)</source>
+        <translation><numerusform>Lưu làm hồ sơ của %n màn hình</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>TechUniformityPanel</name>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="17" />
+        <source>Uniformity</source>
+        <translation>Độ đồng đều</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="23" />
+        <source>No uniformity session.</source>
+        <translation>Chưa có phiên đo độ đồng đều.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="25" />
+        <source>Warming up: measure in %1 min.</source>
+        <translation>Đang làm nóng: đo sau %1 phút.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="26" />
+        <source>Phase: %1; %2 of %3 displays measured.</source>
+        <translation>Bước: %1; đã đo %2/%3 màn hình.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="27" />
+        <source>measure again after the corrections</source>
+        <translation>đo lại sau khi hiệu chỉnh</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="28" />
+        <source>measure</source>
+        <translation>đo</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="35" />
+        <source>Warm-up (min)</source>
+        <translation>Làm nóng (phút)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="41" />
+        <source>Start</source>
+        <translation>Bắt đầu</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="54" />
+        <source>Display</source>
+        <translation>Màn hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="61" />
+        <source>cd/m²</source>
+        <translation>cd/m²</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="81" />
+        <source>Record</source>
+        <translation>Ghi nhận</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="96" />
+        <source>Read from the meter</source>
+        <translation>Đọc từ máy đo</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="101" />
+        <source>Plan</source>
+        <translation>Lập phương án</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="102" />
+        <source>Apply corrections</source>
+        <translation>Áp dụng hiệu chỉnh</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="103" />
+        <source>Finish</source>
+        <translation>Kết thúc</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="104" />
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="114" />
+        <source>Reading the meter for %1…</source>
+        <translation>Đang đọc máy đo cho %1…</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="115" />
+        <source>%1: %2 cd/m² from the meter, recorded.</source>
+        <translation>%1: %2 cd/m² từ máy đo, đã ghi.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="116" />
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="126" />
+        <source>Target %1 cd/m²; spread %2 % now, %3 % predicted.</source>
+        <translation>Mục tiêu %1 cd/m²; chênh lệch hiện %2 %, dự kiến %3 %.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="131" />
+        <source>backlight %1</source>
+        <translation>đèn nền %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="131" />
+        <source>no backlight known</source>
+        <translation>chưa biết đèn nền</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="132" />
+        <source>gain %1</source>
+        <translation>độ lợi %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="143" />
+        <source>Last report: spread %1 % before, %2 % after: %3.</source>
+        <translation>Báo cáo gần nhất: chênh lệch %1 % trước, %2 % sau: %3.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="145" />
+        <source>pass</source>
+        <translation>đạt</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/TechUniformityPanel.qml" line="145" />
+        <source>fail</source>
+        <translation>không đạt</translation>
+    </message>
+</context>
+<context>
     <name>TechnicianPanel</name>
     <message>
         <location filename="../../qml/console/TechnicianPanel.qml" line="45" />
@@ -1083,261 +1473,6 @@
         <source>None picked</source>
         <translation>Chưa chọn màn hình nào</translation>
     </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="383" />
-        <source>Test pattern</source>
-        <translation>Mẫu thử</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="390" />
-        <source>The wall shows “%1” on %2; the live layout is kept underneath.</source>
-        <translation>Tường đang hiện “%1” trên %2; bố cục trực tiếp vẫn được giữ bên dưới.</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="392" />
-        <source>every display</source>
-        <translation>mọi màn hình</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="394" />
-        <source>The wall shows its live layout.</source>
-        <translation>Tường đang hiện bố cục trực tiếp.</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="408" />
-        <source>Show on all</source>
-        <translation>Hiện trên tất cả</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="408" />
-        <source>Show</source>
-        <translation>Hiện</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="416" />
-        <source>Back to the live layout</source>
-        <translation>Trở lại bố cục trực tiếp</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="422" />
-        <source>Picture settings</source>
-        <translation>Thiết lập hình ảnh</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="428" />
-        <source>Read from displays</source>
-        <translation>Đọc từ màn hình</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="436" />
-        <source>Apply profile</source>
-        <translation>Áp dụng hồ sơ</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="449" />
-        <source>Pick one or more displays first.</source>
-        <translation>Hãy chọn một hoặc nhiều màn hình trước.</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="459" />
-        <source>Apply: %1</source>
-        <translation>Áp dụng: %1</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="459" />
-        <source>Read: %1</source>
-        <translation>Đọc: %1</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="503" />
-        <source>Drift: %1</source>
-        <translation>Sai lệch: %1</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="504" />
-        <source>%1 should be %2, is %3</source>
-        <translation>%1 cần là %2, đang là %3</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="506" />
-        <source>In step with its profile.</source>
-        <translation>Khớp với hồ sơ.</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="512" />
-        <source>Profile</source>
-        <translation>Hồ sơ hiệu chỉnh</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="520" />
-        <source>%1 should have: %2</source>
-        <translation>%1 cần có: %2</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="521" />
-        <source>%1 has no profile yet.</source>
-        <translation>%1 chưa có hồ sơ.</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="531" />
-        <source>%1 by %2%3</source>
-        <translation>%1, bởi %2%3</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="591" />
-        <source>Note for the history (why)</source>
-        <translation>Ghi chú cho lịch sử (lý do)</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../qml/console/TechnicianPanel.qml" line="598" />
-        <source>Save as the profile of %n display(s)</source>
-        <translation><numerusform>Lưu làm hồ sơ của %n màn hình</numerusform></translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="604" />
-        <source>Uniformity</source>
-        <translation>Độ đồng đều</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="610" />
-        <source>No uniformity session.</source>
-        <translation>Chưa có phiên đo độ đồng đều.</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="612" />
-        <source>Warming up: measure in %1 min.</source>
-        <translation>Đang làm nóng: đo sau %1 phút.</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="613" />
-        <source>Phase: %1; %2 of %3 displays measured.</source>
-        <translation>Bước: %1; đã đo %2/%3 màn hình.</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="614" />
-        <source>measure again after the corrections</source>
-        <translation>đo lại sau khi hiệu chỉnh</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="615" />
-        <source>measure</source>
-        <translation>đo</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="622" />
-        <source>Warm-up (min)</source>
-        <translation>Làm nóng (phút)</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="628" />
-        <source>Start</source>
-        <translation>Bắt đầu</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="641" />
-        <source>Display</source>
-        <translation>Màn hình</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="648" />
-        <source>cd/m²</source>
-        <translation>cd/m²</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="668" />
-        <source>Record</source>
-        <translation>Ghi nhận</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="679" />
-        <source>Plan</source>
-        <translation>Lập phương án</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="680" />
-        <source>Apply corrections</source>
-        <translation>Áp dụng hiệu chỉnh</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="681" />
-        <source>Finish</source>
-        <translation>Kết thúc</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="682" />
-        <source>Cancel</source>
-        <translation>Hủy</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="691" />
-        <source>Target %1 cd/m²; spread %2 % now, %3 % predicted.</source>
-        <translation>Mục tiêu %1 cd/m²; chênh lệch hiện %2 %, dự kiến %3 %.</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="696" />
-        <source>backlight %1</source>
-        <translation>đèn nền %1</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="696" />
-        <source>no backlight known</source>
-        <translation>chưa biết đèn nền</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="697" />
-        <source>gain %1</source>
-        <translation>độ lợi %1</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="708" />
-        <source>Last report: spread %1 % before, %2 % after: %3.</source>
-        <translation>Báo cáo gần nhất: chênh lệch %1 % trước, %2 % sau: %3.</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="710" />
-        <source>pass</source>
-        <translation>đạt</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="710" />
-        <source>fail</source>
-        <translation>không đạt</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="715" />
-        <source>Geometry</source>
-        <translation>Hình học</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="718" />
-        <source>Pick exactly one display to move it.</source>
-        <translation>Chọn đúng một màn hình để dịch chuyển.</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="731" />
-        <source>%1 mm</source>
-        <translation>%1 mm</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="737" />
-        <source>Step (mm)</source>
-        <translation>Bước (mm)</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="745" />
-        <source>Save geometry</source>
-        <translation>Lưu hình học</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="746" />
-        <source>set up from the console</source>
-        <translation>chỉnh từ bảng điều khiển</translation>
-    </message>
-    <message>
-        <location filename="../../qml/console/TechnicianPanel.qml" line="752" />
-        <source>Undo set-up</source>
-        <translation>Hoàn tác chỉnh hình học</translation>
-    </message>
 </context>
 <context>
     <name>WallCanvas</name>
@@ -1386,7 +1521,6 @@
         <translation>không có ô này</translation>
     </message>
 </context>
-<!-- The console's briefings (presenter and editor); lupdate may fold these into their places. -->
 <context>
     <name>BriefingEditor</name>
     <message>

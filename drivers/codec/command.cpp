@@ -214,11 +214,7 @@ ModelProfile ModelProfile::defaultFor(ProtocolKind kind) {
     case ProtocolKind::Lg: // PROTOCOLS.md §3, command xb (model-specific; these are the DTV codes)
         p.inputCodes = {
             {"hdmi1", 0x90}, {"hdmi2", 0x91}, {"dp1", 0xC0}, {"dvi", 0x70}, {"rgb", 0x60}};
-        // dx picture mode [U]: codes differ per generation; confirm in the set's manual.
-        p.pictureModes = {{"vivid", 0x00}, {"standard", 0x01}, {"cinema", 0x02}, {"sport", 0x03},
-                          {"game", 0x04},  {"expert1", 0x05},  {"expert2", 0x06}};
-        // jm/jn/jo white-balance gains take 00..FE (FF means "read").
-        p.maxRgbGain = 0xFE;
+        p.useLgFamily(LgFamily::Signage);
         break;
     case ProtocolKind::PjLink: // PROTOCOLS.md §4, INPT: type digit then index
         p.inputCodes = {{"rgb1", 11},  {"rgb2", 12},  {"video1", 21},   {"hdmi1", 31},
@@ -228,6 +224,39 @@ ModelProfile ModelProfile::defaultFor(ProtocolKind kind) {
         break;
     }
     return p;
+}
+
+const char *lgFamilyName(LgFamily family) {
+    switch (family) {
+    case LgFamily::Signage:
+        return "signage";
+    case LgFamily::Multivision:
+        return "multivision";
+    case LgFamily::Invalid:
+        break;
+    }
+    return "invalid";
+}
+
+LgFamily lgFamilyFromName(std::string_view name) {
+    for (auto f : {LgFamily::Signage, LgFamily::Multivision})
+        if (name == lgFamilyName(f))
+            return f;
+    return LgFamily::Invalid;
+}
+
+void ModelProfile::useLgFamily(LgFamily family) {
+    lgFamily = family;
+    if (family == LgFamily::Multivision) {
+        pictureModes.clear(); // no picture-mode command in the M-series manuals
+        maxRgbGain = 0x64;    // jw/jy/jz take 00..64
+        return;
+    }
+    // dx picture mode (LG 42LS75A/49LS75A/55LS75A manual; see LgFamily).
+    pictureModes = {{"vivid", 0x00}, {"standard", 0x01}, {"cinema", 0x02},  {"sport", 0x03},
+                    {"game", 0x04},  {"expert1", 0x05},  {"expert2", 0x06}, {"aps", 0x08}};
+    // jm/jn/jo white-balance gains take 00..FE (FF means "read").
+    maxRgbGain = 0xFE;
 }
 
 } // namespace opswall::drivers

@@ -1,6 +1,7 @@
 #include "lg.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 namespace opswall::drivers::lg {
@@ -115,6 +116,13 @@ Decoded LgFramer::next() {
 }
 
 namespace {
+// White-balance red, green, blue gain letters of a family (profile.h LgFamily, with sources).
+const std::array<std::string, 3> &gainLetters(LgFamily family) {
+    static const std::array<std::string, 3> signage{"jm", "jn", "jo"};
+    static const std::array<std::string, 3> multivision{"jw", "jy", "jz"};
+    return family == LgFamily::Multivision ? multivision : signage;
+}
+
 Step step(std::string command, int id, std::string data, bool reply) {
     return Step{encodeRequest(Request{std::move(command), id, std::move(data)}), reply};
 }
@@ -188,26 +196,34 @@ Plan LgProtocol::plan(const Command &c, const Address &to) const {
             if (v < 0 || v > m_profile.maxRgbGain)
                 return Plan::refuse(Status::BadArgument,
                                     "RGB gain must be 0.." + std::to_string(m_profile.maxRgbGain));
-        // White balance red / green / blue gain (signage manuals: jm, jn, jo).
-        return Plan::of({step("jm", id, hex2(unsigned(c.values[0])), reply),
-                         step("jn", id, hex2(unsigned(c.values[1])), reply),
-                         step("jo", id, hex2(unsigned(c.values[2])), reply)});
+        // White balance red / green / blue gain, per family (profile.h LgFamily, with sources).
+        const auto &g = gainLetters(m_profile.lgFamily);
+        return Plan::of({step(g[0], id, hex2(unsigned(c.values[0])), reply),
+                         step(g[1], id, hex2(unsigned(c.values[1])), reply),
+                         step(g[2], id, hex2(unsigned(c.values[2])), reply)});
     }
-    case Op::GetRgbGain:
+    case Op::GetRgbGain: {
         if (broadcast)
             return Plan::refuse(Status::BadArgument, "a broadcast gets no reply: cannot query");
+        const auto &g = gainLetters(m_profile.lgFamily);
         return Plan::of(
-            {step("jm", id, "FF", reply), step("jn", id, "FF", reply), step("jo", id, "FF", reply)},
+            {step(g[0], id, "FF", reply), step(g[1], id, "FF", reply), step(g[2], id, "FF", reply)},
             true);
-    case Op::SetPictureMode: {
+    }
+    case Op::SetPictureMode:
+    case Op::GetPictureMode: {
+        if (m_profile.lgFamily == LgFamily::Multivision)
+            return Plan::refuse(Status::Unsupported,
+                                "unsupported on this display: LG multi-vision monitors (M-series "
+                                "RS-232C) have no picture-mode command");
+        if (c.op == Op::GetPictureMode)
+            return one("dx", "FF");
         const auto code = ModelProfile::code(m_profile.pictureModes, c.text);
         if (!code)
             return Plan::refuse(Status::Unsupported,
                                 "unknown picture mode '" + c.text + "' for this model");
         return one("dx", hex2(unsigned(*code)));
     }
-    case Op::GetPictureMode:
-        return one("dx", "FF");
     case Op::GetTiling:
         if (broadcast)
             return Plan::refuse(Status::BadArgument, "a broadcast gets no reply: cannot query");

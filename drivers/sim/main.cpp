@@ -2,7 +2,7 @@
 //   opswall-display-sim --protocol mdc|nec|lg|pjlink (--tcp PORT [--count N] | --serial DEV)
 //                       [--ids 1,2,3] [--password P] [--boot-ms N] [--delay-ms N]
 //                       [--garbage N] [--silent] [--close-after-reply] [--udp PORT]
-//                       [--refuse WHO:CMD[=V]]...
+//                       [--refuse WHO:CMD[=V]]... [--lg-family signage|multivision]
 // --refuse: a panel refuses to set CMD (the protocol's own name: MDC "58", NEC "0016", LG "jm"),
 // or only the value V; WHO is the panel ID on a serial chain, or the 1-based display number
 // with --tcp.
@@ -36,7 +36,8 @@ int usage(const char *why) {
                  "usage: opswall-display-sim --protocol mdc|nec|lg|pjlink (--tcp PORT [--count N]"
                  " | --serial DEV)\n"
                  "       [--ids 1,2,3] [--password P] [--boot-ms N] [--delay-ms N] [--garbage N]"
-                 " [--silent]\n       [--close-after-reply] [--udp PORT] [--refuse WHO:CMD[=V]]\n",
+                 " [--silent]\n       [--close-after-reply] [--udp PORT] [--refuse WHO:CMD[=V]]\n"
+                 "       [--lg-family signage|multivision]\n",
                  why);
     return 2;
 }
@@ -49,6 +50,7 @@ int main(int argc, char **argv) {
     std::string serial, password;
     std::vector<int> ids;
     std::vector<std::pair<int, std::string>> refusals;
+    LgFamily lgFamily = LgFamily::Signage;
     sim::SimFaults faults;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
@@ -92,6 +94,10 @@ int main(int argc, char **argv) {
             faults.silent = true;
         } else if (a == "--close-after-reply") {
             faults.closeAfterReply = true;
+        } else if (a == "--lg-family" && hasValue) {
+            lgFamily = lgFamilyFromName(argv[++i]);
+            if (lgFamily == LgFamily::Invalid)
+                return usage("--lg-family must be signage or multivision");
         } else if (a == "--refuse" && hasValue) {
             const std::string_view spec = argv[++i];
             const auto colon = spec.find(':');
@@ -121,6 +127,12 @@ int main(int argc, char **argv) {
         }
         bank->faults = faults;
         bank->password = password;
+        if (kind == ProtocolKind::Lg) {
+            bank->profile.useLgFamily(lgFamily);
+            if (lgFamily == LgFamily::Multivision) // jw/jy/jz take 0..100
+                for (auto &[id, panel] : bank->panels)
+                    panel.rgbGain.fill(50);
+        }
         for (const auto &[who, what] : refusals)
             for (auto &[id, panel] : bank->panels)
                 if (number ? who == number : who == id)

@@ -370,13 +370,19 @@ private:
             return value(p.contrast, 100);
         if (r.command == "mg")
             return value(p.backlight, 100);
-        if (r.command == "jm")
-            return value(p.rgbGain[0], 0xFE);
-        if (r.command == "jn")
-            return value(p.rgbGain[1], 0xFE);
-        if (r.command == "jo")
-            return value(p.rgbGain[2], 0xFE);
-        if (r.command == "dx") {
+        // The family's white-balance letters (profile.h LgFamily); the other family's are
+        // unknown commands to this set and answered NG, like a set that lacks them.
+        const bool multivision = m_bank.profile.lgFamily == LgFamily::Multivision;
+        const char *gains[3] = {"jm", "jn", "jo"};
+        if (multivision) {
+            gains[0] = "jw";
+            gains[1] = "jy";
+            gains[2] = "jz";
+        }
+        for (int i = 0; i < 3; ++i)
+            if (r.command == gains[i])
+                return value(p.rgbGain[std::size_t(i)], m_bank.profile.maxRgbGain);
+        if (r.command == "dx" && !multivision) {
             if (!read && !ModelProfile::name(m_bank.profile.pictureModes, int(*v)))
                 return ng();
             return value(p.pictureMode, 0xFF);

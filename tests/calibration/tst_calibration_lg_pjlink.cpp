@@ -3,100 +3,28 @@
 // projector, which has no picture-setting commands at all). A profile applied to all three: the
 // LG panel takes every setting LG can hold and reads them back in step; the refusing panel names
 // the setting it refused and keeps the others; the projector answers "unsupported on this
-// display" per setting instead of pretending. A read-back after a change made at the panel shows
-// the drift. (tst_calibration_service does the same for MDC over TCP and an NEC serial chain.)
+// display" per setting instead of pretending; an older LG multi-vision monitor takes its own
+// white-balance letters (jw/jy/jz) and says it has no picture mode. A read-back after a change made
+// at the panel shows the drift. (tst_calibration_service does the same for MDC over TCP and an NEC
+// serial chain.)
 //
-// The LG letters used here for white balance (jm/jn/jo) and picture mode (dx) are the codec's;
-// they are not in docs/PROTOCOLS.md and remain unconfirmed for a given LG generation (see
-// drivers/codec/lg.cpp): the test proves the workflow end to end, not the letters.
-#include "calibration/calibrationservice.h"
-#include "calibration/profilestore.h"
-#include "devices/deviceservice.h"
-#include "store/database.h"
-#include "wall/dispatcher.h"
-#include "wall/wallstate.h"
+// The LG letters per product family and their sources (owner's manuals): drivers/codec/profile.h.
+#include "calibrationrig.h"
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QProcess>
-#include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QtTest>
 
 using namespace opswall;
 using namespace opswall::calibration;
+using namespace opswall::calibration::test;
 using namespace opswall::devices;
 
-namespace {
-constexpr int kWaitMs = 30000;
-const Caller kTech{"tech1", Role::Technician, "local", "test"};
-} // namespace
-
-class TestCalibrationLgPjlink : public QObject {
+class TestCalibrationLgPjlink : public QObject, public CalibrationRig {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
     QProcess m_lgSims;
     QProcess m_pjlinkSim;
-    std::unique_ptr<store::Database> m_db;
-    std::unique_ptr<wall::WallState> m_state;
-    std::unique_ptr<wall::Dispatcher> m_dispatcher;
-    std::unique_ptr<DeviceService> m_devices;
-    std::unique_ptr<ProfileStore> m_store;
-    std::unique_ptr<CalibrationService> m_service;
-
-    ActionResult dispatch(const QString &type, const QJsonObject &params) {
-        return m_dispatcher->dispatch({type, params}, kTech);
-    }
-
-    QJsonObject run(const QString &type, const QJsonObject &params) {
-        QSignalSpy finished(m_service.get(), &CalibrationService::runFinished);
-        const ActionResult r = dispatch(type, params);
-        if (!r.ok) {
-            qWarning() << "refused:" << r.message;
-            return {};
-        }
-        const qint64 id = r.data.value("runId").toInteger();
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < kWaitMs) {
-            for (const auto &args : finished)
-                if (args.at(0).toJsonObject().value("id").toInteger() == id)
-                    return args.at(0).toJsonObject();
-            finished.wait(200);
-        }
-        qWarning() << "run" << id << "did not finish";
-        return {};
-    }
-
-    QJsonObject deviceCommand(const QJsonObject &params) {
-        QSignalSpy finished(m_devices.get(), &DeviceService::commandFinished);
-        const ActionResult r = dispatch("device.command", params);
-        if (!r.ok)
-            return {};
-        const quint64 id = quint64(r.data.value("requestId").toInteger());
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < kWaitMs) {
-            for (const auto &args : finished)
-                if (args.at(0).toULongLong() == id)
-                    return args.at(1).toJsonObject();
-            finished.wait(200);
-        }
-        return {};
-    }
-
-    static QList<quint16> readyPorts(QProcess &p, int count) {
-        QList<quint16> ports;
-        QElapsedTimer t;
-        t.start();
-        while (ports.size() < count && t.elapsed() < 10000) {
-            p.waitForReadyRead(200);
-            ports = parseSimulatorPorts(p.peek(4096));
-        }
-        return ports;
-    }
+    QProcess m_multivisionSim;
 
 private Q_SLOTS:
     void initTestCase() {
@@ -106,19 +34,22 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_lgSims.start(sim, {"--protocol", "lg", "--tcp", "0", "--count", "2", "--refuse", "2:jm"});
         m_pjlinkSim.start(sim, {"--protocol", "pjlink", "--tcp", "0", "--count", "1"});
-        QVERIFY(m_lgSims.waitForStarted() && m_pjlinkSim.waitForStarted());
+        // An older LG multi-vision monitor: jw/jy/jz gains (0..100), no picture-mode command.
+        m_multivisionSim.start(sim,
+                               {"--protocol", "lg", "--tcp", "0", "--lg-family", "multivision"});
+        QVERIFY(m_lgSims.waitForStarted() && m_pjlinkSim.waitForStarted() &&
+                m_multivisionSim.waitForStarted());
         const QList<quint16> lg = readyPorts(m_lgSims, 2);
         const QList<quint16> pj = readyPorts(m_pjlinkSim, 1);
+        const QList<quint16> mv = readyPorts(m_multivisionSim, 1);
         QCOMPARE(lg.size(), 2);
         QCOMPARE(pj.size(), 1);
+        QCOMPARE(mv.size(), 1);
 
         wall::GridSpec grid;
         grid.rows = 1;
-        grid.cols = 3;
+        grid.cols = 4;
         grid.activeMm = QSizeF(1209.6, 680.4);
-        m_state = std::make_unique<wall::WallState>(wall::makeGrid(grid, "lg-pjlink"));
-        m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, nullptr);
-        m_devices = std::make_unique<DeviceService>(*m_state, *m_dispatcher);
         DeviceConfig config;
         config.pollIntervalMs = 2000;
         for (int i = 0; i < 3; ++i) {
@@ -131,34 +62,30 @@ private Q_SLOTS:
             b.deviceId = 1;
             config.displays.append(b);
         }
-        const QList<Issue> issues = m_devices->setConfig(config);
-        QVERIFY2(issues.isEmpty(), qPrintable(issues.value(0).toString()));
-        m_devices->start();
-        m_db = std::make_unique<store::Database>(m_dir.filePath("opswall.db"));
-        m_store = std::make_unique<ProfileStore>(*m_db);
-        m_service = std::make_unique<CalibrationService>(*m_state, *m_dispatcher, *m_store,
-                                                         m_devices.get());
+        DeviceBinding multivision;
+        multivision.displayId = QStringLiteral("r1c4");
+        multivision.protocol = drivers::ProtocolKind::Lg;
+        multivision.lgFamily = drivers::LgFamily::Multivision;
+        multivision.transport = TransportKind::Tcp;
+        multivision.host = "127.0.0.1";
+        multivision.port = mv[0];
+        multivision.deviceId = 1;
+        config.displays.append(multivision);
+        const QString issue = startRig(wall::makeGrid(grid, "lg-pjlink"), config);
+        QVERIFY2(issue.isEmpty(), qPrintable(issue));
         const QJsonObject on = deviceCommand(
             {{"displays", "all"}, {"command", "power"}, {"value", "on"}, {"timeoutMs", 20000}});
-        QCOMPARE(on.size(), 3);
+        QCOMPARE(on.size(), 4);
         for (const QJsonValue &v : on)
             QVERIFY2(v["ok"].toBool(), qPrintable(v["error"].toString()));
     }
 
-    void cleanupTestCase() {
-        m_service.reset();
-        if (m_devices)
-            m_devices->stop();
-        for (QProcess *p : {&m_lgSims, &m_pjlinkSim})
-            if (p->state() != QProcess::NotRunning) {
-                p->terminate();
-                p->waitForFinished(3000);
-            }
-    }
+    void cleanupTestCase() { stopRig({&m_lgSims, &m_pjlinkSim, &m_multivisionSim}); }
 
     void profileAppliedToLgAndPjlink() {
+        const QJsonArray three{"r1c1", "r1c2", "r1c3"};
         QVERIFY(dispatch("calibration.set",
-                         {{"displays", "all"},
+                         {{"displays", three},
                           {"settings", QJsonObject{{"backlight", 45},
                                                    {"brightness", 55},
                                                    {"contrast", 70},
@@ -166,7 +93,7 @@ private Q_SLOTS:
                                                    {"pictureMode", "standard"}}},
                           {"note", "LG and PJLink"}})
                     .ok);
-        const QJsonObject result = run("calibration.apply", {{"displays", "all"}});
+        const QJsonObject result = run("calibration.apply", {{"displays", three}});
         QCOMPARE(result["state"].toString(), QStringLiteral("finished"));
         QCOMPARE(result["summary"].toString(), QStringLiteral("1 of 3 displays ok"));
         const QJsonObject per = result["displays"].toObject();
@@ -211,6 +138,39 @@ private Q_SLOTS:
                      qPrintable(it.key() + ": " + it.value().toString()));
         QVERIFY(pj["applied"].toArray().isEmpty());
         QVERIFY(pj["readback"]["settings"].toObject().isEmpty());
+    }
+
+    void multivisionLgTakesItsOwnLettersAndHasNoPictureMode() {
+        // The profile names a picture mode, which this family cannot set: refused in words, the
+        // gains (jw/jy/jz on the wire) and the backlight applied and read back in step.
+        QVERIFY(dispatch("calibration.set",
+                         {{"displays", QJsonArray{"r1c4"}},
+                          {"settings", QJsonObject{{"backlight", 40},
+                                                   {"rgbGain", QJsonArray{90, 80, 70}},
+                                                   {"pictureMode", "standard"}}}})
+                    .ok);
+        const QJsonObject result = run("calibration.apply", {{"displays", QJsonArray{"r1c4"}}});
+        const QJsonObject mv = result["displays"]["r1c4"].toObject();
+        QCOMPARE(mv["refused"].toObject().keys(), QStringList{"pictureMode"});
+        const QString why = mv["refused"]["pictureMode"].toString();
+        QVERIFY2(why.contains("unsupported on this display") && why.contains("multi-vision"),
+                 qPrintable(why));
+        for (const char *applied : {"backlight", "rgbGain"})
+            QVERIFY2(mv["applied"].toArray().contains(QString::fromLatin1(applied)), applied);
+        const QJsonObject rb = mv["readback"]["settings"].toObject();
+        QCOMPARE(rb["rgbGain"].toArray(), (QJsonArray{90, 80, 70}));
+        QCOMPARE(rb["backlight"].toInt(), 40);
+        QVERIFY(mv["readback"]["unreadable"]["pictureMode"].toString().contains(
+            "unsupported on this display"));
+        // Its gains run 0..100: 150 is refused before anything is sent, naming the range.
+        QVERIFY(dispatch("calibration.set",
+                         {{"displays", QJsonArray{"r1c4"}},
+                          {"replace", true},
+                          {"settings", QJsonObject{{"rgbGain", QJsonArray{150, 80, 70}}}}})
+                    .ok);
+        const QJsonObject again = run("calibration.apply", {{"displays", QJsonArray{"r1c4"}}});
+        const QString range = again["displays"]["r1c4"]["refused"]["rgbGain"].toString();
+        QVERIFY2(range.contains("0..100"), qPrintable(range));
     }
 
     void readBackShowsDriftOnLgAndNothingOnPjlink() {

@@ -4,91 +4,31 @@
 // chain (IDs 1-3) on a socat pseudo-terminal. A whole-wall profile is applied: the refusing panel
 // says which setting it refused and keeps the others; every other panel ends in step with its
 // profile. Read-back, drift, history, export/import, roles and the uniformity workflow's gates.
-#include "calibration/calibrationservice.h"
-#include "calibration/profilestore.h"
-#include "devices/deviceservice.h"
-#include "store/database.h"
-#include "wall/dispatcher.h"
-#include "wall/wallstate.h"
+#include "calibrationrig.h"
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QProcess>
-#include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTemporaryDir>
-#include <QtTest>
 
 using namespace opswall;
 using namespace opswall::calibration;
+using namespace opswall::calibration::test;
 using namespace opswall::devices;
 
 namespace {
-constexpr int kWaitMs = 30000;
-const Caller kTech{"tech1", Role::Technician, "local", "test"};
 const Caller kOperator{"op1", Role::Operator, "local", "test"};
 const Caller kViewer{"view1", Role::Viewer, "local", "test"};
 const QStringList kTop{"r1c1", "r1c2", "r1c3"};
 const QStringList kBottom{"r2c1", "r2c2", "r2c3"};
 } // namespace
 
-class TestCalibrationService : public QObject {
+class TestCalibrationService : public QObject, public CalibrationRig {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
     QProcess m_tcpSims;
     QProcess m_socat;
     QProcess m_serialSim;
-    std::unique_ptr<store::Database> m_db;
-    std::unique_ptr<wall::WallState> m_state;
-    std::unique_ptr<wall::Dispatcher> m_dispatcher;
-    std::unique_ptr<DeviceService> m_devices;
-    std::unique_ptr<ProfileStore> m_store;
-    std::unique_ptr<CalibrationService> m_service;
     QList<QPair<QString, ActionResult>> m_audit;
-
-    ActionResult dispatch(const QString &type, const QJsonObject &params, const Caller &c = kTech) {
-        return m_dispatcher->dispatch({type, params}, c);
-    }
-
-    // Dispatches a run and waits for its runFinished.
-    QJsonObject run(const QString &type, const QJsonObject &params) {
-        QSignalSpy finished(m_service.get(), &CalibrationService::runFinished);
-        const ActionResult r = dispatch(type, params);
-        if (!r.ok) {
-            qWarning() << "refused:" << r.message;
-            return {};
-        }
-        const qint64 id = r.data.value("runId").toInteger();
-        for (QElapsedTimer t; !t.isValid() || t.elapsed() < kWaitMs;) {
-            if (!t.isValid())
-                t.start();
-            for (const auto &args : finished)
-                if (args.at(0).toJsonObject().value("id").toInteger() == id)
-                    return args.at(0).toJsonObject();
-            finished.wait(200);
-        }
-        qWarning() << "run" << id << "did not finish";
-        return {};
-    }
-
-    QJsonObject deviceCommand(const QJsonObject &params) {
-        QSignalSpy finished(m_devices.get(), &DeviceService::commandFinished);
-        const ActionResult r = dispatch("device.command", params);
-        if (!r.ok)
-            return {};
-        const quint64 id = quint64(r.data.value("requestId").toInteger());
-        for (QElapsedTimer t; !t.isValid() || t.elapsed() < kWaitMs;) {
-            if (!t.isValid())
-                t.start();
-            for (const auto &args : finished)
-                if (args.at(0).toULongLong() == id)
-                    return args.at(1).toJsonObject();
-            finished.wait(200);
-        }
-        return {};
-    }
 
 private Q_SLOTS:
     void initTestCase() {
@@ -122,12 +62,6 @@ private Q_SLOTS:
         grid.rows = 2;
         grid.cols = 3;
         grid.activeMm = QSizeF(1209.6, 680.4);
-        m_state = std::make_unique<wall::WallState>(wall::makeGrid(grid, "calibration"));
-        m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, nullptr);
-        m_dispatcher->setAuditHook([this](const Caller &, const Action &a, const ActionResult &r) {
-            m_audit.append({a.type, r});
-        });
-        m_devices = std::make_unique<DeviceService>(*m_state, *m_dispatcher);
         DeviceConfig config;
         config.pollIntervalMs = 2000;
         for (int i = 0; i < 3; ++i) {
@@ -149,13 +83,11 @@ private Q_SLOTS:
             b.deviceId = i + 1;
             config.displays.append(b);
         }
-        const QList<Issue> issues = m_devices->setConfig(config);
-        QVERIFY2(issues.isEmpty(), qPrintable(issues.value(0).toString()));
-        m_devices->start();
-        m_db = std::make_unique<store::Database>(m_dir.filePath("opswall.db"));
-        m_store = std::make_unique<ProfileStore>(*m_db);
-        m_service = std::make_unique<CalibrationService>(*m_state, *m_dispatcher, *m_store,
-                                                         m_devices.get());
+        const QString issue = startRig(wall::makeGrid(grid, "calibration"), config);
+        QVERIFY2(issue.isEmpty(), qPrintable(issue));
+        m_dispatcher->setAuditHook([this](const Caller &, const Action &a, const ActionResult &r) {
+            m_audit.append({a.type, r});
+        });
         // Panels start off: switch them on (they NAK picture settings while off).
         const QJsonObject on = deviceCommand(
             {{"displays", "all"}, {"command", "power"}, {"value", "on"}, {"timeoutMs", 20000}});
@@ -164,16 +96,7 @@ private Q_SLOTS:
             QVERIFY2(v["ok"].toBool(), qPrintable(v["error"].toString()));
     }
 
-    void cleanupTestCase() {
-        m_service.reset();
-        if (m_devices)
-            m_devices->stop();
-        for (QProcess *p : {&m_tcpSims, &m_serialSim, &m_socat})
-            if (p->state() != QProcess::NotRunning) {
-                p->terminate();
-                p->waitForFinished(3000);
-            }
-    }
+    void cleanupTestCase() { stopRig({&m_tcpSims, &m_serialSim, &m_socat}); }
 
     void rolesAreRefusedWithTheReason() {
         for (const QString type :

@@ -101,6 +101,28 @@ private Q_SLOTS:
         QVERIFY2(field.isEmpty() || error.startsWith(field), qPrintable(error));
     }
 
+    void everyProblemOfADocumentIsListed() {
+        // Three bad profiles and a good one: each problem named by its field, in document order;
+        // the first is the one error/field give; nothing is read (all or nothing).
+        QString error, field;
+        QStringList problems;
+        QVERIFY(!parseDocument(fixture(QStringLiteral("bad-several.json")), kWall, &error, &field,
+                               &problems));
+        QCOMPARE(problems.size(), 3);
+        QVERIFY2(problems[0].startsWith("profiles.r1c1.backlight: "), qPrintable(problems[0]));
+        QVERIFY2(problems[1].startsWith("profiles.r2c1.rgbGain: "), qPrintable(problems[1]));
+        QVERIFY2(problems[2].startsWith("profiles.r9c9: the wall has no display"),
+                 qPrintable(problems[2]));
+        QCOMPARE(error, problems[0]);
+        QCOMPARE(field, QStringLiteral("profiles.r1c1.backlight"));
+        // Without the list, the first problem alone, as before.
+        QString only, onlyField;
+        QVERIFY(
+            !parseDocument(fixture(QStringLiteral("bad-several.json")), kWall, &only, &onlyField));
+        QCOMPARE(only, error);
+        QCOMPARE(onlyField, field);
+    }
+
     void settingsBecomeDriverCommandsInOrder() {
         PictureSettings s;
         s.backlight = 40;

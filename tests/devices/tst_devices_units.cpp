@@ -78,6 +78,10 @@ private Q_SLOTS:
             {{"r1c1", mdcTcp("10.0.0.21:1515", 1)},
              {"r2c1", mdcSerial("/dev/ttyUSB0", 1)},
              {"r2c2", mdcSerial("/dev/ttyUSB0", 2)},
+             {"r1c2", QJsonObject{{"protocol", "lg"},
+                                  {"tcp", "10.0.0.22:9761"},
+                                  {"id", 1},
+                                  {"model", QJsonObject{{"lgFamily", "multivision"}}}}},
              {"r3c1", QJsonObject{{"protocol", "pjlink"},
                                   {"tcp", "10.0.0.40:4352"},
                                   {"password", "secret"},
@@ -90,7 +94,11 @@ private Q_SLOTS:
         const ParsedConfig parsed = parseDeviceConfig(doc);
         QVERIFY2(parsed.issues.isEmpty(), qPrintable(parsed.issues.value(0).toString()));
         const DeviceConfig &c = *parsed.config;
-        QCOMPARE(c.displays.size(), 4);
+        QCOMPARE(c.displays.size(), 5);
+        // An LG multi-vision monitor: its white-balance letters and gain range (profile.h).
+        QCOMPARE(c.binding("r1c2")->profile().lgFamily, drivers::LgFamily::Multivision);
+        QCOMPARE(c.binding("r1c2")->profile().maxRgbGain, 100);
+        QCOMPARE(c.binding("r1c1")->profile().lgFamily, drivers::LgFamily::Signage);
         QCOMPARE(c.binding("r2c1")->linkKey(), c.binding("r2c2")->linkKey()); // daisy chain
         QVERIFY(c.binding("r1c1")->linkKey() != c.binding("r2c1")->linkKey());
         QCOMPARE(c.binding("r3c1")->profile().inputCode("hdmi1"), std::optional<int>(32));
@@ -176,6 +184,18 @@ private Q_SLOTS:
             << document({}, {{"temperature", QJsonObject{{"warnC", 60}, {"criticalC", 50}}}})
             << "temperature.criticalC"
             << "above warnC";
+        QTest::newRow("unknown lg family")
+            << document({{"r1c1", QJsonObject{{"protocol", "lg"},
+                                              {"tcp", "10.0.0.1:9761"},
+                                              {"model", QJsonObject{{"lgFamily", "webos"}}}}}})
+            << "displays.r1c1.model.lgFamily"
+            << "signage or multivision";
+        QTest::newRow("lg family on mdc")
+            << document({{"r1c1", QJsonObject{{"protocol", "mdc"},
+                                              {"tcp", "10.0.0.1:1515"},
+                                              {"model", QJsonObject{{"lgFamily", "signage"}}}}}})
+            << "displays.r1c1.model.lgFamily"
+            << "LG displays only";
         QTest::newRow("newer schema") << QJsonObject{{"kind", "opswall.devices"},
                                                      {"schemaVersion", 2},
                                                      {"displays", QJsonObject{}}}

@@ -72,7 +72,7 @@ struct TcpDisplay {
         EXPECT_TRUE(server != nullptr);
         link =
             Link::create(io, makeTcpTransport(io, TcpSettings{"127.0.0.1", server->port(), 1000}),
-                         makeProtocol(kind, ModelProfile::defaultFor(kind)), settings);
+                         makeProtocol(kind, bank->profile), settings); // as tweaked
         display.emplace(link, Address::unicast(id));
     }
     ~TcpDisplay() {

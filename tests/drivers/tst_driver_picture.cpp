@@ -175,6 +175,53 @@ TEST_CASE("lg picture golden vectors") {
     EXPECT_TRUE(unsupported(kLg, Command::rgb(Op::SetRgbOffset, 1, 2, 3)));
 }
 
+TEST_CASE("lg multivision family: jw/jy/jz gains, no picture mode") {
+    // LG M4210N owner's manual, RS-232C 14-16: "Red/Green/Blue Gain Adjust (Command: j w / j y /
+    // j z)", data 00H..64H (profile.h LgFamily has the sources of both families).
+    ModelProfile profile = ModelProfile::defaultFor(ProtocolKind::Lg);
+    profile.useLgFamily(LgFamily::Multivision);
+    const lg::LgProtocol mv(profile);
+    const auto gains = mv.plan(Command::rgb(Op::SetRgbGain, 0x64, 0x32, 0x00), Address::unicast(1));
+    EXPECT_EQ(gains.steps.size(), std::size_t(3));
+    EXPECT_EQ(toString(gains.steps[0].bytes), std::string("jw 01 64\r"));
+    EXPECT_EQ(toString(gains.steps[1].bytes), std::string("jy 01 32\r"));
+    EXPECT_EQ(toString(gains.steps[2].bytes), std::string("jz 01 00\r"));
+    const auto read = mv.plan(Command::make(Op::GetRgbGain), Address::unicast(7));
+    EXPECT_TRUE(read.collect);
+    EXPECT_EQ(toString(read.steps[2].bytes), std::string("jz 07 FF\r"));
+    // 0..100 on this family: 101 is refused before anything is sent.
+    EXPECT_TRUE(mv.plan(Command::rgb(Op::SetRgbGain, 101, 0, 0), Address::unicast(1)).error ==
+                Status::BadArgument);
+    EXPECT_TRUE(unsupported(mv, Command::named(Op::SetPictureMode, "standard")));
+    EXPECT_TRUE(unsupported(mv, Command::make(Op::GetPictureMode)));
+    // Its reply to a gain read: "w 01 OK3Cx" is 60.
+    const auto o = mv.interpret(Command::make(Op::GetRgbGain), Address::unicast(7), read.steps[0],
+                                toBytes("w 07 OK3Cx"));
+    EXPECT_TRUE(o.kind == Outcome::Kind::Ok);
+    EXPECT_EQ(o.value, 0x3C);
+    // Names: the binding's model.lgFamily.
+    EXPECT_TRUE(lgFamilyFromName("multivision") == LgFamily::Multivision);
+    EXPECT_TRUE(lgFamilyFromName("signage") == LgFamily::Signage);
+    EXPECT_TRUE(lgFamilyFromName("webos") == LgFamily::Invalid);
+    // The signage family's picture modes include APS (08), as the LS75A manual lists.
+    EXPECT_EQ(planHex(kLg, Command::named(Op::SetPictureMode, "aps")),
+              toHex(toBytes("dx 01 08\r")));
+}
+
+TEST_CASE("an lg multivision simulator keeps jw/jy/jz gains") {
+    asio::io_context io;
+    TcpDisplay t(io, ProtocolKind::Lg, quick(), 1,
+                 [](sim::SimBank &b) { b.profile.useLgFamily(LgFamily::Multivision); });
+    const Display &d = *t.display;
+    t.panel().on = true;
+    EXPECT_TRUE(exec(io, d, Command::rgb(Op::SetRgbGain, 90, 80, 70)).ok());
+    EXPECT_TRUE((t.panel().rgbGain == std::array<int, 3>{90, 80, 70}));
+    const auto r = exec(io, d, Command::make(Op::GetRgbGain));
+    EXPECT_TRUE((r.values == std::vector<int>{90, 80, 70}));
+    EXPECT_TRUE(exec(io, d, Command::named(Op::SetPictureMode, "standard")).status ==
+                Status::Unsupported);
+}
+
 TEST_CASE("pjlink has no picture settings") {
     for (const auto &c :
          {Command::make(Op::SetBacklight, 40), Command::make(Op::SetContrast, 40),

@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 using namespace opswall;
@@ -130,6 +131,35 @@ private Q_SLOTS:
                           tech);
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("warming up"), r.err.constData());
+        r = m_app.wallctl({"calibrate", "uniformity", "cancel"}, tech);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+
+    void meterWithoutAnInstrumentSaysNoMeterFound() {
+        // The REAL ArgyllCMS spotread, on the wall controller (--wall-meter, through the API) and
+        // here (--meter): no instrument is attached, so both say "no meter found" in words and
+        // the reading taken by hand before stays.
+        if (QStandardPaths::findExecutable("spotread").isEmpty())
+            QSKIP("ArgyllCMS is not installed (tools/install-deps.sh installs the argyll package)");
+        const QString tech = m_app.tokens.value(Role::Technician);
+        apptest::Run r = m_app.wallctl({"calibrate", "uniformity", "start", "--warmup", "0"}, tech);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = m_app.wallctl({"calibrate", "uniformity", "measure", "r1c1", "--luminance", "300"},
+                          tech);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        for (const char *where : {"--wall-meter", "--meter"}) {
+            r = m_app.wallctl(
+                {"calibrate", "uniformity", "measure", "r1c2", where, "--meter-timeout", "3"},
+                tech);
+            QVERIFY2(r.exitCode == 1, where);
+            QVERIFY2(r.err.contains("no meter found: ") && r.err.contains("nothing was recorded"),
+                     r.err.constData());
+        }
+        const QJsonObject u =
+            apptest::json(m_app.wallctl({"calibrate", "uniformity", "status", "--json"}, tech));
+        QCOMPARE(u["session"]["before"].toArray().size(), 1);
+        QCOMPARE(u["session"]["before"][0]["luminance"].toDouble(), 300.0);
+        QCOMPARE(u["meter"]["state"].toString(), QStringLiteral("failed"));
         r = m_app.wallctl({"calibrate", "uniformity", "cancel"}, tech);
         QVERIFY2(r.exitCode == 0, r.err.constData());
     }

@@ -429,5 +429,113 @@ TestCase {
         mouseClick(findChild(v, "languageButton"))
         tryCompare(Language, "language", "vi")
     }
+
+    function test_8_profilesExportedAndImported() {
+        const v = open(Wall.technicianTokenFile)
+        tab(v, "technicianTab")
+        const set = Wall.call("POST", "/calibration/profiles", { displays: ["r1c1"], settings: { backlight: 44 } })
+        verify(set.status === 200, JSON.stringify(set))
+        const text = findChild(v.technician, "exchangeText")
+        clickIn(v, findChild(v.technician, "exportProfiles"))
+        tryVerify(() => text.text.indexOf("opswall.calibration") >= 0, 10000, "the export fills the text")
+        compare(JSON.parse(text.text).profiles.r1c1.backlight, 44)
+        // A bad document: every problem is listed by its field, nothing is imported, the text stays.
+        const bad = JSON.stringify({ kind: "opswall.calibration", schemaVersion: 1,
+                                     profiles: { r1c1: { backlight: 400 }, r9c9: { contrast: 5 } } })
+        text.text = bad
+        clickIn(v, findChild(v.technician, "importProfiles"))
+        tryVerify(() => findChild(v.technician, "importProblem-profiles.r1c1.backlight") !== null, 10000)
+        verify(findChild(v.technician, "importProblem-profiles.r9c9") !== null, "both problems are listed")
+        verify(findChild(v.technician, "importProblem-profiles.r9c9").text.indexOf("r9c9") >= 0)
+        compare(text.text, bad)
+        compare(Wall.get("/calibration/profiles/r1c1").settings.backlight, 44)
+        waitForRendering(v)
+        grabImage(v).save(Wall.folder() + "/console-technician-import.png")
+        // Not JSON at all: said so before anything is sent.
+        text.text = "{ \"kind\": "
+        clickIn(v, findChild(v.technician, "importProfiles"))
+        tryVerify(() => findChild(v.technician, "importProblem-document") !== null, 5000)
+        // The export, mended, goes back in.
+        const doc = Wall.get("/calibration/export")
+        doc.profiles.r1c1.backlight = 46
+        text.text = JSON.stringify(doc, null, 2)
+        clickIn(v, findChild(v.technician, "importProfiles"))
+        tryVerify(() => findChild(v.technician, "exchangeResult").visible, 10000)
+        compare(findChild(v.technician, "importProblem-document"), null)
+        compare(Wall.get("/calibration/profiles/r1c1").settings.backlight, 46)
+    }
+
+    function test_9_bezelsAndRotationEditedLiveSavedAndUndone() {
+        const v = open(Wall.technicianTokenFile)
+        tab(v, "technicianTab")
+        const at = id => Wall.get("/wall").displays.filter(d => d.id === id)[0]
+        const before = at("r1c4")
+        mouseClick(findChild(v.technician, "pick-r1c4"))
+        compare(v.technician.chosen, ["r1c4"])
+        // The fields show the wall model's values for the picked display.
+        tryVerify(() => Number(findChild(v.technician, "bezelLeft").text) === before.bezelMm.left, 5000)
+        clickIn(v, findChild(v.technician, "showCrosshatch"))
+        tryVerify(() => Wall.get("/calibration/pattern").pattern === "crosshatch", 10000)
+        const revisions = Wall.get("/calibration/geometry").revisions.length
+        findChild(v.technician, "bezelLeft").text = "12.5"
+        findChild(v.technician, "bezelBottom").text = "7"
+        findChild(v.technician, "rotationChoice").currentIndex = 2 // 180°
+        clickIn(v, findChild(v.technician, "geometryApply"))
+        tryVerify(() => at("r1c4").bezelMm.left === 12.5 && at("r1c4").rotation === 180, 10000,
+                  "the wall model takes the bezels and rotation live")
+        compare(at("r1c4").bezelMm.bottom, 7)
+        compare(Wall.get("/calibration/geometry").unsaved, true)
+        waitForRendering(v)
+        grabImage(v).save(Wall.folder() + "/console-technician-geometry.png")
+        // A bezel wider than the display allows is refused in words; the model keeps its values.
+        findChild(v.technician, "bezelLeft").text = "250"
+        clickIn(v, findChild(v.technician, "geometryApply"))
+        tryVerify(() => findChild(v.technician, "technicianError").text.indexOf("bezel.left") >= 0, 10000)
+        compare(at("r1c4").bezelMm.left, 12.5)
+        // Saved as a new wall revision, then undone: back to the geometry from before set-up.
+        clickIn(v, findChild(v.technician, "geometrySave"))
+        tryVerify(() => Wall.get("/calibration/geometry").revisions.length > revisions, 10000)
+        compare(Wall.get("/calibration/geometry").unsaved, false)
+        clickIn(v, findChild(v.technician, "geometryUndo"))
+        tryVerify(() => at("r1c4").bezelMm.left === before.bezelMm.left && at("r1c4").rotation === before.rotation,
+                  10000, "undo restores the bezels and rotation")
+        tryVerify(() => Number(findChild(v.technician, "bezelLeft").text) === before.bezelMm.left, 10000,
+                  "the fields follow the wall model")
+        clickIn(v, findChild(v.technician, "clearPattern"))
+        tryVerify(() => Wall.get("/calibration/pattern").pattern === "", 10000)
+    }
+
+    function test_9b_meterWithoutAnInstrument() {
+        const v = open(Wall.technicianTokenFile)
+        tab(v, "technicianTab")
+        v.technician.meterTimeoutMs = 3000
+        mouseClick(findChild(v.technician, "pick-r3c3"))
+        mouseClick(findChild(v.technician, "pick-r3c4"))
+        compare(v.technician.chosen, ["r3c3", "r3c4"])
+        findChild(v.technician, "warmupMinutes").value = 0
+        clickIn(v, findChild(v.technician, "uniformityStart"))
+        tryVerify(() => Wall.get("/calibration/uniformity").session.active === true, 10000)
+        // The page shows the measuring fields once it has read the session (the layout moves).
+        tryVerify(() => v.technician.uniformitySession.active === true
+                        && findChild(v.technician, "uniformityMeasure").visible, 10000)
+        waitForRendering(v)
+        findChild(v.technician, "measureDisplay").text = "r3c3"
+        findChild(v.technician, "measureLuminance").text = "300"
+        clickIn(v, findChild(v.technician, "uniformityMeasure"))
+        tryVerify(() => Wall.get("/calibration/uniformity").session.before.length === 1, 10000)
+        // The wall's meter: ArgyllCMS spotread with no instrument attached (or not installed:
+        // then the wall refuses at once) - "no meter found" in words, the reading taken stays.
+        findChild(v.technician, "measureDisplay").text = "r3c4"
+        clickIn(v, findChild(v.technician, "uniformityMeter"))
+        tryVerify(() => findChild(v.technician, "meterState").text.indexOf("no meter found") >= 0
+                        || findChild(v.technician, "technicianError").text.indexOf("no meter found") >= 0,
+                  20000, "the missing meter is said in words")
+        compare(Wall.get("/calibration/uniformity").session.before.length, 1)
+        compare(Wall.get("/calibration/uniformity").session.before[0].luminance, 300)
+        waitForRendering(v)
+        grabImage(v).save(Wall.folder() + "/console-technician-meter.png")
+        clickIn(v, findChild(v.technician, "uniformityCancel"))
+        tryVerify(() => Wall.get("/calibration/uniformity").session.active === false, 10000)
+    }
 }
 }

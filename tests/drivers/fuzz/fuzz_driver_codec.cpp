@@ -59,6 +59,8 @@ void controllerSide(const Protocol &p, const std::uint8_t *data, std::size_t siz
 
 void displaySide(const std::uint8_t *data, std::size_t size) {
     sim::SimBank bank = sim::SimBank::make(kind(), {1, 2});
+    if (kind() == ProtocolKind::Lg && size % 3 == 0) // the other LG family's letters too
+        bank.profile.useLgFamily(LgFamily::Multivision);
     bank.panels[1].on = true;
     bank.password = size % 2 ? "pw" : "";
     auto responder = sim::makeResponder(bank);
@@ -77,6 +79,14 @@ void displaySide(const std::uint8_t *data, std::size_t size) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
     static const auto protocol = makeProtocol(kind(), ModelProfile::defaultFor(kind()));
     controllerSide(*protocol, data, size);
+    if (kind() == ProtocolKind::Lg) { // LG's multi-vision family plans jw/jy/jz
+        static const auto multivision = [] {
+            ModelProfile p = ModelProfile::defaultFor(ProtocolKind::Lg);
+            p.useLgFamily(LgFamily::Multivision);
+            return makeProtocol(ProtocolKind::Lg, p);
+        }();
+        controllerSide(*multivision, data, size);
+    }
     displaySide(data, size);
     return 0;
 }

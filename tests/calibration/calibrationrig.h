@@ -1,0 +1,122 @@
+#pragma once
+// What the calibration integration tests share: a WallState, Dispatcher, DeviceService bound to
+// real opswall-display-sim processes, an SQLite ProfileStore on disk and the CalibrationService,
+// with helpers that dispatch an action as a technician and wait for a run or a device command to
+// finish. A test class derives from QObject and CalibrationRig and starts its own simulators.
+#include "calibration/calibrationservice.h"
+#include "calibration/profilestore.h"
+#include "devices/deviceservice.h"
+#include "store/database.h"
+#include "wall/dispatcher.h"
+#include "wall/wallstate.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+namespace opswall::calibration::test {
+
+inline constexpr int kWaitMs = 30000;
+inline const Caller kTech{"tech1", Role::Technician, "local", "test"};
+
+class CalibrationRig {
+protected:
+    QTemporaryDir m_dir;
+    std::unique_ptr<store::Database> m_db;
+    std::unique_ptr<wall::WallState> m_state;
+    std::unique_ptr<wall::Dispatcher> m_dispatcher;
+    std::unique_ptr<devices::DeviceService> m_devices;
+    std::unique_ptr<ProfileStore> m_store;
+    std::unique_ptr<CalibrationService> m_service;
+
+    // The wall, its dispatcher and the device service with config (started); the first issue of
+    // the config in words, or "" when it was taken.
+    QString startRig(const wall::Wall &wall, const devices::DeviceConfig &config) {
+        m_state = std::make_unique<wall::WallState>(wall);
+        m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, nullptr);
+        m_devices = std::make_unique<devices::DeviceService>(*m_state, *m_dispatcher);
+        const QList<wall::Issue> issues = m_devices->setConfig(config);
+        if (!issues.isEmpty())
+            return issues.first().toString();
+        m_devices->start();
+        m_db = std::make_unique<store::Database>(m_dir.filePath("opswall.db"));
+        m_store = std::make_unique<ProfileStore>(*m_db);
+        m_service = std::make_unique<CalibrationService>(*m_state, *m_dispatcher, *m_store,
+                                                         m_devices.get());
+        return {};
+    }
+
+    // Stops the service and the device service, then terminates the simulators.
+    void stopRig(std::initializer_list<QProcess *> peers) {
+        m_service.reset();
+        if (m_devices)
+            m_devices->stop();
+        for (QProcess *p : peers)
+            if (p->state() != QProcess::NotRunning) {
+                p->terminate();
+                p->waitForFinished(3000);
+            }
+    }
+
+    ActionResult dispatch(const QString &type, const QJsonObject &params, const Caller &c = kTech) {
+        return m_dispatcher->dispatch({type, params}, c);
+    }
+
+    // Dispatches a run and waits for its runFinished; {} (with a warning) when refused or late.
+    QJsonObject run(const QString &type, const QJsonObject &params) {
+        QSignalSpy finished(m_service.get(), &CalibrationService::runFinished);
+        const ActionResult r = dispatch(type, params);
+        if (!r.ok) {
+            qWarning() << "refused:" << r.message;
+            return {};
+        }
+        const qint64 id = r.data.value("runId").toInteger();
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < kWaitMs) {
+            for (const auto &args : finished)
+                if (args.at(0).toJsonObject().value("id").toInteger() == id)
+                    return args.at(0).toJsonObject();
+            finished.wait(200);
+        }
+        qWarning() << "run" << id << "did not finish";
+        return {};
+    }
+
+    // A device.command and its result per display; {} when refused or late.
+    QJsonObject deviceCommand(const QJsonObject &params) {
+        QSignalSpy finished(m_devices.get(), &devices::DeviceService::commandFinished);
+        const ActionResult r = dispatch("device.command", params);
+        if (!r.ok)
+            return {};
+        const quint64 id = quint64(r.data.value("requestId").toInteger());
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < kWaitMs) {
+            for (const auto &args : finished)
+                if (args.at(0).toULongLong() == id)
+                    return args.at(1).toJsonObject();
+            finished.wait(200);
+        }
+        return {};
+    }
+
+    // The TCP ports a simulator process announced, waiting up to 10 s for count of them.
+    static QList<quint16> readyPorts(QProcess &p, int count) {
+        QList<quint16> ports;
+        QElapsedTimer t;
+        t.start();
+        while (ports.size() < count && t.elapsed() < 10000) {
+            p.waitForReadyRead(200);
+            ports = devices::parseSimulatorPorts(p.peek(4096));
+        }
+        return ports;
+    }
+};
+
+} // namespace opswall::calibration::test
