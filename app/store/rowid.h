@@ -18,13 +18,18 @@ namespace opswall::store {
 // the caller's own counter (one per table), updated here. The rows must only be written by this
 // process (the store thread's queue keeps them in order).
 inline std::int64_t nextRowId(Database &db, const char *table, std::int64_t &lastHandedOut) {
-    const QByteArray sql =
-        QByteArray("SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0), "
-                   "COALESCE((SELECT MAX(id) FROM ") +
-        table + "), 0))";
-    Statement st = db.prepare(sql.constData());
-    st.bind(1, QString::fromLatin1(table));
-    const std::int64_t committed = st.step() ? st.int64(0) : 0;
+    const QByteArray sql = QByteArray("SELECT COALESCE(MAX(id), 0) FROM ") + table;
+    Statement max = db.prepare(sql.constData());
+    std::int64_t committed = max.step() ? max.int64(0) : 0;
+    // sqlite_sequence exists once some table of the file has AUTOINCREMENT.
+    Statement hasSequence =
+        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'");
+    if (hasSequence.step()) {
+        Statement seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = ?1");
+        seq.bind(1, QString::fromLatin1(table));
+        if (seq.step())
+            committed = std::max(committed, seq.int64(0));
+    }
     lastHandedOut = std::max(committed, lastHandedOut) + 1;
     return lastHandedOut;
 }

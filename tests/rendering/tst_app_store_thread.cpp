@@ -345,8 +345,8 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     const auto everyWriteIsThere = [&] {
         const QByteArray tokens = w.api("GET", QStringLiteral("/tokens")).body;
         QVERIFY2(tokens.contains("slow-disk-token"), tokens.constData());
-        const ApiResponse source = w.api("GET", QStringLiteral("/sources/slow-disk-source"));
-        QCOMPARE(source.status, 200);
+        const ApiResponse saved = w.api("GET", QStringLiteral("/sources/slow-disk-source"));
+        QCOMPARE(saved.status, 200);
         const QByteArray panel = w.api("GET", QStringLiteral("/panels/desk")).body;
         QVERIFY2(panel.contains("Slow disk"), panel.constData());
         const QJsonArray briefings =
