@@ -302,36 +302,48 @@ ActionResult Scheduler::handle(const Action &action, const Caller &) {
                                          p.issues.first().path.isEmpty()
                                              ? QStringLiteral("schedule")
                                              : QStringLiteral("schedule.") + p.issues.first().path);
-        // Written on the store thread, in the action's transaction; the list in memory is the
-        // one the scheduler reads (ordered by id, as load() reads it).
-        m_db.write([id = p.schedule.id,
-                    json = QString::fromUtf8(
-                        QJsonDocument(scheduleToJson(p.schedule)).toJson(QJsonDocument::Compact)),
-                    at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
-            db.prepare("INSERT INTO schedules(id, json, saved_at_ms) VALUES(?, ?, ?) "
-                       "ON CONFLICT(id) DO UPDATE SET json=excluded.json, "
-                       "saved_at_ms=excluded.saved_at_ms")
-                .bind(1, id)
-                .bind(2, json)
-                .bind(3, at)
-                .run();
-        });
-        m_schedules.removeIf([&](const Schedule &s) { return s.id == p.schedule.id; });
-        const auto at =
-            std::lower_bound(m_schedules.begin(), m_schedules.end(), p.schedule.id,
-                             [](const Schedule &s, const QString &id) { return s.id < id; });
-        m_schedules.insert(at, p.schedule);
+        // Written on the store thread, in the action's transaction; the list in memory (the one
+        // the scheduler fires from, ordered by id as load() reads it) changes once committed.
+        m_db.writeThen(
+            [id = p.schedule.id,
+             json = QString::fromUtf8(
+                 QJsonDocument(scheduleToJson(p.schedule)).toJson(QJsonDocument::Compact)),
+             at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
+                db.prepare("INSERT INTO schedules(id, json, saved_at_ms) VALUES(?, ?, ?) "
+                           "ON CONFLICT(id) DO UPDATE SET json=excluded.json, "
+                           "saved_at_ms=excluded.saved_at_ms")
+                    .bind(1, id)
+                    .bind(2, json)
+                    .bind(3, at)
+                    .run();
+            },
+            [alive = QPointer<Scheduler>(this), schedule = p.schedule] {
+                if (!alive)
+                    return;
+                QList<Schedule> &list = alive->m_schedules;
+                list.removeIf([&](const Schedule &s) { return s.id == schedule.id; });
+                const auto at = std::lower_bound(
+                    list.begin(), list.end(), schedule.id,
+                    [](const Schedule &s, const QString &id) { return s.id < id; });
+                list.insert(at, schedule);
+            });
         return ActionResult::success(scheduleToJson(p.schedule));
     }
     if (action.type == QLatin1String("schedule.delete")) {
         const QString id = action.params.value(QStringLiteral("id")).toString();
-        if (m_schedules.removeIf([&](const Schedule &s) { return s.id == id; }) == 0)
+        if (std::none_of(m_schedules.cbegin(), m_schedules.cend(),
+                         [&](const Schedule &s) { return s.id == id; }))
             return ActionResult::failure(QStringLiteral("not_found"),
                                          QStringLiteral("no schedule '%1'").arg(id.left(64)),
                                          QStringLiteral("id"));
-        m_db.write([id](store::Database &db) {
-            db.prepare("DELETE FROM schedules WHERE id = ?").bind(1, id).run();
-        });
+        m_db.writeThen(
+            [id](store::Database &db) {
+                db.prepare("DELETE FROM schedules WHERE id = ?").bind(1, id).run();
+            },
+            [alive = QPointer<Scheduler>(this), id] {
+                if (alive)
+                    alive->m_schedules.removeIf([&](const Schedule &s) { return s.id == id; });
+            });
         return ActionResult::success({{QStringLiteral("id"), id}});
     }
     return ActionResult::failure(QStringLiteral("unknown_action"),

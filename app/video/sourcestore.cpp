@@ -59,13 +59,14 @@ void writeSource(store::Database &db, const VideoSource &source, qint64 atMs) {
 }
 } // namespace
 
-std::optional<SourceError> SourceStore::upsert(const VideoSource &source) {
+std::optional<SourceError> SourceStore::upsert(const VideoSource &source,
+                                               std::function<void()> committed) {
     if (auto bad = validateSource(source))
         return bad;
     // On the store thread (in the action's transaction when a source.save is being applied).
-    m_db.write([source, at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
-        writeSource(db, source, at);
-    });
+    m_db.writeThen([source, at = QDateTime::currentMSecsSinceEpoch()](
+                       store::Database &db) { writeSource(db, source, at); },
+                   std::move(committed));
     return std::nullopt;
 }
 
@@ -83,12 +84,14 @@ QList<SourceError> SourceStore::importJson(const QByteArray &json) {
     return {};
 }
 
-bool SourceStore::remove(const QString &id) {
+bool SourceStore::remove(const QString &id, std::function<void()> committed) {
     if (!find(id))
         return false;
-    m_db.write([id](store::Database &db) {
-        db.cached("DELETE FROM video_sources WHERE id = ?1").bind(1, id).run();
-    });
+    m_db.writeThen(
+        [id](store::Database &db) {
+            db.cached("DELETE FROM video_sources WHERE id = ?1").bind(1, id).run();
+        },
+        std::move(committed));
     return true;
 }
 
