@@ -44,8 +44,9 @@ public:
     using Done = std::function<void(ActionResult)>;
     void submit(Action action, Caller caller, Done done);
     // The same, waiting for the result: the GUI thread waits for the store (and for the actions
-    // queued before this one). For start-up and the callers not moved to submit() yet (the
-    // console's QML, schedules, device and calibration services; see app/store/README.md).
+    // queued before this one). For start-up only (the initial recall, before the GUI runs) and
+    // WallScene::submit (qml/wall; no QML calls it); schedules, device power schedules, panels
+    // and the API use submit() (app/store/README.md).
     ActionResult dispatch(const Action &action, const Caller &caller);
 
     // Called after every dispatched action, allowed or not, with its final result (the log).
