@@ -1,5 +1,7 @@
 #include "briefing/briefingstore.h"
 
+#include "store/rowid.h"
+
 #include <QJsonDocument>
 
 namespace opswall::briefing {
@@ -119,74 +121,109 @@ QList<BriefingInfo> BriefingStore::revisions(int id) {
     return out;
 }
 
-int BriefingStore::save(std::optional<int> id, const Briefing &briefing) {
+int BriefingStore::save(std::optional<int> id, const Briefing &briefing, BriefingInfo *info) {
     const QString json = toText(briefingToJson(briefing));
     const QString title = briefing.title.vi;
+    const qint64 at = QDateTime::currentMSecsSinceEpoch();
     int result = 0;
-    m_db.transaction([&] {
-        const qint64 at = QDateTime::currentMSecsSinceEpoch();
-        if (!id) {
-            auto ins = m_db.prepare("INSERT INTO briefings(title, revision, json, saved_at_ms) "
-                                    "VALUES(?, 1, ?, ?)");
-            ins.bind(1, title).bind(2, json).bind(3, at).run();
-            result = int(m_db.lastInsertRowId());
-        } else {
-            auto up = m_db.prepare("UPDATE briefings SET title = ?, revision = revision + 1, "
-                                   "json = ?, saved_at_ms = ? WHERE id = ?");
-            up.bind(1, title).bind(2, json).bind(3, at).bind(4, *id).run();
-            if (m_db.changes() == 0)
-                throw store::Error("briefing " + std::to_string(*id) + " does not exist", 0);
-            result = *id;
-        }
-        // Every version is kept: the current one is copied into the history in the same
-        // transaction.
-        auto rev = m_db.prepare(
-            "INSERT INTO briefing_revisions(briefing_id, revision, title, json, saved_at_ms) "
-            "SELECT id, revision, title, json, saved_at_ms FROM briefings WHERE id = ?");
-        rev.bind(1, result).run();
+    int revision = 1;
+    if (!id) {
+        result = int(store::nextRowId(m_db, "briefings", m_lastBriefingId));
+    } else {
+        auto st = m_db.prepare("SELECT revision FROM briefings WHERE id = ?");
+        st.bind(1, *id);
+        if (!st.step())
+            throw store::Error("briefing " + std::to_string(*id) + " does not exist", 0);
+        revision = int(st.int64(0)) + 1;
+        result = *id;
+    }
+    m_db.write([result, isNew = !id, title, json, at](store::Database &db) {
+        db.transaction([&] {
+            if (isNew) {
+                db.prepare("INSERT INTO briefings(id, title, revision, json, saved_at_ms) "
+                           "VALUES(?, ?, 1, ?, ?)")
+                    .bind(1, result)
+                    .bind(2, title)
+                    .bind(3, json)
+                    .bind(4, at)
+                    .run();
+            } else {
+                db.prepare("UPDATE briefings SET title = ?, revision = revision + 1, json = ?, "
+                           "saved_at_ms = ? WHERE id = ?")
+                    .bind(1, title)
+                    .bind(2, json)
+                    .bind(3, at)
+                    .bind(4, result)
+                    .run();
+                if (db.changes() == 0)
+                    throw store::Error("briefing " + std::to_string(result) + " does not exist", 0);
+            }
+            // Every version is kept: the current one is copied into the history in the same
+            // transaction.
+            db.prepare(
+                  "INSERT INTO briefing_revisions(briefing_id, revision, title, json, saved_at_ms) "
+                  "SELECT id, revision, title, json, saved_at_ms FROM briefings WHERE id = ?")
+                .bind(1, result)
+                .run();
+        });
     });
+    if (info)
+        *info = BriefingInfo{result, title, revision, int(briefing.steps.size()), fromMs(at)};
     return result;
 }
 
 bool BriefingStore::remove(int id) {
-    bool removed = false;
-    m_db.transaction([&] {
-        auto st = m_db.prepare("DELETE FROM briefings WHERE id = ?");
-        st.bind(1, id).run();
-        removed = m_db.changes() > 0;
-        auto revs = m_db.prepare("DELETE FROM briefing_revisions WHERE briefing_id = ?");
-        revs.bind(1, id).run();
+    auto st = m_db.prepare("SELECT 1 FROM briefings WHERE id = ?");
+    st.bind(1, id);
+    if (!st.step())
+        return false;
+    m_db.write([id](store::Database &db) {
+        db.transaction([&] {
+            db.prepare("DELETE FROM briefings WHERE id = ?").bind(1, id).run();
+            db.prepare("DELETE FROM briefing_revisions WHERE briefing_id = ?").bind(1, id).run();
+        });
     });
-    return removed;
+    return true;
 }
 
 qint64 BriefingStore::startRun(int briefingId, int revision, const QString &by) {
-    auto st = m_db.prepare("INSERT INTO briefing_runs(briefing_id, revision, started_at_ms, "
-                           "started_by) VALUES(?, ?, ?, ?)");
-    st.bind(1, briefingId)
-        .bind(2, revision)
-        .bind(3, QDateTime::currentMSecsSinceEpoch())
-        .bind(4, by)
-        .run();
-    return m_db.lastInsertRowId();
+    const qint64 runId = store::nextRowId(m_db, "briefing_runs", m_lastRunId);
+    m_db.write([runId, briefingId, revision, by,
+                at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
+        db.prepare("INSERT INTO briefing_runs(id, briefing_id, revision, started_at_ms, "
+                   "started_by) VALUES(?, ?, ?, ?, ?)")
+            .bind(1, runId)
+            .bind(2, briefingId)
+            .bind(3, revision)
+            .bind(4, at)
+            .bind(5, by)
+            .run();
+    });
+    return runId;
 }
 
 void BriefingStore::recordStep(qint64 runId, int stepIndex, const QString &by, const QString &via) {
-    auto st = m_db.prepare(
-        "INSERT INTO briefing_run_steps(run_id, seq, step_index, shown_at_ms, by_user, via) "
-        "VALUES(?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM briefing_run_steps WHERE run_id = ?1),"
-        " ?2, ?3, ?4, ?5)");
-    st.bind(1, runId)
-        .bind(2, stepIndex)
-        .bind(3, QDateTime::currentMSecsSinceEpoch())
-        .bind(4, by)
-        .bind(5, via)
-        .run();
+    m_db.write([runId, stepIndex, by, via,
+                at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
+        db.prepare("INSERT INTO briefing_run_steps(run_id, seq, step_index, shown_at_ms, by_user, "
+                   "via) VALUES(?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM briefing_run_steps "
+                   "WHERE run_id = ?1), ?2, ?3, ?4, ?5)")
+            .bind(1, runId)
+            .bind(2, stepIndex)
+            .bind(3, at)
+            .bind(4, by)
+            .bind(5, via)
+            .run();
+    });
 }
 
 void BriefingStore::endRun(qint64 runId) {
-    auto st = m_db.prepare("UPDATE briefing_runs SET ended_at_ms = ? WHERE id = ?");
-    st.bind(1, QDateTime::currentMSecsSinceEpoch()).bind(2, runId).run();
+    m_db.write([runId, at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
+        db.prepare("UPDATE briefing_runs SET ended_at_ms = ? WHERE id = ?")
+            .bind(1, at)
+            .bind(2, runId)
+            .run();
+    });
 }
 
 std::optional<Run> BriefingStore::run(qint64 runId) {

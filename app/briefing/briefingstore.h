@@ -54,11 +54,14 @@ public:
     std::optional<StoredBriefing> get(int id);
     std::optional<Briefing> revision(int id, int revision);
     QList<BriefingInfo> revisions(int id); // newest first
-    // A new briefing (id empty) or a new revision of one; returns its id. Throws store::Error
-    // when id names no briefing.
-    int save(std::optional<int> id, const Briefing &briefing);
+    // A new briefing (id empty) or a new revision of one; returns its id (and, with info, what
+    // list() will say about it). Throws store::Error when id names no briefing. The rows are
+    // written on the store thread (store::Database::write: in the action's transaction while a
+    // briefing.save is applied); the id is taken here, on the GUI thread, so nothing waits.
+    int save(std::optional<int> id, const Briefing &briefing, BriefingInfo *info = nullptr);
     bool remove(int id);
 
+    // A run's row (its id taken here), its steps and its end: written on the store thread.
     qint64 startRun(int briefingId, int revision, const QString &by);
     void recordStep(qint64 runId, int stepIndex, const QString &by, const QString &via);
     void endRun(qint64 runId);
@@ -67,6 +70,8 @@ public:
 
 private:
     store::Database &m_db;
+    std::int64_t m_lastBriefingId = 0; // store/rowid.h
+    std::int64_t m_lastRunId = 0;
 };
 
 } // namespace opswall::briefing

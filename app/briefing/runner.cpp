@@ -286,10 +286,9 @@ ActionResult BriefingRunner::save(const QJsonObject &p) {
     const BriefingParse parsed = parse(doc.toObject());
     if (!parsed.ok())
         return invalid(parsed.issues);
-    const int saved = m_store.save(id, parsed.briefing);
-    const auto stored = m_store.get(saved);
-    return ActionResult::success(stored ? stored->info.toJson()
-                                        : QJsonObject{{QStringLiteral("id"), saved}});
+    BriefingInfo info; // as it is once the action's transaction committed (before the reply)
+    m_store.save(id, parsed.briefing, &info);
+    return ActionResult::success(info.toJson());
 }
 
 ActionResult BriefingRunner::remove(const QJsonObject &p) {

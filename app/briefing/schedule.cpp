@@ -5,6 +5,9 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
+
+#include <algorithm>
 
 namespace opswall::briefing {
 
@@ -251,29 +254,39 @@ int Scheduler::onAlert(const QString &indicator, const QString &severity, const 
             continue;
         if (!s.alertIndicator.isEmpty() && s.alertIndicator != indicator)
             continue;
-        const ActionResult r = fire(s, QStringLiteral("rule"), indicator);
         ++n;
-        if (!r.ok || !s.focusIndicator || !m_runner)
-            continue;
-        // The tile that shows the alert's indicator, in the layout the rule just recalled.
-        for (const wall::Tile &t : m_state.layout().tiles)
-            if (t.binding.value(QStringLiteral("indicator")).toString() == indicator) {
-                m_runner->setSpotlight(t.id);
-                break;
-            }
+        fire(s, QStringLiteral("rule"), indicator,
+             [this, focus = s.focusIndicator, indicator](const ActionResult &r) {
+                 if (!r.ok || !focus || !m_runner)
+                     return;
+                 // The tile that shows the alert's indicator, in the layout the rule just
+                 // recalled.
+                 for (const wall::Tile &t : m_state.layout().tiles)
+                     if (t.binding.value(QStringLiteral("indicator")).toString() == indicator) {
+                         m_runner->setSpotlight(t.id);
+                         break;
+                     }
+             });
     }
     return n;
 }
 
-ActionResult Scheduler::fire(const Schedule &s, const QString &via, const QString &) {
+void Scheduler::fire(const Schedule &s, const QString &via, const QString &,
+                     std::function<void(const ActionResult &)> then) {
     const Caller system{QStringLiteral("%1:%2").arg(via, s.name.isEmpty() ? s.id : s.name),
                         Role::Admin, QStringLiteral("local"), via};
-    const ActionResult r = m_dispatcher.dispatch(s.action, system);
-    if (!r.ok)
-        qWarning("opswall: %s '%s' did not run: %s", qPrintable(via), qPrintable(s.id),
-                 qPrintable(r.message));
-    Q_EMIT fired(s.id, r);
-    return r;
+    m_dispatcher.submit(s.action, system,
+                        [alive = QPointer<Scheduler>(this), id = s.id, via,
+                         then = std::move(then)](const ActionResult &r) {
+                            if (!r.ok)
+                                qWarning("opswall: %s '%s' did not run: %s", qPrintable(via),
+                                         qPrintable(id), qPrintable(r.message));
+                            if (!alive)
+                                return;
+                            Q_EMIT alive->fired(id, r);
+                            if (then)
+                                then(r);
+                        });
 }
 
 ActionResult Scheduler::handle(const Action &action, const Caller &) {
@@ -289,26 +302,48 @@ ActionResult Scheduler::handle(const Action &action, const Caller &) {
                                          p.issues.first().path.isEmpty()
                                              ? QStringLiteral("schedule")
                                              : QStringLiteral("schedule.") + p.issues.first().path);
-        auto st = m_db.prepare("INSERT INTO schedules(id, json, saved_at_ms) VALUES(?, ?, ?) "
-                               "ON CONFLICT(id) DO UPDATE SET json=excluded.json, "
-                               "saved_at_ms=excluded.saved_at_ms");
-        st.bind(1, p.schedule.id)
-            .bind(2, QString::fromUtf8(
-                         QJsonDocument(scheduleToJson(p.schedule)).toJson(QJsonDocument::Compact)))
-            .bind(3, QDateTime::currentMSecsSinceEpoch())
-            .run();
-        load();
+        // Written on the store thread, in the action's transaction; the list in memory (the one
+        // the scheduler fires from, ordered by id as load() reads it) changes once committed.
+        m_db.writeThen(
+            [id = p.schedule.id,
+             json = QString::fromUtf8(
+                 QJsonDocument(scheduleToJson(p.schedule)).toJson(QJsonDocument::Compact)),
+             at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
+                db.prepare("INSERT INTO schedules(id, json, saved_at_ms) VALUES(?, ?, ?) "
+                           "ON CONFLICT(id) DO UPDATE SET json=excluded.json, "
+                           "saved_at_ms=excluded.saved_at_ms")
+                    .bind(1, id)
+                    .bind(2, json)
+                    .bind(3, at)
+                    .run();
+            },
+            [alive = QPointer<Scheduler>(this), schedule = p.schedule] {
+                if (!alive)
+                    return;
+                QList<Schedule> &list = alive->m_schedules;
+                list.removeIf([&](const Schedule &s) { return s.id == schedule.id; });
+                const auto at = std::lower_bound(
+                    list.begin(), list.end(), schedule.id,
+                    [](const Schedule &s, const QString &id) { return s.id < id; });
+                list.insert(at, schedule);
+            });
         return ActionResult::success(scheduleToJson(p.schedule));
     }
     if (action.type == QLatin1String("schedule.delete")) {
         const QString id = action.params.value(QStringLiteral("id")).toString();
-        auto st = m_db.prepare("DELETE FROM schedules WHERE id = ?");
-        st.bind(1, id).run();
-        if (m_db.changes() == 0)
+        if (std::none_of(m_schedules.cbegin(), m_schedules.cend(),
+                         [&](const Schedule &s) { return s.id == id; }))
             return ActionResult::failure(QStringLiteral("not_found"),
                                          QStringLiteral("no schedule '%1'").arg(id.left(64)),
                                          QStringLiteral("id"));
-        load();
+        m_db.writeThen(
+            [id](store::Database &db) {
+                db.prepare("DELETE FROM schedules WHERE id = ?").bind(1, id).run();
+            },
+            [alive = QPointer<Scheduler>(this), id] {
+                if (alive)
+                    alive->m_schedules.removeIf([&](const Schedule &s) { return s.id == id; });
+            });
         return ActionResult::success({{QStringLiteral("id"), id}});
     }
     return ActionResult::failure(QStringLiteral("unknown_action"),

@@ -92,7 +92,10 @@ Q_SIGNALS:
     void fired(const QString &scheduleId, const ActionResult &result);
 
 private:
-    ActionResult fire(const Schedule &s, const QString &via, const QString &why);
+    // Submits the schedule's action (the GUI thread does not wait for the store); then runs
+    // with the result once it is applied (at once when the dispatcher has no store thread).
+    void fire(const Schedule &s, const QString &via, const QString &why,
+              std::function<void(const ActionResult &)> then = {});
     void load();
 
     store::Database &m_db;

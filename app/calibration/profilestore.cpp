@@ -1,6 +1,7 @@
 #include "calibration/profilestore.h"
 
 #include "store/database.h"
+#include "store/rowid.h"
 
 #include <QJsonDocument>
 
@@ -97,40 +98,46 @@ std::optional<StoredProfile> ProfileStore::profile(const QString &displayId) con
 
 qint64 ProfileStore::set(const QString &displayId, const PictureSettings &settings,
                          const Caller &by, const QString &note) {
+    // The revision is read here (the action before this one committed); the rows are written on
+    // the store thread, in the calibration action's transaction.
     qint64 revision = 0;
-    m_db.transaction([&] {
-        const QString at = now();
-        if (settings.empty()) {
-            m_db.prepare("DELETE FROM calibration_profile WHERE display_id = ?1")
-                .bind(1, displayId)
-                .run();
-        } else {
-            store::Statement r =
-                m_db.prepare("SELECT revision FROM calibration_profile WHERE display_id = ?1");
-            r.bind(1, displayId);
-            revision = (r.step() ? r.int64(0) : 0) + 1;
-            m_db.prepare("INSERT INTO calibration_profile (display_id, settings, revision, "
-                         "updated_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-                         "ON CONFLICT(display_id) DO UPDATE SET settings = excluded.settings, "
-                         "revision = excluded.revision, updated_by = excluded.updated_by, "
-                         "updated_at = excluded.updated_at")
-                .bind(1, displayId)
-                .bind(2, compact(toJson(settings)))
-                .bind(3, std::int64_t(revision))
-                .bind(4, by.user)
-                .bind(5, at)
-                .run();
-        }
-        store::Statement h = m_db.prepare(
-            "INSERT INTO calibration_history (display_id, settings, by_user, role, via, at, note) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-        h.bind(1, displayId);
-        if (settings.empty())
-            h.bindNull(2);
-        else
-            h.bind(2, compact(toJson(settings)));
-        h.bind(3, by.user).bind(4, roleName(by.role)).bind(5, by.via).bind(6, at).bind(7, note);
-        h.run();
+    if (!settings.empty()) {
+        store::Statement r =
+            m_db.prepare("SELECT revision FROM calibration_profile WHERE display_id = ?1");
+        r.bind(1, displayId);
+        revision = (r.step() ? r.int64(0) : 0) + 1;
+    }
+    const QString json = settings.empty() ? QString() : compact(toJson(settings));
+    m_db.write([displayId, json, revision, by, note, at = now()](store::Database &db) {
+        db.transaction([&] {
+            if (json.isEmpty()) {
+                db.prepare("DELETE FROM calibration_profile WHERE display_id = ?1")
+                    .bind(1, displayId)
+                    .run();
+            } else {
+                db.prepare("INSERT INTO calibration_profile (display_id, settings, revision, "
+                           "updated_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                           "ON CONFLICT(display_id) DO UPDATE SET settings = excluded.settings, "
+                           "revision = excluded.revision, updated_by = excluded.updated_by, "
+                           "updated_at = excluded.updated_at")
+                    .bind(1, displayId)
+                    .bind(2, json)
+                    .bind(3, std::int64_t(revision))
+                    .bind(4, by.user)
+                    .bind(5, at)
+                    .run();
+            }
+            store::Statement h = db.prepare("INSERT INTO calibration_history (display_id, "
+                                            "settings, by_user, role, via, at, note) "
+                                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+            h.bind(1, displayId);
+            if (json.isEmpty())
+                h.bindNull(2);
+            else
+                h.bind(2, json);
+            h.bind(3, by.user).bind(4, roleName(by.role)).bind(5, by.via).bind(6, at).bind(7, note);
+            h.run();
+        });
     });
     return revision;
 }
@@ -155,14 +162,19 @@ QJsonArray ProfileStore::history(const QString &displayId, int limit) const {
 }
 
 qint64 ProfileStore::addReport(const QString &kind, const Caller &by, const QJsonObject &document) {
-    m_db.prepare("INSERT INTO calibration_report (kind, at, by_user, document) "
-                 "VALUES (?1, ?2, ?3, ?4)")
-        .bind(1, kind)
-        .bind(2, now())
-        .bind(3, by.user)
-        .bind(4, compact(document))
-        .run();
-    return m_db.lastInsertRowId();
+    const qint64 id = store::nextRowId(m_db, "calibration_report", m_lastReport);
+    m_db.write(
+        [id, kind, at = now(), user = by.user, doc = compact(document)](store::Database &db) {
+            db.prepare("INSERT INTO calibration_report (id, kind, at, by_user, document) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5)")
+                .bind(1, std::int64_t(id))
+                .bind(2, kind)
+                .bind(3, at)
+                .bind(4, user)
+                .bind(5, doc)
+                .run();
+        });
+    return id;
 }
 
 QJsonArray ProfileStore::reports(const QString &kind, int limit) const {
@@ -182,14 +194,18 @@ QJsonArray ProfileStore::reports(const QString &kind, int limit) const {
 
 qint64 ProfileStore::addWallRevision(const Caller &by, const QString &note,
                                      const QJsonObject &wall) {
-    m_db.prepare("INSERT INTO calibration_wall_revision (at, by_user, note, wall) "
-                 "VALUES (?1, ?2, ?3, ?4)")
-        .bind(1, now())
-        .bind(2, by.user)
-        .bind(3, note)
-        .bind(4, compact(wall))
-        .run();
-    return m_db.lastInsertRowId();
+    const qint64 id = store::nextRowId(m_db, "calibration_wall_revision", m_lastWallRevision);
+    m_db.write([id, at = now(), user = by.user, note, doc = compact(wall)](store::Database &db) {
+        db.prepare("INSERT INTO calibration_wall_revision (id, at, by_user, note, wall) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind(1, std::int64_t(id))
+            .bind(2, at)
+            .bind(3, user)
+            .bind(4, note)
+            .bind(5, doc)
+            .run();
+    });
+    return id;
 }
 
 QJsonArray ProfileStore::wallRevisions(int limit) const {
@@ -214,9 +230,11 @@ std::optional<QJsonObject> ProfileStore::wallRevision(qint64 id) const {
 }
 
 void ProfileStore::removeWallRevision(qint64 id) {
-    m_db.prepare("DELETE FROM calibration_wall_revision WHERE id = ?1")
-        .bind(1, std::int64_t(id))
-        .run();
+    m_db.write([id](store::Database &db) {
+        db.prepare("DELETE FROM calibration_wall_revision WHERE id = ?1")
+            .bind(1, std::int64_t(id))
+            .run();
+    });
 }
 
 } // namespace opswall::calibration

@@ -15,6 +15,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <cstdint>
+
 namespace opswall::store {
 class Database;
 }
@@ -52,6 +54,9 @@ public:
 
 private:
     store::Database &m_db;
+    // Ids of rows on their way to the disk (store/rowid.h): writes go to the store thread.
+    std::int64_t m_lastReport = 0;
+    std::int64_t m_lastWallRevision = 0;
 };
 
 } // namespace opswall::calibration

@@ -125,6 +125,10 @@ std::int64_t AuditLog::nextId() const {
 std::int64_t AuditLog::append(const Caller &caller, const Action &action,
                               const ActionResult &result, std::int64_t timeMs) {
     Pending p{caller, action, result, timeMs > 0 ? timeMs : QDateTime::currentMSecsSinceEpoch()};
+    if (m_db.writer()) { // the GUI thread never waits for the disk
+        post(std::move(p));
+        return 0;
+    }
     // Rows the store refused earlier go first, so the chain keeps the order things happened in.
     if (!m_pending.empty() && !flushPending()) {
         m_pending.push_back(std::move(p));
@@ -144,7 +148,54 @@ std::int64_t AuditLog::append(const Caller &caller, const Action &action,
     }
 }
 
+void AuditLog::post(std::optional<Pending> row) {
+    auto earlier = std::make_shared<std::deque<Pending>>(std::move(m_pending));
+    m_pending.clear();
+    const std::int64_t lost = std::exchange(m_lost, 0);
+    if (earlier->empty() && lost == 0 && !row)
+        return;
+    const std::int64_t lostAt = earlier->empty()
+                                    ? (row ? row->timeMs : QDateTime::currentMSecsSinceEpoch())
+                                    : earlier->front().timeMs;
+    m_db.write(
+        [key = m_key, earlier, lost, lostAt, row](store::Database &db) {
+            db.transaction([&] {
+                if (lost > 0)
+                    writeRow(db, key, lostRow(lost, lostAt));
+                for (const Pending &p : *earlier)
+                    writeRow(db, key, p);
+                if (row)
+                    writeRow(db, key, *row);
+            });
+        },
+        [this, alive = std::weak_ptr<int>(m_alive), earlier, lost, row](std::exception_ptr error) {
+            if (!error || !alive.lock())
+                return;
+            try {
+                std::rethrow_exception(error);
+            } catch (const std::exception &e) {
+                qWarning("opswall: audit: the store refused a row (%s); kept in memory until it "
+                         "is back",
+                         e.what());
+            } catch (...) {
+            }
+            m_lost += lost;
+            for (auto it = earlier->rbegin(); it != earlier->rend(); ++it)
+                m_pending.push_front(*it);
+            if (row)
+                m_pending.push_back(*row);
+            while (m_pending.size() > kMaxPending) {
+                m_pending.pop_front();
+                ++m_lost;
+            }
+        });
+}
+
 bool AuditLog::flushPending() {
+    if (m_db.writer()) {
+        post(std::nullopt);
+        return true;
+    }
     try {
         if (m_lost > 0) {
             write(lostRow(m_lost, m_pending.empty() ? QDateTime::currentMSecsSinceEpoch()

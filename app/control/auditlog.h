@@ -20,6 +20,8 @@
 //
 // Store failures never escape append(): a row the database refuses (locked, full) is kept in
 // memory, in order, and written by the next append() or flushPending() once the store is back.
+// With a store thread (Database::writer(), the app) append() and flushPending() post their rows
+// there and return at once (append() returns 0 then: the id is not known yet).
 //
 // Threading: belongs to the thread that owns the Database (the GUI thread in the app), except
 // verifyDatabase(), which opens its own read-only connection and runs on any thread, and the
@@ -35,6 +37,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -182,6 +185,9 @@ private:
         std::int64_t timeMs;
     };
     std::int64_t write(const Pending &p);
+    // With a store thread (the app): the rows kept in memory and row (when given) are written
+    // there in one transaction, and kept in memory again if it fails; nothing waits for it.
+    void post(std::optional<Pending> row);
     // One row and the head (and seal), inside the caller's transaction on db.
     static std::int64_t writeRow(store::Database &db, const AuditKey &key, const Pending &p);
     static Pending lostRow(std::int64_t lost, std::int64_t timeMs);
@@ -192,6 +198,7 @@ private:
     std::int64_t m_lost = 0; // dropped from a full m_pending, not yet reported in a row
     mutable std::mutex m_verifyMutex;
     mutable std::optional<LastVerification> m_lastVerification;
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0); // completions of post() check it
 };
 
 } // namespace opswall::control

@@ -12,6 +12,7 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QStorageInfo>
 #include <QThread>
 #include <QThreadPool>
@@ -172,20 +173,71 @@ void ControlService::execute(Action action, Caller caller, ActionSink::Done done
             done(*refused);
             return;
         }
+        // A token's row and the action's audit row are one transaction on the store thread;
+        // the answer comes once it committed (the GUI thread does not wait for it).
+        std::vector<store::Database::WriteJob> jobs;
+        std::vector<std::function<void()>> committed;
+        store::Database::WriteCollector outer = m_db.setWriteCollector(
+            [&jobs, &committed](store::Database::WriteJob job, std::function<void()> then) {
+                jobs.push_back(std::move(job));
+                if (then)
+                    committed.push_back(std::move(then));
+            });
         ActionResult r;
         try {
             r = applyControlAction(action, caller);
         } catch (const store::Error &e) {
             r = storeUnavailable(e);
         }
+        m_db.setWriteCollector(std::move(outer));
         ActionResult audited = r;
         audited.data.remove(QStringLiteral("token")); // never keep a secret in the audit log
-        m_audit.append(caller, action, audited);
-        if (r.ok)
-            publish(QJsonObject{{QStringLiteral("type"), action.type},
-                                {QStringLiteral("by"), caller.user},
-                                {QStringLiteral("data"), audited.data}});
-        done(r);
+        const auto answer = [this, caller, action, done](const ActionResult &outcome,
+                                                         const ActionResult &inAudit) {
+            if (outcome.ok)
+                publish(QJsonObject{{QStringLiteral("type"), action.type},
+                                    {QStringLiteral("by"), caller.user},
+                                    {QStringLiteral("data"), inAudit.data}});
+            done(outcome);
+        };
+        if (jobs.empty()) { // the lock (in memory), a refusal: the audit row alone
+            m_audit.append(caller, action, audited);
+            answer(r, audited);
+            return;
+        }
+        AuditLog::Deferred row = m_audit.defer(caller, action);
+        m_db.write(
+            [jobs = std::move(jobs), write = row.write, audited](store::Database &db) {
+                db.transaction([&] {
+                    for (const auto &job : jobs)
+                        job(db);
+                    write(db, audited);
+                });
+            },
+            [this, alive = QPointer<ControlService>(this), refused = row.refused, r, audited,
+             answer, committed](std::exception_ptr error) {
+                if (!alive)
+                    return;
+                if (!error) {
+                    for (const auto &then : committed)
+                        then();
+                    answer(r, audited);
+                    return;
+                }
+                // Nothing was written: the in-memory tokens go back to the table's.
+                m_tokens.reload();
+                ActionResult failed;
+                try {
+                    std::rethrow_exception(error);
+                } catch (const std::exception &e) {
+                    failed = storeUnavailable(e);
+                } catch (...) {
+                    failed = ActionResult::failure(QStringLiteral("internal"),
+                                                   QStringLiteral("could not apply"));
+                }
+                refused(failed);
+                answer(failed, failed);
+            });
         return;
     }
     if (!m_sink) {

@@ -92,15 +92,18 @@ std::optional<NewToken> TokenStore::create(const QString &name, Role role, QStri
         crypto::randomBytes(kSecretBytes)
             .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
     r.hash = secretHash(r.salt, secret);
-    m_db.prepare("INSERT INTO control_tokens(id, name, role, salt, hash, created_ms) "
-                 "VALUES(?, ?, ?, ?, ?, ?)")
-        .bind(1, r.info.id)
-        .bind(2, name)
-        .bind(3, roleName(role))
-        .bind(4, r.salt)
-        .bind(5, r.hash)
-        .bind(6, r.info.createdMs)
-        .run();
+    // On the store thread (in the token action's transaction with its audit row, ControlService).
+    m_db.write([r](store::Database &db) {
+        db.prepare("INSERT INTO control_tokens(id, name, role, salt, hash, created_ms) "
+                   "VALUES(?, ?, ?, ?, ?, ?)")
+            .bind(1, r.info.id)
+            .bind(2, r.info.name)
+            .bind(3, roleName(r.info.role))
+            .bind(4, r.salt)
+            .bind(5, r.hash)
+            .bind(6, r.info.createdMs)
+            .run();
+    });
     NewToken out{r.info, QString::fromLatin1(kPrefix) + r.info.id + u'_' + secret};
     std::unique_lock lock(m_mutex);
     m_active.emplace(r.info.id, std::move(r));
@@ -108,14 +111,21 @@ std::optional<NewToken> TokenStore::create(const QString &name, Role role, QStri
 }
 
 bool TokenStore::revoke(const QString &name) {
-    auto st =
-        m_db.prepare("UPDATE control_tokens SET revoked_ms=? WHERE name=? AND revoked_ms IS NULL");
-    st.bind(1, QDateTime::currentMSecsSinceEpoch()).bind(2, name).run();
-    if (m_db.changes() == 0)
+    if (activeIdsNamed(name).isEmpty())
         return false;
+    m_db.write([name, at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
+        db.prepare("UPDATE control_tokens SET revoked_ms=? WHERE name=? AND revoked_ms IS NULL")
+            .bind(1, at)
+            .bind(2, name)
+            .run();
+    });
     std::unique_lock lock(m_mutex);
     std::erase_if(m_active, [&](const auto &kv) { return kv.second.info.name == name; });
     return true;
+}
+
+void TokenStore::reload() {
+    load();
 }
 
 QJsonArray TokenStore::list() const {

@@ -3,9 +3,10 @@
 // the id finds the row, the secret is checked against SHA-256(salt || secret) with a per-token
 // random salt and a constant-time compare. Only the hash is stored; the token itself is shown once.
 //
-// Threading: create/revoke/list write SQLite and belong to the thread that owns the Database
-// (the GUI thread in the app). authenticate() may be called from any thread (the io thread calls
-// it per request): it reads an in-memory copy guarded by a mutex and never touches SQLite.
+// Threading: create/revoke/list belong to the thread that owns the Database (the GUI thread in
+// the app); their rows are written on the store thread (store::Database::write), never waited for.
+// authenticate() may be called from any thread (the io thread calls it per request): it reads an
+// in-memory copy guarded by a mutex and never touches SQLite.
 
 #include "core/action.h"
 
@@ -45,7 +46,10 @@ public:
     // Fails (std::nullopt, *error set) for an empty/long/duplicate name or an invalid role.
     std::optional<NewToken> create(const QString &name, Role role, QString *error = nullptr);
     bool revoke(const QString &name); // false when no active token has that name
-    QJsonArray list() const;          // names, roles, creation times; never secrets
+    // create() and revoke() change the in-memory copy at once and write on the store thread
+    // (store::Database::write); when that write fails the caller reads the table again.
+    void reload();
+    QJsonArray list() const; // names, roles, creation times; never secrets
     bool hasActiveAdmin() const;
 
     // On first start (no active admin token): creates one named "admin" and writes it to filePath

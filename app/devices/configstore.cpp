@@ -71,12 +71,16 @@ void DeviceConfigStore::save(const DeviceConfig &config) {
     }
     doc.insert(QStringLiteral("displays"), displays);
     const QByteArray json = QJsonDocument(doc).toJson(QJsonDocument::Compact);
-    m_db.prepare("INSERT INTO device_config (id, document, updated_at) VALUES (1, ?1, ?2) "
-                 "ON CONFLICT(id) DO UPDATE SET document = excluded.document, "
-                 "updated_at = excluded.updated_at")
-        .bind(1, QString::fromUtf8(json))
-        .bind(2, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))
-        .run();
+    // On the store thread (in the action's transaction when an action is being applied).
+    m_db.write([document = QString::fromUtf8(json), at = QDateTime::currentDateTimeUtc().toString(
+                                                        Qt::ISODateWithMs)](store::Database &db) {
+        db.prepare("INSERT INTO device_config (id, document, updated_at) VALUES (1, ?1, ?2) "
+                   "ON CONFLICT(id) DO UPDATE SET document = excluded.document, "
+                   "updated_at = excluded.updated_at")
+            .bind(1, document)
+            .bind(2, at)
+            .run();
+    });
 }
 
 } // namespace opswall::devices

@@ -671,10 +671,11 @@ void DeviceService::checkSchedule() {
                               power == Power::On ? QStringLiteral("on") : QStringLiteral("off")}}};
         const Caller caller{QStringLiteral("schedule"), Role::Technician, QStringLiteral("local"),
                             QStringLiteral("schedule")};
-        const ActionResult result = m_dispatcher.dispatch(action, caller);
-        if (!result.ok)
-            qCWarning(lcDevices) << "scheduled power" << action.params
-                                 << "refused:" << result.message;
+        // Submitted: the GUI thread does not wait for the action's transaction.
+        m_dispatcher.submit(action, caller, [params = action.params](const ActionResult &result) {
+            if (!result.ok)
+                qCWarning(lcDevices) << "scheduled power" << params << "refused:" << result.message;
+        });
     }
 }
 

@@ -3,9 +3,13 @@
 #include "feeds/scheduler.h"
 #include "feeds/schema.h"
 #include "store/database.h"
+#include "store/rowid.h"
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QPointer>
+
+#include <algorithm>
 
 namespace opswall::feeds {
 
@@ -119,59 +123,133 @@ QList<Alert> AlertManager::evaluate(const QDateTime &now) {
         if (!rule.feedId.isEmpty() && m_statusOf)
             in.feed = m_statusOf(rule.feedId);
         const RuleOutcome outcome = evaluateRule(rule, in);
-        auto open =
-            m_db.prepare("SELECT id FROM feed_alerts WHERE rule_id = ? AND cleared_at IS NULL");
-        open.bind(1, rule.id);
-        const bool isOpen = open.step();
-        const std::int64_t openId = isOpen ? open.int64(0) : 0;
-        open.reset();
-        if (outcome.firing && !isOpen) {
-            auto ins = m_db.prepare(
-                "INSERT INTO feed_alerts(rule_id, indicator, feed_id, severity, message, "
-                "raised_at) VALUES(?,?,?,?,?,?)");
-            ins.bind(1, rule.id)
-                .bind(2, rule.indicator)
-                .bind(3, rule.feedId)
-                .bind(4, int(rule.severity));
-            ins.bind(5, outcome.message).bind(6, now.toSecsSinceEpoch());
-            ins.run();
-            const auto a = query("id = last_insert_rowid()", 1);
-            if (!a.isEmpty()) {
-                raised << a.front();
-                Q_EMIT alertRaised(a.front());
-            }
-        } else if (!outcome.firing && isOpen) {
-            auto clr = m_db.prepare("UPDATE feed_alerts SET cleared_at = ? WHERE id = ?");
-            clr.bind(1, now.toSecsSinceEpoch()).bind(2, openId);
-            clr.run();
-            const auto all = recentAlerts(1000);
-            for (const Alert &a : all)
-                if (a.id == openId)
-                    Q_EMIT alertCleared(a);
+        loadCache();
+        const Alert *openAlert = nullptr;
+        for (const auto &[id, a] : *m_cache)
+            if (a.ruleId == rule.id && !a.clearedAt.isValid())
+                openAlert = &a;
+        if (outcome.firing && !openAlert) {
+            Alert a;
+            a.id = store::nextRowId(m_db, "feed_alerts", m_lastId);
+            a.ruleId = rule.id;
+            a.indicator = rule.indicator;
+            a.feedId = rule.feedId;
+            a.severity = rule.severity;
+            a.message = outcome.message;
+            a.raisedAt = QDateTime::fromSecsSinceEpoch(now.toSecsSinceEpoch(), Qt::UTC);
+            m_db.write([a](store::Database &db) {
+                db.prepare("INSERT INTO feed_alerts(id, rule_id, indicator, feed_id, severity, "
+                           "message, raised_at) VALUES(?,?,?,?,?,?,?)")
+                    .bind(1, a.id)
+                    .bind(2, a.ruleId)
+                    .bind(3, a.indicator)
+                    .bind(4, a.feedId)
+                    .bind(5, int(a.severity))
+                    .bind(6, a.message)
+                    .bind(7, a.raisedAt.toSecsSinceEpoch())
+                    .run();
+            });
+            m_cache->insert_or_assign(a.id, a);
+            raised << a;
+            Q_EMIT alertRaised(a);
+        } else if (!outcome.firing && openAlert) {
+            Alert a = *openAlert;
+            a.clearedAt = QDateTime::fromSecsSinceEpoch(now.toSecsSinceEpoch(), Qt::UTC);
+            m_db.write([id = a.id, at = a.clearedAt.toSecsSinceEpoch()](store::Database &db) {
+                db.prepare("UPDATE feed_alerts SET cleared_at = ? WHERE id = ?")
+                    .bind(1, at)
+                    .bind(2, id)
+                    .run();
+            });
+            m_cache->insert_or_assign(a.id, a);
+            Q_EMIT alertCleared(a);
         }
+    }
+    // Cleared alerts beyond the newest kKept leave memory (their rows stay).
+    if (m_cache->size() > std::size_t(2 * kKept)) {
+        const QList<Alert> keep = cached(false, kKept);
+        std::map<std::int64_t, Alert> next;
+        for (const Alert &a : keep)
+            next.emplace(a.id, a);
+        for (const auto &[id, a] : *m_cache)
+            if (!a.clearedAt.isValid())
+                next.emplace(id, a);
+        m_cache = std::move(next);
     }
     return raised;
 }
 
 bool AlertManager::acknowledge(std::int64_t alertId, const QString &user, const QDateTime &now) {
-    auto q = m_db.prepare("UPDATE feed_alerts SET acknowledged_by = ?, acknowledged_at = ? "
-                          "WHERE id = ? AND acknowledged_by IS NULL");
-    q.bind(1, user).bind(2, now.toSecsSinceEpoch()).bind(3, alertId);
-    q.run();
-    if (m_db.changes() == 0)
+    loadCache();
+    auto it = m_cache->find(alertId);
+    if (it == m_cache->end()) { // older than the alerts kept in memory
+        const QList<Alert> stored =
+            query(QByteArray("id = " + QByteArray::number(qlonglong(alertId))).constData(), 1);
+        if (stored.isEmpty())
+            return false;
+        it = m_cache->emplace(alertId, stored.front()).first;
+    }
+    if (!it->second.acknowledgedBy.isEmpty())
         return false;
-    for (const Alert &a : recentAlerts(1000))
-        if (a.id == alertId)
+    Alert a = it->second;
+    a.acknowledgedBy = user;
+    a.acknowledgedAt = QDateTime::fromSecsSinceEpoch(now.toSecsSinceEpoch(), Qt::UTC);
+    // Shown (in memory, and the signal) only once the row is committed: an acknowledgement the
+    // store refuses changes nothing.
+    m_db.writeThen(
+        [alertId, user, at = now.toSecsSinceEpoch()](store::Database &db) {
+            db.prepare("UPDATE feed_alerts SET acknowledged_by = ?, acknowledged_at = ? "
+                       "WHERE id = ? AND acknowledged_by IS NULL")
+                .bind(1, user)
+                .bind(2, at)
+                .bind(3, alertId)
+                .run();
+        },
+        [this, alive = QPointer<AlertManager>(this), a] {
+            if (!alive)
+                return;
+            loadCache();
+            m_cache->insert_or_assign(a.id, a);
             Q_EMIT alertAcknowledged(a);
+        });
     return true;
 }
 
+void AlertManager::loadCache() const {
+    if (m_cache)
+        return;
+    std::map<std::int64_t, Alert> cache;
+    for (const Alert &a : query("cleared_at IS NULL", 100000))
+        cache.emplace(a.id, a);
+    for (const Alert &a : query("1", kKept))
+        cache.emplace(a.id, a);
+    m_cache = std::move(cache);
+}
+
+QList<Alert> AlertManager::cached(bool openOnly, int limit) const {
+    loadCache();
+    QList<Alert> out;
+    for (const auto &[id, a] : *m_cache)
+        if (!openOnly || !a.clearedAt.isValid())
+            out << a;
+    // Newest first, as the table is read (raised_at DESC, id DESC).
+    std::sort(out.begin(), out.end(), [](const Alert &x, const Alert &y) {
+        const qint64 tx = x.raisedAt.toSecsSinceEpoch(), ty = y.raisedAt.toSecsSinceEpoch();
+        return tx != ty ? tx > ty : x.id > y.id;
+    });
+    if (out.size() > limit)
+        out.resize(limit);
+    return out;
+}
+
 QList<Alert> AlertManager::openAlerts() const {
-    return query("cleared_at IS NULL", 1000);
+    return cached(true, 1000);
 }
 
 QList<Alert> AlertManager::recentAlerts(int limit) const {
-    return query("1", limit);
+    if (limit > kKept) // more than memory keeps: the table (what is committed)
+        return query("1", limit);
+    return cached(false, limit);
 }
 
 QList<Alert> AlertManager::query(const char *where, int limit) const {

@@ -10,6 +10,8 @@
 #include <QTimer>
 
 #include <functional>
+#include <map>
+#include <optional>
 
 namespace opswall::store {
 class Database;
@@ -69,8 +71,17 @@ Q_SIGNALS:
 
 private:
     QList<Alert> query(const char *where, int limit) const;
+    // The alerts in memory (the open ones and the newest kKept), read once from the table; raised,
+    // cleared and acknowledged here and written on the store thread (store::Database::write), so
+    // evaluating rules never waits for the disk and never raises an alert twice while its row is
+    // on its way.
+    void loadCache() const;
+    QList<Alert> cached(bool openOnly, int limit) const;
+    static constexpr int kKept = 1000;
 
     store::Database &m_db;
+    mutable std::optional<std::map<std::int64_t, Alert>> m_cache; // by id
+    std::int64_t m_lastId = 0;                                    // store/rowid.h
     SeriesStore &m_series;
     std::function<FeedStatus(const QString &)> m_statusOf;
     QTimer m_tick;

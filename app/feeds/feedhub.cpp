@@ -1,5 +1,7 @@
 #include "feeds/feedhub.h"
 
+#include <QPointer>
+
 #include "store/database.h"
 
 #include <QFile>
@@ -25,12 +27,24 @@ FeedHub::FeedHub(store::Database &db, QNetworkAccessManager *nam, QObject *paren
         connect(&m_alerts, signal, &m_readModel, &ReadModel::alertsChanged);
     m_retention.setInterval(6 * 3600 * 1000);
     connect(&m_retention, &QTimer::timeout, this, [this] {
-        try {
-            m_scheduler.series().applyRetention(m_policy, QDateTime::currentDateTimeUtc());
-            m_readModel.reload(); // old periods are gone from the store
-        } catch (const store::Error &e) {
-            qWarning("feeds: retention failed: %s", e.what());
-        }
+        // The deletes run on the store thread (Database::write); the read model is read again
+        // once they committed: old periods are gone from the store.
+        m_scheduler.series().database().write(
+            [policy = m_policy, now = QDateTime::currentDateTimeUtc()](store::Database &on) {
+                SeriesStore::applyRetention(on, policy, now);
+            },
+            [alive = QPointer<FeedHub>(this)](std::exception_ptr error) {
+                if (error) {
+                    try {
+                        std::rethrow_exception(error);
+                    } catch (const std::exception &e) {
+                        qWarning("feeds: retention failed: %s", e.what());
+                    }
+                    return;
+                }
+                if (alive)
+                    alive->m_readModel.reload();
+            });
     });
 }
 

@@ -185,17 +185,22 @@ QList<SeriesInfo> SeriesStore::seriesOfFeed(const QString &feedId) const {
 }
 
 int SeriesStore::applyRetention(const RetentionPolicy &policy, const QDateTime &now) {
+    return applyRetention(m_db, policy, now);
+}
+
+int SeriesStore::applyRetention(store::Database &db, const RetentionPolicy &policy,
+                                const QDateTime &now) {
     int removed = 0;
-    m_db.transaction([&] {
+    db.transaction([&] {
         auto oldRevisions =
-            m_db.prepare("DELETE FROM feed_values WHERE current = 0 AND fetched_at < ?");
+            db.prepare("DELETE FROM feed_values WHERE current = 0 AND fetched_at < ?");
         oldRevisions.bind(1, now.addDays(-policy.keepRevisionsDays).toSecsSinceEpoch());
         oldRevisions.run();
-        removed += m_db.changes();
-        auto oldPeriods = m_db.prepare("DELETE FROM feed_values WHERE period_start < ?");
+        removed += db.changes();
+        auto oldPeriods = db.prepare("DELETE FROM feed_values WHERE period_start < ?");
         oldPeriods.bind(1, now.addYears(-policy.keepPeriodsYears).toSecsSinceEpoch());
         oldPeriods.run();
-        removed += m_db.changes();
+        removed += db.changes();
     });
     return removed;
 }

@@ -69,6 +69,10 @@ public:
 
     // Returns the number of rows removed.
     int applyRetention(const RetentionPolicy &policy, const QDateTime &now);
+    // The same on another connection of the file (the store thread's writer, FeedHub).
+    static int applyRetention(store::Database &db, const RetentionPolicy &policy,
+                              const QDateTime &now);
+    store::Database &database() { return m_db; }
 
 private:
     store::Database &m_db;

@@ -44,12 +44,16 @@ ParsedPanels PanelStore::load(const BindingContext &context) const {
 
 void PanelStore::save(const PanelsConfig &config) {
     const QByteArray json = QJsonDocument(toJson(config)).toJson(QJsonDocument::Compact);
-    m_db.prepare("INSERT INTO panel_config (id, document, updated_at) VALUES (1, ?1, ?2) "
-                 "ON CONFLICT(id) DO UPDATE SET document = excluded.document, "
-                 "updated_at = excluded.updated_at")
-        .bind(1, QString::fromUtf8(json))
-        .bind(2, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))
-        .run();
+    // On the store thread (in the action's transaction when an action is being applied).
+    m_db.write([document = QString::fromUtf8(json), at = QDateTime::currentDateTimeUtc().toString(
+                                                        Qt::ISODateWithMs)](store::Database &db) {
+        db.prepare("INSERT INTO panel_config (id, document, updated_at) VALUES (1, ?1, ?2) "
+                   "ON CONFLICT(id) DO UPDATE SET document = excluded.document, "
+                   "updated_at = excluded.updated_at")
+            .bind(1, document)
+            .bind(2, at)
+            .run();
+    });
 }
 
 } // namespace opswall::panels

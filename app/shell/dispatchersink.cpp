@@ -13,6 +13,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 
@@ -33,7 +34,9 @@ public:
         , m_state(s)
         , m_store(st)
         , m_parts(parts)
-        , m_services(services) {}
+        , m_services(services) {
+        registerReads();
+    }
 
     // The action comes in the dispatcher's own vocabulary (control/router.cpp emits it so): it
     // is authorised once, applied and audited there, under the name the caller sent.
@@ -44,147 +47,13 @@ public:
     QJsonObject snapshot(const QString &what) override {
         const QString head = what.section(QLatin1Char(':'), 0, 0);
         const QString arg = what.section(QLatin1Char(':'), 1);
-        // The wall's state: one value, read by every view of it.
-        if (const auto view = wallView(head)) {
-            const wall::WallValue v = wallValue();
-            return (*view)(v, arg);
-        }
-#ifdef OPSWALL_WITH_CALIBRATION
-        if (head.startsWith(QLatin1String("calibration-")))
-            return m_parts.calibration ? m_parts.calibration->snapshot(what) : QJsonObject();
-#endif
-#ifdef OPSWALL_WITH_BRIEFING
-        if (head.startsWith(QLatin1String("briefing")))
-            return briefings(head, arg);
-#endif
-        if (head == QLatin1String("presets") || head == QLatin1String("layouts")) {
-            QJsonArray a;
-            for (const store::PresetInfo &p : m_store.presets())
-                a.append(info(p));
-            return items(a);
-        }
-        if (head == QLatin1String("preset") || head == QLatin1String("layout")) {
-            const auto p = m_store.preset(arg.toInt());
-            if (!p)
-                return {};
-            QJsonObject o = info(p->info);
-            o.insert(QStringLiteral("layout"), wall::layoutToJson(p->layout));
-            return o;
-        }
-        if (head == QLatin1String("indicators")) {
-            // The console's content library: every indicator with its names, units and latest
-            // value as the KPI tile shows it, in both languages.
-            QJsonArray a;
-#ifdef OPSWALL_WITH_FEEDS
-            if (m_parts.feeds && m_parts.indicators)
-                for (const feeds::IndicatorMeta &m : m_parts.feeds->alerts()->indicators()) {
-                    const QVariantMap vi =
-                        m_parts.indicators->kpi(m.code, {}, QStringLiteral("vi"));
-                    const QVariantMap en =
-                        m_parts.indicators->kpi(m.code, {}, QStringLiteral("en"));
-                    a.append(QJsonObject{
-                        {QStringLiteral("id"), m.code},
-                        {QStringLiteral("nameVi"), m.nameVi},
-                        {QStringLiteral("nameEn"), m.nameEn},
-                        {QStringLiteral("unitVi"), m.unitVi},
-                        {QStringLiteral("unitEn"), m.unitEn},
-                        {QStringLiteral("simulated"), m.simulated},
-                        {QStringLiteral("hasData"), vi.value(QStringLiteral("hasData")).toBool()},
-                        {QStringLiteral("valueTextVi"),
-                         vi.value(QStringLiteral("valueText")).toString()},
-                        {QStringLiteral("valueTextEn"),
-                         en.value(QStringLiteral("valueText")).toString()},
-                        {QStringLiteral("periodTextVi"),
-                         vi.value(QStringLiteral("periodText")).toString()},
-                        { QStringLiteral("periodTextEn"),
-                          en.value(QStringLiteral("periodText")).toString() }});
-                }
-#endif
-            return items(a);
-        }
-        if (head == QLatin1String("layout-revision")) {
-            const auto l = m_store.liveLayoutRevision(arg.toLongLong());
-            return l ? wall::layoutToJson(*l) : QJsonObject();
-        }
-        if (head == QLatin1String("sources") || head == QLatin1String("source")) {
-            QJsonArray a;
-#ifdef OPSWALL_WITH_VIDEO
-            if (m_parts.video)
-                for (const video::VideoSource &s : m_parts.video->sources()) {
-                    if (head == QLatin1String("source") && s.id == arg)
-                        return s.toJson();
-                    a.append(s.toJson());
-                }
-#endif
-            return head == QLatin1String("sources") ? items(a) : QJsonObject();
-        }
-        if (head == QLatin1String("feeds")) {
-            QJsonArray a;
-#ifdef OPSWALL_WITH_FEEDS
-            if (m_parts.feeds)
-                for (const feeds::FeedStatus &f : m_parts.feeds->scheduler()->statuses()) {
-                    const auto def = m_parts.feeds->scheduler()->definitions().find(f.feedId);
-                    a.append(QJsonObject{
-                        {QStringLiteral("id"), f.feedId},
-                        {QStringLiteral("name"), def ? def->name : QString()},
-                        {QStringLiteral("state"), feeds::feedStateName(f.state)},
-                        {QStringLiteral("lastError"), f.lastError},
-                        {QStringLiteral("consecutiveFailures"), f.consecutiveFailures},
-                        {QStringLiteral("lastAttempt"), f.lastAttempt.toString(Qt::ISODate)},
-                        {QStringLiteral("lastSuccess"), f.lastSuccess.toString(Qt::ISODate)},
-                        { QStringLiteral("ageSeconds"),
-                          qint64(f.ageSecs(QDateTime::currentDateTimeUtc())) }});
-                }
-#endif
-            return items(a);
-        }
-#ifdef OPSWALL_WITH_PANELS
-        // Button panels: their state, and one panel's bindings with its state.
-        if (head == QLatin1String("panels"))
-            return items(m_parts.panels ? m_parts.panels->status() : QJsonArray());
-        if (head == QLatin1String("panel") && m_parts.panels) {
-            for (const panels::Panel &p : m_parts.panels->panels())
-                if (p.id == arg) {
-                    QJsonObject o = panels::toJson(p);
-                    for (const QJsonValue &st : m_parts.panels->status())
-                        if (st[QLatin1String("id")].toString() == arg)
-                            o.insert(QStringLiteral("status"), st);
-                    return o;
-                }
-            return {};
-        }
-#endif
-        if (head == QLatin1String("tile-kinds"))
-            return items(wall::tileKindsJson(Services::builtModules()));
-        if (head == QLatin1String("audio")) {
-#ifdef OPSWALL_WITH_VIDEO
-            if (m_parts.video)
-                return {{QStringLiteral("audible"), m_parts.video->audibleKey()},
-                        { QStringLiteral("volume"),
-                          m_parts.video->volume() }};
-#endif
-            return {{QStringLiteral("audible"), QString()}, {QStringLiteral("volume"), 0}};
-        }
-        if (head == QLatin1String("province"))
-            return province(arg.section(QLatin1Char(':'), 0, 0),
-                            arg.section(QLatin1Char(':'), 1, 1),
-                            arg.section(QLatin1Char(':'), 2, 2));
-        if (head == QLatin1String("health")) {
-            // Frame rate per output and every stream's state, for health and metrics.
-            QJsonObject h = m_services.renderStats();
-            QJsonArray streams;
-            for (const wall::StreamState &st : wallValue().streams)
-                streams.append(st.toJson());
-            h.insert(QStringLiteral("activeStreams"), streams.size());
-            h.insert(QStringLiteral("streams"), streams);
-            return h;
-        }
+        // One read function per view, registered once (registerReads): no chain of comparisons.
+        if (const auto it = m_reads.constFind(head); it != m_reads.constEnd())
+            return it.value()(head, arg);
         return {};
     }
 
-    control::WallFigures figures() override {
-        return gatherFigures(m_parts, m_services);
-    }
+    control::WallFigures figures() override { return gatherFigures(m_parts, m_services); }
 
     void outputSnapshot(int index, int widthPx, ImageDone done) override {
         OutputSnapshots *s = m_services.outputSnapshots();
@@ -254,6 +123,192 @@ public:
     }
 
 private:
+    // The API's reads (GET …, the console's lists), one function per view name, registered
+    // once: the wall's views read the one value (wallValue()); the other areas (presets, sources,
+    // feeds, panels, briefings, calibration, …) read their own in-memory values or store.
+    using Read = std::function<QJsonObject(const QString &head, const QString &arg)>;
+    QHash<QString, Read> m_reads;
+    void add(std::initializer_list<QString> heads, const Read &read) {
+        for (const QString &h : heads)
+            m_reads.insert(h, read);
+    }
+    void registerReads() {
+        for (const char *head :
+             {"wall", "status", "tiles", "alerts", "devices", "device", "live-layout"}) {
+            const WallView view = *wallView(QLatin1String(head));
+            add({QLatin1String(head)}, [this, view](const QString &, const QString &arg) {
+                return view(wallValue(), arg);
+            });
+        }
+#ifdef OPSWALL_WITH_CALIBRATION
+        add({QStringLiteral("calibration-profiles"), QStringLiteral("calibration-profile"),
+             QStringLiteral("calibration-run"), QStringLiteral("calibration-drift"),
+             QStringLiteral("calibration-export"), QStringLiteral("calibration-pattern"),
+             QStringLiteral("calibration-geometry"), QStringLiteral("calibration-uniformity")},
+            [this](const QString &head, const QString &arg) {
+                return m_parts.calibration
+                           ? m_parts.calibration->snapshot(
+                                 arg.isEmpty() ? head : head + QLatin1Char(':') + arg)
+                           : QJsonObject();
+            });
+#endif
+#ifdef OPSWALL_WITH_BRIEFING
+        add({QStringLiteral("briefings"), QStringLiteral("briefing-schedules"),
+             QStringLiteral("briefing-current"), QStringLiteral("briefing")},
+            [this](const QString &head, const QString &arg) { return briefings(head, arg); });
+#endif
+        add({QStringLiteral("presets"), QStringLiteral("layouts")},
+            [this]([[maybe_unused]] const QString &head,
+                   [[maybe_unused]] const QString &arg) -> QJsonObject {
+                QJsonArray a;
+                for (const store::PresetInfo &p : m_store.presets())
+                    a.append(info(p));
+                return items(a);
+            });
+        add({QStringLiteral("preset"), QStringLiteral("layout")},
+            [this]([[maybe_unused]] const QString &head,
+                   [[maybe_unused]] const QString &arg) -> QJsonObject {
+                const auto p = m_store.preset(arg.toInt());
+                if (!p)
+                    return {};
+                QJsonObject o = info(p->info);
+                o.insert(QStringLiteral("layout"), wall::layoutToJson(p->layout));
+                return o;
+            });
+        add({QStringLiteral("indicators")},
+            [this]([[maybe_unused]] const QString &head,
+                   [[maybe_unused]] const QString &arg) -> QJsonObject {
+                // The console's content library: every indicator with its names, units and latest
+                // value as the KPI tile shows it, in both languages.
+                QJsonArray a;
+#ifdef OPSWALL_WITH_FEEDS
+                if (m_parts.feeds && m_parts.indicators)
+                    for (const feeds::IndicatorMeta &m : m_parts.feeds->alerts()->indicators()) {
+                        const QVariantMap vi =
+                            m_parts.indicators->kpi(m.code, {}, QStringLiteral("vi"));
+                        const QVariantMap en =
+                            m_parts.indicators->kpi(m.code, {}, QStringLiteral("en"));
+                        a.append(
+                            QJsonObject{{QStringLiteral("id"), m.code},
+                                        {QStringLiteral("nameVi"), m.nameVi},
+                                        {QStringLiteral("nameEn"), m.nameEn},
+                                        {QStringLiteral("unitVi"), m.unitVi},
+                                        {QStringLiteral("unitEn"), m.unitEn},
+                                        {QStringLiteral("simulated"), m.simulated},
+                                        {QStringLiteral("hasData"),
+                                         vi.value(QStringLiteral("hasData")).toBool()},
+                                        {QStringLiteral("valueTextVi"),
+                                         vi.value(QStringLiteral("valueText")).toString()},
+                                        {QStringLiteral("valueTextEn"),
+                                         en.value(QStringLiteral("valueText")).toString()},
+                                        {QStringLiteral("periodTextVi"),
+                                         vi.value(QStringLiteral("periodText")).toString()},
+                                        { QStringLiteral("periodTextEn"),
+                                          en.value(QStringLiteral("periodText")).toString() }});
+                    }
+#endif
+                return items(a);
+            });
+        add({QStringLiteral("layout-revision")},
+            [this]([[maybe_unused]] const QString &head,
+                   [[maybe_unused]] const QString &arg) -> QJsonObject {
+                const auto l = m_store.liveLayoutRevision(arg.toLongLong());
+                return l ? wall::layoutToJson(*l) : QJsonObject();
+            });
+        add({QStringLiteral("sources"), QStringLiteral("source")},
+            [this]([[maybe_unused]] const QString &head,
+                   [[maybe_unused]] const QString &arg) -> QJsonObject {
+                QJsonArray a;
+#ifdef OPSWALL_WITH_VIDEO
+                if (m_parts.video)
+                    for (const video::VideoSource &s : m_parts.video->sources()) {
+                        if (head == QLatin1String("source") && s.id == arg)
+                            return s.toJson();
+                        a.append(s.toJson());
+                    }
+#endif
+                return head == QLatin1String("sources") ? items(a) : QJsonObject();
+            });
+        add({QStringLiteral("feeds")},
+            [this]([[maybe_unused]] const QString &head,
+                   [[maybe_unused]] const QString &arg) -> QJsonObject {
+                QJsonArray a;
+#ifdef OPSWALL_WITH_FEEDS
+                if (m_parts.feeds)
+                    for (const feeds::FeedStatus &f : m_parts.feeds->scheduler()->statuses()) {
+                        const auto def = m_parts.feeds->scheduler()->definitions().find(f.feedId);
+                        a.append(QJsonObject{
+                            {QStringLiteral("id"), f.feedId},
+                            {QStringLiteral("name"), def ? def->name : QString()},
+                            {QStringLiteral("state"), feeds::feedStateName(f.state)},
+                            {QStringLiteral("lastError"), f.lastError},
+                            {QStringLiteral("consecutiveFailures"), f.consecutiveFailures},
+                            {QStringLiteral("lastAttempt"), f.lastAttempt.toString(Qt::ISODate)},
+                            {QStringLiteral("lastSuccess"), f.lastSuccess.toString(Qt::ISODate)},
+                            { QStringLiteral("ageSeconds"),
+                              qint64(f.ageSecs(QDateTime::currentDateTimeUtc())) }});
+                    }
+#endif
+                return items(a);
+            });
+#ifdef OPSWALL_WITH_PANELS
+        // Button panels: their state, and one panel's bindings with its state.
+        add({QStringLiteral("panels")},
+            [this]([[maybe_unused]] const QString &head,
+                   [[maybe_unused]] const QString &arg) -> QJsonObject {
+                return items(m_parts.panels ? m_parts.panels->status() : QJsonArray());
+            });
+        add({QStringLiteral("panel")},
+            [this]([[maybe_unused]] const QString &head,
+                   [[maybe_unused]] const QString &arg) -> QJsonObject {
+                if (!(m_parts.panels))
+                    return {};
+                for (const panels::Panel &p : m_parts.panels->panels())
+                    if (p.id == arg) {
+                        QJsonObject o = panels::toJson(p);
+                        for (const QJsonValue &st : m_parts.panels->status())
+                            if (st[QLatin1String("id")].toString() == arg)
+                                o.insert(QStringLiteral("status"), st);
+                        return o;
+                    }
+                return {};
+            });
+#endif
+        add({QStringLiteral("tile-kinds")},
+            [this]([[maybe_unused]] const QString &head, [[maybe_unused]] const QString &arg)
+                -> QJsonObject { return items(wall::tileKindsJson(Services::builtModules())); });
+        add({QStringLiteral("audio")},
+            [this]([[maybe_unused]] const QString &head,
+                   [[maybe_unused]] const QString &arg) -> QJsonObject {
+#ifdef OPSWALL_WITH_VIDEO
+                if (m_parts.video)
+                    return {{QStringLiteral("audible"), m_parts.video->audibleKey()},
+                            { QStringLiteral("volume"),
+                              m_parts.video->volume() }};
+#endif
+                return {{QStringLiteral("audible"), QString()}, {QStringLiteral("volume"), 0}};
+            });
+        add({QStringLiteral("province")},
+            [this]([[maybe_unused]] const QString &head,
+                   [[maybe_unused]] const QString &arg) -> QJsonObject {
+                return province(arg.section(QLatin1Char(':'), 0, 0),
+                                arg.section(QLatin1Char(':'), 1, 1),
+                                arg.section(QLatin1Char(':'), 2, 2));
+            });
+        add({QStringLiteral("health")},
+            [this]([[maybe_unused]] const QString &head,
+                   [[maybe_unused]] const QString &arg) -> QJsonObject {
+                // Frame rate per output and every stream's state, for health and metrics.
+                QJsonObject h = m_services.renderStats();
+                QJsonArray streams;
+                for (const wall::StreamState &st : wallValue().streams)
+                    streams.append(st.toJson());
+                h.insert(QStringLiteral("activeStreams"), streams.size());
+                h.insert(QStringLiteral("streams"), streams);
+                return h;
+            });
+    }
+
     // The wall's state as one value (wall/wallvalue.h): configuration, the live layout and its
     // persistent revision, display states, the one alert model, stream states.
     wall::WallValue wallValue() const {

@@ -2,10 +2,13 @@
 
 #include "shell/servicesparts.h"
 
+#include "shell/alertacks.h"
+
 #include "core/engineservices.h"
 #include "core/permissions.h"
 #include "store/retention.h"
 #include "store/secrets.h"
+#include "store/storethread.h"
 #include "wall/tilekinds.h"
 
 #include <QDateTime>
@@ -67,6 +70,12 @@ Services::Services(const Options &options, store::Database &db, store::WallStore
                                          QStringLiteral("type"));
         return m_alerts.acknowledge(a.params, c);
     });
+    // Device and store acknowledgements outlive a restart (alertacks.h).
+    try {
+        setupAlertAcks(m_db, m_alerts);
+    } catch (const store::Error &e) {
+        qWarning("opswall: alert acknowledgements are not kept: %s", e.what());
+    }
 }
 
 QStringList Services::builtModules() {
@@ -125,29 +134,46 @@ QJsonObject Services::storeAlert() const {
 }
 
 void Services::applyRetention() {
-    const store::RetentionConfig &r = m_storeConfig.retention;
+    // On the store thread: the GUI thread never waits for the deletes (or the audit export).
+    const store::RetentionConfig r = m_storeConfig.retention;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    try {
-        const store::RetentionResult done = store::applyWallRetention(m_db, r, now);
-        if (done.layoutHistoryRows || done.presetRevisions)
-            qInfo("opswall: retention: %d layout history rows and %d preset revisions removed",
-                  done.layoutHistoryRows, done.presetRevisions);
-    } catch (const std::exception &e) {
-        qWarning("opswall: retention of the wall's history failed: %s", e.what());
-    }
-#ifdef OPSWALL_WITH_CONTROL
-    if (m_parts->control && r.auditDays > 0) {
+    const auto wallRetention = [r, now](store::Database &db) {
         try {
-            const auto pruned = m_parts->control->audit().exportAndPrune(
-                now - qint64(r.auditDays) * 86'400'000, m_storeConfig.auditExportDir);
-            if (pruned.rows)
-                qInfo("opswall: retention: %d audit rows exported to %s, then pruned", pruned.rows,
-                      qPrintable(pruned.file));
+            const store::RetentionResult done = store::applyWallRetention(db, r, now);
+            if (done.layoutHistoryRows || done.presetRevisions)
+                qInfo("opswall: retention: %d layout history rows and %d preset revisions removed",
+                      done.layoutHistoryRows, done.presetRevisions);
         } catch (const std::exception &e) {
-            qWarning("opswall: retention of the audit failed (nothing pruned): %s", e.what());
+            qWarning("opswall: retention of the wall's history failed: %s", e.what());
         }
-    }
+    };
+    std::function<void(store::Database &)> auditRetention;
+#ifdef OPSWALL_WITH_CONTROL
+    if (m_parts->control && r.auditDays > 0)
+        auditRetention = [key = m_parts->control->audit().key(),
+                          before = now - qint64(r.auditDays) * 86'400'000,
+                          dir = m_storeConfig.auditExportDir](store::Database &db) {
+            try {
+                control::AuditLog log(db);
+                log.setKey(key);
+                const auto pruned = log.exportAndPrune(before, dir);
+                if (pruned.rows)
+                    qInfo("opswall: retention: %d audit rows exported to %s, then pruned",
+                          pruned.rows, qPrintable(pruned.file));
+            } catch (const std::exception &e) {
+                qWarning("opswall: retention of the audit failed (nothing pruned): %s", e.what());
+            }
+        };
 #endif
+    const auto job = [wallRetention, auditRetention](store::Database &db) {
+        wallRetention(db);
+        if (auditRetention)
+            auditRetention(db);
+    };
+    if (store::StoreThread *writer = m_db.writer())
+        writer->post(job, this, {}, &m_db);
+    else
+        job(m_db);
 }
 
 bool Services::start(QQmlEngine &engine) {

@@ -1,6 +1,7 @@
 // Services: the control API and its audit.
 #include "shell/services.h"
 
+#include "shell/alertacks.h"
 #include "shell/servicesparts.h"
 
 #include "core/engineservices.h"
@@ -41,13 +42,16 @@ bool Services::startControl() {
         [ctl](const Caller &c, const Action &a) {
             control::AuditLog::Deferred d = ctl->audit().defer(c, a);
             return wall::Dispatcher::AuditRow{
-                std::move(d.write), [alive = QPointer<control::ControlService>(ctl),
-                                     refused = std::move(d.refused)](const ActionResult &r) {
+                [write = std::move(d.write)](wall::ActionTransaction &on, const ActionResult &r) {
+                    return write(store::connectionOf(on), r);
+                },
+                [alive = QPointer<control::ControlService>(ctl),
+                 refused = std::move(d.refused)](const ActionResult &r) {
                     if (alive) // not when the transaction failed during shutdown
                         refused(r);
                 }};
         },
-        &m_db);
+        &m_store);
     m_dispatcher.setAuditHook(
         [](const Caller &c, const Action &a, const ActionResult &r) { logAction(c, a, r); });
     // The dispatcher checked the role (once); the gate adds the control lock.
@@ -85,6 +89,14 @@ bool Services::startControl() {
                     ev.insert(QStringLiteral("type"), QStringLiteral("alert.raised"));
                     ctl->publish(ev);
                 });
+        // A device alert that clears: the event, and its acknowledgement goes (alertacks.h).
+        connect(m_parts->devices.get(), &devices::DeviceService::alertCleared, ctl,
+                [ctl, this](const QJsonObject &a) {
+                    m_alerts.cleared(deviceAlertBoardId(a.value(QStringLiteral("id")).toString()));
+                    QJsonObject ev = a;
+                    ev.insert(QStringLiteral("type"), QStringLiteral("alert.cleared"));
+                    ctl->publish(ev);
+                });
 #ifdef OPSWALL_WITH_CALIBRATION
         if (m_parts->calibration)
             connect(m_parts->calibration.get(), &calibration::CalibrationService::runFinished, ctl,
@@ -116,6 +128,13 @@ bool Services::startControl() {
                     ev.insert(QStringLiteral("type"), QStringLiteral("alert.raised"));
                     ctl->publish(ev);
                 });
+    if (m_parts->feeds)
+        connect(m_parts->feeds->alerts(), &feeds::AlertManager::alertCleared, ctl,
+                [ctl](const feeds::Alert &a) {
+                    QJsonObject ev = alertJson(a);
+                    ev.insert(QStringLiteral("type"), QStringLiteral("alert.cleared"));
+                    ctl->publish(ev);
+                });
 #endif
     // The store's health as an alert: raised when it refuses writes, cleared when it is back.
     m_db.setStatusListener([ctl, this](const store::StoreStatus &st) {
@@ -126,6 +145,7 @@ bool Services::startControl() {
             ctl->publish(ev);
         } else {
             qInfo("opswall: the store accepts writes again");
+            m_alerts.cleared(QStringLiteral("store.unavailable"));
             ctl->publish({{QStringLiteral("type"), QStringLiteral("alert.cleared")},
                           {QStringLiteral("id"), QStringLiteral("store.unavailable")},
                           {QStringLiteral("source"), QStringLiteral("store")}});

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QObject>
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -496,6 +497,74 @@ bool Database::probeWritable() {
 Database::~Database() {
     m_cache.clear(); // finalized before the connection closes
     sqlite3_close_v2(m_db);
+}
+
+void Database::writeThen(WriteJob job, std::function<void()> committed) {
+    if (m_collector) {
+        m_collector(std::move(job), std::move(committed)); // part of the action being applied
+        return;
+    }
+    write(std::move(job),
+          [path = m_path, committed = std::move(committed)](std::exception_ptr error) {
+              if (!error) {
+                  if (committed)
+                      committed();
+                  return;
+              }
+              try {
+                  std::rethrow_exception(error);
+              } catch (const std::exception &e) {
+                  qWarning("opswall: store: a write to %s failed: %s", qPrintable(path), e.what());
+              } catch (...) {
+                  qWarning("opswall: store: a write to %s failed", qPrintable(path));
+              }
+          });
+}
+
+void Database::write(WriteJob job) {
+    if (m_collector) {
+        m_collector(std::move(job), {}); // part of the action being applied
+        return;
+    }
+    write(std::move(job), [path = m_path](std::exception_ptr error) {
+        if (!error)
+            return;
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception &e) {
+            qWarning("opswall: store: a write to %s failed: %s", qPrintable(path), e.what());
+        } catch (...) {
+            qWarning("opswall: store: a write to %s failed", qPrintable(path));
+        }
+    });
+}
+
+void Database::write(WriteJob job, std::function<void(std::exception_ptr)> done) {
+    auto inTransaction = [job = std::move(job)](Database &on) { on.transaction([&] { job(on); }); };
+    if (!m_writer) {
+        std::exception_ptr error;
+        try {
+            inTransaction(*this);
+        } catch (...) {
+            error = std::current_exception();
+        }
+        if (done)
+            done(error);
+        return;
+    }
+    if (!m_context)
+        m_context = std::make_unique<QObject>();
+    m_writer->post(
+        std::move(inTransaction), m_context.get(),
+        [done = std::move(done)](std::exception_ptr error) {
+            if (done)
+                done(error);
+        },
+        this);
+}
+
+std::size_t Database::writesQueued() const {
+    return m_writer ? m_writer->queued() : 0;
 }
 
 void Database::exec(const char *sql) {

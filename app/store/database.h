@@ -10,6 +10,9 @@
 #include <QByteArray>
 #include <QString>
 
+#include <exception>
+#include <utility>
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -21,6 +24,7 @@
 #include <string>
 #include <unordered_map>
 
+class QObject;
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -142,6 +146,35 @@ public:
     void setWriter(StoreThread *writer) { m_writer = writer; }
     StoreThread *writer() const { return m_writer; }
 
+    // A write of a component that reads on this (the GUI thread's) connection: tokens, sources,
+    // panels, briefings, devices, calibration, alerts (README.md "Threads and connections").
+    //   - inside an action (the dispatcher installed a collector, setWriteCollector) job joins
+    //     the action's one transaction on the store thread, next to its history and audit rows;
+    //   - otherwise, with a writer(), job is posted to the store thread as a transaction of its
+    //     own; failures are logged and reported to this Database's health (the store alert);
+    //   - with no writer (tests, tools), job runs here, now, in a transaction.
+    // The caller never waits for the disk; a read on this connection sees the write once it is
+    // committed. job runs on the writer connection: it must use the Database it is given, and
+    // capture values, never references to GUI-thread objects.
+    using WriteJob = std::function<void(Database &)>;
+    void write(WriteJob job);
+    // The same, with done called on this Database's thread (the GUI thread) once the job ran (a
+    // null error: committed). Not joined to an action's transaction.
+    void write(WriteJob job, std::function<void(std::exception_ptr)> done);
+    // The same, and committed runs on this Database's thread once the job is committed (after
+    // the action's transaction inside an action; never when it failed): for in-memory copies
+    // that must not change unless the row did (an alert's acknowledgement).
+    void writeThen(WriteJob job, std::function<void()> committed);
+    // Installs (or with an empty function removes) the collector of the writes made while an
+    // action is being applied; returns the previous one (the dispatcher nests actions).
+    // committed may be empty.
+    using WriteCollector = std::function<void(WriteJob, std::function<void()> committed)>;
+    WriteCollector setWriteCollector(WriteCollector collector) {
+        return std::exchange(m_collector, std::move(collector));
+    }
+    // Writes posted by write() and not finished yet (the store thread's whole queue).
+    std::size_t writesQueued() const;
+
     // For tests only (tests/rendering/tst_app_store_thread): when the environment variable
     // OPSWALL_TEST_FSYNC_DELAY_MS is set, registers (once, as the default VFS of this process) a
     // VFS that wraps the default one and sleeps that long in every xSync, so every commit is as
@@ -207,6 +240,8 @@ private:
     sqlite3 *m_db = nullptr;
     QString m_path;
     StoreThread *m_writer = nullptr;
+    WriteCollector m_collector;
+    std::unique_ptr<QObject> m_context; // completions of write() come back to its thread
     std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
     int m_writing = 0;              // nesting of enterWrite() on this connection
     std::int64_t m_busySinceMs = 0; // when the current wait for a lock began

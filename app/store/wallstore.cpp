@@ -1,5 +1,9 @@
 #include "store/wallstore.h"
 
+#include "store/storethread.h"
+
+#include <memory>
+
 #include "wall/walljson.h"
 
 #include <QJsonDocument>
@@ -219,6 +223,56 @@ std::optional<wall::Layout> WallStore::lastLiveLayout() {
 qint64 WallStore::lastLiveRevision() {
     auto st = m_db.prepare("SELECT id FROM live_layouts ORDER BY id DESC LIMIT 1");
     return st.step() ? st.int64(0) : 0;
+}
+
+namespace {
+// One action's transaction on the writer connection.
+class WriterTransaction final : public wall::ActionTransaction {
+public:
+    explicit WriterTransaction(Database &db)
+        : connection(db)
+        , store(db, WallStore::AlreadyMigrated{}) {}
+    wall::LayoutStore &layouts() override { return store; }
+    Database &connection;
+    WallStore store;
+};
+} // namespace
+
+Database &connectionOf(wall::ActionTransaction &transaction) {
+    return static_cast<WriterTransaction &>(transaction).connection;
+}
+
+wall::ActionStore::Wait WallStore::write(Job job, QObject *context, Done done) {
+    StoreThread::Job run = [job = std::move(job)](Database &on) {
+        on.transaction([&] {
+            WriterTransaction transaction(on);
+            job(transaction);
+        });
+    };
+    if (StoreThread *writer = m_db.writer()) {
+        auto ticket = writer->post(std::move(run), context, std::move(done), &m_db);
+        return [ticket] { ticket->wait(); };
+    }
+    std::exception_ptr error;
+    try {
+        run(m_db);
+    } catch (...) {
+        error = std::current_exception();
+    }
+    if (done)
+        done(error);
+    return {};
+}
+
+std::function<void()> WallStore::collect(Collector collector) {
+    auto previous = std::make_shared<Database::WriteCollector>(
+        m_db.setWriteCollector([collector = std::move(collector)](Database::WriteJob job,
+                                                                  std::function<void()> committed) {
+            collector([job = std::move(job)](
+                          wall::ActionTransaction &transaction) { job(connectionOf(transaction)); },
+                      std::move(committed));
+        }));
+    return [this, previous] { m_db.setWriteCollector(std::move(*previous)); };
 }
 
 bool WallStore::isUnavailable(const std::exception &error) const {

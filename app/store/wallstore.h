@@ -4,6 +4,7 @@
 // Every save is one transaction: a crash mid-save leaves the previous version intact.
 
 #include "store/database.h"
+#include "wall/actionstore.h"
 #include "wall/geometry.h"
 #include "wall/layout.h"
 #include "wall/layoutstore.h"
@@ -20,7 +21,9 @@ namespace opswall::store {
 using PresetInfo = wall::PresetInfo;
 using Preset = wall::Preset;
 
-class WallStore : public wall::LayoutStore {
+// The wall's store is the dispatcher's wall::ActionStore too: an action's rows are written in one
+// transaction on the store thread (Database::writer()), or here when there is none.
+class WallStore : public wall::ActionStore {
 public:
     // Applies the core migrations to db (which must outlive the store).
     explicit WallStore(Database &db);
@@ -59,8 +62,17 @@ public:
     QString setting(const QString &key, const QString &fallback = {});
     void setSetting(const QString &key, const QString &value);
 
+    // wall::ActionStore: jobs on the writer connection (health reported to this database), and
+    // the writes of other components (Database::write) collected while an action is applied.
+    Wait write(Job job, QObject *context, Done done) override;
+    std::function<void()> collect(Collector collector) override;
+
 private:
     Database &m_db;
 };
+
+// The writer connection of an action's transaction made by WallStore::write: the components'
+// writes that join the action (Database::write) and its audit row run on it.
+Database &connectionOf(wall::ActionTransaction &transaction);
 
 } // namespace opswall::store

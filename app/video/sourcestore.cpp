@@ -45,18 +45,28 @@ std::optional<VideoSource> SourceStore::find(const QString &id) {
     return fromRow(st.text(0));
 }
 
-std::optional<SourceError> SourceStore::upsert(const VideoSource &source) {
-    if (auto bad = validateSource(source))
-        return bad;
-    auto st = m_db.prepare("INSERT INTO video_sources(id, kind, json, updated_at_ms) "
-                           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(id) DO UPDATE SET "
-                           "kind = excluded.kind, json = excluded.json, "
-                           "updated_at_ms = excluded.updated_at_ms");
-    st.bind(1, source.id)
+namespace {
+void writeSource(store::Database &db, const VideoSource &source, qint64 atMs) {
+    db.cached("INSERT INTO video_sources(id, kind, json, updated_at_ms) "
+              "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(id) DO UPDATE SET "
+              "kind = excluded.kind, json = excluded.json, "
+              "updated_at_ms = excluded.updated_at_ms")
+        .bind(1, source.id)
         .bind(2, sourceKindName(source.kind))
         .bind(3, QString::fromUtf8(QJsonDocument(source.toJson()).toJson(QJsonDocument::Compact)))
-        .bind(4, QDateTime::currentMSecsSinceEpoch());
-    st.run();
+        .bind(4, atMs)
+        .run();
+}
+} // namespace
+
+std::optional<SourceError> SourceStore::upsert(const VideoSource &source,
+                                               std::function<void()> committed) {
+    if (auto bad = validateSource(source))
+        return bad;
+    // On the store thread (in the action's transaction when a source.save is being applied).
+    m_db.writeThen([source, at = QDateTime::currentMSecsSinceEpoch()](
+                       store::Database &db) { writeSource(db, source, at); },
+                   std::move(committed));
     return std::nullopt;
 }
 
@@ -64,18 +74,25 @@ QList<SourceError> SourceStore::importJson(const QByteArray &json) {
     const SourceImport imported = importSources(json);
     if (!imported.ok())
         return imported.errors;
-    m_db.transaction([&] {
-        for (const VideoSource &s : imported.sources)
-            upsert(s);
+    m_db.write([sources = imported.sources,
+                at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
+        db.transaction([&] {
+            for (const VideoSource &s : sources)
+                writeSource(db, s, at);
+        });
     });
     return {};
 }
 
-bool SourceStore::remove(const QString &id) {
-    auto st = m_db.prepare("DELETE FROM video_sources WHERE id = ?1");
-    st.bind(1, id);
-    st.run();
-    return m_db.changes() > 0;
+bool SourceStore::remove(const QString &id, std::function<void()> committed) {
+    if (!find(id))
+        return false;
+    m_db.writeThen(
+        [id](store::Database &db) {
+            db.cached("DELETE FROM video_sources WHERE id = ?1").bind(1, id).run();
+        },
+        std::move(committed));
+    return true;
 }
 
 } // namespace opswall::video

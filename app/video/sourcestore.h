@@ -7,6 +7,7 @@
 
 #include <QList>
 
+#include <functional>
 #include <optional>
 
 namespace opswall::store {
@@ -20,11 +21,15 @@ public:
     explicit SourceStore(store::Database &db); // applies the video migrations
     QList<VideoSource> list();
     std::optional<VideoSource> find(const QString &id);
-    // Validates first; on a fault nothing is written and the fault is returned.
-    std::optional<SourceError> upsert(const VideoSource &source);
+    // Validates first; on a fault nothing is written and the fault is returned. The row is
+    // written on the store thread (store::Database::write; in the action's transaction while a
+    // source.save is applied); committed (may be empty) runs once it is committed.
+    std::optional<SourceError> upsert(const VideoSource &source,
+                                      std::function<void()> committed = {});
     // All-or-nothing import of an import document (see importSources); returns the errors.
     QList<SourceError> importJson(const QByteArray &json);
-    bool remove(const QString &id);
+    // false (nothing written, committed not called) when no row has that id.
+    bool remove(const QString &id, std::function<void()> committed = {});
 
 private:
     store::Database &m_db;

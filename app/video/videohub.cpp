@@ -4,7 +4,10 @@
 #include "pipelinepolicy.h"
 
 #include <QJsonObject>
+#include <QPointer>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace opswall::video {
 
@@ -39,20 +42,25 @@ std::optional<SourceError> VideoHub::upsertSource(const VideoSource &source) {
         return bad;
     if (auto bad = checkCustomElements(source))
         return bad;
-    if (m_store) {
-        if (auto bad = m_store->upsert(source))
-            return bad;
-    }
-    bool replaced = false;
-    for (VideoSource &s : m_sources) {
-        if (s.id == source.id) {
-            s = source;
-            replaced = true;
+    // Shown (the list the wall plays from) once its row is committed: a save the store refuses
+    // changes nothing.
+    const auto show = [hub = QPointer<VideoHub>(this), source] {
+        if (!hub)
+            return;
+        bool replaced = false;
+        for (VideoSource &s : hub->m_sources) {
+            if (s.id == source.id) {
+                s = source;
+                replaced = true;
+            }
         }
-    }
-    if (!replaced)
-        m_sources.append(source);
-    Q_EMIT sourcesChanged();
+        if (!replaced)
+            hub->m_sources.append(source);
+        Q_EMIT hub->sourcesChanged();
+    };
+    if (m_store)
+        return m_store->upsert(source, show);
+    show();
     return std::nullopt;
 }
 
@@ -68,13 +76,18 @@ std::optional<SourceError> VideoHub::checkCustomElements(const VideoSource &sour
 }
 
 bool VideoHub::removeSource(const QString &id) {
-    const qsizetype before = m_sources.size();
-    m_sources.removeIf([&](const VideoSource &s) { return s.id == id; });
-    if (m_store)
-        m_store->remove(id);
-    if (before == m_sources.size())
+    if (std::none_of(m_sources.cbegin(), m_sources.cend(),
+                     [&](const VideoSource &s) { return s.id == id; }))
         return false;
-    Q_EMIT sourcesChanged();
+    // Gone from the list once the row's removal is committed.
+    const auto show = [hub = QPointer<VideoHub>(this), id] {
+        if (!hub)
+            return;
+        hub->m_sources.removeIf([&](const VideoSource &s) { return s.id == id; });
+        Q_EMIT hub->sourcesChanged();
+    };
+    if (!m_store || !m_store->remove(id, show))
+        show();
     return true;
 }
 

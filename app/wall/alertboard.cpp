@@ -8,7 +8,30 @@ void AlertBoard::addSource(Source source) {
     m_sources.append(std::move(source));
 }
 
+void AlertBoard::restore(const QList<AckRecord> &acks, const QDateTime &startedAt) {
+    m_startedAt = startedAt;
+    for (const AckRecord &r : acks)
+        m_acks.insert(r.id, Ack{r.by, r.at, r.note, r.since, true});
+}
+
+void AlertBoard::cleared(const QString &id) {
+    if (m_acks.remove(id) > 0 && m_persist)
+        m_persist(id, std::nullopt);
+}
+
 QList<WallAlert> AlertBoard::alerts() const {
+    // Restored acknowledgements whose alert did not come back in time are forgotten.
+    if (m_startedAt.isValid() &&
+        m_startedAt.secsTo(QDateTime::currentDateTimeUtc()) > kRestoreWindowSecs)
+        for (auto it = m_acks.begin(); it != m_acks.end();) {
+            if (!it->restored) {
+                ++it;
+                continue;
+            }
+            if (m_persist)
+                m_persist(it.key(), std::nullopt);
+            it = m_acks.erase(it);
+        }
     QList<WallAlert> all;
     for (const Source &s : m_sources) {
         if (!s.list)
@@ -17,11 +40,20 @@ QList<WallAlert> AlertBoard::alerts() const {
             a.id = s.name + u'.' + a.id;
             a.source = s.name;
             if (!s.ack)
-                if (const auto it = m_acks.constFind(a.id);
-                    it != m_acks.constEnd() && it->since == a.since) {
-                    a.acknowledgedBy = it->by;
-                    a.acknowledgedAt = it->at;
-                    a.note = it->note;
+                if (const auto it = m_acks.find(a.id); it != m_acks.end()) {
+                    if (it->restored && it->since != a.since &&
+                        m_startedAt.secsTo(QDateTime::currentDateTimeUtc()) <= kRestoreWindowSecs) {
+                        it->since = a.since; // the condition outlived the restart
+                        it->restored = false;
+                        if (m_persist)
+                            m_persist(a.id, AckRecord{a.id, it->by, it->at, it->note, it->since});
+                    }
+                    if (it->since == a.since) {
+                        it->restored = false;
+                        a.acknowledgedBy = it->by;
+                        a.acknowledgedAt = it->at;
+                        a.note = it->note;
+                    }
                 }
             all.append(a);
         }
@@ -71,6 +103,8 @@ ActionResult AlertBoard::acknowledge(const QJsonObject &params, const Caller &ca
                                              QStringLiteral("id"));
         } else {
             m_acks.insert(id, Ack{caller.user, now, note, a.since});
+            if (m_persist) // joins the alert.ack action's transaction
+                m_persist(id, AckRecord{id, caller.user, now, note, a.since});
         }
         WallAlert done = a;
         done.acknowledgedBy = caller.user;

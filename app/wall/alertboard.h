@@ -34,15 +34,40 @@ public:
     // the API numbered them before). Success data: the alert as it is now.
     ActionResult acknowledge(const QJsonObject &params, const Caller &caller);
 
-private:
-    struct Ack {
+    // Acknowledgements the board keeps (sources without their own ack) outlive a restart: each
+    // one is handed to the persistence hook when made and when its alert clears (nullopt: forget
+    // it), and the stored ones are restored at start. A restored acknowledgement stands for its
+    // alert while that alert is still (or again) open in the first kRestoreWindowSecs after the
+    // start: the condition outlived the restart (its raise time is then the one seen after the
+    // restart). An alert that clears forgets its acknowledgement, so a later raise needs a new one.
+    struct AckRecord {
+        QString id; // full id, "device.r1c1.unreachable"
         QString by;
         QDateTime at;
         QString note;
         QDateTime since; // the raise it acknowledged
     };
+    using Persist = std::function<void(const QString &id, const std::optional<AckRecord> &)>;
+    void setPersistence(Persist persist) { m_persist = std::move(persist); }
+    void restore(const QList<AckRecord> &acks, const QDateTime &startedAt);
+    // The alert with this full id cleared: its acknowledgement (if the board keeps one) goes.
+    void cleared(const QString &id);
+    static constexpr int kRestoreWindowSecs = 120;
+
+private:
+    struct Ack {
+        QString by;
+        QDateTime at;
+        QString note;
+        QDateTime since;       // the raise it acknowledged
+        bool restored = false; // from before the restart, not matched to a raise yet
+    };
     QList<Source> m_sources;
-    QHash<QString, Ack> m_acks; // full id -> acknowledgement (sources without their own ack)
+    // full id -> acknowledgement (sources without their own ack); a restored one is bound to the
+    // raise seen after the restart when it is first listed.
+    mutable QHash<QString, Ack> m_acks;
+    Persist m_persist;
+    QDateTime m_startedAt;
 };
 
 } // namespace opswall::wall

@@ -1,8 +1,6 @@
 #include "wall/dispatcher.h"
 
 #include "core/permissions.h"
-#include "store/storethread.h"
-#include "store/wallstore.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -16,7 +14,7 @@
 
 namespace opswall::wall {
 
-Dispatcher::Dispatcher(WallState &state, store::WallStore *store, QObject *parent)
+Dispatcher::Dispatcher(WallState &state, ActionStore *store, QObject *parent)
     : QObject(parent)
     , m_state(state)
     , m_store(store)
@@ -110,10 +108,6 @@ void Dispatcher::pump() {
     m_pumping = false;
 }
 
-store::Database *Dispatcher::jobDatabase() const {
-    return m_store ? &m_store->database() : m_auditDb;
-}
-
 namespace {
 
 // Failure injection for tests only (tests/rendering/tst_app_store_thread): with
@@ -131,21 +125,20 @@ void stallBeforeAuditIfAsked() {
         QThread::sleep(3600);
 }
 
-ActionResult failureOf(std::exception_ptr error) {
+} // namespace
+
+ActionResult Dispatcher::failureOf(std::exception_ptr error) const {
+    const ActionStore *store = writeStore();
     try {
         std::rethrow_exception(error);
-    } catch (const store::Error &e) {
+    } catch (const std::exception &e) {
         // The store is locked by another process, full or failing: the change is refused (the
         // wall did not change: it is shown only once written) and the caller is told to retry.
-        return store::isUnavailable(e)
-                   ? ActionResult::failure(QStringLiteral("store_unavailable"),
-                                           QStringLiteral("store unavailable, nothing was "
-                                                          "changed; retry later (%1)")
-                                               .arg(QString::fromUtf8(e.what())))
-                   : ActionResult::failure(
-                         QStringLiteral("internal"),
-                         QStringLiteral("could not apply: %1").arg(QString::fromUtf8(e.what())));
-    } catch (const std::exception &e) {
+        if (store && store->isUnavailable(e))
+            return ActionResult::failure(QStringLiteral("store_unavailable"),
+                                         QStringLiteral("store unavailable, nothing was "
+                                                        "changed; retry later (%1)")
+                                             .arg(QString::fromUtf8(e.what())));
         return ActionResult::failure(
             QStringLiteral("internal"),
             QStringLiteral("could not apply: %1").arg(QString::fromUtf8(e.what())));
@@ -154,8 +147,6 @@ ActionResult failureOf(std::exception_ptr error) {
                                      QStringLiteral("could not apply: unknown error"));
     }
 }
-
-} // namespace
 
 void Dispatcher::start(Item in) {
     m_busy = true;
@@ -170,6 +161,16 @@ void Dispatcher::start(Item in) {
         result = ActionResult::success();
     } else if (result = check(item->action, item->caller); result.ok) {
         m_applying = true;
+        // What the handlers write on the GUI thread's connection (store::Database::write) joins
+        // this action's transaction on the store thread.
+        std::function<void()> stopCollecting;
+        if (ActionStore *collecting = writeStore())
+            stopCollecting =
+                collecting->collect([this](ActionStore::Job job, std::function<void()> committed) {
+                    m_fx.jobs.push_back(std::move(job));
+                    if (committed) // shown only once the transaction committed
+                        m_fx.show.push_back(std::move(committed));
+                });
         try {
             result = apply(item->action, item->caller);
         } catch (...) {
@@ -177,6 +178,8 @@ void Dispatcher::start(Item in) {
             // abort.
             result = failureOf(std::current_exception());
         }
+        if (stopCollecting)
+            stopCollecting();
         m_applying = false;
     }
     Effects fx = std::exchange(m_fx, Effects{});
@@ -189,54 +192,44 @@ void Dispatcher::start(Item in) {
     AuditRow audit;
     if (isAction && m_auditRows)
         audit = m_auditRows(item->caller, item->action);
-    store::Database *db = jobDatabase();
-    const bool writes = !fx.history.empty() || !fx.writes.empty() || audit.write;
-    if (!writes || !db) {
+    ActionStore *store = writeStore();
+    const bool writes =
+        !fx.history.empty() || !fx.writes.empty() || !fx.jobs.empty() || audit.write;
+    if (!writes || !store) {
         finish(item, std::move(result), fx, audit, nullptr);
         return;
     }
     auto outcome = std::make_shared<ActionResult>(std::move(result));
     auto shared = std::make_shared<Effects>(std::move(fx));
     auto recorded = std::make_shared<std::optional<qint64>>();
-    store::StoreThread::Job job = [outcome, recorded, history = shared->history,
-                                   writes = shared->writes,
-                                   write = audit.write](store::Database &on) {
-        store::WallStore wallStore(on, store::WallStore::AlreadyMigrated{});
-        on.transaction([&] {
-            ActionResult r = *outcome;
-            for (const auto &w : writes)
-                w(wallStore, r.data);
-            std::optional<qint64> revision;
-            for (const auto &[layout, cause] : history)
-                revision = wallStore.recordLiveLayout(layout, cause);
-            // The live layout's persistent revision (its history row), so the audit can show the
-            // wall as it was after this action.
-            if (revision) {
-                r.data.insert(QStringLiteral("revision"), *revision);
-                stallBeforeAuditIfAsked();
-            }
-            if (write)
-                write(on, r);
-            *outcome = std::move(r);
-            *recorded = revision;
-        });
+    // One transaction (ActionStore::write), on the store thread in the app.
+    ActionStore::Job job = [outcome, recorded, history = shared->history, writes = shared->writes,
+                            jobs = shared->jobs, write = audit.write](ActionTransaction &on) {
+        LayoutStore &layouts = on.layouts();
+        ActionResult r = *outcome;
+        for (const auto &w : writes)
+            w(layouts, r.data);
+        for (const auto &j : jobs)
+            j(on);
+        std::optional<qint64> revision;
+        for (const auto &[layout, cause] : history)
+            revision = layouts.recordLiveLayout(layout, cause);
+        // The live layout's persistent revision (its history row), so the audit can show the
+        // wall as it was after this action.
+        if (revision) {
+            r.data.insert(QStringLiteral("revision"), *revision);
+            stallBeforeAuditIfAsked();
+        }
+        if (write)
+            write(on, r);
+        *outcome = std::move(r);
+        *recorded = revision;
     };
     auto onDone = [this, item, outcome, shared, audit, recorded](std::exception_ptr error) {
         m_recorded = error ? std::nullopt : *recorded;
         finish(item, *outcome, *shared, audit, error);
     };
-    if (store::StoreThread *writer = db->writer()) {
-        auto ticket = writer->post(std::move(job), this, std::move(onDone), db);
-        m_waitInFlight = [ticket] { ticket->wait(); };
-        return;
-    }
-    std::exception_ptr error;
-    try {
-        job(*db);
-    } catch (...) {
-        error = std::current_exception();
-    }
-    onDone(error);
+    m_waitInFlight = store->write(std::move(job), this, std::move(onDone));
 }
 
 void Dispatcher::finish(const std::shared_ptr<Item> &item, ActionResult result, Effects &fx,
@@ -246,7 +239,7 @@ void Dispatcher::finish(const std::shared_ptr<Item> &item, ActionResult result, 
     // memory, applied by its handler already) stands while the store is unavailable: its audit
     // row is kept for later, like a refusal's. Anything with history or documents to write is
     // refused, and nothing of it is shown.
-    const bool auditOnly = fx.history.empty() && fx.writes.empty();
+    const bool auditOnly = fx.history.empty() && fx.writes.empty() && fx.jobs.empty();
     const ActionResult failure = error ? failureOf(error) : ActionResult::success();
     const bool stands =
         !error || (result.ok && auditOnly && failure.code == QLatin1String("store_unavailable"));

@@ -12,6 +12,7 @@
 // thread only.
 
 #include "core/action.h"
+#include "wall/actionstore.h"
 #include "wall/layout.h"
 #include "wall/layoutstore.h"
 #include "wall/wallstate.h"
@@ -27,18 +28,15 @@
 #include <optional>
 #include <vector>
 
-namespace opswall::store {
-class Database;
-class WallStore;
-} // namespace opswall::store
-
 namespace opswall::wall {
 
 class Dispatcher : public QObject {
     Q_OBJECT
 public:
-    // store may be null (tests of pure behaviour); then presets are unavailable.
-    Dispatcher(WallState &state, store::WallStore *store, QObject *parent = nullptr);
+    // store may be null (tests of pure behaviour); then presets are unavailable. The store
+    // (store::WallStore in the app) is reached only through wall::ActionStore: app/wall does
+    // not include app/store (DESIGN.md layering; tools/lint/layering.cmake, test lint_layering).
+    Dispatcher(WallState &state, ActionStore *store, QObject *parent = nullptr);
 
     // Takes action for caller; done gets the result exactly once, on the GUI thread, after the
     // action's transaction committed (or failed) on the store thread. With no store thread (tests,
@@ -46,8 +44,9 @@ public:
     using Done = std::function<void(ActionResult)>;
     void submit(Action action, Caller caller, Done done);
     // The same, waiting for the result: the GUI thread waits for the store (and for the actions
-    // queued before this one). For start-up and the callers not moved to submit() yet (the
-    // console's QML, schedules, device and calibration services; see app/store/README.md).
+    // queued before this one). For start-up only (the initial recall, before the GUI runs) and
+    // WallScene::submit (qml/wall; no QML calls it); schedules, device power schedules, panels
+    // and the API use submit() (app/store/README.md).
     ActionResult dispatch(const Action &action, const Caller &caller);
 
     // Called after every dispatched action, allowed or not, with its final result (the log).
@@ -55,16 +54,16 @@ public:
     void setAuditHook(AuditHook hook) { m_audit = std::move(hook); }
     // The action's audit row, written in the action's own transaction (control::AuditLog::defer):
     // write runs on the store thread inside the transaction with the final result; refused runs on
-    // the GUI thread when the transaction failed. db: the audit's database, written on this
-    // thread when the dispatcher has no store of its own.
+    // the GUI thread when the transaction failed. store: where the audit is written when the
+    // dispatcher has no store of its own.
     struct AuditRow {
-        std::function<std::int64_t(store::Database &, const ActionResult &)> write;
+        std::function<std::int64_t(ActionTransaction &, const ActionResult &)> write;
         std::function<void(const ActionResult &)> refused;
     };
     using AuditRows = std::function<AuditRow(const Caller &, const Action &)>;
-    void setAuditRows(AuditRows rows, store::Database *db) {
+    void setAuditRows(AuditRows rows, ActionStore *store) {
         m_auditRows = std::move(rows);
-        m_auditDb = db;
+        m_auditStore = store;
     }
     // Consulted after the role table, e.g. by the control lock: return a failure to refuse.
     using Gate = std::function<std::optional<ActionResult>(const Action &, const Caller &)>;
@@ -131,9 +130,14 @@ private:
     // then (only when that committed) the changes shown on the GUI thread.
     struct Effects {
         std::vector<std::pair<Layout, QString>> history;
-        std::vector<std::function<void(store::WallStore &, QJsonObject &data)>> writes;
+        std::vector<std::function<void(LayoutStore &, QJsonObject &data)>> writes;
         std::vector<std::function<void()>> show;
-        bool empty() const { return history.empty() && writes.empty() && show.empty(); }
+        // Writes of other components made while the action was applied (store::Database::write:
+        // sources, panels, briefings, devices, calibration...), in the same transaction.
+        std::vector<ActionStore::Job> jobs;
+        bool empty() const {
+            return history.empty() && writes.empty() && show.empty() && jobs.empty();
+        }
     };
     struct Item {
         Action action;
@@ -146,10 +150,11 @@ private:
     void finish(const std::shared_ptr<Item> &item, ActionResult result, Effects &fx,
                 const AuditRow &audit, std::exception_ptr error);
     ActionResult check(const Action &action, const Caller &caller);
-    store::Database *jobDatabase() const;
+    ActionStore *writeStore() const { return m_store ? m_store : m_auditStore; }
+    ActionResult failureOf(std::exception_ptr error) const;
 
     WallState &m_state;
-    store::WallStore *m_store;
+    ActionStore *m_store;
     AuditHook m_audit;
     Gate m_gate;
     QList<QPair<QString, Handler>> m_handlers;
@@ -158,7 +163,7 @@ private:
     std::optional<Layout> m_staged;
     AuditRows m_auditRows;
     std::optional<qint64> m_recorded; // the history row the finishing action wrote
-    store::Database *m_auditDb = nullptr;
+    ActionStore *m_auditStore = nullptr;
     Effects m_fx;            // of the action being applied
     bool m_applying = false; // inside apply(): showLayout() adds to the action's effects
     bool m_busy = false;     // an action is being written

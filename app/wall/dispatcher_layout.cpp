@@ -2,8 +2,6 @@
 #include "wall/dispatcher.h"
 
 #include "core/permissions.h"
-#include "store/storethread.h"
-#include "store/wallstore.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -161,7 +159,7 @@ ActionResult Dispatcher::savePreset(const QJsonObject &p) {
     layout.name = *name;
     m_fx.writes.push_back([id, name = *name, layout,
                            forLeaders = p.value(QStringLiteral("forLeaders")).toBool(false)](
-                              store::WallStore &s, QJsonObject &data) {
+                              LayoutStore &s, QJsonObject &data) {
         data.insert(QStringLiteral("id"), s.savePreset(id, name, layout, forLeaders));
     });
     return ActionResult::success({{QStringLiteral("name"), *name}});
@@ -177,7 +175,7 @@ ActionResult Dispatcher::deletePreset(const QJsonObject &p) {
     if (!m_store->preset(*id))
         return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
                                      QStringLiteral("id"));
-    m_fx.writes.push_back([id = *id](store::WallStore &s, QJsonObject &) { s.removePreset(id); });
+    m_fx.writes.push_back([id = *id](LayoutStore &s, QJsonObject &) { s.removePreset(id); });
     return ActionResult::success({{QStringLiteral("id"), *id}});
 }
 
@@ -481,7 +479,7 @@ ActionResult Dispatcher::setBezelCompensation(const QJsonObject &p) {
     Wall wall = m_state.wall();
     wall.bezelCompensation = v.toBool();
     // Written first: a refused save leaves the wall as it was.
-    m_fx.writes.push_back([wall](store::WallStore &s, QJsonObject &) { s.saveWall(wall); });
+    m_fx.writes.push_back([wall](LayoutStore &s, QJsonObject &) { s.saveWall(wall); });
     m_fx.show.push_back([this, wall] { m_state.setWall(wall); });
     return ActionResult::success({{QStringLiteral("enabled"), wall.bezelCompensation}});
 }

@@ -2,13 +2,19 @@
 // SQLite file on disk:
 //   - a disk whose every fsync takes 500 ms (a test VFS that wraps the default one, switched on
 //     by OPSWALL_TEST_FSYNC_DELAY_MS while a file exists): the wall keeps drawing a playing video
-//     tile without a long frame, and the API keeps answering reads promptly, while the writes
-//     queue on the store thread and are applied in the order they came;
+//     tile without a long frame, and the API keeps answering reads promptly (the wall, tiles,
+//     presets, tokens, sources, panels, briefings, the audit), while the writes queue on the
+//     store thread and are applied in the order they came: tile moves, and one write of each
+//     kind that used to be made on the GUI thread (a token with its audit row, a video source, a
+//     panel key's binding, a briefing); each is there after a restart;
 //   - the process killed (SIGKILL) while the store thread is inside an action's transaction,
 //     after the live layout's history row and before the audit row (the failure-injection hook
 //     OPSWALL_TEST_STALL_BEFORE_AUDIT): after the restart every history row has its audit row and
 //     every audited layout change its history row, the wall shows what was last committed, and
-//     the audit chain verifies.
+//     the audit chain verifies;
+//   - a simulated display (opswall-display-sim) that goes away and comes back: a WebSocket client
+//     sees its alert raised and cleared; its acknowledgement outlives a restart of the wall while
+//     the display is still away, and a later raise needs a new one.
 #include "appundertest.h"
 
 #include <QDir>
@@ -16,8 +22,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkRequest>
 #include <QProcessEnvironment>
+#include <QTcpServer>
 #include <QTcpSocket>
+#include <QWebSocket>
 
 #include <sqlite3.h>
 
@@ -99,6 +108,45 @@ std::vector<qint64> column(const QString &dbPath, const char *sql, QString *erro
     return out;
 }
 
+// Runs one statement on a connection of the test's own; empty when it went well.
+QString execute(const QString &dbPath, const QByteArray &sql, const QByteArray &text = {}) {
+    sqlite3 *db = nullptr;
+    if (sqlite3_open(QFile::encodeName(dbPath).constData(), &db) != SQLITE_OK) {
+        sqlite3_close(db);
+        return QStringLiteral("cannot open %1").arg(dbPath);
+    }
+    sqlite3_stmt *st = nullptr;
+    QString error;
+    if (sqlite3_prepare_v2(db, sql.constData(), -1, &st, nullptr) != SQLITE_OK ||
+        (!text.isNull() && sqlite3_bind_text(st, 1, text.constData(), int(text.size()),
+                                             SQLITE_TRANSIENT) != SQLITE_OK) ||
+        sqlite3_step(st) != SQLITE_DONE)
+        error = QString::fromUtf8(sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return error;
+}
+
+// A simulated MDC display (opswall-display-sim, a real peer on loopback); port 0: any free one.
+bool startDisplay(QProcess &sim, quint16 *port) {
+    sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    sim.start(QStringLiteral(OPSWALL_DISPLAY_SIM),
+              {QStringLiteral("--protocol"), QStringLiteral("mdc"), QStringLiteral("--tcp"),
+               QString::number(*port), QStringLiteral("--ids"), QStringLiteral("1")});
+    if (!sim.waitForStarted(5000))
+        return false;
+    QByteArray out;
+    QElapsedTimer t;
+    t.start();
+    while (!out.contains('\n') && t.elapsed() < 5000 && sim.waitForReadyRead(500))
+        out += sim.readAllStandardOutput();
+    const qsizetype at = out.indexOf("ready tcp 127.0.0.1:");
+    if (at < 0)
+        return false;
+    *port = quint16(out.mid(at + 20).trimmed().split('\n').value(0).toUInt());
+    return *port != 0;
+}
+
 } // namespace
 
 class TestAppStoreThread : public QObject {
@@ -106,12 +154,41 @@ class TestAppStoreThread : public QObject {
 private Q_SLOTS:
     void slowDiskKeepsTheWallDrawingAndTheApiAnswering();
     void killedBetweenHistoryAndAuditLeavesThemInAgreement();
+    void deviceAlertsAreEventsAndTheirAcknowledgementOutlivesARestart();
 };
 
 void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     apptest::Wall w;
     // The test reads as fast as it can: no rate limit in the way.
     w.extraConfig = QStringLiteral(R"("rateBurst": 100000, "ratePerSecond": 100000)");
+    // A button panel (not connected: nothing listens on its port), so that a panel.bind is one
+    // of the writes that queue.
+    {
+        QTcpServer closed; // a port that was free a moment ago
+        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+        const quint16 deckPort = closed.serverPort();
+        closed.close();
+        const QJsonObject panels{
+            {QStringLiteral("kind"), QStringLiteral("opswall.panels")},
+            {QStringLiteral("schemaVersion"), 1},
+            {QStringLiteral("panels"),
+             QJsonArray{QJsonObject{
+                 {QStringLiteral("id"), QStringLiteral("desk")},
+                 {QStringLiteral("name"), QStringLiteral("Desk")},
+                 {QStringLiteral("type"), QStringLiteral("streamdeck-tcp")},
+                 {QStringLiteral("host"), QStringLiteral("127.0.0.1")},
+                 {QStringLiteral("port"), deckPort},
+                 {QStringLiteral("role"), QStringLiteral("operator")},
+                 {QStringLiteral("pages"),
+                  QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("main")},
+                                         {QStringLiteral("buttons"), QJsonArray{}}}}}}}}};
+        const QString path = w.dir.filePath(QStringLiteral("panels.json"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(panels).toJson());
+        f.close();
+        w.extraArgs = {QStringLiteral("--panels"), path};
+    }
     const QString slowFlag = w.dir.filePath(QStringLiteral("slow-disk"));
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("OPSWALL_TEST_FSYNC_DELAY_MS"), QString::number(kFsyncDelayMs));
@@ -138,6 +215,21 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
         if (t[QStringLiteral("kind")].toString() != QLatin1String("video"))
             tileId = t[QStringLiteral("id")].toString();
     QVERIFY2(!tileId.isEmpty(), "the preset has a tile besides the video");
+
+    // What the other kinds of writes need: a preset to bind a key to, a briefing to save again.
+    const QJsonArray presets =
+        jsonOf(w.api("GET", QStringLiteral("/presets")).body)[QStringLiteral("items")].toArray();
+    QVERIFY(!presets.isEmpty());
+    const int presetId = presets.first()[QStringLiteral("id")].toInt();
+    const QJsonArray briefingsBefore =
+        jsonOf(w.api("GET", QStringLiteral("/briefings")).body)[QStringLiteral("items")].toArray();
+    QVERIFY2(!briefingsBefore.isEmpty(), "the demo's briefing");
+    const QJsonObject briefingDoc =
+        jsonOf(w.api("GET", QStringLiteral("/briefings/%1")
+                                .arg(briefingsBefore.first()[QStringLiteral("id")].toInt()))
+                   .body)[QStringLiteral("briefing")]
+            .toObject();
+    QVERIFY(!briefingDoc.isEmpty());
 
     // The disk turns slow: one write now takes at least one delayed fsync.
     {
@@ -167,12 +259,39 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
         writes.push_back(std::move(p));
         QTest::qWait(20); // in this order
     }
+    // And one write of each other kind the GUI thread used to make itself: a token (with its
+    // audit row), a video source, a panel key's binding, a briefing. They queue behind the moves.
+    const auto send = [&](const QByteArray &method, const QByteArray &path,
+                          const QJsonObject &body) {
+        Pending p;
+        p.socket = sendRequest(w.port, method, path, w.admin,
+                               QJsonDocument(body).toJson(QJsonDocument::Compact));
+        writes.push_back(std::move(p));
+        QTest::qWait(20);
+        return writes.back().socket != nullptr;
+    };
+    QVERIFY(send("POST", "/tokens",
+                 {{QStringLiteral("name"), QStringLiteral("slow-disk-token")},
+                  {QStringLiteral("role"), QStringLiteral("viewer")}}));
+    QVERIFY(send("POST", "/sources",
+                 {{QStringLiteral("source"),
+                   QJsonObject{{QStringLiteral("id"), QStringLiteral("slow-disk-source")},
+                               {QStringLiteral("kind"), QStringLiteral("testpattern")}}}}));
+    QVERIFY(send("POST", "/panels/desk/bind",
+                 {{QStringLiteral("key"), 0},
+                  {QStringLiteral("label"), QStringLiteral("Slow disk")},
+                  {QStringLiteral("action"), QStringLiteral("preset.recall")},
+                  {QStringLiteral("params"), QJsonObject{{QStringLiteral("id"), presetId}}}}));
+    QVERIFY(send("POST", "/briefings", {{QStringLiteral("briefing"), briefingDoc}}));
+    const int kOtherWrites = 4;
     qint64 slowestReadMs = 0, longestFrameMs = 0;
     int reads = 0, healthSamples = 0;
     double lowestFps = 1e9;
-    const QStringList readPaths{QStringLiteral("/wall"), QStringLiteral("/tiles"),
-                                QStringLiteral("/presets"), QStringLiteral("/layout"),
-                                QStringLiteral("/health")};
+    const QStringList readPaths{QStringLiteral("/wall"),      QStringLiteral("/tiles"),
+                                QStringLiteral("/presets"),   QStringLiteral("/layout"),
+                                QStringLiteral("/health"),    QStringLiteral("/tokens"),
+                                QStringLiteral("/sources"),   QStringLiteral("/panels"),
+                                QStringLiteral("/briefings"), QStringLiteral("/audit?limit=5")};
     while (clock.elapsed() < 30000) {
         bool all = true;
         for (Pending &p : writes)
@@ -197,16 +316,20 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
         }
         QTest::qWait(50);
     }
-    const qint64 lastWriteDoneMs = writes.back().doneAtMs;
+    qint64 lastWriteDoneMs = 0;
+    for (const Pending &p : writes)
+        lastWriteDoneMs = std::max(lastWriteDoneMs, p.doneAtMs);
     qInfo("slow disk (%d ms per fsync): one write %lld ms; %d queued writes done after %lld ms; "
           "%d reads, the slowest %lld ms; longest frame gap %lld ms, lowest fps %.1f",
-          kFsyncDelayMs, static_cast<long long>(oneWriteMs), kWrites,
+          kFsyncDelayMs, static_cast<long long>(oneWriteMs), kWrites + kOtherWrites,
           static_cast<long long>(lastWriteDoneMs), reads, static_cast<long long>(slowestReadMs),
           static_cast<long long>(longestFrameMs), lowestFps);
-    for (const Pending &p : writes)
-        QVERIFY2(statusOf(p.got) == 200, p.got.constData());
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+        const int status = statusOf(writes[i].got);
+        QVERIFY2(status == 200 || status == 201, writes[i].got.constData());
+    }
     // They really queued: one after another, each with its fsync.
-    QVERIFY2(lastWriteDoneMs >= (kWrites - 1) * kFsyncDelayMs,
+    QVERIFY2(lastWriteDoneMs >= (kWrites + kOtherWrites - 1) * kFsyncDelayMs,
              qPrintable(QString::number(lastWriteDoneMs)));
     QVERIFY(healthSamples >= 3);
     // Nothing on the GUI thread waited for an fsync: no read and no frame took as long as one.
@@ -217,6 +340,36 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     QCOMPARE(liveTile(w, tileId)[QStringLiteral("rect")][QStringLiteral("x")].toDouble(),
              10.0 * kWrites);
     QFile::remove(slowFlag);
+    // Each of the other writes is there, and still there after a restart (it was committed
+    // before its answer).
+    const auto everyWriteIsThere = [&] {
+        const QByteArray tokens = w.api("GET", QStringLiteral("/tokens")).body;
+        QVERIFY2(tokens.contains("slow-disk-token"), tokens.constData());
+        const ApiResponse saved = w.api("GET", QStringLiteral("/sources/slow-disk-source"));
+        QCOMPARE(saved.status, 200);
+        const QByteArray panel = w.api("GET", QStringLiteral("/panels/desk")).body;
+        QVERIFY2(panel.contains("Slow disk"), panel.constData());
+        const QJsonArray briefings =
+            jsonOf(w.api("GET", QStringLiteral("/briefings")).body)[QStringLiteral("items")]
+                .toArray();
+        QCOMPARE(briefings.size(), briefingsBefore.size() + 1);
+        // The token's row and its audit row: one transaction.
+        const QByteArray audit =
+            w.api("GET", QStringLiteral("/audit?action=token.create&limit=5")).body;
+        QVERIFY2(audit.contains("slow-disk-token"), audit.constData());
+    };
+    everyWriteIsThere();
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(w.stop());
+    // The panels document is stored now; the wall starts from the store.
+    w.extraArgs.clear();
+    w.process.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+    QString again;
+    QVERIFY2(w.start(&again), qPrintable(again));
+    everyWriteIsThere();
+    if (QTest::currentTestFailed())
+        return;
     QVERIFY(w.stop());
 }
 
@@ -313,6 +466,107 @@ void TestAppStoreThread::killedBetweenHistoryAndAuditLeavesThemInAgreement() {
         &error);
     QVERIFY(auditedNow.size() == 1);
     QCOMPARE(auditedNow.front(), qint64(1));
+    QVERIFY(w.stop());
+}
+
+void TestAppStoreThread::deviceAlertsAreEventsAndTheirAcknowledgementOutlivesARestart() {
+    if (QStringLiteral(OPSWALL_DISPLAY_SIM).isEmpty())
+        QSKIP("built without opswall-display-sim");
+    apptest::Wall w;
+    QString why;
+    QVERIFY2(w.start(&why), qPrintable(why)); // makes the tables
+    QVERIFY(w.stop());
+    // Display r1c1 is a simulated MDC panel on loopback, polled every 200 ms.
+    QProcess sim;
+    quint16 port = 0;
+    QVERIFY2(startDisplay(sim, &port), "opswall-display-sim did not start");
+    const QByteArray devices =
+        QJsonDocument(
+            QJsonObject{
+                {QStringLiteral("kind"), QStringLiteral("opswall.devices")},
+                {QStringLiteral("schemaVersion"), 1},
+                {QStringLiteral("pollIntervalMs"), 200},
+                {QStringLiteral("unreachableAfterMisses"), 2},
+                {QStringLiteral("displays"),
+                 QJsonObject{
+                     {QStringLiteral("r1c1"),
+                      QJsonObject{{QStringLiteral("protocol"), QStringLiteral("mdc")},
+                                  {QStringLiteral("tcp"), QStringLiteral("127.0.0.1:%1").arg(port)},
+                                  {QStringLiteral("id"), 1}}}}}})
+            .toJson(QJsonDocument::Compact);
+    const QString db = w.dir.filePath(QStringLiteral("wall.db"));
+    const QString stored =
+        execute(db,
+                "INSERT OR REPLACE INTO device_config (id, document, updated_at) VALUES (1, ?1, "
+                "'2026-12-02T00:00:00Z')",
+                devices);
+    QVERIFY2(stored.isEmpty(), qPrintable(stored));
+    QVERIFY2(w.start(&why), qPrintable(why));
+
+    // A client of the events sees the display's alert raised when it goes away.
+    QWebSocket ws;
+    QList<QJsonObject> events;
+    connect(&ws, &QWebSocket::textMessageReceived, this, [&events](const QString &m) {
+        events.append(QJsonDocument::fromJson(m.toUtf8()).object());
+    });
+    const auto openEvents = [&] {
+        QNetworkRequest req(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events").arg(w.port)));
+        req.setRawHeader("Authorization", "Bearer " + w.admin.toUtf8());
+        ws.open(req);
+    };
+    openEvents();
+    QTRY_VERIFY_WITH_TIMEOUT(!events.isEmpty(), 5000); // hello
+    const auto eventFor = [&events](const char *type) -> QJsonObject {
+        for (const QJsonObject &e : events)
+            if (e[QStringLiteral("type")].toString() == QLatin1String(type) &&
+                e[QStringLiteral("id")].toString().startsWith(QLatin1String("device/r1c1/")))
+                return e;
+        return {};
+    };
+    sim.terminate();
+    QVERIFY(sim.waitForFinished(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(!eventFor("alert.raised").isEmpty(), 10000);
+    const QString deviceId = eventFor("alert.raised")[QStringLiteral("id")].toString();
+    const QString alertId = QString(deviceId).replace(u'/', u'.');
+    const auto alertOnBoard = [&]() -> QJsonObject {
+        for (const QJsonValue &a :
+             jsonOf(w.api("GET", QStringLiteral("/alerts")).body)[QStringLiteral("items")]
+                 .toArray())
+            if (a[QStringLiteral("id")].toString() == alertId)
+                return a.toObject();
+        return {};
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!alertOnBoard().isEmpty(), 5000);
+    QCOMPARE(alertOnBoard()[QStringLiteral("acknowledged")].toBool(), false);
+    const ApiResponse ack = w.api("POST", QStringLiteral("/alerts/%1/ack").arg(alertId),
+                                  {{QStringLiteral("note"), QStringLiteral("cable checked")}});
+    QVERIFY2(ack.status == 200, ack.body.constData());
+
+    // Restarted while the display is still away: the acknowledgement is still there.
+    ws.close();
+    QVERIFY(w.stop());
+    QVERIFY2(w.start(&why), qPrintable(why));
+    events.clear();
+    openEvents();
+    QTRY_VERIFY_WITH_TIMEOUT(!events.isEmpty(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!alertOnBoard().isEmpty(), 10000);
+    const QJsonObject afterRestart = alertOnBoard();
+    QVERIFY2(afterRestart[QStringLiteral("acknowledged")].toBool(),
+             QJsonDocument(afterRestart).toJson().constData());
+    QCOMPARE(afterRestart[QStringLiteral("note")].toString(), QStringLiteral("cable checked"));
+    QVERIFY(!afterRestart[QStringLiteral("acknowledgedBy")].toString().isEmpty());
+
+    // The display comes back: the client sees the alert cleared, and it leaves the board.
+    QVERIFY2(startDisplay(sim, &port), "opswall-display-sim did not start again on its port");
+    QTRY_VERIFY_WITH_TIMEOUT(!eventFor("alert.cleared").isEmpty(), 10000);
+    QCOMPARE(eventFor("alert.cleared")[QStringLiteral("id")].toString(), deviceId);
+    QTRY_VERIFY_WITH_TIMEOUT(alertOnBoard().isEmpty(), 5000);
+    // Away again: a new raise, which needs a new acknowledgement (the clear forgot the old one).
+    sim.terminate();
+    QVERIFY(sim.waitForFinished(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(!alertOnBoard().isEmpty(), 10000);
+    QCOMPARE(alertOnBoard()[QStringLiteral("acknowledged")].toBool(), false);
+    ws.close();
     QVERIFY(w.stop());
 }
 

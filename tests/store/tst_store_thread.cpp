@@ -12,6 +12,8 @@
 #include <QTest>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -29,6 +31,7 @@ private Q_SLOTS:
     void writerLockIsWaitedForNotRefused();
     void guiWriteIsNotStarvedByAQueueOfJobs();
     void completionOfAGoneContextIsDropped();
+    void componentWritesGoToTheStoreThreadOrIntoTheCollectedAction();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -222,6 +225,73 @@ void TestStoreThread::completionOfAGoneContextIsDropped() {
     context.reset();
     QTest::qWait(50);
     QVERIFY(!called);
+}
+
+void TestStoreThread::componentWritesGoToTheStoreThreadOrIntoTheCollectedAction() {
+    // Database::write on the GUI thread's connection: posted to the store thread, never run on
+    // the caller's thread; the caller goes on before it is committed.
+    const auto caller = std::this_thread::get_id();
+    std::atomic<bool> onCallersThread{false};
+    std::atomic<bool> release{false};
+    m_gui->write([&](Database &db) {
+        if (std::this_thread::get_id() == caller)
+            onCallersThread = true;
+        while (!release) // a slow disk
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        db.prepare("INSERT INTO t(n, thread) VALUES(1, 'posted')").run();
+    });
+    bool committed = false;
+    m_gui->writeThen(
+        [](Database &db) { db.prepare("INSERT INTO t(n, thread) VALUES(2, 'then')").run(); },
+        [&committed] { committed = true; });
+    QCOMPARE(int(m_gui->writesQueued()), 2); // the caller did not wait
+    QVERIFY(!committed);
+    release = true;
+    QTRY_VERIFY_WITH_TIMEOUT(committed, 10000);
+    QVERIFY(!onCallersThread);
+    // A failing write is reported to the caller's done, and nothing of it stays.
+    std::exception_ptr failure;
+    bool failed = false;
+    m_gui->write([](Database &db) { db.prepare("INSERT INTO nowhere VALUES(1)").run(); },
+                 [&](std::exception_ptr e) {
+                     failure = e;
+                     failed = true;
+                 });
+    QTRY_VERIFY_WITH_TIMEOUT(failed, 10000);
+    QVERIFY(failure);
+    // While a collector is installed (the dispatcher applying an action), writes are handed to it
+    // (with what to run once committed) instead of being posted.
+    std::vector<Database::WriteJob> collected;
+    std::vector<std::function<void()>> shown;
+    const Database::WriteCollector previous =
+        m_gui->setWriteCollector([&](Database::WriteJob job, std::function<void()> then) {
+            collected.push_back(std::move(job));
+            if (then)
+                shown.push_back(std::move(then));
+        });
+    QVERIFY(!previous);
+    m_gui->write([](Database &db) { db.prepare("INSERT INTO t(n, thread) VALUES(3, 'c')").run(); });
+    bool third = false;
+    m_gui->writeThen(
+        [](Database &db) { db.prepare("INSERT INTO t(n, thread) VALUES(4, 'c')").run(); },
+        [&third] { third = true; });
+    m_gui->setWriteCollector({});
+    QCOMPARE(collected.size(), std::size_t(2));
+    QCOMPARE(shown.size(), std::size_t(1));
+    QCOMPARE(int(m_gui->writesQueued()), 0);
+    // The collector's owner runs them in one transaction on the writer, then what was shown.
+    m_writer->run([&](Database &db) {
+        db.transaction([&] {
+            for (const auto &job : collected)
+                job(db);
+        });
+    });
+    for (const auto &then : shown)
+        then();
+    QVERIFY(third);
+    auto st = m_gui->prepare("SELECT group_concat(n) FROM (SELECT n FROM t ORDER BY n)");
+    QVERIFY(st.step());
+    QCOMPARE(st.text(0), QStringLiteral("1,2,3,4"));
 }
 
 QTEST_GUILESS_MAIN(TestStoreThread)

@@ -1,0 +1,37 @@
+#pragma once
+// Row ids taken on the GUI thread for rows written later on the store thread
+// (store::Database::write), so that a component can answer with the id of a row that is still on
+// its way to the disk: the next AUTOINCREMENT id of a table is past every row committed (and the
+// table's sqlite_sequence) and past every id this process handed out already.
+
+#include "store/database.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <algorithm>
+#include <cstdint>
+
+namespace opswall::store {
+
+// table must be a table with an INTEGER PRIMARY KEY AUTOINCREMENT column "id"; lastHandedOut is
+// the caller's own counter (one per table), updated here. The rows must only be written by this
+// process (the store thread's queue keeps them in order).
+inline std::int64_t nextRowId(Database &db, const char *table, std::int64_t &lastHandedOut) {
+    const QByteArray sql = QByteArray("SELECT COALESCE(MAX(id), 0) FROM ") + table;
+    Statement max = db.prepare(sql.constData());
+    std::int64_t committed = max.step() ? max.int64(0) : 0;
+    // sqlite_sequence exists once some table of the file has AUTOINCREMENT.
+    Statement hasSequence =
+        db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'");
+    if (hasSequence.step()) {
+        Statement seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = ?1");
+        seq.bind(1, QString::fromLatin1(table));
+        if (seq.step())
+            committed = std::max(committed, seq.int64(0));
+    }
+    lastHandedOut = std::max(committed, lastHandedOut) + 1;
+    return lastHandedOut;
+}
+
+} // namespace opswall::store
