@@ -178,8 +178,16 @@ void PanelService::onWallEvent(const QJsonObject &event) {
         reloadAlertCount();
     else if (type == QLatin1String("preset.save") || type == QLatin1String("preset.delete"))
         m_thumbnails.clear();
-    else
+    else if (type == QLatin1String("tile.focus") || type == QLatin1String("tile.unfocus")) {
+        const QString tile = event.value(QStringLiteral("id")).toString();
+        if (event.value(QStringLiteral("focused")).toBool())
+            m_focusedTiles.insert(tile);
+        else
+            m_focusedTiles.remove(tile);
+    } else
         return;
+    if (type == QLatin1String("preset.recall"))
+        m_focusedTiles.clear(); // a new layout: nothing focused
     refreshAllFaces();
 }
 
@@ -210,19 +218,48 @@ void PanelService::startPanels(const QList<Panel> &panels) {
         rt->config = p;
         rt->page = p.pages.isEmpty() ? QString() : p.pages.first().id;
         const QString id = p.id;
-        if (p.type == PanelType::StreamDeckTcp) {
+        if (p.type == PanelType::StreamDeckTcp && p.child) {
+            // The dock (or Studio) is asked for its child; the child is then the panel's deck.
             rt->model = sd::modelByName(p.model.toStdString());
+            rt->why = QStringLiteral("waiting for the device at %1:%2 to announce a child deck")
+                          .arg(p.host)
+                          .arg(p.port);
             sd::TcpClientSettings settings;
             settings.host = p.host.toStdString();
             settings.port = p.port;
-            rt->deck = sd::TcpClient::create(*m_io, settings);
-            rt->deck->setCallbacks(
-                [self, id](sd::LinkState st, const sd::DeviceInfo &info, const std::string &why) {
+            rt->primary = sd::TcpClient::create(*m_io, settings);
+            rt->primary->setCallbacks(
+                [](sd::LinkState, const sd::DeviceInfo &, const std::string &) {},
+                [](const sd::KeyEvent &) {},
+                [self, id](const drivers::streamdeck::cora::ChildInfo &c) {
+                    if (self)
+                        QMetaObject::invokeMethod(
+                            self.data(),
+                            [self, id, attached = c.attached, port = c.tcpPort] {
+                                self->onChild(id, attached, port);
+                            },
+                            Qt::QueuedConnection);
+                });
+            asio::post(*m_io, [primary = rt->primary] { primary->start(); });
+        } else if (p.type == PanelType::StreamDeckTcp) {
+            rt->model = sd::modelByName(p.model.toStdString());
+            rt->deck = startDeckClient(id, p.host, p.port);
+        } else if (p.type == PanelType::StreamDeckUsb) {
+            rt->model = sd::modelByName(p.model.toStdString());
+            rt->state = QStringLiteral("unavailable");
+            rt->why = QStringLiteral("looking for the deck on USB");
+            if (!m_hid)
+                m_hid = drivers::hid::hidapiBackend();
+            sd::UsbDeckSettings settings;
+            settings.serial = p.serial.toStdString();
+            rt->usb = sd::UsbDeck::create(*m_io, m_hid, settings);
+            rt->usb->setCallbacks(
+                [self, id](sd::UsbState st, const sd::UsbDeckInfo &info, const std::string &why) {
                     if (self)
                         QMetaObject::invokeMethod(
                             self.data(),
                             [self, id, st, info, why] {
-                                self->onDeckState(id, st, info, QString::fromStdString(why));
+                                self->onUsbState(id, st, info, QString::fromStdString(why));
                             },
                             Qt::QueuedConnection);
                 },
@@ -232,7 +269,40 @@ void PanelService::startPanels(const QList<Panel> &panels) {
                             self.data(), [self, id, e] { self->onKey(id, e.key, e.pressed); },
                             Qt::QueuedConnection);
                 });
-            asio::post(*m_io, [deck = rt->deck] { deck->start(); });
+            asio::post(*m_io, [usb = rt->usb] { usb->start(); });
+        } else if (p.type == PanelType::XkeysUsb) {
+            rt->xkProduct = drivers::xkeys::productByName(p.model.toStdString());
+            rt->state = QStringLiteral("unavailable");
+            rt->why = QStringLiteral("looking for the panel on USB");
+            if (!m_hid)
+                m_hid = drivers::hid::hidapiBackend();
+            drivers::xkeys::UsbSettings settings;
+            settings.serial = p.serial.toStdString();
+            rt->xkeys = drivers::xkeys::UsbPanel::create(*m_io, m_hid, settings);
+            rt->xkeys->setCallbacks(
+                [self, id](bool ready, const drivers::xkeys::UsbInfo &info,
+                           const std::string &why) {
+                    if (!self)
+                        return;
+                    QMetaObject::invokeMethod(
+                        self.data(),
+                        [self, id, ready,
+                         model = QString::fromLatin1(info.product ? info.product->name : ""),
+                         serial = QString::fromStdString(info.serial),
+                         firmware = QString::fromStdString(info.firmware),
+                         path = QString::fromStdString(info.path),
+                         why = QString::fromStdString(why)] {
+                            self->onUsbReady(id, ready, model, serial, firmware, path, why);
+                        },
+                        Qt::QueuedConnection);
+                },
+                [self, id](const drivers::xkeys::KeyEvent &e) {
+                    if (self)
+                        QMetaObject::invokeMethod(
+                            self.data(), [self, id, e] { self->onKey(id, e.key, e.pressed); },
+                            Qt::QueuedConnection);
+                });
+            asio::post(*m_io, [xk = rt->xkeys] { xk->start(); });
         } else if (p.type == PanelType::KeypadSerial || p.type == PanelType::KeypadTcp) {
             std::shared_ptr<drivers::Transport> transport;
             if (p.type == PanelType::KeypadSerial) {
@@ -306,8 +376,14 @@ void PanelService::stopPanels() {
     for (auto &rt : m_panels) {
         if (rt->deck && m_io)
             asio::post(*m_io, [deck = rt->deck] { deck->stop(); });
+        if (rt->primary && m_io)
+            asio::post(*m_io, [primary = rt->primary] { primary->stop(); });
         if (rt->keypad && m_io)
             asio::post(*m_io, [keypad = rt->keypad] { keypad->stop(); });
+        if (rt->usb && m_io)
+            asio::post(*m_io, [usb = rt->usb] { usb->stop(); });
+        if (rt->xkeys && m_io)
+            asio::post(*m_io, [xk = rt->xkeys] { xk->stop(); });
     }
     m_panels.clear();
 }
@@ -332,6 +408,107 @@ void PanelService::onDeckState(const QString &panelId, sd::LinkState state,
     qInfo("opswall: panel %s: %s %s ready", qPrintable(panelId),
           rt->model ? rt->model->name : "unknown model", qPrintable(rt->serial));
     asio::post(*m_io, [deck = rt->deck, pct = rt->config.brightness] { deck->setBrightness(pct); });
+    refreshFaces(*rt, true);
+}
+
+std::shared_ptr<sd::TcpClient> PanelService::startDeckClient(const QString &panelId,
+                                                             const QString &host, quint16 port) {
+    QPointer<PanelService> self(this);
+    sd::TcpClientSettings settings;
+    settings.host = host.toStdString();
+    settings.port = port;
+    auto deck = sd::TcpClient::create(*m_io, settings);
+    deck->setCallbacks(
+        [self, panelId](sd::LinkState st, const sd::DeviceInfo &info, const std::string &why) {
+            if (self)
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [self, panelId, st, info, why] {
+                        self->onDeckState(panelId, st, info, QString::fromStdString(why));
+                    },
+                    Qt::QueuedConnection);
+        },
+        [self, panelId](const sd::KeyEvent &e) {
+            if (self)
+                QMetaObject::invokeMethod(
+                    self.data(), [self, panelId, e] { self->onKey(panelId, e.key, e.pressed); },
+                    Qt::QueuedConnection);
+        });
+    asio::post(*m_io, [deck] { deck->start(); });
+    return deck;
+}
+
+void PanelService::onChild(const QString &panelId, bool attached, quint16 port) {
+    Runtime *rt = runtime(panelId);
+    if (!rt)
+        return;
+    if (attached && port != 0 && rt->deck && rt->childPort == port)
+        return; // announced again (the dock reconnected): the child's client keeps going
+    if (rt->deck)
+        asio::post(*m_io, [deck = rt->deck] { deck->stop(); });
+    rt->deck.reset();
+    rt->shown.clear();
+    rt->childPort = attached ? port : 0;
+    if (!attached || port == 0) {
+        rt->state = QStringLiteral("connecting");
+        rt->why = QStringLiteral("no child deck attached to %1:%2")
+                      .arg(rt->config.host)
+                      .arg(rt->config.port);
+        m_log.warn(QStringLiteral("panel %1: %2").arg(panelId, rt->why));
+        return;
+    }
+    qInfo("opswall: panel %s: child deck announced on port %u", qPrintable(panelId),
+          unsigned(port));
+    rt->deck = startDeckClient(panelId, rt->config.host, port);
+}
+
+void PanelService::onUsbState(const QString &panelId, sd::UsbState state,
+                              const sd::UsbDeckInfo &info, const QString &why) {
+    Runtime *rt = runtime(panelId);
+    if (!rt)
+        return;
+    rt->state = QString::fromLatin1(sd::usbStateName(state));
+    rt->why = why;
+    if (state != sd::UsbState::Ready) {
+        rt->shown.clear();
+        rt->usbPath.clear();
+        // Said once per change (the driver reports a state only when it or its reason changes).
+        m_log.warn(QStringLiteral("panel %1: unavailable: %2").arg(panelId, why));
+        return;
+    }
+    rt->serial = QString::fromStdString(info.serial);
+    rt->usbPath = QString::fromStdString(info.path);
+    if (info.model && info.model->keyCount() > 0)
+        rt->model = info.model;
+    qInfo("opswall: panel %s: %s %s (firmware %s) ready on USB %s", qPrintable(panelId),
+          rt->model ? rt->model->name : "unknown model", qPrintable(rt->serial),
+          info.firmware.c_str(), info.path.c_str());
+    asio::post(*m_io, [usb = rt->usb, pct = rt->config.brightness] { usb->setBrightness(pct); });
+    refreshFaces(*rt, true);
+}
+
+void PanelService::onUsbReady(const QString &panelId, bool ready, const QString &model,
+                              const QString &serial, const QString &firmware, const QString &path,
+                              const QString &why) {
+    Runtime *rt = runtime(panelId);
+    if (!rt)
+        return;
+    rt->state = ready ? QStringLiteral("ready") : QStringLiteral("unavailable");
+    rt->why = why;
+    rt->shown.clear();
+    if (!ready) {
+        rt->usbPath.clear();
+        m_log.warn(QStringLiteral("panel %1: unavailable: %2").arg(panelId, why));
+        return;
+    }
+    rt->serial = serial;
+    rt->usbPath = path;
+    if (const auto *x = drivers::xkeys::productByName(model.toStdString()))
+        rt->xkProduct = x;
+    qInfo("opswall: panel %s: %s %s (%s) ready on USB %s", qPrintable(panelId), qPrintable(model),
+          qPrintable(serial), qPrintable(firmware), qPrintable(path));
+    const auto level = std::uint8_t(rt->config.brightness * 255 / 100);
+    asio::post(*m_io, [xk = rt->xkeys, level] { xk->setIntensity(level, level); });
     refreshFaces(*rt, true);
 }
 
@@ -383,6 +560,9 @@ void PanelService::onKey(const QString &panelId, int key, bool pressed) {
     const QString remote =
         p.type == PanelType::KeypadSerial
             ? QStringLiteral("%1 %2").arg(panelTypeName(p.type), p.device)
+        : p.type == PanelType::StreamDeckUsb || p.type == PanelType::XkeysUsb
+            ? QStringLiteral("%1 %2").arg(panelTypeName(p.type),
+                                          rt->usbPath.isEmpty() ? QStringLiteral("-") : rt->usbPath)
             : QStringLiteral("%1 %2:%3").arg(panelTypeName(p.type), p.host).arg(p.port);
     const Caller caller{QStringLiteral("panel:") + p.id, p.role, remote, QStringLiteral("panel")};
     const QString what = QStringLiteral("key %1 (%2)").arg(key).arg(action.type);
@@ -459,6 +639,9 @@ KeyFace PanelService::faceFor(const Runtime &rt, const Button *button) const {
     } else if (a == QLatin1String("alert.ack")) {
         f.kind = KeyFace::Kind::Alert;
         f.alertCount = m_alertCount;
+    } else if (a == QLatin1String("tile.focus")) {
+        f.kind = KeyFace::Kind::Other;
+        f.active = m_focusedTiles.contains(button->params.value(QStringLiteral("id")).toString());
     } else if (a.startsWith(QLatin1String("lock."))) {
         f.kind = KeyFace::Kind::Lock;
         f.active = m_locked;
@@ -472,7 +655,30 @@ KeyFace PanelService::faceFor(const Runtime &rt, const Button *button) const {
 }
 
 void PanelService::refreshFaces(Runtime &rt, bool all) {
-    if (!rt.deck || rt.state != QLatin1String("ready") || !rt.model)
+    if (rt.xkeys) {
+        // X-keys show a face as backlights: blue where a key is bound, red where it is active
+        // (the preset on the wall, the lock held), red flashing on alerts waiting.
+        if (rt.state != QLatin1String("ready") || !rt.xkProduct)
+            return;
+        namespace xk = drivers::xkeys;
+        const Page *page = rt.config.page(rt.page);
+        for (int key = 1; key <= rt.xkProduct->keyCount(); ++key) {
+            const Button *button = page ? page->button(key) : nullptr;
+            const KeyFace face = faceFor(rt, button);
+            if (!all && rt.shown.contains(key) && rt.shown.value(key) == face)
+                continue;
+            rt.shown.insert(key, face);
+            const xk::Light blue = button ? xk::Light::On : xk::Light::Off;
+            const xk::Light red = face.active ? xk::Light::On
+                                  : face.kind == KeyFace::Kind::Alert && face.alertCount > 0
+                                      ? xk::Light::Flash
+                                      : xk::Light::Off;
+            asio::post(*m_io,
+                       [panel = rt.xkeys, key, blue, red] { panel->setBacklight(key, blue, red); });
+        }
+        return;
+    }
+    if ((!rt.deck && !rt.usb) || rt.state != QLatin1String("ready") || !rt.model)
         return;
     const Page *page = rt.config.page(rt.page);
     const sd::Model &model = *rt.model;
@@ -483,8 +689,12 @@ void PanelService::refreshFaces(Runtime &rt, bool all) {
         rt.shown.insert(key, face);
         const QByteArray bytes =
             encodeKeyFace(renderKeyFace(face, QSize(model.keyWidthPx, model.keyHeightPx)), model);
-        asio::post(*m_io, [deck = rt.deck, key, bytes] {
-            deck->setKeyImage(key, drivers::Bytes(bytes.begin(), bytes.end()));
+        asio::post(*m_io, [deck = rt.deck, usb = rt.usb, key, bytes] {
+            const drivers::Bytes picture(bytes.begin(), bytes.end());
+            if (deck)
+                deck->setKeyImage(key, picture);
+            else
+                usb->setKeyImage(key, picture);
         });
     }
 }
@@ -505,11 +715,17 @@ QJsonArray PanelService::status() const {
                       {QStringLiteral("page"), rt->page}};
         if (!rt->why.isEmpty())
             o.insert(QStringLiteral("why"), rt->why);
+        if (rt->config.child)
+            o.insert(QStringLiteral("childPort"), rt->childPort);
         if (!rt->serial.isEmpty())
             o.insert(QStringLiteral("serial"), rt->serial);
         if (rt->model) {
             o.insert(QStringLiteral("model"), QString::fromLatin1(rt->model->name));
             o.insert(QStringLiteral("keys"), rt->model->keyCount());
+        }
+        if (rt->xkProduct) {
+            o.insert(QStringLiteral("model"), QString::fromLatin1(rt->xkProduct->name));
+            o.insert(QStringLiteral("keys"), rt->xkProduct->keyCount() + 1);
         }
         out.append(o);
     }

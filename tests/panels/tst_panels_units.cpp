@@ -137,6 +137,49 @@ private Q_SLOTS:
             QLatin1String("'briefing.next' is not an action")));
     }
 
+    void usbPanelsChildDecksAndFocusKeys() {
+        // USB Stream Decks and X-keys, a deck behind a dock, tile.focus keys: parsed, checked,
+        // stored and loaded back the same.
+        const QByteArray doc = R"({"kind": "opswall.panels", "schemaVersion": 1, "panels": [
+            {"id": "lectern", "type": "streamdeck-usb", "serial": "CL12K1A00042", "model": "mk2",
+             "pages": [{"id": "main", "buttons": [
+               {"key": 14, "action": "tile.focus", "params": {"id": "t1", "toggle": true}}]}]},
+            {"id": "rack", "type": "xkeys-usb", "model": "xk-24", "brightness": 40,
+             "pages": [{"id": "main", "buttons": [
+               {"key": 24, "action": "tile.focus",
+                "params": {"id": "t2", "displays": ["r1c1", "r1c2"]}},
+               {"key": 0, "action": "tile.unfocus", "params": {"id": "t2"}}]}]},
+            {"id": "dock", "type": "streamdeck-tcp", "host": "10.0.0.40", "child": true,
+             "pages": [{"id": "main", "buttons": [{"key": 0, "action": "briefing.next"}]}]}]})";
+        const ParsedPanels p = parsePanels(doc, wallContext());
+        QVERIFY2(p.config, qPrintable(issueTexts(p).join(u'\n')));
+        QCOMPARE(p.config->panels[0].type, PanelType::StreamDeckUsb);
+        QCOMPARE(p.config->panels[0].serial, QStringLiteral("CL12K1A00042"));
+        QCOMPARE(p.config->panels[1].type, PanelType::XkeysUsb);
+        QCOMPARE(p.config->panels[1].brightness, 40);
+        QVERIFY(p.config->panels[2].child);
+        const QJsonObject stored = toJson(*p.config);
+        const ParsedPanels again = parsePanels(stored, wallContext());
+        QVERIFY2(again.config, qPrintable(issueTexts(again).join(u'\n')));
+        QCOMPARE(toJson(*again.config), stored);
+        // What is wrong is named.
+        const QByteArray bad = R"({"kind": "opswall.panels", "schemaVersion": 1, "panels": [
+            {"id": "a", "type": "streamdeck-usb", "model": "mk2", "serial": "bad\u0001",
+             "pages": [{"id": "main", "buttons": [{"key": 15, "action": "tile.focus"}]}]},
+            {"id": "b", "type": "xkeys-usb", "model": "xk-9000", "child": true, "pages": [
+              {"id": "main", "buttons": [{"key": 1, "action": "tile.focus",
+                "params": {"id": "t1", "displays": ["r9c9"]}}]}]}]})";
+        const QStringList issues = issueTexts(parsePanels(bad, wallContext()));
+        for (const char *prefix :
+             {"panels[0].serial", "panels[0].pages[0].buttons[0].key: must be 0 to 14",
+              "panels[0].pages[0].buttons[0].params.id", "panels[1].model", "panels[1].child",
+              "panels[1].pages[0].buttons[0].params.displays[0]: no display 'r9c9'"})
+            QVERIFY2(
+                anyStartsWith(issues, QString::fromUtf8(prefix)),
+                qPrintable(QStringLiteral("no issue '%1' in:\n").arg(QString::fromUtf8(prefix)) +
+                           issues.join(u'\n')));
+    }
+
     void oscAddressSpace() {
         auto req = [](osc::Message m) { return oscRequest(m); };
         OscRequest r = req({"/opswall/preset/recall", {osc::Arg::int32(3)}});
