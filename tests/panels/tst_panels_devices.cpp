@@ -507,6 +507,68 @@ private Q_SLOTS:
         QVERIFY(waitForRecall(QStringLiteral("panel:lectern"), m_a, true, before));
     }
 
+    // "Focus a tile" on a key: bound with wallctl, pressed as the panel (toggle: the same key
+    // puts it back), audited via=panel; and wallctl tile focus/unfocus on some displays.
+    void focusKeyFillsTheWallWithATileAndPutsItBack() {
+        QString why;
+        if (m_app.tokens.isEmpty())
+            QVERIFY2(m_app.makeRoleTokens(&why), qPrintable(why));
+        const auto tiles = [this] {
+            return jsonOf(m_app.api("GET", QStringLiteral("/tiles")).body)[QLatin1String("items")]
+                .toArray();
+        };
+        const QJsonArray live = tiles();
+        QVERIFY(!live.isEmpty());
+        const QString id = live[0][QLatin1String("id")].toString();
+        const auto rectOf = [&] {
+            for (const QJsonValue &t : tiles())
+                if (t[QLatin1String("id")].toString() == id)
+                    return t[QLatin1String("rect")].toObject();
+            return QJsonObject();
+        };
+        const QJsonObject before = rectOf();
+        const apptest::Run bind = m_app.wallctl(
+            {QStringLiteral("panel"), QStringLiteral("bind"), QStringLiteral("desk"),
+             QStringLiteral("5"), QStringLiteral("tile.focus"), QStringLiteral("id=") + id,
+             QStringLiteral("toggle=true"), QStringLiteral("--label"), QStringLiteral("Phóng to")},
+            m_app.tokens.value(Role::Operator));
+        QVERIFY2(bind.exitCode == 0, bind.err.constData());
+        tap(5);
+        QTRY_VERIFY_WITH_TIMEOUT(rectOf() != before, 10000);
+        const QJsonObject focused = rectOf();
+        QCOMPARE(focused[QLatin1String("x")].toDouble(), 0.0);
+        QVERIFY(focused[QLatin1String("width")].toDouble() >
+                before[QLatin1String("width")].toDouble());
+        tap(5); // the same key: back where it was
+        QTRY_COMPARE_WITH_TIMEOUT(rectOf(), before, 10000);
+        const QJsonArray audit =
+            jsonOf(m_app.api("GET", QStringLiteral("/audit?action=tile.focus&limit=20"))
+                       .body)[QLatin1String("items")]
+                .toArray();
+        QVERIFY(std::count_if(audit.begin(), audit.end(), [](const QJsonValue &r) {
+                    return r[QLatin1String("user")].toString() == QLatin1String("panel:desk") &&
+                           r[QLatin1String("via")].toString() == QLatin1String("panel");
+                }) >= 2);
+        // wallctl: one display, then back; unfocusing again is refused (409, exit 1).
+        const apptest::Run focus =
+            m_app.wallctl({QStringLiteral("tile"), QStringLiteral("focus"), id,
+                           QStringLiteral("--displays"), QStringLiteral("r1c2")},
+                          m_app.tokens.value(Role::Operator));
+        QVERIFY2(focus.exitCode == 0, focus.err.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(rectOf() != before, 10000);
+        QVERIFY(rectOf()[QLatin1String("x")].toDouble() > 0);
+        const apptest::Run unfocus =
+            m_app.wallctl({QStringLiteral("tile"), QStringLiteral("unfocus"), id},
+                          m_app.tokens.value(Role::Operator));
+        QVERIFY2(unfocus.exitCode == 0, unfocus.err.constData());
+        QTRY_COMPARE_WITH_TIMEOUT(rectOf(), before, 10000);
+        const apptest::Run again =
+            m_app.wallctl({QStringLiteral("tile"), QStringLiteral("unfocus"), id},
+                          m_app.tokens.value(Role::Operator));
+        QVERIFY(again.exitCode != 0);
+        QVERIFY2(again.err.contains("not focused"), again.err.constData());
+    }
+
     void lockIsShownOnTheKeysAndRefusesThePress() {
         const int faces = m_deck.count(re(QStringLiteral("image \\d+ \\d+ jpeg")));
         const ApiResponse lock =
