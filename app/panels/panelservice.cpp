@@ -678,7 +678,8 @@ void PanelService::refreshFaces(Runtime &rt, bool all) {
         }
         return;
     }
-    if ((!rt.deck && !rt.usb) || rt.state != QLatin1String("ready") || !rt.model)
+    if ((!rt.deck && !rt.usb) || rt.state != QLatin1String("ready") || !rt.model ||
+        rt.model->format == sd::ImageFormat::Invalid) // a Pedal has keys but no pictures
         return;
     const Page *page = rt.config.page(rt.page);
     const sd::Model &model = *rt.model;
