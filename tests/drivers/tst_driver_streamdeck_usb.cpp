@@ -1,7 +1,9 @@
 // Stream Deck over USB (PROTOCOLS.md section 7).
 //
-// Codec: the serial and firmware feature reports of both generations (offsets of
-// @elgato-stream-deck/core 7.3.2's property services), and what is not such a report.
+// Codec: the serial and firmware feature reports of both generations, and what is not such a
+// report. The four good reports below were fed to @elgato-stream-deck/core 7.3.2's own
+// Gen2PropertiesService / Gen1PropertiesService (a fake device answering getFeatureReport with
+// these bytes): they read "CL12K1A00042", "1.01.000", "AL31H1B01234" and "1.0.191203", as here.
 //
 // Transport (UsbDeck): this host has no /dev/uhid (no uhid module, no modprobe), so no kernel HID
 // device can be made for hidapi to find. UsbDeck is therefore driven here through a
