@@ -142,6 +142,8 @@ private:
     Runtime *runtime(const QString &panelId);
     const Runtime *runtime(const QString &panelId) const;
     void stopPanels();
+    void startDevice(Runtime &rt);                 // panelservice_devices.cpp
+    void refreshBacklights(Runtime &rt, bool all); // X-keys
     void onKey(const QString &panelId, int key, bool pressed);
     void onDeckState(const QString &panelId, drivers::streamdeck::LinkState state,
                      const drivers::streamdeck::DeviceInfo &info, const QString &why);
