@@ -22,6 +22,8 @@ packages=(
   libyuv-dev
   # drivers, store, API
   libboost-dev libboost-system-dev libsqlite3-dev sqlite3 libssl-dev openssl zlib1g-dev
+  # USB button panels (Stream Deck, X-keys) through hidapi's hidraw backend
+  libhidapi-dev
   # fonts for Vietnamese diacritics (bundled copy lives in assets/fonts)
   fonts-noto-core fonts-dejavu-core
   # test peers and tools

@@ -36,6 +36,8 @@ Commands:
        | move ID [--x X] [--y Y] [--width W] [--height H] [--z Z] | remove ID
        | set ID KEY=VALUE ...            change a tile's options (JSON values; KEY= removes)
        | province ID CODE [--lang en]    what a map tile shows for one province
+       | focus ID [--displays D1,D2] [--toggle] | unfocus ID
+                                 fill the wall (or those displays) with a tile until unfocused
   source list | get ID | remove ID
        | add (--file FILE | ID --kind K [--uri URI] [--name N] [--site S] [--participant P])
                                  video sources: rtsp, srt, rtp, hls, http, file, v4l2,
@@ -95,8 +97,10 @@ const QStringList kValued =
                 "--name", "--ttl", "--reason", "--at", "--lang", "--uri", "--site", "--participant",
                 "--volume", "--anchor", "--out", "--step", "--pdf",
                 // Button panels (wallctl panel bind).
-                "--page", "--label"};
-const QStringList kFlags = kConnectionFlags + QStringList{"--for-leaders"};
+                "--page", "--label",
+                // tile focus ID --displays r1c1,r1c2
+                "--displays"};
+const QStringList kFlags = kConnectionFlags + QStringList{"--for-leaders", "--toggle"};
 
 QString iso(const QString &time, bool *ok) {
     *ok = true;
@@ -392,6 +396,20 @@ int apiMain(int argc, char **argv) {
             return show(client.request("PATCH", QStringLiteral("/tiles/") + id,
                                        {{QStringLiteral("options"), options}}),
                         json);
+        }
+        if (sub == QLatin1String("focus") || sub == QLatin1String("unfocus")) {
+            if (!needId(sub == QLatin1String("focus") ? "focus" : "unfocus"))
+                return Usage;
+            QJsonObject body;
+            if (sub == QLatin1String("focus")) {
+                if (has("--displays"))
+                    body.insert(QStringLiteral("displays"),
+                                QJsonArray::fromStringList(
+                                    opt("--displays").split(u',', Qt::SkipEmptyParts)));
+                if (a.flags.contains(QStringLiteral("--toggle")))
+                    body.insert(QStringLiteral("toggle"), true);
+            }
+            return post(QStringLiteral("/tiles/%1/%2").arg(id, sub), body);
         }
         if (sub == QLatin1String("province")) {
             if (!needId("province") || p.size() < 3)

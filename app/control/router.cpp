@@ -330,6 +330,11 @@ Route dispatch(Ctx &c) {
     }
     if (c.is("DELETE", {"tiles", "{id}"}))
         return submit("tile.remove", c.body, {}, idParam);
+    if (c.is("POST", {"tiles", "{id}", "focus"})) // fill the wall or some displays
+        return submit("tile.focus", c.body,
+                      {{"displays", F::Array, false}, {"toggle", F::Bool, false}}, idParam);
+    if (c.is("POST", {"tiles", "{id}", "unfocus"}))
+        return submit("tile.unfocus", c.body, {}, idParam);
     // Sources, feeds
     if (c.is("GET", {"sources"}))
         return snapshot(QStringLiteral("sources"));

@@ -42,6 +42,9 @@ constexpr Permission kTable[] = {
     {"tile.resize", Effect::WallChange, std::uint8_t(O | A)},
     {"tile.raise", Effect::WallChange, std::uint8_t(O | A)},
     {"tile.lower", Effect::WallChange, std::uint8_t(O | A)},
+    // Enlarge a tile to fill the wall (or some displays) until unfocused: a leader's button.
+    {"tile.focus", Effect::WallChange, std::uint8_t(L | O | A)},
+    {"tile.unfocus", Effect::WallChange, std::uint8_t(L | O | A)},
     {"source.save", Effect::WallChange, std::uint8_t(O | A)},
     {"source.delete", Effect::WallChange, std::uint8_t(O | A)},
     {"audio.set", Effect::WallChange, std::uint8_t(L | O | A)}, // which stream is heard, volume

@@ -3,10 +3,13 @@
 #include "core/permissions.h"
 
 #include "streamdeck.h"
+#include "xkeys.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+
+#include <algorithm>
 
 namespace opswall::panels {
 
@@ -22,6 +25,10 @@ const QRegularExpression &idPattern() {
 PanelType panelTypeFromName(const QString &s) {
     if (s == QLatin1String("streamdeck-tcp"))
         return PanelType::StreamDeckTcp;
+    if (s == QLatin1String("streamdeck-usb"))
+        return PanelType::StreamDeckUsb;
+    if (s == QLatin1String("xkeys-usb"))
+        return PanelType::XkeysUsb;
     if (s == QLatin1String("keypad-serial"))
         return PanelType::KeypadSerial;
     if (s == QLatin1String("keypad-tcp"))
@@ -30,7 +37,11 @@ PanelType panelTypeFromName(const QString &s) {
 }
 
 int keyLimit(const Panel &p) {
-    if (p.type == PanelType::StreamDeckTcp) {
+    if (p.type == PanelType::XkeysUsb) {
+        const auto *x = drivers::xkeys::productByName(p.model.toStdString());
+        return x ? x->keyCount() + 1 : 129;
+    }
+    if (isStreamDeck(p.type)) {
         const auto *m = drivers::streamdeck::modelByName(p.model.toStdString());
         return m ? m->keyCount() : 0;
     }
@@ -64,6 +75,10 @@ QString panelTypeName(PanelType t) {
     switch (t) {
     case PanelType::StreamDeckTcp:
         return QStringLiteral("streamdeck-tcp");
+    case PanelType::StreamDeckUsb:
+        return QStringLiteral("streamdeck-usb");
+    case PanelType::XkeysUsb:
+        return QStringLiteral("xkeys-usb");
     case PanelType::KeypadSerial:
         return QStringLiteral("keypad-serial");
     case PanelType::KeypadTcp:
@@ -159,6 +174,21 @@ QList<Issue> validateButton(const Button &b, const Panel &panel, const BindingCo
                  !context.sources.contains(s.toString()))
             r.error(r.child(QStringLiteral("params.source")),
                     QStringLiteral("no video source '%1'").arg(s.toString()));
+    } else if (a == QLatin1String("tile.focus") || a == QLatin1String("tile.unfocus")) {
+        // The tile is looked up when the key is pressed (layouts change; a tile that is not on
+        // the wall then is refused with not_found, logged).
+        if (b.params.value(QStringLiteral("id")).toString().isEmpty())
+            r.error(r.child(QStringLiteral("params.id")),
+                    QStringLiteral("must be the id of a tile, e.g. \"t1\""));
+        const QJsonValue d = b.params.value(QStringLiteral("displays"));
+        if (!d.isUndefined() && !d.isArray())
+            r.error(r.child(QStringLiteral("params.displays")),
+                    QStringLiteral("must be a list of display ids"));
+        const QJsonArray ids = d.toArray();
+        for (qsizetype i = 0; i < ids.size(); ++i)
+            if (!context.displays.isEmpty() && !context.displays.contains(ids[i].toString()))
+                r.error(r.child(QStringLiteral("params.displays[%1]").arg(i)),
+                        QStringLiteral("no display '%1' on this wall").arg(ids[i].toString()));
     } else if (a == QLatin1String("device.command")) {
         if (!b.params.value(QStringLiteral("command")).isString())
             r.error(r.child(QStringLiteral("params.command")),
@@ -239,12 +269,12 @@ ParsedPanels parsePanels(const QJsonObject &doc, const BindingContext &context) 
                 continue;
             }
             const QJsonObject po = (*panels)[i].toObject();
-            pr.rejectUnknown(po, {QStringLiteral("id"), QStringLiteral("name"),
-                                  QStringLiteral("type"), QStringLiteral("role"),
-                                  QStringLiteral("host"), QStringLiteral("port"),
-                                  QStringLiteral("device"), QStringLiteral("baud"),
-                                  QStringLiteral("model"), QStringLiteral("brightness"),
-                                  QStringLiteral("lines"), QStringLiteral("pages")});
+            pr.rejectUnknown(
+                po, {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("type"),
+                     QStringLiteral("role"), QStringLiteral("host"), QStringLiteral("port"),
+                     QStringLiteral("device"), QStringLiteral("baud"), QStringLiteral("model"),
+                     QStringLiteral("brightness"), QStringLiteral("serial"),
+                     QStringLiteral("child"), QStringLiteral("lines"), QStringLiteral("pages")});
             Panel panel;
             panel.id = pr.string(po, QStringLiteral("id")).value_or(QString());
             if (!panel.id.isEmpty() && !idPattern().match(panel.id).hasMatch())
@@ -259,8 +289,8 @@ ParsedPanels parsePanels(const QJsonObject &doc, const BindingContext &context) 
             panel.type = panelTypeFromName(type);
             if (panel.type == PanelType::Invalid && po.contains(QStringLiteral("type")))
                 pr.error(pr.child(QStringLiteral("type")),
-                         QStringLiteral("must be streamdeck-tcp, keypad-serial or keypad-tcp, "
-                                        "got '%1'")
+                         QStringLiteral("must be streamdeck-tcp, streamdeck-usb, xkeys-usb, "
+                                        "keypad-serial or keypad-tcp, got '%1'")
                              .arg(type));
             if (const auto role = readRole(pr, po, Role::Operator))
                 panel.role = *role;
@@ -281,12 +311,40 @@ ParsedPanels parsePanels(const QJsonObject &doc, const BindingContext &context) 
                     pr.error(pr.child(QStringLiteral("baud")),
                              QStringLiteral("must be a baud rate such as 9600"));
             }
-            if (panel.type == PanelType::StreamDeckTcp) {
+            if (po.contains(QStringLiteral("child"))) {
+                if (panel.type != PanelType::StreamDeckTcp ||
+                    !po.value(QStringLiteral("child")).isBool())
+                    pr.error(pr.child(QStringLiteral("child")),
+                             QStringLiteral("true or false, on a streamdeck-tcp panel only"));
+                panel.child = po.value(QStringLiteral("child")).toBool();
+            }
+            if (panel.type == PanelType::XkeysUsb) {
+                panel.model =
+                    pr.string(po, QStringLiteral("model"), false, QString()).value_or(QString());
+                if (!panel.model.isEmpty() &&
+                    !drivers::xkeys::productByName(panel.model.toStdString()))
+                    pr.error(pr.child(QStringLiteral("model")),
+                             QStringLiteral("not an X-keys product this wall knows: '%1'")
+                                 .arg(panel.model));
+            }
+            if (panel.type == PanelType::StreamDeckUsb || panel.type == PanelType::XkeysUsb) {
+                panel.serial =
+                    pr.string(po, QStringLiteral("serial"), false, QString()).value_or(QString());
+                if (panel.serial.size() > 32 ||
+                    std::any_of(panel.serial.cbegin(), panel.serial.cend(),
+                                [](QChar c) { return c.unicode() < 0x20 || c.unicode() > 0x7E; }))
+                    pr.error(pr.child(QStringLiteral("serial")),
+                             QStringLiteral("must be the deck's serial: printable ASCII, at most "
+                                            "32 characters"));
+            }
+            if (isStreamDeck(panel.type)) {
                 panel.model = pr.string(po, QStringLiteral("model"), false, panel.model)
                                   .value_or(panel.model);
                 if (!drivers::streamdeck::modelByName(panel.model.toStdString()))
                     pr.error(pr.child(QStringLiteral("model")),
                              QStringLiteral("not a Stream Deck model: '%1'").arg(panel.model));
+            }
+            if (isStreamDeck(panel.type) || panel.type == PanelType::XkeysUsb) {
                 panel.brightness =
                     pr.integer(po, QStringLiteral("brightness"), false, 70).value_or(70);
                 if (panel.brightness < 0 || panel.brightness > 100)
@@ -392,10 +450,17 @@ QJsonObject toJson(const Panel &p) {
         o.insert(QStringLiteral("device"), p.device);
         o.insert(QStringLiteral("baud"), p.baud);
     }
-    if (p.type == PanelType::StreamDeckTcp) {
+    if ((p.type == PanelType::StreamDeckUsb || p.type == PanelType::XkeysUsb) &&
+        !p.serial.isEmpty())
+        o.insert(QStringLiteral("serial"), p.serial);
+    if (p.type == PanelType::XkeysUsb && !p.model.isEmpty())
         o.insert(QStringLiteral("model"), p.model);
+    if (p.child)
+        o.insert(QStringLiteral("child"), true);
+    if (isStreamDeck(p.type))
+        o.insert(QStringLiteral("model"), p.model);
+    if (isStreamDeck(p.type) || p.type == PanelType::XkeysUsb)
         o.insert(QStringLiteral("brightness"), p.brightness);
-    }
     if (!p.lines.isEmpty()) {
         QJsonObject lines;
         for (auto it = p.lines.begin(); it != p.lines.end(); ++it)

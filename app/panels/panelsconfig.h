@@ -19,6 +19,9 @@
 //         {"key": 4, "label": "Cảnh báo", "action": "alert.ack", "params": {"id": "newest"}},
 //         {"key": 31, "label": "Trang 2", "action": "panel.page", "params": {"page": "more"}}]},
 //         {"id": "more", "buttons": [...]}]},
+//      {"id": "lectern", "type": "streamdeck-usb", "serial": "CL12K1A00042", "model": "mk2",
+//       "role": "leader", "pages": [...]},
+//      {"id": "rack", "type": "xkeys-usb", "model": "xk-24", "pages": [...]},
 //      {"id": "keypad-1", "type": "keypad-serial", "device": "/dev/ttyUSB0", "baud": 9600,
 //       "role": "operator", "lines": {"K01": 0, "K02": 1}, "pages": [...]},
 //      {"id": "keypad-2", "type": "keypad-tcp", "host": "10.0.0.31", "port": 4001,
@@ -48,8 +51,18 @@ using wall::Issue;
 inline constexpr int kSchemaVersion = 1;
 inline constexpr const char *kPageAction = "panel.page";
 
-enum class PanelType { Invalid = 0, StreamDeckTcp, KeypadSerial, KeypadTcp };
+enum class PanelType {
+    Invalid = 0,
+    StreamDeckTcp,
+    KeypadSerial,
+    KeypadTcp,
+    StreamDeckUsb,
+    XkeysUsb
+};
 QString panelTypeName(PanelType t);
+inline bool isStreamDeck(PanelType t) {
+    return t == PanelType::StreamDeckTcp || t == PanelType::StreamDeckUsb;
+}
 
 struct Button {
     int key = -1;
@@ -73,8 +86,14 @@ struct Panel {
     quint16 port = 0;
     QString device; // keypad-serial
     int baud = 9600;
-    QString model = QStringLiteral("studio"); // streamdeck-tcp: until the device says
+    QString model = QStringLiteral("studio"); // streamdeck-tcp/-usb: until the device says
+    // xkeys-usb: the product ("xk-24", "xk-60", "xk-80", ...; keys 1..N, 0 the program switch);
+    // empty: any (keys up to 128)
+    QString serial; // streamdeck-usb, xkeys-usb: the device with this serial; empty: the first
     int brightness = 70;
+    // streamdeck-tcp: the panel is the deck attached to the device at host:port (a Network
+    // Dock's, or one plugged into a Studio), reached on the port the device announces for it
+    bool child = false;
     QMap<QString, int> lines; // keypads: received line -> key
     QList<Page> pages;
     const Page *page(const QString &id) const;

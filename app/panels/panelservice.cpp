@@ -178,8 +178,16 @@ void PanelService::onWallEvent(const QJsonObject &event) {
         reloadAlertCount();
     else if (type == QLatin1String("preset.save") || type == QLatin1String("preset.delete"))
         m_thumbnails.clear();
-    else
+    else if (type == QLatin1String("tile.focus") || type == QLatin1String("tile.unfocus")) {
+        const QString tile = event.value(QStringLiteral("id")).toString();
+        if (event.value(QStringLiteral("focused")).toBool())
+            m_focusedTiles.insert(tile);
+        else
+            m_focusedTiles.remove(tile);
+    } else
         return;
+    if (type == QLatin1String("preset.recall"))
+        m_focusedTiles.clear(); // a new layout: nothing focused
     refreshAllFaces();
 }
 
@@ -204,85 +212,11 @@ void PanelService::startPanels(const QList<Panel> &panels) {
         return;
     ensureThread();
     reloadAlertCount();
-    QPointer<PanelService> self(this);
     for (const Panel &p : panels) {
         auto rt = std::make_unique<Runtime>();
         rt->config = p;
         rt->page = p.pages.isEmpty() ? QString() : p.pages.first().id;
-        const QString id = p.id;
-        if (p.type == PanelType::StreamDeckTcp) {
-            rt->model = sd::modelByName(p.model.toStdString());
-            sd::TcpClientSettings settings;
-            settings.host = p.host.toStdString();
-            settings.port = p.port;
-            rt->deck = sd::TcpClient::create(*m_io, settings);
-            rt->deck->setCallbacks(
-                [self, id](sd::LinkState st, const sd::DeviceInfo &info, const std::string &why) {
-                    if (self)
-                        QMetaObject::invokeMethod(
-                            self.data(),
-                            [self, id, st, info, why] {
-                                self->onDeckState(id, st, info, QString::fromStdString(why));
-                            },
-                            Qt::QueuedConnection);
-                },
-                [self, id](const sd::KeyEvent &e) {
-                    if (self)
-                        QMetaObject::invokeMethod(
-                            self.data(), [self, id, e] { self->onKey(id, e.key, e.pressed); },
-                            Qt::QueuedConnection);
-                });
-            asio::post(*m_io, [deck = rt->deck] { deck->start(); });
-        } else if (p.type == PanelType::KeypadSerial || p.type == PanelType::KeypadTcp) {
-            std::shared_ptr<drivers::Transport> transport;
-            if (p.type == PanelType::KeypadSerial) {
-                drivers::SerialSettings serial;
-                serial.device = p.device.toStdString();
-                serial.baudRate = unsigned(p.baud);
-                transport = drivers::makeSerialTransport(*m_io, serial);
-            } else {
-                transport = drivers::makeTcpTransport(
-                    *m_io, drivers::TcpSettings{p.host.toStdString(), p.port, 3000});
-            }
-            rt->keypad = drivers::keypad::KeypadLink::create(*m_io, transport);
-            rt->keypad->setCallbacks(
-                [self, id](const std::string &line) {
-                    if (self)
-                        QMetaObject::invokeMethod(
-                            self.data(),
-                            [self, id, line = QString::fromStdString(line)] {
-                                Runtime *r = self->runtime(id);
-                                if (!r)
-                                    return;
-                                const auto key = r->config.lines.constFind(line);
-                                if (key == r->config.lines.cend()) {
-                                    self->m_log.warn(
-                                        QStringLiteral("panel %1: line '%2' is not in its map")
-                                            .arg(id, line.left(64)));
-                                    return;
-                                }
-                                self->onKey(id, *key, true);
-                            },
-                            Qt::QueuedConnection);
-                },
-                [self, id](bool open, const std::string &why) {
-                    if (self)
-                        QMetaObject::invokeMethod(
-                            self.data(),
-                            [self, id, open, why = QString::fromStdString(why)] {
-                                Runtime *r = self->runtime(id);
-                                if (!r)
-                                    return;
-                                r->state = open ? QStringLiteral("open") : QStringLiteral("closed");
-                                r->why = why;
-                                if (!open)
-                                    self->m_log.warn(
-                                        QStringLiteral("panel %1: closed: %2").arg(id, why));
-                            },
-                            Qt::QueuedConnection);
-                });
-            asio::post(*m_io, [keypad = rt->keypad] { keypad->start(); });
-        }
+        startDevice(*rt);
         m_panels.push_back(std::move(rt));
     }
     qInfo("opswall: %d button panel(s) configured", int(m_panels.size()));
@@ -306,33 +240,16 @@ void PanelService::stopPanels() {
     for (auto &rt : m_panels) {
         if (rt->deck && m_io)
             asio::post(*m_io, [deck = rt->deck] { deck->stop(); });
+        if (rt->primary && m_io)
+            asio::post(*m_io, [primary = rt->primary] { primary->stop(); });
         if (rt->keypad && m_io)
             asio::post(*m_io, [keypad = rt->keypad] { keypad->stop(); });
+        if (rt->usb && m_io)
+            asio::post(*m_io, [usb = rt->usb] { usb->stop(); });
+        if (rt->xkeys && m_io)
+            asio::post(*m_io, [xk = rt->xkeys] { xk->stop(); });
     }
     m_panels.clear();
-}
-
-void PanelService::onDeckState(const QString &panelId, sd::LinkState state,
-                               const sd::DeviceInfo &info, const QString &why) {
-    Runtime *rt = runtime(panelId);
-    if (!rt)
-        return;
-    rt->state = QString::fromLatin1(sd::linkStateName(state));
-    rt->why = why;
-    if (state == sd::LinkState::Disconnected) {
-        rt->shown.clear();
-        m_log.warn(QStringLiteral("panel %1: disconnected: %2").arg(panelId, why));
-        return;
-    }
-    if (state != sd::LinkState::Ready)
-        return;
-    rt->serial = QString::fromStdString(info.serial);
-    if (info.model && info.model->keyCount() > 0)
-        rt->model = info.model;
-    qInfo("opswall: panel %s: %s %s ready", qPrintable(panelId),
-          rt->model ? rt->model->name : "unknown model", qPrintable(rt->serial));
-    asio::post(*m_io, [deck = rt->deck, pct = rt->config.brightness] { deck->setBrightness(pct); });
-    refreshFaces(*rt, true);
 }
 
 void PanelService::onKey(const QString &panelId, int key, bool pressed) {
@@ -383,6 +300,9 @@ void PanelService::onKey(const QString &panelId, int key, bool pressed) {
     const QString remote =
         p.type == PanelType::KeypadSerial
             ? QStringLiteral("%1 %2").arg(panelTypeName(p.type), p.device)
+        : p.type == PanelType::StreamDeckUsb || p.type == PanelType::XkeysUsb
+            ? QStringLiteral("%1 %2").arg(panelTypeName(p.type),
+                                          rt->usbPath.isEmpty() ? QStringLiteral("-") : rt->usbPath)
             : QStringLiteral("%1 %2:%3").arg(panelTypeName(p.type), p.host).arg(p.port);
     const Caller caller{QStringLiteral("panel:") + p.id, p.role, remote, QStringLiteral("panel")};
     const QString what = QStringLiteral("key %1 (%2)").arg(key).arg(action.type);
@@ -459,6 +379,9 @@ KeyFace PanelService::faceFor(const Runtime &rt, const Button *button) const {
     } else if (a == QLatin1String("alert.ack")) {
         f.kind = KeyFace::Kind::Alert;
         f.alertCount = m_alertCount;
+    } else if (a == QLatin1String("tile.focus")) {
+        f.kind = KeyFace::Kind::Other;
+        f.active = m_focusedTiles.contains(button->params.value(QStringLiteral("id")).toString());
     } else if (a.startsWith(QLatin1String("lock."))) {
         f.kind = KeyFace::Kind::Lock;
         f.active = m_locked;
@@ -472,7 +395,10 @@ KeyFace PanelService::faceFor(const Runtime &rt, const Button *button) const {
 }
 
 void PanelService::refreshFaces(Runtime &rt, bool all) {
-    if (!rt.deck || rt.state != QLatin1String("ready") || !rt.model)
+    if (rt.xkeys)
+        return refreshBacklights(rt, all);
+    if ((!rt.deck && !rt.usb) || rt.state != QLatin1String("ready") || !rt.model ||
+        rt.model->format == sd::ImageFormat::Invalid) // a Pedal has keys but no pictures
         return;
     const Page *page = rt.config.page(rt.page);
     const sd::Model &model = *rt.model;
@@ -483,8 +409,12 @@ void PanelService::refreshFaces(Runtime &rt, bool all) {
         rt.shown.insert(key, face);
         const QByteArray bytes =
             encodeKeyFace(renderKeyFace(face, QSize(model.keyWidthPx, model.keyHeightPx)), model);
-        asio::post(*m_io, [deck = rt.deck, key, bytes] {
-            deck->setKeyImage(key, drivers::Bytes(bytes.begin(), bytes.end()));
+        asio::post(*m_io, [deck = rt.deck, usb = rt.usb, key, bytes] {
+            const drivers::Bytes picture(bytes.begin(), bytes.end());
+            if (deck)
+                deck->setKeyImage(key, picture);
+            else
+                usb->setKeyImage(key, picture);
         });
     }
 }
@@ -505,11 +435,17 @@ QJsonArray PanelService::status() const {
                       {QStringLiteral("page"), rt->page}};
         if (!rt->why.isEmpty())
             o.insert(QStringLiteral("why"), rt->why);
+        if (rt->config.child)
+            o.insert(QStringLiteral("childPort"), rt->childPort);
         if (!rt->serial.isEmpty())
             o.insert(QStringLiteral("serial"), rt->serial);
         if (rt->model) {
             o.insert(QStringLiteral("model"), QString::fromLatin1(rt->model->name));
             o.insert(QStringLiteral("keys"), rt->model->keyCount());
+        }
+        if (rt->xkProduct) {
+            o.insert(QStringLiteral("model"), QString::fromLatin1(rt->xkProduct->name));
+            o.insert(QStringLiteral("keys"), rt->xkProduct->keyCount() + 1);
         }
         out.append(o);
     }

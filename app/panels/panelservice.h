@@ -22,6 +22,8 @@
 #include "keypad.h"
 #include "oscserver.h"
 #include "streamdeck_tcp.h"
+#include "streamdeck_usb.h"
+#include "xkeys_usb.h"
 
 #include "core/action.h"
 
@@ -29,6 +31,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -89,8 +92,13 @@ public:
     bool startOsc(const OscSettings &settings, QString *error);
     quint16 oscPort() const { return m_oscPort; }
 
-    // Starts the configured panels (Stream Decks over TCP, keypads); replaces any running ones.
+    // Starts the configured panels (Stream Decks over TCP and USB, keypads); replaces any
+    // running ones.
     void startPanels(const QList<Panel> &panels);
+    // Where USB panels are looked for (hidapi over hidraw unless set before startPanels).
+    void setHidBackend(std::shared_ptr<drivers::hid::Backend> backend) {
+        m_hid = std::move(backend);
+    }
     const QList<Panel> &panels() const { return m_panelConfigs; }
     // A panel's bindings changed (panel.bind): the running panel keeps its connection and shows
     // the new faces. False when no such panel runs.
@@ -122,15 +130,30 @@ private:
         QString serial;
         const drivers::streamdeck::Model *model = nullptr;
         std::shared_ptr<drivers::streamdeck::TcpClient> deck;
+        std::shared_ptr<drivers::streamdeck::TcpClient> primary; // child panels: the dock
+        quint16 childPort = 0; // child panels: the port the dock announced (0: none)
+        std::shared_ptr<drivers::streamdeck::UsbDeck> usb;
+        std::shared_ptr<drivers::xkeys::UsbPanel> xkeys;
+        const drivers::xkeys::Product *xkProduct = nullptr;
+        QString usbPath; // the hidraw node of the USB device in use
         std::shared_ptr<drivers::keypad::KeypadLink> keypad;
         QHash<int, KeyFace> shown; // what each key of the deck shows now
     };
     Runtime *runtime(const QString &panelId);
     const Runtime *runtime(const QString &panelId) const;
     void stopPanels();
+    void startDevice(Runtime &rt);                 // panelservice_devices.cpp
+    void refreshBacklights(Runtime &rt, bool all); // X-keys
     void onKey(const QString &panelId, int key, bool pressed);
     void onDeckState(const QString &panelId, drivers::streamdeck::LinkState state,
                      const drivers::streamdeck::DeviceInfo &info, const QString &why);
+    std::shared_ptr<drivers::streamdeck::TcpClient>
+    startDeckClient(const QString &panelId, const QString &host, quint16 port);
+    void onChild(const QString &panelId, bool attached, quint16 port);
+    void onUsbState(const QString &panelId, drivers::streamdeck::UsbState state,
+                    const drivers::streamdeck::UsbDeckInfo &info, const QString &why);
+    void onUsbReady(const QString &panelId, bool ready, const QString &model, const QString &serial,
+                    const QString &firmware, const QString &path, const QString &why);
     KeyFace faceFor(const Runtime &rt, const Button *button) const;
     void refreshFaces(Runtime &rt, bool all);
     void refreshAllFaces();
@@ -143,6 +166,7 @@ private:
                  std::optional<drivers::osc::Peer> to = std::nullopt);
 
     Submit m_submit;
+    std::shared_ptr<drivers::hid::Backend> m_hid;
     OscSettings m_osc;
     OscFeedbackState m_oscState;
     std::shared_ptr<boost::asio::io_context> m_io;
@@ -158,6 +182,7 @@ private:
     // The wall as key faces show it, kept from events.
     int m_activePreset = 0;
     bool m_locked = false;
+    QSet<QString> m_focusedTiles; // tile.focus events (a focus key is lit while its tile is)
     int m_alertCount = 0;
     mutable QHash<int, QList<QRectF>> m_thumbnails;
 };

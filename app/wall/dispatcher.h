@@ -17,6 +17,7 @@
 #include "wall/layoutstore.h"
 #include "wall/wallstate.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 
@@ -118,6 +119,7 @@ private:
     ActionResult redo();
     ActionResult step(std::deque<Layout> &from, std::deque<Layout> &to, const QString &verb);
     ActionResult tileAction(const QString &verb, const QJsonObject &p);
+    ActionResult focusTile(const QString &verb, const Tile &current, const QJsonObject &p);
     ActionResult setBezelCompensation(const QJsonObject &p);
     // Makes layout live once the action's transaction committed, remembering the previous one for
     // undo.
@@ -176,6 +178,18 @@ private:
     std::optional<ActionResult> imageRefusal(const QList<Tile> &tiles, const QString &prefix) const;
     QString m_instance;           // random per run: a base revision of another run is stale
     std::deque<Change> m_changes; // the last kChangeLogDepth changes of the live layout
+    // tile.focus: each focused tile as it was before, and the rectangle focus gave it (a tile
+    // changed since by anything else is no longer "focused").
+    struct Focus {
+        Tile before;
+        QRectF focusedMm;
+        int focusedZ = 0;
+    };
+    QHash<QString, Focus> m_focused;
+
+public:
+    // Tiles of the live layout that tile.focus enlarged and that are still as it left them.
+    QStringList focusedTiles() const;
 };
 
 } // namespace opswall::wall

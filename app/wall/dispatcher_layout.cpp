@@ -358,6 +358,8 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
         return ActionResult::failure(QStringLiteral("not_found"),
                                      QStringLiteral("no tile \"%1\" on the wall").arg(*id),
                                      QStringLiteral("id"));
+    if (verb == QLatin1String("focus") || verb == QLatin1String("unfocus"))
+        return focusTile(verb, *current, p);
     if (verb == QLatin1String("remove")) {
         Layout next = m_state.layout();
         next.tiles.removeIf([&](const Tile &x) { return x.id == *id; });
@@ -468,6 +470,97 @@ ActionResult Dispatcher::tileAction(const QString &verb, const QJsonObject &p) {
     });
     return ActionResult::success(
         {{QStringLiteral("id"), *id}, {QStringLiteral("tile"), tileToJson(t)}});
+}
+
+QStringList Dispatcher::focusedTiles() const {
+    QStringList out;
+    for (auto it = m_focused.cbegin(); it != m_focused.cend(); ++it) {
+        const Tile *t = m_state.layout().tile(it.key());
+        if (t && t->rectMm == it->focusedMm && t->z == it->focusedZ)
+            out.append(it.key());
+    }
+    out.sort();
+    return out;
+}
+
+// tile.focus {id, displays?: [display ids], toggle?: bool}: the tile fills the wall (or the
+// rectangle of the displays given) on top of every other tile until tile.unfocus {id} puts it
+// back where and how high it was. "toggle": focusing a focused tile unfocuses it (one button).
+// Each is one layout change (history, undo) and audited like any action.
+ActionResult Dispatcher::focusTile(const QString &verb, const Tile &current, const QJsonObject &p) {
+    const Wall &wall = m_state.wall();
+    const QString id = current.id;
+    const auto it = m_focused.constFind(id);
+    const bool focused =
+        it != m_focused.cend() && current.rectMm == it->focusedMm && current.z == it->focusedZ;
+    const QJsonValue toggle = p.value(QStringLiteral("toggle"));
+    if (!toggle.isUndefined() && !toggle.isBool())
+        return ActionResult::failure(QStringLiteral("invalid"),
+                                     QStringLiteral("toggle: true or false"),
+                                     QStringLiteral("toggle"));
+    const bool unfocus = verb == QLatin1String("unfocus") || (focused && toggle.toBool(false));
+    Tile t = current;
+    if (unfocus) {
+        if (!focused)
+            return ActionResult::failure(
+                QStringLiteral("conflict"),
+                QStringLiteral("tile \"%1\" is not focused (or was changed since)").arg(id),
+                QStringLiteral("id"));
+        t.rectMm = it->before.rectMm;
+        t.z = it->before.z;
+    } else {
+        QRectF target;
+        const QJsonValue displays = p.value(QStringLiteral("displays"));
+        if (displays.isUndefined() || (displays.isArray() && displays.toArray().isEmpty())) {
+            target = wall.canvasRectMm();
+        } else if (!displays.isArray()) {
+            return ActionResult::failure(QStringLiteral("invalid"),
+                                         QStringLiteral("displays: a list of display ids"),
+                                         QStringLiteral("displays"));
+        } else {
+            const QJsonArray list = displays.toArray();
+            for (qsizetype i = 0; i < list.size(); ++i) {
+                const Display *d = wall.display(list[i].toString());
+                if (!d)
+                    return ActionResult::failure(
+                        QStringLiteral("invalid"),
+                        QStringLiteral("displays[%1]: no display \"%2\" on this wall")
+                            .arg(i)
+                            .arg(list[i].toVariant().toString()),
+                        QStringLiteral("displays[%1]").arg(i));
+                target |= d->outerRectMm();
+            }
+        }
+        if (!target.isValid())
+            return ActionResult::failure(QStringLiteral("conflict"),
+                                         QStringLiteral("the wall has no displays to fill"),
+                                         QStringLiteral("displays"));
+        int top = t.z;
+        for (const Tile &o : m_state.layout().tiles)
+            if (o.id != id)
+                top = std::max(top, o.z + 1);
+        t.rectMm = target;
+        t.z = top;
+    }
+    QList<Issue> issues = validateTile(t, QString(), &wall);
+    if (!issues.isEmpty())
+        return invalid(issues);
+    Layout next = m_state.layout();
+    *next.tile(id) = t;
+    const QString what = unfocus ? QStringLiteral("unfocus") : QStringLiteral("focus");
+    record(next, QStringLiteral("tile.%1 %2").arg(what, id));
+    const Tile before = focused ? it->before : current;
+    m_fx.show.push_back([this, t, before, unfocus] {
+        remember();
+        m_state.putTile(t);
+        if (unfocus)
+            m_focused.remove(t.id);
+        else
+            m_focused.insert(t.id, Focus{before, t.rectMm, t.z});
+    });
+    return ActionResult::success({{QStringLiteral("id"), id},
+                                  {QStringLiteral("focused"), !unfocus},
+                                  {QStringLiteral("tile"), tileToJson(t)}});
 }
 
 ActionResult Dispatcher::setBezelCompensation(const QJsonObject &p) {

@@ -397,6 +397,11 @@
         <source>Technician</source>
         <translation>Kỹ thuật</translation>
     </message>
+    <message>
+        <location filename="../../qml/console/ConsoleView.qml" line="242" />
+        <source>Panels</source>
+        <translation>Bàn phím</translation>
+    </message>
 </context>
 <context>
     <name>HelpOverlay</name>
@@ -1791,6 +1796,94 @@
         <location filename="../../qml/console/PresenterPage.qml" />
         <source>◀ Previous</source>
         <translation>◀ Trước</translation>
+    </message>
+</context>
+<context>
+    <name>PanelsPanel</name>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>ready</source>
+        <translation>sẵn sàng</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>connecting</source>
+        <translation>đang kết nối</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>disconnected</source>
+        <translation>mất kết nối</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>unavailable</source>
+        <translation>không có thiết bị</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>The parameters are not JSON: %1</source>
+        <translation>Tham số không phải JSON: %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>Key %1 bound to %2.</source>
+        <translation>Phím %1 đã gán cho %2.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>Key %1 pressed as the panel.</source>
+        <translation>Đã bấm phím %1 thay bàn phím.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>Button panels (%1)</source>
+        <translation>Bàn phím điều khiển (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>No panel is configured (opswall --panels FILE).</source>
+        <translation>Chưa cấu hình bàn phím nào (opswall --panels TỆP).</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>serial %1</source>
+        <translation>số sê-ri %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>Page</source>
+        <translation>Trang</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>Key %1: %2 %3</source>
+        <translation>Phím %1: %2 %3</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>Key %1: not bound</source>
+        <translation>Phím %1: chưa gán</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>Label on the key</source>
+        <translation>Nhãn trên phím</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>Parameters, e.g. {&quot;id&quot;: 2}</source>
+        <translation>Tham số, ví dụ {&quot;id&quot;: 2}</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>Bind</source>
+        <translation>Gán</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>Test press</source>
+        <translation>Bấm thử</translation>
     </message>
 </context>
 </TS>

@@ -193,6 +193,75 @@ std::vector<Bytes> keyImageReports(const Model &model, int key, const Bytes &enc
     return out;
 }
 
+FeatureQuery serialQuery(const Model &model) {
+    return {model.generation == 1 ? std::uint8_t(0x03) : std::uint8_t(0x06), 32};
+}
+
+FeatureQuery firmwareQuery(const Model &model) {
+    return {model.generation == 1 ? std::uint8_t(0x04) : std::uint8_t(0x05), 32};
+}
+
+namespace {
+// [from, to) of the report as printable text; trailing NULs and spaces dropped.
+std::optional<std::string> textOf(const std::uint8_t *report, std::size_t size, std::size_t from,
+                                  std::size_t to, bool stopAtNul) {
+    to = std::min(to, size);
+    if (from >= to)
+        return std::nullopt;
+    std::string text;
+    for (std::size_t i = from; i < to && text.size() < 32; ++i) {
+        const std::uint8_t c = report[i];
+        if (c == 0) {
+            if (stopAtNul)
+                break;
+            continue;
+        }
+        if (c < 0x20 || c > 0x7E)
+            return std::nullopt;
+        text.push_back(char(c));
+    }
+    while (!text.empty() && text.back() == ' ')
+        text.pop_back();
+    if (text.empty())
+        return std::nullopt;
+    return text;
+}
+
+std::optional<std::string> gen2Text(const std::uint8_t *report, std::size_t size,
+                                    std::uint8_t reportId, std::size_t from) {
+    if (size < 2 || report[0] != reportId)
+        return std::nullopt;
+    const std::size_t end = std::size_t(report[1]) + 2;
+    if (end > size)
+        return std::nullopt;
+    return textOf(report, size, from, end, false);
+}
+} // namespace
+
+std::optional<std::string> parseUsbSerial(const Model &model, const std::uint8_t *report,
+                                          std::size_t size) {
+    if (!report)
+        return std::nullopt;
+    if (model.generation == 1) {
+        if (size < 6 || report[0] != 0x03)
+            return std::nullopt;
+        return textOf(report, size, 5, 17, false);
+    }
+    return gen2Text(report, size, 0x06, 2);
+}
+
+std::optional<std::string> parseUsbFirmware(const Model &model, const std::uint8_t *report,
+                                            std::size_t size) {
+    if (!report)
+        return std::nullopt;
+    if (model.generation == 1) {
+        if (size < 6 || report[0] != 0x04)
+            return std::nullopt;
+        return textOf(report, size, 5, size, true);
+    }
+    return gen2Text(report, size, 0x05, 6);
+}
+
 std::optional<KeyImageAssembler::Image> KeyImageAssembler::push(const std::uint8_t *report,
                                                                 std::size_t size) {
     if (size < 8 || report[0] != 0x02 || report[1] != 0x07)

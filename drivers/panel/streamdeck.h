@@ -72,6 +72,27 @@ Bytes resetReport(const Model &model);
 // and transformed. Empty when the key is out of range or the picture too large (over 64 KiB).
 std::vector<Bytes> keyImageReports(const Model &model, int key, const Bytes &encoded);
 
+// USB feature reports that say what the device is (PROTOCOLS.md section 7; the read sizes and
+// text offsets of @elgato-stream-deck/core 7.3.2's property services):
+//   gen 2: serial = report 06, firmware = report 05; [1] = length L, serial text [2, L+2),
+//          firmware text [6, L+2)
+//   gen 1: serial = report 03, text [5, 17); firmware = report 04, text from [5] to the first NUL
+// Reads ask for 32 bytes; gen-1 devices that refuse that are asked again for 17.
+struct FeatureQuery {
+    std::uint8_t reportId = 0;
+    std::size_t size = 32;
+};
+FeatureQuery serialQuery(const Model &model);
+FeatureQuery firmwareQuery(const Model &model);
+// Printable ASCII only, at most 32 characters; nullopt when the report is not that answer
+// (wrong report id, too short, a length past the end, or no printable text).
+std::optional<std::string> parseUsbSerial(const Model &model, const std::uint8_t *report,
+                                          std::size_t size);
+std::optional<std::string> parseUsbFirmware(const Model &model, const std::uint8_t *report,
+                                            std::size_t size);
+// The size of the buffer an input report is read into (keys of the largest model plus header).
+inline constexpr std::size_t kMaxInputReport = 512;
+
 // The key image a device received, reassembled (for the simulator and tests): the key and the
 // bytes once the packet flagged last arrives.
 class KeyImageAssembler {

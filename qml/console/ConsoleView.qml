@@ -223,7 +223,7 @@ Item {
 
             // Right: the selected tile, the staged changes, the rest of the shift.
             Rectangle {
-                Layout.preferredWidth: rightTabs.currentIndex === 3 ? 420 : 340
+                Layout.preferredWidth: rightTabs.currentIndex >= 3 ? 420 : 340
                 Layout.fillHeight: true
                 color: Look.panel
                 ColumnLayout {
@@ -239,6 +239,7 @@ Item {
                         }
                         TabButton { objectName: "shiftTab"; text: qsTr("Shift") }
                         TabButton { objectName: "technicianTab"; text: qsTr("Technician") }
+                        TabButton { objectName: "panelsTab"; text: qsTr("Panels") }
                     }
                     StackLayout {
                         Layout.fillWidth: true
@@ -258,6 +259,10 @@ Item {
                         }
                         TechnicianPanel {
                             id: technician
+                            view: root
+                        }
+                        PanelsPanel {
+                            id: panelsPanel
                             view: root
                         }
                     }

@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QQmlEngine>
 #include <QTemporaryDir>
@@ -38,6 +39,20 @@ public:
         // limit is raised so that the tests measure the console, not the limit (a console that
         // meets the limit asks again: WallSession::load).
         m_wall.extraConfig = QStringLiteral(R"("rateBurst": 1000, "ratePerSecond": 500)");
+        // One button panel for the panels page: a USB Stream Deck (this host has none, so it is
+        // "unavailable" with hidapi's reason) with key 0 bound; the page binds and presses others.
+        const QString panels = m_wall.dir.filePath(QStringLiteral("panels.json"));
+        QFile doc(panels);
+        if (!doc.open(QIODevice::WriteOnly)) {
+            m_error = QStringLiteral("cannot write ") + panels;
+            return false;
+        }
+        doc.write(R"({"kind": "opswall.panels", "schemaVersion": 1, "panels": [
+            {"id": "lectern", "name": "Bục phát biểu", "type": "streamdeck-usb", "model": "mk2",
+             "pages": [{"id": "main", "buttons": [
+               {"key": 0, "label": "Hoàn tác", "action": "layout.undo"}]}]}]})");
+        doc.close();
+        m_wall.extraArgs = {QStringLiteral("--panels"), panels};
         QString why;
         if (!m_wall.start(&why)) {
             m_error = why;

@@ -79,6 +79,9 @@ class TestPanelsDevices : public QObject {
 
     Wall m_app;
     LineProcess m_deck;
+    LineProcess m_child; // a deck behind m_dock, on its own port
+    LineProcess m_dock;  // a device that announces m_child as its child
+    quint16 m_childPort = 0;
     LineProcess m_socat;
     LineProcess m_oscdump;
     QTcpServer m_keypadServer;
@@ -148,6 +151,22 @@ private Q_SLOTS:
         QVERIFY(m_deck.process.waitForStarted(5000));
         QVERIFY(m_deck.waitFor(re(QStringLiteral("ready tcp 127\\.0\\.0\\.1:\\d+"))));
         const quint16 deckPort = m_deck.lines.first().section(u':', -1).toUShort();
+        // A child deck and the device (a Studio standing in for a Network Dock) announcing it.
+        m_child.process.start(QStringLiteral(STREAMDECK_SIM_PATH),
+                              {QStringLiteral("--port"), QStringLiteral("0"),
+                               QStringLiteral("--serial"), QStringLiteral("OWCHILD1"),
+                               QStringLiteral("--keepalive-ms"), QStringLiteral("500")});
+        QVERIFY(m_child.process.waitForStarted(5000));
+        QVERIFY(m_child.waitFor(re(QStringLiteral("ready tcp 127\\.0\\.0\\.1:\\d+"))));
+        m_childPort = m_child.lines.first().section(u':', -1).toUShort();
+        m_dock.process.start(QStringLiteral(STREAMDECK_SIM_PATH),
+                             {QStringLiteral("--port"), QStringLiteral("0"),
+                              QStringLiteral("--serial"), QStringLiteral("OWDOCK1"),
+                              QStringLiteral("--keepalive-ms"), QStringLiteral("500"),
+                              QStringLiteral("--child-port"), QString::number(m_childPort)});
+        QVERIFY(m_dock.process.waitForStarted(5000));
+        QVERIFY(m_dock.waitFor(re(QStringLiteral("ready tcp 127\\.0\\.0\\.1:\\d+"))));
+        const quint16 dockPort = m_dock.lines.first().section(u':', -1).toUShort();
         // The serial keypad: a socat pseudo-terminal pair; the wall opens drv, we write kp.
         const QString drv = m_app.dir.filePath(QStringLiteral("drv"));
         m_kpPath = m_app.dir.filePath(QStringLiteral("kp"));
@@ -252,7 +271,42 @@ private Q_SLOTS:
                                        {QStringLiteral("key"), 0},
                                        {QStringLiteral("action"), QStringLiteral("preset.recall")},
                                        {QStringLiteral("params"),
-                                        QJsonObject{{QStringLiteral("id"), m_b.toInt()}}}}}}}}}}}}};
+                                        QJsonObject{{QStringLiteral("id"), m_b.toInt()}}}}}}}}}},
+                 // The deck behind the dock: reached on the port the dock announces.
+                 QJsonObject{
+                     {QStringLiteral("id"), QStringLiteral("dock")},
+                     {QStringLiteral("type"), QStringLiteral("streamdeck-tcp")},
+                     {QStringLiteral("host"), QStringLiteral("127.0.0.1")},
+                     {QStringLiteral("port"), dockPort},
+                     {QStringLiteral("child"), true},
+                     {QStringLiteral("pages"),
+                      QJsonArray{QJsonObject{
+                          {QStringLiteral("id"), QStringLiteral("main")},
+                          {QStringLiteral("buttons"),
+                           QJsonArray{
+                               QJsonObject{
+                                   {QStringLiteral("key"), 0},
+                                   {QStringLiteral("action"), QStringLiteral("preset.recall")},
+                                   {QStringLiteral("params"),
+                                    QJsonObject{{QStringLiteral("id"), m_a.toInt()}}}},
+                               QJsonObject{
+                                   {QStringLiteral("key"), 1},
+                                   {QStringLiteral("action"), QStringLiteral("preset.recall")},
+                                   {QStringLiteral("params"),
+                                    QJsonObject{{QStringLiteral("id"), m_b.toInt()}}}}}}}}}},
+                 // A USB deck: this host has none, so the panel is "unavailable" (hidapi).
+                 QJsonObject{{QStringLiteral("id"), QStringLiteral("lectern")},
+                             {QStringLiteral("type"), QStringLiteral("streamdeck-usb")},
+                             {QStringLiteral("model"), QStringLiteral("mk2")},
+                             {QStringLiteral("pages"),
+                              QJsonArray{QJsonObject{
+                                  {QStringLiteral("id"), QStringLiteral("main")},
+                                  {QStringLiteral("buttons"),
+                                   QJsonArray{QJsonObject{
+                                       {QStringLiteral("key"), 14},
+                                       {QStringLiteral("action"), QStringLiteral("preset.recall")},
+                                       {QStringLiteral("params"),
+                                        QJsonObject{{QStringLiteral("id"), m_a.toInt()}}}}}}}}}}}}};
         QJsonObject withSerial = doc;
         if (m_haveSocat) {
             QJsonArray panels = doc[QLatin1String("panels")].toArray();
@@ -415,6 +469,106 @@ private Q_SLOTS:
                  4);
     }
 
+    // Stream Deck over USB where the host has none (no hidraw device with VID 0FD9 here): the
+    // panel is listed as unavailable with the reason, said once in the log, and a test press
+    // still acts as the panel (the bindings do not need the device).
+    void usbDeckWithoutADeviceIsUnavailable() {
+        QJsonObject lectern;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const QJsonArray items =
+                    jsonOf(m_app.api("GET", QStringLiteral("/panels")).body)[QLatin1String("items")]
+                        .toArray();
+                for (const QJsonValue &v : items)
+                    if (v[QLatin1String("id")].toString() == QLatin1String("lectern"))
+                        lectern = v.toObject();
+                return lectern[QLatin1String("why")].toString().contains(
+                    QLatin1String("hidapi-hidraw"));
+            }(),
+            5000);
+        QCOMPARE(lectern[QLatin1String("type")].toString(), QStringLiteral("streamdeck-usb"));
+        QCOMPARE(lectern[QLatin1String("state")].toString(), QStringLiteral("unavailable"));
+        QCOMPARE(lectern[QLatin1String("model")].toString(), QStringLiteral("mk2"));
+        QTRY_VERIFY_WITH_TIMEOUT(log().contains("panel lectern: unavailable: "), 5000);
+        QTest::qWait(2500); // two more scans: the state line is not repeated
+        QCOMPARE(log().count("panel lectern: unavailable: "), 1);
+        QString why;
+        if (m_app.tokens.isEmpty())
+            QVERIFY2(m_app.makeRoleTokens(&why), qPrintable(why));
+        if (layoutName() == presetName(m_a)) {
+            tap(1);
+            QTRY_COMPARE_WITH_TIMEOUT(layoutName(), presetName(m_b), 10000);
+        }
+        const qsizetype before = recalls(QStringLiteral("panel:lectern"), m_a, true).size();
+        const apptest::Run test = m_app.wallctl({QStringLiteral("panel"), QStringLiteral("test"),
+                                                 QStringLiteral("lectern"), QStringLiteral("14")},
+                                                m_app.tokens.value(Role::Technician));
+        QVERIFY2(test.exitCode == 0, test.err.constData());
+        QVERIFY(waitForRecall(QStringLiteral("panel:lectern"), m_a, true, before));
+    }
+
+    // "Focus a tile" on a key: bound with wallctl, pressed as the panel (toggle: the same key
+    // puts it back), audited via=panel; and wallctl tile focus/unfocus on some displays.
+    void focusKeyFillsTheWallWithATileAndPutsItBack() {
+        QString why;
+        if (m_app.tokens.isEmpty())
+            QVERIFY2(m_app.makeRoleTokens(&why), qPrintable(why));
+        const auto tiles = [this] {
+            return jsonOf(m_app.api("GET", QStringLiteral("/tiles")).body)[QLatin1String("items")]
+                .toArray();
+        };
+        const QJsonArray live = tiles();
+        QVERIFY(!live.isEmpty());
+        const QString id = live[0][QLatin1String("id")].toString();
+        const auto rectOf = [&] {
+            for (const QJsonValue &t : tiles())
+                if (t[QLatin1String("id")].toString() == id)
+                    return t[QLatin1String("rect")].toObject();
+            return QJsonObject();
+        };
+        const QJsonObject before = rectOf();
+        const apptest::Run bind = m_app.wallctl(
+            {QStringLiteral("panel"), QStringLiteral("bind"), QStringLiteral("desk"),
+             QStringLiteral("5"), QStringLiteral("tile.focus"), QStringLiteral("id=") + id,
+             QStringLiteral("toggle=true"), QStringLiteral("--label"), QStringLiteral("Phóng to")},
+            m_app.tokens.value(Role::Operator));
+        QVERIFY2(bind.exitCode == 0, bind.err.constData());
+        tap(5);
+        QTRY_VERIFY_WITH_TIMEOUT(rectOf() != before, 10000);
+        const QJsonObject focused = rectOf();
+        QCOMPARE(focused[QLatin1String("x")].toDouble(), 0.0);
+        QVERIFY(focused[QLatin1String("width")].toDouble() >
+                before[QLatin1String("width")].toDouble());
+        tap(5); // the same key: back where it was
+        QTRY_COMPARE_WITH_TIMEOUT(rectOf(), before, 10000);
+        const QJsonArray audit =
+            jsonOf(m_app.api("GET", QStringLiteral("/audit?action=tile.focus&limit=20"))
+                       .body)[QLatin1String("items")]
+                .toArray();
+        QVERIFY(std::count_if(audit.begin(), audit.end(), [](const QJsonValue &r) {
+                    return r[QLatin1String("user")].toString() == QLatin1String("panel:desk") &&
+                           r[QLatin1String("via")].toString() == QLatin1String("panel");
+                }) >= 2);
+        // wallctl: one display, then back; unfocusing again is refused (409, exit 1).
+        const apptest::Run focus =
+            m_app.wallctl({QStringLiteral("tile"), QStringLiteral("focus"), id,
+                           QStringLiteral("--displays"), QStringLiteral("r1c2")},
+                          m_app.tokens.value(Role::Operator));
+        QVERIFY2(focus.exitCode == 0, focus.err.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(rectOf() != before, 10000);
+        QVERIFY(rectOf()[QLatin1String("x")].toDouble() > 0);
+        const apptest::Run unfocus =
+            m_app.wallctl({QStringLiteral("tile"), QStringLiteral("unfocus"), id},
+                          m_app.tokens.value(Role::Operator));
+        QVERIFY2(unfocus.exitCode == 0, unfocus.err.constData());
+        QTRY_COMPARE_WITH_TIMEOUT(rectOf(), before, 10000);
+        const apptest::Run again =
+            m_app.wallctl({QStringLiteral("tile"), QStringLiteral("unfocus"), id},
+                          m_app.tokens.value(Role::Operator));
+        QVERIFY(again.exitCode != 0);
+        QVERIFY2(again.err.contains("not focused"), again.err.constData());
+    }
+
     void lockIsShownOnTheKeysAndRefusesThePress() {
         const int faces = m_deck.count(re(QStringLiteral("image \\d+ \\d+ jpeg")));
         const ApiResponse lock =
@@ -431,6 +585,66 @@ private Q_SLOTS:
         QCOMPARE(layoutName(), live);
         QTRY_VERIFY_WITH_TIMEOUT(log().contains("refused"), 5000);
         QCOMPARE(m_app.api("DELETE", QStringLiteral("/lock")).status, 200);
+    }
+
+    // A deck behind a Network Dock: the wall asks the dock for its child, connects to the port
+    // it announces, and the child is the panel (faces, keys). Either side may restart.
+    void childDeckBehindADockIsThePanel() {
+        QVERIFY2(m_dock.waitFor(re(QStringLiteral("connected 1"))),
+                 qPrintable(m_dock.lines.join(u'\n')));
+        QVERIFY2(m_child.waitFor(re(QStringLiteral("connected 1"))),
+                 qPrintable(m_child.lines.join(u'\n')));
+        QVERIFY(m_child.waitFor(re(QStringLiteral("image 1 \\d+ jpeg"))));
+        QCOMPARE(m_dock.count(re(QStringLiteral("image \\d+ \\d+ jpeg"))), 0);
+        const auto dock = [this] {
+            for (const QJsonValue &v :
+                 jsonOf(m_app.api("GET", QStringLiteral("/panels")).body)[QLatin1String("items")]
+                     .toArray())
+                if (v[QLatin1String("id")].toString() == QLatin1String("dock"))
+                    return v.toObject();
+            return QJsonObject();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(dock()[QLatin1String("state")].toString(),
+                                  QStringLiteral("ready"), 5000);
+        QCOMPARE(dock()[QLatin1String("serial")].toString(), QStringLiteral("OWCHILD1"));
+        QCOMPARE(dock()[QLatin1String("childPort")].toInt(), int(m_childPort));
+        const auto tapChild = [this](int key) {
+            m_child.process.write(QByteArray("tap ") + QByteArray::number(key) + '\n');
+        };
+        if (layoutName() == presetName(m_b)) {
+            tapChild(0);
+            QTRY_COMPARE_WITH_TIMEOUT(layoutName(), presetName(m_a), 10000);
+        }
+        qsizetype before = recalls(QStringLiteral("panel:dock"), m_b, true).size();
+        tapChild(1);
+        QVERIFY(waitForRecall(QStringLiteral("panel:dock"), m_b, true, before));
+        // The child restarts: the wall reconnects to it and draws its faces again.
+        const int faces = m_child.count(re(QStringLiteral("image 0 \\d+ jpeg")));
+        m_child.process.write("drop\n");
+        QVERIFY2(m_child.waitFor(re(QStringLiteral("connected 2")), 1, 15000),
+                 qPrintable(m_child.lines.join(u'\n')));
+        QVERIFY(m_child.waitFor(re(QStringLiteral("image 0 \\d+ jpeg")), faces + 1));
+        // The dock restarts: it is reconnected and announces the same child; the child's
+        // connection is kept (no third connection).
+        m_dock.process.write("drop\n");
+        QVERIFY2(m_dock.waitFor(re(QStringLiteral("connected 2")), 1, 15000),
+                 qPrintable(m_dock.lines.join(u'\n')));
+        QTest::qWait(1000);
+        QCOMPARE(m_child.count(re(QStringLiteral("connected 3"))), 0);
+        // The child is unplugged from the dock, then plugged in again.
+        m_dock.process.write("child 0\n");
+        QTRY_VERIFY_WITH_TIMEOUT(dock()[QLatin1String("why")].toString().contains(
+                                     QLatin1String("no child deck attached")),
+                                 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(log().contains("panel dock: no child deck attached"), 5000);
+        m_dock.process.write(QByteArray("child ") + QByteArray::number(m_childPort) + '\n');
+        QVERIFY2(m_child.waitFor(re(QStringLiteral("connected 3")), 1, 15000),
+                 qPrintable(m_child.lines.join(u'\n')));
+        QTRY_COMPARE_WITH_TIMEOUT(dock()[QLatin1String("state")].toString(),
+                                  QStringLiteral("ready"), 10000);
+        before = recalls(QStringLiteral("panel:dock"), m_a, true).size();
+        tapChild(0);
+        QVERIFY(waitForRecall(QStringLiteral("panel:dock"), m_a, true, before));
     }
 
     void deckComesBackAfterARestart() {

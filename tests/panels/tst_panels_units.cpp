@@ -1,13 +1,17 @@
 // Panels without hardware: the opswall.panels document (fixtures, every refusal naming its
 // field, bindings checked against what the wall has, briefing actions bind by name),
 // the OSC address space, the rate-limited log, and the key faces as the app draws them (written
-// as PNGs next to the test for a person to look at, and checked by pixel).
+// as PNGs next to the test for a person to look at, and checked by pixel); USB panels through
+// PanelService on the failure-injection HID fake (tests/drivers/fakehid.h: these hosts have no
+// /dev/uhid): faces and backlights written, presses acting with the panel's caller, unplugging.
 #include "panels/keyface.h"
 #include "panels/oscmap.h"
 #include "panels/panelsconfig.h"
 #include "panels/panelservice.h"
 
 #include "core/permissions.h"
+#include "fakehid.h"
+#include "xkeys.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -135,6 +139,168 @@ private Q_SLOTS:
         QVERIFY(!refused.config);
         QVERIFY(issueTexts(refused).first().contains(
             QLatin1String("'briefing.next' is not an action")));
+    }
+
+    void usbPanelsChildDecksAndFocusKeys() {
+        // USB Stream Decks and X-keys, a deck behind a dock, tile.focus keys: parsed, checked,
+        // stored and loaded back the same.
+        const QByteArray doc = R"({"kind": "opswall.panels", "schemaVersion": 1, "panels": [
+            {"id": "lectern", "type": "streamdeck-usb", "serial": "CL12K1A00042", "model": "mk2",
+             "pages": [{"id": "main", "buttons": [
+               {"key": 14, "action": "tile.focus", "params": {"id": "t1", "toggle": true}}]}]},
+            {"id": "rack", "type": "xkeys-usb", "model": "xk-24", "brightness": 40,
+             "pages": [{"id": "main", "buttons": [
+               {"key": 24, "action": "tile.focus",
+                "params": {"id": "t2", "displays": ["r1c1", "r1c2"]}},
+               {"key": 0, "action": "tile.unfocus", "params": {"id": "t2"}}]}]},
+            {"id": "dock", "type": "streamdeck-tcp", "host": "10.0.0.40", "child": true,
+             "pages": [{"id": "main", "buttons": [{"key": 0, "action": "briefing.next"}]}]}]})";
+        const ParsedPanels p = parsePanels(doc, wallContext());
+        QVERIFY2(p.config, qPrintable(issueTexts(p).join(u'\n')));
+        QCOMPARE(p.config->panels[0].type, PanelType::StreamDeckUsb);
+        QCOMPARE(p.config->panels[0].serial, QStringLiteral("CL12K1A00042"));
+        QCOMPARE(p.config->panels[1].type, PanelType::XkeysUsb);
+        QCOMPARE(p.config->panels[1].brightness, 40);
+        QVERIFY(p.config->panels[2].child);
+        const QJsonObject stored = toJson(*p.config);
+        const ParsedPanels again = parsePanels(stored, wallContext());
+        QVERIFY2(again.config, qPrintable(issueTexts(again).join(u'\n')));
+        QCOMPARE(toJson(*again.config), stored);
+        // What is wrong is named.
+        const QByteArray bad = R"({"kind": "opswall.panels", "schemaVersion": 1, "panels": [
+            {"id": "a", "type": "streamdeck-usb", "model": "mk2", "serial": "bad\u0001",
+             "pages": [{"id": "main", "buttons": [{"key": 15, "action": "tile.focus"}]}]},
+            {"id": "b", "type": "xkeys-usb", "model": "xk-9000", "child": true, "pages": [
+              {"id": "main", "buttons": [{"key": 1, "action": "tile.focus",
+                "params": {"id": "t1", "displays": ["r9c9"]}}]}]}]})";
+        const QStringList issues = issueTexts(parsePanels(bad, wallContext()));
+        for (const char *prefix :
+             {"panels[0].serial", "panels[0].pages[0].buttons[0].key: must be 0 to 14",
+              "panels[0].pages[0].buttons[0].params.id", "panels[1].model", "panels[1].child",
+              "panels[1].pages[0].buttons[0].params.displays[0]: no display 'r9c9'"})
+            QVERIFY2(
+                anyStartsWith(issues, QString::fromUtf8(prefix)),
+                qPrintable(QStringLiteral("no issue '%1' in:\n").arg(QString::fromUtf8(prefix)) +
+                           issues.join(u'\n')));
+    }
+
+    void usbDeckAndXkeysThroughTheService() {
+        using fakehid::FakeDeck;
+        namespace xk = opswall::drivers::xkeys;
+        auto hid = std::make_shared<fakehid::FakeHid>();
+        auto deck = hid->plug({"/dev/hidraw7", sd::kVendorId, 0x0080, "CL12K1A00042", "SD", 0},
+                              [](FakeDeck &d) {
+                                  drivers::Bytes serial(32, 0);
+                                  serial[0] = 0x06;
+                                  serial[1] = 12;
+                                  const char *text = "CL12K1A00042";
+                                  std::copy(text, text + 12, serial.begin() + 2);
+                                  d.features[0x06] = serial;
+                              });
+        auto rack = hid->plug({"/dev/hidraw8", xk::kVendorId, 1029, "", "XK-24", 0});
+        QList<QPair<Action, Caller>> submitted;
+        PanelService service([&](const Action &a, const Caller &c, PanelService::Done done) {
+            submitted.append({a, c});
+            done(ActionResult::success());
+        });
+        service.setHidBackend(hid);
+        const ParsedPanels parsed = parsePanels(QByteArray(R"({"kind": "opswall.panels",
+            "schemaVersion": 1, "panels": [
+            {"id": "lectern", "type": "streamdeck-usb", "model": "mk2", "pages": [{"id": "main",
+             "buttons": [{"key": 0, "label": "Đầu tư công", "action": "preset.recall",
+                          "params": {"id": 1}},
+                         {"key": 1, "label": "Tiếp", "action": "briefing.next"}]}]},
+            {"id": "rack", "type": "xkeys-usb", "model": "xk-24", "pages": [{"id": "main",
+             "buttons": [{"key": 1, "action": "preset.recall", "params": {"id": 2}},
+                         {"key": 3, "action": "briefing.previous"}]}]}]})"),
+                                                wallContext());
+        QVERIFY2(parsed.config, qPrintable(issueTexts(parsed).join(u'\n')));
+        service.startPanels(parsed.config->panels);
+        const auto state = [&](const QString &id) {
+            for (const QJsonValue &v : service.status())
+                if (v[QLatin1String("id")].toString() == id)
+                    return v.toObject();
+            return QJsonObject();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(
+            state(QStringLiteral("lectern"))[QLatin1String("state")].toString(),
+            QStringLiteral("ready"), 5000);
+        QCOMPARE(state(QStringLiteral("lectern"))[QLatin1String("serial")].toString(),
+                 QStringLiteral("CL12K1A00042"));
+        QTRY_COMPARE_WITH_TIMEOUT(state(QStringLiteral("rack"))[QLatin1String("state")].toString(),
+                                  QStringLiteral("ready"), 5000);
+        QCOMPARE(state(QStringLiteral("rack"))[QLatin1String("keys")].toInt(), 25);
+        // The deck: brightness 70 %, then a whole JPEG face on each of its 15 keys (the last
+        // packet of each key's picture), key 0's as the service draws it.
+        const auto lastPackets = [&] {
+            return hid->locked([&] {
+                QSet<int> keys;
+                for (const drivers::Bytes &w : deck->writes)
+                    if (w.size() == 1024 && w[0] == 0x02 && w[1] == 0x07 && w[3] == 1)
+                        keys.insert(w[2]);
+                return keys.size();
+            });
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(lastPackets(), 15, 10000);
+        const auto [writes, features] =
+            hid->locked([&] { return std::make_pair(deck->writes, deck->sentFeatures); });
+        QVERIFY(!features.empty());
+        QCOMPARE(int(features[0][1]), 0x08);
+        QCOMPARE(int(features[0][2]), 70);
+        sd::KeyImageAssembler assembler;
+        std::optional<sd::KeyImageAssembler::Image> key0;
+        for (const drivers::Bytes &w : writes)
+            if (auto img = assembler.push(w.data(), w.size()); img && img->key == 0)
+                key0 = img;
+        QVERIFY(key0.has_value());
+        QImage picture;
+        QVERIFY(picture.loadFromData(key0->bytes.data(), int(key0->bytes.size()), "JPEG"));
+        QCOMPARE(picture.size(), QSize(72, 72));
+        // The X-keys: intensity 70 %, bound keys lit blue, unbound ones dark.
+        const xk::Product &xk24 = *xk::productByName("xk-24");
+        const auto wrote = [&](const drivers::Bytes &report) {
+            return hid->locked([&] {
+                return std::find(rack->writes.begin(), rack->writes.end(), report) !=
+                       rack->writes.end();
+            });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(wrote(xk::intensityReport(178, 178)), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            wrote(xk::backlightReports(xk24, 1, xk::Light::On, xk::Light::Off)[0]), 5000);
+        QVERIFY(wrote(xk::backlightReports(xk24, 2, xk::Light::Off, xk::Light::Off)[0]));
+        // Presses act as the panel, with the device as the remote.
+        drivers::Bytes keys(512, 0);
+        keys[0] = 0x01;
+        keys[2] = 15;
+        keys[4 + 1] = 1;
+        hid->press(deck, keys);
+        drivers::Bytes xkeys(32, 0);
+        xkeys[2] = 0x01; // column 0, row 0: key 1
+        hid->press(rack, xkeys);
+        QTRY_COMPARE_WITH_TIMEOUT(submitted.size(), 2, 5000);
+        QList<QString> seen;
+        for (const auto &[action, caller] : submitted)
+            seen << action.type + u' ' + caller.user + u' ' + caller.remote + u' ' + caller.via;
+        QVERIFY2(seen.contains(QStringLiteral(
+                     "briefing.next panel:lectern streamdeck-usb /dev/hidraw7 panel")),
+                 qPrintable(seen.join(u'\n')));
+        QVERIFY2(
+            seen.contains(QStringLiteral("preset.recall panel:rack xkeys-usb /dev/hidraw8 panel")),
+            qPrintable(seen.join(u'\n')));
+        // The wall recalls preset 2: the X-keys key bound to it turns red as well.
+        service.onWallEvent(
+            {{QStringLiteral("type"), QStringLiteral("preset.recall")}, {QStringLiteral("id"), 2}});
+        QTRY_VERIFY_WITH_TIMEOUT(
+            wrote(xk::backlightReports(xk24, 1, xk::Light::On, xk::Light::On)[1]), 5000);
+        // Unplugged: unavailable with the reason.
+        hid->unplug(QStringLiteral("/dev/hidraw7").toStdString());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            state(QStringLiteral("lectern"))[QLatin1String("why")].toString().startsWith(
+                QLatin1String("lost /dev/hidraw7")),
+            5000);
+        QCOMPARE(state(QStringLiteral("lectern"))[QLatin1String("state")].toString(),
+                 QStringLiteral("unavailable"));
+        service.stop();
     }
 
     void oscAddressSpace() {

@@ -26,6 +26,8 @@ private Q_SLOTS:
     void undoRedoRestoreExactLayouts();
     void newEditClearsRedo();
     void undoDepthIsBounded();
+    void tileFocusFillsTheWallAndUnfocusPutsItBack();
+    void tileFocusOnSomeDisplaysTogglesAndRefusesWhatItCannot();
 };
 
 void TestDispatcher::tileAddEmitsTileAddedAndEvent() {
@@ -309,6 +311,72 @@ void TestDispatcher::undoDepthIsBounded() {
         ++redone;
     QCOMPARE(redone, depth);
     QCOMPARE(m_state->layout().tile("a")->rectMm.x(), 100.0 + moves);
+}
+
+void TestDispatcher::tileFocusFillsTheWallAndUnfocusPutsItBack() {
+    QVERIFY(add("a", 100, 100, 2));
+    QVERIFY(add("b", 900, 400, 7));
+    QList<QPair<QString, QString>> audited; // (type, via)
+    m_dispatcher->setAuditHook([&](const Caller &c, const Action &a, const ActionResult &r) {
+        if (r.ok)
+            audited.append({a.type, c.via});
+    });
+    QSignalSpy events(m_dispatcher.get(), &Dispatcher::event);
+    const QRectF canvas = m_state->wall().canvasRectMm();
+    DISPATCH_OK(act("tile.focus", {{"id", "a"}}), kLeader); // a leader's panel button
+    const Tile *a = m_state->layout().tile("a");
+    QCOMPARE(a->rectMm, canvas);
+    QVERIFY(a->z > m_state->layout().tile("b")->z);
+    QCOMPARE(m_dispatcher->focusedTiles(), QStringList{"a"});
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events[0][0].toJsonObject().value("focused").toBool(), true);
+    QCOMPARE(events[0][0].toJsonObject().value("via").toString(), QStringLiteral("panel"));
+    // Focusing again (another button) keeps what it was before the first focus.
+    DISPATCH_OK(act("tile.focus", {{"id", "a"}}), kOperator);
+    DISPATCH_OK(act("tile.unfocus", {{"id", "a"}}), kLeader);
+    QCOMPARE(m_state->layout().tile("a")->rectMm, QRectF(100, 100, 400, 200));
+    QCOMPARE(m_state->layout().tile("a")->z, 2);
+    QVERIFY(m_dispatcher->focusedTiles().isEmpty());
+    QCOMPARE(events.last()[0].toJsonObject().value("focused").toBool(), false);
+    // Undo walks back through it like any change.
+    DISPATCH_OK(act("layout.undo"), kOperator);
+    QCOMPARE(m_state->layout().tile("a")->rectMm, canvas);
+    QCOMPARE(audited.size(), 4);
+    QCOMPARE(audited[0], qMakePair(QStringLiteral("tile.focus"), QStringLiteral("panel")));
+    QCOMPARE(audited[2], qMakePair(QStringLiteral("tile.unfocus"), QStringLiteral("panel")));
+    // A viewer may not.
+    QCOMPARE(m_dispatcher->dispatch(act("tile.focus", {{"id", "b"}}), kViewer).code,
+             QStringLiteral("forbidden"));
+}
+
+void TestDispatcher::tileFocusOnSomeDisplaysTogglesAndRefusesWhatItCannot() {
+    QVERIFY(add("a", 100, 100));
+    const QRectF group = m_state->wall().display("r1c1")->outerRectMm() |
+                         m_state->wall().display("r2c2")->outerRectMm();
+    const QJsonObject toggle{
+        {"id", "a"}, {"displays", QJsonArray{"r1c1", "r2c2"}}, {"toggle", true}};
+    DISPATCH_OK(act("tile.focus", toggle), kOperator);
+    QCOMPARE(m_state->layout().tile("a")->rectMm, group);
+    DISPATCH_OK(act("tile.focus", toggle), kOperator); // the same button again: back
+    QCOMPARE(m_state->layout().tile("a")->rectMm, QRectF(100, 100, 400, 200));
+    // Not focused: unfocus is a conflict naming the tile.
+    ActionResult r = m_dispatcher->dispatch(act("tile.unfocus", {{"id", "a"}}), kOperator);
+    QCOMPARE(r.code, QStringLiteral("conflict"));
+    QVERIFY2(r.message.contains("\"a\" is not focused"), qPrintable(r.message));
+    // Focused, then raised by someone: no longer focused (unfocus would undo their change).
+    DISPATCH_OK(act("tile.focus", {{"id", "a"}}), kOperator);
+    DISPATCH_OK(act("tile.raise", {{"id", "a"}}), kOperator);
+    QCOMPARE(m_dispatcher->dispatch(act("tile.unfocus", {{"id", "a"}}), kOperator).code,
+             QStringLiteral("conflict"));
+    r = m_dispatcher->dispatch(act("tile.focus", {{"id", "a"}, {"displays", QJsonArray{"zz9"}}}),
+                               kOperator);
+    QCOMPARE(r.code, QStringLiteral("invalid"));
+    QCOMPARE(r.field, QStringLiteral("displays[0]"));
+    QCOMPARE(m_dispatcher->dispatch(act("tile.focus", {{"id", "nope"}}), kOperator).code,
+             QStringLiteral("not_found"));
+    QCOMPARE(
+        m_dispatcher->dispatch(act("tile.focus", {{"id", "a"}, {"toggle", 1}}), kOperator).field,
+        QStringLiteral("toggle"));
 }
 
 } // namespace opswall::wall::testing

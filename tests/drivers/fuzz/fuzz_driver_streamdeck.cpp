@@ -1,6 +1,7 @@
 // Stream Deck: the bytes as a device's TCP stream seen by the host (framing detected), as a
 // host's stream seen by the device (Cora and legacy), and each payload as an input report, an
-// image packet and the device's answers. Nothing may crash, hang or throw.
+// image packet, the device's answers and a USB serial/firmware feature report. Nothing may crash,
+// hang or throw.
 #include "streamdeck.h"
 
 #include <cstdint>
@@ -32,6 +33,11 @@ void payloads(cora::Decoder &d, const std::uint8_t *data, std::size_t size) {
         (void)cora::parseChildInfo(p);
         (void)cora::parseDeviceInfo(p);
         (void)cora::parseSerial(p);
+        // The same bytes as USB feature reports (serial, firmware) of both generations.
+        for (const char *name : {"mk2", "original"}) {
+            (void)parseUsbSerial(*modelByName(name), p.data(), p.size());
+            (void)parseUsbFirmware(*modelByName(name), p.data(), p.size());
+        }
     }
 }
 } // namespace
