@@ -25,6 +25,7 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QPainter>
+#include <QQmlIncubationController>
 #include <QQuickItem>
 #include <QStandardPaths>
 #include <QTimer>
@@ -78,6 +79,31 @@ QString issuesText(const QList<wall::Issue> &issues) {
         lines.append(QStringLiteral("  ") + i.toString());
     return lines.join(QLatin1Char('\n'));
 }
+
+// Incubates the wall's asynchronous QML (a recall's new tiles, built ahead) in slices of 8 ms
+// between turns of the event loop, as fast as the GUI thread is free. The windows' own controller
+// works one slice per frame and asks for a frame to get the next slice, which on the software
+// backend means a whole output drawn and copied for each slice.
+class SliceIncubationController : public QObject, public QQmlIncubationController {
+public:
+    SliceIncubationController() {
+        m_timer.setInterval(0);
+        QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
+            incubateFor(8);
+            if (incubatingObjectCount() == 0)
+                m_timer.stop();
+        });
+    }
+
+protected:
+    void incubatingObjectCountChanged(int count) override {
+        if (count > 0 && !m_timer.isActive())
+            m_timer.start();
+    }
+
+private:
+    QTimer m_timer;
+};
 
 } // namespace
 
@@ -303,6 +329,9 @@ bool WallApplication::start() {
     }
 #endif
 
+    auto incubation = std::make_unique<SliceIncubationController>();
+    m_engine.setIncubationController(incubation.get());
+    m_incubation = std::move(incubation);
     m_engine.setInitialProperties({{QStringLiteral("preview"), m_options.preview}});
     m_engine.load(QUrl(QStringLiteral("qrc:/OpsWall/Wall/Main.qml")));
     if (m_engine.rootObjects().isEmpty()) {
@@ -395,11 +424,15 @@ QList<QQuickWindow *> WallApplication::windows() const {
 }
 
 namespace {
-// Walks the visual tree (delegates of a Repeater are visual children, not QObject children).
+// Walks the visual tree (delegates of a Repeater are visual children, not QObject children). A
+// tile frame's readiness covers its content, so the walk does not go below it.
 void collectNotReady(QQuickItem *item, QStringList &ids) {
     const QVariant ready = item->property("tileReady");
-    if (ready.isValid() && !ready.toBool())
-        ids.append(item->property("tileId").toString());
+    if (ready.isValid()) {
+        if (!ready.toBool())
+            ids.append(item->property("tileId").toString());
+        return;
+    }
     const auto children = item->childItems();
     for (QQuickItem *child : children)
         collectNotReady(child, ids);

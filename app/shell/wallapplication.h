@@ -89,7 +89,8 @@ private:
     std::unique_ptr<qml::WallScene> m_scene;
     std::unique_ptr<StepRenderer> m_stepRenderer; // pictures of steps not on the wall
     QTranslator m_translator;
-    QQmlApplicationEngine m_engine; // destroyed first: QML goes before the objects it uses
+    std::unique_ptr<QObject> m_incubation; // the engine's incubation controller; outlives it
+    QQmlApplicationEngine m_engine;        // destroyed first: QML goes before the objects it uses
 };
 
 } // namespace opswall::shell

@@ -11,14 +11,17 @@
 #include <QFontMetricsF>
 #include <QJsonDocument>
 #include <QPainter>
+#include <QPointer>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -174,6 +177,9 @@ private Q_SLOTS:
     void previewShowsEveryDisplayId();
     void previewMapShowsTheValueUnderThePointer();
     void textMeetsTheWallDistanceRule();
+    void recallMovesPersistentTilesAndSwitchesAtOnce();
+    void tileSpanningDisplaysIsBuiltOncePerWindow();
+    void repeatedRecallsLeaveOneFramePerTile();
 
 private:
     QImage diagonalImage(const QString &path);
@@ -516,8 +522,211 @@ void TestRendering::textMeetsTheWallDistanceRule() {
         QVERIFY2(kindsSeen.contains(QLatin1String(kind)), kind);
 }
 
+namespace {
+// The tile frames of one window (TileFrame.qml: an item with tileId and tileReady), by tile id.
+QMultiHash<QString, QQuickItem *> framesOf(QQuickWindow *w) {
+    QMultiHash<QString, QQuickItem *> frames;
+    for (QQuickItem *item : visualItems(w->contentItem()))
+        if (item->property("tileReady").isValid())
+            frames.insert(item->property("tileId").toString(), item);
+    return frames;
+}
+
+bool shown(QQuickItem *frame) {
+    return frame->isVisible() && !frame->property("retired").toBool();
+}
+
+// Whether any frame of the tile is on screen in the window.
+bool anyShown(QQuickWindow *w, const QString &tileId) {
+    const auto frames = framesOf(w).values(tileId);
+    return std::any_of(frames.cbegin(), frames.cend(), shown);
+}
+} // namespace
+
+// A recall is a diff: a tile that persists (same id, kind and binding) keeps its frame and only
+// moves; a new tile is built while the old layout is still shown, and the old tiles go, the
+// persistent one moves and the new one shows together (never some of each on screen).
+void TestRendering::recallMovesPersistentTilesAndSwitchesAtOnce() {
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w,
+               QJsonArray{colorTile(QStringLiteral("keep"), QRectF(100, 100, 400, 400),
+                                    QStringLiteral("#ff0000")),
+                          colorTile(QStringLiteral("old"), QRectF(1200, 100, 800, 400),
+                                    QStringLiteral("#00ff00"))},
+               false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *win = fx.app->windows().constFirst();
+    const QList<QQuickItem *> keepBefore = framesOf(win).values(QStringLiteral("keep"));
+    QCOMPARE(keepBefore.size(), 1);
+    const QPointer<QQuickItem> keep = keepBefore.first();
+    const qreal keepX = keep->x();
+
+    const QJsonObject next{{QStringLiteral("schemaVersion"), 1},
+                           {QStringLiteral("name"), QStringLiteral("next")},
+                           {QStringLiteral("background"), QStringLiteral("#000000")},
+                           {QStringLiteral("tiles"),
+                            QJsonArray{colorTile(QStringLiteral("keep"), QRectF(500, 100, 400, 400),
+                                                 QStringLiteral("#ff0000")),
+                                       colorTile(QStringLiteral("new"), QRectF(1200, 100, 800, 400),
+                                                 QStringLiteral("#0000ff"))}}};
+    // Every turn of the event loop until the new layout is complete: either the old layout is on
+    // screen (old shown, keep where it was, new hidden) or the new one, never a mix.
+    int mixed = 0, oldSeen = 0, newSeen = 0;
+    QTimer watch;
+    watch.setInterval(0);
+    connect(&watch, &QTimer::timeout, this, [&] {
+        if (!keep)
+            return;
+        const bool oldShown = anyShown(win, QStringLiteral("old"));
+        const bool newShown = anyShown(win, QStringLiteral("new"));
+        const bool keepMoved = !qFuzzyCompare(keep->x(), keepX);
+        if (oldShown && !newShown && !keepMoved)
+            ++oldSeen;
+        else if (!oldShown && newShown && keepMoved)
+            ++newSeen;
+        else
+            ++mixed;
+    });
+    watch.start();
+    const auto r = fx.app->dispatcher().dispatch(
+        {QStringLiteral("layout.set"), {{QStringLiteral("layout"), next}}},
+        {QStringLiteral("test"), Role::Operator, QStringLiteral("local"), QStringLiteral("test")});
+    QVERIFY2(r.ok, qPrintable(r.message));
+    // The dispatcher has answered; the old layout is still what the window shows.
+    QVERIFY(anyShown(win, QStringLiteral("old")));
+    QCOMPARE(keep->x(), keepX);
+    const QList<QImage> shots = fx.grab();
+    watch.stop();
+    QCOMPARE(shots.size(), 1);
+    QCOMPARE(mixed, 0);
+    QVERIFY(newSeen > 0);
+
+    // The persistent tile kept its frame (not rebuilt) and moved: canvas 500..900 on display 1
+    // (canvas 50..1050 in 400 px) is px 180..340; where it was (px 20..180) is background now.
+    QVERIFY(keep);
+    QCOMPARE(framesOf(win).values(QStringLiteral("keep")), QList<QQuickItem *>{keep.data()});
+    QCOMPARE(shots[0].pixel(260, 100), qRgb(255, 0, 0));
+    QCOMPARE(shots[0].pixel(60, 100), qRgb(0, 0, 0));
+    // The new tile replaced the old one on display 2.
+    QCOMPARE(shots[0].pixel(400 + 200, 100), qRgb(0, 0, 255));
+    QVERIFY(!anyShown(win, QStringLiteral("old")));
+    QTRY_VERIFY(framesOf(win).values(QStringLiteral("old")).isEmpty()); // deleted afterwards
+    QCOMPARE(framesOf(win).values(QStringLiteral("new")).size(), 1);
+
+    // A tile with the same id but another binding is rebuilt, not kept.
+    QJsonArray recoloured{
+        colorTile(QStringLiteral("keep"), QRectF(500, 100, 400, 400), QStringLiteral("#ffff00")),
+        colorTile(QStringLiteral("new"), QRectF(1200, 100, 800, 400), QStringLiteral("#0000ff"))};
+    QJsonObject third = next;
+    third[QStringLiteral("tiles")] = recoloured;
+    QVERIFY(fx.app->dispatcher()
+                .dispatch({QStringLiteral("layout.set"), {{QStringLiteral("layout"), third}}},
+                          {QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                           QStringLiteral("test")})
+                .ok);
+    const QList<QImage> after = fx.grab();
+    QCOMPARE(after.size(), 1);
+    QCOMPARE(after[0].pixel(260, 100), qRgb(255, 255, 0));
+    QTRY_VERIFY(!keep); // the old frame was deleted
+    QCOMPARE(framesOf(win).values(QStringLiteral("keep")).size(), 1);
+}
+
+// A tile over both displays of the one output is built once in that window (one frame, one
+// content); the second display shows its part of the same frame.
+void TestRendering::tileSpanningDisplaysIsBuiltOncePerWindow() {
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w,
+               QJsonArray{colorTile(QStringLiteral("wide"), QRectF(100, 100, 2000, 400),
+                                    QStringLiteral("#ff00ff"))},
+               false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 1);
+    QCOMPARE(framesOf(fx.app->windows().constFirst()).values(QStringLiteral("wide")).size(), 1);
+    // Both displays show it: display 1 px 20..400, display 2 (canvas 1150..2150) px 0..380.
+    QCOMPARE(shots[0].pixel(200, 100), qRgb(255, 0, 255));
+    QCOMPARE(shots[0].pixel(400 + 200, 100), qRgb(255, 0, 255));
+    QCOMPARE(shots[0].pixel(400 + 390, 100), qRgb(0, 0, 0));
+}
+
+// Recalls back and forth between two layouts whose tiles change kind (nothing persists) leave
+// exactly one frame per tile in the window, and the picture of the layout recalled last.
+void TestRendering::repeatedRecallsLeaveOneFramePerTile() {
+    const wall::Wall w = twoPanels(true);
+    const auto layoutOf = [](int variant) {
+        QJsonArray tiles;
+        for (int i = 0; i < 8; ++i) {
+            const QRectF r(60 + (i % 4) * 520, 60 + (i / 4) * 250, 480, 200);
+            QJsonObject t =
+                colorTile(QStringLiteral("t%1").arg(i), r,
+                          variant ? QStringLiteral("#0000ff") : QStringLiteral("#ff0000"));
+            if ((i + variant) % 2) {
+                t[QStringLiteral("kind")] = QStringLiteral("text");
+                t[QStringLiteral("binding")] =
+                    QJsonObject{{QStringLiteral("text"), QStringLiteral("T")}};
+            }
+            tiles.append(t);
+        }
+        return QJsonObject{{QStringLiteral("schemaVersion"), 1},
+                           {QStringLiteral("name"), QStringLiteral("v%1").arg(variant)},
+                           {QStringLiteral("background"), QStringLiteral("#000000")},
+                           {QStringLiteral("tiles"), tiles}};
+    };
+    Fixture fx(w, layoutOf(0)[QStringLiteral("tiles")].toArray(), false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QQuickWindow *win = fx.app->windows().constFirst();
+    for (int round = 1; round <= 6; ++round) {
+        QVERIFY(fx.app->dispatcher()
+                    .dispatch({QStringLiteral("layout.set"),
+                               {{QStringLiteral("layout"), layoutOf(round % 2)}}},
+                              {QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                               QStringLiteral("test")})
+                    .ok);
+        QVERIFY(!fx.grab().isEmpty());
+        for (int i = 0; i < 8; ++i) {
+            const QString id = QStringLiteral("t%1").arg(i);
+            const auto frames = framesOf(win).values(id);
+            QCOMPARE(std::count_if(frames.cbegin(), frames.cend(), shown), 1);
+            const QString kind =
+                (i + round % 2) % 2 ? QStringLiteral("text") : QStringLiteral("color");
+            for (QQuickItem *f : frames)
+                if (shown(f))
+                    QCOMPARE(f->property("kind").toString(), kind);
+        }
+        QTRY_COMPARE(framesOf(win).size(), 8 + 1); // the tiles and the layer itself
+    }
+    // A layout change while a recall is still being built: that recall is shown first, then
+    // the next one is built; every tile ends up with its content and binding.
+    for (int variant : {1, 0})
+        QVERIFY(fx.app->dispatcher()
+                    .dispatch({QStringLiteral("layout.set"),
+                               {{QStringLiteral("layout"), layoutOf(variant)}}},
+                              {QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                               QStringLiteral("test")})
+                    .ok);
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 1);
+    QCOMPARE(shots[0].pixel(100, 44), qRgb(255, 0, 0)); // t0, a red colour tile in variant 0
+    for (int i = 0; i < 8; ++i) {
+        const auto frames = framesOf(win).values(QStringLiteral("t%1").arg(i));
+        QCOMPARE(std::count_if(frames.cbegin(), frames.cend(), shown), 1);
+        for (QQuickItem *f : frames) {
+            if (!shown(f) || i % 2 == 0)
+                continue;
+            auto *content = f->property("content").value<QObject *>();
+            QVERIFY(content);
+            QCOMPARE(content->property("binding").toMap().value(QStringLiteral("text")).toString(),
+                     QStringLiteral("T"));
+        }
+    }
+}
+
 int main(int argc, char **argv) {
-    QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+    // The software scene graph (offscreen), or the OpenGL one where the run asks for it
+    // (tst_rendering_opengl: Mesa llvmpipe under Xvfb).
+    if (qEnvironmentVariable("QSG_RHI_BACKEND") != QLatin1String("opengl"))
+        QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
     QApplication app(argc, argv);
     TestRendering t;
     return QTest::qExec(&t, argc, argv);
