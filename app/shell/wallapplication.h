@@ -48,6 +48,8 @@ public:
     QList<QQuickWindow *> windows() const;
     const Options &options() const { return m_options; }
     QString assetsDir() const { return m_assetsDir; }
+    // Pictures of layouts that are not on the wall (briefing steps, presets); null before start.
+    StepRenderer *stepRenderer() const { return m_stepRenderer.get(); }
 
     // Calls done once every tile in every window reports it has rendered and each window has
     // swapped one more frame after that, or when timeoutMs passes (ok = false, with the ids of the

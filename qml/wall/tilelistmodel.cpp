@@ -166,6 +166,10 @@ void TileListModel::onReset() {
         if (t && t->kind == row.tile.kind && t->binding == row.tile.binding)
             m_persisting.insert(row.tile.id);
     }
+    if (!m_buildAhead) {
+        applyNow();
+        return;
+    }
     QList<Row> created;
     for (int i = 0; i < m_target.size(); ++i)
         if (!m_persisting.contains(m_target[i].id))
@@ -183,6 +187,44 @@ void TileListModel::onReset() {
     Q_EMIT stagingChanged();
     m_stageTimeout.start();
     insertSome();
+}
+
+void TileListModel::applyNow() {
+    // The old tiles go (from the end, so that row numbers hold), the persistent ones move, the
+    // new ones are appended, not staged: their frames load their content synchronously.
+    int removed = 0;
+    for (qsizetype i = m_rows.size() - 1; i >= 0; --i) {
+        if (m_persisting.contains(m_rows[i].tile.id))
+            continue;
+        beginRemoveRows({}, int(i), int(i));
+        m_rows.removeAt(i);
+        endRemoveRows();
+        ++removed;
+    }
+    QHash<QString, int> stackOf;
+    for (int i = 0; i < m_target.size(); ++i)
+        stackOf.insert(m_target[i].id, i);
+    for (Row &row : m_rows) {
+        const int stack = stackOf.value(row.tile.id);
+        row.tile = m_target[stack];
+        row.stack = stack;
+    }
+    const int persisted = int(m_rows.size());
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1));
+    QList<Row> created;
+    for (int i = 0; i < m_target.size(); ++i)
+        if (!m_persisting.contains(m_target[i].id))
+            created.append({m_target[i], i, false});
+    if (!created.isEmpty()) {
+        const int first = int(m_rows.size());
+        beginInsertRows({}, first, first + int(created.size()) - 1);
+        m_rows.append(created);
+        endInsertRows();
+    }
+    m_target.clear();
+    m_persisting.clear();
+    Q_EMIT switched(persisted, int(created.size()), removed, 0);
 }
 
 void TileListModel::insertSome() {

@@ -54,6 +54,11 @@ public:
     // How long a recall waits for its new tiles before it is shown anyway (a picture that never
     // decodes must not hold the wall). Default 1500 ms.
     void setStageTimeoutMs(int ms) { m_stageTimeout.setInterval(ms); }
+    // Whether a recall is built ahead while the old layout stays (the wall's outputs, default),
+    // or applied at once: the old rows go, the persistent ones move and the new ones are
+    // inserted in one go, loaded synchronously (the step pictures: nothing of the layout drawn
+    // before may stay in the next picture, and no picture waits for a switch).
+    void setBuildAhead(bool buildAhead) { m_buildAhead = buildAhead; }
 
     // A view that builds tiles (one per window) registers itself; a recall waits for each.
     Q_INVOKABLE void attachView(QObject *view);
@@ -80,6 +85,7 @@ private:
     void onChanged(const QString &id);
     void onReset();
     void insertSome();
+    void applyNow(); // a recall without building ahead (setBuildAhead(false))
     void checkStaged();
     qsizetype rowOf(const QString &id) const;
     QList<QObject *> liveViews() const;
@@ -99,6 +105,7 @@ private:
     QList<Row> m_toInsert;
     QTimer m_insert;
     qint64 m_stageStartedMs = 0;
+    bool m_buildAhead = true;
 };
 
 } // namespace opswall::qml

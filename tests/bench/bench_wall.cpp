@@ -6,7 +6,8 @@
 // driving the demo wall's two 3840×3240 outputs. Usage: bench_wall [--json] [path/to/opswall]
 //   --json: the last line of stdout is one JSON object of figures (this file's text report goes
 //   to stderr);
-//   with the binary, also times a whole process start.
+//   with the binary, also times a whole process start;
+//   --recall-only: start-up and the recalls only (to profile them, e.g. under perf).
 #include "charts24.h"
 #include "shell/wallapplication.h"
 
@@ -145,8 +146,9 @@ Change measureChange(shell::WallApplication &app, const std::function<void()> &c
     return r;
 }
 
-// A 30-tile layout on the demo wall: a 6×5 grid of text, clock and colour tiles.
-QJsonObject thirtyTiles(const QString &name, int variant) {
+// A 30-tile layout on the demo wall: a 6×5 grid of text, clock and colour tiles. Variants 0 and
+// 1 give every tile id another kind (nothing persists between them); shiftMm moves the grid.
+QJsonObject thirtyTiles(const QString &name, int variant, double shiftMm = 0) {
     QJsonArray tiles;
     const double w = 4852.4 / 6, h = 2051.7 / 5;
     for (int i = 0; i < 30; ++i) {
@@ -166,15 +168,15 @@ QJsonObject thirtyTiles(const QString &name, int variant) {
             binding = {{QStringLiteral("color"),
                         variant ? QStringLiteral("#204060") : QStringLiteral("#603020")}};
         }
-        tiles.append(
-            QJsonObject{{QStringLiteral("id"), QStringLiteral("t%1").arg(i)},
-                        {QStringLiteral("kind"), k},
-                        {QStringLiteral("title"), QStringLiteral("Ô số %1").arg(i + 1)},
-                        {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), c * w + 10},
-                                                             {QStringLiteral("y"), r * h + 10},
-                                                             {QStringLiteral("width"), w - 20},
-                                                             {QStringLiteral("height"), h - 20}}},
-                        {QStringLiteral("binding"), binding}});
+        tiles.append(QJsonObject{
+            {QStringLiteral("id"), QStringLiteral("t%1").arg(i)},
+            {QStringLiteral("kind"), k},
+            {QStringLiteral("title"), QStringLiteral("Ô số %1").arg(i + 1)},
+            {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), c * w + 10 + shiftMm},
+                                                 {QStringLiteral("y"), r * h + 10},
+                                                 {QStringLiteral("width"), w - 20},
+                                                 {QStringLiteral("height"), h - 20}}},
+            {QStringLiteral("binding"), binding}});
     }
     return {{QStringLiteral("schemaVersion"), 1},
             {QStringLiteral("name"), name},
@@ -254,6 +256,7 @@ int main(int argc, char **argv) {
     QApplication qapp(argc, argv);
     QStringList args = qapp.arguments().mid(1);
     const bool json = args.removeAll(QStringLiteral("--json")) > 0;
+    const bool recallOnly = args.removeAll(QStringLiteral("--recall-only")) > 0;
     if (json)
         g_text = stderr;
     const QString binary = args.value(0);
@@ -322,6 +325,23 @@ int main(int argc, char **argv) {
     figures.insert(QStringLiteral("longest_frame_ms_during_recall"), round1(full.stallMs.max));
     figures.insert(QStringLiteral("longest_frame_ms_during_recall_p50"),
                    round1(full.stallMs.median));
+
+    // The same 30 tiles moved (all persist: nothing is built, every tile is drawn anew): what
+    // drawing the new picture costs without building anything.
+    const int moved = savePreset(app, thirtyTiles(QStringLiteral("bench A moved"), 0, 5));
+    recallTimes(app, a, moved, 2);
+    const Recalls move = recallTimes(app, a, moved, kRounds);
+    say("  30 tiles that persist and move (nothing built): median %7.1f ms  p95 %7.1f ms  "
+        "(%.2fx empty), longest GUI stall %.1f ms\n",
+        move.ms.median, move.ms.p95, move.ms.median / empty.ms.median, move.stallMs.max);
+    figures.insert(QStringLiteral("moved_recall_ms_p50"), round1(move.ms.median));
+    figures.insert(QStringLiteral("moved_longest_frame_ms"), round1(move.stallMs.max));
+
+    if (recallOnly) {
+        if (json)
+            std::printf("%s\n", QJsonDocument(figures).toJson(QJsonDocument::Compact).constData());
+        return 0;
+    }
 
     const int m1 = savePreset(app, wallMap(QStringLiteral("map A"), 0));
     const int m2 = savePreset(app, wallMap(QStringLiteral("map B"), 1));

@@ -2,6 +2,7 @@
 // graph) and checks pixels: each output window shows its displays' share of the canvas, a line
 // crossing a bezel stays straight with bezel compensation on, a rotated panel gets its content
 // rotated, and the preview shows every display's ID badge.
+#include "shell/steprenderer.h"
 #include "shell/wallapplication.h"
 #include "wall/geometry.h"
 #include "wall/layout.h"
@@ -180,6 +181,8 @@ private Q_SLOTS:
     void recallMovesPersistentTilesAndSwitchesAtOnce();
     void tileSpanningDisplaysIsBuiltOncePerWindow();
     void repeatedRecallsLeaveOneFramePerTile();
+    void recallLeavesNoTileOfThePreviousLayout();
+    void stepPicturesShowOnlyTheirOwnLayout();
 
 private:
     QImage diagonalImage(const QString &path);
@@ -719,6 +722,192 @@ void TestRendering::repeatedRecallsLeaveOneFramePerTile() {
             QCOMPARE(content->property("binding").toMap().value(QStringLiteral("text")).toString(),
                      QStringLiteral("T"));
         }
+    }
+}
+
+namespace {
+const Caller kTester{QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                     QStringLiteral("test")};
+
+// Two layouts of the two panels (400 px, 2150 mm wide canvas) that share tiles in every way a
+// recall meets them: "keep" persists (same id, kind and binding) and moves, spanning both
+// displays (its part on the second display is mirrored); "swap" keeps its id but changes kind;
+// "a" and "b" are only in one of them, "a" over both displays, so mirrored too.
+QJsonObject mixLayout(bool second) {
+    QJsonArray tiles;
+    if (!second) {
+        tiles = {
+            colorTile(QStringLiteral("keep"), QRectF(100, 350, 1900, 150),
+                      QStringLiteral("#ff0000")),
+            colorTile(QStringLiteral("a"), QRectF(600, 60, 1200, 120), QStringLiteral("#ffff00")),
+            QJsonObject{{QStringLiteral("id"), QStringLiteral("swap")},
+                        {QStringLiteral("kind"), QStringLiteral("text")},
+                        {QStringLiteral("frame"), false},
+                        {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 200},
+                                                             {QStringLiteral("y"), 200},
+                                                             {QStringLiteral("width"), 1800},
+                                                             {QStringLiteral("height"), 120}}},
+                        {QStringLiteral("binding"),
+                         QJsonObject{{QStringLiteral("text"), QStringLiteral("AAAAAAAA")}}}}};
+    } else {
+        tiles = {
+            colorTile(QStringLiteral("keep"), QRectF(150, 80, 1900, 150),
+                      QStringLiteral("#ff0000")),
+            colorTile(QStringLiteral("swap"), QRectF(1300, 300, 300, 150),
+                      QStringLiteral("#00ff00")),
+            colorTile(QStringLiteral("b"), QRectF(300, 420, 400, 100), QStringLiteral("#0000ff"))};
+    }
+    // A map, over both displays: content that draws only once shown (its contentReady comes
+    // after its first frame), bound to other values in each layout.
+    QJsonObject values;
+    for (const char *code : {"01", "79", "48", "31", "92"})
+        values.insert(QLatin1String(code), (second ? 90.0 : 10.0) + QByteArray(code).toInt() % 7);
+    tiles.append(
+        QJsonObject{{QStringLiteral("id"), QStringLiteral("map")},
+                    {QStringLiteral("kind"), QStringLiteral("map")},
+                    {QStringLiteral("frame"), false},
+                    {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 900},
+                                                         {QStringLiteral("y"), second ? 250 : 10},
+                                                         {QStringLiteral("width"), 500},
+                                                         {QStringLiteral("height"), 300}}},
+                    {QStringLiteral("binding"), QJsonObject{{QStringLiteral("units"), 63},
+                                                            {QStringLiteral("values"), values}}}});
+    return {{QStringLiteral("schemaVersion"), 1},
+            {QStringLiteral("name"), QStringLiteral("mix")}, // the same name: the same footer
+            {QStringLiteral("background"), QStringLiteral("#000000")},
+            {QStringLiteral("tiles"), tiles}};
+}
+
+// The pixels in which two pictures differ by more than a few levels in a channel, and where the
+// first one is. (The OpenGL scene graph's text may differ by a level between two pictures: its
+// glyph atlas is filled in another order; a tile left over differs by far more.)
+QString differences(const QImage &got, const QImage &want) {
+    if (got.size() != want.size())
+        return QStringLiteral("sizes differ: %1x%2 against %3x%4")
+            .arg(got.width())
+            .arg(got.height())
+            .arg(want.width())
+            .arg(want.height());
+    const QImage a = got.convertToFormat(QImage::Format_RGB32);
+    const QImage b = want.convertToFormat(QImage::Format_RGB32);
+    int count = 0;
+    QPoint first(-1, -1);
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            if (const QRgb p = a.pixel(x, y), q = b.pixel(x, y);
+                std::abs(qRed(p) - qRed(q)) > 4 || std::abs(qGreen(p) - qGreen(q)) > 4 ||
+                std::abs(qBlue(p) - qBlue(q)) > 4) {
+                if (count++ == 0)
+                    first = {x, y};
+            }
+    if (count == 0)
+        return {};
+    return QStringLiteral("%1 pixels differ, the first at (%2, %3): #%4 against #%5")
+        .arg(count)
+        .arg(first.x())
+        .arg(first.y())
+        .arg(a.pixel(first) & 0xffffff, 6, 16, QLatin1Char('0'))
+        .arg(b.pixel(first) & 0xffffff, 6, 16, QLatin1Char('0'));
+}
+
+// Whether the picture has a pixel of exactly this colour (a tile of only one of the layouts).
+bool hasColour(const QImage &picture, QRgb colour) {
+    const QImage image = picture.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            if ((image.pixel(x, y) & 0xffffff) == (colour & 0xffffff))
+                return true;
+    return false;
+}
+} // namespace
+
+// The live wall after recalling A and then B looks exactly as it did when B was first set: no
+// tile of A (nor a mirrored part of one on the other display) is left, and a persistent tile's
+// mirrored part moved with it.
+void TestRendering::recallLeavesNoTileOfThePreviousLayout() {
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w, mixLayout(true)[QStringLiteral("tiles")].toArray(), false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    const QList<QImage> fresh = fx.grab();
+    QCOMPARE(fresh.size(), 1);
+    QCOMPARE(fresh[0].pixel(400 + 100, 40), qRgb(255, 0, 0)); // keep's part on display 2
+    for (int round = 0; round < 3; ++round) {
+        for (bool second : {false, true}) {
+            const auto r = fx.app->dispatcher().dispatch(
+                {QStringLiteral("layout.set"), {{QStringLiteral("layout"), mixLayout(second)}}},
+                kTester);
+            QVERIFY2(r.ok, qPrintable(r.message));
+            const QList<QImage> shots = fx.grab();
+            QCOMPARE(shots.size(), 1);
+            if (!second) {
+                QVERIFY(!differences(shots[0], fresh[0]).isEmpty()); // A is not B
+                // Nothing of B's own tiles ("b" blue, "swap" green while a colour tile).
+                QVERIFY(hasColour(shots[0], qRgb(255, 255, 0)));
+                QVERIFY(!hasColour(shots[0], qRgb(0, 0, 255)));
+                QVERIFY(!hasColour(shots[0], qRgb(0, 255, 0)));
+                continue;
+            }
+            QVERIFY(!hasColour(shots[0], qRgb(255, 255, 0))); // nothing of A's own tile "a"
+            const QString diff = differences(shots[0], fresh[0]);
+            QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("round %1: ").arg(round) + diff));
+        }
+    }
+}
+
+// Pictures of layouts not on the wall (a briefing's steps, a preset's picture) are drawn one
+// after another by one renderer: the picture of B after one of A is the picture of B drawn
+// first, pixel for pixel, whether each waited for its tiles or not (a blank step's picture
+// does not wait), and whether B was asked for after A was drawn or while it was.
+void TestRendering::stepPicturesShowOnlyTheirOwnLayout() {
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w, QJsonArray{}, false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    shell::StepRenderer *renderer = fx.app->stepRenderer();
+    QVERIFY(renderer);
+    const auto layoutOf = [&](bool second) {
+        wall::LayoutParse parsed = wall::layoutFromJson(mixLayout(second), &w);
+        return parsed.layout;
+    };
+    const wall::Layout a = layoutOf(false), b = layoutOf(true);
+    QCOMPARE(a.tiles.size(), 4);
+    QCOMPARE(b.tiles.size(), 4);
+    QList<QImage> pictures;
+    const auto ask = [&](const wall::Layout &layout, int waitMs) {
+        renderer->render(layout, {}, 1000, waitMs, [&](QImage image) { pictures.append(image); });
+    };
+    ask(b, 1500);
+    QTRY_COMPARE_WITH_TIMEOUT(pictures.size(), 1, 15000);
+    const QImage fresh = pictures.takeFirst();
+    QVERIFY(!fresh.isNull());
+    if (!qEnvironmentVariableIsEmpty("OPSWALL_TEST_PICTURES"))
+        fresh.save(qEnvironmentVariable("OPSWALL_TEST_PICTURES") + QStringLiteral("/fresh.png"));
+    for (int waitMs : {1500, 0}) {
+        // One after the other.
+        ask(a, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(pictures.size(), 1, 15000);
+        if (!qEnvironmentVariableIsEmpty("OPSWALL_TEST_PICTURES"))
+            pictures.first().save(qEnvironmentVariable("OPSWALL_TEST_PICTURES") +
+                                  QStringLiteral("/a%1.png").arg(waitMs));
+        const QImage pictureOfA = pictures.takeFirst();
+        QVERIFY(!differences(pictureOfA, fresh).isEmpty()); // A is not B
+        QVERIFY(hasColour(pictureOfA, qRgb(255, 255, 0)));  // A's own tile
+        QVERIFY2(!hasColour(pictureOfA, qRgb(0, 0, 255)) && !hasColour(pictureOfA, qRgb(0, 255, 0)),
+                 "a tile of B in the picture of A");
+        ask(b, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(pictures.size(), 1, 15000);
+        QString diff = differences(pictures.takeFirst(), fresh);
+        QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("wait %1 ms: ").arg(waitMs) + diff));
+        // Both asked at once.
+        ask(a, waitMs);
+        ask(b, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(pictures.size(), 2, 15000);
+        QVERIFY2(!hasColour(pictures.first(), qRgb(0, 0, 255)) &&
+                     !hasColour(pictures.first(), qRgb(0, 255, 0)),
+                 "a tile of B in the picture of A");
+        diff = differences(pictures.takeLast(), fresh);
+        pictures.clear();
+        QVERIFY2(diff.isEmpty(),
+                 qPrintable(QStringLiteral("wait %1 ms, queued: ").arg(waitMs) + diff));
     }
 }
 
