@@ -342,6 +342,10 @@ int main(int argc, char **argv) {
     figures.insert(QStringLiteral("moved_longest_frame_ms"), round1(move.stallMs.max));
 
     if (recallOnly) {
+        rusage ru{};
+        getrusage(RUSAGE_SELF, &ru);
+        say("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
+        figures.insert(QStringLiteral("peak_rss_mib"), round1(ru.ru_maxrss / 1024.0));
         if (json)
             std::printf("%s\n", QJsonDocument(figures).toJson(QJsonDocument::Compact).constData());
         return 0;
