@@ -359,6 +359,12 @@ int main(int argc, char **argv) {
         "(%.2fx empty), longest GUI stall %.1f ms\n",
         map.ms.median, map.ms.p95, map.ms.max, map.ms.median / empty.ms.median, map.stallMs.max);
     figures.insert(QStringLiteral("map_recall_ms_p50"), round1(map.ms.median));
+    {
+        rusage ru{};
+        getrusage(RUSAGE_SELF, &ru);
+        say("  peak RSS after the map recalls: %.1f MiB\n", ru.ru_maxrss / 1024.0);
+        figures.insert(QStringLiteral("peak_rss_after_map_mib"), round1(ru.ru_maxrss / 1024.0));
+    }
 
     if (!binary.isEmpty()) {
         // A whole process: exec, Qt start-up, store, QML, first frame, PNG write.
