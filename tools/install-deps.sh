@@ -12,7 +12,7 @@ packages=(
   qt6-remoteobjects-dev
   qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-layouts
   qml6-module-qtquick-controls qml6-module-qtquick-templates qml6-module-qtquick-shapes
-  qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtcharts qml6-module-qttest qml6-module-qtquick-dialogs
+  qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtqml-models qml6-module-qtcharts qml6-module-qttest qml6-module-qtquick-dialogs
   libqt6sql6-sqlite libgl-dev libegl-dev
   # GStreamer 1.22
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstrtspserver-1.0-dev

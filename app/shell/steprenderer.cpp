@@ -49,6 +49,9 @@ bool StepRenderer::ensureStarted() {
         m_scene =
             std::make_unique<qml::WallScene>(m_state.get(), nullptr, m_language, m_kindSources);
         m_scene->setAssetDir(m_assetsDir);
+        // A picture has no old layout to keep on screen: each job's layout replaces the last at
+        // once (no rows built ahead that a picture could catch before its switch).
+        m_scene->tiles()->setBuildAhead(false);
         m_engine = std::make_unique<QQmlEngine>();
         m_services.provideTo(*m_engine);
         opswall::provide(m_engine.get(), m_scene.get());
@@ -125,9 +128,27 @@ void StepRenderer::next() {
         if (pending > 0 && QDateTime::currentDateTimeUtc() < m_deadline)
             return;
         poll->deleteLater();
-        finish();
+        afterNextFrame();
     });
     poll->start();
+}
+
+void StepRenderer::afterNextFrame() {
+    // The picture is grabbed after the window has drawn a frame of this job's layout: a part of
+    // a tile mirrored onto another display (a ShaderEffectSource) gets its texture in a frame,
+    // so a grab straight after a change could miss it. A window that draws no frame (not
+    // exposed) is grabbed after 500 ms anyway.
+    auto *guard = new QObject(this);
+    const auto go = [this, guard] {
+        if (guard->property("done").toBool())
+            return;
+        guard->setProperty("done", true);
+        guard->deleteLater();
+        finish();
+    };
+    connect(m_window, &QQuickWindow::frameSwapped, guard, go, Qt::QueuedConnection);
+    QTimer::singleShot(500, guard, go);
+    m_window->update();
 }
 
 void StepRenderer::finish() {

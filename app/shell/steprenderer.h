@@ -69,6 +69,7 @@ private:
     };
     bool ensureStarted();
     void next();
+    void afterNextFrame(); // then finish()
     void finish();
 
     Services &m_services;

@@ -49,6 +49,8 @@ public:
     QList<QQuickWindow *> windows() const;
     const Options &options() const { return m_options; }
     QString assetsDir() const { return m_assetsDir; }
+    // Pictures of layouts that are not on the wall (briefing steps, presets); null before start.
+    StepRenderer *stepRenderer() const { return m_stepRenderer.get(); }
 
     // Calls done once every tile in every window reports it has rendered and each window has
     // swapped one more frame after that, or when timeoutMs passes (ok = false, with the ids of the
@@ -92,7 +94,8 @@ private:
     std::unique_ptr<StepRenderer> m_stepRenderer; // pictures of steps not on the wall
     std::unique_ptr<NodeRoles> m_nodeRoles;       // --role controller|node (app/nodes)
     QTranslator m_translator;
-    QQmlApplicationEngine m_engine; // destroyed first: QML goes before the objects it uses
+    std::unique_ptr<QObject> m_incubation; // the engine's incubation controller; outlives it
+    QQmlApplicationEngine m_engine;        // destroyed first: QML goes before the objects it uses
 };
 
 } // namespace opswall::shell

@@ -2,8 +2,10 @@ pragma ComponentBehavior: Bound
 import QtQuick
 import OpsWall.Wall
 
-// What one display shows: the canvas rectangle `source` (millimetres) scaled into this item.
-// Tiles outside the source rectangle are not instantiated here.
+// What one display shows: the canvas rectangle `source` (millimetres) scaled into this item. The
+// tiles are not built here: TileLayer.qml builds each once per window and places it (or, on the
+// other displays it spans, a view of its part) in this viewport, stacked by z under the briefing's
+// overlays.
 Rectangle {
     id: viewport
 
@@ -14,31 +16,6 @@ Rectangle {
 
     color: WallScene.background
     clip: true
-
-    Repeater {
-        model: WallScene.tiles
-        delegate: TileFrame {
-            required property real xMm
-            required property real yMm
-            required property real widthMm
-            required property real heightMm
-            required property int zOrder
-
-            inView: xMm < viewport.source.x + viewport.source.width
-                    && xMm + widthMm > viewport.source.x
-                    && yMm < viewport.source.y + viewport.source.height
-                    && yMm + heightMm > viewport.source.y
-            visible: inView
-            x: (xMm - viewport.source.x) * viewport.kx
-            y: (yMm - viewport.source.y) * viewport.ky
-            width: widthMm * viewport.kx
-            height: heightMm * viewport.ky
-            // A briefing's focus tile is raised above the dimming layer.
-            z: tileId !== "" && tileId === WallScene.presentation.focus
-               && WallScene.presentation.blank !== true ? 60000 + zOrder : zOrder
-            pxPerMm: viewport.kx
-        }
-    }
 
     BriefingOverlay {
         part: "dim"

@@ -5,7 +5,8 @@ import OpsWall.Wall
 
 // One output of the controller: a window (full screen on its named screen in production, placed
 // by its configured geometry otherwise) cut into regions, each feeding one display. A region of a
-// rotated display is drawn rotated so the panel shows it upright.
+// rotated display is drawn rotated so the panel shows it upright. The tiles are built once for the
+// window (TileLayer) and placed in the regions' viewports.
 Window {
     id: window
 
@@ -47,11 +48,26 @@ Window {
         }
     }
 
+    // The regions' viewports, in region order (TileLayer places the tiles in them).
+    property var viewports: []
+    function collectViewports(leaving: Item) {
+        const list = []
+        for (let i = 0; i < regions.count; ++i) {
+            const r = regions.itemAt(i)
+            list.push(r && r !== leaving ? r.viewport : null)
+        }
+        viewports = list
+    }
+
     Repeater {
+        id: regions
         model: window.liveOutput.regions
+        onItemAdded: window.collectViewports(null)
+        onItemRemoved: (index, item) => window.collectViewports(item)
         delegate: Item {
             id: region
             required property var modelData
+            readonly property Item viewport: shown
             readonly property real w: modelData.mountedWidth
             readonly property real h: modelData.mountedHeight
             x: modelData.rect.x
@@ -61,6 +77,7 @@ Window {
             clip: true
 
             DisplayViewport {
+                id: shown
                 width: region.w
                 height: region.h
                 source: Qt.rect(region.modelData.source.x, region.modelData.source.y,
@@ -104,5 +121,9 @@ Window {
                 ]
             }
         }
+    }
+
+    TileLayer {
+        viewports: window.viewports
     }
 }

@@ -28,23 +28,47 @@ Window {
         readonly property real k: Math.min(width / window.canvas.width,
                                            height / window.canvas.height)
 
+        // The displays' viewports, in display order (TileLayer places the tiles in them).
+        property var viewports: []
+        function collectViewports(leaving: Item) {
+            const list = []
+            for (let i = 0; i < displays.count; ++i) {
+                const d = displays.itemAt(i)
+                list.push(d && d !== leaving ? d.viewport : null)
+            }
+            viewports = list
+        }
+
+        TileLayer {
+            viewports: wallArea.viewports
+        }
+
         Repeater {
+            id: displays
             model: WallScene.displays
+            onItemAdded: wallArea.collectViewports(null)
+            onItemRemoved: (index, item) => wallArea.collectViewports(item)
             delegate: Rectangle {
                 id: display
                 required property var modelData
+                readonly property Item viewport: shown
                 readonly property real k: wallArea.k
-                x: (modelData.outer.x - window.canvas.x) * k
-                y: (modelData.outer.y - window.canvas.y) * k
-                width: modelData.outer.width * k
-                height: modelData.outer.height * k
+                // Whole pixels of the window: a viewport's clip and what covers it (the
+                // briefing's blank screen) then end on the same pixel.
+                function px(mm: real): int { return Math.round(mm * k) }
+                x: px(modelData.outer.x - window.canvas.x)
+                y: px(modelData.outer.y - window.canvas.y)
+                width: px(modelData.outer.x + modelData.outer.width - window.canvas.x) - x
+                height: px(modelData.outer.y + modelData.outer.height - window.canvas.y) - y
                 color: Theme.bezel
 
                 DisplayViewport {
-                    x: (display.modelData.active.x - display.modelData.outer.x) * display.k
-                    y: (display.modelData.active.y - display.modelData.outer.y) * display.k
-                    width: display.modelData.active.width * display.k
-                    height: display.modelData.active.height * display.k
+                    id: shown
+                    readonly property var a: display.modelData.active
+                    x: display.px(a.x - window.canvas.x) - display.x
+                    y: display.px(a.y - window.canvas.y) - display.y
+                    width: display.px(a.x + a.width - window.canvas.x) - display.px(a.x - window.canvas.x)
+                    height: display.px(a.y + a.height - window.canvas.y) - display.px(a.y - window.canvas.y)
                     source: Qt.rect(display.modelData.source.x, display.modelData.source.y,
                                     display.modelData.source.width, display.modelData.source.height)
                 }

@@ -1,8 +1,8 @@
 import QtQuick
 import OpsWall.Wall
 
-// One tile as drawn in one display's viewport: the frame with its title, and the content chosen
-// by the tile's kind. The same tile is drawn by every viewport it overlaps.
+// One tile as drawn in one window: the frame with its title, and the content chosen by the tile's
+// kind, in the pixels of the display it is placed on (TileLayer.qml builds one per window).
 Item {
     id: frame
 
@@ -13,11 +13,19 @@ Item {
     required property var binding
     property real pxPerMm: 1
     property bool inView: true
+    // The tile left the layout: hidden at once, deleted later.
+    property bool retired: false
+    // Built ahead of a recall (not shown yet): the content is created asynchronously.
+    property bool buildAhead: false
 
     // The loaded content. Built-in kinds derive from TileContent; kinds from other modules only
     // need `binding` (and may offer pxPerMm, language and contentReady).
     readonly property var content: loader.item
-    readonly property bool tileReady: !inView || (loader.status === Loader.Ready && content !== null
+    // The content is built (what a recall waits for before it switches: some content, a map or
+    // a chart, draws only once shown, so its contentReady comes after the switch).
+    readonly property bool contentBuilt: !inView || retired || (loader.status === Loader.Ready
+                                                                && content !== null)
+    readonly property bool tileReady: !inView || retired || (loader.status === Loader.Ready && content !== null
                                                   && content.contentReady !== false)
 
     // The kind's component from the tile-kind table (app/wall/tilekinds.cpp); a kind whose
@@ -88,7 +96,7 @@ Item {
         width: parent.width - 2 * x
         height: parent.height - y - x
         active: frame.inView
-        asynchronous: false
+        onLoaded: frame.setUp()
     }
 
     // Required properties arrive one by one; load once all are set, then again on a kind change.
@@ -99,20 +107,28 @@ Item {
     }
 
     function load() {
+        // Built ahead of a recall: incubated between frames while the old layout is shown. Set
+        // once per load, not bound: a Loader made synchronous while it incubates starts again
+        // without its initial properties.
+        loader.asynchronous = frame.buildAhead
         // Only `binding` is required of every tile component; the others are set when offered.
         loader.setSource(sourceFor(kind), { binding: frame.binding })
-        if (loader.item) {
-            if ("pxPerMm" in loader.item)
-                loader.item.pxPerMm = Qt.binding(() => frame.pxPerMm)
-            // The text-size rule in this viewport's pixels (Theme.minTextMm).
-            if ("minTextPx" in loader.item)
-                loader.item.minTextPx = Qt.binding(() => Theme.minTextMm * frame.pxPerMm)
-            // A tile may derive its language itself (a read-only property): then leave it.
-            if ("language" in loader.item) {
-                try {
-                    loader.item.language = WallScene.language
-                } catch (e) {
-                }
+    }
+
+    function setUp() {
+        const item = loader.item
+        if (!item)
+            return
+        if ("pxPerMm" in item)
+            item.pxPerMm = Qt.binding(() => frame.pxPerMm)
+        // The text-size rule in this display's pixels (Theme.minTextMm).
+        if ("minTextPx" in item)
+            item.minTextPx = Qt.binding(() => Theme.minTextMm * frame.pxPerMm)
+        // A tile may derive its language itself (a read-only property): then leave it.
+        if ("language" in item) {
+            try {
+                item.language = WallScene.language
+            } catch (e) {
             }
         }
     }

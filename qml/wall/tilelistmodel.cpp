@@ -1,14 +1,24 @@
 #include "tilelistmodel.h"
 
-#include <QJsonDocument>
+#include <QDateTime>
+#include <QElapsedTimer>
 
 namespace opswall::qml {
 
 TileListModel::TileListModel(wall::WallState *state, QObject *parent)
     : QAbstractListModel(parent)
     , m_state(state) {
-    for (const wall::Tile &t : m_state->layout().tiles)
-        m_ids.append(t.id);
+    const QList<wall::Tile> &tiles = m_state->layout().tiles;
+    for (int i = 0; i < tiles.size(); ++i)
+        m_rows.append({tiles[i], i, false});
+    m_stageTimeout.setSingleShot(true);
+    m_stageTimeout.setInterval(1500);
+    connect(&m_stageTimeout, &QTimer::timeout, this, &TileListModel::commitStaged);
+    m_check.setSingleShot(true);
+    m_check.setInterval(0);
+    connect(&m_check, &QTimer::timeout, this, &TileListModel::checkStaged);
+    m_insert.setInterval(0);
+    connect(&m_insert, &QTimer::timeout, this, &TileListModel::insertSome);
     connect(m_state, &wall::WallState::tileAdded, this, &TileListModel::onAdded);
     connect(m_state, &wall::WallState::tileRemoved, this, &TileListModel::onRemoved);
     connect(m_state, &wall::WallState::tileChanged, this, &TileListModel::onChanged);
@@ -16,83 +26,273 @@ TileListModel::TileListModel(wall::WallState *state, QObject *parent)
 }
 
 int TileListModel::rowCount(const QModelIndex &parent) const {
-    return parent.isValid() ? 0 : int(m_ids.size());
+    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 QVariant TileListModel::data(const QModelIndex &index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const wall::Tile *t = m_state->layout().tile(m_ids.at(index.row()));
-    if (!t)
-        return {};
+    const Row &row = m_rows.at(index.row());
+    const wall::Tile &t = row.tile;
     switch (role) {
     case TileIdRole:
     case Qt::DisplayRole:
-        return t->id;
+        return t.id;
     case KindRole:
-        return t->kind;
+        return t.kind;
     case TitleRole:
-        return t->title;
+        return t.title;
     case XMmRole:
-        return t->rectMm.x();
+        return t.rectMm.x();
     case YMmRole:
-        return t->rectMm.y();
+        return t.rectMm.y();
     case WidthMmRole:
-        return t->rectMm.width();
+        return t.rectMm.width();
     case HeightMmRole:
-        return t->rectMm.height();
+        return t.rectMm.height();
     case ZRole:
-        return t->z;
+        return t.z;
     case FrameRole:
-        return t->frame;
+        return t.frame;
     case BindingRole:
-        return t->binding.toVariantMap();
+        return t.binding.toVariantMap();
+    case StackRole:
+        return row.stack;
+    case StagedRole:
+        return row.staged;
     default:
         return {};
     }
 }
 
 QHash<int, QByteArray> TileListModel::roleNames() const {
-    return {{TileIdRole, "tileId"},     {KindRole, "kind"}, {TitleRole, "title"},
-            {XMmRole, "xMm"},           {YMmRole, "yMm"},   {WidthMmRole, "widthMm"},
-            {HeightMmRole, "heightMm"}, {ZRole, "zOrder"},  {FrameRole, "showFrame"},
-            {BindingRole, "binding"}};
+    return {{TileIdRole, "tileId"},     {KindRole, "kind"},        {TitleRole, "title"},
+            {XMmRole, "xMm"},           {YMmRole, "yMm"},          {WidthMmRole, "widthMm"},
+            {HeightMmRole, "heightMm"}, {ZRole, "zOrder"},         {FrameRole, "showFrame"},
+            {BindingRole, "binding"},   {StackRole, "stackIndex"}, {StagedRole, "staged"}};
 }
 
 qsizetype TileListModel::rowOf(const QString &id) const {
-    return m_ids.indexOf(id);
+    for (qsizetype i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].tile.id == id && !m_rows[i].staged)
+            return i;
+    return -1;
+}
+
+QList<QObject *> TileListModel::liveViews() const {
+    QList<QObject *> views;
+    for (const QPointer<QObject> &v : m_views)
+        if (v)
+            views.append(v.data());
+    return views;
+}
+
+void TileListModel::attachView(QObject *view) {
+    if (view && !liveViews().contains(view))
+        m_views.append(view);
+}
+
+void TileListModel::detachView(QObject *view) {
+    m_views.removeIf([view](const QPointer<QObject> &v) { return !v || v == view; });
+    if (m_staging)
+        m_check.start();
+}
+
+void TileListModel::stagedTileReady(QObject *view, const QString &tileId) {
+    if (!m_staging)
+        return;
+    m_ready.insert({view, tileId});
+    m_check.start();
+}
+
+void TileListModel::checkStaged() {
+    if (!m_staging || !m_toInsert.isEmpty())
+        return;
+    const QList<QObject *> views = liveViews();
+    for (const Row &row : std::as_const(m_rows)) {
+        if (!row.staged)
+            continue;
+        for (QObject *v : views)
+            if (!m_ready.contains({v, row.tile.id}))
+                return;
+    }
+    commitStaged();
 }
 
 void TileListModel::onAdded(const QString &id) {
-    const int row = int(m_ids.size());
+    commitStaged();
+    const wall::Layout &layout = m_state->layout();
+    const wall::Tile *t = layout.tile(id);
+    if (!t)
+        return;
+    const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
-    m_ids.append(id);
+    m_rows.append({*t, int(layout.indexOf(id)), false});
     endInsertRows();
 }
 
 void TileListModel::onRemoved(const QString &id) {
+    commitStaged();
     const qsizetype row = rowOf(id);
     if (row < 0)
         return;
     beginRemoveRows({}, int(row), int(row));
-    m_ids.removeAt(row);
+    m_rows.removeAt(row);
     endRemoveRows();
 }
 
 void TileListModel::onChanged(const QString &id) {
+    commitStaged();
     const qsizetype row = rowOf(id);
-    if (row < 0)
+    const wall::Layout &layout = m_state->layout();
+    const wall::Tile *t = layout.tile(id);
+    if (row < 0 || !t)
         return;
+    m_rows[row].tile = *t;
+    m_rows[row].stack = int(layout.indexOf(id));
     const QModelIndex i = index(int(row));
     Q_EMIT dataChanged(i, i);
 }
 
 void TileListModel::onReset() {
-    beginResetModel();
-    m_ids.clear();
-    for (const wall::Tile &t : m_state->layout().tiles)
-        m_ids.append(t.id);
-    endResetModel();
+    commitStaged(); // a recall still being built is shown first; the diff starts from it
+    m_target = m_state->layout().tiles;
+    QHash<QString, const wall::Tile *> next;
+    for (const wall::Tile &t : std::as_const(m_target))
+        next.insert(t.id, &t);
+    m_persisting.clear();
+    for (const Row &row : std::as_const(m_rows)) {
+        const wall::Tile *t = next.value(row.tile.id);
+        if (t && t->kind == row.tile.kind && t->binding == row.tile.binding)
+            m_persisting.insert(row.tile.id);
+    }
+    if (!m_buildAhead) {
+        applyNow();
+        return;
+    }
+    QList<Row> created;
+    for (int i = 0; i < m_target.size(); ++i)
+        if (!m_persisting.contains(m_target[i].id))
+            created.append({m_target[i], i, true});
+
+    m_ready.clear();
+    m_staging = true;
+    m_stageStartedMs = QDateTime::currentMSecsSinceEpoch();
+    m_toInsert = created;
+    // Nothing new to build, or no view to build it: switch now (one step, one frame).
+    if (created.isEmpty() || liveViews().isEmpty()) {
+        commitStaged();
+        return;
+    }
+    Q_EMIT stagingChanged();
+    m_stageTimeout.start();
+    insertSome();
+}
+
+void TileListModel::applyNow() {
+    // The old tiles go (from the end, so that row numbers hold), the persistent ones move, the
+    // new ones are appended, not staged: their frames load their content synchronously.
+    int removed = 0;
+    for (qsizetype i = m_rows.size() - 1; i >= 0; --i) {
+        if (m_persisting.contains(m_rows[i].tile.id))
+            continue;
+        beginRemoveRows({}, int(i), int(i));
+        m_rows.removeAt(i);
+        endRemoveRows();
+        ++removed;
+    }
+    QHash<QString, int> stackOf;
+    for (int i = 0; i < m_target.size(); ++i)
+        stackOf.insert(m_target[i].id, i);
+    for (Row &row : m_rows) {
+        const int stack = stackOf.value(row.tile.id);
+        row.tile = m_target[stack];
+        row.stack = stack;
+    }
+    const int persisted = int(m_rows.size());
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1));
+    QList<Row> created;
+    for (int i = 0; i < m_target.size(); ++i)
+        if (!m_persisting.contains(m_target[i].id))
+            created.append({m_target[i], i, false});
+    if (!created.isEmpty()) {
+        const int first = int(m_rows.size());
+        beginInsertRows({}, first, first + int(created.size()) - 1);
+        m_rows.append(created);
+        endInsertRows();
+    }
+    m_target.clear();
+    m_persisting.clear();
+    Q_EMIT switched(persisted, int(created.size()), removed, 0);
+}
+
+void TileListModel::insertSome() {
+    // About half a frame's worth of building per turn of the event loop, at least one row; all
+    // that is left once the recall is shown.
+    QElapsedTimer spent;
+    spent.start();
+    while (!m_toInsert.isEmpty() && (spent.elapsed() < 8 || !m_staging)) {
+        const int row = int(m_rows.size());
+        beginInsertRows({}, row, row);
+        m_rows.append(m_toInsert.takeFirst());
+        endInsertRows();
+    }
+    if (m_toInsert.isEmpty()) {
+        m_insert.stop();
+        if (m_staging)
+            m_check.start();
+    } else if (!m_insert.isActive()) {
+        m_insert.start();
+    }
+}
+
+void TileListModel::commitStaged() {
+    if (!m_staging)
+        return;
+    m_staging = false;
+    insertSome(); // what is still to be built is built now
+    m_stageTimeout.stop();
+    m_check.stop();
+    m_ready.clear();
+    QHash<QString, int> stackOf;
+    for (int i = 0; i < m_target.size(); ++i)
+        stackOf.insert(m_target[i].id, i);
+    // The old tiles go (contiguous runs, from the end so that row numbers hold).
+    int removed = 0;
+    for (qsizetype i = m_rows.size() - 1; i >= 0;) {
+        if (m_rows[i].staged || m_persisting.contains(m_rows[i].tile.id)) {
+            --i;
+            continue;
+        }
+        qsizetype first = i;
+        while (first > 0 && !m_rows[first - 1].staged &&
+               !m_persisting.contains(m_rows[first - 1].tile.id))
+            --first;
+        beginRemoveRows({}, int(first), int(i));
+        m_rows.remove(first, i - first + 1);
+        endRemoveRows();
+        removed += int(i - first + 1);
+        i = first - 1;
+    }
+    // The persistent tiles move, the staged ones show: one dataChanged, so one frame.
+    int persisted = 0, created = 0;
+    for (Row &row : m_rows) {
+        const int stack = stackOf.value(row.tile.id, -1);
+        if (stack < 0)
+            continue;
+        row.staged ? ++created : ++persisted;
+        row.tile = m_target[stack];
+        row.stack = stack;
+        row.staged = false;
+    }
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1));
+    m_target.clear();
+    m_persisting.clear();
+    Q_EMIT stagingChanged();
+    Q_EMIT switched(persisted, created, removed,
+                    QDateTime::currentMSecsSinceEpoch() - m_stageStartedMs);
 }
 
 } // namespace opswall::qml

@@ -1,24 +1,37 @@
-// Wall benchmark: start-up to the first complete frame, preset recall to the next rendered frame
+// Wall benchmark: start-up to the first complete frame, preset recall to the next complete frame
 // on every output for a 30-tile layout (against recalling an empty layout in the same process),
-// and peak RSS. Runs the real application objects on the offscreen platform with the software
-// scene graph, driving the demo wall's two 3840×3240 outputs.
-// Usage: bench_wall [path/to/opswall]   (with the binary, also times a whole process start)
+// the longest stretch the GUI thread could not draw during a recall, the GUI-thread time of one
+// indicator update on the overview preset and 24 chart tiles at 1 Hz (charts24.h), and peak RSS.
+// Runs the real application objects on the offscreen platform with the software scene graph,
+// driving the demo wall's two 3840×3240 outputs. Usage: bench_wall [--json] [path/to/opswall]
+//   --json: the last line of stdout is one JSON object of figures (this file's text report goes
+//   to stderr);
+//   with the binary, also times a whole process start;
+//   --recall-only: start-up and the recalls only (to profile them, e.g. under perf).
 #include "charts24.h"
 #include "shell/wallapplication.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdarg>
 #include <cstdio>
+#include <ctime>
+#include <functional>
+#include <optional>
 
 Q_IMPORT_QML_PLUGIN(OpsWall_WallPlugin)
 
@@ -29,18 +42,113 @@ namespace {
 const Caller kBench{QStringLiteral("bench"), Role::Admin, QStringLiteral("local"),
                     QStringLiteral("bench")};
 
-double waitRendered(shell::WallApplication &app) {
-    QElapsedTimer t;
-    t.start();
-    bool done = false;
-    app.whenRendered(30000, [&](bool, const QStringList &) { done = true; });
-    if (!QTest::qWaitFor([&] { return done; }, 60000))
-        std::fprintf(stderr, "bench_wall: a frame did not come within 60 s\n");
-    return t.nsecsElapsed() / 1e6;
+// In --json mode this file's text report goes to stderr; the JSON object is the last line of
+// stdout.
+FILE *g_text = stdout;
+
+__attribute__((format(printf, 1, 2))) void say(const char *format, ...) {
+    va_list args;
+    va_start(args, format);
+    std::vfprintf(g_text, format, args);
+    va_end(args);
 }
 
-// A 30-tile layout on the demo wall: a 6×5 grid of text, clock and colour tiles.
-QJsonObject thirtyTiles(const QString &name, int variant) {
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// What one change cost, from the moment it was asked for.
+struct Change {
+    double ms = 0;             // to the first complete frame on every output
+    double dispatchMs = 0;     // inside the dispatcher's call (the store's writes included)
+    double longestStallMs = 0; // the longest stretch the GUI thread did not turn its event loop
+    // The same in GUI-thread CPU time: what the wall's own work costs when the machine is shared
+    // (wall-clock stretches also hold the time other processes ran).
+    double cpuMs = 0;
+    double longestStallCpuMs = 0;
+    bool complete = false;
+};
+
+// Runs `change`, then waits until every output window has swapped a frame drawn while every tile
+// was ready (WallApplication::tilesNotReady empty): the next complete frame on every output. The
+// software render loop draws on the GUI thread, so a 1 ms heartbeat timer there sees every
+// stretch in which no frame could be started: building QML, the dispatcher, and the drawing.
+Change measureChange(shell::WallApplication &app, const std::function<void()> &change,
+                     int timeoutMs = 60000) {
+    Change r;
+    QElapsedTimer clock;
+    clock.start();
+    qint64 lastBeat = 0, longest = 0;
+    const double cpu0 = threadCpuMs();
+    double lastBeatCpu = cpu0, longestCpu = 0;
+    QTimer beat;
+    beat.setTimerType(Qt::PreciseTimer);
+    beat.setInterval(1);
+    QObject::connect(&beat, &QTimer::timeout, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        const double cpu = threadCpuMs();
+        longest = std::max(longest, now - lastBeat);
+        longestCpu = std::max(longestCpu, cpu - lastBeatCpu);
+        lastBeat = now;
+        lastBeatCpu = cpu;
+    });
+    beat.start();
+    change();
+    r.dispatchMs = clock.nsecsElapsed() / 1e6;
+
+    QEventLoop loop;
+    const QList<QQuickWindow *> windows = app.windows();
+    QSet<QQuickWindow *> pending(windows.cbegin(), windows.cend());
+    QList<QMetaObject::Connection> connections;
+    const auto finish = [&] {
+        r.ms = clock.nsecsElapsed() / 1e6;
+        r.complete = true;
+        loop.quit();
+    };
+    for (QQuickWindow *w : windows) {
+        connections.append(QObject::connect(w, &QQuickWindow::frameSwapped, &loop, [&, w] {
+            if (!pending.contains(w) || !app.tilesNotReady().isEmpty())
+                return;
+            pending.remove(w);
+            if (pending.isEmpty())
+                finish();
+        }));
+        w->update();
+    }
+    // Content that becomes ready without drawing anything new (an image decoded into the same
+    // picture) still needs one frame after it: ask the windows still waiting for one.
+    QTimer poll;
+    poll.setInterval(16);
+    bool readySeen = false;
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        if (readySeen || !app.tilesNotReady().isEmpty())
+            return;
+        readySeen = true;
+        for (QQuickWindow *w : std::as_const(pending))
+            w->update();
+    });
+    poll.start();
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    if (!pending.isEmpty())
+        loop.exec();
+    for (const auto &c : connections)
+        QObject::disconnect(c);
+    if (!r.complete) {
+        r.ms = clock.nsecsElapsed() / 1e6;
+        say("bench_wall: no complete frame within %d ms\n", timeoutMs);
+    }
+    longest = std::max(longest, clock.nsecsElapsed() - lastBeat);
+    r.longestStallMs = longest / 1e6;
+    r.cpuMs = threadCpuMs() - cpu0;
+    r.longestStallCpuMs = std::max(longestCpu, threadCpuMs() - lastBeatCpu);
+    return r;
+}
+
+// A 30-tile layout on the demo wall: a 6×5 grid of text, clock and colour tiles. Variants 0 and
+// 1 give every tile id another kind (nothing persists between them); shiftMm moves the grid.
+QJsonObject thirtyTiles(const QString &name, int variant, double shiftMm = 0) {
     QJsonArray tiles;
     const double w = 4852.4 / 6, h = 2051.7 / 5;
     for (int i = 0; i < 30; ++i) {
@@ -60,15 +168,15 @@ QJsonObject thirtyTiles(const QString &name, int variant) {
             binding = {{QStringLiteral("color"),
                         variant ? QStringLiteral("#204060") : QStringLiteral("#603020")}};
         }
-        tiles.append(
-            QJsonObject{{QStringLiteral("id"), QStringLiteral("t%1").arg(i)},
-                        {QStringLiteral("kind"), k},
-                        {QStringLiteral("title"), QStringLiteral("Ô số %1").arg(i + 1)},
-                        {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), c * w + 10},
-                                                             {QStringLiteral("y"), r * h + 10},
-                                                             {QStringLiteral("width"), w - 20},
-                                                             {QStringLiteral("height"), h - 20}}},
-                        {QStringLiteral("binding"), binding}});
+        tiles.append(QJsonObject{
+            {QStringLiteral("id"), QStringLiteral("t%1").arg(i)},
+            {QStringLiteral("kind"), k},
+            {QStringLiteral("title"), QStringLiteral("Ô số %1").arg(i + 1)},
+            {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), c * w + 10 + shiftMm},
+                                                 {QStringLiteral("y"), r * h + 10},
+                                                 {QStringLiteral("width"), w - 20},
+                                                 {QStringLiteral("height"), h - 20}}},
+            {QStringLiteral("binding"), binding}});
     }
     return {{QStringLiteral("schemaVersion"), 1},
             {QStringLiteral("name"), name},
@@ -97,25 +205,35 @@ QJsonObject wallMap(const QString &name, int variant) {
 }
 
 struct Stats {
-    double median, p95, max;
+    double median = 0, p95 = 0, max = 0;
 };
 
 Stats stats(QList<double> v) {
+    if (v.isEmpty())
+        return {};
     std::sort(v.begin(), v.end());
     return {v[v.size() / 2], v[std::min<qsizetype>(v.size() - 1, v.size() * 95 / 100)], v.back()};
 }
 
-QList<double> recallTimes(shell::WallApplication &app, int idA, int idB, int rounds) {
-    QList<double> times;
+struct Recalls {
+    Stats ms, dispatchMs, stallMs, cpuMs, stallCpuMs;
+};
+
+Recalls recallTimes(shell::WallApplication &app, int idA, int idB, int rounds) {
+    QList<double> ms, dispatchMs, stallMs, cpuMs, stallCpuMs;
     for (int i = 0; i < rounds; ++i) {
-        QElapsedTimer t;
-        t.start();
-        app.dispatcher().dispatch(
-            {QStringLiteral("preset.recall"), {{QStringLiteral("id"), i % 2 ? idA : idB}}}, kBench);
-        waitRendered(app);
-        times.append(t.nsecsElapsed() / 1e6);
+        const Change c = measureChange(app, [&] {
+            app.dispatcher().dispatch(
+                {QStringLiteral("preset.recall"), {{QStringLiteral("id"), i % 2 ? idA : idB}}},
+                kBench);
+        });
+        ms.append(c.ms);
+        dispatchMs.append(c.dispatchMs);
+        stallMs.append(c.longestStallMs);
+        cpuMs.append(c.cpuMs);
+        stallCpuMs.append(c.longestStallCpuMs);
     }
-    return times;
+    return {stats(ms), stats(dispatchMs), stats(stallMs), stats(cpuMs), stats(stallCpuMs)};
 }
 
 int savePreset(shell::WallApplication &app, const QJsonObject &layout) {
@@ -127,12 +245,24 @@ int savePreset(shell::WallApplication &app, const QJsonObject &layout) {
     return r.data.value(QStringLiteral("id")).toInt();
 }
 
+QJsonValue round1(double v) {
+    return std::round(v * 10) / 10;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
     QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
     QApplication qapp(argc, argv);
+    QStringList args = qapp.arguments().mid(1);
+    const bool json = args.removeAll(QStringLiteral("--json")) > 0;
+    const bool recallOnly = args.removeAll(QStringLiteral("--recall-only")) > 0;
+    if (json)
+        g_text = stderr;
+    const QString binary = args.value(0);
     QTemporaryDir dir;
+    QJsonObject figures{{QStringLiteral("bench"), QStringLiteral("wall")},
+                        {QStringLiteral("backend"), QStringLiteral("software, offscreen")}};
 
     shell::Options o;
     o.demo = true;
@@ -146,10 +276,12 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "bench_wall: %s\n", qPrintable(app.error()));
         return 1;
     }
-    const double startMs = startClock.nsecsElapsed() / 1e6 + waitRendered(app);
-    std::printf("outputs: %lld windows (demo wall, 12 displays), software scene graph, offscreen\n",
-                static_cast<long long>(app.windows().size()));
-    std::printf("start-up to first complete frame (in process): %.1f ms\n", startMs);
+    const double startMs = startClock.nsecsElapsed() / 1e6 + measureChange(app, [] {}).ms;
+    say("outputs: %lld windows (demo wall, 12 displays), software scene graph, offscreen\n",
+        static_cast<long long>(app.windows().size()));
+    say("start-up to first complete frame (in process): %.1f ms\n", startMs);
+    figures.insert(QStringLiteral("outputs"), int(app.windows().size()));
+    figures.insert(QStringLiteral("startup_first_frame_ms"), round1(startMs));
 
     const int a = savePreset(app, thirtyTiles(QStringLiteral("bench A"), 0));
     const int b = savePreset(app, thirtyTiles(QStringLiteral("bench B"), 1));
@@ -161,46 +293,108 @@ int main(int argc, char **argv) {
                                                {QStringLiteral("tiles"), QJsonArray{}}});
     constexpr int kRounds = 20;
     recallTimes(app, a, b, 2); // warm-up: QML components compiled, fonts cached
-    const Stats empty = stats(recallTimes(app, e1, e2, kRounds));
-    const Stats full = stats(recallTimes(app, a, b, kRounds));
-    std::printf("preset recall -> next rendered frame on all outputs, %d rounds:\n", kRounds);
-    std::printf("  baseline, empty layout : median %7.1f ms  p95 %7.1f ms  max %7.1f ms\n",
-                empty.median, empty.p95, empty.max);
-    std::printf("  30-tile layout         : median %7.1f ms  p95 %7.1f ms  max %7.1f ms\n",
-                full.median, full.p95, full.max);
-    std::printf("  ratio 30 tiles / empty : %.2fx (median)\n", full.median / empty.median);
+    const Recalls empty = recallTimes(app, e1, e2, kRounds);
+    const Recalls full = recallTimes(app, a, b, kRounds);
+    say("preset recall -> next complete frame on all outputs, %d rounds:\n", kRounds);
+    say("  baseline, empty layout : median %7.1f ms  p95 %7.1f ms  max %7.1f ms\n", empty.ms.median,
+        empty.ms.p95, empty.ms.max);
+    say("  30-tile layout         : median %7.1f ms  p95 %7.1f ms  max %7.1f ms\n", full.ms.median,
+        full.ms.p95, full.ms.max);
+    say("  ratio 30 tiles / empty : %.2fx (median; goal <= 2x)\n",
+        full.ms.median / empty.ms.median);
+    say("  inside the dispatcher  : median %7.1f ms (30 tiles), %.1f ms (empty)\n",
+        full.dispatchMs.median, empty.dispatchMs.median);
+    say("  longest GUI stall      : median %7.1f ms  max %7.1f ms (30 tiles; goal <= 33 ms), "
+        "max %.1f ms (empty)\n",
+        full.stallMs.median, full.stallMs.max, empty.stallMs.max);
+    say("  GUI-thread CPU         : median %7.1f ms (30 tiles), %.1f ms (empty); longest stall "
+        "in CPU: median %.1f ms  max %.1f ms (30 tiles)\n",
+        full.cpuMs.median, empty.cpuMs.median, full.stallCpuMs.median, full.stallCpuMs.max);
+    figures.insert(QStringLiteral("recall_cpu_ms_p50"), round1(full.cpuMs.median));
+    figures.insert(QStringLiteral("empty_recall_cpu_ms_p50"), round1(empty.cpuMs.median));
+    figures.insert(QStringLiteral("longest_frame_cpu_ms_during_recall"),
+                   round1(full.stallCpuMs.max));
+    figures.insert(QStringLiteral("rounds"), kRounds);
+    figures.insert(QStringLiteral("recall_ms_p50"), round1(full.ms.median));
+    figures.insert(QStringLiteral("recall_ms_p95"), round1(full.ms.p95));
+    figures.insert(QStringLiteral("empty_recall_ms_p50"), round1(empty.ms.median));
+    figures.insert(QStringLiteral("empty_recall_ms_p95"), round1(empty.ms.p95));
+    figures.insert(QStringLiteral("recall_ratio_p50"),
+                   std::round(full.ms.median / empty.ms.median * 100) / 100);
+    figures.insert(QStringLiteral("recall_dispatch_ms_p50"), round1(full.dispatchMs.median));
+    figures.insert(QStringLiteral("longest_frame_ms_during_recall"), round1(full.stallMs.max));
+    figures.insert(QStringLiteral("longest_frame_ms_during_recall_p50"),
+                   round1(full.stallMs.median));
+
+    // The same 30 tiles moved (all persist: nothing is built, every tile is drawn anew): what
+    // drawing the new picture costs without building anything.
+    const int moved = savePreset(app, thirtyTiles(QStringLiteral("bench A moved"), 0, 5));
+    recallTimes(app, a, moved, 2);
+    const Recalls move = recallTimes(app, a, moved, kRounds);
+    say("  30 tiles that persist and move (nothing built): median %7.1f ms  p95 %7.1f ms  "
+        "(%.2fx empty), longest GUI stall %.1f ms\n",
+        move.ms.median, move.ms.p95, move.ms.median / empty.ms.median, move.stallMs.max);
+    say("  GUI-thread CPU         : median %7.1f ms (30 tiles moved); longest stall in CPU: max "
+        "%.1f ms\n",
+        move.cpuMs.median, move.stallCpuMs.max);
+    figures.insert(QStringLiteral("moved_recall_ms_p50"), round1(move.ms.median));
+    figures.insert(QStringLiteral("moved_recall_cpu_ms_p50"), round1(move.cpuMs.median));
+    figures.insert(QStringLiteral("moved_longest_frame_ms"), round1(move.stallMs.max));
+
+    if (recallOnly) {
+        rusage ru{};
+        getrusage(RUSAGE_SELF, &ru);
+        say("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
+        figures.insert(QStringLiteral("peak_rss_mib"), round1(ru.ru_maxrss / 1024.0));
+        if (json)
+            std::printf("%s\n", QJsonDocument(figures).toJson(QJsonDocument::Compact).constData());
+        return 0;
+    }
+
     const int m1 = savePreset(app, wallMap(QStringLiteral("map A"), 0));
     const int m2 = savePreset(app, wallMap(QStringLiteral("map B"), 1));
     recallTimes(app, m1, m2, 2);
-    const Stats map = stats(recallTimes(app, m1, m2, kRounds));
-    std::printf("  one map over 12 displays: median %7.1f ms  p95 %7.1f ms  max %7.1f ms  "
-                "(%.2fx empty)\n",
-                map.median, map.p95, map.max, map.median / empty.median);
+    const Recalls map = recallTimes(app, m1, m2, kRounds);
+    say("  one map over 12 displays: median %7.1f ms  p95 %7.1f ms  max %7.1f ms  "
+        "(%.2fx empty), longest GUI stall %.1f ms\n",
+        map.ms.median, map.ms.p95, map.ms.max, map.ms.median / empty.ms.median, map.stallMs.max);
+    figures.insert(QStringLiteral("map_recall_ms_p50"), round1(map.ms.median));
+    {
+        rusage ru{};
+        getrusage(RUSAGE_SELF, &ru);
+        say("  peak RSS after the map recalls: %.1f MiB\n", ru.ru_maxrss / 1024.0);
+        figures.insert(QStringLiteral("peak_rss_after_map_mib"), round1(ru.ru_maxrss / 1024.0));
+    }
 
-    if (argc > 1) {
+    if (!binary.isEmpty()) {
         // A whole process: exec, Qt start-up, store, QML, first frame, PNG write.
         QElapsedTimer t;
         t.start();
         QProcess p;
-        p.start(QString::fromLocal8Bit(argv[1]),
-                {QStringLiteral("--demo"), QStringLiteral("--no-services"), QStringLiteral("--db"),
-                 dir.filePath(QStringLiteral("proc.db")), QStringLiteral("--screenshot"),
-                 dir.filePath(QStringLiteral("shot.png")), QStringLiteral("-platform"),
-                 QStringLiteral("offscreen")});
+        p.start(binary, {QStringLiteral("--demo"), QStringLiteral("--no-services"),
+                         QStringLiteral("--db"), dir.filePath(QStringLiteral("proc.db")),
+                         QStringLiteral("--screenshot"), dir.filePath(QStringLiteral("shot.png")),
+                         QStringLiteral("-platform"), QStringLiteral("offscreen")});
         p.waitForFinished(60000);
-        std::printf("process start to screenshot written (opswall --demo --screenshot): %.1f ms "
-                    "(exit %d)\n",
-                    t.nsecsElapsed() / 1e6, p.exitCode());
+        const double ms = t.nsecsElapsed() / 1e6;
+        say("process start to screenshot written (opswall --demo --screenshot): %.1f ms "
+            "(exit %d)\n",
+            ms, p.exitCode());
+        figures.insert(QStringLiteral("process_start_to_screenshot_ms"), round1(ms));
     }
-    // One indicator update on the overview preset; 24 chart tiles at 1 Hz (charts24.h).
-    QJsonObject json = bench::measureFeedUpdate(app);
+    // One indicator update on the overview preset (feed_update_*); 24 chart tiles at 1 Hz
+    // (charts24_*): charts24.h.
+    const QJsonObject feed = bench::measureFeedUpdate(app);
+    for (auto it = feed.begin(); it != feed.end(); ++it)
+        figures.insert(it.key(), it.value());
     const QJsonObject charts24 = bench::runCharts24();
     for (auto it = charts24.begin(); it != charts24.end(); ++it)
-        json.insert(it.key(), it.value());
+        figures.insert(it.key(), it.value());
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    std::printf("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
-    if (qapp.arguments().contains(QStringLiteral("--json")))
-        std::printf("%s\n", QJsonDocument(json).toJson(QJsonDocument::Compact).constData());
+    say("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
+    figures.insert(QStringLiteral("peak_rss_mib"), round1(ru.ru_maxrss / 1024.0));
+    if (json)
+        std::printf("%s\n", QJsonDocument(figures).toJson(QJsonDocument::Compact).constData());
     return 0;
 }

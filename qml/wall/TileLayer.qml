@@ -1,0 +1,133 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQml.Models
+import OpsWall.Wall
+
+// The live layout's tiles, each built once for one window (an output, or the preview), whatever
+// the number of displays it spans. A tile's frame and content are drawn in the display viewport
+// that holds most of it (its home, in that display's pixels); every other viewport of this window
+// that the tile overlaps shows its part of that one frame through a ShaderEffectSource limited
+// to that part (a texture the size of the part, drawn 1:1 where the displays' scales agree), so
+// bezel compensation and rotation apply to it as to anything else in the viewport. Tiles on no
+// display of this window are parked here, hidden, with no content loaded.
+//
+// A recall's new tiles arrive "staged" (TileListModel): built hidden, their content incubated
+// asynchronously, each reported ready; the model then switches every window in one go.
+Item {
+    id: tileLayer
+
+    // The window's DisplayViewport items (source, kx, ky); null entries are skipped.
+    property var viewports: []
+
+    visible: false
+
+    // What waits for the wall to be drawn (WallApplication::whenRendered, the step pictures)
+    // walks the items for tileReady: a recall still being built is not ready yet. (The frames
+    // parked here are always ready: they load nothing.)
+    readonly property bool tileReady: !WallScene.tiles.staging
+    readonly property string tileId: WallScene.tiles.staging ? "(a recall being built)" : ""
+
+    // The viewports of this window a tile overlaps: [{index, area}], the largest overlap first.
+    function partsOf(xMm: real, yMm: real, wMm: real, hMm: real, views: var): var {
+        const parts = []
+        for (let i = 0; i < views.length; ++i) {
+            const v = views[i]
+            if (!v)
+                continue
+            const s = v.source
+            const w = Math.min(xMm + wMm, s.x + s.width) - Math.max(xMm, s.x)
+            const h = Math.min(yMm + hMm, s.y + s.height) - Math.max(yMm, s.y)
+            if (w > 0 && h > 0)
+                parts.push({ index: i, area: w * h })
+        }
+        parts.sort((a, b) => b.area - a.area || a.index - b.index)
+        return parts
+    }
+
+    Component.onCompleted: WallScene.tiles.attachView(tileLayer)
+    Component.onDestruction: WallScene.tiles.detachView(tileLayer)
+
+    Instantiator {
+        model: WallScene.tiles
+        // A removed tile leaves the picture at once, not when its object is deleted later.
+        onObjectRemoved: (index, object) => { if (object) object.retired = true }
+
+        delegate: TileFrame {
+            id: frame
+
+            required property real xMm
+            required property real yMm
+            required property real widthMm
+            required property real heightMm
+            required property int zOrder
+            required property int stackIndex
+            required property bool staged
+
+            readonly property var parts: tileLayer.partsOf(xMm, yMm, widthMm, heightMm,
+                                                        tileLayer.viewports)
+            readonly property Item home: parts.length > 0 ? tileLayer.viewports[parts[0].index] : null
+            readonly property real kx: home ? home.kx : 1
+            readonly property real ky: home ? home.ky : 1
+
+            parent: home ?? tileLayer
+            inView: home !== null
+            // A retired frame (its row is gone) leaves the picture at once, with its mirrored
+            // parts; it is deleted later.
+            visible: inView && !staged && !retired
+            x: home ? (xMm - home.source.x) * kx : 0
+            y: home ? (yMm - home.source.y) * ky : 0
+            width: widthMm * kx
+            height: heightMm * ky
+            pxPerMm: kx
+            buildAhead: staged
+            // Equal z: later tiles of the layout draw on top. A briefing's focus tile is raised
+            // above the dimming layer.
+            z: (tileId !== "" && tileId === WallScene.presentation.focus
+                && WallScene.presentation.blank !== true ? 60000 + zOrder : zOrder)
+               + stackIndex / 65536
+
+            // Staged: tell the model once this window's frame is ready to be shown.
+            readonly property bool stagedReady: staged && tileReady && !retired
+            onStagedReadyChanged: if (stagedReady) WallScene.tiles.stagedTileReady(tileLayer, tileId)
+            Component.onCompleted: if (stagedReady) WallScene.tiles.stagedTileReady(tileLayer, tileId)
+
+            // The tile's parts on the other displays of this window.
+            Instantiator {
+                model: frame.parts.length > 1 ? frame.parts.slice(1) : []
+                delegate: ShaderEffectSource {
+                    required property var modelData
+                    readonly property Item viewport: tileLayer.viewports[modelData.index] ?? null
+                    readonly property rect src: viewport ? viewport.source : Qt.rect(0, 0, 1, 1)
+                    // The part in canvas millimetres.
+                    readonly property real x0: Math.max(frame.xMm, src.x)
+                    readonly property real y0: Math.max(frame.yMm, src.y)
+                    readonly property real x1: Math.min(frame.xMm + frame.widthMm, src.x + src.width)
+                    readonly property real y1: Math.min(frame.yMm + frame.heightMm,
+                                                        src.y + src.height)
+                    // The part in the frame's pixels, widened to whole pixels (the software
+                    // layer grabs whole pixels); the item is widened to match.
+                    readonly property real fx: Math.floor((x0 - frame.xMm) * frame.kx)
+                    readonly property real fy: Math.floor((y0 - frame.yMm) * frame.ky)
+                    readonly property real fw: Math.ceil((x1 - frame.xMm) * frame.kx) - fx
+                    readonly property real fh: Math.ceil((y1 - frame.yMm) * frame.ky) - fy
+                    readonly property real sx: viewport ? viewport.kx / frame.kx : 1
+                    readonly property real sy: viewport ? viewport.ky / frame.ky : 1
+
+                    parent: viewport
+                    visible: frame.visible && viewport !== null
+                    x: viewport ? (frame.xMm - src.x) * viewport.kx + fx * sx : 0
+                    y: viewport ? (frame.yMm - src.y) * viewport.ky + fy * sy : 0
+                    width: fw * sx
+                    height: fh * sy
+                    z: frame.z
+                    sourceItem: frame
+                    sourceRect: Qt.rect(fx, fy, fw, fh)
+                    // 1:1 where the two displays have the same pixels per millimetre.
+                    smooth: Math.abs(sx - 1) > 1e-6 || Math.abs(sy - 1) > 1e-6
+                    live: true
+                    hideSource: false
+                }
+            }
+        }
+    }
+}
