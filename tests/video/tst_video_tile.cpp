@@ -164,6 +164,24 @@ private Q_SLOTS:
         QVERIFY(child(s.tile.get(), "stateText")->isVisible());
     }
 
+    // A tile can be shown before its source is saved (a save is shown once its row is committed
+    // on the store thread): it says the source is unknown, then plays once the source exists.
+    void tileWaitingForItsSourcePlaysOnceItIsSaved() {
+        Shown s = showTile({{QStringLiteral("source"), QStringLiteral("later")}});
+        QVERIFY(s.tile);
+        QTRY_VERIFY_WITH_TIMEOUT(text(s.tile.get()).contains(QLatin1String("later")), 3000);
+        VideoSource later;
+        later.id = QStringLiteral("later");
+        later.kind = SourceKind::TestPattern;
+        later.size = QSize(320, 180);
+        QVERIFY(!m_hub->upsertSource(later));
+        QTRY_VERIFY_WITH_TIMEOUT(s.tile->property("stream").value<VideoStream *>() &&
+                                     s.tile->property("stream").value<VideoStream *>()->hasFrame(),
+                                 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(text(s.tile.get()), QString(), 3000);
+        QVERIFY(m_hub->removeSource(QStringLiteral("later")));
+    }
+
     void reconnectingShowsCountdownAndStaleBadge() {
         Shown s = showTile({{QStringLiteral("uri"), m_server.url()}});
         QVERIFY(s.tile);
