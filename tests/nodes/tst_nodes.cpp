@@ -6,6 +6,7 @@
 // difference between the nodes' lags from the controller publishing a layout to the node's frame
 // of it) is measured by the controller and printed.
 #include "control/apiclient.h"
+#include "nodeprocess.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -29,57 +30,9 @@ using opswall::control::ClientSettings;
 
 namespace {
 
-quint16 freePort() {
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
-
-// A free port whose next port is free too: the wall puts its line protocol on the API's port + 1.
-quint16 freePortPair() {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        QTcpServer api;
-        QTcpServer line;
-        if (api.listen(QHostAddress::LocalHost, 0) && api.serverPort() < 65535 &&
-            line.listen(QHostAddress::LocalHost, quint16(api.serverPort() + 1)))
-            return api.serverPort();
-    }
-    return 0;
-}
-
-// One opswall process; what it logs is kept and forwarded to stderr with a prefix.
-class Process {
-public:
-    explicit Process(QString name)
-        : m_name(std::move(name)) {
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process, [this] {
-            const QByteArray got = m_process.readAllStandardOutput();
-            log += got;
-            for (const QByteArray &line : got.split('\n'))
-                if (!line.isEmpty())
-                    std::fprintf(stderr, "[%s] %s\n", qPrintable(m_name), line.constData());
-        });
-    }
-    ~Process() { kill(); }
-    void start(const QStringList &args) {
-        log.clear();
-        m_process.start(QStringLiteral(OPSWALL_PATH), args);
-    }
-    void kill() {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill(); // SIGKILL
-            m_process.waitForFinished(5000);
-        }
-    }
-    bool running() const { return m_process.state() != QProcess::NotRunning; }
-    QProcess &process() { return m_process; }
-    QByteArray log;
-
-private:
-    QString m_name;
-    QProcess m_process;
-};
+using nodetest::freePort;
+using nodetest::freePortPair;
+using nodetest::Process;
 
 struct Rgb {
     int r, g, b;

@@ -4,6 +4,7 @@
 // cache (compared row by row, in both SQLite files), and a value the live counter pushes to the
 // controller later reaches the node too.
 #include "control/apiclient.h"
+#include "nodeprocess.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -20,52 +21,9 @@
 
 namespace {
 
-quint16 freePort() {
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
-
-quint16 freePortPair() {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        QTcpServer api;
-        QTcpServer line;
-        if (api.listen(QHostAddress::LocalHost, 0) && api.serverPort() < 65535 &&
-            line.listen(QHostAddress::LocalHost, quint16(api.serverPort() + 1)))
-            return api.serverPort();
-    }
-    return 0;
-}
-
-class Process {
-public:
-    explicit Process(QString name)
-        : m_name(std::move(name)) {
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process, [this] {
-            const QByteArray got = m_process.readAllStandardOutput();
-            log += got;
-            for (const QByteArray &line : got.split('\n'))
-                if (!line.isEmpty() && !line.contains("opswall.maps"))
-                    std::fprintf(stderr, "[%s] %s\n", qPrintable(m_name), line.constData());
-        });
-    }
-    ~Process() {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.terminate(); // the controller stops its demo services on SIGTERM
-            if (!m_process.waitForFinished(10000)) {
-                m_process.kill();
-                m_process.waitForFinished(5000);
-            }
-        }
-    }
-    void start(const QStringList &args) { m_process.start(QStringLiteral(OPSWALL_PATH), args); }
-    QByteArray log;
-
-private:
-    QString m_name;
-    QProcess m_process;
-};
+using nodetest::freePort;
+using nodetest::freePortPair;
+using nodetest::Process;
 
 // Rows of one SQL query, each as its columns joined by '|' (read-only; the writer keeps writing).
 QStringList rows(const QString &path, const char *sql) {
@@ -114,7 +72,7 @@ private Q_SLOTS:
         const QString controllerDb = dir.filePath(QStringLiteral("controller.db"));
         const QString nodeDb = dir.filePath(QStringLiteral("node.db"));
         const QString tokenFile = dir.filePath(QStringLiteral("admin-token"));
-        Process controller(QStringLiteral("controller"));
+        Process controller(QStringLiteral("controller"), Process::Ending::Stop, "opswall.maps");
         controller.start({"--demo", "--wall", QStringLiteral(NODES_WALL), "--role", "controller",
                           "--node-listen", QStringLiteral("127.0.0.1:%1").arg(nodePort), "--db",
                           controllerDb, "--api", QStringLiteral("127.0.0.1:%1").arg(apiPort),
@@ -142,7 +100,7 @@ private Q_SLOTS:
                                      !rows(controllerDb, cpi).first().startsWith("bad"),
                                  60000);
 
-        Process node(QStringLiteral("node"));
+        Process node(QStringLiteral("node"), Process::Ending::Stop, "opswall.maps");
         node.start({"--role", "node", "--controller", QStringLiteral("127.0.0.1:%1").arg(nodePort),
                     "--outputs", "0", "--token-file", nodeTokenFile, "--node-id", "node-a", "--db",
                     nodeDb, "--lang", "en", "-platform", "offscreen"});
