@@ -2,34 +2,20 @@
 // kept and forwarded to stderr with its name.
 #pragma once
 
+#include "../control/freeports.h"
+
 #include <QByteArray>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
-#include <QTcpServer>
 
 #include <cstdio>
 #include <utility>
 
 namespace nodetest {
 
-inline quint16 freePort() {
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
-
-// A free port whose next port is free too: the wall puts its line protocol on the API's port + 1.
-inline quint16 freePortPair() {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        QTcpServer api;
-        QTcpServer line;
-        if (api.listen(QHostAddress::LocalHost, 0) && api.serverPort() < 65535 &&
-            line.listen(QHostAddress::LocalHost, quint16(api.serverPort() + 1)))
-            return api.serverPort();
-    }
-    return 0;
-}
+using testports::freePort;
+using testports::freePortPair;
 
 // One opswall process. At the end of the test it is killed (SIGKILL), or asked to stop first
 // (SIGTERM: a controller then stops its demo services) when made with Ending::Stop. Lines that

@@ -3,6 +3,7 @@
 // its control API on a free loopback port and an API configuration file, driven by HTTP and by
 // the real wallctl. Shared by tst_app_api (what the wall does) and tst_app_contract (what the
 // API promises: roles, bad requests, TLS, configuration).
+#include "freeports.h"
 #include "testhelpers.h"
 
 #include "control/apiclient.h"
@@ -29,23 +30,8 @@ using opswall::control::ApiClient;
 using opswall::control::ApiResponse;
 using opswall::control::ClientSettings;
 
-inline quint16 freePort() {
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
-
-// A free port whose next port is free too: the wall puts its line protocol on the API's port + 1.
-inline quint16 freePortPair() {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        QTcpServer api;
-        QTcpServer line;
-        if (api.listen(QHostAddress::LocalHost, 0) && api.serverPort() < 65535 &&
-            line.listen(QHostAddress::LocalHost, quint16(api.serverPort() + 1)))
-            return api.serverPort();
-    }
-    return 0;
-}
+using testports::freePort;
+using testports::freePortPair;
 
 struct Run {
     int exitCode = -1;
