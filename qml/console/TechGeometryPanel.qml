@@ -24,11 +24,13 @@ ColumnLayout {
     GridLayout {
         columns: 4
         enabled: part.panel.chosen.length === 1
+        Layout.fillWidth: true // the four buttons share the panel's width instead of passing it
         Repeater {
             model: [["←", -1, 0, "nudgeLeft"], ["→", 1, 0, "nudgeRight"], ["↑", 0, -1, "nudgeUp"], ["↓", 0, 1, "nudgeDown"]]
             delegate: Permitted {
                 required property var modelData
                 objectName: modelData[3]
+                Layout.fillWidth: true
                 view: part.panel.view
                 permission: "calibration.geometry"
                 text: modelData[0] + " " + qsTr("%1 mm").arg(stepMm.value)

@@ -63,6 +63,7 @@ ColumnLayout {
         }
         RowLayout {
             enabled: tripleTick.checked
+            Layout.fillWidth: true // three channels share the panel's width
             Repeater {
                 model: 3
                 delegate: SpinBox {
