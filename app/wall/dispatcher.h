@@ -176,6 +176,9 @@ private:
     // Refuses tiles whose image sources the policy refuses; the field is prefix (with %1 the
     // tile's index) + ".binding.source", or "binding.source" when prefix is empty.
     std::optional<ActionResult> imageRefusal(const QList<Tile> &tiles, const QString &prefix) const;
+    // A layout document given with an action ("layout"): parsed against the wall into out, or the
+    // refusal (its issues, or a refused image source).
+    std::optional<ActionResult> readLayout(const QJsonObject &doc, Layout &out) const;
     QString m_instance;           // random per run: a base revision of another run is stale
     std::deque<Change> m_changes; // the last kChangeLogDepth changes of the live layout
     // tile.focus: each focused tile as it was before, and the rectangle focus gave it (a tile

@@ -88,6 +88,16 @@ std::optional<ActionResult> Dispatcher::imageRefusal(const QList<Tile> &tiles,
     return invalid(issues);
 }
 
+std::optional<ActionResult> Dispatcher::readLayout(const QJsonObject &doc, Layout &out) const {
+    const auto parsed = layoutFromJson(doc, &m_state.wall());
+    if (!parsed.ok())
+        return invalid(parsed.issues);
+    if (auto refused = imageRefusal(parsed.layout.tiles, QStringLiteral("layout.tiles[%1]")))
+        return refused;
+    out = parsed.layout;
+    return std::nullopt;
+}
+
 ActionResult Dispatcher::recallPreset(const QJsonObject &p, const Caller &caller) {
     if (!m_store)
         return noStore();
@@ -140,13 +150,8 @@ ActionResult Dispatcher::savePreset(const QJsonObject &p) {
     // another preset (fromPreset).
     Layout layout = m_state.layout();
     if (p.value(QStringLiteral("layout")).isObject()) {
-        const auto parsed =
-            layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
-        if (!parsed.ok())
-            return invalid(parsed.issues);
-        if (auto refused = imageRefusal(parsed.layout.tiles, QStringLiteral("layout.tiles[%1]")))
+        if (auto refused = readLayout(p.value(QStringLiteral("layout")).toObject(), layout))
             return *refused;
-        layout = parsed.layout;
     } else if (p.contains(QStringLiteral("fromPreset"))) {
         const QJsonValue from = p.value(QStringLiteral("fromPreset"));
         const auto source = from.isDouble() ? m_store->preset(from.toInt()) : std::nullopt;
@@ -220,18 +225,15 @@ ActionResult Dispatcher::setLayout(const QJsonObject &p, const QString &cause) {
             return r;
         }
     }
-    const auto parsed =
-        layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
     if (!p.value(QStringLiteral("layout")).isObject())
         return ActionResult::failure(QStringLiteral("invalid"),
                                      QStringLiteral("layout: a layout document is required"),
                                      QStringLiteral("layout"));
-    if (!parsed.ok())
-        return invalid(parsed.issues);
-    if (auto refused = imageRefusal(parsed.layout.tiles, QStringLiteral("layout.tiles[%1]")))
+    Layout layout;
+    if (auto refused = readLayout(p.value(QStringLiteral("layout")).toObject(), layout))
         return *refused;
-    commit(parsed.layout, cause);
-    return ActionResult::success({{QStringLiteral("tiles"), parsed.layout.tiles.size()}});
+    commit(layout, cause);
+    return ActionResult::success({{QStringLiteral("tiles"), layout.tiles.size()}});
 }
 
 ActionResult Dispatcher::stage(const QJsonObject &p) {
@@ -253,13 +255,10 @@ ActionResult Dispatcher::stage(const QJsonObject &p) {
                                          QStringLiteral("layout: a layout document or a preset id "
                                                         "is required"),
                                          QStringLiteral("layout"));
-        const auto parsed =
-            layoutFromJson(p.value(QStringLiteral("layout")).toObject(), &m_state.wall());
-        if (!parsed.ok())
-            return invalid(parsed.issues);
-        if (auto refused = imageRefusal(parsed.layout.tiles, QStringLiteral("layout.tiles[%1]")))
+        Layout layout;
+        if (auto refused = readLayout(p.value(QStringLiteral("layout")).toObject(), layout))
             return *refused;
-        m_staged = parsed.layout;
+        m_staged = layout;
     }
     return ActionResult::success({{QStringLiteral("staged"), layoutToJson(*m_staged)}});
 }
