@@ -1,12 +1,12 @@
 #include "store/storethread.h"
 
+#include "store/database_p.h"
+
 #include <QMetaObject>
 
 #include <future>
 
 namespace opswall::store {
-
-void waitForOwnWaiters(int maxMs); // database.cpp
 
 void StoreThread::Ticket::wait() {
     {
