@@ -4,155 +4,12 @@
 #include "gstsupport.h"
 #include "pipelinepolicy.h"
 
-#include <QMetaObject>
-
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 
 #include <algorithm>
-#include <array>
-#include <chrono>
-
-#include <pthread.h>
 
 namespace opswall::video {
-
-// ───────────────────────────── StreamLink ─────────────────────────────
-
-StreamLink::StreamLink(QObject *context, FrameWake wake, BusSink bus)
-    : m_context(context)
-    , m_wake(std::move(wake))
-    , m_bus(std::move(bus)) {}
-
-void StreamLink::detach() {
-    std::lock_guard lock(m_mutex);
-    m_context = nullptr;
-    m_slot.reset();
-    m_snapshot.reset();
-}
-
-void StreamLink::putFrame(Frame frame, PipelineCounters *overwrites) {
-    std::lock_guard lock(m_mutex);
-    if (!m_context)
-        return;
-    const bool wasEmpty = !m_slot.has_value();
-    if (!wasEmpty && overwrites)
-        overwrites->overwritten.fetch_add(1, std::memory_order_relaxed);
-    m_slot = std::move(frame);
-    if (wasEmpty) // one wake-up per empty→full transition; the GUI takes the newest frame
-        QMetaObject::invokeMethod(m_context, m_wake, Qt::QueuedConnection);
-}
-
-std::optional<Frame> StreamLink::takeFrame() {
-    std::lock_guard lock(m_mutex);
-    std::optional<Frame> out = std::move(m_slot);
-    m_slot.reset();
-    return out;
-}
-
-void StreamLink::putSnapshot(Frame snapshot) {
-    std::lock_guard lock(m_mutex);
-    if (m_context)
-        m_snapshot = std::move(snapshot);
-}
-
-std::optional<Frame> StreamLink::takeSnapshot() {
-    std::lock_guard lock(m_mutex);
-    std::optional<Frame> out = std::move(m_snapshot);
-    m_snapshot.reset();
-    return out;
-}
-
-void StreamLink::postBus(BusEvent event) {
-    std::lock_guard lock(m_mutex);
-    if (!m_context)
-        return;
-    QMetaObject::invokeMethod(
-        m_context, [sink = m_bus, event = std::move(event)] { sink(event); }, Qt::QueuedConnection);
-}
-
-// ───────────────────────────── StageTrace ─────────────────────────────
-
-// The latency benchmark's stage times: pad probes on the depayloader and the decoder note when
-// each frame passed, keyed by its PTS (RTP depayloaders and decoders keep it), and the appsink
-// callback copies them into the Frame. Probes are added only with OPSWALL_VIDEO_STAGES=1.
-struct StageTrace {
-    struct Entry {
-        qint64 pts = -1;
-        qint64 arrivedUs = -1; // the frame's first packet at the jitter buffer
-        qint64 receivedUs = -1;
-        qint64 depayedUs = -1;
-        qint64 decodedUs = -1;
-    };
-    std::mutex mutex;
-    std::array<Entry, 64> ring{};
-    size_t next = 0;
-
-    void note(GstBuffer *buffer, qint64 Entry::*field) {
-        if (!GST_BUFFER_PTS_IS_VALID(buffer))
-            return;
-        const qint64 pts = qint64(GST_BUFFER_PTS(buffer));
-        const qint64 now = g_get_monotonic_time();
-        std::lock_guard lock(mutex);
-        auto it =
-            std::find_if(ring.begin(), ring.end(), [&](const Entry &e) { return e.pts == pts; });
-        if (it == ring.end()) {
-            it = ring.begin() + qsizetype(next);
-            next = (next + 1) % ring.size();
-            *it = Entry{};
-            it->pts = pts;
-        }
-        if ((*it).*field < 0)
-            (*it).*field = now; // the first packet of the frame, the first output
-    }
-    // RTP packets before the jitter buffer have no PTS of the frame yet: keyed by RTP time.
-    std::array<std::pair<quint32, qint64>, 64> arrivals{};
-    size_t nextArrival = 0;
-
-    static std::optional<quint32> rtpTime(GstBuffer *buffer) {
-        guint8 header[8];
-        if (gst_buffer_extract(buffer, 0, header, sizeof header) != sizeof header ||
-            (header[0] >> 6) != 2)
-            return std::nullopt;
-        return quint32(header[4]) << 24 | quint32(header[5]) << 16 | quint32(header[6]) << 8 |
-               quint32(header[7]);
-    }
-    void arrived(GstBuffer *buffer) {
-        const std::optional<quint32> time = rtpTime(buffer);
-        if (!time)
-            return;
-        const qint64 now = g_get_monotonic_time();
-        std::lock_guard lock(mutex);
-        for (const auto &a : arrivals) {
-            if (a.second > 0 && a.first == *time)
-                return; // the frame's first packet is noted
-        }
-        arrivals[nextArrival] = {*time, now};
-        nextArrival = (nextArrival + 1) % arrivals.size();
-    }
-    // At the depayloader's input: the frame's jitter-buffer arrival, by RTP time, onto its PTS.
-    void received(GstBuffer *buffer) {
-        note(buffer, &Entry::receivedUs);
-        const std::optional<quint32> time = rtpTime(buffer);
-        if (!time || !GST_BUFFER_PTS_IS_VALID(buffer))
-            return;
-        std::lock_guard lock(mutex);
-        const auto a = std::find_if(arrivals.begin(), arrivals.end(), [&](const auto &x) {
-            return x.second > 0 && x.first == *time;
-        });
-        const qint64 pts = qint64(GST_BUFFER_PTS(buffer));
-        const auto e =
-            std::find_if(ring.begin(), ring.end(), [&](const Entry &x) { return x.pts == pts; });
-        if (a != arrivals.end() && e != ring.end() && e->arrivedUs < 0)
-            e->arrivedUs = a->second;
-    }
-    Entry find(qint64 pts) {
-        std::lock_guard lock(mutex);
-        auto it =
-            std::find_if(ring.begin(), ring.end(), [&](const Entry &e) { return e.pts == pts; });
-        return it == ring.end() ? Entry{} : *it;
-    }
-};
 
 // ───────────────────────────── PipelineInstance ─────────────────────────────
 
@@ -164,40 +21,12 @@ GstElement *make(const char *factory) {
     return gst_element_factory_make(factory, nullptr);
 }
 
-namespace {
-void releaseMappedFrame(void *info) {
-    auto *frame = static_cast<GstVideoFrame *>(info);
-    gst_video_frame_unmap(frame); // drops the buffer reference taken by gst_video_frame_map
-    delete frame;
-}
-
-} // namespace
-
-QImage wrapSample(GstSample *sample, QImage::Format format) {
-    GstBuffer *buffer = gst_sample_get_buffer(sample);
-    GstCaps *caps = gst_sample_get_caps(sample);
-    GstVideoInfo vinfo;
-    if (!buffer || !caps || !gst_video_info_from_caps(&vinfo, caps))
-        return {};
-    auto *mapped = new GstVideoFrame;
-    if (!gst_video_frame_map(mapped, &vinfo, buffer, GST_MAP_READ)) {
-        delete mapped;
-        return {};
-    }
-    return QImage(static_cast<const uchar *>(GST_VIDEO_FRAME_PLANE_DATA(mapped, 0)),
-                  GST_VIDEO_FRAME_WIDTH(mapped), GST_VIDEO_FRAME_HEIGHT(mapped),
-                  GST_VIDEO_FRAME_PLANE_STRIDE(mapped, 0), format, &releaseMappedFrame, mapped);
-}
-
 } // namespace detail
 
+using detail::fromUtf8;
 using detail::make;
-using detail::wrapSample;
 
 namespace {
-QString fromUtf8(const gchar *text) {
-    return text ? QString::fromUtf8(text) : QString();
-}
 
 GstPadProbeReturn onVideoCaps(GstPad *, GstPadProbeInfo *info, gpointer data) {
     GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
@@ -538,112 +367,6 @@ void PipelineInstance::onDeepElementAdded(GstBin *, GstBin *, GstElement *elemen
                           &PipelineInstance::onEncodedBuffer, self, nullptr);
 }
 
-GstPadProbeReturn PipelineInstance::onEncodedBuffer(GstPad *pad, GstPadProbeInfo *info,
-                                                    gpointer data) {
-    auto *self = static_cast<PipelineInstance *>(data);
-    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
-    const quint64 before = self->m_counters.encodedBytes.fetch_add(gst_buffer_get_size(buffer));
-    if (before == 0) {
-        CapsPtr caps(gst_pad_get_current_caps(pad));
-        if (caps && gst_caps_get_size(caps.get()) > 0) {
-            std::lock_guard lock(self->m_counters.textMutex);
-            self->m_counters.codec =
-                codecName(fromUtf8(gst_structure_get_name(gst_caps_get_structure(caps.get(), 0))));
-        }
-    }
-    return GST_PAD_PROBE_OK;
-}
-
-namespace {
-// The probe's buffer, or the first of its list.
-GstBuffer *firstBuffer(GstPadProbeInfo *info) {
-    if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
-        GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
-        return list && gst_buffer_list_length(list) > 0 ? gst_buffer_list_get(list, 0) : nullptr;
-    }
-    return GST_PAD_PROBE_INFO_BUFFER(info);
-}
-} // namespace
-
-GstPadProbeReturn PipelineInstance::onJitterIn(GstPad *, GstPadProbeInfo *info, gpointer data) {
-    if (GstBuffer *buffer = firstBuffer(info))
-        static_cast<PipelineInstance *>(data)->m_trace->arrived(buffer);
-    return GST_PAD_PROBE_OK;
-}
-
-GstPadProbeReturn PipelineInstance::onDepayIn(GstPad *, GstPadProbeInfo *info, gpointer data) {
-    if (GstBuffer *buffer = firstBuffer(info))
-        static_cast<PipelineInstance *>(data)->m_trace->received(buffer);
-    return GST_PAD_PROBE_OK;
-}
-
-GstPadProbeReturn PipelineInstance::onDepayOut(GstPad *, GstPadProbeInfo *info, gpointer data) {
-    static_cast<PipelineInstance *>(data)->m_trace->note(GST_PAD_PROBE_INFO_BUFFER(info),
-                                                         &StageTrace::Entry::depayedUs);
-    return GST_PAD_PROBE_OK;
-}
-
-GstPadProbeReturn PipelineInstance::onDecoded(GstPad *, GstPadProbeInfo *info, gpointer data) {
-    static_cast<PipelineInstance *>(data)->m_trace->note(GST_PAD_PROBE_INFO_BUFFER(info),
-                                                         &StageTrace::Entry::decodedUs);
-    return GST_PAD_PROBE_OK;
-}
-
-GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
-    auto *self = static_cast<PipelineInstance *>(data);
-    SamplePtr sample(gst_app_sink_pull_sample(sink));
-    if (!sample)
-        return GST_FLOW_OK;
-    GstBuffer *buffer = gst_sample_get_buffer(sample.get());
-    if (!buffer || !gst_sample_get_caps(sample.get()))
-        return GST_FLOW_OK;
-    if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED)) {
-        self->m_counters.corrupt.fetch_add(1, std::memory_order_relaxed);
-        return GST_FLOW_OK;
-    }
-    Frame frame;
-    frame.arrivalUs = g_get_monotonic_time();
-    GstVideoInfo vinfo;
-    if (gst_video_info_from_caps(&vinfo, gst_sample_get_caps(sample.get())) &&
-        GST_VIDEO_INFO_FORMAT(&vinfo) == GST_VIDEO_FORMAT_I420) {
-        // The tail asked for I420 (frameconvert.h): converted here, into a pooled image.
-        GstVideoFrame mapped;
-        if (!gst_video_frame_map(&mapped, &vinfo, buffer, GST_MAP_READ))
-            return GST_FLOW_OK;
-        const QSize decoded(GST_VIDEO_INFO_WIDTH(&vinfo), GST_VIDEO_INFO_HEIGHT(&vinfo));
-        const quint64 wanted = self->m_outputSize.load();
-        const QSize target(int(wanted >> 32), int(wanted & 0xffffffffu));
-        const bool scale =
-            wanted != 0 && target.width() <= decoded.width() && target.height() <= decoded.height();
-        QImage image = self->m_pool.take(scale ? target : decoded);
-        const bool converted =
-            !image.isNull() && convertI420ToRgb32(mapped, image, &self->m_scaleScratch);
-        gst_video_frame_unmap(&mapped);
-        if (!converted)
-            return GST_FLOW_OK;
-        self->m_pool.keep(image);
-        frame.image = std::move(image);
-    } else {
-        frame.image = wrapSample(sample.get(), QImage::Format_RGB32); // BGRx from videoconvert
-    }
-    if (frame.image.isNull())
-        return GST_FLOW_OK;
-    frame.sequence = ++self->m_sequence;
-    frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
-    if (self->m_trace) {
-        const StageTrace::Entry stages = self->m_trace->find(frame.ptsNs);
-        frame.arrivedUs = stages.arrivedUs;
-        frame.receivedUs = stages.receivedUs;
-        frame.depayedUs = stages.depayedUs;
-        frame.decodedUs = stages.decodedUs;
-        frame.convertedUs = g_get_monotonic_time();
-    }
-    self->m_counters.frames.fetch_add(1, std::memory_order_relaxed);
-    self->m_counters.lastFrameUs.store(frame.arrivalUs, std::memory_order_relaxed);
-    self->m_link->putFrame(std::move(frame), &self->m_counters);
-    return GST_FLOW_OK;
-}
-
 GstBusSyncReply PipelineInstance::onBusMessage(GstBus *, GstMessage *message, gpointer data) {
     auto *self = static_cast<PipelineInstance *>(data);
     // Every message is dropped here, and a sync handler that returns GST_BUS_DROP owns the
@@ -701,62 +424,6 @@ GstBusSyncReply PipelineInstance::onBusMessage(GstBus *, GstMessage *message, gp
     }
     self->m_link->postBus(std::move(event));
     return GST_BUS_DROP;
-}
-
-// ───────────────────────────── PipelineReaper ─────────────────────────────
-
-PipelineReaper::PipelineReaper()
-    : m_state(std::make_shared<State>())
-    , m_thread(&PipelineReaper::run, m_state) {}
-
-PipelineReaper::~PipelineReaper() {
-    const bool drained = drain(3000);
-    {
-        std::lock_guard lock(m_state->mutex);
-        m_state->stop = true;
-    }
-    m_state->wake.notify_all();
-    if (drained) {
-        m_thread.join();
-    } else {
-        qWarning("video: a pipeline did not reach NULL within 3 s; leaving it behind");
-        m_thread.detach();
-    }
-}
-
-void PipelineReaper::dispose(std::unique_ptr<PipelineInstance> instance) {
-    if (!instance)
-        return;
-    {
-        std::lock_guard lock(m_state->mutex);
-        m_state->queue.push_back(std::move(instance));
-    }
-    m_state->wake.notify_one();
-}
-
-bool PipelineReaper::drain(int timeoutMs) {
-    std::unique_lock lock(m_state->mutex);
-    return m_state->idle.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                                  [this] { return m_state->queue.empty() && !m_state->busy; });
-}
-
-void PipelineReaper::run(std::shared_ptr<State> state) {
-    pthread_setname_np(pthread_self(), "video-reaper");
-    std::unique_lock lock(state->mutex);
-    for (;;) {
-        state->wake.wait(lock, [&] { return state->stop || !state->queue.empty(); });
-        if (state->queue.empty())
-            return; // stop requested and nothing left
-        std::unique_ptr<PipelineInstance> next = std::move(state->queue.front());
-        state->queue.pop_front();
-        state->busy = true;
-        lock.unlock();
-        next.reset(); // → NULL, joins its streaming threads
-        lock.lock();
-        state->busy = false;
-        if (state->queue.empty())
-            state->idle.notify_all();
-    }
 }
 
 } // namespace opswall::video
