@@ -1,0 +1,152 @@
+// What the rendering tests share: small walls and tiles, a running WallApplication with a layout,
+// and the test class (its slots live in tst_rendering.cpp and tst_rendering_recall.cpp).
+#pragma once
+
+#include "shell/steprenderer.h"
+#include "shell/wallapplication.h"
+#include "wall/geometry.h"
+#include "wall/layout.h"
+#include "wall/walljson.h"
+
+#include <QApplication>
+#include <QFontMetricsF>
+#include <QJsonDocument>
+#include <QPainter>
+#include <QPointer>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace opswall::rendertest {
+
+// Two 1000×500 mm panels with fat 50 mm bezels side by side, 400×200 px each, one output.
+inline wall::Wall twoPanels(bool compensation, wall::Rotation secondRotation = wall::Rotation::R0) {
+    wall::Wall w;
+    w.name = QStringLiteral("test wall");
+    w.bezelCompensation = compensation;
+    for (int i = 0; i < 2; ++i) {
+        wall::Display d;
+        d.id = QStringLiteral("d%1").arg(i + 1);
+        d.label = QString::number(i + 1);
+        d.positionMm = {i * 1100.0, 0};
+        d.sizeMm = {1100, 600};
+        d.bezelMm = {50, 50, 50, 50};
+        d.nativeResolution = {400, 200};
+        w.displays.append(d);
+    }
+    w.displays[1].rotation = secondRotation;
+    if (secondRotation == wall::Rotation::R90 || secondRotation == wall::Rotation::R270)
+        w.displays[1].sizeMm = {600, 1100}; // portrait as mounted
+    wall::Output out;
+    out.name = QStringLiteral("OUT-1");
+    out.geometry = QRect(0, 0, 800, 200);
+    out.regions = {{QStringLiteral("d1"), QRect(0, 0, 400, 200)},
+                   {QStringLiteral("d2"), QRect(400, 0, 400, 200)}};
+    w.outputs.append(out);
+    return w;
+}
+
+inline QJsonObject colorTile(const QString &id, QRectF r, const QString &color, int z = 1) {
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("kind"), QStringLiteral("color")},
+            {QStringLiteral("frame"), false},
+            {QStringLiteral("z"), z},
+            {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), r.x()},
+                                                 {QStringLiteral("y"), r.y()},
+                                                 {QStringLiteral("width"), r.width()},
+                                                 {QStringLiteral("height"), r.height()}}},
+            {QStringLiteral("binding"), QJsonObject{{QStringLiteral("color"), color}}}};
+}
+
+class Fixture {
+public:
+    Fixture(const wall::Wall &wall, const QJsonArray &tiles, bool preview,
+            const QString &storeConfig = {}) {
+        const QString wallFile = m_dir.filePath(QStringLiteral("wall.json"));
+        QFile f(wallFile);
+        f.open(QIODevice::WriteOnly);
+        f.write(QJsonDocument(wall::wallToJson(wall)).toJson());
+        f.close();
+        shell::Options o;
+        o.preview = preview;
+        o.wallPath = wallFile;
+        o.dbPath = m_dir.filePath(QStringLiteral("wall.db"));
+        o.language = QStringLiteral("en");
+        o.apiBind = QStringLiteral("127.0.0.1:0"); // a free port: tests run side by side
+        o.storeConfigPath = storeConfig;
+        app = std::make_unique<shell::WallApplication>(o);
+        ok = app->start();
+        if (!ok)
+            return;
+        const QJsonObject layout{{QStringLiteral("schemaVersion"), 1},
+                                 {QStringLiteral("name"), QStringLiteral("test")},
+                                 {QStringLiteral("background"), QStringLiteral("#000000")},
+                                 {QStringLiteral("tiles"), tiles}};
+        const auto r = app->dispatcher().dispatch(
+            {QStringLiteral("layout.set"), {{QStringLiteral("layout"), layout}}},
+            {QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+             QStringLiteral("test")});
+        ok = r.ok;
+        error = r.message;
+    }
+
+    // Waits until every tile rendered, then grabs every window.
+    QList<QImage> grab() {
+        bool rendered = false, done = false;
+        app->whenRendered(10000, [&](bool allOk, const QStringList &) {
+            rendered = allOk;
+            done = true;
+        });
+        if (!QTest::qWaitFor([&] { return done; }, 15000) || !rendered)
+            return {};
+        QList<QImage> images;
+        for (QQuickWindow *w : app->windows())
+            images.append(w->grabWindow().convertToFormat(QImage::Format_RGB32));
+        return images;
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<shell::WallApplication> app;
+    bool ok = false;
+    QString error;
+};
+
+// Every item drawn under root (Repeater and Loader children are visual, not QObject, children).
+inline QList<QQuickItem *> visualItems(QQuickItem *root) {
+    QList<QQuickItem *> out;
+    for (QQuickItem *child : root->childItems())
+        out << child << visualItems(child);
+    return out;
+}
+
+} // namespace opswall::rendertest
+
+class TestRendering : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void eachOutputWindowShowsItsDisplaysShare();
+    void lineCrossingBezelStaysStraightWithCompensation();
+    void lineCrossingBezelJumpsWithoutCompensation();
+    void rotatedPanelGetsRotatedContent();
+    void previewShowsEveryDisplayId();
+    void previewMapShowsTheValueUnderThePointer();
+    void textMeetsTheWallDistanceRule();
+    void recallMovesPersistentTilesAndSwitchesAtOnce();
+    void tileSpanningDisplaysIsBuiltOncePerWindow();
+    void repeatedRecallsLeaveOneFramePerTile();
+    void recallLeavesNoTileOfThePreviousLayout();
+    void stepPicturesShowOnlyTheirOwnLayout();
+
+private:
+    QImage diagonalImage(const QString &path);
+    QList<QPointF> renderDiagonal(bool compensation, QList<QPointF> *second);
+};

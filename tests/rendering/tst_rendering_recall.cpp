@@ -1,0 +1,393 @@
+// Recalls through the application's own windows: a recall is a diff that switches every window at
+// once, a tile spanning displays is built once per window, repeated recalls leave one frame per
+// tile, and a briefing's step pictures show only their own layout.
+#include "tst_rendering.h"
+
+using namespace opswall;
+using namespace opswall::rendertest;
+
+namespace {
+// The tile frames of one window (TileFrame.qml: an item with tileId and tileReady), by tile id.
+QMultiHash<QString, QQuickItem *> framesOf(QQuickWindow *w) {
+    QMultiHash<QString, QQuickItem *> frames;
+    for (QQuickItem *item : visualItems(w->contentItem()))
+        if (item->property("tileReady").isValid())
+            frames.insert(item->property("tileId").toString(), item);
+    return frames;
+}
+
+bool shown(QQuickItem *frame) {
+    return frame->isVisible() && !frame->property("retired").toBool();
+}
+
+// Whether any frame of the tile is on screen in the window.
+bool anyShown(QQuickWindow *w, const QString &tileId) {
+    const auto frames = framesOf(w).values(tileId);
+    return std::any_of(frames.cbegin(), frames.cend(), shown);
+}
+} // namespace
+
+// A recall is a diff: a tile that persists (same id, kind and binding) keeps its frame and only
+// moves; a new tile is built while the old layout is still shown, and the old tiles go, the
+// persistent one moves and the new one shows together (never some of each on screen).
+void TestRendering::recallMovesPersistentTilesAndSwitchesAtOnce() {
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w,
+               QJsonArray{colorTile(QStringLiteral("keep"), QRectF(100, 100, 400, 400),
+                                    QStringLiteral("#ff0000")),
+                          colorTile(QStringLiteral("old"), QRectF(1200, 100, 800, 400),
+                                    QStringLiteral("#00ff00"))},
+               false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *win = fx.app->windows().constFirst();
+    const QList<QQuickItem *> keepBefore = framesOf(win).values(QStringLiteral("keep"));
+    QCOMPARE(keepBefore.size(), 1);
+    const QPointer<QQuickItem> keep = keepBefore.first();
+    const qreal keepX = keep->x();
+
+    const QJsonObject next{{QStringLiteral("schemaVersion"), 1},
+                           {QStringLiteral("name"), QStringLiteral("next")},
+                           {QStringLiteral("background"), QStringLiteral("#000000")},
+                           {QStringLiteral("tiles"),
+                            QJsonArray{colorTile(QStringLiteral("keep"), QRectF(500, 100, 400, 400),
+                                                 QStringLiteral("#ff0000")),
+                                       colorTile(QStringLiteral("new"), QRectF(1200, 100, 800, 400),
+                                                 QStringLiteral("#0000ff"))}}};
+    // Every turn of the event loop until the new layout is complete: either the old layout is on
+    // screen (old shown, keep where it was, new hidden) or the new one, never a mix.
+    int mixed = 0, oldSeen = 0, newSeen = 0;
+    QTimer watch;
+    watch.setInterval(0);
+    connect(&watch, &QTimer::timeout, this, [&] {
+        if (!keep)
+            return;
+        const bool oldShown = anyShown(win, QStringLiteral("old"));
+        const bool newShown = anyShown(win, QStringLiteral("new"));
+        const bool keepMoved = !qFuzzyCompare(keep->x(), keepX);
+        if (oldShown && !newShown && !keepMoved)
+            ++oldSeen;
+        else if (!oldShown && newShown && keepMoved)
+            ++newSeen;
+        else
+            ++mixed;
+    });
+    watch.start();
+    const auto r = fx.app->dispatcher().dispatch(
+        {QStringLiteral("layout.set"), {{QStringLiteral("layout"), next}}},
+        {QStringLiteral("test"), Role::Operator, QStringLiteral("local"), QStringLiteral("test")});
+    QVERIFY2(r.ok, qPrintable(r.message));
+    // The dispatcher has answered; the old layout is still what the window shows.
+    QVERIFY(anyShown(win, QStringLiteral("old")));
+    QCOMPARE(keep->x(), keepX);
+    const QList<QImage> shots = fx.grab();
+    watch.stop();
+    QCOMPARE(shots.size(), 1);
+    QCOMPARE(mixed, 0);
+    QVERIFY(newSeen > 0);
+
+    // The persistent tile kept its frame (not rebuilt) and moved: canvas 500..900 on display 1
+    // (canvas 50..1050 in 400 px) is px 180..340; where it was (px 20..180) is background now.
+    QVERIFY(keep);
+    QCOMPARE(framesOf(win).values(QStringLiteral("keep")), QList<QQuickItem *>{keep.data()});
+    QCOMPARE(shots[0].pixel(260, 100), qRgb(255, 0, 0));
+    QCOMPARE(shots[0].pixel(60, 100), qRgb(0, 0, 0));
+    // The new tile replaced the old one on display 2.
+    QCOMPARE(shots[0].pixel(400 + 200, 100), qRgb(0, 0, 255));
+    QVERIFY(!anyShown(win, QStringLiteral("old")));
+    QTRY_VERIFY(framesOf(win).values(QStringLiteral("old")).isEmpty()); // deleted afterwards
+    QCOMPARE(framesOf(win).values(QStringLiteral("new")).size(), 1);
+
+    // A tile with the same id but another binding is rebuilt, not kept.
+    QJsonArray recoloured{
+        colorTile(QStringLiteral("keep"), QRectF(500, 100, 400, 400), QStringLiteral("#ffff00")),
+        colorTile(QStringLiteral("new"), QRectF(1200, 100, 800, 400), QStringLiteral("#0000ff"))};
+    QJsonObject third = next;
+    third[QStringLiteral("tiles")] = recoloured;
+    QVERIFY(fx.app->dispatcher()
+                .dispatch({QStringLiteral("layout.set"), {{QStringLiteral("layout"), third}}},
+                          {QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                           QStringLiteral("test")})
+                .ok);
+    const QList<QImage> after = fx.grab();
+    QCOMPARE(after.size(), 1);
+    QCOMPARE(after[0].pixel(260, 100), qRgb(255, 255, 0));
+    QTRY_VERIFY(!keep); // the old frame was deleted
+    QCOMPARE(framesOf(win).values(QStringLiteral("keep")).size(), 1);
+}
+
+// A tile over both displays of the one output is built once in that window (one frame, one
+// content); the second display shows its part of the same frame.
+void TestRendering::tileSpanningDisplaysIsBuiltOncePerWindow() {
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w,
+               QJsonArray{colorTile(QStringLiteral("wide"), QRectF(100, 100, 2000, 400),
+                                    QStringLiteral("#ff00ff"))},
+               false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 1);
+    QCOMPARE(framesOf(fx.app->windows().constFirst()).values(QStringLiteral("wide")).size(), 1);
+    // Both displays show it: display 1 px 20..400, display 2 (canvas 1150..2150) px 0..380.
+    QCOMPARE(shots[0].pixel(200, 100), qRgb(255, 0, 255));
+    QCOMPARE(shots[0].pixel(400 + 200, 100), qRgb(255, 0, 255));
+    QCOMPARE(shots[0].pixel(400 + 390, 100), qRgb(0, 0, 0));
+}
+
+// Recalls back and forth between two layouts whose tiles change kind (nothing persists) leave
+// exactly one frame per tile in the window, and the picture of the layout recalled last.
+void TestRendering::repeatedRecallsLeaveOneFramePerTile() {
+    const wall::Wall w = twoPanels(true);
+    const auto layoutOf = [](int variant) {
+        QJsonArray tiles;
+        for (int i = 0; i < 8; ++i) {
+            const QRectF r(60 + (i % 4) * 520, 60 + (i / 4) * 250, 480, 200);
+            QJsonObject t =
+                colorTile(QStringLiteral("t%1").arg(i), r,
+                          variant ? QStringLiteral("#0000ff") : QStringLiteral("#ff0000"));
+            if ((i + variant) % 2) {
+                t[QStringLiteral("kind")] = QStringLiteral("text");
+                t[QStringLiteral("binding")] =
+                    QJsonObject{{QStringLiteral("text"), QStringLiteral("T")}};
+            }
+            tiles.append(t);
+        }
+        return QJsonObject{{QStringLiteral("schemaVersion"), 1},
+                           {QStringLiteral("name"), QStringLiteral("v%1").arg(variant)},
+                           {QStringLiteral("background"), QStringLiteral("#000000")},
+                           {QStringLiteral("tiles"), tiles}};
+    };
+    Fixture fx(w, layoutOf(0)[QStringLiteral("tiles")].toArray(), false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QQuickWindow *win = fx.app->windows().constFirst();
+    for (int round = 1; round <= 6; ++round) {
+        QVERIFY(fx.app->dispatcher()
+                    .dispatch({QStringLiteral("layout.set"),
+                               {{QStringLiteral("layout"), layoutOf(round % 2)}}},
+                              {QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                               QStringLiteral("test")})
+                    .ok);
+        QVERIFY(!fx.grab().isEmpty());
+        for (int i = 0; i < 8; ++i) {
+            const QString id = QStringLiteral("t%1").arg(i);
+            const auto frames = framesOf(win).values(id);
+            QCOMPARE(std::count_if(frames.cbegin(), frames.cend(), shown), 1);
+            const QString kind =
+                (i + round % 2) % 2 ? QStringLiteral("text") : QStringLiteral("color");
+            for (QQuickItem *f : frames)
+                if (shown(f))
+                    QCOMPARE(f->property("kind").toString(), kind);
+        }
+        QTRY_COMPARE(framesOf(win).size(), 8 + 1); // the tiles and the layer itself
+    }
+    // A layout change while a recall is still being built: that recall is shown first, then
+    // the next one is built; every tile ends up with its content and binding.
+    for (int variant : {1, 0})
+        QVERIFY(fx.app->dispatcher()
+                    .dispatch({QStringLiteral("layout.set"),
+                               {{QStringLiteral("layout"), layoutOf(variant)}}},
+                              {QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                               QStringLiteral("test")})
+                    .ok);
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 1);
+    QCOMPARE(shots[0].pixel(100, 44), qRgb(255, 0, 0)); // t0, a red colour tile in variant 0
+    for (int i = 0; i < 8; ++i) {
+        const auto frames = framesOf(win).values(QStringLiteral("t%1").arg(i));
+        QCOMPARE(std::count_if(frames.cbegin(), frames.cend(), shown), 1);
+        for (QQuickItem *f : frames) {
+            if (!shown(f) || i % 2 == 0)
+                continue;
+            auto *content = f->property("content").value<QObject *>();
+            QVERIFY(content);
+            QCOMPARE(content->property("binding").toMap().value(QStringLiteral("text")).toString(),
+                     QStringLiteral("T"));
+        }
+    }
+}
+
+namespace {
+const Caller kTester{QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                     QStringLiteral("test")};
+
+// Two layouts of the two panels (400 px, 2150 mm wide canvas) that share tiles in every way a
+// recall meets them: "keep" persists (same id, kind and binding) and moves, spanning both
+// displays (its part on the second display is mirrored); "swap" keeps its id but changes kind;
+// "a" and "b" are only in one of them, "a" over both displays, so mirrored too.
+QJsonObject mixLayout(bool second) {
+    QJsonArray tiles;
+    if (!second) {
+        tiles = {
+            colorTile(QStringLiteral("keep"), QRectF(100, 350, 1900, 150),
+                      QStringLiteral("#ff0000")),
+            colorTile(QStringLiteral("a"), QRectF(600, 60, 1200, 120), QStringLiteral("#ffff00")),
+            QJsonObject{{QStringLiteral("id"), QStringLiteral("swap")},
+                        {QStringLiteral("kind"), QStringLiteral("text")},
+                        {QStringLiteral("frame"), false},
+                        {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 200},
+                                                             {QStringLiteral("y"), 200},
+                                                             {QStringLiteral("width"), 1800},
+                                                             {QStringLiteral("height"), 120}}},
+                        {QStringLiteral("binding"),
+                         QJsonObject{{QStringLiteral("text"), QStringLiteral("AAAAAAAA")}}}}};
+    } else {
+        tiles = {
+            colorTile(QStringLiteral("keep"), QRectF(150, 80, 1900, 150),
+                      QStringLiteral("#ff0000")),
+            colorTile(QStringLiteral("swap"), QRectF(1300, 300, 300, 150),
+                      QStringLiteral("#00ff00")),
+            colorTile(QStringLiteral("b"), QRectF(300, 420, 400, 100), QStringLiteral("#0000ff"))};
+    }
+    // A map, over both displays: content that draws only once shown (its contentReady comes
+    // after its first frame), bound to other values in each layout.
+    QJsonObject values;
+    for (const char *code : {"01", "79", "48", "31", "92"})
+        values.insert(QLatin1String(code), (second ? 90.0 : 10.0) + QByteArray(code).toInt() % 7);
+    tiles.append(
+        QJsonObject{{QStringLiteral("id"), QStringLiteral("map")},
+                    {QStringLiteral("kind"), QStringLiteral("map")},
+                    {QStringLiteral("frame"), false},
+                    {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 900},
+                                                         {QStringLiteral("y"), second ? 250 : 10},
+                                                         {QStringLiteral("width"), 500},
+                                                         {QStringLiteral("height"), 300}}},
+                    {QStringLiteral("binding"), QJsonObject{{QStringLiteral("units"), 63},
+                                                            {QStringLiteral("values"), values}}}});
+    return {{QStringLiteral("schemaVersion"), 1},
+            {QStringLiteral("name"), QStringLiteral("mix")}, // the same name: the same footer
+            {QStringLiteral("background"), QStringLiteral("#000000")},
+            {QStringLiteral("tiles"), tiles}};
+}
+
+// The pixels in which two pictures differ by more than a few levels in a channel, and where the
+// first one is. (The OpenGL scene graph's text may differ by a level between two pictures: its
+// glyph atlas is filled in another order; a tile left over differs by far more.)
+QString differences(const QImage &got, const QImage &want) {
+    if (got.size() != want.size())
+        return QStringLiteral("sizes differ: %1x%2 against %3x%4")
+            .arg(got.width())
+            .arg(got.height())
+            .arg(want.width())
+            .arg(want.height());
+    const QImage a = got.convertToFormat(QImage::Format_RGB32);
+    const QImage b = want.convertToFormat(QImage::Format_RGB32);
+    int count = 0;
+    QPoint first(-1, -1);
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            if (const QRgb p = a.pixel(x, y), q = b.pixel(x, y);
+                std::abs(qRed(p) - qRed(q)) > 4 || std::abs(qGreen(p) - qGreen(q)) > 4 ||
+                std::abs(qBlue(p) - qBlue(q)) > 4) {
+                if (count++ == 0)
+                    first = {x, y};
+            }
+    if (count == 0)
+        return {};
+    return QStringLiteral("%1 pixels differ, the first at (%2, %3): #%4 against #%5")
+        .arg(count)
+        .arg(first.x())
+        .arg(first.y())
+        .arg(a.pixel(first) & 0xffffff, 6, 16, QLatin1Char('0'))
+        .arg(b.pixel(first) & 0xffffff, 6, 16, QLatin1Char('0'));
+}
+
+// Whether the picture has a pixel of exactly this colour (a tile of only one of the layouts).
+bool hasColour(const QImage &picture, QRgb colour) {
+    const QImage image = picture.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            if ((image.pixel(x, y) & 0xffffff) == (colour & 0xffffff))
+                return true;
+    return false;
+}
+} // namespace
+
+// The live wall after recalling A and then B looks exactly as it did when B was first set: no
+// tile of A (nor a mirrored part of one on the other display) is left, and a persistent tile's
+// mirrored part moved with it.
+void TestRendering::recallLeavesNoTileOfThePreviousLayout() {
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w, mixLayout(true)[QStringLiteral("tiles")].toArray(), false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    const QList<QImage> fresh = fx.grab();
+    QCOMPARE(fresh.size(), 1);
+    QCOMPARE(fresh[0].pixel(400 + 100, 40), qRgb(255, 0, 0)); // keep's part on display 2
+    for (int round = 0; round < 3; ++round) {
+        for (bool second : {false, true}) {
+            const auto r = fx.app->dispatcher().dispatch(
+                {QStringLiteral("layout.set"), {{QStringLiteral("layout"), mixLayout(second)}}},
+                kTester);
+            QVERIFY2(r.ok, qPrintable(r.message));
+            const QList<QImage> shots = fx.grab();
+            QCOMPARE(shots.size(), 1);
+            if (!second) {
+                QVERIFY(!differences(shots[0], fresh[0]).isEmpty()); // A is not B
+                // Nothing of B's own tiles ("b" blue, "swap" green while a colour tile).
+                QVERIFY(hasColour(shots[0], qRgb(255, 255, 0)));
+                QVERIFY(!hasColour(shots[0], qRgb(0, 0, 255)));
+                QVERIFY(!hasColour(shots[0], qRgb(0, 255, 0)));
+                continue;
+            }
+            QVERIFY(!hasColour(shots[0], qRgb(255, 255, 0))); // nothing of A's own tile "a"
+            const QString diff = differences(shots[0], fresh[0]);
+            QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("round %1: ").arg(round) + diff));
+        }
+    }
+}
+
+// Pictures of layouts not on the wall (a briefing's steps, a preset's picture) are drawn one
+// after another by one renderer: the picture of B after one of A is the picture of B drawn
+// first, pixel for pixel, whether each waited for its tiles or not (a blank step's picture
+// does not wait), and whether B was asked for after A was drawn or while it was.
+void TestRendering::stepPicturesShowOnlyTheirOwnLayout() {
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w, QJsonArray{}, false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    shell::StepRenderer *renderer = fx.app->stepRenderer();
+    QVERIFY(renderer);
+    const auto layoutOf = [&](bool second) {
+        wall::LayoutParse parsed = wall::layoutFromJson(mixLayout(second), &w);
+        return parsed.layout;
+    };
+    const wall::Layout a = layoutOf(false), b = layoutOf(true);
+    QCOMPARE(a.tiles.size(), 4);
+    QCOMPARE(b.tiles.size(), 4);
+    QList<QImage> pictures;
+    const auto ask = [&](const wall::Layout &layout, int waitMs) {
+        renderer->render(layout, {}, 1000, waitMs, [&](QImage image) { pictures.append(image); });
+    };
+    ask(b, 1500);
+    QTRY_COMPARE_WITH_TIMEOUT(pictures.size(), 1, 15000);
+    const QImage fresh = pictures.takeFirst();
+    QVERIFY(!fresh.isNull());
+    if (!qEnvironmentVariableIsEmpty("OPSWALL_TEST_PICTURES"))
+        fresh.save(qEnvironmentVariable("OPSWALL_TEST_PICTURES") + QStringLiteral("/fresh.png"));
+    for (int waitMs : {1500, 0}) {
+        // One after the other.
+        ask(a, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(pictures.size(), 1, 15000);
+        if (!qEnvironmentVariableIsEmpty("OPSWALL_TEST_PICTURES"))
+            pictures.first().save(qEnvironmentVariable("OPSWALL_TEST_PICTURES") +
+                                  QStringLiteral("/a%1.png").arg(waitMs));
+        const QImage pictureOfA = pictures.takeFirst();
+        QVERIFY(!differences(pictureOfA, fresh).isEmpty()); // A is not B
+        QVERIFY(hasColour(pictureOfA, qRgb(255, 255, 0)));  // A's own tile
+        QVERIFY2(!hasColour(pictureOfA, qRgb(0, 0, 255)) && !hasColour(pictureOfA, qRgb(0, 255, 0)),
+                 "a tile of B in the picture of A");
+        ask(b, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(pictures.size(), 1, 15000);
+        QString diff = differences(pictures.takeFirst(), fresh);
+        QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("wait %1 ms: ").arg(waitMs) + diff));
+        // Both asked at once.
+        ask(a, waitMs);
+        ask(b, waitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(pictures.size(), 2, 15000);
+        QVERIFY2(!hasColour(pictures.first(), qRgb(0, 0, 255)) &&
+                     !hasColour(pictures.first(), qRgb(0, 255, 0)),
+                 "a tile of B in the picture of A");
+        diff = differences(pictures.takeLast(), fresh);
+        pictures.clear();
+        QVERIFY2(diff.isEmpty(),
+                 qPrintable(QStringLiteral("wait %1 ms, queued: ").arg(waitMs) + diff));
+    }
+}
