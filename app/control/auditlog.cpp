@@ -3,6 +3,7 @@
 #include "control/auditlog_p.h"
 #include "control/crypto.h"
 #include "control/schema.h"
+#include "core/redact.h"
 #include "store/database.h"
 #include "store/secrets.h"
 
@@ -226,6 +227,8 @@ std::int64_t AuditLog::writeRow(store::Database &db, const AuditKey &key, const 
             prev = st.blob(0);
         st.reset();
     }
+    // Secrets (a camera's password in a source's URI, a token just created) are not kept: the row
+    // is what the audit shows, and the database is copied to backups.
     Row r{0,
           p.timeMs,
           p.caller.user,
@@ -233,11 +236,11 @@ std::int64_t AuditLog::writeRow(store::Database &db, const AuditKey &key, const 
           p.caller.via,
           p.caller.remote,
           p.action.type,
-          QString::fromUtf8(compact(p.action.params)),
+          QString::fromUtf8(compact(redactJson(p.action.params))),
           p.result.ok,
           p.result.code,
-          p.result.message,
-          QString::fromUtf8(compact(p.result.data))};
+          redactText(p.result.message),
+          QString::fromUtf8(compact(redactJson(p.result.data)))};
     // Reserve the id first: it is part of the hashed bytes.
     db.cached("INSERT INTO control_audit(time_ms, user, role, via, remote, action, params, "
               "ok, code, message, result, prev_hash, hash) "

@@ -305,6 +305,21 @@ void TestAppAttacksApi::credentialsNeverLeaveTheWall() {
     QVERIFY2(stored.contains("secret-cam"), stored.constData());
     QVERIFY2(!stored.contains("cam-user:***@"), stored.constData());
     QVERIFY(stored.contains("cam-user:Hunter2Secret@"));
+    // The audit rows in the database (what a backup copies) keep no password and no token,
+    // while the chain still verifies over them.
+    sqlite.start(QStringLiteral("sqlite3"),
+                 {m_app.dir.filePath(QStringLiteral("wall.db")),
+                  QStringLiteral("SELECT action, params, message, result FROM control_audit")});
+    QVERIFY(sqlite.waitForFinished(10000));
+    const QByteArray auditRows = sqlite.readAllStandardOutput();
+    QVERIFY2(auditRows.contains("source.save"), auditRows.left(2000).constData());
+    QVERIFY2(!auditRows.contains("Hunter2Secret"), auditRows.left(4000).constData());
+    for (const QString &token : std::as_const(m_app.tokens))
+        QVERIFY2(!auditRows.contains(token.toUtf8()), "a token in the audit table");
+    QVERIFY2(jsonOf(m_app.api("GET", QStringLiteral("/audit/verify")).body)
+                 .value(QStringLiteral("ok"))
+                 .toBool(),
+             "the audit chain does not verify over redacted rows");
 
     QCOMPARE(op.request("DELETE", QStringLiteral("/tiles/") + bySource).status, 200);
     QCOMPARE(op.request("DELETE", QStringLiteral("/tiles/") + byUri).status, 200);
