@@ -2,10 +2,14 @@
 
 #include "gstptr.h"
 
+#include "core/redact.h"
+
 #include <QCoreApplication>
 
 #include <gst/gst.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 namespace opswall::video {
@@ -47,6 +51,33 @@ bool has(const char *element) {
     FactoryPtr factory(gst_element_factory_find(element));
     return factory != nullptr;
 }
+
+// GST_DEBUG's lines, as GStreamer's default handler writes them, but through the one redaction
+// (core/redact.h): rtspsrc and souphttpsrc print their location, a camera's password with it.
+void redactingLog(GstDebugCategory *category, GstDebugLevel level, const gchar *file,
+                  const gchar *function, gint line, GObject *object, GstDebugMessage *message,
+                  gpointer out) {
+    if (level > gst_debug_category_get_threshold(category))
+        return;
+    gchar *text = gst_debug_log_get_line(category, level, file, function, line, object, message);
+    if (!text)
+        return;
+    const QString qtext = QString::fromUtf8(text);
+    g_free(text);
+    const QByteArray bytes = (mayHoldSecret(qtext) ? redactText(qtext) : qtext).toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), static_cast<FILE *>(out));
+    std::fflush(static_cast<FILE *>(out));
+}
+
+// In place of gst_debug_log_default, writing where it would (GST_DEBUG_FILE, else stderr).
+void installRedactingLog() {
+    FILE *out = stderr;
+    if (const char *path = std::getenv("GST_DEBUG_FILE"); path && *path)
+        if (FILE *file = std::fopen(path, "w"))
+            out = file; // open for the life of the process, as GStreamer's own handler keeps it
+    gst_debug_remove_log_function(gst_debug_log_default);
+    gst_debug_add_log_function(redactingLog, out, nullptr);
+}
 } // namespace
 
 bool initGStreamer(QString *error) {
@@ -60,6 +91,7 @@ bool initGStreamer(QString *error) {
                          .arg(QString::fromUtf8(owned ? owned->message : "unknown error"));
         return false;
     }
+    installRedactingLog();
     return true;
 }
 
