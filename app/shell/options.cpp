@@ -177,7 +177,8 @@ ParseResult parseOptions(const QStringList &arguments) {
         QStringLiteral("FILE"));
     const QCommandLineOption wall(
         QStringLiteral("wall"),
-        QStringLiteral("Wall configuration document (JSON) to use and store."),
+        QStringLiteral("Wall configuration document (JSON) to use and store; applied again only "
+                       "when it changed since it was last applied."),
         QStringLiteral("FILE"));
     const QCommandLineOption assets(
         QStringLiteral("assets"),

@@ -16,6 +16,7 @@
 #endif
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -52,6 +53,9 @@ Q_IMPORT_QML_PLUGIN(OpsWall_CalibrationPlugin)
 namespace opswall::shell {
 
 namespace {
+
+// The digest of the --wall document last applied to the store (settings table).
+const QString kAppliedWallFile = QStringLiteral("wall.appliedFileSha256");
 
 std::optional<QJsonObject> readJsonFile(const QString &path, QString *error) {
     QFile f(path);
@@ -227,8 +231,28 @@ bool WallApplication::loadWall() {
                           .arg(wallFile, issuesText(parsed.issues));
             return false;
         }
-        wall = parsed.wall;
-        m_store->saveWall(*wall);
+        // The file is applied when it differs from the one applied last: a packaged service
+        // passes --wall at every start, and must not undo the geometry a technician saved
+        // since (calibration nudges are saved to the stored wall, not to the file).
+        const QString digest = QString::fromLatin1(
+            QCryptographicHash::hash(QJsonDocument(*doc).toJson(QJsonDocument::Compact),
+                                     QCryptographicHash::Sha256)
+                .toHex());
+        const bool fromOptions = !m_options.wallPath.isEmpty();
+        std::optional<wall::Wall> stored;
+        if (fromOptions && m_store->setting(kAppliedWallFile) == digest)
+            stored = m_store->loadWall();
+        if (stored) {
+            qInfo("opswall: %s is unchanged since it was applied; the stored wall (with the "
+                  "geometry saved since) is used",
+                  qPrintable(wallFile));
+            wall = std::move(stored);
+        } else {
+            wall = parsed.wall;
+            m_store->saveWall(*wall);
+            if (fromOptions)
+                m_store->setSetting(kAppliedWallFile, digest);
+        }
     }
     if (!wall) {
         m_error =

@@ -191,6 +191,48 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("field rotation"), r.err.constData());
     }
 
+    // A packaged wall starts with --wall /etc/opswall/wall.json every time: the geometry a
+    // technician saved survives a restart with the same file, and an edited file is applied.
+    void savedGeometrySurvivesARestartWithTheSameWallFile() {
+        apptest::Wall wall;
+        const QString file = wall.dir.filePath(QStringLiteral("wall.json"));
+        QVERIFY(QFile::copy(QStringLiteral(OPSWALL_SOURCE_DIR "/assets/demo/wall.json"), file));
+        QFile::setPermissions(file, QFile::ReadOwner | QFile::WriteOwner);
+        wall.extraArgs = {QStringLiteral("--wall"), file};
+        QString why;
+        QVERIFY2(wall.start(&why), qPrintable(why));
+        QVERIFY2(wall.makeRoleTokens(&why), qPrintable(why));
+        const QString tech = wall.tokens.value(Role::Technician);
+        const auto displayY = [&wall] {
+            return jsonOf(wall.api("GET", "/wall").body)["displays"][1]["yMm"].toDouble();
+        };
+        const double y = displayY();
+        const QString id = jsonOf(wall.api("GET", "/wall").body)["displays"][1]["id"].toString();
+        apptest::Run r = wall.wallctl({"calibrate", "geometry", "nudge", id, "--dy", "-4"}, tech);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = wall.wallctl({"calibrate", "geometry", "save", "--note", "shim"}, tech);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(displayY(), y - 4);
+
+        QVERIFY(wall.stop());
+        QVERIFY2(wall.start(&why), qPrintable(why));
+        QCOMPARE(displayY(), y - 4); // the same file: the saved geometry stays
+
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
+        f.close();
+        doc.insert(QStringLiteral("name"), QStringLiteral("Tường chính (sửa)"));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QJsonDocument(doc).toJson());
+        f.close();
+        QVERIFY(wall.stop());
+        QVERIFY2(wall.start(&why), qPrintable(why));
+        const QJsonObject edited = jsonOf(wall.api("GET", "/wall").body);
+        QCOMPARE(edited["name"].toString(), QStringLiteral("Tường chính (sửa)"));
+        QCOMPARE(displayY(), y); // an edited file is applied as it is
+    }
+
 private:
     apptest::Wall m_app;
 };
