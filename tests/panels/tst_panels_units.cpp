@@ -121,6 +121,18 @@ private Q_SLOTS:
                            issues.join(u'\n')));
         // Not JSON at all.
         QVERIFY(!parsePanels(QByteArray("{nope"), wallContext()).config);
+        // A render node's role is no role for a panel or the OSC listener.
+        const ParsedPanels node = parsePanels(
+            R"({"kind": "opswall.panels", "schemaVersion": 1, "osc": {"role": "node"},
+                "panels": [{"id": "k", "type": "keypad-tcp", "host": "127.0.0.1", "port": 9,
+                            "role": "node", "pages": []}]})",
+            wallContext());
+        QVERIFY(!node.config);
+        const QStringList nodeIssues = issueTexts(node);
+        QVERIFY2(anyStartsWith(nodeIssues, QStringLiteral("osc.role: must be viewer")),
+                 qPrintable(nodeIssues.join(u'\n')));
+        QVERIFY2(anyStartsWith(nodeIssues, QStringLiteral("panels[0].role: must be viewer")),
+                 qPrintable(nodeIssues.join(u'\n')));
     }
 
     void briefingActionsBind() {
