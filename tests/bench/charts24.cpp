@@ -1,4 +1,5 @@
 #include "charts24.h"
+#include "runcheck.h"
 
 #include "core/engineservices.h"
 #include "feeds/adapters.h"
@@ -179,21 +180,18 @@ QJsonObject runVariant(const QString &variant, int seconds) {
                 out.insert(QStringLiteral("full_repaints"), full - full0);
                 out.insert(QStringLiteral("partial_repaints"), partial - partial0);
             }
-            // A figure of tiles that were not updated, or never drew, would be a figure of an
-            // idle window: the run fails instead of printing it.
-            if (n < seconds - 1)
-                out.insert(QStringLiteral("error"),
-                           QStringLiteral("only %1 updates in %2 s").arg(n).arg(seconds));
-            else if (frames - frames0 < n)
-                out.insert(QStringLiteral("error"),
-                           QStringLiteral("%1 frames for %2 updates: the charts did not draw")
-                               .arg(frames - frames0)
-                               .arg(n));
-            else if (variant == QLatin1String("wall") && (full - full0) + (partial - partial0) < n)
-                out.insert(QStringLiteral("error"),
-                           QStringLiteral("the line charts repainted %1 times for %2 updates")
-                               .arg((full - full0) + (partial - partial0))
-                               .arg(n));
+            // The run's own checks (runcheck.h): a figure of tiles that were not updated,
+            // never drew, or whose line charts did not repaint would be a figure of an idle
+            // window, so the run fails instead of printing it.
+            const int drawn = frames - frames0;
+            const int chartRepaints = (full - full0) + (partial - partial0);
+            RunChecks checks;
+            RUN_CHECK(checks, "updates_arrived", n, >=, seconds - 1);
+            RUN_CHECK(checks, "frames_drawn_for_updates", drawn, >=, n);
+            if (variant == QLatin1String("wall"))
+                RUN_CHECK(checks, "charts_repainted_for_updates", chartRepaints, >=, n);
+            if (!checks.passed())
+                out.insert(QStringLiteral("error"), checks.failures());
             QCoreApplication::exit(0);
         });
     });
