@@ -138,12 +138,8 @@ void VideoItem::resubscribe() {
 }
 
 void VideoItem::subscribe(QObject *glItem) {
+    // A source saved after the tile was shown: the hub opens this same stream once it exists.
     m_stream = m_hub->acquire(m_binding, glItem);
-    if (m_stream->key().startsWith(QLatin1String("error:")))
-        // A source saved after the tile was shown (a save is shown once its row is committed, on
-        // the store thread): try again when the hub's sources change.
-        m_waitForSource = connect(m_hub, &VideoHub::sourcesChanged, this, &VideoItem::resubscribe,
-                                  Qt::QueuedConnection);
     const DisplayPath effective = glItem ? DisplayPath::OpenGl : DisplayPath::Texture;
     if (effective != m_effectivePath) {
         m_effectivePath = effective;
@@ -257,7 +253,6 @@ void VideoItem::fallBackToTexture(const QString &why) {
 
 void VideoItem::unsubscribe() {
     disconnect(m_waitForSceneGraph);
-    disconnect(m_waitForSource);
     if (m_stream) {
         disconnect(m_stream, nullptr, this, nullptr);
         m_stream->removeViewer(this);

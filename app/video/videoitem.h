@@ -118,7 +118,6 @@ private:
     DisplayPath m_effectivePath = DisplayPath::Texture;
     QPointer<QQuickItem> m_glItem;               // GstGLQt6VideoItem child (OpenGL path)
     QMetaObject::Connection m_waitForSceneGraph; // OpenGL path: until the scene graph runs
-    QMetaObject::Connection m_waitForSource; // a binding the hub refused: until its sources change
 };
 
 } // namespace opswall::video

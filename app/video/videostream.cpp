@@ -31,6 +31,18 @@ VideoStream::VideoStream(QString key, std::optional<VideoSource> source, QString
     , m_policy(policy)
     , m_reaper(reaper)
     , m_usesGlItem(display == Display::GlItems) {
+    plan();
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] { handle(StreamEvent::RetryTimer); });
+    m_tick.setInterval(kTickMs);
+    connect(&m_tick, &QTimer::timeout, this, &VideoStream::onTick);
+}
+
+VideoStream::~VideoStream() {
+    tearDown();
+}
+
+void VideoStream::plan() {
     if (m_source && m_configError.isEmpty()) {
         PlanResult planned = buildPlan(*m_source);
         if (planned.plan)
@@ -40,14 +52,19 @@ VideoStream::VideoStream(QString key, std::optional<VideoSource> source, QString
     } else if (m_configError.isEmpty()) {
         m_configError = tr("No source configured");
     }
-    m_retryTimer.setSingleShot(true);
-    connect(&m_retryTimer, &QTimer::timeout, this, [this] { handle(StreamEvent::RetryTimer); });
-    m_tick.setInterval(kTickMs);
-    connect(&m_tick, &QTimer::timeout, this, &VideoStream::onTick);
 }
 
-VideoStream::~VideoStream() {
-    tearDown();
+void VideoStream::openSource(const VideoSource &source) {
+    if (m_source)
+        return;
+    m_source = source;
+    m_configError.clear();
+    plan();
+    m_lastError.clear();
+    m_sup = {StreamState::Idle, 0};
+    Q_EMIT sourceChanged();
+    Q_EMIT stateChanged();
+    start();
 }
 
 void VideoStream::start() {

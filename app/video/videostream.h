@@ -23,8 +23,8 @@ namespace opswall::video {
 class VideoStream : public QObject {
     Q_OBJECT
     Q_PROPERTY(QString key READ key CONSTANT)
-    Q_PROPERTY(QString label READ label CONSTANT)
-    Q_PROPERTY(QString conferenceLabel READ conferenceLabel CONSTANT)
+    Q_PROPERTY(QString label READ label NOTIFY sourceChanged)
+    Q_PROPERTY(QString conferenceLabel READ conferenceLabel NOTIFY sourceChanged)
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString stateName READ stateName NOTIFY stateChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY stateChanged)
@@ -109,6 +109,10 @@ public:
 
     void start();
     void stop();
+    // A stream made for a source that did not exist yet (VideoHub: "Unknown video source"), told
+    // that it exists now: it takes the source, as if made with it, and starts. The tiles keep the
+    // same stream object, so they need not ask again. Ignored where the stream has a source.
+    void openSource(const VideoSource &source);
     Q_INVOKABLE void restart(); // operator's "try again" on a Failed tile
     void setAudio(bool muted, double volume);
 
@@ -125,9 +129,11 @@ Q_SIGNALS:
     void statsChanged();
     void audioChanged();
     void frameChanged(); // a new frame is in frame()
+    void sourceChanged(); // openSource(): label and conferenceLabel
 
 private:
     void handle(StreamEvent event, const QString &reason = {});
+    void plan(); // m_plan, or m_configError, from m_source
     void build();
     void tearDown();
     void takeSnapshot();

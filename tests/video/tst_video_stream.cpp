@@ -246,6 +246,29 @@ private Q_SLOTS:
         QVERIFY(t.item->stream()->lastError().contains(QLatin1String("no-such-camera")));
     }
 
+    // The hub itself opens the stream it gave out for a source id it did not know yet, once the
+    // source is saved: no tile asks again (tst_video_tile::tileWaitingForItsSourcePlaysOnceItIsSaved
+    // shows the tile side). The same stream object goes from Failed to Playing.
+    void hubOpensTheStreamOfASourceSavedLater() {
+        const QVariantMap binding{{QStringLiteral("source"), QStringLiteral("saved-later")}};
+        VideoStream *s = m_hub->acquire(binding);
+        QCOMPARE(s->state(), VideoStream::State::Failed);
+        QVERIFY2(s->lastError().contains(QLatin1String("saved-later")), qPrintable(s->lastError()));
+        QCOMPARE(m_hub->acquire(binding), s); // one waiting stream per source id
+        VideoSource later;
+        later.id = QStringLiteral("saved-later");
+        later.kind = SourceKind::Rtsp;
+        later.uri = m_server.url();
+        QVERIFY(!m_hub->upsertSource(later));
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Playing, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(s->hasFrame(), 1000);
+        QCOMPARE(s->label(), later.label());
+        QCOMPARE(m_hub->streamKeyOfSource(later.id), s->key());
+        m_hub->release(s);
+        m_hub->release(s);
+        QVERIFY(m_hub->removeSource(later.id));
+    }
+
     void unsupportedCodecSaysSo() {
         // The situation of a machine without an H.264 decoder: every H.264 decoder ranked out.
         QList<QPair<GstPluginFeature *, guint>> demoted;
