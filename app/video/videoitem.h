@@ -1,6 +1,8 @@
 #pragma once
 // The Qt Quick item that shows a stream's newest frame, on both scene-graph backends (software
-// and OpenGL): the frame QImage becomes a texture (createTextureFromImage) on a QSGImageNode.
+// and OpenGL): on the software scene graph a PictureNode converts the frame's I420 picture
+// straight into the window; elsewhere the frame's RGB32 image becomes a texture
+// (createTextureFromImage) on a QSGImageNode (videonode.h).
 // It subscribes to the VideoHub found in its QML engine (or set explicitly) for its binding, and
 // tells the stream how big it draws so scaling happens in GStreamer.
 //
@@ -70,8 +72,9 @@ public:
     };
     static Placement place(QSizeF item, QSize image, FillMode mode);
 
-    // The newest frame this item made a texture of and when (g_get_monotonic_time, µs): the
-    // latency benchmark's upload stage. Render thread (read it there, e.g. afterRendering).
+    // The newest frame this item made a texture of, or handed to its picture node, and when
+    // (g_get_monotonic_time, µs): the latency benchmark's upload stage. Render thread (read it
+    // there, e.g. afterRendering).
     quint64 textureSequence() const { return m_textureSequence; }
     qint64 textureUploadUs() const { return m_textureUploadUs; }
 
@@ -104,6 +107,7 @@ private:
     void updateGlChild();       // GUI thread: the child is hidden while the snapshot shows
     void unsubscribe();
     void reportSize();
+    bool drawsPictures() const;              // the window's scene graph is the software one
     void setPaintedRect(const QRectF &rect); // render thread (GUI blocked): signal queued
 
     QVariant m_binding;
@@ -111,6 +115,7 @@ private:
     QPointer<VideoStream> m_stream;
     FillMode m_fillMode = FillMode::Fit;
     QRectF m_paintedRect;
+    bool m_texturesOnly = false; // OPSWALL_VIDEO_TEXTURES=1: no picture node
     quint64 m_textureSequence = 0;
     qint64 m_textureUploadUs = 0;
     bool m_complete = true; // false between classBegin and componentComplete (QML creation)

@@ -287,6 +287,52 @@ private Q_SLOTS:
         QVERIFY2(compared > 2000, qPrintable(QString::number(compared)));
     }
 
+    // The picture node converts only the part of the picture the renderer repaints, which may
+    // start on an odd row or column: every part must be exactly that part of the whole picture
+    // converted at once (each pixel with its own chroma sample), unscaled and scaled alike.
+    void partsMatchTheWholePicture_data() {
+        QTest::addColumn<QSize>("size");
+        QTest::addRow("unscaled") << QSize(321, 181);
+        QTest::addRow("scaled") << QSize(250, 141);
+    }
+    void partsMatchTheWholePicture() {
+        QFETCH(QSize, size);
+        const Pair p = frames(QStringLiteral("smpte"), QSize(321, 181), QStringLiteral("bt709"));
+        QVERIFY(p.yuv);
+        GstVideoInfo info;
+        QVERIFY(gst_video_info_from_caps(&info, gst_sample_get_caps(p.yuv.get())));
+        YuvPool pool;
+        const std::shared_ptr<const YuvPicture> picture =
+            pool.make(gst_sample_get_buffer(p.yuv.get()), info, size);
+        QVERIFY(picture);
+        QCOMPARE(picture->size(), size);
+        QImage whole(size, QImage::Format_RGB32);
+        QVERIFY(picture->convertTo(whole));
+        const QList<QRect> parts = {QRect(0, 0, 1, 1),
+                                    QRect(1, 1, 1, 1),
+                                    QRect(7, 3, 40, 21),
+                                    QRect(8, 4, 39, 20),
+                                    QRect(3, 0, 2, size.height() - 1),
+                                    QRect(0, 5, size.width(), 1),
+                                    QRect(size.width() - 1, size.height() - 1, 1, 1),
+                                    QRect(QPoint(0, 0), size)};
+        for (const QRect &part : parts) {
+            QImage out(part.size(), QImage::Format_RGB32);
+            out.fill(Qt::black);
+            QVERIFY2(picture->convertTo(part, out.bits(), int(out.bytesPerLine())),
+                     qPrintable(QStringLiteral("%1,%2 %3x%4")
+                                    .arg(part.x())
+                                    .arg(part.y())
+                                    .arg(part.width())
+                                    .arg(part.height())));
+            QCOMPARE(out, whole.copy(part));
+        }
+        QImage out(4, 4, QImage::Format_RGB32);
+        QVERIFY(!picture->convertTo(QRect(size.width() - 2, 0, 4, 4), out.bits(),
+                                    int(out.bytesPerLine()))); // outside the picture
+        QVERIFY(!pool.make(gst_sample_get_buffer(p.yuv.get()), info, QSize(400, 200))); // larger
+    }
+
     // An image is handed out again only once every reader has let it go; a new size starts over.
     void poolReusesOnlyReleasedImages() {
         FramePool pool;
