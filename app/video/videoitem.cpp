@@ -47,6 +47,11 @@ constexpr char kGlItemQml[] = "import org.freedesktop.gstreamer.Qt6GLVideoItem 1
 constexpr char kGlItemClass[] = "Qt6GLVideoItem";
 } // namespace
 
+void VideoItem::renderOnTheNextPass() {
+    if (!qEnvironmentVariableIsSet("QT_QPA_UPDATE_IDLE_TIME"))
+        qputenv("QT_QPA_UPDATE_IDLE_TIME", "0");
+}
+
 VideoItem::VideoItem(QQuickItem *parent)
     : QQuickItem(parent) {
     setFlag(ItemHasContents, true);

@@ -72,6 +72,15 @@ public:
     };
     static Placement place(QSizeF item, QSize image, FillMode mode);
 
+    // Qt renders a window on its update request, which QPlatformWindow::requestUpdate delivers
+    // from a QT_QPA_UPDATE_IDLE_TIME ms timer, 5 ms by default (on platforms that keep Qt's
+    // default, offscreen among them): every video frame waited up to 5 ms on the GUI thread
+    // before it was drawn (bench_video [3], the upload stage: 6.2 ms median before, 0.2 ms
+    // after). This sets it to 0 (render on the event loop's next pass; frames that reach a busy
+    // GUI thread together are still drawn in one render) unless the environment sets it. Qt reads
+    // it once, at the first update request: call before the first window is shown.
+    static void renderOnTheNextPass();
+
     // The newest frame this item made a texture of, or handed to its picture node, and when
     // (g_get_monotonic_time, µs): the latency benchmark's upload stage. Render thread (read it
     // there, e.g. afterRendering).

@@ -166,6 +166,7 @@ double percentile(QList<double> v, double p) {
 int main(int argc, char **argv) {
     qputenv("QT_QPA_PLATFORM",
             qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
+    VideoItem::renderOnTheNextPass(); // as the wall does (WallApplication)
     QGuiApplication app(argc, argv);
     StreamPolicy policy;
     policy.lingerMs = 0;
