@@ -87,6 +87,19 @@ std::optional<Planes> scaled(const Planes &from, int w, int h, std::vector<uint8
     return to;
 }
 
+// True when `buffer` comes from a pool with a fixed number of buffers (a capture device's, say):
+// a picture holding it until the tiles let go could leave the source without buffers, so such a
+// frame is copied. Decoders' pools grow (gst-libav refuses bounded ones), so theirs are held.
+bool fromBoundedPool(GstBuffer *buffer) {
+    if (!buffer->pool)
+        return false;
+    GstStructure *config = gst_buffer_pool_get_config(buffer->pool);
+    guint maxBuffers = 0;
+    gst_buffer_pool_config_get_params(config, nullptr, nullptr, nullptr, &maxBuffers);
+    gst_structure_free(config);
+    return maxBuffers != 0;
+}
+
 // Rows [y, y + h) and columns [x, x + w) of `p` into dst. libyuv takes chroma for pixel pairs
 // (x, x + 1) and row pairs (y, y + 1) from the block's first pair: x must be even, and y even
 // unless h is 1, for each pixel to get its own chroma sample.
@@ -207,7 +220,8 @@ std::shared_ptr<const YuvPicture> YuvPool::make(GstBuffer *buffer, const GstVide
         picture.m_height = p.height;
         picture.m_constants = constantsFor(info);
     };
-    if (size == QSize(GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info))) {
+    if (size == QSize(GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info)) &&
+        !fromBoundedPool(buffer)) {
         auto picture = std::make_shared<YuvPicture>();
         if (!gst_video_frame_map(&picture->m_mapped, &info, buffer, GST_MAP_READ))
             return nullptr;
@@ -215,8 +229,9 @@ std::shared_ptr<const YuvPicture> YuvPool::make(GstBuffer *buffer, const GstVide
         fill(*picture, planesOf(picture->m_mapped));
         return picture;
     }
-    // Scaled: into a kept picture every reader has let go of (same rule as FramePool), else a
-    // new one, kept while there is room.
+    // Scaled (or copied, from a bounded pool: I420Scale copies at the same size) into a kept
+    // picture every reader has let go of (same rule as FramePool), else a new one, kept while
+    // there is room.
     std::shared_ptr<YuvPicture> picture;
     for (std::shared_ptr<YuvPicture> &kept : m_scaled) {
         if (kept.use_count() == 1) {

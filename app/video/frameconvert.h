@@ -71,9 +71,11 @@ private:
 // Pictures of one stream's frames, made on its streaming thread.
 class YuvPool {
 public:
-    // `buffer` (I420, `info`) as a picture: the mapped frame itself when `size` is its size,
-    // else scaled down to `size` (box filter) into planes that no reader still holds. Null where
-    // the frame is not I420, cannot be mapped, `size` is larger, or the build has no libyuv.
+    // `buffer` (I420, `info`) as a picture: the mapped frame itself when `size` is its size
+    // (copied instead when the buffer's pool has a fixed number of buffers, so holding it cannot
+    // starve the source), else scaled down to `size` (box filter) into planes that no reader
+    // still holds. Null where the frame is not I420, cannot be mapped, `size` is larger, or the
+    // build has no libyuv.
     std::shared_ptr<const YuvPicture> make(GstBuffer *buffer, const GstVideoInfo &info, QSize size);
     static constexpr int kKept = 4; // scaled pictures kept for reuse
 
