@@ -13,6 +13,7 @@
 #endif
 #ifdef OPSWALL_WITH_VIDEO
 #include "video/videohub.h"
+#include "video/videoitem.h"
 #endif
 
 #include <QCoreApplication>
@@ -122,6 +123,10 @@ WallApplication::WallApplication(Options options, QObject *parent)
     // first text drawn; a value in the environment wins.
     if (!qEnvironmentVariableIsSet("QT_MAX_CACHED_GLYPH_SIZE"))
         qputenv("QT_MAX_CACHED_GLYPH_SIZE", "256");
+#ifdef OPSWALL_WITH_VIDEO
+    // A video frame is drawn on the event loop's next pass, not after Qt's 5 ms update timer.
+    video::VideoItem::renderOnTheNextPass();
+#endif
 }
 
 WallApplication::~WallApplication() {

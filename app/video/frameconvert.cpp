@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
+#include <optional>
 #include <utility>
 
 #ifdef OPSWALL_HAVE_LIBYUV
@@ -39,55 +41,225 @@ const libyuv::YuvConstants *constantsFor(const GstVideoInfo &info) {
         return full ? &libyuv::kYuvJPEGConstants : &libyuv::kYuvI601Constants;
     }
 }
+
+// Three I420 planes of `width` x `height`.
+struct Planes {
+    const uint8_t *data[3] = {};
+    int stride[3] = {};
+    int width = 0;
+    int height = 0;
+};
+
+Planes planesOf(const GstVideoFrame &frame) {
+    auto *f = const_cast<GstVideoFrame *>(&frame); // the accessor macros are not const
+    Planes p;
+    for (int i = 0; i < 3; ++i) {
+        p.data[i] = static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(f, i));
+        p.stride[i] = GST_VIDEO_FRAME_PLANE_STRIDE(f, i);
+    }
+    p.width = GST_VIDEO_FRAME_WIDTH(f);
+    p.height = GST_VIDEO_FRAME_HEIGHT(f);
+    return p;
+}
+
+// `from` scaled down to w x h (box filter: every source pixel counts, no aliasing) into
+// `storage`, packed: the returned planes point into it.
+std::optional<Planes> scaled(const Planes &from, int w, int h, std::vector<uint8_t> &storage) {
+    const int cw = (w + 1) / 2;
+    const int ch = (h + 1) / 2;
+    storage.resize(size_t(w) * size_t(h) + 2 * size_t(cw) * size_t(ch));
+    Planes to;
+    to.data[0] = storage.data();
+    to.data[1] = to.data[0] + size_t(w) * size_t(h);
+    to.data[2] = to.data[1] + size_t(cw) * size_t(ch);
+    to.stride[0] = w;
+    to.stride[1] = cw;
+    to.stride[2] = cw;
+    to.width = w;
+    to.height = h;
+    auto *y = const_cast<uint8_t *>(to.data[0]);
+    auto *u = const_cast<uint8_t *>(to.data[1]);
+    auto *v = const_cast<uint8_t *>(to.data[2]);
+    if (libyuv::I420Scale(from.data[0], from.stride[0], from.data[1], from.stride[1], from.data[2],
+                          from.stride[2], from.width, from.height, y, w, u, cw, v, cw, w, h,
+                          libyuv::kFilterBox) != 0)
+        return std::nullopt;
+    return to;
+}
+
+// True when `buffer` comes from a pool with a fixed number of buffers (a capture device's, say):
+// a picture holding it until the tiles let go could leave the source without buffers, so such a
+// frame is copied. Decoders' pools grow (gst-libav refuses bounded ones), so theirs are held.
+bool fromBoundedPool(GstBuffer *buffer) {
+    if (!buffer->pool)
+        return false;
+    GstStructure *config = gst_buffer_pool_get_config(buffer->pool);
+    guint maxBuffers = 0;
+    gst_buffer_pool_config_get_params(config, nullptr, nullptr, nullptr, &maxBuffers);
+    gst_structure_free(config);
+    return maxBuffers != 0;
+}
+
+// Rows [y, y + h) and columns [x, x + w) of `p` into dst. libyuv takes chroma for pixel pairs
+// (x, x + 1) and row pairs (y, y + 1) from the block's first pair: x must be even, and y even
+// unless h is 1, for each pixel to get its own chroma sample.
+bool convertBlock(const Planes &p, const libyuv::YuvConstants *k, int x, int y, int w, int h,
+                  uchar *dst, int dstStride) {
+    const size_t cx = size_t(x / 2);
+    const size_t cy = size_t(y / 2);
+    return libyuv::I420ToARGBMatrix(p.data[0] + size_t(y) * size_t(p.stride[0]) + size_t(x),
+                                    p.stride[0], p.data[1] + cy * size_t(p.stride[1]) + cx,
+                                    p.stride[1], p.data[2] + cy * size_t(p.stride[2]) + cx,
+                                    p.stride[2], dst, dstStride, k, w, h) == 0;
+}
+
+// Rows [y, y + h) (y even, or h 1) of `source`'s columns into dst.
+bool convertRows(const Planes &p, const libyuv::YuvConstants *k, const QRect &source, int y, int h,
+                 uchar *dst, int dstStride) {
+    int x = source.left();
+    const int right = source.right() + 1;
+    if (x & 1) {
+        // An odd first column: converted as the second pixel of the pair it belongs to.
+        std::vector<uint32_t> pair(size_t(h) * 2);
+        if (!convertBlock(p, k, x - 1, y, 2, h, reinterpret_cast<uchar *>(pair.data()), 8))
+            return false;
+        for (int row = 0; row < h; ++row)
+            std::memcpy(dst + size_t(row) * size_t(dstStride), &pair[size_t(row) * 2 + 1], 4);
+        ++x;
+        dst += 4;
+    }
+    return x >= right || convertBlock(p, k, x, y, right - x, h, dst, dstStride);
+}
+
+bool convertRect(const Planes &p, const libyuv::YuvConstants *k, QRect source, uchar *dst,
+                 int dstStride) {
+    if (source.isEmpty() || !QRect(0, 0, p.width, p.height).contains(source))
+        return false;
+    // libyuv's ARGB is B, G, R, A in memory: QImage::Format_RGB32 on little-endian machines.
+    static_assert(Q_BYTE_ORDER == Q_LITTLE_ENDIAN, "RGB32 is BGRA in memory only on little endian");
+    int y = source.top();
+    if (y & 1) { // an odd first row: alone, with its own chroma row
+        if (!convertRows(p, k, source, y, 1, dst, dstStride))
+            return false;
+        ++y;
+        dst += dstStride;
+    }
+    const int bottom = source.bottom() + 1;
+    return y >= bottom || convertRows(p, k, source, y, bottom - y, dst, dstStride);
+}
 } // namespace
 #endif
 
 bool convertI420ToRgb32(const GstVideoFrame &frame, QImage &out, std::vector<uint8_t> *scratch) {
 #ifdef OPSWALL_HAVE_LIBYUV
-    auto *f = const_cast<GstVideoFrame *>(&frame); // the accessor macros are not const
-    const int width = GST_VIDEO_FRAME_WIDTH(f);
-    const int height = GST_VIDEO_FRAME_HEIGHT(f);
-    if (GST_VIDEO_FRAME_FORMAT(f) != GST_VIDEO_FORMAT_I420 || out.isNull() ||
-        out.format() != QImage::Format_RGB32 || out.width() > width || out.height() > height)
+    Planes p = planesOf(frame);
+    if (GST_VIDEO_FRAME_FORMAT(&frame) != GST_VIDEO_FORMAT_I420 || out.isNull() ||
+        out.format() != QImage::Format_RGB32 || out.width() > p.width || out.height() > p.height)
         return false;
-    const auto *y = static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(f, 0));
-    const auto *u = static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(f, 1));
-    const auto *v = static_cast<const uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(f, 2));
-    int yStride = GST_VIDEO_FRAME_PLANE_STRIDE(f, 0);
-    int uStride = GST_VIDEO_FRAME_PLANE_STRIDE(f, 1);
-    int vStride = GST_VIDEO_FRAME_PLANE_STRIDE(f, 2);
-    if (out.size() != QSize(width, height)) {
-        // Scaled down first, in I420 (box filter: every source pixel counts, no aliasing).
+    if (out.size() != QSize(p.width, p.height)) {
         if (!scratch)
             return false;
-        const int w = out.width();
-        const int h = out.height();
-        const int cw = (w + 1) / 2;
-        const int ch = (h + 1) / 2;
-        scratch->resize(size_t(w) * size_t(h) + 2 * size_t(cw) * size_t(ch));
-        uint8_t *sy = scratch->data();
-        uint8_t *su = sy + size_t(w) * size_t(h);
-        uint8_t *sv = su + size_t(cw) * size_t(ch);
-        if (libyuv::I420Scale(y, yStride, u, uStride, v, vStride, width, height, sy, w, su, cw, sv,
-                              cw, w, h, libyuv::kFilterBox) != 0)
+        const std::optional<Planes> small = scaled(p, out.width(), out.height(), *scratch);
+        if (!small)
             return false;
-        y = sy;
-        u = su;
-        v = sv;
-        yStride = w;
-        uStride = cw;
-        vStride = cw;
+        p = *small;
     }
-    // libyuv's ARGB is B, G, R, A in memory: QImage::Format_RGB32 on little-endian machines.
-    static_assert(Q_BYTE_ORDER == Q_LITTLE_ENDIAN, "RGB32 is BGRA in memory only on little endian");
-    return libyuv::I420ToARGBMatrix(y, yStride, u, uStride, v, vStride, out.bits(),
-                                    int(out.bytesPerLine()), constantsFor(frame.info), out.width(),
-                                    out.height()) == 0;
+    return convertRect(p, constantsFor(frame.info), out.rect(), out.bits(),
+                       int(out.bytesPerLine()));
 #else
     Q_UNUSED(frame);
     Q_UNUSED(out);
     Q_UNUSED(scratch);
     return false;
+#endif
+}
+
+YuvPicture::~YuvPicture() {
+    if (m_isMapped)
+        gst_video_frame_unmap(&m_mapped); // drops the buffer reference the map took
+}
+
+bool YuvPicture::convertTo(QRect source, uchar *dst, int dstStride) const {
+#ifdef OPSWALL_HAVE_LIBYUV
+    Planes p;
+    for (int i = 0; i < 3; ++i) {
+        p.data[i] = m_plane[i];
+        p.stride[i] = m_stride[i];
+    }
+    p.width = m_width;
+    p.height = m_height;
+    return convertRect(p, static_cast<const libyuv::YuvConstants *>(m_constants), source, dst,
+                       dstStride);
+#else
+    Q_UNUSED(source);
+    Q_UNUSED(dst);
+    Q_UNUSED(dstStride);
+    return false;
+#endif
+}
+
+bool YuvPicture::convertTo(QImage &out) const {
+    if (out.size() != size() || out.format() != QImage::Format_RGB32)
+        return false;
+    return convertTo(out.rect(), out.bits(), int(out.bytesPerLine()));
+}
+
+std::shared_ptr<const YuvPicture> YuvPool::make(GstBuffer *buffer, const GstVideoInfo &info,
+                                                QSize size) {
+#ifdef OPSWALL_HAVE_LIBYUV
+    if (GST_VIDEO_INFO_FORMAT(&info) != GST_VIDEO_FORMAT_I420 ||
+        size.width() > GST_VIDEO_INFO_WIDTH(&info) ||
+        size.height() > GST_VIDEO_INFO_HEIGHT(&info) || size.isEmpty())
+        return nullptr;
+    const auto fill = [&](YuvPicture &picture, const Planes &p) {
+        for (int i = 0; i < 3; ++i) {
+            picture.m_plane[i] = p.data[i];
+            picture.m_stride[i] = p.stride[i];
+        }
+        picture.m_width = p.width;
+        picture.m_height = p.height;
+        picture.m_constants = constantsFor(info);
+    };
+    if (size == QSize(GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info)) &&
+        !fromBoundedPool(buffer)) {
+        auto picture = std::make_shared<YuvPicture>();
+        if (!gst_video_frame_map(&picture->m_mapped, &info, buffer, GST_MAP_READ))
+            return nullptr;
+        picture->m_isMapped = true;
+        fill(*picture, planesOf(picture->m_mapped));
+        return picture;
+    }
+    // Scaled (or copied, from a bounded pool: I420Scale copies at the same size) into a kept
+    // picture every reader has let go of (same rule as FramePool), else a new one, kept while
+    // there is room.
+    std::shared_ptr<YuvPicture> picture;
+    for (std::shared_ptr<YuvPicture> &kept : m_scaled) {
+        if (kept.use_count() == 1) {
+            std::atomic_thread_fence(std::memory_order_acquire); // pairs with the readers' release
+            picture = kept;
+            break;
+        }
+    }
+    if (!picture) {
+        picture = std::make_shared<YuvPicture>();
+        if (int(m_scaled.size()) < kKept)
+            m_scaled.push_back(picture);
+    }
+    GstVideoFrame mapped;
+    if (!gst_video_frame_map(&mapped, &info, buffer, GST_MAP_READ))
+        return nullptr;
+    const std::optional<Planes> small =
+        scaled(planesOf(mapped), size.width(), size.height(), picture->m_storage);
+    gst_video_frame_unmap(&mapped);
+    if (!small)
+        return nullptr;
+    fill(*picture, *small);
+    return picture;
+#else
+    Q_UNUSED(buffer);
+    Q_UNUSED(info);
+    Q_UNUSED(size);
+    return nullptr;
 #endif
 }
 

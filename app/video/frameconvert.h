@@ -11,9 +11,11 @@
 // 1080p frame.
 
 #include <QImage>
+#include <QRect>
 #include <QSize>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <gst/video/video.h>
@@ -33,6 +35,53 @@ bool fastConvertAvailable();
 // buffer, or the build has no libyuv.
 bool convertI420ToRgb32(const GstVideoFrame &frame, QImage &out,
                         std::vector<uint8_t> *scratch = nullptr);
+
+// One picture in I420 for the tiles: the decoder's frame itself (mapped, no copy; its buffer is
+// held until the last reader lets go) or the frame scaled down to the tiles' size (YuvPool). Not
+// changed once made, so any thread may read it: the frame, the stream and the tiles'
+// scene-graph nodes share it. On the software scene graph a tile converts it straight into the
+// window (videonode.h), so the RGB32 picture is written once, where it is shown.
+class YuvPicture {
+public:
+    YuvPicture() = default;
+    ~YuvPicture();
+    YuvPicture(const YuvPicture &) = delete;
+    YuvPicture &operator=(const YuvPicture &) = delete;
+
+    QSize size() const { return QSize(m_width, m_height); }
+    // Converts `source` (within the picture) into RGB32 (B, G, R, 255 in memory) at `dst`, the
+    // pixel of source's top-left, `dstStride` bytes per row. Any rectangle: a part that starts
+    // on an odd row or column gets the same pixels as the whole picture converted at once.
+    bool convertTo(QRect source, uchar *dst, int dstStride) const;
+    // The whole picture into `out` (RGB32, the picture's size).
+    bool convertTo(QImage &out) const;
+
+private:
+    friend class YuvPool;
+    const uint8_t *m_plane[3] = {};
+    int m_stride[3] = {};
+    int m_width = 0;
+    int m_height = 0;
+    const void *m_constants = nullptr; // libyuv::YuvConstants of the frame's colorimetry
+    GstVideoFrame m_mapped{};          // the decoder's frame, when not scaled
+    bool m_isMapped = false;
+    std::vector<uint8_t> m_storage; // the scaled planes
+};
+
+// Pictures of one stream's frames, made on its streaming thread.
+class YuvPool {
+public:
+    // `buffer` (I420, `info`) as a picture: the mapped frame itself when `size` is its size
+    // (copied instead when the buffer's pool has a fixed number of buffers, so holding it cannot
+    // starve the source), else scaled down to `size` (box filter) into planes that no reader
+    // still holds. Null where the frame is not I420, cannot be mapped, `size` is larger, or the
+    // build has no libyuv.
+    std::shared_ptr<const YuvPicture> make(GstBuffer *buffer, const GstVideoInfo &info, QSize size);
+    static constexpr int kKept = 4; // scaled pictures kept for reuse
+
+private:
+    std::vector<std::shared_ptr<YuvPicture>> m_scaled;
+};
 
 // RGB32 images of one size for one stream's frames. Used from one thread (the streaming thread).
 class FramePool {

@@ -35,7 +35,13 @@
 namespace opswall::video {
 
 struct Frame {
+    // The picture for the tiles: `yuv` where the tail asks for I420 (libyuv), converted to `image`
+    // (RGB32) on the streaming thread only while a tile needs RGB (PipelineInstance::setRgbWanted;
+    // VideoStream::picture() converts otherwise); `image` alone from videoconvert (BGRx) and the
+    // OpenGL path's snapshots.
     QImage image;
+    std::shared_ptr<const YuvPicture> yuv;
+    QSize size() const { return yuv ? yuv->size() : image.size(); }
     quint64 sequence = 0;
     qint64 arrivalUs = 0; // g_get_monotonic_time() when the appsink got it
     qint64 ptsNs = -1;
@@ -134,6 +140,9 @@ public:
     // Scaled on the streaming thread before conversion (libyuv in onNewSample, else videoscale);
     // empty = the source's own size.
     void setOutputSize(QSize size);
+    // libyuv tail: whether frames also carry an RGB32 image (a tile draws textures, not the
+    // picture itself: VideoItem on a scene graph other than the software one).
+    void setRgbWanted(bool wanted) { m_rgbWanted.store(wanted, std::memory_order_relaxed); }
     void setAudio(bool muted, double volume);
     // OpenGL path, GUI thread: a branch for one more item while the pipeline runs (the item has
     // reported itemInitialized), or the branch of an item that goes. The other items keep
@@ -176,7 +185,8 @@ private:
     GstElement *m_videoIn = nullptr;    // borrowed (the pipeline owns it): the tail's first element
     GstElement *m_capsFilter = nullptr; // appsink tail only: I420 (or BGRx) and the scaled size
     FramePool m_pool;                   // appsink tail, streaming thread: RGB32 images to reuse
-    std::vector<uint8_t> m_scaleScratch;  // appsink tail, streaming thread: the scaled I420
+    YuvPool m_yuvPool;                  // libyuv tail, streaming thread: the scaled I420
+    std::atomic<bool> m_rgbWanted{true};  // libyuv tail: convert to RGB32 on the streaming thread
     std::atomic<quint64> m_outputSize{0}; // libyuv tail: width << 32 | height; 0 = unscaled
     bool m_fastConvert = false;           // appsink tail: libyuv scales and converts
     bool m_tailCapsSet = false;           // libyuv tail: the caps are set once

@@ -111,28 +111,28 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
     GstVideoInfo vinfo;
     if (gst_video_info_from_caps(&vinfo, gst_sample_get_caps(sample.get())) &&
         GST_VIDEO_INFO_FORMAT(&vinfo) == GST_VIDEO_FORMAT_I420) {
-        // The tail asked for I420 (frameconvert.h): converted here, into a pooled image.
-        GstVideoFrame mapped;
-        if (!gst_video_frame_map(&mapped, &vinfo, buffer, GST_MAP_READ))
-            return GST_FLOW_OK;
+        // The tail asked for I420 (frameconvert.h): scaled here to the biggest tile, and
+        // converted into a pooled image only where a tile draws textures.
         const QSize decoded(GST_VIDEO_INFO_WIDTH(&vinfo), GST_VIDEO_INFO_HEIGHT(&vinfo));
         const quint64 wanted = self->m_outputSize.load();
         const QSize target(int(wanted >> 32), int(wanted & 0xffffffffu));
         const bool scale =
             wanted != 0 && target.width() <= decoded.width() && target.height() <= decoded.height();
-        QImage image = self->m_pool.take(scale ? target : decoded);
-        const bool converted =
-            !image.isNull() && convertI420ToRgb32(mapped, image, &self->m_scaleScratch);
-        gst_video_frame_unmap(&mapped);
-        if (!converted)
+        frame.yuv = self->m_yuvPool.make(buffer, vinfo, scale ? target : decoded);
+        if (!frame.yuv)
             return GST_FLOW_OK;
-        self->m_pool.keep(image);
-        frame.image = std::move(image);
+        if (self->m_rgbWanted.load(std::memory_order_relaxed)) {
+            QImage image = self->m_pool.take(frame.yuv->size());
+            if (image.isNull() || !frame.yuv->convertTo(image))
+                return GST_FLOW_OK;
+            self->m_pool.keep(image);
+            frame.image = std::move(image);
+        }
     } else {
         frame.image = wrapSample(sample.get(), QImage::Format_RGB32); // BGRx from videoconvert
+        if (frame.image.isNull())
+            return GST_FLOW_OK;
     }
-    if (frame.image.isNull())
-        return GST_FLOW_OK;
     frame.sequence = ++self->m_sequence;
     frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
     if (self->m_trace) {

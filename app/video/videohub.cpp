@@ -56,6 +56,7 @@ std::optional<SourceError> VideoHub::upsertSource(const VideoSource &source) {
         }
         if (!replaced)
             hub->m_sources.append(source);
+        hub->openWaitingStreams();
         Q_EMIT hub->sourcesChanged();
     };
     if (m_store)
@@ -107,6 +108,7 @@ QList<SourceError> VideoHub::importSources(const QByteArray &json) {
         m_sources.removeIf([&](const VideoSource &old) { return old.id == s.id; });
         m_sources.append(s);
     }
+    openWaitingStreams();
     Q_EMIT sourcesChanged();
     return {};
 }
@@ -151,6 +153,7 @@ VideoStream *VideoHub::acquire(const QVariant &binding, QObject *glItem) {
     const BindingRef ref = parseBinding(binding);
     std::optional<VideoSource> source;
     QString error = ref.error;
+    bool unknown = false; // a source id not (yet) in the list: the source's stream waits for it
     if (!available())
         error = startupMessage();
     if (error.isEmpty()) {
@@ -161,24 +164,28 @@ VideoStream *VideoHub::acquire(const QVariant &binding, QObject *glItem) {
                 if (s.id == ref.sourceId)
                     source = s;
             }
-            if (!source)
+            if (!source) {
                 error = tr("Unknown video source '%1'").arg(ref.sourceId);
+                unknown = true;
+            }
         }
     }
     // Bad bindings get a private stream each (key with a counter); OpenGL viewers share one
     // stream per source apart from the texture path's (a different display tail).
     QString key = ref.key();
-    if (!error.isEmpty())
+    if (!error.isEmpty() && !unknown)
         key = QStringLiteral("error:%1").arg(++m_lingerCounter);
     else if (glItem)
         key = QStringLiteral("gl:%1").arg(ref.key());
-    const bool gl = glItem && error.isEmpty();
+    const bool gl = glItem && (error.isEmpty() || unknown);
     Entry &entry = m_streams[key];
     if (!entry.stream) {
         entry.stream =
             new VideoStream(key, source, error, m_policy, *m_reaper, this,
                             gl ? VideoStream::Display::GlItems : VideoStream::Display::AppSink);
         entry.stream->setAudio(key != m_audibleKey, m_volume);
+        if (unknown)
+            entry.waitingFor = ref.sourceId;
         Q_EMIT streamsChanged();
     }
     if (gl)
@@ -218,10 +225,25 @@ void VideoHub::release(VideoStream *stream, QObject *glItem) {
         Q_EMIT streamsChanged();
     };
     if (m_policy.lingerMs <= 0 || key.startsWith(QLatin1String("error:")) ||
-        key.startsWith(QLatin1String("gl:")))
+        key.startsWith(QLatin1String("gl:")) || !it->waitingFor.isEmpty())
         drop();
     else
         QTimer::singleShot(m_policy.lingerMs, this, drop);
+}
+
+void VideoHub::openWaitingStreams() {
+    for (Entry &entry : m_streams) {
+        if (entry.waitingFor.isEmpty())
+            continue;
+        const auto source =
+            std::find_if(m_sources.cbegin(), m_sources.cend(),
+                         [&](const VideoSource &s) { return s.id == entry.waitingFor; });
+        if (source == m_sources.cend())
+            continue;
+        entry.waitingFor.clear();
+        if (!m_shutDown)
+            entry.stream->openSource(*source);
+    }
 }
 
 QString VideoHub::streamKeyOfSource(const QString &sourceId) const {

@@ -61,7 +61,10 @@ public:
     QVariantList sourcesForQml() const;
 
     // Streams: a binding is {"source": id} or {"uri": url}. Always returns a stream; a bad
-    // binding gives one that is Failed with the reason, so the tile can say it.
+    // binding gives one that is Failed with the reason, so the tile can say it. A source id the
+    // hub does not know (yet: a save is shown once its row commits, on the store thread) gives
+    // the source's own stream, Failed with "Unknown video source"; the hub opens it when the
+    // source appears (VideoStream::openSource), so its tiles play without asking again.
     // With glItem (a GstGLQt6VideoItem that has reported itemInitialized, see
     // VideoItem::DisplayPath) the stream is the source's OpenGL stream ("gl:<key>"), shared by
     // every OpenGL item that shows the source: one pipeline, one branch per item. It is dropped
@@ -96,8 +99,10 @@ private:
         VideoStream *stream = nullptr; // owned (child of the hub)
         int refs = 0;
         quint64 lingerToken = 0;
+        QString waitingFor; // the unknown source id this stream opens with once it is saved
     };
     void applyAudio();
+    void openWaitingStreams(); // after m_sources changed
 
     StreamPolicy m_policy;
     QString m_gstError;

@@ -3,6 +3,7 @@
 #include "core/engineservices.h"
 #include "gstsupport.h"
 #include "videohub.h"
+#include "videonode.h"
 
 #include <QMetaProperty>
 #include <QQmlComponent>
@@ -19,26 +20,6 @@
 namespace opswall::video {
 
 namespace {
-// Holds the image node and owns its texture: a new texture per frame, the old one deleted here
-// on the render thread (QSGImageNode::setOwnsTexture does not cover replacement).
-class VideoNode : public QSGNode {
-public:
-    explicit VideoNode(QSGImageNode *image)
-        : m_image(image) {
-        appendChildNode(m_image);
-    }
-    void setTexture(QSGTexture *texture) {
-        std::unique_ptr<QSGTexture> old = std::move(m_texture);
-        m_texture.reset(texture);
-        m_image->setTexture(texture);
-    }
-    QSGImageNode *image() const { return m_image; }
-
-private:
-    QSGImageNode *m_image; // child node, deleted by QSGNode
-    std::unique_ptr<QSGTexture> m_texture;
-};
-
 const char *graphicsApiName(QSGRendererInterface::GraphicsApi api) {
     switch (api) {
     case QSGRendererInterface::Software:
@@ -65,6 +46,11 @@ constexpr char kGlItemQml[] = "import org.freedesktop.gstreamer.Qt6GLVideoItem 1
                               "GstGLQt6VideoItem {}\n";
 constexpr char kGlItemClass[] = "Qt6GLVideoItem";
 } // namespace
+
+void VideoItem::renderOnTheNextPass() {
+    if (!qEnvironmentVariableIsSet("QT_QPA_UPDATE_IDLE_TIME"))
+        qputenv("QT_QPA_UPDATE_IDLE_TIME", "0");
+}
 
 VideoItem::VideoItem(QQuickItem *parent)
     : QQuickItem(parent) {
@@ -138,12 +124,11 @@ void VideoItem::resubscribe() {
 }
 
 void VideoItem::subscribe(QObject *glItem) {
+    // A source saved after the tile was shown: the hub opens this same stream once it exists.
     m_stream = m_hub->acquire(m_binding, glItem);
-    if (m_stream->key().startsWith(QLatin1String("error:")))
-        // A source saved after the tile was shown (a save is shown once its row is committed, on
-        // the store thread): try again when the hub's sources change.
-        m_waitForSource = connect(m_hub, &VideoHub::sourcesChanged, this, &VideoItem::resubscribe,
-                                  Qt::QueuedConnection);
+    // OPSWALL_VIDEO_TEXTURES=1 when a tile subscribes: textures on the software scene graph too,
+    // as before the picture node (a diagnostic; bench_video's before-and-after in one run).
+    m_texturesOnly = qEnvironmentVariableIntValue("OPSWALL_VIDEO_TEXTURES") == 1;
     const DisplayPath effective = glItem ? DisplayPath::OpenGl : DisplayPath::Texture;
     if (effective != m_effectivePath) {
         m_effectivePath = effective;
@@ -257,7 +242,6 @@ void VideoItem::fallBackToTexture(const QString &why) {
 
 void VideoItem::unsubscribe() {
     disconnect(m_waitForSceneGraph);
-    disconnect(m_waitForSource);
     if (m_stream) {
         disconnect(m_stream, nullptr, this, nullptr);
         m_stream->removeViewer(this);
@@ -281,7 +265,9 @@ void VideoItem::reportSize() {
     const QSize pixels = (size() * dpr).toSize();
     m_stream->setViewRequest(this, pixels,
                              m_fillMode == FillMode::Fit ? VideoStream::ScaleNeed::Contain
-                                                         : VideoStream::ScaleNeed::Cover);
+                                                         : VideoStream::ScaleNeed::Cover,
+                             drawsPictures() ? VideoStream::Drawing::Picture
+                                             : VideoStream::Drawing::Texture);
 }
 
 void VideoItem::geometryChange(const QRectF &newGeometry, const QRectF &oldGeometry) {
@@ -335,11 +321,16 @@ void VideoItem::setPaintedRect(const QRectF &rect) {
     QMetaObject::invokeMethod(this, &VideoItem::paintedRectChanged, Qt::QueuedConnection);
 }
 
+bool VideoItem::drawsPictures() const {
+    // The software scene graph: the picture node writes into the window's pixels (videonode.h).
+    return !m_texturesOnly && window() &&
+           window()->rendererInterface()->graphicsApi() == QSGRendererInterface::Software;
+}
+
 QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
-    auto *node = static_cast<VideoNode *>(old);
     if (m_effectivePath == DisplayPath::OpenGl && !showsSnapshot()) {
         // The GstGLQt6VideoItem child draws, placed by placeGlChild() for the fill mode.
-        delete node;
+        delete old;
         m_textureSequence = 0;
         if (m_stream && m_stream->hasFrame())
             setPaintedRect(place(size(), m_stream->resolution(), m_fillMode).target);
@@ -347,29 +338,52 @@ QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
     }
     // Texture path: the newest frame; OpenGL path while not playing: the snapshot, drawn alike.
     const bool snapshot = m_effectivePath == DisplayPath::OpenGl;
-    if (!m_stream || !m_stream->hasFrame() || !window() ||
-        (snapshot ? m_stream->snapshot() : m_stream->frame()).image.isNull()) {
-        delete node;
+    const Frame *frame = !m_stream || !m_stream->hasFrame() ? nullptr
+                         : snapshot                         ? &m_stream->snapshot()
+                                                            : &m_stream->frame();
+    if (!frame || !window() || frame->size().isEmpty()) {
+        delete old;
         m_textureSequence = 0;
         return nullptr;
     }
-    const Frame &frame = snapshot ? m_stream->snapshot() : m_stream->frame();
-    const FillMode mode = m_fillMode; // the snapshot is placed as the live picture was
+    const Placement p = place(size(), frame->size(), m_fillMode); // the snapshot: as live
+    setPaintedRect(p.target);
+    const bool picture = !snapshot && frame->yuv && drawsPictures();
+    const QSGNode::NodeType wanted = picture ? QSGNode::RenderNodeType : QSGNode::BasicNodeType;
+    if (old && old->type() != wanted) {
+        delete old;
+        old = nullptr;
+        m_textureSequence = 0;
+    }
+    if (picture) {
+        auto *node = old ? static_cast<PictureNode *>(old) : new PictureNode(window());
+        node->setPicture(frame->yuv, frame->sequence, p.source, p.target);
+        if (frame->sequence != m_textureSequence) {
+            m_textureSequence = frame->sequence;
+            m_textureUploadUs = g_get_monotonic_time();
+        }
+        return node;
+    }
+    auto *node = static_cast<TextureNode *>(old);
     if (!node) {
         QSGImageNode *image = window()->createImageNode();
         image->setFiltering(QSGTexture::Linear);
-        node = new VideoNode(image);
+        node = new TextureNode(image);
         m_textureSequence = 0;
     }
-    if (frame.sequence != m_textureSequence || !node->image()->texture()) {
-        node->setTexture(window()->createTextureFromImage(frame.image));
-        m_textureSequence = frame.sequence;
+    if (frame->sequence != m_textureSequence || !node->image()->texture()) {
+        const QImage image = snapshot ? frame->image : m_stream->picture();
+        if (image.isNull()) {
+            delete node;
+            m_textureSequence = 0;
+            return nullptr;
+        }
+        node->setTexture(window()->createTextureFromImage(image));
+        m_textureSequence = frame->sequence;
         m_textureUploadUs = g_get_monotonic_time();
     }
-    const Placement p = place(size(), frame.image.size(), mode);
     node->image()->setRect(p.target);
     node->image()->setSourceRect(p.source);
-    setPaintedRect(p.target);
     return node;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // The Qt Quick item that shows a stream's newest frame, on both scene-graph backends (software
-// and OpenGL): the frame QImage becomes a texture (createTextureFromImage) on a QSGImageNode.
+// and OpenGL): on the software scene graph a PictureNode converts the frame's I420 picture
+// straight into the window; elsewhere the frame's RGB32 image becomes a texture
+// (createTextureFromImage) on a QSGImageNode (videonode.h).
 // It subscribes to the VideoHub found in its QML engine (or set explicitly) for its binding, and
 // tells the stream how big it draws so scaling happens in GStreamer.
 //
@@ -70,8 +72,18 @@ public:
     };
     static Placement place(QSizeF item, QSize image, FillMode mode);
 
-    // The newest frame this item made a texture of and when (g_get_monotonic_time, µs): the
-    // latency benchmark's upload stage. Render thread (read it there, e.g. afterRendering).
+    // Qt renders a window on its update request, which QPlatformWindow::requestUpdate delivers
+    // from a QT_QPA_UPDATE_IDLE_TIME ms timer, 5 ms by default (on platforms that keep Qt's
+    // default, offscreen among them): every video frame waited up to 5 ms on the GUI thread
+    // before it was drawn (bench_video [3], the upload stage: 6.2 ms median before, 0.2 ms
+    // after). This sets it to 0 (render on the event loop's next pass; frames that reach a busy
+    // GUI thread together are still drawn in one render) unless the environment sets it. Qt reads
+    // it once, at the first update request: call before the first window is shown.
+    static void renderOnTheNextPass();
+
+    // The newest frame this item made a texture of, or handed to its picture node, and when
+    // (g_get_monotonic_time, µs): the latency benchmark's upload stage. Render thread (read it
+    // there, e.g. afterRendering).
     quint64 textureSequence() const { return m_textureSequence; }
     qint64 textureUploadUs() const { return m_textureUploadUs; }
 
@@ -104,6 +116,7 @@ private:
     void updateGlChild();       // GUI thread: the child is hidden while the snapshot shows
     void unsubscribe();
     void reportSize();
+    bool drawsPictures() const;              // the window's scene graph is the software one
     void setPaintedRect(const QRectF &rect); // render thread (GUI blocked): signal queued
 
     QVariant m_binding;
@@ -111,6 +124,7 @@ private:
     QPointer<VideoStream> m_stream;
     FillMode m_fillMode = FillMode::Fit;
     QRectF m_paintedRect;
+    bool m_texturesOnly = false; // OPSWALL_VIDEO_TEXTURES=1: no picture node
     quint64 m_textureSequence = 0;
     qint64 m_textureUploadUs = 0;
     bool m_complete = true; // false between classBegin and componentComplete (QML creation)
@@ -118,7 +132,6 @@ private:
     DisplayPath m_effectivePath = DisplayPath::Texture;
     QPointer<QQuickItem> m_glItem;               // GstGLQt6VideoItem child (OpenGL path)
     QMetaObject::Connection m_waitForSceneGraph; // OpenGL path: until the scene graph runs
-    QMetaObject::Connection m_waitForSource; // a binding the hub refused: until its sources change
 };
 
 } // namespace opswall::video

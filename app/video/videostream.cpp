@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace opswall::video {
@@ -31,6 +32,18 @@ VideoStream::VideoStream(QString key, std::optional<VideoSource> source, QString
     , m_policy(policy)
     , m_reaper(reaper)
     , m_usesGlItem(display == Display::GlItems) {
+    plan();
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] { handle(StreamEvent::RetryTimer); });
+    m_tick.setInterval(kTickMs);
+    connect(&m_tick, &QTimer::timeout, this, &VideoStream::onTick);
+}
+
+VideoStream::~VideoStream() {
+    tearDown();
+}
+
+void VideoStream::plan() {
     if (m_source && m_configError.isEmpty()) {
         PlanResult planned = buildPlan(*m_source);
         if (planned.plan)
@@ -40,14 +53,19 @@ VideoStream::VideoStream(QString key, std::optional<VideoSource> source, QString
     } else if (m_configError.isEmpty()) {
         m_configError = tr("No source configured");
     }
-    m_retryTimer.setSingleShot(true);
-    connect(&m_retryTimer, &QTimer::timeout, this, [this] { handle(StreamEvent::RetryTimer); });
-    m_tick.setInterval(kTickMs);
-    connect(&m_tick, &QTimer::timeout, this, &VideoStream::onTick);
 }
 
-VideoStream::~VideoStream() {
-    tearDown();
+void VideoStream::openSource(const VideoSource &source) {
+    if (m_source)
+        return;
+    m_source = source;
+    m_configError.clear();
+    plan();
+    m_lastError.clear();
+    m_sup = {StreamState::Idle, 0};
+    Q_EMIT sourceChanged();
+    Q_EMIT stateChanged();
+    start();
 }
 
 void VideoStream::start() {
@@ -150,6 +168,7 @@ void VideoStream::build() {
         return;
     }
     m_instance->setAudio(m_muted, m_volume);
+    applyDrawing();
     m_outputSize = {};
     m_attemptStartUs = nowUs();
     m_statsAtUs = m_attemptStartUs;
@@ -354,14 +373,39 @@ void VideoStream::removeGlItem(QObject *glItem) {
         m_instance->removeGlBranch(glItem);
 }
 
-void VideoStream::setViewRequest(const void *viewer, QSize pixels, ScaleNeed need) {
+void VideoStream::setViewRequest(const void *viewer, QSize pixels, ScaleNeed need,
+                                 Drawing drawing) {
     m_views.insert(viewer, {pixels, need});
+    m_drawing.insert(viewer, drawing);
     applyOutputSize();
+    applyDrawing();
 }
 
 void VideoStream::removeViewer(const void *viewer) {
     m_views.remove(viewer);
+    m_drawing.remove(viewer);
     applyOutputSize();
+    applyDrawing();
+}
+
+void VideoStream::applyDrawing() {
+    if (m_instance)
+        m_instance->setRgbWanted(
+            std::any_of(m_drawing.cbegin(), m_drawing.cend(),
+                        [](Drawing drawing) { return drawing != Drawing::Picture; }));
+}
+
+QImage VideoStream::picture() {
+    if (!m_frame.image.isNull() || !m_frame.yuv)
+        return m_frame.image;
+    if (m_pictureSequence != m_frame.sequence || m_picture.size() != m_frame.yuv->size()) {
+        if (m_picture.size() != m_frame.yuv->size() || !m_picture.isDetached())
+            m_picture = QImage(m_frame.yuv->size(), QImage::Format_RGB32);
+        if (!m_frame.yuv->convertTo(m_picture))
+            return {};
+        m_pictureSequence = m_frame.sequence;
+    }
+    return m_picture;
 }
 
 QSize VideoStream::scaledSize(QSize source, const QList<QPair<QSize, ScaleNeed>> &views) {

@@ -23,8 +23,8 @@ namespace opswall::video {
 class VideoStream : public QObject {
     Q_OBJECT
     Q_PROPERTY(QString key READ key CONSTANT)
-    Q_PROPERTY(QString label READ label CONSTANT)
-    Q_PROPERTY(QString conferenceLabel READ conferenceLabel CONSTANT)
+    Q_PROPERTY(QString label READ label NOTIFY sourceChanged)
+    Q_PROPERTY(QString conferenceLabel READ conferenceLabel NOTIFY sourceChanged)
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString stateName READ stateName NOTIFY stateChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY stateChanged)
@@ -57,6 +57,10 @@ public:
     Q_ENUM(State)
     // How a viewer scales the picture: the stream scales in GStreamer to the largest need.
     enum class ScaleNeed { Invalid = 0, Contain, Cover };
+    // What a viewer draws: Texture, the frame's RGB32 image (converted on the streaming thread
+    // while any viewer draws textures); Picture, the I420 picture it converts itself into the
+    // window (VideoItem on the software scene graph, videonode.h).
+    enum class Drawing { Invalid = 0, Texture, Picture };
 
     // A stream whose configuration is already known to be wrong (configError) goes straight
     // to Failed with that message when started.
@@ -80,7 +84,12 @@ public:
     int retryInSeconds() const { return m_retryInSeconds; }
     bool stale() const { return m_hasFrame && m_sup.state != StreamState::Playing; }
     bool hasFrame() const { return m_hasFrame; }
-    const Frame &frame() const { return m_frame; } // image is null on the OpenGL path
+    // The newest frame. Its image is null on the OpenGL path, and where the frame has an I420
+    // picture and no viewer draws textures: picture() converts it then.
+    const Frame &frame() const { return m_frame; }
+    // The newest frame as an RGB32 image: frame().image, else its I420 picture converted (once
+    // per frame, on this thread).
+    QImage picture();
     // OpenGL path: a small recent frame (≤ 640 px, about one a second) that the items draw,
     // dimmed, while the stream is not playing; null image before the first one and elsewhere.
     const Frame &snapshot() const { return m_snapshot; }
@@ -109,11 +118,16 @@ public:
 
     void start();
     void stop();
+    // A stream made for a source that did not exist yet (VideoHub: "Unknown video source"), told
+    // that it exists now: it takes the source, as if made with it, and starts. The tiles keep the
+    // same stream object, so they need not ask again. Ignored where the stream has a source.
+    void openSource(const VideoSource &source);
     Q_INVOKABLE void restart(); // operator's "try again" on a Failed tile
     void setAudio(bool muted, double volume);
 
     // Viewers (tiles) say how big they draw the stream, in device pixels.
-    void setViewRequest(const void *viewer, QSize pixels, ScaleNeed need);
+    void setViewRequest(const void *viewer, QSize pixels, ScaleNeed need,
+                        Drawing drawing = Drawing::Texture);
     void removeViewer(const void *viewer);
     // Pure: the size to scale to, empty for "no scaling".
     static QSize scaledSize(QSize source, const QList<QPair<QSize, ScaleNeed>> &views);
@@ -124,10 +138,12 @@ Q_SIGNALS:
     void hasFrameChanged();
     void statsChanged();
     void audioChanged();
-    void frameChanged(); // a new frame is in frame()
+    void frameChanged();  // a new frame is in frame()
+    void sourceChanged(); // openSource(): label and conferenceLabel
 
 private:
     void handle(StreamEvent event, const QString &reason = {});
+    void plan(); // m_plan, or m_configError, from m_source
     void build();
     void tearDown();
     void takeSnapshot();
@@ -136,6 +152,7 @@ private:
     void onTick();
     void updateStats();
     void applyOutputSize();
+    void applyDrawing(); // RGB32 on the streaming thread while any viewer draws textures
     void setRetryIn(int seconds);
 
     QString m_key;
@@ -183,6 +200,9 @@ private:
     bool m_muted = true;
     double m_volume = 1.0;
     QHash<const void *, QPair<QSize, ScaleNeed>> m_views;
+    QHash<const void *, Drawing> m_drawing;
+    QImage m_picture; // picture(): the newest frame's I420 converted
+    quint64 m_pictureSequence = 0;
 };
 
 } // namespace opswall::video

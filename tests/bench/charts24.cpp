@@ -1,4 +1,5 @@
 #include "charts24.h"
+#include "runcheck.h"
 
 #include "core/engineservices.h"
 #include "feeds/adapters.h"
@@ -92,6 +93,19 @@ QString tileQml(const QString &variant, const Series &s) {
         .arg(QString::number(qHash(s.indicator)), s.indicator, s.dimension);
 }
 
+// The run's own checks (runcheck.h): a figure of tiles that were not updated, never drew, or
+// whose line charts did not repaint would be a figure of an idle window, so the run fails instead
+// of printing it. The failed checks, or empty.
+QString runFailures(const QString &variant, int seconds, int updates, int frames,
+                    int chartRepaints) {
+    RunChecks checks;
+    RUN_CHECK(checks, "updates_arrived", updates, >=, seconds - 1);
+    RUN_CHECK(checks, "frames_drawn_for_updates", frames, >=, updates);
+    if (variant == QLatin1String("wall"))
+        RUN_CHECK(checks, "charts_repainted_for_updates", chartRepaints, >=, updates);
+    return checks.failures();
+}
+
 // One variant in this process: prints and returns its figures.
 QJsonObject runVariant(const QString &variant, int seconds) {
     QString error;
@@ -161,41 +175,30 @@ QJsonObject runVariant(const QString &variant, int seconds) {
         QElapsedTimer wall;
         wall.start();
         tick.start();
-        QTimer::singleShot(seconds * 1000 + 200, [&, cpu0, updates0, frames0, wall, full0,
-                                                  partial0] {
-            tick.stop();
-            const double cpu = cpuSeconds() - cpu0;
-            const double secs = double(wall.nsecsElapsed()) / 1e9;
-            const int n = updates - updates0;
-            const auto [full, partial] = repaints();
-            out = {{QStringLiteral("variant"), variant},
-                   {QStringLiteral("cpu_percent"), 100.0 * cpu / secs},
-                   {QStringLiteral("cpu_ms_per_update"), n ? 1000.0 * cpu / n : 0.0},
-                   {QStringLiteral("updates"), n},
-                   {QStringLiteral("frames"), frames - frames0},
-                   {QStringLiteral("seconds"), secs},
-                   {QStringLiteral("platform"), QGuiApplication::platformName()}};
-            if (variant == QLatin1String("wall")) {
-                out.insert(QStringLiteral("full_repaints"), full - full0);
-                out.insert(QStringLiteral("partial_repaints"), partial - partial0);
-            }
-            // A figure of tiles that were not updated, or never drew, would be a figure of an
-            // idle window: the run fails instead of printing it.
-            if (n < seconds - 1)
-                out.insert(QStringLiteral("error"),
-                           QStringLiteral("only %1 updates in %2 s").arg(n).arg(seconds));
-            else if (frames - frames0 < n)
-                out.insert(QStringLiteral("error"),
-                           QStringLiteral("%1 frames for %2 updates: the charts did not draw")
-                               .arg(frames - frames0)
-                               .arg(n));
-            else if (variant == QLatin1String("wall") && (full - full0) + (partial - partial0) < n)
-                out.insert(QStringLiteral("error"),
-                           QStringLiteral("the line charts repainted %1 times for %2 updates")
-                               .arg((full - full0) + (partial - partial0))
-                               .arg(n));
-            QCoreApplication::exit(0);
-        });
+        QTimer::singleShot(
+            seconds * 1000 + 200, [&, cpu0, updates0, frames0, wall, full0, partial0] {
+                tick.stop();
+                const double cpu = cpuSeconds() - cpu0;
+                const double secs = double(wall.nsecsElapsed()) / 1e9;
+                const int n = updates - updates0;
+                const auto [full, partial] = repaints();
+                out = {{QStringLiteral("variant"), variant},
+                       {QStringLiteral("cpu_percent"), 100.0 * cpu / secs},
+                       {QStringLiteral("cpu_ms_per_update"), n ? 1000.0 * cpu / n : 0.0},
+                       {QStringLiteral("updates"), n},
+                       {QStringLiteral("frames"), frames - frames0},
+                       {QStringLiteral("seconds"), secs},
+                       {QStringLiteral("platform"), QGuiApplication::platformName()}};
+                if (variant == QLatin1String("wall")) {
+                    out.insert(QStringLiteral("full_repaints"), full - full0);
+                    out.insert(QStringLiteral("partial_repaints"), partial - partial0);
+                }
+                const QString failed = runFailures(variant, seconds, n, frames - frames0,
+                                                   (full - full0) + (partial - partial0));
+                if (!failed.isEmpty())
+                    out.insert(QStringLiteral("error"), failed);
+                QCoreApplication::exit(0);
+            });
     });
     QCoreApplication::exec();
     delete root;

@@ -287,6 +287,107 @@ private Q_SLOTS:
         QVERIFY2(compared > 2000, qPrintable(QString::number(compared)));
     }
 
+    // The picture node converts only the part of the picture the renderer repaints, which may
+    // start on an odd row or column: every part must be exactly that part of the whole picture
+    // converted at once (each pixel with its own chroma sample), unscaled and scaled alike.
+    void partsMatchTheWholePicture_data() {
+        QTest::addColumn<QSize>("size");
+        QTest::addRow("unscaled") << QSize(321, 181);
+        QTest::addRow("scaled") << QSize(250, 141);
+    }
+    void partsMatchTheWholePicture() {
+        QFETCH(QSize, size);
+        const Pair p = frames(QStringLiteral("smpte"), QSize(321, 181), QStringLiteral("bt709"));
+        QVERIFY(p.yuv);
+        GstVideoInfo info;
+        QVERIFY(gst_video_info_from_caps(&info, gst_sample_get_caps(p.yuv.get())));
+        YuvPool pool;
+        const std::shared_ptr<const YuvPicture> picture =
+            pool.make(gst_sample_get_buffer(p.yuv.get()), info, size);
+        QVERIFY(picture);
+        QCOMPARE(picture->size(), size);
+        QImage whole(size, QImage::Format_RGB32);
+        QVERIFY(picture->convertTo(whole));
+        const QList<QRect> parts = {QRect(0, 0, 1, 1),
+                                    QRect(1, 1, 1, 1),
+                                    QRect(7, 3, 40, 21),
+                                    QRect(8, 4, 39, 20),
+                                    QRect(3, 0, 2, size.height() - 1),
+                                    QRect(0, 5, size.width(), 1),
+                                    QRect(size.width() - 1, size.height() - 1, 1, 1),
+                                    QRect(QPoint(0, 0), size)};
+        for (const QRect &part : parts) {
+            QImage out(part.size(), QImage::Format_RGB32);
+            out.fill(Qt::black);
+            QVERIFY2(picture->convertTo(part, out.bits(), int(out.bytesPerLine())),
+                     qPrintable(QStringLiteral("%1,%2 %3x%4")
+                                    .arg(part.x())
+                                    .arg(part.y())
+                                    .arg(part.width())
+                                    .arg(part.height())));
+            QCOMPARE(out, whole.copy(part));
+        }
+        QImage out(4, 4, QImage::Format_RGB32);
+        QVERIFY(!picture->convertTo(QRect(size.width() - 2, 0, 4, 4), out.bits(),
+                                    int(out.bytesPerLine()))); // outside the picture
+        QVERIFY(!pool.make(gst_sample_get_buffer(p.yuv.get()), info, QSize(400, 200))); // larger
+    }
+
+    // A frame from a pool with a fixed number of buffers (a capture device's) is copied, not
+    // held: with every picture still alive, the pool hands out all its buffers again. A frame
+    // from a pool that grows is the picture itself (no copy).
+    void boundedPoolsAreNotHeld() {
+        GstVideoInfo info;
+        gst_video_info_set_format(&info, GST_VIDEO_FORMAT_I420, 64, 36);
+        CapsPtr caps(gst_video_info_to_caps(&info));
+        const auto poolOf = [&](guint maxBuffers) {
+            GstBufferPool *pool = gst_video_buffer_pool_new();
+            GstStructure *config = gst_buffer_pool_get_config(pool);
+            gst_buffer_pool_config_set_params(config, caps.get(), guint(info.size), 0, maxBuffers);
+            gst_buffer_pool_set_config(pool, config);
+            gst_buffer_pool_set_active(pool, TRUE);
+            return pool;
+        };
+        const auto acquire = [](GstBufferPool *pool) {
+            GstBuffer *buffer = nullptr;
+            GstBufferPoolAcquireParams params{};
+            params.flags = GST_BUFFER_POOL_ACQUIRE_FLAG_DONTWAIT;
+            return gst_buffer_pool_acquire_buffer(pool, &buffer, &params) == GST_FLOW_OK ? buffer
+                                                                                         : nullptr;
+        };
+        YuvPool yuv;
+        GstBufferPool *bounded = poolOf(2);
+        std::vector<std::shared_ptr<const YuvPicture>> held;
+        for (int i = 0; i < 2; ++i) {
+            GstBuffer *buffer = acquire(bounded);
+            QVERIFY(buffer);
+            gst_buffer_memset(buffer, 0, guint8(40 + 100 * i), gst_buffer_get_size(buffer));
+            held.push_back(yuv.make(buffer, info, QSize(64, 36)));
+            gst_buffer_unref(buffer); // back to the pool unless the picture holds it
+            QVERIFY(held.back());
+        }
+        GstBuffer *again[2] = {acquire(bounded), acquire(bounded)};
+        QVERIFY2(again[0] && again[1], "a picture held a bounded pool's buffer");
+        for (GstBuffer *b : again)
+            gst_buffer_unref(b);
+        QImage first(64, 36, QImage::Format_RGB32);
+        QImage second(64, 36, QImage::Format_RGB32);
+        QVERIFY(held[0]->convertTo(first) && held[1]->convertTo(second));
+        QVERIFY(first.pixel(10, 10) != second.pixel(10, 10)); // two copies, each its own frame
+        gst_buffer_pool_set_active(bounded, FALSE);
+        gst_object_unref(bounded);
+
+        GstBufferPool *growing = poolOf(0);
+        GstBuffer *buffer = acquire(growing);
+        QVERIFY(buffer);
+        const std::shared_ptr<const YuvPicture> picture = yuv.make(buffer, info, QSize(64, 36));
+        QVERIFY(picture);
+        QCOMPARE(GST_MINI_OBJECT_REFCOUNT_VALUE(buffer), 2); // ours and the picture's
+        gst_buffer_unref(buffer);
+        gst_buffer_pool_set_active(growing, FALSE);
+        gst_object_unref(growing);
+    }
+
     // An image is handed out again only once every reader has let it go; a new size starts over.
     void poolReusesOnlyReleasedImages() {
         FramePool pool;

@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QQuickWindow>
+#include <QSGRendererInterface>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -89,10 +90,38 @@ private Q_SLOTS:
         QCOMPARE(m_hub->activeStreams(), 1);
         QTRY_COMPARE_WITH_TIMEOUT(a.item->stream()->state(), VideoStream::State::Playing, 5000);
         // Scaled in GStreamer to the bigger tile (never the full 640x360 for 320x180 tiles).
-        QTRY_COMPARE_WITH_TIMEOUT(a.item->stream()->frame().image.size(), QSize(320, 180), 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(a.item->stream()->frame().size(), QSize(320, 180), 3000);
         verifyBars(b.window.get(), b.item);
         if (QTest::currentTestFailed())
             return;
+    }
+
+    // On the software scene graph the tile converts the frame's I420 picture straight into the
+    // window: placed on whole pixels at an odd offset, the window holds exactly the stream's
+    // frame converted to RGB32 (the same pixels the texture path shows), and nothing outside.
+    void pictureNodeWritesTheFrameIntoTheWindow() {
+        auto window = std::make_unique<QQuickWindow>();
+        window->resize(700, 400);
+        window->setColor(Qt::black);
+        auto *item = new VideoItem(window->contentItem());
+        item->setPosition(QPointF(13, 7));
+        item->setSize(QSizeF(640, 360));
+        item->setHub(m_hub.get());
+        item->setBinding(uriBinding(m_server.url()));
+        window->show();
+        QCOMPARE(window->rendererInterface()->graphicsApi(), QSGRendererInterface::Software);
+        QTRY_VERIFY_WITH_TIMEOUT(item->stream() && item->stream()->hasFrame(), 5000);
+        QVERIFY(item->stream()->frame().yuv);
+        QTRY_VERIFY_WITH_TIMEOUT(item->textureSequence() > 0, 2000);
+        // No event is handled between the grab and picture(): both are the same frame.
+        const QImage grab = window->grabWindow();
+        const QImage frame = item->stream()->picture();
+        QCOMPARE(frame.size(), QSize(640, 360));
+        QCOMPARE(grab.copy(13, 7, 640, 360).convertToFormat(QImage::Format_RGB32), frame);
+        QCOMPARE(grab.pixel(12, 100), qRgb(0, 0, 0));
+        QCOMPARE(grab.pixel(13 + 640, 100), qRgb(0, 0, 0));
+        QCOMPARE(grab.pixel(100, 6), qRgb(0, 0, 0));
+        QCOMPARE(grab.pixel(100, 7 + 360), qRgb(0, 0, 0));
     }
 
     void killNineReconnectsAndRecoversWithinOneSecond() {
@@ -244,6 +273,30 @@ private Q_SLOTS:
         Tile t = show({{QStringLiteral("source"), QStringLiteral("no-such-camera")}});
         QCOMPARE(t.item->stream()->state(), VideoStream::State::Failed);
         QVERIFY(t.item->stream()->lastError().contains(QLatin1String("no-such-camera")));
+    }
+
+    // The hub itself opens the stream it gave out for a source id it did not know yet, once the
+    // source is saved: no tile asks again
+    // (tst_video_tile::tileWaitingForItsSourcePlaysOnceItIsSaved shows the tile side). The same
+    // stream object goes from Failed to Playing.
+    void hubOpensTheStreamOfASourceSavedLater() {
+        const QVariantMap binding{{QStringLiteral("source"), QStringLiteral("saved-later")}};
+        VideoStream *s = m_hub->acquire(binding);
+        QCOMPARE(s->state(), VideoStream::State::Failed);
+        QVERIFY2(s->lastError().contains(QLatin1String("saved-later")), qPrintable(s->lastError()));
+        QCOMPARE(m_hub->acquire(binding), s); // one waiting stream per source id
+        VideoSource later;
+        later.id = QStringLiteral("saved-later");
+        later.kind = SourceKind::Rtsp;
+        later.uri = m_server.url();
+        QVERIFY(!m_hub->upsertSource(later));
+        QTRY_COMPARE_WITH_TIMEOUT(s->state(), VideoStream::State::Playing, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(s->hasFrame(), 1000);
+        QCOMPARE(s->label(), later.label());
+        QCOMPARE(m_hub->streamKeyOfSource(later.id), s->key());
+        m_hub->release(s);
+        m_hub->release(s);
+        QVERIFY(m_hub->removeSource(later.id));
     }
 
     void unsupportedCodecSaysSo() {

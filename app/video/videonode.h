@@ -1,0 +1,67 @@
+#pragma once
+// The scene-graph nodes VideoItem draws a frame with.
+//
+// TextureNode: the RGB32 image as a texture on a QSGImageNode (every backend). On the software
+// backend the texture keeps the image as it is and the renderer copies it into the window.
+//
+// PictureNode (software backend only): the frame's I420 picture converted by libyuv straight into
+// the window's pixels, inside the region the renderer repaints, so the RGB32 picture is written
+// once, where it is shown, instead of converted on the streaming thread and then copied into the
+// window (bench_video [1]: that copy was 13 % of the process's samples for a 1080p tile). Where
+// the picture cannot go 1:1 into the window (a scaled, rotated, translucent or fractionally
+// placed tile, a device that is not an image) it is converted once per frame into an image that
+// is drawn as the texture path draws it.
+
+#include "frameconvert.h"
+
+#include <QImage>
+#include <QRectF>
+#include <QSGImageNode>
+#include <QSGRenderNode>
+
+#include <memory>
+
+class QQuickWindow;
+
+namespace opswall::video {
+
+class TextureNode : public QSGNode {
+public:
+    explicit TextureNode(QSGImageNode *image);
+    // Owns the texture: a new one per frame, the old one deleted here (QSGImageNode's
+    // setOwnsTexture does not cover replacement).
+    void setTexture(QSGTexture *texture);
+    QSGImageNode *image() const { return m_image; }
+
+private:
+    QSGImageNode *m_image; // child node, deleted by QSGNode
+    std::unique_ptr<QSGTexture> m_texture;
+};
+
+class PictureNode : public QSGRenderNode {
+public:
+    explicit PictureNode(QQuickWindow *window);
+    // `source` (within the picture) drawn into `target` (item coordinates); `sequence` names the
+    // picture (a new one is drawn again).
+    void setPicture(std::shared_ptr<const YuvPicture> picture, quint64 sequence,
+                    const QRectF &source, const QRectF &target);
+
+    void render(const RenderState *state) override;
+    StateFlags changedStates() const override { return {}; }
+    RenderingFlags flags() const override { return BoundedRectRendering | OpaqueRendering; }
+    QRectF rect() const override { return m_target; }
+
+private:
+    bool renderIntoWindow(const RenderState *state);
+    void renderThroughImage(const RenderState *state);
+
+    QQuickWindow *m_window;
+    std::shared_ptr<const YuvPicture> m_picture;
+    quint64 m_sequence = 0;
+    QRectF m_source;
+    QRectF m_target;
+    QImage m_image;              // the fallback's RGB32 picture
+    quint64 m_imageSequence = 0; // the picture m_image holds
+};
+
+} // namespace opswall::video
