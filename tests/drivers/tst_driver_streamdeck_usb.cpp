@@ -231,6 +231,33 @@ TEST_CASE("usb (fake HID): key reports become key events; pictures, brightness, 
     });
 }
 
+TEST_CASE("usb (fake HID): a press is read between picture writes, not after all of them") {
+    // 15 keys of pictures (45 reports) at 2 ms a report (a slow USB transfer) take ~90 ms to
+    // write; a key pressed while they go out is seen after a few of them, not after the last.
+    auto hid = std::make_shared<FakeHid>();
+    auto d = plugDeck(*hid, "/dev/hidraw1", 0x0080, "CL12K1A00042");
+    hid->locked([&] { return d->writeDelayUs = 2000; });
+    Rig rig(hid);
+    EXPECT_TRUE(rig.waitFor([&] { return rig.count("ready") == 1; }));
+    const Bytes jpeg(2500, 0x5A);
+    asio::post(rig.io, [&] {
+        for (int key = 0; key < 15; ++key)
+            rig.deck->setKeyImage(key, jpeg);
+    });
+    EXPECT_TRUE(rig.waitFor([&] { return hid->locked([&] { return d->writes.size() >= 2; }); }));
+    hid->press(d, mk2Keys(7));
+    std::size_t writtenAtPress = 0;
+    EXPECT_TRUE(rig.waitFor([&] {
+        if (rig.keys.empty())
+            return false;
+        writtenAtPress = hid->locked([&] { return d->writes.size(); });
+        return true;
+    }));
+    EXPECT_EQ(rig.keys.empty() ? std::string() : rig.keys[0], std::string("down 7"));
+    EXPECT_TRUE(writtenAtPress < 30);
+    EXPECT_TRUE(rig.waitFor([&] { return hid->locked([&] { return d->writes.size() == 45; }); }));
+}
+
 TEST_CASE("usb (fake HID): unplugged -> Unavailable naming the device; plugged again -> Ready") {
     auto hid = std::make_shared<FakeHid>();
     auto d = plugDeck(*hid, "/dev/hidraw2", 0x006C, "XL0001");
