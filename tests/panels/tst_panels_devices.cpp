@@ -7,6 +7,7 @@
 // by the document (not --osc) sends its feedback to liblo's oscdump as a fixed feedback target.
 #include "appundertest.h"
 
+#include <QImage>
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
@@ -368,6 +369,36 @@ private Q_SLOTS:
                      qPrintable(m_oscdump.lines.join(u'\n')));
     }
 
+    // The face a key shows now, over the API: key 1's preset is on the wall, so its face is lit
+    // green and key 0's is not; a press on key 0 swaps them.
+    void keyFacesOverTheApi() {
+        const auto lit = [&](int key) {
+            const apptest::ApiResponse r =
+                m_app.api("GET", QStringLiteral("/panels/desk/keys/%1/face.png").arg(key));
+            QImage face;
+            if (r.status != 200 || !face.loadFromData(r.body, "PNG") ||
+                face.size() != QSize(144, 112))
+                return -1.0; // the Studio's key size
+            int green = 0;
+            for (int y = 0; y < face.height(); ++y)
+                for (int x = 0; x < face.width(); ++x)
+                    green += face.pixelColor(x, y) == QColor(0x1F, 0x7A, 0x4D);
+            return double(green) / (face.width() * face.height());
+        };
+        if (layoutName() != presetName(m_b)) { // run on its own
+            tap(1);
+            QTRY_COMPARE_WITH_TIMEOUT(layoutName(), presetName(m_b), 10000);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(lit(1) > 0.4, 5000);
+        QVERIFY2(lit(0) >= 0 && lit(0) < 0.05, qPrintable(QString::number(lit(0))));
+        tap(0);
+        QTRY_VERIFY_WITH_TIMEOUT(lit(0) > 0.4, 10000);
+        QVERIFY(lit(1) >= 0 && lit(1) < 0.05);
+        QCOMPARE(m_app.api("GET", QStringLiteral("/panels/desk/keys/32/face.png")).status, 404);
+        QCOMPARE(m_app.api("GET", QStringLiteral("/panels/nobody/keys/0/face.png")).status, 404);
+        QCOMPARE(m_app.api("GET", QStringLiteral("/panels/desk/keys/x/face.png")).status, 400);
+    }
+
     void pagesSwitchAndActOnTheirOwnButtons() {
         const int faces = m_deck.count(re(QStringLiteral("image \\d+ \\d+ jpeg")));
         tap(31);
@@ -489,6 +520,10 @@ private Q_SLOTS:
         QCOMPARE(lectern[QLatin1String("type")].toString(), QStringLiteral("streamdeck-usb"));
         QCOMPARE(lectern[QLatin1String("state")].toString(), QStringLiteral("unavailable"));
         QCOMPARE(lectern[QLatin1String("model")].toString(), QStringLiteral("mk2"));
+        // The hot-plug list: what this host has plugged in (no Stream Deck or X-keys here).
+        const QJsonValue usb = jsonOf(m_app.api("GET", QStringLiteral("/panels")).body)["usb"];
+        QVERIFY(usb.isArray());
+        QCOMPARE(usb.toArray().size(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(log().contains("panel lectern: unavailable: "), 5000);
         QTest::qWait(2500); // two more scans: the state line is not repeated
         QCOMPARE(log().count("panel lectern: unavailable: "), 1);
