@@ -146,6 +146,7 @@ private:
         QString usbPath; // the hidraw node of the USB device in use
         std::shared_ptr<drivers::keypad::KeypadLink> keypad;
         QHash<int, KeyFace> shown; // what each key of the deck shows now
+        int indicators = -1;       // X-keys: the indicator LEDs as last sent (green + 3 x red)
     };
     Runtime *runtime(const QString &panelId);
     const Runtime *runtime(const QString &panelId) const;

@@ -96,4 +96,9 @@ void UsbPanel::setIntensity(std::uint8_t blue, std::uint8_t red) {
         m_link->write(intensityReport(blue, red));
 }
 
+void UsbPanel::setIndicator(bool red, Light state) {
+    if (ready())
+        m_link->write(indicatorReport(red, state));
+}
+
 } // namespace opswall::drivers::xkeys

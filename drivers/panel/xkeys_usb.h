@@ -47,6 +47,7 @@ public:
     // Ignored unless ready.
     void setBacklight(int key, Light blue, Light red);
     void setIntensity(std::uint8_t blue, std::uint8_t red);
+    void setIndicator(bool red, Light state); // the green (6) or red (7) indicator LED
 
     bool ready() const { return m_info.product != nullptr; }
     const UsbInfo &info() const { return m_info; }

@@ -329,6 +329,12 @@ private Q_SLOTS:
             {{QStringLiteral("type"), QStringLiteral("preset.recall")}, {QStringLiteral("id"), 2}});
         QTRY_VERIFY_WITH_TIMEOUT(
             wrote(xk::backlightReports(xk24, 1, xk::Light::On, xk::Light::On)[1]), 5000);
+        // Its indicator LEDs: green while live; red off, then on while the wall is locked.
+        QVERIFY(wrote(xk::indicatorReport(false, xk::Light::On)));
+        QVERIFY(wrote(xk::indicatorReport(true, xk::Light::Off)));
+        QVERIFY(!wrote(xk::indicatorReport(true, xk::Light::On)));
+        service.onWallEvent({{QStringLiteral("type"), QStringLiteral("lock.acquire")}});
+        QTRY_VERIFY_WITH_TIMEOUT(wrote(xk::indicatorReport(true, xk::Light::On)), 5000);
         // Unplugged: unavailable with the reason.
         hid->unplug(QStringLiteral("/dev/hidraw7").toStdString());
         QTRY_VERIFY_WITH_TIMEOUT(
