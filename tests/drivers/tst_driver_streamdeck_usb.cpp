@@ -17,6 +17,7 @@
 #include "hid.h"
 #include "streamdeck.h"
 #include "streamdeck_usb.h"
+#include "usbpanelrig.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -68,50 +69,20 @@ std::shared_ptr<FakeDeck> plugDeck(FakeHid &hid, const std::string &path, std::u
     });
 }
 
-struct Rig {
-    asio::io_context io;
-    asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+struct Rig : fakehid::UsbPanelRig<UsbDeck> {
     std::shared_ptr<hid::Backend> backend;
-    std::shared_ptr<UsbDeck> deck;
-    std::vector<std::string> states; // "ready SERIAL firmware" / "unavailable: why"
-    std::vector<std::string> keys;
+    std::shared_ptr<UsbDeck> &deck = panel;
 
-    Rig(std::shared_ptr<hid::Backend> b, UsbDeckSettings s = {})
+    explicit Rig(std::shared_ptr<hid::Backend> b, UsbDeckSettings s = {})
         : backend(std::move(b)) {
         s.scanIntervalMs = std::min(s.scanIntervalMs, 50);
-        deck = UsbDeck::create(io, backend, s);
-        deck->setCallbacks(
-            [this](UsbState st, const UsbDeckInfo &info, const std::string &why) {
-                if (st == UsbState::Ready)
-                    states.push_back(std::string("ready ") + info.model->name + " " + info.serial +
-                                     " " + info.firmware);
-                else
-                    states.push_back(std::string(usbStateName(st)) + ": " + why);
-            },
-            [this](const KeyEvent &e) {
-                keys.push_back((e.pressed ? "down " : "up ") + std::to_string(e.key));
-            });
-        asio::post(io, [this] { deck->start(); });
+        start(UsbDeck::create(io, backend, s),
+              [](UsbState st, const UsbDeckInfo &info, const std::string &why) {
+                  return st == UsbState::Ready ? std::string("ready ") + info.model->name + " " +
+                                                     info.serial + " " + info.firmware
+                                               : std::string(usbStateName(st)) + ": " + why;
+              });
     }
-    ~Rig() {
-        asio::post(io, [this] { deck->stop(); });
-        io.run_for(std::chrono::milliseconds(20));
-    }
-    template<typename P>
-    bool waitFor(P pred, int ms = 5000) {
-        const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-        while (std::chrono::steady_clock::now() < end) {
-            io.run_for(std::chrono::milliseconds(5));
-            if (pred())
-                return true;
-        }
-        return false;
-    }
-    int count(const std::string &prefix) const {
-        return int(std::count_if(states.begin(), states.end(),
-                                 [&](const std::string &s) { return s.rfind(prefix, 0) == 0; }));
-    }
-    std::string last() const { return states.empty() ? std::string() : states.back(); }
 };
 
 Bytes mk2Keys(int pressedKey) {
