@@ -17,6 +17,7 @@
 #include "hid.h"
 #include "streamdeck.h"
 #include "streamdeck_usb.h"
+#include "uhiddeck.h"
 #include "usbpanelrig.h"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -336,6 +337,39 @@ TEST_CASE("usb (hidapi-hidraw, real): a state with a reason, Unavailable where n
         EXPECT_TRUE(rig.last().rfind("unavailable: ", 0) == 0 &&
                     rig.last().find("hidapi-hidraw") != std::string::npos);
     EXPECT_TRUE(!rig.last().empty());
+}
+
+TEST_CASE("usb (uhid + hidapi-hidraw, real kernel device): found, keys, brightness, unplugged") {
+    // A kernel HID device where the host allows one (/dev/uhid); skipped, saying so, where not.
+    uhid::Mk2 device;
+    std::string why;
+    if (!device.open("OWUHID0001", &why)) {
+        std::printf("SKIP: no kernel HID device can be made on this host (%s); the USB deck is "
+                    "tested on the HID fake only\n",
+                    why.c_str());
+        return;
+    }
+    UsbDeckSettings s;
+    s.serial = "OWUHID0001";
+    Rig rig(hid::hidapiBackend(), s);
+    EXPECT_TRUE(rig.waitFor([&] { return rig.count("ready") == 1; }, 10000));
+    EXPECT_EQ(rig.last(), std::string("ready mk2 OWUHID0001 1.01.000"));
+    EXPECT_TRUE(rig.deck->info().path.rfind("/dev/hidraw", 0) == 0);
+    device.input(mk2Keys(3));
+    device.input(mk2Keys(-1));
+    EXPECT_TRUE(rig.waitFor([&] { return rig.keys.size() >= 2; }));
+    EXPECT_EQ(rig.keys.empty() ? std::string() : rig.keys[0], std::string("down 3"));
+    asio::post(rig.io, [&] { rig.deck->setBrightness(42); });
+    EXPECT_TRUE(rig.waitFor([&] {
+        for (const auto &f : device.features())
+            if (f.size() >= 3 && f[0] == 0x03 && f[1] == 0x08 && f[2] == 42)
+                return true;
+        return false;
+    }));
+    const std::string path = rig.deck->info().path;
+    device.destroy();
+    EXPECT_TRUE(rig.waitFor([&] { return rig.last().rfind("unavailable: ", 0) == 0; }));
+    std::printf("unplugged: %s (was %s)\n", rig.last().c_str(), path.c_str());
 }
 
 CHECK_MAIN
