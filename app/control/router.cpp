@@ -540,6 +540,17 @@ Route dispatch(Ctx &c) {
                       idParam);
     if (c.is("POST", {"panels", "{id}", "press"}))
         return submit("panel.test", c.body, {{"key", F::Number, true}}, idParam, 202);
+    // The face a key shows now, upright, as the app drew it for the panel (PNG).
+    if (c.is("GET", {"panels", "{id}", "keys", "{n}", "face.png"})) {
+        bool isNumber = false;
+        const int key = c.seg[3].toInt(&isNumber);
+        if (!isNumber || key < 0 || key > 999)
+            return errorRoute(
+                error(400, "bad_path", QStringLiteral("a key is a number from 0 to 999")));
+        Route r = snapshot(QStringLiteral("panel-face:%1:%2").arg(id).arg(key));
+        r.kind = RouteKind::Render;
+        return r;
+    }
 
     // The operator console: a picture of one output, the live layout with its revision, a
     // layout published against the revision it was edited from, a preset renamed or re-marked.

@@ -211,6 +211,7 @@ void PanelService::startPanels(const QList<Panel> &panels) {
     if (panels.isEmpty())
         return;
     ensureThread();
+    startUsbMonitor();
     reloadAlertCount();
     for (const Panel &p : panels) {
         auto rt = std::make_unique<Runtime>();
@@ -476,6 +477,8 @@ QImage PanelService::keyFace(const QString &panelId, int key, QSize size) const 
     const Page *page = rt->config.page(rt->page);
     if (rt->model && key >= rt->model->keyCount())
         return {};
+    if (rt->xkProduct && key > rt->xkProduct->keyCount())
+        return {};
     if (!size.isValid())
         size = rt->model ? QSize(rt->model->keyWidthPx, rt->model->keyHeightPx) : QSize(144, 112);
     return renderKeyFace(faceFor(*rt, page ? page->button(key) : nullptr), size);
@@ -483,6 +486,9 @@ QImage PanelService::keyFace(const QString &panelId, int key, QSize size) const 
 
 void PanelService::stop(int timeoutMs) {
     stopPanels();
+    if (m_usbMonitor && m_io)
+        asio::post(*m_io, [monitor = m_usbMonitor] { monitor->stop(); });
+    m_usbMonitor.reset();
     if (!m_thread.joinable()) {
         m_oscServer.reset();
         m_io.reset();

@@ -19,6 +19,7 @@
 #include "panels/oscmap.h"
 #include "panels/panelsconfig.h"
 
+#include "hidmonitor.h"
 #include "keypad.h"
 #include "oscserver.h"
 #include "streamdeck_tcp.h"
@@ -30,6 +31,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QMap>
 #include <QObject>
 #include <QSet>
 #include <QString>
@@ -105,6 +107,12 @@ public:
     bool updatePanel(const Panel &panel);
     // [{"id", "type", "state", "why", "page", "serial", "model", "keys"}], for the API.
     QJsonArray status() const;
+    // The Stream Decks and X-keys plugged into this host now, configured or not (hot-plug
+    // monitor, panelservice_usb.cpp): [{"path", "kind", "vendorId", "productId", "model",
+    // "serial", "product", "panel" (the panel using it)}]. Empty until startPanels.
+    QJsonArray usbDevices() const;
+    // How often the monitor looks (before startPanels; tests make it quicker).
+    void setUsbScanIntervalMs(int ms) { m_usbScanMs = ms; }
     // Acts as if the key were pressed on the panel (wallctl panel test): same caller, same
     // checks, same audit. False + error when there is no such panel or key.
     bool press(const QString &panelId, int key, QString *error);
@@ -138,6 +146,7 @@ private:
         QString usbPath; // the hidraw node of the USB device in use
         std::shared_ptr<drivers::keypad::KeypadLink> keypad;
         QHash<int, KeyFace> shown; // what each key of the deck shows now
+        int indicators = -1;       // X-keys: the indicator LEDs as last sent (green + 3 x red)
     };
     Runtime *runtime(const QString &panelId);
     const Runtime *runtime(const QString &panelId) const;
@@ -161,6 +170,9 @@ private:
     QList<QRectF> thumbnailOf(int presetId) const;
     void ensureIo();
     void ensureThread();
+    void startUsbMonitor(); // panelservice_usb.cpp
+    void onUsbChange(bool plugged, const drivers::hid::DeviceInfo &device);
+    QString usbPanelFor(const QString &path) const;
     void onOscMessage(const drivers::osc::Message &message, const drivers::osc::Peer &peer);
     void sendOsc(std::vector<drivers::osc::Message> messages,
                  std::optional<drivers::osc::Peer> to = std::nullopt);
@@ -185,6 +197,10 @@ private:
     QSet<QString> m_focusedTiles; // tile.focus events (a focus key is lit while its tile is)
     int m_alertCount = 0;
     mutable QHash<int, QList<QRectF>> m_thumbnails;
+    // USB hot-plug: the monitor (io thread) and what it last reported (GUI thread), by path.
+    std::shared_ptr<drivers::hid::Monitor> m_usbMonitor;
+    QMap<QString, drivers::hid::DeviceInfo> m_usbPresent;
+    int m_usbScanMs = 1000;
 };
 
 } // namespace opswall::panels

@@ -279,10 +279,24 @@ void PanelService::onDeckState(const QString &panelId, sd::LinkState state,
 
 void PanelService::refreshBacklights(Runtime &rt, bool all) {
     // X-keys show a face as backlights: blue where a key is bound, red where it is active
-    // (the preset on the wall, the lock held), red flashing on alerts waiting.
+    // (the preset on the wall, the lock held), red flashing on alerts waiting; and the state of
+    // the wall on their indicator LEDs.
     if (rt.state != QLatin1String("ready") || !rt.xkProduct)
         return;
     namespace xk = drivers::xkeys;
+    // The indicator LEDs: green while the panel is live on the wall; red while the wall is
+    // locked, flashing while alerts wait.
+    const xk::Light green = xk::Light::On;
+    const xk::Light redLed = m_locked           ? xk::Light::On
+                             : m_alertCount > 0 ? xk::Light::Flash
+                                                : xk::Light::Off;
+    if (const int leds = int(green) + 3 * int(redLed); all || leds != rt.indicators) {
+        rt.indicators = leds;
+        asio::post(*m_io, [panel = rt.xkeys, green, redLed] {
+            panel->setIndicator(false, green);
+            panel->setIndicator(true, redLed);
+        });
+    }
     const Page *page = rt.config.page(rt.page);
     for (int key = 1; key <= rt.xkProduct->keyCount(); ++key) {
         const Button *button = page ? page->button(key) : nullptr;

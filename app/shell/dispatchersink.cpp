@@ -102,6 +102,11 @@ public:
                 });
             return;
         }
+#ifdef OPSWALL_WITH_PANELS
+        if (what.startsWith(QLatin1String("panel-face:")))
+            return keyFace(what.section(QLatin1Char(':'), 1, -2),
+                           what.section(QLatin1Char(':'), -1).toInt(), std::move(done));
+#endif
 #ifdef OPSWALL_WITH_BRIEFING
         const QString head = what.section(QLatin1Char(':'), 0, 0);
         if (head == QLatin1String("briefing-picture") || head == QLatin1String("briefing-pdf")) {
@@ -123,6 +128,21 @@ public:
     }
 
 private:
+#ifdef OPSWALL_WITH_PANELS
+    // GET /panels/{id}/keys/{n}/face.png: what the key shows now, upright.
+    void keyFace(const QString &panelId, int key, RenderDone done) {
+        const QImage face = m_parts.panels ? m_parts.panels->keyFace(panelId, key) : QImage();
+        if (face.isNull())
+            return done(renderError(
+                404, "not_found",
+                QStringLiteral("panel '%1' has no key %2").arg(panelId.left(64)).arg(key)));
+        QByteArray png;
+        QBuffer buffer(&png);
+        if (!buffer.open(QIODevice::WriteOnly) || !face.save(&buffer, "PNG"))
+            return done(renderError(503, "unavailable", QStringLiteral("could not encode")));
+        done(Rendered{200, png, "image/png"});
+    }
+#endif
     // The API's reads (GET …, the console's lists), one function per view name, registered
     // once: the wall's views read the one value (wallValue()); the other areas (presets, sources,
     // feeds, panels, briefings, calibration, …) read their own in-memory values or store.
@@ -256,7 +276,10 @@ private:
         add({QStringLiteral("panels")},
             [this]([[maybe_unused]] const QString &head,
                    [[maybe_unused]] const QString &arg) -> QJsonObject {
-                return items(m_parts.panels ? m_parts.panels->status() : QJsonArray());
+                QJsonObject o = items(m_parts.panels ? m_parts.panels->status() : QJsonArray());
+                o.insert(QStringLiteral("usb"),
+                         m_parts.panels ? m_parts.panels->usbDevices() : QJsonArray());
+                return o;
             });
         add({QStringLiteral("panel")},
             [this]([[maybe_unused]] const QString &head,

@@ -11,6 +11,10 @@ namespace opswall::drivers::hid {
 
 namespace asio = boost::asio;
 
+namespace {
+constexpr std::size_t kWritesBetweenReads = 8;
+}
+
 struct Link::Worker {
     struct Op {
         bool feature = false;
@@ -21,9 +25,16 @@ struct Link::Worker {
     std::atomic<bool> stop{false};
     std::thread thread;
 
-    std::deque<Op> take() {
+    // At most `most` queued reports, and whether more wait.
+    std::deque<Op> take(std::size_t most, bool *more) {
         std::lock_guard lock(mutex);
-        return std::exchange(queue, {});
+        std::deque<Op> out;
+        while (!queue.empty() && out.size() < most) {
+            out.push_back(std::move(queue.front()));
+            queue.pop_front();
+        }
+        *more = !queue.empty();
+        return out;
     }
 };
 
@@ -156,13 +167,17 @@ void Link::scan() {
             };
             std::vector<std::uint8_t> buffer(readSize);
             while (!worker->stop) {
-                for (const Worker::Op &op : worker->take()) {
+                // A few reports, then a look at the keys: a press never waits behind a whole
+                // page of pictures (a 15-key redraw is ~60 reports). While reports wait, the
+                // look does not wait for input.
+                bool more = false;
+                for (const Worker::Op &op : worker->take(kWritesBetweenReads, &more)) {
                     const int n = op.feature ? dev->sendFeature(op.bytes) : dev->write(op.bytes);
                     if (n < 0)
                         return fail(std::string(op.feature ? "feature report" : "output report") +
                                     " failed: " + dev->lastError());
                 }
-                const int n = dev->read(buffer.data(), buffer.size(), readTimeout);
+                const int n = dev->read(buffer.data(), buffer.size(), more ? 0 : readTimeout);
                 if (n < 0)
                     return fail("read failed: " + dev->lastError());
                 if (n > 0)

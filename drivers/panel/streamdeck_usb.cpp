@@ -25,15 +25,8 @@ std::shared_ptr<UsbDeck> UsbDeck::create(boost::asio::io_context &io,
                                          std::shared_ptr<hid::Backend> backend,
                                          UsbDeckSettings settings) {
     auto deck = std::shared_ptr<UsbDeck>(new UsbDeck());
-    hid::LinkSettings link;
-    link.vendorId = kVendorId;
-    link.what = "Stream Deck";
-    link.serial = settings.serial;
-    link.scanIntervalMs = settings.scanIntervalMs;
-    link.readTimeoutMs = settings.readTimeoutMs;
-    link.readSize = kMaxInputReport;
-    deck->m_link = hid::Link::create(
-        io, std::move(backend), link,
+    deck->open(
+        io, std::move(backend), linkSettings(kVendorId, "Stream Deck", kMaxInputReport, settings),
         [](const hid::DeviceInfo &d) { return deckModel(d.productId) != nullptr; },
         // Device thread: serial and firmware from the feature reports (gen 1 retried at 17).
         [](hid::Device &dev, hid::Identity &id) {
@@ -51,35 +44,12 @@ std::shared_ptr<UsbDeck> UsbDeck::create(boost::asio::io_context &io,
                 if (auto f = parseUsbFirmware(m, r->data(), r->size()))
                     id.firmware = *f;
         });
-    std::weak_ptr<UsbDeck> weak = deck;
-    deck->m_link->setCallbacks(
-        [weak](bool ready, const hid::Identity &id, const std::string &why) {
-            if (auto self = weak.lock())
-                self->onLinkState(ready, id, why);
-        },
-        [weak](const Bytes &report) {
-            auto self = weak.lock();
-            if (!self || !self->m_keys)
-                return;
-            for (const KeyEvent &e : self->m_keys->update(report.data(), report.size()))
-                if (self->m_onKey)
-                    self->m_onKey(e);
-        });
     return deck;
 }
 
 void UsbDeck::setCallbacks(OnState onState, OnKey onKey) {
     m_onState = std::move(onState);
     m_onKey = std::move(onKey);
-}
-
-void UsbDeck::start() {
-    m_link->start();
-}
-
-void UsbDeck::stop() {
-    m_link->stop();
-    m_keys.reset();
 }
 
 void UsbDeck::onLinkState(bool ready, const hid::Identity &id, const std::string &why) {

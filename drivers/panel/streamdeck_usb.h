@@ -6,8 +6,8 @@
 // and key pictures, brightness and reset are sent.
 //
 // Threading: the public calls and every callback are on the io_context given.
-#include "hidlink.h"
 #include "streamdeck.h"
+#include "usbkeypanel.h"
 
 #include <boost/asio/io_context.hpp>
 
@@ -34,18 +34,14 @@ struct UsbDeckInfo {
     std::string path;
 };
 
-class UsbDeck : public std::enable_shared_from_this<UsbDeck> {
+class UsbDeck : public hid::UsbKeyPanel<KeyTracker, KeyEvent> {
 public:
     using OnState = std::function<void(UsbState, const UsbDeckInfo &, const std::string &why)>;
-    using OnKey = std::function<void(const KeyEvent &)>;
 
     static std::shared_ptr<UsbDeck> create(boost::asio::io_context &io,
                                            std::shared_ptr<hid::Backend> backend,
                                            UsbDeckSettings settings);
     void setCallbacks(OnState onState, OnKey onKey);
-
-    void start(); // scans at once; Unavailable (with why) is reported when nothing is found
-    void stop();  // joins the device thread; no callbacks after it returns (io thread)
 
     // Ignored unless Ready. The picture is encoded and transformed for the model already.
     void setKeyImage(int key, const Bytes &encoded);
@@ -57,12 +53,9 @@ public:
 
 private:
     UsbDeck() = default;
-    void onLinkState(bool ready, const hid::Identity &id, const std::string &why);
+    void onLinkState(bool ready, const hid::Identity &id, const std::string &why) override;
 
-    std::shared_ptr<hid::Link> m_link;
     OnState m_onState;
-    OnKey m_onKey;
-    std::unique_ptr<KeyTracker> m_keys;
     UsbDeckInfo m_info;
     UsbState m_state = UsbState::Invalid;
 };

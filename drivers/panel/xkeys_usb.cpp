@@ -8,16 +8,9 @@ std::shared_ptr<UsbPanel> UsbPanel::create(boost::asio::io_context &io,
                                            std::shared_ptr<hid::Backend> backend,
                                            UsbSettings settings) {
     auto panel = std::shared_ptr<UsbPanel>(new UsbPanel());
-    hid::LinkSettings link;
-    link.vendorId = kVendorId;
-    link.what = "X-keys panel";
-    link.serial = settings.serial;
-    link.scanIntervalMs = settings.scanIntervalMs;
-    link.readTimeoutMs = settings.readTimeoutMs;
-    link.readSize = kMaxInputReport;
     const int versionTimeoutMs = settings.versionTimeoutMs;
-    panel->m_link = hid::Link::create(
-        io, std::move(backend), link,
+    panel->open(
+        io, std::move(backend), linkSettings(kVendorId, "X-keys panel", kMaxInputReport, settings),
         [](const hid::DeviceInfo &d) {
             return productFor(d.productId, d.interfaceNumber) != nullptr;
         },
@@ -41,35 +34,12 @@ std::shared_ptr<UsbPanel> UsbPanel::create(boost::asio::io_context &io,
             }
             (void)dev.write(stateRequest());
         });
-    std::weak_ptr<UsbPanel> weak = panel;
-    panel->m_link->setCallbacks(
-        [weak](bool ready, const hid::Identity &id, const std::string &why) {
-            if (auto self = weak.lock())
-                self->onLinkState(ready, id, why);
-        },
-        [weak](const Bytes &report) {
-            auto self = weak.lock();
-            if (!self || !self->m_keys)
-                return;
-            for (const KeyEvent &e : self->m_keys->update(report.data(), report.size()))
-                if (self->m_onKey)
-                    self->m_onKey(e);
-        });
     return panel;
 }
 
 void UsbPanel::setCallbacks(OnState onState, OnKey onKey) {
     m_onState = std::move(onState);
     m_onKey = std::move(onKey);
-}
-
-void UsbPanel::start() {
-    m_link->start();
-}
-
-void UsbPanel::stop() {
-    m_link->stop();
-    m_keys.reset();
 }
 
 void UsbPanel::onLinkState(bool ready, const hid::Identity &id, const std::string &why) {
@@ -94,6 +64,11 @@ void UsbPanel::setBacklight(int key, Light blue, Light red) {
 void UsbPanel::setIntensity(std::uint8_t blue, std::uint8_t red) {
     if (ready())
         m_link->write(intensityReport(blue, red));
+}
+
+void UsbPanel::setIndicator(bool red, Light state) {
+    if (ready())
+        m_link->write(indicatorReport(red, state));
 }
 
 } // namespace opswall::drivers::xkeys

@@ -6,7 +6,7 @@
 // numbers 1..N, 0 the program switch); key backlights and their intensity are sent.
 //
 // Threading: the public calls and every callback are on the io_context given.
-#include "hidlink.h"
+#include "usbkeypanel.h"
 #include "xkeys.h"
 
 #include <boost/asio/io_context.hpp>
@@ -32,33 +32,28 @@ struct UsbInfo {
     std::string path;
 };
 
-class UsbPanel : public std::enable_shared_from_this<UsbPanel> {
+class UsbPanel : public hid::UsbKeyPanel<KeyTracker, KeyEvent> {
 public:
     using OnState = std::function<void(bool ready, const UsbInfo &, const std::string &why)>;
-    using OnKey = std::function<void(const KeyEvent &)>;
 
     static std::shared_ptr<UsbPanel> create(boost::asio::io_context &io,
                                             std::shared_ptr<hid::Backend> backend,
                                             UsbSettings settings);
     void setCallbacks(OnState onState, OnKey onKey);
-    void start();
-    void stop();
 
     // Ignored unless ready.
     void setBacklight(int key, Light blue, Light red);
     void setIntensity(std::uint8_t blue, std::uint8_t red);
+    void setIndicator(bool red, Light state); // the green (6) or red (7) indicator LED
 
     bool ready() const { return m_info.product != nullptr; }
     const UsbInfo &info() const { return m_info; }
 
 private:
     UsbPanel() = default;
-    void onLinkState(bool ready, const hid::Identity &id, const std::string &why);
+    void onLinkState(bool ready, const hid::Identity &id, const std::string &why) override;
 
-    std::shared_ptr<hid::Link> m_link;
     OnState m_onState;
-    OnKey m_onKey;
-    std::unique_ptr<KeyTracker> m_keys;
     UsbInfo m_info;
 };
 

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 namespace fakehid {
 
@@ -31,6 +32,7 @@ struct FakeDeck {
     bool unplugged = false;
     bool failWrites = false;
     bool refuseOver17 = false;
+    int writeDelayUs = 0; // each output report takes this long (a USB transfer), outside the lock
     // Called under the backend's lock for each output report: may queue input reports.
     std::function<void(const Bytes &, std::deque<Bytes> &)> answer;
 };
@@ -51,6 +53,13 @@ struct FakeHid final : hid::Backend {
             : hid(h)
             , deck(std::move(d)) {}
         int write(const Bytes &r) override {
+            int delayUs = 0;
+            {
+                std::lock_guard lock(hid.mutex);
+                delayUs = deck->writeDelayUs;
+            }
+            if (delayUs > 0)
+                std::this_thread::sleep_for(std::chrono::microseconds(delayUs));
             std::lock_guard lock(hid.mutex);
             if (deck->unplugged || deck->failWrites) {
                 error = deck->unplugged ? "No such device" : "Broken pipe (injected)";

@@ -17,6 +17,8 @@
 #include "hid.h"
 #include "streamdeck.h"
 #include "streamdeck_usb.h"
+#include "uhiddeck.h"
+#include "usbpanelrig.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -68,50 +70,20 @@ std::shared_ptr<FakeDeck> plugDeck(FakeHid &hid, const std::string &path, std::u
     });
 }
 
-struct Rig {
-    asio::io_context io;
-    asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+struct Rig : fakehid::UsbPanelRig<UsbDeck> {
     std::shared_ptr<hid::Backend> backend;
-    std::shared_ptr<UsbDeck> deck;
-    std::vector<std::string> states; // "ready SERIAL firmware" / "unavailable: why"
-    std::vector<std::string> keys;
+    std::shared_ptr<UsbDeck> &deck = panel;
 
-    Rig(std::shared_ptr<hid::Backend> b, UsbDeckSettings s = {})
+    explicit Rig(std::shared_ptr<hid::Backend> b, UsbDeckSettings s = {})
         : backend(std::move(b)) {
         s.scanIntervalMs = std::min(s.scanIntervalMs, 50);
-        deck = UsbDeck::create(io, backend, s);
-        deck->setCallbacks(
-            [this](UsbState st, const UsbDeckInfo &info, const std::string &why) {
-                if (st == UsbState::Ready)
-                    states.push_back(std::string("ready ") + info.model->name + " " + info.serial +
-                                     " " + info.firmware);
-                else
-                    states.push_back(std::string(usbStateName(st)) + ": " + why);
-            },
-            [this](const KeyEvent &e) {
-                keys.push_back((e.pressed ? "down " : "up ") + std::to_string(e.key));
-            });
-        asio::post(io, [this] { deck->start(); });
+        start(UsbDeck::create(io, backend, s),
+              [](UsbState st, const UsbDeckInfo &info, const std::string &why) {
+                  return st == UsbState::Ready ? std::string("ready ") + info.model->name + " " +
+                                                     info.serial + " " + info.firmware
+                                               : std::string(usbStateName(st)) + ": " + why;
+              });
     }
-    ~Rig() {
-        asio::post(io, [this] { deck->stop(); });
-        io.run_for(std::chrono::milliseconds(20));
-    }
-    template<typename P>
-    bool waitFor(P pred, int ms = 5000) {
-        const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-        while (std::chrono::steady_clock::now() < end) {
-            io.run_for(std::chrono::milliseconds(5));
-            if (pred())
-                return true;
-        }
-        return false;
-    }
-    int count(const std::string &prefix) const {
-        return int(std::count_if(states.begin(), states.end(),
-                                 [&](const std::string &s) { return s.rfind(prefix, 0) == 0; }));
-    }
-    std::string last() const { return states.empty() ? std::string() : states.back(); }
 };
 
 Bytes mk2Keys(int pressedKey) {
@@ -231,6 +203,33 @@ TEST_CASE("usb (fake HID): key reports become key events; pictures, brightness, 
     });
 }
 
+TEST_CASE("usb (fake HID): a press is read between picture writes, not after all of them") {
+    // 15 keys of pictures (45 reports) at 2 ms a report (a slow USB transfer) take ~90 ms to
+    // write; a key pressed while they go out is seen after a few of them, not after the last.
+    auto hid = std::make_shared<FakeHid>();
+    auto d = plugDeck(*hid, "/dev/hidraw1", 0x0080, "CL12K1A00042");
+    hid->locked([&] { return d->writeDelayUs = 2000; });
+    Rig rig(hid);
+    EXPECT_TRUE(rig.waitFor([&] { return rig.count("ready") == 1; }));
+    const Bytes jpeg(2500, 0x5A);
+    asio::post(rig.io, [&] {
+        for (int key = 0; key < 15; ++key)
+            rig.deck->setKeyImage(key, jpeg);
+    });
+    EXPECT_TRUE(rig.waitFor([&] { return hid->locked([&] { return d->writes.size() >= 2; }); }));
+    hid->press(d, mk2Keys(7));
+    std::size_t writtenAtPress = 0;
+    EXPECT_TRUE(rig.waitFor([&] {
+        if (rig.keys.empty())
+            return false;
+        writtenAtPress = hid->locked([&] { return d->writes.size(); });
+        return true;
+    }));
+    EXPECT_EQ(rig.keys.empty() ? std::string() : rig.keys[0], std::string("down 7"));
+    EXPECT_TRUE(writtenAtPress < 30);
+    EXPECT_TRUE(rig.waitFor([&] { return hid->locked([&] { return d->writes.size() == 45; }); }));
+}
+
 TEST_CASE("usb (fake HID): unplugged -> Unavailable naming the device; plugged again -> Ready") {
     auto hid = std::make_shared<FakeHid>();
     auto d = plugDeck(*hid, "/dev/hidraw2", 0x006C, "XL0001");
@@ -338,6 +337,39 @@ TEST_CASE("usb (hidapi-hidraw, real): a state with a reason, Unavailable where n
         EXPECT_TRUE(rig.last().rfind("unavailable: ", 0) == 0 &&
                     rig.last().find("hidapi-hidraw") != std::string::npos);
     EXPECT_TRUE(!rig.last().empty());
+}
+
+TEST_CASE("usb (uhid + hidapi-hidraw, real kernel device): found, keys, brightness, unplugged") {
+    // A kernel HID device where the host allows one (/dev/uhid); skipped, saying so, where not.
+    uhid::Mk2 device;
+    std::string why;
+    if (!device.open("OWUHID0001", &why)) {
+        std::printf("SKIP: no kernel HID device can be made on this host (%s); the USB deck is "
+                    "tested on the HID fake only\n",
+                    why.c_str());
+        return;
+    }
+    UsbDeckSettings s;
+    s.serial = "OWUHID0001";
+    Rig rig(hid::hidapiBackend(), s);
+    EXPECT_TRUE(rig.waitFor([&] { return rig.count("ready") == 1; }, 10000));
+    EXPECT_EQ(rig.last(), std::string("ready mk2 OWUHID0001 1.01.000"));
+    EXPECT_TRUE(rig.deck->info().path.rfind("/dev/hidraw", 0) == 0);
+    device.input(mk2Keys(3));
+    device.input(mk2Keys(-1));
+    EXPECT_TRUE(rig.waitFor([&] { return rig.keys.size() >= 2; }));
+    EXPECT_EQ(rig.keys.empty() ? std::string() : rig.keys[0], std::string("down 3"));
+    asio::post(rig.io, [&] { rig.deck->setBrightness(42); });
+    EXPECT_TRUE(rig.waitFor([&] {
+        for (const auto &f : device.features())
+            if (f.size() >= 3 && f[0] == 0x03 && f[1] == 0x08 && f[2] == 42)
+                return true;
+        return false;
+    }));
+    const std::string path = rig.deck->info().path;
+    device.destroy();
+    EXPECT_TRUE(rig.waitFor([&] { return rig.last().rfind("unavailable: ", 0) == 0; }));
+    std::printf("unplugged: %s (was %s)\n", rig.last().c_str(), path.c_str());
 }
 
 CHECK_MAIN

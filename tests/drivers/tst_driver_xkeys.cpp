@@ -11,6 +11,7 @@
 // a non-key interface is not taken.
 #include "check.h"
 #include "fakehid.h"
+#include "usbpanelrig.h"
 #include "xkeys.h"
 #include "xkeys_usb.h"
 
@@ -128,42 +129,16 @@ std::shared_ptr<FakeDeck> plugXk24(FakeHid &hid, const std::string &path, int if
     });
 }
 
-struct Rig {
-    asio::io_context io;
-    asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-    std::shared_ptr<UsbPanel> panel;
-    std::vector<std::string> states;
-    std::vector<std::string> keys;
+struct Rig : fakehid::UsbPanelRig<UsbPanel> {
     explicit Rig(std::shared_ptr<hid::Backend> backend) {
         UsbSettings s;
         s.scanIntervalMs = 50;
-        panel = UsbPanel::create(io, std::move(backend), s);
-        panel->setCallbacks(
-            [this](bool ready, const UsbInfo &info, const std::string &why) {
-                states.push_back(ready ? std::string("ready ") + info.product->name + " " +
-                                             info.firmware
-                                       : "unavailable: " + why);
-            },
-            [this](const KeyEvent &e) {
-                keys.push_back((e.pressed ? "down " : "up ") + std::to_string(e.key));
-            });
-        asio::post(io, [this] { panel->start(); });
+        start(UsbPanel::create(io, std::move(backend), s),
+              [](bool ready, const UsbInfo &info, const std::string &why) {
+                  return ready ? std::string("ready ") + info.product->name + " " + info.firmware
+                               : "unavailable: " + why;
+              });
     }
-    ~Rig() {
-        asio::post(io, [this] { panel->stop(); });
-        io.run_for(std::chrono::milliseconds(20));
-    }
-    template<typename P>
-    bool waitFor(P pred, int ms = 5000) {
-        const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-        while (std::chrono::steady_clock::now() < end) {
-            io.run_for(std::chrono::milliseconds(5));
-            if (pred())
-                return true;
-        }
-        return false;
-    }
-    std::string last() const { return states.empty() ? std::string() : states.back(); }
 };
 } // namespace
 

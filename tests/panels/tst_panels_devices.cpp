@@ -6,7 +6,9 @@
 // pseudo-terminal pair and a TCP keypad map their lines to buttons. The OSC listener configured
 // by the document (not --osc) sends its feedback to liblo's oscdump as a fixed feedback target.
 #include "appundertest.h"
+#include "devicesdoc.h"
 
+#include <QImage>
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
@@ -199,133 +201,17 @@ private Q_SLOTS:
         m_b = QString::number(presets[1][QLatin1String("id")].toInt());
         QVERIFY(m_app.stop());
         // The panels document, then the wall again with it.
-        const QJsonObject doc{
-            {QStringLiteral("kind"), QStringLiteral("opswall.panels")},
-            {QStringLiteral("schemaVersion"), 1},
-            {QStringLiteral("osc"),
-             QJsonObject{
-                 {QStringLiteral("listen"), QStringLiteral("127.0.0.1:%1").arg(freeUdpPort())},
-                 {QStringLiteral("feedbackTo"),
-                  QJsonArray{QStringLiteral("127.0.0.1:%1").arg(dumpPort)}}}},
-            {QStringLiteral("panels"),
-             QJsonArray{
-                 QJsonObject{
-                     {QStringLiteral("id"), QStringLiteral("desk")},
-                     {QStringLiteral("name"), QStringLiteral("Bàn chủ trì")},
-                     {QStringLiteral("type"), QStringLiteral("streamdeck-tcp")},
-                     {QStringLiteral("host"), QStringLiteral("127.0.0.1")},
-                     {QStringLiteral("port"), deckPort},
-                     {QStringLiteral("role"), QStringLiteral("operator")},
-                     {QStringLiteral("pages"),
-                      QJsonArray{
-                          QJsonObject{
-                              {QStringLiteral("id"), QStringLiteral("main")},
-                              {QStringLiteral("buttons"),
-                               QJsonArray{
-                                   QJsonObject{
-                                       {QStringLiteral("key"), 0},
-                                       {QStringLiteral("label"), QStringLiteral("Đầu tư công")},
-                                       {QStringLiteral("action"), QStringLiteral("preset.recall")},
-                                       {QStringLiteral("params"),
-                                        QJsonObject{{QStringLiteral("id"), m_a.toInt()}}}},
-                                   QJsonObject{
-                                       {QStringLiteral("key"), 1},
-                                       {QStringLiteral("label"), QStringLiteral("Kinh tế")},
-                                       {QStringLiteral("action"), QStringLiteral("preset.recall")},
-                                       {QStringLiteral("params"),
-                                        QJsonObject{{QStringLiteral("id"), m_b.toInt()}}}},
-                                   QJsonObject{
-                                       {QStringLiteral("key"), 31},
-                                       {QStringLiteral("label"), QStringLiteral("Âm thanh")},
-                                       {QStringLiteral("action"), QStringLiteral("panel.page")},
-                                       {QStringLiteral("params"),
-                                        QJsonObject{
-                                            {QStringLiteral("page"), QStringLiteral("audio")}}}}}}},
-                          QJsonObject{
-                              {QStringLiteral("id"), QStringLiteral("audio")},
-                              {QStringLiteral("buttons"),
-                               QJsonArray{
-                                   QJsonObject{
-                                       {QStringLiteral("key"), 0},
-                                       {QStringLiteral("label"), QStringLiteral("Tắt tiếng")},
-                                       {QStringLiteral("action"), QStringLiteral("audio.set")},
-                                       {QStringLiteral("params"),
-                                        QJsonObject{{QStringLiteral("source"), QString()}}}},
-                                   QJsonObject{
-                                       {QStringLiteral("key"), 31},
-                                       {QStringLiteral("label"), QStringLiteral("Quay lại")},
-                                       {QStringLiteral("action"), QStringLiteral("panel.page")},
-                                       {QStringLiteral("params"),
-                                        QJsonObject{{QStringLiteral("page"),
-                                                     QStringLiteral("main")}}}}}}}}}},
-                 QJsonObject{{QStringLiteral("id"), QStringLiteral("keypad-tcp")},
-                             {QStringLiteral("type"), QStringLiteral("keypad-tcp")},
-                             {QStringLiteral("host"), QStringLiteral("127.0.0.1")},
-                             {QStringLiteral("port"), m_keypadServer.serverPort()},
-                             {QStringLiteral("lines"), QJsonObject{{QStringLiteral("P1 DOWN"), 0}}},
-                             {QStringLiteral("pages"),
-                              QJsonArray{QJsonObject{
-                                  {QStringLiteral("id"), QStringLiteral("main")},
-                                  {QStringLiteral("buttons"),
-                                   QJsonArray{QJsonObject{
-                                       {QStringLiteral("key"), 0},
-                                       {QStringLiteral("action"), QStringLiteral("preset.recall")},
-                                       {QStringLiteral("params"),
-                                        QJsonObject{{QStringLiteral("id"), m_b.toInt()}}}}}}}}}},
-                 // The deck behind the dock: reached on the port the dock announces.
-                 QJsonObject{
-                     {QStringLiteral("id"), QStringLiteral("dock")},
-                     {QStringLiteral("type"), QStringLiteral("streamdeck-tcp")},
-                     {QStringLiteral("host"), QStringLiteral("127.0.0.1")},
-                     {QStringLiteral("port"), dockPort},
-                     {QStringLiteral("child"), true},
-                     {QStringLiteral("pages"),
-                      QJsonArray{QJsonObject{
-                          {QStringLiteral("id"), QStringLiteral("main")},
-                          {QStringLiteral("buttons"),
-                           QJsonArray{
-                               QJsonObject{
-                                   {QStringLiteral("key"), 0},
-                                   {QStringLiteral("action"), QStringLiteral("preset.recall")},
-                                   {QStringLiteral("params"),
-                                    QJsonObject{{QStringLiteral("id"), m_a.toInt()}}}},
-                               QJsonObject{
-                                   {QStringLiteral("key"), 1},
-                                   {QStringLiteral("action"), QStringLiteral("preset.recall")},
-                                   {QStringLiteral("params"),
-                                    QJsonObject{{QStringLiteral("id"), m_b.toInt()}}}}}}}}}},
-                 // A USB deck: this host has none, so the panel is "unavailable" (hidapi).
-                 QJsonObject{{QStringLiteral("id"), QStringLiteral("lectern")},
-                             {QStringLiteral("type"), QStringLiteral("streamdeck-usb")},
-                             {QStringLiteral("model"), QStringLiteral("mk2")},
-                             {QStringLiteral("pages"),
-                              QJsonArray{QJsonObject{
-                                  {QStringLiteral("id"), QStringLiteral("main")},
-                                  {QStringLiteral("buttons"),
-                                   QJsonArray{QJsonObject{
-                                       {QStringLiteral("key"), 14},
-                                       {QStringLiteral("action"), QStringLiteral("preset.recall")},
-                                       {QStringLiteral("params"),
-                                        QJsonObject{{QStringLiteral("id"), m_a.toInt()}}}}}}}}}}}}};
-        QJsonObject withSerial = doc;
-        if (m_haveSocat) {
-            QJsonArray panels = doc[QLatin1String("panels")].toArray();
-            panels.append(
-                QJsonObject{{QStringLiteral("id"), QStringLiteral("keypad-serial")},
-                            {QStringLiteral("type"), QStringLiteral("keypad-serial")},
-                            {QStringLiteral("device"), drv},
-                            {QStringLiteral("lines"), QJsonObject{{QStringLiteral("K01"), 0}}},
-                            {QStringLiteral("pages"),
-                             QJsonArray{QJsonObject{
-                                 {QStringLiteral("id"), QStringLiteral("main")},
-                                 {QStringLiteral("buttons"),
-                                  QJsonArray{QJsonObject{
-                                      {QStringLiteral("key"), 0},
-                                      {QStringLiteral("action"), QStringLiteral("preset.recall")},
-                                      {QStringLiteral("params"),
-                                       QJsonObject{{QStringLiteral("id"), m_a.toInt()}}}}}}}}}});
-            withSerial.insert(QStringLiteral("panels"), panels);
-        }
+        devicesdoc::Peers peers;
+        peers.deckPort = deckPort;
+        peers.dockPort = dockPort;
+        peers.keypadPort = m_keypadServer.serverPort();
+        peers.oscPort = freeUdpPort();
+        peers.oscdumpPort = dumpPort;
+        peers.presetA = m_a.toInt();
+        peers.presetB = m_b.toInt();
+        if (m_haveSocat)
+            peers.serialKeypad = drv;
+        const QJsonObject withSerial = devicesdoc::document(peers);
         const QString path = m_app.dir.filePath(QStringLiteral("panels.json"));
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -366,6 +252,36 @@ private Q_SLOTS:
             QVERIFY2(m_oscdump.waitFor(QRegularExpression(
                          QStringLiteral("/opswall/preset/active i %1$").arg(m_b))),
                      qPrintable(m_oscdump.lines.join(u'\n')));
+    }
+
+    // The face a key shows now, over the API: key 1's preset is on the wall, so its face is lit
+    // green and key 0's is not; a press on key 0 swaps them.
+    void keyFacesOverTheApi() {
+        const auto lit = [&](int key) {
+            const apptest::ApiResponse r =
+                m_app.api("GET", QStringLiteral("/panels/desk/keys/%1/face.png").arg(key));
+            QImage face;
+            if (r.status != 200 || !face.loadFromData(r.body, "PNG") ||
+                face.size() != QSize(144, 112))
+                return -1.0; // the Studio's key size
+            int green = 0;
+            for (int y = 0; y < face.height(); ++y)
+                for (int x = 0; x < face.width(); ++x)
+                    green += face.pixelColor(x, y) == QColor(0x1F, 0x7A, 0x4D);
+            return double(green) / (face.width() * face.height());
+        };
+        if (layoutName() != presetName(m_b)) { // run on its own
+            tap(1);
+            QTRY_COMPARE_WITH_TIMEOUT(layoutName(), presetName(m_b), 10000);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(lit(1) > 0.4, 5000);
+        QVERIFY2(lit(0) >= 0 && lit(0) < 0.05, qPrintable(QString::number(lit(0))));
+        tap(0);
+        QTRY_VERIFY_WITH_TIMEOUT(lit(0) > 0.4, 10000);
+        QVERIFY(lit(1) >= 0 && lit(1) < 0.05);
+        QCOMPARE(m_app.api("GET", QStringLiteral("/panels/desk/keys/32/face.png")).status, 404);
+        QCOMPARE(m_app.api("GET", QStringLiteral("/panels/nobody/keys/0/face.png")).status, 404);
+        QCOMPARE(m_app.api("GET", QStringLiteral("/panels/desk/keys/x/face.png")).status, 400);
     }
 
     void pagesSwitchAndActOnTheirOwnButtons() {
@@ -489,6 +405,10 @@ private Q_SLOTS:
         QCOMPARE(lectern[QLatin1String("type")].toString(), QStringLiteral("streamdeck-usb"));
         QCOMPARE(lectern[QLatin1String("state")].toString(), QStringLiteral("unavailable"));
         QCOMPARE(lectern[QLatin1String("model")].toString(), QStringLiteral("mk2"));
+        // The hot-plug list: what this host has plugged in (no Stream Deck or X-keys here).
+        const QJsonValue usb = jsonOf(m_app.api("GET", QStringLiteral("/panels")).body)["usb"];
+        QVERIFY(usb.isArray());
+        QCOMPARE(usb.toArray().size(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(log().contains("panel lectern: unavailable: "), 5000);
         QTest::qWait(2500); // two more scans: the state line is not repeated
         QCOMPARE(log().count("panel lectern: unavailable: "), 1);

@@ -23,6 +23,8 @@
 #include <QPainter>
 #include <QTest>
 
+#include <mutex>
+
 using namespace opswall;
 using namespace opswall::panels;
 namespace osc = opswall::drivers::osc;
@@ -55,6 +57,50 @@ bool anyStartsWith(const QStringList &list, const QString &prefix) {
             return true;
     return false;
 }
+
+// A Stream Deck MK.2 on the HID fake, its serial (CL12K1A00042) in its feature report 06.
+std::shared_ptr<fakehid::FakeDeck> plugMk2(fakehid::FakeHid &hid, const std::string &path) {
+    return hid.plug({path, sd::kVendorId, 0x0080, "CL12K1A00042", "SD", 0},
+                    [](fakehid::FakeDeck &d) {
+                        drivers::Bytes serial(32, 0);
+                        serial[0] = 0x06;
+                        serial[1] = 12;
+                        const char *text = "CL12K1A00042";
+                        std::copy(text, text + 12, serial.begin() + 2);
+                        d.features[0x06] = serial;
+                    });
+}
+
+// Log lines, kept while a test looks for them (and passed on to the usual handler).
+struct LogCapture {
+    static inline std::mutex mutex;
+    static inline QStringList lines;
+    static inline QtMessageHandler previous = nullptr;
+    LogCapture() {
+        std::lock_guard lock(mutex);
+        lines.clear();
+        previous = qInstallMessageHandler(
+            [](QtMsgType type, const QMessageLogContext &context, const QString &message) {
+                {
+                    std::lock_guard held(mutex);
+                    lines << message;
+                }
+                if (previous)
+                    previous(type, context, message);
+            });
+    }
+    ~LogCapture() { qInstallMessageHandler(previous); }
+    bool has(const QString &part) const {
+        std::lock_guard lock(mutex);
+        return anyContains(lines, part);
+    }
+    static bool anyContains(const QStringList &list, const QString &part) {
+        for (const QString &l : list)
+            if (l.contains(part))
+                return true;
+        return false;
+    }
+};
 
 // The share of pixels of img close to colour c.
 double share(const QImage &img, const QColor &c, int tolerance = 24) {
@@ -197,18 +243,9 @@ private Q_SLOTS:
     }
 
     void usbDeckAndXkeysThroughTheService() {
-        using fakehid::FakeDeck;
         namespace xk = opswall::drivers::xkeys;
         auto hid = std::make_shared<fakehid::FakeHid>();
-        auto deck = hid->plug({"/dev/hidraw7", sd::kVendorId, 0x0080, "CL12K1A00042", "SD", 0},
-                              [](FakeDeck &d) {
-                                  drivers::Bytes serial(32, 0);
-                                  serial[0] = 0x06;
-                                  serial[1] = 12;
-                                  const char *text = "CL12K1A00042";
-                                  std::copy(text, text + 12, serial.begin() + 2);
-                                  d.features[0x06] = serial;
-                              });
+        auto deck = plugMk2(*hid, "/dev/hidraw7");
         auto rack = hid->plug({"/dev/hidraw8", xk::kVendorId, 1029, "", "XK-24", 0});
         QList<QPair<Action, Caller>> submitted;
         PanelService service([&](const Action &a, const Caller &c, PanelService::Done done) {
@@ -304,6 +341,12 @@ private Q_SLOTS:
             {{QStringLiteral("type"), QStringLiteral("preset.recall")}, {QStringLiteral("id"), 2}});
         QTRY_VERIFY_WITH_TIMEOUT(
             wrote(xk::backlightReports(xk24, 1, xk::Light::On, xk::Light::On)[1]), 5000);
+        // Its indicator LEDs: green while live; red off, then on while the wall is locked.
+        QVERIFY(wrote(xk::indicatorReport(false, xk::Light::On)));
+        QVERIFY(wrote(xk::indicatorReport(true, xk::Light::Off)));
+        QVERIFY(!wrote(xk::indicatorReport(true, xk::Light::On)));
+        service.onWallEvent({{QStringLiteral("type"), QStringLiteral("lock.acquire")}});
+        QTRY_VERIFY_WITH_TIMEOUT(wrote(xk::indicatorReport(true, xk::Light::On)), 5000);
         // Unplugged: unavailable with the reason.
         hid->unplug(QStringLiteral("/dev/hidraw7").toStdString());
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -312,6 +355,61 @@ private Q_SLOTS:
             5000);
         QCOMPARE(state(QStringLiteral("lectern"))[QLatin1String("state")].toString(),
                  QStringLiteral("unavailable"));
+        service.stop();
+    }
+
+    // Hot-plug without udev: what is plugged in shows up in usbDevices() (GET /api/v1/panels
+    // "usb") with a log line, configured or not, the deck in use names its panel; unplugged, it
+    // disappears with a log line. X-keys list only their key interface.
+    void usbHotPlugIsListedAndLogged() {
+        namespace xk = opswall::drivers::xkeys;
+        LogCapture log;
+        auto hid = std::make_shared<fakehid::FakeHid>();
+        hid->plug({"/dev/hidraw8", xk::kVendorId, 0x0405, "", "XK-24", 0});
+        hid->plug({"/dev/hidraw9", xk::kVendorId, 0x0405, "", "XK-24", 1}); // its keyboard
+        PanelService service([](const Action &, const Caller &, PanelService::Done done) {
+            done(ActionResult::success());
+        });
+        service.setHidBackend(hid);
+        service.setUsbScanIntervalMs(50);
+        const ParsedPanels parsed = parsePanels(QByteArray(R"({"kind": "opswall.panels",
+            "schemaVersion": 1, "panels": [{"id": "lectern", "type": "streamdeck-usb",
+            "model": "mk2", "serial": "CL12K1A00042", "pages": [{"id": "main", "buttons": [
+            {"key": 0, "label": "Tiếp", "action": "briefing.next"}]}]}]})"),
+                                                wallContext());
+        QVERIFY2(parsed.config, qPrintable(issueTexts(parsed).join(u'\n')));
+        service.startPanels(parsed.config->panels);
+        const auto listed = [&](const QString &key) {
+            QStringList out;
+            for (const QJsonValue &v : service.usbDevices())
+                out << v[QLatin1String("path")].toString() + u' ' + v[key].toString();
+            return out.join(u',');
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(listed(QStringLiteral("model")),
+                                  QStringLiteral("/dev/hidraw8 xk-24"), 5000);
+        QVERIFY(
+            log.has(QStringLiteral("usb: X-keys xk-24 (05f3:0405) plugged in at /dev/hidraw8")));
+        QVERIFY(!log.has(QStringLiteral("/dev/hidraw9")));
+        const auto state = [&] { return service.status()[0][QLatin1String("state")].toString(); };
+        QCOMPARE(state(), QStringLiteral("unavailable"));
+
+        plugMk2(*hid, "/dev/hidraw7");
+        QTRY_COMPARE_WITH_TIMEOUT(listed(QStringLiteral("panel")),
+                                  QStringLiteral("/dev/hidraw7 lectern,/dev/hidraw8 "), 5000);
+        QCOMPARE(state(), QStringLiteral("ready"));
+        QVERIFY(log.has(QStringLiteral(
+            "usb: Stream Deck mk2 (0fd9:0080, serial CL12K1A00042) plugged in at /dev/hidraw7")));
+
+        hid->unplug("/dev/hidraw7");
+        QTRY_COMPARE_WITH_TIMEOUT(listed(QStringLiteral("model")),
+                                  QStringLiteral("/dev/hidraw8 xk-24"), 5000);
+        QVERIFY(log.has(QStringLiteral("usb: Stream Deck mk2 (0fd9:0080, serial CL12K1A00042) "
+                                       "unplugged from /dev/hidraw7")));
+        QTRY_COMPARE_WITH_TIMEOUT(state(), QStringLiteral("unavailable"), 5000);
+        // Plugged in again: listed and in use again.
+        plugMk2(*hid, "/dev/hidraw7");
+        QTRY_COMPARE_WITH_TIMEOUT(listed(QStringLiteral("panel")),
+                                  QStringLiteral("/dev/hidraw7 lectern,/dev/hidraw8 "), 5000);
         service.stop();
     }
 

@@ -174,9 +174,15 @@ public:
 
     // SIGTERM; true when the wall shut down cleanly (exit 0).
     bool stop() {
-        ::kill(pid_t(process.processId()), SIGTERM);
-        return process.waitForFinished(10000) && process.exitStatus() == QProcess::NormalExit &&
-               process.exitCode() == 0;
+        // Not running (it exited, or never started): its pid reads 0, and kill(0, ...) would
+        // signal this test's own process group, ctest with it. Say how it ended instead.
+        const qint64 pid = process.processId();
+        if (process.state() != QProcess::NotRunning && pid > 0) {
+            ::kill(pid_t(pid), SIGTERM);
+            process.waitForFinished(10000);
+        }
+        return process.state() == QProcess::NotRunning &&
+               process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
     }
 
     // One token per role ("e2e-<role>"), made by the admin over the API.
