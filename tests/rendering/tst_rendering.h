@@ -141,7 +141,7 @@ private Q_SLOTS:
     void previewMapShowsTheValueUnderThePointer();
     void textMeetsTheWallDistanceRule();
     void recallMovesPersistentTilesAndSwitchesAtOnce();
-    void tileSpanningDisplaysIsBuiltOncePerWindow();
+    void tileSpanningDisplaysIsDrawnByItsKind();
     void repeatedRecallsLeaveOneFramePerTile();
     void recallLeavesNoTileOfThePreviousLayout();
     void stepPicturesShowOnlyTheirOwnLayout();

@@ -1,6 +1,6 @@
 // Recalls through the application's own windows: a recall is a diff that switches every window at
-// once, a tile spanning displays is built once per window, repeated recalls leave one frame per
-// tile, and a briefing's step pictures show only their own layout.
+// once, a tile spanning displays is drawn again or mirrored by its kind, repeated recalls leave one
+// frame per tile, and a briefing's step pictures show only their own layout.
 #include "tst_rendering.h"
 
 using namespace opswall;
@@ -116,22 +116,48 @@ void TestRendering::recallMovesPersistentTilesAndSwitchesAtOnce() {
     QCOMPARE(framesOf(win).values(QStringLiteral("keep")).size(), 1);
 }
 
-// A tile over both displays of the one output is built once in that window (one frame, one
-// content); the second display shows its part of the same frame.
-void TestRendering::tileSpanningDisplaysIsBuiltOncePerWindow() {
+// A tile over both displays of the one output: a light kind (a colour) is drawn again in the
+// second display, in its own pixels (one frame per display); any other kind (the alert list) is
+// built once in the window (one frame, one content) and the second display shows its part of that
+// frame, mirrored.
+void TestRendering::tileSpanningDisplaysIsDrawnByItsKind() {
     const wall::Wall w = twoPanels(true);
+    QJsonObject alerts{{QStringLiteral("id"), QStringLiteral("list")},
+                       {QStringLiteral("kind"), QStringLiteral("alerts")},
+                       {QStringLiteral("title"), QStringLiteral("Alerts")},
+                       {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 100},
+                                                            {QStringLiteral("y"), 300},
+                                                            {QStringLiteral("width"), 2000},
+                                                            {QStringLiteral("height"), 240}}},
+                       {QStringLiteral("binding"), QJsonObject{}}};
     Fixture fx(w,
-               QJsonArray{colorTile(QStringLiteral("wide"), QRectF(100, 100, 2000, 400),
-                                    QStringLiteral("#ff00ff"))},
+               QJsonArray{colorTile(QStringLiteral("wide"), QRectF(100, 60, 2000, 200),
+                                    QStringLiteral("#ff00ff")),
+                          alerts},
                false);
     QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
     const QList<QImage> shots = fx.grab();
     QCOMPARE(shots.size(), 1);
-    QCOMPARE(framesOf(fx.app->windows().constFirst()).values(QStringLiteral("wide")).size(), 1);
-    // Both displays show it: display 1 px 20..400, display 2 (canvas 1150..2150) px 0..380.
-    QCOMPARE(shots[0].pixel(200, 100), qRgb(255, 0, 255));
-    QCOMPARE(shots[0].pixel(400 + 200, 100), qRgb(255, 0, 255));
-    QCOMPARE(shots[0].pixel(400 + 390, 100), qRgb(0, 0, 0));
+    QQuickWindow *win = fx.app->windows().constFirst();
+    QCOMPARE(framesOf(win).values(QStringLiteral("wide")).size(), 2);
+    QCOMPARE(framesOf(win).values(QStringLiteral("list")).size(), 1);
+    const QList<QQuickItem *> items = visualItems(win->contentItem());
+    QCOMPARE(std::count_if(items.cbegin(), items.cend(),
+                           [](QQuickItem *i) {
+                               return i->isVisible() && i->inherits("QQuickShaderEffectSource");
+                           }),
+             1);
+    // Both displays show the colour: display 1 px 20..400, display 2 (canvas 1150..2150) px
+    // 0..380; rows 4..84.
+    QCOMPARE(shots[0].pixel(200, 40), qRgb(255, 0, 255));
+    QCOMPARE(shots[0].pixel(400 + 200, 40), qRgb(255, 0, 255));
+    QCOMPARE(shots[0].pixel(400 + 390, 40), qRgb(0, 0, 0));
+    // The alert list's part on display 2 (px 0..380, rows 100..196) is its frame's picture, not
+    // the black layout behind it.
+    QVERIFY(shots[0].pixel(400 + 370, 190) != qRgb(0, 0, 0));
+    QCOMPARE(shots[0].pixel(400 + 390, 190), qRgb(0, 0, 0));
+    if (const QString dir = qEnvironmentVariable("OPSWALL_SCREENSHOT_DIR"); !dir.isEmpty())
+        shots[0].save(dir + QStringLiteral("/tile-spanning-displays.png"));
 }
 
 // Recalls back and forth between two layouts whose tiles change kind (nothing persists) leave
