@@ -97,8 +97,8 @@ Item {
 
             parent: home ?? tileLayer
             inView: home !== null
-            // A retired frame (its row is gone) leaves the picture at once, with its mirrored
-            // parts; it is deleted later.
+            // A retired frame (its row is gone) leaves the picture at once, with its copies and
+            // mirrored parts; it is deleted later.
             visible: inView && !staged && !retired
             x: home ? (xMm - home.source.x) * kx : 0
             y: home ? (yMm - home.source.y) * ky : 0

@@ -122,18 +122,11 @@ void TestRendering::recallMovesPersistentTilesAndSwitchesAtOnce() {
 // frame, mirrored.
 void TestRendering::tileSpanningDisplaysIsDrawnByItsKind() {
     const wall::Wall w = twoPanels(true);
-    QJsonObject alerts{{QStringLiteral("id"), QStringLiteral("list")},
-                       {QStringLiteral("kind"), QStringLiteral("alerts")},
-                       {QStringLiteral("title"), QStringLiteral("Alerts")},
-                       {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 100},
-                                                            {QStringLiteral("y"), 300},
-                                                            {QStringLiteral("width"), 2000},
-                                                            {QStringLiteral("height"), 240}}},
-                       {QStringLiteral("binding"), QJsonObject{}}};
     Fixture fx(w,
                QJsonArray{colorTile(QStringLiteral("wide"), QRectF(100, 60, 2000, 200),
                                     QStringLiteral("#ff00ff")),
-                          alerts},
+                          tileJson(QStringLiteral("list"), QStringLiteral("alerts"),
+                                   QStringLiteral("Alerts"), QRectF(100, 300, 2000, 240), {})},
                false);
     QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
     const QList<QImage> shots = fx.grab();
