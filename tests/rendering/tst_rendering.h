@@ -153,6 +153,7 @@ private Q_SLOTS:
     void tileSpanningDisplaysIsDrawnByItsKind();
     void repeatedRecallsLeaveOneFramePerTile();
     void recallLeavesNoTileOfThePreviousLayout();
+    void hiddenFrameKeepsItsContentSize();
     void stepPicturesShowOnlyTheirOwnLayout();
 
 private:

@@ -410,3 +410,31 @@ void TestRendering::stepPicturesShowOnlyTheirOwnLayout() {
                  qPrintable(QStringLiteral("wait %1 ms, queued: ").arg(waitMs) + diff));
     }
 }
+
+// A recall's new tile is built hidden, at the size it will have when shown: hiding a frame does
+// not change its content's size (the title bar used to count only while the frame was visible, so
+// a map behind a title built ahead of a recall was drawn at the wrong size, then again in the
+// frame that showed it).
+void TestRendering::hiddenFrameKeepsItsContentSize() {
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w,
+               QJsonArray{tileJson(QStringLiteral("note"), QStringLiteral("text"),
+                                   QStringLiteral("Thông báo"), QRectF(100, 100, 800, 400),
+                                   QJsonObject{{QStringLiteral("text"), QStringLiteral("A")}})},
+               false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    const QList<QQuickItem *> frames =
+        framesOf(fx.app->windows().constFirst()).values(QStringLiteral("note"));
+    QCOMPARE(frames.size(), 1);
+    QQuickItem *frame = frames.first();
+    auto *content = frame->property("content").value<QQuickItem *>();
+    QVERIFY(content);
+    const QSizeF shown = content->size();
+    QVERIFY(shown.height() > 0);
+    QVERIFY(shown.height() < frame->height()); // under the title bar
+    frame->setVisible(false);
+    QCOMPARE(content->size(), shown);
+    frame->setVisible(true);
+    QCOMPARE(content->size(), shown);
+}
