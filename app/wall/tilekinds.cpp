@@ -139,22 +139,26 @@ constexpr TileKind kKinds[] = {
      "A heading or a notice",
      R"({"align": "left", "sizeMm": 40})",
      validateText,
-     {{"wall", nullptr, "qrc:/OpsWall/Wall/TextTile.qml"}, {}}},
+     {{"wall", nullptr, "qrc:/OpsWall/Wall/TextTile.qml"}, {}},
+     true},
     {"clock",
      "The time and date in a time zone",
      R"({"timeZone": "Asia/Ho_Chi_Minh", "show": "datetime"})",
      validateClock,
-     {{"wall", nullptr, "qrc:/OpsWall/Wall/ClockTile.qml"}, {}}},
+     {{"wall", nullptr, "qrc:/OpsWall/Wall/ClockTile.qml"}, {}},
+     true},
     {"image",
      "A picture from the assets or media folder",
      R"({})",
      validateImage,
-     {{"wall", nullptr, "qrc:/OpsWall/Wall/ImageTile.qml"}, {}}},
+     {{"wall", nullptr, "qrc:/OpsWall/Wall/ImageTile.qml"}, {}},
+     true},
     {"color",
      "A plain colour",
      R"({"color": "#1d3557"})",
      validateColor,
-     {{"wall", nullptr, "qrc:/OpsWall/Wall/ColorTile.qml"}, {}}},
+     {{"wall", nullptr, "qrc:/OpsWall/Wall/ColorTile.qml"}, {}},
+     true},
     {"chart",
      "An indicator's series as a line chart",
      R"({})",
@@ -185,7 +189,8 @@ constexpr TileKind kKinds[] = {
      R"({})",
      validateMap,
      {{"indicators", "maps", "qrc:/OpsWall/Indicators/IndicatorMapTile.qml"},
-      {"maps", nullptr, "qrc:/OpsWall/Maps/MapTile.qml"}}},
+      {"maps", nullptr, "qrc:/OpsWall/Maps/MapTile.qml"}},
+     true},
     {"video",
      "A live video source",
      R"({})",
@@ -226,6 +231,14 @@ QStringList knownTileKinds() {
     QStringList names;
     for (const TileKind &k : kKinds)
         names.append(QString::fromLatin1(k.name));
+    return names;
+}
+
+QStringList perDisplayTileKinds() {
+    QStringList names;
+    for (const TileKind &k : kKinds)
+        if (k.drawnPerDisplay)
+            names.append(QString::fromLatin1(k.name));
     return names;
 }
 

@@ -31,12 +31,18 @@ struct TileKind {
     // Checks the binding (r is at "<tile>.binding"); nullptr: its module checks it when it binds.
     void (*validate)(const JsonReader &r, const QJsonObject &binding);
     TileComponent components[2]; // the first whose modules are built draws it
+    // Drawn again in each display of a window that the tile spans (light content, or a picture
+    // its items share, as a map's), rather than drawn once and mirrored into the others
+    // (qml/wall/TileLayer.qml).
+    bool drawnPerDisplay = false;
 };
 
 std::span<const TileKind> tileKinds();
 const TileKind *findTileKind(const QString &name); // nullptr when unknown
 // Every kind's name, in table order.
 QStringList knownTileKinds();
+// The kinds drawn again in each display they span (TileKind::drawnPerDisplay).
+QStringList perDisplayTileKinds();
 // The binding a new tile of kind starts from ({} for an unknown kind).
 QJsonObject defaultBinding(const QString &kind);
 // kind -> QML component URL, for the kinds whose modules are in `modules` ("wall" is implied).

@@ -21,10 +21,16 @@ ChoroplethMap::ChoroplethMap(QQuickItem *parent)
 }
 
 ChoroplethMap::~ChoroplethMap() {
-    // The next map of this size draws into this one's picture instead of a fresh image.
+    // The next map of this size draws into this one's picture instead of a fresh image. The
+    // texture drawn from it holds it until the window's next sync deletes this item's node: ask
+    // for that frame now, or the next map (laid out in a polish, before any sync) would find
+    // the picture still held and draw into a fresh one (96 MB of new pages for a map over the
+    // demo wall).
     if (m_imageLibrary && !m_image.isNull()) {
         m_drawn.reset();
         m_imageLibrary->recycleImage(std::exchange(m_image, QImage()));
+        if (QQuickWindow *w = window())
+            w->update();
     }
 }
 

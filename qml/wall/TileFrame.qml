@@ -55,14 +55,18 @@ Item {
     }
     readonly property bool twoLineTitle: titleWidth.advanceWidth > width - 36 * pxPerMm
                                          && height >= 6 * Theme.titleBarMm * pxPerMm
+    // Not the bar's `visible`: that reads false while the whole frame is hidden (a recall's tile
+    // built ahead), which laid the content out without the bar and again, at its real size, in
+    // the frame that shows it.
+    readonly property bool hasTitleBar: showFrame && title.length > 0
     Rectangle {
         id: titleBar
         objectName: "titleBar"
-        visible: frame.showFrame && frame.title.length > 0
+        visible: frame.hasTitleBar
         x: 0
         y: 0
         width: parent.width
-        height: visible ? (frame.twoLineTitle ? Theme.titleBarMm * 1.75 : Theme.titleBarMm) * frame.pxPerMm : 0
+        height: frame.hasTitleBar ? (frame.twoLineTitle ? Theme.titleBarMm * 1.75 : Theme.titleBarMm) * frame.pxPerMm : 0
         color: Theme.titleBar
 
         Rectangle {

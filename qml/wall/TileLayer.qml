@@ -5,11 +5,17 @@ import OpsWall.Wall
 
 // The live layout's tiles, each built once for one window (an output, or the preview), whatever
 // the number of displays it spans. A tile's frame and content are drawn in the display viewport
-// that holds most of it (its home, in that display's pixels); every other viewport of this window
-// that the tile overlaps shows its part of that one frame through a ShaderEffectSource limited
-// to that part (a texture the size of the part, drawn 1:1 where the displays' scales agree), so
-// bezel compensation and rotation apply to it as to anything else in the viewport. Tiles on no
-// display of this window are parked here, hidden, with no content loaded.
+// that holds most of it (its home, in that display's pixels). Every other viewport of this window
+// that the tile overlaps shows its part in one of two ways, by the tile's kind
+// (WallScene.perDisplayKinds, from the tile-kind table):
+// - drawn again: a light kind (text, clock, colour, image) or one whose picture is shared (a
+//   map: every item of one tile at one size shows one drawing) gets a copy of the frame in that
+//   viewport, in its pixels, clipped by it; a copy loads its own content;
+// - mirrored: any other kind (a chart, a video) is shown there through a ShaderEffectSource
+//   limited to that part (a texture the size of the part, drawn 1:1 where the displays' scales
+//   agree), so that its content exists once.
+// Either way bezel compensation and rotation apply to the part as to anything else in the
+// viewport. Tiles on no display of this window are parked here, hidden, with no content loaded.
 //
 // A recall's new tiles arrive "staged" (TileListModel): built hidden, their content incubated
 // asynchronously, each reported ready; the model then switches every window in one go.
@@ -65,14 +71,34 @@ Item {
 
             readonly property var parts: tileLayer.partsOf(xMm, yMm, widthMm, heightMm,
                                                         tileLayer.viewports)
+            // The viewports of the other parts (their indices, ascending), set only when that
+            // set changes (the parts are recomputed each time the tile moves). The copies and
+            // mirrors are made by number and each follows its entry of the list, so a tile that
+            // moves (its home display changing with it) keeps them: only a change in their number
+            // makes them again.
+            property var otherPartViews: []
+            property int otherPartCount: 0
+            property string otherPartsKey: ""
+            function updateOtherParts() {
+                const views = parts.slice(1).map(p => p.index).sort((a, b) => a - b)
+                const key = views.join(",")
+                if (key === otherPartsKey)
+                    return
+                otherPartsKey = key
+                otherPartViews = views
+                otherPartCount = views.length
+            }
+            onPartsChanged: updateOtherParts()
+            readonly property bool drawnPerDisplay:
+                WallScene.perDisplayKinds.indexOf(kind) >= 0
             readonly property Item home: parts.length > 0 ? tileLayer.viewports[parts[0].index] : null
             readonly property real kx: home ? home.kx : 1
             readonly property real ky: home ? home.ky : 1
 
             parent: home ?? tileLayer
             inView: home !== null
-            // A retired frame (its row is gone) leaves the picture at once, with its mirrored
-            // parts; it is deleted later.
+            // A retired frame (its row is gone) leaves the picture at once, with its copies and
+            // mirrored parts; it is deleted later.
             visible: inView && !staged && !retired
             x: home ? (xMm - home.source.x) * kx : 0
             y: home ? (yMm - home.source.y) * ky : 0
@@ -87,16 +113,58 @@ Item {
                + stackIndex / 65536
 
             // Staged: tell the model once this window's frame is ready to be shown.
-            readonly property bool stagedReady: staged && tileReady && !retired
+            readonly property bool stagedReady: staged && tileReady && copiesReady && !retired
+            // The copies of the frame in the other viewports are built too.
+            readonly property bool copiesReady: {
+                for (let i = 0; i < copies.count; ++i) {
+                    const c = copies.objectAt(i)
+                    if (c && !c.tileReady)
+                        return false
+                }
+                return true
+            }
             onStagedReadyChanged: if (stagedReady) WallScene.tiles.stagedTileReady(tileLayer, tileId)
-            Component.onCompleted: if (stagedReady) WallScene.tiles.stagedTileReady(tileLayer, tileId)
+            Component.onCompleted: {
+                updateOtherParts()
+                if (stagedReady)
+                    WallScene.tiles.stagedTileReady(tileLayer, tileId)
+            }
 
-            // The tile's parts on the other displays of this window.
+            // The tile drawn again in the other viewports it overlaps (drawnPerDisplay kinds).
             Instantiator {
-                model: frame.parts.length > 1 ? frame.parts.slice(1) : []
+                id: copies
+                model: frame.drawnPerDisplay ? frame.otherPartCount : 0
+                delegate: TileFrame {
+                    required property int index
+                    readonly property DisplayViewport viewport:
+                        tileLayer.viewports[frame.otherPartViews[index] ?? -1] ?? null
+
+                    tileId: frame.tileId
+                    kind: frame.kind
+                    title: frame.title
+                    showFrame: frame.showFrame
+                    binding: frame.binding
+                    parent: viewport
+                    inView: viewport !== null
+                    retired: frame.retired
+                    buildAhead: frame.buildAhead
+                    visible: frame.visible && viewport !== null
+                    x: viewport ? (frame.xMm - viewport.source.x) * viewport.kx : 0
+                    y: viewport ? (frame.yMm - viewport.source.y) * viewport.ky : 0
+                    width: frame.widthMm * (viewport ? viewport.kx : 1)
+                    height: frame.heightMm * (viewport ? viewport.ky : 1)
+                    pxPerMm: viewport ? viewport.kx : 1
+                    z: frame.z
+                }
+            }
+
+            // The tile's parts on the other displays of this window, mirrored (other kinds).
+            Instantiator {
+                model: frame.drawnPerDisplay ? 0 : frame.otherPartCount
                 delegate: ShaderEffectSource {
-                    required property var modelData
-                    readonly property Item viewport: tileLayer.viewports[modelData.index] ?? null
+                    required property int index
+                    readonly property DisplayViewport viewport:
+                        tileLayer.viewports[frame.otherPartViews[index] ?? -1] ?? null
                     readonly property rect src: viewport ? viewport.source : Qt.rect(0, 0, 1, 1)
                     // The part in canvas millimetres.
                     readonly property real x0: Math.max(frame.xMm, src.x)

@@ -72,6 +72,45 @@ QHash<int, QByteArray> TileListModel::roleNames() const {
             {BindingRole, "binding"},   {StackRole, "stackIndex"}, {StagedRole, "staged"}};
 }
 
+QList<int> TileListModel::update(Row &row, const wall::Tile &tile, int stack) {
+    QList<int> roles;
+    const wall::Tile &was = row.tile;
+    if (was.id != tile.id)
+        roles << TileIdRole << Qt::DisplayRole;
+    if (was.kind != tile.kind)
+        roles << KindRole;
+    if (was.title != tile.title)
+        roles << TitleRole;
+    if (was.rectMm.x() != tile.rectMm.x())
+        roles << XMmRole;
+    if (was.rectMm.y() != tile.rectMm.y())
+        roles << YMmRole;
+    if (was.rectMm.width() != tile.rectMm.width())
+        roles << WidthMmRole;
+    if (was.rectMm.height() != tile.rectMm.height())
+        roles << HeightMmRole;
+    if (was.z != tile.z)
+        roles << ZRole;
+    if (was.frame != tile.frame)
+        roles << FrameRole;
+    if (was.binding != tile.binding)
+        roles << BindingRole;
+    if (row.stack != stack)
+        roles << StackRole;
+    if (row.staged)
+        roles << StagedRole;
+    row.tile = tile;
+    row.stack = stack;
+    row.staged = false;
+    return roles;
+}
+
+void TileListModel::updateRow(qsizetype i, const wall::Tile &tile, int stack) {
+    const QList<int> roles = update(m_rows[i], tile, stack);
+    if (!roles.isEmpty())
+        Q_EMIT dataChanged(index(int(i)), index(int(i)), roles);
+}
+
 qsizetype TileListModel::rowOf(const QString &id) const {
     for (qsizetype i = 0; i < m_rows.size(); ++i)
         if (m_rows[i].tile.id == id && !m_rows[i].staged)
@@ -148,10 +187,7 @@ void TileListModel::onChanged(const QString &id) {
     const wall::Tile *t = layout.tile(id);
     if (row < 0 || !t)
         return;
-    m_rows[row].tile = *t;
-    m_rows[row].stack = int(layout.indexOf(id));
-    const QModelIndex i = index(int(row));
-    Q_EMIT dataChanged(i, i);
+    updateRow(row, *t, int(layout.indexOf(id)));
 }
 
 void TileListModel::onReset() {
@@ -204,14 +240,12 @@ void TileListModel::applyNow() {
     QHash<QString, int> stackOf;
     for (int i = 0; i < m_target.size(); ++i)
         stackOf.insert(m_target[i].id, i);
-    for (Row &row : m_rows) {
-        const int stack = stackOf.value(row.tile.id);
-        row.tile = m_target[stack];
-        row.stack = stack;
+    // Only what changed is told: a moved tile's content is not handed its binding again.
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        const int stack = stackOf.value(m_rows[i].tile.id);
+        updateRow(i, m_target[stack], stack);
     }
     const int persisted = int(m_rows.size());
-    if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1));
     QList<Row> created;
     for (int i = 0; i < m_target.size(); ++i)
         if (!m_persisting.contains(m_target[i].id))
@@ -275,19 +309,17 @@ void TileListModel::commitStaged() {
         removed += int(i - first + 1);
         i = first - 1;
     }
-    // The persistent tiles move, the staged ones show: one dataChanged, so one frame.
+    // The persistent tiles move, the staged ones show, all in this turn of the event loop, so
+    // in one frame. Only the roles that changed are told: a moved tile's content is not handed
+    // its binding again (nor its copies in other displays theirs).
     int persisted = 0, created = 0;
-    for (Row &row : m_rows) {
-        const int stack = stackOf.value(row.tile.id, -1);
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        const int stack = stackOf.value(m_rows[i].tile.id, -1);
         if (stack < 0)
             continue;
-        row.staged ? ++created : ++persisted;
-        row.tile = m_target[stack];
-        row.stack = stack;
-        row.staged = false;
+        m_rows[i].staged ? ++created : ++persisted;
+        updateRow(i, m_target[stack], stack);
     }
-    if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1));
     m_target.clear();
     m_persisting.clear();
     Q_EMIT stagingChanged();

@@ -88,6 +88,9 @@ private:
     void applyNow(); // a recall without building ahead (setBuildAhead(false))
     void checkStaged();
     qsizetype rowOf(const QString &id) const;
+    // Sets a row to a tile of the layout being shown (no longer staged); the roles that changed.
+    static QList<int> update(Row &row, const wall::Tile &tile, int stack);
+    void updateRow(qsizetype i, const wall::Tile &tile, int stack); // and tells the views
     QList<QObject *> liveViews() const;
 
     wall::WallState *m_state;

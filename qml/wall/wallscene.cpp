@@ -1,6 +1,7 @@
 #include "wallscene.h"
 
 #include "core/engineservices.h"
+#include "wall/tilekinds.h"
 
 #include <QDir>
 #include <QJsonObject>
@@ -23,7 +24,8 @@ WallScene::WallScene(wall::WallState *state, wall::Dispatcher *dispatcher, QStri
     , m_dispatcher(dispatcher)
     , m_tiles(state)
     , m_language(std::move(language))
-    , m_kindSources(std::move(kindSources)) {
+    , m_kindSources(std::move(kindSources))
+    , m_perDisplayKinds(wall::perDisplayTileKinds()) {
     connect(m_state, &wall::WallState::wallChanged, this, &WallScene::wallChanged);
     connect(m_state, &wall::WallState::layoutReset, this, &WallScene::layoutChanged);
 }

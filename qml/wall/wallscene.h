@@ -33,6 +33,8 @@ class WallScene : public QObject {
     Q_PROPERTY(QString layoutName READ layoutName NOTIFY layoutChanged)
     Q_PROPERTY(QString language READ language CONSTANT)
     Q_PROPERTY(QVariantMap kindSources READ kindSources CONSTANT)
+    // The kinds drawn again in each display a tile spans; others are mirrored (TileLayer.qml).
+    Q_PROPERTY(QStringList perDisplayKinds READ perDisplayKinds CONSTANT)
     // What a running briefing draws over the layout (BriefingOverlay.qml): "active", "blank",
     // "focus" (a tile id) and "focusRect" (mm), "indicator" ("3 / 8"), "organisation", "title".
     Q_PROPERTY(QVariantMap presentation READ presentation NOTIFY presentationChanged)
@@ -55,6 +57,7 @@ public:
     QString language() const { return m_language; }
     // Tile kinds whose QML module is built in; others show a placeholder.
     QVariantMap kindSources() const { return m_kindSources; }
+    QStringList perDisplayKinds() const { return m_perDisplayKinds; }
     QVariantMap presentation() const { return m_presentation; }
     void setPresentation(const QVariantMap &presentation) {
         if (presentation == m_presentation)
@@ -84,6 +87,7 @@ private:
     TileListModel m_tiles;
     QString m_language;
     QVariantMap m_kindSources;
+    QStringList m_perDisplayKinds;
     wall::ImageSourcePolicy m_imagePolicy;
     QString m_assetDir;
     QVariantMap m_presentation;

@@ -7,7 +7,8 @@
 //   --json: the last line of stdout is one JSON object of figures (this file's text report goes
 //   to stderr);
 //   with the binary, also times a whole process start;
-//   --recall-only: start-up and the recalls only (to profile them, e.g. under perf).
+//   --recall-only: start-up and the recalls only (to profile them, e.g. under perf);
+//   --map-only: start-up and the map recalls only (the same, for the map over 12 displays).
 #include "charts24.h"
 #include "shell/wallapplication.h"
 
@@ -215,6 +216,8 @@ Stats stats(QList<double> v) {
     return {v[v.size() / 2], v[std::min<qsizetype>(v.size() - 1, v.size() * 95 / 100)], v.back()};
 }
 
+constexpr int kRounds = 20;
+
 struct Recalls {
     Stats ms, dispatchMs, stallMs, cpuMs, stallCpuMs;
 };
@@ -249,6 +252,50 @@ QJsonValue round1(double v) {
     return std::round(v * 10) / 10;
 }
 
+// The 30-tile recalls (nothing persists between presets a and b), then the same 30 tiles moved.
+void recallFigures(shell::WallApplication &app, int a, int b, const Recalls &empty,
+                   QJsonObject &figures) {
+    const Recalls full = recallTimes(app, a, b, kRounds);
+    say("  30-tile layout         : median %7.1f ms  p95 %7.1f ms  max %7.1f ms\n", full.ms.median,
+        full.ms.p95, full.ms.max);
+    say("  ratio 30 tiles / empty : %.2fx (median; goal <= 2x)\n",
+        full.ms.median / empty.ms.median);
+    say("  inside the dispatcher  : median %7.1f ms (30 tiles), %.1f ms (empty)\n",
+        full.dispatchMs.median, empty.dispatchMs.median);
+    say("  longest GUI stall      : median %7.1f ms  max %7.1f ms (30 tiles; goal <= 33 ms), "
+        "max %.1f ms (empty)\n",
+        full.stallMs.median, full.stallMs.max, empty.stallMs.max);
+    say("  GUI-thread CPU         : median %7.1f ms (30 tiles), %.1f ms (empty); longest stall "
+        "in CPU: median %.1f ms  max %.1f ms (30 tiles)\n",
+        full.cpuMs.median, empty.cpuMs.median, full.stallCpuMs.median, full.stallCpuMs.max);
+    figures.insert(QStringLiteral("recall_cpu_ms_p50"), round1(full.cpuMs.median));
+    figures.insert(QStringLiteral("longest_frame_cpu_ms_during_recall"),
+                   round1(full.stallCpuMs.max));
+    figures.insert(QStringLiteral("recall_ms_p50"), round1(full.ms.median));
+    figures.insert(QStringLiteral("recall_ms_p95"), round1(full.ms.p95));
+    figures.insert(QStringLiteral("recall_ratio_p50"),
+                   std::round(full.ms.median / empty.ms.median * 100) / 100);
+    figures.insert(QStringLiteral("recall_dispatch_ms_p50"), round1(full.dispatchMs.median));
+    figures.insert(QStringLiteral("longest_frame_ms_during_recall"), round1(full.stallMs.max));
+    figures.insert(QStringLiteral("longest_frame_ms_during_recall_p50"),
+                   round1(full.stallMs.median));
+
+    // The same 30 tiles moved (all persist: nothing is built, every tile is drawn anew): what
+    // drawing the new picture costs without building anything.
+    const int moved = savePreset(app, thirtyTiles(QStringLiteral("bench A moved"), 0, 5));
+    recallTimes(app, a, moved, 2);
+    const Recalls move = recallTimes(app, a, moved, kRounds);
+    say("  30 tiles that persist and move (nothing built): median %7.1f ms  p95 %7.1f ms  "
+        "(%.2fx empty), longest GUI stall %.1f ms\n",
+        move.ms.median, move.ms.p95, move.ms.median / empty.ms.median, move.stallMs.max);
+    say("  GUI-thread CPU         : median %7.1f ms (30 tiles moved); longest stall in CPU: max "
+        "%.1f ms\n",
+        move.cpuMs.median, move.stallCpuMs.max);
+    figures.insert(QStringLiteral("moved_recall_ms_p50"), round1(move.ms.median));
+    figures.insert(QStringLiteral("moved_recall_cpu_ms_p50"), round1(move.cpuMs.median));
+    figures.insert(QStringLiteral("moved_longest_frame_ms"), round1(move.stallMs.max));
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -257,6 +304,7 @@ int main(int argc, char **argv) {
     QStringList args = qapp.arguments().mid(1);
     const bool json = args.removeAll(QStringLiteral("--json")) > 0;
     const bool recallOnly = args.removeAll(QStringLiteral("--recall-only")) > 0;
+    const bool mapOnly = args.removeAll(QStringLiteral("--map-only")) > 0;
     if (json)
         g_text = stderr;
     const QString binary = args.value(0);
@@ -291,56 +339,17 @@ int main(int argc, char **argv) {
     const int e2 = savePreset(app, QJsonObject{{QStringLiteral("schemaVersion"), 1},
                                                {QStringLiteral("name"), QStringLiteral("empty 2")},
                                                {QStringLiteral("tiles"), QJsonArray{}}});
-    constexpr int kRounds = 20;
     recallTimes(app, a, b, 2); // warm-up: QML components compiled, fonts cached
     const Recalls empty = recallTimes(app, e1, e2, kRounds);
-    const Recalls full = recallTimes(app, a, b, kRounds);
     say("preset recall -> next complete frame on all outputs, %d rounds:\n", kRounds);
     say("  baseline, empty layout : median %7.1f ms  p95 %7.1f ms  max %7.1f ms\n", empty.ms.median,
         empty.ms.p95, empty.ms.max);
-    say("  30-tile layout         : median %7.1f ms  p95 %7.1f ms  max %7.1f ms\n", full.ms.median,
-        full.ms.p95, full.ms.max);
-    say("  ratio 30 tiles / empty : %.2fx (median; goal <= 2x)\n",
-        full.ms.median / empty.ms.median);
-    say("  inside the dispatcher  : median %7.1f ms (30 tiles), %.1f ms (empty)\n",
-        full.dispatchMs.median, empty.dispatchMs.median);
-    say("  longest GUI stall      : median %7.1f ms  max %7.1f ms (30 tiles; goal <= 33 ms), "
-        "max %.1f ms (empty)\n",
-        full.stallMs.median, full.stallMs.max, empty.stallMs.max);
-    say("  GUI-thread CPU         : median %7.1f ms (30 tiles), %.1f ms (empty); longest stall "
-        "in CPU: median %.1f ms  max %.1f ms (30 tiles)\n",
-        full.cpuMs.median, empty.cpuMs.median, full.stallCpuMs.median, full.stallCpuMs.max);
-    figures.insert(QStringLiteral("recall_cpu_ms_p50"), round1(full.cpuMs.median));
-    figures.insert(QStringLiteral("empty_recall_cpu_ms_p50"), round1(empty.cpuMs.median));
-    figures.insert(QStringLiteral("longest_frame_cpu_ms_during_recall"),
-                   round1(full.stallCpuMs.max));
     figures.insert(QStringLiteral("rounds"), kRounds);
-    figures.insert(QStringLiteral("recall_ms_p50"), round1(full.ms.median));
-    figures.insert(QStringLiteral("recall_ms_p95"), round1(full.ms.p95));
+    figures.insert(QStringLiteral("empty_recall_cpu_ms_p50"), round1(empty.cpuMs.median));
     figures.insert(QStringLiteral("empty_recall_ms_p50"), round1(empty.ms.median));
     figures.insert(QStringLiteral("empty_recall_ms_p95"), round1(empty.ms.p95));
-    figures.insert(QStringLiteral("recall_ratio_p50"),
-                   std::round(full.ms.median / empty.ms.median * 100) / 100);
-    figures.insert(QStringLiteral("recall_dispatch_ms_p50"), round1(full.dispatchMs.median));
-    figures.insert(QStringLiteral("longest_frame_ms_during_recall"), round1(full.stallMs.max));
-    figures.insert(QStringLiteral("longest_frame_ms_during_recall_p50"),
-                   round1(full.stallMs.median));
-
-    // The same 30 tiles moved (all persist: nothing is built, every tile is drawn anew): what
-    // drawing the new picture costs without building anything.
-    const int moved = savePreset(app, thirtyTiles(QStringLiteral("bench A moved"), 0, 5));
-    recallTimes(app, a, moved, 2);
-    const Recalls move = recallTimes(app, a, moved, kRounds);
-    say("  30 tiles that persist and move (nothing built): median %7.1f ms  p95 %7.1f ms  "
-        "(%.2fx empty), longest GUI stall %.1f ms\n",
-        move.ms.median, move.ms.p95, move.ms.median / empty.ms.median, move.stallMs.max);
-    say("  GUI-thread CPU         : median %7.1f ms (30 tiles moved); longest stall in CPU: max "
-        "%.1f ms\n",
-        move.cpuMs.median, move.stallCpuMs.max);
-    figures.insert(QStringLiteral("moved_recall_ms_p50"), round1(move.ms.median));
-    figures.insert(QStringLiteral("moved_recall_cpu_ms_p50"), round1(move.cpuMs.median));
-    figures.insert(QStringLiteral("moved_longest_frame_ms"), round1(move.stallMs.max));
-
+    if (!mapOnly)
+        recallFigures(app, a, b, empty, figures);
     if (recallOnly) {
         rusage ru{};
         getrusage(RUSAGE_SELF, &ru);
@@ -358,12 +367,21 @@ int main(int argc, char **argv) {
     say("  one map over 12 displays: median %7.1f ms  p95 %7.1f ms  max %7.1f ms  "
         "(%.2fx empty), longest GUI stall %.1f ms\n",
         map.ms.median, map.ms.p95, map.ms.max, map.ms.median / empty.ms.median, map.stallMs.max);
+    say("  GUI-thread CPU         : median %7.1f ms (map); longest stall in CPU: max %.1f ms\n",
+        map.cpuMs.median, map.stallCpuMs.max);
     figures.insert(QStringLiteral("map_recall_ms_p50"), round1(map.ms.median));
+    figures.insert(QStringLiteral("map_recall_cpu_ms_p50"), round1(map.cpuMs.median));
+    figures.insert(QStringLiteral("map_longest_frame_cpu_ms"), round1(map.stallCpuMs.max));
     {
         rusage ru{};
         getrusage(RUSAGE_SELF, &ru);
         say("  peak RSS after the map recalls: %.1f MiB\n", ru.ru_maxrss / 1024.0);
         figures.insert(QStringLiteral("peak_rss_after_map_mib"), round1(ru.ru_maxrss / 1024.0));
+    }
+    if (mapOnly) {
+        if (json)
+            std::printf("%s\n", QJsonDocument(figures).toJson(QJsonDocument::Compact).constData());
+        return 0;
     }
 
     if (!binary.isEmpty()) {

@@ -214,19 +214,13 @@ void TestRendering::previewShowsEveryDisplayId() {
 // The operator's preview is where a mouse is: hovering a province of a map tile shows its value.
 void TestRendering::previewMapShowsTheValueUnderThePointer() {
     const wall::Wall w = twoPanels(true);
-    const QJsonObject map{
-        {QStringLiteral("id"), QStringLiteral("m")},
-        {QStringLiteral("kind"), QStringLiteral("map")},
-        {QStringLiteral("title"), QStringLiteral("Test map")},
-        {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 50},
-                                             {QStringLiteral("y"), 50},
-                                             {QStringLiteral("width"), 1000},
-                                             {QStringLiteral("height"), 500}}},
-        {QStringLiteral("binding"),
-         QJsonObject{{QStringLiteral("units"), 63},
-                     {QStringLiteral("unit"), QStringLiteral("%")},
-                     {QStringLiteral("values"),
-                      QJsonObject{{QStringLiteral("01"), 101.57}, {QStringLiteral("79"), 98.2}}}}}};
+    const QJsonObject map = tileJson(
+        QStringLiteral("m"), QStringLiteral("map"), QStringLiteral("Test map"),
+        QRectF(50, 50, 1000, 500),
+        QJsonObject{{QStringLiteral("units"), 63},
+                    {QStringLiteral("unit"), QStringLiteral("%")},
+                    {QStringLiteral("values"),
+                     QJsonObject{{QStringLiteral("01"), 101.57}, {QStringLiteral("79"), 98.2}}}});
     Fixture fx(w, QJsonArray{map}, true);
     QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
     QVERIFY(!fx.grab().isEmpty());
@@ -264,14 +258,7 @@ void TestRendering::previewMapShowsTheValueUnderThePointer() {
 namespace {
 QJsonObject tileOf(const QString &kind, QRectF r, const QString &title,
                    const QJsonObject &binding) {
-    return {{QStringLiteral("id"), kind},
-            {QStringLiteral("kind"), kind},
-            {QStringLiteral("title"), title},
-            {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), r.x()},
-                                                 {QStringLiteral("y"), r.y()},
-                                                 {QStringLiteral("width"), r.width()},
-                                                 {QStringLiteral("height"), r.height()}}},
-            {QStringLiteral("binding"), binding}};
+    return tileJson(kind, kind, title, r, binding);
 }
 } // namespace
 

@@ -55,16 +55,25 @@ inline wall::Wall twoPanels(bool compensation, wall::Rotation secondRotation = w
     return w;
 }
 
-inline QJsonObject colorTile(const QString &id, QRectF r, const QString &color, int z = 1) {
+// A layout's tile: id, kind, title (none: empty), rect in canvas millimetres, binding.
+inline QJsonObject tileJson(const QString &id, const QString &kind, const QString &title, QRectF r,
+                            const QJsonObject &binding) {
     return {{QStringLiteral("id"), id},
-            {QStringLiteral("kind"), QStringLiteral("color")},
-            {QStringLiteral("frame"), false},
-            {QStringLiteral("z"), z},
+            {QStringLiteral("kind"), kind},
+            {QStringLiteral("title"), title},
             {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), r.x()},
                                                  {QStringLiteral("y"), r.y()},
                                                  {QStringLiteral("width"), r.width()},
                                                  {QStringLiteral("height"), r.height()}}},
-            {QStringLiteral("binding"), QJsonObject{{QStringLiteral("color"), color}}}};
+            {QStringLiteral("binding"), binding}};
+}
+
+inline QJsonObject colorTile(const QString &id, QRectF r, const QString &color, int z = 1) {
+    QJsonObject t = tileJson(id, QStringLiteral("color"), QString(), r,
+                             QJsonObject{{QStringLiteral("color"), color}});
+    t[QStringLiteral("frame")] = false;
+    t[QStringLiteral("z")] = z;
+    return t;
 }
 
 class Fixture {
@@ -141,9 +150,10 @@ private Q_SLOTS:
     void previewMapShowsTheValueUnderThePointer();
     void textMeetsTheWallDistanceRule();
     void recallMovesPersistentTilesAndSwitchesAtOnce();
-    void tileSpanningDisplaysIsBuiltOncePerWindow();
+    void tileSpanningDisplaysIsDrawnByItsKind();
     void repeatedRecallsLeaveOneFramePerTile();
     void recallLeavesNoTileOfThePreviousLayout();
+    void hiddenFrameKeepsItsContentSize();
     void stepPicturesShowOnlyTheirOwnLayout();
 
 private:

@@ -1,6 +1,6 @@
 // Recalls through the application's own windows: a recall is a diff that switches every window at
-// once, a tile spanning displays is built once per window, repeated recalls leave one frame per
-// tile, and a briefing's step pictures show only their own layout.
+// once, a tile spanning displays is drawn again or mirrored by its kind, repeated recalls leave one
+// frame per tile, and a briefing's step pictures show only their own layout.
 #include "tst_rendering.h"
 
 using namespace opswall;
@@ -116,22 +116,41 @@ void TestRendering::recallMovesPersistentTilesAndSwitchesAtOnce() {
     QCOMPARE(framesOf(win).values(QStringLiteral("keep")).size(), 1);
 }
 
-// A tile over both displays of the one output is built once in that window (one frame, one
-// content); the second display shows its part of the same frame.
-void TestRendering::tileSpanningDisplaysIsBuiltOncePerWindow() {
+// A tile over both displays of the one output: a light kind (a colour) is drawn again in the
+// second display, in its own pixels (one frame per display); any other kind (the alert list) is
+// built once in the window (one frame, one content) and the second display shows its part of that
+// frame, mirrored.
+void TestRendering::tileSpanningDisplaysIsDrawnByItsKind() {
     const wall::Wall w = twoPanels(true);
     Fixture fx(w,
-               QJsonArray{colorTile(QStringLiteral("wide"), QRectF(100, 100, 2000, 400),
-                                    QStringLiteral("#ff00ff"))},
+               QJsonArray{colorTile(QStringLiteral("wide"), QRectF(100, 60, 2000, 200),
+                                    QStringLiteral("#ff00ff")),
+                          tileJson(QStringLiteral("list"), QStringLiteral("alerts"),
+                                   QStringLiteral("Alerts"), QRectF(100, 300, 2000, 240), {})},
                false);
     QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
     const QList<QImage> shots = fx.grab();
     QCOMPARE(shots.size(), 1);
-    QCOMPARE(framesOf(fx.app->windows().constFirst()).values(QStringLiteral("wide")).size(), 1);
-    // Both displays show it: display 1 px 20..400, display 2 (canvas 1150..2150) px 0..380.
-    QCOMPARE(shots[0].pixel(200, 100), qRgb(255, 0, 255));
-    QCOMPARE(shots[0].pixel(400 + 200, 100), qRgb(255, 0, 255));
-    QCOMPARE(shots[0].pixel(400 + 390, 100), qRgb(0, 0, 0));
+    QQuickWindow *win = fx.app->windows().constFirst();
+    QCOMPARE(framesOf(win).values(QStringLiteral("wide")).size(), 2);
+    QCOMPARE(framesOf(win).values(QStringLiteral("list")).size(), 1);
+    const QList<QQuickItem *> items = visualItems(win->contentItem());
+    QCOMPARE(std::count_if(items.cbegin(), items.cend(),
+                           [](QQuickItem *i) {
+                               return i->isVisible() && i->inherits("QQuickShaderEffectSource");
+                           }),
+             1);
+    // Both displays show the colour: display 1 px 20..400, display 2 (canvas 1150..2150) px
+    // 0..380; rows 4..84.
+    QCOMPARE(shots[0].pixel(200, 40), qRgb(255, 0, 255));
+    QCOMPARE(shots[0].pixel(400 + 200, 40), qRgb(255, 0, 255));
+    QCOMPARE(shots[0].pixel(400 + 390, 40), qRgb(0, 0, 0));
+    // The alert list's part on display 2 (px 0..380, rows 100..196) is its frame's picture, not
+    // the black layout behind it.
+    QVERIFY(shots[0].pixel(400 + 370, 190) != qRgb(0, 0, 0));
+    QCOMPARE(shots[0].pixel(400 + 390, 190), qRgb(0, 0, 0));
+    if (const QString dir = qEnvironmentVariable("OPSWALL_SCREENSHOT_DIR"); !dir.isEmpty())
+        shots[0].save(dir + QStringLiteral("/tile-spanning-displays.png"));
 }
 
 // Recalls back and forth between two layouts whose tiles change kind (nothing persists) leave
@@ -390,4 +409,32 @@ void TestRendering::stepPicturesShowOnlyTheirOwnLayout() {
         QVERIFY2(diff.isEmpty(),
                  qPrintable(QStringLiteral("wait %1 ms, queued: ").arg(waitMs) + diff));
     }
+}
+
+// A recall's new tile is built hidden, at the size it will have when shown: hiding a frame does
+// not change its content's size (the title bar used to count only while the frame was visible, so
+// a map behind a title built ahead of a recall was drawn at the wrong size, then again in the
+// frame that showed it).
+void TestRendering::hiddenFrameKeepsItsContentSize() {
+    const wall::Wall w = twoPanels(true);
+    Fixture fx(w,
+               QJsonArray{tileJson(QStringLiteral("note"), QStringLiteral("text"),
+                                   QStringLiteral("Thông báo"), QRectF(100, 100, 800, 400),
+                                   QJsonObject{{QStringLiteral("text"), QStringLiteral("A")}})},
+               false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    const QList<QQuickItem *> frames =
+        framesOf(fx.app->windows().constFirst()).values(QStringLiteral("note"));
+    QCOMPARE(frames.size(), 1);
+    QQuickItem *frame = frames.first();
+    auto *content = frame->property("content").value<QQuickItem *>();
+    QVERIFY(content);
+    const QSizeF shown = content->size();
+    QVERIFY(shown.height() > 0);
+    QVERIFY(shown.height() < frame->height()); // under the title bar
+    frame->setVisible(false);
+    QCOMPARE(content->size(), shown);
+    frame->setVisible(true);
+    QCOMPARE(content->size(), shown);
 }
