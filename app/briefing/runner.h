@@ -78,12 +78,17 @@ private:
         QString steppedBy;
     };
     ActionResult start(const QJsonObject &p, const Caller &caller);
-    ActionResult show(int step, const Caller &caller);
+    // Shows step of next (the run as it will be): its layout joins the action's transaction, and
+    // m_run becomes next only once the step's row is committed (a refused write leaves the run,
+    // the API's answer and the wall as they were); alsoCommitted (may be empty) runs then too.
+    ActionResult show(Running next, int step, const Caller &caller,
+                      std::function<void()> alsoCommitted = {});
     ActionResult save(const QJsonObject &p);
     ActionResult remove(const QJsonObject &p);
     ActionResult end(const Caller &caller);
     std::optional<ActionResult> checkRunning(const QJsonObject &p) const;
-    ActionResult ok() const;
+    static ActionResult ok(const Running &run);
+    static QJsonObject statusOf(const Running &run);
 
     wall::WallState &m_state;
     wall::Dispatcher &m_dispatcher;
