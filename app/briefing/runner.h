@@ -46,6 +46,8 @@ public:
     void setClock(std::function<QDateTime()> now) { m_now = std::move(now); }
 
     bool running() const { return m_run.has_value(); }
+    // The running briefing's document, as it was when the run started; null when none runs.
+    const Briefing *runningBriefing() const { return m_run ? &m_run->briefing : nullptr; }
     // Outside a briefing, puts one tile of the live layout in focus (an alert rule's incident
     // tile) until the layout next changes.
     void setSpotlight(const QString &tileId);

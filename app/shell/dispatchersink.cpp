@@ -492,9 +492,9 @@ private:
         }
         if (head == QLatin1String("briefing-current")) {
             QJsonObject s = m_parts.runner->status();
-            if (s.value(QStringLiteral("active")).toBool())
-                if (const auto b = store.get(s.value(QStringLiteral("id")).toInt()))
-                    s.insert(QStringLiteral("document"), briefing::briefingToJson(b->briefing));
+            // The document the run shows (in memory: no read of the store on this thread).
+            if (const briefing::Briefing *b = m_parts.runner->runningBriefing())
+                s.insert(QStringLiteral("document"), briefing::briefingToJson(*b));
             return s;
         }
         return {};
