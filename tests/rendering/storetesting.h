@@ -9,6 +9,11 @@
 
 namespace apptest {
 
+// The "items" of a list the API answers (GET /presets, /briefings…), as the admin.
+inline QJsonArray itemsOf(const Wall &w, const QString &path) {
+    return jsonOf(w.api("GET", path).body)[QStringLiteral("items")].toArray();
+}
+
 // A button panel "desk" (a Stream Deck over TCP, page "main", no buttons), not connected: nothing
 // listens on its port. Written to the wall's folder and passed with --panels, so that a
 // panel.bind is a write the store makes. False when the file cannot be written.

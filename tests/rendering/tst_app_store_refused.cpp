@@ -120,12 +120,10 @@ void TestAppStoreRefused::refusedWritesLeaveMemoryAsTheTableIs() {
     QString why;
     QVERIFY2(w.start(&why), qPrintable(why));
     const QString db = w.dir.filePath(QStringLiteral("wall.db"));
-    const QJsonArray presets =
-        jsonOf(w.api("GET", QStringLiteral("/presets")).body)[QStringLiteral("items")].toArray();
+    const QJsonArray presets = apptest::itemsOf(w, QStringLiteral("/presets"));
     QVERIFY(!presets.isEmpty());
     const int presetId = presets.first()[QStringLiteral("id")].toInt();
-    const QJsonArray briefings =
-        jsonOf(w.api("GET", QStringLiteral("/briefings")).body)[QStringLiteral("items")].toArray();
+    const QJsonArray briefings = apptest::itemsOf(w, QStringLiteral("/briefings"));
     QVERIFY2(!briefings.isEmpty(), "the demo's briefing");
     const QString briefing =
         QStringLiteral("/briefings/%1").arg(briefings.first()[QStringLiteral("id")].toInt());

@@ -193,12 +193,10 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     QVERIFY2(!tileId.isEmpty(), "the preset has a tile besides the video");
 
     // What the other kinds of writes need: a preset to bind a key to, a briefing to save again.
-    const QJsonArray presets =
-        jsonOf(w.api("GET", QStringLiteral("/presets")).body)[QStringLiteral("items")].toArray();
+    const QJsonArray presets = apptest::itemsOf(w, QStringLiteral("/presets"));
     QVERIFY(!presets.isEmpty());
     const int presetId = presets.first()[QStringLiteral("id")].toInt();
-    const QJsonArray briefingsBefore =
-        jsonOf(w.api("GET", QStringLiteral("/briefings")).body)[QStringLiteral("items")].toArray();
+    const QJsonArray briefingsBefore = apptest::itemsOf(w, QStringLiteral("/briefings"));
     QVERIFY2(!briefingsBefore.isEmpty(), "the demo's briefing");
     const QJsonObject briefingDoc =
         jsonOf(w.api("GET", QStringLiteral("/briefings/%1")
