@@ -275,7 +275,7 @@ private:
                         return svc.readAsync(std::move(read),
                                              [answer, reply](QJsonObject o, std::exception_ptr e) {
                                                  if (e)
-                                                     return reply(storeFailure(e));
+                                                     return reply(storeUnavailableReply(e));
                                                  answer(o);
                                              });
                     answer(svc.sink() ? svc.sink()->snapshot(what) : QJsonObject());
@@ -440,23 +440,8 @@ private:
                 return QJsonObject{{QStringLiteral("items"), AuditLog::queryJsonOn(db, aq)}};
             },
             [reply](QJsonObject answer, std::exception_ptr error) {
-                reply(error ? storeFailure(error) : Reply{200, compact(answer)});
+                reply(error ? storeUnavailableReply(error) : Reply{200, compact(answer)});
             });
-    }
-
-    // A read on a reader connection failed: 503 store_unavailable, as the GUI thread's reads.
-    static Reply storeFailure(std::exception_ptr error) {
-        QString why = QStringLiteral("unknown error");
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception &e) {
-            why = QString::fromUtf8(e.what());
-        } catch (...) {
-        }
-        return fromResult(
-            ActionResult::failure(QStringLiteral("store_unavailable"),
-                                  QStringLiteral("store unavailable; retry later (%1)").arg(why)),
-            200);
     }
 
     // A 401 or a refused read, for the audit (coalesced per address and minute by the core).
