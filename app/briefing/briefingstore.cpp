@@ -202,28 +202,33 @@ qint64 BriefingStore::startRun(int briefingId, int revision, const QString &by) 
     return runId;
 }
 
-void BriefingStore::recordStep(qint64 runId, int stepIndex, const QString &by, const QString &via) {
-    m_db.write([runId, stepIndex, by, via,
-                at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
-        db.prepare("INSERT INTO briefing_run_steps(run_id, seq, step_index, shown_at_ms, by_user, "
-                   "via) VALUES(?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM briefing_run_steps "
-                   "WHERE run_id = ?1), ?2, ?3, ?4, ?5)")
-            .bind(1, runId)
-            .bind(2, stepIndex)
-            .bind(3, at)
-            .bind(4, by)
-            .bind(5, via)
-            .run();
-    });
+void BriefingStore::recordStep(qint64 runId, int stepIndex, const QString &by, const QString &via,
+                               std::function<void()> committed) {
+    m_db.writeThen(
+        [runId, stepIndex, by, via, at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
+            db.prepare(
+                  "INSERT INTO briefing_run_steps(run_id, seq, step_index, shown_at_ms, by_user, "
+                  "via) VALUES(?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM briefing_run_steps "
+                  "WHERE run_id = ?1), ?2, ?3, ?4, ?5)")
+                .bind(1, runId)
+                .bind(2, stepIndex)
+                .bind(3, at)
+                .bind(4, by)
+                .bind(5, via)
+                .run();
+        },
+        std::move(committed));
 }
 
-void BriefingStore::endRun(qint64 runId) {
-    m_db.write([runId, at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
-        db.prepare("UPDATE briefing_runs SET ended_at_ms = ? WHERE id = ?")
-            .bind(1, at)
-            .bind(2, runId)
-            .run();
-    });
+void BriefingStore::endRun(qint64 runId, std::function<void()> committed) {
+    m_db.writeThen(
+        [runId, at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
+            db.prepare("UPDATE briefing_runs SET ended_at_ms = ? WHERE id = ?")
+                .bind(1, at)
+                .bind(2, runId)
+                .run();
+        },
+        std::move(committed));
 }
 
 std::optional<Run> BriefingStore::run(qint64 runId) {

@@ -11,6 +11,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace opswall::briefing {
@@ -49,6 +50,11 @@ struct Run {
 class BriefingStore {
 public:
     explicit BriefingStore(store::Database &db); // applies the component's migrations
+    // For reading on another connection (a worker thread's reader): migrations were applied.
+    struct AlreadyMigrated {};
+    BriefingStore(store::Database &db, AlreadyMigrated)
+        : m_db(db) {}
+    store::Database &database() { return m_db; }
 
     QList<BriefingInfo> list();
     std::optional<StoredBriefing> get(int id);
@@ -61,10 +67,13 @@ public:
     int save(std::optional<int> id, const Briefing &briefing, BriefingInfo *info = nullptr);
     bool remove(int id);
 
-    // A run's row (its id taken here), its steps and its end: written on the store thread.
+    // A run's row (its id taken here), its steps and its end: written on the store thread (in
+    // the action's transaction inside an action); committed (may be empty) runs on this thread
+    // once the row is committed, never when the write failed (Database::writeThen).
     qint64 startRun(int briefingId, int revision, const QString &by);
-    void recordStep(qint64 runId, int stepIndex, const QString &by, const QString &via);
-    void endRun(qint64 runId);
+    void recordStep(qint64 runId, int stepIndex, const QString &by, const QString &via,
+                    std::function<void()> committed = {});
+    void endRun(qint64 runId, std::function<void()> committed = {});
     std::optional<Run> run(qint64 runId);
     std::optional<Run> lastRun(int briefingId);
 

@@ -120,12 +120,12 @@ ActionResult BriefingRunner::handle(const Action &action, const Caller &caller) 
             return conflict(QStringLiteral("this is the last step (%1 of %2)")
                                 .arg(m_run->step + 1)
                                 .arg(last + 1));
-        return show(m_run->step + 1, caller);
+        return show(*m_run, m_run->step + 1, caller);
     }
     if (verb == QLatin1String("previous")) {
         if (m_run->step <= 0)
             return conflict(QStringLiteral("this is the first step"));
-        return show(m_run->step - 1, caller);
+        return show(*m_run, m_run->step - 1, caller);
     }
     if (verb == QLatin1String("goto")) {
         const auto n = intParam(p.value(QStringLiteral("step")));
@@ -134,12 +134,12 @@ ActionResult BriefingRunner::handle(const Action &action, const Caller &caller) 
                 QStringLiteral("invalid"),
                 QStringLiteral("step: a step number from 1 to %1 is required").arg(last + 1),
                 QStringLiteral("step"));
-        return show(*n - 1, caller);
+        return show(*m_run, *n - 1, caller);
     }
     if (verb == QLatin1String("blank") || verb == QLatin1String("unblank")) {
         m_run->blank = verb == QLatin1String("blank");
         Q_EMIT viewChanged();
-        return ok();
+        return ok(*m_run);
     }
     if (verb == QLatin1String("end"))
         return end(caller);
@@ -195,16 +195,6 @@ ActionResult BriefingRunner::start(const QJsonObject &p, const Caller &caller) {
         return ActionResult::failure(QStringLiteral("not_found"),
                                      QStringLiteral("step %1: %2").arg(first + 1).arg(why),
                                      QStringLiteral("step"));
-    // The lock keeps everyone else's changes off the wall while the leader speaks. A schedule or
-    // rule starts a briefing for people to step, so it leaves the lock alone.
-    const bool takeLock = m_lock.acquire && !systemCaller(caller);
-    if (takeLock) {
-        const ActionResult locked =
-            m_lock.acquire(caller, lockTtlMs(stored->briefing),
-                           QStringLiteral("briefing \"%1\"").arg(stored->briefing.title.vi));
-        if (!locked.ok)
-            return locked;
-    }
     Running r;
     r.id = stored->info.id;
     r.revision = stored->info.revision;
@@ -212,13 +202,26 @@ ActionResult BriefingRunner::start(const QJsonObject &p, const Caller &caller) {
     r.startedAt = m_now();
     r.startedBy = caller.user;
     r.runId = m_store.startRun(r.id, r.revision, caller.user);
-    m_run = r;
-    return show(first, caller);
+    // The lock keeps everyone else's changes off the wall while the leader speaks; it is taken
+    // with the run, once the run's rows are committed (the dispatcher's gate has refused this
+    // start already if someone else holds it). A schedule or rule starts a briefing for people
+    // to step, so it leaves the lock alone.
+    std::function<void()> takeLock;
+    if (m_lock.acquire && !systemCaller(caller))
+        takeLock = [acquire = m_lock.acquire, caller, ttl = lockTtlMs(r.briefing),
+                    reason = QStringLiteral("briefing \"%1\"").arg(r.briefing.title.vi)] {
+            const ActionResult locked = acquire(caller, ttl, reason);
+            if (!locked.ok)
+                qWarning("opswall: briefing: started without the lock: %s",
+                         qPrintable(locked.message));
+        };
+    return show(std::move(r), first, caller, std::move(takeLock));
 }
 
-ActionResult BriefingRunner::show(int step, const Caller &caller) {
+ActionResult BriefingRunner::show(Running next, int step, const Caller &caller,
+                                  std::function<void()> alsoCommitted) {
     QString why;
-    const auto layout = stepLayout(m_run->briefing.steps.at(step), &why);
+    const auto layout = stepLayout(next.briefing.steps.at(step), &why);
     if (!layout)
         return ActionResult::failure(QStringLiteral("not_found"),
                                      QStringLiteral("step %1: %2").arg(step + 1).arg(why),
@@ -228,24 +231,33 @@ ActionResult BriefingRunner::show(int step, const Caller &caller) {
     // wall under load).
     if (!(*layout == m_state.layout()))
         m_dispatcher.showLayout(*layout,
-                                QStringLiteral("briefing %1 step %2").arg(m_run->id).arg(step + 1));
-    m_run->step = step;
-    m_run->blank = false;
-    m_run->stepShownAt = m_now();
-    m_run->steppedBy = caller.user;
-    m_store.recordStep(m_run->runId, step, caller.user, caller.via);
-    Q_EMIT viewChanged();
-    return ok();
+                                QStringLiteral("briefing %1 step %2").arg(next.id).arg(step + 1));
+    next.step = step;
+    next.blank = false;
+    next.stepShownAt = m_now();
+    next.steppedBy = caller.user;
+    m_store.recordStep(next.runId, step, caller.user, caller.via,
+                       [this, next, also = std::move(alsoCommitted)] {
+                           if (also)
+                               also();
+                           m_run = next;
+                           Q_EMIT viewChanged();
+                       });
+    return ok(next);
 }
 
 ActionResult BriefingRunner::end(const Caller &caller) {
     const Running r = *m_run;
-    m_run.reset();
-    m_store.endRun(r.runId);
-    if (m_lock.release && !systemCaller(caller))
-        m_lock.release(caller); // "not locked" (released earlier or timed out) is fine
-    Q_EMIT viewChanged();
-    QJsonObject s = status();
+    // Ended once the run's end is committed; a refused write leaves it running (and locked).
+    m_store.endRun(r.runId, [this, caller, runId = r.runId] {
+        if (!m_run || m_run->runId != runId)
+            return;
+        m_run.reset();
+        if (m_lock.release && !systemCaller(caller))
+            m_lock.release(caller); // "not locked" (released earlier or timed out) is fine
+        Q_EMIT viewChanged();
+    });
+    QJsonObject s{{QStringLiteral("active"), false}};
     s.insert(QStringLiteral("id"), r.id);
     s.insert(QStringLiteral("runId"), r.runId);
     return ActionResult::success({{QStringLiteral("briefing"), s}});
@@ -306,38 +318,42 @@ ActionResult BriefingRunner::remove(const QJsonObject &p) {
     return ActionResult::success({{QStringLiteral("id"), *id}});
 }
 
-ActionResult BriefingRunner::ok() const {
+ActionResult BriefingRunner::ok(const Running &run) {
     // Flat fields too: the line protocol's reply shows only those ("OK BRIEFING step=3 ...").
-    return ActionResult::success({{QStringLiteral("briefing"), status()},
-                                  {QStringLiteral("step"), m_run->step + 1},
-                                  {QStringLiteral("steps"), m_run->briefing.steps.size()},
-                                  {QStringLiteral("blank"), m_run->blank}});
+    return ActionResult::success({{QStringLiteral("briefing"), statusOf(run)},
+                                  {QStringLiteral("step"), run.step + 1},
+                                  {QStringLiteral("steps"), run.briefing.steps.size()},
+                                  {QStringLiteral("blank"), run.blank}});
 }
 
 QJsonObject BriefingRunner::status() const {
     if (!m_run)
         return {{QStringLiteral("active"), false}};
-    const Step &s = m_run->briefing.steps.at(m_run->step);
-    const qsizetype count = m_run->briefing.steps.size();
+    return statusOf(*m_run);
+}
+
+QJsonObject BriefingRunner::statusOf(const Running &run) {
+    const Step &s = run.briefing.steps.at(run.step);
+    const qsizetype count = run.briefing.steps.size();
     QJsonObject o{{QStringLiteral("active"), true},
-                  {QStringLiteral("id"), m_run->id},
-                  {QStringLiteral("revision"), m_run->revision},
-                  {QStringLiteral("runId"), m_run->runId},
-                  {QStringLiteral("title"), textToJson(m_run->briefing.title)},
-                  {QStringLiteral("step"), m_run->step + 1},
+                  {QStringLiteral("id"), run.id},
+                  {QStringLiteral("revision"), run.revision},
+                  {QStringLiteral("runId"), run.runId},
+                  {QStringLiteral("title"), textToJson(run.briefing.title)},
+                  {QStringLiteral("step"), run.step + 1},
                   {QStringLiteral("stepCount"), count},
                   {QStringLiteral("stepTitle"), textToJson(s.title)},
                   {QStringLiteral("focus"), s.focus},
-                  {QStringLiteral("blank"), m_run->blank},
-                  {QStringLiteral("startedAt"), m_run->startedAt.toString(Qt::ISODateWithMs)},
-                  {QStringLiteral("startedBy"), m_run->startedBy},
-                  {QStringLiteral("stepShownAt"), m_run->stepShownAt.toString(Qt::ISODateWithMs)},
-                  {QStringLiteral("steppedBy"), m_run->steppedBy},
-                  {QStringLiteral("plannedSeconds"), m_run->briefing.plannedSeconds()},
+                  {QStringLiteral("blank"), run.blank},
+                  {QStringLiteral("startedAt"), run.startedAt.toString(Qt::ISODateWithMs)},
+                  {QStringLiteral("startedBy"), run.startedBy},
+                  {QStringLiteral("stepShownAt"), run.stepShownAt.toString(Qt::ISODateWithMs)},
+                  {QStringLiteral("steppedBy"), run.steppedBy},
+                  {QStringLiteral("plannedSeconds"), run.briefing.plannedSeconds()},
                   {QStringLiteral("stepPlannedSeconds"), s.plannedSeconds}};
-    if (m_run->step + 1 < count)
+    if (run.step + 1 < count)
         o.insert(QStringLiteral("nextTitle"),
-                 textToJson(m_run->briefing.steps.at(m_run->step + 1).title));
+                 textToJson(run.briefing.steps.at(run.step + 1).title));
     return o;
 }
 

@@ -46,6 +46,8 @@ public:
     void setClock(std::function<QDateTime()> now) { m_now = std::move(now); }
 
     bool running() const { return m_run.has_value(); }
+    // The running briefing's document, as it was when the run started; null when none runs.
+    const Briefing *runningBriefing() const { return m_run ? &m_run->briefing : nullptr; }
     // Outside a briefing, puts one tile of the live layout in focus (an alert rule's incident
     // tile) until the layout next changes.
     void setSpotlight(const QString &tileId);
@@ -78,12 +80,17 @@ private:
         QString steppedBy;
     };
     ActionResult start(const QJsonObject &p, const Caller &caller);
-    ActionResult show(int step, const Caller &caller);
+    // Shows step of next (the run as it will be): its layout joins the action's transaction, and
+    // m_run becomes next only once the step's row is committed (a refused write leaves the run,
+    // the API's answer and the wall as they were); alsoCommitted (may be empty) runs then too.
+    ActionResult show(Running next, int step, const Caller &caller,
+                      std::function<void()> alsoCommitted = {});
     ActionResult save(const QJsonObject &p);
     ActionResult remove(const QJsonObject &p);
     ActionResult end(const Caller &caller);
     std::optional<ActionResult> checkRunning(const QJsonObject &p) const;
-    ActionResult ok() const;
+    static ActionResult ok(const Running &run);
+    static QJsonObject statusOf(const Running &run);
 
     wall::WallState &m_state;
     wall::Dispatcher &m_dispatcher;

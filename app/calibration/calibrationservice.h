@@ -28,6 +28,8 @@
 #include <QPointer>
 #include <QStringList>
 
+#include <exception>
+
 class QProcess;
 class QQmlEngine;
 class QJSEngine;
@@ -88,7 +90,9 @@ public:
     using Clock = std::function<QDateTime()>;
     void setClock(Clock clock) { m_clock = std::move(clock); }
     // Where a saved wall geometry goes (the shell: WallStore::saveWall, loaded at the next start).
-    using WallSaver = std::function<void(const wall::Wall &)>;
+    // Writes the wall (in the calibration action's transaction); committed runs once it is
+    // committed, never when the write failed: the wall in memory changes there.
+    using WallSaver = std::function<void(const wall::Wall &, std::function<void()> committed)>;
     void setWallSaver(WallSaver saver) { m_saveWall = std::move(saver); }
 
 Q_SIGNALS:
@@ -104,6 +108,7 @@ private:
     ActionResult startRun(const QString &kind, const QJsonObject &p, const Caller &caller,
                           const QMap<QString, PictureSettings> &overrideSettings = {});
     void finishRun(qint64 runId, const QHash<QString, std::vector<drivers::Result>> &results);
+    void reportStored(qint64 runId, qint64 reportId, std::exception_ptr error);
     ActionResult setPattern(const QJsonObject &p);
     ActionResult uniformityStep(const QJsonObject &p, const Caller &caller);
     ActionResult startMeterRead(const QString &display, const QJsonObject &p);
@@ -111,7 +116,9 @@ private:
     ActionResult nudgeGeometry(const QJsonObject &p);
     ActionResult saveGeometry(const QJsonObject &p, const Caller &caller);
     ActionResult undoGeometry(const Caller &caller);
-    void useWall(const wall::Wall &w, const Caller &caller, const QString &note);
+    // Makes w the wall once it is saved (at once with no saver); then runs after that.
+    void useWall(const wall::Wall &w, const Caller &caller, const QString &note,
+                 std::function<void()> then = {});
     QStringList wallIds() const;
 
     wall::WallState &m_state;
@@ -136,6 +143,9 @@ private:
         QHash<QString, std::vector<SettingCommand>> sent;
         QHash<QString, PictureSettings> wanted;
         QJsonObject result; // per display, when finished
+        // The run's report row: its id once committed, or why the store refused it.
+        qint64 reportId = 0;
+        QString reportError;
         QJsonObject toJson() const;
     };
     QMap<qint64, Run> m_runs;

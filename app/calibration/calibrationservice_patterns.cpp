@@ -122,10 +122,17 @@ ActionResult CalibrationService::nudgeGeometry(const QJsonObject &p) {
          {QStringLiteral("saved"), false}});
 }
 
-void CalibrationService::useWall(const wall::Wall &w, const Caller &, const QString &) {
-    m_state.setWall(w);
+void CalibrationService::useWall(const wall::Wall &w, const Caller &, const QString &,
+                                 std::function<void()> then) {
+    auto show = [this, w, then = std::move(then)] {
+        m_state.setWall(w);
+        if (then)
+            then();
+    };
     if (m_saveWall)
-        m_saveWall(w);
+        m_saveWall(w, std::move(show)); // a refused write leaves the wall as it was
+    else
+        show();
 }
 
 ActionResult CalibrationService::saveGeometry(const QJsonObject &p, const Caller &caller) {
@@ -135,9 +142,10 @@ ActionResult CalibrationService::saveGeometry(const QJsonObject &p, const Caller
         m_store.addWallRevision(caller, QStringLiteral("before geometry set-up"),
                                 wall::wallToJson(m_beforeNudges.value_or(m_state.wall())));
     const qint64 rev = m_store.addWallRevision(caller, note, wall::wallToJson(m_state.wall()));
-    useWall(m_state.wall(), caller, note);
-    m_unsavedSince.reset();
-    m_beforeNudges.reset();
+    useWall(m_state.wall(), caller, note, [this] { // saved once the rows are committed
+        m_unsavedSince.reset();
+        m_beforeNudges.reset();
+    });
     return ActionResult::success({{QStringLiteral("wallRevision"), rev}});
 }
 
@@ -174,9 +182,10 @@ ActionResult CalibrationService::undoGeometry(const Caller &caller) {
     if (!parsed.ok())
         return ActionResult::failure(QStringLiteral("conflict"),
                                      QStringLiteral("the saved geometry could not be read back"));
-    useWall(parsed.wall, caller, QStringLiteral("undo"));
-    m_beforeNudges.reset();
-    m_unsavedSince.reset();
+    useWall(parsed.wall, caller, QStringLiteral("undo"), [this] {
+        m_beforeNudges.reset();
+        m_unsavedSince.reset();
+    });
     return ActionResult::success({{QStringLiteral("wallRevision"), target}});
 }
 

@@ -237,18 +237,45 @@ void CalibrationService::finishRun(qint64 runId,
             one.insert(QStringLiteral("drift"), driftJson(drift(run.wanted.value(id), rb)));
         run.result.insert(id, one);
     }
-    const QJsonObject json = run.toJson();
-    try {
-        m_store.addReport(run.kind, run.by, json);
-    } catch (const std::exception &e) {
-        qCWarning(lcCalibration) << "could not store the run report:" << e.what();
-    }
     qCInfo(lcCalibration).noquote() << QStringLiteral("calibration %1 run %2: %3 of %4 displays ok")
                                            .arg(run.kind)
                                            .arg(run.id)
                                            .arg(okCount)
                                            .arg(run.displays.size());
-    Q_EMIT runFinished(json);
+    // The run is announced (calibration.finished) once its report row is committed or refused,
+    // so that the event, GET /calibration and the reports agree.
+    QPointer<CalibrationService> self(this);
+    try {
+        m_store.addReport(run.kind, run.by, run.toJson(),
+                          [self, runId](qint64 reportId, std::exception_ptr error) {
+                              if (self)
+                                  self->reportStored(runId, reportId, error);
+                          });
+    } catch (const std::exception &) { // the id could not be read: nothing was written
+        reportStored(runId, 0, std::current_exception());
+    }
+}
+
+void CalibrationService::reportStored(qint64 runId, qint64 reportId, std::exception_ptr error) {
+    const auto it = m_runs.find(runId);
+    if (it == m_runs.end())
+        return;
+    if (!error) {
+        it->reportId = reportId;
+    } else {
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception &e) {
+            it->reportError = QString::fromUtf8(e.what());
+        } catch (...) {
+            it->reportError = QStringLiteral("unknown error");
+        }
+        qCWarning(lcCalibration).noquote()
+            << QStringLiteral("could not store the report of run %1: %2")
+                   .arg(runId)
+                   .arg(it->reportError);
+    }
+    Q_EMIT runFinished(it->toJson());
 }
 
 QJsonObject CalibrationService::Run::toJson() const {
@@ -269,6 +296,10 @@ QJsonObject CalibrationService::Run::toJson() const {
         o.insert(QStringLiteral("ok"), ok == result.size());
         o.insert(QStringLiteral("summary"),
                  QStringLiteral("%1 of %2 displays ok").arg(ok).arg(result.size()));
+        if (reportId > 0)
+            o.insert(QStringLiteral("reportId"), reportId);
+        if (!reportError.isEmpty())
+            o.insert(QStringLiteral("reportError"), reportError);
     }
     return o;
 }

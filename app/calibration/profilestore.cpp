@@ -161,20 +161,33 @@ QJsonArray ProfileStore::history(const QString &displayId, int limit) const {
     return out;
 }
 
+namespace {
+store::Database::WriteJob reportRow(qint64 id, const QString &kind, const QString &at,
+                                    const QString &user, const QString &doc) {
+    return [id, kind, at, user, doc](store::Database &db) {
+        db.prepare("INSERT INTO calibration_report (id, kind, at, by_user, document) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind(1, std::int64_t(id))
+            .bind(2, kind)
+            .bind(3, at)
+            .bind(4, user)
+            .bind(5, doc)
+            .run();
+    };
+}
+} // namespace
+
 qint64 ProfileStore::addReport(const QString &kind, const Caller &by, const QJsonObject &document) {
     const qint64 id = store::nextRowId(m_db, "calibration_report", m_lastReport);
-    m_db.write(
-        [id, kind, at = now(), user = by.user, doc = compact(document)](store::Database &db) {
-            db.prepare("INSERT INTO calibration_report (id, kind, at, by_user, document) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5)")
-                .bind(1, std::int64_t(id))
-                .bind(2, kind)
-                .bind(3, at)
-                .bind(4, user)
-                .bind(5, doc)
-                .run();
-        });
+    m_db.write(reportRow(id, kind, now(), by.user, compact(document)));
     return id;
+}
+
+void ProfileStore::addReport(const QString &kind, const Caller &by, const QJsonObject &document,
+                             std::function<void(qint64 id, std::exception_ptr)> done) {
+    const qint64 id = store::nextRowId(m_db, "calibration_report", m_lastReport);
+    m_db.write(reportRow(id, kind, now(), by.user, compact(document)),
+               [id, done = std::move(done)](std::exception_ptr error) { done(id, error); });
 }
 
 QJsonArray ProfileStore::reports(const QString &kind, int limit) const {

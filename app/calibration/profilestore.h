@@ -16,6 +16,8 @@
 #include <QJsonObject>
 
 #include <cstdint>
+#include <exception>
+#include <functional>
 
 namespace opswall::store {
 class Database;
@@ -44,6 +46,10 @@ public:
     // Newest first.
     QJsonArray history(const QString &displayId, int limit = 100) const;
     qint64 addReport(const QString &kind, const Caller &by, const QJsonObject &document);
+    // The same outside an action, with done called on this thread with the row's id once the row
+    // is committed (a null error) or refused (Database::write with a completion).
+    void addReport(const QString &kind, const Caller &by, const QJsonObject &document,
+                   std::function<void(qint64 id, std::exception_ptr)> done);
     // Newest first; kind empty = all.
     QJsonArray reports(const QString &kind, int limit = 20) const;
     // Wall geometry revisions saved during set-up (wall JSON), newest first; and the latest two.

@@ -13,6 +13,10 @@
 
 #include <functional>
 
+namespace opswall::store {
+class Database;
+}
+
 namespace opswall::control {
 
 class ActionSink {
@@ -35,6 +39,15 @@ public:
     //   into GET /health), "layout-revision:<n>" (the live layout as it was at revision n).
     // Lists come back as {"items": [...]}. Return an empty object for an unknown id (-> 404).
     virtual QJsonObject snapshot(const QString &what) = 0;
+    // The same view read from the database file alone (presets, briefings): a function the API
+    // runs on a worker thread's reader connection (ControlService::readAsync) instead of
+    // snapshot() on the GUI thread. Empty (the default) for a view snapshot() serves. Called on
+    // the GUI thread; the function captures values only and runs on any thread.
+    using StoreRead = std::function<QJsonObject(store::Database &)>;
+    virtual StoreRead storeRead(const QString &what) {
+        Q_UNUSED(what);
+        return {};
+    }
 
     // What the layers behind the dispatcher measure (feeds, alert rules, displays, video streams,
     // output windows), for GET /api/v1/metrics; on the GUI thread. Nothing by default.

@@ -263,11 +263,22 @@ private:
         case RouteKind::Snapshot:
             return m_core->onGui(
                 [what = r.snapshot](ControlService &svc, ServerCore::ReplyFn reply) {
-                    const QJsonObject o = svc.sink() ? svc.sink()->snapshot(what) : QJsonObject();
-                    if (o.isEmpty())
-                        return reply(jsonError(404, QStringLiteral("not_found"),
-                                               QStringLiteral("nothing at '%1'").arg(what)));
-                    reply(Reply{200, compact(o)});
+                    auto answer = [what, reply](const QJsonObject &o) {
+                        if (o.isEmpty())
+                            return reply(jsonError(404, QStringLiteral("not_found"),
+                                                   QStringLiteral("nothing at '%1'").arg(what)));
+                        reply(Reply{200, compact(o)});
+                    };
+                    // Presets and briefings: read on a worker thread's reader connection.
+                    if (ActionSink::StoreRead read =
+                            svc.sink() ? svc.sink()->storeRead(what) : ActionSink::StoreRead())
+                        return svc.readAsync(std::move(read),
+                                             [answer, reply](QJsonObject o, std::exception_ptr e) {
+                                                 if (e)
+                                                     return reply(storeUnavailableReply(e));
+                                                 answer(o);
+                                             });
+                    answer(svc.sink() ? svc.sink()->snapshot(what) : QJsonObject());
                 },
                 onReply);
         case RouteKind::ControlRead:
@@ -276,6 +287,8 @@ private:
                                                         ServerCore::ReplyFn reply) {
                     if (what == QLatin1String("audit.verify"))
                         return verifyAudit(svc, query, std::move(reply));
+                    if (what == QLatin1String("audit.query"))
+                        return queryAudit(svc, query, std::move(reply));
                     reply(controlRead(svc, what, query));
                 },
                 onReply);
@@ -395,26 +408,40 @@ private:
                                                 QString::number(rev.toInteger())));
             return json(out);
         }
-        // audit.query
+        return jsonError(404, QStringLiteral("not_found"),
+                         QStringLiteral("nothing at '%1'").arg(what));
+    }
+
+    // GUI thread; the rows are read on a worker thread with a reader connection of its own
+    // (ControlService::readAsync), and the reply comes from there.
+    static void queryAudit(ControlService &svc, const QUrlQuery &q, ServerCore::ReplyFn reply) {
+        QString bad;
         AuditQuery aq;
         if (auto from = timeParam(q, "from", &bad))
             aq.fromMs = *from;
         if (auto to = timeParam(q, "to", &bad))
             aq.toMs = *to;
         if (!bad.isEmpty())
-            return jsonError(400, QStringLiteral("invalid"),
-                             QStringLiteral("'%1' must be an ISO time or epoch ms").arg(bad), bad);
+            return reply(jsonError(400, QStringLiteral("invalid"),
+                                   QStringLiteral("'%1' must be an ISO time or epoch ms").arg(bad),
+                                   bad));
         aq.actionPrefix = q.queryItemValue(QStringLiteral("action")).left(64);
         if (q.hasQueryItem(QStringLiteral("limit"))) {
             bool ok = false;
             aq.limit = q.queryItemValue(QStringLiteral("limit")).toInt(&ok);
             if (!ok || aq.limit < 1 || aq.limit > 5000)
-                return jsonError(400, QStringLiteral("invalid"),
-                                 QStringLiteral("'limit' must be 1..5000"),
-                                 QStringLiteral("limit"));
+                return reply(jsonError(400, QStringLiteral("invalid"),
+                                       QStringLiteral("'limit' must be 1..5000"),
+                                       QStringLiteral("limit")));
         }
         aq.newestFirst = q.queryItemValue(QStringLiteral("order")) == QLatin1String("desc");
-        return json(QJsonObject{{QStringLiteral("items"), svc.audit().queryJson(aq)}});
+        svc.readAsync(
+            [aq](store::Database &db) {
+                return QJsonObject{{QStringLiteral("items"), AuditLog::queryJsonOn(db, aq)}};
+            },
+            [reply](QJsonObject answer, std::exception_ptr error) {
+                reply(error ? storeUnavailableReply(error) : Reply{200, compact(answer)});
+            });
     }
 
     // A 401 or a refused read, for the audit (coalesced per address and minute by the core).

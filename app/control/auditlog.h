@@ -127,6 +127,9 @@ public:
 
     std::vector<AuditEntry> query(const AuditQuery &q) const;
     QJsonArray queryJson(const AuditQuery &q) const;
+    // The same on another connection (a reader of a worker thread: ControlService::readAsync).
+    static std::vector<AuditEntry> queryOn(store::Database &db, const AuditQuery &q);
+    static QJsonArray queryJsonOn(store::Database &db, const AuditQuery &q);
     AuditVerification verify(const std::optional<AuditAnchor> &anchor = std::nullopt) const;
     // The same on a connection of its own (read-only), for a worker thread.
     static AuditVerification verifyDatabase(const QString &dbPath, const AuditKey &key,
@@ -149,6 +152,12 @@ public:
     // row saying what was found is appended, and verify() fails at that row from then on.
     // Returns the problem (empty when none). Cheap: a few queries, not the whole chain.
     QString checkOnStart(const std::optional<AuditAnchor> &anchor);
+    // The same without reading on this thread: with a store thread (Database::writer) the check
+    // runs there, ahead of every row appended after this call, and done (with the problem, empty
+    // when none) comes back on this thread once the audit.broken row, if any, is on its way.
+    // Without one it runs here and done is called before this returns.
+    void checkOnStartAsync(const std::optional<AuditAnchor> &anchor,
+                           std::function<void(QString)> done);
 
     // The head now, MAC'd with the key.
     AuditAnchor currentAnchor() const;
@@ -178,6 +187,10 @@ public:
     std::optional<AuditEntry> lastLayoutChange(std::int64_t atMs) const;
 
 private:
+    // What checkOnStart finds (reads only, on db); throws store::Error.
+    static QString startProblem(store::Database &db, const AuditKey &key,
+                                const std::optional<AuditAnchor> &anchor);
+    void noteStartProblem(const QString &problem); // the audit.broken row, when there is one
     struct Pending {
         Caller caller;
         Action action;

@@ -33,11 +33,15 @@ QJsonObject AuditEntry::toJson() const {
 }
 
 std::vector<AuditEntry> AuditLog::query(const AuditQuery &q) const {
+    return queryOn(m_db, q);
+}
+
+std::vector<AuditEntry> AuditLog::queryOn(store::Database &db, const AuditQuery &q) {
     const std::string sql = std::string(kSelect) +
                             "WHERE time_ms >= ? AND time_ms < ? AND substr(action, 1, ?) = ? "
                             "ORDER BY id " +
                             (q.newestFirst ? "DESC" : "ASC") + " LIMIT ?";
-    auto st = m_db.prepare(sql.c_str());
+    auto st = db.prepare(sql.c_str());
     st.bind(1, q.fromMs)
         .bind(2, q.toMs)
         .bind(3, int(q.actionPrefix.size()))
@@ -50,8 +54,12 @@ std::vector<AuditEntry> AuditLog::query(const AuditQuery &q) const {
 }
 
 QJsonArray AuditLog::queryJson(const AuditQuery &q) const {
+    return queryJsonOn(m_db, q);
+}
+
+QJsonArray AuditLog::queryJsonOn(store::Database &db, const AuditQuery &q) {
     QJsonArray out;
-    for (const AuditEntry &e : query(q))
+    for (const AuditEntry &e : queryOn(db, q))
         out.append(e.toJson());
     return out;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 
 // The audit log checked: the chain walked row by row (in the live store, a copy of it, or an
 // export), the keyed seal and the anchors written outside the store.
@@ -284,73 +285,114 @@ std::optional<AuditAnchor> AuditLog::readLastAnchor(const QString &file, QString
     return best;
 }
 
+QString AuditLog::startProblem(store::Database &db, const AuditKey &key,
+                               const std::optional<AuditAnchor> &anchor) {
+    QString problem;
+    std::int64_t headId = 0;
+    QByteArray headHash(32, '\0');
+    {
+        auto head = db.prepare("SELECT last_id, last_hash FROM control_audit_head WHERE one=1");
+        if (head.step()) {
+            headId = head.int64(0);
+            headHash = head.blob(1);
+        }
+    }
+    if (key.valid() && headId >= key.keyedFrom) {
+        auto seal = db.prepare("SELECT last_id, last_hash, mac FROM audit_seal WHERE one=1");
+        if (!seal.step())
+            problem =
+                QStringLiteral("the head records row %1 but its keyed seal is missing").arg(headId);
+        else if (seal.int64(0) != headId || seal.blob(1) != headHash ||
+                 !crypto::constantTimeEqual(macOf(key, "seal", headId, headHash), seal.blob(2)))
+            problem = QStringLiteral("the keyed seal records row %1, the head row %2 with "
+                                     "another hash: rows were cut or rewritten while the "
+                                     "wall was stopped")
+                          .arg(seal.int64(0))
+                          .arg(headId);
+    }
+    if (key.valid() && problem.isEmpty() && headId < key.keyedFrom - 1)
+        problem = QStringLiteral("the log ends at row %1 but rows up to %2 existed when the "
+                                 "audit key was made")
+                      .arg(headId)
+                      .arg(key.keyedFrom - 1);
+    if (anchor && problem.isEmpty() && anchor->id > 0) {
+        std::int64_t baseId = 0;
+        {
+            auto base = db.prepare("SELECT last_pruned_id FROM audit_base WHERE one=1");
+            if (base.step())
+                baseId = base.int64(0);
+        }
+        if (anchor->id > baseId) {
+            auto row = db.prepare("SELECT hash FROM control_audit WHERE id=?");
+            row.bind(1, anchor->id);
+            if (!row.step())
+                problem = QStringLiteral("row %1, recorded in the audit anchor of %2, is "
+                                         "missing: the log was cut or wiped")
+                              .arg(anchor->id)
+                              .arg(QDateTime::fromMSecsSinceEpoch(anchor->timeMs, Qt::UTC)
+                                       .toString(Qt::ISODate));
+            else if (!crypto::constantTimeEqual(row.blob(0), anchor->hash))
+                problem = QStringLiteral("row %1 differs from the audit anchor of %2: the "
+                                         "chain was rewritten")
+                              .arg(anchor->id)
+                              .arg(QDateTime::fromMSecsSinceEpoch(anchor->timeMs, Qt::UTC)
+                                       .toString(Qt::ISODate));
+        }
+    }
+    return problem;
+}
+
 QString AuditLog::checkOnStart(const std::optional<AuditAnchor> &anchor) {
     QString problem;
     try {
-        std::int64_t headId = 0;
-        QByteArray headHash(32, '\0');
-        {
-            auto head =
-                m_db.prepare("SELECT last_id, last_hash FROM control_audit_head WHERE one=1");
-            if (head.step()) {
-                headId = head.int64(0);
-                headHash = head.blob(1);
-            }
-        }
-        if (m_key.valid() && headId >= m_key.keyedFrom) {
-            auto seal = m_db.prepare("SELECT last_id, last_hash, mac FROM audit_seal WHERE one=1");
-            if (!seal.step())
-                problem = QStringLiteral("the head records row %1 but its keyed seal is missing")
-                              .arg(headId);
-            else if (seal.int64(0) != headId || seal.blob(1) != headHash ||
-                     !crypto::constantTimeEqual(macOf(m_key, "seal", headId, headHash),
-                                                seal.blob(2)))
-                problem = QStringLiteral("the keyed seal records row %1, the head row %2 with "
-                                         "another hash: rows were cut or rewritten while the "
-                                         "wall was stopped")
-                              .arg(seal.int64(0))
-                              .arg(headId);
-        }
-        if (m_key.valid() && problem.isEmpty() && headId < m_key.keyedFrom - 1)
-            problem = QStringLiteral("the log ends at row %1 but rows up to %2 existed when the "
-                                     "audit key was made")
-                          .arg(headId)
-                          .arg(m_key.keyedFrom - 1);
-        if (anchor && problem.isEmpty() && anchor->id > 0) {
-            std::int64_t baseId = 0;
-            {
-                auto base = m_db.prepare("SELECT last_pruned_id FROM audit_base WHERE one=1");
-                if (base.step())
-                    baseId = base.int64(0);
-            }
-            if (anchor->id > baseId) {
-                auto row = m_db.prepare("SELECT hash FROM control_audit WHERE id=?");
-                row.bind(1, anchor->id);
-                if (!row.step())
-                    problem = QStringLiteral("row %1, recorded in the audit anchor of %2, is "
-                                             "missing: the log was cut or wiped")
-                                  .arg(anchor->id)
-                                  .arg(QDateTime::fromMSecsSinceEpoch(anchor->timeMs, Qt::UTC)
-                                           .toString(Qt::ISODate));
-                else if (!crypto::constantTimeEqual(row.blob(0), anchor->hash))
-                    problem = QStringLiteral("row %1 differs from the audit anchor of %2: the "
-                                             "chain was rewritten")
-                                  .arg(anchor->id)
-                                  .arg(QDateTime::fromMSecsSinceEpoch(anchor->timeMs, Qt::UTC)
-                                           .toString(Qt::ISODate));
-            }
-        }
+        problem = startProblem(m_db, m_key, anchor);
     } catch (const std::exception &e) {
         qWarning("opswall: audit: the start-up check could not read the log: %s", e.what());
         return {};
     }
-    if (!problem.isEmpty()) {
-        const Caller self{QStringLiteral("opswall"), Role::Admin, QStringLiteral("local"),
-                          QStringLiteral("internal")};
-        append(self, Action{QStringLiteral("audit.broken"), {}},
-               ActionResult::failure(QStringLiteral("tampered"), problem));
-    }
+    noteStartProblem(problem);
     return problem;
+}
+
+void AuditLog::noteStartProblem(const QString &problem) {
+    if (problem.isEmpty())
+        return;
+    const Caller self{QStringLiteral("opswall"), Role::Admin, QStringLiteral("local"),
+                      QStringLiteral("internal")};
+    append(self, Action{QStringLiteral("audit.broken"), {}},
+           ActionResult::failure(QStringLiteral("tampered"), problem));
+}
+
+void AuditLog::checkOnStartAsync(const std::optional<AuditAnchor> &anchor,
+                                 std::function<void(QString)> done) {
+    if (!m_db.writer()) {
+        done(checkOnStart(anchor));
+        return;
+    }
+    // On the store thread, ahead of every row appended after this call (its queue is in order);
+    // the GUI thread reads nothing.
+    auto problem = std::make_shared<QString>();
+    m_db.write([key = m_key, anchor,
+                problem](store::Database &db) { *problem = startProblem(db, key, anchor); },
+               [this, alive = std::weak_ptr<int>(m_alive), problem,
+                done = std::move(done)](std::exception_ptr error) {
+                   if (alive.expired())
+                       return;
+                   if (error) {
+                       try {
+                           std::rethrow_exception(error);
+                       } catch (const std::exception &e) {
+                           qWarning("opswall: audit: the start-up check could not read the log: %s",
+                                    e.what());
+                       } catch (...) {
+                           qWarning("opswall: audit: the start-up check could not read the log");
+                       }
+                       done({});
+                       return;
+                   }
+                   noteStartProblem(*problem);
+                   done(*problem);
+               });
 }
 
 AuditVerification AuditLog::verifyExport(const QString &file, const AuditKey &key) {

@@ -26,6 +26,18 @@ ActionResult storeUnavailable(const std::exception &e) {
         QStringLiteral("store unavailable, nothing was changed; retry later (%1)")
             .arg(QString::fromUtf8(e.what())));
 }
+
+// One read-only connection per worker thread and database file, kept while the thread lives.
+store::Database &readerFor(const QString &path) {
+    thread_local std::unique_ptr<store::Database> reader;
+    if (!reader || reader->path() != path)
+        reader = std::make_unique<store::Database>(path, store::OpenMode::ReadOnly);
+    return *reader;
+}
+
+bool inMemory(const QString &path) {
+    return path.isEmpty() || path.startsWith(u':') || path.contains(QLatin1String("mode=memory"));
+}
 } // namespace
 
 ControlService::ControlService(store::Database &db, ActionSink *sink, QObject *parent)
@@ -37,7 +49,7 @@ ControlService::ControlService(store::Database &db, ActionSink *sink, QObject *p
     m_storeRetry.setInterval(2000);
     connect(&m_storeRetry, &QTimer::timeout, this, [this] {
         if (!m_db.status().available)
-            m_db.probeWritable();
+            m_db.probeWritableLater(); // on the store thread: the GUI thread never waits
         if (m_audit.pendingCount() > 0 && m_db.status().available)
             m_audit.flushPending();
     });
@@ -64,9 +76,12 @@ bool ControlService::setupAudit(const QString &keyFile, const QString &anchorFil
     const auto anchor = anchorFile.isEmpty() || !QFileInfo::exists(anchorFile)
                             ? std::nullopt
                             : AuditLog::readLastAnchor(anchorFile, nullptr);
-    if (const QString broken = m_audit.checkOnStart(anchor); !broken.isEmpty())
-        qCritical("opswall: audit: the log was tampered with while the wall was stopped: %s",
-                  qPrintable(broken));
+    // On the store thread, ahead of every row appended from now on; the GUI thread goes on.
+    m_audit.checkOnStartAsync(anchor, [](const QString &broken) {
+        if (!broken.isEmpty())
+            qCritical("opswall: audit: the log was tampered with while the wall was stopped: %s",
+                      qPrintable(broken));
+    });
     if (!m_anchorFile.isEmpty()) {
         writeAnchor();
         m_anchorTimer.setInterval(intervalS * 1000);
@@ -96,7 +111,7 @@ void ControlService::writeAnchor() {
 void ControlService::verifyAuditAsync(std::optional<AuditAnchor> anchor,
                                       std::function<void(AuditVerification)> done) {
     const QString path = m_db.path();
-    if (path.isEmpty() || path.startsWith(u':') || path.contains(QLatin1String("mode=memory"))) {
+    if (inMemory(path)) {
         done(m_audit.verify(anchor));
         return;
     }
@@ -106,6 +121,25 @@ void ControlService::verifyAuditAsync(std::optional<AuditAnchor> anchor,
         audit->noteVerification(v.ok);
         done(std::move(v));
     });
+}
+
+void ControlService::readAsync(Read read, ReadDone done) {
+    const QString path = m_db.path();
+    store::Database *here = inMemory(path) ? &m_db : nullptr;
+    auto run = [path, here, read = std::move(read), done = std::move(done)] {
+        QJsonObject answer;
+        std::exception_ptr error;
+        try {
+            answer = read(here ? *here : readerFor(path));
+        } catch (...) {
+            error = std::current_exception();
+        }
+        done(std::move(answer), error);
+    };
+    if (here)
+        run();
+    else
+        QThreadPool::globalInstance()->start(std::move(run));
 }
 
 QByteArray ControlService::wallMetrics() {

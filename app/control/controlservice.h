@@ -74,6 +74,13 @@ public:
     // never waits for it); done runs on that worker thread. In-memory databases are verified here.
     void verifyAuditAsync(std::optional<AuditAnchor> anchor,
                           std::function<void(AuditVerification)> done);
+    // Runs read on a worker thread with a read-only connection of that thread's own (WAL: it
+    // never waits for the store thread's writes and the GUI thread never waits for it), then
+    // done there with its answer, or with the error (a null error: read went well). In-memory
+    // databases (tests) are read here, on the GUI thread's connection.
+    using Read = std::function<QJsonObject(store::Database &)>;
+    using ReadDone = std::function<void(QJsonObject, std::exception_ptr)>;
+    void readAsync(Read read, ReadDone done);
     // The wall's part of GET /api/v1/metrics (wallmetrics.h): the sink's figures (feeds, alert
     // rules, displays, streams, outputs), the store and the audit log. GUI thread.
     QByteArray wallMetrics();

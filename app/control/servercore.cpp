@@ -37,6 +37,20 @@ Reply fromResult(const ActionResult &result, int successStatus) {
     return Reply{successStatus, QJsonDocument(data).toJson(QJsonDocument::Compact)};
 }
 
+Reply storeUnavailableReply(std::exception_ptr error) {
+    QString why = QStringLiteral("unknown error");
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception &e) {
+        why = QString::fromUtf8(e.what());
+    } catch (...) {
+    }
+    Reply r = jsonError(503, QStringLiteral("store_unavailable"),
+                        QStringLiteral("store unavailable; retry later (%1)").arg(why));
+    r.retryAfterSeconds = kStoreRetryAfterSeconds;
+    return r;
+}
+
 ServerCore::ServerCore(ServerConfig cfg, ControlService *svc)
     : config(std::move(cfg))
     , service(svc)
@@ -84,12 +98,8 @@ void ServerCore::onGui(GuiWork work, std::function<void(Reply)> onReply) {
             // A database failure while reading or writing answers 503 and keeps the wall up.
             try {
                 work(*svc, reply);
-            } catch (const std::exception &e) {
-                Reply r = jsonError(503, QStringLiteral("store_unavailable"),
-                                    QStringLiteral("store unavailable; retry later (%1)")
-                                        .arg(QString::fromUtf8(e.what())));
-                r.retryAfterSeconds = kStoreRetryAfterSeconds;
-                reply(std::move(r));
+            } catch (const std::exception &) {
+                reply(storeUnavailableReply(std::current_exception()));
             }
         },
         Qt::QueuedConnection);

@@ -23,6 +23,7 @@
 #include <QPointer>
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <list>
 #include <map>
@@ -46,6 +47,9 @@ Reply jsonError(int status, const QString &code, const QString &message, const Q
 // Retry-After of a 503 store_unavailable (a lock held elsewhere, a full disk).
 inline constexpr int kStoreRetryAfterSeconds = 5;
 Reply fromResult(const ActionResult &result, int successStatus);
+// 503 store_unavailable with Retry-After, for a read or write the database refused (error: what
+// was thrown).
+Reply storeUnavailableReply(std::exception_ptr error);
 
 // Anything the shutdown must be able to cut off.
 class Closable {

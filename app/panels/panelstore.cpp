@@ -42,18 +42,20 @@ ParsedPanels PanelStore::load(const BindingContext &context) const {
     return parsePanels(q.text(0).toUtf8(), context);
 }
 
-void PanelStore::save(const PanelsConfig &config) {
+void PanelStore::save(const PanelsConfig &config, std::function<void()> committed) {
     const QByteArray json = QJsonDocument(toJson(config)).toJson(QJsonDocument::Compact);
     // On the store thread (in the action's transaction when an action is being applied).
-    m_db.write([document = QString::fromUtf8(json), at = QDateTime::currentDateTimeUtc().toString(
-                                                        Qt::ISODateWithMs)](store::Database &db) {
-        db.prepare("INSERT INTO panel_config (id, document, updated_at) VALUES (1, ?1, ?2) "
-                   "ON CONFLICT(id) DO UPDATE SET document = excluded.document, "
-                   "updated_at = excluded.updated_at")
-            .bind(1, document)
-            .bind(2, at)
-            .run();
-    });
+    m_db.writeThen(
+        [document = QString::fromUtf8(json),
+         at = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)](store::Database &db) {
+            db.prepare("INSERT INTO panel_config (id, document, updated_at) VALUES (1, ?1, ?2) "
+                       "ON CONFLICT(id) DO UPDATE SET document = excluded.document, "
+                       "updated_at = excluded.updated_at")
+                .bind(1, document)
+                .bind(2, at)
+                .run();
+        },
+        std::move(committed));
 }
 
 } // namespace opswall::panels

@@ -4,6 +4,8 @@
 // the wall as it is then, so a binding to a preset deleted since is reported, not acted on.
 #include "panels/panelsconfig.h"
 
+#include <functional>
+
 namespace opswall::store {
 class Database;
 }
@@ -18,7 +20,11 @@ public:
     bool hasDocument() const;
     ParsedPanels load(const BindingContext &context) const; // nothing stored: an empty config
     QJsonObject document() const;                           // as stored ({} when none)
-    void save(const PanelsConfig &config);
+    // Writes config on the store thread (in the action's transaction inside an action);
+    // committed (may be empty) runs on this thread once the row is committed, never when the
+    // write failed: the caller changes its in-memory panels there, so a refused write changes
+    // nothing.
+    void save(const PanelsConfig &config, std::function<void()> committed = {});
 
 private:
     store::Database &m_db;

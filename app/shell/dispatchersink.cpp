@@ -2,6 +2,7 @@
 #include "shell/servicesparts.h"
 
 #include "shell/outputsnapshots.h"
+#include "shell/storereads.h"
 #include "wall/tilekinds.h"
 #include "wall/walljson.h"
 #include "wall/wallvalue.h"
@@ -53,7 +54,17 @@ public:
         return {};
     }
 
-    control::WallFigures figures() override { return gatherFigures(m_parts, m_services); }
+    StoreRead storeRead(const QString &what) override {
+#ifdef OPSWALL_WITH_BRIEFING
+        return shell::storeRead(what, m_parts.runner != nullptr);
+#else
+        return shell::storeRead(what, false);
+#endif
+    }
+
+    control::WallFigures figures() override {
+        return gatherFigures(m_parts, m_services);
+    }
 
     void outputSnapshot(int index, int widthPx, ImageDone done) override {
         OutputSnapshots *s = m_services.outputSnapshots();
@@ -177,23 +188,13 @@ private:
              QStringLiteral("briefing-current"), QStringLiteral("briefing")},
             [this](const QString &head, const QString &arg) { return briefings(head, arg); });
 #endif
-        add({QStringLiteral("presets"), QStringLiteral("layouts")},
-            [this]([[maybe_unused]] const QString &head,
-                   [[maybe_unused]] const QString &arg) -> QJsonObject {
-                QJsonArray a;
-                for (const store::PresetInfo &p : m_store.presets())
-                    a.append(info(p));
-                return items(a);
-            });
-        add({QStringLiteral("preset"), QStringLiteral("layout")},
-            [this]([[maybe_unused]] const QString &head,
-                   [[maybe_unused]] const QString &arg) -> QJsonObject {
-                const auto p = m_store.preset(arg.toInt());
-                if (!p)
-                    return {};
-                QJsonObject o = info(p->info);
-                o.insert(QStringLiteral("layout"), wall::layoutToJson(p->layout));
-                return o;
+        // The same functions the API runs on a worker thread's reader (storeRead), here on the
+        // GUI thread's connection for the callers that read in place (panels, the console).
+        add({QStringLiteral("presets"), QStringLiteral("layouts"), QStringLiteral("preset"),
+             QStringLiteral("layout")},
+            [this](const QString &head, const QString &arg) {
+                return shell::storeRead(arg.isEmpty() ? head : head + QLatin1Char(':') + arg,
+                                        false)(m_store.database());
             });
         add({QStringLiteral("indicators")},
             [this]([[maybe_unused]] const QString &head,
@@ -503,12 +504,8 @@ private:
         if (!m_parts.runner)
             return head == QLatin1String("briefings") ? items({}) : QJsonObject();
         briefing::BriefingStore &store = m_parts.runner->store();
-        if (head == QLatin1String("briefings")) {
-            QJsonArray a;
-            for (const briefing::BriefingInfo &b : store.list())
-                a.append(b.toJson());
-            return items(a);
-        }
+        if (head == QLatin1String("briefings") || head == QLatin1String("briefing"))
+            return shell::storeRead(head + QLatin1Char(':') + arg, true)(store.database());
         if (head == QLatin1String("briefing-schedules")) {
             QJsonArray a;
             if (m_parts.scheduler)
@@ -518,42 +515,12 @@ private:
         }
         if (head == QLatin1String("briefing-current")) {
             QJsonObject s = m_parts.runner->status();
-            if (s.value(QStringLiteral("active")).toBool())
-                if (const auto b = store.get(s.value(QStringLiteral("id")).toInt()))
-                    s.insert(QStringLiteral("document"), briefing::briefingToJson(b->briefing));
+            // The document the run shows (in memory: no read of the store on this thread).
+            if (const briefing::Briefing *b = m_parts.runner->runningBriefing())
+                s.insert(QStringLiteral("document"), briefing::briefingToJson(*b));
             return s;
         }
-        if (head != QLatin1String("briefing"))
-            return {};
-        bool isNumber = false;
-        const int id = arg.toInt(&isNumber);
-        const auto b = isNumber ? store.get(id) : std::nullopt;
-        if (!b)
-            return {};
-        QJsonObject o = b->info.toJson();
-        o.insert(QStringLiteral("briefing"), briefing::briefingToJson(b->briefing));
-        QJsonArray revisions;
-        for (const briefing::BriefingInfo &r : store.revisions(id))
-            revisions.append(r.toJson());
-        o.insert(QStringLiteral("revisions"), revisions);
-        if (const auto run = store.lastRun(id)) {
-            QJsonArray shown;
-            for (const briefing::ShownStep &s : run->shown)
-                shown.append(QJsonObject{{QStringLiteral("step"), s.stepIndex + 1},
-                                         {QStringLiteral("at"), s.shownAt.toString(Qt::ISODate)},
-                                         {QStringLiteral("by"), s.by},
-                                         { QStringLiteral("via"),
-                                           s.via }});
-            o.insert(
-                QStringLiteral("lastRun"),
-                QJsonObject{{QStringLiteral("id"), run->id},
-                            {QStringLiteral("startedAt"), run->startedAt.toString(Qt::ISODate)},
-                            {QStringLiteral("startedBy"), run->startedBy},
-                            {QStringLiteral("endedAt"), run->endedAt.toString(Qt::ISODate)},
-                            { QStringLiteral("shown"),
-                              shown }});
-        }
-        return o;
+        return {};
     }
 #endif
 
@@ -593,14 +560,6 @@ private:
 #else
         return {};
 #endif
-    }
-
-    static QJsonObject info(const store::PresetInfo &p) {
-        return {{QStringLiteral("id"), p.id},
-                {QStringLiteral("name"), p.name},
-                {QStringLiteral("forLeaders"), p.forLeaders},
-                {QStringLiteral("revision"), p.revision},
-                {QStringLiteral("savedAt"), p.savedAt.toString(Qt::ISODate)}};
     }
 
     static constexpr qsizetype kPresetPicturesKept = 64;

@@ -283,11 +283,14 @@ void Services::startDevices([[maybe_unused]] QQmlEngine &engine) {
             m_state, m_dispatcher, *m_parts->calibrationStore, m_parts->devices.get());
         opswall::provide(&engine, m_parts->calibration.get());
         // On the store thread (in the calibration action's transaction).
-        m_parts->calibration->setWallSaver([this](const wall::Wall &w) {
-            m_db.write([w](store::Database &db) {
-                store::WallStore(db, store::WallStore::AlreadyMigrated{}).saveWall(w);
+        m_parts->calibration->setWallSaver(
+            [this](const wall::Wall &w, std::function<void()> committed) {
+                m_db.writeThen(
+                    [w](store::Database &db) {
+                        store::WallStore(db, store::WallStore::AlreadyMigrated{}).saveWall(w);
+                    },
+                    std::move(committed));
             });
-        });
         m_kindSources.insert(QStringLiteral("calibrationPattern"),
                              QStringLiteral("qrc:/OpsWall/Calibration/TestPattern.qml"));
     } catch (const store::Error &e) {

@@ -201,15 +201,18 @@ bool Services::startPanels() {
             std::sort(
                 page->buttons.begin(), page->buttons.end(),
                 [](const panels::Button &x, const panels::Button &y) { return x.key < y.key; });
-            panels::PanelStore(*db).save([&] {
-                panels::PanelsConfig c = parts->panelsConfig;
-                for (panels::Panel &p : c.panels)
+            panels::PanelsConfig next = parts->panelsConfig;
+            for (panels::Panel &p : next.panels)
+                if (p.id == id)
+                    p = changed;
+            // The panel shows the binding once its row is committed (with the action's audit
+            // row); a refused write leaves the panel, GET /panels and the table as they were.
+            panels::PanelStore(*db).save(next, [parts, id, changed] {
+                for (panels::Panel &p : parts->panelsConfig.panels)
                     if (p.id == id)
                         p = changed;
-                return c;
-            }());
-            *panel = changed;
-            parts->panels->updatePanel(changed);
+                parts->panels->updatePanel(changed);
+            });
             return ActionResult::success({{QStringLiteral("panel"), id},
                                           {QStringLiteral("page"), pageId},
                                           {QStringLiteral("key"), key},

@@ -224,6 +224,10 @@ public:
     // Tries to take the write lock and let it go at once (and the free-space guard): true when a
     // write would succeed now. Used to notice that the store is back while nothing writes.
     bool probeWritable();
+    // The same without waiting: with a writer() the store thread tries (behind the jobs queued
+    // before) and the outcome reaches status() by the completion; one probe at a time. Without
+    // one, probeWritable() runs here.
+    void probeWritableLater();
 
     // Mode 0600 for the database file and its -wal/-shm companions (the store may hold device
     // secrets and the audit). Called when the file is opened for writing; exposed for tests.
@@ -244,6 +248,7 @@ private:
     std::unique_ptr<QObject> m_context; // completions of write() come back to its thread
     std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
     int m_writing = 0;              // nesting of enterWrite() on this connection
+    bool m_probing = false;         // a probeWritableLater() is on the store thread
     std::int64_t m_busySinceMs = 0; // when the current wait for a lock began
     int m_busyTimeoutMs = 5000;
     std::int64_t m_minFreeBytes = 0;

@@ -144,6 +144,26 @@ void Database::write(WriteJob job, std::function<void(std::exception_ptr)> done)
         this);
 }
 
+void Database::probeWritableLater() {
+    if (!m_writer) {
+        probeWritable();
+        return;
+    }
+    if (m_probing)
+        return;
+    m_probing = true;
+    if (!m_context)
+        m_context = std::make_unique<QObject>();
+    // The writer's own guard and lock; its failure or success reaches this Database's status.
+    m_writer->post(
+        [](Database &db) {
+            db.checkFreeSpace();
+            db.exec("BEGIN IMMEDIATE");
+            db.exec("ROLLBACK");
+        },
+        m_context.get(), [this](std::exception_ptr) { m_probing = false; }, this);
+}
+
 std::size_t Database::writesQueued() const {
     return m_writer ? m_writer->queued() : 0;
 }

@@ -6,6 +6,7 @@
 #include "briefingtesting.h"
 
 #include "control/lockstate.h"
+#include "store/storethread.h"
 
 #include <QSignalSpy>
 
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void aPresetRemovedSinceSavingIsReportedAtItsStep();
     void everyActionIsAuditedAndPublished();
     void aScheduleStartsWithoutTakingTheLock();
+    void aRefusedWriteLeavesTheRunAsItWas();
 
 private:
     std::unique_ptr<Rig> m_rig;
@@ -295,6 +297,54 @@ void TestBriefingRunner::aScheduleStartsWithoutTakingTheLock() {
     QVERIFY(m_rig->run("briefing.end", kLeader).ok);
     QVERIFY(m_lock.acquire(kOperator, m_nowMs, 60'000, QStringLiteral("maintenance")).ok);
     QCOMPARE(m_rig->run("briefing.start", schedule, {{"id", m_id}}).code, QStringLiteral("locked"));
+}
+
+void TestBriefingRunner::aRefusedWriteLeavesTheRunAsItWas() {
+    // As in the app: the run's rows go to the store thread, in the action's transaction.
+    store::StoreThread writer(m_rig->db->path());
+    m_rig->db->setWriter(&writer);
+    const auto refuseWrites = [this](bool refuse) { // the free-space guard, on both connections
+        m_rig->db->setMinFreeBytes(refuse ? std::int64_t(1) << 60 : 0);
+    };
+    QSignalSpy view(m_rig->runner.get(), &BriefingRunner::viewChanged);
+    const QString before = m_rig->state->layout().name;
+    refuseWrites(true);
+    QCOMPARE(m_rig->run("briefing.start", kLeader, {{"id", m_id}}).code,
+             QStringLiteral("store_unavailable"));
+    QVERIFY(!m_rig->runner->running());
+    QCOMPARE(m_rig->runner->status()["active"].toBool(), false);
+    QVERIFY2(!m_lock.current(m_nowMs), "a start that did not happen took the lock");
+    QCOMPARE(m_rig->state->layout().name, before);
+    QCOMPARE(view.count(), 0);
+
+    refuseWrites(false);
+    QVERIFY(m_rig->run("briefing.start", kLeader, {{"id", m_id}}).ok);
+    QCOMPARE(m_rig->runner->status()["step"].toInt(), 1);
+    QVERIFY(m_lock.current(m_nowMs));
+    const QString first = m_rig->state->layout().name;
+    refuseWrites(true);
+    QCOMPARE(m_rig->run("briefing.next", kLeader).code, QStringLiteral("store_unavailable"));
+    QCOMPARE(m_rig->runner->status()["step"].toInt(), 1);
+    QCOMPARE(m_rig->state->layout().name, first);
+    QCOMPARE(m_rig->run("briefing.end", kLeader).code, QStringLiteral("store_unavailable"));
+    QVERIFY(m_rig->runner->running());
+    QVERIFY(m_lock.current(m_nowMs));
+
+    refuseWrites(false);
+    QVERIFY(m_rig->run("briefing.next", kLeader).ok);
+    QCOMPARE(m_rig->runner->status()["step"].toInt(), 2);
+    QVERIFY(m_rig->run("briefing.end", kLeader).ok);
+    QVERIFY(!m_rig->runner->running());
+    QVERIFY(!m_lock.current(m_nowMs));
+    // The table holds what memory showed: one run, ended, with its two steps.
+    store::Statement runs = m_rig->db->prepare(
+        "SELECT COUNT(*), SUM(ended_at_ms IS NOT NULL), (SELECT COUNT(*) FROM briefing_run_steps) "
+        "FROM briefing_runs");
+    QVERIFY(runs.step());
+    QCOMPARE(runs.int64(0), 1);
+    QCOMPARE(runs.int64(1), 1);
+    QCOMPARE(runs.int64(2), 2);
+    m_rig->db->setWriter(nullptr);
 }
 
 QTEST_GUILESS_MAIN(TestBriefingRunner)

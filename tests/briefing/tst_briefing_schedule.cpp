@@ -9,10 +9,13 @@
 #include "briefing/holidays.h"
 #include "briefing/schedule.h"
 #include "control/lockstate.h"
+#include "store/storethread.h"
 
 #include <QSignalSpy>
 
 #include <cmath>
+#include <memory>
+#include <optional>
 
 using namespace opswall;
 using namespace opswall::briefing;
@@ -135,8 +138,16 @@ private Q_SLOTS:
     void aScheduleStartsABriefing();
     void aCriticalAlertRecallsTheIncidentPresetAndFocusesItsTile();
     void schedulesAreKeptInTheStore();
+    void aScheduleIsSavedAndFiredThroughTheStoreThread();
+    void aRefusedWriteLeavesSchedulesAndTheWallAsTheyWere();
 
 private:
+    // The app's arrangement: writes go to a store thread, completions come back by queued call.
+    void useStoreThread();
+    // Submits action as the dispatcher's callers do (never waiting); the result once it is back.
+    std::shared_ptr<std::optional<ActionResult>> submit(const char *type,
+                                                        const QJsonObject &params);
+    std::unique_ptr<store::StoreThread> m_writer;
     void save(const char *json);
     std::unique_ptr<Rig> m_rig;
     std::unique_ptr<Scheduler> m_scheduler;
@@ -169,6 +180,10 @@ void TestBriefingSchedule::init() {
 
 void TestBriefingSchedule::cleanup() {
     m_scheduler.reset();
+    if (m_writer) {
+        m_rig->db->setWriter(nullptr);
+        m_writer.reset();
+    }
     m_rig.reset();
 }
 
@@ -428,6 +443,82 @@ void TestBriefingSchedule::schedulesAreKeptInTheStore() {
     QCOMPARE(m_rig->run("schedule.delete", kOperator, {{"id", QStringLiteral("keep")}}).code,
              QStringLiteral("not_found"));
     QCOMPARE(m_rig->run("schedule.save", kLeader, {}).code, QStringLiteral("forbidden"));
+}
+
+void TestBriefingSchedule::useStoreThread() {
+    m_writer = std::make_unique<store::StoreThread>(m_rig->db->path());
+    m_rig->db->setWriter(m_writer.get());
+}
+
+std::shared_ptr<std::optional<ActionResult>>
+TestBriefingSchedule::submit(const char *type, const QJsonObject &params) {
+    auto out = std::make_shared<std::optional<ActionResult>>();
+    m_rig->dispatcher->submit({QString::fromLatin1(type), params}, kOperator,
+                              [out](ActionResult r) { *out = std::move(r); });
+    return out;
+}
+
+void TestBriefingSchedule::aScheduleIsSavedAndFiredThroughTheStoreThread() {
+    useStoreThread();
+    const auto saved = submit("schedule.save", {{QStringLiteral("schedule"), parseJson(R"(
+        {"id": "morning", "name": "Giao ban", "at": "08:00", "days": ["tue"],
+         "action": {"type": "preset.recall", "params": {"name": "Đầu tư công"}}})")}});
+    // Answered and fired from only once the row is committed: not before submit returns.
+    QVERIFY(!saved->has_value());
+    QVERIFY(m_scheduler->schedules().isEmpty());
+    QTRY_VERIFY(saved->has_value());
+    QVERIFY2((*saved)->ok, describe(**saved).constData());
+    QCOMPARE(m_scheduler->schedules().size(), 1);
+
+    m_now = QDateTime(QDate(2026, 4, 28), QTime(7, 59)); // a Tuesday
+    QCOMPARE(m_scheduler->check(), 0);
+    QSignalSpy fired(m_scheduler.get(), &Scheduler::fired);
+    const QString before = m_rig->state->layout().name;
+    m_now = m_now.addSecs(90);
+    // The firing is submitted and check() returns without waiting for the disk; the wall shows
+    // the preset once its history row and audit row are written.
+    QCOMPARE(m_scheduler->check(), 1);
+    QCOMPARE(fired.count(), 0);
+    QCOMPARE(m_rig->state->layout().name, before);
+    QTRY_COMPARE(fired.count(), 1);
+    QVERIFY(fired.at(0).at(1).value<ActionResult>().ok);
+    QCOMPARE(m_rig->state->layout().name, QStringLiteral("Đầu tư công"));
+    QCOMPARE(m_audit.last().user, QStringLiteral("schedule:Giao ban"));
+    // The history row is on the disk: a connection of its own reads it.
+    store::Database reader(m_rig->db->path(), store::OpenMode::ReadOnly);
+    store::Statement last =
+        reader.prepare("SELECT cause FROM live_layouts ORDER BY id DESC LIMIT 1");
+    QVERIFY(last.step());
+    QVERIFY2(last.text(0).startsWith(QLatin1String("preset.recall ")), qPrintable(last.text(0)));
+}
+
+void TestBriefingSchedule::aRefusedWriteLeavesSchedulesAndTheWallAsTheyWere() {
+    save(R"({"id": "noon", "name": "Trưa", "at": "12:00", "days": ["tue"],
+             "action": {"type": "preset.recall", "params": {"name": "Đầu tư công"}}})");
+    useStoreThread();
+    // The free-space guard refuses every write (on the store thread's connection too).
+    m_rig->db->setMinFreeBytes(std::int64_t(1) << 60);
+    const auto saved = submit("schedule.save", {{QStringLiteral("schedule"), parseJson(R"(
+        {"id": "evening", "at": "18:00", "days": ["tue"],
+         "action": {"type": "preset.recall", "params": {"name": "Đầu tư công"}}})")}});
+    QTRY_VERIFY(saved->has_value());
+    QCOMPARE((*saved)->code, QStringLiteral("store_unavailable"));
+    QCOMPARE(m_scheduler->schedules().size(), 1); // the refused one is not fired from
+    const auto removed =
+        submit("schedule.delete", {{QStringLiteral("id"), QStringLiteral("noon")}});
+    QTRY_VERIFY(removed->has_value());
+    QCOMPARE((*removed)->code, QStringLiteral("store_unavailable"));
+    QCOMPARE(m_scheduler->schedules().size(), 1); // still there, as in the table
+
+    m_now = QDateTime(QDate(2026, 4, 28), QTime(11, 59));
+    m_scheduler->check();
+    QSignalSpy fired(m_scheduler.get(), &Scheduler::fired);
+    const QString before = m_rig->state->layout().name;
+    m_now = m_now.addSecs(90);
+    QCOMPARE(m_scheduler->check(), 1);
+    QTRY_COMPARE(fired.count(), 1);
+    QCOMPARE(fired.at(0).at(1).value<ActionResult>().code, QStringLiteral("store_unavailable"));
+    QCOMPARE(m_rig->state->layout().name, before);
 }
 
 QTEST_GUILESS_MAIN(TestBriefingSchedule)

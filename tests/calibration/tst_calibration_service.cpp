@@ -212,6 +212,21 @@ private Q_SLOTS:
         QCOMPARE(d["drift"][0]["want"].toInt(), 72);
         // Firmware for the ID card comes from the read-back.
         QCOMPARE(m_service->displayInfo("r1c1")["firmware"].toString(), QStringLiteral("1.0.0"));
+        // Announced once its report row is stored, with the row's id.
+        const QJsonArray reports = m_store->reports("read", 1);
+        QCOMPARE(reports.size(), 1);
+        QCOMPARE(result["reportId"].toInteger(), reports.first()["id"].toInteger());
+    }
+
+    void aReportTheStoreRefusesIsNamedInTheRun() {
+        const qsizetype before = m_store->reports("read", 50).size();
+        m_db->setMinFreeBytes(std::int64_t(1) << 60); // the free-space guard refuses every write
+        const QJsonObject result = run("calibration.read", {{"displays", "all"}});
+        m_db->setMinFreeBytes(0);
+        QVERIFY2(result["reportError"].toString().contains(QLatin1String("free")),
+                 QJsonDocument(result).toJson().constData());
+        QVERIFY(!result.contains("reportId"));
+        QCOMPARE(m_store->reports("read", 50).size(), before); // and the table has none
     }
 
     void historyExportAndImport() {

@@ -3,7 +3,8 @@
 //   - a disk whose every fsync takes 500 ms (a test VFS that wraps the default one, switched on
 //     by OPSWALL_TEST_FSYNC_DELAY_MS while a file exists): the wall keeps drawing a playing video
 //     tile without a long frame, and the API keeps answering reads promptly (the wall, tiles,
-//     presets, tokens, sources, panels, briefings, the audit), while the writes queue on the
+//     presets, tokens, sources, panels, briefings, the audit; presets, briefings and the audit
+//     are read on worker threads' reader connections), while the writes queue on the
 //     store thread and are applied in the order they came: tile moves, and one write of each
 //     kind that used to be made on the GUI thread (a token with its audit row, a video source, a
 //     panel key's binding, a briefing); each is there after a restart;
@@ -15,7 +16,7 @@
 //   - a simulated display (opswall-display-sim) that goes away and comes back: a WebSocket client
 //     sees its alert raised and cleared; its acknowledgement outlives a restart of the wall while
 //     the display is still away, and a later raise needs a new one.
-#include "appundertest.h"
+#include "storetesting.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -163,32 +164,7 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     w.extraConfig = QStringLiteral(R"("rateBurst": 100000, "ratePerSecond": 100000)");
     // A button panel (not connected: nothing listens on its port), so that a panel.bind is one
     // of the writes that queue.
-    {
-        QTcpServer closed; // a port that was free a moment ago
-        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
-        const quint16 deckPort = closed.serverPort();
-        closed.close();
-        const QJsonObject panels{
-            {QStringLiteral("kind"), QStringLiteral("opswall.panels")},
-            {QStringLiteral("schemaVersion"), 1},
-            {QStringLiteral("panels"),
-             QJsonArray{QJsonObject{
-                 {QStringLiteral("id"), QStringLiteral("desk")},
-                 {QStringLiteral("name"), QStringLiteral("Desk")},
-                 {QStringLiteral("type"), QStringLiteral("streamdeck-tcp")},
-                 {QStringLiteral("host"), QStringLiteral("127.0.0.1")},
-                 {QStringLiteral("port"), deckPort},
-                 {QStringLiteral("role"), QStringLiteral("operator")},
-                 {QStringLiteral("pages"),
-                  QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("main")},
-                                         {QStringLiteral("buttons"), QJsonArray{}}}}}}}}};
-        const QString path = w.dir.filePath(QStringLiteral("panels.json"));
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QJsonDocument(panels).toJson());
-        f.close();
-        w.extraArgs = {QStringLiteral("--panels"), path};
-    }
+    QVERIFY(apptest::useDeskPanel(w));
     const QString slowFlag = w.dir.filePath(QStringLiteral("slow-disk"));
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("OPSWALL_TEST_FSYNC_DELAY_MS"), QString::number(kFsyncDelayMs));
@@ -217,12 +193,10 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     QVERIFY2(!tileId.isEmpty(), "the preset has a tile besides the video");
 
     // What the other kinds of writes need: a preset to bind a key to, a briefing to save again.
-    const QJsonArray presets =
-        jsonOf(w.api("GET", QStringLiteral("/presets")).body)[QStringLiteral("items")].toArray();
+    const QJsonArray presets = apptest::itemsOf(w, QStringLiteral("/presets"));
     QVERIFY(!presets.isEmpty());
     const int presetId = presets.first()[QStringLiteral("id")].toInt();
-    const QJsonArray briefingsBefore =
-        jsonOf(w.api("GET", QStringLiteral("/briefings")).body)[QStringLiteral("items")].toArray();
+    const QJsonArray briefingsBefore = apptest::itemsOf(w, QStringLiteral("/briefings"));
     QVERIFY2(!briefingsBefore.isEmpty(), "the demo's briefing");
     const QJsonObject briefingDoc =
         jsonOf(w.api("GET", QStringLiteral("/briefings/%1")
@@ -287,11 +261,19 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     qint64 slowestReadMs = 0, longestFrameMs = 0;
     int reads = 0, healthSamples = 0;
     double lowestFps = 1e9;
-    const QStringList readPaths{QStringLiteral("/wall"),      QStringLiteral("/tiles"),
-                                QStringLiteral("/presets"),   QStringLiteral("/layout"),
-                                QStringLiteral("/health"),    QStringLiteral("/tokens"),
-                                QStringLiteral("/sources"),   QStringLiteral("/panels"),
-                                QStringLiteral("/briefings"), QStringLiteral("/audit?limit=5")};
+    const QStringList readPaths{
+        QStringLiteral("/wall"),
+        QStringLiteral("/tiles"),
+        QStringLiteral("/presets"),
+        QStringLiteral("/layout"),
+        QStringLiteral("/health"),
+        QStringLiteral("/tokens"),
+        QStringLiteral("/sources"),
+        QStringLiteral("/panels"),
+        QStringLiteral("/briefings"),
+        QStringLiteral("/audit?limit=5"),
+        QStringLiteral("/presets/%1").arg(presetId),
+        QStringLiteral("/briefings/%1").arg(briefingsBefore.first()[QStringLiteral("id")].toInt())};
     while (clock.elapsed() < 30000) {
         bool all = true;
         for (Pending &p : writes)

@@ -1,0 +1,105 @@
+#include "shell/storereads.h"
+
+#include "shell/servicesparts.h"
+
+#include "store/database.h"
+#include "store/wallstore.h"
+#include "wall/walljson.h"
+
+#include <QJsonArray>
+
+#ifdef OPSWALL_WITH_BRIEFING
+#include "briefing/briefingstore.h"
+#endif
+
+namespace opswall::shell {
+
+namespace {
+
+QJsonObject presetInfo(const store::PresetInfo &p) {
+    return {{QStringLiteral("id"), p.id},
+            {QStringLiteral("name"), p.name},
+            {QStringLiteral("forLeaders"), p.forLeaders},
+            {QStringLiteral("revision"), p.revision},
+            {QStringLiteral("savedAt"), p.savedAt.toString(Qt::ISODate)}};
+}
+
+QJsonObject presets(store::Database &db) {
+    QJsonArray a;
+    for (const store::PresetInfo &p :
+         store::WallStore(db, store::WallStore::AlreadyMigrated{}).presets())
+        a.append(presetInfo(p));
+    return items(a);
+}
+
+QJsonObject preset(store::Database &db, int id) {
+    const auto p = store::WallStore(db, store::WallStore::AlreadyMigrated{}).preset(id);
+    if (!p)
+        return {};
+    QJsonObject o = presetInfo(p->info);
+    o.insert(QStringLiteral("layout"), wall::layoutToJson(p->layout));
+    return o;
+}
+
+#ifdef OPSWALL_WITH_BRIEFING
+QJsonObject briefings(store::Database &db) {
+    QJsonArray a;
+    for (const briefing::BriefingInfo &b :
+         briefing::BriefingStore(db, briefing::BriefingStore::AlreadyMigrated{}).list())
+        a.append(b.toJson());
+    return items(a);
+}
+
+QJsonObject lastRunJson(const briefing::Run &run) {
+    QJsonArray shown;
+    for (const briefing::ShownStep &s : run.shown)
+        shown.append(QJsonObject{{QStringLiteral("step"), s.stepIndex + 1},
+                                 {QStringLiteral("at"), s.shownAt.toString(Qt::ISODate)},
+                                 {QStringLiteral("by"), s.by},
+                                 {QStringLiteral("via"), s.via}});
+    return {{QStringLiteral("id"), run.id},
+            {QStringLiteral("startedAt"), run.startedAt.toString(Qt::ISODate)},
+            {QStringLiteral("startedBy"), run.startedBy},
+            {QStringLiteral("endedAt"), run.endedAt.toString(Qt::ISODate)},
+            {QStringLiteral("shown"), shown}};
+}
+
+QJsonObject oneBriefing(store::Database &db, int id) {
+    briefing::BriefingStore store(db, briefing::BriefingStore::AlreadyMigrated{});
+    const auto b = store.get(id);
+    if (!b)
+        return {};
+    QJsonObject o = b->info.toJson();
+    o.insert(QStringLiteral("briefing"), briefing::briefingToJson(b->briefing));
+    QJsonArray revisions;
+    for (const briefing::BriefingInfo &r : store.revisions(id))
+        revisions.append(r.toJson());
+    o.insert(QStringLiteral("revisions"), revisions);
+    if (const auto run = store.lastRun(id))
+        o.insert(QStringLiteral("lastRun"), lastRunJson(*run));
+    return o;
+}
+#endif
+
+} // namespace
+
+control::ActionSink::StoreRead storeRead(const QString &what, [[maybe_unused]] bool withBriefings) {
+    const QString head = what.section(QLatin1Char(':'), 0, 0);
+    bool isNumber = false;
+    const int id = what.section(QLatin1Char(':'), 1).toInt(&isNumber);
+    if (head == QLatin1String("presets") || head == QLatin1String("layouts"))
+        return [](store::Database &db) { return presets(db); };
+    if (head == QLatin1String("preset") || head == QLatin1String("layout"))
+        return [id](store::Database &db) { return preset(db, id); };
+#ifdef OPSWALL_WITH_BRIEFING
+    if (withBriefings && head == QLatin1String("briefings"))
+        return [](store::Database &db) { return briefings(db); };
+    if (withBriefings && head == QLatin1String("briefing"))
+        return [id, isNumber](store::Database &db) {
+            return isNumber ? oneBriefing(db, id) : QJsonObject();
+        };
+#endif
+    return {};
+}
+
+} // namespace opswall::shell

@@ -1,0 +1,19 @@
+#pragma once
+// The API's reads that need only the database file: presets (layouts) and briefings. They run on
+// a worker thread's reader connection (control::ControlService::readAsync, WAL: the store
+// thread's writes never hold them up), so the GUI thread does no SQLite for them; the sink's
+// snapshot() serves the same views from the GUI thread's connection for the callers that read
+// in place (panels, the console).
+
+#include "control/actionsink.h"
+
+#include <QString>
+
+namespace opswall::shell {
+
+// The read for view `what`: "presets", "layouts", "preset:<id>", "layout:<id>" and, with
+// briefings built in and withBriefings, "briefings" and "briefing:<id>"; empty for any other
+// view. The function captures values only: it runs on any thread, on the connection given.
+control::ActionSink::StoreRead storeRead(const QString &what, bool withBriefings);
+
+} // namespace opswall::shell

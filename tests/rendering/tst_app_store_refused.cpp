@@ -1,0 +1,229 @@
+// The real opswall (tests/rendering/appundertest.h, issue 12) when the store refuses a write: the
+// test's own SQLite connection holds the database's write lock (another process, as a backup or
+// an sqlite3 shell would), so every write of the wall fails with SQLITE_BUSY after its short
+// busy timeout. An action whose rows cannot be committed must leave the wall's memory as it was:
+// a panel key's binding, a briefing's start, step and end are answered 503 store_unavailable and
+// GET shows what is in the table; once the lock goes the same actions succeed and are shown.
+// And the audit's start-up check, now on the store thread, still finds a log cut while the wall
+// was stopped.
+#include "storetesting.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <sqlite3.h>
+
+using namespace opswall;
+using apptest::ApiResponse;
+
+namespace {
+
+// The write lock of the wall's database, held by a connection of the test's own (rolled back
+// when it goes, unless committed).
+class WriteLock {
+public:
+    explicit WriteLock(const QString &path) {
+        if (sqlite3_open(QFile::encodeName(path).constData(), &m_db) != SQLITE_OK)
+            return;
+        sqlite3_busy_timeout(m_db, 5000);
+        m_held = sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
+    ~WriteLock() {
+        if (m_held)
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_close(m_db);
+    }
+    WriteLock(const WriteLock &) = delete;
+    WriteLock &operator=(const WriteLock &) = delete;
+    bool held() const { return m_held; }
+    // A statement inside the held transaction; empty when it went well.
+    QString exec(const char *sql) {
+        char *error = nullptr;
+        if (sqlite3_exec(m_db, sql, nullptr, nullptr, &error) == SQLITE_OK)
+            return {};
+        const QString out = QString::fromUtf8(error ? error : "failed");
+        sqlite3_free(error);
+        return out;
+    }
+    bool commit() {
+        m_held = !(sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+        return !m_held;
+    }
+
+private:
+    sqlite3 *m_db = nullptr;
+    bool m_held = false;
+};
+
+// One integer from a query on a connection of the test's own; -1 when it failed.
+qint64 scalar(const QString &path, const char *sql) {
+    sqlite3 *db = nullptr;
+    qint64 out = -1;
+    sqlite3_stmt *st = nullptr;
+    if (sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+QString errorCode(const ApiResponse &r) {
+    return jsonOf(r.body).value(QStringLiteral("code")).toString();
+}
+
+// POSTs to path, again while the store is still unavailable (503: its probe has not noticed
+// that the lock went), for at most 10 s; each action is taken at most once.
+ApiResponse untilAccepted(const apptest::Wall &w, const QString &path,
+                          const QJsonObject &body = {}) {
+    QElapsedTimer t;
+    t.start();
+    ApiResponse r = w.api("POST", path, body);
+    while (r.status == 503 && t.elapsed() < 10000) {
+        QTest::qWait(100);
+        r = w.api("POST", path, body);
+    }
+    return r;
+}
+
+QJsonObject current(const apptest::Wall &w) {
+    return jsonOf(w.api("GET", QStringLiteral("/briefings/current")).body);
+}
+
+bool active(const QJsonObject &briefing) {
+    const QJsonValue nested = briefing.value(QStringLiteral("briefing"));
+    return (nested.isObject() ? nested.toObject() : briefing)
+        .value(QStringLiteral("active"))
+        .toBool();
+}
+
+int stepOf(const QJsonObject &briefing) {
+    const QJsonValue nested = briefing.value(QStringLiteral("briefing"));
+    return (nested.isObject() ? nested.toObject() : briefing).value(QStringLiteral("step")).toInt();
+}
+
+} // namespace
+
+class TestAppStoreRefused : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void refusedWritesLeaveMemoryAsTheTableIs();
+    void aLogCutWhileStoppedIsFoundAtTheNextStart();
+};
+
+void TestAppStoreRefused::refusedWritesLeaveMemoryAsTheTableIs() {
+    apptest::Wall w;
+    QVERIFY(apptest::useDeskPanel(w));
+    QString why;
+    QVERIFY2(w.start(&why), qPrintable(why));
+    const QString db = w.dir.filePath(QStringLiteral("wall.db"));
+    const QJsonArray presets = apptest::itemsOf(w, QStringLiteral("/presets"));
+    QVERIFY(!presets.isEmpty());
+    const int presetId = presets.first()[QStringLiteral("id")].toInt();
+    const QJsonArray briefings = apptest::itemsOf(w, QStringLiteral("/briefings"));
+    QVERIFY2(!briefings.isEmpty(), "the demo's briefing");
+    const QString briefing =
+        QStringLiteral("/briefings/%1").arg(briefings.first()[QStringLiteral("id")].toInt());
+    const QJsonObject bind{
+        {QStringLiteral("key"), 0},
+        {QStringLiteral("label"), QStringLiteral("Refused once")},
+        {QStringLiteral("action"), QStringLiteral("preset.recall")},
+        {QStringLiteral("params"), QJsonObject{{QStringLiteral("id"), presetId}}}};
+
+    // Refused: nothing of the binding or the briefing's start is in memory.
+    {
+        WriteLock lock(db);
+        QVERIFY(lock.held());
+        const ApiResponse bound = w.api("POST", QStringLiteral("/panels/desk/bind"), bind);
+        QVERIFY2(bound.status == 503, bound.body.constData());
+        QCOMPARE(errorCode(bound), QStringLiteral("store_unavailable"));
+        const QByteArray panel = w.api("GET", QStringLiteral("/panels/desk")).body;
+        QVERIFY2(!panel.contains("Refused once"), panel.constData());
+        const ApiResponse started = w.api("POST", briefing + QStringLiteral("/start"));
+        QVERIFY2(started.status == 503, started.body.constData());
+        QCOMPARE(errorCode(started), QStringLiteral("store_unavailable"));
+        QVERIFY2(!active(current(w)), QJsonDocument(current(w)).toJson().constData());
+    }
+
+    // The lock is gone: the same actions succeed and are shown.
+    const ApiResponse bound = untilAccepted(w, QStringLiteral("/panels/desk/bind"), bind);
+    QVERIFY2(bound.status == 200, bound.body.constData());
+    const QByteArray panel = w.api("GET", QStringLiteral("/panels/desk")).body;
+    QVERIFY2(panel.contains("Refused once"), panel.constData());
+    const ApiResponse started = w.api("POST", briefing + QStringLiteral("/start"));
+    QVERIFY2(started.status == 200, started.body.constData());
+    QVERIFY(active(current(w)));
+    QCOMPARE(stepOf(current(w)), 1);
+
+    // A step and the end refused: the briefing stays where it was, running.
+    {
+        WriteLock lock(db);
+        QVERIFY(lock.held());
+        const ApiResponse next = w.api("POST", briefing + QStringLiteral("/next"));
+        QVERIFY2(next.status == 503, next.body.constData());
+        QCOMPARE(stepOf(current(w)), 1);
+        const ApiResponse end = w.api("POST", briefing + QStringLiteral("/end"));
+        QVERIFY2(end.status == 503, end.body.constData());
+        QVERIFY(active(current(w)));
+    }
+    const ApiResponse next = untilAccepted(w, briefing + QStringLiteral("/next"));
+    QVERIFY2(next.status == 200, next.body.constData());
+    QCOMPARE(stepOf(current(w)), 2);
+    const ApiResponse end = w.api("POST", briefing + QStringLiteral("/end"));
+    QVERIFY2(end.status == 200, end.body.constData());
+    QVERIFY(!active(current(w)));
+
+    // What memory showed is what the table holds: after a restart (from the stored panels) the
+    // binding is there once, and no run is left open.
+    QVERIFY(w.stop());
+    w.extraArgs.clear();
+    QVERIFY2(w.start(&why), qPrintable(why));
+    const QByteArray again = w.api("GET", QStringLiteral("/panels/desk")).body;
+    QCOMPARE(again.count("Refused once"), 1);
+    QVERIFY(!active(current(w)));
+    QVERIFY(w.stop());
+    // One run (the refused start wrote nothing), ended, with the two steps shown.
+    QCOMPARE(scalar(db, "SELECT COUNT(*) FROM briefing_runs"), 1);
+    QCOMPARE(scalar(db, "SELECT COUNT(*) FROM briefing_runs WHERE ended_at_ms IS NULL"), 0);
+    QCOMPARE(scalar(db, "SELECT COUNT(*) FROM briefing_run_steps"), 2);
+}
+
+// The audit's start-up check runs on the store thread (AuditLog::checkOnStartAsync), not on the
+// GUI thread: it still finds a log whose head no longer matches its keyed seal, and the
+// audit.broken row saying so is there to read.
+void TestAppStoreRefused::aLogCutWhileStoppedIsFoundAtTheNextStart() {
+    apptest::Wall w;
+    QString why;
+    QVERIFY2(w.start(&why), qPrintable(why));
+    for (const char *preset : {"Họp trực tuyến", "Đầu tư công"}) // audited actions
+        QVERIFY(!w.recallPreset(QString::fromUtf8(preset)).isEmpty());
+    QVERIFY(w.stop());
+    const QString db = w.dir.filePath(QStringLiteral("wall.db"));
+    const qint64 head = scalar(db, "SELECT last_id FROM control_audit_head");
+    QVERIFY(head > 1);
+    {
+        WriteLock lock(db); // one transaction of the test's own: the newest row cut
+        QVERIFY(lock.held());
+        QCOMPARE(lock.exec("DELETE FROM control_audit WHERE id = (SELECT MAX(id) FROM "
+                           "control_audit)"),
+                 QString());
+        QCOMPARE(lock.exec("UPDATE control_audit_head SET last_id = last_id - 1, last_hash = "
+                           "(SELECT hash FROM control_audit ORDER BY id DESC LIMIT 1)"),
+                 QString());
+        QVERIFY(lock.commit());
+    }
+    QVERIFY2(w.start(&why), qPrintable(why));
+    QByteArray broken;
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        (broken = w.api("GET", QStringLiteral("/audit?action=audit.broken")).body)
+            .contains("tampered"),
+        broken.constData(), 10000);
+    QVERIFY2(broken.contains("keyed seal"), broken.constData());
+    QVERIFY(w.stop());
+}
+
+QTEST_GUILESS_MAIN(TestAppStoreRefused)
+#include "tst_app_store_refused.moc"
