@@ -243,6 +243,7 @@ bool WallApplication::loadWall() {
 
 bool WallApplication::joinController() {
     m_nodeRoles = std::make_unique<NodeRoles>(m_options);
+    m_nodeRoles->setCache(m_store.get());
     if (!m_nodeRoles->join(&m_error))
         return false;
     m_state = std::make_unique<wall::WallState>(m_nodeRoles->joinedWall());
