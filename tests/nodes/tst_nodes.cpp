@@ -120,16 +120,32 @@ class TestNodes : public QObject {
     }
 
     void startNode(std::unique_ptr<Process> &node, const QString &id, const QString &outputs,
-                   const QString &tokenFile) {
+                   const QString &tokenFile, const QStringList &more = {}) {
         if (!node)
             node = std::make_unique<Process>(QStringLiteral("node ") + id);
         node->start(
-            {QStringLiteral("--role"), QStringLiteral("node"), QStringLiteral("--controller"),
-             QStringLiteral("127.0.0.2:%1").arg(m_nodePort), QStringLiteral("--node-address"),
-             addressOf(id), QStringLiteral("--outputs"), outputs, QStringLiteral("--token-file"),
-             tokenFile, QStringLiteral("--node-id"), id, QStringLiteral("--db"),
-             m_dir.filePath(id + QStringLiteral(".db")), QStringLiteral("--lang"),
-             QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")});
+            QStringList{
+                QStringLiteral("--role"), QStringLiteral("node"), QStringLiteral("--controller"),
+                QStringLiteral("127.0.0.2:%1").arg(m_nodePort), QStringLiteral("--node-address"),
+                addressOf(id), QStringLiteral("--outputs"), outputs, QStringLiteral("--token-file"),
+                tokenFile, QStringLiteral("--node-id"), id, QStringLiteral("--db"),
+                m_dir.filePath(id + QStringLiteral(".db")), QStringLiteral("--lang"),
+                QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")} +
+            more);
+    }
+
+    void startController(const QStringList &more = {}) {
+        m_controller.start(
+            QStringList{
+                QStringLiteral("--role"), QStringLiteral("controller"),
+                QStringLiteral("--node-listen"), QStringLiteral("127.0.0.2:%1").arg(m_nodePort),
+                QStringLiteral("--wall"), QStringLiteral(NODES_WALL), QStringLiteral("--db"),
+                m_dir.filePath(QStringLiteral("controller.db")), QStringLiteral("--api"),
+                QStringLiteral("127.0.0.1:%1").arg(m_apiPort), QStringLiteral("--api-config"),
+                m_dir.filePath(QStringLiteral("api.json")), QStringLiteral("--admin-token-file"),
+                m_dir.filePath(QStringLiteral("admin-token")), QStringLiteral("--lang"),
+                QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")} +
+            more);
     }
 
     // The centre pixel of output `index` as the controller serves it (from the node drawing it).
@@ -207,14 +223,7 @@ private Q_SLOTS:
         c.write(R"({"requestTimeoutMs": 10000})");
         c.close();
         const QString tokenFile = m_dir.filePath(QStringLiteral("admin-token"));
-        m_controller.start(
-            {QStringLiteral("--role"), QStringLiteral("controller"),
-             QStringLiteral("--node-listen"), QStringLiteral("127.0.0.2:%1").arg(m_nodePort),
-             QStringLiteral("--wall"), QStringLiteral(NODES_WALL), QStringLiteral("--db"),
-             m_dir.filePath(QStringLiteral("controller.db")), QStringLiteral("--api"),
-             QStringLiteral("127.0.0.1:%1").arg(m_apiPort), QStringLiteral("--api-config"), config,
-             QStringLiteral("--admin-token-file"), tokenFile, QStringLiteral("--lang"),
-             QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")});
+        startController();
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tokenFile), 30000);
         QTRY_VERIFY_WITH_TIMEOUT(m_controller.log.contains("render nodes connect on 127.0.0.2:"),
                                  30000);
@@ -414,6 +423,54 @@ private Q_SLOTS:
         // The nodes that belong are still linked.
         QVERIFY(nodeHealth(QStringLiteral("node-a"))["connected"].toBool());
         QVERIFY(nodeHealth(QStringLiteral("node-b"))["connected"].toBool());
+    }
+
+    // A node that starts while the controller is down shows what its cache holds (the last wall
+    // and layout it had), then converges when the controller comes back with another layout.
+    void nodeStartsFromItsCache() {
+        const quint64 cached = liveRevision(); // green, shown by both nodes
+        m_controller.kill();                   // SIGKILL: the controller is gone
+        m_nodeB->kill();
+        // With --screenshot the node writes its output's picture and exits: the cached green.
+        const QString shot = m_dir.filePath(QStringLiteral("node-b-cached.png"));
+        std::unique_ptr<Process> once;
+        startNode(once, QStringLiteral("node-b"), QStringLiteral("1"), m_nodeTokenFile,
+                  {QStringLiteral("--screenshot"), shot});
+        QVERIFY(once->process().waitForFinished(60000));
+        QVERIFY2(once->process().exitCode() == 0, once->log.constData());
+        QVERIFY2(once->log.contains("showing the cached wall and layout (revision " +
+                                    QByteArray::number(cached) + ")"),
+                 once->log.constData());
+        const QImage image(shot);
+        QVERIFY(!image.isNull());
+        QVERIFY2(near(image.pixel(image.width() / 2, image.height() / 2), {0x20, 0xb0, 0x40}),
+                 qPrintable(QStringLiteral("the cached picture is rgb(%1)")
+                                .arg(QString::number(
+                                    image.pixel(image.width() / 2, image.height() / 2), 16))));
+        // Started for good, from the cache; then the controller comes back showing red.
+        startNode(m_nodeB, QStringLiteral("node-b"), QStringLiteral("1"), m_nodeTokenFile);
+        QTRY_VERIFY_WITH_TIMEOUT(m_nodeB->log.contains("from its cache"), 30000);
+        QTest::qWait(500);
+        QVERIFY(m_nodeB->running());
+        QElapsedTimer t;
+        t.start();
+        startController({QStringLiteral("--preset"), QStringLiteral("red")});
+        QTRY_VERIFY_WITH_TIMEOUT(m_controller.log.contains("render nodes connect on"), 30000);
+        const quint64 revision = liveRevision();
+        QVERIFY(revision != cached);
+        for (const QString &id : {QStringLiteral("node-a"), QStringLiteral("node-b")})
+            QTRY_VERIFY_WITH_TIMEOUT(nodeHealth(id)["connected"].toBool() &&
+                                         quint64(nodeHealth(id)["revision"].toInteger()) ==
+                                             revision,
+                                     60000);
+        const qint64 converged = t.elapsed();
+        QString why;
+        QVERIFY2(outputShows(0, {0xd0, 0x20, 0x20}, 10000, &why), qPrintable(why));
+        QVERIFY2(outputShows(1, {0xd0, 0x20, 0x20}, 10000, &why), qPrintable(why));
+        std::printf("RESULT nodes: both nodes (one started from its cache while the controller "
+                    "was down) showed the controller's layout %lld ms after it was started "
+                    "again\n",
+                    qlonglong(converged));
     }
 
     void cleanupTestCase() {
