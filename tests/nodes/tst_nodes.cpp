@@ -6,6 +6,7 @@
 // difference between the nodes' lags from the controller publishing a layout to the node's frame
 // of it) is measured by the controller and printed.
 #include "control/apiclient.h"
+#include "nodenetwork.h"
 #include "nodeprocess.h"
 
 #include <QElapsedTimer>
@@ -83,6 +84,7 @@ class TestNodes : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_dir;
+    nodetest::NodeNetwork m_net;
     Process m_controller{QStringLiteral("controller")};
     std::unique_ptr<Process> m_nodeA;
     std::unique_ptr<Process> m_nodeB;
@@ -96,7 +98,8 @@ class TestNodes : public QObject {
     ApiResponse api(const QByteArray &method, const QString &path, const QJsonObject &body = {},
                     const QString &token = {}) {
         ClientSettings s;
-        s.baseUrl = QStringLiteral("http://127.0.0.1:%1").arg(m_apiPort);
+        s.baseUrl = apiUrl();
+        s.caCertFile = m_net.certFile(); // the API speaks TLS with the link's certificate
         s.token = token.isEmpty() ? m_admin : token;
         s.timeoutMs = 15000;
         ApiClient client(s);
@@ -113,33 +116,48 @@ class TestNodes : public QObject {
         return {};
     }
 
-    // Each node connects from its own loopback address (127.0.0.3, .4, ...; the controller's
-    // node link is on 127.0.0.2, its API on 127.0.0.1): no network namespaces here.
-    static QString addressOf(const QString &id) {
-        return QStringLiteral("127.0.0.%1").arg(3 + (id.back().unicode() - u'a'));
+    QString apiUrl() const {
+        return QStringLiteral("%1://127.0.0.1:%2")
+            .arg(m_net.namespaces() ? QStringLiteral("https") : QStringLiteral("http"))
+            .arg(m_apiPort);
+    }
+    QString nodeLink() const {
+        return QStringLiteral("%1:%2").arg(m_net.controllerHost()).arg(m_nodePort);
+    }
+    // wallctl's --url and, with TLS, --cacert.
+    QStringList wallctlTarget() const {
+        QStringList args{QStringLiteral("--url"), apiUrl()};
+        if (m_net.namespaces())
+            args << QStringLiteral("--cacert") << m_net.certFile();
+        return args;
     }
 
+    // A node: in its own network namespace, or from its own loopback address (nodenetwork.h).
     void startNode(std::unique_ptr<Process> &node, const QString &id, const QString &outputs,
                    const QString &tokenFile, const QStringList &more = {}) {
         if (!node)
             node = std::make_unique<Process>(QStringLiteral("node ") + id);
-        node->start(
-            QStringList{
-                QStringLiteral("--role"), QStringLiteral("node"), QStringLiteral("--controller"),
-                QStringLiteral("127.0.0.2:%1").arg(m_nodePort), QStringLiteral("--node-address"),
-                addressOf(id), QStringLiteral("--outputs"), outputs, QStringLiteral("--token-file"),
-                tokenFile, QStringLiteral("--node-id"), id, QStringLiteral("--db"),
-                m_dir.filePath(id + QStringLiteral(".db")), QStringLiteral("--lang"),
-                QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")} +
-            more);
+        QStringList args{QStringLiteral("--role"),       QStringLiteral("node"),
+                         QStringLiteral("--controller"), nodeLink(),
+                         QStringLiteral("--outputs"),    outputs,
+                         QStringLiteral("--token-file"), tokenFile,
+                         QStringLiteral("--node-id"),    id,
+                         QStringLiteral("--db"),         m_dir.filePath(id + QStringLiteral(".db")),
+                         QStringLiteral("--lang"),       QStringLiteral("en"),
+                         QStringLiteral("-platform"),    QStringLiteral("offscreen")};
+        if (const QString from = m_net.nodeAddress(id); !from.isEmpty())
+            args << QStringLiteral("--node-address") << from;
+        if (m_net.namespaces())
+            args << QStringLiteral("--controller-ca") << m_net.certFile();
+        node->startWith(m_net.prefix(id), args + more);
     }
 
     void startController(const QStringList &more = {}) {
         m_controller.start(
             QStringList{
                 QStringLiteral("--role"), QStringLiteral("controller"),
-                QStringLiteral("--node-listen"), QStringLiteral("127.0.0.2:%1").arg(m_nodePort),
-                QStringLiteral("--wall"), QStringLiteral(NODES_WALL), QStringLiteral("--db"),
+                QStringLiteral("--node-listen"), nodeLink(), QStringLiteral("--wall"),
+                QStringLiteral(NODES_WALL), QStringLiteral("--db"),
                 m_dir.filePath(QStringLiteral("controller.db")), QStringLiteral("--api"),
                 QStringLiteral("127.0.0.1:%1").arg(m_apiPort), QStringLiteral("--api-config"),
                 m_dir.filePath(QStringLiteral("api.json")), QStringLiteral("--admin-token-file"),
@@ -214,19 +232,25 @@ class TestNodes : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
+        m_net.setUp({QStringLiteral("node-a"), QStringLiteral("node-b")}, m_dir.path());
         m_apiPort = freePortPair();
         m_nodePort = freePort();
         QVERIFY(m_apiPort && m_nodePort);
         const QString config = m_dir.filePath(QStringLiteral("api.json"));
         QFile c(config);
         QVERIFY(c.open(QIODevice::WriteOnly));
-        c.write(R"({"requestTimeoutMs": 10000})");
+        QJsonObject apiConfig{{"requestTimeoutMs", 10000}};
+        if (m_net.namespaces()) { // the node link is off loopback: TLS, with the API's certificate
+            apiConfig.insert("tlsCert", m_net.certFile());
+            apiConfig.insert("tlsKey", m_net.keyFile());
+        }
+        c.write(QJsonDocument(apiConfig).toJson());
         c.close();
         const QString tokenFile = m_dir.filePath(QStringLiteral("admin-token"));
         startController();
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tokenFile), 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(m_controller.log.contains("render nodes connect on 127.0.0.2:"),
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_controller.log.contains("render nodes connect on " + nodeLink().toLatin1()), 30000);
         QFile f(tokenFile);
         QVERIFY(f.open(QIODevice::ReadOnly));
         m_admin = QString::fromUtf8(f.readAll()).trimmed();
@@ -234,11 +258,11 @@ private Q_SLOTS:
         // A node token, made as an admin makes one: with wallctl.
         QProcess wallctl;
         wallctl.start(QStringLiteral(WALLCTL_PATH),
-                      {QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--role"),
-                       QStringLiteral("node"), QStringLiteral("--name"), QStringLiteral("nodes"),
-                       QStringLiteral("--json"), QStringLiteral("--url"),
-                       QStringLiteral("http://127.0.0.1:%1").arg(m_apiPort),
-                       QStringLiteral("--token"), m_admin});
+                      QStringList{QStringLiteral("token"), QStringLiteral("create"),
+                                  QStringLiteral("--role"), QStringLiteral("node"),
+                                  QStringLiteral("--name"), QStringLiteral("nodes"),
+                                  QStringLiteral("--json"), QStringLiteral("--token"), m_admin} +
+                          wallctlTarget());
         QVERIFY(wallctl.waitForFinished(30000));
         const QByteArray out = wallctl.readAllStandardOutput();
         QVERIFY2(wallctl.exitCode() == 0, out.constData());
@@ -287,10 +311,12 @@ private Q_SLOTS:
                                  60000);
         const QJsonObject a = nodeHealth(QStringLiteral("node-a"));
         QCOMPARE(a["outputs"].toArray(), QJsonArray{0});
-        QVERIFY2(a["address"].toString().startsWith(QLatin1String("127.0.0.3:")),
+        // Each node's own address (its namespace's, or its own loopback address).
+        QVERIFY2(a["address"].toString().startsWith(m_net.nodeAddress(QStringLiteral("node-a")) +
+                                                    QLatin1Char(':')),
                  qPrintable(a["address"].toString()));
         QVERIFY(nodeHealth(QStringLiteral("node-b"))["address"].toString().startsWith(
-            QLatin1String("127.0.0.4:")));
+            m_net.nodeAddress(QStringLiteral("node-b")) + QLatin1Char(':')));
         QVERIFY(a["skewMs"].isNull()); // no synchronised video yet
         QCOMPARE(nodeHealth(QStringLiteral("node-b"))["outputs"].toArray(), QJsonArray{1});
 
@@ -320,9 +346,9 @@ private Q_SLOTS:
         // wallctl nodes lists them, in words and as JSON.
         for (const bool asJson : {false, true}) {
             QProcess wallctl;
-            QStringList args{QStringLiteral("nodes"), QStringLiteral("--url"),
-                             QStringLiteral("http://127.0.0.1:%1").arg(m_apiPort),
-                             QStringLiteral("--token"), m_admin};
+            QStringList args =
+                QStringList{QStringLiteral("nodes"), QStringLiteral("--token"), m_admin} +
+                wallctlTarget();
             if (asJson)
                 args << QStringLiteral("--json");
             wallctl.start(QStringLiteral(WALLCTL_PATH), args);
