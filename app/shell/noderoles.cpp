@@ -245,10 +245,31 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
         impl->pendingRevision = revision;
         awaitFrames();
     };
-    impl->onWall = [&state](const QJsonObject &doc) {
+    impl->onWall = [this, &state](const QJsonObject &doc) {
         const wall::WallParse parsed = wall::wallFromJson(doc);
-        if (parsed.ok())
-            state.setWall(parsed.wall); // the windows stay as they were made (their outputs)
+        if (!parsed.ok())
+            return;
+        // This node's outputs as the wall had them: their windows are made again when one of
+        // them changed (its size, position or regions); one that is gone cannot be drawn.
+        bool changed = false;
+        for (int o : m_options.outputs) {
+            if (o >= parsed.wall.outputs.size()) {
+                qCritical("opswall: node: the controller's wall has no output %d any more; this "
+                          "node draws it (--outputs), so it stops",
+                          o);
+                QCoreApplication::exit(1);
+                return;
+            }
+            changed = changed || o >= state.wall().outputs.size() ||
+                      !(state.wall().outputs[o] == parsed.wall.outputs[o]);
+        }
+        const bool displays = state.wall().displays != parsed.wall.displays;
+        state.setWall(parsed.wall);
+        if (changed || displays) {
+            qInfo("opswall: node: the controller's wall changed this node's outputs; their "
+                  "windows are made again");
+            Q_EMIT outputsChanged();
+        }
     };
     // What came between joining and now (a node started from its cache that linked since).
     if (const auto w = std::exchange(impl->wallDoc, std::nullopt))

@@ -76,6 +76,11 @@ public:
     // The cache database of a node (its feeds' read model), next to the default database.
     static QString nodeDbPath(const QString &nodeId);
 
+Q_SIGNALS:
+    // Node: the controller's wall changed one of this node's outputs (or the displays): the
+    // windows must be made again (WallApplication does). The state has the new wall already.
+    void outputsChanged();
+
 private:
     struct Impl;
     void keepReceived();

@@ -499,6 +499,48 @@ private Q_SLOTS:
                     qlonglong(converged));
     }
 
+    // The controller comes back with a wall whose outputs are larger: each node makes its
+    // windows again at the new size. Then with a wall without output 1: its node stops (status 1,
+    // logged: the controller refuses it), since it can no longer draw what it was started for.
+    void wallChangedLater() {
+        auto widthOf = [this](int output) {
+            const ApiResponse r =
+                api("GET", QStringLiteral("/outputs/%1/snapshot?width=1920").arg(output));
+            return r.status == 200 ? QImage::fromData(r.body, "JPEG").width() : -r.status;
+        };
+        QCOMPARE(widthOf(1), 320);
+        m_controller.kill();
+        startController({QStringLiteral("--wall"), QStringLiteral(NODES_WALL_LARGER)});
+        QTRY_VERIFY_WITH_TIMEOUT(m_controller.log.contains("render nodes connect on"), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_nodeB->log.contains("windows are made again"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(widthOf(1), 640, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(widthOf(0), 640, 30000);
+        const quint64 revision = liveRevision();
+        for (const QString &id : {QStringLiteral("node-a"), QStringLiteral("node-b")})
+            QTRY_COMPARE_WITH_TIMEOUT(quint64(nodeHealth(id)["revision"].toInteger()), revision,
+                                      30000);
+        QString why;
+        QVERIFY2(outputShows(1, {0xd0, 0x20, 0x20}, 10000, &why), qPrintable(why));
+
+        const QString oneOutput = m_dir.filePath(QStringLiteral("one-output.json"));
+        QFile f(oneOutput);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"schemaVersion": 1, "kind": "opswall.wall", "name": "One output",
+            "displays": [{"id": "L", "xMm": 0, "yMm": 0, "widthMm": 1000, "heightMm": 600}],
+            "outputs": [{"name": "OUT-0", "x": 0, "y": 0, "width": 320, "height": 180,
+                         "regions": [{"display": "L", "x": 0, "y": 0, "width": 320,
+                                      "height": 180}]}]})");
+        f.close();
+        m_controller.kill();
+        startController({QStringLiteral("--wall"), oneOutput});
+        QVERIFY(m_nodeB->process().waitForFinished(60000));
+        QCOMPARE(m_nodeB->process().exitCode(), 1);
+        // Refused on its new link ("the wall has no output 1"), or told by a wall that changed
+        // while it was linked ("... has no output 1 any more").
+        QVERIFY2(m_nodeB->log.contains("has no output 1"), m_nodeB->log.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(nodeHealth(QStringLiteral("node-a"))["connected"].toBool(), 30000);
+    }
+
     void cleanupTestCase() {
         m_nodeA.reset();
         m_nodeB.reset();
