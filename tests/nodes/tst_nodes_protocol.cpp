@@ -82,6 +82,23 @@ NodeAuthenticator acceptGood() {
     };
 }
 
+// A wall of two outputs showing the layout "first", and a hub over it that takes the token
+// "good", listening on a free loopback port (hub is null, with a warning, when it cannot).
+struct Controller {
+    wall::WallState state{twoOutputs()};
+    std::unique_ptr<NodeHub> hub;
+    Controller() {
+        state.setLayout(layoutNamed(QStringLiteral("first"), QStringLiteral("red")));
+        hub = std::make_unique<NodeHub>(state, NodeHubConfig{}, acceptGood());
+        QString err;
+        if (!hub->start(&err)) {
+            qWarning("the hub does not start: %s", qPrintable(err));
+            hub.reset();
+        }
+    }
+    std::pair<wall::WallState &, NodeHub &> parts() { return {state, *hub}; }
+};
+
 NodeClientConfig clientOf(const NodeHub &hub, const QString &id, QList<int> outputs,
                           const QString &token) {
     NodeClientConfig c;
@@ -234,11 +251,10 @@ private Q_SLOTS:
     // Hub and client over a loopback socket: the replica gets the state, follows a change, a
     // client that connects later gets the current state, and the hub sees what nodes report.
     void replicates() {
-        wall::WallState state(twoOutputs());
-        state.setLayout(layoutNamed(QStringLiteral("first"), QStringLiteral("red")));
-        NodeHub hub(state, {}, acceptGood());
+        Controller controller;
+        QVERIFY(controller.hub);
+        auto [state, hub] = controller.parts();
         QString err;
-        QVERIFY2(hub.start(&err), qPrintable(err));
 
         NodeClient a(clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
         QSignalSpy aLayouts(&a, &NodeClient::layoutReceived);
@@ -292,11 +308,10 @@ private Q_SLOTS:
     // A report is taken only with the key of the link of the node it names: a node that names
     // another (here a raw link as node "spy", with a real node token) changes nothing.
     void reportsAreBoundToTheirLink() {
-        wall::WallState state(twoOutputs());
-        state.setLayout(layoutNamed(QStringLiteral("first"), QStringLiteral("red")));
-        NodeHub hub(state, {}, acceptGood());
+        Controller controller;
+        QVERIFY(controller.hub);
+        auto [state, hub] = controller.parts();
         QString err;
-        QVERIFY2(hub.start(&err), qPrintable(err));
         NodeClient a(clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
         QVERIFY(a.start(&err));
         QTRY_VERIFY_WITH_TIMEOUT(a.linked(), 10000);
@@ -332,11 +347,10 @@ private Q_SLOTS:
     // A node whose link goes away is shown disconnected; the same node linking again gets the
     // state as it is now; the hub keeps serving (the first version crashed here).
     void reconnects() {
-        wall::WallState state(twoOutputs());
-        state.setLayout(layoutNamed(QStringLiteral("first"), QStringLiteral("red")));
-        NodeHub hub(state, {}, acceptGood());
+        Controller controller;
+        QVERIFY(controller.hub);
+        auto [state, hub] = controller.parts();
         QString err;
-        QVERIFY2(hub.start(&err), qPrintable(err));
         auto a = std::make_unique<NodeClient>(
             clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
         QVERIFY(a->start(&err));
