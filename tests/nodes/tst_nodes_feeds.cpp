@@ -249,14 +249,30 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             rows(nodeDb, live) != before && rows(nodeDb, live) == rows(controllerDb, live), 30000);
 
-        // The feed service goes: the controller's live feed fails, and the node's status of it
-        // (what its tiles' stale marker reads) says so too.
+        // The feed service goes: the controller's live feed fails, the node's status of it says
+        // so too, and the node's tile of the live counter shows its stale marker (KpiTile's
+        // #b36b00 age badge, in the tile's top right), which it did not before.
+        auto liveTileStale = [&api] {
+            const QImage image =
+                QImage::fromData(api.request("GET", "/outputs/0/snapshot?width=640").body, "JPEG");
+            if (image.width() != 640)
+                return -1;
+            // The live tile: 340-640 mm across, 20-290 mm down; 640 px for 990 mm from 5 mm.
+            const double k = 640.0 / 990.0;
+            for (int y = int((20 - 5) * k); y < int((290 - 5) * k); ++y)
+                for (int x = int((340 - 5) * k); x < int((640 - 5) * k); ++x)
+                    if (near(image.pixel(x, y), QColor(0xb3, 0x6b, 0x00)))
+                        return 1;
+            return 0;
+        };
+        QCOMPARE(liveTileStale(), 0);
         const qint64 service = childNamed(controller.process().processId(), "opswall-feedservice");
         QVERIFY(service > 0);
         QVERIFY(::kill(pid_t(service), SIGKILL) == 0);
         const QByteArray liveStatus = statusOf("live-new-enterprises");
         QTRY_VERIFY_WITH_TIMEOUT(rows(controllerDb, liveStatus).value(0).startsWith("4|"), 60000);
         QTRY_COMPARE_WITH_TIMEOUT(rows(nodeDb, liveStatus), rows(controllerDb, liveStatus), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(liveTileStale(), 1, 20000);
     }
 };
 
