@@ -283,6 +283,8 @@ void NodeClient::updateWanted() {
     if (wanted == m_wanted)
         return;
     m_wanted = wanted;
+    // One no tile shows any more is not followed: when a layout binds it again, it is pulled again.
+    m_pulled.intersect(m_wanted);
     if (m_replica && m_replica->isInitialized())
         pullWanted({}); // the ones the new layout binds
 }

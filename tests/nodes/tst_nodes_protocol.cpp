@@ -235,6 +235,12 @@ private Q_SLOTS:
         hub.announceSeries({QStringLiteral("IIP")});
         QTest::qWait(300);
         QCOMPARE(asked.size(), 3); // nothing of this node's: nothing pulled
+        // Unbound, then bound again (its changes went unheard meanwhile): pulled again.
+        state.setLayout(first);
+        QTRY_COMPARE_WITH_TIMEOUT(a.wantedIndicators(), QSet<QString>{"CPI"}, 10000);
+        state.setLayout(second);
+        QTRY_COMPARE_WITH_TIMEOUT(series.size(), 4, 10000);
+        QCOMPARE(asked.last(), QStringList{"GDP"});
     }
 
     void outputsList() {
