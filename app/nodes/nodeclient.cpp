@@ -1,7 +1,9 @@
 #include "nodes/nodeclient.h"
 
+#include "nodes/nodeindicators.h"
 #include "nodes/nodeprotocol.h"
 #include "rep_nodewall_merged.h"
+#include "wall/walljson.h"
 
 #include <QFile>
 #include <QHostAddress>
@@ -104,7 +106,7 @@ void NodeClient::onAnswer() {
         return;
     }
     QString reason;
-    if (!parseAnswer(socket->readLine(kMaxLineBytes + 2), &reason)) {
+    if (!parseAnswer(socket->readLine(kMaxLineBytes + 2), &reason, &m_linkKey)) {
         qCritical("opswall: node: the controller at %s:%u refused this node ('%s'): %s",
                   qPrintable(m_config.host), unsigned(m_config.port), qPrintable(m_config.nodeId),
                   qPrintable(reason));
@@ -115,6 +117,7 @@ void NodeClient::onAnswer() {
         return;
     }
     disconnect(socket, &QSslSocket::readyRead, this, &NodeClient::onAnswer);
+    m_pulled.clear();
     m_ro = new QRemoteObjectNode(this);
     m_ro->addClientSideConnection(socket);
     if (socket->bytesAvailable() > 0) // the controller's first messages came with the OK
@@ -124,27 +127,34 @@ void NodeClient::onAnswer() {
     connect(replica, &NodeWallReplica::wallChanged, this, &NodeClient::takeWall);
     connect(replica, &NodeWallReplica::layoutChanged, this, &NodeClient::takeLayout);
     connect(replica, &NodeWallReplica::sourcesChanged, this, &NodeClient::takeSources);
-    connect(replica, &NodeWallReplica::indicatorsChanged, this, [this](const QByteArray &doc) {
+    auto takeDoc = [this](const QByteArray &doc, void (NodeClient::*signal)(const QByteArray &)) {
         if (!doc.isEmpty() && doc.size() <= kMaxDocumentBytes)
-            Q_EMIT indicatorsReceived(doc);
-    });
-    connect(replica, &NodeWallReplica::seriesChanged, this, &NodeClient::pullSeries);
-    connect(replica, &QRemoteObjectReplica::initialized, this, [this, replica] {
+            Q_EMIT(this->*signal)(doc);
+    };
+    connect(replica, &NodeWallReplica::indicatorsChanged, this,
+            [takeDoc](const QByteArray &doc) { takeDoc(doc, &NodeClient::indicatorsReceived); });
+    connect(replica, &NodeWallReplica::alertsChanged, this,
+            [takeDoc](const QByteArray &doc) { takeDoc(doc, &NodeClient::alertsReceived); });
+    connect(replica, &NodeWallReplica::feedsChanged, this,
+            [takeDoc](const QByteArray &doc) { takeDoc(doc, &NodeClient::feedsReceived); });
+    connect(replica, &NodeWallReplica::seriesChanged, this, &NodeClient::pullWanted);
+    connect(replica, &QRemoteObjectReplica::initialized, this, [this, replica, takeDoc] {
         takeWall(replica->wall());
         takeSources(replica->sources()); // before the layout whose tiles name them
-        if (!replica->indicators().isEmpty())
-            Q_EMIT indicatorsReceived(replica->indicators());
-        pullSeries({}); // every indicator's values, then what changes
+        takeDoc(replica->indicators(), &NodeClient::indicatorsReceived);
+        takeDoc(replica->feeds(), &NodeClient::feedsReceived);
+        takeDoc(replica->alerts(), &NodeClient::alertsReceived);
         takeLayout(replica->layout());
+        pullWanted({}); // the values this node's tiles show, then what changes
     });
     connect(replica, &NodeWallReplica::snapshotWanted, this,
             [this, replica](int requestId, const QString &nodeId, int output, int widthPx) {
                 if (nodeId != m_config.nodeId)
                     return;
                 QPointer<NodeWallReplica> alive(replica);
-                auto reply = [alive, requestId](QByteArray jpeg, QString why) {
+                auto reply = [alive, requestId, key = m_linkKey](QByteArray jpeg, QString why) {
                     if (alive)
-                        alive->snapshotTaken(requestId, jpeg, why);
+                        alive->snapshotTaken(requestId, key, jpeg, why);
                 };
                 if (!m_snapshot || !m_config.outputs.contains(output))
                     return reply({},
@@ -160,6 +170,7 @@ void NodeClient::onAnswer() {
 }
 
 void NodeClient::onLost(const QString &why) {
+    Q_EMIT unreachable(why);
     if (!m_lostLogged) {
         qWarning("opswall: node: no link to the controller at %s:%u (%s); trying again every "
                  "%d ms, the windows keep what they show",
@@ -180,6 +191,7 @@ void NodeClient::onLost(const QString &why) {
     m_ro = nullptr;
     m_socket = nullptr;
     m_lastLayout.clear(); // the next link's layout is taken even when it is the same
+    m_pulled.clear();
     m_lastSources.clear();
     if (m_linked) {
         m_linked = false;
@@ -191,7 +203,7 @@ void NodeClient::onLost(const QString &why) {
 
 void NodeClient::report(quint64 shownRevision, double fps) {
     if (m_replica && m_replica->isInitialized())
-        m_replica->report(m_config.nodeId, shownRevision, fps);
+        m_replica->report(m_config.nodeId, m_linkKey, shownRevision, fps);
 }
 
 void NodeClient::takeWall(const QByteArray &doc) {
@@ -199,9 +211,11 @@ void NodeClient::takeWall(const QByteArray &doc) {
         return;
     m_lastWall = doc;
     const QJsonObject o = QJsonDocument::fromJson(doc).object();
-    if (o.value(QStringLiteral("wall")).isObject())
-        Q_EMIT wallReceived(o.value(QStringLiteral("wall")).toObject());
-    else
+    if (o.value(QStringLiteral("wall")).isObject()) {
+        m_wallDoc = o.value(QStringLiteral("wall")).toObject();
+        updateWanted();
+        Q_EMIT wallReceived(m_wallDoc);
+    } else
         qWarning("opswall: node: the controller's wall document is not an object; ignored");
 }
 
@@ -255,7 +269,44 @@ void NodeClient::takeLayout(const QByteArray &doc) {
         qWarning("opswall: node: the controller's layout document is not valid; ignored");
         return;
     }
-    Q_EMIT layoutReceived(quint64(rev.toDouble()), o.value(QStringLiteral("layout")).toObject());
+    m_layoutDoc = o.value(QStringLiteral("layout")).toObject();
+    updateWanted();
+    Q_EMIT layoutReceived(quint64(rev.toDouble()), m_layoutDoc);
+}
+
+void NodeClient::updateWanted() {
+    const wall::WallParse wall = wall::wallFromJson(m_wallDoc);
+    if (!wall.ok() || m_layoutDoc.isEmpty())
+        return;
+    const wall::LayoutParse layout = wall::layoutFromJson(m_layoutDoc, &wall.wall);
+    const QSet<QString> wanted = indicatorsShown(wall.wall, layout.layout, m_config.outputs);
+    if (wanted == m_wanted)
+        return;
+    m_wanted = wanted;
+    // One no tile shows any more is not followed: when a layout binds it again, it is pulled again.
+    m_pulled.intersect(m_wanted);
+    if (m_replica && m_replica->isInitialized())
+        pullWanted({}); // the ones the new layout binds
+}
+
+void NodeClient::pullWanted(const QStringList &announced) {
+    // Announced: those of them this node shows, again; else the ones not pulled on this link yet.
+    QStringList pull;
+    if (!announced.isEmpty()) {
+        for (const QString &code : announced)
+            if (m_wanted.contains(code))
+                pull.append(code);
+    } else {
+        for (const QString &code : std::as_const(m_wanted))
+            if (!m_pulled.contains(code))
+                pull.append(code);
+    }
+    if (pull.isEmpty())
+        return; // an empty list would ask for every indicator
+    pull.sort();
+    for (const QString &code : std::as_const(pull))
+        m_pulled.insert(code);
+    pullSeries(pull);
 }
 
 } // namespace opswall::nodes

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -46,6 +47,11 @@ public:
     // What the windows show now: the controller's layout revision they drew, and the frame rate.
     void report(quint64 shownRevision, double fps);
 
+    // The indicators this node's tiles show (nodeindicators.h), worked out from each wall and
+    // layout received: only their values are pulled (on each link, when announced, and when a
+    // layout binds new ones).
+    QSet<QString> wantedIndicators() const { return m_wanted; }
+
     // A picture of one of this node's outputs for the controller: reply(jpeg, why) once.
     using SnapshotHandler = std::function<void(int output, int widthPx,
                                                std::function<void(QByteArray, QString)> reply)>;
@@ -56,9 +62,16 @@ Q_SIGNALS:
     void layoutReceived(quint64 revision, const QJsonObject &layout);
     void sourcesReceived(const QJsonArray &sources);
     // The indicator metadata document, and values pulled from the controller (after the link
-    // is made: every indicator; then those the controller says changed).
+    // is made: those this node's tiles show; then those of them the controller says changed,
+    // and those a new layout binds).
     void indicatorsReceived(const QByteArray &doc);
     void seriesReceived(const QJsonArray &series);
+    // The controller's open alerts ({"alerts": [...]}) and feeds' status ({"feeds": [...]}).
+    void alertsReceived(const QByteArray &doc);
+    void feedsReceived(const QByteArray &doc);
+    // A link attempt failed or a link was lost (also before the first link: the controller is
+    // down); the client keeps trying.
+    void unreachable(const QString &why);
     void refused(const QString &reason);
     void linkChanged(bool up);
 
@@ -71,6 +84,8 @@ private:
     void takeLayout(const QByteArray &doc);
     void takeSources(const QByteArray &doc);
     void pullSeries(const QStringList &indicators);
+    void updateWanted();
+    void pullWanted(const QStringList &announced);
 
     NodeClientConfig m_config;
     bool m_tls = false;
@@ -83,6 +98,11 @@ private:
     QByteArray m_lastWall;
     QByteArray m_lastLayout;
     QByteArray m_lastSources;
+    QByteArray m_linkKey;  // nodeprotocol.h: sent with every report
+    QJsonObject m_wallDoc; // the last wall and layout documents, for wantedIndicators
+    QJsonObject m_layoutDoc;
+    QSet<QString> m_wanted; // the indicators this node's tiles show
+    QSet<QString> m_pulled; // pulled on this link (or asked for)
     QTimer m_retry;
     SnapshotHandler m_snapshot;
 };

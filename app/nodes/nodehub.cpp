@@ -24,17 +24,21 @@ class NodeWallSourceImpl : public NodeWallSimpleSource {
 public:
     explicit NodeWallSourceImpl(NodeHub *hub)
         : m_hub(hub) {}
-    void report(const QString &nodeId, quint64 shownRevision, double fps) override {
-        m_hub->onReport(nodeId, shownRevision, fps);
+    void report(const QString &nodeId, const QByteArray &linkKey, quint64 shownRevision,
+                double fps) override {
+        m_hub->onReport(nodeId, linkKey, shownRevision, fps);
     }
-    void snapshotTaken(int requestId, const QByteArray &jpeg, const QString &why) override {
-        m_hub->onSnapshotTaken(requestId, jpeg, why);
+    void snapshotTaken(int requestId, const QByteArray &linkKey, const QByteArray &jpeg,
+                       const QString &why) override {
+        m_hub->onSnapshotTaken(requestId, linkKey, jpeg, why);
     }
     // The properties are read-only for replicas; the hub sets them.
     void publishWall(const QByteArray &doc) { setWall(doc); }
     void publishLayout(const QByteArray &doc) { setLayout(doc); }
     void publishSources(const QByteArray &doc) { setSources(doc); }
     void publishIndicators(const QByteArray &doc) { setIndicators(doc); }
+    void publishAlerts(const QByteArray &doc) { setAlerts(doc); }
+    void publishFeeds(const QByteArray &doc) { setFeeds(doc); }
     QByteArray seriesOf(const QStringList &indicators) override {
         return m_hub->seriesOf(indicators);
     }
@@ -234,6 +238,7 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
     node.peer = peer;
     node.socket = socket;
     node.connected = true;
+    node.linkKey = newLinkKey();
     node.fps = 0;
     node.shownRevision = 0;
     node.lagMs.reset();
@@ -258,7 +263,7 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
     qInfo("opswall: node link: node '%s' (outputs %s, token '%s') connected from %s",
           qPrintable(node.id), qPrintable(outputsText(node.outputs)), qPrintable(node.tokenName),
           qPrintable(peer));
-    socket->write(okLine());
+    socket->write(okLine(node.linkKey));
     m_host.addHostSideConnection(socket);
     if (socket->bytesAvailable() > 0) // what the node sent right after its opening line
         QMetaObject::invokeMethod(socket, "readyRead", Qt::QueuedConnection);
@@ -309,10 +314,21 @@ void NodeHub::publish() {
     m_source->publishLayout(layoutDoc);
 }
 
-void NodeHub::onReport(const QString &nodeId, quint64 shownRevision, double fps) {
+void NodeHub::onReport(const QString &nodeId, const QByteArray &linkKey, quint64 shownRevision,
+                       double fps) {
     auto it = m_nodes.find(nodeId);
     if (it == m_nodes.end() || !it->connected)
         return;
+    if (linkKey != it->linkKey) {
+        // Another link's report (a node naming another), or one sent on a link since replaced.
+        if (!it->spoofLogged)
+            qWarning("opswall: node link: a report for node '%s' came without the key of its "
+                     "link; ignored (a node may report only for itself)",
+                     qPrintable(nodeId));
+        it->spoofLogged = true;
+        ++m_reportsRefused;
+        return;
+    }
     it->fps = fps;
     if (shownRevision != it->shownRevision) {
         it->shownRevision = shownRevision;
@@ -324,7 +340,21 @@ void NodeHub::onReport(const QString &nodeId, quint64 shownRevision, double fps)
     }
 }
 
-void NodeHub::onSnapshotTaken(int requestId, const QByteArray &jpeg, const QString &why) {
+void NodeHub::onSnapshotTaken(int requestId, const QByteArray &linkKey, const QByteArray &jpeg,
+                              const QString &why) {
+    const auto it = m_pending.find(requestId);
+    if (it == m_pending.end())
+        return;
+    if (linkKey != m_nodes.value(it->nodeId).linkKey) {
+        qWarning("opswall: node link: a picture for request %d came without the key of node "
+                 "'%s''s link; ignored",
+                 requestId, qPrintable(it->nodeId));
+        return;
+    }
+    finishSnapshot(requestId, jpeg, why);
+}
+
+void NodeHub::finishSnapshot(int requestId, const QByteArray &jpeg, const QString &why) {
     const auto it = m_pending.find(requestId);
     if (it == m_pending.end())
         return;
@@ -342,13 +372,13 @@ bool NodeHub::requestSnapshot(int output, int widthPx, SnapshotDone done) {
         auto *timer = new QTimer(this);
         timer->setSingleShot(true);
         connect(timer, &QTimer::timeout, this, [this, id, node = n.id] {
-            onSnapshotTaken(id, {},
-                            QStringLiteral("node '%1' did not answer within %2 s")
-                                .arg(node)
-                                .arg(kSnapshotTimeoutMs / 1000));
+            finishSnapshot(id, {},
+                           QStringLiteral("node '%1' did not answer within %2 s")
+                               .arg(node)
+                               .arg(kSnapshotTimeoutMs / 1000));
         });
         timer->start(kSnapshotTimeoutMs);
-        m_pending.insert(id, Pending{std::move(done), timer});
+        m_pending.insert(id, Pending{std::move(done), timer, n.id});
         Q_EMIT m_source->snapshotWanted(id, n.id, output, widthPx);
         return true;
     }
@@ -363,6 +393,16 @@ void NodeHub::setSources(const QByteArray &doc) {
 void NodeHub::setIndicators(const QByteArray &doc) {
     if (doc != m_source->indicators())
         m_source->publishIndicators(doc);
+}
+
+void NodeHub::setAlerts(const QByteArray &doc) {
+    if (doc != m_source->alerts())
+        m_source->publishAlerts(doc);
+}
+
+void NodeHub::setFeeds(const QByteArray &doc) {
+    if (doc != m_source->feeds())
+        m_source->publishFeeds(doc);
 }
 
 void NodeHub::announceSeries(const QStringList &indicators) {

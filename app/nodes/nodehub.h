@@ -67,6 +67,10 @@ public:
     using SeriesProvider = std::function<QByteArray(const QStringList &indicators)>;
     void setSeriesProvider(SeriesProvider provider) { m_seriesProvider = std::move(provider); }
     void announceSeries(const QStringList &indicators);
+    // The controller's open alerts ({"alerts": [...]}) and its feeds' status ({"feeds": [...]})
+    // for every node (nodewall.rep); published when the document differs from the last one.
+    void setAlerts(const QByteArray &doc);
+    void setFeeds(const QByteArray &doc);
     QByteArray seriesOf(const QStringList &indicators) const {
         return m_seriesProvider ? m_seriesProvider(indicators) : QByteArray(R"({"series":[]})");
     }
@@ -80,9 +84,14 @@ public:
     bool requestSnapshot(int output, int widthPx, SnapshotDone done);
     static constexpr int kSnapshotTimeoutMs = 5000;
 
-    // Called by the source when a node reports (nodewall.rep report / snapshotTaken).
-    void onReport(const QString &nodeId, quint64 shownRevision, double fps);
-    void onSnapshotTaken(int requestId, const QByteArray &jpeg, const QString &why);
+    // Called by the source when a node reports (nodewall.rep report / snapshotTaken): taken only
+    // with the key of the link of the node that is named (or was asked).
+    void onReport(const QString &nodeId, const QByteArray &linkKey, quint64 shownRevision,
+                  double fps);
+    void onSnapshotTaken(int requestId, const QByteArray &linkKey, const QByteArray &jpeg,
+                         const QString &why);
+    // Reports ignored because they did not come with the named node's link key (tests).
+    int reportsRefused() const { return m_reportsRefused; }
 
 Q_SIGNALS:
     void nodesChanged();
@@ -94,6 +103,8 @@ private:
         QList<int> outputs;
         QString peer;
         QPointer<QTcpSocket> socket;
+        QByteArray linkKey; // nodeprotocol.h: what its reports must carry
+        bool spoofLogged = false;
         bool connected = false;
         double fps = 0;
         quint64 shownRevision = 0;
@@ -103,12 +114,14 @@ private:
     struct Pending {
         SnapshotDone done;
         QTimer *timer = nullptr;
+        QString nodeId; // the node asked
     };
 
     void onNewConnection();
     void onHelloData(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, const QString &peer, const QString &who, const QString &why);
     void forgetLink(QTcpSocket *socket);
+    void finishSnapshot(int requestId, const QByteArray &jpeg, const QString &why);
     void schedulePublish();
     void publish();
     qint64 nowMs() const { return m_clock.elapsed(); }
@@ -127,6 +140,7 @@ private:
     QMap<quint64, qint64> m_publishedAtMs; // revision -> when it was published (last 64)
     quint64 m_publishedRevision = 0;
     SeriesProvider m_seriesProvider;
+    int m_reportsRefused = 0;
 };
 
 } // namespace opswall::nodes

@@ -1,7 +1,10 @@
 #include "nodes/nodeprotocol.h"
 
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSet>
+
+#include <algorithm>
 
 namespace opswall::nodes {
 
@@ -93,8 +96,14 @@ std::optional<Hello> parseHello(const QByteArray &line, QString *why) {
     return h;
 }
 
-QByteArray okLine() {
-    return QByteArrayLiteral("OK\n");
+QByteArray newLinkKey() {
+    QByteArray raw(kLinkKeyHexDigits / 2, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(raw.begin(), raw.end());
+    return raw.toHex();
+}
+
+QByteArray okLine(const QByteArray &linkKey) {
+    return QByteArrayLiteral("OK ") + linkKey + '\n';
 }
 
 QByteArray refusedLine(const QString &reason) {
@@ -103,10 +112,21 @@ QByteArray refusedLine(const QString &reason) {
     return QByteArrayLiteral("REFUSED ") + r + '\n';
 }
 
-bool parseAnswer(const QByteArray &line, QString *reason) {
+bool parseAnswer(const QByteArray &line, QString *reason, QByteArray *linkKey) {
     const QByteArray l = line.trimmed();
-    if (l == "OK")
-        return true;
+    if (l.startsWith("OK ")) {
+        const QByteArray key = l.mid(3);
+        const bool hex = std::all_of(key.cbegin(), key.cend(), [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        });
+        if (key.size() == kLinkKeyHexDigits && hex) {
+            if (linkKey)
+                *linkKey = key;
+            return true;
+        }
+        *reason = QStringLiteral("the controller's OK has no valid link key");
+        return false;
+    }
     if (l.startsWith("REFUSED "))
         *reason = QString::fromUtf8(l.mid(8, 200));
     else

@@ -2,9 +2,13 @@
 // The node link's opening exchange, before Qt Remote Objects takes the connection over:
 //
 //   node -> controller   OPSWALL-NODE 1 <node id> <outputs> <token>\n
-//   controller -> node   OK\n                       (the link is handed to Qt Remote Objects)
+//   controller -> node   OK <link key>\n            (the link is handed to Qt Remote Objects)
 //                        REFUSED <reason>\n         (and the controller closes the connection)
 //
+// <link key> is 32 random hex digits the controller makes for this link only: the node sends it
+// with every report (nodewall.rep), and the controller takes a report only with the key of the
+// link of the node it names, so a node cannot report for another (the key travels inside the
+// link, TLS off loopback).
 // <outputs> is a comma-separated list of output indices (as in GET /api/v1/wall, from 0). Every
 // line is bounded (kMaxLineBytes); anything else is refused with a reason. Pure functions, so the
 // parsers are unit-tested and fuzzed without sockets.
@@ -39,9 +43,13 @@ QByteArray helloLine(const Hello &hello);
 // One line without its '\n'. std::nullopt (and *why) when it is not a hello of this version.
 std::optional<Hello> parseHello(const QByteArray &line, QString *why);
 
-QByteArray okLine();
+inline constexpr int kLinkKeyHexDigits = 32;
+// A new link key: kLinkKeyHexDigits random hex digits (QRandomGenerator::system()).
+QByteArray newLinkKey();
+QByteArray okLine(const QByteArray &linkKey);
 QByteArray refusedLine(const QString &reason);
-// The controller's answer: true for OK; false with *reason for REFUSED or anything else.
-bool parseAnswer(const QByteArray &line, QString *reason);
+// The controller's answer: true for OK with a well-formed key (into *linkKey); false with
+// *reason for REFUSED or anything else.
+bool parseAnswer(const QByteArray &line, QString *reason, QByteArray *linkKey = nullptr);
 
 } // namespace opswall::nodes

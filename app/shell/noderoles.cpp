@@ -1,8 +1,11 @@
 #include "shell/noderoles.h"
+#include "shell/noderoles_p.h"
 
 #include "shell/framemeter.h"
 #include "shell/outputsnapshots.h"
 #include "shell/services.h"
+#include "store/wallstore.h"
+#include "wall/alertboard.h"
 #include "wall/walljson.h"
 #include "wall/wallstate.h"
 
@@ -17,7 +20,11 @@
 #include <QSet>
 #include <QStandardPaths>
 #include <QTimer>
+
 #include <algorithm>
+#include <functional>
+#include <optional>
+#include <tuple>
 
 #ifdef OPSWALL_WITH_NODES
 #include "nodes/nodeclient.h"
@@ -30,20 +37,12 @@
 #ifdef OPSWALL_WITH_FEEDS
 #include "feeds/feedhub.h"
 #include "indicatordata.h"
+#ifdef OPSWALL_WITH_NODES
+#include "nodes/feedreplica.h"
+#endif
 #endif
 
 namespace opswall::shell {
-
-struct NodeRoles::Impl {
-#ifdef OPSWALL_WITH_NODES
-    std::unique_ptr<nodes::NodeHub> hub;
-    std::unique_ptr<nodes::NodeClient> client;
-#endif
-    quint64 shownRevision = 0;   // the controller's revision the windows drew
-    quint64 pendingRevision = 0; // applied, waiting for the windows' next frame
-    int framesAwaited = 0;
-    QTimer reportTimer;
-};
 
 NodeRoles::NodeRoles(const Options &options, QObject *parent)
     : QObject(parent)
@@ -108,40 +107,57 @@ bool NodeRoles::join(QString *error) {
     config.localAddress = m_options.nodeAddress;
     m_impl->client = std::make_unique<nodes::NodeClient>(config);
     nodes::NodeClient *client = m_impl->client.get();
-    std::optional<wall::Wall> wall;
-    std::optional<std::pair<quint64, QJsonObject>> layout;
+    keepReceived();
+    // The last wall and layout this node showed, for a start while the controller is down.
+    std::optional<wall::Wall> cachedWall;
+    std::optional<std::pair<quint64, wall::Layout>> cachedLayout;
+    if (m_cache) {
+        const QJsonObject w =
+            QJsonDocument::fromJson(m_cache->setting(QStringLiteral("node.wall")).toUtf8())
+                .object();
+        const QJsonObject l =
+            QJsonDocument::fromJson(m_cache->setting(QStringLiteral("node.layout")).toUtf8())
+                .object();
+        const wall::WallParse pw = wall::wallFromJson(w.value(QStringLiteral("wall")).toObject());
+        if (pw.ok() && l.value(QStringLiteral("layout")).isObject()) {
+            const wall::LayoutParse pl =
+                wall::layoutFromJson(l.value(QStringLiteral("layout")).toObject());
+            cachedWall = pw.wall;
+            cachedLayout =
+                std::make_pair(quint64(l.value(QStringLiteral("revision")).toInteger()), pl.layout);
+        }
+    }
+    Impl *impl = m_impl.get();
+    auto wallOk = [impl] {
+        return impl->wallDoc && wall::wallFromJson(*impl->wallDoc).ok() && impl->layoutDoc;
+    };
     QString refusal;
+    QString unreachable;
     QEventLoop loop;
     auto quitWhenReady = [&] {
-        if ((wall && layout) || !refusal.isEmpty())
+        if (wallOk() || !refusal.isEmpty() || (cachedWall && !unreachable.isEmpty()))
             loop.quit();
     };
     QObject context;
-    connect(client, &nodes::NodeClient::wallReceived, &context, [&](const QJsonObject &doc) {
-        const wall::WallParse parsed = wall::wallFromJson(doc);
-        if (!parsed.ok()) {
-            qWarning("opswall: node: the controller's wall is not valid here: %s",
-                     qPrintable(parsed.issues.constFirst().toString()));
-            return;
-        }
-        wall = parsed.wall;
-        quitWhenReady();
-    });
-    connect(client, &nodes::NodeClient::layoutReceived, &context,
-            [&](quint64 revision, const QJsonObject &doc) {
-                layout = std::make_pair(revision, doc);
-                quitWhenReady();
-            });
+    connect(client, &nodes::NodeClient::wallReceived, &context, quitWhenReady);
+    connect(client, &nodes::NodeClient::layoutReceived, &context, quitWhenReady);
     connect(client, &nodes::NodeClient::refused, &context, [&](const QString &reason) {
         refusal = reason;
         quitWhenReady();
     });
-    connect(client, &nodes::NodeClient::sourcesReceived, &context,
-            [this](const QJsonArray &sources) { m_sources = sources; });
-    connect(client, &nodes::NodeClient::indicatorsReceived, &context,
-            [this](const QByteArray &doc) { m_indicators = doc; });
-    connect(client, &nodes::NodeClient::seriesReceived, &context,
-            [this](const QJsonArray &series) { m_series.append(series); });
+    connect(client, &nodes::NodeClient::unreachable, &context, [&](const QString &why) {
+        unreachable = why;
+        quitWhenReady();
+    });
+    QTimer cacheWait;
+    if (cachedWall) { // a controller that takes the connection but does not answer
+        cacheWait.setSingleShot(true);
+        connect(&cacheWait, &QTimer::timeout, &context, [&] {
+            unreachable = QStringLiteral("no wall from it within %1 ms").arg(kCacheWaitMs);
+            quitWhenReady();
+        });
+        cacheWait.start(kCacheWaitMs);
+    }
     if (!client->start(error))
         return false;
     qInfo("opswall: node '%s': waiting for the controller at %s", qPrintable(m_options.nodeId),
@@ -151,19 +167,32 @@ bool NodeRoles::join(QString *error) {
         *error = QStringLiteral("the controller refused this node: %1").arg(refusal);
         return false;
     }
-    if (!wall || !layout) {
+    if (wallOk()) {
+        m_wall = wall::wallFromJson(*std::exchange(impl->wallDoc, std::nullopt)).wall;
+        const auto layout = *std::exchange(impl->layoutDoc, std::nullopt);
+        m_layout = wall::layoutFromJson(layout.second).layout;
+        impl->pendingRevision = layout.first;
+    } else if (cachedWall && cachedLayout) {
+        m_wall = *cachedWall;
+        m_layout = cachedLayout->second;
+        impl->pendingRevision = cachedLayout->first;
+        m_fromCache = true;
+        qWarning("opswall: node '%s': the controller at %s cannot be reached (%s); showing the "
+                 "cached wall and layout (revision %llu) from its cache until it can",
+                 qPrintable(m_options.nodeId), qPrintable(m_options.controllerAddress),
+                 qPrintable(unreachable), static_cast<unsigned long long>(impl->pendingRevision));
+    } else {
         *error = QStringLiteral("stopped before the controller sent the wall");
         return false;
     }
     for (int o : m_options.outputs)
-        if (o >= wall->outputs.size()) {
-            *error = QStringLiteral("the controller's wall has no output %1").arg(o);
+        if (o >= m_wall.outputs.size()) {
+            *error =
+                QStringLiteral("the %1 wall has no output %2")
+                    .arg(m_fromCache ? QStringLiteral("cached") : QStringLiteral("controller's"))
+                    .arg(o);
             return false;
         }
-    m_wall = *wall;
-    const wall::LayoutParse parsed = wall::layoutFromJson(layout->second);
-    m_layout = parsed.layout;
-    m_impl->pendingRevision = layout->first;
     return true;
 #else
     *error = QStringLiteral("this opswall is built without render nodes");
@@ -204,24 +233,47 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
             w->update();
         }
     };
-    connect(client, &nodes::NodeClient::layoutReceived, this,
-            [&state, impl, awaitFrames](quint64 revision, const QJsonObject &doc) {
-                const wall::LayoutParse parsed = wall::layoutFromJson(doc);
-                if (!parsed.ok()) {
-                    qWarning("opswall: node: the controller's layout %llu is not valid here: %s",
-                             static_cast<unsigned long long>(revision),
-                             qPrintable(parsed.issues.constFirst().toString()));
-                    return;
-                }
-                applyLayout(state, parsed.layout);
-                impl->pendingRevision = revision;
-                awaitFrames();
-            });
-    connect(client, &nodes::NodeClient::wallReceived, this, [&state](const QJsonObject &doc) {
+    impl->onLayout = [&state, impl, awaitFrames](quint64 revision, const QJsonObject &doc) {
+        const wall::LayoutParse parsed = wall::layoutFromJson(doc);
+        if (!parsed.ok()) {
+            qWarning("opswall: node: the controller's layout %llu is not valid here: %s",
+                     static_cast<unsigned long long>(revision),
+                     qPrintable(parsed.issues.constFirst().toString()));
+            return;
+        }
+        applyLayout(state, parsed.layout);
+        impl->pendingRevision = revision;
+        awaitFrames();
+    };
+    impl->onWall = [this, &state](const QJsonObject &doc) {
         const wall::WallParse parsed = wall::wallFromJson(doc);
-        if (parsed.ok())
-            state.setWall(parsed.wall); // the windows stay as they were made (their outputs)
-    });
+        if (!parsed.ok())
+            return;
+        // This node's outputs as the wall had them: their windows are made again when one of
+        // them changed (its size, position or regions); one that is gone cannot be drawn.
+        bool changed = false;
+        for (int o : m_options.outputs) {
+            if (o >= parsed.wall.outputs.size()) {
+                qCritical("opswall: node: the controller's wall has no output %d any more; this "
+                          "node draws it (--outputs), so it stops",
+                          o);
+                QCoreApplication::exit(1);
+                return;
+            }
+            changed = changed || o >= state.wall().outputs.size() ||
+                      !(state.wall().outputs[o] == parsed.wall.outputs[o]);
+        }
+        const bool displays = state.wall().displays != parsed.wall.displays;
+        state.setWall(parsed.wall);
+        if (changed || displays) {
+            qInfo("opswall: node: the controller's wall changed this node's outputs; their "
+                  "windows are made again");
+            Q_EMIT outputsChanged();
+        }
+    };
+    // What came between joining and now (a node started from its cache that linked since).
+    if (const auto w = std::exchange(impl->wallDoc, std::nullopt))
+        impl->onWall(*w);
     // On a new link the controller learns what this node shows now.
     connect(client, &nodes::NodeClient::linkChanged, this, [impl, client, fps](bool up) {
         if (up)
@@ -239,7 +291,10 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
     impl->reportTimer.callOnTimeout(
         this, [impl, client, fps] { client->report(impl->shownRevision, fps()); });
     impl->reportTimer.start(1000);
-    awaitFrames(); // the first layout, drawn by the windows just made
+    if (const auto l = std::exchange(impl->layoutDoc, std::nullopt))
+        impl->onLayout(l->first, l->second); // applies and awaits the frames
+    else
+        awaitFrames(); // the first layout, drawn by the windows just made
 #else
     Q_UNUSED(state);
     Q_UNUSED(windows);
@@ -248,140 +303,16 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
 #endif
 }
 
-#if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_VIDEO)
 namespace {
-// The controller's sources replace the node's: added or changed ones saved, others removed.
-void applySources(video::VideoHub *hub, const QJsonArray &sources) {
-    QSet<QString> keep;
-    int taken = 0;
-    for (const QJsonValue &v : sources) {
-        const video::SourceParse parsed = video::sourceFromJson(v.toObject());
-        if (!parsed.source) {
-            qWarning("opswall: node: a video source from the controller is not valid here: %s",
-                     qPrintable(parsed.error ? parsed.error->text() : QString()));
-            continue;
-        }
-        keep.insert(parsed.source->id);
-        const QList<video::VideoSource> now = hub->sources();
-        const auto same = std::find(now.cbegin(), now.cend(), *parsed.source);
-        if (same != now.cend())
-            continue;
-        if (const auto error = hub->upsertSource(*parsed.source))
-            qWarning("opswall: node: video source '%s' from the controller refused: %s",
-                     qPrintable(parsed.source->id), qPrintable(error->text()));
-        else
-            ++taken;
-    }
-    for (const video::VideoSource &s : hub->sources())
-        if (!keep.contains(s.id))
-            hub->removeSource(s.id);
-    qInfo("opswall: node: %lld video sources from the controller (%d new or changed)",
-          qlonglong(keep.size()), taken);
-}
-} // namespace
-#endif
-
-#if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_FEEDS)
-namespace {
-// The indicators' values as the controller stores them: {"series": [{indicator, dimension, unit,
-// unitMult, feed, points: [[periodKind, periodStartSecs, value], ...]}]} (nodewall.rep seriesOf).
-QByteArray seriesDocument(feeds::FeedHub &hub, const QStringList &wanted) {
-    const QSet<QString> want(wanted.cbegin(), wanted.cend());
-    QJsonArray out;
-    for (const feeds::FeedDefinition &def : hub.scheduler()->definitions().all())
-        for (const feeds::SeriesInfo &info : hub.series().seriesOfFeed(def.id)) {
-            if (!want.isEmpty() && !want.contains(info.indicator))
-                continue;
-            QJsonArray points;
-            for (const feeds::StoredPoint &p :
-                 hub.series().range(info.indicator, info.dimension, {}, {}))
-                points.append(
-                    QJsonArray{int(p.period.kind()), double(p.period.startSecs()), p.value});
-            out.append(QJsonObject{{QStringLiteral("indicator"), info.indicator},
-                                   {QStringLiteral("dimension"), info.dimension},
-                                   {QStringLiteral("unit"), info.unit},
-                                   {QStringLiteral("unitMult"), info.unitMult},
-                                   {QStringLiteral("feed"), info.feedId},
-                                   {QStringLiteral("points"), points}});
-        }
-    return QJsonDocument(QJsonObject{{QStringLiteral("series"), out}})
-        .toJson(QJsonDocument::Compact);
-}
-
-// Stores what the controller sent in the node's cache, as its own ingestion would, and tells the
-// tiles: only the current values are kept (the controller keeps the revisions).
-void applySeries(feeds::FeedHub &hub, const QJsonArray &series) {
-    QHash<QString, QList<feeds::Series>> byFeed;
-    int points = 0;
-    for (const QJsonValue &v : series) {
-        const QJsonObject o = v.toObject();
-        feeds::Series s;
-        s.indicator = o.value(QStringLiteral("indicator")).toString();
-        s.dimension = o.value(QStringLiteral("dimension")).toString();
-        s.unit = o.value(QStringLiteral("unit")).toString();
-        s.unitMult = o.value(QStringLiteral("unitMult")).toInt();
-        if (s.indicator.isEmpty())
-            continue;
-        for (const QJsonValue &p : o.value(QStringLiteral("points")).toArray()) {
-            const QJsonArray a = p.toArray();
-            const feeds::Period period =
-                feeds::Period::fromKey(a.at(0).toInt(), std::int64_t(a.at(1).toDouble()));
-            if (a.size() != 3 || !period.isValid() || !a.at(2).isDouble())
-                continue;
-            s.points.append({period, a.at(2).toDouble()});
-        }
-        points += int(s.points.size());
-        byFeed[o.value(QStringLiteral("feed")).toString()].append(s);
-    }
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (auto it = byFeed.cbegin(); it != byFeed.cend(); ++it) {
-        try {
-            hub.series().ingest(it.key(), it.value(), now, feeds::IngestMode::ReplaceCurrent);
-        } catch (const std::exception &e) {
-            qWarning("opswall: node: the controller's values of feed '%s' could not be stored: "
-                     "%s",
-                     qPrintable(it.key()), e.what());
-            continue;
-        }
-        hub.readModel().ingested(it.key(), it.value(), now, feeds::IngestMode::ReplaceCurrent);
-    }
-    qInfo("opswall: node: %lld series (%d values) from the controller", qlonglong(series.size()),
-          points);
-}
-} // namespace
-#endif
-
-void NodeRoles::takeReplicatedData([[maybe_unused]] QQmlEngine &engine) {
-#if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_VIDEO)
-    if (video::VideoHub *hub = opswall::lookup<video::VideoHub>(&engine); hub && m_impl->client) {
-        applySources(hub, m_sources);
-        connect(m_impl->client.get(), &nodes::NodeClient::sourcesReceived, this,
-                [hub](const QJsonArray &sources) { applySources(hub, sources); });
-    }
-#endif
-#if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_FEEDS)
+[[maybe_unused]] feeds::FeedHub *feedHubOf([[maybe_unused]] QQmlEngine &engine) {
+#ifdef OPSWALL_WITH_FEEDS
     indicators::IndicatorData *data = opswall::lookup<indicators::IndicatorData>(&engine);
-    feeds::FeedHub *feeds = data ? data->hub() : nullptr;
-    if (!feeds || !m_impl->client)
-        return;
-    auto meta = [feeds](const QByteArray &doc) {
-        QString err;
-        if (!feeds->alerts()->importJson(doc, &err))
-            qWarning("opswall: node: the controller's indicators are not valid here: %s",
-                     qPrintable(err));
-        else
-            feeds->readModel().reload();
-    };
-    if (!m_indicators.isEmpty())
-        meta(m_indicators);
-    for (const QJsonArray &series : std::as_const(m_series))
-        applySeries(*feeds, series);
-    m_series.clear();
-    connect(m_impl->client.get(), &nodes::NodeClient::indicatorsReceived, this, meta);
-    connect(m_impl->client.get(), &nodes::NodeClient::seriesReceived, this,
-            [feeds](const QJsonArray &series) { applySeries(*feeds, series); });
+    return data ? data->hub() : nullptr;
+#else
+    return nullptr;
 #endif
 }
+} // namespace
 
 bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
                                 [[maybe_unused]] Services &services,
@@ -436,12 +367,40 @@ bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
         connect(feeds->alerts(), &feeds::AlertManager::indicatorsChanged, hub, publishMeta);
         publishMeta();
         hub->setSeriesProvider(
-            [feeds](const QStringList &wanted) { return seriesDocument(*feeds, wanted); });
+            [feeds](const QStringList &wanted) { return nodes::seriesDocument(*feeds, wanted); });
         connect(
             &feeds->readModel(), &feeds::ReadModel::changed, hub,
             [hub](const QSet<QString> &changed, bool) { hub->announceSeries(changed.values()); });
     }
 #endif
+    // The open alerts (every source's) and the feeds' status: at once on the feeds' signals, and
+    // every second for the sources that have none (devices); published only when they differ.
+    nodes::NodeHub *hub = m_impl->hub.get();
+    const wall::AlertBoard *board = &services.alerts();
+    auto publishState = [hub, board, feeds = feedHubOf(engine)] {
+        QJsonArray alerts;
+        for (const wall::WallAlert &a : board->alerts())
+            alerts.append(a.toJson());
+        hub->setAlerts(QJsonDocument(QJsonObject{{QStringLiteral("alerts"), alerts}})
+                           .toJson(QJsonDocument::Compact));
+#ifdef OPSWALL_WITH_FEEDS
+        if (feeds)
+            hub->setFeeds(nodes::feedsDocument(*feeds));
+#endif
+    };
+#ifdef OPSWALL_WITH_FEEDS
+    if (feeds::FeedHub *feeds = feedHubOf(engine)) {
+        for (auto signal : {&feeds::AlertManager::alertRaised, &feeds::AlertManager::alertCleared,
+                            &feeds::AlertManager::alertAcknowledged})
+            connect(feeds->alerts(), signal, hub, publishState);
+        connect(feeds->scheduler(), &feeds::FeedScheduler::statusChanged, hub, publishState);
+        connect(feeds->scheduler(), &feeds::FeedScheduler::fetchFinished, hub, publishState);
+        connect(feeds->scheduler(), &feeds::FeedScheduler::stored, hub, publishState);
+    }
+#endif
+    m_impl->stateTimer.callOnTimeout(hub, publishState);
+    m_impl->stateTimer.start(1000);
+    publishState();
     return true;
 #else
     *error = QStringLiteral("this opswall is built without render nodes");

@@ -22,6 +22,9 @@ class QQuickWindow;
 namespace opswall::wall {
 class WallState;
 }
+namespace opswall::store {
+class WallStore;
+}
 
 namespace opswall::shell {
 
@@ -35,10 +38,19 @@ public:
     explicit NodeRoles(const Options &options, QObject *parent = nullptr);
     ~NodeRoles() override;
 
+    // Node: where the last wall, layout, alerts and feeds' status from the controller are kept
+    // (settings of the node's cache database), so that a node started while the controller is
+    // down shows them. Before join().
+    void setCache(store::WallStore *cache) { m_cache = cache; }
     // Node: connects to the controller and waits (turning the event loop) until it has sent the
-    // wall and the live layout. False with *error when the controller refuses this node, the
-    // token file cannot be read, or the process is asked to stop first.
+    // wall and the live layout; or, when the cache has a wall and a layout and the controller
+    // cannot be reached (a refused or failed connection, or no answer within kCacheWaitMs),
+    // starts from the cache and keeps trying in the background. False with *error when the
+    // controller refuses this node, the token file cannot be read, the cached wall lacks one of
+    // --outputs, or the process is asked to stop first.
     bool join(QString *error);
+    static constexpr int kCacheWaitMs = 3000;
+    bool startedFromCache() const { return m_fromCache; }
     const wall::Wall &joinedWall() const { return m_wall; }
     const wall::Layout &joinedLayout() const { return m_layout; }
     // Node, once the windows exist: follows the controller's changes into state, tells it which
@@ -64,14 +76,21 @@ public:
     // The cache database of a node (its feeds' read model), next to the default database.
     static QString nodeDbPath(const QString &nodeId);
 
+Q_SIGNALS:
+    // Node: the controller's wall changed one of this node's outputs (or the displays): the
+    // windows must be made again (WallApplication does). The state has the new wall already.
+    void outputsChanged();
+
 private:
     struct Impl;
+    void keepReceived();
+    void saveToCache(const QString &key, const QByteArray &doc);
+
     const Options &m_options;
+    store::WallStore *m_cache = nullptr;
+    bool m_fromCache = false;
     wall::Wall m_wall;
     wall::Layout m_layout;
-    QJsonArray m_sources;       // received while joining
-    QByteArray m_indicators;    // received while joining
-    QList<QJsonArray> m_series; // received while joining
     std::unique_ptr<Impl> m_impl;
 };
 

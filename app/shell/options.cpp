@@ -134,11 +134,15 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
             *why = QStringLiteral("--node-id must be 1-64 letters, digits, '-', '_', '.' or '@'");
             return false;
         }
-        if (o.demo || o.preview || !o.wallPath.isEmpty() || !o.presetName.isEmpty() ||
+        // --screenshot on a node: its first output's window as it shows it (from the
+        // controller, or from its cache while the controller is down), not a preview.
+        const bool preview = o.preview && o.screenshotPath.isEmpty();
+        o.preview = false;
+        if (o.demo || preview || !o.wallPath.isEmpty() || !o.presetName.isEmpty() ||
             !o.apiBind.isEmpty() || !o.apiConfigPath.isEmpty() || !o.panelsPath.isEmpty()) {
             *why = QStringLiteral("a node takes its wall and layout from the controller and has "
-                                  "no API: --demo, --preview, --screenshot, --wall, --preset, "
-                                  "--api, --api-config and --panels are the controller's");
+                                  "no API: --demo, --preview, --wall, --preset, --api, "
+                                  "--api-config and --panels are the controller's");
             return false;
         }
     }
@@ -168,7 +172,8 @@ ParseResult parseOptions(const QStringList &arguments) {
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QStringLiteral("Render the preview, write it to FILE as PNG once every tile has rendered, "
-                       "and exit (works with -platform offscreen)."),
+                       "and exit (works with -platform offscreen). On a render node: its first "
+                       "output's window, as it shows it."),
         QStringLiteral("FILE"));
     const QCommandLineOption db(
         QStringLiteral("db"),

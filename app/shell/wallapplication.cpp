@@ -272,6 +272,7 @@ bool WallApplication::loadWall() {
 
 bool WallApplication::joinController() {
     m_nodeRoles = std::make_unique<NodeRoles>(m_options);
+    m_nodeRoles->setCache(m_store.get());
     if (!m_nodeRoles->join(&m_error))
         return false;
     m_state = std::make_unique<wall::WallState>(m_nodeRoles->joinedWall());
@@ -404,16 +405,10 @@ bool WallApplication::start() {
         initial.insert(QStringLiteral("ownedOutputs"), owned);
     }
     m_engine.setInitialProperties(initial);
-    m_engine.load(QUrl(QStringLiteral("qrc:/OpsWall/Wall/Main.qml")));
-    if (m_engine.rootObjects().isEmpty()) {
-        m_error = QStringLiteral("the wall's QML failed to load (see the messages above)");
-        return false;
-    }
     // The wall's frame rate, per output window (the preview is not the wall).
     m_frames = std::make_unique<FrameMeter>();
-    for (QQuickWindow *w : windows())
-        if (w->property("output").isValid())
-            m_frames->attach(w, w->title());
+    if (!loadWindows())
+        return false;
     m_services->setRenderStats([frames = m_frames.get(), nodes = m_nodeRoles.get()] {
         QJsonObject stats = frames->snapshot();
         if (nodes)
@@ -446,9 +441,30 @@ bool WallApplication::start() {
     m_services->setOutputSnapshots(m_snapshots.get());
     if (m_nodeRoles && m_options.role == ProcessRole::Controller)
         m_nodeRoles->serveSnapshots(m_snapshots.get());
-    if (m_nodeRoles && m_options.role == ProcessRole::Node)
+    if (m_nodeRoles && m_options.role == ProcessRole::Node) {
+        // A wall changed later on the controller: this node's windows are made again.
+        connect(m_nodeRoles.get(), &NodeRoles::outputsChanged, this, [this] {
+            const auto roots = m_engine.rootObjects();
+            for (QObject *root : roots)
+                delete root;
+            if (!loadWindows())
+                qCritical("opswall: node: %s", qPrintable(m_error));
+        });
         m_nodeRoles->follow(
             *m_state, [this] { return windows(); }, m_frames.get(), m_snapshots.get());
+    }
+    return true;
+}
+
+bool WallApplication::loadWindows() {
+    m_engine.load(QUrl(QStringLiteral("qrc:/OpsWall/Wall/Main.qml")));
+    if (m_engine.rootObjects().isEmpty()) {
+        m_error = QStringLiteral("the wall's QML failed to load (see the messages above)");
+        return false;
+    }
+    for (QQuickWindow *w : windows())
+        if (w->property("output").isValid())
+            m_frames->attach(w, w->title());
     return true;
 }
 

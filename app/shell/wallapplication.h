@@ -69,6 +69,8 @@ public:
     static QString defaultDbPath(bool demo);
 
 private:
+    // Loads the wall's QML (its windows) and meters the output windows' frames.
+    bool loadWindows();
     bool openStore();
     bool loadWall();
     bool joinController(); // --role node: the wall and layout come from the controller

@@ -256,7 +256,8 @@ QVariantList IndicatorData::openAlerts(const QString &language) const {
     const bool en = language == QLatin1String("en");
     QVariantList out;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (const Alert &a : m_hub->alerts()->openAlerts()) {
+    const QList<Alert> open = m_remote.alerts ? m_remote.alerts() : m_hub->alerts()->openAlerts();
+    for (const Alert &a : open) {
         const std::optional<IndicatorMeta> meta = metaOf(a.indicator);
         const std::int64_t age = std::max<std::int64_t>(0, a.raisedAt.secsTo(now));
         const QString ageWords =
@@ -404,7 +405,10 @@ QVariantMap IndicatorData::kpi(const QString &indicator, const QString &dimensio
     std::int64_t age = st.ageSecs(now);
     if (age < 0) // not fetched in this run: the age of the stored value itself
         age = QDateTime::fromSecsSinceEpoch(latest->fetchedAtSecs, Qt::UTC).secsTo(now);
-    const int staleAfter = def ? def->effectiveStaleAfterSecs() : 3 * 3600;
+    const std::optional<int> remoteStaleAfter =
+        !def && m_remote.staleAfterSecs ? m_remote.staleAfterSecs(feedId) : std::nullopt;
+    const int staleAfter =
+        def ? def->effectiveStaleAfterSecs() : remoteStaleAfter.value_or(3 * 3600);
     const bool stale =
         st.state == FeedState::Failing || st.state == FeedState::Stale || age > staleAfter;
     m[QStringLiteral("ageSecs")] = qint64(age);

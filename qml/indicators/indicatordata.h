@@ -10,6 +10,7 @@
 //   property IndicatorWatch watch: IndicatorWatch { indicators: [tile.binding.indicator] }
 //   readonly property var kpi: watch.revision >= 0 ? IndicatorData.kpi(...) : ({})
 
+#include "feeds/alerts.h"
 #include "feeds/indicators.h"
 #include "feeds/seriesstore.h"
 
@@ -21,6 +22,9 @@
 #include <QSet>
 #include <QVariantList>
 #include <QVariantMap>
+
+#include <functional>
+#include <optional>
 
 namespace opswall::feeds {
 class FeedHub;
@@ -150,6 +154,17 @@ public:
 
     feeds::FeedHub *hub() const { return m_hub; }
 
+    // A render node (app/nodes) evaluates no alert rule and runs no feed: its tiles show the
+    // controller's alerts and the controller's feed freshness. When set, openAlerts() lists
+    // alerts() instead of the local alert manager's, and a feed with no local definition is
+    // stale after staleAfterSecs(feedId) (nullopt: 3 h, as before). The caller tells the read
+    // model (alertsChanged, feedStatusChanged) when they change.
+    struct Remote {
+        std::function<QList<feeds::Alert>()> alerts;
+        std::function<std::optional<int>(const QString &feedId)> staleAfterSecs;
+    };
+    void setRemote(Remote remote) { m_remote = std::move(remote); }
+
     // Province names by GSO code (the app fills it from the boundary data).
     void setProvinceNames(QHash<QString, QString> names) { m_provinceNames = std::move(names); }
 
@@ -172,6 +187,7 @@ private:
     std::optional<feeds::IndicatorMeta> metaOf(const QString &code) const;
 
     feeds::FeedHub *m_hub;
+    Remote m_remote;
     int m_revision = 0;
     int m_lastNotified = 0;
     QHash<QString, QString> m_provinceNames;

@@ -23,8 +23,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         std::abort(); // a refusal always says why
     }
     QString reason;
-    if (!parseAnswer(in, &reason) && reason.isEmpty() && !in.trimmed().startsWith("REFUSED "))
+    QByteArray key;
+    if (parseAnswer(in, &reason, &key)) {
+        // An OK has a link key of the right length, which reads back the same.
+        QByteArray again;
+        if (key.size() != kLinkKeyHexDigits || !parseAnswer(okLine(key), &reason, &again) ||
+            again != key)
+            std::abort();
+    } else if (reason.isEmpty() && !in.trimmed().startsWith("REFUSED ")) {
         std::abort();
+    }
     if (const auto outputs = parseOutputs(QString::fromUtf8(in), &why))
         for (int o : *outputs)
             if (o < 0 || o > kMaxOutputIndex)

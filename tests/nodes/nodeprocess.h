@@ -47,9 +47,16 @@ public:
     Process(const Process &) = delete;
     Process &operator=(const Process &) = delete;
 
-    void start(const QStringList &args) {
+    void start(const QStringList &args) { startWith({}, args); }
+    // opswall run by another program first (prefix: "ip netns exec NAME", which execs it, so
+    // the process killed is opswall itself).
+    void startWith(const QStringList &prefix, const QStringList &args) {
         log.clear();
-        m_process.start(QStringLiteral(OPSWALL_PATH), args);
+        if (prefix.isEmpty())
+            m_process.start(QStringLiteral(OPSWALL_PATH), args);
+        else
+            m_process.start(prefix.first(),
+                            prefix.mid(1) + QStringList{QStringLiteral(OPSWALL_PATH)} + args);
     }
     void kill() {
         if (running()) {

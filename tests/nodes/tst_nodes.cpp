@@ -6,6 +6,7 @@
 // difference between the nodes' lags from the controller publishing a layout to the node's frame
 // of it) is measured by the controller and printed.
 #include "control/apiclient.h"
+#include "nodenetwork.h"
 #include "nodeprocess.h"
 
 #include <QElapsedTimer>
@@ -83,6 +84,7 @@ class TestNodes : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_dir;
+    nodetest::NodeNetwork m_net;
     Process m_controller{QStringLiteral("controller")};
     std::unique_ptr<Process> m_nodeA;
     std::unique_ptr<Process> m_nodeB;
@@ -96,7 +98,8 @@ class TestNodes : public QObject {
     ApiResponse api(const QByteArray &method, const QString &path, const QJsonObject &body = {},
                     const QString &token = {}) {
         ClientSettings s;
-        s.baseUrl = QStringLiteral("http://127.0.0.1:%1").arg(m_apiPort);
+        s.baseUrl = apiUrl();
+        s.caCertFile = m_net.certFile(); // the API speaks TLS with the link's certificate
         s.token = token.isEmpty() ? m_admin : token;
         s.timeoutMs = 15000;
         ApiClient client(s);
@@ -113,23 +116,54 @@ class TestNodes : public QObject {
         return {};
     }
 
-    // Each node connects from its own loopback address (127.0.0.3, .4, ...; the controller's
-    // node link is on 127.0.0.2, its API on 127.0.0.1): no network namespaces here.
-    static QString addressOf(const QString &id) {
-        return QStringLiteral("127.0.0.%1").arg(3 + (id.back().unicode() - u'a'));
+    QString apiUrl() const {
+        return QStringLiteral("%1://127.0.0.1:%2")
+            .arg(m_net.namespaces() ? QStringLiteral("https") : QStringLiteral("http"))
+            .arg(m_apiPort);
+    }
+    QString nodeLink() const {
+        return QStringLiteral("%1:%2").arg(m_net.controllerHost()).arg(m_nodePort);
+    }
+    // wallctl's --url and, with TLS, --cacert.
+    QStringList wallctlTarget() const {
+        QStringList args{QStringLiteral("--url"), apiUrl()};
+        if (m_net.namespaces())
+            args << QStringLiteral("--cacert") << m_net.certFile();
+        return args;
     }
 
+    // A node: in its own network namespace, or from its own loopback address (nodenetwork.h).
     void startNode(std::unique_ptr<Process> &node, const QString &id, const QString &outputs,
-                   const QString &tokenFile) {
+                   const QString &tokenFile, const QStringList &more = {}) {
         if (!node)
             node = std::make_unique<Process>(QStringLiteral("node ") + id);
-        node->start(
-            {QStringLiteral("--role"), QStringLiteral("node"), QStringLiteral("--controller"),
-             QStringLiteral("127.0.0.2:%1").arg(m_nodePort), QStringLiteral("--node-address"),
-             addressOf(id), QStringLiteral("--outputs"), outputs, QStringLiteral("--token-file"),
-             tokenFile, QStringLiteral("--node-id"), id, QStringLiteral("--db"),
-             m_dir.filePath(id + QStringLiteral(".db")), QStringLiteral("--lang"),
-             QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")});
+        QStringList args{QStringLiteral("--role"),       QStringLiteral("node"),
+                         QStringLiteral("--controller"), nodeLink(),
+                         QStringLiteral("--outputs"),    outputs,
+                         QStringLiteral("--token-file"), tokenFile,
+                         QStringLiteral("--node-id"),    id,
+                         QStringLiteral("--db"),         m_dir.filePath(id + QStringLiteral(".db")),
+                         QStringLiteral("--lang"),       QStringLiteral("en"),
+                         QStringLiteral("-platform"),    QStringLiteral("offscreen")};
+        if (const QString from = m_net.nodeAddress(id); !from.isEmpty())
+            args << QStringLiteral("--node-address") << from;
+        if (m_net.namespaces())
+            args << QStringLiteral("--controller-ca") << m_net.certFile();
+        node->startWith(m_net.prefix(id), args + more);
+    }
+
+    void startController(const QStringList &more = {}) {
+        m_controller.start(
+            QStringList{
+                QStringLiteral("--role"), QStringLiteral("controller"),
+                QStringLiteral("--node-listen"), nodeLink(), QStringLiteral("--wall"),
+                QStringLiteral(NODES_WALL), QStringLiteral("--db"),
+                m_dir.filePath(QStringLiteral("controller.db")), QStringLiteral("--api"),
+                QStringLiteral("127.0.0.1:%1").arg(m_apiPort), QStringLiteral("--api-config"),
+                m_dir.filePath(QStringLiteral("api.json")), QStringLiteral("--admin-token-file"),
+                m_dir.filePath(QStringLiteral("admin-token")), QStringLiteral("--lang"),
+                QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")} +
+            more);
     }
 
     // The centre pixel of output `index` as the controller serves it (from the node drawing it).
@@ -198,26 +232,25 @@ class TestNodes : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
+        m_net.setUp({QStringLiteral("node-a"), QStringLiteral("node-b")}, m_dir.path());
         m_apiPort = freePortPair();
         m_nodePort = freePort();
         QVERIFY(m_apiPort && m_nodePort);
         const QString config = m_dir.filePath(QStringLiteral("api.json"));
         QFile c(config);
         QVERIFY(c.open(QIODevice::WriteOnly));
-        c.write(R"({"requestTimeoutMs": 10000})");
+        QJsonObject apiConfig{{"requestTimeoutMs", 10000}};
+        if (m_net.namespaces()) { // the node link is off loopback: TLS, with the API's certificate
+            apiConfig.insert("tlsCert", m_net.certFile());
+            apiConfig.insert("tlsKey", m_net.keyFile());
+        }
+        c.write(QJsonDocument(apiConfig).toJson());
         c.close();
         const QString tokenFile = m_dir.filePath(QStringLiteral("admin-token"));
-        m_controller.start(
-            {QStringLiteral("--role"), QStringLiteral("controller"),
-             QStringLiteral("--node-listen"), QStringLiteral("127.0.0.2:%1").arg(m_nodePort),
-             QStringLiteral("--wall"), QStringLiteral(NODES_WALL), QStringLiteral("--db"),
-             m_dir.filePath(QStringLiteral("controller.db")), QStringLiteral("--api"),
-             QStringLiteral("127.0.0.1:%1").arg(m_apiPort), QStringLiteral("--api-config"), config,
-             QStringLiteral("--admin-token-file"), tokenFile, QStringLiteral("--lang"),
-             QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")});
+        startController();
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tokenFile), 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(m_controller.log.contains("render nodes connect on 127.0.0.2:"),
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_controller.log.contains("render nodes connect on " + nodeLink().toLatin1()), 30000);
         QFile f(tokenFile);
         QVERIFY(f.open(QIODevice::ReadOnly));
         m_admin = QString::fromUtf8(f.readAll()).trimmed();
@@ -225,11 +258,11 @@ private Q_SLOTS:
         // A node token, made as an admin makes one: with wallctl.
         QProcess wallctl;
         wallctl.start(QStringLiteral(WALLCTL_PATH),
-                      {QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--role"),
-                       QStringLiteral("node"), QStringLiteral("--name"), QStringLiteral("nodes"),
-                       QStringLiteral("--json"), QStringLiteral("--url"),
-                       QStringLiteral("http://127.0.0.1:%1").arg(m_apiPort),
-                       QStringLiteral("--token"), m_admin});
+                      QStringList{QStringLiteral("token"), QStringLiteral("create"),
+                                  QStringLiteral("--role"), QStringLiteral("node"),
+                                  QStringLiteral("--name"), QStringLiteral("nodes"),
+                                  QStringLiteral("--json"), QStringLiteral("--token"), m_admin} +
+                          wallctlTarget());
         QVERIFY(wallctl.waitForFinished(30000));
         const QByteArray out = wallctl.readAllStandardOutput();
         QVERIFY2(wallctl.exitCode() == 0, out.constData());
@@ -278,10 +311,12 @@ private Q_SLOTS:
                                  60000);
         const QJsonObject a = nodeHealth(QStringLiteral("node-a"));
         QCOMPARE(a["outputs"].toArray(), QJsonArray{0});
-        QVERIFY2(a["address"].toString().startsWith(QLatin1String("127.0.0.3:")),
+        // Each node's own address (its namespace's, or its own loopback address).
+        QVERIFY2(a["address"].toString().startsWith(m_net.nodeAddress(QStringLiteral("node-a")) +
+                                                    QLatin1Char(':')),
                  qPrintable(a["address"].toString()));
         QVERIFY(nodeHealth(QStringLiteral("node-b"))["address"].toString().startsWith(
-            QLatin1String("127.0.0.4:")));
+            m_net.nodeAddress(QStringLiteral("node-b")) + QLatin1Char(':')));
         QVERIFY(a["skewMs"].isNull()); // no synchronised video yet
         QCOMPARE(nodeHealth(QStringLiteral("node-b"))["outputs"].toArray(), QJsonArray{1});
 
@@ -311,9 +346,9 @@ private Q_SLOTS:
         // wallctl nodes lists them, in words and as JSON.
         for (const bool asJson : {false, true}) {
             QProcess wallctl;
-            QStringList args{QStringLiteral("nodes"), QStringLiteral("--url"),
-                             QStringLiteral("http://127.0.0.1:%1").arg(m_apiPort),
-                             QStringLiteral("--token"), m_admin};
+            QStringList args =
+                QStringList{QStringLiteral("nodes"), QStringLiteral("--token"), m_admin} +
+                wallctlTarget();
             if (asJson)
                 args << QStringLiteral("--json");
             wallctl.start(QStringLiteral(WALLCTL_PATH), args);
@@ -414,6 +449,96 @@ private Q_SLOTS:
         // The nodes that belong are still linked.
         QVERIFY(nodeHealth(QStringLiteral("node-a"))["connected"].toBool());
         QVERIFY(nodeHealth(QStringLiteral("node-b"))["connected"].toBool());
+    }
+
+    // A node that starts while the controller is down shows what its cache holds (the last wall
+    // and layout it had), then converges when the controller comes back with another layout.
+    void nodeStartsFromItsCache() {
+        const quint64 cached = liveRevision(); // green, shown by both nodes
+        m_controller.kill();                   // SIGKILL: the controller is gone
+        m_nodeB->kill();
+        // With --screenshot the node writes its output's picture and exits: the cached green.
+        const QString shot = m_dir.filePath(QStringLiteral("node-b-cached.png"));
+        std::unique_ptr<Process> once;
+        startNode(once, QStringLiteral("node-b"), QStringLiteral("1"), m_nodeTokenFile,
+                  {QStringLiteral("--screenshot"), shot});
+        QVERIFY(once->process().waitForFinished(60000));
+        QVERIFY2(once->process().exitCode() == 0, once->log.constData());
+        QVERIFY2(once->log.contains("showing the cached wall and layout (revision " +
+                                    QByteArray::number(cached) + ")"),
+                 once->log.constData());
+        const QImage image(shot);
+        QVERIFY(!image.isNull());
+        QVERIFY2(near(image.pixel(image.width() / 2, image.height() / 2), {0x20, 0xb0, 0x40}),
+                 qPrintable(QStringLiteral("the cached picture is rgb(%1)")
+                                .arg(QString::number(
+                                    image.pixel(image.width() / 2, image.height() / 2), 16))));
+        // Started for good, from the cache; then the controller comes back showing red.
+        startNode(m_nodeB, QStringLiteral("node-b"), QStringLiteral("1"), m_nodeTokenFile);
+        QTRY_VERIFY_WITH_TIMEOUT(m_nodeB->log.contains("from its cache"), 30000);
+        QTest::qWait(500);
+        QVERIFY(m_nodeB->running());
+        QElapsedTimer t;
+        t.start();
+        startController({QStringLiteral("--preset"), QStringLiteral("red")});
+        QTRY_VERIFY_WITH_TIMEOUT(m_controller.log.contains("render nodes connect on"), 30000);
+        const quint64 revision = liveRevision();
+        QVERIFY(revision != cached);
+        for (const QString &id : {QStringLiteral("node-a"), QStringLiteral("node-b")})
+            QTRY_VERIFY_WITH_TIMEOUT(nodeHealth(id)["connected"].toBool() &&
+                                         quint64(nodeHealth(id)["revision"].toInteger()) ==
+                                             revision,
+                                     60000);
+        const qint64 converged = t.elapsed();
+        QString why;
+        QVERIFY2(outputShows(0, {0xd0, 0x20, 0x20}, 10000, &why), qPrintable(why));
+        QVERIFY2(outputShows(1, {0xd0, 0x20, 0x20}, 10000, &why), qPrintable(why));
+        std::printf("RESULT nodes: both nodes (one started from its cache while the controller "
+                    "was down) showed the controller's layout %lld ms after it was started "
+                    "again\n",
+                    qlonglong(converged));
+    }
+
+    // The controller comes back with a wall whose outputs are larger: each node makes its
+    // windows again at the new size. Then with a wall without output 1: its node stops (status 1,
+    // logged: the controller refuses it), since it can no longer draw what it was started for.
+    void wallChangedLater() {
+        auto widthOf = [this](int output) {
+            const ApiResponse r =
+                api("GET", QStringLiteral("/outputs/%1/snapshot?width=1920").arg(output));
+            return r.status == 200 ? QImage::fromData(r.body, "JPEG").width() : -r.status;
+        };
+        QCOMPARE(widthOf(1), 320);
+        m_controller.kill();
+        startController({QStringLiteral("--wall"), QStringLiteral(NODES_WALL_LARGER)});
+        QTRY_VERIFY_WITH_TIMEOUT(m_controller.log.contains("render nodes connect on"), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_nodeB->log.contains("windows are made again"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(widthOf(1), 640, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(widthOf(0), 640, 30000);
+        const quint64 revision = liveRevision();
+        for (const QString &id : {QStringLiteral("node-a"), QStringLiteral("node-b")})
+            QTRY_COMPARE_WITH_TIMEOUT(quint64(nodeHealth(id)["revision"].toInteger()), revision,
+                                      30000);
+        QString why;
+        QVERIFY2(outputShows(1, {0xd0, 0x20, 0x20}, 10000, &why), qPrintable(why));
+
+        const QString oneOutput = m_dir.filePath(QStringLiteral("one-output.json"));
+        QFile f(oneOutput);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"schemaVersion": 1, "kind": "opswall.wall", "name": "One output",
+            "displays": [{"id": "L", "xMm": 0, "yMm": 0, "widthMm": 1000, "heightMm": 600}],
+            "outputs": [{"name": "OUT-0", "x": 0, "y": 0, "width": 320, "height": 180,
+                         "regions": [{"display": "L", "x": 0, "y": 0, "width": 320,
+                                      "height": 180}]}]})");
+        f.close();
+        m_controller.kill();
+        startController({QStringLiteral("--wall"), oneOutput});
+        QVERIFY(m_nodeB->process().waitForFinished(60000));
+        QCOMPARE(m_nodeB->process().exitCode(), 1);
+        // Refused on its new link ("the wall has no output 1"), or told by a wall that changed
+        // while it was linked ("... has no output 1 any more").
+        QVERIFY2(m_nodeB->log.contains("has no output 1"), m_nodeB->log.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(nodeHealth(QStringLiteral("node-a"))["connected"].toBool(), 30000);
     }
 
     void cleanupTestCase() {

@@ -3,15 +3,23 @@
 // client gets the current state, refusals say why.
 #include "nodes/nodeclient.h"
 #include "nodes/nodehub.h"
+#include "nodes/nodeindicators.h"
 #include "nodes/nodeprotocol.h"
+#include "rep_nodewall_merged.h"
+#include "wall/walljson.h"
 #include "wall/wallstate.h"
 
+#include <QHostAddress>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRemoteObjectNode>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <memory>
 
 using namespace opswall;
 using namespace opswall::nodes;
@@ -41,6 +49,30 @@ wall::Layout layoutNamed(const QString &name, const QString &color) {
     return l;
 }
 
+// Two 1000 x 600 mm displays side by side, output i driving display i.
+wall::Wall twoDisplays() {
+    wall::Wall w = twoOutputs();
+    for (int i = 0; i < 2; ++i) {
+        wall::Display d;
+        d.id = i == 0 ? QStringLiteral("L") : QStringLiteral("R");
+        d.positionMm = QPointF(1000 * i, 0);
+        d.sizeMm = QSizeF(1000, 600);
+        w.displays.append(d);
+        w.outputs[i].geometry = QRect(320 * i, 0, 320, 180);
+        w.outputs[i].regions.append({d.id, QRect(0, 0, 320, 180)});
+    }
+    return w;
+}
+
+wall::Tile kpiTile(const QString &id, const QString &indicator, double xMm) {
+    wall::Tile t;
+    t.id = id;
+    t.kind = QStringLiteral("kpi");
+    t.rectMm = QRectF(xMm, 100, 400, 300);
+    t.binding = {{QStringLiteral("indicator"), indicator}};
+    return t;
+}
+
 NodeAuthenticator acceptGood() {
     return [](const QString &token, QString *why) -> std::optional<QString> {
         if (token == QLatin1String("good"))
@@ -49,6 +81,23 @@ NodeAuthenticator acceptGood() {
         return std::nullopt;
     };
 }
+
+// A wall of two outputs showing the layout "first", and a hub over it that takes the token
+// "good", listening on a free loopback port (hub is null, with a warning, when it cannot).
+struct Controller {
+    wall::WallState state{twoOutputs()};
+    std::unique_ptr<NodeHub> hub;
+    Controller() {
+        state.setLayout(layoutNamed(QStringLiteral("first"), QStringLiteral("red")));
+        hub = std::make_unique<NodeHub>(state, NodeHubConfig{}, acceptGood());
+        QString err;
+        if (!hub->start(&err)) {
+            qWarning("the hub does not start: %s", qPrintable(err));
+            hub.reset();
+        }
+    }
+    std::pair<wall::WallState &, NodeHub &> parts() { return {state, *hub}; }
+};
 
 NodeClientConfig clientOf(const NodeHub &hub, const QString &id, QList<int> outputs,
                           const QString &token) {
@@ -102,13 +151,96 @@ private Q_SLOTS:
 
     void answers() {
         QString reason;
-        QVERIFY(parseAnswer(okLine(), &reason));
+        const QByteArray key = newLinkKey();
+        QCOMPARE(key.size(), kLinkKeyHexDigits);
+        QVERIFY(key != newLinkKey());
+        QByteArray got;
+        QVERIFY(parseAnswer(okLine(key), &reason, &got));
+        QCOMPARE(got, key);
+        // An OK without a well-formed key is not an OK.
+        for (const QByteArray &bad : {QByteArray("OK"), QByteArray("OK 12"),
+                                      QByteArray("OK ") + QByteArray(kLinkKeyHexDigits, 'g')}) {
+            QVERIFY(!parseAnswer(bad, &reason, &got));
+            QVERIFY2(reason.contains(QLatin1String("link key")) ||
+                         reason.contains(QLatin1String("something else")),
+                     qPrintable(reason));
+        }
         QVERIFY(!parseAnswer(refusedLine(QStringLiteral("unknown or revoked token")), &reason));
         QCOMPARE(reason, QStringLiteral("unknown or revoked token"));
         QVERIFY(!parseAnswer("HTTP/1.1 400 Bad Request", &reason));
         QVERIFY(reason.contains(QLatin1String("something else")));
         // A reason never spans lines.
         QCOMPARE(refusedLine(QStringLiteral("a\nb")).count('\n'), 1);
+    }
+
+    // The indicators a node's own tiles show: those overlapping its outputs' displays.
+    void shownIndicators() {
+        const wall::Wall w = twoDisplays();
+        // What the hub replicates parses back on the node (it works out the same from it).
+        const wall::WallParse back = wall::wallFromJson(wall::wallToJson(w));
+        QVERIFY2(back.ok(), qPrintable(back.issues.value(0).toString()));
+        wall::Layout l;
+        l.tiles = {kpiTile(QStringLiteral("a"), QStringLiteral("CPI"), 100),
+                   kpiTile(QStringLiteral("b"), QStringLiteral("IIP"), 1200),
+                   kpiTile(QStringLiteral("c"), QStringLiteral("GDP"), 800)}; // spans both
+        wall::Tile projects;
+        projects.id = QStringLiteral("p");
+        projects.kind = QStringLiteral("projects");
+        projects.rectMm = QRectF(1500, 0, 400, 400);
+        wall::Tile alerts;
+        alerts.id = QStringLiteral("al");
+        alerts.kind = QStringLiteral("alerts");
+        alerts.rectMm = QRectF(0, 0, 2000, 600);
+        l.tiles << projects << alerts;
+        QCOMPARE(indicatorsShown(w, l, {0}), (QSet<QString>{"CPI", "GDP"}));
+        QCOMPARE(indicatorsShown(w, l, {1}),
+                 (QSet<QString>{"IIP", "GDP", "PROJ_PROGRESS_PCT", "PROJ_PLANNED_PCT",
+                                "PROJ_DISBURSED_PCT", "PROJ_SLIP_MONTHS"}));
+        QCOMPARE(indicatorsShown(w, l, {7}), QSet<QString>{}); // no such output
+    }
+
+    // A node pulls the values of the indicators its own tiles show, not others: on the link,
+    // when a new layout binds another, and when the controller announces a change of its own.
+    void pullsOnlyShownIndicators() {
+        wall::WallState state(twoDisplays());
+        wall::Layout first;
+        first.name = QStringLiteral("first");
+        first.tiles = {kpiTile(QStringLiteral("a"), QStringLiteral("CPI"), 100),
+                       kpiTile(QStringLiteral("b"), QStringLiteral("IIP"), 1200)};
+        state.setLayout(first);
+        NodeHub hub(state, {}, acceptGood());
+        QList<QStringList> asked;
+        hub.setSeriesProvider([&asked](const QStringList &indicators) {
+            asked.append(indicators);
+            return QByteArray(R"({"series":[]})");
+        });
+        QString err;
+        QVERIFY2(hub.start(&err), qPrintable(err));
+        NodeClient a(clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
+        QSignalSpy series(&a, &NodeClient::seriesReceived);
+        QVERIFY(a.start(&err));
+        QTRY_COMPARE_WITH_TIMEOUT(series.size(), 1, 10000);
+        QCOMPARE(asked, (QList<QStringList>{{"CPI"}}));
+        QCOMPARE(a.wantedIndicators(), QSet<QString>{"CPI"});
+        // A layout that binds another indicator on this node's output: that one is pulled.
+        wall::Layout second = first;
+        second.tiles.append(kpiTile(QStringLiteral("c"), QStringLiteral("GDP"), 500));
+        state.setLayout(second);
+        QTRY_COMPARE_WITH_TIMEOUT(series.size(), 2, 10000);
+        QCOMPARE(asked.last(), QStringList{"GDP"});
+        // Announced changes: only the node's own.
+        hub.announceSeries({QStringLiteral("IIP"), QStringLiteral("GDP")});
+        QTRY_COMPARE_WITH_TIMEOUT(series.size(), 3, 10000);
+        QCOMPARE(asked.last(), QStringList{"GDP"});
+        hub.announceSeries({QStringLiteral("IIP")});
+        QTest::qWait(300);
+        QCOMPARE(asked.size(), 3); // nothing of this node's: nothing pulled
+        // Unbound, then bound again (its changes went unheard meanwhile): pulled again.
+        state.setLayout(first);
+        QTRY_COMPARE_WITH_TIMEOUT(a.wantedIndicators(), QSet<QString>{"CPI"}, 10000);
+        state.setLayout(second);
+        QTRY_COMPARE_WITH_TIMEOUT(series.size(), 4, 10000);
+        QCOMPARE(asked.last(), QStringList{"GDP"});
     }
 
     void outputsList() {
@@ -125,11 +257,10 @@ private Q_SLOTS:
     // Hub and client over a loopback socket: the replica gets the state, follows a change, a
     // client that connects later gets the current state, and the hub sees what nodes report.
     void replicates() {
-        wall::WallState state(twoOutputs());
-        state.setLayout(layoutNamed(QStringLiteral("first"), QStringLiteral("red")));
-        NodeHub hub(state, {}, acceptGood());
+        Controller controller;
+        QVERIFY(controller.hub);
+        auto [state, hub] = controller.parts();
         QString err;
-        QVERIFY2(hub.start(&err), qPrintable(err));
 
         NodeClient a(clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
         QSignalSpy aLayouts(&a, &NodeClient::layoutReceived);
@@ -180,14 +311,52 @@ private Q_SLOTS:
         QCOMPARE(hub.nodeOutputs().size(), 2);
     }
 
+    // A report is taken only with the key of the link of the node it names: a node that names
+    // another (here a raw link as node "spy", with a real node token) changes nothing.
+    void reportsAreBoundToTheirLink() {
+        Controller controller;
+        QVERIFY(controller.hub);
+        auto [state, hub] = controller.parts();
+        QString err;
+        NodeClient a(clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
+        QVERIFY(a.start(&err));
+        QTRY_VERIFY_WITH_TIMEOUT(a.linked(), 10000);
+        a.report(state.revision(), 30);
+        auto revisionOf = [&hub](const QString &id) {
+            for (const QJsonValue &n : hub.health())
+                if (n[QLatin1String("id")].toString() == id)
+                    return n[QLatin1String("revision")].toInteger();
+            return qint64(-1);
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(revisionOf(QStringLiteral("a")), qint64(state.revision()), 5000);
+
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, clientOf(hub, {}, {}, {}).port);
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(helloLine({QStringLiteral("spy"), {1}, QStringLiteral("good")}));
+        QTRY_VERIFY_WITH_TIMEOUT(socket.canReadLine(), 5000);
+        QByteArray spyKey;
+        QVERIFY(parseAnswer(socket.readLine(), &err, &spyKey));
+        QRemoteObjectNode ro;
+        ro.addClientSideConnection(&socket);
+        std::unique_ptr<NodeWallReplica> replica(ro.acquire<NodeWallReplica>());
+        QVERIFY(replica->waitForSource(5000));
+        replica->report(QStringLiteral("a"), spyKey, 9999, 1); // its own key, another's name
+        replica->report(QStringLiteral("a"), QByteArray(), 9998, 1);
+        replica->report(QStringLiteral("spy"), spyKey, 7, 5); // itself: taken
+        QTRY_COMPARE_WITH_TIMEOUT(revisionOf(QStringLiteral("spy")), qint64(7), 5000);
+        QCOMPARE(hub.reportsRefused(), 2);
+        QCOMPARE(revisionOf(QStringLiteral("a")), qint64(state.revision()));
+        replica.reset();
+    }
+
     // A node whose link goes away is shown disconnected; the same node linking again gets the
     // state as it is now; the hub keeps serving (the first version crashed here).
     void reconnects() {
-        wall::WallState state(twoOutputs());
-        state.setLayout(layoutNamed(QStringLiteral("first"), QStringLiteral("red")));
-        NodeHub hub(state, {}, acceptGood());
+        Controller controller;
+        QVERIFY(controller.hub);
+        auto [state, hub] = controller.parts();
         QString err;
-        QVERIFY2(hub.start(&err), qPrintable(err));
         auto a = std::make_unique<NodeClient>(
             clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
         QVERIFY(a->start(&err));

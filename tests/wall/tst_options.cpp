@@ -350,6 +350,17 @@ void TestOptions::nodeOptionsAreParsed() {
                                     "3", "--token-file", token.fileName(), "--demo"});
     QVERIFY(!demo.options);
     QVERIFY(demo.message.contains(QLatin1String("are the controller's")));
+    const ParseResult preview =
+        parse({"--role", "node", "--controller", "10.0.0.1:8480", "--outputs", "3", "--token-file",
+               token.fileName(), "--preview"});
+    QVERIFY(!preview.options);
+    // A node's screenshot is its first output's window, not a preview.
+    const ParseResult shot =
+        parse({"--role", "node", "--controller", "10.0.0.1:8480", "--outputs", "3", "--token-file",
+               token.fileName(), "--screenshot", "out.png"});
+    QVERIFY2(shot.options, qPrintable(shot.message));
+    QVERIFY(!shot.options->preview);
+    QCOMPARE(shot.options->screenshotPath, QStringLiteral("out.png"));
 }
 
 } // namespace opswall::shell

@@ -1,0 +1,81 @@
+#pragma once
+// The feeds' part of what a controller replicates to its render nodes (nodewall.rep): the
+// indicators' values with every revision, the feeds' status and the open alerts. Built with the
+// feeds layer (opswall_nodes_feeds); the shell (app/shell/noderoles.cpp) wires it to the link.
+//
+//   controller: seriesDocument(hub, {"CPI_YOY_INDEX"}) -> seriesOf's answer
+//               feedsDocument(hub)                      -> PROP feeds
+//   node:       applySeries(hub, series)   replays the revisions the node lacks into its cache,
+//                                          each at the controller's time of ingestion
+//               FeedReplica::applyFeeds / applyAlerts   keep the controller's status and alerts
+//                                          for the node's tiles (IndicatorData::setRemote)
+//
+// Documents from the link are checked field by field; what is not valid is skipped with a
+// warning, never half-applied to a series. GUI thread (the FeedHub's).
+
+#include "feeds/alerts.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace opswall::feeds {
+class FeedHub;
+}
+
+namespace opswall::nodes {
+
+// {"series": [{"indicator", "dimension", "unit", "unitMult", "feed", "points": [[periodKind,
+// periodStartSecs, value, revision, fetchedAtSecs], ...]}]}: every stored revision (oldest first
+// per period) of these indicators (all when empty).
+QByteArray seriesDocument(feeds::FeedHub &hub, const QStringList &indicators);
+
+struct SeriesApplied {
+    int series = 0;   // series in the document
+    int values = 0;   // values (revisions) in the document
+    int replayed = 0; // revisions the node did not have, stored now
+    int replaced = 0; // current values replaced in place (a live counter's ReplaceCurrent)
+    int skipped = 0;  // points that were not valid
+};
+// Stores in the node's cache what it lacks of `series` (a seriesDocument's "series"): for each
+// period, the controller's revisions newer than the node's, in order, each at the controller's
+// fetchedAt (so the node's revision numbers, values and ages match the controller's); a current
+// value the controller replaced in place is replaced here too. The read model is told as
+// ingestion tells it.
+SeriesApplied applySeries(feeds::FeedHub &hub, const QJsonArray &series);
+
+// {"feeds": [{"id", "state", "lastError", "lastAttempt", "lastSuccess", "failures",
+// "staleAfterSecs"}]}: the status of every running feed.
+QByteArray feedsDocument(feeds::FeedHub &hub);
+
+class FeedReplica {
+public:
+    explicit FeedReplica(feeds::FeedHub &hub)
+        : m_hub(hub) {}
+
+    // The controller's feeds' status: saved as the node's own feed status (so the tiles' age and
+    // stale marker are the controller's, and a node started from its cache has them), the read
+    // model told of each feed that changed. False with *why when the document is not valid.
+    bool applyFeeds(const QByteArray &doc, QString *why);
+    std::optional<int> staleAfterSecs(const QString &feedId) const;
+
+    // The controller's open alerts (every source's, as GET /api/v1/alerts lists them): kept,
+    // the indicator alerts also as feeds::Alert for the alert list tiles, and the read model told.
+    bool applyAlerts(const QByteArray &doc, QString *why);
+    const QList<feeds::Alert> &indicatorAlerts() const { return m_indicatorAlerts; }
+    const QJsonArray &alerts() const { return m_alerts; }
+
+private:
+    feeds::FeedHub &m_hub;
+    QHash<QString, int> m_staleAfter;
+    QHash<QString, QByteArray> m_lastFeed; // id -> its entry as last applied
+    QJsonArray m_alerts;
+    QList<feeds::Alert> m_indicatorAlerts;
+};
+
+} // namespace opswall::nodes

@@ -1,0 +1,66 @@
+#pragma once
+// What NodeRoles keeps (noderoles.cpp: the controller, joining and following; noderoles_data.cpp:
+// what a node takes from the controller into its layers and its cache).
+
+#include "shell/noderoles.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#ifdef OPSWALL_WITH_NODES
+#include "nodes/nodeclient.h"
+#include "nodes/nodehub.h"
+#if defined(OPSWALL_WITH_FEEDS)
+#include "nodes/feedreplica.h"
+#endif
+#endif
+
+namespace opswall::feeds {
+class FeedHub;
+}
+
+namespace opswall::shell {
+
+struct NodeRoles::Impl {
+#ifdef OPSWALL_WITH_NODES
+    std::unique_ptr<nodes::NodeHub> hub;
+    std::unique_ptr<nodes::NodeClient> client;
+#endif
+    quint64 shownRevision = 0;   // the controller's revision the windows drew
+    quint64 pendingRevision = 0; // applied, waiting for the windows' next frame
+    int framesAwaited = 0;
+    QTimer reportTimer;
+    QTimer stateTimer; // controller: alerts and feeds' status published (also on their signals)
+
+    // Node: what came from the controller is kept until the windows follow (follow()) and the
+    // layers take it (takeReplicatedData()); from then on it is handed on at once (on...).
+    std::optional<QJsonObject> wallDoc;
+    std::optional<std::pair<quint64, QJsonObject>> layoutDoc;
+    std::optional<QJsonArray> sources;
+    QByteArray indicators;
+    QByteArray alerts;
+    QByteArray feeds;
+    QList<QJsonArray> series;
+    std::function<void(const QJsonObject &)> onWall;
+    std::function<void(quint64, const QJsonObject &)> onLayout;
+    std::function<void(const QJsonArray &)> onSources;
+    std::function<void(const QByteArray &)> onIndicators;
+    std::function<void(const QByteArray &)> onAlerts;
+    std::function<void(const QByteArray &)> onFeeds;
+    std::function<void(const QJsonArray &)> onSeries;
+    // Node: documents waiting to be saved in the cache (coalesced: a burst of recalls is one
+    // write per document, after the windows took the change).
+    QHash<QString, QByteArray> unsaved;
+    QTimer saveTimer;
+#if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_FEEDS)
+    std::unique_ptr<nodes::FeedReplica> feedReplica;
+#endif
+};
+
+} // namespace opswall::shell
