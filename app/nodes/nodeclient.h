@@ -45,6 +45,9 @@ public:
 
     // What the windows show now: the controller's layout revision they drew, and the frame rate.
     void report(quint64 shownRevision, double fps);
+    // Synchronised video and switches (nodewall.rep reportVideo, reportSwitch).
+    void reportVideo(const QByteArray &frames);
+    void reportSwitch(quint64 revision, qint64 shownNs);
 
     // A picture of one of this node's outputs for the controller: reply(jpeg, why) once.
     using SnapshotHandler = std::function<void(int output, int widthPx,
@@ -53,7 +56,10 @@ public:
 
 Q_SIGNALS:
     void wallReceived(const QJsonObject &wall);
-    void layoutReceived(quint64 revision, const QJsonObject &layout);
+    // switchAtNs: when to show it, on the shared video clock (a recall); -1: at once.
+    void layoutReceived(quint64 revision, const QJsonObject &layout, qint64 switchAtNs);
+    // The controller's video clock document (app/video/netclock.h SyncSettings), when it has one.
+    void clockReceived(const QJsonObject &clock);
     void sourcesReceived(const QJsonArray &sources);
     // The indicator metadata document, and values pulled from the controller (after the link
     // is made: every indicator; then those the controller says changed).
@@ -70,6 +76,7 @@ private:
     void takeWall(const QByteArray &doc);
     void takeLayout(const QByteArray &doc);
     void takeSources(const QByteArray &doc);
+    void takeClock(const QByteArray &doc);
     void pullSeries(const QStringList &indicators);
 
     NodeClientConfig m_config;
@@ -83,6 +90,7 @@ private:
     QByteArray m_lastWall;
     QByteArray m_lastLayout;
     QByteArray m_lastSources;
+    QByteArray m_lastClock;
     QTimer m_retry;
     SnapshotHandler m_snapshot;
 };

@@ -1,10 +1,12 @@
 #include "shell/noderoles.h"
 
 #include "shell/framemeter.h"
+#include "shell/nodesync.h"
 #include "shell/outputsnapshots.h"
 #include "shell/services.h"
 #include "wall/walljson.h"
 #include "wall/wallstate.h"
+#include "wallscene.h"
 
 #include <QCoreApplication>
 
@@ -39,10 +41,15 @@ struct NodeRoles::Impl {
     std::unique_ptr<nodes::NodeHub> hub;
     std::unique_ptr<nodes::NodeClient> client;
 #endif
-    quint64 shownRevision = 0;   // the controller's revision the windows drew
-    quint64 pendingRevision = 0; // applied, waiting for the windows' next frame
+    quint64 shownRevision = 0;     // the controller's revision the windows drew
+    quint64 pendingRevision = 0;   // applied, waiting for the windows' next frame
+    qint64 pendingSwitchAtNs = -1; // its scheduled switch time (shared clock); -1: none
+    qint64 lastSwapNs = -1;        // the latest window's frame of it so far (shared clock)
     int framesAwaited = 0;
+    std::function<void()> awaitFrames; // follow(): reports the pending revision once shown
     QTimer reportTimer;
+    std::unique_ptr<NodeSync> sync; // node: shared clock and scheduled switches
+    QQmlEngine *engine = nullptr;   // node: for the wall scene's tiles (follow)
 };
 
 NodeRoles::NodeRoles(const Options &options, QObject *parent)
@@ -136,6 +143,8 @@ bool NodeRoles::join(QString *error) {
         refusal = reason;
         quitWhenReady();
     });
+    m_impl->sync = std::make_unique<NodeSync>(m_options.controllerHost);
+    connect(client, &nodes::NodeClient::clockReceived, m_impl->sync.get(), &NodeSync::takeClock);
     connect(client, &nodes::NodeClient::sourcesReceived, &context,
             [this](const QJsonArray &sources) { m_sources = sources; });
     connect(client, &nodes::NodeClient::indicatorsReceived, &context,
@@ -179,33 +188,57 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
     auto fps = [frames] {
         return frames ? frames->snapshot().value(QStringLiteral("fps")).toDouble() : 0.0;
     };
-    // After a change, the next frame of every window shows it: then the revision is reported.
-    auto awaitFrames = [impl, client, windows, fps, this] {
-        const QList<QQuickWindow *> wins = windows();
-        impl->framesAwaited = int(wins.size());
+    qml::TileListModel *tiles = nullptr;
+    if (qml::WallScene *scene =
+            impl->engine ? opswall::lookup<qml::WallScene>(impl->engine) : nullptr)
+        tiles = scene->tiles();
+    NodeSync *sync = impl->sync.get();
+    // After a change, the next frame of every window shows it (once a recall's tiles, built
+    // ahead, are switched in): then the revision is reported, and for a scheduled recall when
+    // (shared clock) the last window showed it.
+    impl->awaitFrames = [impl, client, windows, fps, tiles, sync, this] {
         const quint64 revision = impl->pendingRevision;
-        if (wins.isEmpty()) {
-            impl->shownRevision = revision;
-            client->report(revision, fps());
+        if (tiles && tiles->staging()) {
+            auto conn = std::make_shared<QMetaObject::Connection>();
+            *conn = connect(tiles, &qml::TileListModel::stagingChanged, this,
+                            [conn, impl, revision, tiles] {
+                                if (tiles->staging())
+                                    return;
+                                disconnect(*conn);
+                                if (impl->pendingRevision == revision)
+                                    impl->awaitFrames();
+                            });
             return;
         }
+        const QList<QQuickWindow *> wins = windows();
+        impl->framesAwaited = int(wins.size());
+        impl->lastSwapNs = -1;
+        const qint64 switchAtNs = impl->pendingSwitchAtNs;
+        auto shown = [impl, client, revision, fps, sync, switchAtNs] {
+            impl->shownRevision = revision;
+            client->report(revision, fps());
+            if (switchAtNs > 0 && sync->nowNs() >= 0)
+                client->reportSwitch(revision,
+                                     impl->lastSwapNs >= 0 ? impl->lastSwapNs : sync->nowNs());
+        };
+        if (wins.isEmpty())
+            return shown();
         for (QQuickWindow *w : wins) {
             auto conn = std::make_shared<QMetaObject::Connection>();
             *conn =
-                connect(w, &QQuickWindow::frameSwapped, this, [conn, impl, client, revision, fps] {
+                connect(w, &QQuickWindow::frameSwapped, this, [conn, impl, revision, shown, sync] {
                     disconnect(*conn);
                     if (impl->pendingRevision != revision)
                         return; // a newer change is on its way to the windows
-                    if (--impl->framesAwaited == 0) {
-                        impl->shownRevision = revision;
-                        client->report(revision, fps());
-                    }
+                    impl->lastSwapNs = std::max(impl->lastSwapNs, sync->nowNs());
+                    if (--impl->framesAwaited == 0)
+                        shown();
                 });
             w->update();
         }
     };
     connect(client, &nodes::NodeClient::layoutReceived, this,
-            [&state, impl, awaitFrames](quint64 revision, const QJsonObject &doc) {
+            [&state, impl, sync](quint64 revision, const QJsonObject &doc, qint64 switchAtNs) {
                 const wall::LayoutParse parsed = wall::layoutFromJson(doc);
                 if (!parsed.ok()) {
                     qWarning("opswall: node: the controller's layout %llu is not valid here: %s",
@@ -213,9 +246,14 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
                              qPrintable(parsed.issues.constFirst().toString()));
                     return;
                 }
-                applyLayout(state, parsed.layout);
-                impl->pendingRevision = revision;
-                awaitFrames();
+                // A recall is shown at the controller's switch time, the same on every node.
+                sync->schedule(switchAtNs,
+                               [&state, impl, revision, switchAtNs, layout = parsed.layout] {
+                                   applyLayout(state, layout);
+                                   impl->pendingRevision = revision;
+                                   impl->pendingSwitchAtNs = switchAtNs;
+                                   impl->awaitFrames();
+                               });
             });
     connect(client, &nodes::NodeClient::wallReceived, this, [&state](const QJsonObject &doc) {
         const wall::WallParse parsed = wall::wallFromJson(doc);
@@ -236,10 +274,13 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
                 reply(r.ok ? jpeg : QByteArray(), r.ok ? QString() : r.message);
             });
         });
-    impl->reportTimer.callOnTimeout(
-        this, [impl, client, fps] { client->report(impl->shownRevision, fps()); });
+    impl->reportTimer.callOnTimeout(this, [impl, client, fps, sync] {
+        client->report(impl->shownRevision, fps());
+        if (const QByteArray video = sync->videoReport(); !video.isEmpty())
+            client->reportVideo(video);
+    });
     impl->reportTimer.start(1000);
-    awaitFrames(); // the first layout, drawn by the windows just made
+    impl->awaitFrames(); // the first layout, drawn by the windows just made
 #else
     Q_UNUSED(state);
     Q_UNUSED(windows);
@@ -352,6 +393,11 @@ void applySeries(feeds::FeedHub &hub, const QJsonArray &series) {
 #endif
 
 void NodeRoles::takeReplicatedData([[maybe_unused]] QQmlEngine &engine) {
+#ifdef OPSWALL_WITH_NODES
+    m_impl->engine = &engine;
+    if (m_impl->sync)
+        m_impl->sync->attachVideo(engine); // before any tile starts a stream
+#endif
 #if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_VIDEO)
     if (video::VideoHub *hub = opswall::lookup<video::VideoHub>(&engine); hub && m_impl->client) {
         applySources(hub, m_sources);
@@ -405,7 +451,7 @@ bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
         std::make_unique<nodes::NodeHub>(state, config, [s](const QString &token, QString *why) {
             return s->authenticateNode(token, why);
         });
-    if (!m_impl->hub->start(error))
+    if (!serveVideoClock(*m_impl->hub, engine, config.host, error) || !m_impl->hub->start(error))
         return false;
 #ifdef OPSWALL_WITH_VIDEO
     if (video::VideoHub *video = opswall::lookup<video::VideoHub>(&engine)) {

@@ -12,6 +12,7 @@
 
 #include "frameconvert.h"
 #include "gstptr.h"
+#include "netclock.h"
 #include "pipelinebuilder.h"
 
 #include <gst/app/gstappsink.h>
@@ -46,6 +47,11 @@ struct Frame {
     qint64 depayedUs = -1;   // the depayloader put out the whole access unit
     qint64 decodedUs = -1;   // the decoder put out the picture
     qint64 convertedUs = -1; // scaled and converted to RGB32, ready for the tiles
+    // Synchronised pipelines (netclock.h) of RTP sources: the frame's RTP timestamp (clock rate
+    // 0: unknown), and when the GUI thread took it, on the shared clock (-1: not synchronised).
+    quint32 rtpTime = 0;
+    int rtpClockRate = 0;
+    qint64 shownNs = -1;
 };
 
 struct BusEvent {
@@ -123,6 +129,9 @@ public:
     PipelineInstance(const PipelineInstance &) = delete;
     PipelineInstance &operator=(const PipelineInstance &) = delete;
 
+    // Before start(), live sources only (others keep their own clock): the shared clock, base
+    // time and latency of a wall of several processes (netclock.h); the appsink then synchronises.
+    void useSharedClock(std::shared_ptr<const SharedClock> clock);
     bool start(QString *error);
     // The first ERROR the pipeline posted, recorded as it was posted: when start() fails, the
     // element that refused has usually said why (v4l2src: "Cannot identify device …") before
@@ -176,14 +185,17 @@ private:
     GstElement *m_videoIn = nullptr;    // borrowed (the pipeline owns it): the tail's first element
     GstElement *m_capsFilter = nullptr; // appsink tail only: I420 (or BGRx) and the scaled size
     FramePool m_pool;                   // appsink tail, streaming thread: RGB32 images to reuse
-    std::vector<uint8_t> m_scaleScratch;  // appsink tail, streaming thread: the scaled I420
-    std::atomic<quint64> m_outputSize{0}; // libyuv tail: width << 32 | height; 0 = unscaled
-    bool m_fastConvert = false;           // appsink tail: libyuv scales and converts
-    bool m_tailCapsSet = false;           // libyuv tail: the caps are set once
-    std::unique_ptr<StageTrace> m_trace;  // OPSWALL_VIDEO_STAGES=1 only
-    GstElement *m_tee = nullptr;          // OpenGL tail only: one branch per item
-    std::vector<GlBranch> m_glBranches;   // OpenGL tail only; GUI thread
-    GstElement *m_volume = nullptr;       // set under m_audioMutex once an audio pad appeared
+    std::vector<uint8_t> m_scaleScratch;        // appsink tail, streaming thread: the scaled I420
+    std::atomic<quint64> m_outputSize{0};       // libyuv tail: width << 32 | height; 0 = unscaled
+    bool m_fastConvert = false;                 // appsink tail: libyuv scales and converts
+    bool m_tailCapsSet = false;                 // libyuv tail: the caps are set once
+    std::unique_ptr<StageTrace> m_trace;        // OPSWALL_VIDEO_STAGES=1 only
+    GstElement *m_appSink = nullptr;            // appsink tail only; borrowed
+    std::shared_ptr<const SharedClock> m_clock; // useSharedClock
+    std::unique_ptr<RtpTimeTrace> m_rtpTimes;   // useSharedClock
+    GstElement *m_tee = nullptr;                // OpenGL tail only: one branch per item
+    std::vector<GlBranch> m_glBranches;         // OpenGL tail only; GUI thread
+    GstElement *m_volume = nullptr;             // set under m_audioMutex once an audio pad appeared
     std::mutex m_audioMutex;
     bool m_muted = true;
     double m_volumeLevel = 1.0;

@@ -111,6 +111,10 @@ public:
     void stop();
     Q_INVOKABLE void restart(); // operator's "try again" on a Failed tile
     void setAudio(bool muted, double volume);
+    // A wall of several processes (netclock.h): live pipelines built from now on run on the
+    // shared clock; syncSample() says when the GUI thread took the newest frames, on that clock.
+    void setSharedClock(std::shared_ptr<const SharedClock> clock);
+    std::optional<SyncSample> syncSample() const { return m_syncTrail.sample(); }
 
     // Viewers (tiles) say how big they draw the stream, in device pixels.
     void setViewRequest(const void *viewer, QSize pixels, ScaleNeed need);
@@ -183,6 +187,8 @@ private:
     bool m_muted = true;
     double m_volume = 1.0;
     QHash<const void *, QPair<QSize, ScaleNeed>> m_views;
+    std::shared_ptr<const SharedClock> m_clock;
+    SyncTrail m_syncTrail;
 };
 
 } // namespace opswall::video

@@ -1,0 +1,125 @@
+#pragma once
+// Synchronised video across the processes of one wall (render nodes, issue #20).
+//
+//   controller                                   node (each)
+//   GstSystemClock ─▶ GstNetTimeProvider ─UDP──▶ GstNetClientClock
+//   SyncSettings {port, baseTimeNs, latencyMs} ─(the node link, nodewall.rep `clock`)─▶
+//
+// Every live pipeline of every process runs on that one clock, with the controller's base time
+// and the controller's fixed pipeline latency, and its appsink synchronises (sync=true): a frame
+// whose jitter buffer stamped it with running time t (its arrival, on the shared clock) is handed
+// to the tiles at baseTime + t + latency on every node, so a stream shown by outputs of
+// different nodes shows the same frame at the same time. The latency is fixed (not each
+// pipeline's own LATENCY query) because that query depends on the machine (decoder threads).
+//
+// Skew is measured, not assumed: RtpTimeTrace notes each frame's RTP timestamp (the same on every
+// node for a source that sends one RTP stream to all its clients, e.g. a shared gst-rtsp-server
+// media), and SyncTrail keeps when (on the shared clock) the GUI thread took frames; the
+// controller compares nodes' (RTP time, shown time) pairs (app/nodes/nodehub.cpp).
+
+#include "gstptr.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <gst/gst.h>
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace opswall::video {
+
+// What the controller announces to its nodes.
+struct SyncSettings {
+    quint16 port = 0;      // the GstNetTimeProvider's UDP port, on the node link's host
+    qint64 baseTimeNs = 0; // the pipelines' base time, on the shared clock
+    int latencyMs = 0;     // every synchronised pipeline's latency
+    QJsonObject toJson() const;
+    // Bounded and checked: std::nullopt with *why for a document that is not one.
+    static std::optional<SyncSettings> fromJson(const QJsonObject &o, QString *why);
+    bool operator==(const SyncSettings &) const = default;
+};
+
+class SharedClock {
+public:
+    // Controller: serves its system clock on host (UDP, a free port) with latencyMs.
+    static std::shared_ptr<SharedClock> serve(const QString &host, int latencyMs, QString *error);
+    // Node: follows the controller's clock at host:settings.port.
+    static std::shared_ptr<SharedClock> follow(const QString &host, const SyncSettings &settings,
+                                               QString *error);
+    ~SharedClock();
+    SharedClock(const SharedClock &) = delete;
+    SharedClock &operator=(const SharedClock &) = delete;
+
+    const SyncSettings &settings() const { return m_settings; }
+    // The shared clock's time, ns (any thread).
+    qint64 nowNs() const;
+    bool synced() const;
+    // Waits, bounded, until the client clock has its first answer (true at once on the
+    // controller).
+    bool waitForSync(int timeoutMs) const;
+    // Puts a pipeline (before PLAYING) on the shared clock, base time and latency.
+    void apply(GstElement *pipeline) const;
+
+    static constexpr int kDefaultLatencyMs = 400;
+
+private:
+    SharedClock() = default;
+    GstClock *m_clock = nullptr;     // owned (one reference)
+    GstObject *m_provider = nullptr; // controller: the GstNetTimeProvider, owned
+    SyncSettings m_settings;
+};
+
+// Streaming threads: the RTP timestamp of each frame, by its PTS (a probe on the depayloader's
+// sink pad; the decoder keeps the PTS).
+class RtpTimeTrace {
+public:
+    void attach(GstElement *depayloader);
+    struct Stamp {
+        quint32 rtpTime = 0;
+        int clockRate = 0; // 0: unknown
+    };
+    Stamp find(qint64 ptsNs);
+
+private:
+    static GstPadProbeReturn onRtp(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    void note(GstPad *pad, GstBuffer *buffer);
+    struct Entry {
+        qint64 pts = -1;
+        Stamp stamp;
+    };
+    std::mutex m_mutex;
+    std::array<Entry, 64> m_ring{};
+    size_t m_next = 0;
+    qint64 m_lastPts = -1;
+};
+
+// GUI thread: the frames a stream handed to its tiles lately (RTP time, shared-clock time), and
+// one sample of them: the shown time of the newest frame, as the median over the trail says
+// (one late wake-up of the GUI thread does not move it).
+struct SyncSample {
+    quint32 rtpTime = 0;
+    int clockRate = 0;
+    qint64 shownNs = 0;
+    int frames = 0; // how many frames the median is over
+};
+class SyncTrail {
+public:
+    void add(quint32 rtpTime, int clockRate, qint64 shownNs);
+    void clear() { m_count = 0; }
+    std::optional<SyncSample> sample() const;
+
+private:
+    struct Point {
+        quint32 rtpTime = 0;
+        int clockRate = 0;
+        qint64 shownNs = 0;
+    };
+    std::array<Point, 30> m_points{};
+    size_t m_next = 0;
+    size_t m_count = 0;
+};
+
+} // namespace opswall::video
