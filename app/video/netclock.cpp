@@ -109,51 +109,151 @@ void SharedClock::apply(GstElement *pipeline) const {
                              GstClockTime(m_settings.latencyMs) * GST_MSECOND);
 }
 
-// ───────────────────────────── RtpTimeTrace ─────────────────────────────
+// ───────────────────────────── RtpTimeline ─────────────────────────────
 
-void RtpTimeTrace::attach(GstElement *depayloader) {
-    PadPtr in(gst_element_get_static_pad(depayloader, "sink"));
-    if (in)
-        gst_pad_add_probe(
-            in.get(), GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
-            &RtpTimeTrace::onRtp, this, nullptr);
+qint64 RtpTimeline::extend(quint32 rtpTime) const {
+    return m_lastExt + qint32(rtpTime - m_lastRtp); // RTP times wrap at 2^32
 }
 
-GstPadProbeReturn RtpTimeTrace::onRtp(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
+qint64 RtpTimeline::mediaNs(qint64 extended) const {
+    const qint64 ticks = extended - m_firstExt; // in two parts: no overflow in a year of 90 kHz
+    return ticks / m_rate * 1000000000LL + ticks % m_rate * 1000000000LL / m_rate;
+}
+
+void RtpTimeline::arrived(quint32 rtpTime, int clockRate, qint64 arrivalNs) {
+    if (clockRate <= 0)
+        return;
+    if (clockRate != m_rate || m_nowSecond < 0) { // the first packet, or another stream
+        *this = RtpTimeline{};
+        m_rate = clockRate;
+        m_lastRtp = rtpTime;
+        m_lastExt = m_firstExt = rtpTime;
+    }
+    const qint64 ext = extend(rtpTime);
+    if (ext > m_lastExt) {
+        m_lastExt = ext;
+        m_lastRtp = rtpTime;
+    }
+    const qint64 offset = arrivalNs - mediaNs(ext);
+    const qint64 second = arrivalNs / 1000000000LL;
+    m_nowSecond = std::max(m_nowSecond, second);
+    Bucket &b = m_buckets[size_t(second % kWindowSecs)];
+    if (b.second != second)
+        b = Bucket{second, offset};
+    else
+        b.minOffsetNs = std::min(b.minOffsetNs, offset);
+}
+
+std::optional<qint64> RtpTimeline::ptsOf(quint32 rtpTime, int clockRate) const {
+    if (m_nowSecond < 0 || clockRate != m_rate)
+        return std::nullopt;
+    std::optional<qint64> smallest;
+    for (const Bucket &b : m_buckets)
+        if (b.second > m_nowSecond - kWindowSecs && b.second >= 0)
+            smallest = std::min(smallest.value_or(b.minOffsetNs), b.minOffsetNs);
+    if (!smallest)
+        return std::nullopt;
+    return mediaNs(extend(rtpTime)) + *smallest;
+}
+
+// ───────────────────────────── RtpTimeTrace ─────────────────────────────
+
+namespace {
+// The clock rate of a video RTP pad; 0 for anything else (an audio stream's RTP times are
+// another clock's).
+int videoClockRate(GstPad *pad) {
+    CapsPtr caps(gst_pad_get_current_caps(pad));
+    const GstStructure *s =
+        caps && gst_caps_get_size(caps.get()) > 0 ? gst_caps_get_structure(caps.get(), 0) : nullptr;
+    int rate = 0;
+    if (!s || g_strcmp0(gst_structure_get_string(s, "media"), "video") != 0 ||
+        !gst_structure_get_int(s, "clock-rate", &rate))
+        return 0;
+    return rate;
+}
+
+std::optional<quint32> rtpTimeOf(GstBuffer *buffer) {
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    if (!buffer || !gst_rtp_buffer_map(buffer, GST_MAP_READ, &rtp))
+        return std::nullopt;
+    const quint32 time = gst_rtp_buffer_get_timestamp(&rtp);
+    gst_rtp_buffer_unmap(&rtp);
+    return time;
+}
+
+constexpr auto kBuffers =
+    GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST);
+} // namespace
+
+void RtpTimeTrace::attachJitterBuffer(GstElement *jitterBuffer) {
+    if (PadPtr in{gst_element_get_static_pad(jitterBuffer, "sink")})
+        gst_pad_add_probe(in.get(), kBuffers, &RtpTimeTrace::onArrival, this, nullptr);
+}
+
+void RtpTimeTrace::attachDepayloader(GstElement *depayloader) {
+    if (PadPtr in{gst_element_get_static_pad(depayloader, "sink")})
+        gst_pad_add_probe(in.get(), kBuffers, &RtpTimeTrace::onDepay, this, nullptr);
+}
+
+GstPadProbeReturn RtpTimeTrace::onArrival(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
     auto *self = static_cast<RtpTimeTrace *>(data);
+    const int rate = videoClockRate(pad);
+    if (rate <= 0)
+        return GST_PAD_PROBE_OK;
+    // Now, on the shared clock, as running time: the probe runs as the packet is received.
+    const qint64 arrivalNs = self->m_clock->nowNs() - self->m_clock->settings().baseTimeNs;
+    auto note = [&](GstBuffer *buffer) {
+        if (const auto time = rtpTimeOf(buffer)) {
+            std::lock_guard lock(self->m_mutex);
+            self->m_timeline.arrived(*time, rate, arrivalNs);
+        }
+    };
     if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
         GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
-        if (list && gst_buffer_list_length(list) > 0)
-            self->note(pad, gst_buffer_list_get(list, 0));
+        for (guint i = 0; list && i < gst_buffer_list_length(list); ++i)
+            note(gst_buffer_list_get(list, i));
     } else {
-        self->note(pad, GST_PAD_PROBE_INFO_BUFFER(info));
+        note(GST_PAD_PROBE_INFO_BUFFER(info));
     }
     return GST_PAD_PROBE_OK;
 }
 
-void RtpTimeTrace::note(GstPad *pad, GstBuffer *buffer) {
-    if (!buffer || !GST_BUFFER_PTS_IS_VALID(buffer))
+GstPadProbeReturn RtpTimeTrace::onDepay(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
+    auto *self = static_cast<RtpTimeTrace *>(data);
+    const int rate = videoClockRate(pad);
+    if (rate <= 0)
+        return GST_PAD_PROBE_OK;
+    if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+        GstBufferList *list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+        GST_PAD_PROBE_INFO_DATA(info) = list;
+        for (guint i = 0; i < gst_buffer_list_length(list); ++i)
+            self->retime(gst_buffer_list_get_writable(list, i), rate);
+    } else {
+        GstBuffer *buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+        GST_PAD_PROBE_INFO_DATA(info) = buffer;
+        self->retime(buffer, rate);
+    }
+    return GST_PAD_PROBE_OK;
+}
+
+void RtpTimeTrace::retime(GstBuffer *buffer, int clockRate) {
+    const std::optional<quint32> time = rtpTimeOf(buffer);
+    if (!time)
         return;
-    // Only the video's depayloader: an audio stream's RTP times are another clock's.
-    CapsPtr caps(gst_pad_get_current_caps(pad));
-    const GstStructure *rtpCaps =
-        caps && gst_caps_get_size(caps.get()) > 0 ? gst_caps_get_structure(caps.get(), 0) : nullptr;
-    if (!rtpCaps || g_strcmp0(gst_structure_get_string(rtpCaps, "media"), "video") != 0)
-        return;
-    const qint64 pts = qint64(GST_BUFFER_PTS(buffer));
-    if (pts == m_lastPts) // the frame's other packets (one video streaming thread writes this)
-        return;
-    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-    if (!gst_rtp_buffer_map(buffer, GST_MAP_READ, &rtp))
-        return;
-    Stamp stamp;
-    stamp.rtpTime = gst_rtp_buffer_get_timestamp(&rtp);
-    gst_rtp_buffer_unmap(&rtp);
-    gst_structure_get_int(rtpCaps, "clock-rate", &stamp.clockRate);
-    m_lastPts = pts;
-    std::lock_guard lock(m_mutex);
-    m_ring[m_next] = Entry{pts, stamp};
-    m_next = (m_next + 1) % m_ring.size();
+    // Every packet of a frame gets the frame's first packet's time (the window may move between
+    // them); a frame is noted once.
+    if (m_lastPts < 0 || *time != m_lastRtp) {
+        std::lock_guard lock(m_mutex);
+        const std::optional<qint64> pts = m_timeline.ptsOf(*time, clockRate);
+        if (!pts || *pts < 0)
+            return; // the jitter buffer's time stays
+        m_lastRtp = *time;
+        m_lastPts = *pts;
+        m_ring[m_next] = Entry{*pts, Stamp{*time, clockRate}};
+        m_next = (m_next + 1) % m_ring.size();
+    }
+    GST_BUFFER_PTS(buffer) = GstClockTime(m_lastPts);
+    GST_BUFFER_DTS(buffer) = GstClockTime(m_lastPts);
 }
 
 RtpTimeTrace::Stamp RtpTimeTrace::find(qint64 ptsNs) {

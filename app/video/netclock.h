@@ -72,11 +72,44 @@ private:
     SyncSettings m_settings;
 };
 
-// Streaming threads: the RTP timestamp of each frame, by its PTS (a probe on the depayloader's
-// sink pad; the decoder keeps the PTS).
+// Pure: a node's timeline of one RTP stream on the shared clock. Each packet's arrival (running
+// time on the shared clock) minus its RTP time is how long it took to get here plus a constant;
+// the smallest of the last kWindowSecs seconds is the fastest way through the network and this
+// machine's load, which is nearly the same on every node of one LAN. A frame's presentation time
+// is its RTP time plus that smallest offset: the same RTP time gives the same time on every node
+// (the jitter buffer's own times follow each node's arrival jitter: under load they wandered up
+// to 15 ms apart between two nodes on one machine). The window follows the sender's clock drift.
+class RtpTimeline {
+public:
+    void arrived(quint32 rtpTime, int clockRate, qint64 arrivalNs);
+    // std::nullopt before the first packet or for another clock rate.
+    std::optional<qint64> ptsOf(quint32 rtpTime, int clockRate) const;
+    static constexpr int kWindowSecs = 10;
+
+private:
+    qint64 extend(quint32 rtpTime) const; // 64-bit RTP time, near the last one seen
+    qint64 mediaNs(qint64 extended) const;
+    int m_rate = 0;
+    quint32 m_lastRtp = 0;
+    qint64 m_lastExt = 0;
+    qint64 m_firstExt = 0;
+    struct Bucket {
+        qint64 second = -1;
+        qint64 minOffsetNs = 0;
+    };
+    std::array<Bucket, kWindowSecs> m_buckets{};
+    qint64 m_nowSecond = -1;
+};
+
+// Streaming threads, for a synchronised RTP source: notes video packets' arrival at the jitter
+// buffer in an RtpTimeline, gives each packet at the depayloader its presentation time on that
+// timeline, and keeps each frame's RTP time by that PTS (the decoder keeps it) for the appsink.
 class RtpTimeTrace {
 public:
-    void attach(GstElement *depayloader);
+    explicit RtpTimeTrace(std::shared_ptr<const SharedClock> clock)
+        : m_clock(std::move(clock)) {}
+    void attachJitterBuffer(GstElement *jitterBuffer);
+    void attachDepayloader(GstElement *depayloader);
     struct Stamp {
         quint32 rtpTime = 0;
         int clockRate = 0; // 0: unknown
@@ -84,15 +117,19 @@ public:
     Stamp find(qint64 ptsNs);
 
 private:
-    static GstPadProbeReturn onRtp(GstPad *pad, GstPadProbeInfo *info, gpointer self);
-    void note(GstPad *pad, GstBuffer *buffer);
+    static GstPadProbeReturn onArrival(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    static GstPadProbeReturn onDepay(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    void retime(GstBuffer *buffer, int clockRate);
     struct Entry {
         qint64 pts = -1;
         Stamp stamp;
     };
-    std::mutex m_mutex;
+    std::shared_ptr<const SharedClock> m_clock;
+    std::mutex m_mutex; // the arrivals' thread and the jitter buffer's output thread
+    RtpTimeline m_timeline;
     std::array<Entry, 64> m_ring{};
     size_t m_next = 0;
+    quint32 m_lastRtp = 0; // the depayloader's thread only: the frame retimed last
     qint64 m_lastPts = -1;
 };
 

@@ -180,7 +180,7 @@ void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock) 
     if (!clock || !m_plan.live || !m_appSink)
         return; // files and HLS are paced by their own clock; the OpenGL path is not synchronised
     m_clock = std::move(clock);
-    m_rtpTimes = std::make_unique<RtpTimeTrace>();
+    m_rtpTimes = std::make_unique<RtpTimeTrace>(m_clock);
     g_object_set(m_appSink, "sync", TRUE, nullptr);
     m_clock->apply(m_pipeline.get());
 }
@@ -343,8 +343,10 @@ void PipelineInstance::onDeepElementAdded(GstBin *, GstBin *, GstElement *elemen
                 GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
                 &PipelineInstance::onJitterIn, self, nullptr);
     }
+    if (self->m_rtpTimes && name == QLatin1String("rtpjitterbuffer"))
+        self->m_rtpTimes->attachJitterBuffer(element);
     if (self->m_rtpTimes && klass.contains(QLatin1String("Depayloader")))
-        self->m_rtpTimes->attach(element);
+        self->m_rtpTimes->attachDepayloader(element);
     if (self->m_trace && klass.contains(QLatin1String("Depayloader"))) {
         PadPtr in(gst_element_get_static_pad(element, "sink"));
         PadPtr out(gst_element_get_static_pad(element, "src"));

@@ -13,6 +13,7 @@
 using opswall::nodes::FrameShown;
 using opswall::nodes::parseFramesShown;
 using opswall::nodes::skewNs;
+using opswall::video::RtpTimeline;
 using opswall::video::SharedClock;
 using opswall::video::SyncSettings;
 using opswall::video::SyncTrail;
@@ -95,6 +96,28 @@ private Q_SLOTS:
                  qPrintable(QString::number(s->shownNs)));
         trail.clear();
         QVERIFY(!trail.sample());
+    }
+
+    // A frame's time is its RTP time on the fastest arrivals of the last 10 s: late packets (a
+    // loaded node) do not move it; the window follows a slower path once the fast one is old.
+    void timelineTakesTheFastestArrivals() {
+        RtpTimeline line;
+        QVERIFY(!line.ptsOf(0, 90000));
+        const quint32 start = 4294967295u - 9000; // wraps after 0.1 s
+        // 30 fps for 5 s: transit 20 ms, but every third frame 15 ms later (a busy node).
+        for (int n = 0; n < 150; ++n)
+            line.arrived(start + quint32(n * 3000), 90000,
+                         10000 * kMs + n * 100 * kMs / 3 + 20 * kMs + (n % 3 ? 0 : 15 * kMs));
+        // RTP time start + 3000 n is due at 10 s + 20 ms + n × 33.3 ms, late packets or not.
+        QCOMPARE(*line.ptsOf(start + 3000 * 40, 90000),
+                 10000 * kMs + 40 * 100 * kMs / 3 + 20 * kMs);
+        QVERIFY(!line.ptsOf(start, 48000)); // another clock
+        // 11 s later the path is 5 ms slower: the old minimum has left the window.
+        for (int n = 480; n < 510; ++n)
+            line.arrived(start + quint32(n * 3000), 90000,
+                         10000 * kMs + n * 100 * kMs / 3 + 25 * kMs);
+        QCOMPARE(*line.ptsOf(start + 3000 * 500, 90000),
+                 10000 * kMs + 500 * 100 * kMs / 3 + 25 * kMs);
     }
 
     void clockDocumentIsChecked() {
