@@ -6,6 +6,7 @@
 #include <gst/rtp/gstrtpbuffer.h>
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 namespace opswall::video {
@@ -136,6 +137,12 @@ void RtpTimeline::arrived(quint32 rtpTime, int clockRate, qint64 arrivalNs) {
     }
     const qint64 offset = arrivalNs - mediaNs(ext);
     const qint64 second = arrivalNs / 1000000000LL;
+    if (m_startSecond < 0)
+        m_startSecond = second;
+    else if (second >= m_startSecond + kStartSecs) {
+        m_buckets.fill(Bucket{});
+        m_startSecond = std::numeric_limits<qint64>::max(); // once
+    }
     m_nowSecond = std::max(m_nowSecond, second);
     Bucket &b = m_buckets[size_t(second % kWindowSecs)];
     if (b.second != second)

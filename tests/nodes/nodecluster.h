@@ -107,6 +107,26 @@ public:
         return quint64(json(api("GET", QStringLiteral("/layout")))["revision"].toInteger());
     }
 
+    // Recalls a preset through the API; the live revision after it.
+    quint64 recall(int presetId) {
+        const auto r = api("POST", QStringLiteral("/presets/%1/recall").arg(presetId));
+        if (r.status != 200)
+            qWarning("recall %d: HTTP %d %s", presetId, r.status, r.body.constData());
+        return liveRevision();
+    }
+
+    // node-a (output 0) and node-b (output 1) with the node token; true once both are linked.
+    bool startTwoNodes(std::unique_ptr<Process> &a, std::unique_ptr<Process> &b) {
+        startNode(a, QStringLiteral("node-a"), QStringLiteral("0"), nodeTokenFile);
+        startNode(b, QStringLiteral("node-b"), QStringLiteral("1"), nodeTokenFile);
+        return QTest::qWaitFor(
+            [&] {
+                return nodeHealth(QStringLiteral("node-a"))["connected"].toBool() &&
+                       nodeHealth(QStringLiteral("node-b"))["connected"].toBool();
+            },
+            60000);
+    }
+
     // Saves a layout as a preset; its id (0 on failure).
     int savePreset(const QString &name, const QJsonObject &layout) {
         const auto r =

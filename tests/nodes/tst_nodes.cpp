@@ -5,8 +5,7 @@
 // a node with a bad token is refused, with a log line on both sides. The switch spread (the
 // difference between the nodes' lags from the controller publishing a layout to the node's frame
 // of it) is measured by the controller and printed.
-#include "control/apiclient.h"
-#include "nodeprocess.h"
+#include "nodecluster.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -24,14 +23,11 @@
 #include <cstdio>
 #include <memory>
 
-using opswall::control::ApiClient;
 using opswall::control::ApiResponse;
-using opswall::control::ClientSettings;
 
 namespace {
 
-using nodetest::freePort;
-using nodetest::freePortPair;
+using nodetest::Cluster;
 using nodetest::Process;
 
 struct Rgb {
@@ -82,77 +78,17 @@ QJsonObject colourLayout(const QString &name, const QString &colour) {
 class TestNodes : public QObject {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    Process m_controller{QStringLiteral("controller")};
+    Cluster m_cluster;
     std::unique_ptr<Process> m_nodeA;
     std::unique_ptr<Process> m_nodeB;
-    quint16 m_apiPort = 0;
-    quint16 m_nodePort = 0;
-    QString m_admin;
-    QString m_nodeTokenFile;
     QHash<QString, int> m_presets; // colour name -> preset id
     QList<double> m_spreads;
-
-    ApiResponse api(const QByteArray &method, const QString &path, const QJsonObject &body = {},
-                    const QString &token = {}) {
-        ClientSettings s;
-        s.baseUrl = QStringLiteral("http://127.0.0.1:%1").arg(m_apiPort);
-        s.token = token.isEmpty() ? m_admin : token;
-        s.timeoutMs = 15000;
-        ApiClient client(s);
-        return client.request(method, path, body);
-    }
-
-    QJsonObject json(const ApiResponse &r) { return QJsonDocument::fromJson(r.body).object(); }
-
-    QJsonObject nodeHealth(const QString &id) {
-        const QJsonArray nodes = json(api("GET", QStringLiteral("/health")))["nodes"].toArray();
-        for (const QJsonValue &n : nodes)
-            if (n.toObject()["id"].toString() == id)
-                return n.toObject();
-        return {};
-    }
-
-    // Each node connects from its own loopback address (127.0.0.3, .4, ...; the controller's
-    // node link is on 127.0.0.2, its API on 127.0.0.1): no network namespaces here.
-    static QString addressOf(const QString &id) {
-        return QStringLiteral("127.0.0.%1").arg(3 + (id.back().unicode() - u'a'));
-    }
-
-    void startNode(std::unique_ptr<Process> &node, const QString &id, const QString &outputs,
-                   const QString &tokenFile) {
-        if (!node)
-            node = std::make_unique<Process>(QStringLiteral("node ") + id);
-        node->start(
-            {QStringLiteral("--role"), QStringLiteral("node"), QStringLiteral("--controller"),
-             QStringLiteral("127.0.0.2:%1").arg(m_nodePort), QStringLiteral("--node-address"),
-             addressOf(id), QStringLiteral("--outputs"), outputs, QStringLiteral("--token-file"),
-             tokenFile, QStringLiteral("--node-id"), id, QStringLiteral("--db"),
-             m_dir.filePath(id + QStringLiteral(".db")), QStringLiteral("--lang"),
-             QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")});
-    }
-
-    // The centre pixel of output `index` as the controller serves it (from the node drawing it).
-    std::optional<QRgb> centreOf(int index, QString *why) {
-        const ApiResponse r =
-            api("GET", QStringLiteral("/outputs/%1/snapshot?width=160").arg(index));
-        if (r.status != 200) {
-            *why = QStringLiteral("HTTP %1: %2").arg(r.status).arg(QString::fromUtf8(r.body));
-            return std::nullopt;
-        }
-        const QImage image = QImage::fromData(r.body, "JPEG");
-        if (image.isNull()) {
-            *why = QStringLiteral("not a JPEG");
-            return std::nullopt;
-        }
-        return image.pixel(image.width() / 2, image.height() / 2);
-    }
 
     bool outputShows(int index, Rgb want, int timeoutMs, QString *why) {
         QElapsedTimer t;
         t.start();
         do {
-            if (const auto px = centreOf(index, why)) {
+            if (const auto px = m_cluster.centreOf(index, why)) {
                 if (near(*px, want))
                     return true;
                 *why = QStringLiteral("output %1 shows rgb(%2, %3, %4)")
@@ -166,24 +102,16 @@ class TestNodes : public QObject {
         return false;
     }
 
-    quint64 liveRevision() {
-        return quint64(json(api("GET", QStringLiteral("/layout")))["revision"].toInteger());
-    }
-
     // Recalls a preset and waits until every named node reports a frame of it; their lags.
     QList<double> recallAndWait(const QString &colour, const QStringList &nodes) {
-        const ApiResponse r =
-            api("POST", QStringLiteral("/presets/%1/recall").arg(m_presets.value(colour)));
-        if (r.status != 200)
-            qWarning("recall %s: HTTP %d %s", qPrintable(colour), r.status, r.body.constData());
-        const quint64 revision = liveRevision();
+        const quint64 revision = m_cluster.recall(m_presets.value(colour));
         QList<double> lags;
         QElapsedTimer t;
         t.start();
         for (const QString &id : nodes) {
             QJsonObject h;
             while (t.elapsed() < 20000) {
-                h = nodeHealth(id);
+                h = m_cluster.nodeHealth(id);
                 if (quint64(h["revision"].toInteger()) == revision)
                     break;
                 QTest::qWait(20);
@@ -197,59 +125,17 @@ class TestNodes : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        QVERIFY(m_dir.isValid());
-        m_apiPort = freePortPair();
-        m_nodePort = freePort();
-        QVERIFY(m_apiPort && m_nodePort);
-        const QString config = m_dir.filePath(QStringLiteral("api.json"));
-        QFile c(config);
-        QVERIFY(c.open(QIODevice::WriteOnly));
-        c.write(R"({"requestTimeoutMs": 10000})");
-        c.close();
-        const QString tokenFile = m_dir.filePath(QStringLiteral("admin-token"));
-        m_controller.start(
-            {QStringLiteral("--role"), QStringLiteral("controller"),
-             QStringLiteral("--node-listen"), QStringLiteral("127.0.0.2:%1").arg(m_nodePort),
-             QStringLiteral("--wall"), QStringLiteral(NODES_WALL), QStringLiteral("--db"),
-             m_dir.filePath(QStringLiteral("controller.db")), QStringLiteral("--api"),
-             QStringLiteral("127.0.0.1:%1").arg(m_apiPort), QStringLiteral("--api-config"), config,
-             QStringLiteral("--admin-token-file"), tokenFile, QStringLiteral("--lang"),
-             QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")});
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tokenFile), 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(m_controller.log.contains("render nodes connect on 127.0.0.2:"),
-                                 30000);
-        QFile f(tokenFile);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        m_admin = QString::fromUtf8(f.readAll()).trimmed();
-
-        // A node token, made as an admin makes one: with wallctl.
-        QProcess wallctl;
-        wallctl.start(QStringLiteral(WALLCTL_PATH),
-                      {QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--role"),
-                       QStringLiteral("node"), QStringLiteral("--name"), QStringLiteral("nodes"),
-                       QStringLiteral("--json"), QStringLiteral("--url"),
-                       QStringLiteral("http://127.0.0.1:%1").arg(m_apiPort),
-                       QStringLiteral("--token"), m_admin});
-        QVERIFY(wallctl.waitForFinished(30000));
-        const QByteArray out = wallctl.readAllStandardOutput();
-        QVERIFY2(wallctl.exitCode() == 0, out.constData());
-        const QString token = QJsonDocument::fromJson(out).object()["token"].toString();
-        QVERIFY2(token.startsWith(QLatin1String("owt_")), out.constData());
-        m_nodeTokenFile = m_dir.filePath(QStringLiteral("node-token"));
-        QFile t(m_nodeTokenFile);
-        QVERIFY(t.open(QIODevice::WriteOnly));
-        t.write(token.toUtf8() + '\n');
-        t.close();
-
+        QString why;
+        QVERIFY2(m_cluster.start(&why), qPrintable(why));
         for (const auto &[name, colour] :
              {std::pair{"red", "#d02020"}, std::pair{"blue", "#2040d0"},
               std::pair{"green", "#20b040"}}) {
-            const ApiResponse r = api(
+            const ApiResponse r = m_cluster.api(
                 "POST", QStringLiteral("/layouts"),
                 {{"name", QString::fromLatin1(name)},
                  {"layout", colourLayout(QString::fromLatin1(name), QString::fromLatin1(colour))}});
             QVERIFY2(r.status == 201, r.body.constData());
-            const QJsonObject data = json(r);
+            const QJsonObject data = Cluster::json(r);
             m_presets.insert(QString::fromLatin1(name), data["id"].toInt());
             QVERIFY2(data["id"].toInt() > 0, r.body.constData());
         }
@@ -257,33 +143,31 @@ private Q_SLOTS:
 
     // A node token may connect as a node and do nothing else on the API.
     void nodeTokenCannotUseTheApi() {
-        QFile f(m_nodeTokenFile);
+        QFile f(m_cluster.nodeTokenFile);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString token = QString::fromUtf8(f.readAll()).trimmed();
-        QCOMPARE(api("GET", QStringLiteral("/wall"), {}, token).status, 403);
-        QCOMPARE(
-            api("POST", QStringLiteral("/presets/%1/recall").arg(m_presets.value("red")), {}, token)
-                .status,
-            403);
-        const ApiResponse h = api("GET", QStringLiteral("/health"), {}, token);
+        QCOMPARE(m_cluster.api("GET", QStringLiteral("/wall"), {}, token).status, 403);
+        QCOMPARE(m_cluster
+                     .api("POST", QStringLiteral("/presets/%1/recall").arg(m_presets.value("red")),
+                          {}, token)
+                     .status,
+                 403);
+        const ApiResponse h = m_cluster.api("GET", QStringLiteral("/health"), {}, token);
         QCOMPARE(h.status, 200);
-        QCOMPARE(json(h), (QJsonObject{{"status", "ok"}})); // no details for a node token
+        QCOMPARE(Cluster::json(h), (QJsonObject{{"status", "ok"}})); // no details for a node token
     }
 
     void twoNodesFollowRecalls() {
-        startNode(m_nodeA, QStringLiteral("node-a"), QStringLiteral("0"), m_nodeTokenFile);
-        startNode(m_nodeB, QStringLiteral("node-b"), QStringLiteral("1"), m_nodeTokenFile);
-        QTRY_VERIFY_WITH_TIMEOUT(nodeHealth(QStringLiteral("node-a"))["connected"].toBool() &&
-                                     nodeHealth(QStringLiteral("node-b"))["connected"].toBool(),
-                                 60000);
-        const QJsonObject a = nodeHealth(QStringLiteral("node-a"));
+        QVERIFY(m_cluster.startTwoNodes(m_nodeA, m_nodeB));
+        const QJsonObject a = m_cluster.nodeHealth(QStringLiteral("node-a"));
         QCOMPARE(a["outputs"].toArray(), QJsonArray{0});
         QVERIFY2(a["address"].toString().startsWith(QLatin1String("127.0.0.3:")),
                  qPrintable(a["address"].toString()));
-        QVERIFY(nodeHealth(QStringLiteral("node-b"))["address"].toString().startsWith(
+        QVERIFY(m_cluster.nodeHealth(QStringLiteral("node-b"))["address"].toString().startsWith(
             QLatin1String("127.0.0.4:")));
-        QVERIFY(a["skewMs"].isNull()); // no synchronised video yet
-        QCOMPARE(nodeHealth(QStringLiteral("node-b"))["outputs"].toArray(), QJsonArray{1});
+        QVERIFY(a["skewMs"].isNull()); // no video shown yet: no skew
+        QCOMPARE(m_cluster.nodeHealth(QStringLiteral("node-b"))["outputs"].toArray(),
+                 QJsonArray{1});
 
         const QStringList both{QStringLiteral("node-a"), QStringLiteral("node-b")};
         const QList<std::pair<QString, Rgb>> steps{{QStringLiteral("red"), {0xd0, 0x20, 0x20}},
@@ -312,8 +196,8 @@ private Q_SLOTS:
         for (const bool asJson : {false, true}) {
             QProcess wallctl;
             QStringList args{QStringLiteral("nodes"), QStringLiteral("--url"),
-                             QStringLiteral("http://127.0.0.1:%1").arg(m_apiPort),
-                             QStringLiteral("--token"), m_admin};
+                             QStringLiteral("http://127.0.0.1:%1").arg(m_cluster.apiPort),
+                             QStringLiteral("--token"), m_cluster.admin};
             if (asJson)
                 args << QStringLiteral("--json");
             wallctl.start(QStringLiteral(WALLCTL_PATH), args);
@@ -331,7 +215,7 @@ private Q_SLOTS:
             }
         }
         // The metrics carry the nodes too.
-        const ApiResponse m = api("GET", QStringLiteral("/metrics"));
+        const ApiResponse m = m_cluster.api("GET", QStringLiteral("/metrics"));
         QCOMPARE(m.status, 200);
         QVERIFY2(m.body.contains("opswall_node_connected{node=\"node-a\"} 1"), m.body.constData());
         QVERIFY(m.body.contains("opswall_node_lag_ms{node=\"node-b\"}"));
@@ -340,16 +224,16 @@ private Q_SLOTS:
     // A video tile naming a source by id: the source is defined on the controller only (its
     // API), replicated to the nodes, and each node decodes the stream for its own output.
     void videoSourceReachesNodes() {
-        ApiResponse r = api("POST", QStringLiteral("/sources"),
-                            {{"source", QJsonObject{{"id", "cam-white"},
-                                                    {"name", "White test pattern"},
-                                                    {"kind", "testpattern"},
-                                                    {"pattern", "white"}}}});
+        ApiResponse r = m_cluster.api("POST", QStringLiteral("/sources"),
+                                      {{"source", QJsonObject{{"id", "cam-white"},
+                                                              {"name", "White test pattern"},
+                                                              {"kind", "testpattern"},
+                                                              {"pattern", "white"}}}});
         QVERIFY2(r.status == 201 || r.status == 200, r.body.constData());
-        r = api("POST", QStringLiteral("/layouts"),
-                {{"name", "video"}, {"layout", videoLayout("video", "cam-white")}});
+        r = m_cluster.api("POST", QStringLiteral("/layouts"),
+                          {{"name", "video"}, {"layout", videoLayout("video", "cam-white")}});
         QVERIFY2(r.status == 201, r.body.constData());
-        m_presets.insert(QStringLiteral("video"), json(r)["id"].toInt());
+        m_presets.insert(QStringLiteral("video"), Cluster::json(r)["id"].toInt());
         const QList<double> lags = recallAndWait(
             QStringLiteral("video"), {QStringLiteral("node-a"), QStringLiteral("node-b")});
         QCOMPARE(lags.size(), 2);
@@ -362,9 +246,9 @@ private Q_SLOTS:
     void killedNodeConverges() {
         QVERIFY(m_nodeB && m_nodeB->running());
         m_nodeB->kill(); // SIGKILL: no goodbye on the link
-        QTRY_VERIFY_WITH_TIMEOUT(!nodeHealth(QStringLiteral("node-b"))["connected"].toBool(),
-                                 10000);
-        QVERIFY(m_controller.log.contains("node 'node-b'"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !m_cluster.nodeHealth(QStringLiteral("node-b"))["connected"].toBool(), 10000);
+        QVERIFY(m_cluster.controller.log.contains("node 'node-b'"));
         // The wall changes while node-b is away; node-a follows.
         const QList<double> lags =
             recallAndWait(QStringLiteral("green"), {QStringLiteral("node-a")});
@@ -374,11 +258,13 @@ private Q_SLOTS:
         // Back, it converges on the layout now live without any further change.
         QElapsedTimer t;
         t.start();
-        startNode(m_nodeB, QStringLiteral("node-b"), QStringLiteral("1"), m_nodeTokenFile);
-        const quint64 revision = liveRevision();
+        m_cluster.startNode(m_nodeB, QStringLiteral("node-b"), QStringLiteral("1"),
+                            m_cluster.nodeTokenFile);
+        const quint64 revision = m_cluster.liveRevision();
         QTRY_VERIFY_WITH_TIMEOUT(
-            nodeHealth(QStringLiteral("node-b"))["connected"].toBool() &&
-                quint64(nodeHealth(QStringLiteral("node-b"))["revision"].toInteger()) == revision,
+            m_cluster.nodeHealth(QStringLiteral("node-b"))["connected"].toBool() &&
+                quint64(m_cluster.nodeHealth(QStringLiteral("node-b"))["revision"].toInteger()) ==
+                    revision,
             60000);
         const qint64 converged = t.elapsed();
         QVERIFY2(outputShows(1, {0x20, 0xb0, 0x40}, 10000, &why), qPrintable(why));
@@ -388,38 +274,38 @@ private Q_SLOTS:
     }
 
     void badTokenIsRefused() {
-        const QString bad = m_dir.filePath(QStringLiteral("bad-token"));
+        const QString bad = m_cluster.dir.filePath(QStringLiteral("bad-token"));
         QFile f(bad);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("owt_0000000000000000_not-a-real-secret\n");
         f.close();
         std::unique_ptr<Process> node;
-        startNode(node, QStringLiteral("node-c"), QStringLiteral("1"), bad);
+        m_cluster.startNode(node, QStringLiteral("node-c"), QStringLiteral("1"), bad);
         QVERIFY(node->process().waitForFinished(60000));
         QCOMPARE(node->process().exitCode(), 1);
         QVERIFY2(node->log.contains("refused this node"), node->log.constData());
         QVERIFY(node->log.contains("unknown or revoked token"));
-        QTRY_VERIFY_WITH_TIMEOUT(m_controller.log.contains("refused node 'node-c'") &&
-                                     m_controller.log.contains("unknown or revoked token"),
+        QTRY_VERIFY_WITH_TIMEOUT(m_cluster.controller.log.contains("refused node 'node-c'") &&
+                                     m_cluster.controller.log.contains("unknown or revoked token"),
                                  5000);
         // An admin's token is not a node's.
-        QFile admin(m_dir.filePath(QStringLiteral("admin-as-node")));
+        QFile admin(m_cluster.dir.filePath(QStringLiteral("admin-as-node")));
         QVERIFY(admin.open(QIODevice::WriteOnly));
-        admin.write(m_admin.toUtf8());
+        admin.write(m_cluster.admin.toUtf8());
         admin.close();
-        startNode(node, QStringLiteral("node-d"), QStringLiteral("1"), admin.fileName());
+        m_cluster.startNode(node, QStringLiteral("node-d"), QStringLiteral("1"), admin.fileName());
         QVERIFY(node->process().waitForFinished(60000));
         QCOMPARE(node->process().exitCode(), 1);
         QVERIFY2(node->log.contains("has the role admin, not node"), node->log.constData());
         // The nodes that belong are still linked.
-        QVERIFY(nodeHealth(QStringLiteral("node-a"))["connected"].toBool());
-        QVERIFY(nodeHealth(QStringLiteral("node-b"))["connected"].toBool());
+        QVERIFY(m_cluster.nodeHealth(QStringLiteral("node-a"))["connected"].toBool());
+        QVERIFY(m_cluster.nodeHealth(QStringLiteral("node-b"))["connected"].toBool());
     }
 
     void cleanupTestCase() {
         m_nodeA.reset();
         m_nodeB.reset();
-        m_controller.kill();
+        m_cluster.controller.kill();
     }
 };
 

@@ -61,9 +61,9 @@ QStringList streamsOf(const QJsonObject &health) {
     return out;
 }
 
-// Sanity bound on the skew of one sample (three frames at 30 fps); the measured figures are
-// printed and go in the README (a 2-core machine shared with builds is no bound for one frame).
-constexpr double kSkewSanityMs = 100;
+// The median of the samples must be within one frame at 30 fps (held in every run on a loaded
+// 2-core machine); single samples are not bounded (a stalled GUI thread moves one), only printed.
+constexpr double kOneFrameMs = 33;
 
 } // namespace
 
@@ -78,11 +78,7 @@ class TestNodesSync : public QObject {
 
     // Recalls a preset and waits until both nodes report a frame of it; their health then.
     QList<QJsonObject> recallAndWait(const QString &preset) {
-        const auto r = m_cluster.api(
-            "POST", QStringLiteral("/presets/%1/recall").arg(m_presets.value(preset)));
-        if (r.status != 200)
-            qWarning("recall %s: HTTP %d %s", qPrintable(preset), r.status, r.body.constData());
-        const quint64 revision = m_cluster.liveRevision();
+        const quint64 revision = m_cluster.recall(m_presets.value(preset));
         QList<QJsonObject> out;
         QElapsedTimer t;
         t.start();
@@ -128,14 +124,7 @@ private Q_SLOTS:
             m_presets.insert(name, m_cluster.savePreset(name, layout));
             QVERIFY2(m_presets.value(name) > 0, qPrintable(name));
         }
-        m_cluster.startNode(m_nodeA, QStringLiteral("node-a"), QStringLiteral("0"),
-                            m_cluster.nodeTokenFile);
-        m_cluster.startNode(m_nodeB, QStringLiteral("node-b"), QStringLiteral("1"),
-                            m_cluster.nodeTokenFile);
-        QTRY_VERIFY_WITH_TIMEOUT(
-            m_cluster.nodeHealth(QStringLiteral("node-a"))["connected"].toBool() &&
-                m_cluster.nodeHealth(QStringLiteral("node-b"))["connected"].toBool(),
-            60000);
+        QVERIFY(m_cluster.startTwoNodes(m_nodeA, m_nodeB));
         for (Process *node : {m_nodeA.get(), m_nodeB.get()})
             QTRY_VERIFY2_WITH_TIMEOUT(
                 node->log.contains("video on the controller's clock at 127.0.0.2:"),
@@ -151,6 +140,8 @@ private Q_SLOTS:
             60000);
         QCOMPARE(streamsOf(m_cluster.nodeHealth(QStringLiteral("node-b"))), QStringList{"cam"});
         QList<double> skews;
+        // A stream's first seconds are its nodes' settling (app/nodes/README.md): from then on.
+        QTest::qWait(5000);
         for (int i = 0; i < 20; ++i) {
             const QJsonObject a = m_cluster.nodeHealth(QStringLiteral("node-a"));
             if (a["skewMs"].isDouble())
@@ -164,7 +155,7 @@ private Q_SLOTS:
                     qlonglong(skews.size()), f.median, f.max);
         const auto m = m_cluster.api("GET", QStringLiteral("/metrics"));
         QVERIFY2(m.body.contains("opswall_node_skew_ms{node=\"node-a\"}"), m.body.constData());
-        QVERIFY2(f.median <= kSkewSanityMs, qPrintable(QString::number(f.median)));
+        QVERIFY2(f.median <= kOneFrameMs, qPrintable(QString::number(f.median)));
     }
 
     // A node decodes only the streams its own outputs show.
