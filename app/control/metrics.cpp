@@ -117,7 +117,7 @@ QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health) {
           NodeGauge{"lagMs", "opswall_node_lag_ms",
                     "From publishing the live layout to the node's frame of it."},
           NodeGauge{"skewMs", "opswall_node_skew_ms",
-                    "Video skew against the other nodes (absent until video is synchronised)."}}) {
+                    "Video skew against other nodes showing the same stream (else absent)."}}) {
         bool first = true;
         for (const QJsonValue &v : nodes) {
             const QJsonObject n = v.toObject();

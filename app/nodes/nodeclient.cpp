@@ -127,6 +127,7 @@ void NodeClient::onAnswer() {
     connect(replica, &NodeWallReplica::wallChanged, this, &NodeClient::takeWall);
     connect(replica, &NodeWallReplica::layoutChanged, this, &NodeClient::takeLayout);
     connect(replica, &NodeWallReplica::sourcesChanged, this, &NodeClient::takeSources);
+    connect(replica, &NodeWallReplica::clockChanged, this, &NodeClient::takeClock);
     auto takeDoc = [this](const QByteArray &doc, void (NodeClient::*signal)(const QByteArray &)) {
         if (!doc.isEmpty() && doc.size() <= kMaxDocumentBytes)
             Q_EMIT(this->*signal)(doc);
@@ -141,6 +142,7 @@ void NodeClient::onAnswer() {
     connect(replica, &QRemoteObjectReplica::initialized, this, [this, replica, takeDoc] {
         takeWall(replica->wall());
         takeSources(replica->sources()); // before the layout whose tiles name them
+        takeClock(replica->clock()); // before the streams and the switch time it times
         takeDoc(replica->indicators(), &NodeClient::indicatorsReceived);
         takeDoc(replica->feeds(), &NodeClient::feedsReceived);
         takeDoc(replica->alerts(), &NodeClient::alertsReceived);
@@ -193,6 +195,7 @@ void NodeClient::onLost(const QString &why) {
     m_lastLayout.clear(); // the next link's layout is taken even when it is the same
     m_pulled.clear();
     m_lastSources.clear();
+    m_lastClock.clear();
     if (m_linked) {
         m_linked = false;
         Q_EMIT linkChanged(false);
@@ -204,6 +207,27 @@ void NodeClient::onLost(const QString &why) {
 void NodeClient::report(quint64 shownRevision, double fps) {
     if (m_replica && m_replica->isInitialized())
         m_replica->report(m_config.nodeId, m_linkKey, shownRevision, fps);
+}
+
+void NodeClient::reportVideo(const QByteArray &frames) {
+    if (m_replica && m_replica->isInitialized())
+        m_replica->reportVideo(m_config.nodeId, frames);
+}
+
+void NodeClient::reportSwitch(quint64 revision, qint64 shownNs) {
+    if (m_replica && m_replica->isInitialized())
+        m_replica->reportSwitch(m_config.nodeId, revision, shownNs);
+}
+
+void NodeClient::takeClock(const QByteArray &doc) {
+    if (doc.isEmpty() || doc == m_lastClock || doc.size() > kMaxLineBytes)
+        return;
+    m_lastClock = doc;
+    const QJsonDocument parsed = QJsonDocument::fromJson(doc);
+    if (parsed.isObject())
+        Q_EMIT clockReceived(parsed.object());
+    else
+        qWarning("opswall: node: the controller's video clock document is not an object; ignored");
 }
 
 void NodeClient::takeWall(const QByteArray &doc) {
@@ -271,7 +295,12 @@ void NodeClient::takeLayout(const QByteArray &doc) {
     }
     m_layoutDoc = o.value(QStringLiteral("layout")).toObject();
     updateWanted();
-    Q_EMIT layoutReceived(quint64(rev.toDouble()), m_layoutDoc);
+    const QJsonValue switchAt = o.value(QStringLiteral("switchAtNs"));
+    const qint64 switchAtNs =
+        switchAt.isDouble() && switchAt.toDouble() > 0 && switchAt.toDouble() < 4.6e18
+            ? qint64(switchAt.toDouble())
+            : -1;
+    Q_EMIT layoutReceived(quint64(rev.toDouble()), m_layoutDoc, switchAtNs);
 }
 
 void NodeClient::updateWanted() {

@@ -46,6 +46,9 @@ public:
 
     // What the windows show now: the controller's layout revision they drew, and the frame rate.
     void report(quint64 shownRevision, double fps);
+    // Synchronised video and switches (nodewall.rep reportVideo, reportSwitch).
+    void reportVideo(const QByteArray &frames);
+    void reportSwitch(quint64 revision, qint64 shownNs);
 
     // The indicators this node's tiles show (nodeindicators.h), worked out from each wall and
     // layout received: only their values are pulled (on each link, when announced, and when a
@@ -59,7 +62,10 @@ public:
 
 Q_SIGNALS:
     void wallReceived(const QJsonObject &wall);
-    void layoutReceived(quint64 revision, const QJsonObject &layout);
+    // switchAtNs: when to show it, on the shared video clock (a recall); -1: at once.
+    void layoutReceived(quint64 revision, const QJsonObject &layout, qint64 switchAtNs);
+    // The controller's video clock document (app/video/netclock.h SyncSettings), when it has one.
+    void clockReceived(const QJsonObject &clock);
     void sourcesReceived(const QJsonArray &sources);
     // The indicator metadata document, and values pulled from the controller (after the link
     // is made: those this node's tiles show; then those of them the controller says changed,
@@ -83,6 +89,7 @@ private:
     void takeWall(const QByteArray &doc);
     void takeLayout(const QByteArray &doc);
     void takeSources(const QByteArray &doc);
+    void takeClock(const QByteArray &doc);
     void pullSeries(const QStringList &indicators);
     void updateWanted();
     void pullWanted(const QStringList &announced);
@@ -103,6 +110,7 @@ private:
     QJsonObject m_layoutDoc;
     QSet<QString> m_wanted; // the indicators this node's tiles show
     QSet<QString> m_pulled; // pulled on this link (or asked for)
+    QByteArray m_lastClock;
     QTimer m_retry;
     SnapshotHandler m_snapshot;
 };

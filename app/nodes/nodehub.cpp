@@ -17,6 +17,10 @@
 #include <QTimer>
 #include <QtRemoteObjects/qconnectionfactories.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <utility>
+
 namespace opswall::nodes {
 
 // The replicated object; its slots are what nodes call.
@@ -39,6 +43,13 @@ public:
     void publishIndicators(const QByteArray &doc) { setIndicators(doc); }
     void publishAlerts(const QByteArray &doc) { setAlerts(doc); }
     void publishFeeds(const QByteArray &doc) { setFeeds(doc); }
+    void publishClock(const QByteArray &doc) { setClock(doc); }
+    void reportVideo(const QString &nodeId, const QByteArray &frames) override {
+        m_hub->onVideoReport(nodeId, frames);
+    }
+    void reportSwitch(const QString &nodeId, quint64 revision, qint64 shownNs) override {
+        m_hub->onSwitchReport(nodeId, revision, shownNs);
+    }
     QByteArray seriesOf(const QStringList &indicators) override {
         return m_hub->seriesOf(indicators);
     }
@@ -69,7 +80,10 @@ NodeHub::NodeHub(wall::WallState &state, NodeHubConfig config, NodeAuthenticator
     , m_source(std::make_unique<NodeWallSourceImpl>(this)) {
     m_clock.start();
     connect(&m_state, &wall::WallState::wallChanged, this, &NodeHub::schedulePublish);
-    connect(&m_state, &wall::WallState::layoutReset, this, &NodeHub::schedulePublish);
+    connect(&m_state, &wall::WallState::layoutReset, this, [this] {
+        m_switchWanted = true; // a recall (or undo): every node switches at one instant
+        schedulePublish();
+    });
     connect(&m_state, &wall::WallState::tileChanged, this, &NodeHub::schedulePublish);
     connect(&m_state, &wall::WallState::tileAdded, this, &NodeHub::schedulePublish);
     connect(&m_state, &wall::WallState::tileRemoved, this, &NodeHub::schedulePublish);
@@ -243,6 +257,9 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
     node.shownRevision = 0;
     node.lagMs.reset();
     node.connectedAtMs = nowMs();
+    node.frames.clear();
+    node.framesAtMs = -1;
+    node.switchLateNs.reset();
     socket->disconnect(this);
     // Qt Remote Objects closes and drops its side of the link after `disconnected`; the socket
     // must outlive that, so it goes a little later (not at once, as before the hand-over).
@@ -301,17 +318,78 @@ void NodeHub::publish() {
     if (wallDoc != m_source->wall())
         m_source->publishWall(wallDoc);
     const quint64 revision = m_state.revision();
-    const QByteArray layoutDoc =
-        QJsonDocument(QJsonObject{{QStringLiteral("revision"), qint64(revision)},
-                                  {QStringLiteral("layout"), wall::layoutToJson(m_state.layout())}})
-            .toJson(QJsonDocument::Compact);
-    if (layoutDoc == m_source->layout())
+    QJsonObject layout{{QStringLiteral("revision"), qint64(revision)},
+                       {QStringLiteral("layout"), wall::layoutToJson(m_state.layout())}};
+    const QByteArray body = QJsonDocument(layout).toJson(QJsonDocument::Compact);
+    const bool scheduled = std::exchange(m_switchWanted, false) && m_clockNow;
+    if (body == m_layoutBody)
         return;
+    m_layoutBody = body;
     m_publishedAtMs.insert(revision, nowMs());
     while (m_publishedAtMs.size() > kPublishedKept)
         m_publishedAtMs.erase(m_publishedAtMs.begin());
     m_publishedRevision = revision;
-    m_source->publishLayout(layoutDoc);
+    if (!scheduled)
+        return m_source->publishLayout(body);
+    const qint64 switchAtNs = m_clockNow() + qint64(kSwitchMarginMs) * 1000000;
+    m_switchAtNs.insert(revision, switchAtNs);
+    while (m_switchAtNs.size() > kPublishedKept)
+        m_switchAtNs.erase(m_switchAtNs.begin());
+    layout.insert(QStringLiteral("switchAtNs"), double(switchAtNs));
+    m_source->publishLayout(QJsonDocument(layout).toJson(QJsonDocument::Compact));
+}
+
+void NodeHub::setClock(const QByteArray &doc, ClockNow now) {
+    m_clockNow = std::move(now);
+    if (doc != m_source->clock())
+        m_source->publishClock(doc);
+}
+
+void NodeHub::onVideoReport(const QString &nodeId, const QByteArray &frames) {
+    auto it = m_nodes.find(nodeId);
+    if (it == m_nodes.end() || !it->connected)
+        return;
+    QString why;
+    std::optional<QList<FrameShown>> parsed = parseFramesShown(frames, &why);
+    if (!parsed) {
+        qWarning("opswall: node link: node '%s' sent a video report that is not valid (%s); "
+                 "ignored",
+                 qPrintable(nodeId), qPrintable(why));
+        return;
+    }
+    it->frames = std::move(*parsed);
+    it->framesAtMs = nowMs();
+}
+
+void NodeHub::onSwitchReport(const QString &nodeId, quint64 revision, qint64 shownNs) {
+    auto it = m_nodes.find(nodeId);
+    const auto at = m_switchAtNs.constFind(revision);
+    if (it == m_nodes.end() || !it->connected || at == m_switchAtNs.cend())
+        return;
+    it->switchRevision = revision;
+    it->switchLateNs = shownNs - *at;
+}
+
+QJsonValue NodeHub::skewMsOf(const Node &node) const {
+    // Reports older than this are of streams the node may not show any more.
+    constexpr qint64 kFreshMs = 5000;
+    const auto fresh = [this](const Node &n) {
+        return n.connected && n.framesAtMs >= 0 && nowMs() - n.framesAtMs <= kFreshMs;
+    };
+    if (!fresh(node))
+        return QJsonValue::Null;
+    std::optional<qint64> worst;
+    for (const Node &other : m_nodes) {
+        if (other.id == node.id || !fresh(other))
+            continue;
+        for (const FrameShown &mine : node.frames)
+            for (const FrameShown &theirs : other.frames)
+                if (const auto skew = skewNs(mine, theirs))
+                    worst = std::max(worst.value_or(0), std::abs(*skew));
+    }
+    if (!worst)
+        return QJsonValue::Null;                  // no other node shows one of its streams
+    return std::round(double(*worst) / 1e5) / 10; // ms, to 0.1
 }
 
 void NodeHub::onReport(const QString &nodeId, const QByteArray &linkKey, quint64 shownRevision,
@@ -431,15 +509,23 @@ QJsonArray NodeHub::health() const {
             // Not showing the live layout yet: how long it has been waiting.
             lag = double(nowMs() -
                          std::max(m_publishedAtMs.value(m_publishedRevision), n.connectedAtMs));
+        QJsonArray streams; // what its synchronised video shows, by the report's stream keys
+        if (n.connected)
+            for (const FrameShown &f : n.frames)
+                streams.append(f.stream);
+        QJsonValue switchLate = QJsonValue::Null;
+        if (n.connected && n.switchLateNs && n.switchRevision == n.shownRevision)
+            switchLate = std::round(double(*n.switchLateNs) / 1e5) / 10;
         out.append(QJsonObject{{QStringLiteral("id"), n.id},
                                {QStringLiteral("connected"), n.connected},
                                {QStringLiteral("outputs"), outputs},
                                {QStringLiteral("fps"), n.fps},
-                               // No synchronised video yet: nothing to measure a skew of.
-                               {QStringLiteral("skewMs"), QJsonValue::Null},
+                               {QStringLiteral("skewMs"), skewMsOf(n)},
                                {QStringLiteral("lagMs"), lag},
                                {QStringLiteral("revision"), qint64(n.shownRevision)},
-                               {QStringLiteral("address"), n.peer}});
+                               {QStringLiteral("address"), n.peer},
+                               {QStringLiteral("switchLateMs"), switchLate},
+                               {QStringLiteral("streams"), streams}});
     }
     return out;
 }

@@ -12,6 +12,7 @@
 // What the nodes report (the revision their windows drew, fps) is kept per node for
 // GET /api/v1/health ("nodes") and /metrics. GUI thread.
 
+#include "nodes/videosync.h"
 #include "wall/wallstate.h"
 
 #include <QElapsedTimer>
@@ -57,7 +58,11 @@ public:
     // Where it listens ("127.0.0.1:8480").
     QString address() const;
 
-    // [{"id", "connected", "outputs", "fps", "skewMs", "lagMs", "revision", "address"}], by id.
+    // [{"id", "connected", "outputs", "fps", "skewMs", "lagMs", "revision", "address",
+    // "switchLateMs", "streams"}], by id. streams: what its synchronised video shows. skewMs: the
+    // largest video skew against another node showing one of its streams (videosync.h);
+    // switchLateMs: how long after the scheduled switch time its windows showed the revision they
+    // show (null when not scheduled). Both on the shared clock.
     QJsonArray health() const;
     // Replicates the video sources document ({"sources": [...]}) to every node.
     void setSources(const QByteArray &doc);
@@ -92,6 +97,16 @@ public:
                          const QString &why);
     // Reports ignored because they did not come with the named node's link key (tests).
     int reportsRefused() const { return m_reportsRefused; }
+    // Synchronised video (videosync.h, app/video/netclock.h): the clock document every node
+    // gets, and the shared clock's time (ns) on which a recall is scheduled: published with
+    // "switchAtNs" kSwitchMarginMs ahead (covering the link), which nodes apply at that instant.
+    // Without a clock a recall is applied by each node as soon as it has it.
+    using ClockNow = std::function<qint64()>;
+    void setClock(const QByteArray &doc, ClockNow now);
+    static constexpr int kSwitchMarginMs = 250;
+
+    void onVideoReport(const QString &nodeId, const QByteArray &frames);
+    void onSwitchReport(const QString &nodeId, quint64 revision, qint64 shownNs);
 
 Q_SIGNALS:
     void nodesChanged();
@@ -110,6 +125,10 @@ private:
         quint64 shownRevision = 0;
         std::optional<qint64> lagMs; // of the switch to shownRevision
         qint64 connectedAtMs = 0;
+        QList<FrameShown> frames;           // its synchronised streams' newest frames (reportVideo)
+        qint64 framesAtMs = -1;             // when they came
+        quint64 switchRevision = 0;         // the last scheduled switch it showed
+        std::optional<qint64> switchLateNs; // how long after its switch time it showed it
     };
     struct Pending {
         SnapshotDone done;
@@ -124,6 +143,7 @@ private:
     void finishSnapshot(int requestId, const QByteArray &jpeg, const QString &why);
     void schedulePublish();
     void publish();
+    QJsonValue skewMsOf(const Node &node) const;
     qint64 nowMs() const { return m_clock.elapsed(); }
 
     wall::WallState &m_state;
@@ -141,6 +161,10 @@ private:
     quint64 m_publishedRevision = 0;
     SeriesProvider m_seriesProvider;
     int m_reportsRefused = 0;
+    ClockNow m_clockNow;
+    bool m_switchWanted = false; // a recall since the last publish: schedule it
+    QByteArray m_layoutBody;     // the last layout document published, without its switch time
+    QMap<quint64, qint64> m_switchAtNs; // revision -> its switch time (last 64)
 };
 
 } // namespace opswall::nodes

@@ -2,12 +2,14 @@
 #include "shell/noderoles_p.h"
 
 #include "shell/framemeter.h"
+#include "shell/nodesync.h"
 #include "shell/outputsnapshots.h"
 #include "shell/services.h"
 #include "store/wallstore.h"
 #include "wall/alertboard.h"
 #include "wall/walljson.h"
 #include "wall/wallstate.h"
+#include "wallscene.h"
 
 #include <QCoreApplication>
 
@@ -145,6 +147,8 @@ bool NodeRoles::join(QString *error) {
         refusal = reason;
         quitWhenReady();
     });
+    m_impl->sync = std::make_unique<NodeSync>(m_options.controllerHost);
+    connect(client, &nodes::NodeClient::clockReceived, m_impl->sync.get(), &NodeSync::takeClock);
     connect(client, &nodes::NodeClient::unreachable, &context, [&](const QString &why) {
         unreachable = why;
         quitWhenReady();
@@ -208,32 +212,57 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
     auto fps = [frames] {
         return frames ? frames->snapshot().value(QStringLiteral("fps")).toDouble() : 0.0;
     };
-    // After a change, the next frame of every window shows it: then the revision is reported.
-    auto awaitFrames = [impl, client, windows, fps, this] {
-        const QList<QQuickWindow *> wins = windows();
-        impl->framesAwaited = int(wins.size());
+    qml::TileListModel *tiles = nullptr;
+    if (qml::WallScene *scene =
+            impl->engine ? opswall::lookup<qml::WallScene>(impl->engine) : nullptr)
+        tiles = scene->tiles();
+    NodeSync *sync = impl->sync.get();
+    // After a change, the next frame of every window shows it (once a recall's tiles, built
+    // ahead, are switched in): then the revision is reported, and for a scheduled recall when
+    // (shared clock) the last window showed it.
+    impl->awaitFrames = [impl, client, windows, fps, tiles, sync, this] {
         const quint64 revision = impl->pendingRevision;
-        if (wins.isEmpty()) {
-            impl->shownRevision = revision;
-            client->report(revision, fps());
+        if (tiles && tiles->staging()) {
+            auto conn = std::make_shared<QMetaObject::Connection>();
+            *conn = connect(tiles, &qml::TileListModel::stagingChanged, this,
+                            [conn, impl, revision, tiles] {
+                                if (tiles->staging())
+                                    return;
+                                disconnect(*conn);
+                                if (impl->pendingRevision == revision)
+                                    impl->awaitFrames();
+                            });
             return;
         }
+        const QList<QQuickWindow *> wins = windows();
+        impl->framesAwaited = int(wins.size());
+        impl->lastSwapNs = -1;
+        const qint64 switchAtNs = impl->pendingSwitchAtNs;
+        auto shown = [impl, client, revision, fps, sync, switchAtNs] {
+            impl->shownRevision = revision;
+            client->report(revision, fps());
+            if (switchAtNs > 0 && sync->nowNs() >= 0)
+                client->reportSwitch(revision,
+                                     impl->lastSwapNs >= 0 ? impl->lastSwapNs : sync->nowNs());
+        };
+        if (wins.isEmpty())
+            return shown();
         for (QQuickWindow *w : wins) {
             auto conn = std::make_shared<QMetaObject::Connection>();
             *conn =
-                connect(w, &QQuickWindow::frameSwapped, this, [conn, impl, client, revision, fps] {
+                connect(w, &QQuickWindow::frameSwapped, this, [conn, impl, revision, shown, sync] {
                     disconnect(*conn);
                     if (impl->pendingRevision != revision)
                         return; // a newer change is on its way to the windows
-                    if (--impl->framesAwaited == 0) {
-                        impl->shownRevision = revision;
-                        client->report(revision, fps());
-                    }
+                    impl->lastSwapNs = std::max(impl->lastSwapNs, sync->nowNs());
+                    if (--impl->framesAwaited == 0)
+                        shown();
                 });
             w->update();
         }
     };
-    impl->onLayout = [&state, impl, awaitFrames](quint64 revision, const QJsonObject &doc) {
+    impl->onLayout = [&state, impl, sync](quint64 revision, const QJsonObject &doc,
+                                          qint64 switchAtNs) {
         const wall::LayoutParse parsed = wall::layoutFromJson(doc);
         if (!parsed.ok()) {
             qWarning("opswall: node: the controller's layout %llu is not valid here: %s",
@@ -241,9 +270,13 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
                      qPrintable(parsed.issues.constFirst().toString()));
             return;
         }
-        applyLayout(state, parsed.layout);
-        impl->pendingRevision = revision;
-        awaitFrames();
+        // A recall is shown at the controller's switch time, the same on every node.
+        sync->schedule(switchAtNs, [&state, impl, revision, switchAtNs, layout = parsed.layout] {
+            applyLayout(state, layout);
+            impl->pendingRevision = revision;
+            impl->pendingSwitchAtNs = switchAtNs;
+            impl->awaitFrames();
+        });
     };
     impl->onWall = [this, &state](const QJsonObject &doc) {
         const wall::WallParse parsed = wall::wallFromJson(doc);
@@ -288,13 +321,16 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
                 reply(r.ok ? jpeg : QByteArray(), r.ok ? QString() : r.message);
             });
         });
-    impl->reportTimer.callOnTimeout(
-        this, [impl, client, fps] { client->report(impl->shownRevision, fps()); });
+    impl->reportTimer.callOnTimeout(this, [impl, client, fps, sync] {
+        client->report(impl->shownRevision, fps());
+        if (const QByteArray video = sync->videoReport(); !video.isEmpty())
+            client->reportVideo(video);
+    });
     impl->reportTimer.start(1000);
     if (const auto l = std::exchange(impl->layoutDoc, std::nullopt))
-        impl->onLayout(l->first, l->second); // applies and awaits the frames
+        impl->onLayout(l->first, l->second, -1); // applies at once and awaits the frames
     else
-        awaitFrames(); // the first layout, drawn by the windows just made
+        impl->awaitFrames(); // the first layout, drawn by the windows just made
 #else
     Q_UNUSED(state);
     Q_UNUSED(windows);
@@ -336,7 +372,7 @@ bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
         std::make_unique<nodes::NodeHub>(state, config, [s](const QString &token, QString *why) {
             return s->authenticateNode(token, why);
         });
-    if (!m_impl->hub->start(error))
+    if (!serveVideoClock(*m_impl->hub, engine, config.host, error) || !m_impl->hub->start(error))
         return false;
 #ifdef OPSWALL_WITH_VIDEO
     if (video::VideoHub *video = opswall::lookup<video::VideoHub>(&engine)) {

@@ -60,6 +60,9 @@ void NodeRoles::takeReplicatedData([[maybe_unused]] QQmlEngine &engine) {
     Impl *impl = m_impl.get();
     if (!impl->client)
         return;
+    impl->engine = &engine;
+    if (impl->sync)
+        impl->sync->attachVideo(engine); // before any tile starts a stream
 #ifdef OPSWALL_WITH_VIDEO
     if (video::VideoHub *hub = opswall::lookup<video::VideoHub>(&engine))
         impl->onSources = [hub](const QJsonArray &sources) { applySources(hub, sources); };
@@ -144,9 +147,9 @@ void NodeRoles::keepReceived() {
             cache("node.wall", QJsonObject{{QStringLiteral("wall"), doc}});
     });
     connect(client, &nodes::NodeClient::layoutReceived, this,
-            [impl, cache](quint64 revision, const QJsonObject &doc) {
+            [impl, cache](quint64 revision, const QJsonObject &doc, qint64 switchAtNs) {
                 if (impl->onLayout)
-                    impl->onLayout(revision, doc);
+                    impl->onLayout(revision, doc, switchAtNs);
                 else
                     impl->layoutDoc = std::make_pair(revision, doc);
                 cache("node.layout", QJsonObject{{QStringLiteral("revision"), qint64(revision)},

@@ -3,6 +3,7 @@
 // what a node takes from the controller into its layers and its cache).
 
 #include "shell/noderoles.h"
+#include "shell/nodesync.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -32,10 +33,15 @@ struct NodeRoles::Impl {
     std::unique_ptr<nodes::NodeHub> hub;
     std::unique_ptr<nodes::NodeClient> client;
 #endif
-    quint64 shownRevision = 0;   // the controller's revision the windows drew
-    quint64 pendingRevision = 0; // applied, waiting for the windows' next frame
+    quint64 shownRevision = 0;     // the controller's revision the windows drew
+    quint64 pendingRevision = 0;   // applied, waiting for the windows' next frame
+    qint64 pendingSwitchAtNs = -1; // its scheduled switch time (shared clock); -1: none
+    qint64 lastSwapNs = -1;        // the latest window's frame of it so far (shared clock)
     int framesAwaited = 0;
+    std::function<void()> awaitFrames; // follow(): reports the pending revision once shown
     QTimer reportTimer;
+    std::unique_ptr<NodeSync> sync; // node: shared clock and scheduled switches
+    QQmlEngine *engine = nullptr;   // node: for the wall scene's tiles (follow)
     QTimer stateTimer; // controller: alerts and feeds' status published (also on their signals)
 
     // Node: what came from the controller is kept until the windows follow (follow()) and the
@@ -48,7 +54,7 @@ struct NodeRoles::Impl {
     QByteArray feeds;
     QList<QJsonArray> series;
     std::function<void(const QJsonObject &)> onWall;
-    std::function<void(quint64, const QJsonObject &)> onLayout;
+    std::function<void(quint64, const QJsonObject &, qint64 switchAtNs)> onLayout;
     std::function<void(const QJsonArray &)> onSources;
     std::function<void(const QByteArray &)> onIndicators;
     std::function<void(const QByteArray &)> onAlerts;

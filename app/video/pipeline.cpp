@@ -151,6 +151,7 @@ bool PipelineInstance::addAppSinkTail(GstBin *parent, QString *error) {
     gst_element_link_many(scale, convert, filter, sink, nullptr);
     m_videoIn = scale;
     m_capsFilter = filter;
+    m_appSink = sink;
     m_fastConvert = fastConvertAvailable();
     setOutputSize({});
     // Live sources are shown as they arrive (sync=false: STACK-NOTES, 36 ms to the texture). The
@@ -173,6 +174,15 @@ PipelineInstance::~PipelineInstance() {
     BusPtr bus(gst_element_get_bus(m_pipeline.get()));
     gst_bus_set_sync_handler(bus.get(), nullptr, nullptr, nullptr);
     gst_bus_set_flushing(bus.get(), TRUE);
+}
+
+void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock) {
+    if (!clock || !m_plan.live || !m_appSink)
+        return; // files and HLS are paced by their own clock; the OpenGL path is not synchronised
+    m_clock = std::move(clock);
+    m_rtpTimes = std::make_unique<RtpTimeTrace>(m_clock);
+    g_object_set(m_appSink, "sync", TRUE, nullptr);
+    m_clock->apply(m_pipeline.get());
 }
 
 bool PipelineInstance::start(QString *error) {
@@ -333,6 +343,10 @@ void PipelineInstance::onDeepElementAdded(GstBin *, GstBin *, GstElement *elemen
                 GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
                 &PipelineInstance::onJitterIn, self, nullptr);
     }
+    if (self->m_rtpTimes && name == QLatin1String("rtpjitterbuffer"))
+        self->m_rtpTimes->attachJitterBuffer(element);
+    if (self->m_rtpTimes && klass.contains(QLatin1String("Depayloader")))
+        self->m_rtpTimes->attachDepayloader(element);
     if (self->m_trace && klass.contains(QLatin1String("Depayloader"))) {
         PadPtr in(gst_element_get_static_pad(element, "sink"));
         PadPtr out(gst_element_get_static_pad(element, "src"));

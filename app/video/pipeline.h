@@ -12,6 +12,7 @@
 
 #include "frameconvert.h"
 #include "gstptr.h"
+#include "netclock.h"
 #include "pipelinebuilder.h"
 
 #include <gst/app/gstappsink.h>
@@ -52,6 +53,11 @@ struct Frame {
     qint64 depayedUs = -1;   // the depayloader put out the whole access unit
     qint64 decodedUs = -1;   // the decoder put out the picture
     qint64 convertedUs = -1; // scaled and converted to RGB32, ready for the tiles
+    // Synchronised pipelines (netclock.h) of RTP sources: the frame's RTP timestamp (clock rate
+    // 0: unknown), and when the GUI thread took it, on the shared clock (-1: not synchronised).
+    quint32 rtpTime = 0;
+    int rtpClockRate = 0;
+    qint64 shownNs = -1;
 };
 
 struct BusEvent {
@@ -129,6 +135,9 @@ public:
     PipelineInstance(const PipelineInstance &) = delete;
     PipelineInstance &operator=(const PipelineInstance &) = delete;
 
+    // Before start(), live sources only (others keep their own clock): the shared clock, base
+    // time and latency of a wall of several processes (netclock.h); the appsink then synchronises.
+    void useSharedClock(std::shared_ptr<const SharedClock> clock);
     bool start(QString *error);
     // The first ERROR the pipeline posted, recorded as it was posted: when start() fails, the
     // element that refused has usually said why (v4l2src: "Cannot identify device …") before
@@ -194,6 +203,9 @@ private:
     GstElement *m_tee = nullptr;          // OpenGL tail only: one branch per item
     std::vector<GlBranch> m_glBranches;   // OpenGL tail only; GUI thread
     GstElement *m_volume = nullptr;       // set under m_audioMutex once an audio pad appeared
+    GstElement *m_appSink = nullptr;            // appsink tail only; borrowed
+    std::shared_ptr<const SharedClock> m_clock; // useSharedClock
+    std::unique_ptr<RtpTimeTrace> m_rtpTimes;   // useSharedClock
     std::mutex m_audioMutex;
     bool m_muted = true;
     double m_volumeLevel = 1.0;

@@ -135,6 +135,11 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
     }
     frame.sequence = ++self->m_sequence;
     frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
+    if (self->m_rtpTimes) {
+        const RtpTimeTrace::Stamp stamp = self->m_rtpTimes->find(frame.ptsNs);
+        frame.rtpTime = stamp.rtpTime;
+        frame.rtpClockRate = stamp.clockRate;
+    }
     if (self->m_trace) {
         const StageTrace::Entry stages = self->m_trace->find(frame.ptsNs);
         frame.arrivedUs = stages.arrivedUs;

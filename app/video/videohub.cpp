@@ -139,6 +139,35 @@ QJsonArray VideoHub::streamStates() const {
     return out;
 }
 
+void VideoHub::setSharedClock(std::shared_ptr<const SharedClock> clock) {
+    m_clock = std::move(clock);
+    for (const Entry &e : std::as_const(m_streams)) {
+        if (!e.stream)
+            continue;
+        e.stream->setSharedClock(m_clock);
+        if (e.stream->state() == VideoStream::State::Idle ||
+            e.stream->state() == VideoStream::State::Failed)
+            continue;
+        e.stream->stop(); // a pipeline's clock is chosen before it plays: a fresh one
+        e.stream->start();
+    }
+}
+
+QJsonArray VideoHub::syncSamples() const {
+    QJsonArray out;
+    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it) {
+        const std::optional<SyncSample> s = it->stream ? it->stream->syncSample() : std::nullopt;
+        if (!s)
+            continue;
+        out.append(QJsonObject{{QStringLiteral("stream"), it.key()},
+                               {QStringLiteral("rtpTime"), double(s->rtpTime)},
+                               {QStringLiteral("clockRate"), s->clockRate},
+                               {QStringLiteral("shownNs"), double(s->shownNs)},
+                               {QStringLiteral("trail"), s->frames}});
+    }
+    return out;
+}
+
 QVariantList VideoHub::sourcesForQml() const {
     QVariantList out;
     for (const VideoSource &s : m_sources) {
@@ -186,6 +215,7 @@ VideoStream *VideoHub::acquire(const QVariant &binding, QObject *glItem) {
         entry.stream->setAudio(key != m_audibleKey, m_volume);
         if (unknown)
             entry.waitingFor = ref.sourceId;
+        entry.stream->setSharedClock(m_clock);
         Q_EMIT streamsChanged();
     }
     if (gl)

@@ -86,6 +86,14 @@ public:
     double volume() const { return m_volume; }
     void setVolume(double volume);
 
+    // A wall of several processes (netclock.h): every live stream runs on this clock from now
+    // on (open streams are built again). Null: each pipeline's own clock, as a single box.
+    void setSharedClock(std::shared_ptr<const SharedClock> clock);
+    const std::shared_ptr<const SharedClock> &sharedClock() const { return m_clock; }
+    // The synchronised streams' newest frames: [{"stream", "rtpTime", "clockRate", "shownNs",
+    // "trail"}] (stream: the binding's key, the source id for {"source": id}).
+    QJsonArray syncSamples() const;
+
     // Every pipeline to NULL, bounded by the policy's shutdownTimeoutMs. Returns false on timeout.
     bool shutdown();
 
@@ -115,6 +123,7 @@ private:
     QString m_audibleKey;
     double m_volume = 1.0;
     bool m_shutDown = false;
+    std::shared_ptr<const SharedClock> m_clock;
 };
 
 } // namespace opswall::video

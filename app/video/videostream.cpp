@@ -127,6 +127,10 @@ void VideoStream::handle(StreamEvent event, const QString &reason) {
         Q_EMIT stateChanged();
 }
 
+void VideoStream::setSharedClock(std::shared_ptr<const SharedClock> clock) {
+    m_clock = std::move(clock);
+}
+
 void VideoStream::build() {
     tearDown();
     if (!m_plan) {
@@ -169,6 +173,8 @@ void VideoStream::build() {
     }
     m_instance->setAudio(m_muted, m_volume);
     applyDrawing();
+    m_instance->useSharedClock(m_clock);
+    m_syncTrail.clear();
     m_outputSize = {};
     m_attemptStartUs = nowUs();
     m_statsAtUs = m_attemptStartUs;
@@ -205,6 +211,10 @@ void VideoStream::onFrameWake(quint64 generation) {
         return;
     m_frame = std::move(*frame);
     m_frame.sequence = ++m_frameSerial; // unique across pipelines of this stream
+    if (m_clock && m_frame.rtpClockRate > 0) {
+        m_frame.shownNs = m_clock->nowNs();
+        m_syncTrail.add(m_frame.rtpTime, m_frame.rtpClockRate, m_frame.shownNs);
+    }
     takeSnapshot();
     if (!m_hasFrame) {
         m_hasFrame = true;

@@ -124,6 +124,10 @@ public:
     void openSource(const VideoSource &source);
     Q_INVOKABLE void restart(); // operator's "try again" on a Failed tile
     void setAudio(bool muted, double volume);
+    // A wall of several processes (netclock.h): live pipelines built from now on run on the
+    // shared clock; syncSample() says when the GUI thread took the newest frames, on that clock.
+    void setSharedClock(std::shared_ptr<const SharedClock> clock);
+    std::optional<SyncSample> syncSample() const { return m_syncTrail.sample(); }
 
     // Viewers (tiles) say how big they draw the stream, in device pixels.
     void setViewRequest(const void *viewer, QSize pixels, ScaleNeed need,
@@ -203,6 +207,8 @@ private:
     QHash<const void *, Drawing> m_drawing;
     QImage m_picture; // picture(): the newest frame's I420 converted
     quint64 m_pictureSequence = 0;
+    std::shared_ptr<const SharedClock> m_clock;
+    SyncTrail m_syncTrail;
 };
 
 } // namespace opswall::video

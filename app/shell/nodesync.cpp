@@ -1,0 +1,160 @@
+#include "shell/nodesync.h"
+
+#include "core/engineservices.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimer>
+
+#include <cmath>
+
+#ifdef OPSWALL_WITH_NODES
+#include "nodes/nodehub.h"
+#endif
+#ifdef OPSWALL_WITH_VIDEO
+#include "video/netclock.h"
+#include "video/videohub.h"
+#endif
+
+namespace opswall::shell {
+
+namespace {
+#ifdef OPSWALL_WITH_VIDEO
+constexpr int kFirstSyncWaitMs = 3000;
+#endif
+} // namespace
+
+bool serveVideoClock([[maybe_unused]] nodes::NodeHub &hub, [[maybe_unused]] QQmlEngine &engine,
+                     [[maybe_unused]] const QString &host, [[maybe_unused]] QString *error) {
+#if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_VIDEO)
+    video::VideoHub *videoHub = opswall::lookup<video::VideoHub>(&engine);
+    if (!videoHub)
+        return true;
+    int latencyMs = video::SharedClock::kDefaultLatencyMs;
+    if (qEnvironmentVariableIsSet("OPSWALL_NODE_VIDEO_LATENCY_MS")) {
+        bool ok = false;
+        latencyMs = qEnvironmentVariableIntValue("OPSWALL_NODE_VIDEO_LATENCY_MS", &ok);
+        if (!ok || latencyMs < 0 || latencyMs > 10000) {
+            *error = QStringLiteral("OPSWALL_NODE_VIDEO_LATENCY_MS must be 0-10000 (ms)");
+            return false;
+        }
+    }
+    const QString bindHost =
+        host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : host;
+    std::shared_ptr<video::SharedClock> clock =
+        video::SharedClock::serve(bindHost, latencyMs, error);
+    if (!clock)
+        return false;
+    videoHub->setSharedClock(clock);
+    hub.setClock(QJsonDocument(clock->settings().toJson()).toJson(QJsonDocument::Compact),
+                 [clock] { return clock->nowNs(); });
+    qInfo("opswall: video clock for render nodes on %s:%u (UDP), pipeline latency %d ms",
+          qPrintable(bindHost), unsigned(clock->settings().port), latencyMs);
+#endif
+    return true;
+}
+
+struct NodeSync::Impl {
+    QString host;
+    std::optional<QJsonObject> clockDoc;
+    QTimer switchTimer;
+    std::function<void()> pendingSwitch;
+    qint64 switchAtNs = -1;
+#ifdef OPSWALL_WITH_VIDEO
+    video::VideoHub *video = nullptr;
+    std::shared_ptr<const video::SharedClock> clock;
+#endif
+};
+
+NodeSync::NodeSync(QString controllerHost, QObject *parent)
+    : QObject(parent)
+    , m_impl(std::make_unique<Impl>()) {
+    m_impl->host = std::move(controllerHost);
+    m_impl->switchTimer.setSingleShot(true);
+    m_impl->switchTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_impl->switchTimer, &QTimer::timeout, this, [this] {
+        // The timer has millisecond steps: the last part of a millisecond is waited here.
+        while (nowNs() >= 0 && nowNs() < m_impl->switchAtNs &&
+               m_impl->switchAtNs - nowNs() < 2000000) {
+        }
+        if (auto apply = std::exchange(m_impl->pendingSwitch, nullptr))
+            apply();
+    });
+}
+
+NodeSync::~NodeSync() = default;
+
+void NodeSync::takeClock(const QJsonObject &doc) {
+    m_impl->clockDoc = doc;
+    follow();
+}
+
+void NodeSync::attachVideo([[maybe_unused]] QQmlEngine &engine) {
+#ifdef OPSWALL_WITH_VIDEO
+    m_impl->video = opswall::lookup<video::VideoHub>(&engine);
+    follow();
+#endif
+}
+
+void NodeSync::follow() {
+#ifdef OPSWALL_WITH_VIDEO
+    if (!m_impl->video || !m_impl->clockDoc)
+        return;
+    QString why;
+    const std::optional<video::SyncSettings> settings =
+        video::SyncSettings::fromJson(*m_impl->clockDoc, &why);
+    if (!settings) {
+        qWarning("opswall: node: the controller's video clock is not valid here (%s); video and "
+                 "switches are not synchronised",
+                 qPrintable(why));
+        return;
+    }
+    if (m_impl->clock && m_impl->clock->settings() == *settings)
+        return;
+    const bool first = !m_impl->clock;
+    std::shared_ptr<video::SharedClock> clock =
+        video::SharedClock::follow(m_impl->host, *settings, &why);
+    if (!clock) {
+        qWarning("opswall: node: %s; video and switches are not synchronised", qPrintable(why));
+        return;
+    }
+    // The first time, before any stream plays: bounded, so a lost UDP port does not hold the
+    // wall (it then syncs later and its pictures settle once it has).
+    const bool synced = first ? clock->waitForSync(kFirstSyncWaitMs) : clock->synced();
+    qInfo("opswall: node: video on the controller's clock at %s:%u, pipeline latency %d ms%s",
+          qPrintable(m_impl->host), unsigned(settings->port), settings->latencyMs,
+          synced ? "" : " (not synchronised yet)");
+    m_impl->clock = clock;
+    m_impl->video->setSharedClock(clock);
+#endif
+}
+
+qint64 NodeSync::nowNs() const {
+#ifdef OPSWALL_WITH_VIDEO
+    if (m_impl->clock)
+        return m_impl->clock->nowNs();
+#endif
+    return -1;
+}
+
+void NodeSync::schedule(qint64 switchAtNs, std::function<void()> apply) {
+    m_impl->switchTimer.stop();
+    m_impl->pendingSwitch = nullptr;
+    const qint64 now = nowNs();
+    if (switchAtNs <= 0 || now < 0 || switchAtNs <= now)
+        return apply();
+    m_impl->switchAtNs = switchAtNs;
+    m_impl->pendingSwitch = std::move(apply);
+    m_impl->switchTimer.start(int((switchAtNs - now) / 1000000)); // the rest: the timeout's wait
+}
+
+QByteArray NodeSync::videoReport() const {
+#ifdef OPSWALL_WITH_VIDEO
+    if (m_impl->video && m_impl->clock)
+        return QJsonDocument(QJsonObject{{QStringLiteral("frames"), m_impl->video->syncSamples()}})
+            .toJson(QJsonDocument::Compact);
+#endif
+    return {};
+}
+
+} // namespace opswall::shell

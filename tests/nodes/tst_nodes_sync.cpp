@@ -1,0 +1,210 @@
+// Synchronised video and scheduled switches across render nodes (issue #20): a controller and two
+// nodes as separate opswall processes on loopback (offscreen), an RTSP camera played by
+// opswall-rtsp-testserver (one shared media: every client gets the same RTP stream).
+//
+// - A video tile over both outputs: each node decodes the stream for its own output, on the
+//   controller's clock (GstNetTimeProvider / GstNetClientClock, one base time and latency). The
+//   skew between the nodes (the controller compares the RTP time and shared-clock time of the
+//   frames each node's GUI thread took, app/nodes/videosync.h) is sampled from /api/v1/health and
+//   printed.
+// - A video tile on output 0 only: node-a decodes it, node-b decodes nothing.
+// - Recalls carry a switch time on the controller's clock; each node reports when (on the shared
+//   clock) its windows showed the recall. The spread between the nodes is printed; no node may
+//   show a recall before its switch time.
+#include "../video/testserver.h"
+#include "nodecluster.h"
+
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace {
+
+using nodetest::Cluster;
+using nodetest::oneTileLayout;
+using nodetest::Process;
+
+QJsonObject videoTile(const QString &source, int xMm, int widthMm) {
+    return {{"id", "video-" + source + QString::number(xMm)},
+            {"kind", "video"},
+            {"title", ""},
+            {"frame", false},
+            {"rect", QJsonObject{{"x", xMm}, {"y", 0}, {"width", widthMm}, {"height", 600}}},
+            {"z", 0},
+            {"binding", QJsonObject{{"source", source}, {"fill", "stretch"}}}};
+}
+
+QJsonObject colourTile(const QString &colour) {
+    return {{"id", "fill"},
+            {"kind", "color"},
+            {"title", ""},
+            {"frame", false},
+            {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 600}}},
+            {"z", 0},
+            {"binding", QJsonObject{{"color", colour}}}};
+}
+
+struct Figures {
+    double median = 0;
+    double max = 0;
+};
+Figures figuresOf(QList<double> values) {
+    std::sort(values.begin(), values.end());
+    return {values[values.size() / 2], values.last()};
+}
+
+QStringList streamsOf(const QJsonObject &health) {
+    QStringList out;
+    for (const QJsonValue &v : health["streams"].toArray())
+        out.append(v.toString());
+    return out;
+}
+
+// The median of the samples must be within one frame at 30 fps (held in every run on a loaded
+// 2-core machine); single samples are not bounded (a stalled GUI thread moves one), only printed.
+constexpr double kOneFrameMs = 33;
+
+} // namespace
+
+class TestNodesSync : public QObject {
+    Q_OBJECT
+
+    Cluster m_cluster;
+    opswall::video::test::TestServer m_camera;
+    std::unique_ptr<Process> m_nodeA;
+    std::unique_ptr<Process> m_nodeB;
+    QHash<QString, int> m_presets;
+
+    // Recalls a preset and waits until both nodes report a frame of it; their health then.
+    QList<QJsonObject> recallAndWait(const QString &preset) {
+        const quint64 revision = m_cluster.recall(m_presets.value(preset));
+        QList<QJsonObject> out;
+        QElapsedTimer t;
+        t.start();
+        for (const QString &id : {QStringLiteral("node-a"), QStringLiteral("node-b")}) {
+            QJsonObject h;
+            while (t.elapsed() < 20000) {
+                h = m_cluster.nodeHealth(id);
+                if (quint64(h["revision"].toInteger()) == revision && h["switchLateMs"].isDouble())
+                    break;
+                QTest::qWait(50); // the API allows a token 30 requests a second
+            }
+            if (quint64(h["revision"].toInteger()) != revision)
+                return {};
+            out.append(h);
+        }
+        return out;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QString why;
+        QVERIFY2(m_camera.start({QStringLiteral("--width"), QStringLiteral("640"),
+                                 QStringLiteral("--height"), QStringLiteral("360"),
+                                 QStringLiteral("--bitrate"), QStringLiteral("800")}),
+                 qPrintable(m_camera.error()));
+        QVERIFY2(m_cluster.start(&why), qPrintable(why));
+        QVERIFY2(m_cluster.controller.log.contains("video clock for render nodes on 127.0.0.2:"),
+                 m_cluster.controller.log.constData());
+        const auto r = m_cluster.api(
+            "POST", QStringLiteral("/sources"),
+            {{"source",
+              QJsonObject{
+                  {"id", "cam"}, {"name", "Camera"}, {"kind", "rtsp"}, {"uri", m_camera.url()}}}});
+        QVERIFY2(r.status == 201 || r.status == 200, r.body.constData());
+        const QList<std::pair<QString, QJsonObject>> presets{
+            {QStringLiteral("both"),
+             oneTileLayout("both", "#000000", videoTile(QStringLiteral("cam"), 0, 2000))},
+            {QStringLiteral("left"),
+             oneTileLayout("left", "#000000", videoTile(QStringLiteral("cam"), 0, 1000))},
+            {QStringLiteral("red"), oneTileLayout("red", "#d02020", colourTile("#d02020"))},
+            {QStringLiteral("blue"), oneTileLayout("blue", "#2040d0", colourTile("#2040d0"))}};
+        for (const auto &[name, layout] : presets) {
+            m_presets.insert(name, m_cluster.savePreset(name, layout));
+            QVERIFY2(m_presets.value(name) > 0, qPrintable(name));
+        }
+        QVERIFY(m_cluster.startTwoNodes(m_nodeA, m_nodeB));
+        for (Process *node : {m_nodeA.get(), m_nodeB.get()})
+            QTRY_VERIFY2_WITH_TIMEOUT(
+                node->log.contains("video on the controller's clock at 127.0.0.2:"),
+                node->log.constData(), 30000);
+    }
+
+    // One stream on outputs of both nodes: the skew between them, sampled for 10 s.
+    void videoSkewBetweenNodes() {
+        QCOMPARE(recallAndWait(QStringLiteral("both")).size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_cluster.nodeHealth(QStringLiteral("node-a"))["skewMs"].isDouble() &&
+                m_cluster.nodeHealth(QStringLiteral("node-b"))["skewMs"].isDouble(),
+            60000);
+        QCOMPARE(streamsOf(m_cluster.nodeHealth(QStringLiteral("node-b"))), QStringList{"cam"});
+        QList<double> skews;
+        // A stream's first seconds are its nodes' settling (app/nodes/README.md): from then on.
+        QTest::qWait(5000);
+        for (int i = 0; i < 20; ++i) {
+            const QJsonObject a = m_cluster.nodeHealth(QStringLiteral("node-a"));
+            if (a["skewMs"].isDouble())
+                skews.append(a["skewMs"].toDouble());
+            QTest::qWait(500);
+        }
+        QVERIFY(skews.size() >= 10);
+        const Figures f = figuresOf(skews);
+        std::printf("RESULT nodes video skew between two nodes showing one RTSP stream, %lld "
+                    "samples over 10 s: median %.1f ms, max %.1f ms (one frame at 30 fps: 33 ms)\n",
+                    qlonglong(skews.size()), f.median, f.max);
+        const auto m = m_cluster.api("GET", QStringLiteral("/metrics"));
+        QVERIFY2(m.body.contains("opswall_node_skew_ms{node=\"node-a\"}"), m.body.constData());
+        QVERIFY2(f.median <= kOneFrameMs, qPrintable(QString::number(f.median)));
+    }
+
+    // A node decodes only the streams its own outputs show.
+    void nodeDecodesOnlyItsOwnStreams() {
+        QCOMPARE(recallAndWait(QStringLiteral("left")).size(), 2);
+        // node-b's stream lingers a little after its tile went, then its report is empty.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            streamsOf(m_cluster.nodeHealth(QStringLiteral("node-b"))).isEmpty(), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(streamsOf(m_cluster.nodeHealth(QStringLiteral("node-a"))),
+                                  QStringList{"cam"}, 30000);
+        QVERIFY(m_cluster.nodeHealth(QStringLiteral("node-a"))["skewMs"].isNull()); // no peer
+    }
+
+    // Recalls switch at the controller's switch time on both nodes: the spread of the times
+    // their windows showed them, on the shared clock.
+    void scheduledSwitchSpread() {
+        QList<double> spreads;
+        std::fprintf(stderr, "switch  preset  late node-a  late node-b  spread (ms)\n");
+        for (int i = 0; i < 10; ++i) {
+            const QString preset = i % 2 ? QStringLiteral("blue") : QStringLiteral("red");
+            const QList<QJsonObject> h = recallAndWait(preset);
+            QCOMPARE(h.size(), 2);
+            const double lateA = h[0]["switchLateMs"].toDouble();
+            const double lateB = h[1]["switchLateMs"].toDouble();
+            // Never before the switch time (1 ms for the clocks' agreement on one machine).
+            QVERIFY2(lateA >= -1 && lateB >= -1,
+                     qPrintable(QStringLiteral("%1 %2").arg(lateA).arg(lateB)));
+            spreads.append(std::abs(lateA - lateB));
+            std::fprintf(stderr, "%6d  %-6s  %11.1f  %11.1f  %6.1f\n", i + 1, qPrintable(preset),
+                         lateA, lateB, spreads.last());
+        }
+        const Figures f = figuresOf(spreads);
+        std::printf("RESULT nodes scheduled switch spread over %lld recalls: median %.1f ms, max "
+                    "%.1f ms (shared clock, each node's last window frame of the recall)\n",
+                    qlonglong(spreads.size()), f.median, f.max);
+        QString why;
+        for (int output : {0, 1}) {
+            const auto px = m_cluster.centreOf(output, &why);
+            QVERIFY2(px, qPrintable(why));
+            QVERIFY2(qBlue(*px) > 150 && qRed(*px) < 100, qPrintable(QString::number(*px, 16)));
+        }
+    }
+
+    void cleanupTestCase() {
+        m_nodeA.reset();
+        m_nodeB.reset();
+        m_cluster.controller.kill();
+    }
+};
+
+QTEST_MAIN(TestNodesSync)
+#include "tst_nodes_sync.moc"
