@@ -265,6 +265,14 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
     Q_EMIT nodesChanged();
 }
 
+void NodeHub::close() {
+    if (m_server)
+        m_server->close();
+    for (const Node &n : std::as_const(m_nodes))
+        if (n.socket)
+            n.socket->disconnectFromHost(); // `disconnected` forgets the link as usual
+}
+
 void NodeHub::forgetLink(QTcpSocket *socket) {
     // Qt Remote Objects 6.4 never hears that an external link closed (its device looks for the
     // signal "2disconnected()", so it does not forward the socket's disconnected()), keeps writing
