@@ -1,6 +1,7 @@
 #include "nodes/standbyfence.h"
 
 #include "nodes/standbyprotocol.h"
+#include "nodes/standbysocket.h"
 
 #include <QTcpSocket>
 
@@ -25,12 +26,7 @@ void FenceProber::start() {
 }
 
 void FenceProber::finish() {
-    if (!m_socket)
-        return;
-    m_socket->disconnect(this);
-    m_socket->abort();
-    m_socket->deleteLater();
-    m_socket = nullptr;
+    dropSocket(m_socket, this);
 }
 
 void FenceProber::probe() {

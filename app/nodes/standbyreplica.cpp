@@ -1,6 +1,7 @@
 #include "nodes/standbyreplica.h"
 
 #include "nodes/standbyprotocol.h"
+#include "nodes/standbysocket.h"
 #include "nodes/standbystore.h"
 #include "store/database.h"
 
@@ -19,9 +20,20 @@ StandbyReplica::StandbyReplica(StandbyReplicaConfig config, QObject *parent)
     m_retry.callOnTimeout(this, &StandbyReplica::connectNow);
     // Silence is checked often, so a takeover starts within a few ms of silenceMs.
     m_watch.setInterval(20);
+    // A standby that held a replica in this run takes over once nothing came for silenceMs, also
+    // when the link broke while it was catching up (a new snapshot on its way): a wall with the
+    // last replica beats a wall without a controller.
     m_watch.callOnTimeout(this, [this] {
-        if (m_inStep && m_lastHeard.isValid() && m_lastHeard.elapsed() >= m_config.silenceMs)
+        if (!m_hasReplica || m_stopped || !m_lastHeard.isValid() ||
+            m_lastHeard.elapsed() < m_config.silenceMs)
+            return;
+        if (m_inStep)
             lose(QStringLiteral("no heartbeat for %1 ms").arg(m_lastHeard.elapsed()), false);
+        else
+            giveUp(m_lastHeard.elapsed(),
+                   QStringLiteral("no answer for %1 ms while the replica was catching up (it "
+                                  "may lack the changes since its last snapshot)")
+                       .arg(m_lastHeard.elapsed()));
     });
 }
 
@@ -49,12 +61,7 @@ void StandbyReplica::stop() {
     m_stopped = true;
     m_retry.stop();
     m_watch.stop();
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
-        m_socket = nullptr;
-    }
+    dropSocket(m_socket, this);
     m_db.reset();
 }
 
@@ -94,18 +101,11 @@ void StandbyReplica::connectNow() {
 void StandbyReplica::lose(const QString &why, bool retry) {
     const bool wasInStep = m_inStep;
     const qint64 silentMs = m_lastHeard.isValid() ? m_lastHeard.elapsed() : -1;
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
-        m_socket = nullptr;
-    }
+    dropSocket(m_socket, this);
     m_welcomed = false;
     m_inStep = false;
     if (wasInStep) {
-        qWarning("opswall: standby: lost the primary '%s' at %s:%u: %s", qPrintable(m_primaryId),
-                 qPrintable(m_config.host), unsigned(m_config.port), qPrintable(why));
-        Q_EMIT primaryLost(silentMs, why);
+        giveUp(silentMs, why);
         return;
     }
     if (!m_lostLogged) {
@@ -117,6 +117,13 @@ void StandbyReplica::lose(const QString &why, bool retry) {
     }
     if (retry && !m_stopped && !m_retry.isActive())
         m_retry.start();
+}
+
+void StandbyReplica::giveUp(qint64 silentMs, const QString &why) {
+    qWarning("opswall: standby: lost the primary '%s' at %s:%u: %s", qPrintable(m_primaryId),
+             qPrintable(m_config.host), unsigned(m_config.port), qPrintable(why));
+    stop();
+    Q_EMIT primaryLost(silentMs, why);
 }
 
 void StandbyReplica::ack(quint64 seq) {

@@ -3,8 +3,9 @@
 // "Hot standby"): connects to the primary's --standby-listen, says hello with an admin token,
 // writes the snapshot it is sent as its own database file, then applies every change and confirms
 // it (Ack) once committed. The primary is lost when the link closes or stays silent (no byte,
-// heartbeats come every 100 ms) for silenceMs after the replica was in step: primaryLost() is
-// emitted once and the link is closed; the caller takes over. GUI thread of the standby process.
+// heartbeats come every 100 ms) for silenceMs after the replica was in step (or while it was
+// catching up again, having been in step in this run): primaryLost() is emitted once and the
+// link is closed; the caller takes over. GUI thread of the standby process.
 
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -61,6 +62,7 @@ private:
     void connectNow();
     void onData();
     void lose(const QString &why, bool retry);
+    void giveUp(qint64 silentMs, const QString &why); // closes everything, primaryLost()
     bool takeSnapshot(quint64 seq, const QByteArray &image, QString *why);
     bool takeChanges(quint64 seq, const QByteArray &changes, QString *why);
     void ack(quint64 seq);

@@ -1,6 +1,7 @@
 #include "nodes/standbysource.h"
 
 #include "nodes/standbyprotocol.h"
+#include "nodes/standbysocket.h"
 #include "nodes/standbystore.h"
 #include "store/storethread.h"
 
@@ -226,12 +227,7 @@ private:
             }
             m_shared->acked.notify_all();
         }
-        if (m_socket) {
-            m_socket->disconnect(this);
-            m_socket->abort();
-            m_socket->deleteLater();
-        }
-        m_socket = nullptr;
+        dropSocket(m_socket, this);
         m_welcomed = false;
     }
 

@@ -132,12 +132,24 @@ qint64 epochOf(store::Database &db) {
 }
 
 // The epoch and the fence are written past the fence (a Statement without an owner): fencing
-// itself must be able to record that it happened.
+// itself must be able to record that it happened. Marked as a write of this connection, so the
+// process's other connection waits for it as for its own (store/database.h, busy handling).
+void writeSetting(store::Database &db, const QString &key, const QString &value) {
+    db.enterWrite();
+    try {
+        if (value.isEmpty())
+            store::Statement(db.handle(), "DELETE FROM settings WHERE key = ?").bind(1, key).run();
+        else
+            store::Statement(db.handle(), kSetSetting).bind(1, key).bind(2, value).run();
+    } catch (...) {
+        db.leaveWrite();
+        throw;
+    }
+    db.leaveWrite();
+}
+
 void setEpoch(store::Database &db, qint64 epoch) {
-    store::Statement(db.handle(), kSetSetting)
-        .bind(1, QStringLiteral("controller.epoch"))
-        .bind(2, QString::number(epoch))
-        .run();
+    writeSetting(db, QStringLiteral("controller.epoch"), QString::number(epoch));
 }
 
 QString fencedBy(store::Database &db) {
@@ -147,15 +159,7 @@ QString fencedBy(store::Database &db) {
 }
 
 void setFencedBy(store::Database &db, const QString &reason) {
-    if (reason.isEmpty()) {
-        store::Statement(db.handle(), "DELETE FROM settings WHERE key = 'controller.fencedBy'")
-            .run();
-        return;
-    }
-    store::Statement(db.handle(), kSetSetting)
-        .bind(1, QStringLiteral("controller.fencedBy"))
-        .bind(2, reason)
-        .run();
+    writeSetting(db, QStringLiteral("controller.fencedBy"), reason);
 }
 
 } // namespace opswall::nodes::standby

@@ -10,12 +10,14 @@
 #include "shell/services.h"
 #include "shell/wallapplication.h"
 #include "store/database.h"
+#include "store/storeconfig.h"
 #include "store/writefence.h"
 #include "wall/dispatcher.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -55,16 +57,36 @@ QString readToken(const QString &path, QString *error) {
     }
     return QString::fromUtf8(token);
 }
+// The audit anchor file (app/control/README.md "Audit") of this machine describes the chain its
+// database had before it became a replica; the database is the primary's now (the primary keeps
+// its own anchor), so the old file is set aside rather than compared with it at start.
+void setAsideAuditAnchor(const Options &options, const QString &dbPath) {
+    store::StoreConfig config;
+    if (!options.storeConfigPath.isEmpty()) {
+        QFile f(options.storeConfigPath);
+        QString err;
+        if (!f.open(QIODevice::ReadOnly) || !config.applyJson(f.read(64 * 1024 + 1), &err))
+            return; // the controller's start says what is wrong with the file
+    }
+    config.resolveDefaults(dbPath);
+    if (!QFileInfo::exists(config.auditAnchorFile))
+        return;
+    const QString aside =
+        config.auditAnchorFile + QStringLiteral(".before-takeover-") +
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'hhmmss'Z'"));
+    if (QFile::rename(config.auditAnchorFile, aside))
+        qInfo("opswall: standby: the audit anchor of this machine's earlier chain is kept as %s",
+              qPrintable(aside));
+}
 } // namespace
 
 // ---- ControllerStandby ---------------------------------------------------------------------
 
-ControllerStandby::ControllerStandby(const Options &options, store::Database &db,
-                                     store::StoreThread &writer, Services &services,
-                                     wall::Dispatcher &dispatcher, QObject *parent)
+ControllerStandby::ControllerStandby(const Options &options, store::StoreThread &writer,
+                                     Services &services, wall::Dispatcher &dispatcher,
+                                     QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_db(db)
     , m_writer(writer)
     , m_services(services) {
     dispatcher.addHandler(QStringLiteral("controller."), [this](const Action &action,
@@ -98,13 +120,16 @@ ControllerStandby::ControllerStandby(const Options &options, store::Database &db
 ControllerStandby::~ControllerStandby() = default;
 
 bool ControllerStandby::start(QString *error) {
-    try {
-        m_epoch = sb::epochOf(m_db);
-        if (m_epoch <= 0) {
-            m_epoch = 1;
-            sb::setEpoch(m_db, m_epoch);
-        }
-        const QString before = sb::fencedBy(m_db);
+    QString before;
+    try { // on the writer connection: the one that writes (start-up, before the GUI runs)
+        m_writer.run([this, &before](store::Database &db) {
+            m_epoch = sb::epochOf(db);
+            if (m_epoch <= 0) {
+                m_epoch = 1;
+                sb::setEpoch(db, m_epoch);
+            }
+            before = sb::fencedBy(db);
+        });
         if (!before.isEmpty())
             fence(before);
     } catch (const store::Error &e) {
@@ -169,13 +194,22 @@ void ControllerStandby::fence(const QString &reason) {
     m_fencedBy = reason;
     m_checking = false;
     m_checkTimer.stop();
-    try {
-        sb::setFencedBy(m_db, reason); // remembered: a restart stays fenced until a failback
-    } catch (const store::Error &e) {
-        qCritical("opswall: standby: the fence could not be stored (%s); it holds until this "
-                  "process stops",
-                  e.what());
-    }
+    // Remembered (a restart stays fenced until a fail back), written past the fence.
+    m_writer.post([reason](store::Database &db) { sb::setFencedBy(db, reason); }, this,
+                  [](std::exception_ptr error) {
+                      if (!error)
+                          return;
+                      QString why = QStringLiteral("unknown error");
+                      try {
+                          std::rethrow_exception(error);
+                      } catch (const std::exception &e) {
+                          why = QString::fromUtf8(e.what());
+                      } catch (...) {
+                      }
+                      qCritical("opswall: standby: the fence could not be stored (%s); it holds "
+                                "until this process stops",
+                                qPrintable(why));
+                  });
     store::setWriteFence(
         QStringLiteral("this controller is fenced: %1; changes go to the controller that took "
                        "over (app/nodes/README.md \"Hot standby\")")
@@ -342,6 +376,7 @@ void StandbyRole::takeOver(qint64 silentMs, const QString &why, qint64 epoch) {
         QCoreApplication::exit(1);
         return;
     }
+    setAsideAuditAnchor(m_options, m_dbPath);
     Options controller = m_options;
     controller.role = ProcessRole::Controller;
     controller.dbPath = m_dbPath;

@@ -51,8 +51,8 @@ class WallApplication;
 class ControllerStandby : public QObject {
     Q_OBJECT
 public:
-    ControllerStandby(const Options &options, store::Database &db, store::StoreThread &writer,
-                      Services &services, wall::Dispatcher &dispatcher, QObject *parent = nullptr);
+    ControllerStandby(const Options &options, store::StoreThread &writer, Services &services,
+                      wall::Dispatcher &dispatcher, QObject *parent = nullptr);
     ~ControllerStandby() override;
 
     // Reads (or stores, the first time) the epoch, fences at once when this controller was
@@ -75,7 +75,6 @@ private:
     void failBack(const QJsonObject &event);
 
     const Options &m_options;
-    store::Database &m_db;
     store::StoreThread &m_writer;
     Services &m_services;
     qint64 m_epoch = 0;

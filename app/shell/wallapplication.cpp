@@ -433,8 +433,8 @@ bool WallApplication::startStandbyLink() {
 #ifdef OPSWALL_WITH_NODES
     if (m_options.standbyListen.isEmpty() && m_options.primaryAddress.isEmpty())
         return true;
-    m_standby = std::make_unique<ControllerStandby>(m_options, *m_db, *m_writer, *m_services,
-                                                    *m_dispatcher);
+    m_standby =
+        std::make_unique<ControllerStandby>(m_options, *m_writer, *m_services, *m_dispatcher);
     NodeRoles *nodes = m_nodeRoles.get();
     connect(m_standby.get(), &ControllerStandby::fencedNow, this, [nodes] { nodes->fence(); });
     if (!m_standby->start(&m_error))

@@ -6,6 +6,7 @@
 // difference between the nodes' lags from the controller publishing a layout to the node's frame
 // of it) is measured by the controller and printed.
 #include "control/apiclient.h"
+#include "nodelayouts.h"
 #include "nodeprocess.h"
 
 #include <QElapsedTimer>
@@ -30,6 +31,7 @@ using opswall::control::ClientSettings;
 
 namespace {
 
+using nodetest::colourLayout;
 using nodetest::freePort;
 using nodetest::freePortPair;
 using nodetest::Process;
@@ -58,23 +60,6 @@ QJsonObject videoLayout(const QString &name, const QString &source) {
                       {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 600}}},
                       {"z", 0},
                       {"binding", QJsonObject{{"source", source}, {"fill", "stretch"}}}}}}};
-}
-
-QJsonObject colourLayout(const QString &name, const QString &colour) {
-    // One colour tile over the whole 2000 × 600 mm canvas, and the same background.
-    return {
-        {"schemaVersion", 1},
-        {"kind", "opswall.layout"},
-        {"name", name},
-        {"background", colour},
-        {"tiles", QJsonArray{QJsonObject{
-                      {"id", "fill"},
-                      {"kind", "color"},
-                      {"title", ""},
-                      {"frame", false},
-                      {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 600}}},
-                      {"z", 0},
-                      {"binding", QJsonObject{{"color", colour}}}}}}};
 }
 
 } // namespace

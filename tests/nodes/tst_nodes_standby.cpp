@@ -7,6 +7,7 @@
 // the new one. Started as a standby of the new controller it catches up, and `wallctl failback`
 // (audited) hands the wall back to it: the node follows, the other one is fenced.
 #include "control/apiclient.h"
+#include "nodelayouts.h"
 #include "nodeprocess.h"
 #include "sqliterows.h"
 
@@ -32,26 +33,11 @@ using opswall::control::ClientSettings;
 
 namespace {
 
+using nodetest::colourLayout;
 using nodetest::freePort;
 using nodetest::freePortPair;
 using nodetest::Process;
 using nodetest::rows;
-
-QJsonObject colourLayout(const QString &name, const QString &colour) {
-    return {
-        {"schemaVersion", 1},
-        {"kind", "opswall.layout"},
-        {"name", name},
-        {"background", colour},
-        {"tiles", QJsonArray{QJsonObject{
-                      {"id", "fill"},
-                      {"kind", "color"},
-                      {"title", ""},
-                      {"frame", false},
-                      {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 600}}},
-                      {"z", 0},
-                      {"binding", QJsonObject{{"color", colour}}}}}}};
-}
 
 QJsonObject json(const ApiResponse &r) {
     return QJsonDocument::fromJson(r.body).object();
@@ -270,9 +256,13 @@ private Q_SLOTS:
 
         qint64 apiMs = -1;
         qint64 nodeMs = -1;
+        QString last; // what the standby answered last, for the failure message
         while (sinceKill.elapsed() < 30000 && (apiMs < 0 || nodeMs < 0)) {
             const ApiResponse h = api(m_apiB, "GET", QStringLiteral("/health"), {}, 500);
             const QJsonObject o = json(h);
+            last = QStringLiteral("HTTP %1 %2 %3")
+                       .arg(h.status)
+                       .arg(h.errorText, QString::fromUtf8(h.body.left(300)));
             if (apiMs < 0 && h.status == 200 &&
                 o["controller"].toObject()["role"].toString() == QLatin1String("active"))
                 apiMs = sinceKill.elapsed();
@@ -284,8 +274,10 @@ private Q_SLOTS:
             QTest::qWait(5);
         }
         m_primary.process().waitForFinished(5000);
-        QVERIFY2(apiMs >= 0, "the standby did not take over the API");
-        QVERIFY2(nodeMs >= 0, "the node did not link to the standby");
+        QVERIFY2(apiMs >= 0,
+                 qPrintable(QStringLiteral("the standby did not take over the API: ") + last));
+        QVERIFY2(nodeMs >= 0,
+                 qPrintable(QStringLiteral("the node did not link to the standby: ") + last));
         const QJsonObject takeover = controller(m_apiB)["takeover"].toObject();
         std::printf("RESULT standby takeover after SIGKILL (%d requests in flight, %lld "
                     "acknowledged): API answers as active after %lld ms, node linked after %lld "
