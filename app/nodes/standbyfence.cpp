@@ -32,13 +32,13 @@ void FenceProber::finish() {
 void FenceProber::probe() {
     if (m_socket) // the last probe is still waiting: an old primary that does not answer
         finish();
-    m_socket = new QTcpSocket(this);
-    QTcpSocket *s = m_socket;
     *m_reader = FrameReader();
-    connect(s, &QTcpSocket::connected, this, [this, s] {
-        s->write(encodeJson(FrameType::Hello,
-                            helloJson({m_config.id, m_config.token, m_config.epoch, true})));
+    m_socket = openSocket(this, m_config.host, m_config.port, m_config.caFile, [this] {
+        if (m_socket)
+            m_socket->write(encodeJson(
+                FrameType::Hello, helloJson({m_config.id, m_config.token, m_config.epoch, true})));
     });
+    QTcpSocket *s = m_socket;
     connect(s, &QTcpSocket::errorOccurred, this, [this] { finish(); }); // down: next time
     connect(s, &QTcpSocket::readyRead, this, [this, s] {
         m_reader->append(s->readAll());
@@ -72,7 +72,6 @@ void FenceProber::probe() {
         m_fenced = m_fenced || fenced;
         Q_EMIT answered(fenced, answer);
     });
-    s->connectToHost(m_config.host, m_config.port);
 }
 
 } // namespace opswall::nodes::standby

@@ -22,6 +22,7 @@ struct FenceProberConfig {
     QString token; // a token of the role admin, known to the old primary's store
     qint64 epoch = 0;
     int probeMs = 200;
+    QString caFile; // PEM certificates to trust: TLS (required off loopback)
 };
 
 class FenceProber : public QObject {

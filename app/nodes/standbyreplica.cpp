@@ -76,16 +76,17 @@ void StandbyReplica::readEpoch() {
 void StandbyReplica::connectNow() {
     if (m_stopped)
         return;
-    m_socket = new QTcpSocket(this);
-    QTcpSocket *s = m_socket;
     *m_reader = FrameReader();
     m_welcomed = false;
     m_inStep = false;
-    connect(s, &QTcpSocket::connected, this, [this, s] {
-        s->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        s->write(
+    m_socket = openSocket(this, m_config.host, m_config.port, m_config.caFile, [this] {
+        if (!m_socket)
+            return;
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        m_socket->write(
             encodeJson(FrameType::Hello, helloJson({m_config.id, m_config.token, m_epoch, false})));
     });
+    QTcpSocket *s = m_socket;
     connect(s, &QTcpSocket::readyRead, this, &StandbyReplica::onData);
     connect(s, &QTcpSocket::errorOccurred, this, [this, s](QAbstractSocket::SocketError) {
         if (s == m_socket)
@@ -95,7 +96,6 @@ void StandbyReplica::connectNow() {
         if (s == m_socket)
             lose(QStringLiteral("the primary closed the link"), true);
     });
-    s->connectToHost(m_config.host, m_config.port);
 }
 
 void StandbyReplica::lose(const QString &why, bool retry) {
@@ -146,6 +146,7 @@ bool StandbyReplica::takeSnapshot(quint64 seq, const QByteArray &image, QString 
     m_hasReplica = true;
     m_inStep = true;
     m_lostLogged = false;
+    m_lastRefusal.clear();
     qInfo("opswall: standby: replica of '%s' (epoch %lld, %lld KiB) in %s; following its changes",
           qPrintable(m_primaryId), qlonglong(m_epoch), qlonglong(image.size() / 1024),
           qPrintable(m_config.dbPath));
@@ -242,7 +243,9 @@ void StandbyReplica::onData() {
             }
         }
         if (!ok) {
-            qWarning("opswall: standby: %s", qPrintable(why));
+            if (why != m_lastRefusal) // a refusal that repeats on every retry is said once
+                qWarning("opswall: standby: %s", qPrintable(why));
+            m_lastRefusal = why;
             ++m_resyncs;
             m_inStep = false; // not a lost primary: the link starts again with a snapshot
             lose(why, true);

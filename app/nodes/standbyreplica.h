@@ -30,6 +30,7 @@ struct StandbyReplicaConfig {
     QString id;     // this standby's name on the link
     QString token;  // a token of the role admin
     QString dbPath; // the replica
+    QString caFile; // PEM certificates to trust: the link is TLS (required off loopback)
     int silenceMs = 500;
     int retryMs = 200;
 };
@@ -87,6 +88,7 @@ private:
     int m_conflicts = 0;
     int m_resyncs = 0;
     QString m_primaryId;
+    QString m_lastRefusal;
 };
 
 } // namespace opswall::nodes::standby

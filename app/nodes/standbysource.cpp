@@ -1,5 +1,6 @@
 #include "nodes/standbysource.h"
 
+#include "nodes/linktls.h"
 #include "nodes/standbyprotocol.h"
 #include "nodes/standbysocket.h"
 #include "nodes/standbystore.h"
@@ -8,6 +9,8 @@
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QPointer>
+#include <QSslServer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -66,13 +69,30 @@ public:
         });
     }
 
-    bool listen(const QString &host, quint16 port, QString *error) {
-        m_server = new QTcpServer(this);
-        connect(m_server, &QTcpServer::newConnection, this, [this] { accept(); });
-        if (!m_server->listen(QHostAddress(host), port)) {
+    bool listen(const StandbySourceConfig &config, QString *error) {
+        if (!config.tlsCertFile.isEmpty() || !config.tlsKeyFile.isEmpty()) {
+            const auto ssl = serverTls(config.tlsCertFile, config.tlsKeyFile,
+                                       QStringLiteral("standby link"), error);
+            if (!ssl)
+                return false;
+            auto *server = new QSslServer(this);
+            server->setSslConfiguration(*ssl);
+            connect(server, &QSslServer::errorOccurred, this,
+                    [](QSslSocket *s, QAbstractSocket::SocketError) {
+                        qWarning("opswall: standby link: TLS handshake with %s failed: %s",
+                                 qPrintable(s->peerAddress().toString()),
+                                 qPrintable(s->errorString()));
+                    });
+            m_server = server;
+        } else {
+            m_server = new QTcpServer(this);
+        }
+        // After the TLS handshake where there is one.
+        connect(m_server, &QTcpServer::pendingConnectionAvailable, this, [this] { accept(); });
+        if (!m_server->listen(QHostAddress(config.host), config.port)) {
             *error = QStringLiteral("--standby-listen %1:%2: %3")
-                         .arg(host)
-                         .arg(port)
+                         .arg(config.host)
+                         .arg(config.port)
                          .arg(m_server->errorString());
             return false;
         }
@@ -271,10 +291,10 @@ StandbySource::~StandbySource() {
 }
 
 bool StandbySource::start(QString *error) {
-    const QHostAddress a(m_config.host);
-    if (!(m_config.host == QLatin1String("localhost") || (!a.isNull() && a.isLoopback()))) {
-        *error = QStringLiteral("--standby-listen %1: the standby link has no TLS yet, so it "
-                                "listens on a loopback address only")
+    const bool tls = !m_config.tlsCertFile.isEmpty() || !m_config.tlsKeyFile.isEmpty();
+    if (!tls && !isLoopbackHost(m_config.host)) {
+        *error = QStringLiteral("--standby-listen %1 is not a loopback address: the standby link "
+                                "needs TLS there (tlsCert and tlsKey in --api-config)")
                      .arg(m_config.host);
         return false;
     }
@@ -301,7 +321,7 @@ bool StandbySource::start(QString *error) {
     m_thread->start();
     bool listening = false;
     QMetaObject::invokeMethod(
-        m_link, [&] { listening = m_link->listen(m_config.host, m_config.port, error); },
+        m_link, [&] { listening = m_link->listen(m_config, error); },
         Qt::BlockingQueuedConnection); // start-up only: the thread has nothing else to do yet
     if (!listening)
         return false;
@@ -359,8 +379,8 @@ bool StandbySource::start(QString *error) {
                      ackTimeoutMs, confirmed ? "" : " (timed out)");
         }
     });
-    qInfo("opswall: standby link: a standby controller connects on %s (epoch %lld)",
-          qPrintable(address()), qlonglong(m_config.epoch));
+    qInfo("opswall: standby link: a standby controller connects on %s (epoch %lld)%s",
+          qPrintable(address()), qlonglong(m_config.epoch), tls ? " over TLS" : "");
     return true;
 }
 

@@ -40,6 +40,8 @@ struct StandbySourceConfig {
     qint64 epoch = 1; // this controller's epoch
     int ackTimeoutMs = 1000;
     int heartbeatMs = 100;
+    QString tlsCertFile; // PEM; with tlsKeyFile the link is TLS (required off loopback)
+    QString tlsKeyFile;
 };
 
 // Whether a token may open the standby link (a token of the role admin): GUI thread.
@@ -52,8 +54,8 @@ public:
                   StandbyAuthenticator authenticate, QObject *parent = nullptr);
     ~StandbySource() override;
 
-    // Records the writer's changes and listens; false with *error (address in use, not
-    // loopback: the link has no TLS yet).
+    // Records the writer's changes and listens; false with *error (address in use, TLS files
+    // unreadable, an address off loopback without TLS).
     bool start(QString *error);
     QString address() const;
     // {"listen", "connected", "standby", "address", "inSync", "shippedSeq", "ackedSeq",

@@ -70,6 +70,11 @@ bool applyStandbyOptions(const QCommandLineParser &p, const RoleOptions &opt, Op
                               "the role admin (wallctl token create --role admin)");
         return false;
     }
+    o.controllerCa = p.value(opt.controllerCa);
+    if (!o.controllerCa.isEmpty() && !QFileInfo(o.controllerCa).isReadable()) {
+        *why = QStringLiteral("--controller-ca: cannot read '%1'").arg(o.controllerCa);
+        return false;
+    }
     if (o.demo || o.preview || !o.wallPath.isEmpty() || !o.presetName.isEmpty()) {
         *why = QStringLiteral("a standby takes its wall and layouts from the primary: --demo, "
                               "--preview, --screenshot, --wall and --preset are the primary's");
@@ -120,12 +125,12 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
         return false;
     };
     if (o.role != ProcessRole::Node) {
-        for (const QCommandLineOption *node :
-             {&opt.controller, &opt.controllerCa, &opt.nodeId, &opt.nodeAddress})
+        for (const QCommandLineOption *node : {&opt.controller, &opt.nodeId, &opt.nodeAddress})
             if (p.isSet(*node))
                 return only(*node, "node");
-        if (o.role != ProcessRole::Standby && p.isSet(opt.tokenFile))
-            return only(opt.tokenFile, "node or standby");
+        for (const QCommandLineOption *either : {&opt.tokenFile, &opt.controllerCa})
+            if (o.role != ProcessRole::Standby && p.isSet(*either))
+                return only(*either, "node or standby");
     }
     if (o.role != ProcessRole::Controller && o.role != ProcessRole::Standby &&
         p.isSet(opt.nodeListen))
@@ -332,7 +337,8 @@ ParseResult parseOptions(const QStringList &arguments) {
     const QCommandLineOption controllerCa(
         QStringLiteral("controller-ca"),
         QStringLiteral("Node: PEM certificates to trust for the controller's TLS (the link is TLS "
-                       "with it; required off loopback)."),
+                       "with it; required off loopback). Standby: the same for the primary's "
+                       "standby link (and the old primary's, once it has taken over)."),
         QStringLiteral("FILE"));
     const QCommandLineOption outputs(
         QStringLiteral("outputs"),

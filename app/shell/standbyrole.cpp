@@ -3,6 +3,7 @@
 #ifdef OPSWALL_WITH_NODES // the standby link is part of the render nodes' layer (app/nodes)
 
 #include "control/metrics.h"
+#include "nodes/linktls.h"
 #include "nodes/standbyfence.h"
 #include "nodes/standbyreplica.h"
 #include "nodes/standbysource.h"
@@ -142,6 +143,8 @@ bool ControllerStandby::start(QString *error) {
         std::tie(config.host, config.port) = split(m_options.standbyListen);
         config.id = controllerId(tookOver ? "active" : "primary");
         config.epoch = m_epoch;
+        config.tlsCertFile = m_services.apiTlsCertFile(); // as the node link: the API's
+        config.tlsKeyFile = m_services.apiTlsKeyFile();
         Services *services = &m_services;
         m_source = std::make_unique<sb::StandbySource>(
             config, m_writer, [services](const QString &token, QString *why) {
@@ -180,6 +183,7 @@ bool ControllerStandby::start(QString *error) {
         config.id = controllerId("active");
         config.token = readToken(m_options.standbyTokenFile, error);
         config.epoch = m_epoch;
+        config.caFile = m_options.controllerCa;
         if (config.token.isEmpty())
             return false;
         m_prober = std::make_unique<sb::FenceProber>(config);
@@ -278,6 +282,13 @@ bool StandbyRole::start(QString *error) {
     config.id = controllerId("standby");
     config.token = m_token;
     config.dbPath = m_dbPath;
+    config.caFile = m_options.controllerCa;
+    if (config.caFile.isEmpty() && !nodes::isLoopbackHost(config.host)) {
+        *error = QStringLiteral("--primary %1 is not a loopback address: the standby link needs "
+                                "TLS there; give the primary's CA with --controller-ca FILE")
+                     .arg(config.host);
+        return false;
+    }
     m_replica = std::make_unique<sb::StandbyReplica>(config);
     connect(m_replica.get(), &sb::StandbyReplica::primaryLost, this,
             [this](qint64 silentMs, const QString &why) { takeOver(silentMs, why); });
