@@ -9,6 +9,7 @@
 #include "store/database.h"
 #include "store/storethread.h"
 #include "store/wallstore.h"
+#include "testcert.h"
 
 #include <QProcess>
 #include <QSignalSpy>
@@ -24,19 +25,13 @@ class TestStandbyLink : public QObject {
 
 private Q_SLOTS:
     void tlsLinkReplicatesAndReportsTheLoss() {
-        const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
-        if (openssl.isEmpty())
-            QSKIP("openssl command not found: cannot make a test certificate");
         QTemporaryDir dir;
         const QString cert = dir.filePath(QStringLiteral("api.crt"));
         const QString key = dir.filePath(QStringLiteral("api.key"));
-        QProcess ssl;
-        ssl.start(openssl,
-                  {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                   "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj",
-                   "/CN=opswall test", "-addext", "subjectAltName=IP:127.0.0.1"});
-        QVERIFY(ssl.waitForFinished(10000));
-        QCOMPARE(ssl.exitCode(), 0);
+        const nodetest::CertResult made = nodetest::makeTestCertificate(cert, key);
+        if (made == nodetest::CertResult::NoOpenssl)
+            QSKIP("openssl command not found: cannot make a test certificate");
+        QCOMPARE(made, nodetest::CertResult::Made);
 
         const QString primaryDb = dir.filePath(QStringLiteral("p.db"));
         {
