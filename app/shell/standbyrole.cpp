@@ -309,6 +309,8 @@ bool StandbyRole::start(QString *error) {
         while (QTcpSocket *s = m_status->nextPendingConnection()) {
             connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
             connect(s, &QTcpSocket::readyRead, this, [this, s] { answer(s); });
+            QTimer::singleShot(5000, s, [s] { s->abort(); }); // a request comes at once or not
+
         }
     });
     m_replica->start();
