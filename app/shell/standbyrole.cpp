@@ -310,7 +310,6 @@ bool StandbyRole::start(QString *error) {
             connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
             connect(s, &QTcpSocket::readyRead, this, [this, s] { answer(s); });
             QTimer::singleShot(5000, s, [s] { s->abort(); }); // a request comes at once or not
-
         }
     });
     m_replica->start();
