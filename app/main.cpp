@@ -2,6 +2,7 @@
 // the application, run. Everything else is in app/shell/wallapplication.cpp.
 #include "core/redact.h"
 #include "shell/options.h"
+#include "shell/standbyrole.h"
 #include "shell/wallapplication.h"
 
 #include <QApplication>
@@ -164,6 +165,21 @@ int main(int argc, char **argv) {
     QTimer watchdog;
     QTimer statusTimer;
     QByteArray lastStatus;
+#endif
+#ifdef OPSWALL_WITH_NODES
+    if (options.role == opswall::shell::ProcessRole::Standby) {
+        // A hot standby: a replica until the primary goes silent, then a controller.
+        opswall::shell::StandbyRole standby(options);
+        QString error;
+        if (!standby.start(&error)) {
+            std::fprintf(stderr, "opswall: %s\n", qPrintable(error));
+            return 1;
+        }
+#ifdef OPSWALL_WITH_LOGGING
+        notifier.send(QByteArrayLiteral("READY=1\nSTATUS=hot standby"));
+#endif
+        return QApplication::exec();
+    }
 #endif
     opswall::shell::WallApplication wall(options);
     if (!wall.start()) {

@@ -163,6 +163,11 @@ int ApiCall::lock() const {
     return unknown();
 }
 
+// wallctl failback: the hot standby takes the wall over (app/nodes/README.md "Hot standby")
+int ApiCall::failback() const {
+    return post(QStringLiteral("/controller/failback"), {});
+}
+
 // wallctl panel|panels
 int ApiCall::panel() const {
     if (sub.isEmpty() || sub == QLatin1String("list"))

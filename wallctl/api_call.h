@@ -46,6 +46,7 @@ public:
     int output() const;
     int briefing() const;
     int schedule() const;
+    int failback() const;
 
 private:
     QString opt(const char *name) const { return a.options.value(QLatin1String(name)); }

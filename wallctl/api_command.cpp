@@ -57,6 +57,8 @@ Commands:
                                  as the panel would, with the panel's role
   output snapshot INDEX --out FILE [--width PX]   a JPEG of what output INDEX shows now
   nodes                          render nodes of a controller: connected, outputs, fps, lag
+  failback                       hot standby: hand the wall to the linked, in-sync standby
+                                 (admin; audited); this controller is fenced afterwards
   briefing list | get ID | current | put FILE [--id ID] | delete ID
          | start ID [--step N] | next | previous | goto N | blank | unblank | end
          | export ID --pdf FILE         the briefing's record: one page per step
@@ -133,6 +135,7 @@ int apiMain(int argc, char **argv) {
         {"output", &ApiCall::output},     {"outputs", &ApiCall::output},
         {"briefing", &ApiCall::briefing}, {"briefings", &ApiCall::briefing},
         {"schedule", &ApiCall::schedule}, {"schedules", &ApiCall::schedule},
+        {"failback", &ApiCall::failback},
     };
     for (const auto &[name, run] : kCommands)
         if (cmd == QLatin1String(name))

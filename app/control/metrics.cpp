@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QMap>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 namespace opswall::control {
@@ -132,7 +134,46 @@ QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health) {
             first = false;
         }
     }
+    formatControllerGauges(out, health.value(QLatin1String("controller")).toObject());
     return out;
+}
+
+void formatControllerGauges(QByteArray &out, const QJsonObject &c) {
+    // The hot standby (app/nodes/README.md): this controller's role and epoch, its standby link.
+    if (c.isEmpty())
+        return;
+    const QString role = c.value(QLatin1String("role")).toString();
+    line(out, "opswall_controller_active", "gauge",
+         "This controller takes changes (1: primary or took over) or not (0: standby, fenced).",
+         role == QLatin1String("primary") || role == QLatin1String("active") ? 1.0 : 0.0);
+    line(out, "opswall_controller_epoch", "gauge", "This controller's epoch (term).",
+         c.value(QLatin1String("epoch")).toDouble());
+    const QJsonObject link = c.value(QLatin1String("standbyLink")).toObject();
+    if (!link.isEmpty()) {
+        line(out, "opswall_standby_connected", "gauge", "A standby is linked (1) or not (0).",
+             link.value(QLatin1String("connected")).toBool() ? 1.0 : 0.0);
+        line(out, "opswall_standby_in_sync", "gauge",
+             "Changes are answered only once the standby has them (1) or not (0).",
+             link.value(QLatin1String("inSync")).toBool() ? 1.0 : 0.0);
+        if (link.value(QLatin1String("lagMs")).isDouble())
+            line(out, "opswall_standby_lag_ms", "gauge",
+                 "The last change's time from shipping to the standby's confirmation.",
+                 link.value(QLatin1String("lagMs")).toDouble());
+    }
+    const QJsonObject replica = c.value(QLatin1String("replica")).toObject();
+    if (!replica.isEmpty()) {
+        line(out, "opswall_standby_primary_reachable", "gauge",
+             "The standby is linked to its primary (1) or not (0).",
+             replica.value(QLatin1String("primaryReachable")).toBool() ? 1.0 : 0.0);
+        line(out, "opswall_standby_changes_behind", "gauge",
+             "Changes the primary shipped that this standby has not applied yet.",
+             std::max(0.0, replica.value(QLatin1String("primarySeq")).toDouble() -
+                               replica.value(QLatin1String("appliedSeq")).toDouble()));
+        if (replica.value(QLatin1String("lastHeardMs")).isDouble())
+            line(out, "opswall_standby_last_heard_ms", "gauge",
+                 "Time since the standby last heard its primary.",
+                 replica.value(QLatin1String("lastHeardMs")).toDouble());
+    }
 }
 
 ProcessStats ProcessSampler::sample() {

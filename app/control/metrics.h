@@ -31,6 +31,9 @@ struct ServerMetrics {
 // health: the JSON of GET /health; its numeric fields (uptimeSeconds, cpuPercent, memoryRssBytes,
 // fps, streams' states counted by state) become gauges.
 QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health);
+// The hot standby's gauges from health's "controller" object (role, epoch, standby link or
+// replica; app/nodes/README.md "Hot standby"), appended to out.
+void formatControllerGauges(QByteArray &out, const QJsonObject &controller);
 
 // This process: resident memory and CPU use since the previous call (Linux /proc/self).
 struct ProcessStats {

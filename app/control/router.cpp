@@ -471,6 +471,8 @@ Route dispatch(Ctx &c) {
                       {{"name", F::String, true}, {"role", F::String, true}}, {}, 201);
     if (c.is("DELETE", {"tokens", "{id}"}))
         return submit("token.revoke", c.body, {}, QJsonObject{{QStringLiteral("name"), id}});
+    if (c.is("POST", {"controller", "failback"})) // hot standby (app/nodes/README.md)
+        return submit("controller.failback", c.body, {});
     if (c.is("GET", {"permissions"}))
         return controlRead("permissions", "state.read");
     // Briefings: documents, the running one, and stepping it (the id in the path must be the

@@ -69,6 +69,7 @@ constexpr Permission kTable[] = {
     {"token.revoke", Effect::Admin, std::uint8_t(A)},
     {"token.list", Effect::Admin, std::uint8_t(A)},
     {"settings.set", Effect::Admin, std::uint8_t(A)},
+    {"controller.failback", Effect::Admin, std::uint8_t(A)}, // hot standby (app/nodes)
     {"lock.read", Effect::Read, std::uint8_t(V | L | O | T | A)},
     // Not an action of its own: who may save a video source of kind "pipeline" (source.save
     // checks it). A custom pipeline runs GStreamer elements of the caller's choosing.

@@ -2,6 +2,7 @@
 
 #include "core/engineservices.h"
 #include "devices/devicecommand.h"
+#include "store/writefence.h"
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
 
@@ -498,6 +499,10 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
     if (!m_io)
         return ActionResult::failure(QStringLiteral("unavailable"),
                                      QStringLiteral("display control is not running"));
+    // A controller fenced by its hot standby (app/nodes/README.md) drives no display: the command
+    // would go out here, before the action's transaction is refused.
+    if (const QString fence = store::writeFence(); !fence.isEmpty())
+        return ActionResult::failure(QStringLiteral("unavailable"), fence);
     QStringList wallIds;
     for (const wall::Display &d : m_state.wall().displays)
         wallIds.append(d.id);

@@ -14,20 +14,24 @@
 #include <QSslConfiguration>
 #include <QSslSocket>
 
+#include <tuple>
 #include <utility>
 
 namespace opswall::nodes {
 
 namespace {
 constexpr int kRetryMs = 1000;
+constexpr int kFailoverRetryMs = 100; // with a standby: the one that took over, found at once
 constexpr qint64 kMaxDocumentBytes = 16 * 1024 * 1024;
 } // namespace
 
 NodeClient::NodeClient(NodeClientConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config)) {
+    m_endpoints.append({m_config.host, m_config.port});
+    m_endpoints.append(m_config.fallbacks);
     m_retry.setSingleShot(true);
-    m_retry.setInterval(kRetryMs);
+    m_retry.setInterval(m_config.fallbacks.isEmpty() ? kRetryMs : kFailoverRetryMs);
     connect(&m_retry, &QTimer::timeout, this, &NodeClient::connectNow);
 }
 
@@ -41,9 +45,12 @@ NodeClient::~NodeClient() {
 }
 
 bool NodeClient::start(QString *error) {
-    const QHostAddress a(m_config.host);
-    const bool loopback =
-        m_config.host == QLatin1String("localhost") || (!a.isNull() && a.isLoopback());
+    bool loopback = true;
+    for (const auto &[host, port] : std::as_const(m_endpoints)) {
+        const QHostAddress a(host);
+        loopback =
+            loopback && (host == QLatin1String("localhost") || (!a.isNull() && a.isLoopback()));
+    }
     m_tls = !m_config.caFile.isEmpty();
     if (!m_tls && !loopback) {
         *error = QStringLiteral("--controller %1 is not a loopback address: the node link needs "
@@ -176,7 +183,8 @@ void NodeClient::onLost(const QString &why) {
     if (!m_lostLogged) {
         qWarning("opswall: node: no link to the controller at %s:%u (%s); trying again every "
                  "%d ms, the windows keep what they show",
-                 qPrintable(m_config.host), unsigned(m_config.port), qPrintable(why), kRetryMs);
+                 qPrintable(m_config.host), unsigned(m_config.port), qPrintable(why),
+                 m_retry.interval());
         m_lostLogged = true;
     }
     if (m_replica)
@@ -199,6 +207,10 @@ void NodeClient::onLost(const QString &why) {
     if (m_linked) {
         m_linked = false;
         Q_EMIT linkChanged(false);
+    }
+    if (m_endpoints.size() > 1) { // the next controller: the standby may have taken over
+        m_endpoint = (m_endpoint + 1) % m_endpoints.size();
+        std::tie(m_config.host, m_config.port) = m_endpoints.at(m_endpoint);
     }
     if (!m_refused && !m_retry.isActive())
         m_retry.start();

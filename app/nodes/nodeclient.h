@@ -4,7 +4,8 @@
 // loopback), says who it is, and on OK acquires the NodeWall replica (nodewall.rep), whose wall
 // and layout documents it hands on. A lost link is retried every second; the replica is
 // acquired again on the new link, and Qt Remote Objects sends it the current values at once,
-// so a node that reconnects converges. A refusal is final (refused()): the token is wrong.
+// so a node that reconnects converges. A refusal is final (refused()): the token is wrong. With
+// fallbacks (a hot standby) each retry goes to the next controller in turn.
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -16,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 
 class QSslSocket;
 class QRemoteObjectNode;
@@ -31,6 +33,9 @@ struct NodeClientConfig {
     QString token;
     QString caFile;       // PEM certificates to trust: the link is TLS (required off loopback)
     QString localAddress; // connect from this address (empty: the system's choice)
+    // A hot standby's node link (--controller A,B): tried in turn after host:port when a link is
+    // lost, every kFailoverRetryMs, so a node finds the controller that took over at once.
+    QList<std::pair<QString, quint16>> fallbacks;
 };
 
 class NodeClient : public QObject {
@@ -113,6 +118,8 @@ private:
     QByteArray m_lastClock;
     QTimer m_retry;
     SnapshotHandler m_snapshot;
+    QList<std::pair<QString, quint16>> m_endpoints; // host:port first, then the fallbacks
+    qsizetype m_endpoint = 0;
 };
 
 } // namespace opswall::nodes

@@ -1,5 +1,6 @@
 #include "nodes/nodehub.h"
 
+#include "nodes/linktls.h"
 #include "nodes/nodeprotocol.h"
 #include "rep_nodewall_merged.h"
 #include "wall/walljson.h"
@@ -59,10 +60,6 @@ private:
 };
 
 namespace {
-bool isLoopback(const QString &host) {
-    const QHostAddress a(host);
-    return host == QLatin1String("localhost") || (!a.isNull() && a.isLoopback());
-}
 QString peerOf(const QTcpSocket *s) {
     return QStringLiteral("%1:%2").arg(s->peerAddress().toString()).arg(s->peerPort());
 }
@@ -102,37 +99,19 @@ NodeHub::~NodeHub() {
 
 bool NodeHub::start(QString *error) {
     const bool tls = !m_config.tlsCertFile.isEmpty() || !m_config.tlsKeyFile.isEmpty();
-    if (!tls && !isLoopback(m_config.host)) {
+    if (!tls && !isLoopbackHost(m_config.host)) {
         *error = QStringLiteral("--node-listen %1 is not a loopback address: the node link needs "
                                 "TLS there (tlsCert and tlsKey in --api-config)")
                      .arg(m_config.host);
         return false;
     }
     if (tls) {
-        QFile certFile(m_config.tlsCertFile);
-        QFile keyFile(m_config.tlsKeyFile);
-        if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("the node link's TLS files cannot be read (%1, %2)")
-                         .arg(m_config.tlsCertFile, m_config.tlsKeyFile);
+        const auto ssl = serverTls(m_config.tlsCertFile, m_config.tlsKeyFile,
+                                   QStringLiteral("node link"), error);
+        if (!ssl)
             return false;
-        }
-        const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.read(1 << 20));
-        const QByteArray keyPem = keyFile.read(1 << 20);
-        QSslKey key(keyPem, QSsl::Ec);
-        if (key.isNull())
-            key = QSslKey(keyPem, QSsl::Rsa);
-        if (chain.isEmpty() || key.isNull()) {
-            *error = QStringLiteral("the node link's TLS certificate or key is not valid PEM "
-                                    "(%1, %2)")
-                         .arg(m_config.tlsCertFile, m_config.tlsKeyFile);
-            return false;
-        }
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        ssl.setLocalCertificateChain(chain);
-        ssl.setPrivateKey(key);
-        ssl.setPeerVerifyMode(QSslSocket::VerifyNone); // nodes prove themselves by token
         auto server = std::make_unique<QSslServer>();
-        server->setSslConfiguration(ssl);
+        server->setSslConfiguration(*ssl);
         connect(server.get(), &QSslServer::errorOccurred, this,
                 [](QSslSocket *s, QAbstractSocket::SocketError) {
                     qWarning("opswall: node link: TLS handshake with %s failed: %s",
@@ -285,6 +264,14 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
     if (socket->bytesAvailable() > 0) // what the node sent right after its opening line
         QMetaObject::invokeMethod(socket, "readyRead", Qt::QueuedConnection);
     Q_EMIT nodesChanged();
+}
+
+void NodeHub::close() {
+    if (m_server)
+        m_server->close();
+    for (const Node &n : std::as_const(m_nodes))
+        if (n.socket)
+            n.socket->disconnectFromHost(); // `disconnected` forgets the link as usual
 }
 
 void NodeHub::forgetLink(QTcpSocket *socket) {

@@ -57,6 +57,9 @@ public:
     bool start(QString *error);
     // Where it listens ("127.0.0.1:8480").
     QString address() const;
+    // Stops accepting nodes and closes every node's link: a fenced controller (README.md "Hot
+    // standby"), whose nodes go on to the controller that took over, showing what they showed.
+    void close();
 
     // [{"id", "connected", "outputs", "fps", "skewMs", "lagMs", "revision", "address",
     // "switchLateMs", "streams"}], by id. streams: what its synchronised video shows. skewMs: the

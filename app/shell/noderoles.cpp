@@ -107,6 +107,7 @@ bool NodeRoles::join(QString *error) {
     config.token = QString::fromUtf8(token);
     config.caFile = m_options.controllerCa;
     config.localAddress = m_options.nodeAddress;
+    config.fallbacks = m_options.controllerFallbacks;
     m_impl->client = std::make_unique<nodes::NodeClient>(config);
     nodes::NodeClient *client = m_impl->client.get();
     keepReceived();
@@ -450,6 +451,13 @@ QJsonArray NodeRoles::health() const {
         return m_impl->hub->health();
 #endif
     return {};
+}
+
+void NodeRoles::fence() {
+#ifdef OPSWALL_WITH_NODES
+    if (m_impl->hub)
+        m_impl->hub->close();
+#endif
 }
 
 void NodeRoles::serveSnapshots([[maybe_unused]] OutputSnapshots *snapshots) {

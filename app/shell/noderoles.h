@@ -70,6 +70,9 @@ public:
                          QString *error);
     // Controller: [{"id", "connected", "outputs", "fps", "skewMs", "lagMs", ...}].
     QJsonArray health() const;
+    // Controller, fenced by the hot standby: no render node any more (they go to the
+    // controller that took over).
+    void fence();
     // Controller: output pictures from the nodes that draw them.
     void serveSnapshots(OutputSnapshots *snapshots);
 

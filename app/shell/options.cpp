@@ -8,14 +8,80 @@
 #include <QSet>
 #include <QSysInfo>
 
+#include <tuple>
+
 namespace opswall::shell {
 
 namespace {
 
 struct RoleOptions {
     QCommandLineOption role, nodeListen, controller, controllerCa, outputs, tokenFile, nodeId,
-        nodeAddress;
+        nodeAddress, standbyListen, primary;
 };
+
+// "HOST:PORT" -> host and port (1 to 65535); std::nullopt when it is not one.
+std::optional<std::pair<QString, quint16>> hostPort(const QString &text) {
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    bool portOk = false;
+    const uint port = colon > 0 ? text.mid(colon + 1).toUInt(&portOk) : 0;
+    if (!portOk || port == 0 || port > 65535)
+        return std::nullopt;
+    return std::make_pair(text.left(colon), quint16(port));
+}
+
+// --role standby, --standby-listen, --primary (app/nodes/README.md "Hot standby").
+bool applyStandbyOptions(const QCommandLineParser &p, const RoleOptions &opt, Options &o,
+                         QString *why) {
+    if (p.isSet(opt.standbyListen)) {
+        if (o.role != ProcessRole::Controller && o.role != ProcessRole::Standby) {
+            *why = QStringLiteral("--standby-listen is for --role controller or standby only");
+            return false;
+        }
+        o.standbyListen = p.value(opt.standbyListen);
+        if (!hostPort(o.standbyListen)) {
+            *why =
+                QStringLiteral("--standby-listen must be HOST:PORT, not '%1'").arg(o.standbyListen);
+            return false;
+        }
+    }
+    if (o.role != ProcessRole::Standby) {
+        if (p.isSet(opt.primary)) {
+            *why = QStringLiteral("--primary is for --role standby only");
+            return false;
+        }
+        return true;
+    }
+    o.primaryAddress = p.value(opt.primary);
+    if (!hostPort(o.primaryAddress)) {
+        *why = QStringLiteral("--role standby needs --primary HOST:PORT (the primary's "
+                              "--standby-listen), not '%1'")
+                   .arg(o.primaryAddress);
+        return false;
+    }
+    o.nodeListen = p.value(opt.nodeListen);
+    if (o.nodeListen.isEmpty()) {
+        *why = QStringLiteral("--role standby needs --node-listen HOST:PORT (where render nodes "
+                              "connect once it has taken over)");
+        return false;
+    }
+    o.standbyTokenFile = p.value(opt.tokenFile);
+    if (o.standbyTokenFile.isEmpty() || !QFileInfo(o.standbyTokenFile).isReadable()) {
+        *why = QStringLiteral("--role standby needs --token-file FILE, readable, with a token of "
+                              "the role admin (wallctl token create --role admin)");
+        return false;
+    }
+    o.controllerCa = p.value(opt.controllerCa);
+    if (!o.controllerCa.isEmpty() && !QFileInfo(o.controllerCa).isReadable()) {
+        *why = QStringLiteral("--controller-ca: cannot read '%1'").arg(o.controllerCa);
+        return false;
+    }
+    if (o.demo || o.preview || !o.wallPath.isEmpty() || !o.presetName.isEmpty()) {
+        *why = QStringLiteral("a standby takes its wall and layouts from the primary: --demo, "
+                              "--preview, --screenshot, --wall and --preset are the primary's");
+        return false;
+    }
+    return true;
+}
 
 // "1,2" -> {1, 2}: output numbers 0 to 999, no duplicates, at most 64 (as app/nodes checks).
 std::optional<QList<int>> outputList(const QString &text, QString *why) {
@@ -46,9 +112,11 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
     o.role = role == QLatin1String("single")       ? ProcessRole::Single
              : role == QLatin1String("controller") ? ProcessRole::Controller
              : role == QLatin1String("node")       ? ProcessRole::Node
+             : role == QLatin1String("standby")    ? ProcessRole::Standby
                                                    : ProcessRole::Invalid;
     if (o.role == ProcessRole::Invalid) {
-        *why = QStringLiteral("--role must be single, controller or node, not '%1'").arg(role);
+        *why = QStringLiteral("--role must be single, controller, node or standby, not '%1'")
+                   .arg(role);
         return false;
     }
     auto only = [&](const QCommandLineOption &option, const char *roles) {
@@ -57,13 +125,18 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
         return false;
     };
     if (o.role != ProcessRole::Node) {
-        for (const QCommandLineOption *node :
-             {&opt.controller, &opt.controllerCa, &opt.tokenFile, &opt.nodeId, &opt.nodeAddress})
+        for (const QCommandLineOption *node : {&opt.controller, &opt.nodeId, &opt.nodeAddress})
             if (p.isSet(*node))
                 return only(*node, "node");
+        for (const QCommandLineOption *either : {&opt.tokenFile, &opt.controllerCa})
+            if (o.role != ProcessRole::Standby && p.isSet(*either))
+                return only(*either, "node or standby");
     }
-    if (o.role != ProcessRole::Controller && p.isSet(opt.nodeListen))
-        return only(opt.nodeListen, "controller");
+    if (o.role != ProcessRole::Controller && o.role != ProcessRole::Standby &&
+        p.isSet(opt.nodeListen))
+        return only(opt.nodeListen, "controller or standby");
+    if (!applyStandbyOptions(p, opt, o, why))
+        return false;
     if (o.role == ProcessRole::Single && p.isSet(opt.outputs))
         return only(opt.outputs, "node or controller");
     if (p.isSet(opt.outputs)) {
@@ -89,17 +162,21 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
     }
     if (o.role == ProcessRole::Node) {
         o.controllerAddress = p.value(opt.controller);
-        const qsizetype colon = o.controllerAddress.lastIndexOf(QLatin1Char(':'));
-        bool portOk = false;
-        const uint port = colon > 0 ? o.controllerAddress.mid(colon + 1).toUInt(&portOk) : 0;
-        if (!portOk || port == 0 || port > 65535) {
-            *why = QStringLiteral("--role node needs --controller HOST:PORT (the controller's "
-                                  "--node-listen), not '%1'")
-                       .arg(o.controllerAddress);
-            return false;
+        // --controller A,B: a primary and its hot standby; the node links to whichever serves.
+        const QStringList addresses = o.controllerAddress.split(QLatin1Char(','));
+        for (const QString &address : addresses) {
+            const auto parsed = addresses.size() <= 4 ? hostPort(address.trimmed()) : std::nullopt;
+            if (!parsed) {
+                *why = QStringLiteral("--role node needs --controller HOST:PORT[,HOST:PORT] (the "
+                                      "controllers' --node-listen, at most 4), not '%1'")
+                           .arg(o.controllerAddress);
+                return false;
+            }
+            if (o.controllerHost.isEmpty())
+                std::tie(o.controllerHost, o.controllerPort) = *parsed;
+            else
+                o.controllerFallbacks.append(*parsed);
         }
-        o.controllerHost = o.controllerAddress.left(colon);
-        o.controllerPort = quint16(port);
         if (!o.outputsGiven) {
             *why = QStringLiteral("--role node needs --outputs LIST (the outputs it draws)");
             return false;
@@ -249,8 +326,9 @@ ParseResult parseOptions(const QStringList &arguments) {
         QStringLiteral("role"),
         QStringLiteral("single (default: this box does everything), controller (owns the store, "
                        "the API, feeds and devices, and render nodes connect to it at "
-                       "--node-listen) or node (draws the outputs --outputs of the controller "
-                       "--controller). See app/nodes/README.md."),
+                       "--node-listen), node (draws the outputs --outputs of the controller "
+                       "--controller) or standby (keeps a replica of the controller --primary "
+                       "and takes over when it goes silent). See app/nodes/README.md."),
         QStringLiteral("ROLE"), QStringLiteral("single"));
     const QCommandLineOption nodeListen(
         QStringLiteral("node-listen"),
@@ -259,12 +337,14 @@ ParseResult parseOptions(const QStringList &arguments) {
         QStringLiteral("HOST:PORT"));
     const QCommandLineOption controller(
         QStringLiteral("controller"),
-        QStringLiteral("Node: the controller's --node-listen address."),
+        QStringLiteral("Node: the controller's --node-listen address; with a hot standby, both "
+                       "controllers' (A,B): the node links to whichever serves."),
         QStringLiteral("HOST:PORT"));
     const QCommandLineOption controllerCa(
         QStringLiteral("controller-ca"),
         QStringLiteral("Node: PEM certificates to trust for the controller's TLS (the link is TLS "
-                       "with it; required off loopback)."),
+                       "with it; required off loopback). Standby: the same for the primary's "
+                       "standby link (and the old primary's, once it has taken over)."),
         QStringLiteral("FILE"));
     const QCommandLineOption outputs(
         QStringLiteral("outputs"),
@@ -274,7 +354,8 @@ ParseResult parseOptions(const QStringList &arguments) {
     const QCommandLineOption nodeTokenFile(
         QStringLiteral("token-file"),
         QStringLiteral("Node: a file holding a token of the role node (wallctl token create "
-                       "--role node)."),
+                       "--role node). Standby: a token of the role admin, for the link to the "
+                       "primary."),
         QStringLiteral("FILE"));
     const QCommandLineOption nodeId(
         QStringLiteral("node-id"),
@@ -285,8 +366,17 @@ ParseResult parseOptions(const QStringList &arguments) {
         QStringLiteral("Node: the local address it connects to the controller from (a machine "
                        "on several networks; default: the system's choice)."),
         QStringLiteral("ADDRESS"));
-    p.addOptions(
-        {role, nodeListen, controller, controllerCa, outputs, nodeTokenFile, nodeId, nodeAddress});
+    const QCommandLineOption standbyListen(
+        QStringLiteral("standby-listen"),
+        QStringLiteral("Controller or standby: where a hot standby controller connects (loopback "
+                       "only for now). See app/nodes/README.md \"Hot standby\"."),
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption primary(
+        QStringLiteral("primary"),
+        QStringLiteral("Standby: the primary controller's --standby-listen address."),
+        QStringLiteral("HOST:PORT"));
+    p.addOptions({role, nodeListen, controller, controllerCa, outputs, nodeTokenFile, nodeId,
+                  nodeAddress, standbyListen, primary});
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -369,7 +459,7 @@ ParseResult parseOptions(const QStringList &arguments) {
     QString why;
     if (!applyRoleOptions(p,
                           {role, nodeListen, controller, controllerCa, outputs, nodeTokenFile,
-                           nodeId, nodeAddress},
+                           nodeId, nodeAddress, standbyListen, primary},
                           o, &why)) {
         r.exitCode = 2;
         r.message = why + QStringLiteral("\nTry 'opswall --help'.");

@@ -5,13 +5,15 @@
 #include <QStringList>
 
 #include <optional>
+#include <utility>
 
 namespace opswall::shell {
 
 enum class Backend { Invalid = 0, Auto, Software, OpenGL };
 // What this process is (app/nodes/README.md): one box doing everything (the default, as before),
-// a controller that render nodes connect to, or a render node of a controller.
-enum class ProcessRole { Invalid = 0, Single, Controller, Node };
+// a controller that render nodes connect to, a render node of a controller, or the hot standby of
+// a controller (keeps a replica of its store and takes over when it goes silent).
+enum class ProcessRole { Invalid = 0, Single, Controller, Node, Standby };
 
 struct Options {
     bool demo = false;
@@ -46,6 +48,12 @@ struct Options {
     QString nodeAddress;       // node: --node-address: the local address it connects from
     QList<int> outputs;        // --outputs: the outputs this process draws (from 0, as in /wall)
     bool outputsGiven = false; // without --outputs: every output (single), none (controller)
+    // node: --controller A,B: the controllers after the first, tried in turn when a link is lost
+    QList<std::pair<QString, quint16>> controllerFallbacks;
+    // Hot standby (app/nodes/README.md "Hot standby").
+    QString standbyListen;  // controller, standby: --standby-listen HOST:PORT (a standby connects)
+    QString primaryAddress; // standby: --primary HOST:PORT (the primary's --standby-listen)
+    QString standbyTokenFile; // standby: --token-file FILE, a token of the role admin
 };
 
 struct ParseResult {

@@ -88,7 +88,11 @@ public:
     const wall::AlertBoard &alerts() const { return m_alerts; }
     // Render nodes (app/nodes): whether a token may connect as a node (its name, or
     // std::nullopt and *why), and the API's TLS files, which the node link uses too.
-    std::optional<QString> authenticateNode(const QString &token, QString *why) const;
+    std::optional<QString> authenticateNode(const QString &token, QString *why) const {
+        return authenticateAs(token, Role::Node, why);
+    }
+    // The same for any role: a hot standby's link needs a token of the role admin.
+    std::optional<QString> authenticateAs(const QString &token, Role role, QString *why) const;
     QString apiTlsCertFile() const { return m_apiTlsCert; }
     QString apiTlsKeyFile() const { return m_apiTlsKey; }
     // One retention pass now (also run every retention.intervalMinutes): the wall's history, the

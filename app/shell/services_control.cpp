@@ -217,8 +217,8 @@ bool Services::startControl() {
 #endif
     return true;
 }
-std::optional<QString> Services::authenticateNode([[maybe_unused]] const QString &token,
-                                                  QString *why) const {
+std::optional<QString> Services::authenticateAs([[maybe_unused]] const QString &token,
+                                                [[maybe_unused]] Role role, QString *why) const {
 #ifdef OPSWALL_WITH_CONTROL
     if (m_parts->control) {
         const auto who = m_parts->control->tokens().authenticate(token);
@@ -226,9 +226,9 @@ std::optional<QString> Services::authenticateNode([[maybe_unused]] const QString
             *why = QStringLiteral("unknown or revoked token");
             return std::nullopt;
         }
-        if (who->role != Role::Node) {
-            *why = QStringLiteral("token '%1' has the role %2, not node")
-                       .arg(who->name, roleName(who->role));
+        if (who->role != role) {
+            *why = QStringLiteral("token '%1' has the role %2, not %3")
+                       .arg(who->name, roleName(who->role), roleName(role));
             return std::nullopt;
         }
         return who->name;

@@ -4,6 +4,7 @@
 #include "shell/noderoles.h"
 #include "shell/outputsnapshots.h"
 #include "shell/services.h"
+#include "shell/standbyrole.h"
 #include "shell/steprenderer.h"
 #include "wall/walljson.h"
 #include "wallscene.h"
@@ -368,6 +369,8 @@ bool WallApplication::start() {
         m_nodeRoles = std::make_unique<NodeRoles>(m_options);
         if (!m_nodeRoles->startController(*m_state, *m_services, m_engine, &m_error))
             return false;
+        if (!startStandbyLink())
+            return false;
     }
     if (m_options.role == ProcessRole::Node)
         m_nodeRoles->takeReplicatedData(m_engine);
@@ -409,12 +412,15 @@ bool WallApplication::start() {
     m_frames = std::make_unique<FrameMeter>();
     if (!loadWindows())
         return false;
-    m_services->setRenderStats([frames = m_frames.get(), nodes = m_nodeRoles.get()] {
-        QJsonObject stats = frames->snapshot();
-        if (nodes)
-            stats.insert(QStringLiteral("nodes"), nodes->health());
-        return stats;
-    });
+    m_services->setRenderStats(
+        [frames = m_frames.get(), nodes = m_nodeRoles.get(), standby = m_standby.get()] {
+            QJsonObject stats = frames->snapshot();
+            if (nodes)
+                stats.insert(QStringLiteral("nodes"), nodes->health());
+            if (standby)
+                stats.insert(QStringLiteral("controller"), standby->health());
+            return stats;
+        });
     // The console's live picture: output i's own window, grabbed only when someone asks.
     m_snapshots = std::make_unique<OutputSnapshots>();
     m_snapshots->setGrab([this](int index, QString *why) -> std::optional<QImage> {
@@ -465,6 +471,22 @@ bool WallApplication::loadWindows() {
     for (QQuickWindow *w : windows())
         if (w->property("output").isValid())
             m_frames->attach(w, w->title());
+    return true;
+}
+
+bool WallApplication::startStandbyLink() {
+#ifdef OPSWALL_WITH_NODES
+    if (m_options.standbyListen.isEmpty() && m_options.primaryAddress.isEmpty())
+        return true;
+    m_standby =
+        std::make_unique<ControllerStandby>(m_options, *m_writer, *m_services, *m_dispatcher);
+    NodeRoles *nodes = m_nodeRoles.get();
+    connect(m_standby.get(), &ControllerStandby::fencedNow, this, [nodes] { nodes->fence(); });
+    if (!m_standby->start(&m_error))
+        return false;
+    if (m_standby->fenced())
+        nodes->fence();
+#endif
     return true;
 }
 

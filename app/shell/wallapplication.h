@@ -31,6 +31,7 @@ class Services;
 class OutputSnapshots;
 class NodeRoles;
 class StepRenderer;
+class ControllerStandby;
 
 class WallApplication : public QObject {
     Q_OBJECT
@@ -51,6 +52,9 @@ public:
     QString assetsDir() const { return m_assetsDir; }
     // Pictures of layouts that are not on the wall (briefing steps, presets); null before start.
     StepRenderer *stepRenderer() const { return m_stepRenderer.get(); }
+    // A controller's hot standby link, epoch and fence (--standby-listen, or a standby that took
+    // over); null otherwise.
+    ControllerStandby *controllerStandby() const { return m_standby.get(); }
 
     // Calls done once every tile in every window reports it has rendered and each window has
     // swapped one more frame after that, or when timeoutMs passes (ok = false, with the ids of the
@@ -73,7 +77,8 @@ private:
     bool loadWindows();
     bool openStore();
     bool loadWall();
-    bool joinController(); // --role node: the wall and layout come from the controller
+    bool joinController();   // --role node: the wall and layout come from the controller
+    bool startStandbyLink(); // controller: the hot standby (--standby-listen, after a takeover)
     void importDemoPresets();
     bool recallInitialLayout();
     void loadFontsAndTranslations();
@@ -95,6 +100,7 @@ private:
     std::unique_ptr<qml::WallScene> m_scene;
     std::unique_ptr<StepRenderer> m_stepRenderer; // pictures of steps not on the wall
     std::unique_ptr<NodeRoles> m_nodeRoles;       // --role controller|node (app/nodes)
+    std::unique_ptr<ControllerStandby> m_standby; // hot standby; goes before the writer
     QTranslator m_translator;
     std::unique_ptr<QObject> m_incubation; // the engine's incubation controller; outlives it
     QQmlApplicationEngine m_engine;        // destroyed first: QML goes before the objects it uses

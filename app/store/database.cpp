@@ -3,11 +3,14 @@
 #include "store/database_p.h"
 
 #include "store/storethread.h"
+#include "store/writefence.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 
 #include <sqlite3.h>
 
@@ -116,7 +119,29 @@ std::int64_t Database::freeBytes() {
     return m_freeBytes;
 }
 
+namespace {
+std::mutex g_fenceMutex;
+QString g_fence; // setWriteFence (store/writefence.h)
+std::atomic<bool> g_fenced{false};
+} // namespace
+
+void setWriteFence(const QString &reason) {
+    const std::lock_guard lock(g_fenceMutex);
+    g_fence = reason;
+    g_fenced = !reason.isEmpty();
+}
+
+QString writeFence() {
+    const std::lock_guard lock(g_fenceMutex);
+    return g_fence;
+}
+
 void Database::checkFreeSpace() {
+    if (g_fenced) {
+        const Error e(writeFence().toStdString(), SQLITE_READONLY);
+        reportFailure(e);
+        throw e;
+    }
     if (m_minFreeBytes <= 0)
         return;
     const std::int64_t free = freeBytes();

@@ -83,6 +83,17 @@ StoreThread::StoreThread(const QString &path, Job setup) {
             } catch (...) {
                 error = std::current_exception();
             }
+            Job afterJob;
+            {
+                const std::lock_guard lock(m_mutex);
+                afterJob = m_afterJob;
+            }
+            if (afterJob) {
+                try {
+                    afterJob(*db); // the hot standby: ship what the job committed, before its done
+                } catch (...) {    // the hook's own failure, never the committed job's
+                }
+            }
             {
                 const std::lock_guard lock(m_mutex);
                 m_running = false;
@@ -147,6 +158,11 @@ void StoreThread::run(const Job &job) {
 Database::TransactionStats StoreThread::transactionStats() const {
     const std::lock_guard lock(m_mutex);
     return m_stats;
+}
+
+void StoreThread::setAfterJob(Job hook) {
+    const std::lock_guard lock(m_mutex);
+    m_afterJob = std::move(hook);
 }
 
 std::size_t StoreThread::queued() const {

@@ -71,6 +71,12 @@ public:
     // Runs job on the store thread and waits for it; rethrows its exception.
     void run(const Job &job);
 
+    // Runs hook on the store thread after every job (also a failed one), before the job's
+    // completion is delivered: the hot standby (app/nodes/README.md) ships what the job committed
+    // there, so an answer given from the completion comes after the standby has it. The hook
+    // handles its own failures (what it throws is dropped: the job's result stands). Empty: none.
+    void setAfterJob(Job hook);
+
     // Jobs posted and not finished yet (for the metrics and tests).
     std::size_t queued() const;
     // The writer connection's transaction timings after the last job (for the metrics).
@@ -92,6 +98,7 @@ private:
     bool m_running = false; // a job is running now
     bool m_stop = false;
     Database::TransactionStats m_stats; // copied from the connection after each job
+    Job m_afterJob;
     std::thread m_thread;
 };
 

@@ -5,6 +5,7 @@
 // schedule runs through the dispatcher on an injected clock.
 #include "devices/demosimulators.h"
 #include "devices/deviceservice.h"
+#include "store/writefence.h"
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
 
@@ -236,6 +237,25 @@ private Q_SLOTS:
         m_now = QDateTime(QDate(2026, 11, 28), QTime(7, 0));
         m_service->checkSchedule();
         QCOMPARE(m_audit.size(), 3);
+    }
+
+    // A controller fenced by its hot standby sends no command to any display.
+    void fencedControllerDrivesNoDisplay() {
+        store::setWriteFence(QStringLiteral("this controller is fenced: test"));
+        const ActionResult r = m_dispatcher->dispatch(
+            {"device.command", {{"displays", "all"}, {"command", "power"}, {"value", true}}},
+            m_technician);
+        store::setWriteFence({});
+        QVERIFY(!r.ok);
+        QCOMPARE(r.code, QStringLiteral("unavailable"));
+        QVERIFY2(r.message.contains(QLatin1String("fenced")), qPrintable(r.message));
+        QVERIFY(!r.data.contains(QStringLiteral("requestId"))); // no request was queued
+        // Unfenced, the same command is accepted again.
+        const ActionResult again = m_dispatcher->dispatch(
+            {"device.command", {{"displays", "all"}, {"command", "power"}, {"value", true}}},
+            m_technician);
+        QVERIFY2(again.ok, qPrintable(again.message));
+        QVERIFY(again.data.value(QStringLiteral("requestId")).toInteger() > 0);
     }
 
     void stopIsBoundedAndFinishesEveryRequest() {

@@ -7,6 +7,7 @@
 // of it) is measured by the controller and printed.
 #include "control/apiclient.h"
 #include "nodenetwork.h"
+#include "nodelayouts.h"
 #include "nodeprocess.h"
 
 #include <QElapsedTimer>
@@ -31,6 +32,7 @@ using opswall::control::ClientSettings;
 
 namespace {
 
+using nodetest::colourLayout;
 using nodetest::freePort;
 using nodetest::freePortPair;
 using nodetest::Process;
@@ -59,23 +61,6 @@ QJsonObject videoLayout(const QString &name, const QString &source) {
                       {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 600}}},
                       {"z", 0},
                       {"binding", QJsonObject{{"source", source}, {"fill", "stretch"}}}}}}};
-}
-
-QJsonObject colourLayout(const QString &name, const QString &colour) {
-    // One colour tile over the whole 2000 × 600 mm canvas, and the same background.
-    return {
-        {"schemaVersion", 1},
-        {"kind", "opswall.layout"},
-        {"name", name},
-        {"background", colour},
-        {"tiles", QJsonArray{QJsonObject{
-                      {"id", "fill"},
-                      {"kind", "color"},
-                      {"title", ""},
-                      {"frame", false},
-                      {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 600}}},
-                      {"z", 0},
-                      {"binding", QJsonObject{{"color", colour}}}}}}};
 }
 
 } // namespace

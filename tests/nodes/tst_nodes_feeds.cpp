@@ -8,6 +8,7 @@
 // service dies and the live feed fails; a value the live counter pushes later reaches the node.
 #include "control/apiclient.h"
 #include "nodeprocess.h"
+#include "sqliterows.h"
 
 #include <QColor>
 #include <QElapsedTimer>
@@ -31,33 +32,7 @@ namespace {
 using nodetest::freePort;
 using nodetest::freePortPair;
 using nodetest::Process;
-
-// Rows of one SQL query, each as its columns joined by '|' (read-only; the writer keeps writing).
-QStringList rows(const QString &path, const char *sql) {
-    QStringList out;
-    sqlite3 *db = nullptr;
-    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) !=
-        SQLITE_OK) {
-        sqlite3_close(db);
-        return {QStringLiteral("cannot open ") + path};
-    }
-    sqlite3_busy_timeout(db, 2000);
-    sqlite3_stmt *st = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            QStringList cols;
-            for (int i = 0; i < sqlite3_column_count(st); ++i)
-                cols << QString::fromUtf8(
-                    reinterpret_cast<const char *>(sqlite3_column_text(st, i)));
-            out << cols.join(QLatin1Char('|'));
-        }
-    } else {
-        out << QStringLiteral("bad query: ") + QString::fromUtf8(sqlite3_errmsg(db));
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return out;
-}
+using nodetest::rows;
 
 // Every stored revision of one indicator's values, with its revision number and the time it was
 // received: on a node, the controller's time.

@@ -7,6 +7,7 @@
 #include "nodes/nodeprotocol.h"
 #include "rep_nodewall_merged.h"
 #include "wall/walljson.h"
+#include "testcert.h"
 #include "wall/wallstate.h"
 
 #include <QHostAddress>
@@ -422,19 +423,13 @@ private Q_SLOTS:
     // With the API's certificate the link is TLS (here on loopback, as it is off loopback): a
     // node trusting it links and replicates; a node speaking plain TCP to it never links.
     void tlsLink() {
-        const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
-        if (openssl.isEmpty())
-            QSKIP("openssl command not found: cannot make a test certificate");
         QTemporaryDir dir;
         const QString cert = dir.filePath(QStringLiteral("node.crt"));
         const QString key = dir.filePath(QStringLiteral("node.key"));
-        QProcess ssl;
-        ssl.start(openssl,
-                  {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                   "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj",
-                   "/CN=opswall test", "-addext", "subjectAltName=IP:127.0.0.1"});
-        QVERIFY(ssl.waitForFinished(10000));
-        QCOMPARE(ssl.exitCode(), 0);
+        const nodetest::CertResult made = nodetest::makeTestCertificate(cert, key);
+        if (made == nodetest::CertResult::NoOpenssl)
+            QSKIP("openssl command not found: cannot make a test certificate");
+        QCOMPARE(made, nodetest::CertResult::Made);
 
         wall::WallState state(twoOutputs());
         state.setLayout(layoutNamed(QStringLiteral("secret"), QStringLiteral("red")));

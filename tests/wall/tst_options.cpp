@@ -46,6 +46,7 @@ private Q_SLOTS:
     void roleOptionsAreChecked_data();
     void roleOptionsAreChecked();
     void nodeOptionsAreParsed();
+    void standbyOptionsAreParsed();
 };
 
 void TestOptions::helpMentionsEveryOption() {
@@ -287,19 +288,38 @@ void TestOptions::rolesDefaultToSingle() {
     QVERIFY(!r.options->outputsGiven);
     const ParseResult help = parse({QStringLiteral("--help")});
     for (const char *name : {"role", "node-listen", "controller", "controller-ca", "outputs",
-                             "token-file", "node-id", "node-address"})
+                             "token-file", "node-id", "node-address", "standby-listen", "primary"})
         QVERIFY2(help.message.contains(QStringLiteral("--") + QLatin1String(name)), name);
 }
 
 void TestOptions::roleOptionsAreChecked_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("why");
-    QTest::newRow("unknown role") << QStringList{"--role", "standby"}
-                                  << "single, controller or node";
+    QTest::newRow("unknown role") << QStringList{"--role", "backup"}
+                                  << "single, controller, node or standby";
     QTest::newRow("controller without listen")
         << QStringList{"--role", "controller"} << "needs --node-listen";
     QTest::newRow("listen on a node") << QStringList{"--node-listen", "127.0.0.1:1"}
-                                      << "--node-listen is for --role controller only";
+                                      << "--node-listen is for --role controller or standby only";
+    QTest::newRow("standby without primary")
+        << QStringList{"--role", "standby", "--node-listen", "127.0.0.1:1"} << "needs --primary";
+    QTest::newRow("standby without node listen")
+        << QStringList{"--role", "standby", "--primary", "127.0.0.1:1"} << "needs --node-listen";
+    QTest::newRow("standby without token file")
+        << QStringList{"--role",        "standby",     "--primary",    "127.0.0.1:1",
+                       "--node-listen", "127.0.0.1:2", "--token-file", "/nonexistent/token"}
+        << "a token of the role admin";
+    QTest::newRow("primary on a controller")
+        << QStringList{"--role",      "controller", "--node-listen",
+                       "127.0.0.1:1", "--primary",  "127.0.0.1:2"}
+        << "--primary is for --role standby only";
+    QTest::newRow("standby link on a node")
+        << QStringList{"--role",    "node", "--controller",     "127.0.0.1:9",
+                       "--outputs", "1",    "--standby-listen", "127.0.0.1:2"}
+        << "--standby-listen is for --role controller or standby only";
+    QTest::newRow("node with too many controllers")
+        << QStringList{"--role", "node", "--controller", "a:1,b:2,c:3,d:4,e:5", "--outputs", "0"}
+        << "at most 4";
     QTest::newRow("outputs in single mode")
         << QStringList{"--outputs", "0"} << "--outputs is for --role node or controller only";
     QTest::newRow("controller option on single")
@@ -361,6 +381,39 @@ void TestOptions::nodeOptionsAreParsed() {
     QVERIFY2(shot.options, qPrintable(shot.message));
     QVERIFY(!shot.options->preview);
     QCOMPARE(shot.options->screenshotPath, QStringLiteral("out.png"));
+    // A primary and its hot standby: the node tries them in turn.
+    const ParseResult both = parse({"--role", "node", "--controller", "10.0.0.1:8480,10.0.0.2:8481",
+                                    "--outputs", "3", "--token-file", token.fileName()});
+    QVERIFY2(both.options, qPrintable(both.message));
+    QCOMPARE(both.options->controllerHost, QStringLiteral("10.0.0.1"));
+    QCOMPARE(both.options->controllerFallbacks,
+             (QList<std::pair<QString, quint16>>{{QStringLiteral("10.0.0.2"), quint16(8481)}}));
+}
+
+void TestOptions::standbyOptionsAreParsed() {
+    QTemporaryFile token;
+    QVERIFY(token.open());
+    const ParseResult r =
+        parse({"--role", "standby", "--primary", "127.0.0.1:8490", "--node-listen", "10.0.0.2:8480",
+               "--standby-listen", "127.0.0.1:8491", "--token-file", token.fileName(), "--api",
+               "10.0.0.2:8443"});
+    QVERIFY2(r.options, qPrintable(r.message));
+    QCOMPARE(r.options->role, ProcessRole::Standby);
+    QCOMPARE(r.options->primaryAddress, QStringLiteral("127.0.0.1:8490"));
+    QCOMPARE(r.options->nodeListen, QStringLiteral("10.0.0.2:8480"));
+    QCOMPARE(r.options->standbyListen, QStringLiteral("127.0.0.1:8491"));
+    QCOMPARE(r.options->standbyTokenFile, token.fileName());
+    // Its wall and layouts are the primary's.
+    const ParseResult wall =
+        parse({"--role", "standby", "--primary", "127.0.0.1:8490", "--node-listen", "10.0.0.2:8480",
+               "--token-file", token.fileName(), "--wall", token.fileName()});
+    QVERIFY(!wall.options);
+    QVERIFY(wall.message.contains(QLatin1String("are the primary's")));
+    // A controller takes a standby link.
+    const ParseResult c = parse({"--role", "controller", "--node-listen", "127.0.0.1:1",
+                                 "--standby-listen", "127.0.0.1:8490"});
+    QVERIFY2(c.options, qPrintable(c.message));
+    QCOMPARE(c.options->standbyListen, QStringLiteral("127.0.0.1:8490"));
 }
 
 } // namespace opswall::shell
