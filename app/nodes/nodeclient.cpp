@@ -149,7 +149,7 @@ void NodeClient::onAnswer() {
     connect(replica, &QRemoteObjectReplica::initialized, this, [this, replica, takeDoc] {
         takeWall(replica->wall());
         takeSources(replica->sources()); // before the layout whose tiles name them
-        takeClock(replica->clock()); // before the streams and the switch time it times
+        takeClock(replica->clock());     // before the streams and the switch time it times
         takeDoc(replica->indicators(), &NodeClient::indicatorsReceived);
         takeDoc(replica->feeds(), &NodeClient::feedsReceived);
         takeDoc(replica->alerts(), &NodeClient::alertsReceived);

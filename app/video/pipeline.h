@@ -203,7 +203,7 @@ private:
     GstElement *m_tee = nullptr;          // OpenGL tail only: one branch per item
     std::vector<GlBranch> m_glBranches;   // OpenGL tail only; GUI thread
     GstElement *m_volume = nullptr;       // set under m_audioMutex once an audio pad appeared
-    GstElement *m_appSink = nullptr;            // appsink tail only; borrowed
+    GstElement *m_appSink = nullptr;      // appsink tail only; borrowed
     std::shared_ptr<const SharedClock> m_clock; // useSharedClock
     std::unique_ptr<RtpTimeTrace> m_rtpTimes;   // useSharedClock
     std::mutex m_audioMutex;

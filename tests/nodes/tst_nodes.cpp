@@ -6,8 +6,8 @@
 // difference between the nodes' lags from the controller publishing a layout to the node's frame
 // of it) is measured by the controller and printed.
 #include "control/apiclient.h"
-#include "nodenetwork.h"
 #include "nodelayouts.h"
+#include "nodenetwork.h"
 #include "nodeprocess.h"
 
 #include <QElapsedTimer>

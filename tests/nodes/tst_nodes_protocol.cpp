@@ -6,8 +6,8 @@
 #include "nodes/nodeindicators.h"
 #include "nodes/nodeprotocol.h"
 #include "rep_nodewall_merged.h"
-#include "wall/walljson.h"
 #include "testcert.h"
+#include "wall/walljson.h"
 #include "wall/wallstate.h"
 
 #include <QHostAddress>
