@@ -4,6 +4,7 @@
 #include "calibration/calibrationservice_p.h"
 
 #include "devices/deviceservice.h"
+#include "store/database.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -263,13 +264,7 @@ void CalibrationService::reportStored(qint64 runId, qint64 reportId, std::except
     if (!error) {
         it->reportId = reportId;
     } else {
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception &e) {
-            it->reportError = QString::fromUtf8(e.what());
-        } catch (...) {
-            it->reportError = QStringLiteral("unknown error");
-        }
+        it->reportError = store::errorText(error);
         qCWarning(lcCalibration).noquote()
             << QStringLiteral("could not store the report of run %1: %2")
                    .arg(runId)

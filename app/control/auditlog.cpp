@@ -172,14 +172,9 @@ void AuditLog::post(std::optional<Pending> row) {
         [this, alive = std::weak_ptr<int>(m_alive), earlier, lost, row](std::exception_ptr error) {
             if (!error || !alive.lock())
                 return;
-            try {
-                std::rethrow_exception(error);
-            } catch (const std::exception &e) {
-                qWarning("opswall: audit: the store refused a row (%s); kept in memory until it "
-                         "is back",
-                         e.what());
-            } catch (...) {
-            }
+            qWarning(
+                "opswall: audit: the store refused a row (%s); kept in memory until it is back",
+                qPrintable(store::errorText(error)));
             m_lost += lost;
             for (auto it = earlier->rbegin(); it != earlier->rend(); ++it)
                 m_pending.push_front(*it);

@@ -379,14 +379,8 @@ void AuditLog::checkOnStartAsync(const std::optional<AuditAnchor> &anchor,
                    if (alive.expired())
                        return;
                    if (error) {
-                       try {
-                           std::rethrow_exception(error);
-                       } catch (const std::exception &e) {
-                           qWarning("opswall: audit: the start-up check could not read the log: %s",
-                                    e.what());
-                       } catch (...) {
-                           qWarning("opswall: audit: the start-up check could not read the log");
-                       }
+                       qWarning("opswall: audit: the start-up check could not read the log: %s",
+                                qPrintable(store::errorText(error)));
                        done({});
                        return;
                    }

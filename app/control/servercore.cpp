@@ -38,13 +38,7 @@ Reply fromResult(const ActionResult &result, int successStatus) {
 }
 
 Reply storeUnavailableReply(std::exception_ptr error) {
-    QString why = QStringLiteral("unknown error");
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception &e) {
-        why = QString::fromUtf8(e.what());
-    } catch (...) {
-    }
+    const QString why = store::errorText(error);
     Reply r = jsonError(503, QStringLiteral("store_unavailable"),
                         QStringLiteral("store unavailable; retry later (%1)").arg(why));
     r.retryAfterSeconds = kStoreRetryAfterSeconds;

@@ -35,11 +35,7 @@ FeedHub::FeedHub(store::Database &db, QNetworkAccessManager *nam, QObject *paren
             },
             [alive = QPointer<FeedHub>(this)](std::exception_ptr error) {
                 if (error) {
-                    try {
-                        std::rethrow_exception(error);
-                    } catch (const std::exception &e) {
-                        qWarning("feeds: retention failed: %s", e.what());
-                    }
+                    qWarning("feeds: retention failed: %s", qPrintable(store::errorText(error)));
                     return;
                 }
                 if (alive)

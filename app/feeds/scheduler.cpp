@@ -27,13 +27,7 @@ namespace opswall::feeds {
 
 namespace {
 QString messageOf(std::exception_ptr error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception &e) {
-        return QString::fromUtf8(e.what());
-    } catch (...) {
-        return QStringLiteral("unknown error");
-    }
+    return store::errorText(error);
 }
 } // namespace
 

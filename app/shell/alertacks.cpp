@@ -29,14 +29,9 @@ void setupAlertAcks(store::Database &db, wall::AlertBoard &board) {
     // while the store refuses writes, and that acknowledgement must stand (it is kept in memory;
     // that it could not be kept over a restart is logged).
     const auto logged = [](std::exception_ptr error) {
-        if (!error)
-            return;
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception &e) {
-            qWarning("opswall: an alert acknowledgement was not stored: %s", e.what());
-        } catch (...) {
-        }
+        if (error)
+            qWarning("opswall: an alert acknowledgement was not stored: %s",
+                     qPrintable(store::errorText(error)));
     };
     board.setPersistence(
         [&db, logged](const QString &id, const std::optional<wall::AlertBoard::AckRecord> &ack) {

@@ -201,18 +201,10 @@ void ControllerStandby::fence(const QString &reason) {
     // Remembered (a restart stays fenced until a fail back), written past the fence.
     m_writer.post([reason](store::Database &db) { sb::setFencedBy(db, reason); }, this,
                   [](std::exception_ptr error) {
-                      if (!error)
-                          return;
-                      QString why = QStringLiteral("unknown error");
-                      try {
-                          std::rethrow_exception(error);
-                      } catch (const std::exception &e) {
-                          why = QString::fromUtf8(e.what());
-                      } catch (...) {
-                      }
-                      qCritical("opswall: standby: the fence could not be stored (%s); it holds "
-                                "until this process stops",
-                                qPrintable(why));
+                      if (error)
+                          qCritical("opswall: standby: the fence could not be stored (%s); it "
+                                    "holds until this process stops",
+                                    qPrintable(store::errorText(error)));
                   });
     store::setWriteFence(
         QStringLiteral("this controller is fenced: %1; changes go to the controller that took "

@@ -100,6 +100,8 @@ struct StoreStatus {
 // True for the failures that say the store cannot be written now (busy, locked, full, I/O,
 // read-only, the free-space guard) rather than that a statement is wrong.
 bool isUnavailable(const Error &error);
+// What a failed job threw, for a log line or an answer: e.what(), or "unknown error".
+QString errorText(std::exception_ptr error);
 
 class Database {
 public:

@@ -15,6 +15,16 @@
 
 namespace opswall::store {
 
+QString errorText(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception &e) {
+        return QString::fromUtf8(e.what());
+    } catch (...) {
+        return QStringLiteral("unknown error");
+    }
+}
+
 namespace {
 
 // Connections of this process inside a write now (Database::enterWrite), for the busy handler:
@@ -36,13 +46,8 @@ std::int64_t steadyMs() {
 
 // A write nobody waits for failed: the log says so (the caller's state stays as it was).
 void logWriteFailure(const QString &path, std::exception_ptr error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception &e) {
-        qWarning("opswall: store: a write to %s failed: %s", qPrintable(path), e.what());
-    } catch (...) {
-        qWarning("opswall: store: a write to %s failed", qPrintable(path));
-    }
+    qWarning("opswall: store: a write to %s failed: %s", qPrintable(path),
+             qPrintable(errorText(error)));
 }
 
 } // namespace
