@@ -2,6 +2,7 @@
 
 #include "core/engineservices.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
@@ -20,7 +21,7 @@ namespace opswall::shell {
 
 namespace {
 #ifdef OPSWALL_WITH_VIDEO
-constexpr int kFirstSyncWaitMs = 3000;
+constexpr int kSyncWaitMs = 3000;
 #endif
 } // namespace
 
@@ -63,6 +64,7 @@ struct NodeSync::Impl {
 #ifdef OPSWALL_WITH_VIDEO
     video::VideoHub *video = nullptr;
     std::shared_ptr<const video::SharedClock> clock;
+    std::unique_ptr<QTimer> syncPoll; // until the newest clock has answered (kSyncWaitMs)
 #endif
 };
 
@@ -111,21 +113,44 @@ void NodeSync::follow() {
     }
     if (m_impl->clock && m_impl->clock->settings() == *settings)
         return;
-    const bool first = !m_impl->clock;
     std::shared_ptr<video::SharedClock> clock =
         video::SharedClock::follow(m_impl->host, *settings, &why);
     if (!clock) {
         qWarning("opswall: node: %s; video and switches are not synchronised", qPrintable(why));
         return;
     }
-    // The first time, before any stream plays: bounded, so a lost UDP port does not hold the
-    // wall (it then syncs later and its pictures settle once it has).
-    const bool synced = first ? clock->waitForSync(kFirstSyncWaitMs) : clock->synced();
+    const bool synced = clock->synced();
     qInfo("opswall: node: video on the controller's clock at %s:%u, pipeline latency %d ms%s",
           qPrintable(m_impl->host), unsigned(settings->port), settings->latencyMs,
           synced ? "" : " (not synchronised yet)");
     m_impl->clock = clock;
     m_impl->video->setSharedClock(clock);
+    m_impl->syncPoll.reset();
+    if (synced)
+        return;
+    // Its first answer is awaited without holding the GUI thread (which must keep the link, e.g.
+    // to move to a standby controller): the streams started meanwhile are made again on the
+    // synchronised clock once it has answered; a clock that does not answer within kSyncWaitMs
+    // (a lost UDP port) is said once, and the streams are made again when it answers later.
+    m_impl->syncPoll = std::make_unique<QTimer>();
+    auto waited = std::make_shared<QElapsedTimer>();
+    waited->start();
+    auto warned = std::make_shared<bool>(false);
+    connect(m_impl->syncPoll.get(), &QTimer::timeout, this, [this, clock, waited, warned] {
+        if (clock->synced()) {
+            m_impl->syncPoll.release()->deleteLater();
+            qInfo("opswall: node: the controller's video clock answered after %lld ms; the "
+                  "streams are made again on it",
+                  waited->elapsed());
+            m_impl->video->setSharedClock(clock);
+        } else if (!*warned && waited->elapsed() > kSyncWaitMs) {
+            *warned = true;
+            qWarning("opswall: node: the controller's video clock has not answered in %d ms "
+                     "(UDP); video and switches are not synchronised until it does",
+                     kSyncWaitMs);
+        }
+    });
+    m_impl->syncPoll->start(20);
 #endif
 }
 

@@ -18,20 +18,13 @@
 #endif
 
 #include <QCoreApplication>
-#include <QCryptographicHash>
-#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QFileInfo>
-#include <QFontDatabase>
 #include <QGuiApplication>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QLocale>
 #include <QPainter>
 #include <QQmlIncubationController>
 #include <QQuickItem>
-#include <QStandardPaths>
 #include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
@@ -55,37 +48,6 @@ Q_IMPORT_QML_PLUGIN(OpsWall_CalibrationPlugin)
 namespace opswall::shell {
 
 namespace {
-
-// The digest of the --wall document last applied to the store (settings table).
-const QString kAppliedWallFile = QStringLiteral("wall.appliedFileSha256");
-
-std::optional<QJsonObject> readJsonFile(const QString &path, QString *error) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(path, f.errorString());
-        return std::nullopt;
-    }
-    if (f.size() > 16 * 1024 * 1024) {
-        *error = QStringLiteral("%1 is larger than 16 MiB; refusing to read it").arg(path);
-        return std::nullopt;
-    }
-    QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
-    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-        *error = QStringLiteral("%1: not a JSON object (%2 at byte %3)")
-                     .arg(path, pe.errorString())
-                     .arg(pe.offset);
-        return std::nullopt;
-    }
-    return doc.object();
-}
-
-QString issuesText(const QList<wall::Issue> &issues) {
-    QStringList lines;
-    for (const wall::Issue &i : issues)
-        lines.append(QStringLiteral("  ") + i.toString());
-    return lines.join(QLatin1Char('\n'));
-}
 
 // Incubates the wall's asynchronous QML (a recall's new tiles, built ahead) in slices of 8 ms
 // between turns of the event loop, as fast as the GUI thread is free. The windows' own controller
@@ -142,195 +104,6 @@ WallApplication::~WallApplication() {
     // Then servers, io threads and pipelines stop, bounded, before what they use goes.
     if (m_services)
         m_services->stop();
-}
-
-QString WallApplication::findAssetsDir(const QString &given) {
-    QStringList candidates;
-    if (!given.isEmpty())
-        candidates << given;
-    if (const QByteArray env = qgetenv("OPSWALL_ASSETS"); !env.isEmpty())
-        candidates << QString::fromLocal8Bit(env);
-    const QString exeDir = QCoreApplication::applicationDirPath();
-    candidates << exeDir + QStringLiteral("/../share/opswall/assets")
-               << QStringLiteral(OPSWALL_SOURCE_ASSETS_DIR);
-    for (const QString &c : candidates)
-        if (QFileInfo::exists(c + QStringLiteral("/demo/wall.json")))
-            return QDir(c).canonicalPath();
-    return {};
-}
-
-QString WallApplication::statusLine() {
-    const auto displays = m_state ? m_state->wall().displays.size() : 0;
-    [[maybe_unused]] int streams = 0;
-#ifdef OPSWALL_WITH_VIDEO
-    if (const video::VideoHub *hub = opswall::lookup<video::VideoHub>(&m_engine))
-        streams = hub->activeStreams();
-#endif
-    return QStringLiteral("wall running, %1 displays, %2 streams").arg(displays).arg(streams);
-}
-
-QString WallApplication::defaultDbPath(bool demo) {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    return dir + (demo ? QStringLiteral("/opswall-demo.db") : QStringLiteral("/opswall.db"));
-}
-
-void WallApplication::loadFontsAndTranslations() {
-    // Bundled Noto Sans: Vietnamese diacritics render the same on every machine.
-    const QDir fonts(m_assetsDir + QStringLiteral("/fonts"));
-    for (const QString &f : fonts.entryList({QStringLiteral("*.ttf")}, QDir::Files))
-        if (QFontDatabase::addApplicationFont(fonts.filePath(f)) < 0)
-            qWarning("opswall: could not load font %s", qPrintable(fonts.filePath(f)));
-    QFont font(QStringLiteral("Noto Sans"));
-    QGuiApplication::setFont(font);
-    // Numbers and dates drawn without an explicit locale (map legends, chart axes, Qt.locale())
-    // follow the wall's language: 105,39 in Vietnamese, 105.39 in English.
-    QLocale::setDefault(m_options.language == QLatin1String("vi")
-                            ? QLocale(QLocale::Vietnamese, QLocale::Vietnam)
-                            : QLocale(QLocale::English, QLocale::UnitedStates));
-    // Source strings are English; Vietnamese comes from the translation, the default language.
-    if (m_options.language == QLatin1String("vi")) {
-        if (m_translator.load(QStringLiteral(":/i18n/opswall_vi.qm")))
-            QCoreApplication::installTranslator(&m_translator);
-        else
-            qWarning("opswall: the Vietnamese translation is missing from this build");
-    }
-}
-
-bool WallApplication::openStore() {
-    QString path = !m_options.dbPath.isEmpty()           ? m_options.dbPath
-                   : m_options.role == ProcessRole::Node ? NodeRoles::nodeDbPath(m_options.nodeId)
-                                                         : defaultDbPath(m_options.demo);
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    store::Database::installTestVfsFromEnvironment(); // tests only; nothing without the variable
-    try {
-        m_db = std::make_unique<store::Database>(path);
-        m_store = std::make_unique<store::WallStore>(*m_db); // migrates: before the writer opens
-        // Every write of the wall's actions, the audit and the feeds goes through this thread
-        // (app/store/README.md "Threads and connections").
-        m_writer = std::make_unique<store::StoreThread>(path);
-        m_db->setWriter(m_writer.get());
-    } catch (const store::Error &e) {
-        m_error = QStringLiteral("cannot open the database: %1").arg(QString::fromUtf8(e.what()));
-        return false;
-    }
-    return true;
-}
-
-bool WallApplication::loadWall() {
-    QString wallFile = m_options.wallPath;
-    std::optional<wall::Wall> wall;
-    if (wallFile.isEmpty()) {
-        wall = m_store->loadWall();
-        if (!wall && m_options.demo)
-            wallFile = m_assetsDir + QStringLiteral("/demo/wall.json");
-    }
-    if (!wallFile.isEmpty()) {
-        QString err;
-        const auto doc = readJsonFile(wallFile, &err);
-        if (!doc) {
-            m_error = err;
-            return false;
-        }
-        const auto parsed = wall::wallFromJson(*doc);
-        if (!parsed.ok()) {
-            m_error = QStringLiteral("the wall in %1 is not valid:\n%2")
-                          .arg(wallFile, issuesText(parsed.issues));
-            return false;
-        }
-        // The file is applied when it differs from the one applied last: a packaged service
-        // passes --wall at every start, and must not undo the geometry a technician saved
-        // since (calibration nudges are saved to the stored wall, not to the file).
-        const QString digest = QString::fromLatin1(
-            QCryptographicHash::hash(QJsonDocument(*doc).toJson(QJsonDocument::Compact),
-                                     QCryptographicHash::Sha256)
-                .toHex());
-        const bool fromOptions = !m_options.wallPath.isEmpty();
-        std::optional<wall::Wall> stored;
-        if (fromOptions && m_store->setting(kAppliedWallFile) == digest)
-            stored = m_store->loadWall();
-        if (stored) {
-            qInfo("opswall: %s is unchanged since it was applied; the stored wall (with the "
-                  "geometry saved since) is used",
-                  qPrintable(wallFile));
-            wall = std::move(stored);
-        } else {
-            wall = parsed.wall;
-            m_store->saveWall(*wall);
-            if (fromOptions)
-                m_store->setSetting(kAppliedWallFile, digest);
-        }
-    }
-    if (!wall) {
-        m_error =
-            QStringLiteral("no wall is configured: pass --wall FILE (see assets/demo/wall.json) "
-                           "or start the demo with --demo");
-        return false;
-    }
-    m_state = std::make_unique<wall::WallState>(*wall);
-    m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, m_store.get());
-    return true;
-}
-
-bool WallApplication::joinController() {
-    m_nodeRoles = std::make_unique<NodeRoles>(m_options);
-    m_nodeRoles->setCache(m_store.get());
-    if (!m_nodeRoles->join(&m_error))
-        return false;
-    m_state = std::make_unique<wall::WallState>(m_nodeRoles->joinedWall());
-    m_state->setLayout(m_nodeRoles->joinedLayout());
-    m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, m_store.get());
-    return true;
-}
-
-void WallApplication::importDemoPresets() {
-    if (!m_options.demo || !m_store->presets().isEmpty())
-        return;
-    const QDir dir(m_assetsDir + QStringLiteral("/demo/presets"));
-    QString err;
-    const auto index = readJsonFile(dir.filePath(QStringLiteral("index.json")), &err);
-    if (!index) {
-        qWarning("opswall: no demo presets: %s", qPrintable(err));
-        return;
-    }
-    for (const QJsonValue &entry : index->value(QStringLiteral("presets")).toArray()) {
-        const QString file = entry[QStringLiteral("file")].toString();
-        const auto doc = readJsonFile(dir.filePath(file), &err);
-        const auto parsed =
-            doc ? wall::layoutFromJson(*doc, &m_state->wall()) : wall::LayoutParse{};
-        if (!doc || !parsed.ok()) {
-            qWarning("opswall: demo preset %s skipped: %s", qPrintable(file),
-                     qPrintable(doc ? issuesText(parsed.issues) : err));
-            continue;
-        }
-        m_store->savePreset(std::nullopt, parsed.layout.name, parsed.layout,
-                            entry[QStringLiteral("forLeaders")].toBool(false));
-    }
-}
-
-bool WallApplication::recallInitialLayout() {
-    const Caller startup{QStringLiteral("startup"), Role::Admin, QStringLiteral("local"),
-                         QStringLiteral("startup")};
-    if (!m_options.presetName.isEmpty()) {
-        const auto r = m_dispatcher->dispatch(
-            {QStringLiteral("preset.recall"), {{QStringLiteral("name"), m_options.presetName}}},
-            startup);
-        if (!r.ok) {
-            m_error = QStringLiteral("--preset %1: %2").arg(m_options.presetName, r.message);
-            return false;
-        }
-        return true;
-    }
-    if (const auto last = m_store->lastLiveLayout()) {
-        m_state->setLayout(*last); // what was on the wall when it stopped, at its revision
-        m_state->adoptRevision(quint64(m_store->lastLiveRevision()));
-        return true;
-    }
-    const auto presets = m_store->presets();
-    if (!presets.isEmpty())
-        m_dispatcher->dispatch(
-            {QStringLiteral("preset.recall"), {{QStringLiteral("id"), presets.first().id}}},
-            startup);
-    return true;
 }
 
 bool WallApplication::start() {
@@ -532,6 +305,16 @@ std::optional<QImage> WallApplication::previewOfOutput(const wall::Output &outpu
         return image;
     }
     return std::nullopt;
+}
+
+QString WallApplication::statusLine() {
+    const auto displays = m_state ? m_state->wall().displays.size() : 0;
+    [[maybe_unused]] int streams = 0;
+#ifdef OPSWALL_WITH_VIDEO
+    if (const video::VideoHub *hub = opswall::lookup<video::VideoHub>(&m_engine))
+        streams = hub->activeStreams();
+#endif
+    return QStringLiteral("wall running, %1 displays, %2 streams").arg(displays).arg(streams);
 }
 
 QList<QQuickWindow *> WallApplication::windows() const {

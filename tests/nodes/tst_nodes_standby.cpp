@@ -109,8 +109,11 @@ private Q_SLOTS:
         m_linkA = freePort();
         m_linkB = freePort();
         QVERIFY(m_apiA && m_apiB && m_nodeA && m_nodeB && m_linkA && m_linkB);
+        // The takeover is timed by polling health every 5 ms: the per-token rate limit is raised
+        // so that the poll measures the takeover, not the limit (429s read as no answer).
         const QString config =
-            writeFile(QStringLiteral("api.json"), R"({"requestTimeoutMs": 10000})");
+            writeFile(QStringLiteral("api.json"),
+                      R"({"requestTimeoutMs": 10000, "rateBurst": 2000, "ratePerSecond": 1000})");
         const QString adminFile = m_dir.filePath(QStringLiteral("admin-token"));
         m_primaryArgs = {QStringLiteral("--role"),
                          QStringLiteral("controller"),
