@@ -159,6 +159,49 @@ void TestRendering::lineCrossingBezelJumpsWithoutCompensation() {
     QVERIFY2(err > 5, qPrintable(QStringLiteral("expected a visible jump, got %1 mm").arg(err)));
 }
 
+// A KPI figure on a real panel is 100-200 px tall. Glyphs that size were cached by the software
+// scene graph with QT_MAX_CACHED_GLYPH_SIZE=256 and then not drawn at all in the output windows
+// (the wall showed KPI tiles without their figures); they must reach the pixels.
+void TestRendering::bigTextIsDrawnInTheOutputWindow() {
+    const wall::Wall w = twoPanels(false);
+    const auto textTile = [](const QString &id, QRectF r, const QString &text, double sizeMm) {
+        QJsonObject t = colorTile(id, r, QString());
+        t.insert(QStringLiteral("kind"), QStringLiteral("text"));
+        t.insert(QStringLiteral("binding"),
+                 QJsonObject{{QStringLiteral("text"), text},
+                             {QStringLiteral("color"), QStringLiteral("#ffffff")},
+                             {QStringLiteral("sizeMm"), sizeMm}});
+        return t;
+    };
+    Fixture fx(w,
+               QJsonArray{textTile(QStringLiteral("small"), QRectF(0, 0, 1100, 150),
+                                   QStringLiteral("Giải ngân vốn đầu tư công"), 60),
+                          textTile(QStringLiteral("big"), QRectF(0, 120, 1100, 480),
+                                   QStringLiteral("8,5 %"), 300),
+                          textTile(QStringLiteral("bigger"), QRectF(1100, 60, 1100, 540),
+                                   QStringLiteral("7,40"), 380)},
+               false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 1);
+    const QImage &img = shots.first();
+    // White ink under each tile (the wall is black): the glyphs' strokes are thousands of pixels.
+    const auto ink = [&img](QRect r) {
+        int n = 0;
+        for (int y = r.top(); y <= r.bottom(); ++y)
+            for (int x = r.left(); x <= r.right(); ++x)
+                n += qGray(img.pixel(x, y)) > 160 ? 1 : 0;
+        return n;
+    };
+    const int small = ink(QRect(0, 0, 400, 50));
+    const int big = ink(QRect(0, 50, 400, 150));
+    const int bigger = ink(QRect(400, 20, 400, 180));
+    qInfo("ink: small %d, big %d, bigger %d pixels", small, big, bigger);
+    QVERIFY2(small > 50, qPrintable(QString::number(small)));
+    QVERIFY2(big > 800, qPrintable(QString::number(big)));
+    QVERIFY2(bigger > 800, qPrintable(QString::number(bigger)));
+}
+
 void TestRendering::rotatedPanelGetsRotatedContent() {
     // The second display is portrait (rotated 90° clockwise). A red tile in the top-left corner of
     // its active area must light the panel pixels that geometry says are that corner.

@@ -146,6 +146,7 @@ private Q_SLOTS:
     void lineCrossingBezelStaysStraightWithCompensation();
     void lineCrossingBezelJumpsWithoutCompensation();
     void rotatedPanelGetsRotatedContent();
+    void bigTextIsDrawnInTheOutputWindow();
     void previewShowsEveryDisplayId();
     void previewMapShowsTheValueUnderThePointer();
     void textMeetsTheWallDistanceRule();
