@@ -66,6 +66,8 @@ public:
 
     // Deliver what is marked now (tests, benchmarks); otherwise after at most coalesceMs.
     void flush();
+    // Nothing marked and waiting to be delivered.
+    bool idle() const { return m_dirty.isEmpty() && !m_alertsDirty; }
     void setCoalesceMs(int ms) { m_flush.setInterval(ms); }
     // Series read from the store since construction (a tile's first read, reload()): tests check
     // that an update is merged in memory, not re-read.

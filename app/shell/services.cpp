@@ -17,6 +17,7 @@
 #include <QJsonDocument>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QThreadPool>
 #include <QUrl>
 
 #ifdef OPSWALL_WITH_DEVICES
@@ -235,6 +236,12 @@ bool Services::feedsSettled() const {
                 st.consecutiveFailures == 0)
                 return false;
         }
+    // A feed's status says ok when its rows are stored; the tiles have them once the read model
+    // delivered them, and a chart's forecast or a parse may still be computing.
+    if (m_parts->feeds && !m_parts->feeds->readModel().idle())
+        return false;
+    if (QThreadPool::globalInstance()->activeThreadCount() > 0)
+        return false;
 #endif
     return true;
 }

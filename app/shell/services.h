@@ -50,8 +50,9 @@ public:
     void stop();
     QString error() const { return m_error; }
 
-    // True once every configured feed has been tried at least once (or none is configured), so
-    // a screenshot shows data rather than empty tiles.
+    // True once every configured feed has been tried at least once (or none is configured) and
+    // what they brought has reached the tiles (the read model delivered it, no parse or forecast
+    // is still running on the thread pool), so a screenshot shows data rather than empty tiles.
     bool feedsSettled() const;
 
     // Tile kind -> QML component URL, for WallScene.

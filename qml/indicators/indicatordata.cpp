@@ -180,8 +180,16 @@ void IndicatorData::removeWatch(IndicatorWatch *watch) {
     m_alertWatches.removeAll(watch);
 }
 
-void IndicatorData::onModelChanged(const QSet<QString> &indicators, bool alerts) {
-    for (const QString &indicator : indicators) {
+void IndicatorData::onModelChanged(const QSet<QString> &changedIndicators, bool alerts) {
+    // A map's weighted mean reads its weight series too (34 provinces from 63): new weights are a
+    // change of the indicators weighted by them (the map showed "needs the weight series" until
+    // its own indicator changed again).
+    QSet<QString> indicators = changedIndicators;
+    for (auto it = m_watches.cbegin(); it != m_watches.cend(); ++it)
+        if (const auto meta = metaOf(it.key()); meta && !meta->weightIndicator.isEmpty() &&
+                                                changedIndicators.contains(meta->weightIndicator))
+            indicators.insert(it.key());
+    for (const QString &indicator : std::as_const(indicators)) {
         m_provinceValues.remove(indicator);
         m_forecasts.remove(indicator);
         ++m_forecastGeneration[indicator];

@@ -554,5 +554,21 @@ Item {
             const img = grabImage(chart);
             verify(img.width > 0);
         }
+
+        function test_newWeightsReachTheWeightedMap() {
+            // The map's weighted mean reads the weight series too: weights that arrive after the
+            // index (another feed, a later round) must reach the map without waiting for the
+            // index to change (the demo wall's map said "needs the weight series" until then).
+            if (!testHasMaps)
+                skip("built without OpsWall.Maps");
+            tryVerify(() => demoMapLoader.item !== null);
+            const map = demoMapLoader.item.map;
+            tryVerify(() => map.province("79").hasValue === true, 3000);
+            // Old 79 Hồ Chí Minh now weighs 9000 thousand persons (was 4754.25).
+            testFeed.deliver("EMPLOYED_THOUSAND", "79", "2024", 9000);
+            const expected = (101.38 * 9000 + 200798.1216 + 66931.9300) / (9000 + 1910.18 + 616.60);
+            tryVerify(() => Math.abs(map.province("79").value - expected) < 1e-9, 3000,
+                      "the map did not take the new weights");
+        }
     }
 }
