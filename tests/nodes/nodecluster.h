@@ -39,7 +39,7 @@ public:
         QFile c(config);
         if (!c.open(QIODevice::WriteOnly))
             return fail(why, QStringLiteral("cannot write %1").arg(config));
-        c.write(R"({"requestTimeoutMs": 10000})");
+        c.write(R"({"requestTimeoutMs": 10000, "rateBurst": 2000, "ratePerSecond": 1000})");
         c.close();
         const QString tokenFile = dir.filePath(QStringLiteral("admin-token"));
         controller.start(
