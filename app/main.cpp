@@ -153,9 +153,10 @@ int main(int argc, char **argv) {
 
     quitOnTerminationSignals(&app);
 #ifdef OPSWALL_WITH_LOGGING
-    QTimer logSummaries; // summaries of repeated messages, also when the message stopped
+    QTimer logSummaries; // summaries of repeated messages (also when the message stopped); the
+                         // records a busy journal has not taken yet
     logSummaries.callOnTimeout([&logs] { logs.flush(); });
-    logSummaries.start(5000);
+    logSummaries.start(1000);
 #endif
 #ifdef OPSWALL_WITH_LOGGING
     // systemd (Type=notify, WatchdogSec=): READY once the wall is up, STATUS, and WATCHDOG=1 from

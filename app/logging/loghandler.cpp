@@ -93,26 +93,65 @@ void LogHandler::flushLocked(std::int64_t nowMs, bool all) {
     }
     for (auto it = m_records.begin(); it != m_records.end();)
         it = m_repeats.tracks(it.key()) ? std::next(it) : m_records.erase(it);
+    drainBacklog();
+}
+
+bool LogHandler::drainBacklog() {
+    if (!m_journal)
+        return true;
+    while (!m_backlog.empty()) {
+        const Pending &p = m_backlog.front();
+        switch (m_journal->send(p.datagram)) {
+        case JournalSocket::Sent::Yes:
+            break;
+        case JournalSocket::Sent::Busy:
+            return false;
+        case JournalSocket::Sent::Failed:
+        case JournalSocket::Sent::Invalid:
+            m_config.writePlain(plainLine(p.record, QDateTime::currentDateTimeUtc()));
+            break;
+        }
+        m_backlogBytes -= std::size_t(p.datagram.size());
+        m_backlog.pop_front();
+    }
+    if (m_dropped > 0) {
+        LogRecord note;
+        note.type = QtWarningMsg;
+        note.category = QStringLiteral("opswall.logging");
+        note.message =
+            QStringLiteral("%1 log records dropped: the journal did not take them").arg(m_dropped);
+        if (m_journal->send(encodeJournal(journalFields(note, m_config.identifier))) !=
+            JournalSocket::Sent::Yes)
+            return false;
+        m_dropped = 0;
+    }
+    return true;
+}
+
+void LogHandler::keep(const LogRecord &r, QByteArray datagram) {
+    if (m_backlog.size() >= kBacklogRecords ||
+        m_backlogBytes + std::size_t(datagram.size()) > kBacklogBytes) {
+        ++m_dropped;
+        ++m_droppedTotal;
+        return;
+    }
+    m_backlogBytes += std::size_t(datagram.size());
+    m_backlog.push_back({r, std::move(datagram)});
 }
 
 void LogHandler::write(const LogRecord &r) {
     if (m_journal) {
-        if (m_dropped > 0) {
-            LogRecord note;
-            note.type = QtWarningMsg;
-            note.category = QStringLiteral("opswall.logging");
-            note.message = QStringLiteral("%1 log records dropped: the journal did not take them")
-                               .arg(m_dropped);
-            if (m_journal->send(encodeJournal(journalFields(note, m_config.identifier))) ==
-                JournalSocket::Sent::Yes)
-                m_dropped = 0;
+        QByteArray datagram = encodeJournal(journalFields(r, m_config.identifier));
+        // Records wait behind those the journal has not taken yet: the order is kept.
+        if (!drainBacklog()) {
+            keep(r, std::move(datagram));
+            return;
         }
-        switch (m_journal->send(encodeJournal(journalFields(r, m_config.identifier)))) {
+        switch (m_journal->send(datagram)) {
         case JournalSocket::Sent::Yes:
             return;
         case JournalSocket::Sent::Busy:
-            ++m_dropped;
-            ++m_droppedTotal;
+            keep(r, std::move(datagram));
             return;
         case JournalSocket::Sent::Failed:
         case JournalSocket::Sent::Invalid:

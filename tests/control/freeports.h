@@ -65,6 +65,11 @@ inline quint16 freePort() {
     return detail::kernelPort();
 }
 
+// A port free for UDP (and TCP) now: a listener the test gives to a child process (OSC, SRT).
+inline quint16 freeUdpPort() {
+    return freePort();
+}
+
 // A free port whose next port is free too: the wall puts its line protocol on the API's port + 1.
 inline quint16 freePortPair() {
     for (int attempt = 0; attempt < 200; ++attempt) {

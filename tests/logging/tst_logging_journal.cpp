@@ -61,9 +61,42 @@ class TstLoggingJournal : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void recordsReachTheJournalSocketWithTheirFields();
+    void aBurstWaitsForASlowJournalInOrder();
     void aFullJournalNeverBlocksAndDropsAreReported();
     void autoModeFollowsJournalStream();
 };
+
+void TstLoggingJournal::aBurstWaitsForASlowJournalInOrder() {
+    QTemporaryDir dir;
+    const QByteArray path = dir.filePath(QStringLiteral("journal.socket")).toUtf8();
+    DatagramServer journal(path);
+    QVERIFY(journal.bound());
+    auto plain = std::make_shared<QList<QByteArray>>();
+    LogConfig config;
+    config.sink = LogConfig::Sink::Journal;
+    config.journalSocket = path;
+    config.writePlain = [plain](const QByteArray &l) { plain->append(l); };
+    LogHandler handler(config);
+    // A start-up burst larger than the socket's queue (10 datagrams by default) while the journal
+    // is not reading: nothing is lost, nothing goes to stderr instead.
+    for (int i = 0; i < 100; ++i)
+        qCWarning(lcFeeds, "burst %d", i);
+    QCOMPARE(handler.droppedTotal(), std::uint64_t(0));
+    QVERIFY(plain->isEmpty());
+    // The journal reads now; the backlog follows at each flush (a timer in the wall), in order.
+    QList<QByteArray> messages;
+    for (int round = 0; round < 100 && messages.size() < 100; ++round) {
+        for (QByteArray d = journal.readNow(); !d.isEmpty(); d = journal.readNow()) {
+            const auto r = journaltest::decode(d);
+            QVERIFY(r);
+            messages.append(r->value("MESSAGE"));
+        }
+        handler.flush();
+    }
+    QCOMPARE(messages.size(), 100);
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(messages.at(i), QByteArray("burst ") + QByteArray::number(i));
+}
 
 void TstLoggingJournal::aFullJournalNeverBlocksAndDropsAreReported() {
     QTemporaryDir dir;
@@ -76,23 +109,34 @@ void TstLoggingJournal::aFullJournalNeverBlocksAndDropsAreReported() {
     config.journalSocket = path;
     config.writePlain = [plain](const QByteArray &l) { plain->append(l); };
     LogHandler handler(config);
-    // Nobody reads: the socket's queue fills (net.unix.max_dgram_qlen, 10 by default, or its
-    // buffer); the writer goes on without waiting.
+    // Nobody reads: the socket's queue (net.unix.max_dgram_qlen, 10 by default, or its buffer)
+    // and then the backlog (512 records) fill; the writer goes on without waiting.
     QElapsedTimer clock;
     clock.start();
     for (int i = 0; i < 2000; ++i)
         qCWarning(lcFeeds, "record %d", i); // distinct texts: no repeat summarising
     QVERIFY(clock.elapsed() < 5000);
     QVERIFY(handler.droppedTotal() > 0);
+    QVERIFY(handler.droppedTotal() <= 2000 - 512);
     QVERIFY(plain->isEmpty()); // not written twice elsewhere
-    // Read what was queued; the next record is preceded by the count of the dropped ones.
-    while (!journal.readNow().isEmpty()) {
+    // The journal reads again: the kept records come first, in order, then the count of the
+    // dropped ones; the next record follows them.
+    const QByteArray note = QByteArray::number(qulonglong(handler.droppedTotal())) +
+                            " log records dropped: the journal did not take them";
+    QList<QByteArray> messages;
+    for (int round = 0; round < 1000 && !messages.contains(note); ++round) {
+        for (QByteArray d = journal.readNow(); !d.isEmpty(); d = journal.readNow()) {
+            const auto r = journaltest::decode(d);
+            QVERIFY(r);
+            messages.append(r->value("MESSAGE"));
+        }
+        handler.flush();
     }
+    QCOMPARE(messages.size(), int(2000 - handler.droppedTotal()) + 1);
+    for (int i = 0; i < messages.size() - 1; ++i) // the queue and the backlog, oldest first
+        QCOMPARE(messages.at(i), QByteArray("record ") + QByteArray::number(i));
+    QCOMPARE(messages.last(), note);
     qCWarning(lcFeeds, "after the jam");
-    const auto note = journaltest::decode(journal.read());
-    QVERIFY(note);
-    QCOMPARE(note->value("MESSAGE"), QByteArray::number(qulonglong(handler.droppedTotal())) +
-                                         " log records dropped: the journal did not take them");
     const auto next = journaltest::decode(journal.read());
     QVERIFY(next);
     QCOMPARE(next->value("MESSAGE"), QByteArray("after the jam"));

@@ -65,12 +65,6 @@ private:
     QByteArray m_buffer;
 };
 
-quint16 freeUdpPort() {
-    QUdpSocket s;
-    s.bind(QHostAddress::LocalHost, 0);
-    return s.localPort();
-}
-
 QRegularExpression re(const QString &pattern) {
     return QRegularExpression(QStringLiteral("^") + pattern + QStringLiteral("$"));
 }
@@ -182,7 +176,7 @@ private Q_SLOTS:
         // The TCP keypad: a server the wall connects to (a serial-to-Ethernet gateway).
         QVERIFY(m_keypadServer.listen(QHostAddress::LocalHost, 0));
         // liblo's oscdump as a fixed feedback target.
-        const quint16 dumpPort = freeUdpPort();
+        const quint16 dumpPort = testports::freeUdpPort();
         m_haveOscdump = !QStandardPaths::findExecutable(QStringLiteral("oscdump")).isEmpty();
         if (m_haveOscdump) {
             m_oscdump.process.start(QStringLiteral("oscdump"),
@@ -205,7 +199,7 @@ private Q_SLOTS:
         peers.deckPort = deckPort;
         peers.dockPort = dockPort;
         peers.keypadPort = m_keypadServer.serverPort();
-        peers.oscPort = freeUdpPort();
+        peers.oscPort = testports::freeUdpPort();
         peers.oscdumpPort = dumpPort;
         peers.presetA = m_a.toInt();
         peers.presetB = m_b.toInt();

@@ -18,18 +18,6 @@ using apptest::Wall;
 
 namespace {
 
-// A port free for both UDP and TCP on loopback.
-quint16 freeOscPort() {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        QTcpServer tcp;
-        QUdpSocket udp;
-        if (tcp.listen(QHostAddress::LocalHost, 0) &&
-            udp.bind(QHostAddress::LocalHost, tcp.serverPort()))
-            return tcp.serverPort();
-    }
-    return 0;
-}
-
 struct Ran {
     int exitCode = -1;
     QByteArray out;
@@ -135,7 +123,7 @@ class TestPanelsOsc : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        m_osc = freeOscPort();
+        m_osc = testports::freePort();
         QVERIFY(m_osc != 0);
         m_app.extraArgs = {QStringLiteral("--osc"), QStringLiteral("127.0.0.1:%1").arg(m_osc)};
         m_app.captureErrors = true;

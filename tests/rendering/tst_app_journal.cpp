@@ -7,6 +7,7 @@
 #include "journalreader.h"
 
 #include "control/apiclient.h"
+#include "freeports.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -49,12 +50,7 @@ void TstAppJournal::theWallWritesStructuredRecordsToTheJournal() {
     QFile(stderrPath).open(QIODevice::WriteOnly);
     struct stat st = {};
     QCOMPARE(::stat(QFile::encodeName(stderrPath).constData(), &st), 0);
-    quint16 port = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        port = probe.serverPort();
-    }
+    const quint16 port = testports::freePortPair();
     QProcess wall;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("JOURNAL_STREAM"),

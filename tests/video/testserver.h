@@ -2,6 +2,8 @@
 // Runs opswall-rtsp-testserver as a real peer on loopback for the video tests: start (ephemeral
 // or given port), kill -9, SIGSTOP/SIGCONT, restart on the same port. Bounded waits only.
 
+#include "../control/freeports.h"
+
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QRegularExpression>
@@ -67,12 +69,8 @@ public:
     int port() const { return m_port; }
     QString error() const { return m_error; }
 
-    // A UDP port free right now (for the SRT listener).
-    static int freeUdpPort() {
-        QUdpSocket socket;
-        socket.bind(QHostAddress::LocalHost, 0);
-        return socket.localPort();
-    }
+    // A UDP port free right now (for the SRT listener), below the ephemeral range.
+    static int freeUdpPort() { return testports::freeUdpPort(); }
 
 private:
     std::unique_ptr<QProcess> m_process;
