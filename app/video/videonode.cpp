@@ -102,8 +102,8 @@ void PictureNode::renderThroughImage(const RenderState *state) {
 PlanesNode::PlanesNode()
     : m_geometry(QSGGeometry::defaultAttributes_TexturedPoint2D(), 4) {
     setGeometry(&m_geometry);
-    setMaterial(&m_material);
-    setOpaqueMaterial(&m_opaque);
+    setMaterial(&m_material[0]);
+    setOpaqueMaterial(&m_opaque[0]);
 }
 
 bool PlanesNode::setPicture(QQuickWindow *window, std::shared_ptr<const YuvPicture> picture,
@@ -117,15 +117,16 @@ bool PlanesNode::setPicture(QQuickWindow *window, std::shared_ptr<const YuvPictu
             return false;
         m_frame = std::move(frame); // the previous frame's textures go
         m_sequence = sequence;
-        m_material.setFrame(m_frame);
-        m_opaque.setFrame(m_frame);
+        for (int i = 0; i < 2; ++i) {
+            m_material[i].setFrame(m_frame);
+            m_opaque[i].setFrame(m_frame);
+        }
         markDirty(QSGNode::DirtyMaterial);
     }
     if (smooth != m_smooth) {
         m_smooth = smooth;
-        m_material.setSmoothing(smooth);
-        m_opaque.setSmoothing(smooth);
-        markDirty(QSGNode::DirtyMaterial);
+        setMaterial(&m_material[smooth ? 1 : 0]); // marks the material dirty
+        setOpaqueMaterial(&m_opaque[smooth ? 1 : 0]);
     }
     if (source != m_source || target != m_target) {
         m_source = source;

@@ -82,9 +82,10 @@ public:
 
 private:
     QSGGeometry m_geometry;
-    YuvMaterial m_material{true}; // a translucent tile's
-    YuvMaterial m_opaque{false};  // used while the node's inherited opacity is 1
-    YuvTextures m_frame;          // the textures the materials draw
+    // [smooth]: a translucent tile's material, and the one used while the inherited opacity is 1.
+    YuvMaterial m_material[2] = {YuvMaterial(true, false), YuvMaterial(true, true)};
+    YuvMaterial m_opaque[2] = {YuvMaterial(false, false), YuvMaterial(false, true)};
+    YuvTextures m_frame; // the textures the materials draw
     quint64 m_sequence = 0;
     QRectF m_source;
     QRectF m_target;

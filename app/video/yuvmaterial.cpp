@@ -11,19 +11,20 @@ namespace opswall::video {
 namespace {
 constexpr char kVertexShader[] = ":/opswall/video/shaders/yuv.vert.qsb";
 constexpr char kFragmentShader[] = ":/opswall/video/shaders/yuv.frag.qsb";
+constexpr char kSmoothFragmentShader[] = ":/opswall/video/shaders/yuv_smooth.frag.qsb";
 
 // The uniform block of shaders/yuv.{vert,frag} (std140).
 constexpr int kMatrixAt = 0;
 constexpr int kParametersAt = 64; // gains, gainsR, luma, chroma
 constexpr int kOpacityAt = 128;
-constexpr int kSmoothingAt = 132;
-constexpr int kBlockSize = 136;
+constexpr int kBlockSize = 132;
 
 class YuvShader : public QSGMaterialShader {
 public:
-    YuvShader() {
+    explicit YuvShader(bool smooth) {
         setShaderFileName(VertexStage, QString::fromLatin1(kVertexShader));
-        setShaderFileName(FragmentStage, QString::fromLatin1(kFragmentShader));
+        setShaderFileName(FragmentStage,
+                          QString::fromLatin1(smooth ? kSmoothFragmentShader : kFragmentShader));
     }
 
     bool updateUniformData(RenderState &state, QSGMaterial *newMaterial, QSGMaterial *) override {
@@ -39,8 +40,6 @@ public:
         std::memcpy(data + kParametersAt, material->parameters().data(), 64);
         const float opacity = state.opacity();
         std::memcpy(data + kOpacityAt, &opacity, 4);
-        const float smoothing = material->smoothing();
-        std::memcpy(data + kSmoothingAt, &smoothing, 4);
         return true;
     }
 
@@ -65,7 +64,8 @@ void releasePicture(void *held) {
 bool yuvShaderBuilt(QString *why) {
 #if defined(OPSWALL_HAVE_YUV_SHADER) && defined(OPSWALL_HAVE_LIBYUV)
     static const bool found = QFile::exists(QString::fromLatin1(kVertexShader)) &&
-                              QFile::exists(QString::fromLatin1(kFragmentShader));
+                              QFile::exists(QString::fromLatin1(kFragmentShader)) &&
+                              QFile::exists(QString::fromLatin1(kSmoothFragmentShader));
     if (!found && why)
         *why = QStringLiteral("the compiled shaders are missing from the resources");
     return found;
@@ -116,17 +116,19 @@ YuvTextures makeYuvTextures(QQuickWindow *window, std::shared_ptr<const YuvPictu
     return out;
 }
 
-YuvMaterial::YuvMaterial(bool blending) {
+YuvMaterial::YuvMaterial(bool blending, bool smooth)
+    : m_smooth(smooth) {
     setFlag(Blending, blending);
 }
 
 QSGMaterialType *YuvMaterial::type() const {
-    static QSGMaterialType type;
-    return &type;
+    static QSGMaterialType exact;
+    static QSGMaterialType smooth;
+    return m_smooth ? &smooth : &exact;
 }
 
 QSGMaterialShader *YuvMaterial::createShader(QSGRendererInterface::RenderMode) const {
-    return new YuvShader;
+    return new YuvShader(m_smooth);
 }
 
 int YuvMaterial::compare(const QSGMaterial *other) const {
@@ -140,7 +142,7 @@ int YuvMaterial::compare(const QSGMaterial *other) const {
     if (const int c = std::memcmp(m_parameters.data(), o->m_parameters.data(),
                                   sizeof(float) * m_parameters.size()))
         return c < 0 ? -1 : 1;
-    return m_smoothing == o->m_smoothing ? 0 : (m_smoothing < o->m_smoothing ? -1 : 1);
+    return 0; // the same type: the same smoothing
 }
 
 void YuvMaterial::setFrame(const YuvTextures &frame) {

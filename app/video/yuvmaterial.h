@@ -42,25 +42,24 @@ YuvTextures makeYuvTextures(QQuickWindow *window, std::shared_ptr<const YuvPictu
 class YuvMaterial : public QSGMaterial {
 public:
     // `blending`: the material for a translucent tile (QSGGeometryNode::setMaterial); without it
-    // the opaque one (setOpaqueMaterial).
-    explicit YuvMaterial(bool blending);
+    // the opaque one (setOpaqueMaterial). `smooth`: bilinear, for a picture drawn larger or
+    // smaller than its pixels; else each pixel gets its own samples, as libyuv gives them (a
+    // shader program of its own each: a material type each).
+    YuvMaterial(bool blending, bool smooth);
     QSGMaterialType *type() const override;
     QSGMaterialShader *createShader(QSGRendererInterface::RenderMode mode) const override;
     int compare(const QSGMaterial *other) const override;
 
     // Not owned: the node's textures of the frame it shows.
     void setFrame(const YuvTextures &frame);
-    // 0: each pixel gets its own samples, as libyuv (the picture drawn 1:1); 1: bilinear.
-    void setSmoothing(bool smooth) { m_smoothing = smooth ? 1.0f : 0.0f; }
 
     QSGTexture *plane(int i) const { return m_planes[size_t(i)]; }
     const std::array<float, 16> &parameters() const { return m_parameters; }
-    float smoothing() const { return m_smoothing; }
 
 private:
     std::array<QSGTexture *, 3> m_planes{};
     std::array<float, 16> m_parameters{}; // gains, gainsR, luma, chroma (shaders/yuv.frag)
-    float m_smoothing = 0;
+    bool m_smooth;
 };
 
 } // namespace opswall::video

@@ -2,6 +2,9 @@
 // I420 → RGB as libyuv computes it (frameconvert.h, YuvPicture::Coefficients), from three planes
 // uploaded as they are: four 8-bit samples per RGBA texel, so the texture is the plane's bytes
 // (no conversion on the CPU) and a sample is picked out of its texel here.
+// Compiled twice (app/video/CMakeLists.txt): as it is, each pixel takes its own samples, as libyuv
+// (a picture drawn 1:1); with SMOOTH defined, each plane is interpolated bilinearly (drawn scaled).
+// Two programs, not a uniform branch: llvmpipe runs both sides of one (twice the cost per pixel).
 layout(location = 0) in vec2 pixel; // picture pixels (luma samples)
 layout(location = 0) out vec4 fragColor;
 
@@ -12,7 +15,6 @@ layout(std140, binding = 0) uniform buf {
     vec4 luma;    // Y plane: width, height in samples; its texture: width, height in texels
     vec4 chroma;  // U and V planes: the same
     float qt_Opacity;
-    float smoothing; // 0: each pixel its own samples, as libyuv (1:1); 1: bilinear (scaled)
 };
 
 layout(binding = 1) uniform sampler2D yPlane;
@@ -28,19 +30,21 @@ float fetch(sampler2D plane, vec2 at, vec4 size) {
     return floor(dot(t, vec4(equal(vec4(lane), vec4(0.0, 1.0, 2.0, 3.0)))) * 255.0 + 0.5);
 }
 
-// The plane at `p` (its own sample units): the sample the pixel falls in, or bilinear between the
-// four nearest sample centres.
+// The plane at `p` (its own sample units): the sample the pixel falls in, or (SMOOTH) bilinear
+// between the four nearest sample centres.
 float planeAt(sampler2D plane, vec2 p, vec4 size) {
-    vec2 q = p - 0.5 * smoothing;
+#ifdef SMOOTH
+    vec2 q = p - 0.5;
     vec2 i = floor(q);
-    float a = fetch(plane, i, size);
-    if (smoothing < 0.5)
-        return a;
     vec2 f = q - i;
+    float a = fetch(plane, i, size);
     float b = fetch(plane, i + vec2(1.0, 0.0), size);
     float c = fetch(plane, i + vec2(0.0, 1.0), size);
     float d = fetch(plane, i + vec2(1.0, 1.0), size);
     return mix(mix(a, b, f.x), mix(c, d, f.x), f.y);
+#else
+    return fetch(plane, floor(p), size);
+#endif
 }
 
 void main() {

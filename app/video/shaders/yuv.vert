@@ -11,7 +11,6 @@ layout(std140, binding = 0) uniform buf {
     vec4 luma;    // Y plane: width, height in samples; its texture: width, height in texels
     vec4 chroma;  // U and V planes: the same
     float qt_Opacity;
-    float smoothing;
 };
 
 out gl_PerVertex { vec4 gl_Position; };
