@@ -131,6 +131,7 @@ void VideoItem::subscribe(QObject *glItem) {
     // every scene graph, as before the picture node and the YUV shader (a diagnostic; bench_video's
     // before-and-after in one run).
     m_texturesOnly = qEnvironmentVariableIntValue("OPSWALL_VIDEO_TEXTURES") == 1;
+    m_planesRefused = false; // another stream: the shader path is tried again
     const DisplayPath effective = glItem ? DisplayPath::OpenGl : DisplayPath::Texture;
     if (effective != m_effectivePath) {
         m_effectivePath = effective;

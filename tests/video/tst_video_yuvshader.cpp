@@ -2,6 +2,7 @@
 // Xvfb; ctest runs it so): a frame of videotestsrc's colour bars, as I420 with BT.601 and BT.709
 // colorimetry (limited and full range), drawn by PlanesNode into a window and read back, against
 // libyuv's conversion of the same picture (the CPU path: YuvPicture::convertTo).
+#include "testframes.h"
 #include "video/frameconvert.h"
 #include "video/gstptr.h"
 #include "video/videonode.h"
@@ -18,29 +19,9 @@
 #include <gst/video/video.h>
 
 using namespace opswall::video;
+using opswall::video::test::frames;
 
 namespace {
-
-// One frame of `pattern`, I420 of `size` with `colorimetry`.
-SamplePtr frame(const QString &pattern, QSize size, const QString &colorimetry) {
-    const QString desc = QStringLiteral("videotestsrc pattern=%1 num-buffers=1 ! "
-                                        "video/x-raw,format=I420,width=%2,height=%3,colorimetry=%4 "
-                                        "! appsink name=out sync=false")
-                             .arg(pattern)
-                             .arg(size.width())
-                             .arg(size.height())
-                             .arg(colorimetry);
-    GError *error = nullptr;
-    ElementPtr pipeline(gst_parse_launch(desc.toUtf8().constData(), &error));
-    ErrorPtr owned(error);
-    if (!pipeline || error)
-        return {};
-    gst_element_set_state(pipeline.get(), GST_STATE_PLAYING);
-    ElementPtr sink(gst_bin_get_by_name(GST_BIN(pipeline.get()), "out"));
-    SamplePtr out(gst_app_sink_try_pull_sample(GST_APP_SINK(sink.get()), 10 * GST_SECOND));
-    gst_element_set_state(pipeline.get(), GST_STATE_NULL);
-    return out;
-}
 
 // The sample as the tiles get it: the decoder's frame itself, or scaled to `size` (YuvPool).
 std::shared_ptr<const YuvPicture> pictureOf(GstSample *sample, YuvPool &pool, QSize size = {}) {
@@ -50,6 +31,27 @@ std::shared_ptr<const YuvPicture> pictureOf(GstSample *sample, YuvPool &pool, QS
     if (size.isEmpty())
         size = QSize(GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info));
     return pool.make(gst_sample_get_buffer(sample), info, size);
+}
+
+// A frame of `pattern` as a tile gets it (scaled to `scaledTo` when given), and libyuv's conversion
+// of it: the CPU path's pixels.
+struct Reference {
+    opswall::video::test::Pair frames;
+    YuvPool pool;
+    std::shared_ptr<const YuvPicture> picture;
+    QImage cpu;
+};
+std::unique_ptr<Reference> reference(const QString &pattern, QSize size, const QString &colorimetry,
+                                     QSize scaledTo = {}) {
+    auto r = std::make_unique<Reference>();
+    r->frames = frames(pattern, size, colorimetry);
+    r->picture = pictureOf(r->frames.yuv.get(), r->pool, scaledTo);
+    if (!r->picture)
+        return nullptr;
+    r->cpu = QImage(r->picture->size(), QImage::Format_RGB32);
+    if (!r->picture->convertTo(r->cpu))
+        return nullptr;
+    return r;
 }
 
 // Draws a picture with PlanesNode over the whole item.
@@ -147,13 +149,10 @@ private Q_SLOTS:
         QFETCH(QString, pattern);
         QFETCH(QSize, size);
         QFETCH(QString, colorimetry);
-        SamplePtr sample = frame(pattern, size, colorimetry);
-        YuvPool pool;
-        std::shared_ptr<const YuvPicture> picture = pictureOf(sample.get(), pool);
-        QVERIFY(picture);
-        QImage cpu(picture->size(), QImage::Format_RGB32);
-        QVERIFY(picture->convertTo(cpu));
-        const Shown s = show(picture);
+        const std::unique_ptr<Reference> ref = reference(pattern, size, colorimetry);
+        QVERIFY(ref);
+        const QImage &cpu = ref->cpu;
+        const Shown s = show(ref->picture);
         QVERIFY(s.item->drawn);
         QCOMPARE(s.grab.size(), size);
         int worst = 0;
@@ -183,14 +182,12 @@ private Q_SLOTS:
 
     void scaledPictureIsDrawnAsIs() {
         // YuvPool's scaled pictures (rows padded to 4 bytes) go through the shader too.
-        SamplePtr sample = frame(QStringLiteral("smpte"), QSize(640, 360), QStringLiteral("bt709"));
-        YuvPool pool;
-        std::shared_ptr<const YuvPicture> picture = pictureOf(sample.get(), pool, QSize(301, 171));
-        QVERIFY(picture);
-        QVERIFY(picture->stride(0) % 4 == 0 && picture->stride(1) % 4 == 0);
-        QImage cpu(picture->size(), QImage::Format_RGB32);
-        QVERIFY(picture->convertTo(cpu));
-        const Shown s = show(picture);
+        const std::unique_ptr<Reference> ref = reference(QStringLiteral("smpte"), QSize(640, 360),
+                                                         QStringLiteral("bt709"), QSize(301, 171));
+        QVERIFY(ref);
+        QVERIFY(ref->picture->stride(0) % 4 == 0 && ref->picture->stride(1) % 4 == 0);
+        const QImage &cpu = ref->cpu;
+        const Shown s = show(ref->picture);
         QVERIFY(s.item->drawn);
         int worst = 0;
         for (int y = 0; y < cpu.height(); ++y)
@@ -202,14 +199,12 @@ private Q_SLOTS:
     void enlargedPictureIsSmoothAndKeepsItsColours() {
         // Drawn 2.5 times its size (bilinear): every flat area keeps libyuv's colour, and the
         // edges between bars are blends, not steps of whole samples.
-        SamplePtr sample = frame(QStringLiteral("smpte"), QSize(160, 90), QStringLiteral("bt601"));
-        YuvPool pool;
-        std::shared_ptr<const YuvPicture> picture = pictureOf(sample.get(), pool);
-        QVERIFY(picture);
-        QImage cpu(picture->size(), QImage::Format_RGB32);
-        QVERIFY(picture->convertTo(cpu));
+        const std::unique_ptr<Reference> ref =
+            reference(QStringLiteral("smpte"), QSize(160, 90), QStringLiteral("bt601"));
+        QVERIFY(ref);
+        const QImage &cpu = ref->cpu;
         const double scale = 2.5;
-        const Shown s = show(picture, scale);
+        const Shown s = show(ref->picture, scale);
         QVERIFY(s.item->drawn);
         int worstFlat = 0;
         int flat = 0;
@@ -239,13 +234,11 @@ private Q_SLOTS:
     }
 
     void translucentTileBlends() {
-        SamplePtr sample = frame(QStringLiteral("smpte"), QSize(320, 180), QStringLiteral("bt709"));
-        YuvPool pool;
-        std::shared_ptr<const YuvPicture> picture = pictureOf(sample.get(), pool);
-        QVERIFY(picture);
-        QImage cpu(picture->size(), QImage::Format_RGB32);
-        QVERIFY(picture->convertTo(cpu));
-        const Shown s = show(picture, 1.0, 0.5, QPoint(7, 5));
+        const std::unique_ptr<Reference> ref =
+            reference(QStringLiteral("smpte"), QSize(320, 180), QStringLiteral("bt709"));
+        QVERIFY(ref);
+        const QImage &cpu = ref->cpu;
+        const Shown s = show(ref->picture, 1.0, 0.5, QPoint(7, 5));
         QVERIFY(s.item->drawn);
         // Half of libyuv's colour over black, placed where the item is.
         for (const QPoint p : {QPoint(20, 40), QPoint(160, 40), QPoint(300, 40), QPoint(60, 170)}) {
