@@ -109,6 +109,12 @@ Shown show(std::shared_ptr<const YuvPicture> picture, double scale = 1.0, double
     s.window->show();
     if (QTest::qWaitForWindowExposed(s.window.get()))
         s.grab = s.window->grabWindow();
+    // OPSWALL_VIDEO_DUMP=DIR: each grab as DIR/<test>-<row>.png, to look at.
+    if (const QString dir = qEnvironmentVariable("OPSWALL_VIDEO_DUMP"); !dir.isEmpty())
+        s.grab.save(QStringLiteral("%1/%2-%3.png")
+                        .arg(dir, QLatin1String(QTest::currentTestFunction()),
+                             QLatin1String(QTest::currentDataTag() ? QTest::currentDataTag() : ""))
+                        .replace(QLatin1Char(' '), QLatin1Char('_')));
     return s;
 }
 
