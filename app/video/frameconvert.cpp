@@ -8,6 +8,7 @@
 
 #ifdef OPSWALL_HAVE_LIBYUV
 #include <libyuv/convert_argb.h>
+#include <libyuv/row.h> // struct YuvConstants: the coefficients the shader path uses
 #include <libyuv/scale.h>
 #endif
 
@@ -63,26 +64,29 @@ Planes planesOf(const GstVideoFrame &frame) {
 }
 
 // `from` scaled down to w x h (box filter: every source pixel counts, no aliasing) into
-// `storage`, packed: the returned planes point into it.
+// `storage`: the returned planes point into it. Rows are padded to 4 bytes, as GStreamer lays out
+// I420, so the shader path can upload each plane as it is (four samples per RGBA texel).
 std::optional<Planes> scaled(const Planes &from, int w, int h, std::vector<uint8_t> &storage) {
     const int cw = (w + 1) / 2;
     const int ch = (h + 1) / 2;
-    storage.resize(size_t(w) * size_t(h) + 2 * size_t(cw) * size_t(ch));
+    const int stride = (w + 3) & ~3;
+    const int cstride = (cw + 3) & ~3;
+    storage.resize(size_t(stride) * size_t(h) + 2 * size_t(cstride) * size_t(ch));
     Planes to;
     to.data[0] = storage.data();
-    to.data[1] = to.data[0] + size_t(w) * size_t(h);
-    to.data[2] = to.data[1] + size_t(cw) * size_t(ch);
-    to.stride[0] = w;
-    to.stride[1] = cw;
-    to.stride[2] = cw;
+    to.data[1] = to.data[0] + size_t(stride) * size_t(h);
+    to.data[2] = to.data[1] + size_t(cstride) * size_t(ch);
+    to.stride[0] = stride;
+    to.stride[1] = cstride;
+    to.stride[2] = cstride;
     to.width = w;
     to.height = h;
     auto *y = const_cast<uint8_t *>(to.data[0]);
     auto *u = const_cast<uint8_t *>(to.data[1]);
     auto *v = const_cast<uint8_t *>(to.data[2]);
     if (libyuv::I420Scale(from.data[0], from.stride[0], from.data[1], from.stride[1], from.data[2],
-                          from.stride[2], from.width, from.height, y, w, u, cw, v, cw, w, h,
-                          libyuv::kFilterBox) != 0)
+                          from.stride[2], from.width, from.height, y, stride, u, cstride, v,
+                          cstride, w, h, libyuv::kFilterBox) != 0)
         return std::nullopt;
     return to;
 }
@@ -196,6 +200,37 @@ bool YuvPicture::convertTo(QRect source, uchar *dst, int dstStride) const {
     Q_UNUSED(dstStride);
     return false;
 #endif
+}
+
+YuvPicture::Coefficients YuvPicture::coefficients() const {
+    Coefficients c;
+#ifdef OPSWALL_HAVE_LIBYUV
+    const auto *k = static_cast<const libyuv::YuvConstants *>(m_constants);
+    if (!k)
+        return c;
+#if defined(__aarch64__) || defined(__arm__) || defined(__riscv)
+    // row_common.cc (ARM): y1 without a bias; B = y1 + U * ub - bb, G = y1 + bg - (U * ug + V *
+    // vg), R = y1 + V * vr - br, with U and V unsigned.
+    c.ub = k->kUVCoeff[0];
+    c.vr = k->kUVCoeff[1];
+    c.ug = k->kUVCoeff[2];
+    c.vg = k->kUVCoeff[3];
+    c.yg = k->kRGBCoeffBias[0];
+    c.biasB = 128 * c.ub - k->kRGBCoeffBias[1];
+    c.biasG = k->kRGBCoeffBias[2] - 128 * (c.ug + c.vg);
+    c.biasR = 128 * c.vr - k->kRGBCoeffBias[3];
+#else
+    // row_common.cc (x86, as its SIMD rows): y1 = (Y * 0x0101 * yg >> 16) + yb, then the signed
+    // chroma times the unsigned 8-bit gains.
+    c.ub = k->kUVToB[0];
+    c.ug = k->kUVToG[0];
+    c.vg = k->kUVToG[1];
+    c.vr = k->kUVToR[1];
+    c.yg = k->kYToRgb[0];
+    c.biasB = c.biasG = c.biasR = k->kYBiasToRgb[0];
+#endif
+#endif
+    return c;
 }
 
 bool YuvPicture::convertTo(QImage &out) const {

@@ -56,6 +56,20 @@ public:
     // The whole picture into `out` (RGB32, the picture's size).
     bool convertTo(QImage &out) const;
 
+    // Plane 0 (Y), 1 (U) or 2 (V) and its bytes per row: the shader path (yuvmaterial.h) uploads
+    // them as they are.
+    const uint8_t *plane(int i) const { return m_plane[i]; }
+    int stride(int i) const { return m_stride[i]; }
+    // libyuv's fixed-point conversion of this picture's colorimetry, for the shader to compute
+    // the same pixels: with U' = U - 128, V' = V - 128 and y1 = floor(Y * 257 * yg / 65536),
+    //   B = (y1 + U' * ub + biasB) >> 6,  G = (y1 - U' * ug - V' * vg + biasG) >> 6,
+    //   R = (y1 + V' * vr + biasR) >> 6,  each clamped to 0..255.
+    // All zero (yg 0) in a build without libyuv.
+    struct Coefficients {
+        float yg = 0, ub = 0, ug = 0, vg = 0, vr = 0, biasB = 0, biasG = 0, biasR = 0;
+    };
+    Coefficients coefficients() const;
+
 private:
     friend class YuvPool;
     const uint8_t *m_plane[3] = {};

@@ -4,6 +4,7 @@
 #include "gstsupport.h"
 #include "videohub.h"
 #include "videonode.h"
+#include "yuvmaterial.h"
 
 #include <QMetaProperty>
 #include <QQmlComponent>
@@ -126,9 +127,11 @@ void VideoItem::resubscribe() {
 void VideoItem::subscribe(QObject *glItem) {
     // A source saved after the tile was shown: the hub opens this same stream once it exists.
     m_stream = m_hub->acquire(m_binding, glItem);
-    // OPSWALL_VIDEO_TEXTURES=1 when a tile subscribes: textures on the software scene graph too,
-    // as before the picture node (a diagnostic; bench_video's before-and-after in one run).
+    // OPSWALL_VIDEO_TEXTURES=1 when a tile subscribes: RGB32 textures converted on the CPU on
+    // every scene graph, as before the picture node and the YUV shader (a diagnostic; bench_video's
+    // before-and-after in one run).
     m_texturesOnly = qEnvironmentVariableIntValue("OPSWALL_VIDEO_TEXTURES") == 1;
+    m_planesRefused = false; // another stream: the shader path is tried again
     const DisplayPath effective = glItem ? DisplayPath::OpenGl : DisplayPath::Texture;
     if (effective != m_effectivePath) {
         m_effectivePath = effective;
@@ -266,8 +269,8 @@ void VideoItem::reportSize() {
     m_stream->setViewRequest(this, pixels,
                              m_fillMode == FillMode::Fit ? VideoStream::ScaleNeed::Contain
                                                          : VideoStream::ScaleNeed::Cover,
-                             drawsPictures() ? VideoStream::Drawing::Picture
-                                             : VideoStream::Drawing::Texture);
+                             drawsPictures() || drawsPlanes() ? VideoStream::Drawing::Picture
+                                                              : VideoStream::Drawing::Texture);
 }
 
 void VideoItem::geometryChange(const QRectF &newGeometry, const QRectF &oldGeometry) {
@@ -327,6 +330,25 @@ bool VideoItem::drawsPictures() const {
            window()->rendererInterface()->graphicsApi() == QSGRendererInterface::Software;
 }
 
+bool VideoItem::wantsPlanes() const {
+    return !m_texturesOnly && !m_planesRefused && window() &&
+           QSGRendererInterface::isApiRhiBased(window()->rendererInterface()->graphicsApi());
+}
+
+bool VideoItem::drawsPlanes() const {
+    return wantsPlanes() && yuvShaderBuilt(nullptr);
+}
+
+void VideoItem::refusePlanes(const QString &why) {
+    m_planesRefused = true;
+    qWarning("video: the YUV shader path cannot show %s: %s; converting its frames to RGB on the "
+             "CPU",
+             qUtf8Printable(m_stream ? m_stream->label() : QStringLiteral("a tile")),
+             qUtf8Printable(why));
+    // The stream converts on its streaming thread from its next frame on (this one: picture()).
+    QMetaObject::invokeMethod(this, &VideoItem::reportSize, Qt::QueuedConnection);
+}
+
 QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
     if (m_effectivePath == DisplayPath::OpenGl && !showsSnapshot()) {
         // The GstGLQt6VideoItem child draws, placed by placeGlChild() for the fill mode.
@@ -349,7 +371,16 @@ QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
     const Placement p = place(size(), frame->size(), m_fillMode); // the snapshot: as live
     setPaintedRect(p.target);
     const bool picture = !snapshot && frame->yuv && drawsPictures();
-    const QSGNode::NodeType wanted = picture ? QSGNode::RenderNodeType : QSGNode::BasicNodeType;
+    bool planes = false;
+    if (!snapshot && frame->yuv && wantsPlanes()) {
+        QString why;
+        planes = yuvShaderBuilt(&why) && yuvPlanesUsable(*frame->yuv, &why);
+        if (!planes)
+            refusePlanes(why);
+    }
+    const QSGNode::NodeType wanted = picture  ? QSGNode::RenderNodeType
+                                     : planes ? QSGNode::GeometryNodeType
+                                              : QSGNode::BasicNodeType;
     if (old && old->type() != wanted) {
         delete old;
         old = nullptr;
@@ -363,6 +394,25 @@ QSGNode *VideoItem::updatePaintNode(QSGNode *old, UpdatePaintNodeData *) {
             m_textureUploadUs = g_get_monotonic_time();
         }
         return node;
+    }
+    if (planes) {
+        // 1:1 (the picture's pixels are the window's): each pixel its own samples, as libyuv
+        // converts; scaled, rotated: bilinear, as the texture path's linear filter.
+        const QSizeF shown =
+            mapRectToScene(p.target).size() * window()->effectiveDevicePixelRatio();
+        const bool smooth = qAbs(shown.width() - p.source.width()) > 0.01 ||
+                            qAbs(shown.height() - p.source.height()) > 0.01;
+        auto *node = old ? static_cast<PlanesNode *>(old) : new PlanesNode();
+        if (node->setPicture(window(), frame->yuv, frame->sequence, p.source, p.target, smooth)) {
+            if (frame->sequence != m_textureSequence) {
+                m_textureSequence = frame->sequence;
+                m_textureUploadUs = g_get_monotonic_time();
+            }
+            return node;
+        }
+        delete node; // checked above: not reached unless the textures could not be made
+        old = nullptr;
+        m_textureSequence = 0;
     }
     auto *node = static_cast<TextureNode *>(old);
     if (!node) {

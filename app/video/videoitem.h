@@ -1,8 +1,11 @@
 #pragma once
 // The Qt Quick item that shows a stream's newest frame, on both scene-graph backends (software
 // and OpenGL): on the software scene graph a PictureNode converts the frame's I420 picture
-// straight into the window; elsewhere the frame's RGB32 image becomes a texture
-// (createTextureFromImage) on a QSGImageNode (videonode.h).
+// straight into the window; on the others (QRhi: OpenGL, Vulkan, …) a PlanesNode uploads its
+// planes and a shader converts them (yuvmaterial.h); where that cannot be used (no shader in the
+// build, a frame whose rows cannot be uploaded as they are: said once in the log) the frame's
+// RGB32 image, converted on the CPU, becomes a texture (createTextureFromImage) on a QSGImageNode
+// (videonode.h).
 // It subscribes to the VideoHub found in its QML engine (or set explicitly) for its binding, and
 // tells the stream how big it draws so scaling happens in GStreamer.
 //
@@ -116,7 +119,10 @@ private:
     void updateGlChild();       // GUI thread: the child is hidden while the snapshot shows
     void unsubscribe();
     void reportSize();
-    bool drawsPictures() const;              // the window's scene graph is the software one
+    bool drawsPictures() const; // the window's scene graph is the software one
+    bool wantsPlanes() const;   // the window's scene graph is on QRhi: the YUV shader path
+    bool drawsPlanes() const;   // … and this build has the shader
+    void refusePlanes(const QString &why);   // render thread (GUI blocked): the CPU path from now
     void setPaintedRect(const QRectF &rect); // render thread (GUI blocked): signal queued
 
     QVariant m_binding;
@@ -124,7 +130,8 @@ private:
     QPointer<VideoStream> m_stream;
     FillMode m_fillMode = FillMode::Fit;
     QRectF m_paintedRect;
-    bool m_texturesOnly = false; // OPSWALL_VIDEO_TEXTURES=1: no picture node
+    bool m_texturesOnly = false;  // OPSWALL_VIDEO_TEXTURES=1: RGB32 textures converted on the CPU
+    bool m_planesRefused = false; // the shader path could not draw a frame (logged)
     quint64 m_textureSequence = 0;
     qint64 m_textureUploadUs = 0;
     bool m_complete = true; // false between classBegin and componentComplete (QML creation)

@@ -99,4 +99,43 @@ void PictureNode::renderThroughImage(const RenderState *state) {
     painter->drawImage(m_target, m_image, m_source);
 }
 
+PlanesNode::PlanesNode()
+    : m_geometry(QSGGeometry::defaultAttributes_TexturedPoint2D(), 4) {
+    setGeometry(&m_geometry);
+    setMaterial(&m_material[0]);
+    setOpaqueMaterial(&m_opaque[0]);
+}
+
+bool PlanesNode::setPicture(QQuickWindow *window, std::shared_ptr<const YuvPicture> picture,
+                            quint64 sequence, const QRectF &source, const QRectF &target,
+                            bool smooth) {
+    if (!picture)
+        return false;
+    if (sequence != m_sequence || !m_frame.planes[0]) {
+        YuvTextures frame = makeYuvTextures(window, std::move(picture));
+        if (!frame.planes[0])
+            return false;
+        m_frame = std::move(frame); // the previous frame's textures go
+        m_sequence = sequence;
+        for (int i = 0; i < 2; ++i) {
+            m_material[i].setFrame(m_frame);
+            m_opaque[i].setFrame(m_frame);
+        }
+        markDirty(QSGNode::DirtyMaterial);
+    }
+    if (smooth != m_smooth) {
+        m_smooth = smooth;
+        setMaterial(&m_material[smooth ? 1 : 0]); // marks the material dirty
+        setOpaqueMaterial(&m_opaque[smooth ? 1 : 0]);
+    }
+    if (source != m_source || target != m_target) {
+        m_source = source;
+        m_target = target;
+        // Texture coordinates in picture pixels: the shader finds each pixel's samples.
+        QSGGeometry::updateTexturedRectGeometry(&m_geometry, target, source);
+        markDirty(QSGNode::DirtyGeometry);
+    }
+    return true;
+}
+
 } // namespace opswall::video

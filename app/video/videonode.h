@@ -11,11 +11,17 @@
 // the picture cannot go 1:1 into the window (a scaled, rotated, translucent or fractionally
 // placed tile, a device that is not an image) it is converted once per frame into an image that
 // is drawn as the texture path draws it.
+//
+// PlanesNode (scene graphs on QRhi: OpenGL, Vulkan, …): the frame's I420 planes uploaded as
+// textures and converted to RGB by a fragment shader (yuvmaterial.h), so no RGB image is made on
+// the CPU; the same pixels as the CPU path's libyuv conversion.
 
 #include "frameconvert.h"
+#include "yuvmaterial.h"
 
 #include <QImage>
 #include <QRectF>
+#include <QSGGeometryNode>
 #include <QSGImageNode>
 #include <QSGRenderNode>
 
@@ -62,6 +68,28 @@ private:
     QRectF m_target;
     QImage m_image;              // the fallback's RGB32 picture
     quint64 m_imageSequence = 0; // the picture m_image holds
+};
+
+class PlanesNode : public QSGGeometryNode {
+public:
+    PlanesNode();
+    // `source` (picture pixels) drawn into `target` (item coordinates); `sequence` names the
+    // picture (a new one is uploaded). `smooth`: bilinear, for a picture drawn larger or smaller
+    // than its pixels; else each pixel gets its own samples, as libyuv gives them. False (the
+    // node unchanged) where the picture cannot be drawn so (yuvPlanesUsable).
+    bool setPicture(QQuickWindow *window, std::shared_ptr<const YuvPicture> picture,
+                    quint64 sequence, const QRectF &source, const QRectF &target, bool smooth);
+
+private:
+    QSGGeometry m_geometry;
+    // [smooth]: a translucent tile's material, and the one used while the inherited opacity is 1.
+    YuvMaterial m_material[2] = {YuvMaterial(true, false), YuvMaterial(true, true)};
+    YuvMaterial m_opaque[2] = {YuvMaterial(false, false), YuvMaterial(false, true)};
+    YuvTextures m_frame; // the textures the materials draw
+    quint64 m_sequence = 0;
+    QRectF m_source;
+    QRectF m_target;
+    bool m_smooth = false;
 };
 
 } // namespace opswall::video

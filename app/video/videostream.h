@@ -58,8 +58,9 @@ public:
     // How a viewer scales the picture: the stream scales in GStreamer to the largest need.
     enum class ScaleNeed { Invalid = 0, Contain, Cover };
     // What a viewer draws: Texture, the frame's RGB32 image (converted on the streaming thread
-    // while any viewer draws textures); Picture, the I420 picture it converts itself into the
-    // window (VideoItem on the software scene graph, videonode.h).
+    // while any viewer draws textures); Picture, the I420 picture, which it converts itself
+    // (VideoItem: into the window on the software scene graph, by the YUV shader on OpenGL;
+    // videonode.h).
     enum class Drawing { Invalid = 0, Texture, Picture };
 
     // A stream whose configuration is already known to be wrong (configError) goes straight

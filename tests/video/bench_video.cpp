@@ -1,7 +1,10 @@
 // Video benchmark (label bench): prints figures against baselines measured in the same run.
-//  1. CPU per displayed 1080p30 stream (appsink → VideoItem, software scene graph) against
-//     gst-launch-1.0 decoding the same stream to fakesink at the same time (three rounds): the
-//     ratio is the display overhead.
+//  1. CPU per displayed 1080p30 stream (appsink → VideoItem) against gst-launch-1.0 decoding the
+//     same stream to fakesink at the same time (three rounds): the ratio is the display overhead.
+//     On the software scene graph (offscreen, the default) against drawing through textures as
+//     before the picture node; on OpenGL (QT_QPA_PLATFORM=xcb QSG_RHI_BACKEND=opengl under Xvfb:
+//     ctest's bench_video_opengl) the YUV shader path against the CPU conversion to an RGB32
+//     texture, in the same run.
 //  2. The most 720p30 and 1080p30 streams displayed at full frame rate (bounded search, tiles in
 //     one 1920×1080 window, each stream its own decoder).
 //  3. Capture-to-texture latency with a pixel stamp (the server writes its monotonic clock into
@@ -15,12 +18,14 @@
 #include "video/frameconvert.h"
 #include "video/videohub.h"
 #include "video/videoitem.h"
+#include "video/yuvmaterial.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QGuiApplication>
 #include <QQuickWindow>
+#include <QSGRendererInterface>
 #include <QTest>
 #include <QTimer>
 
@@ -192,9 +197,21 @@ int main(int argc, char **argv) {
     std::printf(
         "note: the source is videotestsrc (bars + clock + a noise patch), cheaper to decode "
         "than camera video; capacity figures are an upper bound for real scenes\n");
-    std::printf("video benchmark: %s, scene graph: software (offscreen), window 1920x1080, "
-                "%d ms windows\n",
-                qPrintable(QSysInfo::prettyProductName()), windowMs);
+    // The scene graph the windows get (QT_QPA_PLATFORM, QSG_RHI_BACKEND).
+    bool openGl = false;
+    {
+        QQuickWindow probe;
+        probe.show();
+        openGl = QTest::qWaitForWindowExposed(&probe) &&
+                 probe.rendererInterface()->graphicsApi() == QSGRendererInterface::OpenGL;
+    }
+    const bool shader = openGl && yuvShaderBuilt(nullptr) && fastConvertAvailable();
+    std::printf("video benchmark: %s, scene graph: %s, window 1920x1080, %d ms windows\n",
+                qPrintable(QSysInfo::prettyProductName()),
+                openGl ? "OpenGL (no GPU here: Mesa llvmpipe renders, and runs the shader, on the "
+                         "CPU; its CPU time is in ours)"
+                       : "software (offscreen)",
+                windowMs);
     QFile loadavg(QStringLiteral("/proc/loadavg"));
     if (loadavg.open(QIODevice::ReadOnly))
         std::printf("load average at start (other work on this machine moves the figures): %s",
@@ -249,10 +266,15 @@ int main(int argc, char **argv) {
             "the same time: gst-launch's default transport (UDP; the issue's figure) and "
             "TCP as ours (rtspt://)\n");
         std::printf("    frames are %s\n",
-                    fastConvertAvailable()
-                        ? "scaled by libyuv in the appsink callback and converted (I420 -> RGB32) "
-                          "by the tile straight into the window (software scene graph)"
-                        : "scaled and converted by videoscale ! videoconvert (-> BGRx)");
+                    !fastConvertAvailable()
+                        ? "scaled and converted by videoscale ! videoconvert (-> BGRx)"
+                    : shader ? "scaled by libyuv in the appsink callback, their I420 planes "
+                               "uploaded as textures and converted by the YUV shader"
+                    : openGl ? "scaled by libyuv in the appsink callback and converted (I420 -> "
+                               "RGB32) on the streaming thread into the tile's texture"
+                             : "scaled by libyuv in the appsink callback and converted (I420 -> "
+                               "RGB32) by the tile straight into the window (software scene "
+                               "graph)");
         // Three rounds of `windowMs`, every process measured over the same windows.
         const auto measure = [&](Wall &wall, const char *what) {
             QList<double> ratios;
@@ -311,15 +333,20 @@ int main(int argc, char **argv) {
             // The same converted on the streaming thread into an image that the tile's texture
             // copies into the window, as before the picture node: the before-and-after of the
             // picture node.
+            // On OpenGL: the CPU conversion into the texture, as before the YUV shader.
             qputenv("OPSWALL_VIDEO_TEXTURES", "1");
             Wall before = showGrid(hub, {rtspUrl(hd, 4)});
             const bool playing = allPlaying(before, 5000);
             qunsetenv("OPSWALL_VIDEO_TEXTURES");
             if (playing) {
                 runFor(1500);
-                measure(before,
-                        "shown 1:1, converted on the streaming thread and drawn as a texture "
-                        "as before (OPSWALL_VIDEO_TEXTURES=1; for comparison)");
+                measure(before, openGl ? "shown 1:1, converted to RGB32 on the CPU (libyuv, "
+                                         "streaming thread) and uploaded as the tile's texture, as "
+                                         "before the YUV shader (OPSWALL_VIDEO_TEXTURES=1; for "
+                                         "comparison)"
+                                       : "shown 1:1, converted on the streaming thread and drawn "
+                                         "as a texture as before (OPSWALL_VIDEO_TEXTURES=1; for "
+                                         "comparison)");
             }
             release(hub, before);
         }
@@ -474,7 +501,9 @@ int main(int argc, char **argv) {
             {"decode", &Sample::decode},
             {"scale (to the tile; RGB32 only where a tile draws textures)", &Sample::convert},
             {"upload (hand-off to the GUI thread, picture to the node)", &Sample::upload},
-            {"frame (I420 -> RGB32 into the window, rendered)", &Sample::frame},
+            {shader ? "frame (planes uploaded, YUV shader, rendered)"
+                    : "frame (I420 -> RGB32 into the window, rendered)",
+             &Sample::frame},
             {"total", &Sample::total}};
         for (const auto &[name, field] : stages)
             std::printf("    %-58s %6.1f / %6.1f\n", name, percentile(column(field), 0.5),

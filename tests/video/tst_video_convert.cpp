@@ -2,6 +2,7 @@
 // videoconvert on the same frames (real pipelines: videotestsrc → I420 → tee → appsink and
 // videoconvert → BGRx → appsink), for BT.601 and BT.709 in limited and full range, odd sizes, and
 // the frame pool's reuse rules.
+#include "testframes.h"
 #include "video/frameconvert.h"
 #include "video/gstptr.h"
 
@@ -12,39 +13,10 @@
 #include <gst/video/video.h>
 
 using namespace opswall::video;
+using opswall::video::test::frames;
+using opswall::video::test::Pair;
 
 namespace {
-
-struct Pair {
-    SamplePtr yuv;
-    SamplePtr rgb;
-};
-
-// One frame of `pattern` as I420 with `colorimetry`, and the same frame through videoconvert.
-Pair frames(const QString &pattern, QSize size, const QString &colorimetry) {
-    const QString desc =
-        QStringLiteral("videotestsrc pattern=%1 num-buffers=1 ! "
-                       "video/x-raw,format=I420,width=%2,height=%3,colorimetry=%4 ! tee name=t "
-                       "t. ! queue ! appsink name=yuv sync=false "
-                       "t. ! queue ! videoconvert ! video/x-raw,format=BGRx ! appsink name=rgb "
-                       "sync=false")
-            .arg(pattern)
-            .arg(size.width())
-            .arg(size.height())
-            .arg(colorimetry);
-    GError *error = nullptr;
-    ElementPtr pipeline(gst_parse_launch(desc.toUtf8().constData(), &error));
-    ErrorPtr owned(error);
-    if (!pipeline || error)
-        return {};
-    gst_element_set_state(pipeline.get(), GST_STATE_PLAYING);
-    ElementPtr yuv(gst_bin_get_by_name(GST_BIN(pipeline.get()), "yuv"));
-    ElementPtr rgb(gst_bin_get_by_name(GST_BIN(pipeline.get()), "rgb"));
-    Pair out{SamplePtr(gst_app_sink_try_pull_sample(GST_APP_SINK(yuv.get()), 10 * GST_SECOND)),
-             SamplePtr(gst_app_sink_try_pull_sample(GST_APP_SINK(rgb.get()), 10 * GST_SECOND))};
-    gst_element_set_state(pipeline.get(), GST_STATE_NULL);
-    return out;
-}
 
 struct Difference {
     int flat = 999;    // the largest difference of any channel where the picture is flat (the

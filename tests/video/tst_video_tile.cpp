@@ -152,6 +152,10 @@ private Q_SLOTS:
         QVERIFY2(qRed(yellow) > 200 && qGreen(yellow) > 200 && qBlue(yellow) < 60,
                  qPrintable(QString::number(yellow, 16)));
         QVERIFY(!child(s.tile.get(), "staleBadge")->isVisible());
+        // Converted where it is drawn (the software scene graph: into the window; OpenGL: by the
+        // YUV shader), so the stream makes no RGB image on the CPU.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            s.tile->property("stream").value<VideoStream *>()->frame().image.isNull(), 3000);
         QCOMPARE(s.tile->property("stream").value<VideoStream *>()->conferenceLabel(),
                  QStringLiteral("Province of Kandal — Governor"));
     }
@@ -479,6 +483,20 @@ private Q_SLOTS:
     }
 
     // fit, fill and stretch come from the layout's binding.
+    void cpuConversionStillShowsThePicture() {
+        // The fallback (OPSWALL_VIDEO_TEXTURES=1 when the tile subscribes; also what a frame the
+        // YUV shader cannot take gets): RGB32 converted on the CPU, drawn as a texture, the same
+        // bars, on both renderers.
+        qputenv("OPSWALL_VIDEO_TEXTURES", "1");
+        Shown s = showTile({{QStringLiteral("source"), QStringLiteral("bars")}});
+        qunsetenv("OPSWALL_VIDEO_TEXTURES");
+        QVERIFY(s.tile);
+        auto *stream = s.tile->property("stream").value<VideoStream *>();
+        QVERIFY(stream);
+        QTRY_VERIFY_WITH_TIMEOUT(stream->hasFrame() && !stream->frame().image.isNull(), 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(barsIn(s.tile.get()), QString(), 3000);
+    }
+
     void fillModeFromTheBinding() {
         for (const auto &[name, mode] : {std::pair{"fit", VideoItem::FillMode::Fit},
                                          std::pair{"fill", VideoItem::FillMode::Fill},
