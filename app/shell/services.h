@@ -78,6 +78,13 @@ public:
     OutputSnapshots *outputSnapshots() const { return m_outputSnapshots; }
 
     struct Parts; // the objects of the layers built in (services.cpp)
+    // What a hot standby builds ahead of start() while it follows its primary (app/nodes/
+    // README.md "Takeover"): parts that neither depend on the store nor do anything outside,
+    // which are most of what a controller's start costs: the province boundary sets decoded (on
+    // a worker thread) and GStreamer loaded. start() takes them instead of building them.
+    struct Ahead;
+    static std::shared_ptr<Ahead> buildAhead();
+    void useAhead(std::shared_ptr<Ahead> ahead) { m_ahead = std::move(ahead); }
 
     // --store-config, with its defaults filled in (retention, guard, keys, anchor, media).
     const store::StoreConfig &storeConfig() const { return m_storeConfig; }
@@ -123,6 +130,7 @@ private:
     DemoServices m_demo;
     QString m_demoFeedUrl; // where this run's demo feed service listens ("http://127.0.0.1:P/")
     std::unique_ptr<Parts> m_parts;
+    std::shared_ptr<Ahead> m_ahead; // built ahead (a standby's takeover); taken by start()
     std::function<QJsonObject()> m_renderStats;
     store::StoreConfig m_storeConfig;
     QTimer m_retentionTimer;

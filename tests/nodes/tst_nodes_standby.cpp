@@ -311,10 +311,13 @@ private Q_SLOTS:
             json(api(m_apiB, "GET", QStringLiteral("/layout")))["revision"].toInteger();
         QVERIFY(live >= *std::max_element(revisions.cbegin(), revisions.cend()));
 
-        // The node kept running (its windows kept the last layout) and follows the new controller.
+        // The node kept running (its windows kept the last layout) and follows the new controller
+        // (its log line may come after the controller's health counted it linked).
         QVERIFY(m_node.running());
-        QVERIFY(m_node.log.contains(
-            QStringLiteral("linked to the controller at 127.0.0.2:%1").arg(m_nodeB).toUtf8()));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_node.log.contains(
+                QStringLiteral("linked to the controller at 127.0.0.2:%1").arg(m_nodeB).toUtf8()),
+            5000);
         const ApiResponse r =
             api(m_apiB, "POST", QStringLiteral("/presets/%1/recall").arg(m_presets.at(2)));
         QVERIFY2(r.status == 200, r.body.constData());
