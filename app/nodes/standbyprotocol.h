@@ -5,7 +5,10 @@
 //   frame := length (4 bytes, big-endian: type + payload) | type (1 byte) | payload
 //
 //   standby -> primary  Hello     {"version": 1, "id", "token", "epoch", "active"} (JSON)
-//   primary -> standby  Welcome   {"epoch", "id"} (JSON)        Refused  {"reason"} (JSON)
+//   primary -> standby  Welcome   {"epoch", "id", "schema": {"core": n, "<component>": n},
+//                                  "keys": {"audit": file, "secrets": file}} (JSON; the keys
+//                                  folder's files, which are not in the database)
+//                       Refused   {"reason"} (JSON)
 //                       Fenced    {"epoch"}: a peer with a higher epoch told this one to stop
 //                       Snapshot  seq (8 bytes) | the whole database (sqlite3_serialize)
 //                       Changes   seq (8 bytes) | one write transaction (a session changeset)
@@ -27,7 +30,7 @@
 namespace opswall::nodes::standby {
 
 inline constexpr int kProtocolVersion = 1;
-inline constexpr qint64 kMaxJsonBytes = 4096;
+inline constexpr qint64 kMaxJsonBytes = 16384;
 inline constexpr qint64 kMaxChangesBytes = 256LL * 1024 * 1024;
 inline constexpr qint64 kMaxSnapshotBytes = 1024LL * 1024 * 1024;
 

@@ -417,6 +417,8 @@ void StandbySource::checkHello(quint64 linkId, const Hello &hello, const QString
                   qlonglong(m_config.epoch));
     } else {
         attach = true;
+        body.insert(QStringLiteral("schema"), m_config.schema);
+        body.insert(QStringLiteral("keys"), m_config.keys);
         qInfo("opswall: standby link: standby '%s' connected from %s", qPrintable(hello.id),
               qPrintable(peer));
     }

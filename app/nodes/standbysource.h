@@ -42,6 +42,10 @@ struct StandbySourceConfig {
     int heartbeatMs = 100;
     QString tlsCertFile; // PEM; with tlsKeyFile the link is TLS (required off loopback)
     QString tlsKeyFile;
+    // In the Welcome, to a standby that authenticated: the store's schema (schemaOf), and the
+    // key files that are not in the database ({"audit": text, "secrets": text}, those present).
+    QJsonObject schema;
+    QJsonObject keys;
 };
 
 // Whether a token may open the standby link (a token of the role admin): GUI thread.

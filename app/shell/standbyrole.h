@@ -48,6 +48,10 @@ namespace opswall::shell {
 class Services;
 class WallApplication;
 
+// The schema this build's controller migrates a store to ({"core": n, "<component>": n}; a
+// scratch database migrated by every layer built in: standbyschema.cpp). Throws store::Error.
+QJsonObject schemaOfThisBuild();
+
 class ControllerStandby : public QObject {
     Q_OBJECT
 public:
