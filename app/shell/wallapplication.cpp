@@ -287,12 +287,14 @@ bool WallApplication::startStandbyLink() {
         return true;
     m_standby =
         std::make_unique<ControllerStandby>(m_options, *m_writer, *m_services, *m_dispatcher);
-    NodeRoles *nodes = m_nodeRoles.get();
-    connect(m_standby.get(), &ControllerStandby::fencedNow, this, [nodes] { nodes->fence(); });
+    // Fenced (now, or at start from its store): no render node, no display, no feed fetch.
+    connect(m_standby.get(), &ControllerStandby::fencedNow, this,
+            [nodes = m_nodeRoles.get(), services = m_services.get()] {
+                nodes->fence();
+                services->quiesce();
+            });
     if (!m_standby->start(&m_error))
         return false;
-    if (m_standby->fenced())
-        nodes->fence();
 #endif
     return true;
 }
