@@ -1,9 +1,9 @@
 // A controller's side effects outside its store once it is fenced, and a standby that cannot run
 // its primary's store (issue #20, app/nodes/README.md "Hot standby"), with opswall processes on
-// loopback and a real display: opswall-display-sim behind a relay that counts what the controller
-// sends it.
-//   - A fenced controller polls no display and sends no command any more (before the fence the
-//     display is polled every 200 ms).
+// loopback, a real display (opswall-display-sim behind a relay that counts what the controller
+// sends it) and an HTTP feed source that counts its requests.
+//   - A fenced controller polls no display, sends no command and pulls no feed any more (before
+//     the fence the display is polled every 200 ms and the feed pulled every 5 s).
 //   - A standby whose primary's store has a part its opswall does not know (a later version's
 //     component) does not follow it: its health and log say why.
 #include "control/apiclient.h"
@@ -51,6 +51,8 @@ class TestNodesFence : public QObject {
     QTcpServer m_relay;       // what the controller connects to, passed on to the panel
     qint64 m_sentToPanel = 0; // bytes the controller sent the panel
     int m_connections = 0;
+    QTcpServer m_feedServer; // an HTTP feed source the controller pulls every 5 s
+    int m_feedRequests = 0;
     quint16 m_api = 0, m_link = 0, m_node = 0;
     QString m_admin;
     QStringList m_args;
@@ -104,6 +106,29 @@ class TestNodesFence : public QObject {
         return m_relay.serverPort();
     }
 
+    // A feed source: every request is counted and answered with one CSV value.
+    quint16 startFeedServer() {
+        if (!m_feedServer.listen(QHostAddress::LocalHost, 0)) // the test's own listener
+            return 0;
+        connect(&m_feedServer, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = m_feedServer.nextPendingConnection()) {
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+                connect(s, &QTcpSocket::readyRead, s, [this, s] {
+                    if (!s->peek(8192).contains("\r\n\r\n"))
+                        return;
+                    s->readAll();
+                    ++m_feedRequests;
+                    const QByteArray csv = "period,indicator,value,unit\n2026-11,FENCE_PROBE,1,n\n";
+                    s->write("HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: " +
+                             QByteArray::number(csv.size()) + "\r\nConnection: close\r\n\r\n" +
+                             csv);
+                    s->disconnectFromHost();
+                });
+            }
+        });
+        return m_feedServer.serverPort();
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         if (QStringLiteral(OPSWALL_DISPLAY_SIM).isEmpty())
@@ -115,6 +140,8 @@ private Q_SLOTS:
         QVERIFY(m_api && m_link && m_node);
         const quint16 display = startDisplay();
         QVERIFY2(display, "opswall-display-sim or the relay did not start");
+        const quint16 feeds = startFeedServer();
+        QVERIFY(feeds);
         const QString adminFile = m_dir.filePath(QStringLiteral("admin-token"));
         const QString db = m_dir.filePath(QStringLiteral("primary.db"));
         m_args = QStringLiteral("--role controller --node-listen 127.0.0.1:%1 --standby-listen "
@@ -147,12 +174,27 @@ private Q_SLOTS:
                                            {"tcp", QStringLiteral("127.0.0.1:%1").arg(display)},
                                            {"id", 1}}}}}})
                 .toJson(QJsonDocument::Compact);
-        const QString error =
-            execute(db, QStringLiteral("INSERT OR REPLACE INTO device_config (id, document, "
-                                       "updated_at) VALUES (1, '%1', '2026-12-03T00:00:00Z'); "
-                                       "INSERT INTO schema_versions(component, version) VALUES "
-                                       "('later_component', 1);")
-                            .arg(QString::fromUtf8(devices)));
+        const QByteArray feed =
+            QJsonDocument(
+                QJsonObject{{"id", "fence-probe"},
+                            {"name", "pulled every 5 s"},
+                            {"url", QStringLiteral("http://127.0.0.1:%1/values.csv").arg(feeds)},
+                            {"format", "csv"},
+                            {"mapping", QJsonObject{{"timeField", "period"},
+                                                    {"indicatorField", "indicator"},
+                                                    {"valueField", "value"},
+                                                    {"unitField", "unit"}}},
+                            {"intervalSecs", 5},
+                            {"timeoutMs", 2000},
+                            {"maxBytes", 65536}})
+                .toJson(QJsonDocument::Compact);
+        const QString error = execute(
+            db, QStringLiteral("INSERT OR REPLACE INTO device_config (id, document, updated_at) "
+                               "VALUES (1, '%1', '2026-12-03T00:00:00Z'); INSERT INTO "
+                               "feed_definitions(id, definition, updated_at) VALUES "
+                               "('fence-probe', '%2', 0); INSERT INTO schema_versions(component, "
+                               "version) VALUES ('later_component', 1);")
+                    .arg(QString::fromUtf8(devices), QString::fromUtf8(feed)));
         QVERIFY2(error.isEmpty(), qPrintable(error));
         m_primary.start(m_args);
         QTRY_COMPARE_WITH_TIMEOUT(role(), QStringLiteral("primary"), 30000);
@@ -201,9 +243,10 @@ private Q_SLOTS:
         m_standby.kill();
     }
 
-    // Polled every 200 ms until fenced; after the fence no byte more reaches the panel, and a
-    // command is refused.
+    // Polled every 200 ms and its feed pulled every 5 s until fenced; after the fence no byte
+    // more reaches the panel, a command is refused, and the feed is not pulled again.
     void fencedControllerPollsNoDisplay() {
+        QTRY_VERIFY_WITH_TIMEOUT(m_feedRequests >= 2, 20000); // pulled at start, then again
         const qint64 before = m_sentToPanel;
         QTRY_VERIFY_WITH_TIMEOUT(m_sentToPanel > before, 10000);
         const qint64 polled = m_sentToPanel;
@@ -226,12 +269,14 @@ private Q_SLOTS:
         QVERIFY(m_primary.log.contains("fenced: the feeds stopped fetching"));
         const qint64 atFence = m_sentToPanel;
         const int connections = m_connections;
+        const int pulls = m_feedRequests;
         const ApiResponse command = api("POST", QStringLiteral("/devices/L/commands"),
                                         {{"command", "power"}, {"value", "off"}});
         QVERIFY2(command.status >= 400, command.body.constData());
-        QTest::qWait(2000); // ten poll intervals
+        QTest::qWait(6000); // thirty poll intervals, more than a feed interval
         QCOMPARE(m_sentToPanel, atFence);
         QCOMPARE(m_connections, connections);
+        QCOMPARE(m_feedRequests, pulls);
     }
 
     void cleanupTestCase() {
