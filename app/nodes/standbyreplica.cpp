@@ -84,8 +84,8 @@ void StandbyReplica::connectNow() {
         if (!m_socket)
             return;
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        m_socket->write(
-            encodeJson(FrameType::Hello, helloJson({m_config.id, m_config.token, m_epoch, false})));
+        m_socket->write(encodeJson(FrameType::Hello, helloJson({m_config.id, m_config.token,
+                                                                m_epoch, false, m_config.schema})));
     });
     QTcpSocket *s = m_socket;
     connect(s, &QTcpSocket::readyRead, this, &StandbyReplica::onData);
@@ -216,14 +216,14 @@ void StandbyReplica::onData() {
                 }
                 ok = false;
             }
-            if (ok) { // Fenced or Refused
-                m_refused = false;
+            if (ok) { // Fenced or Refused (for its schema: as if refused here)
+                m_refused = o->value(QStringLiteral("code")).toString() == QLatin1String("schema");
                 why = frame.type == FrameType::Fenced
                           ? QStringLiteral("this standby's epoch %1 is above the primary's: the "
                                            "primary fenced itself")
                                 .arg(m_epoch)
                           : QStringLiteral("refused: %1")
-                                .arg(o->value(QStringLiteral("reason")).toString().left(300));
+                                .arg(o->value(QStringLiteral("reason")).toString().left(1000));
                 ok = false;
             }
         } else if (ok && frame.type == FrameType::Promote) {
@@ -260,8 +260,8 @@ void StandbyReplica::onData() {
         }
         if (!ok) {
             if (why != m_lastRefusal && m_refused) // said once, as the reason it does not follow
-                qCritical("opswall: standby: not following the primary '%s': %s",
-                          qPrintable(m_primaryId), qPrintable(why));
+                qCritical("opswall: standby: not following the primary at %s:%u: %s",
+                          qPrintable(m_config.host), unsigned(m_config.port), qPrintable(why));
             else if (why != m_lastRefusal) // a refusal that repeats on every retry is said once
                 qWarning("opswall: standby: %s", qPrintable(why));
             m_retry.setInterval(m_refused ? m_config.refusedRetryMs : m_config.retryMs);

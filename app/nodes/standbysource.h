@@ -20,6 +20,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 
 class QThread;
 
@@ -89,6 +90,7 @@ private:
     QThread *m_thread = nullptr;
     SourceLink *m_link = nullptr; // lives on m_thread
     QString m_address;
+    std::set<QString> m_schemaRefused; // standbys refused for their schema (logged once)
 };
 
 } // namespace opswall::nodes::standby

@@ -233,6 +233,9 @@ private Q_SLOTS:
         QVERIFY2(refusal.contains(QLatin1String("later_component 1 (unknown here)")),
                  qPrintable(refusal));
         QVERIFY(m_standby.log.contains("not following the primary"));
+        // The primary refused it too, before taking a snapshot for it.
+        QVERIFY(m_primary.log.contains("standby link: refused"));
+        QVERIFY(!m_primary.log.contains("sending the store"));
         QVERIFY(!json(api("GET", QStringLiteral("/health")))["controller"]
                      .toObject()["standbyLink"]
                      .toObject()["inSync"]

@@ -191,6 +191,8 @@ private Q_SLOTS:
             qPrintable(refusal));
         QTest::qWait(1000);
         QVERIFY(!refusing->hasReplica());
+        // Refused by the primary before any snapshot was taken (the standby says its schema).
+        QCOMPARE(newer->health()[QStringLiteral("shippedSeq")].toInteger(), 0);
         QVERIFY(!refusing->health()[QStringLiteral("inSync")].toBool());
         QVERIFY(!QFileInfo::exists(folder + QStringLiteral("/secrets.key")));
         refusing.reset();
