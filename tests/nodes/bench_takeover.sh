@@ -29,8 +29,8 @@ for ((i = 1; i <= rounds; i++)); do
   done
 done
 for ahead in 0 1; do
-  api[$ahead]=$(cut -d' ' -f1 "$work/ahead-$ahead" | median)
-  node[$ahead]=$(cut -d' ' -f2 "$work/ahead-$ahead" | median)
+  api[ahead]=$(cut -d' ' -f1 "$work/ahead-$ahead" | median)
+  node[ahead]=$(cut -d' ' -f2 "$work/ahead-$ahead" | median)
 done
 echo "RESULT takeover after SIGKILL, median of $rounds: API active ${api[0]} ms built at takeover," \
      "${api[1]} ms built ahead (ratio $(awk -v a="${api[0]}" -v b="${api[1]}" 'BEGIN {printf "%.1f", a / b}'));" \
