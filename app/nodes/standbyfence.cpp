@@ -35,8 +35,9 @@ void FenceProber::probe() {
     *m_reader = FrameReader();
     m_socket = openSocket(this, m_config.host, m_config.port, m_config.caFile, [this] {
         if (m_socket)
-            m_socket->write(encodeJson(
-                FrameType::Hello, helloJson({m_config.id, m_config.token, m_config.epoch, true})));
+            m_socket->write(
+                encodeJson(FrameType::Hello,
+                           helloJson({m_config.id, m_config.token, m_config.epoch, true, {}})));
     });
     QTcpSocket *s = m_socket;
     connect(s, &QTcpSocket::errorOccurred, this, [this] { finish(); }); // down: next time

@@ -119,11 +119,10 @@ FrameReader::Status FrameReader::next(Frame *frame, QString *why) {
 }
 
 QJsonObject helloJson(const Hello &hello) {
-    return {{QStringLiteral("version"), kProtocolVersion},
-            {QStringLiteral("id"), hello.id},
-            {QStringLiteral("token"), hello.token},
-            {QStringLiteral("epoch"), hello.epoch},
-            {QStringLiteral("active"), hello.active}};
+    return {
+        {QStringLiteral("version"), kProtocolVersion}, {QStringLiteral("id"), hello.id},
+        {QStringLiteral("token"), hello.token},        {QStringLiteral("epoch"), hello.epoch},
+        {QStringLiteral("active"), hello.active},      {QStringLiteral("schema"), hello.schema}};
 }
 
 std::optional<Hello> parseHello(const QJsonObject &o, QString *why) {
@@ -138,6 +137,7 @@ std::optional<Hello> parseHello(const QJsonObject &o, QString *why) {
     const QJsonValue epoch = o.value(QStringLiteral("epoch"));
     h.epoch = epoch.toInteger(-1);
     h.active = o.value(QStringLiteral("active")).toBool();
+    h.schema = o.value(QStringLiteral("schema")).toObject();
     if (!idRe.match(h.id).hasMatch()) {
         *why = QStringLiteral("the id must be 1-64 letters, digits, '-', '_', '.' or '@'");
         return std::nullopt;

@@ -4,8 +4,13 @@
 //
 //   frame := length (4 bytes, big-endian: type + payload) | type (1 byte) | payload
 //
-//   standby -> primary  Hello     {"version": 1, "id", "token", "epoch", "active"} (JSON)
-//   primary -> standby  Welcome   {"epoch", "id"} (JSON)        Refused  {"reason"} (JSON)
+//   standby -> primary  Hello     {"version": 1, "id", "token", "epoch", "active", "schema"}
+//                                  (JSON; "schema": what the standby's opswall can run)
+//   primary -> standby  Welcome   {"epoch", "id", "schema": {"core": n, "<component>": n},
+//                                  "keys": {"audit": file, "secrets": file}} (JSON; the keys
+//                                  folder's files, which are not in the database)
+//                       Refused   {"reason", "code"} (JSON; "code": "schema" when the primary's
+//                                  store is at a schema the standby cannot run)
 //                       Fenced    {"epoch"}: a peer with a higher epoch told this one to stop
 //                       Snapshot  seq (8 bytes) | the whole database (sqlite3_serialize)
 //                       Changes   seq (8 bytes) | one write transaction (a session changeset)
@@ -27,7 +32,7 @@
 namespace opswall::nodes::standby {
 
 inline constexpr int kProtocolVersion = 1;
-inline constexpr qint64 kMaxJsonBytes = 4096;
+inline constexpr qint64 kMaxJsonBytes = 16384;
 inline constexpr qint64 kMaxChangesBytes = 256LL * 1024 * 1024;
 inline constexpr qint64 kMaxSnapshotBytes = 1024LL * 1024 * 1024;
 
@@ -79,6 +84,7 @@ struct Hello {
     QString token;
     qint64 epoch = 0;
     bool active = false; // a controller that took over, telling the one it replaced
+    QJsonObject schema;  // a standby: the schema its opswall migrates a store to (may be empty)
 };
 QJsonObject helloJson(const Hello &hello);
 std::optional<Hello> parseHello(const QJsonObject &object, QString *why);

@@ -24,7 +24,8 @@ StandbyReplica::StandbyReplica(StandbyReplicaConfig config, QObject *parent)
     // when the link broke while it was catching up (a new snapshot on its way): a wall with the
     // last replica beats a wall without a controller.
     m_watch.callOnTimeout(this, [this] {
-        if (!m_hasReplica || m_stopped || !m_lastHeard.isValid() ||
+        // A primary this standby refused to follow is there: it is not taken over.
+        if (!m_hasReplica || m_stopped || m_refused || !m_lastHeard.isValid() ||
             m_lastHeard.elapsed() < m_config.silenceMs)
             return;
         if (m_inStep)
@@ -83,8 +84,8 @@ void StandbyReplica::connectNow() {
         if (!m_socket)
             return;
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        m_socket->write(
-            encodeJson(FrameType::Hello, helloJson({m_config.id, m_config.token, m_epoch, false})));
+        m_socket->write(encodeJson(FrameType::Hello, helloJson({m_config.id, m_config.token,
+                                                                m_epoch, false, m_config.schema})));
     });
     QTcpSocket *s = m_socket;
     connect(s, &QTcpSocket::readyRead, this, &StandbyReplica::onData);
@@ -112,7 +113,7 @@ void StandbyReplica::lose(const QString &why, bool retry) {
         qWarning("opswall: standby: no link to the primary at %s:%u (%s); trying again every %d "
                  "ms",
                  qPrintable(m_config.host), unsigned(m_config.port), qPrintable(why),
-                 m_config.retryMs);
+                 m_retry.interval());
         m_lostLogged = true;
     }
     if (retry && !m_stopped && !m_retry.isActive())
@@ -130,6 +131,16 @@ void StandbyReplica::ack(quint64 seq) {
     m_appliedSeq = seq;
     if (m_socket)
         m_socket->write(encodeSeq(FrameType::Ack, seq));
+}
+
+bool StandbyReplica::takeWelcome(const QJsonObject &welcome, QString *why) {
+    if (!m_config.schema.isEmpty()) {
+        *why = schemaRefusal(welcome.value(QStringLiteral("schema")).toObject(), m_config.schema);
+        if (!why->isEmpty())
+            return false;
+    }
+    const QJsonObject keys = welcome.value(QStringLiteral("keys")).toObject();
+    return !m_config.takeKeys || m_config.takeKeys(keys, why);
 }
 
 bool StandbyReplica::takeSnapshot(quint64 seq, const QByteArray &image, QString *why) {
@@ -193,21 +204,26 @@ void StandbyReplica::onData() {
             const auto o = jsonOf(frame.payload, &why);
             ok = o.has_value();
             if (ok && frame.type == FrameType::Welcome) {
-                m_welcomed = true;
                 m_primaryEpoch = o->value(QStringLiteral("epoch")).toInteger();
                 m_primaryId = o->value(QStringLiteral("id")).toString().left(64);
-                qInfo("opswall: standby: linked to the primary '%s' at %s:%u (epoch %lld)",
-                      qPrintable(m_primaryId), qPrintable(m_config.host), unsigned(m_config.port),
-                      qlonglong(m_primaryEpoch));
-                continue;
+                m_refused = !takeWelcome(*o, &why);
+                if (!m_refused) {
+                    m_welcomed = true;
+                    qInfo("opswall: standby: linked to the primary '%s' at %s:%u (epoch %lld)",
+                          qPrintable(m_primaryId), qPrintable(m_config.host),
+                          unsigned(m_config.port), qlonglong(m_primaryEpoch));
+                    continue;
+                }
+                ok = false;
             }
-            if (ok) {
+            if (ok) { // Fenced or Refused (for its schema: as if refused here)
+                m_refused = o->value(QStringLiteral("code")).toString() == QLatin1String("schema");
                 why = frame.type == FrameType::Fenced
                           ? QStringLiteral("this standby's epoch %1 is above the primary's: the "
                                            "primary fenced itself")
                                 .arg(m_epoch)
                           : QStringLiteral("refused: %1")
-                                .arg(o->value(QStringLiteral("reason")).toString().left(300));
+                                .arg(o->value(QStringLiteral("reason")).toString().left(1000));
                 ok = false;
             }
         } else if (ok && frame.type == FrameType::Promote) {
@@ -243,8 +259,12 @@ void StandbyReplica::onData() {
             }
         }
         if (!ok) {
-            if (why != m_lastRefusal) // a refusal that repeats on every retry is said once
+            if (why != m_lastRefusal && m_refused) // said once, as the reason it does not follow
+                qCritical("opswall: standby: not following the primary at %s:%u: %s",
+                          qPrintable(m_config.host), unsigned(m_config.port), qPrintable(why));
+            else if (why != m_lastRefusal) // a refusal that repeats on every retry is said once
                 qWarning("opswall: standby: %s", qPrintable(why));
+            m_retry.setInterval(m_refused ? m_config.refusedRetryMs : m_config.retryMs);
             m_lastRefusal = why;
             ++m_resyncs;
             m_inStep = false; // not a lost primary: the link starts again with a snapshot
@@ -266,7 +286,9 @@ QJsonObject StandbyReplica::health() const {
         {QStringLiteral("lastHeardMs"),
          m_lastHeard.isValid() ? QJsonValue(m_lastHeard.elapsed()) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("conflicts"), m_conflicts},
-        {QStringLiteral("resyncs"), m_resyncs}};
+        {QStringLiteral("resyncs"), m_resyncs},
+        {QStringLiteral("refusal"),
+         m_refused ? QJsonValue(m_lastRefusal) : QJsonValue(QJsonValue::Null)}};
 }
 
 } // namespace opswall::nodes::standby

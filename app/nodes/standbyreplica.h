@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 class QTcpSocket;
@@ -33,6 +34,14 @@ struct StandbyReplicaConfig {
     QString caFile; // PEM certificates to trust: the link is TLS (required off loopback)
     int silenceMs = 500;
     int retryMs = 200;
+    // The schema this standby's opswall migrates a store to (schemaOf a store it made): a primary
+    // whose store is at one it cannot run is not followed (schemaRefusal). Empty: not checked.
+    QJsonObject schema;
+    int refusedRetryMs = 5000; // how often a primary refused so is asked again
+    // Writes the primary's key files ({"audit": text, "secrets": text}) where this standby's
+    // controller will read them; false with *why (the primary is then not followed). Empty:
+    // the keys are not taken.
+    std::function<bool(const QJsonObject &keys, QString *why)> takeKeys;
 };
 
 class StandbyReplica : public QObject {
@@ -49,7 +58,8 @@ public:
     // Whether a snapshot of the primary's store has been installed (a takeover has data).
     bool hasReplica() const { return m_hasReplica; }
     // {"primary", "primaryReachable", "inSync", "epoch", "appliedSeq", "primarySeq",
-    //  "lastHeardMs", "conflicts", "resyncs"}
+    //  "lastHeardMs", "conflicts", "resyncs", "refusal" (why it does not follow, while it does
+    //  not)}
     QJsonObject health() const;
 
 Q_SIGNALS:
@@ -66,6 +76,8 @@ private:
     void giveUp(qint64 silentMs, const QString &why); // closes everything, primaryLost()
     bool takeSnapshot(quint64 seq, const QByteArray &image, QString *why);
     bool takeChanges(quint64 seq, const QByteArray &changes, QString *why);
+    // The Welcome's schema and keys: false with *why when this standby cannot follow.
+    bool takeWelcome(const QJsonObject &welcome, QString *why);
     void ack(quint64 seq);
     void readEpoch();
 
@@ -81,6 +93,7 @@ private:
     bool m_hasReplica = false;
     bool m_stopped = false;
     bool m_lostLogged = false;
+    bool m_refused = false; // the primary's store cannot be followed (schema, keys)
     qint64 m_epoch = 0;
     qint64 m_primaryEpoch = 0;
     quint64 m_appliedSeq = 0;

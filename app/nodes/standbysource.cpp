@@ -415,8 +415,21 @@ void StandbySource::checkHello(quint64 linkId, const Hello &hello, const QString
                   "this controller's %lld",
                   qPrintable(hello.id), qPrintable(peer), qlonglong(hello.epoch),
                   qlonglong(m_config.epoch));
+    } else if (const QString refusal = schemaRefusal(m_config.schema, hello.schema);
+               !hello.schema.isEmpty() && !refusal.isEmpty()) {
+        // Before any snapshot: a standby that could not run this store would only fetch it again
+        // and again (it asks every 5 s).
+        type = FrameType::Refused;
+        body = {{QStringLiteral("reason"), refusal},
+                {QStringLiteral("code"), QStringLiteral("schema")}};
+        if (m_schemaRefused.insert(hello.id).second)
+            qCritical("opswall: standby link: refused '%s' from %s: %s", qPrintable(hello.id),
+                      qPrintable(peer), qPrintable(refusal));
     } else {
         attach = true;
+        m_schemaRefused.erase(hello.id);
+        body.insert(QStringLiteral("schema"), m_config.schema);
+        body.insert(QStringLiteral("keys"), m_config.keys);
         qInfo("opswall: standby link: standby '%s' connected from %s", qPrintable(hello.id),
               qPrintable(peer));
     }

@@ -20,6 +20,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 
 class QThread;
 
@@ -42,6 +43,10 @@ struct StandbySourceConfig {
     int heartbeatMs = 100;
     QString tlsCertFile; // PEM; with tlsKeyFile the link is TLS (required off loopback)
     QString tlsKeyFile;
+    // In the Welcome, to a standby that authenticated: the store's schema (schemaOf), and the
+    // key files that are not in the database ({"audit": text, "secrets": text}, those present).
+    QJsonObject schema;
+    QJsonObject keys;
 };
 
 // Whether a token may open the standby link (a token of the role admin): GUI thread.
@@ -85,6 +90,7 @@ private:
     QThread *m_thread = nullptr;
     SourceLink *m_link = nullptr; // lives on m_thread
     QString m_address;
+    std::set<QString> m_schemaRefused; // standbys refused for their schema (logged once)
 };
 
 } // namespace opswall::nodes::standby

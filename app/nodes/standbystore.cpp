@@ -2,12 +2,20 @@
 
 #include "store/database.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <QJsonDocument>
+
 #include <sqlite3.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #if !defined(SQLITE_ENABLE_SESSION) || !defined(SQLITE_ENABLE_PREUPDATE_HOOK)
 #error "the hot standby needs SQLite's session extension (SQLITE_ENABLE_SESSION, PREUPDATE_HOOK)"
@@ -123,6 +131,82 @@ ApplyResult applyChangeset(store::Database &db, const QByteArray &changeset) {
     if (!r.ok)
         r.error = QString::fromUtf8(sqlite3_errmsg(db.handle()));
     return r;
+}
+
+QJsonObject schemaOf(store::Database &db) {
+    QJsonObject schema{{QStringLiteral("core"), db.userVersion()}};
+    store::Statement has =
+        db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_versions'");
+    if (!has.step())
+        return schema;
+    store::Statement st = db.prepare("SELECT component, version FROM schema_versions");
+    while (st.step())
+        schema.insert(st.text(0), qint64(st.int64(1)));
+    return schema;
+}
+
+QString schemaRefusal(const QJsonObject &primary, const QJsonObject &known) {
+    QStringList cannot;
+    for (auto it = primary.begin(); it != primary.end(); ++it) {
+        const qint64 theirs = it.value().toInteger();
+        if (!known.contains(it.key()))
+            cannot.append(QStringLiteral("%1 %2 (unknown here)").arg(it.key()).arg(theirs));
+        else if (const qint64 mine = known.value(it.key()).toInteger(); theirs > mine)
+            cannot.append(
+                QStringLiteral("%1 %2 (here at most %3)").arg(it.key()).arg(theirs).arg(mine));
+    }
+    if (cannot.isEmpty())
+        return {};
+    return QStringLiteral(
+               "the primary's store is at a schema this standby's opswall cannot run: %1; "
+               "migrations do not travel over the standby link, so this standby does "
+               "not follow it: install the primary's opswall version here")
+        .arg(cannot.join(QStringLiteral(", ")));
+}
+
+bool installKeyFile(const QString &path, const QByteArray &content, QString *setAside,
+                    QString *error) {
+    if (content.size() > 4096 ||
+        !QJsonDocument::fromJson(content).object().contains(QStringLiteral("key"))) {
+        *error = QStringLiteral("%1: what the primary sent is not a key file").arg(path);
+        return false;
+    }
+    const QString dir = QFileInfo(path).absolutePath();
+    constexpr auto owner = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner;
+    if (!QDir().mkpath(dir) || !QFile::setPermissions(dir, owner)) {
+        *error = QStringLiteral("cannot make %1 a folder of mode 0700").arg(dir);
+        return false;
+    }
+    if (QFile old(path); old.exists()) {
+        if (old.open(QIODevice::ReadOnly) && old.read(8192) == content)
+            return true;
+        old.close();
+        *setAside =
+            path + QStringLiteral(".before-standby-") +
+            QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'hhmmss'Z'"));
+        if (!QFile::rename(path, *setAside)) {
+            *error = QStringLiteral("cannot set %1 aside as %2").arg(path, *setAside);
+            return false;
+        }
+    }
+    const QByteArray temporary = QFile::encodeName(path + QStringLiteral(".incoming"));
+    ::unlink(temporary.constData());
+    const int fd = ::open(temporary.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    bool ok = fd >= 0;
+    for (qsizetype done = 0; ok && done < content.size();) {
+        const ssize_t n = ::write(fd, content.constData() + done, size_t(content.size() - done));
+        ok = n > 0;
+        done += ok ? n : 0;
+    }
+    ok = ok && ::fsync(fd) == 0;
+    if (fd >= 0)
+        ok = ::close(fd) == 0 && ok;
+    ok = ok && std::rename(temporary.constData(), QFile::encodeName(path).constData()) == 0;
+    if (!ok) {
+        ::unlink(temporary.constData());
+        *error = QStringLiteral("cannot write %1").arg(path);
+    }
+    return ok;
 }
 
 qint64 epochOf(store::Database &db) {

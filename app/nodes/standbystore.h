@@ -8,6 +8,7 @@
 // with the store: a standby that takes over writes the epoch it was given plus one.
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
@@ -57,6 +58,24 @@ struct ApplyResult {
 // A conflict (the replica differs from the primary) takes the primary's row and is counted: the
 // caller then asks for a new snapshot.
 ApplyResult applyChangeset(store::Database &db, const QByteArray &changeset);
+
+// The schema a store is at: {"core": PRAGMA user_version, "<component>": its version in
+// schema_versions, ...}. Throws store::Error.
+QJsonObject schemaOf(store::Database &db);
+// Whether a standby whose opswall migrates a store to `known` (its own build's schema) can follow
+// and later run a primary's store at `primary`: every part of it must be one it knows, at a version
+// it knows (an older one is migrated when the standby takes over, as any upgrade is). Empty when it
+// can; otherwise what it cannot run, in words. Migrations do not travel over the standby link: a
+// replica stays at the primary's schema while it follows.
+QString schemaRefusal(const QJsonObject &primary, const QJsonObject &known);
+
+// A key file of the primary's (store/secrets.h: the audit and the secrets key) written at path,
+// so that a standby that takes over can verify the keyed audit and unseal device passwords: mode
+// 0600, through a temporary file renamed over it, in a folder of mode 0700 (made, or tightened).
+// A different file there is set aside first (path + ".before-standby-TIME", *setAside says so);
+// the same one is left as it is. False with *error, which never holds the key.
+bool installKeyFile(const QString &path, const QByteArray &content, QString *setAside,
+                    QString *error);
 
 // settings rows: controller.epoch (0 when none), controller.fencedBy (empty when none).
 qint64 epochOf(store::Database &db);

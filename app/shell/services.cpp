@@ -246,6 +246,22 @@ bool Services::feedsSettled() const {
     return true;
 }
 
+void Services::quiesce() {
+    m_retentionTimer.stop();
+#ifdef OPSWALL_WITH_DEVICES
+    if (m_parts->devices && m_parts->devices->isRunning()) {
+        m_parts->devices->stop(3000);
+        qInfo("opswall: fenced: display polling and commands stopped");
+    }
+#endif
+#ifdef OPSWALL_WITH_FEEDS
+    if (m_parts->feeds) {
+        m_parts->feeds->stop();
+        qInfo("opswall: fenced: the feeds stopped fetching");
+    }
+#endif
+}
+
 void Services::stop() {
     m_db.setStatusListener({});
     if (!m_parts)

@@ -48,6 +48,11 @@ public:
     bool start(QQmlEngine &engine);
     // Bounded: servers, io threads and pipelines are stopped before the objects they use go.
     void stop();
+    // A fenced controller (app/nodes/README.md "Hot standby") drives nothing outside any more:
+    // device polling, commands and the power schedule stop (DeviceService::stop), the feeds stop
+    // fetching (FeedHub::stop) and retention stops. Not undone: a fenced controller stays fenced
+    // until it is started again (as a standby).
+    void quiesce();
     QString error() const { return m_error; }
 
     // True once every configured feed has been tried at least once (or none is configured) and
@@ -78,6 +83,14 @@ public:
     OutputSnapshots *outputSnapshots() const { return m_outputSnapshots; }
 
     struct Parts; // the objects of the layers built in (services.cpp)
+
+    // What a hot standby builds ahead of start() while it follows its primary (app/nodes/
+    // README.md "Takeover"): parts that neither depend on the store nor do anything outside,
+    // which are most of what a controller's start costs: the province boundary sets decoded (on
+    // a worker thread) and GStreamer loaded. start() takes them instead of building them.
+    struct Ahead;
+    static std::shared_ptr<Ahead> buildAhead();
+    void useAhead(std::shared_ptr<Ahead> ahead) { m_ahead = std::move(ahead); }
 
     // --store-config, with its defaults filled in (retention, guard, keys, anchor, media).
     const store::StoreConfig &storeConfig() const { return m_storeConfig; }
@@ -123,6 +136,7 @@ private:
     DemoServices m_demo;
     QString m_demoFeedUrl; // where this run's demo feed service listens ("http://127.0.0.1:P/")
     std::unique_ptr<Parts> m_parts;
+    std::shared_ptr<Ahead> m_ahead; // built ahead (a standby's takeover); taken by start()
     std::function<QJsonObject()> m_renderStats;
     store::StoreConfig m_storeConfig;
     QTimer m_retentionTimer;

@@ -3,6 +3,10 @@
 
 #include "shell/servicesparts.h"
 
+#ifdef OPSWALL_WITH_VIDEO
+#include "video/gstsupport.h"
+#endif
+
 #include "core/engineservices.h"
 #include "core/permissions.h"
 #include "store/retention.h"
@@ -185,17 +189,32 @@ void Services::startVideo([[maybe_unused]] QQmlEngine &engine) {
 #endif
 }
 
+std::shared_ptr<Services::Ahead> Services::buildAhead() {
+    auto ahead = std::make_shared<Ahead>();
+#ifdef OPSWALL_WITH_VIDEO
+    video::initGStreamer(); // once per process; VideoHub's own call is then at once
+#endif
+#ifdef OPSWALL_WITH_MAPS
+    ahead->geo = std::make_unique<maps::GeoLibrary>();
+    ahead->geo->preload({34, 63}); // on its worker thread: the caller's thread goes on
+#endif
+    return ahead;
+}
+
 void Services::startMaps([[maybe_unused]] QQmlEngine &engine) {
 #ifdef OPSWALL_WITH_MAPS
-    m_parts->geo = std::make_unique<maps::GeoLibrary>();
+    const bool ahead = m_ahead && m_ahead->geo; // both sets preloaded ahead (a standby)
+    m_parts->geo = ahead ? std::move(m_ahead->geo) : std::make_unique<maps::GeoLibrary>();
     opswall::provide(&engine, m_parts->geo.get());
     // The boundary sets decode on a worker thread while start-up goes on, so that the first map
     // tile does not decode them on the GUI thread; the feeds need the 63-unit names right now,
     // so that set is decoded here (in parallel with the worker's 34-unit set).
 #ifdef OPSWALL_WITH_FEEDS
-    m_parts->geo->preload({34});
+    if (!ahead)
+        m_parts->geo->preload({34});
 #else
-    m_parts->geo->preload({34, 63});
+    if (!ahead)
+        m_parts->geo->preload({34, 63});
 #endif
 #ifdef OPSWALL_WITH_FEEDS
     // Ranked tables name provinces; the series are keyed by the 63-unit GSO codes.

@@ -91,6 +91,12 @@ struct Services::Parts {
 #endif
 };
 
+struct Services::Ahead {
+#ifdef OPSWALL_WITH_MAPS
+    std::unique_ptr<maps::GeoLibrary> geo; // both boundary sets preloaded
+#endif
+};
+
 #ifdef OPSWALL_WITH_CONTROL
 // Connects parts.counters to the layers built in (context: the receiver whose life bounds it).
 void countFigures(Services::Parts &parts, QObject *context);

@@ -58,18 +58,57 @@ QString readToken(const QString &path, QString *error) {
     }
     return QString::fromUtf8(token);
 }
+// The key files that are not in the database (store/secrets.h), as a primary sends them to its
+// standby over the authenticated link: {"audit": text, "secrets": text}, those that exist.
+QJsonObject keyFiles(const store::StoreConfig &config) {
+    QJsonObject keys;
+    for (const auto &[name, path] :
+         {std::pair{"audit", config.auditKeyFile}, std::pair{"secrets", config.secretsKeyFile}}) {
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly))
+            keys.insert(QLatin1String(name), QString::fromUtf8(f.read(4097)));
+    }
+    return keys;
+}
+
+// This standby's store configuration (--store-config, defaults next to the replica); false when
+// the file cannot be read (the controller's start says why when it takes over).
+bool storeConfigOf(const Options &options, const QString &dbPath, store::StoreConfig *config) {
+    if (!options.storeConfigPath.isEmpty()) {
+        QFile f(options.storeConfigPath);
+        QString err;
+        if (!f.open(QIODevice::ReadOnly) || !config->applyJson(f.read(64 * 1024 + 1), &err))
+            return false;
+    }
+    config->resolveDefaults(dbPath);
+    return true;
+}
+
+// Writes the primary's key files where this standby's controller will read them.
+bool takeKeyFiles(const store::StoreConfig &config, const QJsonObject &keys, QString *why) {
+    for (const auto &[name, path] :
+         {std::pair{"audit", config.auditKeyFile}, std::pair{"secrets", config.secretsKeyFile}}) {
+        if (!keys.contains(QLatin1String(name)))
+            continue;
+        QString aside;
+        if (!sb::installKeyFile(path, keys.value(QLatin1String(name)).toString().toUtf8(), &aside,
+                                why))
+            return false;
+        if (!aside.isEmpty())
+            qWarning("opswall: standby: this machine's own %s key differed from the primary's: "
+                     "kept as %s; the primary's is in %s",
+                     name, qPrintable(aside), qPrintable(path));
+    }
+    return true;
+}
+
 // The audit anchor file (app/control/README.md "Audit") of this machine describes the chain its
 // database had before it became a replica; the database is the primary's now (the primary keeps
 // its own anchor), so the old file is set aside rather than compared with it at start.
 void setAsideAuditAnchor(const Options &options, const QString &dbPath) {
     store::StoreConfig config;
-    if (!options.storeConfigPath.isEmpty()) {
-        QFile f(options.storeConfigPath);
-        QString err;
-        if (!f.open(QIODevice::ReadOnly) || !config.applyJson(f.read(64 * 1024 + 1), &err))
-            return; // the controller's start says what is wrong with the file
-    }
-    config.resolveDefaults(dbPath);
+    if (!storeConfigOf(options, dbPath, &config))
+        return; // the controller's start says what is wrong with the file
     if (!QFileInfo::exists(config.auditAnchorFile))
         return;
     const QString aside =
@@ -145,6 +184,16 @@ bool ControllerStandby::start(QString *error) {
         config.epoch = m_epoch;
         config.tlsCertFile = m_services.apiTlsCertFile(); // as the node link: the API's
         config.tlsKeyFile = m_services.apiTlsKeyFile();
+        // What a standby needs besides the store: its schema, to check it can run it, and the
+        // key files (not in the database) to verify the keyed audit and unseal passwords.
+        try {
+            m_writer.run([&config](store::Database &db) { config.schema = sb::schemaOf(db); });
+        } catch (const store::Error &e) {
+            *error =
+                QStringLiteral("hot standby: cannot read the store's schema: %1").arg(e.what());
+            return false;
+        }
+        config.keys = keyFiles(m_services.storeConfig());
         Services *services = &m_services;
         m_source = std::make_unique<sb::StandbySource>(
             config, m_writer, [services](const QString &token, QString *why) {
@@ -275,6 +324,21 @@ bool StandbyRole::start(QString *error) {
     config.token = m_token;
     config.dbPath = m_dbPath;
     config.caFile = m_options.controllerCa;
+    try {
+        config.schema = schemaOfThisBuild();
+    } catch (const store::Error &e) {
+        *error =
+            QStringLiteral("hot standby: cannot tell this build's store schema: %1").arg(e.what());
+        return false;
+    }
+    store::StoreConfig storeConfig;
+    if (!storeConfigOf(m_options, m_dbPath, &storeConfig)) {
+        *error = QStringLiteral("--store-config %1 cannot be read").arg(m_options.storeConfigPath);
+        return false;
+    }
+    config.takeKeys = [storeConfig](const QJsonObject &keys, QString *why) {
+        return takeKeyFiles(storeConfig, keys, why);
+    };
     if (config.caFile.isEmpty() && !nodes::isLoopbackHost(config.host)) {
         *error = QStringLiteral("--primary %1 is not a loopback address: the standby link needs "
                                 "TLS there; give the primary's CA with --controller-ca FILE")
@@ -305,10 +369,33 @@ bool StandbyRole::start(QString *error) {
         }
     });
     m_replica->start();
+    // What a takeover needs that is safe to build now (WallApplication::prepare); the rest reads
+    // the store, which a new snapshot replaces, or serves, polls and fetches: built at takeover.
+    // OPSWALL_STANDBY_BUILD_AHEAD=0 builds everything at takeover (to measure what this saves).
+    m_app = std::make_unique<WallApplication>(controllerOptions());
+    bool set = false;
+    if (qEnvironmentVariableIntValue("OPSWALL_STANDBY_BUILD_AHEAD", &set) != 0 || !set) {
+        QElapsedTimer clock;
+        clock.start();
+        if (!m_app->prepare()) {
+            *error = m_app->error();
+            return false;
+        }
+        qInfo("opswall: standby: the controller's fonts, province boundaries and GStreamer are "
+              "prepared for a takeover (%lld ms on this thread; the boundaries decode on a worker)",
+              qlonglong(clock.elapsed()));
+    }
     qInfo("opswall: standby: keeping a replica of the primary at %s in %s; health on "
           "http://%s/api/v1/health",
           qPrintable(m_options.primaryAddress), qPrintable(m_dbPath), qPrintable(api));
     return true;
+}
+
+Options StandbyRole::controllerOptions() const {
+    Options controller = m_options;
+    controller.role = ProcessRole::Controller;
+    controller.dbPath = m_dbPath;
+    return controller;
 }
 
 QJsonObject StandbyRole::health() const {
@@ -381,10 +468,8 @@ void StandbyRole::takeOver(qint64 silentMs, const QString &why, qint64 epoch) {
         return;
     }
     setAsideAuditAnchor(m_options, m_dbPath);
-    Options controller = m_options;
-    controller.role = ProcessRole::Controller;
-    controller.dbPath = m_dbPath;
-    m_app = std::make_unique<WallApplication>(controller);
+    if (!m_app)
+        m_app = std::make_unique<WallApplication>(controllerOptions());
     if (!m_app->start()) {
         qCritical("opswall: standby: cannot take over: %s", qPrintable(m_app->error()));
         QCoreApplication::exit(1);

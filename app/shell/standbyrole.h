@@ -48,6 +48,10 @@ namespace opswall::shell {
 class Services;
 class WallApplication;
 
+// The schema this build's controller migrates a store to ({"core": n, "<component>": n}; a
+// scratch database migrated by every layer built in: standbyschema.cpp). Throws store::Error.
+QJsonObject schemaOfThisBuild();
+
 class ControllerStandby : public QObject {
     Q_OBJECT
 public:
@@ -99,13 +103,14 @@ private:
     void takeOver(qint64 silentMs, const QString &why, qint64 epoch = 0);
     QJsonObject health() const;
     void answer(QTcpSocket *socket);
+    Options controllerOptions() const; // what the controller of a takeover runs with
 
     Options m_options;
     QString m_dbPath;
     QString m_token;
     std::unique_ptr<nodes::standby::StandbyReplica> m_replica;
     std::unique_ptr<QTcpServer> m_status;   // GET /api/v1/health and /metrics while standing by
-    std::unique_ptr<WallApplication> m_app; // after a takeover
+    std::unique_ptr<WallApplication> m_app; // prepared while following; started at takeover
 };
 
 } // namespace opswall::shell

@@ -105,15 +105,22 @@ WallApplication::~WallApplication() {
 }
 
 bool WallApplication::start() {
-    m_assetsDir = findAssetsDir(m_options.assetsDir);
-    if (m_assetsDir.isEmpty()) {
-        m_error = QStringLiteral(
-            "cannot find the assets folder (with demo/wall.json); pass --assets DIR");
+    // Where a start's time goes, logged once it is up (a standby's takeover is timed by it).
+    QElapsedTimer clock;
+    clock.start();
+    qint64 last = 0;
+    QStringList phases;
+    const auto mark = [&clock, &last, &phases](const char *what) {
+        const qint64 now = clock.elapsed();
+        phases.append(QStringLiteral("%1 %2").arg(QLatin1String(what)).arg(now - last));
+        last = now;
+    };
+    if (!m_prepared && !prepareProcess())
         return false;
-    }
-    loadFontsAndTranslations();
+    mark(m_prepared ? "prepared" : "fonts");
     if (!openStore())
         return false;
+    mark("store");
     if (m_options.role == ProcessRole::Node) {
         if (!joinController())
             return false;
@@ -130,12 +137,15 @@ bool WallApplication::start() {
         }
     }
 
+    mark("wall");
     m_services = std::make_unique<Services>(m_options, *m_db, *m_store, *m_state, *m_dispatcher,
                                             m_assetsDir);
+    m_services->useAhead(std::move(m_ahead));
     if (!m_services->start(m_engine)) {
         m_error = m_services->error();
         return false;
     }
+    mark("services");
     if (m_options.role == ProcessRole::Controller) {
         m_nodeRoles = std::make_unique<NodeRoles>(m_options);
         if (!m_nodeRoles->startController(*m_state, *m_services, m_engine, &m_error))
@@ -143,6 +153,7 @@ bool WallApplication::start() {
         if (!startStandbyLink())
             return false;
     }
+    mark("links");
     if (m_options.role == ProcessRole::Node)
         m_nodeRoles->takeReplicatedData(m_engine);
     m_scene = std::make_unique<qml::WallScene>(m_state.get(), m_dispatcher.get(),
@@ -158,6 +169,7 @@ bool WallApplication::start() {
     m_stepRenderer = std::make_unique<StepRenderer>(
         *m_services, m_state->wall(), m_options.language, m_assetsDir, m_services->kindSources());
     m_services->setStepRenderer(m_stepRenderer.get());
+    mark("scene");
 #ifdef OPSWALL_WITH_BRIEFING
     // A running briefing's focus, blank screen and step indicator, drawn over the layout.
     if (briefing::BriefingRunner *runner = m_services->briefingRunner()) {
@@ -183,6 +195,9 @@ bool WallApplication::start() {
     m_frames = std::make_unique<FrameMeter>();
     if (!loadWindows())
         return false;
+    mark("windows");
+    qInfo("opswall: built in %lld ms (%s)", qlonglong(clock.elapsed()),
+          qPrintable(phases.join(QStringLiteral(", "))));
     m_services->setRenderStats(
         [frames = m_frames.get(), nodes = m_nodeRoles.get(), standby = m_standby.get()] {
             QJsonObject stats = frames->snapshot();
@@ -233,6 +248,27 @@ bool WallApplication::start() {
     return true;
 }
 
+bool WallApplication::prepareProcess() {
+    m_assetsDir = findAssetsDir(m_options.assetsDir);
+    if (m_assetsDir.isEmpty()) {
+        m_error = QStringLiteral(
+            "cannot find the assets folder (with demo/wall.json); pass --assets DIR");
+        return false;
+    }
+    loadFontsAndTranslations();
+    return true;
+}
+
+bool WallApplication::prepare() {
+    if (m_prepared)
+        return true;
+    if (!prepareProcess())
+        return false;
+    m_ahead = Services::buildAhead();
+    m_prepared = true;
+    return true;
+}
+
 bool WallApplication::loadWindows() {
     m_engine.load(QUrl(QStringLiteral("qrc:/OpsWall/Wall/Main.qml")));
     if (m_engine.rootObjects().isEmpty()) {
@@ -251,12 +287,14 @@ bool WallApplication::startStandbyLink() {
         return true;
     m_standby =
         std::make_unique<ControllerStandby>(m_options, *m_writer, *m_services, *m_dispatcher);
-    NodeRoles *nodes = m_nodeRoles.get();
-    connect(m_standby.get(), &ControllerStandby::fencedNow, this, [nodes] { nodes->fence(); });
+    // Fenced (now, or at start from its store): no render node, no display, no feed fetch.
+    connect(m_standby.get(), &ControllerStandby::fencedNow, this,
+            [nodes = m_nodeRoles.get(), services = m_services.get()] {
+                nodes->fence();
+                services->quiesce();
+            });
     if (!m_standby->start(&m_error))
         return false;
-    if (m_standby->fenced())
-        nodes->fence();
 #endif
     return true;
 }

@@ -5,6 +5,7 @@
 
 #include "shell/framemeter.h"
 #include "shell/options.h"
+#include "shell/services.h"
 #include "store/database.h"
 #include "store/storethread.h"
 #include "store/wallstore.h"
@@ -41,6 +42,11 @@ public:
 
     // Builds everything and shows the windows. On failure returns false; error() says why.
     bool start();
+    // Before start(), while a hot standby follows its primary (app/nodes/README.md "Takeover"):
+    // builds what start() needs that neither depends on the store nor does anything outside (the
+    // assets folder, fonts and translation, Services::buildAhead), so that a takeover's start()
+    // is quicker. False with error() when the assets folder is missing.
+    bool prepare();
     QString error() const { return m_error; }
 
     wall::WallState &state() { return *m_state; }
@@ -75,6 +81,7 @@ public:
 private:
     // Loads the wall's QML (its windows) and meters the output windows' frames.
     bool loadWindows();
+    bool prepareProcess(); // the assets folder, fonts and translation
     bool openStore();
     bool loadWall();
     bool joinController();   // --role node: the wall and layout come from the controller
@@ -88,6 +95,8 @@ private:
 
     Options m_options;
     QString m_error;
+    bool m_prepared = false;
+    std::shared_ptr<Services::Ahead> m_ahead; // prepare(); handed to the services at start()
     QString m_assetsDir;
     std::unique_ptr<store::Database> m_db;        // the GUI thread's connection
     std::unique_ptr<store::StoreThread> m_writer; // the writer connection on its own thread

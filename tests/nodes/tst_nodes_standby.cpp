@@ -174,7 +174,7 @@ private Q_SLOTS:
                          QStringLiteral("--token-file"),
                          writeFile(QStringLiteral("standby-token"), standbyToken.toUtf8()),
                          QStringLiteral("--db"),
-                         m_dir.filePath(QStringLiteral("standby.db")),
+                         m_dir.filePath(QStringLiteral("standby/standby.db")),
                          QStringLiteral("--lang"),
                          QStringLiteral("en"),
                          QStringLiteral("-platform"),
@@ -186,6 +186,21 @@ private Q_SLOTS:
         QCOMPARE(controller(m_apiB)["role"].toString(), QStringLiteral("standby"));
         QTRY_VERIFY_WITH_TIMEOUT(controller(m_apiA)["standbyLink"].toObject()["inSync"].toBool(),
                                  10000);
+        // The primary's key files (not in its database) came over the link: the standby, in a
+        // folder of its own, has the same ones, 0600 in a 0700 folder, to verify the keyed audit
+        // and unseal device passwords once it takes over.
+        QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("keys/audit.key"))));
+        for (const char *name : {"keys/audit.key", "keys/secrets.key"}) {
+            QFile mine(m_dir.filePath(QLatin1String(name)));
+            if (!mine.open(QIODevice::ReadOnly))
+                continue;
+            QFile copy(m_dir.filePath(QStringLiteral("standby/") + QLatin1String(name)));
+            QVERIFY2(copy.open(QIODevice::ReadOnly), name);
+            QCOMPARE(copy.readAll(), mine.readAll());
+            QCOMPARE(int(copy.permissions() & 0x7077), int(QFile::ReadOwner | QFile::WriteOwner));
+        }
+        QCOMPARE(int(QFile::permissions(m_dir.filePath(QStringLiteral("standby/keys"))) & 0x7077),
+                 int(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
         // While standing by, the API takes no change and says where they go.
         const ApiResponse refused =
             api(m_apiB, "POST", QStringLiteral("/presets/%1/recall").arg(m_presets.first()));
@@ -294,7 +309,7 @@ private Q_SLOTS:
         for (qint64 r : revisions)
             ids += (ids.isEmpty() ? QString() : QStringLiteral(",")) + QString::number(r);
         const QStringList found =
-            rows(m_dir.filePath(QStringLiteral("standby.db")),
+            rows(m_dir.filePath(QStringLiteral("standby/standby.db")),
                  QStringLiteral("SELECT count(*) FROM live_layouts WHERE id IN (%1)")
                      .arg(ids)
                      .toUtf8()
@@ -311,10 +326,13 @@ private Q_SLOTS:
             json(api(m_apiB, "GET", QStringLiteral("/layout")))["revision"].toInteger();
         QVERIFY(live >= *std::max_element(revisions.cbegin(), revisions.cend()));
 
-        // The node kept running (its windows kept the last layout) and follows the new controller.
+        // The node kept running (its windows kept the last layout) and follows the new controller
+        // (its log line may come after the controller's health counted it linked).
         QVERIFY(m_node.running());
-        QVERIFY(m_node.log.contains(
-            QStringLiteral("linked to the controller at 127.0.0.2:%1").arg(m_nodeB).toUtf8()));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_node.log.contains(
+                QStringLiteral("linked to the controller at 127.0.0.2:%1").arg(m_nodeB).toUtf8()),
+            5000);
         const ApiResponse r =
             api(m_apiB, "POST", QStringLiteral("/presets/%1/recall").arg(m_presets.at(2)));
         QVERIFY2(r.status == 200, r.body.constData());

@@ -35,7 +35,7 @@ private Q_SLOTS:
     void framesRoundTripWholeAndSplit() {
         const QByteArray wire =
             encodeJson(FrameType::Hello,
-                       helloJson({QStringLiteral("b"), QStringLiteral("owt_x"), 3, true})) +
+                       helloJson({QStringLiteral("b"), QStringLiteral("owt_x"), 3, true, {}})) +
             encodeSeq(FrameType::Changes, 7, "abc") + encodeHeartbeat(9, 2) +
             encodeSeq(FrameType::Ack, 7);
         for (const int step : {int(wire.size()), 1, 3}) {
