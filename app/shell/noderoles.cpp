@@ -104,6 +104,7 @@ bool NodeRoles::join(QString *error) {
     config.port = m_options.controllerPort;
     config.nodeId = m_options.nodeId;
     config.outputs = m_options.outputs;
+    config.silenceMs = m_options.nodeSilenceMs;
     config.token = QString::fromUtf8(token);
     config.caFile = m_options.controllerCa;
     config.localAddress = m_options.nodeAddress;
@@ -336,6 +337,7 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
     Q_UNUSED(state);
     Q_UNUSED(windows);
     Q_UNUSED(frames);
+    config.silenceMs = m_options.nodeSilenceMs;
     Q_UNUSED(snapshots);
 #endif
 }
