@@ -98,3 +98,5 @@ private:
 };
 
 } // namespace opswall::shell
+    // Node: what came from the controller and is not in the cache yet, into it (noderoles_data).
+    void saveReceived();

@@ -60,8 +60,8 @@ struct NodeRoles::Impl {
     std::function<void(const QByteArray &)> onAlerts;
     std::function<void(const QByteArray &)> onFeeds;
     std::function<void(const QJsonArray &)> onSeries;
-    // Node: documents waiting to be saved in the cache (coalesced: a burst of recalls is one
-    // write per document, after the windows took the change).
+    // Node: documents waiting to be saved in the cache (on receipt, coalesced: what one turn of
+    // the event loop brought is one write per document).
     QHash<QString, QByteArray> unsaved;
     QTimer saveTimer;
 #if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_FEEDS)
