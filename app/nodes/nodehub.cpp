@@ -363,14 +363,18 @@ void NodeHub::publish() {
     while (m_publishedAtMs.size() > kPublishedKept)
         m_publishedAtMs.erase(m_publishedAtMs.begin());
     m_publishedRevision = revision;
-    if (!scheduled)
-        return m_source->publishLayout(body);
+    if (!scheduled) {
+        m_source->publishLayout(body);
+        Q_EMIT layoutPublished(revision, -1);
+        return;
+    }
     const qint64 switchAtNs = m_clockNow() + qint64(kSwitchMarginMs) * 1000000;
     m_switchAtNs.insert(revision, switchAtNs);
     while (m_switchAtNs.size() > kPublishedKept)
         m_switchAtNs.erase(m_switchAtNs.begin());
     layout.insert(QStringLiteral("switchAtNs"), double(switchAtNs));
     m_source->publishLayout(QJsonDocument(layout).toJson(QJsonDocument::Compact));
+    Q_EMIT layoutPublished(revision, switchAtNs);
 }
 
 void NodeHub::setClock(const QByteArray &doc, ClockNow now) {

@@ -126,6 +126,9 @@ public:
 
 Q_SIGNALS:
     void nodesChanged();
+    // The live layout at this revision went to the nodes, to be shown at switchAtNs on the shared
+    // clock (a recall), or at once (-1): the controller's own windows switch with them.
+    void layoutPublished(quint64 revision, qint64 switchAtNs);
 
 private:
     struct Node {
@@ -145,33 +148,33 @@ private:
         qint64 framesAtMs = -1;             // when they came
         quint64 switchRevision = 0;         // the last scheduled switch it showed
         std::optional<qint64> switchLateNs; // how long after its switch time it showed it
-    };
-    struct Pending {
-        SnapshotDone done;
         LinkSilence silence;                // since its link's last heartbeat or report
         // It reported on this link (after its windows were made): its silence counts from then
         // (a node's start, making its windows, holds its GUI thread for seconds on a busy
         // machine).
         bool reported = false;
+    };
+    struct Pending {
+        SnapshotDone done;
         QTimer *timer = nullptr;
         QString nodeId; // the node asked
     };
 
-    void onNewConnection();
-    void onHelloData(QTcpSocket *socket);
-    void refuse(QTcpSocket *socket, const QString &peer, const QString &who, const QString &why);
     // The connected node named, if linkKey is its link's; else nullptr (counted, logged once
     // per node and kind of report: `what`).
     Node *reporter(const QString &nodeId, const QByteArray &linkKey, const char *what);
+    void onNewConnection();
+    void onHelloData(QTcpSocket *socket);
+    void refuse(QTcpSocket *socket, const QString &peer, const QString &who, const QString &why);
     void forgetLink(QTcpSocket *socket);
-    void finishSnapshot(int requestId, const QByteArray &jpeg, const QString &why);
-    void schedulePublish();
-    void publish();
     // The link of node id (its socket) is gone (disconnected, or silent: `why`): shown
     // disconnected, logged.
     void linkLost(const QString &id, QTcpSocket *socket, const QString &why);
     // Every kBeatMs: the controller's heartbeat, and nodes silent for too long disconnected.
     void beat();
+    void finishSnapshot(int requestId, const QByteArray &jpeg, const QString &why);
+    void schedulePublish();
+    void publish();
     QJsonValue skewMsOf(const Node &node) const;
     qint64 nowMs() const { return m_clock.elapsed(); }
 
@@ -194,9 +197,9 @@ private:
     bool m_switchWanted = false; // a recall since the last publish: schedule it
     QByteArray m_layoutBody;     // the last layout document published, without its switch time
     QMap<quint64, qint64> m_switchAtNs; // revision -> its switch time (last 64)
-};
-
-} // namespace opswall::nodes
     QTimer *m_beat = nullptr;
     qint64 m_beatAtMs = 0;
     quint64 m_beats = 0;
+};
+
+} // namespace opswall::nodes
