@@ -1,7 +1,7 @@
 // The node link's opening exchange (app/nodes/nodeprotocol.h) and the hub and client over a real
 // loopback socket in one process: the replica converges on the source's wall and layout, a late
 // client gets the current state, refusals say why.
-#include "nodes/linksilence.h"
+#include "hubfixture.h"
 #include "nodes/nodeclient.h"
 #include "nodes/nodehub.h"
 #include "nodes/nodeindicators.h"
@@ -29,31 +29,9 @@
 
 using namespace opswall;
 using namespace opswall::nodes;
+using namespace hubtest;
 
 namespace {
-
-wall::Wall twoOutputs() {
-    wall::Wall w;
-    w.name = QStringLiteral("t");
-    for (int i = 0; i < 2; ++i) {
-        wall::Output o;
-        o.name = QStringLiteral("OUT-%1").arg(i);
-        w.outputs.append(o);
-    }
-    return w;
-}
-
-wall::Layout layoutNamed(const QString &name, const QString &color) {
-    wall::Layout l;
-    l.name = name;
-    wall::Tile t;
-    t.id = QStringLiteral("c");
-    t.kind = QStringLiteral("color");
-    t.rectMm = QRectF(0, 0, 100, 100);
-    t.binding = {{QStringLiteral("color"), color}};
-    l.tiles.append(t);
-    return l;
-}
 
 // Two 1000 x 600 mm displays side by side, output i driving display i.
 wall::Wall twoDisplays() {
@@ -77,74 +55,6 @@ wall::Tile kpiTile(const QString &id, const QString &indicator, double xMm) {
     t.rectMm = QRectF(xMm, 100, 400, 300);
     t.binding = {{QStringLiteral("indicator"), indicator}};
     return t;
-}
-
-NodeAuthenticator acceptGood() {
-    return [](const QString &token, QString *why) -> std::optional<QString> {
-        if (token == QLatin1String("good"))
-            return QStringLiteral("node-token");
-        *why = QStringLiteral("unknown or revoked token");
-        return std::nullopt;
-    };
-}
-
-// A wall of two outputs showing the layout "first", and a hub over it that takes the token
-// "good", listening on a free loopback port (hub is null, with a warning, when it cannot).
-struct Controller {
-    wall::WallState state{twoOutputs()};
-    std::unique_ptr<NodeHub> hub;
-    explicit Controller(NodeHubConfig config = {}) {
-        state.setLayout(layoutNamed(QStringLiteral("first"), QStringLiteral("red")));
-        hub = std::make_unique<NodeHub>(state, std::move(config), acceptGood());
-        QString err;
-        if (!hub->start(&err)) {
-            qWarning("the hub does not start: %s", qPrintable(err));
-            hub.reset();
-        }
-    }
-    std::pair<wall::WallState &, NodeHub &> parts() { return {state, *hub}; }
-};
-
-NodeClientConfig clientOf(const NodeHub &hub, const QString &id, QList<int> outputs,
-                          const QString &token) {
-    NodeClientConfig c;
-    c.host = QStringLiteral("127.0.0.1");
-    c.port = quint16(hub.address().section(QLatin1Char(':'), -1).toUInt());
-    c.nodeId = id;
-    c.outputs = std::move(outputs);
-    c.token = token;
-    return c;
-}
-
-// A node that speaks nodewall.rep itself over a raw link (a real node token), so that it can name
-// another node in what it reports.
-struct RawNode {
-    QTcpSocket socket;
-    QRemoteObjectNode ro;
-    std::unique_ptr<NodeWallReplica> replica;
-    QByteArray key; // its own link's key
-    bool link(const NodeHub &hub, const QString &id, int output) {
-        socket.connectToHost(QHostAddress::LocalHost, clientOf(hub, {}, {}, {}).port);
-        if (!socket.waitForConnected(5000))
-            return false;
-        socket.write(helloLine({id, {output}, QStringLiteral("good")}));
-        if (!QTest::qWaitFor([this] { return socket.canReadLine(); }, 5000))
-            return false;
-        QString why;
-        if (!parseAnswer(socket.readLine(), &why, &key))
-            return false;
-        ro.addClientSideConnection(&socket);
-        replica.reset(ro.acquire<NodeWallReplica>());
-        return replica->waitForSource(5000);
-    }
-};
-
-// The named node's entry in the hub's health.
-QJsonObject healthOf(const NodeHub &hub, const QString &id) {
-    for (const QJsonValue &n : hub.health())
-        if (n[QLatin1String("id")].toString() == id)
-            return n.toObject();
-    return {};
 }
 
 } // namespace
@@ -346,173 +256,6 @@ private Q_SLOTS:
         QVERIFY(na.value(QStringLiteral("lagMs")).isDouble());
         QVERIFY(na.value(QStringLiteral("skewMs")).isNull());
         QCOMPARE(hub.nodeOutputs().size(), 2);
-    }
-
-    // A report is taken only with the key of the link of the node it names: a node that names
-    // another (here a raw link as node "spy", with a real node token) changes nothing.
-    void reportsAreBoundToTheirLink() {
-        Controller controller;
-        QVERIFY(controller.hub);
-        auto [state, hub] = controller.parts();
-        QString err;
-        NodeClient a(clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
-        QVERIFY(a.start(&err));
-        QTRY_VERIFY_WITH_TIMEOUT(a.linked(), 10000);
-        a.report(state.revision(), 30);
-        auto revisionOf = [&hub](const QString &id) {
-            const QJsonObject h = healthOf(hub, id);
-            return h.isEmpty() ? qint64(-1) : h[QLatin1String("revision")].toInteger();
-        };
-        QTRY_COMPARE_WITH_TIMEOUT(revisionOf(QStringLiteral("a")), qint64(state.revision()), 5000);
-
-        RawNode spy;
-        QVERIFY(spy.link(hub, QStringLiteral("spy"), 1));
-        QTest::ignoreMessage(QtWarningMsg,
-                             QRegularExpression(QStringLiteral(
-                                 "a report for node 'a' came without the key of its link")));
-        spy.replica->report(QStringLiteral("a"), spy.key, 9999, 1); // its own key, another's name
-        spy.replica->report(QStringLiteral("a"), QByteArray(), 9998, 1);
-        spy.replica->report(QStringLiteral("spy"), spy.key, 7, 5); // itself: taken
-        QTRY_COMPARE_WITH_TIMEOUT(revisionOf(QStringLiteral("spy")), qint64(7), 5000);
-        QCOMPARE(hub.reportsRefused(), 2);
-        QCOMPARE(revisionOf(QStringLiteral("a")), qint64(state.revision()));
-    }
-
-    // The figures of synchronised video and scheduled switches are bound to the link as reports
-    // are: a node naming another has its video and switch reports refused (and logged), the
-    // named node's own are taken.
-    void videoAndSwitchReportsAreBoundToTheirLink() {
-        Controller controller;
-        QVERIFY(controller.hub);
-        auto [state, hub] = controller.parts();
-        QElapsedTimer clock;
-        clock.start();
-        hub.setClock(R"({"port":1,"baseTimeNs":0,"latencyMs":0})",
-                     [&clock] { return clock.nsecsElapsed(); });
-        QString err;
-        NodeClient a(clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
-        QSignalSpy layouts(&a, &NodeClient::layoutReceived);
-        QVERIFY(a.start(&err));
-        QTRY_VERIFY_WITH_TIMEOUT(a.linked(), 10000);
-        state.setLayout(layoutNamed(QStringLiteral("second"), QStringLiteral("blue"))); // a recall
-        QTRY_VERIFY_WITH_TIMEOUT(!layouts.isEmpty() && layouts.last().at(2).toLongLong() > 0,
-                                 10000);
-        const quint64 revision = state.revision();
-        const qint64 switchAtNs = layouts.last().at(2).toLongLong();
-        a.report(revision, 30);
-        QTRY_COMPARE_WITH_TIMEOUT(
-            healthOf(hub, QStringLiteral("a"))[QLatin1String("revision")].toInteger(),
-            qint64(revision), 5000);
-
-        RawNode spy;
-        QVERIFY(spy.link(hub, QStringLiteral("spy"), 1));
-        const QByteArray frames =
-            R"({"frames":[{"stream":"cam","rtpTime":90000,"clockRate":90000,"shownNs":1000}]})";
-        for (const char *kind : {"video report", "switch report"})
-            QTest::ignoreMessage(
-                QtWarningMsg,
-                QRegularExpression(QStringLiteral("a %1 for node 'a' came without the key of its "
-                                                  "link; ignored")
-                                       .arg(QLatin1String(kind))));
-        spy.replica->reportVideo(QStringLiteral("a"), spy.key, frames);
-        spy.replica->reportSwitch(QStringLiteral("a"), spy.key, revision, switchAtNs + 5000000);
-        spy.replica->reportVideo(QStringLiteral("spy"), spy.key, frames); // itself: taken
-        QTRY_COMPARE_WITH_TIMEOUT(
-            healthOf(hub, QStringLiteral("spy"))[QLatin1String("streams")].toArray().size(), 1,
-            5000);
-        QCOMPARE(hub.reportsRefused(), 2);
-        const QJsonObject forged = healthOf(hub, QStringLiteral("a"));
-        QVERIFY(forged[QLatin1String("streams")].toArray().isEmpty());
-        QVERIFY(forged[QLatin1String("switchLateMs")].isNull());
-
-        // The node's own figures, with its link's key, are taken.
-        a.reportVideo(frames);
-        a.reportSwitch(revision, switchAtNs + 3000000);
-        QTRY_COMPARE_WITH_TIMEOUT(
-            healthOf(hub, QStringLiteral("a"))[QLatin1String("switchLateMs")].toDouble(), 3.0,
-            5000);
-        QCOMPARE(healthOf(hub, QStringLiteral("a"))[QLatin1String("streams")].toArray(),
-                 QJsonArray{QStringLiteral("cam")});
-        QCOMPARE(hub.reportsRefused(), 2);
-    }
-
-    // The heartbeat's silence counts only the time this process ran: a tick late by seconds (the
-    // process was stopped or stalled) adds at most kMaxStepBeats beats.
-    void silenceCountsOnlyWhileRunning() {
-        LinkSilence s(1500);
-        QVERIFY(!s.tick(kBeatMs));
-        QVERIFY(!s.tick(kBeatMs));
-        QVERIFY(!s.tick(30000)); // this process was away 30 s: its peer is not silent for it
-        QCOMPARE(s.silentMs(), qint64(4 * kBeatMs));
-        QVERIFY(!s.tick(kBeatMs));
-        QVERIFY(s.tick(kBeatMs)); // 1500 ms of silence while running
-        QVERIFY(s.tick(kBeatMs)); // and from then on
-        s.heard();
-        QCOMPARE(s.silentMs(), qint64(0));
-        QVERIFY(!s.tick(-5)); // a clock step back counts nothing
-        QCOMPARE(s.silentMs(), qint64(0));
-        for (int i = 0; i < 5; ++i)
-            QVERIFY(!s.tick(kBeatMs));
-        QVERIFY(s.tick(kBeatMs));
-    }
-
-    // A node that keeps its link open but never beats (a raw link: a stopped or hung node) is shown
-    // disconnected after the silence timeout and its link is closed; a node that beats stays.
-    void silentNodeIsDisconnected() {
-        NodeHubConfig config;
-        config.silenceMs = kMinSilenceMs;
-        Controller controller(config);
-        QVERIFY(controller.hub);
-        auto [state, hub] = controller.parts();
-        NodeClient a(clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
-        QString err;
-        QVERIFY(a.start(&err));
-        RawNode mute;
-        QVERIFY(mute.link(hub, QStringLiteral("mute"), 1));
-        QTRY_VERIFY_WITH_TIMEOUT(a.linked(), 10000);
-        // A node's silence counts once it has reported (its windows made): before, it may be
-        // busy making them.
-        QTest::qWait(3 * kMinSilenceMs);
-        QVERIFY(healthOf(hub, QStringLiteral("mute"))[QLatin1String("connected")].toBool());
-        mute.replica->report(QStringLiteral("mute"), mute.key, state.revision(), 1);
-        a.report(state.revision(), 30);
-        auto connected = [&hub](const QString &id) {
-            return healthOf(hub, id)[QLatin1String("connected")].toBool();
-        };
-        QVERIFY(connected(QStringLiteral("mute")));
-        QTest::ignoreMessage(QtWarningMsg,
-                             QRegularExpression(QStringLiteral(
-                                 "node 'mute' .* has been silent for \\d+ ms \\(no heartbeat")));
-        QTRY_VERIFY_WITH_TIMEOUT(!connected(QStringLiteral("mute")), 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(mute.socket.state() == QAbstractSocket::UnconnectedState, 5000);
-        QTest::qWait(3 * kMinSilenceMs);
-        QVERIFY(connected(QStringLiteral("a"))); // it beats
-        QVERIFY(a.linked());
-    }
-
-    // A controller that takes the connection but never answers (stopped, hung) is lost after the
-    // silence timeout, as one that refuses the connection is: the node keeps trying.
-    void silentControllerIsLost() {
-        QTcpServer mute; // accepts (the kernel does, for a stopped process too) and says nothing
-        QVERIFY(mute.listen(QHostAddress::LocalHost));
-        NodeClientConfig config;
-        config.host = QStringLiteral("127.0.0.1");
-        config.port = mute.serverPort();
-        config.nodeId = QStringLiteral("a");
-        config.outputs = {0};
-        config.token = QStringLiteral("good");
-        config.silenceMs = kMinSilenceMs;
-        NodeClient a(config);
-        QSignalSpy lost(&a, &NodeClient::unreachable);
-        QString err;
-        QTest::ignoreMessage(QtWarningMsg,
-                             QRegularExpression(QStringLiteral("no answer from the controller")));
-        QVERIFY(a.start(&err));
-        QTRY_VERIFY_WITH_TIMEOUT(!lost.isEmpty(), 5000);
-        QVERIFY2(lost.first().at(0).toString().contains(QStringLiteral("no answer")),
-                 qPrintable(lost.first().at(0).toString()));
-        QTRY_VERIFY_WITH_TIMEOUT(lost.size() >= 2, 5000); // and tries again
-        QVERIFY(!a.linked());
     }
 
     // A node whose link goes away is shown disconnected; the same node linking again gets the
