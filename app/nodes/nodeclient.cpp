@@ -33,6 +33,14 @@ NodeClient::NodeClient(NodeClientConfig config, QObject *parent)
     m_retry.setSingleShot(true);
     m_retry.setInterval(m_config.fallbacks.isEmpty() ? kRetryMs : kFailoverRetryMs);
     connect(&m_retry, &QTimer::timeout, this, &NodeClient::connectNow);
+    m_deadline.setSingleShot(true);
+    m_deadline.setInterval(m_config.silenceMs);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        onLost(
+            QStringLiteral("no answer from the controller within %1 ms").arg(m_config.silenceMs));
+    });
+    m_beat.setInterval(kBeatMs);
+    connect(&m_beat, &QTimer::timeout, this, &NodeClient::beat);
 }
 
 NodeClient::~NodeClient() {
@@ -72,6 +80,7 @@ void NodeClient::connectNow() {
         return;
     m_socket = new QSslSocket(this);
     QSslSocket *socket = m_socket;
+    m_deadline.start(); // a controller that takes the connection but never answers
     connect(socket, &QSslSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError) {
         if (socket == m_socket)
             onLost(socket->errorString());
@@ -118,12 +127,17 @@ void NodeClient::onAnswer() {
                   qPrintable(m_config.host), unsigned(m_config.port), qPrintable(m_config.nodeId),
                   qPrintable(reason));
         m_refused = true;
+        m_deadline.stop();
         socket->disconnect(this);
         socket->abort();
         Q_EMIT refused(reason);
         return;
     }
     disconnect(socket, &QSslSocket::readyRead, this, &NodeClient::onAnswer);
+    m_deadline.stop();
+    m_silence = LinkSilence(m_config.silenceMs);
+    m_sinceBeat.start();
+    m_beat.start();
     m_pulled.clear();
     m_ro = new QRemoteObjectNode(this);
     m_ro->addClientSideConnection(socket);
@@ -146,7 +160,9 @@ void NodeClient::onAnswer() {
     connect(replica, &NodeWallReplica::feedsChanged, this,
             [takeDoc](const QByteArray &doc) { takeDoc(doc, &NodeClient::feedsReceived); });
     connect(replica, &NodeWallReplica::seriesChanged, this, &NodeClient::pullWanted);
+    connect(replica, &NodeWallReplica::beat, this, [this] { m_silence.heard(); });
     connect(replica, &QRemoteObjectReplica::initialized, this, [this, replica, takeDoc] {
+        m_silence.heard();
         takeWall(replica->wall());
         takeSources(replica->sources()); // before the layout whose tiles name them
         takeClock(replica->clock());     // before the streams and the switch time it times
@@ -178,7 +194,18 @@ void NodeClient::onAnswer() {
     Q_EMIT linkChanged(true);
 }
 
+void NodeClient::beat() {
+    if (m_replica && m_replica->isInitialized())
+        m_replica->nodeBeat(m_config.nodeId, m_linkKey);
+    if (m_silence.tick(m_sinceBeat.restart()))
+        onLost(QStringLiteral("the controller has been silent for %1 ms (no heartbeat: stopped, "
+                              "hung or cut off)")
+                   .arg(m_silence.silentMs()));
+}
+
 void NodeClient::onLost(const QString &why) {
+    m_deadline.stop();
+    m_beat.stop();
     Q_EMIT unreachable(why);
     if (!m_lostLogged) {
         qWarning("opswall: node: no link to the controller at %s:%u (%s); trying again every "
@@ -223,12 +250,12 @@ void NodeClient::report(quint64 shownRevision, double fps) {
 
 void NodeClient::reportVideo(const QByteArray &frames) {
     if (m_replica && m_replica->isInitialized())
-        m_replica->reportVideo(m_config.nodeId, frames);
+        m_replica->reportVideo(m_config.nodeId, m_linkKey, frames);
 }
 
 void NodeClient::reportSwitch(quint64 revision, qint64 shownNs) {
     if (m_replica && m_replica->isInitialized())
-        m_replica->reportSwitch(m_config.nodeId, revision, shownNs);
+        m_replica->reportSwitch(m_config.nodeId, m_linkKey, revision, shownNs);
 }
 
 void NodeClient::takeClock(const QByteArray &doc) {

@@ -5,8 +5,13 @@
 // and layout documents it hands on. A lost link is retried every second; the replica is
 // acquired again on the new link, and Qt Remote Objects sends it the current values at once,
 // so a node that reconnects converges. A refusal is final (refused()): the token is wrong. With
-// fallbacks (a hot standby) each retry goes to the next controller in turn.
+// fallbacks (a hot standby) each retry goes to the next controller in turn. Both sides beat every
+// kBeatMs (linksilence.h): a controller that stops answering but keeps its sockets open (SIGSTOP,
+// hung, a network path gone without a reset) is lost after config.silenceMs, as a closed link is.
 
+#include "nodes/linksilence.h"
+
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
@@ -36,6 +41,10 @@ struct NodeClientConfig {
     // A hot standby's node link (--controller A,B): tried in turn after host:port when a link is
     // lost, every kFailoverRetryMs, so a node finds the controller that took over at once.
     QList<std::pair<QString, quint16>> fallbacks;
+    // A controller silent this long (no heartbeat, linksilence.h; or no answer to the opening
+    // line) is taken as lost, as a closed link is: the windows keep what they show, the link is
+    // made again (to the next controller with fallbacks).
+    int silenceMs = kDefaultSilenceMs;
 };
 
 class NodeClient : public QObject {
@@ -91,6 +100,7 @@ private:
     void onSocketReady();
     void onAnswer();
     void onLost(const QString &why);
+    void beat(); // every kBeatMs while linked: the node's heartbeat, and the controller's silence
     void takeWall(const QByteArray &doc);
     void takeLayout(const QByteArray &doc);
     void takeSources(const QByteArray &doc);
@@ -117,6 +127,10 @@ private:
     QSet<QString> m_pulled; // pulled on this link (or asked for)
     QByteArray m_lastClock;
     QTimer m_retry;
+    QTimer m_deadline; // the link's opening (connect, TLS, the answer) takes at most silenceMs
+    QTimer m_beat;
+    QElapsedTimer m_sinceBeat;
+    LinkSilence m_silence;
     SnapshotHandler m_snapshot;
     QList<std::pair<QString, quint16>> m_endpoints; // host:port first, then the fallbacks
     qsizetype m_endpoint = 0;

@@ -45,11 +45,16 @@ public:
     void publishAlerts(const QByteArray &doc) { setAlerts(doc); }
     void publishFeeds(const QByteArray &doc) { setFeeds(doc); }
     void publishClock(const QByteArray &doc) { setClock(doc); }
-    void reportVideo(const QString &nodeId, const QByteArray &frames) override {
-        m_hub->onVideoReport(nodeId, frames);
+    void reportVideo(const QString &nodeId, const QByteArray &linkKey,
+                     const QByteArray &frames) override {
+        m_hub->onVideoReport(nodeId, linkKey, frames);
     }
-    void reportSwitch(const QString &nodeId, quint64 revision, qint64 shownNs) override {
-        m_hub->onSwitchReport(nodeId, revision, shownNs);
+    void reportSwitch(const QString &nodeId, const QByteArray &linkKey, quint64 revision,
+                      qint64 shownNs) override {
+        m_hub->onSwitchReport(nodeId, linkKey, revision, shownNs);
+    }
+    void nodeBeat(const QString &nodeId, const QByteArray &linkKey) override {
+        m_hub->onNodeBeat(nodeId, linkKey);
     }
     QByteArray seriesOf(const QStringList &indicators) override {
         return m_hub->seriesOf(indicators);
@@ -143,7 +148,14 @@ bool NodeHub::start(QString *error) {
                      .arg(int(m_host.lastError()));
         return false;
     }
-    qInfo("opswall: render nodes connect on %s%s", qPrintable(address()), tls ? " (TLS)" : "");
+    m_beat = new QTimer(this);
+    m_beat->setInterval(kBeatMs);
+    connect(m_beat, &QTimer::timeout, this, &NodeHub::beat);
+    m_beatAtMs = nowMs();
+    m_beat->start();
+    qInfo("opswall: render nodes connect on %s%s (heartbeat every %d ms, a node silent for %d ms "
+          "is disconnected)",
+          qPrintable(address()), tls ? " (TLS)" : "", kBeatMs, m_config.silenceMs);
     return true;
 }
 
@@ -223,7 +235,6 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
         node.socket->disconnect(this);
         forgetLink(node.socket);
         node.socket->abort();
-        QTimer::singleShot(kSocketGraceMs, node.socket.data(), &QObject::deleteLater);
     }
     node.id = hello->nodeId;
     node.tokenName = *tokenName;
@@ -239,22 +250,14 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
     node.frames.clear();
     node.framesAtMs = -1;
     node.switchLateNs.reset();
+    node.silence = LinkSilence(m_config.silenceMs);
+    node.reported = false;
     socket->disconnect(this);
-    // Qt Remote Objects closes and drops its side of the link after `disconnected`; the socket
-    // must outlive that, so it goes a little later (not at once, as before the hand-over).
+    // Qt Remote Objects drops its side of the link after `disconnected`; the socket must outlive
+    // it, so it goes with it (forgetLink), not at once as before the hand-over.
     disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    connect(socket, &QTcpSocket::disconnected, socket,
-            [socket] { QTimer::singleShot(kSocketGraceMs, socket, &QObject::deleteLater); });
     connect(socket, &QTcpSocket::disconnected, this, [this, id = hello->nodeId, socket] {
-        auto it = m_nodes.find(id);
-        if (it == m_nodes.end() || it->socket != socket)
-            return;
-        it->connected = false;
-        it->fps = 0;
-        forgetLink(socket);
-        qWarning("opswall: node link: node '%s' (%s) disconnected", qPrintable(id),
-                 qPrintable(it->peer));
-        Q_EMIT nodesChanged();
+        linkLost(id, socket, QStringLiteral("disconnected"));
     });
     qInfo("opswall: node link: node '%s' (outputs %s, token '%s') connected from %s",
           qPrintable(node.id), qPrintable(outputsText(node.outputs)), qPrintable(node.tokenName),
@@ -274,16 +277,60 @@ void NodeHub::close() {
             n.socket->disconnectFromHost(); // `disconnected` forgets the link as usual
 }
 
+void NodeHub::linkLost(const QString &id, QTcpSocket *socket, const QString &why) {
+    auto it = m_nodes.find(id);
+    if (it == m_nodes.end() || it->socket != socket || !it->connected)
+        return;
+    it->connected = false;
+    it->fps = 0;
+    forgetLink(socket);
+    qWarning("opswall: node link: node '%s' (%s) %s", qPrintable(id), qPrintable(it->peer),
+             qPrintable(why));
+    Q_EMIT nodesChanged();
+}
+
+void NodeHub::beat() {
+    const qint64 now = nowMs();
+    const qint64 since = now - std::exchange(m_beatAtMs, now);
+    Q_EMIT m_source->beat(++m_beats);
+    QList<std::pair<QString, QPointer<QTcpSocket>>> silent;
+    for (Node &n : m_nodes)
+        if (n.connected && n.reported && n.silence.tick(since))
+            silent.append({n.id, n.socket});
+    for (const auto &[id, socket] : silent) {
+        if (!socket)
+            continue;
+        linkLost(id, socket,
+                 QStringLiteral("has been silent for %1 ms (no heartbeat: stopped, hung or cut "
+                                "off); shown disconnected, its link is closed")
+                     .arg(m_nodes.value(id).silence.silentMs()));
+        socket->disconnect(this);
+        socket->abort(); // a node that wakes finds its link closed and links again
+    }
+}
+
 void NodeHub::forgetLink(QTcpSocket *socket) {
     // Qt Remote Objects 6.4 never hears that an external link closed (its device looks for the
     // signal "2disconnected()", so it does not forward the socket's disconnected()), keeps writing
-    // to it and crashes once the socket is gone. Tell it, unless it has already closed the link.
+    // to it and crashes once the socket is gone. Tell it, unless it has already closed the link;
+    // and the socket goes only with Qt's side of the link (a link it closed itself may stay: it
+    // writes to a closed socket nothing, to a deleted one it crashed, the heartbeat every 250 ms).
     QPointer<QTcpSocket> alive(socket);
     QTimer::singleShot(0, this, [this, alive] {
+        if (!alive)
+            return;
+        bool held = false;
         const auto links = m_host.findChildren<QtROIoDeviceBase *>();
-        for (QtROIoDeviceBase *link : links)
-            if (alive && link->connection() == alive.data() && !link->isClosing())
+        for (QtROIoDeviceBase *link : links) {
+            if (link->connection() != alive.data())
+                continue;
+            held = true;
+            connect(link, &QObject::destroyed, alive.data(), &QObject::deleteLater);
+            if (!link->isClosing())
                 Q_EMIT link->disconnected();
+        }
+        if (!held)
+            QTimer::singleShot(kSocketGraceMs, alive.data(), &QObject::deleteLater);
     });
 }
 
@@ -316,14 +363,18 @@ void NodeHub::publish() {
     while (m_publishedAtMs.size() > kPublishedKept)
         m_publishedAtMs.erase(m_publishedAtMs.begin());
     m_publishedRevision = revision;
-    if (!scheduled)
-        return m_source->publishLayout(body);
+    if (!scheduled) {
+        m_source->publishLayout(body);
+        Q_EMIT layoutPublished(revision, -1);
+        return;
+    }
     const qint64 switchAtNs = m_clockNow() + qint64(kSwitchMarginMs) * 1000000;
     m_switchAtNs.insert(revision, switchAtNs);
     while (m_switchAtNs.size() > kPublishedKept)
         m_switchAtNs.erase(m_switchAtNs.begin());
     layout.insert(QStringLiteral("switchAtNs"), double(switchAtNs));
     m_source->publishLayout(QJsonDocument(layout).toJson(QJsonDocument::Compact));
+    Q_EMIT layoutPublished(revision, switchAtNs);
 }
 
 void NodeHub::setClock(const QByteArray &doc, ClockNow now) {
@@ -332,9 +383,10 @@ void NodeHub::setClock(const QByteArray &doc, ClockNow now) {
         m_source->publishClock(doc);
 }
 
-void NodeHub::onVideoReport(const QString &nodeId, const QByteArray &frames) {
-    auto it = m_nodes.find(nodeId);
-    if (it == m_nodes.end() || !it->connected)
+void NodeHub::onVideoReport(const QString &nodeId, const QByteArray &linkKey,
+                            const QByteArray &frames) {
+    Node *node = reporter(nodeId, linkKey, "video report");
+    if (!node)
         return;
     QString why;
     std::optional<QList<FrameShown>> parsed = parseFramesShown(frames, &why);
@@ -344,17 +396,18 @@ void NodeHub::onVideoReport(const QString &nodeId, const QByteArray &frames) {
                  qPrintable(nodeId), qPrintable(why));
         return;
     }
-    it->frames = std::move(*parsed);
-    it->framesAtMs = nowMs();
+    node->frames = std::move(*parsed);
+    node->framesAtMs = nowMs();
 }
 
-void NodeHub::onSwitchReport(const QString &nodeId, quint64 revision, qint64 shownNs) {
-    auto it = m_nodes.find(nodeId);
+void NodeHub::onSwitchReport(const QString &nodeId, const QByteArray &linkKey, quint64 revision,
+                             qint64 shownNs) {
+    Node *node = reporter(nodeId, linkKey, "switch report");
     const auto at = m_switchAtNs.constFind(revision);
-    if (it == m_nodes.end() || !it->connected || at == m_switchAtNs.cend())
+    if (!node || at == m_switchAtNs.cend())
         return;
-    it->switchRevision = revision;
-    it->switchLateNs = shownNs - *at;
+    node->switchRevision = revision;
+    node->switchLateNs = shownNs - *at;
 }
 
 QJsonValue NodeHub::skewMsOf(const Node &node) const {
@@ -379,29 +432,44 @@ QJsonValue NodeHub::skewMsOf(const Node &node) const {
     return std::round(double(*worst) / 1e5) / 10; // ms, to 0.1
 }
 
-void NodeHub::onReport(const QString &nodeId, const QByteArray &linkKey, quint64 shownRevision,
-                       double fps) {
+NodeHub::Node *NodeHub::reporter(const QString &nodeId, const QByteArray &linkKey,
+                                 const char *what) {
     auto it = m_nodes.find(nodeId);
     if (it == m_nodes.end() || !it->connected)
-        return;
+        return nullptr;
     if (linkKey != it->linkKey) {
-        // Another link's report (a node naming another), or one sent on a link since replaced.
-        if (!it->spoofLogged)
-            qWarning("opswall: node link: a report for node '%s' came without the key of its "
-                     "link; ignored (a node may report only for itself)",
-                     qPrintable(nodeId));
-        it->spoofLogged = true;
+        // Another link's report (a node naming another), or one sent on a link since replaced:
+        // logged once per node and kind of report.
+        if (!it->spoofLogged.contains(what))
+            qWarning("opswall: node link: a %s for node '%s' came without the key of its link; "
+                     "ignored (a node may report only for itself)",
+                     what, qPrintable(nodeId));
+        it->spoofLogged.insert(what);
         ++m_reportsRefused;
-        return;
+        return nullptr;
     }
-    it->fps = fps;
-    if (shownRevision != it->shownRevision) {
-        it->shownRevision = shownRevision;
+    it->silence.heard();
+    return &*it;
+}
+
+void NodeHub::onNodeBeat(const QString &nodeId, const QByteArray &linkKey) {
+    reporter(nodeId, linkKey, "heartbeat");
+}
+
+void NodeHub::onReport(const QString &nodeId, const QByteArray &linkKey, quint64 shownRevision,
+                       double fps) {
+    Node *node = reporter(nodeId, linkKey, "report");
+    if (!node)
+        return;
+    node->reported = true;
+    node->fps = fps;
+    if (shownRevision != node->shownRevision) {
+        node->shownRevision = shownRevision;
         const auto at = m_publishedAtMs.constFind(shownRevision);
         if (at != m_publishedAtMs.cend())
-            it->lagMs = nowMs() - std::max(*at, it->connectedAtMs);
+            node->lagMs = nowMs() - std::max(*at, node->connectedAtMs);
         else
-            it->lagMs.reset(); // published before this controller started
+            node->lagMs.reset(); // published before this controller started
     }
 }
 

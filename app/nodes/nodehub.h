@@ -12,6 +12,7 @@
 // What the nodes report (the revision their windows drew, fps) is kept per node for
 // GET /api/v1/health ("nodes") and /metrics. GUI thread.
 
+#include "nodes/linksilence.h"
 #include "nodes/videosync.h"
 #include "wall/wallstate.h"
 
@@ -23,6 +24,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QRemoteObjectHost>
+#include <QSet>
 #include <QTcpServer>
 
 #include <functional>
@@ -40,6 +42,8 @@ struct NodeHubConfig {
     quint16 port = 0;    // 0: any free port (tests)
     QString tlsCertFile; // PEM; with tlsKeyFile: the link is TLS (required off loopback)
     QString tlsKeyFile;
+    // A node silent this long (no heartbeat, linksilence.h) is disconnected: its link is closed.
+    int silenceMs = kDefaultSilenceMs;
 };
 
 // Whether a token may connect as a node: the token's name, or std::nullopt with *why.
@@ -98,7 +102,8 @@ public:
                   double fps);
     void onSnapshotTaken(int requestId, const QByteArray &linkKey, const QByteArray &jpeg,
                          const QString &why);
-    // Reports ignored because they did not come with the named node's link key (tests).
+    // Reports (of every kind) ignored because they did not come with the named node's link key
+    // (tests).
     int reportsRefused() const { return m_reportsRefused; }
     // Synchronised video (videosync.h, app/video/netclock.h): the clock document every node
     // gets, and the shared clock's time (ns) on which a recall is scheduled: published with
@@ -108,11 +113,22 @@ public:
     void setClock(const QByteArray &doc, ClockNow now);
     static constexpr int kSwitchMarginMs = 250;
 
-    void onVideoReport(const QString &nodeId, const QByteArray &frames);
-    void onSwitchReport(const QString &nodeId, quint64 revision, qint64 shownNs);
+    // A node's heartbeat (nodewall.rep nodeBeat): taken only with its link's key, as reports
+    // (which count as heard too).
+    void onNodeBeat(const QString &nodeId, const QByteArray &linkKey);
+    // Taken, like reports, only with the named node's link key.
+    void onVideoReport(const QString &nodeId, const QByteArray &linkKey, const QByteArray &frames);
+    void onSwitchReport(const QString &nodeId, const QByteArray &linkKey, quint64 revision,
+                        qint64 shownNs);
+
+    // The shared clock's time (ns), -1 without one (setClock).
+    qint64 clockNowNs() const { return m_clockNow ? m_clockNow() : -1; }
 
 Q_SIGNALS:
     void nodesChanged();
+    // The live layout at this revision went to the nodes, to be shown at switchAtNs on the shared
+    // clock (a recall), or at once (-1): the controller's own windows switch with them.
+    void layoutPublished(quint64 revision, qint64 switchAtNs);
 
 private:
     struct Node {
@@ -121,8 +137,8 @@ private:
         QList<int> outputs;
         QString peer;
         QPointer<QTcpSocket> socket;
-        QByteArray linkKey; // nodeprotocol.h: what its reports must carry
-        bool spoofLogged = false;
+        QByteArray linkKey;           // nodeprotocol.h: what its reports must carry
+        QSet<QByteArray> spoofLogged; // kinds of report refused (logged once each)
         bool connected = false;
         double fps = 0;
         quint64 shownRevision = 0;
@@ -132,6 +148,11 @@ private:
         qint64 framesAtMs = -1;             // when they came
         quint64 switchRevision = 0;         // the last scheduled switch it showed
         std::optional<qint64> switchLateNs; // how long after its switch time it showed it
+        LinkSilence silence;                // since its link's last heartbeat or report
+        // It reported on this link (after its windows were made): its silence counts from then
+        // (a node's start, making its windows, holds its GUI thread for seconds on a busy
+        // machine).
+        bool reported = false;
     };
     struct Pending {
         SnapshotDone done;
@@ -139,10 +160,18 @@ private:
         QString nodeId; // the node asked
     };
 
+    // The connected node named, if linkKey is its link's; else nullptr (counted, logged once
+    // per node and kind of report: `what`).
+    Node *reporter(const QString &nodeId, const QByteArray &linkKey, const char *what);
     void onNewConnection();
     void onHelloData(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, const QString &peer, const QString &who, const QString &why);
     void forgetLink(QTcpSocket *socket);
+    // The link of node id (its socket) is gone (disconnected, or silent: `why`): shown
+    // disconnected, logged.
+    void linkLost(const QString &id, QTcpSocket *socket, const QString &why);
+    // Every kBeatMs: the controller's heartbeat, and nodes silent for too long disconnected.
+    void beat();
     void finishSnapshot(int requestId, const QByteArray &jpeg, const QString &why);
     void schedulePublish();
     void publish();
@@ -168,6 +197,9 @@ private:
     bool m_switchWanted = false; // a recall since the last publish: schedule it
     QByteArray m_layoutBody;     // the last layout document published, without its switch time
     QMap<quint64, qint64> m_switchAtNs; // revision -> its switch time (last 64)
+    QTimer *m_beat = nullptr;
+    qint64 m_beatAtMs = 0;
+    quint64 m_beats = 0;
 };
 
 } // namespace opswall::nodes

@@ -58,9 +58,6 @@ QString NodeRoles::nodeDbPath(const QString &nodeId) {
            QStringLiteral("/opswall-node-") + nodeId + QStringLiteral(".db");
 }
 
-namespace {
-// Applies the controller's layout to the node's state: tile by tile when only tiles changed (so
-// the other tiles are not rebuilt), else as a whole (a recall).
 void applyLayout(wall::WallState &state, const wall::Layout &next) {
     const wall::Layout &now = state.layout();
     bool whole = now.name != next.name || now.background != next.background;
@@ -86,7 +83,6 @@ void applyLayout(wall::WallState &state, const wall::Layout &next) {
             state.putTile(t);
     }
 }
-} // namespace
 
 bool NodeRoles::join(QString *error) {
 #ifdef OPSWALL_WITH_NODES
@@ -108,6 +104,7 @@ bool NodeRoles::join(QString *error) {
     config.caFile = m_options.controllerCa;
     config.localAddress = m_options.nodeAddress;
     config.fallbacks = m_options.controllerFallbacks;
+    config.silenceMs = m_options.nodeSilenceMs;
     m_impl->client = std::make_unique<nodes::NodeClient>(config);
     nodes::NodeClient *client = m_impl->client.get();
     keepReceived();
@@ -221,46 +218,18 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
     // After a change, the next frame of every window shows it (once a recall's tiles, built
     // ahead, are switched in): then the revision is reported, and for a scheduled recall when
     // (shared clock) the last window showed it.
-    impl->awaitFrames = [impl, client, windows, fps, tiles, sync, this] {
+    impl->awaitFrames = [this, impl, client, windows, fps, tiles, sync] {
         const quint64 revision = impl->pendingRevision;
-        if (tiles && tiles->staging()) {
-            auto conn = std::make_shared<QMetaObject::Connection>();
-            *conn = connect(tiles, &qml::TileListModel::stagingChanged, this,
-                            [conn, impl, revision, tiles] {
-                                if (tiles->staging())
-                                    return;
-                                disconnect(*conn);
-                                if (impl->pendingRevision == revision)
-                                    impl->awaitFrames();
-                            });
-            return;
-        }
-        const QList<QQuickWindow *> wins = windows();
-        impl->framesAwaited = int(wins.size());
-        impl->lastSwapNs = -1;
         const qint64 switchAtNs = impl->pendingSwitchAtNs;
-        auto shown = [impl, client, revision, fps, sync, switchAtNs] {
-            impl->shownRevision = revision;
-            client->report(revision, fps());
-            if (switchAtNs > 0 && sync->nowNs() >= 0)
-                client->reportSwitch(revision,
-                                     impl->lastSwapNs >= 0 ? impl->lastSwapNs : sync->nowNs());
-        };
-        if (wins.isEmpty())
-            return shown();
-        for (QQuickWindow *w : wins) {
-            auto conn = std::make_shared<QMetaObject::Connection>();
-            *conn =
-                connect(w, &QQuickWindow::frameSwapped, this, [conn, impl, revision, shown, sync] {
-                    disconnect(*conn);
-                    if (impl->pendingRevision != revision)
-                        return; // a newer change is on its way to the windows
-                    impl->lastSwapNs = std::max(impl->lastSwapNs, sync->nowNs());
-                    if (--impl->framesAwaited == 0)
-                        shown();
-                });
-            w->update();
-        }
+        impl->frames.await(
+            tiles, windows, [sync] { return sync->nowNs(); },
+            [this, impl, client, revision, fps, sync, switchAtNs](qint64 lastSwapNs) {
+                impl->shownRevision = revision;
+                saveReceived(); // a revision reported shown is in the cache
+                client->report(revision, fps());
+                if (switchAtNs > 0 && sync->nowNs() >= 0)
+                    client->reportSwitch(revision, lastSwapNs >= 0 ? lastSwapNs : sync->nowNs());
+            });
     };
     impl->onLayout = [&state, impl, sync](quint64 revision, const QJsonObject &doc,
                                           qint64 switchAtNs) {
@@ -368,7 +337,9 @@ bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
     config.port = quint16(port);
     config.tlsCertFile = services.apiTlsCertFile();
     config.tlsKeyFile = services.apiTlsKeyFile();
+    config.silenceMs = m_options.nodeSilenceMs;
     Services *s = &services;
+    m_impl->engine = &engine; // its own outputs' wall scene (noderoles_own.cpp)
     m_impl->hub =
         std::make_unique<nodes::NodeHub>(state, config, [s](const QString &token, QString *why) {
             return s->authenticateNode(token, why);

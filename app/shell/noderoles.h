@@ -76,6 +76,19 @@ public:
     // Controller: output pictures from the nodes that draw them.
     void serveSnapshots(OutputSnapshots *snapshots);
 
+    // Controller with its own outputs (--outputs): the state its windows show (give it to the
+    // wall scene), which follows `state` as a node's does: a recall (or undo) at the nodes'
+    // switch time on the shared clock, other changes at once. Without own outputs: `state`.
+    // After startController().
+    wall::WallState *ownOutputsState(wall::WallState &state);
+    // Controller, once its windows exist: measures when they show each scheduled recall, as a
+    // node does (ownOutputsHealth).
+    void measureOwnOutputs(std::function<QList<QQuickWindow *>()> windows);
+    // {"outputs", "revision", "switchLateMs"}: the revision its own windows show and, for a
+    // scheduled recall, from its switch time to their last window's frame of it (shared clock);
+    // empty without own outputs.
+    QJsonObject ownOutputsHealth() const;
+
     // The cache database of a node (its feeds' read model), next to the default database.
     static QString nodeDbPath(const QString &nodeId);
 
@@ -87,6 +100,8 @@ Q_SIGNALS:
 private:
     struct Impl;
     void keepReceived();
+    // Node: what came from the controller and is not in the cache yet, into it (noderoles_data).
+    void saveReceived();
     void saveToCache(const QString &key, const QByteArray &doc);
 
     const Options &m_options;

@@ -127,16 +127,17 @@ void NodeRoles::keepReceived() {
 #ifdef OPSWALL_WITH_NODES
     Impl *impl = m_impl.get();
     nodes::NodeClient *client = impl->client.get();
+    // Saved on receipt: right after the turn of the event loop that brought it (what came in
+    // that turn, one write per document), before the windows show it (saveReceived() runs again
+    // before a revision is reported), so a node killed just after is not left with an older
+    // layout in its cache than the one it reported.
     impl->saveTimer.setSingleShot(true);
-    impl->saveTimer.setInterval(200);
-    impl->saveTimer.callOnTimeout(this, [this, impl] {
-        for (auto it = impl->unsaved.cbegin(); it != impl->unsaved.cend(); ++it)
-            saveToCache(it.key(), it.value());
-        impl->unsaved.clear();
-    });
+    impl->saveTimer.setInterval(0);
+    impl->saveTimer.callOnTimeout(this, &NodeRoles::saveReceived);
     auto cache = [impl](const char *key, const QJsonObject &doc) {
         impl->unsaved.insert(QLatin1String(key), QJsonDocument(doc).toJson(QJsonDocument::Compact));
-        impl->saveTimer.start();
+        if (!impl->saveTimer.isActive())
+            impl->saveTimer.start();
     };
     connect(client, &nodes::NodeClient::wallReceived, this, [impl, cache](const QJsonObject &doc) {
         if (impl->onWall)
@@ -182,10 +183,18 @@ void NodeRoles::keepReceived() {
                 impl->*buffer = doc;
             if (key) {
                 impl->unsaved.insert(QLatin1String(key), doc);
-                impl->saveTimer.start();
+                if (!impl->saveTimer.isActive())
+                    impl->saveTimer.start();
             }
         });
 #endif
+}
+
+void NodeRoles::saveReceived() {
+    const QHash<QString, QByteArray> unsaved = std::exchange(m_impl->unsaved, {});
+    m_impl->saveTimer.stop();
+    for (auto it = unsaved.cbegin(); it != unsaved.cend(); ++it)
+        saveToCache(it.key(), it.value());
 }
 
 void NodeRoles::saveToCache(const QString &key, const QByteArray &doc) {

@@ -4,6 +4,7 @@
 
 #include "shell/noderoles.h"
 #include "shell/nodesync.h"
+#include "wall/wallstate.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -28,16 +29,20 @@ class FeedHub;
 
 namespace opswall::shell {
 
+// Applies the controller's layout to a state that follows it (a node's, the controller's own
+// windows'): tile by tile when only tiles changed (so the other tiles are not rebuilt), else as a
+// whole (a recall).
+void applyLayout(wall::WallState &state, const wall::Layout &next);
+
 struct NodeRoles::Impl {
 #ifdef OPSWALL_WITH_NODES
     std::unique_ptr<nodes::NodeHub> hub;
     std::unique_ptr<nodes::NodeClient> client;
 #endif
-    quint64 shownRevision = 0;     // the controller's revision the windows drew
-    quint64 pendingRevision = 0;   // applied, waiting for the windows' next frame
-    qint64 pendingSwitchAtNs = -1; // its scheduled switch time (shared clock); -1: none
-    qint64 lastSwapNs = -1;        // the latest window's frame of it so far (shared clock)
-    int framesAwaited = 0;
+    quint64 shownRevision = 0;         // the controller's revision the windows drew
+    quint64 pendingRevision = 0;       // applied, waiting for the windows' next frame
+    qint64 pendingSwitchAtNs = -1;     // its scheduled switch time (shared clock); -1: none
+    FrameWaiter frames;                // the windows' frames of the pending revision
     std::function<void()> awaitFrames; // follow(): reports the pending revision once shown
     QTimer reportTimer;
     std::unique_ptr<NodeSync> sync; // node: shared clock and scheduled switches
@@ -60,13 +65,21 @@ struct NodeRoles::Impl {
     std::function<void(const QByteArray &)> onAlerts;
     std::function<void(const QByteArray &)> onFeeds;
     std::function<void(const QJsonArray &)> onSeries;
-    // Node: documents waiting to be saved in the cache (coalesced: a burst of recalls is one
-    // write per document, after the windows took the change).
+    // Node: documents waiting to be saved in the cache (on receipt, coalesced: what one turn of
+    // the event loop brought is one write per document).
     QHash<QString, QByteArray> unsaved;
     QTimer saveTimer;
 #if defined(OPSWALL_WITH_NODES) && defined(OPSWALL_WITH_FEEDS)
     std::unique_ptr<nodes::FeedReplica> feedReplica;
 #endif
+    // Controller with its own outputs (noderoles_own.cpp): what its windows show, switched with
+    // the nodes, and when they showed the last scheduled recall.
+    std::unique_ptr<wall::WallState> ownState;
+    std::unique_ptr<SwitchTimer> ownSwitch;
+    FrameWaiter ownFrames;
+    std::function<QList<QQuickWindow *>()> ownWindows;
+    quint64 ownRevision = 0;               // the revision the own windows show
+    std::optional<qint64> ownSwitchLateNs; // of ownRevision, when it was a scheduled recall
 };
 
 } // namespace opswall::shell

@@ -1,13 +1,18 @@
 #include "shell/nodesync.h"
 
 #include "core/engineservices.h"
+#include "tilelistmodel.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QQuickWindow>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
+#include <utility>
 
 #ifdef OPSWALL_WITH_NODES
 #include "nodes/nodehub.h"
@@ -55,12 +60,75 @@ bool serveVideoClock([[maybe_unused]] nodes::NodeHub &hub, [[maybe_unused]] QQml
     return true;
 }
 
+SwitchTimer::SwitchTimer(ClockNow now, QObject *parent)
+    : QObject(parent)
+    , m_now(std::move(now)) {
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        // The timer has millisecond steps: the last part of a millisecond is waited here.
+        while (m_now() >= 0 && m_now() < m_atNs && m_atNs - m_now() < 2000000) {
+        }
+        if (auto apply = std::exchange(m_pending, nullptr))
+            apply();
+    });
+}
+
+void SwitchTimer::schedule(qint64 atNs, std::function<void()> apply) {
+    m_timer.stop();
+    m_pending = nullptr;
+    const qint64 now = m_now();
+    if (atNs <= 0 || now < 0 || atNs <= now)
+        return apply();
+    m_atNs = atNs;
+    m_pending = std::move(apply);
+    m_timer.start(int((atNs - now) / 1000000)); // the rest: the timeout's wait
+}
+
+void FrameWaiter::await(qml::TileListModel *tiles, Windows windows, ClockNow now,
+                        std::function<void(qint64)> done) {
+    afterStaging(++m_generation, tiles, windows, now, done);
+}
+
+void FrameWaiter::afterStaging(quint64 generation, qml::TileListModel *tiles,
+                               const Windows &windows, const ClockNow &now,
+                               const std::function<void(qint64)> &done) {
+    if (tiles && tiles->staging()) {
+        auto conn = std::make_shared<QMetaObject::Connection>();
+        *conn = connect(tiles, &qml::TileListModel::stagingChanged, this,
+                        [this, conn, generation, tiles, windows, now, done] {
+                            if (tiles->staging())
+                                return;
+                            disconnect(*conn);
+                            if (generation == m_generation)
+                                afterStaging(generation, tiles, windows, now, done);
+                        });
+        return;
+    }
+    const QList<QQuickWindow *> wins = windows();
+    if (wins.isEmpty())
+        return done(-1);
+    auto left = std::make_shared<qsizetype>(wins.size());
+    auto lastNs = std::make_shared<qint64>(-1);
+    for (QQuickWindow *w : wins) {
+        auto conn = std::make_shared<QMetaObject::Connection>();
+        *conn = connect(w, &QQuickWindow::frameSwapped, this,
+                        [this, conn, generation, left, lastNs, now, done] {
+                            disconnect(*conn);
+                            if (generation != m_generation)
+                                return; // a newer change is on its way to the windows
+                            *lastNs = std::max(*lastNs, now());
+                            if (--*left == 0)
+                                done(*lastNs);
+                        });
+        w->update();
+    }
+}
+
 struct NodeSync::Impl {
     QString host;
     std::optional<QJsonObject> clockDoc;
-    QTimer switchTimer;
-    std::function<void()> pendingSwitch;
-    qint64 switchAtNs = -1;
+    std::unique_ptr<SwitchTimer> switchTimer;
 #ifdef OPSWALL_WITH_VIDEO
     video::VideoHub *video = nullptr;
     std::shared_ptr<const video::SharedClock> clock;
@@ -72,16 +140,7 @@ NodeSync::NodeSync(QString controllerHost, QObject *parent)
     : QObject(parent)
     , m_impl(std::make_unique<Impl>()) {
     m_impl->host = std::move(controllerHost);
-    m_impl->switchTimer.setSingleShot(true);
-    m_impl->switchTimer.setTimerType(Qt::PreciseTimer);
-    connect(&m_impl->switchTimer, &QTimer::timeout, this, [this] {
-        // The timer has millisecond steps: the last part of a millisecond is waited here.
-        while (nowNs() >= 0 && nowNs() < m_impl->switchAtNs &&
-               m_impl->switchAtNs - nowNs() < 2000000) {
-        }
-        if (auto apply = std::exchange(m_impl->pendingSwitch, nullptr))
-            apply();
-    });
+    m_impl->switchTimer = std::make_unique<SwitchTimer>([this] { return nowNs(); });
 }
 
 NodeSync::~NodeSync() = default;
@@ -163,14 +222,7 @@ qint64 NodeSync::nowNs() const {
 }
 
 void NodeSync::schedule(qint64 switchAtNs, std::function<void()> apply) {
-    m_impl->switchTimer.stop();
-    m_impl->pendingSwitch = nullptr;
-    const qint64 now = nowNs();
-    if (switchAtNs <= 0 || now < 0 || switchAtNs <= now)
-        return apply();
-    m_impl->switchAtNs = switchAtNs;
-    m_impl->pendingSwitch = std::move(apply);
-    m_impl->switchTimer.start(int((switchAtNs - now) / 1000000)); // the rest: the timeout's wait
+    m_impl->switchTimer->schedule(switchAtNs, std::move(apply));
 }
 
 QByteArray NodeSync::videoReport() const {

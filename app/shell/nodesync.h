@@ -15,10 +15,17 @@
 #include <memory>
 #include <optional>
 
+#include <QList>
+#include <QTimer>
+
 class QQmlEngine;
+class QQuickWindow;
 
 namespace opswall::nodes {
 class NodeHub;
+}
+namespace opswall::qml {
+class TileListModel;
 }
 
 namespace opswall::shell {
@@ -28,6 +35,40 @@ namespace opswall::shell {
 // latency is SharedClock::kDefaultLatencyMs, or OPSWALL_NODE_VIDEO_LATENCY_MS (0-10000) from the
 // environment. False with *error when the clock cannot be served; true without a video layer.
 bool serveVideoClock(nodes::NodeHub &hub, QQmlEngine &engine, const QString &host, QString *error);
+
+// A clock's time in ns (the shared clock); -1 without one.
+using ClockNow = std::function<qint64()>;
+
+// A precise one-shot on a clock: a recall's switch time. The timer has millisecond steps; the
+// last part of a millisecond is waited out.
+class SwitchTimer : public QObject {
+public:
+    explicit SwitchTimer(ClockNow now, QObject *parent = nullptr);
+    // apply() at atNs on the clock; at once when that is past, not given (<= 0) or there is no
+    // clock. A newer call replaces one still waiting.
+    void schedule(qint64 atNs, std::function<void()> apply);
+
+private:
+    ClockNow m_now;
+    QTimer m_timer;
+    std::function<void()> m_pending;
+    qint64 m_atNs = -1;
+};
+
+// Waits until every window has drawn a frame of what the wall shows now (after a recall's tiles,
+// built ahead, are switched in: tiles->staging()), then done(lastSwapNs): when (now()) the last
+// window swapped, -1 without a clock or without windows. A newer wait drops one still waiting.
+class FrameWaiter : public QObject {
+public:
+    using Windows = std::function<QList<QQuickWindow *>()>;
+    void await(qml::TileListModel *tiles, Windows windows, ClockNow now,
+               std::function<void(qint64 lastSwapNs)> done);
+
+private:
+    void afterStaging(quint64 generation, qml::TileListModel *tiles, const Windows &windows,
+                      const ClockNow &now, const std::function<void(qint64)> &done);
+    quint64 m_generation = 0;
+};
 
 class NodeSync : public QObject {
 public:

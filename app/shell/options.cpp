@@ -16,7 +16,7 @@ namespace {
 
 struct RoleOptions {
     QCommandLineOption role, nodeListen, controller, controllerCa, outputs, tokenFile, nodeId,
-        nodeAddress, standbyListen, primary;
+        nodeAddress, standbyListen, primary, nodeSilence;
 };
 
 // "HOST:PORT" -> host and port (1 to 65535); std::nullopt when it is not one.
@@ -139,6 +139,17 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
         return false;
     if (o.role == ProcessRole::Single && p.isSet(opt.outputs))
         return only(opt.outputs, "node or controller");
+    if (p.isSet(opt.nodeSilence)) {
+        if (o.role == ProcessRole::Single)
+            return only(opt.nodeSilence, "controller, standby or node");
+        bool ok = false;
+        o.nodeSilenceMs = p.value(opt.nodeSilence).toInt(&ok);
+        if (!ok || o.nodeSilenceMs < 500 || o.nodeSilenceMs > 60000) {
+            *why = QStringLiteral("--node-silence-ms must be 500-60000 (ms), not '%1'")
+                       .arg(p.value(opt.nodeSilence));
+            return false;
+        }
+    }
     if (p.isSet(opt.outputs)) {
         const auto list = outputList(p.value(opt.outputs), why);
         if (!list)
@@ -375,8 +386,14 @@ ParseResult parseOptions(const QStringList &arguments) {
         QStringLiteral("primary"),
         QStringLiteral("Standby: the primary controller's --standby-listen address."),
         QStringLiteral("HOST:PORT"));
+    const QCommandLineOption nodeSilence(
+        QStringLiteral("node-silence-ms"),
+        QStringLiteral("Controller, standby, node: how long the node link may be silent (no "
+                       "heartbeat) before the other side is taken as lost (default 2000; "
+                       "500-60000)."),
+        QStringLiteral("MS"));
     p.addOptions({role, nodeListen, controller, controllerCa, outputs, nodeTokenFile, nodeId,
-                  nodeAddress, standbyListen, primary});
+                  nodeAddress, standbyListen, primary, nodeSilence});
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -459,7 +476,7 @@ ParseResult parseOptions(const QStringList &arguments) {
     QString why;
     if (!applyRoleOptions(p,
                           {role, nodeListen, controller, controllerCa, outputs, nodeTokenFile,
-                           nodeId, nodeAddress, standbyListen, primary},
+                           nodeId, nodeAddress, standbyListen, primary, nodeSilence},
                           o, &why)) {
         r.exitCode = 2;
         r.message = why + QStringLiteral("\nTry 'opswall --help'.");

@@ -50,6 +50,9 @@ struct Options {
     bool outputsGiven = false; // without --outputs: every output (single), none (controller)
     // node: --controller A,B: the controllers after the first, tried in turn when a link is lost
     QList<std::pair<QString, quint16>> controllerFallbacks;
+    // controller, standby, node: --node-silence-ms: the node link's silence (no heartbeat) after
+    // which the other side is taken as lost (app/nodes/linksilence.h)
+    int nodeSilenceMs = 2000;
     // Hot standby (app/nodes/README.md "Hot standby").
     QString standbyListen;  // controller, standby: --standby-listen HOST:PORT (a standby connects)
     QString primaryAddress; // standby: --primary HOST:PORT (the primary's --standby-listen)

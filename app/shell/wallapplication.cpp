@@ -156,8 +156,12 @@ bool WallApplication::start() {
     mark("links");
     if (m_options.role == ProcessRole::Node)
         m_nodeRoles->takeReplicatedData(m_engine);
-    m_scene = std::make_unique<qml::WallScene>(m_state.get(), m_dispatcher.get(),
-                                               m_options.language, m_services->kindSources());
+    // A controller's own outputs show the live state switched with its nodes (noderoles.h).
+    wall::WallState *shown = m_nodeRoles && m_options.role == ProcessRole::Controller
+                                 ? m_nodeRoles->ownOutputsState(*m_state)
+                                 : m_state.get();
+    m_scene = std::make_unique<qml::WallScene>(shown, m_dispatcher.get(), m_options.language,
+                                               m_services->kindSources());
     // Image tiles: the assets folder, the media folder and the URLs an admin allowed.
     wall::ImageSourcePolicy images;
     images.assetsDir = m_assetsDir;
@@ -203,6 +207,9 @@ bool WallApplication::start() {
             QJsonObject stats = frames->snapshot();
             if (nodes)
                 stats.insert(QStringLiteral("nodes"), nodes->health());
+            if (const QJsonObject own = nodes ? nodes->ownOutputsHealth() : QJsonObject();
+                !own.isEmpty())
+                stats.insert(QStringLiteral("ownOutputs"), own);
             if (standby)
                 stats.insert(QStringLiteral("controller"), standby->health());
             return stats;
@@ -231,8 +238,10 @@ bool WallApplication::start() {
         return QImage();
     });
     m_services->setOutputSnapshots(m_snapshots.get());
-    if (m_nodeRoles && m_options.role == ProcessRole::Controller)
+    if (m_nodeRoles && m_options.role == ProcessRole::Controller) {
         m_nodeRoles->serveSnapshots(m_snapshots.get());
+        m_nodeRoles->measureOwnOutputs([this] { return windows(); });
+    }
     if (m_nodeRoles && m_options.role == ProcessRole::Node) {
         // A wall changed later on the controller: this node's windows are made again.
         connect(m_nodeRoles.get(), &NodeRoles::outputsChanged, this, [this] {

@@ -1,9 +1,12 @@
-// A controller on loopback for the render-node tests that need the real API: its process, its
-// admin token, a node token made with wallctl, the API, nodes started against it. Each process
-// has its own loopback address (API 127.0.0.1, node link 127.0.0.2, nodes 127.0.0.3, .4, ...).
+// A controller for the render-node tests that need the real API: its process, its admin token, a
+// node token made with wallctl, the API, nodes started against it. Where the processes live is
+// `net` (nodenetwork.h): each process on its own loopback address (API 127.0.0.1, node link
+// 127.0.0.2, nodes 127.0.0.3, .4, ...), unless the test gives each node a network namespace with
+// net.setUp() before start(): then the node link and the API are TLS with its certificate.
 #pragma once
 
 #include "control/apiclient.h"
+#include "nodenetwork.h"
 #include "nodeprocess.h"
 
 #include <QFile>
@@ -23,14 +26,19 @@ namespace nodetest {
 class Cluster {
 public:
     QTemporaryDir dir;
+    NodeNetwork net;
     Process controller{QStringLiteral("controller")};
     quint16 apiPort = 0;
     quint16 nodePort = 0;
     QString admin;
     QString nodeTokenFile;
 
-    // Starts the controller with the test wall and makes a node token; false with *why.
-    bool start(QString *why) {
+    // Starts the controller with the test wall (or wallFile, and more arguments, also on every
+    // restart) and makes a node token; false with *why.
+    bool start(QString *why, const QString &wallFile = QStringLiteral(NODES_WALL),
+               const QStringList &more = {}) {
+        m_wall = wallFile;
+        m_more = more;
         apiPort = testports::freePortPair();
         nodePort = testports::freePort();
         if (!dir.isValid() || !apiPort || !nodePort)
@@ -39,20 +47,25 @@ public:
         QFile c(config);
         if (!c.open(QIODevice::WriteOnly))
             return fail(why, QStringLiteral("cannot write %1").arg(config));
-        c.write(R"({"requestTimeoutMs": 10000, "rateBurst": 2000, "ratePerSecond": 1000})");
+        // The nodes' reports are polled through health (recalls wait for their switch time): the
+        // per-token rate limit is raised so that the poll measures the nodes, not the limit
+        // (429s were read as "no node reported").
+        QJsonObject apiConfig{
+            {"requestTimeoutMs", 10000}, {"rateBurst", 2000}, {"ratePerSecond", 1000}};
+        if (net.namespaces()) { // the node link is off loopback: TLS, with the API's certificate
+            apiConfig.insert("tlsCert", net.certFile());
+            apiConfig.insert("tlsKey", net.keyFile());
+        }
+        c.write(QJsonDocument(apiConfig).toJson());
         c.close();
         const QString tokenFile = dir.filePath(QStringLiteral("admin-token"));
-        controller.start(
-            {QStringLiteral("--role"), QStringLiteral("controller"),
-             QStringLiteral("--node-listen"), QStringLiteral("127.0.0.2:%1").arg(nodePort),
-             QStringLiteral("--wall"), QStringLiteral(NODES_WALL), QStringLiteral("--db"),
-             dir.filePath(QStringLiteral("controller.db")), QStringLiteral("--api"),
-             QStringLiteral("127.0.0.1:%1").arg(apiPort), QStringLiteral("--api-config"), config,
-             QStringLiteral("--admin-token-file"), tokenFile, QStringLiteral("--lang"),
-             QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")});
+        startController();
         if (!QTest::qWaitFor([&] { return QFile::exists(tokenFile); }, 30000) ||
             !QTest::qWaitFor(
-                [&] { return controller.log.contains("render nodes connect on 127.0.0.2:"); },
+                [&] {
+                    return controller.log.contains("render nodes connect on " +
+                                                   nodeLink().toLatin1());
+                },
                 30000))
             return fail(why, QStringLiteral("the controller did not start"));
         QFile f(tokenFile);
@@ -62,11 +75,11 @@ public:
         // A node token, made as an admin makes one: with wallctl.
         QProcess wallctl;
         wallctl.start(QStringLiteral(WALLCTL_PATH),
-                      {QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--role"),
-                       QStringLiteral("node"), QStringLiteral("--name"), QStringLiteral("nodes"),
-                       QStringLiteral("--json"), QStringLiteral("--url"),
-                       QStringLiteral("http://127.0.0.1:%1").arg(apiPort),
-                       QStringLiteral("--token"), admin});
+                      QStringList{QStringLiteral("token"), QStringLiteral("create"),
+                                  QStringLiteral("--role"), QStringLiteral("node"),
+                                  QStringLiteral("--name"), QStringLiteral("nodes"),
+                                  QStringLiteral("--json"), QStringLiteral("--token"), admin} +
+                          wallctlTarget());
         if (!wallctl.waitForFinished(30000) || wallctl.exitCode() != 0)
             return fail(why, QStringLiteral("wallctl token create failed"));
         const QByteArray out = wallctl.readAllStandardOutput();
@@ -81,10 +94,43 @@ public:
         return true;
     }
 
+    // The controller's process (again), with start()'s wall and arguments, then more (a later
+    // --wall replaces the first).
+    void startController(const QStringList &more = {}) {
+        controller.start(
+            QStringList{
+                QStringLiteral("--role"), QStringLiteral("controller"),
+                QStringLiteral("--node-listen"), nodeLink(), QStringLiteral("--wall"), m_wall,
+                QStringLiteral("--db"), dir.filePath(QStringLiteral("controller.db")),
+                QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(apiPort),
+                QStringLiteral("--api-config"), dir.filePath(QStringLiteral("api.json")),
+                QStringLiteral("--admin-token-file"), dir.filePath(QStringLiteral("admin-token")),
+                QStringLiteral("--lang"), QStringLiteral("en"), QStringLiteral("-platform"),
+                QStringLiteral("offscreen")} +
+            m_more + more);
+    }
+
+    QString apiUrl() const {
+        return QStringLiteral("%1://127.0.0.1:%2")
+            .arg(net.namespaces() ? QStringLiteral("https") : QStringLiteral("http"))
+            .arg(apiPort);
+    }
+    QString nodeLink() const {
+        return QStringLiteral("%1:%2").arg(net.controllerHost()).arg(nodePort);
+    }
+    // wallctl's --url and, with TLS, --cacert.
+    QStringList wallctlTarget() const {
+        QStringList args{QStringLiteral("--url"), apiUrl()};
+        if (net.namespaces())
+            args << QStringLiteral("--cacert") << net.certFile();
+        return args;
+    }
+
     opswall::control::ApiResponse api(const QByteArray &method, const QString &path,
                                       const QJsonObject &body = {}, const QString &token = {}) {
         opswall::control::ClientSettings s;
-        s.baseUrl = QStringLiteral("http://127.0.0.1:%1").arg(apiPort);
+        s.baseUrl = apiUrl();
+        s.caCertFile = net.certFile(); // the API speaks TLS with the link's certificate
         s.token = token.isEmpty() ? admin : token;
         s.timeoutMs = 15000;
         opswall::control::ApiClient client(s);
@@ -95,8 +141,10 @@ public:
         return QJsonDocument::fromJson(r.body).object();
     }
 
+    QJsonObject health() { return json(api("GET", QStringLiteral("/health"))); }
+
     QJsonObject nodeHealth(const QString &id) {
-        const QJsonArray nodes = json(api("GET", QStringLiteral("/health")))["nodes"].toArray();
+        const QJsonArray nodes = health()["nodes"].toArray();
         for (const QJsonValue &n : nodes)
             if (n.toObject()["id"].toString() == id)
                 return n.toObject();
@@ -134,22 +182,24 @@ public:
         return r.status == 201 ? json(r)["id"].toInt() : 0;
     }
 
-    // Each node connects from its own loopback address (no network namespaces here).
-    static QString addressOf(const QString &id) {
-        return QStringLiteral("127.0.0.%1").arg(3 + (id.back().unicode() - u'a'));
-    }
-
+    // A node: in its own network namespace, or from its own loopback address (nodenetwork.h).
     void startNode(std::unique_ptr<Process> &node, const QString &id, const QString &outputs,
-                   const QString &tokenFile) {
+                   const QString &tokenFile, const QStringList &more = {}) {
         if (!node)
             node = std::make_unique<Process>(QStringLiteral("node ") + id);
-        node->start(
-            {QStringLiteral("--role"), QStringLiteral("node"), QStringLiteral("--controller"),
-             QStringLiteral("127.0.0.2:%1").arg(nodePort), QStringLiteral("--node-address"),
-             addressOf(id), QStringLiteral("--outputs"), outputs, QStringLiteral("--token-file"),
-             tokenFile, QStringLiteral("--node-id"), id, QStringLiteral("--db"),
-             dir.filePath(id + QStringLiteral(".db")), QStringLiteral("--lang"),
-             QStringLiteral("en"), QStringLiteral("-platform"), QStringLiteral("offscreen")});
+        QStringList args{QStringLiteral("--role"),       QStringLiteral("node"),
+                         QStringLiteral("--controller"), nodeLink(),
+                         QStringLiteral("--outputs"),    outputs,
+                         QStringLiteral("--token-file"), tokenFile,
+                         QStringLiteral("--node-id"),    id,
+                         QStringLiteral("--db"),         dir.filePath(id + QStringLiteral(".db")),
+                         QStringLiteral("--lang"),       QStringLiteral("en"),
+                         QStringLiteral("-platform"),    QStringLiteral("offscreen")};
+        if (const QString from = net.nodeAddress(id); !from.isEmpty())
+            args << QStringLiteral("--node-address") << from;
+        if (net.namespaces())
+            args << QStringLiteral("--controller-ca") << net.certFile();
+        node->startWith(net.prefix(id), args + more);
     }
 
     // The centre pixel of output `index` as the controller serves it (from the node drawing it).
@@ -172,6 +222,8 @@ private:
         *why = text;
         return false;
     }
+    QString m_wall;
+    QStringList m_more;
 };
 
 // One tile over the given rectangle (mm) of the 2000 × 600 mm test wall.

@@ -36,11 +36,12 @@ QJsonObject videoTile(const QString &source, int xMm, int widthMm) {
 }
 
 QJsonObject colourTile(const QString &colour) {
+    // Over the whole canvas: the nodes' displays and the controller's own (wall-three.json).
     return {{"id", "fill"},
             {"kind", "color"},
             {"title", ""},
             {"frame", false},
-            {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 600}}},
+            {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 1200}}},
             {"z", 0},
             {"binding", QJsonObject{{"color", colour}}}};
 }
@@ -76,19 +77,25 @@ class TestNodesSync : public QObject {
     std::unique_ptr<Process> m_nodeB;
     QHash<QString, int> m_presets;
 
-    // Recalls a preset and waits until both nodes report a frame of it; their health then.
+    // Recalls a preset and waits until both nodes and the controller's own outputs show it;
+    // node-a's, node-b's and the controller's ("ownOutputs") health then.
     QList<QJsonObject> recallAndWait(const QString &preset) {
         const quint64 revision = m_cluster.recall(m_presets.value(preset));
+        auto shown = [revision](const QJsonObject &h) {
+            return quint64(h["revision"].toInteger()) == revision && h["switchLateMs"].isDouble();
+        };
         QList<QJsonObject> out;
         QElapsedTimer t;
         t.start();
-        for (const QString &id : {QStringLiteral("node-a"), QStringLiteral("node-b")}) {
+        for (const QString &id :
+             {QStringLiteral("node-a"), QStringLiteral("node-b"), QStringLiteral("own")}) {
             QJsonObject h;
             while (t.elapsed() < 20000) {
-                h = m_cluster.nodeHealth(id);
-                if (quint64(h["revision"].toInteger()) == revision && h["switchLateMs"].isDouble())
+                h = id == QLatin1String("own") ? m_cluster.health()["ownOutputs"].toObject()
+                                               : m_cluster.nodeHealth(id);
+                if (shown(h))
                     break;
-                QTest::qWait(50); // the API allows a token 30 requests a second
+                QTest::qWait(50);
             }
             if (quint64(h["revision"].toInteger()) != revision)
                 return {};
@@ -104,7 +111,10 @@ private Q_SLOTS:
                                  QStringLiteral("--height"), QStringLiteral("360"),
                                  QStringLiteral("--bitrate"), QStringLiteral("800")}),
                  qPrintable(m_camera.error()));
-        QVERIFY2(m_cluster.start(&why), qPrintable(why));
+        // The controller draws output 2 itself: its windows switch with the nodes.
+        QVERIFY2(m_cluster.start(&why, QStringLiteral(NODES_WALL_THREE),
+                                 {QStringLiteral("--outputs"), QStringLiteral("2")}),
+                 qPrintable(why));
         QVERIFY2(m_cluster.controller.log.contains("video clock for render nodes on 127.0.0.2:"),
                  m_cluster.controller.log.constData());
         const auto r = m_cluster.api(
@@ -133,7 +143,7 @@ private Q_SLOTS:
 
     // One stream on outputs of both nodes: the skew between them, sampled for 10 s.
     void videoSkewBetweenNodes() {
-        QCOMPARE(recallAndWait(QStringLiteral("both")).size(), 2);
+        QCOMPARE(recallAndWait(QStringLiteral("both")).size(), 3);
         QTRY_VERIFY_WITH_TIMEOUT(
             m_cluster.nodeHealth(QStringLiteral("node-a"))["skewMs"].isDouble() &&
                 m_cluster.nodeHealth(QStringLiteral("node-b"))["skewMs"].isDouble(),
@@ -160,7 +170,7 @@ private Q_SLOTS:
 
     // A node decodes only the streams its own outputs show.
     void nodeDecodesOnlyItsOwnStreams() {
-        QCOMPARE(recallAndWait(QStringLiteral("left")).size(), 2);
+        QCOMPARE(recallAndWait(QStringLiteral("left")).size(), 3);
         // node-b's stream lingers a little after its tile went, then its report is empty.
         QTRY_VERIFY_WITH_TIMEOUT(
             streamsOf(m_cluster.nodeHealth(QStringLiteral("node-b"))).isEmpty(), 30000);
@@ -169,30 +179,42 @@ private Q_SLOTS:
         QVERIFY(m_cluster.nodeHealth(QStringLiteral("node-a"))["skewMs"].isNull()); // no peer
     }
 
-    // Recalls switch at the controller's switch time on both nodes: the spread of the times
-    // their windows showed them, on the shared clock.
+    // Recalls switch at the controller's switch time on both nodes and on the controller's own
+    // output: the spread of the times their windows showed them, on the shared clock.
     void scheduledSwitchSpread() {
         QList<double> spreads;
-        std::fprintf(stderr, "switch  preset  late node-a  late node-b  spread (ms)\n");
+        QList<double> ownSpreads; // the controller's own windows against the farther node
+        std::fprintf(stderr, "switch  preset  late node-a  late node-b  late controller  spread "
+                             "nodes  spread controller-node (ms)\n");
         for (int i = 0; i < 10; ++i) {
             const QString preset = i % 2 ? QStringLiteral("blue") : QStringLiteral("red");
             const QList<QJsonObject> h = recallAndWait(preset);
-            QCOMPARE(h.size(), 2);
+            QCOMPARE(h.size(), 3);
+            for (const QJsonObject &shown : h)
+                QVERIFY(shown["switchLateMs"].isDouble());
             const double lateA = h[0]["switchLateMs"].toDouble();
             const double lateB = h[1]["switchLateMs"].toDouble();
+            const double lateC = h[2]["switchLateMs"].toDouble();
             // Never before the switch time (1 ms for the clocks' agreement on one machine).
-            QVERIFY2(lateA >= -1 && lateB >= -1,
-                     qPrintable(QStringLiteral("%1 %2").arg(lateA).arg(lateB)));
+            QVERIFY2(lateA >= -1 && lateB >= -1 && lateC >= -1,
+                     qPrintable(QStringLiteral("%1 %2 %3").arg(lateA).arg(lateB).arg(lateC)));
             spreads.append(std::abs(lateA - lateB));
-            std::fprintf(stderr, "%6d  %-6s  %11.1f  %11.1f  %6.1f\n", i + 1, qPrintable(preset),
-                         lateA, lateB, spreads.last());
+            ownSpreads.append(std::max(std::abs(lateC - lateA), std::abs(lateC - lateB)));
+            std::fprintf(stderr, "%6d  %-6s  %11.1f  %11.1f  %15.1f  %12.1f  %22.1f\n", i + 1,
+                         qPrintable(preset), lateA, lateB, lateC, spreads.last(),
+                         ownSpreads.last());
         }
         const Figures f = figuresOf(spreads);
         std::printf("RESULT nodes scheduled switch spread over %lld recalls: median %.1f ms, max "
                     "%.1f ms (shared clock, each node's last window frame of the recall)\n",
                     qlonglong(spreads.size()), f.median, f.max);
+        const Figures own = figuresOf(ownSpreads);
+        std::printf("RESULT nodes scheduled switch spread controller's own output vs the nodes "
+                    "over %lld recalls: median %.1f ms, max %.1f ms (shared clock, the larger "
+                    "difference to either node)\n",
+                    qlonglong(ownSpreads.size()), own.median, own.max);
         QString why;
-        for (int output : {0, 1}) {
+        for (int output : {0, 1, 2}) {
             const auto px = m_cluster.centreOf(output, &why);
             QVERIFY2(px, qPrintable(why));
             QVERIFY2(qBlue(*px) > 150 && qRed(*px) < 100, qPrintable(QString::number(*px, 16)));

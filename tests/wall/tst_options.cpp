@@ -287,8 +287,9 @@ void TestOptions::rolesDefaultToSingle() {
     QCOMPARE(r.options->role, ProcessRole::Single);
     QVERIFY(!r.options->outputsGiven);
     const ParseResult help = parse({QStringLiteral("--help")});
-    for (const char *name : {"role", "node-listen", "controller", "controller-ca", "outputs",
-                             "token-file", "node-id", "node-address", "standby-listen", "primary"})
+    for (const char *name :
+         {"role", "node-listen", "controller", "controller-ca", "outputs", "token-file", "node-id",
+          "node-address", "standby-listen", "primary", "node-silence-ms"})
         QVERIFY2(help.message.contains(QStringLiteral("--") + QLatin1String(name)), name);
 }
 
@@ -301,6 +302,17 @@ void TestOptions::roleOptionsAreChecked_data() {
         << QStringList{"--role", "controller"} << "needs --node-listen";
     QTest::newRow("listen on a node") << QStringList{"--node-listen", "127.0.0.1:1"}
                                       << "--node-listen is for --role controller or standby only";
+    QTest::newRow("silence on a single box")
+        << QStringList{"--node-silence-ms", "1000"}
+        << "--node-silence-ms is for --role controller, standby or node only";
+    QTest::newRow("silence too short")
+        << QStringList{"--role",      "controller",        "--node-listen",
+                       "127.0.0.1:1", "--node-silence-ms", "100"}
+        << "--node-silence-ms must be 500-60000 (ms), not '100'";
+    QTest::newRow("silence not a number")
+        << QStringList{"--role",      "controller",        "--node-listen",
+                       "127.0.0.1:1", "--node-silence-ms", "2s"}
+        << "--node-silence-ms must be 500-60000";
     QTest::newRow("standby without primary")
         << QStringList{"--role", "standby", "--node-listen", "127.0.0.1:1"} << "needs --primary";
     QTest::newRow("standby without node listen")
@@ -365,6 +377,12 @@ void TestOptions::nodeOptionsAreParsed() {
                                  "3", "--token-file", token.fileName()});
     QVERIFY(d.options);
     QVERIFY2(d.options->nodeId.endsWith(QLatin1String("-o3")), qPrintable(d.options->nodeId));
+    QCOMPARE(d.options->nodeSilenceMs, 2000); // the node link's silence timeout, by default
+    const ParseResult silence =
+        parse({"--role", "node", "--controller", "10.0.0.1:8480", "--outputs", "3", "--token-file",
+               token.fileName(), "--node-silence-ms", "1500"});
+    QVERIFY2(silence.options, qPrintable(silence.message));
+    QCOMPARE(silence.options->nodeSilenceMs, 1500);
     // What is the controller's is refused on a node.
     const ParseResult demo = parse({"--role", "node", "--controller", "10.0.0.1:8480", "--outputs",
                                     "3", "--token-file", token.fileName(), "--demo"});
