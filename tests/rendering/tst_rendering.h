@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QFontMetricsF>
+#include <QHash>
 #include <QJsonDocument>
 #include <QPainter>
 #include <QPointer>
@@ -137,6 +138,26 @@ inline QList<QQuickItem *> visualItems(QQuickItem *root) {
     return out;
 }
 
+// The tile frames of one window (TileFrame.qml: an item with tileId and tileReady), by tile id.
+// (The window's TileLayer has a tileReady too: it is listed under the empty id.)
+inline QMultiHash<QString, QQuickItem *> framesOf(QQuickWindow *w) {
+    QMultiHash<QString, QQuickItem *> frames;
+    for (QQuickItem *item : visualItems(w->contentItem()))
+        if (item->property("tileReady").isValid())
+            frames.insert(item->property("tileId").toString(), item);
+    return frames;
+}
+
+inline bool shown(QQuickItem *frame) {
+    return frame->isVisible() && !frame->property("retired").toBool();
+}
+
+// Whether any frame of the tile is on screen in the window.
+inline bool anyShown(QQuickWindow *w, const QString &tileId) {
+    const auto frames = framesOf(w).values(tileId);
+    return std::any_of(frames.cbegin(), frames.cend(), shown);
+}
+
 } // namespace opswall::rendertest
 
 class TestRendering : public QObject {
@@ -156,6 +177,8 @@ private Q_SLOTS:
     void recallLeavesNoTileOfThePreviousLayout();
     void hiddenFrameKeepsItsContentSize();
     void stepPicturesShowOnlyTheirOwnLayout();
+    void eachWindowBuildsOnlyTheTilesOnItsDisplays();
+    void tileMovingToAnotherWindowSwitchesWithTheRecall();
 
 private:
     QImage diagonalImage(const QString &path);
