@@ -68,6 +68,10 @@ QVariant TileListModel::data(const QModelIndex &index, int role) const {
 }
 
 QHash<int, QByteArray> TileListModel::roleNames() const {
+    return tileRoleNames();
+}
+
+QHash<int, QByteArray> TileListModel::tileRoleNames() {
     return {{TileIdRole, "tileId"},     {KindRole, "kind"},        {TitleRole, "title"},
             {XMmRole, "xMm"},           {YMmRole, "yMm"},          {WidthMmRole, "widthMm"},
             {HeightMmRole, "heightMm"}, {ZRole, "zOrder"},         {FrameRole, "showFrame"},

@@ -51,6 +51,7 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
+    static QHash<int, QByteArray> tileRoleNames(); // the roles' names in QML
 
     bool staging() const { return m_staging; }
     // How long a recall waits for its new tiles before it is shown anyway (a picture that never
@@ -74,6 +75,7 @@ public:
     // switch (its own for any other row).
     QString idAt(int row) const { return m_rows.at(row).tile.id; }
     QRectF rectAt(int row) const { return m_rows.at(row).tile.rectMm; }
+    bool stagedAt(int row) const { return m_rows.at(row).staged; }
     bool persistsAt(int row) const;
     QRectF targetRectAt(int row) const;
     // Shows a staged recall now, ready or not.
