@@ -18,6 +18,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QQuickItem>
+#include <QQuickWindow>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -248,6 +250,21 @@ int savePreset(shell::WallApplication &app, const QJsonObject &layout) {
     return r.data.value(QStringLiteral("id")).toInt();
 }
 
+// The tile frames the output windows hold (TileFrame.qml, an item with `retired`: a tile's frame
+// and its copies in the window's other displays), not counting those on their way out.
+int tileFrames(shell::WallApplication &app) {
+    int count = 0;
+    const std::function<void(QQuickItem *)> walk = [&](QQuickItem *item) {
+        if (const QVariant retired = item->property("retired"); retired.isValid())
+            count += retired.toBool() ? 0 : 1;
+        for (QQuickItem *child : item->childItems())
+            walk(child);
+    };
+    for (QQuickWindow *w : app.windows())
+        walk(w->contentItem());
+    return count;
+}
+
 QJsonValue round1(double v) {
     return std::round(v * 10) / 10;
 }
@@ -279,6 +296,13 @@ void recallFigures(shell::WallApplication &app, int a, int b, const Recalls &emp
     figures.insert(QStringLiteral("longest_frame_ms_during_recall"), round1(full.stallMs.max));
     figures.insert(QStringLiteral("longest_frame_ms_during_recall_p50"),
                    round1(full.stallMs.median));
+    // What a recall builds: each window builds the tiles on its displays (and a copy per other
+    // display a light tile spans); it used to build a hidden frame for every other tile too.
+    QTest::qWait(50); // frames of the layout before are deleted a turn after the switch
+    const int frames = tileFrames(app);
+    say("  tile frames built      : %d in %lld windows (30 tiles)\n", frames,
+        static_cast<long long>(app.windows().size()));
+    figures.insert(QStringLiteral("tile_frames_30_tiles"), frames);
 
     // The same 30 tiles moved (all persist: nothing is built, every tile is drawn anew): what
     // drawing the new picture costs without building anything.
