@@ -148,6 +148,20 @@ inline QMultiHash<QString, QQuickItem *> framesOf(QQuickWindow *w) {
     return frames;
 }
 
+// The frames a window's tile layer made (one per row of its tile model: TileLayer.qml's
+// Instantiator), in the picture or not: the code before per-window filtering made one for every
+// tile of the layout, parked out of the picture where the tile was on none of the window's
+// displays (so framesOf() did not see them).
+inline int framesMade(QQuickWindow *w) {
+    int count = 0;
+    for (QQuickItem *item : visualItems(w->contentItem()))
+        if (item->property("viewports").isValid() && item->property("tileReady").isValid())
+            for (QObject *o : item->children())
+                if (o->inherits("QQmlInstantiator"))
+                    count += o->property("count").toInt();
+    return count;
+}
+
 inline bool shown(QQuickItem *frame) {
     return frame->isVisible() && !frame->property("retired").toBool();
 }

@@ -81,6 +81,8 @@ void TestRendering::eachWindowBuildsOnlyTheTilesOnItsDisplays() {
     QCOMPARE(f2.values(QStringLiteral("wide")).size(), 1);
     QCOMPARE(f2.values(QStringLiteral("left")).size(), 0);
     QCOMPARE(f2.size(), 2 + 1);
+    QCOMPARE(framesMade(w1), 2); // not 3: no frame for "right", parked out of the picture
+    QCOMPARE(framesMade(w2), 2);
     // And what they draw: left (px 20..140) on display 1, right (px 60..180, rows 100..180) on
     // display 2, wide (rows 140..180) on both.
     QCOMPARE(shots[0].pixel(80, 40), qRgb(255, 0, 0));
@@ -99,6 +101,8 @@ void TestRendering::eachWindowBuildsOnlyTheTilesOnItsDisplays() {
     QCOMPARE(after.size(), 2);
     QTRY_COMPARE(framesOf(w2).values(QStringLiteral("right")).size(), 0);
     QCOMPARE(framesOf(w1).values(QStringLiteral("right")).size(), 1);
+    QCOMPARE(framesMade(w1), 3);
+    QCOMPARE(framesMade(w2), 1);
     QCOMPARE(after[0].pixel(160, 120), qRgb(0, 255, 0));
     QCOMPARE(after[1].pixel(120, 120), qRgb(0, 0, 0));
 }
@@ -153,6 +157,10 @@ void TestRendering::tileMovingToAnotherWindowSwitchesWithTheRecall() {
         QCOMPARE(framesOf(to).values(leftId), QList<QQuickItem *>{built.data()});
         QVERIFY(shown(built));
         QTRY_VERIFY(framesOf(from).values(leftId).isEmpty());
+        // Each window made frames for its own tiles only: window 1 wide and fresh, then wide and
+        // left; window 2 right, wide and left, then right and wide.
+        QCOMPARE(framesMade(w1), 2);
+        QCOMPARE(framesMade(w2), withNewTile ? 3 : 2);
         // Pixels: left at px 220..340 of display 2 (canvas 1700 mm), or back at px 20..140 of
         // display 1; fresh at px 220..340 of display 1 the first time.
         const QImage &one = shots[0], &two = shots[1];
