@@ -15,10 +15,13 @@ import OpsWall.Wall
 //   limited to that part (a texture the size of the part, drawn 1:1 where the displays' scales
 //   agree), so that its content exists once.
 // Either way bezel compensation and rotation apply to the part as to anything else in the
-// viewport. Tiles on no display of this window are parked here, hidden, with no content loaded.
+// viewport. A tile on no display of this window gets no frame here: the window's model
+// (TileViewModel) holds only the tiles that overlap one of its viewports.
 //
 // A recall's new tiles arrive "staged" (TileListModel): built hidden, their content incubated
-// asynchronously, each reported ready; the model then switches every window in one go.
+// asynchronously, each reported ready; the model then switches every window in one go. A tile that
+// persists but moves onto this window from another arrives staged too (at its new place), and
+// leaves the other window in the same switch.
 Item {
     id: tileLayer
 
@@ -28,8 +31,8 @@ Item {
     visible: false
 
     // What waits for the wall to be drawn (WallApplication::whenRendered, the step pictures)
-    // walks the items for tileReady: a recall still being built is not ready yet. (The frames
-    // parked here are always ready: they load nothing.)
+    // walks the items for tileReady: a recall still being built is not ready yet. (A frame with
+    // no viewport left, waiting for its row to go, is always ready: it loads nothing.)
     readonly property bool tileReady: !WallScene.tiles.staging
     readonly property string tileId: WallScene.tiles.staging ? "(a recall being built)" : ""
 
@@ -50,11 +53,15 @@ Item {
         return parts
     }
 
-    Component.onCompleted: WallScene.tiles.attachView(tileLayer)
-    Component.onDestruction: WallScene.tiles.detachView(tileLayer)
+    // This window's tiles: those that overlap one of its viewports.
+    TileViewModel {
+        id: windowTiles
+        tiles: WallScene.tiles
+        regions: tileLayer.viewports.map(v => v ? v.source : null)
+    }
 
     Instantiator {
-        model: WallScene.tiles
+        model: windowTiles
         // A removed tile leaves the picture at once, not when its object is deleted later.
         onObjectRemoved: (index, object) => { if (object) object.retired = true }
 
@@ -123,11 +130,11 @@ Item {
                 }
                 return true
             }
-            onStagedReadyChanged: if (stagedReady) WallScene.tiles.stagedTileReady(tileLayer, tileId)
+            onStagedReadyChanged: if (stagedReady) WallScene.tiles.stagedTileReady(windowTiles, tileId)
             Component.onCompleted: {
                 updateOtherParts()
                 if (stagedReady)
-                    WallScene.tiles.stagedTileReady(tileLayer, tileId)
+                    WallScene.tiles.stagedTileReady(windowTiles, tileId)
             }
 
             // The tile drawn again in the other viewports it overlaps (drawnPerDisplay kinds).

@@ -1,5 +1,7 @@
 #include "tilelistmodel.h"
 
+#include "tileviewmodel.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
 
@@ -66,6 +68,10 @@ QVariant TileListModel::data(const QModelIndex &index, int role) const {
 }
 
 QHash<int, QByteArray> TileListModel::roleNames() const {
+    return tileRoleNames();
+}
+
+QHash<int, QByteArray> TileListModel::tileRoleNames() {
     return {{TileIdRole, "tileId"},     {KindRole, "kind"},        {TitleRole, "title"},
             {XMmRole, "xMm"},           {YMmRole, "yMm"},          {WidthMmRole, "widthMm"},
             {HeightMmRole, "heightMm"}, {ZRole, "zOrder"},         {FrameRole, "showFrame"},
@@ -118,21 +124,44 @@ qsizetype TileListModel::rowOf(const QString &id) const {
     return -1;
 }
 
-QList<QObject *> TileListModel::liveViews() const {
-    QList<QObject *> views;
-    for (const QPointer<QObject> &v : m_views)
+bool TileListModel::persistsAt(int row) const {
+    const Row &r = m_rows.at(row);
+    return m_staging && !r.staged && m_persisting.contains(r.tile.id);
+}
+
+QRectF TileListModel::targetRectAt(int row) const {
+    const Row &r = m_rows.at(row);
+    const int i = r.staged ? -1 : int(m_targetIndex.value(r.tile.id, -1));
+    return i >= 0 && m_persisting.contains(r.tile.id) ? m_target.at(i).rectMm : r.tile.rectMm;
+}
+
+QList<TileViewModel *> TileListModel::liveViews() const {
+    QList<TileViewModel *> views;
+    for (const QPointer<TileViewModel> &v : m_views)
         if (v)
             views.append(v.data());
     return views;
 }
 
-void TileListModel::attachView(QObject *view) {
+bool TileListModel::anyTileEntersAView() const {
+    const QList<TileViewModel *> views = liveViews();
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (!persistsAt(row))
+            continue;
+        for (const TileViewModel *v : views)
+            if (v->enters(rectAt(row), targetRectAt(row)))
+                return true;
+    }
+    return false;
+}
+
+void TileListModel::attachView(TileViewModel *view) {
     if (view && !liveViews().contains(view))
         m_views.append(view);
 }
 
-void TileListModel::detachView(QObject *view) {
-    m_views.removeIf([view](const QPointer<QObject> &v) { return !v || v == view; });
+void TileListModel::detachView(TileViewModel *view) {
+    m_views.removeIf([view](const QPointer<TileViewModel> &v) { return !v || v == view; });
     if (m_staging)
         m_check.start();
 }
@@ -147,14 +176,12 @@ void TileListModel::stagedTileReady(QObject *view, const QString &tileId) {
 void TileListModel::checkStaged() {
     if (!m_staging || !m_toInsert.isEmpty())
         return;
-    const QList<QObject *> views = liveViews();
-    for (const Row &row : std::as_const(m_rows)) {
-        if (!row.staged)
-            continue;
-        for (QObject *v : views)
-            if (!m_ready.contains({v, row.tile.id}))
+    // Each window waits only for the tiles it shows staged: the recall's new tiles on its
+    // displays and the persistent ones that enter it.
+    for (TileViewModel *v : liveViews())
+        for (const QString &id : v->stagedIds())
+            if (!m_ready.contains({v, id}))
                 return;
-    }
     commitStaged();
 }
 
@@ -193,13 +220,13 @@ void TileListModel::onChanged(const QString &id) {
 void TileListModel::onReset() {
     commitStaged(); // a recall still being built is shown first; the diff starts from it
     m_target = m_state->layout().tiles;
-    QHash<QString, const wall::Tile *> next;
-    for (const wall::Tile &t : std::as_const(m_target))
-        next.insert(t.id, &t);
+    m_targetIndex.clear();
+    for (int i = 0; i < m_target.size(); ++i)
+        m_targetIndex.insert(m_target[i].id, i);
     m_persisting.clear();
     for (const Row &row : std::as_const(m_rows)) {
-        const wall::Tile *t = next.value(row.tile.id);
-        if (t && t->kind == row.tile.kind && t->binding == row.tile.binding)
+        const int i = int(m_targetIndex.value(row.tile.id, -1));
+        if (i >= 0 && m_target[i].kind == row.tile.kind && m_target[i].binding == row.tile.binding)
             m_persisting.insert(row.tile.id);
     }
     if (!m_buildAhead) {
@@ -215,8 +242,9 @@ void TileListModel::onReset() {
     m_staging = true;
     m_stageStartedMs = QDateTime::currentMSecsSinceEpoch();
     m_toInsert = created;
-    // Nothing new to build, or no view to build it: switch now (one step, one frame).
-    if (created.isEmpty() || liveViews().isEmpty()) {
+    // Nothing new to build in any window (no new tile, no persistent one that enters a window
+    // it is not in), or no view to build it: switch now (one step, one frame).
+    if ((created.isEmpty() && !anyTileEntersAView()) || liveViews().isEmpty()) {
         commitStaged();
         return;
     }
@@ -237,12 +265,9 @@ void TileListModel::applyNow() {
         endRemoveRows();
         ++removed;
     }
-    QHash<QString, int> stackOf;
-    for (int i = 0; i < m_target.size(); ++i)
-        stackOf.insert(m_target[i].id, i);
     // Only what changed is told: a moved tile's content is not handed its binding again.
     for (qsizetype i = 0; i < m_rows.size(); ++i) {
-        const int stack = stackOf.value(m_rows[i].tile.id);
+        const int stack = m_targetIndex.value(m_rows[i].tile.id);
         updateRow(i, m_target[stack], stack);
     }
     const int persisted = int(m_rows.size());
@@ -257,6 +282,7 @@ void TileListModel::applyNow() {
         endInsertRows();
     }
     m_target.clear();
+    m_targetIndex.clear();
     m_persisting.clear();
     Q_EMIT switched(persisted, int(created.size()), removed, 0);
 }
@@ -289,9 +315,6 @@ void TileListModel::commitStaged() {
     m_stageTimeout.stop();
     m_check.stop();
     m_ready.clear();
-    QHash<QString, int> stackOf;
-    for (int i = 0; i < m_target.size(); ++i)
-        stackOf.insert(m_target[i].id, i);
     // The old tiles go (contiguous runs, from the end so that row numbers hold).
     int removed = 0;
     for (qsizetype i = m_rows.size() - 1; i >= 0;) {
@@ -314,13 +337,14 @@ void TileListModel::commitStaged() {
     // its binding again (nor its copies in other displays theirs).
     int persisted = 0, created = 0;
     for (qsizetype i = 0; i < m_rows.size(); ++i) {
-        const int stack = stackOf.value(m_rows[i].tile.id, -1);
+        const int stack = int(m_targetIndex.value(m_rows[i].tile.id, -1));
         if (stack < 0)
             continue;
         m_rows[i].staged ? ++created : ++persisted;
         updateRow(i, m_target[stack], stack);
     }
     m_target.clear();
+    m_targetIndex.clear();
     m_persisting.clear();
     Q_EMIT stagingChanged();
     Q_EMIT switched(persisted, created, removed,

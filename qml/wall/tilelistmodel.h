@@ -4,12 +4,12 @@
 //
 // A recall or undo (WallState::layoutReset) is applied as a diff: tiles that persist (same id,
 // kind and binding) keep their rows and are only moved; the new tiles are inserted as "staged"
-// rows, a few per turn of the event loop, which the views (TileLayer.qml, one per window) build
-// hidden, with their content loaded asynchronously, while the old layout stays on screen. When
-// every view reports every staged tile built (or stageTimeoutMs passes) the switch is made in one
-// go: the old rows go, the persistent ones move and the staged ones show, so every output draws the
-// new layout in its next frame. A layout change while a recall is still staged shows that recall
-// first.
+// rows, a few per turn of the event loop, which the views (TileViewModel, one per window: the
+// tiles on that window's displays) build hidden, with their content loaded asynchronously, while
+// the old layout stays on screen. When every view reports every tile it shows staged built (or
+// stageTimeoutMs passes) the switch is made in one go: the old rows go, the persistent ones move
+// and the staged ones show, so every output draws the new layout in its next frame. A layout
+// change while a recall is still staged shows that recall first.
 
 #include "wall/wallstate.h"
 
@@ -21,6 +21,8 @@
 #include <QtQml/qqmlregistration.h>
 
 namespace opswall::qml {
+
+class TileViewModel;
 
 class TileListModel : public QAbstractListModel {
     Q_OBJECT
@@ -49,6 +51,7 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
+    static QHash<int, QByteArray> tileRoleNames(); // the roles' names in QML
 
     bool staging() const { return m_staging; }
     // How long a recall waits for its new tiles before it is shown anyway (a picture that never
@@ -60,11 +63,21 @@ public:
     // before may stay in the next picture, and no picture waits for a switch).
     void setBuildAhead(bool buildAhead) { m_buildAhead = buildAhead; }
 
-    // A view that builds tiles (one per window) registers itself; a recall waits for each.
-    Q_INVOKABLE void attachView(QObject *view);
-    Q_INVOKABLE void detachView(QObject *view);
+    // A window's view of the tiles registers itself (TileViewModel does); a recall waits for
+    // each to report the tiles it shows staged.
+    void attachView(TileViewModel *view);
+    void detachView(TileViewModel *view);
     // The view's frame of a staged tile and its content are built.
     Q_INVOKABLE void stagedTileReady(QObject *view, const QString &tileId);
+
+    // Rows as the views filter them: a row's tile id and rectangle (mm); whether it is a tile
+    // shown now that persists into the recall being built, and the rectangle it has after the
+    // switch (its own for any other row).
+    QString idAt(int row) const { return m_rows.at(row).tile.id; }
+    QRectF rectAt(int row) const { return m_rows.at(row).tile.rectMm; }
+    bool stagedAt(int row) const { return m_rows.at(row).staged; }
+    bool persistsAt(int row) const;
+    QRectF targetRectAt(int row) const;
     // Shows a staged recall now, ready or not.
     void commitStaged();
 
@@ -91,15 +104,18 @@ private:
     // Sets a row to a tile of the layout being shown (no longer staged); the roles that changed.
     static QList<int> update(Row &row, const wall::Tile &tile, int stack);
     void updateRow(qsizetype i, const wall::Tile &tile, int stack); // and tells the views
-    QList<QObject *> liveViews() const;
+    QList<TileViewModel *> liveViews() const;
+    // Whether a view that does not show a persistent tile now shows it after the recall.
+    bool anyTileEntersAView() const;
 
     wall::WallState *m_state;
     QList<Row> m_rows; // what the views show (persistent and old tiles) plus the staged ones
     // The layout being staged: its tiles in order, and which of the shown rows persist into it.
     QList<wall::Tile> m_target;
+    QHash<QString, int> m_targetIndex; // tile id -> index in m_target
     QSet<QString> m_persisting;
     bool m_staging = false;
-    QList<QPointer<QObject>> m_views;
+    QList<QPointer<TileViewModel>> m_views;
     QSet<QPair<QObject *, QString>> m_ready; // (view, staged tile id) reported ready
     QTimer m_stageTimeout;
     QTimer m_check; // reports arrive while rows are being inserted: checked once that is done

@@ -18,6 +18,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QQuickItem>
+#include <QQuickWindow>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -248,6 +250,32 @@ int savePreset(shell::WallApplication &app, const QJsonObject &layout) {
     return r.data.value(QStringLiteral("id")).toInt();
 }
 
+// The tile frames the output windows made: each window's TileLayer makes one frame per row of its
+// tile model (an Instantiator; the code before per-window filtering made one for every tile of
+// the layout, parked hidden out of the picture where the tile was on none of its displays), and
+// `shown`: the frames in the picture, with the copies of light tiles in the other displays they
+// span.
+struct TileFrames {
+    int rows = 0;
+    int shown = 0;
+};
+TileFrames tileFrames(shell::WallApplication &app) {
+    TileFrames f;
+    const std::function<void(QQuickItem *)> walk = [&](QQuickItem *item) {
+        if (const QVariant retired = item->property("retired"); retired.isValid())
+            f.shown += retired.toBool() || !item->isVisible() ? 0 : 1;
+        if (item->property("viewports").isValid())
+            for (QObject *o : item->children())
+                if (o->inherits("QQmlInstantiator"))
+                    f.rows += o->property("count").toInt();
+        for (QQuickItem *child : item->childItems())
+            walk(child);
+    };
+    for (QQuickWindow *w : app.windows())
+        walk(w->contentItem());
+    return f;
+}
+
 QJsonValue round1(double v) {
     return std::round(v * 10) / 10;
 }
@@ -279,6 +307,15 @@ void recallFigures(shell::WallApplication &app, int a, int b, const Recalls &emp
     figures.insert(QStringLiteral("longest_frame_ms_during_recall"), round1(full.stallMs.max));
     figures.insert(QStringLiteral("longest_frame_ms_during_recall_p50"),
                    round1(full.stallMs.median));
+    // What a recall builds: each window builds the tiles on its displays (and a copy per other
+    // display a light tile spans); it used to build a hidden frame for every other tile too.
+    QTest::qWait(50); // frames of the layout before are deleted a turn after the switch
+    const TileFrames frames = tileFrames(app);
+    say("  tile frames            : %d made by the windows' tile models, %d shown with the copies "
+        "(%lld windows, 30 tiles)\n",
+        frames.rows, frames.shown, static_cast<long long>(app.windows().size()));
+    figures.insert(QStringLiteral("tile_frames_made_30_tiles"), frames.rows);
+    figures.insert(QStringLiteral("tile_frames_shown_30_tiles"), frames.shown);
 
     // The same 30 tiles moved (all persist: nothing is built, every tile is drawn anew): what
     // drawing the new picture costs without building anything.

@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QFontMetricsF>
+#include <QHash>
 #include <QJsonDocument>
 #include <QPainter>
 #include <QPointer>
@@ -137,6 +138,40 @@ inline QList<QQuickItem *> visualItems(QQuickItem *root) {
     return out;
 }
 
+// The tile frames of one window (TileFrame.qml: an item with tileId and tileReady), by tile id.
+// (The window's TileLayer has a tileReady too: it is listed under the empty id.)
+inline QMultiHash<QString, QQuickItem *> framesOf(QQuickWindow *w) {
+    QMultiHash<QString, QQuickItem *> frames;
+    for (QQuickItem *item : visualItems(w->contentItem()))
+        if (item->property("tileReady").isValid())
+            frames.insert(item->property("tileId").toString(), item);
+    return frames;
+}
+
+// The frames a window's tile layer made (one per row of its tile model: TileLayer.qml's
+// Instantiator), in the picture or not: the code before per-window filtering made one for every
+// tile of the layout, parked out of the picture where the tile was on none of the window's
+// displays (so framesOf() did not see them).
+inline int framesMade(QQuickWindow *w) {
+    int count = 0;
+    for (QQuickItem *item : visualItems(w->contentItem()))
+        if (item->property("viewports").isValid() && item->property("tileReady").isValid())
+            for (QObject *o : item->children())
+                if (o->inherits("QQmlInstantiator"))
+                    count += o->property("count").toInt();
+    return count;
+}
+
+inline bool shown(QQuickItem *frame) {
+    return frame->isVisible() && !frame->property("retired").toBool();
+}
+
+// Whether any frame of the tile is on screen in the window.
+inline bool anyShown(QQuickWindow *w, const QString &tileId) {
+    const auto frames = framesOf(w).values(tileId);
+    return std::any_of(frames.cbegin(), frames.cend(), shown);
+}
+
 } // namespace opswall::rendertest
 
 class TestRendering : public QObject {
@@ -156,6 +191,8 @@ private Q_SLOTS:
     void recallLeavesNoTileOfThePreviousLayout();
     void hiddenFrameKeepsItsContentSize();
     void stepPicturesShowOnlyTheirOwnLayout();
+    void eachWindowBuildsOnlyTheTilesOnItsDisplays();
+    void tileMovingToAnotherWindowSwitchesWithTheRecall();
 
 private:
     QImage diagonalImage(const QString &path);

@@ -6,27 +6,6 @@
 using namespace opswall;
 using namespace opswall::rendertest;
 
-namespace {
-// The tile frames of one window (TileFrame.qml: an item with tileId and tileReady), by tile id.
-QMultiHash<QString, QQuickItem *> framesOf(QQuickWindow *w) {
-    QMultiHash<QString, QQuickItem *> frames;
-    for (QQuickItem *item : visualItems(w->contentItem()))
-        if (item->property("tileReady").isValid())
-            frames.insert(item->property("tileId").toString(), item);
-    return frames;
-}
-
-bool shown(QQuickItem *frame) {
-    return frame->isVisible() && !frame->property("retired").toBool();
-}
-
-// Whether any frame of the tile is on screen in the window.
-bool anyShown(QQuickWindow *w, const QString &tileId) {
-    const auto frames = framesOf(w).values(tileId);
-    return std::any_of(frames.cbegin(), frames.cend(), shown);
-}
-} // namespace
-
 // A recall is a diff: a tile that persists (same id, kind and binding) keeps its frame and only
 // moves; a new tile is built while the old layout is still shown, and the old tiles go, the
 // persistent one moves and the new one shows together (never some of each on screen).

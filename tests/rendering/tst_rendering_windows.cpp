@@ -1,0 +1,171 @@
+// Each output window builds only the tiles on its own displays (TileViewModel), and a tile that a
+// recall moves from one window's displays to another's is built ahead in the window it enters and
+// leaves the other in the same switch.
+#include "tst_rendering.h"
+
+#include <functional>
+
+using namespace opswall;
+using namespace opswall::rendertest;
+
+namespace {
+const Caller kTester{QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                     QStringLiteral("test")};
+
+// The two panels of twoPanels(), each on an output of its own.
+wall::Wall twoWindows() {
+    wall::Wall w = twoPanels(true);
+    wall::Output second = w.outputs.first();
+    w.outputs.first().geometry = QRect(0, 0, 400, 200);
+    w.outputs.first().regions = {{QStringLiteral("d1"), QRect(0, 0, 400, 200)}};
+    second.name = QStringLiteral("OUT-2");
+    second.geometry = QRect(400, 0, 400, 200);
+    second.regions = {{QStringLiteral("d2"), QRect(0, 0, 400, 200)}};
+    w.outputs.append(second);
+    return w;
+}
+
+QJsonObject layoutOf(const QString &name, const QJsonArray &tiles) {
+    return {{QStringLiteral("schemaVersion"), 1},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("background"), QStringLiteral("#000000")},
+            {QStringLiteral("tiles"), tiles}};
+}
+
+// The tiles of the tests below (display 1 is canvas 50..1050 mm, display 2 1150..2150 mm, both
+// 400 px wide: 0.4 px per mm): "left" on display 1, "right" on display 2, "wide" over both.
+QJsonObject left(double xMm) {
+    return colorTile(QStringLiteral("left"), QRectF(xMm, 60, 300, 200), QStringLiteral("#ff0000"));
+}
+QJsonObject right() {
+    return colorTile(QStringLiteral("right"), QRectF(1300, 300, 300, 200),
+                     QStringLiteral("#00ff00"));
+}
+QJsonObject wide() {
+    return colorTile(QStringLiteral("wide"), QRectF(100, 400, 2000, 100),
+                     QStringLiteral("#0000ff"));
+}
+QJsonObject fresh() {
+    return colorTile(QStringLiteral("fresh"), QRectF(600, 60, 300, 200), QStringLiteral("#ffff00"));
+}
+
+// Counts, every turn of the event loop while it runs, whether the windows show the layout before
+// a recall (state() == 0), the one after (1) or a mix of both (anything else).
+struct SwitchWatch {
+    explicit SwitchWatch(std::function<int()> state) {
+        timer.setInterval(0);
+        QObject::connect(&timer, &QTimer::timeout,
+                         [this, state] { ++seen[std::clamp(state(), 0, 2)]; });
+        timer.start();
+    }
+    QTimer timer;
+    int seen[3] = {0, 0, 0}; // before, after, mixed
+};
+} // namespace
+
+// A window holds a frame for each tile that overlaps one of its displays, and none for the others
+// (each window used to build a hidden frame for every tile of the layout).
+void TestRendering::eachWindowBuildsOnlyTheTilesOnItsDisplays() {
+    Fixture fx(twoWindows(), QJsonArray{left(100), right(), wide()}, false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 2);
+    QQuickWindow *w1 = fx.app->windows().at(0);
+    QQuickWindow *w2 = fx.app->windows().at(1);
+    const auto f1 = framesOf(w1), f2 = framesOf(w2);
+    QCOMPARE(f1.values(QStringLiteral("left")).size(), 1);
+    QCOMPARE(f1.values(QStringLiteral("wide")).size(), 1);
+    QCOMPARE(f1.values(QStringLiteral("right")).size(), 0);
+    QCOMPARE(f1.size(), 2 + 1); // its two tiles and the tile layer
+    QCOMPARE(f2.values(QStringLiteral("right")).size(), 1);
+    QCOMPARE(f2.values(QStringLiteral("wide")).size(), 1);
+    QCOMPARE(f2.values(QStringLiteral("left")).size(), 0);
+    QCOMPARE(f2.size(), 2 + 1);
+    QCOMPARE(framesMade(w1), 2); // not 3: no frame for "right", parked out of the picture
+    QCOMPARE(framesMade(w2), 2);
+    // And what they draw: left (px 20..140) on display 1, right (px 60..180, rows 100..180) on
+    // display 2, wide (rows 140..180) on both.
+    QCOMPARE(shots[0].pixel(80, 40), qRgb(255, 0, 0));
+    QCOMPARE(shots[1].pixel(120, 120), qRgb(0, 255, 0));
+    QCOMPARE(shots[0].pixel(300, 170), qRgb(0, 0, 255));
+    QCOMPARE(shots[1].pixel(300, 170), qRgb(0, 0, 255));
+
+    // A tile moved by an edit (not a recall) goes from one window to the other.
+    const auto moved = fx.app->dispatcher().dispatch(
+        {QStringLiteral("tile.update"),
+         {{QStringLiteral("id"), QStringLiteral("right")},
+          {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 300}}}}},
+        kTester);
+    QVERIFY2(moved.ok, qPrintable(moved.message));
+    const QList<QImage> after = fx.grab();
+    QCOMPARE(after.size(), 2);
+    QTRY_COMPARE(framesOf(w2).values(QStringLiteral("right")).size(), 0);
+    QCOMPARE(framesOf(w1).values(QStringLiteral("right")).size(), 1);
+    QCOMPARE(framesMade(w1), 3);
+    QCOMPARE(framesMade(w2), 1);
+    QCOMPARE(after[0].pixel(160, 120), qRgb(0, 255, 0));
+    QCOMPARE(after[1].pixel(120, 120), qRgb(0, 0, 0));
+}
+
+// A persistent tile that a recall moves from display 1 (window 1) to display 2 (window 2): window
+// 2 builds its frame ahead, hidden, while the old layout is shown, and the switch shows it there,
+// drops it from window 1 and shows the recall's new tile, in one turn of the event loop. Then back,
+// in a recall with no new tile at all (everything persists).
+void TestRendering::tileMovingToAnotherWindowSwitchesWithTheRecall() {
+    Fixture fx(twoWindows(), QJsonArray{left(100), right(), wide()}, false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *w1 = fx.app->windows().at(0);
+    QQuickWindow *w2 = fx.app->windows().at(1);
+    const QString leftId = QStringLiteral("left"), freshId = QStringLiteral("fresh");
+
+    for (const bool withNewTile : {true, false}) {
+        // From: left in window 1 (with fresh, the second time). To: left in window 2 (with
+        // fresh in window 1, the first time).
+        QQuickWindow *from = withNewTile ? w1 : w2;
+        QQuickWindow *to = withNewTile ? w2 : w1;
+        const QJsonArray tiles = withNewTile ? QJsonArray{left(1700), right(), wide(), fresh()}
+                                             : QJsonArray{left(100), right(), wide()};
+        SwitchWatch watch([&] {
+            const bool inFrom = anyShown(from, leftId), inTo = anyShown(to, leftId);
+            const bool freshShown = anyShown(w1, freshId);
+            if (inFrom && !inTo && freshShown != withNewTile)
+                return 0;
+            if (!inFrom && inTo && freshShown == withNewTile)
+                return 1;
+            return 2;
+        });
+        const auto r = fx.app->dispatcher().dispatch(
+            {QStringLiteral("layout.set"),
+             {{QStringLiteral("layout"), layoutOf(QStringLiteral("next"), tiles)}}},
+            kTester);
+        QVERIFY2(r.ok, qPrintable(r.message));
+        // The dispatcher has answered: the old layout is shown, and the window the tile enters
+        // has built its frame, hidden.
+        QVERIFY(anyShown(from, leftId));
+        const QList<QQuickItem *> ahead = framesOf(to).values(leftId);
+        QCOMPARE(ahead.size(), 1);
+        QVERIFY(!shown(ahead.first()));
+        const QPointer<QQuickItem> built = ahead.first();
+        const QList<QImage> shots = fx.grab();
+        watch.timer.stop();
+        QCOMPARE(shots.size(), 2);
+        QCOMPARE(watch.seen[2], 0); // never a mix
+        QVERIFY(watch.seen[1] > 0);
+        // The frame built ahead is the one shown; window 1 lets its frame go.
+        QVERIFY(built);
+        QCOMPARE(framesOf(to).values(leftId), QList<QQuickItem *>{built.data()});
+        QVERIFY(shown(built));
+        QTRY_VERIFY(framesOf(from).values(leftId).isEmpty());
+        // Each window made frames for its own tiles only: window 1 wide and fresh, then wide and
+        // left; window 2 right, wide and left, then right and wide.
+        QCOMPARE(framesMade(w1), 2);
+        QCOMPARE(framesMade(w2), withNewTile ? 3 : 2);
+        // Pixels: left at px 220..340 of display 2 (canvas 1700 mm), or back at px 20..140 of
+        // display 1; fresh at px 220..340 of display 1 the first time.
+        const QImage &one = shots[0], &two = shots[1];
+        QCOMPARE(two.pixel(280, 40), withNewTile ? qRgb(255, 0, 0) : qRgb(0, 0, 0));
+        QCOMPARE(one.pixel(80, 40), withNewTile ? qRgb(0, 0, 0) : qRgb(255, 0, 0));
+        QCOMPARE(one.pixel(280, 40), withNewTile ? qRgb(255, 255, 0) : qRgb(0, 0, 0));
+    }
+}
