@@ -55,6 +55,10 @@ public:
     }
 
     StoreRead storeRead(const QString &what) override {
+#ifdef OPSWALL_WITH_CALIBRATION
+        if (what.startsWith(QLatin1String("calibration-")))
+            return m_parts.calibration ? m_parts.calibration->storeRead(what) : StoreRead();
+#endif
 #ifdef OPSWALL_WITH_BRIEFING
         return shell::storeRead(what, m_parts.runner != nullptr);
 #else
@@ -230,12 +234,6 @@ private:
 #endif
                 return items(a);
             });
-        add({QStringLiteral("layout-revision")},
-            [this]([[maybe_unused]] const QString &head,
-                   [[maybe_unused]] const QString &arg) -> QJsonObject {
-                const auto l = m_store.liveLayoutRevision(arg.toLongLong());
-                return l ? wall::layoutToJson(*l) : QJsonObject();
-            });
         add({QStringLiteral("sources"), QStringLiteral("source")},
             [this]([[maybe_unused]] const QString &head,
                    [[maybe_unused]] const QString &arg) -> QJsonObject {
@@ -257,7 +255,7 @@ private:
 #ifdef OPSWALL_WITH_FEEDS
                 if (m_parts.feeds)
                     for (const feeds::FeedStatus &f : m_parts.feeds->scheduler()->statuses()) {
-                        const auto def = m_parts.feeds->scheduler()->definitions().find(f.feedId);
+                        const auto def = m_parts.feeds->scheduler()->definition(f.feedId);
                         a.append(QJsonObject{
                             {QStringLiteral("id"), f.feedId},
                             {QStringLiteral("name"), def ? def->name : QString()},

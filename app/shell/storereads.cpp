@@ -1,5 +1,6 @@
 #include "shell/storereads.h"
 
+#include "control/auditlog.h"
 #include "shell/servicesparts.h"
 
 #include "store/database.h"
@@ -39,6 +40,22 @@ QJsonObject preset(store::Database &db, int id) {
     QJsonObject o = presetInfo(p->info);
     o.insert(QStringLiteral("layout"), wall::layoutToJson(p->layout));
     return o;
+}
+
+// GET /audit/layout?at=…: the last change of the live layout at or before atMs and the layout
+// it made (its history row); empty when there was none.
+QJsonObject layoutAt(store::Database &db, qint64 atMs) {
+    const auto e = control::AuditLog::lastLayoutChangeOn(db, atMs);
+    if (!e)
+        return {};
+    QJsonObject out{{QStringLiteral("change"), e->toJson()}};
+    const QJsonValue rev = e->result.data.value(QStringLiteral("revision"));
+    if (rev.isUndefined())
+        return out;
+    const auto l = store::WallStore(db, store::WallStore::AlreadyMigrated{})
+                       .liveLayoutRevision(rev.toInteger());
+    out.insert(QStringLiteral("layout"), l ? wall::layoutToJson(*l) : QJsonObject());
+    return out;
 }
 
 #ifdef OPSWALL_WITH_BRIEFING
@@ -91,6 +108,10 @@ control::ActionSink::StoreRead storeRead(const QString &what, [[maybe_unused]] b
         return [](store::Database &db) { return presets(db); };
     if (head == QLatin1String("preset") || head == QLatin1String("layout"))
         return [id](store::Database &db) { return preset(db, id); };
+    if (head == QLatin1String("audit-layout"))
+        return [atMs = what.section(QLatin1Char(':'), 1).toLongLong()](store::Database &db) {
+            return layoutAt(db, atMs);
+        };
 #ifdef OPSWALL_WITH_BRIEFING
     if (withBriefings && head == QLatin1String("briefings"))
         return [](store::Database &db) { return briefings(db); };

@@ -1,5 +1,6 @@
 #pragma once
-// The API's reads that need only the database file: presets (layouts) and briefings. They run on
+// The API's reads that need only the database file: presets (layouts), briefings and the layout
+// of a past time (the audit). They run on
 // a worker thread's reader connection (control::ControlService::readAsync, WAL: the store
 // thread's writes never hold them up), so the GUI thread does no SQLite for them; the sink's
 // snapshot() serves the same views from the GUI thread's connection for the callers that read
@@ -11,7 +12,8 @@
 
 namespace opswall::shell {
 
-// The read for view `what`: "presets", "layouts", "preset:<id>", "layout:<id>" and, with
+// The read for view `what`: "presets", "layouts", "preset:<id>", "layout:<id>",
+// "audit-layout:<epoch ms>" (GET /audit/layout: the change and the layout it made) and, with
 // briefings built in and withBriefings, "briefings" and "briefing:<id>"; empty for any other
 // view. The function captures values only: it runs on any thread, on the connection given.
 control::ActionSink::StoreRead storeRead(const QString &what, bool withBriefings);
