@@ -1,11 +1,16 @@
 #pragma once
-// What the store tests of the real opswall share (tst_app_store_thread, tst_app_store_refused).
+// What the store tests of the real opswall share (tst_app_store_thread, tst_app_store_refused):
+// a panel to bind, and the GUI thread's waits on the disk, reads and frames measured.
 #include "appundertest.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
+
+#include <algorithm>
+#include <vector>
 
 namespace apptest {
 
@@ -43,6 +48,59 @@ inline bool useDeskPanel(Wall &w) {
         return false;
     f.close();
     w.extraArgs << QStringLiteral("--panels") << path;
+    return true;
+}
+
+// What GET /metrics says of the GUI thread's waits on the disk (a statement, a store-thread job);
+// -1 when the family is missing.
+inline double guiThreadWaits(const Wall &w) {
+    const QByteArray text = w.api("GET", QStringLiteral("/metrics")).body;
+    for (const QByteArray &line : text.split('\n'))
+        if (line.startsWith("opswall_store_gui_thread_waits_total "))
+            return line.mid(line.indexOf(' ') + 1).trimmed().toDouble();
+    return -1;
+}
+
+// The reads and frames of one phase of the test: the slowest read, the median read, the longest
+// gap between two frames of an output and the lowest frame rate /health reported.
+struct Figures {
+    std::vector<qint64> readMs;
+    qint64 longestFrameMs = 0;
+    double lowestFps = 1e9;
+    int healthSamples = 0;
+    qint64 slowest() const {
+        return readMs.empty() ? 0 : *std::max_element(readMs.begin(), readMs.end());
+    }
+    qint64 median() const {
+        std::vector<qint64> sorted = readMs;
+        std::sort(sorted.begin(), sorted.end());
+        return sorted.empty() ? 0 : sorted[sorted.size() / 2];
+    }
+};
+
+// One GET of each path, timed; false (with *error) when one did not answer 200.
+inline bool readRound(const Wall &w, const QStringList &paths, Figures *f, QString *error) {
+    for (const QString &path : paths) {
+        QElapsedTimer t;
+        t.start();
+        const ApiResponse r = w.api("GET", path);
+        f->readMs.push_back(t.elapsed());
+        if (r.status != 200) {
+            *error = QStringLiteral("GET %1: %2 %3")
+                         .arg(path)
+                         .arg(r.status)
+                         .arg(QString::fromUtf8(r.body));
+            return false;
+        }
+        if (path == QLatin1String("/health")) {
+            const QJsonObject h = jsonOf(r.body);
+            f->lowestFps = std::min(f->lowestFps, h.value(QStringLiteral("fps")).toDouble());
+            for (const QJsonValue &o : h.value(QStringLiteral("outputs")).toArray())
+                f->longestFrameMs = std::max(
+                    f->longestFrameMs, qint64(o[QStringLiteral("longestFrameMs")].toDouble()));
+            ++f->healthSamples;
+        }
+    }
     return true;
 }
 
