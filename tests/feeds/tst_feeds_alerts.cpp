@@ -4,6 +4,7 @@
 #include "feeds/alerts.h"
 #include "feeds/feedhub.h"
 #include "store/database.h"
+#include "store/guithreadwaits.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -232,6 +233,50 @@ private Q_SLOTS:
                           &err));
         QCOMPARE(hub.scheduler()->statuses().size(),
                  15); // not re-imported over the operator's list
+        hub.stop();
+    }
+
+    // The wall's rules are evaluated against what is in memory: the rules, the indicators and the
+    // series they watch (the read model, loaded at start); an evaluation that raises and clears
+    // nothing runs no SQL statement on this (the application's) thread.
+    void hubEvaluatesTheRulesWithoutReadingTheStore() {
+        opswall::store::Database db(m_dir.filePath(QStringLiteral("inmemory.sqlite")));
+        const QString src =
+            qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/assets/demo/");
+        {
+            SeriesStore series(db);
+            FeedMapping m;
+            m.timeField = QStringLiteral("period");
+            m.valueField = QStringLiteral("value");
+            m.indicatorField = QStringLiteral("indicator");
+            series.ingest(
+                QStringLiteral("gso-monthly"),
+                parseCsv(readFile(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
+                                  QStringLiteral(
+                                      "/data/indicators/gso-monthly-national-2024-01_2025-02.csv")),
+                         m, {})
+                    .series,
+                kNow);
+        }
+        QNetworkAccessManager nam;
+        opswall::feeds::FeedHub hub(db, &nam);
+        QString err;
+        QVERIFY2(hub.start({src + QStringLiteral("demo-feeds.json"),
+                            src + QStringLiteral("demo-indicators.json"),
+                            {},
+                            {}},
+                           &err),
+                 qPrintable(err));
+        // No event loop runs here: no fetch completes, the values above are what the rules see.
+        const QList<Alert> first = hub.alerts()->evaluate(kNow); // raises: writes its rows
+        QVERIFY(!first.isEmpty()); // the real figures are behind plan: the series were there
+        const std::uint64_t before = opswall::store::guiThreadWaits();
+        QVERIFY(hub.alerts()->evaluate(kNow.addSecs(60)).isEmpty());
+        QCOMPARE(opswall::store::guiThreadWaits() - before, std::uint64_t(0));
+        // A statement on this thread is counted (the count can move).
+        QVERIFY(hub.alerts()->indicators().size() > 0);
+        db.exec("SELECT 1");
+        QCOMPARE(opswall::store::guiThreadWaits() - before, std::uint64_t(1));
         hub.stop();
     }
 

@@ -61,21 +61,24 @@ inline double guiThreadWaits(const Wall &w) {
     return -1;
 }
 
-// The reads and frames of one phase of the test: the slowest read, the median read, the longest
-// gap between two frames of an output and the lowest frame rate /health reported.
+// The q-quantile (0..1) of samples; 0 when there are none.
+template<typename T>
+T quantile(std::vector<T> samples, double q) {
+    if (samples.empty())
+        return T{};
+    std::sort(samples.begin(), samples.end());
+    return samples[std::min(samples.size() - 1, std::size_t(q * double(samples.size())))];
+}
+
+// The reads and frames of one phase of the test: each read's time, and for each /health answer
+// the longest gap between two frames of any output in the last second and the frame rate.
 struct Figures {
     std::vector<qint64> readMs;
-    qint64 longestFrameMs = 0;
-    double lowestFps = 1e9;
-    int healthSamples = 0;
-    qint64 slowest() const {
-        return readMs.empty() ? 0 : *std::max_element(readMs.begin(), readMs.end());
-    }
-    qint64 median() const {
-        std::vector<qint64> sorted = readMs;
-        std::sort(sorted.begin(), sorted.end());
-        return sorted.empty() ? 0 : sorted[sorted.size() / 2];
-    }
+    std::vector<qint64> frameGapMs;
+    std::vector<double> fps;
+    qint64 read(double q) const { return quantile(readMs, q); }
+    qint64 frameGap(double q) const { return quantile(frameGapMs, q); }
+    double framesPerSecond(double q) const { return quantile(fps, q); }
 };
 
 // One GET of each path, timed; false (with *error) when one did not answer 200.
@@ -94,11 +97,11 @@ inline bool readRound(const Wall &w, const QStringList &paths, Figures *f, QStri
         }
         if (path == QLatin1String("/health")) {
             const QJsonObject h = jsonOf(r.body);
-            f->lowestFps = std::min(f->lowestFps, h.value(QStringLiteral("fps")).toDouble());
+            f->fps.push_back(h.value(QStringLiteral("fps")).toDouble());
+            qint64 gap = 0;
             for (const QJsonValue &o : h.value(QStringLiteral("outputs")).toArray())
-                f->longestFrameMs = std::max(
-                    f->longestFrameMs, qint64(o[QStringLiteral("longestFrameMs")].toDouble()));
-            ++f->healthSamples;
+                gap = std::max(gap, qint64(o[QStringLiteral("longestFrameMs")].toDouble()));
+            f->frameGapMs.push_back(gap);
         }
     }
     return true;

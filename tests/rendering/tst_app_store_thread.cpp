@@ -10,8 +10,9 @@
 //     the wall's own count of its GUI thread's SQL statements and store-thread waits
 //     (opswall_store_gui_thread_waits_total) does not move. What that looks like is compared
 //     with the same reads and frames on a fast disk a moment before, in the same run (a loaded
-//     machine slows both): no read and no frame gap as long as one fsync or three times the
-//     fast disk's, and the frame rate of a playing video tile held;
+//     machine slows both): the median and 90th-percentile read and a typical second's longest
+//     frame gap under one fsync or three times the fast disk's, and the typical frame rate of a
+//     playing video tile held;
 //   - the process killed (SIGKILL) while the store thread is inside an action's transaction,
 //     after the live layout's history row and before the audit row (the failure-injection hook
 //     OPSWALL_TEST_STALL_BEFORE_AUDIT): after the restart every history row has its audit row and
@@ -234,7 +235,7 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     {
         QElapsedTimer clock;
         clock.start();
-        while (clock.elapsed() < 3000 || baseline.healthSamples < 3) {
+        while (clock.elapsed() < 3000 || baseline.fps.size() < 3) {
             QVERIFY2(readRound(w, readPaths, &baseline, &readError), qPrintable(readError));
             QTest::qWait(50);
         }
@@ -318,16 +319,18 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     for (const Pending &p : writes)
         lastWriteDoneMs = std::max(lastWriteDoneMs, p.doneAtMs);
     const double waitsAfter = guiThreadWaits(w);
+    const auto ms = [](qint64 v) { return static_cast<long long>(v); };
     qInfo("slow disk (%d ms per fsync): one write %lld ms; %d queued writes done after %lld ms; "
-          "%zu reads, median %lld ms, slowest %lld ms (fast disk, same machine: %zu reads, median "
-          "%lld ms, slowest %lld ms); longest frame gap %lld ms (fast: %lld), lowest fps %.1f "
-          "(fast: %.1f); the GUI thread waited on the disk %.0f times",
-          kFsyncDelayMs, static_cast<long long>(oneWriteMs), kWrites + kOtherWrites,
-          static_cast<long long>(lastWriteDoneMs), slow.readMs.size(),
-          static_cast<long long>(slow.median()), static_cast<long long>(slow.slowest()),
-          baseline.readMs.size(), static_cast<long long>(baseline.median()),
-          static_cast<long long>(baseline.slowest()), static_cast<long long>(slow.longestFrameMs),
-          static_cast<long long>(baseline.longestFrameMs), slow.lowestFps, baseline.lowestFps,
+          "%zu reads p50 %lld / p90 %lld / max %lld ms (fast disk, same machine: %zu reads, "
+          "%lld / %lld / %lld ms); longest frame gap per second p50 %lld / max %lld ms (fast: "
+          "%lld / %lld); fps p50 %.0f / min %.0f (fast: %.0f / %.0f); the GUI thread waited on the "
+          "disk %.0f times",
+          kFsyncDelayMs, ms(oneWriteMs), kWrites + kOtherWrites, ms(lastWriteDoneMs),
+          slow.readMs.size(), ms(slow.read(0.5)), ms(slow.read(0.9)), ms(slow.read(1)),
+          baseline.readMs.size(), ms(baseline.read(0.5)), ms(baseline.read(0.9)),
+          ms(baseline.read(1)), ms(slow.frameGap(0.5)), ms(slow.frameGap(1)),
+          ms(baseline.frameGap(0.5)), ms(baseline.frameGap(1)), slow.framesPerSecond(0.5),
+          slow.framesPerSecond(0), baseline.framesPerSecond(0.5), baseline.framesPerSecond(0),
           waitsAfter - waitsBefore);
     for (std::size_t i = 0; i < writes.size(); ++i) {
         const int status = statusOf(writes[i].got);
@@ -336,23 +339,28 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     // They really queued: one after another, each with its fsync.
     QVERIFY2(lastWriteDoneMs >= (kWrites + kOtherWrites - 1) * kFsyncDelayMs,
              qPrintable(QString::number(lastWriteDoneMs)));
-    QVERIFY(slow.healthSamples >= 3);
+    QVERIFY(slow.fps.size() >= 3);
     // The proof: while the writes queued and the reads were answered, the GUI thread ran no SQL
     // statement and waited for no store-thread job (the process counts both).
     QCOMPARE(waitsAfter - waitsBefore, 0.0);
     // And what it looks like, against the same reads and frames on a fast disk a moment before
-    // (a loaded machine slows both alike): no read and no frame gap took as long as one fsync,
-    // or more than three times what the fast disk saw; the frame rate held.
+    // (a loaded machine slows both alike; the quantiles, not the maxima, so that one moment the
+    // machine gave the wall no CPU does not decide): reads (median and 90th percentile) and the
+    // longest frame gap of a typical second well under one fsync, or at most three times the
+    // fast disk's; the typical frame rate held. A GUI thread that waited for each write's fsync
+    // would spend most of these seconds waiting.
     const auto bound = [](qint64 fast) { return std::max<qint64>(kFsyncDelayMs, 3 * fast); };
-    QVERIFY2(slow.median() <= bound(baseline.median()),
-             qPrintable(QStringLiteral("%1 / %2").arg(slow.median()).arg(baseline.median())));
-    QVERIFY2(slow.slowest() <= bound(baseline.slowest()),
-             qPrintable(QStringLiteral("%1 / %2").arg(slow.slowest()).arg(baseline.slowest())));
-    QVERIFY2(slow.longestFrameMs <= bound(baseline.longestFrameMs),
-             qPrintable(
-                 QStringLiteral("%1 / %2").arg(slow.longestFrameMs).arg(baseline.longestFrameMs)));
-    QVERIFY2(slow.lowestFps >= std::min(5.0, baseline.lowestFps / 3),
-             qPrintable(QStringLiteral("%1 / %2").arg(slow.lowestFps).arg(baseline.lowestFps)));
+    const auto say = [](double slowFigure, double fastFigure) {
+        return QStringLiteral("slow disk %1, fast disk %2").arg(slowFigure).arg(fastFigure);
+    };
+    QVERIFY2(slow.read(0.5) <= bound(baseline.read(0.5)),
+             qPrintable(say(slow.read(0.5), baseline.read(0.5))));
+    QVERIFY2(slow.read(0.9) <= bound(baseline.read(0.9)),
+             qPrintable(say(slow.read(0.9), baseline.read(0.9))));
+    QVERIFY2(slow.frameGap(0.5) <= bound(baseline.frameGap(0.5)),
+             qPrintable(say(slow.frameGap(0.5), baseline.frameGap(0.5))));
+    QVERIFY2(slow.framesPerSecond(0.5) >= std::min(5.0, baseline.framesPerSecond(0.5) / 3),
+             qPrintable(say(slow.framesPerSecond(0.5), baseline.framesPerSecond(0.5))));
     // Applied in the order they came: the last move wins.
     QCOMPARE(liveTile(w, tileId)[QStringLiteral("rect")][QStringLiteral("x")].toDouble(),
              10.0 * kWrites);
