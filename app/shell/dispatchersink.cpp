@@ -192,13 +192,15 @@ private:
              QStringLiteral("briefing-current"), QStringLiteral("briefing")},
             [this](const QString &head, const QString &arg) { return briefings(head, arg); });
 #endif
-        // The same functions the API runs on a worker thread's reader (storeRead), here on the
-        // GUI thread's connection for the callers that read in place (panels, the console).
+        // The same views the API reads on a worker thread's reader (storeRead), here from the
+        // presets the wall store keeps in memory, for the callers that read in place (panels,
+        // the console).
         add({QStringLiteral("presets"), QStringLiteral("layouts"), QStringLiteral("preset"),
              QStringLiteral("layout")},
             [this](const QString &head, const QString &arg) {
-                return shell::storeRead(arg.isEmpty() ? head : head + QLatin1Char(':') + arg,
-                                        false)(m_store.database());
+                if (head.endsWith(u's'))
+                    return presetsView(m_store, {});
+                return arg.isEmpty() ? QJsonObject() : presetsView(m_store, arg);
             });
         add({QStringLiteral("indicators")},
             [this]([[maybe_unused]] const QString &head,

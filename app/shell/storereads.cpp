@@ -16,6 +16,26 @@
 namespace opswall::shell {
 
 namespace {
+QJsonObject presetInfo(const store::PresetInfo &p);
+} // namespace
+
+QJsonObject presetsView(store::WallStore &store, const QString &id) {
+    if (id.isEmpty()) {
+        QJsonArray a;
+        for (const store::PresetInfo &p : store.presets())
+            a.append(presetInfo(p));
+        return items(a);
+    }
+    bool isNumber = false;
+    const auto p = store.preset(id.toInt(&isNumber));
+    if (!isNumber || !p)
+        return {};
+    QJsonObject o = presetInfo(p->info);
+    o.insert(QStringLiteral("layout"), wall::layoutToJson(p->layout));
+    return o;
+}
+
+namespace {
 
 QJsonObject presetInfo(const store::PresetInfo &p) {
     return {{QStringLiteral("id"), p.id},
@@ -26,20 +46,13 @@ QJsonObject presetInfo(const store::PresetInfo &p) {
 }
 
 QJsonObject presets(store::Database &db) {
-    QJsonArray a;
-    for (const store::PresetInfo &p :
-         store::WallStore(db, store::WallStore::AlreadyMigrated{}).presets())
-        a.append(presetInfo(p));
-    return items(a);
+    store::WallStore store(db, store::WallStore::AlreadyMigrated{});
+    return presetsView(store, QString());
 }
 
 QJsonObject preset(store::Database &db, int id) {
-    const auto p = store::WallStore(db, store::WallStore::AlreadyMigrated{}).preset(id);
-    if (!p)
-        return {};
-    QJsonObject o = presetInfo(p->info);
-    o.insert(QStringLiteral("layout"), wall::layoutToJson(p->layout));
-    return o;
+    store::WallStore store(db, store::WallStore::AlreadyMigrated{});
+    return presetsView(store, QString::number(id));
 }
 
 // GET /audit/layout?at=…: the last change of the live layout at or before atMs and the layout

@@ -8,7 +8,12 @@
 
 #include "control/actionsink.h"
 
+#include <QJsonObject>
 #include <QString>
+
+namespace opswall::store {
+class WallStore;
+}
 
 namespace opswall::shell {
 
@@ -17,5 +22,9 @@ namespace opswall::shell {
 // briefings built in and withBriefings, "briefings" and "briefing:<id>"; empty for any other
 // view. The function captures values only: it runs on any thread, on the connection given.
 control::ActionSink::StoreRead storeRead(const QString &what, bool withBriefings);
+
+// GET /presets (id empty) or /presets/{id} from store: on a reader (storeRead), or from the GUI
+// thread's WallStore, which answers from the presets it keeps (the panels' and console's views).
+QJsonObject presetsView(store::WallStore &store, const QString &id);
 
 } // namespace opswall::shell
