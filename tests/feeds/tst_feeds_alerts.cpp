@@ -35,6 +35,17 @@ AlertRule rule(const char *json) {
 }
 
 const QDateTime kNow(QDate(2025, 3, 5), QTime(9, 0), Qt::UTC);
+
+// Starts hub with the demo's feeds and indicators (imported at a first start).
+bool startWithDemoDocuments(FeedHub &hub, QString *error) {
+    const QString src =
+        qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/assets/demo/");
+    return hub.start({src + QStringLiteral("demo-feeds.json"),
+                      src + QStringLiteral("demo-indicators.json"),
+                      {},
+                      {}},
+                     error);
+}
 } // namespace
 
 class TestAlerts : public QObject {
@@ -207,17 +218,10 @@ private Q_SLOTS:
     void feedHubImportsDemoDocumentsAtFirstStartOnly() {
         opswall::store::Database db(m_dir.filePath(QStringLiteral("hub.sqlite")));
         QNetworkAccessManager nam;
-        const QString src =
-            qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/assets/demo/");
         {
             opswall::feeds::FeedHub hub(db, &nam);
             QString err;
-            QVERIFY2(hub.start({src + QStringLiteral("demo-feeds.json"),
-                                src + QStringLiteral("demo-indicators.json"),
-                                {},
-                                {}},
-                               &err),
-                     qPrintable(err));
+            QVERIFY2(startWithDemoDocuments(hub, &err), qPrintable(err));
             QCOMPARE(hub.scheduler()->statuses().size(), 16);
             QCOMPARE(hub.alerts()->indicators().size(), 29);
             hub.stop();
@@ -226,11 +230,7 @@ private Q_SLOTS:
         defs.remove(QStringLiteral("sim-procurement")); // an operator removed a feed
         opswall::feeds::FeedHub hub(db, &nam);
         QString err;
-        QVERIFY(hub.start({src + QStringLiteral("demo-feeds.json"),
-                           src + QStringLiteral("demo-indicators.json"),
-                           {},
-                           {}},
-                          &err));
+        QVERIFY(startWithDemoDocuments(hub, &err));
         QCOMPARE(hub.scheduler()->statuses().size(),
                  15); // not re-imported over the operator's list
         hub.stop();
@@ -241,8 +241,6 @@ private Q_SLOTS:
     // nothing runs no SQL statement on this (the application's) thread.
     void hubEvaluatesTheRulesWithoutReadingTheStore() {
         opswall::store::Database db(m_dir.filePath(QStringLiteral("inmemory.sqlite")));
-        const QString src =
-            qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/assets/demo/");
         {
             SeriesStore series(db);
             FeedMapping m;
@@ -261,12 +259,7 @@ private Q_SLOTS:
         QNetworkAccessManager nam;
         opswall::feeds::FeedHub hub(db, &nam);
         QString err;
-        QVERIFY2(hub.start({src + QStringLiteral("demo-feeds.json"),
-                            src + QStringLiteral("demo-indicators.json"),
-                            {},
-                            {}},
-                           &err),
-                 qPrintable(err));
+        QVERIFY2(startWithDemoDocuments(hub, &err), qPrintable(err));
         // No event loop runs here: no fetch completes, the values above are what the rules see.
         const QList<Alert> first = hub.alerts()->evaluate(kNow); // raises: writes its rows
         QVERIFY(!first.isEmpty()); // the real figures are behind plan: the series were there
