@@ -71,6 +71,9 @@ QJsonObject BriefingInfo::toJson() const {
 BriefingStore::BriefingStore(store::Database &db)
     : m_db(db) {
     m_db.migrateComponent("briefings", kMigrations);
+    // Start-up: the ids of new rows are handed out later without reading (store/rowid.h).
+    store::primeRowId(m_db, "briefings", m_lastBriefingId);
+    store::primeRowId(m_db, "briefing_runs", m_lastRunId);
 }
 
 QList<BriefingInfo> BriefingStore::list() {

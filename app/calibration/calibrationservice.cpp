@@ -142,53 +142,15 @@ QJsonObject CalibrationService::displayInfo(const QString &displayId) const {
 }
 
 QJsonObject CalibrationService::snapshot(const QString &what) const {
+    if (const StoreRead read = storeRead(what))
+        return read(m_store.database());
     const QString head = what.section(u':', 0, 0);
     const QString arg = what.section(u':', 1);
-    if (head == QLatin1String("calibration-profiles")) {
-        QJsonArray items;
-        for (const StoredProfile &p : m_store.profiles())
-            items.append(p.toJson());
-        return {{QStringLiteral("items"), items}};
-    }
-    if (head == QLatin1String("calibration-profile")) {
-        if (!m_state.wall().display(arg))
-            return {};
-        QJsonObject o = m_store.profile(arg).value_or(StoredProfile{arg, {}, 0, {}, {}}).toJson();
-        o.insert(QStringLiteral("history"), m_store.history(arg));
-        if (m_readback.contains(arg))
-            o.insert(QStringLiteral("readback"), toJson(m_readback.value(arg)));
-        return o;
-    }
     if (head == QLatin1String("calibration-run")) {
         bool ok = false;
         const qint64 id = arg.toLongLong(&ok);
         const auto it = m_runs.find(id);
         return ok && it != m_runs.end() ? it->toJson() : QJsonObject();
-    }
-    if (head == QLatin1String("calibration-drift")) {
-        QJsonArray items;
-        for (const StoredProfile &p : m_store.profiles()) {
-            QJsonObject o{{QStringLiteral("display"), p.displayId}};
-            if (m_readback.contains(p.displayId)) {
-                const QJsonObject d = driftJson(drift(p.settings, m_readback.value(p.displayId)));
-                o.insert(QStringLiteral("inStep"), d.value(QStringLiteral("inStep")));
-                o.insert(QStringLiteral("drift"), d.value(QStringLiteral("drift")));
-                o.insert(QStringLiteral("readAt"),
-                         m_readAt.value(p.displayId).toString(Qt::ISODateWithMs));
-            } else {
-                o.insert(QStringLiteral("inStep"), QJsonValue(QJsonValue::Null));
-                o.insert(QStringLiteral("why"),
-                         QStringLiteral("not read back yet: run calibration read"));
-            }
-            items.append(o);
-        }
-        return {{QStringLiteral("items"), items}};
-    }
-    if (head == QLatin1String("calibration-export")) {
-        Document d;
-        for (const StoredProfile &p : m_store.profiles())
-            d.profiles.insert(p.displayId, p.settings);
-        return QJsonDocument::fromJson(exportDocument(d)).object();
     }
     if (head == QLatin1String("calibration-pattern"))
         return {{QStringLiteral("pattern"), m_pattern},
@@ -197,14 +159,74 @@ QJsonObject CalibrationService::snapshot(const QString &what) const {
                      ? QJsonValue(QStringLiteral("all"))
                      : QJsonValue(QJsonArray::fromStringList(m_patternDisplays))},
                 {QStringLiteral("patterns"), QJsonArray::fromStringList(patterns())}};
-    if (head == QLatin1String("calibration-geometry"))
-        return {{QStringLiteral("unsaved"), m_unsavedSince.has_value()},
-                {QStringLiteral("revisions"), m_store.wallRevisions(20)}};
-    if (head == QLatin1String("calibration-uniformity")) {
-        return {{QStringLiteral("session"), m_session.toJson(m_clock())},
-                {QStringLiteral("meter"), m_meter.toJson()},
-                {QStringLiteral("reports"), m_store.reports(QStringLiteral("uniformity"), 10)}};
+    return {};
+}
+
+CalibrationService::StoreRead CalibrationService::storeRead(const QString &what) const {
+    const QString head = what.section(u':', 0, 0);
+    const QString arg = what.section(u':', 1);
+    using Db = store::Database;
+    const auto rows = [](Db &db) { return ProfileStore(db, ProfileStore::AlreadyMigrated{}); };
+    if (head == QLatin1String("calibration-profiles"))
+        return [rows](Db &db) {
+            QJsonArray items;
+            for (const StoredProfile &p : rows(db).profiles())
+                items.append(p.toJson());
+            return QJsonObject{{QStringLiteral("items"), items}};
+        };
+    if (head == QLatin1String("calibration-profile")) {
+        if (!m_state.wall().display(arg))
+            return [](Db &) { return QJsonObject(); };
+        const std::optional<Readback> readback =
+            m_readback.contains(arg) ? std::optional(m_readback.value(arg)) : std::nullopt;
+        return [rows, arg, readback](Db &db) {
+            const ProfileStore store = rows(db);
+            QJsonObject o = store.profile(arg).value_or(StoredProfile{arg, {}, 0, {}, {}}).toJson();
+            o.insert(QStringLiteral("history"), store.history(arg));
+            if (readback)
+                o.insert(QStringLiteral("readback"), toJson(*readback));
+            return o;
+        };
     }
+    if (head == QLatin1String("calibration-drift"))
+        return [rows, readback = m_readback, readAt = m_readAt](Db &db) {
+            QJsonArray items;
+            for (const StoredProfile &p : rows(db).profiles()) {
+                QJsonObject o{{QStringLiteral("display"), p.displayId}};
+                if (readback.contains(p.displayId)) {
+                    const QJsonObject d = driftJson(drift(p.settings, readback.value(p.displayId)));
+                    o.insert(QStringLiteral("inStep"), d.value(QStringLiteral("inStep")));
+                    o.insert(QStringLiteral("drift"), d.value(QStringLiteral("drift")));
+                    o.insert(QStringLiteral("readAt"),
+                             readAt.value(p.displayId).toString(Qt::ISODateWithMs));
+                } else {
+                    o.insert(QStringLiteral("inStep"), QJsonValue(QJsonValue::Null));
+                    o.insert(QStringLiteral("why"),
+                             QStringLiteral("not read back yet: run calibration read"));
+                }
+                items.append(o);
+            }
+            return QJsonObject{{QStringLiteral("items"), items}};
+        };
+    if (head == QLatin1String("calibration-export"))
+        return [rows](Db &db) {
+            Document d;
+            for (const StoredProfile &p : rows(db).profiles())
+                d.profiles.insert(p.displayId, p.settings);
+            return QJsonDocument::fromJson(exportDocument(d)).object();
+        };
+    if (head == QLatin1String("calibration-geometry"))
+        return [rows, unsaved = m_unsavedSince.has_value()](Db &db) {
+            return QJsonObject{{QStringLiteral("unsaved"), unsaved},
+                               {QStringLiteral("revisions"), rows(db).wallRevisions(20)}};
+        };
+    if (head == QLatin1String("calibration-uniformity"))
+        return [rows, session = m_session.toJson(m_clock()), meter = m_meter.toJson()](Db &db) {
+            return QJsonObject{
+                {QStringLiteral("session"), session},
+                {QStringLiteral("meter"), meter},
+                {QStringLiteral("reports"), rows(db).reports(QStringLiteral("uniformity"), 10)}};
+        };
     return {};
 }
 

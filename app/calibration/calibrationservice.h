@@ -69,6 +69,13 @@ public:
     // "calibration-drift", "calibration-export", "calibration-pattern",
     // "calibration-uniformity"; empty object for an unknown one.
     QJsonObject snapshot(const QString &what) const;
+    // The views that read the store (profiles, a profile with its history, drift, export,
+    // geometry revisions, uniformity reports) as a read for any connection: what is in memory
+    // (read-backs, the session, the meter, the displays) is taken now, the rows are read where
+    // the function runs (a worker thread's reader: the API, ActionSink::storeRead). Empty for the
+    // views held in memory only (runs, the pattern), which snapshot() answers.
+    using StoreRead = std::function<QJsonObject(store::Database &)>;
+    StoreRead storeRead(const QString &what) const;
 
     QString pattern() const { return m_pattern; }                     // "" = the live layout
     QStringList patternDisplays() const { return m_patternDisplays; } // empty = every display

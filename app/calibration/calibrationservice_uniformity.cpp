@@ -1,9 +1,11 @@
 // CalibrationService: the uniformity workflow (grid on the wall, warm-up gate, measurements by
 // hand or from spotread's text, the plan, applying the corrections, the stored report).
 #include "calibration/calibrationservice.h"
+
 #include "calibration/calibrationservice_p.h"
 
 #include <QJsonArray>
+#include <QPointer>
 
 #include <cmath>
 
@@ -237,10 +239,17 @@ ActionResult CalibrationService::uniformityStep(const QJsonObject &p, const Call
                            {QStringLiteral("after"), spreadJson(after)},
                            {QStringLiteral("pass"), after.pass},
                            {QStringLiteral("session"), m_session.toJson(now)}};
-        report.insert(QStringLiteral("reportId"),
-                      m_store.addReport(QStringLiteral("uniformity"), caller, report));
-        m_session = Session{};
-        setPattern({{QStringLiteral("pattern"), QString()}});
+        // The session ends (and its pattern goes) once the report's row is committed with the
+        // action; a refused write leaves the session as it was, to finish again.
+        report.insert(
+            QStringLiteral("reportId"),
+            m_store.addReportThen(QStringLiteral("uniformity"), caller, report,
+                                  [self = QPointer<CalibrationService>(this)] {
+                                      if (!self)
+                                          return;
+                                      self->m_session = Session{};
+                                      self->setPattern({{QStringLiteral("pattern"), QString()}});
+                                  }));
         return ActionResult::success(report);
     }
     if (step == QLatin1String("cancel")) {

@@ -76,6 +76,9 @@ QJsonObject StoredProfile::toJson() const {
 ProfileStore::ProfileStore(store::Database &db)
     : m_db(db) {
     m_db.migrateComponent("calibration", kMigrations);
+    // Start-up: the ids of new rows are handed out later without reading (store/rowid.h).
+    store::primeRowId(m_db, "calibration_report", m_lastReport);
+    store::primeRowId(m_db, "calibration_wall_revision", m_lastWallRevision);
 }
 
 QList<StoredProfile> ProfileStore::profiles() const {
@@ -180,6 +183,13 @@ store::Database::WriteJob reportRow(qint64 id, const QString &kind, const QStrin
 qint64 ProfileStore::addReport(const QString &kind, const Caller &by, const QJsonObject &document) {
     const qint64 id = store::nextRowId(m_db, "calibration_report", m_lastReport);
     m_db.write(reportRow(id, kind, now(), by.user, compact(document)));
+    return id;
+}
+
+qint64 ProfileStore::addReportThen(const QString &kind, const Caller &by,
+                                   const QJsonObject &document, std::function<void()> committed) {
+    const qint64 id = store::nextRowId(m_db, "calibration_report", m_lastReport);
+    m_db.writeThen(reportRow(id, kind, now(), by.user, compact(document)), std::move(committed));
     return id;
 }
 

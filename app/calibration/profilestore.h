@@ -1,7 +1,8 @@
 #pragma once
 // Calibration profiles in SQLite with their history (who set what, when), and the stored
-// reports (apply runs, read-backs, uniformity sessions). Owner thread only (the GUI thread's
-// Database, like the other component stores).
+// reports (apply runs, read-backs, uniformity sessions). Owner thread only: the GUI thread's
+// Database (ids, writes through Database::write), or a worker thread's reader (AlreadyMigrated:
+// the API's reads, CalibrationService::storeRead).
 //
 // Tables (component "calibration"):
 //   calibration_profile(display_id PK, settings JSON, revision, updated_by, updated_at)
@@ -37,7 +38,11 @@ struct StoredProfile {
 class ProfileStore {
 public:
     explicit ProfileStore(store::Database &db); // migrates
-    QList<StoredProfile> profiles() const;      // by display id
+    // On a connection whose tables are made already (a worker thread's reader): reads only.
+    struct AlreadyMigrated {};
+    ProfileStore(store::Database &db, AlreadyMigrated)
+        : m_db(db) {}
+    QList<StoredProfile> profiles() const; // by display id
     std::optional<StoredProfile> profile(const QString &displayId) const;
     // Replaces the display's profile (an empty settings object removes it) and writes a history
     // row, in one transaction. Returns the new revision (0 when removed).
@@ -50,6 +55,10 @@ public:
     // is committed (a null error) or refused (Database::write with a completion).
     void addReport(const QString &kind, const Caller &by, const QJsonObject &document,
                    std::function<void(qint64 id, std::exception_ptr)> done);
+    // The same inside an action (Database::writeThen): the row joins the action's transaction and
+    // committed runs on this thread once it is committed (never when the store refused it).
+    qint64 addReportThen(const QString &kind, const Caller &by, const QJsonObject &document,
+                         std::function<void()> committed);
     // Newest first; kind empty = all.
     QJsonArray reports(const QString &kind, int limit = 20) const;
     // Wall geometry revisions saved during set-up (wall JSON), newest first; and the latest two.
@@ -57,6 +66,8 @@ public:
     QJsonArray wallRevisions(int limit = 20) const;
     std::optional<QJsonObject> wallRevision(qint64 id) const;
     void removeWallRevision(qint64 id);
+
+    store::Database &database() const { return m_db; }
 
 private:
     store::Database &m_db;

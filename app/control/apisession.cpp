@@ -252,10 +252,11 @@ private:
         case RouteKind::Metrics:
             return m_core->onGui(
                 [core = m_core](ControlService &svc, ServerCore::ReplyFn reply) {
-                    reply(Reply{200,
-                                formatPrometheus(core->metrics, core->healthJson(svc)) +
-                                    svc.wallMetrics(),
-                                "text/plain; version=0.0.4"});
+                    svc.wallMetricsAsync(
+                        [reply, api = formatPrometheus(core->metrics, core->healthJson(svc))](
+                            const QByteArray &wall) {
+                            reply(Reply{200, api + wall, "text/plain; version=0.0.4"});
+                        });
                 },
                 onReply);
         case RouteKind::Events:
@@ -289,7 +290,9 @@ private:
                         return verifyAudit(svc, query, std::move(reply));
                     if (what == QLatin1String("audit.query"))
                         return queryAudit(svc, query, std::move(reply));
-                    reply(controlRead(svc, what, query));
+                    if (what == QLatin1String("audit.layout"))
+                        return auditLayout(svc, query, std::move(reply));
+                    reply(controlRead(svc, what));
                 },
                 onReply);
         case RouteKind::Submit:
@@ -379,7 +382,7 @@ private:
     }
 
     // GUI thread.
-    static Reply controlRead(ControlService &svc, const QString &what, const QUrlQuery &q) {
+    static Reply controlRead(ControlService &svc, const QString &what) {
         auto json = [](const QJsonObject &o) { return Reply{200, compact(o)}; };
         if (what == QLatin1String("lock"))
             return json(svc.lock().toJson(svc.nowMs()));
@@ -387,27 +390,6 @@ private:
             return json(QJsonObject{{QStringLiteral("items"), svc.tokens().list()}});
         if (what == QLatin1String("permissions"))
             return json(QJsonObject{{QStringLiteral("items"), permissionTableJson()}});
-        if (what == QLatin1String("audit.verify"))
-            return json(svc.audit().verify().toJson());
-        QString bad;
-        if (what == QLatin1String("audit.layout")) {
-            const auto at = timeParam(q, "at", &bad);
-            if (!at)
-                return jsonError(400, QStringLiteral("invalid"),
-                                 QStringLiteral("'at' must be an ISO time or epoch ms"),
-                                 QStringLiteral("at"));
-            const auto e = svc.audit().lastLayoutChange(*at);
-            if (!e)
-                return jsonError(404, QStringLiteral("not_found"),
-                                 QStringLiteral("no layout change at or before that time"));
-            QJsonObject out{{QStringLiteral("change"), e->toJson()}};
-            const QJsonValue rev = e->result.data.value(QStringLiteral("revision"));
-            if (svc.sink() && !rev.isUndefined())
-                out.insert(QStringLiteral("layout"),
-                           svc.sink()->snapshot(QStringLiteral("layout-revision:") +
-                                                QString::number(rev.toInteger())));
-            return json(out);
-        }
         return jsonError(404, QStringLiteral("not_found"),
                          QStringLiteral("nothing at '%1'").arg(what));
     }
@@ -442,6 +424,33 @@ private:
             [reply](QJsonObject answer, std::exception_ptr error) {
                 reply(error ? storeUnavailableReply(error) : Reply{200, compact(answer)});
             });
+    }
+
+    // GUI thread; the change and the layout it made (the sink's "audit-layout" read) are read on a
+    // worker thread's reader connection, and the reply comes from there.
+    static void auditLayout(ControlService &svc, const QUrlQuery &q, ServerCore::ReplyFn reply) {
+        QString bad;
+        const auto at = timeParam(q, "at", &bad);
+        if (!at)
+            return reply(jsonError(400, QStringLiteral("invalid"),
+                                   QStringLiteral("'at' must be an ISO time or epoch ms"),
+                                   QStringLiteral("at")));
+        ActionSink::StoreRead read =
+            svc.sink() ? svc.sink()->storeRead(QStringLiteral("audit-layout:%1").arg(*at))
+                       : ActionSink::StoreRead();
+        if (!read) // no wall behind the API: the change alone
+            read = [atMs = *at](store::Database &db) {
+                const auto e = AuditLog::lastLayoutChangeOn(db, atMs);
+                return e ? QJsonObject{{QStringLiteral("change"), e->toJson()}} : QJsonObject();
+            };
+        svc.readAsync(std::move(read), [reply](QJsonObject answer, std::exception_ptr error) {
+            if (error)
+                return reply(storeUnavailableReply(error));
+            if (answer.isEmpty())
+                return reply(jsonError(404, QStringLiteral("not_found"),
+                                       QStringLiteral("no layout change at or before that time")));
+            reply(Reply{200, compact(answer)});
+        });
     }
 
     // A 401 or a refused read, for the audit (coalesced per address and minute by the core).

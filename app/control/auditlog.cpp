@@ -316,13 +316,21 @@ AuditLog::Pending AuditLog::lostRow(std::int64_t lost, std::int64_t timeMs) {
 }
 
 std::int64_t AuditLog::lastRowId() const {
-    auto st = m_db.prepare("SELECT COALESCE(MAX(id), 0) FROM control_audit");
+    return lastRowIdOn(m_db);
+}
+
+std::int64_t AuditLog::lastRowIdOn(store::Database &db) {
+    auto st = db.prepare("SELECT COALESCE(MAX(id), 0) FROM control_audit");
     return st.step() ? st.int64(0) : 0;
 }
 
 AuditAnchor AuditLog::currentAnchor() const {
+    return currentAnchorOn(m_db, m_key);
+}
+
+AuditAnchor AuditLog::currentAnchorOn(store::Database &db, const AuditKey &key) {
     AuditAnchor a;
-    auto st = m_db.prepare("SELECT last_id, last_hash FROM control_audit_head WHERE one=1");
+    auto st = db.prepare("SELECT last_id, last_hash FROM control_audit_head WHERE one=1");
     if (st.step()) {
         a.id = st.int64(0);
         a.hash = st.blob(1);
@@ -330,7 +338,7 @@ AuditAnchor AuditLog::currentAnchor() const {
         a.hash = QByteArray(32, '\0');
     }
     a.timeMs = QDateTime::currentMSecsSinceEpoch();
-    a.mac = macOf(m_key, "anchor", a.id, a.hash, a.timeMs);
+    a.mac = macOf(key, "anchor", a.id, a.hash, a.timeMs);
     return a;
 }
 

@@ -144,6 +144,7 @@ public:
     void noteVerification(bool ok) const;
     // The highest row id: the number of rows ever appended (ids are never reused). 0 when empty.
     std::int64_t lastRowId() const;
+    static std::int64_t lastRowIdOn(store::Database &db); // on another connection (a reader)
     QByteArray headHash() const;
 
     // At start, before anything is appended (appending re-seals the head, so a cut made while
@@ -161,6 +162,8 @@ public:
 
     // The head now, MAC'd with the key.
     AuditAnchor currentAnchor() const;
+    // The same on another connection (a reader of a worker thread), any thread.
+    static AuditAnchor currentAnchorOn(store::Database &db, const AuditKey &key);
     // Appends anchor as one JSON line to file (0600; trimmed to its newest 1000 lines past 1 MiB).
     static bool appendAnchorLine(const QString &file, const AuditAnchor &anchor, QString *error);
     // The anchor of a file written by appendAnchorLine that records the highest row: a wall
@@ -185,6 +188,8 @@ public:
     // preset.recall, layout.undo, tile.*): with the layout history (app/wall) this gives the wall's
     // layout at a past time; the dispatcher puts the live layout's "revision" in the result data.
     std::optional<AuditEntry> lastLayoutChange(std::int64_t atMs) const;
+    // The same on another connection (a reader of a worker thread: GET /audit/layout).
+    static std::optional<AuditEntry> lastLayoutChangeOn(store::Database &db, std::int64_t atMs);
 
 private:
     // What checkOnStart finds (reads only, on db); throws store::Error.

@@ -65,7 +65,11 @@ QJsonArray AuditLog::queryJsonOn(store::Database &db, const AuditQuery &q) {
 }
 
 std::optional<AuditEntry> AuditLog::lastLayoutChange(std::int64_t atMs) const {
-    auto st = m_db.prepare(
+    return lastLayoutChangeOn(m_db, atMs);
+}
+
+std::optional<AuditEntry> AuditLog::lastLayoutChangeOn(store::Database &db, std::int64_t atMs) {
+    auto st = db.prepare(
         (std::string(kSelect) +
          "WHERE ok=1 AND time_ms <= ? AND (action IN ('layout.publish', 'preset.recall', "
          "'layout.undo') OR action LIKE 'tile.%') ORDER BY id DESC LIMIT 1")

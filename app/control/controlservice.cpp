@@ -7,15 +7,20 @@
 #include "core/redact.h"
 
 #include "store/database.h"
+#include "store/guithreadwaits.h"
 #include "store/secrets.h"
 
 #include <QDateTime>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QMetaObject>
 #include <QPointer>
 #include <QStorageInfo>
 #include <QThread>
 #include <QThreadPool>
+
+#include <mutex>
+#include <tuple>
 
 namespace opswall::control {
 
@@ -33,6 +38,18 @@ store::Database &readerFor(const QString &path) {
     if (!reader || reader->path() != path)
         reader = std::make_unique<store::Database>(path, store::OpenMode::ReadOnly);
     return *reader;
+}
+
+// Appends the anchor line (any thread: one at a time) and logs the head for the journal.
+void appendAnchor(const QString &file, const AuditAnchor &a) {
+    static std::mutex appending;
+    const std::lock_guard lock(appending);
+    QString error;
+    if (!AuditLog::appendAnchorLine(file, a, &error))
+        qWarning("opswall: audit: %s", qPrintable(error));
+    // The journal keeps its own copy of the head: a second outside anchor.
+    qInfo("opswall: audit anchor id=%lld hash=%s", static_cast<long long>(a.id),
+          a.hash.toHex().constData());
 }
 
 bool inMemory(const QString &path) {
@@ -58,7 +75,7 @@ ControlService::ControlService(store::Database &db, ActionSink *sink, QObject *p
 
 ControlService::~ControlService() {
     if (!m_anchorFile.isEmpty())
-        writeAnchor();
+        writeAnchorNow(); // the last head, as the wall stops
 }
 
 bool ControlService::setupAudit(const QString &keyFile, const QString &anchorFile, int intervalS,
@@ -92,16 +109,40 @@ bool ControlService::setupAudit(const QString &keyFile, const QString &anchorFil
 }
 
 void ControlService::writeAnchor() {
+    // The head is read on a worker thread's reader and the line appended there; the GUI thread
+    // only notes what was anchored. One at a time (a timer's anchor waits for the last one).
+    if (m_anchoring)
+        return;
+    m_anchoring = true;
+    readAsync(
+        [key = m_audit.key(), file = m_anchorFile, last = m_anchoredHash](store::Database &db) {
+            const AuditAnchor a = AuditLog::currentAnchorOn(db, key);
+            if (a.hash == last)
+                return QJsonObject();
+            appendAnchor(file, a);
+            return QJsonObject{{QStringLiteral("hash"), QString::fromLatin1(a.hash.toHex())}};
+        },
+        [self = QPointer<ControlService>(this)](QJsonObject anchored, std::exception_ptr error) {
+            if (error)
+                qWarning("opswall: audit: cannot read the head for the anchor: %s",
+                         qPrintable(store::errorText(error)));
+            QMetaObject::invokeMethod(
+                self.data(),
+                [self, hash = anchored.value(QStringLiteral("hash")).toString().toLatin1()] {
+                    if (!self)
+                        return;
+                    self->m_anchoring = false;
+                    if (!hash.isEmpty())
+                        self->m_anchoredHash = QByteArray::fromHex(hash);
+                });
+        });
+}
+
+void ControlService::writeAnchorNow() {
     try {
         const AuditAnchor a = m_audit.currentAnchor();
-        if (a.hash == m_anchoredHash)
-            return;
-        QString error;
-        if (!AuditLog::appendAnchorLine(m_anchorFile, a, &error))
-            qWarning("opswall: audit: %s", qPrintable(error));
-        // The journal keeps its own copy of the head: a second outside anchor.
-        qInfo("opswall: audit anchor id=%lld hash=%s", static_cast<long long>(a.id),
-              a.hash.toHex().constData());
+        if (a.hash != m_anchoredHash)
+            appendAnchor(m_anchorFile, a);
         m_anchoredHash = a.hash;
     } catch (const std::exception &e) {
         qWarning("opswall: audit: cannot read the head for the anchor: %s", e.what());
@@ -142,32 +183,44 @@ void ControlService::readAsync(Read read, ReadDone done) {
         QThreadPool::globalInstance()->start(std::move(run));
 }
 
-QByteArray ControlService::wallMetrics() {
+void ControlService::wallMetricsAsync(std::function<void(QByteArray)> done) {
+    // What is in memory is taken here; the file's size, the free space and the audit rows are
+    // looked up on a worker thread (readAsync), where the text is made and done called.
     StoreFigures store;
     store.transactions = m_db.transactionStats();
+    store.guiThreadWaits = store::guiThreadWaits();
     if (const store::StoreThread *writer = m_db.writer()) {
         store.writeQueueDepth = std::int64_t(writer->queued());
         store.transactions.merge(writer->transactionStats());
     }
-    const QFileInfo file(m_db.path());
-    if (file.exists()) {
-        const QFileInfo wal(m_db.path() + QStringLiteral("-wal"));
-        store.databaseBytes = file.size() + (wal.exists() ? wal.size() : 0);
-        const QStorageInfo volume(file.absolutePath());
-        if (volume.isValid())
-            store.freeBytes = volume.bytesAvailable();
-    }
     AuditFigures audit;
-    try {
-        audit.rows = m_audit.lastRowId();
-    } catch (const store::Error &e) {
-        qWarning("metrics: cannot count the audit rows: %s", e.what());
-    }
     if (const auto last = m_audit.lastVerification()) {
         audit.lastVerifyOk = last->ok;
         audit.lastVerifyEpochSecs = double(last->timeMs) / 1000.0;
     }
-    return formatWallMetrics(m_sink ? m_sink->figures() : WallFigures{}, store, audit);
+    auto figures = std::make_shared<std::tuple<WallFigures, StoreFigures, AuditFigures>>(
+        m_sink ? m_sink->figures() : WallFigures{}, store, audit);
+    readAsync(
+        [path = m_db.path(), figures](store::Database &db) {
+            StoreFigures &s = std::get<1>(*figures);
+            const QFileInfo file(path);
+            if (file.exists()) {
+                const QFileInfo wal(path + QStringLiteral("-wal"));
+                s.databaseBytes = file.size() + (wal.exists() ? wal.size() : 0);
+                const QStorageInfo volume(file.absolutePath());
+                if (volume.isValid())
+                    s.freeBytes = volume.bytesAvailable();
+            }
+            std::get<2>(*figures).rows = AuditLog::lastRowIdOn(db);
+            return QJsonObject();
+        },
+        [figures, done = std::move(done)](QJsonObject, std::exception_ptr error) {
+            if (error)
+                qWarning("metrics: cannot count the audit rows: %s",
+                         qPrintable(store::errorText(error)));
+            done(formatWallMetrics(std::get<0>(*figures), std::get<1>(*figures),
+                                   std::get<2>(*figures)));
+        });
 }
 
 std::int64_t ControlService::nowMs() const {

@@ -82,8 +82,9 @@ public:
     using ReadDone = std::function<void(QJsonObject, std::exception_ptr)>;
     void readAsync(Read read, ReadDone done);
     // The wall's part of GET /api/v1/metrics (wallmetrics.h): the sink's figures (feeds, alert
-    // rules, displays, streams, outputs), the store and the audit log. GUI thread.
-    QByteArray wallMetrics();
+    // rules, displays, streams, outputs), the store and the audit log. Called on the GUI thread;
+    // the file's figures and the audit rows are read on a worker thread, where done is called.
+    void wallMetricsAsync(std::function<void(QByteArray)> done);
 
 Q_SIGNALS:
     void eventPublished(const QJsonObject &event);
@@ -92,7 +93,8 @@ Q_SIGNALS:
 
 private:
     ActionResult applyControlAction(const Action &action, const Caller &caller);
-    void writeAnchor();
+    void writeAnchor();    // the head read and anchored on a worker thread
+    void writeAnchorNow(); // here (the service goes)
 
     store::Database &m_db;
     TokenStore m_tokens;
@@ -107,6 +109,7 @@ private:
     QTimer m_anchorTimer;
     QString m_anchorFile;
     QByteArray m_anchoredHash;
+    bool m_anchoring = false; // a writeAnchor() is on a worker thread
 };
 
 } // namespace opswall::control

@@ -286,6 +286,11 @@ QByteArray formatWallMetrics(const WallFigures &wall, const StoreFigures &store,
                  "Writes posted to the store thread's writer connection and not finished yet.");
     queue.add({}, double(store.writeQueueDepth));
     queue.writeTo(out);
+    Family onGui("opswall_store_gui_thread_waits_total", "counter",
+                 "Times the GUI thread waited on the disk (an SQL statement, a store-thread job) "
+                 "since start; only start-up counts while nothing waits there.");
+    onGui.add({}, double(store.guiThreadWaits));
+    onGui.writeTo(out);
     const store::Database::TransactionStats &tx = store.transactions;
     out += "# HELP opswall_store_transaction_duration_seconds Time from BEGIN to COMMIT of a "
            "write transaction on the wall's database.\n"

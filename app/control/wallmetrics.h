@@ -77,6 +77,7 @@ struct StoreFigures {
     std::int64_t freeBytes = -1;     // available to this user on the database's file system
     store::Database::TransactionStats transactions; // both connections, merged
     std::int64_t writeQueueDepth = 0;               // jobs posted to the store thread, not done
+    std::uint64_t guiThreadWaits = 0;               // store::guiThreadWaits()
 };
 
 struct AuditFigures {

@@ -20,6 +20,7 @@ AlertManager::AlertManager(store::Database &db, SeriesStore &series,
     , m_series(series)
     , m_statusOf(std::move(statusOf)) {
     migrateFeedsSchema(m_db);
+    store::primeRowId(m_db, "feed_alerts", m_lastId); // start-up: later ids read nothing
     m_tick.setInterval(30000);
     connect(&m_tick, &QTimer::timeout, this, &AlertManager::evaluateNow);
 }
@@ -58,6 +59,8 @@ bool AlertManager::importJson(const QByteArray &json, QString *error) {
             rule.run();
         }
     });
+    m_indicators.reset(); // read again from what was just written
+    m_rules.reset();
     Q_EMIT indicatorsChanged();
     return true;
 }
@@ -78,6 +81,8 @@ int AlertManager::importIfEmpty(const QString &path, QString *error) {
 }
 
 QList<IndicatorMeta> AlertManager::indicators() const {
+    if (m_indicators)
+        return *m_indicators;
     auto q = m_db.prepare("SELECT code, definition FROM feed_indicators ORDER BY code");
     QList<IndicatorMeta> out;
     QString err;
@@ -85,19 +90,20 @@ QList<IndicatorMeta> AlertManager::indicators() const {
         if (auto m = IndicatorMeta::fromJson(QJsonDocument::fromJson(q.blob(1)).object(), q.text(0),
                                              &err))
             out << *m;
+    m_indicators = out;
     return out;
 }
 
 std::optional<IndicatorMeta> AlertManager::indicator(const QString &code) const {
-    auto q = m_db.prepare("SELECT definition FROM feed_indicators WHERE code = ?");
-    q.bind(1, code);
-    if (!q.step())
-        return std::nullopt;
-    QString err;
-    return IndicatorMeta::fromJson(QJsonDocument::fromJson(q.blob(0)).object(), code, &err);
+    for (const IndicatorMeta &m : indicators())
+        if (m.code == code)
+            return m;
+    return std::nullopt;
 }
 
 QList<AlertRule> AlertManager::rules() const {
+    if (m_rules)
+        return *m_rules;
     auto q = m_db.prepare("SELECT id, definition FROM feed_rules ORDER BY id");
     QList<AlertRule> out;
     QString err;
@@ -105,6 +111,7 @@ QList<AlertRule> AlertManager::rules() const {
         if (auto r =
                 AlertRule::fromJson(QJsonDocument::fromJson(q.blob(1)).object(), q.text(0), &err))
             out << *r;
+    m_rules = out;
     return out;
 }
 
@@ -115,10 +122,18 @@ QList<Alert> AlertManager::evaluate(const QDateTime &now) {
         in.now = now;
         if (!rule.indicator.isEmpty()) {
             in.meta = indicator(rule.indicator);
-            in.latest = m_series.latest(rule.indicator, rule.dimension);
-            if (rule.kind == RuleKind::ForecastBehindPlan && in.meta && in.meta->target)
-                in.yearEnd = forecast::projectYearEnd(
-                    m_series.range(rule.indicator, rule.dimension, {}, {}), *in.meta->target);
+            if (m_seriesSource) { // in memory
+                const QList<StoredPoint> series = m_seriesSource(rule.indicator, rule.dimension);
+                if (!series.isEmpty())
+                    in.latest = series.back();
+                if (rule.kind == RuleKind::ForecastBehindPlan && in.meta && in.meta->target)
+                    in.yearEnd = forecast::projectYearEnd(series, *in.meta->target);
+            } else {
+                in.latest = m_series.latest(rule.indicator, rule.dimension);
+                if (rule.kind == RuleKind::ForecastBehindPlan && in.meta && in.meta->target)
+                    in.yearEnd = forecast::projectYearEnd(
+                        m_series.range(rule.indicator, rule.dimension, {}, {}), *in.meta->target);
+            }
         }
         if (!rule.feedId.isEmpty() && m_statusOf)
             in.feed = m_statusOf(rule.feedId);

@@ -48,9 +48,16 @@ public:
     // First start: import from a file when no indicator is defined yet.
     int importIfEmpty(const QString &path, QString *error);
 
+    // Read from the store once, then held in memory (importJson replaces them): evaluating the
+    // rules reads no table on the GUI thread.
     QList<IndicatorMeta> indicators() const;
     std::optional<IndicatorMeta> indicator(const QString &code) const;
     QList<AlertRule> rules() const;
+    // Where evaluate() takes an indicator's series (sorted by period): the wall's read model in
+    // memory (FeedHub); the series store when none is set.
+    using SeriesSource =
+        std::function<QList<StoredPoint>(const QString &indicator, const QString &dimension)>;
+    void setSeriesSource(SeriesSource source) { m_seriesSource = std::move(source); }
 
     // Evaluates every rule at `now`; raises and clears alerts. Returns the alerts raised.
     QList<Alert> evaluate(const QDateTime &now);
@@ -84,6 +91,9 @@ private:
     std::int64_t m_lastId = 0;                                    // store/rowid.h
     SeriesStore &m_series;
     std::function<FeedStatus(const QString &)> m_statusOf;
+    SeriesSource m_seriesSource;
+    mutable std::optional<QList<IndicatorMeta>> m_indicators; // indicators(), read once
+    mutable std::optional<QList<AlertRule>> m_rules;          // rules(), read once
     QTimer m_tick;
 };
 

@@ -15,6 +15,11 @@ FeedHub::FeedHub(store::Database &db, QNetworkAccessManager *nam, QObject *paren
                [this](const QString &id) { return m_scheduler.status(id); })
     , m_readModel(m_scheduler.series(), &m_scheduler, &m_alerts) {
     connect(&m_scheduler, &FeedScheduler::stored, &m_readModel, &ReadModel::ingested);
+    // The rules are evaluated against the values in memory (no read of the store on the GUI
+    // thread at each update); start() loads the series they need.
+    m_alerts.setSeriesSource([this](const QString &indicator, const QString &dimension) {
+        return m_readModel.series(indicator, dimension);
+    });
     connect(&m_scheduler, &FeedScheduler::statusChanged, &m_readModel,
             [this](const QString &feedId) { m_readModel.feedStatusChanged(feedId); });
     // The age of a feed's values changes with every pull, new values or not.
@@ -57,6 +62,11 @@ bool FeedHub::start(const FeedHubOptions &options, QString *error) {
         m_alerts.importIfEmpty(options.indicatorsJson, &err) < 0)
         errors << err;
     m_scheduler.start();
+    // Start-up, before the windows: the series the alert rules watch are read into the read
+    // model now, so that evaluating them later reads nothing on the GUI thread.
+    for (const AlertRule &rule : m_alerts.rules())
+        if (!rule.indicator.isEmpty())
+            m_readModel.series(rule.indicator, rule.dimension);
     m_alerts.follow(&m_scheduler);
     m_retention.start();
     error->clear();

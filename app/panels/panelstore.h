@@ -16,6 +16,11 @@ class PanelStore {
 public:
     // Applies the panels component's migrations; throws store::Error on a database failure.
     explicit PanelStore(store::Database &db);
+    // Over a connection whose tables are made already (the wall's, after start-up): no migration
+    // is run, so a save reads nothing on the caller's thread.
+    struct AlreadyMigrated {};
+    PanelStore(store::Database &db, AlreadyMigrated)
+        : m_db(db) {}
 
     bool hasDocument() const;
     ParsedPanels load(const BindingContext &context) const; // nothing stored: an empty config

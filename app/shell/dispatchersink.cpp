@@ -55,6 +55,10 @@ public:
     }
 
     StoreRead storeRead(const QString &what) override {
+#ifdef OPSWALL_WITH_CALIBRATION
+        if (what.startsWith(QLatin1String("calibration-")))
+            return m_parts.calibration ? m_parts.calibration->storeRead(what) : StoreRead();
+#endif
 #ifdef OPSWALL_WITH_BRIEFING
         return shell::storeRead(what, m_parts.runner != nullptr);
 #else
@@ -188,13 +192,15 @@ private:
              QStringLiteral("briefing-current"), QStringLiteral("briefing")},
             [this](const QString &head, const QString &arg) { return briefings(head, arg); });
 #endif
-        // The same functions the API runs on a worker thread's reader (storeRead), here on the
-        // GUI thread's connection for the callers that read in place (panels, the console).
+        // The same views the API reads on a worker thread's reader (storeRead), here from the
+        // presets the wall store keeps in memory, for the callers that read in place (panels,
+        // the console).
         add({QStringLiteral("presets"), QStringLiteral("layouts"), QStringLiteral("preset"),
              QStringLiteral("layout")},
             [this](const QString &head, const QString &arg) {
-                return shell::storeRead(arg.isEmpty() ? head : head + QLatin1Char(':') + arg,
-                                        false)(m_store.database());
+                if (head.endsWith(u's'))
+                    return presetsView(m_store, {});
+                return arg.isEmpty() ? QJsonObject() : presetsView(m_store, arg);
             });
         add({QStringLiteral("indicators")},
             [this]([[maybe_unused]] const QString &head,
@@ -230,12 +236,6 @@ private:
 #endif
                 return items(a);
             });
-        add({QStringLiteral("layout-revision")},
-            [this]([[maybe_unused]] const QString &head,
-                   [[maybe_unused]] const QString &arg) -> QJsonObject {
-                const auto l = m_store.liveLayoutRevision(arg.toLongLong());
-                return l ? wall::layoutToJson(*l) : QJsonObject();
-            });
         add({QStringLiteral("sources"), QStringLiteral("source")},
             [this]([[maybe_unused]] const QString &head,
                    [[maybe_unused]] const QString &arg) -> QJsonObject {
@@ -257,7 +257,7 @@ private:
 #ifdef OPSWALL_WITH_FEEDS
                 if (m_parts.feeds)
                     for (const feeds::FeedStatus &f : m_parts.feeds->scheduler()->statuses()) {
-                        const auto def = m_parts.feeds->scheduler()->definitions().find(f.feedId);
+                        const auto def = m_parts.feeds->scheduler()->definition(f.feedId);
                         a.append(QJsonObject{
                             {QStringLiteral("id"), f.feedId},
                             {QStringLiteral("name"), def ? def->name : QString()},

@@ -229,10 +229,11 @@ void Services::provideTo([[maybe_unused]] QQmlEngine &engine) {
 bool Services::feedsSettled() const {
 #ifdef OPSWALL_WITH_FEEDS
     if (m_parts->feeds)
-        for (const feeds::FeedDefinition &def : m_parts->feeds->scheduler()->definitions().all()) {
-            // Live push sources stream for ever; only pulled feeds have a first answer to wait for.
-            const feeds::FeedStatus st = m_parts->feeds->scheduler()->status(def.id);
-            if (def.push == feeds::PushKind::None && !st.lastSuccess.isValid() &&
+        for (const feeds::FeedStatus &st : m_parts->feeds->scheduler()->statuses()) {
+            // Live push sources stream for ever; only pulled feeds have a first answer to wait
+            // for. The scheduler's own copies: no read of the store here.
+            const auto def = m_parts->feeds->scheduler()->definition(st.feedId);
+            if (def && def->push == feeds::PushKind::None && !st.lastSuccess.isValid() &&
                 st.consecutiveFailures == 0)
                 return false;
         }

@@ -207,12 +207,13 @@ bool Services::startPanels() {
                     p = changed;
             // The panel shows the binding once its row is committed (with the action's audit
             // row); a refused write leaves the panel, GET /panels and the table as they were.
-            panels::PanelStore(*db).save(next, [parts, id, changed] {
-                for (panels::Panel &p : parts->panelsConfig.panels)
-                    if (p.id == id)
-                        p = changed;
-                parts->panels->updatePanel(changed);
-            });
+            panels::PanelStore(*db, panels::PanelStore::AlreadyMigrated{})
+                .save(next, [parts, id, changed] {
+                    for (panels::Panel &p : parts->panelsConfig.panels)
+                        if (p.id == id)
+                            p = changed;
+                    parts->panels->updatePanel(changed);
+                });
             return ActionResult::success({{QStringLiteral("panel"), id},
                                           {QStringLiteral("page"), pageId},
                                           {QStringLiteral("key"), key},

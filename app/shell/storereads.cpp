@@ -1,5 +1,6 @@
 #include "shell/storereads.h"
 
+#include "control/auditlog.h"
 #include "shell/servicesparts.h"
 
 #include "store/database.h"
@@ -15,6 +16,26 @@
 namespace opswall::shell {
 
 namespace {
+QJsonObject presetInfo(const store::PresetInfo &p);
+} // namespace
+
+QJsonObject presetsView(store::WallStore &store, const QString &id) {
+    if (id.isEmpty()) {
+        QJsonArray a;
+        for (const store::PresetInfo &p : store.presets())
+            a.append(presetInfo(p));
+        return items(a);
+    }
+    bool isNumber = false;
+    const auto p = store.preset(id.toInt(&isNumber));
+    if (!isNumber || !p)
+        return {};
+    QJsonObject o = presetInfo(p->info);
+    o.insert(QStringLiteral("layout"), wall::layoutToJson(p->layout));
+    return o;
+}
+
+namespace {
 
 QJsonObject presetInfo(const store::PresetInfo &p) {
     return {{QStringLiteral("id"), p.id},
@@ -25,20 +46,29 @@ QJsonObject presetInfo(const store::PresetInfo &p) {
 }
 
 QJsonObject presets(store::Database &db) {
-    QJsonArray a;
-    for (const store::PresetInfo &p :
-         store::WallStore(db, store::WallStore::AlreadyMigrated{}).presets())
-        a.append(presetInfo(p));
-    return items(a);
+    store::WallStore store(db, store::WallStore::AlreadyMigrated{});
+    return presetsView(store, QString());
 }
 
 QJsonObject preset(store::Database &db, int id) {
-    const auto p = store::WallStore(db, store::WallStore::AlreadyMigrated{}).preset(id);
-    if (!p)
+    store::WallStore store(db, store::WallStore::AlreadyMigrated{});
+    return presetsView(store, QString::number(id));
+}
+
+// GET /audit/layout?at=…: the last change of the live layout at or before atMs and the layout
+// it made (its history row); empty when there was none.
+QJsonObject layoutAt(store::Database &db, qint64 atMs) {
+    const auto e = control::AuditLog::lastLayoutChangeOn(db, atMs);
+    if (!e)
         return {};
-    QJsonObject o = presetInfo(p->info);
-    o.insert(QStringLiteral("layout"), wall::layoutToJson(p->layout));
-    return o;
+    QJsonObject out{{QStringLiteral("change"), e->toJson()}};
+    const QJsonValue rev = e->result.data.value(QStringLiteral("revision"));
+    if (rev.isUndefined())
+        return out;
+    const auto l = store::WallStore(db, store::WallStore::AlreadyMigrated{})
+                       .liveLayoutRevision(rev.toInteger());
+    out.insert(QStringLiteral("layout"), l ? wall::layoutToJson(*l) : QJsonObject());
+    return out;
 }
 
 #ifdef OPSWALL_WITH_BRIEFING
@@ -91,6 +121,10 @@ control::ActionSink::StoreRead storeRead(const QString &what, [[maybe_unused]] b
         return [](store::Database &db) { return presets(db); };
     if (head == QLatin1String("preset") || head == QLatin1String("layout"))
         return [id](store::Database &db) { return preset(db, id); };
+    if (head == QLatin1String("audit-layout"))
+        return [atMs = what.section(QLatin1Char(':'), 1).toLongLong()](store::Database &db) {
+            return layoutAt(db, atMs);
+        };
 #ifdef OPSWALL_WITH_BRIEFING
     if (withBriefings && head == QLatin1String("briefings"))
         return [](store::Database &db) { return briefings(db); };

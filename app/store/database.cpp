@@ -1,13 +1,16 @@
 #include "store/database.h"
 
 #include "store/database_p.h"
+#include "store/guithreadwaits.h"
 
 #include "store/storethread.h"
 #include "store/writefence.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QThread>
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -72,6 +75,7 @@ Database::Database(const QString &path, OpenMode mode)
     // Another connection may hold the write lock for a moment (a reader checkpointing, a second
     // process); wait rather than fail (onBusy: how long depends on whose lock it is).
     sqlite3_busy_handler(m_db, &Database::onBusy, this);
+    sqlite3_trace_v2(m_db, SQLITE_TRACE_STMT, &onTrace, nullptr); // guiThreadWaits
     if (mode == OpenMode::ReadWrite) {
         // WAL: readers never block the writer; synchronous=FULL makes a committed save durable
         // across power loss, which a control room cares about more than write throughput.
@@ -80,6 +84,33 @@ Database::Database(const QString &path, OpenMode mode)
         restrictPermissions(path); // the -wal/-shm just made
     }
     exec("PRAGMA foreign_keys=ON");
+}
+
+namespace {
+std::atomic<std::uint64_t> g_guiThreadWaits{0};
+const bool g_logGuiThreadWaits = qEnvironmentVariableIntValue("OPSWALL_LOG_GUI_THREAD_SQL") != 0;
+} // namespace
+
+void noteGuiThreadWait(const char *what) {
+    const QCoreApplication *app = QCoreApplication::instance();
+    if (!app || QThread::currentThread() != app->thread())
+        return;
+    const std::uint64_t n = ++g_guiThreadWaits;
+    if (g_logGuiThreadWaits) // numbered: the log's repeat limiter would hold back a repeat
+        qWarning("opswall: store: the GUI thread waits on the disk (#%llu): %s",
+                 static_cast<unsigned long long>(n), what ? what : "?");
+}
+
+int onTrace(unsigned type, void *, void *, void *sql) {
+    const char *text = static_cast<const char *>(sql);
+    if (type != SQLITE_TRACE_STMT || (text && text[0] == '-' && text[1] == '-'))
+        return 0; // a trigger's statement: part of the one that fired it
+    noteGuiThreadWait(text);
+    return 0;
+}
+
+std::uint64_t guiThreadWaits() {
+    return g_guiThreadWaits.load();
 }
 
 void Database::setBusyTimeoutMs(int ms) {

@@ -2,7 +2,9 @@
 // Row ids taken on the GUI thread for rows written later on the store thread
 // (store::Database::write), so that a component can answer with the id of a row that is still on
 // its way to the disk: the next AUTOINCREMENT id of a table is past every row committed (and the
-// table's sqlite_sequence) and past every id this process handed out already.
+// table's sqlite_sequence) and past every id this process handed out already. The table is read
+// once, at the first id a counter hands out (start-up or the first such write); from then on the
+// counter is in memory, so the GUI thread does not read the disk for the ids of later rows.
 
 #include "store/database.h"
 
@@ -14,10 +16,8 @@
 
 namespace opswall::store {
 
-// table must be a table with an INTEGER PRIMARY KEY AUTOINCREMENT column "id"; lastHandedOut is
-// the caller's own counter (one per table), updated here. The rows must only be written by this
-// process (the store thread's queue keeps them in order).
-inline std::int64_t nextRowId(Database &db, const char *table, std::int64_t &lastHandedOut) {
+// The highest id the table has used: its rows and its sqlite_sequence.
+inline std::int64_t committedRowId(Database &db, const char *table) {
     const QByteArray sql = QByteArray("SELECT COALESCE(MAX(id), 0) FROM ") + table;
     Statement max = db.prepare(sql.constData());
     std::int64_t committed = max.step() ? max.int64(0) : 0;
@@ -30,8 +30,24 @@ inline std::int64_t nextRowId(Database &db, const char *table, std::int64_t &las
         if (seq.step())
             committed = std::max(committed, seq.int64(0));
     }
-    lastHandedOut = std::max(committed, lastHandedOut) + 1;
-    return lastHandedOut;
+    return committed;
+}
+
+// table must be a table with an INTEGER PRIMARY KEY AUTOINCREMENT column "id"; lastHandedOut is
+// the caller's own counter (one per table and process), updated here. The rows must only be
+// written by this process, with ids from this counter (the store thread's queue keeps them in
+// order).
+inline std::int64_t nextRowId(Database &db, const char *table, std::int64_t &lastHandedOut) {
+    if (lastHandedOut > 0)
+        return ++lastHandedOut; // past the table as read the first time, and every id since
+    lastHandedOut = committedRowId(db, table);
+    return ++lastHandedOut;
+}
+
+// Reads the table for nextRowId ahead (at start-up, where the owner is made), so that the first
+// id handed out later reads nothing; an empty table is read again at its first id.
+inline void primeRowId(Database &db, const char *table, std::int64_t &lastHandedOut) {
+    lastHandedOut = std::max(lastHandedOut, committedRowId(db, table));
 }
 
 } // namespace opswall::store

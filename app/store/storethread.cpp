@@ -9,6 +9,7 @@
 namespace opswall::store {
 
 void StoreThread::Ticket::wait() {
+    noteGuiThreadWait("a store-thread job (Ticket::wait)");
     {
         std::unique_lock lock(m_mutex);
         m_ran.wait(lock, [this] { return m_finished; });
@@ -144,6 +145,7 @@ std::shared_ptr<StoreThread::Ticket> StoreThread::post(Job job, QObject *context
 }
 
 void StoreThread::run(const Job &job) {
+    noteGuiThreadWait("a store-thread job (StoreThread::run)");
     auto ticket = post(job, nullptr, {});
     std::exception_ptr error;
     {

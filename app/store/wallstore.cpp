@@ -1,6 +1,7 @@
 #include "store/wallstore.h"
 
 #include "store/storethread.h"
+#include "store/writefence.h"
 
 #include <memory>
 
@@ -71,7 +72,8 @@ PresetInfo readInfo(const Statement &st) {
 } // namespace
 
 WallStore::WallStore(Database &db)
-    : m_db(db) {
+    : m_db(db)
+    , m_keepsPresets(true) {
     m_db.migrate(kMigrations);
 }
 
@@ -95,8 +97,38 @@ void WallStore::saveWall(const wall::Wall &wall) {
     st.bind(1, toText(wall::wallToJson(wall))).bind(2, nowMs()).run();
 }
 
+const QMap<int, WallStore::Kept> *WallStore::kept() {
+    if (!m_keepsPresets || !writeFence().isEmpty()) {
+        m_presets.reset(); // read again once the fence goes (a standby that took over)
+        return nullptr;
+    }
+    if (!m_presets) {
+        QMap<int, Kept> all;
+        auto st = m_db.prepare("SELECT id, name, for_leaders, revision, saved_at_ms, json FROM "
+                               "presets ORDER BY id");
+        while (st.step())
+            all.insert(int(st.int64(0)), Kept{readInfo(st), parseStored(st.text(5))});
+        m_presets = std::move(all);
+    }
+    return &*m_presets;
+}
+
+std::optional<WallStore::Kept> WallStore::readKept(Database &db, int id) {
+    auto st = db.prepare(
+        "SELECT id, name, for_leaders, revision, saved_at_ms, json FROM presets WHERE id = ?");
+    st.bind(1, id);
+    if (!st.step())
+        return std::nullopt;
+    return Kept{readInfo(st), parseStored(st.text(5))};
+}
+
 QList<PresetInfo> WallStore::presets() {
     QList<PresetInfo> list;
+    if (const QMap<int, Kept> *all = kept()) {
+        for (const Kept &k : *all)
+            list.append(k.info);
+        return list;
+    }
     auto st = m_db.prepare(
         "SELECT id, name, for_leaders, revision, saved_at_ms FROM presets ORDER BY id");
     while (st.step())
@@ -105,18 +137,25 @@ QList<PresetInfo> WallStore::presets() {
 }
 
 std::optional<Preset> WallStore::preset(int id) {
-    auto st = m_db.prepare(
-        "SELECT id, name, for_leaders, revision, saved_at_ms, json FROM presets WHERE id = ?");
-    st.bind(1, id);
-    if (!st.step())
+    std::optional<Kept> k;
+    if (const QMap<int, Kept> *all = kept()) {
+        if (const auto it = all->constFind(id); it != all->cend())
+            k = *it;
+    } else {
+        k = readKept(m_db, id);
+    }
+    if (!k || !k->layout)
         return std::nullopt;
-    auto layout = parseStored(st.text(5));
-    if (!layout)
-        return std::nullopt;
-    return Preset{readInfo(st), *layout};
+    return Preset{k->info, *k->layout};
 }
 
 std::optional<Preset> WallStore::presetByName(const QString &name) {
+    if (const QMap<int, Kept> *all = kept()) {
+        for (const Kept &k : *all)
+            if (k.info.name == name)
+                return preset(k.info.id);
+        return std::nullopt;
+    }
     auto st = m_db.prepare("SELECT id FROM presets WHERE name = ?");
     st.bind(1, name);
     if (!st.step())
@@ -158,10 +197,14 @@ int WallStore::savePreset(std::optional<int> id, const QString &name, const wall
             "SELECT id, revision, name, json, saved_at_ms FROM presets WHERE id = ?");
         rev.bind(1, result).run();
     });
+    m_touched.insert(result);
+    m_presets.reset(); // read again (only the GUI thread's saves at start-up come here)
     return result;
 }
 
 bool WallStore::removePreset(int id) {
+    m_touched.insert(id);
+    m_presets.reset();
     auto st = m_db.prepare("DELETE FROM presets WHERE id = ?");
     st.bind(1, id).run();
     return m_db.changes() > 0;
@@ -243,11 +286,27 @@ Database &connectionOf(wall::ActionTransaction &transaction) {
 }
 
 wall::ActionStore::Wait WallStore::write(Job job, QObject *context, Done done) {
-    StoreThread::Job run = [job = std::move(job)](Database &on) {
+    // The presets the action saved or removed, as its transaction leaves them: the kept presets
+    // take them once it committed.
+    auto changed = std::make_shared<QMap<int, std::optional<Kept>>>();
+    StoreThread::Job run = [job = std::move(job), changed](Database &on) {
         on.transaction([&] {
             WriterTransaction transaction(on);
             job(transaction);
+            for (const int id : std::as_const(transaction.store.m_touched))
+                changed->insert(id, readKept(on, id));
         });
+    };
+    done = [this, changed, done = std::move(done)](std::exception_ptr error) {
+        if (!error && m_presets)
+            for (auto it = changed->cbegin(); it != changed->cend(); ++it) {
+                if (it.value())
+                    m_presets->insert(it.key(), *it.value());
+                else
+                    m_presets->remove(it.key());
+            }
+        if (done)
+            done(error);
     };
     if (StoreThread *writer = m_db.writer()) {
         auto ticket = writer->post(std::move(run), context, std::move(done), &m_db);
@@ -286,10 +345,21 @@ QString WallStore::setting(const QString &key, const QString &fallback) {
     return st.step() ? st.text(0) : fallback;
 }
 
+// With a store thread (Database::writer) the row is written there and the caller does not wait
+// (a node's cache, the applied wall file); without one, here, and a failure is thrown.
 void WallStore::setSetting(const QString &key, const QString &value) {
-    auto st = m_db.prepare("INSERT INTO settings(key, value) VALUES(?, ?) "
-                           "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
-    st.bind(1, key).bind(2, value).run();
+    const auto row = [key, value](Database &db) {
+        db.cached("INSERT INTO settings(key, value) VALUES(?, ?) "
+                  "ON CONFLICT(key) DO UPDATE SET value=excluded.value")
+            .bind(1, key)
+            .bind(2, value)
+            .run();
+    };
+    if (m_db.writer()) {
+        m_db.write(row); // the store thread's; a failure is logged and reaches the store alert
+        return;
+    }
+    row(m_db); // no store thread (tests, tools): here, and a failure is thrown
 }
 
 } // namespace opswall::store

@@ -11,6 +11,8 @@
 
 #include <QDateTime>
 #include <QList>
+#include <QMap>
+#include <QSet>
 #include <QString>
 
 #include <optional>
@@ -68,7 +70,22 @@ public:
     std::function<void()> collect(Collector collector) override;
 
 private:
+    // The presets as committed (current revisions), kept by the WallStore that migrated (the GUI
+    // thread's): read once, then updated from what each action's transaction committed (write())
+    // and by this object's own saves, so that presets(), preset() and presetByName() read nothing
+    // while the wall runs. Not while the process's writes are fenced (a standby: another process
+    // writes the file); null then, and for the other WallStores (readers, the writer's side).
+    struct Kept {
+        PresetInfo info;
+        std::optional<wall::Layout> layout; // none when the stored document does not parse
+    };
+    const QMap<int, Kept> *kept();
+    static std::optional<Kept> readKept(Database &db, int id);
+
     Database &m_db;
+    bool m_keepsPresets = false;
+    std::optional<QMap<int, Kept>> m_presets;
+    QSet<int> m_touched; // presets saved or removed through this object (the writer's side)
 };
 
 // The writer connection of an action's transaction made by WallStore::write: the components'

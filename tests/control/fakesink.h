@@ -51,6 +51,24 @@ public:
         done(r);
     }
 
+    // GET /audit/layout as the wall reads it (app/shell/storereads.cpp), on the API's reader: the
+    // audit's last layout change, and a stand-in for the layout of its revision.
+    StoreRead storeRead(const QString &what) override {
+        if (!what.startsWith(QLatin1String("audit-layout:")))
+            return {};
+        return [atMs = what.mid(13).toLongLong()](opswall::store::Database &db) {
+            const auto e = opswall::control::AuditLog::lastLayoutChangeOn(db, atMs);
+            if (!e)
+                return QJsonObject();
+            QJsonObject out{{QStringLiteral("change"), e->toJson()}};
+            const QJsonValue rev = e->result.data.value(QStringLiteral("revision"));
+            if (!rev.isUndefined())
+                out.insert(QStringLiteral("layout"),
+                           QJsonObject{{QStringLiteral("revision"), rev.toInteger()}});
+            return out;
+        };
+    }
+
     QJsonObject snapshot(const QString &what) override {
         auto items = [](QJsonArray a) { return QJsonObject{{QStringLiteral("items"), a}}; };
         if (what == QLatin1String("wall"))
@@ -73,8 +91,6 @@ public:
         if (what == QLatin1String("preset:3"))
             return QJsonObject{{QStringLiteral("id"), QStringLiteral("3")},
                                {QStringLiteral("name"), QStringLiteral("Morning brief")}};
-        if (what.startsWith(QLatin1String("layout-revision:")))
-            return QJsonObject{{QStringLiteral("revision"), what.mid(16).toInt()}};
         for (const char *list : {"layouts", "tiles", "tile-kinds", "sources", "feeds", "alerts",
                                  "devices", "indicators"})
             if (what == QLatin1String(list))

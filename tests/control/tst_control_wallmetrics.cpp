@@ -14,6 +14,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <future>
+#include <memory>
+
 #include <cmath>
 
 using namespace opswall::control;
@@ -222,6 +225,7 @@ void TstControlWallMetrics::everyFamilyIsDeclaredAndTyped() {
                                "opswall_output_fps",
                                "opswall_output_longest_frame_seconds",
                                "opswall_store_write_queue_depth",
+                               "opswall_store_gui_thread_waits_total",
                                "opswall_store_transaction_duration_seconds",
                                "opswall_store_database_size_bytes",
                                "opswall_store_filesystem_free_bytes"})
@@ -358,6 +362,16 @@ void TstControlWallMetrics::transactionsAreTimedOnRealSqlite() {
         }
 }
 
+namespace {
+// The wall's metrics text: made on a worker thread (the audit rows are read there).
+QByteArray metricsOf(ControlService &control) {
+    auto text = std::make_shared<std::promise<QByteArray>>();
+    std::future<QByteArray> got = text->get_future();
+    control.wallMetricsAsync([text](const QByteArray &m) { text->set_value(m); });
+    return got.get();
+}
+} // namespace
+
 void TstControlWallMetrics::auditRowsAndLastVerification() {
     QTemporaryDir dir;
     Database db(dir.filePath(QStringLiteral("wall.db")));
@@ -367,20 +381,22 @@ void TstControlWallMetrics::auditRowsAndLastVerification() {
     for (int i = 0; i < 3; ++i)
         control.audit().append(who, opswall::Action{QStringLiteral("preset.recall"), {}},
                                opswall::ActionResult::success({}));
-    Parsed p = parse(control.wallMetrics());
+    Parsed p = parse(metricsOf(control));
     QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
     QCOMPARE(value(p, "opswall_audit_rows", {}), 3.0);
     QVERIFY(!value(p, "opswall_audit_last_verify_ok", {})); // none ran yet
     QVERIFY(value(p, "opswall_store_database_size_bytes", {}).value_or(0) > 0);
     QVERIFY(value(p, "opswall_store_filesystem_free_bytes", {}).value_or(0) > 0);
     QVERIFY(value(p, "opswall_store_transaction_duration_seconds_count", {}).value_or(0) >= 3);
+    // With no store thread the rows were written here, on the application's thread: counted.
+    QVERIFY(value(p, "opswall_store_gui_thread_waits_total", {}).value_or(0) >= 3);
     QVERIFY(control.audit().verify().ok);
-    p = parse(control.wallMetrics());
+    p = parse(metricsOf(control));
     QCOMPARE(value(p, "opswall_audit_last_verify_ok", {}), 1.0);
     // A row edited behind the log's back: the next check says so in the metrics.
     db.exec("UPDATE control_audit SET user='someone else' WHERE id=2");
     QVERIFY(!control.audit().verify().ok);
-    p = parse(control.wallMetrics());
+    p = parse(metricsOf(control));
     QCOMPARE(value(p, "opswall_audit_last_verify_ok", {}), 0.0);
     QVERIFY(std::abs(*value(p, "opswall_audit_last_verify_timestamp_seconds", {}) -
                      double(QDateTime::currentSecsSinceEpoch())) < 60);

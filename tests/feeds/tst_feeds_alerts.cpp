@@ -4,6 +4,7 @@
 #include "feeds/alerts.h"
 #include "feeds/feedhub.h"
 #include "store/database.h"
+#include "store/guithreadwaits.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -34,6 +35,17 @@ AlertRule rule(const char *json) {
 }
 
 const QDateTime kNow(QDate(2025, 3, 5), QTime(9, 0), Qt::UTC);
+
+// Starts hub with the demo's feeds and indicators (imported at a first start).
+bool startWithDemoDocuments(FeedHub &hub, QString *error) {
+    const QString src =
+        qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/assets/demo/");
+    return hub.start({src + QStringLiteral("demo-feeds.json"),
+                      src + QStringLiteral("demo-indicators.json"),
+                      {},
+                      {}},
+                     error);
+}
 } // namespace
 
 class TestAlerts : public QObject {
@@ -206,17 +218,10 @@ private Q_SLOTS:
     void feedHubImportsDemoDocumentsAtFirstStartOnly() {
         opswall::store::Database db(m_dir.filePath(QStringLiteral("hub.sqlite")));
         QNetworkAccessManager nam;
-        const QString src =
-            qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/assets/demo/");
         {
             opswall::feeds::FeedHub hub(db, &nam);
             QString err;
-            QVERIFY2(hub.start({src + QStringLiteral("demo-feeds.json"),
-                                src + QStringLiteral("demo-indicators.json"),
-                                {},
-                                {}},
-                               &err),
-                     qPrintable(err));
+            QVERIFY2(startWithDemoDocuments(hub, &err), qPrintable(err));
             QCOMPARE(hub.scheduler()->statuses().size(), 16);
             QCOMPARE(hub.alerts()->indicators().size(), 29);
             hub.stop();
@@ -225,13 +230,46 @@ private Q_SLOTS:
         defs.remove(QStringLiteral("sim-procurement")); // an operator removed a feed
         opswall::feeds::FeedHub hub(db, &nam);
         QString err;
-        QVERIFY(hub.start({src + QStringLiteral("demo-feeds.json"),
-                           src + QStringLiteral("demo-indicators.json"),
-                           {},
-                           {}},
-                          &err));
+        QVERIFY(startWithDemoDocuments(hub, &err));
         QCOMPARE(hub.scheduler()->statuses().size(),
                  15); // not re-imported over the operator's list
+        hub.stop();
+    }
+
+    // The wall's rules are evaluated against what is in memory: the rules, the indicators and the
+    // series they watch (the read model, loaded at start); an evaluation that raises and clears
+    // nothing runs no SQL statement on this (the application's) thread.
+    void hubEvaluatesTheRulesWithoutReadingTheStore() {
+        opswall::store::Database db(m_dir.filePath(QStringLiteral("inmemory.sqlite")));
+        {
+            SeriesStore series(db);
+            FeedMapping m;
+            m.timeField = QStringLiteral("period");
+            m.valueField = QStringLiteral("value");
+            m.indicatorField = QStringLiteral("indicator");
+            series.ingest(
+                QStringLiteral("gso-monthly"),
+                parseCsv(readFile(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
+                                  QStringLiteral(
+                                      "/data/indicators/gso-monthly-national-2024-01_2025-02.csv")),
+                         m, {})
+                    .series,
+                kNow);
+        }
+        QNetworkAccessManager nam;
+        opswall::feeds::FeedHub hub(db, &nam);
+        QString err;
+        QVERIFY2(startWithDemoDocuments(hub, &err), qPrintable(err));
+        // No event loop runs here: no fetch completes, the values above are what the rules see.
+        const QList<Alert> first = hub.alerts()->evaluate(kNow); // raises: writes its rows
+        QVERIFY(!first.isEmpty()); // the real figures are behind plan: the series were there
+        const std::uint64_t before = opswall::store::guiThreadWaits();
+        QVERIFY(hub.alerts()->evaluate(kNow.addSecs(60)).isEmpty());
+        QCOMPARE(opswall::store::guiThreadWaits() - before, std::uint64_t(0));
+        // A statement on this thread is counted (the count can move).
+        QVERIFY(hub.alerts()->indicators().size() > 0);
+        db.exec("SELECT 1");
+        QCOMPARE(opswall::store::guiThreadWaits() - before, std::uint64_t(1));
         hub.stop();
     }
 

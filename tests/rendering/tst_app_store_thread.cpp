@@ -1,13 +1,18 @@
 // The store thread of the real opswall (tests/rendering/appundertest.h, issue 12), on a real
 // SQLite file on disk:
 //   - a disk whose every fsync takes 500 ms (a test VFS that wraps the default one, switched on
-//     by OPSWALL_TEST_FSYNC_DELAY_MS while a file exists): the wall keeps drawing a playing video
-//     tile without a long frame, and the API keeps answering reads promptly (the wall, tiles,
-//     presets, tokens, sources, panels, briefings, the audit; presets, briefings and the audit
-//     are read on worker threads' reader connections), while the writes queue on the
-//     store thread and are applied in the order they came: tile moves, and one write of each
-//     kind that used to be made on the GUI thread (a token with its audit row, a video source, a
-//     panel key's binding, a briefing); each is there after a restart;
+//     by OPSWALL_TEST_FSYNC_DELAY_MS while a file exists): while the writes queue on the store
+//     thread and are applied in the order they came (a preset recall, tile moves, and one write
+//     of each kind that used to be made on the GUI thread: a token with its audit row, a video
+//     source, a panel key's binding, a briefing; each there after a restart), the API keeps
+//     answering reads (the wall, tiles, presets, tokens, sources, feeds, panels, briefings, the
+//     audit and the layout of a past time) and the GUI thread does not wait on the disk once:
+//     the wall's own count of its GUI thread's SQL statements and store-thread waits
+//     (opswall_store_gui_thread_waits_total) does not move. What that looks like is compared
+//     with the same reads and frames on a fast disk a moment before, in the same run (a loaded
+//     machine slows both): the median and 90th-percentile read and a typical second's longest
+//     frame gap under one fsync or three times the fast disk's, and the typical frame rate of a
+//     playing video tile held;
 //   - the process killed (SIGKILL) while the store thread is inside an action's transaction,
 //     after the live layout's history row and before the audit row (the failure-injection hook
 //     OPSWALL_TEST_STALL_BEFORE_AUDIT): after the restart every history row has its audit row and
@@ -18,6 +23,7 @@
 //     the display is still away, and a later raise needs a new one.
 #include "storetesting.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -38,6 +44,7 @@
 
 using namespace opswall;
 using apptest::ApiResponse;
+using apptest::Figures;
 
 namespace {
 
@@ -178,7 +185,8 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
         w.wallctl({QStringLiteral("source"), QStringLiteral("add"), QStringLiteral("demo-vc"),
                    QStringLiteral("--kind"), QStringLiteral("testpattern")});
     QVERIFY2(source.exitCode == 0, source.out + source.err);
-    QVERIFY(!w.recallPreset(QStringLiteral("Họp trực tuyến")).isEmpty()); // vc-main: demo-vc
+    const QString vcPreset = w.recallPreset(QStringLiteral("Họp trực tuyến")); // vc-main: demo-vc
+    QVERIFY(!vcPreset.isEmpty());
     QByteArray health;
     QTRY_VERIFY2_WITH_TIMEOUT(jsonOf(health = w.api("GET", QStringLiteral("/health")).body)
                                       .value(QStringLiteral("fps"))
@@ -205,7 +213,37 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
             .toObject();
     QVERIFY(!briefingDoc.isEmpty());
 
+    const QStringList readPaths{
+        QStringLiteral("/wall"),
+        QStringLiteral("/tiles"),
+        QStringLiteral("/presets"),
+        QStringLiteral("/layout"),
+        QStringLiteral("/health"),
+        QStringLiteral("/tokens"),
+        QStringLiteral("/sources"),
+        QStringLiteral("/feeds"),
+        QStringLiteral("/panels"),
+        QStringLiteral("/briefings"),
+        QStringLiteral("/audit?limit=5"),
+        QStringLiteral("/audit/layout?at=%1").arg(QDateTime::currentMSecsSinceEpoch()),
+        QStringLiteral("/presets/%1").arg(presetId),
+        QStringLiteral("/briefings/%1").arg(briefingsBefore.first()[QStringLiteral("id")].toInt())};
+    // The baseline, on this machine now: the same reads and frames with a fast disk (the test
+    // VFS is in place, the flag file is not), for as long as the writes below will take.
+    Figures baseline;
+    QString readError;
+    {
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 3000 || baseline.fps.size() < 3) {
+            QVERIFY2(readRound(w, readPaths, &baseline, &readError), qPrintable(readError));
+            QTest::qWait(50);
+        }
+    }
+
     // The disk turns slow: one write now takes at least one delayed fsync.
+    const double waitsBefore = guiThreadWaits(w);
+    QVERIFY2(waitsBefore >= 0, "GET /metrics has opswall_store_gui_thread_waits_total");
     {
         QFile f(slowFlag);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -223,6 +261,15 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     QElapsedTimer clock;
     clock.start();
     std::vector<Pending> writes;
+    // First a recall of the preset on the wall (its tiles stay: the moves below apply to them).
+    {
+        Pending p;
+        p.socket =
+            sendRequest(w.port, "POST", "/presets/" + vcPreset.toUtf8() + "/recall", w.admin, "{}");
+        QVERIFY(p.socket);
+        writes.push_back(std::move(p));
+        QTest::qWait(20);
+    }
     for (int i = 1; i <= kWrites; ++i) {
         Pending p;
         p.socket = sendRequest(
@@ -257,55 +304,34 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
                   {QStringLiteral("action"), QStringLiteral("preset.recall")},
                   {QStringLiteral("params"), QJsonObject{{QStringLiteral("id"), presetId}}}}));
     QVERIFY(send("POST", "/briefings", {{QStringLiteral("briefing"), briefingDoc}}));
-    const int kOtherWrites = 4;
-    qint64 slowestReadMs = 0, longestFrameMs = 0;
-    int reads = 0, healthSamples = 0;
-    double lowestFps = 1e9;
-    const QStringList readPaths{
-        QStringLiteral("/wall"),
-        QStringLiteral("/tiles"),
-        QStringLiteral("/presets"),
-        QStringLiteral("/layout"),
-        QStringLiteral("/health"),
-        QStringLiteral("/tokens"),
-        QStringLiteral("/sources"),
-        QStringLiteral("/panels"),
-        QStringLiteral("/briefings"),
-        QStringLiteral("/audit?limit=5"),
-        QStringLiteral("/presets/%1").arg(presetId),
-        QStringLiteral("/briefings/%1").arg(briefingsBefore.first()[QStringLiteral("id")].toInt())};
+    const int kOtherWrites = 5; // the recall, a token, a source, a binding, a briefing
+    Figures slow;
     while (clock.elapsed() < 30000) {
         bool all = true;
         for (Pending &p : writes)
             all = poll(p, clock) && all;
         if (all)
             break;
-        for (const QString &path : readPaths) {
-            QElapsedTimer t;
-            t.start();
-            const ApiResponse r = w.api("GET", path);
-            slowestReadMs = std::max(slowestReadMs, t.elapsed());
-            ++reads;
-            QCOMPARE(r.status, 200);
-            if (path == QLatin1String("/health")) {
-                const QJsonObject h = jsonOf(r.body);
-                lowestFps = std::min(lowestFps, h.value(QStringLiteral("fps")).toDouble());
-                for (const QJsonValue &o : h.value(QStringLiteral("outputs")).toArray())
-                    longestFrameMs = std::max(
-                        longestFrameMs, qint64(o[QStringLiteral("longestFrameMs")].toDouble()));
-                ++healthSamples;
-            }
-        }
+        QVERIFY2(readRound(w, readPaths, &slow, &readError), qPrintable(readError));
         QTest::qWait(50);
     }
     qint64 lastWriteDoneMs = 0;
     for (const Pending &p : writes)
         lastWriteDoneMs = std::max(lastWriteDoneMs, p.doneAtMs);
+    const double waitsAfter = guiThreadWaits(w);
+    const auto ms = [](qint64 v) { return static_cast<long long>(v); };
     qInfo("slow disk (%d ms per fsync): one write %lld ms; %d queued writes done after %lld ms; "
-          "%d reads, the slowest %lld ms; longest frame gap %lld ms, lowest fps %.1f",
-          kFsyncDelayMs, static_cast<long long>(oneWriteMs), kWrites + kOtherWrites,
-          static_cast<long long>(lastWriteDoneMs), reads, static_cast<long long>(slowestReadMs),
-          static_cast<long long>(longestFrameMs), lowestFps);
+          "%zu reads p50 %lld / p90 %lld / max %lld ms (fast disk, same machine: %zu reads, "
+          "%lld / %lld / %lld ms); longest frame gap per second p50 %lld / max %lld ms (fast: "
+          "%lld / %lld); fps p50 %.0f / min %.0f (fast: %.0f / %.0f); the GUI thread waited on the "
+          "disk %.0f times",
+          kFsyncDelayMs, ms(oneWriteMs), kWrites + kOtherWrites, ms(lastWriteDoneMs),
+          slow.readMs.size(), ms(slow.read(0.5)), ms(slow.read(0.9)), ms(slow.read(1)),
+          baseline.readMs.size(), ms(baseline.read(0.5)), ms(baseline.read(0.9)),
+          ms(baseline.read(1)), ms(slow.frameGap(0.5)), ms(slow.frameGap(1)),
+          ms(baseline.frameGap(0.5)), ms(baseline.frameGap(1)), slow.framesPerSecond(0.5),
+          slow.framesPerSecond(0), baseline.framesPerSecond(0.5), baseline.framesPerSecond(0),
+          waitsAfter - waitsBefore);
     for (std::size_t i = 0; i < writes.size(); ++i) {
         const int status = statusOf(writes[i].got);
         QVERIFY2(status == 200 || status == 201, writes[i].got.constData());
@@ -313,11 +339,28 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     // They really queued: one after another, each with its fsync.
     QVERIFY2(lastWriteDoneMs >= (kWrites + kOtherWrites - 1) * kFsyncDelayMs,
              qPrintable(QString::number(lastWriteDoneMs)));
-    QVERIFY(healthSamples >= 3);
-    // Nothing on the GUI thread waited for an fsync: no read and no frame took as long as one.
-    QVERIFY2(slowestReadMs < kFsyncDelayMs, qPrintable(QString::number(slowestReadMs)));
-    QVERIFY2(longestFrameMs < kFsyncDelayMs, qPrintable(QString::number(longestFrameMs)));
-    QVERIFY2(lowestFps >= 5, qPrintable(QString::number(lowestFps)));
+    QVERIFY(slow.fps.size() >= 3);
+    // The proof: while the writes queued and the reads were answered, the GUI thread ran no SQL
+    // statement and waited for no store-thread job (the process counts both).
+    QCOMPARE(waitsAfter - waitsBefore, 0.0);
+    // And what it looks like, against the same reads and frames on a fast disk a moment before
+    // (a loaded machine slows both alike; the quantiles, not the maxima, so that one moment the
+    // machine gave the wall no CPU does not decide): reads (median and 90th percentile) and the
+    // longest frame gap of a typical second well under one fsync, or at most three times the
+    // fast disk's; the typical frame rate held. A GUI thread that waited for each write's fsync
+    // would spend most of these seconds waiting.
+    const auto bound = [](qint64 fast) { return std::max<qint64>(kFsyncDelayMs, 3 * fast); };
+    const auto say = [](double slowFigure, double fastFigure) {
+        return QStringLiteral("slow disk %1, fast disk %2").arg(slowFigure).arg(fastFigure);
+    };
+    QVERIFY2(slow.read(0.5) <= bound(baseline.read(0.5)),
+             qPrintable(say(slow.read(0.5), baseline.read(0.5))));
+    QVERIFY2(slow.read(0.9) <= bound(baseline.read(0.9)),
+             qPrintable(say(slow.read(0.9), baseline.read(0.9))));
+    QVERIFY2(slow.frameGap(0.5) <= bound(baseline.frameGap(0.5)),
+             qPrintable(say(slow.frameGap(0.5), baseline.frameGap(0.5))));
+    QVERIFY2(slow.framesPerSecond(0.5) >= std::min(5.0, baseline.framesPerSecond(0.5) / 3),
+             qPrintable(say(slow.framesPerSecond(0.5), baseline.framesPerSecond(0.5))));
     // Applied in the order they came: the last move wins.
     QCOMPARE(liveTile(w, tileId)[QStringLiteral("rect")][QStringLiteral("x")].toDouble(),
              10.0 * kWrites);

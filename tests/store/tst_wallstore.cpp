@@ -3,6 +3,7 @@
 // configuration, and per-component migrations.
 
 #include "store/wallstore.h"
+#include "store/writefence.h"
 
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -62,6 +63,7 @@ private Q_SLOTS:
     void failingMigrationRollsBackAndKeepsVersion();
     void walModeLetsReaderSeeLastCommitWhileWriting();
     void presetSaveAndReadBack();
+    void keptPresetsFollowWhatActionsCommit();
     void presetHistoryKeepsEveryRevision();
     void savePresetForUnknownIdThrows();
     void presetNamesAreUnique();
@@ -209,6 +211,56 @@ void TestWallStore::presetSaveAndReadBack() {
     QVERIFY(!store.presetByName(QStringLiteral("không có")));
     QCOMPARE(store.presetRevisions(a).size(), 1);
     QCOMPARE(store.presetRevision(a, 1).value_or(wall::Layout{}), morning);
+}
+
+// The presets kept in memory: what an action's transaction saved or removed is there once it
+// committed, a failed transaction leaves them as they were, and a file written by another process
+// (a standby's, fenced) is read, not kept.
+void TestWallStore::keptPresetsFollowWhatActionsCommit() {
+    Database db(dbPath());
+    WallStore store(db);
+    const int a = store.savePreset(std::nullopt, QStringLiteral("A"),
+                                   layoutWith(QStringLiteral("A"), QStringLiteral("a")), false);
+    QCOMPARE(store.presets().size(), 1); // read once and kept from here
+    const auto act = [&store](wall::ActionStore::Job job) {
+        std::exception_ptr result;
+        store.write(std::move(job), nullptr, [&result](std::exception_ptr e) { result = e; });
+        return result;
+    };
+    // Saved by an action: a new preset and a new revision of A.
+    int b = 0;
+    QVERIFY(!act([&b, a](wall::ActionTransaction &t) {
+        b = t.layouts().savePreset(std::nullopt, QStringLiteral("B"),
+                                   layoutWith(QStringLiteral("B"), QStringLiteral("b"), 2), true);
+        t.layouts().savePreset(a, QStringLiteral("A"),
+                               layoutWith(QStringLiteral("A"), QStringLiteral("a2")), false);
+    }));
+    QCOMPARE(store.presets().size(), 2);
+    QCOMPARE(store.preset(b)->layout.tiles.size(), 2);
+    QVERIFY(store.preset(b)->info.forLeaders);
+    QCOMPARE(store.preset(a)->info.revision, 2);
+    QCOMPARE(store.presetByName(QStringLiteral("A"))->layout.tiles[0].binding.value("text"),
+             QJsonValue(QStringLiteral("a2")));
+    // A transaction that fails after its save: nothing of it is shown.
+    QVERIFY(act([a](wall::ActionTransaction &t) {
+        t.layouts().removePreset(a);
+        throw std::runtime_error("the audit row could not be written");
+    }));
+    QVERIFY(store.preset(a));
+    // Removed by an action.
+    QVERIFY(!act([b](wall::ActionTransaction &t) { t.layouts().removePreset(b); }));
+    QVERIFY(!store.preset(b));
+    QCOMPARE(store.presets().size(), 1);
+    // Fenced (a standby): another process writes the file; the table is read, not kept.
+    setWriteFence(QStringLiteral("a standby"));
+    // (exec: a statement of the test's own, past the fence, as the other process's would be)
+    db.exec(("INSERT INTO presets(name, for_leaders, revision, json, saved_at_ms) SELECT 'C', 0, "
+             "1, json, saved_at_ms FROM presets WHERE id = " +
+             QByteArray::number(a))
+                .constData());
+    QCOMPARE(store.presets().size(), 2);
+    setWriteFence({});
+    QVERIFY(store.presetByName(QStringLiteral("C")));
 }
 
 void TestWallStore::presetHistoryKeepsEveryRevision() {
