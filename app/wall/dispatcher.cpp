@@ -32,7 +32,7 @@ QJsonObject Dispatcher::Change::toJson() const {
 }
 
 void Dispatcher::addHandler(const QString &prefix, Handler handler) {
-    m_handlers.append({prefix, std::move(handler)});
+    m_handlers.prepend({prefix, std::move(handler)}); // the latest for a prefix first
 }
 
 ActionResult Dispatcher::check(const Action &action, const Caller &caller) {

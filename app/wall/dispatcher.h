@@ -69,7 +69,9 @@ public:
     // Consulted after the role table, e.g. by the control lock: return a failure to refuse.
     using Gate = std::function<std::optional<ActionResult>(const Action &, const Caller &)>;
     void setGate(Gate gate) { m_gate = std::move(gate); }
-    // Handlers for action families owned by other layers (device.*, alert.*, source.*, ...).
+    // Handlers for action families owned by other layers (device.*, alert.*, source.*, ...). A
+    // handler added later for the same prefix answers instead of the earlier one (a default
+    // answer, replaced by the part that owns the family when it is configured).
     using Handler = std::function<ActionResult(const Action &, const Caller &)>;
     void addHandler(const QString &prefix, Handler handler);
     // For such handlers (a briefing step, an incident preset): makes layout live as a recall
