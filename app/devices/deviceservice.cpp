@@ -381,6 +381,16 @@ void DeviceService::start() {
     Q_EMIT runningChanged();
 }
 
+QJsonObject DeviceService::cancelled(const QStringList &displays) {
+    QJsonObject perDisplay;
+    for (const QString &id : displays)
+        perDisplay.insert(id, QJsonObject{{QStringLiteral("ok"), false},
+                                          {QStringLiteral("status"), QStringLiteral("cancelled")},
+                                          {QStringLiteral("error"),
+                                           QStringLiteral("display control was stopped")}});
+    return perDisplay;
+}
+
 bool DeviceService::stop(int timeoutMs) {
     if (!m_io)
         return true;
@@ -408,16 +418,8 @@ bool DeviceService::stop(int timeoutMs) {
     }
     // Requests in flight end now, as cancelled, so every requestId gets its commandFinished.
     const auto pending = std::exchange(m_pending, {});
-    for (auto it = pending.begin(); it != pending.end(); ++it) {
-        QJsonObject perDisplay;
-        for (const QString &id : it.value())
-            perDisplay.insert(id,
-                              QJsonObject{{QStringLiteral("ok"), false},
-                                          {QStringLiteral("status"), QStringLiteral("cancelled")},
-                                          {QStringLiteral("error"),
-                                           QStringLiteral("display control was stopped")}});
-        Q_EMIT commandFinished(it.key(), perDisplay);
-    }
+    for (auto it = pending.begin(); it != pending.end(); ++it)
+        Q_EMIT commandFinished(it.key(), cancelled(it.value()));
     const auto sequences = std::exchange(m_sequences, {});
     for (const Sequence &seq : sequences) {
         SequenceResults cancelled;
@@ -499,8 +501,8 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
     if (!m_io)
         return ActionResult::failure(QStringLiteral("unavailable"),
                                      QStringLiteral("display control is not running"));
-    // A controller fenced by its hot standby (app/nodes/README.md) drives no display: the command
-    // would go out here, before the action's transaction is refused.
+    // A controller fenced by its hot standby (app/nodes/README.md) drives no display: refused
+    // here with the fence's reason (its transaction would be refused too; nothing is sent).
     if (const QString fence = store::writeFence(); !fence.isEmpty())
         return ActionResult::failure(QStringLiteral("unavailable"), fence);
     QStringList wallIds;
@@ -511,12 +513,33 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
         return *failure;
     const CommandRequest request = std::get<CommandRequest>(std::move(parsed));
     const quint64 requestId = ++m_nextRequestId;
+    // Sent once the action's transaction (its audit row) is committed: a write the store refuses
+    // refuses the action (store_unavailable) and nothing reaches a display.
+    m_dispatcher.afterCommit(
+        [self = QPointer<DeviceService>(this), request, requestId, generation = m_generation] {
+            if (self)
+                self->send(request, requestId, generation);
+        });
+    return ActionResult::success(
+        {{QStringLiteral("accepted"), true},
+         {QStringLiteral("requestId"), qint64(requestId)},
+         {QStringLiteral("command"), request.command},
+         {QStringLiteral("displays"), QJsonArray::fromStringList(request.displays)}});
+}
+
+void DeviceService::send(const CommandRequest &request, quint64 requestId, quint64 generation) {
     std::vector<std::size_t> indices;
     for (const QString &id : request.displays)
-        indices.push_back(std::size_t(m_bound.indexOf(id)));
+        if (const qsizetype i = m_bound.indexOf(id); i >= 0)
+            indices.push_back(std::size_t(i));
+    if (generation != m_generation || !m_io ||
+        indices.size() != std::size_t(request.displays.size())) {
+        // Stopped (or restarted) since the action was taken: the request ends as cancelled.
+        Q_EMIT commandFinished(requestId, cancelled(request.displays));
+        return;
+    }
     m_pending.insert(requestId, request.displays);
 
-    const quint64 generation = m_generation;
     auto io = m_io;
     asio::post(io->io, [this, io, indices, ids = request.displays, command = request.driverCommand,
                         timeoutMs = request.timeoutMs, generation, requestId] {
@@ -542,11 +565,6 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
                        });
                });
     });
-    return ActionResult::success(
-        {{QStringLiteral("accepted"), true},
-         {QStringLiteral("requestId"), qint64(requestId)},
-         {QStringLiteral("command"), request.command},
-         {QStringLiteral("displays"), QJsonArray::fromStringList(request.displays)}});
 }
 
 bool DeviceService::runSequences(

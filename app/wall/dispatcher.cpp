@@ -58,6 +58,13 @@ void Dispatcher::showLayout(const Layout &layout, const QString &cause) {
     pump();
 }
 
+void Dispatcher::afterCommit(std::function<void()> sent) {
+    if (!m_applying)
+        return sent();
+    m_fx.jobs.push_back([](ActionTransaction &) {}); // a part of the transaction: its commit
+    m_fx.show.push_back(std::move(sent));
+}
+
 ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
     std::optional<ActionResult> out;
     if (m_applying) {

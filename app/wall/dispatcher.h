@@ -78,6 +78,11 @@ public:
     // does (one undo step, a history row in the action's transaction, the action's "revision").
     // Outside an action (a briefing's timer) it is queued as a write of its own.
     void showLayout(const Layout &layout, const QString &cause);
+    // For such handlers, an effect outside the wall (a command to a display): sent runs on the
+    // GUI thread once the action's transaction committed, never when it failed or the action was
+    // refused. The action then writes (it is not audit-only), so a store that refuses its write
+    // refuses the action (store_unavailable) and nothing is sent. Outside an action, now.
+    void afterCommit(std::function<void()> sent);
 
     // Actions waiting for the one being written (for tests and the metrics).
     std::size_t queued() const { return m_queue.size() + (m_busy ? 1 : 0); }
