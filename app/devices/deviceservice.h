@@ -127,6 +127,7 @@ private:
     void send(const CommandRequest &request, quint64 requestId, quint64 generation);
     static QJsonObject cancelled(const QStringList &displays); // commandFinished's, per display
     void emitChanges(const AlertTracker::Changes &changes);
+    void startSchedule(); // from this minute on (start())
     std::optional<drivers::Power> expectedPower(const QString &displayId) const;
 
     wall::WallState &m_state;
