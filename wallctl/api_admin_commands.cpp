@@ -168,10 +168,48 @@ int ApiCall::failback() const {
     return post(QStringLiteral("/controller/failback"), {});
 }
 
+// wallctl panel list: the configured panels, then the Stream Decks and X-keys plugged in by USB
+// (the wall's hot-plug monitor: GET /panels "usb"), configured as a panel or not. Headings in
+// English and Vietnamese; --json prints the answer as it came.
+int ApiCall::panelList() const {
+    const ApiResponse r = client.request("GET", QStringLiteral("/panels"));
+    if (json || r.networkError || r.status != 200)
+        return show(r, json);
+    const QJsonObject o = QJsonDocument::fromJson(r.body).object();
+    QTextStream out(stdout);
+    const QJsonArray panels = o.value(QStringLiteral("items")).toArray();
+    out << "Panels · Bàn phím điều khiển (" << panels.size() << ")\n";
+    printValue(out, panels, 2);
+    const QJsonArray usb = o.value(QStringLiteral("usb")).toArray();
+    out << "Plugged in by USB · Cắm qua USB (" << usb.size() << ")\n";
+    if (usb.isEmpty())
+        out << "  none · không có\n";
+    for (const QJsonValue &v : usb) {
+        const QJsonObject d = v.toObject();
+        const auto field = [&d](const char *name) {
+            return d.value(QLatin1String(name)).toString();
+        };
+        QStringList parts{
+            field("path"),
+            (field("kind") == QLatin1String("streamdeck") ? QStringLiteral("Stream Deck")
+                                                          : QStringLiteral("X-keys")) +
+                u' ' +
+                (field("model").isEmpty() ? QStringLiteral("(unknown model · không rõ kiểu)")
+                                          : field("model")),
+            field("vendorId") + u':' + field("productId")};
+        if (!field("serial").isEmpty())
+            parts << QStringLiteral("serial · số sê-ri ") + field("serial");
+        parts << (field("panel").isEmpty() ? QStringLiteral("not configured · chưa cấu hình")
+                                           : QStringLiteral("panel · bàn phím ") + field("panel"));
+        out << "  " << parts.join(QStringLiteral("  ")) << '\n';
+    }
+    return Ok;
+}
+
 // wallctl panel|panels
 int ApiCall::panel() const {
     if (sub.isEmpty() || sub == QLatin1String("list"))
-        return get(QStringLiteral("/panels"));
+        return panelList();
     if (sub == QLatin1String("get"))
         return needId("get") ? get(QStringLiteral("/panels/") + id) : Usage;
     bool keyOk = false;

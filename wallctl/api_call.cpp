@@ -20,8 +20,6 @@ int usageError(const QString &message) {
     return Usage;
 }
 
-void printValue(QTextStream &out, const QJsonValue &v, int indent);
-
 QString iso(const QString &time, bool *ok) {
     *ok = true;
     bool isNumber = false;

@@ -20,6 +20,8 @@ int usageError(const QString &message);
 // TIME (ISO 8601 or milliseconds since the epoch) as milliseconds since the epoch.
 QString iso(const QString &time, bool *ok);
 void printObject(QTextStream &out, const QJsonObject &o, int indent);
+// A value as readable lines (a list: one line per item, "id  name  key=value ...").
+void printValue(QTextStream &out, const QJsonValue &v, int indent);
 // The response as the user asked: JSON as it came, or readable lines; its exit code.
 int show(const opswall::control::ApiResponse &r, bool json);
 
@@ -59,6 +61,7 @@ private:
     int post(const QString &path, const QJsonObject &body = {}) const;
     int del(const QString &path) const;
     int unknown() const;
+    int panelList() const;
 
     const Args &a;
     const opswall::control::ClientSettings &s;

@@ -50,7 +50,7 @@ Commands:
         | layout --at TIME             the live layout at a past time, and the change behind it
   token create --role ROLE [--name NAME] | list | revoke NAME      (admins)
   lock [acquire] [--ttl SECONDS] [--reason TEXT] | release | status
-  panel list | get ID | test ID KEY
+  panel list | get ID | test ID KEY  (list: also the USB panels plugged in)
       | bind ID KEY ACTION [NAME=VALUE ...] [--page PAGE] [--label TEXT]
                                  button panels: bind a key to an action (preset.recall id=3,
                                  audio.set source=, panel.page page=more, ...); test presses it

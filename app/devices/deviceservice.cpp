@@ -1,3 +1,6 @@
+// DeviceService: the io thread (bindings built into links, polling, commands), started and
+// stopped here; device.command and calibration's sequences sent through it. The bindings, the
+// model, alerts and the power schedule: deviceservice_model.cpp.
 #include "devices/deviceservice.h"
 
 #include "core/engineservices.h"
@@ -238,16 +241,6 @@ void CommandChain::next(std::size_t n) {
     });
 }
 
-LocalTime localTime(const QDateTime &t) {
-    return LocalTime{t.date().dayOfWeek() - 1, t.time().hour() * 60 + t.time().minute()};
-}
-
-QDateTime toMinute(const QDateTime &t) {
-    QDateTime m = t;
-    m.setTime(QTime(t.time().hour(), t.time().minute()));
-    return m;
-}
-
 } // namespace
 
 DeviceService::DeviceService(wall::WallState &state, wall::Dispatcher &dispatcher, QObject *parent)
@@ -275,67 +268,6 @@ DeviceService *DeviceService::create(QQmlEngine *engine, QJSEngine *) {
 
 DeviceService::~DeviceService() {
     stop(kDefaultStopTimeoutMs);
-}
-
-void DeviceService::setClock(Clock clock) {
-    m_clock = std::move(clock);
-    m_lastScheduleMinute = {};
-}
-
-QList<Issue> DeviceService::setConfig(const DeviceConfig &config) {
-    QStringList known;
-    for (const wall::Display &d : m_state.wall().displays)
-        known.append(d.id);
-    // Re-validate: the config may come from code, not from a parsed document.
-    ParsedConfig parsed = parseDeviceConfig(toJson(config), known);
-    if (!parsed.config)
-        return parsed.issues;
-    const bool wasRunning = isRunning();
-    if (wasRunning)
-        stop();
-    m_config = *parsed.config;
-    m_schedules.clear();
-    m_bound.clear();
-    for (const DeviceBinding &b : m_config.displays) {
-        m_bound.append(b.displayId);
-        const QString text = m_config.scheduleFor(b.displayId);
-        if (!text.isEmpty())
-            if (auto s = PowerSchedule::parse(text.toStdString()))
-                m_schedules.insert(b.displayId, *s);
-    }
-    rebuildRows();
-    if (wasRunning)
-        start();
-    return {};
-}
-
-void DeviceService::rebuildRows() {
-    // Alerts of displays that are no longer watched are cleared.
-    for (const DeviceAlert &a : m_alerts.active())
-        if (!m_bound.contains(a.displayId) || !m_state.wall().display(a.displayId))
-            emitChanges(m_alerts.forget(a.displayId));
-    QList<DisplayHealth> rows;
-    for (const wall::Display &d : m_state.wall().displays) {
-        DisplayHealth row;
-        if (const DisplayHealth *old = m_model.row(d.id))
-            row = *old;
-        row.displayId = d.id;
-        row.label = d.label.isEmpty() ? d.id : d.label;
-        const DeviceBinding *b = m_config.binding(d.id);
-        if (!b || !row.bound || row.address != b->describeAddress()) {
-            const QString label = row.label;
-            row = DisplayHealth(); // new device: nothing known about it yet
-            row.displayId = d.id;
-            row.label = label;
-        }
-        row.bound = b != nullptr;
-        if (b) {
-            row.protocol = QString::fromLatin1(protocolKindName(b->protocol));
-            row.address = b->describeAddress();
-        }
-        rows.append(row);
-    }
-    m_model.reset(rows);
 }
 
 void DeviceService::start() {
@@ -376,9 +308,18 @@ void DeviceService::start() {
                                            health] { onHealth(generation, id, health); });
                          });
     });
-    m_lastScheduleMinute = toMinute(m_clock());
-    m_scheduleTimer.start();
+    startSchedule();
     Q_EMIT runningChanged();
+}
+
+QJsonObject DeviceService::cancelled(const QStringList &displays) {
+    QJsonObject perDisplay;
+    for (const QString &id : displays)
+        perDisplay.insert(id, QJsonObject{{QStringLiteral("ok"), false},
+                                          {QStringLiteral("status"), QStringLiteral("cancelled")},
+                                          {QStringLiteral("error"),
+                                           QStringLiteral("display control was stopped")}});
+    return perDisplay;
 }
 
 bool DeviceService::stop(int timeoutMs) {
@@ -408,16 +349,8 @@ bool DeviceService::stop(int timeoutMs) {
     }
     // Requests in flight end now, as cancelled, so every requestId gets its commandFinished.
     const auto pending = std::exchange(m_pending, {});
-    for (auto it = pending.begin(); it != pending.end(); ++it) {
-        QJsonObject perDisplay;
-        for (const QString &id : it.value())
-            perDisplay.insert(id,
-                              QJsonObject{{QStringLiteral("ok"), false},
-                                          {QStringLiteral("status"), QStringLiteral("cancelled")},
-                                          {QStringLiteral("error"),
-                                           QStringLiteral("display control was stopped")}});
-        Q_EMIT commandFinished(it.key(), perDisplay);
-    }
+    for (auto it = pending.begin(); it != pending.end(); ++it)
+        Q_EMIT commandFinished(it.key(), cancelled(it.value()));
     const auto sequences = std::exchange(m_sequences, {});
     for (const Sequence &seq : sequences) {
         SequenceResults cancelled;
@@ -431,65 +364,6 @@ bool DeviceService::stop(int timeoutMs) {
     return joined;
 }
 
-QJsonArray DeviceService::activeAlerts() const {
-    QJsonArray all;
-    for (const DeviceAlert &a : m_alerts.active())
-        all.append(a.toJson());
-    return all;
-}
-
-std::optional<bool> DeviceService::scheduledOn(const QString &displayId) const {
-    const std::optional<Power> p = expectedPower(displayId);
-    if (!p || *p == Power::Invalid)
-        return std::nullopt;
-    return *p == Power::On;
-}
-
-std::optional<Power> DeviceService::expectedPower(const QString &displayId) const {
-    const auto it = m_schedules.constFind(displayId);
-    if (it == m_schedules.constEnd())
-        return std::nullopt;
-    return it->stateAt(localTime(m_clock()));
-}
-
-void DeviceService::onHealth(quint64 generation, const QString &displayId, const Health &health) {
-    if (generation != m_generation)
-        return;
-    const DisplayHealth *current = m_model.row(displayId);
-    const DeviceBinding *binding = m_config.binding(displayId);
-    if (!current || !binding)
-        return;
-    DisplayHealth row = *current;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    applyHealth(row, health, now);
-    AlertTracker::Context context;
-    context.displayId = displayId;
-    context.address = binding->describeAddress();
-    context.expect.power = expectedPower(displayId);
-    context.expect.warnTemperatureC = m_config.warnTemperatureC;
-    context.expect.criticalTemperatureC = m_config.criticalTemperatureC;
-    context.missesBeforeUnreachable = m_config.unreachableAfterMisses;
-    const AlertTracker::Changes changes = m_alerts.assess(context, health, now);
-    row.alertSeverity = m_alerts.worstSeverity(displayId);
-    row.alertMessage.clear();
-    for (const DeviceAlert &a : m_alerts.active(displayId))
-        if (a.severity == row.alertSeverity)
-            row.alertMessage = a.message;
-    m_model.update(row);
-    for (const DeviceAlert &a : changes.cleared)
-        Q_EMIT alertCleared(a.toJson());
-    for (const DeviceAlert &a : changes.raised)
-        Q_EMIT alertRaised(a.toJson());
-    Q_EMIT healthUpdated(displayId);
-}
-
-void DeviceService::emitChanges(const AlertTracker::Changes &changes) {
-    for (const DeviceAlert &a : changes.cleared)
-        Q_EMIT alertCleared(a.toJson());
-    for (const DeviceAlert &a : changes.raised)
-        Q_EMIT alertRaised(a.toJson());
-}
-
 ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
     if (action.type != QLatin1String("device.command"))
         return ActionResult::failure(
@@ -499,8 +373,8 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
     if (!m_io)
         return ActionResult::failure(QStringLiteral("unavailable"),
                                      QStringLiteral("display control is not running"));
-    // A controller fenced by its hot standby (app/nodes/README.md) drives no display: the command
-    // would go out here, before the action's transaction is refused.
+    // A controller fenced by its hot standby (app/nodes/README.md) drives no display: refused
+    // here with the fence's reason (its transaction would be refused too; nothing is sent).
     if (const QString fence = store::writeFence(); !fence.isEmpty())
         return ActionResult::failure(QStringLiteral("unavailable"), fence);
     QStringList wallIds;
@@ -511,12 +385,33 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
         return *failure;
     const CommandRequest request = std::get<CommandRequest>(std::move(parsed));
     const quint64 requestId = ++m_nextRequestId;
+    // Sent once the action's transaction (its audit row) is committed: a write the store refuses
+    // refuses the action (store_unavailable) and nothing reaches a display.
+    m_dispatcher.afterCommit(
+        [self = QPointer<DeviceService>(this), request, requestId, generation = m_generation] {
+            if (self)
+                self->send(request, requestId, generation);
+        });
+    return ActionResult::success(
+        {{QStringLiteral("accepted"), true},
+         {QStringLiteral("requestId"), qint64(requestId)},
+         {QStringLiteral("command"), request.command},
+         {QStringLiteral("displays"), QJsonArray::fromStringList(request.displays)}});
+}
+
+void DeviceService::send(const CommandRequest &request, quint64 requestId, quint64 generation) {
     std::vector<std::size_t> indices;
     for (const QString &id : request.displays)
-        indices.push_back(std::size_t(m_bound.indexOf(id)));
+        if (const qsizetype i = m_bound.indexOf(id); i >= 0)
+            indices.push_back(std::size_t(i));
+    if (generation != m_generation || !m_io ||
+        indices.size() != std::size_t(request.displays.size())) {
+        // Stopped (or restarted) since the action was taken: the request ends as cancelled.
+        Q_EMIT commandFinished(requestId, cancelled(request.displays));
+        return;
+    }
     m_pending.insert(requestId, request.displays);
 
-    const quint64 generation = m_generation;
     auto io = m_io;
     asio::post(io->io, [this, io, indices, ids = request.displays, command = request.driverCommand,
                         timeoutMs = request.timeoutMs, generation, requestId] {
@@ -542,11 +437,6 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
                        });
                });
     });
-    return ActionResult::success(
-        {{QStringLiteral("accepted"), true},
-         {QStringLiteral("requestId"), qint64(requestId)},
-         {QStringLiteral("command"), request.command},
-         {QStringLiteral("displays"), QJsonArray::fromStringList(request.displays)}});
 }
 
 bool DeviceService::runSequences(
@@ -643,45 +533,6 @@ void DeviceService::onCommandDone(quint64 generation, quint64 requestId,
     if (generation != m_generation || !m_pending.remove(requestId))
         return;
     Q_EMIT commandFinished(requestId, perDisplay);
-}
-
-void DeviceService::checkSchedule() {
-    const QDateTime now = toMinute(m_clock());
-    const QDateTime last = m_lastScheduleMinute;
-    m_lastScheduleMinute = now;
-    if (!last.isValid() || now <= last || m_schedules.isEmpty())
-        return; // first check, or the clock went back: nothing is replayed
-    // Walk the minutes that passed (a late timer, a suspended box), at most one day back; per
-    // display the latest rule in that window wins.
-    QDateTime t = std::max(last.addSecs(60), now.addDays(-1).addSecs(60));
-    QMap<QString, Power> due;
-    for (; t <= now; t = t.addSecs(60)) {
-        const LocalTime lt = localTime(t);
-        for (auto it = m_schedules.constBegin(); it != m_schedules.constEnd(); ++it)
-            for (const PowerRule &rule : it->rules())
-                if (rule.minuteOfDay == lt.minuteOfDay && (rule.days >> lt.weekday) & 1u)
-                    due.insert(it.key(), rule.power);
-    }
-    for (const Power power : {Power::On, Power::Off}) {
-        QJsonArray displays;
-        for (const QString &id : m_bound) // wall order of the bindings, not hash order
-            if (due.value(id, Power::Invalid) == power)
-                displays.append(id);
-        if (displays.isEmpty())
-            continue;
-        const Action action{QStringLiteral("device.command"),
-                            {{QStringLiteral("displays"), displays},
-                             {QStringLiteral("command"), QStringLiteral("power")},
-                             {QStringLiteral("value"),
-                              power == Power::On ? QStringLiteral("on") : QStringLiteral("off")}}};
-        const Caller caller{QStringLiteral("schedule"), Role::Technician, QStringLiteral("local"),
-                            QStringLiteral("schedule")};
-        // Submitted: the GUI thread does not wait for the action's transaction.
-        m_dispatcher.submit(action, caller, [params = action.params](const ActionResult &result) {
-            if (!result.ok)
-                qCWarning(lcDevices) << "scheduled power" << params << "refused:" << result.message;
-        });
-    }
 }
 
 } // namespace opswall::devices

@@ -47,6 +47,8 @@ class Dispatcher;
 
 namespace opswall::devices {
 
+struct CommandRequest; // devicecommand.h
+
 class DeviceService : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -121,7 +123,11 @@ private:
     void rebuildRows();
     void onHealth(quint64 generation, const QString &displayId, const drivers::Health &health);
     void onCommandDone(quint64 generation, quint64 requestId, const QJsonObject &perDisplay);
+    // A device.command taken, to its displays (after the action's commit: handleAction).
+    void send(const CommandRequest &request, quint64 requestId, quint64 generation);
+    static QJsonObject cancelled(const QStringList &displays); // commandFinished's, per display
     void emitChanges(const AlertTracker::Changes &changes);
+    void startSchedule(); // from this minute on (start())
     std::optional<drivers::Power> expectedPower(const QString &displayId) const;
 
     wall::WallState &m_state;

@@ -71,6 +71,15 @@ Services::Services(const Options &options, store::Database &db, store::WallStore
                                          QStringLiteral("type"));
         return m_alerts.acknowledge(a.params, c);
     });
+    // Fail back (POST /controller/failback) asked of a controller with no hot standby configured;
+    // the standby role (standbyrole.cpp), added after this when configured, answers it instead.
+    m_dispatcher.addHandler(QStringLiteral("controller."), [](const Action &a, const Caller &) {
+        return ActionResult::failure(
+            QStringLiteral("conflict"),
+            QStringLiteral("\"%1\": this controller has no hot standby (--role controller "
+                           "--standby-listen HOST:PORT, app/nodes/README.md)")
+                .arg(a.type));
+    });
     // Device and store acknowledgements outlive a restart (alertacks.h).
     try {
         setupAlertAcks(m_db, m_alerts);

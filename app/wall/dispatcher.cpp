@@ -32,7 +32,7 @@ QJsonObject Dispatcher::Change::toJson() const {
 }
 
 void Dispatcher::addHandler(const QString &prefix, Handler handler) {
-    m_handlers.append({prefix, std::move(handler)});
+    m_handlers.prepend({prefix, std::move(handler)}); // the latest for a prefix first
 }
 
 ActionResult Dispatcher::check(const Action &action, const Caller &caller) {
@@ -56,6 +56,13 @@ void Dispatcher::showLayout(const Layout &layout, const QString &cause) {
     }
     m_queue.push_back(Item{{}, {}, {}, QPair<Layout, QString>{layout, cause}});
     pump();
+}
+
+void Dispatcher::afterCommit(std::function<void()> sent) {
+    if (!m_applying)
+        return sent();
+    m_fx.jobs.push_back([](ActionTransaction &) {}); // a part of the transaction: its commit
+    m_fx.show.push_back(std::move(sent));
 }
 
 ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {

@@ -69,13 +69,20 @@ public:
     // Consulted after the role table, e.g. by the control lock: return a failure to refuse.
     using Gate = std::function<std::optional<ActionResult>(const Action &, const Caller &)>;
     void setGate(Gate gate) { m_gate = std::move(gate); }
-    // Handlers for action families owned by other layers (device.*, alert.*, source.*, ...).
+    // Handlers for action families owned by other layers (device.*, alert.*, source.*, ...). A
+    // handler added later for the same prefix answers instead of the earlier one (a default
+    // answer, replaced by the part that owns the family when it is configured).
     using Handler = std::function<ActionResult(const Action &, const Caller &)>;
     void addHandler(const QString &prefix, Handler handler);
     // For such handlers (a briefing step, an incident preset): makes layout live as a recall
     // does (one undo step, a history row in the action's transaction, the action's "revision").
     // Outside an action (a briefing's timer) it is queued as a write of its own.
     void showLayout(const Layout &layout, const QString &cause);
+    // For such handlers, an effect outside the wall (a command to a display): sent runs on the
+    // GUI thread once the action's transaction committed, never when it failed or the action was
+    // refused. The action then writes (it is not audit-only), so a store that refuses its write
+    // refuses the action (store_unavailable) and nothing is sent. Outside an action, now.
+    void afterCommit(std::function<void()> sent);
 
     // Actions waiting for the one being written (for tests and the metrics).
     std::size_t queued() const { return m_queue.size() + (m_busy ? 1 : 0); }

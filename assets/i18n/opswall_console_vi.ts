@@ -1852,6 +1852,31 @@
     </message>
     <message>
         <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>Plugged in by USB (%1)</source>
+        <translation>Cắm qua USB (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>No Stream Deck or X-keys is plugged in by USB.</source>
+        <translation>Không có Stream Deck hay X-keys nào cắm qua USB.</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>unknown model</source>
+        <translation>không rõ kiểu</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>panel %1</source>
+        <translation>bàn phím %1</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
+        <source>not configured</source>
+        <translation>chưa cấu hình</translation>
+    </message>
+    <message>
+        <location filename="../../qml/console/PanelsPanel.qml" line="1" />
         <source>Page</source>
         <translation>Trang</translation>
     </message>

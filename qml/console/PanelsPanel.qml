@@ -8,6 +8,7 @@ import OpsWall.Console
 // buttons drawn as keys with their faces (label, what they do, lit while their preset is on the
 // wall), and for the key picked: bind it to an action, or press it as the panel would. All of it
 // through the control API (GET /panels, GET /panels/{id}, POST /panels/{id}/bind and /press),
+// and below the panels the Stream Decks and X-keys plugged in by USB (configured or not),
 // so a binding is checked, stored and audited like any change; what the role may not do is
 // disabled with the reason.
 Item {
@@ -19,6 +20,9 @@ Item {
 
     // GET /panels: [{id, name, type, state, why, page, model, keys, serial}]
     property var panels: []
+    // GET /panels "usb": what the wall's hot-plug monitor sees plugged in, configured or not:
+    // [{path, kind, vendorId, productId, model, serial, product, panel}]
+    property var usb: []
     property string chosenId: ""
     // GET /panels/{id}: the panel's document with its status.
     property var chosen: ({})
@@ -134,6 +138,7 @@ Item {
             }
             if (tag === "panels.list") {
                 panel.panels = body.items || []
+                panel.usb = body.usb || []
                 if (panel.chosenId === "" && panel.panels.length > 0)
                     panel.choose(panel.panels[0].id)
             } else if (tag === "panels.one") {
@@ -206,6 +211,52 @@ Item {
                             Layout.fillWidth: true
                             font.pixelSize: Look.fontSize - 1
                         }
+                    }
+                }
+            }
+
+            // What is plugged in by USB, as the wall's hot-plug monitor sees it (every second).
+            Label {
+                objectName: "usbTitle"
+                text: qsTr("Plugged in by USB (%1)").arg(panel.usb.length)
+                color: Look.text
+                font.bold: true
+            }
+            Label {
+                objectName: "usbNone"
+                visible: panel.usb.length === 0
+                text: qsTr("No Stream Deck or X-keys is plugged in by USB.")
+                color: Look.muted
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            Repeater {
+                model: panel.usb
+                delegate: ColumnLayout {
+                    id: device
+                    required property var modelData
+                    objectName: "usb-" + modelData.path
+                    Layout.fillWidth: true
+                    Layout.leftMargin: Look.gap
+                    spacing: 2
+                    Label {
+                        text: (device.modelData.kind === "streamdeck" ? "Stream Deck " : "X-keys ")
+                              + (device.modelData.model || qsTr("unknown model"))
+                              + "  ·  " + device.modelData.vendorId + ":" + device.modelData.productId
+                              + (device.modelData.serial ? "  ·  " + qsTr("serial %1").arg(device.modelData.serial) : "")
+                        color: Look.text
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                    }
+                    Label {
+                        objectName: "usbPanel-" + device.modelData.path
+                        text: device.modelData.path + "  ·  "
+                              + (device.modelData.panel ? qsTr("panel %1").arg(device.modelData.panel)
+                                                        : qsTr("not configured"))
+                        color: device.modelData.panel ? Look.good : Look.muted
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                        font.pixelSize: Look.fontSize - 1
                     }
                 }
             }

@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QProcessEnvironment>
 #include <QQmlEngine>
 #include <QTemporaryDir>
 #include <QtQml/qqmlextensionplugin.h>
@@ -53,6 +54,23 @@ public:
                {"key": 0, "label": "Hoàn tác", "action": "layout.undo"}]}]}]})");
         doc.close();
         m_wall.extraArgs = {QStringLiteral("--panels"), panels};
+#ifdef OPSWALL_FAKEHIDAPI_PATH
+        // One X-keys plugged in by USB, listed by the panels page (these hosts have none: hidapi's
+        // enumeration answered from a file, tests/panels/fakehidapi.cpp preloaded into the wall);
+        // no Stream Deck, so "lectern" stays unavailable with hidapi's reason.
+        const QString usb = m_wall.dir.filePath(QStringLiteral("usb-devices"));
+        QFile devices(usb);
+        if (!devices.open(QIODevice::WriteOnly) ||
+            devices.write("/dev/hidraw-console-xkeys 05f3 0405 0 XK24-0042 XK-24\n") < 0) {
+            m_error = QStringLiteral("cannot write ") + usb;
+            return false;
+        }
+        devices.close();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LD_PRELOAD"), QStringLiteral(OPSWALL_FAKEHIDAPI_PATH));
+        env.insert(QStringLiteral("OPSWALL_TEST_HID_DEVICES"), usb);
+        m_wall.process.setProcessEnvironment(env);
+#endif
         QString why;
         if (!m_wall.start(&why)) {
             m_error = why;

@@ -26,6 +26,11 @@ struct Endpoint {
 };
 
 inline constexpr Endpoint kEndpoints[] = {
+    // Every route of app/control/router.cpp is here (and documented in openapi.yaml).
+    {"GET", "/openapi.yaml", nullptr, "VLOTA"}, // anyone's, token or not
+    // A plain GET of the WebSocket is answered 426 upgrade_required to every role; the upgrade
+    // itself (role and token checks) is tested in tst_control_api's websocket tests.
+    {"GET", "/events", nullptr, "VLOTA"},
     {"GET", "/wall", nullptr, "VLOTA"},
     {"GET", "/status", nullptr, "VLOTA"},
     {"GET", "/layouts", nullptr, "VLOTA"},
@@ -43,6 +48,8 @@ inline constexpr Endpoint kEndpoints[] = {
     {"GET", "/tile-kinds", nullptr, "VLOTA"},
     {"POST", "/tiles", R"({"kind":"clock","x":0,"y":0,"width":10,"height":10})", "OA"},
     {"PATCH", "/tiles/{tile}", R"({"x":5})", "OA"},
+    {"POST", "/tiles/{tile}/focus", "{}", "LOA"},
+    {"POST", "/tiles/{tile}/unfocus", "{}", "LOA"},
     {"GET", "/tiles/{tile}/provinces/{code}", nullptr, "VLOTA"},
     {"DELETE", "/tiles/{tile}", nullptr, "OA"},
     {"GET", "/sources", nullptr, "VLOTA"},
@@ -60,6 +67,8 @@ inline constexpr Endpoint kEndpoints[] = {
     {"GET", "/audit", nullptr, "LA"},
     {"GET", "/audit/layout?at=2026-01-01T00:00:00Z", nullptr, "LA"},
     {"GET", "/audit/verify", nullptr, "LOTA"},
+    // Not a standby here: the admin's call is understood and refused (4xx), the others forbidden.
+    {"POST", "/controller/failback", "{}", "A"},
     {"GET", "/tokens", nullptr, "A"},
     {"POST", "/tokens", R"({"name":"contract-matrix","role":"viewer"})", "A"},
     {"DELETE", "/tokens/contract-matrix", nullptr, "A"},
@@ -95,6 +104,7 @@ inline constexpr Endpoint kEndpoints[] = {
     {"POST", "/panels/contract-panel/bind",
      R"({"key":0,"action":"preset.recall","params":{"id":1}})", "OTA"},
     {"POST", "/panels/contract-panel/press", R"({"key":0})", "OTA"},
+    {"GET", "/panels/contract-panel/keys/0/face.png", nullptr, "VLOTA"}, // no such panel: 404
     {"GET", "/outputs/{index}/snapshot?width=320", nullptr, "VLOTA"},
     {"GET", "/layout", nullptr, "VLOTA"},
     {"GET", "/indicators", nullptr, "VLOTA"},

@@ -12,6 +12,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -388,12 +389,15 @@ void TstControlApi::openApiIsServed() {
     QVERIFY(r.body.contains("/events:"));
     // Every endpoint of the contract is documented, with its method, in the served document.
     const QList<QByteArray> lines = r.body.split('\n');
+    QSet<QByteArray> inContract; // "get /panels/{id}", as the document writes them
     for (const contract::Endpoint &e : kEndpoints) {
         QByteArray path = QByteArray(e.path).split('?').first();
         for (const char *id :
              {"{preset}", "{tile}", "{alert}", "{device}", "{layout}", "{source}", "{briefing}",
               "contract-matrix", "contract-cam", "contract-panel", "contract-schedule"})
             path.replace(id, "{id}");
+        path.replace("/keys/0/", "/keys/{n}/");
+        inContract.insert(QByteArray(e.method).toLower() + ' ' + path);
         const qsizetype at = lines.indexOf("  " + path + ':');
         QVERIFY2(at >= 0, path.constData());
         bool method = false;
@@ -401,6 +405,24 @@ void TstControlApi::openApiIsServed() {
             method = method || lines[i].startsWith("    " + QByteArray(e.method).toLower() + ':');
         QVERIFY2(method, (QByteArray(e.method) + ' ' + path).constData());
     }
+    // And the other way: every documented route and method is in the contract's matrix, so a
+    // new route cannot go unchecked for some role.
+    QByteArray path;
+    int documented = 0;
+    for (const QByteArray &line : lines) {
+        if (line.startsWith("  /") && line.endsWith(':'))
+            path = line.mid(2, line.size() - 3);
+        else if (!line.startsWith(' ') && !line.isEmpty())
+            path.clear(); // a top-level key after paths:
+        for (const char *m : {"get", "post", "put", "patch", "delete"})
+            if (!path.isEmpty() && line == "    " + QByteArray(m) + ':') {
+                QVERIFY2(inContract.contains(QByteArray(m) + ' ' + path),
+                         (QByteArray(m) + ' ' + path + " is not in tests/control/contract.h")
+                             .constData());
+                ++documented;
+            }
+    }
+    QCOMPARE(documented, int(inContract.size()));
 }
 
 namespace {

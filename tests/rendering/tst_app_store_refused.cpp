@@ -4,12 +4,17 @@
 // busy timeout. An action whose rows cannot be committed must leave the wall's memory as it was:
 // a panel key's binding, a briefing's start, step and end are answered 503 store_unavailable and
 // GET shows what is in the table; once the lock goes the same actions succeed and are shown.
+// A device command goes to its displays only once its action's transaction (its audit row) is
+// committed: refused by the store, it is answered 503 and the display (a real simulated panel of
+// the demo, opswall-display-sim over MDC/TCP) stays as it was through later polls; once the lock
+// goes, the same command is sent and the panel follows.
 // And the audit's start-up check, now on the store thread, still finds a log cut while the wall
 // was stopped.
 #include "storetesting.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 #include <sqlite3.h>
@@ -111,6 +116,7 @@ class TestAppStoreRefused : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void refusedWritesLeaveMemoryAsTheTableIs();
+    void aRefusedDeviceCommandReachesNoDisplay();
     void aLogCutWhileStoppedIsFoundAtTheNextStart();
 };
 
@@ -189,6 +195,55 @@ void TestAppStoreRefused::refusedWritesLeaveMemoryAsTheTableIs() {
     QCOMPARE(scalar(db, "SELECT COUNT(*) FROM briefing_runs"), 1);
     QCOMPARE(scalar(db, "SELECT COUNT(*) FROM briefing_runs WHERE ended_at_ms IS NULL"), 0);
     QCOMPARE(scalar(db, "SELECT COUNT(*) FROM briefing_run_steps"), 2);
+}
+
+namespace {
+// GET /devices/r1c1's health as the wall last polled it.
+QJsonObject panelHealth(const apptest::Wall &w) {
+    return jsonOf(w.api("GET", QStringLiteral("/devices/r1c1")).body);
+}
+} // namespace
+
+void TestAppStoreRefused::aRefusedDeviceCommandReachesNoDisplay() {
+    apptest::Wall w;
+    w.demoServices = true; // the twelve simulated panels, polled every 3 s
+    QString why;
+    QVERIFY2(w.start(&why), qPrintable(why));
+    const QString db = w.dir.filePath(QStringLiteral("wall.db"));
+    // The demo panels start off.
+    QTRY_VERIFY2_WITH_TIMEOUT(panelHealth(w).value(QStringLiteral("power")).toString() ==
+                                  QLatin1String("off"),
+                              QJsonDocument(panelHealth(w)).toJson().constData(), 30000);
+    const QJsonObject on{
+        {QStringLiteral("command"), QStringLiteral("power")},
+        {QStringLiteral("args"), QJsonObject{{QStringLiteral("value"), QStringLiteral("on")}}}};
+    {
+        WriteLock lock(db);
+        QVERIFY(lock.held());
+        const ApiResponse refused = w.api("POST", QStringLiteral("/devices/r1c1/commands"), on);
+        QVERIFY2(refused.status == 503, refused.body.constData());
+        QCOMPARE(errorCode(refused), QStringLiteral("store_unavailable"));
+        // Two polls after the refusal (each a fresh lastPoll), the panel is still off: the
+        // command never reached it.
+        QString seen = panelHealth(w).value(QStringLiteral("lastPoll")).toString();
+        for (int poll = 0; poll < 2; ++poll) {
+            QTRY_VERIFY_WITH_TIMEOUT(
+                panelHealth(w).value(QStringLiteral("lastPoll")).toString() != seen, 15000);
+            const QJsonObject h = panelHealth(w);
+            seen = h.value(QStringLiteral("lastPoll")).toString();
+            QVERIFY2(h.value(QStringLiteral("reachable")).toBool(),
+                     QJsonDocument(h).toJson().constData());
+            QVERIFY2(h.value(QStringLiteral("power")).toString() == QLatin1String("off"),
+                     QJsonDocument(h).toJson().constData());
+        }
+    }
+    // The lock is gone: the same command is accepted, sent, and the panel turns on.
+    const ApiResponse sent = untilAccepted(w, QStringLiteral("/devices/r1c1/commands"), on);
+    QVERIFY2(sent.status == 202, sent.body.constData());
+    QTRY_VERIFY2_WITH_TIMEOUT(panelHealth(w).value(QStringLiteral("power")).toString() ==
+                                  QLatin1String("on"),
+                              QJsonDocument(panelHealth(w)).toJson().constData(), 20000);
+    QVERIFY(w.stop());
 }
 
 // The audit's start-up check runs on the store thread (AuditLog::checkOnStartAsync), not on the

@@ -1,5 +1,6 @@
 // The action dispatcher on a real WallStore: presets (save, revisions, recall, delete), roles
 // (leaders, viewers, no role, unknown actions), stage/publish/discard, the audit hook, the gate,
+// effects sent only after the commit (afterCommit),
 // the live layout history and bezel compensation.
 
 #include "dispatcherfixture.h"
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void stagePublishDiscard();
     void auditHookSeesEveryAction();
     void gateCanRefuse();
+    void afterCommitRunsOnlyOnceTheActionCommitted();
     void liveLayoutHistoryReturnsPastLayout();
     void bezelCompensationIsForTechniciansAndPersists();
 };
@@ -259,6 +261,39 @@ void TestDispatcherPresets::gateCanRefuse() {
     QCOMPARE(events.size(), 1);
     // Actions the gate lets through still work for others.
     DISPATCH_OK(act("preset.save", {{"name", "ok"}}), kOperator);
+}
+
+void TestDispatcherPresets::afterCommitRunsOnlyOnceTheActionCommitted() {
+    // A handler's effect outside the wall (a command to a display) waits for the commit of the
+    // action's transaction: a store that refuses the write refuses the action, and nothing goes.
+    int sent = 0;
+    m_dispatcher->addHandler(QStringLiteral("device."), [&](const Action &a, const Caller &) {
+        m_dispatcher->afterCommit([&sent] { ++sent; });
+        if (a.params.value(QStringLiteral("refuse")).toBool())
+            return ActionResult::failure(QStringLiteral("invalid"), QStringLiteral("refused"));
+        return ActionResult::success();
+    });
+    m_db->setBusyTimeoutMs(50);
+    {
+        // Another connection (a backup, an sqlite3 shell) holds the write lock.
+        store::Database other(m_dir->filePath(QStringLiteral("wall.db")));
+        other.exec("BEGIN IMMEDIATE");
+        const ActionResult refused = m_dispatcher->dispatch(act("device.command"), kTechnician);
+        QCOMPARE(refused.code, QStringLiteral("store_unavailable"));
+        QCOMPARE(sent, 0);
+        other.exec("ROLLBACK");
+    }
+    const ActionResult r = m_dispatcher->dispatch(act("device.command"), kTechnician);
+    QVERIFY2(r.ok, describe(r).constData());
+    QCOMPARE(sent, 1);
+    // Refused by its handler: nothing goes either.
+    const ActionResult invalid =
+        m_dispatcher->dispatch(act("device.command", {{"refuse", true}}), kTechnician);
+    QCOMPARE(invalid.code, QStringLiteral("invalid"));
+    QCOMPARE(sent, 1);
+    // Outside an action: at once.
+    m_dispatcher->afterCommit([&sent] { ++sent; });
+    QCOMPARE(sent, 2);
 }
 
 void TestDispatcherPresets::liveLayoutHistoryReturnsPastLayout() {

@@ -7,7 +7,9 @@ import ConsoleTest
 // Stream Deck "lectern" that this host does not have). An operator sees the panel and why it is
 // unavailable, its keys with their faces, binds a key to a preset with the mouse and keyboard,
 // presses it as the panel would and sees the wall change and the key light up; a viewer sees
-// binding disabled with the reason. The page is saved as a PNG for a person to look at.
+// binding disabled with the reason. An X-keys plugged in by USB (through the harness's hidapi
+// stand-in) is listed below the panels, in Vietnamese and in English. The page is saved as a PNG
+// for a person to look at.
 Item {
     id: root
     width: 1600
@@ -130,6 +132,33 @@ Item {
             const p = key.mapToItem(v, 4, key.height - 5)
             const c = Qt.color(image.pixel(p.x, p.y))
             verify(c.g > c.r && c.g > 0.3, String(image.pixel(p.x, p.y)))
+        }
+
+        function test_3_usbPanelsPluggedInAreListedInBothLanguages() {
+            // The harness plugged in an X-keys (no panel is configured for it); the wall's
+            // hot-plug monitor lists it, and so does the page, below the panels.
+            const v = open(Wall.operatorTokenFile)
+            const page = openPanels(v)
+            const path = "/dev/hidraw-console-xkeys"
+            tryVerify(() => findChild(page, "usb-" + path) !== null, 10000, "the X-keys is listed")
+            const row = findChild(page, "usb-" + path)
+            const title = findChild(page, "usbTitle")
+            verify(!findChild(page, "usbNone").visible)
+            Language.language = "vi"
+            tryCompare(title, "text", "Cắm qua USB (1)")
+            let t = textIn(row)
+            for (const want of ["X-keys xk-24", "05f3:0405", "số sê-ri XK24-0042", path, "chưa cấu hình"])
+                verify(t.indexOf(want) >= 0, want + " in " + t)
+            waitForRendering(v)
+            grabImage(v).save(Wall.folder() + "/console-panels-usb-vi.png")
+            Language.language = "en"
+            tryCompare(title, "text", "Plugged in by USB (1)")
+            t = textIn(row)
+            for (const want of ["X-keys xk-24", "serial XK24-0042", "not configured"])
+                verify(t.indexOf(want) >= 0, want + " in " + t)
+            waitForRendering(v)
+            grabImage(v).save(Wall.folder() + "/console-panels-usb-en.png")
+            Language.language = "vi"
         }
 
         function test_2_viewerSeesBindingDisabledWithTheReason() {

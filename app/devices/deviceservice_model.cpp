@@ -1,0 +1,194 @@
+// DeviceService's side on the GUI thread that does not drive the io thread: the bindings and
+// the model's rows, health polled into the model and the alerts, and the power schedule (run as
+// device.command actions through the dispatcher). Starting, stopping and commands:
+// deviceservice.cpp.
+#include "devices/deviceservice.h"
+
+#include "wall/dispatcher.h"
+#include "wall/wallstate.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcDevices)
+
+namespace opswall::devices {
+
+using namespace drivers;
+
+namespace {
+
+LocalTime localTime(const QDateTime &t) {
+    return LocalTime{t.date().dayOfWeek() - 1, t.time().hour() * 60 + t.time().minute()};
+}
+
+QDateTime toMinute(const QDateTime &t) {
+    QDateTime m = t;
+    m.setTime(QTime(t.time().hour(), t.time().minute()));
+    return m;
+}
+
+} // namespace
+
+void DeviceService::setClock(Clock clock) {
+    m_clock = std::move(clock);
+    m_lastScheduleMinute = {};
+}
+
+QList<Issue> DeviceService::setConfig(const DeviceConfig &config) {
+    QStringList known;
+    for (const wall::Display &d : m_state.wall().displays)
+        known.append(d.id);
+    // Re-validate: the config may come from code, not from a parsed document.
+    ParsedConfig parsed = parseDeviceConfig(toJson(config), known);
+    if (!parsed.config)
+        return parsed.issues;
+    const bool wasRunning = isRunning();
+    if (wasRunning)
+        stop();
+    m_config = *parsed.config;
+    m_schedules.clear();
+    m_bound.clear();
+    for (const DeviceBinding &b : m_config.displays) {
+        m_bound.append(b.displayId);
+        const QString text = m_config.scheduleFor(b.displayId);
+        if (!text.isEmpty())
+            if (auto s = PowerSchedule::parse(text.toStdString()))
+                m_schedules.insert(b.displayId, *s);
+    }
+    rebuildRows();
+    if (wasRunning)
+        start();
+    return {};
+}
+
+void DeviceService::rebuildRows() {
+    // Alerts of displays that are no longer watched are cleared.
+    for (const DeviceAlert &a : m_alerts.active())
+        if (!m_bound.contains(a.displayId) || !m_state.wall().display(a.displayId))
+            emitChanges(m_alerts.forget(a.displayId));
+    QList<DisplayHealth> rows;
+    for (const wall::Display &d : m_state.wall().displays) {
+        DisplayHealth row;
+        if (const DisplayHealth *old = m_model.row(d.id))
+            row = *old;
+        row.displayId = d.id;
+        row.label = d.label.isEmpty() ? d.id : d.label;
+        const DeviceBinding *b = m_config.binding(d.id);
+        if (!b || !row.bound || row.address != b->describeAddress()) {
+            const QString label = row.label;
+            row = DisplayHealth(); // new device: nothing known about it yet
+            row.displayId = d.id;
+            row.label = label;
+        }
+        row.bound = b != nullptr;
+        if (b) {
+            row.protocol = QString::fromLatin1(protocolKindName(b->protocol));
+            row.address = b->describeAddress();
+        }
+        rows.append(row);
+    }
+    m_model.reset(rows);
+}
+
+QJsonArray DeviceService::activeAlerts() const {
+    QJsonArray all;
+    for (const DeviceAlert &a : m_alerts.active())
+        all.append(a.toJson());
+    return all;
+}
+
+std::optional<bool> DeviceService::scheduledOn(const QString &displayId) const {
+    const std::optional<Power> p = expectedPower(displayId);
+    if (!p || *p == Power::Invalid)
+        return std::nullopt;
+    return *p == Power::On;
+}
+
+std::optional<Power> DeviceService::expectedPower(const QString &displayId) const {
+    const auto it = m_schedules.constFind(displayId);
+    if (it == m_schedules.constEnd())
+        return std::nullopt;
+    return it->stateAt(localTime(m_clock()));
+}
+
+void DeviceService::onHealth(quint64 generation, const QString &displayId, const Health &health) {
+    if (generation != m_generation)
+        return;
+    const DisplayHealth *current = m_model.row(displayId);
+    const DeviceBinding *binding = m_config.binding(displayId);
+    if (!current || !binding)
+        return;
+    DisplayHealth row = *current;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    applyHealth(row, health, now);
+    AlertTracker::Context context;
+    context.displayId = displayId;
+    context.address = binding->describeAddress();
+    context.expect.power = expectedPower(displayId);
+    context.expect.warnTemperatureC = m_config.warnTemperatureC;
+    context.expect.criticalTemperatureC = m_config.criticalTemperatureC;
+    context.missesBeforeUnreachable = m_config.unreachableAfterMisses;
+    const AlertTracker::Changes changes = m_alerts.assess(context, health, now);
+    row.alertSeverity = m_alerts.worstSeverity(displayId);
+    row.alertMessage.clear();
+    for (const DeviceAlert &a : m_alerts.active(displayId))
+        if (a.severity == row.alertSeverity)
+            row.alertMessage = a.message;
+    m_model.update(row);
+    emitChanges(changes);
+    Q_EMIT healthUpdated(displayId);
+}
+
+void DeviceService::emitChanges(const AlertTracker::Changes &changes) {
+    for (const DeviceAlert &a : changes.cleared)
+        Q_EMIT alertCleared(a.toJson());
+    for (const DeviceAlert &a : changes.raised)
+        Q_EMIT alertRaised(a.toJson());
+}
+
+void DeviceService::startSchedule() {
+    m_lastScheduleMinute = toMinute(m_clock());
+    m_scheduleTimer.start();
+}
+
+void DeviceService::checkSchedule() {
+    const QDateTime now = toMinute(m_clock());
+    const QDateTime last = m_lastScheduleMinute;
+    m_lastScheduleMinute = now;
+    if (!last.isValid() || now <= last || m_schedules.isEmpty())
+        return; // first check, or the clock went back: nothing is replayed
+    // Walk the minutes that passed (a late timer, a suspended box), at most one day back; per
+    // display the latest rule in that window wins.
+    QDateTime t = std::max(last.addSecs(60), now.addDays(-1).addSecs(60));
+    QMap<QString, Power> due;
+    for (; t <= now; t = t.addSecs(60)) {
+        const LocalTime lt = localTime(t);
+        for (auto it = m_schedules.constBegin(); it != m_schedules.constEnd(); ++it)
+            for (const PowerRule &rule : it->rules())
+                if (rule.minuteOfDay == lt.minuteOfDay && (rule.days >> lt.weekday) & 1u)
+                    due.insert(it.key(), rule.power);
+    }
+    for (const Power power : {Power::On, Power::Off}) {
+        QJsonArray displays;
+        for (const QString &id : m_bound) // wall order of the bindings, not hash order
+            if (due.value(id, Power::Invalid) == power)
+                displays.append(id);
+        if (displays.isEmpty())
+            continue;
+        const Action action{QStringLiteral("device.command"),
+                            {{QStringLiteral("displays"), displays},
+                             {QStringLiteral("command"), QStringLiteral("power")},
+                             {QStringLiteral("value"),
+                              power == Power::On ? QStringLiteral("on") : QStringLiteral("off")}}};
+        const Caller caller{QStringLiteral("schedule"), Role::Technician, QStringLiteral("local"),
+                            QStringLiteral("schedule")};
+        // Submitted: the GUI thread does not wait for the action's transaction.
+        m_dispatcher.submit(action, caller, [params = action.params](const ActionResult &result) {
+            if (!result.ok)
+                qCWarning(lcDevices) << "scheduled power" << params << "refused:" << result.message;
+        });
+    }
+}
+
+} // namespace opswall::devices
