@@ -108,7 +108,12 @@ Item {
     Component.onCompleted: {
         completed = true
         load()
+        WallScene.readiness.report(frame, tileId, tileReady)
     }
+    // What waits for every tile to be drawn (WallApplication::tilesNotReady, the step pictures,
+    // bench_wall) reads a count the frames keep (WallScene.readiness), not a walk of the items.
+    onTileReadyChanged: WallScene.readiness.report(frame, tileId, tileReady)
+    onTileIdChanged: if (!tileReady) WallScene.readiness.report(frame, tileId, false)
 
     function load() {
         // Built ahead of a recall: incubated between frames while the old layout is shown. Set

@@ -193,6 +193,7 @@ private Q_SLOTS:
     void stepPicturesShowOnlyTheirOwnLayout();
     void eachWindowBuildsOnlyTheTilesOnItsDisplays();
     void tileMovingToAnotherWindowSwitchesWithTheRecall();
+    void readinessCountAgreesWithTheFrames();
 
 private:
     QImage diagonalImage(const QString &path);
