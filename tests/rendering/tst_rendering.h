@@ -182,6 +182,7 @@ private Q_SLOTS:
     void lineCrossingBezelJumpsWithoutCompensation();
     void rotatedPanelGetsRotatedContent();
     void bigTextIsDrawnInTheOutputWindow();
+    void longTitleTakesASecondLineWhereTheTileIsTall();
     void previewShowsEveryDisplayId();
     void previewMapShowsTheValueUnderThePointer();
     void textMeetsTheWallDistanceRule();
