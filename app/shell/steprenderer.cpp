@@ -16,17 +16,6 @@
 
 namespace opswall::shell {
 
-namespace {
-void collectNotReady(QQuickItem *item, int *count) {
-    const QVariant ready = item->property("tileReady");
-    if (ready.isValid() && !ready.toBool())
-        ++*count;
-    const auto children = item->childItems();
-    for (QQuickItem *child : children)
-        collectNotReady(child, count);
-}
-} // namespace
-
 StepRenderer::StepRenderer(Services &services, wall::Wall wall, QString language, QString assetsDir,
                            QVariantMap kindSources, QObject *parent)
     : QObject(parent)
@@ -123,8 +112,9 @@ void StepRenderer::next() {
     auto *poll = new QTimer(this);
     poll->setInterval(30);
     connect(poll, &QTimer::timeout, this, [this, poll] {
-        int pending = 0;
-        collectNotReady(m_window->contentItem(), &pending);
+        // The frames report their readiness (TileFrame.qml): no walk of the items.
+        const int pending =
+            m_scene->readiness()->notReady() + (m_scene->tiles()->staging() ? 1 : 0);
         if (pending > 0 && QDateTime::currentDateTimeUtc() < m_deadline)
             return;
         poll->deleteLater();

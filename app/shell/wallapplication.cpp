@@ -370,36 +370,14 @@ QList<QQuickWindow *> WallApplication::windows() const {
     return list;
 }
 
-namespace {
-// Walks the visual tree (delegates of a Repeater are visual children, not QObject children). A
-// tile frame's readiness covers its content, so the walk does not go below it.
-// The property indexes are looked up once per type: QObject::property(name) searches the
-// whole meta-object chain by name for every item, and this walk runs for every frame a waiter
-// (whenRendered, bench_wall) looks at.
-void collectNotReady(QQuickItem *item, QStringList &ids,
-                     QHash<const QMetaObject *, std::pair<int, int>> &indexes) {
-    const QMetaObject *mo = item->metaObject();
-    auto it = indexes.find(mo);
-    if (it == indexes.end())
-        it = indexes.insert(mo, {mo->indexOfProperty("tileReady"), mo->indexOfProperty("tileId")});
-    if (it->first >= 0) {
-        if (!mo->property(it->first).read(item).toBool())
-            ids.append(it->second >= 0 ? mo->property(it->second).read(item).toString()
-                                       : QString());
-        return;
-    }
-    const auto children = item->childItems();
-    for (QQuickItem *child : children)
-        collectNotReady(child, ids, indexes);
-}
-} // namespace
-
+// The frames report their readiness (TileFrame.qml, WallScene.readiness): no walk of the items.
 QStringList WallApplication::tilesNotReady() const {
-    QStringList ids;
-    QHash<const QMetaObject *, std::pair<int, int>> indexes;
-    for (QQuickWindow *w : windows())
-        collectNotReady(w->contentItem(), ids, indexes);
-    ids.removeDuplicates();
+    if (!m_scene)
+        return {};
+    QStringList ids = m_scene->readiness()->notReadyIds();
+    // (As the tile layers of the windows said it: with no window there is nothing to build.)
+    if (m_scene->tiles()->staging() && !windows().isEmpty())
+        ids.append(QStringLiteral("(a recall being built)"));
     return ids;
 }
 

@@ -46,14 +46,10 @@ Item {
     // A title that does not fit on one line takes a second one where the tile is tall enough
     // (at least six title bars), instead of being cut with an ellipsis. No title: no bar (a
     // clock's frame needs none).
-    TextMetrics {
-        id: titleWidth
-        font.family: Theme.fontFamily
-        font.bold: true
-        font.pixelSize: Math.max(1, Theme.titleTextMm * frame.pxPerMm)
-        text: frame.title
-    }
-    readonly property bool twoLineTitle: titleWidth.advanceWidth > width - 36 * pxPerMm
+    // The title's width on one line is the title text's own implicit width (a wrapped Text lays
+    // itself out unwrapped for it anyway; a separate TextMetrics shaped the title once more in
+    // every frame and copy).
+    readonly property bool twoLineTitle: titleText.implicitWidth > width - 36 * pxPerMm
                                          && height >= 6 * Theme.titleBarMm * pxPerMm
     // Not the bar's `visible`: that reads false while the whole frame is hidden (a recall's tile
     // built ahead), which laid the content out without the bar and again, at its real size, in
@@ -75,6 +71,7 @@ Item {
             color: Theme.accent
         }
         Text {
+            id: titleText
             anchors.fill: parent
             anchors.leftMargin: 24 * frame.pxPerMm
             anchors.rightMargin: 12 * frame.pxPerMm
@@ -108,16 +105,30 @@ Item {
     Component.onCompleted: {
         completed = true
         load()
+        WallScene.readiness.report(frame, tileId, tileReady)
     }
+    // What waits for every tile to be drawn (WallApplication::tilesNotReady, the step pictures,
+    // bench_wall) reads a count the frames keep (WallScene.readiness), not a walk of the items.
+    onTileReadyChanged: WallScene.readiness.report(frame, tileId, tileReady)
+    onTileIdChanged: if (!tileReady) WallScene.readiness.report(frame, tileId, false)
 
     function load() {
         // Built ahead of a recall: incubated between frames while the old layout is shown. Set
         // once per load, not bound: a Loader made synchronous while it incubates starts again
         // without its initial properties.
         loader.asynchronous = frame.buildAhead
-        // Only `binding` is required of every tile component; the others are set when offered.
-        loader.setSource(sourceFor(kind), { binding: frame.binding })
+        // Only `binding` is required of every tile component; the others are set when offered
+        // (setUp). This module's own kinds derive from TileContent: they are given their scale
+        // and language from the start, so that their text is laid out once, at its size, not
+        // first at 1 px per mm and again when setUp binds the scale.
+        const source = sourceFor(kind)
+        if (String(source).startsWith(frame.moduleUrl))
+            loader.setSource(source, { binding: frame.binding, pxPerMm: frame.pxPerMm,
+                                       language: WallScene.language })
+        else
+            loader.setSource(source, { binding: frame.binding })
     }
+    readonly property string moduleUrl: String(Qt.resolvedUrl("."))
 
     function setUp() {
         const item = loader.item

@@ -30,9 +30,10 @@ Item {
 
     visible: false
 
-    // What waits for the wall to be drawn (WallApplication::whenRendered, the step pictures)
-    // walks the items for tileReady: a recall still being built is not ready yet. (A frame with
-    // no viewport left, waiting for its row to go, is always ready: it loads nothing.)
+    // A recall still being built is not ready yet, as the tests' walk over the items sees it
+    // (what waits for the wall to be drawn reads WallScene.readiness and TileListModel.staging
+    // instead: WallApplication::tilesNotReady). A frame with no viewport left, waiting for its row
+    // to go, is always ready: it loads nothing.
     readonly property bool tileReady: !WallScene.tiles.staging
     readonly property string tileId: WallScene.tiles.staging ? "(a recall being built)" : ""
 

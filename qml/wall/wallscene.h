@@ -4,6 +4,7 @@
 // the application and found by QML through opswall::lookup (engineservices.h).
 
 #include "tilelistmodel.h"
+#include "tilereadiness.h"
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
 
@@ -29,6 +30,8 @@ class WallScene : public QObject {
     Q_PROPERTY(QVariantList displays READ displays NOTIFY wallChanged)
     Q_PROPERTY(QVariantList outputs READ outputs NOTIFY wallChanged)
     Q_PROPERTY(opswall::qml::TileListModel *tiles READ tiles CONSTANT)
+    // Which tile frames are not ready yet, as they report it (TileFrame.qml).
+    Q_PROPERTY(opswall::qml::TileReadiness *readiness READ readiness CONSTANT)
     Q_PROPERTY(QColor background READ background NOTIFY layoutChanged)
     Q_PROPERTY(QString layoutName READ layoutName NOTIFY layoutChanged)
     Q_PROPERTY(QString language READ language CONSTANT)
@@ -52,6 +55,7 @@ public:
     QVariantList displays() const;
     QVariantList outputs() const;
     TileListModel *tiles() { return &m_tiles; }
+    TileReadiness *readiness() { return &m_readiness; }
     QColor background() const;
     QString layoutName() const;
     QString language() const { return m_language; }
@@ -85,6 +89,7 @@ private:
     wall::WallState *m_state;
     wall::Dispatcher *m_dispatcher;
     TileListModel m_tiles;
+    TileReadiness m_readiness;
     QString m_language;
     QVariantMap m_kindSources;
     QStringList m_perDisplayKinds;

@@ -420,3 +420,63 @@ int main(int argc, char **argv) {
     TestRendering t;
     return QTest::qExec(&t, argc, argv);
 }
+
+// A title too wide for its bar takes a second line (a bar 1.75 times as high) where the tile is
+// at least six bars tall; a short title, or a long one on a low tile, keeps one line (TileFrame:
+// the title's width on one line is its text's implicit width).
+void TestRendering::longTitleTakesASecondLineWhereTheTileIsTall() {
+    const QString longTitle =
+        QStringLiteral("Tiến độ giải ngân vốn đầu tư công của các bộ, ngành và địa phương");
+    const auto titled = [](const QString &id, const QString &title, QRectF r) {
+        return tileJson(id, QStringLiteral("text"), title, r,
+                        QJsonObject{{QStringLiteral("text"), QString()}});
+    };
+    // About 0.36 px per mm: a bar is 60 mm, six bars 360 mm; the tiles are about 330 px wide.
+    Fixture fx(twoPanels(false),
+               QJsonArray{titled(QStringLiteral("tall"), longTitle, QRectF(100, 50, 900, 500)),
+                          titled(QStringLiteral("short"), QStringLiteral("Giải ngân"),
+                                 QRectF(1200, 50, 900, 500)),
+                          titled(QStringLiteral("low"), longTitle, QRectF(1200, 400, 900, 200))},
+               false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 1);
+    const auto frames = framesOf(fx.app->windows().first());
+    const auto bar = [&](const QString &id) {
+        QQuickItem *frame = frames.value(id);
+        return frame ? frame->findChild<QQuickItem *>(QStringLiteral("titleBar")) : nullptr;
+    };
+    const auto lines = [&](const QString &id) {
+        QQuickItem *b = bar(id);
+        QObject *text = b ? b->findChild<QObject *>(QStringLiteral("titleText")) : nullptr;
+        return text ? text->property("lineCount").toInt() : -1;
+    };
+    for (const QString &id :
+         {QStringLiteral("tall"), QStringLiteral("short"), QStringLiteral("low")})
+        QVERIFY2(bar(id), qPrintable(id));
+    QCOMPARE(frames.value(QStringLiteral("tall"))->property("twoLineTitle").toBool(), true);
+    QCOMPARE(frames.value(QStringLiteral("short"))->property("twoLineTitle").toBool(), false);
+    QCOMPARE(frames.value(QStringLiteral("low"))->property("twoLineTitle").toBool(), false);
+    const double k = frames.value(QStringLiteral("tall"))->property("pxPerMm").toDouble();
+    QVERIFY(k > 0.3 && k < 0.5);
+    QCOMPARE(bar(QStringLiteral("tall"))->height(), 60 * 1.75 * k);
+    QCOMPARE(bar(QStringLiteral("short"))->height(), 60 * k);
+    QCOMPARE(bar(QStringLiteral("low"))->height(), 60 * k);
+    QCOMPARE(lines(QStringLiteral("tall")), 2);
+    QCOMPARE(lines(QStringLiteral("short")), 1);
+    QCOMPARE(lines(QStringLiteral("low")), 1);
+    // And drawn so: title ink (light on the bar) in the top and the bottom half of the tall bar.
+    const QImage &img = shots.first();
+    const QRectF r = bar(QStringLiteral("tall"))
+                         ->mapRectToScene(QRectF(QPointF(), bar(QStringLiteral("tall"))->size()));
+    const auto ink = [&img](int top, int bottom, int left, int right) {
+        int n = 0;
+        for (int y = top; y < bottom; ++y)
+            for (int x = left; x < right; ++x)
+                n += qGray(img.pixel(x, y)) > 160 ? 1 : 0;
+        return n;
+    };
+    const int mid = int(r.center().y());
+    QVERIFY(ink(int(r.top()), mid, int(r.left()) + 12, int(r.right())) > 20);
+    QVERIFY(ink(mid, int(r.bottom()), int(r.left()) + 12, int(r.right())) > 20);
+}

@@ -182,6 +182,7 @@ private Q_SLOTS:
     void lineCrossingBezelJumpsWithoutCompensation();
     void rotatedPanelGetsRotatedContent();
     void bigTextIsDrawnInTheOutputWindow();
+    void longTitleTakesASecondLineWhereTheTileIsTall();
     void previewShowsEveryDisplayId();
     void previewMapShowsTheValueUnderThePointer();
     void textMeetsTheWallDistanceRule();
@@ -193,6 +194,7 @@ private Q_SLOTS:
     void stepPicturesShowOnlyTheirOwnLayout();
     void eachWindowBuildsOnlyTheTilesOnItsDisplays();
     void tileMovingToAnotherWindowSwitchesWithTheRecall();
+    void readinessCountAgreesWithTheFrames();
 
 private:
     QImage diagonalImage(const QString &path);

@@ -169,3 +169,67 @@ void TestRendering::tileMovingToAnotherWindowSwitchesWithTheRecall() {
         QCOMPARE(one.pixel(280, 40), withNewTile ? qRgb(255, 255, 0) : qRgb(0, 0, 0));
     }
 }
+
+// What waits for the wall to be drawn asks the frames' count of tiles not ready
+// (WallApplication::tilesNotReady, from WallScene.readiness) instead of walking the items: at
+// every turn of the event loop of two recalls (new text and colour tiles built ahead in both
+// windows, then the old ones back) it names the same tiles as the walk over every frame's
+// tileReady, and nothing once the wall is drawn.
+void TestRendering::readinessCountAgreesWithTheFrames() {
+    Fixture fx(twoWindows(), QJsonArray{left(100), right(), wide()}, false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    const auto walked = [&] {
+        QStringList ids;
+        for (QQuickWindow *w : fx.app->windows()) {
+            const auto frames = framesOf(w);
+            for (auto it = frames.cbegin(); it != frames.cend(); ++it)
+                if (!it.value()->property("tileReady").toBool())
+                    ids.append(it.key());
+        }
+        ids.removeDuplicates();
+        ids.sort();
+        return ids;
+    };
+    const auto counted = [&] {
+        QStringList ids = fx.app->tilesNotReady();
+        ids.sort();
+        return ids;
+    };
+    QJsonArray many;
+    for (int i = 0; i < 8; ++i)
+        many.append(
+            i % 2 ? tileJson(QStringLiteral("text%1").arg(i), QStringLiteral("text"),
+                             QStringLiteral("Title %1").arg(i), QRectF(100 + i * 250, 60, 200, 200),
+                             QJsonObject{{QStringLiteral("text"), QStringLiteral("Hello")}})
+                  : colorTile(QStringLiteral("c%1").arg(i), QRectF(100 + i * 250, 300, 200, 200),
+                              QStringLiteral("#00ffff")));
+    int turns = 0, notReadyTurns = 0, disagreements = 0;
+    QStringList firstMismatch;
+    QTimer watch;
+    watch.setInterval(0);
+    QObject::connect(&watch, &QTimer::timeout, [&] {
+        const QStringList w = walked(), c = counted();
+        ++turns;
+        if (!w.isEmpty())
+            ++notReadyTurns;
+        if (w != c && ++disagreements == 1)
+            firstMismatch = QStringList{w.join(u','), QStringLiteral("|"), c.join(u',')};
+    });
+    watch.start();
+    for (const QJsonArray &tiles : {many, QJsonArray{left(100), right(), wide()}}) {
+        const auto r = fx.app->dispatcher().dispatch(
+            {QStringLiteral("layout.set"),
+             {{QStringLiteral("layout"), layoutOf(QStringLiteral("next"), tiles)}}},
+            kTester);
+        QVERIFY2(r.ok, qPrintable(r.message));
+        QVERIFY(!counted().isEmpty()); // the recall is being built
+        QCOMPARE(fx.grab().size(), 2);
+        QCOMPARE(counted(), QStringList{});
+    }
+    watch.stop();
+    QVERIFY2(disagreements == 0, qPrintable(firstMismatch.join(u' ')));
+    QVERIFY(turns > 2);
+    QVERIFY(notReadyTurns > 0); // the walk saw tiles not ready, and the count named them
+    QCOMPARE(walked(), QStringList{});
+}
