@@ -209,39 +209,57 @@ void TestAppStoreRefused::refusedWritesLeaveMemoryAsTheTableIs() {
 }
 
 namespace {
+// Starts w with the demo's twelve simulated panels (MDC over TCP), polled every 3 s.
+bool startWithPanels(apptest::Wall &w, QString *why) {
+    w.demoServices = true;
+    return w.start(why);
+}
+
 // GET /devices/r1c1's health as the wall last polled it.
 QJsonObject panelHealth(const apptest::Wall &w) {
     return jsonOf(w.api("GET", QStringLiteral("/devices/r1c1")).body);
 }
+
+// Waits (at most 15 s) for a poll of r1c1 after the one seen, then remembers it in seen.
+bool nextPoll(const apptest::Wall &w, QString &seen) {
+    QElapsedTimer t;
+    t.start();
+    QString now;
+    while ((now = panelHealth(w).value(QStringLiteral("lastPoll")).toString()) == seen &&
+           t.elapsed() < 15000)
+        QTest::qWait(50);
+    const bool fresh = now != seen;
+    seen = now;
+    return fresh;
+}
+
+const QJsonObject kPowerOn{
+    {QStringLiteral("command"), QStringLiteral("power")},
+    {QStringLiteral("args"), QJsonObject{{QStringLiteral("value"), QStringLiteral("on")}}}};
 } // namespace
 
 void TestAppStoreRefused::aRefusedDeviceCommandReachesNoDisplay() {
     apptest::Wall w;
-    w.demoServices = true; // the twelve simulated panels, polled every 3 s
     QString why;
-    QVERIFY2(w.start(&why), qPrintable(why));
+    QVERIFY2(startWithPanels(w, &why), qPrintable(why));
     const QString db = w.dir.filePath(QStringLiteral("wall.db"));
     // The demo panels start off.
     QTRY_VERIFY2_WITH_TIMEOUT(panelHealth(w).value(QStringLiteral("power")).toString() ==
                                   QLatin1String("off"),
                               QJsonDocument(panelHealth(w)).toJson().constData(), 30000);
-    const QJsonObject on{
-        {QStringLiteral("command"), QStringLiteral("power")},
-        {QStringLiteral("args"), QJsonObject{{QStringLiteral("value"), QStringLiteral("on")}}}};
     {
         WriteLock lock(db);
         QVERIFY(lock.held());
-        const ApiResponse refused = w.api("POST", QStringLiteral("/devices/r1c1/commands"), on);
+        const ApiResponse refused =
+            w.api("POST", QStringLiteral("/devices/r1c1/commands"), kPowerOn);
         QVERIFY2(refused.status == 503, refused.body.constData());
         QCOMPARE(errorCode(refused), QStringLiteral("store_unavailable"));
         // Two polls after the refusal (each a fresh lastPoll), the panel is still off: the
         // command never reached it.
         QString seen = panelHealth(w).value(QStringLiteral("lastPoll")).toString();
         for (int poll = 0; poll < 2; ++poll) {
-            QTRY_VERIFY_WITH_TIMEOUT(
-                panelHealth(w).value(QStringLiteral("lastPoll")).toString() != seen, 15000);
+            QVERIFY(nextPoll(w, seen));
             const QJsonObject h = panelHealth(w);
-            seen = h.value(QStringLiteral("lastPoll")).toString();
             QVERIFY2(h.value(QStringLiteral("reachable")).toBool(),
                      QJsonDocument(h).toJson().constData());
             QVERIFY2(h.value(QStringLiteral("power")).toString() == QLatin1String("off"),
@@ -249,7 +267,7 @@ void TestAppStoreRefused::aRefusedDeviceCommandReachesNoDisplay() {
         }
     }
     // The lock is gone: the same command is accepted, sent, and the panel turns on.
-    const ApiResponse sent = untilAccepted(w, QStringLiteral("/devices/r1c1/commands"), on);
+    const ApiResponse sent = untilAccepted(w, QStringLiteral("/devices/r1c1/commands"), kPowerOn);
     QVERIFY2(sent.status == 202, sent.body.constData());
     QTRY_VERIFY2_WITH_TIMEOUT(panelHealth(w).value(QStringLiteral("power")).toString() ==
                                   QLatin1String("on"),
@@ -290,17 +308,13 @@ int simulatedBacklight(quint16 port) {
 
 void TestAppStoreRefused::aRefusedCalibrationApplyReachesNoDisplay() {
     apptest::Wall w;
-    w.demoServices = true; // the twelve simulated panels, polled every 3 s
     QString why;
-    QVERIFY2(w.start(&why), qPrintable(why));
+    QVERIFY2(startWithPanels(w, &why), qPrintable(why));
     const QString db = w.dir.filePath(QStringLiteral("wall.db"));
     QTRY_VERIFY2_WITH_TIMEOUT(panelHealth(w).value(QStringLiteral("reachable")).toBool(),
                               QJsonDocument(panelHealth(w)).toJson().constData(), 30000);
     // Picture settings need a panel that is on.
-    const QJsonObject on{
-        {QStringLiteral("command"), QStringLiteral("power")},
-        {QStringLiteral("args"), QJsonObject{{QStringLiteral("value"), QStringLiteral("on")}}}};
-    const ApiResponse powered = w.api("POST", QStringLiteral("/devices/r1c1/commands"), on);
+    const ApiResponse powered = w.api("POST", QStringLiteral("/devices/r1c1/commands"), kPowerOn);
     QVERIFY2(powered.status == 202, powered.body.constData());
     QTRY_VERIFY2_WITH_TIMEOUT(panelHealth(w).value(QStringLiteral("power")).toString() ==
                                   QLatin1String("on"),
@@ -329,9 +343,7 @@ void TestAppStoreRefused::aRefusedCalibrationApplyReachesNoDisplay() {
         // backlight: the settings never reached it.
         QString seen = panelHealth(w).value(QStringLiteral("lastPoll")).toString();
         for (int poll = 0; poll < 2; ++poll) {
-            QTRY_VERIFY_WITH_TIMEOUT(
-                panelHealth(w).value(QStringLiteral("lastPoll")).toString() != seen, 15000);
-            seen = panelHealth(w).value(QStringLiteral("lastPoll")).toString();
+            QVERIFY(nextPoll(w, seen));
             QCOMPARE(simulatedBacklight(port), before);
         }
     }
