@@ -22,6 +22,7 @@ CalibrationService::CalibrationService(wall::WallState &state, wall::Dispatcher 
                                        QObject *parent)
     : QObject(parent)
     , m_state(state)
+    , m_dispatcher(dispatcher)
     , m_store(store)
     , m_devices(devices)
     , m_clock([] { return QDateTime::currentDateTimeUtc(); }) {

@@ -15,7 +15,9 @@
 // saves the settings where the protocol needs it (NEC), reads every setting back, and reports
 // per display in words which settings were applied, refused or unsupported, and the drift that
 // remains. A run's result: snapshot "calibration-run:<id>", event runFinished, and a stored
-// report.
+// report. The commands are sent, and the run kept, only once the action's transaction is
+// committed: an apply or read the store refuses (store_unavailable) reaches no display and leaves
+// no run.
 #include "calibration/profilestore.h"
 #include "calibration/uniformity.h"
 #include "core/action.h"
@@ -114,6 +116,8 @@ private:
     ActionResult importDocument(const QJsonObject &p, const Caller &caller);
     ActionResult startRun(const QString &kind, const QJsonObject &p, const Caller &caller,
                           const QMap<QString, PictureSettings> &overrideSettings = {});
+    // A run whose action committed: kept (in memory only) until kKeptRuns newer ones are.
+    void keepRun(const Run &run);
     void finishRun(qint64 runId, const QHash<QString, std::vector<drivers::Result>> &results);
     void reportStored(qint64 runId, qint64 reportId, std::exception_ptr error);
     ActionResult setPattern(const QJsonObject &p);
@@ -129,6 +133,7 @@ private:
     QStringList wallIds() const;
 
     wall::WallState &m_state;
+    wall::Dispatcher &m_dispatcher;
     ProfileStore &m_store;
     QPointer<devices::DeviceService> m_devices;
     Clock m_clock;

@@ -5,6 +5,7 @@
 
 #include "devices/deviceservice.h"
 #include "store/database.h"
+#include "wall/dispatcher.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -131,10 +132,13 @@ ActionResult CalibrationService::startRun(const QString &kind, const QJsonObject
         perDisplay.append({id, commands});
     }
     const qint64 runId = run.id;
-    m_runs.insert(runId, run);
-    while (m_runs.size() > kKeptRuns)
-        m_runs.erase(m_runs.begin());
     QPointer<CalibrationService> self(this);
+    // Kept once the action's transaction is committed, before runSequences sends (its commands
+    // go after the same commit): a refused apply or read leaves no run, as no row has it.
+    m_dispatcher.afterCommit([self, run] {
+        if (self)
+            self->keepRun(run);
+    });
     QString why;
     if (!m_devices->runSequences(
             perDisplay, int(timeoutMs),
@@ -143,13 +147,19 @@ ActionResult CalibrationService::startRun(const QString &kind, const QJsonObject
                     self->finishRun(runId, r);
             },
             &why)) {
-        m_runs.remove(runId);
+        m_runs.remove(runId); // kept at once outside an action
         return ActionResult::failure(QStringLiteral("unavailable"), why);
     }
     return ActionResult::success({{QStringLiteral("accepted"), true},
                                   {QStringLiteral("runId"), runId},
                                   {QStringLiteral("kind"), kind},
                                   {QStringLiteral("displays"), QJsonArray::fromStringList(ids)}});
+}
+
+void CalibrationService::keepRun(const Run &run) {
+    m_runs.insert(run.id, run);
+    while (m_runs.size() > kKeptRuns)
+        m_runs.erase(m_runs.begin());
 }
 
 void CalibrationService::finishRun(qint64 runId,

@@ -4,6 +4,8 @@
 
 #include "calibration/calibrationservice_p.h"
 
+#include "wall/dispatcher.h"
+
 #include <QJsonArray>
 #include <QPointer>
 
@@ -221,10 +223,13 @@ ActionResult CalibrationService::uniformityStep(const QJsonObject &p, const Call
                                "read) so their backlight and gains are known"),
                 QStringLiteral("step"));
         ActionResult r = startRun(QStringLiteral("apply"), {}, caller, corrections);
-        if (r.ok) {
-            m_session.phase = QStringLiteral("remeasure");
-            m_session.after.clear();
-        }
+        if (r.ok) // re-measured once the corrections are sent (after the action's commit)
+            m_dispatcher.afterCommit([self = QPointer<CalibrationService>(this)] {
+                if (!self)
+                    return;
+                self->m_session.phase = QStringLiteral("remeasure");
+                self->m_session.after.clear();
+            });
         return r;
     }
     if (step == QLatin1String("finish")) {

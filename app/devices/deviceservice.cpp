@@ -312,6 +312,15 @@ void DeviceService::start() {
     Q_EMIT runningChanged();
 }
 
+void DeviceService::Sequence::cancel() const {
+    SequenceResults cancelled;
+    for (const auto &[id, count] : displays)
+        cancelled.insert(
+            id, std::vector<Result>(
+                    count, Result::failure(Status::Cancelled, "display control was stopped")));
+    done(cancelled);
+}
+
 QJsonObject DeviceService::cancelled(const QStringList &displays) {
     QJsonObject perDisplay;
     for (const QString &id : displays)
@@ -352,14 +361,8 @@ bool DeviceService::stop(int timeoutMs) {
     for (auto it = pending.begin(); it != pending.end(); ++it)
         Q_EMIT commandFinished(it.key(), cancelled(it.value()));
     const auto sequences = std::exchange(m_sequences, {});
-    for (const Sequence &seq : sequences) {
-        SequenceResults cancelled;
-        for (const auto &[id, count] : seq.displays)
-            cancelled.insert(
-                id, std::vector<Result>(
-                        count, Result::failure(Status::Cancelled, "display control was stopped")));
-        seq.done(cancelled);
-    }
+    for (const Sequence &seq : sequences)
+        seq.cancel();
     Q_EMIT runningChanged();
     return joined;
 }
@@ -462,9 +465,25 @@ bool DeviceService::runSequences(
         commands.push_back(cmds);
     }
     seq.done = std::move(done);
+    // Sent once the action's transaction is committed, like a device.command (handleAction): a
+    // write the store refuses refuses the action, and nothing reaches a display.
+    m_dispatcher.afterCommit([self = QPointer<DeviceService>(this), indices, seq, commands,
+                              timeoutMs, generation = m_generation] {
+        if (self)
+            self->sendSequences(indices, seq, commands, timeoutMs, generation);
+    });
+    return true;
+}
+
+void DeviceService::sendSequences(const std::vector<std::size_t> &indices, const Sequence &seq,
+                                  const std::vector<std::vector<drivers::Command>> &commands,
+                                  int timeoutMs, quint64 generation) {
+    if (generation != m_generation || !m_io) {
+        seq.cancel(); // stopped (or restarted) since the action was taken
+        return;
+    }
     const quint64 requestId = ++m_nextRequestId;
     m_sequences.insert(requestId, seq);
-    const quint64 generation = m_generation;
     auto io = m_io;
     QStringList ids;
     for (const auto &[id, count] : seq.displays)
@@ -513,7 +532,6 @@ bool DeviceService::runSequences(
                        });
                });
     });
-    return true;
 }
 
 void DeviceService::onSequenceDone(quint64 generation, quint64 requestId,

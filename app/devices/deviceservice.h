@@ -98,7 +98,9 @@ public:
     // refused command does not stop the rest), all displays at once under one deadline. done
     // gets, on the GUI thread, one Result per command per display (Timeout for commands the
     // deadline cut off; Cancelled for all when the service stops first). Returns false, without
-    // calling done, when not running or a display is not bound (why says which).
+    // calling done, when not running or a display is not bound (why says which). Called while an
+    // action is applied, the commands are sent once its transaction is committed
+    // (Dispatcher::afterCommit): a write the store refuses sends nothing, and done is not called.
     using SequenceResults = QHash<QString, std::vector<drivers::Result>>;
     using SequenceDone = std::function<void(const SequenceResults &)>;
     bool runSequences(const QList<QPair<QString, std::vector<drivers::Command>>> &perDisplay,
@@ -150,8 +152,13 @@ private:
     struct Sequence {
         QList<QPair<QString, std::size_t>> displays; // id, number of commands
         SequenceDone done;
+        void cancel() const; // done: every command Cancelled
     };
     QHash<quint64, Sequence> m_sequences;
+    // A runSequences taken, to its displays (after the action's commit).
+    void sendSequences(const std::vector<std::size_t> &indices, const Sequence &seq,
+                       const std::vector<std::vector<drivers::Command>> &commands, int timeoutMs,
+                       quint64 generation);
     void onSequenceDone(quint64 generation, quint64 requestId, const SequenceResults &results);
 };
 

@@ -7,7 +7,9 @@
 // A device command goes to its displays only once its action's transaction (its audit row) is
 // committed: refused by the store, it is answered 503 and the display (a real simulated panel of
 // the demo, opswall-display-sim over MDC/TCP) stays as it was through later polls; once the lock
-// goes, the same command is sent and the panel follows.
+// goes, the same command is sent and the panel follows. A calibration apply likewise: refused, its
+// picture settings reach no panel (the test asks the simulator itself over MDC) and it leaves no
+// run; once the lock goes the same apply is sent and the panel has the profile's settings.
 // And the audit's start-up check, now on the store thread, still finds a log cut while the wall
 // was stopped.
 #include "storetesting.h"
@@ -17,7 +19,15 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <boost/asio/io_context.hpp>
+
 #include <sqlite3.h>
+
+#include "device/display.h"
+#include "link/transport.h"
+
+#include <chrono>
+#include <optional>
 
 using namespace opswall;
 using apptest::ApiResponse;
@@ -117,6 +127,7 @@ class TestAppStoreRefused : public QObject {
 private Q_SLOTS:
     void refusedWritesLeaveMemoryAsTheTableIs();
     void aRefusedDeviceCommandReachesNoDisplay();
+    void aRefusedCalibrationApplyReachesNoDisplay();
     void aLogCutWhileStoppedIsFoundAtTheNextStart();
 };
 
@@ -198,39 +209,57 @@ void TestAppStoreRefused::refusedWritesLeaveMemoryAsTheTableIs() {
 }
 
 namespace {
+// Starts w with the demo's twelve simulated panels (MDC over TCP), polled every 3 s.
+bool startWithPanels(apptest::Wall &w, QString *why) {
+    w.demoServices = true;
+    return w.start(why);
+}
+
 // GET /devices/r1c1's health as the wall last polled it.
 QJsonObject panelHealth(const apptest::Wall &w) {
     return jsonOf(w.api("GET", QStringLiteral("/devices/r1c1")).body);
 }
+
+// Waits (at most 15 s) for a poll of r1c1 after the one seen, then remembers it in seen.
+bool nextPoll(const apptest::Wall &w, QString &seen) {
+    QElapsedTimer t;
+    t.start();
+    QString now;
+    while ((now = panelHealth(w).value(QStringLiteral("lastPoll")).toString()) == seen &&
+           t.elapsed() < 15000)
+        QTest::qWait(50);
+    const bool fresh = now != seen;
+    seen = now;
+    return fresh;
+}
+
+const QJsonObject kPowerOn{
+    {QStringLiteral("command"), QStringLiteral("power")},
+    {QStringLiteral("args"), QJsonObject{{QStringLiteral("value"), QStringLiteral("on")}}}};
 } // namespace
 
 void TestAppStoreRefused::aRefusedDeviceCommandReachesNoDisplay() {
     apptest::Wall w;
-    w.demoServices = true; // the twelve simulated panels, polled every 3 s
     QString why;
-    QVERIFY2(w.start(&why), qPrintable(why));
+    QVERIFY2(startWithPanels(w, &why), qPrintable(why));
     const QString db = w.dir.filePath(QStringLiteral("wall.db"));
     // The demo panels start off.
     QTRY_VERIFY2_WITH_TIMEOUT(panelHealth(w).value(QStringLiteral("power")).toString() ==
                                   QLatin1String("off"),
                               QJsonDocument(panelHealth(w)).toJson().constData(), 30000);
-    const QJsonObject on{
-        {QStringLiteral("command"), QStringLiteral("power")},
-        {QStringLiteral("args"), QJsonObject{{QStringLiteral("value"), QStringLiteral("on")}}}};
     {
         WriteLock lock(db);
         QVERIFY(lock.held());
-        const ApiResponse refused = w.api("POST", QStringLiteral("/devices/r1c1/commands"), on);
+        const ApiResponse refused =
+            w.api("POST", QStringLiteral("/devices/r1c1/commands"), kPowerOn);
         QVERIFY2(refused.status == 503, refused.body.constData());
         QCOMPARE(errorCode(refused), QStringLiteral("store_unavailable"));
         // Two polls after the refusal (each a fresh lastPoll), the panel is still off: the
         // command never reached it.
         QString seen = panelHealth(w).value(QStringLiteral("lastPoll")).toString();
         for (int poll = 0; poll < 2; ++poll) {
-            QTRY_VERIFY_WITH_TIMEOUT(
-                panelHealth(w).value(QStringLiteral("lastPoll")).toString() != seen, 15000);
+            QVERIFY(nextPoll(w, seen));
             const QJsonObject h = panelHealth(w);
-            seen = h.value(QStringLiteral("lastPoll")).toString();
             QVERIFY2(h.value(QStringLiteral("reachable")).toBool(),
                      QJsonDocument(h).toJson().constData());
             QVERIFY2(h.value(QStringLiteral("power")).toString() == QLatin1String("off"),
@@ -238,11 +267,104 @@ void TestAppStoreRefused::aRefusedDeviceCommandReachesNoDisplay() {
         }
     }
     // The lock is gone: the same command is accepted, sent, and the panel turns on.
-    const ApiResponse sent = untilAccepted(w, QStringLiteral("/devices/r1c1/commands"), on);
+    const ApiResponse sent = untilAccepted(w, QStringLiteral("/devices/r1c1/commands"), kPowerOn);
     QVERIFY2(sent.status == 202, sent.body.constData());
     QTRY_VERIFY2_WITH_TIMEOUT(panelHealth(w).value(QStringLiteral("power")).toString() ==
                                   QLatin1String("on"),
                               QJsonDocument(panelHealth(w)).toJson().constData(), 20000);
+    QVERIFY(w.stop());
+}
+
+namespace {
+// The TCP port of r1c1's simulated panel, from its binding ("mdc tcp 127.0.0.1:PORT id 1").
+quint16 panelPort(const apptest::Wall &w) {
+    const QString address = panelHealth(w).value(QStringLiteral("address")).toString();
+    const QString hostPort = address.section(u' ', 2, 2);
+    return quint16(hostPort.section(u':', 1, 1).toUInt());
+}
+
+// The panel's backlight as the simulator holds it, asked by the test over a connection of its
+// own (MDC, set ID 1); -1 when it did not answer.
+int simulatedBacklight(quint16 port) {
+    using namespace opswall::drivers;
+    boost::asio::io_context io;
+    auto link =
+        Link::create(io, makeTcpTransport(io, TcpSettings{"127.0.0.1", port, 2000}),
+                     makeProtocol(ProtocolKind::Mdc, ModelProfile::defaultFor(ProtocolKind::Mdc)));
+    const Display display(link, Address::unicast(1));
+    std::optional<Result> got;
+    display.backlight([&got](Result r) { got = std::move(r); });
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!got && std::chrono::steady_clock::now() < until) {
+        io.run_one_for(std::chrono::milliseconds(10));
+        if (io.stopped())
+            io.restart();
+    }
+    link->stop();
+    io.poll();
+    return got && got->ok() ? got->value : -1;
+}
+} // namespace
+
+void TestAppStoreRefused::aRefusedCalibrationApplyReachesNoDisplay() {
+    apptest::Wall w;
+    QString why;
+    QVERIFY2(startWithPanels(w, &why), qPrintable(why));
+    const QString db = w.dir.filePath(QStringLiteral("wall.db"));
+    QTRY_VERIFY2_WITH_TIMEOUT(panelHealth(w).value(QStringLiteral("reachable")).toBool(),
+                              QJsonDocument(panelHealth(w)).toJson().constData(), 30000);
+    // Picture settings need a panel that is on.
+    const ApiResponse powered = w.api("POST", QStringLiteral("/devices/r1c1/commands"), kPowerOn);
+    QVERIFY2(powered.status == 202, powered.body.constData());
+    QTRY_VERIFY2_WITH_TIMEOUT(panelHealth(w).value(QStringLiteral("power")).toString() ==
+                                  QLatin1String("on"),
+                              QJsonDocument(panelHealth(w)).toJson().constData(), 20000);
+    const quint16 port = panelPort(w);
+    QVERIFY2(port > 0, QJsonDocument(panelHealth(w)).toJson().constData());
+    const int before = simulatedBacklight(port);
+    QVERIFY2(before >= 0, "the simulated panel answers the test's own MDC connection");
+    const int wanted = before == 23 ? 24 : 23;
+    const ApiResponse set =
+        w.api("POST", QStringLiteral("/calibration/profiles"),
+              {{QStringLiteral("displays"), QJsonArray{QStringLiteral("r1c1")}},
+               {QStringLiteral("settings"), QJsonObject{{QStringLiteral("backlight"), wanted}}}});
+    QVERIFY2(set.status == 200, set.body.constData());
+    const QJsonObject apply{{QStringLiteral("displays"), QJsonArray{QStringLiteral("r1c1")}}};
+    {
+        WriteLock lock(db);
+        QVERIFY(lock.held());
+        const ApiResponse refused = w.api("POST", QStringLiteral("/calibration/apply"), apply);
+        QVERIFY2(refused.status == 503, refused.body.constData());
+        QCOMPARE(errorCode(refused), QStringLiteral("store_unavailable"));
+        // The refused apply (the wall's first run, id 1) is not kept: no run to show.
+        const ApiResponse run = w.api("GET", QStringLiteral("/calibration/runs/1"));
+        QVERIFY2(run.status == 404, run.body.constData());
+        // Two polls after the refusal (each a fresh lastPoll), the panel still has its own
+        // backlight: the settings never reached it.
+        QString seen = panelHealth(w).value(QStringLiteral("lastPoll")).toString();
+        for (int poll = 0; poll < 2; ++poll) {
+            QVERIFY(nextPoll(w, seen));
+            QCOMPARE(simulatedBacklight(port), before);
+        }
+    }
+    // The lock is gone: the same apply is accepted, sent, and the panel has the profile's value.
+    const ApiResponse sent = untilAccepted(w, QStringLiteral("/calibration/apply"), apply);
+    QVERIFY2(sent.status == 202, sent.body.constData());
+    const qint64 runId = jsonOf(sent.body).value(QStringLiteral("runId")).toInteger();
+    QVERIFY2(runId > 1, sent.body.constData());
+    const QString runPath = QStringLiteral("/calibration/runs/%1").arg(runId);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        jsonOf(w.api("GET", runPath).body).value(QStringLiteral("state")).toString() ==
+            QLatin1String("finished"),
+        w.api("GET", runPath).body.constData(), 40000);
+    const QJsonObject r1c1 = jsonOf(w.api("GET", runPath).body)
+                                 .value(QStringLiteral("displays"))
+                                 .toObject()
+                                 .value(QStringLiteral("r1c1"))
+                                 .toObject();
+    QVERIFY2(r1c1.value(QStringLiteral("applied")).toArray().contains(QStringLiteral("backlight")),
+             QJsonDocument(r1c1).toJson().constData());
+    QCOMPARE(simulatedBacklight(port), wanted);
     QVERIFY(w.stop());
 }
 
