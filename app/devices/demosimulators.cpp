@@ -1,5 +1,6 @@
 #include "devices/demosimulators.h"
 
+#include "core/childprocess.h"
 #include "devices/bindings.h"
 
 #include <QDeadlineTimer>
@@ -16,6 +17,7 @@ bool DemoSimulators::start(const QString &program, int count, int timeoutMs,
     m_ports.clear();
     m_error.clear();
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    core::endWithThisProcess(m_process);
     m_process.start(program, QStringList{QStringLiteral("--protocol"), QStringLiteral("mdc"),
                                          QStringLiteral("--tcp"), QStringLiteral("0"),
                                          QStringLiteral("--count"), QString::number(count)} +

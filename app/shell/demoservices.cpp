@@ -1,7 +1,9 @@
 #include "shell/demoservices.h"
 
+#include "core/childprocess.h"
 #include <QCoreApplication>
 #include <QElapsedTimer>
+
 #include <QFileInfo>
 
 namespace opswall::shell {
@@ -34,6 +36,7 @@ std::optional<QStringList> DemoServices::start(const QString &name, const QStrin
     }
     auto p = std::make_unique<QProcess>();
     p->setProcessChannelMode(QProcess::SeparateChannels);
+    core::endWithThisProcess(*p);
     p->start(program, args);
     if (!p->waitForStarted(3000)) {
         m_error = QStringLiteral("%1: cannot start %2: %3").arg(name, program, p->errorString());

@@ -4,6 +4,8 @@
 // The first wall also shows the overview's 34-province map over the real demo feeds end to end.
 #include "appundertest.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -23,6 +25,34 @@ QString feedState(const apptest::Wall &wall, const QString &id) {
     return {};
 }
 
+// The processes whose parent is pid and that have not ended (zombies count as ended).
+QList<qint64> livingChildrenOf(qint64 pid) {
+    QList<qint64> found;
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool ok = false;
+        const qint64 child = entry.toLongLong(&ok);
+        if (!ok)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(child));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        // pid (comm) state ppid ...: comm may hold spaces, so read after its closing bracket.
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> rest = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        if (rest.size() > 1 && rest.at(0) != "Z" && rest.at(1).toLongLong() == pid)
+            found.append(child);
+    }
+    return found;
+}
+
+bool isLiving(qint64 pid) {
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray line = stat.readAll();
+    return line.mid(line.lastIndexOf(')') + 2, 1) != "Z";
+}
+
 int httpStatus(const QString &url) {
     QNetworkAccessManager nam;
     QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(url)));
@@ -39,6 +69,7 @@ class TestAppDemos : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void twoDemosOnOneMachineBothGetTheirFeeds();
+    void theDemoPeersEndWithAKilledWall();
 };
 
 void TestAppDemos::twoDemosOnOneMachineBothGetTheirFeeds() {
@@ -76,6 +107,21 @@ void TestAppDemos::twoDemosOnOneMachineBothGetTheirFeeds() {
     QVERIFY(qAbs(hcm.value(QStringLiteral("value")).toDouble() - 749715.9166 / 7281.03) < 1e-9);
     QVERIFY(first.stop());
     QVERIFY(second.stop());
+}
+
+// A demo wall killed outright (SIGKILL, a crash) takes its local services with it: left behind,
+// they held their ports and served nobody (found after failed test runs).
+void TestAppDemos::theDemoPeersEndWithAKilledWall() {
+    apptest::Wall wall;
+    wall.demoServices = true;
+    QString why;
+    QVERIFY2(wall.start(&why), qPrintable(why));
+    const QList<qint64> peers = livingChildrenOf(wall.process.processId());
+    QVERIFY2(peers.size() >= 3, "the feed service, the RTSP server and the display simulator");
+    wall.process.kill();
+    QVERIFY(wall.process.waitForFinished(5000));
+    for (const qint64 peer : peers)
+        QTRY_VERIFY2_WITH_TIMEOUT(!isLiving(peer), qPrintable(QString::number(peer)), 10000);
 }
 
 QTEST_GUILESS_MAIN(TestAppDemos)
