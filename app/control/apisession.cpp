@@ -234,8 +234,8 @@ private:
             refused(403, what, why, caller);
             return send(jsonError(403, QStringLiteral("forbidden"), why));
         }
-        // A render node's token may do nothing here but what anyone may (app/nodes).
-        if (r.kind == RouteKind::Health && (!who || who->role == Role::Node))
+        // A node's or standby's link token may do nothing here but what anyone may (app/nodes).
+        if (r.kind == RouteKind::Health && (!who || isLinkRole(who->role)))
             return send(Reply{200, QByteArrayLiteral(R"({"status":"ok"})")});
 
         auto self = this->shared_from_this();

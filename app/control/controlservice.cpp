@@ -351,7 +351,8 @@ ActionResult ControlService::applyControlAction(const Action &action, const Call
         if (role == Role::Invalid)
             return ActionResult::failure(
                 QStringLiteral("invalid"),
-                QStringLiteral("role must be viewer, leader, operator, technician, admin or node"),
+                QStringLiteral("role must be viewer, leader, operator, technician, admin, node "
+                               "or standby"),
                 QStringLiteral("role"));
         QString error;
         auto tok = m_tokens.create(p.value(QStringLiteral("name")).toString(), role, &error);

@@ -74,8 +74,8 @@ std::optional<NewToken> TokenStore::create(const QString &name, Role role, QStri
     if (!validName(name))
         return fail(QStringLiteral("name must be 1-64 letters, digits, '-', '_', '.' or '@'"));
     if (role == Role::Invalid)
-        return fail(
-            QStringLiteral("role must be viewer, leader, operator, technician, admin or node"));
+        return fail(QStringLiteral("role must be viewer, leader, operator, technician, admin, node "
+                                   "or standby"));
     {
         std::shared_lock lock(m_mutex);
         for (const auto &[id, r] : m_active)

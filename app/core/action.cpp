@@ -16,6 +16,8 @@ QString roleName(Role role) {
         return QStringLiteral("admin");
     case Role::Node:
         return QStringLiteral("node");
+    case Role::Standby:
+        return QStringLiteral("standby");
     case Role::Invalid:
         break;
     }
@@ -23,8 +25,8 @@ QString roleName(Role role) {
 }
 
 Role roleFromName(const QString &name) {
-    for (Role r :
-         {Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin, Role::Node})
+    for (Role r : {Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin,
+                   Role::Node, Role::Standby})
         if (roleName(r) == name)
             return r;
     return Role::Invalid;

@@ -9,12 +9,17 @@
 namespace opswall {
 
 // Zero is invalid (STYLE.md: enums whose zero means invalid). Ordered by privilege, but
-// permissions are looked up in a table, never by comparing ranks. Node is not a person's role: a
-// render node's token (app/nodes), which may do nothing on the API but connect as a node.
-enum class Role { Invalid = 0, Viewer, Leader, Operator, Technician, Admin, Node };
+// permissions are looked up in a table, never by comparing ranks. Node and Standby are not a
+// person's roles but a process's link tokens (app/nodes), which may do nothing on the API: Node
+// connects a render node, Standby opens the hot standby link (the store and its key files).
+enum class Role { Invalid = 0, Viewer, Leader, Operator, Technician, Admin, Node, Standby };
 
 QString roleName(Role role);
 Role roleFromName(const QString &name); // Role::Invalid when unknown
+// Node or Standby: a token for a link of app/nodes, refused by every API route, panel and OSC.
+constexpr bool isLinkRole(Role role) {
+    return role == Role::Node || role == Role::Standby;
+}
 
 struct Caller {
     QString user; // token name or local user; "console" for the local operator console

@@ -13,8 +13,9 @@ constexpr std::uint8_t L = roleBit(Role::Leader);
 constexpr std::uint8_t O = roleBit(Role::Operator);
 constexpr std::uint8_t T = roleBit(Role::Technician);
 constexpr std::uint8_t A = roleBit(Role::Admin);
-// Role::Node (a render node's token, app/nodes) is in no row: it may do nothing on the API; the
-// node link checks the role itself.
+// Role::Node (a render node's token) and Role::Standby (a hot standby's, app/nodes) are in no
+// row: they may do nothing on the API; the node link and the standby link check the role
+// themselves.
 
 // Keep in step with README.md "Permissions". Leaders may recall presets; the dispatcher further
 // restricts them to presets marked for leaders (DESIGN.md "Roles").

@@ -373,13 +373,14 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
             QStringLiteral("unknown_action"),
             QStringLiteral("\"%1\" is not a device action").arg(action.type),
             QStringLiteral("type"));
+    // A controller fenced by its hot standby (app/nodes/README.md) drives no display: refused
+    // here with the fence's reason (its transaction would be refused too; nothing is sent).
+    // Checked first: the fence stops display control, and the fence is the reason to give.
+    if (const QString fence = store::writeFence(); !fence.isEmpty())
+        return ActionResult::failure(QStringLiteral("unavailable"), fence);
     if (!m_io)
         return ActionResult::failure(QStringLiteral("unavailable"),
                                      QStringLiteral("display control is not running"));
-    // A controller fenced by its hot standby (app/nodes/README.md) drives no display: refused
-    // here with the fence's reason (its transaction would be refused too; nothing is sent).
-    if (const QString fence = store::writeFence(); !fence.isEmpty())
-        return ActionResult::failure(QStringLiteral("unavailable"), fence);
     QStringList wallIds;
     for (const wall::Display &d : m_state.wall().displays)
         wallIds.append(d.id);

@@ -19,7 +19,7 @@ struct FenceProberConfig {
     QString host;
     quint16 port = 0;
     QString id;
-    QString token; // a token of the role admin, known to the old primary's store
+    QString token; // a token of the role standby, known to the old primary's store
     qint64 epoch = 0;
     int probeMs = 200;
     QString caFile; // PEM certificates to trust: TLS (required off loopback)

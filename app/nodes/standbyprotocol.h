@@ -10,7 +10,8 @@
 //                                  "keys": {"audit": file, "secrets": file}} (JSON; the keys
 //                                  folder's files, which are not in the database)
 //                       Refused   {"reason", "code"} (JSON; "code": "schema" when the primary's
-//                                  store is at a schema the standby cannot run)
+//                                  store is at a schema the standby cannot run, "token" when
+//                                  the token is unknown or not of the role standby)
 //                       Fenced    {"epoch"}: a peer with a higher epoch told this one to stop
 //                       Snapshot  seq (8 bytes) | the whole database (sqlite3_serialize)
 //                       Changes   seq (8 bytes) | one write transaction (a session changeset)

@@ -216,8 +216,9 @@ void StandbyReplica::onData() {
                 }
                 ok = false;
             }
-            if (ok) { // Fenced or Refused (for its schema: as if refused here)
-                m_refused = o->value(QStringLiteral("code")).toString() == QLatin1String("schema");
+            if (ok) { // Fenced or Refused (for its schema or token: as if refused here)
+                const QString code = o->value(QStringLiteral("code")).toString();
+                m_refused = code == QLatin1String("schema") || code == QLatin1String("token");
                 why = frame.type == FrameType::Fenced
                           ? QStringLiteral("this standby's epoch %1 is above the primary's: the "
                                            "primary fenced itself")

@@ -1,6 +1,6 @@
 #pragma once
 // The standby's side of the hot standby (opswall --role standby --primary HOST:PORT; README.md
-// "Hot standby"): connects to the primary's --standby-listen, says hello with an admin token,
+// "Hot standby"): connects to the primary's --standby-listen, says hello with a standby token,
 // writes the snapshot it is sent as its own database file, then applies every change and confirms
 // it (Ack) once committed. The primary is lost when the link closes or stays silent (no byte,
 // heartbeats come every 100 ms) for silenceMs after the replica was in step (or while it was
@@ -29,7 +29,7 @@ struct StandbyReplicaConfig {
     QString host;
     quint16 port = 0;
     QString id;     // this standby's name on the link
-    QString token;  // a token of the role admin
+    QString token;  // a token of the role standby
     QString dbPath; // the replica
     QString caFile; // PEM certificates to trust: the link is TLS (required off loopback)
     int silenceMs = 500;

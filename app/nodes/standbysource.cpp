@@ -396,7 +396,8 @@ void StandbySource::checkHello(quint64 linkId, const Hello &hello, const QString
     bool attach = false;
     if (!m_authenticate || !m_authenticate(hello.token, &why)) {
         type = FrameType::Refused;
-        body = {{QStringLiteral("reason"), why}};
+        // Code "token": the same token will not do on the next try (the standby reads it once).
+        body = {{QStringLiteral("reason"), why}, {QStringLiteral("code"), QStringLiteral("token")}};
         qWarning("opswall: standby link: refused '%s' from %s: %s", qPrintable(hello.id),
                  qPrintable(peer), qPrintable(why));
     } else if (hello.epoch > m_config.epoch) {

@@ -49,7 +49,7 @@ struct StandbySourceConfig {
     QJsonObject keys;
 };
 
-// Whether a token may open the standby link (a token of the role admin): GUI thread.
+// Whether a token may open the standby link (a token of the role standby): GUI thread.
 using StandbyAuthenticator = std::function<bool(const QString &token, QString *why)>;
 
 class StandbySource : public QObject {

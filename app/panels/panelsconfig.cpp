@@ -53,9 +53,9 @@ std::optional<Role> readRole(const JsonReader &r, const QJsonObject &o, Role fal
     if (!text)
         return std::nullopt;
     const Role role = roleFromName(*text);
-    // A render node's role may do nothing on the API; a panel acting with it would be refused
-    // every press, so the document says so where it is written.
-    if (role == Role::Invalid || role == Role::Node) {
+    // A link's role (node, standby) may do nothing on the API; a panel acting with it would be
+    // refused every press, so the document says so where it is written.
+    if (role == Role::Invalid || isLinkRole(role)) {
         r.error(r.child(QStringLiteral("role")),
                 QStringLiteral("must be viewer, leader, operator, technician or admin, got '%1'")
                     .arg(*text));

@@ -67,7 +67,7 @@ bool applyStandbyOptions(const QCommandLineParser &p, const RoleOptions &opt, Op
     o.standbyTokenFile = p.value(opt.tokenFile);
     if (o.standbyTokenFile.isEmpty() || !QFileInfo(o.standbyTokenFile).isReadable()) {
         *why = QStringLiteral("--role standby needs --token-file FILE, readable, with a token of "
-                              "the role admin (wallctl token create --role admin)");
+                              "the role standby (wallctl token create --role standby)");
         return false;
     }
     o.controllerCa = p.value(opt.controllerCa);
@@ -365,8 +365,8 @@ ParseResult parseOptions(const QStringList &arguments) {
     const QCommandLineOption nodeTokenFile(
         QStringLiteral("token-file"),
         QStringLiteral("Node: a file holding a token of the role node (wallctl token create "
-                       "--role node). Standby: a token of the role admin, for the link to the "
-                       "primary."),
+                       "--role node). Standby: a token of the role standby (wallctl token create "
+                       "--role standby), for the link to the primary."),
         QStringLiteral("FILE"));
     const QCommandLineOption nodeId(
         QStringLiteral("node-id"),

@@ -56,7 +56,7 @@ struct Options {
     // Hot standby (app/nodes/README.md "Hot standby").
     QString standbyListen;  // controller, standby: --standby-listen HOST:PORT (a standby connects)
     QString primaryAddress; // standby: --primary HOST:PORT (the primary's --standby-listen)
-    QString standbyTokenFile; // standby: --token-file FILE, a token of the role admin
+    QString standbyTokenFile; // standby: --token-file FILE, a token of the role standby
 };
 
 struct ParseResult {

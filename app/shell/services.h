@@ -105,7 +105,7 @@ public:
     std::optional<QString> authenticateNode(const QString &token, QString *why) const {
         return authenticateAs(token, Role::Node, why);
     }
-    // The same for any role: a hot standby's link needs a token of the role admin.
+    // The same for any role: a hot standby's link needs a token of the role standby.
     std::optional<QString> authenticateAs(const QString &token, Role role, QString *why) const;
     QString apiTlsCertFile() const { return m_apiTlsCert; }
     QString apiTlsKeyFile() const { return m_apiTlsKey; }

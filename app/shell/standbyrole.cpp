@@ -52,7 +52,7 @@ QString readToken(const QString &path, QString *error) {
     const QByteArray token = f.open(QIODevice::ReadOnly) ? f.read(4096).trimmed() : QByteArray();
     if (token.isEmpty() || token.contains(' ') || token.contains('\n')) {
         *error = QStringLiteral("--token-file %1: no token there (one line, made with wallctl "
-                                "token create --role admin)")
+                                "token create --role standby)")
                      .arg(path);
         return {};
     }
@@ -197,7 +197,13 @@ bool ControllerStandby::start(QString *error) {
         Services *services = &m_services;
         m_source = std::make_unique<sb::StandbySource>(
             config, m_writer, [services](const QString &token, QString *why) {
-                return services->authenticateAs(token, Role::Admin, why).has_value();
+                // Its own role: the link carries the store and its key files, which an admin
+                // token (meant for the API) must not fetch. The reason goes to the standby too.
+                if (services->authenticateAs(token, Role::Standby, why))
+                    return true;
+                *why += QStringLiteral("; the standby link needs a token of the role standby "
+                                       "(wallctl token create --role standby)");
+                return false;
             });
         connect(
             m_source.get(), &sb::StandbySource::peerHello, this,

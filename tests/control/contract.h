@@ -22,15 +22,17 @@ struct Endpoint {
                       // {source} {briefing} {step}
                       // {index} (an output) {presetName}
     const char *body;
-    const char *roles; // who may: V viewer, L leader, O operator, T technician, A admin
+    const char *roles; // who may: V viewer, L leader, O operator, T technician, A admin,
+                       // N node, S standby (link tokens: only what anyone may, token or not)
 };
 
 inline constexpr Endpoint kEndpoints[] = {
     // Every route of app/control/router.cpp is here (and documented in openapi.yaml).
-    {"GET", "/openapi.yaml", nullptr, "VLOTA"}, // anyone's, token or not
-    // A plain GET of the WebSocket is answered 426 upgrade_required to every role; the upgrade
-    // itself (role and token checks) is tested in tst_control_api's websocket tests.
-    {"GET", "/events", nullptr, "VLOTA"},
+    {"GET", "/openapi.yaml", nullptr, "VLOTANS"}, // anyone's, token or not
+    // A plain GET of the WebSocket is answered 426 upgrade_required to every role (before any
+    // token check); the upgrade itself (role and token checks, the link roles refused) is tested
+    // in tst_control_api's websocket tests.
+    {"GET", "/events", nullptr, "VLOTANS"},
     {"GET", "/wall", nullptr, "VLOTA"},
     {"GET", "/status", nullptr, "VLOTA"},
     {"GET", "/layouts", nullptr, "VLOTA"},
@@ -77,8 +79,9 @@ inline constexpr Endpoint kEndpoints[] = {
     {"POST", "/lock", R"({"ttlSeconds":60})", "LOA"},
     {"DELETE", "/lock", nullptr, "LOA"},
     {"GET", "/metrics", nullptr, "VLOTA"},
-    // Without a token health answers only {"status":"ok"}; its details need one (issue 11).
-    {"GET", "/health", nullptr, "VLOTA"},
+    // Without a token health answers only {"status":"ok"}; its details need one (issue 11) of a
+    // person's role: a node's or standby's token gets what anyone gets (tst_control_api checks).
+    {"GET", "/health", nullptr, "VLOTANS"},
     {"GET", "/calibration/pattern", nullptr, "TA"},
     {"POST", "/calibration/pattern", R"({"pattern":"crosshatch"})", "TA"},
     {"DELETE", "/calibration/pattern", nullptr, "TA"},
@@ -137,8 +140,10 @@ inline constexpr Endpoint kEndpoints[] = {
     {"DELETE", "/schedules/contract-schedule", nullptr, "OA"},
 };
 
+// Every role a token may have: the people's, and the links' (app/nodes), which no route but
+// what anyone may call allows.
 inline constexpr Role kRoles[] = {Role::Viewer, Role::Leader, Role::Operator, Role::Technician,
-                                  Role::Admin};
+                                  Role::Admin,  Role::Node,   Role::Standby};
 
 inline char roleLetter(Role r) {
     switch (r) {
@@ -152,8 +157,10 @@ inline char roleLetter(Role r) {
         return 'T';
     case Role::Admin:
         return 'A';
-    case Role::Node: // a render node's token: no endpoint allows it (tests/nodes checks)
+    case Role::Node: // a render node's token (the node link: tests/nodes)
         return 'N';
+    case Role::Standby: // a hot standby's token (the standby link: tests/nodes)
+        return 'S';
     case Role::Invalid:
         break;
     }

@@ -1,6 +1,7 @@
 #pragma once
 // A real control server on loopback, in-process, over a temporary SQLite file and a FakeSink.
 
+#include "contract.h"
 #include "fakesink.h"
 
 #include "control/apiclient.h"
@@ -21,9 +22,7 @@ struct TestServer {
         sink.control = service.get();
         server = std::make_unique<opswall::control::ControlServer>(cfg, service.get());
         ok = server->start(&error);
-        for (opswall::Role r :
-             {opswall::Role::Viewer, opswall::Role::Leader, opswall::Role::Operator,
-              opswall::Role::Technician, opswall::Role::Admin})
+        for (opswall::Role r : opswall::contract::kRoles) // a token of every role
             tokens[r] =
                 service->tokens().create(opswall::roleName(r) + QStringLiteral("-1"), r)->token;
     }

@@ -88,6 +88,12 @@ void TstControlApi::healthNeedsNoToken() {
     ClientSettings bad = anyone.settings();
     bad.token = QStringLiteral("owt_0000_nope");
     QCOMPARE(ApiClient(bad).request("GET", QStringLiteral("/health")).status, 401);
+    // A link's token (render node, hot standby) gets no more than anyone.
+    for (Role link : {Role::Node, Role::Standby}) {
+        r = m_s->client(link).request("GET", QStringLiteral("/health"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(jsonOf(r.body), QJsonObject({{QStringLiteral("status"), QStringLiteral("ok")}}));
+    }
     // The details for any valid token.
     auto c = m_s->client(Role::Viewer);
     r = c.request("GET", QStringLiteral("/health"));
@@ -476,11 +482,18 @@ void TstControlApi::websocketEventsArriveInOrder() {
 }
 
 void TstControlApi::websocketNeedsToken() {
-    WsClient c(wsUrl(*m_s), QString());
-    QSignalSpy closed(&c.ws, &QWebSocket::disconnected);
-    QTRY_VERIFY_WITH_TIMEOUT(closed.size() > 0 || c.ws.state() == QAbstractSocket::UnconnectedState,
-                             3000);
-    QCOMPARE(c.got.size(), qsizetype(0));
+    // No token, or a link's token (render node, hot standby): no events.watch, no stream.
+    for (const QString &token :
+         {QString(), m_s->tokens.at(Role::Node), m_s->tokens.at(Role::Standby)}) {
+        WsClient c(wsUrl(*m_s), token);
+        QSignalSpy closed(&c.ws, &QWebSocket::disconnected);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            closed.size() > 0 || c.ws.state() == QAbstractSocket::UnconnectedState, 3000);
+        QCOMPARE(c.got.size(), qsizetype(0));
+    }
+    // A person's token gets the stream (the same client, so the refusals above are the role's).
+    WsClient viewer(wsUrl(*m_s), m_s->tokens.at(Role::Viewer));
+    QTRY_VERIFY_WITH_TIMEOUT(viewer.got.size() > 0, 3000);
 }
 
 void TstControlApi::slowWebSocketClientIsDropped() {

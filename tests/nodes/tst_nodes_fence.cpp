@@ -2,10 +2,13 @@
 // its primary's store (issue #20, app/nodes/README.md "Hot standby"), with opswall processes on
 // loopback, a real display (opswall-display-sim behind a relay that counts what the controller
 // sends it) and an HTTP feed source that counts its requests.
-//   - A fenced controller polls no display, sends no command and pulls no feed any more (before
-//     the fence the display is polled every 200 ms and the feed pulled every 5 s).
+//   - A fenced controller polls no display, sends no command (refused with the fence's reason) and
+//     pulls no feed any more (before the fence the display is polled every 200 ms and the feed
+//     pulled every 5 s).
 //   - A standby whose primary's store has a part its opswall does not know (a later version's
 //     component) does not follow it: its health and log say why.
+//   - A standby given an admin token instead of one of the role standby is refused before it gets
+//     the store or the key files; both logs say which role the link needs.
 #include "control/apiclient.h"
 #include "nodeprocess.h"
 #include "nodes/standbyfence.h"
@@ -55,6 +58,7 @@ class TestNodesFence : public QObject {
     int m_feedRequests = 0;
     quint16 m_api = 0, m_link = 0, m_node = 0;
     QString m_admin;
+    QString m_standbyToken; // of the role standby: the link's own
     QStringList m_args;
 
     ApiResponse api(const QByteArray &method, const QString &path, const QJsonObject &body = {},
@@ -64,6 +68,46 @@ class TestNodesFence : public QObject {
         s.token = m_admin;
         s.timeoutMs = 10000;
         return ApiClient(s).request(method, path, body);
+    }
+    // A token of ROLE made over the API, written to a file: the file's path ("" on failure).
+    QString tokenFile(const QString &name, const QString &tokenRole, QString *token = nullptr) {
+        const ApiResponse r =
+            api("POST", QStringLiteral("/tokens"), {{"name", name}, {"role", tokenRole}});
+        const QString text = json(r)["token"].toString();
+        const QString path = m_dir.filePath(name + QStringLiteral("-token"));
+        QFile f(path);
+        if (r.status != 201 || text.isEmpty() || !f.open(QIODevice::WriteOnly)) {
+            qWarning("token %s: HTTP %d %s", qPrintable(name), r.status, r.body.constData());
+            return {};
+        }
+        f.write(text.toUtf8());
+        if (token)
+            *token = text;
+        return path;
+    }
+    // Starts the standby on the primary's link with the token in FILE; false without free ports.
+    bool startStandby(const QString &file) {
+        const quint16 standbyApi = nodetest::freePortPair();
+        const quint16 node = nodetest::freePort();
+        if (!standbyApi || !node)
+            return false;
+        m_standbyApi = standbyApi;
+        m_standby.start({QStringLiteral("--role"), QStringLiteral("standby"),
+                         QStringLiteral("--primary"), QStringLiteral("127.0.0.1:%1").arg(m_link),
+                         QStringLiteral("--node-listen"), QStringLiteral("127.0.0.1:%1").arg(node),
+                         QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(standbyApi),
+                         QStringLiteral("--token-file"), file, QStringLiteral("--db"),
+                         m_dir.filePath(QStringLiteral("standby/standby.db")),
+                         QStringLiteral("--lang"), QStringLiteral("en"),
+                         QStringLiteral("-platform"), QStringLiteral("offscreen")});
+        return true;
+    }
+    quint16 m_standbyApi = 0;
+    // Nothing of the primary's store was taken, and its keys were not written.
+    static void verifyNothingTaken(const QTemporaryDir &dir) {
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("standby/standby.db"))));
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("standby/keys/audit.key"))));
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("standby/keys/secrets.key"))));
     }
     QString role(quint16 port = 0) {
         return json(api("GET", QStringLiteral("/health"), {}, port))["controller"]
@@ -200,28 +244,43 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(role(), QStringLiteral("primary"), 30000);
     }
 
+    // An admin token is for the API, not for the store and its key files: the link refuses it
+    // before the Welcome (which carries the keys), and both sides say which role it needs.
+    void standbyLinkRefusesAnAdminToken() {
+        const QString admin = tokenFile(QStringLiteral("standby-admin"), QStringLiteral("admin"));
+        QVERIFY(!admin.isEmpty());
+        QVERIFY(startStandby(admin));
+        const QByteArray needed = "the standby link needs a token of the role standby";
+        QTRY_VERIFY_WITH_TIMEOUT(m_primary.log.contains(needed), 30000);
+        QVERIFY2(m_primary.log.contains("standby link: refused") &&
+                     m_primary.log.contains("has the role admin, not standby"),
+                 m_primary.log.right(2000).constData());
+        QTRY_VERIFY_WITH_TIMEOUT(m_standby.log.contains(needed), 10000);
+        QVERIFY2(m_standby.log.contains("not following the primary") &&
+                     m_standby.log.contains("refused: token 'standby-admin' has the role admin, "
+                                            "not standby"),
+                 m_standby.log.right(2000).constData());
+        // Its health says so too, for whoever looks there rather than in the log.
+        const QString refusal =
+            json(api("GET", QStringLiteral("/health"), {}, m_standbyApi))["controller"]
+                .toObject()["replica"]
+                .toObject()["refusal"]
+                .toString();
+        QVERIFY2(refusal.contains(QString::fromLatin1(needed)), qPrintable(refusal));
+        QVERIFY(!m_primary.log.contains("sending the store"));
+        QVERIFY(!m_primary.log.contains("standby link: standby '"));
+        verifyNothingTaken(m_dir);
+        m_standby.kill();
+    }
+
     // The standby's opswall does not know a part of the primary's store: it does not follow it
     // (it could not run it after a takeover), and says so.
     void standbyRefusesAStoreItCannotRun() {
-        const ApiResponse token =
-            api("POST", QStringLiteral("/tokens"), {{"name", "standby"}, {"role", "admin"}});
-        QVERIFY2(token.status == 201, token.body.constData());
-        const QString tokenFile = m_dir.filePath(QStringLiteral("standby-token"));
-        QFile f(tokenFile);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(json(token)["token"].toString().toUtf8());
-        f.close();
-        const quint16 standbyApi = nodetest::freePortPair();
-        const quint16 node = nodetest::freePort();
-        QVERIFY(standbyApi && node);
-        m_standby.start({QStringLiteral("--role"), QStringLiteral("standby"),
-                         QStringLiteral("--primary"), QStringLiteral("127.0.0.1:%1").arg(m_link),
-                         QStringLiteral("--node-listen"), QStringLiteral("127.0.0.1:%1").arg(node),
-                         QStringLiteral("--api"), QStringLiteral("127.0.0.1:%1").arg(standbyApi),
-                         QStringLiteral("--token-file"), tokenFile, QStringLiteral("--db"),
-                         m_dir.filePath(QStringLiteral("standby/standby.db")),
-                         QStringLiteral("--lang"), QStringLiteral("en"),
-                         QStringLiteral("-platform"), QStringLiteral("offscreen")});
+        const QString file =
+            tokenFile(QStringLiteral("standby"), QStringLiteral("standby"), &m_standbyToken);
+        QVERIFY(!file.isEmpty());
+        QVERIFY(startStandby(file));
+        const quint16 standbyApi = m_standbyApi;
         QString refusal;
         QTRY_VERIFY_WITH_TIMEOUT(
             !(refusal = json(api("GET", QStringLiteral("/health"), {}, standbyApi))["controller"]
@@ -240,9 +299,7 @@ private Q_SLOTS:
                      .toObject()["standbyLink"]
                      .toObject()["inSync"]
                      .toBool());
-        // Nothing of the store was taken, and the primary's keys were not written.
-        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("standby/standby.db"))));
-        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("standby/keys/audit.key"))));
+        verifyNothingTaken(m_dir);
         m_standby.kill();
     }
 
@@ -261,7 +318,7 @@ private Q_SLOTS:
         config.host = QStringLiteral("127.0.0.1");
         config.port = m_link;
         config.id = QStringLiteral("tst-active");
-        config.token = m_admin;
+        config.token = m_standbyToken; // the link's own role, as a standby that took over
         config.epoch = 2;
         opswall::nodes::standby::FenceProber prober(config);
         prober.start();
@@ -273,9 +330,14 @@ private Q_SLOTS:
         const qint64 atFence = m_sentToPanel;
         const int connections = m_connections;
         const int pulls = m_feedRequests;
-        const ApiResponse command = api("POST", QStringLiteral("/devices/L/commands"),
-                                        {{"command", "power"}, {"value", "off"}});
+        const ApiResponse command =
+            api("POST", QStringLiteral("/devices/L/commands"),
+                {{"command", "power"}, {"args", QJsonObject{{"on", false}}}});
+        // Refused with the fence's reason, not as if display control had merely stopped.
         QVERIFY2(command.status >= 400, command.body.constData());
+        QVERIFY2(command.body.contains("this controller is fenced") &&
+                     command.body.contains("tst-active") && !command.body.contains("not running"),
+                 command.body.constData());
         QTest::qWait(6000); // thirty poll intervals, more than a feed interval
         QCOMPARE(m_sentToPanel, atFence);
         QCOMPARE(m_connections, connections);

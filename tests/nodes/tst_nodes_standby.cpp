@@ -145,7 +145,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(controller(m_apiA)["role"].toString(), QStringLiteral("primary"),
                                   10000);
         const QString standbyToken =
-            createToken(QStringLiteral("admin"), QStringLiteral("standby"));
+            createToken(QStringLiteral("standby"), QStringLiteral("standby"));
         const QString nodeToken = createToken(QStringLiteral("node"), QStringLiteral("nodes"));
         QVERIFY(!standbyToken.isEmpty() && !nodeToken.isEmpty());
         for (const auto &[name, colour] :

@@ -3,8 +3,9 @@
 // snapshot and then a change committed by the store thread; a standby speaking plain TCP to it, or
 // with a token the primary refuses, never gets in step; when the primary goes, the standby says
 // so once (primaryLost), which is where it takes over. The primary's key files travel in the
-// Welcome (written 0600 in a 0700 folder, a different one set aside); a primary whose store is at
-// a schema the standby cannot run is not followed, and the standby's health says why.
+// Welcome (written 0600 in a 0700 folder, a different one set aside), never to a standby whose
+// token the primary refuses; a primary whose store is at a schema the standby cannot run is not
+// followed; in both cases the standby's health says why.
 #include "nodes/standbyreplica.h"
 #include "nodes/standbysource.h"
 #include "nodes/standbystore.h"
@@ -141,13 +142,16 @@ private Q_SLOTS:
                                           QFile::ReadGroup | QFile::ExeGroup);
 
         auto writer = std::make_unique<store::StoreThread>(primaryDb);
-        auto sourceWith = [&](const QJsonObject &schemaSent) {
+        auto sourceWith = [&](const QJsonObject &schemaSent, bool acceptToken = true) {
             StandbySourceConfig config;
             config.id = QStringLiteral("primary");
             config.schema = schemaSent;
             config.keys = keys;
             auto source = std::make_unique<StandbySource>(
-                config, *writer, [](const QString &, QString *) { return true; });
+                config, *writer, [acceptToken](const QString &, QString *why) {
+                    *why = QStringLiteral("token 't' has the role admin, not standby");
+                    return acceptToken;
+                });
             QString why;
             if (!source->start(&why))
                 source.reset();
@@ -172,6 +176,22 @@ private Q_SLOTS:
             };
             return std::make_unique<StandbyReplica>(c);
         };
+
+        // A token the primary refuses (opswall's check, the role standby: tst_nodes_fence): no
+        // Welcome, so no key file; the standby does not follow and its health says why.
+        auto guarded = sourceWith(schema, false);
+        QVERIFY(guarded);
+        auto outsider = replicaOf(*guarded, QStringLiteral("o"));
+        outsider->start();
+        QTRY_VERIFY_WITH_TIMEOUT(!outsider->health()[QStringLiteral("refusal")].isNull(), 10000);
+        QVERIFY2(outsider->health()[QStringLiteral("refusal")].toString().contains(
+                     QLatin1String("not standby")),
+                 qPrintable(outsider->health()[QStringLiteral("refusal")].toString()));
+        QVERIFY(!outsider->hasReplica());
+        QCOMPARE(guarded->health()[QStringLiteral("shippedSeq")].toInteger(), 0);
+        QVERIFY(!QFileInfo::exists(folder + QStringLiteral("/secrets.key")));
+        outsider.reset();
+        guarded.reset();
 
         // A primary of a later version (a component this standby does not know, a newer core):
         // not followed, no key taken, and its health says why.

@@ -167,18 +167,25 @@ private Q_SLOTS:
                            issues.join(u'\n')));
         // Not JSON at all.
         QVERIFY(!parsePanels(QByteArray("{nope"), wallContext()).config);
-        // A render node's role is no role for a panel or the OSC listener.
-        const ParsedPanels node = parsePanels(
-            R"({"kind": "opswall.panels", "schemaVersion": 1, "osc": {"role": "node"},
-                "panels": [{"id": "k", "type": "keypad-tcp", "host": "127.0.0.1", "port": 9,
-                            "role": "node", "pages": []}]})",
-            wallContext());
-        QVERIFY(!node.config);
-        const QStringList nodeIssues = issueTexts(node);
-        QVERIFY2(anyStartsWith(nodeIssues, QStringLiteral("osc.role: must be viewer")),
-                 qPrintable(nodeIssues.join(u'\n')));
-        QVERIFY2(anyStartsWith(nodeIssues, QStringLiteral("panels[0].role: must be viewer")),
-                 qPrintable(nodeIssues.join(u'\n')));
+        // A link's role (render node, hot standby) is no role for a panel or the OSC listener.
+        for (const char *link : {"node", "standby"}) {
+            const ParsedPanels linked = parsePanels(
+                QStringLiteral(
+                    R"({"kind": "opswall.panels", "schemaVersion": 1, "osc": {"role": "%1"},
+                        "panels": [{"id": "k", "type": "keypad-tcp", "host": "127.0.0.1",
+                                    "port": 9, "role": "%1", "pages": []}]})")
+                    .arg(QLatin1String(link))
+                    .toUtf8(),
+                wallContext());
+            QVERIFY(!linked.config);
+            const QStringList linkIssues = issueTexts(linked);
+            QVERIFY2(anyStartsWith(linkIssues, QStringLiteral("osc.role: must be viewer")),
+                     qPrintable(linkIssues.join(u'\n')));
+            QVERIFY2(anyStartsWith(linkIssues, QStringLiteral("panels[0].role: must be viewer")),
+                     qPrintable(linkIssues.join(u'\n')));
+            QVERIFY2(linkIssues.join(u'\n').contains(QStringLiteral("got '%1'").arg(link)),
+                     qPrintable(linkIssues.join(u'\n')));
+        }
     }
 
     void briefingActionsBind() {

@@ -201,8 +201,8 @@ public:
 
     // One token per role ("e2e-<role>"), made by the admin over the API.
     bool makeRoleTokens(QString *why) {
-        for (Role role :
-             {Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin}) {
+        for (Role role : {Role::Viewer, Role::Leader, Role::Operator, Role::Technician, Role::Admin,
+                          Role::Node, Role::Standby}) {
             const ApiResponse r =
                 api("POST", QStringLiteral("/tokens"),
                     {{QStringLiteral("name"), QStringLiteral("e2e-") + roleName(role)},

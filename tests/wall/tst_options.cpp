@@ -320,7 +320,7 @@ void TestOptions::roleOptionsAreChecked_data() {
     QTest::newRow("standby without token file")
         << QStringList{"--role",        "standby",     "--primary",    "127.0.0.1:1",
                        "--node-listen", "127.0.0.1:2", "--token-file", "/nonexistent/token"}
-        << "a token of the role admin";
+        << "a token of the role standby";
     QTest::newRow("primary on a controller")
         << QStringList{"--role",      "controller", "--node-listen",
                        "127.0.0.1:1", "--primary",  "127.0.0.1:2"}
