@@ -1,5 +1,6 @@
 // Clients other than HTTP: the line protocol for AV control systems (many clients, roles, lock,
 // limits), TLS, and wallctl end to end, against the real servers on loopback in-process.
+#include "testcert.h"
 #include "testhelpers.h"
 #include "testserver.h"
 
@@ -97,21 +98,13 @@ void TstControlClients::nonLoopbackWithoutTlsRefusedToStart() {
 }
 
 void TstControlClients::tlsServesHttps() {
-    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
-    if (openssl.isEmpty())
-        QSKIP("openssl command not found: cannot make a test certificate");
     QTemporaryDir dir;
     const QString cert = dir.filePath(QStringLiteral("cert.pem"));
     const QString key = dir.filePath(QStringLiteral("key.pem"));
-    QProcess p;
-    p.start(openssl,
-            {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-             QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
-             QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-             QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"),
-             QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
-    QVERIFY(p.waitForFinished(10000));
-    QCOMPARE(p.exitCode(), 0);
+    const testcert::CertResult made = testcert::makeTestCertificate(cert, key);
+    if (made == testcert::CertResult::NoOpenssl)
+        QSKIP("openssl command not found: cannot make a test certificate");
+    QCOMPARE(made, testcert::CertResult::Made);
     ServerConfig cfg = TestServer::defaultConfig();
     cfg.tlsCertFile = cert;
     cfg.tlsKeyFile = key;

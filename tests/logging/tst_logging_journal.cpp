@@ -55,6 +55,14 @@ private:
     int m_fd = -1;
     bool m_bound = false;
 };
+// The handler in journal mode on path; what it would write on stderr goes to plain.
+LogConfig journalConfig(const QByteArray &path, std::shared_ptr<QList<QByteArray>> plain) {
+    LogConfig config;
+    config.sink = LogConfig::Sink::Journal;
+    config.journalSocket = path;
+    config.writePlain = [plain](const QByteArray &l) { plain->append(l); };
+    return config;
+}
 } // namespace
 
 class TstLoggingJournal : public QObject {
@@ -72,11 +80,7 @@ void TstLoggingJournal::aBurstWaitsForASlowJournalInOrder() {
     DatagramServer journal(path);
     QVERIFY(journal.bound());
     auto plain = std::make_shared<QList<QByteArray>>();
-    LogConfig config;
-    config.sink = LogConfig::Sink::Journal;
-    config.journalSocket = path;
-    config.writePlain = [plain](const QByteArray &l) { plain->append(l); };
-    LogHandler handler(config);
+    LogHandler handler(journalConfig(path, plain));
     // A start-up burst larger than the socket's queue (10 datagrams by default) while the journal
     // is not reading: nothing is lost, nothing goes to stderr instead.
     for (int i = 0; i < 100; ++i)
@@ -104,11 +108,7 @@ void TstLoggingJournal::aFullJournalNeverBlocksAndDropsAreReported() {
     DatagramServer journal(path);
     QVERIFY(journal.bound());
     auto plain = std::make_shared<QList<QByteArray>>();
-    LogConfig config;
-    config.sink = LogConfig::Sink::Journal;
-    config.journalSocket = path;
-    config.writePlain = [plain](const QByteArray &l) { plain->append(l); };
-    LogHandler handler(config);
+    LogHandler handler(journalConfig(path, plain));
     // Nobody reads: the socket's queue (net.unix.max_dgram_qlen, 10 by default, or its buffer)
     // and then the backlog (512 records) fill; the writer goes on without waiting.
     QElapsedTimer clock;

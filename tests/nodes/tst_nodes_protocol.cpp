@@ -1,13 +1,13 @@
 // The node link's opening exchange (app/nodes/nodeprotocol.h) and the hub and client over a real
 // loopback socket in one process: the replica converges on the source's wall and layout, a late
 // client gets the current state, refusals say why.
+#include "../control/testcert.h"
 #include "hubfixture.h"
 #include "nodes/nodeclient.h"
 #include "nodes/nodehub.h"
 #include "nodes/nodeindicators.h"
 #include "nodes/nodeprotocol.h"
 #include "rep_nodewall_merged.h"
-#include "testcert.h"
 #include "wall/walljson.h"
 #include "wall/wallstate.h"
 
@@ -333,10 +333,10 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString cert = dir.filePath(QStringLiteral("node.crt"));
         const QString key = dir.filePath(QStringLiteral("node.key"));
-        const nodetest::CertResult made = nodetest::makeTestCertificate(cert, key);
-        if (made == nodetest::CertResult::NoOpenssl)
+        const testcert::CertResult made = testcert::makeTestCertificate(cert, key);
+        if (made == testcert::CertResult::NoOpenssl)
             QSKIP("openssl command not found: cannot make a test certificate");
-        QCOMPARE(made, nodetest::CertResult::Made);
+        QCOMPARE(made, testcert::CertResult::Made);
 
         wall::WallState state(twoOutputs());
         state.setLayout(layoutNamed(QStringLiteral("secret"), QStringLiteral("red")));

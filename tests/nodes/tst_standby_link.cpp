@@ -6,6 +6,7 @@
 // Welcome (written 0600 in a 0700 folder, a different one set aside), never to a standby whose
 // token the primary refuses; a primary whose store is at a schema the standby cannot run is not
 // followed; in both cases the standby's health says why.
+#include "../control/testcert.h"
 #include "nodes/standbyreplica.h"
 #include "nodes/standbysource.h"
 #include "nodes/standbystore.h"
@@ -14,7 +15,6 @@
 #include "store/secrets.h"
 #include "store/storethread.h"
 #include "store/wallstore.h"
-#include "testcert.h"
 
 #include <QDir>
 #include <QFile>
@@ -36,10 +36,10 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString cert = dir.filePath(QStringLiteral("api.crt"));
         const QString key = dir.filePath(QStringLiteral("api.key"));
-        const nodetest::CertResult made = nodetest::makeTestCertificate(cert, key);
-        if (made == nodetest::CertResult::NoOpenssl)
+        const testcert::CertResult made = testcert::makeTestCertificate(cert, key);
+        if (made == testcert::CertResult::NoOpenssl)
             QSKIP("openssl command not found: cannot make a test certificate");
-        QCOMPARE(made, nodetest::CertResult::Made);
+        QCOMPARE(made, testcert::CertResult::Made);
 
         const QString primaryDb = dir.filePath(QStringLiteral("p.db"));
         {

@@ -7,6 +7,7 @@
 //   - refused requests (401/403) are audited, one row per address prefix and minute;
 //   - rotating 127.0.2.x does not escape the per-address rate limit;
 //   - the TLS start-up line says https://.
+#include "testcert.h"
 #include "tst_app_attacks_api.h"
 
 #include <QProcess>
@@ -313,21 +314,13 @@ void TestAppAttacksApi::refusalsAreAuditedOncePerAddressAndMinute() {
 }
 
 void TestAppAttacksApi::theTlsStartLineSaysHttps() {
-    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
-    if (openssl.isEmpty())
-        QSKIP("openssl command not found: cannot make a test certificate");
     QTemporaryDir dir;
     const QString cert = dir.filePath(QStringLiteral("api.crt"));
     const QString key = dir.filePath(QStringLiteral("api.key"));
-    QProcess ssl;
-    ssl.start(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                        QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
-                        QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-                        QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
-                        QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
-                        QStringLiteral("/CN=opswall test")});
-    QVERIFY(ssl.waitForFinished(10000));
-    QCOMPARE(ssl.exitCode(), 0);
+    const testcert::CertResult made = testcert::makeTestCertificate(cert, key);
+    if (made == testcert::CertResult::NoOpenssl)
+        QSKIP("openssl command not found: cannot make a test certificate");
+    QCOMPARE(made, testcert::CertResult::Made);
     apptest::Wall tls;
     tls.captureLog = true;
     tls.extraConfig = QStringLiteral(R"("tlsCert": "%1", "tlsKey": "%2")").arg(cert, key);

@@ -5,6 +5,7 @@
 // with the calls: tst_app_api.cpp.
 #include "appundertest.h"
 #include "contract.h"
+#include "testcert.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -73,22 +74,13 @@ void TestAppContract::configurationErrorsStopTheStartClearly() {
 }
 
 void TestAppContract::tlsFromTheConfigurationFile() {
-    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
-    if (openssl.isEmpty())
-        QSKIP("openssl command not found: cannot make a test certificate");
     QTemporaryDir dir;
     const QString cert = dir.filePath(QStringLiteral("api.crt"));
     const QString key = dir.filePath(QStringLiteral("api.key"));
-    QProcess ssl;
-    ssl.start(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                        QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
-                        QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-                        QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
-                        QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
-                        QStringLiteral("/CN=opswall test"), QStringLiteral("-addext"),
-                        QStringLiteral("subjectAltName=IP:127.0.0.1")});
-    QVERIFY(ssl.waitForFinished(10000));
-    QCOMPARE(ssl.exitCode(), 0);
+    const testcert::CertResult made = testcert::makeTestCertificate(cert, key);
+    if (made == testcert::CertResult::NoOpenssl)
+        QSKIP("openssl command not found: cannot make a test certificate");
+    QCOMPARE(made, testcert::CertResult::Made);
     const QString config = dir.filePath(QStringLiteral("api.json"));
     QFile f(config);
     QVERIFY(f.open(QIODevice::WriteOnly));

@@ -1,12 +1,12 @@
 // A self-signed certificate for 127.0.0.1 (EC P-256, one day), made with the openssl command, for
-// the links' TLS tests (the node link, the standby link).
+// the TLS tests (the API, the node link, the standby link).
 #pragma once
 
 #include <QProcess>
 #include <QStandardPaths>
 #include <QString>
 
-namespace nodetest {
+namespace testcert {
 
 enum class CertResult { Made, NoOpenssl, Failed };
 
@@ -22,4 +22,4 @@ inline CertResult makeTestCertificate(const QString &cert, const QString &key) {
                                                              : CertResult::Failed;
 }
 
-} // namespace nodetest
+} // namespace testcert
