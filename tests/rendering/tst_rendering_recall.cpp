@@ -96,7 +96,7 @@ void TestRendering::recallMovesPersistentTilesAndSwitchesAtOnce() {
 }
 
 // A tile over both displays of the one output: a light kind (a colour) is drawn again in the
-// second display, in its own pixels (one frame per display); any other kind (the alert list) is
+// second display, in its own pixels (one frame per display); any other kind (key projects) is
 // built once in the window (one frame, one content) and the second display shows its part of that
 // frame, mirrored.
 void TestRendering::tileSpanningDisplaysIsDrawnByItsKind() {
@@ -104,8 +104,8 @@ void TestRendering::tileSpanningDisplaysIsDrawnByItsKind() {
     Fixture fx(w,
                QJsonArray{colorTile(QStringLiteral("wide"), QRectF(100, 60, 2000, 200),
                                     QStringLiteral("#ff00ff")),
-                          tileJson(QStringLiteral("list"), QStringLiteral("alerts"),
-                                   QStringLiteral("Alerts"), QRectF(100, 300, 2000, 240), {})},
+                          tileJson(QStringLiteral("list"), QStringLiteral("projects"),
+                                   QStringLiteral("Projects"), QRectF(100, 300, 2000, 240), {})},
                false);
     QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
     const QList<QImage> shots = fx.grab();
