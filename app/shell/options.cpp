@@ -30,6 +30,19 @@ std::optional<std::pair<QString, quint16>> hostPort(const QString &text) {
 }
 
 // --role standby, --standby-listen, --primary (app/nodes/README.md "Hot standby").
+// --token-file for a process of the link role `role` (node, standby): given and readable.
+bool linkTokenFile(const QCommandLineParser &p, const RoleOptions &opt, const QString &role,
+                   QString *file, QString *why) {
+    *file = p.value(opt.tokenFile);
+    if (!file->isEmpty() && QFileInfo(*file).isReadable())
+        return true;
+    *why =
+        QStringLiteral("--role %1 needs --token-file FILE, readable, with a token of the role %1 "
+                       "(wallctl token create --role %1)")
+            .arg(role);
+    return false;
+}
+
 bool applyStandbyOptions(const QCommandLineParser &p, const RoleOptions &opt, Options &o,
                          QString *why) {
     if (p.isSet(opt.standbyListen)) {
@@ -64,12 +77,8 @@ bool applyStandbyOptions(const QCommandLineParser &p, const RoleOptions &opt, Op
                               "connect once it has taken over)");
         return false;
     }
-    o.standbyTokenFile = p.value(opt.tokenFile);
-    if (o.standbyTokenFile.isEmpty() || !QFileInfo(o.standbyTokenFile).isReadable()) {
-        *why = QStringLiteral("--role standby needs --token-file FILE, readable, with a token of "
-                              "the role standby (wallctl token create --role standby)");
+    if (!linkTokenFile(p, opt, QStringLiteral("standby"), &o.standbyTokenFile, why))
         return false;
-    }
     o.controllerCa = p.value(opt.controllerCa);
     if (!o.controllerCa.isEmpty() && !QFileInfo(o.controllerCa).isReadable()) {
         *why = QStringLiteral("--controller-ca: cannot read '%1'").arg(o.controllerCa);
@@ -192,12 +201,8 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
             *why = QStringLiteral("--role node needs --outputs LIST (the outputs it draws)");
             return false;
         }
-        o.nodeTokenFile = p.value(opt.tokenFile);
-        if (o.nodeTokenFile.isEmpty() || !QFileInfo(o.nodeTokenFile).isReadable()) {
-            *why = QStringLiteral("--role node needs --token-file FILE, readable, with a token of "
-                                  "the role node (wallctl token create --role node)");
+        if (!linkTokenFile(p, opt, QStringLiteral("node"), &o.nodeTokenFile, why))
             return false;
-        }
         o.nodeAddress = p.value(opt.nodeAddress);
         if (p.isSet(opt.nodeAddress) && QHostAddress(o.nodeAddress).isNull()) {
             *why =

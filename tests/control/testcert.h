@@ -5,6 +5,7 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QString>
+#include <QTest>
 
 namespace testcert {
 
@@ -23,3 +24,13 @@ inline CertResult makeTestCertificate(const QString &cert, const QString &key) {
 }
 
 } // namespace testcert
+
+// In a test function: makes the certificate, skips the test where openssl is missing, fails it
+// where openssl fails.
+#define TESTCERT_MAKE_OR_SKIP(cert, key)                                                           \
+    do {                                                                                           \
+        const testcert::CertResult made_ = testcert::makeTestCertificate(cert, key);               \
+        if (made_ == testcert::CertResult::NoOpenssl)                                              \
+            QSKIP("openssl command not found: cannot make a test certificate");                    \
+        QCOMPARE(made_, testcert::CertResult::Made);                                               \
+    } while (false)

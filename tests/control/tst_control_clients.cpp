@@ -101,10 +101,7 @@ void TstControlClients::tlsServesHttps() {
     QTemporaryDir dir;
     const QString cert = dir.filePath(QStringLiteral("cert.pem"));
     const QString key = dir.filePath(QStringLiteral("key.pem"));
-    const testcert::CertResult made = testcert::makeTestCertificate(cert, key);
-    if (made == testcert::CertResult::NoOpenssl)
-        QSKIP("openssl command not found: cannot make a test certificate");
-    QCOMPARE(made, testcert::CertResult::Made);
+    TESTCERT_MAKE_OR_SKIP(cert, key);
     ServerConfig cfg = TestServer::defaultConfig();
     cfg.tlsCertFile = cert;
     cfg.tlsKeyFile = key;

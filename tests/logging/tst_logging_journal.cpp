@@ -14,6 +14,7 @@
 #include <QTest>
 
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -63,6 +64,31 @@ LogConfig journalConfig(const QByteArray &path, std::shared_ptr<QList<QByteArray
     config.writePlain = [plain](const QByteArray &l) { plain->append(l); };
     return config;
 }
+
+// A journal socket nobody reads until the test says so, and the handler writing to it.
+struct SlowJournal {
+    QTemporaryDir dir;
+    QByteArray path = dir.filePath(QStringLiteral("journal.socket")).toUtf8();
+    DatagramServer journal{path};
+    std::shared_ptr<QList<QByteArray>> plain = std::make_shared<QList<QByteArray>>();
+    LogHandler handler{journalConfig(path, plain)};
+
+    // The journal reads again: the messages it takes while the handler flushes its backlog (a
+    // timer in the wall), until done(messages) or `rounds` flushes; "" for a datagram that does
+    // not decode.
+    QList<QByteArray>
+    readWhileFlushing(int rounds, const std::function<bool(const QList<QByteArray> &)> &done) {
+        QList<QByteArray> messages;
+        for (int round = 0; round < rounds && !done(messages); ++round) {
+            for (QByteArray d = journal.readNow(); !d.isEmpty(); d = journal.readNow()) {
+                const auto r = journaltest::decode(d);
+                messages.append(r ? r->value("MESSAGE") : QByteArray());
+            }
+            handler.flush();
+        }
+        return messages;
+    }
+};
 } // namespace
 
 class TstLoggingJournal : public QObject {
@@ -75,40 +101,25 @@ private Q_SLOTS:
 };
 
 void TstLoggingJournal::aBurstWaitsForASlowJournalInOrder() {
-    QTemporaryDir dir;
-    const QByteArray path = dir.filePath(QStringLiteral("journal.socket")).toUtf8();
-    DatagramServer journal(path);
-    QVERIFY(journal.bound());
-    auto plain = std::make_shared<QList<QByteArray>>();
-    LogHandler handler(journalConfig(path, plain));
+    SlowJournal j;
+    QVERIFY(j.journal.bound());
     // A start-up burst larger than the socket's queue (10 datagrams by default) while the journal
     // is not reading: nothing is lost, nothing goes to stderr instead.
     for (int i = 0; i < 100; ++i)
         qCWarning(lcFeeds, "burst %d", i);
-    QCOMPARE(handler.droppedTotal(), std::uint64_t(0));
-    QVERIFY(plain->isEmpty());
-    // The journal reads now; the backlog follows at each flush (a timer in the wall), in order.
-    QList<QByteArray> messages;
-    for (int round = 0; round < 100 && messages.size() < 100; ++round) {
-        for (QByteArray d = journal.readNow(); !d.isEmpty(); d = journal.readNow()) {
-            const auto r = journaltest::decode(d);
-            QVERIFY(r);
-            messages.append(r->value("MESSAGE"));
-        }
-        handler.flush();
-    }
+    QCOMPARE(j.handler.droppedTotal(), std::uint64_t(0));
+    QVERIFY(j.plain->isEmpty());
+    // The journal reads now; the backlog follows at each flush, in order.
+    const QList<QByteArray> messages =
+        j.readWhileFlushing(100, [](const QList<QByteArray> &m) { return m.size() >= 100; });
     QCOMPARE(messages.size(), 100);
     for (int i = 0; i < 100; ++i)
         QCOMPARE(messages.at(i), QByteArray("burst ") + QByteArray::number(i));
 }
 
 void TstLoggingJournal::aFullJournalNeverBlocksAndDropsAreReported() {
-    QTemporaryDir dir;
-    const QByteArray path = dir.filePath(QStringLiteral("journal.socket")).toUtf8();
-    DatagramServer journal(path);
-    QVERIFY(journal.bound());
-    auto plain = std::make_shared<QList<QByteArray>>();
-    LogHandler handler(journalConfig(path, plain));
+    SlowJournal j;
+    QVERIFY(j.journal.bound());
     // Nobody reads: the socket's queue (net.unix.max_dgram_qlen, 10 by default, or its buffer)
     // and then the backlog (512 records) fill; the writer goes on without waiting.
     QElapsedTimer clock;
@@ -116,28 +127,21 @@ void TstLoggingJournal::aFullJournalNeverBlocksAndDropsAreReported() {
     for (int i = 0; i < 2000; ++i)
         qCWarning(lcFeeds, "record %d", i); // distinct texts: no repeat summarising
     QVERIFY(clock.elapsed() < 5000);
-    QVERIFY(handler.droppedTotal() > 0);
-    QVERIFY(handler.droppedTotal() <= 2000 - 512);
-    QVERIFY(plain->isEmpty()); // not written twice elsewhere
+    QVERIFY(j.handler.droppedTotal() > 0);
+    QVERIFY(j.handler.droppedTotal() <= 2000 - 512);
+    QVERIFY(j.plain->isEmpty()); // not written twice elsewhere
     // The journal reads again: the kept records come first, in order, then the count of the
     // dropped ones; the next record follows them.
-    const QByteArray note = QByteArray::number(qulonglong(handler.droppedTotal())) +
+    const QByteArray note = QByteArray::number(qulonglong(j.handler.droppedTotal())) +
                             " log records dropped: the journal did not take them";
-    QList<QByteArray> messages;
-    for (int round = 0; round < 1000 && !messages.contains(note); ++round) {
-        for (QByteArray d = journal.readNow(); !d.isEmpty(); d = journal.readNow()) {
-            const auto r = journaltest::decode(d);
-            QVERIFY(r);
-            messages.append(r->value("MESSAGE"));
-        }
-        handler.flush();
-    }
-    QCOMPARE(messages.size(), int(2000 - handler.droppedTotal()) + 1);
+    const QList<QByteArray> messages =
+        j.readWhileFlushing(1000, [&note](const QList<QByteArray> &m) { return m.contains(note); });
+    QCOMPARE(messages.size(), int(2000 - j.handler.droppedTotal()) + 1);
     for (int i = 0; i < messages.size() - 1; ++i) // the queue and the backlog, oldest first
         QCOMPARE(messages.at(i), QByteArray("record ") + QByteArray::number(i));
     QCOMPARE(messages.last(), note);
     qCWarning(lcFeeds, "after the jam");
-    const auto next = journaltest::decode(journal.read());
+    const auto next = journaltest::decode(j.journal.read());
     QVERIFY(next);
     QCOMPARE(next->value("MESSAGE"), QByteArray("after the jam"));
 }

@@ -333,10 +333,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString cert = dir.filePath(QStringLiteral("node.crt"));
         const QString key = dir.filePath(QStringLiteral("node.key"));
-        const testcert::CertResult made = testcert::makeTestCertificate(cert, key);
-        if (made == testcert::CertResult::NoOpenssl)
-            QSKIP("openssl command not found: cannot make a test certificate");
-        QCOMPARE(made, testcert::CertResult::Made);
+        TESTCERT_MAKE_OR_SKIP(cert, key);
 
         wall::WallState state(twoOutputs());
         state.setLayout(layoutNamed(QStringLiteral("secret"), QStringLiteral("red")));

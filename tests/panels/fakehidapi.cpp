@@ -6,7 +6,9 @@
 // of the wall (its hid::Monitor, PanelService, the API, wallctl, the console) is real.
 //
 // OPSWALL_TEST_HID_DEVICES=FILE, one device a line: PATH VID PID INTERFACE SERIAL PRODUCT...
-// (ids in hex; the product is the rest of the line). Without the variable: no device.
+// (ids in hex; the product is the rest of the line; blank lines are skipped). Without the
+// variable: no device. A line that is not a device is the test's mistake: the stand-in says which
+// and aborts the process, so the test fails instead of seeing fewer devices than it wrote.
 #include <hidapi.h>
 
 #include <cstdio>
@@ -56,9 +58,13 @@ hid_device_info *hid_enumerate(unsigned short vendor_id, unsigned short product_
     hid_device_info *head = nullptr;
     hid_device_info **tail = &head;
     for (std::string line; std::getline(in, line);) {
-        hid_device_info *d = parse(line);
-        if (!d)
+        if (line.find_first_not_of(" \t\r") == std::string::npos)
             continue;
+        hid_device_info *d = parse(line);
+        if (!d) {
+            std::fprintf(stderr, "fakehidapi: %s: not a device line: '%s'\n", file, line.c_str());
+            std::abort();
+        }
         if ((vendor_id && d->vendor_id != vendor_id) ||
             (product_id && d->product_id != product_id)) {
             hid_free_enumeration(d);

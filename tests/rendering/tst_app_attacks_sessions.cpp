@@ -317,10 +317,7 @@ void TestAppAttacksApi::theTlsStartLineSaysHttps() {
     QTemporaryDir dir;
     const QString cert = dir.filePath(QStringLiteral("api.crt"));
     const QString key = dir.filePath(QStringLiteral("api.key"));
-    const testcert::CertResult made = testcert::makeTestCertificate(cert, key);
-    if (made == testcert::CertResult::NoOpenssl)
-        QSKIP("openssl command not found: cannot make a test certificate");
-    QCOMPARE(made, testcert::CertResult::Made);
+    TESTCERT_MAKE_OR_SKIP(cert, key);
     apptest::Wall tls;
     tls.captureLog = true;
     tls.extraConfig = QStringLiteral(R"("tlsCert": "%1", "tlsKey": "%2")").arg(cert, key);

@@ -77,10 +77,7 @@ void TestAppContract::tlsFromTheConfigurationFile() {
     QTemporaryDir dir;
     const QString cert = dir.filePath(QStringLiteral("api.crt"));
     const QString key = dir.filePath(QStringLiteral("api.key"));
-    const testcert::CertResult made = testcert::makeTestCertificate(cert, key);
-    if (made == testcert::CertResult::NoOpenssl)
-        QSKIP("openssl command not found: cannot make a test certificate");
-    QCOMPARE(made, testcert::CertResult::Made);
+    TESTCERT_MAKE_OR_SKIP(cert, key);
     const QString config = dir.filePath(QStringLiteral("api.json"));
     QFile f(config);
     QVERIFY(f.open(QIODevice::WriteOnly));
