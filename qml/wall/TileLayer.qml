@@ -170,6 +170,7 @@ Item {
             Instantiator {
                 model: frame.drawnPerDisplay ? 0 : frame.otherPartCount
                 delegate: ShaderEffectSource {
+                    id: part
                     required property int index
                     readonly property DisplayViewport viewport:
                         tileLayer.viewports[frame.otherPartViews[index] ?? -1] ?? null
@@ -202,6 +203,13 @@ Item {
                     smooth: Math.abs(sx - 1) > 1e-6 || Math.abs(sy - 1) > 1e-6
                     live: true
                     hideSource: false
+
+                    // The software scene graph draws the part through a copy of the layer's
+                    // picture that it remakes only when the item is updated: updated after each
+                    // grab, or a part changed in two frames in a row keeps the first picture.
+                    MirrorRefresh {
+                        mirror: part
+                    }
                 }
             }
         }

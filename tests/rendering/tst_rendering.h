@@ -172,6 +172,47 @@ inline bool anyShown(QQuickWindow *w, const QString &tileId) {
     return std::any_of(frames.cbegin(), frames.cend(), shown);
 }
 
+// The pixels in which two pictures differ by more than a few levels in a channel, and where the
+// first one is. (The OpenGL scene graph's text may differ by a level between two pictures: its
+// glyph atlas is filled in another order; a tile left over differs by far more.)
+inline QString differences(const QImage &got, const QImage &want) {
+    if (got.size() != want.size())
+        return QStringLiteral("sizes differ: %1x%2 against %3x%4")
+            .arg(got.width())
+            .arg(got.height())
+            .arg(want.width())
+            .arg(want.height());
+    const QImage a = got.convertToFormat(QImage::Format_RGB32);
+    const QImage b = want.convertToFormat(QImage::Format_RGB32);
+    int count = 0;
+    QPoint first(-1, -1);
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            if (const QRgb p = a.pixel(x, y), q = b.pixel(x, y);
+                std::abs(qRed(p) - qRed(q)) > 4 || std::abs(qGreen(p) - qGreen(q)) > 4 ||
+                std::abs(qBlue(p) - qBlue(q)) > 4) {
+                if (count++ == 0)
+                    first = {x, y};
+            }
+    if (count == 0)
+        return {};
+    return QStringLiteral("%1 pixels differ, the first at (%2, %3): #%4 against #%5")
+        .arg(count)
+        .arg(first.x())
+        .arg(first.y())
+        .arg(a.pixel(first) & 0xffffff, 6, 16, QLatin1Char('0'))
+        .arg(b.pixel(first) & 0xffffff, 6, 16, QLatin1Char('0'));
+}
+
+// Whether the picture has a pixel of exactly this colour (a tile of only one of the layouts).
+inline bool hasColour(const QImage &picture, QRgb colour) {
+    const QImage image = picture.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            if ((image.pixel(x, y) & 0xffffff) == (colour & 0xffffff))
+                return true;
+    return false;
+}
 } // namespace opswall::rendertest
 
 class TestRendering : public QObject {
@@ -195,6 +236,7 @@ private Q_SLOTS:
     void eachWindowBuildsOnlyTheTilesOnItsDisplays();
     void tileMovingToAnotherWindowSwitchesWithTheRecall();
     void readinessCountAgreesWithTheFrames();
+    void mirroredPartFollowsItsTile();
 
 private:
     QImage diagonalImage(const QString &path);
