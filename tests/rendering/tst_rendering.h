@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numbers>
 
 namespace opswall::rendertest {
@@ -79,8 +80,10 @@ inline QJsonObject colorTile(const QString &id, QRectF r, const QString &color, 
 
 class Fixture {
 public:
+    // prepareDb: called with the database's path before the wall opens it (feeds to follow).
     Fixture(const wall::Wall &wall, const QJsonArray &tiles, bool preview,
-            const QString &storeConfig = {}) {
+            const QString &storeConfig = {},
+            const std::function<void(const QString &)> &prepareDb = {}) {
         const QString wallFile = m_dir.filePath(QStringLiteral("wall.json"));
         QFile f(wallFile);
         f.open(QIODevice::WriteOnly);
@@ -93,6 +96,8 @@ public:
         o.language = QStringLiteral("en");
         o.apiBind = QStringLiteral("127.0.0.1:0"); // a free port: tests run side by side
         o.storeConfigPath = storeConfig;
+        if (prepareDb)
+            prepareDb(o.dbPath);
         app = std::make_unique<shell::WallApplication>(o);
         ok = app->start();
         if (!ok)
@@ -237,6 +242,9 @@ private Q_SLOTS:
     void tileMovingToAnotherWindowSwitchesWithTheRecall();
     void readinessCountAgreesWithTheFrames();
     void mirroredPartFollowsItsTile();
+#ifdef OPSWALL_RENDERING_FEEDS
+    void mirroredAlertListFollowsTheFeed();
+#endif
 
 private:
     QImage diagonalImage(const QString &path);

@@ -1,0 +1,177 @@
+// A mirrored alert list and chart over both displays, fed by a real feed: the wall polls a JSON
+// feed served by the feed service's HTTP server in this test; each step's values are stored, read
+// by the tiles, and raise or clear the indicators' threshold alerts. After each
+// change the window is compared, pixel by pixel, with a fresh picture of the same layout.
+#include "tst_rendering.h"
+
+#include "feeds/feedhub.h"
+#include "feedservice/httpserver.h"
+#include "store/database.h"
+
+#include <QNetworkAccessManager>
+
+using namespace opswall;
+using namespace opswall::rendertest;
+
+namespace {
+const Caller kTester{QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                     QStringLiteral("test")};
+const QStringList kCodes{QStringLiteral("TST_A"), QStringLiteral("TST_B"), QStringLiteral("TST_C"),
+                         QStringLiteral("TST_D")};
+
+// A JSON feed polled every 5 s (the definitions' minimum).
+QByteArray feedsDocument(quint16 port) {
+    const QJsonObject feed{
+        {QStringLiteral("id"), QStringLiteral("test-values")},
+        {QStringLiteral("name"), QStringLiteral("Test values")},
+        {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:%1/values.json").arg(port)},
+        {QStringLiteral("format"), QStringLiteral("json")},
+        {QStringLiteral("mapping"),
+         QJsonObject{{QStringLiteral("seriesPath"), QStringLiteral("records")},
+                     {QStringLiteral("timeField"), QStringLiteral("date")},
+                     {QStringLiteral("indicatorField"), QStringLiteral("indicator")},
+                     {QStringLiteral("valueField"), QStringLiteral("value")}}},
+        {QStringLiteral("intervalSecs"), 5}};
+    return QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 1},
+                                     {QStringLiteral("feeds"), QJsonArray{feed}}})
+        .toJson();
+}
+
+// Each indicator raises a warning above 50.
+QByteArray indicatorsDocument() {
+    QJsonArray indicators, rules;
+    for (const QString &code : kCodes) {
+        indicators.append(QJsonObject{{QStringLiteral("code"), code},
+                                      {QStringLiteral("nameVi"), QStringLiteral("Chỉ số ") + code},
+                                      {QStringLiteral("nameEn"), QStringLiteral("Index ") + code},
+                                      {QStringLiteral("unitVi"), QStringLiteral("điểm")},
+                                      {QStringLiteral("unitEn"), QStringLiteral("points")},
+                                      {QStringLiteral("decimals"), 0},
+                                      {QStringLiteral("feedId"), QStringLiteral("test-values")}});
+        rules.append(QJsonObject{{QStringLiteral("id"), code.toLower() + QStringLiteral("-high")},
+                                 {QStringLiteral("kind"), QStringLiteral("threshold")},
+                                 {QStringLiteral("indicator"), code},
+                                 {QStringLiteral("threshold"), 50},
+                                 {QStringLiteral("direction"), QStringLiteral("above")},
+                                 {QStringLiteral("severity"), QStringLiteral("warning")}});
+    }
+    return QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 1},
+                                     {QStringLiteral("indicators"), indicators},
+                                     {QStringLiteral("rules"), rules}})
+        .toJson();
+}
+
+// Whether indicator i is above its threshold at a step (its alert open).
+bool high(int step, int i) {
+    return (step + i) % 3 == 0;
+}
+
+// What the feed serves at a step: every indicator's months 1..step.
+QByteArray valuesAt(int step) {
+    QJsonArray records;
+    for (int month = 1; month <= step; ++month)
+        for (int i = 0; i < kCodes.size(); ++i)
+            records.append(
+                QJsonObject{{QStringLiteral("date"),
+                             QStringLiteral("2025-%1").arg(month, 2, 10, QLatin1Char('0'))},
+                            {QStringLiteral("indicator"), kCodes[i]},
+                            {QStringLiteral("value"), high(month, i) ? 60 + month : 20 + month}});
+    return QJsonDocument(QJsonObject{{QStringLiteral("records"), records}}).toJson();
+}
+
+QJsonArray feedTiles(double dxMm) {
+    return {tileJson(QStringLiteral("alerts"), QStringLiteral("alerts"), QStringLiteral("Cảnh báo"),
+                     QRectF(100 + dxMm, 60, 1900, 280), QJsonObject{{QStringLiteral("max"), 4}}),
+            tileJson(QStringLiteral("chart"), QStringLiteral("chart"), QString(),
+                     QRectF(100 + dxMm, 350, 1900, 190),
+                     QJsonObject{{QStringLiteral("indicator"), QStringLiteral("TST_A")}})};
+}
+
+bool setLayout(Fixture &fx, const QJsonArray &tiles, QString *why) {
+    const auto r = fx.app->dispatcher().dispatch(
+        {QStringLiteral("layout.set"),
+         {{QStringLiteral("layout"),
+           QJsonObject{{QStringLiteral("schemaVersion"), 1},
+                       {QStringLiteral("name"), QStringLiteral("feed")},
+                       {QStringLiteral("background"), QStringLiteral("#000000")},
+                       {QStringLiteral("tiles"), tiles}}}}},
+        kTester);
+    *why = r.message;
+    return r.ok;
+}
+
+// The content of the (one) frame of a tile in the window.
+QObject *contentOf(QQuickWindow *w, const QString &tileId) {
+    QQuickItem *frame = framesOf(w).value(tileId);
+    return frame ? frame->property("content").value<QObject *>() : nullptr;
+}
+} // namespace
+
+// Five feed steps: indicator i's alert is open at step s when (s + i) % 3 == 0 (each step opens
+// and clears some), and TST_A (the chart's) gains a month; the tiles move at step 4 (they
+// persist).
+void TestRendering::mirroredAlertListFollowsTheFeed() {
+    QByteArray served = valuesAt(1);
+    feedservice::HttpServer server([&served](const feedservice::HttpRequest &req) {
+        if (req.path != QLatin1String("/values.json"))
+            return feedservice::HttpResponse::text(404, "not here\n");
+        feedservice::HttpResponse r;
+        r.setHeader("Content-Type", "application/json");
+        r.body = served;
+        return r;
+    });
+    QVERIFY2(server.listen(QHostAddress::LocalHost, 0), qPrintable(server.errorString()));
+    QString prepared;
+    const auto prepare = [&](const QString &dbPath) {
+        store::Database db(dbPath);
+        QNetworkAccessManager nam;
+        feeds::FeedHub hub(db, &nam);
+        if (hub.scheduler()->definitions().importJson(feedsDocument(server.port()), &prepared) < 0)
+            return;
+        if (!hub.alerts()->importJson(indicatorsDocument(), &prepared))
+            return;
+        prepared = QStringLiteral("ok");
+    };
+    Fixture fx(twoPanels(true), feedTiles(0), false, {}, prepare);
+    QCOMPARE(prepared, QStringLiteral("ok"));
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QQuickWindow *win = fx.app->windows().constFirst();
+    QString why;
+    for (int step = 1; step <= 5; ++step) {
+        served = valuesAt(step);
+        int open = 0;
+        for (int i = 0; i < kCodes.size(); ++i)
+            open += high(step, i) ? 1 : 0;
+        if (step == 4)
+            QVERIFY2(setLayout(fx, feedTiles(50), &why), qPrintable(why));
+        // The tiles read the stored values (at the next poll) and the alerts they raised or
+        // cleared.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            contentOf(win, QStringLiteral("alerts")) &&
+                contentOf(win, QStringLiteral("alerts"))->property("alerts").toList().size() ==
+                    open,
+            15000);
+        QTRY_VERIFY_WITH_TIMEOUT(contentOf(win, QStringLiteral("chart")) &&
+                                     contentOf(win, QStringLiteral("chart"))
+                                             ->property("axesInfo")
+                                             .toMap()
+                                             .value(QStringLiteral("count"))
+                                             .toInt() == step,
+                                 15000);
+        const QList<QImage> shown = fx.grab();
+        QCOMPARE(shown.size(), 1);
+        QVERIFY2(setLayout(fx, {}, &why), qPrintable(why));
+        QVERIFY(!fx.grab().isEmpty());
+        QVERIFY2(setLayout(fx, feedTiles(step >= 4 ? 50 : 0), &why), qPrintable(why));
+        const QList<QImage> fresh = fx.grab();
+        QCOMPARE(fresh.size(), 1);
+        const QString diff = differences(shown[0], fresh[0]);
+        if (!qEnvironmentVariableIsEmpty("OPSWALL_TEST_PICTURES")) {
+            shown[0].save(qEnvironmentVariable("OPSWALL_TEST_PICTURES") +
+                          QStringLiteral("/feed-shown-%1.png").arg(step));
+            fresh[0].save(qEnvironmentVariable("OPSWALL_TEST_PICTURES") +
+                          QStringLiteral("/feed-fresh-%1.png").arg(step));
+        }
+        QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("step %1: ").arg(step) + diff));
+    }
+}
