@@ -95,6 +95,8 @@ Rectangle {
         id: plot
         anchors.fill: parent
         topMargin: title.y + title.height
+        // The forecast's note under the dates, never over them.
+        bottomMargin: note.visible ? note.height + note.anchors.bottomMargin : 0
         textPx: chart.textPx
         language: chart.language
         // As many dates as fit side by side at the text size.
@@ -158,8 +160,10 @@ Rectangle {
         }
     }
 
-    // The model, its interval and its backtest error: the tile's details.
+    // The model, its interval and its backtest error: the tile's details, under the dates (the
+    // plot leaves room for it: bottomMargin).
     Text {
+        id: note
         objectName: "forecastDetail"
         visible: (chart.forecastInfo.count ?? 0) > 0
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom; margins: 6 }

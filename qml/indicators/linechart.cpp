@@ -151,7 +151,8 @@ QString WallLineChart::valueLabel(qreal v) const {
 }
 
 void WallLineChart::relayout() {
-    // Room for the widest value label on the left and one line of dates below.
+    // Room for the widest value label on the left and one line of dates below (and whatever the
+    // tile writes under the dates: bottomMargin).
     const QFontMetricsF fm(labelFont(m_textPx));
     qreal labelWidth = 0;
     const qreal step = m_vTicks > 1 ? (m_vMax - m_vMin) / (m_vTicks - 1) : 0;
@@ -162,11 +163,17 @@ void WallLineChart::relayout() {
     const qreal top = m_topMargin + pad;
     // Half a date label of room on the right, so the last one is not cut.
     const qreal right = pad + fm.horizontalAdvance(QStringLiteral("00/0000")) / 2;
-    const qreal bottom = pad + fm.height() * 1.3;
+    const qreal bottom = pad + fm.height() * 1.3 + m_bottomMargin;
     m_plot =
         QRectF(left, top, qMax(1.0, width() - left - right), qMax(1.0, height() - top - bottom));
     Q_EMIT axesChanged();
     repaintAll();
+}
+
+QRectF WallLineChart::timeLabelsArea() const {
+    // Where paint() writes the dates.
+    const QFontMetricsF fm(labelFont(m_textPx));
+    return {0, m_plot.bottom() + fm.height() * 0.2, width(), fm.height()};
 }
 
 void WallLineChart::repaintAll() {
@@ -226,6 +233,7 @@ OPSWALL_SETTER(const QColor &, setLabelsColor, m_labelsColor, repaintAll())
 OPSWALL_SETTER(const QColor &, setGridColor, m_gridColor, repaintAll())
 OPSWALL_SETTER(qreal, setTextPx, m_textPx, relayout())
 OPSWALL_SETTER(qreal, setTopMargin, m_topMargin, relayout())
+OPSWALL_SETTER(qreal, setBottomMargin, m_bottomMargin, relayout())
 OPSWALL_SETTER(const QString &, setTimeFormat, m_timeFormat, repaintAll())
 OPSWALL_SETTER(int, setTimeTickCount, m_timeTicks, repaintAll())
 #undef OPSWALL_SETTER

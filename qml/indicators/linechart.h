@@ -84,6 +84,8 @@ class WallLineChart : public QQuickPaintedItem {
     Q_PROPERTY(qreal textPx READ textPx WRITE setTextPx NOTIFY styleChanged)
     // Room above the plot (the tile's title).
     Q_PROPERTY(qreal topMargin READ topMargin WRITE setTopMargin NOTIFY styleChanged)
+    // Room below the dates (a note under the chart: the forecast's model and error).
+    Q_PROPERTY(qreal bottomMargin READ bottomMargin WRITE setBottomMargin NOTIFY styleChanged)
     // Axis numbers in the wall's language ("vi": 104,5; "en": 104.5).
     Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY styleChanged)
     Q_PROPERTY(QString timeFormat READ timeFormat WRITE setTimeFormat NOTIFY styleChanged)
@@ -95,6 +97,8 @@ class WallLineChart : public QQuickPaintedItem {
     Q_PROPERTY(qreal valueMax READ valueMax NOTIFY axesChanged)
     Q_PROPERTY(int valueTickCount READ valueTickCount NOTIFY axesChanged)
     Q_PROPERTY(QRectF plotArea READ plotArea NOTIFY axesChanged)
+    // The band the dates are written in, under the plot, the width of the item.
+    Q_PROPERTY(QRectF timeLabelsArea READ timeLabelsArea NOTIFY axesChanged)
     // Full repaints and partial (appended points only) repaints since construction.
     Q_PROPERTY(int fullRepaints READ fullRepaints NOTIFY repainted)
     Q_PROPERTY(int partialRepaints READ partialRepaints NOTIFY repainted)
@@ -130,6 +134,8 @@ public:
     void setTextPx(qreal px);
     qreal topMargin() const { return m_topMargin; }
     void setTopMargin(qreal m);
+    qreal bottomMargin() const { return m_bottomMargin; }
+    void setBottomMargin(qreal m);
     QString language() const { return m_language; }
     void setLanguage(const QString &l);
     QString timeFormat() const { return m_timeFormat; }
@@ -142,6 +148,7 @@ public:
     qreal valueMax() const { return m_vMax; }
     int valueTickCount() const { return m_vTicks; }
     QRectF plotArea() const { return m_plot; }
+    QRectF timeLabelsArea() const;
     int fullRepaints() const { return m_fullRepaints; }
     int partialRepaints() const { return m_partialRepaints; }
 
@@ -174,6 +181,7 @@ private:
     QColor m_gridColor{0x2c, 0x44, 0x5e};
     qreal m_textPx = 14;
     qreal m_topMargin = 0;
+    qreal m_bottomMargin = 0;
     QString m_language = QStringLiteral("vi");
     QLocale m_locale;
     QString m_timeFormat = QStringLiteral("MM/yyyy");

@@ -555,6 +555,33 @@ Item {
             verify(img.width > 0);
         }
 
+        // The forecast's note is written under the dates, never over them, at every size a chart
+        // tile has on the demo wall (its output windows: CPI 1871x911, IIP 2530x832, balance of
+        // payments 1244x784, public investment 2530x1324; its preview, a quarter of that) and in
+        // the tests (600x380, 300x200, the rendering tests' 2101x689).
+        function test_forecastNoteStaysUnderTheDates() {
+            tryCompare(chart.axesInfo, "count", 14);
+            const note = findChild(chart, "forecastDetail");
+            verify(note.visible);
+            const sizes = [[1871, 911], [2530, 832], [1244, 784], [2530, 1324], [468, 228],
+                           [632, 208], [311, 196], [632, 331], [600, 380], [300, 200],
+                           [2101, 689], [260, 140], [900, 160]];
+            const w0 = chart.width, h0 = chart.height;
+            for (const [w, h] of sizes) {
+                chart.width = w;
+                chart.height = h;
+                const dates = chart.plot.timeLabelsArea;
+                const r = note.mapToItem(chart.plot, 0, 0, note.width, note.height);
+                const at = w + "x" + h + ": note " + r + ", dates " + dates;
+                verify(dates.height > 0 && r.height > 0, at);
+                verify(r.y >= dates.y + dates.height, at); // under the dates: no overlap
+                verify(r.y + r.height <= chart.height, at); // inside the tile
+                verify(chart.plot.plotArea.height > 0, at);
+            }
+            chart.width = w0;
+            chart.height = h0;
+        }
+
         function test_newWeightsReachTheWeightedMap() {
             // The map's weighted mean reads the weight series too: weights that arrive after the
             // index (another feed, a later round) must reach the map without waiting for the
