@@ -135,6 +135,19 @@ public:
     QString error;
 };
 
+// Sets the live layout to these tiles (on a black background), as an operator would.
+inline bool setTiles(Fixture &fx, const QJsonArray &tiles, QString *why) {
+    const QJsonObject layout{{QStringLiteral("schemaVersion"), 1},
+                             {QStringLiteral("name"), QStringLiteral("test")},
+                             {QStringLiteral("background"), QStringLiteral("#000000")},
+                             {QStringLiteral("tiles"), tiles}};
+    const auto r = fx.app->dispatcher().dispatch(
+        {QStringLiteral("layout.set"), {{QStringLiteral("layout"), layout}}},
+        {QStringLiteral("test"), Role::Operator, QStringLiteral("local"), QStringLiteral("test")});
+    *why = r.message;
+    return r.ok;
+}
+
 // Every item drawn under root (Repeater and Loader children are visual, not QObject, children).
 inline QList<QQuickItem *> visualItems(QQuickItem *root) {
     QList<QQuickItem *> out;
@@ -218,6 +231,27 @@ inline bool hasColour(const QImage &picture, QRgb colour) {
                 return true;
     return false;
 }
+// The (one) window as it is now against a fresh picture of the same layout: an empty layout set,
+// then `tiles` again, so that every frame and mirror is made anew. Empty when they agree pixel for
+// pixel, else where they differ. With OPSWALL_TEST_PICTURES set, both pictures are saved there
+// (<name>-shown.png, <name>-fresh.png).
+inline QString differenceFromFresh(Fixture &fx, const QJsonArray &tiles, const QString &name) {
+    const QList<QImage> shown = fx.grab();
+    QString why;
+    if (shown.size() != 1)
+        return QStringLiteral("no picture of the window");
+    if (!setTiles(fx, {}, &why) || fx.grab().isEmpty() || !setTiles(fx, tiles, &why))
+        return QStringLiteral("the fresh layout was not set: ") + why;
+    const QList<QImage> fresh = fx.grab();
+    if (fresh.size() != 1)
+        return QStringLiteral("no fresh picture of the window");
+    if (const QString dir = qEnvironmentVariable("OPSWALL_TEST_PICTURES"); !dir.isEmpty()) {
+        shown[0].save(dir + QLatin1Char('/') + name + QStringLiteral("-shown.png"));
+        fresh[0].save(dir + QLatin1Char('/') + name + QStringLiteral("-fresh.png"));
+    }
+    return differences(shown[0], fresh[0]);
+}
+
 } // namespace opswall::rendertest
 
 class TestRendering : public QObject {

@@ -14,8 +14,6 @@ using namespace opswall;
 using namespace opswall::rendertest;
 
 namespace {
-const Caller kTester{QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
-                     QStringLiteral("test")};
 const QStringList kCodes{QStringLiteral("TST_A"), QStringLiteral("TST_B"), QStringLiteral("TST_C"),
                          QStringLiteral("TST_D")};
 
@@ -87,19 +85,6 @@ QJsonArray feedTiles(double dxMm) {
                      QJsonObject{{QStringLiteral("indicator"), QStringLiteral("TST_A")}})};
 }
 
-bool setLayout(Fixture &fx, const QJsonArray &tiles, QString *why) {
-    const auto r = fx.app->dispatcher().dispatch(
-        {QStringLiteral("layout.set"),
-         {{QStringLiteral("layout"),
-           QJsonObject{{QStringLiteral("schemaVersion"), 1},
-                       {QStringLiteral("name"), QStringLiteral("feed")},
-                       {QStringLiteral("background"), QStringLiteral("#000000")},
-                       {QStringLiteral("tiles"), tiles}}}}},
-        kTester);
-    *why = r.message;
-    return r.ok;
-}
-
 // The content of the (one) frame of a tile in the window.
 QObject *contentOf(QQuickWindow *w, const QString &tileId) {
     QQuickItem *frame = framesOf(w).value(tileId);
@@ -143,7 +128,7 @@ void TestRendering::mirroredAlertListFollowsTheFeed() {
         for (int i = 0; i < kCodes.size(); ++i)
             open += high(step, i) ? 1 : 0;
         if (step == 4)
-            QVERIFY2(setLayout(fx, feedTiles(50), &why), qPrintable(why));
+            QVERIFY2(setTiles(fx, feedTiles(50), &why), qPrintable(why));
         // The tiles read the stored values (at the next poll) and the alerts they raised or
         // cleared.
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -158,20 +143,8 @@ void TestRendering::mirroredAlertListFollowsTheFeed() {
                                              .value(QStringLiteral("count"))
                                              .toInt() == step,
                                  15000);
-        const QList<QImage> shown = fx.grab();
-        QCOMPARE(shown.size(), 1);
-        QVERIFY2(setLayout(fx, {}, &why), qPrintable(why));
-        QVERIFY(!fx.grab().isEmpty());
-        QVERIFY2(setLayout(fx, feedTiles(step >= 4 ? 50 : 0), &why), qPrintable(why));
-        const QList<QImage> fresh = fx.grab();
-        QCOMPARE(fresh.size(), 1);
-        const QString diff = differences(shown[0], fresh[0]);
-        if (!qEnvironmentVariableIsEmpty("OPSWALL_TEST_PICTURES")) {
-            shown[0].save(qEnvironmentVariable("OPSWALL_TEST_PICTURES") +
-                          QStringLiteral("/feed-shown-%1.png").arg(step));
-            fresh[0].save(qEnvironmentVariable("OPSWALL_TEST_PICTURES") +
-                          QStringLiteral("/feed-fresh-%1.png").arg(step));
-        }
+        const QString diff = differenceFromFresh(fx, feedTiles(step >= 4 ? 50 : 0),
+                                                 QStringLiteral("feed-%1").arg(step));
         QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("step %1: ").arg(step) + diff));
     }
 }

@@ -6,25 +6,6 @@
 using namespace opswall;
 using namespace opswall::rendertest;
 
-namespace {
-const Caller kTester{QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
-                     QStringLiteral("test")};
-
-QJsonObject layoutWith(const QJsonArray &tiles) {
-    return {{QStringLiteral("schemaVersion"), 1},
-            {QStringLiteral("name"), QStringLiteral("mirror")},
-            {QStringLiteral("background"), QStringLiteral("#000000")},
-            {QStringLiteral("tiles"), tiles}};
-}
-
-bool setLayout(Fixture &fx, const QJsonArray &tiles, QString *why) {
-    const auto r = fx.app->dispatcher().dispatch(
-        {QStringLiteral("layout.set"), {{QStringLiteral("layout"), layoutWith(tiles)}}}, kTester);
-    *why = r.message;
-    return r.ok;
-}
-} // namespace
-
 // A key-projects tile (mirrored) over both displays of the one output; its title changes at every
 // step (the tile persists: same id, kind and binding), it moves, and it is bound again. After each
 // change the window is compared, pixel by pixel, with a fresh picture of the same layout (an empty
@@ -50,23 +31,10 @@ void TestRendering::mirroredPartFollowsItsTile() {
         const QJsonArray tiles{tile(step, x, project)};
         // A change drawn in one frame, and another in the next one.
         QSignalSpy frames(fx.app->windows().constFirst(), &QQuickWindow::afterRendering);
-        QVERIFY2(setLayout(fx, QJsonArray{tile(step + 100, x, project)}, &why), qPrintable(why));
+        QVERIFY2(setTiles(fx, QJsonArray{tile(step + 100, x, project)}, &why), qPrintable(why));
         QVERIFY(frames.wait(5000));
-        QVERIFY2(setLayout(fx, tiles, &why), qPrintable(why));
-        const QList<QImage> shown = fx.grab();
-        QCOMPARE(shown.size(), 1);
-        QVERIFY2(setLayout(fx, {}, &why), qPrintable(why));
-        QVERIFY(!fx.grab().isEmpty());
-        QVERIFY2(setLayout(fx, tiles, &why), qPrintable(why));
-        const QList<QImage> fresh = fx.grab();
-        QCOMPARE(fresh.size(), 1);
-        const QString diff = differences(shown[0], fresh[0]);
-        if (!qEnvironmentVariableIsEmpty("OPSWALL_TEST_PICTURES")) {
-            shown[0].save(qEnvironmentVariable("OPSWALL_TEST_PICTURES") +
-                          QStringLiteral("/mirror-shown-%1.png").arg(step));
-            fresh[0].save(qEnvironmentVariable("OPSWALL_TEST_PICTURES") +
-                          QStringLiteral("/mirror-fresh-%1.png").arg(step));
-        }
+        QVERIFY2(setTiles(fx, tiles, &why), qPrintable(why));
+        const QString diff = differenceFromFresh(fx, tiles, QStringLiteral("mirror-%1").arg(step));
         QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("step %1: ").arg(step) + diff));
     }
 }
