@@ -19,7 +19,9 @@
 // so that the next frame's sync remakes the copy from that grab before anything else runs the
 // preprocess. A grab is known by the layer having been marked dirty (its texture provider's
 // textureChanged: the layer's updateRequested) while the part was shown. Other scene graphs
-// (OpenGL, through RHI) sample the layer's texture itself: nothing is done there.
+// (OpenGL, through RHI) sample the layer's texture itself: nothing is done there. Written for the
+// software adaptation's own render loop, on the GUI thread (OpsWall sets no QSG_RENDER_LOOP); with
+// a render thread the update is posted to the GUI thread, which may come a frame late.
 // tst_rendering mirroredPartFollowsItsTile, mirroredAlertListFollowsTheFeed.
 
 #include <QMetaObject>
