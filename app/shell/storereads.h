@@ -14,6 +14,9 @@
 namespace opswall::store {
 class WallStore;
 }
+namespace opswall::briefing {
+class BriefingStore;
+}
 
 namespace opswall::shell {
 
@@ -26,5 +29,10 @@ control::ActionSink::StoreRead storeRead(const QString &what, bool withBriefings
 // GET /presets (id empty) or /presets/{id} from store: on a reader (storeRead), or from the GUI
 // thread's WallStore, which answers from the presets it keeps (the panels' and console's views).
 QJsonObject presetsView(store::WallStore &store, const QString &id);
+
+// "briefings" or "briefing:<id>" from store: on a reader (storeRead), or from the GUI thread's
+// BriefingStore, which answers from the briefings it keeps (the in-place views). Empty for any
+// other view (and without briefings built in).
+QJsonObject briefingsView(briefing::BriefingStore &store, const QString &what);
 
 } // namespace opswall::shell

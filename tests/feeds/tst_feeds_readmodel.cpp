@@ -1,10 +1,15 @@
 // The feeds' read model (feeds/readmodel.h) over a real FeedHub and SQLite on disk: values merged
 // in memory on ingestion agree with what the store holds (revisions, ReplaceCurrent, new periods)
 // without reading the store again; a change is delivered once per frame interval naming only the
-// indicators that changed; a feed's status change names that feed's indicators only.
+// indicators that changed; a feed's status change names that feed's indicators only. Given a way
+// to read elsewhere (store::readOffThread: a worker thread's reader), a series or a period's values
+// across dimensions asked for the first time, and everything after reload(), are read there: this
+// thread runs no statement, and what was held is shown until the new values arrive.
 #include "feeds/adapters.h"
 #include "feeds/feedhub.h"
 #include "store/database.h"
+#include "store/guithreadwaits.h"
+#include "store/readers.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -145,6 +150,66 @@ private Q_SLOTS:
         QCOMPARE(changed[1][0].value<QSet<QString>>(), QSet<QString>{QStringLiteral("B1")});
         QTest::qWait(50);
         QCOMPARE(changed.size(), 2); // nothing more without a change
+    }
+
+    void withReadOffNothingIsReadOnThisThread() {
+        opswall::store::Database db(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
+        QNetworkAccessManager nam;
+        FeedHub hub(db, &nam);
+        ReadModel &model = hub.readModel();
+        const QDateTime t0(QDate(2025, 1, 10), QTime(8, 0), Qt::UTC);
+        const Period december = *Period::parse(QStringLiteral("2024-12"));
+        deliver(hub, QStringLiteral("f"),
+                {series(QStringLiteral("CPI"), {}, {{"2024-11", 103.1}, {"2024-12", 102.9}}),
+                 series(QStringLiteral("MAP"), QStringLiteral("01"), {{"2024-12", 1.0}}),
+                 series(QStringLiteral("MAP"), QStringLiteral("02"), {{"2024-12", 2.0}})},
+                t0);
+        model.setReadOff([&db, &model](auto read, auto done) {
+            opswall::store::readOffThread(db, std::move(read), &model, std::move(done));
+        });
+        QSignalSpy changed(&model, &ReadModel::changed);
+        const std::uint64_t waits = opswall::store::guiThreadWaits();
+        // Asked for the first time: empty now, read on a worker thread, then delivered as a change.
+        QVERIFY(model.series(QStringLiteral("CPI"), {}).isEmpty());
+        QVERIFY(model.allDimensions(QStringLiteral("MAP"), december).isEmpty());
+        QCOMPARE(model.readsInFlight(), 2);
+        QCOMPARE(opswall::store::guiThreadWaits(), waits);
+        QTRY_COMPARE(model.series(QStringLiteral("CPI"), {}).size(), 2);
+        QTRY_COMPARE(model.allDimensions(QStringLiteral("MAP"), december).size(), 2);
+        QCOMPARE(
+            model.allDimensions(QStringLiteral("MAP"), december).value(QStringLiteral("02")).value,
+            2.0);
+        const auto named = [&changed](const QString &indicator) {
+            for (const QList<QVariant> &c : std::as_const(changed))
+                if (c[0].value<QSet<QString>>().contains(indicator))
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY(named(QStringLiteral("CPI")) && named(QStringLiteral("MAP")));
+        QCOMPARE(opswall::store::guiThreadWaits(), waits);
+        // An update is merged into what is held, across dimensions too.
+        deliver(hub, QStringLiteral("f"),
+                {series(QStringLiteral("MAP"), QStringLiteral("03"), {{"2024-12", 3.0}})}, t0);
+        QCOMPARE(model.allDimensions(QStringLiteral("MAP"), december).size(), 3);
+        // Written behind the model's back, then reload(): what is held stays until the new
+        // values are read, elsewhere.
+        hub.series().ingest(QStringLiteral("f"),
+                            {series(QStringLiteral("CPI"), {}, {{"2025-01", 103.4}})}, t0);
+        const std::uint64_t beforeReload = opswall::store::guiThreadWaits();
+        model.reload();
+        QCOMPARE(model.series(QStringLiteral("CPI"), {}).size(), 2);
+        QVERIFY(model.readsInFlight() > 0);
+        QCOMPARE(opswall::store::guiThreadWaits(), beforeReload);
+        QTRY_COMPARE(model.series(QStringLiteral("CPI"), {}).size(), 3);
+        QCOMPARE(model.series(QStringLiteral("CPI"), {}).back().value, 103.4);
+        QCOMPARE(opswall::store::guiThreadWaits(), beforeReload);
+        // Values stored while a read is in flight are not lost when it comes back.
+        QVERIFY(model.series(QStringLiteral("LATE"), {}).isEmpty());
+        deliver(hub, QStringLiteral("f"), {series(QStringLiteral("LATE"), {}, {{"2025", 7.0}})},
+                t0);
+        QTRY_COMPARE(model.readsInFlight(), 0);
+        QCOMPARE(model.series(QStringLiteral("LATE"), {}).size(), 1);
+        QCOMPARE(model.series(QStringLiteral("LATE"), {}).front().value, 7.0);
     }
 };
 
