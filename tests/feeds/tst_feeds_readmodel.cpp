@@ -41,6 +41,16 @@ QString describe(const QList<StoredPoint> &points) {
 }
 } // namespace
 
+// A hub over a new file, its read model, and when the test's values are fetched.
+struct Fixture {
+    explicit Fixture(const QString &path)
+        : db(path) {}
+    opswall::store::Database db;
+    QNetworkAccessManager nam;
+    FeedHub hub{db, &nam};
+    const QDateTime t0{QDate(2025, 1, 10), QTime(8, 0), Qt::UTC};
+};
+
 class TestReadModel : public QObject {
     Q_OBJECT
 private:
@@ -56,11 +66,10 @@ private:
 
 private Q_SLOTS:
     void mergedValuesAgreeWithTheStore() {
-        opswall::store::Database db(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
-        QNetworkAccessManager nam;
-        FeedHub hub(db, &nam);
+        Fixture f(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
+        FeedHub &hub = f.hub;
         ReadModel &model = hub.readModel();
-        const QDateTime t0(QDate(2025, 1, 10), QTime(8, 0), Qt::UTC);
+        const QDateTime t0 = f.t0;
         deliver(hub, QStringLiteral("f"),
                 {series(QStringLiteral("CPI"), {}, {{"2024-11", 103.1}, {"2024-12", 102.9}}),
                  series(QStringLiteral("IIP"), QStringLiteral("01"), {{"2024-12", 99.0}})},
@@ -109,11 +118,10 @@ private Q_SLOTS:
     }
 
     void changesAreCoalescedAndNameOnlyWhatChanged() {
-        opswall::store::Database db(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
-        QNetworkAccessManager nam;
-        FeedHub hub(db, &nam);
+        Fixture f(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
+        FeedHub &hub = f.hub;
         ReadModel &model = hub.readModel();
-        const QDateTime t0(QDate(2025, 1, 10), QTime(8, 0), Qt::UTC);
+        const QDateTime t0 = f.t0;
         deliver(hub, QStringLiteral("a"),
                 {series(QStringLiteral("A1"), {}, {{"2024-12", 1.0}}),
                  series(QStringLiteral("A2"), {}, {{"2024-12", 2.0}})},
@@ -153,19 +161,18 @@ private Q_SLOTS:
     }
 
     void withReadOffNothingIsReadOnThisThread() {
-        opswall::store::Database db(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
-        QNetworkAccessManager nam;
-        FeedHub hub(db, &nam);
+        Fixture f(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
+        FeedHub &hub = f.hub;
         ReadModel &model = hub.readModel();
-        const QDateTime t0(QDate(2025, 1, 10), QTime(8, 0), Qt::UTC);
+        const QDateTime t0 = f.t0;
         const Period december = *Period::parse(QStringLiteral("2024-12"));
         deliver(hub, QStringLiteral("f"),
                 {series(QStringLiteral("CPI"), {}, {{"2024-11", 103.1}, {"2024-12", 102.9}}),
                  series(QStringLiteral("MAP"), QStringLiteral("01"), {{"2024-12", 1.0}}),
                  series(QStringLiteral("MAP"), QStringLiteral("02"), {{"2024-12", 2.0}})},
                 t0);
-        model.setReadOff([&db, &model](auto read, auto done) {
-            opswall::store::readOffThread(db, std::move(read), &model, std::move(done));
+        model.setReadOff([&f, &model](auto read, auto done) {
+            opswall::store::readOffThread(f.db, std::move(read), &model, std::move(done));
         });
         QSignalSpy changed(&model, &ReadModel::changed);
         const std::uint64_t waits = opswall::store::guiThreadWaits();
