@@ -202,47 +202,57 @@ int BriefingStore::save(std::optional<int> id, const Briefing &briefing, Briefin
         result = *id;
     }
     const BriefingInfo saved{result, title, revision, int(briefing.steps.size()), fromMs(at)};
-    m_db.writeThen(
-        [result, isNew = !id, title, json, at](store::Database &db) {
-            db.transaction([&] {
-                if (isNew) {
-                    db.prepare("INSERT INTO briefings(id, title, revision, json, saved_at_ms) "
-                               "VALUES(?, ?, 1, ?, ?)")
-                        .bind(1, result)
-                        .bind(2, title)
-                        .bind(3, json)
-                        .bind(4, at)
-                        .run();
-                } else {
-                    db.prepare("UPDATE briefings SET title = ?, revision = revision + 1, json = ?, "
-                               "saved_at_ms = ? WHERE id = ?")
-                        .bind(1, title)
-                        .bind(2, json)
-                        .bind(3, at)
-                        .bind(4, result)
-                        .run();
-                    if (db.changes() == 0)
-                        throw store::Error("briefing " + std::to_string(result) + " does not exist",
-                                           0);
-                }
-                // Every version is kept: the current one is copied into the history in the same
-                // transaction.
-                db.prepare(
-                      "INSERT INTO briefing_revisions(briefing_id, revision, title, json, "
-                      "saved_at_ms) "
-                      "SELECT id, revision, title, json, saved_at_ms FROM briefings WHERE id = ?")
+    auto job = [result, isNew = !id, title, json, at](store::Database &db) {
+        db.transaction([&] {
+            if (isNew) {
+                db.prepare("INSERT INTO briefings(id, title, revision, json, saved_at_ms) "
+                           "VALUES(?, ?, 1, ?, ?)")
                     .bind(1, result)
+                    .bind(2, title)
+                    .bind(3, json)
+                    .bind(4, at)
                     .run();
-            });
-        },
-        [this, saved, briefing] {
-            if (!m_kept)
-                return;
-            Kept &k = (*m_kept)[saved.id];
-            k.info = saved;
-            k.briefing = briefing;
-            k.revisions.prepend(saved);
+            } else {
+                db.prepare("UPDATE briefings SET title = ?, revision = revision + 1, json = ?, "
+                           "saved_at_ms = ? WHERE id = ?")
+                    .bind(1, title)
+                    .bind(2, json)
+                    .bind(3, at)
+                    .bind(4, result)
+                    .run();
+                if (db.changes() == 0)
+                    throw store::Error("briefing " + std::to_string(result) + " does not exist", 0);
+            }
+            // Every version is kept: the current one is copied into the history in the same
+            // transaction.
+            db.prepare("INSERT INTO briefing_revisions(briefing_id, revision, title, json, "
+                       "saved_at_ms) "
+                       "SELECT id, revision, title, json, saved_at_ms FROM briefings WHERE id = ?")
+                .bind(1, result)
+                .run();
         });
+    };
+    const auto keep = [this, saved, briefing] {
+        if (!m_kept)
+            return;
+        Kept &k = (*m_kept)[saved.id];
+        k.info = saved;
+        k.briefing = briefing;
+        k.revisions.prepend(saved);
+    };
+    if (m_db.collecting()) {
+        // In an action: kept once the action's transaction committed (a refused one changes
+        // nothing).
+        m_db.writeThen(std::move(job), keep);
+    } else {
+        // Outside one (the demo's briefing at the first start): kept at once, so that what
+        // follows finds it before the completion comes back; read again if the write failed.
+        keep();
+        m_db.write(std::move(job), [this](std::exception_ptr error) {
+            if (error)
+                m_kept.reset();
+        });
+    }
     if (info)
         *info = saved;
     return result;

@@ -3,8 +3,8 @@
 // of a past time (the audit). They run on
 // a worker thread's reader connection (control::ControlService::readAsync, WAL: the store
 // thread's writes never hold them up), so the GUI thread does no SQLite for them; the sink's
-// snapshot() serves the same views from the GUI thread's connection for the callers that read
-// in place (panels, the console).
+// snapshot() serves the same views for the callers that read in place (panels, the console) from
+// what the GUI thread's stores keep in memory (presets: WallStore; briefings: BriefingStore).
 
 #include "control/actionsink.h"
 
