@@ -4,7 +4,8 @@
 // indicators that changed; a feed's status change names that feed's indicators only. Given a way
 // to read elsewhere (store::readOffThread: a worker thread's reader), a series or a period's values
 // across dimensions asked for the first time, and everything after reload(), are read there: this
-// thread runs no statement, and what was held is shown until the new values arrive.
+// thread runs no statement, and what was held is shown until the new values arrive. A feed with no
+// runtime answers its status from what was read at start-up.
 #include "feeds/adapters.h"
 #include "feeds/feedhub.h"
 #include "store/database.h"
@@ -158,6 +159,38 @@ private Q_SLOTS:
         QCOMPARE(changed[1][0].value<QSet<QString>>(), QSet<QString>{QStringLiteral("B1")});
         QTest::qWait(50);
         QCOMPARE(changed.size(), 2); // nothing more without a change
+    }
+
+    // The status of a feed with no runtime (no longer defined, not started, a render node's
+    // replica): as stored, from what the scheduler read at start-up, without a statement here.
+    void statusOfAFeedWithNoRuntimeReadsNothing() {
+        const QString path = m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n));
+        FeedStatus gone;
+        gone.feedId = QStringLiteral("gone");
+        gone.state = FeedState::Failing;
+        gone.lastError = QStringLiteral("HTTP 404");
+        gone.lastSuccess = QDateTime(QDate(2025, 1, 9), QTime(7, 0), Qt::UTC);
+        gone.consecutiveFailures = 3;
+        {
+            Fixture before(path);
+            before.hub.scheduler()->definitions().saveStatus(gone);
+        }
+        Fixture f(path); // start-up: the stored statuses are read
+        ReadModel &model = f.hub.readModel();
+        const std::uint64_t waits = opswall::store::guiThreadWaits();
+        const FeedStatus shown = model.feedStatus(QStringLiteral("gone"));
+        QCOMPARE(f.hub.scheduler()->status(QStringLiteral("nowhere")).state, FeedState::Unknown);
+        QCOMPARE(opswall::store::guiThreadWaits(), waits);
+        QCOMPARE(shown.state, FeedState::Failing);
+        QCOMPARE(shown.lastError, gone.lastError);
+        QCOMPARE(shown.lastSuccess, gone.lastSuccess);
+        QCOMPARE(shown.consecutiveFailures, 3);
+        // One stored by someone else (a render node's replica) is answered from then on.
+        gone.state = FeedState::Ok;
+        f.hub.scheduler()->keepStatus(gone);
+        model.feedStatusChanged(QStringLiteral("gone"));
+        QCOMPARE(model.feedStatus(QStringLiteral("gone")).state, FeedState::Ok);
+        QCOMPARE(opswall::store::guiThreadWaits(), waits);
     }
 
     void withReadOffNothingIsReadOnThisThread() {
