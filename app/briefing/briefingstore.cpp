@@ -1,6 +1,7 @@
 #include "briefing/briefingstore.h"
 
 #include "store/rowid.h"
+#include "store/writefence.h"
 
 #include <QJsonDocument>
 
@@ -69,26 +70,73 @@ QJsonObject BriefingInfo::toJson() const {
 }
 
 BriefingStore::BriefingStore(store::Database &db)
-    : m_db(db) {
+    : m_db(db)
+    , m_keeps(true) {
     m_db.migrateComponent("briefings", kMigrations);
-    // Start-up: the ids of new rows are handed out later without reading (store/rowid.h).
+    // Start-up: the ids of new rows are handed out later without reading (store/rowid.h), and
+    // what the reads answer is kept from now on.
     store::primeRowId(m_db, "briefings", m_lastBriefingId);
     store::primeRowId(m_db, "briefing_runs", m_lastRunId);
+    kept();
+}
+
+QMap<int, BriefingStore::Kept> *BriefingStore::kept() {
+    if (!m_keeps || !store::writeFence().isEmpty()) {
+        m_kept.reset(); // read again once the fence goes (a standby that took over)
+        return nullptr;
+    }
+    if (m_kept)
+        return &*m_kept;
+    QMap<int, Kept> all;
+    auto st = m_db.prepare("SELECT id, title, revision, saved_at_ms, json FROM briefings");
+    while (st.step()) {
+        Kept k;
+        k.briefing = parseStored(st.text(4));
+        k.info = BriefingInfo{int(st.int64(0)), st.text(1), int(st.int64(2)),
+                              k.briefing ? int(k.briefing->steps.size()) : 0, fromMs(st.int64(3))};
+        all.insert(k.info.id, std::move(k));
+    }
+    for (auto it = all.begin(); it != all.end(); ++it) {
+        it->revisions = revisionsOf(it.key());
+        it->lastRun = lastRunOf(it.key());
+    }
+    m_kept = std::move(all);
+    return &*m_kept;
+}
+
+BriefingStore::Kept *BriefingStore::keptBriefing(int id) {
+    QMap<int, Kept> *all = kept();
+    if (!all)
+        return nullptr;
+    const auto it = all->find(id);
+    return it == all->end() ? nullptr : &*it;
+}
+
+QList<int> BriefingStore::ids() {
+    if (const QMap<int, Kept> *all = kept())
+        return all->keys();
+    QList<int> out;
+    auto st = m_db.prepare("SELECT id FROM briefings ORDER BY id");
+    while (st.step())
+        out.append(int(st.int64(0)));
+    return out;
 }
 
 QList<BriefingInfo> BriefingStore::list() {
     QList<BriefingInfo> out;
-    auto st = m_db.prepare("SELECT id FROM briefings ORDER BY id");
-    QList<int> ids;
-    while (st.step())
-        ids.append(int(st.int64(0)));
-    for (int id : ids)
+    for (int id : ids())
         if (const auto b = get(id))
             out.append(b->info);
     return out;
 }
 
 std::optional<StoredBriefing> BriefingStore::get(int id) {
+    if (kept()) {
+        const Kept *k = keptBriefing(id);
+        if (!k || !k->briefing)
+            return std::nullopt;
+        return StoredBriefing{k->info, *k->briefing};
+    }
     auto st =
         m_db.prepare("SELECT id, title, revision, saved_at_ms, json FROM briefings WHERE id = ?");
     st.bind(1, id);
@@ -112,6 +160,14 @@ std::optional<Briefing> BriefingStore::revision(int id, int rev) {
 }
 
 QList<BriefingInfo> BriefingStore::revisions(int id) {
+    if (kept()) {
+        const Kept *k = keptBriefing(id);
+        return k ? k->revisions : QList<BriefingInfo>();
+    }
+    return revisionsOf(id);
+}
+
+QList<BriefingInfo> BriefingStore::revisionsOf(int id) {
     QList<BriefingInfo> out;
     auto st = m_db.prepare("SELECT revision, title, saved_at_ms, json FROM briefing_revisions "
                            "WHERE briefing_id = ? ORDER BY revision DESC");
@@ -132,6 +188,11 @@ int BriefingStore::save(std::optional<int> id, const Briefing &briefing, Briefin
     int revision = 1;
     if (!id) {
         result = int(store::nextRowId(m_db, "briefings", m_lastBriefingId));
+    } else if (const QMap<int, Kept> *all = kept()) {
+        if (!all->contains(*id))
+            throw store::Error("briefing " + std::to_string(*id) + " does not exist", 0);
+        revision = all->value(*id).info.revision + 1;
+        result = *id;
     } else {
         auto st = m_db.prepare("SELECT revision FROM briefings WHERE id = ?");
         st.bind(1, *id);
@@ -140,7 +201,8 @@ int BriefingStore::save(std::optional<int> id, const Briefing &briefing, Briefin
         revision = int(st.int64(0)) + 1;
         result = *id;
     }
-    m_db.write([result, isNew = !id, title, json, at](store::Database &db) {
+    const BriefingInfo saved{result, title, revision, int(briefing.steps.size()), fromMs(at)};
+    auto job = [result, isNew = !id, title, json, at](store::Database &db) {
         db.transaction([&] {
             if (isNew) {
                 db.prepare("INSERT INTO briefings(id, title, revision, json, saved_at_ms) "
@@ -163,52 +225,91 @@ int BriefingStore::save(std::optional<int> id, const Briefing &briefing, Briefin
             }
             // Every version is kept: the current one is copied into the history in the same
             // transaction.
-            db.prepare(
-                  "INSERT INTO briefing_revisions(briefing_id, revision, title, json, saved_at_ms) "
-                  "SELECT id, revision, title, json, saved_at_ms FROM briefings WHERE id = ?")
+            db.prepare("INSERT INTO briefing_revisions(briefing_id, revision, title, json, "
+                       "saved_at_ms) "
+                       "SELECT id, revision, title, json, saved_at_ms FROM briefings WHERE id = ?")
                 .bind(1, result)
                 .run();
         });
-    });
+    };
+    const auto keep = [this, saved, briefing] {
+        if (!m_kept)
+            return;
+        Kept &k = (*m_kept)[saved.id];
+        k.info = saved;
+        k.briefing = briefing;
+        k.revisions.prepend(saved);
+    };
+    if (m_db.collecting()) {
+        // In an action: kept once the action's transaction committed (a refused one changes
+        // nothing).
+        m_db.writeThen(std::move(job), keep);
+    } else {
+        // Outside one (the demo's briefing at the first start): kept at once, so that what
+        // follows finds it before the completion comes back; read again if the write failed.
+        keep();
+        m_db.write(std::move(job), [this](std::exception_ptr error) {
+            if (error)
+                m_kept.reset();
+        });
+    }
     if (info)
-        *info = BriefingInfo{result, title, revision, int(briefing.steps.size()), fromMs(at)};
+        *info = saved;
     return result;
 }
 
 bool BriefingStore::remove(int id) {
-    auto st = m_db.prepare("SELECT 1 FROM briefings WHERE id = ?");
-    st.bind(1, id);
-    if (!st.step())
-        return false;
-    m_db.write([id](store::Database &db) {
-        db.transaction([&] {
-            db.prepare("DELETE FROM briefings WHERE id = ?").bind(1, id).run();
-            db.prepare("DELETE FROM briefing_revisions WHERE briefing_id = ?").bind(1, id).run();
+    if (const QMap<int, Kept> *all = kept()) {
+        if (!all->contains(id))
+            return false;
+    } else {
+        auto st = m_db.prepare("SELECT 1 FROM briefings WHERE id = ?");
+        st.bind(1, id);
+        if (!st.step())
+            return false;
+    }
+    m_db.writeThen(
+        [id](store::Database &db) {
+            db.transaction([&] {
+                db.prepare("DELETE FROM briefings WHERE id = ?").bind(1, id).run();
+                db.prepare("DELETE FROM briefing_revisions WHERE briefing_id = ?")
+                    .bind(1, id)
+                    .run();
+            });
+        },
+        [this, id] {
+            if (m_kept)
+                m_kept->remove(id);
         });
-    });
     return true;
 }
 
 qint64 BriefingStore::startRun(int briefingId, int revision, const QString &by) {
     const qint64 runId = store::nextRowId(m_db, "briefing_runs", m_lastRunId);
-    m_db.write([runId, briefingId, revision, by,
-                at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
-        db.prepare("INSERT INTO briefing_runs(id, briefing_id, revision, started_at_ms, "
-                   "started_by) VALUES(?, ?, ?, ?, ?)")
-            .bind(1, runId)
-            .bind(2, briefingId)
-            .bind(3, revision)
-            .bind(4, at)
-            .bind(5, by)
-            .run();
-    });
+    const qint64 at = QDateTime::currentMSecsSinceEpoch();
+    m_db.writeThen(
+        [runId, briefingId, revision, by, at](store::Database &db) {
+            db.prepare("INSERT INTO briefing_runs(id, briefing_id, revision, started_at_ms, "
+                       "started_by) VALUES(?, ?, ?, ?, ?)")
+                .bind(1, runId)
+                .bind(2, briefingId)
+                .bind(3, revision)
+                .bind(4, at)
+                .bind(5, by)
+                .run();
+        },
+        [this, run = Run{runId, briefingId, revision, fromMs(at), by, {}, {}}] {
+            if (m_kept && m_kept->contains(run.briefingId))
+                (*m_kept)[run.briefingId].lastRun = run;
+        });
     return runId;
 }
 
 void BriefingStore::recordStep(qint64 runId, int stepIndex, const QString &by, const QString &via,
                                std::function<void()> committed) {
+    const qint64 at = QDateTime::currentMSecsSinceEpoch();
     m_db.writeThen(
-        [runId, stepIndex, by, via, at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
+        [runId, stepIndex, by, via, at](store::Database &db) {
             db.prepare(
                   "INSERT INTO briefing_run_steps(run_id, seq, step_index, shown_at_ms, by_user, "
                   "via) VALUES(?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM briefing_run_steps "
@@ -220,18 +321,39 @@ void BriefingStore::recordStep(qint64 runId, int stepIndex, const QString &by, c
                 .bind(5, via)
                 .run();
         },
-        std::move(committed));
+        [this, runId, shown = ShownStep{stepIndex, fromMs(at), by, via},
+         committed = std::move(committed)] {
+            if (Run *r = keptRun(runId))
+                r->shown.append(shown);
+            if (committed)
+                committed();
+        });
 }
 
 void BriefingStore::endRun(qint64 runId, std::function<void()> committed) {
+    const qint64 at = QDateTime::currentMSecsSinceEpoch();
     m_db.writeThen(
-        [runId, at = QDateTime::currentMSecsSinceEpoch()](store::Database &db) {
+        [runId, at](store::Database &db) {
             db.prepare("UPDATE briefing_runs SET ended_at_ms = ? WHERE id = ?")
                 .bind(1, at)
                 .bind(2, runId)
                 .run();
         },
-        std::move(committed));
+        [this, runId, at, committed = std::move(committed)] {
+            if (Run *r = keptRun(runId))
+                r->endedAt = fromMs(at);
+            if (committed)
+                committed();
+        });
+}
+
+Run *BriefingStore::keptRun(qint64 runId) {
+    if (!m_kept)
+        return nullptr;
+    for (Kept &k : *m_kept)
+        if (k.lastRun && k.lastRun->id == runId)
+            return &*k.lastRun;
+    return nullptr;
 }
 
 std::optional<Run> BriefingStore::run(qint64 runId) {
@@ -257,6 +379,14 @@ std::optional<Run> BriefingStore::run(qint64 runId) {
 }
 
 std::optional<Run> BriefingStore::lastRun(int briefingId) {
+    if (kept()) {
+        const Kept *k = keptBriefing(briefingId);
+        return k ? k->lastRun : std::nullopt;
+    }
+    return lastRunOf(briefingId);
+}
+
+std::optional<Run> BriefingStore::lastRunOf(int briefingId) {
     auto st =
         m_db.prepare("SELECT id FROM briefing_runs WHERE briefing_id = ? ORDER BY id DESC LIMIT 1");
     st.bind(1, briefingId);

@@ -2,6 +2,14 @@
 // Briefings in SQLite, kept like presets (app/store/wallstore.h): every saved version is kept,
 // and each run records which step was shown when and by whom (the record the PDF export prints).
 // Its own tables, versioned as the "briefings" component. Every save is one transaction.
+//
+// The store that migrated (the GUI thread's) keeps what its reads answer in memory: each
+// briefing as committed, its revisions (info only) and its last run, read once when it is made
+// (start-up) and then changed only by what this object's writes committed (Database::writeThen),
+// so a briefing's start, save, delete and the in-place views read no table while the wall runs.
+// Not while the process's writes are fenced (a standby: another process writes the file): the
+// tables are read then, and again once the fence goes. The other stores (a worker thread's
+// reader: AlreadyMigrated) read the tables.
 
 #include "briefing/briefing.h"
 #include "store/database.h"
@@ -9,6 +17,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 
 #include <functional>
@@ -78,7 +87,25 @@ public:
     std::optional<Run> lastRun(int briefingId);
 
 private:
+    // What the store that migrated keeps of one briefing (see above).
+    struct Kept {
+        BriefingInfo info;                // info.steps: 0 when the document does not parse
+        std::optional<Briefing> briefing; // none when the stored document does not parse
+        QList<BriefingInfo> revisions;    // newest first
+        std::optional<Run> lastRun;
+    };
+    // The kept briefings, read now when they are not held (the first call, or after a fence);
+    // null when this store keeps nothing (a reader, or while writes are fenced).
+    QMap<int, Kept> *kept();
+    Kept *keptBriefing(int id); // null when not kept or not there
+    QList<int> ids();
+    std::optional<Run> lastRunOf(int briefingId); // from the table
+    Run *keptRun(qint64 runId);                   // a kept last run; null when not kept
+    QList<BriefingInfo> revisionsOf(int id);      // from the table
+
     store::Database &m_db;
+    bool m_keeps = false;
+    std::optional<QMap<int, Kept>> m_kept;
     std::int64_t m_lastBriefingId = 0; // store/rowid.h
     std::int64_t m_lastRunId = 0;
 };

@@ -2,6 +2,7 @@
 
 #include "store/database.h"
 #include "store/rowid.h"
+#include "store/writefence.h"
 
 #include <QJsonDocument>
 
@@ -74,14 +75,45 @@ QJsonObject StoredProfile::toJson() const {
 }
 
 ProfileStore::ProfileStore(store::Database &db)
-    : m_db(db) {
+    : m_db(db)
+    , m_keeps(true) {
     m_db.migrateComponent("calibration", kMigrations);
-    // Start-up: the ids of new rows are handed out later without reading (store/rowid.h).
+    // Start-up: the ids of new rows are handed out later without reading (store/rowid.h), and the
+    // profiles and wall revisions are kept from now on.
     store::primeRowId(m_db, "calibration_report", m_lastReport);
     store::primeRowId(m_db, "calibration_wall_revision", m_lastWallRevision);
+    kept();
+}
+
+bool ProfileStore::kept() const {
+    if (!m_keeps || !store::writeFence().isEmpty()) {
+        m_profiles.reset(); // read again once the fence goes (a standby that took over)
+        m_wallRevisions.reset();
+        return false;
+    }
+    if (m_profiles && m_wallRevisions)
+        return true;
+    QMap<QString, StoredProfile> profiles;
+    store::Statement q = m_db.prepare("SELECT display_id, settings, revision, updated_by, "
+                                      "updated_at FROM calibration_profile");
+    while (q.step()) {
+        const StoredProfile p = rowToProfile(q);
+        profiles.insert(p.displayId, p);
+    }
+    QMap<qint64, WallRevision> revisions;
+    store::Statement r =
+        m_db.prepare("SELECT id, at, by_user, note, wall FROM calibration_wall_revision");
+    while (r.step())
+        revisions.insert(r.int64(0),
+                         WallRevision{r.text(1), r.text(2), r.text(3), parseObject(r.text(4))});
+    m_profiles = std::move(profiles);
+    m_wallRevisions = std::move(revisions);
+    return true;
 }
 
 QList<StoredProfile> ProfileStore::profiles() const {
+    if (kept())
+        return m_profiles->values();
     QList<StoredProfile> out;
     store::Statement q = m_db.prepare("SELECT display_id, settings, revision, updated_by, "
                                       "updated_at FROM calibration_profile ORDER BY display_id");
@@ -91,6 +123,10 @@ QList<StoredProfile> ProfileStore::profiles() const {
 }
 
 std::optional<StoredProfile> ProfileStore::profile(const QString &displayId) const {
+    if (kept()) {
+        const auto it = m_profiles->constFind(displayId);
+        return it == m_profiles->cend() ? std::nullopt : std::optional<StoredProfile>(*it);
+    }
     store::Statement q = m_db.prepare("SELECT display_id, settings, revision, updated_by, "
                                       "updated_at FROM calibration_profile WHERE display_id = ?1");
     q.bind(1, displayId);
@@ -104,44 +140,65 @@ qint64 ProfileStore::set(const QString &displayId, const PictureSettings &settin
     // The revision is read here (the action before this one committed); the rows are written on
     // the store thread, in the calibration action's transaction.
     qint64 revision = 0;
-    if (!settings.empty()) {
+    if (!settings.empty() && kept()) {
+        revision =
+            (m_profiles->contains(displayId) ? m_profiles->value(displayId).revision : 0) + 1;
+    } else if (!settings.empty()) {
         store::Statement r =
             m_db.prepare("SELECT revision FROM calibration_profile WHERE display_id = ?1");
         r.bind(1, displayId);
         revision = (r.step() ? r.int64(0) : 0) + 1;
     }
     const QString json = settings.empty() ? QString() : compact(toJson(settings));
-    m_db.write([displayId, json, revision, by, note, at = now()](store::Database &db) {
-        db.transaction([&] {
-            if (json.isEmpty()) {
-                db.prepare("DELETE FROM calibration_profile WHERE display_id = ?1")
-                    .bind(1, displayId)
-                    .run();
-            } else {
-                db.prepare("INSERT INTO calibration_profile (display_id, settings, revision, "
-                           "updated_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-                           "ON CONFLICT(display_id) DO UPDATE SET settings = excluded.settings, "
-                           "revision = excluded.revision, updated_by = excluded.updated_by, "
-                           "updated_at = excluded.updated_at")
-                    .bind(1, displayId)
-                    .bind(2, json)
-                    .bind(3, std::int64_t(revision))
-                    .bind(4, by.user)
-                    .bind(5, at)
-                    .run();
-            }
-            store::Statement h = db.prepare("INSERT INTO calibration_history (display_id, "
-                                            "settings, by_user, role, via, at, note) "
-                                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-            h.bind(1, displayId);
-            if (json.isEmpty())
-                h.bindNull(2);
-            else
-                h.bind(2, json);
-            h.bind(3, by.user).bind(4, roleName(by.role)).bind(5, by.via).bind(6, at).bind(7, note);
-            h.run();
-        });
-    });
+    const QString at = now();
+    // What the profile is once the rows are committed (kept: see the header).
+    auto committed = [this, next = StoredProfile{displayId, settings, revision, by.user,
+                                                 QDateTime::fromString(at, Qt::ISODateWithMs)}] {
+        if (!m_profiles)
+            return;
+        if (next.settings.empty())
+            m_profiles->remove(next.displayId);
+        else
+            m_profiles->insert(next.displayId, next);
+    };
+    m_db.writeThen(
+        [displayId, json, revision, by, note, at](store::Database &db) {
+            db.transaction([&] {
+                if (json.isEmpty()) {
+                    db.prepare("DELETE FROM calibration_profile WHERE display_id = ?1")
+                        .bind(1, displayId)
+                        .run();
+                } else {
+                    db.prepare(
+                          "INSERT INTO calibration_profile (display_id, settings, revision, "
+                          "updated_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                          "ON CONFLICT(display_id) DO UPDATE SET settings = excluded.settings, "
+                          "revision = excluded.revision, updated_by = excluded.updated_by, "
+                          "updated_at = excluded.updated_at")
+                        .bind(1, displayId)
+                        .bind(2, json)
+                        .bind(3, std::int64_t(revision))
+                        .bind(4, by.user)
+                        .bind(5, at)
+                        .run();
+                }
+                store::Statement h = db.prepare("INSERT INTO calibration_history (display_id, "
+                                                "settings, by_user, role, via, at, note) "
+                                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                h.bind(1, displayId);
+                if (json.isEmpty())
+                    h.bindNull(2);
+                else
+                    h.bind(2, json);
+                h.bind(3, by.user)
+                    .bind(4, roleName(by.role))
+                    .bind(5, by.via)
+                    .bind(6, at)
+                    .bind(7, note);
+                h.run();
+            });
+        },
+        std::move(committed));
     return revision;
 }
 
@@ -218,21 +275,38 @@ QJsonArray ProfileStore::reports(const QString &kind, int limit) const {
 qint64 ProfileStore::addWallRevision(const Caller &by, const QString &note,
                                      const QJsonObject &wall) {
     const qint64 id = store::nextRowId(m_db, "calibration_wall_revision", m_lastWallRevision);
-    m_db.write([id, at = now(), user = by.user, note, doc = compact(wall)](store::Database &db) {
-        db.prepare("INSERT INTO calibration_wall_revision (id, at, by_user, note, wall) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5)")
-            .bind(1, std::int64_t(id))
-            .bind(2, at)
-            .bind(3, user)
-            .bind(4, note)
-            .bind(5, doc)
-            .run();
-    });
+    const WallRevision row{now(), by.user, note, wall};
+    m_db.writeThen(
+        [id, row, doc = compact(wall)](store::Database &db) {
+            db.prepare("INSERT INTO calibration_wall_revision (id, at, by_user, note, wall) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5)")
+                .bind(1, std::int64_t(id))
+                .bind(2, row.at)
+                .bind(3, row.by)
+                .bind(4, row.note)
+                .bind(5, doc)
+                .run();
+        },
+        [this, id, row] {
+            if (m_wallRevisions)
+                m_wallRevisions->insert(id, row);
+        });
     return id;
 }
 
 QJsonArray ProfileStore::wallRevisions(int limit) const {
     QJsonArray out;
+    if (kept()) {
+        for (auto it = m_wallRevisions->cend(); it != m_wallRevisions->cbegin() && limit > 0;
+             --limit) {
+            --it; // newest first
+            out.append(QJsonObject{{QStringLiteral("revision"), qint64(it.key())},
+                                   {QStringLiteral("at"), it.value().at},
+                                   {QStringLiteral("by"), it.value().by},
+                                   {QStringLiteral("note"), it.value().note}});
+        }
+        return out;
+    }
     store::Statement q = m_db.prepare("SELECT id, at, by_user, note FROM calibration_wall_revision "
                                       "ORDER BY id DESC LIMIT ?1");
     q.bind(1, limit);
@@ -245,6 +319,10 @@ QJsonArray ProfileStore::wallRevisions(int limit) const {
 }
 
 std::optional<QJsonObject> ProfileStore::wallRevision(qint64 id) const {
+    if (kept()) {
+        const auto it = m_wallRevisions->constFind(id);
+        return it == m_wallRevisions->cend() ? std::nullopt : std::optional(it->wall);
+    }
     store::Statement q = m_db.prepare("SELECT wall FROM calibration_wall_revision WHERE id = ?1");
     q.bind(1, std::int64_t(id));
     if (!q.step())
@@ -253,11 +331,16 @@ std::optional<QJsonObject> ProfileStore::wallRevision(qint64 id) const {
 }
 
 void ProfileStore::removeWallRevision(qint64 id) {
-    m_db.write([id](store::Database &db) {
-        db.prepare("DELETE FROM calibration_wall_revision WHERE id = ?1")
-            .bind(1, std::int64_t(id))
-            .run();
-    });
+    m_db.writeThen(
+        [id](store::Database &db) {
+            db.prepare("DELETE FROM calibration_wall_revision WHERE id = ?1")
+                .bind(1, std::int64_t(id))
+                .run();
+        },
+        [this, id] {
+            if (m_wallRevisions)
+                m_wallRevisions->remove(id);
+        });
 }
 
 } // namespace opswall::calibration

@@ -4,6 +4,13 @@
 // Database (ids, writes through Database::write), or a worker thread's reader (AlreadyMigrated:
 // the API's reads, CalibrationService::storeRead).
 //
+// The store that migrated (the GUI thread's) keeps the profiles and the wall revisions in memory:
+// read once when it is made (start-up), then changed only by what its own writes committed
+// (Database::writeThen), so the calibration actions read no table while the wall runs. Not while
+// the process's writes are fenced (a standby: another process writes the file): the tables are
+// read then, and again once the fence goes. History and reports are read from the tables (the
+// API reads them on a worker thread's reader).
+//
 // Tables (component "calibration"):
 //   calibration_profile(display_id PK, settings JSON, revision, updated_by, updated_at)
 //   calibration_history(id, display_id, settings JSON or NULL when removed, by_user, role, via,
@@ -15,10 +22,12 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QMap>
 
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <optional>
 
 namespace opswall::store {
 class Database;
@@ -70,7 +79,19 @@ public:
     store::Database &database() const { return m_db; }
 
 private:
+    struct WallRevision {
+        QString at;
+        QString by;
+        QString note;
+        QJsonObject wall;
+    };
+    // True when the profiles and wall revisions are kept (read now when they are not held yet).
+    bool kept() const;
+
     store::Database &m_db;
+    bool m_keeps = false;
+    mutable std::optional<QMap<QString, StoredProfile>> m_profiles;
+    mutable std::optional<QMap<qint64, WallRevision>> m_wallRevisions;
     // Ids of rows on their way to the disk (store/rowid.h): writes go to the store thread.
     std::int64_t m_lastReport = 0;
     std::int64_t m_lastWallRevision = 0;

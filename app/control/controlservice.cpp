@@ -8,6 +8,7 @@
 
 #include "store/database.h"
 #include "store/guithreadwaits.h"
+#include "store/readers.h"
 #include "store/secrets.h"
 
 #include <QDateTime>
@@ -32,14 +33,6 @@ ActionResult storeUnavailable(const std::exception &e) {
             .arg(QString::fromUtf8(e.what())));
 }
 
-// One read-only connection per worker thread and database file, kept while the thread lives.
-store::Database &readerFor(const QString &path) {
-    thread_local std::unique_ptr<store::Database> reader;
-    if (!reader || reader->path() != path)
-        reader = std::make_unique<store::Database>(path, store::OpenMode::ReadOnly);
-    return *reader;
-}
-
 // Appends the anchor line (any thread: one at a time) and logs the head for the journal.
 void appendAnchor(const QString &file, const AuditAnchor &a) {
     static std::mutex appending;
@@ -52,9 +45,6 @@ void appendAnchor(const QString &file, const AuditAnchor &a) {
           a.hash.toHex().constData());
 }
 
-bool inMemory(const QString &path) {
-    return path.isEmpty() || path.startsWith(u':') || path.contains(QLatin1String("mode=memory"));
-}
 } // namespace
 
 ControlService::ControlService(store::Database &db, ActionSink *sink, QObject *parent)
@@ -152,7 +142,7 @@ void ControlService::writeAnchorNow() {
 void ControlService::verifyAuditAsync(std::optional<AuditAnchor> anchor,
                                       std::function<void(AuditVerification)> done) {
     const QString path = m_db.path();
-    if (inMemory(path)) {
+    if (store::isInMemory(path)) {
         done(m_audit.verify(anchor));
         return;
     }
@@ -166,12 +156,12 @@ void ControlService::verifyAuditAsync(std::optional<AuditAnchor> anchor,
 
 void ControlService::readAsync(Read read, ReadDone done) {
     const QString path = m_db.path();
-    store::Database *here = inMemory(path) ? &m_db : nullptr;
+    store::Database *here = store::isInMemory(path) ? &m_db : nullptr;
     auto run = [path, here, read = std::move(read), done = std::move(done)] {
         QJsonObject answer;
         std::exception_ptr error;
         try {
-            answer = read(here ? *here : readerFor(path));
+            answer = read(here ? *here : store::threadReader(path));
         } catch (...) {
             error = std::current_exception();
         }

@@ -41,27 +41,67 @@ void AlertManager::follow(FeedScheduler *scheduler) {
     m_tick.start();
 }
 
+namespace {
+// The rows of an indicator document (in the caller's transaction).
+void writeDocument(store::Database &db, const IndicatorDocument &doc) {
+    auto ind = db.prepare("INSERT INTO feed_indicators(code, definition) VALUES(?,?) "
+                          "ON CONFLICT(code) DO UPDATE SET definition = excluded.definition");
+    for (const IndicatorMeta &m : doc.indicators) {
+        ind.bind(1, m.code).bind(2, QJsonDocument(m.toJson()).toJson(QJsonDocument::Compact));
+        ind.run();
+    }
+    auto rule = db.prepare("INSERT INTO feed_rules(id, definition) VALUES(?,?) "
+                           "ON CONFLICT(id) DO UPDATE SET definition = excluded.definition");
+    for (const AlertRule &r : doc.rules) {
+        rule.bind(1, r.id).bind(2, QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact));
+        rule.run();
+    }
+}
+
+// held with `added` merged in by key, in the table's order (ORDER BY the key).
+template<typename T, typename Key>
+QList<T> mergedByKey(QList<T> held, const QList<T> &added, Key key) {
+    for (const T &a : added) {
+        const auto at =
+            std::find_if(held.begin(), held.end(), [&](const T &h) { return key(h) == key(a); });
+        if (at != held.end())
+            *at = a;
+        else
+            held.append(a);
+    }
+    std::sort(held.begin(), held.end(), [&](const T &x, const T &y) { return key(x) < key(y); });
+    return held;
+}
+} // namespace
+
 bool AlertManager::importJson(const QByteArray &json, QString *error) {
     const auto doc = parseIndicatorDocument(json, error);
     if (!doc)
         return false;
-    m_db.transaction([&] {
-        auto ind = m_db.prepare("INSERT INTO feed_indicators(code, definition) VALUES(?,?) "
-                                "ON CONFLICT(code) DO UPDATE SET definition = excluded.definition");
-        for (const IndicatorMeta &m : doc->indicators) {
-            ind.bind(1, m.code).bind(2, QJsonDocument(m.toJson()).toJson(QJsonDocument::Compact));
-            ind.run();
-        }
-        auto rule = m_db.prepare("INSERT INTO feed_rules(id, definition) VALUES(?,?) "
-                                 "ON CONFLICT(id) DO UPDATE SET definition = excluded.definition");
-        for (const AlertRule &r : doc->rules) {
-            rule.bind(1, r.id).bind(2, QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact));
-            rule.run();
-        }
-    });
+    m_db.transaction([&] { writeDocument(m_db, *doc); });
     m_indicators.reset(); // read again from what was just written
     m_rules.reset();
     Q_EMIT indicatorsChanged();
+    return true;
+}
+
+bool AlertManager::importJsonLater(const QByteArray &json, QString *error) {
+    const auto doc = parseIndicatorDocument(json, error);
+    if (!doc)
+        return false;
+    // What is held now (read here only if nothing asked yet: start-up); merged once committed.
+    indicators();
+    rules();
+    m_db.writeThen([doc = *doc](store::Database &db) { writeDocument(db, doc); },
+                   [this, self = QPointer<AlertManager>(this), doc = *doc] {
+                       if (!self)
+                           return;
+                       m_indicators = mergedByKey(*m_indicators, doc.indicators,
+                                                  [](const IndicatorMeta &m) { return m.code; });
+                       m_rules = mergedByKey(*m_rules, doc.rules,
+                                             [](const AlertRule &r) { return r.id; });
+                       Q_EMIT indicatorsChanged();
+                   });
     return true;
 }
 

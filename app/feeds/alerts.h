@@ -45,6 +45,13 @@ public:
     void follow(FeedScheduler *scheduler);
     // Imports indicators and rules (all or nothing). Returns false with the field at fault.
     bool importJson(const QByteArray &json, QString *error);
+    // The same without waiting on the disk (a render node's import of the controller's
+    // indicators, while its wall runs): validated here (false with the field at fault, nothing
+    // written), the rows written on the store thread (Database::writeThen); once they are
+    // committed the indicators and rules held are the ones held with the document's merged in
+    // (as the table has them then) and indicatorsChanged is emitted. A refused write changes
+    // nothing (logged).
+    bool importJsonLater(const QByteArray &json, QString *error);
     // First start: import from a file when no indicator is defined yet.
     int importIfEmpty(const QString &path, QString *error);
 

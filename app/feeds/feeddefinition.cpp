@@ -353,24 +353,41 @@ int FeedDefinitionStore::importJson(const QByteArray &json, QString *error) {
     return int(defs->size());
 }
 
+namespace {
+// A feed_status row read from column `first` on: state, last_error, last_attempt, last_success,
+// failures, etag, last_modified.
+FeedStatus statusOf(const QString &feedId, const store::Statement &q, int first) {
+    FeedStatus s;
+    s.feedId = feedId;
+    s.state = FeedState(qBound<int>(1, int(q.int64(first)), 4));
+    s.lastError = q.text(first + 1);
+    if (!q.isNull(first + 2))
+        s.lastAttempt = QDateTime::fromSecsSinceEpoch(q.int64(first + 2), Qt::UTC);
+    if (!q.isNull(first + 3))
+        s.lastSuccess = QDateTime::fromSecsSinceEpoch(q.int64(first + 3), Qt::UTC);
+    s.consecutiveFailures = int(q.int64(first + 4));
+    s.etag = q.text(first + 5).toLatin1();
+    s.lastModified = q.text(first + 6).toLatin1();
+    return s;
+}
+} // namespace
+
 std::optional<FeedStatus> FeedDefinitionStore::status(const QString &feedId) const {
     auto q = m_db.prepare("SELECT state, last_error, last_attempt, last_success, failures, etag, "
                           "last_modified FROM feed_status WHERE feed_id = ?");
     q.bind(1, feedId);
     if (!q.step())
         return std::nullopt;
-    FeedStatus s;
-    s.feedId = feedId;
-    s.state = FeedState(qBound<int>(1, int(q.int64(0)), 4));
-    s.lastError = q.text(1);
-    if (!q.isNull(2))
-        s.lastAttempt = QDateTime::fromSecsSinceEpoch(q.int64(2), Qt::UTC);
-    if (!q.isNull(3))
-        s.lastSuccess = QDateTime::fromSecsSinceEpoch(q.int64(3), Qt::UTC);
-    s.consecutiveFailures = int(q.int64(4));
-    s.etag = q.text(5).toLatin1();
-    s.lastModified = q.text(6).toLatin1();
-    return s;
+    return statusOf(feedId, q, 0);
+}
+
+QHash<QString, FeedStatus> FeedDefinitionStore::statuses() const {
+    QHash<QString, FeedStatus> out;
+    auto q = m_db.prepare("SELECT feed_id, state, last_error, last_attempt, last_success, "
+                          "failures, etag, last_modified FROM feed_status");
+    while (q.step())
+        out.insert(q.text(0), statusOf(q.text(0), q, 1));
+    return out;
 }
 
 void FeedDefinitionStore::saveStatus(const FeedStatus &s) {

@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QHash>
 #include <QJsonObject>
 #include <QMap>
 #include <QUrl>
@@ -96,6 +97,8 @@ public:
     int importJson(const QByteArray &json, QString *error);
 
     std::optional<FeedStatus> status(const QString &feedId) const;
+    // Every stored status, by feed id (FeedScheduler keeps them: read once at start-up).
+    QHash<QString, FeedStatus> statuses() const;
     void saveStatus(const FeedStatus &status);
 
 private:

@@ -3,6 +3,10 @@
 #include "feeds/alerts.h"
 #include "feeds/scheduler.h"
 
+#include "store/database.h"
+
+#include <QPointer>
+
 #include <algorithm>
 #include <cmath>
 
@@ -49,16 +53,117 @@ ReadModel::Entry &ReadModel::entry(const QString &indicator, const QString &dime
     const QString key = keyOf(indicator, dimension);
     auto it = m_series.find(key);
     if (it == m_series.end()) {
-        Entry e;
-        e.points = m_store.range(indicator, dimension, {}, {});
-        if (!e.points.isEmpty())
-            e.feedId = m_store.info(indicator, dimension).value_or(SeriesInfo{}).feedId;
-        if (!e.feedId.isEmpty())
-            m_indicatorsOfFeed[e.feedId].insert(indicator);
-        ++m_storeReads;
-        it = m_series.insert(key, std::move(e));
+        m_series.insert(key, Entry{});
+        load(indicator, dimension);
+        it = m_series.find(key);
     }
     return *it;
+}
+
+namespace {
+// One series as the store has it (any connection).
+struct Loaded {
+    QList<StoredPoint> points;
+    QString feedId;
+};
+Loaded readSeries(const SeriesStore &store, const QString &indicator, const QString &dimension) {
+    Loaded l;
+    l.points = store.range(indicator, dimension, {}, {});
+    if (!l.points.isEmpty())
+        l.feedId = store.info(indicator, dimension).value_or(SeriesInfo{}).feedId;
+    return l;
+}
+} // namespace
+
+template<typename T>
+void ReadModel::fill(const QString &indicator, const QString &what,
+                     std::function<T(const SeriesStore &)> read, std::function<Reading *()> find,
+                     std::function<void(Reading &, T &&)> take, std::function<void()> readAgain) {
+    ++m_storeReads;
+    if (!m_readOff) {
+        take(*find(), read(m_store));
+        return;
+    }
+    Reading &state = *find();
+    if (state.loading) {
+        state.again = true;
+        return;
+    }
+    state.loading = true;
+    ++m_readsInFlight;
+    auto got = std::make_shared<T>();
+    m_readOff(
+        [got, read](store::Database &db) {
+            *got = read(SeriesStore(db, SeriesStore::AlreadyMigrated{}));
+        },
+        [this, self = QPointer<ReadModel>(this), got, indicator, what, find, take,
+         readAgain](std::exception_ptr error) {
+            if (!self)
+                return;
+            --m_readsInFlight;
+            Reading *it = find();
+            if (!it)
+                return; // dropped meanwhile
+            it->loading = false;
+            if (error) {
+                qWarning("opswall: feeds: %s could not be read: %s", qPrintable(what),
+                         qPrintable(store::errorText(error)));
+            } else {
+                take(*it, std::move(*got));
+                mark(indicator);
+            }
+            // Values stored (or removed) while it was read may be missing from what came back.
+            if (std::exchange(it->again, false))
+                readAgain();
+        });
+}
+
+void ReadModel::load(const QString &indicator, const QString &dimension) {
+    const QString key = keyOf(indicator, dimension);
+    fill<Loaded>(
+        indicator, QStringLiteral("the series %1/%2").arg(indicator, dimension),
+        [indicator, dimension](const SeriesStore &s) {
+            return readSeries(s, indicator, dimension);
+        },
+        [this, key]() -> Reading * {
+            const auto it = m_series.find(key);
+            return it == m_series.end() ? nullptr : &*it;
+        },
+        [this, indicator](Reading &r, Loaded &&l) {
+            Entry &e = static_cast<Entry &>(r);
+            e.points = std::move(l.points);
+            e.feedId = std::move(l.feedId);
+            if (!e.feedId.isEmpty())
+                m_indicatorsOfFeed[e.feedId].insert(indicator);
+        },
+        [this, indicator, dimension] { load(indicator, dimension); });
+}
+
+const QHash<QString, StoredPoint> &ReadModel::allDimensions(const QString &indicator,
+                                                            const Period &period) {
+    const QString key = keyOf(indicator, period.toString());
+    auto it = m_across.find(key);
+    if (it == m_across.end()) {
+        m_across.insert(key, Across{});
+        loadAcross(indicator, period);
+        it = m_across.find(key);
+    }
+    return it->values;
+}
+
+void ReadModel::loadAcross(const QString &indicator, const Period &period) {
+    const QString key = keyOf(indicator, period.toString());
+    fill<QHash<QString, StoredPoint>>(
+        indicator, QStringLiteral("the values of %1 for %2").arg(indicator, period.toString()),
+        [indicator, period](const SeriesStore &s) { return s.allDimensions(indicator, period); },
+        [this, key]() -> Reading * {
+            const auto it = m_across.find(key);
+            return it == m_across.end() ? nullptr : &*it;
+        },
+        [](Reading &r, QHash<QString, StoredPoint> &&values) {
+            static_cast<Across &>(r).values = std::move(values);
+        },
+        [this, indicator, period] { loadAcross(indicator, period); });
 }
 
 const QList<StoredPoint> &ReadModel::series(const QString &indicator, const QString &dimension) {
@@ -102,6 +207,7 @@ FeedStatus ReadModel::feedStatus(const QString &feedId) {
 void ReadModel::ingested(const QString &feedId, const QList<Series> &series,
                          const QDateTime &fetchedAt, IngestMode mode) {
     const std::int64_t now = fetchedAt.toSecsSinceEpoch();
+    mergeAcross(series, now, mode);
     for (const Series &s : series) {
         m_indicatorsOfFeed[feedId].insert(s.indicator);
         const auto it = m_series.find(keyOf(s.indicator, s.dimension));
@@ -113,6 +219,8 @@ void ReadModel::ingested(const QString &feedId, const QList<Series> &series,
         }
         Entry &e = *it;
         e.feedId = feedId;
+        if (e.loading)
+            e.again = true; // the read in flight may predate these values
         bool changed = false;
         for (const Observation &o : s.points) {
             auto at = std::lower_bound(e.points.begin(), e.points.end(), o.period,
@@ -136,21 +244,66 @@ void ReadModel::ingested(const QString &feedId, const QList<Series> &series,
     }
 }
 
+void ReadModel::mergeAcross(const QList<Series> &series, std::int64_t now, IngestMode mode) {
+    if (m_across.isEmpty())
+        return;
+    for (const Series &s : series)
+        for (const Observation &o : s.points) {
+            const auto it = m_across.find(keyOf(s.indicator, o.period.toString()));
+            if (it == m_across.end())
+                continue;
+            if (it->loading)
+                it->again = true; // the read in flight may predate this value
+            const auto at = it->values.find(s.dimension);
+            if (at == it->values.end()) {
+                it->values.insert(s.dimension, StoredPoint{o.period, o.value, 1, now});
+            } else if (!sameValue(at->value, o.value)) {
+                at->value = o.value;
+                at->fetchedAtSecs = now;
+                if (mode == IngestMode::KeepRevisions)
+                    ++at->revision;
+            } else {
+                continue;
+            }
+            mark(s.indicator);
+        }
+}
+
 void ReadModel::reload(const QString &indicator) {
     if (indicator.isEmpty()) {
         loadIndicators();
         m_status.clear();
-        for (auto it = m_series.cbegin(); it != m_series.cend(); ++it)
-            mark(it.key().section(u'\x1f', 0, 0));
         for (auto it = m_indicators.cbegin(); it != m_indicators.cend(); ++it)
             mark(it.key());
-        m_series.clear();
-        return;
     }
     const QString prefix = indicator + u'\x1f';
-    for (auto it = m_series.begin(); it != m_series.end();)
-        it = it.key().startsWith(prefix) ? m_series.erase(it) : std::next(it);
-    mark(indicator);
+    const auto keysOf = [&](const auto &held) {
+        QList<QString> keys;
+        for (auto it = held.cbegin(); it != held.cend(); ++it)
+            if (indicator.isEmpty() || it.key().startsWith(prefix))
+                keys.append(it.key());
+        return keys;
+    };
+    const QList<QString> series = keysOf(m_series);
+    const QList<QString> across = keysOf(m_across);
+    if (!m_readOff) {
+        // Read again when next asked for.
+        for (const QString &key : series + across) {
+            mark(key.section(u'\x1f', 0, 0));
+            m_series.remove(key);
+            m_across.remove(key);
+        }
+    } else {
+        // Read again elsewhere; what is held is shown (and evaluated) until the new values
+        // arrive.
+        for (const QString &key : series)
+            load(key.section(u'\x1f', 0, 0), key.section(u'\x1f', 1));
+        for (const QString &key : across)
+            if (const auto period = Period::parse(key.section(u'\x1f', 1)))
+                loadAcross(key.section(u'\x1f', 0, 0), *period);
+    }
+    if (!indicator.isEmpty())
+        mark(indicator);
 }
 
 void ReadModel::feedStatusChanged(const QString &feedId) {

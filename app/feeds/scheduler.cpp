@@ -76,6 +76,8 @@ FeedScheduler::FeedScheduler(store::Database &db, QNetworkAccessManager *nam, QO
     , m_definitions(db)
     , m_fetcher(new HttpFetcher(nam, this))
     , m_writerSide(std::make_shared<WriterSide>()) {
+    // Start-up: the stored statuses, so that status() never reads the store later.
+    m_storedStatuses = m_definitions.statuses();
     m_staleCheck.setInterval(15000);
     connect(&m_staleCheck, &QTimer::timeout, this, &FeedScheduler::checkStale);
 }
@@ -101,7 +103,7 @@ void FeedScheduler::start() {
     for (const FeedDefinition &d : m_definitions.all()) {
         auto rt = std::make_shared<Runtime>();
         rt->def = d;
-        rt->status = m_definitions.status(d.id).value_or(FeedStatus{});
+        rt->status = m_storedStatuses.value(d.id);
         rt->status.feedId = d.id;
         rt->timer.setSingleShot(true);
         const QString id = d.id;
@@ -128,6 +130,7 @@ void FeedScheduler::stop() {
             rt->sse->stop();
         if (rt->ws)
             rt->ws->stop();
+        m_storedStatuses.insert(rt->status.feedId, rt->status); // status() without a runtime
     }
     m_feeds.clear();
 }
@@ -141,7 +144,7 @@ void FeedScheduler::fetchNow(const QString &feedId) {
 FeedStatus FeedScheduler::status(const QString &feedId) const {
     if (Runtime *rt = find(feedId))
         return rt->status;
-    return m_definitions.status(feedId).value_or(FeedStatus{});
+    return m_storedStatuses.value(feedId);
 }
 
 QList<FeedStatus> FeedScheduler::statuses() const {

@@ -54,8 +54,15 @@ public:
     void stop();
     void fetchNow(const QString &feedId);
 
+    // A running feed's status; for a feed with no runtime (before start(), a feed no longer
+    // defined, a render node's replica) the status as last stored, kept in memory: read once
+    // at start-up, then what keepStatus() and the runtimes (when they stop) leave. No read of
+    // the store.
     FeedStatus status(const QString &feedId) const;
     QList<FeedStatus> statuses() const;
+    // A status stored by someone else (a render node's replica of the controller's feeds) for a
+    // feed with no runtime here: status() answers it from now on.
+    void keepStatus(const FeedStatus &status) { m_storedStatuses.insert(status.feedId, status); }
     std::optional<FeedDefinition> definition(const QString &feedId) const;
 
     // How often ok feeds are checked for staleness (default 15 s).
@@ -106,6 +113,7 @@ private:
     FeedDefinitionStore m_definitions;
     HttpFetcher *m_fetcher;
     QHash<QString, std::shared_ptr<Runtime>> m_feeds;
+    QHash<QString, FeedStatus> m_storedStatuses; // feeds with no runtime (status())
     QTimer m_staleCheck;
     std::shared_ptr<WriterSide> m_writerSide;
     int m_writesInFlight = 0;

@@ -48,6 +48,10 @@ struct RetentionPolicy {
 class SeriesStore {
 public:
     explicit SeriesStore(store::Database &db);
+    // On a connection whose tables are made already (a worker thread's reader): reads only.
+    struct AlreadyMigrated {};
+    SeriesStore(store::Database &db, AlreadyMigrated)
+        : m_db(db) {}
 
     IngestStats ingest(const QString &feedId, const QList<Series> &series,
                        const QDateTime &fetchedAt, IngestMode mode = IngestMode::KeepRevisions);

@@ -236,6 +236,7 @@ bool FeedReplica::applyFeeds(const QByteArray &doc, QString *why) {
                      qPrintable(id), e.what());
             continue;
         }
+        m_hub.scheduler()->keepStatus(s); // answered from memory from now on
         m_lastFeed.insert(id, entry);
         m_hub.readModel().feedStatusChanged(id);
     }

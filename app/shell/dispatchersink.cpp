@@ -504,8 +504,9 @@ private:
         if (!m_parts.runner)
             return head == QLatin1String("briefings") ? items({}) : QJsonObject();
         briefing::BriefingStore &store = m_parts.runner->store();
+        // From the briefings the store keeps: no read of the store on this thread.
         if (head == QLatin1String("briefings") || head == QLatin1String("briefing"))
-            return shell::storeRead(head + QLatin1Char(':') + arg, true)(store.database());
+            return shell::briefingsView(store, head + QLatin1Char(':') + arg);
         if (head == QLatin1String("briefing-schedules")) {
             QJsonArray a;
             if (m_parts.scheduler)

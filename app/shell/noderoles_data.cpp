@@ -76,12 +76,12 @@ void NodeRoles::takeReplicatedData([[maybe_unused]] QQmlEngine &engine) {
         data->setRemote({[replica] { return replica->indicatorAlerts(); },
                          [replica](const QString &feed) { return replica->staleAfterSecs(feed); }});
         impl->onIndicators = [feeds](const QByteArray &doc) {
+            // Written on the store thread; the read model reads again (elsewhere) once it is
+            // committed (AlertManager::indicatorsChanged, FeedHub).
             QString err;
-            if (!feeds->alerts()->importJson(doc, &err))
+            if (!feeds->alerts()->importJsonLater(doc, &err))
                 qWarning("opswall: node: the controller's indicators are not valid here: %s",
                          qPrintable(err));
-            else
-                feeds->readModel().reload();
         };
         impl->onSeries = [feeds](const QJsonArray &series) {
             const nodes::SeriesApplied done = nodes::applySeries(*feeds, series);

@@ -235,6 +235,14 @@ void Services::provideTo([[maybe_unused]] QQmlEngine &engine) {
 #endif
 }
 
+int Services::seriesReadsInFlight() const {
+#ifdef OPSWALL_WITH_FEEDS
+    if (m_parts->feeds)
+        return m_parts->feeds->readModel().readsInFlight();
+#endif
+    return 0;
+}
+
 bool Services::feedsSettled() const {
 #ifdef OPSWALL_WITH_FEEDS
     if (m_parts->feeds)
@@ -248,7 +256,8 @@ bool Services::feedsSettled() const {
         }
     // A feed's status says ok when its rows are stored; the tiles have them once the read model
     // delivered them, and a chart's forecast or a parse may still be computing.
-    if (m_parts->feeds && !m_parts->feeds->readModel().idle())
+    if (m_parts->feeds &&
+        (!m_parts->feeds->readModel().idle() || m_parts->feeds->readModel().readsInFlight() > 0))
         return false;
     if (QThreadPool::globalInstance()->activeThreadCount() > 0)
         return false;

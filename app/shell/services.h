@@ -59,6 +59,8 @@ public:
     // what they brought has reached the tiles (the read model delivered it, no parse or forecast
     // is still running on the thread pool), so a screenshot shows data rather than empty tiles.
     bool feedsSettled() const;
+    // Series the indicator tiles asked for that are being read on a worker thread now.
+    int seriesReadsInFlight() const;
 
     // Tile kind -> QML component URL, for WallScene.
     // Tile kind -> QML component for the modules built in (wall/tilekinds.h), and the

@@ -5,6 +5,7 @@
 
 #include "core/engineservices.h"
 #include "core/permissions.h"
+#include "store/readers.h"
 #include "store/retention.h"
 #include "store/secrets.h"
 #include "wall/tilekinds.h"
@@ -138,6 +139,12 @@ void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
     }
     if (!m_parts->feeds->start(o, &err))
         qWarning("opswall: feeds: %s", qPrintable(err));
+    // From now on (the rules' series are read: start()), a series a tile asks for first, and
+    // every series after a reload, is read on a worker thread's reader, not here.
+    feeds::ReadModel &model = m_parts->feeds->readModel();
+    model.setReadOff([db = &m_db, context = &model](auto read, auto done) {
+        store::readOffThread(*db, std::move(read), context, std::move(done));
+    });
     m_parts->indicators = std::make_unique<indicators::IndicatorData>(m_parts->feeds.get());
     opswall::provide(&engine, m_parts->indicators.get());
     // Indicator alerts join the one alert model; their acknowledgement is persisted with them.

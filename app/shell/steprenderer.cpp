@@ -113,8 +113,10 @@ void StepRenderer::next() {
     poll->setInterval(30);
     connect(poll, &QTimer::timeout, this, [this, poll] {
         // The frames report their readiness (TileFrame.qml): no walk of the items.
-        const int pending =
-            m_scene->readiness()->notReady() + (m_scene->tiles()->staging() ? 1 : 0);
+        // A series a tile asked for is still being read (feeds::ReadModel::setReadOff).
+        const int pending = m_scene->readiness()->notReady() +
+                            (m_scene->tiles()->staging() ? 1 : 0) +
+                            m_services.seriesReadsInFlight();
         if (pending > 0 && QDateTime::currentDateTimeUtc() < m_deadline)
             return;
         poll->deleteLater();

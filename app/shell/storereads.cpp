@@ -72,10 +72,9 @@ QJsonObject layoutAt(store::Database &db, qint64 atMs) {
 }
 
 #ifdef OPSWALL_WITH_BRIEFING
-QJsonObject briefings(store::Database &db) {
+QJsonObject briefingList(briefing::BriefingStore &store) {
     QJsonArray a;
-    for (const briefing::BriefingInfo &b :
-         briefing::BriefingStore(db, briefing::BriefingStore::AlreadyMigrated{}).list())
+    for (const briefing::BriefingInfo &b : store.list())
         a.append(b.toJson());
     return items(a);
 }
@@ -94,8 +93,7 @@ QJsonObject lastRunJson(const briefing::Run &run) {
             {QStringLiteral("shown"), shown}};
 }
 
-QJsonObject oneBriefing(store::Database &db, int id) {
-    briefing::BriefingStore store(db, briefing::BriefingStore::AlreadyMigrated{});
+QJsonObject oneBriefing(briefing::BriefingStore &store, int id) {
     const auto b = store.get(id);
     if (!b)
         return {};
@@ -113,10 +111,20 @@ QJsonObject oneBriefing(store::Database &db, int id) {
 
 } // namespace
 
-control::ActionSink::StoreRead storeRead(const QString &what, [[maybe_unused]] bool withBriefings) {
+#ifdef OPSWALL_WITH_BRIEFING
+QJsonObject briefingsView(briefing::BriefingStore &store, const QString &what) {
     const QString head = what.section(QLatin1Char(':'), 0, 0);
+    if (head == QLatin1String("briefings"))
+        return briefingList(store);
     bool isNumber = false;
     const int id = what.section(QLatin1Char(':'), 1).toInt(&isNumber);
+    return head == QLatin1String("briefing") && isNumber ? oneBriefing(store, id) : QJsonObject();
+}
+#endif
+
+control::ActionSink::StoreRead storeRead(const QString &what, [[maybe_unused]] bool withBriefings) {
+    const QString head = what.section(QLatin1Char(':'), 0, 0);
+    const int id = what.section(QLatin1Char(':'), 1).toInt();
     if (head == QLatin1String("presets") || head == QLatin1String("layouts"))
         return [](store::Database &db) { return presets(db); };
     if (head == QLatin1String("preset") || head == QLatin1String("layout"))
@@ -126,11 +134,10 @@ control::ActionSink::StoreRead storeRead(const QString &what, [[maybe_unused]] b
             return layoutAt(db, atMs);
         };
 #ifdef OPSWALL_WITH_BRIEFING
-    if (withBriefings && head == QLatin1String("briefings"))
-        return [](store::Database &db) { return briefings(db); };
-    if (withBriefings && head == QLatin1String("briefing"))
-        return [id, isNumber](store::Database &db) {
-            return isNumber ? oneBriefing(db, id) : QJsonObject();
+    if (withBriefings && (head == QLatin1String("briefings") || head == QLatin1String("briefing")))
+        return [what](store::Database &db) {
+            briefing::BriefingStore store(db, briefing::BriefingStore::AlreadyMigrated{});
+            return briefingsView(store, what);
         };
 #endif
     return {};

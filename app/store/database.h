@@ -174,6 +174,8 @@ public:
     WriteCollector setWriteCollector(WriteCollector collector) {
         return std::exchange(m_collector, std::move(collector));
     }
+    // Whether a write now joins an action's transaction (a collector is installed).
+    bool collecting() const { return bool(m_collector); }
     // Writes posted by write() and not finished yet (the store thread's whole queue).
     std::size_t writesQueued() const;
 

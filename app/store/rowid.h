@@ -37,17 +37,24 @@ inline std::int64_t committedRowId(Database &db, const char *table) {
 // the caller's own counter (one per table and process), updated here. The rows must only be
 // written by this process, with ids from this counter (the store thread's queue keeps them in
 // order).
+// What a counter holds once primeRowId read an empty table (no row, no sequence): the first id
+// is 1, and nothing needs to be read for it.
+inline constexpr std::int64_t kRowIdPrimedEmpty = -1;
+
 inline std::int64_t nextRowId(Database &db, const char *table, std::int64_t &lastHandedOut) {
-    if (lastHandedOut > 0)
-        return ++lastHandedOut; // past the table as read the first time, and every id since
-    lastHandedOut = committedRowId(db, table);
-    return ++lastHandedOut;
+    if (lastHandedOut == kRowIdPrimedEmpty)
+        lastHandedOut = 0;
+    else if (lastHandedOut == 0) // never read: the first id of a counter that was not primed
+        lastHandedOut = committedRowId(db, table);
+    return ++lastHandedOut; // past the table as read the first time, and every id since
 }
 
 // Reads the table for nextRowId ahead (at start-up, where the owner is made), so that the first
-// id handed out later reads nothing; an empty table is read again at its first id.
+// id handed out later reads nothing, also for an empty table.
 inline void primeRowId(Database &db, const char *table, std::int64_t &lastHandedOut) {
     lastHandedOut = std::max(lastHandedOut, committedRowId(db, table));
+    if (lastHandedOut == 0)
+        lastHandedOut = kRowIdPrimedEmpty;
 }
 
 } // namespace opswall::store

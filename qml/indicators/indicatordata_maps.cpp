@@ -17,10 +17,10 @@ using namespace detail;
 namespace {
 // Province values of one indicator and period (province codes only: the national total "VN",
 // "00" or empty is not a province).
-QVariantMap provinceMap(const SeriesStore &store, const QString &indicator, const Period &p) {
+QVariantMap provinceMap(ReadModel &model, const QString &indicator, const Period &p) {
     QVariantMap values;
     static const QRegularExpression provinceCode(QStringLiteral("^[0-9]{2}$"));
-    const auto all = store.allDimensions(indicator, p);
+    const QHash<QString, StoredPoint> &all = model.allDimensions(indicator, p);
     for (auto it = all.begin(); it != all.end(); ++it)
         if (provinceCode.match(it.key()).hasMatch() && it.key() != QLatin1String("00"))
             values.insert(it.key(), it->value);
@@ -55,7 +55,7 @@ QVariantMap IndicatorData::readProvinceValues(const QString &indicator, const QS
         m[QStringLiteral("error")] = QStringLiteral("\"%1\" is not a period").arg(period);
         return m;
     }
-    const QVariantMap values = provinceMap(m_hub->series(), indicator, *p);
+    const QVariantMap values = provinceMap(m_hub->readModel(), indicator, *p);
     m[QStringLiteral("values")] = values;
     m[QStringLiteral("count")] = values.size();
     m[QStringLiteral("periodText")] = periodText(*p, language);
@@ -102,7 +102,7 @@ QVariantMap IndicatorData::mapBinding(const QVariantMap &tileBinding,
                                      : meta->weightPeriod);
     if (wp)
         out.insert(QStringLiteral("weights"),
-                   provinceMap(m_hub->series(), meta->weightIndicator, *wp));
+                   provinceMap(m_hub->readModel(), meta->weightIndicator, *wp));
     return out;
 }
 

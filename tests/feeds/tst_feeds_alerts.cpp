@@ -5,6 +5,7 @@
 #include "feeds/feedhub.h"
 #include "store/database.h"
 #include "store/guithreadwaits.h"
+#include "store/storethread.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -271,6 +272,41 @@ private Q_SLOTS:
         db.exec("SELECT 1");
         QCOMPARE(opswall::store::guiThreadWaits() - before, std::uint64_t(1));
         hub.stop();
+    }
+
+    // A render node's import of the controller's indicators (AlertManager::importJsonLater): with
+    // a store thread, nothing is read or written on this thread; the indicators and rules held
+    // change, and indicatorsChanged is emitted, once the rows are committed there.
+    void importLaterWaitsNotOnTheDisk() {
+        const QString path = m_dir.filePath(QStringLiteral("later.sqlite"));
+        opswall::store::Database db(path);
+        QNetworkAccessManager nam;
+        opswall::feeds::FeedHub hub(db, &nam);
+        AlertManager &alerts = *hub.alerts();
+        QVERIFY(alerts.indicators().isEmpty() && alerts.rules().isEmpty()); // held from here on
+        opswall::store::StoreThread writer(path);
+        db.setWriter(&writer);
+        QSignalSpy changed(&alerts, &AlertManager::indicatorsChanged);
+        const std::uint64_t before = opswall::store::guiThreadWaits();
+        QString err;
+        QVERIFY(!alerts.importJsonLater("{\"schemaVersion\":1,\"rules\":[{\"id\":\"x\"}]}", &err));
+        QVERIFY(err.startsWith(QStringLiteral("rules[0].")));
+        const QByteArray doc =
+            "{\"schemaVersion\":1,\"indicators\":[{\"code\":\"B\",\"nameVi\":\"b\",\"nameEn\""
+            ":\"b\"},{\"code\":\"A\",\"nameVi\":\"a\",\"nameEn\":\"a\"}],\"rules\":[{\"id\":"
+            "\"r\",\"kind\":\"threshold\",\"indicator\":\"A\",\"threshold\":1}]}";
+        QVERIFY2(alerts.importJsonLater(doc, &err), qPrintable(err));
+        QVERIFY(alerts.indicators().isEmpty()); // not committed yet
+        QVERIFY(changed.wait(5000));
+        QCOMPARE(opswall::store::guiThreadWaits() - before, std::uint64_t(0));
+        QCOMPARE(alerts.indicators().size(), 2);
+        QCOMPARE(alerts.indicators().first().code, QStringLiteral("A")); // the table's order
+        QCOMPARE(alerts.rules().size(), 1);
+        db.setWriter(nullptr);
+        // The table has what memory shows.
+        opswall::feeds::FeedHub again(db, &nam);
+        QCOMPARE(again.alerts()->indicators().size(), 2);
+        QCOMPARE(again.alerts()->rules().size(), 1);
     }
 
     void documentValidationNamesTheField() {

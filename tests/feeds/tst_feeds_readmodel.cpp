@@ -1,10 +1,16 @@
 // The feeds' read model (feeds/readmodel.h) over a real FeedHub and SQLite on disk: values merged
 // in memory on ingestion agree with what the store holds (revisions, ReplaceCurrent, new periods)
 // without reading the store again; a change is delivered once per frame interval naming only the
-// indicators that changed; a feed's status change names that feed's indicators only.
+// indicators that changed; a feed's status change names that feed's indicators only. Given a way
+// to read elsewhere (store::readOffThread: a worker thread's reader), a series or a period's values
+// across dimensions asked for the first time, and everything after reload(), are read there: this
+// thread runs no statement, and what was held is shown until the new values arrive. A feed with no
+// runtime answers its status from what was read at start-up.
 #include "feeds/adapters.h"
 #include "feeds/feedhub.h"
 #include "store/database.h"
+#include "store/guithreadwaits.h"
+#include "store/readers.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -36,6 +42,16 @@ QString describe(const QList<StoredPoint> &points) {
 }
 } // namespace
 
+// A hub over a new file, its read model, and when the test's values are fetched.
+struct Fixture {
+    explicit Fixture(const QString &path)
+        : db(path) {}
+    opswall::store::Database db;
+    QNetworkAccessManager nam;
+    FeedHub hub{db, &nam};
+    const QDateTime t0{QDate(2025, 1, 10), QTime(8, 0), Qt::UTC};
+};
+
 class TestReadModel : public QObject {
     Q_OBJECT
 private:
@@ -51,11 +67,10 @@ private:
 
 private Q_SLOTS:
     void mergedValuesAgreeWithTheStore() {
-        opswall::store::Database db(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
-        QNetworkAccessManager nam;
-        FeedHub hub(db, &nam);
+        Fixture f(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
+        FeedHub &hub = f.hub;
         ReadModel &model = hub.readModel();
-        const QDateTime t0(QDate(2025, 1, 10), QTime(8, 0), Qt::UTC);
+        const QDateTime t0 = f.t0;
         deliver(hub, QStringLiteral("f"),
                 {series(QStringLiteral("CPI"), {}, {{"2024-11", 103.1}, {"2024-12", 102.9}}),
                  series(QStringLiteral("IIP"), QStringLiteral("01"), {{"2024-12", 99.0}})},
@@ -104,11 +119,10 @@ private Q_SLOTS:
     }
 
     void changesAreCoalescedAndNameOnlyWhatChanged() {
-        opswall::store::Database db(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
-        QNetworkAccessManager nam;
-        FeedHub hub(db, &nam);
+        Fixture f(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
+        FeedHub &hub = f.hub;
         ReadModel &model = hub.readModel();
-        const QDateTime t0(QDate(2025, 1, 10), QTime(8, 0), Qt::UTC);
+        const QDateTime t0 = f.t0;
         deliver(hub, QStringLiteral("a"),
                 {series(QStringLiteral("A1"), {}, {{"2024-12", 1.0}}),
                  series(QStringLiteral("A2"), {}, {{"2024-12", 2.0}})},
@@ -145,6 +159,97 @@ private Q_SLOTS:
         QCOMPARE(changed[1][0].value<QSet<QString>>(), QSet<QString>{QStringLiteral("B1")});
         QTest::qWait(50);
         QCOMPARE(changed.size(), 2); // nothing more without a change
+    }
+
+    // The status of a feed with no runtime (no longer defined, not started, a render node's
+    // replica): as stored, from what the scheduler read at start-up, without a statement here.
+    void statusOfAFeedWithNoRuntimeReadsNothing() {
+        const QString path = m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n));
+        FeedStatus gone;
+        gone.feedId = QStringLiteral("gone");
+        gone.state = FeedState::Failing;
+        gone.lastError = QStringLiteral("HTTP 404");
+        gone.lastSuccess = QDateTime(QDate(2025, 1, 9), QTime(7, 0), Qt::UTC);
+        gone.consecutiveFailures = 3;
+        {
+            Fixture before(path);
+            before.hub.scheduler()->definitions().saveStatus(gone);
+        }
+        Fixture f(path); // start-up: the stored statuses are read
+        ReadModel &model = f.hub.readModel();
+        const std::uint64_t waits = opswall::store::guiThreadWaits();
+        const FeedStatus shown = model.feedStatus(QStringLiteral("gone"));
+        QCOMPARE(f.hub.scheduler()->status(QStringLiteral("nowhere")).state, FeedState::Unknown);
+        QCOMPARE(opswall::store::guiThreadWaits(), waits);
+        QCOMPARE(shown.state, FeedState::Failing);
+        QCOMPARE(shown.lastError, gone.lastError);
+        QCOMPARE(shown.lastSuccess, gone.lastSuccess);
+        QCOMPARE(shown.consecutiveFailures, 3);
+        // One stored by someone else (a render node's replica) is answered from then on.
+        gone.state = FeedState::Ok;
+        f.hub.scheduler()->keepStatus(gone);
+        model.feedStatusChanged(QStringLiteral("gone"));
+        QCOMPARE(model.feedStatus(QStringLiteral("gone")).state, FeedState::Ok);
+        QCOMPARE(opswall::store::guiThreadWaits(), waits);
+    }
+
+    void withReadOffNothingIsReadOnThisThread() {
+        Fixture f(m_dir.filePath(QStringLiteral("m%1.sqlite").arg(++m_n)));
+        FeedHub &hub = f.hub;
+        ReadModel &model = hub.readModel();
+        const QDateTime t0 = f.t0;
+        const Period december = *Period::parse(QStringLiteral("2024-12"));
+        deliver(hub, QStringLiteral("f"),
+                {series(QStringLiteral("CPI"), {}, {{"2024-11", 103.1}, {"2024-12", 102.9}}),
+                 series(QStringLiteral("MAP"), QStringLiteral("01"), {{"2024-12", 1.0}}),
+                 series(QStringLiteral("MAP"), QStringLiteral("02"), {{"2024-12", 2.0}})},
+                t0);
+        model.setReadOff([&f, &model](auto read, auto done) {
+            opswall::store::readOffThread(f.db, std::move(read), &model, std::move(done));
+        });
+        QSignalSpy changed(&model, &ReadModel::changed);
+        const std::uint64_t waits = opswall::store::guiThreadWaits();
+        // Asked for the first time: empty now, read on a worker thread, then delivered as a change.
+        QVERIFY(model.series(QStringLiteral("CPI"), {}).isEmpty());
+        QVERIFY(model.allDimensions(QStringLiteral("MAP"), december).isEmpty());
+        QCOMPARE(model.readsInFlight(), 2);
+        QCOMPARE(opswall::store::guiThreadWaits(), waits);
+        QTRY_COMPARE(model.series(QStringLiteral("CPI"), {}).size(), 2);
+        QTRY_COMPARE(model.allDimensions(QStringLiteral("MAP"), december).size(), 2);
+        QCOMPARE(
+            model.allDimensions(QStringLiteral("MAP"), december).value(QStringLiteral("02")).value,
+            2.0);
+        const auto named = [&changed](const QString &indicator) {
+            for (const QList<QVariant> &c : std::as_const(changed))
+                if (c[0].value<QSet<QString>>().contains(indicator))
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY(named(QStringLiteral("CPI")) && named(QStringLiteral("MAP")));
+        QCOMPARE(opswall::store::guiThreadWaits(), waits);
+        // An update is merged into what is held, across dimensions too.
+        deliver(hub, QStringLiteral("f"),
+                {series(QStringLiteral("MAP"), QStringLiteral("03"), {{"2024-12", 3.0}})}, t0);
+        QCOMPARE(model.allDimensions(QStringLiteral("MAP"), december).size(), 3);
+        // Written behind the model's back, then reload(): what is held stays until the new
+        // values are read, elsewhere.
+        hub.series().ingest(QStringLiteral("f"),
+                            {series(QStringLiteral("CPI"), {}, {{"2025-01", 103.4}})}, t0);
+        const std::uint64_t beforeReload = opswall::store::guiThreadWaits();
+        model.reload();
+        QCOMPARE(model.series(QStringLiteral("CPI"), {}).size(), 2);
+        QVERIFY(model.readsInFlight() > 0);
+        QCOMPARE(opswall::store::guiThreadWaits(), beforeReload);
+        QTRY_COMPARE(model.series(QStringLiteral("CPI"), {}).size(), 3);
+        QCOMPARE(model.series(QStringLiteral("CPI"), {}).back().value, 103.4);
+        QCOMPARE(opswall::store::guiThreadWaits(), beforeReload);
+        // Values stored while a read is in flight are not lost when it comes back.
+        QVERIFY(model.series(QStringLiteral("LATE"), {}).isEmpty());
+        deliver(hub, QStringLiteral("f"), {series(QStringLiteral("LATE"), {}, {{"2025", 7.0}})},
+                t0);
+        QTRY_COMPARE(model.readsInFlight(), 0);
+        QCOMPARE(model.series(QStringLiteral("LATE"), {}).size(), 1);
+        QCOMPARE(model.series(QStringLiteral("LATE"), {}).front().value, 7.0);
     }
 };
 

@@ -107,4 +107,18 @@ inline bool readRound(const Wall &w, const QStringList &paths, Figures *f, QStri
     return true;
 }
 
+// Read rounds (readRound, 50 ms apart) for at least ms and until three /health answers are in:
+// the fast-disk baseline of a slow-disk test. False (with *error) when a read did not answer 200.
+inline bool readFor(const Wall &w, const QStringList &paths, qint64 ms, Figures *f,
+                    QString *error) {
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < ms || f->fps.size() < 3) {
+        if (!readRound(w, paths, f, error))
+            return false;
+        QTest::qWait(50);
+    }
+    return true;
+}
+
 } // namespace apptest

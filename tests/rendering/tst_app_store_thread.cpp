@@ -232,14 +232,7 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
     // VFS is in place, the flag file is not), for as long as the writes below will take.
     Figures baseline;
     QString readError;
-    {
-        QElapsedTimer clock;
-        clock.start();
-        while (clock.elapsed() < 3000 || baseline.fps.size() < 3) {
-            QVERIFY2(readRound(w, readPaths, &baseline, &readError), qPrintable(readError));
-            QTest::qWait(50);
-        }
-    }
+    QVERIFY2(readFor(w, readPaths, 3000, &baseline, &readError), qPrintable(readError));
 
     // The disk turns slow: one write now takes at least one delayed fsync.
     const double waitsBefore = guiThreadWaits(w);
