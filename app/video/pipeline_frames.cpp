@@ -140,6 +140,18 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
         frame.rtpTime = stamp.rtpTime;
         frame.rtpClockRate = stamp.clockRate;
     }
+    const qint64 loopNs = self->m_fileSync ? self->m_fileSync->durationNs() : 0;
+    const GstSegment *segment = gst_sample_get_segment(sample.get());
+    if (loopNs > 0 && frame.ptsNs >= 0 && segment && segment->format == GST_FORMAT_TIME) {
+        // Its position in the clip (stream time), which the wall's timeline places.
+        const guint64 position =
+            gst_segment_to_stream_time(segment, GST_FORMAT_TIME, GstClockTime(frame.ptsNs));
+        if (GST_CLOCK_TIME_IS_VALID(position)) {
+            frame.rtpTime = fileTicks(qint64(position) % loopNs);
+            frame.rtpClockRate = kFileClockRate;
+            frame.loopTicks = fileTicks(loopNs);
+        }
+    }
     if (self->m_trace) {
         const StageTrace::Entry stages = self->m_trace->find(frame.ptsNs);
         frame.arrivedUs = stages.arrivedUs;

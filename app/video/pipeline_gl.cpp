@@ -133,16 +133,8 @@ bool PipelineInstance::addGlBranch(QObject *glItem, QString *error) {
                                     "(gstreamer1.0-gl, gstreamer1.0-qt6)");
         return false;
     }
-    // Each branch uploads on its own thread. Live sources: a slow display drops its own old
-    // frames instead of holding up the others. Files and HLS are paced by the sinks' clock
-    // waits, which must reach the source, so their queues block (and stay short).
-    g_object_set(queue, "max-size-buffers", 2u, "max-size-bytes", 0u, "max-size-time", guint64(0),
-                 nullptr);
-    if (m_plan.live)
-        g_object_set(queue, "leaky", 2 /* downstream */, nullptr);
     // "widget" is a plain pointer to the Qt6GLVideoItem: the caller made sure it is one.
-    g_object_set(sink, "widget", static_cast<gpointer>(glItem), "sync", gboolean(!m_plan.live),
-                 nullptr);
+    g_object_set(sink, "widget", static_cast<gpointer>(glItem), nullptr);
     // Not yet started (create() builds the first branches): the pipeline takes them along.
     GstElement *pipeline = m_pipeline.get();
     GST_OBJECT_LOCK(pipeline);
@@ -174,6 +166,9 @@ bool PipelineInstance::addGlBranch(QObject *glItem, QString *error) {
     GlBranch branch;
     branch.item = glItem;
     branch.bin = bin;
+    branch.queue = queue;
+    branch.sink = sink;
+    configureGlBranch(branch);
     ok = !running || gst_element_sync_state_with_parent(bin);
     if (ok) {
         branch.teePad.reset(gst_element_request_pad_simple(m_tee, "src_%u"));
@@ -188,6 +183,24 @@ bool PipelineInstance::addGlBranch(QObject *glItem, QString *error) {
         return false;
     }
     return true;
+}
+
+void PipelineInstance::configureGlBranch(const GlBranch &branch) {
+    // Each branch uploads on its own thread. Live sources: a slow display drops its own old
+    // frames instead of holding up the others. Files and HLS are paced by the sinks' clock
+    // waits, which must reach the source, so their queues block (and stay short).
+    // On the shared clock (a wall of several processes, netclock.h) every sink waits for the
+    // frame's time on it, live sources included: a live branch's queue then holds the frames
+    // of the pipeline's latency (it drops only beyond that and half a second more).
+    const bool synchronised = m_clock != nullptr;
+    const guint64 holdNs = synchronised && m_plan.live
+                               ? guint64(m_clock->settings().latencyMs + 500) * GST_MSECOND
+                               : 0;
+    g_object_set(branch.queue, "max-size-buffers", holdNs ? 0u : 2u, "max-size-bytes", 0u,
+                 "max-size-time", holdNs, nullptr);
+    if (m_plan.live)
+        g_object_set(branch.queue, "leaky", 2 /* downstream */, nullptr);
+    g_object_set(branch.sink, "sync", gboolean(synchronised || !m_plan.live), nullptr);
 }
 
 void PipelineInstance::removeGlBranch(QObject *glItem) {

@@ -1,18 +1,27 @@
 // The pieces of synchronised video for render nodes (issue #20): the controller's reading of the
 // nodes' reports and its skew formula (app/nodes/videosync.h), a node's trail of shown frames
-// and the clock document (app/video/netclock.h), and the shared clock itself: a real
-// GstNetTimeProvider followed by a real GstNetClientClock over loopback UDP.
+// and the clock document (app/video/netclock.h), the shared clock itself: a real
+// GstNetTimeProvider followed by a real GstNetClientClock over loopback UDP, and a file on the
+// wall's timeline (app/video/filetimeline.h): two real streams of one clip on that clock.
 #include "nodes/videosync.h"
+#include "video/filetimeline.h"
 #include "video/netclock.h"
+#include "video/videostream.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 #include <gst/gst.h>
 
 using opswall::nodes::FrameShown;
 using opswall::nodes::parseFramesShown;
 using opswall::nodes::skewNs;
+using opswall::video::FileTimeline;
 using opswall::video::RtpTimeline;
 using opswall::video::SharedClock;
 using opswall::video::SyncSettings;
@@ -22,6 +31,14 @@ namespace {
 constexpr qint64 kMs = 1000000;
 FrameShown frame(quint32 rtp, qint64 shownNs, const QString &stream = QStringLiteral("cam")) {
     return {stream, rtp, 90000, shownNs};
+}
+// A 3 s clip's frame: position in ticks of 90 kHz, loop 270000 ticks.
+FrameShown clipFrame(qint64 positionMs, qint64 shownNs) {
+    return {QStringLiteral("clip"), quint32(positionMs * 90), 90000, shownNs, 270000};
+}
+double medianOf(QList<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.isEmpty() ? 0 : v[v.size() / 2];
 }
 } // namespace
 
@@ -128,6 +145,140 @@ private Q_SLOTS:
             line.arrived(quint32(n * 3000), 90000,
                          n * 100 * kMs / 3 + (n < 10 ? 8 * kMs : 20 * kMs));
         QCOMPARE(*line.ptsOf(3000 * 140, 90000), 140 * 100 * kMs / 3 + 20 * kMs);
+    }
+
+    // A file's position repeats each loop: its skew is taken at the nearest loop.
+    void fileSkewIsTakenAtTheNearestLoop() {
+        // b shows 2.9 s of the clip 100 ms before a shows 0.0 s of its next loop: in step.
+        QCOMPARE(skewNs(clipFrame(0, 10000 * kMs), clipFrame(2900, 9900 * kMs)), 0);
+        QCOMPARE(skewNs(clipFrame(2900, 9900 * kMs), clipFrame(0, 10000 * kMs)), 0);
+        // a is 12 ms late across the loop, and within one loop.
+        QCOMPARE(skewNs(clipFrame(0, 10012 * kMs), clipFrame(2900, 9900 * kMs)), 12 * kMs);
+        QCOMPARE(skewNs(clipFrame(1000, 20000 * kMs), clipFrame(1000, 20012 * kMs)), -12 * kMs);
+        // Another clip (another length) under the same key, or an RTP report: no skew.
+        FrameShown other = clipFrame(0, 0);
+        other.loopTicks = 180000;
+        QVERIFY(!skewNs(clipFrame(0, 0), other));
+        QVERIFY(!skewNs(clipFrame(0, 0), frame(0, 0, QStringLiteral("clip"))));
+        QString why;
+        const auto parsed = parseFramesShown(
+            R"({"frames":[{"stream":"clip","rtpTime":9000,"clockRate":90000,"shownNs":1,"loopTicks":270000}]})",
+            &why);
+        QVERIFY2(parsed, qPrintable(why));
+        QCOMPARE(parsed->at(0).loopTicks, 270000u);
+        for (
+            const char *bad :
+            {R"({"frames":[{"stream":"c","rtpTime":1,"clockRate":90000,"shownNs":1,"loopTicks":0}]})",
+             R"({"frames":[{"stream":"c","rtpTime":1,"clockRate":90000,"shownNs":1,"loopTicks":1.5}]})",
+             R"({"frames":[{"stream":"c","rtpTime":1,"clockRate":90000,"shownNs":1,"loopTicks":"x"}]})"}) {
+            why.clear();
+            QVERIFY2(!parseFramesShown(bad, &why), bad);
+            QVERIFY2(why.contains(QLatin1String("loopTicks")), qPrintable(why));
+        }
+    }
+
+    // A trail over a loop's end carries each frame to the newest at the right loop.
+    void trailFollowsAFileAcrossItsLoop() {
+        SyncTrail trail;
+        // 30 frames of a 3 s clip at 30 fps, from 2.5 s on: the last 15 are the next loop.
+        for (int n = 0; n < 30; ++n) {
+            const qint64 position = (2500 + n * 100 / 3) % 3000;
+            trail.add(quint32(position * 90), 90000, 7000 * kMs + n * 100 * kMs / 3, 270000);
+        }
+        const auto s = trail.sample();
+        QVERIFY(s);
+        QCOMPARE(s->loopTicks, 270000u);
+        QVERIFY2(std::abs(s->shownNs - (7000 * kMs + 29 * 100 * kMs / 3)) < kMs,
+                 qPrintable(QString::number(s->shownNs)));
+    }
+
+    // The wall's timeline: position = running time mod the clip; a segment's start goes to its
+    // occurrence nearest to the time aimed at.
+    void timelinePlacesAClip() {
+        const FileTimeline t{3000 * kMs};
+        QCOMPARE(t.positionAt(7400 * kMs), 1400 * kMs);
+        QCOMPARE(t.positionAt(-100 * kMs), 2900 * kMs);
+        QCOMPARE(t.runningTimeOf(1400 * kMs, 7300 * kMs), 7400 * kMs);
+        // A loop's seek back to 0, a little before or after the loop's end: the coming loop.
+        QCOMPARE(t.runningTimeOf(0, 8950 * kMs), 9000 * kMs);
+        QCOMPARE(t.runningTimeOf(0, 9040 * kMs), 9000 * kMs);
+        QCOMPARE(t.runningTimeOf(2900 * kMs, 100 * kMs), 2900 * kMs); // never negative
+        QCOMPARE(t.leadNs(), FileTimeline::kLeadNs);
+        QCOMPARE(FileTimeline{800 * kMs}.leadNs(), 200 * kMs); // a quarter of a short clip
+        QCOMPARE(opswall::video::nearestLoop(4400 * kMs, 3000 * kMs), 1400 * kMs);
+        QCOMPARE(opswall::video::nearestLoop(4600 * kMs, 3000 * kMs), -1400 * kMs);
+        QCOMPARE(opswall::video::nearestLoop(-100, 0), -100);
+    }
+
+    // Two streams of one real clip on one shared clock, the second started 1.3 s after the
+    // first (a node that joins late): both show the position the wall's timeline has, in step.
+    void fileStreamsPlayInStepOnTheTimeline() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("clip.mkv"));
+        const int rc = QProcess::execute(
+            QStringLiteral("gst-launch-1.0"),
+            {QStringLiteral("-q"), QStringLiteral("videotestsrc"), QStringLiteral("num-buffers=90"),
+             QStringLiteral("!"), QStringLiteral("video/x-raw,width=320,height=180,framerate=30/1"),
+             QStringLiteral("!"), QStringLiteral("x264enc"), QStringLiteral("key-int-max=30"),
+             QStringLiteral("!"), QStringLiteral("matroskamux"), QStringLiteral("!"),
+             QStringLiteral("filesink"), QStringLiteral("location=") + path});
+        QCOMPARE(rc, 0);
+        QString error;
+        const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
+        QVERIFY2(clock, qPrintable(error));
+        using opswall::video::SourceKind;
+        using opswall::video::VideoStream;
+        opswall::video::VideoSource file;
+        file.id = QStringLiteral("clip");
+        file.kind = SourceKind::File;
+        file.uri = path;
+        opswall::video::PipelineReaper reaper;
+        VideoStream a(QStringLiteral("clip"), file, {}, {}, reaper);
+        VideoStream b(QStringLiteral("clip"), file, {}, {}, reaper);
+        a.setSharedClock(clock);
+        b.setSharedClock(clock);
+        a.start();
+        QTest::qWait(1300);
+        b.start();
+        QTRY_VERIFY_WITH_TIMEOUT(a.syncSample() && b.syncSample() && b.syncSample()->frames >= 20,
+                                 15000);
+        QCOMPARE(a.reconnects(), 0);
+        const SyncSettings &set = clock->settings();
+        const auto shownOf = [](const VideoStream &s) {
+            const auto x = *s.syncSample();
+            return FrameShown{s.key(), x.rtpTime, x.clockRate, x.shownNs, x.loopTicks};
+        };
+        // Over 4 s: more than one loop of the 3 s clip.
+        QList<double> skews;
+        QList<double> offTimeline;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 4000) {
+            QTest::qWait(200);
+            const FrameShown fa = shownOf(a);
+            const FrameShown fb = shownOf(b);
+            QCOMPARE(fa.loopTicks, 270000u); // the clip's 3 s in 90 kHz ticks
+            if (const auto skew = skewNs(fa, fb))
+                skews.append(double(*skew) / 1e6);
+            // Shown at base time + latency + its position, at some loop.
+            const qint64 position = qint64(fa.rtpTime) * 1000000000LL / fa.clockRate;
+            offTimeline.append(
+                double(opswall::video::nearestLoop(
+                    fa.shownNs - set.baseTimeNs - set.latencyMs * kMs - position, 3000 * kMs)) /
+                1e6);
+        }
+        QVERIFY(skews.size() >= 10);
+        const double skew = medianOf(skews);
+        const double off = medianOf(offTimeline);
+        std::printf("RESULT file on the wall's timeline, two streams started 1.3 s apart on one "
+                    "shared clock, %lld samples over 4 s: median skew %.1f ms (max %.1f), shown "
+                    "after its timeline time by a median %.1f ms\n",
+                    qlonglong(skews.size()), skew,
+                    *std::max_element(skews.cbegin(), skews.cend(),
+                                      [](double x, double y) { return std::abs(x) < std::abs(y); }),
+                    off);
+        QVERIFY2(std::abs(skew) <= 33, qPrintable(QString::number(skew)));
+        QVERIFY2(std::abs(off) <= 33, qPrintable(QString::number(off)));
     }
 
     void clockDocumentIsChecked() {
