@@ -3,14 +3,17 @@
 // and the clock document (app/video/netclock.h), the shared clock itself: a real
 // GstNetTimeProvider followed by a real GstNetClientClock over loopback UDP, and a file on the
 // wall's timeline (app/video/filetimeline.h): two real streams of one clip on that clock.
+#include "../video/httptestserver.h"
 #include "nodes/videosync.h"
 #include "video/filetimeline.h"
 #include "video/netclock.h"
 #include "video/videostream.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -36,6 +39,10 @@ FrameShown frame(quint32 rtp, qint64 shownNs, const QString &stream = QStringLit
 FrameShown clipFrame(qint64 positionMs, qint64 shownNs) {
     return {QStringLiteral("clip"), quint32(positionMs * 90), 90000, shownNs, 270000};
 }
+// A clip of %1 frames of H.264 at 30 fps, keyframe each second (gst-launch syntax).
+const QString kClip = QStringLiteral("videotestsrc num-buffers=%1 ! "
+                                     "video/x-raw,width=320,height=180,framerate=30/1 ! "
+                                     "x264enc key-int-max=30");
 double medianOf(QList<double> v) {
     std::sort(v.begin(), v.end());
     return v.isEmpty() ? 0 : v[v.size() / 2];
@@ -44,6 +51,67 @@ double medianOf(QList<double> v) {
 
 class TestNodesVideoSync : public QObject {
     Q_OBJECT
+    // Plays `source` twice on one served clock, the second 1.3 s after the first, and samples
+    // both streams' reports for 4 s: each within a frame of the other and of the timeline
+    // (base time + latency + position, at some loop), its loop about loopMs long.
+    void twoStreamsInStep(const opswall::video::VideoSource &source, qint64 loopMs,
+                          const char *what) {
+        using opswall::video::VideoStream;
+        QString error;
+        const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
+        QVERIFY2(clock, qPrintable(error));
+        opswall::video::PipelineReaper reaper;
+        VideoStream a(source.id, source, {}, {}, reaper);
+        VideoStream b(source.id, source, {}, {}, reaper);
+        a.setSharedClock(clock);
+        b.setSharedClock(clock);
+        a.start();
+        QTest::qWait(1300);
+        b.start();
+        QTRY_VERIFY_WITH_TIMEOUT(a.syncSample() && b.syncSample() && b.syncSample()->frames >= 20,
+                                 15000);
+        const SyncSettings &set = clock->settings();
+        const auto shownOf = [](const VideoStream &s) {
+            const auto x = *s.syncSample();
+            return FrameShown{s.key(), x.rtpTime, x.clockRate, x.shownNs, x.loopTicks};
+        };
+        // Over 4 s: more than one loop of the clips.
+        QList<double> skews;
+        QList<double> offTimeline;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 4000) {
+            QTest::qWait(200);
+            if (!a.syncSample() || !b.syncSample())
+                continue; // a stream between two plays (HLS: the end, then again)
+            const FrameShown fa = shownOf(a);
+            const FrameShown fb = shownOf(b);
+            // The clip's length in 90 kHz ticks, within two frames (HLS: the playlist's sum).
+            QVERIFY2(std::abs(qint64(fa.loopTicks) - loopMs * 90) <= 6000,
+                     qPrintable(QString::number(fa.loopTicks)));
+            if (const auto skew = skewNs(fa, fb))
+                skews.append(double(*skew) / 1e6);
+            const qint64 position = qint64(fa.rtpTime) * 1000000000LL / fa.clockRate;
+            const qint64 loopNs = qint64(fa.loopTicks) * 1000000000LL / fa.clockRate;
+            offTimeline.append(
+                double(opswall::video::nearestLoop(
+                    fa.shownNs - set.baseTimeNs - set.latencyMs * kMs - position, loopNs)) /
+                1e6);
+        }
+        QVERIFY(skews.size() >= 10);
+        const double skew = medianOf(skews);
+        const double off = medianOf(offTimeline);
+        std::printf("RESULT %s on the wall's timeline, two streams started 1.3 s apart on one "
+                    "shared clock, %lld samples over 4 s: median skew %.1f ms (max %.1f), shown "
+                    "after its timeline time by a median %.1f ms\n",
+                    what, qlonglong(skews.size()), skew,
+                    *std::max_element(skews.cbegin(), skews.cend(),
+                                      [](double x, double y) { return std::abs(x) < std::abs(y); }),
+                    off);
+        QVERIFY2(std::abs(skew) <= 33, qPrintable(QString::number(skew)));
+        QVERIFY2(std::abs(off) <= 33, qPrintable(QString::number(off)));
+    }
+
 private Q_SLOTS:
     void initTestCase() { gst_init(nullptr, nullptr); }
 
@@ -215,70 +283,111 @@ private Q_SLOTS:
     void fileStreamsPlayInStepOnTheTimeline() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("clip.mkv"));
-        const int rc = QProcess::execute(
-            QStringLiteral("gst-launch-1.0"),
-            {QStringLiteral("-q"), QStringLiteral("videotestsrc"), QStringLiteral("num-buffers=90"),
-             QStringLiteral("!"), QStringLiteral("video/x-raw,width=320,height=180,framerate=30/1"),
-             QStringLiteral("!"), QStringLiteral("x264enc"), QStringLiteral("key-int-max=30"),
-             QStringLiteral("!"), QStringLiteral("matroskamux"), QStringLiteral("!"),
-             QStringLiteral("filesink"), QStringLiteral("location=") + path});
+        const int rc =
+            QProcess::execute(QStringLiteral("gst-launch-1.0"),
+                              QStringList{QStringLiteral("-q")} +
+                                  QProcess::splitCommand(kClip.arg(90) +
+                                                         QStringLiteral(" ! matroskamux ! filesink "
+                                                                        "location=") +
+                                                         path));
         QCOMPARE(rc, 0);
+        opswall::video::VideoSource file;
+        file.id = QStringLiteral("clip");
+        file.kind = opswall::video::SourceKind::File;
+        file.uri = path;
+        twoStreamsInStep(file, 3000, "file");
+    }
+
+    // HLS video on demand (a playlist with its end) goes on the timeline as a file does.
+    void hlsOnDemandPlaysInStepOnTheTimeline() {
+        QTemporaryDir dir;
+        QProcess producer; // hlssink2 writes the playlist's end at EOS (gst-launch then lingers)
+        producer.start(
+            QStringLiteral("gst-launch-1.0"),
+            QStringList{QStringLiteral("-q")} +
+                QProcess::splitCommand(
+                    kClip.arg(120) +
+                    QStringLiteral(" ! h264parse ! hlssink2 target-duration=1 playlist-length=0 "
+                                   "max-files=0 location=%1/seg%05d.ts "
+                                   "playlist-location=%1/index.m3u8")
+                        .arg(dir.path())));
+        const auto ended = [&] {
+            QFile playlist(dir.filePath(QStringLiteral("index.m3u8")));
+            return playlist.open(QIODevice::ReadOnly) && playlist.readAll().contains("ENDLIST");
+        };
+        QVERIFY2(QTest::qWaitFor(ended, 30000), producer.readAllStandardError().constData());
+        producer.kill();
+        producer.waitForFinished(3000);
+        opswall::video::test::HttpTestServer http;
+        http.setRoot(dir.path());
+        QVERIFY(http.listen());
+        opswall::video::VideoSource hls;
+        hls.id = QStringLiteral("vod");
+        hls.kind = opswall::video::SourceKind::Hls;
+        hls.uri = http.url(QStringLiteral("/index.m3u8"));
+        twoStreamsInStep(hls, 4000, "HLS on demand");
+    }
+
+    // Live HLS has no duration to loop: it is not put on the timeline (said once) and plays at
+    // its own pace from when it prerolled, as on a single box, on the shared clock.
+    void liveHlsPlaysAtItsPaceOnTheSharedClock() {
+        QTemporaryDir dir;
+        QProcess producer;
+        producer.start(QStringLiteral("gst-launch-1.0"),
+                       QStringList{QStringLiteral("-q")} +
+                           QProcess::splitCommand(
+                               kClip.arg(-1).replace(QLatin1String("videotestsrc"),
+                                                     QLatin1String("videotestsrc is-live=true")) +
+                               QStringLiteral(" tune=zerolatency ! h264parse ! hlssink2 "
+                                              "target-duration=1 playlist-length=5 max-files=8 "
+                                              "location=%1/seg%05d.ts "
+                                              "playlist-location=%1/index.m3u8")
+                                   .arg(dir.path())));
+        const auto segments = [&] {
+            QFile playlist(dir.filePath(QStringLiteral("index.m3u8")));
+            return playlist.open(QIODevice::ReadOnly) ? playlist.readAll().count(".ts") : 0;
+        };
+        QVERIFY2(QTest::qWaitFor([&] { return segments() >= 2; }, 30000),
+                 producer.readAllStandardError().constData());
+        opswall::video::test::HttpTestServer http;
+        http.setRoot(dir.path());
+        QVERIFY(http.listen());
+        opswall::video::VideoSource hls;
+        hls.id = QStringLiteral("live");
+        hls.kind = opswall::video::SourceKind::Hls;
+        hls.uri = http.url(QStringLiteral("/index.m3u8"));
         QString error;
         const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
         QVERIFY2(clock, qPrintable(error));
-        using opswall::video::SourceKind;
-        using opswall::video::VideoStream;
-        opswall::video::VideoSource file;
-        file.id = QStringLiteral("clip");
-        file.kind = SourceKind::File;
-        file.uri = path;
         opswall::video::PipelineReaper reaper;
-        VideoStream a(QStringLiteral("clip"), file, {}, {}, reaper);
-        VideoStream b(QStringLiteral("clip"), file, {}, {}, reaper);
-        a.setSharedClock(clock);
-        b.setSharedClock(clock);
-        a.start();
-        QTest::qWait(1300);
-        b.start();
-        QTRY_VERIFY_WITH_TIMEOUT(a.syncSample() && b.syncSample() && b.syncSample()->frames >= 20,
-                                 15000);
-        QCOMPARE(a.reconnects(), 0);
-        const SyncSettings &set = clock->settings();
-        const auto shownOf = [](const VideoStream &s) {
-            const auto x = *s.syncSample();
-            return FrameShown{s.key(), x.rtpTime, x.clockRate, x.shownNs, x.loopTicks};
-        };
-        // Over 4 s: more than one loop of the 3 s clip.
-        QList<double> skews;
-        QList<double> offTimeline;
+        opswall::video::VideoStream s(hls.id, hls, {}, {}, reaper);
+        s.setSharedClock(clock);
+        QTest::ignoreMessage(QtInfoMsg,
+                             QRegularExpression(QStringLiteral("^video\\[live\\]: not on the "
+                                                               "wall's timeline \\(its duration "
+                                                               "is not known")));
+        s.start();
+        QTRY_COMPARE_WITH_TIMEOUT(s.state(), opswall::video::VideoStream::State::Playing, 15000);
+        // At its 30 fps, not a burst of each segment and a frozen picture.
+        QList<qint64> arrivalsMs;
         QElapsedTimer t;
         t.start();
-        while (t.elapsed() < 4000) {
-            QTest::qWait(200);
-            const FrameShown fa = shownOf(a);
-            const FrameShown fb = shownOf(b);
-            QCOMPARE(fa.loopTicks, 270000u); // the clip's 3 s in 90 kHz ticks
-            if (const auto skew = skewNs(fa, fb))
-                skews.append(double(*skew) / 1e6);
-            // Shown at base time + latency + its position, at some loop.
-            const qint64 position = qint64(fa.rtpTime) * 1000000000LL / fa.clockRate;
-            offTimeline.append(
-                double(opswall::video::nearestLoop(
-                    fa.shownNs - set.baseTimeNs - set.latencyMs * kMs - position, 3000 * kMs)) /
-                1e6);
-        }
-        QVERIFY(skews.size() >= 10);
-        const double skew = medianOf(skews);
-        const double off = medianOf(offTimeline);
-        std::printf("RESULT file on the wall's timeline, two streams started 1.3 s apart on one "
-                    "shared clock, %lld samples over 4 s: median skew %.1f ms (max %.1f), shown "
-                    "after its timeline time by a median %.1f ms\n",
-                    qlonglong(skews.size()), skew,
-                    *std::max_element(skews.cbegin(), skews.cend(),
-                                      [](double x, double y) { return std::abs(x) < std::abs(y); }),
-                    off);
-        QVERIFY2(std::abs(skew) <= 33, qPrintable(QString::number(skew)));
-        QVERIFY2(std::abs(off) <= 33, qPrintable(QString::number(off)));
+        connect(&s, &opswall::video::VideoStream::frameChanged, this,
+                [&] { arrivalsMs.append(t.elapsed()); });
+        QTRY_VERIFY_WITH_TIMEOUT(arrivalsMs.size() >= 60, 8000);
+        disconnect(&s, &opswall::video::VideoStream::frameChanged, this, nullptr);
+        qint64 longestGapMs = 0;
+        for (qsizetype i = 1; i < arrivalsMs.size(); ++i)
+            longestGapMs = std::max(longestGapMs, arrivalsMs[i] - arrivalsMs[i - 1]);
+        const double fps = 1000.0 * double(arrivalsMs.size() - 1) /
+                           double(std::max<qint64>(1, arrivalsMs.last() - arrivalsMs.first()));
+        std::printf("RESULT live HLS on the shared clock: %.1f fps, longest gap %lld ms\n", fps,
+                    longestGapMs);
+        QVERIFY2(fps > 20 && fps < 40, qPrintable(QString::number(fps)));
+        QVERIFY2(longestGapMs < 400, qPrintable(QString::number(longestGapMs)));
+        QVERIFY(!s.syncSample()); // no position to report: no skew for it
+        producer.kill();
+        producer.waitForFinished(3000);
     }
 
     void clockDocumentIsChecked() {
