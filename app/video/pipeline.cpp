@@ -178,7 +178,10 @@ PipelineInstance::~PipelineInstance() {
 }
 
 void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock) {
-    if (!clock)
+    // Files and HLS on the OpenGL path keep their own clock: on the wall's timeline the path's
+    // snapshot branch stopped at the clip's first loop (its seek back to 0), and with it the
+    // whole pipeline once that branch's sink synchronised (seen under Xvfb; cause not found).
+    if (!clock || (!m_plan.live && m_tee))
         return;
     m_clock = std::move(clock);
     if (m_plan.live) {
@@ -188,8 +191,10 @@ void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock) 
         PadPtr in(gst_element_get_static_pad(m_videoIn, "sink"));
         m_fileSync->attach(in.get());
     }
-    if (m_appSink)
-        g_object_set(m_appSink, "sync", TRUE, nullptr);
+    // The OpenGL tail's snapshot sink too: it measures when the item's sinks got each frame.
+    for (GstElement *sink : {m_appSink, m_snapshotSink})
+        if (sink)
+            g_object_set(sink, "sync", TRUE, nullptr);
     for (const GlBranch &branch : m_glBranches)
         configureGlBranch(branch);
     m_clock->apply(m_pipeline.get());

@@ -125,7 +125,7 @@ public:
     // OpenGL display path instead of the appsink: one decoder, one branch per item.
     //   dec ─▶ videoconvert ─▶ capsfilter(RGBA) ─▶ tee ─┬▶ queue ─▶ glupload ─▶ qml6glsink(item 1)
     //                                                   ├▶ queue ─▶ glupload ─▶ qml6glsink(item N)
-    //                                                   └▶ queue(leaky, 1) ─▶ videorate(≤ 1/s) ─▶
+    //                                                   └▶ queue(leaky, 1; ≤ 1/s: a probe) ─▶
     //                                                      videoscale(≤ 640 px) ─▶ appsink
     // The items draw the frames themselves; frames still reach the link (without an image) so the
     // supervisor, the watchdog and the statistics work the same (counted once, before the tee).
@@ -199,6 +199,8 @@ private:
         PadPtr teePad;               // the tee's request pad feeding this branch
     };
     void linkPad(GstPad *pad);
+    // Synchronised pipelines: the frame's media time (RTP time, or a file's position and loop).
+    void stampMediaTime(Frame &frame, GstSample *sample);
     void configureGlBranch(const GlBranch &branch); // sync and queue: live, synchronised or not
     GstElement *makeAudioTail();
 
@@ -218,6 +220,8 @@ private:
     std::vector<GlBranch> m_glBranches;   // OpenGL tail only; GUI thread
     GstElement *m_volume = nullptr;       // set under m_audioMutex once an audio pad appeared
     GstElement *m_appSink = nullptr;      // appsink tail only; borrowed
+    GstElement *m_snapshotSink = nullptr; // OpenGL tail only: the snapshot branch's; borrowed
+    qint64 m_snapshotLastPts = -1;        // OpenGL tail, the tee's thread: its pace
     std::shared_ptr<const SharedClock> m_clock; // useSharedClock
     std::unique_ptr<RtpTimeTrace> m_rtpTimes;   // useSharedClock, live sources
     std::unique_ptr<FileSync> m_fileSync;       // useSharedClock, files and HLS

@@ -240,6 +240,10 @@ void VideoStream::takeSnapshot() {
     if (std::optional<Frame> snapshot = m_link->takeSnapshot()) {
         m_snapshot = std::move(*snapshot);
         m_snapshot.sequence = ++m_frameSerial;
+        // The OpenGL path's skew figures: when its sinks were given this frame (shared clock).
+        if (m_clock && m_snapshot.rtpClockRate > 0 && m_snapshot.shownNs >= 0)
+            m_syncTrail.add(m_snapshot.rtpTime, m_snapshot.rtpClockRate, m_snapshot.shownNs,
+                            m_snapshot.loopTicks);
     }
 }
 
