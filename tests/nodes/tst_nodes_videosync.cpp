@@ -18,6 +18,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <optional>
 
 #include <gst/gst.h>
 
@@ -43,6 +44,23 @@ FrameShown clipFrame(qint64 positionMs, qint64 shownNs) {
 const QString kClip = QStringLiteral("videotestsrc num-buffers=%1 ! "
                                      "video/x-raw,width=320,height=180,framerate=30/1 ! "
                                      "x264enc key-int-max=30");
+// The playlist hlssink2 writes into dir (empty before it has one).
+QByteArray playlistOf(const QTemporaryDir &dir) {
+    QFile playlist(dir.filePath(QStringLiteral("index.m3u8")));
+    return playlist.open(QIODevice::ReadOnly) ? playlist.readAll() : QByteArray();
+}
+// An HLS source `id` for dir's playlist, served by http; std::nullopt when it cannot listen.
+std::optional<opswall::video::VideoSource> hlsServed(opswall::video::test::HttpTestServer &http,
+                                                     const QTemporaryDir &dir, const QString &id) {
+    http.setRoot(dir.path());
+    if (!http.listen())
+        return std::nullopt;
+    opswall::video::VideoSource hls;
+    hls.id = id;
+    hls.kind = opswall::video::SourceKind::Hls;
+    hls.uri = http.url(QStringLiteral("/index.m3u8"));
+    return hls;
+}
 double medianOf(QList<double> v) {
     std::sort(v.begin(), v.end());
     return v.isEmpty() ? 0 : v[v.size() / 2];
@@ -311,21 +329,14 @@ private Q_SLOTS:
                                    "max-files=0 location=%1/seg%05d.ts "
                                    "playlist-location=%1/index.m3u8")
                         .arg(dir.path())));
-        const auto ended = [&] {
-            QFile playlist(dir.filePath(QStringLiteral("index.m3u8")));
-            return playlist.open(QIODevice::ReadOnly) && playlist.readAll().contains("ENDLIST");
-        };
-        QVERIFY2(QTest::qWaitFor(ended, 30000), producer.readAllStandardError().constData());
+        QVERIFY2(QTest::qWaitFor([&] { return playlistOf(dir).contains("ENDLIST"); }, 30000),
+                 producer.readAllStandardError().constData());
         producer.kill();
         producer.waitForFinished(3000);
         opswall::video::test::HttpTestServer http;
-        http.setRoot(dir.path());
-        QVERIFY(http.listen());
-        opswall::video::VideoSource hls;
-        hls.id = QStringLiteral("vod");
-        hls.kind = opswall::video::SourceKind::Hls;
-        hls.uri = http.url(QStringLiteral("/index.m3u8"));
-        twoStreamsInStep(hls, 4000, "HLS on demand");
+        const auto hls = hlsServed(http, dir, QStringLiteral("vod"));
+        QVERIFY(hls);
+        twoStreamsInStep(*hls, 4000, "HLS on demand");
     }
 
     // Live HLS has no duration to loop: it is not put on the timeline (said once) and plays at
@@ -343,19 +354,12 @@ private Q_SLOTS:
                                               "location=%1/seg%05d.ts "
                                               "playlist-location=%1/index.m3u8")
                                    .arg(dir.path())));
-        const auto segments = [&] {
-            QFile playlist(dir.filePath(QStringLiteral("index.m3u8")));
-            return playlist.open(QIODevice::ReadOnly) ? playlist.readAll().count(".ts") : 0;
-        };
-        QVERIFY2(QTest::qWaitFor([&] { return segments() >= 2; }, 30000),
+        QVERIFY2(QTest::qWaitFor([&] { return playlistOf(dir).count(".ts") >= 2; }, 30000),
                  producer.readAllStandardError().constData());
         opswall::video::test::HttpTestServer http;
-        http.setRoot(dir.path());
-        QVERIFY(http.listen());
-        opswall::video::VideoSource hls;
-        hls.id = QStringLiteral("live");
-        hls.kind = opswall::video::SourceKind::Hls;
-        hls.uri = http.url(QStringLiteral("/index.m3u8"));
+        const auto served = hlsServed(http, dir, QStringLiteral("live"));
+        QVERIFY(served);
+        const opswall::video::VideoSource &hls = *served;
         QString error;
         const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
         QVERIFY2(clock, qPrintable(error));
