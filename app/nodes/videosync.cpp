@@ -1,5 +1,7 @@
 #include "nodes/videosync.h"
 
+#include "core/mediatime.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -44,14 +46,29 @@ std::optional<QList<FrameShown>> parseFramesShown(const QByteArray &doc, QString
         f.rtpTime = quint32(rtp);
         f.clockRate = int(rate);
         f.shownNs = qint64(shown);
+        const QJsonValue loop = o.value(QStringLiteral("loopTicks"));
+        const double loopTicks = loop.toDouble(-1);
+        if (!loop.isUndefined() &&
+            (loopTicks < 1 || loopTicks > 4294967295.0 || loopTicks != std::floor(loopTicks))) {
+            *why = QStringLiteral("frame %1: loopTicks must be 1 to 2^32-1").arg(out.size());
+            return std::nullopt;
+        }
+        f.loopTicks = loop.isUndefined() ? 0 : quint32(loopTicks);
         out.append(f);
     }
     return out;
 }
 
 std::optional<qint64> skewNs(const FrameShown &a, const FrameShown &b) {
-    if (a.stream != b.stream || a.clockRate != b.clockRate || a.clockRate <= 0)
+    if (a.stream != b.stream || a.clockRate != b.clockRate || a.clockRate <= 0 ||
+        a.loopTicks != b.loopTicks)
         return std::nullopt;
+    if (a.loopTicks > 0) { // positions in one clip: the loop that makes the skew smallest
+        const qint64 ticks = qint64(a.rtpTime) - qint64(b.rtpTime);
+        const qint64 loopNs = qint64(a.loopTicks) * 1000000000LL / a.clockRate;
+        return core::nearestLoop((a.shownNs - b.shownNs) - ticks * 1000000000LL / a.clockRate,
+                                 loopNs);
+    }
     const qint64 ticks = qint32(a.rtpTime - b.rtpTime); // RTP times wrap at 2^32
     if (std::llabs(ticks) > qint64(kMaxRtpApartSecs) * a.clockRate)
         return std::nullopt;

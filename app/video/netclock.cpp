@@ -1,5 +1,7 @@
 #include "netclock.h"
 
+#include "filetimeline.h"
+
 #include <QJsonValue>
 
 #include <gst/net/gstnet.h>
@@ -272,15 +274,15 @@ RtpTimeTrace::Stamp RtpTimeTrace::find(qint64 ptsNs) {
 
 // ───────────────────────────── SyncTrail ─────────────────────────────
 
-void SyncTrail::add(quint32 rtpTime, int clockRate, qint64 shownNs) {
+void SyncTrail::add(quint32 rtpTime, int clockRate, qint64 shownNs, quint32 loopTicks) {
     if (clockRate <= 0)
         return;
     if (m_count > 0) {
         const Point &last = m_points[(m_next + m_points.size() - 1) % m_points.size()];
-        if (last.clockRate != clockRate)
+        if (last.clockRate != clockRate || last.loopTicks != loopTicks)
             m_count = 0; // another stream: start again
     }
-    m_points[m_next] = Point{rtpTime, clockRate, shownNs};
+    m_points[m_next] = Point{rtpTime, clockRate, shownNs, loopTicks};
     m_next = (m_next + 1) % m_points.size();
     m_count = std::min(m_count + 1, m_points.size());
 }
@@ -289,17 +291,22 @@ std::optional<SyncSample> SyncTrail::sample() const {
     if (m_count == 0)
         return std::nullopt;
     const Point &newest = m_points[(m_next + m_points.size() - 1) % m_points.size()];
+    const qint64 loopNs = qint64(newest.loopTicks) * 1000000000LL / newest.clockRate;
     // Each frame's shown time carried to the newest frame's media time: a frame shown on time
-    // gives the newest frame's shown time exactly; the median drops the late wake-ups.
+    // gives the newest frame's shown time exactly; the median drops the late wake-ups. A file's
+    // position goes back to 0 at each loop: the carried time is taken at the loop nearest to
+    // the newest frame's shown time.
     std::vector<qint64> at;
     at.reserve(m_count);
     for (size_t i = 0; i < m_count; ++i) {
         const Point &p = m_points[(m_next + m_points.size() - 1 - i) % m_points.size()];
         const qint64 ticks = qint32(newest.rtpTime - p.rtpTime); // wraps like RTP times do
-        at.push_back(p.shownNs + ticks * 1000000000LL / newest.clockRate);
+        const qint64 carried = p.shownNs + ticks * 1000000000LL / newest.clockRate;
+        at.push_back(newest.shownNs + nearestLoop(carried - newest.shownNs, loopNs));
     }
     std::nth_element(at.begin(), at.begin() + qsizetype(at.size() / 2), at.end());
-    return SyncSample{newest.rtpTime, newest.clockRate, at[at.size() / 2], int(m_count)};
+    return SyncSample{newest.rtpTime, newest.clockRate, at[at.size() / 2], int(m_count),
+                      newest.loopTicks};
 }
 
 } // namespace opswall::video

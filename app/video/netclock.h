@@ -137,18 +137,20 @@ private:
     qint64 m_lastPts = -1;
 };
 
-// GUI thread: the frames a stream handed to its tiles lately (RTP time, shared-clock time), and
-// one sample of them: the shown time of the newest frame, as the median over the trail says
-// (one late wake-up of the GUI thread does not move it).
+// GUI thread: the frames a stream handed to its tiles lately (media time, shared-clock time),
+// and one sample of them: the shown time of the newest frame, as the median over the trail says
+// (one late wake-up of the GUI thread does not move it). The media time is an RTP time, or a
+// file's position on the wall's timeline (filetimeline.h) in a loop of loopTicks.
 struct SyncSample {
     quint32 rtpTime = 0;
     int clockRate = 0;
     qint64 shownNs = 0;
-    int frames = 0; // how many frames the median is over
+    int frames = 0;        // how many frames the median is over
+    quint32 loopTicks = 0; // a file's length in ticks; 0: not a loop
 };
 class SyncTrail {
 public:
-    void add(quint32 rtpTime, int clockRate, qint64 shownNs);
+    void add(quint32 rtpTime, int clockRate, qint64 shownNs, quint32 loopTicks = 0);
     void clear() { m_count = 0; }
     std::optional<SyncSample> sample() const;
 
@@ -157,6 +159,7 @@ private:
         quint32 rtpTime = 0;
         int clockRate = 0;
         qint64 shownNs = 0;
+        quint32 loopTicks = 0;
     };
     std::array<Point, 30> m_points{};
     size_t m_next = 0;

@@ -8,6 +8,7 @@
 #include <gst/video/video.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace opswall::video {
 
@@ -177,21 +178,46 @@ PipelineInstance::~PipelineInstance() {
 }
 
 void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock) {
-    if (!clock || !m_plan.live || !m_appSink)
-        return; // files and HLS are paced by their own clock; the OpenGL path is not synchronised
+    // Files and HLS on the OpenGL path keep their own clock: on the wall's timeline the path's
+    // snapshot branch stopped at the clip's first loop (its seek back to 0), and with it the
+    // whole pipeline once that branch's sink synchronised (seen under Xvfb; cause not found).
+    if (!clock || (!m_plan.live && m_tee))
+        return;
     m_clock = std::move(clock);
-    m_rtpTimes = std::make_unique<RtpTimeTrace>(m_clock);
-    g_object_set(m_appSink, "sync", TRUE, nullptr);
+    if (m_plan.live) {
+        m_rtpTimes = std::make_unique<RtpTimeTrace>(m_clock);
+    } else {
+        m_fileSync = std::make_unique<FileSync>(m_clock);
+        PadPtr in(gst_element_get_static_pad(m_videoIn, "sink"));
+        m_fileSync->attach(in.get());
+    }
+    // The OpenGL tail's snapshot sink too: it measures when the item's sinks got each frame.
+    for (GstElement *sink : {m_appSink, m_snapshotSink})
+        if (sink)
+            g_object_set(sink, "sync", TRUE, nullptr);
+    for (const GlBranch &branch : m_glBranches)
+        configureGlBranch(branch);
     m_clock->apply(m_pipeline.get());
 }
 
 bool PipelineInstance::start(QString *error) {
-    if (gst_element_set_state(m_pipeline.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    // A file for the wall's timeline prerolls first: prerolled() knows its duration then.
+    const GstState target = m_fileSync ? GST_STATE_PAUSED : GST_STATE_PLAYING;
+    if (gst_element_set_state(m_pipeline.get(), target) == GST_STATE_CHANGE_FAILURE) {
         if (error)
             *error = QStringLiteral("The pipeline refused to start");
         return false;
     }
     return true;
+}
+
+std::optional<QString> PipelineInstance::prerolled() {
+    if (!m_fileSync || std::exchange(m_fileSyncBegun, true))
+        return std::nullopt;
+    QString why;
+    if (m_fileSync->begin(m_pipeline.get(), &why))
+        return std::nullopt;
+    return why;
 }
 
 std::optional<BusEvent> PipelineInstance::firstError() {
@@ -271,7 +297,10 @@ GstElement *PipelineInstance::makeAudioTail() {
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(sink), "async"))
         g_object_set(sink, "async", FALSE, nullptr);
     PadPtr target(gst_element_get_static_pad(queue, "sink"));
-    gst_element_add_pad(bin, gst_ghost_pad_new("sink", target.get()));
+    GstPad *ghost = gst_ghost_pad_new("sink", target.get());
+    gst_element_add_pad(bin, ghost);
+    if (m_fileSync)
+        m_fileSync->attach(ghost); // the sound on the same timeline as the picture
     std::lock_guard lock(m_audioMutex);
     m_volume = volume;
     g_object_set(m_volume, "mute", gboolean(m_muted), "volume", m_volumeLevel, nullptr);
@@ -412,6 +441,12 @@ GstBusSyncReply PipelineInstance::onBusMessage(GstBus *, GstMessage *message, gp
         break;
     case GST_MESSAGE_LATENCY:
         event.kind = BusEvent::Kind::Latency;
+        break;
+    case GST_MESSAGE_ASYNC_DONE:
+        // The whole pipeline prerolled: a file for the timeline is placed then (prerolled()).
+        if (!self->m_fileSync || GST_MESSAGE_SRC(message) != GST_OBJECT(self->m_pipeline.get()))
+            return GST_BUS_DROP;
+        event.kind = BusEvent::Kind::AsyncDone;
         break;
     case GST_MESSAGE_ELEMENT: {
         const GstStructure *s = gst_message_get_structure(message);

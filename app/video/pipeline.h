@@ -10,6 +10,7 @@
 // Frames are QImages that wrap the mapped GstVideoFrame (no copy); the mapping and the buffer
 // are released when the last QImage copy goes (after the scene graph made its texture).
 
+#include "filetimeline.h"
 #include "frameconvert.h"
 #include "gstptr.h"
 #include "netclock.h"
@@ -53,15 +54,19 @@ struct Frame {
     qint64 depayedUs = -1;   // the depayloader put out the whole access unit
     qint64 decodedUs = -1;   // the decoder put out the picture
     qint64 convertedUs = -1; // scaled and converted to RGB32, ready for the tiles
-    // Synchronised pipelines (netclock.h) of RTP sources: the frame's RTP timestamp (clock rate
-    // 0: unknown), and when the GUI thread took it, on the shared clock (-1: not synchronised).
+    // Synchronised pipelines (netclock.h, filetimeline.h): the frame's media time in ticks of
+    // rtpClockRate (0: unknown), its RTP timestamp or (a file on the wall's timeline) its position
+    // in the clip, whose length in those ticks is loopTicks (0: not a loop); and when the GUI
+    // thread took it, on the shared clock (-1: not synchronised).
     quint32 rtpTime = 0;
     int rtpClockRate = 0;
+    quint32 loopTicks = 0;
     qint64 shownNs = -1;
 };
 
 struct BusEvent {
-    enum class Kind { Invalid = 0, Error, Warning, Eos, MissingPlugin, Latency };
+    // AsyncDone: the pipeline prerolled (forwarded only for a file on the wall's timeline).
+    enum class Kind { Invalid = 0, Error, Warning, Eos, MissingPlugin, Latency, AsyncDone };
     Kind kind = Kind::Invalid;
     GQuark domain = 0;
     int code = 0;
@@ -120,7 +125,7 @@ public:
     // OpenGL display path instead of the appsink: one decoder, one branch per item.
     //   dec ─▶ videoconvert ─▶ capsfilter(RGBA) ─▶ tee ─┬▶ queue ─▶ glupload ─▶ qml6glsink(item 1)
     //                                                   ├▶ queue ─▶ glupload ─▶ qml6glsink(item N)
-    //                                                   └▶ queue(leaky, 1) ─▶ videorate(≤ 1/s) ─▶
+    //                                                   └▶ queue(leaky, 1; ≤ 1/s: a probe) ─▶
     //                                                      videoscale(≤ 640 px) ─▶ appsink
     // The items draw the frames themselves; frames still reach the link (without an image) so the
     // supervisor, the watchdog and the statistics work the same (counted once, before the tee).
@@ -135,10 +140,16 @@ public:
     PipelineInstance(const PipelineInstance &) = delete;
     PipelineInstance &operator=(const PipelineInstance &) = delete;
 
-    // Before start(), live sources only (others keep their own clock): the shared clock, base
-    // time and latency of a wall of several processes (netclock.h); the appsink then synchronises.
+    // Before start(): the shared clock, base time and latency of a wall of several processes
+    // (netclock.h); the sinks (appsink or qml6glsink) then synchronise. Live sources are shown
+    // at their running time (RTP sources: on their RtpTimeline); files and HLS go on the wall's
+    // timeline (filetimeline.h): start() only prerolls them, prerolled() places and plays them.
     void useSharedClock(std::shared_ptr<const SharedClock> clock);
     bool start(QString *error);
+    // GUI thread, on BusEvent AsyncDone: a file started for the timeline is seeked to its place
+    // and played (once). std::nullopt when it is on the timeline or was already; else why not
+    // (live HLS: no duration), and it plays on a timeline of its own from now.
+    std::optional<QString> prerolled();
     // The first ERROR the pipeline posted, recorded as it was posted: when start() fails, the
     // element that refused has usually said why (v4l2src: "Cannot identify device …") before
     // set_state returned, while the queued copy of that message is still on its way.
@@ -181,11 +192,16 @@ private:
     bool addGlTail(GstBin *parent, const QList<QObject *> &glItems, QString *error);
     bool addSnapshotBranch(GstBin *parent, QString *error);
     struct GlBranch {
-        QObject *item = nullptr;   // identifies the branch only; never dereferenced here
-        GstElement *bin = nullptr; // queue ! glupload ! qml6glsink; borrowed (the pipeline's)
-        PadPtr teePad;             // the tee's request pad feeding this branch
+        QObject *item = nullptr;     // identifies the branch only; never dereferenced here
+        GstElement *bin = nullptr;   // queue ! glupload ! qml6glsink; borrowed (the pipeline's)
+        GstElement *queue = nullptr; // borrowed (the bin's)
+        GstElement *sink = nullptr;  // borrowed (the bin's)
+        PadPtr teePad;               // the tee's request pad feeding this branch
     };
     void linkPad(GstPad *pad);
+    // Synchronised pipelines: the frame's media time (RTP time, or a file's position and loop).
+    void stampMediaTime(Frame &frame, GstSample *sample);
+    void configureGlBranch(const GlBranch &branch); // sync and queue: live, synchronised or not
     GstElement *makeAudioTail();
 
     PipelinePlan m_plan;
@@ -204,8 +220,12 @@ private:
     std::vector<GlBranch> m_glBranches;   // OpenGL tail only; GUI thread
     GstElement *m_volume = nullptr;       // set under m_audioMutex once an audio pad appeared
     GstElement *m_appSink = nullptr;      // appsink tail only; borrowed
+    GstElement *m_snapshotSink = nullptr; // OpenGL tail only: the snapshot branch's; borrowed
+    qint64 m_snapshotLastPts = -1;        // OpenGL tail, the tee's thread: its pace
     std::shared_ptr<const SharedClock> m_clock; // useSharedClock
-    std::unique_ptr<RtpTimeTrace> m_rtpTimes;   // useSharedClock
+    std::unique_ptr<RtpTimeTrace> m_rtpTimes;   // useSharedClock, live sources
+    std::unique_ptr<FileSync> m_fileSync;       // useSharedClock, files and HLS
+    bool m_fileSyncBegun = false;               // GUI thread: prerolled() ran
     std::mutex m_audioMutex;
     bool m_muted = true;
     double m_volumeLevel = 1.0;

@@ -94,6 +94,26 @@ GstPadProbeReturn PipelineInstance::onDecoded(GstPad *, GstPadProbeInfo *info, g
     return GST_PAD_PROBE_OK;
 }
 
+void PipelineInstance::stampMediaTime(Frame &frame, GstSample *sample) {
+    if (m_rtpTimes) {
+        const RtpTimeTrace::Stamp stamp = m_rtpTimes->find(frame.ptsNs);
+        frame.rtpTime = stamp.rtpTime;
+        frame.rtpClockRate = stamp.clockRate;
+    }
+    const qint64 loopNs = m_fileSync ? m_fileSync->durationNs() : 0;
+    const GstSegment *segment = gst_sample_get_segment(sample);
+    if (loopNs > 0 && frame.ptsNs >= 0 && segment && segment->format == GST_FORMAT_TIME) {
+        // Its position in the clip (stream time), which the wall's timeline places.
+        const guint64 position =
+            gst_segment_to_stream_time(segment, GST_FORMAT_TIME, GstClockTime(frame.ptsNs));
+        if (GST_CLOCK_TIME_IS_VALID(position)) {
+            frame.rtpTime = fileTicks(qint64(position) % loopNs);
+            frame.rtpClockRate = kFileClockRate;
+            frame.loopTicks = fileTicks(loopNs);
+        }
+    }
+}
+
 GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
     auto *self = static_cast<PipelineInstance *>(data);
     SamplePtr sample(gst_app_sink_pull_sample(sink));
@@ -135,11 +155,7 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
     }
     frame.sequence = ++self->m_sequence;
     frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
-    if (self->m_rtpTimes) {
-        const RtpTimeTrace::Stamp stamp = self->m_rtpTimes->find(frame.ptsNs);
-        frame.rtpTime = stamp.rtpTime;
-        frame.rtpClockRate = stamp.clockRate;
-    }
+    self->stampMediaTime(frame, sample.get());
     if (self->m_trace) {
         const StageTrace::Entry stages = self->m_trace->find(frame.ptsNs);
         frame.arrivedUs = stages.arrivedUs;

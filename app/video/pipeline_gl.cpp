@@ -54,18 +54,34 @@ bool PipelineInstance::addGlTail(GstBin *parent, const QList<QObject *> &glItems
     return true;
 }
 
+namespace {
+// The snapshot branch's pace: about one frame a second passes (a frame a second or more after
+// the last one passed, or before it: a seek or a loop), with its own timestamps (videorate
+// would put them on its one-second grid, and the skew figures need the frame's own).
+GstPadProbeReturn onSnapshotPace(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    auto *lastPts = static_cast<qint64 *>(data); // the tee's streaming thread only
+    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+    if (!buffer || !GST_BUFFER_PTS_IS_VALID(buffer))
+        return GST_PAD_PROBE_OK;
+    const qint64 pts = qint64(GST_BUFFER_PTS(buffer));
+    if (*lastPts >= 0 && pts >= *lastPts && pts < *lastPts + qint64(GST_SECOND))
+        return GST_PAD_PROBE_DROP;
+    *lastPts = pts;
+    return GST_PAD_PROBE_OK;
+}
+} // namespace
+
 bool PipelineInstance::addSnapshotBranch(GstBin *parent, QString *error) {
-    // queue(leaky, 1) ! videorate(drop-only, ≤ 1/s) ! videoscale ! capsfilter(RGBA, ≤ 640) !
-    // appsink: the frame that stays on the tile while the stream reconnects. The leaky one-buffer
-    // queue never holds up the tee (files and HLS included), and only about one frame a second is
-    // scaled, on this branch's own thread.
+    // (about one a second) queue(leaky, 1) ! videoscale ! capsfilter(RGBA, ≤ 640) ! appsink: the
+    // frame that stays on the tile while the stream reconnects. The leaky one-buffer queue never
+    // holds up the tee (files and HLS included), and only about one frame a second is scaled,
+    // on this branch's own thread.
     GstElement *queue = make("queue");
-    GstElement *rate = make("videorate");
     GstElement *scale = make("videoscale");
     GstElement *filter = make("capsfilter");
     GstElement *sink = make("appsink");
-    if (!queue || !rate || !scale || !filter || !sink) {
-        for (GstElement *e : {queue, rate, scale, filter, sink}) {
+    if (!queue || !scale || !filter || !sink) {
+        for (GstElement *e : {queue, scale, filter, sink}) {
             if (e)
                 gst_object_unref(gst_object_ref_sink(e));
         }
@@ -76,7 +92,6 @@ bool PipelineInstance::addSnapshotBranch(GstBin *parent, QString *error) {
     }
     g_object_set(queue, "max-size-buffers", 1u, "max-size-bytes", 0u, "max-size-time", guint64(0),
                  "leaky", 2 /* downstream */, nullptr);
-    g_object_set(rate, "drop-only", TRUE, "max-rate", 1, nullptr);
     // Scaled down (never up), keeping the picture's aspect ratio (videoscale fixates so).
     CapsPtr small(gst_caps_from_string("video/x-raw,format=RGBA,width=(int)[16,640],"
                                        "height=(int)[16,640],pixel-aspect-ratio=(fraction)1/1"));
@@ -86,15 +101,18 @@ bool PipelineInstance::addSnapshotBranch(GstBin *parent, QString *error) {
     GstAppSinkCallbacks callbacks{};
     callbacks.new_sample = &PipelineInstance::onSnapshotSample;
     gst_app_sink_set_callbacks(GST_APP_SINK(sink), &callbacks, this, nullptr);
-    gst_bin_add_many(parent, queue, rate, scale, filter, sink, nullptr);
+    m_snapshotSink = sink;
+    gst_bin_add_many(parent, queue, scale, filter, sink, nullptr);
     PadPtr teePad(gst_element_request_pad_simple(m_tee, "src_%u"));
     PadPtr queueSink(gst_element_get_static_pad(queue, "sink"));
-    if (!gst_element_link_many(queue, rate, scale, filter, sink, nullptr) || !teePad ||
+    if (!gst_element_link_many(queue, scale, filter, sink, nullptr) || !teePad ||
         gst_pad_link(teePad.get(), queueSink.get()) != GST_PAD_LINK_OK) {
         if (error)
             *error = QStringLiteral("The OpenGL path's snapshot branch cannot be linked");
         return false;
     }
+    gst_pad_add_probe(queueSink.get(), GST_PAD_PROBE_TYPE_BUFFER, &onSnapshotPace,
+                      &m_snapshotLastPts, nullptr);
     return true;
 }
 
@@ -109,6 +127,16 @@ GstFlowReturn PipelineInstance::onSnapshotSample(GstAppSink *sink, gpointer data
     if (snapshot.image.isNull())
         return GST_FLOW_OK;
     snapshot.arrivalUs = g_get_monotonic_time();
+    if (self->m_clock) {
+        // On the shared clock this sink waits for the frame's time as the item's sinks do: when
+        // it is released is when they were given the frame (the skew figures of this path).
+        GstBuffer *buffer = gst_sample_get_buffer(sample.get());
+        snapshot.ptsNs =
+            buffer && GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
+        self->stampMediaTime(snapshot, sample.get());
+        if (snapshot.rtpClockRate > 0)
+            snapshot.shownNs = self->m_clock->nowNs();
+    }
     self->m_link->putSnapshot(std::move(snapshot));
     return GST_FLOW_OK;
 }
@@ -133,16 +161,8 @@ bool PipelineInstance::addGlBranch(QObject *glItem, QString *error) {
                                     "(gstreamer1.0-gl, gstreamer1.0-qt6)");
         return false;
     }
-    // Each branch uploads on its own thread. Live sources: a slow display drops its own old
-    // frames instead of holding up the others. Files and HLS are paced by the sinks' clock
-    // waits, which must reach the source, so their queues block (and stay short).
-    g_object_set(queue, "max-size-buffers", 2u, "max-size-bytes", 0u, "max-size-time", guint64(0),
-                 nullptr);
-    if (m_plan.live)
-        g_object_set(queue, "leaky", 2 /* downstream */, nullptr);
     // "widget" is a plain pointer to the Qt6GLVideoItem: the caller made sure it is one.
-    g_object_set(sink, "widget", static_cast<gpointer>(glItem), "sync", gboolean(!m_plan.live),
-                 nullptr);
+    g_object_set(sink, "widget", static_cast<gpointer>(glItem), nullptr);
     // Not yet started (create() builds the first branches): the pipeline takes them along.
     GstElement *pipeline = m_pipeline.get();
     GST_OBJECT_LOCK(pipeline);
@@ -174,6 +194,9 @@ bool PipelineInstance::addGlBranch(QObject *glItem, QString *error) {
     GlBranch branch;
     branch.item = glItem;
     branch.bin = bin;
+    branch.queue = queue;
+    branch.sink = sink;
+    configureGlBranch(branch);
     ok = !running || gst_element_sync_state_with_parent(bin);
     if (ok) {
         branch.teePad.reset(gst_element_request_pad_simple(m_tee, "src_%u"));
@@ -188,6 +211,24 @@ bool PipelineInstance::addGlBranch(QObject *glItem, QString *error) {
         return false;
     }
     return true;
+}
+
+void PipelineInstance::configureGlBranch(const GlBranch &branch) {
+    // Each branch uploads on its own thread. Live sources: a slow display drops its own old
+    // frames instead of holding up the others. Files and HLS are paced by the sinks' clock
+    // waits, which must reach the source, so their queues block (and stay short).
+    // On the shared clock (a wall of several processes, netclock.h) every sink waits for the
+    // frame's time on it, live sources included: a live branch's queue then holds the frames
+    // of the pipeline's latency (it drops only beyond that and half a second more).
+    const bool synchronised = m_clock != nullptr;
+    const guint64 holdNs = synchronised && m_plan.live
+                               ? guint64(m_clock->settings().latencyMs + 500) * GST_MSECOND
+                               : 0;
+    g_object_set(branch.queue, "max-size-buffers", holdNs ? 0u : 2u, "max-size-bytes", 0u,
+                 "max-size-time", holdNs, nullptr);
+    if (m_plan.live)
+        g_object_set(branch.queue, "leaky", 2 /* downstream */, nullptr);
+    g_object_set(branch.sink, "sync", gboolean(synchronised || !m_plan.live), nullptr);
 }
 
 void PipelineInstance::removeGlBranch(QObject *glItem) {

@@ -159,11 +159,14 @@ QJsonArray VideoHub::syncSamples() const {
         const std::optional<SyncSample> s = it->stream ? it->stream->syncSample() : std::nullopt;
         if (!s)
             continue;
-        out.append(QJsonObject{{QStringLiteral("stream"), it.key()},
-                               {QStringLiteral("rtpTime"), double(s->rtpTime)},
-                               {QStringLiteral("clockRate"), s->clockRate},
-                               {QStringLiteral("shownNs"), double(s->shownNs)},
-                               {QStringLiteral("trail"), s->frames}});
+        QJsonObject frame{{QStringLiteral("stream"), it.key()},
+                          {QStringLiteral("rtpTime"), double(s->rtpTime)},
+                          {QStringLiteral("clockRate"), s->clockRate},
+                          {QStringLiteral("shownNs"), double(s->shownNs)},
+                          {QStringLiteral("trail"), s->frames}};
+        if (s->loopTicks > 0) // a file on the wall's timeline: rtpTime is its position
+            frame.insert(QStringLiteral("loopTicks"), double(s->loopTicks));
+        out.append(frame);
     }
     return out;
 }

@@ -86,12 +86,14 @@ public:
     double volume() const { return m_volume; }
     void setVolume(double volume);
 
-    // A wall of several processes (netclock.h): every live stream runs on this clock from now
-    // on (open streams are built again). Null: each pipeline's own clock, as a single box.
+    // A wall of several processes (netclock.h): every stream runs on this clock from now on
+    // (open streams are built again; files and HLS on the wall's timeline, filetimeline.h).
+    // Null: each pipeline's own clock, as a single box.
     void setSharedClock(std::shared_ptr<const SharedClock> clock);
     const std::shared_ptr<const SharedClock> &sharedClock() const { return m_clock; }
     // The synchronised streams' newest frames: [{"stream", "rtpTime", "clockRate", "shownNs",
-    // "trail"}] (stream: the binding's key, the source id for {"source": id}).
+    // "trail"[, "loopTicks"]}] (stream: the binding's key, the source id for {"source": id};
+    // a file's rtpTime is its position, loopTicks its length, both in clockRate ticks).
     QJsonArray syncSamples() const;
 
     // Every pipeline to NULL, bounded by the policy's shutdownTimeoutMs. Returns false on timeout.

@@ -213,7 +213,7 @@ void VideoStream::onFrameWake(quint64 generation) {
     m_frame.sequence = ++m_frameSerial; // unique across pipelines of this stream
     if (m_clock && m_frame.rtpClockRate > 0) {
         m_frame.shownNs = m_clock->nowNs();
-        m_syncTrail.add(m_frame.rtpTime, m_frame.rtpClockRate, m_frame.shownNs);
+        m_syncTrail.add(m_frame.rtpTime, m_frame.rtpClockRate, m_frame.shownNs, m_frame.loopTicks);
     }
     takeSnapshot();
     if (!m_hasFrame) {
@@ -240,6 +240,10 @@ void VideoStream::takeSnapshot() {
     if (std::optional<Frame> snapshot = m_link->takeSnapshot()) {
         m_snapshot = std::move(*snapshot);
         m_snapshot.sequence = ++m_frameSerial;
+        // The OpenGL path's skew figures: when its sinks were given this frame (shared clock).
+        if (m_clock && m_snapshot.rtpClockRate > 0 && m_snapshot.shownNs >= 0)
+            m_syncTrail.add(m_snapshot.rtpTime, m_snapshot.rtpClockRate, m_snapshot.shownNs,
+                            m_snapshot.loopTicks);
     }
 }
 
@@ -294,6 +298,12 @@ void VideoStream::onBus(quint64 generation, const BusEvent &event) {
         return;
     case BusEvent::Kind::Latency:
         m_instance->recalculateLatency();
+        return;
+    case BusEvent::Kind::AsyncDone:
+        if (const std::optional<QString> why = m_instance->prerolled())
+            qInfo("video[%s]: not on the wall's timeline (%s): played from now, not in step "
+                  "with other processes",
+                  qUtf8Printable(m_key), qUtf8Printable(*why));
         return;
     case BusEvent::Kind::Warning:
         qInfo("video[%s]: warning: %s", qUtf8Printable(m_key), qUtf8Printable(event.message));

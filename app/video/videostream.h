@@ -125,8 +125,9 @@ public:
     void openSource(const VideoSource &source);
     Q_INVOKABLE void restart(); // operator's "try again" on a Failed tile
     void setAudio(bool muted, double volume);
-    // A wall of several processes (netclock.h): live pipelines built from now on run on the
-    // shared clock; syncSample() says when the GUI thread took the newest frames, on that clock.
+    // A wall of several processes (netclock.h): pipelines built from now on run on the shared
+    // clock (files and HLS on the wall's timeline, filetimeline.h); syncSample() says when the
+    // GUI thread took the newest frames, on that clock.
     void setSharedClock(std::shared_ptr<const SharedClock> clock);
     std::optional<SyncSample> syncSample() const { return m_syncTrail.sample(); }
 

@@ -8,6 +8,8 @@
 //   frames each node's GUI thread took, app/nodes/videosync.h) is sampled from /api/v1/health and
 //   printed.
 // - A video tile on output 0 only: node-a decodes it, node-b decodes nothing.
+// - A file over both outputs: the nodes play it on the wall's timeline (app/video/filetimeline.h);
+//   its skew is sampled as the camera's, and again after one node was killed and started again.
 // - Recalls carry a switch time on the controller's clock; each node reports when (on the shared
 //   clock) its windows showed the recall. The spread between the nodes is printed; no node may
 //   show a recall before its switch time.
@@ -15,6 +17,8 @@
 #include "nodecluster.h"
 
 #include <QElapsedTimer>
+#include <QProcess>
+#include <QTemporaryDir>
 
 #include <algorithm>
 #include <cstdio>
@@ -72,6 +76,7 @@ class TestNodesSync : public QObject {
     Q_OBJECT
 
     Cluster m_cluster;
+    QTemporaryDir m_clipDir;
     opswall::video::test::TestServer m_camera;
     std::unique_ptr<Process> m_nodeA;
     std::unique_ptr<Process> m_nodeB;
@@ -104,6 +109,44 @@ class TestNodesSync : public QObject {
         return out;
     }
 
+    // node-a's skewMs from health every 500 ms (where it has one).
+    QList<double> skewSamples(int count) {
+        QList<double> skews;
+        for (int i = 0; i < count; ++i) {
+            const QJsonObject a = m_cluster.nodeHealth(QStringLiteral("node-a"));
+            if (a["skewMs"].isDouble())
+                skews.append(a["skewMs"].toDouble());
+            QTest::qWait(500);
+        }
+        return skews;
+    }
+
+    // Both nodes report a skew for the one stream they show, `stream`.
+    bool bothShowOnly(const QString &stream) {
+        return QTest::qWaitFor(
+            [&] {
+                const QJsonObject a = m_cluster.nodeHealth(QStringLiteral("node-a"));
+                const QJsonObject b = m_cluster.nodeHealth(QStringLiteral("node-b"));
+                return a["skewMs"].isDouble() && b["skewMs"].isDouble() &&
+                       streamsOf(a) == QStringList{stream} && streamsOf(b) == QStringList{stream};
+            },
+            60000);
+    }
+
+    // Both nodes show only the clip: its skew sampled for 10 s, printed, the median within a
+    // frame at 30 fps.
+    void fileInStep(const char *what) {
+        QVERIFY(bothShowOnly(QStringLiteral("clip")));
+        QTest::qWait(2000); // the trail of 30 frames is of the clip's own frames by then
+        const QList<double> skews = skewSamples(20);
+        QVERIFY(skews.size() >= 10);
+        const Figures f = figuresOf(skews);
+        std::printf("RESULT nodes video skew %s, %lld samples over 10 s: median %.1f ms, max "
+                    "%.1f ms\n",
+                    what, qlonglong(skews.size()), f.median, f.max);
+        QVERIFY2(f.median <= kOneFrameMs, qPrintable(QString::number(f.median)));
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         QString why;
@@ -123,9 +166,28 @@ private Q_SLOTS:
               QJsonObject{
                   {"id", "cam"}, {"name", "Camera"}, {"kind", "rtsp"}, {"uri", m_camera.url()}}}});
         QVERIFY2(r.status == 201 || r.status == 200, r.body.constData());
+        // A 4 s clip (30 fps), a file source both nodes play from the same path.
+        const QString clip = m_clipDir.filePath(QStringLiteral("clip.mkv"));
+        QCOMPARE(
+            QProcess::execute(QStringLiteral("gst-launch-1.0"),
+                              {QStringLiteral("-q"), QStringLiteral("videotestsrc"),
+                               QStringLiteral("num-buffers=120"), QStringLiteral("!"),
+                               QStringLiteral("video/x-raw,width=320,height=180,framerate=30/1"),
+                               QStringLiteral("!"), QStringLiteral("x264enc"),
+                               QStringLiteral("key-int-max=30"), QStringLiteral("!"),
+                               QStringLiteral("matroskamux"), QStringLiteral("!"),
+                               QStringLiteral("filesink"), QStringLiteral("location=") + clip}),
+            0);
+        const auto f = m_cluster.api(
+            "POST", QStringLiteral("/sources"),
+            {{"source",
+              QJsonObject{{"id", "clip"}, {"name", "Clip"}, {"kind", "file"}, {"uri", clip}}}});
+        QVERIFY2(f.status == 201 || f.status == 200, f.body.constData());
         const QList<std::pair<QString, QJsonObject>> presets{
             {QStringLiteral("both"),
              oneTileLayout("both", "#000000", videoTile(QStringLiteral("cam"), 0, 2000))},
+            {QStringLiteral("clip"),
+             oneTileLayout("clip", "#000000", videoTile(QStringLiteral("clip"), 0, 2000))},
             {QStringLiteral("left"),
              oneTileLayout("left", "#000000", videoTile(QStringLiteral("cam"), 0, 1000))},
             {QStringLiteral("red"), oneTileLayout("red", "#d02020", colourTile("#d02020"))},
@@ -149,15 +211,9 @@ private Q_SLOTS:
                 m_cluster.nodeHealth(QStringLiteral("node-b"))["skewMs"].isDouble(),
             60000);
         QCOMPARE(streamsOf(m_cluster.nodeHealth(QStringLiteral("node-b"))), QStringList{"cam"});
-        QList<double> skews;
         // A stream's first seconds are its nodes' settling (app/nodes/README.md): from then on.
         QTest::qWait(5000);
-        for (int i = 0; i < 20; ++i) {
-            const QJsonObject a = m_cluster.nodeHealth(QStringLiteral("node-a"));
-            if (a["skewMs"].isDouble())
-                skews.append(a["skewMs"].toDouble());
-            QTest::qWait(500);
-        }
+        const QList<double> skews = skewSamples(20);
         QVERIFY(skews.size() >= 10);
         const Figures f = figuresOf(skews);
         std::printf("RESULT nodes video skew between two nodes showing one RTSP stream, %lld "
@@ -219,6 +275,21 @@ private Q_SLOTS:
             QVERIFY2(px, qPrintable(why));
             QVERIFY2(qBlue(*px) > 150 && qRed(*px) < 100, qPrintable(QString::number(*px, 16)));
         }
+    }
+
+    // A file on outputs of both nodes: they play it on the wall's timeline (filetimeline.h), in
+    // step; a node killed and started again lands at the same place.
+    void fileSkewBetweenNodes() {
+        QCOMPARE(recallAndWait(QStringLiteral("clip")).size(), 3);
+        fileInStep("between two nodes showing one file (4 s clip, looped)");
+        if (QTest::currentTestFailed())
+            return;
+        m_nodeB->kill();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !m_cluster.nodeHealth(QStringLiteral("node-b"))["connected"].toBool(), 30000);
+        m_cluster.startNode(m_nodeB, QStringLiteral("node-b"), QStringLiteral("1"),
+                            m_cluster.nodeTokenFile);
+        fileInStep("of the file after node-b was killed and started again");
     }
 
     void cleanupTestCase() {

@@ -5,6 +5,7 @@
 #include "picturecheck.h"
 #include "testserver.h"
 #include "video/gstsupport.h"
+#include "video/netclock.h"
 #include "video/videohub.h"
 #include "video/videoitem.h"
 
@@ -18,6 +19,7 @@
 #include <QQuickWindow>
 #include <QRegularExpression>
 #include <QSGRendererInterface>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
@@ -480,6 +482,49 @@ private Q_SLOTS:
             return;
         QVERIFY2(qGray(fit) < 40, qPrintable(QString::number(fit, 16)));    // a black pillar
         QVERIFY2(qGray(fill) > 150, qPrintable(QString::number(fill, 16))); // the bars reach it
+    }
+
+    // On a wall of several processes (a shared clock, app/video/netclock.h) the OpenGL display
+    // path plays live sources on the wall's clock, base time and latency as the texture path
+    // does: a live RTP stream shown through both paths (two pipelines) is within a frame on
+    // both. The OpenGL path's times are when its sinks were given each frame (its snapshot sink
+    // waits on the same clock), about one a second. (Files keep their own clock on this path.)
+    void openGlDisplayPathIsSynchronised() {
+        if (const QString why = glPathUnavailable(); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        QString error;
+        const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
+        QVERIFY2(clock, qPrintable(error));
+        m_hub->setSharedClock(clock);
+        const auto unshared = qScopeGuard([this] { m_hub->setSharedClock(nullptr); });
+        const QVariantMap binding{{QStringLiteral("uri"), m_server.url()}};
+        Shown texture = showTile(binding);
+        Shown gl = showTile(binding,
+                            {{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}});
+        auto *glItem = gl.tile->findChild<VideoItem *>();
+        if (!playsOnOpenGl(glItem))
+            return;
+        VideoStream *t = texture.tile->findChild<VideoItem *>()->stream();
+        VideoStream *g = glItem->stream();
+        QVERIFY(t && t != g);
+        // An RTP stream's first seconds are its settling (netclock.h): from then on.
+        QTRY_VERIFY_WITH_TIMEOUT(t->syncSample() && g->syncSample() && g->syncSample()->frames >= 5,
+                                 20000);
+        QList<double> skews;
+        for (int i = 0; i < 10; ++i) {
+            const SyncSample a = *g->syncSample();
+            const SyncSample b = *t->syncSample();
+            const qint64 ticks = qint32(a.rtpTime - b.rtpTime); // RTP times wrap at 2^32
+            skews.append(double((a.shownNs - b.shownNs) - ticks * 1000000000LL / a.clockRate) /
+                         1e6);
+            QTest::qWait(500);
+        }
+        std::sort(skews.begin(), skews.end());
+        const double median = skews[skews.size() / 2];
+        std::printf("RESULT OpenGL display path against the texture path on one shared clock, "
+                    "live RTSP: median %.1f ms (from %.1f to %.1f)\n",
+                    median, skews.first(), skews.last());
+        QVERIFY2(std::abs(median) <= 33, qPrintable(QString::number(median)));
     }
 
     // fit, fill and stretch come from the layout's binding.

@@ -1,0 +1,23 @@
+#pragma once
+// Pure, header-only: media times that repeat (a looping clip on the wall's timeline,
+// app/video/filetimeline.h), shared by the video layer and the controller's skew figures
+// (app/nodes/videosync.h), which do not link each other.
+
+#include <QtGlobal>
+
+namespace opswall::core {
+
+// valueNs minus the multiple of loopNs nearest to it, in (-loopNs/2, loopNs/2]; valueNs itself
+// for loopNs <= 0 (no loop).
+inline qint64 nearestLoop(qint64 valueNs, qint64 loopNs) {
+    if (loopNs <= 0)
+        return valueNs;
+    qint64 r = valueNs % loopNs;
+    if (r < 0)
+        r += loopNs;
+    if (r > loopNs / 2)
+        r -= loopNs;
+    return r;
+}
+
+} // namespace opswall::core

@@ -1,0 +1,74 @@
+#pragma once
+// Synchronised files and HLS video on demand across the processes of one wall (render nodes,
+// issue #20; netclock.h has the shared clock and live sources).
+//
+//   the wall's timeline: running time rt = shared clock − base time − latency (the same on every
+//   process of the wall), and a clip of duration D shows position rt mod D at rt
+//
+//   pipeline (PAUSED) ─ preroll ─▶ FileSync::begin: duration D, seekable? ─▶ flushing seek to
+//   (now + lead) mod D ─▶ PLAYING; every SEGMENT reaching the display tail gets the base that puts
+//   its first position at its place on the timeline (FileTimeline::runningTimeOf), so a loop's
+//   seek back to 0, a node that starts late and a node that reconnects all land in step.
+//
+// The epoch is the controller's base time (announced to every node with the clock): no message
+// per stream, and a late node finds the place by itself. A clip therefore starts where the wall's
+// timeline is, not at its beginning.
+
+#include "core/mediatime.h"
+#include "netclock.h"
+
+#include <QString>
+
+#include <gst/gst.h>
+
+#include <atomic>
+#include <memory>
+
+namespace opswall::video {
+
+using core::nearestLoop;
+
+// Pure: where a clip of durationNs is on the wall's timeline.
+struct FileTimeline {
+    qint64 durationNs = 0;
+    // The position shown at running time runningNs (runningNs mod the duration).
+    qint64 positionAt(qint64 runningNs) const;
+    // The running time at which positionNs is shown: its occurrence nearest to nearRunningNs,
+    // never negative.
+    qint64 runningTimeOf(qint64 positionNs, qint64 nearRunningNs) const;
+    // How far ahead a seek aims, for the pipeline to preroll there in time: kLeadNs, at most a
+    // quarter of the clip (so that the nearest occurrence is the one aimed at).
+    qint64 leadNs() const;
+    static constexpr qint64 kLeadNs = 300 * 1000000LL;
+    // Shorter clips are not put on the timeline (their loops would be a seek each few frames).
+    static constexpr qint64 kMinDurationNs = 200 * 1000000LL;
+};
+
+// A synchronised file's media position in the skew reports (videosync.h): ticks of this rate,
+// like a video RTP time, and the clip's length in them (the loop).
+constexpr int kFileClockRate = 90000;
+quint32 fileTicks(qint64 ns);
+
+// One pipeline of a file or HLS source on the shared clock (PipelineInstance::useSharedClock).
+class FileSync {
+public:
+    explicit FileSync(std::shared_ptr<const SharedClock> clock)
+        : m_clock(std::move(clock)) {}
+    // A display tail's sink pad (video, audio): its SEGMENT events are put on the timeline once
+    // begin() found the duration.
+    void attach(GstPad *tailSink);
+    // GUI thread, once the pipeline (started PAUSED) has prerolled: a clip with a duration that
+    // can be seeked goes on the timeline (seeked to its place; true); anything else, live HLS
+    // included, plays on a timeline of its own from now (false, *why says why). Then PLAYING.
+    bool begin(GstElement *pipeline, QString *why);
+    // The clip's duration once on the timeline; 0 otherwise (any thread).
+    qint64 durationNs() const { return m_durationNs.load(std::memory_order_relaxed); }
+
+private:
+    static GstPadProbeReturn onEvent(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    qint64 nowRunningNs() const;
+    std::shared_ptr<const SharedClock> m_clock;
+    std::atomic<qint64> m_durationNs{0};
+};
+
+} // namespace opswall::video
