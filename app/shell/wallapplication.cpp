@@ -26,6 +26,7 @@
 #include <QQmlIncubationController>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QThread>
 #include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
@@ -102,6 +103,16 @@ WallApplication::WallApplication(Options options, QObject *parent)
 }
 
 WallApplication::~WallApplication() {
+    // With Qt 6.4's threaded software render loop, destroying a window that is shown can hang:
+    // when its render thread takes the "release, the window is going" request between two frames
+    // rather than while asleep, it then waits for more requests, and the GUI thread waits for it
+    // to end (seen once in a few runs of bench_wall). The thread of a hidden window sleeps: hide
+    // the windows first and give their threads a moment to go back to sleep.
+    const QList<QQuickWindow *> shown = windows();
+    for (QQuickWindow *w : shown)
+        w->hide();
+    if (!shown.isEmpty() && qEnvironmentVariable("QSG_RENDER_LOOP") == QLatin1String("threaded"))
+        QThread::msleep(20);
     // The step renderer's window and engine first: they bind to the same services as the wall.
     if (m_services)
         m_services->setStepRenderer(nullptr);
