@@ -195,6 +195,7 @@ private Q_SLOTS:
     void eachWindowBuildsOnlyTheTilesOnItsDisplays();
     void tileMovingToAnotherWindowSwitchesWithTheRecall();
     void readinessCountAgreesWithTheFrames();
+    void windowsDrawOnTheirOwnThreadsAndCloseWhileDrawing();
 
 private:
     QImage diagonalImage(const QString &path);
