@@ -26,6 +26,10 @@ StepRenderer::StepRenderer(Services &services, wall::Wall wall, QString language
     , m_kindSources(std::move(kindSources)) {}
 
 StepRenderer::~StepRenderer() {
+    // Hidden before it goes (a shown window's render thread may not end: WallApplication's
+    // destructor).
+    if (m_window)
+        m_window->hide();
     delete m_window; // before the engine and the scene it binds to
     m_window = nullptr;
 }

@@ -25,6 +25,8 @@
 #include <QPainter>
 #include <QQmlIncubationController>
 #include <QQuickItem>
+#include <QQuickWindow>
+#include <QThread>
 #include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
@@ -88,9 +90,29 @@ WallApplication::WallApplication(Options options, QObject *parent)
     // A video frame is drawn on the event loop's next pass, not after Qt's 5 ms update timer.
     video::VideoItem::renderOnTheNextPass();
 #endif
+    // The software scene graph draws each output window on a thread of its own (Qt's threaded
+    // software render loop), not on the GUI thread between the wall's work: drawing two 12.4 MP
+    // windows was about 40 % of a recall's GUI-thread time, and the two windows were drawn one
+    // after the other in one stretch (a frame of the second output waited for the first's). The
+    // GUI thread is held only while a window's scene graph is synchronised. Set before the first
+    // window exists (the render loop is chosen once per process); QSG_RENDER_LOOP, when set,
+    // decides. The OpenGL scene graph keeps Qt's choice.
+    if (QQuickWindow::sceneGraphBackend() == QLatin1String("software") &&
+        !qEnvironmentVariableIsSet("QSG_RENDER_LOOP"))
+        qputenv("QSG_RENDER_LOOP", "threaded");
 }
 
 WallApplication::~WallApplication() {
+    // With Qt 6.4's threaded software render loop, destroying a window that is shown can hang:
+    // when its render thread takes the "release, the window is going" request between two frames
+    // rather than while asleep, it then waits for more requests, and the GUI thread waits for it
+    // to end (seen once in a few runs of bench_wall). The thread of a hidden window sleeps: hide
+    // the windows first and give their threads a moment to go back to sleep.
+    const QList<QQuickWindow *> shown = windows();
+    for (QQuickWindow *w : shown)
+        w->hide();
+    if (!shown.isEmpty() && qEnvironmentVariable("QSG_RENDER_LOOP") == QLatin1String("threaded"))
+        QThread::msleep(20);
     // The step renderer's window and engine first: they bind to the same services as the wall.
     if (m_services)
         m_services->setStepRenderer(nullptr);

@@ -1,8 +1,10 @@
 // Wall benchmark: start-up to the first complete frame, preset recall to the next complete frame
 // on every output for a 30-tile layout (against recalling an empty layout in the same process),
-// the longest stretch the GUI thread could not draw during a recall, the GUI-thread time of one
-// indicator update on the overview preset and 24 chart tiles at 1 Hz (charts24.h), and peak RSS.
-// Runs the real application objects on the offscreen platform with the software scene graph,
+// the longest frame during a recall (the longest stretch the GUI thread could not start a frame,
+// or a window's frame from sync to swap where windows draw on their own threads: the wall's
+// software scene graph, QSG_RENDER_LOOP=basic for the GUI thread's drawing), the GUI-thread time of
+// one indicator update on the overview preset and 24 chart tiles at 1 Hz (charts24.h), and peak
+// RSS. Runs the real application objects on the offscreen platform with the software scene graph,
 // driving the demo wall's two 3840×3240 outputs. Usage: bench_wall [--json] [path/to/opswall]
 //   --json: the last line of stdout is one JSON object of figures (this file's text report goes
 //   to stderr);
@@ -17,6 +19,7 @@
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QProcess>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -35,6 +38,7 @@
 #include <ctime>
 #include <functional>
 #include <optional>
+#include <tuple>
 
 Q_IMPORT_QML_PLUGIN(OpsWall_WallPlugin)
 
@@ -64,14 +68,64 @@ double threadCpuMs() {
 
 // What one change cost, from the moment it was asked for.
 struct Change {
-    double ms = 0;             // to the first complete frame on every output
-    double dispatchMs = 0;     // inside the dispatcher's call (the store's writes included)
-    double longestStallMs = 0; // the longest stretch the GUI thread did not turn its event loop
-    // The same in GUI-thread CPU time: what the wall's own work costs when the machine is shared
-    // (wall-clock stretches also hold the time other processes ran).
-    double cpuMs = 0;
+    double ms = 0;         // to the first complete frame on every output
+    double dispatchMs = 0; // inside the dispatcher's call (the store's writes included)
+    // The longest stretch in which an output could not show a new frame: the longer of the
+    // longest stretch the GUI thread did not turn its event loop (a frame starts there) and the
+    // longest frame a window took from synchronising its scene graph to swapping (on the GUI
+    // thread with Qt's basic render loop, on the window's render thread with the threaded one).
+    double longestStallMs = 0;
+    // The same in CPU time of the thread concerned: what the wall's own work costs when the
+    // machine is shared (wall-clock stretches also hold the time other processes ran).
+    double cpuMs = 0; // GUI thread
     double longestStallCpuMs = 0;
+    double guiStallMs = 0, guiStallCpuMs = 0;       // the GUI thread's part
+    double renderFrameMs = 0, renderFrameCpuMs = 0; // the windows' frames
     bool complete = false;
+};
+
+// The longest frame of each window, from beforeSynchronizing to frameSwapped, in wall-clock time
+// and in CPU time of the thread that drew it (the render thread's signals come on that thread).
+class FrameTimes {
+public:
+    explicit FrameTimes(const QList<QQuickWindow *> &windows) {
+        m_clock.start();
+        for (QQuickWindow *w : windows) {
+            m_connections.append(QObject::connect(
+                w, &QQuickWindow::beforeSynchronizing, w,
+                [this, w] {
+                    QMutexLocker lock(&m_mutex);
+                    m_started.insert(w, {m_clock.nsecsElapsed() / 1e6, threadCpuMs()});
+                },
+                Qt::DirectConnection));
+            m_connections.append(QObject::connect(
+                w, &QQuickWindow::frameSwapped, w,
+                [this, w] {
+                    QMutexLocker lock(&m_mutex);
+                    const auto it = m_started.constFind(w);
+                    if (it == m_started.cend())
+                        return;
+                    m_longestMs = std::max(m_longestMs, m_clock.nsecsElapsed() / 1e6 - it->first);
+                    m_longestCpuMs = std::max(m_longestCpuMs, threadCpuMs() - it->second);
+                },
+                Qt::DirectConnection));
+        }
+    }
+    ~FrameTimes() {
+        for (const auto &c : std::as_const(m_connections))
+            QObject::disconnect(c);
+    }
+    std::pair<double, double> longest() const {
+        QMutexLocker lock(&m_mutex);
+        return {m_longestMs, m_longestCpuMs};
+    }
+
+private:
+    mutable QMutex m_mutex;
+    QElapsedTimer m_clock;
+    QHash<QQuickWindow *, std::pair<double, double>> m_started;
+    double m_longestMs = 0, m_longestCpuMs = 0;
+    QList<QMetaObject::Connection> m_connections;
 };
 
 // Runs `change`, then waits until every output window has swapped a frame drawn while every tile
@@ -98,11 +152,12 @@ Change measureChange(shell::WallApplication &app, const std::function<void()> &c
         lastBeatCpu = cpu;
     });
     beat.start();
+    const QList<QQuickWindow *> windows = app.windows();
+    const FrameTimes frameTimes(windows);
     change();
     r.dispatchMs = clock.nsecsElapsed() / 1e6;
 
     QEventLoop loop;
-    const QList<QQuickWindow *> windows = app.windows();
     QSet<QQuickWindow *> pending(windows.cbegin(), windows.cend());
     QList<QMetaObject::Connection> connections;
     const auto finish = [&] {
@@ -143,9 +198,12 @@ Change measureChange(shell::WallApplication &app, const std::function<void()> &c
         say("bench_wall: no complete frame within %d ms\n", timeoutMs);
     }
     longest = std::max(longest, clock.nsecsElapsed() - lastBeat);
-    r.longestStallMs = longest / 1e6;
+    r.guiStallMs = longest / 1e6;
     r.cpuMs = threadCpuMs() - cpu0;
-    r.longestStallCpuMs = std::max(longestCpu, threadCpuMs() - lastBeatCpu);
+    r.guiStallCpuMs = std::max(longestCpu, threadCpuMs() - lastBeatCpu);
+    std::tie(r.renderFrameMs, r.renderFrameCpuMs) = frameTimes.longest();
+    r.longestStallMs = std::max(r.guiStallMs, r.renderFrameMs);
+    r.longestStallCpuMs = std::max(r.guiStallCpuMs, r.renderFrameCpuMs);
     return r;
 }
 
@@ -222,10 +280,12 @@ constexpr int kRounds = 20;
 
 struct Recalls {
     Stats ms, dispatchMs, stallMs, cpuMs, stallCpuMs;
+    Stats guiStallCpuMs, renderFrameMs, renderFrameCpuMs;
 };
 
 Recalls recallTimes(shell::WallApplication &app, int idA, int idB, int rounds) {
-    QList<double> ms, dispatchMs, stallMs, cpuMs, stallCpuMs;
+    QList<double> ms, dispatchMs, stallMs, cpuMs, stallCpuMs, guiStallCpuMs, renderFrameMs,
+        renderFrameCpuMs;
     for (int i = 0; i < rounds; ++i) {
         const Change c = measureChange(app, [&] {
             app.dispatcher().dispatch(
@@ -237,8 +297,12 @@ Recalls recallTimes(shell::WallApplication &app, int idA, int idB, int rounds) {
         stallMs.append(c.longestStallMs);
         cpuMs.append(c.cpuMs);
         stallCpuMs.append(c.longestStallCpuMs);
+        guiStallCpuMs.append(c.guiStallCpuMs);
+        renderFrameMs.append(c.renderFrameMs);
+        renderFrameCpuMs.append(c.renderFrameCpuMs);
     }
-    return {stats(ms), stats(dispatchMs), stats(stallMs), stats(cpuMs), stats(stallCpuMs)};
+    return {stats(ms),         stats(dispatchMs),    stats(stallMs),       stats(cpuMs),
+            stats(stallCpuMs), stats(guiStallCpuMs), stats(renderFrameMs), stats(renderFrameCpuMs)};
 }
 
 int savePreset(shell::WallApplication &app, const QJsonObject &layout) {
@@ -296,6 +360,15 @@ void recallFigures(shell::WallApplication &app, int a, int b, const Recalls &emp
     say("  GUI-thread CPU         : median %7.1f ms (30 tiles), %.1f ms (empty); longest stall "
         "in CPU: median %.1f ms  max %.1f ms (30 tiles)\n",
         full.cpuMs.median, empty.cpuMs.median, full.stallCpuMs.median, full.stallCpuMs.max);
+    say("  of which               : GUI thread max %.1f ms CPU; a window's frame (sync to swap) "
+        "max %.1f ms (%.1f ms CPU of the thread drawing it)\n",
+        full.guiStallCpuMs.max, full.renderFrameMs.max, full.renderFrameCpuMs.max);
+    figures.insert(QStringLiteral("longest_gui_stall_cpu_ms_during_recall"),
+                   round1(full.guiStallCpuMs.max));
+    figures.insert(QStringLiteral("longest_window_frame_ms_during_recall"),
+                   round1(full.renderFrameMs.max));
+    figures.insert(QStringLiteral("longest_window_frame_cpu_ms_during_recall"),
+                   round1(full.renderFrameCpuMs.max));
     figures.insert(QStringLiteral("recall_cpu_ms_p50"), round1(full.cpuMs.median));
     figures.insert(QStringLiteral("longest_frame_cpu_ms_during_recall"),
                    round1(full.stallCpuMs.max));

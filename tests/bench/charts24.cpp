@@ -28,6 +28,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 
 namespace opswall::bench {
@@ -138,7 +139,10 @@ QJsonObject runVariant(const QString &variant, int seconds) {
     view.resize(3840, 2160);
     view.show();
 
-    int updates = 0, month = 0, frames = 0;
+    int updates = 0, month = 0;
+    // Counted on the render thread where the windows draw on their own (the wall's software
+    // scene graph: WallApplication), read here.
+    std::atomic<int> frames = 0;
     QObject::connect(&view, &QQuickWindow::frameSwapped, [&] { ++frames; });
     QTimer tick;
     tick.setInterval(1000);

@@ -279,6 +279,7 @@ private Q_SLOTS:
 #ifdef OPSWALL_RENDERING_FEEDS
     void mirroredAlertListFollowsTheFeed();
 #endif
+    void windowsDrawOnTheirOwnThreadsAndCloseWhileDrawing();
 
 private:
     QImage diagonalImage(const QString &path);
