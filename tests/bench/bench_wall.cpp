@@ -1,11 +1,12 @@
 // Wall benchmark: start-up to the first complete frame, preset recall to the next complete frame
 // on every output for a 30-tile layout (against recalling an empty layout in the same process),
 // the longest frame during a recall (the longest stretch the GUI thread could not start a frame,
-// or a window's frame from sync to swap where windows draw on their own threads: the wall's
-// software scene graph, QSG_RENDER_LOOP=basic for the GUI thread's drawing), the GUI-thread time of
-// one indicator update on the overview preset and 24 chart tiles at 1 Hz (charts24.h), and peak
-// RSS. Runs the real application objects on the offscreen platform with the software scene graph,
-// driving the demo wall's two 3840×3240 outputs. Usage: bench_wall [--json] [path/to/opswall]
+// or a window's frame from sync to swap where windows draw on their own threads: the software
+// scene graph with QSG_RENDER_LOOP=threaded; the default basic loop draws on the GUI thread), the
+// GUI-thread time of one indicator update on the overview preset and 24 chart tiles at 1 Hz
+// (charts24.h), and peak RSS. Runs the real application objects on the offscreen platform with the
+// software scene graph, driving the demo wall's two 3840×3240 outputs. Usage: bench_wall [--json]
+// [path/to/opswall]
 //   --json: the last line of stdout is one JSON object of figures (this file's text report goes
 //   to stderr);
 //   with the binary, also times a whole process start;
