@@ -174,6 +174,10 @@ bool NodeRoles::join(QString *error) {
         const auto layout = *std::exchange(impl->layoutDoc, std::nullopt);
         m_layout = wall::layoutFromJson(layout.second).layout;
         impl->pendingRevision = layout.first;
+        // Its services and windows are made next, holding the GUI thread (no heartbeat) for
+        // seconds on a busy machine: said to the controller, which counts this node's silence
+        // from its opening line (follow() beats once they are made).
+        client->announceBusy(nodes::kWindowsBusyMs);
     } else if (cachedWall && cachedLayout) {
         m_wall = *cachedWall;
         m_layout = cachedLayout->second;
@@ -215,6 +219,7 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
             impl->engine ? opswall::lookup<qml::WallScene>(impl->engine) : nullptr)
         tiles = scene->tiles();
     NodeSync *sync = impl->sync.get();
+    client->beatNow(); // the windows are made: the controller's usual timeout again
     // After a change, the next frame of every window shows it (once a recall's tiles, built
     // ahead, are switched in): then the revision is reported, and for a scheduled recall when
     // (shared clock) the last window showed it.
@@ -271,7 +276,9 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
         if (changed || displays) {
             qInfo("opswall: node: the controller's wall changed this node's outputs; their "
                   "windows are made again");
+            m_impl->client->announceBusy(nodes::kWindowsBusyMs);
             Q_EMIT outputsChanged();
+            m_impl->client->beatNow();
         }
     };
     // What came between joining and now (a node started from its cache that linked since).
