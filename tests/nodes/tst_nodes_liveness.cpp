@@ -13,7 +13,6 @@
 //   (OPSWALL_TEST_GUI=hang:4000) must be shown disconnected within the timeout plus a margin.
 // The times are printed (RESULT lines).
 #include "nodecluster.h"
-#include "nodelayouts.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -24,7 +23,6 @@
 namespace {
 
 using nodetest::Cluster;
-using nodetest::colourLayout;
 using nodetest::Process;
 
 constexpr int kSilenceMs = 2000; // the default of --node-silence-ms
@@ -75,15 +73,7 @@ class TestNodesLiveness : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QString why;
-        QVERIFY2(m_cluster.start(&why), qPrintable(why));
-        for (const auto &[name, colour] :
-             {std::pair{"red", "#d02020"}, std::pair{"blue", "#2040d0"}}) {
-            m_presets.insert(
-                QLatin1String(name),
-                m_cluster.savePreset(QLatin1String(name),
-                                     colourLayout(QLatin1String(name), QLatin1String(colour))));
-            QVERIFY(m_presets.value(QLatin1String(name)) > 0);
-        }
+        QVERIFY2(m_cluster.startWithColourPresets(&m_presets, &why), qPrintable(why));
         m_cluster.recall(m_presets.value(QStringLiteral("red")));
     }
 
