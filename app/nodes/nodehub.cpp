@@ -18,6 +18,8 @@
 #include <QTimer>
 #include <QtRemoteObjects/qconnectionfactories.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <utility>
 
 namespace opswall::nodes {
@@ -416,6 +418,28 @@ void NodeHub::onSwitchReport(const QString &nodeId, const QByteArray &linkKey, q
     node->switchLateNs = shownNs - *at;
 }
 
+QJsonValue NodeHub::skewMsOf(const Node &node) const {
+    // Reports older than this are of streams the node may not show any more.
+    constexpr qint64 kFreshMs = 5000;
+    const auto fresh = [this](const Node &n) {
+        return n.connected && n.framesAtMs >= 0 && nowMs() - n.framesAtMs <= kFreshMs;
+    };
+    if (!fresh(node))
+        return QJsonValue::Null;
+    std::optional<qint64> worst;
+    for (const Node &other : m_nodes) {
+        if (other.id == node.id || !fresh(other))
+            continue;
+        for (const FrameShown &mine : node.frames)
+            for (const FrameShown &theirs : other.frames)
+                if (const auto skew = skewNs(mine, theirs))
+                    worst = std::max(worst.value_or(0), std::abs(*skew));
+    }
+    if (!worst)
+        return QJsonValue::Null;                  // no other node shows one of its streams
+    return std::round(double(*worst) / 1e5) / 10; // ms, to 0.1
+}
+
 NodeHub::Node *NodeHub::reporter(const QString &nodeId, const QByteArray &linkKey,
                                  const char *what) {
     auto it = m_nodes.find(nodeId);
@@ -451,6 +475,15 @@ void NodeHub::onNodeBusy(const QString &nodeId, const QByteArray &linkKey, int m
           qPrintable(nodeId), node->silence.allowedMs());
 }
 
+QJsonValue NodeHub::silentMsOf(const Node &n) const {
+    if (!n.connected)
+        return QJsonValue::Null;
+    // The counted silence (this process's own stalls left out) plus the time since the last
+    // tick, unless the node was heard since.
+    const qint64 sinceTick = nowMs() - m_beatAtMs;
+    return double(std::min(nowMs() - n.heardAtMs, n.silence.silentMs() + sinceTick));
+}
+
 void NodeHub::onReport(const QString &nodeId, const QByteArray &linkKey, quint64 shownRevision,
                        double fps) {
     Node *node = reporter(nodeId, linkKey, "report");
@@ -465,30 +498,6 @@ void NodeHub::onReport(const QString &nodeId, const QByteArray &linkKey, quint64
         else
             node->lagMs.reset(); // published before this controller started
     }
-}
-
-void NodeHub::onSnapshotTaken(int requestId, const QByteArray &linkKey, const QByteArray &jpeg,
-                              const QString &why) {
-    const auto it = m_pending.find(requestId);
-    if (it == m_pending.end())
-        return;
-    if (linkKey != m_nodes.value(it->nodeId).linkKey) {
-        qWarning("opswall: node link: a picture for request %d came without the key of node "
-                 "'%s''s link; ignored",
-                 requestId, qPrintable(it->nodeId));
-        return;
-    }
-    finishSnapshot(requestId, jpeg, why);
-}
-
-void NodeHub::finishSnapshot(int requestId, const QByteArray &jpeg, const QString &why) {
-    const auto it = m_pending.find(requestId);
-    if (it == m_pending.end())
-        return;
-    Pending p = *it;
-    m_pending.erase(it);
-    delete p.timer;
-    p.done(!jpeg.isEmpty(), jpeg, jpeg.isEmpty() ? why : QString());
 }
 
 bool NodeHub::requestSnapshot(int output, int widthPx, SnapshotDone done) {
@@ -535,6 +544,49 @@ void NodeHub::setFeeds(const QByteArray &doc) {
 void NodeHub::announceSeries(const QStringList &indicators) {
     if (!indicators.isEmpty())
         Q_EMIT m_source->seriesChanged(indicators);
+}
+
+QList<int> NodeHub::nodeOutputs() const {
+    QList<int> out;
+    for (const Node &n : m_nodes)
+        if (n.connected)
+            out += n.outputs;
+    return out;
+}
+
+QJsonArray NodeHub::health() const {
+    QJsonArray out;
+    for (const Node &n : m_nodes) {
+        QJsonArray outputs;
+        for (int o : n.outputs)
+            outputs.append(o);
+        QJsonValue lag = QJsonValue::Null;
+        if (n.connected && n.shownRevision == m_publishedRevision && n.lagMs)
+            lag = double(*n.lagMs);
+        else if (n.connected && m_publishedAtMs.contains(m_publishedRevision))
+            // Not showing the live layout yet: how long it has been waiting.
+            lag = double(nowMs() -
+                         std::max(m_publishedAtMs.value(m_publishedRevision), n.connectedAtMs));
+        QJsonArray streams; // what its synchronised video shows, by the report's stream keys
+        if (n.connected)
+            for (const FrameShown &f : n.frames)
+                streams.append(f.stream);
+        QJsonValue switchLate = QJsonValue::Null;
+        if (n.connected && n.switchLateNs && n.switchRevision == n.shownRevision)
+            switchLate = std::round(double(*n.switchLateNs) / 1e5) / 10;
+        out.append(QJsonObject{{QStringLiteral("id"), n.id},
+                               {QStringLiteral("connected"), n.connected},
+                               {QStringLiteral("outputs"), outputs},
+                               {QStringLiteral("fps"), n.fps},
+                               {QStringLiteral("skewMs"), skewMsOf(n)},
+                               {QStringLiteral("lagMs"), lag},
+                               {QStringLiteral("revision"), qint64(n.shownRevision)},
+                               {QStringLiteral("address"), n.peer},
+                               {QStringLiteral("switchLateMs"), switchLate},
+                               {QStringLiteral("streams"), streams},
+                               {QStringLiteral("silentMs"), silentMsOf(n)}});
+    }
+    return out;
 }
 
 } // namespace opswall::nodes
