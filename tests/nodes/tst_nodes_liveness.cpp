@@ -11,6 +11,8 @@
 //   stay connected through four recalls; the largest `silentMs` seen in health is printed.
 // - A node whose GUI thread hangs for good while its other threads run on
 //   (OPSWALL_TEST_GUI=hang:4000) must be shown disconnected within the timeout plus a margin.
+// - A node of a controller (a second one) whose GUI thread is busy 700 ms at a time must stay
+//   linked to it through four recalls.
 // The times are printed (RESULT lines).
 #include "nodecluster.h"
 
@@ -68,6 +70,42 @@ class TestNodesLiveness : public QObject {
                 return n["connected"].toBool() && quint64(n["revision"].toInteger()) == live;
             },
             30000);
+    }
+
+    struct Sampled {
+        double worstSilentMs = 0;
+        int samples = 0;
+    };
+    // Four recalls of c's red and blue presets; true when each reached node `id` (its revision in
+    // c's health) while c showed it connected at every sample (every 100 ms, at least 3 s a
+    // recall); the largest silentMs sampled in *seen.
+    static bool recallsReach(Cluster &c, const QHash<QString, int> &presets, const QString &id,
+                             Sampled *seen, QString *why) {
+        const qsizetype logFrom = c.controller.log.size();
+        for (const QString &preset : {QStringLiteral("blue"), QStringLiteral("red"),
+                                      QStringLiteral("blue"), QStringLiteral("red")}) {
+            const quint64 revision = c.recall(presets.value(preset));
+            QElapsedTimer r;
+            r.start();
+            bool shown = false;
+            while (r.elapsed() < 30000 && !(shown && r.elapsed() > 3000)) {
+                const QJsonObject n = c.nodeHealth(id);
+                if (!n["connected"].toBool()) {
+                    *why = QStringLiteral("%1 shown disconnected: %2")
+                               .arg(id, QString::fromUtf8(c.controller.log.mid(logFrom)));
+                    return false;
+                }
+                seen->worstSilentMs = std::max(seen->worstSilentMs, n["silentMs"].toDouble());
+                ++seen->samples;
+                shown = quint64(n["revision"].toInteger()) == revision;
+                QTest::qWait(100);
+            }
+            if (!shown) {
+                *why = QStringLiteral("the recall of %1 did not reach %2").arg(preset, id);
+                return false;
+            }
+        }
+        return true;
     }
 
 private Q_SLOTS:
@@ -131,33 +169,19 @@ private Q_SLOTS:
         startNode(QStringLiteral("node-slow"), variable, value);
         QVERIFY(showsLive(QStringLiteral("node-slow")));
         const qsizetype logFrom = m_cluster.controller.log.size();
-        double worst = 0;
-        int samples = 0;
         QElapsedTimer t;
         t.start();
-        for (const QString &preset : {QStringLiteral("blue"), QStringLiteral("red"),
-                                      QStringLiteral("blue"), QStringLiteral("red")}) {
-            const quint64 revision = m_cluster.recall(m_presets.value(preset));
-            QElapsedTimer r;
-            r.start();
-            bool shown = false;
-            while (r.elapsed() < 30000 && !(shown && r.elapsed() > 3000)) {
-                const QJsonObject n = node(QStringLiteral("node-slow"));
-                QVERIFY2(n["connected"].toBool(),
-                         qPrintable(QString::fromUtf8(m_cluster.controller.log.mid(logFrom))));
-                worst = std::max(worst, n["silentMs"].toDouble());
-                ++samples;
-                shown = quint64(n["revision"].toInteger()) == revision;
-                QTest::qWait(100);
-            }
-            QVERIFY2(shown, qPrintable(preset));
-        }
+        Sampled seen;
+        QString why;
+        QVERIFY2(recallsReach(m_cluster, m_presets, QStringLiteral("node-slow"), &seen, &why),
+                 qPrintable(why));
         QVERIFY(!m_cluster.controller.log.mid(logFrom).contains("silent for"));
         std::printf("RESULT nodes liveness: a node whose GUI thread was %s stayed linked for "
                     "%lld ms and four recalls (silence timeout %d ms); largest silentMs in %d "
                     "samples of health: %.0f ms\n",
-                    qPrintable(what), qlonglong(t.elapsed()), kSilenceMs, samples, worst);
-        QVERIFY(worst > 0);
+                    qPrintable(what), qlonglong(t.elapsed()), kSilenceMs, seen.samples,
+                    seen.worstSilentMs);
+        QVERIFY(seen.worstSilentMs > 0);
         m_node.reset();
         QTRY_VERIFY_WITH_TIMEOUT(!node(QStringLiteral("node-slow"))["connected"].toBool(), 10000);
     }
@@ -179,6 +203,38 @@ private Q_SLOTS:
                     "%d ms)\n",
                     qlonglong(noticed), kSilenceMs);
         QVERIFY2(noticed <= kNoticeWithinMs, qPrintable(QString::number(noticed)));
+    }
+
+    // A controller whose GUI thread is busy 700 ms at a time is slow, not lost, to its nodes.
+    void busyControllerKeepsItsNodes() {
+        m_node.reset();
+        Cluster busy;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("OPSWALL_TEST_GUI"), QStringLiteral("busy:700"));
+        busy.controller.process().setProcessEnvironment(env);
+        QHash<QString, int> presets;
+        QString why;
+        QVERIFY2(busy.startWithColourPresets(&presets, &why), qPrintable(why));
+        std::unique_ptr<Process> node;
+        busy.startNode(node, QStringLiteral("node-of-busy"), QStringLiteral("0"),
+                       busy.nodeTokenFile);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            busy.nodeHealth(QStringLiteral("node-of-busy"))["connected"].toBool(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(busy.controller.log.contains("GUI thread occupied"), 10000);
+        const qsizetype nodeLogFrom = node->log.size();
+        QElapsedTimer t;
+        t.start();
+        Sampled seen;
+        QVERIFY2(recallsReach(busy, presets, QStringLiteral("node-of-busy"), &seen, &why),
+                 qPrintable(why));
+        QVERIFY2(!node->log.mid(nodeLogFrom).contains("no link to the controller"),
+                 node->log.mid(nodeLogFrom).constData());
+        std::printf("RESULT nodes liveness: a node of a controller whose GUI thread was busy "
+                    "700 ms at a time stayed linked to it for %lld ms and four recalls (silence "
+                    "timeout %d ms)\n",
+                    qlonglong(t.elapsed()), kSilenceMs);
+        node.reset();
+        busy.controller.kill();
     }
 
     void cleanupTestCase() {
