@@ -10,7 +10,7 @@
 // asleep) must not find its peer silent on waking because it was away itself; the peer's beats
 // are in its socket, unread. One beat, not more: a thread busy back to back (700 ms at a time)
 // ticks on while its loop reads the sockets later than that, and at two beats a tick a controller
-// so busy dropped a healthy node (tst_nodes_liveness busyControllerKeepsItsNodes).
+// so busy dropped a healthy node (app/nodes/README.md "What alive means").
 //
 // What "alive" means (README.md "Heartbeat"): the beats are sent and read on the GUI thread of
 // either side, on purpose. A node whose GUI thread hangs draws nothing, and a controller whose GUI

@@ -11,8 +11,6 @@
 //   stay connected through four recalls; the largest `silentMs` seen in health is printed.
 // - A node whose GUI thread hangs for good while its other threads run on
 //   (OPSWALL_TEST_GUI=hang:4000) must be shown disconnected within the timeout plus a margin.
-// - A node of a controller (a second one) whose GUI thread is busy 700 ms at a time must stay
-//   linked to it through four recalls.
 // The times are printed (RESULT lines).
 #include "nodecluster.h"
 
@@ -203,38 +201,6 @@ private Q_SLOTS:
                     "%d ms)\n",
                     qlonglong(noticed), kSilenceMs);
         QVERIFY2(noticed <= kNoticeWithinMs, qPrintable(QString::number(noticed)));
-    }
-
-    // A controller whose GUI thread is busy 700 ms at a time is slow, not lost, to its nodes.
-    void busyControllerKeepsItsNodes() {
-        m_node.reset();
-        Cluster busy;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("OPSWALL_TEST_GUI"), QStringLiteral("busy:700"));
-        busy.controller.process().setProcessEnvironment(env);
-        QHash<QString, int> presets;
-        QString why;
-        QVERIFY2(busy.startWithColourPresets(&presets, &why), qPrintable(why));
-        std::unique_ptr<Process> node;
-        busy.startNode(node, QStringLiteral("node-of-busy"), QStringLiteral("0"),
-                       busy.nodeTokenFile);
-        QTRY_VERIFY_WITH_TIMEOUT(
-            busy.nodeHealth(QStringLiteral("node-of-busy"))["connected"].toBool(), 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(busy.controller.log.contains("GUI thread occupied"), 10000);
-        const qsizetype nodeLogFrom = node->log.size();
-        QElapsedTimer t;
-        t.start();
-        Sampled seen;
-        QVERIFY2(recallsReach(busy, presets, QStringLiteral("node-of-busy"), &seen, &why),
-                 qPrintable(why));
-        QVERIFY2(!node->log.mid(nodeLogFrom).contains("no link to the controller"),
-                 node->log.mid(nodeLogFrom).constData());
-        std::printf("RESULT nodes liveness: a node of a controller whose GUI thread was busy "
-                    "700 ms at a time stayed linked to it for %lld ms and four recalls (silence "
-                    "timeout %d ms)\n",
-                    qlonglong(t.elapsed()), kSilenceMs);
-        node.reset();
-        busy.controller.kill();
     }
 
     void cleanupTestCase() {
