@@ -190,7 +190,8 @@ int ApiCall::nodes() const {
             << "  outputs " << outputs.join(u',') << "  fps " << number(n[QLatin1String("fps")], "")
             << "  lag " << number(n[QLatin1String("lagMs")], " ms") << "  skew "
             << number(n[QLatin1String("skewMs")], " ms") << "  revision "
-            << number(n[QLatin1String("revision")], "") << '\n';
+            << number(n[QLatin1String("revision")], "") << "  silent "
+            << number(n[QLatin1String("silentMs")], " ms") << '\n';
     }
     if (nodes.toArray().isEmpty())
         out << "no render node has connected yet\n";

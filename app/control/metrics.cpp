@@ -119,7 +119,9 @@ QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health) {
           NodeGauge{"lagMs", "opswall_node_lag_ms",
                     "From publishing the live layout to the node's frame of it."},
           NodeGauge{"skewMs", "opswall_node_skew_ms",
-                    "Video skew against other nodes showing the same stream (else absent)."}}) {
+                    "Video skew against other nodes showing the same stream (else absent)."},
+          NodeGauge{"silentMs", "opswall_node_silent_ms",
+                    "Since a linked render node's last heartbeat or report (else absent)."}}) {
         bool first = true;
         for (const QJsonValue &v : nodes) {
             const QJsonObject n = v.toObject();

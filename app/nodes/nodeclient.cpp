@@ -14,6 +14,8 @@
 #include <QSslConfiguration>
 #include <QSslSocket>
 
+#include <csignal>
+#include <cstdio>
 #include <tuple>
 #include <utility>
 
@@ -23,6 +25,18 @@ namespace {
 constexpr int kRetryMs = 1000;
 constexpr int kFailoverRetryMs = 100; // with a standby: the one that took over, found at once
 constexpr qint64 kMaxDocumentBytes = 16 * 1024 * 1024;
+
+// Test-only failure injection (tests/nodes/tst_nodes_liveness): OPSWALL_TEST_NODE_STOP=linked
+// stops this process (SIGSTOP, once) right after the controller accepted its opening line,
+// before its first heartbeat or report: a node that hangs as soon as it is linked.
+void stopIfTestWantsIt() {
+    static bool stopped = false;
+    if (!stopped && qgetenv("OPSWALL_TEST_NODE_STOP") == "linked") {
+        stopped = true;
+        std::fputs("opswall: test: node stops itself (SIGSTOP) right after linking\n", stderr);
+        std::raise(SIGSTOP);
+    }
+}
 } // namespace
 
 NodeClient::NodeClient(NodeClientConfig config, QObject *parent)
@@ -134,9 +148,11 @@ void NodeClient::onAnswer() {
         return;
     }
     disconnect(socket, &QSslSocket::readyRead, this, &NodeClient::onAnswer);
+    stopIfTestWantsIt();
     m_deadline.stop();
     m_silence = LinkSilence(m_config.silenceMs);
     m_sinceBeat.start();
+    m_sinceHeard.start();
     m_beat.start();
     m_pulled.clear();
     m_ro = new QRemoteObjectNode(this);
@@ -160,9 +176,9 @@ void NodeClient::onAnswer() {
     connect(replica, &NodeWallReplica::feedsChanged, this,
             [takeDoc](const QByteArray &doc) { takeDoc(doc, &NodeClient::feedsReceived); });
     connect(replica, &NodeWallReplica::seriesChanged, this, &NodeClient::pullWanted);
-    connect(replica, &NodeWallReplica::beat, this, [this] { m_silence.heard(); });
+    connect(replica, &NodeWallReplica::beat, this, [this] { heard(); });
     connect(replica, &QRemoteObjectReplica::initialized, this, [this, replica, takeDoc] {
-        m_silence.heard();
+        heard();
         takeWall(replica->wall());
         takeSources(replica->sources()); // before the layout whose tiles name them
         takeClock(replica->clock());     // before the streams and the switch time it times
@@ -195,12 +211,36 @@ void NodeClient::onAnswer() {
 }
 
 void NodeClient::beat() {
-    if (m_replica && m_replica->isInitialized())
+    if (m_replica && m_replica->isInitialized()) {
         m_replica->nodeBeat(m_config.nodeId, m_linkKey);
-    if (m_silence.tick(m_sinceBeat.restart()))
+        // Sent now, not on the socket's next turn of the event loop: a GUI thread busy again
+        // before that turn would hold the beat back another stall.
+        m_socket->flush();
+    }
+    // Counted from the last tick, or from when the controller was heard if that came since.
+    if (m_silence.tick(std::min(m_sinceBeat.restart(), m_sinceHeard.elapsed())))
         onLost(QStringLiteral("the controller has been silent for %1 ms (no heartbeat: stopped, "
                               "hung or cut off)")
                    .arg(m_silence.silentMs()));
+}
+
+void NodeClient::heard() {
+    m_silence.heard();
+    m_sinceHeard.restart();
+}
+
+void NodeClient::announceBusy(int ms) {
+    if (!m_replica || !m_replica->isInitialized())
+        return;
+    m_replica->nodeBusy(m_config.nodeId, m_linkKey, ms);
+    m_socket->flush();
+}
+
+void NodeClient::beatNow() {
+    if (!m_replica || !m_replica->isInitialized())
+        return;
+    m_replica->nodeBeat(m_config.nodeId, m_linkKey);
+    m_socket->flush();
 }
 
 void NodeClient::onLost(const QString &why) {

@@ -60,6 +60,13 @@ public:
 
     // What the windows show now: the controller's layout revision they drew, and the frame rate.
     void report(quint64 shownRevision, double fps);
+    // The GUI thread is about to be busy for up to ms (making the windows): the controller
+    // allows that much silence until it hears this node again (nodewall.rep nodeBusy). Sent at
+    // once (the socket is flushed: the busy thread would not send it).
+    void announceBusy(int ms);
+    // A heartbeat now, sent at once: after a busy stretch, so that the controller counts this
+    // node's silence with its usual timeout again.
+    void beatNow();
     // Synchronised video and switches (nodewall.rep reportVideo, reportSwitch).
     void reportVideo(const QByteArray &frames);
     void reportSwitch(quint64 revision, qint64 shownNs);
@@ -100,7 +107,8 @@ private:
     void onSocketReady();
     void onAnswer();
     void onLost(const QString &why);
-    void beat(); // every kBeatMs while linked: the node's heartbeat, and the controller's silence
+    void beat();  // every kBeatMs while linked: the node's heartbeat, and the controller's silence
+    void heard(); // something came from the controller
     void takeWall(const QByteArray &doc);
     void takeLayout(const QByteArray &doc);
     void takeSources(const QByteArray &doc);
@@ -129,7 +137,8 @@ private:
     QTimer m_retry;
     QTimer m_deadline; // the link's opening (connect, TLS, the answer) takes at most silenceMs
     QTimer m_beat;
-    QElapsedTimer m_sinceBeat;
+    QElapsedTimer m_sinceBeat;  // since the last tick of m_silence
+    QElapsedTimer m_sinceHeard; // since the controller was last heard
     LinkSilence m_silence;
     SnapshotHandler m_snapshot;
     QList<std::pair<QString, quint16>> m_endpoints; // host:port first, then the fallbacks

@@ -56,6 +56,9 @@ public:
     void nodeBeat(const QString &nodeId, const QByteArray &linkKey) override {
         m_hub->onNodeBeat(nodeId, linkKey);
     }
+    void nodeBusy(const QString &nodeId, const QByteArray &linkKey, int ms) override {
+        m_hub->onNodeBusy(nodeId, linkKey, ms);
+    }
     QByteArray seriesOf(const QStringList &indicators) override {
         return m_hub->seriesOf(indicators);
     }
@@ -250,8 +253,8 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
     node.frames.clear();
     node.framesAtMs = -1;
     node.switchLateNs.reset();
-    node.silence = LinkSilence(m_config.silenceMs);
-    node.reported = false;
+    node.silence = LinkSilence(m_config.silenceMs); // counted from now: its opening line
+    node.heardAtMs = node.connectedAtMs;
     socket->disconnect(this);
     // Qt Remote Objects drops its side of the link after `disconnected`; the socket must outlive
     // it, so it goes with it (forgetLink), not at once as before the hand-over.
@@ -291,11 +294,16 @@ void NodeHub::linkLost(const QString &id, QTcpSocket *socket, const QString &why
 
 void NodeHub::beat() {
     const qint64 now = nowMs();
-    const qint64 since = now - std::exchange(m_beatAtMs, now);
+    const qint64 previous = std::exchange(m_beatAtMs, now);
     Q_EMIT m_source->beat(++m_beats);
+    for (const Node &n : std::as_const(m_nodes))
+        if (n.connected && n.socket)
+            n.socket->flush(); // now, not after another stall of this thread (nodeclient.cpp)
     QList<std::pair<QString, QPointer<QTcpSocket>>> silent;
     for (Node &n : m_nodes)
-        if (n.connected && n.reported && n.silence.tick(since))
+        // Since the last tick, or since it was heard if that came after: a silence is not
+        // counted longer than it is (by up to a beat).
+        if (n.connected && n.silence.tick(now - std::max(previous, n.heardAtMs)))
             silent.append({n.id, n.socket});
     for (const auto &[id, socket] : silent) {
         if (!socket)
@@ -449,6 +457,7 @@ NodeHub::Node *NodeHub::reporter(const QString &nodeId, const QByteArray &linkKe
         return nullptr;
     }
     it->silence.heard();
+    it->heardAtMs = nowMs();
     return &*it;
 }
 
@@ -456,12 +465,30 @@ void NodeHub::onNodeBeat(const QString &nodeId, const QByteArray &linkKey) {
     reporter(nodeId, linkKey, "heartbeat");
 }
 
+void NodeHub::onNodeBusy(const QString &nodeId, const QByteArray &linkKey, int ms) {
+    Node *node = reporter(nodeId, linkKey, "busy notice");
+    if (!node)
+        return;
+    node->silence.allow(ms);
+    qInfo("opswall: node link: node '%s' is busy (making its windows): silent for up to %d ms "
+          "allowed until it is heard again",
+          qPrintable(nodeId), node->silence.allowedMs());
+}
+
+QJsonValue NodeHub::silentMsOf(const Node &n) const {
+    if (!n.connected)
+        return QJsonValue::Null;
+    // The counted silence (this process's own stalls left out) plus the time since the last
+    // tick, unless the node was heard since.
+    const qint64 sinceTick = nowMs() - m_beatAtMs;
+    return double(std::min(nowMs() - n.heardAtMs, n.silence.silentMs() + sinceTick));
+}
+
 void NodeHub::onReport(const QString &nodeId, const QByteArray &linkKey, quint64 shownRevision,
                        double fps) {
     Node *node = reporter(nodeId, linkKey, "report");
     if (!node)
         return;
-    node->reported = true;
     node->fps = fps;
     if (shownRevision != node->shownRevision) {
         node->shownRevision = shownRevision;
@@ -471,30 +498,6 @@ void NodeHub::onReport(const QString &nodeId, const QByteArray &linkKey, quint64
         else
             node->lagMs.reset(); // published before this controller started
     }
-}
-
-void NodeHub::onSnapshotTaken(int requestId, const QByteArray &linkKey, const QByteArray &jpeg,
-                              const QString &why) {
-    const auto it = m_pending.find(requestId);
-    if (it == m_pending.end())
-        return;
-    if (linkKey != m_nodes.value(it->nodeId).linkKey) {
-        qWarning("opswall: node link: a picture for request %d came without the key of node "
-                 "'%s''s link; ignored",
-                 requestId, qPrintable(it->nodeId));
-        return;
-    }
-    finishSnapshot(requestId, jpeg, why);
-}
-
-void NodeHub::finishSnapshot(int requestId, const QByteArray &jpeg, const QString &why) {
-    const auto it = m_pending.find(requestId);
-    if (it == m_pending.end())
-        return;
-    Pending p = *it;
-    m_pending.erase(it);
-    delete p.timer;
-    p.done(!jpeg.isEmpty(), jpeg, jpeg.isEmpty() ? why : QString());
 }
 
 bool NodeHub::requestSnapshot(int output, int widthPx, SnapshotDone done) {
@@ -580,7 +583,8 @@ QJsonArray NodeHub::health() const {
                                {QStringLiteral("revision"), qint64(n.shownRevision)},
                                {QStringLiteral("address"), n.peer},
                                {QStringLiteral("switchLateMs"), switchLate},
-                               {QStringLiteral("streams"), streams}});
+                               {QStringLiteral("streams"), streams},
+                               {QStringLiteral("silentMs"), silentMsOf(n)}});
     }
     return out;
 }

@@ -66,10 +66,11 @@ public:
     void close();
 
     // [{"id", "connected", "outputs", "fps", "skewMs", "lagMs", "revision", "address",
-    // "switchLateMs", "streams"}], by id. streams: what its synchronised video shows. skewMs: the
-    // largest video skew against another node showing one of its streams (videosync.h);
-    // switchLateMs: how long after the scheduled switch time its windows showed the revision they
-    // show (null when not scheduled). Both on the shared clock.
+    // "switchLateMs", "streams", "silentMs"}], by id. silentMs: since the node was last heard (a
+    // beat, a report; counted only while this process ran), null when not connected. streams: what
+    // its synchronised video shows. skewMs: the largest video skew against another node showing one
+    // of its streams (videosync.h); switchLateMs: how long after the scheduled switch time its
+    // windows showed the revision they show (null when not scheduled). Both on the shared clock.
     QJsonArray health() const;
     // Replicates the video sources document ({"sources": [...]}) to every node.
     void setSources(const QByteArray &doc);
@@ -116,6 +117,9 @@ public:
     // A node's heartbeat (nodewall.rep nodeBeat): taken only with its link's key, as reports
     // (which count as heard too).
     void onNodeBeat(const QString &nodeId, const QByteArray &linkKey);
+    // A node about to be busy for up to ms (nodewall.rep nodeBusy, making its windows): its
+    // silence is allowed that long until it is heard again (linksilence.h allow).
+    void onNodeBusy(const QString &nodeId, const QByteArray &linkKey, int ms);
     // Taken, like reports, only with the named node's link key.
     void onVideoReport(const QString &nodeId, const QByteArray &linkKey, const QByteArray &frames);
     void onSwitchReport(const QString &nodeId, const QByteArray &linkKey, quint64 revision,
@@ -148,11 +152,11 @@ private:
         qint64 framesAtMs = -1;             // when they came
         quint64 switchRevision = 0;         // the last scheduled switch it showed
         std::optional<qint64> switchLateNs; // how long after its switch time it showed it
-        LinkSilence silence;                // since its link's last heartbeat or report
-        // It reported on this link (after its windows were made): its silence counts from then
-        // (a node's start, making its windows, holds its GUI thread for seconds on a busy
-        // machine).
-        bool reported = false;
+        // Since its opening line, then its link's last heartbeat or report. A node's start
+        // (making its windows holds its GUI thread for seconds on a busy machine) is announced
+        // (nodeBusy), not assumed.
+        LinkSilence silence;
+        qint64 heardAtMs = 0; // when it was last heard (this process's clock)
     };
     struct Pending {
         SnapshotDone done;
@@ -160,6 +164,8 @@ private:
         QString nodeId; // the node asked
     };
 
+    // How long node n has been silent now, in ms (null when not connected).
+    QJsonValue silentMsOf(const Node &n) const;
     // The connected node named, if linkKey is its link's; else nullptr (counted, logged once
     // per node and kind of report: `what`).
     Node *reporter(const QString &nodeId, const QByteArray &linkKey, const char *what);

@@ -24,8 +24,10 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <optional>
+#include <thread>
 #include <tuple>
 
 #ifdef OPSWALL_WITH_NODES
@@ -57,6 +59,17 @@ QString NodeRoles::nodeDbPath(const QString &nodeId) {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
            QStringLiteral("/opswall-node-") + nodeId + QStringLiteral(".db");
 }
+
+namespace {
+// Test-only (tests/nodes/tst_nodes_liveness): OPSWALL_TEST_NODE_STALL_MS=MS holds a node's GUI
+// thread MS ms (at most 60000) after each layout it applies from its controller, as the recall of
+// a heavy layout would.
+void stallIfTestWantsIt() {
+    static const int ms = qEnvironmentVariableIntValue("OPSWALL_TEST_NODE_STALL_MS");
+    if (ms > 0 && ms <= 60000)
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+} // namespace
 
 void applyLayout(wall::WallState &state, const wall::Layout &next) {
     const wall::Layout &now = state.layout();
@@ -174,6 +187,10 @@ bool NodeRoles::join(QString *error) {
         const auto layout = *std::exchange(impl->layoutDoc, std::nullopt);
         m_layout = wall::layoutFromJson(layout.second).layout;
         impl->pendingRevision = layout.first;
+        // Its services and windows are made next, holding the GUI thread (no heartbeat) for
+        // seconds on a busy machine: said to the controller, which counts this node's silence
+        // from its opening line (follow() beats once they are made).
+        client->announceBusy(nodes::kWindowsBusyMs);
     } else if (cachedWall && cachedLayout) {
         m_wall = *cachedWall;
         m_layout = cachedLayout->second;
@@ -215,6 +232,7 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
             impl->engine ? opswall::lookup<qml::WallScene>(impl->engine) : nullptr)
         tiles = scene->tiles();
     NodeSync *sync = impl->sync.get();
+    client->beatNow(); // the windows are made: the controller's usual timeout again
     // After a change, the next frame of every window shows it (once a recall's tiles, built
     // ahead, are switched in): then the revision is reported, and for a scheduled recall when
     // (shared clock) the last window showed it.
@@ -243,6 +261,7 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
         // A recall is shown at the controller's switch time, the same on every node.
         sync->schedule(switchAtNs, [&state, impl, revision, switchAtNs, layout = parsed.layout] {
             applyLayout(state, layout);
+            stallIfTestWantsIt();
             impl->pendingRevision = revision;
             impl->pendingSwitchAtNs = switchAtNs;
             impl->awaitFrames();
@@ -271,7 +290,9 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
         if (changed || displays) {
             qInfo("opswall: node: the controller's wall changed this node's outputs; their "
                   "windows are made again");
+            m_impl->client->announceBusy(nodes::kWindowsBusyMs);
             Q_EMIT outputsChanged();
+            m_impl->client->beatNow();
         }
     };
     // What came between joining and now (a node started from its cache that linked since).

@@ -378,18 +378,21 @@ bool StandbyRole::start(QString *error) {
     // What a takeover needs that is safe to build now (WallApplication::prepare); the rest reads
     // the store, which a new snapshot replaces, or serves, polls and fetches: built at takeover.
     // OPSWALL_STANDBY_BUILD_AHEAD=0 builds everything at takeover (to measure what this saves).
+    // OPSWALL_STANDBY_BUILD_AHEAD=1 builds ahead what it did before the wall's QML was (to
+    // measure that too).
     m_app = std::make_unique<WallApplication>(controllerOptions());
     bool set = false;
-    if (qEnvironmentVariableIntValue("OPSWALL_STANDBY_BUILD_AHEAD", &set) != 0 || !set) {
+    const int ahead = qEnvironmentVariableIntValue("OPSWALL_STANDBY_BUILD_AHEAD", &set);
+    if (ahead != 0 || !set) {
         QElapsedTimer clock;
         clock.start();
-        if (!m_app->prepare()) {
+        if (!m_app->prepare() || ((ahead >= 2 || !set) && !m_app->prepareWindows())) {
             *error = m_app->error();
             return false;
         }
-        qInfo("opswall: standby: the controller's fonts, province boundaries and GStreamer are "
+        qInfo("opswall: standby: the controller's fonts, province boundaries, GStreamer%s are "
               "prepared for a takeover (%lld ms on this thread; the boundaries decode on a worker)",
-              qlonglong(clock.elapsed()));
+              ahead >= 2 || !set ? " and the wall's QML" : "", qlonglong(clock.elapsed()));
     }
     qInfo("opswall: standby: keeping a replica of the primary at %s in %s; health on "
           "http://%s/api/v1/health",

@@ -297,8 +297,28 @@ bool WallApplication::prepare() {
     return true;
 }
 
+namespace {
+QUrl mainQml() {
+    return QUrl(QStringLiteral("qrc:/OpsWall/Wall/Main.qml"));
+}
+} // namespace
+
+bool WallApplication::prepareWindows() {
+    m_engine.addImportPath(QStringLiteral("qrc:/")); // as Services::start adds it
+    m_windowsAhead =
+        std::make_unique<QQmlComponent>(&m_engine, mainQml(), QQmlComponent::PreferSynchronous);
+    if (m_windowsAhead->isError()) {
+        m_error = QStringLiteral("the wall's QML does not compile: %1")
+                      .arg(m_windowsAhead->errorString());
+        return false;
+    }
+    return true;
+}
+
 bool WallApplication::loadWindows() {
-    m_engine.load(QUrl(QStringLiteral("qrc:/OpsWall/Wall/Main.qml")));
+    // Compiled ahead (prepareWindows) or not, the engine loads it from its type cache.
+    m_engine.load(mainQml());
+    m_windowsAhead.reset();
     if (m_engine.rootObjects().isEmpty()) {
         m_error = QStringLiteral("the wall's QML failed to load (see the messages above)");
         return false;

@@ -15,6 +15,7 @@
 #include <QImage>
 #include <QObject>
 #include <QQmlApplicationEngine>
+#include <QQmlComponent>
 #include <QQuickWindow>
 #include <QTranslator>
 
@@ -47,6 +48,9 @@ public:
     // assets folder, fonts and translation, Services::buildAhead), so that a takeover's start()
     // is quicker. False with error() when the assets folder is missing.
     bool prepare();
+    // Also before start(), on a standby: compiles the wall's QML (its types and imports; no window
+    // is made), so that start() only creates it. False with error() when it does not compile.
+    bool prepareWindows();
     QString error() const { return m_error; }
 
     wall::WallState &state() { return *m_state; }
@@ -113,6 +117,7 @@ private:
     QTranslator m_translator;
     std::unique_ptr<QObject> m_incubation; // the engine's incubation controller; outlives it
     QQmlApplicationEngine m_engine;        // destroyed first: QML goes before the objects it uses
+    std::unique_ptr<QQmlComponent> m_windowsAhead; // prepareWindows(); goes before the engine
 };
 
 } // namespace opswall::shell

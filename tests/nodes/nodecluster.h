@@ -6,10 +6,12 @@
 #pragma once
 
 #include "control/apiclient.h"
+#include "nodelayouts.h"
 #include "nodenetwork.h"
 #include "nodeprocess.h"
 
 #include <QFile>
+#include <QHash>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -180,6 +182,27 @@ public:
         const auto r =
             api("POST", QStringLiteral("/layouts"), {{"name", name}, {"layout", layout}});
         return r.status == 201 ? json(r)["id"].toInt() : 0;
+    }
+
+    // start() with the test wall, then saveColourPresets() (red and blue); false with *why.
+    bool startWithColourPresets(QHash<QString, int> *presets, QString *why) {
+        if (!start(why))
+            return false;
+        *presets = saveColourPresets();
+        return presets->values().contains(0) ? fail(why, QStringLiteral("a preset was not saved"))
+                                             : true;
+    }
+
+    // A preset of one colour over the whole wall per {name, colour} (by default "red" and
+    // "blue"): name -> its id (0 when it was not saved).
+    QHash<QString, int>
+    saveColourPresets(const QList<std::pair<QString, QString>> &presets = {
+                          {QStringLiteral("red"), QStringLiteral("#d02020")},
+                          {QStringLiteral("blue"), QStringLiteral("#2040d0")}}) {
+        QHash<QString, int> ids;
+        for (const auto &[name, colour] : presets)
+            ids.insert(name, savePreset(name, colourLayout(name, colour)));
+        return ids;
     }
 
     // A node: in its own network namespace, or from its own loopback address (nodenetwork.h).

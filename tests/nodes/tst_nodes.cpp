@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTest>
 
 #include <algorithm>
@@ -208,10 +209,15 @@ private Q_SLOTS:
                 const QJsonArray items = QJsonDocument::fromJson(out).object()["items"].toArray();
                 QCOMPARE(items.size(), 2);
                 QVERIFY(items.at(0).toObject()["connected"].toBool());
+                QVERIFY(items.at(0).toObject()["silentMs"].isDouble()); // since its last beat
             } else {
                 QVERIFY2(out.contains("node-a  connected  outputs 0  fps "), out.constData());
                 QVERIFY2(out.contains("node-b  connected  outputs 1  fps "), out.constData());
                 QVERIFY2(out.contains("skew -"), out.constData());
+                QVERIFY2(QRegularExpression(QStringLiteral("node-a  connected .* silent \\d+ ms"))
+                             .match(QString::fromUtf8(out))
+                             .hasMatch(),
+                         out.constData());
             }
         }
         // The metrics carry the nodes too.

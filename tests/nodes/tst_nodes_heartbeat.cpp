@@ -9,7 +9,6 @@
 //   /metrics) within the timeout; SIGCONT'd, it links again and follows a recall.
 // The times from the signal to the loss are printed.
 #include "nodecluster.h"
-#include "nodelayouts.h"
 
 #include <QElapsedTimer>
 
@@ -19,7 +18,6 @@
 namespace {
 
 using nodetest::Cluster;
-using nodetest::colourLayout;
 using nodetest::Process;
 
 constexpr int kSilenceMs = 2000; // the default of --node-silence-ms
@@ -84,15 +82,7 @@ class TestNodesHeartbeat : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QString why;
-        QVERIFY2(m_cluster.start(&why), qPrintable(why));
-        for (const auto &[name, colour] :
-             {std::pair{"red", "#d02020"}, std::pair{"blue", "#2040d0"}}) {
-            m_presets.insert(
-                QLatin1String(name),
-                m_cluster.savePreset(QLatin1String(name),
-                                     colourLayout(QLatin1String(name), QLatin1String(colour))));
-            QVERIFY(m_presets.value(QLatin1String(name)) > 0);
-        }
+        QVERIFY2(m_cluster.startWithColourPresets(&m_presets, &why), qPrintable(why));
         QVERIFY(m_cluster.startTwoNodes(m_nodeA, m_nodeB));
         QVERIFY(recallReachesBoth(QStringLiteral("red")));
         QVERIFY(outputsShowRed(true));

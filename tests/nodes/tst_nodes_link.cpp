@@ -111,7 +111,8 @@ private Q_SLOTS:
         QVERIFY(!s.tick(kBeatMs));
         QVERIFY(!s.tick(kBeatMs));
         QVERIFY(!s.tick(30000)); // this process was away 30 s: its peer is not silent for it
-        QCOMPARE(s.silentMs(), qint64(4 * kBeatMs));
+        QCOMPARE(s.silentMs(), qint64(3 * kBeatMs));
+        QVERIFY(!s.tick(kBeatMs));
         QVERIFY(!s.tick(kBeatMs));
         QVERIFY(s.tick(kBeatMs)); // 1500 ms of silence while running
         QVERIFY(s.tick(kBeatMs)); // and from then on
@@ -122,13 +123,28 @@ private Q_SLOTS:
         for (int i = 0; i < 5; ++i)
             QVERIFY(!s.tick(kBeatMs));
         QVERIFY(s.tick(kBeatMs));
+        // A silence announced (a node making its windows) is allowed until the peer is heard.
+        s.allow(4000);
+        QCOMPARE(s.silentMs(), qint64(0));
+        for (int i = 0; i < 15; ++i)
+            QVERIFY(!s.tick(kBeatMs));
+        QVERIFY(s.tick(kBeatMs)); // 4000 ms
+        s.allow(10 * kMaxBusyMs);
+        QCOMPARE(s.allowedMs(), kMaxBusyMs); // bounded
+        s.heard();                           // heard again: the usual timeout
+        QCOMPARE(s.allowedMs(), 0);
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(!s.tick(kBeatMs));
+        QVERIFY(s.tick(kBeatMs));
     }
 
     // A node that keeps its link open but never beats (a raw link: a stopped or hung node) is shown
-    // disconnected after the silence timeout and its link is closed; a node that beats stays.
+    // disconnected after the silence timeout, counted from its opening line (it never reported
+    // nor beat), and its link is closed; a node that beats stays. One that announced a busy
+    // stretch (nodeBusy: making its windows) is allowed that much silence, then lost the same way.
     void silentNodeIsDisconnected() {
         NodeHubConfig config;
-        // Above the two beats a stall of this process may add (hub and client share its thread).
+        // Above the beats a stall of this process may add (hub and client share its thread).
         config.silenceMs = 1000;
         Controller controller(config);
         QVERIFY(controller.hub);
@@ -136,26 +152,44 @@ private Q_SLOTS:
         NodeClient a(clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
         QString err;
         QVERIFY(a.start(&err));
-        RawNode mute;
-        QVERIFY(mute.link(hub, QStringLiteral("mute"), 1));
         QTRY_VERIFY_WITH_TIMEOUT(a.linked(), 10000);
-        // A node's silence counts once it has reported (its windows made): before, it may be
-        // busy making them.
-        QTest::qWait(3 * config.silenceMs);
-        QVERIFY(healthOf(hub, QStringLiteral("mute"))[QLatin1String("connected")].toBool());
-        mute.replica->report(QStringLiteral("mute"), mute.key, state.revision(), 1);
-        a.report(state.revision(), 30);
         auto connected = [&hub](const QString &id) {
             return healthOf(hub, id)[QLatin1String("connected")].toBool();
         };
-        QVERIFY(connected(QStringLiteral("mute")));
         QTest::ignoreMessage(QtWarningMsg,
                              QRegularExpression(QStringLiteral(
                                  "node 'mute' .* has been silent for \\d+ ms \\(no heartbeat")));
+        RawNode mute;
+        QElapsedTimer t;
+        t.start();
+        QVERIFY(mute.link(hub, QStringLiteral("mute"), 1));
+        QVERIFY(connected(QStringLiteral("mute")));
+        QVERIFY(healthOf(hub, QStringLiteral("mute"))[QLatin1String("silentMs")].isDouble());
         QTRY_VERIFY_WITH_TIMEOUT(!connected(QStringLiteral("mute")), 5000);
+        qInfo("a link that never beat nor reported was shown disconnected after %lld ms "
+              "(timeout %d ms)",
+              qlonglong(t.elapsed()), config.silenceMs);
+        QVERIFY(healthOf(hub, QStringLiteral("mute"))[QLatin1String("silentMs")].isNull());
+        QCOMPARE(healthOf(hub, QStringLiteral("mute"))[QLatin1String("revision")].toInteger(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(mute.socket.state() == QAbstractSocket::UnconnectedState, 5000);
+
+        // A busy node (its windows): 4 s of silence allowed, then lost.
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral(
+                                 "node 'busy' .* has been silent for \\d+ ms \\(no heartbeat")));
+        RawNode busy;
+        QVERIFY(busy.link(hub, QStringLiteral("busy"), 1));
+        busy.replica->nodeBusy(QStringLiteral("busy"), busy.key, 4000);
+        t.restart();
         QTest::qWait(3 * config.silenceMs);
+        QVERIFY(connected(QStringLiteral("busy")));
+        QVERIFY(healthOf(hub, QStringLiteral("busy"))[QLatin1String("silentMs")].toDouble() >=
+                2 * config.silenceMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!connected(QStringLiteral("busy")), 5000);
+        QVERIFY2(t.elapsed() >= 4000 - kBeatMs, qPrintable(QString::number(t.elapsed())));
         QVERIFY(connected(QStringLiteral("a"))); // it beats
+        QVERIFY(healthOf(hub, QStringLiteral("a"))[QLatin1String("silentMs")].toDouble() <
+                config.silenceMs);
         QVERIFY(a.linked());
     }
 
