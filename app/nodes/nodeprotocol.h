@@ -1,7 +1,7 @@
 #pragma once
 // The node link's opening exchange, before Qt Remote Objects takes the connection over:
 //
-//   node -> controller   OPSWALL-NODE 2 <node id> <outputs> <token>\n
+//   node -> controller   OPSWALL-NODE 3 <node id> <outputs> <token>\n
 //   controller -> node   OK <link key>\n            (the link is handed to Qt Remote Objects)
 //                        REFUSED <reason>\n         (and the controller closes the connection)
 //
@@ -21,7 +21,8 @@
 
 namespace opswall::nodes {
 
-inline constexpr int kProtocolVersion = 2; // 2: link-keyed video and switch reports, heartbeat
+inline constexpr int kProtocolVersion =
+    3; // 2: link-keyed video and switch reports, heartbeat; 3: nodeBusy
 inline constexpr qsizetype kMaxLineBytes = 512;
 inline constexpr int kMaxOutputs = 64;
 inline constexpr int kMaxOutputIndex = 999;
