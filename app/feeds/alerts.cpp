@@ -45,31 +45,46 @@ bool AlertManager::importJson(const QByteArray &json, QString *error) {
     const auto doc = parseIndicatorDocument(json, error);
     if (!doc)
         return false;
-    m_db.transaction([&] {
-        auto ind = m_db.prepare("INSERT INTO feed_indicators(code, definition) VALUES(?,?) "
-                                "ON CONFLICT(code) DO UPDATE SET definition = excluded.definition");
-        for (const IndicatorMeta &m : doc->indicators) {
-            ind.bind(1, m.code).bind(2, QJsonDocument(m.toJson()).toJson(QJsonDocument::Compact));
-            ind.run();
-        }
-        auto rule = m_db.prepare("INSERT INTO feed_rules(id, definition) VALUES(?,?) "
-                                 "ON CONFLICT(id) DO UPDATE SET definition = excluded.definition");
-        for (const AlertRule &r : doc->rules) {
-            rule.bind(1, r.id).bind(2, QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact));
-            rule.run();
-        }
-    });
-    m_indicators.reset(); // read again from what was just written
-    m_rules.reset();
-    Q_EMIT indicatorsChanged();
+    // On the store thread when there is one (start-up does not wait for it); what is in memory
+    // is read again once the rows are committed (never when the write failed: it is logged).
+    m_db.writeThen(
+        [doc = *doc](store::Database &db) {
+            auto ind =
+                db.prepare("INSERT INTO feed_indicators(code, definition) VALUES(?,?) "
+                           "ON CONFLICT(code) DO UPDATE SET definition = excluded.definition");
+            for (const IndicatorMeta &m : doc.indicators) {
+                ind.bind(1, m.code).bind(2,
+                                         QJsonDocument(m.toJson()).toJson(QJsonDocument::Compact));
+                ind.run();
+            }
+            auto rule =
+                db.prepare("INSERT INTO feed_rules(id, definition) VALUES(?,?) "
+                           "ON CONFLICT(id) DO UPDATE SET definition = excluded.definition");
+            for (const AlertRule &r : doc.rules) {
+                rule.bind(1, r.id).bind(2,
+                                        QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact));
+                rule.run();
+            }
+        },
+        [alive = QPointer<AlertManager>(this)] {
+            if (!alive)
+                return;
+            alive->m_indicators.reset(); // read again from what was just written
+            alive->m_rules.reset();
+            Q_EMIT alive->indicatorsChanged();
+        });
     return true;
 }
 
 int AlertManager::importIfEmpty(const QString &path, QString *error) {
-    auto q = m_db.prepare("SELECT COUNT(*) FROM feed_indicators");
-    q.step();
-    if (q.int64(0) > 0)
-        return 0;
+    {
+        // Reset before the import: a statement left open would hold a read snapshot of this
+        // connection, and the import's write could not take the lock after another commit.
+        auto q = m_db.prepare("SELECT COUNT(*) FROM feed_indicators");
+        q.step();
+        if (q.int64(0) > 0)
+            return 0;
+    }
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("%1: %2").arg(path, f.errorString());
@@ -77,7 +92,7 @@ int AlertManager::importIfEmpty(const QString &path, QString *error) {
     }
     if (!importJson(f.read(4 << 20), error))
         return -1;
-    return int(indicators().size());
+    return 1;
 }
 
 QList<IndicatorMeta> AlertManager::indicators() const {

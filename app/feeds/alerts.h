@@ -43,9 +43,12 @@ public:
 
     // Follows a scheduler: re-evaluates on its updates and status changes.
     void follow(FeedScheduler *scheduler);
-    // Imports indicators and rules (all or nothing). Returns false with the field at fault.
+    // Imports indicators and rules (all or nothing), in one transaction on the store thread when
+    // the database has one; indicators() and rules() follow once it committed (indicatorsChanged).
+    // Returns false with the field at fault; a write that fails is logged.
     bool importJson(const QByteArray &json, QString *error);
-    // First start: import from a file when no indicator is defined yet.
+    // First start: import from a file when no indicator is defined yet. 1: imported (on its way
+    // to the store thread when there is one), 0: indicators were there, -1: *error says why.
     int importIfEmpty(const QString &path, QString *error);
 
     // Read from the store once, then held in memory (importJson replaces them): evaluating the

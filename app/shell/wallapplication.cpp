@@ -200,6 +200,9 @@ bool WallApplication::start() {
     if (!loadWindows())
         return false;
     mark("windows");
+    // The start-up's writes (its documents and first layout, the first start's imports, the
+    // audit's check) go to the disk now, while the first frames are drawn.
+    m_writer->release();
     qInfo("opswall: built in %lld ms (%s)", qlonglong(clock.elapsed()),
           qPrintable(phases.join(QStringLiteral(", "))));
     m_services->setRenderStats(
@@ -375,6 +378,8 @@ QStringList WallApplication::tilesNotReady() const {
     if (!m_scene)
         return {};
     QStringList ids = m_scene->readiness()->notReadyIds();
+    if (m_startupPending) // the first layout is shown once its history row is committed
+        ids.append(QStringLiteral("(the start-up layout being stored)"));
     // (As the tile layers of the windows said it: with no window there is nothing to build.)
     if (m_scene->tiles()->staging() && !windows().isEmpty())
         ids.append(QStringLiteral("(a recall being built)"));
