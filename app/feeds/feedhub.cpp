@@ -27,7 +27,8 @@ FeedHub::FeedHub(store::Database &db, QNetworkAccessManager *nam, QObject *paren
             [this](const QString &feedId) { m_readModel.feedStatusChanged(feedId); });
     connect(&m_alerts, &AlertManager::indicatorsChanged, &m_readModel, [this] {
         m_readModel.reload();
-        watchRuleSeries();
+        if (m_started) // indicators imported at start, committed since
+            watchRuleSeries();
     });
     for (auto signal : {&AlertManager::alertRaised, &AlertManager::alertCleared,
                         &AlertManager::alertAcknowledged})
@@ -80,6 +81,7 @@ bool FeedHub::start(const FeedHubOptions &options, QString *error) {
     if (!importing)
         m_scheduler.start();
     watchRuleSeries();
+    m_started = true;
     m_alerts.follow(&m_scheduler);
     m_retention.start();
     error->clear();

@@ -58,6 +58,7 @@ private:
     bool importDemoDocuments(const FeedHubOptions &options, QStringList *errors,
                              std::function<void(std::exception_ptr)> definitionsStored);
     void watchRuleSeries();
+    bool m_started = false; // start() ran: the rules' series are kept in the read model
 
     FeedScheduler m_scheduler;
     AlertManager m_alerts;

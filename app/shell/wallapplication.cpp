@@ -203,6 +203,22 @@ bool WallApplication::start() {
     // The start-up's writes (its documents and first layout, the first start's imports, the
     // audit's check) go to the disk now, while the first frames are drawn.
     m_writer->release();
+    // When the first frame is up, and how many of the start's writes are still on their way.
+    auto first = std::make_shared<QList<QMetaObject::Connection>>();
+    for (QQuickWindow *w : windows())
+        first->append(connect(
+            w, &QQuickWindow::frameSwapped, this,
+            [this, first, since = clock] {
+                if (first->isEmpty())
+                    return; // another window's first frame was first
+                for (const QMetaObject::Connection &c : std::as_const(*first))
+                    disconnect(c);
+                first->clear();
+                qInfo("opswall: first frame %lld ms after the start began (%zu store writes "
+                      "still queued)",
+                      qlonglong(since.elapsed()), m_db->writesQueued());
+            },
+            Qt::QueuedConnection));
     qInfo("opswall: built in %lld ms (%s)", qlonglong(clock.elapsed()),
           qPrintable(phases.join(QStringLiteral(", "))));
     m_services->setRenderStats(
