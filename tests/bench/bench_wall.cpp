@@ -346,10 +346,10 @@ double processFirstFrameMs(const QString &binary, const QString &dbPath, int slo
     p.setProcessChannelMode(QProcess::MergedChannels);
     QElapsedTimer t;
     t.start();
-    p.start(binary, {QStringLiteral("--demo"), QStringLiteral("--no-services"),
-                     QStringLiteral("--db"), dbPath, QStringLiteral("--api"),
-                     QStringLiteral("127.0.0.1:0"), QStringLiteral("-platform"),
-                     QStringLiteral("offscreen")});
+    p.start(binary,
+            {QStringLiteral("--demo"), QStringLiteral("--no-services"), QStringLiteral("--db"),
+             dbPath, QStringLiteral("--api"), QStringLiteral("127.0.0.1:0"),
+             QStringLiteral("-platform"), QStringLiteral("offscreen")});
     QByteArray out;
     double ms = -1;
     while (t.elapsed() < 60000 && p.state() != QProcess::NotRunning) {
