@@ -49,22 +49,21 @@ bool AlertManager::importJson(const QByteArray &json, QString *error) {
     // is read again once the rows are committed (never when the write failed: it is logged).
     m_db.writeThen(
         [doc = *doc](store::Database &db) {
-            auto ind =
-                db.prepare("INSERT INTO feed_indicators(code, definition) VALUES(?,?) "
-                           "ON CONFLICT(code) DO UPDATE SET definition = excluded.definition");
-            for (const IndicatorMeta &m : doc.indicators) {
-                ind.bind(1, m.code).bind(2,
-                                         QJsonDocument(m.toJson()).toJson(QJsonDocument::Compact));
-                ind.run();
-            }
-            auto rule =
-                db.prepare("INSERT INTO feed_rules(id, definition) VALUES(?,?) "
-                           "ON CONFLICT(id) DO UPDATE SET definition = excluded.definition");
-            for (const AlertRule &r : doc.rules) {
-                rule.bind(1, r.id).bind(2,
-                                        QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact));
-                rule.run();
-            }
+            // Each item's JSON under its key (an indicator's code, a rule's id).
+            const auto upsert = [&db](const char *sql, const auto &items, auto key) {
+                auto st = db.prepare(sql);
+                for (const auto &item : items) {
+                    st.bind(1, key(item))
+                        .bind(2, QJsonDocument(item.toJson()).toJson(QJsonDocument::Compact));
+                    st.run();
+                }
+            };
+            upsert("INSERT INTO feed_indicators(code, definition) VALUES(?,?) "
+                   "ON CONFLICT(code) DO UPDATE SET definition = excluded.definition",
+                   doc.indicators, [](const IndicatorMeta &m) { return m.code; });
+            upsert("INSERT INTO feed_rules(id, definition) VALUES(?,?) "
+                   "ON CONFLICT(id) DO UPDATE SET definition = excluded.definition",
+                   doc.rules, [](const AlertRule &r) { return r.id; });
         },
         [alive = QPointer<AlertManager>(this)] {
             if (!alive)
