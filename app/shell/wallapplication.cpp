@@ -146,6 +146,12 @@ bool WallApplication::start() {
         return false;
     }
     mark("services");
+    // The start-up's writes (its documents and first layout, the first start's imports, the
+    // audit's check) go to the disk now, while the windows are built and the first frames drawn;
+    // the GUI thread writes nothing itself from here on.
+    m_writer->release();
+    if (!m_startupPending)
+        m_services->importDemoBriefing();
     if (m_options.role == ProcessRole::Controller) {
         m_nodeRoles = std::make_unique<NodeRoles>(m_options);
         if (!m_nodeRoles->startController(*m_state, *m_services, m_engine, &m_error))
@@ -200,9 +206,6 @@ bool WallApplication::start() {
     if (!loadWindows())
         return false;
     mark("windows");
-    // The start-up's writes (its documents and first layout, the first start's imports, the
-    // audit's check) go to the disk now, while the first frames are drawn.
-    m_writer->release();
     // When the first frame is up, and how many of the start's writes are still on their way.
     auto first = std::make_shared<QList<QMetaObject::Connection>>();
     for (QQuickWindow *w : windows())

@@ -109,8 +109,8 @@ bool WallApplication::openStore() {
         // Every write of the wall's actions, the audit and the feeds goes through this thread
         // (app/store/README.md "Threads and connections").
         m_writer = std::make_unique<store::StoreThread>(path);
-        // Its jobs wait until the windows are up (start): the GUI thread's migrations and reads
-        // before the first frame never wait for the writer's lock and fsyncs.
+        // Its jobs wait until the services are built (start): the GUI thread's migrations never
+        // wait for the writer's lock across its fsyncs.
         m_writer->hold();
         m_db->setWriter(m_writer.get());
     } catch (const store::Error &e) {
@@ -265,7 +265,11 @@ bool WallApplication::recallInitialLayout() {
     // A refused write (the store unavailable) is logged and raises the store alert; the wall
     // goes on with what was last committed, and the next start writes the documents again.
     m_dispatcher->startWith(std::move(writeDocuments), std::move(show),
-                            [this](const ActionResult &) { m_startupPending = false; });
+                            [this](const ActionResult &) {
+                                m_startupPending = false;
+                                if (m_services) // the demo's briefing names its presets
+                                    m_services->importDemoBriefing();
+                            });
     return true;
 }
 

@@ -73,8 +73,8 @@ public:
     void run(const Job &job);
 
     // Start-up (WallApplication::start): jobs posted while held wait in the queue until
-    // release(), so that the GUI thread's migrations and reads before the first frame never wait
-    // for the writer's lock (held across a commit's fsync). A wait for a job (run(), a Ticket's
+    // release(), so that the GUI thread's migrations never wait for the writer's lock (held
+    // across a commit's fsync). A wait for a job (run(), a Ticket's
     // wait()) and the destructor release it first: a hold never blocks a caller.
     void hold();
     void release();
