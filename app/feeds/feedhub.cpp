@@ -63,7 +63,7 @@ bool FeedHub::start(const FeedHubOptions &options, QString *error) {
         if (failed)
             qWarning("feeds: the imported feed definitions were not stored: %s",
                      qPrintable(store::errorText(failed)));
-        if (alive)
+        if (alive && !alive->m_stopped) // not once the hub stopped (shutdown)
             alive->m_scheduler.start();
     };
     bool importing = false;
@@ -131,6 +131,7 @@ bool FeedHub::importDemoDocuments(const FeedHubOptions &options, QStringList *er
 }
 
 void FeedHub::stop() {
+    m_stopped = true;
     m_retention.stop();
     m_scheduler.stop();
 }

@@ -59,6 +59,7 @@ private:
                              std::function<void(std::exception_ptr)> definitionsStored);
     void watchRuleSeries();
     bool m_started = false; // start() ran: the rules' series are kept in the read model
+    bool m_stopped = false; // stop() ran: a late import's completion starts nothing
 
     FeedScheduler m_scheduler;
     AlertManager m_alerts;

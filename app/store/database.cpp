@@ -79,8 +79,11 @@ Database::Database(const QString &path, OpenMode mode)
     if (mode == OpenMode::ReadWrite) {
         // WAL: readers never block the writer; synchronous=FULL makes a committed save durable
         // across power loss, which a control room cares about more than write throughput.
-        auto wal = prepare("PRAGMA journal_mode=WAL");
-        m_wal = wal.step() && wal.text(0).compare(QLatin1String("wal"), Qt::CaseInsensitive) == 0;
+        {
+            auto wal = prepare("PRAGMA journal_mode=WAL");
+            m_wal =
+                wal.step() && wal.text(0).compare(QLatin1String("wal"), Qt::CaseInsensitive) == 0;
+        }
         exec("PRAGMA synchronous=FULL");
         restrictPermissions(path); // the -wal/-shm just made
     }
