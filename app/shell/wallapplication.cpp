@@ -151,7 +151,7 @@ bool WallApplication::start() {
     // the GUI thread writes nothing itself from here on.
     m_writer->release();
     if (!m_startupPending)
-        m_services->importDemoBriefing();
+        importDemoBriefing();
     if (m_options.role == ProcessRole::Controller) {
         m_nodeRoles = std::make_unique<NodeRoles>(m_options);
         if (!m_nodeRoles->startController(*m_state, *m_services, m_engine, &m_error))

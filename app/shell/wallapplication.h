@@ -88,6 +88,7 @@ private:
     bool startStandbyLink(); // controller: the hot standby (--standby-listen, after a takeover)
     void importDemoPresets();
     bool recallInitialLayout();
+    void importDemoBriefing(); // once the start-up's presets are committed
     void loadFontsAndTranslations();
     // --preview: output's picture cut out of the preview window (each display's active area into
     // its region of the output); nullopt when no preview window is there.

@@ -46,6 +46,14 @@ std::optional<QJsonObject> readJsonFile(const QString &path, QString *error) {
     return doc.object();
 }
 
+// Writes, in order, as one job of a transaction.
+wall::ActionStore::Job allOf(std::vector<wall::ActionStore::Job> writes) {
+    return [writes = std::move(writes)](wall::ActionTransaction &on) {
+        for (const auto &write : writes)
+            write(on);
+    };
+}
+
 QString issuesText(const QList<wall::Issue> &issues) {
     QStringList lines;
     for (const wall::Issue &i : issues)
@@ -223,6 +231,22 @@ void WallApplication::importDemoPresets() {
     }
 }
 
+void WallApplication::importDemoBriefing() {
+    if (!m_services)
+        return;
+    // The demo's briefing names the demo presets: saved once they are committed, and before the
+    // actions waiting in the dispatcher's queue (one of them may start it).
+    std::vector<wall::ActionStore::Job> writes;
+    const std::function<void()> stop =
+        m_store->collect([&writes](wall::ActionStore::Job job, const std::function<void()> &) {
+            writes.push_back(std::move(job));
+        });
+    m_services->importDemoBriefing();
+    stop();
+    if (!writes.empty())
+        m_dispatcher->startWith(allOf(std::move(writes)), std::nullopt, {});
+}
+
 bool WallApplication::recallInitialLayout() {
     // The layout the start shows once the start-up's one transaction (its documents and this
     // layout's history row) committed; until then the wall shows the layout last committed.
@@ -257,18 +281,14 @@ bool WallApplication::recallInitialLayout() {
         return true; // nothing to write: a restart that shows what it showed
     wall::ActionStore::Job writeDocuments;
     if (!documents.empty())
-        writeDocuments = [documents = std::move(documents)](wall::ActionTransaction &on) {
-            for (const auto &write : documents)
-                write(on);
-        };
+        writeDocuments = allOf(std::move(documents));
     m_startupPending = true;
     // A refused write (the store unavailable) is logged and raises the store alert; the wall
     // goes on with what was last committed, and the next start writes the documents again.
     m_dispatcher->startWith(std::move(writeDocuments), std::move(show),
                             [this](const ActionResult &) {
                                 m_startupPending = false;
-                                if (m_services) // the demo's briefing names its presets
-                                    m_services->importDemoBriefing();
+                                importDemoBriefing();
                             });
     return true;
 }

@@ -66,7 +66,7 @@ void Dispatcher::startWith(ActionStore::Job documents, std::optional<QPair<Layou
         item.writeOnly = true;
         item.showOnly = QPair<Layout, QString>{}; // not an action; nothing to show
     }
-    m_queue.push_back(std::move(item));
+    m_queue.push_front(std::move(item)); // before the actions that came meanwhile
     pump();
 }
 

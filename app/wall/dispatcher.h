@@ -83,7 +83,8 @@ public:
     // empty) and then, when layout is given, that layout's history row with its cause; the wall
     // shows the layout only once that committed, as it shows an action's change (not an action:
     // no audit row, no event). Actions submitted later are taken after it and see what it
-    // committed (the presets it saved). done (may be empty) gets the outcome on the GUI thread:
+    // committed (the presets it saved): it goes before the actions waiting in the queue. done
+    // (may be empty) gets the outcome on the GUI thread:
     // ok, or the failure (store_unavailable, internal) as an action's write would have it.
     void startWith(ActionStore::Job documents, std::optional<QPair<Layout, QString>> layout,
                    Done done);
