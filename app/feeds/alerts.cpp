@@ -78,17 +78,6 @@ bool AlertManager::importJson(const QByteArray &json, QString *error) {
     const auto doc = parseIndicatorDocument(json, error);
     if (!doc)
         return false;
-    m_db.transaction([&] { writeDocument(m_db, *doc); });
-    m_indicators.reset(); // read again from what was just written
-    m_rules.reset();
-    Q_EMIT indicatorsChanged();
-    return true;
-}
-
-bool AlertManager::importJsonLater(const QByteArray &json, QString *error) {
-    const auto doc = parseIndicatorDocument(json, error);
-    if (!doc)
-        return false;
     // What is held now (read here only if nothing asked yet: start-up); merged once committed.
     indicators();
     rules();
@@ -106,10 +95,14 @@ bool AlertManager::importJsonLater(const QByteArray &json, QString *error) {
 }
 
 int AlertManager::importIfEmpty(const QString &path, QString *error) {
-    auto q = m_db.prepare("SELECT COUNT(*) FROM feed_indicators");
-    q.step();
-    if (q.int64(0) > 0)
-        return 0;
+    {
+        // Reset before the import: a statement left open would hold a read snapshot of this
+        // connection, and the import's write could not take the lock after another commit.
+        auto q = m_db.prepare("SELECT COUNT(*) FROM feed_indicators");
+        q.step();
+        if (q.int64(0) > 0)
+            return 0;
+    }
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("%1: %2").arg(path, f.errorString());
@@ -117,7 +110,7 @@ int AlertManager::importIfEmpty(const QString &path, QString *error) {
     }
     if (!importJson(f.read(4 << 20), error))
         return -1;
-    return int(indicators().size());
+    return 1;
 }
 
 QList<IndicatorMeta> AlertManager::indicators() const {

@@ -43,16 +43,15 @@ public:
 
     // Follows a scheduler: re-evaluates on its updates and status changes.
     void follow(FeedScheduler *scheduler);
-    // Imports indicators and rules (all or nothing). Returns false with the field at fault.
+    // Imports indicators and rules (all or nothing) without waiting on the disk: validated here
+    // (false with the field at fault, nothing written), the rows written in one transaction on the
+    // store thread when the database has one (Database::writeThen: start-up and a render node's
+    // import of the controller's indicators do not wait for it); once committed, the indicators
+    // and rules held are the ones held with the document's merged in (as the table has them
+    // then) and indicatorsChanged is emitted. A refused write changes nothing (logged).
     bool importJson(const QByteArray &json, QString *error);
-    // The same without waiting on the disk (a render node's import of the controller's
-    // indicators, while its wall runs): validated here (false with the field at fault, nothing
-    // written), the rows written on the store thread (Database::writeThen); once they are
-    // committed the indicators and rules held are the ones held with the document's merged in
-    // (as the table has them then) and indicatorsChanged is emitted. A refused write changes
-    // nothing (logged).
-    bool importJsonLater(const QByteArray &json, QString *error);
-    // First start: import from a file when no indicator is defined yet.
+    // First start: import from a file when no indicator is defined yet. 1: imported (on its way
+    // to the store thread when there is one), 0: indicators were there, -1: *error says why.
     int importIfEmpty(const QString &path, QString *error);
 
     // Read from the store once, then held in memory (importJson replaces them): evaluating the

@@ -342,14 +342,20 @@ bool FeedDefinitionStore::isEmpty() const {
     return q.int64(0) == 0;
 }
 
-int FeedDefinitionStore::importJson(const QByteArray &json, QString *error) {
+int FeedDefinitionStore::importJson(const QByteArray &json, QString *error,
+                                    std::function<void(std::exception_ptr)> done) {
     const auto defs = parseFeedDefinitions(json, error);
     if (!defs)
         return -1;
-    m_db.transaction([&] {
-        for (const FeedDefinition &d : *defs)
-            upsert(d);
-    });
+    store::Database::WriteJob job = [defs = *defs](store::Database &db) {
+        FeedDefinitionStore on(db);
+        for (const FeedDefinition &d : defs)
+            on.upsert(d);
+    };
+    if (done)
+        m_db.write(std::move(job), std::move(done));
+    else
+        m_db.write(std::move(job));
     return int(defs->size());
 }
 

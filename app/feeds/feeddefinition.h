@@ -12,6 +12,8 @@
 #include <QMap>
 #include <QUrl>
 
+#include <exception>
+#include <functional>
 #include <optional>
 
 namespace opswall::store {
@@ -93,8 +95,12 @@ public:
     void upsert(const FeedDefinition &def);
     bool remove(const QString &id);
     bool isEmpty() const;
-    // Validates the whole document first; imports all feeds or none. Returns the count or -1.
-    int importJson(const QByteArray &json, QString *error);
+    // Validates the whole document first; imports all feeds or none, in one transaction on the
+    // store thread when the database has one (start-up does not wait for it; without one, here).
+    // Returns the count or -1. done (may be empty: a failure is logged) gets the outcome on this
+    // thread once the write ran.
+    int importJson(const QByteArray &json, QString *error,
+                   std::function<void(std::exception_ptr)> done = {});
 
     std::optional<FeedStatus> status(const QString &feedId) const;
     // Every stored status, by feed id (FeedScheduler keeps them: read once at start-up).

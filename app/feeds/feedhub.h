@@ -16,6 +16,9 @@
 #include <QObject>
 #include <QTimer>
 
+#include <exception>
+#include <functional>
+
 class QNetworkAccessManager;
 
 namespace opswall::feeds {
@@ -50,7 +53,13 @@ public:
     ReadModel &readModel() { return m_readModel; }
 
 private:
-    void importDemoDocuments(const FeedHubOptions &options, QStringList *errors);
+    // The demo's feeds and indicators; true when the feeds are on their way to the store (then
+    // definitionsStored is called once they are written).
+    bool importDemoDocuments(const FeedHubOptions &options, QStringList *errors,
+                             std::function<void(std::exception_ptr)> definitionsStored);
+    void watchRuleSeries();
+    bool m_started = false; // start() ran: the rules' series are kept in the read model
+    bool m_stopped = false; // stop() ran: a late import's completion starts nothing
 
     FeedScheduler m_scheduler;
     AlertManager m_alerts;

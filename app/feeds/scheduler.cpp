@@ -87,7 +87,8 @@ FeedScheduler::~FeedScheduler() {
     stop();
 }
 
-int FeedScheduler::importDefinitionsIfEmpty(const QString &jsonPath, QString *error) {
+int FeedScheduler::importDefinitionsIfEmpty(const QString &jsonPath, QString *error,
+                                            std::function<void(std::exception_ptr)> done) {
     if (!m_definitions.isEmpty())
         return 0;
     QFile f(jsonPath);
@@ -95,7 +96,7 @@ int FeedScheduler::importDefinitionsIfEmpty(const QString &jsonPath, QString *er
         *error = QStringLiteral("%1: %2").arg(jsonPath, f.errorString());
         return -1;
     }
-    return m_definitions.importJson(f.read(4 * 1024 * 1024), error);
+    return m_definitions.importJson(f.read(4 * 1024 * 1024), error, std::move(done));
 }
 
 void FeedScheduler::start() {

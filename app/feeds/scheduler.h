@@ -46,7 +46,8 @@ public:
 
     // First start: import the demo/installation feed list when no feed is defined yet.
     // Returns the number imported (0 when feeds already exist), -1 on error.
-    int importDefinitionsIfEmpty(const QString &jsonPath, QString *error);
+    int importDefinitionsIfEmpty(const QString &jsonPath, QString *error,
+                                 std::function<void(std::exception_ptr)> done = {});
 
     // (Re)reads the definitions from the store and starts every feed: pulls at once, then on
     // their interval; push feeds connect.

@@ -79,7 +79,7 @@ void NodeRoles::takeReplicatedData([[maybe_unused]] QQmlEngine &engine) {
             // Written on the store thread; the read model reads again (elsewhere) once it is
             // committed (AlertManager::indicatorsChanged, FeedHub).
             QString err;
-            if (!feeds->alerts()->importJsonLater(doc, &err))
+            if (!feeds->alerts()->importJson(doc, &err))
                 qWarning("opswall: node: the controller's indicators are not valid here: %s",
                          qPrintable(err));
         };

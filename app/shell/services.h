@@ -73,6 +73,9 @@ public:
     // What the renderer reports for health: {"fps", "outputs"} (WallApplication's FrameMeter).
     void setRenderStats(std::function<QJsonObject()> stats) { m_renderStats = std::move(stats); }
     QJsonObject renderStats() const { return m_renderStats ? m_renderStats() : QJsonObject(); }
+    // The demo's briefing, over the demo presets, when there is none (the demo's first start):
+    // called once the start-up's presets are committed (WallApplication).
+    void importDemoBriefing();
     // The briefing runner (null when the briefing layer is not built).
     briefing::BriefingRunner *briefingRunner() const;
     // Gives another engine (the offscreen step renderer) the same QML services as the wall's.

@@ -90,6 +90,14 @@ void Services::startBriefings() {
     } catch (const store::Error &e) {
         qWarning("opswall: schedules unavailable: %s", e.what());
     }
+#endif
+}
+
+void Services::importDemoBriefing() {
+#ifdef OPSWALL_WITH_BRIEFING
+    briefing::BriefingRunner *runner = m_parts->runner.get();
+    if (!runner || !m_parts->briefings)
+        return;
     // The demo's briefing, over the demo presets, on the first start.
     if (m_options.demo && m_parts->briefings->list().isEmpty()) {
         const QString path = m_assetsDir + QStringLiteral("/demo/briefings/economy.json");

@@ -165,6 +165,12 @@ bool WallApplication::start() {
         return false;
     }
     mark("services");
+    // The start-up's writes (its documents and first layout, the first start's imports, the
+    // audit's check) go to the disk now, while the windows are built and the first frames drawn;
+    // the GUI thread writes nothing itself from here on.
+    m_writer->release();
+    if (!m_startupPending)
+        importDemoBriefing();
     if (m_options.role == ProcessRole::Controller) {
         m_nodeRoles = std::make_unique<NodeRoles>(m_options);
         if (!m_nodeRoles->startController(*m_state, *m_services, m_engine, &m_error))
@@ -219,6 +225,22 @@ bool WallApplication::start() {
     if (!loadWindows())
         return false;
     mark("windows");
+    // When the first frame is up, and how many of the start's writes are still on their way.
+    auto first = std::make_shared<QList<QMetaObject::Connection>>();
+    for (QQuickWindow *w : windows())
+        first->append(connect(
+            w, &QQuickWindow::frameSwapped, this,
+            [this, first, since = clock] {
+                if (first->isEmpty())
+                    return; // another window's first frame was first
+                for (const QMetaObject::Connection &c : std::as_const(*first))
+                    disconnect(c);
+                first->clear();
+                qInfo("opswall: first frame %lld ms after the start began (%zu store writes "
+                      "still queued)",
+                      qlonglong(since.elapsed()), m_db->writesQueued());
+            },
+            Qt::QueuedConnection));
     qInfo("opswall: built in %lld ms (%s)", qlonglong(clock.elapsed()),
           qPrintable(phases.join(QStringLiteral(", "))));
     m_services->setRenderStats(
@@ -414,6 +436,8 @@ QStringList WallApplication::tilesNotReady() const {
     if (!m_scene)
         return {};
     QStringList ids = m_scene->readiness()->notReadyIds();
+    if (m_startupPending) // the first layout is shown once its history row is committed
+        ids.append(QStringLiteral("(the start-up layout being stored)"));
     // (As the tile layers of the windows said it: with no window there is nothing to build.)
     if (m_scene->tiles()->staging() && !windows().isEmpty())
         ids.append(QStringLiteral("(a recall being built)"));

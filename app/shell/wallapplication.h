@@ -92,6 +92,7 @@ private:
     bool startStandbyLink(); // controller: the hot standby (--standby-listen, after a takeover)
     void importDemoPresets();
     bool recallInitialLayout();
+    void importDemoBriefing(); // once the start-up's presets are committed
     void loadFontsAndTranslations();
     // --preview: output's picture cut out of the preview window (each display's active area into
     // its region of the output); nullopt when no preview window is there.
@@ -107,6 +108,12 @@ private:
     std::unique_ptr<store::WallStore> m_store;
     std::unique_ptr<wall::WallState> m_state;
     std::unique_ptr<wall::Dispatcher> m_dispatcher;
+    // Start-up: what loadWall and importDemoPresets store (in one transaction with the first
+    // layout's history row, recallInitialLayout), the demo presets read from the assets, and
+    // whether that transaction is still on its way (tilesNotReady says so).
+    std::vector<wall::ActionStore::Job> m_startupDocuments;
+    QList<wall::Layout> m_demoPresets;
+    bool m_startupPending = false;
     std::unique_ptr<FrameMeter> m_frames;         // outlives m_services, which asks it for health
     std::unique_ptr<Services> m_services;         // the optional layers; destroyed after QML
     std::unique_ptr<OutputSnapshots> m_snapshots; // grabs the windows; after m_services

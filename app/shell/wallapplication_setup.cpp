@@ -46,6 +46,14 @@ std::optional<QJsonObject> readJsonFile(const QString &path, QString *error) {
     return doc.object();
 }
 
+// Writes, in order, as one job of a transaction.
+wall::ActionStore::Job allOf(std::vector<wall::ActionStore::Job> writes) {
+    return [writes = std::move(writes)](wall::ActionTransaction &on) {
+        for (const auto &write : writes)
+            write(on);
+    };
+}
+
 QString issuesText(const QList<wall::Issue> &issues) {
     QStringList lines;
     for (const wall::Issue &i : issues)
@@ -109,6 +117,9 @@ bool WallApplication::openStore() {
         // Every write of the wall's actions, the audit and the feeds goes through this thread
         // (app/store/README.md "Threads and connections").
         m_writer = std::make_unique<store::StoreThread>(path);
+        // Its jobs wait until the services are built (start): the GUI thread's migrations never
+        // wait for the writer's lock across its fsyncs.
+        m_writer->hold();
         m_db->setWriter(m_writer.get());
     } catch (const store::Error &e) {
         m_error = QStringLiteral("cannot open the database: %1").arg(QString::fromUtf8(e.what()));
@@ -156,9 +167,15 @@ bool WallApplication::loadWall() {
             wall = std::move(stored);
         } else {
             wall = parsed.wall;
-            m_store->saveWall(*wall);
-            if (fromOptions)
-                m_store->setSetting(kAppliedWallFile, digest);
+            // Stored on the store thread with the rest of the start-up (startWith); the digest
+            // in the same transaction, so that a wall that was not stored is applied again.
+            m_startupDocuments.push_back([w = *wall, digest = fromOptions ? digest : QString()](
+                                             wall::ActionTransaction &on) {
+                on.layouts().saveWall(w);
+                if (!digest.isEmpty())
+                    store::WallStore(store::connectionOf(on), store::WallStore::AlreadyMigrated{})
+                        .setSetting(kAppliedWallFile, digest);
+            });
         }
     }
     if (!wall) {
@@ -203,34 +220,76 @@ void WallApplication::importDemoPresets() {
                      qPrintable(doc ? issuesText(parsed.issues) : err));
             continue;
         }
-        m_store->savePreset(std::nullopt, parsed.layout.name, parsed.layout,
-                            entry[QStringLiteral("forLeaders")].toBool(false));
+        m_demoPresets.append(parsed.layout);
+        // Stored with the rest of the start-up (startWith); the kept presets take them once
+        // that committed, before any action is taken.
+        m_startupDocuments.push_back(
+            [layout = parsed.layout, forLeaders = entry[QStringLiteral("forLeaders")].toBool(
+                                         false)](wall::ActionTransaction &on) {
+                on.layouts().savePreset(std::nullopt, layout.name, layout, forLeaders);
+            });
     }
 }
 
+void WallApplication::importDemoBriefing() {
+    if (!m_services)
+        return;
+    // The demo's briefing names the demo presets: saved once they are committed, and before the
+    // actions waiting in the dispatcher's queue (one of them may start it).
+    std::vector<wall::ActionStore::Job> writes;
+    const std::function<void()> stop =
+        m_store->collect([&writes](wall::ActionStore::Job job, const std::function<void()> &) {
+            writes.push_back(std::move(job));
+        });
+    m_services->importDemoBriefing();
+    stop();
+    if (!writes.empty())
+        m_dispatcher->startWith(allOf(std::move(writes)), std::nullopt, {});
+}
+
 bool WallApplication::recallInitialLayout() {
-    const Caller startup{QStringLiteral("startup"), Role::Admin, QStringLiteral("local"),
-                         QStringLiteral("startup")};
+    // The layout the start shows once the start-up's one transaction (its documents and this
+    // layout's history row) committed; until then the wall shows the layout last committed.
+    std::optional<QPair<wall::Layout, QString>> show;
+    const auto demoPreset = [this](const QString &name) -> std::optional<wall::Layout> {
+        for (const wall::Layout &l : std::as_const(m_demoPresets))
+            if (l.name == name)
+                return l;
+        return std::nullopt;
+    };
     if (!m_options.presetName.isEmpty()) {
-        const auto r = m_dispatcher->dispatch(
-            {QStringLiteral("preset.recall"), {{QStringLiteral("name"), m_options.presetName}}},
-            startup);
-        if (!r.ok) {
-            m_error = QStringLiteral("--preset %1: %2").arg(m_options.presetName, r.message);
+        if (const auto p = m_store->presetByName(m_options.presetName))
+            show = {p->layout, QStringLiteral("preset.recall %1").arg(p->info.id)};
+        else if (const auto l = demoPreset(m_options.presetName))
+            show = {*l, QStringLiteral("preset.recall %1 (first start)").arg(l->name)};
+        else {
+            m_error = QStringLiteral("--preset %1: no such preset").arg(m_options.presetName);
             return false;
         }
-        return true;
-    }
-    if (const auto last = m_store->lastLiveLayout()) {
+    } else if (const auto last = m_store->lastLiveLayout()) {
         m_state->setLayout(*last); // what was on the wall when it stopped, at its revision
         m_state->adoptRevision(quint64(m_store->lastLiveRevision()));
-        return true;
+    } else if (const auto presets = m_store->presets(); !presets.isEmpty()) {
+        if (const auto p = m_store->preset(presets.first().id))
+            show = {p->layout, QStringLiteral("preset.recall %1").arg(p->info.id)};
+    } else if (!m_demoPresets.isEmpty()) {
+        show = {m_demoPresets.first(),
+                QStringLiteral("preset.recall %1 (first start)").arg(m_demoPresets.first().name)};
     }
-    const auto presets = m_store->presets();
-    if (!presets.isEmpty())
-        m_dispatcher->dispatch(
-            {QStringLiteral("preset.recall"), {{QStringLiteral("id"), presets.first().id}}},
-            startup);
+    std::vector<wall::ActionStore::Job> documents = std::exchange(m_startupDocuments, {});
+    if (!show && documents.empty())
+        return true; // nothing to write: a restart that shows what it showed
+    wall::ActionStore::Job writeDocuments;
+    if (!documents.empty())
+        writeDocuments = allOf(std::move(documents));
+    m_startupPending = true;
+    // A refused write (the store unavailable) is logged and raises the store alert; the wall
+    // goes on with what was last committed, and the next start writes the documents again.
+    m_dispatcher->startWith(std::move(writeDocuments), std::move(show),
+                            [this](const ActionResult &) {
+                                m_startupPending = false;
+                                importDemoBriefing();
+                            });
     return true;
 }
 

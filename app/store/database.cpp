@@ -79,7 +79,11 @@ Database::Database(const QString &path, OpenMode mode)
     if (mode == OpenMode::ReadWrite) {
         // WAL: readers never block the writer; synchronous=FULL makes a committed save durable
         // across power loss, which a control room cares about more than write throughput.
-        exec("PRAGMA journal_mode=WAL");
+        {
+            auto wal = prepare("PRAGMA journal_mode=WAL");
+            m_wal =
+                wal.step() && wal.text(0).compare(QLatin1String("wal"), Qt::CaseInsensitive) == 0;
+        }
         exec("PRAGMA synchronous=FULL");
         restrictPermissions(path); // the -wal/-shm just made
     }
@@ -320,7 +324,32 @@ int Database::userVersion() {
     return int(st.int64(0));
 }
 
+// Migrations do not wait for the disk (start-up, before the first frame): in WAL mode their
+// commits are made with synchronous=NORMAL, which keeps the file consistent, and are durable with
+// the next fsync'd commit of the file (the store thread's first write syncs the log they are in).
+// A power loss before that leaves the file at the version before; the next start migrates again.
+class Database::UnsyncedMigration {
+public:
+    explicit UnsyncedMigration(Database &db)
+        : m_owner(db)
+        , m_on(db.m_wal && !db.inTransaction()) {
+        if (m_on)
+            m_owner.exec("PRAGMA synchronous=NORMAL");
+    }
+    ~UnsyncedMigration() {
+        if (m_on)
+            sqlite3_exec(m_owner.m_db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+    }
+    UnsyncedMigration(const UnsyncedMigration &) = delete;
+    UnsyncedMigration &operator=(const UnsyncedMigration &) = delete;
+
+private:
+    Database &m_owner;
+    bool m_on;
+};
+
 void Database::migrate(std::span<const Migration> migrations) {
+    const UnsyncedMigration unsynced(*this);
     const int current = userVersion();
     const int newest = migrations.empty() ? 0 : migrations.back().version;
     if (current > newest)
@@ -339,6 +368,7 @@ void Database::migrate(std::span<const Migration> migrations) {
 }
 
 void Database::migrateComponent(const char *component, std::span<const Migration> migrations) {
+    const UnsyncedMigration unsynced(*this);
     exec("CREATE TABLE IF NOT EXISTS schema_versions(component TEXT PRIMARY KEY, "
          "version INTEGER NOT NULL)");
     int current = 0;

@@ -251,8 +251,10 @@ private:
     WriteCollector m_collector;
     std::unique_ptr<QObject> m_context; // completions of write() come back to its thread
     std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
-    int m_writing = 0;              // nesting of enterWrite() on this connection
-    bool m_probing = false;         // a probeWritableLater() is on the store thread
+    int m_writing = 0;      // nesting of enterWrite() on this connection
+    bool m_probing = false; // a probeWritableLater() is on the store thread
+    bool m_wal = false;     // the file is in WAL mode (migrations then do not fsync)
+    class UnsyncedMigration;
     std::int64_t m_busySinceMs = 0; // when the current wait for a lock began
     int m_busyTimeoutMs = 5000;
     std::int64_t m_minFreeBytes = 0;

@@ -10,6 +10,8 @@ namespace opswall::store {
 
 void StoreThread::Ticket::wait() {
     noteGuiThreadWait("a store-thread job (Ticket::wait)");
+    if (m_owner)
+        m_owner->release();
     {
         std::unique_lock lock(m_mutex);
         m_ran.wait(lock, [this] { return m_finished; });
@@ -69,7 +71,7 @@ StoreThread::StoreThread(const QString &path, Job setup) {
             Entry e;
             {
                 std::unique_lock lock(m_mutex);
-                m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+                m_wake.wait(lock, [this] { return m_stop || (!m_held && !m_queue.empty()); });
                 if (m_queue.empty())
                     break; // stopping, and every posted job ran
                 e = std::move(m_queue.front());
@@ -125,6 +127,7 @@ StoreThread::~StoreThread() {
     {
         const std::lock_guard lock(m_mutex);
         m_stop = true;
+        m_held = false; // the jobs already posted run
     }
     m_wake.notify_all();
     if (m_thread.joinable())
@@ -136,6 +139,7 @@ std::shared_ptr<StoreThread::Ticket> StoreThread::post(Job job, QObject *context
     auto ticket = std::make_shared<Ticket>();
     ticket->m_done = std::move(done);
     ticket->m_health = health;
+    ticket->m_owner = this;
     {
         const std::lock_guard lock(m_mutex);
         m_queue.push_back({std::move(job), ticket, QPointer<QObject>(context), context != nullptr});
@@ -146,6 +150,7 @@ std::shared_ptr<StoreThread::Ticket> StoreThread::post(Job job, QObject *context
 
 void StoreThread::run(const Job &job) {
     noteGuiThreadWait("a store-thread job (StoreThread::run)");
+    release();
     auto ticket = post(job, nullptr, {});
     std::exception_ptr error;
     {
@@ -160,6 +165,21 @@ void StoreThread::run(const Job &job) {
 Database::TransactionStats StoreThread::transactionStats() const {
     const std::lock_guard lock(m_mutex);
     return m_stats;
+}
+
+void StoreThread::hold() {
+    const std::lock_guard lock(m_mutex);
+    m_held = true;
+}
+
+void StoreThread::release() {
+    {
+        const std::lock_guard lock(m_mutex);
+        if (!m_held)
+            return;
+        m_held = false;
+    }
+    m_wake.notify_one();
 }
 
 void StoreThread::setAfterJob(Job hook) {

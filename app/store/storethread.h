@@ -54,6 +54,7 @@ public:
         std::exception_ptr m_error;
         Done m_done;
         Database *m_health = nullptr;
+        StoreThread *m_owner = nullptr; // released by wait() (hold())
     };
 
     // Opens path on the new thread (the same pragmas as every Database: WAL, synchronous=FULL,
@@ -70,6 +71,13 @@ public:
     std::shared_ptr<Ticket> post(Job job, QObject *context, Done done, Database *health = nullptr);
     // Runs job on the store thread and waits for it; rethrows its exception.
     void run(const Job &job);
+
+    // Start-up (WallApplication::start): jobs posted while held wait in the queue until
+    // release(), so that the GUI thread's migrations never wait for the writer's lock (held
+    // across a commit's fsync). A wait for a job (run(), a Ticket's
+    // wait()) and the destructor release it first: a hold never blocks a caller.
+    void hold();
+    void release();
 
     // Runs hook on the store thread after every job (also a failed one), before the job's
     // completion is delivered: the hot standby (app/nodes/README.md) ships what the job committed
@@ -97,6 +105,7 @@ private:
     std::deque<Entry> m_queue;
     bool m_running = false; // a job is running now
     bool m_stop = false;
+    bool m_held = false;
     Database::TransactionStats m_stats; // copied from the connection after each job
     Job m_afterJob;
     std::thread m_thread;

@@ -45,7 +45,8 @@ ActionResult Dispatcher::check(const Action &action, const Caller &caller) {
 }
 
 void Dispatcher::submit(Action action, Caller caller, Done done) {
-    m_queue.push_back(Item{std::move(action), std::move(caller), std::move(done), std::nullopt});
+    m_queue.push_back(
+        Item{std::move(action), std::move(caller), std::move(done), std::nullopt, {}, false});
     pump();
 }
 
@@ -54,7 +55,18 @@ void Dispatcher::showLayout(const Layout &layout, const QString &cause) {
         commit(layout, cause);
         return;
     }
-    m_queue.push_back(Item{{}, {}, {}, QPair<Layout, QString>{layout, cause}});
+    m_queue.push_back(Item{{}, {}, {}, QPair<Layout, QString>{layout, cause}, {}, false});
+    pump();
+}
+
+void Dispatcher::startWith(ActionStore::Job documents, std::optional<QPair<Layout, QString>> layout,
+                           Done done) {
+    Item item{{}, {}, std::move(done), std::move(layout), std::move(documents), false};
+    if (!item.showOnly) {
+        item.writeOnly = true;
+        item.showOnly = QPair<Layout, QString>{}; // not an action; nothing to show
+    }
+    m_queue.push_front(std::move(item)); // before the actions that came meanwhile
     pump();
 }
 
@@ -75,7 +87,12 @@ ActionResult Dispatcher::dispatch(const Action &action, const Caller &caller) {
         const bool pumping = std::exchange(m_pumping, true);
         m_applying = false;
         std::function<void()> waitOuter = std::exchange(m_waitInFlight, {});
-        start(Item{action, caller, [&out](ActionResult r) { out = std::move(r); }, std::nullopt});
+        start(Item{action,
+                   caller,
+                   [&out](ActionResult r) { out = std::move(r); },
+                   std::nullopt,
+                   {},
+                   false});
         while (!out && m_waitInFlight)
             std::exchange(m_waitInFlight, {})();
         m_applying = true;
@@ -163,7 +180,10 @@ void Dispatcher::start(Item in) {
     const bool isAction = !item->showOnly;
     if (!isAction) {
         m_applying = true;
-        commit(item->showOnly->first, item->showOnly->second);
+        if (!item->writeOnly)
+            commit(item->showOnly->first, item->showOnly->second);
+        if (item->before) // startWith(): its documents first, in the same transaction
+            m_fx.jobs.insert(m_fx.jobs.begin(), item->before);
         m_applying = false;
         result = ActionResult::success();
     } else if (result = check(item->action, item->caller); result.ok) {
@@ -292,8 +312,14 @@ void Dispatcher::finish(const std::shared_ptr<Item> &item, ActionResult result, 
         }
         if (item->done)
             item->done(std::move(result));
-    } else if (error) {
-        qWarning("opswall: a layout was not shown: %s", qPrintable(result.message));
+    } else {
+        if (error)
+            qWarning("opswall: %s: %s",
+                     item->writeOnly ? "the start-up documents were not stored"
+                                     : "a layout was not shown",
+                     qPrintable(result.message));
+        if (item->done) // startWith()
+            item->done(std::move(result));
     }
     pump();
 }

@@ -45,9 +45,9 @@ public:
     using Done = std::function<void(ActionResult)>;
     void submit(Action action, Caller caller, Done done);
     // The same, waiting for the result: the GUI thread waits for the store (and for the actions
-    // queued before this one). For start-up only (the initial recall, before the GUI runs) and
-    // WallScene::submit (qml/wall; no QML calls it); schedules, device power schedules, panels
-    // and the API use submit() (app/store/README.md).
+    // queued before this one). Only for a handler's nested action (taken inside the outer one)
+    // and tests; start-up (startWith), WallScene, schedules, device power schedules, panels and
+    // the API use submit() (app/store/README.md).
     ActionResult dispatch(const Action &action, const Caller &caller);
 
     // Called after every dispatched action, allowed or not, with its final result (the log).
@@ -78,6 +78,16 @@ public:
     // does (one undo step, a history row in the action's transaction, the action's "revision").
     // Outside an action (a briefing's timer) it is queued as a write of its own.
     void showLayout(const Layout &layout, const QString &cause);
+    // Start-up (WallApplication::start; the GUI thread does not wait): ONE transaction on the
+    // store thread writes documents first (the wall document, the first start's presets; may be
+    // empty) and then, when layout is given, that layout's history row with its cause; the wall
+    // shows the layout only once that committed, as it shows an action's change (not an action:
+    // no audit row, no event). Actions submitted later are taken after it and see what it
+    // committed (the presets it saved): it goes before the actions waiting in the queue. done
+    // (may be empty) gets the outcome on the GUI thread:
+    // ok, or the failure (store_unavailable, internal) as an action's write would have it.
+    void startWith(ActionStore::Job documents, std::optional<QPair<Layout, QString>> layout,
+                   Done done);
     // For such handlers, an effect outside the wall (a command to a display): sent runs on the
     // GUI thread once the action's transaction committed, never when it failed or the action was
     // refused. The action then writes (it is not audit-only), so a store that refuses its write
@@ -153,6 +163,8 @@ private:
         Caller caller;
         Done done;
         std::optional<QPair<Layout, QString>> showOnly; // showLayout() outside an action
+        ActionStore::Job before; // startWith(): written first, in the same transaction
+        bool writeOnly = false;  // startWith() without a layout
     };
     void pump();
     void start(Item item);

@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QJsonObject>
+#include <QPointer>
 
 namespace opswall::qml {
 
@@ -104,12 +105,15 @@ QUrl WallScene::resolveAsset(const QString &source) const {
     return m_imagePolicy.resolve(source);
 }
 
-QVariantMap WallScene::submit(const QString &type, const QVariantMap &params) {
+void WallScene::submit(const QString &type, const QVariantMap &params) {
     const Caller console{QStringLiteral("console"), Role::Operator, QStringLiteral("local"),
                          QStringLiteral("console")};
-    return m_dispatcher->dispatch({type, QJsonObject::fromVariantMap(params)}, console)
-        .toJson()
-        .toVariantMap();
+    // Answered once the action's transaction committed (or failed); the GUI thread goes on.
+    m_dispatcher->submit({type, QJsonObject::fromVariantMap(params)}, console,
+                         [alive = QPointer<WallScene>(this), type](const ActionResult &r) {
+                             if (alive)
+                                 Q_EMIT alive->submitted(type, r.toJson().toVariantMap());
+                         });
 }
 
 } // namespace opswall::qml

@@ -77,10 +77,12 @@ public:
     void setImagePolicy(const wall::ImageSourcePolicy &policy) { m_imagePolicy = policy; }
     Q_INVOKABLE QUrl resolveAsset(const QString &source) const;
 
-    // The operator console submits actions as the local operator.
-    Q_INVOKABLE QVariantMap submit(const QString &type, const QVariantMap &params);
+    // The operator console submits actions as the local operator; the answer comes with
+    // submitted() once the action's transaction committed or failed (the GUI thread never waits).
+    Q_INVOKABLE void submit(const QString &type, const QVariantMap &params);
 
 Q_SIGNALS:
+    void submitted(const QString &type, const QVariantMap &result);
     void wallChanged();
     void layoutChanged();
     void presentationChanged();

@@ -274,7 +274,7 @@ private Q_SLOTS:
         hub.stop();
     }
 
-    // A render node's import of the controller's indicators (AlertManager::importJsonLater): with
+    // A render node's import of the controller's indicators (AlertManager::importJson): with
     // a store thread, nothing is read or written on this thread; the indicators and rules held
     // change, and indicatorsChanged is emitted, once the rows are committed there.
     void importLaterWaitsNotOnTheDisk() {
@@ -289,13 +289,13 @@ private Q_SLOTS:
         QSignalSpy changed(&alerts, &AlertManager::indicatorsChanged);
         const std::uint64_t before = opswall::store::guiThreadWaits();
         QString err;
-        QVERIFY(!alerts.importJsonLater("{\"schemaVersion\":1,\"rules\":[{\"id\":\"x\"}]}", &err));
+        QVERIFY(!alerts.importJson("{\"schemaVersion\":1,\"rules\":[{\"id\":\"x\"}]}", &err));
         QVERIFY(err.startsWith(QStringLiteral("rules[0].")));
         const QByteArray doc =
             "{\"schemaVersion\":1,\"indicators\":[{\"code\":\"B\",\"nameVi\":\"b\",\"nameEn\""
             ":\"b\"},{\"code\":\"A\",\"nameVi\":\"a\",\"nameEn\":\"a\"}],\"rules\":[{\"id\":"
             "\"r\",\"kind\":\"threshold\",\"indicator\":\"A\",\"threshold\":1}]}";
-        QVERIFY2(alerts.importJsonLater(doc, &err), qPrintable(err));
+        QVERIFY2(alerts.importJson(doc, &err), qPrintable(err));
         QVERIFY(alerts.indicators().isEmpty()); // not committed yet
         QVERIFY(changed.wait(5000));
         QCOMPARE(opswall::store::guiThreadWaits() - before, std::uint64_t(0));

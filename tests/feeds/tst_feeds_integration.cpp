@@ -291,7 +291,11 @@ private Q_SLOTS:
             "sdmx-json/IIPVNM\",\"format\":\"sdmx-json\",\"intervalSecs\":3600}]}");
         doc.replace(QStringLiteral("PORT"), QString::number(m_server->port()));
         QString err;
-        QCOMPARE(s.definitions().importJson(doc.toUtf8(), &err), 1);
+        bool imported = false; // written on the store thread (start-up does not wait for it)
+        QCOMPARE(s.definitions().importJson(doc.toUtf8(), &err,
+                                            [&](std::exception_ptr e) { imported = !e; }),
+                 1);
+        QTRY_VERIFY(imported);
         const std::uint64_t guiWritesBefore = db.transactionStats().count;
         QThread *ingestedOn = nullptr;
         bool valueVisible = false;

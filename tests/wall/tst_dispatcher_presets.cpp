@@ -1,7 +1,7 @@
 // The action dispatcher on a real WallStore: presets (save, revisions, recall, delete), roles
 // (leaders, viewers, no role, unknown actions), stage/publish/discard, the audit hook, the gate,
 // effects sent only after the commit (afterCommit),
-// the live layout history and bezel compensation.
+// the live layout history and bezel compensation; the start-up's one transaction (startWith).
 
 #include "dispatcherfixture.h"
 
@@ -29,6 +29,7 @@ private Q_SLOTS:
     void afterCommitRunsOnlyOnceTheActionCommitted();
     void liveLayoutHistoryReturnsPastLayout();
     void bezelCompensationIsForTechniciansAndPersists();
+    void startWithStoresItsDocumentsWithTheFirstLayout();
 };
 
 void TestDispatcherPresets::presetSaveCreatesNewPreset() {
@@ -336,6 +337,45 @@ void TestDispatcherPresets::bezelCompensationIsForTechniciansAndPersists() {
     QVERIFY(stored);
     QVERIFY(!stored->bezelCompensation);
     QCOMPARE(stored->displays, m_state->wall().displays);
+}
+
+void TestDispatcherPresets::startWithStoresItsDocumentsWithTheFirstLayout() {
+    // Start-up: a first start's preset and the first layout's history row are one transaction;
+    // the layout is shown once it committed, and what is submitted after it finds the preset.
+    const auto named = [](const QString &name) {
+        Layout l;
+        l.name = name;
+        return l;
+    };
+    const auto savesPreset = [](const Layout &l) {
+        return
+            [l](ActionTransaction &on) { on.layouts().savePreset(std::nullopt, l.name, l, false); };
+    };
+    std::optional<ActionResult> done;
+    const auto answer = [&done](ActionResult r) { done = std::move(r); };
+    m_dispatcher->startWith(
+        savesPreset(named(QStringLiteral("first"))),
+        QPair<Layout, QString>{named(QStringLiteral("first")), QStringLiteral("startup")}, answer);
+    QVERIFY(done && done->ok);
+    QCOMPARE(m_state->layout().name, QStringLiteral("first"));
+    QCOMPARE(m_store->lastLiveLayout().value_or(Layout{}).name, QStringLiteral("first"));
+    DISPATCH_OK(act("preset.recall", {{"name", "first"}}), kOperator);
+
+    // A store that refuses the write: no preset, no layout shown, and the caller is told.
+    m_db->setBusyTimeoutMs(50);
+    store::Database other(m_dir->filePath(QStringLiteral("wall.db")));
+    other.exec("BEGIN IMMEDIATE");
+    done.reset();
+    const qint64 revision = m_store->lastLiveRevision();
+    m_dispatcher->startWith(
+        savesPreset(named(QStringLiteral("second"))),
+        QPair<Layout, QString>{named(QStringLiteral("second")), QStringLiteral("startup")}, answer);
+    other.exec("ROLLBACK");
+    QVERIFY(done);
+    QCOMPARE(done->code, QStringLiteral("store_unavailable"));
+    QCOMPARE(m_state->layout().name, QStringLiteral("first"));
+    QVERIFY(!m_store->presetByName(QStringLiteral("second")));
+    QCOMPARE(m_store->lastLiveRevision(), revision);
 }
 
 } // namespace opswall::wall::testing
