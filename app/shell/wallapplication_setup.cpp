@@ -236,15 +236,25 @@ void WallApplication::importDemoBriefing() {
         return;
     // The demo's briefing names the demo presets: saved once they are committed, and before the
     // actions waiting in the dispatcher's queue (one of them may start it).
+    // What the components keep once their write committed (the briefing store's copy of the
+    // briefing) runs when it did, as after an action.
     std::vector<wall::ActionStore::Job> writes;
-    const std::function<void()> stop =
-        m_store->collect([&writes](wall::ActionStore::Job job, const std::function<void()> &) {
+    std::vector<std::function<void()>> committed;
+    const std::function<void()> stop = m_store->collect(
+        [&writes, &committed](wall::ActionStore::Job job, std::function<void()> then) {
             writes.push_back(std::move(job));
+            if (then)
+                committed.push_back(std::move(then));
         });
     m_services->importDemoBriefing();
     stop();
     if (!writes.empty())
-        m_dispatcher->startWith(allOf(std::move(writes)), std::nullopt, {});
+        m_dispatcher->startWith(allOf(std::move(writes)), std::nullopt,
+                                [committed = std::move(committed)](const ActionResult &r) {
+                                    if (r.ok)
+                                        for (const auto &then : committed)
+                                            then();
+                                });
 }
 
 bool WallApplication::recallInitialLayout() {
