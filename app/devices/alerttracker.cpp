@@ -44,7 +44,7 @@ QString wording(const AlertTracker::Context &c, const drivers::Alert &a, const d
         return QStringLiteral("%1 reports a fan fault. It may overheat; check its fans.")
             .arg(display);
     case AlertKind::PowerMismatch:
-        return QStringLiteral("%1 %2 by the power schedule.").arg(display, detail);
+        return QStringLiteral("%1 is not as its power schedule says: it %2.").arg(display, detail);
     case AlertKind::WrongInput:
         return QStringLiteral("%1 is %2.").arg(display, detail);
     case AlertKind::DeviceError:

@@ -392,7 +392,8 @@ private Q_SLOTS:
         c = tracker.assess(ctx, off, now);
         QCOMPARE(c.raised.size(), 1);
         QCOMPARE(c.raised.first().kind, QStringLiteral("power-mismatch"));
-        QVERIFY(c.raised.first().message.contains("should be on but is off by the power schedule"));
+        QVERIFY(c.raised.first().message.contains(
+            "is not as its power schedule says: it should be on but is off"));
         QCOMPARE(tracker.forget("r1c1").cleared.size(), 1);
     }
 
