@@ -213,7 +213,9 @@ int main(int argc, char **argv) {
 #endif
     installGuiTestLoad(&app);
     if (!options.screenshotPath.isEmpty()) {
-        wall.whenRendered(options.screenshotTimeoutMs, [&](bool ok, const QStringList &pending) {
+        // The tiles rendered, then their video streams' first frames (bounded: a stream that
+        // does not connect is shown as the tile says it), then a frame with them.
+        const auto save = [&](bool ok, const QStringList &pending) {
             if (!ok)
                 std::fprintf(stderr, "opswall: tiles still not rendered: %s\n",
                              qPrintable(pending.join(QStringLiteral(", "))));
@@ -224,6 +226,10 @@ int main(int argc, char **argv) {
             }
             std::printf("opswall: wrote %s\n", qPrintable(options.screenshotPath));
             QCoreApplication::exit(ok ? 0 : 1);
+        };
+        wall.whenRendered(options.screenshotTimeoutMs, [&, save](bool ok, const QStringList &) {
+            wall.whenStreamsStarted(
+                ok ? 5000 : 0, [&, save] { wall.whenRendered(options.screenshotTimeoutMs, save); });
         });
     }
     return QApplication::exec();

@@ -477,6 +477,37 @@ void WallApplication::whenRendered(int timeoutMs, std::function<void(bool, QStri
     poll->start();
 }
 
+void WallApplication::whenStreamsStarted(int timeoutMs, std::function<void()> done) {
+#ifdef OPSWALL_WITH_VIDEO
+    const video::VideoHub *hub = opswall::lookup<video::VideoHub>(&m_engine);
+    const auto connecting = [hub] {
+        if (hub)
+            for (const QJsonValue &s : hub->streamStates())
+                if (s.toObject().value(QStringLiteral("state")).toString() ==
+                    QLatin1String("Connecting"))
+                    return true;
+        return false;
+    };
+    if (connecting()) {
+        auto *poll = new QTimer(this);
+        auto clock = std::make_shared<QElapsedTimer>();
+        clock->start();
+        poll->setInterval(50);
+        connect(poll, &QTimer::timeout, this, [poll, clock, timeoutMs, connecting, done] {
+            if (connecting() && clock->elapsed() <= timeoutMs)
+                return;
+            poll->deleteLater();
+            done();
+        });
+        poll->start();
+        return;
+    }
+#else
+    Q_UNUSED(timeoutMs);
+#endif
+    done();
+}
+
 bool WallApplication::saveScreenshot(const QString &path) {
     const auto wins = windows();
     if (wins.isEmpty()) {

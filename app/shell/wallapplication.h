@@ -70,6 +70,10 @@ public:
     // swapped one more frame after that, or when timeoutMs passes (ok = false, with the ids of the
     // tiles still loading).
     void whenRendered(int timeoutMs, std::function<void(bool ok, QStringList notReady)> done);
+    // Calls done once no open video stream is still connecting (its first frame not in), or after
+    // timeoutMs: a screenshot shows the streams' pictures, not "Connecting…". Not part of
+    // whenRendered: a recall or an API answer never waits for a stream.
+    void whenStreamsStarted(int timeoutMs, std::function<void()> done);
     // Writes the first window (the preview) to a PNG; false with error() on failure.
     bool saveScreenshot(const QString &path);
 

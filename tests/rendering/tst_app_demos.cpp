@@ -6,11 +6,14 @@
 
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 
 using apptest::ApiResponse;
 
@@ -70,6 +73,7 @@ class TestAppDemos : public QObject {
 private Q_SLOTS:
     void twoDemosOnOneMachineBothGetTheirFeeds();
     void theDemoPeersEndWithAKilledWall();
+    void demoScreenshotShowsTheVideoStream();
 };
 
 void TestAppDemos::twoDemosOnOneMachineBothGetTheirFeeds() {
@@ -122,6 +126,40 @@ void TestAppDemos::theDemoPeersEndWithAKilledWall() {
     QVERIFY(wall.process.waitForFinished(5000));
     for (const qint64 peer : peers)
         QTRY_VERIFY2_WITH_TIMEOUT(!isLiving(peer), qPrintable(QString::number(peer)), 10000);
+}
+
+// `opswall --demo --screenshot` draws the video-conference tile with the stream's picture (the
+// RTSP test server's colour bars), not "Connecting…": the screenshot waits, bounded, for the open
+// streams' first frames (WallApplication::whenStreamsStarted). Before, a start that had become
+// quick wrote the picture while the stream was still connecting.
+void TestAppDemos::demoScreenshotShowsTheVideoStream() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString png = dir.filePath(QStringLiteral("wall.png"));
+    QProcess wall;
+    wall.setProcessChannelMode(QProcess::MergedChannels);
+    wall.start(QStringLiteral(OPSWALL_PATH),
+               {QStringLiteral("--demo"), QStringLiteral("--db"),
+                dir.filePath(QStringLiteral("d.db")), QStringLiteral("--api"),
+                QStringLiteral("127.0.0.1:0"), QStringLiteral("--screenshot"), png,
+                QStringLiteral("-platform"), QStringLiteral("offscreen")});
+    QVERIFY(wall.waitForFinished(90000));
+    QVERIFY2(wall.exitCode() == 0, wall.readAll().constData());
+    QImage image(png);
+    QVERIFY(!image.isNull());
+    image = image.convertToFormat(QImage::Format_RGB32);
+    // The bars' magenta and green: no other tile of the demo wall draws these colours.
+    int magenta = 0, green = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        const auto *row = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+        for (int x = 0; x < image.width(); ++x) {
+            const int r = qRed(row[x]), g = qGreen(row[x]), b = qBlue(row[x]);
+            magenta += r > 150 && g < 60 && b > 150;
+            green += g > 150 && r < 60 && b < 60;
+        }
+    }
+    QVERIFY2(magenta > 1000 && green > 1000,
+             qPrintable(QStringLiteral("magenta %1, green %2 pixels").arg(magenta).arg(green)));
 }
 
 QTEST_GUILESS_MAIN(TestAppDemos)
