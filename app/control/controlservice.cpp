@@ -1,4 +1,5 @@
 #include "control/controlservice.h"
+#include "store/caught.h"
 
 #include "store/storethread.h"
 
@@ -159,12 +160,8 @@ void ControlService::readAsync(Read read, ReadDone done) {
     store::Database *here = store::isInMemory(path) ? &m_db : nullptr;
     auto run = [path, here, read = std::move(read), done = std::move(done)] {
         QJsonObject answer;
-        std::exception_ptr error;
-        try {
-            answer = read(here ? *here : store::threadReader(path));
-        } catch (...) {
-            error = std::current_exception();
-        }
+        const std::exception_ptr error =
+            store::caught([&] { answer = read(here ? *here : store::threadReader(path)); });
         done(std::move(answer), error);
     };
     if (here)

@@ -1,4 +1,5 @@
 #include "feeds/scheduler.h"
+#include "store/caught.h"
 
 #include <QSslCertificate>
 
@@ -175,13 +176,7 @@ void FeedScheduler::write(std::function<void(store::Database &)> job,
         writer->post(std::move(job), this, std::move(done), &m_db);
         return;
     }
-    std::exception_ptr error;
-    try {
-        job(m_db);
-    } catch (...) {
-        error = std::current_exception();
-    }
-    done(error);
+    done(store::caught([&] { job(m_db); }));
 }
 
 FeedScheduler::Runtime *FeedScheduler::find(const QString &feedId) const {

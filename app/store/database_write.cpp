@@ -1,5 +1,6 @@
 // Writes: the busy handler that tells this process's own writers from other processes, and the
 // queue of write jobs to the store thread (storethread.h).
+#include "caught.h"
 #include "store/database.h"
 
 #include "store/database_p.h"
@@ -128,12 +129,7 @@ void Database::write(WriteJob job) {
 void Database::write(WriteJob job, std::function<void(std::exception_ptr)> done) {
     auto inTransaction = [job = std::move(job)](Database &on) { on.transaction([&] { job(on); }); };
     if (!m_writer) {
-        std::exception_ptr error;
-        try {
-            inTransaction(*this);
-        } catch (...) {
-            error = std::current_exception();
-        }
+        const std::exception_ptr error = caught([&] { inTransaction(*this); });
         if (done)
             done(error);
         return;

@@ -1,4 +1,5 @@
 #include "store/readers.h"
+#include "caught.h"
 
 #include <QMetaObject>
 #include <QObject>
@@ -24,24 +25,13 @@ void readOffThread(Database &db, std::function<void(Database &)> read, QObject *
                    std::function<void(std::exception_ptr)> done) {
     const QString path = db.path();
     if (isInMemory(path)) {
-        std::exception_ptr error;
-        try {
-            read(db);
-        } catch (...) {
-            error = std::current_exception();
-        }
-        done(error);
+        done(caught([&] { read(db); }));
         return;
     }
     QThreadPool::globalInstance()->start([path, read = std::move(read),
                                           context = QPointer<QObject>(context),
                                           done = std::move(done)]() mutable {
-        std::exception_ptr error;
-        try {
-            read(threadReader(path));
-        } catch (...) {
-            error = std::current_exception();
-        }
+        const std::exception_ptr error = caught([&] { read(threadReader(path)); });
         if (!context)
             return;
         QMetaObject::invokeMethod(

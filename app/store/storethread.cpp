@@ -1,4 +1,5 @@
 #include "store/storethread.h"
+#include "caught.h"
 
 #include "store/database_p.h"
 
@@ -80,12 +81,7 @@ StoreThread::StoreThread(const QString &path, Job setup) {
             }
             // A GUI-thread write waiting for the lock goes first: the queue must not starve it.
             waitForOwnWaiters(200);
-            std::exception_ptr error;
-            try {
-                e.job(*db);
-            } catch (...) {
-                error = std::current_exception();
-            }
+            const std::exception_ptr error = caught([&] { e.job(*db); });
             Job afterJob;
             {
                 const std::lock_guard lock(m_mutex);

@@ -1,4 +1,5 @@
 #include "store/wallstore.h"
+#include "caught.h"
 
 #include "store/storethread.h"
 #include "store/writefence.h"
@@ -312,12 +313,7 @@ wall::ActionStore::Wait WallStore::write(Job job, QObject *context, Done done) {
         auto ticket = writer->post(std::move(run), context, std::move(done), &m_db);
         return [ticket] { ticket->wait(); };
     }
-    std::exception_ptr error;
-    try {
-        run(m_db);
-    } catch (...) {
-        error = std::current_exception();
-    }
+    const std::exception_ptr error = caught([&] { run(m_db); });
     if (done)
         done(error);
     return {};
