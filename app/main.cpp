@@ -1,6 +1,7 @@
 // opswall: the wall application. Thin: parse the command line, pick the graphics backend, build
 // the application, run. Everything else is in app/shell/wallapplication.cpp.
 #include "core/redact.h"
+#include "core/testhooks.h"
 #include "shell/options.h"
 #include "shell/standbyrole.h"
 #include "shell/wallapplication.h"
@@ -58,59 +59,6 @@ void quitOnTerminationSignals(QObject *parent) {
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
     sigaction(SIGXFSZ, &ignore, nullptr);
-}
-
-// Test-only (tests/service/tst_app_watchdog): OPSWALL_TEST_GUI=busy:MS keeps the GUI thread
-// occupied MS ms at a time (as a long synchronous job would), returning to its event loop in
-// between, and says every 2 s on stderr how long it was occupied; hang:MS blocks the GUI thread
-// for good after MS ms while every other thread runs on (a hung wall).
-void installGuiTestLoad(QObject *parent) {
-    const QByteArray spec = qgetenv("OPSWALL_TEST_GUI");
-    const qsizetype colon = spec.indexOf(':');
-    if (colon < 0)
-        return;
-    bool ok = false;
-    const int ms = spec.mid(colon + 1).toInt(&ok);
-    if (!ok || ms < 0)
-        return;
-    using Clock = std::chrono::steady_clock;
-    if (spec.startsWith("busy:")) {
-        struct Tally {
-            Clock::time_point since = Clock::now();
-            Clock::duration occupied{};
-        };
-        auto tally = std::make_shared<Tally>();
-        auto *job = new QTimer(parent);
-        job->callOnTimeout([ms, tally] {
-            const auto start = Clock::now();
-            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-            tally->occupied += Clock::now() - start;
-        });
-        // Again 10 ms after each stretch, not at once: a zero-interval timer that re-arms itself
-        // made Qt's glib dispatcher run it several times in a row before the overdue timers (the
-        // watchdog ping, the report below), 6 s of occupation with no ping between (seen in CI),
-        // which is Qt's zero-timer starvation rather than a long job's.
-        job->start(10);
-        auto *report = new QTimer(parent);
-        report->callOnTimeout([tally] {
-            const auto now = Clock::now();
-            std::fprintf(
-                stderr, "opswall: test: GUI thread occupied %lld of %lld ms\n",
-                qlonglong(
-                    std::chrono::duration_cast<std::chrono::milliseconds>(tally->occupied).count()),
-                qlonglong(std::chrono::duration_cast<std::chrono::milliseconds>(now - tally->since)
-                              .count()));
-            tally->since = now;
-            tally->occupied = {};
-        });
-        report->start(2000);
-    } else if (spec.startsWith("hang:")) {
-        QTimer::singleShot(ms, parent, [] {
-            std::fputs("opswall: test: GUI thread hangs now\n", stderr);
-            for (;;)
-                std::this_thread::sleep_for(std::chrono::seconds(1));
-        });
-    }
 }
 
 QString platformFromArgs(int argc, char **argv) {
@@ -215,7 +163,7 @@ int main(int argc, char **argv) {
         });
     }
 #endif
-    installGuiTestLoad(&app);
+    opswall::testhooks::installGuiLoad(&app); // OPSWALL_TEST_GUI (tests only)
     if (!options.screenshotPath.isEmpty()) {
         // The tiles rendered, then their video streams' first frames (bounded: a stream that
         // does not connect is shown as the tile says it), then a frame with them.

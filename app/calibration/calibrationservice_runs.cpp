@@ -10,6 +10,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace opswall::calibration {
 
 using drivers::Command;
@@ -101,7 +103,10 @@ ActionResult CalibrationService::startRun(const QString &kind, const QJsonObject
         return ActionResult::failure(QStringLiteral("unavailable"),
                                      QStringLiteral("display control is not running"));
     Run run;
-    run.id = ++m_nextRunId;
+    // The next id, taken only once the run is kept (keepRun): a run refused here or by the
+    // store leaves no gap in the ids (actions are applied one after the other, each after the
+    // previous one's commit, so no other run can be given this id meanwhile).
+    run.id = m_nextRunId + 1;
     run.kind = kind;
     run.by = caller;
     run.started = m_clock();
@@ -147,7 +152,8 @@ ActionResult CalibrationService::startRun(const QString &kind, const QJsonObject
                     self->finishRun(runId, r);
             },
             &why)) {
-        m_runs.remove(runId); // kept at once outside an action
+        if (m_runs.remove(runId) > 0) // kept at once outside an action: its id is free again
+            m_nextRunId = runId - 1;
         return ActionResult::failure(QStringLiteral("unavailable"), why);
     }
     return ActionResult::success({{QStringLiteral("accepted"), true},
@@ -157,6 +163,7 @@ ActionResult CalibrationService::startRun(const QString &kind, const QJsonObject
 }
 
 void CalibrationService::keepRun(const Run &run) {
+    m_nextRunId = std::max(m_nextRunId, run.id);
     m_runs.insert(run.id, run);
     while (m_runs.size() > kKeptRuns)
         m_runs.erase(m_runs.begin());

@@ -250,6 +250,11 @@ DeviceService::DeviceService(wall::WallState &state, wall::Dispatcher &dispatche
     , m_clock([] { return QDateTime::currentDateTime(); }) {
     m_scheduleTimer.setInterval(kScheduleCheckMs);
     connect(&m_scheduleTimer, &QTimer::timeout, this, &DeviceService::checkSchedule);
+    m_reconcileTimer.setSingleShot(true);
+    m_reconcileTimer.setInterval(kReconcileGatherMs);
+    connect(&m_reconcileTimer, &QTimer::timeout, this, &DeviceService::sendReconcile);
+    connect(this, &DeviceService::commandFinished, this,
+            [this](quint64 requestId) { reconcileFinished(requestId); });
     connect(&m_state, &wall::WallState::wallChanged, this, &DeviceService::rebuildRows);
     QPointer<DeviceService> self(this);
     m_dispatcher.addHandler(
@@ -309,6 +314,10 @@ void DeviceService::start() {
                          });
     });
     startSchedule();
+    // Every scheduled display is brought to the schedule's state at its first answered poll.
+    m_reconcileDue.clear();
+    for (auto it = m_schedules.constBegin(); it != m_schedules.constEnd(); ++it)
+        m_reconcileDue.insert(it.key(), QStringLiteral("start"));
     Q_EMIT runningChanged();
 }
 
@@ -363,6 +372,11 @@ bool DeviceService::stop(int timeoutMs) {
     const auto sequences = std::exchange(m_sequences, {});
     for (const Sequence &seq : sequences)
         seq.cancel();
+    m_reconcileTimer.stop();
+    m_reconcileDue.clear();
+    m_reconcileGathered.clear();
+    m_reconciling.clear();
+    m_reconcileRequests.clear();
     Q_EMIT runningChanged();
     return joined;
 }

@@ -19,7 +19,13 @@
 //
 // The power schedule is checked once a minute (a QTimer); every change it makes is submitted
 // through the dispatcher as a device.command by the caller {user "schedule", role Technician,
-// via "schedule"}, so it is permission-checked and audited like any other.
+// via "schedule"}, so it is permission-checked and audited like any other. The schedule's state
+// is also reconciled: at start() (a restart, or after a power cut, inside an "on" period) and
+// when a display answers again after it was unreachable, a display whose answered power is not
+// the scheduled one is switched to it by the same kind of action (with "reason": "start" or
+// "reconnect" in its parameters, gathered into one action per power value); its power is not
+// assessed for the "power-mismatch" alert until that command has finished. Between transitions
+// an operator's manual power change stands (and is reported by the alert).
 #include "core/action.h"
 #include "devices/alerttracker.h"
 #include "devices/bindings.h"
@@ -28,6 +34,7 @@
 #include "device/schedule.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QJSEngine>
 #include <QObject>
@@ -75,6 +82,11 @@ public:
     const DeviceConfig &config() const { return m_config; }
     void setClock(Clock clock);
     void setScheduleCheckIntervalMs(int ms) { m_scheduleTimer.setInterval(ms); }
+    // How long reconciling waits for other displays' first answers, to send one action for them.
+    static constexpr int kReconcileGatherMs = 300;
+    // The longest a display's power is not assessed while a reconciling command is on its way
+    // (a device.command's deadline is 10 s; the busy window after a power change 15 s).
+    static constexpr int kReconcileWaitMs = 30 * 1000;
 
     // Starts the io thread, the links, health polling and the schedule timer. Idempotent.
     void start();
@@ -131,6 +143,10 @@ private:
     void emitChanges(const AlertTracker::Changes &changes);
     void startSchedule(); // from this minute on (start())
     std::optional<drivers::Power> expectedPower(const QString &displayId) const;
+    // Reconciling (see the top): called for each answered poll, before its alerts are assessed.
+    void reconcileIfDue(const QString &displayId, const drivers::Health &health);
+    void sendReconcile(); // the gathered displays, one action per power value
+    void reconcileFinished(quint64 requestId);
 
     wall::WallState &m_state;
     wall::Dispatcher &m_dispatcher;
@@ -142,6 +158,15 @@ private:
     Clock m_clock;
     QTimer m_scheduleTimer;
     QDateTime m_lastScheduleMinute;
+    // Displays to reconcile at their next answered poll (start(), back from unreachable), the
+    // reason ("start", "reconnect"); displays gathered for the next action; displays a
+    // reconciling command is on its way to (not assessed for power-mismatch meanwhile), by the
+    // device.command's requestId once accepted.
+    QHash<QString, QString> m_reconcileDue;
+    QMap<QString, QPair<drivers::Power, QString>> m_reconcileGathered;
+    QHash<QString, QDeadlineTimer> m_reconciling;
+    QHash<quint64, QStringList> m_reconcileRequests;
+    QTimer m_reconcileTimer;
 
     std::shared_ptr<Io> m_io;
     std::thread m_thread;

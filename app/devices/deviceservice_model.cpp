@@ -7,8 +7,13 @@
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
 
+#include "device/health.h"
+
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QPointer>
+
+#include <algorithm>
 
 Q_DECLARE_LOGGING_CATEGORY(lcDevices)
 
@@ -125,11 +130,23 @@ void DeviceService::onHealth(quint64 generation, const QString &displayId, const
     AlertTracker::Context context;
     context.displayId = displayId;
     context.address = binding->describeAddress();
-    context.expect.power = expectedPower(displayId);
+    reconcileIfDue(displayId, health);
+    // A display a reconciling command is on its way to is not "not as its schedule says" (for
+    // as long as the command may take: its answer ends the wait sooner).
+    if (const auto r = m_reconciling.constFind(displayId);
+        r != m_reconciling.constEnd() && r->hasExpired())
+        m_reconciling.erase(r);
+    if (!m_reconciling.contains(displayId))
+        context.expect.power = expectedPower(displayId);
     context.expect.warnTemperatureC = m_config.warnTemperatureC;
     context.expect.criticalTemperatureC = m_config.criticalTemperatureC;
     context.missesBeforeUnreachable = m_config.unreachableAfterMisses;
     const AlertTracker::Changes changes = m_alerts.assess(context, health, now);
+    // Unreachable (the tracker's debounce passed): reconciled again once it answers.
+    if (m_schedules.contains(displayId))
+        for (const DeviceAlert &a : m_alerts.active(displayId))
+            if (a.kind == QString::fromLatin1(alertKindName(AlertKind::Unreachable)))
+                m_reconcileDue.insert(displayId, QStringLiteral("reconnect"));
     row.alertSeverity = m_alerts.worstSeverity(displayId);
     row.alertMessage.clear();
     for (const DeviceAlert &a : m_alerts.active(displayId))
@@ -145,6 +162,77 @@ void DeviceService::emitChanges(const AlertTracker::Changes &changes) {
         Q_EMIT alertCleared(a.toJson());
     for (const DeviceAlert &a : changes.raised)
         Q_EMIT alertRaised(a.toJson());
+}
+
+void DeviceService::reconcileIfDue(const QString &displayId, const Health &health) {
+    if (!health.power.ok() || !m_reconcileDue.contains(displayId))
+        return; // only an answered poll tells what the display is
+    const QString reason = m_reconcileDue.take(displayId);
+    const std::optional<Power> want = expectedPower(displayId);
+    if (!want || *want == Power::Invalid)
+        return;
+    // Not as the schedule says, by the alert's own rule (warming up counts as on).
+    HealthExpectations expect;
+    expect.power = want;
+    const std::vector<Alert> found = assessHealth(health, expect);
+    if (std::none_of(found.begin(), found.end(),
+                     [](const Alert &a) { return a.kind == AlertKind::PowerMismatch; }))
+        return;
+    m_reconciling.insert(displayId, QDeadlineTimer(kReconcileWaitMs));
+    m_reconcileGathered.insert(displayId, {*want, reason});
+    if (!m_reconcileTimer.isActive())
+        m_reconcileTimer.start();
+}
+
+void DeviceService::sendReconcile() {
+    const auto gathered = std::exchange(m_reconcileGathered, {});
+    for (const Power power : {Power::On, Power::Off}) {
+        QJsonArray displays;
+        QStringList ids;
+        QString reason;
+        for (const QString &id : m_bound) // wall order of the bindings
+            if (const auto it = gathered.constFind(id);
+                it != gathered.constEnd() && it->first == power) {
+                displays.append(id);
+                ids.append(id);
+                // "start" when any display is reconciled because the wall started.
+                if (reason.isEmpty() || it->second == QLatin1String("start"))
+                    reason = it->second;
+            }
+        if (ids.isEmpty())
+            continue;
+        const Action action{QStringLiteral("device.command"),
+                            {{QStringLiteral("displays"), displays},
+                             {QStringLiteral("command"), QStringLiteral("power")},
+                             {QStringLiteral("value"),
+                              power == Power::On ? QStringLiteral("on") : QStringLiteral("off")},
+                             {QStringLiteral("reason"), reason}}};
+        const Caller caller{QStringLiteral("schedule"), Role::Technician, QStringLiteral("local"),
+                            QStringLiteral("schedule")};
+        QPointer<DeviceService> self(this);
+        const quint64 generation = m_generation;
+        m_dispatcher.submit(action, caller, [self, ids, generation](const ActionResult &result) {
+            if (!self || generation != self->m_generation)
+                return;
+            const quint64 requestId =
+                quint64(result.data.value(QStringLiteral("requestId")).toInteger());
+            if (result.ok && requestId != 0) {
+                self->m_reconcileRequests.insert(requestId, ids);
+                return;
+            }
+            // Refused (a fenced controller, a store that refuses the write): the alert says so.
+            qCWarning(lcDevices) << "power reconciled to the schedule" << ids
+                                 << "refused:" << result.message;
+            for (const QString &id : ids)
+                self->m_reconciling.remove(id);
+        });
+    }
+}
+
+void DeviceService::reconcileFinished(quint64 requestId) {
+    // Done (ok or not): the next poll says whether the display is as the schedule says.
+    for (const QString &id : m_reconcileRequests.take(requestId))
+        m_reconciling.remove(id);
 }
 
 void DeviceService::startSchedule() {

@@ -23,6 +23,9 @@ AlertManager::AlertManager(store::Database &db, SeriesStore &series,
     store::primeRowId(m_db, "feed_alerts", m_lastId); // start-up: later ids read nothing
     m_tick.setInterval(30000);
     connect(&m_tick, &QTimer::timeout, this, &AlertManager::evaluateNow);
+    m_monotonic.start();
+    m_liveTimer.setSingleShot(true);
+    connect(&m_liveTimer, &QTimer::timeout, this, &AlertManager::evaluateDueIndicators);
 }
 
 void AlertManager::evaluateNow() {
@@ -38,7 +41,55 @@ void AlertManager::evaluateNow() {
 void AlertManager::follow(FeedScheduler *scheduler) {
     connect(scheduler, &FeedScheduler::feedUpdated, this, &AlertManager::evaluateNow);
     connect(scheduler, &FeedScheduler::statusChanged, this, &AlertManager::evaluateNow);
+    // A pushed value is in the read model when liveValue comes (after stored).
+    connect(scheduler, &FeedScheduler::liveValue, this,
+            [this](const QString &, const QString &indicator) { indicatorChanged(indicator); });
     m_tick.start();
+}
+
+void AlertManager::indicatorChanged(const QString &indicator) {
+    const QList<AlertRule> all = rules();
+    if (std::none_of(all.cbegin(), all.cend(),
+                     [&](const AlertRule &r) { return r.indicator == indicator; }))
+        return;
+    const auto last = m_liveEvaluated.constFind(indicator);
+    if (!m_livePending.contains(indicator) &&
+        (last == m_liveEvaluated.constEnd() || m_monotonic.elapsed() - *last >= kLiveCoalesceMs)) {
+        evaluateIndicatorNow(indicator);
+        return;
+    }
+    m_livePending.insert(indicator);
+    if (!m_liveTimer.isActive())
+        evaluateDueIndicators(); // arms the timer for the earliest one
+}
+
+void AlertManager::evaluateIndicatorNow(const QString &indicator) {
+    m_liveEvaluated.insert(indicator, m_monotonic.elapsed());
+    try {
+        evaluate(QDateTime::currentDateTimeUtc(), indicator);
+    } catch (const store::Error &e) {
+        qWarning("feeds: alert rules of %s not evaluated now: %s", qPrintable(indicator), e.what());
+    }
+}
+
+void AlertManager::evaluateDueIndicators() {
+    // The indicators whose interval is over, each once; the timer again for the earliest of the
+    // others (never 0 ms: it waits for the rest of an interval).
+    QStringList due;
+    for (const QString &indicator : std::as_const(m_livePending))
+        if (m_liveEvaluated.value(indicator) + kLiveCoalesceMs <= m_monotonic.elapsed())
+            due.append(indicator);
+    for (const QString &indicator : due) {
+        m_livePending.remove(indicator);
+        evaluateIndicatorNow(indicator);
+    }
+    qint64 next = -1;
+    for (const QString &indicator : std::as_const(m_livePending)) {
+        const qint64 at = m_liveEvaluated.value(indicator) + kLiveCoalesceMs;
+        next = next < 0 ? at : std::min(next, at);
+    }
+    if (next >= 0)
+        m_liveTimer.start(int(std::max<qint64>(1, next - m_monotonic.elapsed())));
 }
 
 namespace {
@@ -148,9 +199,11 @@ QList<AlertRule> AlertManager::rules() const {
     return out;
 }
 
-QList<Alert> AlertManager::evaluate(const QDateTime &now) {
+QList<Alert> AlertManager::evaluate(const QDateTime &now, const QString &indicator) {
     QList<Alert> raised;
     for (const AlertRule &rule : rules()) {
+        if (!indicator.isEmpty() && rule.indicator != indicator)
+            continue;
         RuleInput in;
         in.now = now;
         if (!rule.indicator.isEmpty()) {

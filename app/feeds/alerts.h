@@ -1,12 +1,16 @@
 #pragma once
 // Indicators and alert rules in SQLite, evaluated on every feed update, status change and a
-// periodic tick (for staleness). An alert is raised once while its rule fires, cleared when it
-// stops, and acknowledged by an operator; all of it persisted in feed_alerts. The signals are the
-// hook for the audit log (owned elsewhere).
+// periodic tick (for staleness); a live (SSE / WebSocket) value evaluates its indicator's rules
+// at once, at most once per kLiveCoalesceMs per indicator. An alert is raised once while its rule
+// fires, cleared when it stops, and acknowledged by an operator; all of it persisted in
+// feed_alerts. The signals are the hook for the audit log (owned elsewhere).
 
 #include "feeds/indicators.h"
 
+#include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -41,8 +45,15 @@ public:
     AlertManager(store::Database &db, SeriesStore &series,
                  std::function<FeedStatus(const QString &)> statusOf, QObject *parent = nullptr);
 
-    // Follows a scheduler: re-evaluates on its updates and status changes.
+    // Follows a scheduler: re-evaluates on its updates and status changes, and an indicator's
+    // rules on each of its live values (indicatorChanged).
     void follow(FeedScheduler *scheduler);
+    // A value of the indicator changed (a live feed's push): the rules on that indicator are
+    // evaluated now, or, when they were evaluated less than kLiveCoalesceMs ago, once at the end
+    // of that time for every value that came meanwhile (a flood of pushes costs at most four
+    // evaluations a second per indicator). The 30 s tick stays for rules on time (staleness).
+    void indicatorChanged(const QString &indicator);
+    static constexpr int kLiveCoalesceMs = 250;
     // Imports indicators and rules (all or nothing) without waiting on the disk: validated here
     // (false with the field at fault, nothing written), the rows written in one transaction on the
     // store thread when the database has one (Database::writeThen: start-up and a render node's
@@ -65,8 +76,9 @@ public:
         std::function<QList<StoredPoint>(const QString &indicator, const QString &dimension)>;
     void setSeriesSource(SeriesSource source) { m_seriesSource = std::move(source); }
 
-    // Evaluates every rule at `now`; raises and clears alerts. Returns the alerts raised.
-    QList<Alert> evaluate(const QDateTime &now);
+    // Evaluates every rule at `now` (only those on `indicator` when one is given); raises and
+    // clears alerts. Returns the alerts raised.
+    QList<Alert> evaluate(const QDateTime &now, const QString &indicator = {});
     // evaluate(now) for timers and signals: a store failure is logged, never thrown.
     void evaluateNow();
     // Acknowledges an alert; false if there is no such alert or it was already acknowledged.
@@ -101,6 +113,14 @@ private:
     mutable std::optional<QList<IndicatorMeta>> m_indicators; // indicators(), read once
     mutable std::optional<QList<AlertRule>> m_rules;          // rules(), read once
     QTimer m_tick;
+    // indicatorChanged: when each indicator's rules were last evaluated for a live value (on
+    // m_monotonic), the indicators waiting for the end of their interval, the timer for them.
+    void evaluateIndicatorNow(const QString &indicator);
+    void evaluateDueIndicators();
+    QElapsedTimer m_monotonic;
+    QHash<QString, qint64> m_liveEvaluated;
+    QSet<QString> m_livePending;
+    QTimer m_liveTimer;
 };
 
 } // namespace opswall::feeds

@@ -11,6 +11,7 @@
 #include <QWebSocket>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace opswall::feedservice {
@@ -38,17 +39,38 @@ double noise(quint64 key) {
     return double(key % 1000000) / 1000000.0;
 }
 
-// Working-day shape of registrations: offices open 08:00-17:00 (540 minutes), slower at lunch.
+// Vietnam's time (Asia/Ho_Chi_Minh): UTC+7 all year, no daylight saving since 1975, so a fixed
+// offset needs no time zone database.
+constexpr int kVietnamOffsetSecs = 7 * 3600;
+
+// Weight of each minute of the Vietnamese day in a day's registrations (simulated; only the
+// day's total is GSO's): most during office hours (08:00-17:00, slower at lunch), some in the
+// evening and early morning and a few at night through the online portal.
+double minuteWeight(int minute) {
+    if (minute < 6 * 60)
+        return 0.04; // 00:00-06:00
+    if (minute < 8 * 60)
+        return 0.2; // 06:00-08:00
+    if (minute >= 11 * 60 + 30 && minute < 13 * 60)
+        return 0.3; // lunch
+    if (minute < 17 * 60)
+        return 1.0; // office hours
+    if (minute < 22 * 60)
+        return 0.2; // 17:00-22:00
+    return 0.08;    // 22:00-24:00
+}
+
+// The share of a day's registrations made before minute `minute` (0..1440) of the day.
 double dayShare(int minute) {
-    minute = qBound(0, minute, 540);
-    double total = 0.0, sofar = 0.0;
-    for (int m = 0; m < 540; ++m) {
-        const double w = (m >= 210 && m < 300) ? 0.3 : 1.0; // 11:30-13:00
-        total += w;
-        if (m < minute)
-            sofar += w;
-    }
-    return sofar / total;
+    static const std::array<double, 1441> cumulative = [] {
+        std::array<double, 1441> c{};
+        for (int m = 0; m < 1440; ++m)
+            c[std::size_t(m) + 1] = c[std::size_t(m)] + minuteWeight(m);
+        for (double &v : c)
+            v /= c[1440];
+        return c;
+    }();
+    return cumulative[std::size_t(qBound(0, minute, 1440))];
 }
 } // namespace
 
@@ -56,7 +78,7 @@ FeedService::FeedService(FeedServiceOptions options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_dir(m_options.dataDir)
-    , m_started(QDateTime::currentDateTimeUtc()) {
+    , m_started(m_options.clock ? m_options.clock() : QDateTime::currentDateTimeUtc()) {
     // Daily new registrations from GSO's monthly table: Feb 2025 YTD minus Jan 2025 YTD, over the
     // 15 working days of February 2025 after the Tết holiday.
     QFile f(m_dir.filePath(QStringLiteral("gso-monthly-national-2024-01_2025-02.csv")));
@@ -72,6 +94,10 @@ FeedService::FeedService(FeedServiceOptions options, QObject *parent)
             m_dailyRegistrations = int(std::lround(feb / 15.0));
         }
     }
+    // In real time the replay is the Vietnamese day's own time; faster, a day from its 08:00.
+    m_replayFrom = m_started.toOffsetFromUtc(kVietnamOffsetSecs);
+    if (m_options.liveTickMs != 60000)
+        m_replayFrom.setTime(QTime(8, 0));
     m_liveTimer.setInterval(m_options.liveTickMs);
     connect(&m_liveTimer, &QTimer::timeout, this, &FeedService::tick);
 }
@@ -401,14 +427,33 @@ HttpResponse FeedService::simulatedProjects(const HttpRequest &req) {
                       QDateTime(thisMonth, QTime(0, 0)), "application/json");
 }
 
+int liveCountAt(int dailyRegistrations, const QTime &vietnamTime) {
+    const int minute = vietnamTime.hour() * 60 + vietnamTime.minute();
+    return int(std::lround(dailyRegistrations * dayShare(minute)));
+}
+
+QDateTime FeedService::replayNow() const {
+    const QDateTime now = m_options.clock ? m_options.clock() : QDateTime::currentDateTimeUtc();
+    const qint64 realMs = std::max<qint64>(0, m_started.msecsTo(now));
+    // One replayed minute per tick.
+    const qint64 replayedMs = realMs * 60000 / std::max(1, m_options.liveTickMs);
+    return m_replayFrom.addMSecs(replayedMs);
+}
+
+int FeedService::liveCount() const {
+    return liveCountAt(m_dailyRegistrations, replayNow().time());
+}
+
 QString FeedService::liveJson() const {
+    const QDateTime at = replayNow();
     const QJsonObject o{
         {QStringLiteral("indicator"), QStringLiteral("ENT_NEW_TODAY")},
-        {QStringLiteral("value"), m_liveCount},
+        {QStringLiteral("value"), liveCountAt(m_dailyRegistrations, at.time())},
         {QStringLiteral("unit"), QStringLiteral("enterprises")},
-        {QStringLiteral("period"), QDate::currentDate().toString(Qt::ISODate)},
-        {QStringLiteral("replayMinute"),
-         QTime(8, 0).addSecs(m_replayMinute * 60).toString(QStringLiteral("HH:mm"))},
+        // The Vietnamese day the count is about (not this machine's date: at 17:00 UTC a new
+        // day starts in Vietnam).
+        {QStringLiteral("period"), at.date().toString(Qt::ISODate)},
+        {QStringLiteral("replayMinute"), at.time().toString(QStringLiteral("HH:mm"))},
         {QStringLiteral("simulatedDistribution"), true}};
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
@@ -427,11 +472,7 @@ HttpResponse FeedService::liveStream(const HttpRequest &) {
 }
 
 void FeedService::tick() {
-    // One replayed minute of a working day; the day restarts after 17:00.
-    m_replayMinute = (m_replayMinute + 1) % 541;
-    if (m_replayMinute == 0)
-        m_liveCount = 0;
-    m_liveCount = int(std::lround(m_dailyRegistrations * dayShare(m_replayMinute)));
+    // The count at the replayed moment (liveJson), to every listener.
     ++m_eventId;
     if (m_server) {
         m_server->publish("enterprises", liveEvent());

@@ -13,12 +13,24 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+
 namespace opswall::feedservice {
 
 struct FeedServiceOptions {
     QString dataDir;        // shared/data/indicators
     int liveTickMs = 60000; // one replayed minute per tick
+    // Now, in UTC (tests inject their own); the current time when empty.
+    std::function<QDateTime()> clock;
 };
+
+// The live counter of new enterprises "today" follows the day in Vietnam (Asia/Ho_Chi_Minh,
+// UTC+7 all year): at the default tick (one replayed minute per real minute) it is the share of a
+// day's registrations made by this minute of the Vietnamese day, so at any hour it shows a
+// running count for that day (dated with that day), from 0 at midnight to the day's total at
+// 24:00. A faster tick replays a day from 08:00 of today in Vietnam, faster (tests, demos).
+// liveCountAt(t) is that count at Vietnamese local time t.
+int liveCountAt(int dailyRegistrations, const QTime &vietnamTime);
 
 class FeedService : public QObject {
     Q_OBJECT
@@ -31,7 +43,10 @@ public:
     // Attaches the live counter to a server (publishes on its "enterprises" channel).
     void attach(HttpServer *server);
     // The live counter's current value (replayed registrations so far today).
-    int liveCount() const { return m_liveCount; }
+    int liveCount() const;
+    // The replayed moment, in Vietnam's time (UTC+7): the day the counter is about.
+    QDateTime replayNow() const;
+    int dailyRegistrations() const { return m_dailyRegistrations; }
 
 private:
     HttpResponse serveBytes(const HttpRequest &req, const QByteArray &body,
@@ -53,8 +68,7 @@ private:
     HttpServer *m_server = nullptr;
     QTimer m_liveTimer;
     int m_dailyRegistrations = 0; // from GSO's Feb 2025 monthly figure
-    int m_replayMinute = 0;       // minutes since 08:00 in the replayed day
-    int m_liveCount = 0;
+    QDateTime m_replayFrom;       // the replayed moment at m_started (Vietnam's time)
     int m_eventId = 0;
 };
 

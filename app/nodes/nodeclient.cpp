@@ -1,5 +1,6 @@
 #include "nodes/nodeclient.h"
 
+#include "core/testhooks.h"
 #include "nodes/nodeindicators.h"
 #include "nodes/nodeprotocol.h"
 #include "rep_nodewall_merged.h"
@@ -25,18 +26,6 @@ namespace {
 constexpr int kRetryMs = 1000;
 constexpr int kFailoverRetryMs = 100; // with a standby: the one that took over, found at once
 constexpr qint64 kMaxDocumentBytes = 16 * 1024 * 1024;
-
-// Test-only failure injection (tests/nodes/tst_nodes_liveness): OPSWALL_TEST_NODE_STOP=linked
-// stops this process (SIGSTOP, once) right after the controller accepted its opening line,
-// before its first heartbeat or report: a node that hangs as soon as it is linked.
-void stopIfTestWantsIt() {
-    static bool stopped = false;
-    if (!stopped && qgetenv("OPSWALL_TEST_NODE_STOP") == "linked") {
-        stopped = true;
-        std::fputs("opswall: test: node stops itself (SIGSTOP) right after linking\n", stderr);
-        std::raise(SIGSTOP);
-    }
-}
 } // namespace
 
 NodeClient::NodeClient(NodeClientConfig config, QObject *parent)
@@ -148,7 +137,7 @@ void NodeClient::onAnswer() {
         return;
     }
     disconnect(socket, &QSslSocket::readyRead, this, &NodeClient::onAnswer);
-    stopIfTestWantsIt();
+    testhooks::nodeLinked();
     m_deadline.stop();
     m_silence = LinkSilence(m_config.silenceMs);
     m_sinceBeat.start();

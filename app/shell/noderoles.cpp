@@ -1,6 +1,7 @@
 #include "shell/noderoles.h"
 #include "shell/noderoles_p.h"
 
+#include "core/testhooks.h"
 #include "shell/framemeter.h"
 #include "shell/nodesync.h"
 #include "shell/outputsnapshots.h"
@@ -59,17 +60,6 @@ QString NodeRoles::nodeDbPath(const QString &nodeId) {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
            QStringLiteral("/opswall-node-") + nodeId + QStringLiteral(".db");
 }
-
-namespace {
-// Test-only (tests/nodes/tst_nodes_liveness): OPSWALL_TEST_NODE_STALL_MS=MS holds a node's GUI
-// thread MS ms (at most 60000) after each layout it applies from its controller, as the recall of
-// a heavy layout would.
-void stallIfTestWantsIt() {
-    static const int ms = qEnvironmentVariableIntValue("OPSWALL_TEST_NODE_STALL_MS");
-    if (ms > 0 && ms <= 60000)
-        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-}
-} // namespace
 
 void applyLayout(wall::WallState &state, const wall::Layout &next) {
     const wall::Layout &now = state.layout();
@@ -261,7 +251,7 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
         // A recall is shown at the controller's switch time, the same on every node.
         sync->schedule(switchAtNs, [&state, impl, revision, switchAtNs, layout = parsed.layout] {
             applyLayout(state, layout);
-            stallIfTestWantsIt();
+            testhooks::nodeLayoutApplied();
             impl->pendingRevision = revision;
             impl->pendingSwitchAtNs = switchAtNs;
             impl->awaitFrames();

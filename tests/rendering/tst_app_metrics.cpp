@@ -243,8 +243,8 @@ void TstAppMetrics::metricsSayWhatTheWallDoes() {
     }
     QCOMPARE(displays, 12);
     QCOMPARE(m.samples(QStringLiteral("opswall_display_temperature_celsius")).size(), 12);
-    // The demo panels start off (against their schedule, which is on in working hours); a panel
-    // switched on reports its input too.
+    // The demo panels start off and are switched on at start in working hours (their schedule);
+    // a panel switched on reports its input too.
     const ApiResponse on =
         m_wall.client(m_wall.tokens.value(Role::Technician))
             .request("POST", QStringLiteral("/devices/r1c1/commands"),
