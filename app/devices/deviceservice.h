@@ -21,8 +21,8 @@
 // through the dispatcher as a device.command by the caller {user "schedule", role Technician,
 // via "schedule"}, so it is permission-checked and audited like any other. The schedule's state
 // is also reconciled: at start() (a restart, or after a power cut, inside an "on" period) and
-// when a display answers again after it was unreachable, a display whose answered power is not
-// the scheduled one is switched to it by the same kind of action (with "reason": "start" or
+// when a display answers again after a poll it did not answer, a display whose answered power is
+// not the scheduled one is switched to it by the same kind of action (with "reason": "start" or
 // "reconnect" in its parameters, gathered into one action per power value); its power is not
 // assessed for the "power-mismatch" alert until that command has finished. Between transitions
 // an operator's manual power change stands (and is reported by the alert).
@@ -158,7 +158,7 @@ private:
     Clock m_clock;
     QTimer m_scheduleTimer;
     QDateTime m_lastScheduleMinute;
-    // Displays to reconcile at their next answered poll (start(), back from unreachable), the
+    // Displays to reconcile at their next answered poll (start(), answering again), the
     // reason ("start", "reconnect"); displays gathered for the next action; displays a
     // reconciling command is on its way to (not assessed for power-mismatch meanwhile), by the
     // device.command's requestId once accepted.

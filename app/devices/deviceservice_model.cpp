@@ -124,6 +124,11 @@ void DeviceService::onHealth(quint64 generation, const QString &displayId, const
     const DeviceBinding *binding = m_config.binding(displayId);
     if (!current || !binding)
         return;
+    // A display that answers again after a poll it did not answer (a power cut, a cable) may
+    // have restarted in any state: reconciled again.
+    if (current->polled && !current->reachable && m_schedules.contains(displayId) &&
+        !m_reconcileDue.contains(displayId))
+        m_reconcileDue.insert(displayId, QStringLiteral("reconnect"));
     DisplayHealth row = *current;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     applyHealth(row, health, now);
@@ -142,11 +147,6 @@ void DeviceService::onHealth(quint64 generation, const QString &displayId, const
     context.expect.criticalTemperatureC = m_config.criticalTemperatureC;
     context.missesBeforeUnreachable = m_config.unreachableAfterMisses;
     const AlertTracker::Changes changes = m_alerts.assess(context, health, now);
-    // Unreachable (the tracker's debounce passed): reconciled again once it answers.
-    if (m_schedules.contains(displayId))
-        for (const DeviceAlert &a : m_alerts.active(displayId))
-            if (a.kind == QString::fromLatin1(alertKindName(AlertKind::Unreachable)))
-                m_reconcileDue.insert(displayId, QStringLiteral("reconnect"));
     row.alertSeverity = m_alerts.worstSeverity(displayId);
     row.alertMessage.clear();
     for (const DeviceAlert &a : m_alerts.active(displayId))

@@ -199,10 +199,10 @@ QList<AlertRule> AlertManager::rules() const {
     return out;
 }
 
-QList<Alert> AlertManager::evaluate(const QDateTime &now, const QString &indicator) {
+QList<Alert> AlertManager::evaluate(const QDateTime &now, const QString &onlyIndicator) {
     QList<Alert> raised;
     for (const AlertRule &rule : rules()) {
-        if (!indicator.isEmpty() && rule.indicator != indicator)
+        if (!onlyIndicator.isEmpty() && rule.indicator != onlyIndicator)
             continue;
         RuleInput in;
         in.now = now;

@@ -76,9 +76,9 @@ public:
         std::function<QList<StoredPoint>(const QString &indicator, const QString &dimension)>;
     void setSeriesSource(SeriesSource source) { m_seriesSource = std::move(source); }
 
-    // Evaluates every rule at `now` (only those on `indicator` when one is given); raises and
+    // Evaluates every rule at `now` (only those on onlyIndicator when one is given); raises and
     // clears alerts. Returns the alerts raised.
-    QList<Alert> evaluate(const QDateTime &now, const QString &indicator = {});
+    QList<Alert> evaluate(const QDateTime &now, const QString &onlyIndicator = {});
     // evaluate(now) for timers and signals: a store failure is logged, never thrown.
     void evaluateNow();
     // Acknowledges an alert; false if there is no such alert or it was already acknowledged.

@@ -434,7 +434,7 @@ int liveCountAt(int dailyRegistrations, const QTime &vietnamTime) {
 
 QDateTime FeedService::replayNow() const {
     const QDateTime now = m_options.clock ? m_options.clock() : QDateTime::currentDateTimeUtc();
-    const qint64 realMs = std::max<qint64>(0, m_started.msecsTo(now));
+    const qint64 realMs = m_started.msecsTo(now); // a clock set back goes back
     // One replayed minute per tick.
     const qint64 replayedMs = realMs * 60000 / std::max(1, m_options.liveTickMs);
     return m_replayFrom.addMSecs(replayedMs);

@@ -21,7 +21,7 @@ struct FeedServiceOptions {
     QString dataDir;        // shared/data/indicators
     int liveTickMs = 60000; // one replayed minute per tick
     // Now, in UTC (tests inject their own); the current time when empty.
-    std::function<QDateTime()> clock;
+    std::function<QDateTime()> clock = {};
 };
 
 // The live counter of new enterprises "today" follows the day in Vietnam (Asia/Ho_Chi_Minh,

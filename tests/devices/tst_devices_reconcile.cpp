@@ -144,7 +144,6 @@ private Q_SLOTS:
 
     void anOperatorsChangeBetweenTransitionsStandsAndIsReported() {
         const qsizetype from = m_audit.size();
-        QSignalSpy finished(m_service.get(), &DeviceService::commandFinished);
         const ActionResult r = m_dispatcher->dispatch(
             {"device.command",
              {{"displays", QJsonArray{"r1c1"}}, {"command", "power"}, {"value", "off"}}},

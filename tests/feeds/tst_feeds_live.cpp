@@ -86,7 +86,7 @@ private Q_SLOTS:
             {QDateTime(QDate(2026, 12, 2), QTime(21, 0), Qt::UTC), "2026-12-03", 3, 40},    // 04:00
             {QDateTime(QDate(2026, 12, 3), QTime(1, 30), Qt::UTC), "2026-12-03", 40, 200},  // 08:30
             {QDateTime(QDate(2026, 12, 3), QTime(5, 0), Qt::UTC), "2026-12-03", 200, 500},  // 12:00
-            {QDateTime(QDate(2026, 12, 3), QTime(11, 0), Qt::UTC), "2026-12-03", 600, 674}, // 18:00
+            {QDateTime(QDate(2026, 12, 3), QTime(11, 0), Qt::UTC), "2026-12-03", 550, 674}, // 18:00
             {QDateTime(QDate(2026, 12, 3), QTime(16, 59), Qt::UTC), "2026-12-03", 670,
              675}, // 23:59
             // Evening in Europe, UTC: already the next day in Vietnam, a new running count.
