@@ -44,15 +44,13 @@ double noise(quint64 key) {
 constexpr int kVietnamOffsetSecs = 7 * 3600;
 
 // Weight of each minute of the Vietnamese day in a day's registrations (simulated; only the
-// day's total is GSO's): most during office hours (08:00-17:00, slower at lunch), some in the
+// day's total is GSO's): most during office hours (08:00-17:00, about one a minute), some in the
 // evening and early morning and a few at night through the online portal.
 double minuteWeight(int minute) {
     if (minute < 6 * 60)
         return 0.04; // 00:00-06:00
     if (minute < 8 * 60)
         return 0.2; // 06:00-08:00
-    if (minute >= 11 * 60 + 30 && minute < 13 * 60)
-        return 0.3; // lunch
     if (minute < 17 * 60)
         return 1.0; // office hours
     if (minute < 22 * 60)
@@ -94,9 +92,12 @@ FeedService::FeedService(FeedServiceOptions options, QObject *parent)
             m_dailyRegistrations = int(std::lround(feb / 15.0));
         }
     }
-    // In real time the replay is the Vietnamese day's own time; faster, a day from its 08:00.
+    // In real time, while offices are open in Vietnam, the replay is the Vietnamese day's own
+    // time; outside office hours, and faster, the replay runs that day's office hours from 08:00
+    // (a counter that moves about once a minute at any hour the demo starts).
     m_replayFrom = m_started.toOffsetFromUtc(kVietnamOffsetSecs);
-    if (m_options.liveTickMs != 60000)
+    const QTime local = m_replayFrom.time();
+    if (m_options.liveTickMs != 60000 || local < QTime(8, 0) || local >= QTime(17, 0))
         m_replayFrom.setTime(QTime(8, 0));
     m_liveTimer.setInterval(m_options.liveTickMs);
     connect(&m_liveTimer, &QTimer::timeout, this, &FeedService::tick);

@@ -24,12 +24,13 @@ struct FeedServiceOptions {
     std::function<QDateTime()> clock = {};
 };
 
-// The live counter of new enterprises "today" follows the day in Vietnam (Asia/Ho_Chi_Minh,
-// UTC+7 all year): at the default tick (one replayed minute per real minute) it is the share of a
-// day's registrations made by this minute of the Vietnamese day, so at any hour it shows a
-// running count for that day (dated with that day), from 0 at midnight to the day's total at
-// 24:00. A faster tick replays a day from 08:00 of today in Vietnam, faster (tests, demos).
-// liveCountAt(t) is that count at Vietnamese local time t.
+// The live counter of new enterprises "today" is dated with the day in Vietnam (Asia/Ho_Chi_Minh,
+// UTC+7 all year), not this machine's: its value is the share of a day's registrations made by
+// the replayed minute of that day (office hours about one a minute, fewer in the evening and at
+// night), never 0 past midnight's first minutes. At the default tick (one replayed minute per
+// real minute) a service started while offices are open in Vietnam (08:00-17:00) replays the
+// day's own time; started outside them, or at a faster tick, it replays that day from 08:00.
+// liveCountAt(t) is the count at Vietnamese local time t.
 int liveCountAt(int dailyRegistrations, const QTime &vietnamTime);
 
 class FeedService : public QObject {
