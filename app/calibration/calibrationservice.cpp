@@ -143,8 +143,8 @@ QJsonObject CalibrationService::displayInfo(const QString &displayId) const {
 }
 
 QJsonObject CalibrationService::snapshot(const QString &what) const {
-    if (const StoreRead read = storeRead(what))
-        return read(m_store.database());
+    // The views that read the store are storeRead's only (a worker thread's reader): none is
+    // read here, on the caller's (the GUI) thread.
     const QString head = what.section(u':', 0, 0);
     const QString arg = what.section(u':', 1);
     if (head == QLatin1String("calibration-run")) {

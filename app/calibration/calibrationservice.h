@@ -67,12 +67,13 @@ public:
     static CalibrationService *create(QQmlEngine *engine, QJSEngine *);
 
     ActionResult handleAction(const Action &action, const Caller &caller);
-    // "calibration-profiles", "calibration-profile:<id>", "calibration-run:<id>",
-    // "calibration-drift", "calibration-export", "calibration-pattern",
-    // "calibration-uniformity"; empty object for an unknown one.
+    // The views held in memory only: "calibration-run:<id>", "calibration-pattern"; an empty
+    // object for any other (the views that read the store are storeRead's: no statement runs on
+    // the caller's thread here).
     QJsonObject snapshot(const QString &what) const;
-    // The views that read the store (profiles, a profile with its history, drift, export,
-    // geometry revisions, uniformity reports) as a read for any connection: what is in memory
+    // The views that read the store ("calibration-profiles", "calibration-profile:<id>" with its
+    // history, "calibration-drift", "calibration-export", "calibration-geometry",
+    // "calibration-uniformity" with its reports) as a read for any connection: what is in memory
     // (read-backs, the session, the meter, the displays) is taken now, the rows are read where
     // the function runs (a worker thread's reader: the API, ActionSink::storeRead). Empty for the
     // views held in memory only (runs, the pattern), which snapshot() answers.

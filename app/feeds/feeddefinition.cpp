@@ -2,6 +2,7 @@
 
 #include "feeds/schema.h"
 #include "store/database.h"
+#include "store/writefence.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -292,11 +293,13 @@ std::optional<QList<FeedDefinition>> parseFeedDefinitions(const QByteArray &json
 }
 
 FeedDefinitionStore::FeedDefinitionStore(store::Database &db)
-    : m_db(db) {
+    : m_db(db)
+    , m_keeps(true) {
     migrateFeedsSchema(m_db);
+    kept(); // start-up: read once, answered from memory from now on
 }
 
-QList<FeedDefinition> FeedDefinitionStore::all() const {
+QList<FeedDefinition> FeedDefinitionStore::readAll() const {
     auto q = m_db.prepare("SELECT id, definition FROM feed_definitions ORDER BY id");
     QList<FeedDefinition> out;
     while (q.step()) {
@@ -312,6 +315,22 @@ QList<FeedDefinition> FeedDefinitionStore::all() const {
     return out;
 }
 
+const QList<FeedDefinition> *FeedDefinitionStore::kept() const {
+    if (!m_keeps || !store::writeFence().isEmpty()) {
+        m_kept->reset(); // read again once the fence goes (a standby that took over)
+        return nullptr;
+    }
+    if (!*m_kept)
+        *m_kept = readAll();
+    return &**m_kept;
+}
+
+QList<FeedDefinition> FeedDefinitionStore::all() const {
+    if (const QList<FeedDefinition> *defs = kept())
+        return *defs;
+    return readAll();
+}
+
 std::optional<FeedDefinition> FeedDefinitionStore::find(const QString &id) const {
     for (const FeedDefinition &d : all())
         if (d.id == id)
@@ -320,6 +339,7 @@ std::optional<FeedDefinition> FeedDefinitionStore::find(const QString &id) const
 }
 
 void FeedDefinitionStore::upsert(const FeedDefinition &def) {
+    m_kept->reset();
     auto q = m_db.prepare("INSERT INTO feed_definitions(id, definition, updated_at) VALUES(?,?,?) "
                           "ON CONFLICT(id) DO UPDATE SET definition = excluded.definition, "
                           "updated_at = excluded.updated_at");
@@ -330,6 +350,7 @@ void FeedDefinitionStore::upsert(const FeedDefinition &def) {
 }
 
 bool FeedDefinitionStore::remove(const QString &id) {
+    m_kept->reset();
     auto q = m_db.prepare("DELETE FROM feed_definitions WHERE id = ?");
     q.bind(1, id);
     q.run();
@@ -337,6 +358,8 @@ bool FeedDefinitionStore::remove(const QString &id) {
 }
 
 bool FeedDefinitionStore::isEmpty() const {
+    if (const QList<FeedDefinition> *defs = kept())
+        return defs->isEmpty();
     auto q = m_db.prepare("SELECT COUNT(*) FROM feed_definitions");
     q.step();
     return q.int64(0) == 0;
@@ -347,15 +370,36 @@ int FeedDefinitionStore::importJson(const QByteArray &json, QString *error,
     const auto defs = parseFeedDefinitions(json, error);
     if (!defs)
         return -1;
-    store::Database::WriteJob job = [defs = *defs](store::Database &db) {
-        FeedDefinitionStore on(db);
+    // The table as this transaction leaves it (the feeds defined before too), read back on the
+    // writer connection and kept once it committed.
+    auto committed = std::make_shared<QList<FeedDefinition>>();
+    store::Database::WriteJob job = [defs = *defs, committed](store::Database &db) {
+        FeedDefinitionStore on(db, AlreadyMigrated{});
         for (const FeedDefinition &d : defs)
             on.upsert(d);
+        *committed = on.readAll();
     };
-    if (done)
-        m_db.write(std::move(job), std::move(done));
-    else
-        m_db.write(std::move(job));
+    if (!done && m_db.collecting()) { // part of the action being applied
+        m_db.writeThen(std::move(job), [keeps = m_keeps, kept = std::weak_ptr(m_kept), committed] {
+            if (const auto held = kept.lock(); held && keeps && store::writeFence().isEmpty())
+                *held = std::move(*committed);
+        });
+        return int(defs->size());
+    }
+    m_db.write(std::move(job), [keeps = m_keeps, kept = std::weak_ptr(m_kept), committed,
+                                done = std::move(done)](std::exception_ptr failed) {
+        if (const auto held = kept.lock(); held && keeps) {
+            if (!failed && store::writeFence().isEmpty())
+                *held = std::move(*committed);
+            else
+                held->reset(); // the table is read again when next asked
+        }
+        if (done)
+            done(failed);
+        else if (failed)
+            qWarning("feeds: the imported feed definitions were not stored: %s",
+                     qPrintable(store::errorText(failed)));
+    });
     return int(defs->size());
 }
 

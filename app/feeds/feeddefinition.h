@@ -14,6 +14,7 @@
 
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace opswall::store {
@@ -86,9 +87,20 @@ struct FeedStatus {
     }
 };
 
+// The feed definitions and statuses in SQLite. The store that migrated (the GUI thread's, the
+// scheduler's) keeps the definitions in memory: read once when it is made (start-up), then
+// changed by what importJson committed (read back in the import's own transaction, on the store
+// thread), so the scheduler's start after the first start's import reads no table. A direct
+// write on it (upsert, remove: tests and tools, without a store thread) drops what it keeps: the
+// next read reads the table. Nothing is kept while the process's writes are fenced (a standby:
+// another process writes the file); the table is read then, and again once the fence goes. The
+// other stores (the jobs' on the writer connection: AlreadyMigrated) read the table.
 class FeedDefinitionStore {
 public:
-    explicit FeedDefinitionStore(store::Database &db);
+    explicit FeedDefinitionStore(store::Database &db); // migrates
+    struct AlreadyMigrated {};
+    FeedDefinitionStore(store::Database &db, AlreadyMigrated)
+        : m_db(db) {}
 
     QList<FeedDefinition> all() const;
     std::optional<FeedDefinition> find(const QString &id) const;
@@ -98,7 +110,7 @@ public:
     // Validates the whole document first; imports all feeds or none, in one transaction on the
     // store thread when the database has one (start-up does not wait for it; without one, here).
     // Returns the count or -1. done (may be empty: a failure is logged) gets the outcome on this
-    // thread once the write ran.
+    // thread once the write ran; what this store keeps is the table as committed by then.
     int importJson(const QByteArray &json, QString *error,
                    std::function<void(std::exception_ptr)> done = {});
 
@@ -108,7 +120,16 @@ public:
     void saveStatus(const FeedStatus &status);
 
 private:
+    QList<FeedDefinition> readAll() const; // from the table
+    // What is kept, read now when it is not held; null when nothing is kept (a job's store, or
+    // while writes are fenced).
+    const QList<FeedDefinition> *kept() const;
+
     store::Database &m_db;
+    bool m_keeps = false;
+    // Shared with an import's completion, which may come after this store is gone.
+    std::shared_ptr<std::optional<QList<FeedDefinition>>> m_kept =
+        std::make_shared<std::optional<QList<FeedDefinition>>>();
 };
 
 } // namespace opswall::feeds

@@ -64,7 +64,8 @@ struct FeedScheduler::WriterSide {
             throw std::runtime_error("the feed scheduler stopped");
         if (!series) {
             series = std::make_unique<SeriesStore>(db);
-            definitions = std::make_unique<FeedDefinitionStore>(db);
+            definitions =
+                std::make_unique<FeedDefinitionStore>(db, FeedDefinitionStore::AlreadyMigrated{});
         }
     }
 };

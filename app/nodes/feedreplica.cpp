@@ -1,10 +1,14 @@
 #include "nodes/feedreplica.h"
 
 #include "feeds/feedhub.h"
+#include "store/caught.h"
+#include "store/database.h"
+#include "store/storethread.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QSet>
 
 #include <algorithm>
@@ -97,55 +101,46 @@ QByteArray seriesDocument(feeds::FeedHub &hub, const QStringList &indicators) {
         .toJson(QJsonDocument::Compact);
 }
 
-SeriesApplied applySeries(feeds::FeedHub &hub, const QJsonArray &series) {
-    SeriesApplied done;
-    // What to store, in an order that keeps each period's revisions in sequence: by revision,
-    // then by the controller's time, then the mode; each group is one ingestion per feed.
+namespace {
+
+// One series of the document, checked: the controller's revisions by period, oldest first.
+struct Theirs {
+    feeds::Series series; // indicator, dimension, unit (no points)
+    QString feed;
+    std::map<PeriodKey, QList<Revision>> revisions;
+};
+
+// One ingestion: a feed's series at the controller's time, in one mode.
+struct Group {
+    QString feed;
+    QList<feeds::Series> series;
+    QDateTime at;
+    feeds::IngestMode mode = feeds::IngestMode::KeepRevisions;
+};
+
+// What the node lacks of `theirs`, read and stored on db (the writer connection on the store
+// thread, or the hub's own without one): for each period the controller's revisions newer than
+// the node's, in an order that keeps each period's revisions in sequence (by revision, then by
+// the controller's time, then the mode), each group one transaction. The groups stored, in that
+// order, for the read model.
+QList<Group> storeLacking(store::Database &db, const QList<Theirs> &theirs, SeriesApplied &done) {
+    feeds::SeriesStore node(db, feeds::SeriesStore::AlreadyMigrated{});
     using GroupKey = std::tuple<int, std::int64_t, int>; // revision, fetchedAt, mode
     std::map<GroupKey, QHash<QString, QList<feeds::Series>>> groups;
-    for (const QJsonValue &v : series) {
-        const QJsonObject o = v.toObject();
-        feeds::Series s;
-        s.indicator = o.value(QStringLiteral("indicator")).toString();
-        s.dimension = o.value(QStringLiteral("dimension")).toString();
-        s.unit = o.value(QStringLiteral("unit")).toString();
-        s.unitMult = o.value(QStringLiteral("unitMult")).toInt();
-        const QString feed = o.value(QStringLiteral("feed")).toString();
-        const QJsonArray points = o.value(QStringLiteral("points")).toArray();
-        if (s.indicator.isEmpty()) {
-            done.skipped += int(points.size());
-            continue;
-        }
-        ++done.series;
-        // The controller's revisions by period, oldest first; the node's current values.
-        std::map<PeriodKey, QList<Revision>> theirs;
-        for (const QJsonValue &p : points) {
-            const auto r = readPoint(p);
-            if (!r) {
-                ++done.skipped;
-                continue;
-            }
-            ++done.values;
-            QList<Revision> &list = theirs[keyOf(r->period)];
-            auto at = std::lower_bound(
-                list.begin(), list.end(), r->revision,
-                [](const Revision &a, int revision) { return a.revision < revision; });
-            list.insert(at, *r);
-        }
+    for (const Theirs &t : theirs) {
+        const feeds::Series &s = t.series;
         QHash<PeriodKey, feeds::StoredPoint> mine;
-        for (const feeds::StoredPoint &p : hub.series().range(s.indicator, s.dimension, {}, {}))
+        for (const feeds::StoredPoint &p : node.range(s.indicator, s.dimension, {}, {}))
             mine.insert(keyOf(p.period), p);
-        for (const auto &[key, revisions] : theirs) {
+        for (const auto &[key, revisions] : t.revisions) {
             const auto have = mine.constFind(key);
             const int haveRevision = have == mine.cend() ? 0 : have->revision;
             const Revision &newest = revisions.constLast();
             auto queue = [&](const Revision &r, feeds::IngestMode mode) {
-                QList<feeds::Series> &list = groups[{r.revision, r.fetchedAt, int(mode)}][feed];
+                QList<feeds::Series> &list = groups[{r.revision, r.fetchedAt, int(mode)}][t.feed];
                 if (list.isEmpty() || list.constLast().indicator != s.indicator ||
-                    list.constLast().dimension != s.dimension) {
-                    feeds::Series copy = s;
-                    list.append(copy);
-                }
+                    list.constLast().dimension != s.dimension)
+                    list.append(s);
                 list.last().points.append({r.period, r.value});
             };
             if (newest.revision > haveRevision) {
@@ -162,22 +157,85 @@ SeriesApplied applySeries(feeds::FeedHub &hub, const QJsonArray &series) {
             }
         }
     }
+    QList<Group> stored;
     for (const auto &[key, byFeed] : groups) {
         const auto &[revision, fetchedAt, mode] = key;
         const QDateTime at = QDateTime::fromSecsSinceEpoch(fetchedAt, Qt::UTC);
         for (auto it = byFeed.cbegin(); it != byFeed.cend(); ++it) {
             try {
-                hub.series().ingest(it.key(), it.value(), at, feeds::IngestMode(mode));
+                node.ingest(it.key(), it.value(), at, feeds::IngestMode(mode));
             } catch (const std::exception &e) {
                 qWarning("opswall: node: the controller's values of feed '%s' could not be "
                          "stored: %s",
                          qPrintable(it.key()), e.what());
                 continue;
             }
-            hub.readModel().ingested(it.key(), it.value(), at, feeds::IngestMode(mode));
+            stored.append({it.key(), it.value(), at, feeds::IngestMode(mode)});
         }
     }
-    return done;
+    return stored;
+}
+
+} // namespace
+
+void applySeries(feeds::FeedHub &hub, const QJsonArray &series,
+                 std::function<void(const SeriesApplied &)> applied) {
+    // The document is checked here (no store needed); the node's values are read and what it
+    // lacks stored where the writes go.
+    auto done = std::make_shared<SeriesApplied>();
+    QList<Theirs> theirs;
+    for (const QJsonValue &v : series) {
+        const QJsonObject o = v.toObject();
+        Theirs t;
+        t.series.indicator = o.value(QStringLiteral("indicator")).toString();
+        t.series.dimension = o.value(QStringLiteral("dimension")).toString();
+        t.series.unit = o.value(QStringLiteral("unit")).toString();
+        t.series.unitMult = o.value(QStringLiteral("unitMult")).toInt();
+        t.feed = o.value(QStringLiteral("feed")).toString();
+        const QJsonArray points = o.value(QStringLiteral("points")).toArray();
+        if (t.series.indicator.isEmpty()) {
+            done->skipped += int(points.size());
+            continue;
+        }
+        ++done->series;
+        for (const QJsonValue &p : points) {
+            const auto r = readPoint(p);
+            if (!r) {
+                ++done->skipped;
+                continue;
+            }
+            ++done->values;
+            QList<Revision> &list = t.revisions[keyOf(r->period)];
+            auto at = std::lower_bound(
+                list.begin(), list.end(), r->revision,
+                [](const Revision &a, int revision) { return a.revision < revision; });
+            list.insert(at, *r);
+        }
+        theirs.append(std::move(t));
+    }
+    auto stored = std::make_shared<QList<Group>>();
+    const auto job = [theirs = std::move(theirs), done, stored](store::Database &db) {
+        *stored = storeLacking(db, theirs, *done);
+    };
+    // Back on the hub's thread: the read model is told as ingestion tells it.
+    const auto told = [hub = QPointer<feeds::FeedHub>(&hub), done, stored,
+                       applied = std::move(applied)](std::exception_ptr error) {
+        if (error)
+            qWarning("opswall: node: the controller's values could not be stored: %s",
+                     qPrintable(store::errorText(error)));
+        if (!hub)
+            return;
+        for (const Group &g : std::as_const(*stored))
+            hub->readModel().ingested(g.feed, g.series, g.at, g.mode);
+        if (applied)
+            applied(*done);
+    };
+    store::Database &db = hub.series().database();
+    if (store::StoreThread *writer = db.writer()) {
+        writer->post(job, &hub, told, &db);
+        return;
+    }
+    told(store::caught([&] { job(db); }));
 }
 
 QByteArray feedsDocument(feeds::FeedHub &hub) {
@@ -229,13 +287,12 @@ bool FeedReplica::applyFeeds(const QByteArray &doc, QString *why) {
         s.lastAttempt = *attempt;
         s.lastSuccess = *success;
         s.consecutiveFailures = o.value(QStringLiteral("failures")).toInt();
-        try {
-            m_hub.scheduler()->definitions().saveStatus(s);
-        } catch (const std::exception &e) {
-            qWarning("opswall: node: the controller's status of feed '%s' could not be stored: %s",
-                     qPrintable(id), e.what());
-            continue;
-        }
+        // Kept for a start from the cache: written on the store thread (a failure is logged and
+        // raises the store alert); the tiles show the controller's status at once.
+        m_hub.series().database().write([s](store::Database &db) {
+            feeds::FeedDefinitionStore(db, feeds::FeedDefinitionStore::AlreadyMigrated{})
+                .saveStatus(s);
+        });
         m_hub.scheduler()->keepStatus(s); // answered from memory from now on
         m_lastFeed.insert(id, entry);
         m_hub.readModel().feedStatusChanged(id);

@@ -22,6 +22,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace opswall::feeds {
@@ -45,9 +46,13 @@ struct SeriesApplied {
 // Stores in the node's cache what it lacks of `series` (a seriesDocument's "series"): for each
 // period, the controller's revisions newer than the node's, in order, each at the controller's
 // fetchedAt (so the node's revision numbers, values and ages match the controller's); a current
-// value the controller replaced in place is replaced here too. The read model is told as
-// ingestion tells it.
-SeriesApplied applySeries(feeds::FeedHub &hub, const QJsonArray &series);
+// value the controller replaced in place is replaced here too. The document is checked here; the
+// node's values are read and what it lacks is written on the store thread (the hub's database's
+// writer(): the GUI thread waits for neither), then, back on the hub's thread, the read model is
+// told as ingestion tells it and applied (may be empty) gets what was done. Without a store
+// thread (tests, tools) all of it happens here, before this returns.
+void applySeries(feeds::FeedHub &hub, const QJsonArray &series,
+                 std::function<void(const SeriesApplied &)> applied = {});
 
 // {"feeds": [{"id", "state", "lastError", "lastAttempt", "lastSuccess", "failures",
 // "staleAfterSecs"}]}: the status of every running feed.
@@ -58,9 +63,10 @@ public:
     explicit FeedReplica(feeds::FeedHub &hub)
         : m_hub(hub) {}
 
-    // The controller's feeds' status: saved as the node's own feed status (so the tiles' age and
-    // stale marker are the controller's, and a node started from its cache has them), the read
-    // model told of each feed that changed. False with *why when the document is not valid.
+    // The controller's feeds' status: kept as the node's own feed status (so the tiles' age and
+    // stale marker are the controller's) and written to its cache on the store thread (a node
+    // started from its cache has them), the read model told of each feed that changed. False
+    // with *why when the document is not valid.
     bool applyFeeds(const QByteArray &doc, QString *why);
     std::optional<int> staleAfterSecs(const QString &feedId) const;
 

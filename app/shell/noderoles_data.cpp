@@ -84,10 +84,12 @@ void NodeRoles::takeReplicatedData([[maybe_unused]] QQmlEngine &engine) {
                          qPrintable(err));
         };
         impl->onSeries = [feeds](const QJsonArray &series) {
-            const nodes::SeriesApplied done = nodes::applySeries(*feeds, series);
-            qInfo("opswall: node: %d series (%d values; %d revisions new here, %d replaced, %d "
-                  "not valid) from the controller",
-                  done.series, done.values, done.replayed, done.replaced, done.skipped);
+            // Stored on the store thread; logged once it is.
+            nodes::applySeries(*feeds, series, [](const nodes::SeriesApplied &done) {
+                qInfo("opswall: node: %d series (%d values; %d revisions new here, %d replaced, "
+                      "%d not valid) from the controller",
+                      done.series, done.values, done.replayed, done.replaced, done.skipped);
+            });
         };
         impl->onFeeds = [replica](const QByteArray &doc) {
             QString why;

@@ -10,6 +10,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 #include <QThread>
 #include <algorithm>
 #include <atomic>
@@ -49,6 +50,67 @@ void Database::restrictPermissions(const QString &path) {
     }
 }
 
+namespace {
+
+// Removes path and the files SQLite keeps beside it (what a crash may have left).
+void removeWithCompanions(const QByteArray &path) {
+    for (const char *suffix : {"", "-journal", "-wal", "-shm"})
+        ::unlink((path + suffix).constData());
+}
+
+// A new database file (path: just made, empty) becomes an empty database already in WAL mode
+// with one fsync. Converting it in place costs three (the rollback journal synced twice, then
+// the file; "PRAGMA journal_mode=WAL" is a write of page 1 like any other). Instead the database
+// is made in a file beside it that no one else opens, without syncs, synced once when complete
+// and renamed over the empty file: rename(2) is atomic, so a crash leaves the empty file (a
+// valid, empty database; the next start makes it again) or the complete one, never a torn page
+// 1. The directory entry is made durable by the first fsync of the WAL (SQLite syncs the
+// directory of a WAL it opens to create), before any commit is. False when it could not be
+// done: the caller then converts the file in place as before.
+bool makeEmptyWalDatabase(const QString &path) {
+    const QByteArray file = QFile::encodeName(path);
+    // A WAL (and its index) left by a database that was removed: SQLite would replay its frames
+    // into the new file, bringing back another database's pages.
+    ::unlink((file + "-wal").constData());
+    ::unlink((file + "-shm").constData());
+    const QByteArray temp = file + ".new";
+    removeWithCompanions(temp); // a crash's leftover
+    const int fd = ::open(temp.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return false;
+    ::close(fd);
+    sqlite3 *db = nullptr;
+    bool ok = sqlite3_open_v2(temp.constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                              nullptr) == SQLITE_OK;
+    sqlite3_stmt *wal = nullptr;
+    ok = ok && sqlite3_exec(db, "PRAGMA synchronous=OFF", nullptr, nullptr, nullptr) == SQLITE_OK &&
+         sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &wal, nullptr) == SQLITE_OK &&
+         sqlite3_step(wal) == SQLITE_ROW &&
+         qstricmp(reinterpret_cast<const char *>(sqlite3_column_text(wal, 0)), "wal") == 0;
+    sqlite3_finalize(wal);
+    // The one fsync, through the VFS (so the store's test VFS delays it like any other).
+    sqlite3_file *main = nullptr;
+    ok = ok && sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &main) == SQLITE_OK &&
+         main && main->pMethods && main->pMethods->xSync(main, SQLITE_SYNC_NORMAL) == SQLITE_OK;
+    // Closing it removes its (empty) WAL and index: nothing to checkpoint, nothing to sync.
+    ok = sqlite3_close(db) == SQLITE_OK && ok;
+    ok = ok && ::rename(temp.constData(), file.constData()) == 0;
+    if (!ok)
+        removeWithCompanions(temp);
+    return ok;
+}
+
+// The files this process made with makeEmptyWalDatabase (UnsyncedMigration).
+std::mutex g_madeMutex;
+QSet<QString> g_made;
+
+bool madeHere(const QString &path) {
+    const std::lock_guard lock(g_madeMutex);
+    return g_made.contains(path);
+}
+
+} // namespace
+
 Database::Database(const QString &path, OpenMode mode)
     : m_path(path) {
     if (mode == OpenMode::ReadWrite && !path.startsWith(u':') && !path.isEmpty()) {
@@ -56,8 +118,14 @@ Database::Database(const QString &path, OpenMode mode)
         // -shm files with the database file's mode.
         const QByteArray file = QFile::encodeName(path);
         const int fd = ::open(file.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd >= 0)
+        if (fd >= 0) {
             ::close(fd);
+            // (not a URI: "file:…?mode=memory" names no file of its own)
+            if (!path.startsWith(QLatin1String("file:")) && makeEmptyWalDatabase(path)) {
+                const std::lock_guard lock(g_madeMutex);
+                g_made.insert(path);
+            }
+        }
         restrictPermissions(path);
     }
     const int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY
@@ -328,17 +396,33 @@ int Database::userVersion() {
 // commits are made with synchronous=NORMAL, which keeps the file consistent, and are durable with
 // the next fsync'd commit of the file (the store thread's first write syncs the log they are in).
 // A power loss before that leaves the file at the version before; the next start migrates again.
+//
+// On a file this process made (makeEmptyWalDatabase) whose WAL holds no frame yet they go
+// with synchronous=OFF: the only sync NORMAL would add is that of the new WAL's header before
+// its first frame, which SQLite makes so that frames of an earlier generation of the log cannot
+// pass for new ones after a restart of the log (https://sqlite.org/src/info/ff5be73dee); a log
+// that never held a frame has none. Its other syncs are a checkpoint's, and the connection makes
+// no checkpoint meanwhile (wal_autocheckpoint 0). What a power loss leaves is what NORMAL leaves:
+// a prefix of the commits (frames are checksummed in a chain), and the next start migrates again.
 class Database::UnsyncedMigration {
 public:
     explicit UnsyncedMigration(Database &db)
         : m_owner(db)
-        , m_on(db.m_wal && !db.inTransaction()) {
-        if (m_on)
+        , m_on(db.m_wal && !db.inTransaction())
+        , m_newLog(m_on && madeHere(db.m_path) &&
+                   QFileInfo(db.m_path + QStringLiteral("-wal")).size() == 0) {
+        if (m_newLog) {
+            sqlite3_wal_autocheckpoint(m_owner.m_db, 0);
+            m_owner.exec("PRAGMA synchronous=OFF");
+        } else if (m_on) {
             m_owner.exec("PRAGMA synchronous=NORMAL");
+        }
     }
     ~UnsyncedMigration() {
         if (m_on)
             sqlite3_exec(m_owner.m_db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+        if (m_newLog)
+            sqlite3_wal_autocheckpoint(m_owner.m_db, 1000); // SQLite's default, as before
     }
     UnsyncedMigration(const UnsyncedMigration &) = delete;
     UnsyncedMigration &operator=(const UnsyncedMigration &) = delete;
@@ -346,6 +430,7 @@ public:
 private:
     Database &m_owner;
     bool m_on;
+    bool m_newLog;
 };
 
 void Database::migrate(std::span<const Migration> migrations) {

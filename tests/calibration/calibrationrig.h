@@ -51,6 +51,17 @@ protected:
         return {};
     }
 
+    // A view as the API answers it: the ones that read the store on a connection of their own
+    // (CalibrationService::storeRead, a worker thread's reader in the app), the others from
+    // memory (snapshot).
+    QJsonObject view(const QString &what) const {
+        if (const CalibrationService::StoreRead read = m_service->storeRead(what)) {
+            store::Database reader(m_db->path(), store::OpenMode::ReadOnly);
+            return read(reader);
+        }
+        return m_service->snapshot(what);
+    }
+
     // Stops the service and the device service, then terminates the simulators.
     void stopRig(std::initializer_list<QProcess *> peers) {
         m_service.reset();

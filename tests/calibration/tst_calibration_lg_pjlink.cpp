@@ -195,7 +195,7 @@ private Q_SLOTS:
                      pjSummary.contains("unsupported on this display: PJLink"),
                  qPrintable(pjSummary));
         // The drift view agrees.
-        for (const QJsonValue &v : m_service->snapshot("calibration-drift")["items"].toArray())
+        for (const QJsonValue &v : view("calibration-drift")["items"].toArray())
             if (v["display"].toString() == QLatin1String("r1c1"))
                 QCOMPARE(v["inStep"].toBool(), false);
     }

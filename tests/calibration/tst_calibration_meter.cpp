@@ -40,7 +40,13 @@ class TestCalibrationMeter : public QObject {
     ActionResult dispatch(const QJsonObject &params, const Caller &c = kTech) {
         return m_dispatcher->dispatch({QStringLiteral("calibration.uniformity"), params}, c);
     }
-    // A meter read of display, waited for: the meter's state as the snapshot shows it.
+    // The uniformity view as the API answers it: read on a connection of its own
+    // (CalibrationService::storeRead, a worker thread's reader in the app).
+    QJsonObject uniformity() const {
+        store::Database reader(m_db->path(), store::OpenMode::ReadOnly);
+        return m_service->storeRead(QStringLiteral("calibration-uniformity"))(reader);
+    }
+    // A meter read of display, waited for: the meter's state as the view shows it.
     QJsonObject readMeter(const QString &display, int timeoutMs, ActionResult *started = nullptr) {
         QSignalSpy finished(m_service.get(), &CalibrationService::meterFinished);
         const ActionResult r = dispatch({{"step", "measure"},
@@ -55,10 +61,10 @@ class TestCalibrationMeter : public QObject {
             return {{"unexpected", r.data["meter"].toObject()}};
         if (!finished.wait(timeoutMs + 10000))
             return {{"unexpected", QStringLiteral("no meterFinished")}};
-        return m_service->snapshot("calibration-uniformity")["meter"].toObject();
+        return uniformity()["meter"].toObject();
     }
     QJsonArray before() const {
-        const QJsonObject u = m_service->snapshot("calibration-uniformity");
+        const QJsonObject u = uniformity();
         return u["session"]["before"].toArray();
     }
 
@@ -103,7 +109,7 @@ private Q_SLOTS:
         QCOMPARE(second.code, QStringLiteral("conflict"));
         QVERIFY2(second.message.contains("the meter is reading r1c2"), qPrintable(second.message));
         QVERIFY(finished.wait(20000));
-        const QJsonObject meter = m_service->snapshot("calibration-uniformity")["meter"].toObject();
+        const QJsonObject meter = uniformity()["meter"].toObject();
         QCOMPARE(meter["state"].toString(), QStringLiteral("failed"));
         QCOMPARE(meter["display"].toString(), QStringLiteral("r1c2"));
         QVERIFY2(meter["error"].toString().startsWith("no meter found: "),

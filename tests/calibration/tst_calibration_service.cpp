@@ -5,6 +5,7 @@
 // says which setting it refused and keeps the others; every other panel ends in step with its
 // profile. Read-back, drift, history, export/import, roles and the uniformity workflow's gates.
 #include "calibrationrig.h"
+#include "store/guithreadwaits.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -191,7 +192,7 @@ private Q_SLOTS:
             "unsupported on this display"));
 
         // The drift view and the stored report agree.
-        const QJsonArray drift = m_service->snapshot("calibration-drift")["items"].toArray();
+        const QJsonArray drift = view("calibration-drift")["items"].toArray();
         QCOMPARE(drift.size(), 6);
         for (const QJsonValue &d : drift)
             QCOMPARE(d["inStep"].toBool(), d["display"].toString() != "r1c2");
@@ -230,7 +231,7 @@ private Q_SLOTS:
     }
 
     void historyExportAndImport() {
-        const QJsonObject p = m_service->snapshot("calibration-profile:r2c1");
+        const QJsonObject p = view("calibration-profile:r2c1");
         QCOMPARE(p["revision"].toInt(), 3);
         const QJsonArray history = p["history"].toArray();
         QCOMPARE(history.size(), 3);
@@ -238,7 +239,7 @@ private Q_SLOTS:
         QCOMPARE(history.last()["note"].toString(), QStringLiteral("commissioning"));
         QCOMPARE(history.last()["role"].toString(), QStringLiteral("technician"));
 
-        const QJsonObject exported = m_service->snapshot("calibration-export");
+        const QJsonObject exported = view("calibration-export");
         QCOMPARE(exported["kind"].toString(), QStringLiteral("opswall.calibration"));
         QCOMPARE(exported["profiles"].toObject().size(), 6);
         // A bad import names the field and changes nothing.
@@ -256,7 +257,24 @@ private Q_SLOTS:
         QVERIFY2(ok.ok, qPrintable(ok.message));
         QCOMPARE(ok.data["imported"].toInt(), 6);
         QCOMPARE(m_store->profile("r1c1")->revision, 3);
-        QCOMPARE(m_service->snapshot("calibration-export"), exported);
+        QCOMPARE(view("calibration-export"), exported);
+    }
+
+    // No view the service answers on the caller's thread (the GUI thread in the app: the line
+    // protocol, the panels, the API's in-place reads) runs a statement: the views that read the
+    // store are answered by storeRead on a reader connection, and answer there as before.
+    void viewsInPlaceReadNoTable() {
+        const QStringList storeViews{"calibration-profiles", "calibration-profile:r2c1",
+                                     "calibration-drift",    "calibration-export",
+                                     "calibration-geometry", "calibration-uniformity"};
+        const std::uint64_t before = store::guiThreadWaits();
+        for (const QString &what : storeViews + QStringList{"calibration-pattern"})
+            m_service->snapshot(what);
+        QCOMPARE(store::guiThreadWaits(), before);
+        for (const QString &what : storeViews)
+            QVERIFY2(!view(what).isEmpty(), qPrintable(what));
+        QCOMPARE(view("calibration-profiles")["items"].toArray().size(), 6);
+        QVERIFY(view("calibration-profile:r2c1")["history"].toArray().size() >= 3);
     }
 
     void uniformityWarmUpGateAndReport() {

@@ -7,6 +7,8 @@
 #include "feeds/feedhub.h"
 #include "nodes/feedreplica.h"
 #include "store/database.h"
+#include "store/guithreadwaits.h"
+#include "store/storethread.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -53,6 +55,14 @@ QJsonArray seriesOf(feeds::FeedHub &hub, const QStringList &indicators) {
         .object()
         .value(QStringLiteral("series"))
         .toArray();
+}
+
+// applySeries without a store thread: done before it returns.
+SeriesApplied applied(feeds::FeedHub &hub, const QJsonArray &doc) {
+    SeriesApplied out;
+    out.series = -1; // not called
+    nodes::applySeries(hub, doc, [&out](const SeriesApplied &done) { out = done; });
+    return out;
 }
 
 } // namespace
@@ -103,7 +113,7 @@ private Q_SLOTS:
                  kT0.addDays(40)); // and again: revision 3
         QVERIFY(rowsOf(*m_controllerDb, QStringLiteral("CPI")).size() == 4);
 
-        SeriesApplied done = applySeries(*m_node, seriesOf(*m_controller, {"CPI"}));
+        SeriesApplied done = applied(*m_node, seriesOf(*m_controller, {"CPI"}));
         QCOMPARE(done.series, 1);
         QCOMPARE(done.values, 4);
         QCOMPARE(done.replayed, 4);
@@ -118,11 +128,11 @@ private Q_SLOTS:
         QCOMPARE(m_node->readModel().valueAt(QStringLiteral("CPI"), {}, jan)->value, 103.25);
 
         // The same document again stores nothing; a new revision later is all that is stored.
-        done = applySeries(*m_node, seriesOf(*m_controller, {"CPI"}));
+        done = applied(*m_node, seriesOf(*m_controller, {"CPI"}));
         QCOMPARE(done.replayed + done.replaced, 0);
         c.ingest(QStringLiteral("gso"), {series(QStringLiteral("CPI"), {{feb, 103.5}})},
                  kT0.addDays(41));
-        done = applySeries(*m_node, seriesOf(*m_controller, {"CPI"}));
+        done = applied(*m_node, seriesOf(*m_controller, {"CPI"}));
         QCOMPARE(done.replayed, 1);
         QCOMPARE(rowsOf(*m_nodeDb, QStringLiteral("CPI")),
                  rowsOf(*m_controllerDb, QStringLiteral("CPI")));
@@ -136,10 +146,10 @@ private Q_SLOTS:
         feeds::SeriesStore &c = m_controller->series();
         c.ingest(QStringLiteral("gso"), {series(QStringLiteral("ENT"), {{today, 10}})}, kT0,
                  feeds::IngestMode::ReplaceCurrent);
-        QCOMPARE(applySeries(*m_node, seriesOf(*m_controller, {"ENT"})).replayed, 1);
+        QCOMPARE(applied(*m_node, seriesOf(*m_controller, {"ENT"})).replayed, 1);
         c.ingest(QStringLiteral("gso"), {series(QStringLiteral("ENT"), {{today, 12}})},
                  kT0.addSecs(60), feeds::IngestMode::ReplaceCurrent);
-        const SeriesApplied done = applySeries(*m_node, seriesOf(*m_controller, {"ENT"}));
+        const SeriesApplied done = applied(*m_node, seriesOf(*m_controller, {"ENT"}));
         QCOMPARE(done.replaced, 1);
         QCOMPARE(rowsOf(*m_nodeDb, QStringLiteral("ENT")),
                  rowsOf(*m_controllerDb, QStringLiteral("ENT")));
@@ -157,10 +167,51 @@ private Q_SLOTS:
                                    .object()
                                    .value(QStringLiteral("series"))
                                    .toArray();
-        const SeriesApplied done = applySeries(*m_node, doc);
+        const SeriesApplied done = applied(*m_node, doc);
         QCOMPARE(done.replayed, 1);
         QCOMPARE(done.skipped, 6);
         QCOMPARE(rowsOf(*m_nodeDb, QStringLiteral("CPI")).size(), 1);
+    }
+
+    // On a node (the app: a store thread), the controller's values and feeds' status are read
+    // and written on the store thread: the GUI thread runs no statement and waits for no job,
+    // and the read model shows the values once they are committed.
+    void nodeWritesWaitNotOnTheDisk() {
+        const feeds::Period jan = feeds::Period::month(2026, 1);
+        m_controller->series().ingest(QStringLiteral("gso"),
+                                      {series(QStringLiteral("CPI"), {{jan, 103.1}})}, kT0);
+        m_controller->series().ingest(QStringLiteral("gso"),
+                                      {series(QStringLiteral("CPI"), {{jan, 103.2}})},
+                                      kT0.addDays(20));
+        const QJsonArray doc = seriesOf(*m_controller, {"CPI"});
+        m_node->readModel().series(QStringLiteral("CPI"), {}); // shown by a tile: held (empty)
+        store::StoreThread writer(m_nodeDb->path());
+        m_nodeDb->setWriter(&writer);
+        FeedReplica replica(*m_node);
+        const std::uint64_t before = store::guiThreadWaits();
+        std::optional<SeriesApplied> done;
+        applySeries(*m_node, doc, [&done](const SeriesApplied &a) { done = a; });
+        QString why;
+        QVERIFY(replica.applyFeeds(R"({"feeds": [
+            {"id": "gso", "state": "ok", "lastError": "", "lastAttempt": "2026-03-01T09:00:00Z",
+             "lastSuccess": "2026-03-01T09:00:00Z", "failures": 0, "staleAfterSecs": 900}]})",
+                                   &why));
+        QTRY_VERIFY(done.has_value());
+        QTRY_COMPARE(int(writer.queued()), 0);
+        QCOMPARE(store::guiThreadWaits() - before, std::uint64_t(0));
+        QCOMPARE(done->replayed, 2);
+        // In memory once committed, as ingestion tells it (no read of the store).
+        const auto latest = m_node->readModel().latest(QStringLiteral("CPI"), {});
+        QVERIFY(latest);
+        QCOMPARE(latest->value, 103.2);
+        QCOMPARE(latest->revision, 2);
+        QCOMPARE(m_node->readModel().feedStatus(QStringLiteral("gso")).state, feeds::FeedState::Ok);
+        m_nodeDb->setWriter(nullptr);
+        // And in the node's cache.
+        QCOMPARE(rowsOf(*m_nodeDb, QStringLiteral("CPI")),
+                 rowsOf(*m_controllerDb, QStringLiteral("CPI")));
+        QCOMPARE(m_node->scheduler()->definitions().status(QStringLiteral("gso"))->state,
+                 feeds::FeedState::Ok);
     }
 
     void feedStatusAndAlertsForTheTiles() {

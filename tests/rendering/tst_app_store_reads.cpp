@@ -15,12 +15,17 @@
 //     indicator's value moves in GET /indicators), every indicator the store has values for
 //     shows them, the API's reads are answered and the frames of a playing video tile go on, as
 //     on a fast disk a moment before in the same run.
+// And a render node (a second opswall process joined to a controller pulling those feeds), its
+// own store on the slow disk from its start: after its first frame it imports the controller's
+// indicators (ReadModel::reload), stores the values its tiles show and the feeds' status, and its
+// log of its GUI thread's waits (OPSWALL_LOG_GUI_THREAD_SQL) names none.
 #include "storetesting.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcessEnvironment>
+#include <QRectF>
 #include <QRegularExpression>
 
 #include <sqlite3.h>
@@ -137,6 +142,55 @@ bool playVideo(apptest::Wall &w, QString *why) {
     return false;
 }
 
+// The demo's feeds of the wall in w's folder (made by a first start) pulled from feedUrl, the
+// small simulated ones every 5 s; false with *error.
+bool pointFeedsAt(const apptest::Wall &w, const QString &feedUrl, QString *error) {
+    const QString db = w.dir.filePath(QStringLiteral("wall.db"));
+    query(db,
+          "UPDATE feed_definitions SET definition = replace(definition, 'http://127.0.0.1:8765', "
+          "'" +
+              feedUrl.toUtf8() + "')",
+          error);
+    if (error->isEmpty())
+        query(db,
+              "UPDATE feed_definitions SET definition = json_set(definition, '$.intervalSecs', 5) "
+              "WHERE id IN ('sim-procurement', 'sim-reporting-regimes')",
+              error);
+    return error->isEmpty();
+}
+
+// A tile of a layout document.
+QJsonObject tileOf(const char *id, const char *kind, QRectF rect, const QJsonObject &binding) {
+    return {{QStringLiteral("id"), QLatin1String(id)},
+            {QStringLiteral("kind"), QLatin1String(kind)},
+            {QStringLiteral("title"), QString()},
+            {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), rect.x()},
+                                                 {QStringLiteral("y"), rect.y()},
+                                                 {QStringLiteral("width"), rect.width()},
+                                                 {QStringLiteral("height"), rect.height()}}},
+            {QStringLiteral("z"), 0},
+            {QStringLiteral("binding"), binding}};
+}
+
+// Every stored revision of one indicator's values (SQL for query()).
+QByteArray revisionsOf(const char *indicator) {
+    return QByteArray("SELECT s.dimension || '|' || v.period_kind || '|' || v.period_start || '|' "
+                      "|| v.revision || '|' || printf('%.9g', v.value) || '|' || v.fetched_at "
+                      "FROM feed_values v JOIN feed_series s ON s.id = v.series_id WHERE "
+                      "s.indicator = '") +
+           indicator + "' ORDER BY 1";
+}
+
+// The lines of log after the first one that contains `from` (none when it is not there).
+QList<QByteArray> linesAfter(const QByteArray &log, const QByteArray &from) {
+    const qsizetype at = log.indexOf(from);
+    if (at < 0)
+        return {};
+    QList<QByteArray> out = log.mid(at).split('\n');
+    out.removeFirst();
+    return out;
+}
+
 } // namespace
 
 class TestAppStoreReads : public QObject {
@@ -144,6 +198,7 @@ class TestAppStoreReads : public QObject {
 private Q_SLOTS:
     void actionsThatReadTheStoreDoNotWaitOnTheDisk();
     void feedUpdatesOnASlowDiskDoNotWaitOnTheDisk();
+    void aRenderNodeOnASlowDiskDoesNotWaitOnTheDisk();
 };
 
 void TestAppStoreReads::actionsThatReadTheStoreDoNotWaitOnTheDisk() {
@@ -267,17 +322,7 @@ void TestAppStoreReads::feedUpdatesOnASlowDiskDoNotWaitOnTheDisk() {
     // The demo's feeds pulled from this feed service (the small simulated ones every 5 s).
     const QString db = w.dir.filePath(QStringLiteral("wall.db"));
     QString error;
-    query(
-        db,
-        "UPDATE feed_definitions SET definition = replace(definition, 'http://127.0.0.1:8765', '" +
-            feedUrl.toUtf8() + "')",
-        &error);
-    QVERIFY2(error.isEmpty(), qPrintable(error));
-    query(db,
-          "UPDATE feed_definitions SET definition = json_set(definition, '$.intervalSecs', 5) "
-          "WHERE id IN ('sim-procurement', 'sim-reporting-regimes')",
-          &error);
-    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(pointFeedsAt(w, feedUrl, &error), qPrintable(error));
     const QString slowFlag = w.dir.filePath(QStringLiteral("slow-disk"));
     w.process.setProcessEnvironment(slowDiskEnvironment(slowFlag));
     QVERIFY2(w.start(&why), qPrintable(why));
@@ -359,6 +404,112 @@ void TestAppStoreReads::feedUpdatesOnASlowDiskDoNotWaitOnTheDisk() {
     QVERIFY(checked >= 3);
     QFile::remove(slowFlag);
     QVERIFY(w.stop());
+    service.terminate();
+    service.waitForFinished(5000);
+}
+
+// A render node (a second opswall process, --role node) joined to a controller that pulls real
+// feeds, with every fsync of the node's own store 500 ms late from its start: after its first
+// frame the node imports the controller's indicators (its read model reads again, elsewhere),
+// stores every revision of the values its tiles show, the live counter's new values and the
+// feeds' status in its cache, and its GUI thread waits on the disk not once while it does (its
+// own log of them, OPSWALL_LOG_GUI_THREAD_SQL, names none after the first frame).
+void TestAppStoreReads::aRenderNodeOnASlowDiskDoesNotWaitOnTheDisk() {
+    QProcess service;
+    const QString feedUrl = startFeedService(service, 1000);
+    QVERIFY2(!feedUrl.isEmpty(), "opswall-feedservice did not start");
+    apptest::Wall controller;
+    controller.extraConfig = QStringLiteral(R"("rateBurst": 100000, "ratePerSecond": 100000)");
+    const quint16 nodePort = apptest::freePort();
+    controller.extraArgs = {
+        QStringLiteral("--wall"),        QStringLiteral(NODES_WALL_FEEDS),
+        QStringLiteral("--role"),        QStringLiteral("controller"),
+        QStringLiteral("--node-listen"), QStringLiteral("127.0.0.1:%1").arg(nodePort)};
+    QString why;
+    QVERIFY2(controller.start(&why), qPrintable(why)); // the demo's feeds are defined
+    QVERIFY(controller.stop());
+    QString error;
+    QVERIFY2(pointFeedsAt(controller, feedUrl, &error), qPrintable(error));
+    QVERIFY2(controller.start(&why), qPrintable(why));
+    const QString controllerDb = controller.dir.filePath(QStringLiteral("wall.db"));
+    // On the node's output (display L): the CPI, the live counter and the alert list.
+    const QJsonObject layout{
+        {QStringLiteral("schemaVersion"), 1},
+        {QStringLiteral("kind"), QStringLiteral("opswall.layout")},
+        {QStringLiteral("name"), QStringLiteral("node")},
+        {QStringLiteral("background"), QStringLiteral("#000000")},
+        {QStringLiteral("tiles"),
+         QJsonArray{tileOf("cpi", "kpi", {20, 20, 300, 270}, {{"indicator", "CPI_YOY_INDEX"}}),
+                    tileOf("live", "kpi", {340, 20, 300, 270}, {{"indicator", "ENT_NEW_TODAY"}}),
+                    tileOf("alerts", "alerts", {20, 310, 960, 270}, {{"max", 3}})}}};
+    const ApiResponse published =
+        controller.api("PUT", QStringLiteral("/layout"), {{QStringLiteral("layout"), layout}});
+    QVERIFY2(published.status == 200, published.body.constData());
+    const ApiResponse token = controller.api("POST", QStringLiteral("/tokens"),
+                                             {{QStringLiteral("name"), QStringLiteral("node")},
+                                              {QStringLiteral("role"), QStringLiteral("node")}});
+    QVERIFY2(token.status == 201, token.body.constData());
+    const QString tokenFile = controller.dir.filePath(QStringLiteral("node-token"));
+    {
+        QFile t(tokenFile);
+        QVERIFY(t.open(QIODevice::WriteOnly));
+        t.write(jsonOf(token.body).value(QStringLiteral("token")).toString().toUtf8());
+    }
+    const QByteArray cpi = revisionsOf("CPI_YOY_INDEX");
+    QTRY_VERIFY_WITH_TIMEOUT(query(controllerDb, cpi, &error).size() > 1, 60000);
+
+    // The node, on the slow disk from its start.
+    QProcess node;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("OPSWALL_TEST_FSYNC_DELAY_MS"), QString::number(kFsyncDelayMs));
+    env.insert(QStringLiteral("OPSWALL_LOG_GUI_THREAD_SQL"), QStringLiteral("1"));
+    node.setProcessEnvironment(env);
+    node.setProcessChannelMode(QProcess::MergedChannels);
+    QByteArray log;
+    connect(&node, &QProcess::readyReadStandardOutput, &node, [&] {
+        const QByteArray got = node.readAllStandardOutput();
+        log += got;
+        std::fprintf(stderr, "%s", got.constData());
+    });
+    const QString nodeDb = controller.dir.filePath(QStringLiteral("node.db"));
+    node.start(QStringLiteral(OPSWALL_PATH),
+               {QStringLiteral("--role"), QStringLiteral("node"), QStringLiteral("--controller"),
+                QStringLiteral("127.0.0.1:%1").arg(nodePort), QStringLiteral("--outputs"),
+                QStringLiteral("0"), QStringLiteral("--token-file"), tokenFile,
+                QStringLiteral("--node-id"), QStringLiteral("node-a"), QStringLiteral("--db"),
+                nodeDb, QStringLiteral("--lang"), QStringLiteral("en"), QStringLiteral("-platform"),
+                QStringLiteral("offscreen")});
+    QVERIFY(node.waitForStarted(5000));
+    const QByteArray firstFrame = "opswall: first frame";
+    QTRY_VERIFY_WITH_TIMEOUT(log.contains(firstFrame), 60000);
+    // Every revision of the CPI with the controller's numbers and times, the controller's
+    // indicators and feeds' status, and a value the live counter pushed since: in the node's
+    // cache (written on its store thread), and told to its tiles.
+    QTRY_COMPARE_WITH_TIMEOUT(query(nodeDb, cpi, &error), query(controllerDb, cpi, &error), 60000);
+    const QByteArray indicatorsSql = "SELECT code FROM feed_indicators ORDER BY code";
+    QTRY_COMPARE_WITH_TIMEOUT(query(nodeDb, indicatorsSql, &error),
+                              query(controllerDb, indicatorsSql, &error), 30000);
+    const QByteArray statusSql = "SELECT feed_id || '|' || state FROM feed_status WHERE feed_id "
+                                 "= 'live-new-enterprises'";
+    QTRY_VERIFY_WITH_TIMEOUT(!query(nodeDb, statusSql, &error).isEmpty(), 30000);
+    const QByteArray live = revisionsOf("ENT_NEW_TODAY");
+    const QStringList liveBefore = query(nodeDb, live, &error);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        query(nodeDb, live, &error) != liveBefore && !query(nodeDb, live, &error).isEmpty(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(linesAfter(log, firstFrame).join('\n').contains("values;"), 30000);
+    // Not once after its first frame did the node's GUI thread wait on the disk.
+    QList<QByteArray> waits;
+    for (const QByteArray &line : linesAfter(log, firstFrame))
+        if (line.contains("the GUI thread waits on the disk"))
+            waits.append(line);
+    qInfo("render node on a slow disk (%d ms per fsync): %lld CPI revisions and the live "
+          "counter replicated; the GUI thread waited on the disk %lld times after the first "
+          "frame",
+          kFsyncDelayMs, qlonglong(query(nodeDb, cpi, &error).size()), qlonglong(waits.size()));
+    QVERIFY2(waits.isEmpty(), waits.join('\n').constData());
+    node.kill(); // (a stop would first drain its store thread's queue on the slow disk)
+    node.waitForFinished(5000);
+    QVERIFY(controller.stop());
     service.terminate();
     service.waitForFinished(5000);
 }
