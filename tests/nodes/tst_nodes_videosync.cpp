@@ -34,11 +34,11 @@ using opswall::video::SyncTrail;
 namespace {
 constexpr qint64 kMs = 1000000;
 FrameShown frame(quint32 rtp, qint64 shownNs, const QString &stream = QStringLiteral("cam")) {
-    return {stream, rtp, 90000, shownNs};
+    return {stream, rtp, 90000, shownNs, 0, std::nullopt};
 }
 // A 3 s clip's frame: position in ticks of 90 kHz, loop 270000 ticks.
 FrameShown clipFrame(qint64 positionMs, qint64 shownNs) {
-    return {QStringLiteral("clip"), quint32(positionMs * 90), 90000, shownNs, 270000};
+    return {QStringLiteral("clip"), quint32(positionMs * 90), 90000, shownNs, 270000, std::nullopt};
 }
 // A clip of %1 frames of H.264 at 30 fps, keyframe each second (gst-launch syntax).
 const QString kClip = QStringLiteral("videotestsrc num-buffers=%1 ! "
@@ -61,6 +61,43 @@ std::optional<opswall::video::VideoSource> hlsServed(opswall::video::test::HttpT
     hls.uri = http.url(QStringLiteral("/index.m3u8"));
     return hls;
 }
+// The controller's trims: node-b shows a clip `offsetMs` later than node-a (plus noise up
+// to noiseMs); each round (1 s) both report once with the trims they apply. Returns the
+// rounds until the skew is under 5 ms (or -1), the trims and how many times they moved.
+struct TrimRun {
+    int rounds = -1;
+    qint64 trimA = 0;
+    qint64 trimB = 0;
+    int moves = 0;
+};
+TrimRun runTrimmer(qint64 offsetMs, qint64 noiseMs, int maxRounds) {
+    opswall::nodes::SkewTrimmer trimmer;
+    TrimRun run;
+    quint64 sequence = 0;
+    for (int round = 0; round < maxRounds; ++round) {
+        const qint64 nowMs = round * 1000LL;
+        const qint64 trimA = trimmer.trimNs(QStringLiteral("a"), QStringLiteral("clip"));
+        const qint64 trimB = trimmer.trimNs(QStringLiteral("b"), QStringLiteral("clip"));
+        // The same position shown: a at t + its trim, b offset later + its trim.
+        const qint64 noise = noiseMs * kMs * ((round * 7919) % 5 - 2) / 2; // -1..1 x noise
+        FrameShown fa = clipFrame(1000, 50000 * kMs + trimA);
+        FrameShown fb = clipFrame(1000, 50000 * kMs + offsetMs * kMs + trimB + noise);
+        fa.trimNs = trimA;
+        fb.trimNs = trimB;
+        ++sequence;
+        if (trimmer.update(
+                {{QStringLiteral("a"), sequence, {fa}}, {QStringLiteral("b"), sequence, {fb}}},
+                nowMs))
+            ++run.moves;
+        const qint64 skew = std::llabs(*skewNs(fb, fa));
+        if (run.rounds < 0 && skew < 5 * kMs && run.moves > 0)
+            run.rounds = round;
+    }
+    run.trimA = trimmer.trimNs(QStringLiteral("a"), QStringLiteral("clip"));
+    run.trimB = trimmer.trimNs(QStringLiteral("b"), QStringLiteral("clip"));
+    return run;
+}
+
 double medianOf(QList<double> v) {
     std::sort(v.begin(), v.end());
     return v.isEmpty() ? 0 : v[v.size() / 2];
@@ -91,7 +128,8 @@ class TestNodesVideoSync : public QObject {
         const SyncSettings &set = clock->settings();
         const auto shownOf = [](const VideoStream &s) {
             const auto x = *s.syncSample();
-            return FrameShown{s.key(), x.rtpTime, x.clockRate, x.shownNs, x.loopTicks};
+            return FrameShown{s.key(),   x.rtpTime,   x.clockRate,
+                              x.shownNs, x.loopTicks, std::nullopt};
         };
         // Over 4 s: more than one loop of the clips.
         QList<double> skews;
@@ -350,51 +388,12 @@ private Q_SLOTS:
             &why));
     }
 
-    // The controller's trims: node-b shows a clip `offsetMs` later than node-a (plus noise up
-    // to noiseMs); each round (1 s) both report once with the trims they apply. Returns the
-    // rounds until the skew is under 5 ms (or -1), the trims and how many times they moved.
-    struct TrimRun {
-        int rounds = -1;
-        qint64 trimA = 0;
-        qint64 trimB = 0;
-        int moves = 0;
-    };
-    static TrimRun runTrimmer(qint64 offsetMs, qint64 noiseMs, int maxRounds) {
-        opswall::nodes::SkewTrimmer trimmer;
-        TrimRun run;
-        quint64 sequence = 0;
-        for (int round = 0; round < maxRounds; ++round) {
-            const qint64 nowMs = round * 1000LL;
-            const qint64 trimA = trimmer.trimNs(QStringLiteral("a"), QStringLiteral("clip"));
-            const qint64 trimB = trimmer.trimNs(QStringLiteral("b"), QStringLiteral("clip"));
-            // The same position shown: a at t + its trim, b offset later + its trim.
-            const qint64 noise = noiseMs * kMs * ((round * 7919) % 5 - 2) / 2; // -1..1 x noise
-            FrameShown fa = clipFrame(1000, 50000 * kMs + trimA);
-            FrameShown fb = clipFrame(1000, 50000 * kMs + offsetMs * kMs + trimB + noise);
-            fa.trimNs = trimA;
-            fb.trimNs = trimB;
-            ++sequence;
-            if (trimmer.update(
-                    {{QStringLiteral("a"), sequence, {fa}}, {QStringLiteral("b"), sequence, {fb}}},
-                    nowMs))
-                ++run.moves;
-            const qint64 skew = std::llabs(*skewNs(fb, fa));
-            if (run.rounds < 0 && skew < 5 * kMs && run.moves > 0)
-                run.rounds = round;
-        }
-        run.trimA = trimmer.trimNs(QStringLiteral("a"), QStringLiteral("clip"));
-        run.trimB = trimmer.trimNs(QStringLiteral("b"), QStringLiteral("clip"));
-        return run;
-    }
-
     void trimsCorrectAConstantSkew() {
         // 70 ms: both nodes move toward each other, a frame at most per step, from stable medians.
         const TrimRun r = runTrimmer(70, 0, 40);
         std::printf("RESULT skew trimmer: 70 ms corrected after %d reports, trims a %+.1f ms "
-                    "b %+.1f ms, %d moves
-                    ",
-                    r.rounds,
-                    r.trimA / 1e6, r.trimB / 1e6, r.moves);
+                    "b %+.1f ms, %d moves\n",
+                    r.rounds, r.trimA / 1e6, r.trimB / 1e6, r.moves);
         QVERIFY(r.rounds > 0);
         // One step of a frame each (35 ms wanted): 3.3 ms left, under the release threshold.
         QCOMPARE(r.trimA, opswall::nodes::SkewTrimmer::kStepNs);
