@@ -3,6 +3,7 @@
 #include "core/testhooks.h"
 #include "nodes/nodeindicators.h"
 #include "nodes/nodeprotocol.h"
+#include "nodes/videosync.h"
 #include "rep_nodewall_merged.h"
 #include "wall/walljson.h"
 
@@ -154,6 +155,8 @@ void NodeClient::onAnswer() {
     connect(replica, &NodeWallReplica::layoutChanged, this, &NodeClient::takeLayout);
     connect(replica, &NodeWallReplica::sourcesChanged, this, &NodeClient::takeSources);
     connect(replica, &NodeWallReplica::clockChanged, this, &NodeClient::takeClock);
+    connect(replica, &NodeWallReplica::startsChanged, this, &NodeClient::takeStarts);
+    connect(replica, &NodeWallReplica::trimsChanged, this, &NodeClient::takeTrims);
     auto takeDoc = [this](const QByteArray &doc, void (NodeClient::*signal)(const QByteArray &)) {
         if (!doc.isEmpty() && doc.size() <= kMaxDocumentBytes)
             Q_EMIT(this->*signal)(doc);
@@ -171,6 +174,8 @@ void NodeClient::onAnswer() {
         takeWall(replica->wall());
         takeSources(replica->sources()); // before the layout whose tiles name them
         takeClock(replica->clock());     // before the streams and the switch time it times
+        takeStarts(replica->starts());   // before the layout whose streams they place
+        takeTrims(replica->trims());
         takeDoc(replica->indicators(), &NodeClient::indicatorsReceived);
         takeDoc(replica->feeds(), &NodeClient::feedsReceived);
         takeDoc(replica->alerts(), &NodeClient::alertsReceived);
@@ -296,6 +301,30 @@ void NodeClient::takeClock(const QByteArray &doc) {
         Q_EMIT clockReceived(parsed.object());
     else
         qWarning("opswall: node: the controller's video clock document is not an object; ignored");
+}
+
+void NodeClient::takeStarts(const QByteArray &doc) {
+    if (doc.isEmpty() || doc == m_lastStarts)
+        return;
+    m_lastStarts = doc;
+    QString why;
+    if (const auto starts = parseStarts(doc, &why))
+        Q_EMIT startsReceived(*starts);
+    else
+        qWarning("opswall: node: the controller's streams' starts are not valid (%s); ignored",
+                 qPrintable(why));
+}
+
+void NodeClient::takeTrims(const QByteArray &doc) {
+    if (doc.isEmpty() || doc == m_lastTrims)
+        return;
+    m_lastTrims = doc;
+    QString why;
+    if (const auto trims = parseTrims(doc, m_config.nodeId, &why))
+        Q_EMIT trimsReceived(*trims);
+    else
+        qWarning("opswall: node: the controller's skew trims are not valid (%s); ignored",
+                 qPrintable(why));
 }
 
 void NodeClient::takeWall(const QByteArray &doc) {

@@ -87,6 +87,11 @@ Q_SIGNALS:
     void layoutReceived(quint64 revision, const QJsonObject &layout, qint64 switchAtNs);
     // The controller's video clock document (app/video/netclock.h SyncSettings), when it has one.
     void clockReceived(const QJsonObject &clock);
+    // Source id -> when its clip begins (shared clock, ns): the streams' starts, before the
+    // layout that shows them (nodewall.rep starts).
+    void startsReceived(const QHash<QString, qint64> &startsNs);
+    // This node's skew trims: stream key -> ns (nodewall.rep trims).
+    void trimsReceived(const QHash<QString, qint64> &trimsNs);
     void sourcesReceived(const QJsonArray &sources);
     // The indicator metadata document, and values pulled from the controller (after the link
     // is made: those this node's tiles show; then those of them the controller says changed,
@@ -113,6 +118,8 @@ private:
     void takeLayout(const QByteArray &doc);
     void takeSources(const QByteArray &doc);
     void takeClock(const QByteArray &doc);
+    void takeStarts(const QByteArray &doc);
+    void takeTrims(const QByteArray &doc);
     void pullSeries(const QStringList &indicators);
     void updateWanted();
     void pullWanted(const QStringList &announced);
@@ -134,6 +141,8 @@ private:
     QSet<QString> m_wanted; // the indicators this node's tiles show
     QSet<QString> m_pulled; // pulled on this link (or asked for)
     QByteArray m_lastClock;
+    QByteArray m_lastStarts;
+    QByteArray m_lastTrims;
     QTimer m_retry;
     QTimer m_deadline; // the link's opening (connect, TLS, the answer) takes at most silenceMs
     QTimer m_beat;

@@ -7,8 +7,10 @@
 
 #include <QFile>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -45,6 +47,8 @@ public:
     void publishAlerts(const QByteArray &doc) { setAlerts(doc); }
     void publishFeeds(const QByteArray &doc) { setFeeds(doc); }
     void publishClock(const QByteArray &doc) { setClock(doc); }
+    void publishStarts(const QByteArray &doc) { setStarts(doc); }
+    void publishTrims(const QByteArray &doc) { setTrims(doc); }
     void reportVideo(const QString &nodeId, const QByteArray &linkKey,
                      const QByteArray &frames) override {
         m_hub->onVideoReport(nodeId, linkKey, frames);
@@ -84,6 +88,9 @@ NodeHub::NodeHub(wall::WallState &state, NodeHubConfig config, NodeAuthenticator
     , m_authenticate(std::move(authenticate))
     , m_source(std::make_unique<NodeWallSourceImpl>(this)) {
     m_clock.start();
+    // A node linked before takes these from this controller, not what another one told it.
+    m_source->publishStarts(QByteArrayLiteral(R"({"starts":{}})"));
+    m_source->publishTrims(m_trimmer.document());
     connect(&m_state, &wall::WallState::wallChanged, this, &NodeHub::schedulePublish);
     connect(&m_state, &wall::WallState::layoutReset, this, [this] {
         m_switchWanted = true; // a recall (or undo): every node switches at one instant
@@ -296,6 +303,7 @@ void NodeHub::beat() {
     const qint64 now = nowMs();
     const qint64 previous = std::exchange(m_beatAtMs, now);
     Q_EMIT m_source->beat(++m_beats);
+    updateTrims();
     for (const Node &n : std::as_const(m_nodes))
         if (n.connected && n.socket)
             n.socket->flush(); // now, not after another stall of this thread (nodeclient.cpp)
@@ -372,11 +380,14 @@ void NodeHub::publish() {
         m_publishedAtMs.erase(m_publishedAtMs.begin());
     m_publishedRevision = revision;
     if (!scheduled) {
+        if (m_clockNow)
+            stampStarts(m_state.layout(), m_clockNow());
         m_source->publishLayout(body);
         Q_EMIT layoutPublished(revision, -1);
         return;
     }
     const qint64 switchAtNs = m_clockNow() + qint64(kSwitchMarginMs) * 1000000;
+    stampStarts(m_state.layout(), switchAtNs);
     m_switchAtNs.insert(revision, switchAtNs);
     while (m_switchAtNs.size() > kPublishedKept)
         m_switchAtNs.erase(m_switchAtNs.begin());
@@ -385,8 +396,58 @@ void NodeHub::publish() {
     Q_EMIT layoutPublished(revision, switchAtNs);
 }
 
+void NodeHub::stampStarts(const wall::Layout &layout, qint64 atNs) {
+    // The sources that are placed on the wall's timeline (files, HLS: a live playlist ignores
+    // its start), by the sources document.
+    QSet<QString> placed;
+    const QJsonArray sources = QJsonDocument::fromJson(m_source->sources())
+                                   .object()
+                                   .value(QStringLiteral("sources"))
+                                   .toArray();
+    for (const QJsonValue &v : sources) {
+        const QString kind = v.toObject().value(QStringLiteral("kind")).toString();
+        if (kind == QLatin1String("file") || kind == QLatin1String("hls"))
+            placed.insert(v.toObject().value(QStringLiteral("id")).toString());
+    }
+    QHash<QString, qint64> starts;
+    for (const wall::Tile &tile : layout.tiles) {
+        const QString id = tile.binding.value(QStringLiteral("source")).toString();
+        if (tile.kind != QLatin1String("video") || !placed.contains(id) || starts.contains(id))
+            continue;
+        // Kept while it stays on screen; else its clip begins after the lead.
+        starts.insert(id, m_startsNs.value(id, atNs + qint64(kStartLeadMs) * 1000000));
+    }
+    if (starts == m_startsNs)
+        return;
+    m_startsNs = starts;
+    QJsonObject doc;
+    for (auto it = starts.cbegin(); it != starts.cend(); ++it)
+        doc.insert(it.key(), double(it.value()));
+    // Before the layout: a node has the starts when the layout's tiles ask for their streams.
+    m_source->publishStarts(
+        QJsonDocument(QJsonObject{{QStringLiteral("starts"), doc}}).toJson(QJsonDocument::Compact));
+    Q_EMIT streamStartsChanged();
+}
+
+void NodeHub::updateTrims() {
+    if (!m_config.skewCorrection)
+        return;
+    constexpr qint64 kFreshMs = 5000;
+    QList<SkewTrimmer::NodeReport> reports;
+    for (const Node &n : std::as_const(m_nodes))
+        if (n.connected && n.framesAtMs >= 0 && nowMs() - n.framesAtMs <= kFreshMs)
+            reports.append({n.id, n.framesSequence, n.frames});
+    if (!m_trimmer.update(reports, nowMs()))
+        return;
+    const QByteArray doc = m_trimmer.document();
+    qInfo("opswall: node link: video skew trims now %s", doc.constData());
+    m_source->publishTrims(doc);
+}
+
 void NodeHub::setClock(const QByteArray &doc, ClockNow now) {
     m_clockNow = std::move(now);
+    if (m_clockNow) // the layout published before there was a clock: its clips begin now
+        stampStarts(m_state.layout(), m_clockNow());
     if (doc != m_source->clock())
         m_source->publishClock(doc);
 }
@@ -406,6 +467,7 @@ void NodeHub::onVideoReport(const QString &nodeId, const QByteArray &linkKey,
     }
     node->frames = std::move(*parsed);
     node->framesAtMs = nowMs();
+    ++node->framesSequence;
 }
 
 void NodeHub::onSwitchReport(const QString &nodeId, const QByteArray &linkKey, quint64 revision,
@@ -522,8 +584,11 @@ bool NodeHub::requestSnapshot(int output, int widthPx, SnapshotDone done) {
 }
 
 void NodeHub::setSources(const QByteArray &doc) {
-    if (doc != m_source->sources())
-        m_source->publishSources(doc);
+    if (doc == m_source->sources())
+        return;
+    m_source->publishSources(doc);
+    if (m_clockNow) // a file source that the live layout names and that was not known yet
+        stampStarts(m_state.layout(), m_clockNow());
 }
 
 void NodeHub::setIndicators(const QByteArray &doc) {
@@ -571,6 +636,10 @@ QJsonArray NodeHub::health() const {
         if (n.connected)
             for (const FrameShown &f : n.frames)
                 streams.append(f.stream);
+        QJsonObject trims; // the trims it applies, ms to 0.1
+        const QHash<QString, qint64> trimsNs = m_trimmer.trimsOf(n.id);
+        for (auto t = trimsNs.cbegin(); t != trimsNs.cend(); ++t)
+            trims.insert(t.key(), std::round(double(t.value()) / 1e5) / 10);
         QJsonValue switchLate = QJsonValue::Null;
         if (n.connected && n.switchLateNs && n.switchRevision == n.shownRevision)
             switchLate = std::round(double(*n.switchLateNs) / 1e5) / 10;
@@ -579,6 +648,7 @@ QJsonArray NodeHub::health() const {
                                {QStringLiteral("outputs"), outputs},
                                {QStringLiteral("fps"), n.fps},
                                {QStringLiteral("skewMs"), skewMsOf(n)},
+                               {QStringLiteral("trimMs"), trims},
                                {QStringLiteral("lagMs"), lag},
                                {QStringLiteral("revision"), qint64(n.shownRevision)},
                                {QStringLiteral("address"), n.peer},

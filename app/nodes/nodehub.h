@@ -44,6 +44,9 @@ struct NodeHubConfig {
     QString tlsKeyFile;
     // A node silent this long (no heartbeat, linksilence.h) is disconnected: its link is closed.
     int silenceMs = kDefaultSilenceMs;
+    // Correct the measured video skew between nodes with per-node, per-stream trims
+    // (videosync.h SkewTrimmer; --node-skew-correction off: measured only).
+    bool skewCorrection = true;
 };
 
 // Whether a token may connect as a node: the token's name, or std::nullopt with *why.
@@ -65,12 +68,14 @@ public:
     // standby"), whose nodes go on to the controller that took over, showing what they showed.
     void close();
 
-    // [{"id", "connected", "outputs", "fps", "skewMs", "lagMs", "revision", "address",
-    // "switchLateMs", "streams", "silentMs"}], by id. silentMs: since the node was last heard (a
-    // beat, a report; counted only while this process ran), null when not connected. streams: what
-    // its synchronised video shows. skewMs: the largest video skew against another node showing one
-    // of its streams (videosync.h); switchLateMs: how long after the scheduled switch time its
-    // windows showed the revision they show (null when not scheduled). Both on the shared clock.
+    // [{"id", "connected", "outputs", "fps", "skewMs", "trimMs", "lagMs", "revision", "address",
+    // "switchLateMs", "streams", "silentMs"}], by id. trimMs: {stream: ms} the skew trims the
+    // node applies (videosync.h SkewTrimmer), skewMs measured with them in effect. silentMs: since
+    // the node was last heard (a beat, a report; counted only while this process ran), null when
+    // not connected. streams: what its synchronised video shows. skewMs: the largest video skew
+    // against another node showing one of its streams (videosync.h); switchLateMs: how long after
+    // the scheduled switch time its windows showed the revision they show (null when not
+    // scheduled). Both on the shared clock.
     QJsonArray health() const;
     // Replicates the video sources document ({"sources": [...]}) to every node.
     void setSources(const QByteArray &doc);
@@ -113,6 +118,12 @@ public:
     using ClockNow = std::function<qint64()>;
     void setClock(const QByteArray &doc, ClockNow now);
     static constexpr int kSwitchMarginMs = 250;
+    // A file or HLS on demand that a layout brings on screen is stamped with a start on the
+    // shared clock: its switch time (now for a tile edit) plus kStartLeadMs, for the nodes to
+    // build and preroll its pipeline; every node shows the clip from its beginning there. One
+    // that stays on screen across a change keeps its start. Source id -> start (ns).
+    static constexpr int kStartLeadMs = 500;
+    QHash<QString, qint64> streamStarts() const { return m_startsNs; }
 
     // A node's heartbeat (nodewall.rep nodeBeat): taken only with its link's key, as reports
     // (which count as heard too).
@@ -133,6 +144,8 @@ Q_SIGNALS:
     // The live layout at this revision went to the nodes, to be shown at switchAtNs on the shared
     // clock (a recall), or at once (-1): the controller's own windows switch with them.
     void layoutPublished(quint64 revision, qint64 switchAtNs);
+    // streamStarts() changed (emitted before the layout that brings the streams is published).
+    void streamStartsChanged();
 
 private:
     struct Node {
@@ -150,6 +163,7 @@ private:
         qint64 connectedAtMs = 0;
         QList<FrameShown> frames;           // its synchronised streams' newest frames (reportVideo)
         qint64 framesAtMs = -1;             // when they came
+        quint64 framesSequence = 0;         // counts its video reports (SkewTrimmer)
         quint64 switchRevision = 0;         // the last scheduled switch it showed
         std::optional<qint64> switchLateNs; // how long after its switch time it showed it
         // Since its opening line, then its link's last heartbeat or report. A node's start
@@ -182,6 +196,10 @@ private:
     void schedulePublish();
     void publish();
     QJsonValue skewMsOf(const Node &node) const;
+    // Every beat: the skew trims from the nodes' latest reports, published when they change.
+    void updateTrims();
+    // The starts of the file and HLS sources the layout shows (publish), at atNs for new ones.
+    void stampStarts(const wall::Layout &layout, qint64 atNs);
     qint64 nowMs() const { return m_clock.elapsed(); }
 
     wall::WallState &m_state;
@@ -203,6 +221,8 @@ private:
     bool m_switchWanted = false; // a recall since the last publish: schedule it
     QByteArray m_layoutBody;     // the last layout document published, without its switch time
     QMap<quint64, qint64> m_switchAtNs; // revision -> its switch time (last 64)
+    SkewTrimmer m_trimmer;
+    QHash<QString, qint64> m_startsNs; // source id -> its clip's start (shared clock, ns)
     QTimer *m_beat = nullptr;
     qint64 m_beatAtMs = 0;
     quint64 m_beats = 0;

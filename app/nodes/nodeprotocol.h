@@ -1,7 +1,7 @@
 #pragma once
 // The node link's opening exchange, before Qt Remote Objects takes the connection over:
 //
-//   node -> controller   OPSWALL-NODE 3 <node id> <outputs> <token>\n
+//   node -> controller   OPSWALL-NODE 4 <node id> <outputs> <token>\n
 //   controller -> node   OK <link key>\n            (the link is handed to Qt Remote Objects)
 //                        REFUSED <reason>\n         (and the controller closes the connection)
 //
@@ -21,8 +21,9 @@
 
 namespace opswall::nodes {
 
-inline constexpr int kProtocolVersion =
-    3; // 2: link-keyed video and switch reports, heartbeat; 3: nodeBusy
+// 2: link-keyed video and switch reports, heartbeat; 3: nodeBusy; 4: streams' starts and skew
+// trims (nodewall.rep starts, trims; reportVideo's trimNs)
+inline constexpr int kProtocolVersion = 4;
 inline constexpr qsizetype kMaxLineBytes = 512;
 inline constexpr int kMaxOutputs = 64;
 inline constexpr int kMaxOutputIndex = 999;

@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -54,9 +55,81 @@ std::optional<QList<FrameShown>> parseFramesShown(const QByteArray &doc, QString
             return std::nullopt;
         }
         f.loopTicks = loop.isUndefined() ? 0 : quint32(loopTicks);
+        const QJsonValue trim = o.value(QStringLiteral("trimNs"));
+        if (!trim.isUndefined()) {
+            const double ns = trim.toDouble(2e18);
+            if (!trim.isDouble() || std::abs(ns) > 1e9 || ns != std::floor(ns)) {
+                *why = QStringLiteral("frame %1: trimNs must be -1e9 to 1e9").arg(out.size());
+                return std::nullopt;
+            }
+            f.trimNs = qint64(ns);
+        }
         out.append(f);
     }
     return out;
+}
+
+namespace {
+// {name: ns, ...}, each value a whole number within [low, high].
+std::optional<QHash<QString, qint64>> timesOf(const QJsonObject &o, double low, double high,
+                                              QString *why) {
+    if (o.size() > kMaxFrames) {
+        *why = QStringLiteral("more than %1 entries").arg(kMaxFrames);
+        return std::nullopt;
+    }
+    QHash<QString, qint64> out;
+    for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+        const double v = it.value().toDouble(high + 1);
+        if (it.key().isEmpty() || it.key().size() > 512 || !it.value().isDouble() || v < low ||
+            v > high || v != std::floor(v)) {
+            *why = QStringLiteral("'%1' needs a whole number of ns from %2 to %3")
+                       .arg(it.key().left(40))
+                       .arg(low)
+                       .arg(high);
+            return std::nullopt;
+        }
+        out.insert(it.key(), qint64(v));
+    }
+    return out;
+}
+
+std::optional<QJsonObject> memberOf(const QByteArray &doc, const QString &name, QString *why) {
+    if (doc.size() > kMaxFramesDocBytes) {
+        *why = QStringLiteral("larger than %1 bytes").arg(kMaxFramesDocBytes);
+        return std::nullopt;
+    }
+    QJsonParseError error{};
+    const QJsonValue v = QJsonDocument::fromJson(doc, &error).object().value(name);
+    if (error.error != QJsonParseError::NoError || !v.isObject()) {
+        *why = QStringLiteral("not {\"%1\": {...}}").arg(name);
+        return std::nullopt;
+    }
+    return v.toObject();
+}
+} // namespace
+
+std::optional<QHash<QString, qint64>> parseStarts(const QByteArray &doc, QString *why) {
+    const std::optional<QJsonObject> starts = memberOf(doc, QStringLiteral("starts"), why);
+    return starts ? timesOf(*starts, 0, 4.6e18, why) : std::nullopt;
+}
+
+std::optional<QHash<QString, qint64>> parseTrims(const QByteArray &doc, const QString &nodeId,
+                                                 QString *why) {
+    const std::optional<QJsonObject> trims = memberOf(doc, QStringLiteral("trims"), why);
+    if (!trims)
+        return std::nullopt;
+    if (trims->size() > kMaxFrames) {
+        *why = QStringLiteral("more than %1 nodes").arg(kMaxFrames);
+        return std::nullopt;
+    }
+    const QJsonValue mine = trims->value(nodeId);
+    if (mine.isUndefined())
+        return QHash<QString, qint64>();
+    if (!mine.isObject()) {
+        *why = QStringLiteral("the node's trims are not an object");
+        return std::nullopt;
+    }
+    return timesOf(mine.toObject(), -1e9, 1e9, why);
 }
 
 std::optional<qint64> skewNs(const FrameShown &a, const FrameShown &b) {
@@ -73,6 +146,143 @@ std::optional<qint64> skewNs(const FrameShown &a, const FrameShown &b) {
     if (std::llabs(ticks) > qint64(kMaxRtpApartSecs) * a.clockRate)
         return std::nullopt;
     return (a.shownNs - b.shownNs) - ticks * 1000000000LL / a.clockRate;
+}
+
+} // namespace opswall::nodes
+
+namespace opswall::nodes {
+
+namespace {
+qint64 medianOf(QList<qint64> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+// The spread of the middle of the window (an outlier each side left out).
+qint64 middleSpreadOf(QList<qint64> v) {
+    std::sort(v.begin(), v.end());
+    const qsizetype cut = v.size() >= 5 ? 1 : 0;
+    return v[v.size() - 1 - cut] - v[cut];
+}
+} // namespace
+
+bool SkewTrimmer::update(const QList<NodeReport> &reports, qint64 nowMs) {
+    // stream -> the nodes showing it, with their frame and report sequence
+    struct Shown {
+        QString node;
+        quint64 sequence;
+        FrameShown frame;
+    };
+    QMap<QString, QList<Shown>> byStream;
+    for (const NodeReport &r : reports)
+        for (const FrameShown &f : r.frames)
+            byStream[f.stream].append({r.node, r.sequence, f});
+    bool changed = false;
+    for (auto it = byStream.cbegin(); it != byStream.cend(); ++it) {
+        const QList<Shown> &shown = it.value();
+        if (shown.size() < 2)
+            continue;
+        PerStream &stream = m_streams[it.key()];
+        // A new report from every node, each with the trim published for it in effect (a node
+        // that cannot apply one stops the correction of that stream).
+        bool fresh = true;
+        for (const Shown &s : shown) {
+            const PerNode &n = stream.nodes[s.node];
+            if (!s.frame.trimNs || *s.frame.trimNs != n.trimNs || s.sequence <= n.usedSequence)
+                fresh = false;
+        }
+        if (!fresh)
+            continue;
+        for (const Shown &s : shown)
+            stream.nodes[s.node].usedSequence = s.sequence;
+        if (nowMs < stream.settleUntilMs)
+            continue;
+        bool comparable = true;
+        QList<qint64> deviations;
+        for (const Shown &a : shown) {
+            qint64 sum = 0;
+            for (const Shown &b : shown) {
+                if (&a == &b)
+                    continue;
+                const std::optional<qint64> skew = skewNs(a.frame, b.frame);
+                if (!skew) {
+                    comparable = false;
+                    break;
+                }
+                sum += *skew;
+            }
+            deviations.append(sum / shown.size());
+        }
+        if (!comparable)
+            continue;
+        bool full = true;
+        for (qsizetype i = 0; i < shown.size(); ++i) {
+            QList<qint64> &window = stream.nodes[shown[i].node].deviations;
+            window.append(deviations[i]);
+            while (window.size() > kWindow)
+                window.removeFirst();
+            full = full && window.size() == kWindow;
+        }
+        if (!full)
+            continue;
+        bool stable = true;
+        for (const Shown &s : shown)
+            stable = stable && middleSpreadOf(stream.nodes[s.node].deviations) <= kStableNs;
+        if (!stable)
+            continue; // wait for a steadier window (the oldest sample goes with the next)
+        bool moved = false;
+        for (const Shown &s : shown) {
+            PerNode &n = stream.nodes[s.node];
+            const qint64 median = medianOf(n.deviations);
+            const qint64 size = std::llabs(median);
+            n.engaged = n.engaged ? size >= kReleaseNs : size >= kEngageNs;
+            if (!n.engaged)
+                continue;
+            const qint64 step = std::clamp(median, -kStepNs, kStepNs);
+            const qint64 trim = std::clamp(n.trimNs - step, -kMaxTrimNs, kMaxTrimNs);
+            if (trim != n.trimNs) {
+                n.trimNs = trim;
+                moved = true;
+            }
+        }
+        if (!moved)
+            continue;
+        changed = true;
+        stream.settleUntilMs = nowMs + kSettleMs;
+        for (PerNode &n : stream.nodes)
+            n.deviations.clear();
+    }
+    return changed;
+}
+
+qint64 SkewTrimmer::trimNs(const QString &node, const QString &stream) const {
+    const auto s = m_streams.constFind(stream);
+    if (s == m_streams.cend())
+        return 0;
+    const auto n = s->nodes.constFind(node);
+    return n == s->nodes.cend() ? 0 : n->trimNs;
+}
+
+QHash<QString, qint64> SkewTrimmer::trimsOf(const QString &node) const {
+    QHash<QString, qint64> out;
+    for (auto s = m_streams.cbegin(); s != m_streams.cend(); ++s) {
+        const auto n = s->nodes.constFind(node);
+        if (n != s->nodes.cend() && n->trimNs != 0)
+            out.insert(s.key(), n->trimNs);
+    }
+    return out;
+}
+
+QByteArray SkewTrimmer::document() const {
+    QJsonObject nodes;
+    for (auto s = m_streams.cbegin(); s != m_streams.cend(); ++s)
+        for (auto n = s->nodes.cbegin(); n != s->nodes.cend(); ++n)
+            if (n->trimNs != 0) {
+                QJsonObject streams = nodes.value(n.key()).toObject();
+                streams.insert(s.key(), double(n->trimNs));
+                nodes.insert(n.key(), streams);
+            }
+    return QJsonDocument(QJsonObject{{QStringLiteral("trims"), nodes}})
+        .toJson(QJsonDocument::Compact);
 }
 
 } // namespace opswall::nodes

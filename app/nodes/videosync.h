@@ -16,7 +16,9 @@
 // smallest (a skew of half a clip or more cannot be told from one loop more).
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
+#include <QMap>
 #include <QString>
 
 #include <optional>
@@ -29,6 +31,9 @@ struct FrameShown {
     int clockRate = 0;
     qint64 shownNs = 0;
     quint32 loopTicks = 0; // a file's length in clockRate ticks; 0: not a loop (RTP)
+    // The skew trim the node applies to this stream (ns; SkewTrimmer), std::nullopt where it
+    // cannot apply one (the OpenGL display path) or a node that does not say.
+    std::optional<qint64> trimNs;
 };
 
 // {"frames": [...]} as a node sends it: at most kMaxFrames entries, each checked; std::nullopt
@@ -42,5 +47,67 @@ constexpr qsizetype kMaxFramesDocBytes = 64 * 1024;
 // for files, another loop length (another clip under the same key).
 std::optional<qint64> skewNs(const FrameShown &a, const FrameShown &b);
 constexpr int kMaxRtpApartSecs = 60;
+
+// The controller's documents for a node (nodewall.rep starts, trims), read on the node: bounded
+// (kMaxFrames entries, kMaxFramesDocBytes), names 1-512 characters, times within the limits
+// (starts 0 to 2^62 ns, trims within ±1 s); std::nullopt with *why for anything else.
+// {"starts": {"<source>": ns}} -> source -> ns.
+std::optional<QHash<QString, qint64>> parseStarts(const QByteArray &doc, QString *why);
+// {"trims": {"<node>": {"<stream>": ns}}} -> this node's stream -> ns (empty when none for it).
+std::optional<QHash<QString, qint64>> parseTrims(const QByteArray &doc, const QString &nodeId,
+                                                 QString *why);
+
+// The controller's skew correction: a trim per node and stream (how much later the node shows
+// that stream than the shared clock says; negative: earlier), published to the nodes
+// (nodewall.rep `trims`), which offset their sinks by it. For each stream shown by two nodes or
+// more, each node's deviation is its mean skew against all of them (itself counted as 0), so the
+// trims of one stream sum to about 0 and the nodes meet in the middle. A trim moves only
+//   - from a stable median: kWindow samples, one per new report of every node of the stream,
+//     all taken with the trims now published in effect (the nodes' reports echo the trim they
+//     apply) and at least kSettleMs after the last change; the middle three of five within
+//     kStableNs of each other;
+//   - with hysteresis: a node's trim starts moving once its median deviation reaches kEngageNs
+//     and keeps moving (a step per stable median) until it is under kReleaseNs;
+//   - by steps of at most one frame at 30 fps (kStepNs), the median's own size when smaller;
+//   - within ±kMaxTrimNs (the pipelines' latency covers it).
+// Trims are kept per node and stream while the controller runs (a stream that leaves the screen
+// and comes back keeps its trim: the cause, a sender reaching one node later, stays).
+class SkewTrimmer {
+public:
+    struct NodeReport {
+        QString node;
+        quint64 sequence = 0; // grows with each new report of that node
+        QList<FrameShown> frames;
+    };
+    // One look at the connected nodes' fresh reports, at nowMs (any monotonic ms); true when a
+    // trim changed (publish document()).
+    bool update(const QList<NodeReport> &reports, qint64 nowMs);
+    qint64 trimNs(const QString &node, const QString &stream) const;
+    // stream -> trim (ns) of a node, non-zero ones only.
+    QHash<QString, qint64> trimsOf(const QString &node) const;
+    // {"trims": {"<node>": {"<stream>": ns}}}: the non-zero trims.
+    QByteArray document() const;
+
+    static constexpr int kWindow = 5;
+    static constexpr qint64 kStableNs = 12 * 1000000LL;
+    static constexpr qint64 kEngageNs = 10 * 1000000LL;
+    static constexpr qint64 kReleaseNs = 3 * 1000000LL;
+    static constexpr qint64 kStepNs = 1000000000LL / 30;
+    static constexpr qint64 kMaxTrimNs = 100 * 1000000LL;
+    static constexpr qint64 kSettleMs = 1500;
+
+private:
+    struct PerNode {
+        qint64 trimNs = 0;
+        bool engaged = false;
+        quint64 usedSequence = 0;
+        QList<qint64> deviations; // the window, oldest first
+    };
+    struct PerStream {
+        QMap<QString, PerNode> nodes;
+        qint64 settleUntilMs = 0;
+    };
+    QMap<QString, PerStream> m_streams;
+};
 
 } // namespace opswall::nodes

@@ -150,6 +150,14 @@ bool NodeRoles::join(QString *error) {
     });
     m_impl->sync = std::make_unique<NodeSync>(m_options.controllerHost);
     connect(client, &nodes::NodeClient::clockReceived, m_impl->sync.get(), &NodeSync::takeClock);
+    connect(client, &nodes::NodeClient::startsReceived, m_impl->sync.get(), &NodeSync::takeStarts);
+    connect(client, &nodes::NodeClient::trimsReceived, m_impl->sync.get(), &NodeSync::takeTrims);
+    if (m_options.testVideoDelayMs != 0) {
+        qWarning("opswall: node: TEST ONLY (--test-video-delay-ms): every synchronised stream is "
+                 "shown %d ms later than the shared clock says",
+                 m_options.testVideoDelayMs);
+        m_impl->sync->setTestDelay(qint64(m_options.testVideoDelayMs) * 1000000);
+    }
     connect(client, &nodes::NodeClient::unreachable, &context, [&](const QString &why) {
         unreachable = why;
         quitWhenReady();
@@ -349,6 +357,7 @@ bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
     config.tlsCertFile = services.apiTlsCertFile();
     config.tlsKeyFile = services.apiTlsKeyFile();
     config.silenceMs = m_options.nodeSilenceMs;
+    config.skewCorrection = m_options.nodeSkewCorrection;
     Services *s = &services;
     m_impl->engine = &engine; // its own outputs' wall scene (noderoles_own.cpp)
     m_impl->hub =

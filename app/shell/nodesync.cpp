@@ -52,6 +52,9 @@ bool serveVideoClock([[maybe_unused]] nodes::NodeHub &hub, [[maybe_unused]] QQml
     if (!clock)
         return false;
     videoHub->setSharedClock(clock);
+    // The controller's own outputs place the clips its layouts bring on screen as its nodes do.
+    QObject::connect(&hub, &nodes::NodeHub::streamStartsChanged, videoHub,
+                     [videoHub, &hub] { videoHub->setStreamStarts(hub.streamStarts()); });
     hub.setClock(QJsonDocument(clock->settings().toJson()).toJson(QJsonDocument::Compact),
                  [clock] { return clock->nowNs(); });
     qInfo("opswall: video clock for render nodes on %s:%u (UDP), pipeline latency %d ms",
@@ -128,6 +131,9 @@ void FrameWaiter::afterStaging(quint64 generation, qml::TileListModel *tiles,
 struct NodeSync::Impl {
     QString host;
     std::optional<QJsonObject> clockDoc;
+    QHash<QString, qint64> startsNs;
+    QHash<QString, qint64> trimsNs;
+    qint64 testDelayNs = 0;
     std::unique_ptr<SwitchTimer> switchTimer;
 #ifdef OPSWALL_WITH_VIDEO
     video::VideoHub *video = nullptr;
@@ -153,7 +159,41 @@ void NodeSync::takeClock(const QJsonObject &doc) {
 void NodeSync::attachVideo([[maybe_unused]] QQmlEngine &engine) {
 #ifdef OPSWALL_WITH_VIDEO
     m_impl->video = opswall::lookup<video::VideoHub>(&engine);
+    applyTiming();
     follow();
+#endif
+}
+
+void NodeSync::takeStarts(const QHash<QString, qint64> &startsNs) {
+    m_impl->startsNs = startsNs;
+    applyTiming();
+}
+
+void NodeSync::takeTrims(const QHash<QString, qint64> &trimsNs) {
+    if (trimsNs != m_impl->trimsNs) {
+        QStringList parts;
+        for (auto it = trimsNs.cbegin(); it != trimsNs.cend(); ++it)
+            parts.append(QStringLiteral("%1 %2 ms").arg(it.key()).arg(double(it.value()) / 1e6));
+        parts.sort();
+        qInfo("opswall: node: video skew trims from the controller: %s",
+              parts.isEmpty() ? "none" : qPrintable(parts.join(QStringLiteral(", "))));
+    }
+    m_impl->trimsNs = trimsNs;
+    applyTiming();
+}
+
+void NodeSync::setTestDelay(qint64 delayNs) {
+    m_impl->testDelayNs = delayNs;
+    applyTiming();
+}
+
+void NodeSync::applyTiming() {
+#ifdef OPSWALL_WITH_VIDEO
+    if (!m_impl->video)
+        return;
+    m_impl->video->setTestDelay(m_impl->testDelayNs);
+    m_impl->video->setStreamStarts(m_impl->startsNs);
+    m_impl->video->setStreamTrims(m_impl->trimsNs);
 #endif
 }
 

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+#include <QHash>
 #include <QList>
 #include <QTimer>
 
@@ -81,6 +82,12 @@ public:
     // The node's video layer: its live streams run on the controller's clock from now on (the
     // first time after waiting, bounded, for the clock's first answer).
     void attachVideo(QQmlEngine &engine);
+    // The controller's streams' starts (source id -> ns) and this node's skew trims (stream ->
+    // ns), for the video layer (kept until it is attached; app/nodes/README.md).
+    void takeStarts(const QHash<QString, qint64> &startsNs);
+    void takeTrims(const QHash<QString, qint64> &trimsNs);
+    // Test-only (--test-video-delay-ms): every synchronised stream shown this much later.
+    void setTestDelay(qint64 delayNs);
     // The shared clock's time, ns; -1 without one.
     qint64 nowNs() const;
     // apply() at switchAtNs on the shared clock; at once when that is past or there is no clock.
@@ -92,6 +99,7 @@ public:
 
 private:
     void follow();
+    void applyTiming(); // starts, trims and the test delay to the video layer
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

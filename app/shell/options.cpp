@@ -16,7 +16,7 @@ namespace {
 
 struct RoleOptions {
     QCommandLineOption role, nodeListen, controller, controllerCa, outputs, tokenFile, nodeId,
-        nodeAddress, standbyListen, primary, nodeSilence;
+        nodeAddress, standbyListen, primary, nodeSilence, skewCorrection, testVideoDelay;
 };
 
 // "HOST:PORT" -> host and port (1 to 65535); std::nullopt when it is not one.
@@ -156,6 +156,27 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
         if (!ok || o.nodeSilenceMs < 500 || o.nodeSilenceMs > 60000) {
             *why = QStringLiteral("--node-silence-ms must be 500-60000 (ms), not '%1'")
                        .arg(p.value(opt.nodeSilence));
+            return false;
+        }
+    }
+    if (p.isSet(opt.skewCorrection)) {
+        if (o.role != ProcessRole::Controller && o.role != ProcessRole::Standby)
+            return only(opt.skewCorrection, "controller or standby");
+        const QString v = p.value(opt.skewCorrection);
+        if (v != QLatin1String("on") && v != QLatin1String("off")) {
+            *why = QStringLiteral("--node-skew-correction must be on or off, not '%1'").arg(v);
+            return false;
+        }
+        o.nodeSkewCorrection = v == QLatin1String("on");
+    }
+    if (p.isSet(opt.testVideoDelay)) {
+        if (o.role != ProcessRole::Node)
+            return only(opt.testVideoDelay, "node");
+        bool ok = false;
+        o.testVideoDelayMs = p.value(opt.testVideoDelay).toInt(&ok);
+        if (!ok || o.testVideoDelayMs < -200 || o.testVideoDelayMs > 200) {
+            *why = QStringLiteral("--test-video-delay-ms must be -200 to 200 (ms), not '%1'")
+                       .arg(p.value(opt.testVideoDelay));
             return false;
         }
     }
@@ -397,8 +418,21 @@ ParseResult parseOptions(const QStringList &arguments) {
                        "heartbeat) before the other side is taken as lost (default 2000; "
                        "500-60000)."),
         QStringLiteral("MS"));
+    const QCommandLineOption skewCorrection(
+        QStringLiteral("node-skew-correction"),
+        QStringLiteral("Controller, standby: on (default) corrects the video skew measured "
+                       "between render nodes with per-node, per-stream trims; off only "
+                       "measures it."),
+        QStringLiteral("on|off"));
+    QCommandLineOption testVideoDelay(
+        QStringLiteral("test-video-delay-ms"),
+        QStringLiteral("Node, TEST ONLY (failure injection): shows every synchronised stream MS "
+                       "later than the shared clock says (-200 to 200)."),
+        QStringLiteral("MS"));
+    testVideoDelay.setFlags(QCommandLineOption::HiddenFromHelp);
     p.addOptions({role, nodeListen, controller, controllerCa, outputs, nodeTokenFile, nodeId,
-                  nodeAddress, standbyListen, primary, nodeSilence});
+                  nodeAddress, standbyListen, primary, nodeSilence, skewCorrection,
+                  testVideoDelay});
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -481,7 +515,8 @@ ParseResult parseOptions(const QStringList &arguments) {
     QString why;
     if (!applyRoleOptions(p,
                           {role, nodeListen, controller, controllerCa, outputs, nodeTokenFile,
-                           nodeId, nodeAddress, standbyListen, primary, nodeSilence},
+                           nodeId, nodeAddress, standbyListen, primary, nodeSilence, skewCorrection,
+                           testVideoDelay},
                           o, &why)) {
         r.exitCode = 2;
         r.message = why + QStringLiteral("\nTry 'opswall --help'.");

@@ -53,6 +53,12 @@ struct Options {
     // controller, standby, node: --node-silence-ms: the node link's silence (no heartbeat) after
     // which the other side is taken as lost (app/nodes/linksilence.h)
     int nodeSilenceMs = 2000;
+    // controller, standby: --node-skew-correction on|off: trims correct the measured video skew
+    // between nodes (app/nodes/videosync.h SkewTrimmer), or it is only measured
+    bool nodeSkewCorrection = true;
+    // node, test only: --test-video-delay-ms MS (-200 to 200): every synchronised stream shown
+    // MS later than the shared clock says (failure injection: tests/nodes/tst_nodes_skew)
+    int testVideoDelayMs = 0;
     // Hot standby (app/nodes/README.md "Hot standby").
     QString standbyListen;  // controller, standby: --standby-listen HOST:PORT (a standby connects)
     QString primaryAddress; // standby: --primary HOST:PORT (the primary's --standby-listen)

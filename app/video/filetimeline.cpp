@@ -7,17 +7,19 @@
 namespace opswall::video {
 
 qint64 FileTimeline::positionAt(qint64 runningNs) const {
-    if (durationNs <= 0)
-        return 0;
-    const qint64 r = runningNs % durationNs;
+    if (durationNs <= 0 || (originNs > 0 && runningNs < originNs))
+        return 0; // a stamped clip waits at its beginning until its origin
+    const qint64 r = (runningNs - originNs) % durationNs;
     return r < 0 ? r + durationNs : r;
 }
 
 qint64 FileTimeline::runningTimeOf(qint64 positionNs, qint64 nearRunningNs) const {
     if (durationNs <= 0)
         return std::max<qint64>(0, positionNs);
-    qint64 rt = nearRunningNs - nearestLoop(nearRunningNs - positionNs, durationNs);
-    while (rt < 0)
+    qint64 rt = nearRunningNs - nearestLoop(nearRunningNs - originNs - positionNs, durationNs);
+    // Not before the stamped clip's first loop; at least 0 without a stamp.
+    const qint64 first = originNs > 0 ? originNs + positionNs : 0;
+    while (rt < first)
         rt += durationNs;
     return rt;
 }
@@ -35,6 +37,15 @@ quint32 fileTicks(qint64 ns) {
 qint64 FileSync::nowRunningNs() const {
     const SyncSettings &s = m_clock->settings();
     return m_clock->nowNs() - s.baseTimeNs - qint64(s.latencyMs) * 1000000;
+}
+
+FileTimeline FileSync::timeline(qint64 durationNs) const {
+    FileTimeline t{durationNs};
+    if (m_startNs >= 0) {
+        const SyncSettings &s = m_clock->settings();
+        t.originNs = m_startNs - s.baseTimeNs - qint64(s.latencyMs) * 1000000;
+    }
+    return t;
 }
 
 void FileSync::attach(GstPad *tailSink) {
@@ -56,7 +67,7 @@ GstPadProbeReturn FileSync::onEvent(GstPad *, GstPadProbeInfo *info, gpointer da
         return GST_PAD_PROBE_OK;
     // The segment's first position (its stream time) goes where the timeline has it, at the
     // occurrence the seek aimed at (or, for a loop's seek back to 0, the one coming now).
-    const FileTimeline timeline{duration};
+    const FileTimeline timeline = self->timeline(duration);
     GstSegment placed;
     gst_segment_copy_into(segment, &placed);
     placed.base = guint64(
@@ -88,7 +99,7 @@ bool FileSync::begin(GstElement *pipeline, QString *why) {
     } else if (!seekable) {
         *why = QStringLiteral("it cannot be seeked");
     } else {
-        const FileTimeline timeline{qint64(duration)};
+        const FileTimeline timeline = this->timeline(qint64(duration));
         m_durationNs.store(duration, std::memory_order_relaxed);
         const qint64 position = timeline.positionAt(nowRunningNs() + timeline.leadNs());
         placed = gst_element_seek(pipeline, 1.0, GST_FORMAT_TIME,

@@ -10,9 +10,11 @@
 //   its first position at its place on the timeline (FileTimeline::runningTimeOf), so a loop's
 //   seek back to 0, a node that starts late and a node that reconnects all land in step.
 //
-// The epoch is the controller's base time (announced to every node with the clock): no message
-// per stream, and a late node finds the place by itself. A clip therefore starts where the wall's
-// timeline is, not at its beginning.
+// A clip's origin is where the controller stamped it (render nodes: the running time at which a
+// stream a layout brought on screen shows its first frame, the same on every process, announced
+// with the layout: app/nodes/README.md), so a clip a preset shows starts at its beginning; without
+// a stamp it is the timeline's epoch, the controller's base time (a clip then shows wherever the
+// timeline is). Either way a late node finds the place by itself.
 
 #include "core/mediatime.h"
 #include "netclock.h"
@@ -31,10 +33,14 @@ using core::nearestLoop;
 // Pure: where a clip of durationNs is on the wall's timeline.
 struct FileTimeline {
     qint64 durationNs = 0;
-    // The position shown at running time runningNs (runningNs mod the duration).
+    // The running time at which the clip's position 0 shows (its first loop); 0: the epoch,
+    // the clip's loops before and after it alike.
+    qint64 originNs = 0;
+    // The position shown at running time runningNs ((runningNs - origin) mod the duration; 0
+    // before an origin > 0: the clip waits at its beginning).
     qint64 positionAt(qint64 runningNs) const;
     // The running time at which positionNs is shown: its occurrence nearest to nearRunningNs,
-    // never negative.
+    // never before the origin's loop (nor negative).
     qint64 runningTimeOf(qint64 positionNs, qint64 nearRunningNs) const;
     // How far ahead a seek aims, for the pipeline to preroll there in time: kLeadNs, at most a
     // quarter of the clip (so that the nearest occurrence is the one aimed at).
@@ -52,8 +58,11 @@ quint32 fileTicks(qint64 ns);
 // One pipeline of a file or HLS source on the shared clock (PipelineInstance::useSharedClock).
 class FileSync {
 public:
-    explicit FileSync(std::shared_ptr<const SharedClock> clock)
-        : m_clock(std::move(clock)) {}
+    // startNs: when (shared clock) the clip's first frame is due, as the controller stamped the
+    // stream (-1: none; the clip is placed from the timeline's epoch).
+    explicit FileSync(std::shared_ptr<const SharedClock> clock, qint64 startNs = -1)
+        : m_clock(std::move(clock))
+        , m_startNs(startNs) {}
     // A display tail's sink pad (video, audio): its SEGMENT events are put on the timeline once
     // begin() found the duration.
     void attach(GstPad *tailSink);
@@ -67,7 +76,9 @@ public:
 private:
     static GstPadProbeReturn onEvent(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     qint64 nowRunningNs() const;
+    FileTimeline timeline(qint64 durationNs) const; // with the origin of m_startNs
     std::shared_ptr<const SharedClock> m_clock;
+    qint64 m_startNs = -1;
     std::atomic<qint64> m_durationNs{0};
 };
 

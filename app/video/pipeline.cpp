@@ -177,7 +177,7 @@ PipelineInstance::~PipelineInstance() {
     gst_bus_set_flushing(bus.get(), TRUE);
 }
 
-void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock) {
+void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock, qint64 startNs) {
     // Files and HLS on the OpenGL path keep their own clock: on the wall's timeline the path's
     // snapshot branch stopped at the clip's first loop (its seek back to 0), and with it the
     // whole pipeline once that branch's sink synchronised (seen under Xvfb; cause not found).
@@ -187,7 +187,7 @@ void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock) 
     if (m_plan.live) {
         m_rtpTimes = std::make_unique<RtpTimeTrace>(m_clock);
     } else {
-        m_fileSync = std::make_unique<FileSync>(m_clock);
+        m_fileSync = std::make_unique<FileSync>(m_clock, startNs);
         PadPtr in(gst_element_get_static_pad(m_videoIn, "sink"));
         m_fileSync->attach(in.get());
     }
@@ -198,6 +198,19 @@ void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock) 
     for (const GlBranch &branch : m_glBranches)
         configureGlBranch(branch);
     m_clock->apply(m_pipeline.get());
+}
+
+bool PipelineInstance::setDisplayOffset(qint64 offsetNs) {
+    if (!m_appSink)
+        return false;
+    std::lock_guard lock(m_audioMutex);
+    m_displayOffsetNs = offsetNs;
+    // GstBaseSink reads ts-offset for each buffer it synchronises: it takes effect at the next
+    // frame (a frame already waiting keeps its time).
+    g_object_set(m_appSink, "ts-offset", gint64(offsetNs), nullptr);
+    if (m_audioSink && g_object_class_find_property(G_OBJECT_GET_CLASS(m_audioSink), "ts-offset"))
+        g_object_set(m_audioSink, "ts-offset", gint64(offsetNs), nullptr);
+    return true;
 }
 
 bool PipelineInstance::start(QString *error) {
@@ -303,7 +316,11 @@ GstElement *PipelineInstance::makeAudioTail() {
         m_fileSync->attach(ghost); // the sound on the same timeline as the picture
     std::lock_guard lock(m_audioMutex);
     m_volume = volume;
+    m_audioSink = sink;
     g_object_set(m_volume, "mute", gboolean(m_muted), "volume", m_volumeLevel, nullptr);
+    if (m_displayOffsetNs != 0 &&
+        g_object_class_find_property(G_OBJECT_GET_CLASS(sink), "ts-offset"))
+        g_object_set(sink, "ts-offset", gint64(m_displayOffsetNs), nullptr);
     return bin;
 }
 

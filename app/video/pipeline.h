@@ -143,8 +143,14 @@ public:
     // Before start(): the shared clock, base time and latency of a wall of several processes
     // (netclock.h); the sinks (appsink or qml6glsink) then synchronise. Live sources are shown
     // at their running time (RTP sources: on their RtpTimeline); files and HLS go on the wall's
-    // timeline (filetimeline.h): start() only prerolls them, prerolled() places and plays them.
-    void useSharedClock(std::shared_ptr<const SharedClock> clock);
+    // timeline (filetimeline.h): start() only prerolls them, prerolled() places and plays them,
+    // from startNs (shared clock) when the controller stamped the stream with a start (-1: none).
+    void useSharedClock(std::shared_ptr<const SharedClock> clock, qint64 startNs = -1);
+    // Any thread, at any time: the frames (and the sound) are shown offsetNs later than the
+    // shared clock says (negative: earlier), the appsink's and the audio sink's ts-offset: a
+    // render node's skew trim (app/nodes/README.md). False where it cannot be applied (the
+    // OpenGL display path, whose sinks are not trimmed).
+    bool setDisplayOffset(qint64 offsetNs);
     bool start(QString *error);
     // GUI thread, on BusEvent AsyncDone: a file started for the timeline is seeked to its place
     // and played (once). std::nullopt when it is on the timeline or was already; else why not
@@ -219,6 +225,8 @@ private:
     GstElement *m_tee = nullptr;          // OpenGL tail only: one branch per item
     std::vector<GlBranch> m_glBranches;   // OpenGL tail only; GUI thread
     GstElement *m_volume = nullptr;       // set under m_audioMutex once an audio pad appeared
+    GstElement *m_audioSink = nullptr;    // the same; borrowed
+    qint64 m_displayOffsetNs = 0;         // under m_audioMutex: setDisplayOffset
     GstElement *m_appSink = nullptr;      // appsink tail only; borrowed
     GstElement *m_snapshotSink = nullptr; // OpenGL tail only: the snapshot branch's; borrowed
     qint64 m_snapshotLastPts = -1;        // OpenGL tail, the tee's thread: its pace

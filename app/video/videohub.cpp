@@ -166,9 +166,42 @@ QJsonArray VideoHub::syncSamples() const {
                           {QStringLiteral("trail"), s->frames}};
         if (s->loopTicks > 0) // a file on the wall's timeline: rtpTime is its position
             frame.insert(QStringLiteral("loopTicks"), double(s->loopTicks));
+        if (it->stream->offsetApplies())
+            frame.insert(QStringLiteral("trimNs"), double(m_trimsNs.value(it.key())));
         out.append(frame);
     }
     return out;
+}
+
+void VideoHub::applyTiming(const QString &key, VideoStream *stream) const {
+    // {"source": id} streams are keyed by the id (the OpenGL path's "gl:" ones are not placed).
+    stream->setTimelineStart(m_startsNs.value(key, -1));
+    stream->setDisplayOffset(m_trimsNs.value(key) + m_testDelayNs);
+}
+
+void VideoHub::setStreamStarts(const QHash<QString, qint64> &startsNs) {
+    if (startsNs == m_startsNs)
+        return;
+    m_startsNs = startsNs;
+    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it)
+        if (it->stream)
+            applyTiming(it.key(), it->stream);
+}
+
+void VideoHub::setStreamTrims(const QHash<QString, qint64> &trimsNs) {
+    if (trimsNs == m_trimsNs)
+        return;
+    m_trimsNs = trimsNs;
+    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it)
+        if (it->stream)
+            applyTiming(it.key(), it->stream);
+}
+
+void VideoHub::setTestDelay(qint64 delayNs) {
+    m_testDelayNs = delayNs;
+    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it)
+        if (it->stream)
+            applyTiming(it.key(), it->stream);
 }
 
 QVariantList VideoHub::sourcesForQml() const {
@@ -219,6 +252,7 @@ VideoStream *VideoHub::acquire(const QVariant &binding, QObject *glItem) {
         if (unknown)
             entry.waitingFor = ref.sourceId;
         entry.stream->setSharedClock(m_clock);
+        applyTiming(key, entry.stream);
         Q_EMIT streamsChanged();
     }
     if (gl)

@@ -94,7 +94,20 @@ public:
     // The synchronised streams' newest frames: [{"stream", "rtpTime", "clockRate", "shownNs",
     // "trail"[, "loopTicks"]}] (stream: the binding's key, the source id for {"source": id};
     // a file's rtpTime is its position, loopTicks its length, both in clockRate ticks).
+    // With "trimNs" (the trim it applies, setStreamTrims) where the stream can be trimmed.
     QJsonArray syncSamples() const;
+    // Render nodes (app/nodes/README.md): when (shared clock) each source's clip begins, as the
+    // controller stamped the streams a layout brought on screen (source id -> ns). Files and HLS
+    // on demand shown through {"source": id} start there (a changed start builds a playing
+    // stream again); other streams, and sources not named, are not affected.
+    void setStreamStarts(const QHash<QString, qint64> &startsNs);
+    // The controller's skew trims for this node (stream key -> ns, shown that much later;
+    // negative: earlier), applied at once to the synchronised streams through the appsink.
+    void setStreamTrims(const QHash<QString, qint64> &trimsNs);
+    // Test-only failure injection (opswall --test-video-delay-ms, tests/nodes/tst_nodes_skew):
+    // every synchronised stream shown delayNs later on top of its trim, as on a node that a
+    // sender consistently reaches later. Never reported as a trim.
+    void setTestDelay(qint64 delayNs);
 
     // Every pipeline to NULL, bounded by the policy's shutdownTimeoutMs. Returns false on timeout.
     bool shutdown();
@@ -112,7 +125,8 @@ private:
         QString waitingFor; // the unknown source id this stream opens with once it is saved
     };
     void applyAudio();
-    void openWaitingStreams(); // after m_sources changed
+    void openWaitingStreams();                                       // after m_sources changed
+    void applyTiming(const QString &key, VideoStream *stream) const; // start, trim, test delay
 
     StreamPolicy m_policy;
     QString m_gstError;
@@ -126,6 +140,9 @@ private:
     double m_volume = 1.0;
     bool m_shutDown = false;
     std::shared_ptr<const SharedClock> m_clock;
+    QHash<QString, qint64> m_startsNs; // source id -> its clip's start (setStreamStarts)
+    QHash<QString, qint64> m_trimsNs;  // stream key -> its trim (setStreamTrims)
+    qint64 m_testDelayNs = 0;
 };
 
 } // namespace opswall::video

@@ -131,6 +131,26 @@ void VideoStream::setSharedClock(std::shared_ptr<const SharedClock> clock) {
     m_clock = std::move(clock);
 }
 
+void VideoStream::setTimelineStart(qint64 startNs) {
+    if (startNs == m_timelineStartNs)
+        return;
+    m_timelineStartNs = startNs;
+    // Only a file or HLS on the wall's timeline is placed by it: a new place, a new pipeline.
+    const bool placed =
+        m_source && (m_source->kind == SourceKind::File || m_source->kind == SourceKind::Hls);
+    if (placed && m_instance && m_clock && m_sup.state != StreamState::Idle &&
+        m_sup.state != StreamState::Failed) {
+        stop();
+        start();
+    }
+}
+
+void VideoStream::setDisplayOffset(qint64 offsetNs) {
+    m_displayOffsetNs = offsetNs;
+    if (m_instance && offsetApplies())
+        m_instance->setDisplayOffset(offsetNs);
+}
+
 void VideoStream::build() {
     tearDown();
     if (!m_plan) {
@@ -173,8 +193,11 @@ void VideoStream::build() {
     }
     m_instance->setAudio(m_muted, m_volume);
     applyDrawing();
-    m_instance->useSharedClock(m_clock);
+    m_instance->useSharedClock(m_clock, m_timelineStartNs);
+    if (offsetApplies() && m_displayOffsetNs != 0)
+        m_instance->setDisplayOffset(m_displayOffsetNs);
     m_syncTrail.clear();
+    m_firstFrameLogged = false;
     m_outputSize = {};
     m_attemptStartUs = nowUs();
     m_statsAtUs = m_attemptStartUs;
@@ -214,6 +237,13 @@ void VideoStream::onFrameWake(quint64 generation) {
     if (m_clock && m_frame.rtpClockRate > 0) {
         m_frame.shownNs = m_clock->nowNs();
         m_syncTrail.add(m_frame.rtpTime, m_frame.rtpClockRate, m_frame.shownNs, m_frame.loopTicks);
+        if (m_frame.loopTicks > 0 && !std::exchange(m_firstFrameLogged, true))
+            // Where a clip on the wall's timeline begins (tests/nodes/tst_nodes_skew reads it).
+            qInfo("video[%s]: first frame on the wall's timeline: position %.3f s of the clip, "
+                  "shown at %lld ns (shared clock; the stream's start %lld ns, offset %.1f ms)",
+                  qPrintable(m_key), double(m_frame.rtpTime) / m_frame.rtpClockRate,
+                  qlonglong(m_frame.shownNs), qlonglong(m_timelineStartNs),
+                  double(m_displayOffsetNs) / 1e6);
     }
     takeSnapshot();
     if (!m_hasFrame) {

@@ -130,6 +130,17 @@ public:
     // GUI thread took the newest frames, on that clock.
     void setSharedClock(std::shared_ptr<const SharedClock> clock);
     std::optional<SyncSample> syncSample() const { return m_syncTrail.sample(); }
+    // A file or HLS on demand on the wall's timeline: when (shared clock) its first frame is due
+    // (the controller's stamp, app/nodes/README.md); -1: none, placed from the timeline's epoch.
+    // A different start for a stream that plays builds its pipeline again (from the new start).
+    void setTimelineStart(qint64 startNs);
+    qint64 timelineStart() const { return m_timelineStartNs; }
+    // Frames shown offsetNs later than the shared clock says (a render node's skew trim, and
+    // its test delay); applied to the running pipeline at once and to every later one.
+    void setDisplayOffset(qint64 offsetNs);
+    // Whether the display offset applies: a synchronised stream through the appsink (the OpenGL
+    // display path's sinks are not offset).
+    bool offsetApplies() const { return m_clock && !m_usesGlItem; }
 
     // Viewers (tiles) say how big they draw the stream, in device pixels.
     void setViewRequest(const void *viewer, QSize pixels, ScaleNeed need,
@@ -211,6 +222,9 @@ private:
     quint64 m_pictureSequence = 0;
     std::shared_ptr<const SharedClock> m_clock;
     SyncTrail m_syncTrail;
+    qint64 m_timelineStartNs = -1;
+    qint64 m_displayOffsetNs = 0;
+    bool m_firstFrameLogged = false; // of this pipeline, on the wall's timeline
 };
 
 } // namespace opswall::video

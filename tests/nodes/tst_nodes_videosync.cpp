@@ -34,11 +34,11 @@ using opswall::video::SyncTrail;
 namespace {
 constexpr qint64 kMs = 1000000;
 FrameShown frame(quint32 rtp, qint64 shownNs, const QString &stream = QStringLiteral("cam")) {
-    return {stream, rtp, 90000, shownNs};
+    return {stream, rtp, 90000, shownNs, 0, std::nullopt};
 }
 // A 3 s clip's frame: position in ticks of 90 kHz, loop 270000 ticks.
 FrameShown clipFrame(qint64 positionMs, qint64 shownNs) {
-    return {QStringLiteral("clip"), quint32(positionMs * 90), 90000, shownNs, 270000};
+    return {QStringLiteral("clip"), quint32(positionMs * 90), 90000, shownNs, 270000, std::nullopt};
 }
 // A clip of %1 frames of H.264 at 30 fps, keyframe each second (gst-launch syntax).
 const QString kClip = QStringLiteral("videotestsrc num-buffers=%1 ! "
@@ -61,6 +61,43 @@ std::optional<opswall::video::VideoSource> hlsServed(opswall::video::test::HttpT
     hls.uri = http.url(QStringLiteral("/index.m3u8"));
     return hls;
 }
+// The controller's trims: node-b shows a clip `offsetMs` later than node-a (plus noise up
+// to noiseMs); each round (1 s) both report once with the trims they apply. Returns the
+// rounds until the skew is under 5 ms (or -1), the trims and how many times they moved.
+struct TrimRun {
+    int rounds = -1;
+    qint64 trimA = 0;
+    qint64 trimB = 0;
+    int moves = 0;
+};
+TrimRun runTrimmer(qint64 offsetMs, qint64 noiseMs, int maxRounds) {
+    opswall::nodes::SkewTrimmer trimmer;
+    TrimRun run;
+    quint64 sequence = 0;
+    for (int round = 0; round < maxRounds; ++round) {
+        const qint64 nowMs = round * 1000LL;
+        const qint64 trimA = trimmer.trimNs(QStringLiteral("a"), QStringLiteral("clip"));
+        const qint64 trimB = trimmer.trimNs(QStringLiteral("b"), QStringLiteral("clip"));
+        // The same position shown: a at t + its trim, b offset later + its trim.
+        const qint64 noise = noiseMs * kMs * ((round * 7919) % 5 - 2) / 2; // -1..1 x noise
+        FrameShown fa = clipFrame(1000, 50000 * kMs + trimA);
+        FrameShown fb = clipFrame(1000, 50000 * kMs + offsetMs * kMs + trimB + noise);
+        fa.trimNs = trimA;
+        fb.trimNs = trimB;
+        ++sequence;
+        if (trimmer.update(
+                {{QStringLiteral("a"), sequence, {fa}}, {QStringLiteral("b"), sequence, {fb}}},
+                nowMs))
+            ++run.moves;
+        const qint64 skew = std::llabs(*skewNs(fb, fa));
+        if (run.rounds < 0 && skew < 5 * kMs && run.moves > 0)
+            run.rounds = round;
+    }
+    run.trimA = trimmer.trimNs(QStringLiteral("a"), QStringLiteral("clip"));
+    run.trimB = trimmer.trimNs(QStringLiteral("b"), QStringLiteral("clip"));
+    return run;
+}
+
 double medianOf(QList<double> v) {
     std::sort(v.begin(), v.end());
     return v.isEmpty() ? 0 : v[v.size() / 2];
@@ -91,7 +128,8 @@ class TestNodesVideoSync : public QObject {
         const SyncSettings &set = clock->settings();
         const auto shownOf = [](const VideoStream &s) {
             const auto x = *s.syncSample();
-            return FrameShown{s.key(), x.rtpTime, x.clockRate, x.shownNs, x.loopTicks};
+            return FrameShown{s.key(),   x.rtpTime,   x.clockRate,
+                              x.shownNs, x.loopTicks, std::nullopt};
         };
         // Over 4 s: more than one loop of the clips.
         QList<double> skews;
@@ -294,6 +332,126 @@ private Q_SLOTS:
         QCOMPARE(opswall::video::nearestLoop(4400 * kMs, 3000 * kMs), 1400 * kMs);
         QCOMPARE(opswall::video::nearestLoop(4600 * kMs, 3000 * kMs), -1400 * kMs);
         QCOMPARE(opswall::video::nearestLoop(-100, 0), -100);
+    }
+
+    // A clip the controller stamped with a start: its first frame at its origin, its loops after
+    // it; before it the clip waits at its beginning.
+    void timelinePlacesAStampedClip() {
+        FileTimeline t{3000 * kMs};
+        t.originNs = 10000 * kMs;
+        QCOMPARE(t.positionAt(10000 * kMs), 0);
+        QCOMPARE(t.positionAt(11400 * kMs), 1400 * kMs);
+        QCOMPARE(t.positionAt(14400 * kMs), 1400 * kMs); // its second loop
+        QCOMPARE(t.positionAt(9700 * kMs), 0);           // not begun: at its beginning
+        // Prerolled before the origin (now 9.5 s, lead 0.3 s): the first frame waits for it.
+        QCOMPARE(t.runningTimeOf(0, 9800 * kMs), 10000 * kMs);
+        QCOMPARE(t.runningTimeOf(0, 8000 * kMs), 10000 * kMs); // never an earlier loop
+        QCOMPARE(t.runningTimeOf(1400 * kMs, 11300 * kMs), 11400 * kMs);
+        QCOMPARE(t.runningTimeOf(0, 12950 * kMs), 13000 * kMs); // the loop's seek back to 0
+    }
+
+    // The controller's starts and trims as a node reads them: bounded and checked.
+    void startsAndTrimsAreReadAndBounded() {
+        using opswall::nodes::parseStarts;
+        using opswall::nodes::parseTrims;
+        QString why;
+        const auto starts = parseStarts(R"({"starts":{"clip":5e9,"vod":0}})", &why);
+        QVERIFY2(starts, qPrintable(why));
+        QCOMPARE(starts->value(QStringLiteral("clip")), 5000000000LL);
+        QCOMPARE(starts->size(), 2);
+        QVERIFY(parseStarts(R"({"starts":{}})", &why)->isEmpty());
+        for (const QByteArray &bad :
+             {QByteArray("[]"), QByteArray(R"({"starts":[]})"),
+              QByteArray(R"({"starts":{"clip":-1}})"), QByteArray(R"({"starts":{"clip":1.5}})"),
+              QByteArray(R"({"starts":{"clip":"5"}})"), QByteArray(R"({"starts":{"":5}})")}) {
+            why.clear();
+            QVERIFY2(!parseStarts(bad, &why), bad.constData());
+            QVERIFY(!why.isEmpty());
+        }
+        const QByteArray trims = R"({"trims":{"node-a":{"clip":-33000000},"node-b":{"cam":5}}})";
+        const auto a = parseTrims(trims, QStringLiteral("node-a"), &why);
+        QVERIFY2(a, qPrintable(why));
+        QCOMPARE(a->value(QStringLiteral("clip")), -33000000LL);
+        QCOMPARE(a->size(), 1);
+        QVERIFY(parseTrims(trims, QStringLiteral("node-c"), &why)->isEmpty()); // none for it
+        QVERIFY(
+            !parseTrims(R"({"trims":{"node-a":{"clip":2e9}}})", QStringLiteral("node-a"), &why));
+        QVERIFY(!parseTrims(R"({"trims":{"node-a":7}})", QStringLiteral("node-a"), &why));
+        // The report's echo of the trim a node applies.
+        const auto echoed = parseFramesShown(
+            R"({"frames":[{"stream":"cam","rtpTime":1,"clockRate":90000,"shownNs":1,"trimNs":-5}]})",
+            &why);
+        QVERIFY2(echoed, qPrintable(why));
+        QCOMPARE(echoed->at(0).trimNs, std::optional<qint64>(-5));
+        QVERIFY(!parseFramesShown(
+            R"({"frames":[{"stream":"cam","rtpTime":1,"clockRate":90000,"shownNs":1,"trimNs":"x"}]})",
+            &why));
+    }
+
+    void trimsCorrectAConstantSkew() {
+        // 70 ms: both nodes move toward each other, a frame at most per step, from stable medians.
+        const TrimRun r = runTrimmer(70, 0, 40);
+        std::printf("RESULT skew trimmer: 70 ms corrected after %d reports, trims a %+.1f ms "
+                    "b %+.1f ms, %d moves\n",
+                    r.rounds, r.trimA / 1e6, r.trimB / 1e6, r.moves);
+        QVERIFY(r.rounds > 0);
+        // One step of a frame each (35 ms wanted): 3.3 ms left, under the release threshold.
+        QCOMPARE(r.trimA, opswall::nodes::SkewTrimmer::kStepNs);
+        QCOMPARE(r.trimB, -opswall::nodes::SkewTrimmer::kStepNs);
+        QCOMPARE(r.moves, 1);
+        // Steps of one frame at most: 300 ms is capped at ±100 ms each, after several steps.
+        const TrimRun big = runTrimmer(300, 0, 60);
+        QCOMPARE(big.trimA, opswall::nodes::SkewTrimmer::kMaxTrimNs);
+        QCOMPARE(big.trimB, -opswall::nodes::SkewTrimmer::kMaxTrimNs);
+        QVERIFY(big.moves >= 3);
+        // Under the engage threshold: nothing moves (hysteresis), noise or not.
+        QCOMPARE(runTrimmer(8, 0, 40).moves, 0);
+        QCOMPARE(runTrimmer(0, 6, 40).moves, 0);
+        // Noisy but stable (±6 ms around 40 ms): corrected, and then it stays put.
+        const TrimRun noisy = runTrimmer(40, 6, 60);
+        QVERIFY(noisy.rounds > 0);
+        QVERIFY2(std::llabs(noisy.trimA - noisy.trimB - 40 * kMs) <= 6 * kMs,
+                 qPrintable(QString::number(noisy.trimA - noisy.trimB)));
+        QVERIFY2(noisy.moves <= 4, qPrintable(QString::number(noisy.moves)));
+    }
+
+    void trimsWaitForAStableMedianAndTheirOwnEcho() {
+        using opswall::nodes::SkewTrimmer;
+        SkewTrimmer first;
+        SkewTrimmer trimmer; // a fresh one for the steady part
+        quint64 seq = 0;
+        auto roundOf = [&seq](SkewTrimmer &t, qint64 skewMs, std::optional<qint64> echoB,
+                              qint64 nowMs) {
+            FrameShown fa = clipFrame(1000, 50000 * kMs);
+            FrameShown fb = clipFrame(1000, 50000 * kMs + skewMs * kMs);
+            fa.trimNs = t.trimNs(QStringLiteral("a"), QStringLiteral("clip"));
+            fb.trimNs = echoB;
+            ++seq;
+            return t.update({{QStringLiteral("a"), seq, {fa}}, {QStringLiteral("b"), seq, {fb}}},
+                            nowMs);
+        };
+        auto round = [&](qint64 skewMs, std::optional<qint64> echoB, qint64 nowMs) {
+            return roundOf(trimmer, skewMs, echoB, nowMs);
+        };
+        // A node that cannot apply a trim (no echo): never corrected.
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(!roundOf(first, 60, std::nullopt, i * 1000));
+        // Unsteady samples (60, -40, 60, -40, ...): no stable median, nothing moves.
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(!roundOf(first, i % 2 ? -40 : 60, 0, 20000 + i * 1000));
+        QVERIFY(first.trimsOf(QStringLiteral("b")).isEmpty());
+        // Steady: after a full window, one move; the same reports again count for nothing.
+        int moved = -1;
+        for (int i = 0; i < 10 && moved < 0; ++i)
+            if (round(60, 0, 40000 + i * 1000))
+                moved = i;
+        QCOMPARE(moved, SkewTrimmer::kWindow - 1);
+        QCOMPARE(trimmer.trimNs(QStringLiteral("b"), QStringLiteral("clip")), -30 * kMs);
+        // Until b echoes its new trim, its reports are not samples.
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(!round(60, 0, 50000 + i * 1000));
+        QCOMPARE(trimmer.trimsOf(QStringLiteral("b")).value(QStringLiteral("clip")), -30 * kMs);
+        QVERIFY(trimmer.document().contains(R"("b":{"clip":-30000000})"));
     }
 
     // Two streams of one real clip on one shared clock, the second started 1.3 s after the

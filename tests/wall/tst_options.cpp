@@ -289,7 +289,7 @@ void TestOptions::rolesDefaultToSingle() {
     const ParseResult help = parse({QStringLiteral("--help")});
     for (const char *name :
          {"role", "node-listen", "controller", "controller-ca", "outputs", "token-file", "node-id",
-          "node-address", "standby-listen", "primary", "node-silence-ms"})
+          "node-address", "standby-listen", "primary", "node-silence-ms", "node-skew-correction"})
         QVERIFY2(help.message.contains(QStringLiteral("--") + QLatin1String(name)), name);
 }
 
@@ -313,6 +313,24 @@ void TestOptions::roleOptionsAreChecked_data() {
         << QStringList{"--role",      "controller",        "--node-listen",
                        "127.0.0.1:1", "--node-silence-ms", "2s"}
         << "--node-silence-ms must be 500-60000";
+    QTest::newRow("skew correction neither on nor off")
+        << QStringList{"--role",
+                       "controller",
+                       "--node-listen",
+                       "127.0.0.1:1",
+                       "--node-skew-correction",
+                       "maybe"}
+        << "--node-skew-correction must be on or off, not 'maybe'";
+    QTest::newRow("skew correction on a node")
+        << QStringList{"--role", "node", "--node-skew-correction", "off"}
+        << "--node-skew-correction is for --role controller or standby only";
+    QTest::newRow("test delay on a controller") << QStringList{"--role",
+                                                               "controller",
+                                                               "--node-listen",
+                                                               "127.0.0.1:1",
+                                                               "--test-video-delay-ms",
+                                                               "70"}
+                                                << "--test-video-delay-ms is for --role node only";
     QTest::newRow("standby without primary")
         << QStringList{"--role", "standby", "--node-listen", "127.0.0.1:1"} << "needs --primary";
     QTest::newRow("standby without node listen")
