@@ -100,8 +100,8 @@ QByteArray reportLine(const VideoStream *stream) {
     return QByteArrayLiteral("SYNC ") + QByteArray::number(s->rtpTime) + ' ' +
            QByteArray::number(s->clockRate) + ' ' + QByteArray::number(s->shownNs) + ' ' +
            QByteArray::number(s->loopTicks) + ' ' + QByteArray::number(s->frames) + ' ' +
-           QByteArray::number(stream->frame().sequence) +
-           ' ' + QByteArray::number(int(stream->state() == VideoStream::State::Playing)) + '\n';
+           QByteArray::number(stream->frame().sequence) + ' ' +
+           QByteArray::number(int(stream->state() == VideoStream::State::Playing)) + '\n';
 }
 
 std::optional<Report> parseReport(const QByteArray &line) {
@@ -135,8 +135,7 @@ double medianOf(QList<double> v) {
 // OpenGL path and prints reportLine() every 200 ms until it is killed.
 int childMain(int argc, char **argv) {
     QGuiApplication app(argc, argv);
-    const QJsonObject config =
-        QJsonDocument::fromJson(qgetenv("OPSWALL_GLSYNC_CHILD")).object();
+    const QJsonObject config = QJsonDocument::fromJson(qgetenv("OPSWALL_GLSYNC_CHILD")).object();
     QString why;
     const std::optional<SyncSettings> settings =
         SyncSettings::fromJson(config.value(QStringLiteral("clock")).toObject(), &why);
@@ -195,16 +194,16 @@ private Q_SLOTS:
         opswall::provide(m_engine.get(), m_hub.get());
         // A 2 s clip, H.264 at 30 fps with a keyframe each second, in Matroska.
         m_clip = m_dir.filePath(QStringLiteral("clip.mkv"));
-        QCOMPARE(QProcess::execute(
-                     QStringLiteral("gst-launch-1.0"),
-                     {QStringLiteral("-q"), QStringLiteral("videotestsrc"),
-                      QStringLiteral("num-buffers=%1").arg(kClipFrames), QStringLiteral("!"),
-                      QStringLiteral("video/x-raw,width=320,height=180,framerate=30/1"),
-                      QStringLiteral("!"), QStringLiteral("x264enc"),
-                      QStringLiteral("key-int-max=30"), QStringLiteral("!"),
-                      QStringLiteral("matroskamux"), QStringLiteral("!"),
-                      QStringLiteral("filesink"), QStringLiteral("location=") + m_clip}),
-                 0);
+        QCOMPARE(
+            QProcess::execute(
+                QStringLiteral("gst-launch-1.0"),
+                {QStringLiteral("-q"), QStringLiteral("videotestsrc"),
+                 QStringLiteral("num-buffers=%1").arg(kClipFrames), QStringLiteral("!"),
+                 QStringLiteral("video/x-raw,width=320,height=180,framerate=30/1"),
+                 QStringLiteral("!"), QStringLiteral("x264enc"), QStringLiteral("key-int-max=30"),
+                 QStringLiteral("!"), QStringLiteral("matroskamux"), QStringLiteral("!"),
+                 QStringLiteral("filesink"), QStringLiteral("location=") + m_clip}),
+            0);
         QVERIFY(!m_hub->upsertSource(clipSource(m_clip)));
     }
 
@@ -229,11 +228,11 @@ private Q_SLOTS:
 
         QProcess child;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("OPSWALL_GLSYNC_CHILD"),
-                   QString::fromUtf8(QJsonDocument(QJsonObject{
-                                                       {"clock", clock->settings().toJson()},
-                                                       {"clip", m_clip}})
-                                         .toJson(QJsonDocument::Compact)));
+        env.insert(
+            QStringLiteral("OPSWALL_GLSYNC_CHILD"),
+            QString::fromUtf8(
+                QJsonDocument(QJsonObject{{"clock", clock->settings().toJson()}, {"clip", m_clip}})
+                    .toJson(QJsonDocument::Compact)));
         child.setProcessEnvironment(env);
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         std::optional<Report> theirs;
@@ -266,8 +265,8 @@ private Q_SLOTS:
         // Snapshots come about once a second: three of each side first.
         QVERIFY2(QTest::qWaitFor(
                      [&] {
-                         return onOpenGl(shown) && ours() && ours()->sample.frames >= 3 &&
-                                theirs && theirs->sample.frames >= 3;
+                         return onOpenGl(shown) && ours() && ours()->sample.frames >= 3 && theirs &&
+                                theirs->sample.frames >= 3;
                      },
                      40000),
                  qPrintable(QStringLiteral("ours: %1 on OpenGL %2; theirs: %3")
@@ -305,11 +304,11 @@ private Q_SLOTS:
                                  (positionNs(a->sample) - positionNs(b->sample)),
                              loop)) /
                          1e6);
-            offTimeline.append(double(opswall::core::nearestLoop(
-                                   a->sample.shownNs - set.baseTimeNs - set.latencyMs * kMs -
-                                       positionNs(a->sample),
-                                   loop)) /
-                               1e6);
+            offTimeline.append(
+                double(opswall::core::nearestLoop(a->sample.shownNs - set.baseTimeNs -
+                                                      set.latencyMs * kMs - positionNs(a->sample),
+                                                  loop)) /
+                1e6);
             // A position smaller than the last one seen: the clip started again.
             const qint64 pa = positionNs(a->sample);
             const qint64 pb = positionNs(b->sample);
@@ -328,9 +327,8 @@ private Q_SLOTS:
         const double skew = medianOf(skews);
         const double off = medianOf(offTimeline);
         const auto largest = [](const QList<double> &v) {
-            return *std::max_element(v.cbegin(), v.cend(), [](double x, double y) {
-                return std::abs(x) < std::abs(y);
-            });
+            return *std::max_element(v.cbegin(), v.cend(),
+                                     [](double x, double y) { return std::abs(x) < std::abs(y); });
         };
         std::printf("RESULT OpenGL display path (qml6glsink, llvmpipe under Xvfb), a 2 s clip in "
                     "two processes on one shared clock, %lld samples over 8 s: median skew "

@@ -30,10 +30,10 @@ using namespace opswall::video;
 
 namespace {
 constexpr int kWidth = 960;
-constexpr int kSpeed = 4;                               // px per frame
-constexpr int kPeriodFrames = kWidth / kSpeed;          // the picture repeats after 240 frames
-constexpr qint64 kFrameNs = 1000000000LL / 30;          // 30 fps
-constexpr qint64 kPeriodNs = kPeriodFrames * kFrameNs;  // 8 s
+constexpr int kSpeed = 4;                              // px per frame
+constexpr int kPeriodFrames = kWidth / kSpeed;         // the picture repeats after 240 frames
+constexpr qint64 kFrameNs = 1000000000LL / 30;         // 30 fps
+constexpr qint64 kPeriodNs = kPeriodFrames * kFrameNs; // 8 s
 
 QByteArray playlistOf(const QTemporaryDir &dir) {
     QFile playlist(dir.filePath(QStringLiteral("index.m3u8")));
@@ -192,8 +192,8 @@ private Q_SLOTS:
                     "one shared clock started 1.7 s apart, %lld and %lld frames over 6 s: the "
                     "later one shows the same picture %.1f ms after the first (frames within "
                     "%.1f and %.1f ms of each player's median, p90)\n",
-                    qlonglong(da.ns.size()), qlonglong(db.ns.size()), skewMs,
-                    spread(da, delayA), spread(db, delayB));
+                    qlonglong(da.ns.size()), qlonglong(db.ns.size()), skewMs, spread(da, delayA),
+                    spread(db, delayB));
         // Both play the stream at its pace, each at one steady delay: the skew is a constant.
         QVERIFY2(spread(da, delayA) < 100 && spread(db, delayB) < 100, "a player is not steady");
     }
