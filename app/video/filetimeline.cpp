@@ -102,9 +102,16 @@ bool FileSync::begin(GstElement *pipeline, QString *why) {
         const FileTimeline timeline = this->timeline(qint64(duration));
         m_durationNs.store(duration, std::memory_order_relaxed);
         const qint64 position = timeline.positionAt(nowRunningNs() + timeline.leadNs());
-        placed = gst_element_seek(pipeline, 1.0, GST_FORMAT_TIME,
-                                  GstSeekFlags(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
-                                  GST_SEEK_TYPE_SET, position, GST_SEEK_TYPE_NONE, -1);
+        // A segment seek: the clip's end is SEGMENT_DONE, and loop() goes on without a flush.
+        // HLS on demand (hlsdemux2) refuses segment seeks: a plain one then, and the clip's end
+        // is EOS and a flushing seek back to 0 (VideoStream), placed on the timeline alike.
+        const auto seek = [&](GstSeekFlags more) {
+            return gst_element_seek(
+                pipeline, 1.0, GST_FORMAT_TIME,
+                GstSeekFlags(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE | more),
+                GST_SEEK_TYPE_SET, position, GST_SEEK_TYPE_NONE, -1);
+        };
+        placed = seek(GST_SEEK_FLAG_SEGMENT) || seek(GST_SEEK_FLAG_NONE);
         if (!placed) {
             m_durationNs.store(0, std::memory_order_relaxed);
             *why = QStringLiteral("the seek was refused");
@@ -119,6 +126,12 @@ bool FileSync::begin(GstElement *pipeline, QString *why) {
     }
     gst_element_set_state(pipeline, GST_STATE_PLAYING);
     return placed;
+}
+
+void FileSync::loop(GstElement *pipeline) {
+    // Queued behind the last loop's data: its SEGMENT is placed by onEvent like any other.
+    gst_element_seek(pipeline, 1.0, GST_FORMAT_TIME, GST_SEEK_FLAG_SEGMENT, GST_SEEK_TYPE_SET, 0,
+                     GST_SEEK_TYPE_NONE, -1);
 }
 
 } // namespace opswall::video

@@ -5,10 +5,22 @@
 //   the wall's timeline: running time rt = shared clock − base time − latency (the same on every
 //   process of the wall), and a clip of duration D shows position rt mod D at rt
 //
-//   pipeline (PAUSED) ─ preroll ─▶ FileSync::begin: duration D, seekable? ─▶ flushing seek to
-//   (now + lead) mod D ─▶ PLAYING; every SEGMENT reaching the display tail gets the base that puts
-//   its first position at its place on the timeline (FileTimeline::runningTimeOf), so a loop's
-//   seek back to 0, a node that starts late and a node that reconnects all land in step.
+//   pipeline (PAUSED) ─ preroll ─▶ FileSync::begin: duration D, seekable? ─▶ flushing segment
+//   seek to (now + lead) mod D ─▶ PLAYING; at the clip's end the demuxer posts SEGMENT_DONE
+//   (not EOS) and FileSync::loop seeks back to 0 without a flush, while the sinks still show the
+//   frames queued before it; every SEGMENT reaching the display tail gets the base that puts its
+//   first position at its place on the timeline (FileTimeline::runningTimeOf), so a loop, a node
+//   that starts late and a node that reconnects all land in step.
+//
+// The loop is a segment seek rather than a flushing seek at EOS: EOS comes once the last frame
+// has been shown, so after a flush the next loop's first frames came late by the seek and the
+// new preroll; without the flush they are decoded while the last ones wait for their time.
+//
+// The segments are placed at the display tail, after the decoder, so the decoder's running times
+// are not the sinks': a sink that sends QoS events (qml6glsink, a GstVideoSink) must not, or the
+// decoder reads the sinks' running times as its own and drops every frame as late (the OpenGL
+// path's stall at the first loop: a loop dropped whole, EOS, the seek, EOS again). The tails
+// turn QoS off for a file on the timeline (appsink has it off anyway).
 //
 // A clip's origin is where the controller stamped it (render nodes: the running time at which a
 // stream a layout brought on screen shows its first frame, the same on every process, announced
@@ -70,6 +82,8 @@ public:
     // can be seeked goes on the timeline (seeked to its place; true); anything else, live HLS
     // included, plays on a timeline of its own from now (false, *why says why). Then PLAYING.
     bool begin(GstElement *pipeline, QString *why);
+    // GUI thread, on the pipeline's SEGMENT_DONE: the next loop, from 0, without a flush.
+    void loop(GstElement *pipeline);
     // The clip's duration once on the timeline; 0 otherwise (any thread).
     qint64 durationNs() const { return m_durationNs.load(std::memory_order_relaxed); }
 

@@ -178,10 +178,7 @@ PipelineInstance::~PipelineInstance() {
 }
 
 void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock, qint64 startNs) {
-    // Files and HLS on the OpenGL path keep their own clock: on the wall's timeline the path's
-    // snapshot branch stopped at the clip's first loop (its seek back to 0), and with it the
-    // whole pipeline once that branch's sink synchronised (seen under Xvfb; cause not found).
-    if (!clock || (!m_plan.live && m_tee))
+    if (!clock)
         return;
     m_clock = std::move(clock);
     if (m_plan.live) {
@@ -241,6 +238,11 @@ std::optional<BusEvent> PipelineInstance::firstError() {
 void PipelineInstance::seekToStart() {
     gst_element_seek_simple(m_pipeline.get(), GST_FORMAT_TIME,
                             GstSeekFlags(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT), 0);
+}
+
+void PipelineInstance::loopOnTimeline() {
+    if (m_fileSync)
+        m_fileSync->loop(m_pipeline.get());
 }
 
 void PipelineInstance::recalculateLatency() {
@@ -464,6 +466,13 @@ GstBusSyncReply PipelineInstance::onBusMessage(GstBus *, GstMessage *message, gp
         if (!self->m_fileSync || GST_MESSAGE_SRC(message) != GST_OBJECT(self->m_pipeline.get()))
             return GST_BUS_DROP;
         event.kind = BusEvent::Kind::AsyncDone;
+        break;
+    case GST_MESSAGE_SEGMENT_DONE:
+        // The clip's end after FileSync's segment seek (the pipeline's, once every element
+        // that started the segment is done).
+        if (!self->m_fileSync || GST_MESSAGE_SRC(message) != GST_OBJECT(self->m_pipeline.get()))
+            return GST_BUS_DROP;
+        event.kind = BusEvent::Kind::SegmentDone;
         break;
     case GST_MESSAGE_ELEMENT: {
         const GstStructure *s = gst_message_get_structure(message);

@@ -65,8 +65,18 @@ struct Frame {
 };
 
 struct BusEvent {
-    // AsyncDone: the pipeline prerolled (forwarded only for a file on the wall's timeline).
-    enum class Kind { Invalid = 0, Error, Warning, Eos, MissingPlugin, Latency, AsyncDone };
+    // AsyncDone: the pipeline prerolled; SegmentDone: the clip's end (both forwarded only for a
+    // file on the wall's timeline).
+    enum class Kind {
+        Invalid = 0,
+        Error,
+        Warning,
+        Eos,
+        MissingPlugin,
+        Latency,
+        AsyncDone,
+        SegmentDone
+    };
     Kind kind = Kind::Invalid;
     GQuark domain = 0;
     int code = 0;
@@ -160,7 +170,9 @@ public:
     // element that refused has usually said why (v4l2src: "Cannot identify device …") before
     // set_state returned, while the queued copy of that message is still on its way.
     std::optional<BusEvent> firstError();
-    void seekToStart(); // looping files
+    void seekToStart(); // looping files (a flushing seek, on EOS)
+    // A file on the wall's timeline, on SegmentDone: its next loop without a flush (FileSync).
+    void loopOnTimeline();
     void recalculateLatency();
     qint64 latencyMs(); // pipeline latency query; -1 when unknown
     // Scaled on the streaming thread before conversion (libyuv in onNewSample, else videoscale);

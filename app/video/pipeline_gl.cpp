@@ -229,6 +229,12 @@ void PipelineInstance::configureGlBranch(const GlBranch &branch) {
     if (m_plan.live)
         g_object_set(branch.queue, "leaky", 2 /* downstream */, nullptr);
     g_object_set(branch.sink, "sync", gboolean(synchronised || !m_plan.live), nullptr);
+    // A file on the wall's timeline (filetimeline.h) has its segments placed at the display
+    // tail, after the decoder: the decoder's running times are not the sinks'. qml6glsink (a
+    // GstVideoSink) sends QoS events upstream in its own running time, and the decoder, reading
+    // them as its own, took every frame for late and dropped it (a whole loop dropped, EOS, the
+    // loop's seek, EOS again: the stall at the first loop). appsink sends none (qos is off).
+    g_object_set(branch.sink, "qos", gboolean(!m_fileSync), nullptr);
 }
 
 void PipelineInstance::removeGlBranch(QObject *glItem) {

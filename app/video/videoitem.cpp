@@ -1,6 +1,7 @@
 #include "videoitem.h"
 
 #include "core/engineservices.h"
+#include "glrenderer.h"
 #include "gstsupport.h"
 #include "videohub.h"
 #include "videonode.h"
@@ -15,6 +16,7 @@
 #include <QSGTexture>
 
 #include <memory>
+#include <utility>
 
 #include <glib.h>
 
@@ -166,6 +168,15 @@ void VideoItem::prepareGlPath() {
     if (api != QSGRendererInterface::OpenGL) {
         fallBackToTexture(QStringLiteral("the scene graph runs on %1, not OpenGL")
                               .arg(QLatin1String(graphicsApiName(api))));
+        return;
+    }
+    if (const QString software = softwareGlReason(); !software.isEmpty()) {
+        // Said once per process, not once per tile.
+        static bool said = false;
+        if (!std::exchange(said, true))
+            qWarning("video: OpenGL tiles are shown through the texture path: %s",
+                     qUtf8Printable(software));
+        subscribe(nullptr);
         return;
     }
     QQmlEngine *engine = qmlEngine(this);

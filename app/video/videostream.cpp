@@ -323,6 +323,14 @@ void VideoStream::onBus(quint64 generation, const BusEvent &event) {
         }
         handle(StreamEvent::Error, tr("The stream ended"));
         return;
+    case BusEvent::Kind::SegmentDone:
+        // A file on the wall's timeline reached its end (filetimeline.h): no EOS comes.
+        if (m_plan && m_plan->loop) {
+            m_instance->loopOnTimeline();
+            return;
+        }
+        handle(StreamEvent::Error, tr("The stream ended"));
+        return;
     case BusEvent::Kind::MissingPlugin:
         m_missingCodec = codecName(event.detail);
         return;

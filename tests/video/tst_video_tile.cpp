@@ -4,6 +4,7 @@
 #include "core/engineservices.h"
 #include "picturecheck.h"
 #include "testserver.h"
+#include "video/glrenderer.h"
 #include "video/gstsupport.h"
 #include "video/netclock.h"
 #include "video/videohub.h"
@@ -488,7 +489,7 @@ private Q_SLOTS:
     // path plays live sources on the wall's clock, base time and latency as the texture path
     // does: a live RTP stream shown through both paths (two pipelines) is within a frame on
     // both. The OpenGL path's times are when its sinks were given each frame (its snapshot sink
-    // waits on the same clock), about one a second. (Files keep their own clock on this path.)
+    // waits on the same clock), about one a second. (Files: tst_video_glsync.)
     void openGlDisplayPathIsSynchronised() {
         if (const QString why = glPathUnavailable(); !why.isEmpty())
             QSKIP(qPrintable(why));
@@ -525,6 +526,40 @@ private Q_SLOTS:
                     "live RTSP: median %.1f ms (from %.1f to %.1f)\n",
                     median, skews.first(), skews.last());
         QVERIFY2(std::abs(median) <= 33, qPrintable(QString::number(median)));
+    }
+
+    // On a software rasteriser (llvmpipe here) an OpenGL tile prefers the texture path, and the
+    // log says why, once per process; OPSWALL_VIDEO_SOFTWARE_GL=1 (the other tests) keeps the
+    // OpenGL display path.
+    void softwareOpenGlPrefersTheTexturePath() {
+        if (const QString why = glPathUnavailable(); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        const QString renderer = openGlRenderer();
+        QVERIFY2(!renderer.isEmpty(), "no OpenGL renderer");
+        if (!isSoftwareRenderer(renderer))
+            QSKIP(qPrintable(QStringLiteral("OpenGL is drawn by %1 (a GPU) here").arg(renderer)));
+        const QByteArray before = qgetenv("OPSWALL_VIDEO_SOFTWARE_GL");
+        qunsetenv("OPSWALL_VIDEO_SOFTWARE_GL");
+        const auto restore = qScopeGuard([&] { qputenv("OPSWALL_VIDEO_SOFTWARE_GL", before); });
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral(
+                                 "^video: OpenGL tiles are shown through the texture path: "
+                                 "OpenGL is drawn by .*llvmpipe.*, a software rasteriser")));
+        const QVariantMap gl{{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}};
+        Shown a = showTile({{QStringLiteral("source"), QStringLiteral("bars")}}, gl);
+        auto *item = a.tile->findChild<VideoItem *>();
+        QTRY_VERIFY_WITH_TIMEOUT(item->stream() && item->stream()->hasFrame(), 5000);
+        QCOMPARE(item->effectiveDisplayPath(), VideoItem::DisplayPath::Texture);
+        QVERIFY(!item->stream()->usesGlItem());
+        QTRY_COMPARE_WITH_TIMEOUT(barsIn(a.tile.get()), QString(), 3000);
+        // A second tile: the same choice (said once per process).
+        Shown b = showTile({{QStringLiteral("source"), QStringLiteral("bars")}}, gl);
+        auto *second = b.tile->findChild<VideoItem *>();
+        QTRY_VERIFY_WITH_TIMEOUT(second->stream() && second->stream()->hasFrame(), 5000);
+        QCOMPARE(second->effectiveDisplayPath(), VideoItem::DisplayPath::Texture);
+        QVERIFY(isSoftwareRenderer(QStringLiteral("llvmpipe (LLVM 15.0.6, 256 bits)")));
+        QVERIFY(!isSoftwareRenderer(QStringLiteral("NVIDIA GeForce RTX 3060/PCIe/SSE2")));
+        QVERIFY(!isSoftwareRenderer(QStringLiteral("Mesa Intel(R) UHD Graphics 630 (CFL GT2)")));
     }
 
     // fit, fill and stretch come from the layout's binding.

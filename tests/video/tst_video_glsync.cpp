@@ -1,0 +1,356 @@
+// Files on the OpenGL display path (qml6glsink) on a wall's shared clock (issue #20), across two
+// processes under Xvfb (OpenGL on llvmpipe): this test serves the clock (GstNetTimeProvider, as
+// a controller does) and shows a looped clip through a VideoTile on the OpenGL path; a second
+// process, this program started again with OPSWALL_GLSYNC_CHILD (as a render node does: it
+// follows the clock with a GstNetClientClock), shows the same clip the same way and prints its
+// stream's synchronisation sample (position in the clip, when on the shared clock its sinks were
+// given that frame) five times a second. The two are compared with the controller's formula
+// (app/nodes/videosync.h: the skew at the nearest loop).
+#include "core/engineservices.h"
+#include "core/mediatime.h"
+#include "video/gstsupport.h"
+#include "video/netclock.h"
+#include "video/videohub.h"
+#include "video/videoitem.h"
+
+#include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QQmlComponent>
+#include <QQmlEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSGRendererInterface>
+#include <QScopeGuard>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QtQml/QQmlExtensionPlugin>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+Q_IMPORT_QML_PLUGIN(OpsWall_VideoPlugin)
+
+using namespace opswall::video;
+
+namespace {
+
+constexpr qint64 kMs = 1000000;
+constexpr int kClipFrames = 60; // 2 s at 30 fps: four loops in the 8 s sampled
+
+// A window with one VideoTile of `binding`, 320×180.
+struct Shown {
+    std::unique_ptr<QQuickWindow> window;
+    std::unique_ptr<QQuickItem> tile;
+};
+Shown showTile(QQmlEngine *engine, const QVariantMap &binding) {
+    Shown s;
+    QQmlComponent component(engine, QUrl(QStringLiteral("qrc:/OpsWall/Video/VideoTile.qml")));
+    if (component.isError())
+        qWarning() << component.errors();
+    s.window = std::make_unique<QQuickWindow>();
+    s.window->resize(320, 180);
+    s.tile.reset(qobject_cast<QQuickItem *>(
+        component.createWithInitialProperties({{QStringLiteral("binding"), binding}})));
+    if (s.tile) {
+        s.tile->setParentItem(s.window->contentItem());
+        s.tile->setSize(QSizeF(320, 180));
+    }
+    s.window->show();
+    return s;
+}
+
+VideoStream *streamOf(const Shown &s) {
+    auto *item = s.tile ? s.tile->findChild<VideoItem *>() : nullptr;
+    return item ? item->stream() : nullptr;
+}
+
+bool onOpenGl(const Shown &s) {
+    auto *item = s.tile ? s.tile->findChild<VideoItem *>() : nullptr;
+    return item && item->effectiveDisplayPath() == VideoItem::DisplayPath::OpenGl;
+}
+
+VideoSource clipSource(const QString &path) {
+    VideoSource clip;
+    clip.id = QStringLiteral("clip");
+    clip.kind = SourceKind::File;
+    clip.uri = path;
+    return clip;
+}
+
+const QVariantMap kGlBinding{{QStringLiteral("source"), QStringLiteral("clip")},
+                             {QStringLiteral("displayPath"), QStringLiteral("opengl")}};
+
+// What one process says about its stream at one moment.
+struct Report {
+    SyncSample sample;
+    quint64 frames = 0; // frames that reached the OpenGL branches so far (this pipeline's count)
+    bool playing = false;
+};
+
+QByteArray reportLine(const VideoStream *stream) {
+    const std::optional<SyncSample> s = stream ? stream->syncSample() : std::nullopt;
+    if (!s)
+        return QByteArrayLiteral("NOSYNC\n");
+    return QByteArrayLiteral("SYNC ") + QByteArray::number(s->rtpTime) + ' ' +
+           QByteArray::number(s->clockRate) + ' ' + QByteArray::number(s->shownNs) + ' ' +
+           QByteArray::number(s->loopTicks) + ' ' + QByteArray::number(s->frames) + ' ' +
+           QByteArray::number(stream->frame().sequence) + ' ' +
+           QByteArray::number(int(stream->state() == VideoStream::State::Playing)) + '\n';
+}
+
+std::optional<Report> parseReport(const QByteArray &line) {
+    const QList<QByteArray> f = line.trimmed().split(' ');
+    if (f.size() != 8 || f[0] != "SYNC")
+        return std::nullopt;
+    Report r;
+    r.sample.rtpTime = f[1].toUInt();
+    r.sample.clockRate = f[2].toInt();
+    r.sample.shownNs = f[3].toLongLong();
+    r.sample.loopTicks = f[4].toUInt();
+    r.sample.frames = f[5].toInt();
+    r.frames = f[6].toULongLong();
+    r.playing = f[7] == "1";
+    return r;
+}
+
+qint64 positionNs(const SyncSample &s) {
+    return qint64(s.rtpTime) * 1000000000LL / s.clockRate;
+}
+qint64 loopNs(const SyncSample &s) {
+    return qint64(s.loopTicks) * 1000000000LL / s.clockRate;
+}
+
+double medianOf(QList<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.isEmpty() ? 0 : v[v.size() / 2];
+}
+
+// The second process: follows the clock announced in OPSWALL_GLSYNC_CHILD, shows the clip on the
+// OpenGL path and prints reportLine() every 200 ms until it is killed.
+int childMain(int argc, char **argv) {
+    QGuiApplication app(argc, argv);
+    const QJsonObject config = QJsonDocument::fromJson(qgetenv("OPSWALL_GLSYNC_CHILD")).object();
+    QString why;
+    const std::optional<SyncSettings> settings =
+        SyncSettings::fromJson(config.value(QStringLiteral("clock")).toObject(), &why);
+    if (!settings) {
+        std::fprintf(stderr, "child: %s\n", qPrintable(why));
+        return 2;
+    }
+    const auto clock = SharedClock::follow(QStringLiteral("127.0.0.1"), *settings, &why);
+    if (!clock || !clock->waitForSync(5000)) {
+        std::fprintf(stderr, "child: the clock is not followed: %s\n", qPrintable(why));
+        return 2;
+    }
+    VideoHub hub(nullptr);
+    hub.setSharedClock(clock);
+    if (hub.upsertSource(clipSource(config.value(QStringLiteral("clip")).toString()))) {
+        std::fprintf(stderr, "child: the clip is refused\n");
+        return 2;
+    }
+    QQmlEngine engine;
+    opswall::provide(&engine, &hub);
+    Shown shown = showTile(&engine, kGlBinding);
+    QTimer report;
+    QObject::connect(&report, &QTimer::timeout, &app, [&] {
+        const QByteArray line = onOpenGl(shown) ? reportLine(streamOf(shown)) : "NOTGL\n";
+        std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+        std::fflush(stdout);
+    });
+    report.start(200);
+    return app.exec();
+}
+
+} // namespace
+
+class TestVideoGlSync : public QObject {
+    Q_OBJECT
+    std::unique_ptr<VideoHub> m_hub;
+    std::unique_ptr<QQmlEngine> m_engine;
+    QTemporaryDir m_dir;
+    QString m_clip;
+
+    static QString glPathUnavailable() {
+        if (QGuiApplication::platformName() == QLatin1String("offscreen") ||
+            QQuickWindow::graphicsApi() != QSGRendererInterface::OpenGL)
+            return QStringLiteral("the OpenGL display path needs the OpenGL scene graph (Xvfb)");
+        QString missing;
+        return loadGlDisplayPath(&missing) ? QString()
+                                           : QStringLiteral("OpenGL display path: %1").arg(missing);
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        m_hub = std::make_unique<VideoHub>(nullptr); // GStreamer starts here
+        if (const QString why = glPathUnavailable(); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        m_engine = std::make_unique<QQmlEngine>();
+        opswall::provide(m_engine.get(), m_hub.get());
+        // A 2 s clip, H.264 at 30 fps with a keyframe each second, in Matroska.
+        m_clip = m_dir.filePath(QStringLiteral("clip.mkv"));
+        QCOMPARE(
+            QProcess::execute(
+                QStringLiteral("gst-launch-1.0"),
+                {QStringLiteral("-q"), QStringLiteral("videotestsrc"),
+                 QStringLiteral("num-buffers=%1").arg(kClipFrames), QStringLiteral("!"),
+                 QStringLiteral("video/x-raw,width=320,height=180,framerate=30/1"),
+                 QStringLiteral("!"), QStringLiteral("x264enc"), QStringLiteral("key-int-max=30"),
+                 QStringLiteral("!"), QStringLiteral("matroskamux"), QStringLiteral("!"),
+                 QStringLiteral("filesink"), QStringLiteral("location=") + m_clip}),
+            0);
+        QVERIFY(!m_hub->upsertSource(clipSource(m_clip)));
+    }
+
+    void cleanupTestCase() {
+        m_engine.reset();
+        if (m_hub)
+            QVERIFY(m_hub->shutdown());
+    }
+
+    // Two processes show the clip on the OpenGL path on one shared clock: both on the wall's
+    // timeline (base time + latency + position, at some loop), within a frame at 30 fps of
+    // each other, and both keep playing across the loops (frames in every second, the position
+    // back at the clip's start at least twice).
+    void clipInStepAcrossProcesses() {
+        QString error;
+        const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
+        QVERIFY2(clock, qPrintable(error));
+        m_hub->setSharedClock(clock);
+        const auto unshared = qScopeGuard([this] { m_hub->setSharedClock(nullptr); });
+        Shown shown = showTile(m_engine.get(), kGlBinding);
+        QVERIFY(shown.tile);
+
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(
+            QStringLiteral("OPSWALL_GLSYNC_CHILD"),
+            QString::fromUtf8(
+                QJsonDocument(QJsonObject{{"clock", clock->settings().toJson()}, {"clip", m_clip}})
+                    .toJson(QJsonDocument::Compact)));
+        child.setProcessEnvironment(env);
+        child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        std::optional<Report> theirs;
+        QByteArray pending;
+        QByteArray lastLine;
+        connect(&child, &QProcess::readyReadStandardOutput, this, [&] {
+            pending += child.readAllStandardOutput();
+            qsizetype end = 0;
+            while ((end = pending.indexOf('\n')) >= 0) {
+                lastLine = pending.left(end);
+                pending.remove(0, end + 1);
+                if (const auto r = parseReport(lastLine))
+                    theirs = r;
+            }
+        });
+        child.start(QCoreApplication::applicationFilePath(), {});
+        const auto stopChild = qScopeGuard([&] {
+            child.kill();
+            child.waitForFinished(5000);
+        });
+        QVERIFY2(child.waitForStarted(10000), qPrintable(child.errorString()));
+
+        const auto ours = [&]() -> std::optional<Report> {
+            VideoStream *s = streamOf(shown);
+            if (!s || !s->syncSample())
+                return std::nullopt;
+            return Report{*s->syncSample(), s->frame().sequence,
+                          s->state() == VideoStream::State::Playing};
+        };
+        // Snapshots come about once a second: three of each side first.
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         return onOpenGl(shown) && ours() && ours()->sample.frames >= 3 && theirs &&
+                                theirs->sample.frames >= 3;
+                     },
+                     40000),
+                 qPrintable(QStringLiteral("ours: %1 on OpenGL %2; theirs: %3")
+                                .arg(ours() ? ours()->sample.frames : -1)
+                                .arg(onOpenGl(shown))
+                                .arg(QString::fromUtf8(lastLine))));
+        QCOMPARE(ours()->sample.loopTicks, theirs->sample.loopTicks);
+        QVERIFY2(std::abs(loopNs(ours()->sample) - kClipFrames * 100 * kMs / 3) <= 67 * kMs,
+                 qPrintable(QString::number(loopNs(ours()->sample))));
+
+        const SyncSettings &set = clock->settings();
+        QList<double> skews;
+        QList<double> offTimeline;
+        int wrapsOurs = 0;
+        int wrapsTheirs = 0;
+        qint64 lastOurs = -1;
+        qint64 lastTheirs = -1;
+        quint64 framesOurs = ours()->frames;
+        quint64 framesTheirs = theirs->frames;
+        int secondsWithoutFrames = 0;
+        bool allPlaying = true;
+        QElapsedTimer t;
+        t.start();
+        qint64 nextSecond = 1000;
+        while (t.elapsed() < 8000) {
+            QTest::qWait(250);
+            const std::optional<Report> a = ours();
+            const std::optional<Report> b = theirs;
+            if (!a || !b)
+                continue;
+            allPlaying = allPlaying && a->playing && b->playing;
+            const qint64 loop = loopNs(a->sample);
+            skews.append(double(opswall::core::nearestLoop(
+                             (a->sample.shownNs - b->sample.shownNs) -
+                                 (positionNs(a->sample) - positionNs(b->sample)),
+                             loop)) /
+                         1e6);
+            offTimeline.append(
+                double(opswall::core::nearestLoop(a->sample.shownNs - set.baseTimeNs -
+                                                      set.latencyMs * kMs - positionNs(a->sample),
+                                                  loop)) /
+                1e6);
+            // A position smaller than the last one seen: the clip started again.
+            const qint64 pa = positionNs(a->sample);
+            const qint64 pb = positionNs(b->sample);
+            wrapsOurs += lastOurs >= 0 && pa < lastOurs;
+            wrapsTheirs += lastTheirs >= 0 && pb < lastTheirs;
+            lastOurs = pa;
+            lastTheirs = pb;
+            if (t.elapsed() >= nextSecond) {
+                nextSecond += 1000;
+                secondsWithoutFrames += a->frames == framesOurs || b->frames == framesTheirs;
+                framesOurs = a->frames;
+                framesTheirs = b->frames;
+            }
+        }
+        QVERIFY(skews.size() >= 10);
+        const double skew = medianOf(skews);
+        const double off = medianOf(offTimeline);
+        const auto largest = [](const QList<double> &v) {
+            return *std::max_element(v.cbegin(), v.cend(),
+                                     [](double x, double y) { return std::abs(x) < std::abs(y); });
+        };
+        std::printf("RESULT OpenGL display path (qml6glsink, llvmpipe under Xvfb), a 2 s clip in "
+                    "two processes on one shared clock, %lld samples over 8 s: median skew "
+                    "%.1f ms (largest %.1f), shown after its timeline time by a median %.1f ms; "
+                    "loops seen %d and %d, seconds without frames %d\n",
+                    qlonglong(skews.size()), skew, largest(skews), off, wrapsOurs, wrapsTheirs,
+                    secondsWithoutFrames);
+        QVERIFY2(allPlaying, "a stream left Playing");
+        QCOMPARE(secondsWithoutFrames, 0);
+        QVERIFY2(wrapsOurs >= 2 && wrapsTheirs >= 2,
+                 qPrintable(QStringLiteral("%1 %2").arg(wrapsOurs).arg(wrapsTheirs)));
+        QVERIFY2(std::abs(skew) <= 33, qPrintable(QString::number(skew)));
+        QVERIFY2(std::abs(off) <= 33, qPrintable(QString::number(off)));
+    }
+};
+
+int main(int argc, char **argv) {
+    if (qEnvironmentVariableIsSet("OPSWALL_GLSYNC_CHILD"))
+        return childMain(argc, argv);
+    QGuiApplication app(argc, argv);
+    TestVideoGlSync test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_video_glsync.moc"
