@@ -156,8 +156,20 @@ void IndicatorWatch::attach() {
         m_data->addWatch(this);
 }
 
+namespace {
+// Whether the item is in a wall tile's frame (TileFrame.qml's holdWhileHidden): only there is a
+// hidden tile one built ahead or kept, to be shown later (a tile hidden elsewhere, e.g. in a test
+// or a console page, reads its changes as they come).
+bool holdsWhileHidden(const QQuickItem *item) {
+    for (const QQuickItem *p = item; p; p = p->parentItem())
+        if (p->property("holdWhileHidden").toBool())
+            return true;
+    return false;
+}
+} // namespace
+
 void IndicatorWatch::bump() {
-    if (m_item && !m_item->isVisible()) {
+    if (m_item && !m_item->isVisible() && holdsWhileHidden(m_item)) {
         if (!m_held) { // read once it is shown
             m_held = true;
             Q_EMIT heldChanged();

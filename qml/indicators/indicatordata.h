@@ -39,9 +39,9 @@ class IndicatorData;
 // Tells a tile that one of its indicators changed: revision is bumped (at most once per frame)
 // when the values, metadata or feed status of any of `indicators` changed, or, with alerts: true,
 // when the feeds' alerts did. While the item it belongs to (its nearest item ancestor) is hidden
-// (a wall tile built ahead of a recall, or kept built for a later one: qml/wall/README.md) the
-// changes are held: revision is bumped once, when the item is shown again, so a hidden tile reads
-// nothing and shows the current values when it is shown.
+// in a wall tile's frame (one with holdWhileHidden: a tile built ahead of a recall, or kept built
+// for a later one: qml/wall/README.md) the changes are held: revision is bumped once, when the item
+// is shown again, so a hidden tile reads nothing and shows the current values when it is shown.
 class IndicatorWatch : public QObject, public QQmlParserStatus {
     Q_OBJECT
     QML_ELEMENT

@@ -20,6 +20,9 @@ Item {
     // Kept built and hidden, in no layout now (TileListModel "kept layouts"): nothing waits for
     // it, so it counts as ready; a recall that takes it again makes it count as it is.
     property bool kept: false
+    // Content under a hidden frame (built ahead, kept) reads its data's changes once shown
+    // (IndicatorWatch in OpsWall.Indicators looks for this).
+    readonly property bool holdWhileHidden: true
 
     // The loaded content. Built-in kinds derive from TileContent; kinds from other modules only
     // need `binding` (and may offer pxPerMm, language and contentReady).
