@@ -359,6 +359,13 @@ ParseResult parseOptions(const QStringList &arguments) {
         QStringLiteral("FILE"));
     p.addOption(storeConfig);
     p.addOption(demoFeedPort);
+    const QCommandLineOption keptLayouts(
+        QStringLiteral("kept-layouts"),
+        QStringLiteral("How many layouts shown before the live one keep their tiles built and "
+                       "hidden, so that recalling one again only shows it (default 3; 0: none; "
+                       "at most 240 tiles kept in all)."),
+        QStringLiteral("N"), QStringLiteral("3"));
+    p.addOption(keptLayouts);
     const QCommandLineOption role(
         QStringLiteral("role"),
         QStringLiteral("single (default: this box does everything), controller (owns the store, "
@@ -483,6 +490,14 @@ ParseResult parseOptions(const QStringList &arguments) {
         r.message = QStringLiteral("--demo-feed-port must be a port number 0 to 65535 (0: a free "
                                    "port), not '%1'")
                         .arg(p.value(demoFeedPort));
+        return r;
+    }
+    bool keptOk = false;
+    o.keptLayouts = p.value(keptLayouts).toInt(&keptOk);
+    if (!keptOk || o.keptLayouts < 0 || o.keptLayouts > 32) {
+        r.exitCode = 2;
+        r.message = QStringLiteral("--kept-layouts must be a number 0 to 32, not '%1'")
+                        .arg(p.value(keptLayouts));
         return r;
     }
     o.oscBind = p.value(osc);

@@ -63,6 +63,9 @@ struct Options {
     QString standbyListen;  // controller, standby: --standby-listen HOST:PORT (a standby connects)
     QString primaryAddress; // standby: --primary HOST:PORT (the primary's --standby-listen)
     QString standbyTokenFile; // standby: --token-file FILE, a token of the role standby
+    // --kept-layouts: how many layouts shown before the live one keep their tiles built and
+    // hidden, so that recalling one of them again only shows them (qml/wall/README.md)
+    int keptLayouts = 3;
 };
 
 struct ParseResult {

@@ -198,6 +198,7 @@ bool WallApplication::start() {
     images.mediaFolder = m_services->storeConfig().mediaFolder;
     images.allowedUrlPrefixes = m_services->storeConfig().allowedImageUrls;
     m_scene->setImagePolicy(images);
+    m_scene->tiles()->setKeptLayouts(m_options.keptLayouts); // recalls among recent layouts
     m_dispatcher->setImagePolicy(images);
     opswall::provide(&m_engine, m_scene.get());
     m_stepRenderer = std::make_unique<StepRenderer>(

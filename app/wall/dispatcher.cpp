@@ -256,12 +256,19 @@ void Dispatcher::start(Item in) {
         m_recorded = error ? std::nullopt : *recorded;
         finish(item, *outcome, *shared, audit, error);
     };
+    // The layout it makes live is built ahead, hidden, while the transaction is written (the
+    // wall shows it only once that committed: finish()).
+    if (shared->shows && shared->history.size() == 1) {
+        m_preparing = true;
+        m_state.prepareLayout(*shared->shows);
+    }
     m_waitInFlight = store->write(std::move(job), this, std::move(onDone));
 }
 
 void Dispatcher::finish(const std::shared_ptr<Item> &item, ActionResult result, Effects &fx,
                         const AuditRow &audit, std::exception_ptr error) {
     m_waitInFlight = {};
+    const bool prepared = std::exchange(m_preparing, false);
     // An action whose only row is its audit row (an acknowledgement, a state the wall keeps in
     // memory, applied by its handler already) stands while the store is unavailable: its audit
     // row is kept for later, like a refusal's. Anything with history or documents to write is
@@ -277,6 +284,8 @@ void Dispatcher::finish(const std::shared_ptr<Item> &item, ActionResult result, 
         if (audit.refused)
             audit.refused(result);
     }
+    if (prepared && !stands)
+        m_state.dropPrepared(); // what was built ahead goes; the wall stays as it was
     if (stands) {
         const quint64 before = m_state.revision();
         for (const auto &show : fx.show)
@@ -374,6 +383,7 @@ void Dispatcher::record(const Layout &next, const QString &cause) {
 
 void Dispatcher::commit(const Layout &layout, const QString &cause) {
     record(layout, cause);
+    m_fx.shows = layout;
     m_fx.show.push_back([this, layout] {
         remember();
         m_state.setLayout(layout);

@@ -151,6 +151,8 @@ private:
         std::vector<std::pair<Layout, QString>> history;
         std::vector<std::function<void(LayoutStore &, QJsonObject &data)>> writes;
         std::vector<std::function<void()>> show;
+        // The layout the action makes live (its last commit()): built ahead while it is written.
+        std::optional<Layout> shows;
         // Writes of other components made while the action was applied (store::Database::write:
         // sources, panels, briefings, devices, calibration...), in the same transaction.
         std::vector<ActionStore::Job> jobs;
@@ -170,6 +172,7 @@ private:
     void start(Item item);
     void finish(const std::shared_ptr<Item> &item, ActionResult result, Effects &fx,
                 const AuditRow &audit, std::exception_ptr error);
+    bool m_preparing = false; // the state was told of a layout being written (prepareLayout)
     ActionResult check(const Action &action, const Caller &caller);
     ActionStore *writeStore() const { return m_store ? m_store : m_auditStore; }
     ActionResult failureOf(std::exception_ptr error) const;

@@ -195,7 +195,9 @@ constexpr TileKind kKinds[] = {
      "A live video source",
      R"({})",
      validateVideo,
-     {{"video", nullptr, "qrc:/OpsWall/Video/VideoTile.qml"}, {}}},
+     {{"video", nullptr, "qrc:/OpsWall/Video/VideoTile.qml"}, {}},
+     false,
+     false},
     {"projects",
      "Key projects and their progress",
      R"({})",
@@ -238,6 +240,14 @@ QStringList perDisplayTileKinds() {
     QStringList names;
     for (const TileKind &k : kKinds)
         if (k.drawnPerDisplay)
+            names.append(QString::fromLatin1(k.name));
+    return names;
+}
+
+QStringList unkeptTileKinds() {
+    QStringList names;
+    for (const TileKind &k : kKinds)
+        if (!k.keptWhenHidden)
             names.append(QString::fromLatin1(k.name));
     return names;
 }

@@ -35,6 +35,10 @@ struct TileKind {
     // its items share, as a map's), rather than drawn once and mirrored into the others
     // (qml/wall/TileLayer.qml).
     bool drawnPerDisplay = false;
+    // Kept built, hidden, after it leaves the live layout, so that recalling a layout with it
+    // again only shows it (qml/wall/TileListModel, "kept layouts"). Not for a kind that holds
+    // something live while hidden (a video stream would go on being received and decoded).
+    bool keptWhenHidden = true;
 };
 
 std::span<const TileKind> tileKinds();
@@ -43,6 +47,8 @@ const TileKind *findTileKind(const QString &name); // nullptr when unknown
 QStringList knownTileKinds();
 // The kinds drawn again in each display they span (TileKind::drawnPerDisplay).
 QStringList perDisplayTileKinds();
+// The kinds not kept built once hidden (TileKind::keptWhenHidden false).
+QStringList unkeptTileKinds();
 // The binding a new tile of kind starts from ({} for an unknown kind).
 QJsonObject defaultBinding(const QString &kind);
 // kind -> QML component URL, for the kinds whose modules are in `modules` ("wall" is implied).

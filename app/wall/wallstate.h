@@ -30,6 +30,11 @@ public:
     void setWall(const Wall &wall);
     // Replaces the whole live layout (recall, undo, publish).
     void setLayout(const Layout &layout);
+    // A layout about to replace the live one once its write commits (the Dispatcher, while the
+    // action's transaction is on the store thread): views may build it ahead, hidden. Either
+    // setLayout follows with it, or dropPrepared when the write failed (nothing of it is shown).
+    void prepareLayout(const Layout &layout) { Q_EMIT layoutPreparing(layout); }
+    void dropPrepared() { Q_EMIT preparedDropped(); }
     // Replaces one tile in place (same id), or appends it, or removes it.
     void putTile(const Tile &tile);
     void removeTile(const QString &id);
@@ -37,6 +42,8 @@ public:
 Q_SIGNALS:
     void wallChanged();
     void layoutReset();
+    void layoutPreparing(const opswall::wall::Layout &layout);
+    void preparedDropped();
     void tileChanged(const QString &id); // geometry, z, title or binding
     void tileAdded(const QString &id);
     void tileRemoved(const QString &id);

@@ -13,6 +13,7 @@
 #include <QFuture>
 #include <QLocale>
 #include <QPromise>
+#include <QQuickItem>
 #include <QThreadPool>
 #include <QXYSeries>
 
@@ -128,7 +129,20 @@ void IndicatorWatch::setAlerts(bool alerts) {
 
 void IndicatorWatch::componentComplete() {
     m_complete = true;
+    // The tile it belongs to: the nearest item among its ancestors.
+    for (QObject *o = parent(); o && !m_item; o = o->parent())
+        m_item = qobject_cast<QQuickItem *>(o);
+    if (m_item) // an item's visibleChanged follows its effective visibility (its ancestors')
+        connect(m_item, &QQuickItem::visibleChanged, this, &IndicatorWatch::onShownChanged);
     attach();
+}
+
+void IndicatorWatch::onShownChanged() {
+    if (m_held && m_item && m_item->isVisible()) {
+        m_held = false;
+        Q_EMIT heldChanged();
+        bump();
+    }
 }
 
 void IndicatorWatch::attach() {
@@ -142,7 +156,26 @@ void IndicatorWatch::attach() {
         m_data->addWatch(this);
 }
 
+namespace {
+// Whether the item is in a wall tile's frame (TileFrame.qml's holdWhileHidden): only there is a
+// hidden tile one built ahead or kept, to be shown later (a tile hidden elsewhere, e.g. in a test
+// or a console page, reads its changes as they come).
+bool holdsWhileHidden(const QQuickItem *item) {
+    for (const QQuickItem *p = item; p; p = p->parentItem())
+        if (p->property("holdWhileHidden").toBool())
+            return true;
+    return false;
+}
+} // namespace
+
 void IndicatorWatch::bump() {
+    if (m_item && !m_item->isVisible() && holdsWhileHidden(m_item)) {
+        if (!m_held) { // read once it is shown
+            m_held = true;
+            Q_EMIT heldChanged();
+        }
+        return;
+    }
     ++m_revision;
     Q_EMIT changed();
 }

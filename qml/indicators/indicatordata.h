@@ -30,13 +30,18 @@ namespace opswall::feeds {
 class FeedHub;
 }
 
+class QQuickItem;
+
 namespace opswall::indicators {
 
 class IndicatorData;
 
 // Tells a tile that one of its indicators changed: revision is bumped (at most once per frame)
 // when the values, metadata or feed status of any of `indicators` changed, or, with alerts: true,
-// when the feeds' alerts did.
+// when the feeds' alerts did. While the item it belongs to (its nearest item ancestor) is hidden
+// in a wall tile's frame (one with holdWhileHidden: a tile built ahead of a recall, or kept built
+// for a later one: qml/wall/README.md) the changes are held: revision is bumped once, when the item
+// is shown again, so a hidden tile reads nothing and shows the current values when it is shown.
 class IndicatorWatch : public QObject, public QQmlParserStatus {
     Q_OBJECT
     QML_ELEMENT
@@ -44,6 +49,8 @@ class IndicatorWatch : public QObject, public QQmlParserStatus {
     Q_PROPERTY(QStringList indicators READ indicators WRITE setIndicators NOTIFY indicatorsChanged)
     Q_PROPERTY(bool alerts READ alerts WRITE setAlerts NOTIFY alertsChanged)
     Q_PROPERTY(int revision READ revision NOTIFY changed)
+    // Changes held while the tile was hidden, read when it is shown.
+    Q_PROPERTY(bool held READ held NOTIFY heldChanged)
 
 public:
     explicit IndicatorWatch(QObject *parent = nullptr);
@@ -54,6 +61,7 @@ public:
     bool alerts() const { return m_alerts; }
     void setAlerts(bool alerts);
     int revision() const { return m_revision; }
+    bool held() const { return m_held; }
 
     void classBegin() override {}
     void componentComplete() override;
@@ -65,13 +73,17 @@ Q_SIGNALS:
     void indicatorsChanged();
     void alertsChanged();
     void changed();
+    void heldChanged();
 
 private:
     void attach();
+    void onShownChanged();
     QPointer<IndicatorData> m_data;
+    QPointer<QQuickItem> m_item; // the item whose visibility holds the changes
     QStringList m_indicators;
     bool m_alerts = false;
     bool m_complete = false;
+    bool m_held = false;
     int m_revision = 0;
 };
 

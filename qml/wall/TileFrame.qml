@@ -17,15 +17,21 @@ Item {
     property bool retired: false
     // Built ahead of a recall (not shown yet): the content is created asynchronously.
     property bool buildAhead: false
+    // Kept built and hidden, in no layout now (TileListModel "kept layouts"): nothing waits for
+    // it, so it counts as ready; a recall that takes it again makes it count as it is.
+    property bool kept: false
+    // Content under a hidden frame (built ahead, kept) reads its data's changes once shown
+    // (IndicatorWatch in OpsWall.Indicators looks for this).
+    readonly property bool holdWhileHidden: true
 
     // The loaded content. Built-in kinds derive from TileContent; kinds from other modules only
     // need `binding` (and may offer pxPerMm, language and contentReady).
     readonly property var content: loader.item
     // The content is built (what a recall waits for before it switches: some content, a map or
     // a chart, draws only once shown, so its contentReady comes after the switch).
-    readonly property bool contentBuilt: !inView || retired || (loader.status === Loader.Ready
+    readonly property bool contentBuilt: kept || !inView || retired || (loader.status === Loader.Ready
                                                                 && content !== null)
-    readonly property bool tileReady: !inView || retired || (loader.status === Loader.Ready && content !== null
+    readonly property bool tileReady: kept || !inView || retired || (loader.status === Loader.Ready && content !== null
                                                   && content.contentReady !== false)
 
     // The kind's component from the tile-kind table (app/wall/tilekinds.cpp); a kind whose

@@ -19,7 +19,9 @@ import OpsWall.Wall
 // (TileViewModel) holds only the tiles that overlap one of its viewports.
 //
 // A recall's new tiles arrive "staged" (TileListModel): built hidden, their content incubated
-// asynchronously, each reported ready; the model then switches every window in one go. A tile that
+// asynchronously, each reported ready; the model then switches every window in one go. The tiles
+// of the last layouts left stay "kept" (hidden, built, ready); a recall that has them again takes
+// them as staged tiles that are built already. A tile that
 // persists but moves onto this window from another arrives staged too (at its new place), and
 // leaves the other window in the same switch.
 Item {
@@ -76,6 +78,7 @@ Item {
             required property int zOrder
             required property int stackIndex
             required property bool staged
+            required property bool keptRow
 
             readonly property var parts: tileLayer.partsOf(xMm, yMm, widthMm, heightMm,
                                                         tileLayer.viewports)
@@ -114,6 +117,7 @@ Item {
             height: heightMm * ky
             pxPerMm: kx
             buildAhead: staged
+            kept: keptRow
             // Equal z: later tiles of the layout draw on top. A briefing's focus tile is raised
             // above the dimming layer.
             z: (tileId !== "" && tileId === WallScene.presentation.focus
@@ -121,7 +125,10 @@ Item {
                + stackIndex / 65536
 
             // Staged: tell the model once this window's frame is ready to be shown.
-            readonly property bool stagedReady: staged && tileReady && copiesReady && !retired
+            // A kept frame (staged too: hidden) is not waited for; when a recall takes it, it
+            // stops being kept and reports itself ready at once if it is.
+            readonly property bool stagedReady: staged && !kept && tileReady && copiesReady
+                                                && !retired
             // The copies of the frame in the other viewports are built too.
             readonly property bool copiesReady: {
                 for (let i = 0; i < copies.count; ++i) {
@@ -156,6 +163,7 @@ Item {
                     inView: viewport !== null
                     retired: frame.retired
                     buildAhead: frame.buildAhead
+                    kept: frame.kept
                     visible: frame.visible && viewport !== null
                     x: viewport ? (frame.xMm - viewport.source.x) * viewport.kx : 0
                     y: viewport ? (frame.yMm - viewport.source.y) * viewport.ky : 0

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 
+#include <algorithm>
+
 namespace opswall::qml {
 
 TileListModel::TileListModel(wall::WallState *state, QObject *parent)
@@ -15,7 +17,10 @@ TileListModel::TileListModel(wall::WallState *state, QObject *parent)
         m_rows.append({tiles[i], i, false});
     m_stageTimeout.setSingleShot(true);
     m_stageTimeout.setInterval(1500);
-    connect(&m_stageTimeout, &QTimer::timeout, this, &TileListModel::commitStaged);
+    connect(&m_stageTimeout, &QTimer::timeout, this, [this] {
+        if (!m_awaitingWrite) // never a layout that is not written yet
+            commitStaged();
+    });
     m_check.setSingleShot(true);
     m_check.setInterval(0);
     connect(&m_check, &QTimer::timeout, this, &TileListModel::checkStaged);
@@ -25,6 +30,11 @@ TileListModel::TileListModel(wall::WallState *state, QObject *parent)
     connect(m_state, &wall::WallState::tileRemoved, this, &TileListModel::onRemoved);
     connect(m_state, &wall::WallState::tileChanged, this, &TileListModel::onChanged);
     connect(m_state, &wall::WallState::layoutReset, this, &TileListModel::onReset);
+    connect(m_state, &wall::WallState::layoutPreparing, this, &TileListModel::onPreparing);
+    connect(m_state, &wall::WallState::preparedDropped, this, [this] {
+        if (m_awaitingWrite)
+            dropStaged();
+    });
 }
 
 int TileListModel::rowCount(const QModelIndex &parent) const {
@@ -62,6 +72,8 @@ QVariant TileListModel::data(const QModelIndex &index, int role) const {
         return row.stack;
     case StagedRole:
         return row.staged;
+    case KeptRole:
+        return row.kept;
     default:
         return {};
     }
@@ -75,7 +87,8 @@ QHash<int, QByteArray> TileListModel::tileRoleNames() {
     return {{TileIdRole, "tileId"},     {KindRole, "kind"},        {TitleRole, "title"},
             {XMmRole, "xMm"},           {YMmRole, "yMm"},          {WidthMmRole, "widthMm"},
             {HeightMmRole, "heightMm"}, {ZRole, "zOrder"},         {FrameRole, "showFrame"},
-            {BindingRole, "binding"},   {StackRole, "stackIndex"}, {StagedRole, "staged"}};
+            {BindingRole, "binding"},   {StackRole, "stackIndex"}, {StagedRole, "staged"},
+            {KeptRole, "keptRow"}};
 }
 
 QList<int> TileListModel::update(Row &row, const wall::Tile &tile, int stack) {
@@ -105,10 +118,80 @@ QList<int> TileListModel::update(Row &row, const wall::Tile &tile, int stack) {
         roles << StackRole;
     if (row.staged)
         roles << StagedRole;
+    if (row.kept)
+        roles << KeptRole;
     row.tile = tile;
     row.stack = stack;
     row.staged = false;
+    row.kept = false;
     return roles;
+}
+
+void TileListModel::setKeptLayouts(int layouts, int maxTiles) {
+    m_keptLayouts = std::max(0, layouts);
+    m_maxKeptTiles = std::max(0, maxTiles);
+    if (m_staging)
+        return; // applied in the next switch
+    QList<qsizetype> drop;
+    for (qsizetype i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].kept && (m_keptLayouts == 0 || m_maxKeptTiles == 0))
+            drop.append(i);
+    removeRows(drop);
+}
+
+int TileListModel::keptCount() const {
+    return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.kept; }));
+}
+
+void TileListModel::removeRows(const QList<qsizetype> &rows) {
+    // Contiguous runs, from the end so that row numbers hold.
+    for (qsizetype k = rows.size() - 1; k >= 0;) {
+        qsizetype first = k;
+        while (first > 0 && rows[first - 1] == rows[first] - 1)
+            --first;
+        beginRemoveRows({}, int(rows[first]), int(rows[k]));
+        m_rows.remove(rows[first], rows[k] - rows[first] + 1);
+        endRemoveRows();
+        k = first - 1;
+    }
+}
+
+void TileListModel::keepOrRemove(const QList<qsizetype> &rows, bool aSwitch) {
+    if (aSwitch)
+        ++m_switches;
+    QList<qsizetype> drop;
+    for (qsizetype i : rows) {
+        Row &r = m_rows[i];
+        if (m_keptLayouts == 0 || m_maxKeptTiles == 0 || m_unkeptKinds.contains(r.tile.kind)) {
+            drop.append(i);
+            continue;
+        }
+        // Hidden in this switch, as a removed frame would be; its frame and content stay built.
+        r.staged = true;
+        r.kept = true;
+        r.keptAt = m_switches + (aSwitch ? 0 : 1); // a dropped build: as if left just now
+        Q_EMIT dataChanged(index(int(i)), index(int(i)), {StagedRole, KeptRole});
+    }
+    // The bound: the tiles of the last m_keptLayouts layouts left, at most m_maxKeptTiles of
+    // them, the ones kept longest ago going first.
+    QList<qsizetype> kept;
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        if (!m_rows[i].kept)
+            continue;
+        if (m_rows[i].keptAt + quint64(m_keptLayouts) <= m_switches)
+            drop.append(i);
+        else
+            kept.append(i);
+    }
+    if (kept.size() > m_maxKeptTiles) {
+        std::stable_sort(kept.begin(), kept.end(), [this](qsizetype a, qsizetype b) {
+            return m_rows[a].keptAt < m_rows[b].keptAt;
+        });
+        drop.append(kept.mid(0, kept.size() - m_maxKeptTiles));
+    }
+    std::sort(drop.begin(), drop.end());
+    drop.erase(std::unique(drop.begin(), drop.end()), drop.end());
+    removeRows(drop);
 }
 
 void TileListModel::updateRow(qsizetype i, const wall::Tile &tile, int stack) {
@@ -174,7 +257,7 @@ void TileListModel::stagedTileReady(QObject *view, const QString &tileId) {
 }
 
 void TileListModel::checkStaged() {
-    if (!m_staging || !m_toInsert.isEmpty())
+    if (!m_staging || !m_toInsert.isEmpty() || m_awaitingWrite)
         return;
     // Each window waits only for the tiles it shows staged: the recall's new tiles on its
     // displays and the persistent ones that enter it.
@@ -186,7 +269,7 @@ void TileListModel::checkStaged() {
 }
 
 void TileListModel::onAdded(const QString &id) {
-    commitStaged();
+    settle();
     const wall::Layout &layout = m_state->layout();
     const wall::Tile *t = layout.tile(id);
     if (!t)
@@ -198,7 +281,7 @@ void TileListModel::onAdded(const QString &id) {
 }
 
 void TileListModel::onRemoved(const QString &id) {
-    commitStaged();
+    settle();
     const qsizetype row = rowOf(id);
     if (row < 0)
         return;
@@ -208,7 +291,7 @@ void TileListModel::onRemoved(const QString &id) {
 }
 
 void TileListModel::onChanged(const QString &id) {
-    commitStaged();
+    settle();
     const qsizetype row = rowOf(id);
     const wall::Layout &layout = m_state->layout();
     const wall::Tile *t = layout.tile(id);
@@ -217,14 +300,72 @@ void TileListModel::onChanged(const QString &id) {
     updateRow(row, *t, int(layout.indexOf(id)));
 }
 
+void TileListModel::settle() {
+    if (m_awaitingWrite)
+        dropStaged();
+    else
+        commitStaged();
+}
+
+void TileListModel::onPreparing(const wall::Layout &layout) {
+    if (!m_buildAhead)
+        return;
+    settle(); // a recall still being built is shown first; the diff starts from it
+    m_awaitingWrite = true;
+    stageTowards(layout.tiles);
+    if (!m_staging) // nothing to build: switched at once, which must wait for the write
+        m_awaitingWrite = false;
+}
+
+void TileListModel::dropStaged() {
+    m_awaitingWrite = false;
+    if (!m_staging)
+        return;
+    m_staging = false;
+    m_toInsert.clear();
+    m_insert.stop();
+    m_stageTimeout.stop();
+    m_check.stop();
+    m_ready.clear();
+    // The staged tiles were built for nothing shown: kept built where layouts are kept (a retry
+    // of the same recall takes them), else removed. They stay hidden either way.
+    QList<qsizetype> staged;
+    for (qsizetype i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].staged && !m_rows[i].kept)
+            staged.append(i);
+    m_target.clear();
+    m_targetIndex.clear();
+    m_persisting.clear();
+    keepOrRemove(staged, false);
+    Q_EMIT stagingChanged();
+}
+
 void TileListModel::onReset() {
+    if (m_awaitingWrite) {
+        m_awaitingWrite = false;
+        if (m_staging && m_target == m_state->layout().tiles) {
+            // The layout built ahead is written and live now: switched once its tiles are
+            // ready (perhaps now).
+            m_stageTimeout.start();
+            insertSome();
+            checkStaged();
+            return;
+        }
+        dropStaged(); // another layout came: built from the start
+    }
     commitStaged(); // a recall still being built is shown first; the diff starts from it
-    m_target = m_state->layout().tiles;
+    stageTowards(m_state->layout().tiles);
+}
+
+void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
+    m_target = tiles;
     m_targetIndex.clear();
     for (int i = 0; i < m_target.size(); ++i)
         m_targetIndex.insert(m_target[i].id, i);
     m_persisting.clear();
     for (const Row &row : std::as_const(m_rows)) {
+        if (row.kept)
+            continue;
         const int i = int(m_targetIndex.value(row.tile.id, -1));
         if (i >= 0 && m_target[i].kind == row.tile.kind && m_target[i].binding == row.tile.binding)
             m_persisting.insert(row.tile.id);
@@ -233,24 +374,59 @@ void TileListModel::onReset() {
         applyNow();
         return;
     }
+    // The recall's tiles that a kept layout has built already (same id, kind and binding).
+    QHash<qsizetype, int> revive; // kept row -> index in m_target
     QList<Row> created;
-    for (int i = 0; i < m_target.size(); ++i)
-        if (!m_persisting.contains(m_target[i].id))
-            created.append({m_target[i], i, true});
+    for (int i = 0; i < m_target.size(); ++i) {
+        const wall::Tile &t = m_target[i];
+        if (m_persisting.contains(t.id))
+            continue;
+        qsizetype kept = -1;
+        for (qsizetype r = 0; r < m_rows.size() && kept < 0; ++r)
+            if (m_rows[r].kept && m_rows[r].tile.id == t.id && m_rows[r].tile.kind == t.kind &&
+                m_rows[r].tile.binding == t.binding)
+                kept = r;
+        if (kept >= 0)
+            revive.insert(kept, i);
+        else
+            created.append({t, i, true});
+    }
 
     m_ready.clear();
     m_staging = true;
     m_stageStartedMs = QDateTime::currentMSecsSinceEpoch();
     m_toInsert = created;
-    // Nothing new to build in any window (no new tile, no persistent one that enters a window
-    // it is not in), or no view to build it: switch now (one step, one frame).
-    if ((created.isEmpty() && !anyTileEntersAView()) || liveViews().isEmpty()) {
-        commitStaged();
+    // Nothing new to build or show in any window (no new tile, no kept one, no persistent one
+    // that enters a window it is not in), or no view to build it: switch now (one step, one
+    // frame).
+    if ((created.isEmpty() && revive.isEmpty() && !anyTileEntersAView()) || liveViews().isEmpty()) {
+        if (m_awaitingWrite) { // nothing to build ahead: switched once it is live (onReset)
+            m_staging = false;
+            m_target.clear();
+            m_targetIndex.clear();
+            m_persisting.clear();
+        } else {
+            commitStaged();
+        }
         return;
     }
     Q_EMIT stagingChanged();
-    m_stageTimeout.start();
+    if (!m_awaitingWrite) // the write is waited for; the time to build counts from then
+        m_stageTimeout.start();
+    // The kept tiles become the recall's staged ones: moved to their places in it, still hidden.
+    // Their frames are built: each window reports them ready as they stop being kept (now).
+    for (auto it = revive.cbegin(); it != revive.cend(); ++it) {
+        Row &row = m_rows[it.key()];
+        QList<int> roles = update(row, m_target[it.value()], it.value());
+        row.staged = true; // shown in the switch
+        roles.removeAll(StagedRole);
+        Q_EMIT dataChanged(index(int(it.key())), index(int(it.key())), roles);
+    }
     insertSome();
+    // Every tile of the recall kept built: the windows reported them ready just now, so the
+    // switch is made at once, in the same turn of the event loop as the recall itself.
+    if (m_staging && created.isEmpty())
+        checkStaged();
 }
 
 void TileListModel::applyNow() {
@@ -315,28 +491,21 @@ void TileListModel::commitStaged() {
     m_stageTimeout.stop();
     m_check.stop();
     m_ready.clear();
-    // The old tiles go (contiguous runs, from the end so that row numbers hold).
-    int removed = 0;
-    for (qsizetype i = m_rows.size() - 1; i >= 0;) {
-        if (m_rows[i].staged || m_persisting.contains(m_rows[i].tile.id)) {
-            --i;
-            continue;
-        }
-        qsizetype first = i;
-        while (first > 0 && !m_rows[first - 1].staged &&
-               !m_persisting.contains(m_rows[first - 1].tile.id))
-            --first;
-        beginRemoveRows({}, int(first), int(i));
-        m_rows.remove(first, i - first + 1);
-        endRemoveRows();
-        removed += int(i - first + 1);
-        i = first - 1;
-    }
+    // The old tiles leave the picture: kept built and hidden (the last few layouts' tiles), or
+    // removed.
+    QList<qsizetype> old;
+    for (qsizetype i = 0; i < m_rows.size(); ++i)
+        if (!m_rows[i].staged && !m_persisting.contains(m_rows[i].tile.id))
+            old.append(i);
+    const int removed = int(old.size());
+    keepOrRemove(old);
     // The persistent tiles move, the staged ones show, all in this turn of the event loop, so
     // in one frame. Only the roles that changed are told: a moved tile's content is not handed
     // its binding again (nor its copies in other displays theirs).
     int persisted = 0, created = 0;
     for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].kept)
+            continue;
         const int stack = int(m_targetIndex.value(m_rows[i].tile.id, -1));
         if (stack < 0)
             continue;

@@ -10,6 +10,19 @@
 // stageTimeoutMs passes) the switch is made in one go: the old rows go, the persistent ones move
 // and the staged ones show, so every output draws the new layout in its next frame. A layout
 // change while a recall is still staged shows that recall first.
+//
+// The build starts before the recall is live: the dispatcher tells the state of the layout whose
+// write is on the store thread (WallState::layoutPreparing), and its tiles are staged then; the
+// switch waits for the write too (layoutReset with that layout). When the write fails
+// (preparedDropped) the staged tiles are dropped (kept built, where layouts are kept) and nothing
+// on the wall changes.
+//
+// Kept layouts (setKeptLayouts, the wall's outputs; off for the step pictures): the tiles that
+// leave the live layout in a switch are not removed but kept, built and hidden ("kept" rows), for
+// the last few layouts shown. A recall takes a kept tile with the same id, kind and binding as one
+// of its own instead of building a new one: the kept row is moved to its place, still hidden, and
+// shows in the switch like a new tile, so recalling a layout shown a moment ago builds nothing.
+// Kept rows are staged (hidden) rows that no recall waits for; their frames count as ready.
 
 #include "wall/wallstate.h"
 
@@ -43,7 +56,8 @@ public:
         FrameRole,
         BindingRole,
         StackRole,  // the tile's place in the layout: draws over earlier tiles of the same z
-        StagedRole, // built ahead of a recall, not shown yet
+        StagedRole, // built ahead of a recall, or kept, not shown
+        KeptRole,   // kept built and hidden, in no layout now (a kept layout's tile)
     };
 
     explicit TileListModel(wall::WallState *state, QObject *parent = nullptr);
@@ -62,6 +76,16 @@ public:
     // inserted in one go, loaded synchronously (the step pictures: nothing of the layout drawn
     // before may stay in the next picture, and no picture waits for a switch).
     void setBuildAhead(bool buildAhead) { m_buildAhead = buildAhead; }
+    // How many layouts shown before the live one keep their tiles built and hidden (their tiles
+    // that are not in a later one), and at most how many tiles are kept in all (the oldest go
+    // first). 0: none (the default; the application sets the wall's from --kept-layouts). Only
+    // with build-ahead.
+    void setKeptLayouts(int layouts, int maxTiles = 240);
+    int keptLayouts() const { return m_keptLayouts; }
+    // The kinds never kept (a video's stream would go on while hidden): wall::unkeptTileKinds().
+    void setUnkeptKinds(const QStringList &kinds) { m_unkeptKinds = kinds; }
+    // Rows kept built and hidden now (for the tests and the benchmark).
+    int keptCount() const;
 
     // A window's view of the tiles registers itself (TileViewModel does); a recall waits for
     // each to report the tiles it shows staged.
@@ -75,7 +99,8 @@ public:
     // switch (its own for any other row).
     QString idAt(int row) const { return m_rows.at(row).tile.id; }
     QRectF rectAt(int row) const { return m_rows.at(row).tile.rectMm; }
-    bool stagedAt(int row) const { return m_rows.at(row).staged; }
+    // A recall's tile built ahead (a staged row that is not a kept one).
+    bool stagedAt(int row) const { return m_rows.at(row).staged && !m_rows.at(row).kept; }
     bool persistsAt(int row) const;
     QRectF targetRectAt(int row) const;
     // Shows a staged recall now, ready or not.
@@ -91,15 +116,30 @@ private:
         wall::Tile tile;
         int stack = 0;
         bool staged = false;
+        bool kept = false;  // kept built and hidden (staged too), in no layout
+        quint64 keptAt = 0; // the switch that left it kept (the older go first)
     };
 
     void onAdded(const QString &id);
     void onRemoved(const QString &id);
     void onChanged(const QString &id);
     void onReset();
+    void onPreparing(const wall::Layout &layout);
+    // Stages the tiles of a layout to switch to (the live one, or one being written).
+    void stageTowards(const QList<wall::Tile> &tiles);
+    // A build for a layout that is not live (its write failed, or another layout came) goes:
+    // its staged tiles are kept built (or removed), nothing shown changes.
+    void dropStaged();
+    // What was being staged is shown when it is the live layout, dropped otherwise.
+    void settle();
     void insertSome();
     void applyNow(); // a recall without building ahead (setBuildAhead(false))
     void checkStaged();
+    // Keeps the rows of the layout just left (or removes them), then drops the kept rows beyond
+    // the bound; rows: the old live rows (or a dropped build's staged rows: not a switch), in
+    // ascending order.
+    void keepOrRemove(const QList<qsizetype> &rows, bool aSwitch = true);
+    void removeRows(const QList<qsizetype> &rows); // ascending
     qsizetype rowOf(const QString &id) const;
     // Sets a row to a tile of the layout being shown (no longer staged); the roles that changed.
     static QList<int> update(Row &row, const wall::Tile &tile, int stack);
@@ -125,6 +165,11 @@ private:
     QTimer m_insert;
     qint64 m_stageStartedMs = 0;
     bool m_buildAhead = true;
+    bool m_awaitingWrite = false; // staging a layout whose write has not committed yet
+    int m_keptLayouts = 0;
+    int m_maxKeptTiles = 240;
+    quint64 m_switches = 0;
+    QStringList m_unkeptKinds;
 };
 
 } // namespace opswall::qml

@@ -11,9 +11,14 @@
 //   to stderr);
 //   with the binary, also times a whole process start;
 //   --recall-only: start-up and the recalls only (to profile them, e.g. under perf);
-//   --map-only: start-up and the map recalls only (the same, for the map over 12 displays).
+//   --map-only: start-up and the map recalls only (the same, for the map over 12 displays);
+//   --kept-layouts N: the wall's --kept-layouts (default as the application's): the recalls
+//   alternate between two presets, so after the first two each recall finds its tiles kept
+//   built; the "cold" figures recall them with kept layouts off.
 #include "charts24.h"
+#include "core/engineservices.h"
 #include "shell/wallapplication.h"
+#include "wallscene.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -321,15 +326,19 @@ int savePreset(shell::WallApplication &app, const QJsonObject &layout) {
 // the layout, parked hidden out of the picture where the tile was on none of its displays), and
 // `shown`: the frames in the picture, with the copies of light tiles in the other displays they
 // span.
+// `kept`: the frames kept built and hidden for a recall of a layout left (not counted in rows).
 struct TileFrames {
     int rows = 0;
     int shown = 0;
+    int kept = 0;
 };
 TileFrames tileFrames(shell::WallApplication &app) {
     TileFrames f;
     const std::function<void(QQuickItem *)> walk = [&](QQuickItem *item) {
         if (const QVariant retired = item->property("retired"); retired.isValid())
             f.shown += retired.toBool() || !item->isVisible() ? 0 : 1;
+        if (item->property("parts").isValid() && item->property("kept").toBool())
+            ++f.kept; // a frame (not a copy: copies have no parts)
         if (item->property("viewports").isValid())
             for (QObject *o : item->children())
                 if (o->inherits("QQmlInstantiator"))
@@ -339,7 +348,14 @@ TileFrames tileFrames(shell::WallApplication &app) {
     };
     for (QQuickWindow *w : app.windows())
         walk(w->contentItem());
+    f.rows -= f.kept;
     return f;
+}
+
+// The wall's tile model (kept layouts).
+qml::TileListModel *tiles(shell::WallApplication &app) {
+    auto *scene = opswall::lookup<qml::WallScene>(&app.engine());
+    return scene ? scene->tiles() : nullptr;
 }
 
 QJsonValue round1(double v) {
@@ -379,6 +395,28 @@ void recallFigures(shell::WallApplication &app, int a, int b, const Recalls &emp
     figures.insert(QStringLiteral("recall_ratio_p50"),
                    std::round(full.ms.median / empty.ms.median * 100) / 100);
     figures.insert(QStringLiteral("recall_dispatch_ms_p50"), round1(full.dispatchMs.median));
+    // The same recalls with nothing kept: each builds its 30 tiles (a preset not among the last
+    // layouts shown).
+    if (qml::TileListModel *model = tiles(app); model && model->keptLayouts() > 0) {
+        const int kept = model->keptLayouts();
+        model->setKeptLayouts(0);
+        recallTimes(app, a, b, 2);
+        const Recalls cold = recallTimes(app, a, b, kRounds);
+        model->setKeptLayouts(kept);
+        recallTimes(app, a, b, 2); // kept again
+        say("  30-tile layout, cold (nothing kept built): median %7.1f ms  p95 %7.1f ms "
+            "(%.2fx empty), GUI-thread CPU median %.1f ms, longest frame %.1f ms (CPU %.1f ms)\n",
+            cold.ms.median, cold.ms.p95, cold.ms.median / empty.ms.median, cold.cpuMs.median,
+            cold.stallMs.max, cold.stallCpuMs.max);
+        figures.insert(QStringLiteral("cold_recall_ms_p50"), round1(cold.ms.median));
+        figures.insert(QStringLiteral("cold_recall_ms_p95"), round1(cold.ms.p95));
+        figures.insert(QStringLiteral("cold_recall_cpu_ms_p50"), round1(cold.cpuMs.median));
+        figures.insert(QStringLiteral("cold_recall_ratio_p50"),
+                       std::round(cold.ms.median / empty.ms.median * 100) / 100);
+        figures.insert(QStringLiteral("cold_longest_frame_cpu_ms_during_recall"),
+                       round1(cold.stallCpuMs.max));
+    }
+    figures.insert(QStringLiteral("kept_layouts"), tiles(app) ? tiles(app)->keptLayouts() : 0);
     figures.insert(QStringLiteral("longest_frame_ms_during_recall"), round1(full.stallMs.max));
     figures.insert(QStringLiteral("longest_frame_ms_during_recall_p50"),
                    round1(full.stallMs.median));
@@ -387,10 +425,11 @@ void recallFigures(shell::WallApplication &app, int a, int b, const Recalls &emp
     QTest::qWait(50); // frames of the layout before are deleted a turn after the switch
     const TileFrames frames = tileFrames(app);
     say("  tile frames            : %d made by the windows' tile models, %d shown with the copies "
-        "(%lld windows, 30 tiles)\n",
-        frames.rows, frames.shown, static_cast<long long>(app.windows().size()));
+        "(%lld windows, 30 tiles), %d kept built and hidden\n",
+        frames.rows, frames.shown, static_cast<long long>(app.windows().size()), frames.kept);
     figures.insert(QStringLiteral("tile_frames_made_30_tiles"), frames.rows);
     figures.insert(QStringLiteral("tile_frames_shown_30_tiles"), frames.shown);
+    figures.insert(QStringLiteral("tile_frames_kept"), frames.kept);
 
     // The same 30 tiles moved (all persist: nothing is built, every tile is drawn anew): what
     // drawing the new picture costs without building anything.
@@ -448,6 +487,11 @@ int main(int argc, char **argv) {
     const bool json = args.removeAll(QStringLiteral("--json")) > 0;
     const bool recallOnly = args.removeAll(QStringLiteral("--recall-only")) > 0;
     const bool mapOnly = args.removeAll(QStringLiteral("--map-only")) > 0;
+    std::optional<int> keptLayouts;
+    if (const qsizetype k = args.indexOf(QStringLiteral("--kept-layouts")); k >= 0) {
+        keptLayouts = args.value(k + 1).toInt();
+        args.remove(k, std::min<qsizetype>(2, args.size() - k));
+    }
     if (json)
         g_text = stderr;
     const QString binary = args.value(0);
@@ -460,6 +504,8 @@ int main(int argc, char **argv) {
     o.noServices = true;
     o.apiBind = QStringLiteral("127.0.0.1:0");
     o.dbPath = dir.filePath(QStringLiteral("bench.db"));
+    if (keptLayouts)
+        o.keptLayouts = *keptLayouts;
     QElapsedTimer startClock;
     startClock.start();
     shell::WallApplication app(o);

@@ -81,9 +81,12 @@ inline QJsonObject colorTile(const QString &id, QRectF r, const QString &color, 
 class Fixture {
 public:
     // prepareDb: called with the database's path before the wall opens it (feeds to follow).
+    // keptLayouts: the layouts left that keep their tiles built (--kept-layouts); none by default
+    // here, so that every recall of these tests builds its tiles (the tests of kept layouts,
+    // tst_rendering_kept.cpp, give it).
     Fixture(const wall::Wall &wall, const QJsonArray &tiles, bool preview,
             const QString &storeConfig = {},
-            const std::function<void(const QString &)> &prepareDb = {}) {
+            const std::function<void(const QString &)> &prepareDb = {}, int keptLayouts = 0) {
         const QString wallFile = m_dir.filePath(QStringLiteral("wall.json"));
         QFile f(wallFile);
         f.open(QIODevice::WriteOnly);
@@ -96,6 +99,7 @@ public:
         o.language = QStringLiteral("en");
         o.apiBind = QStringLiteral("127.0.0.1:0"); // a free port: tests run side by side
         o.storeConfigPath = storeConfig;
+        o.keptLayouts = keptLayouts;
         if (prepareDb)
             prepareDb(o.dbPath);
         app = std::make_unique<shell::WallApplication>(o);
@@ -276,8 +280,13 @@ private Q_SLOTS:
     void tileMovingToAnotherWindowSwitchesWithTheRecall();
     void readinessCountAgreesWithTheFrames();
     void mirroredPartFollowsItsTile();
+    void keptLayoutIsShownAgainWithoutBuilding();
+    void keptLayoutsAreBounded();
+    void refusedRecallOfAKeptLayoutChangesNothing();
+    void recallIsBuiltWhileItsWriteIsPending();
 #ifdef OPSWALL_RENDERING_FEEDS
     void mirroredAlertListFollowsTheFeed();
+    void keptTileShowsTheFeedsCurrentValue();
 #endif
     void windowsDrawOnTheirOwnThreadsAndCloseWhileDrawing();
 

@@ -4,8 +4,10 @@
 // change the window is compared, pixel by pixel, with a fresh picture of the same layout.
 #include "tst_rendering.h"
 
+#include "core/engineservices.h"
 #include "feeds/feedhub.h"
 #include "feedservice/httpserver.h"
+#include "indicatordata.h"
 #include "store/database.h"
 
 #include <QNetworkAccessManager>
@@ -147,4 +149,84 @@ void TestRendering::mirroredAlertListFollowsTheFeed() {
                                                  QStringLiteral("feed-%1").arg(step));
         QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("step %1: ").arg(step) + diff));
     }
+}
+
+// A KPI tile of a layout left a moment ago is kept built and hidden; the feed changes its value
+// meanwhile. Recalling that layout shows the kept tile (the same frame, nothing built) with the
+// value the feed has now, not the one it had when it was hidden, and reads the indicator once,
+// when it is shown (not at every change while hidden).
+void TestRendering::keptTileShowsTheFeedsCurrentValue() {
+    QByteArray served = valuesAt(1);
+    feedservice::HttpServer server([&served](const feedservice::HttpRequest &req) {
+        if (req.path != QLatin1String("/values.json"))
+            return feedservice::HttpResponse::text(404, "not here\n");
+        feedservice::HttpResponse r;
+        r.setHeader("Content-Type", "application/json");
+        r.body = served;
+        return r;
+    });
+    QVERIFY2(server.listen(QHostAddress::LocalHost, 0), qPrintable(server.errorString()));
+    QString prepared;
+    const auto prepare = [&](const QString &dbPath) {
+        store::Database db(dbPath);
+        QNetworkAccessManager nam;
+        feeds::FeedHub hub(db, &nam);
+        if (hub.scheduler()->definitions().importJson(feedsDocument(server.port()), &prepared) < 0)
+            return;
+        if (!hub.alerts()->importJson(indicatorsDocument(), &prepared))
+            return;
+        prepared = QStringLiteral("ok");
+    };
+    const QJsonArray withKpi{
+        tileJson(QStringLiteral("kpi"), QStringLiteral("kpi"), QString(), QRectF(100, 60, 800, 480),
+                 QJsonObject{{QStringLiteral("indicator"), QStringLiteral("TST_A")},
+                             {QStringLiteral("language"), QStringLiteral("en")}})};
+    const QJsonArray other{
+        colorTile(QStringLiteral("other"), QRectF(100, 60, 800, 480), QStringLiteral("#00ff00"))};
+    Fixture fx(twoPanels(true), withKpi, false, {}, prepare, 3);
+    QCOMPARE(prepared, QStringLiteral("ok"));
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QQuickWindow *win = fx.app->windows().constFirst();
+    // TST_A's value at step s is its month s's: 60 + s when high, else 20 + s.
+    const auto valueAt = [](int step) { return high(step, 0) ? 60 + step : 20 + step; };
+    const auto kpiValue = [&](QObject *content) {
+        return content ? content->property("kpi").toMap().value(QStringLiteral("value")).toDouble()
+                       : -1.0;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(kpiValue(contentOf(win, QStringLiteral("kpi"))), double(valueAt(1)),
+                              15000);
+    const QPointer<QQuickItem> frame = framesOf(win).value(QStringLiteral("kpi"));
+    const QPointer<QObject> content = contentOf(win, QStringLiteral("kpi"));
+    QVERIFY(frame && content);
+    QObject *watch = content->property("watch").value<QObject *>();
+    QVERIFY(watch);
+
+    QString why;
+    QVERIFY2(setTiles(fx, other, &why), qPrintable(why));
+    QVERIFY(!fx.grab().isEmpty());
+    QVERIFY(frame && !shown(frame)); // kept, hidden
+    const int revisionHidden = watch->property("revision").toInt();
+
+    // The feed moves on twice while the tile is hidden (the wall reads it: its read model has
+    // the new value); the tile is only told that it has something to read once shown.
+    auto *data = opswall::lookup<indicators::IndicatorData>(&fx.app->engine());
+    QVERIFY(data);
+    for (int step = 2; step <= 3; ++step) {
+        served = valuesAt(step);
+        QTRY_COMPARE_WITH_TIMEOUT(data->kpi(QStringLiteral("TST_A"), {}, QStringLiteral("en"))
+                                      .value(QStringLiteral("value"))
+                                      .toDouble(),
+                                  double(valueAt(step)), 15000);
+    }
+    QVERIFY(watch->property("held").toBool());
+    QCOMPARE(watch->property("revision").toInt(), revisionHidden);
+    QCOMPARE(kpiValue(content), double(valueAt(1))); // not read while hidden
+
+    QVERIFY2(setTiles(fx, withKpi, &why), qPrintable(why));
+    // The kept frame and content, shown at once with the value the feed has now.
+    QVERIFY(frame && shown(frame));
+    QCOMPARE(framesOf(win).value(QStringLiteral("kpi")), frame.data());
+    QCOMPARE(contentOf(win, QStringLiteral("kpi")), content.data());
+    QCOMPARE(watch->property("revision").toInt(), revisionHidden + 1);
+    QCOMPARE(kpiValue(content), double(valueAt(3)));
 }

@@ -1,0 +1,295 @@
+// Kept layouts (--kept-layouts, TileListModel): the tiles of the last layouts left stay built and
+// hidden; recalling one of those layouts again shows its tiles in one switch without building
+// them, never a mix of the two layouts, with the readiness count right; the kept tiles are bounded;
+// a recall whose write the store refuses changes nothing on the wall.
+#include "tst_rendering.h"
+
+#include "core/engineservices.h"
+#include "wallscene.h"
+
+#include <QProcess>
+
+using namespace opswall;
+using namespace opswall::rendertest;
+
+namespace {
+
+const Caller kTester{QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                     QStringLiteral("test")};
+
+qml::TileListModel *tileModel(Fixture &fx) {
+    auto *scene = opswall::lookup<qml::WallScene>(&fx.app->engine());
+    return scene ? scene->tiles() : nullptr;
+}
+
+QJsonObject layoutOf(const QString &name, const QJsonArray &tiles) {
+    return {{QStringLiteral("schemaVersion"), 1},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("background"), QStringLiteral("#000000")},
+            {QStringLiteral("tiles"), tiles}};
+}
+
+ActionResult setLayout(Fixture &fx, const QJsonArray &tiles) {
+    return fx.app->dispatcher().dispatch(
+        {QStringLiteral("layout.set"),
+         {{QStringLiteral("layout"), layoutOf(QStringLiteral("t"), tiles)}}},
+        kTester);
+}
+
+// Layout A: a text tile and a colour tile spanning both displays (drawn again in the second);
+// layout B: one colour tile. Nothing persists between them (other ids).
+QJsonArray layoutA() {
+    return {
+        tileJson(QStringLiteral("a-text"), QStringLiteral("text"), QStringLiteral("Tiêu đề"),
+                 QRectF(100, 60, 800, 400),
+                 QJsonObject{{QStringLiteral("text"), QStringLiteral("Xin chào")},
+                             {QStringLiteral("sizeMm"), 60}}),
+        colorTile(QStringLiteral("a-wide"), QRectF(700, 480, 1200, 60), QStringLiteral("#ff00ff"))};
+}
+QJsonArray layoutB() {
+    return {colorTile(QStringLiteral("b"), QRectF(300, 100, 1400, 300), QStringLiteral("#00ff00"))};
+}
+
+// The window as a layout set freshly (no kept tile taken): kept layouts off, the wall emptied,
+// then the layout set, then the kept layouts as they were.
+QImage freshPicture(Fixture &fx, const QJsonArray &tiles) {
+    qml::TileListModel *model = tileModel(fx);
+    const int kept = model->keptLayouts();
+    model->setKeptLayouts(0);
+    QImage picture;
+    if (setLayout(fx, {}).ok && !fx.grab().isEmpty() && setLayout(fx, tiles).ok) {
+        const QList<QImage> shots = fx.grab();
+        if (shots.size() == 1)
+            picture = shots[0];
+    }
+    model->setKeptLayouts(kept);
+    return picture;
+}
+
+} // namespace
+
+// A layout left a moment ago is shown again from its kept tiles: the same frames (nothing built),
+// shown in the recall itself (the dispatcher's answer), never with the other layout's tiles, with
+// nothing counted not ready, and drawn as a fresh build of it is.
+void TestRendering::keptLayoutIsShownAgainWithoutBuilding() {
+    Fixture fx(twoPanels(true), layoutA(), false, {}, {}, 3);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *win = fx.app->windows().constFirst();
+    const QList<QQuickItem *> textBefore = framesOf(win).values(QStringLiteral("a-text"));
+    const QList<QQuickItem *> wideBefore = framesOf(win).values(QStringLiteral("a-wide"));
+    QCOMPARE(textBefore.size(), 1);
+    QCOMPARE(wideBefore.size(), 2); // its frame and its copy in the second display
+    const QPointer<QQuickItem> text = textBefore.first();
+    const QPointer<QObject> textContent = text->property("content").value<QObject *>();
+    QVERIFY(textContent);
+
+    // B is built; A's tiles leave the picture but stay built, hidden and counted ready.
+    QVERIFY(setLayout(fx, layoutB()).ok);
+    const QList<QImage> b = fx.grab();
+    QCOMPARE(b.size(), 1);
+    QVERIFY(text);
+    QVERIFY(!anyShown(win, QStringLiteral("a-text")));
+    QVERIFY(!anyShown(win, QStringLiteral("a-wide")));
+    QVERIFY(anyShown(win, QStringLiteral("b")));
+    QVERIFY(!hasColour(b[0], qRgb(255, 0, 255)));
+    QCOMPARE(tileModel(fx)->keptCount(), 2);
+    QCOMPARE(fx.app->tilesNotReady(), QStringList{});
+
+    // Back to A: every turn of the event loop shows one layout or the other, never a mix.
+    int mixed = 0, aSeen = 0;
+    QTimer watch;
+    watch.setInterval(0);
+    connect(&watch, &QTimer::timeout, this, [&] {
+        const bool a =
+            anyShown(win, QStringLiteral("a-text")) && anyShown(win, QStringLiteral("a-wide"));
+        const bool someA =
+            anyShown(win, QStringLiteral("a-text")) || anyShown(win, QStringLiteral("a-wide"));
+        const bool bShown = anyShown(win, QStringLiteral("b"));
+        if (a && !bShown)
+            ++aSeen;
+        else if (someA || !bShown)
+            ++mixed;
+    });
+    watch.start();
+    QVERIFY(setLayout(fx, layoutA()).ok);
+    // Shown in the recall itself: nothing to build, nothing waited for.
+    QVERIFY(anyShown(win, QStringLiteral("a-text")));
+    QVERIFY(!anyShown(win, QStringLiteral("b")));
+    QVERIFY(!tileModel(fx)->staging());
+    QCOMPARE(fx.app->tilesNotReady(), QStringList{});
+    // The same frames and content as before: taken from the kept layout, not built again.
+    QCOMPARE(framesOf(win).values(QStringLiteral("a-text")), textBefore);
+    QCOMPARE(text->property("content").value<QObject *>(), textContent.data());
+    QCOMPARE(framesOf(win).values(QStringLiteral("a-wide")).size(), 2);
+    const QList<QImage> shown = fx.grab();
+    watch.stop();
+    QCOMPARE(mixed, 0);
+    QVERIFY(aSeen > 0);
+    QCOMPARE(shown.size(), 1);
+    QVERIFY(!hasColour(shown[0], qRgb(0, 255, 0))); // nothing of B
+    QCOMPARE(tileModel(fx)->keptCount(), 1);        // B's tile kept now
+
+    // Pixel for pixel what a fresh build of A draws.
+    const QImage fresh = freshPicture(fx, layoutA());
+    QVERIFY(!fresh.isNull());
+    const QString diff = differences(shown[0], fresh);
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+}
+
+// The kept tiles are those of the last --kept-layouts layouts left, at most a number of tiles;
+// the others are deleted.
+void TestRendering::keptLayoutsAreBounded() {
+    const auto layoutN = [](int n) {
+        QJsonArray tiles;
+        for (int i = 0; i < 3; ++i)
+            tiles.append(colorTile(QStringLiteral("L%1-%2").arg(n).arg(i),
+                                   QRectF(100 + i * 320, 100, 280, 300), // on the first display
+                                   QStringLiteral("#%1%1%2")
+                                       .arg(n * 20 + 10, 2, 16, QLatin1Char('0'))
+                                       .arg(QStringLiteral("00"))));
+        return tiles;
+    };
+    Fixture fx(twoPanels(true), layoutN(0), false, {}, {}, 2);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *win = fx.app->windows().constFirst();
+    qml::TileListModel *model = tileModel(fx);
+    for (int n = 1; n <= 5; ++n) {
+        QVERIFY(setLayout(fx, layoutN(n)).ok);
+        QVERIFY(!fx.grab().isEmpty());
+        // The two layouts before this one are kept (fewer at the start), none older.
+        QCOMPARE(model->keptCount(), 3 * std::min(n, 2));
+        QTRY_COMPARE(framesOf(win).size(), 3 * (1 + std::min(n, 2)) + 1); // + the tile layer
+        for (int old = 0; old < n - 2; ++old)
+            QVERIFY(framesOf(win).values(QStringLiteral("L%1-0").arg(old)).isEmpty());
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(anyShown(win, QStringLiteral("L%1-%2").arg(n).arg(i)));
+    }
+    // A bound in tiles: the ones kept longest ago go first.
+    model->setKeptLayouts(2, 4);
+    QVERIFY(setLayout(fx, layoutN(6)).ok);
+    QVERIFY(!fx.grab().isEmpty());
+    QCOMPARE(model->keptCount(), 4);
+    QTRY_VERIFY(framesOf(win).values(QStringLiteral("L4-0")).isEmpty());
+    QCOMPARE(framesOf(win).values(QStringLiteral("L5-0")).size(), 1);
+    // Off: nothing kept.
+    model->setKeptLayouts(0);
+    QCOMPARE(model->keptCount(), 0);
+    QTRY_COMPARE(framesOf(win).size(), 3 + 1);
+}
+
+// A recall of a kept layout whose write the store refuses (another process holds the database's
+// write lock) changes nothing on the wall: the old layout stays shown, the kept one hidden and
+// kept; once the lock is gone the same recall shows it.
+void TestRendering::refusedRecallOfAKeptLayoutChangesNothing() {
+    Fixture fx(twoPanels(true), layoutA(), false, {}, {}, 3);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *win = fx.app->windows().constFirst();
+    QVERIFY(setLayout(fx, layoutB()).ok);
+    const QList<QImage> before = fx.grab();
+    QCOMPARE(before.size(), 1);
+    const QList<QQuickItem *> keptFrames = framesOf(win).values(QStringLiteral("a-text"));
+    QCOMPARE(keptFrames.size(), 1);
+    const quint64 revision = fx.app->state().revision();
+
+    QProcess shell;
+    shell.setProcessChannelMode(QProcess::MergedChannels);
+    shell.start(QStringLiteral("sqlite3"), {fx.m_dir.filePath(QStringLiteral("wall.db"))});
+    QVERIFY2(shell.waitForStarted(5000), "sqlite3 is needed (Debian package sqlite3)");
+    // (the shell's output is not flushed to a pipe: it says it holds the lock with a file)
+    const QString locked = fx.m_dir.filePath(QStringLiteral("locked"));
+    shell.write("BEGIN EXCLUSIVE;\nINSERT INTO settings(key, value) VALUES('held', 'by test');\n"
+                ".shell touch " +
+                QFile::encodeName(locked) + "\n");
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(locked), 5000);
+    const ActionResult refused = setLayout(fx, layoutA());
+    QVERIFY2(!refused.ok, "the store took the write while another process held its lock");
+    QCOMPARE(refused.code, QStringLiteral("store_unavailable"));
+    // Nothing changed: B shown, A kept and hidden, the revision as it was.
+    QVERIFY(anyShown(win, QStringLiteral("b")));
+    QVERIFY(!anyShown(win, QStringLiteral("a-text")));
+    QCOMPARE(framesOf(win).values(QStringLiteral("a-text")), keptFrames);
+    QCOMPARE(fx.app->state().revision(), revision);
+    QCOMPARE(tileModel(fx)->keptCount(), 2);
+    const QList<QImage> during = fx.grab();
+    QCOMPARE(during.size(), 1);
+    QCOMPARE(differences(during[0], before[0]), QString());
+
+    shell.write("ROLLBACK;\n.quit\n");
+    QVERIFY(shell.waitForFinished(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(setLayout(fx, layoutA()).ok, 5000);
+    QVERIFY(anyShown(win, QStringLiteral("a-text")));
+    QVERIFY(!anyShown(win, QStringLiteral("b")));
+    QCOMPARE(framesOf(win).values(QStringLiteral("a-text")), keptFrames);
+}
+
+// A recall's new tiles are built while its write is still on the store thread (the GUI thread
+// does not wait for the commit to start building), hidden: the wall shows them only once the
+// write committed. When the store refuses the write (another process holds its lock), what was
+// built goes and the wall stays as it was.
+void TestRendering::recallIsBuiltWhileItsWriteIsPending() {
+    Fixture fx(twoPanels(true), layoutA(), false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    const QList<QImage> before = fx.grab();
+    QCOMPARE(before.size(), 1);
+    QQuickWindow *win = fx.app->windows().constFirst();
+
+    QProcess shell;
+    shell.setProcessChannelMode(QProcess::MergedChannels);
+    shell.start(QStringLiteral("sqlite3"), {fx.m_dir.filePath(QStringLiteral("wall.db"))});
+    QVERIFY2(shell.waitForStarted(5000), "sqlite3 is needed (Debian package sqlite3)");
+    // (the shell's output is not flushed to a pipe: it says it holds the lock with a file)
+    const QString locked = fx.m_dir.filePath(QStringLiteral("locked"));
+    shell.write("BEGIN EXCLUSIVE;\nINSERT INTO settings(key, value) VALUES('held', 'by test');\n"
+                ".shell touch " +
+                QFile::encodeName(locked) + "\n");
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(locked), 5000);
+
+    // Every turn of the event loop until the answer: B is never shown.
+    std::optional<ActionResult> answer;
+    int shownEarly = 0;
+    QTimer watch;
+    watch.setInterval(0);
+    connect(&watch, &QTimer::timeout, this, [&] {
+        if (!answer && anyShown(win, QStringLiteral("b")))
+            ++shownEarly;
+    });
+    watch.start();
+    const auto submitB = [&] {
+        answer.reset();
+        fx.app->dispatcher().submit(
+            {QStringLiteral("layout.set"),
+             {{QStringLiteral("layout"), layoutOf(QStringLiteral("B"), layoutB())}}},
+            kTester, [&](ActionResult r) { answer = std::move(r); });
+    };
+    submitB();
+    QVERIFY(!answer); // the write is waiting for the lock
+    // Being built already, hidden, while the old layout is shown.
+    QVERIFY(tileModel(fx)->staging());
+    QCOMPARE(framesOf(win).values(QStringLiteral("b")).size(), 2); // its frame and its copy
+    QVERIFY(!anyShown(win, QStringLiteral("b")));
+    QVERIFY(anyShown(win, QStringLiteral("a-text")));
+    QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 15000);
+    QVERIFY2(!answer->ok, "the store took the write while another process held its lock");
+    QCOMPARE(answer->code, QStringLiteral("store_unavailable"));
+    // Refused: nothing of B shown, the build gone, A as it was.
+    QVERIFY(!tileModel(fx)->staging());
+    QVERIFY(anyShown(win, QStringLiteral("a-text")));
+    QVERIFY(!anyShown(win, QStringLiteral("b")));
+    QTRY_VERIFY(framesOf(win).values(QStringLiteral("b")).isEmpty()); // (deleted later)
+    const QList<QImage> during = fx.grab();
+    QCOMPARE(during.size(), 1);
+    QCOMPARE(differences(during[0], before[0]), QString());
+
+    shell.write("ROLLBACK;\n.quit\n");
+    QVERIFY(shell.waitForFinished(5000));
+    submitB();
+    QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 15000);
+    QVERIFY2(answer->ok, qPrintable(answer->message));
+    QTRY_VERIFY(anyShown(win, QStringLiteral("b")));
+    QVERIFY(!anyShown(win, QStringLiteral("a-text")));
+    watch.stop();
+    QCOMPARE(shownEarly, 0);
+}
