@@ -56,7 +56,7 @@ struct MirrorRefresh::Shared {
             if (software)
                 if (const QSGTextureProvider *provider = item->textureProvider())
                     textureChanged = QObject::connect(
-                        provider, &QSGTextureProvider::textureChanged,
+                        provider, &QSGTextureProvider::textureChanged, provider,
                         [self] { self->dirty = true; }, Qt::DirectConnection);
         }
         shown = software && item->isVisible() && item->width() > 0 && item->height() > 0;
@@ -124,14 +124,18 @@ void MirrorRefresh::attach(QQuickWindow *window) {
     s->mirror = m_mirror;
     s->window = window;
     s->guiThread = thread();
-    // Direct: on the thread that draws the window. The functors hold the shared state, so that a
-    // render thread inside one of them while this object is deleted still has it.
+    // Direct: on the thread that draws the window (the window as the context: no queueing). The
+    // functors hold the shared state, so that a render thread inside one of them while this object
+    // is deleted still has it.
     s->beforeSync = connect(
-        window, &QQuickWindow::beforeSynchronizing, [s] { s->syncing(); }, Qt::DirectConnection);
+        window, &QQuickWindow::beforeSynchronizing, window, [s] { s->syncing(); },
+        Qt::DirectConnection);
     s->afterSync = connect(
-        window, &QQuickWindow::afterSynchronizing, [s] { s->synced(s); }, Qt::DirectConnection);
+        window, &QQuickWindow::afterSynchronizing, window, [s] { s->synced(s); },
+        Qt::DirectConnection);
     s->afterRender = connect(
-        window, &QQuickWindow::afterRendering, [s] { s->rendered(s); }, Qt::DirectConnection);
+        window, &QQuickWindow::afterRendering, window, [s] { s->rendered(s); },
+        Qt::DirectConnection);
     m_shared = std::move(s);
 }
 
