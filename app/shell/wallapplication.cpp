@@ -110,11 +110,7 @@ WallApplication::~WallApplication() {
     // rather than while asleep, it then waits for more requests, and the GUI thread waits for it
     // to end (seen once in a few runs of bench_wall). The thread of a hidden window sleeps: hide
     // the windows first and give their threads a moment to go back to sleep.
-    const QList<QQuickWindow *> shown = windows();
-    for (QQuickWindow *w : shown)
-        w->hide();
-    if (!shown.isEmpty() && qgetenv("QSG_RENDER_LOOP") == "threaded") // as Qt reads it
-        QThread::msleep(20);
+    hideWindows();
     // The step renderer's window and engine first: they bind to the same services as the wall.
     if (m_services)
         m_services->setStepRenderer(nullptr);
@@ -291,6 +287,7 @@ bool WallApplication::start() {
     if (m_nodeRoles && m_options.role == ProcessRole::Node) {
         // A wall changed later on the controller: this node's windows are made again.
         connect(m_nodeRoles.get(), &NodeRoles::outputsChanged, this, [this] {
+            hideWindows(); // before they are destroyed (~WallApplication)
             const auto roots = m_engine.rootObjects();
             for (QObject *root : roots)
                 delete root;
@@ -426,6 +423,14 @@ QString WallApplication::statusLine() {
         streams = hub->activeStreams();
 #endif
     return QStringLiteral("wall running, %1 displays, %2 streams").arg(displays).arg(streams);
+}
+
+void WallApplication::hideWindows() {
+    const QList<QQuickWindow *> shown = windows();
+    for (QQuickWindow *w : shown)
+        w->hide();
+    if (!shown.isEmpty() && qgetenv("QSG_RENDER_LOOP") == "threaded") // as Qt reads it
+        QThread::msleep(20);
 }
 
 QList<QQuickWindow *> WallApplication::windows() const {
