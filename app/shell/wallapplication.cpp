@@ -95,13 +95,18 @@ WallApplication::WallApplication(Options options, QObject *parent)
     // A video frame is drawn on the event loop's next pass, not after Qt's 5 ms update timer.
     video::VideoItem::renderOnTheNextPass();
 #endif
-    // The software scene graph draws on the GUI thread (Qt's basic render loop). Qt's threaded
-    // software loop (QSG_RENDER_LOOP=threaded, from the environment) draws each output window on
-    // a thread of its own and halves a recall's longest GUI-thread frame, but a mirrored part can
-    // then miss its refresh (MirrorRefresh posts it to the GUI thread, which may take it after
-    // the next frame's sync: tst_rendering mirroredAlertListFollowsTheFeed failed 1 run in 5 under
-    // it), so it is not the default; qml/wall/README.md has the figures. Windows are hidden before
-    // they are destroyed either way (~WallApplication).
+    // Each output window of the software scene graph draws on a thread of its own (Qt's threaded
+    // software render loop): the GUI thread is held only while a window's scene graph is
+    // synchronised, and the windows draw at the same time (a recall's longest frame in CPU about
+    // halved; qml/wall/README.md has the figures). QSG_RENDER_LOOP from the environment wins
+    // (basic: the GUI thread draws every window, one after the other). Qt reads it once, when
+    // the process makes its first window, so this holds only where no window was made before
+    // (opswall makes none; a test or benchmark that does keeps the loop it got). Mirrored parts
+    // are refreshed within the render thread's sync (MirrorRefresh); windows are hidden before
+    // they are destroyed (~WallApplication).
+    if (QQuickWindow::sceneGraphBackend() == QLatin1String("software") &&
+        !qEnvironmentVariableIsSet("QSG_RENDER_LOOP"))
+        qputenv("QSG_RENDER_LOOP", "threaded");
 }
 
 WallApplication::~WallApplication() {
@@ -110,11 +115,7 @@ WallApplication::~WallApplication() {
     // rather than while asleep, it then waits for more requests, and the GUI thread waits for it
     // to end (seen once in a few runs of bench_wall). The thread of a hidden window sleeps: hide
     // the windows first and give their threads a moment to go back to sleep.
-    const QList<QQuickWindow *> shown = windows();
-    for (QQuickWindow *w : shown)
-        w->hide();
-    if (!shown.isEmpty() && qEnvironmentVariable("QSG_RENDER_LOOP") == QLatin1String("threaded"))
-        QThread::msleep(20);
+    hideWindows();
     // The step renderer's window and engine first: they bind to the same services as the wall.
     if (m_services)
         m_services->setStepRenderer(nullptr);
@@ -292,6 +293,7 @@ bool WallApplication::start() {
     if (m_nodeRoles && m_options.role == ProcessRole::Node) {
         // A wall changed later on the controller: this node's windows are made again.
         connect(m_nodeRoles.get(), &NodeRoles::outputsChanged, this, [this] {
+            hideWindows(); // before they are destroyed (~WallApplication)
             const auto roots = m_engine.rootObjects();
             for (QObject *root : roots)
                 delete root;
@@ -427,6 +429,14 @@ QString WallApplication::statusLine() {
         streams = hub->activeStreams();
 #endif
     return QStringLiteral("wall running, %1 displays, %2 streams").arg(displays).arg(streams);
+}
+
+void WallApplication::hideWindows() {
+    const QList<QQuickWindow *> shown = windows();
+    for (QQuickWindow *w : shown)
+        w->hide();
+    if (!shown.isEmpty() && qgetenv("QSG_RENDER_LOOP") == "threaded") // as Qt reads it
+        QThread::msleep(20);
 }
 
 QList<QQuickWindow *> WallApplication::windows() const {

@@ -89,6 +89,9 @@ public:
 private:
     // Loads the wall's QML (its windows) and meters the output windows' frames.
     bool loadWindows();
+    // Hides the windows before they are destroyed (with Qt 6.4's threaded software render loop
+    // a shown window's destruction can hang; ~WallApplication) and lets their threads settle.
+    void hideWindows();
     bool prepareProcess(); // the assets folder, fonts and translation
     bool openStore();
     bool loadWall();

@@ -238,15 +238,16 @@ void TestRendering::readinessCountAgreesWithTheFrames() {
     QCOMPARE(walked(), QStringList{});
 }
 
-// With Qt's threaded software render loop (QSG_RENDER_LOOP=threaded: tst_rendering_threaded)
+// With Qt's threaded software render loop (the wall's default; tst_rendering_basic: the basic one)
 // each output window draws on a render thread of its own; with any loop a wall closed while its
 // windows are drawing still closes: Qt 6.4's threaded loop could hang when a shown window was
 // destroyed between two of its frames (WallApplication hides the windows first). A hang fails the
 // test by its time limit (without the hiding, 1 of 3 runs of 12 rounds hung). The OpenGL run keeps
 // Qt's own render loop: only the closing is checked there.
 void TestRendering::windowsDrawOnTheirOwnThreadsAndCloseWhileDrawing() {
-    // Each window on its own thread where Qt's threaded software loop is asked for
-    // (tst_rendering_threaded); closing while drawing is checked with either loop.
+    // Each window on its own thread with Qt's threaded software loop, the wall's default
+    // (WallApplication sets QSG_RENDER_LOOP=threaded unless the environment names a loop:
+    // tst_rendering_basic asks for the basic one); closing while drawing is checked with either.
     const bool threads = QQuickWindow::sceneGraphBackend() == QLatin1String("software") &&
                          qgetenv("QSG_RENDER_LOOP") == "threaded";
     for (int round = 0; round < 24; ++round) {
