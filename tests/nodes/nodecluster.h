@@ -165,6 +165,18 @@ public:
         return liveRevision();
     }
 
+    // True once node-a and node-b both report live revision `revision` (30 s at most).
+    bool bothShow(quint64 revision) {
+        return QTest::qWaitFor(
+            [&] {
+                for (const QString &id : {QStringLiteral("node-a"), QStringLiteral("node-b")})
+                    if (quint64(nodeHealth(id)["revision"].toInteger()) != revision)
+                        return false;
+                return true;
+            },
+            30000);
+    }
+
     // node-a (output 0) and node-b (output 1) with the node token; true once both are linked.
     bool startTwoNodes(std::unique_ptr<Process> &a, std::unique_ptr<Process> &b) {
         startNode(a, QStringLiteral("node-a"), QStringLiteral("0"), nodeTokenFile);

@@ -44,14 +44,7 @@ class TestNodesHeartbeat : public QObject {
         const quint64 revision = m_cluster.recall(m_presets.value(preset));
         std::fprintf(stderr, "recalled %s (preset %d): live revision %llu\n", qPrintable(preset),
                      m_presets.value(preset), static_cast<unsigned long long>(revision));
-        return QTest::qWaitFor(
-            [&] {
-                for (const QString &id : {QStringLiteral("node-a"), QStringLiteral("node-b")})
-                    if (quint64(m_cluster.nodeHealth(id)["revision"].toInteger()) != revision)
-                        return false;
-                return true;
-            },
-            30000);
+        return m_cluster.bothShow(revision);
     }
 
     // Both outputs show red (or not), as the controller serves them (a picture is reused for

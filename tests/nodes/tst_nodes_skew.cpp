@@ -27,8 +27,12 @@
 namespace {
 
 using nodetest::Cluster;
+using nodetest::colourTile;
+using nodetest::Figures;
+using nodetest::figuresOf;
 using nodetest::oneTileLayout;
 using nodetest::Process;
+using nodetest::streamsOf;
 
 QJsonObject videoTile(const QString &id, int yMm, int heightMm) {
     return {{"id", id},
@@ -38,32 +42,6 @@ QJsonObject videoTile(const QString &id, int yMm, int heightMm) {
             {"rect", QJsonObject{{"x", 0}, {"y", yMm}, {"width", 2000}, {"height", heightMm}}},
             {"z", 0},
             {"binding", QJsonObject{{"source", "clip"}, {"fill", "stretch"}}}};
-}
-
-QJsonObject colourTile(const QString &colour) {
-    return {{"id", "fill"},
-            {"kind", "color"},
-            {"title", ""},
-            {"frame", false},
-            {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 600}}},
-            {"z", 0},
-            {"binding", QJsonObject{{"color", colour}}}};
-}
-
-struct Figures {
-    double median = 0;
-    double max = 0;
-};
-Figures figuresOf(QList<double> values) {
-    std::sort(values.begin(), values.end());
-    return {values[values.size() / 2], values.last()};
-}
-
-QStringList streamsOf(const QJsonObject &health) {
-    QStringList out;
-    for (const QJsonValue &v : health["streams"].toArray())
-        out.append(v.toString());
-    return out;
 }
 
 // A node's first frame of the clip on the wall's timeline, as it logs it (app/video/videostream).
@@ -102,14 +80,7 @@ class TestNodesSkew : public QObject {
     // Recalls a preset; true once both nodes report that they show it.
     bool recallAndWait(const QString &preset) {
         const quint64 revision = m_cluster.recall(m_presets.value(preset));
-        return QTest::qWaitFor(
-            [&] {
-                for (const QString &id : {QStringLiteral("node-a"), QStringLiteral("node-b")})
-                    if (quint64(m_cluster.nodeHealth(id)["revision"].toInteger()) != revision)
-                        return false;
-                return true;
-            },
-            30000);
+        return m_cluster.bothShow(revision);
     }
 
     // Both nodes show the clip and have a skew for it.

@@ -26,8 +26,12 @@
 namespace {
 
 using nodetest::Cluster;
+using nodetest::colourTile;
+using nodetest::Figures;
+using nodetest::figuresOf;
 using nodetest::oneTileLayout;
 using nodetest::Process;
+using nodetest::streamsOf;
 
 QJsonObject videoTile(const QString &source, int xMm, int widthMm) {
     return {{"id", "video-" + source + QString::number(xMm)},
@@ -37,33 +41,6 @@ QJsonObject videoTile(const QString &source, int xMm, int widthMm) {
             {"rect", QJsonObject{{"x", xMm}, {"y", 0}, {"width", widthMm}, {"height", 600}}},
             {"z", 0},
             {"binding", QJsonObject{{"source", source}, {"fill", "stretch"}}}};
-}
-
-QJsonObject colourTile(const QString &colour) {
-    // Over the whole canvas: the nodes' displays and the controller's own (wall-three.json).
-    return {{"id", "fill"},
-            {"kind", "color"},
-            {"title", ""},
-            {"frame", false},
-            {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 1200}}},
-            {"z", 0},
-            {"binding", QJsonObject{{"color", colour}}}};
-}
-
-struct Figures {
-    double median = 0;
-    double max = 0;
-};
-Figures figuresOf(QList<double> values) {
-    std::sort(values.begin(), values.end());
-    return {values[values.size() / 2], values.last()};
-}
-
-QStringList streamsOf(const QJsonObject &health) {
-    QStringList out;
-    for (const QJsonValue &v : health["streams"].toArray())
-        out.append(v.toString());
-    return out;
 }
 
 // The median of the samples must be within one frame at 30 fps (held in every run on a loaded
@@ -190,8 +167,9 @@ private Q_SLOTS:
              oneTileLayout("clip", "#000000", videoTile(QStringLiteral("clip"), 0, 2000))},
             {QStringLiteral("left"),
              oneTileLayout("left", "#000000", videoTile(QStringLiteral("cam"), 0, 1000))},
-            {QStringLiteral("red"), oneTileLayout("red", "#d02020", colourTile("#d02020"))},
-            {QStringLiteral("blue"), oneTileLayout("blue", "#2040d0", colourTile("#2040d0"))}};
+            {QStringLiteral("red"), oneTileLayout("red", "#d02020", colourTile("#d02020", 1200))},
+            {QStringLiteral("blue"),
+             oneTileLayout("blue", "#2040d0", colourTile("#2040d0", 1200))}};
         for (const auto &[name, layout] : presets) {
             m_presets.insert(name, m_cluster.savePreset(name, layout));
             QVERIFY2(m_presets.value(name) > 0, qPrintable(name));
