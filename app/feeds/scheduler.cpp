@@ -312,8 +312,10 @@ void FeedScheduler::onParsed(const QString &feedId, const ParseResult &parsed) {
             r->status.lastModified = r->pendingLastModified;
             Q_EMIT stored(feedId, all, at, IngestMode::KeepRevisions);
             succeed(*r, FetchEvent::Success);
-            if (stats->inserted + stats->revised > 0)
+            if (stats->inserted + stats->revised > 0) {
+                Q_EMIT valuesStored(feedId, stats->inserted, stats->revised);
                 Q_EMIT feedUpdated(feedId, stats->inserted, stats->revised);
+            }
         });
 }
 
@@ -420,7 +422,7 @@ void FeedScheduler::onPushMessage(const QString &feedId, const QString &json) {
             side->open(db);
             *stats = side->series->ingest(feedId, series, at, IngestMode::ReplaceCurrent);
         },
-        [this, feedId, series, indicator, dimension, at,
+        [this, feedId, series, indicator, dimension, at, stats,
          value = v.toDouble()](std::exception_ptr error) {
             Runtime *rt = find(feedId);
             if (!rt)
@@ -432,6 +434,8 @@ void FeedScheduler::onPushMessage(const QString &feedId, const QString &json) {
             rt->status.consecutiveFailures = 0;
             Q_EMIT stored(feedId, series, at, IngestMode::ReplaceCurrent);
             setStatus(*rt, FeedState::Ok, {});
+            if (stats->inserted + stats->revised > 0)
+                Q_EMIT valuesStored(feedId, stats->inserted, stats->revised);
             Q_EMIT liveValue(feedId, indicator, dimension, value);
         });
 }

@@ -73,8 +73,11 @@ public:
     int writesInFlight() const { return m_writesInFlight; }
 
 Q_SIGNALS:
-    // New or revised values were stored.
+    // New or revised values of a pulled feed were stored.
     void feedUpdated(const QString &feedId, int newValues, int revisedValues);
+    // New or revised values were stored, pulled or pushed (what the figures count: a pushed
+    // value is not a feedUpdated, its rules are evaluated from liveValue).
+    void valuesStored(const QString &feedId, int newValues, int revisedValues);
     // ok / stale / failing changed, or the error text did (for the audit log and tiles).
     void statusChanged(const QString &feedId, opswall::feeds::FeedState state,
                        const QString &lastError);

@@ -20,7 +20,7 @@ void countFigures([[maybe_unused]] Services::Parts &parts, [[maybe_unused]] QObj
     [[maybe_unused]] FigureCounters *counters = &parts.counters;
 #ifdef OPSWALL_WITH_FEEDS
     if (parts.feeds)
-        QObject::connect(parts.feeds->scheduler(), &feeds::FeedScheduler::feedUpdated, context,
+        QObject::connect(parts.feeds->scheduler(), &feeds::FeedScheduler::valuesStored, context,
                          [counters](const QString &feedId, int newValues, int revisedValues) {
                              counters->feedPoints[feedId] +=
                                  std::uint64_t(std::max(0, newValues) + std::max(0, revisedValues));
