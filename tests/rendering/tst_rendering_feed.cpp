@@ -79,6 +79,33 @@ QByteArray valuesAt(int step) {
     return QJsonDocument(QJsonObject{{QStringLiteral("records"), records}}).toJson();
 }
 
+// The feed of these tests over real HTTP (/values.json serves `served`), and the preparation of
+// a new wall's store: its feed definition and the indicators' alert rules (prepared: "ok" or
+// the error).
+struct ValuesFeed {
+    QByteArray served = valuesAt(1);
+    QString prepared;
+    feedservice::HttpServer server{[this](const feedservice::HttpRequest &req) {
+        if (req.path != QLatin1String("/values.json"))
+            return feedservice::HttpResponse::text(404, "not here\n");
+        feedservice::HttpResponse r;
+        r.setHeader("Content-Type", "application/json");
+        r.body = served;
+        return r;
+    }};
+
+    void prepare(const QString &dbPath) {
+        store::Database db(dbPath);
+        QNetworkAccessManager nam;
+        feeds::FeedHub hub(db, &nam);
+        if (hub.scheduler()->definitions().importJson(feedsDocument(server.port()), &prepared) < 0)
+            return;
+        if (!hub.alerts()->importJson(indicatorsDocument(), &prepared))
+            return;
+        prepared = QStringLiteral("ok");
+    }
+};
+
 QJsonArray feedTiles(double dxMm) {
     return {tileJson(QStringLiteral("alerts"), QStringLiteral("alerts"), QStringLiteral("Cảnh báo"),
                      QRectF(100 + dxMm, 60, 1900, 280), QJsonObject{{QStringLiteral("max"), 4}}),
@@ -98,27 +125,11 @@ QObject *contentOf(QQuickWindow *w, const QString &tileId) {
 // and clears some), and TST_A (the chart's) gains a month; the tiles move at step 4 (they
 // persist).
 void TestRendering::mirroredAlertListFollowsTheFeed() {
-    QByteArray served = valuesAt(1);
-    feedservice::HttpServer server([&served](const feedservice::HttpRequest &req) {
-        if (req.path != QLatin1String("/values.json"))
-            return feedservice::HttpResponse::text(404, "not here\n");
-        feedservice::HttpResponse r;
-        r.setHeader("Content-Type", "application/json");
-        r.body = served;
-        return r;
-    });
-    QVERIFY2(server.listen(QHostAddress::LocalHost, 0), qPrintable(server.errorString()));
-    QString prepared;
-    const auto prepare = [&](const QString &dbPath) {
-        store::Database db(dbPath);
-        QNetworkAccessManager nam;
-        feeds::FeedHub hub(db, &nam);
-        if (hub.scheduler()->definitions().importJson(feedsDocument(server.port()), &prepared) < 0)
-            return;
-        if (!hub.alerts()->importJson(indicatorsDocument(), &prepared))
-            return;
-        prepared = QStringLiteral("ok");
-    };
+    ValuesFeed feed;
+    QVERIFY2(feed.server.listen(QHostAddress::LocalHost, 0), qPrintable(feed.server.errorString()));
+    QByteArray &served = feed.served;
+    const QString &prepared = feed.prepared;
+    const auto prepare = [&feed](const QString &dbPath) { feed.prepare(dbPath); };
     Fixture fx(twoPanels(true), feedTiles(0), false, {}, prepare);
     QCOMPARE(prepared, QStringLiteral("ok"));
     QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
@@ -156,27 +167,11 @@ void TestRendering::mirroredAlertListFollowsTheFeed() {
 // value the feed has now, not the one it had when it was hidden, and reads the indicator once,
 // when it is shown (not at every change while hidden).
 void TestRendering::keptTileShowsTheFeedsCurrentValue() {
-    QByteArray served = valuesAt(1);
-    feedservice::HttpServer server([&served](const feedservice::HttpRequest &req) {
-        if (req.path != QLatin1String("/values.json"))
-            return feedservice::HttpResponse::text(404, "not here\n");
-        feedservice::HttpResponse r;
-        r.setHeader("Content-Type", "application/json");
-        r.body = served;
-        return r;
-    });
-    QVERIFY2(server.listen(QHostAddress::LocalHost, 0), qPrintable(server.errorString()));
-    QString prepared;
-    const auto prepare = [&](const QString &dbPath) {
-        store::Database db(dbPath);
-        QNetworkAccessManager nam;
-        feeds::FeedHub hub(db, &nam);
-        if (hub.scheduler()->definitions().importJson(feedsDocument(server.port()), &prepared) < 0)
-            return;
-        if (!hub.alerts()->importJson(indicatorsDocument(), &prepared))
-            return;
-        prepared = QStringLiteral("ok");
-    };
+    ValuesFeed feed;
+    QVERIFY2(feed.server.listen(QHostAddress::LocalHost, 0), qPrintable(feed.server.errorString()));
+    QByteArray &served = feed.served;
+    const QString &prepared = feed.prepared;
+    const auto prepare = [&feed](const QString &dbPath) { feed.prepare(dbPath); };
     const QJsonArray withKpi{
         tileJson(QStringLiteral("kpi"), QStringLiteral("kpi"), QString(), QRectF(100, 60, 800, 480),
                  QJsonObject{{QStringLiteral("indicator"), QStringLiteral("TST_A")},

@@ -66,6 +66,21 @@ QImage freshPicture(Fixture &fx, const QJsonArray &tiles) {
     return picture;
 }
 
+// Another process (the sqlite3 shell) holds the wall store's write lock, in a transaction it ends
+// with "ROLLBACK;": true once it holds it. (The shell's output is not flushed to a pipe: it says
+// it holds the lock with a file.)
+bool holdStoreLock(QProcess &shell, const QString &dir) {
+    shell.setProcessChannelMode(QProcess::MergedChannels);
+    shell.start(QStringLiteral("sqlite3"), {dir + QStringLiteral("/wall.db")});
+    if (!shell.waitForStarted(5000))
+        return false;
+    const QString locked = dir + QStringLiteral("/locked");
+    shell.write("BEGIN EXCLUSIVE;\nINSERT INTO settings(key, value) VALUES('held', 'by test');\n"
+                ".shell touch " +
+                QFile::encodeName(locked) + "\n");
+    return QTest::qWaitFor([&locked] { return QFile::exists(locked); }, 5000);
+}
+
 } // namespace
 
 // A layout left a moment ago is shown again from its kept tiles: the same frames (nothing built),
@@ -195,15 +210,8 @@ void TestRendering::refusedRecallOfAKeptLayoutChangesNothing() {
     const quint64 revision = fx.app->state().revision();
 
     QProcess shell;
-    shell.setProcessChannelMode(QProcess::MergedChannels);
-    shell.start(QStringLiteral("sqlite3"), {fx.m_dir.filePath(QStringLiteral("wall.db"))});
-    QVERIFY2(shell.waitForStarted(5000), "sqlite3 is needed (Debian package sqlite3)");
-    // (the shell's output is not flushed to a pipe: it says it holds the lock with a file)
-    const QString locked = fx.m_dir.filePath(QStringLiteral("locked"));
-    shell.write("BEGIN EXCLUSIVE;\nINSERT INTO settings(key, value) VALUES('held', 'by test');\n"
-                ".shell touch " +
-                QFile::encodeName(locked) + "\n");
-    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(locked), 5000);
+    QVERIFY2(holdStoreLock(shell, fx.m_dir.path()),
+             "sqlite3 (Debian package sqlite3) did not take the store's lock");
     const ActionResult refused = setLayout(fx, layoutA());
     QVERIFY2(!refused.ok, "the store took the write while another process held its lock");
     QCOMPARE(refused.code, QStringLiteral("store_unavailable"));
@@ -237,15 +245,8 @@ void TestRendering::recallIsBuiltWhileItsWriteIsPending() {
     QQuickWindow *win = fx.app->windows().constFirst();
 
     QProcess shell;
-    shell.setProcessChannelMode(QProcess::MergedChannels);
-    shell.start(QStringLiteral("sqlite3"), {fx.m_dir.filePath(QStringLiteral("wall.db"))});
-    QVERIFY2(shell.waitForStarted(5000), "sqlite3 is needed (Debian package sqlite3)");
-    // (the shell's output is not flushed to a pipe: it says it holds the lock with a file)
-    const QString locked = fx.m_dir.filePath(QStringLiteral("locked"));
-    shell.write("BEGIN EXCLUSIVE;\nINSERT INTO settings(key, value) VALUES('held', 'by test');\n"
-                ".shell touch " +
-                QFile::encodeName(locked) + "\n");
-    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(locked), 5000);
+    QVERIFY2(holdStoreLock(shell, fx.m_dir.path()),
+             "sqlite3 (Debian package sqlite3) did not take the store's lock");
 
     // Every turn of the event loop until the answer: B is never shown.
     std::optional<ActionResult> answer;
