@@ -171,6 +171,7 @@ void NodeClient::onAnswer() {
     connect(replica, &NodeWallReplica::beat, this, [this] { heard(); });
     connect(replica, &QRemoteObjectReplica::initialized, this, [this, replica, takeDoc] {
         heard();
+        sendHeld(); // what the windows showed before this link could carry it
         takeWall(replica->wall());
         takeSources(replica->sources()); // before the layout whose tiles name them
         takeClock(replica->clock());     // before the streams and the switch time it times
@@ -277,19 +278,40 @@ void NodeClient::onLost(const QString &why) {
         m_retry.start();
 }
 
+bool NodeClient::ready() const {
+    // linked() comes with the controller's answer; the replica has the source a round trip
+    // later, and Qt Remote Objects sends no call before that.
+    return m_replica && m_replica->isInitialized();
+}
+
+void NodeClient::sendHeld() {
+    if (const auto r = std::exchange(m_heldReport, std::nullopt))
+        report(r->first, r->second);
+    if (const auto s = std::exchange(m_heldSwitch, std::nullopt))
+        reportSwitch(s->first, s->second);
+}
+
 void NodeClient::report(quint64 shownRevision, double fps) {
-    if (m_replica && m_replica->isInitialized())
-        m_replica->report(m_config.nodeId, m_linkKey, shownRevision, fps);
+    if (!ready()) {
+        m_heldReport = {shownRevision, fps};
+        return;
+    }
+    m_heldReport.reset();
+    m_replica->report(m_config.nodeId, m_linkKey, shownRevision, fps);
 }
 
 void NodeClient::reportVideo(const QByteArray &frames) {
-    if (m_replica && m_replica->isInitialized())
+    if (ready())
         m_replica->reportVideo(m_config.nodeId, m_linkKey, frames);
 }
 
 void NodeClient::reportSwitch(quint64 revision, qint64 shownNs) {
-    if (m_replica && m_replica->isInitialized())
-        m_replica->reportSwitch(m_config.nodeId, m_linkKey, revision, shownNs);
+    if (!ready()) {
+        m_heldSwitch = {revision, shownNs};
+        return;
+    }
+    m_heldSwitch.reset();
+    m_replica->reportSwitch(m_config.nodeId, m_linkKey, revision, shownNs);
 }
 
 void NodeClient::takeClock(const QByteArray &doc) {

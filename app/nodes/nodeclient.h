@@ -59,6 +59,9 @@ public:
     const NodeClientConfig &config() const { return m_config; }
 
     // What the windows show now: the controller's layout revision they drew, and the frame rate.
+    // One made while the link is not ready (none yet, or linked() but the controller's values not
+    // in yet: a round trip later) is held, the latest one, and sent as soon as it is: a report
+    // made as the link comes up is not lost.
     void report(quint64 shownRevision, double fps);
     // The GUI thread is about to be busy for up to ms (making the windows): the controller
     // allows that much silence until it hears this node again (nodewall.rep nodeBusy). Sent at
@@ -67,7 +70,8 @@ public:
     // A heartbeat now, sent at once: after a busy stretch, so that the controller counts this
     // node's silence with its usual timeout again.
     void beatNow();
-    // Synchronised video and switches (nodewall.rep reportVideo, reportSwitch).
+    // Synchronised video and switches (nodewall.rep reportVideo, reportSwitch). A switch report
+    // is held as a report is; a video report (a measurement of now) is not: the next one comes.
     void reportVideo(const QByteArray &frames);
     void reportSwitch(quint64 revision, qint64 shownNs);
 
@@ -123,6 +127,8 @@ private:
     void pullSeries(const QStringList &indicators);
     void updateWanted();
     void pullWanted(const QStringList &announced);
+    bool ready() const; // the replica has the controller's values: what is sent arrives
+    void sendHeld();    // the reports held while the link was not ready
 
     NodeClientConfig m_config;
     bool m_tls = false;
@@ -135,7 +141,10 @@ private:
     QByteArray m_lastWall;
     QByteArray m_lastLayout;
     QByteArray m_lastSources;
-    QByteArray m_linkKey;  // nodeprotocol.h: sent with every report
+    QByteArray m_linkKey; // nodeprotocol.h: sent with every report
+    // The latest report and switch report made while the link was not ready (report()).
+    std::optional<std::pair<quint64, double>> m_heldReport;
+    std::optional<std::pair<quint64, qint64>> m_heldSwitch;
     QJsonObject m_wallDoc; // the last wall and layout documents, for wantedIndicators
     QJsonObject m_layoutDoc;
     QSet<QString> m_wanted; // the indicators this node's tiles show

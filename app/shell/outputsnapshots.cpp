@@ -3,8 +3,10 @@
 #include <QBuffer>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QPointer>
 #include <QThreadPool>
+#include <QTimer>
 
 namespace opswall::shell {
 
@@ -48,24 +50,39 @@ void OutputSnapshots::request(int index, int widthPx, Done done) {
         done = std::move(m_waiting[key].back());
         m_waiting.remove(key);
     }
-    QString why;
-    const std::optional<QImage> image = m_grab ? m_grab(index, &why) : std::nullopt;
-    if (!image) {
-        done(ActionResult::failure(QStringLiteral("not_found"),
-                                   why.isEmpty() ? QStringLiteral("no output %1").arg(index) : why,
-                                   QStringLiteral("index")),
-             {});
-        return;
-    }
-    if (image->isNull()) {
-        done(ActionResult::failure(
-                 QStringLiteral("unavailable"),
-                 why.isEmpty() ? QStringLiteral("output %1 could not be grabbed").arg(index) : why),
-             {});
-        return;
-    }
-    ++m_stats.grabs;
     m_waiting[key].push_back(std::move(done));
+    grabWhenShown(key, QDeadlineTimer(kShownWaitMs));
+}
+
+void OutputSnapshots::grabWhenShown(Key key, QDeadlineTimer deadline) {
+    if (!m_shown || m_shown(key.index))
+        return grab(key);
+    if (!deadline.hasExpired()) {
+        QTimer::singleShot(kShownPollMs, this,
+                           [this, key, deadline] { grabWhenShown(key, deadline); });
+        return;
+    }
+    fail(key, ActionResult::failure(QStringLiteral("unavailable"),
+                                    QStringLiteral("the window of output %1 is not on screen (not "
+                                                   "shown yet, or hidden); ask again")
+                                        .arg(key.index)));
+}
+
+void OutputSnapshots::grab(Key key) {
+    QString why;
+    const std::optional<QImage> image = m_grab ? m_grab(key.index, &why) : std::nullopt;
+    if (!image)
+        return fail(key, ActionResult::failure(
+                             QStringLiteral("not_found"),
+                             why.isEmpty() ? QStringLiteral("no output %1").arg(key.index) : why,
+                             QStringLiteral("index")));
+    if (image->isNull())
+        return fail(key, ActionResult::failure(
+                             QStringLiteral("unavailable"),
+                             why.isEmpty()
+                                 ? QStringLiteral("output %1 could not be grabbed").arg(key.index)
+                                 : why));
+    ++m_stats.grabs;
     // Scaling a 4K window and encoding it take tens of milliseconds: not on the GUI thread.
     QPointer<OutputSnapshots> self(this);
     QThreadPool::globalInstance()->start([self, key, image = *image]() {
@@ -78,6 +95,12 @@ void OutputSnapshots::request(int index, int widthPx, Done done) {
             },
             Qt::QueuedConnection);
     });
+}
+
+void OutputSnapshots::fail(Key key, const ActionResult &result) {
+    std::vector<Done> waiting = m_waiting.take(key);
+    for (Done &d : waiting)
+        d(result, {});
 }
 
 void OutputSnapshots::finish(Key key, QByteArray jpeg) {

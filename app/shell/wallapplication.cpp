@@ -285,6 +285,22 @@ bool WallApplication::start() {
                    .arg(index);
         return QImage();
     });
+    // A window is grabbed only once it is on screen (OutputSnapshots::setShown): a node's windows
+    // made again, or the wall's at its start, asked for a picture before their first expose.
+    m_snapshots->setShown([this](int index) {
+        const QList<wall::Output> &outputs = m_state->wall().outputs;
+        if (index < 0 || index >= outputs.size())
+            return true; // the grab says there is no such output
+        const QList<QQuickWindow *> wins = windows();
+        for (QQuickWindow *w : wins)
+            if (w->property("output").toMap().value(QStringLiteral("name")).toString() ==
+                outputs[index].name)
+                return w->isVisible() && w->isExposed();
+        for (QQuickWindow *w : wins) // the preview, whose picture is cut (previewOfOutput)
+            if (!w->property("output").isValid())
+                return w->isVisible() && w->isExposed();
+        return true;
+    });
     m_services->setOutputSnapshots(m_snapshots.get());
     if (m_nodeRoles && m_options.role == ProcessRole::Controller) {
         m_nodeRoles->serveSnapshots(m_snapshots.get());

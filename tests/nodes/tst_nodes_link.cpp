@@ -46,6 +46,41 @@ private Q_SLOTS:
         QCOMPARE(revisionOf(QStringLiteral("a")), qint64(state.revision()));
     }
 
+    // A report made as the link comes up (linkChanged, as a node reports what its windows show on
+    // each new link), before the replica has the controller's values, reaches the controller:
+    // it is held and sent once the link can carry it, not dropped. So is one made before any link.
+    void reportMadeAsTheLinkComesUpArrives() {
+        Controller controller;
+        QVERIFY(controller.hub);
+        auto [state, hub] = controller.parts();
+        const quint64 revision = state.revision();
+        QVERIFY(revision > 0);
+        NodeClient a(clientOf(hub, QStringLiteral("a"), {0}, QStringLiteral("good")));
+        int reportsOnLink = 0;
+        connect(&a, &NodeClient::linkChanged, &a, [&](bool up) {
+            if (up && a.linked()) {
+                a.report(revision, 30);
+                ++reportsOnLink;
+            }
+        });
+        NodeClient b(clientOf(hub, QStringLiteral("b"), {1}, QStringLiteral("good")));
+        b.report(revision, 25); // before its link
+        QString err;
+        QVERIFY(a.start(&err));
+        QVERIFY(b.start(&err));
+        QTRY_VERIFY_WITH_TIMEOUT(reportsOnLink == 1 && b.linked(), 10000);
+        auto shown = [&hub](const QString &id) {
+            const QJsonObject h = healthOf(hub, id);
+            return std::pair{h[QLatin1String("revision")].toInteger(),
+                             h[QLatin1String("fps")].toDouble()};
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(shown(QStringLiteral("a")), std::pair(qint64(revision), 30.0),
+                                  5000);
+        QTRY_COMPARE_WITH_TIMEOUT(shown(QStringLiteral("b")), std::pair(qint64(revision), 25.0),
+                                  5000);
+        QCOMPARE(hub.reportsRefused(), 0);
+    }
+
     // The figures of synchronised video and scheduled switches are bound to the link as reports
     // are: a node naming another has its video and switch reports refused (and logged), the
     // named node's own are taken.
