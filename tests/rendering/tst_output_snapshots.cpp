@@ -66,9 +66,7 @@ void attach(OutputSnapshots &snapshots, QQuickWindow *w) {
 class TestOutputSnapshots : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() {
-        QCOMPARE(qgetenv("QSG_RENDER_LOOP"), QByteArray("threaded"));
-    }
+    void initTestCase() { QCOMPARE(qgetenv("QSG_RENDER_LOOP"), QByteArray("threaded")); }
 
     void pictureWaitsForTheWindowToBeShown() {
         QQmlEngine engine;
