@@ -2,7 +2,9 @@
 
 #ifdef OPSWALL_TEST_HOOKS
 #include <QByteArray>
+#include <QFile>
 #include <QObject>
+#include <QThread>
 #include <QTimer>
 
 #include <chrono>
@@ -84,6 +86,28 @@ void nodeLayoutApplied() {
         std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
+SlowDisk slowDisk() {
+    SlowDisk disk;
+    const int ms = qEnvironmentVariableIntValue("OPSWALL_TEST_FSYNC_DELAY_MS");
+    if (ms <= 0 || ms > 60000)
+        return disk;
+    disk.fsyncDelayMs = ms;
+    disk.onlyWhile = qEnvironmentVariable("OPSWALL_TEST_FSYNC_DELAY_WHILE");
+    return disk;
+}
+
+void beforeAuditRow() {
+    static const QString marker = qEnvironmentVariable("OPSWALL_TEST_STALL_BEFORE_AUDIT");
+    if (marker.isEmpty())
+        return;
+    QFile f(marker);
+    if (f.open(QIODevice::WriteOnly))
+        f.close();
+    std::fputs("opswall: test: store thread stops before an audit row\n", stderr);
+    for (;;)
+        QThread::sleep(3600);
+}
+
 #else // compiled out: nothing, whatever the environment says
 
 bool compiledIn() {
@@ -92,6 +116,10 @@ bool compiledIn() {
 void installGuiLoad(QObject *) {}
 void nodeLinked() {}
 void nodeLayoutApplied() {}
+SlowDisk slowDisk() {
+    return {};
+}
+void beforeAuditRow() {}
 
 #endif
 

@@ -10,11 +10,14 @@
 // - OPSWALL_TEST_GUI=busy:MS or hang:MS: installGuiLoad(), main(); tests/service/tst_app_watchdog
 //   and tests/nodes/tst_nodes_liveness;
 // - OPSWALL_TEST_NODE_STOP=linked: nodeLinked(), nodes::NodeClient; tst_nodes_liveness;
-// - OPSWALL_TEST_NODE_STALL_MS=MS: nodeLayoutApplied(), shell::applyLayout; tst_nodes_liveness.
-//
-// Two more stay with the layer they fake, outside this module (they are read there, in every
-// build): OPSWALL_TEST_FSYNC_DELAY_MS / OPSWALL_TEST_FSYNC_DELAY_WHILE (a slow disk,
-// app/store/database_testvfs.cpp) and OPSWALL_TEST_STALL_BEFORE_AUDIT (app/wall/dispatcher.cpp).
+// - OPSWALL_TEST_NODE_STALL_MS=MS: nodeLayoutApplied(), shell::applyLayout; tst_nodes_liveness;
+// - OPSWALL_TEST_FSYNC_DELAY_MS=MS and OPSWALL_TEST_FSYNC_DELAY_WHILE=FILE: slowDisk(),
+//   WallApplication::openStore, which installs the store's slow-fsync VFS with it
+//   (app/store/database_testvfs.cpp); tests/rendering tst_app_store_startup, tst_app_store_reads,
+//   tst_app_store_thread and tests/bench bench_wall;
+// - OPSWALL_TEST_STALL_BEFORE_AUDIT=FILE: beforeAuditRow(), wall::Dispatcher; tst_app_store_thread.
+#include <QString>
+
 class QObject;
 
 namespace opswall::testhooks {
@@ -35,5 +38,19 @@ void nodeLinked();
 // OPSWALL_TEST_NODE_STALL_MS=MS (at most 60000): holds the GUI thread MS ms, called after each
 // layout a node applies from its controller (the recall of a heavy layout).
 void nodeLayoutApplied();
+
+// A slow disk: every fsync of the store fsyncDelayMs late (0: no delay), only while the file
+// onlyWhile exists when it is not empty. OPSWALL_TEST_FSYNC_DELAY_MS=MS (1 .. 60000) and
+// OPSWALL_TEST_FSYNC_DELAY_WHILE=FILE; store::Database::installTestVfs puts it in place.
+struct SlowDisk {
+    int fsyncDelayMs = 0;
+    QString onlyWhile;
+};
+SlowDisk slowDisk();
+
+// OPSWALL_TEST_STALL_BEFORE_AUDIT=FILE: called on the store thread inside each transaction that
+// wrote a live-layout history row, before its audit row is written; the first call creates FILE
+// and stops the thread there for good (the test then kills the process: a crash between the two).
+void beforeAuditRow();
 
 } // namespace opswall::testhooks

@@ -147,4 +147,9 @@ QString AlertTracker::worstSeverity(const QString &displayId) const {
     return worst;
 }
 
+bool AlertTracker::unreachable(const QString &displayId) const {
+    return m_active.value(displayId).contains(
+        QString::fromLatin1(drivers::alertKindName(AlertKind::Unreachable)));
+}
+
 } // namespace opswall::devices

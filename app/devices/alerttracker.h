@@ -48,6 +48,9 @@ public:
     QList<DeviceAlert> active(const QString &displayId) const;
     // The worst active severity of a display ("" when none).
     QString worstSeverity(const QString &displayId) const;
+    // Whether the display is counted as not answering: its "unreachable" alert is raised (after
+    // missesBeforeUnreachable consecutive polls without an answer, not after one).
+    bool unreachable(const QString &displayId) const;
 
 private:
     QMap<QString, QMap<QString, DeviceAlert>> m_active; // display -> kind -> alert

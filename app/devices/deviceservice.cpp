@@ -381,7 +381,7 @@ bool DeviceService::stop(int timeoutMs) {
     return joined;
 }
 
-ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
+ActionResult DeviceService::handleAction(const Action &action, const Caller &caller) {
     if (action.type != QLatin1String("device.command"))
         return ActionResult::failure(
             QStringLiteral("unknown_action"),
@@ -403,13 +403,16 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
         return *failure;
     const CommandRequest request = std::get<CommandRequest>(std::move(parsed));
     const quint64 requestId = ++m_nextRequestId;
+    const Caller schedule = scheduleCaller();
+    const bool byOperator = request.command == QLatin1String("power") &&
+                            (caller.user != schedule.user || caller.via != schedule.via);
     // Sent once the action's transaction (its audit row) is committed: a write the store refuses
     // refuses the action (store_unavailable) and nothing reaches a display.
-    m_dispatcher.afterCommit(
-        [self = QPointer<DeviceService>(this), request, requestId, generation = m_generation] {
-            if (self)
-                self->send(request, requestId, generation);
-        });
+    m_dispatcher.afterCommit([self = QPointer<DeviceService>(this), request, requestId,
+                              generation = m_generation, byOperator] {
+        if (self)
+            self->send(request, requestId, generation, byOperator);
+    });
     return ActionResult::success(
         {{QStringLiteral("accepted"), true},
          {QStringLiteral("requestId"), qint64(requestId)},
@@ -417,7 +420,8 @@ ActionResult DeviceService::handleAction(const Action &action, const Caller &) {
          {QStringLiteral("displays"), QJsonArray::fromStringList(request.displays)}});
 }
 
-void DeviceService::send(const CommandRequest &request, quint64 requestId, quint64 generation) {
+void DeviceService::send(const CommandRequest &request, quint64 requestId, quint64 generation,
+                         bool byOperator) {
     std::vector<std::size_t> indices;
     for (const QString &id : request.displays)
         if (const qsizetype i = m_bound.indexOf(id); i >= 0)
@@ -429,6 +433,9 @@ void DeviceService::send(const CommandRequest &request, quint64 requestId, quint
         return;
     }
     m_pending.insert(requestId, request.displays);
+    if (byOperator) // stands against reconciling until the schedule's next transition
+        for (const QString &id : request.displays)
+            m_manualPowerAt.insert(id, m_clock());
 
     auto io = m_io;
     asio::post(io->io, [this, io, indices, ids = request.displays, command = request.driverCommand,

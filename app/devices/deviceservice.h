@@ -21,11 +21,13 @@
 // through the dispatcher as a device.command by the caller {user "schedule", role Technician,
 // via "schedule"}, so it is permission-checked and audited like any other. The schedule's state
 // is also reconciled: at start() (a restart, or after a power cut, inside an "on" period) and
-// when a display answers again after a poll it did not answer, a display whose answered power is
+// when a display answers again after it was counted as not answering (its "unreachable" alert:
+// unreachableAfterMisses polls in a row, not one lost answer), a display whose answered power is
 // not the scheduled one is switched to it by the same kind of action (with "reason": "start" or
 // "reconnect" in its parameters, gathered into one action per power value); its power is not
-// assessed for the "power-mismatch" alert until that command has finished. Between transitions
-// an operator's manual power change stands (and is reported by the alert).
+// assessed for the "power-mismatch" alert until that command has finished. An operator's power
+// command (any caller but the schedule) wins until the schedule's next transition: reconciling
+// leaves that display alone (the alert reports it) while no rule has come since the command.
 #include "core/action.h"
 #include "devices/alerttracker.h"
 #include "devices/bindings.h"
@@ -138,7 +140,9 @@ private:
     void onHealth(quint64 generation, const QString &displayId, const drivers::Health &health);
     void onCommandDone(quint64 generation, quint64 requestId, const QJsonObject &perDisplay);
     // A device.command taken, to its displays (after the action's commit: handleAction).
-    void send(const CommandRequest &request, quint64 requestId, quint64 generation);
+    // byOperator: a power command of a caller other than the schedule (m_manualPowerAt).
+    void send(const CommandRequest &request, quint64 requestId, quint64 generation,
+              bool byOperator);
     static QJsonObject cancelled(const QStringList &displays); // commandFinished's, per display
     void emitChanges(const AlertTracker::Changes &changes);
     void startSchedule(); // from this minute on (start())
@@ -147,6 +151,10 @@ private:
     void reconcileIfDue(const QString &displayId, const drivers::Health &health);
     void sendReconcile(); // the gathered displays, one action per power value
     void reconcileFinished(quint64 requestId);
+    // Whether an operator's power command to the display came after the schedule's last
+    // transition (then reconciling leaves the display as the operator set it).
+    bool manualChangeStands(const QString &displayId) const;
+    static Caller scheduleCaller(); // who the schedule's actions are audited as
 
     wall::WallState &m_state;
     wall::Dispatcher &m_dispatcher;
@@ -167,6 +175,9 @@ private:
     QHash<QString, QDeadlineTimer> m_reconciling;
     QHash<quint64, QStringList> m_reconcileRequests;
     QTimer m_reconcileTimer;
+    // When (the wall's local time, m_clock) an operator's power command was last sent to each
+    // display; kept across stop() and start(), not across a restart of the process.
+    QHash<QString, QDateTime> m_manualPowerAt;
 
     std::shared_ptr<Io> m_io;
     std::thread m_thread;

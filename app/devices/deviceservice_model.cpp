@@ -124,9 +124,10 @@ void DeviceService::onHealth(quint64 generation, const QString &displayId, const
     const DeviceBinding *binding = m_config.binding(displayId);
     if (!current || !binding)
         return;
-    // A display that answers again after a poll it did not answer (a power cut, a cable) may
-    // have restarted in any state: reconciled again.
-    if (current->polled && !current->reachable && m_schedules.contains(displayId) &&
+    // A display that answers again after it was counted as not answering (a power cut, a cable:
+    // its "unreachable" alert, raised after unreachableAfterMisses polls in a row) may have
+    // restarted in any state: reconciled again. One lost answer is not a reconnection.
+    if (m_alerts.unreachable(displayId) && m_schedules.contains(displayId) &&
         !m_reconcileDue.contains(displayId))
         m_reconcileDue.insert(displayId, QStringLiteral("reconnect"));
     DisplayHealth row = *current;
@@ -171,6 +172,11 @@ void DeviceService::reconcileIfDue(const QString &displayId, const Health &healt
     const std::optional<Power> want = expectedPower(displayId);
     if (!want || *want == Power::Invalid)
         return;
+    if (manualChangeStands(displayId)) {
+        qCInfo(lcDevices) << "power of" << displayId << "not reconciled (" << reason
+                          << "): an operator's change stands until the schedule's next rule";
+        return;
+    }
     // Not as the schedule says, by the alert's own rule (warming up counts as on).
     HealthExpectations expect;
     expect.power = want;
@@ -182,6 +188,22 @@ void DeviceService::reconcileIfDue(const QString &displayId, const Health &healt
     m_reconcileGathered.insert(displayId, {*want, reason});
     if (!m_reconcileTimer.isActive())
         m_reconcileTimer.start();
+}
+
+bool DeviceService::manualChangeStands(const QString &displayId) const {
+    const auto at = m_manualPowerAt.constFind(displayId);
+    const auto schedule = m_schedules.constFind(displayId);
+    if (at == m_manualPowerAt.constEnd() || schedule == m_schedules.constEnd())
+        return false;
+    const QDateTime now = m_clock();
+    const std::optional<PastChange> last = schedule->lastAtOrBefore(localTime(now));
+    // From the transition's minute on: a command within that minute, after it, stands.
+    return !last || *at >= toMinute(now).addSecs(-60 * qint64(last->minutesAgo));
+}
+
+Caller DeviceService::scheduleCaller() {
+    return Caller{QStringLiteral("schedule"), Role::Technician, QStringLiteral("local"),
+                  QStringLiteral("schedule")};
 }
 
 void DeviceService::sendReconcile() {
@@ -207,8 +229,7 @@ void DeviceService::sendReconcile() {
                              {QStringLiteral("value"),
                               power == Power::On ? QStringLiteral("on") : QStringLiteral("off")},
                              {QStringLiteral("reason"), reason}}};
-        const Caller caller{QStringLiteral("schedule"), Role::Technician, QStringLiteral("local"),
-                            QStringLiteral("schedule")};
+        const Caller caller = scheduleCaller();
         QPointer<DeviceService> self(this);
         const quint64 generation = m_generation;
         m_dispatcher.submit(action, caller, [self, ids, generation](const ActionResult &result) {
@@ -269,8 +290,7 @@ void DeviceService::checkSchedule() {
                              {QStringLiteral("command"), QStringLiteral("power")},
                              {QStringLiteral("value"),
                               power == Power::On ? QStringLiteral("on") : QStringLiteral("off")}}};
-        const Caller caller{QStringLiteral("schedule"), Role::Technician, QStringLiteral("local"),
-                            QStringLiteral("schedule")};
+        const Caller caller = scheduleCaller();
         // Submitted: the GUI thread does not wait for the action's transaction.
         m_dispatcher.submit(action, caller, [params = action.params](const ActionResult &result) {
             if (!result.ok)

@@ -3,6 +3,7 @@
 // shown first.
 #include "shell/wallapplication.h"
 
+#include "core/testhooks.h"
 #include "shell/noderoles.h"
 #include "wall/walljson.h"
 
@@ -110,7 +111,9 @@ bool WallApplication::openStore() {
                    : m_options.role == ProcessRole::Node ? NodeRoles::nodeDbPath(m_options.nodeId)
                                                          : defaultDbPath(m_options.demo);
     QDir().mkpath(QFileInfo(path).absolutePath());
-    store::Database::installTestVfsFromEnvironment(); // tests only; nothing without the variable
+    // A slow disk, for tests only (OPSWALL_TEST_FSYNC_DELAY_MS; compiled out of the packages).
+    if (const testhooks::SlowDisk disk = testhooks::slowDisk(); disk.fsyncDelayMs > 0)
+        store::Database::installSlowSyncVfs(disk.fsyncDelayMs, disk.onlyWhile);
     try {
         m_db = std::make_unique<store::Database>(path);
         m_store = std::make_unique<store::WallStore>(*m_db); // migrates: before the writer opens

@@ -179,12 +179,12 @@ public:
     // Writes posted by write() and not finished yet (the store thread's whole queue).
     std::size_t writesQueued() const;
 
-    // For tests only (tests/rendering/tst_app_store_thread): when the environment variable
-    // OPSWALL_TEST_FSYNC_DELAY_MS is set, registers (once, as the default VFS of this process) a
-    // VFS that wraps the default one and sleeps that long in every xSync, so every commit is as
-    // slow as a failing disk; with OPSWALL_TEST_FSYNC_DELAY_WHILE=FILE as well, only while FILE
-    // exists. Returns the delay installed (0: none). Called by the app before it opens the store.
-    static int installTestVfsFromEnvironment();
+    // For tests only (a slow disk: testhooks::slowDisk(), OPSWALL_TEST_FSYNC_DELAY_MS): with a
+    // delayMs above 0, registers (once, as the default VFS of this process) a VFS that wraps the
+    // default one and sleeps delayMs in every xSync, so every commit is as slow as a failing
+    // disk; with onlyWhile not empty, only while that file exists. Returns the delay installed
+    // (0: none). The app calls it before it opens the store; the store reads no environment.
+    static int installSlowSyncVfs(int delayMs, const QString &onlyWhile);
 
     // PRAGMA user_version: the core schema version.
     int userVersion();

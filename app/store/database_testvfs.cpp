@@ -1,11 +1,11 @@
-// The store's test VFS (Database::installTestVfsFromEnvironment): the default VFS with a slow
-// xSync, for tests that show the wall keeps working while the disk is slow.
+// The store's test VFS (Database::installSlowSyncVfs): the default VFS with a slow xSync, for
+// tests that show the wall keeps working while the disk is slow. Asked for only through the
+// test hooks (core/testhooks.h slowDisk()), which a build without tests compiles out.
 #include "store/database.h"
 
 #include <QFile>
 #include <QtGlobal>
 #include <chrono>
-#include <cstdlib>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -18,7 +18,7 @@ namespace opswall::store {
 
 namespace {
 
-// The test VFS (installTestVfsFromEnvironment): the default VFS with a slow xSync.
+// The test VFS (installSlowSyncVfs): the default VFS with a slow xSync.
 struct SlowFile {
     sqlite3_file base; // pMethods = &g_slowIo
     sqlite3_file *real;
@@ -104,19 +104,16 @@ int slowOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *f, int flags, i
 
 } // namespace
 
-int Database::installTestVfsFromEnvironment() {
+int Database::installSlowSyncVfs(int delayMs, const QString &onlyWhile) {
+    if (delayMs <= 0)
+        return 0;
     static std::once_flag once;
-    std::call_once(once, [] {
-        const char *env = std::getenv("OPSWALL_TEST_FSYNC_DELAY_MS");
-        const int delay = env ? std::atoi(env) : 0;
-        if (delay <= 0)
-            return;
+    std::call_once(once, [delay = delayMs, &onlyWhile] {
         g_baseVfs = sqlite3_vfs_find(nullptr);
         if (!g_baseVfs)
             return;
         g_syncDelayMs = delay;
-        if (const char *file = std::getenv("OPSWALL_TEST_FSYNC_DELAY_WHILE"))
-            g_slowWhile = file;
+        g_slowWhile = QFile::encodeName(onlyWhile).toStdString();
         g_slowIo = sqlite3_io_methods{3,
                                       slowClose,
                                       slowRead,

@@ -1,11 +1,10 @@
 #include "wall/dispatcher.h"
 
 #include "core/permissions.h"
+#include "core/testhooks.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QJsonArray>
-#include <QThread>
 #include <QUuid>
 
 #include <algorithm>
@@ -132,25 +131,6 @@ void Dispatcher::pump() {
     m_pumping = false;
 }
 
-namespace {
-
-// Failure injection for tests only (tests/rendering/tst_app_store_thread): with
-// OPSWALL_TEST_STALL_BEFORE_AUDIT=FILE the store thread, inside the first transaction that wrote
-// a history row and is about to write the audit row, creates FILE and stops there for good
-// (the test kills the process then).
-void stallBeforeAuditIfAsked() {
-    static const QByteArray marker = qgetenv("OPSWALL_TEST_STALL_BEFORE_AUDIT");
-    if (marker.isEmpty())
-        return;
-    QFile f(QString::fromLocal8Bit(marker));
-    if (f.open(QIODevice::WriteOnly))
-        f.close();
-    for (;;)
-        QThread::sleep(3600);
-}
-
-} // namespace
-
 ActionResult Dispatcher::failureOf(std::exception_ptr error) const {
     const ActionStore *store = writeStore();
     try {
@@ -245,7 +225,7 @@ void Dispatcher::start(Item in) {
         // wall as it was after this action.
         if (revision) {
             r.data.insert(QStringLiteral("revision"), *revision);
-            stallBeforeAuditIfAsked();
+            testhooks::beforeAuditRow(); // OPSWALL_TEST_STALL_BEFORE_AUDIT (tests only)
         }
         if (write)
             write(on, r);

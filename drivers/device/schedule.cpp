@@ -84,19 +84,21 @@ std::optional<PowerSchedule> PowerSchedule::parse(std::string_view text, std::st
 }
 
 std::optional<Power> PowerSchedule::stateAt(LocalTime t) const {
+    const std::optional<PastChange> last = lastAtOrBefore(t);
+    return last ? std::optional<Power>(last->power) : std::nullopt;
+}
+
+std::optional<PastChange> PowerSchedule::lastAtOrBefore(LocalTime t) const {
     const int now = weekMinute(t.weekday, t.minuteOfDay);
-    std::optional<Power> best;
-    int bestAgo = kWeekMinutes + 1;
+    std::optional<PastChange> best;
     for (const auto &r : m_rules)
         for (int d = 0; d < 7; ++d) {
             if (!(r.days & (1u << d)))
                 continue;
             const int ago =
                 ((now - weekMinute(d, r.minuteOfDay)) % kWeekMinutes + kWeekMinutes) % kWeekMinutes;
-            if (ago < bestAgo) {
-                bestAgo = ago;
-                best = r.power;
-            }
+            if (!best || ago < best->minutesAgo)
+                best = PastChange{r.power, ago};
         }
     return best;
 }

@@ -26,6 +26,11 @@ struct ScheduledChange {
     int minutesFromNow = 0;
 };
 
+struct PastChange {
+    Power power = Power::Invalid;
+    int minutesAgo = 0; // 0: a rule of this very minute
+};
+
 class PowerSchedule {
 public:
     // "on 07:00 mon-fri; off 19:00 mon-fri; on 08:00 sat" - days: mon..sun, ranges, "daily".
@@ -33,6 +38,9 @@ public:
 
     // What the wall should be at `t`: the most recent rule in the past week (none: no rules).
     std::optional<Power> stateAt(LocalTime t) const;
+    // That most recent rule (at `t`'s minute or before, within a week): the schedule's last
+    // transition, which ends an operator's manual change (none: no rules).
+    std::optional<PastChange> lastAtOrBefore(LocalTime t) const;
     // The next rule strictly after `t` (within a week).
     std::optional<ScheduledChange> nextAfter(LocalTime t) const;
     const std::vector<PowerRule> &rules() const { return m_rules; }

@@ -1,60 +1,44 @@
 // The power schedule's state reconciled against real opswall-display-sim processes (12 MDC panels
-// on TCP, r3c4 alone in a second process so that it can be killed): a wall that starts inside an
-// "on" period switches its panels (which start off) on, through the dispatcher and audited as the
-// schedule, and raises no "not as its power schedule says" alert meanwhile; a panel that comes
-// back after a power cut is switched on again; a start inside an "off" period switches them off;
-// an operator's change between transitions stands and is reported.
-#include "devices/demosimulators.h"
-#include "devices/deviceservice.h"
-#include "wall/dispatcher.h"
-#include "wall/wallstate.h"
+// on TCP, r3c4 alone in a second process so that it can be killed or frozen; simulatedwall.h): a
+// wall that starts inside an "on" period switches its panels (which start off) on, through the
+// dispatcher and audited as the schedule, and raises no "not as its power schedule says" alert
+// meanwhile; one missed poll is not a reconnection (nothing is reconciled), a panel back after a
+// power cut (its "unreachable" alert raised) is switched on again; an operator's power change
+// stands, reported, through a missed poll, a power cut and a restart of display control until the
+// schedule's next transition; a start inside an "off" period switches them off.
+#include "simulatedwall.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QtTest>
 
-#include <csignal>
-
 using namespace opswall;
 using namespace opswall::devices;
+using devicetest::Audited;
+using devicetest::SimulatedWall;
 
 namespace {
 
 constexpr int kWaitMs = 15000;
-
-struct Audited {
-    Caller caller;
-    Action action;
-    ActionResult result;
-};
 
 } // namespace
 
 class TestDevicesReconcile : public QObject {
     Q_OBJECT
 
-    QString m_program;
-    DemoSimulators m_sims;   // r1c1 .. r3c3
-    DemoSimulators m_victim; // r3c4
-    quint16 m_victimPort = 0;
-    std::unique_ptr<wall::WallState> m_state;
-    std::unique_ptr<wall::Dispatcher> m_dispatcher;
-    std::unique_ptr<DeviceService> m_service;
+    SimulatedWall m_wall;
     std::unique_ptr<QSignalSpy> m_raised;
-    QDateTime m_now;
-    QList<Audited> m_audit;
 
     bool allPower(const QString &power) const {
-        const auto &rows = m_service->model()->rows();
-        return rows.size() == 12 && std::all_of(rows.begin(), rows.end(), [&](const auto &r) {
-                   return r.reachable && r.power == power;
-               });
+        return m_wall.allRows(
+            [&](const DisplayHealth &r) { return r.reachable && r.power == power; });
     }
+    const DisplayHealth &victim() const { return *m_wall.service->model()->row("r3c4"); }
     // The schedule's power commands since `from` of the audit, with that reason: the displays.
     QStringList reconciled(qsizetype from, const QString &value, const QString &reason) const {
         QStringList displays;
-        for (qsizetype i = from; i < m_audit.size(); ++i) {
-            const Audited &a = m_audit.at(i);
+        for (qsizetype i = from; i < m_wall.audit.size(); ++i) {
+            const Audited &a = m_wall.audit.at(i);
             if (a.caller.user == QLatin1String("schedule") &&
                 a.caller.via == QLatin1String("schedule") && a.caller.role == Role::Technician &&
                 a.action.type == QLatin1String("device.command") && a.result.ok &&
@@ -66,122 +50,166 @@ class TestDevicesReconcile : public QObject {
         displays.sort();
         return displays;
     }
-    QStringList mismatchAlerts() const {
+    // Raised alerts of that kind since the spy was last cleared: "display: message".
+    QStringList raised(const QString &kind) const {
         QStringList out;
         for (const auto &args : *m_raised) {
             const QJsonObject a = args.first().toJsonObject();
-            if (a["kind"].toString() == QLatin1String("power-mismatch"))
+            if (a["kind"].toString() == kind)
                 out.append(a["display"].toString() + QLatin1String(": ") + a["message"].toString());
         }
         return out;
     }
-    static QStringList allIds() {
-        QStringList ids;
-        for (int r = 1; r <= 3; ++r)
-            for (int c = 1; c <= 4; ++c)
-                ids.append(QStringLiteral("r%1c%2").arg(r).arg(c));
-        ids.sort();
-        return ids;
+    QStringList mismatchAlerts() const { return raised(QStringLiteral("power-mismatch")); }
+
+    // r3c4 misses one poll: frozen until a poll of it goes unanswered, then thawed at once (its
+    // next poll, already under way or not, is answered); back to answering, a few polls more.
+    void missOnePoll() {
+        QVERIFY(victim().reachable);
+        QVERIFY(m_wall.freezeVictim());
+        QTRY_VERIFY_WITH_TIMEOUT(!victim().reachable, kWaitMs);
+        QVERIFY(m_wall.thawVictim());
+        QTRY_VERIFY_WITH_TIMEOUT(victim().reachable, kWaitMs);
+        QTest::qWait(1500);
+        QVERIFY2(raised(QStringLiteral("unreachable")).isEmpty(),
+                 qPrintable(raised(QStringLiteral("unreachable")).join(u'\n')));
+    }
+    // r3c4 loses its power until it is counted as not answering, and comes back, off.
+    void powerCut() {
+        QVERIFY(m_wall.killVictim());
+        QTRY_VERIFY_WITH_TIMEOUT(!raised(QStringLiteral("unreachable")).isEmpty(), kWaitMs);
+        QString why;
+        QVERIFY2(m_wall.restartVictim(&why), qPrintable(why));
+        QTRY_VERIFY_WITH_TIMEOUT(victim().reachable, kWaitMs);
     }
 
 private Q_SLOTS:
     void initTestCase() {
-        m_program = qEnvironmentVariable("OPSWALL_DISPLAY_SIM");
-        if (m_program.isEmpty() || !QFileInfo(m_program).isExecutable())
+        if (SimulatedWall::simulatorProgram().isEmpty())
             QSKIP("OPSWALL_DISPLAY_SIM does not name the opswall-display-sim program");
-        QVERIFY2(m_sims.start(m_program, 11), qPrintable(m_sims.error()));
-        QVERIFY2(m_victim.start(m_program, 1), qPrintable(m_victim.error()));
-        m_victimPort = m_victim.ports().first();
-
-        wall::GridSpec grid;
-        grid.rows = 3;
-        grid.cols = 4;
-        grid.activeMm = QSizeF(1209.6, 680.4);
-        m_state = std::make_unique<wall::WallState>(wall::makeGrid(grid, "demo"));
-        m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, nullptr);
-        m_dispatcher->setAuditHook([this](const Caller &c, const Action &a, const ActionResult &r) {
-            m_audit.append({c, a, r});
-        });
-        m_service = std::make_unique<DeviceService>(*m_state, *m_dispatcher);
-        m_raised = std::make_unique<QSignalSpy>(m_service.get(), &DeviceService::alertRaised);
         // Monday 23 November 2026, 10:00: the demo's schedule ("on 07:00 mon-fri; off 19:00
-        // mon-fri") says on; the simulated panels start off.
-        m_now = QDateTime(QDate(2026, 11, 23), QTime(10, 0));
-        m_service->setClock([this] { return m_now; });
-        DeviceConfig config = demoDeviceConfig(m_sims.ports() + m_victim.ports());
-        config.pollIntervalMs = 250;
-        const QList<Issue> issues = m_service->setConfig(config);
-        QVERIFY2(issues.isEmpty(), qPrintable(issues.value(0).toString()));
+        // mon-fri") says on; the simulated panels start off. r3c4 gives up on an answer after
+        // 1.5 s (its binding's replyTimeoutMs), so that a frozen panel misses a poll soon.
+        QString why;
+        QVERIFY2(m_wall.setUp(QDateTime(QDate(2026, 11, 23), QTime(10, 0)), &why,
+                              [](DeviceConfig &c) { c.displays.last().replyTimeoutMs = 1500; }),
+                 qPrintable(why));
+        QCOMPARE(m_wall.service->config().displays.last().displayId, QStringLiteral("r3c4"));
+        // The schedule's own once-a-minute check is this test's to call: its clock jumps.
+        m_wall.service->setScheduleCheckIntervalMs(24 * 3600 * 1000);
+        m_raised = std::make_unique<QSignalSpy>(m_wall.service.get(), &DeviceService::alertRaised);
     }
 
     void startInsideAnOnPeriodSwitchesThePanelsOnWithoutAlerts() {
-        m_service->start();
+        m_wall.service->start();
         QTRY_VERIFY_WITH_TIMEOUT(allPower(QStringLiteral("on")), kWaitMs);
         // Through the dispatcher as the schedule, every display once, reason "start".
-        QCOMPARE(reconciled(0, QStringLiteral("on"), QStringLiteral("start")), allIds());
+        QCOMPARE(reconciled(0, QStringLiteral("on"), QStringLiteral("start")),
+                 SimulatedWall::allIds());
         // A few polls after: as the schedule says, and no false alert was ever raised.
         QTest::qWait(1000);
         QVERIFY2(mismatchAlerts().isEmpty(), qPrintable(mismatchAlerts().join(u'\n')));
-        QVERIFY(m_service->activeAlerts().isEmpty());
+        QVERIFY(m_wall.service->activeAlerts().isEmpty());
     }
 
-    void aPanelBackFromAPowerCutIsSwitchedOnAgain() {
-        const qsizetype from = m_audit.size();
-        QSignalSpy cleared(m_service.get(), &DeviceService::alertCleared);
-        QVERIFY(::kill(pid_t(m_victim.processId()), SIGKILL) == 0);
-        m_victim.stop();
-        QTRY_VERIFY_WITH_TIMEOUT(!m_service->model()->row("r3c4")->reachable, kWaitMs);
-        // Back, off (a panel after a power cut), on the same port.
-        QVERIFY2(m_victim.start(m_program, 1, 5000, {"--tcp", QString::number(m_victimPort)}),
-                 qPrintable(m_victim.error()));
+    // Switched off at the panel (not by the wall), r3c4 is reported; one poll it does not answer
+    // (a lost packet, a busy panel) is no reconnection: nothing is reconciled. After a power cut
+    // it may have restarted in any state: switched on again.
+    void aMissedPollIsNotAReconnectionAPowerCutIs() {
+        const qsizetype from = m_wall.audit.size();
+        QString why;
+        QVERIFY2(m_wall.powerAtThePanel(false, &why), qPrintable(why));
+        QTRY_COMPARE_WITH_TIMEOUT(victim().power, QStringLiteral("off"), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(mismatchAlerts().size() == 1, kWaitMs);
+        QVERIFY(mismatchAlerts().first().startsWith("r3c4: "));
+
+        missOnePoll();
+        QCOMPARE(reconciled(from, QStringLiteral("on"), QStringLiteral("reconnect")),
+                 QStringList());
+        QCOMPARE(victim().power, QStringLiteral("off"));
+        QCOMPARE(m_wall.audit.size(), from); // nothing was done to any display
+
+        m_raised->clear();
+        powerCut();
         QTRY_VERIFY_WITH_TIMEOUT(allPower(QStringLiteral("on")), kWaitMs);
         QCOMPARE(reconciled(from, QStringLiteral("on"), QStringLiteral("reconnect")),
                  QStringList{QStringLiteral("r3c4")});
         QTest::qWait(1000);
         QVERIFY2(mismatchAlerts().isEmpty(), qPrintable(mismatchAlerts().join(u'\n')));
-        QVERIFY(m_service->activeAlerts().isEmpty()); // the unreachable alert cleared too
+        QVERIFY(m_wall.service->activeAlerts().isEmpty()); // the unreachable alert cleared too
     }
 
-    void anOperatorsChangeBetweenTransitionsStandsAndIsReported() {
-        const qsizetype from = m_audit.size();
-        const ActionResult r = m_dispatcher->dispatch(
+    // A technician switches r3c4 off at 10:05, inside the "on" period: reported (a warning: off
+    // while it should be on), and not switched back after a missed poll, a power cut or a
+    // restart of display control, all before the schedule's next transition (19:00).
+    void anOperatorsChangeStandsUntilTheNextTransition() {
+        m_raised->clear();
+        m_wall.now = QDateTime(QDate(2026, 11, 23), QTime(10, 5));
+        const qsizetype from = m_wall.audit.size();
+        const ActionResult r = m_wall.dispatcher->dispatch(
             {"device.command",
-             {{"displays", QJsonArray{"r1c1"}}, {"command", "power"}, {"value", "off"}}},
+             {{"displays", QJsonArray{"r3c4"}}, {"command", "power"}, {"value", "off"}}},
             {"tech", Role::Technician, "local", "test"});
         QVERIFY2(r.ok, qPrintable(r.message));
-        QTRY_VERIFY_WITH_TIMEOUT(m_service->model()->row("r1c1")->power == "off", kWaitMs);
-        // Reported (a warning: off while it should be on), not switched back.
+        QTRY_COMPARE_WITH_TIMEOUT(victim().power, QStringLiteral("off"), kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(mismatchAlerts().size() == 1, kWaitMs);
-        QVERIFY(mismatchAlerts().first().startsWith("r1c1: "));
+        QVERIFY(mismatchAlerts().first().startsWith("r3c4: "));
+
+        m_wall.now = QDateTime(QDate(2026, 11, 23), QTime(11, 0));
+        missOnePoll();
+        QCOMPARE(victim().power, QStringLiteral("off"));
+
+        m_wall.now = QDateTime(QDate(2026, 11, 23), QTime(12, 0));
+        powerCut(); // back off, as the technician left it
+        QTest::qWait(1500);
+        QCOMPARE(victim().power, QStringLiteral("off"));
+
+        // Display control restarted (a change of the bindings does that) at 18:59.
+        m_wall.now = QDateTime(QDate(2026, 11, 23), QTime(18, 59));
+        QVERIFY(m_wall.service->stop());
+        m_wall.service->start();
+        const auto othersOnVictimOff = [](const DisplayHealth &row) {
+            return row.reachable && row.power == (row.displayId == "r3c4" ? "off" : "on");
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(m_wall.allRows(othersOnVictimOff), kWaitMs);
+        QTest::qWait(1500);
+        QCOMPARE(victim().power, QStringLiteral("off"));
+        for (qsizetype i = from; i < m_wall.audit.size(); ++i)
+            QCOMPARE(m_wall.audit.at(i).caller.user, QStringLiteral("tech"));
+        QVERIFY(m_wall.service->activeAlerts().size() == 1); // r3c4's power-mismatch
+    }
+
+    // The next morning (Tuesday 07:05, after "on 07:00") display control starts again: the
+    // technician's change ended with the transition, r3c4 follows the schedule again.
+    void theNextTransitionEndsTheOperatorsChange() {
+        QVERIFY(m_wall.service->stop());
+        m_raised->clear();
+        const qsizetype from = m_wall.audit.size();
+        m_wall.now = QDateTime(QDate(2026, 11, 24), QTime(7, 5));
+        m_wall.service->start();
+        QTRY_VERIFY_WITH_TIMEOUT(allPower(QStringLiteral("on")), kWaitMs);
+        QCOMPARE(reconciled(from, QStringLiteral("on"), QStringLiteral("start")),
+                 QStringList{QStringLiteral("r3c4")});
         QTest::qWait(1000);
-        QCOMPARE(m_service->model()->row("r1c1")->power, QStringLiteral("off"));
-        for (qsizetype i = from; i < m_audit.size(); ++i)
-            QCOMPARE(m_audit.at(i).caller.user, QStringLiteral("tech"));
+        QVERIFY2(mismatchAlerts().isEmpty(), qPrintable(mismatchAlerts().join(u'\n')));
+        QVERIFY(m_wall.service->activeAlerts().isEmpty());
     }
 
     void restartInsideAnOffPeriodSwitchesThePanelsOff() {
-        QVERIFY(m_service->stop());
+        QVERIFY(m_wall.service->stop());
         m_raised->clear();
-        const qsizetype from = m_audit.size();
-        m_now = QDateTime(QDate(2026, 11, 23), QTime(20, 15)); // after "off 19:00"
-        m_service->start();
+        const qsizetype from = m_wall.audit.size();
+        m_wall.now = QDateTime(QDate(2026, 11, 24), QTime(20, 15)); // after "off 19:00"
+        m_wall.service->start();
         QTRY_VERIFY_WITH_TIMEOUT(allPower(QStringLiteral("off")), kWaitMs);
-        // r1c1 was off already: the 11 others.
-        QStringList expected = allIds();
-        expected.removeOne(QStringLiteral("r1c1"));
-        QCOMPARE(reconciled(from, QStringLiteral("off"), QStringLiteral("start")), expected);
+        QCOMPARE(reconciled(from, QStringLiteral("off"), QStringLiteral("start")),
+                 SimulatedWall::allIds());
         QTest::qWait(1000);
         QVERIFY2(mismatchAlerts().isEmpty(), qPrintable(mismatchAlerts().join(u'\n')));
-        QVERIFY(m_service->activeAlerts().isEmpty());
+        QVERIFY(m_wall.service->activeAlerts().isEmpty());
     }
 
-    void cleanupTestCase() {
-        if (m_service)
-            m_service->stop();
-        m_service.reset();
-        m_sims.stop();
-        m_victim.stop();
-    }
+    void cleanupTestCase() { m_wall.tearDown(); }
 };
 
 QTEST_GUILESS_MAIN(TestDevicesReconcile)

@@ -3,11 +3,8 @@
 // Dispatcher. Health polling fills the model; device.command through the dispatcher reaches every
 // simulator; a killed simulator raises "unreachable" and clears when it is back; the power
 // schedule runs through the dispatcher on an injected clock.
-#include "devices/demosimulators.h"
-#include "devices/deviceservice.h"
+#include "simulatedwall.h"
 #include "store/writefence.h"
-#include "wall/dispatcher.h"
-#include "wall/wallstate.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -17,47 +14,30 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <csignal>
-
 using namespace opswall;
 using namespace opswall::devices;
+using devicetest::Audited;
 
 namespace {
 
 constexpr int kWaitMs = 10000;
-
-struct Audited {
-    Caller caller;
-    Action action;
-    ActionResult result;
-};
 
 } // namespace
 
 class TestDevicesService : public QObject {
     Q_OBJECT
 
-    QString m_program;
-    DemoSimulators m_sims;   // r1c1 .. r3c3
-    DemoSimulators m_victim; // r3c4
-    quint16 m_victimPort = 0;
-    std::unique_ptr<wall::WallState> m_state;
-    std::unique_ptr<wall::Dispatcher> m_dispatcher;
-    std::unique_ptr<DeviceService> m_service;
-    QDateTime m_now;
-    QList<Audited> m_audit;
-
+    devicetest::SimulatedWall m_wall;
     const Caller m_technician{"tech", Role::Technician, "local", "test"};
 
     bool allRows(const std::function<bool(const DisplayHealth &)> &pred) const {
-        const auto &rows = m_service->model()->rows();
-        return rows.size() == 12 && std::all_of(rows.begin(), rows.end(), pred);
+        return m_wall.allRows(pred);
     }
 
     // Dispatches and waits for the commandFinished of the accepted request.
     QJsonObject runCommand(const QJsonObject &params, const Caller &caller) {
-        QSignalSpy finished(m_service.get(), &DeviceService::commandFinished);
-        const ActionResult r = m_dispatcher->dispatch({"device.command", params}, caller);
+        QSignalSpy finished(m_wall.service.get(), &DeviceService::commandFinished);
+        const ActionResult r = m_wall.dispatcher->dispatch({"device.command", params}, caller);
         if (!r.ok) {
             qWarning() << "refused:" << r.message;
             return {};
@@ -78,33 +58,13 @@ class TestDevicesService : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        m_program = qEnvironmentVariable("OPSWALL_DISPLAY_SIM");
-        if (m_program.isEmpty() || !QFileInfo(m_program).isExecutable())
+        if (devicetest::SimulatedWall::simulatorProgram().isEmpty())
             QSKIP("OPSWALL_DISPLAY_SIM does not name the opswall-display-sim program");
-        QVERIFY2(m_sims.start(m_program, 11), qPrintable(m_sims.error()));
-        QVERIFY2(m_victim.start(m_program, 1), qPrintable(m_victim.error()));
-        m_victimPort = m_victim.ports().first();
-
-        wall::GridSpec grid;
-        grid.rows = 3;
-        grid.cols = 4;
-        grid.activeMm = QSizeF(1209.6, 680.4);
-        m_state = std::make_unique<wall::WallState>(wall::makeGrid(grid, "demo"));
-        m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, nullptr);
-        m_dispatcher->setAuditHook([this](const Caller &c, const Action &a, const ActionResult &r) {
-            m_audit.append({c, a, r});
-        });
-        m_service = std::make_unique<DeviceService>(*m_state, *m_dispatcher);
         // Monday 23 November 2026, 06:30: the schedule says off (since Friday 19:00).
-        m_now = QDateTime(QDate(2026, 11, 23), QTime(6, 30));
-        m_service->setClock([this] { return m_now; });
-
-        DeviceConfig config = demoDeviceConfig(m_sims.ports() + m_victim.ports());
-        config.pollIntervalMs = 250;
-        const QList<Issue> issues = m_service->setConfig(config);
-        QVERIFY2(issues.isEmpty(), qPrintable(issues.value(0).toString()));
-        m_service->start();
-        QVERIFY(m_service->isRunning());
+        QString why;
+        QVERIFY2(m_wall.setUp(QDateTime(QDate(2026, 11, 23), QTime(6, 30)), &why), qPrintable(why));
+        m_wall.service->start();
+        QVERIFY(m_wall.service->isRunning());
     }
 
     void healthPollingFillsTheModel() {
@@ -113,30 +73,30 @@ private Q_SLOTS:
                                             r.temperatureC == 38 && r.fan == "ok";
                                  }),
                                  kWaitMs);
-        const QJsonArray snap = m_service->snapshot();
+        const QJsonArray snap = m_wall.service->snapshot();
         QCOMPARE(snap.size(), 12);
         QCOMPARE(snap.at(11)["display"].toString(), QStringLiteral("r3c4"));
         QCOMPARE(snap.at(11)["power"].toString(), QStringLiteral("off"));
         QCOMPARE(snap.at(11)["temperatureC"].toInt(), 38);
-        QVERIFY(snap.at(11)["address"].toString().contains(QString::number(m_victimPort)));
-        QVERIFY(m_service->activeAlerts().isEmpty()); // off, as the schedule wants at 06:30
+        QVERIFY(snap.at(11)["address"].toString().contains(QString::number(m_wall.victimPort)));
+        QVERIFY(m_wall.service->activeAlerts().isEmpty()); // off, as the schedule wants at 06:30
     }
 
     void powerCommandReachesEverySimulator() {
         // Operators may not drive displays: refused by the dispatcher's role table.
         const Caller op{"op", Role::Operator, "local", "test"};
-        QVERIFY(!m_dispatcher
+        QVERIFY(!m_wall.dispatcher
                      ->dispatch({"device.command",
                                  {{"displays", "all"}, {"command", "power"}, {"value", "on"}}},
                                 op)
                      .ok);
-        const ActionResult bad = m_dispatcher->dispatch(
+        const ActionResult bad = m_wall.dispatcher->dispatch(
             {"device.command", {{"displays", "all"}, {"command", "power"}, {"value", 3}}},
             m_technician);
         QCOMPARE(bad.code, QStringLiteral("invalid"));
         QCOMPARE(bad.field, QStringLiteral("value"));
 
-        QSignalSpy raised(m_service.get(), &DeviceService::alertRaised);
+        QSignalSpy raised(m_wall.service.get(), &DeviceService::alertRaised);
         QJsonObject perDisplay =
             runCommand({{"displays", "all"}, {"command", "power"}, {"value", "on"}}, m_technician);
         QCOMPARE(perDisplay.size(), 12);
@@ -151,27 +111,26 @@ private Q_SLOTS:
         QCOMPARE(first["severity"].toString(), QStringLiteral("info"));
         QVERIFY(first["message"].toString().contains("should be off but is on"));
 
-        QSignalSpy cleared(m_service.get(), &DeviceService::alertCleared);
+        QSignalSpy cleared(m_wall.service.get(), &DeviceService::alertCleared);
         perDisplay =
             runCommand({{"displays", "all"}, {"command", "power"}, {"value", "off"}}, m_technician);
         QCOMPARE(perDisplay.size(), 12);
         QVERIFY(perDisplay["r3c4"].toObject()["ok"].toBool());
         QTRY_VERIFY_WITH_TIMEOUT(allRows([](const DisplayHealth &r) { return r.power == "off"; }),
                                  kWaitMs);
-        QTRY_VERIFY_WITH_TIMEOUT(m_service->activeAlerts().isEmpty(), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_wall.service->activeAlerts().isEmpty(), kWaitMs);
         QVERIFY(cleared.size() >= 12);
         // Both commands were audited with the technician as the caller.
         int audited = 0;
-        for (const Audited &a : m_audit)
+        for (const Audited &a : m_wall.audit)
             audited += a.action.type == "device.command" && a.caller.user == "tech" && a.result.ok;
         QCOMPARE(audited, 2);
     }
 
     void killedSimulatorRaisesAndClearsUnreachable() {
-        QSignalSpy raised(m_service.get(), &DeviceService::alertRaised);
-        QSignalSpy cleared(m_service.get(), &DeviceService::alertCleared);
-        QVERIFY(::kill(pid_t(m_victim.processId()), SIGKILL) == 0);
-        m_victim.stop(); // reaps it
+        QSignalSpy raised(m_wall.service.get(), &DeviceService::alertRaised);
+        QSignalSpy cleared(m_wall.service.get(), &DeviceService::alertCleared);
+        QVERIFY(m_wall.killVictim());
         auto hasAlert = [](const QSignalSpy &spy, const QString &kind) {
             for (const auto &args : spy) {
                 const QJsonObject a = args.first().toJsonObject();
@@ -181,30 +140,30 @@ private Q_SLOTS:
             return false;
         };
         QTRY_VERIFY_WITH_TIMEOUT(hasAlert(raised, "unreachable"), kWaitMs);
-        const DisplayHealth *row = m_service->model()->row("r3c4");
+        const DisplayHealth *row = m_wall.service->model()->row("r3c4");
         QVERIFY(!row->reachable);
         QCOMPARE(row->alertSeverity, QStringLiteral("critical"));
         QVERIFY2(row->alertMessage.contains("Display r3c4 does not answer"),
                  qPrintable(row->alertMessage));
-        QCOMPARE(row->power, QStringLiteral("off"));         // last known, marked unreachable
-        QVERIFY(m_service->model()->row("r3c3")->reachable); // the others are unaffected
+        QCOMPARE(row->power, QStringLiteral("off"));              // last known, marked unreachable
+        QVERIFY(m_wall.service->model()->row("r3c3")->reachable); // the others are unaffected
 
-        QVERIFY2(m_victim.start(m_program, 1, 5000, {"--tcp", QString::number(m_victimPort)}),
-                 qPrintable(m_victim.error()));
+        QString why;
+        QVERIFY2(m_wall.restartVictim(&why), qPrintable(why));
         QTRY_VERIFY_WITH_TIMEOUT(hasAlert(cleared, "unreachable"), kWaitMs);
-        QTRY_VERIFY_WITH_TIMEOUT(m_service->model()->row("r3c4")->reachable, kWaitMs);
-        QVERIFY(m_service->activeAlerts().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(m_wall.service->model()->row("r3c4")->reachable, kWaitMs);
+        QVERIFY(m_wall.service->activeAlerts().isEmpty());
     }
 
     void scheduleRunsThroughTheDispatcher() {
-        m_audit.clear();
-        m_now = QDateTime(QDate(2026, 11, 23), QTime(6, 59, 30));
-        m_service->checkSchedule();
-        QVERIFY(m_audit.isEmpty()); // 06:31 .. 06:59: no rule
-        m_now = QDateTime(QDate(2026, 11, 23), QTime(7, 0, 5));
-        m_service->checkSchedule();
-        QCOMPARE(m_audit.size(), 1);
-        const Audited &on = m_audit.first();
+        m_wall.audit.clear();
+        m_wall.now = QDateTime(QDate(2026, 11, 23), QTime(6, 59, 30));
+        m_wall.service->checkSchedule();
+        QVERIFY(m_wall.audit.isEmpty()); // 06:31 .. 06:59: no rule
+        m_wall.now = QDateTime(QDate(2026, 11, 23), QTime(7, 0, 5));
+        m_wall.service->checkSchedule();
+        QCOMPARE(m_wall.audit.size(), 1);
+        const Audited &on = m_wall.audit.first();
         QCOMPARE(on.caller.user, QStringLiteral("schedule"));
         QCOMPARE(on.caller.via, QStringLiteral("schedule"));
         QCOMPARE(on.caller.role, Role::Technician);
@@ -214,35 +173,35 @@ private Q_SLOTS:
         QVERIFY(on.result.ok);
         QTRY_VERIFY_WITH_TIMEOUT(allRows([](const DisplayHealth &r) { return r.power == "on"; }),
                                  kWaitMs);
-        m_service->checkSchedule(); // same minute again: nothing repeated
-        QCOMPARE(m_audit.size(), 1);
+        m_wall.service->checkSchedule(); // same minute again: nothing repeated
+        QCOMPARE(m_wall.audit.size(), 1);
 
         // The timer was late: 18:58 -> 19:03 still executes the 19:00 rule once.
-        m_now = QDateTime(QDate(2026, 11, 23), QTime(18, 58));
-        m_service->checkSchedule();
-        m_now = QDateTime(QDate(2026, 11, 23), QTime(19, 3));
-        m_service->checkSchedule();
-        QCOMPARE(m_audit.size(), 2);
-        QCOMPARE(m_audit.last().action.params["value"].toString(), QStringLiteral("off"));
+        m_wall.now = QDateTime(QDate(2026, 11, 23), QTime(18, 58));
+        m_wall.service->checkSchedule();
+        m_wall.now = QDateTime(QDate(2026, 11, 23), QTime(19, 3));
+        m_wall.service->checkSchedule();
+        QCOMPARE(m_wall.audit.size(), 2);
+        QCOMPARE(m_wall.audit.last().action.params["value"].toString(), QStringLiteral("off"));
         QTRY_VERIFY_WITH_TIMEOUT(allRows([](const DisplayHealth &r) { return r.power == "off"; }),
                                  kWaitMs);
 
         // The box slept from Monday evening to Saturday morning: the latest rule of the last day
         // (Friday 19:00 off) is applied once on waking, nothing older is replayed.
-        m_now = QDateTime(QDate(2026, 11, 28), QTime(6, 59));
-        m_service->checkSchedule();
-        QCOMPARE(m_audit.size(), 3);
-        QCOMPARE(m_audit.last().action.params["value"].toString(), QStringLiteral("off"));
+        m_wall.now = QDateTime(QDate(2026, 11, 28), QTime(6, 59));
+        m_wall.service->checkSchedule();
+        QCOMPARE(m_wall.audit.size(), 3);
+        QCOMPARE(m_wall.audit.last().action.params["value"].toString(), QStringLiteral("off"));
         // Saturday 07:00: not a working day.
-        m_now = QDateTime(QDate(2026, 11, 28), QTime(7, 0));
-        m_service->checkSchedule();
-        QCOMPARE(m_audit.size(), 3);
+        m_wall.now = QDateTime(QDate(2026, 11, 28), QTime(7, 0));
+        m_wall.service->checkSchedule();
+        QCOMPARE(m_wall.audit.size(), 3);
     }
 
     // A controller fenced by its hot standby sends no command to any display.
     void fencedControllerDrivesNoDisplay() {
         store::setWriteFence(QStringLiteral("this controller is fenced: test"));
-        const ActionResult r = m_dispatcher->dispatch(
+        const ActionResult r = m_wall.dispatcher->dispatch(
             {"device.command", {{"displays", "all"}, {"command", "power"}, {"value", true}}},
             m_technician);
         store::setWriteFence({});
@@ -251,7 +210,7 @@ private Q_SLOTS:
         QVERIFY2(r.message.contains(QLatin1String("fenced")), qPrintable(r.message));
         QVERIFY(!r.data.contains(QStringLiteral("requestId"))); // no request was queued
         // Unfenced, the same command is accepted again.
-        const ActionResult again = m_dispatcher->dispatch(
+        const ActionResult again = m_wall.dispatcher->dispatch(
             {"device.command", {{"displays", "all"}, {"command", "power"}, {"value", true}}},
             m_technician);
         QVERIFY2(again.ok, qPrintable(again.message));
@@ -259,16 +218,16 @@ private Q_SLOTS:
     }
 
     void stopIsBoundedAndFinishesEveryRequest() {
-        QSignalSpy finished(m_service.get(), &DeviceService::commandFinished);
-        const ActionResult r = m_dispatcher->dispatch(
+        QSignalSpy finished(m_wall.service.get(), &DeviceService::commandFinished);
+        const ActionResult r = m_wall.dispatcher->dispatch(
             {"device.command", {{"displays", "all"}, {"command", "brightness"}, {"value", 70}}},
             m_technician);
         QVERIFY(r.ok);
         QElapsedTimer t;
         t.start();
-        QVERIFY(m_service->stop(3000));
+        QVERIFY(m_wall.service->stop(3000));
         QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
-        QVERIFY(!m_service->isRunning());
+        QVERIFY(!m_wall.service->isRunning());
         // Completed or cancelled, but answered exactly once (the schedule's last request may be
         // answered here too).
         const quint64 id = quint64(r.data.value("requestId").toInteger());
@@ -276,7 +235,7 @@ private Q_SLOTS:
         for (const auto &args : finished)
             answers += args.at(0).toULongLong() == id;
         QCOMPARE(answers, 1);
-        const ActionResult after = m_dispatcher->dispatch(
+        const ActionResult after = m_wall.dispatcher->dispatch(
             {"device.command", {{"displays", "all"}, {"command", "power"}, {"value", "on"}}},
             m_technician);
         QCOMPARE(after.code, QStringLiteral("unavailable"));
@@ -293,7 +252,7 @@ private Q_SLOTS:
         socat.start("socat", {"pty,raw,echo=0,link=" + appEnd, "pty,raw,echo=0,link=" + simEnd});
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(appEnd) && QFileInfo::exists(simEnd), 5000);
         QProcess sim;
-        sim.start(m_program, {"--protocol", "mdc", "--serial", simEnd, "--ids", "1,2,3"});
+        sim.start(m_wall.program, {"--protocol", "mdc", "--serial", simEnd, "--ids", "1,2,3"});
         QVERIFY(sim.waitForReadyRead(5000));
         QVERIFY(sim.readAllStandardOutput().contains("ready serial"));
 
@@ -342,11 +301,7 @@ private Q_SLOTS:
         socat.waitForFinished(3000);
     }
 
-    void cleanupTestCase() {
-        m_service.reset();
-        m_sims.stop();
-        m_victim.stop();
-    }
+    void cleanupTestCase() { m_wall.tearDown(); }
 };
 
 QTEST_GUILESS_MAIN(TestDevicesService)

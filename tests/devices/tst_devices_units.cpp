@@ -370,10 +370,13 @@ private Q_SLOTS:
         QCOMPARE(c.cleared.first().kind, QStringLiteral("overheat"));
         QCOMPARE(c.raised.first().kind, QStringLiteral("fan-fault"));
 
-        // One missed poll is not an alarm; the second is.
+        // One missed poll is not an alarm (nor "not answering": no reconnection after it); the
+        // second is.
         c = tracker.assess(ctx, silent(), now);
         QVERIFY(c.raised.isEmpty() && c.cleared.isEmpty());
+        QVERIFY(!tracker.unreachable("r1c1"));
         c = tracker.assess(ctx, silent(), now);
+        QVERIFY(tracker.unreachable("r1c1"));
         QCOMPARE(c.raised.size(), 1);
         QCOMPARE(c.raised.first().kind, QStringLiteral("unreachable"));
         QCOMPARE(c.raised.first().severity, QStringLiteral("critical"));
@@ -384,6 +387,7 @@ private Q_SLOTS:
         QCOMPARE(c.cleared.size(), 1);
         QCOMPARE(c.cleared.first().kind, QStringLiteral("unreachable"));
         QVERIFY(tracker.active().isEmpty());
+        QVERIFY(!tracker.unreachable("r1c1"));
 
         // Should be on by the schedule but is off.
         ctx.expect.power = drivers::Power::On;

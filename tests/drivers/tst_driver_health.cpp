@@ -92,6 +92,15 @@ TEST_CASE("power schedule: working-day hours, state at a time, next change") {
     EXPECT_TRUE(next && next->minutesFromNow == (2 * 24 + 11) * 60);
     next = s->nextAfter({2, 7 * 60}); // Wednesday 07:00 -> 19:00 the same day
     EXPECT_TRUE(next && next->power == Power::Off && next->minutesFromNow == 12 * 60);
+    // The last transition: Monday 10:00 -> Monday 07:00 (on), Monday 06:00 -> Friday 19:00
+    // (off), Friday 19:00 exactly -> that minute.
+    auto last = s->lastAtOrBefore({0, 10 * 60});
+    EXPECT_TRUE(last && last->power == Power::On && last->minutesAgo == 3 * 60);
+    last = s->lastAtOrBefore({0, 6 * 60});
+    EXPECT_TRUE(last && last->power == Power::Off && last->minutesAgo == (2 * 24 + 11) * 60);
+    last = s->lastAtOrBefore({4, 19 * 60});
+    EXPECT_TRUE(last && last->power == Power::Off && last->minutesAgo == 0);
+    EXPECT_TRUE(!PowerSchedule{}.lastAtOrBefore({0, 0}));
 
     const auto wrap = PowerSchedule::parse("ON 22:30 fri-mon; off 02:00 daily;");
     EXPECT_TRUE(wrap && wrap->rules().size() == 2 && wrap->rules()[0].days == 0b1110001);
