@@ -276,7 +276,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(rows(nodeDb, kRevisions), rows(controllerDb, kRevisions), 60000);
 
         const QRegularExpression took(QStringLiteral("answered in (\\d+) us"));
-        QTest::qWaitFor( // the controller's last log lines
+        [[maybe_unused]] const bool logged = QTest::qWaitFor( // the controller's last log lines
             [&] { return QString::fromUtf8(cluster.controller.log).count(took) >= kCalls; }, 5000);
         std::vector<qint64> answerUs;
         for (auto m = took.globalMatch(QString::fromUtf8(cluster.controller.log)); m.hasNext();)
