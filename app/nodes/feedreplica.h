@@ -3,7 +3,8 @@
 // indicators' values with every revision, the feeds' status and the open alerts. Built with the
 // feeds layer (opswall_nodes_feeds); the shell (app/shell/noderoles.cpp) wires it to the link.
 //
-//   controller: seriesDocument(hub, {"CPI_YOY_INDEX"}) -> seriesOf's answer
+//   controller: seriesEntries(reader, ...) -> SeriesCache (seriescache.h) -> seriesOf's answer
+//               (seriesDocument(hub, {"CPI_YOY_INDEX"}): the same, read on the hub's connection)
 //               feedsDocument(hub)                      -> PROP feeds
 //   node:       applySeries(hub, series)   replays the revisions the node lacks into its cache,
 //                                          each at the controller's time of ingestion
