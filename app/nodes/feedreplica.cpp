@@ -69,36 +69,92 @@ PeriodKey keyOf(const feeds::Period &p) {
 
 } // namespace
 
-QByteArray seriesDocument(feeds::FeedHub &hub, const QStringList &indicators) {
-    const QSet<QString> want(indicators.cbegin(), indicators.cend());
-    QJsonArray out;
-    for (const feeds::FeedDefinition &def : hub.scheduler()->definitions().all())
-        for (const feeds::SeriesInfo &info : hub.series().seriesOfFeed(def.id)) {
+namespace {
+
+// Calls add(indicator, entry) for each series of `want` (every one when empty) of the feeds
+// feedIds, in their order, then by indicator and dimension: entry is the series' object of the
+// document, serialised (compact).
+template<typename Add>
+void forEachSeries(const feeds::SeriesStore &store, const QStringList &feedIds,
+                   const QSet<QString> &want, Add add) {
+    for (const QString &feedId : feedIds)
+        for (const feeds::SeriesInfo &info : store.seriesOfFeed(feedId)) {
             if (!want.isEmpty() && !want.contains(info.indicator))
                 continue;
             QJsonArray points;
-            auto add = [&points](const feeds::StoredPoint &p) {
+            auto point = [&points](const feeds::StoredPoint &p) {
                 points.append(QJsonArray{int(p.period.kind()), double(p.period.startSecs()),
                                          p.value, p.revision, double(p.fetchedAtSecs)});
             };
             for (const feeds::StoredPoint &p :
-                 hub.series().range(info.indicator, info.dimension, {}, {})) {
+                 store.range(info.indicator, info.dimension, {}, {})) {
                 if (p.revision > 1) // the superseded revisions too, oldest first
                     for (const feeds::StoredPoint &r :
-                         hub.series().revisions(info.indicator, info.dimension, p.period))
-                        add(r);
+                         store.revisions(info.indicator, info.dimension, p.period))
+                        point(r);
                 else
-                    add(p);
+                    point(p);
             }
-            out.append(QJsonObject{{QStringLiteral("indicator"), info.indicator},
-                                   {QStringLiteral("dimension"), info.dimension},
-                                   {QStringLiteral("unit"), info.unit},
-                                   {QStringLiteral("unitMult"), info.unitMult},
-                                   {QStringLiteral("feed"), info.feedId},
-                                   {QStringLiteral("points"), points}});
+            add(info.indicator,
+                QJsonDocument(QJsonObject{{QStringLiteral("indicator"), info.indicator},
+                                          {QStringLiteral("dimension"), info.dimension},
+                                          {QStringLiteral("unit"), info.unit},
+                                          {QStringLiteral("unitMult"), info.unitMult},
+                                          {QStringLiteral("feed"), info.feedId},
+                                          {QStringLiteral("points"), points}})
+                    .toJson(QJsonDocument::Compact));
         }
-    return QJsonDocument(QJsonObject{{QStringLiteral("series"), out}})
-        .toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+QStringList feedIdsOf(feeds::FeedHub &hub) {
+    QStringList ids;
+    for (const feeds::FeedDefinition &def : hub.scheduler()->definitions().all())
+        ids.append(def.id);
+    return ids;
+}
+
+QByteArray seriesDocument(feeds::FeedHub &hub, const QStringList &indicators) {
+    QList<QByteArray> entries;
+    forEachSeries(
+        hub.series(), feedIdsOf(hub), QSet<QString>(indicators.cbegin(), indicators.cend()),
+        [&entries](const QString &, QByteArray entry) { entries.append(std::move(entry)); });
+    return joinSeries(entries);
+}
+
+QHash<QString, QByteArray> seriesEntries(const feeds::SeriesStore &store,
+                                         const QStringList &feedIds, const QSet<QString> &want) {
+    QHash<QString, QByteArray> out;
+    for (const QString &code : want)
+        out.insert(code, {}); // asked for, none stored: held as empty
+    forEachSeries(store, feedIds, want, [&out](const QString &indicator, const QByteArray &entry) {
+        QByteArray &all = out[indicator];
+        if (!all.isEmpty())
+            all += ',';
+        all += entry;
+    });
+    return out;
+}
+
+QByteArray joinSeries(const QList<QByteArray> &entries) {
+    qsizetype size = 13;
+    for (const QByteArray &e : entries)
+        size += e.size() + 1;
+    QByteArray doc;
+    doc.reserve(size);
+    doc += R"({"series":[)";
+    bool first = true;
+    for (const QByteArray &e : entries) {
+        if (e.isEmpty())
+            continue;
+        if (!first)
+            doc += ',';
+        doc += e;
+        first = false;
+    }
+    doc += "]}";
+    return doc;
 }
 
 namespace {

@@ -3,7 +3,8 @@
 // indicators' values with every revision, the feeds' status and the open alerts. Built with the
 // feeds layer (opswall_nodes_feeds); the shell (app/shell/noderoles.cpp) wires it to the link.
 //
-//   controller: seriesDocument(hub, {"CPI_YOY_INDEX"}) -> seriesOf's answer
+//   controller: seriesEntries(reader, ...) -> SeriesCache (seriescache.h) -> seriesOf's answer
+//               (seriesDocument(hub, {"CPI_YOY_INDEX"}): the same, read on the hub's connection)
 //               feedsDocument(hub)                      -> PROP feeds
 //   node:       applySeries(hub, series)   replays the revisions the node lacks into its cache,
 //                                          each at the controller's time of ingestion
@@ -19,6 +20,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -27,14 +29,27 @@
 
 namespace opswall::feeds {
 class FeedHub;
-}
+class SeriesStore;
+} // namespace opswall::feeds
 
 namespace opswall::nodes {
 
 // {"series": [{"indicator", "dimension", "unit", "unitMult", "feed", "points": [[periodKind,
 // periodStartSecs, value, revision, fetchedAtSecs], ...]}]}: every stored revision (oldest first
 // per period) of these indicators (all when empty).
+// Read here, on the hub's connection (the GUI thread's): tests and the benchmark's baseline. The
+// controller answers its nodes from memory (seriescache.h), read elsewhere with seriesEntries.
 QByteArray seriesDocument(feeds::FeedHub &hub, const QStringList &indicators);
+// The ids of the hub's feeds, in their order (what seriesEntries reads series of).
+QStringList feedIdsOf(feeds::FeedHub &hub);
+// The same series, by indicator, read on store (any connection: a worker thread's reader): each
+// value the compact JSON of that indicator's series objects of the document, comma-joined (its
+// feeds' series in feedIds' order, then by dimension); empty for an indicator of `want` with no
+// series. Every indicator when want is empty.
+QHash<QString, QByteArray> seriesEntries(const feeds::SeriesStore &store,
+                                         const QStringList &feedIds, const QSet<QString> &want);
+// {"series": [entries...]}: the document of these entries (empty ones left out).
+QByteArray joinSeries(const QList<QByteArray> &entries);
 
 struct SeriesApplied {
     int series = 0;   // series in the document

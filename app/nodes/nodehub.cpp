@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QSet>
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -604,6 +605,18 @@ void NodeHub::setAlerts(const QByteArray &doc) {
 void NodeHub::setFeeds(const QByteArray &doc) {
     if (doc != m_source->feeds())
         m_source->publishFeeds(doc);
+}
+
+Q_LOGGING_CATEGORY(lcNodeSeries, "opswall.nodes.series", QtWarningMsg)
+
+QByteArray NodeHub::seriesOf(const QStringList &indicators) const {
+    QElapsedTimer took;
+    took.start();
+    QByteArray doc = m_seriesProvider ? m_seriesProvider(indicators) : R"({"series":[]})";
+    qCDebug(lcNodeSeries,
+            "seriesOf: %lld indicators, %lld bytes, answered in %lld us on the GUI thread",
+            qlonglong(indicators.size()), qlonglong(doc.size()), took.nsecsElapsed() / 1000);
+    return doc;
 }
 
 void NodeHub::announceSeries(const QStringList &indicators) {

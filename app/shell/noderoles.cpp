@@ -44,6 +44,8 @@
 #include "indicatordata.h"
 #ifdef OPSWALL_WITH_NODES
 #include "nodes/feedreplica.h"
+#include "nodes/nodeindicators.h"
+#include "nodes/seriescache.h"
 #endif
 #endif
 
@@ -394,11 +396,25 @@ bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
         };
         connect(feeds->alerts(), &feeds::AlertManager::indicatorsChanged, hub, publishMeta);
         publishMeta();
+        // Nodes' pulls are answered from memory (seriescache.h: no read of the store on this
+        // thread); a change is announced once it was read again elsewhere.
+        auto *cache = new nodes::SeriesCache(*feeds, hub);
         hub->setSeriesProvider(
-            [feeds](const QStringList &wanted) { return nodes::seriesDocument(*feeds, wanted); });
-        connect(
-            &feeds->readModel(), &feeds::ReadModel::changed, hub,
-            [hub](const QSet<QString> &changed, bool) { hub->announceSeries(changed.values()); });
+            [cache](const QStringList &wanted) { return cache->document(wanted); });
+        connect(&feeds->readModel(), &feeds::ReadModel::changed, cache,
+                [cache](const QSet<QString> &changed, bool) { cache->changed(changed); });
+        connect(cache, &nodes::SeriesCache::seriesChanged, hub, &nodes::NodeHub::announceSeries);
+        // What the live layout shows (on any output) is read ahead of the nodes' first pull.
+        auto warm = [cache, s = &state] {
+            QList<int> outputs;
+            for (int i = 0; i < s->wall().outputs.size(); ++i)
+                outputs.append(i);
+            cache->warm(nodes::indicatorsShown(s->wall(), s->layout(), outputs));
+        };
+        connect(&state, &wall::WallState::layoutReset, cache, warm);
+        for (auto signal : {&wall::WallState::tileAdded, &wall::WallState::tileChanged})
+            connect(&state, signal, cache, warm);
+        warm();
     }
 #endif
     // The open alerts (every source's) and the feeds' status: at once on the feeds' signals, and

@@ -1,0 +1,256 @@
+// The controller's answer to its nodes' seriesOf held in memory (app/nodes/seriescache.h), on a
+// real feed store (an SQLite file on disk, read by worker threads' reader connections): once held,
+// an answer runs no statement on the GUI thread (store/guithreadwaits.h) and carries what reading
+// the store here gives (seriesDocument), so a node replaying it gets the controller's rows; an
+// indicator not held yet is left out, read elsewhere and announced; a change is read again and
+// announced once, only when the values differ. Prints the GUI thread's time per answer against
+// reading the store there (the code before), for the demo's size and a large series.
+#include "feeds/feedhub.h"
+#include "nodes/feedreplica.h"
+#include "nodes/seriescache.h"
+#include "store/database.h"
+#include "store/guithreadwaits.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+using namespace opswall;
+using namespace opswall::nodes;
+
+namespace {
+
+const QDateTime kT0 = QDateTime(QDate(2026, 3, 1), QTime(8, 0), Qt::UTC);
+
+feeds::Series series(const QString &indicator, const QString &dimension,
+                     const QList<std::pair<feeds::Period, double>> &points) {
+    feeds::Series s;
+    s.indicator = indicator;
+    s.dimension = dimension;
+    s.unit = QStringLiteral("index");
+    for (const auto &[period, value] : points)
+        s.points.append({period, value});
+    return s;
+}
+
+// The "series" of a document, by indicator and dimension (an answer's order is the request's).
+QStringList entriesOf(const QByteArray &doc) {
+    QStringList out;
+    for (const QJsonValue &s :
+         QJsonDocument::fromJson(doc).object().value(QStringLiteral("series")).toArray())
+        out.append(QString::fromUtf8(QJsonDocument(s.toObject()).toJson(QJsonDocument::Compact)));
+    out.sort();
+    return out;
+}
+
+// Every stored revision of an indicator: dimension, period, revision, value, time, current.
+QStringList rowsOf(store::Database &db, const QString &indicator) {
+    auto q = db.prepare("SELECT s.dimension, v.period_kind, v.period_start, v.revision, "
+                        "printf('%.9g', v.value), v.fetched_at, v.current FROM feed_values v JOIN "
+                        "feed_series s ON s.id = v.series_id WHERE s.indicator = ? ORDER BY 1, 2, "
+                        "3, 4");
+    q.bind(1, indicator);
+    QStringList out;
+    while (q.step())
+        out << QStringLiteral("%1|%2|%3|%4|%5|%6|%7")
+                   .arg(q.text(0))
+                   .arg(q.int64(1))
+                   .arg(q.int64(2))
+                   .arg(q.int64(3))
+                   .arg(q.text(4))
+                   .arg(q.int64(5))
+                   .arg(q.int64(6));
+    return out;
+}
+
+qint64 median(std::vector<qint64> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+} // namespace
+
+class TestNodesSeriesCache : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QNetworkAccessManager m_nam;
+    std::unique_ptr<store::Database> m_db, m_nodeDb;
+    std::unique_ptr<feeds::FeedHub> m_hub, m_node;
+
+    // CPI (three revisions of January, two provinces), IIP, and a large daily series LARGE of
+    // `days` days (every fourth revised), in the feed "gso".
+    void fill(int days) {
+        const feeds::Period jan = feeds::Period::month(2026, 1);
+        const feeds::Period feb = feeds::Period::month(2026, 2);
+        feeds::SeriesStore &c = m_hub->series();
+        const QString gso = QStringLiteral("gso");
+        c.ingest(gso,
+                 {series("CPI", "", {{jan, 103.1}, {feb, 103.4}}),
+                  series("CPI", "HN", {{jan, 104.0}}), series("IIP", "", {{jan, 108.0}})},
+                 kT0);
+        c.ingest(gso, {series("CPI", "", {{jan, 103.2}})}, kT0.addDays(20));
+        c.ingest(gso, {series("CPI", "", {{jan, 103.25}})}, kT0.addDays(40));
+        if (days <= 0)
+            return;
+        QList<std::pair<feeds::Period, double>> points, revised;
+        for (int d = 0; d < days; ++d) {
+            const feeds::Period day = feeds::Period::day(QDate(1990, 1, 1).addDays(d));
+            points.append({day, 100.0 + d % 97});
+            if (d % 4 == 0)
+                revised.append({day, 200.0 + d % 89});
+        }
+        c.ingest(gso, {series("LARGE", "", points)}, kT0.addDays(1));
+        c.ingest(gso, {series("LARGE", "", revised)}, kT0.addDays(2));
+    }
+
+private Q_SLOTS:
+    void init() {
+        static int round = 0;
+        ++round;
+        m_db = std::make_unique<store::Database>(
+            m_dir.filePath(QStringLiteral("controller-%1.db").arg(round)));
+        m_nodeDb = std::make_unique<store::Database>(
+            m_dir.filePath(QStringLiteral("node-%1.db").arg(round)));
+        m_hub = std::make_unique<feeds::FeedHub>(*m_db, &m_nam);
+        m_node = std::make_unique<feeds::FeedHub>(*m_nodeDb, &m_nam);
+        feeds::FeedDefinition def;
+        def.id = QStringLiteral("gso");
+        def.url = QUrl(QStringLiteral("http://127.0.0.1:9/gso.json"));
+        def.format = feeds::Format::Json;
+        def.mapping.valueField = QStringLiteral("value");
+        m_hub->scheduler()->definitions().upsert(def);
+    }
+    void cleanup() {
+        m_node.reset();
+        m_hub.reset();
+        m_nodeDb.reset();
+        m_db.reset();
+    }
+
+    // A first pull is answered without what is not held, which is read elsewhere and announced;
+    // the next answer has it, equals reading the store here, runs no statement on this thread,
+    // and replays into a node's store as the controller's rows.
+    void answersFromMemoryOnceHeld() {
+        fill(0);
+        SeriesCache cache(*m_hub);
+        QSignalSpy announced(&cache, &SeriesCache::seriesChanged);
+        const QStringList wanted{QStringLiteral("CPI"), QStringLiteral("IIP"),
+                                 QStringLiteral("NONE")};
+        QCOMPARE(cache.document(wanted), QByteArray(R"({"series":[]})"));
+        QCOMPARE(cache.readsInFlight(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(announced.size(), 1, 10000);
+        // NONE has no series: held (as nothing), not announced.
+        QCOMPARE(announced.first().first().toStringList(),
+                 (QStringList{QStringLiteral("CPI"), QStringLiteral("IIP")}));
+        QCOMPARE(cache.held(), 3);
+
+        const std::uint64_t waits = store::guiThreadWaits();
+        const QByteArray doc = cache.document(wanted);
+        QCOMPARE(store::guiThreadWaits(), waits); // no statement on this thread
+        QCOMPARE(cache.readsInFlight(), 0);
+        QCOMPARE(entriesOf(doc), entriesOf(seriesDocument(*m_hub, wanted)));
+        QCOMPARE(entriesOf(doc).size(), 3); // CPI, CPI HN, IIP
+
+        const QJsonArray theirs =
+            QJsonDocument::fromJson(doc).object().value(QStringLiteral("series")).toArray();
+        int replayed = -1;
+        applySeries(*m_node, theirs,
+                    [&replayed](const SeriesApplied &a) { replayed = a.replayed; });
+        QCOMPARE(replayed, 6);
+        for (const QString &code : {QStringLiteral("CPI"), QStringLiteral("IIP")})
+            QCOMPARE(rowsOf(*m_nodeDb, code), rowsOf(*m_db, code));
+    }
+
+    // A change of a held indicator is read again and announced once it is; a change that leaves
+    // its values as they were (a feed's status) is read but not announced; an indicator no node
+    // asked for is announced at once. Every indicator (an empty request) is read and held.
+    void announcesChangesOnceReadAgain() {
+        fill(0);
+        SeriesCache cache(*m_hub);
+        QSignalSpy announced(&cache, &SeriesCache::seriesChanged);
+        cache.warm({QStringLiteral("CPI")});
+        QTRY_COMPARE_WITH_TIMEOUT(announced.size(), 1, 10000);
+        announced.clear();
+
+        m_hub->series().ingest(QStringLiteral("gso"),
+                               {series("CPI", "", {{feeds::Period::month(2026, 3), 103.9}})},
+                               kT0.addDays(41));
+        const QByteArray before = cache.document({QStringLiteral("CPI")});
+        cache.changed({QStringLiteral("CPI"), QStringLiteral("IIP")});
+        QCOMPARE(announced.size(), 1); // IIP at once: nothing held of it
+        QCOMPARE(announced.takeFirst().first().toStringList(), QStringList{QStringLiteral("IIP")});
+        QCOMPARE(cache.document({QStringLiteral("CPI")}), before); // until read again
+        QTRY_COMPARE_WITH_TIMEOUT(announced.size(), 1, 10000);
+        QCOMPARE(announced.takeFirst().first().toStringList(), QStringList{QStringLiteral("CPI")});
+        QCOMPARE(entriesOf(cache.document({QStringLiteral("CPI")})),
+                 entriesOf(seriesDocument(*m_hub, {QStringLiteral("CPI")})));
+        QVERIFY(cache.document({QStringLiteral("CPI")}) != before);
+
+        const quint64 reads = cache.reads();
+        cache.changed({QStringLiteral("CPI")}); // nothing new stored
+        QTRY_VERIFY_WITH_TIMEOUT(cache.reads() > reads && cache.readsInFlight() == 0, 10000);
+        QTest::qWait(50);
+        QCOMPARE(announced.size(), 0);
+
+        // Two changes while a read is in flight: read once more after it, announced.
+        m_hub->series().ingest(QStringLiteral("gso"),
+                               {series("CPI", "", {{feeds::Period::month(2026, 4), 104.1}})},
+                               kT0.addDays(42));
+        cache.changed({QStringLiteral("CPI")});
+        cache.changed({QStringLiteral("CPI")});
+        QTRY_VERIFY_WITH_TIMEOUT(cache.readsInFlight() == 0 && !announced.isEmpty(), 10000);
+        QCOMPARE(entriesOf(cache.document({QStringLiteral("CPI")})),
+                 entriesOf(seriesDocument(*m_hub, {QStringLiteral("CPI")})));
+
+        announced.clear();
+        // Every indicator: what is held at once (CPI), the others once read (IIP).
+        QCOMPARE(entriesOf(cache.document({})),
+                 entriesOf(seriesDocument(*m_hub, {QStringLiteral("CPI")})));
+        QTRY_COMPARE_WITH_TIMEOUT(announced.size(), 1, 10000);
+        QCOMPARE(announced.first().first().toStringList(), QStringList{QStringLiteral("IIP")});
+        QCOMPARE(entriesOf(cache.document({})), entriesOf(seriesDocument(*m_hub, {})));
+    }
+
+    // The GUI thread's time per answer: reading the store there (seriesDocument, the code before)
+    // against the held answer, for the demo's size (a few indicators of monthly values) and a
+    // large series (20 000 days, every fourth revised). Figures only: no timed assertion.
+    void answerTimeAgainstReadingTheStore() {
+        fill(20000);
+        SeriesCache cache(*m_hub);
+        const QStringList small{QStringLiteral("CPI"), QStringLiteral("IIP")};
+        const QStringList large{QStringLiteral("LARGE")};
+        cache.warm({QStringLiteral("CPI"), QStringLiteral("IIP"), QStringLiteral("LARGE")});
+        QTRY_COMPARE_WITH_TIMEOUT(cache.held(), 3, 30000);
+        for (const QStringList &wanted : {small, large}) {
+            std::vector<qint64> before, after;
+            qsizetype bytes = 0;
+            for (int round = 0; round < 7; ++round) {
+                QElapsedTimer t;
+                t.start();
+                bytes = seriesDocument(*m_hub, wanted).size();
+                before.push_back(t.nsecsElapsed() / 1000);
+                t.restart();
+                const QByteArray held = cache.document(wanted);
+                after.push_back(t.nsecsElapsed() / 1000);
+                QCOMPARE(held.size(), bytes);
+            }
+            const qint64 b = median(before), a = std::max<qint64>(1, median(after));
+            std::printf("RESULT seriesOf %s (%lld bytes): GUI thread %lld us reading the store "
+                        "there, %lld us held (median of 7), %.0fx\n",
+                        wanted == small ? "demo-size" : "large series", qlonglong(bytes),
+                        qlonglong(b), qlonglong(a), double(b) / double(a));
+        }
+    }
+};
+
+QTEST_MAIN(TestNodesSeriesCache)
+#include "tst_nodes_seriescache.moc"
