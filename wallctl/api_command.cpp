@@ -191,7 +191,16 @@ int ApiCall::nodes() const {
             << "  lag " << number(n[QLatin1String("lagMs")], " ms") << "  skew "
             << number(n[QLatin1String("skewMs")], " ms") << "  revision "
             << number(n[QLatin1String("revision")], "") << "  silent "
-            << number(n[QLatin1String("silentMs")], " ms") << '\n';
+            << number(n[QLatin1String("silentMs")], " ms");
+        // The skew trims it applies, per stream (ms, later if positive).
+        const QJsonObject trims = n[QLatin1String("trimMs")].toObject();
+        QStringList trimList;
+        for (auto t = trims.constBegin(); t != trims.constEnd(); ++t)
+            trimList << t.key() + u' ' +
+                            (t.value().toDouble() >= 0 ? QStringLiteral("+") : QString()) +
+                            QString::number(t.value().toDouble(), 'f', 1) + QStringLiteral(" ms");
+        out << "  trims " << (trimList.isEmpty() ? QStringLiteral("-") : trimList.join(u','))
+            << '\n';
     }
     if (nodes.toArray().isEmpty())
         out << "no render node has connected yet\n";

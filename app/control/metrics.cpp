@@ -136,6 +136,24 @@ QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health) {
             first = false;
         }
     }
+    // The skew trims each node applies (trimMs: {stream: ms}): one series per node and stream.
+    bool firstTrim = true;
+    for (const QJsonValue &v : nodes) {
+        const QJsonObject n = v.toObject();
+        const QJsonObject trims = n.value(QLatin1String("trimMs")).toObject();
+        for (auto t = trims.constBegin(); t != trims.constEnd(); ++t) {
+            if (!t.value().isDouble())
+                continue;
+            QByteArray id = n.value(QLatin1String("id")).toString().toUtf8();
+            QByteArray stream = t.key().toUtf8();
+            for (QByteArray *label : {&id, &stream})
+                label->replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+            line(out, "opswall_node_trim_ms", firstTrim ? "gauge" : nullptr,
+                 "Video skew trim a render node applies to a stream (later if positive).",
+                 t.value().toDouble(), "node=\"" + id + "\",stream=\"" + stream + '"');
+            firstTrim = false;
+        }
+    }
     formatControllerGauges(out, health.value(QLatin1String("controller")).toObject());
     return out;
 }

@@ -5,6 +5,7 @@
 #include "rep_nodewall_merged.h"
 #include "wall/walljson.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QHostAddress>
 #include <QJsonArray>
@@ -21,6 +22,7 @@
 #include <QTimer>
 #include <QtRemoteObjects/qconnectionfactories.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <utility>
@@ -89,6 +91,7 @@ NodeHub::NodeHub(wall::WallState &state, NodeHubConfig config, NodeAuthenticator
     , m_authenticate(std::move(authenticate))
     , m_source(std::make_unique<NodeWallSourceImpl>(this)) {
     m_clock.start();
+    m_trimmer.setForgetMs(m_config.trimKeepMs);
     // A node linked before takes these from this controller, not what another one told it.
     m_source->publishStarts(QByteArrayLiteral(R"({"starts":{}})"));
     m_source->publishTrims(m_trimmer.document());
@@ -281,6 +284,7 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
 }
 
 void NodeHub::close() {
+    m_closed = true;
     if (m_server)
         m_server->close();
     for (const Node &n : std::as_const(m_nodes))
@@ -438,11 +442,50 @@ void NodeHub::updateTrims() {
     for (const Node &n : std::as_const(m_nodes))
         if (n.connected && n.framesAtMs >= 0 && nowMs() - n.framesAtMs <= kFreshMs)
             reports.append({n.id, n.framesSequence, n.frames});
-    if (!m_trimmer.update(reports, nowMs()))
+    const bool changed = m_trimmer.update(reports, nowMs());
+    if (changed) {
+        const QByteArray doc = m_trimmer.document();
+        qInfo("opswall: node link: video skew trims now %s", doc.constData());
+        m_source->publishTrims(doc);
+    }
+    saveTrims(changed);
+}
+
+void NodeHub::saveTrims(bool changed) {
+    if (!m_trimSaver || m_closed)
         return;
+    // Their seenAt lags by this much at most: a quarter of the keep time at most, so that a
+    // restart or takeover soon after a save finds them.
+    const qint64 everyMs = std::min<qint64>(kTrimSaveMs, m_trimmer.forgetMs() / 4);
+    if (!changed && (nowMs() - m_trimsSavedAtMs < everyMs || !m_trimmer.hasTrims()))
+        return;
+    m_trimsSavedAtMs = nowMs();
+    m_trimSaver(m_trimmer.saved(nowMs(), QDateTime::currentMSecsSinceEpoch()));
+}
+
+void NodeHub::restoreTrims(const QByteArray &saved) {
+    if (saved.isEmpty())
+        return;
+    if (!m_config.skewCorrection) {
+        qInfo("opswall: node link: the saved video skew trims are not applied "
+              "(--node-skew-correction off)");
+        return;
+    }
+    QString why;
+    const std::optional<int> taken =
+        m_trimmer.restore(saved, nowMs(), QDateTime::currentMSecsSinceEpoch(), &why);
+    if (!taken) {
+        qWarning("opswall: node link: the saved video skew trims are not valid (%s); starting "
+                 "without them",
+                 qPrintable(why));
+        return;
+    }
     const QByteArray doc = m_trimmer.document();
-    qInfo("opswall: node link: video skew trims now %s", doc.constData());
-    m_source->publishTrims(doc);
+    qInfo("opswall: node link: %d video skew trims restored from the store (those seen in the "
+          "last %lld s): %s",
+          *taken, qlonglong(m_trimmer.forgetMs() / 1000), doc.constData());
+    if (*taken > 0)
+        m_source->publishTrims(doc);
 }
 
 void NodeHub::setClock(const QByteArray &doc, ClockNow now) {

@@ -47,6 +47,8 @@ struct NodeHubConfig {
     // Correct the measured video skew between nodes with per-node, per-stream trims
     // (videosync.h SkewTrimmer; --node-skew-correction off: measured only).
     bool skewCorrection = true;
+    // How long a node's trim for a stream is kept after it last showed it (--node-trim-keep-s).
+    qint64 trimKeepMs = SkewTrimmer::kForgetMs;
 };
 
 // Whether a token may connect as a node: the token's name, or std::nullopt with *why.
@@ -140,6 +142,17 @@ public:
     // The shared clock's time (ns), -1 without one (setClock).
     qint64 clockNowNs() const { return m_clockNow ? m_clockNow() : -1; }
 
+    // The skew trims outlive the process (README.md "Skew correction"): save is called with
+    // SkewTrimmer::saved() when a trim changes or is forgotten, and every kTrimSaveMs (a quarter
+    // of the keep time when shorter) while there are trims (their seenAt); never after close()
+    // (a fenced controller writes nothing).
+    using TrimSaver = std::function<void(const QByteArray &saved)>;
+    void setTrimSaver(TrimSaver save) { m_trimSaver = std::move(save); }
+    static constexpr int kTrimSaveMs = 60000;
+    // Starts from the trims an earlier controller saved (SkewTrimmer::restore; logged), and
+    // publishes them; none with the correction off.
+    void restoreTrims(const QByteArray &saved);
+
 Q_SIGNALS:
     void nodesChanged();
     // The live layout at this revision went to the nodes, to be shown at switchAtNs on the shared
@@ -199,6 +212,7 @@ private:
     QJsonValue skewMsOf(const Node &node) const;
     // Every beat: the skew trims from the nodes' latest reports, published when they change.
     void updateTrims();
+    void saveTrims(bool changed);
     // The starts of the file and HLS sources the layout shows (publish), at atNs for new ones.
     void stampStarts(const wall::Layout &layout, qint64 atNs);
     qint64 nowMs() const { return m_clock.elapsed(); }
@@ -223,6 +237,9 @@ private:
     QByteArray m_layoutBody;     // the last layout document published, without its switch time
     QMap<quint64, qint64> m_switchAtNs; // revision -> its switch time (last 64)
     SkewTrimmer m_trimmer;
+    TrimSaver m_trimSaver;
+    qint64 m_trimsSavedAtMs = 0;
+    bool m_closed = false;             // close(): fenced
     QHash<QString, qint64> m_startsNs; // source id -> its clip's start (shared clock, ns)
     QTimer *m_beat = nullptr;
     qint64 m_beatAtMs = 0;

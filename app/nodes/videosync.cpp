@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 
 namespace opswall::nodes {
 
@@ -174,9 +175,11 @@ bool SkewTrimmer::update(const QList<NodeReport> &reports, qint64 nowMs) {
     };
     QMap<QString, QList<Shown>> byStream;
     for (const NodeReport &r : reports)
-        for (const FrameShown &f : r.frames)
+        for (const FrameShown &f : r.frames) {
             byStream[f.stream].append({r.node, r.sequence, f});
-    bool changed = false;
+            m_streams[f.stream].nodes[r.node].seenMs = nowMs;
+        }
+    bool changed = forget(nowMs);
     for (auto it = byStream.cbegin(); it != byStream.cend(); ++it) {
         const QList<Shown> &shown = it.value();
         if (shown.size() < 2)
@@ -252,6 +255,105 @@ bool SkewTrimmer::update(const QList<NodeReport> &reports, qint64 nowMs) {
             n.deviations.clear();
     }
     return changed;
+}
+
+bool SkewTrimmer::forget(qint64 nowMs) {
+    // A node that has not reported a stream for forgetMs(): its trim (and window) go.
+    bool changed = false;
+    for (auto s = m_streams.begin(); s != m_streams.end();) {
+        for (auto n = s->nodes.begin(); n != s->nodes.end();) {
+            if (nowMs - n->seenMs <= m_forgetMs) {
+                ++n;
+                continue;
+            }
+            changed = changed || n->trimNs != 0;
+            n = s->nodes.erase(n);
+        }
+        s = s->nodes.isEmpty() ? m_streams.erase(s) : std::next(s);
+    }
+    return changed;
+}
+
+bool SkewTrimmer::hasTrims() const {
+    for (const PerStream &s : m_streams)
+        for (const PerNode &n : s.nodes)
+            if (n.trimNs != 0)
+                return true;
+    return false;
+}
+
+QByteArray SkewTrimmer::saved(qint64 nowMs, qint64 utcNowMs) const {
+    QJsonObject nodes;
+    for (auto s = m_streams.cbegin(); s != m_streams.cend(); ++s)
+        for (auto n = s->nodes.cbegin(); n != s->nodes.cend(); ++n)
+            if (n->trimNs != 0) {
+                QJsonObject streams = nodes.value(n.key()).toObject();
+                streams.insert(s.key(), QJsonObject{{QStringLiteral("ns"), double(n->trimNs)},
+                                                    {QStringLiteral("seenAt"),
+                                                     double(utcNowMs - (nowMs - n->seenMs))}});
+                nodes.insert(n.key(), streams);
+            }
+    return QJsonDocument(
+               QJsonObject{{QStringLiteral("version"), 1}, {QStringLiteral("trims"), nodes}})
+        .toJson(QJsonDocument::Compact);
+}
+
+std::optional<int> SkewTrimmer::restore(const QByteArray &saved, qint64 nowMs, qint64 utcNowMs,
+                                        QString *why) {
+    const std::optional<QJsonObject> trims = memberOf(saved, QStringLiteral("trims"), why);
+    if (!trims)
+        return std::nullopt;
+    if (QJsonDocument::fromJson(saved).object().value(QStringLiteral("version")).toInt() != 1) {
+        *why = QStringLiteral("not version 1");
+        return std::nullopt;
+    }
+    if (trims->size() > kMaxFrames) {
+        *why = QStringLiteral("more than %1 nodes").arg(kMaxFrames);
+        return std::nullopt;
+    }
+    struct Taken {
+        QString node, stream;
+        qint64 trimNs, seenAtMs;
+    };
+    QList<Taken> taken;
+    for (auto n = trims->constBegin(); n != trims->constEnd(); ++n) {
+        const QJsonObject streams = n.value().toObject();
+        if (n.key().isEmpty() || n.key().size() > 512 || !n.value().isObject() ||
+            streams.size() > kMaxFrames) {
+            *why = QStringLiteral("node '%1': needs a name of 1-512 characters and at most %2 "
+                                  "streams")
+                       .arg(n.key().left(40))
+                       .arg(kMaxFrames);
+            return std::nullopt;
+        }
+        for (auto s = streams.constBegin(); s != streams.constEnd(); ++s) {
+            const QJsonObject t = s.value().toObject();
+            const double ns = t.value(QStringLiteral("ns")).toDouble(1e18);
+            const double seenAt = t.value(QStringLiteral("seenAt")).toDouble(-1);
+            if (s.key().isEmpty() || s.key().size() > 512 || std::abs(ns) > double(kMaxTrimNs) ||
+                ns != std::floor(ns) || seenAt < 0 || seenAt > 4.6e18 ||
+                seenAt != std::floor(seenAt)) {
+                *why = QStringLiteral("node '%1' stream '%2': needs a name of 1-512 characters, "
+                                      "\"ns\" within ±%3 and \"seenAt\" (ms)")
+                           .arg(n.key().left(40), s.key().left(40))
+                           .arg(kMaxTrimNs);
+                return std::nullopt;
+            }
+            taken.append({n.key(), s.key(), qint64(ns), qint64(seenAt)});
+        }
+    }
+    int count = 0;
+    for (const Taken &t : std::as_const(taken)) {
+        const qint64 agoMs = std::max<qint64>(0, utcNowMs - t.seenAtMs);
+        if (agoMs > m_forgetMs || t.trimNs == 0 || trimNs(t.node, t.stream) != 0)
+            continue;
+        PerNode &n = m_streams[t.stream].nodes[t.node];
+        n = PerNode{};
+        n.trimNs = t.trimNs;
+        n.seenMs = nowMs - agoMs;
+        ++count;
+    }
+    return count;
 }
 
 qint64 SkewTrimmer::trimNs(const QString &node, const QString &stream) const {

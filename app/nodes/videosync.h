@@ -70,8 +70,14 @@ std::optional<QHash<QString, qint64>> parseTrims(const QByteArray &doc, const QS
 //     and keeps moving (a step per stable median) until it is under kReleaseNs;
 //   - by steps of at most one frame at 30 fps (kStepNs), the median's own size when smaller;
 //   - within ±kMaxTrimNs (the pipelines' latency covers it).
-// Trims are kept per node and stream while the controller runs (a stream that leaves the screen
-// and comes back keeps its trim: the cause, a sender reaching one node later, stays).
+// A trim is kept per node and stream while that node shows that stream, and forgetMs() (10 min by
+// default) after the node last reported it (a stream that leaves the screen and comes back within
+// that keeps its trim: the cause, a sender reaching one node later, stays); then it is forgotten
+// (update() returns true) and the stream starts from 0 again on that node. The trims outlive the
+// process in the store (saved(), restore(): app/nodes/README.md "Skew correction"): a controller
+// started again, or a standby that took over, starts from them and goes on learning from them as
+// from its own (a restored trim is a starting point, not a fixed value); one not reported for
+// forgetMs(), counted on the wall clock across the restart too, is not restored.
 class SkewTrimmer {
 public:
     struct NodeReport {
@@ -87,6 +93,21 @@ public:
     QHash<QString, qint64> trimsOf(const QString &node) const;
     // {"trims": {"<node>": {"<stream>": ns}}}: the non-zero trims.
     QByteArray document() const;
+    // Whether there is a non-zero trim.
+    bool hasTrims() const;
+
+    // What the store keeps: {"version": 1, "trims": {"<node>": {"<stream>": {"ns": trim,
+    // "seenAt": ms}}}}, the non-zero trims with when (ms since the epoch, UTC) the node last
+    // reported the stream, at nowMs (update()'s clock) and utcNowMs (the wall clock).
+    QByteArray saved(qint64 nowMs, qint64 utcNowMs) const;
+    // Takes the trims of saved() (bounded as parseTrims: kMaxFrames nodes and streams a node,
+    // kMaxFramesDocBytes, names 1-512 characters; trims within ±kMaxTrimNs), except those seen
+    // more than forgetMs() before utcNowMs and those of a node and stream that has a trim here
+    // already. Each starts a new window (not engaged), its forgetMs() counted from its seenAt (a
+    // seenAt in the future from now). Returns how many were taken; std::nullopt with *why (and
+    // nothing taken) for a document that is not one.
+    std::optional<int> restore(const QByteArray &saved, qint64 nowMs, qint64 utcNowMs,
+                               QString *why);
 
     static constexpr int kWindow = 5;
     static constexpr qint64 kStableNs = 12 * 1000000LL;
@@ -95,12 +116,20 @@ public:
     static constexpr qint64 kStepNs = 1000000000LL / 30;
     static constexpr qint64 kMaxTrimNs = 100 * 1000000LL;
     static constexpr qint64 kSettleMs = 1500;
+    static constexpr qint64 kForgetMs = 10 * 60 * 1000; // the default of setForgetMs
+    // How long a node's trim for a stream is kept after the node last reported the stream.
+    void setForgetMs(qint64 ms) { m_forgetMs = ms; }
+    qint64 forgetMs() const { return m_forgetMs; }
 
 private:
+    // Forgets the trims of nodes that have not reported their stream for forgetMs(); true when
+    // a non-zero one went.
+    bool forget(qint64 nowMs);
     struct PerNode {
         qint64 trimNs = 0;
         bool engaged = false;
         quint64 usedSequence = 0;
+        qint64 seenMs = 0;        // when the node last reported the stream (update()'s clock)
         QList<qint64> deviations; // the window, oldest first
     };
     struct PerStream {
@@ -108,6 +137,7 @@ private:
         qint64 settleUntilMs = 0;
     };
     QMap<QString, PerStream> m_streams;
+    qint64 m_forgetMs = kForgetMs;
 };
 
 } // namespace opswall::nodes

@@ -6,6 +6,7 @@
 #include "shell/nodesync.h"
 #include "shell/outputsnapshots.h"
 #include "shell/services.h"
+#include "store/storethread.h"
 #include "store/wallstore.h"
 #include "wall/alertboard.h"
 #include "wall/walljson.h"
@@ -341,6 +342,51 @@ namespace {
 }
 } // namespace
 
+#ifdef OPSWALL_WITH_NODES
+namespace {
+// The controller's skew trims in the store's settings (app/nodes/README.md "Skew correction"),
+// read and written on the store thread; replicated to a hot standby with every other row.
+void keepTrims(nodes::NodeHub &hub, store::Database &db) {
+    static const QString kKey = QStringLiteral("controller.skewTrims");
+    hub.setTrimSaver([&db](const QByteArray &saved) {
+        db.write([value = QString::fromUtf8(saved)](store::Database &writer) {
+            writer
+                .cached("INSERT INTO settings(key, value) VALUES(?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+                .bind(1, kKey)
+                .bind(2, value)
+                .run();
+        });
+    });
+    auto saved = std::make_shared<QByteArray>();
+    const store::StoreThread::Job read = [saved](store::Database &on) {
+        store::Statement st = on.prepare("SELECT value FROM settings WHERE key = ?");
+        st.bind(1, kKey);
+        if (st.step())
+            *saved = st.text(0).toUtf8();
+    };
+    nodes::NodeHub *to = &hub;
+    auto done = [to, saved](std::exception_ptr error) {
+        if (error)
+            qWarning("opswall: node link: the saved video skew trims cannot be read; starting "
+                     "without them");
+        else
+            to->restoreTrims(*saved);
+    };
+    if (store::StoreThread *writer = db.writer()) {
+        writer->post(read, to, done, &db);
+    } else {
+        try {
+            read(db);
+            done(nullptr);
+        } catch (...) {
+            done(std::current_exception());
+        }
+    }
+}
+} // namespace
+#endif
+
 bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
                                 [[maybe_unused]] Services &services,
                                 [[maybe_unused]] QQmlEngine &engine, QString *error) {
@@ -360,6 +406,7 @@ bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
     config.tlsKeyFile = services.apiTlsKeyFile();
     config.silenceMs = m_options.nodeSilenceMs;
     config.skewCorrection = m_options.nodeSkewCorrection;
+    config.trimKeepMs = qint64(m_options.nodeTrimKeepSecs) * 1000;
     Services *s = &services;
     m_impl->engine = &engine; // its own outputs' wall scene (noderoles_own.cpp)
     m_impl->hub =
@@ -368,6 +415,7 @@ bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
         });
     if (!serveVideoClock(*m_impl->hub, engine, config.host, error) || !m_impl->hub->start(error))
         return false;
+    keepTrims(*m_impl->hub, services.database());
 #ifdef OPSWALL_WITH_VIDEO
     if (video::VideoHub *video = opswall::lookup<video::VideoHub>(&engine)) {
         nodes::NodeHub *hub = m_impl->hub.get();

@@ -16,7 +16,7 @@ namespace {
 
 struct RoleOptions {
     QCommandLineOption role, nodeListen, controller, controllerCa, outputs, tokenFile, nodeId,
-        nodeAddress, standbyListen, primary, nodeSilence, skewCorrection, testVideoDelay;
+        nodeAddress, standbyListen, primary, nodeSilence, skewCorrection, testVideoDelay, trimKeep;
 };
 
 // "HOST:PORT" -> host and port (1 to 65535); std::nullopt when it is not one.
@@ -168,6 +168,17 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
             return false;
         }
         o.nodeSkewCorrection = v == QLatin1String("on");
+    }
+    if (p.isSet(opt.trimKeep)) {
+        if (o.role != ProcessRole::Controller && o.role != ProcessRole::Standby)
+            return only(opt.trimKeep, "controller or standby");
+        bool ok = false;
+        o.nodeTrimKeepSecs = p.value(opt.trimKeep).toInt(&ok);
+        if (!ok || o.nodeTrimKeepSecs < 5 || o.nodeTrimKeepSecs > 86400) {
+            *why = QStringLiteral("--node-trim-keep-s must be 5-86400 (seconds), not '%1'")
+                       .arg(p.value(opt.trimKeep));
+            return false;
+        }
     }
     if (p.isSet(opt.testVideoDelay)) {
         if (o.role != ProcessRole::Node)
@@ -437,9 +448,15 @@ ParseResult parseOptions(const QStringList &arguments) {
                        "later than the shared clock says (-200 to 200)."),
         QStringLiteral("MS"));
     testVideoDelay.setFlags(QCommandLineOption::HiddenFromHelp);
+    const QCommandLineOption trimKeep(
+        QStringLiteral("node-trim-keep-s"),
+        QStringLiteral("Controller, standby: how long a render node's skew trim for a stream is "
+                       "kept after the node last showed it, also across a restart or takeover "
+                       "(default 600; 5-86400)."),
+        QStringLiteral("SECONDS"));
     p.addOptions({role, nodeListen, controller, controllerCa, outputs, nodeTokenFile, nodeId,
-                  nodeAddress, standbyListen, primary, nodeSilence, skewCorrection,
-                  testVideoDelay});
+                  nodeAddress, standbyListen, primary, nodeSilence, skewCorrection, testVideoDelay,
+                  trimKeep});
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -531,7 +548,7 @@ ParseResult parseOptions(const QStringList &arguments) {
     if (!applyRoleOptions(p,
                           {role, nodeListen, controller, controllerCa, outputs, nodeTokenFile,
                            nodeId, nodeAddress, standbyListen, primary, nodeSilence, skewCorrection,
-                           testVideoDelay},
+                           testVideoDelay, trimKeep},
                           o, &why)) {
         r.exitCode = 2;
         r.message = why + QStringLiteral("\nTry 'opswall --help'.");

@@ -56,6 +56,9 @@ struct Options {
     // controller, standby: --node-skew-correction on|off: trims correct the measured video skew
     // between nodes (app/nodes/videosync.h SkewTrimmer), or it is only measured
     bool nodeSkewCorrection = true;
+    // controller, standby: --node-trim-keep-s: how long a node's skew trim for a stream is kept
+    // after the node last showed it (SkewTrimmer::setForgetMs)
+    int nodeTrimKeepSecs = 600;
     // node, test only: --test-video-delay-ms MS (-200 to 200): every synchronised stream shown
     // MS later than the shared clock says (failure injection: tests/nodes/tst_nodes_skew)
     int testVideoDelayMs = 0;

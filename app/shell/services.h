@@ -113,6 +113,8 @@ public:
     // The same for any role: a hot standby's link needs a token of the role standby.
     std::optional<QString> authenticateAs(const QString &token, Role role, QString *why) const;
     QString apiTlsCertFile() const { return m_apiTlsCert; }
+    // The GUI thread's connection to the store (its writer() is the store thread).
+    store::Database &database() { return m_db; }
     QString apiTlsKeyFile() const { return m_apiTlsKey; }
     // One retention pass now (also run every retention.intervalMinutes): the wall's history, the
     // audit (exported first), feed series. Failures are logged, never thrown.

@@ -198,13 +198,18 @@ void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock, 
 }
 
 bool PipelineInstance::setDisplayOffset(qint64 offsetNs) {
-    if (!m_appSink)
+    if (!m_appSink && !m_snapshotSink)
         return false;
     std::lock_guard lock(m_audioMutex);
     m_displayOffsetNs = offsetNs;
     // GstBaseSink reads ts-offset for each buffer it synchronises: it takes effect at the next
-    // frame (a frame already waiting keeps its time).
-    g_object_set(m_appSink, "ts-offset", gint64(offsetNs), nullptr);
+    // frame (a frame already waiting keeps its time). The OpenGL tail: every item's qml6glsink
+    // and the snapshot sink, which measures when they were given each frame.
+    for (GstElement *sink : {m_appSink, m_snapshotSink})
+        if (sink)
+            g_object_set(sink, "ts-offset", gint64(offsetNs), nullptr);
+    for (const GlBranch &branch : m_glBranches)
+        g_object_set(branch.sink, "ts-offset", gint64(offsetNs), nullptr);
     if (m_audioSink && g_object_class_find_property(G_OBJECT_GET_CLASS(m_audioSink), "ts-offset"))
         g_object_set(m_audioSink, "ts-offset", gint64(offsetNs), nullptr);
     return true;

@@ -156,10 +156,10 @@ public:
     // timeline (filetimeline.h): start() only prerolls them, prerolled() places and plays them,
     // from startNs (shared clock) when the controller stamped the stream with a start (-1: none).
     void useSharedClock(std::shared_ptr<const SharedClock> clock, qint64 startNs = -1);
-    // Any thread, at any time: the frames (and the sound) are shown offsetNs later than the
-    // shared clock says (negative: earlier), the appsink's and the audio sink's ts-offset: a
-    // render node's skew trim (app/nodes/README.md). False where it cannot be applied (the
-    // OpenGL display path, whose sinks are not trimmed).
+    // The thread that adds OpenGL branches (the GUI thread), at any time: the frames (and the
+    // sound) are shown offsetNs later than the shared clock says (negative: earlier), the
+    // ts-offset of the appsink, or of the OpenGL path's qml6glsinks (those added later too) and
+    // snapshot sink, and of the audio sink: a render node's skew trim (app/nodes/README.md).
     bool setDisplayOffset(qint64 offsetNs);
     bool start(QString *error);
     // GUI thread, on BusEvent AsyncDone: a file started for the timeline is seeked to its place

@@ -235,6 +235,8 @@ void PipelineInstance::configureGlBranch(const GlBranch &branch) {
     // them as its own, took every frame for late and dropped it (a whole loop dropped, EOS, the
     // loop's seek, EOS again: the stall at the first loop). appsink sends none (qos is off).
     g_object_set(branch.sink, "qos", gboolean(!m_fileSync), nullptr);
+    // The skew trim (setDisplayOffset): written on this thread only, so read without the lock.
+    g_object_set(branch.sink, "ts-offset", gint64(m_displayOffsetNs), nullptr);
 }
 
 void PipelineInstance::removeGlBranch(QObject *glItem) {

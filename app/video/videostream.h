@@ -138,9 +138,9 @@ public:
     // Frames shown offsetNs later than the shared clock says (a render node's skew trim, and
     // its test delay); applied to the running pipeline at once and to every later one.
     void setDisplayOffset(qint64 offsetNs);
-    // Whether the display offset applies: a synchronised stream through the appsink (the OpenGL
-    // display path's sinks are not offset).
-    bool offsetApplies() const { return m_clock && !m_usesGlItem; }
+    // Whether the display offset applies: a synchronised stream (through the appsink or the
+    // OpenGL display path's sinks).
+    bool offsetApplies() const { return m_clock != nullptr; }
 
     // Viewers (tiles) say how big they draw the stream, in device pixels.
     void setViewRequest(const void *viewer, QSize pixels, ScaleNeed need,

@@ -34,6 +34,8 @@ public:
     quint16 nodePort = 0;
     QString admin;
     QString nodeTokenFile;
+    // Where nodes link when the controller is lost (a hot standby's --node-listen), if set.
+    QString fallbackLink;
 
     // Starts the controller with the test wall (or wallFile, and more arguments, also on every
     // restart) and makes a node token; false with *why.
@@ -177,6 +179,30 @@ public:
             30000);
     }
 
+    // Both node-a and node-b report a skew for the one stream they show, `stream` (60 s at most).
+    bool bothShowOnly(const QString &stream) {
+        return QTest::qWaitFor(
+            [&] {
+                const QJsonObject a = nodeHealth(QStringLiteral("node-a"));
+                const QJsonObject b = nodeHealth(QStringLiteral("node-b"));
+                return a["skewMs"].isDouble() && b["skewMs"].isDouble() &&
+                       streamsOf(a) == QStringList{stream} && streamsOf(b) == QStringList{stream};
+            },
+            60000);
+    }
+
+    // A node's skewMs from health every 500 ms, `count` times (where it has one).
+    QList<double> skewSamples(int count, const QString &node = QStringLiteral("node-a")) {
+        QList<double> skews;
+        for (int i = 0; i < count; ++i) {
+            const QJsonObject n = nodeHealth(node);
+            if (n["skewMs"].isDouble())
+                skews.append(n["skewMs"].toDouble());
+            QTest::qWait(500);
+        }
+        return skews;
+    }
+
     // node-a (output 0) and node-b (output 1) with the node token; true once both are linked.
     bool startTwoNodes(std::unique_ptr<Process> &a, std::unique_ptr<Process> &b) {
         startNode(a, QStringLiteral("node-a"), QStringLiteral("0"), nodeTokenFile);
@@ -222,14 +248,22 @@ public:
                    const QString &tokenFile, const QStringList &more = {}) {
         if (!node)
             node = std::make_unique<Process>(QStringLiteral("node ") + id);
-        QStringList args{QStringLiteral("--role"),       QStringLiteral("node"),
-                         QStringLiteral("--controller"), nodeLink(),
-                         QStringLiteral("--outputs"),    outputs,
-                         QStringLiteral("--token-file"), tokenFile,
-                         QStringLiteral("--node-id"),    id,
-                         QStringLiteral("--db"),         dir.filePath(id + QStringLiteral(".db")),
-                         QStringLiteral("--lang"),       QStringLiteral("en"),
-                         QStringLiteral("-platform"),    QStringLiteral("offscreen")};
+        QStringList args{QStringLiteral("--role"),
+                         QStringLiteral("node"),
+                         QStringLiteral("--controller"),
+                         fallbackLink.isEmpty() ? nodeLink() : nodeLink() + u',' + fallbackLink,
+                         QStringLiteral("--outputs"),
+                         outputs,
+                         QStringLiteral("--token-file"),
+                         tokenFile,
+                         QStringLiteral("--node-id"),
+                         id,
+                         QStringLiteral("--db"),
+                         dir.filePath(id + QStringLiteral(".db")),
+                         QStringLiteral("--lang"),
+                         QStringLiteral("en"),
+                         QStringLiteral("-platform"),
+                         QStringLiteral("offscreen")};
         if (const QString from = net.nodeAddress(id); !from.isEmpty())
             args << QStringLiteral("--node-address") << from;
         if (net.namespaces())

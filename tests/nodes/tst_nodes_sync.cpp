@@ -86,36 +86,12 @@ class TestNodesSync : public QObject {
         return out;
     }
 
-    // node-a's skewMs from health every 500 ms (where it has one).
-    QList<double> skewSamples(int count) {
-        QList<double> skews;
-        for (int i = 0; i < count; ++i) {
-            const QJsonObject a = m_cluster.nodeHealth(QStringLiteral("node-a"));
-            if (a["skewMs"].isDouble())
-                skews.append(a["skewMs"].toDouble());
-            QTest::qWait(500);
-        }
-        return skews;
-    }
-
-    // Both nodes report a skew for the one stream they show, `stream`.
-    bool bothShowOnly(const QString &stream) {
-        return QTest::qWaitFor(
-            [&] {
-                const QJsonObject a = m_cluster.nodeHealth(QStringLiteral("node-a"));
-                const QJsonObject b = m_cluster.nodeHealth(QStringLiteral("node-b"));
-                return a["skewMs"].isDouble() && b["skewMs"].isDouble() &&
-                       streamsOf(a) == QStringList{stream} && streamsOf(b) == QStringList{stream};
-            },
-            60000);
-    }
-
     // Both nodes show only the clip: its skew sampled for 10 s, printed, the median within a
     // frame at 30 fps.
     void fileInStep(const char *what) {
-        QVERIFY(bothShowOnly(QStringLiteral("clip")));
+        QVERIFY(m_cluster.bothShowOnly(QStringLiteral("clip")));
         QTest::qWait(2000); // the trail of 30 frames is of the clip's own frames by then
-        const QList<double> skews = skewSamples(20);
+        const QList<double> skews = m_cluster.skewSamples(20);
         QVERIFY(skews.size() >= 10);
         const Figures f = figuresOf(skews);
         std::printf("RESULT nodes video skew %s, %lld samples over 10 s: median %.1f ms, max "
@@ -191,7 +167,7 @@ private Q_SLOTS:
         QCOMPARE(streamsOf(m_cluster.nodeHealth(QStringLiteral("node-b"))), QStringList{"cam"});
         // A stream's first seconds are its nodes' settling (app/nodes/README.md): from then on.
         QTest::qWait(5000);
-        const QList<double> skews = skewSamples(20);
+        const QList<double> skews = m_cluster.skewSamples(20);
         QVERIFY(skews.size() >= 10);
         const Figures f = figuresOf(skews);
         std::printf("RESULT nodes video skew between two nodes showing one RTSP stream, %lld "

@@ -454,6 +454,133 @@ private Q_SLOTS:
         QVERIFY(trimmer.document().contains(R"("b":{"clip":-30000000})"));
     }
 
+    // The store's copy (a controller started again, a standby that took over): the trims come
+    // back with when they were last seen, and are learnt on from there; too old ones do not.
+    void trimsAreRestoredAndLearntOn() {
+        using opswall::nodes::SkewTrimmer;
+        const TrimRun learnt = runTrimmer(70, 0, 40); // a +33.3 / -33.3 ms pair
+        SkewTrimmer first;
+        quint64 seq = 0;
+        const qint64 utc = 1'800'000'000'000LL; // the wall clock, ms
+        // One reporting round at nowMs: a shows the clip at t, b offsetMs later, with their trims.
+        auto round = [&seq](SkewTrimmer &t, qint64 offsetMs, qint64 nowMs,
+                            QStringList nodes = {QStringLiteral("a"), QStringLiteral("b")}) {
+            QList<SkewTrimmer::NodeReport> reports;
+            ++seq;
+            for (const QString &n : nodes) {
+                const qint64 trim = t.trimNs(n, QStringLiteral("clip"));
+                FrameShown f = clipFrame(
+                    1000, 50000 * kMs + (n == QLatin1String("b") ? offsetMs * kMs : 0) + trim);
+                f.trimNs = trim;
+                reports.append({n, seq, {f}});
+            }
+            return t.update(reports, nowMs);
+        };
+        for (int i = 0; i < 40; ++i)
+            round(first, 70, i * 1000);
+        QCOMPARE(first.trimNs(QStringLiteral("b"), QStringLiteral("clip")), learnt.trimB);
+        const QByteArray saved = first.saved(39000, utc);
+        QVERIFY2(saved.contains(R"("b":{"clip":{"ns":-33333333,"seenAt":1800000000000})"),
+                 saved.constData());
+
+        // Restored a minute later by a process whose clock starts at 0: the trims are back,
+        // published as they were, and the skew stays corrected with no new step.
+        SkewTrimmer again;
+        QString why;
+        QCOMPARE(again.restore(saved, 0, utc + 60000, &why), std::optional<int>(2));
+        QCOMPARE(again.document(), first.document());
+        int moves = 0;
+        for (int i = 0; i < 30; ++i)
+            moves += round(again, 70, i * 1000) ? 1 : 0;
+        QCOMPARE(moves, 0);
+        QCOMPARE(again.trimNs(QStringLiteral("b"), QStringLiteral("clip")), learnt.trimB);
+
+        // A restored trim that is wrong now (the delay went away): learnt back toward 0.
+        SkewTrimmer stale;
+        QCOMPARE(stale.restore(saved, 0, utc + 60000, &why), std::optional<int>(2));
+        for (int i = 0; i < 40; ++i)
+            round(stale, 0, i * 1000);
+        QVERIFY2(std::llabs(stale.trimNs(QStringLiteral("b"), QStringLiteral("clip"))) < 10 * kMs,
+                 qPrintable(QString::number(stale.trimNs(QStringLiteral("b"), "clip"))));
+
+        // Seen more than kForgetMs ago: not restored.
+        SkewTrimmer late;
+        QCOMPARE(late.restore(saved, 0, utc + SkewTrimmer::kForgetMs + 1, &why),
+                 std::optional<int>(0));
+        QVERIFY(!late.hasTrims());
+        // Its forget time counts from seenAt: restored 9 minutes on, forgotten a minute later.
+        SkewTrimmer nine;
+        QCOMPARE(nine.restore(saved, 0, utc + 9 * 60000, &why), std::optional<int>(2));
+        QVERIFY(!nine.update({}, 59000));
+        QVERIFY(nine.hasTrims());
+        QVERIFY(nine.update({}, 61000)); // forgotten: a change to publish
+        QVERIFY(!nine.hasTrims());
+        QCOMPARE(nine.document(), QByteArray(R"({"trims":{}})"));
+
+        // Bad documents: refused with a reason, nothing taken.
+        for (const QByteArray &bad :
+             {QByteArray("nonsense"), QByteArray(R"({"trims":{}})"),
+              QByteArray(R"({"version":1,"trims":{"a":{"clip":{"ns":500000000,"seenAt":1}}}})"),
+              QByteArray(R"({"version":1,"trims":{"a":{"clip":{"ns":1.5,"seenAt":1}}}})"),
+              QByteArray(R"({"version":1,"trims":{"a":{"clip":{"ns":1}}}})"),
+              QByteArray(R"({"version":1,"trims":{"":{"clip":{"ns":1,"seenAt":1}}}})"),
+              QByteArray(R"({"version":1,"trims":{"a":[]}})")}) {
+            SkewTrimmer t;
+            why.clear();
+            QVERIFY2(!t.restore(bad, 0, utc, &why), bad.constData());
+            QVERIFY(!why.isEmpty());
+            QVERIFY(!t.hasTrims());
+        }
+    }
+
+    // A node that stops showing a stream keeps its trim for kForgetMs, then it is forgotten
+    // (the stream comes back from 0 there); one that keeps showing it keeps it.
+    void trimsOfStreamsNoLongerShownAreForgotten() {
+        using opswall::nodes::SkewTrimmer;
+        SkewTrimmer t;
+        quint64 seq = 0;
+        qint64 now = 0;
+        auto round = [&](const QList<std::pair<QString, QString>> &shown) {
+            QList<SkewTrimmer::NodeReport> reports;
+            ++seq;
+            for (const auto &[node, stream] : shown) {
+                const qint64 trim = t.trimNs(node, stream);
+                FrameShown f = clipFrame(
+                    1000, 50000 * kMs + (node == QLatin1String("b") ? 70 * kMs : 0) + trim);
+                f.stream = stream;
+                f.trimNs = trim;
+                bool added = false;
+                for (SkewTrimmer::NodeReport &r : reports)
+                    if (r.node == node) {
+                        r.frames.append(f);
+                        added = true;
+                    }
+                if (!added)
+                    reports.append({node, seq, {f}});
+            }
+            now += 1000;
+            return t.update(reports, now);
+        };
+        const QString a = QStringLiteral("a"), b = QStringLiteral("b");
+        for (int i = 0; i < 30; ++i)
+            round({{a, "clip"}, {b, "clip"}, {a, "cam"}, {b, "cam"}});
+        QVERIFY(t.trimNs(b, "clip") < 0 && t.trimNs(b, "cam") < 0);
+        // "cam" leaves every node: kept for the grace period, then forgotten; "clip" stays.
+        bool forgotten = false;
+        qint64 leftAt = now;
+        while (!forgotten && now - leftAt < 2 * SkewTrimmer::kForgetMs)
+            forgotten = round({{a, "clip"}, {b, "clip"}});
+        QVERIFY(forgotten);
+        QVERIFY2(now - leftAt > SkewTrimmer::kForgetMs &&
+                     now - leftAt <= SkewTrimmer::kForgetMs + 1000,
+                 qPrintable(QString::number(now - leftAt)));
+        QCOMPARE(t.trimNs(b, "cam"), 0);
+        QCOMPARE(t.trimNs(a, "cam"), 0);
+        QVERIFY(t.trimNs(b, "clip") < 0);
+        QVERIFY(!t.document().contains("cam"));
+        QVERIFY(!t.saved(now, 0).contains("cam"));
+    }
+
     // Two streams of one real clip on one shared clock, the second started 1.3 s after the
     // first (a node that joins late): both show the position the wall's timeline has, in step.
     void fileStreamsPlayInStepOnTheTimeline() {

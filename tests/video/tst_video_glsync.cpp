@@ -154,6 +154,10 @@ int childMain(int argc, char **argv) {
         std::fprintf(stderr, "child: the clip is refused\n");
         return 2;
     }
+    // A render node's skew trim, as a node applies the controller's (nodesync.cpp): by the
+    // stream's key, the OpenGL path's "gl:<source>".
+    if (const qint64 trimMs = config.value(QStringLiteral("trimMs")).toInteger(); trimMs != 0)
+        hub.setStreamTrims({{QStringLiteral("gl:clip"), trimMs * kMs}});
     QQmlEngine engine;
     opswall::provide(&engine, &hub);
     Shown shown = showTile(&engine, kGlBinding);
@@ -216,8 +220,15 @@ private Q_SLOTS:
     // Two processes show the clip on the OpenGL path on one shared clock: both on the wall's
     // timeline (base time + latency + position, at some loop), within a frame at 30 fps of
     // each other, and both keep playing across the loops (frames in every second, the position
-    // back at the clip's start at least twice).
+    // back at the clip's start at least twice). With a skew trim in the second (a render node's,
+    // app/nodes/videosync.h), it shows the clip that much later: its sinks' ts-offset.
+    void clipInStepAcrossProcesses_data() {
+        QTest::addColumn<int>("childTrimMs");
+        QTest::newRow("untrimmed") << 0;
+        QTest::newRow("child trimmed +100 ms") << 100;
+    }
     void clipInStepAcrossProcesses() {
+        QFETCH(int, childTrimMs);
         QString error;
         const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
         QVERIFY2(clock, qPrintable(error));
@@ -230,9 +241,10 @@ private Q_SLOTS:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(
             QStringLiteral("OPSWALL_GLSYNC_CHILD"),
-            QString::fromUtf8(
-                QJsonDocument(QJsonObject{{"clock", clock->settings().toJson()}, {"clip", m_clip}})
-                    .toJson(QJsonDocument::Compact)));
+            QString::fromUtf8(QJsonDocument(QJsonObject{{"clock", clock->settings().toJson()},
+                                                        {"clip", m_clip},
+                                                        {"trimMs", childTrimMs}})
+                                  .toJson(QJsonDocument::Compact)));
         child.setProcessEnvironment(env);
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         std::optional<Report> theirs;
@@ -331,16 +343,17 @@ private Q_SLOTS:
                                      [](double x, double y) { return std::abs(x) < std::abs(y); });
         };
         std::printf("RESULT OpenGL display path (qml6glsink, llvmpipe under Xvfb), a 2 s clip in "
-                    "two processes on one shared clock, %lld samples over 8 s: median skew "
-                    "%.1f ms (largest %.1f), shown after its timeline time by a median %.1f ms; "
-                    "loops seen %d and %d, seconds without frames %d\n",
-                    qlonglong(skews.size()), skew, largest(skews), off, wrapsOurs, wrapsTheirs,
-                    secondsWithoutFrames);
+                    "two processes on one shared clock, the second trimmed %d ms, %lld samples "
+                    "over 8 s: median skew %.1f ms (largest %.1f), shown after its timeline time "
+                    "by a median %.1f ms; loops seen %d and %d, seconds without frames %d\n",
+                    childTrimMs, qlonglong(skews.size()), skew, largest(skews), off, wrapsOurs,
+                    wrapsTheirs, secondsWithoutFrames);
         QVERIFY2(allPlaying, "a stream left Playing");
         QCOMPARE(secondsWithoutFrames, 0);
         QVERIFY2(wrapsOurs >= 2 && wrapsTheirs >= 2,
                  qPrintable(QStringLiteral("%1 %2").arg(wrapsOurs).arg(wrapsTheirs)));
-        QVERIFY2(std::abs(skew) <= 33, qPrintable(QString::number(skew)));
+        // The second shows each frame childTrimMs later: the skew is that much negative.
+        QVERIFY2(std::abs(skew + childTrimMs) <= 33, qPrintable(QString::number(skew)));
         QVERIFY2(std::abs(off) <= 33, qPrintable(QString::number(off)));
     }
 };

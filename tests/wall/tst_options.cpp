@@ -287,9 +287,9 @@ void TestOptions::rolesDefaultToSingle() {
     QCOMPARE(r.options->role, ProcessRole::Single);
     QVERIFY(!r.options->outputsGiven);
     const ParseResult help = parse({QStringLiteral("--help")});
-    for (const char *name :
-         {"role", "node-listen", "controller", "controller-ca", "outputs", "token-file", "node-id",
-          "node-address", "standby-listen", "primary", "node-silence-ms", "node-skew-correction"})
+    for (const char *name : {"role", "node-listen", "controller", "controller-ca", "outputs",
+                             "token-file", "node-id", "node-address", "standby-listen", "primary",
+                             "node-silence-ms", "node-skew-correction", "node-trim-keep-s"})
         QVERIFY2(help.message.contains(QStringLiteral("--") + QLatin1String(name)), name);
 }
 
@@ -324,6 +324,14 @@ void TestOptions::roleOptionsAreChecked_data() {
     QTest::newRow("skew correction on a node")
         << QStringList{"--role", "node", "--node-skew-correction", "off"}
         << "--node-skew-correction is for --role controller or standby only";
+    QTest::newRow("trim keep too short")
+        << QStringList{"--role",      "controller",         "--node-listen",
+                       "127.0.0.1:1", "--node-trim-keep-s", "2"}
+        << "--node-trim-keep-s must be 5-86400 (seconds), not '2'";
+    QTest::newRow("trim keep on a node")
+        << QStringList{"--role", "node", "--node-trim-keep-s", "60"}
+        << "--node-trim-keep-s is for --role controller or "
+           "standby only";
     QTest::newRow("test delay on a controller") << QStringList{"--role",
                                                                "controller",
                                                                "--node-listen",
