@@ -86,6 +86,9 @@ public:
     // while the anchor or the mapping is not known.
     std::optional<qint64> offsetFor(GstElement *sink, qint64 ptsNs,
                                     const GstSegment *segment) const;
+    // An offset further than this is not applied (0 instead, said once): the stream's PTS are
+    // not the anchor's any more (an encoder restarted), or the anchor is not this stream's.
+    static constexpr qint64 kMaxOffsetNs = 30 * 1000000000LL;
 
 private:
     static GstPadProbeReturn onInput(GstPad *pad, GstPadProbeInfo *info, gpointer self);

@@ -256,6 +256,7 @@ private:
     std::atomic<bool> m_liveHls{false};         // prerolled(): HLS without a duration
     qint64 m_liveOffsetNs = 0;                  // under m_audioMutex: setLiveOffset
     std::atomic<qint64> m_liveHoldUntilUs{0};   // setLiveOffset: the next frame's wait (µs)
+    std::atomic<bool> m_liveFarSaid{false};     // an anchor too far from the stream, logged
     std::mutex m_audioMutex;
     bool m_muted = true;
     double m_volumeLevel = 1.0;

@@ -121,8 +121,14 @@ void PipelineInstance::stampMediaTime(Frame &frame, GstSample *sample) {
             frame.rtpClockRate = 90000;
         }
         if (const std::optional<qint64> offset =
-                m_liveSync->offsetFor(m_appSink, frame.ptsNs, segment))
-            setLiveOffset(*offset);
+                m_liveSync->offsetFor(m_appSink, frame.ptsNs, segment)) {
+            const bool far = std::abs(*offset) > LiveHlsSync::kMaxOffsetNs;
+            if (far && !m_liveFarSaid.exchange(true))
+                qWarning("video: live HLS: the controller's anchor is %.1f s from this stream's "
+                         "pictures (its timestamps jumped?); played on its own timeline",
+                         double(*offset) / 1e9);
+            setLiveOffset(far ? 0 : *offset);
+        }
     }
 }
 
