@@ -157,6 +157,7 @@ void NodeClient::onAnswer() {
     connect(replica, &NodeWallReplica::clockChanged, this, &NodeClient::takeClock);
     connect(replica, &NodeWallReplica::startsChanged, this, &NodeClient::takeStarts);
     connect(replica, &NodeWallReplica::trimsChanged, this, &NodeClient::takeTrims);
+    connect(replica, &NodeWallReplica::anchorsChanged, this, &NodeClient::takeAnchors);
     auto takeDoc = [this](const QByteArray &doc, void (NodeClient::*signal)(const QByteArray &)) {
         if (!doc.isEmpty() && doc.size() <= kMaxDocumentBytes)
             Q_EMIT(this->*signal)(doc);
@@ -177,6 +178,7 @@ void NodeClient::onAnswer() {
         takeClock(replica->clock());     // before the streams and the switch time it times
         takeStarts(replica->starts());   // before the layout whose streams they place
         takeTrims(replica->trims());
+        takeAnchors(replica->anchors());
         takeDoc(replica->indicators(), &NodeClient::indicatorsReceived);
         takeDoc(replica->feeds(), &NodeClient::feedsReceived);
         takeDoc(replica->alerts(), &NodeClient::alertsReceived);
@@ -334,6 +336,18 @@ void NodeClient::takeStarts(const QByteArray &doc) {
         Q_EMIT startsReceived(*starts);
     else
         qWarning("opswall: node: the controller's streams' starts are not valid (%s); ignored",
+                 qPrintable(why));
+}
+
+void NodeClient::takeAnchors(const QByteArray &doc) {
+    if (doc.isEmpty() || doc == m_lastAnchors)
+        return;
+    m_lastAnchors = doc;
+    QString why;
+    if (const auto anchors = parseAnchors(doc, &why))
+        Q_EMIT anchorsReceived(*anchors);
+    else
+        qWarning("opswall: node: the controller's live HLS anchors are not valid (%s); ignored",
                  qPrintable(why));
 }
 

@@ -10,6 +10,7 @@
 // hung, a network path gone without a reset) is lost after config.silenceMs, as a closed link is.
 
 #include "nodes/linksilence.h"
+#include "nodes/liveanchors.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -96,6 +97,8 @@ Q_SIGNALS:
     void startsReceived(const QHash<QString, qint64> &startsNs);
     // This node's skew trims: stream key -> ns (nodewall.rep trims).
     void trimsReceived(const QHash<QString, qint64> &trimsNs);
+    // Live HLS in step: source id -> the controller's anchor (nodewall.rep anchors).
+    void anchorsReceived(const QHash<QString, opswall::nodes::StreamAnchor> &anchors);
     void sourcesReceived(const QJsonArray &sources);
     // The indicator metadata document, and values pulled from the controller (after the link
     // is made: those this node's tiles show; then those of them the controller says changed,
@@ -124,6 +127,7 @@ private:
     void takeClock(const QByteArray &doc);
     void takeStarts(const QByteArray &doc);
     void takeTrims(const QByteArray &doc);
+    void takeAnchors(const QByteArray &doc);
     void pullSeries(const QStringList &indicators);
     void updateWanted();
     void pullWanted(const QStringList &announced);
@@ -152,6 +156,7 @@ private:
     QByteArray m_lastClock;
     QByteArray m_lastStarts;
     QByteArray m_lastTrims;
+    QByteArray m_lastAnchors;
     QTimer m_retry;
     QTimer m_deadline; // the link's opening (connect, TLS, the answer) takes at most silenceMs
     QTimer m_beat;

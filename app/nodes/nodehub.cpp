@@ -52,6 +52,7 @@ public:
     void publishClock(const QByteArray &doc) { setClock(doc); }
     void publishStarts(const QByteArray &doc) { setStarts(doc); }
     void publishTrims(const QByteArray &doc) { setTrims(doc); }
+    void publishAnchors(const QByteArray &doc) { setAnchors(doc); }
     void reportVideo(const QString &nodeId, const QByteArray &linkKey,
                      const QByteArray &frames) override {
         m_hub->onVideoReport(nodeId, linkKey, frames);
@@ -95,6 +96,7 @@ NodeHub::NodeHub(wall::WallState &state, NodeHubConfig config, NodeAuthenticator
     // A node linked before takes these from this controller, not what another one told it.
     m_source->publishStarts(QByteArrayLiteral(R"({"starts":{}})"));
     m_source->publishTrims(m_trimmer.document());
+    m_source->publishAnchors(anchorsDocument({}));
     connect(&m_state, &wall::WallState::wallChanged, this, &NodeHub::schedulePublish);
     connect(&m_state, &wall::WallState::layoutReset, this, [this] {
         m_switchWanted = true; // a recall (or undo): every node switches at one instant
@@ -402,6 +404,7 @@ void NodeHub::publish() {
 }
 
 void NodeHub::stampStarts(const wall::Layout &layout, qint64 atNs) {
+    noteLiveSources(layout);
     // The sources that are placed on the wall's timeline (files, HLS: a live playlist ignores
     // its start), by the sources document.
     QSet<QString> placed;
@@ -512,6 +515,38 @@ void NodeHub::onVideoReport(const QString &nodeId, const QByteArray &linkKey,
     node->frames = std::move(*parsed);
     node->framesAtMs = nowMs();
     ++node->framesSequence;
+    if (m_liveAnchors.take(node->id, node->frames, qint64(kLiveAnchorMarginMs) * 1000000))
+        publishAnchors();
+}
+
+void NodeHub::noteLiveSources(const wall::Layout &layout) {
+    // The HLS sources on screen: a live playlist among them is anchored from its first report
+    // (one on demand reports positions in its clip, with a loop, and is not).
+    QSet<QString> hls;
+    const QJsonArray sources = QJsonDocument::fromJson(m_source->sources())
+                                   .object()
+                                   .value(QStringLiteral("sources"))
+                                   .toArray();
+    for (const QJsonValue &v : sources)
+        if (v.toObject().value(QStringLiteral("kind")).toString() == QLatin1String("hls"))
+            hls.insert(v.toObject().value(QStringLiteral("id")).toString());
+    QSet<QString> onScreen;
+    for (const wall::Tile &tile : layout.tiles) {
+        const QString id = tile.binding.value(QStringLiteral("source")).toString();
+        if (tile.kind == QLatin1String("video") && hls.contains(id))
+            onScreen.insert(id);
+    }
+    if (m_liveAnchors.setOnScreen(onScreen))
+        publishAnchors();
+}
+
+void NodeHub::publishAnchors() {
+    const QByteArray doc = anchorsDocument(m_liveAnchors.anchors());
+    if (doc == m_source->anchors())
+        return;
+    qInfo("opswall: node link: live HLS anchors now %s", doc.constData());
+    m_source->publishAnchors(doc);
+    Q_EMIT streamAnchorsChanged();
 }
 
 void NodeHub::onSwitchReport(const QString &nodeId, const QByteArray &linkKey, quint64 revision,

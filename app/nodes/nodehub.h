@@ -13,6 +13,7 @@
 // GET /api/v1/health ("nodes") and /metrics. GUI thread.
 
 #include "nodes/linksilence.h"
+#include "nodes/liveanchors.h"
 #include "nodes/videosync.h"
 #include "wall/wallstate.h"
 
@@ -127,6 +128,11 @@ public:
     // that stays on screen across a change keeps its start. Source id -> start (ns).
     static constexpr int kStartLeadMs = 500;
     QHash<QString, qint64> streamStarts() const { return m_startsNs; }
+    // Live HLS on screen (liveanchors.h): anchored from the first node's report of it,
+    // kLiveAnchorMarginMs later (app/video/livehlssync.h kLiveAnchorMarginNs). Source id ->
+    // anchor; streamAnchorsChanged when it changes.
+    static constexpr int kLiveAnchorMarginMs = 2000;
+    QHash<QString, StreamAnchor> streamAnchors() const { return m_liveAnchors.anchors(); }
 
     // A node's heartbeat (nodewall.rep nodeBeat): taken only with its link's key, as reports
     // (which count as heard too).
@@ -160,6 +166,7 @@ Q_SIGNALS:
     void layoutPublished(quint64 revision, qint64 switchAtNs);
     // streamStarts() changed (emitted before the layout that brings the streams is published).
     void streamStartsChanged();
+    void streamAnchorsChanged();
 
 private:
     struct Node {
@@ -215,6 +222,8 @@ private:
     void saveTrims(bool changed);
     // The starts of the file and HLS sources the layout shows (publish), at atNs for new ones.
     void stampStarts(const wall::Layout &layout, qint64 atNs);
+    void noteLiveSources(const wall::Layout &layout); // the live HLS anchors' sources on screen
+    void publishAnchors();
     qint64 nowMs() const { return m_clock.elapsed(); }
 
     wall::WallState &m_state;
@@ -241,6 +250,7 @@ private:
     qint64 m_trimsSavedAtMs = 0;
     bool m_closed = false;             // close(): fenced
     QHash<QString, qint64> m_startsNs; // source id -> its clip's start (shared clock, ns)
+    LiveAnchors m_liveAnchors;
     QTimer *m_beat = nullptr;
     qint64 m_beatAtMs = 0;
     quint64 m_beats = 0;

@@ -155,6 +155,13 @@ bool NodeRoles::join(QString *error) {
     connect(client, &nodes::NodeClient::clockReceived, m_impl->sync.get(), &NodeSync::takeClock);
     connect(client, &nodes::NodeClient::startsReceived, m_impl->sync.get(), &NodeSync::takeStarts);
     connect(client, &nodes::NodeClient::trimsReceived, m_impl->sync.get(), &NodeSync::takeTrims);
+    connect(client, &nodes::NodeClient::anchorsReceived, m_impl->sync.get(),
+            [sync = m_impl->sync.get()](const QHash<QString, nodes::StreamAnchor> &anchors) {
+                QHash<QString, QPair<quint32, qint64>> plain;
+                for (auto it = anchors.cbegin(); it != anchors.cend(); ++it)
+                    plain.insert(it.key(), {it->pts, it->shownNs});
+                sync->takeAnchors(plain);
+            });
     if (m_options.testVideoDelayMs != 0) {
         qWarning("opswall: node: TEST ONLY (--test-video-delay-ms): every synchronised stream is "
                  "shown %d ms later than the shared clock says",

@@ -55,6 +55,13 @@ bool serveVideoClock([[maybe_unused]] nodes::NodeHub &hub, [[maybe_unused]] QQml
     // The controller's own outputs place the clips its layouts bring on screen as its nodes do.
     QObject::connect(&hub, &nodes::NodeHub::streamStartsChanged, videoHub,
                      [videoHub, &hub] { videoHub->setStreamStarts(hub.streamStarts()); });
+    QObject::connect(&hub, &nodes::NodeHub::streamAnchorsChanged, videoHub, [videoHub, &hub] {
+        QHash<QString, video::LiveAnchor> anchors;
+        const QHash<QString, nodes::StreamAnchor> all = hub.streamAnchors();
+        for (auto it = all.cbegin(); it != all.cend(); ++it)
+            anchors.insert(it.key(), video::LiveAnchor{it->pts, it->shownNs});
+        videoHub->setLiveAnchors(anchors);
+    });
     hub.setClock(QJsonDocument(clock->settings().toJson()).toJson(QJsonDocument::Compact),
                  [clock] { return clock->nowNs(); });
     qInfo("opswall: video clock for render nodes on %s:%u (UDP), pipeline latency %d ms",
@@ -133,6 +140,7 @@ struct NodeSync::Impl {
     std::optional<QJsonObject> clockDoc;
     QHash<QString, qint64> startsNs;
     QHash<QString, qint64> trimsNs;
+    QHash<QString, QPair<quint32, qint64>> anchors;
     qint64 testDelayNs = 0;
     std::unique_ptr<SwitchTimer> switchTimer;
 #ifdef OPSWALL_WITH_VIDEO
@@ -182,6 +190,14 @@ void NodeSync::takeTrims(const QHash<QString, qint64> &trimsNs) {
     applyTiming();
 }
 
+void NodeSync::takeAnchors(const QHash<QString, QPair<quint32, qint64>> &anchors) {
+    if (anchors != m_impl->anchors)
+        qInfo("opswall: node: live HLS anchors from the controller for %lld stream(s)",
+              qlonglong(anchors.size()));
+    m_impl->anchors = anchors;
+    applyTiming();
+}
+
 void NodeSync::setTestDelay(qint64 delayNs) {
     m_impl->testDelayNs = delayNs;
     applyTiming();
@@ -194,6 +210,10 @@ void NodeSync::applyTiming() {
     m_impl->video->setTestDelay(m_impl->testDelayNs);
     m_impl->video->setStreamStarts(m_impl->startsNs);
     m_impl->video->setStreamTrims(m_impl->trimsNs);
+    QHash<QString, video::LiveAnchor> anchors;
+    for (auto it = m_impl->anchors.cbegin(); it != m_impl->anchors.cend(); ++it)
+        anchors.insert(it.key(), video::LiveAnchor{it->first, it->second});
+    m_impl->video->setLiveAnchors(anchors);
 #endif
 }
 

@@ -86,6 +86,8 @@ public:
     // ns), for the video layer (kept until it is attached; app/nodes/README.md).
     void takeStarts(const QHash<QString, qint64> &startsNs);
     void takeTrims(const QHash<QString, qint64> &trimsNs);
+    // Live HLS in step (app/video/livehlssync.h): source id -> {MPEG-TS PTS, shown ns}.
+    void takeAnchors(const QHash<QString, QPair<quint32, qint64>> &anchors);
     // Test-only (--test-video-delay-ms): every synchronised stream shown this much later.
     void setTestDelay(qint64 delayNs);
     // The shared clock's time, ns; -1 without one.

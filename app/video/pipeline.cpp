@@ -8,6 +8,7 @@
 #include <gst/video/video.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <utility>
 
 namespace opswall::video {
@@ -187,6 +188,9 @@ void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock, 
         m_fileSync = std::make_unique<FileSync>(m_clock, startNs);
         PadPtr in(gst_element_get_static_pad(m_videoIn, "sink"));
         m_fileSync->attach(in.get());
+        // A live playlist has no duration for the timeline: its MPEG-TS PTS places it.
+        if (m_plan.hls && m_appSink)
+            m_liveSync = std::make_unique<LiveHlsSync>(m_clock);
     }
     // The OpenGL tail's snapshot sink too: it measures when the item's sinks got each frame.
     for (GstElement *sink : {m_appSink, m_snapshotSink})
@@ -204,15 +208,44 @@ bool PipelineInstance::setDisplayOffset(qint64 offsetNs) {
     m_displayOffsetNs = offsetNs;
     // GstBaseSink reads ts-offset for each buffer it synchronises: it takes effect at the next
     // frame (a frame already waiting keeps its time). The OpenGL tail: every item's qml6glsink
-    // and the snapshot sink, which measures when they were given each frame.
+    // and the snapshot sink, which measures when they were given each frame. A live HLS anchor's
+    // offset (setLiveOffset, appsink path only) adds to it.
+    const qint64 total = offsetNs + m_liveOffsetNs;
     for (GstElement *sink : {m_appSink, m_snapshotSink})
         if (sink)
-            g_object_set(sink, "ts-offset", gint64(offsetNs), nullptr);
+            g_object_set(sink, "ts-offset", gint64(total), nullptr);
     for (const GlBranch &branch : m_glBranches)
-        g_object_set(branch.sink, "ts-offset", gint64(offsetNs), nullptr);
+        g_object_set(branch.sink, "ts-offset", gint64(total), nullptr);
     if (m_audioSink && g_object_class_find_property(G_OBJECT_GET_CLASS(m_audioSink), "ts-offset"))
-        g_object_set(m_audioSink, "ts-offset", gint64(offsetNs), nullptr);
+        g_object_set(m_audioSink, "ts-offset", gint64(total), nullptr);
     return true;
+}
+
+void PipelineInstance::setLiveAnchor(std::optional<LiveAnchor> anchor) {
+    if (!m_liveSync)
+        return;
+    m_liveSync->setAnchor(anchor);
+    if (!anchor)
+        setLiveOffset(0); // back on its own timeline
+}
+
+void PipelineInstance::setLiveOffset(qint64 offsetNs) {
+    std::lock_guard lock(m_audioMutex);
+    // The offset is the same for every frame of one mapping: a change under a millisecond is
+    // the rounding of the PTS.
+    if (std::abs(offsetNs - m_liveOffsetNs) < 1000000)
+        return;
+    qInfo("video: live HLS placed by the controller's anchor: shown %.1f ms later than on its "
+          "own timeline (was %.1f ms)",
+          double(offsetNs) / 1e6, double(m_liveOffsetNs) / 1e6);
+    if (offsetNs > m_liveOffsetNs)
+        m_liveHoldUntilUs.store(g_get_monotonic_time() + (offsetNs - m_liveOffsetNs) / 1000);
+    m_liveOffsetNs = offsetNs;
+    const qint64 total = m_displayOffsetNs + offsetNs;
+    if (m_appSink)
+        g_object_set(m_appSink, "ts-offset", gint64(total), nullptr);
+    if (m_audioSink && g_object_class_find_property(G_OBJECT_GET_CLASS(m_audioSink), "ts-offset"))
+        g_object_set(m_audioSink, "ts-offset", gint64(total), nullptr);
 }
 
 bool PipelineInstance::start(QString *error) {
@@ -232,6 +265,8 @@ std::optional<QString> PipelineInstance::prerolled() {
     QString why;
     if (m_fileSync->begin(m_pipeline.get(), &why))
         return std::nullopt;
+    if (m_liveSync)
+        m_liveHls.store(true); // its MPEG-TS PTS from now on (livehlssync.h)
     return why;
 }
 
@@ -388,6 +423,8 @@ void PipelineInstance::onDeepElementAdded(GstBin *, GstBin *, GstElement *elemen
     const QString name = fromUtf8(gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory)));
     if (self->m_plan.tuneTsDemux && name == QLatin1String("tsdemux"))
         g_object_set(element, "latency", 0, nullptr);
+    if (self->m_liveSync && name == QLatin1String("tsdemux"))
+        self->m_liveSync->attachDemuxer(element);
     if (self->m_trace && name == QLatin1String("rtpjitterbuffer")) {
         PadPtr in(gst_element_get_static_pad(element, "sink"));
         if (in)

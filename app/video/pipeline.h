@@ -13,6 +13,7 @@
 #include "filetimeline.h"
 #include "frameconvert.h"
 #include "gstptr.h"
+#include "livehlssync.h"
 #include "netclock.h"
 #include "pipelinebuilder.h"
 
@@ -161,6 +162,10 @@ public:
     // ts-offset of the appsink, or of the OpenGL path's qml6glsinks (those added later too) and
     // snapshot sink, and of the audio sink: a render node's skew trim (app/nodes/README.md).
     bool setDisplayOffset(qint64 offsetNs);
+    // Any thread: a live HLS source (not on the wall's timeline) shows its pictures where the
+    // controller's anchor puts them (livehlssync.h; added to the display offset above); nullopt:
+    // on its own timeline. Ignored by other sources and on the OpenGL display path.
+    void setLiveAnchor(std::optional<LiveAnchor> anchor);
     bool start(QString *error);
     // GUI thread, on BusEvent AsyncDone: a file started for the timeline is seeked to its place
     // and played (once). std::nullopt when it is on the timeline or was already; else why not
@@ -219,6 +224,7 @@ private:
     void linkPad(GstPad *pad);
     // Synchronised pipelines: the frame's media time (RTP time, or a file's position and loop).
     void stampMediaTime(Frame &frame, GstSample *sample);
+    void setLiveOffset(qint64 offsetNs); // streaming thread: a live HLS source's anchor offset
     void configureGlBranch(const GlBranch &branch); // sync and queue: live, synchronised or not
     GstElement *makeAudioTail();
 
@@ -246,6 +252,11 @@ private:
     std::unique_ptr<RtpTimeTrace> m_rtpTimes;   // useSharedClock, live sources
     std::unique_ptr<FileSync> m_fileSync;       // useSharedClock, files and HLS
     bool m_fileSyncBegun = false;               // GUI thread: prerolled() ran
+    std::unique_ptr<LiveHlsSync> m_liveSync;    // useSharedClock, HLS
+    std::atomic<bool> m_liveHls{false};         // prerolled(): HLS without a duration
+    qint64 m_liveOffsetNs = 0;                  // under m_audioMutex: setLiveOffset
+    std::atomic<qint64> m_liveHoldUntilUs{0};   // setLiveOffset: the next frame's wait (µs)
+    std::atomic<bool> m_liveFarSaid{false};     // an anchor too far from the stream, logged
     std::mutex m_audioMutex;
     bool m_muted = true;
     double m_volumeLevel = 1.0;

@@ -9,6 +9,8 @@
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 
+#include <algorithm>
+
 namespace opswall::video {
 
 namespace detail {
@@ -111,6 +113,22 @@ void PipelineInstance::stampMediaTime(Frame &frame, GstSample *sample) {
             frame.rtpClockRate = kFileClockRate;
             frame.loopTicks = fileTicks(loopNs);
         }
+    } else if (m_liveSync && m_liveHls.load() && frame.ptsNs >= 0) {
+        // Live HLS: its MPEG-TS PTS, the same on every player (livehlssync.h), and the sinks'
+        // offset that shows it where the controller's anchor wants it.
+        if (const std::optional<quint32> pts = m_liveSync->mpegPtsOf(frame.ptsNs)) {
+            frame.rtpTime = *pts;
+            frame.rtpClockRate = 90000;
+        }
+        if (const std::optional<qint64> offset =
+                m_liveSync->offsetFor(m_appSink, frame.ptsNs, segment)) {
+            const bool far = std::abs(*offset) > LiveHlsSync::kMaxOffsetNs;
+            if (far && !m_liveFarSaid.exchange(true))
+                qWarning("video: live HLS: the controller's anchor is %.1f s from this stream's "
+                         "pictures (its timestamps jumped?); played on its own timeline",
+                         double(*offset) / 1e9);
+            setLiveOffset(far ? 0 : *offset);
+        }
     }
 }
 
@@ -165,7 +183,10 @@ GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {
         frame.convertedUs = g_get_monotonic_time();
     }
     self->m_counters.frames.fetch_add(1, std::memory_order_relaxed);
-    self->m_counters.lastFrameUs.store(frame.arrivalUs, std::memory_order_relaxed);
+    // A live HLS source moved later by its anchor holds its next frame that much longer: the
+    // frame watchdog counts from when it is due (setLiveOffset).
+    self->m_counters.lastFrameUs.store(std::max(frame.arrivalUs, self->m_liveHoldUntilUs.load()),
+                                       std::memory_order_relaxed);
     self->m_link->putFrame(std::move(frame), &self->m_counters);
     return GST_FLOW_OK;
 }

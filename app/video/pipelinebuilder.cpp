@@ -67,6 +67,7 @@ PlanResult buildPlan(const VideoSource &s) {
         // uridecodebin ─▶ souphttpsrc ─▶ typefind ─▶ demux ─▶ dec
         plan.front = QStringLiteral("uridecodebin name=dec uri=%1").arg(gstQuote(s.uri));
         plan.live = s.kind == SourceKind::Http;
+        plan.hls = s.kind == SourceKind::Hls;
         break;
     case SourceKind::File: {
         // uridecodebin ─▶ filesrc ─▶ demux ─▶ dec ; EOS → seek to 0

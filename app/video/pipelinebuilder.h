@@ -30,6 +30,7 @@ struct PipelinePlan {
     bool tuneTsDemux = false; // SRT carries MPEG-TS: tsdemux latency=0 (STACK-NOTES: 1.1 s → 0.2 s)
     QString sdpText;          // RtpUdp: the stream writes it to a file and fills in %SDP_PATH%
     bool custom = false;      // Pipeline: checked against the allow-list before it plays
+    bool hls = false;         // Hls: a live playlist can be put in step (livehlssync.h)
 };
 
 // Fails (with a message naming the field) only when the source does not validate.

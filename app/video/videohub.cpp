@@ -177,6 +177,18 @@ void VideoHub::applyTiming(const QString &key, VideoStream *stream) const {
     // {"source": id} streams are keyed by the id (the OpenGL path's "gl:" ones are not placed).
     stream->setTimelineStart(m_startsNs.value(key, -1));
     stream->setDisplayOffset(m_trimsNs.value(key) + m_testDelayNs);
+    const auto anchor = m_anchors.constFind(key);
+    stream->setLiveAnchor(anchor == m_anchors.cend() ? std::nullopt
+                                                     : std::optional<LiveAnchor>(*anchor));
+}
+
+void VideoHub::setLiveAnchors(const QHash<QString, LiveAnchor> &anchors) {
+    if (anchors == m_anchors)
+        return;
+    m_anchors = anchors;
+    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it)
+        if (it->stream)
+            applyTiming(it.key(), it->stream);
 }
 
 void VideoHub::setStreamStarts(const QHash<QString, qint64> &startsNs) {

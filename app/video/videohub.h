@@ -101,6 +101,8 @@ public:
     // on demand shown through {"source": id} start there (a changed start builds a playing
     // stream again); other streams, and sources not named, are not affected.
     void setStreamStarts(const QHash<QString, qint64> &startsNs);
+    // Live HLS in step (livehlssync.h): source id -> the controller's anchor.
+    void setLiveAnchors(const QHash<QString, LiveAnchor> &anchors);
     // The controller's skew trims for this node (stream key -> ns, shown that much later;
     // negative: earlier), applied at once to the synchronised streams through the appsink.
     void setStreamTrims(const QHash<QString, qint64> &trimsNs);
@@ -140,8 +142,9 @@ private:
     double m_volume = 1.0;
     bool m_shutDown = false;
     std::shared_ptr<const SharedClock> m_clock;
-    QHash<QString, qint64> m_startsNs; // source id -> its clip's start (setStreamStarts)
-    QHash<QString, qint64> m_trimsNs;  // stream key -> its trim (setStreamTrims)
+    QHash<QString, qint64> m_startsNs;    // source id -> its clip's start (setStreamStarts)
+    QHash<QString, LiveAnchor> m_anchors; // source id -> live HLS anchor (setLiveAnchors)
+    QHash<QString, qint64> m_trimsNs;     // stream key -> its trim (setStreamTrims)
     qint64 m_testDelayNs = 0;
 };
 

@@ -151,6 +151,14 @@ void VideoStream::setDisplayOffset(qint64 offsetNs) {
         m_instance->setDisplayOffset(offsetNs);
 }
 
+void VideoStream::setLiveAnchor(std::optional<LiveAnchor> anchor) {
+    if (anchor == m_liveAnchor)
+        return;
+    m_liveAnchor = anchor;
+    if (m_instance && anchorApplies())
+        m_instance->setLiveAnchor(anchor);
+}
+
 void VideoStream::build() {
     tearDown();
     if (!m_plan) {
@@ -196,6 +204,8 @@ void VideoStream::build() {
     m_instance->useSharedClock(m_clock, m_timelineStartNs);
     if (offsetApplies() && m_displayOffsetNs != 0)
         m_instance->setDisplayOffset(m_displayOffsetNs);
+    if (anchorApplies() && m_liveAnchor)
+        m_instance->setLiveAnchor(m_liveAnchor);
     m_syncTrail.clear();
     m_firstFrameLogged = false;
     m_outputSize = {};

@@ -138,9 +138,15 @@ public:
     // Frames shown offsetNs later than the shared clock says (a render node's skew trim, and
     // its test delay); applied to the running pipeline at once and to every later one.
     void setDisplayOffset(qint64 offsetNs);
+    // Live HLS (livehlssync.h): the controller's anchor for the stream, applied to the running
+    // pipeline at once (a jump of the picture once) and to every later one; nullopt: none.
+    void setLiveAnchor(std::optional<LiveAnchor> anchor);
+    std::optional<LiveAnchor> liveAnchor() const { return m_liveAnchor; }
     // Whether the display offset applies: a synchronised stream (through the appsink or the
     // OpenGL display path's sinks).
     bool offsetApplies() const { return m_clock != nullptr; }
+    // Whether a live anchor applies: the appsink path only (its frames carry the stream's PTS).
+    bool anchorApplies() const { return m_clock && !m_usesGlItem; }
 
     // Viewers (tiles) say how big they draw the stream, in device pixels.
     void setViewRequest(const void *viewer, QSize pixels, ScaleNeed need,
@@ -224,6 +230,7 @@ private:
     SyncTrail m_syncTrail;
     qint64 m_timelineStartNs = -1;
     qint64 m_displayOffsetNs = 0;
+    std::optional<LiveAnchor> m_liveAnchor;
     bool m_firstFrameLogged = false; // of this pipeline, on the wall's timeline
 };
 

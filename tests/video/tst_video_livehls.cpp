@@ -9,6 +9,7 @@
 // difference of the two players' median delays.
 #include "httptestserver.h"
 #include "video/gstsupport.h"
+#include "video/livehlssync.h"
 #include "video/netclock.h"
 #include "video/videostream.h"
 
@@ -96,7 +97,16 @@ private Q_SLOTS:
         QVERIFY2(initGStreamer(&error), qPrintable(error));
     }
 
+    // Both players without an anchor (each on a timeline of its own from where it joined), and
+    // with the anchor taken from the first one as a controller takes it from its first node's
+    // report: the second one then shows each picture within a frame of the first.
+    void liveHlsSkewBetweenTwoPlayers_data() {
+        QTest::addColumn<bool>("anchored");
+        QTest::newRow("own timelines") << false;
+        QTest::newRow("anchored") << true;
+    }
     void liveHlsSkewBetweenTwoPlayers() {
+        QFETCH(bool, anchored);
         QTemporaryDir dir;
         QProcess producer;
         producer.start(
@@ -156,7 +166,25 @@ private Q_SLOTS:
                              QRegularExpression(QStringLiteral("^video\\[live\\]: not on the "
                                                                "wall's timeline")));
         a.start();
-        QTest::qWait(1700); // the second node joins later, at another point of the segments
+        std::optional<LiveAnchor> anchor;
+        if (anchored) {
+            // The controller's anchor (app/nodes/liveanchors.h): the first player's report of
+            // the stream (its frames' MPEG-TS PTS and when they were shown) plus the margin.
+            QVERIFY2(QTest::qWaitFor(
+                         [&] {
+                             const std::optional<SyncSample> s = a.syncSample();
+                             return s && s->clockRate == 90000 && s->frames >= 10;
+                         },
+                         20000),
+                     qPrintable(QStringLiteral("no MPEG-TS PTS from the first player (%1: %2)")
+                                    .arg(a.stateName(), a.lastError())));
+            const SyncSample first = *a.syncSample();
+            anchor = LiveAnchor{first.rtpTime, first.shownNs + kLiveAnchorMarginNs};
+            a.setLiveAnchor(anchor);
+            b.setLiveAnchor(anchor);
+        } else {
+            QTest::qWait(1700); // the second node joins later, at another point of the segments
+        }
         b.start();
         QVERIFY2(QTest::qWaitFor(
                      [&] {
@@ -166,7 +194,8 @@ private Q_SLOTS:
                      20000),
                  qPrintable(QStringLiteral("%1 (%2), %3 (%4)")
                                 .arg(a.stateName(), a.lastError(), b.stateName(), b.lastError())));
-        QTest::qWait(1000);
+        // The anchored players are in place once their frames of the anchor's time show.
+        QTest::qWait(anchored ? 1000 + int(kLiveAnchorMarginNs / 1000000) : 1000);
         sampling = true;
         QTest::qWait(6000);
         sampling = false;
@@ -188,14 +217,35 @@ private Q_SLOTS:
             std::sort(off.begin(), off.end());
             return off[off.size() * 9 / 10];
         };
+        // The same from the players' own reports (MPEG-TS PTS and shown time), as the controller
+        // measures two nodes (app/nodes/videosync.h).
+        QString reported = QStringLiteral("no report");
+        const std::optional<SyncSample> sa = a.syncSample();
+        const std::optional<SyncSample> sb = b.syncSample();
+        if (sa && sb && sa->clockRate == 90000 && sb->clockRate == 90000)
+            reported = QStringLiteral("%1 ms by their MPEG-TS PTS reports")
+                           .arg(double((sb->shownNs - sa->shownNs) -
+                                       ticksApartNs(sb->rtpTime, sa->rtpTime)) /
+                                    1e6,
+                                0, 'f', 1);
         std::printf("RESULT live HLS (hlssink2, 1 s segments, 5 in the playlist), two players on "
-                    "one shared clock started 1.7 s apart, %lld and %lld frames over 6 s: the "
-                    "later one shows the same picture %.1f ms after the first (frames within "
-                    "%.1f and %.1f ms of each player's median, p90)\n",
-                    qlonglong(da.ns.size()), qlonglong(db.ns.size()), skewMs, spread(da, delayA),
+                    "one shared clock, %s, the second started %s, %lld and %lld frames over 6 s: "
+                    "the second shows the same picture %.1f ms after the first (%s; frames "
+                    "within %.1f and %.1f ms of each player's median, p90)\n",
+                    anchored ? "on the first one's anchor (+2 s)" : "each on its own timeline",
+                    anchored ? "once the anchor was set" : "1.7 s later", qlonglong(da.ns.size()),
+                    qlonglong(db.ns.size()), skewMs, qPrintable(reported), spread(da, delayA),
                     spread(db, delayB));
-        // Both play the stream at its pace, each at one steady delay: the skew is a constant.
+        // Both play the stream at its pace, each at one steady delay.
         QVERIFY2(spread(da, delayA) < 100 && spread(db, delayB) < 100, "a player is not steady");
+        // Anchored, the same picture within a frame at 30 fps on both, and the jump to the
+        // anchor (the first player waits 2 s for its next frame) is not taken for a stall.
+        if (anchored) {
+            QVERIFY2(std::abs(skewMs) <= 1000.0 / 30,
+                     qPrintable(QStringLiteral("skew %1 ms").arg(skewMs)));
+            QCOMPARE(a.pipelinesBuilt(), 1);
+            QCOMPARE(b.pipelinesBuilt(), 1);
+        }
     }
 };
 

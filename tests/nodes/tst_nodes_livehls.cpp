@@ -1,0 +1,141 @@
+// Live HLS in step across render nodes (issue #20, app/nodes/liveanchors.h): a controller and
+// two nodes as separate opswall processes on loopback (offscreen), one live playlist (hlssink2,
+// 1 s segments, served over HTTP by the test) in one video tile over both nodes' outputs. node-a
+// shows it first; node-b starts seconds later and so joins the playlist at another segment. The
+// controller anchors the stream from node-a's first report (its MPEG-TS PTS and when it was
+// shown) and both nodes place their pictures by it: the skew the controller measures between
+// them (health skewMs, from the nodes' MPEG-TS PTS reports) stays within a frame at 30 fps. The
+// controller's skew correction is off, so the anchor alone does it. Figures printed.
+#include "../video/httptestserver.h"
+#include "nodecluster.h"
+
+#include <QProcess>
+#include <QScopeGuard>
+#include <QTemporaryDir>
+
+#include <cstdio>
+
+namespace {
+
+using nodetest::Cluster;
+using nodetest::Figures;
+using nodetest::figuresOf;
+using nodetest::oneTileLayout;
+using nodetest::Process;
+using nodetest::streamsOf;
+
+constexpr double kOneFrameMs = 1000.0 / 30;
+
+QByteArray playlistOf(const QTemporaryDir &dir) {
+    QFile playlist(dir.filePath(QStringLiteral("index.m3u8")));
+    return playlist.open(QIODevice::ReadOnly) ? playlist.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestNodesLiveHls : public QObject {
+    Q_OBJECT
+
+    Cluster m_cluster;
+    QTemporaryDir m_hlsDir;
+    QProcess m_producer;
+    opswall::video::test::HttpTestServer m_http;
+    std::unique_ptr<Process> m_nodeA;
+    std::unique_ptr<Process> m_nodeB;
+
+    bool shows(const QString &node) {
+        return streamsOf(m_cluster.nodeHealth(node)) == QStringList{"live"};
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        m_producer.start(
+            QStringLiteral("gst-launch-1.0"),
+            QStringList{QStringLiteral("-q")} +
+                QProcess::splitCommand(
+                    QStringLiteral("videotestsrc is-live=true pattern=smpte ! "
+                                   "video/x-raw,width=320,height=90,framerate=30/1 ! x264enc "
+                                   "key-int-max=30 tune=zerolatency speed-preset=ultrafast ! "
+                                   "h264parse ! hlssink2 target-duration=1 playlist-length=5 "
+                                   "max-files=10 location=%1/seg%05d.ts "
+                                   "playlist-location=%1/index.m3u8")
+                        .arg(m_hlsDir.path())));
+        QVERIFY2(QTest::qWaitFor([&] { return playlistOf(m_hlsDir).count(".ts") >= 3; }, 30000),
+                 m_producer.readAllStandardError().constData());
+        m_http.setRoot(m_hlsDir.path());
+        QVERIFY(m_http.listen());
+        QString why;
+        QVERIFY2(m_cluster.start(&why, QStringLiteral(NODES_WALL),
+                                 {QStringLiteral("--node-skew-correction"), QStringLiteral("off")}),
+                 qPrintable(why));
+        const auto f = m_cluster.api(
+            "POST", QStringLiteral("/sources"),
+            {{"source", QJsonObject{{"id", "live"},
+                                    {"name", "Live"},
+                                    {"kind", "hls"},
+                                    {"uri", m_http.url(QStringLiteral("/index.m3u8"))}}}});
+        QVERIFY2(f.status == 201 || f.status == 200, f.body.constData());
+        const QJsonObject tile{
+            {"id", "live-tile"},
+            {"kind", "video"},
+            {"title", ""},
+            {"frame", false},
+            {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 600}}},
+            {"z", 0},
+            {"binding", QJsonObject{{"source", "live"}, {"fill", "stretch"}}}};
+        const int preset =
+            m_cluster.savePreset(QStringLiteral("live"), oneTileLayout("live", "#000000", tile));
+        QVERIFY(preset > 0);
+        m_cluster.startNode(m_nodeA, QStringLiteral("node-a"), QStringLiteral("0"),
+                            m_cluster.nodeTokenFile);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            m_nodeA->log.contains("video on the controller's clock at 127.0.0.2:"),
+            m_nodeA->log.constData(), 60000);
+        m_cluster.recall(preset);
+        QVERIFY2(QTest::qWaitFor([&] { return shows(QStringLiteral("node-a")); }, 60000),
+                 m_nodeA->log.constData());
+    }
+
+    void nodesJoiningAtDifferentTimesShowTheSamePicture() {
+        // The controller anchors the stream from node-a's first report.
+        QTRY_VERIFY2_WITH_TIMEOUT(m_cluster.controller.log.contains("live HLS anchors now"),
+                                  m_cluster.controller.log.constData(), 30000);
+        QTest::qWait(1300); // node-b joins later, at another point of the segments
+        m_cluster.startNode(m_nodeB, QStringLiteral("node-b"), QStringLiteral("1"),
+                            m_cluster.nodeTokenFile);
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         return shows(QStringLiteral("node-b")) &&
+                                m_cluster.nodeHealth(QStringLiteral("node-a"))["skewMs"].isDouble();
+                     },
+                     90000),
+                 m_nodeB->log.constData());
+        QVERIFY(m_nodeB->log.contains("live HLS anchors from the controller for 1 stream(s)"));
+        QVERIFY(m_nodeB->log.contains("live HLS placed by the controller's anchor"));
+        // Past the anchor's margin and the reports' median window (30 frames).
+        QTest::qWait(4000);
+        QList<double> skews;
+        for (int i = 0; i < 20; ++i) {
+            const QJsonObject a = m_cluster.nodeHealth(QStringLiteral("node-a"));
+            if (a["skewMs"].isDouble())
+                skews.append(a["skewMs"].toDouble());
+            QTest::qWait(500);
+        }
+        QVERIFY(skews.size() >= 10);
+        const Figures f = figuresOf(skews);
+        std::printf("RESULT nodes live HLS (hlssink2, 1 s segments), node-b joined after node-a "
+                    "was anchored: %lld samples over 10 s: skew median %.1f ms, max %.1f ms\n",
+                    qlonglong(skews.size()), f.median, f.max);
+        // Anchored once, from node-a's first report (no moves: both reach it).
+        QCOMPARE(m_cluster.controller.log.count("live HLS anchors now {\"anchors\":{\"live\""), 1);
+        QVERIFY2(f.median < kOneFrameMs, qPrintable(QString::number(f.median)));
+    }
+
+    void cleanupTestCase() {
+        m_producer.kill();
+        m_producer.waitForFinished(3000);
+    }
+};
+
+QTEST_MAIN(TestNodesLiveHls)
+#include "tst_nodes_livehls.moc"
