@@ -44,13 +44,16 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <tuple>
+#include <vector>
 
 Q_IMPORT_QML_PLUGIN(OpsWall_WallPlugin)
 
@@ -169,12 +172,12 @@ Change measureChange(shell::WallApplication &app,
     beat.start();
     const QList<QQuickWindow *> windows = app.windows();
     const FrameTimes frameTimes(windows);
-    bool live = false;
-    change([&] {
-        live = true;
-        r.dispatchMs = clock.nsecsElapsed() / 1e6;
-    });
-
+    // A frame counts once it was synchronised after the change went live (the dispatcher
+    // answered: the recall shown), not a frame of the old picture still being drawn then.
+    // (Shared with the render threads' connections, so that a sync still under way when they are
+    // disconnected touches nothing freed.)
+    const auto live = std::make_shared<std::atomic<bool>>(false);
+    const auto syncedLive = std::make_shared<std::vector<std::atomic<bool>>>(windows.size());
     QEventLoop loop;
     QSet<QQuickWindow *> pending(windows.cbegin(), windows.cend());
     QList<QMetaObject::Connection> connections;
@@ -183,23 +186,40 @@ Change measureChange(shell::WallApplication &app,
         r.complete = true;
         loop.quit();
     };
-    for (QQuickWindow *w : windows) {
-        connections.append(QObject::connect(w, &QQuickWindow::frameSwapped, &loop, [&, w] {
-            if (!live || !pending.contains(w) || !app.tilesNotReady().isEmpty())
+    for (qsizetype k = 0; k < windows.size(); ++k) {
+        QQuickWindow *w = windows[k];
+        const auto k_ = std::size_t(k);
+        connections.append(QObject::connect(
+            w, &QQuickWindow::beforeSynchronizing, w,
+            [live, syncedLive, k_] {
+                if (*live)
+                    (*syncedLive)[k_] = true;
+            },
+            Qt::DirectConnection));
+        connections.append(QObject::connect(w, &QQuickWindow::frameSwapped, &loop, [&, w, k_] {
+            if (!(*syncedLive)[k_] || !pending.contains(w) || !app.tilesNotReady().isEmpty())
                 return;
             pending.remove(w);
             if (pending.isEmpty())
                 finish();
         }));
-        w->update();
     }
+    // Every window is asked for a frame once the change is live (not while the store writes: a
+    // window's frame holds the GUI thread in its synchronisation, and the answer with it).
+    change([&] {
+        *live = true;
+        r.dispatchMs = clock.nsecsElapsed() / 1e6;
+        for (QQuickWindow *w : windows)
+            w->update();
+    });
+
     // Content that becomes ready without drawing anything new (an image decoded into the same
     // picture) still needs one frame after it: ask the windows still waiting for one.
     QTimer poll;
     poll.setInterval(16);
     bool readySeen = false;
     QObject::connect(&poll, &QTimer::timeout, [&] {
-        if (readySeen || !live || !app.tilesNotReady().isEmpty())
+        if (readySeen || !*live || !app.tilesNotReady().isEmpty())
             return;
         readySeen = true;
         for (QQuickWindow *w : std::as_const(pending))
