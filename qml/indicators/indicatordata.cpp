@@ -127,6 +127,12 @@ void IndicatorWatch::setAlerts(bool alerts) {
     Q_EMIT alertsChanged();
 }
 
+void IndicatorWatch::classBegin() {
+    if (QQmlEngine *engine = qmlEngine(this))
+        if (IndicatorData *data = opswall::lookup<IndicatorData>(engine))
+            m_createdAt = data->revision();
+}
+
 void IndicatorWatch::componentComplete() {
     m_complete = true;
     // The tile it belongs to: the nearest item among its ancestors.
@@ -135,6 +141,12 @@ void IndicatorWatch::componentComplete() {
     if (m_item) // an item's visibleChanged follows its effective visibility (its ancestors')
         connect(m_item, &QQuickItem::visibleChanged, this, &IndicatorWatch::onShownChanged);
     attach();
+    // The tile's bindings read its values while it was being created; created asynchronously
+    // (a recall's tile, built ahead), the engine may have let the event loop turn between that
+    // read and now, and a change delivered then (a series read off the GUI thread coming back,
+    // a feed's first value) reached no watch: it is read now (or held, the tile being hidden).
+    if (m_data && m_createdAt >= 0 && m_data->changedSince(m_createdAt, m_indicators, m_alerts))
+        bump();
 }
 
 void IndicatorWatch::onShownChanged() {
@@ -241,9 +253,21 @@ void IndicatorData::tellWatches(const QSet<QString> &indicators, bool alerts) {
             told.insert(w);
     m_lastNotified = int(told.size());
     ++m_revision;
+    for (const QString &indicator : indicators)
+        m_deliveredAt.insert(indicator, m_revision);
+    if (alerts)
+        m_alertsDeliveredAt = m_revision;
     for (IndicatorWatch *w : std::as_const(told))
         w->bump();
     Q_EMIT changed();
+}
+
+bool IndicatorData::changedSince(int since, const QStringList &indicators, bool alerts) const {
+    if (alerts && m_alertsDeliveredAt > since)
+        return true;
+    return std::any_of(indicators.cbegin(), indicators.cend(), [&](const QString &indicator) {
+        return m_deliveredAt.value(indicator) > since;
+    });
 }
 
 std::optional<IndicatorMeta> IndicatorData::metaOf(const QString &code) const {

@@ -42,6 +42,10 @@ class IndicatorData;
 // in a wall tile's frame (one with holdWhileHidden: a tile built ahead of a recall, or kept built
 // for a later one: qml/wall/README.md) the changes are held: revision is bumped once, when the item
 // is shown again, so a hidden tile reads nothing and shows the current values when it is shown.
+// A change delivered while the watch is being created (after its creation began, before it was
+// complete and registered: a tile incubated asynchronously, whose bindings read the values in one
+// slice and whose watch completes in a later one) is not lost: the watch is bumped (or held) when
+// it completes.
 class IndicatorWatch : public QObject, public QQmlParserStatus {
     Q_OBJECT
     QML_ELEMENT
@@ -63,7 +67,7 @@ public:
     int revision() const { return m_revision; }
     bool held() const { return m_held; }
 
-    void classBegin() override {}
+    void classBegin() override;
     void componentComplete() override;
 
     // IndicatorData: one of the indicators (or the alerts) changed.
@@ -85,6 +89,10 @@ private:
     bool m_complete = false;
     bool m_held = false;
     int m_revision = 0;
+    // IndicatorData's delivery count when the watch's creation began (classBegin): a change of its
+    // indicators delivered after it and before componentComplete was missed by the tile's
+    // bindings' first read. -1: not known (made from C++ without classBegin).
+    int m_createdAt = -1;
 };
 
 class IndicatorData : public QObject {
@@ -189,6 +197,9 @@ public:
     void removeWatch(IndicatorWatch *watch);
     // The watches told of the last delivered change (tests, benchmarks).
     Q_INVOKABLE int lastNotifiedWatches() const { return m_lastNotified; }
+    // Whether a change of one of the indicators (or of the alerts, with alerts) was delivered
+    // after delivery count `since` (revision() then).
+    bool changedSince(int since, const QStringList &indicators, bool alerts) const;
 
 Q_SIGNALS:
     void changed();
@@ -213,6 +224,10 @@ private:
     QHash<QString, quint64> m_forecastGeneration;
     QHash<QString, QList<IndicatorWatch *>> m_watches;
     QList<IndicatorWatch *> m_alertWatches;
+    // The delivery count (m_revision) of each indicator's last delivered change, and of the
+    // alerts' (for a watch completed after a change it was not registered for yet).
+    QHash<QString, int> m_deliveredAt;
+    int m_alertsDeliveredAt = 0;
 
     // The stored series, or its transform (see kpi()).
     QList<feeds::StoredPoint> historyOf(const QString &indicator, const QString &dimension,

@@ -11,6 +11,9 @@ TileContent {
         id: clock
         timeZone: tile.binding.timeZone ?? "Asia/Ho_Chi_Minh"
         language: tile.language
+        // No timer while the tile is hidden (kept built for a later recall, or built ahead of
+        // one); ticks at once when shown.
+        running: tile.visible
     }
 
     Column {

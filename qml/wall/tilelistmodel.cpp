@@ -176,7 +176,7 @@ void TileListModel::keepOrRemove(const QList<qsizetype> &rows, bool aSwitch) {
     // them, the ones kept longest ago going first.
     QList<qsizetype> kept;
     for (qsizetype i = 0; i < m_rows.size(); ++i) {
-        if (!m_rows[i].kept)
+        if (!m_rows[i].kept || m_rows[i].reviveTo >= 0) // (taken by the recall being shown)
             continue;
         if (m_rows[i].keptAt + quint64(m_keptLayouts) <= m_switches)
             drop.append(i);
@@ -327,6 +327,8 @@ void TileListModel::dropStaged() {
     m_stageTimeout.stop();
     m_check.stop();
     m_ready.clear();
+    for (Row &row : m_rows) // the kept rows it would have taken stay kept, untouched
+        row.reviveTo = -1;
     // The staged tiles were built for nothing shown: kept built where layouts are kept (a retry
     // of the same recall takes them), else removed. They stay hidden either way.
     QList<qsizetype> staged;
@@ -383,10 +385,12 @@ void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
             continue;
         qsizetype kept = -1;
         for (qsizetype r = 0; r < m_rows.size() && kept < 0; ++r)
-            if (m_rows[r].kept && m_rows[r].tile.id == t.id && m_rows[r].tile.kind == t.kind &&
-                m_rows[r].tile.binding == t.binding)
+            if (m_rows[r].kept && m_rows[r].reviveTo < 0 && m_rows[r].tile.id == t.id &&
+                m_rows[r].tile.kind == t.kind && m_rows[r].tile.binding == t.binding)
                 kept = r;
-        if (kept >= 0)
+        if (kept >= 0 && m_rows[kept].tile.rectMm == t.rectMm)
+            m_rows[kept].reviveTo = i; // shown in the switch, as it is now
+        else if (kept >= 0)
             revive.insert(kept, i);
         else
             created.append({t, i, true});
@@ -399,9 +403,14 @@ void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
     // Nothing new to build or show in any window (no new tile, no kept one, no persistent one
     // that enters a window it is not in), or no view to build it: switch now (one step, one
     // frame).
-    if ((created.isEmpty() && revive.isEmpty() && !anyTileEntersAView()) || liveViews().isEmpty()) {
+    const bool takesKept =
+        std::any_of(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.reviveTo >= 0; });
+    if ((created.isEmpty() && revive.isEmpty() && !takesKept && !anyTileEntersAView()) ||
+        liveViews().isEmpty()) {
         if (m_awaitingWrite) { // nothing to build ahead: switched once it is live (onReset)
             m_staging = false;
+            for (Row &row : m_rows)
+                row.reviveTo = -1;
             m_target.clear();
             m_targetIndex.clear();
             m_persisting.clear();
@@ -413,8 +422,13 @@ void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
     Q_EMIT stagingChanged();
     if (!m_awaitingWrite) // the write is waited for; the time to build counts from then
         m_stageTimeout.start();
-    // The kept tiles become the recall's staged ones: moved to their places in it, still hidden.
-    // Their frames are built: each window reports them ready as they stop being kept (now).
+    // The kept tiles at the place they take in the recall (reviveTo) are left as they are, kept
+    // and hidden, and shown in the switch: nothing in the windows changes before it (a change to
+    // an item, hidden or not, has each window synchronise its scene with its render thread, which
+    // may be sleeping out its refresh interval: the GUI thread waited there, and the answer with
+    // it). The others become the recall's staged tiles: moved to their places in it, still hidden
+    // (into another window, perhaps, which builds them). Their frames are built: each window
+    // reports them ready as they stop being kept (now).
     for (auto it = revive.cbegin(); it != revive.cend(); ++it) {
         Row &row = m_rows[it.key()];
         QList<int> roles = update(row, m_target[it.value()], it.value());
@@ -504,13 +518,14 @@ void TileListModel::commitStaged() {
     // its binding again (nor its copies in other displays theirs).
     int persisted = 0, created = 0;
     for (qsizetype i = 0; i < m_rows.size(); ++i) {
-        if (m_rows[i].kept)
+        if (m_rows[i].kept && m_rows[i].reviveTo < 0)
             continue;
-        const int stack = int(m_targetIndex.value(m_rows[i].tile.id, -1));
+        const int stack = m_rows[i].kept ? std::exchange(m_rows[i].reviveTo, -1)
+                                         : int(m_targetIndex.value(m_rows[i].tile.id, -1));
         if (stack < 0)
             continue;
         m_rows[i].staged ? ++created : ++persisted;
-        updateRow(i, m_target[stack], stack);
+        updateRow(i, m_target[stack], stack); // a kept one: no longer kept nor staged
     }
     m_target.clear();
     m_targetIndex.clear();

@@ -118,6 +118,9 @@ private:
         bool staged = false;
         bool kept = false;  // kept built and hidden (staged too), in no layout
         quint64 keptAt = 0; // the switch that left it kept (the older go first)
+        // A kept row the recall being staged takes, at its place in the layout (index in
+        // m_target): left as it is (kept, hidden, untouched) until the switch, which shows it.
+        int reviveTo = -1;
     };
 
     void onAdded(const QString &id);

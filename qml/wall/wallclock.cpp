@@ -48,6 +48,19 @@ void WallClock::arm() {
     m_timer.start(1000 - QTime::currentTime().msec() + 5);
 }
 
+void WallClock::setRunning(bool running) {
+    if (running == m_running)
+        return;
+    m_running = running;
+    if (running) {
+        Q_EMIT tick(); // the time now (a text that did not change is not laid out again)
+        arm();
+    } else {
+        m_timer.stop();
+    }
+    Q_EMIT runningChanged();
+}
+
 void WallClock::setTimeZone(const QString &name) {
     if (name == m_zoneName)
         return;

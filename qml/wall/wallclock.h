@@ -1,5 +1,8 @@
 #pragma once
 // A clock for clock tiles: the time and the date in a time zone, worded in Vietnamese or English.
+// It ticks once a second while running; a clock tile runs it only while it is shown (a tile kept
+// built and hidden, or built ahead of a recall, runs no timer), and a clock started again ticks at
+// once, so the tile shows the time of the frame it is shown in.
 
 #include <QDate>
 #include <QObject>
@@ -24,6 +27,7 @@ class WallClock : public QObject {
     Q_PROPERTY(QString timeText READ timeText NOTIFY tick)
     Q_PROPERTY(QString dateText READ dateText NOTIFY tick)
     Q_PROPERTY(bool valid READ valid NOTIFY timeZoneChanged)
+    Q_PROPERTY(bool running READ running WRITE setRunning NOTIFY runningChanged)
 public:
     explicit WallClock(QObject *parent = nullptr);
 
@@ -34,11 +38,14 @@ public:
     QString timeText() const;
     QString dateText() const;
     bool valid() const { return m_zone.isValid(); }
+    bool running() const { return m_running; }
+    void setRunning(bool running);
 
 Q_SIGNALS:
     void tick();
     void timeZoneChanged();
     void languageChanged();
+    void runningChanged();
 
 private:
     QDateTime now() const;
@@ -47,6 +54,7 @@ private:
     QString m_zoneName = QStringLiteral("Asia/Ho_Chi_Minh");
     QTimeZone m_zone{"Asia/Ho_Chi_Minh"};
     QString m_language = QStringLiteral("vi");
+    bool m_running = true;
 };
 
 } // namespace opswall::qml

@@ -284,9 +284,11 @@ private Q_SLOTS:
     void keptLayoutsAreBounded();
     void refusedRecallOfAKeptLayoutChangesNothing();
     void recallIsBuiltWhileItsWriteIsPending();
+    void keptClockRunsNoTimerWhileHidden();
 #ifdef OPSWALL_RENDERING_FEEDS
     void mirroredAlertListFollowsTheFeed();
     void keptTileShowsTheFeedsCurrentValue();
+    void watchCompletedAfterAChangeIsTold();
 #endif
     void windowsDrawOnTheirOwnThreadsAndCloseWhileDrawing();
 

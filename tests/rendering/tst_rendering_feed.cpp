@@ -11,6 +11,7 @@
 #include "store/database.h"
 
 #include <QNetworkAccessManager>
+#include <QQmlComponent>
 
 using namespace opswall;
 using namespace opswall::rendertest;
@@ -224,4 +225,46 @@ void TestRendering::keptTileShowsTheFeedsCurrentValue() {
     QCOMPARE(contentOf(win, QStringLiteral("kpi")), content.data());
     QCOMPARE(watch->property("revision").toInt(), revisionHidden + 1);
     QCOMPARE(kpiValue(content), double(valueAt(3)));
+}
+
+// A tile built ahead of a recall is created asynchronously: the engine evaluates its bindings
+// (a KPI tile reads its indicator there) in one slice and completes its IndicatorWatch, which
+// registers it for its indicators, in a later one, with turns of the event loop between. A change
+// delivered between the two (the feed's first value, or the series being read off the GUI thread
+// coming back) reached no watch, and the tile showed "–" until its indicator changed again (a
+// monthly one: for a month; once seen on the demo's ENT_NEW_YTD tile). Here the engine's two steps
+// are made by hand around a real delivery: the watch completed after it is told.
+void TestRendering::watchCompletedAfterAChangeIsTold() {
+    ValuesFeed feed;
+    QVERIFY2(feed.server.listen(QHostAddress::LocalHost, 0), qPrintable(feed.server.errorString()));
+    const auto prepare = [&feed](const QString &dbPath) { feed.prepare(dbPath); };
+    Fixture fx(
+        twoPanels(true),
+        {colorTile(QStringLiteral("other"), QRectF(100, 60, 800, 480), QStringLiteral("#00ff00"))},
+        false, {}, prepare);
+    QCOMPARE(feed.prepared, QStringLiteral("ok"));
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    auto *data = opswall::lookup<indicators::IndicatorData>(&fx.app->engine());
+    QVERIFY(data);
+    const auto value = [data] {
+        return data->kpi(QStringLiteral("TST_A"), {}, QStringLiteral("en"))
+            .value(QStringLiteral("value"))
+            .toDouble();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(value(), double(high(1, 0) ? 61 : 21), 15000);
+    QTRY_VERIFY(data->hub()->readModel().idle()); // everything read so far delivered
+
+    QQmlComponent component(&fx.app->engine());
+    component.setData("import OpsWall.Indicators\nIndicatorWatch { indicators: [\"TST_A\"] }",
+                      QUrl());
+    QVERIFY2(component.isReady(), qPrintable(component.errorString()));
+    const std::unique_ptr<QObject> told(component.create()); // complete: registered
+    const std::unique_ptr<QObject> late(component.beginCreate(fx.app->engine().rootContext()));
+    QVERIFY(told && late);
+    feed.served = valuesAt(2); // delivered at the next poll, while `late` is being created
+    QTRY_VERIFY_WITH_TIMEOUT(told->property("revision").toInt() > 0, 15000);
+    QCOMPARE(value(), double(high(2, 0) ? 62 : 22));
+    QCOMPARE(late->property("revision").toInt(), 0);
+    component.completeCreate();
+    QCOMPARE(late->property("revision").toInt(), 1); // read once more, now
 }

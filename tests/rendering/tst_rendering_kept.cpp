@@ -294,3 +294,62 @@ void TestRendering::recallIsBuiltWhileItsWriteIsPending() {
     watch.stop();
     QCOMPARE(shownEarly, 0);
 }
+
+namespace {
+// The time a clock tile's frame shows ("HH:mm:ss"; empty when none is drawn).
+QString shownTime(QQuickItem *frame) {
+    auto *content = frame ? frame->property("content").value<QQuickItem *>() : nullptr;
+    if (!content)
+        return {};
+    static const QRegularExpression time(QStringLiteral("^\\d\\d:\\d\\d:\\d\\d$"));
+    for (QQuickItem *item : content->findChildren<QQuickItem *>())
+        if (const QString text = item->property("text").toString(); time.match(text).hasMatch())
+            return text;
+    return {};
+}
+} // namespace
+
+// A clock tile kept built and hidden runs no timer (the two 30-tile presets of the benchmark kept
+// ten clocks each, laying out their text every second unseen); shown again, it shows the time of
+// the frame it is shown in, not the one it was hidden at.
+void TestRendering::keptClockRunsNoTimerWhileHidden() {
+    const QJsonArray withClock{tileJson(
+        QStringLiteral("clock"), QStringLiteral("clock"), QString(), QRectF(100, 60, 800, 400),
+        QJsonObject{{QStringLiteral("show"), QStringLiteral("time")},
+                    {QStringLiteral("timeZone"), QStringLiteral("UTC")}})};
+    Fixture fx(twoPanels(true), withClock, false, {}, {}, 3);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *win = fx.app->windows().constFirst();
+    const QPointer<QQuickItem> frame = framesOf(win).value(QStringLiteral("clock"));
+    QVERIFY(frame);
+    auto *content = frame->property("content").value<QObject *>();
+    QVERIFY(content);
+    QObject *clock = nullptr;
+    for (QObject *o : content->findChildren<QObject *>())
+        if (o->property("running").isValid() && o->property("timeText").isValid())
+            clock = o;
+    QVERIFY(clock);
+    QVERIFY(clock->property("running").toBool());
+    // Shown: it ticks.
+    const QString first = shownTime(frame);
+    QVERIFY(!first.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(shownTime(frame) != first, 3000);
+
+    QVERIFY(setLayout(fx, layoutB()).ok);
+    QVERIFY(!fx.grab().isEmpty());
+    QVERIFY(frame && !shown(frame)); // kept, hidden
+    QVERIFY(!clock->property("running").toBool());
+    const QString hidden = shownTime(frame);
+    QTest::qWait(2100); // two seconds turn over unseen, and nothing is laid out for them
+    QCOMPARE(shownTime(frame), hidden);
+
+    const QString before = QDateTime::currentDateTimeUtc().time().toString(u"HH:mm:ss");
+    QVERIFY(setLayout(fx, withClock).ok);
+    const QString after = QDateTime::currentDateTimeUtc().time().toString(u"HH:mm:ss");
+    QVERIFY(frame && shown(frame)); // the kept frame, shown in the recall
+    QVERIFY(clock->property("running").toBool());
+    const QString now = shownTime(frame);
+    QVERIFY2(now >= before && now <= after,
+             qPrintable(QStringLiteral("%1 shown, %2..%3").arg(now, before, after)));
+}
