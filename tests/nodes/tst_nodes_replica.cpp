@@ -4,6 +4,7 @@
 // age a tile shows is the controller's), then only what it lacks; a live counter's value replaced
 // in place is replaced too; bad points are skipped; the feeds' status and the open alerts are
 // kept for the node's tiles, and documents that are not valid are refused with a reason.
+#include "feedpair.h"
 #include "feeds/feedhub.h"
 #include "nodes/feedreplica.h"
 #include "store/database.h"
@@ -18,37 +19,11 @@
 
 using namespace opswall;
 using namespace opswall::nodes;
+using feedpair::kT0;
+using feedpair::rowsOf;
+using feedpair::series;
 
 namespace {
-
-const QDateTime kT0 = QDateTime(QDate(2026, 3, 1), QTime(8, 0), Qt::UTC);
-
-feeds::Series series(const QString &indicator, QList<std::pair<feeds::Period, double>> points) {
-    feeds::Series s;
-    s.indicator = indicator;
-    s.unit = QStringLiteral("index");
-    for (const auto &[period, value] : points)
-        s.points.append({period, value});
-    return s;
-}
-
-// Every stored revision of an indicator: period, revision, value, time, current.
-QStringList rowsOf(store::Database &db, const QString &indicator) {
-    auto q = db.prepare("SELECT v.period_kind, v.period_start, v.revision, printf('%.9g', "
-                        "v.value), v.fetched_at, v.current FROM feed_values v JOIN feed_series s "
-                        "ON s.id = v.series_id WHERE s.indicator = ? ORDER BY 1, 2, 3");
-    q.bind(1, indicator);
-    QStringList out;
-    while (q.step())
-        out << QStringLiteral("%1|%2|%3|%4|%5|%6")
-                   .arg(q.int64(0))
-                   .arg(q.int64(1))
-                   .arg(q.int64(2))
-                   .arg(q.text(3))
-                   .arg(q.int64(4))
-                   .arg(q.int64(5));
-    return out;
-}
 
 QJsonArray seriesOf(feeds::FeedHub &hub, const QStringList &indicators) {
     return QJsonDocument::fromJson(seriesDocument(hub, indicators))
@@ -72,37 +47,16 @@ class TestNodesReplica : public QObject {
 
     QTemporaryDir m_dir;
     QNetworkAccessManager m_nam;
-    std::unique_ptr<store::Database> m_controllerDb, m_nodeDb;
-    std::unique_ptr<feeds::FeedHub> m_controller, m_node;
+    feedpair::FeedPair m_feeds;
 
 private Q_SLOTS:
-    void init() {
-        static int round = 0;
-        ++round;
-        m_controllerDb = std::make_unique<store::Database>(
-            m_dir.filePath(QStringLiteral("controller-%1.db").arg(round)));
-        m_nodeDb = std::make_unique<store::Database>(
-            m_dir.filePath(QStringLiteral("node-%1.db").arg(round)));
-        m_controller = std::make_unique<feeds::FeedHub>(*m_controllerDb, &m_nam);
-        m_node = std::make_unique<feeds::FeedHub>(*m_nodeDb, &m_nam);
-        feeds::FeedDefinition def;
-        def.id = QStringLiteral("gso");
-        def.url = QUrl(QStringLiteral("http://127.0.0.1:9/gso.json"));
-        def.format = feeds::Format::Json;
-        def.mapping.valueField = QStringLiteral("value");
-        m_controller->scheduler()->definitions().upsert(def);
-    }
-    void cleanup() {
-        m_node.reset();
-        m_controller.reset();
-        m_nodeDb.reset();
-        m_controllerDb.reset();
-    }
+    void init() { m_feeds.make(m_dir, &m_nam); }
+    void cleanup() { m_feeds.clear(); }
 
     void replaysEveryRevisionWithTheControllersTimes() {
         const feeds::Period jan = feeds::Period::month(2026, 1);
         const feeds::Period feb = feeds::Period::month(2026, 2);
-        feeds::SeriesStore &c = m_controller->series();
+        feeds::SeriesStore &c = m_feeds.controller->series();
         c.ingest(QStringLiteral("gso"),
                  {series(QStringLiteral("CPI"), {{jan, 103.1}, {feb, 103.4}}),
                   series(QStringLiteral("IIP"), {{jan, 108.0}})},
@@ -111,50 +65,50 @@ private Q_SLOTS:
                  kT0.addDays(20)); // GSO revises January: revision 2
         c.ingest(QStringLiteral("gso"), {series(QStringLiteral("CPI"), {{jan, 103.25}})},
                  kT0.addDays(40)); // and again: revision 3
-        QVERIFY(rowsOf(*m_controllerDb, QStringLiteral("CPI")).size() == 4);
+        QVERIFY(rowsOf(*m_feeds.controllerDb, QStringLiteral("CPI")).size() == 4);
 
-        SeriesApplied done = applied(*m_node, seriesOf(*m_controller, {"CPI"}));
+        SeriesApplied done = applied(*m_feeds.node, seriesOf(*m_feeds.controller, {"CPI"}));
         QCOMPARE(done.series, 1);
         QCOMPARE(done.values, 4);
         QCOMPARE(done.replayed, 4);
-        QCOMPARE(rowsOf(*m_nodeDb, QStringLiteral("CPI")),
-                 rowsOf(*m_controllerDb, QStringLiteral("CPI")));
-        QVERIFY(rowsOf(*m_nodeDb, QStringLiteral("IIP")).isEmpty()); // not asked for
+        QCOMPARE(rowsOf(*m_feeds.nodeDb, QStringLiteral("CPI")),
+                 rowsOf(*m_feeds.controllerDb, QStringLiteral("CPI")));
+        QVERIFY(rowsOf(*m_feeds.nodeDb, QStringLiteral("IIP")).isEmpty()); // not asked for
         // The node's tiles read the controller's current value, with its time of ingestion.
-        const auto latest = m_node->readModel().latest(QStringLiteral("CPI"), {});
+        const auto latest = m_feeds.node->readModel().latest(QStringLiteral("CPI"), {});
         QVERIFY(latest);
         QCOMPARE(latest->period, feb);
         QCOMPARE(latest->fetchedAtSecs, kT0.toSecsSinceEpoch());
-        QCOMPARE(m_node->readModel().valueAt(QStringLiteral("CPI"), {}, jan)->value, 103.25);
+        QCOMPARE(m_feeds.node->readModel().valueAt(QStringLiteral("CPI"), {}, jan)->value, 103.25);
 
         // The same document again stores nothing; a new revision later is all that is stored.
-        done = applied(*m_node, seriesOf(*m_controller, {"CPI"}));
+        done = applied(*m_feeds.node, seriesOf(*m_feeds.controller, {"CPI"}));
         QCOMPARE(done.replayed + done.replaced, 0);
         c.ingest(QStringLiteral("gso"), {series(QStringLiteral("CPI"), {{feb, 103.5}})},
                  kT0.addDays(41));
-        done = applied(*m_node, seriesOf(*m_controller, {"CPI"}));
+        done = applied(*m_feeds.node, seriesOf(*m_feeds.controller, {"CPI"}));
         QCOMPARE(done.replayed, 1);
-        QCOMPARE(rowsOf(*m_nodeDb, QStringLiteral("CPI")),
-                 rowsOf(*m_controllerDb, QStringLiteral("CPI")));
-        QCOMPARE(m_node->readModel().latest(QStringLiteral("CPI"), {})->value, 103.5);
+        QCOMPARE(rowsOf(*m_feeds.nodeDb, QStringLiteral("CPI")),
+                 rowsOf(*m_feeds.controllerDb, QStringLiteral("CPI")));
+        QCOMPARE(m_feeds.node->readModel().latest(QStringLiteral("CPI"), {})->value, 103.5);
     }
 
     // A live counter's value for today is replaced in place on the controller (same revision,
     // new value and time): the node replaces it the same way.
     void liveCounterIsReplacedInPlace() {
         const feeds::Period today = feeds::Period::day(QDate(2026, 3, 1));
-        feeds::SeriesStore &c = m_controller->series();
+        feeds::SeriesStore &c = m_feeds.controller->series();
         c.ingest(QStringLiteral("gso"), {series(QStringLiteral("ENT"), {{today, 10}})}, kT0,
                  feeds::IngestMode::ReplaceCurrent);
-        QCOMPARE(applied(*m_node, seriesOf(*m_controller, {"ENT"})).replayed, 1);
+        QCOMPARE(applied(*m_feeds.node, seriesOf(*m_feeds.controller, {"ENT"})).replayed, 1);
         c.ingest(QStringLiteral("gso"), {series(QStringLiteral("ENT"), {{today, 12}})},
                  kT0.addSecs(60), feeds::IngestMode::ReplaceCurrent);
-        const SeriesApplied done = applied(*m_node, seriesOf(*m_controller, {"ENT"}));
+        const SeriesApplied done = applied(*m_feeds.node, seriesOf(*m_feeds.controller, {"ENT"}));
         QCOMPARE(done.replaced, 1);
-        QCOMPARE(rowsOf(*m_nodeDb, QStringLiteral("ENT")),
-                 rowsOf(*m_controllerDb, QStringLiteral("ENT")));
-        QCOMPARE(rowsOf(*m_nodeDb, QStringLiteral("ENT")).size(), 1);
-        QCOMPARE(m_node->readModel().latest(QStringLiteral("ENT"), {})->value, 12.0);
+        QCOMPARE(rowsOf(*m_feeds.nodeDb, QStringLiteral("ENT")),
+                 rowsOf(*m_feeds.controllerDb, QStringLiteral("ENT")));
+        QCOMPARE(rowsOf(*m_feeds.nodeDb, QStringLiteral("ENT")).size(), 1);
+        QCOMPARE(m_feeds.node->readModel().latest(QStringLiteral("ENT"), {})->value, 12.0);
     }
 
     // Points that are not valid are skipped and counted; the valid ones of the series are kept.
@@ -167,10 +121,10 @@ private Q_SLOTS:
                                    .object()
                                    .value(QStringLiteral("series"))
                                    .toArray();
-        const SeriesApplied done = applied(*m_node, doc);
+        const SeriesApplied done = applied(*m_feeds.node, doc);
         QCOMPARE(done.replayed, 1);
         QCOMPARE(done.skipped, 6);
-        QCOMPARE(rowsOf(*m_nodeDb, QStringLiteral("CPI")).size(), 1);
+        QCOMPARE(rowsOf(*m_feeds.nodeDb, QStringLiteral("CPI")).size(), 1);
     }
 
     // On a node (the app: a store thread), the controller's values and feeds' status are read
@@ -178,19 +132,20 @@ private Q_SLOTS:
     // and the read model shows the values once they are committed.
     void nodeWritesWaitNotOnTheDisk() {
         const feeds::Period jan = feeds::Period::month(2026, 1);
-        m_controller->series().ingest(QStringLiteral("gso"),
-                                      {series(QStringLiteral("CPI"), {{jan, 103.1}})}, kT0);
-        m_controller->series().ingest(QStringLiteral("gso"),
-                                      {series(QStringLiteral("CPI"), {{jan, 103.2}})},
-                                      kT0.addDays(20));
-        const QJsonArray doc = seriesOf(*m_controller, {"CPI"});
-        m_node->readModel().series(QStringLiteral("CPI"), {}); // shown by a tile: held (empty)
-        store::StoreThread writer(m_nodeDb->path());
-        m_nodeDb->setWriter(&writer);
-        FeedReplica replica(*m_node);
+        m_feeds.controller->series().ingest(QStringLiteral("gso"),
+                                            {series(QStringLiteral("CPI"), {{jan, 103.1}})}, kT0);
+        m_feeds.controller->series().ingest(QStringLiteral("gso"),
+                                            {series(QStringLiteral("CPI"), {{jan, 103.2}})},
+                                            kT0.addDays(20));
+        const QJsonArray doc = seriesOf(*m_feeds.controller, {"CPI"});
+        m_feeds.node->readModel().series(QStringLiteral("CPI"),
+                                         {}); // shown by a tile: held (empty)
+        store::StoreThread writer(m_feeds.nodeDb->path());
+        m_feeds.nodeDb->setWriter(&writer);
+        FeedReplica replica(*m_feeds.node);
         const std::uint64_t before = store::guiThreadWaits();
         std::optional<SeriesApplied> done;
-        applySeries(*m_node, doc, [&done](const SeriesApplied &a) { done = a; });
+        applySeries(*m_feeds.node, doc, [&done](const SeriesApplied &a) { done = a; });
         QString why;
         QVERIFY(replica.applyFeeds(R"({"feeds": [
             {"id": "gso", "state": "ok", "lastError": "", "lastAttempt": "2026-03-01T09:00:00Z",
@@ -201,21 +156,22 @@ private Q_SLOTS:
         QCOMPARE(store::guiThreadWaits() - before, std::uint64_t(0));
         QCOMPARE(done->replayed, 2);
         // In memory once committed, as ingestion tells it (no read of the store).
-        const auto latest = m_node->readModel().latest(QStringLiteral("CPI"), {});
+        const auto latest = m_feeds.node->readModel().latest(QStringLiteral("CPI"), {});
         QVERIFY(latest);
         QCOMPARE(latest->value, 103.2);
         QCOMPARE(latest->revision, 2);
-        QCOMPARE(m_node->readModel().feedStatus(QStringLiteral("gso")).state, feeds::FeedState::Ok);
-        m_nodeDb->setWriter(nullptr);
+        QCOMPARE(m_feeds.node->readModel().feedStatus(QStringLiteral("gso")).state,
+                 feeds::FeedState::Ok);
+        m_feeds.nodeDb->setWriter(nullptr);
         // And in the node's cache.
-        QCOMPARE(rowsOf(*m_nodeDb, QStringLiteral("CPI")),
-                 rowsOf(*m_controllerDb, QStringLiteral("CPI")));
-        QCOMPARE(m_node->scheduler()->definitions().status(QStringLiteral("gso"))->state,
+        QCOMPARE(rowsOf(*m_feeds.nodeDb, QStringLiteral("CPI")),
+                 rowsOf(*m_feeds.controllerDb, QStringLiteral("CPI")));
+        QCOMPARE(m_feeds.node->scheduler()->definitions().status(QStringLiteral("gso"))->state,
                  feeds::FeedState::Ok);
     }
 
     void feedStatusAndAlertsForTheTiles() {
-        FeedReplica replica(*m_node);
+        FeedReplica replica(*m_feeds.node);
         QString why;
         QVERIFY(!replica.applyFeeds("[]", &why));
         QVERIFY(why.contains(QLatin1String("feeds")));
@@ -225,14 +181,14 @@ private Q_SLOTS:
              "failures": 3, "staleAfterSecs": 900},
             {"id": "bad", "state": "on fire", "lastSuccess": null, "staleAfterSecs": 60}]})",
                                    &why));
-        const feeds::FeedStatus st = m_node->readModel().feedStatus(QStringLiteral("gso"));
+        const feeds::FeedStatus st = m_feeds.node->readModel().feedStatus(QStringLiteral("gso"));
         QCOMPARE(st.state, feeds::FeedState::Failing);
         QCOMPARE(st.lastError, QStringLiteral("HTTP 503"));
         QCOMPARE(st.lastSuccess, kT0);
         QCOMPARE(replica.staleAfterSecs(QStringLiteral("gso")), std::optional<int>(900));
         QCOMPARE(replica.staleAfterSecs(QStringLiteral("bad")), std::nullopt);
         // Kept in the node's own store: a node started from its cache has it.
-        QCOMPARE(m_node->scheduler()->definitions().status(QStringLiteral("gso"))->state,
+        QCOMPARE(m_feeds.node->scheduler()->definitions().status(QStringLiteral("gso"))->state,
                  feeds::FeedState::Failing);
 
         QVERIFY(!replica.applyAlerts("{\"alerts\": 3}", &why));

@@ -5,6 +5,7 @@
 // indicator not held yet is left out, read elsewhere and announced; a change is read again and
 // announced once, only when the values differ. Prints the GUI thread's time per answer against
 // reading the store there (the code before), for the demo's size and a large series.
+#include "feedpair.h"
 #include "feeds/feedhub.h"
 #include "nodes/feedreplica.h"
 #include "nodes/seriescache.h"
@@ -25,21 +26,11 @@
 
 using namespace opswall;
 using namespace opswall::nodes;
+using feedpair::kT0;
+using feedpair::rowsOf;
+using feedpair::series;
 
 namespace {
-
-const QDateTime kT0 = QDateTime(QDate(2026, 3, 1), QTime(8, 0), Qt::UTC);
-
-feeds::Series series(const QString &indicator, const QString &dimension,
-                     const QList<std::pair<feeds::Period, double>> &points) {
-    feeds::Series s;
-    s.indicator = indicator;
-    s.dimension = dimension;
-    s.unit = QStringLiteral("index");
-    for (const auto &[period, value] : points)
-        s.points.append({period, value});
-    return s;
-}
 
 // The "series" of a document, by indicator and dimension (an answer's order is the request's).
 QStringList entriesOf(const QByteArray &doc) {
@@ -48,26 +39,6 @@ QStringList entriesOf(const QByteArray &doc) {
          QJsonDocument::fromJson(doc).object().value(QStringLiteral("series")).toArray())
         out.append(QString::fromUtf8(QJsonDocument(s.toObject()).toJson(QJsonDocument::Compact)));
     out.sort();
-    return out;
-}
-
-// Every stored revision of an indicator: dimension, period, revision, value, time, current.
-QStringList rowsOf(store::Database &db, const QString &indicator) {
-    auto q = db.prepare("SELECT s.dimension, v.period_kind, v.period_start, v.revision, "
-                        "printf('%.9g', v.value), v.fetched_at, v.current FROM feed_values v JOIN "
-                        "feed_series s ON s.id = v.series_id WHERE s.indicator = ? ORDER BY 1, 2, "
-                        "3, 4");
-    q.bind(1, indicator);
-    QStringList out;
-    while (q.step())
-        out << QStringLiteral("%1|%2|%3|%4|%5|%6|%7")
-                   .arg(q.text(0))
-                   .arg(q.int64(1))
-                   .arg(q.int64(2))
-                   .arg(q.int64(3))
-                   .arg(q.text(4))
-                   .arg(q.int64(5))
-                   .arg(q.int64(6));
     return out;
 }
 
@@ -83,15 +54,14 @@ class TestNodesSeriesCache : public QObject {
 
     QTemporaryDir m_dir;
     QNetworkAccessManager m_nam;
-    std::unique_ptr<store::Database> m_db, m_nodeDb;
-    std::unique_ptr<feeds::FeedHub> m_hub, m_node;
+    feedpair::FeedPair m_feeds;
 
     // CPI (three revisions of January, two provinces), IIP, and a large daily series LARGE of
     // `days` days (every fourth revised), in the feed "gso".
     void fill(int days) {
         const feeds::Period jan = feeds::Period::month(2026, 1);
         const feeds::Period feb = feeds::Period::month(2026, 2);
-        feeds::SeriesStore &c = m_hub->series();
+        feeds::SeriesStore &c = m_feeds.controller->series();
         const QString gso = QStringLiteral("gso");
         c.ingest(gso,
                  {series("CPI", "", {{jan, 103.1}, {feb, 103.4}}),
@@ -113,35 +83,15 @@ class TestNodesSeriesCache : public QObject {
     }
 
 private Q_SLOTS:
-    void init() {
-        static int round = 0;
-        ++round;
-        m_db = std::make_unique<store::Database>(
-            m_dir.filePath(QStringLiteral("controller-%1.db").arg(round)));
-        m_nodeDb = std::make_unique<store::Database>(
-            m_dir.filePath(QStringLiteral("node-%1.db").arg(round)));
-        m_hub = std::make_unique<feeds::FeedHub>(*m_db, &m_nam);
-        m_node = std::make_unique<feeds::FeedHub>(*m_nodeDb, &m_nam);
-        feeds::FeedDefinition def;
-        def.id = QStringLiteral("gso");
-        def.url = QUrl(QStringLiteral("http://127.0.0.1:9/gso.json"));
-        def.format = feeds::Format::Json;
-        def.mapping.valueField = QStringLiteral("value");
-        m_hub->scheduler()->definitions().upsert(def);
-    }
-    void cleanup() {
-        m_node.reset();
-        m_hub.reset();
-        m_nodeDb.reset();
-        m_db.reset();
-    }
+    void init() { m_feeds.make(m_dir, &m_nam); }
+    void cleanup() { m_feeds.clear(); }
 
     // A first pull is answered without what is not held, which is read elsewhere and announced;
     // the next answer has it, equals reading the store here, runs no statement on this thread,
     // and replays into a node's store as the controller's rows.
     void answersFromMemoryOnceHeld() {
         fill(0);
-        SeriesCache cache(*m_hub);
+        SeriesCache cache(*m_feeds.controller);
         QSignalSpy announced(&cache, &SeriesCache::seriesChanged);
         const QStringList wanted{QStringLiteral("CPI"), QStringLiteral("IIP"),
                                  QStringLiteral("NONE")};
@@ -157,17 +107,17 @@ private Q_SLOTS:
         const QByteArray doc = cache.document(wanted);
         QCOMPARE(store::guiThreadWaits(), waits); // no statement on this thread
         QCOMPARE(cache.readsInFlight(), 0);
-        QCOMPARE(entriesOf(doc), entriesOf(seriesDocument(*m_hub, wanted)));
+        QCOMPARE(entriesOf(doc), entriesOf(seriesDocument(*m_feeds.controller, wanted)));
         QCOMPARE(entriesOf(doc).size(), 3); // CPI, CPI HN, IIP
 
         const QJsonArray theirs =
             QJsonDocument::fromJson(doc).object().value(QStringLiteral("series")).toArray();
         int replayed = -1;
-        applySeries(*m_node, theirs,
+        applySeries(*m_feeds.node, theirs,
                     [&replayed](const SeriesApplied &a) { replayed = a.replayed; });
         QCOMPARE(replayed, 6);
         for (const QString &code : {QStringLiteral("CPI"), QStringLiteral("IIP")})
-            QCOMPARE(rowsOf(*m_nodeDb, code), rowsOf(*m_db, code));
+            QCOMPARE(rowsOf(*m_feeds.nodeDb, code), rowsOf(*m_feeds.controllerDb, code));
     }
 
     // A change of a held indicator is read again and announced once it is; a change that leaves
@@ -175,15 +125,15 @@ private Q_SLOTS:
     // asked for is announced at once. Every indicator (an empty request) is read and held.
     void announcesChangesOnceReadAgain() {
         fill(0);
-        SeriesCache cache(*m_hub);
+        SeriesCache cache(*m_feeds.controller);
         QSignalSpy announced(&cache, &SeriesCache::seriesChanged);
         cache.warm({QStringLiteral("CPI")});
         QTRY_COMPARE_WITH_TIMEOUT(announced.size(), 1, 10000);
         announced.clear();
 
-        m_hub->series().ingest(QStringLiteral("gso"),
-                               {series("CPI", "", {{feeds::Period::month(2026, 3), 103.9}})},
-                               kT0.addDays(41));
+        m_feeds.controller->series().ingest(
+            QStringLiteral("gso"), {series("CPI", "", {{feeds::Period::month(2026, 3), 103.9}})},
+            kT0.addDays(41));
         const QByteArray before = cache.document({QStringLiteral("CPI")});
         cache.changed({QStringLiteral("CPI"), QStringLiteral("IIP")});
         QCOMPARE(announced.size(), 1); // IIP at once: nothing held of it
@@ -192,7 +142,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(announced.size(), 1, 10000);
         QCOMPARE(announced.takeFirst().first().toStringList(), QStringList{QStringLiteral("CPI")});
         QCOMPARE(entriesOf(cache.document({QStringLiteral("CPI")})),
-                 entriesOf(seriesDocument(*m_hub, {QStringLiteral("CPI")})));
+                 entriesOf(seriesDocument(*m_feeds.controller, {QStringLiteral("CPI")})));
         QVERIFY(cache.document({QStringLiteral("CPI")}) != before);
 
         const quint64 reads = cache.reads();
@@ -202,22 +152,22 @@ private Q_SLOTS:
         QCOMPARE(announced.size(), 0);
 
         // Two changes while a read is in flight: read once more after it, announced.
-        m_hub->series().ingest(QStringLiteral("gso"),
-                               {series("CPI", "", {{feeds::Period::month(2026, 4), 104.1}})},
-                               kT0.addDays(42));
+        m_feeds.controller->series().ingest(
+            QStringLiteral("gso"), {series("CPI", "", {{feeds::Period::month(2026, 4), 104.1}})},
+            kT0.addDays(42));
         cache.changed({QStringLiteral("CPI")});
         cache.changed({QStringLiteral("CPI")});
         QTRY_VERIFY_WITH_TIMEOUT(cache.readsInFlight() == 0 && !announced.isEmpty(), 10000);
         QCOMPARE(entriesOf(cache.document({QStringLiteral("CPI")})),
-                 entriesOf(seriesDocument(*m_hub, {QStringLiteral("CPI")})));
+                 entriesOf(seriesDocument(*m_feeds.controller, {QStringLiteral("CPI")})));
 
         announced.clear();
         // Every indicator: what is held at once (CPI), the others once read (IIP).
         QCOMPARE(entriesOf(cache.document({})),
-                 entriesOf(seriesDocument(*m_hub, {QStringLiteral("CPI")})));
+                 entriesOf(seriesDocument(*m_feeds.controller, {QStringLiteral("CPI")})));
         QTRY_COMPARE_WITH_TIMEOUT(announced.size(), 1, 10000);
         QCOMPARE(announced.first().first().toStringList(), QStringList{QStringLiteral("IIP")});
-        QCOMPARE(entriesOf(cache.document({})), entriesOf(seriesDocument(*m_hub, {})));
+        QCOMPARE(entriesOf(cache.document({})), entriesOf(seriesDocument(*m_feeds.controller, {})));
     }
 
     // The GUI thread's time per answer: reading the store there (seriesDocument, the code before)
@@ -225,7 +175,7 @@ private Q_SLOTS:
     // large series (20 000 days, every fourth revised). Figures only: no timed assertion.
     void answerTimeAgainstReadingTheStore() {
         fill(20000);
-        SeriesCache cache(*m_hub);
+        SeriesCache cache(*m_feeds.controller);
         const QStringList small{QStringLiteral("CPI"), QStringLiteral("IIP")};
         const QStringList large{QStringLiteral("LARGE")};
         cache.warm({QStringLiteral("CPI"), QStringLiteral("IIP"), QStringLiteral("LARGE")});
@@ -236,7 +186,7 @@ private Q_SLOTS:
             for (int round = 0; round < 7; ++round) {
                 QElapsedTimer t;
                 t.start();
-                bytes = seriesDocument(*m_hub, wanted).size();
+                bytes = seriesDocument(*m_feeds.controller, wanted).size();
                 before.push_back(t.nsecsElapsed() / 1000);
                 t.restart();
                 const QByteArray held = cache.document(wanted);
