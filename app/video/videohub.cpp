@@ -182,38 +182,36 @@ void VideoHub::applyTiming(const QString &key, VideoStream *stream) const {
                                                      : std::optional<LiveAnchor>(*anchor));
 }
 
+void VideoHub::applyTimingToAll() const {
+    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it)
+        if (it->stream)
+            applyTiming(it.key(), it->stream);
+}
+
 void VideoHub::setLiveAnchors(const QHash<QString, LiveAnchor> &anchors) {
     if (anchors == m_anchors)
         return;
     m_anchors = anchors;
-    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it)
-        if (it->stream)
-            applyTiming(it.key(), it->stream);
+    applyTimingToAll();
 }
 
 void VideoHub::setStreamStarts(const QHash<QString, qint64> &startsNs) {
     if (startsNs == m_startsNs)
         return;
     m_startsNs = startsNs;
-    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it)
-        if (it->stream)
-            applyTiming(it.key(), it->stream);
+    applyTimingToAll();
 }
 
 void VideoHub::setStreamTrims(const QHash<QString, qint64> &trimsNs) {
     if (trimsNs == m_trimsNs)
         return;
     m_trimsNs = trimsNs;
-    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it)
-        if (it->stream)
-            applyTiming(it.key(), it->stream);
+    applyTimingToAll();
 }
 
 void VideoHub::setTestDelay(qint64 delayNs) {
     m_testDelayNs = delayNs;
-    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it)
-        if (it->stream)
-            applyTiming(it.key(), it->stream);
+    applyTimingToAll();
 }
 
 QVariantList VideoHub::sourcesForQml() const {

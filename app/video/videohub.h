@@ -129,6 +129,7 @@ private:
     void applyAudio();
     void openWaitingStreams();                                       // after m_sources changed
     void applyTiming(const QString &key, VideoStream *stream) const; // start, trim, test delay
+    void applyTimingToAll() const; // applyTiming for every stream, after one of them changed
 
     StreamPolicy m_policy;
     QString m_gstError;
