@@ -71,7 +71,7 @@ PeriodKey keyOf(const feeds::Period &p) {
 
 namespace {
 
-// Calls add(indicator, entry) for each series of `want` (every one when empty) of the feeds
+// Calls add(info, entry) for each series of `want` (every one when empty) of the feeds
 // feedIds, in their order, then by indicator and dimension: entry is the series' object of the
 // document, serialised (compact).
 template<typename Add>
@@ -95,14 +95,13 @@ void forEachSeries(const feeds::SeriesStore &store, const QStringList &feedIds,
                 else
                     point(p);
             }
-            add(info.indicator,
-                QJsonDocument(QJsonObject{{QStringLiteral("indicator"), info.indicator},
-                                          {QStringLiteral("dimension"), info.dimension},
-                                          {QStringLiteral("unit"), info.unit},
-                                          {QStringLiteral("unitMult"), info.unitMult},
-                                          {QStringLiteral("feed"), info.feedId},
-                                          {QStringLiteral("points"), points}})
-                    .toJson(QJsonDocument::Compact));
+            add(info, QJsonDocument(QJsonObject{{QStringLiteral("indicator"), info.indicator},
+                                                {QStringLiteral("dimension"), info.dimension},
+                                                {QStringLiteral("unit"), info.unit},
+                                                {QStringLiteral("unitMult"), info.unitMult},
+                                                {QStringLiteral("feed"), info.feedId},
+                                                {QStringLiteral("points"), points}})
+                          .toJson(QJsonDocument::Compact));
         }
 }
 
@@ -117,23 +116,29 @@ QStringList feedIdsOf(feeds::FeedHub &hub) {
 
 QByteArray seriesDocument(feeds::FeedHub &hub, const QStringList &indicators) {
     QList<QByteArray> entries;
-    forEachSeries(
-        hub.series(), feedIdsOf(hub), QSet<QString>(indicators.cbegin(), indicators.cend()),
-        [&entries](const QString &, QByteArray entry) { entries.append(std::move(entry)); });
+    forEachSeries(hub.series(), feedIdsOf(hub),
+                  QSet<QString>(indicators.cbegin(), indicators.cend()),
+                  [&entries](const feeds::SeriesInfo &, QByteArray entry) {
+                      entries.append(std::move(entry));
+                  });
     return joinSeries(entries);
 }
 
 QHash<QString, QByteArray> seriesEntries(const feeds::SeriesStore &store,
-                                         const QStringList &feedIds, const QSet<QString> &want) {
+                                         const QStringList &feedIds, const QSet<QString> &want,
+                                         QHash<QString, QSet<QString>> *feedsOf) {
     QHash<QString, QByteArray> out;
     for (const QString &code : want)
         out.insert(code, {}); // asked for, none stored: held as empty
-    forEachSeries(store, feedIds, want, [&out](const QString &indicator, const QByteArray &entry) {
-        QByteArray &all = out[indicator];
-        if (!all.isEmpty())
-            all += ',';
-        all += entry;
-    });
+    forEachSeries(store, feedIds, want,
+                  [&out, feedsOf](const feeds::SeriesInfo &info, const QByteArray &entry) {
+                      QByteArray &all = out[info.indicator];
+                      if (!all.isEmpty())
+                          all += ',';
+                      all += entry;
+                      if (feedsOf)
+                          (*feedsOf)[info.indicator].insert(info.feedId);
+                  });
     return out;
 }
 

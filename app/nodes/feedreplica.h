@@ -45,9 +45,10 @@ QStringList feedIdsOf(feeds::FeedHub &hub);
 // The same series, by indicator, read on store (any connection: a worker thread's reader): each
 // value the compact JSON of that indicator's series objects of the document, comma-joined (its
 // feeds' series in feedIds' order, then by dimension); empty for an indicator of `want` with no
-// series. Every indicator when want is empty.
+// series. Every indicator when want is empty. feedsOf (when given): the feeds of each one's series.
 QHash<QString, QByteArray> seriesEntries(const feeds::SeriesStore &store,
-                                         const QStringList &feedIds, const QSet<QString> &want);
+                                         const QStringList &feedIds, const QSet<QString> &want,
+                                         QHash<QString, QSet<QString>> *feedsOf = nullptr);
 // {"series": [entries...]}: the document of these entries (empty ones left out).
 QByteArray joinSeries(const QList<QByteArray> &entries);
 

@@ -346,14 +346,31 @@ void NodeHub::setFeeds(const QByteArray &doc) {
 
 Q_LOGGING_CATEGORY(lcNodeSeries, "opswall.nodes.series", QtWarningMsg)
 
-QByteArray NodeHub::seriesOf(const QStringList &indicators) const {
+QByteArray NodeHub::seriesOf(const QStringList &indicators) {
     QElapsedTimer took;
     took.start();
     QByteArray doc = m_seriesProvider ? m_seriesProvider(indicators) : R"({"series":[]})";
-    qCDebug(lcNodeSeries,
-            "seriesOf: %lld indicators, %lld bytes, answered in %lld us on the GUI thread",
-            qlonglong(indicators.size()), qlonglong(doc.size()), took.nsecsElapsed() / 1000);
+    // Logged once the read of the link is handled (seriesRead), out of what is timed.
+    m_seriesAnswers.append({qint64(indicators.size()), qint64(doc.size()), took.nsecsElapsed()});
     return doc;
+}
+
+void NodeHub::seriesRead() {
+    if (m_seriesAnswers.isEmpty())
+        return;
+    const qint64 readNs = m_linkRead.isValid() ? m_linkRead.nsecsElapsed() : -1000;
+    qint64 bytes = 0;
+    for (const SeriesAnswer &a : std::as_const(m_seriesAnswers)) {
+        qCDebug(lcNodeSeries,
+                "seriesOf: %lld indicators, %lld bytes, answered in %lld us on the GUI thread",
+                a.indicators, a.bytes, a.ns / 1000);
+        bytes += a.bytes;
+    }
+    qCDebug(lcNodeSeries,
+            "seriesOf: link read with %lld answers (%lld bytes) handled in %lld us on the GUI "
+            "thread (decoding, answers, encoding, write)",
+            qlonglong(m_seriesAnswers.size()), bytes, readNs / 1000);
+    m_seriesAnswers.clear();
 }
 
 void NodeHub::announceSeries(const QStringList &indicators) {

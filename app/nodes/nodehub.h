@@ -94,8 +94,11 @@ public:
     void setFeeds(const QByteArray &doc);
     // nodewall.rep seriesOf, answered by the provider on this (the GUI) thread; the time it took
     // is logged per call in the category opswall.nodes.series (debug:
-    // QT_LOGGING_RULES=opswall.nodes.series.debug=true), for the figures in README.md.
-    QByteArray seriesOf(const QStringList &indicators) const;
+    // QT_LOGGING_RULES=opswall.nodes.series.debug=true), for the figures in README.md, and so is
+    // the time of the whole read of the link that answered it (Qt Remote Objects' decoding, the
+    // answers, their encoding and their write into the socket; the send itself, and TLS, follow
+    // when the socket is writable).
+    QByteArray seriesOf(const QStringList &indicators);
     // The outputs connected nodes render.
     QList<int> nodeOutputs() const;
 
@@ -214,6 +217,8 @@ private:
     // Every kBeatMs: the controller's heartbeat, and nodes silent for too long disconnected.
     void beat();
     void finishSnapshot(int requestId, const QByteArray &jpeg, const QString &why);
+    // After Qt Remote Objects handled a read of a link: the seriesOf it answered logged.
+    void seriesRead();
     void schedulePublish();
     void publish();
     QJsonValue skewMsOf(const Node &node) const;
@@ -240,6 +245,13 @@ private:
     QMap<quint64, qint64> m_publishedAtMs; // revision -> when it was published (last 64)
     quint64 m_publishedRevision = 0;
     SeriesProvider m_seriesProvider;
+    QElapsedTimer m_linkRead; // since the link's readyRead began (seriesRead)
+    struct SeriesAnswer {
+        qint64 indicators = 0;
+        qint64 bytes = 0;
+        qint64 ns = 0; // the provider's time
+    };
+    QList<SeriesAnswer> m_seriesAnswers; // seriesOf answered in it
     int m_reportsRefused = 0;
     ClockNow m_clockNow;
     bool m_switchWanted = false; // a recall since the last publish: schedule it

@@ -188,7 +188,15 @@ void NodeHub::onHelloData(QTcpSocket *socket) {
           qPrintable(node.id), qPrintable(outputsText(node.outputs)), qPrintable(node.tokenName),
           qPrintable(peer));
     socket->write(okLine(node.linkKey));
+    // What Qt Remote Objects does on this thread with what the link brought (decoding, the slots,
+    // encoding and writing their answers) runs within the socket's readyRead, between these two:
+    // timed when it answered a seriesOf (seriesOf's log).
+    connect(socket, &QTcpSocket::readyRead, this, [this] {
+        m_linkRead.start();
+        m_seriesAnswers.clear();
+    });
     m_host.addHostSideConnection(socket);
+    connect(socket, &QTcpSocket::readyRead, this, [this] { seriesRead(); });
     if (socket->bytesAvailable() > 0) // what the node sent right after its opening line
         QMetaObject::invokeMethod(socket, "readyRead", Qt::QueuedConnection);
     Q_EMIT nodesChanged();

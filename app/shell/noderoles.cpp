@@ -453,7 +453,9 @@ bool NodeRoles::startController([[maybe_unused]] wall::WallState &state,
         publishMeta();
         // Nodes' pulls are answered from memory (seriescache.h: no read of the store on this
         // thread); a change is announced once it was read again elsewhere.
-        auto *cache = new nodes::SeriesCache(*feeds, hub);
+        nodes::SeriesCache::Limits keep;
+        keep.maxBytes = qint64(m_options.nodeSeriesKeepMb) << 20;
+        auto *cache = new nodes::SeriesCache(*feeds, keep, hub);
         hub->setSeriesProvider(
             [cache](const QStringList &wanted) { return cache->document(wanted); });
         connect(&feeds->readModel(), &feeds::ReadModel::changed, cache,

@@ -16,7 +16,8 @@ namespace {
 
 struct RoleOptions {
     QCommandLineOption role, nodeListen, controller, controllerCa, outputs, tokenFile, nodeId,
-        nodeAddress, standbyListen, primary, nodeSilence, skewCorrection, testVideoDelay, trimKeep;
+        nodeAddress, standbyListen, primary, nodeSilence, skewCorrection, testVideoDelay, trimKeep,
+        seriesKeep;
 };
 
 // "HOST:PORT" -> host and port (1 to 65535); std::nullopt when it is not one.
@@ -177,6 +178,17 @@ bool applyRoleOptions(const QCommandLineParser &p, const RoleOptions &opt, Optio
         if (!ok || o.nodeTrimKeepSecs < 5 || o.nodeTrimKeepSecs > 86400) {
             *why = QStringLiteral("--node-trim-keep-s must be 5-86400 (seconds), not '%1'")
                        .arg(p.value(opt.trimKeep));
+            return false;
+        }
+    }
+    if (p.isSet(opt.seriesKeep)) {
+        if (o.role != ProcessRole::Controller && o.role != ProcessRole::Standby)
+            return only(opt.seriesKeep, "controller or standby");
+        bool ok = false;
+        o.nodeSeriesKeepMb = p.value(opt.seriesKeep).toInt(&ok);
+        if (!ok || o.nodeSeriesKeepMb < 1 || o.nodeSeriesKeepMb > 65536) {
+            *why = QStringLiteral("--node-series-keep-mb must be 1-65536 (MB), not '%1'")
+                       .arg(p.value(opt.seriesKeep));
             return false;
         }
     }
@@ -454,9 +466,16 @@ ParseResult parseOptions(const QStringList &arguments) {
                        "kept after the node last showed it, also across a restart or takeover "
                        "(default 600; 5-86400)."),
         QStringLiteral("SECONDS"));
+    const QCommandLineOption seriesKeep(
+        QStringLiteral("node-series-keep-mb"),
+        QStringLiteral(
+            "Controller, standby: how many MB of indicator series are held in memory for "
+            "the render nodes' pulls (default 64; 1-65536); what the live layout shows "
+            "is held beyond it, what no node asked for in 10 minutes is dropped."),
+        QStringLiteral("MB"));
     p.addOptions({role, nodeListen, controller, controllerCa, outputs, nodeTokenFile, nodeId,
                   nodeAddress, standbyListen, primary, nodeSilence, skewCorrection, testVideoDelay,
-                  trimKeep});
+                  trimKeep, seriesKeep});
 
     // Qt's own "-platform offscreen" style must keep working next to our --long options.
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -548,7 +567,7 @@ ParseResult parseOptions(const QStringList &arguments) {
     if (!applyRoleOptions(p,
                           {role, nodeListen, controller, controllerCa, outputs, nodeTokenFile,
                            nodeId, nodeAddress, standbyListen, primary, nodeSilence, skewCorrection,
-                           testVideoDelay, trimKeep},
+                           testVideoDelay, trimKeep, seriesKeep},
                           o, &why)) {
         r.exitCode = 2;
         r.message = why + QStringLiteral("\nTry 'opswall --help'.");

@@ -59,6 +59,9 @@ struct Options {
     // controller, standby: --node-trim-keep-s: how long a node's skew trim for a stream is kept
     // after the node last showed it (SkewTrimmer::setForgetMs)
     int nodeTrimKeepSecs = 600;
+    // controller, standby: --node-series-keep-mb: the indicator series held for the nodes' pulls
+    // (app/nodes/seriescache.h SeriesCache::Limits::maxBytes)
+    int nodeSeriesKeepMb = 64;
     // node, test only: --test-video-delay-ms MS (-200 to 200): every synchronised stream shown
     // MS later than the shared clock says (failure injection: tests/nodes/tst_nodes_skew)
     int testVideoDelayMs = 0;

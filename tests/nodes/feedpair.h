@@ -1,6 +1,6 @@
 // A controller's feed store and a node's, each an SQLite file on disk (tst_nodes_replica,
 // tst_nodes_seriescache): fresh files for each test function, the controller's feed "gso"
-// defined, series to ingest and the stored rows to compare.
+// defined (others with defineFeed), series to ingest and the stored rows to compare.
 #pragma once
 
 #include "feeds/feedhub.h"
@@ -69,9 +69,13 @@ struct FeedPair {
             dir.filePath(QStringLiteral("node-%1.db").arg(round)));
         controller = std::make_unique<feeds::FeedHub>(*controllerDb, nam);
         node = std::make_unique<feeds::FeedHub>(*nodeDb, nam);
+        defineFeed(QStringLiteral("gso"));
+    }
+    // Another feed id (JSON, never fetched) defined on the controller.
+    void defineFeed(const QString &id) {
         feeds::FeedDefinition def;
-        def.id = QStringLiteral("gso");
-        def.url = QUrl(QStringLiteral("http://127.0.0.1:9/gso.json"));
+        def.id = id;
+        def.url = QUrl(QStringLiteral("http://127.0.0.1:9/%1.json").arg(id));
         def.format = feeds::Format::Json;
         def.mapping.valueField = QStringLiteral("value");
         controller->scheduler()->definitions().upsert(def);
