@@ -269,7 +269,8 @@ void SeriesCache::read(const QSet<QString> &codes, bool all) {
     auto result = std::make_shared<Result>();
     store::readOffThread(
         m_hub.series().database(),
-        [result, feedIds = m_feedIds, want = all ? QSet<QString>() : batch](store::Database &db) {
+        [result, feedIds = feedIdsOf(m_hub),
+         want = all ? QSet<QString>() : batch](store::Database &db) {
             const feeds::SeriesStore reader(db, feeds::SeriesStore::AlreadyMigrated{});
             result->entries = seriesEntries(reader, feedIds, want, &result->feeds);
         },
