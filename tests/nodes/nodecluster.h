@@ -224,6 +224,11 @@ public:
                    : QStringLiteral("HTTP %1: %2").arg(r.status).arg(QString::fromUtf8(r.body));
     }
 
+    // A file source `id` (the clip at path, which every node reads at the same path).
+    QString addFile(const QString &id, const QString &path) {
+        return addSource({{"id", id}, {"name", id}, {"kind", "file"}, {"uri", path}});
+    }
+
     // True once the node runs its video on the controller's shared clock (its log; 60 s at most).
     static bool onSharedClock(const Process &node) {
         return QTest::qWaitFor(

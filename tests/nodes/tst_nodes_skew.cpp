@@ -141,8 +141,7 @@ private Q_SLOTS:
         QVERIFY2(m_cluster.start(&why, QStringLiteral(NODES_WALL),
                                  {QStringLiteral("--node-skew-correction"), QStringLiteral("off")}),
                  qPrintable(why));
-        why = m_cluster.addSource(
-            {{"id", "clip"}, {"name", "Clip"}, {"kind", "file"}, {"uri", clip}});
+        why = m_cluster.addFile(QStringLiteral("clip"), clip);
         QVERIFY2(why.isEmpty(), qPrintable(why));
         const QList<std::pair<QString, QJsonObject>> presets{
             {QStringLiteral("clip"),

@@ -62,8 +62,7 @@ private Q_SLOTS:
         QVERIFY(makeClip(clip, 300, 160, 90));
         QString why;
         QVERIFY2(m_cluster.start(&why), qPrintable(why));
-        why = m_cluster.addSource(
-            {{"id", "clip"}, {"name", "Clip"}, {"kind", "file"}, {"uri", clip}});
+        why = m_cluster.addFile(QStringLiteral("clip"), clip);
         QVERIFY2(why.isEmpty(), qPrintable(why));
         const int preset =
             m_cluster.savePreset(QStringLiteral("clip"),
@@ -77,14 +76,15 @@ private Q_SLOTS:
         QVERIFY2(Cluster::onSharedClock(*m_nodeB), m_nodeB->log.constData());
         QVERIFY(m_nodeB->log.contains("TEST ONLY (--test-video-delay-ms)"));
         m_cluster.recall(preset);
-        QVERIFY2(QTest::qWaitFor(
-                     [&] {
-                         return streamsOf(m_cluster.nodeHealth(QStringLiteral("node-b"))) ==
-                                    QStringList{"clip"} &&
-                                lateOf(QStringLiteral("node-b"));
-                     },
-                     60000),
-                 m_nodeB->log.constData());
+        QVERIFY2(
+            QTest::qWaitFor(
+                [&] {
+                    return streamsOf(m_cluster.nodeHealth(QStringLiteral("node-b"))) ==
+                               QStringList{"clip"} &&
+                           lateOf(QStringLiteral("node-b"));
+                },
+                60000),
+            QJsonDocument(m_cluster.nodeHealth(QStringLiteral("node-b"))).toJson().constData());
     }
 
     // node-b alone: measured late against the timeline, then trimmed onto it.

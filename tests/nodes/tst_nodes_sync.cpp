@@ -107,8 +107,7 @@ private Q_SLOTS:
         // A 4 s clip (30 fps), a file source both nodes play from the same path.
         const QString clip = m_clipDir.filePath(QStringLiteral("clip.mkv"));
         QVERIFY(makeClip(clip, 120, 320, 180));
-        why = m_cluster.addSource(
-            {{"id", "clip"}, {"name", "Clip"}, {"kind", "file"}, {"uri", clip}});
+        why = m_cluster.addFile(QStringLiteral("clip"), clip);
         QVERIFY2(why.isEmpty(), qPrintable(why));
         const QList<std::pair<QString, QJsonObject>> presets{
             {QStringLiteral("both"),

@@ -15,11 +15,7 @@
 using nodetest::clipFrame;
 using nodetest::frame;
 using nodetest::kMs;
-using opswall::nodes::FrameShown;
-using opswall::nodes::SharedTimeline;
-using opswall::nodes::skewNs;
-using opswall::nodes::SkewTrimmer;
-using opswall::nodes::StreamAnchor;
+using namespace opswall::nodes;
 
 namespace {
 // The controller's trims: node-b shows a clip `offsetMs` later than node-a (plus noise up
