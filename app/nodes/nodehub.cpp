@@ -5,6 +5,7 @@
 #include "nodes/nodehub.h"
 
 #include "nodes/nodehub_source.h"
+#include "nodes/sharedtimeline.h"
 #include "wall/walljson.h"
 
 #include <QDateTime>
@@ -148,7 +149,10 @@ void NodeHub::updateTrims() {
     for (const Node &n : std::as_const(m_nodes))
         if (n.connected && n.framesAtMs >= 0 && nowMs() - n.framesAtMs <= kFreshMs)
             reports.append({n.id, n.framesSequence, n.frames});
-    const bool changed = m_trimmer.update(reports, nowMs());
+    const SharedTimeline timeline =
+        SharedTimeline::of(m_source->clock(), m_startsNs, m_liveAnchors.anchors());
+    const bool changed = m_trimmer.update(
+        reports, nowMs(), [&timeline](const FrameShown &f) { return timeline.lateNs(f); });
     if (changed) {
         const QByteArray doc = m_trimmer.document();
         qInfo("opswall: node link: video skew trims now %s", doc.constData());
@@ -407,6 +411,11 @@ QJsonArray NodeHub::health() const {
         const QHash<QString, qint64> trimsNs = m_trimmer.trimsOf(n.id);
         for (auto t = trimsNs.cbegin(); t != trimsNs.cend(); ++t)
             trims.insert(t.key(), std::round(double(t.value()) / 1e5) / 10);
+        const QJsonObject timelineMs = // how late it shows each stream against the timeline
+            n.connected && n.framesAtMs >= 0 && nowMs() - n.framesAtMs <= 5000
+                ? SharedTimeline::of(m_source->clock(), m_startsNs, m_liveAnchors.anchors())
+                      .lateMsOf(n.frames)
+                : QJsonObject();
         QJsonValue switchLate = QJsonValue::Null;
         if (n.connected && n.switchLateNs && n.switchRevision == n.shownRevision)
             switchLate = std::round(double(*n.switchLateNs) / 1e5) / 10;
@@ -416,6 +425,7 @@ QJsonArray NodeHub::health() const {
                                {QStringLiteral("fps"), n.fps},
                                {QStringLiteral("skewMs"), skewMsOf(n)},
                                {QStringLiteral("trimMs"), trims},
+                               {QStringLiteral("timelineMs"), timelineMs},
                                {QStringLiteral("lagMs"), lag},
                                {QStringLiteral("revision"), qint64(n.shownRevision)},
                                {QStringLiteral("address"), n.peer},

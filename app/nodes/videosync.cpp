@@ -166,7 +166,8 @@ qint64 middleSpreadOf(QList<qint64> v) {
 }
 } // namespace
 
-bool SkewTrimmer::update(const QList<NodeReport> &reports, qint64 nowMs) {
+bool SkewTrimmer::update(const QList<NodeReport> &reports, qint64 nowMs,
+                         const OffTimeline &offTimeline) {
     // stream -> the nodes showing it, with their frame and report sequence
     struct Shown {
         QString node;
@@ -182,9 +183,24 @@ bool SkewTrimmer::update(const QList<NodeReport> &reports, qint64 nowMs) {
     bool changed = forget(nowMs);
     for (auto it = byStream.cbegin(); it != byStream.cend(); ++it) {
         const QList<Shown> &shown = it.value();
-        if (shown.size() < 2)
+        // Each node against the shared timeline where it places the stream, else (two nodes or
+        // more) the nodes against each other.
+        QList<qint64> late;
+        if (offTimeline)
+            for (const Shown &s : shown)
+                if (const std::optional<qint64> l = offTimeline(s.frame))
+                    late.append(*l);
+        if (!late.isEmpty() && late.size() != shown.size())
+            continue; // placed for some nodes only: reports from before a new start or anchor
+        const bool onTimeline = !late.isEmpty();
+        if (!onTimeline && shown.size() < 2)
             continue;
         PerStream &stream = m_streams[it.key()];
+        if (stream.onTimeline != onTimeline) { // the other way's samples do not compare
+            stream.onTimeline = onTimeline;
+            for (PerNode &n : stream.nodes)
+                n.deviations.clear();
+        }
         // A new report from every node, each with the trim published for it in effect (a node
         // that cannot apply one stops the correction of that stream).
         bool fresh = true;
@@ -200,13 +216,13 @@ bool SkewTrimmer::update(const QList<NodeReport> &reports, qint64 nowMs) {
         if (nowMs < stream.settleUntilMs)
             continue;
         bool comparable = true;
-        QList<qint64> deviations;
-        for (const Shown &a : shown) {
+        QList<qint64> deviations = late;
+        for (qsizetype a = 0; !onTimeline && a < shown.size(); ++a) {
             qint64 sum = 0;
-            for (const Shown &b : shown) {
-                if (&a == &b)
+            for (qsizetype b = 0; b < shown.size(); ++b) {
+                if (a == b)
                     continue;
-                const std::optional<qint64> skew = skewNs(a.frame, b.frame);
+                const std::optional<qint64> skew = skewNs(shown[a].frame, shown[b].frame);
                 if (!skew) {
                     comparable = false;
                     break;

@@ -21,6 +21,7 @@
 #include <QMap>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace opswall::nodes {
@@ -59,9 +60,15 @@ std::optional<QHash<QString, qint64>> parseTrims(const QByteArray &doc, const QS
 
 // The controller's skew correction: a trim per node and stream (how much later the node shows
 // that stream than the shared clock says; negative: earlier), published to the nodes
-// (nodewall.rep `trims`), which offset their sinks by it. For each stream shown by two nodes or
-// more, each node's deviation is its mean skew against all of them (itself counted as 0), so the
-// trims of one stream sum to about 0 and the nodes meet in the middle. A trim moves only
+// (nodewall.rep `trims`), which offset their sinks by it. Each node's deviation is
+//   - for a stream the shared timeline places (update()'s offTimeline: files and HLS on demand
+//     at their start, anchored live HLS; sharedtimeline.h), how late the node shows it against
+//     that timeline: each node is held to it on its own, one node alone too, so a node that
+//     joins later (and the controller's own outputs, on the same timeline) is in step at once;
+//   - for any other stream (RTP: each node's own arrivals are its timeline) shown by two nodes
+//     or more, its mean skew against all of them (itself counted as 0), so the trims of one
+//     stream sum to about 0 and the nodes meet in the middle; one node alone is not corrected.
+// A trim moves only
 //   - from a stable median: kWindow samples, one per new report of every node of the stream,
 //     all taken with the trims now published in effect (the nodes' reports echo the trim they
 //     apply) and at least kSettleMs after the last change; the middle three of five within
@@ -85,9 +92,14 @@ public:
         quint64 sequence = 0; // grows with each new report of that node
         QList<FrameShown> frames;
     };
+    // How late (ns) a frame is against the shared timeline, std::nullopt where the timeline does
+    // not place it (SharedTimeline::lateNs).
+    using OffTimeline = std::function<std::optional<qint64>(const FrameShown &)>;
     // One look at the connected nodes' fresh reports, at nowMs (any monotonic ms); true when a
-    // trim changed (publish document()).
-    bool update(const QList<NodeReport> &reports, qint64 nowMs);
+    // trim changed (publish document()). A stream some of whose nodes' frames the timeline
+    // places and others not (a report from before a new start or anchor) waits for the next.
+    bool update(const QList<NodeReport> &reports, qint64 nowMs,
+                const OffTimeline &offTimeline = {});
     qint64 trimNs(const QString &node, const QString &stream) const;
     // stream -> trim (ns) of a node, non-zero ones only.
     QHash<QString, qint64> trimsOf(const QString &node) const;
@@ -135,6 +147,7 @@ private:
     struct PerStream {
         QMap<QString, PerNode> nodes;
         qint64 settleUntilMs = 0;
+        bool onTimeline = false; // its windows are of deviations from the shared timeline
     };
     QMap<QString, PerStream> m_streams;
     qint64 m_forgetMs = kForgetMs;

@@ -215,6 +215,27 @@ public:
             60000);
     }
 
+    // Defines a video source ({"id", "name", "kind", "uri"}) through the API; empty when it was
+    // taken, else the HTTP status and body.
+    QString addSource(const QJsonObject &source) {
+        const auto r = api("POST", QStringLiteral("/sources"), {{"source", source}});
+        return r.status == 201 || r.status == 200
+                   ? QString()
+                   : QStringLiteral("HTTP %1: %2").arg(r.status).arg(QString::fromUtf8(r.body));
+    }
+
+    // A file source `id` (the clip at path, which every node reads at the same path).
+    QString addFile(const QString &id, const QString &path) {
+        return addSource({{"id", id}, {"name", id}, {"kind", "file"}, {"uri", path}});
+    }
+
+    // True once the node runs its video on the controller's shared clock (its log; 60 s at most).
+    static bool onSharedClock(const Process &node) {
+        return QTest::qWaitFor(
+            [&] { return node.log.contains("video on the controller's clock at 127.0.0.2:"); },
+            60000);
+    }
+
     // Saves a layout as a preset; its id (0 on failure).
     int savePreset(const QString &name, const QJsonObject &layout) {
         const auto r =
@@ -294,6 +315,33 @@ private:
     QString m_wall;
     QStringList m_more;
 };
+
+// A video tile `id` showing source `source` (stretched, no frame) over the rectangle (mm).
+inline QJsonObject videoTile(const QString &id, const QString &source, int xMm, int yMm,
+                             int widthMm, int heightMm) {
+    return {{"id", id},
+            {"kind", "video"},
+            {"title", ""},
+            {"frame", false},
+            {"rect", QJsonObject{{"x", xMm}, {"y", yMm}, {"width", widthMm}, {"height", heightMm}}},
+            {"z", 0},
+            {"binding", QJsonObject{{"source", source}, {"fill", "stretch"}}}};
+}
+
+// An H.264 clip at 30 fps (a keyframe each second) of `frames` frames in a Matroska file, made
+// by gst-launch-1.0; false when it could not be made.
+inline bool makeClip(const QString &path, int frames, int width, int height) {
+    return QProcess::execute(QStringLiteral("gst-launch-1.0"),
+                             {QStringLiteral("-q"), QStringLiteral("videotestsrc"),
+                              QStringLiteral("num-buffers=%1").arg(frames), QStringLiteral("!"),
+                              QStringLiteral("video/x-raw,width=%1,height=%2,framerate=30/1")
+                                  .arg(width)
+                                  .arg(height),
+                              QStringLiteral("!"), QStringLiteral("x264enc"),
+                              QStringLiteral("key-int-max=30"), QStringLiteral("!"),
+                              QStringLiteral("matroskamux"), QStringLiteral("!"),
+                              QStringLiteral("filesink"), QStringLiteral("location=") + path}) == 0;
+}
 
 // One tile over the given rectangle (mm) of the 2000 × 600 mm test wall.
 inline QJsonObject oneTileLayout(const QString &name, const QString &background,

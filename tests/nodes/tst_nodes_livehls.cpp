@@ -17,12 +17,7 @@
 
 namespace {
 
-using nodetest::Cluster;
-using nodetest::Figures;
-using nodetest::figuresOf;
-using nodetest::oneTileLayout;
-using nodetest::Process;
-using nodetest::streamsOf;
+using namespace nodetest;
 
 constexpr double kOneFrameMs = 1000.0 / 30;
 
@@ -68,29 +63,18 @@ private Q_SLOTS:
         QVERIFY2(m_cluster.start(&why, QStringLiteral(NODES_WALL),
                                  {QStringLiteral("--node-skew-correction"), QStringLiteral("off")}),
                  qPrintable(why));
-        const auto f = m_cluster.api(
-            "POST", QStringLiteral("/sources"),
-            {{"source", QJsonObject{{"id", "live"},
-                                    {"name", "Live"},
-                                    {"kind", "hls"},
-                                    {"uri", m_http.url(QStringLiteral("/index.m3u8"))}}}});
-        QVERIFY2(f.status == 201 || f.status == 200, f.body.constData());
-        const QJsonObject tile{
-            {"id", "live-tile"},
-            {"kind", "video"},
-            {"title", ""},
-            {"frame", false},
-            {"rect", QJsonObject{{"x", 0}, {"y", 0}, {"width", 2000}, {"height", 600}}},
-            {"z", 0},
-            {"binding", QJsonObject{{"source", "live"}, {"fill", "stretch"}}}};
+        why = m_cluster.addSource({{"id", "live"},
+                                   {"name", "Live"},
+                                   {"kind", "hls"},
+                                   {"uri", m_http.url(QStringLiteral("/index.m3u8"))}});
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        const QJsonObject tile = videoTile("live-tile", "live", 0, 0, 2000, 600);
         const int preset =
             m_cluster.savePreset(QStringLiteral("live"), oneTileLayout("live", "#000000", tile));
         QVERIFY(preset > 0);
         m_cluster.startNode(m_nodeA, QStringLiteral("node-a"), QStringLiteral("0"),
                             m_cluster.nodeTokenFile);
-        QTRY_VERIFY2_WITH_TIMEOUT(
-            m_nodeA->log.contains("video on the controller's clock at 127.0.0.2:"),
-            m_nodeA->log.constData(), 60000);
+        QVERIFY2(Cluster::onSharedClock(*m_nodeA), m_nodeA->log.constData());
         m_cluster.recall(preset);
         QVERIFY2(QTest::qWaitFor([&] { return shows(QStringLiteral("node-a")); }, 60000),
                  m_nodeA->log.constData());

@@ -7,7 +7,9 @@
 //   consistently reaches later). With the controller's skew correction off
 //   (--node-skew-correction off) the skew measured between the nodes stays about 70 ms; the
 //   controller is then started again with it on, and the measured skew converges under one
-//   frame at 30 fps (33 ms) with the trims it publishes (health "trimMs"). Figures printed.
+//   frame at 30 fps (33 ms) with the trims it publishes (health "trimMs"): the clip is on the
+//   wall's timeline, so each node is held to it, node-b trimmed about 70 ms earlier and node-a
+//   (on the timeline) left about as it is. Figures printed.
 // - The trims outlive the controller (the store's settings, replicated to a hot standby): a
 //   controller killed (SIGKILL) and started again, and then a standby that takes over from it,
 //   start from the learnt trims (the log says so, health and /metrics show them at once), and the
@@ -34,22 +36,11 @@
 
 namespace {
 
-using nodetest::Cluster;
-using nodetest::colourTile;
-using nodetest::Figures;
-using nodetest::figuresOf;
-using nodetest::oneTileLayout;
-using nodetest::Process;
-using nodetest::streamsOf;
+using namespace nodetest;
 
-QJsonObject videoTile(const QString &id, int yMm, int heightMm) {
-    return {{"id", id},
-            {"kind", "video"},
-            {"title", ""},
-            {"frame", false},
-            {"rect", QJsonObject{{"x", 0}, {"y", yMm}, {"width", 2000}, {"height", heightMm}}},
-            {"z", 0},
-            {"binding", QJsonObject{{"source", "clip"}, {"fill", "stretch"}}}};
+// The clip over the whole width, heightMm tall from yMm.
+QJsonObject clipTile(const QString &id, int yMm, int heightMm) {
+    return videoTile(id, QStringLiteral("clip"), 0, yMm, 2000, heightMm);
 }
 
 // A node's first frame of the clip on the wall's timeline, as it logs it (app/video/videostream).
@@ -118,7 +109,11 @@ class TestNodesSkew : public QObject {
     // node-a and node-b's trims on the controller now, after it logged that it restored them:
     // the learnt ones (health), at once, and the skew's first window under a frame.
     void startsFromTheLearntTrims(const QByteArray &log, const char *what) {
-        QVERIFY2(log.contains("2 video skew trims restored from the store"), log.constData());
+        // node-b's, and node-a's where it learnt one (its GUI thread's wake-up under load).
+        const int learnt = (m_learnt.first != 0 ? 1 : 0) + (m_learnt.second != 0 ? 1 : 0);
+        QVERIFY2(
+            log.contains(QByteArray::number(learnt) + " video skew trims restored from the store"),
+            log.constData());
         QTRY_VERIFY_WITH_TIMEOUT(
             m_cluster.nodeHealth(QStringLiteral("node-a"))["connected"].toBool() &&
                 m_cluster.nodeHealth(QStringLiteral("node-b"))["connected"].toBool(),
@@ -141,31 +136,19 @@ private Q_SLOTS:
     void initTestCase() {
         // A 10 s clip (30 fps, a keyframe each second), played by both nodes from one path.
         const QString clip = m_clipDir.filePath(QStringLiteral("clip.mkv"));
-        QCOMPARE(QProcess::execute(
-                     QStringLiteral("gst-launch-1.0"),
-                     QStringList{QStringLiteral("-q")} +
-                         QProcess::splitCommand(
-                             QStringLiteral("videotestsrc num-buffers=300 ! "
-                                            "video/x-raw,width=160,height=90,framerate=30/1 ! "
-                                            "x264enc key-int-max=30 ! matroskamux ! filesink "
-                                            "location=") +
-                             clip)),
-                 0);
+        QVERIFY(makeClip(clip, 300, 160, 90));
         QString why;
         QVERIFY2(m_cluster.start(&why, QStringLiteral(NODES_WALL),
                                  {QStringLiteral("--node-skew-correction"), QStringLiteral("off")}),
                  qPrintable(why));
-        const auto f = m_cluster.api(
-            "POST", QStringLiteral("/sources"),
-            {{"source",
-              QJsonObject{{"id", "clip"}, {"name", "Clip"}, {"kind", "file"}, {"uri", clip}}}});
-        QVERIFY2(f.status == 201 || f.status == 200, f.body.constData());
+        why = m_cluster.addFile(QStringLiteral("clip"), clip);
+        QVERIFY2(why.isEmpty(), qPrintable(why));
         const QList<std::pair<QString, QJsonObject>> presets{
             {QStringLiteral("clip"),
-             oneTileLayout("clip", "#000000", videoTile(QStringLiteral("clip-tile"), 0, 600))},
+             oneTileLayout("clip", "#000000", clipTile(QStringLiteral("clip-tile"), 0, 600))},
             {QStringLiteral("clip-moved"), // the same clip in another tile: it stays on screen
              oneTileLayout("clip-moved", "#000000",
-                           videoTile(QStringLiteral("clip-lower"), 100, 500))},
+                           clipTile(QStringLiteral("clip-lower"), 100, 500))},
             {QStringLiteral("blue"), oneTileLayout("blue", "#2040d0", colourTile("#2040d0"))}};
         for (const auto &[name, layout] : presets) {
             m_presets.insert(name, m_cluster.savePreset(name, layout));
@@ -182,9 +165,7 @@ private Q_SLOTS:
                             m_cluster.nodeTokenFile,
                             {QStringLiteral("--test-video-delay-ms"), QString::number(kDelayMs)});
         for (Process *node : {m_nodeA.get(), m_nodeB.get()})
-            QTRY_VERIFY2_WITH_TIMEOUT(
-                node->log.contains("video on the controller's clock at 127.0.0.2:"),
-                node->log.constData(), 60000);
+            QVERIFY2(Cluster::onSharedClock(*node), node->log.constData());
         QVERIFY(m_nodeB->log.contains("TEST ONLY (--test-video-delay-ms)"));
     }
 
@@ -215,12 +196,12 @@ private Q_SLOTS:
         t.start();
         QVERIFY(m_cluster.nodeHealth(QStringLiteral("node-b"))["trimMs"].toObject().isEmpty());
         m_relearning = firstWindow("of a controller without stored trims");
-        // Trims for both, and a skew under a frame (the correction settles in a few steps).
+        // A trim for node-b, and a skew under a frame (the correction settles in two or three
+        // steps of a frame at most: node-b alone moves, to the timeline).
         QVERIFY(QTest::qWaitFor(
             [&] {
                 const QJsonObject a = m_cluster.nodeHealth(QStringLiteral("node-a"));
-                return !a["trimMs"].toObject().isEmpty() &&
-                       !m_cluster.nodeHealth(QStringLiteral("node-b"))["trimMs"]
+                return !m_cluster.nodeHealth(QStringLiteral("node-b"))["trimMs"]
                             .toObject()
                             .isEmpty() &&
                        a["skewMs"].toDouble(1000) < kOneFrameMs;
@@ -239,10 +220,14 @@ private Q_SLOTS:
                     kDelayMs, trimA, trimB, qlonglong(convergedMs), qlonglong(skews.size()),
                     f.median, f.max);
         QVERIFY2(f.median < kOneFrameMs, qPrintable(QString::number(f.median)));
-        // node-b is shown earlier and node-a later, toward each other: about the delay apart.
-        QVERIFY2(trimA > 0 && trimB < 0 && trimA - trimB > kDelayMs - kOneFrameMs &&
+        // node-b is shown earlier, by about the delay: held to the timeline, as node-a is.
+        QVERIFY2(trimB < -(kDelayMs - kOneFrameMs) && trimA - trimB > kDelayMs - kOneFrameMs &&
                      trimA - trimB < kDelayMs + kOneFrameMs,
                  qPrintable(QStringLiteral("%1 %2").arg(trimA).arg(trimB)));
+        const double lateB = m_cluster.nodeHealth(QStringLiteral("node-b"))["timelineMs"]
+                                 .toObject()["clip"]
+                                 .toDouble(1000);
+        QVERIFY2(std::abs(lateB) < kOneFrameMs, qPrintable(QString::number(lateB)));
         QVERIFY(m_cluster.controller.log.contains("video skew trims now"));
         QVERIFY(m_nodeB->log.contains("video skew trims from the controller: clip -"));
     }
@@ -254,9 +239,12 @@ private Q_SLOTS:
         QCOMPARE(m.status, 200);
         for (const auto &[node, trim] :
              {std::pair{"node-a", m_learnt.first}, std::pair{"node-b", m_learnt.second}}) {
-            const QByteArray series = QByteArray("opswall_node_trim_ms{node=\"") + node +
-                                      "\",stream=\"clip\"} " + QByteArray::number(trim, 'g', 15);
-            QVERIFY2(m.body.contains(series + '\n'), (series + "\n" + m.body).constData());
+            const QByteArray series =
+                QByteArray("opswall_node_trim_ms{node=\"") + node + "\",stream=\"clip\"} ";
+            // A node without a trim (node-a, on the timeline, most runs) has no series.
+            QVERIFY2(trim == 0 ? !m.body.contains(series)
+                               : m.body.contains(series + QByteArray::number(trim, 'g', 15) + '\n'),
+                     (series + "\n" + m.body).constData());
         }
         QVERIFY(m.body.contains("# TYPE opswall_node_trim_ms gauge\n"));
         QProcess wallctl;
@@ -269,10 +257,15 @@ private Q_SLOTS:
         QVERIFY2(wallctl.exitCode() == 0, out.constData());
         for (const auto &[node, trim] :
              {std::pair{"node-a", m_learnt.first}, std::pair{"node-b", m_learnt.second}}) {
-            const QString line = QStringLiteral("trims clip %1%2 ms")
-                                     .arg(trim >= 0 ? QStringLiteral("+") : QString())
-                                     .arg(trim, 0, 'f', 1);
-            QVERIFY2(out.contains(node) && out.contains(line.toUtf8()),
+            const QString line = trim == 0 ? QStringLiteral("trims -")
+                                           : QStringLiteral("trims clip %1%2 ms")
+                                                 .arg(trim >= 0 ? QStringLiteral("+") : QString())
+                                                 .arg(trim, 0, 'f', 1);
+            QByteArray nodeLine;
+            for (const QByteArray &l : out.split('\n'))
+                if (l.contains(node))
+                    nodeLine = l;
+            QVERIFY2(nodeLine.contains(line.toUtf8()),
                      qPrintable(line + u'\n' + QString::fromUtf8(out)));
         }
     }

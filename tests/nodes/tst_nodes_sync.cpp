@@ -17,7 +17,6 @@
 #include "nodecluster.h"
 
 #include <QElapsedTimer>
-#include <QProcess>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -25,22 +24,11 @@
 
 namespace {
 
-using nodetest::Cluster;
-using nodetest::colourTile;
-using nodetest::Figures;
-using nodetest::figuresOf;
-using nodetest::oneTileLayout;
-using nodetest::Process;
-using nodetest::streamsOf;
+using namespace nodetest;
 
-QJsonObject videoTile(const QString &source, int xMm, int widthMm) {
-    return {{"id", "video-" + source + QString::number(xMm)},
-            {"kind", "video"},
-            {"title", ""},
-            {"frame", false},
-            {"rect", QJsonObject{{"x", xMm}, {"y", 0}, {"width", widthMm}, {"height", 600}}},
-            {"z", 0},
-            {"binding", QJsonObject{{"source", source}, {"fill", "stretch"}}}};
+// A tile showing source over the full height, widthMm wide from xMm.
+QJsonObject sourceTile(const QString &source, int xMm, int widthMm) {
+    return videoTile("video-" + source + QString::number(xMm), source, xMm, 0, widthMm, 600);
 }
 
 // The median of the samples must be within one frame at 30 fps (held in every run on a loaded
@@ -113,36 +101,21 @@ private Q_SLOTS:
                  qPrintable(why));
         QVERIFY2(m_cluster.controller.log.contains("video clock for render nodes on 127.0.0.2:"),
                  m_cluster.controller.log.constData());
-        const auto r = m_cluster.api(
-            "POST", QStringLiteral("/sources"),
-            {{"source",
-              QJsonObject{
-                  {"id", "cam"}, {"name", "Camera"}, {"kind", "rtsp"}, {"uri", m_camera.url()}}}});
-        QVERIFY2(r.status == 201 || r.status == 200, r.body.constData());
+        why = m_cluster.addSource(
+            {{"id", "cam"}, {"name", "Camera"}, {"kind", "rtsp"}, {"uri", m_camera.url()}});
+        QVERIFY2(why.isEmpty(), qPrintable(why));
         // A 4 s clip (30 fps), a file source both nodes play from the same path.
         const QString clip = m_clipDir.filePath(QStringLiteral("clip.mkv"));
-        QCOMPARE(
-            QProcess::execute(QStringLiteral("gst-launch-1.0"),
-                              {QStringLiteral("-q"), QStringLiteral("videotestsrc"),
-                               QStringLiteral("num-buffers=120"), QStringLiteral("!"),
-                               QStringLiteral("video/x-raw,width=320,height=180,framerate=30/1"),
-                               QStringLiteral("!"), QStringLiteral("x264enc"),
-                               QStringLiteral("key-int-max=30"), QStringLiteral("!"),
-                               QStringLiteral("matroskamux"), QStringLiteral("!"),
-                               QStringLiteral("filesink"), QStringLiteral("location=") + clip}),
-            0);
-        const auto f = m_cluster.api(
-            "POST", QStringLiteral("/sources"),
-            {{"source",
-              QJsonObject{{"id", "clip"}, {"name", "Clip"}, {"kind", "file"}, {"uri", clip}}}});
-        QVERIFY2(f.status == 201 || f.status == 200, f.body.constData());
+        QVERIFY(makeClip(clip, 120, 320, 180));
+        why = m_cluster.addFile(QStringLiteral("clip"), clip);
+        QVERIFY2(why.isEmpty(), qPrintable(why));
         const QList<std::pair<QString, QJsonObject>> presets{
             {QStringLiteral("both"),
-             oneTileLayout("both", "#000000", videoTile(QStringLiteral("cam"), 0, 2000))},
+             oneTileLayout("both", "#000000", sourceTile(QStringLiteral("cam"), 0, 2000))},
             {QStringLiteral("clip"),
-             oneTileLayout("clip", "#000000", videoTile(QStringLiteral("clip"), 0, 2000))},
+             oneTileLayout("clip", "#000000", sourceTile(QStringLiteral("clip"), 0, 2000))},
             {QStringLiteral("left"),
-             oneTileLayout("left", "#000000", videoTile(QStringLiteral("cam"), 0, 1000))},
+             oneTileLayout("left", "#000000", sourceTile(QStringLiteral("cam"), 0, 1000))},
             {QStringLiteral("red"), oneTileLayout("red", "#d02020", colourTile("#d02020", 1200))},
             {QStringLiteral("blue"),
              oneTileLayout("blue", "#2040d0", colourTile("#2040d0", 1200))}};
@@ -152,9 +125,7 @@ private Q_SLOTS:
         }
         QVERIFY(m_cluster.startTwoNodes(m_nodeA, m_nodeB));
         for (Process *node : {m_nodeA.get(), m_nodeB.get()})
-            QTRY_VERIFY2_WITH_TIMEOUT(
-                node->log.contains("video on the controller's clock at 127.0.0.2:"),
-                node->log.constData(), 30000);
+            QVERIFY2(Cluster::onSharedClock(*node), node->log.constData());
     }
 
     // One stream on outputs of both nodes: the skew between them, sampled for 10 s.

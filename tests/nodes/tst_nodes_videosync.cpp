@@ -4,10 +4,10 @@
 // GstNetTimeProvider followed by a real GstNetClientClock over loopback UDP, and a file on the
 // wall's timeline (app/video/filetimeline.h): two real streams of one clip on that clock.
 #include "../video/httptestserver.h"
-#include "nodes/videosync.h"
 #include "video/filetimeline.h"
 #include "video/netclock.h"
 #include "video/videostream.h"
+#include "videosyncframes.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -32,14 +32,9 @@ using opswall::video::SyncSettings;
 using opswall::video::SyncTrail;
 
 namespace {
-constexpr qint64 kMs = 1000000;
-FrameShown frame(quint32 rtp, qint64 shownNs, const QString &stream = QStringLiteral("cam")) {
-    return {stream, rtp, 90000, shownNs, 0, std::nullopt};
-}
-// A 3 s clip's frame: position in ticks of 90 kHz, loop 270000 ticks.
-FrameShown clipFrame(qint64 positionMs, qint64 shownNs) {
-    return {QStringLiteral("clip"), quint32(positionMs * 90), 90000, shownNs, 270000, std::nullopt};
-}
+using nodetest::clipFrame;
+using nodetest::frame;
+using nodetest::kMs;
 // A clip of %1 frames of H.264 at 30 fps, keyframe each second (gst-launch syntax).
 const QString kClip = QStringLiteral("videotestsrc num-buffers=%1 ! "
                                      "video/x-raw,width=320,height=180,framerate=30/1 ! "
@@ -61,43 +56,6 @@ std::optional<opswall::video::VideoSource> hlsServed(opswall::video::test::HttpT
     hls.uri = http.url(QStringLiteral("/index.m3u8"));
     return hls;
 }
-// The controller's trims: node-b shows a clip `offsetMs` later than node-a (plus noise up
-// to noiseMs); each round (1 s) both report once with the trims they apply. Returns the
-// rounds until the skew is under 5 ms (or -1), the trims and how many times they moved.
-struct TrimRun {
-    int rounds = -1;
-    qint64 trimA = 0;
-    qint64 trimB = 0;
-    int moves = 0;
-};
-TrimRun runTrimmer(qint64 offsetMs, qint64 noiseMs, int maxRounds) {
-    opswall::nodes::SkewTrimmer trimmer;
-    TrimRun run;
-    quint64 sequence = 0;
-    for (int round = 0; round < maxRounds; ++round) {
-        const qint64 nowMs = round * 1000LL;
-        const qint64 trimA = trimmer.trimNs(QStringLiteral("a"), QStringLiteral("clip"));
-        const qint64 trimB = trimmer.trimNs(QStringLiteral("b"), QStringLiteral("clip"));
-        // The same position shown: a at t + its trim, b offset later + its trim.
-        const qint64 noise = noiseMs * kMs * ((round * 7919) % 5 - 2) / 2; // -1..1 x noise
-        FrameShown fa = clipFrame(1000, 50000 * kMs + trimA);
-        FrameShown fb = clipFrame(1000, 50000 * kMs + offsetMs * kMs + trimB + noise);
-        fa.trimNs = trimA;
-        fb.trimNs = trimB;
-        ++sequence;
-        if (trimmer.update(
-                {{QStringLiteral("a"), sequence, {fa}}, {QStringLiteral("b"), sequence, {fb}}},
-                nowMs))
-            ++run.moves;
-        const qint64 skew = std::llabs(*skewNs(fb, fa));
-        if (run.rounds < 0 && skew < 5 * kMs && run.moves > 0)
-            run.rounds = round;
-    }
-    run.trimA = trimmer.trimNs(QStringLiteral("a"), QStringLiteral("clip"));
-    run.trimB = trimmer.trimNs(QStringLiteral("b"), QStringLiteral("clip"));
-    return run;
-}
-
 double medianOf(QList<double> v) {
     std::sort(v.begin(), v.end());
     return v.isEmpty() ? 0 : v[v.size() / 2];
@@ -386,199 +344,6 @@ private Q_SLOTS:
         QVERIFY(!parseFramesShown(
             R"({"frames":[{"stream":"cam","rtpTime":1,"clockRate":90000,"shownNs":1,"trimNs":"x"}]})",
             &why));
-    }
-
-    void trimsCorrectAConstantSkew() {
-        // 70 ms: both nodes move toward each other, a frame at most per step, from stable medians.
-        const TrimRun r = runTrimmer(70, 0, 40);
-        std::printf("RESULT skew trimmer: 70 ms corrected after %d reports, trims a %+.1f ms "
-                    "b %+.1f ms, %d moves\n",
-                    r.rounds, r.trimA / 1e6, r.trimB / 1e6, r.moves);
-        QVERIFY(r.rounds > 0);
-        // One step of a frame each (35 ms wanted): 3.3 ms left, under the release threshold.
-        QCOMPARE(r.trimA, opswall::nodes::SkewTrimmer::kStepNs);
-        QCOMPARE(r.trimB, -opswall::nodes::SkewTrimmer::kStepNs);
-        QCOMPARE(r.moves, 1);
-        // Steps of one frame at most: 300 ms is capped at ±100 ms each, after several steps.
-        const TrimRun big = runTrimmer(300, 0, 60);
-        QCOMPARE(big.trimA, opswall::nodes::SkewTrimmer::kMaxTrimNs);
-        QCOMPARE(big.trimB, -opswall::nodes::SkewTrimmer::kMaxTrimNs);
-        QVERIFY(big.moves >= 3);
-        // Under the engage threshold: nothing moves (hysteresis), noise or not.
-        QCOMPARE(runTrimmer(8, 0, 40).moves, 0);
-        QCOMPARE(runTrimmer(0, 6, 40).moves, 0);
-        // Noisy but stable (±6 ms around 40 ms): corrected, and then it stays put.
-        const TrimRun noisy = runTrimmer(40, 6, 60);
-        QVERIFY(noisy.rounds > 0);
-        QVERIFY2(std::llabs(noisy.trimA - noisy.trimB - 40 * kMs) <= 6 * kMs,
-                 qPrintable(QString::number(noisy.trimA - noisy.trimB)));
-        QVERIFY2(noisy.moves <= 4, qPrintable(QString::number(noisy.moves)));
-    }
-
-    void trimsWaitForAStableMedianAndTheirOwnEcho() {
-        using opswall::nodes::SkewTrimmer;
-        SkewTrimmer first;
-        SkewTrimmer trimmer; // a fresh one for the steady part
-        quint64 seq = 0;
-        auto roundOf = [&seq](SkewTrimmer &t, qint64 skewMs, std::optional<qint64> echoB,
-                              qint64 nowMs) {
-            FrameShown fa = clipFrame(1000, 50000 * kMs);
-            FrameShown fb = clipFrame(1000, 50000 * kMs + skewMs * kMs);
-            fa.trimNs = t.trimNs(QStringLiteral("a"), QStringLiteral("clip"));
-            fb.trimNs = echoB;
-            ++seq;
-            return t.update({{QStringLiteral("a"), seq, {fa}}, {QStringLiteral("b"), seq, {fb}}},
-                            nowMs);
-        };
-        auto round = [&](qint64 skewMs, std::optional<qint64> echoB, qint64 nowMs) {
-            return roundOf(trimmer, skewMs, echoB, nowMs);
-        };
-        // A node that cannot apply a trim (no echo): never corrected.
-        for (int i = 0; i < 10; ++i)
-            QVERIFY(!roundOf(first, 60, std::nullopt, i * 1000));
-        // Unsteady samples (60, -40, 60, -40, ...): no stable median, nothing moves.
-        for (int i = 0; i < 10; ++i)
-            QVERIFY(!roundOf(first, i % 2 ? -40 : 60, 0, 20000 + i * 1000));
-        QVERIFY(first.trimsOf(QStringLiteral("b")).isEmpty());
-        // Steady: after a full window, one move; the same reports again count for nothing.
-        int moved = -1;
-        for (int i = 0; i < 10 && moved < 0; ++i)
-            if (round(60, 0, 40000 + i * 1000))
-                moved = i;
-        QCOMPARE(moved, SkewTrimmer::kWindow - 1);
-        QCOMPARE(trimmer.trimNs(QStringLiteral("b"), QStringLiteral("clip")), -30 * kMs);
-        // Until b echoes its new trim, its reports are not samples.
-        for (int i = 0; i < 10; ++i)
-            QVERIFY(!round(60, 0, 50000 + i * 1000));
-        QCOMPARE(trimmer.trimsOf(QStringLiteral("b")).value(QStringLiteral("clip")), -30 * kMs);
-        QVERIFY(trimmer.document().contains(R"("b":{"clip":-30000000})"));
-    }
-
-    // The store's copy (a controller started again, a standby that took over): the trims come
-    // back with when they were last seen, and are learnt on from there; too old ones do not.
-    void trimsAreRestoredAndLearntOn() {
-        using opswall::nodes::SkewTrimmer;
-        const TrimRun learnt = runTrimmer(70, 0, 40); // a +33.3 / -33.3 ms pair
-        SkewTrimmer first;
-        quint64 seq = 0;
-        const qint64 utc = 1'800'000'000'000LL; // the wall clock, ms
-        // One reporting round at nowMs: a shows the clip at t, b offsetMs later, with their trims.
-        auto round = [&seq](SkewTrimmer &t, qint64 offsetMs, qint64 nowMs,
-                            QStringList nodes = {QStringLiteral("a"), QStringLiteral("b")}) {
-            QList<SkewTrimmer::NodeReport> reports;
-            ++seq;
-            for (const QString &n : nodes) {
-                const qint64 trim = t.trimNs(n, QStringLiteral("clip"));
-                FrameShown f = clipFrame(
-                    1000, 50000 * kMs + (n == QLatin1String("b") ? offsetMs * kMs : 0) + trim);
-                f.trimNs = trim;
-                reports.append({n, seq, {f}});
-            }
-            return t.update(reports, nowMs);
-        };
-        for (int i = 0; i < 40; ++i)
-            round(first, 70, i * 1000);
-        QCOMPARE(first.trimNs(QStringLiteral("b"), QStringLiteral("clip")), learnt.trimB);
-        const QByteArray saved = first.saved(39000, utc);
-        QVERIFY2(saved.contains(R"("b":{"clip":{"ns":-33333333,"seenAt":1800000000000})"),
-                 saved.constData());
-
-        // Restored a minute later by a process whose clock starts at 0: the trims are back,
-        // published as they were, and the skew stays corrected with no new step.
-        SkewTrimmer again;
-        QString why;
-        QCOMPARE(again.restore(saved, 0, utc + 60000, &why), std::optional<int>(2));
-        QCOMPARE(again.document(), first.document());
-        int moves = 0;
-        for (int i = 0; i < 30; ++i)
-            moves += round(again, 70, i * 1000) ? 1 : 0;
-        QCOMPARE(moves, 0);
-        QCOMPARE(again.trimNs(QStringLiteral("b"), QStringLiteral("clip")), learnt.trimB);
-
-        // A restored trim that is wrong now (the delay went away): learnt back toward 0.
-        SkewTrimmer stale;
-        QCOMPARE(stale.restore(saved, 0, utc + 60000, &why), std::optional<int>(2));
-        for (int i = 0; i < 40; ++i)
-            round(stale, 0, i * 1000);
-        QVERIFY2(std::llabs(stale.trimNs(QStringLiteral("b"), QStringLiteral("clip"))) < 10 * kMs,
-                 qPrintable(QString::number(stale.trimNs(QStringLiteral("b"), "clip"))));
-
-        // Seen more than kForgetMs ago: not restored.
-        SkewTrimmer late;
-        QCOMPARE(late.restore(saved, 0, utc + SkewTrimmer::kForgetMs + 1, &why),
-                 std::optional<int>(0));
-        QVERIFY(!late.hasTrims());
-        // Its forget time counts from seenAt: restored 9 minutes on, forgotten a minute later.
-        SkewTrimmer nine;
-        QCOMPARE(nine.restore(saved, 0, utc + 9 * 60000, &why), std::optional<int>(2));
-        QVERIFY(!nine.update({}, 59000));
-        QVERIFY(nine.hasTrims());
-        QVERIFY(nine.update({}, 61000)); // forgotten: a change to publish
-        QVERIFY(!nine.hasTrims());
-        QCOMPARE(nine.document(), QByteArray(R"({"trims":{}})"));
-
-        // Bad documents: refused with a reason, nothing taken.
-        for (const QByteArray &bad :
-             {QByteArray("nonsense"), QByteArray(R"({"trims":{}})"),
-              QByteArray(R"({"version":1,"trims":{"a":{"clip":{"ns":500000000,"seenAt":1}}}})"),
-              QByteArray(R"({"version":1,"trims":{"a":{"clip":{"ns":1.5,"seenAt":1}}}})"),
-              QByteArray(R"({"version":1,"trims":{"a":{"clip":{"ns":1}}}})"),
-              QByteArray(R"({"version":1,"trims":{"":{"clip":{"ns":1,"seenAt":1}}}})"),
-              QByteArray(R"({"version":1,"trims":{"a":[]}})")}) {
-            SkewTrimmer t;
-            why.clear();
-            QVERIFY2(!t.restore(bad, 0, utc, &why), bad.constData());
-            QVERIFY(!why.isEmpty());
-            QVERIFY(!t.hasTrims());
-        }
-    }
-
-    // A node that stops showing a stream keeps its trim for kForgetMs, then it is forgotten
-    // (the stream comes back from 0 there); one that keeps showing it keeps it.
-    void trimsOfStreamsNoLongerShownAreForgotten() {
-        using opswall::nodes::SkewTrimmer;
-        SkewTrimmer t;
-        quint64 seq = 0;
-        qint64 now = 0;
-        auto round = [&](const QList<std::pair<QString, QString>> &shown) {
-            QList<SkewTrimmer::NodeReport> reports;
-            ++seq;
-            for (const auto &[node, stream] : shown) {
-                const qint64 trim = t.trimNs(node, stream);
-                FrameShown f = clipFrame(
-                    1000, 50000 * kMs + (node == QLatin1String("b") ? 70 * kMs : 0) + trim);
-                f.stream = stream;
-                f.trimNs = trim;
-                bool added = false;
-                for (SkewTrimmer::NodeReport &r : reports)
-                    if (r.node == node) {
-                        r.frames.append(f);
-                        added = true;
-                    }
-                if (!added)
-                    reports.append({node, seq, {f}});
-            }
-            now += 1000;
-            return t.update(reports, now);
-        };
-        const QString a = QStringLiteral("a"), b = QStringLiteral("b");
-        for (int i = 0; i < 30; ++i)
-            round({{a, "clip"}, {b, "clip"}, {a, "cam"}, {b, "cam"}});
-        QVERIFY(t.trimNs(b, "clip") < 0 && t.trimNs(b, "cam") < 0);
-        // "cam" leaves every node: kept for the grace period, then forgotten; "clip" stays.
-        bool forgotten = false;
-        qint64 leftAt = now;
-        while (!forgotten && now - leftAt < 2 * SkewTrimmer::kForgetMs)
-            forgotten = round({{a, "clip"}, {b, "clip"}});
-        QVERIFY(forgotten);
-        QVERIFY2(now - leftAt > SkewTrimmer::kForgetMs &&
-                     now - leftAt <= SkewTrimmer::kForgetMs + 1000,
-                 qPrintable(QString::number(now - leftAt)));
-        QCOMPARE(t.trimNs(b, "cam"), 0);
-        QCOMPARE(t.trimNs(a, "cam"), 0);
-        QVERIFY(t.trimNs(b, "clip") < 0);
-        QVERIFY(!t.document().contains("cam"));
-        QVERIFY(!t.saved(now, 0).contains("cam"));
     }
 
     // Two streams of one real clip on one shared clock, the second started 1.3 s after the
