@@ -68,6 +68,31 @@ BriefingRunner::BriefingRunner(wall::WallState &state, wall::Dispatcher &dispatc
                         &wall::WallState::tileRemoved})
         connect(&m_state, signal, this, [this] { setSpotlight({}); });
     connect(&m_state, &wall::WallState::layoutReset, this, [this] { setSpotlight({}); });
+    // A step naming a preset shows the preset as it is now: what was built ahead follows it.
+    connect(&m_dispatcher, &wall::Dispatcher::event, this, [this](const QJsonObject &ev) {
+        const QString type = ev.value(QStringLiteral("type")).toString();
+        if (m_run &&
+            (type == QLatin1String("preset.save") || type == QLatin1String("preset.delete") ||
+             type == QLatin1String("layout.save")))
+            prepareAhead();
+    });
+}
+
+void BriefingRunner::prepareAhead() {
+    QList<wall::Layout> ahead;
+    if (m_run) {
+        // The next step is the likely one; then the previous one (a leader stepping back) and the
+        // one shown now (live: nothing to build, but held once the next step is shown, for
+        // stepping back to it).
+        for (const int step : {m_run->step + 1, m_run->step - 1, m_run->step}) {
+            if (step < 0 || step >= m_run->briefing.steps.size())
+                continue;
+            QString why;
+            if (const auto layout = stepLayout(m_run->briefing.steps.at(step), &why))
+                ahead.append(*layout);
+        }
+    }
+    m_state.setAhead(QStringLiteral("briefing"), ahead);
 }
 
 void BriefingRunner::setSpotlight(const QString &tileId) {
@@ -242,6 +267,7 @@ ActionResult BriefingRunner::show(Running next, int step, const Caller &caller,
                                also();
                            m_run = next;
                            Q_EMIT viewChanged();
+                           prepareAhead(); // the next step's layout, built ahead
                        });
     return ok(next);
 }
@@ -253,6 +279,7 @@ ActionResult BriefingRunner::end(const Caller &caller) {
         if (!m_run || m_run->runId != runId)
             return;
         m_run.reset();
+        prepareAhead(); // nothing expected any more
         if (m_lock.release && !systemCaller(caller))
             m_lock.release(caller); // "not locked" (released earlier or timed out) is fine
         Q_EMIT viewChanged();

@@ -91,6 +91,10 @@ private:
     std::optional<ActionResult> checkRunning(const QJsonObject &p) const;
     static ActionResult ok(const Running &run);
     static QJsonObject statusOf(const Running &run);
+    // The layouts the running briefing shows next (the next step's, then the previous one's),
+    // told to the wall to be built ahead (WallState::setAhead "briefing"); none when no briefing
+    // runs. Again when a preset changes (a step may name it).
+    void prepareAhead();
 
     wall::WallState &m_state;
     wall::Dispatcher &m_dispatcher;

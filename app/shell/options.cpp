@@ -389,6 +389,14 @@ ParseResult parseOptions(const QStringList &arguments) {
                        "at most 240 tiles kept in all)."),
         QStringLiteral("N"), QStringLiteral("3"));
     p.addOption(keptLayouts);
+    const QCommandLineOption warmPresets(
+        QStringLiteral("warm-presets"),
+        QStringLiteral("Presets (their ids, comma-separated, at most 16) whose tiles are held "
+                       "built and hidden, so that recalling one the first time only shows it, "
+                       "as a recent layout's (at most 120 tiles in all, the first presets "
+                       "first; an id that names no preset is logged and skipped)."),
+        QStringLiteral("ID,ID"));
+    p.addOption(warmPresets);
     const QCommandLineOption role(
         QStringLiteral("role"),
         QStringLiteral("single (default: this box does everything), controller (owns the store, "
@@ -535,6 +543,28 @@ ParseResult parseOptions(const QStringList &arguments) {
         r.message = QStringLiteral("--kept-layouts must be a number 0 to 32, not '%1'")
                         .arg(p.value(keptLayouts));
         return r;
+    }
+    if (p.isSet(warmPresets)) {
+        const QStringList ids = p.value(warmPresets).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (const QString &id : ids) {
+            bool idOk = false;
+            const int n = id.trimmed().toInt(&idOk);
+            if (!idOk || n <= 0) {
+                r.exitCode = 2;
+                r.message = QStringLiteral("--warm-presets must be preset ids (numbers from 1) "
+                                           "separated by commas, not '%1'")
+                                .arg(p.value(warmPresets));
+                return r;
+            }
+            if (!o.warmPresets.contains(n))
+                o.warmPresets.append(n);
+        }
+        if (o.warmPresets.isEmpty() || o.warmPresets.size() > 16) {
+            r.exitCode = 2;
+            r.message = QStringLiteral("--warm-presets takes 1 to 16 preset ids, not '%1'")
+                            .arg(p.value(warmPresets));
+            return r;
+        }
     }
     o.oscBind = p.value(osc);
     o.panelsPath = p.value(panels);

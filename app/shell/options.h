@@ -72,6 +72,9 @@ struct Options {
     // --kept-layouts: how many layouts shown before the live one keep their tiles built and
     // hidden, so that recalling one of them again only shows them (qml/wall/README.md)
     int keptLayouts = 3;
+    // --warm-presets ID,ID: presets whose tiles are held built and hidden, so that their first
+    // recall only shows them (wall::Dispatcher::setWarmPresets, qml/wall/README.md "Built ahead")
+    QList<int> warmPresets;
 };
 
 struct ParseResult {

@@ -201,6 +201,7 @@ bool WallApplication::start() {
     m_scene->setImagePolicy(images);
     m_scene->tiles()->setKeptLayouts(m_options.keptLayouts); // recalls among recent layouts
     m_dispatcher->setImagePolicy(images);
+    m_dispatcher->setWarmPresets(m_options.warmPresets); // built ahead, hidden (qml/wall)
     opswall::provide(&m_engine, m_scene.get());
     m_stepRenderer = std::make_unique<StepRenderer>(
         *m_services, m_state->wall(), m_options.language, m_assetsDir, m_services->kindSources());

@@ -30,6 +30,39 @@ QJsonObject Dispatcher::Change::toJson() const {
              QDateTime::fromMSecsSinceEpoch(atMs, Qt::UTC).toString(Qt::ISODateWithMs)}};
 }
 
+void Dispatcher::setWarmPresets(const QList<int> &ids) {
+    m_warm = ids;
+    m_warmMissing.clear();
+    // At start-up the first start's presets are still being written (startWith): read once
+    // that committed (finish()).
+    if (!m_busy && m_queue.empty())
+        refreshWarm();
+}
+
+void Dispatcher::refreshWarm() {
+    if (!m_store)
+        return;
+    QList<Layout> layouts;
+    for (const int id : std::as_const(m_warm)) {
+        std::optional<Preset> preset;
+        try {
+            preset = m_store->preset(id);
+        } catch (const std::exception &e) {
+            qWarning("opswall: warm preset %d: not read (%s); not built ahead", id, e.what());
+            continue;
+        }
+        if (!preset) {
+            if (!m_warmMissing.contains(id))
+                qWarning("opswall: warm preset %d: no such preset; not built ahead", id);
+            m_warmMissing.insert(id);
+            continue;
+        }
+        m_warmMissing.remove(id);
+        layouts.append(preset->layout);
+    }
+    m_state.setAhead(QStringLiteral("warm"), layouts);
+}
+
 void Dispatcher::addHandler(const QString &prefix, Handler handler) {
     m_handlers.prepend({prefix, std::move(handler)}); // the latest for a prefix first
 }
@@ -286,6 +319,14 @@ void Dispatcher::finish(const std::shared_ptr<Item> &item, ActionResult result, 
         }
     }
     m_busy = false;
+    // A warm preset saved or deleted (or the start-up's presets written): built ahead as it is.
+    if (!m_warm.isEmpty() && stands &&
+        (item->writeOnly || (item->showOnly && item->before) ||
+         (!item->showOnly && result.ok &&
+          (item->action.type == QLatin1String("preset.save") ||
+           item->action.type == QLatin1String("preset.delete") ||
+           item->action.type == QLatin1String("layout.save")))))
+        refreshWarm();
     if (!item->showOnly) {
         if (m_audit)
             m_audit(item->caller, item->action, result);

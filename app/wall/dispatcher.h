@@ -20,6 +20,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
+#include <QSet>
 
 #include <cstdint>
 #include <deque>
@@ -93,6 +94,15 @@ public:
     // refused. The action then writes (it is not audit-only), so a store that refuses its write
     // refuses the action (store_unavailable) and nothing is sent. Outside an action, now.
     void afterCommit(std::function<void()> sent);
+
+    // Warm presets (--warm-presets): presets whose tiles the wall holds built and hidden, so
+    // that their recall only shows them (WallState::setAhead "warm", qml/wall/README.md "Built
+    // ahead"). Read again whenever a preset is saved or deleted, so an edited preset is built
+    // ahead as it is now. An id that names no preset is logged once ("opswall: warm preset N:
+    // no such preset") and skipped; it is taken when such a preset is saved. Without a store,
+    // nothing.
+    void setWarmPresets(const QList<int> &ids);
+    QList<int> warmPresets() const { return m_warm; }
 
     // Actions waiting for the one being written (for tests and the metrics).
     std::size_t queued() const { return m_queue.size() + (m_busy ? 1 : 0); }
@@ -211,6 +221,9 @@ private:
         int focusedZ = 0;
     };
     QHash<QString, Focus> m_focused;
+    QList<int> m_warm;
+    QSet<int> m_warmMissing; // logged as missing (once each)
+    void refreshWarm();
 
 public:
     // Tiles of the live layout that tile.focus enlarged and that are still as it left them.

@@ -17,6 +17,24 @@ void WallState::setLayout(const Layout &layout) {
     Q_EMIT layoutReset();
 }
 
+void WallState::setAhead(const QString &source, const QList<Layout> &layouts) {
+    if (m_ahead.value(source) == layouts)
+        return;
+    if (layouts.isEmpty())
+        m_ahead.remove(source);
+    else
+        m_ahead.insert(source, layouts);
+    Q_EMIT aheadChanged();
+}
+
+QList<Layout> WallState::ahead() const {
+    QList<Layout> all = m_ahead.value(QStringLiteral("briefing"));
+    for (auto it = m_ahead.cbegin(); it != m_ahead.cend(); ++it)
+        if (it.key() != QLatin1String("briefing"))
+            all += it.value();
+    return all;
+}
+
 void WallState::putTile(const Tile &tile) {
     ++m_revision;
     if (Tile *existing = m_layout.tile(tile.id)) {

@@ -6,6 +6,7 @@
 #include "wall/geometry.h"
 #include "wall/layout.h"
 
+#include <QMap>
 #include <QObject>
 
 #include <algorithm>
@@ -35,6 +36,14 @@ public:
     // setLayout follows with it, or dropPrepared when the write failed (nothing of it is shown).
     void prepareLayout(const Layout &layout) { Q_EMIT layoutPreparing(layout); }
     void dropPrepared() { Q_EMIT preparedDropped(); }
+    // Layouts likely to be recalled next, by who knows it ("briefing": the running briefing's
+    // next step; "warm": the warm presets, Dispatcher::setWarmPresets): views may hold their
+    // tiles built and hidden, so that the recall only shows them (qml/wall/README.md, "Built
+    // ahead"). An empty list withdraws that source's layouts. aheadChanged only when they change.
+    void setAhead(const QString &source, const QList<Layout> &layouts);
+    // Every source's layouts, the briefing's first (the most likely next), then the others by
+    // name.
+    QList<Layout> ahead() const;
     // Replaces one tile in place (same id), or appends it, or removes it.
     void putTile(const Tile &tile);
     void removeTile(const QString &id);
@@ -44,6 +53,7 @@ Q_SIGNALS:
     void layoutReset();
     void layoutPreparing(const opswall::wall::Layout &layout);
     void preparedDropped();
+    void aheadChanged();
     void tileChanged(const QString &id); // geometry, z, title or binding
     void tileAdded(const QString &id);
     void tileRemoved(const QString &id);
@@ -52,6 +62,7 @@ private:
     Wall m_wall;
     Layout m_layout;
     quint64 m_revision = 0;
+    QMap<QString, QList<Layout>> m_ahead;
 };
 
 } // namespace opswall::wall

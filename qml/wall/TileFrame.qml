@@ -29,8 +29,10 @@ Item {
     readonly property var content: loader.item
     // The content is built (what a recall waits for before it switches: some content, a map or
     // a chart, draws only once shown, so its contentReady comes after the switch).
-    readonly property bool contentBuilt: kept || !inView || retired || (loader.status === Loader.Ready
-                                                                && content !== null)
+    readonly property bool contentBuilt: kept || loaded
+    // The content is built, kept or not (what a recall that takes a tile built ahead waits for).
+    readonly property bool loaded: !inView || retired || (loader.status === Loader.Ready
+                                                          && content !== null)
     readonly property bool tileReady: kept || !inView || retired || (loader.status === Loader.Ready && content !== null
                                                   && content.contentReady !== false)
 

@@ -79,6 +79,7 @@ Item {
             required property int stackIndex
             required property bool staged
             required property bool keptRow
+            required property int rowSerial
 
             readonly property var parts: tileLayer.partsOf(xMm, yMm, widthMm, heightMm,
                                                         tileLayer.viewports)
@@ -139,10 +140,24 @@ Item {
                 return true
             }
             onStagedReadyChanged: if (stagedReady) WallScene.tiles.stagedTileReady(windowTiles, tileId)
+            // Kept (or built ahead of a layout expected next): tell the model once this window's
+            // frame and copies have their content built, so that a recall may take it as it is.
+            readonly property bool keptBuilt: keptRow && loaded && copiesLoaded && !retired
+            readonly property bool copiesLoaded: {
+                for (let i = 0; i < copies.count; ++i) {
+                    const c = copies.objectAt(i)
+                    if (c && !c.loaded)
+                        return false
+                }
+                return true
+            }
+            onKeptBuiltChanged: WallScene.tiles.keptTileBuilt(windowTiles, rowSerial, keptBuilt)
             Component.onCompleted: {
                 updateOtherParts()
                 if (stagedReady)
                     WallScene.tiles.stagedTileReady(windowTiles, tileId)
+                if (keptBuilt)
+                    WallScene.tiles.keptTileBuilt(windowTiles, rowSerial, true)
             }
 
             // The tile drawn again in the other viewports it overlaps (drawnPerDisplay kinds).

@@ -14,7 +14,7 @@ TileListModel::TileListModel(wall::WallState *state, QObject *parent)
     , m_state(state) {
     const QList<wall::Tile> &tiles = m_state->layout().tiles;
     for (int i = 0; i < tiles.size(); ++i)
-        m_rows.append({tiles[i], i, false});
+        m_rows.append(fresh(tiles[i], i, false));
     m_stageTimeout.setSingleShot(true);
     m_stageTimeout.setInterval(1500);
     connect(&m_stageTimeout, &QTimer::timeout, this, [this] {
@@ -24,8 +24,20 @@ TileListModel::TileListModel(wall::WallState *state, QObject *parent)
     m_check.setSingleShot(true);
     m_check.setInterval(0);
     connect(&m_check, &QTimer::timeout, this, &TileListModel::checkStaged);
-    m_insert.setInterval(0);
+    // The next slice of a recall's rows 1 ms after the last, not at 0 ms: a zero-interval timer
+    // that re-arms itself can be run by Qt's glib dispatcher several times in a row before
+    // overdue timers (as WallApplication's incubation controller notes), and never lets the
+    // event loop sleep while the engine's incubation has nothing to do.
+    m_insert.setSingleShot(true);
+    m_insert.setTimerType(Qt::PreciseTimer);
+    m_insert.setInterval(1);
     connect(&m_insert, &QTimer::timeout, this, &TileListModel::insertSome);
+    // Tiles built ahead come in the background: a slice every 8 ms, so that the wall's own work
+    // (a feed's update, a recall) comes first.
+    m_aheadInsert.setSingleShot(true);
+    m_aheadInsert.setInterval(8);
+    connect(&m_aheadInsert, &QTimer::timeout, this, &TileListModel::insertAhead);
+    connect(m_state, &wall::WallState::aheadChanged, this, &TileListModel::refreshAhead);
     connect(m_state, &wall::WallState::tileAdded, this, &TileListModel::onAdded);
     connect(m_state, &wall::WallState::tileRemoved, this, &TileListModel::onRemoved);
     connect(m_state, &wall::WallState::tileChanged, this, &TileListModel::onChanged);
@@ -74,6 +86,8 @@ QVariant TileListModel::data(const QModelIndex &index, int role) const {
         return row.staged;
     case KeptRole:
         return row.kept;
+    case SerialRole:
+        return row.serial;
     default:
         return {};
     }
@@ -88,7 +102,7 @@ QHash<int, QByteArray> TileListModel::tileRoleNames() {
             {XMmRole, "xMm"},           {YMmRole, "yMm"},          {WidthMmRole, "widthMm"},
             {HeightMmRole, "heightMm"}, {ZRole, "zOrder"},         {FrameRole, "showFrame"},
             {BindingRole, "binding"},   {StackRole, "stackIndex"}, {StagedRole, "staged"},
-            {KeptRole, "keptRow"}};
+            {KeptRole, "keptRow"},      {SerialRole, "rowSerial"}};
 }
 
 QList<int> TileListModel::update(Row &row, const wall::Tile &tile, int stack) {
@@ -124,6 +138,7 @@ QList<int> TileListModel::update(Row &row, const wall::Tile &tile, int stack) {
     row.stack = stack;
     row.staged = false;
     row.kept = false;
+    row.ahead = false;
     return roles;
 }
 
@@ -134,7 +149,7 @@ void TileListModel::setKeptLayouts(int layouts, int maxTiles) {
         return; // applied in the next switch
     QList<qsizetype> drop;
     for (qsizetype i = 0; i < m_rows.size(); ++i)
-        if (m_rows[i].kept && (m_keptLayouts == 0 || m_maxKeptTiles == 0))
+        if (m_rows[i].kept && !m_rows[i].ahead && (m_keptLayouts == 0 || m_maxKeptTiles == 0))
             drop.append(i);
     removeRows(drop);
 }
@@ -143,8 +158,145 @@ int TileListModel::keptCount() const {
     return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.kept; }));
 }
 
+int TileListModel::aheadCount() const {
+    return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.ahead; }));
+}
+
+bool TileListModel::aheadReady() const {
+    if (!m_aheadToInsert.isEmpty())
+        return false;
+    for (qsizetype i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].ahead && !builtEverywhere(i))
+            return false;
+    return true;
+}
+
+void TileListModel::setAheadTiles(int maxTiles) {
+    m_maxAheadTiles = std::max(0, maxTiles);
+    refreshAhead();
+}
+
+TileListModel::Row TileListModel::fresh(const wall::Tile &tile, int stack, bool staged) {
+    Row row;
+    row.tile = tile;
+    row.stack = stack;
+    row.staged = staged;
+    row.serial = m_nextSerial++;
+    return row;
+}
+
+namespace {
+// A recall takes a kept row for a tile with the same id, kind and binding.
+bool sameContent(const wall::Tile &a, const wall::Tile &b) {
+    return a.id == b.id && a.kind == b.kind && a.binding == b.binding;
+}
+} // namespace
+
+bool TileListModel::wantedAhead(const wall::Tile &tile) const {
+    return std::any_of(m_aheadTiles.cbegin(), m_aheadTiles.cend(), [&tile](const wall::Tile &t) {
+        return sameContent(t, tile) && t.rectMm == tile.rectMm;
+    });
+}
+
+bool TileListModel::builtEverywhere(qsizetype row) const {
+    const QSet<QObject *> built = m_builtIn.value(m_rows[row].serial);
+    for (TileViewModel *v : liveViews())
+        if (v->showsRow(int(row)) && !built.contains(v))
+            return false;
+    return true;
+}
+
+void TileListModel::keptTileBuilt(QObject *view, int serial, bool built) {
+    if (built)
+        m_builtIn[serial].insert(view);
+    else if (auto it = m_builtIn.find(serial); it != m_builtIn.end())
+        it->remove(view);
+    // A recall waiting for a built-ahead tile taken as it is: perhaps complete now.
+    if (m_staging)
+        m_check.start();
+}
+
+void TileListModel::refreshAhead() {
+    if (!m_buildAhead || m_staging)
+        return; // after the switch (commitStaged and dropStaged come back here)
+    // The tiles wanted, in the order of the layouts (the most likely first), each once, bounded.
+    QList<wall::Tile> wanted;
+    const QList<wall::Layout> layouts = m_state->ahead();
+    for (const wall::Layout &layout : layouts)
+        for (const wall::Tile &t : layout.tiles) {
+            if (wanted.size() >= m_maxAheadTiles)
+                break;
+            if (m_unkeptKinds.contains(t.kind) ||
+                std::any_of(wanted.cbegin(), wanted.cend(), [&t](const wall::Tile &w) {
+                    return sameContent(w, t) && w.rectMm == t.rectMm;
+                }))
+                continue;
+            wanted.append(t);
+        }
+    m_aheadTiles = wanted;
+    // A tile of the live layout persists into a recall that has it: nothing to build. A kept row
+    // at the same place is taken (marked ahead: not bounded as kept); the others are built.
+    QList<bool> covered(wanted.size(), false);
+    for (const Row &row : std::as_const(m_rows))
+        if (!row.kept && !row.staged)
+            for (qsizetype i = 0; i < wanted.size(); ++i)
+                if (sameContent(row.tile, wanted[i]))
+                    covered[i] = true;
+    bool released = false;
+    for (Row &row : m_rows) {
+        if (!row.kept)
+            continue;
+        bool want = false;
+        for (qsizetype i = 0; i < wanted.size() && !want; ++i)
+            if (!covered[i] && sameContent(row.tile, wanted[i]) &&
+                row.tile.rectMm == wanted[i].rectMm)
+                want = covered[i] = true;
+        if (row.ahead && !want) { // no longer expected: kept as if left just now, bounded
+            row.keptAt = m_switches;
+            released = true;
+        }
+        row.ahead = want;
+    }
+    if (released)
+        keepOrRemove({}, false);
+    m_aheadToInsert.clear();
+    for (qsizetype i = 0; i < wanted.size(); ++i)
+        if (!covered[i]) {
+            Row row = fresh(wanted[i], 0, true);
+            row.serial = 0; // numbered when inserted
+            row.kept = true;
+            row.ahead = true;
+            row.keptAt = m_switches;
+            m_aheadToInsert.append(row);
+        }
+    if (m_aheadToInsert.isEmpty())
+        m_aheadInsert.stop();
+    else if (!m_aheadInsert.isActive())
+        m_aheadInsert.start();
+}
+
+void TileListModel::insertAhead() {
+    if (m_staging) // a recall comes first; what is still wanted is queued again after it
+        return;
+    // Half the 8 ms between slices, at least one row.
+    QElapsedTimer spent;
+    spent.start();
+    while (!m_aheadToInsert.isEmpty() && spent.elapsed() < 4) {
+        Row row = m_aheadToInsert.takeFirst();
+        row.serial = m_nextSerial++;
+        const int at = int(m_rows.size());
+        beginInsertRows({}, at, at);
+        m_rows.append(row);
+        endInsertRows();
+    }
+    if (!m_aheadToInsert.isEmpty())
+        m_aheadInsert.start();
+}
+
 void TileListModel::removeRows(const QList<qsizetype> &rows) {
     // Contiguous runs, from the end so that row numbers hold.
+    for (qsizetype i : rows)
+        m_builtIn.remove(m_rows[i].serial);
     for (qsizetype k = rows.size() - 1; k >= 0;) {
         qsizetype first = k;
         while (first > 0 && rows[first - 1] == rows[first] - 1)
@@ -162,13 +314,18 @@ void TileListModel::keepOrRemove(const QList<qsizetype> &rows, bool aSwitch) {
     QList<qsizetype> drop;
     for (qsizetype i : rows) {
         Row &r = m_rows[i];
-        if (m_keptLayouts == 0 || m_maxKeptTiles == 0 || m_unkeptKinds.contains(r.tile.kind)) {
+        // A tile of a layout expected next stays built whatever the kept layouts (refreshAhead,
+        // after the switch, marks it).
+        const bool ahead = !m_unkeptKinds.contains(r.tile.kind) && wantedAhead(r.tile);
+        if (!ahead &&
+            (m_keptLayouts == 0 || m_maxKeptTiles == 0 || m_unkeptKinds.contains(r.tile.kind))) {
             drop.append(i);
             continue;
         }
         // Hidden in this switch, as a removed frame would be; its frame and content stay built.
         r.staged = true;
         r.kept = true;
+        r.ahead = ahead;
         r.keptAt = m_switches + (aSwitch ? 0 : 1); // a dropped build: as if left just now
         Q_EMIT dataChanged(index(int(i)), index(int(i)), {StagedRole, KeptRole});
     }
@@ -176,7 +333,8 @@ void TileListModel::keepOrRemove(const QList<qsizetype> &rows, bool aSwitch) {
     // them, the ones kept longest ago going first.
     QList<qsizetype> kept;
     for (qsizetype i = 0; i < m_rows.size(); ++i) {
-        if (!m_rows[i].kept || m_rows[i].reviveTo >= 0) // (taken by the recall being shown)
+        // (taken by the recall being shown, or held for a layout expected next)
+        if (!m_rows[i].kept || m_rows[i].reviveTo >= 0 || m_rows[i].ahead)
             continue;
         if (m_rows[i].keptAt + quint64(m_keptLayouts) <= m_switches)
             drop.append(i);
@@ -276,7 +434,7 @@ void TileListModel::onAdded(const QString &id) {
         return;
     const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
-    m_rows.append({*t, int(layout.indexOf(id)), false});
+    m_rows.append(fresh(*t, int(layout.indexOf(id)), false));
     endInsertRows();
 }
 
@@ -340,6 +498,7 @@ void TileListModel::dropStaged() {
     m_persisting.clear();
     keepOrRemove(staged, false);
     Q_EMIT stagingChanged();
+    refreshAhead();
 }
 
 void TileListModel::onReset() {
@@ -383,18 +542,26 @@ void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
         const wall::Tile &t = m_target[i];
         if (m_persisting.contains(t.id))
             continue;
+        // A kept row at the place the tile takes first (nothing moves before the switch).
         qsizetype kept = -1;
-        for (qsizetype r = 0; r < m_rows.size() && kept < 0; ++r)
-            if (m_rows[r].kept && m_rows[r].reviveTo < 0 && m_rows[r].tile.id == t.id &&
-                m_rows[r].tile.kind == t.kind && m_rows[r].tile.binding == t.binding)
+        for (qsizetype r = 0; r < m_rows.size(); ++r)
+            if (m_rows[r].kept && m_rows[r].reviveTo < 0 && !revive.contains(r) &&
+                sameContent(m_rows[r].tile, t) &&
+                (kept < 0 ||
+                 (m_rows[r].tile.rectMm == t.rectMm && m_rows[kept].tile.rectMm != t.rectMm)))
                 kept = r;
-        if (kept >= 0 && m_rows[kept].tile.rectMm == t.rectMm)
-            m_rows[kept].reviveTo = i; // shown in the switch, as it is now
+        // Shown in the switch as it is now; a tile built ahead whose frames are not all built
+        // yet is taken as a staged tile instead (the recall waits for it).
+        if (kept >= 0 && m_rows[kept].tile.rectMm == t.rectMm && builtEverywhere(kept))
+            m_rows[kept].reviveTo = i;
         else if (kept >= 0)
             revive.insert(kept, i);
         else
-            created.append({t, i, true});
+            created.append({t, i, true}); // numbered when inserted
     }
+    // The recall's own build comes first; what is still wanted ahead is queued after it.
+    m_aheadToInsert.clear();
+    m_aheadInsert.stop();
 
     m_ready.clear();
     m_staging = true;
@@ -464,7 +631,7 @@ void TileListModel::applyNow() {
     QList<Row> created;
     for (int i = 0; i < m_target.size(); ++i)
         if (!m_persisting.contains(m_target[i].id))
-            created.append({m_target[i], i, false});
+            created.append(fresh(m_target[i], i, false));
     if (!created.isEmpty()) {
         const int first = int(m_rows.size());
         beginInsertRows({}, first, first + int(created.size()) - 1);
@@ -484,8 +651,10 @@ void TileListModel::insertSome() {
     spent.start();
     while (!m_toInsert.isEmpty() && (spent.elapsed() < 8 || !m_staging)) {
         const int row = int(m_rows.size());
+        Row next = m_toInsert.takeFirst();
+        next.serial = m_nextSerial++;
         beginInsertRows({}, row, row);
-        m_rows.append(m_toInsert.takeFirst());
+        m_rows.append(next);
         endInsertRows();
     }
     if (m_toInsert.isEmpty()) {
@@ -533,6 +702,7 @@ void TileListModel::commitStaged() {
     Q_EMIT stagingChanged();
     Q_EMIT switched(persisted, created, removed,
                     QDateTime::currentMSecsSinceEpoch() - m_stageStartedMs);
+    refreshAhead(); // the layout left may hold tiles expected next; the live one may cover some
 }
 
 } // namespace opswall::qml

@@ -23,6 +23,14 @@
 // of its own instead of building a new one: the kept row is moved to its place, still hidden, and
 // shows in the switch like a new tile, so recalling a layout shown a moment ago builds nothing.
 // Kept rows are staged (hidden) rows that no recall waits for; their frames count as ready.
+//
+// Built ahead (WallState::ahead: a running briefing's next step, the warm presets): the tiles of
+// the layouts expected next are held as kept rows too, built in the background, a few per turn of
+// the event loop while no recall is being built, and exempt from the kept layouts' bound (their
+// own: setAheadTiles). A recall takes them as it takes a kept layout's tiles; one whose frames are
+// not built yet in every window that shows it is taken as a staged tile (the recall waits for
+// it). The layouts are matched tile by tile (id, kind, binding), so a layout edited since it was
+// built ahead shows its own tiles: the changed ones are built by the recall.
 
 #include "wall/wallstate.h"
 
@@ -58,6 +66,7 @@ public:
         StackRole,  // the tile's place in the layout: draws over earlier tiles of the same z
         StagedRole, // built ahead of a recall, or kept, not shown
         KeptRole,   // kept built and hidden, in no layout now (a kept layout's tile)
+        SerialRole, // the row's number, for its frames' reports (keptTileBuilt)
     };
 
     explicit TileListModel(wall::WallState *state, QObject *parent = nullptr);
@@ -84,8 +93,18 @@ public:
     int keptLayouts() const { return m_keptLayouts; }
     // The kinds never kept (a video's stream would go on while hidden): wall::unkeptTileKinds().
     void setUnkeptKinds(const QStringList &kinds) { m_unkeptKinds = kinds; }
-    // Rows kept built and hidden now (for the tests and the benchmark).
+    // Rows kept built and hidden now, built-ahead ones included (for the tests and the
+    // benchmark).
     int keptCount() const;
+    // At most how many tiles are held built ahead for the layouts expected next (WallState::
+    // ahead), default 120; 0: none.
+    void setAheadTiles(int maxTiles);
+    // Kept rows held for a layout expected next (built or being built).
+    int aheadCount() const;
+    // Built-ahead tiles not inserted yet (waiting for their turn).
+    int aheadPending() const { return int(m_aheadToInsert.size()); }
+    // Every tile wanted ahead is inserted and built in every window that shows it.
+    bool aheadReady() const;
 
     // A window's view of the tiles registers itself (TileViewModel does); a recall waits for
     // each to report the tiles it shows staged.
@@ -93,6 +112,10 @@ public:
     void detachView(TileViewModel *view);
     // The view's frame of a staged tile and its content are built.
     Q_INVOKABLE void stagedTileReady(QObject *view, const QString &tileId);
+    // The view's frame of a kept row (by its serial) has its content built, with its copies (or
+    // no longer: built false). A recall takes a built-ahead row as it is only when every view
+    // that shows it reported it built.
+    Q_INVOKABLE void keptTileBuilt(QObject *view, int serial, bool built);
 
     // Rows as the views filter them: a row's tile id and rectangle (mm); whether it is a tile
     // shown now that persists into the recall being built, and the rectangle it has after the
@@ -121,7 +144,18 @@ private:
         // A kept row the recall being staged takes, at its place in the layout (index in
         // m_target): left as it is (kept, hidden, untouched) until the switch, which shows it.
         int reviveTo = -1;
+        bool ahead = false; // a kept row held for a layout expected next (not bounded as kept)
+        int serial = 0;     // unique per row inserted
     };
+    Row fresh(const wall::Tile &tile, int stack, bool staged);
+    // The layouts expected next changed, or a switch or a dropped build left other rows kept:
+    // marks the kept rows they need, queues the tiles not built yet, lets the others go.
+    void refreshAhead();
+    void insertAhead();
+    // Whether a kept row is one of the tiles wanted ahead (same id, kind, binding and place).
+    bool wantedAhead(const wall::Tile &tile) const;
+    // Whether every view that shows the row reported its frame built (keptTileBuilt).
+    bool builtEverywhere(qsizetype row) const;
 
     void onAdded(const QString &id);
     void onRemoved(const QString &id);
@@ -166,6 +200,14 @@ private:
     // when it is inserted), so that no frame of the old layout waits for all of them.
     QList<Row> m_toInsert;
     QTimer m_insert;
+    // Built ahead: the tiles wanted (in order, bounded), those still to insert, and which views
+    // reported a kept row's frame built (by serial).
+    QList<wall::Tile> m_aheadTiles;
+    QList<Row> m_aheadToInsert;
+    QTimer m_aheadInsert;
+    int m_maxAheadTiles = 120;
+    int m_nextSerial = 1;
+    QHash<int, QSet<QObject *>> m_builtIn;
     qint64 m_stageStartedMs = 0;
     bool m_buildAhead = true;
     bool m_awaitingWrite = false; // staging a layout whose write has not committed yet

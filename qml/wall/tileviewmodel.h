@@ -18,6 +18,8 @@
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
+#include <algorithm>
+
 namespace opswall::qml {
 
 class TileListModel;
@@ -48,6 +50,10 @@ public:
     // The tiles this window shows as staged (a recall's new ones on its displays and the
     // persistent ones entering it): what the recall waits for from this window.
     QStringList stagedIds() const;
+    // Whether the tile model's row is one of this window's.
+    bool showsRow(int sourceRow) const {
+        return std::binary_search(m_rows.cbegin(), m_rows.cend(), sourceRow);
+    }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;

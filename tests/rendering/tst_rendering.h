@@ -285,6 +285,10 @@ private Q_SLOTS:
     void refusedRecallOfAKeptLayoutChangesNothing();
     void recallIsBuiltWhileItsWriteIsPending();
     void keptClockRunsNoTimerWhileHidden();
+    void briefingNextStepIsBuiltAhead();
+    void warmPresetIsBuiltAheadAndFollowsItsEdits();
+    void recallOfATileStillBeingBuiltAheadWaitsForIt();
+    void warmPresetsOptionIsChecked();
 #ifdef OPSWALL_RENDERING_FEEDS
     void mirroredAlertListFollowsTheFeed();
     void keptTileShowsTheFeedsCurrentValue();

@@ -1,0 +1,269 @@
+// Built ahead (TileListModel, WallState::ahead): the layouts the wall expects next (a running
+// briefing's next step, the warm presets) have their tiles built and hidden before they are
+// recalled, so that the recall builds nothing and shows them in one switch; a preset edited
+// after it was built ahead shows its new tiles; a warm preset id that names no preset is logged
+// and skipped; --warm-presets is read with a clear error for anything but ids.
+#include "tst_rendering.h"
+
+#include "core/engineservices.h"
+#include "shell/options.h"
+#include "wallscene.h"
+
+using namespace opswall;
+using namespace opswall::rendertest;
+
+namespace {
+
+const Caller kOperator{QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
+                       QStringLiteral("test")};
+
+qml::TileListModel *tileModel(Fixture &fx) {
+    auto *scene = opswall::lookup<qml::WallScene>(&fx.app->engine());
+    return scene ? scene->tiles() : nullptr;
+}
+
+QJsonObject layoutDoc(const QString &name, const QJsonArray &tiles) {
+    return {{QStringLiteral("schemaVersion"), 1},
+            {QStringLiteral("kind"), QStringLiteral("opswall.layout")},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("background"), QStringLiteral("#000000")},
+            {QStringLiteral("tiles"), tiles}};
+}
+
+QJsonObject textTile(const QString &id, QRectF r, const QString &text) {
+    return tileJson(id, QStringLiteral("text"), QStringLiteral("Tiêu đề ") + id, r,
+                    QJsonObject{{QStringLiteral("text"), text}, {QStringLiteral("sizeMm"), 60}});
+}
+
+// Three steps, nothing shared between them (other ids); the second has a tile drawn again in the
+// second display (a copy) and one in the first only.
+QJsonArray stepTiles(int step) {
+    const QString p = QStringLiteral("s%1-").arg(step);
+    return {textTile(p + QStringLiteral("text"), QRectF(100 + 40 * step, 60, 800, 400),
+                     QStringLiteral("Bước %1").arg(step)),
+            colorTile(p + QStringLiteral("wide"), QRectF(700, 480, 1200, 60),
+                      step == 2 ? QStringLiteral("#ff00ff") : QStringLiteral("#00ffff"))};
+}
+
+// Every frame of the tile in the window (its copies included) has its content built.
+bool builtIn(QQuickWindow *win, const QString &tileId, int frames) {
+    const QList<QQuickItem *> all = framesOf(win).values(tileId);
+    return all.size() == frames && std::all_of(all.cbegin(), all.cend(), [](QQuickItem *f) {
+               return f->property("loaded").toBool();
+           });
+}
+
+QSet<QQuickItem *> allFrames(QQuickWindow *win) {
+    const QList<QQuickItem *> frames = framesOf(win).values();
+    QSet<QQuickItem *> set(frames.cbegin(), frames.cend());
+    set.remove(nullptr);
+    return set;
+}
+
+QString shownText(QQuickWindow *win, const QString &tileId) {
+    for (QQuickItem *f : framesOf(win).values(tileId))
+        if (shown(f))
+            if (auto *content = f->property("content").value<QObject *>())
+                return content->property("binding")
+                    .toMap()
+                    .value(QStringLiteral("text"))
+                    .toString();
+    return {};
+}
+
+} // namespace
+
+// A running briefing's next step is built while the current one is shown: stepping builds no
+// frame (the frames shown are the ones built ahead, nothing else made), shows only the next step's
+// tiles, pixel for pixel a fresh build of them; the step after is built ahead in turn. No layout is
+// kept (--kept-layouts 0), so nothing but the briefing holds them. Fails without the build ahead:
+// the second step's frames do not exist before the step.
+void TestRendering::briefingNextStepIsBuiltAhead() {
+    Fixture fx(twoPanels(true), {}, false, {}, {}, 0);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QQuickWindow *win = fx.app->windows().constFirst();
+    QJsonArray steps;
+    for (int s = 1; s <= 3; ++s)
+        steps.append(QJsonObject{
+            {QStringLiteral("title"), QStringLiteral("Bước %1").arg(s)},
+            {QStringLiteral("layout"), layoutDoc(QStringLiteral("bước %1").arg(s), stepTiles(s))}});
+    const QJsonObject doc{{QStringLiteral("schemaVersion"), 1},
+                          {QStringLiteral("kind"), QStringLiteral("opswall.briefing")},
+                          {QStringLiteral("title"), QStringLiteral("Giao ban")},
+                          {QStringLiteral("steps"), steps}};
+    const ActionResult saved = fx.app->dispatcher().dispatch(
+        {QStringLiteral("briefing.save"), {{QStringLiteral("briefing"), doc}}}, kOperator);
+    QVERIFY2(saved.ok, qPrintable(saved.message));
+    const int id = saved.data.value(QStringLiteral("id")).toInt();
+    const ActionResult started = fx.app->dispatcher().dispatch(
+        {QStringLiteral("briefing.start"), {{QStringLiteral("id"), id}}}, kOperator);
+    QVERIFY2(started.ok, qPrintable(started.message));
+    QVERIFY(!fx.grab().isEmpty());
+    QVERIFY(anyShown(win, QStringLiteral("s1-text")));
+
+    // Step 2's frames are built, hidden, while step 1 is shown (the wide tile's copy too).
+    QTRY_VERIFY_WITH_TIMEOUT(builtIn(win, QStringLiteral("s2-text"), 1) &&
+                                 builtIn(win, QStringLiteral("s2-wide"), 2),
+                             10000);
+    QVERIFY(!anyShown(win, QStringLiteral("s2-text")));
+    QVERIFY(!anyShown(win, QStringLiteral("s2-wide")));
+    QCOMPARE(tileModel(fx)->aheadCount(), 2);
+    QCOMPARE(fx.app->tilesNotReady(), QStringList{}); // hidden tiles hold nothing up
+    const QSet<QQuickItem *> before = allFrames(win);
+    const QList<QQuickItem *> s2 = framesOf(win).values(QStringLiteral("s2-text")) +
+                                   framesOf(win).values(QStringLiteral("s2-wide"));
+    QList<QPointer<QQuickItem>> s2Frames;
+    for (QQuickItem *f : s2)
+        s2Frames.append(f);
+
+    // Stepping: the step is shown when the dispatcher answers, by the frames built ahead, and no
+    // frame is made for it.
+    const ActionResult next = fx.app->dispatcher().dispatch(
+        {QStringLiteral("briefing.next"), {{QStringLiteral("id"), QStringLiteral("current")}}},
+        kOperator);
+    QVERIFY2(next.ok, qPrintable(next.message));
+    QVERIFY(anyShown(win, QStringLiteral("s2-text")));
+    QVERIFY(anyShown(win, QStringLiteral("s2-wide")));
+    QVERIFY(!anyShown(win, QStringLiteral("s1-text")));
+    QVERIFY(!anyShown(win, QStringLiteral("s1-wide")));
+    for (const QPointer<QQuickItem> &f : s2Frames)
+        QVERIFY(f && shown(f));
+    const QSet<QQuickItem *> after = allFrames(win);
+    QCOMPARE(after - before, QSet<QQuickItem *>{}); // nothing built for the step
+    QCOMPARE(fx.app->tilesNotReady(), QStringList{});
+    QCOMPARE(shownText(win, QStringLiteral("s2-text")), QStringLiteral("Bước 2"));
+
+    // Step 3 is built ahead in turn; step 1 stays built too (the previous step).
+    QTRY_VERIFY_WITH_TIMEOUT(builtIn(win, QStringLiteral("s3-text"), 1) &&
+                                 builtIn(win, QStringLiteral("s3-wide"), 2),
+                             10000);
+    QVERIFY(builtIn(win, QStringLiteral("s1-text"), 1));
+    QVERIFY(!anyShown(win, QStringLiteral("s3-text")));
+
+    // What the step shows is what a fresh build of its layout shows, pixel for pixel.
+    const QString diff = differenceFromFresh(fx, stepTiles(2), QStringLiteral("ahead-step2"));
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+
+    // Ended: nothing is expected any more; with no layout kept, nothing stays built.
+    const ActionResult ended = fx.app->dispatcher().dispatch(
+        {QStringLiteral("briefing.end"), {{QStringLiteral("id"), QStringLiteral("current")}}},
+        kOperator);
+    QVERIFY2(ended.ok, qPrintable(ended.message));
+    QTRY_COMPARE(tileModel(fx)->aheadCount(), 0);
+    QCOMPARE(tileModel(fx)->keptCount(), 0);
+}
+
+// A warm preset is built ahead and its first recall builds nothing; edited afterwards, it is built
+// ahead again as it is now (the changed tile anew, the others taken as they are) and its recall
+// shows the edit, never the tile built before it. An id that names no preset is logged and
+// skipped.
+void TestRendering::warmPresetIsBuiltAheadAndFollowsItsEdits() {
+    Fixture fx(twoPanels(true), stepTiles(1), false, {}, {}, 0);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *win = fx.app->windows().constFirst();
+    wall::Dispatcher &d = fx.app->dispatcher();
+    const ActionResult saved =
+        d.dispatch({QStringLiteral("preset.save"),
+                    {{QStringLiteral("name"), QStringLiteral("ấm")},
+                     {QStringLiteral("layout"), layoutDoc(QStringLiteral("ấm"), stepTiles(2))}}},
+                   kOperator);
+    QVERIFY2(saved.ok, qPrintable(saved.message));
+    const int id = saved.data.value(QStringLiteral("id")).toInt();
+    QVERIFY(id > 0);
+    QVERIFY(anyShown(win, QStringLiteral("s1-text")));
+
+    QTest::ignoreMessage(QtWarningMsg,
+                         "opswall: warm preset 9999: no such preset; not built ahead");
+    d.setWarmPresets({9999, id});
+    QTRY_VERIFY_WITH_TIMEOUT(builtIn(win, QStringLiteral("s2-text"), 1) &&
+                                 builtIn(win, QStringLiteral("s2-wide"), 2),
+                             10000);
+    QCOMPARE(tileModel(fx)->aheadCount(), 2);
+    QVERIFY(!anyShown(win, QStringLiteral("s2-text")));
+    const QPointer<QQuickItem> wide = framesOf(win).values(QStringLiteral("s2-wide")).value(0);
+    const QPointer<QQuickItem> oldText = framesOf(win).values(QStringLiteral("s2-text")).value(0);
+
+    // Edited: the text tile says something else; the colour tile is as it was.
+    QJsonArray edited = stepTiles(2);
+    edited[0] =
+        textTile(QStringLiteral("s2-text"), QRectF(180, 60, 800, 400), QStringLiteral("Đã sửa"));
+    const ActionResult resaved =
+        d.dispatch({QStringLiteral("preset.save"),
+                    {{QStringLiteral("id"), id},
+                     {QStringLiteral("name"), QStringLiteral("ấm")},
+                     {QStringLiteral("layout"), layoutDoc(QStringLiteral("ấm"), edited)}}},
+                   kOperator);
+    QVERIFY2(resaved.ok, qPrintable(resaved.message));
+    // The old text tile goes (no layout kept), the new one is built; the colour tile stays.
+    QTRY_VERIFY_WITH_TIMEOUT(!oldText && builtIn(win, QStringLiteral("s2-text"), 1), 10000);
+    QVERIFY(wide);
+    const QSet<QQuickItem *> before = allFrames(win);
+
+    const ActionResult recalled =
+        d.dispatch({QStringLiteral("preset.recall"), {{QStringLiteral("id"), id}}}, kOperator);
+    QVERIFY2(recalled.ok, qPrintable(recalled.message));
+    QVERIFY(anyShown(win, QStringLiteral("s2-text")));
+    QVERIFY(!anyShown(win, QStringLiteral("s1-text")));
+    QVERIFY(wide && shown(wide));
+    QCOMPARE(allFrames(win) - before, QSet<QQuickItem *>{}); // nothing built for the recall
+    QCOMPARE(shownText(win, QStringLiteral("s2-text")), QStringLiteral("Đã sửa"));
+    const QString diff = differenceFromFresh(fx, edited, QStringLiteral("ahead-warm"));
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+
+    // No warm presets any more: nothing is held (no layout kept either).
+    d.setWarmPresets({});
+    QTRY_COMPARE(tileModel(fx)->aheadCount(), 0);
+}
+
+// A recall that comes while the tiles built ahead may still be incubating their content (their
+// rows just inserted) takes them as the recall's own staged tiles and waits for them: the switch
+// shows the whole layout, drawn as a fresh build of it.
+void TestRendering::recallOfATileStillBeingBuiltAheadWaitsForIt() {
+    Fixture fx(twoPanels(true), stepTiles(1), false, {}, {}, 0);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *win = fx.app->windows().constFirst();
+    wall::Dispatcher &d = fx.app->dispatcher();
+    const ActionResult saved =
+        d.dispatch({QStringLiteral("preset.save"),
+                    {{QStringLiteral("name"), QStringLiteral("ấm")},
+                     {QStringLiteral("layout"), layoutDoc(QStringLiteral("ấm"), stepTiles(2))}}},
+                   kOperator);
+    QVERIFY2(saved.ok, qPrintable(saved.message));
+    const int id = saved.data.value(QStringLiteral("id")).toInt();
+    d.setWarmPresets({id});
+    // As soon as the rows are in (their frames made), while their content is (most often) still
+    // being incubated: whichever it is, the recall must show the whole layout right.
+    QTRY_VERIFY_WITH_TIMEOUT(tileModel(fx)->aheadPending() == 0, 10000);
+    QCOMPARE(tileModel(fx)->aheadCount(), 2);
+    const ActionResult recalled =
+        d.dispatch({QStringLiteral("preset.recall"), {{QStringLiteral("id"), id}}}, kOperator);
+    QVERIFY2(recalled.ok, qPrintable(recalled.message));
+    QVERIFY(!fx.grab().isEmpty());
+    QVERIFY(anyShown(win, QStringLiteral("s2-text")));
+    QVERIFY(anyShown(win, QStringLiteral("s2-wide")));
+    QVERIFY(!anyShown(win, QStringLiteral("s1-text")));
+    QCOMPARE(shownText(win, QStringLiteral("s2-text")), QStringLiteral("Bước 2"));
+    const QString diff = differenceFromFresh(fx, stepTiles(2), QStringLiteral("ahead-early"));
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+}
+
+// --warm-presets: ids, comma-separated; anything else is refused with a clear message.
+void TestRendering::warmPresetsOptionIsChecked() {
+    const auto parse = [](const QStringList &args) {
+        return shell::parseOptions(QStringList{QStringLiteral("opswall")} + args);
+    };
+    const shell::ParseResult good =
+        parse({QStringLiteral("--warm-presets"), QStringLiteral("3,1,3")});
+    QVERIFY2(good.options, qPrintable(good.message));
+    QCOMPARE(good.options->warmPresets, (QList<int>{3, 1}));
+    QVERIFY(parse({}).options->warmPresets.isEmpty());
+    for (const QString &bad : {QStringLiteral("x"), QStringLiteral("1,abc"), QStringLiteral("0"),
+                               QStringLiteral(","), QStringLiteral("-2")}) {
+        const shell::ParseResult r = parse({QStringLiteral("--warm-presets"), bad});
+        QVERIFY2(!r.options, qPrintable(bad));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.message.contains(QStringLiteral("--warm-presets")), qPrintable(r.message));
+    }
+}
