@@ -46,8 +46,9 @@ const QString kStream = QStringLiteral("gl:clip");
 // Why this machine cannot show video through qml6glsink on an X display; empty when it can.
 QString glUnavailable() {
     if (QGuiApplication::platformName() != QLatin1String("xcb"))
-        return QStringLiteral("no X display (DISPLAY is not set): run this test under xvfb-run, "
-                              "as ctest does");
+        return QStringLiteral("no X display (DISPLAY '%1'): run this test under xvfb-run, as "
+                              "ctest does")
+            .arg(qEnvironmentVariable("DISPLAY"));
     QOffscreenSurface surface;
     surface.create();
     QOpenGLContext context;
@@ -253,10 +254,10 @@ private Q_SLOTS:
 };
 
 int main(int argc, char **argv) {
-    // The test's own checks need the X display the nodes use; without one it starts offscreen
-    // and skips.
-    if (qEnvironmentVariableIsEmpty("DISPLAY"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    // The test's own checks need the X display the nodes use; without one (or one that cannot
+    // be reached) it starts offscreen and skips.
+    qputenv("QT_QPA_PLATFORM",
+            qEnvironmentVariableIsEmpty("DISPLAY") ? "offscreen" : "xcb;offscreen");
     QGuiApplication app(argc, argv);
     TestNodesGl test;
     QTEST_SET_MAIN_SOURCE_PATH
