@@ -5,7 +5,9 @@
 // follows the clock with a GstNetClientClock), shows the same clip the same way and prints its
 // stream's synchronisation sample (position in the clip, when on the shared clock its sinks were
 // given that frame) five times a second. The two are compared with the controller's formula
-// (app/nodes/videosync.h: the skew at the nearest loop).
+// (app/nodes/videosync.h: the skew at the nearest loop). Both take the clip's start as a
+// controller stamps it, by source id (VideoHub::setStreamStarts; the stream is "gl:clip"). Last,
+// live HLS on this path placed by an anchor (livehlssync.h), in this process.
 #include "httptestserver.h"
 
 #include "core/engineservices.h"
