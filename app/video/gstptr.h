@@ -37,6 +37,7 @@ using CapsPtr = std::unique_ptr<GstCaps, GstMiniObjectUnref>;
 using SamplePtr = std::unique_ptr<GstSample, GstMiniObjectUnref>;
 using BufferPtr = std::unique_ptr<GstBuffer, GstMiniObjectUnref>;
 using QueryPtr = std::unique_ptr<GstQuery, GstMiniObjectUnref>;
+using EventPtr = std::unique_ptr<GstEvent, GstMiniObjectUnref>;
 using ErrorPtr = std::unique_ptr<GError, GErrorFree>;
 using GCharPtr = std::unique_ptr<gchar, GFree>;
 

@@ -188,8 +188,9 @@ void PipelineInstance::useSharedClock(std::shared_ptr<const SharedClock> clock, 
         m_fileSync = std::make_unique<FileSync>(m_clock, startNs);
         PadPtr in(gst_element_get_static_pad(m_videoIn, "sink"));
         m_fileSync->attach(in.get());
-        // A live playlist has no duration for the timeline: its MPEG-TS PTS places it.
-        if (m_plan.hls && m_appSink)
+        // A live playlist has no duration for the timeline: its MPEG-TS PTS places it (the
+        // appsink's frames, or the OpenGL tail's at its tee: stampMediaTime, onGlFrame).
+        if (m_plan.hls && (m_appSink || m_tee))
             m_liveSync = std::make_unique<LiveHlsSync>(m_clock);
     }
     // The OpenGL tail's snapshot sink too: it measures when the item's sinks got each frame.
@@ -209,7 +210,7 @@ bool PipelineInstance::setDisplayOffset(qint64 offsetNs) {
     // GstBaseSink reads ts-offset for each buffer it synchronises: it takes effect at the next
     // frame (a frame already waiting keeps its time). The OpenGL tail: every item's qml6glsink
     // and the snapshot sink, which measures when they were given each frame. A live HLS anchor's
-    // offset (setLiveOffset, appsink path only) adds to it.
+    // offset (setLiveOffset) adds to it.
     const qint64 total = offsetNs + m_liveOffsetNs;
     for (GstElement *sink : {m_appSink, m_snapshotSink})
         if (sink)
@@ -242,8 +243,12 @@ void PipelineInstance::setLiveOffset(qint64 offsetNs) {
         m_liveHoldUntilUs.store(g_get_monotonic_time() + (offsetNs - m_liveOffsetNs) / 1000);
     m_liveOffsetNs = offsetNs;
     const qint64 total = m_displayOffsetNs + offsetNs;
-    if (m_appSink)
-        g_object_set(m_appSink, "ts-offset", gint64(total), nullptr);
+    // The OpenGL tail's sinks too: its branches are added and removed under this lock.
+    for (GstElement *sink : {m_appSink, m_snapshotSink})
+        if (sink)
+            g_object_set(sink, "ts-offset", gint64(total), nullptr);
+    for (const GlBranch &branch : m_glBranches)
+        g_object_set(branch.sink, "ts-offset", gint64(total), nullptr);
     if (m_audioSink && g_object_class_find_property(G_OBJECT_GET_CLASS(m_audioSink), "ts-offset"))
         g_object_set(m_audioSink, "ts-offset", gint64(total), nullptr);
 }

@@ -163,8 +163,9 @@ public:
     // snapshot sink, and of the audio sink: a render node's skew trim (app/nodes/README.md).
     bool setDisplayOffset(qint64 offsetNs);
     // Any thread: a live HLS source (not on the wall's timeline) shows its pictures where the
-    // controller's anchor puts them (livehlssync.h; added to the display offset above); nullopt:
-    // on its own timeline. Ignored by other sources and on the OpenGL display path.
+    // controller's anchor puts them (livehlssync.h; added to the display offset above), through
+    // the appsink or the OpenGL display path's sinks; nullopt: on its own timeline. Ignored by
+    // other sources.
     void setLiveAnchor(std::optional<LiveAnchor> anchor);
     bool start(QString *error);
     // GUI thread, on BusEvent AsyncDone: a file started for the timeline is seeked to its place
@@ -225,6 +226,9 @@ private:
     // Synchronised pipelines: the frame's media time (RTP time, or a file's position and loop).
     void stampMediaTime(Frame &frame, GstSample *sample);
     void setLiveOffset(qint64 offsetNs); // streaming thread: a live HLS source's anchor offset
+    // Streaming thread, live HLS with an anchor: the offset that shows the frame of ptsNs (in
+    // segment, as sink will synchronise it) where the anchor wants it, applied (setLiveOffset).
+    void placeLive(GstElement *sink, qint64 ptsNs, const GstSegment *segment);
     void configureGlBranch(const GlBranch &branch); // sync and queue: live, synchronised or not
     GstElement *makeAudioTail();
 
@@ -241,13 +245,15 @@ private:
     bool m_tailCapsSet = false;           // libyuv tail: the caps are set once
     std::unique_ptr<StageTrace> m_trace;  // OPSWALL_VIDEO_STAGES=1 only
     GstElement *m_tee = nullptr;          // OpenGL tail only: one branch per item
-    std::vector<GlBranch> m_glBranches;   // OpenGL tail only; GUI thread
-    GstElement *m_volume = nullptr;       // set under m_audioMutex once an audio pad appeared
-    GstElement *m_audioSink = nullptr;    // the same; borrowed
-    qint64 m_displayOffsetNs = 0;         // under m_audioMutex: setDisplayOffset
-    GstElement *m_appSink = nullptr;      // appsink tail only; borrowed
-    GstElement *m_snapshotSink = nullptr; // OpenGL tail only: the snapshot branch's; borrowed
-    qint64 m_snapshotLastPts = -1;        // OpenGL tail, the tee's thread: its pace
+    // OpenGL tail only: changed on the GUI thread under m_audioMutex (setLiveOffset reads it on
+    // the tee's streaming thread under it too); the GUI thread reads it without.
+    std::vector<GlBranch> m_glBranches;
+    GstElement *m_volume = nullptr;             // set under m_audioMutex once an audio pad appeared
+    GstElement *m_audioSink = nullptr;          // the same; borrowed
+    qint64 m_displayOffsetNs = 0;               // under m_audioMutex: setDisplayOffset
+    GstElement *m_appSink = nullptr;            // appsink tail only; borrowed
+    GstElement *m_snapshotSink = nullptr;       // OpenGL tail only: the snapshot branch's; borrowed
+    qint64 m_snapshotLastPts = -1;              // OpenGL tail, the tee's thread: its pace
     std::shared_ptr<const SharedClock> m_clock; // useSharedClock
     std::unique_ptr<RtpTimeTrace> m_rtpTimes;   // useSharedClock, live sources
     std::unique_ptr<FileSync> m_fileSync;       // useSharedClock, files and HLS

@@ -120,16 +120,23 @@ void PipelineInstance::stampMediaTime(Frame &frame, GstSample *sample) {
             frame.rtpTime = *pts;
             frame.rtpClockRate = 90000;
         }
-        if (const std::optional<qint64> offset =
-                m_liveSync->offsetFor(m_appSink, frame.ptsNs, segment)) {
-            const bool far = std::abs(*offset) > LiveHlsSync::kMaxOffsetNs;
-            if (far && !m_liveFarSaid.exchange(true))
-                qWarning("video: live HLS: the controller's anchor is %.1f s from this stream's "
-                         "pictures (its timestamps jumped?); played on its own timeline",
-                         double(*offset) / 1e9);
-            setLiveOffset(far ? 0 : *offset);
-        }
+        // The OpenGL tail places its frames at the tee (onGlFrame), before its sinks wait: this
+        // is its snapshot sink (m_appSink null), which only reports.
+        if (m_appSink)
+            placeLive(m_appSink, frame.ptsNs, segment);
     }
+}
+
+void PipelineInstance::placeLive(GstElement *sink, qint64 ptsNs, const GstSegment *segment) {
+    const std::optional<qint64> offset = m_liveSync->offsetFor(sink, ptsNs, segment);
+    if (!offset)
+        return;
+    const bool far = std::abs(*offset) > LiveHlsSync::kMaxOffsetNs;
+    if (far && !m_liveFarSaid.exchange(true))
+        qWarning("video: live HLS: the controller's anchor is %.1f s from this stream's "
+                 "pictures (its timestamps jumped?); played on its own timeline",
+                 double(*offset) / 1e9);
+    setLiveOffset(far ? 0 : *offset);
 }
 
 GstFlowReturn PipelineInstance::onNewSample(GstAppSink *sink, gpointer data) {

@@ -197,13 +197,21 @@ bool PipelineInstance::addGlBranch(QObject *glItem, QString *error) {
     branch.queue = queue;
     branch.sink = sink;
     configureGlBranch(branch);
+    {
+        // The display offset (skew trim and live HLS anchor) and the list in one step: the
+        // tee's thread may move the anchor's offset (setLiveOffset) at any time.
+        std::lock_guard lock(m_audioMutex);
+        g_object_set(branch.sink, "ts-offset", gint64(m_displayOffsetNs + m_liveOffsetNs), nullptr);
+        m_glBranches.push_back(std::move(branch));
+    }
     ok = !running || gst_element_sync_state_with_parent(bin);
     if (ok) {
-        branch.teePad.reset(gst_element_request_pad_simple(m_tee, "src_%u"));
+        PadPtr teePad(gst_element_request_pad_simple(m_tee, "src_%u"));
         PadPtr binSink(gst_element_get_static_pad(bin, "sink"));
-        ok = branch.teePad && gst_pad_link(branch.teePad.get(), binSink.get()) == GST_PAD_LINK_OK;
+        ok = teePad && gst_pad_link(teePad.get(), binSink.get()) == GST_PAD_LINK_OK;
+        std::lock_guard lock(m_audioMutex);
+        m_glBranches.back().teePad = std::move(teePad);
     }
-    m_glBranches.push_back(std::move(branch));
     if (!ok) {
         removeGlBranch(glItem);
         if (error)
@@ -235,8 +243,6 @@ void PipelineInstance::configureGlBranch(const GlBranch &branch) {
     // them as its own, took every frame for late and dropped it (a whole loop dropped, EOS, the
     // loop's seek, EOS again: the stall at the first loop). appsink sends none (qos is off).
     g_object_set(branch.sink, "qos", gboolean(!m_fileSync), nullptr);
-    // The skew trim (setDisplayOffset): written on this thread only, so read without the lock.
-    g_object_set(branch.sink, "ts-offset", gint64(m_displayOffsetNs), nullptr);
 }
 
 void PipelineInstance::removeGlBranch(QObject *glItem) {
@@ -244,8 +250,12 @@ void PipelineInstance::removeGlBranch(QObject *glItem) {
                                  [glItem](const GlBranch &b) { return b.item == glItem; });
     if (it == m_glBranches.end())
         return;
-    GlBranch branch = std::move(*it);
-    m_glBranches.erase(it);
+    GlBranch branch;
+    {
+        std::lock_guard lock(m_audioMutex);
+        branch = std::move(*it);
+        m_glBranches.erase(it);
+    }
     // First the tee stops feeding the branch (a push under way into it ends ignored), then the
     // branch stops: it is unlinked, so the flushing its queue returns reaches nobody.
     if (branch.teePad)
@@ -255,7 +265,7 @@ void PipelineInstance::removeGlBranch(QObject *glItem) {
     gst_bin_remove(GST_BIN(GST_ELEMENT_PARENT(m_tee)), branch.bin);
 }
 
-GstPadProbeReturn PipelineInstance::onGlFrame(GstPad *, GstPadProbeInfo *info, gpointer data) {
+GstPadProbeReturn PipelineInstance::onGlFrame(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
     auto *self = static_cast<PipelineInstance *>(data);
     GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
     if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_CORRUPTED)) {
@@ -267,8 +277,21 @@ GstPadProbeReturn PipelineInstance::onGlFrame(GstPad *, GstPadProbeInfo *info, g
     frame.sequence = ++self->m_sequence;
     frame.arrivalUs = g_get_monotonic_time();
     frame.ptsNs = GST_BUFFER_PTS_IS_VALID(buffer) ? qint64(GST_BUFFER_PTS(buffer)) : -1;
+    if (self->m_liveSync && self->m_liveHls.load() && frame.ptsNs >= 0 && self->m_snapshotSink) {
+        // Live HLS with the controller's anchor: placed here, before the branches' queues, so the
+        // sinks wait for this frame's time with the anchor's offset (livehlssync.h). The sinks
+        // share the pipeline's base time and this pad's segment.
+        EventPtr segmentEvent(gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0));
+        const GstSegment *segment = nullptr;
+        if (segmentEvent)
+            gst_event_parse_segment(segmentEvent.get(), &segment);
+        self->placeLive(self->m_snapshotSink, frame.ptsNs, segment);
+    }
     self->m_counters.frames.fetch_add(1, std::memory_order_relaxed);
-    self->m_counters.lastFrameUs.store(frame.arrivalUs, std::memory_order_relaxed);
+    // A live HLS source moved later by its anchor holds the tee that much longer (its branches'
+    // queues are full): the frame watchdog counts from when it is due, as on the appsink path.
+    self->m_counters.lastFrameUs.store(std::max(frame.arrivalUs, self->m_liveHoldUntilUs.load()),
+                                       std::memory_order_relaxed);
     self->m_link->putFrame(std::move(frame), nullptr);
     return GST_PAD_PROBE_OK;
 }

@@ -173,11 +173,18 @@ QJsonArray VideoHub::syncSamples() const {
     return out;
 }
 
+QString VideoHub::sourceKeyOf(const QString &streamKey) {
+    return streamKey.startsWith(QLatin1String("gl:")) ? streamKey.mid(3) : streamKey;
+}
+
 void VideoHub::applyTiming(const QString &key, VideoStream *stream) const {
-    // {"source": id} streams are keyed by the id (the OpenGL path's "gl:" ones are not placed).
-    stream->setTimelineStart(m_startsNs.value(key, -1));
+    // Starts and live anchors are the controller's per source: a {"source": id} stream is keyed
+    // by the id, its OpenGL path's stream by "gl:<id>", and both take the source's. Trims are
+    // per stream, by the key the nodes report (the controller measures each path apart).
+    const QString source = sourceKeyOf(key);
+    stream->setTimelineStart(m_startsNs.value(source, -1));
     stream->setDisplayOffset(m_trimsNs.value(key) + m_testDelayNs);
-    const auto anchor = m_anchors.constFind(key);
+    const auto anchor = m_anchors.constFind(source);
     stream->setLiveAnchor(anchor == m_anchors.cend() ? std::nullopt
                                                      : std::optional<LiveAnchor>(*anchor));
 }

@@ -98,10 +98,11 @@ public:
     QJsonArray syncSamples() const;
     // Render nodes (app/nodes/README.md): when (shared clock) each source's clip begins, as the
     // controller stamped the streams a layout brought on screen (source id -> ns). Files and HLS
-    // on demand shown through {"source": id} start there (a changed start builds a playing
-    // stream again); other streams, and sources not named, are not affected.
+    // on demand shown through {"source": id} start there, on the texture path and the OpenGL
+    // display path alike (a changed start builds a playing stream again); other streams, and
+    // sources not named, are not affected.
     void setStreamStarts(const QHash<QString, qint64> &startsNs);
-    // Live HLS in step (livehlssync.h): source id -> the controller's anchor.
+    // Live HLS in step (livehlssync.h): source id -> the controller's anchor (both paths).
     void setLiveAnchors(const QHash<QString, LiveAnchor> &anchors);
     // The controller's skew trims for this node (stream key -> ns, shown that much later;
     // negative: earlier), applied at once to the synchronised streams through the appsink.
@@ -129,6 +130,8 @@ private:
     void applyAudio();
     void openWaitingStreams();                                       // after m_sources changed
     void applyTiming(const QString &key, VideoStream *stream) const; // start, trim, test delay
+    // The source a stream key names: "gl:<id>" (the OpenGL path's stream) and "<id>" name <id>.
+    static QString sourceKeyOf(const QString &streamKey);
     void applyTimingToAll() const; // applyTiming for every stream, after one of them changed
 
     StreamPolicy m_policy;

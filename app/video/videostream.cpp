@@ -146,6 +146,11 @@ void VideoStream::setTimelineStart(qint64 startNs) {
 }
 
 void VideoStream::setDisplayOffset(qint64 offsetNs) {
+    // The OpenGL path's trail is of its snapshots, about one a second: 30 of them would report
+    // the old offset's frames for half a minute, where the controller reads the new trim's
+    // skew 1.5 s after it (app/nodes/README.md, "Skew correction"). Start it again.
+    if (offsetNs != m_displayOffsetNs && m_usesGlItem)
+        m_syncTrail.clear();
     m_displayOffsetNs = offsetNs;
     if (m_instance && offsetApplies())
         m_instance->setDisplayOffset(offsetNs);
@@ -155,6 +160,8 @@ void VideoStream::setLiveAnchor(std::optional<LiveAnchor> anchor) {
     if (anchor == m_liveAnchor)
         return;
     m_liveAnchor = anchor;
+    if (m_usesGlItem)
+        m_syncTrail.clear(); // a jump of the picture: as for a new trim, above
     if (m_instance && anchorApplies())
         m_instance->setLiveAnchor(anchor);
 }
@@ -247,13 +254,7 @@ void VideoStream::onFrameWake(quint64 generation) {
     if (m_clock && m_frame.rtpClockRate > 0) {
         m_frame.shownNs = m_clock->nowNs();
         m_syncTrail.add(m_frame.rtpTime, m_frame.rtpClockRate, m_frame.shownNs, m_frame.loopTicks);
-        if (m_frame.loopTicks > 0 && !std::exchange(m_firstFrameLogged, true))
-            // Where a clip on the wall's timeline begins (tests/nodes/tst_nodes_skew reads it).
-            qInfo("video[%s]: first frame on the wall's timeline: position %.3f s of the clip, "
-                  "shown at %lld ns (shared clock; the stream's start %lld ns, offset %.1f ms)",
-                  qPrintable(m_key), double(m_frame.rtpTime) / m_frame.rtpClockRate,
-                  qlonglong(m_frame.shownNs), qlonglong(m_timelineStartNs),
-                  double(m_displayOffsetNs) / 1e6);
+        logFirstFrame(m_frame);
     }
     takeSnapshot();
     if (!m_hasFrame) {
@@ -281,10 +282,27 @@ void VideoStream::takeSnapshot() {
         m_snapshot = std::move(*snapshot);
         m_snapshot.sequence = ++m_frameSerial;
         // The OpenGL path's skew figures: when its sinks were given this frame (shared clock).
-        if (m_clock && m_snapshot.rtpClockRate > 0 && m_snapshot.shownNs >= 0)
+        if (m_clock && m_snapshot.rtpClockRate > 0 && m_snapshot.shownNs >= 0) {
             m_syncTrail.add(m_snapshot.rtpTime, m_snapshot.rtpClockRate, m_snapshot.shownNs,
                             m_snapshot.loopTicks);
+            // The snapshot branch lets the first frame of a pipeline through (then about one a
+            // second), released when the items' sinks were given it.
+            logFirstFrame(m_snapshot);
+        }
     }
+}
+
+void VideoStream::logFirstFrame(const Frame &frame) {
+    if (frame.loopTicks == 0 || std::exchange(m_firstFrameLogged, true))
+        return;
+    // Where a clip on the wall's timeline begins (tests/nodes/tst_nodes_skew reads it). The
+    // OpenGL path's first snapshot may be a second into the clip (its branch passes about one
+    // frame a second; tests/nodes/tst_nodes_gl reads it).
+    qInfo("video[%s]: first %s on the wall's timeline: position %.3f s of the clip, "
+          "shown at %lld ns (shared clock; the stream's start %lld ns, offset %.1f ms)",
+          qPrintable(m_key), m_usesGlItem ? "snapshot" : "frame",
+          double(frame.rtpTime) / frame.rtpClockRate, qlonglong(frame.shownNs),
+          qlonglong(m_timelineStartNs), double(m_displayOffsetNs) / 1e6);
 }
 
 void VideoStream::onBus(quint64 generation, const BusEvent &event) {

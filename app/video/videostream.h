@@ -145,8 +145,9 @@ public:
     // Whether the display offset applies: a synchronised stream (through the appsink or the
     // OpenGL display path's sinks).
     bool offsetApplies() const { return m_clock != nullptr; }
-    // Whether a live anchor applies: the appsink path only (its frames carry the stream's PTS).
-    bool anchorApplies() const { return m_clock && !m_usesGlItem; }
+    // Whether a live anchor applies: a synchronised stream, through the appsink or the OpenGL
+    // display path's sinks (each frame placed by its MPEG-TS PTS before they wait).
+    bool anchorApplies() const { return m_clock != nullptr; }
 
     // Viewers (tiles) say how big they draw the stream, in device pixels.
     void setViewRequest(const void *viewer, QSize pixels, ScaleNeed need,
@@ -170,6 +171,7 @@ private:
     void build();
     void tearDown();
     void takeSnapshot();
+    void logFirstFrame(const Frame &frame); // a clip on the wall's timeline: where it began
     void onFrameWake(quint64 generation);
     void onBus(quint64 generation, const BusEvent &event);
     void onTick();

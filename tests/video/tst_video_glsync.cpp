@@ -5,7 +5,11 @@
 // follows the clock with a GstNetClientClock), shows the same clip the same way and prints its
 // stream's synchronisation sample (position in the clip, when on the shared clock its sinks were
 // given that frame) five times a second. The two are compared with the controller's formula
-// (app/nodes/videosync.h: the skew at the nearest loop).
+// (app/nodes/videosync.h: the skew at the nearest loop). Both take the clip's start as a
+// controller stamps it, by source id (VideoHub::setStreamStarts; the stream is "gl:clip"). Last,
+// live HLS on this path placed by an anchor (livehlssync.h), in this process.
+#include "httptestserver.h"
+
 #include "core/engineservices.h"
 #include "core/mediatime.h"
 #include "video/gstsupport.h"
@@ -14,6 +18,7 @@
 #include "video/videoitem.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QGuiApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -158,6 +163,9 @@ int childMain(int argc, char **argv) {
     // stream's key, the OpenGL path's "gl:<source>".
     if (const qint64 trimMs = config.value(QStringLiteral("trimMs")).toInteger(); trimMs != 0)
         hub.setStreamTrims({{QStringLiteral("gl:clip"), trimMs * kMs}});
+    // The clip's start as the controller stamps it, by source id (a node's nodesync.cpp).
+    hub.setStreamStarts(
+        {{QStringLiteral("clip"), config.value(QStringLiteral("startNs")).toInteger()}});
     QQmlEngine engine;
     opswall::provide(&engine, &hub);
     Shown shown = showTile(&engine, kGlBinding);
@@ -233,7 +241,22 @@ private Q_SLOTS:
         const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
         QVERIFY2(clock, qPrintable(error));
         m_hub->setSharedClock(clock);
-        const auto unshared = qScopeGuard([this] { m_hub->setSharedClock(nullptr); });
+        const SharedClock &shared = *clock;
+        const SyncSettings &set = clock->settings();
+        // The clip's start, as a controller stamps a source a layout brings on screen (by source
+        // id; the OpenGL path's stream is "gl:clip"): 1.5 s ahead, then moved to half a loop
+        // from where the timeline's epoch would put the clip's beginning, so a process that
+        // ignored the start would be a second off.
+        const qint64 clipNs = kClipFrames * 100 * kMs / 3;
+        qint64 startNs = shared.nowNs() + 1500 * kMs;
+        const qint64 epochPlace =
+            ((startNs - set.baseTimeNs - set.latencyMs * kMs) % clipNs + clipNs) % clipNs;
+        startNs += ((clipNs / 2 - epochPlace) % clipNs + clipNs) % clipNs;
+        m_hub->setStreamStarts({{QStringLiteral("clip"), startNs}});
+        const auto unshared = qScopeGuard([this] {
+            m_hub->setStreamStarts({});
+            m_hub->setSharedClock(nullptr);
+        });
         Shown shown = showTile(m_engine.get(), kGlBinding);
         QVERIFY(shown.tile);
 
@@ -243,7 +266,8 @@ private Q_SLOTS:
             QStringLiteral("OPSWALL_GLSYNC_CHILD"),
             QString::fromUtf8(QJsonDocument(QJsonObject{{"clock", clock->settings().toJson()},
                                                         {"clip", m_clip},
-                                                        {"trimMs", childTrimMs}})
+                                                        {"trimMs", childTrimMs},
+                                                        {"startNs", startNs}})
                                   .toJson(QJsonDocument::Compact)));
         child.setProcessEnvironment(env);
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -286,10 +310,13 @@ private Q_SLOTS:
                                 .arg(onOpenGl(shown))
                                 .arg(QString::fromUtf8(lastLine))));
         QCOMPARE(ours()->sample.loopTicks, theirs->sample.loopTicks);
+        // The OpenGL path's stream took the source's start (it used to be looked up by the
+        // stream's key, "gl:clip", and found none).
+        QCOMPARE(streamOf(shown)->key(), QStringLiteral("gl:clip"));
+        QCOMPARE(streamOf(shown)->timelineStart(), startNs);
         QVERIFY2(std::abs(loopNs(ours()->sample) - kClipFrames * 100 * kMs / 3) <= 67 * kMs,
                  qPrintable(QString::number(loopNs(ours()->sample))));
 
-        const SyncSettings &set = clock->settings();
         QList<double> skews;
         QList<double> offTimeline;
         int wrapsOurs = 0;
@@ -316,11 +343,10 @@ private Q_SLOTS:
                                  (positionNs(a->sample) - positionNs(b->sample)),
                              loop)) /
                          1e6);
-            offTimeline.append(
-                double(opswall::core::nearestLoop(a->sample.shownNs - set.baseTimeNs -
-                                                      set.latencyMs * kMs - positionNs(a->sample),
-                                                  loop)) /
-                1e6);
+            // On the wall's timeline from the stamped start: position (shown − start) mod loop.
+            offTimeline.append(double(opswall::core::nearestLoop(
+                                   a->sample.shownNs - startNs - positionNs(a->sample), loop)) /
+                               1e6);
             // A position smaller than the last one seen: the clip started again.
             const qint64 pa = positionNs(a->sample);
             const qint64 pb = positionNs(b->sample);
@@ -344,7 +370,8 @@ private Q_SLOTS:
         };
         std::printf("RESULT OpenGL display path (qml6glsink, llvmpipe under Xvfb), a 2 s clip in "
                     "two processes on one shared clock, the second trimmed %d ms, %lld samples "
-                    "over 8 s: median skew %.1f ms (largest %.1f), shown after its timeline time "
+                    "over 8 s: median skew %.1f ms (largest %.1f), shown after its place from the "
+                    "stamped start "
                     "by a median %.1f ms; loops seen %d and %d, seconds without frames %d\n",
                     childTrimMs, qlonglong(skews.size()), skew, largest(skews), off, wrapsOurs,
                     wrapsTheirs, secondsWithoutFrames);
@@ -355,6 +382,99 @@ private Q_SLOTS:
         // The second shows each frame childTrimMs later: the skew is that much negative.
         QVERIFY2(std::abs(skew + childTrimMs) <= 33, qPrintable(QString::number(skew)));
         QVERIFY2(std::abs(off) <= 33, qPrintable(QString::number(off)));
+    }
+
+    // Live HLS on the OpenGL path placed by the controller's anchor (livehlssync.h): the picture
+    // of MPEG-TS PTS P shows at T on the shared clock, every other at its distance from P. The
+    // anchor is put a second after where the stream showed its pictures on its own timeline; the
+    // snapshots (released with the items' sinks) must then be within a frame of it. Before, the
+    // anchor applied to the appsink path only: no MPEG-TS PTS, nothing placed.
+    void liveHlsAnchoredOnTheOpenGlPath() {
+        QTemporaryDir hlsDir;
+        QProcess producer;
+        producer.start(
+            QStringLiteral("gst-launch-1.0"),
+            QStringList{QStringLiteral("-q")} +
+                QProcess::splitCommand(
+                    QStringLiteral("videotestsrc is-live=true pattern=smpte ! "
+                                   "video/x-raw,width=320,height=90,framerate=30/1 ! x264enc "
+                                   "key-int-max=30 tune=zerolatency speed-preset=ultrafast ! "
+                                   "h264parse ! hlssink2 target-duration=1 playlist-length=5 "
+                                   "max-files=10 location=%1/seg%05d.ts "
+                                   "playlist-location=%1/index.m3u8")
+                        .arg(hlsDir.path())));
+        const auto stopProducer = qScopeGuard([&] {
+            producer.kill();
+            producer.waitForFinished(3000);
+        });
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         QFile playlist(hlsDir.filePath(QStringLiteral("index.m3u8")));
+                         return playlist.open(QIODevice::ReadOnly) &&
+                                playlist.readAll().count(".ts") >= 3;
+                     },
+                     30000),
+                 producer.readAllStandardError().constData());
+        test::HttpTestServer http;
+        http.setRoot(hlsDir.path());
+        QVERIFY(http.listen());
+        VideoSource live;
+        live.id = QStringLiteral("live");
+        live.kind = SourceKind::Hls;
+        live.uri = http.url(QStringLiteral("/index.m3u8"));
+        QVERIFY(!m_hub->upsertSource(live));
+
+        QString error;
+        const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
+        QVERIFY2(clock, qPrintable(error));
+        m_hub->setSharedClock(clock);
+        const auto unshared = qScopeGuard([this] {
+            m_hub->setLiveAnchors({});
+            m_hub->setSharedClock(nullptr);
+        });
+        Shown shown =
+            showTile(m_engine.get(), {{QStringLiteral("source"), QStringLiteral("live")},
+                                      {QStringLiteral("displayPath"), QStringLiteral("opengl")}});
+        QVERIFY(shown.tile);
+        // A snapshot with its MPEG-TS PTS (90 kHz) and when the sinks were given it.
+        const auto snapshot = [&]() -> std::optional<Frame> {
+            VideoStream *s = streamOf(shown);
+            if (!s || s->snapshot().rtpClockRate != 90000 || s->snapshot().shownNs < 0)
+                return std::nullopt;
+            return s->snapshot();
+        };
+        QVERIFY2(QTest::qWaitFor([&] { return onOpenGl(shown) && snapshot(); }, 40000),
+                 "no snapshot with an MPEG-TS PTS on the OpenGL path");
+        QCOMPARE(streamOf(shown)->key(), QStringLiteral("gl:live"));
+        const Frame first = *snapshot();
+        const LiveAnchor anchor{first.rtpTime, first.shownNs + 1000 * kMs};
+        m_hub->setLiveAnchors({{QStringLiteral("live"), anchor}});
+        QCOMPARE(streamOf(shown)->liveAnchor(), std::optional<LiveAnchor>(anchor));
+        // Past the jump (a second) and the branches' queued frames.
+        QTest::qWait(3000);
+        QList<double> late;
+        quint64 lastSequence = 0;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 8000) {
+            QTest::qWait(200);
+            const std::optional<Frame> f = snapshot();
+            if (!f || f->sequence == lastSequence)
+                continue;
+            lastSequence = f->sequence;
+            late.append(double(f->shownNs - anchor.shownNs - ticksApartNs(f->rtpTime, anchor.pts)) /
+                        1e6);
+        }
+        QVERIFY2(late.size() >= 4, qPrintable(QString::number(late.size())));
+        const double median = medianOf(late);
+        std::printf("RESULT OpenGL display path, live HLS (hlssink2, 1 s segments) anchored a "
+                    "second after its own timeline: %lld snapshots over 8 s shown a median %.1f "
+                    "ms after the anchor's time (from %.1f to %.1f)\n",
+                    qlonglong(late.size()), median, *std::min_element(late.cbegin(), late.cend()),
+                    *std::max_element(late.cbegin(), late.cend()));
+        QVERIFY2(std::abs(median) <= 33, qPrintable(QString::number(median)));
+        QVERIFY2(streamOf(shown)->state() == VideoStream::State::Playing,
+                 qPrintable(streamOf(shown)->stateName()));
     }
 };
 
