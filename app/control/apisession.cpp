@@ -226,7 +226,9 @@ private:
         if (who)
             caller = Caller{who->name, who->role, QString::fromStdString(m_remote),
                             QStringLiteral("api")};
-        // Reads are checked here against the table; actions again on the GUI thread with the lock.
+        // Reads are checked here against the table; actions are not: each is checked once, with
+        // the lock, where it is applied on the GUI thread (the dispatcher; ControlService::execute
+        // for lock.* and token.*).
         if (r.kind != RouteKind::Submit && r.needsToken() &&
             !roleAllows(caller.role, r.permission)) {
             const QString why =

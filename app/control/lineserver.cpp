@@ -1,6 +1,7 @@
 #include "control/lineserver.h"
 
 #include "control/lineprotocol.h"
+#include "control/permissions.h"
 #include "core/redact.h"
 
 #include <boost/asio/post.hpp>
@@ -153,6 +154,16 @@ private:
         }
         if (!m_caller)
             return answer(lineErr(QStringLiteral("unauthorized"), QStringLiteral("LOGIN first")));
+        // STATUS is a read: checked here against the table, as the HTTP session checks its reads
+        // (a link token, app/nodes, may read nothing). Actions are checked where they are applied.
+        if (cmd.kind == LineCommandKind::Status &&
+            !roleAllows(m_caller->role, QStringLiteral("state.read"))) {
+            const QString why =
+                QStringLiteral("role '%1' may not state.read").arg(roleName(m_caller->role));
+            m_core->auditRefusal(m_address, m_remote, QStringLiteral("line"), 403,
+                                 QStringLiteral("STATUS"), why, m_caller);
+            return answer(lineErr(QStringLiteral("forbidden"), why));
+        }
         const std::int64_t now = ServerCore::nowMs();
         if (!m_core->limiter.allow(m_rateKey, now))
             return answer(lineErr(QStringLiteral("rate_limited"),

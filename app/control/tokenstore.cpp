@@ -215,13 +215,20 @@ std::optional<QString> TokenStore::ensureAdminToken(const QString &filePath) {
         throw std::runtime_error(error.toStdString());
     if (exists)
         ::unlink(path.constData()); // our stale file: its token is gone; start afresh at 0600
-    const int fd =
-        ::open(path.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    // Written whole under a temporary name beside it (made 0600, O_EXCL), then linked into place:
+    // the file appears with its token in it, so whoever opens it as soon as it exists (a script,
+    // a test) never reads it empty; link(2), unlike rename(2), fails rather than replace what
+    // may have appeared at the path meanwhile.
+    QByteArray temporary = path + ".XXXXXX";
+    const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
     const QByteArray body = tok->token.toLatin1() + '\n';
     bool ok = fd >= 0 && ::fchmod(fd, 0600) == 0 &&
               ::write(fd, body.constData(), std::size_t(body.size())) == body.size();
-    if (fd >= 0)
+    if (fd >= 0) {
         ok = (::close(fd) == 0) && ok;
+        ok = ok && ::link(temporary.constData(), path.constData()) == 0;
+        ::unlink(temporary.constData());
+    }
     if (!ok) {
         revoke(name);
         throw std::runtime_error("cannot write the admin token to " + path.toStdString());

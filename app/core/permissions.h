@@ -1,8 +1,9 @@
 #pragma once
 // The per-action permission table: which roles may submit which action types. One table in code
-// (permissions.cpp), used by the dispatcher for every caller and by the control API before it
-// submits; documented in app/control/README.md; anything not in the table is refused
-// (default deny). The control lock (lockstate.h) is checked after the role.
+// (permissions.cpp): each action is checked against it once, where it is applied (the dispatcher,
+// for every caller; the control service for lock.* and token.*), and the control API checks its
+// reads (GET routes) against it; documented in app/control/README.md; anything not in the table
+// is refused (default deny). The control lock (lockstate.h) is checked after the role.
 
 #include "core/action.h"
 

@@ -83,6 +83,19 @@ void TstControlClients::lineProtocolRolesLockAndLimits() {
         m_s->client(Role::Admin)
             .request("GET", QStringLiteral("/audit?action=lock.&order=desc&limit=1"));
     QVERIFY2(r.body.contains("\"via\":\"line\""), r.body.constData());
+    // A link token (a render node's, a standby's: app/nodes) may read nothing here either: STATUS
+    // is refused as GET /status is, and so is any action.
+    for (const Role link : {Role::Node, Role::Standby}) {
+        QTcpSocket node;
+        QVERIFY(connectLine(node, port));
+        QVERIFY(lineCommand(node, "LOGIN " + m_s->tokens[link].toLatin1()).startsWith("OK LOGIN"));
+        reply = lineCommand(node, "STATUS");
+        QVERIFY2(reply.startsWith("ERR forbidden ") && reply.contains("state.read"),
+                 reply.constData());
+        reply = lineCommand(node, "PRESET RECALL 3");
+        QVERIFY2(reply.startsWith("ERR forbidden "), reply.constData());
+        QCOMPARE(m_s->client(link).request("GET", QStringLiteral("/status")).status, 403);
+    }
     // An overlong line: a clear error, then the connection closes.
     reply = lineCommand(op, QByteArray(2000, 'A'));
     QVERIFY2(reply.startsWith("ERR line_too_long"), reply.constData());

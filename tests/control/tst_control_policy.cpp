@@ -2,6 +2,7 @@
 // routing and path checks, line protocol framing and parsing, server configuration.
 #include "control/lineprotocol.h"
 #include "control/lockstate.h"
+#include "control/openapi.h"
 #include "control/permissions.h"
 #include "control/ratelimiter.h"
 #include "control/router.h"
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void routesMapToActions();
     void bodiesAreValidated_data();
     void bodiesAreValidated();
+    void transitionIsRefusedNotDropped();
     void lineFramerSplitsAndBoundsLines();
     void lineCommandsParse();
     void listenAddressesParse();
@@ -266,6 +268,32 @@ void TstControlPolicy::bodiesAreValidated() {
     QCOMPARE(r.error.status, 400);
     QCOMPARE(r.error.code, code);
     QCOMPARE(r.error.field, field);
+}
+
+// A recall and a publish are a cut (issue 12: `transition` was advertised and silently dropped):
+// the contract has no transition any more, and a client that still sends one is told, by name,
+// instead of getting a cut it did not ask for.
+void TstControlPolicy::transitionIsRefusedNotDropped() {
+    for (const QByteArray &target :
+         {QByteArray("/api/v1/presets/3/recall"), QByteArray("/api/v1/layouts/publish")}) {
+        const Route plain = route("POST", target, "{}");
+        QCOMPARE(plain.kind, RouteKind::Submit);
+        const Route r = route("POST", target, R"({"transition":"fade"})");
+        QCOMPARE(r.kind, RouteKind::Error);
+        QCOMPARE(r.error.status, 400);
+        QCOMPARE(r.error.code, QStringLiteral("unknown_field"));
+        QCOMPARE(r.error.field, QStringLiteral("transition"));
+    }
+    // No request or response property of the OpenAPI document is called transition (the word
+    // appears only in the descriptions that say there is none).
+    const QList<QByteArray> lines = openApiYaml().split('\n');
+    QVERIFY(lines.size() > 100);
+    for (const QByteArray &line : lines) {
+        const QByteArray t = line.trimmed();
+        QVERIFY2(!t.startsWith("transition:") && !t.startsWith("- transition") &&
+                     !t.contains("{transition:") && !t.contains(" transition: {"),
+                 t.constData());
+    }
 }
 
 void TstControlPolicy::lineFramerSplitsAndBoundsLines() {

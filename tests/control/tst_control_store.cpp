@@ -4,13 +4,17 @@
 #include "control/tokenstore.h"
 #include "store/database.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <sqlite3.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace opswall;
 using namespace opswall::control;
@@ -122,8 +126,30 @@ void TstControlStore::firstStartWritesAdminTokenFile0600() {
     store::Database db(freshDb());
     TokenStore tokens(db);
     const QString file = m_dir.filePath(QStringLiteral("secret/admin.token"));
+    QVERIFY(QDir().mkpath(QFileInfo(file).absolutePath()));
+    // What happens in the folder: the token file must appear whole (a script or a test that
+    // reads it as soon as it exists read it empty), so it is never written under its own name.
+    const int watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    QVERIFY(watch >= 0);
+    QVERIFY(::inotify_add_watch(watch,
+                                QFile::encodeName(QFileInfo(file).absolutePath()).constData(),
+                                IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO) >= 0);
     const auto written = tokens.ensureAdminToken(file);
     QVERIFY(written);
+    QStringList events;
+    alignas(inotify_event) char buffer[4096];
+    for (ssize_t n; (n = ::read(watch, buffer, sizeof buffer)) > 0;)
+        for (char *at = buffer; at < buffer + n;) {
+            const auto *e = reinterpret_cast<const inotify_event *>(at);
+            if (e->len > 0 && QFileInfo(file).fileName() == QLatin1String(e->name))
+                events.append(QString::number(
+                    e->mask & (IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO), 16));
+            at += sizeof(inotify_event) + e->len;
+        }
+    ::close(watch);
+    QCOMPARE(events, QStringList{QString::number(IN_CREATE, 16)}); // made whole, never written
+    QCOMPARE(QDir(QFileInfo(file).absolutePath()).entryList(QDir::Files | QDir::Hidden),
+             QStringList{QFileInfo(file).fileName()}); // and nothing left beside it
     QCOMPARE(*written, file);
     struct stat st {};
     QCOMPARE(::stat(QFile::encodeName(file).constData(), &st), 0);
