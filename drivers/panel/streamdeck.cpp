@@ -227,6 +227,13 @@ std::optional<std::string> textOf(const std::uint8_t *report, std::size_t size, 
     return text;
 }
 
+std::optional<std::string> gen1Text(const std::uint8_t *report, std::size_t size,
+                                    std::uint8_t reportId, std::size_t to, bool stopAtNul) {
+    if (size < 6 || report[0] != reportId)
+        return std::nullopt;
+    return textOf(report, size, 5, to, stopAtNul);
+}
+
 std::optional<std::string> gen2Text(const std::uint8_t *report, std::size_t size,
                                     std::uint8_t reportId, std::size_t from) {
     if (size < 2 || report[0] != reportId)
@@ -242,24 +249,16 @@ std::optional<std::string> parseUsbSerial(const Model &model, const std::uint8_t
                                           std::size_t size) {
     if (!report)
         return std::nullopt;
-    if (model.generation == 1) {
-        if (size < 6 || report[0] != 0x03)
-            return std::nullopt;
-        return textOf(report, size, 5, 17, false);
-    }
-    return gen2Text(report, size, 0x06, 2);
+    return model.generation == 1 ? gen1Text(report, size, 0x03, 17, false)
+                                 : gen2Text(report, size, 0x06, 2);
 }
 
 std::optional<std::string> parseUsbFirmware(const Model &model, const std::uint8_t *report,
                                             std::size_t size) {
     if (!report)
         return std::nullopt;
-    if (model.generation == 1) {
-        if (size < 6 || report[0] != 0x04)
-            return std::nullopt;
-        return textOf(report, size, 5, size, true);
-    }
-    return gen2Text(report, size, 0x05, 6);
+    return model.generation == 1 ? gen1Text(report, size, 0x04, size, true)
+                                 : gen2Text(report, size, 0x05, 6);
 }
 
 std::optional<KeyImageAssembler::Image> KeyImageAssembler::push(const std::uint8_t *report,
