@@ -1,5 +1,7 @@
 #include "store/database.h"
 
+#include "core/diagnostics.h"
+
 #include "store/database_p.h"
 #include "store/guithreadwaits.h"
 
@@ -160,7 +162,7 @@ Database::Database(const QString &path, OpenMode mode)
 
 namespace {
 std::atomic<std::uint64_t> g_guiThreadWaits{0};
-const bool g_logGuiThreadWaits = qEnvironmentVariableIntValue("OPSWALL_LOG_GUI_THREAD_SQL") != 0;
+const bool g_logGuiThreadWaits = diagnostics::isOn(diagnostics::Switch::LogGuiThreadSql);
 } // namespace
 
 void noteGuiThreadWait(const char *what) {
