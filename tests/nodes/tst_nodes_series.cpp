@@ -8,6 +8,7 @@
 // every answer carries every stored revision, and a new revision stored during the load reaches
 // the node row for row. Printed: the API's answer times idle and under load, and the GUI
 // thread's time per seriesOf as the controller logs it (opswall.nodes.series).
+#include "../support/jsonfeed.h"
 #include "feeds/feedhub.h"
 #include "feedservice/httpserver.h"
 #include "nodecluster.h"
@@ -55,20 +56,8 @@ QByteArray valuesAt(int version) {
 }
 
 QByteArray feedsDocument(quint16 port) {
-    const QJsonObject feed{
-        {QStringLiteral("id"), QStringLiteral("big")},
-        {QStringLiteral("name"), QStringLiteral("Large series")},
-        {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:%1/values.json").arg(port)},
-        {QStringLiteral("format"), QStringLiteral("json")},
-        {QStringLiteral("mapping"),
-         QJsonObject{{QStringLiteral("seriesPath"), QStringLiteral("records")},
-                     {QStringLiteral("timeField"), QStringLiteral("date")},
-                     {QStringLiteral("indicatorField"), QStringLiteral("indicator")},
-                     {QStringLiteral("valueField"), QStringLiteral("value")}}},
-        {QStringLiteral("intervalSecs"), 5}};
-    return QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 1},
-                                     {QStringLiteral("feeds"), QJsonArray{feed}}})
-        .toJson();
+    return testsupport::jsonFeedDocument(port, QStringLiteral("big"),
+                                         QStringLiteral("Large series"));
 }
 
 QByteArray indicatorsDocument() {
