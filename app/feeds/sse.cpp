@@ -117,7 +117,7 @@ void SseClient::open() {
         const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         onBroken(m_reply->error() != QNetworkReply::NoError ? m_reply->errorString()
                  : status != 200                            ? QStringLiteral("HTTP %1").arg(status)
-                                 : QStringLiteral("server closed the event stream")));
+                                 : QStringLiteral("server closed the event stream"));
     });
 }
 
