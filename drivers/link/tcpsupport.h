@@ -44,4 +44,17 @@ void writeQueued(Stream &stream, std::deque<Bytes> &queue, std::shared_ptr<Owner
                              });
 }
 
+// writeQueued for an owner with close() and closed() (a session): an error closes it, and a
+// closed owner writes no more.
+template<class Stream, class Owner>
+void writeQueuedUntilClosed(Stream &stream, std::deque<Bytes> &queue,
+                            std::shared_ptr<Owner> owner) {
+    Owner *o = owner.get();
+    writeQueued(stream, queue, std::move(owner), [o](boost::system::error_code ec) {
+        if (ec || o->closed())
+            o->close();
+        return !ec && !o->closed();
+    });
+}
+
 } // namespace opswall::drivers

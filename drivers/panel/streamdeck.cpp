@@ -407,27 +407,29 @@ Message keepAliveAck(const Message &k) {
     return m;
 }
 
-Message deviceInfoAnswer(std::uint32_t id, std::uint16_t vendorId, std::uint16_t productId) {
+namespace {
+// A Get Report result of `size` bytes whose payload starts with its two report bytes.
+Message reportResult(std::uint32_t id, std::size_t size, std::uint8_t first, std::uint8_t second) {
     Message m;
     m.flags = kResult;
     m.op = HidOp::GetReport;
     m.id = id;
-    m.payload.assign(32, 0);
-    m.payload[0] = 0x03;
-    m.payload[1] = 0x80;
+    m.payload.assign(size, 0);
+    m.payload[0] = first;
+    m.payload[1] = second;
+    return m;
+}
+} // namespace
+
+Message deviceInfoAnswer(std::uint32_t id, std::uint16_t vendorId, std::uint16_t productId) {
+    Message m = reportResult(id, 32, 0x03, 0x80);
     putLe16(m.payload, 12, vendorId);
     putLe16(m.payload, 14, productId);
     return m;
 }
 
 Message serialAnswer(std::uint32_t id, const std::string &serial) {
-    Message m;
-    m.flags = kResult;
-    m.op = HidOp::GetReport;
-    m.id = id;
-    m.payload.assign(32, 0);
-    m.payload[0] = 0x03;
-    m.payload[1] = 0x84;
+    Message m = reportResult(id, 32, 0x03, 0x84);
     const std::size_t n = std::min<std::size_t>(serial.size(), 28);
     m.payload[3] = std::uint8_t(n);
     std::copy(serial.begin(), serial.begin() + std::ptrdiff_t(n), m.payload.begin() + 4);
@@ -435,13 +437,7 @@ Message serialAnswer(std::uint32_t id, const std::string &serial) {
 }
 
 Message firmwareAnswer(std::uint32_t id, std::uint8_t reportId, const std::string &version) {
-    Message m;
-    m.flags = kResult;
-    m.op = HidOp::GetReport;
-    m.id = id;
-    m.payload.assign(32, 0);
-    m.payload[0] = 0x03;
-    m.payload[1] = reportId;
+    Message m = reportResult(id, 32, 0x03, reportId);
     const std::size_t n = std::min<std::size_t>(version.size(), 8);
     std::copy(version.begin(), version.begin() + std::ptrdiff_t(n), m.payload.begin() + 8);
     return m;
@@ -449,13 +445,7 @@ Message firmwareAnswer(std::uint32_t id, std::uint8_t reportId, const std::strin
 
 Message childInfo(std::uint32_t id, bool attached, std::uint16_t vendorId, std::uint16_t productId,
                   const std::string &serial, std::uint16_t tcpPort) {
-    Message m;
-    m.flags = kResult;
-    m.op = HidOp::GetReport;
-    m.id = id;
-    m.payload.assign(128, 0);
-    m.payload[0] = 0x01;
-    m.payload[1] = 0x0B;
+    Message m = reportResult(id, 128, 0x01, 0x0B);
     m.payload[4] = attached ? 0x02 : 0x00;
     if (attached) {
         putLe16(m.payload, 26, vendorId);

@@ -176,13 +176,7 @@ private:
         }
     }
 
-    void writeNext() {
-        writeQueued(m_socket, m_out, shared_from_this(), [this](boost::system::error_code ec) {
-            if (ec || m_closed)
-                close();
-            return !ec && !m_closed;
-        });
-    }
+    void writeNext() { writeQueuedUntilClosed(m_socket, m_out, shared_from_this()); }
 
     std::shared_ptr<StreamDeckSim> m_sim;
     tcp::socket m_socket;
