@@ -1,5 +1,6 @@
 #include "core/jsonstrict.h"
 
+#include <charconv>
 #include <set>
 #include <vector>
 
@@ -14,16 +15,6 @@ struct Frame {
     qsizetype index = 0;    // array: the current element
     std::set<QString> keys; // object: keys seen so far
 };
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 // Reads the string whose opening quote is at *i; leaves *i on its closing quote. False when the
 // string does not end (the parser will say so).
@@ -74,13 +65,11 @@ bool readString(QByteArrayView s, qsizetype *i, QString *out) {
         case 'u': {
             if (p + 4 >= s.size())
                 return false;
-            int unit = 0;
-            for (int k = 1; k <= 4; ++k) {
-                const int h = hexValue(s[p + k]);
-                if (h < 0)
-                    return false;
-                unit = unit * 16 + h;
-            }
+            // Exactly four hex digits, either case (from_chars takes no sign or "0x" here).
+            unsigned unit = 0;
+            const char *digits = s.data() + p + 1;
+            if (std::from_chars(digits, digits + 4, unit, 16).ptr != digits + 4)
+                return false;
             p += 4;
             flush();
             out->append(QChar(char16_t(unit)));

@@ -2,7 +2,6 @@
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QRandomGenerator>
 
 namespace opswall::feeds {
 
@@ -82,45 +81,17 @@ void SseParser::line(QByteArrayView l, QList<SseEvent> &out) {
 
 SseClient::SseClient(QNetworkAccessManager *nam, const QUrl &url,
                      QMap<QByteArray, QByteArray> headers, QObject *parent)
-    : QObject(parent)
+    : PushClient(90 * 1000, QStringLiteral("no data or keep-alive"), parent)
     , m_nam(nam)
     , m_url(url)
-    , m_headers(std::move(headers))
-    , m_policy(BackoffConfig{60 * 1000, 1000, 60 * 1000, 2.0, 0.2}) {
-    m_reconnect.setSingleShot(true);
-    connect(&m_reconnect, &QTimer::timeout, this, &SseClient::open);
-    m_idle.setSingleShot(true);
-    m_idle.setInterval(90 * 1000);
-    connect(&m_idle, &QTimer::timeout, this,
-            [this] { onBroken(QStringLiteral("no data or keep-alive for 90 s")); });
-}
+    , m_headers(std::move(headers)) {}
 
 SseClient::~SseClient() {
     stop();
 }
 
-void SseClient::start() {
-    m_running = true;
-    open();
-}
-
-void SseClient::stop() {
-    m_running = false;
-    m_reconnect.stop();
-    m_idle.stop();
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-    }
-    if (m_connected) {
-        m_connected = false;
-        Q_EMIT connectedChanged(false);
-    }
-}
-
 void SseClient::open() {
-    if (!m_running)
+    if (!isRunning())
         return;
     QNetworkRequest r(m_url);
     r.setRawHeader("Accept", "text/event-stream");
@@ -131,17 +102,14 @@ void SseClient::open() {
         r.setRawHeader(it.key(), it.value());
     m_parser = SseParser();
     m_reply = m_nam->get(r);
-    m_idle.start();
+    restartIdle();
     connect(m_reply, &QNetworkReply::metaDataChanged, this, [this] {
         const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status == 200 && !m_connected) {
-            m_connected = true;
-            m_state = {};
-            Q_EMIT connectedChanged(true);
-        }
+        if (status == 200 && !isConnected())
+            onConnected();
     });
     connect(m_reply, &QNetworkReply::readyRead, this, [this] {
-        m_idle.start();
+        restartIdle();
         for (const SseEvent &e : m_parser.feed(m_reply->readAll()))
             Q_EMIT event(e);
     });
@@ -153,25 +121,12 @@ void SseClient::open() {
     });
 }
 
-void SseClient::onBroken(const QString &error) {
-    m_idle.stop();
+void SseClient::dropTransport(Drop) {
     if (m_reply) {
         m_reply->disconnect(this);
         m_reply->abort();
         m_reply->deleteLater();
     }
-    if (m_connected) {
-        m_connected = false;
-        Q_EMIT connectedChanged(false);
-    }
-    Q_EMIT failed(error);
-    if (!m_running)
-        return;
-    const BackoffDecision d =
-        m_policy.decide(FetchEvent::TransientFailure, m_state,
-                        QRandomGenerator::global()->generateDouble(), m_parser.retryMs());
-    m_state = d.next;
-    m_reconnect.start(d.delayMs);
 }
 
 } // namespace opswall::feeds

@@ -3,14 +3,13 @@
 // events out, bounded line and event size) and a client that keeps one event stream open with
 // Qt Network and reconnects through the BackoffPolicy.
 
-#include "feeds/backoff.h"
+#include "feeds/pushclient.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QMap>
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 #include <QUrl>
 
 class QNetworkAccessManager;
@@ -49,36 +48,28 @@ private:
     int m_dropped = 0;
 };
 
-class SseClient : public QObject {
+// One event stream kept open (start/stop, reconnects, the idle bound: PushClient). No byte, not
+// even a keep-alive comment, for 90 s: the stream is dead.
+class SseClient : public PushClient {
     Q_OBJECT
 public:
     SseClient(QNetworkAccessManager *nam, const QUrl &url, QMap<QByteArray, QByteArray> headers,
               QObject *parent = nullptr);
     ~SseClient() override;
-    void start();
-    void stop();
-    bool isConnected() const { return m_connected; }
 
 Q_SIGNALS:
     void event(const opswall::feeds::SseEvent &event);
-    void connectedChanged(bool connected);
-    void failed(const QString &error); // the stream broke; a reconnect is scheduled
 
 private:
-    void open();
-    void onBroken(const QString &error);
+    void open() override;
+    void dropTransport(Drop why) override;
+    int serverRetryMs() const override { return m_parser.retryMs(); }
 
     QNetworkAccessManager *m_nam;
     QUrl m_url;
     QMap<QByteArray, QByteArray> m_headers;
     QPointer<QNetworkReply> m_reply;
     SseParser m_parser;
-    BackoffPolicy m_policy;
-    BackoffState m_state;
-    QTimer m_reconnect;
-    QTimer m_idle; // no byte (not even a keep-alive comment) for this long: the stream is dead
-    bool m_running = false;
-    bool m_connected = false;
 };
 
 } // namespace opswall::feeds

@@ -1,6 +1,7 @@
 #include "decodecommon.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace opswall::maps::detail {
 
@@ -68,6 +69,27 @@ void addPolygon(FeatureSet &set, Feature &feature, int featureIndex, int polygon
             polygon.holes.append(std::move(ring));
     }
     feature.polygons.append(std::move(polygon));
+}
+
+std::optional<QJsonObject> readRoot(const QByteArray &json, const QString &format,
+                                    const DecodeLimits &limits, QString *error) {
+    if (json.size() > limits.maxBytes) {
+        *error = QStringLiteral("%1 document is %2 bytes; the limit is %3")
+                     .arg(format)
+                     .arg(json.size())
+                     .arg(limits.maxBytes);
+        return std::nullopt;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("%1 is not valid JSON at byte %2: %3")
+                     .arg(format)
+                     .arg(parseError.offset)
+                     .arg(parseError.errorString());
+        return std::nullopt;
+    }
+    return doc.object();
 }
 
 } // namespace opswall::maps::detail

@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QJsonValue>
 
+#include <optional>
+
 namespace opswall::maps::detail {
 
 // Reads the OpsWall boundary properties (gso_code, name, name_full, kind, code_2025,
@@ -18,5 +20,10 @@ void addPolygon(FeatureSet &set, Feature &feature, int featureIndex, int polygon
                 QList<Ring> rings, bool closedExpected);
 
 QString featureLabel(int featureIndex, const Feature &feature);
+
+// The document's root object, or nullopt with *error set: over limits.maxBytes, or not JSON.
+// format ("GeoJSON", "TopoJSON") starts the message.
+std::optional<QJsonObject> readRoot(const QByteArray &json, const QString &format,
+                                    const DecodeLimits &limits, QString *error);
 
 } // namespace opswall::maps::detail

@@ -3,7 +3,6 @@
 #include "decodecommon.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 namespace opswall::maps {
@@ -33,21 +32,11 @@ Ring readRing(const QJsonArray &positions, qsizetype *budget) {
 
 FeatureSet decodeGeoJson(const QByteArray &json, const DecodeLimits &limits) {
     FeatureSet set;
-    if (json.size() > limits.maxBytes) {
-        set.error = QStringLiteral("GeoJSON document is %1 bytes; the limit is %2")
-                        .arg(json.size())
-                        .arg(limits.maxBytes);
+    const std::optional<QJsonObject> read =
+        detail::readRoot(json, QStringLiteral("GeoJSON"), limits, &set.error);
+    if (!read)
         return set;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        set.error = QStringLiteral("GeoJSON is not valid JSON at byte %1: %2")
-                        .arg(parseError.offset)
-                        .arg(parseError.errorString());
-        return set;
-    }
-    const QJsonObject root = doc.object();
+    const QJsonObject &root = *read;
     QJsonArray features;
     const QString rootType = root.value(QLatin1String("type")).toString();
     if (rootType == QLatin1String("FeatureCollection")) {

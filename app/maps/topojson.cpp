@@ -3,7 +3,6 @@
 #include "decodecommon.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 #include <cmath>
@@ -189,21 +188,11 @@ std::optional<Transform> readTransform(const QJsonObject &topology, QString *err
 FeatureSet decodeTopoJson(const QByteArray &json, const QString &objectName,
                           const DecodeLimits &limits) {
     FeatureSet set;
-    if (json.size() > limits.maxBytes) {
-        set.error = QStringLiteral("TopoJSON document is %1 bytes; the limit is %2")
-                        .arg(json.size())
-                        .arg(limits.maxBytes);
+    const std::optional<QJsonObject> read =
+        detail::readRoot(json, QStringLiteral("TopoJSON"), limits, &set.error);
+    if (!read)
         return set;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        set.error = QStringLiteral("TopoJSON is not valid JSON at byte %1: %2")
-                        .arg(parseError.offset)
-                        .arg(parseError.errorString());
-        return set;
-    }
-    const QJsonObject topology = doc.object();
+    const QJsonObject &topology = *read;
     if (topology.value(QLatin1String("type")).toString() != QLatin1String("Topology")) {
         set.error = QStringLiteral("not a TopoJSON document: \"type\" must be \"Topology\"");
         return set;

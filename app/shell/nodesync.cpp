@@ -1,5 +1,6 @@
 #include "shell/nodesync.h"
 
+#include "core/diagnostics.h"
 #include "core/engineservices.h"
 #include "tilelistmodel.h"
 
@@ -36,15 +37,14 @@ bool serveVideoClock([[maybe_unused]] nodes::NodeHub &hub, [[maybe_unused]] QQml
     video::VideoHub *videoHub = opswall::lookup<video::VideoHub>(&engine);
     if (!videoHub)
         return true;
-    int latencyMs = video::SharedClock::kDefaultLatencyMs;
-    if (qEnvironmentVariableIsSet("OPSWALL_NODE_VIDEO_LATENCY_MS")) {
-        bool ok = false;
-        latencyMs = qEnvironmentVariableIntValue("OPSWALL_NODE_VIDEO_LATENCY_MS", &ok);
-        if (!ok || latencyMs < 0 || latencyMs > 10000) {
-            *error = QStringLiteral("OPSWALL_NODE_VIDEO_LATENCY_MS must be 0-10000 (ms)");
-            return false;
-        }
+    QString badLatency;
+    const std::optional<int> latency =
+        diagnostics::value(diagnostics::Switch::NodeVideoLatencyMs, &badLatency);
+    if (!badLatency.isEmpty()) {
+        *error = badLatency + QStringLiteral(" (ms)");
+        return false;
     }
+    const int latencyMs = latency.value_or(video::SharedClock::kDefaultLatencyMs);
     const QString bindHost =
         host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : host;
     std::shared_ptr<video::SharedClock> clock =

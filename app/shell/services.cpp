@@ -1,35 +1,16 @@
 #include "shell/services.h"
 
+#include "shell/alertacks.h"
 #include "shell/servicesparts.h"
 
-#include "shell/alertacks.h"
-
 #include "core/engineservices.h"
-#include "core/permissions.h"
 #include "store/retention.h"
-#include "store/secrets.h"
 #include "store/storethread.h"
 #include "wall/tilekinds.h"
 
 #include <QDateTime>
 #include <QFile>
-#include <QFileInfo>
-#include <QJsonDocument>
-#include <QPointer>
-#include <QRegularExpression>
 #include <QThreadPool>
-#include <QUrl>
-
-#ifdef OPSWALL_WITH_DEVICES
-#include "devices/configstore.h"
-#endif
-#ifdef OPSWALL_WITH_CONTROL
-#include "control/serverconfig.h"
-#endif
-#ifdef OPSWALL_WITH_PANELS
-#include "core/permissions.h"
-#include "panels/panelstore.h"
-#endif
 
 namespace opswall::shell {
 

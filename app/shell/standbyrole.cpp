@@ -3,6 +3,7 @@
 #ifdef OPSWALL_WITH_NODES // the standby link is part of the render nodes' layer (app/nodes)
 
 #include "control/metrics.h"
+#include "core/diagnostics.h"
 #include "nodes/linktls.h"
 #include "nodes/standbyfence.h"
 #include "nodes/standbyreplica.h"
@@ -381,18 +382,17 @@ bool StandbyRole::start(QString *error) {
     // OPSWALL_STANDBY_BUILD_AHEAD=1 builds ahead what it did before the wall's QML was (to
     // measure that too).
     m_app = std::make_unique<WallApplication>(controllerOptions());
-    bool set = false;
-    const int ahead = qEnvironmentVariableIntValue("OPSWALL_STANDBY_BUILD_AHEAD", &set);
-    if (ahead != 0 || !set) {
+    const int ahead = diagnostics::value(diagnostics::Switch::StandbyBuildAhead).value_or(2);
+    if (ahead != 0) {
         QElapsedTimer clock;
         clock.start();
-        if (!m_app->prepare() || ((ahead >= 2 || !set) && !m_app->prepareWindows())) {
+        if (!m_app->prepare() || (ahead >= 2 && !m_app->prepareWindows())) {
             *error = m_app->error();
             return false;
         }
         qInfo("opswall: standby: the controller's fonts, province boundaries, GStreamer%s are "
               "prepared for a takeover (%lld ms on this thread; the boundaries decode on a worker)",
-              ahead >= 2 || !set ? " and the wall's QML" : "", qlonglong(clock.elapsed()));
+              ahead >= 2 ? " and the wall's QML" : "", qlonglong(clock.elapsed()));
     }
     qInfo("opswall: standby: keeping a replica of the primary at %s in %s; health on "
           "http://%s/api/v1/health",

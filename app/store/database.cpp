@@ -1,5 +1,7 @@
 #include "store/database.h"
 
+#include "core/diagnostics.h"
+
 #include "store/database_p.h"
 #include "store/guithreadwaits.h"
 
@@ -160,7 +162,7 @@ Database::Database(const QString &path, OpenMode mode)
 
 namespace {
 std::atomic<std::uint64_t> g_guiThreadWaits{0};
-const bool g_logGuiThreadWaits = qEnvironmentVariableIntValue("OPSWALL_LOG_GUI_THREAD_SQL") != 0;
+const bool g_logGuiThreadWaits = diagnostics::isOn(diagnostics::Switch::LogGuiThreadSql);
 } // namespace
 
 void noteGuiThreadWait(const char *what) {
@@ -433,23 +435,38 @@ private:
     bool m_newLog;
 };
 
-void Database::migrate(std::span<const Migration> migrations) {
-    const UnsyncedMigration unsynced(*this);
-    const int current = userVersion();
+namespace {
+// The migrations newer than `current`, in order, each in its own transaction with
+// record(version) (where the schema's version is kept); a schema newer than the newest migration
+// is refused with tooNew(newest).
+template<class TooNew, class Record>
+void applyNewer(Database &db, int current, std::span<const Migration> migrations, TooNew tooNew,
+                Record record) {
     const int newest = migrations.empty() ? 0 : migrations.back().version;
     if (current > newest)
-        throw Error("database schema version " + std::to_string(current) +
-                        " is newer than this program knows (" + std::to_string(newest) +
-                        "); refusing to open it",
-                    SQLITE_ERROR);
+        throw Error(tooNew(newest), SQLITE_ERROR);
     for (const Migration &m : migrations) {
         if (m.version <= current)
             continue;
-        transaction([&] {
-            exec(m.sql);
-            exec(("PRAGMA user_version=" + std::to_string(m.version)).c_str());
+        db.transaction([&] {
+            db.exec(m.sql);
+            record(m.version);
         });
     }
+}
+} // namespace
+
+void Database::migrate(std::span<const Migration> migrations) {
+    const UnsyncedMigration unsynced(*this);
+    const int current = userVersion();
+    applyNewer(
+        *this, current, migrations,
+        [current](int newest) {
+            return "database schema version " + std::to_string(current) +
+                   " is newer than this program knows (" + std::to_string(newest) +
+                   "); refusing to open it";
+        },
+        [this](int version) { exec(("PRAGMA user_version=" + std::to_string(version)).c_str()); });
 }
 
 void Database::migrateComponent(const char *component, std::span<const Migration> migrations) {
@@ -463,21 +480,19 @@ void Database::migrateComponent(const char *component, std::span<const Migration
         if (st.step())
             current = int(st.int64(0));
     }
-    const int newest = migrations.empty() ? 0 : migrations.back().version;
-    if (current > newest)
-        throw Error(std::string("schema of ") + component + " is version " +
-                        std::to_string(current) + ", newer than this program knows",
-                    SQLITE_ERROR);
-    for (const Migration &m : migrations) {
-        if (m.version <= current)
-            continue;
-        transaction([&] {
-            exec(m.sql);
-            auto up = prepare("INSERT INTO schema_versions(component, version) VALUES(?, ?) "
-                              "ON CONFLICT(component) DO UPDATE SET version=excluded.version");
-            up.bind(1, QString::fromUtf8(component)).bind(2, m.version).run();
+    applyNewer(
+        *this, current, migrations,
+        [&](int) {
+            return std::string("schema of ") + component + " is version " +
+                   std::to_string(current) + ", newer than this program knows";
+        },
+        [&](int version) {
+            prepare("INSERT INTO schema_versions(component, version) VALUES(?, ?) "
+                    "ON CONFLICT(component) DO UPDATE SET version=excluded.version")
+                .bind(1, QString::fromUtf8(component))
+                .bind(2, version)
+                .run();
         });
-    }
 }
 
 QString Database::integrityCheck() {

@@ -1,6 +1,7 @@
 // The store's test VFS (Database::installSlowSyncVfs): the default VFS with a slow xSync, for
 // tests that show the wall keeps working while the disk is slow. Asked for only through the
-// test hooks (core/testhooks.h slowDisk()), which a build without tests compiles out.
+// test hooks (core/testhooks.h slowDisk()), which a build without tests compiles out; so is the
+// VFS itself (OPSWALL_TEST_HOOKS, app/store/CMakeLists.txt): there the function does nothing.
 #include "store/database.h"
 
 #include <QFile>
@@ -16,6 +17,7 @@
 
 namespace opswall::store {
 
+#ifdef OPSWALL_TEST_HOOKS
 namespace {
 
 // The test VFS (installSlowSyncVfs): the default VFS with a slow xSync.
@@ -147,5 +149,11 @@ int Database::installSlowSyncVfs(int delayMs, const QString &onlyWhile) {
     });
     return g_syncDelayMs;
 }
+
+#else
+int Database::installSlowSyncVfs(int, const QString &) {
+    return 0;
+}
+#endif
 
 } // namespace opswall::store

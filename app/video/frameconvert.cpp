@@ -1,5 +1,7 @@
 #include "frameconvert.h"
 
+#include "core/diagnostics.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -18,7 +20,7 @@ bool fastConvertAvailable() {
 #ifdef OPSWALL_HAVE_LIBYUV
     // OPSWALL_VIDEO_VIDEOCONVERT=1: pipelines built from now on convert with videoconvert (the
     // benchmark's before-and-after in one run).
-    return qEnvironmentVariableIntValue("OPSWALL_VIDEO_VIDEOCONVERT") != 1;
+    return !diagnostics::isOn(diagnostics::Switch::VideoConvert);
 #else
     return false;
 #endif

@@ -1,5 +1,7 @@
 #include "glrenderer.h"
 
+#include "core/diagnostics.h"
+
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
@@ -36,7 +38,7 @@ bool isSoftwareRenderer(const QString &renderer) {
 }
 
 QString softwareGlReason() {
-    if (qEnvironmentVariableIntValue("OPSWALL_VIDEO_SOFTWARE_GL") == 1)
+    if (diagnostics::isOn(diagnostics::Switch::VideoSoftwareGl))
         return {};
     const QString renderer = openGlRenderer();
     if (!isSoftwareRenderer(renderer))

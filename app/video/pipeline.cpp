@@ -1,6 +1,7 @@
 #include "pipeline.h"
 #include "pipeline_p.h"
 
+#include "core/diagnostics.h"
 #include "gstsupport.h"
 #include "pipelinepolicy.h"
 
@@ -54,7 +55,7 @@ std::unique_ptr<PipelineInstance> PipelineInstance::create(const PipelinePlan &p
     std::unique_ptr<PipelineInstance> self(new PipelineInstance);
     self->m_plan = plan;
     self->m_link = std::move(link);
-    if (qEnvironmentVariableIntValue("OPSWALL_VIDEO_STAGES") == 1)
+    if (diagnostics::isOn(diagnostics::Switch::VideoStages))
         self->m_trace = std::make_unique<StageTrace>();
 
     GError *rawError = nullptr;

@@ -1,5 +1,6 @@
 #include "videoitem.h"
 
+#include "core/diagnostics.h"
 #include "core/engineservices.h"
 #include "glrenderer.h"
 #include "gstsupport.h"
@@ -132,7 +133,7 @@ void VideoItem::subscribe(QObject *glItem) {
     // OPSWALL_VIDEO_TEXTURES=1 when a tile subscribes: RGB32 textures converted on the CPU on
     // every scene graph, as before the picture node and the YUV shader (a diagnostic; bench_video's
     // before-and-after in one run).
-    m_texturesOnly = qEnvironmentVariableIntValue("OPSWALL_VIDEO_TEXTURES") == 1;
+    m_texturesOnly = diagnostics::isOn(diagnostics::Switch::VideoTextures);
     m_planesRefused = false; // another stream: the shader path is tried again
     const DisplayPath effective = glItem ? DisplayPath::OpenGl : DisplayPath::Texture;
     if (effective != m_effectivePath) {

@@ -1,7 +1,6 @@
 #include "device_cli.h"
 #include "display.h"
 
-#include <charconv>
 #include <cstdio>
 #include <optional>
 #include <ostream>
@@ -48,14 +47,6 @@ std::string jsonString(std::string_view s) {
         }
     }
     return o + "\"";
-}
-
-std::optional<int> toInt(std::string_view s) {
-    int v = 0;
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size())
-        return std::nullopt;
-    return v;
 }
 
 struct Options {
@@ -176,7 +167,7 @@ int runDeviceCommand(int argc, const char *const *argv, std::ostream &out, std::
             else if (a == "--password")
                 opt.password = *v;
             else {
-                const auto n = toInt(*v);
+                const auto n = parseDecimal(*v);
                 if (!n || *n < 0)
                     return usage(std::string(a) + " needs a non-negative number, got '" + *v + "'");
                 (a == "--id" ? opt.id : a == "--baud" ? opt.baud : opt.timeoutMs) = *n;
@@ -205,8 +196,8 @@ int runDeviceCommand(int argc, const char *const *argv, std::ostream &out, std::
         commands = {Command::make(Op::PowerStatus)};
     else if (verb == "input" && !arg.empty())
         commands = {Command::input(arg)};
-    else if (verb == "brightness" && toInt(arg))
-        commands = {Command::make(Op::SetBrightness, *toInt(arg))};
+    else if (verb == "brightness" && parseDecimal(arg))
+        commands = {Command::make(Op::SetBrightness, *parseDecimal(arg))};
     else if (verb == "info")
         commands = {Command::make(Op::ModelName), Command::make(Op::SerialNumber),
                     Command::make(Op::Firmware), Command::make(Op::PowerStatus),
@@ -225,7 +216,7 @@ int runDeviceCommand(int argc, const char *const *argv, std::ostream &out, std::
         const auto colon = opt.tcp.rfind(':');
         const auto port = colon == std::string::npos
                               ? std::nullopt
-                              : toInt(std::string_view(opt.tcp).substr(colon + 1));
+                              : parseDecimal(std::string_view(opt.tcp).substr(colon + 1));
         if (!port || *port <= 0 || *port > 65535)
             return usage("--tcp needs HOST:PORT, got '" + opt.tcp + "'");
         transport = makeTcpTransport(

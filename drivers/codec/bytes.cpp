@@ -1,5 +1,7 @@
 #include "bytes.h"
 
+#include <charconv>
+
 namespace opswall::drivers {
 
 namespace {
@@ -51,6 +53,14 @@ std::string toHex(const Bytes &b) {
 std::string hex2(unsigned value) {
     static constexpr char digits[] = "0123456789ABCDEF";
     return {digits[(value >> 4) & 0xF], digits[value & 0xF]};
+}
+
+std::optional<int> parseDecimal(std::string_view text) {
+    int v = 0;
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size())
+        return std::nullopt;
+    return v;
 }
 
 std::optional<unsigned> parseHex(std::string_view text) {

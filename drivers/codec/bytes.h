@@ -26,5 +26,8 @@ std::string toHex(const Bytes &b);
 std::string hex2(unsigned value);
 // Parses exactly `text` as hexadecimal (either case); nullopt when empty or not hex.
 std::optional<unsigned> parseHex(std::string_view text);
+// Parses exactly `text` as a decimal int (a leading '-' allowed); nullopt when empty, not a
+// number or out of int's range. Command lines (wallctl's device mode, the simulators).
+std::optional<int> parseDecimal(std::string_view text);
 
 } // namespace opswall::drivers

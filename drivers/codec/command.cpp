@@ -259,4 +259,14 @@ void ModelProfile::useLgFamily(LgFamily family) {
     maxRgbGain = 0xFE;
 }
 
+std::optional<Plan> refuseRgbGain(const Command &c, int maxRgbGain) {
+    if (c.values.size() != 3)
+        return Plan::refuse(Status::BadArgument, "RGB gain needs red, green, blue");
+    for (int v : c.values)
+        if (v < 0 || v > maxRgbGain)
+            return Plan::refuse(Status::BadArgument,
+                                "RGB gain must be 0.." + std::to_string(maxRgbGain));
+    return std::nullopt;
+}
+
 } // namespace opswall::drivers

@@ -190,12 +190,8 @@ Plan LgProtocol::plan(const Command &c, const Address &to) const {
     case Op::SerialNumber:
         return one("fy", "FF");
     case Op::SetRgbGain: {
-        if (c.values.size() != 3)
-            return Plan::refuse(Status::BadArgument, "RGB gain needs red, green, blue");
-        for (int v : c.values)
-            if (v < 0 || v > m_profile.maxRgbGain)
-                return Plan::refuse(Status::BadArgument,
-                                    "RGB gain must be 0.." + std::to_string(m_profile.maxRgbGain));
+        if (auto refusal = refuseRgbGain(c, m_profile.maxRgbGain))
+            return *refusal;
         // White balance red / green / blue gain, per family (profile.h LgFamily, with sources).
         const auto &g = gainLetters(m_profile.lgFamily);
         return Plan::of({step(g[0], id, hex2(unsigned(c.values[0])), reply),

@@ -41,10 +41,9 @@ private:
     Bytes m_buffer;
 };
 
-class LgProtocol final : public Protocol {
+class LgProtocol final : public ProfiledProtocol {
 public:
-    explicit LgProtocol(ModelProfile profile)
-        : m_profile(std::move(profile)) {}
+    using ProfiledProtocol::ProfiledProtocol;
     std::string_view name() const override { return "lg"; }
     // PlaceOS: 150 ms between sends; lg_control waits up to 5 s.
     Timing defaultTiming() const override { return Timing{150, 5000, 15000, 1000}; }
@@ -52,9 +51,6 @@ public:
     std::unique_ptr<Framer> makeFramer() const override { return std::make_unique<LgFramer>('x'); }
     Outcome interpret(const Command &cmd, const Address &to, const Step &step,
                       const Bytes &reply) const override;
-
-private:
-    ModelProfile m_profile;
 };
 
 } // namespace opswall::drivers::lg

@@ -58,10 +58,9 @@ std::uint8_t packWallGeometry(int columns, int rows, MdcWallNibbles order);
 // The inverse: {columns, rows}.
 std::pair<int, int> unpackWallGeometry(std::uint8_t geometry, MdcWallNibbles order);
 
-class MdcProtocol final : public Protocol {
+class MdcProtocol final : public ProfiledProtocol {
 public:
-    explicit MdcProtocol(ModelProfile profile)
-        : m_profile(std::move(profile)) {}
+    using ProfiledProtocol::ProfiledProtocol;
     std::string_view name() const override { return "mdc"; }
     // vgavro/samsung-mdc: 5 s reply timeout; NAKs expected for ~15 s after power-on.
     Timing defaultTiming() const override { return Timing{50, 5000, 15000, 1000}; }
@@ -69,9 +68,6 @@ public:
     std::unique_ptr<Framer> makeFramer() const override { return std::make_unique<MdcFramer>(); }
     Outcome interpret(const Command &cmd, const Address &to, const Step &step,
                       const Bytes &reply) const override;
-
-private:
-    ModelProfile m_profile;
 };
 
 } // namespace opswall::drivers::mdc

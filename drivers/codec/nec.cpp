@@ -208,12 +208,8 @@ Plan NecProtocol::plan(const Command &c, const Address &to) const {
     case Op::ErrorStatus:
         return Plan::of({step(dest, Type::Command, "B1", reply)});
     case Op::SetRgbGain: {
-        if (c.values.size() != 3)
-            return Plan::refuse(Status::BadArgument, "RGB gain needs red, green, blue");
-        for (int v : c.values)
-            if (v < 0 || v > m_profile.maxRgbGain)
-                return Plan::refuse(Status::BadArgument,
-                                    "RGB gain must be 0.." + std::to_string(m_profile.maxRgbGain));
+        if (auto refusal = refuseRgbGain(c, m_profile.maxRgbGain))
+            return *refusal;
         return Plan::of({step(dest, Type::Set, hex4(kRedGain) + hex4(c.values[0]), reply),
                          step(dest, Type::Set, hex4(kGreenGain) + hex4(c.values[1]), reply),
                          step(dest, Type::Set, hex4(kBlueGain) + hex4(c.values[2]), reply)});

@@ -60,10 +60,9 @@ private:
     Bytes m_buffer;
 };
 
-class NecProtocol final : public Protocol {
+class NecProtocol final : public ProfiledProtocol {
 public:
-    explicit NecProtocol(ModelProfile profile)
-        : m_profile(std::move(profile)) {}
+    using ProfiledProtocol::ProfiledProtocol;
     std::string_view name() const override { return "nec"; }
     // NEC SDK: 7 s reply timeout; PlaceOS: >= 120 ms between sends.
     Timing defaultTiming() const override { return Timing{120, 7000, 15000, 1000}; }
@@ -71,9 +70,6 @@ public:
     std::unique_ptr<Framer> makeFramer() const override { return std::make_unique<NecFramer>(); }
     Outcome interpret(const Command &cmd, const Address &to, const Step &step,
                       const Bytes &reply) const override;
-
-private:
-    ModelProfile m_profile;
 };
 
 } // namespace opswall::drivers::nec

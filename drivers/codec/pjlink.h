@@ -51,10 +51,9 @@ private:
     Bytes m_buffer;
 };
 
-class PjLinkProtocol final : public Protocol {
+class PjLinkProtocol final : public ProfiledProtocol {
 public:
-    explicit PjLinkProtocol(ModelProfile profile)
-        : m_profile(std::move(profile)) {}
+    using ProfiledProtocol::ProfiledProtocol;
     std::string_view name() const override { return "pjlink"; }
     // Replies within ~4-5 s; ERR3 during warm-up/cool-down, which takes up to a minute or so.
     Timing defaultTiming() const override { return Timing{0, 5000, 60000, 2000}; }
@@ -66,9 +65,6 @@ public:
     Outcome onGreeting(const Bytes &line, const Credentials &credentials,
                        Session &session) const override;
     void beforeSend(Bytes &bytes, Session &session) const override;
-
-private:
-    ModelProfile m_profile;
 };
 
 // Class 2 over UDP 4352: "%2SRCH\r" broadcast, answered "%2ACKN=<MAC>\r"; devices push

@@ -6,6 +6,7 @@
 #include "profile.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -40,6 +41,10 @@ struct Plan {
         return p;
     }
 };
+
+// SetRgbGain's red, green and blue checked against the model's 0..maxRgbGain: the refusal, or
+// nullopt when they are fine (NEC and LG set three gains from one command).
+std::optional<Plan> refuseRgbGain(const Command &c, int maxRgbGain);
 
 // How one received frame relates to the request in flight.
 struct Outcome {
@@ -105,6 +110,16 @@ public:
     virtual Outcome onGreeting(const Bytes &, const Credentials &, Session &) const { return {}; }
     // Last touch before bytes go out (PJLink's digest prefix on the first command).
     virtual void beforeSend(Bytes &, Session &) const {}
+};
+
+// The display protocols' common part: the model's settings (ModelProfile) they plan and read with.
+class ProfiledProtocol : public Protocol {
+public:
+    explicit ProfiledProtocol(ModelProfile profile)
+        : m_profile(std::move(profile)) {}
+
+protected:
+    ModelProfile m_profile;
 };
 
 enum class ProtocolKind { Invalid = 0, Mdc, Nec, Lg, PjLink };

@@ -1,7 +1,7 @@
 #include "oscserver.h"
+#include "tcpsupport.h"
 
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
 
 #include <array>
 #include <deque>
@@ -193,16 +193,7 @@ private:
         read();
     }
 
-    void writeNext() {
-        asio::async_write(m_socket, asio::buffer(m_out.front()),
-                          [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                              if (ec || self->m_closed)
-                                  return self->close();
-                              self->m_out.pop_front();
-                              if (!self->m_out.empty())
-                                  self->writeNext();
-                          });
-    }
+    void writeNext() { writeQueuedUntilClosed(m_socket, m_out, shared_from_this()); }
 
     std::shared_ptr<OscServer> m_server;
     tcp::socket m_socket;
@@ -260,14 +251,7 @@ bool OscServer::start(std::string *error) {
     for (int attempt = 0; attempt < 20; ++attempt) {
         m_acceptor = tcp::acceptor(m_io);
         m_udp = udp::socket(m_io);
-        const tcp::endpoint tep(address, m_settings.port);
-        m_acceptor.open(tep.protocol(), ec);
-        if (!ec)
-            m_acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-        if (!ec)
-            m_acceptor.bind(tep, ec);
-        if (!ec)
-            m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        ec = listenOn(m_acceptor, tcp::endpoint(address, m_settings.port));
         if (ec) {
             *error = "cannot listen on TCP " + m_settings.host + ":" +
                      std::to_string(m_settings.port) + ": " + ec.message();

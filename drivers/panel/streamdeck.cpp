@@ -227,6 +227,13 @@ std::optional<std::string> textOf(const std::uint8_t *report, std::size_t size, 
     return text;
 }
 
+std::optional<std::string> gen1Text(const std::uint8_t *report, std::size_t size,
+                                    std::uint8_t reportId, std::size_t to, bool stopAtNul) {
+    if (size < 6 || report[0] != reportId)
+        return std::nullopt;
+    return textOf(report, size, 5, to, stopAtNul);
+}
+
 std::optional<std::string> gen2Text(const std::uint8_t *report, std::size_t size,
                                     std::uint8_t reportId, std::size_t from) {
     if (size < 2 || report[0] != reportId)
@@ -242,24 +249,16 @@ std::optional<std::string> parseUsbSerial(const Model &model, const std::uint8_t
                                           std::size_t size) {
     if (!report)
         return std::nullopt;
-    if (model.generation == 1) {
-        if (size < 6 || report[0] != 0x03)
-            return std::nullopt;
-        return textOf(report, size, 5, 17, false);
-    }
-    return gen2Text(report, size, 0x06, 2);
+    return model.generation == 1 ? gen1Text(report, size, 0x03, 17, false)
+                                 : gen2Text(report, size, 0x06, 2);
 }
 
 std::optional<std::string> parseUsbFirmware(const Model &model, const std::uint8_t *report,
                                             std::size_t size) {
     if (!report)
         return std::nullopt;
-    if (model.generation == 1) {
-        if (size < 6 || report[0] != 0x04)
-            return std::nullopt;
-        return textOf(report, size, 5, size, true);
-    }
-    return gen2Text(report, size, 0x05, 6);
+    return model.generation == 1 ? gen1Text(report, size, 0x04, size, true)
+                                 : gen2Text(report, size, 0x05, 6);
 }
 
 std::optional<KeyImageAssembler::Image> KeyImageAssembler::push(const std::uint8_t *report,
@@ -408,27 +407,29 @@ Message keepAliveAck(const Message &k) {
     return m;
 }
 
-Message deviceInfoAnswer(std::uint32_t id, std::uint16_t vendorId, std::uint16_t productId) {
+namespace {
+// A Get Report result of `size` bytes whose payload starts with its two report bytes.
+Message reportResult(std::uint32_t id, std::size_t size, std::uint8_t first, std::uint8_t second) {
     Message m;
     m.flags = kResult;
     m.op = HidOp::GetReport;
     m.id = id;
-    m.payload.assign(32, 0);
-    m.payload[0] = 0x03;
-    m.payload[1] = 0x80;
+    m.payload.assign(size, 0);
+    m.payload[0] = first;
+    m.payload[1] = second;
+    return m;
+}
+} // namespace
+
+Message deviceInfoAnswer(std::uint32_t id, std::uint16_t vendorId, std::uint16_t productId) {
+    Message m = reportResult(id, 32, 0x03, 0x80);
     putLe16(m.payload, 12, vendorId);
     putLe16(m.payload, 14, productId);
     return m;
 }
 
 Message serialAnswer(std::uint32_t id, const std::string &serial) {
-    Message m;
-    m.flags = kResult;
-    m.op = HidOp::GetReport;
-    m.id = id;
-    m.payload.assign(32, 0);
-    m.payload[0] = 0x03;
-    m.payload[1] = 0x84;
+    Message m = reportResult(id, 32, 0x03, 0x84);
     const std::size_t n = std::min<std::size_t>(serial.size(), 28);
     m.payload[3] = std::uint8_t(n);
     std::copy(serial.begin(), serial.begin() + std::ptrdiff_t(n), m.payload.begin() + 4);
@@ -436,13 +437,7 @@ Message serialAnswer(std::uint32_t id, const std::string &serial) {
 }
 
 Message firmwareAnswer(std::uint32_t id, std::uint8_t reportId, const std::string &version) {
-    Message m;
-    m.flags = kResult;
-    m.op = HidOp::GetReport;
-    m.id = id;
-    m.payload.assign(32, 0);
-    m.payload[0] = 0x03;
-    m.payload[1] = reportId;
+    Message m = reportResult(id, 32, 0x03, reportId);
     const std::size_t n = std::min<std::size_t>(version.size(), 8);
     std::copy(version.begin(), version.begin() + std::ptrdiff_t(n), m.payload.begin() + 8);
     return m;
@@ -450,13 +445,7 @@ Message firmwareAnswer(std::uint32_t id, std::uint8_t reportId, const std::strin
 
 Message childInfo(std::uint32_t id, bool attached, std::uint16_t vendorId, std::uint16_t productId,
                   const std::string &serial, std::uint16_t tcpPort) {
-    Message m;
-    m.flags = kResult;
-    m.op = HidOp::GetReport;
-    m.id = id;
-    m.payload.assign(128, 0);
-    m.payload[0] = 0x01;
-    m.payload[1] = 0x0B;
+    Message m = reportResult(id, 128, 0x01, 0x0B);
     m.payload[4] = attached ? 0x02 : 0x00;
     if (attached) {
         putLe16(m.payload, 26, vendorId);

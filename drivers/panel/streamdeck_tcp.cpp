@@ -1,7 +1,7 @@
 #include "streamdeck_tcp.h"
+#include "tcpsupport.h"
 
 #include <boost/asio/connect.hpp>
-#include <boost/asio/write.hpp>
 
 namespace opswall::drivers::streamdeck {
 
@@ -214,16 +214,13 @@ void TcpClient::send(const cora::Message &m) {
 
 void TcpClient::writeNext() {
     const std::uint64_t gen = m_generation;
-    asio::async_write(m_socket, asio::buffer(m_out.front()),
-                      [self = shared_from_this(), gen](boost::system::error_code e, std::size_t) {
-                          if (self->m_generation != gen || self->m_stopped)
-                              return;
-                          if (e)
-                              return self->drop("write: " + e.message());
-                          self->m_out.pop_front();
-                          if (!self->m_out.empty())
-                              self->writeNext();
-                      });
+    writeQueued(m_socket, m_out, shared_from_this(), [this, gen](boost::system::error_code e) {
+        if (m_generation != gen || m_stopped)
+            return false;
+        if (e)
+            drop("write: " + e.message());
+        return !e;
+    });
 }
 
 void TcpClient::drop(const std::string &why) {

@@ -9,10 +9,8 @@
 // Prints one "ready tcp 127.0.0.1:PORT" (or "ready serial DEV", "ready udp PORT") line per
 // endpoint, then serves until SIGINT/SIGTERM.
 #include "server.h"
+#include "simmain.h"
 
-#include <boost/asio/signal_set.hpp>
-
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -22,14 +20,6 @@
 using namespace opswall::drivers;
 
 namespace {
-std::optional<int> toInt(std::string_view s) {
-    int v = 0;
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size() || v < 0)
-        return std::nullopt;
-    return v;
-}
-
 int usage(const char *why) {
     std::fprintf(stderr,
                  "opswall-display-sim: %s\n"
@@ -55,7 +45,7 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         const bool hasValue = i + 1 < argc;
-        auto number = [&]() { return hasValue ? toInt(argv[++i]) : std::nullopt; };
+        auto number = [&]() { return hasValue ? sim::parseCount(argv[++i]) : std::nullopt; };
         if (a == "--protocol" && hasValue) {
             kind = protocolKindFromName(argv[++i]);
         } else if (a == "--tcp") {
@@ -77,7 +67,7 @@ int main(int argc, char **argv) {
             std::string_view list = argv[++i];
             while (!list.empty()) {
                 const auto comma = list.find(',');
-                const auto id = toInt(list.substr(0, comma));
+                const auto id = sim::parseCount(list.substr(0, comma));
                 if (!id)
                     return usage("--ids needs a comma-separated list of numbers");
                 ids.push_back(*id);
@@ -101,8 +91,9 @@ int main(int argc, char **argv) {
         } else if (a == "--refuse" && hasValue) {
             const std::string_view spec = argv[++i];
             const auto colon = spec.find(':');
-            const auto who =
-                colon == std::string_view::npos ? std::nullopt : toInt(spec.substr(0, colon));
+            const auto who = colon == std::string_view::npos
+                                 ? std::nullopt
+                                 : sim::parseCount(spec.substr(0, colon));
             if (!who || colon + 1 >= spec.size())
                 return usage("--refuse needs WHO:CMD[=V], e.g. 3:58 or 2:0016=200");
             refusals.emplace_back(*who, std::string(spec.substr(colon + 1)));
@@ -175,14 +166,11 @@ int main(int argc, char **argv) {
         }
     }
     std::fflush(stdout);
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code &, int) {
+    sim::serveUntilSignal(io, [&] {
         for (auto &s : servers)
             s->stop();
         if (udp)
             udp->stop();
-        io.stop();
     });
-    io.run();
     return 0;
 }

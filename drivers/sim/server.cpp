@@ -1,6 +1,7 @@
 #include "server.h"
 #include "pjlink.h"
 #include "responders.h"
+#include "tcpsupport.h"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/serial_port.hpp>
@@ -141,15 +142,8 @@ public:
         : m_acceptor(io)
         , m_bank(std::move(bank)) {}
     error_code listen(unsigned short port) {
-        error_code ec;
-        const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
-        m_acceptor.open(ep.protocol(), ec);
-        if (!ec)
-            m_acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-        if (!ec)
-            m_acceptor.bind(ep, ec);
-        if (!ec)
-            m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        const error_code ec =
+            listenOn(m_acceptor, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
         if (!ec)
             accept();
         return ec;

@@ -5,14 +5,13 @@
 // query 84, brightness 42, fill 3 ff0000, image 5 731 jpeg, reset, closed N). Reads commands on
 // stdin, one per line: "press K", "release K", "tap K", "drop" (close every host connection, as a
 // restarting device does), "child PORT" (announce a child device; 0 removes it), "quit".
+#include "simmain.h"
 #include "streamdeck_sim.h"
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read_until.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/streambuf.hpp>
 
-#include <charconv>
 #include <cstdio>
 #include <istream>
 #include <optional>
@@ -22,14 +21,6 @@
 using namespace opswall::drivers;
 
 namespace {
-std::optional<int> toInt(std::string_view s) {
-    int v = 0;
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size() || v < 0)
-        return std::nullopt;
-    return v;
-}
-
 int usage(const char *why) {
     std::fprintf(stderr,
                  "opswall-streamdeck-sim: %s\n"
@@ -67,9 +58,10 @@ struct Console {
         const auto space = line.find(' ');
         const std::string verb = line.substr(0, space);
         // -1 when there is no number (GCC's -Wmaybe-uninitialized misreads an optional here).
-        const int arg = space == std::string::npos
-                            ? -1
-                            : toInt(std::string_view(line).substr(space + 1)).value_or(-1);
+        const int arg =
+            space == std::string::npos
+                ? -1
+                : sim::parseCount(std::string_view(line).substr(space + 1)).value_or(-1);
         if (verb == "press" && arg >= 0) {
             sim->press(arg, true);
         } else if (verb == "release" && arg >= 0) {
@@ -96,7 +88,7 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         const bool hasValue = i + 1 < argc;
-        auto number = [&]() { return hasValue ? toInt(argv[++i]) : std::nullopt; };
+        auto number = [&]() { return hasValue ? sim::parseCount(argv[++i]) : std::nullopt; };
         if (a == "--port") {
             const auto v = number();
             if (!v || *v > 65535)
@@ -134,11 +126,6 @@ int main(int argc, char **argv) {
     std::fflush(stdout);
     Console console(io, sim);
     console.read();
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code &, int) {
-        sim->stop();
-        io.stop();
-    });
-    io.run();
+    sim::serveUntilSignal(io, [&] { sim->stop(); });
     return 0;
 }

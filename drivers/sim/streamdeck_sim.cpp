@@ -1,7 +1,7 @@
 #include "streamdeck_sim.h"
+#include "tcpsupport.h"
 
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
 
 #include <array>
 #include <cstdio>
@@ -176,16 +176,7 @@ private:
         }
     }
 
-    void writeNext() {
-        asio::async_write(m_socket, asio::buffer(m_out.front()),
-                          [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                              if (ec || self->m_closed)
-                                  return self->close();
-                              self->m_out.pop_front();
-                              if (!self->m_out.empty())
-                                  self->writeNext();
-                          });
-    }
+    void writeNext() { writeQueuedUntilClosed(m_socket, m_out, shared_from_this()); }
 
     std::shared_ptr<StreamDeckSim> m_sim;
     tcp::socket m_socket;
@@ -222,14 +213,7 @@ bool StreamDeckSim::start(std::string *error) {
         *error = "bad address " + m_settings.host;
         return false;
     }
-    const tcp::endpoint ep(address, m_settings.port);
-    m_acceptor.open(ep.protocol(), ec);
-    if (!ec)
-        m_acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec)
-        m_acceptor.bind(ep, ec);
-    if (!ec)
-        m_acceptor.listen(8, ec);
+    ec = listenOn(m_acceptor, tcp::endpoint(address, m_settings.port), 8);
     if (ec) {
         *error = ec.message();
         return false;

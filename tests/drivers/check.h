@@ -2,9 +2,12 @@
 // Minimal assertions for the Qt-free driver tests (EXPECT_TRUE / EXPECT_EQ, named as in
 // GoogleTest): each failed CHECK prints where and what, the test keeps going, and main returns
 // non-zero when anything failed.
+#include <chrono>
 #include <cstdio>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace check {
@@ -70,6 +73,21 @@ std::string describe(const A &a, const B &b) {
                " != " + std::to_string(static_cast<long long>(b));
     else
         return "values differ";
+}
+
+// Polls done() under `mutex` every 10 ms until it holds or `ms` pass: for what an io thread
+// records (under the same mutex) and the test waits for.
+template<typename F>
+bool waitLocked(std::mutex &mutex, F done, int ms) {
+    for (int i = 0; i < ms / 10; ++i) {
+        {
+            std::lock_guard lock(mutex);
+            if (done())
+                return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
 }
 
 } // namespace check

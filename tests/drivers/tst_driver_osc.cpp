@@ -327,15 +327,7 @@ struct Rig {
     }
     template<typename F>
     bool waitFor(F done, int ms = 3000) {
-        for (int i = 0; i < ms / 10; ++i) {
-            {
-                std::lock_guard lock(mutex);
-                if (done())
-                    return true;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        return false;
+        return check::waitLocked(mutex, done, ms);
     }
     void sendToPeers(const Message &m) {
         asio::post(io, [this, m] { server->sendToPeers(m); });

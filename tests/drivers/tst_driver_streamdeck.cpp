@@ -270,15 +270,7 @@ struct Rig {
     }
     template<typename F>
     bool waitFor(F done, int ms = 5000) {
-        for (int i = 0; i < ms / 10; ++i) {
-            {
-                std::lock_guard lock(mutex);
-                if (done())
-                    return true;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        return false;
+        return check::waitLocked(mutex, done, ms);
     }
     bool simSaid(const std::string &line) {
         return std::find(simEvents.begin(), simEvents.end(), line) != simEvents.end();

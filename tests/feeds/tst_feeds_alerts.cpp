@@ -7,20 +7,17 @@
 #include "store/guithreadwaits.h"
 #include "store/storethread.h"
 
+#include "../support/testfiles.h"
+
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
 using namespace opswall::feeds;
+using opswall::testsupport::readFileOrDie;
 
 namespace {
-QByteArray readFile(const QString &path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return f.readAll();
-}
 
 StoredPoint point(const char *period, double v) {
     return StoredPoint{*Period::parse(QString::fromLatin1(period)), v, 1, 0};
@@ -149,10 +146,11 @@ private Q_SLOTS:
         fresh.lastSuccess = kNow;
         AlertManager alerts(db, series, [&](const QString &) { return fresh; });
         QString err;
-        QVERIFY2(alerts.importJson(readFile(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
+        QVERIFY2(
+            alerts.importJson(readFileOrDie(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
                                             QStringLiteral("/assets/demo/demo-indicators.json")),
-                                   &err),
-                 qPrintable(err));
+                              &err),
+            qPrintable(err));
         QCOMPARE(alerts.indicator(QStringLiteral("CPI_YOY_INDEX"))->nameVi,
                  QStringLiteral("CPI so với cùng kỳ năm trước"));
         QVERIFY(alerts.indicator(QStringLiteral("PROC_TENDERS_PUBLISHED"))->simulated);
@@ -162,8 +160,9 @@ private Q_SLOTS:
         m.valueField = QStringLiteral("value");
         m.indicatorField = QStringLiteral("indicator");
         const ParseResult r = parseCsv(
-            readFile(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
-                     QStringLiteral("/data/indicators/gso-monthly-national-2024-01_2025-02.csv")),
+            readFileOrDie(
+                qEnvironmentVariable("OPSWALL_SHARED_DIR") +
+                QStringLiteral("/data/indicators/gso-monthly-national-2024-01_2025-02.csv")),
             m, {});
         series.ingest(QStringLiteral("gso-monthly"), r.series, kNow);
 
@@ -250,10 +249,11 @@ private Q_SLOTS:
             m.indicatorField = QStringLiteral("indicator");
             series.ingest(
                 QStringLiteral("gso-monthly"),
-                parseCsv(readFile(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
+                parseCsv(
+                    readFileOrDie(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
                                   QStringLiteral(
                                       "/data/indicators/gso-monthly-national-2024-01_2025-02.csv")),
-                         m, {})
+                    m, {})
                     .series,
                 kNow);
         }

@@ -3,21 +3,17 @@
 #include "maps/geojson.h"
 #include "maps/topojson.h"
 
+#include "../support/testfiles.h"
+
 #include <QFile>
 #include <QtTest>
 
 #include <cmath>
 
 using namespace opswall::maps;
+using opswall::testsupport::readFileOrDie;
 
 namespace {
-
-QByteArray readFile(const QString &path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return f.readAll();
-}
 
 QString sharedGeo(const QString &name) {
     return qEnvironmentVariable("OPSWALL_SHARED_DIR") + QStringLiteral("/data/geo/") + name;
@@ -58,7 +54,7 @@ private Q_SLOTS:
     void shippedSetsDecode() {
         QFETCH(QString, file);
         QFETCH(int, count);
-        const FeatureSet set = decodeTopoJson(readFile(assetGeo(file)));
+        const FeatureSet set = decodeTopoJson(readFileOrDie(assetGeo(file)));
         QVERIFY2(set.ok(), qPrintable(set.error));
         QCOMPARE(set.features.size(), count);
         // No feature dropped; the one known self-intersection (Trường Sa reef in Khánh Hòa,
@@ -90,8 +86,8 @@ private Q_SLOTS:
         if (!QFile::exists(geoPath))
             QSKIP("GeoJSON not found in OPSWALL_SHARED_DIR/data/geo");
         const FeatureSet t =
-            decodeTopoJson(readFile(sharedGeo(base + QStringLiteral(".topo.json"))));
-        const FeatureSet g = decodeGeoJson(readFile(geoPath));
+            decodeTopoJson(readFileOrDie(sharedGeo(base + QStringLiteral(".topo.json"))));
+        const FeatureSet g = decodeGeoJson(readFileOrDie(geoPath));
         QVERIFY2(t.ok() && g.ok(), qPrintable(t.error + g.error));
         QCOMPARE(g.features.size(), t.features.size());
         qsizetype compared = 0;
@@ -294,7 +290,7 @@ private Q_SLOTS:
         DecodeLimits limits;
         limits.maxPoints = 1000;
         const FeatureSet set = decodeTopoJson(
-            readFile(assetGeo(QStringLiteral("vn-provinces-34.topo.json"))), {}, limits);
+            readFileOrDie(assetGeo(QStringLiteral("vn-provinces-34.topo.json"))), {}, limits);
         QVERIFY(!set.ok());
         QVERIFY2(set.error.contains(QStringLiteral("too many points")), qPrintable(set.error));
         limits = {};

@@ -11,6 +11,7 @@
 // and the GUI thread's time per seriesOf as the controller logs it (opswall.nodes.series): the
 // answer alone, and the whole read of the link that carried it (Qt Remote Objects' decoding and
 // encoding, the write into the socket).
+#include "../support/jsonfeed.h"
 #include "feeds/feedhub.h"
 #include "feedservice/httpserver.h"
 #include "nodecluster.h"
@@ -58,20 +59,8 @@ QByteArray valuesAt(int version) {
 }
 
 QByteArray feedsDocument(quint16 port) {
-    const QJsonObject feed{
-        {QStringLiteral("id"), QStringLiteral("big")},
-        {QStringLiteral("name"), QStringLiteral("Large series")},
-        {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:%1/values.json").arg(port)},
-        {QStringLiteral("format"), QStringLiteral("json")},
-        {QStringLiteral("mapping"),
-         QJsonObject{{QStringLiteral("seriesPath"), QStringLiteral("records")},
-                     {QStringLiteral("timeField"), QStringLiteral("date")},
-                     {QStringLiteral("indicatorField"), QStringLiteral("indicator")},
-                     {QStringLiteral("valueField"), QStringLiteral("value")}}},
-        {QStringLiteral("intervalSecs"), 5}};
-    return QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 1},
-                                     {QStringLiteral("feeds"), QJsonArray{feed}}})
-        .toJson();
+    return testsupport::jsonFeedDocument(port, QStringLiteral("big"),
+                                         QStringLiteral("Large series"));
 }
 
 QByteArray indicatorsDocument() {

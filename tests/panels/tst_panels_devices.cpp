@@ -7,6 +7,7 @@
 // by the document (not --osc) sends its feedback to liblo's oscdump as a fixed feedback target.
 #include "appundertest.h"
 #include "devicesdoc.h"
+#include "panelrecalls.h"
 
 #include <QImage>
 #include <QJsonArray>
@@ -93,44 +94,16 @@ class TestPanelsDevices : public QObject {
         return m_log;
     }
 
+    // The audited recalls of preset id by the panel `user` (panel:NAME), with that outcome.
     QList<QJsonObject> recalls(const QString &user, const QString &id, bool ok) {
-        QList<QJsonObject> out;
-        const QJsonArray rows =
-            jsonOf(m_app.api("GET", QStringLiteral("/audit?action=preset.recall&limit=500")).body)
-                .value(QStringLiteral("items"))
-                .toArray();
-        for (const QJsonValue &v : rows) {
-            const QJsonObject r = v.toObject();
-            if (r[QLatin1String("user")].toString() == user &&
-                r[QLatin1String("via")].toString() == QLatin1String("panel") &&
-                r[QLatin1String("params")][QLatin1String("id")].toInt() == id.toInt() &&
-                r[QLatin1String("ok")].toBool() == ok)
-                out << r;
-        }
-        return out;
+        return paneltest::auditedRecalls(m_app, QStringLiteral("panel"), id, ok, user);
     }
-
     bool waitForRecall(const QString &user, const QString &id, bool ok, qsizetype before) {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 10000) {
-            if (recalls(user, id, ok).size() > before)
-                return true;
-            QTest::qWait(50);
-        }
-        return false;
+        return paneltest::waitForAuditedRecall(m_app, QStringLiteral("panel"), id, ok, before,
+                                               user);
     }
-
-    QString layoutName() {
-        return jsonOf(m_app.api("GET", QStringLiteral("/status")).body)
-            .value(QStringLiteral("layout"))
-            .toString();
-    }
-    QString presetName(const QString &id) {
-        return jsonOf(m_app.api("GET", QStringLiteral("/presets/") + id).body)
-            .value(QStringLiteral("name"))
-            .toString();
-    }
+    QString layoutName() { return paneltest::layoutName(m_app); }
+    QString presetName(const QString &id) { return paneltest::presetName(m_app, id); }
 
     void tap(int key) {
         m_deck.process.write(QStringLiteral("tap %1\n").arg(key).toUtf8());

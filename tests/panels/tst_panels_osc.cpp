@@ -4,6 +4,7 @@
 // malformed packets, unknown addresses and refused sources are dropped with a rate-limited log
 // line and never stall the wall.
 #include "appundertest.h"
+#include "panelrecalls.h"
 
 #include <QJsonArray>
 #include <QProcess>
@@ -59,54 +60,18 @@ class TestPanelsOsc : public QObject {
 
     // The audited recalls of preset id by via=osc with the given outcome, newest last.
     QList<QJsonObject> oscRecalls(const QString &id, bool ok) {
-        QList<QJsonObject> out;
-        const QJsonArray rows =
-            jsonOf(m_app.api("GET", QStringLiteral("/audit?action=preset.recall&limit=500")).body)
-                .value(QStringLiteral("items"))
-                .toArray();
-        for (const QJsonValue &v : rows) {
-            const QJsonObject r = v.toObject();
-            if (r.value(QStringLiteral("via")).toString() == QLatin1String("osc") &&
-                r.value(QStringLiteral("params")).toObject().value(QStringLiteral("id")).toInt() ==
-                    id.toInt() &&
-                r.value(QStringLiteral("ok")).toBool() == ok)
-                out.append(r);
-        }
-        std::sort(out.begin(), out.end(), [](const QJsonObject &a, const QJsonObject &b) {
-            return a.value(QStringLiteral("id")).toString().toLongLong() <
-                   b.value(QStringLiteral("id")).toString().toLongLong();
-        });
-        return out;
+        return paneltest::auditedRecalls(m_app, QStringLiteral("osc"), id, ok);
     }
 
     // Waits until one more such recall than `before` is audited.
     bool waitForOscRecall(const QString &id, bool ok, qsizetype before,
                           QJsonObject *row = nullptr) {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 10000) {
-            const QList<QJsonObject> rows = oscRecalls(id, ok);
-            if (rows.size() > before) {
-                if (row)
-                    *row = rows.last();
-                return true;
-            }
-            QTest::qWait(50);
-        }
-        return false;
+        return paneltest::waitForAuditedRecall(m_app, QStringLiteral("osc"), id, ok, before, {},
+                                               row);
     }
 
-    QString currentLayoutName() {
-        return jsonOf(m_app.api("GET", QStringLiteral("/status")).body)
-            .value(QStringLiteral("layout"))
-            .toString();
-    }
-
-    QString presetName(const QString &id) {
-        return jsonOf(m_app.api("GET", QStringLiteral("/presets/") + id).body)
-            .value(QStringLiteral("name"))
-            .toString();
-    }
+    QString currentLayoutName() { return paneltest::layoutName(m_app); }
+    QString presetName(const QString &id) { return paneltest::presetName(m_app, id); }
 
     void requireTool(const char *name) {
         if (QStandardPaths::findExecutable(QString::fromLatin1(name)).isEmpty())

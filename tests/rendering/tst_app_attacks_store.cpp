@@ -109,6 +109,8 @@ private Q_SLOTS:
 private:
     // A fresh wall with a few audited actions, stopped, for one tampering.
     bool stoppedWallWithAudit(apptest::Wall &w, QString *why);
+    // stoppedWallWithAudit, then `sql` run on its database file, then the wall started again.
+    bool tamperedWhileStopped(apptest::Wall &w, const char *sql, QString *why);
     QString verifyOutput(apptest::Wall &w, bool withAnchor, int *exitCode);
 
     apptest::Wall m_app;
@@ -497,6 +499,16 @@ bool TestAppAttacksStore::stoppedWallWithAudit(apptest::Wall &w, QString *why) {
     return true;
 }
 
+bool TestAppAttacksStore::tamperedWhileStopped(apptest::Wall &w, const char *sql, QString *why) {
+    if (!stoppedWallWithAudit(w, why))
+        return false;
+    if (!execSql(w.dir.filePath(QStringLiteral("wall.db")), sql, why)) {
+        why->prepend(QStringLiteral("tampering: "));
+        return false;
+    }
+    return w.start(why);
+}
+
 QString TestAppAttacksStore::verifyOutput(apptest::Wall &w, bool withAnchor, int *exitCode) {
     QStringList args{QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--json")};
     if (withAnchor)
@@ -509,20 +521,17 @@ QString TestAppAttacksStore::verifyOutput(apptest::Wall &w, bool withAnchor, int
 void TestAppAttacksStore::auditTailCutWhileStoppedIsFound() {
     apptest::Wall w;
     QString why;
-    QVERIFY2(stoppedWallWithAudit(w, &why), qPrintable(why));
     // Cut the newest two rows and make the head and the id sequence agree, as a careful intruder
     // with the database (but not the key) would.
-    const QString db = w.dir.filePath(QStringLiteral("wall.db"));
-    QString err;
-    QVERIFY2(execSql(db,
-                     "DELETE FROM control_audit WHERE id > (SELECT MAX(id) - 2 FROM control_audit);"
-                     "UPDATE control_audit_head SET last_id = (SELECT MAX(id) FROM control_audit), "
-                     "last_hash = (SELECT hash FROM control_audit ORDER BY id DESC LIMIT 1);"
-                     "UPDATE sqlite_sequence SET seq = (SELECT MAX(id) FROM control_audit) "
-                     "WHERE name = 'control_audit';",
-                     &err),
-             qPrintable(err));
-    QVERIFY2(w.start(&why), qPrintable(why));
+    QVERIFY2(tamperedWhileStopped(
+                 w,
+                 "DELETE FROM control_audit WHERE id > (SELECT MAX(id) - 2 FROM control_audit);"
+                 "UPDATE control_audit_head SET last_id = (SELECT MAX(id) FROM control_audit), "
+                 "last_hash = (SELECT hash FROM control_audit ORDER BY id DESC LIMIT 1);"
+                 "UPDATE sqlite_sequence SET seq = (SELECT MAX(id) FROM control_audit) "
+                 "WHERE name = 'control_audit';",
+                 &why),
+             qPrintable(why));
     int rc = 0;
     QString out = verifyOutput(w, false, &rc);
     QVERIFY2(rc != 0 && out.contains(QLatin1String("seal")), qPrintable(out));
@@ -611,16 +620,12 @@ void TestAppAttacksStore::auditRewrittenWithRecomputedHashesIsFound() {
 void TestAppAttacksStore::auditWipedWhileStoppedIsFound() {
     apptest::Wall w;
     QString why;
-    QVERIFY2(stoppedWallWithAudit(w, &why), qPrintable(why));
-    const QString db = w.dir.filePath(QStringLiteral("wall.db"));
-    QString err;
-    QVERIFY2(execSql(db,
-                     "DELETE FROM control_audit; DELETE FROM control_audit_head; "
-                     "DELETE FROM audit_seal; DELETE FROM sqlite_sequence WHERE "
-                     "name='control_audit';",
-                     &err),
-             qPrintable(err));
-    QVERIFY2(w.start(&why), qPrintable(why));
+    QVERIFY2(tamperedWhileStopped(w,
+                                  "DELETE FROM control_audit; DELETE FROM control_audit_head; "
+                                  "DELETE FROM audit_seal; DELETE FROM sqlite_sequence WHERE "
+                                  "name='control_audit';",
+                                  &why),
+             qPrintable(why));
     int rc = 0;
     QString out = verifyOutput(w, true, &rc);
     QVERIFY2(rc != 0 && out.contains(QLatin1String("missing")), qPrintable(out));

@@ -4,6 +4,8 @@
 // change the window is compared, pixel by pixel, with a fresh picture of the same layout.
 #include "tst_rendering.h"
 
+#include "../support/jsonfeed.h"
+
 #include "core/engineservices.h"
 #include "feeds/feedhub.h"
 #include "feedservice/httpserver.h"
@@ -22,20 +24,8 @@ const QStringList kCodes{QStringLiteral("TST_A"), QStringLiteral("TST_B"), QStri
 
 // A JSON feed polled every 5 s (the definitions' minimum).
 QByteArray feedsDocument(quint16 port) {
-    const QJsonObject feed{
-        {QStringLiteral("id"), QStringLiteral("test-values")},
-        {QStringLiteral("name"), QStringLiteral("Test values")},
-        {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:%1/values.json").arg(port)},
-        {QStringLiteral("format"), QStringLiteral("json")},
-        {QStringLiteral("mapping"),
-         QJsonObject{{QStringLiteral("seriesPath"), QStringLiteral("records")},
-                     {QStringLiteral("timeField"), QStringLiteral("date")},
-                     {QStringLiteral("indicatorField"), QStringLiteral("indicator")},
-                     {QStringLiteral("valueField"), QStringLiteral("value")}}},
-        {QStringLiteral("intervalSecs"), 5}};
-    return QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 1},
-                                     {QStringLiteral("feeds"), QJsonArray{feed}}})
-        .toJson();
+    return testsupport::jsonFeedDocument(port, QStringLiteral("test-values"),
+                                         QStringLiteral("Test values"));
 }
 
 // Each indicator raises a warning above 50.

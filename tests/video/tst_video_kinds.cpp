@@ -15,6 +15,7 @@
 #include "video/pipelinepolicy.h"
 #include "video/videohub.h"
 #include "video/videoitem.h"
+#include "videotile.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -150,21 +151,9 @@ class TestVideoKinds : public QObject {
 private:
     std::unique_ptr<VideoHub> m_hub;
 
-    struct Tile {
-        std::unique_ptr<QQuickWindow> window;
-        VideoItem *item = nullptr;
-        VideoStream *stream() const { return item->stream(); }
-    };
+    using Tile = test::VideoTile;
     Tile show(const QVariantMap &binding, QSize size = QSize(640, 360)) {
-        Tile t;
-        t.window = std::make_unique<QQuickWindow>();
-        t.window->resize(size);
-        t.item = new VideoItem(t.window->contentItem());
-        t.item->setSize(size);
-        t.item->setHub(m_hub.get());
-        t.item->setBinding(binding);
-        t.window->show();
-        return t;
+        return test::showVideoTile(m_hub.get(), binding, size);
     }
     static QByteArray describe(VideoStream *s) {
         return QStringLiteral("state %1, last error '%2'")

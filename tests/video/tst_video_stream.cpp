@@ -6,6 +6,7 @@
 #include "testserver.h"
 #include "video/videohub.h"
 #include "video/videoitem.h"
+#include "videotile.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -33,20 +34,9 @@ private:
     TestServer m_server;
 
     // A window with one VideoItem showing the binding.
-    struct Tile {
-        std::unique_ptr<QQuickWindow> window;
-        VideoItem *item = nullptr;
-    };
+    using Tile = test::VideoTile;
     Tile show(const QVariantMap &binding, QSize size = QSize(640, 360)) {
-        Tile t;
-        t.window = std::make_unique<QQuickWindow>();
-        t.window->resize(size);
-        t.item = new VideoItem(t.window->contentItem());
-        t.item->setSize(size);
-        t.item->setHub(m_hub.get());
-        t.item->setBinding(binding);
-        t.window->show();
-        return t;
+        return test::showVideoTile(m_hub.get(), binding, size);
     }
 
 private Q_SLOTS:
