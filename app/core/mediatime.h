@@ -3,6 +3,7 @@
 // app/video/filetimeline.h), shared by the video layer and the controller's skew figures
 // (app/nodes/videosync.h), which do not link each other.
 
+#include <QString>
 #include <QtGlobal>
 
 namespace opswall::core {
@@ -18,6 +19,12 @@ inline qint64 nearestLoop(qint64 valueNs, qint64 loopNs) {
     if (r > loopNs / 2)
         r -= loopNs;
     return r;
+}
+
+// The video source a stream key names: a {"source": id} stream is keyed by the id, its OpenGL
+// path's stream by "gl:<id>". Starts and live anchors are per source, trims per stream.
+inline QString sourceOfStream(const QString &streamKey) {
+    return streamKey.startsWith(QLatin1String("gl:")) ? streamKey.mid(3) : streamKey;
 }
 
 } // namespace opswall::core

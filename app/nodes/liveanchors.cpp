@@ -1,5 +1,7 @@
 #include "liveanchors.h"
 
+#include "core/mediatime.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -81,13 +83,15 @@ qint64 LiveAnchors::lateNs(const FrameShown &frame, const StreamAnchor &anchor) 
 bool LiveAnchors::take(const QString &node, const QList<FrameShown> &frames, qint64 marginNs) {
     bool changed = false;
     for (const FrameShown &f : frames) {
-        if (f.clockRate != 90000 || f.loopTicks != 0 || !m_onScreen.contains(f.stream) ||
+        // Anchors are per source: the OpenGL path's "gl:<id>" reports anchor source <id>.
+        const QString source = core::sourceOfStream(f.stream);
+        if (f.clockRate != 90000 || f.loopTicks != 0 || !m_onScreen.contains(source) ||
             f.shownNs <= 0)
             continue;
-        const auto anchor = m_anchors.find(f.stream);
+        const auto anchor = m_anchors.find(source);
         if (anchor == m_anchors.end()) {
             // Where this node showed it, without its trim: the trims move around the anchor.
-            m_anchors.insert(f.stream,
+            m_anchors.insert(source,
                              StreamAnchor{f.rtpTime, f.shownNs - f.trimNs.value_or(0) + marginNs});
             changed = true;
             continue;
@@ -99,19 +103,18 @@ bool LiveAnchors::take(const QString &node, const QList<FrameShown> &frames, qin
         int &far = m_farRuns[{f.stream, node}];
         run = late > kLateNs && !jumped ? run + 1 : 0;
         far = jumped ? far + 1 : 0;
-        if (jumped ? far < kLateReports
-                   : run < kLateReports || m_moves.value(f.stream) >= kMaxMoves)
+        if (jumped ? far < kLateReports : run < kLateReports || m_moves.value(source) >= kMaxMoves)
             continue;
         if (jumped) { // another timeline: anchored anew from this report
             *anchor = StreamAnchor{f.rtpTime, f.shownNs - f.trimNs.value_or(0) + marginNs};
-            m_moves.remove(f.stream);
+            m_moves.remove(source);
         } else {
             anchor->shownNs += late + kLateMarginNs;
-            ++m_moves[f.stream];
+            ++m_moves[source];
         }
         for (QHash<QPair<QString, QString>, int> *runs : {&m_lateRuns, &m_farRuns})
             for (auto it = runs->begin(); it != runs->end(); ++it)
-                if (it.key().first == f.stream)
+                if (core::sourceOfStream(it.key().first) == source)
                     it.value() = 0;
         changed = true;
     }

@@ -29,13 +29,13 @@ std::optional<qint64> SharedTimeline::lateNs(const FrameShown &frame) const {
     std::optional<qint64> late;
     if (frame.loopTicks > 0) {
         // A clip: its position is due at its start plus the position, at the nearest loop.
-        const qint64 startNs = startsNs.value(frame.stream, epochNs);
+        const qint64 startNs = startsNs.value(core::sourceOfStream(frame.stream), epochNs);
         if (startNs < 0)
             return std::nullopt;
         const qint64 positionNs = qint64(frame.rtpTime) * 1000000000LL / frame.clockRate;
         const qint64 loopNs = qint64(frame.loopTicks) * 1000000000LL / frame.clockRate;
         late = core::nearestLoop(frame.shownNs - startNs - positionNs, loopNs);
-    } else if (const auto anchor = anchors.constFind(frame.stream);
+    } else if (const auto anchor = anchors.constFind(core::sourceOfStream(frame.stream));
                anchor != anchors.cend() && frame.clockRate == 90000) {
         // Live HLS: LiveAnchors::lateNs takes the trim out (the anchor moves only for what the
         // trims cannot cover); here it counts, as it moves what the node shows.

@@ -6,8 +6,8 @@
 //
 //   a file or HLS on demand (a report with loopTicks; app/video/filetimeline.h): position p of
 //   its clip is due at start + p on the shared clock, at some loop (start: the one the controller
-//   stamped for the source, NodeHub streamStarts(); without one, a {"uri"} clip or the OpenGL
-//   path's "gl:<id>" stream, the timeline's epoch, base time + latency)
+//   stamped for the source, NodeHub streamStarts(), the OpenGL path's "gl:<id>" stream taking
+//   its source's; without one, a {"uri"} clip, the timeline's epoch, base time + latency)
 //   live HLS with an anchor (liveanchors.h): the picture of PTS p is due at
 //   anchor.shownNs + (p − anchor.pts) / 90 kHz
 //   anything else (RTP: each node times it from its own arrivals): no place on a shared timeline

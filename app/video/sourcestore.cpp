@@ -84,15 +84,12 @@ QList<SourceError> SourceStore::importJson(const QByteArray &json) {
     return {};
 }
 
-bool SourceStore::remove(const QString &id, std::function<void()> committed) {
-    if (!find(id))
-        return false;
+void SourceStore::remove(const QString &id, std::function<void()> committed) {
     m_db.writeThen(
         [id](store::Database &db) {
             db.cached("DELETE FROM video_sources WHERE id = ?1").bind(1, id).run();
         },
         std::move(committed));
-    return true;
 }
 
 } // namespace opswall::video

@@ -28,8 +28,10 @@ public:
                                       std::function<void()> committed = {});
     // All-or-nothing import of an import document (see importSources); returns the errors.
     QList<SourceError> importJson(const QByteArray &json);
-    // false (nothing written, committed not called) when no row has that id.
-    bool remove(const QString &id, std::function<void()> committed = {});
+    // Deletes the row of that id (if any) on the store thread, then runs committed. No read
+    // first: the caller knows its sources in memory (VideoHub), and the GUI thread never waits
+    // on the disk.
+    void remove(const QString &id, std::function<void()> committed = {});
 
 private:
     store::Database &m_db;

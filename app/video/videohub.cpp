@@ -1,6 +1,7 @@
 #include "videohub.h"
 
 #include "core/engineservices.h"
+#include "core/mediatime.h"
 #include "pipelinepolicy.h"
 
 #include <QJsonObject>
@@ -87,7 +88,9 @@ bool VideoHub::removeSource(const QString &id) {
         hub->m_sources.removeIf([&](const VideoSource &s) { return s.id == id; });
         Q_EMIT hub->sourcesChanged();
     };
-    if (!m_store || !m_store->remove(id, show))
+    if (m_store)
+        m_store->remove(id, show);
+    else
         show();
     return true;
 }
@@ -173,15 +176,11 @@ QJsonArray VideoHub::syncSamples() const {
     return out;
 }
 
-QString VideoHub::sourceKeyOf(const QString &streamKey) {
-    return streamKey.startsWith(QLatin1String("gl:")) ? streamKey.mid(3) : streamKey;
-}
-
 void VideoHub::applyTiming(const QString &key, VideoStream *stream) const {
     // Starts and live anchors are the controller's per source: a {"source": id} stream is keyed
     // by the id, its OpenGL path's stream by "gl:<id>", and both take the source's. Trims are
     // per stream, by the key the nodes report (the controller measures each path apart).
-    const QString source = sourceKeyOf(key);
+    const QString source = core::sourceOfStream(key);
     stream->setTimelineStart(m_startsNs.value(source, -1));
     stream->setDisplayOffset(m_trimsNs.value(key) + m_testDelayNs);
     const auto anchor = m_anchors.constFind(source);

@@ -131,7 +131,6 @@ private:
     void openWaitingStreams();                                       // after m_sources changed
     void applyTiming(const QString &key, VideoStream *stream) const; // start, trim, test delay
     // The source a stream key names: "gl:<id>" (the OpenGL path's stream) and "<id>" name <id>.
-    static QString sourceKeyOf(const QString &streamKey);
     void applyTimingToAll() const; // applyTiming for every stream, after one of them changed
 
     StreamPolicy m_policy;

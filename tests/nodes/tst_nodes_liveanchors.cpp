@@ -115,6 +115,24 @@ private Q_SLOTS:
         QCOMPARE(anchors.anchors().value(QStringLiteral("live")),
                  (StreamAnchor{12345, 90000000000 + margin}));
     }
+    void anOpenGlPathReportAnchorsItsSource() {
+        // A node showing the source on the OpenGL display path reports the stream "gl:<id>";
+        // the anchor is the source's, which every node applies whatever its path.
+        LiveAnchors anchors;
+        QVERIFY(!anchors.setOnScreen({QStringLiteral("live")}));
+        const FrameShown gl{QStringLiteral("gl:live"), 900000, 90000, 5000000000, 0, 10000000};
+        QVERIFY(anchors.take(QStringLiteral("a"), {gl}, 2000000000));
+        QCOMPARE(anchors.anchors().size(), 1);
+        QCOMPARE(anchors.anchors().value(QStringLiteral("live")),
+                 (StreamAnchor{900000, 5000000000 - 10000000 + 2000000000}));
+        // The same source through the texture path afterwards: already anchored.
+        const FrameShown tex{QStringLiteral("live"), 990000, 90000, 6000000000, 0, {}};
+        QVERIFY(!anchors.take(QStringLiteral("b"), {tex}, 2000000000));
+        // Off screen: neither report anchors anything.
+        QVERIFY(anchors.setOnScreen({}));
+        QVERIFY(!anchors.take(QStringLiteral("a"), {gl}, 2000000000));
+        QVERIFY(anchors.anchors().isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNodesLiveAnchors)

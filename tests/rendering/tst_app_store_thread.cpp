@@ -4,7 +4,8 @@
 //     by OPSWALL_TEST_FSYNC_DELAY_MS while a file exists): while the writes queue on the store
 //     thread and are applied in the order they came (a preset recall, tile moves, and one write
 //     of each kind that used to be made on the GUI thread: a token with its audit row, a video
-//     source, a panel key's binding, a briefing; each there after a restart), the API keeps
+//     source and the removal of another, a panel key's binding, a briefing; each there after a
+//     restart), the API keeps
 //     answering reads (the wall, tiles, presets, tokens, sources, feeds, panels, briefings, the
 //     audit and the layout of a past time; the audit chain verified, off the GUI thread, before
 //     the writes are done) and the GUI thread does not wait on the disk once:
@@ -239,6 +240,13 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
         QStringLiteral("/audit/layout?at=%1").arg(QDateTime::currentMSecsSinceEpoch()),
         QStringLiteral("/presets/%1").arg(presetId),
         QStringLiteral("/briefings/%1").arg(briefingsBefore.first()[QStringLiteral("id")].toInt())};
+    // A source to delete while the disk is slow (its removal read the row on the GUI thread once).
+    QCOMPARE(w.api("POST", QStringLiteral("/sources"),
+                   {{QStringLiteral("source"),
+                     QJsonObject{{QStringLiteral("id"), QStringLiteral("slow-disk-gone")},
+                                 {QStringLiteral("kind"), QStringLiteral("testpattern")}}}})
+                 .status,
+             201);
     // The baseline, on this machine now: the same reads and frames with a fast disk (the test
     // VFS is in place, the flag file is not), for as long as the writes below will take.
     Figures baseline;
@@ -308,7 +316,9 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
                   {QStringLiteral("action"), QStringLiteral("preset.recall")},
                   {QStringLiteral("params"), QJsonObject{{QStringLiteral("id"), presetId}}}}));
     QVERIFY(send("POST", "/briefings", {{QStringLiteral("briefing"), briefingDoc}}));
-    const int kOtherWrites = 5; // the recall, a token, a source, a binding, a briefing
+    QVERIFY(send("DELETE", "/sources/slow-disk-gone", {}));
+    // the recall, a token, a source, a binding, a briefing, a source's removal
+    const int kOtherWrites = 6;
     // The audit chain verified while they queue: walked on a worker thread's reader (the waits
     // counted below include this request), answered before the writes are done.
     {
@@ -393,6 +403,7 @@ void TestAppStoreThread::slowDiskKeepsTheWallDrawingAndTheApiAnswering() {
         QVERIFY2(tokens.contains("slow-disk-token"), tokens.constData());
         const ApiResponse saved = w.api("GET", QStringLiteral("/sources/slow-disk-source"));
         QCOMPARE(saved.status, 200);
+        QCOMPARE(w.api("GET", QStringLiteral("/sources/slow-disk-gone")).status, 404);
         const QByteArray panel = w.api("GET", QStringLiteral("/panels/desk")).body;
         QVERIFY2(panel.contains("Slow disk"), panel.constData());
         const QJsonArray briefings =
