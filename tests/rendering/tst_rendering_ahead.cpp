@@ -46,6 +46,25 @@ QJsonArray stepTiles(int step) {
 }
 
 // Every frame of the tile in the window (its copies included) has its content built.
+// The wall shows step 1's tiles; step 2's are saved as the preset "ấm" (its id in *id).
+bool showStepOneAndSaveStepTwo(Fixture &fx, int *id) {
+    if (!fx.ok) {
+        qWarning("%s", qPrintable(fx.error + fx.app->error()));
+        return false;
+    }
+    if (fx.grab().isEmpty())
+        return false;
+    const ActionResult saved = fx.app->dispatcher().dispatch(
+        {QStringLiteral("preset.save"),
+         {{QStringLiteral("name"), QStringLiteral("ấm")},
+          {QStringLiteral("layout"), layoutDoc(QStringLiteral("ấm"), stepTiles(2))}}},
+        kOperator);
+    if (!saved.ok)
+        qWarning("%s", qPrintable(saved.message));
+    *id = saved.data.value(QStringLiteral("id")).toInt();
+    return saved.ok;
+}
+
 bool builtIn(QQuickWindow *win, const QString &tileId, int frames) {
     const QList<QQuickItem *> all = framesOf(win).values(tileId);
     return all.size() == frames && std::all_of(all.cbegin(), all.cend(), [](QQuickItem *f) {
@@ -159,17 +178,10 @@ void TestRendering::briefingNextStepIsBuiltAhead() {
 // skipped.
 void TestRendering::warmPresetIsBuiltAheadAndFollowsItsEdits() {
     Fixture fx(twoPanels(true), stepTiles(1), false, {}, {}, 0);
-    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
-    QVERIFY(!fx.grab().isEmpty());
+    int id = 0;
+    QVERIFY(showStepOneAndSaveStepTwo(fx, &id));
     QQuickWindow *win = fx.app->windows().constFirst();
     wall::Dispatcher &d = fx.app->dispatcher();
-    const ActionResult saved =
-        d.dispatch({QStringLiteral("preset.save"),
-                    {{QStringLiteral("name"), QStringLiteral("ấm")},
-                     {QStringLiteral("layout"), layoutDoc(QStringLiteral("ấm"), stepTiles(2))}}},
-                   kOperator);
-    QVERIFY2(saved.ok, qPrintable(saved.message));
-    const int id = saved.data.value(QStringLiteral("id")).toInt();
     QVERIFY(id > 0);
     QVERIFY(anyShown(win, QStringLiteral("s1-text")));
 
@@ -221,17 +233,10 @@ void TestRendering::warmPresetIsBuiltAheadAndFollowsItsEdits() {
 // shows the whole layout, drawn as a fresh build of it.
 void TestRendering::recallOfATileStillBeingBuiltAheadWaitsForIt() {
     Fixture fx(twoPanels(true), stepTiles(1), false, {}, {}, 0);
-    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
-    QVERIFY(!fx.grab().isEmpty());
+    int id = 0;
+    QVERIFY(showStepOneAndSaveStepTwo(fx, &id));
     QQuickWindow *win = fx.app->windows().constFirst();
     wall::Dispatcher &d = fx.app->dispatcher();
-    const ActionResult saved =
-        d.dispatch({QStringLiteral("preset.save"),
-                    {{QStringLiteral("name"), QStringLiteral("ấm")},
-                     {QStringLiteral("layout"), layoutDoc(QStringLiteral("ấm"), stepTiles(2))}}},
-                   kOperator);
-    QVERIFY2(saved.ok, qPrintable(saved.message));
-    const int id = saved.data.value(QStringLiteral("id")).toInt();
     d.setWarmPresets({id});
     // As soon as the rows are in (their frames made), while their content is (most often) still
     // being incubated: whichever it is, the recall must show the whole layout right.
