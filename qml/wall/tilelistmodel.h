@@ -148,6 +148,7 @@ private:
         int serial = 0;     // unique per row inserted
     };
     Row fresh(const wall::Tile &tile, int stack, bool staged);
+    static bool sameContent(const wall::Tile &a, const wall::Tile &b);
     // The layouts expected next changed, or a switch or a dropped build left other rows kept:
     // marks the kept rows they need, queues the tiles not built yet, lets the others go.
     void refreshAhead();
