@@ -6,6 +6,7 @@
 // shown) and both nodes place their pictures by it: the skew the controller measures between
 // them (health skewMs, from the nodes' MPEG-TS PTS reports) stays within a frame at 30 fps. The
 // controller's skew correction is off, so the anchor alone does it. Figures printed.
+#include "../support/livehls.h"
 #include "../video/httptestserver.h"
 #include "nodecluster.h"
 
@@ -44,17 +45,8 @@ class TestNodesLiveHls : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        m_producer.start(
-            QStringLiteral("gst-launch-1.0"),
-            QStringList{QStringLiteral("-q")} +
-                QProcess::splitCommand(
-                    QStringLiteral("videotestsrc is-live=true pattern=smpte ! "
-                                   "video/x-raw,width=320,height=90,framerate=30/1 ! x264enc "
-                                   "key-int-max=30 tune=zerolatency speed-preset=ultrafast ! "
-                                   "h264parse ! hlssink2 target-duration=1 playlist-length=5 "
-                                   "max-files=10 location=%1/seg%05d.ts "
-                                   "playlist-location=%1/index.m3u8")
-                        .arg(m_hlsDir.path())));
+        m_producer.start(QStringLiteral("gst-launch-1.0"),
+                         testsupport::liveHlsProducerArgs(m_hlsDir.path()));
         QVERIFY2(QTest::qWaitFor([&] { return playlistOf(m_hlsDir).count(".ts") >= 3; }, 30000),
                  m_producer.readAllStandardError().constData());
         m_http.setRoot(m_hlsDir.path());

@@ -8,6 +8,7 @@
 // (app/nodes/videosync.h: the skew at the nearest loop). Both take the clip's start as a
 // controller stamps it, by source id (VideoHub::setStreamStarts; the stream is "gl:clip"). Last,
 // live HLS on this path placed by an anchor (livehlssync.h), in this process.
+#include "../support/livehls.h"
 #include "httptestserver.h"
 
 #include "core/engineservices.h"
@@ -392,17 +393,8 @@ private Q_SLOTS:
     void liveHlsAnchoredOnTheOpenGlPath() {
         QTemporaryDir hlsDir;
         QProcess producer;
-        producer.start(
-            QStringLiteral("gst-launch-1.0"),
-            QStringList{QStringLiteral("-q")} +
-                QProcess::splitCommand(
-                    QStringLiteral("videotestsrc is-live=true pattern=smpte ! "
-                                   "video/x-raw,width=320,height=90,framerate=30/1 ! x264enc "
-                                   "key-int-max=30 tune=zerolatency speed-preset=ultrafast ! "
-                                   "h264parse ! hlssink2 target-duration=1 playlist-length=5 "
-                                   "max-files=10 location=%1/seg%05d.ts "
-                                   "playlist-location=%1/index.m3u8")
-                        .arg(hlsDir.path())));
+        producer.start(QStringLiteral("gst-launch-1.0"),
+                       testsupport::liveHlsProducerArgs(hlsDir.path()));
         const auto stopProducer = qScopeGuard([&] {
             producer.kill();
             producer.waitForFinished(3000);
