@@ -60,10 +60,6 @@ std::optional<Reply> parseReply(std::string_view s, std::string *why) {
     return Reply{s[0], int(*id), status == "OK", std::string(data)};
 }
 
-void LgFramer::push(const std::uint8_t *data, std::size_t size) {
-    m_buffer.insert(m_buffer.end(), data, data + size);
-}
-
 Decoded LgFramer::next() {
     // Leading line ends and spaces between replies carry nothing.
     const auto start = std::find_if(m_buffer.begin(), m_buffer.end(), [](std::uint8_t b) {

@@ -28,17 +28,14 @@ std::optional<Reply> parseReply(std::string_view token, std::string *why = nullp
 
 // Splits a byte stream on a delimiter ('x' for replies, CR for requests); strips leading
 // whitespace and line ends; refuses over-long tokens (garbage without delimiter).
-class LgFramer final : public Framer {
+class LgFramer final : public BufferedFramer {
 public:
     explicit LgFramer(std::uint8_t delimiter)
         : m_delimiter(delimiter) {}
-    void push(const std::uint8_t *data, std::size_t size) override;
     Decoded next() override;
-    void reset() override { m_buffer.clear(); }
 
 private:
     std::uint8_t m_delimiter;
-    Bytes m_buffer;
 };
 
 class LgProtocol final : public ProfiledProtocol {

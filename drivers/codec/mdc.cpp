@@ -70,10 +70,6 @@ std::optional<Request> parseRequest(const Bytes &f, std::string *why) {
     return Request{f[1], f[2], Bytes(f.begin() + 4, f.end() - 1)};
 }
 
-void MdcFramer::push(const std::uint8_t *data, std::size_t size) {
-    m_buffer.insert(m_buffer.end(), data, data + size);
-}
-
 Decoded MdcFramer::next() {
     if (m_buffer.empty())
         return NeedMore{};

@@ -44,14 +44,9 @@ std::optional<Request> parseRequest(const Bytes &frame, std::string *why = nullp
 
 // Cuts AA-headed frames out of a byte stream in either direction; skips bytes before a header
 // and frames whose checksum is wrong, reporting each as FrameError.
-class MdcFramer final : public Framer {
+class MdcFramer final : public BufferedFramer {
 public:
-    void push(const std::uint8_t *data, std::size_t size) override;
     Decoded next() override;
-    void reset() override { m_buffer.clear(); }
-
-private:
-    Bytes m_buffer;
 };
 
 std::uint8_t packWallGeometry(int columns, int rows, MdcWallNibbles order);

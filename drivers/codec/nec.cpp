@@ -73,10 +73,6 @@ std::string parameterReplyBody(const ParameterReply &r) {
     return buf;
 }
 
-void NecFramer::push(const std::uint8_t *data, std::size_t size) {
-    m_buffer.insert(m_buffer.end(), data, data + size);
-}
-
 Decoded NecFramer::next() {
     if (m_buffer.empty())
         return NeedMore{};

@@ -50,14 +50,9 @@ std::string parameterReplyBody(const ParameterReply &r);
 // "BE": the monitor is busy or did not understand (the "null message").
 constexpr std::string_view kNullMessage = "BE";
 
-class NecFramer final : public Framer {
+class NecFramer final : public BufferedFramer {
 public:
-    void push(const std::uint8_t *data, std::size_t size) override;
     Decoded next() override;
-    void reset() override { m_buffer.clear(); }
-
-private:
-    Bytes m_buffer;
 };
 
 class NecProtocol final : public ProfiledProtocol {

@@ -72,10 +72,6 @@ int errorCode(std::string_view p) {
     return 0;
 }
 
-void LineFramer::push(const std::uint8_t *data, std::size_t size) {
-    m_buffer.insert(m_buffer.end(), data, data + size);
-}
-
 Decoded LineFramer::next() {
     const auto start = std::find_if(m_buffer.begin(), m_buffer.end(),
                                     [](std::uint8_t b) { return b != '\r' && b != '\n'; });

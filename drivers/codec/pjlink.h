@@ -38,17 +38,14 @@ int errorCode(std::string_view parameter);
 // line's "%" or "PJLINK" is skipped; the device side keeps lines whole (they may start with the
 // authentication digest).
 enum class Resync { Invalid = 0, Yes, No };
-class LineFramer final : public Framer {
+class LineFramer final : public BufferedFramer {
 public:
     explicit LineFramer(Resync resync = Resync::Yes)
         : m_resync(resync) {}
-    void push(const std::uint8_t *data, std::size_t size) override;
     Decoded next() override;
-    void reset() override { m_buffer.clear(); }
 
 private:
     Resync m_resync;
-    Bytes m_buffer;
 };
 
 class PjLinkProtocol final : public ProfiledProtocol {

@@ -78,6 +78,19 @@ public:
     virtual void reset() = 0;
 };
 
+// The four protocols' framers: the bytes pushed are kept until next() cuts frames from them.
+class BufferedFramer : public Framer {
+public:
+    using Framer::push;
+    void push(const std::uint8_t *data, std::size_t size) final {
+        m_buffer.insert(m_buffer.end(), data, data + size);
+    }
+    void reset() final { m_buffer.clear(); }
+
+protected:
+    Bytes m_buffer;
+};
+
 struct Timing {
     int gapMs = 0; // minimum time between the end of one exchange and the next send
     int replyTimeoutMs = 5000;
