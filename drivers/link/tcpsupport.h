@@ -1,11 +1,15 @@
 #pragma once
 // What the TCP peers in drivers/ share (the OSC listener, the Stream Deck host and simulator, the
-// display simulators): opening a listener, and a queue of frames written one at a time.
+// display simulators): opening a listener, a queue of frames written one at a time, and an
+// accepted peer's session.
 #include "bytes.h"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include <array>
+#include <cstdint>
 #include <deque>
 #include <memory>
 
@@ -56,5 +60,40 @@ void writeQueuedUntilClosed(Stream &stream, std::deque<Bytes> &queue,
         return !ec && !o->closed();
     });
 }
+
+// One accepted TCP peer (the OSC listener's tablets, the Stream Deck simulator's hosts): its
+// socket, one timer (the OSC listener's idleness, the simulator's keep-alive), a read buffer, the
+// frames queued for it, and close(), which cancels the timer and closes the socket once.
+template<class Derived>
+class TcpSession : public std::enable_shared_from_this<Derived> {
+public:
+    void close() {
+        if (m_closed)
+            return;
+        m_closed = true;
+        boost::system::error_code ec;
+        m_timer.cancel();
+        m_socket.close(ec);
+    }
+    bool closed() const { return m_closed; }
+
+protected:
+    explicit TcpSession(boost::asio::ip::tcp::socket socket)
+        : m_socket(std::move(socket))
+        , m_timer(m_socket.get_executor()) {}
+
+    // Queues a frame; the first in an empty queue starts writing (writeQueuedUntilClosed).
+    void queue(Bytes frame) {
+        m_out.push_back(std::move(frame));
+        if (m_out.size() == 1)
+            writeQueuedUntilClosed(m_socket, m_out, this->shared_from_this());
+    }
+
+    boost::asio::ip::tcp::socket m_socket;
+    boost::asio::steady_timer m_timer;
+    std::array<std::uint8_t, 8192> m_in{};
+    std::deque<Bytes> m_out;
+    bool m_closed = false;
+};
 
 } // namespace opswall::drivers

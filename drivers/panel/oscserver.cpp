@@ -101,27 +101,17 @@ std::string Peer::describe() const {
 
 // One TCP tablet: reads frames (framing detected from its first byte), answers feedback in the
 // same framing, closes on a broken stream, on idleness and on a reader too slow for feedback.
-class OscServer::Connection : public std::enable_shared_from_this<OscServer::Connection> {
+class OscServer::Connection : public TcpSession<OscServer::Connection> {
 public:
     Connection(std::shared_ptr<OscServer> server, tcp::socket socket, Peer peer)
-        : m_server(std::move(server))
-        , m_socket(std::move(socket))
-        , m_idle(m_socket.get_executor())
+        : TcpSession(std::move(socket))
+        , m_server(std::move(server))
         , m_decoder(m_server->m_settings.limits.maxPacketBytes)
         , m_peer(std::move(peer)) {}
 
     void start() {
         armIdle();
         read();
-    }
-
-    void close() {
-        if (m_closed)
-            return;
-        m_closed = true;
-        boost::system::error_code ec;
-        m_idle.cancel();
-        m_socket.close(ec);
     }
 
     void send(const Bytes &packet) {
@@ -136,19 +126,16 @@ public:
             m_server->drop("feedback not read fast enough; connection closed", m_peer);
             return close();
         }
-        m_out.push_back(frame(f, packet));
-        if (m_out.size() == 1)
-            writeNext();
+        queue(frame(f, packet));
     }
 
-    bool closed() const { return m_closed; }
     bool talked() const { return m_talked; }
     const Peer &peer() const { return m_peer; }
 
 private:
     void armIdle() {
-        m_idle.expires_after(std::chrono::milliseconds(m_server->m_settings.idleTimeoutMs));
-        m_idle.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+        m_timer.expires_after(std::chrono::milliseconds(m_server->m_settings.idleTimeoutMs));
+        m_timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
             auto self = weak.lock();
             if (ec || !self || self->m_closed)
                 return;
@@ -193,16 +180,9 @@ private:
         read();
     }
 
-    void writeNext() { writeQueuedUntilClosed(m_socket, m_out, shared_from_this()); }
-
     std::shared_ptr<OscServer> m_server;
-    tcp::socket m_socket;
-    asio::steady_timer m_idle;
     StreamDecoder m_decoder;
     Peer m_peer;
-    std::array<std::uint8_t, 8192> m_in{};
-    std::deque<Bytes> m_out;
-    bool m_closed = false;
     bool m_talked = false; // a packet decoded: the framing is known, feedback may go out
 };
 

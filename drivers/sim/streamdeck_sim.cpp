@@ -35,12 +35,11 @@ bool isQuery(std::uint8_t id) {
 }
 } // namespace
 
-class StreamDeckSim::Session : public std::enable_shared_from_this<StreamDeckSim::Session> {
+class StreamDeckSim::Session : public TcpSession<StreamDeckSim::Session> {
 public:
     Session(std::shared_ptr<StreamDeckSim> sim, tcp::socket socket, int number)
-        : m_sim(std::move(sim))
-        , m_socket(std::move(socket))
-        , m_keepalive(m_socket.get_executor())
+        : TcpSession(std::move(socket))
+        , m_sim(std::move(sim))
         , m_decoder(false)
         , m_number(number) {
         m_decoder.setFraming(m_sim->m_settings.framing);
@@ -52,22 +51,10 @@ public:
         read();
     }
 
-    void close() {
-        if (m_closed)
-            return;
-        m_closed = true;
-        boost::system::error_code ec;
-        m_keepalive.cancel();
-        m_socket.close(ec);
-    }
-    bool closed() const { return m_closed; }
-
     void send(const cora::Message &m) {
         if (m_closed)
             return;
-        m_out.push_back(cora::encode(m_sim->m_settings.framing, m, cora::kLegacyToHost));
-        if (m_out.size() == 1)
-            writeNext();
+        queue(cora::encode(m_sim->m_settings.framing, m, cora::kLegacyToHost));
     }
 
 private:
@@ -75,8 +62,8 @@ private:
         if (m_closed)
             return;
         send(cora::keepAlive(std::uint8_t(m_number), m_nextId++));
-        m_keepalive.expires_after(std::chrono::milliseconds(m_sim->m_settings.keepaliveMs));
-        m_keepalive.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+        m_timer.expires_after(std::chrono::milliseconds(m_sim->m_settings.keepaliveMs));
+        m_timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
             if (auto self = weak.lock(); self && !ec)
                 self->sendKeepalive();
         });
@@ -176,19 +163,12 @@ private:
         }
     }
 
-    void writeNext() { writeQueuedUntilClosed(m_socket, m_out, shared_from_this()); }
-
     std::shared_ptr<StreamDeckSim> m_sim;
-    tcp::socket m_socket;
-    asio::steady_timer m_keepalive;
     cora::Decoder m_decoder;
     streamdeck::KeyImageAssembler m_images;
-    std::array<std::uint8_t, 8192> m_in{};
-    std::deque<Bytes> m_out;
     int m_number;
     std::uint32_t m_nextId = 1;
     bool m_acked = false;
-    bool m_closed = false;
 };
 
 std::shared_ptr<StreamDeckSim>
