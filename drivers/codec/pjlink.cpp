@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace opswall::drivers::pjlink {
 
@@ -168,25 +169,17 @@ Outcome PjLinkProtocol::interpret(const Command &c, const Address &, const Step 
         o.kind = Outcome::Kind::Unrelated;
         return o;
     }
-    switch (errorCode(l->parameter)) {
-    case 1:
-        o.kind = Outcome::Kind::Unsupported;
-        o.detail = "ERR1: undefined command";
+    // ERR1..ERR4: what each says about the request.
+    static constexpr std::pair<Outcome::Kind, const char *> kErrors[] = {
+        {Outcome::Kind::Unsupported, "ERR1: undefined command"},
+        {Outcome::Kind::Nak, "ERR2: parameter out of range"},
+        {Outcome::Kind::Busy, "ERR3: unavailable now (warming up or cooling down)"},
+        {Outcome::Kind::Nak, "ERR4: projector/display failure"},
+    };
+    if (const int error = errorCode(l->parameter); error != 0) {
+        o.kind = kErrors[error - 1].first;
+        o.detail = kErrors[error - 1].second;
         return o;
-    case 2:
-        o.kind = Outcome::Kind::Nak;
-        o.detail = "ERR2: parameter out of range";
-        return o;
-    case 3:
-        o.kind = Outcome::Kind::Busy;
-        o.detail = "ERR3: unavailable now (warming up or cooling down)";
-        return o;
-    case 4:
-        o.kind = Outcome::Kind::Nak;
-        o.detail = "ERR4: projector/display failure";
-        return o;
-    default:
-        break;
     }
     o.kind = Outcome::Kind::Ok;
     const std::string &p = l->parameter;
