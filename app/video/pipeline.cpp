@@ -212,14 +212,7 @@ bool PipelineInstance::setDisplayOffset(qint64 offsetNs) {
     // frame (a frame already waiting keeps its time). The OpenGL tail: every item's qml6glsink
     // and the snapshot sink, which measures when they were given each frame. A live HLS anchor's
     // offset (setLiveOffset) adds to it.
-    const qint64 total = offsetNs + m_liveOffsetNs;
-    for (GstElement *sink : {m_appSink, m_snapshotSink})
-        if (sink)
-            g_object_set(sink, "ts-offset", gint64(total), nullptr);
-    for (const GlBranch &branch : m_glBranches)
-        g_object_set(branch.sink, "ts-offset", gint64(total), nullptr);
-    if (m_audioSink && g_object_class_find_property(G_OBJECT_GET_CLASS(m_audioSink), "ts-offset"))
-        g_object_set(m_audioSink, "ts-offset", gint64(total), nullptr);
+    applyTsOffset(offsetNs + m_liveOffsetNs);
     return true;
 }
 
@@ -243,15 +236,17 @@ void PipelineInstance::setLiveOffset(qint64 offsetNs) {
     if (offsetNs > m_liveOffsetNs)
         m_liveHoldUntilUs.store(g_get_monotonic_time() + (offsetNs - m_liveOffsetNs) / 1000);
     m_liveOffsetNs = offsetNs;
-    const qint64 total = m_displayOffsetNs + offsetNs;
-    // The OpenGL tail's sinks too: its branches are added and removed under this lock.
+    applyTsOffset(m_displayOffsetNs + offsetNs);
+}
+
+void PipelineInstance::applyTsOffset(qint64 totalNs) {
     for (GstElement *sink : {m_appSink, m_snapshotSink})
         if (sink)
-            g_object_set(sink, "ts-offset", gint64(total), nullptr);
+            g_object_set(sink, "ts-offset", gint64(totalNs), nullptr);
     for (const GlBranch &branch : m_glBranches)
-        g_object_set(branch.sink, "ts-offset", gint64(total), nullptr);
+        g_object_set(branch.sink, "ts-offset", gint64(totalNs), nullptr);
     if (m_audioSink && g_object_class_find_property(G_OBJECT_GET_CLASS(m_audioSink), "ts-offset"))
-        g_object_set(m_audioSink, "ts-offset", gint64(total), nullptr);
+        g_object_set(m_audioSink, "ts-offset", gint64(totalNs), nullptr);
 }
 
 bool PipelineInstance::start(QString *error) {

@@ -226,6 +226,10 @@ private:
     // Synchronised pipelines: the frame's media time (RTP time, or a file's position and loop).
     void stampMediaTime(Frame &frame, GstSample *sample);
     void setLiveOffset(qint64 offsetNs); // streaming thread: a live HLS source's anchor offset
+    // Under m_audioMutex (the OpenGL tail's branches are added and removed under it): every
+    // display sink's ts-offset (appsink, snapshot sink, the OpenGL tail's qml6glsinks, the audio
+    // sink where it has one) set to the display offset plus the live HLS anchor's.
+    void applyTsOffset(qint64 totalNs);
     // Streaming thread, live HLS with an anchor: the offset that shows the frame of ptsNs (in
     // segment, as sink will synchronise it) where the anchor wants it, applied (setLiveOffset).
     void placeLive(GstElement *sink, qint64 ptsNs, const GstSegment *segment);
