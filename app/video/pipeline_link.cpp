@@ -6,6 +6,7 @@
 #include <QMetaObject>
 
 #include <chrono>
+#include <utility>
 
 #include <pthread.h>
 
@@ -39,9 +40,7 @@ void StreamLink::putFrame(Frame frame, PipelineCounters *overwrites) {
 
 std::optional<Frame> StreamLink::takeFrame() {
     std::lock_guard lock(m_mutex);
-    std::optional<Frame> out = std::move(m_slot);
-    m_slot.reset();
-    return out;
+    return std::exchange(m_slot, std::nullopt);
 }
 
 void StreamLink::putSnapshot(Frame snapshot) {
@@ -52,9 +51,7 @@ void StreamLink::putSnapshot(Frame snapshot) {
 
 std::optional<Frame> StreamLink::takeSnapshot() {
     std::lock_guard lock(m_mutex);
-    std::optional<Frame> out = std::move(m_snapshot);
-    m_snapshot.reset();
-    return out;
+    return std::exchange(m_snapshot, std::nullopt);
 }
 
 void StreamLink::postBus(BusEvent event) {
