@@ -23,10 +23,11 @@ using namespace opswall::maps;
 
 namespace {
 
-QHash<QString, double> employmentIndex() {
-    QFile f(
-        qEnvironmentVariable("OPSWALL_SHARED_DIR") +
-        QStringLiteral("/data/indicators/gso-2024-12-industrial-employment-index-by-province.csv"));
+// Column `column` of a CSV file in the shared data's indicators, by its first column (the
+// province code); the header line is skipped.
+QHash<QString, double> provinceColumn(const QString &file, int column) {
+    QFile f(qEnvironmentVariable("OPSWALL_SHARED_DIR") + QStringLiteral("/data/indicators/") +
+            file);
     QHash<QString, double> out;
     if (!f.open(QIODevice::ReadOnly))
         return out;
@@ -34,27 +35,24 @@ QHash<QString, double> employmentIndex() {
         QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     for (qsizetype l = 1; l < lines.size(); ++l) {
         const QStringList c = lines[l].trimmed().split(QLatin1Char(','));
-        if (c.value(0) != QLatin1String("VN"))
-            out.insert(c.value(0), c.value(4).toDouble()); // index_vs_same_month_prev_year
+        out.insert(c.value(0), c.value(column).toDouble());
     }
+    return out;
+}
+
+// The industrial employment index (index_vs_same_month_prev_year) by province, without the
+// country's row (VN).
+QHash<QString, double> employmentIndex() {
+    QHash<QString, double> out = provinceColumn(
+        QStringLiteral("gso-2024-12-industrial-employment-index-by-province.csv"), 4);
+    out.remove(QStringLiteral("VN"));
     return out;
 }
 
 // Employed persons by the 63 provinces, 2024 (NSO table E02.45, thousand persons): the weights of
 // the demo's 34-province map of the employment index.
 QHash<QString, double> employed2024() {
-    QFile f(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
-            QStringLiteral("/data/indicators/gso-population-by-province.csv"));
-    QHash<QString, double> out;
-    if (!f.open(QIODevice::ReadOnly))
-        return out;
-    const QStringList lines =
-        QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    for (qsizetype l = 1; l < lines.size(); ++l) {
-        const QStringList c = lines[l].trimmed().split(QLatin1Char(','));
-        out.insert(c.value(0), c.value(5).toDouble());
-    }
-    return out;
+    return provinceColumn(QStringLiteral("gso-population-by-province.csv"), 5);
 }
 
 QString jsonValues(const QHash<QString, double> &values) {
