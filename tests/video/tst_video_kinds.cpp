@@ -175,9 +175,7 @@ private:
 
 private Q_SLOTS:
     void initTestCase() {
-        StreamPolicy policy;
-        policy.lingerMs = 0;
-        m_hub = std::make_unique<VideoHub>(nullptr, policy);
+        m_hub = test::makeUnlingeringHub();
         QVERIFY2(m_hub->available(), qPrintable(m_hub->startupMessage()));
     }
 

@@ -9,6 +9,7 @@
 #include "video/netclock.h"
 #include "video/videohub.h"
 #include "video/videoitem.h"
+#include "videotile.h"
 
 #include <QGuiApplication>
 #include <QJsonArray>
@@ -118,9 +119,7 @@ private:
 
 private Q_SLOTS:
     void initTestCase() {
-        StreamPolicy policy;
-        policy.lingerMs = 0;
-        m_hub = std::make_unique<VideoHub>(nullptr, policy);
+        m_hub = test::makeUnlingeringHub();
         VideoSource bars;
         bars.id = QStringLiteral("bars");
         bars.kind = SourceKind::TestPattern;

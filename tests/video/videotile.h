@@ -1,6 +1,6 @@
 #pragma once
-// A window with one VideoItem showing a binding from a hub: what the stream and kind tests look
-// at (tst_video_stream, tst_video_kinds).
+// The video tests' hub, and a window with one VideoItem showing a binding from it: what the
+// stream and kind tests look at (tst_video_stream, tst_video_kinds; the hub for tst_video_tile).
 #include "video/videohub.h"
 #include "video/videoitem.h"
 
@@ -11,6 +11,13 @@
 #include <memory>
 
 namespace opswall::video::test {
+
+// A hub whose streams stop as soon as their last tile goes (no linger), as each test expects.
+inline std::unique_ptr<VideoHub> makeUnlingeringHub() {
+    StreamPolicy policy;
+    policy.lingerMs = 0;
+    return std::make_unique<VideoHub>(nullptr, policy);
+}
 
 struct VideoTile {
     std::unique_ptr<QQuickWindow> window;
