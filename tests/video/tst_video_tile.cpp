@@ -113,6 +113,25 @@ private:
         }
         return true;
     }
+    // A tile of `binding` on the OpenGL display path, its stream playing there; no item when the
+    // path cannot be tested here (the test is skipped) or the stream did not play on it (failed).
+    struct ShownOnGl {
+        Shown shown;
+        VideoItem *item = nullptr;
+    };
+    ShownOnGl showPlayingOnOpenGl(const QVariantMap &binding) {
+        ShownOnGl gl;
+        if (const QString why = glPathUnavailable(); !why.isEmpty()) {
+            QTest::qSkip(qPrintable(why), __FILE__, __LINE__);
+            return gl;
+        }
+        gl.shown = showTile(binding,
+                            {{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}});
+        auto *item = gl.shown.tile->findChild<VideoItem *>();
+        if (playsOnOpenGl(item))
+            gl.item = item;
+        return gl;
+    }
     static QQuickItem *child(QQuickItem *tile, const char *name) {
         return tile->findChild<QQuickItem *>(QLatin1String(name));
     }
@@ -243,12 +262,8 @@ private Q_SLOTS:
 
     // A reconnect builds a new pipeline whose qml6glsink draws into the same item.
     void openGlDisplayPathSurvivesAReconnect() {
-        if (const QString why = glPathUnavailable(); !why.isEmpty())
-            QSKIP(qPrintable(why));
-        Shown s = showTile({{QStringLiteral("uri"), m_server.url()}},
-                           {{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}});
-        auto *item = s.tile->findChild<VideoItem *>();
-        if (!playsOnOpenGl(item))
+        auto [s, item] = showPlayingOnOpenGl({{QStringLiteral("uri"), m_server.url()}});
+        if (!item)
             return;
         m_server.kill();
         QTRY_COMPARE_WITH_TIMEOUT(item->stream()->state(), VideoStream::State::Reconnecting, 3000);
@@ -263,12 +278,8 @@ private Q_SLOTS:
     // the sinks clear their items when the pipeline stops, so the item draws the stream's
     // snapshot (a small recent frame) under the stale badge, and the live picture again after.
     void openGlDisplayPathKeepsTheDimmedLastFrame() {
-        if (const QString why = glPathUnavailable(); !why.isEmpty())
-            QSKIP(qPrintable(why));
-        Shown s = showTile({{QStringLiteral("uri"), m_server.url()}},
-                           {{QStringLiteral("displayPath"), int(VideoItem::DisplayPath::OpenGl)}});
-        auto *item = s.tile->findChild<VideoItem *>();
-        if (!playsOnOpenGl(item))
+        auto [s, item] = showPlayingOnOpenGl({{QStringLiteral("uri"), m_server.url()}});
+        if (!item)
             return;
         QTRY_VERIFY2_WITH_TIMEOUT(
             barsMismatch(s.window->grabWindow(), item->paintedRect()).isEmpty(),
