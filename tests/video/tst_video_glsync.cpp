@@ -10,6 +10,7 @@
 // live HLS on this path placed by an anchor (livehlssync.h), in this process.
 #include "../support/livehls.h"
 #include "httptestserver.h"
+#include "testsources.h"
 
 #include "core/engineservices.h"
 #include "core/mediatime.h"
@@ -82,11 +83,7 @@ bool onOpenGl(const Shown &s) {
 }
 
 VideoSource clipSource(const QString &path) {
-    VideoSource clip;
-    clip.id = QStringLiteral("clip");
-    clip.kind = SourceKind::File;
-    clip.uri = path;
-    return clip;
+    return test::makeSource(QStringLiteral("clip"), SourceKind::File, path);
 }
 
 const QVariantMap kGlBinding{{QStringLiteral("source"), QStringLiteral("clip")},
@@ -410,10 +407,8 @@ private Q_SLOTS:
         test::HttpTestServer http;
         http.setRoot(hlsDir.path());
         QVERIFY(http.listen());
-        VideoSource live;
-        live.id = QStringLiteral("live");
-        live.kind = SourceKind::Hls;
-        live.uri = http.url(QStringLiteral("/index.m3u8"));
+        const VideoSource live = test::makeSource(QStringLiteral("live"), SourceKind::Hls,
+                                                  http.url(QStringLiteral("/index.m3u8")));
         QVERIFY(!m_hub->upsertSource(live));
 
         QString error;

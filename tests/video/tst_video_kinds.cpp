@@ -12,6 +12,7 @@
 #include "httptestserver.h"
 #include "picturecheck.h"
 #include "testserver.h"
+#include "testsources.h"
 #include "video/pipelinepolicy.h"
 #include "video/videohub.h"
 #include "video/videoitem.h"
@@ -90,13 +91,6 @@ const QString kH264 =
 bool udpPortTaken(int port) {
     QUdpSocket probe;
     return !probe.bind(QHostAddress::Any, quint16(port), QAbstractSocket::DontShareAddress);
-}
-
-VideoSource source(const QString &id, SourceKind kind) {
-    VideoSource s;
-    s.id = id;
-    s.kind = kind;
-    return s;
 }
 
 QVariantMap sourceBinding(const QString &id) {
@@ -188,7 +182,7 @@ private Q_SLOTS:
         HlsOrigin origin;
         QString error;
         QVERIFY2(origin.startAndWait(&error), qPrintable(error));
-        VideoSource hls = source(QStringLiteral("hls"), SourceKind::Hls);
+        VideoSource hls = test::makeSource(QStringLiteral("hls"), SourceKind::Hls);
         hls.uri = origin.http.url(QStringLiteral("/index.m3u8"));
         QVERIFY(!m_hub->upsertSource(hls));
         Tile t = show(sourceBinding(hls.id));
@@ -218,7 +212,7 @@ private Q_SLOTS:
         HlsOrigin origin;
         QString error;
         QVERIFY2(origin.startAndWait(&error), qPrintable(error));
-        VideoSource hls = source(QStringLiteral("hls-2"), SourceKind::Hls);
+        VideoSource hls = test::makeSource(QStringLiteral("hls-2"), SourceKind::Hls);
         hls.uri = origin.http.url(QStringLiteral("/index.m3u8"));
         QVERIFY(!m_hub->upsertSource(hls));
         Tile t = show(sourceBinding(hls.id));
@@ -242,7 +236,7 @@ private Q_SLOTS:
         HttpTestServer http;
         http.addLivePath(QStringLiteral("/live.ts"), &producer.process());
         QVERIFY(http.listen());
-        VideoSource ts = source(QStringLiteral("http-ts"), SourceKind::Http);
+        VideoSource ts = test::makeSource(QStringLiteral("http-ts"), SourceKind::Http);
         ts.uri = http.url(QStringLiteral("/live.ts"));
         QVERIFY(!m_hub->upsertSource(ts));
         Tile t = show(sourceBinding(ts.id));
@@ -256,7 +250,7 @@ private Q_SLOTS:
 
     void srtListenerTakesACaller() {
         const int port = TestServer::freeUdpPort();
-        VideoSource ingest = source(QStringLiteral("ingest"), SourceKind::Srt);
+        VideoSource ingest = test::makeSource(QStringLiteral("ingest"), SourceKind::Srt);
         ingest.srtMode = SrtMode::Listener;
         ingest.uri = QStringLiteral("srt://:%1").arg(port);
         QVERIFY(!m_hub->upsertSource(ingest));
@@ -294,7 +288,7 @@ private Q_SLOTS:
         QVERIFY(sender.start(kH264 + QStringLiteral(" ! rtph264pay config-interval=-1 pt=96 ! "
                                                     "udpsink host=127.0.0.1 port=%1")
                                          .arg(port)));
-        VideoSource expert = source(QStringLiteral("expert"), SourceKind::Pipeline);
+        VideoSource expert = test::makeSource(QStringLiteral("expert"), SourceKind::Pipeline);
         expert.pipeline = QStringLiteral("udpsrc address=127.0.0.1 port=%1 ! "
                                          "application/x-rtp,media=video,clock-rate=90000,"
                                          "encoding-name=H264,payload=96 ! "
@@ -309,7 +303,7 @@ private Q_SLOTS:
     }
 
     void customPipelineThatDoesNotParseSaysSo() {
-        VideoSource broken = source(QStringLiteral("broken"), SourceKind::Pipeline);
+        VideoSource broken = test::makeSource(QStringLiteral("broken"), SourceKind::Pipeline);
         broken.pipeline = QStringLiteral("videotestsrc ! nosuchelement-opswall");
         // Parsed (and its elements checked) when it is saved: refused there, the element named.
         const auto refused = m_hub->upsertSource(broken);
@@ -320,7 +314,7 @@ private Q_SLOTS:
     }
 
     void customPipelineWithAForbiddenElementIsRefusedWhenSavedAndWhenPlayed() {
-        VideoSource bad = source(QStringLiteral("bad"), SourceKind::Pipeline);
+        VideoSource bad = test::makeSource(QStringLiteral("bad"), SourceKind::Pipeline);
         const QString target = QDir::temp().filePath(
             QStringLiteral("opswall-policy-%1").arg(QCoreApplication::applicationPid()));
         bad.pipeline = QStringLiteral("videotestsrc ! tee name=t ! queue ! filesink location=%1 "
@@ -361,7 +355,7 @@ private Q_SLOTS:
                                QStringLiteral("--height"), QStringLiteral("360")}),
                  qPrintable(server.error()));
         // protocols=udp only: rtspsrc does not fall back to TCP, so Playing means RTP over UDP.
-        VideoSource cam = source(QStringLiteral("cam-udp"), SourceKind::Rtsp);
+        VideoSource cam = test::makeSource(QStringLiteral("cam-udp"), SourceKind::Rtsp);
         cam.uri = server.url();
         cam.transport = RtspTransport::Udp;
         QVERIFY(!m_hub->upsertSource(cam));
@@ -376,7 +370,7 @@ private Q_SLOTS:
         const QString device = QStringLiteral("/dev/video63");
         if (QFileInfo::exists(device))
             QSKIP("/dev/video63 exists on this machine");
-        VideoSource capture = source(QStringLiteral("capture"), SourceKind::V4l2);
+        VideoSource capture = test::makeSource(QStringLiteral("capture"), SourceKind::V4l2);
         capture.device = device;
         QVERIFY(!m_hub->upsertSource(capture));
         Tile t = show(sourceBinding(capture.id));

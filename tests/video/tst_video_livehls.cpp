@@ -8,6 +8,7 @@
 // it) minus its frame number's place in the stream gives the player's delay; the skew is the
 // difference of the two players' median delays.
 #include "httptestserver.h"
+#include "testsources.h"
 #include "video/gstsupport.h"
 #include "video/livehlssync.h"
 #include "video/netclock.h"
@@ -131,10 +132,8 @@ private Q_SLOTS:
         test::HttpTestServer http;
         http.setRoot(dir.path());
         QVERIFY(http.listen());
-        VideoSource hls;
-        hls.id = QStringLiteral("live");
-        hls.kind = SourceKind::Hls;
-        hls.uri = http.url(QStringLiteral("/index.m3u8"));
+        const VideoSource hls = test::makeSource(QStringLiteral("live"), SourceKind::Hls,
+                                                 http.url(QStringLiteral("/index.m3u8")));
 
         QString error;
         const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);

@@ -1,6 +1,7 @@
 // Sources: validation with the field at fault, JSON import (fixtures), SQLite round trip, the
 // pure pipeline descriptions, bindings, codec names, error words, scaling and placement maths.
 #include "store/database.h"
+#include "testsources.h"
 #include "video/gstsupport.h"
 #include "video/pipelinebuilder.h"
 #include "video/sourcestore.h"
@@ -29,11 +30,7 @@ QByteArray json(const char *text) {
 }
 
 VideoSource rtsp(const QString &uri) {
-    VideoSource s;
-    s.id = QStringLiteral("cam");
-    s.kind = SourceKind::Rtsp;
-    s.uri = uri;
-    return s;
+    return test::makeSource(QStringLiteral("cam"), SourceKind::Rtsp, uri);
 }
 } // namespace
 
