@@ -14,6 +14,7 @@
 // Figures depend on the machine and its load; the ratios to the baseline are what to compare.
 #include "appundertest.h"
 #include "fakehid.h"
+#include "panelrecalls.h"
 #include "panels/panelservice.h"
 #include "streamdeck_sim.h"
 
@@ -222,14 +223,13 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "opswall: %s\n", qPrintable(why));
         return 1;
     }
-    const QJsonArray presets =
-        jsonOf(wall.api("GET", QStringLiteral("/presets")).body)[QLatin1String("items")].toArray();
+    const QStringList presets = paneltest::presetIds(wall);
     if (presets.size() < 2) {
         std::fprintf(stderr, "the demo needs two presets\n");
         return 1;
     }
-    const int a = presets[0][QLatin1String("id")].toInt();
-    const int b = presets[1][QLatin1String("id")].toInt();
+    const int a = presets[0].toInt();
+    const int b = presets[1].toInt();
     wall.stop();
     const QJsonObject doc{
         {QStringLiteral("kind"), QStringLiteral("opswall.panels")},

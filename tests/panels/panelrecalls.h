@@ -1,12 +1,14 @@
 #pragma once
 // What the panel tests read back from a real wall (tst_panels_devices, tst_panels_osc): the
-// audited preset recalls a panel or a tablet made, and the live layout's and a preset's names.
+// audited preset recalls a panel or a tablet made, the presets' ids, and the live layout's and a
+// preset's names.
 #include "appundertest.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QStringList>
 #include <QTest>
 
 #include <algorithm>
@@ -54,6 +56,16 @@ inline bool waitForAuditedRecall(apptest::Wall &app, const QString &via, const Q
         QTest::qWait(50);
     }
     return false;
+}
+
+// The ids of the wall's presets, in the order the API lists them.
+inline QStringList presetIds(apptest::Wall &app) {
+    QStringList ids;
+    const QJsonArray presets =
+        jsonOf(app.api("GET", QStringLiteral("/presets")).body)[QLatin1String("items")].toArray();
+    for (const QJsonValue &p : presets)
+        ids.append(QString::number(p[QLatin1String("id")].toInt()));
+    return ids;
 }
 
 inline QString layoutName(apptest::Wall &app) {

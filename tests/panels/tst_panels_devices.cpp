@@ -160,12 +160,10 @@ private Q_SLOTS:
         m_app.captureErrors = true;
         QString why;
         QVERIFY2(m_app.start(&why), qPrintable(why));
-        const QJsonArray presets =
-            jsonOf(m_app.api("GET", QStringLiteral("/presets")).body)[QLatin1String("items")]
-                .toArray();
+        const QStringList presets = paneltest::presetIds(m_app);
         QVERIFY(presets.size() >= 2);
-        m_a = QString::number(presets[0][QLatin1String("id")].toInt());
-        m_b = QString::number(presets[1][QLatin1String("id")].toInt());
+        m_a = presets[0];
+        m_b = presets[1];
         QVERIFY(m_app.stop());
         // The panels document, then the wall again with it.
         devicesdoc::Peers peers;

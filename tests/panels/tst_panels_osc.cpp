@@ -94,12 +94,10 @@ private Q_SLOTS:
         m_app.captureErrors = true;
         QString why;
         QVERIFY2(m_app.start(&why), qPrintable(why));
-        const QJsonArray presets =
-            jsonOf(m_app.api("GET", QStringLiteral("/presets")).body)[QLatin1String("items")]
-                .toArray();
+        const QStringList presets = paneltest::presetIds(m_app);
         QVERIFY2(presets.size() >= 2, "the demo has at least two presets");
-        m_presetA = QString::number(presets[0][QLatin1String("id")].toInt());
-        m_presetB = QString::number(presets[1][QLatin1String("id")].toInt());
+        m_presetA = presets[0];
+        m_presetB = presets[1];
         QTRY_VERIFY_WITH_TIMEOUT(log().contains("OSC on udp+tcp 127.0.0.1:"), 5000);
     }
 
