@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 namespace {
 void usage(std::FILE *out) {
@@ -35,6 +36,37 @@ void usage(std::FILE *out) {
         "--timeout SECONDS, --json, --insecure.\n",
         out);
 }
+
+// The subcommands with their own entry point; every other command is the API's (apiMain).
+struct Subcommand {
+    std::string_view name;
+    int (*run)(int argc, char **argv);
+    bool helpTopic; // "wallctl help NAME" runs "NAME --help"; otherwise the API's help
+};
+const std::vector<Subcommand> &subcommands() {
+    static const std::vector<Subcommand> table{
+#ifdef WALLCTL_HAS_DEVICE
+        {"device", wallctl::deviceMain, true},
+#endif
+#ifdef WALLCTL_HAS_FEED
+        {"feed", wallctl::feedMain, true},
+#endif
+#ifdef WALLCTL_HAS_BACKUP
+        {"backup", wallctl::backupMain, true},
+        {"restore", wallctl::backupMain, true},
+#endif
+#ifdef WALLCTL_HAS_CALIBRATE
+        {"calibrate", wallctl::calibrateMain, false},
+#endif
+    };
+    return table;
+}
+const Subcommand *subcommand(std::string_view name) {
+    for (const Subcommand &c : subcommands())
+        if (c.name == name)
+            return &c;
+    return nullptr;
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -51,19 +83,8 @@ int main(int argc, char **argv) {
         // "wallctl help api", "wallctl help device": that command's own help.
         static char helpFlag[] = "--help";
         char *args[] = {argv[2], helpFlag, nullptr};
-        const std::string_view topic = argv[2];
-#ifdef WALLCTL_HAS_DEVICE
-        if (topic == "device")
-            return wallctl::deviceMain(2, args);
-#endif
-#ifdef WALLCTL_HAS_FEED
-        if (topic == "feed")
-            return wallctl::feedMain(2, args);
-#endif
-#ifdef WALLCTL_HAS_BACKUP
-        if (topic == "backup" || topic == "restore")
-            return wallctl::backupMain(2, args);
-#endif
+        if (const Subcommand *c = subcommand(argv[2]); c && c->helpTopic)
+            return c->run(2, args);
 #ifdef WALLCTL_HAS_API
         return wallctl::apiMain(2, args);
 #endif
@@ -72,22 +93,8 @@ int main(int argc, char **argv) {
         usage(stdout);
         return wallctl::Ok;
     }
-#ifdef WALLCTL_HAS_DEVICE
-    if (cmd == "device")
-        return wallctl::deviceMain(argc - 1, argv + 1);
-#endif
-#ifdef WALLCTL_HAS_FEED
-    if (cmd == "feed")
-        return wallctl::feedMain(argc - 1, argv + 1);
-#endif
-#ifdef WALLCTL_HAS_BACKUP
-    if (cmd == "backup" || cmd == "restore")
-        return wallctl::backupMain(argc - 1, argv + 1);
-#endif
-#ifdef WALLCTL_HAS_CALIBRATE
-    if (cmd == "calibrate")
-        return wallctl::calibrateMain(argc - 1, argv + 1);
-#endif
+    if (const Subcommand *c = subcommand(cmd))
+        return c->run(argc - 1, argv + 1);
 #ifdef WALLCTL_HAS_API
     return wallctl::apiMain(argc - 1, argv + 1);
 #else
