@@ -170,7 +170,8 @@ void TstAppMetrics::initTestCase() {
     QString why;
     QVERIFY2(m_wall.start(&why), qPrintable(why));
     QVERIFY2(m_wall.makeRoleTokens(&why), qPrintable(why));
-    // The demo is running once the first pulls, polls and the stream have reported.
+    // The demo is running once the first pulls, polls and the stream have reported (the stream
+    // decoding: its fps, counted over a second, is 0 just after it says playing).
     const Families f = waitFor(
         [](const Families &m) {
             return m.value(QStringLiteral("opswall_feed_state"),
@@ -183,6 +184,10 @@ void TstAppMetrics::initTestCase() {
                            QStringLiteral("opswall_stream_state"),
                            {{QStringLiteral("stream"), QStringLiteral("demo-vc")},
                             {QStringLiteral("state"), QStringLiteral("playing")}}) == 1.0 &&
+                   m.value(QStringLiteral("opswall_stream_fps"),
+                           QStringLiteral("opswall_stream_fps"),
+                           {{QStringLiteral("stream"), QStringLiteral("demo-vc")}})
+                           .value_or(0) > 0 &&
                    m.value(QStringLiteral("opswall_output_fps"),
                            QStringLiteral("opswall_output_fps"))
                        .has_value();
