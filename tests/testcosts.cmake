@@ -12,8 +12,8 @@ set(OPSWALL_TEST_COSTS
     tst_nodes_skewalone 26 tst_video_livehls 24 tst_nodes_livehls 24 tst_nodes_videosync 23
     tst_calibration_lg_pjlink 22 tst_video_kinds 21 tst_rendering_basic 20 tst_app_store_startup 20
     tst_console_briefing 18 tst_video_tile_opengl 18 tst_devices_reconcile 18
-    tst_app_attacks_api 18 tst_nodes_series 16 tst_app_calibration 14 tst_app_metrics 14 tst_nodes 13
-    tst_nodes_fence 13 tst_console_qml 13 tst_app_contract 12 tst_panels_devices 10
+    tst_app_attacks_api 18 tst_nodes_series 16 tst_app_calibration 14 tst_app_metrics 14
+    tst_nodes 13 tst_nodes_fence 13 tst_console_qml 13 tst_app_contract 12 tst_panels_devices 10
     tst_nodes_loopback 9 tst_nodes_heartbeat 9 tst_app_api 9)
 
 # Sets COST on those of the table that the calling directory defines (a test's properties can
