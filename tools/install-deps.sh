@@ -43,9 +43,14 @@ packages=(
 # (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
+# One dpkg-query for all of them (one call per package took 20 s on a loaded 2-core machine).
+declare -A installed=()
+while IFS=$'\t' read -r name status; do
+  [ "$status" = "install ok installed" ] && installed["${name%%:*}"]=1
+done < <(dpkg-query -W -f='${Package}\t${Status}\n' "${packages[@]}" 2>/dev/null || true)
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  [ -n "${installed[$p]:-}" ] || missing+=("$p")
 done
 
 if ((${#missing[@]})); then

@@ -192,14 +192,18 @@ int ApiCall::nodes() const {
             << number(n[QLatin1String("skewMs")], " ms") << "  revision "
             << number(n[QLatin1String("revision")], "") << "  silent "
             << number(n[QLatin1String("silentMs")], " ms");
-        // The skew trims it applies, per stream (ms, later if positive).
-        const QJsonObject trims = n[QLatin1String("trimMs")].toObject();
-        QStringList trimList;
-        for (auto t = trims.constBegin(); t != trims.constEnd(); ++t)
-            trimList << t.key() + u' ' +
+        // Per stream (ms, later if positive): the skew trims it applies, and how late it shows
+        // the streams the wall's timeline places.
+        const auto perStream = [&n](const char *key) {
+            const QJsonObject ms = n[QLatin1String(key)].toObject();
+            QStringList list;
+            for (auto t = ms.constBegin(); t != ms.constEnd(); ++t)
+                list << t.key() + u' ' +
                             (t.value().toDouble() >= 0 ? QStringLiteral("+") : QString()) +
                             QString::number(t.value().toDouble(), 'f', 1) + QStringLiteral(" ms");
-        out << "  trims " << (trimList.isEmpty() ? QStringLiteral("-") : trimList.join(u','))
+            return list.isEmpty() ? QStringLiteral("-") : list.join(u',');
+        };
+        out << "  trims " << perStream("trimMs") << "  timeline " << perStream("timelineMs")
             << '\n';
     }
     if (nodes.toArray().isEmpty())

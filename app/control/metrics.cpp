@@ -136,22 +136,32 @@ QByteArray formatPrometheus(const ServerMetrics &m, const QJsonObject &health) {
             first = false;
         }
     }
-    // The skew trims each node applies (trimMs: {stream: ms}): one series per node and stream.
-    bool firstTrim = true;
-    for (const QJsonValue &v : nodes) {
-        const QJsonObject n = v.toObject();
-        const QJsonObject trims = n.value(QLatin1String("trimMs")).toObject();
-        for (auto t = trims.constBegin(); t != trims.constEnd(); ++t) {
-            if (!t.value().isDouble())
-                continue;
-            QByteArray id = n.value(QLatin1String("id")).toString().toUtf8();
-            QByteArray stream = t.key().toUtf8();
-            for (QByteArray *label : {&id, &stream})
-                label->replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
-            line(out, "opswall_node_trim_ms", firstTrim ? "gauge" : nullptr,
-                 "Video skew trim a render node applies to a stream (later if positive).",
-                 t.value().toDouble(), "node=\"" + id + "\",stream=\"" + stream + '"');
-            firstTrim = false;
+    // Per node and stream: the skew trims each node applies (trimMs: {stream: ms}) and how late
+    // it shows each stream against the wall's timeline (timelineMs: {stream: ms}).
+    struct StreamGauge {
+        const char *key, *name, *help;
+    };
+    for (const StreamGauge &g :
+         {StreamGauge{"trimMs", "opswall_node_trim_ms",
+                      "Video skew trim a render node applies to a stream (later if positive)."},
+          StreamGauge{"timelineMs", "opswall_node_timeline_ms",
+                      "How late a render node shows a stream against the wall's timeline "
+                      "(early if negative; streams the timeline places)."}}) {
+        bool first = true;
+        for (const QJsonValue &v : nodes) {
+            const QJsonObject n = v.toObject();
+            const QJsonObject perStream = n.value(QLatin1String(g.key)).toObject();
+            for (auto t = perStream.constBegin(); t != perStream.constEnd(); ++t) {
+                if (!t.value().isDouble())
+                    continue;
+                QByteArray id = n.value(QLatin1String("id")).toString().toUtf8();
+                QByteArray stream = t.key().toUtf8();
+                for (QByteArray *label : {&id, &stream})
+                    label->replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+                line(out, g.name, first ? "gauge" : nullptr, g.help, t.value().toDouble(),
+                     "node=\"" + id + "\",stream=\"" + stream + '"');
+                first = false;
+            }
         }
     }
     formatControllerGauges(out, health.value(QLatin1String("controller")).toObject());

@@ -12,9 +12,13 @@
 // - node-a (no delay) then joins the clip: it is in step with node-b at once (the skew in its
 //   first 5 s under one frame at 30 fps), where it used to start 70 ms apart and wait for the
 //   trims to be learnt. Figures printed.
+// - /metrics (opswall_node_timeline_ms{node,stream}) and `wallctl nodes` ("timeline clip +1.2
+//   ms") show how late node-b shows the clip against the timeline, as health's timelineMs.
 #include "nodecluster.h"
 
 #include <QElapsedTimer>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include <cstdio>
@@ -122,6 +126,47 @@ private Q_SLOTS:
         QVERIFY2(std::abs(held.median) < kOneFrameMs, qPrintable(QString::number(held.median)));
         QVERIFY(m_cluster.controller.log.contains(R"(video skew trims now {"trims":{"node-b")"));
         QVERIFY(m_nodeB->log.contains("video skew trims from the controller: clip -"));
+    }
+
+    // /metrics and wallctl nodes show node-b's lateness against the timeline (held within a
+    // frame by now), per stream, as health's timelineMs does.
+    void timelineInMetricsAndWallctl() {
+        static const QRegularExpression series(
+            QStringLiteral(R"(\nopswall_node_timeline_ms\{node="node-b",stream="clip"\} (\S+)\n)"));
+        QByteArray body;
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         body = m_cluster.api("GET", QStringLiteral("/metrics")).body;
+                         const auto m = series.match(QString::fromUtf8(body));
+                         bool ok = false;
+                         const double late = m.captured(1).toDouble(&ok);
+                         return m.hasMatch() && ok && std::abs(late) < kOneFrameMs;
+                     },
+                     10000),
+                 body.constData());
+        QVERIFY(body.contains("# TYPE opswall_node_timeline_ms gauge\n"));
+        // node-a has not connected: no series of it.
+        QVERIFY(!body.contains(R"(opswall_node_timeline_ms{node="node-a")"));
+        static const QRegularExpression shown(
+            QStringLiteral(R"(^node-b .*  timeline clip ([+-]\d+\.\d) ms$)"),
+            QRegularExpression::MultilineOption);
+        QByteArray out;
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         QProcess wallctl;
+                         wallctl.start(QStringLiteral(WALLCTL_PATH),
+                                       QStringList{QStringLiteral("nodes"),
+                                                   QStringLiteral("--token"), m_cluster.admin} +
+                                           m_cluster.wallctlTarget());
+                         if (!wallctl.waitForFinished(30000) || wallctl.exitCode() != 0)
+                             return false;
+                         out = wallctl.readAllStandardOutput();
+                         const auto m = shown.match(QString::fromUtf8(out));
+                         return m.hasMatch() && std::abs(m.captured(1).toDouble()) < kOneFrameMs;
+                     },
+                     10000),
+                 out.constData());
+        std::printf("RESULT nodes wallctl nodes: %s\n", out.trimmed().constData());
     }
 
     // node-a joins the clip: in step with node-b from its first seconds.

@@ -5,7 +5,9 @@
 //   feeds pulled, displays polled, the video stream playing, outputs drawing, the store and the
 //   audit log;
 // - it stays behind the API's token;
-// - the feed service taken down shows up as failing within one poll of the feed.
+// - the feed service taken down shows up as failing within one poll of the feed (the demo's
+//   sim-procurement, polled every 5 s here, the definitions' minimum, instead of every minute:
+//   the wall runs on a copy of the demo's assets, --assets).
 #include "appundertest.h"
 
 #include <QDir>
@@ -25,6 +27,37 @@ struct Tool {
     QByteArray out;
     QByteArray err;
 };
+
+// sim-procurement's interval in the wall's copy of the demo's feeds (the definitions' minimum).
+constexpr int kPollSecs = 5;
+
+// The demo's assets copied to `to`, with sim-procurement polled every kPollSecs.
+bool copyAssets(const QString &to) {
+    QProcess cp;
+    cp.start(QStringLiteral("cp"),
+             {QStringLiteral("-R"),
+              qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/assets"), to});
+    if (!cp.waitForFinished(60000) || cp.exitCode() != 0)
+        return false;
+    QFile f(to + QStringLiteral("/demo/demo-feeds.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
+    f.close();
+    QJsonArray feeds = doc[QStringLiteral("feeds")].toArray();
+    bool found = false;
+    for (qsizetype i = 0; i < feeds.size(); ++i) {
+        QJsonObject feed = feeds[i].toObject();
+        if (feed[QStringLiteral("id")].toString() == QLatin1String("sim-procurement")) {
+            feed[QStringLiteral("intervalSecs")] = kPollSecs;
+            found = true;
+        }
+        feeds[i] = feed;
+    }
+    doc[QStringLiteral("feeds")] = feeds;
+    return found && f.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+           f.write(QJsonDocument(doc).toJson()) > 0;
+}
 
 Tool runTool(const QString &program, const QStringList &args, const QByteArray &input) {
     QProcess p;
@@ -129,11 +162,16 @@ void TstAppMetrics::initTestCase() {
     if (m_python.isEmpty())
         QSKIP("/usr/bin/python3 with prometheus_client not found: install "
               "python3-prometheus-client (tools/install-deps.sh)");
+    QVERIFY(!qEnvironmentVariable("OPSWALL_SOURCE_DIR").isEmpty());
+    const QString assets = m_wall.dir.filePath(QStringLiteral("assets"));
+    QVERIFY(copyAssets(assets));
     m_wall.demoServices = true;
+    m_wall.extraArgs = {QStringLiteral("--assets"), assets};
     QString why;
     QVERIFY2(m_wall.start(&why), qPrintable(why));
     QVERIFY2(m_wall.makeRoleTokens(&why), qPrintable(why));
-    // The demo is running once the first pulls, polls and the stream have reported.
+    // The demo is running once the first pulls, polls and the stream have reported (the stream
+    // decoding: its fps, counted over a second, is 0 just after it says playing).
     const Families f = waitFor(
         [](const Families &m) {
             return m.value(QStringLiteral("opswall_feed_state"),
@@ -146,6 +184,10 @@ void TstAppMetrics::initTestCase() {
                            QStringLiteral("opswall_stream_state"),
                            {{QStringLiteral("stream"), QStringLiteral("demo-vc")},
                             {QStringLiteral("state"), QStringLiteral("playing")}}) == 1.0 &&
+                   m.value(QStringLiteral("opswall_stream_fps"),
+                           QStringLiteral("opswall_stream_fps"),
+                           {{QStringLiteral("stream"), QStringLiteral("demo-vc")}})
+                           .value_or(0) > 0 &&
                    m.value(QStringLiteral("opswall_output_fps"),
                            QStringLiteral("opswall_output_fps"))
                        .has_value();
@@ -232,7 +274,7 @@ void TstAppMetrics::metricsSayWhatTheWallDoes() {
     QCOMPARE(m.value(QStringLiteral("opswall_feed_interval_seconds"),
                      QStringLiteral("opswall_feed_interval_seconds"),
                      L{{feed, QStringLiteral("sim-procurement")}}),
-             60.0);
+             double(kPollSecs));
     // Every demo indicator rule has a state.
     QVERIFY(m.samples(QStringLiteral("opswall_indicator_alert_state")).size() >= 3);
     // Displays: the twelve simulated panels answer, report power, input and temperature.

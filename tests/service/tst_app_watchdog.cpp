@@ -14,6 +14,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <memory>
 
 using apptest::Wall;
 using servicetest::NotifyReader;
@@ -46,6 +47,12 @@ qint64 largestGap(const QList<qint64> &at, qint64 from, qint64 to) {
 
 class TstAppWatchdog : public QObject {
     Q_OBJECT
+
+    // readyStatusAndPings' wall, stopped and continued by stoppedProcessStopsPingsAndResumes.
+    QTemporaryDir m_dir;
+    std::unique_ptr<NotifyReader> m_reader;
+    std::unique_ptr<Wall> m_wall;
+    bool m_pinging = false;
 
     // Starts the wall with NOTIFY_SOCKET naming `reader`, plus `extra` in its environment.
     static bool startWall(Wall &wall, NotifyReader &reader,
@@ -108,13 +115,14 @@ private Q_SLOTS:
         QVERIFY(!opswall::logging::SystemdNotifier("").send("READY=1"));
     }
 
+    // The wall started here runs on into stoppedProcessStopsPingsAndResumes (one start for both).
     void readyStatusAndPings() {
-        QTemporaryDir dir;
-        NotifyReader reader(dir.filePath(QStringLiteral("notify")));
+        m_reader = std::make_unique<NotifyReader>(m_dir.filePath(QStringLiteral("notify")));
+        NotifyReader &reader = *m_reader;
         QVERIFY(reader.bound());
-        Wall wall;
+        m_wall = std::make_unique<Wall>();
         QString why;
-        QVERIFY2(startWall(wall, reader, {}, &why), qPrintable(why));
+        QVERIFY2(startWall(*m_wall, reader, {}, &why), qPrintable(why));
         QVERIFY(!reader.waitForLine("READY=1", 20000).isEmpty());
         const QByteArray status = reader.waitForLine("STATUS=", 5000);
         // The demo wall: 12 displays; no stream until a video tile plays one.
@@ -131,19 +139,15 @@ private Q_SLOTS:
               qlonglong(reader.now() - from), qlonglong(gap));
         QVERIFY2(pings.size() >= 4, qPrintable(QString::number(pings.size())));
         QVERIFY2(gap < kWatchdogMs, qPrintable(QString::number(gap)));
-        // Stopping says so.
-        QVERIFY(wall.stop());
-        QVERIFY(!reader.waitForLine("STOPPING=1", 2000).isEmpty());
+        m_pinging = true;
     }
 
+    // The wall of readyStatusAndPings, pinging: stopped, it stops pinging; continued, it pings
+    // again; stopping it says so.
     void stoppedProcessStopsPingsAndResumes() {
-        QTemporaryDir dir;
-        NotifyReader reader(dir.filePath(QStringLiteral("notify")));
-        Wall wall;
-        QString why;
-        QVERIFY2(startWall(wall, reader, {}, &why), qPrintable(why));
-        QVERIFY(!reader.waitForLine("READY=1", 20000).isEmpty());
-        reader.pump(kWatchdogMs / 2);
+        QVERIFY2(m_pinging, "readyStatusAndPings failed");
+        NotifyReader &reader = *m_reader;
+        Wall &wall = *m_wall;
         const qint64 pid = wall.process.processId();
         ::kill(pid_t(pid), SIGSTOP);
         const qint64 stopped = reader.now();
@@ -156,7 +160,11 @@ private Q_SLOTS:
         ::kill(pid_t(pid), SIGCONT);
         reader.pump(kWatchdogMs);
         QVERIFY(reader.pings(resumed, reader.now()).size() >= 1);
+        // Stopping says so.
         QVERIFY(wall.stop());
+        QVERIFY(!reader.waitForLine("STOPPING=1", 2000).isEmpty());
+        m_wall.reset();
+        m_reader.reset();
     }
 
     // Only the GUI thread hangs: the API's io threads, the feeds' and the journal's run on, and
