@@ -382,9 +382,10 @@ int main(int argc, char **argv) {
                               QStringLiteral("%1/%2-%3.png").arg(out.path(), tag).arg(w));
         }
 
-    std::printf("bench_topology: 12 tiles (text, 2 clocks, map, image, colour per output) on the "
-                "demo wall, %s, threaded loop; %d runs × %d recalls; ranges over runs (the "
-                "machine may be shared: wall-clock figures are noisy)\n",
+    std::printf("bench_topology: %s on the demo wall, %s, threaded loop; %d runs × %d recalls; "
+                "ranges over runs (the machine may be shared: wall-clock figures are noisy)\n",
+                g_only.isEmpty() ? "12 tiles (text, 2 clocks, map, image, colour per output)"
+                                 : qPrintable(QStringLiteral("the %1 tiles").arg(g_only)),
                 opengl ? "OpenGL scene graph" : "software scene graph, offscreen", runs, rounds);
     const QStringList keys{QStringLiteral("recall_gui_cpu_ms"),
                            QStringLiteral("recall_ms"),

@@ -113,6 +113,23 @@ QString regionDifference(const QImage &a, QPoint at, const QImage &b, QPoint ref
     return differences(a.copy(QRect(at, size)), b.copy(QRect(ref, size)));
 }
 
+// The pixels of the rectangle at `at` of picture a that differ from the rectangle at `ref` of b by
+// more than `levels` in a channel: for two clocks' digits, where the OpenGL scene graph's glyphs
+// (distance fields sampled from an atlas filled in its own order) differ by up to about 15 levels
+// at a few dozen edge pixels between two clocks showing the same time, and a digit of another
+// second differs by far more at hundreds.
+int pixelsApart(const QImage &a, QPoint at, const QImage &b, QPoint ref, QSize size, int levels) {
+    int count = 0;
+    for (int y = 0; y < size.height(); ++y)
+        for (int x = 0; x < size.width(); ++x) {
+            const QRgb p = a.pixel(at + QPoint(x, y)), q = b.pixel(ref + QPoint(x, y));
+            count += std::abs(qRed(p) - qRed(q)) > levels ||
+                     std::abs(qGreen(p) - qGreen(q)) > levels ||
+                     std::abs(qBlue(p) - qBlue(q)) > levels;
+        }
+    return count;
+}
+
 // Every visible tile frame of the window (its TileLayer excepted) and every visible mirror.
 int shownFrames(QQuickWindow *win, const QString &tileId) {
     const QList<QQuickItem *> frames = framesOf(win).values(tileId);
@@ -228,9 +245,10 @@ void TestRendering::tileSpanningDisplaysIsDrawnByItsKind() {
 }
 
 // A clock over both displays, its seconds on display 2: at two different seconds display 2's part
-// shows that second, pixel for pixel what a twin clock drawn on display 2 alone shows at the same
-// moment (a copy in display 2 ticks with a timer of its own; a mirrored part is refreshed after
-// the home frame's tick).
+// shows that second, what a twin clock drawn on display 2 alone shows at the same moment (pixel
+// for pixel on the software scene graph; within 32 levels on OpenGL's glyph edges) (a copy in
+// display 2 ticks with a timer of its own; a mirrored part is refreshed after the home frame's
+// tick).
 void TestRendering::clockSpanningDisplaysShowsOneSecond() {
     const QJsonObject binding{{QStringLiteral("show"), QStringLiteral("time")}};
     // The clock: 680..1480 mm, rows 50..250 (px 0..80); its twin on display 2: 1350..2150 mm,
@@ -278,12 +296,14 @@ void TestRendering::clockSpanningDisplaysShowsOneSecond() {
     // The clock's columns 188..320 are display 2's px 0..132, rows 0..80; the twin's are px
     // 268..400, rows 100..180.
     for (const QImage &shot : {a, b}) {
-        const QString diff =
-            regionDifference(shot, QPoint(400, 0), shot, QPoint(400 + 268, 100), {132, 80});
-        QVERIFY2(diff.isEmpty(), qPrintable(diff));
+        const int apart =
+            pixelsApart(shot, QPoint(400, 0), shot, QPoint(400 + 268, 100), {132, 80}, 32);
+        QVERIFY2(apart == 0,
+                 qPrintable(QStringLiteral("%1 pixels differ from the twin's: ").arg(apart) +
+                            regionDifference(shot, QPoint(400, 0), shot, QPoint(400 + 268, 100),
+                                             {132, 80})));
     }
-    // And the part changed with the second (its seconds are on display 2).
-    QVERIFY(!regionDifference(a, QPoint(400, 0), b, QPoint(400, 0), {132, 80}).isEmpty());
+    QVERIFY(pixelsApart(a, QPoint(400, 0), b, QPoint(400, 0), {132, 80}, 32) > 50);
 }
 
 // Recalls back and forth between two layouts whose tiles change kind (nothing persists) leave
