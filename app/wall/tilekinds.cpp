@@ -238,6 +238,8 @@ QStringList knownTileKinds() {
 
 QStringList perDisplayTileKinds() {
     QStringList names;
+    if (qEnvironmentVariable("OPSWALL_MIRROR_EVERY_KIND") == QLatin1String("1"))
+        return names; // every kind mirrored: bench_topology's other configuration
     for (const TileKind &k : kKinds)
         if (k.drawnPerDisplay)
             names.append(QString::fromLatin1(k.name));

@@ -32,8 +32,14 @@ struct TileKind {
     void (*validate)(const JsonReader &r, const QJsonObject &binding);
     TileComponent components[2]; // the first whose modules are built draws it
     // Drawn again in each display of a window that the tile spans (light content, or a picture
-    // its items share, as a map's), rather than drawn once and mirrored into the others
-    // (qml/wall/TileLayer.qml).
+    // its items share, as a map's), rather than built once in the window and mirrored into the
+    // others (qml/wall/TileLayer.qml). Measured (tests/bench/bench_topology, qml/wall/README.md
+    // "How a layout becomes pixels"): for these kinds a mirror costs more than a copy on both
+    // scene graphs we can measure (software; OpenGL on llvmpipe): its part is drawn anyway, into a
+    // texture as large as the part (flipped into a second copy on the software scene graph), and
+    // shown in one more frame; a recall took 1.6–4× longer to the next frame and the window held
+    // 57–73 MiB more for 12 such tiles. Kinds whose content is costly to build (charts, tables,
+    // video) are mirrored: built once per window.
     bool drawnPerDisplay = false;
     // Kept built, hidden, after it leaves the live layout, so that recalling a layout with it
     // again only shows it (qml/wall/TileListModel, "kept layouts"). Not for a kind that holds
@@ -45,7 +51,9 @@ std::span<const TileKind> tileKinds();
 const TileKind *findTileKind(const QString &name); // nullptr when unknown
 // Every kind's name, in table order.
 QStringList knownTileKinds();
-// The kinds drawn again in each display they span (TileKind::drawnPerDisplay).
+// The kinds drawn again in each display they span (TileKind::drawnPerDisplay); none when the
+// environment has OPSWALL_MIRROR_EVERY_KIND=1 (every kind mirrored: the other configuration of
+// tests/bench/bench_topology, and of tst_rendering tileSpanningDisplaysIsDrawnByItsKind).
 QStringList perDisplayTileKinds();
 // The kinds not kept built once hidden (TileKind::keptWhenHidden false).
 QStringList unkeptTileKinds();

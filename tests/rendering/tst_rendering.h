@@ -6,6 +6,7 @@
 #include "shell/wallapplication.h"
 #include "wall/geometry.h"
 #include "wall/layout.h"
+#include "wall/tilekinds.h"
 #include "wall/walljson.h"
 
 #include <QApplication>
@@ -272,6 +273,7 @@ private Q_SLOTS:
     void textMeetsTheWallDistanceRule();
     void recallMovesPersistentTilesAndSwitchesAtOnce();
     void tileSpanningDisplaysIsDrawnByItsKind();
+    void clockSpanningDisplaysShowsOneSecond();
     void repeatedRecallsLeaveOneFramePerTile();
     void recallLeavesNoTileOfThePreviousLayout();
     void hiddenFrameKeepsItsContentSize();
