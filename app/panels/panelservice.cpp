@@ -208,8 +208,10 @@ const PanelService::Runtime *PanelService::runtime(const QString &panelId) const
 void PanelService::startPanels(const QList<Panel> &panels) {
     stopPanels();
     m_panelConfigs = panels;
-    if (panels.isEmpty())
+    if (panels.isEmpty()) {
+        noteBoundPresets();
         return;
+    }
     ensureThread();
     startUsbMonitor();
     reloadAlertCount();
@@ -221,6 +223,33 @@ void PanelService::startPanels(const QList<Panel> &panels) {
         m_panels.push_back(std::move(rt));
     }
     qInfo("opswall: %d button panel(s) configured", int(m_panels.size()));
+    noteBoundPresets();
+}
+
+QList<QJsonObject> PanelService::boundPresets() const {
+    QList<QJsonObject> out;
+    const auto add = [&out](const Page &page) {
+        for (const Button &b : page.buttons)
+            if (b.action == QLatin1String("preset.recall") && !out.contains(b.params))
+                out.append(b.params);
+    };
+    for (const auto &rt : m_panels) {
+        const Page *shown = rt->config.page(rt->page);
+        if (shown)
+            add(*shown);
+        for (const Page &page : rt->config.pages)
+            if (&page != shown)
+                add(page);
+    }
+    return out;
+}
+
+void PanelService::noteBoundPresets() {
+    QList<QJsonObject> now = boundPresets();
+    if (now == m_boundPresets)
+        return;
+    m_boundPresets = std::move(now);
+    Q_EMIT boundPresetsChanged();
 }
 
 bool PanelService::updatePanel(const Panel &panel) {
@@ -234,6 +263,7 @@ bool PanelService::updatePanel(const Panel &panel) {
         if (p.id == panel.id)
             p = panel;
     refreshFaces(*rt, true);
+    noteBoundPresets();
     return true;
 }
 
@@ -269,6 +299,7 @@ void PanelService::onKey(const QString &panelId, int key, bool pressed) {
     if (button->action == QLatin1String(kPageAction)) {
         rt->page = button->params.value(QStringLiteral("page")).toString();
         refreshFaces(*rt, true);
+        noteBoundPresets(); // the page shown first
         return;
     }
     Action action{button->action, button->params};

@@ -105,6 +105,12 @@ public:
     // A panel's bindings changed (panel.bind): the running panel keeps its connection and shows
     // the new faces. False when no such panel runs.
     bool updatePanel(const Panel &panel);
+    // The presets the panels' buttons recall ("preset.recall": each button's params, {"id"} or
+    // {"name"}), each once: for every panel the page it shows first, then its other pages; the
+    // panels in their order. What the wall builds ahead for them (wall::Dispatcher::
+    // setPanelPresets); boundPresetsChanged when it changes (panels started, a binding changed,
+    // a page turned).
+    QList<QJsonObject> boundPresets() const;
     // [{"id", "type", "state", "why", "page", "serial", "model", "keys"}], for the API.
     QJsonArray status() const;
     // The Stream Decks and X-keys plugged into this host now, configured or not (hot-plug
@@ -128,6 +134,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     // A request from a panel or tablet was refused or failed (also logged, rate-limited).
     void refused(const QString &via, const QString &what, const ActionResult &result);
+    void boundPresetsChanged();
 
 private:
     struct Runtime {
@@ -166,6 +173,8 @@ private:
     KeyFace faceFor(const Runtime &rt, const Button *button) const;
     void refreshFaces(Runtime &rt, bool all);
     void refreshAllFaces();
+    void noteBoundPresets(); // boundPresetsChanged when they changed
+    QList<QJsonObject> m_boundPresets;
     void reloadAlertCount();
     QList<QRectF> thumbnailOf(int presetId) const;
     void ensureIo();

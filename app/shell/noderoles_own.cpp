@@ -3,6 +3,7 @@
 // follows the live one as a node's does (the hub's layoutPublished: a recall at its switch time
 // on the shared clock, tile changes at once), and when their last window drew a scheduled recall
 // is measured on the shared clock, as a node measures its own (noderoles.h ownOutputsHealth).
+// The layouts expected next (WallState::ahead) are its too, so its windows build them ahead.
 #include "shell/noderoles_p.h"
 
 #include "core/engineservices.h"
@@ -28,6 +29,11 @@ wall::WallState *NodeRoles::ownOutputsState(wall::WallState &state) {
     impl->ownSwitch = std::make_unique<SwitchTimer>([hub] { return hub->clockNowNs(); });
     connect(&state, &wall::WallState::wallChanged, this,
             [own, &state] { own->setWall(state.wall()); });
+    // What the wall expects next (a briefing's steps, warm, panel-bound and most recalled
+    // presets) is built ahead for its own outputs too: the recall, at the switch time, finds it.
+    own->setAheadSources(state.aheadSources());
+    connect(&state, &wall::WallState::aheadChanged, this,
+            [own, &state] { own->setAheadSources(state.aheadSources()); });
     connect(hub, &nodes::NodeHub::layoutPublished, this,
             [this, impl, own, hub, &state](quint64 revision, qint64 switchAtNs) {
                 impl->ownSwitch->schedule(switchAtNs, [this, impl, own, hub, revision, switchAtNs,

@@ -397,6 +397,15 @@ ParseResult parseOptions(const QStringList &arguments) {
                        "first; an id that names no preset is logged and skipped)."),
         QStringLiteral("ID,ID"));
     p.addOption(warmPresets);
+    const QCommandLineOption aheadRecent(
+        QStringLiteral("ahead-recent"),
+        QStringLiteral("How many of the presets recalled most in the last 7 days (recent "
+                       "recalls weighing more) have their tiles held built and hidden, so that "
+                       "recalling one only shows it (default 3; 0: none; at most 16; after a "
+                       "running briefing's steps, the warm presets and those panel buttons "
+                       "recall, within 120 tiles in all)."),
+        QStringLiteral("N"), QStringLiteral("3"));
+    p.addOption(aheadRecent);
     const QCommandLineOption role(
         QStringLiteral("role"),
         QStringLiteral("single (default: this box does everything), controller (owns the store, "
@@ -565,6 +574,14 @@ ParseResult parseOptions(const QStringList &arguments) {
                             .arg(p.value(warmPresets));
             return r;
         }
+    }
+    bool recentOk = false;
+    o.aheadRecent = p.value(aheadRecent).toInt(&recentOk);
+    if (!recentOk || o.aheadRecent < 0 || o.aheadRecent > 16) {
+        r.exitCode = 2;
+        r.message = QStringLiteral("--ahead-recent must be a number 0 to 16, not '%1'")
+                        .arg(p.value(aheadRecent));
+        return r;
     }
     o.oscBind = p.value(osc);
     o.panelsPath = p.value(panels);

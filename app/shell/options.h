@@ -75,6 +75,9 @@ struct Options {
     // --warm-presets ID,ID: presets whose tiles are held built and hidden, so that their first
     // recall only shows them (wall::Dispatcher::setWarmPresets, qml/wall/README.md "Built ahead")
     QList<int> warmPresets;
+    // --ahead-recent N (0 to 16): the N presets recalled most of late are held built and hidden
+    // (wall::Dispatcher::setRecentPresets); 0: none
+    int aheadRecent = 3;
 };
 
 struct ParseResult {

@@ -103,6 +103,15 @@ bool Services::startPanels() {
         }
     }
     m_parts->panelsConfig = config;
+    // The presets a button recalls with one press are built ahead (Dispatcher::setPanelPresets).
+    connect(panels, &panels::PanelService::boundPresetsChanged, &m_dispatcher,
+            [panels, dispatcher] {
+                QList<wall::Dispatcher::PresetRef> refs;
+                for (const QJsonObject &p : panels->boundPresets())
+                    refs.append({p.value(QStringLiteral("id")).toInt(),
+                                 p.value(QStringLiteral("name")).toString()});
+                dispatcher->setPanelPresets(refs);
+            });
     panels->startPanels(config.panels);
     // panel.bind and panel.test through the dispatcher: checked, audited, refused in words.
     store::Database *db = &m_db;

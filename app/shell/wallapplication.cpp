@@ -6,6 +6,7 @@
 #include "shell/services.h"
 #include "shell/standbyrole.h"
 #include "shell/steprenderer.h"
+#include "store/readers.h"
 #include "wall/walljson.h"
 #include "wallscene.h"
 
@@ -18,6 +19,7 @@
 #endif
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QGuiApplication>
@@ -201,7 +203,27 @@ bool WallApplication::start() {
     m_scene->setImagePolicy(images);
     m_scene->tiles()->setKeptLayouts(m_options.keptLayouts); // recalls among recent layouts
     m_dispatcher->setImagePolicy(images);
-    m_dispatcher->setWarmPresets(m_options.warmPresets); // built ahead, hidden (qml/wall)
+    m_dispatcher->setWarmPresets(m_options.warmPresets);   // built ahead, hidden (qml/wall)
+    m_dispatcher->setRecentPresets(m_options.aheadRecent); // and the most recalled of late:
+    { // the history's recalls, read off the GUI thread
+        auto seen = std::make_shared<QList<wall::Dispatcher::Recall>>();
+        const qint64 since =
+            QDateTime::currentMSecsSinceEpoch() - wall::Dispatcher::kRecentWindowMs;
+        store::readOffThread(
+            *m_db,
+            [seen, since](store::Database &db) {
+                for (const store::WallStore::Recall &r : store::WallStore::presetRecalls(db, since))
+                    seen->append({r.row, r.preset, r.atMs});
+            },
+            m_dispatcher.get(),
+            [d = m_dispatcher.get(), seen](std::exception_ptr e) {
+                if (e)
+                    qWarning("opswall: the recall history could not be read: only this run's "
+                             "recalls choose the presets built ahead (--ahead-recent)");
+                else
+                    d->addRecalls(*seen);
+            });
+    }
     opswall::provide(&m_engine, m_scene.get());
     m_stepRenderer = std::make_unique<StepRenderer>(
         *m_services, m_state->wall(), m_options.language, m_assetsDir, m_services->kindSources());

@@ -269,6 +269,20 @@ qint64 WallStore::lastLiveRevision() {
     return st.step() ? st.int64(0) : 0;
 }
 
+QList<WallStore::Recall> WallStore::presetRecalls(Database &db, qint64 sinceMs) {
+    auto st = db.prepare("SELECT id, at_ms, cause FROM live_layouts WHERE at_ms >= ? AND cause "
+                         "LIKE 'preset.recall %' ORDER BY id");
+    st.bind(1, sinceMs);
+    QList<Recall> out;
+    while (st.step()) {
+        bool ok = false;
+        const int preset = st.text(2).section(u' ', 1, 1).toInt(&ok);
+        if (ok && preset > 0)
+            out.append({st.int64(0), preset, st.int64(1)});
+    }
+    return out;
+}
+
 namespace {
 // One action's transaction on the writer connection.
 class WriterTransaction final : public wall::ActionTransaction {

@@ -60,6 +60,15 @@ public:
     // (0 when the wall never showed one).
     qint64 lastLiveRevision();
     bool isUnavailable(const std::exception &error) const override;
+    // The preset recalls in the live layout's history since sinceMs (rows whose cause is
+    // "preset.recall ID"), oldest first: what the wall expects next by how often it was recalled
+    // (wall::Dispatcher::setRecentPresets). Read on a worker thread's reader, never the GUI's.
+    struct Recall {
+        qint64 row = 0; // the history row (the layout's persistent revision)
+        int preset = 0;
+        qint64 atMs = 0;
+    };
+    static QList<Recall> presetRecalls(Database &db, qint64 sinceMs);
 
     QString setting(const QString &key, const QString &fallback = {});
     void setSetting(const QString &key, const QString &value);

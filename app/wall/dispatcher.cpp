@@ -30,39 +30,6 @@ QJsonObject Dispatcher::Change::toJson() const {
              QDateTime::fromMSecsSinceEpoch(atMs, Qt::UTC).toString(Qt::ISODateWithMs)}};
 }
 
-void Dispatcher::setWarmPresets(const QList<int> &ids) {
-    m_warm = ids;
-    m_warmMissing.clear();
-    // At start-up the first start's presets are still being written (startWith): read once
-    // that committed (finish()).
-    if (!m_busy && m_queue.empty())
-        refreshWarm();
-}
-
-void Dispatcher::refreshWarm() {
-    if (!m_store)
-        return;
-    QList<Layout> layouts;
-    for (const int id : std::as_const(m_warm)) {
-        std::optional<Preset> preset;
-        try {
-            preset = m_store->preset(id);
-        } catch (const std::exception &e) {
-            qWarning("opswall: warm preset %d: not read (%s); not built ahead", id, e.what());
-            continue;
-        }
-        if (!preset) {
-            if (!m_warmMissing.contains(id))
-                qWarning("opswall: warm preset %d: no such preset; not built ahead", id);
-            m_warmMissing.insert(id);
-            continue;
-        }
-        m_warmMissing.remove(id);
-        layouts.append(preset->layout);
-    }
-    m_state.setAhead(QStringLiteral("warm"), layouts);
-}
-
 void Dispatcher::addHandler(const QString &prefix, Handler handler) {
     m_handlers.prepend({prefix, std::move(handler)}); // the latest for a prefix first
 }
@@ -304,8 +271,12 @@ void Dispatcher::finish(const std::shared_ptr<Item> &item, ActionResult result, 
         for (const auto &show : fx.show)
             show(); // the wall shows the change now that it is written
         // One revision: the history row of the layout now live (it survives a restart).
-        if (const std::optional<qint64> row = std::exchange(m_recorded, std::nullopt))
+        const std::optional<qint64> row = std::exchange(m_recorded, std::nullopt);
+        if (row)
             m_state.adoptRevision(quint64(*row));
+        if (!item->showOnly && result.ok &&
+            item->action.type == QLatin1String("preset.recall")) // counted for "recent"
+            noteRecall(result.data.value(QStringLiteral("id")).toInt(), row.value_or(0));
         if (!item->showOnly && result.ok && m_state.revision() != before) {
             QString what = item->action.params.value(QStringLiteral("id")).toVariant().toString();
             if (const QJsonValue t = item->action.params.value(QStringLiteral("tile"));
@@ -319,14 +290,18 @@ void Dispatcher::finish(const std::shared_ptr<Item> &item, ActionResult result, 
         }
     }
     m_busy = false;
-    // A warm preset saved or deleted (or the start-up's presets written): built ahead as it is.
-    if (!m_warm.isEmpty() && stands &&
-        (item->writeOnly || (item->showOnly && item->before) ||
-         (!item->showOnly && result.ok &&
-          (item->action.type == QLatin1String("preset.save") ||
-           item->action.type == QLatin1String("preset.delete") ||
-           item->action.type == QLatin1String("layout.save")))))
-        refreshWarm();
+    // A preset built ahead saved or deleted (or the start-up's presets written, a recall
+    // counted): built ahead as it is now.
+    const bool aheadDirty = std::exchange(m_aheadDirty, false);
+    if ((hasAheadSources() && stands &&
+         (item->writeOnly || (item->showOnly && item->before) ||
+          (!item->showOnly && result.ok &&
+           (item->action.type == QLatin1String("preset.save") ||
+            item->action.type == QLatin1String("preset.delete") ||
+            item->action.type == QLatin1String("layout.save") ||
+            (m_recentCount > 0 && item->action.type == QLatin1String("preset.recall")))))) ||
+        aheadDirty)
+        refreshAhead();
     if (!item->showOnly) {
         if (m_audit)
             m_audit(item->caller, item->action, result);

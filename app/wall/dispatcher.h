@@ -95,14 +95,45 @@ public:
     // refuses the action (store_unavailable) and nothing is sent. Outside an action, now.
     void afterCommit(std::function<void()> sent);
 
-    // Warm presets (--warm-presets): presets whose tiles the wall holds built and hidden, so
-    // that their recall only shows them (WallState::setAhead "warm", qml/wall/README.md "Built
-    // ahead"). Read again whenever a preset is saved or deleted, so an edited preset is built
-    // ahead as it is now. An id that names no preset is logged once ("opswall: warm preset N:
-    // no such preset") and skipped; it is taken when such a preset is saved. Without a store,
-    // nothing.
+    // Built ahead (WallState::setAhead; qml/wall/README.md "Built ahead"): presets the wall
+    // expects to be recalled next, by three sources, each read again whenever a preset is saved
+    // or deleted (an edited preset is built ahead as it is now; a deleted one is let go). Without
+    // a store, nothing. A preset named by a source before it (WallState::aheadOrder) is not
+    // named again.
+    //
+    // Warm presets (--warm-presets), "warm". An id that names no preset is logged once
+    // ("opswall: warm preset N: no such preset") and skipped; it is taken when such a preset is
+    // saved.
     void setWarmPresets(const QList<int> &ids);
     QList<int> warmPresets() const { return m_warm; }
+    // The presets a button of an operator panel recalls with one press (PanelService::
+    // boundPresets: each panel's page shown first), "panel". A button names a preset by id or
+    // by name; one that names no preset is skipped (the panels document reports it).
+    struct PresetRef {
+        int id = 0;   // > 0: this preset
+        QString name; // otherwise: the preset of this name
+        bool operator==(const PresetRef &) const = default;
+    };
+    void setPanelPresets(const QList<PresetRef> &presets);
+    // The presets recalled most of late (--ahead-recent N), "recent": the n presets with the
+    // highest score over the preset recalls of the last kRecentWindowMs, each recall weighing
+    // 1/2 per kRecentHalfLifeMs of its age, not counting presets a source before names; the
+    // most recent recall breaks a tie. 0: off. Each recall the dispatcher commits counts at
+    // once; addRecalls gives those of the history (read off the GUI thread at start-up: store::
+    // WallStore::presetRecalls), a recall counted once whichever way it came (by its row).
+    struct Recall {
+        qint64 row = 0; // its history row (0: unknown)
+        int preset = 0;
+        qint64 atMs = 0;
+    };
+    void setRecentPresets(int n);
+    void addRecalls(const QList<Recall> &recalls);
+    static constexpr qint64 kRecentWindowMs = 7LL * 24 * 3600 * 1000;
+    static constexpr qint64 kRecentHalfLifeMs = 24LL * 3600 * 1000;
+    static constexpr qsizetype kRecallsKept = 10000; // the newest, within the window
+    // The presets each source names now, resolved (tests, GET /metrics): "warm", "panel",
+    // "recent".
+    QList<int> aheadPresets(const QString &source) const { return m_aheadIds.value(source); }
 
     // Actions waiting for the one being written (for tests and the metrics).
     std::size_t queued() const { return m_queue.size() + (m_busy ? 1 : 0); }
@@ -223,7 +254,20 @@ private:
     QHash<QString, Focus> m_focused;
     QList<int> m_warm;
     QSet<int> m_warmMissing; // logged as missing (once each)
-    void refreshWarm();
+    QList<PresetRef> m_panel;
+    int m_recentCount = 0;
+    std::deque<Recall> m_recalls; // oldest first
+    QHash<QString, QList<int>> m_aheadIds;
+    bool m_aheadDirty = false; // to read once the action being written finished
+    bool hasAheadSources() const {
+        return !m_warm.isEmpty() || !m_panel.isEmpty() || m_recentCount > 0;
+    }
+    // Reads every source's presets and tells the state (now, or once the action being written
+    // finished: at start-up the first presets are still being written).
+    void aheadSourcesChanged();
+    void refreshAhead();
+    QList<int> mostRecalled(const QSet<int> &skip) const;
+    void noteRecall(int preset, qint64 row);
 
 public:
     // Tiles of the live layout that tile.focus enlarged and that are still as it left them.

@@ -27,10 +27,25 @@ void WallState::setAhead(const QString &source, const QList<Layout> &layouts) {
     Q_EMIT aheadChanged();
 }
 
+void WallState::setAheadSources(const QMap<QString, QList<Layout>> &sources) {
+    if (m_ahead == sources)
+        return;
+    m_ahead = sources;
+    Q_EMIT aheadChanged();
+}
+
+const QStringList &WallState::aheadOrder() {
+    static const QStringList order{QStringLiteral("briefing"), QStringLiteral("warm"),
+                                   QStringLiteral("panel"), QStringLiteral("recent")};
+    return order;
+}
+
 QList<Layout> WallState::ahead() const {
-    QList<Layout> all = m_ahead.value(QStringLiteral("briefing"));
+    QList<Layout> all;
+    for (const QString &source : aheadOrder())
+        all += m_ahead.value(source);
     for (auto it = m_ahead.cbegin(); it != m_ahead.cend(); ++it)
-        if (it.key() != QLatin1String("briefing"))
+        if (!aheadOrder().contains(it.key()))
             all += it.value();
     return all;
 }

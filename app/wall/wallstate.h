@@ -8,6 +8,7 @@
 
 #include <QMap>
 #include <QObject>
+#include <QStringList>
 
 #include <algorithm>
 
@@ -36,14 +37,23 @@ public:
     // setLayout follows with it, or dropPrepared when the write failed (nothing of it is shown).
     void prepareLayout(const Layout &layout) { Q_EMIT layoutPreparing(layout); }
     void dropPrepared() { Q_EMIT preparedDropped(); }
-    // Layouts likely to be recalled next, by who knows it ("briefing": the running briefing's
-    // next step; "warm": the warm presets, Dispatcher::setWarmPresets): views may hold their
-    // tiles built and hidden, so that the recall only shows them (qml/wall/README.md, "Built
-    // ahead"). An empty list withdraws that source's layouts. aheadChanged only when they change.
+    // Layouts likely to be recalled next, by who knows it: views may hold their tiles built and
+    // hidden, so that the recall only shows them (qml/wall/README.md, "Built ahead"). An empty
+    // list withdraws that source's layouts. aheadChanged only when they change.
     void setAhead(const QString &source, const QList<Layout> &layouts);
-    // Every source's layouts, the briefing's first (the most likely next), then the others by
-    // name.
+    // The sources, most likely next first: the order ahead() lists them in, which is the order
+    // in which they share the views' bound on tiles built ahead (the first ones are built, the
+    // last ones cut). "briefing": the running briefing's next step, then its previous and
+    // current ones (BriefingRunner::prepareAhead); "warm": --warm-presets; "panel": the presets
+    // a panel button recalls (Dispatcher::setPanelPresets); "recent": the presets recalled most
+    // of late (Dispatcher::setRecentPresets). A source not named here comes after them, by name.
+    static const QStringList &aheadOrder();
+    // Every source's layouts in aheadOrder().
     QList<Layout> ahead() const;
+    // Each source's layouts as set (a state that follows another one takes them whole: a
+    // controller's own outputs, NodeRoles::ownOutputsState).
+    const QMap<QString, QList<Layout>> &aheadSources() const { return m_ahead; }
+    void setAheadSources(const QMap<QString, QList<Layout>> &sources);
     // Replaces one tile in place (same id), or appends it, or removes it.
     void putTile(const Tile &tile);
     void removeTile(const QString &id);

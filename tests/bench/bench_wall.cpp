@@ -437,6 +437,7 @@ int main(int argc, char **argv) {
     o.dbPath = dir.filePath(QStringLiteral("bench.db"));
     if (keptLayouts)
         o.keptLayouts = *keptLayouts;
+    o.aheadRecent = 0; // kept, warm and cold recalls are each measured alone (no most-recalled)
     QElapsedTimer startClock;
     startClock.start();
     shell::WallApplication app(o);

@@ -101,6 +101,7 @@ public:
         o.apiBind = QStringLiteral("127.0.0.1:0"); // a free port: tests run side by side
         o.storeConfigPath = storeConfig;
         o.keptLayouts = keptLayouts;
+        o.aheadRecent = 0; // nor the most recalled presets (tst_rendering_ahead turns it on)
         if (prepareDb)
             prepareDb(o.dbPath);
         app = std::make_unique<shell::WallApplication>(o);
@@ -291,6 +292,10 @@ private Q_SLOTS:
     void warmPresetIsBuiltAheadAndFollowsItsEdits();
     void recallOfATileStillBeingBuiltAheadWaitsForIt();
     void warmPresetsOptionIsChecked();
+    void mostRecalledPresetsAreBuiltAhead();
+    void aheadRecentOptionIsChecked();
+    void controllersOwnOutputsBuildTheNextStepAhead();
+    void panelBoundPresetIsBuiltAhead(); // skipped without panels and the Stream Deck simulator
 #ifdef OPSWALL_RENDERING_FEEDS
     void mirroredAlertListFollowsTheFeed();
     void keptTileShowsTheFeedsCurrentValue();

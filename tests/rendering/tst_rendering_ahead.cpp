@@ -1,13 +1,25 @@
 // Built ahead (TileListModel, WallState::ahead): the layouts the wall expects next (a running
-// briefing's next step, the warm presets) have their tiles built and hidden before they are
-// recalled, so that the recall builds nothing and shows them in one switch; a preset edited
+// briefing's next step, the warm presets, the presets panel buttons recall, the presets recalled
+// most of late; on a controller's own outputs too) have their tiles built and hidden before they
+// are recalled, so that the recall builds nothing and shows them in one switch; a preset edited
 // after it was built ahead shows its new tiles; a warm preset id that names no preset is logged
-// and skipped; --warm-presets is read with a clear error for anything but ids.
+// and skipped; --warm-presets and --ahead-recent are read with a clear error for anything else.
 #include "tst_rendering.h"
 
 #include "core/engineservices.h"
+#include "core/permissions.h"
 #include "shell/options.h"
+#include "store/database.h"
+#include "store/wallstore.h"
 #include "wallscene.h"
+
+#ifdef OPSWALL_RENDERING_PANELS
+#include "panels/panelsconfig.h"
+#include "panels/panelstore.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#endif
 
 using namespace opswall;
 using namespace opswall::rendertest;
@@ -271,4 +283,294 @@ void TestRendering::warmPresetsOptionIsChecked() {
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.message.contains(QStringLiteral("--warm-presets")), qPrintable(r.message));
     }
+}
+
+namespace {
+
+// Saves a preset of these tiles straight into the file, before the wall opens it; its id.
+int savePresetInFile(const QString &dbPath, const QString &name, const QJsonArray &tiles) {
+    store::Database db(dbPath);
+    store::WallStore ws(db);
+    const wall::LayoutParse parsed = wall::layoutFromJson(layoutDoc(name, tiles));
+    if (!parsed.ok())
+        return 0;
+    return ws.savePreset(std::nullopt, name, parsed.layout, false);
+}
+
+} // namespace
+
+// The presets recalled most of late are built ahead: those of the history the store keeps (read
+// at start-up off the GUI thread), then each recall counted at once. With one preset wanted
+// (--ahead-recent 1), the one recalled most is built and the other not; after another preset is
+// recalled more often it takes its place, and once the wall shows something else, recalling it
+// builds nothing. Fails without the source: nothing is built ahead at start, and with no layout
+// kept the recall builds its frames.
+void TestRendering::mostRecalledPresetsAreBuiltAhead() {
+    int often = 0, rarely = 0;
+    Fixture fx(
+        twoPanels(true), stepTiles(1), false, {},
+        [&often, &rarely](const QString &path) {
+            often = savePresetInFile(path, QStringLiteral("thường"), stepTiles(2));
+            rarely = savePresetInFile(path, QStringLiteral("hiếm"), stepTiles(3));
+            store::Database db(path);
+            store::WallStore ws(db);
+            // Yesterday's recalls, in the history: "thường" twice, "hiếm" once.
+            for (int id : {often, often, rarely})
+                ws.recordLiveLayout(wall::Layout{}, QStringLiteral("preset.recall %1").arg(id));
+        },
+        0);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(often > 0 && rarely > 0);
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *win = fx.app->windows().constFirst();
+    wall::Dispatcher &d = fx.app->dispatcher();
+    d.setRecentPresets(1);
+    QTRY_VERIFY_WITH_TIMEOUT(builtIn(win, QStringLiteral("s2-text"), 1) &&
+                                 builtIn(win, QStringLiteral("s2-wide"), 2),
+                             10000);
+    QCOMPARE(d.aheadPresets(QStringLiteral("recent")), QList<int>{often});
+    QVERIFY(!anyShown(win, QStringLiteral("s2-text")));
+    QCOMPARE(framesOf(win).values(QStringLiteral("s3-text")).size(), 0); // not the rarer one
+
+    // "hiếm" recalled three times now: four recalls against two, it takes the place.
+    for (int i = 0; i < 3; ++i) {
+        const ActionResult r = d.dispatch(
+            {QStringLiteral("preset.recall"), {{QStringLiteral("id"), rarely}}}, kOperator);
+        QVERIFY2(r.ok, qPrintable(r.message));
+    }
+    QCOMPARE(d.aheadPresets(QStringLiteral("recent")), QList<int>{rarely});
+    QVERIFY(anyShown(win, QStringLiteral("s3-text")));
+    // Something else on the wall: "hiếm" stays built (expected), "thường" is let go (none kept).
+    QString why;
+    QVERIFY2(setTiles(fx, stepTiles(1), &why), qPrintable(why));
+    QVERIFY(!fx.grab().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(builtIn(win, QStringLiteral("s3-text"), 1) &&
+                                 builtIn(win, QStringLiteral("s3-wide"), 2) &&
+                                 framesOf(win).values(QStringLiteral("s2-text")).isEmpty(),
+                             10000);
+    QVERIFY(!anyShown(win, QStringLiteral("s3-text")));
+    const QSet<QQuickItem *> before = allFrames(win);
+    const ActionResult recalled =
+        d.dispatch({QStringLiteral("preset.recall"), {{QStringLiteral("id"), rarely}}}, kOperator);
+    QVERIFY2(recalled.ok, qPrintable(recalled.message));
+    QVERIFY(anyShown(win, QStringLiteral("s3-text")));
+    QVERIFY(!anyShown(win, QStringLiteral("s1-text")));
+    QCOMPARE(allFrames(win) - before, QSet<QQuickItem *>{}); // nothing built for the recall
+    const QString diff = differenceFromFresh(fx, stepTiles(3), QStringLiteral("ahead-recent"));
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+
+    // Off: nothing is held for it any more.
+    QVERIFY2(setTiles(fx, stepTiles(1), &why), qPrintable(why));
+    d.setRecentPresets(0);
+    QTRY_COMPARE(tileModel(fx)->aheadCount(), 0);
+    QCOMPARE(d.aheadPresets(QStringLiteral("recent")), QList<int>{});
+}
+
+// --ahead-recent: a number 0 to 16 (default 3); anything else is refused naming the option.
+void TestRendering::aheadRecentOptionIsChecked() {
+    const auto parse = [](const QStringList &args) {
+        return shell::parseOptions(QStringList{QStringLiteral("opswall")} + args);
+    };
+    QCOMPARE(parse({}).options->aheadRecent, 3);
+    const shell::ParseResult off = parse({QStringLiteral("--ahead-recent"), QStringLiteral("0")});
+    QVERIFY2(off.options, qPrintable(off.message));
+    QCOMPARE(off.options->aheadRecent, 0);
+    QCOMPARE(parse({QStringLiteral("--ahead-recent"), QStringLiteral("16")}).options->aheadRecent,
+             16);
+    for (const QString &bad : {QStringLiteral("x"), QStringLiteral("-1"), QStringLiteral("17"),
+                               QStringLiteral("2.5"), QStringLiteral("")}) {
+        const shell::ParseResult r = parse({QStringLiteral("--ahead-recent"), bad});
+        QVERIFY2(!r.options, qPrintable(bad));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.message.contains(QStringLiteral("--ahead-recent")), qPrintable(r.message));
+    }
+}
+
+// A controller that drives its own outputs (--role controller --outputs 0) shows a state of its
+// own, switched with its nodes: a running briefing's next step is built ahead in its windows too,
+// and stepping builds no frame there. Fails without it: the own outputs' state is told nothing,
+// so step 2's frames do not exist before the step.
+void TestRendering::controllersOwnOutputsBuildTheNextStepAhead() {
+    QTemporaryDir dir;
+    const QString wallFile = dir.filePath(QStringLiteral("wall.json"));
+    {
+        QFile f(wallFile);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(wall::wallToJson(twoPanels(true))).toJson());
+    }
+    shell::Options o;
+    o.wallPath = wallFile;
+    o.dbPath = dir.filePath(QStringLiteral("wall.db"));
+    o.language = QStringLiteral("en");
+    o.apiBind = QStringLiteral("127.0.0.1:0");
+    o.keptLayouts = 0;
+    o.role = shell::ProcessRole::Controller;
+    o.nodeListen = QStringLiteral("127.0.0.1:0");
+    o.outputs = {0};
+    o.outputsGiven = true;
+    shell::WallApplication app(o);
+    if (!app.start()) {
+        if (app.error().contains(QStringLiteral("without render nodes")))
+            QSKIP("built without render nodes");
+        QFAIL(qPrintable(app.error()));
+    }
+    QVERIFY(!app.windows().isEmpty());
+    QQuickWindow *win = app.windows().constFirst();
+    QJsonArray steps;
+    for (int s = 1; s <= 3; ++s)
+        steps.append(QJsonObject{
+            {QStringLiteral("title"), QStringLiteral("Bước %1").arg(s)},
+            {QStringLiteral("layout"), layoutDoc(QStringLiteral("bước %1").arg(s), stepTiles(s))}});
+    const QJsonObject doc{{QStringLiteral("schemaVersion"), 1},
+                          {QStringLiteral("kind"), QStringLiteral("opswall.briefing")},
+                          {QStringLiteral("title"), QStringLiteral("Giao ban")},
+                          {QStringLiteral("steps"), steps}};
+    wall::Dispatcher &d = app.dispatcher();
+    const ActionResult saved = d.dispatch(
+        {QStringLiteral("briefing.save"), {{QStringLiteral("briefing"), doc}}}, kOperator);
+    QVERIFY2(saved.ok, qPrintable(saved.message));
+    const ActionResult started =
+        d.dispatch({QStringLiteral("briefing.start"),
+                    {{QStringLiteral("id"), saved.data.value(QStringLiteral("id")).toInt()}}},
+                   kOperator);
+    QVERIFY2(started.ok, qPrintable(started.message));
+    // Step 1 on the own outputs at the nodes' switch time.
+    QTRY_VERIFY_WITH_TIMEOUT(anyShown(win, QStringLiteral("s1-text")), 10000);
+    // Step 2 built ahead, hidden, in the own outputs' window.
+    QTRY_VERIFY_WITH_TIMEOUT(builtIn(win, QStringLiteral("s2-text"), 1) &&
+                                 builtIn(win, QStringLiteral("s2-wide"), 2),
+                             10000);
+    QVERIFY(!anyShown(win, QStringLiteral("s2-text")));
+    const QSet<QQuickItem *> before = allFrames(win);
+    const ActionResult next = d.dispatch(
+        {QStringLiteral("briefing.next"), {{QStringLiteral("id"), QStringLiteral("current")}}},
+        kOperator);
+    QVERIFY2(next.ok, qPrintable(next.message));
+    QTRY_VERIFY_WITH_TIMEOUT(anyShown(win, QStringLiteral("s2-text")) &&
+                                 !anyShown(win, QStringLiteral("s1-text")),
+                             10000);
+    QVERIFY(anyShown(win, QStringLiteral("s2-wide")));
+    // Nothing built for the step (by the switch, step 3's frames may be being built ahead).
+    for (QQuickItem *made : allFrames(win) - before)
+        QVERIFY2(made->property("tileId").toString().startsWith(QStringLiteral("s3-")),
+                 qPrintable(made->property("tileId").toString()));
+    for (const QString &id : {QStringLiteral("s2-text"), QStringLiteral("s2-wide")})
+        for (QQuickItem *f : framesOf(win).values(id))
+            QVERIFY2(before.contains(f), qPrintable(id));
+    QCOMPARE(shownText(win, QStringLiteral("s2-text")), QStringLiteral("Bước 2"));
+}
+
+// A preset bound to a key of an operator panel (the simulated Stream Deck Studio over TCP) is
+// built ahead while the wall shows something else; the key's press recalls it and builds no
+// frame. Bound to another preset (panel.bind), the ahead build follows the binding. Fails
+// without the source: the preset's frames do not exist before the press.
+void TestRendering::panelBoundPresetIsBuiltAhead() {
+#ifndef OPSWALL_RENDERING_PANELS
+    QSKIP("built without panels or the Stream Deck simulator");
+#else
+    QProcess deck;
+    deck.start(QStringLiteral(STREAMDECK_SIM_PATH),
+               {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--serial"),
+                QStringLiteral("OWAHEAD1"), QStringLiteral("--keepalive-ms"),
+                QStringLiteral("500")});
+    QVERIFY(deck.waitForStarted(5000));
+    QByteArray out;
+    const QRegularExpression ready(QStringLiteral("ready tcp 127\\.0\\.0\\.1:(\\d+)"));
+    QRegularExpressionMatch m;
+    QTRY_VERIFY_WITH_TIMEOUT((out += deck.readAllStandardOutput(),
+                              m = ready.match(QString::fromUtf8(out)), m.hasMatch()),
+                             10000);
+    const int deckPort = m.captured(1).toInt();
+    struct KillDeck {
+        QProcess &p;
+        ~KillDeck() {
+            p.kill();
+            p.waitForFinished(3000);
+        }
+    } killDeck{deck};
+
+    int bound = 0, other = 0;
+    Fixture fx(
+        twoPanels(true), stepTiles(1), false, {},
+        [&](const QString &path) {
+            bound = savePresetInFile(path, QStringLiteral("nút"), stepTiles(2));
+            other = savePresetInFile(path, QStringLiteral("khác"), stepTiles(3));
+            const auto recall = [](int key, int id) {
+                return QJsonObject{
+                    {QStringLiteral("key"), key},
+                    {QStringLiteral("label"), QStringLiteral("P%1").arg(id)},
+                    {QStringLiteral("action"), QStringLiteral("preset.recall")},
+                    {QStringLiteral("params"), QJsonObject{{QStringLiteral("id"), id}}}};
+            };
+            const QJsonObject doc{
+                {QStringLiteral("kind"), QStringLiteral("opswall.panels")},
+                {QStringLiteral("schemaVersion"), 1},
+                {QStringLiteral("panels"),
+                 QJsonArray{QJsonObject{
+                     {QStringLiteral("id"), QStringLiteral("desk")},
+                     {QStringLiteral("type"), QStringLiteral("streamdeck-tcp")},
+                     {QStringLiteral("host"), QStringLiteral("127.0.0.1")},
+                     {QStringLiteral("port"), deckPort},
+                     {QStringLiteral("role"), QStringLiteral("operator")},
+                     {QStringLiteral("pages"),
+                      QJsonArray{QJsonObject{
+                          {QStringLiteral("id"), QStringLiteral("main")},
+                          {QStringLiteral("buttons"), QJsonArray{recall(0, bound)}}}}}}}}};
+            panels::BindingContext context;
+            context.actions = knownActionTypes();
+            context.presets = {bound, other};
+            const panels::ParsedPanels parsed = panels::parsePanels(doc, context);
+            if (!parsed.config) {
+                qWarning("%s", qPrintable(parsed.issues.value(0).toString()));
+                return;
+            }
+            store::Database db(path);
+            panels::PanelStore(db).save(*parsed.config);
+        },
+        0);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(bound > 0 && other > 0);
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *win = fx.app->windows().constFirst();
+    wall::Dispatcher &d = fx.app->dispatcher();
+    d.setRecentPresets(0); // only the panel's binding holds anything here
+    QTRY_VERIFY_WITH_TIMEOUT(builtIn(win, QStringLiteral("s2-text"), 1) &&
+                                 builtIn(win, QStringLiteral("s2-wide"), 2),
+                             10000);
+    QCOMPARE(d.aheadPresets(QStringLiteral("panel")), QList<int>{bound});
+    QVERIFY(!anyShown(win, QStringLiteral("s2-text")));
+    QCOMPARE(tileModel(fx)->aheadCount(), 2);
+    // The deck is connected (it got its key faces): its key 0 recalls the preset.
+    QTRY_VERIFY_WITH_TIMEOUT((out += deck.readAllStandardOutput(),
+                              QString::fromUtf8(out).contains(QStringLiteral("image 0 "))),
+                             10000);
+    const QSet<QQuickItem *> before = allFrames(win);
+    deck.write("tap 0\n");
+    QTRY_VERIFY_WITH_TIMEOUT(anyShown(win, QStringLiteral("s2-text")) &&
+                                 !anyShown(win, QStringLiteral("s1-text")),
+                             10000);
+    QVERIFY(anyShown(win, QStringLiteral("s2-wide")));
+    QCOMPARE(allFrames(win) - before, QSet<QQuickItem *>{}); // nothing built for the press
+
+    // Key 0 bound to the other preset: that one is built ahead now, the first let go.
+    const ActionResult rebound =
+        d.dispatch({QStringLiteral("panel.bind"),
+                    {{QStringLiteral("id"), QStringLiteral("desk")},
+                     {QStringLiteral("key"), 0},
+                     {QStringLiteral("action"), QStringLiteral("preset.recall")},
+                     {QStringLiteral("params"), QJsonObject{{QStringLiteral("id"), other}}}}},
+                   kOperator);
+    QVERIFY2(rebound.ok, qPrintable(rebound.message));
+    QTRY_COMPARE_WITH_TIMEOUT(d.aheadPresets(QStringLiteral("panel")), QList<int>{other}, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(builtIn(win, QStringLiteral("s3-text"), 1) &&
+                                 builtIn(win, QStringLiteral("s3-wide"), 2),
+                             10000);
+    QVERIFY(!anyShown(win, QStringLiteral("s3-text")));
+    // Deleted: its ahead build goes with it.
+    const ActionResult deleted =
+        d.dispatch({QStringLiteral("preset.delete"), {{QStringLiteral("id"), other}}}, kOperator);
+    QVERIFY2(deleted.ok, qPrintable(deleted.message));
+    QTRY_COMPARE(d.aheadPresets(QStringLiteral("panel")), QList<int>{});
+    QTRY_COMPARE(tileModel(fx)->aheadCount(), 0);
+#endif
 }
