@@ -324,10 +324,14 @@ void TileListModel::onReset() {
         m_awaitingWrite = false;
         if (m_staging && m_target == m_state->layout().tiles) {
             // The layout built ahead is written and live now: switched once its tiles are
-            // ready (perhaps now).
+            // ready. One that took only kept tiles is switched now, in the recall itself; one
+            // that built tiles (perhaps all of them already) on the next pass of the event loop,
+            // not in the dispatcher's call.
             m_stageTimeout.start();
-            insertSome();
-            checkStaged();
+            if (m_builtNew)
+                m_check.start();
+            else
+                checkStaged();
             return;
         }
         dropStaged(); // another layout came: built from the start
@@ -383,6 +387,7 @@ void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
 
     m_ready.clear();
     m_staging = true;
+    m_builtNew = !created.isEmpty() || anyTileEntersAView();
     m_stageStartedMs = QDateTime::currentMSecsSinceEpoch();
     m_toInsert = created;
     // Nothing new to build or show in any window (no new tile, no kept one, no persistent one
@@ -494,11 +499,10 @@ void TileListModel::insertSome() {
         m_insert.stop();
         if (m_staging) {
             incubateFor(int(left()));
-            // The frames built now reported themselves ready (stagedTileReady): switched at once
-            // if the write is committed and every window has all it shows.
-            checkStaged();
-            if (m_staging)
-                m_check.start();
+            // The frames built now reported themselves ready (stagedTileReady): switched on the
+            // next turn of the event loop if the write is committed and every window has all it
+            // shows.
+            m_check.start();
         }
     } else if (!m_insert.isActive()) {
         m_insert.start();

@@ -199,6 +199,7 @@ private:
     QHash<QString, int> m_targetIndex; // tile id -> index in m_target
     QSet<QString> m_persisting;
     bool m_staging = false;
+    bool m_builtNew = false; // the recall being staged builds tiles (not only kept ones)
     QList<QPointer<TileViewModel>> m_views;
     QSet<QPair<QObject *, QString>> m_ready; // (view, staged tile id) reported ready
     QTimer m_stageTimeout;
