@@ -4,10 +4,24 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QQmlEngine>
+#include <QQmlIncubationController>
 
 #include <algorithm>
+#include <ctime>
 
 namespace opswall::qml {
+
+namespace {
+
+// CPU time of the calling thread, in ms.
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+} // namespace
 
 TileListModel::TileListModel(wall::WallState *state, QObject *parent)
     : QAbstractListModel(parent)
@@ -310,10 +324,14 @@ void TileListModel::onReset() {
         m_awaitingWrite = false;
         if (m_staging && m_target == m_state->layout().tiles) {
             // The layout built ahead is written and live now: switched once its tiles are
-            // ready (perhaps now).
+            // ready. One that took only kept tiles is switched now, in the recall itself; one
+            // that built tiles (perhaps all of them already) on the next pass of the event loop,
+            // not in the dispatcher's call.
             m_stageTimeout.start();
-            insertSome();
-            checkStaged();
+            if (m_builtNew)
+                m_check.start();
+            else
+                checkStaged();
             return;
         }
         dropStaged(); // another layout came: built from the start
@@ -369,6 +387,7 @@ void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
 
     m_ready.clear();
     m_staging = true;
+    m_builtNew = !created.isEmpty() || anyTileEntersAView();
     m_stageStartedMs = QDateTime::currentMSecsSinceEpoch();
     m_toInsert = created;
     // Nothing new to build or show in any window (no new tile, no kept one, no persistent one
@@ -449,11 +468,26 @@ void TileListModel::applyNow() {
 }
 
 void TileListModel::insertSome() {
-    // About half a frame's worth of building per turn of the event loop, at least one row; all
-    // that is left once the recall is shown.
-    QElapsedTimer spent;
-    spent.start();
-    while (!m_toInsert.isEmpty() && (spent.elapsed() < 8 || !m_staging)) {
+    // One stretch of building per turn of the event loop (kBuildSliceMs, at least one row; all
+    // that is left once the recall is shown): the rows (each window builds a row's frame, title
+    // and copies when it is inserted), then, in the same stretch, the engine's incubation of their
+    // content. A recall of a few dozen light tiles is built in one stretch, and switched in it
+    // when its write is committed: no turn of the event loop lets a window synchronise the hidden
+    // build, which held the switch's frame back by a refresh interval each time (the threaded
+    // render loop draws at most one frame per interval, and sleeps one out after a sync that
+    // changed nothing).
+    // The stretch is measured in this thread's CPU time (what the build costs; on a loaded
+    // machine the wall clock also counts the time other processes ran), and ends at 33 ms of wall
+    // clock whatever it cost: no frame of the layout on screen waits longer for it.
+    QElapsedTimer wall;
+    wall.start();
+    const double cpu0 = threadCpuMs();
+    const auto left = [&] {
+        if (wall.elapsed() >= kBuildSliceWallMs)
+            return 0.0;
+        return kBuildSliceMs - (threadCpuMs() - cpu0);
+    };
+    while (!m_toInsert.isEmpty() && (left() > 0 || !m_staging)) {
         const int row = int(m_rows.size());
         Row next = m_toInsert.takeFirst();
         next.serial = m_nextSerial++;
@@ -463,11 +497,27 @@ void TileListModel::insertSome() {
     }
     if (m_toInsert.isEmpty()) {
         m_insert.stop();
-        if (m_staging)
+        if (m_staging) {
+            incubateFor(int(left()));
+            // The frames built now reported themselves ready (stagedTileReady): switched on the
+            // next turn of the event loop if the write is committed and every window has all it
+            // shows.
             m_check.start();
+        }
     } else if (!m_insert.isActive()) {
         m_insert.start();
     }
+}
+
+void TileListModel::incubateFor(int ms) {
+    if (ms <= 0)
+        return;
+    for (TileViewModel *view : liveViews())
+        if (QQmlEngine *engine = qmlEngine(view)) {
+            if (QQmlIncubationController *incubation = engine->incubationController())
+                incubation->incubateFor(ms);
+            return;
+        }
 }
 
 void TileListModel::commitStaged() {

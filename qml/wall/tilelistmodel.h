@@ -171,6 +171,12 @@ private:
     // What was being staged is shown when it is the live layout, dropped otherwise.
     void settle();
     void insertSome();
+    // Runs the engine's incubation (the staged frames' content, loaded asynchronously) for up to
+    // ms milliseconds now.
+    void incubateFor(int ms);
+    // A turn of the event loop builds for at most this long (then the windows may draw a frame).
+    static constexpr int kBuildSliceMs = 20;     // of the GUI thread's CPU time
+    static constexpr int kBuildSliceWallMs = 33; // whatever it cost
     void applyNow(); // a recall without building ahead (setBuildAhead(false))
     void checkStaged();
     // Keeps the rows of the layout just left (or removes them), then drops the kept rows beyond
@@ -193,6 +199,7 @@ private:
     QHash<QString, int> m_targetIndex; // tile id -> index in m_target
     QSet<QString> m_persisting;
     bool m_staging = false;
+    bool m_builtNew = false; // the recall being staged builds tiles (not only kept ones)
     QList<QPointer<TileViewModel>> m_views;
     QSet<QPair<QObject *, QString>> m_ready; // (view, staged tile id) reported ready
     QTimer m_stageTimeout;

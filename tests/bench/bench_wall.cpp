@@ -12,6 +12,8 @@
 //   with the binary, also times a whole process start;
 //   --recall-only: start-up and the recalls only (to profile them, e.g. under perf);
 //   --map-only: start-up and the map recalls only (the same, for the map over 12 displays);
+//   --cold-only: start-up and the cold 30-tile recalls only (the same, for the build of a recall
+//   whose tiles are neither kept nor built ahead);
 //   --kept-layouts N: the wall's --kept-layouts (default as the application's): the recalls
 //   alternate between two presets, so after the first two each recall finds its tiles kept
 //   built; the "cold" figures recall them with kept layouts off, the "ahead" ones with kept
@@ -172,18 +174,53 @@ void recall(shell::WallApplication &app, int id, const std::function<void()> &an
     });
 }
 
+// The wall's tile model (kept layouts).
+qml::TileListModel *tiles(shell::WallApplication &app) {
+    auto *scene = opswall::lookup<qml::WallScene>(&app.engine());
+    return scene ? scene->tiles() : nullptr;
+}
+
 struct Recalls {
     Stats ms, dispatchMs, stallMs, cpuMs, stallCpuMs;
     Stats guiStallCpuMs, renderFrameMs, renderFrameCpuMs;
+    // Of the recalls that built something (a switch was made, TileListModel::switched): the time
+    // from the recall to the switch, and how many frames the windows synchronised before it (each
+    // sync holds the GUI thread until that window's render thread takes it).
+    Stats switchMs, syncsBeforeSwitch;
 };
 
 Recalls recallTimes(shell::WallApplication &app, int idA, int idB, int rounds) {
     QList<double> ms, dispatchMs, stallMs, cpuMs, stallCpuMs, guiStallCpuMs, renderFrameMs,
-        renderFrameCpuMs;
+        renderFrameCpuMs, switchMs, syncsBeforeSwitch;
+    // Counted on the render threads; shared with their connections (a sync may be under way when
+    // they are cut).
+    const auto syncs = std::make_shared<std::atomic<int>>(0);
+    QList<QMetaObject::Connection> connections;
+    for (QQuickWindow *w : app.windows())
+        connections.append(QObject::connect(
+            w, &QQuickWindow::beforeSynchronizing, w, [syncs] { ++*syncs; }, Qt::DirectConnection));
+    QElapsedTimer sinceRecall;
+    double switchedAt = -1;
+    int syncsAtStart = 0, syncsAtSwitch = 0;
+    if (qml::TileListModel *model = tiles(app))
+        connections.append(QObject::connect(model, &qml::TileListModel::switched, model, [&] {
+            if (switchedAt >= 0 || !sinceRecall.isValid())
+                return;
+            switchedAt = sinceRecall.nsecsElapsed() / 1e6;
+            syncsAtSwitch = *syncs - syncsAtStart;
+        }));
     for (int i = 0; i < rounds; ++i) {
+        switchedAt = -1;
+        sinceRecall.invalidate();
         const Change c = measureChange(app, [&](const std::function<void()> &answered) {
+            syncsAtStart = *syncs;
+            sinceRecall.start();
             recall(app, i % 2 ? idA : idB, answered);
         });
+        if (switchedAt >= 0) {
+            switchMs.append(switchedAt);
+            syncsBeforeSwitch.append(syncsAtSwitch);
+        }
         ms.append(c.ms);
         dispatchMs.append(c.dispatchMs);
         stallMs.append(c.longestStallMs);
@@ -193,8 +230,12 @@ Recalls recallTimes(shell::WallApplication &app, int idA, int idB, int rounds) {
         renderFrameMs.append(c.renderFrameMs);
         renderFrameCpuMs.append(c.renderFrameCpuMs);
     }
-    return {stats(ms),         stats(dispatchMs),    stats(stallMs),       stats(cpuMs),
-            stats(stallCpuMs), stats(guiStallCpuMs), stats(renderFrameMs), stats(renderFrameCpuMs)};
+    for (const auto &c : std::as_const(connections))
+        QObject::disconnect(c);
+    return {
+        stats(ms),         stats(dispatchMs),       stats(stallMs),       stats(cpuMs),
+        stats(stallCpuMs), stats(guiStallCpuMs),    stats(renderFrameMs), stats(renderFrameCpuMs),
+        stats(switchMs),   stats(syncsBeforeSwitch)};
 }
 
 int savePreset(shell::WallApplication &app, const QJsonObject &layout) {
@@ -237,14 +278,42 @@ TileFrames tileFrames(shell::WallApplication &app) {
     return f;
 }
 
-// The wall's tile model (kept layouts).
-qml::TileListModel *tiles(shell::WallApplication &app) {
-    auto *scene = opswall::lookup<qml::WallScene>(&app.engine());
-    return scene ? scene->tiles() : nullptr;
-}
-
 QJsonValue round1(double v) {
     return std::round(v * 10) / 10;
+}
+
+// The 30-tile recalls with nothing kept: each builds its 30 tiles (a preset not among the last
+// layouts shown).
+Recalls coldFigures(shell::WallApplication &app, int a, int b, const Recalls &empty,
+                    QJsonObject &figures) {
+    qml::TileListModel *model = tiles(app);
+    if (!model)
+        return {};
+    const int kept = model->keptLayouts();
+    model->setKeptLayouts(0);
+    recallTimes(app, a, b, 2);
+    const Recalls cold = recallTimes(app, a, b, kRounds);
+    model->setKeptLayouts(kept);
+    recallTimes(app, a, b, 2); // kept again
+    say("  30-tile layout, cold (nothing kept built): median %7.1f ms  p95 %7.1f ms "
+        "(%.2fx empty), GUI-thread CPU median %.1f ms, longest frame %.1f ms (CPU %.1f ms)\n",
+        cold.ms.median, cold.ms.p95, cold.ms.median / empty.ms.median, cold.cpuMs.median,
+        cold.stallMs.max, cold.stallCpuMs.max);
+    figures.insert(QStringLiteral("cold_recall_ms_p50"), round1(cold.ms.median));
+    figures.insert(QStringLiteral("cold_recall_ms_p95"), round1(cold.ms.p95));
+    figures.insert(QStringLiteral("cold_recall_cpu_ms_p50"), round1(cold.cpuMs.median));
+    figures.insert(QStringLiteral("cold_recall_ratio_p50"),
+                   std::round(cold.ms.median / empty.ms.median * 100) / 100);
+    figures.insert(QStringLiteral("cold_longest_frame_cpu_ms_during_recall"),
+                   round1(cold.stallCpuMs.max));
+    figures.insert(QStringLiteral("cold_longest_frame_ms_during_recall"), round1(cold.stallMs.max));
+    say("  of which               : %.1f ms from the recall to the switch (p50), the windows "
+        "synchronised %.0f frames before it (p50; max %.0f)\n",
+        cold.switchMs.median, cold.syncsBeforeSwitch.median, cold.syncsBeforeSwitch.max);
+    figures.insert(QStringLiteral("cold_switch_ms_p50"), round1(cold.switchMs.median));
+    figures.insert(QStringLiteral("cold_syncs_before_switch_p50"),
+                   round1(cold.syncsBeforeSwitch.median));
+    return cold;
 }
 
 // The 30-tile recalls (nothing persists between presets a and b), then the same 30 tiles moved.
@@ -285,28 +354,8 @@ void recallFigures(shell::WallApplication &app, int a, int b, const Recalls &emp
     figures.insert(QStringLiteral("recall_ratio_p50"),
                    std::round(full.ms.median / empty.ms.median * 100) / 100);
     figures.insert(QStringLiteral("recall_dispatch_ms_p50"), round1(full.dispatchMs.median));
-    // The same recalls with nothing kept: each builds its 30 tiles (a preset not among the last
-    // layouts shown).
     if (qml::TileListModel *model = tiles(app); model && model->keptLayouts() > 0) {
-        const int kept = model->keptLayouts();
-        model->setKeptLayouts(0);
-        recallTimes(app, a, b, 2);
-        const Recalls cold = recallTimes(app, a, b, kRounds);
-        model->setKeptLayouts(kept);
-        recallTimes(app, a, b, 2); // kept again
-        say("  30-tile layout, cold (nothing kept built): median %7.1f ms  p95 %7.1f ms "
-            "(%.2fx empty), GUI-thread CPU median %.1f ms, longest frame %.1f ms (CPU %.1f ms)\n",
-            cold.ms.median, cold.ms.p95, cold.ms.median / empty.ms.median, cold.cpuMs.median,
-            cold.stallMs.max, cold.stallCpuMs.max);
-        figures.insert(QStringLiteral("cold_recall_ms_p50"), round1(cold.ms.median));
-        figures.insert(QStringLiteral("cold_recall_ms_p95"), round1(cold.ms.p95));
-        figures.insert(QStringLiteral("cold_recall_cpu_ms_p50"), round1(cold.cpuMs.median));
-        figures.insert(QStringLiteral("cold_recall_ratio_p50"),
-                       std::round(cold.ms.median / empty.ms.median * 100) / 100);
-        figures.insert(QStringLiteral("cold_longest_frame_cpu_ms_during_recall"),
-                       round1(cold.stallCpuMs.max));
-        figures.insert(QStringLiteral("cold_longest_frame_ms_during_recall"),
-                       round1(cold.stallMs.max));
+        const Recalls cold = coldFigures(app, a, b, empty, figures);
         longestMs = std::max(longestMs, cold.stallMs.max);
         longestCpuMs = std::max(longestCpuMs, cold.stallCpuMs.max);
     }
@@ -417,6 +466,7 @@ int main(int argc, char **argv) {
     const bool json = args.removeAll(QStringLiteral("--json")) > 0;
     const bool recallOnly = args.removeAll(QStringLiteral("--recall-only")) > 0;
     const bool mapOnly = args.removeAll(QStringLiteral("--map-only")) > 0;
+    const bool coldOnly = args.removeAll(QStringLiteral("--cold-only")) > 0;
     g_waitCommit = args.removeAll(QStringLiteral("--wait-commit")) > 0;
     std::optional<int> keptLayouts;
     if (const qsizetype k = args.indexOf(QStringLiteral("--kept-layouts")); k >= 0) {
@@ -473,9 +523,11 @@ int main(int argc, char **argv) {
     figures.insert(QStringLiteral("empty_recall_cpu_ms_p50"), round1(empty.cpuMs.median));
     figures.insert(QStringLiteral("empty_recall_ms_p50"), round1(empty.ms.median));
     figures.insert(QStringLiteral("empty_recall_ms_p95"), round1(empty.ms.p95));
-    if (!mapOnly)
+    if (coldOnly)
+        coldFigures(app, a, b, empty, figures);
+    else if (!mapOnly)
         recallFigures(app, a, b, empty, figures);
-    if (recallOnly) {
+    if (recallOnly || coldOnly) {
         rusage ru{};
         getrusage(RUSAGE_SELF, &ru);
         say("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
