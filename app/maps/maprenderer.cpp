@@ -1,5 +1,7 @@
 #include "maprenderer.h"
 
+#include "core/cputime.h"
+
 #include <QElapsedTimer>
 #include <QFont>
 #include <QFontMetricsF>
@@ -7,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 #include <future>
 #include <limits>
 
@@ -301,11 +302,7 @@ QBrush noDataBrush(const MapStyle &style) {
 
 namespace {
 
-double threadCpuMs() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
+using core::threadCpuMs;
 
 double borderWidth(QSize size) {
     return std::max(0.6, std::min(size.width(), size.height()) / 1400.0);

@@ -30,6 +30,15 @@ std::optional<std::pair<QString, quint16>> hostPort(const QString &text) {
     return std::make_pair(text.left(colon), quint16(port));
 }
 
+// A whole number from lo to hi; std::nullopt for anything else.
+std::optional<int> intIn(const QString &text, int lo, int hi) {
+    bool ok = false;
+    const int n = text.toInt(&ok);
+    if (!ok || n < lo || n > hi)
+        return std::nullopt;
+    return n;
+}
+
 // --role standby, --standby-listen, --primary (app/nodes/README.md "Hot standby").
 // --token-file for a process of the link role `role` (node, standby): given and readable.
 bool linkTokenFile(const QCommandLineParser &p, const RoleOptions &opt, const QString &role,
@@ -545,9 +554,9 @@ ParseResult parseOptions(const QStringList &arguments) {
                         .arg(p.value(demoFeedPort));
         return r;
     }
-    bool keptOk = false;
-    o.keptLayouts = p.value(keptLayouts).toInt(&keptOk);
-    if (!keptOk || o.keptLayouts < 0 || o.keptLayouts > 32) {
+    if (const auto kept = intIn(p.value(keptLayouts), 0, 32)) {
+        o.keptLayouts = *kept;
+    } else {
         r.exitCode = 2;
         r.message = QStringLiteral("--kept-layouts must be a number 0 to 32, not '%1'")
                         .arg(p.value(keptLayouts));
@@ -575,9 +584,9 @@ ParseResult parseOptions(const QStringList &arguments) {
             return r;
         }
     }
-    bool recentOk = false;
-    o.aheadRecent = p.value(aheadRecent).toInt(&recentOk);
-    if (!recentOk || o.aheadRecent < 0 || o.aheadRecent > 16) {
+    if (const auto recent = intIn(p.value(aheadRecent), 0, 16)) {
+        o.aheadRecent = *recent;
+    } else {
         r.exitCode = 2;
         r.message = QStringLiteral("--ahead-recent must be a number 0 to 16, not '%1'")
                         .arg(p.value(aheadRecent));

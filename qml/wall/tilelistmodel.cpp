@@ -2,26 +2,18 @@
 
 #include "tileviewmodel.h"
 
+#include "core/cputime.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QQmlEngine>
 #include <QQmlIncubationController>
 
 #include <algorithm>
-#include <ctime>
 
 namespace opswall::qml {
 
-namespace {
-
-// CPU time of the calling thread, in ms.
-double threadCpuMs() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
-
-} // namespace
+using core::threadCpuMs;
 
 TileListModel::TileListModel(wall::WallState *state, QObject *parent)
     : QAbstractListModel(parent)

@@ -40,8 +40,6 @@
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -159,12 +157,7 @@ bool rendered(shell::WallApplication &app) {
     return QTest::qWaitFor([&] { return done; }, 30000) && ok;
 }
 
-double processCpuMs() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
-           (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
-}
+using core::processCpuMs;
 
 double rssMiB(const char *field) {
     QFile f(QStringLiteral("/proc/self/status"));

@@ -282,6 +282,20 @@ QJsonValue round1(double v) {
     return std::round(v * 10) / 10;
 }
 
+// The JSON figures of one kind of 30-tile recall ("cold", "ahead"): PREFIX_recall_ms_p50/_p95,
+// _recall_cpu_ms_p50, _recall_ratio_p50 (against the empty recall) and the longest frame during
+// them, in wall-clock and CPU time.
+void insertRecallFigures(QJsonObject &figures, const QString &prefix, const Recalls &r,
+                         const Recalls &empty) {
+    const auto key = [&](const char *name) { return prefix + QLatin1String(name); };
+    figures.insert(key("_recall_ms_p50"), round1(r.ms.median));
+    figures.insert(key("_recall_ms_p95"), round1(r.ms.p95));
+    figures.insert(key("_recall_cpu_ms_p50"), round1(r.cpuMs.median));
+    figures.insert(key("_recall_ratio_p50"), std::round(r.ms.median / empty.ms.median * 100) / 100);
+    figures.insert(key("_longest_frame_ms_during_recall"), round1(r.stallMs.max));
+    figures.insert(key("_longest_frame_cpu_ms_during_recall"), round1(r.stallCpuMs.max));
+}
+
 // The 30-tile recalls with nothing kept: each builds its 30 tiles (a preset not among the last
 // layouts shown).
 Recalls coldFigures(shell::WallApplication &app, int a, int b, const Recalls &empty,
@@ -299,14 +313,7 @@ Recalls coldFigures(shell::WallApplication &app, int a, int b, const Recalls &em
         "(%.2fx empty), GUI-thread CPU median %.1f ms, longest frame %.1f ms (CPU %.1f ms)\n",
         cold.ms.median, cold.ms.p95, cold.ms.median / empty.ms.median, cold.cpuMs.median,
         cold.stallMs.max, cold.stallCpuMs.max);
-    figures.insert(QStringLiteral("cold_recall_ms_p50"), round1(cold.ms.median));
-    figures.insert(QStringLiteral("cold_recall_ms_p95"), round1(cold.ms.p95));
-    figures.insert(QStringLiteral("cold_recall_cpu_ms_p50"), round1(cold.cpuMs.median));
-    figures.insert(QStringLiteral("cold_recall_ratio_p50"),
-                   std::round(cold.ms.median / empty.ms.median * 100) / 100);
-    figures.insert(QStringLiteral("cold_longest_frame_cpu_ms_during_recall"),
-                   round1(cold.stallCpuMs.max));
-    figures.insert(QStringLiteral("cold_longest_frame_ms_during_recall"), round1(cold.stallMs.max));
+    insertRecallFigures(figures, QStringLiteral("cold"), cold, empty);
     say("  of which               : %.1f ms from the recall to the switch (p50), the windows "
         "synchronised %.0f frames before it (p50; max %.0f)\n",
         cold.switchMs.median, cold.syncsBeforeSwitch.median, cold.syncsBeforeSwitch.max);
@@ -381,15 +388,7 @@ void recallFigures(shell::WallApplication &app, int a, int b, const Recalls &emp
             "%.1f ms)\n",
             ahead.ms.median, ahead.ms.p95, ahead.ms.median / empty.ms.median, ahead.cpuMs.median,
             ahead.stallMs.max, ahead.stallCpuMs.max);
-        figures.insert(QStringLiteral("ahead_recall_ms_p50"), round1(ahead.ms.median));
-        figures.insert(QStringLiteral("ahead_recall_ms_p95"), round1(ahead.ms.p95));
-        figures.insert(QStringLiteral("ahead_recall_cpu_ms_p50"), round1(ahead.cpuMs.median));
-        figures.insert(QStringLiteral("ahead_recall_ratio_p50"),
-                       std::round(ahead.ms.median / empty.ms.median * 100) / 100);
-        figures.insert(QStringLiteral("ahead_longest_frame_ms_during_recall"),
-                       round1(ahead.stallMs.max));
-        figures.insert(QStringLiteral("ahead_longest_frame_cpu_ms_during_recall"),
-                       round1(ahead.stallCpuMs.max));
+        insertRecallFigures(figures, QStringLiteral("ahead"), ahead, empty);
         figures.insert(QStringLiteral("ahead_build_ms"), qint64(built.elapsed()));
         longestMs = std::max(longestMs, ahead.stallMs.max);
         longestCpuMs = std::max(longestCpuMs, ahead.stallCpuMs.max);

@@ -12,17 +12,10 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <ctime>
 #include <memory>
 #include <tuple>
 
 namespace opswall::bench {
-
-double threadCpuMs() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 namespace {
 

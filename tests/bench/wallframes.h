@@ -2,6 +2,8 @@
 // bench_wall's measurement of one change (a recall, a feed update) to the next complete frame on
 // every output: wall-clock and CPU time of the GUI thread and of the threads drawing the windows.
 
+#include "core/cputime.h"
+
 #include <functional>
 
 namespace opswall::shell {
@@ -29,7 +31,7 @@ struct Change {
 };
 
 // CPU time of the calling thread, in ms.
-double threadCpuMs();
+using core::threadCpuMs;
 
 // Runs `change`, then waits until every output window has swapped a frame drawn while every tile
 // was ready (WallApplication::tilesNotReady empty): the next complete frame on every output.

@@ -7,6 +7,7 @@
 //      our adapters against `jq empty` and python's json / csv modules on the same bytes.
 //   3. series points ingested per second into SQLite (fresh file, then an unchanged re-ingest,
 //      then a full revision of every value).
+#include "core/cputime.h"
 #include "feeds/adapters.h"
 #include "feeds/seriesstore.h"
 #include "store/database.h"
@@ -21,7 +22,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <sys/resource.h>
 
 using namespace opswall::feeds;
@@ -38,11 +38,7 @@ struct Cost {
     double wallMs = 0, cpuMs = 0;
 };
 
-double threadCpuMs() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
+using opswall::core::threadCpuMs;
 
 double childrenCpuMs() {
     rusage u{};

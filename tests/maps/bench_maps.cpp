@@ -13,6 +13,7 @@
 // change (median of 7) and a new item in a running wall, against a baseline measured in the same
 // run (filling a 4K image).
 #include "choroplethmap.h"
+#include "core/cputime.h"
 #include "core/engineservices.h"
 
 #include <QElapsedTimer>
@@ -28,7 +29,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <memory>
 #include <random>
 
@@ -36,19 +36,10 @@ using namespace opswall::maps;
 
 namespace {
 
-// CPU time of this thread: the build machines are shared, so wall time alone misleads.
-double threadCpuMs() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
-
-// CPU time of the whole process (every thread: the preload and border-stroking workers too).
-double processCpuMs() {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
+// CPU time: the build machines are shared, so wall time alone misleads. The process's counts
+// every thread (the preload and border-stroking workers too).
+using opswall::core::processCpuMs;
+using opswall::core::threadCpuMs;
 
 double median(QList<double> v) {
     std::sort(v.begin(), v.end());

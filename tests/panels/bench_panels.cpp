@@ -12,6 +12,7 @@
 //   baseline        the same recall over the HTTP API (POST /presets/{id}/recall -> 200), in the
 //                   same run
 // Figures depend on the machine and its load; the ratios to the baseline are what to compare.
+#include "../support/panelbuttons.h"
 #include "appundertest.h"
 #include "fakehid.h"
 #include "panelrecalls.h"
@@ -131,10 +132,7 @@ struct UsbDeckPath {
         });
         service->setHidBackend(hid);
         const auto button = [](int key, int id) {
-            return QJsonObject{{QStringLiteral("key"), key},
-                               {QStringLiteral("label"), QString::number(id)},
-                               {QStringLiteral("action"), QStringLiteral("preset.recall")},
-                               {QStringLiteral("params"), QJsonObject{{QStringLiteral("id"), id}}}};
+            return testsupport::presetRecallButton(key, id, QString::number(id));
         };
         const QJsonObject doc{
             {QStringLiteral("kind"), QStringLiteral("opswall.panels")},
@@ -244,17 +242,8 @@ int main(int argc, char **argv) {
               QJsonArray{QJsonObject{
                   {QStringLiteral("id"), QStringLiteral("main")},
                   {QStringLiteral("buttons"),
-                   QJsonArray{
-                       QJsonObject{
-                           {QStringLiteral("key"), 0},
-                           {QStringLiteral("label"), QStringLiteral("A")},
-                           {QStringLiteral("action"), QStringLiteral("preset.recall")},
-                           {QStringLiteral("params"), QJsonObject{{QStringLiteral("id"), a}}}},
-                       QJsonObject{{QStringLiteral("key"), 1},
-                                   {QStringLiteral("label"), QStringLiteral("B")},
-                                   {QStringLiteral("action"), QStringLiteral("preset.recall")},
-                                   {QStringLiteral("params"),
-                                    QJsonObject{{QStringLiteral("id"), b}}}}}}}}}}}}};
+                   QJsonArray{testsupport::presetRecallButton(0, a, QStringLiteral("A")),
+                              testsupport::presetRecallButton(1, b, QStringLiteral("B"))}}}}}}}}};
     QFile f(wall.dir.filePath(QStringLiteral("panels.json")));
     f.open(QIODevice::WriteOnly);
     f.write(QJsonDocument(doc).toJson());

@@ -4,6 +4,7 @@
 // are recalled, so that the recall builds nothing and shows them in one switch; a preset edited
 // after it was built ahead shows its new tiles; a warm preset id that names no preset is logged
 // and skipped; --warm-presets and --ahead-recent are read with a clear error for anything else.
+#include "../support/panelbuttons.h"
 #include "tst_rendering.h"
 
 #include "core/engineservices.h"
@@ -102,6 +103,19 @@ QString shownText(QQuickWindow *win, const QString &tileId) {
     return {};
 }
 
+// A briefing of three steps, each its own layout (stepTiles).
+QJsonObject threeStepBriefing() {
+    QJsonArray steps;
+    for (int s = 1; s <= 3; ++s)
+        steps.append(QJsonObject{
+            {QStringLiteral("title"), QStringLiteral("Bước %1").arg(s)},
+            {QStringLiteral("layout"), layoutDoc(QStringLiteral("bước %1").arg(s), stepTiles(s))}});
+    return {{QStringLiteral("schemaVersion"), 1},
+            {QStringLiteral("kind"), QStringLiteral("opswall.briefing")},
+            {QStringLiteral("title"), QStringLiteral("Giao ban")},
+            {QStringLiteral("steps"), steps}};
+}
+
 } // namespace
 
 // A running briefing's next step is built while the current one is shown: stepping builds no
@@ -113,15 +127,7 @@ void TestRendering::briefingNextStepIsBuiltAhead() {
     Fixture fx(twoPanels(true), {}, false, {}, {}, 0);
     QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
     QQuickWindow *win = fx.app->windows().constFirst();
-    QJsonArray steps;
-    for (int s = 1; s <= 3; ++s)
-        steps.append(QJsonObject{
-            {QStringLiteral("title"), QStringLiteral("Bước %1").arg(s)},
-            {QStringLiteral("layout"), layoutDoc(QStringLiteral("bước %1").arg(s), stepTiles(s))}});
-    const QJsonObject doc{{QStringLiteral("schemaVersion"), 1},
-                          {QStringLiteral("kind"), QStringLiteral("opswall.briefing")},
-                          {QStringLiteral("title"), QStringLiteral("Giao ban")},
-                          {QStringLiteral("steps"), steps}};
+    const QJsonObject doc = threeStepBriefing();
     const ActionResult saved = fx.app->dispatcher().dispatch(
         {QStringLiteral("briefing.save"), {{QStringLiteral("briefing"), doc}}}, kOperator);
     QVERIFY2(saved.ok, qPrintable(saved.message));
@@ -416,15 +422,7 @@ void TestRendering::controllersOwnOutputsBuildTheNextStepAhead() {
     }
     QVERIFY(!app.windows().isEmpty());
     QQuickWindow *win = app.windows().constFirst();
-    QJsonArray steps;
-    for (int s = 1; s <= 3; ++s)
-        steps.append(QJsonObject{
-            {QStringLiteral("title"), QStringLiteral("Bước %1").arg(s)},
-            {QStringLiteral("layout"), layoutDoc(QStringLiteral("bước %1").arg(s), stepTiles(s))}});
-    const QJsonObject doc{{QStringLiteral("schemaVersion"), 1},
-                          {QStringLiteral("kind"), QStringLiteral("opswall.briefing")},
-                          {QStringLiteral("title"), QStringLiteral("Giao ban")},
-                          {QStringLiteral("steps"), steps}};
+    const QJsonObject doc = threeStepBriefing();
     wall::Dispatcher &d = app.dispatcher();
     const ActionResult saved = d.dispatch(
         {QStringLiteral("briefing.save"), {{QStringLiteral("briefing"), doc}}}, kOperator);
@@ -495,27 +493,22 @@ void TestRendering::panelBoundPresetIsBuiltAhead() {
         [&](const QString &path) {
             bound = savePresetInFile(path, QStringLiteral("nút"), stepTiles(2));
             other = savePresetInFile(path, QStringLiteral("khác"), stepTiles(3));
-            const auto recall = [](int key, int id) {
-                return QJsonObject{
-                    {QStringLiteral("key"), key},
-                    {QStringLiteral("label"), QStringLiteral("P%1").arg(id)},
-                    {QStringLiteral("action"), QStringLiteral("preset.recall")},
-                    {QStringLiteral("params"), QJsonObject{{QStringLiteral("id"), id}}}};
-            };
             const QJsonObject doc{
                 {QStringLiteral("kind"), QStringLiteral("opswall.panels")},
                 {QStringLiteral("schemaVersion"), 1},
                 {QStringLiteral("panels"),
-                 QJsonArray{QJsonObject{
-                     {QStringLiteral("id"), QStringLiteral("desk")},
-                     {QStringLiteral("type"), QStringLiteral("streamdeck-tcp")},
-                     {QStringLiteral("host"), QStringLiteral("127.0.0.1")},
-                     {QStringLiteral("port"), deckPort},
-                     {QStringLiteral("role"), QStringLiteral("operator")},
-                     {QStringLiteral("pages"),
-                      QJsonArray{QJsonObject{
-                          {QStringLiteral("id"), QStringLiteral("main")},
-                          {QStringLiteral("buttons"), QJsonArray{recall(0, bound)}}}}}}}}};
+                 QJsonArray{
+                     QJsonObject{{QStringLiteral("id"), QStringLiteral("desk")},
+                                 {QStringLiteral("type"), QStringLiteral("streamdeck-tcp")},
+                                 {QStringLiteral("host"), QStringLiteral("127.0.0.1")},
+                                 {QStringLiteral("port"), deckPort},
+                                 {QStringLiteral("role"), QStringLiteral("operator")},
+                                 {QStringLiteral("pages"),
+                                  QJsonArray{QJsonObject{
+                                      {QStringLiteral("id"), QStringLiteral("main")},
+                                      {QStringLiteral("buttons"),
+                                       QJsonArray{testsupport::presetRecallButton(
+                                           0, bound, QStringLiteral("P%1").arg(bound))}}}}}}}}};
             panels::BindingContext context;
             context.actions = knownActionTypes();
             context.presets = {bound, other};
