@@ -7,6 +7,27 @@
 #include <QImage>
 #include <QJsonArray>
 
+namespace {
+// A layout of one red colour tile, without a frame, over the first display (the top-left
+// 1200 x 670 mm of the demo wall, at the top-left of output 0), and nothing else.
+QJsonObject redOverFirstDisplay(const QString &name) {
+    const QJsonObject rect{{QStringLiteral("x"), 0},
+                           {QStringLiteral("y"), 0},
+                           {QStringLiteral("width"), 1200},
+                           {QStringLiteral("height"), 670}};
+    const QJsonObject red{{QStringLiteral("id"), QStringLiteral("red")},
+                          {QStringLiteral("kind"), QStringLiteral("color")},
+                          {QStringLiteral("frame"), false},
+                          {QStringLiteral("rect"), rect},
+                          {QStringLiteral("binding"),
+                           QJsonObject{{QStringLiteral("color"), QStringLiteral("#ff0000")}}}};
+    return {{QStringLiteral("schemaVersion"), 1},
+            {QStringLiteral("kind"), QStringLiteral("opswall.layout")},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("tiles"), QJsonArray{red}}};
+}
+} // namespace
+
 class TestConsoleApi : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -43,21 +64,9 @@ void TestConsoleApi::snapshotIsAJpegOfTheOutputsOwnWindow() {
     const int outW = out0[QStringLiteral("width")].toInt();
     const int outH = out0[QStringLiteral("height")].toInt();
     QVERIFY2(outW > 0 && outH > 0, QJsonDocument(out0).toJson().constData());
-    QJsonObject layout{{QStringLiteral("schemaVersion"), 1},
-                       {QStringLiteral("kind"), QStringLiteral("opswall.layout")},
-                       {QStringLiteral("name"), QStringLiteral("snapshot test")},
-                       {QStringLiteral("tiles"),
-                        QJsonArray{QJsonObject{
-                            {QStringLiteral("id"), QStringLiteral("red")},
-                            {QStringLiteral("kind"), QStringLiteral("color")},
-                            {QStringLiteral("frame"), false},
-                            {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 0},
-                                                                 {QStringLiteral("y"), 0},
-                                                                 {QStringLiteral("width"), 1200},
-                                                                 {QStringLiteral("height"), 670}}},
-                            {QStringLiteral("binding"),
-                             QJsonObject{{QStringLiteral("color"), QStringLiteral("#ff0000")}}}}}}};
-    auto put = m_app.api("PUT", QStringLiteral("/layout"), {{QStringLiteral("layout"), layout}});
+    auto put = m_app.api(
+        "PUT", QStringLiteral("/layout"),
+        {{QStringLiteral("layout"), redOverFirstDisplay(QStringLiteral("snapshot test"))}});
     QVERIFY2(put.status == 200, put.body.constData());
     QTest::qWait(300); // a frame or two
 
@@ -150,23 +159,9 @@ void TestConsoleApi::snapshotOfAWallRunningAsOnePreviewWindow() {
     const QJsonObject out0 = wall.value(QStringLiteral("outputs")).toArray()[0].toObject();
     const int outW = out0[QStringLiteral("width")].toInt();
     const int outH = out0[QStringLiteral("height")].toInt();
-    const QJsonObject layout{
-        {QStringLiteral("schemaVersion"), 1},
-        {QStringLiteral("kind"), QStringLiteral("opswall.layout")},
-        {QStringLiteral("name"), QStringLiteral("preview snapshot")},
-        {QStringLiteral("tiles"),
-         QJsonArray{
-             QJsonObject{{QStringLiteral("id"), QStringLiteral("red")},
-                         {QStringLiteral("kind"), QStringLiteral("color")},
-                         {QStringLiteral("frame"), false},
-                         {QStringLiteral("rect"), QJsonObject{{QStringLiteral("x"), 0},
-                                                              {QStringLiteral("y"), 0},
-                                                              {QStringLiteral("width"), 1200},
-                                                              {QStringLiteral("height"), 670}}},
-                         {QStringLiteral("binding"),
-                          QJsonObject{{QStringLiteral("color"), QStringLiteral("#ff0000")}}}}}}};
-    const auto put =
-        preview.api("PUT", QStringLiteral("/layout"), {{QStringLiteral("layout"), layout}});
+    const auto put = preview.api(
+        "PUT", QStringLiteral("/layout"),
+        {{QStringLiteral("layout"), redOverFirstDisplay(QStringLiteral("preview snapshot"))}});
     QVERIFY2(put.status == 200, put.body.constData());
     QTest::qWait(300);
     const auto r = preview.api("GET", QStringLiteral("/outputs/0/snapshot?width=320"));
