@@ -14,11 +14,6 @@
 
 namespace opswall::calibration {
 
-using drivers::Command;
-using drivers::Op;
-using drivers::Result;
-using drivers::Status;
-
 namespace {
 const QString kSave = QStringLiteral("save");
 const QString kFirmware = QStringLiteral("firmware");

@@ -8,11 +8,6 @@
 
 namespace opswall::calibration {
 
-using drivers::Command;
-using drivers::Op;
-using drivers::Result;
-using drivers::Status;
-
 namespace {
 const QString kBrightness = QStringLiteral("brightness");
 const QString kBacklight = QStringLiteral("backlight");

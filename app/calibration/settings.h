@@ -24,6 +24,13 @@
 
 namespace opswall::calibration {
 
+// The calibration layer speaks the drivers' command vocabulary (codec/command.h): a setting is
+// applied and read back as driver Commands, and their Results are what it reports.
+using drivers::Command;
+using drivers::Op;
+using drivers::Result;
+using drivers::Status;
+
 struct Tiling {
     int columns = 1;
     int rows = 1;
@@ -76,7 +83,7 @@ std::optional<Document> parseDocument(const QByteArray &json, const QStringList 
 // One setting as driver commands.
 struct SettingCommand {
     QString setting; // a name from settingNames()
-    drivers::Command command;
+    Command command;
 };
 // The commands that set s, in settingNames() order.
 std::vector<SettingCommand> setCommands(const PictureSettings &s);
@@ -89,8 +96,7 @@ struct Readback {
     PictureSettings settings;
     QMap<QString, QString> unreadable; // setting -> why
 };
-Readback readbackFrom(const std::vector<SettingCommand> &asked,
-                      const std::vector<drivers::Result> &results);
+Readback readbackFrom(const std::vector<SettingCommand> &asked, const std::vector<Result> &results);
 QJsonObject toJson(const Readback &r);
 
 // What differs between the profile and the read-back: [{"setting", "want", "have"}] for settings
@@ -105,6 +111,6 @@ QList<Drift> drift(const PictureSettings &want, const Readback &have);
 QJsonObject driftJson(const QList<Drift> &d);
 
 // One result in words for people: "ok", or "refused (NAK): display answered NAK, error code 2".
-QString resultWords(const drivers::Result &r);
+QString resultWords(const Result &r);
 
 } // namespace opswall::calibration
