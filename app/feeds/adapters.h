@@ -32,6 +32,18 @@ ParseResult parseFeed(Format format, QByteArrayView bytes, const FeedMapping &ma
 // Serialises parsed series as JSON (what `wallctl feed test` prints).
 QJsonObject seriesToJson(const ParseResult &result);
 
+// Parsed series as an SDMX-JSON 1.0 data message, the form parseSdmxJson reads: series keys
+// REF_AREA:INDICATOR:FREQ (FREQ from Series::dimension), observations keyed by TIME_PERIOD in time
+// order, each series' unit multiplier as its UNIT_MULT attribute. What the demo feed service's
+// /sdmx-json view serves (app/feedservice) and bench_feeds parses.
+struct SdmxJsonHeader {
+    QString id;       // header.id: the dataset
+    QString prepared; // header.prepared
+    QString name;     // structure.name
+    QString refArea = QStringLiteral("VN");
+};
+QByteArray toSdmxJson(const QList<Series> &series, const SdmxJsonHeader &header);
+
 namespace detail {
 // The UTF-8 sequence at p (avail > 0 bytes left there): its length (1 to 4) with its code point in
 // *cp, or 0 when it is not UTF-8 (a stray or truncated sequence, a bad continuation byte, an

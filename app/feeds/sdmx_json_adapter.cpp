@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QVarLengthArray>
 
+#include <algorithm>
 #include <cmath>
 
 namespace opswall::feeds {
@@ -239,6 +240,66 @@ ParseResult parseSdmxJson(QByteArrayView bytes, const FeedMapping &m, const Pars
     result.series = out.take();
     result.source = source;
     return result;
+}
+
+QByteArray toSdmxJson(const QList<Series> &all, const SdmxJsonHeader &header) {
+    QStringList indicators, freqs, periods, mults;
+    for (const Series &s : all) {
+        if (!indicators.contains(s.indicator))
+            indicators << s.indicator;
+        if (!freqs.contains(s.dimension))
+            freqs << s.dimension;
+        const QString mult = QString::number(s.unitMult);
+        if (!mults.contains(mult))
+            mults << mult;
+        for (const Observation &o : s.points)
+            periods << o.period.toString();
+    }
+    periods.removeDuplicates();
+    std::sort(periods.begin(), periods.end(), [](const QString &a, const QString &b) {
+        return *Period::parse(a) < *Period::parse(b);
+    });
+    QHash<QString, int> periodIndex;
+    for (int i = 0; i < periods.size(); ++i)
+        periodIndex.insert(periods[i], i);
+    QJsonObject series;
+    for (const Series &s : all) {
+        QJsonObject obs;
+        for (const Observation &o : s.points)
+            obs.insert(QString::number(periodIndex.value(o.period.toString())),
+                       QJsonArray{o.value});
+        series.insert(QStringLiteral("0:%1:%2")
+                          .arg(indicators.indexOf(s.indicator))
+                          .arg(freqs.indexOf(s.dimension)),
+                      QJsonObject{{QStringLiteral("attributes"),
+                                   QJsonArray{int(mults.indexOf(QString::number(s.unitMult)))}},
+                                  {QStringLiteral("observations"), obs}});
+    }
+    const auto dim = [](const char *id, const QStringList &ids) {
+        QJsonArray values;
+        for (const QString &v : ids)
+            values.append(QJsonObject{{QStringLiteral("id"), v}});
+        return QJsonObject{{QStringLiteral("id"), QLatin1String(id)},
+                           {QStringLiteral("values"), values}};
+    };
+    const QJsonObject msg{
+        {QStringLiteral("header"), QJsonObject{{QStringLiteral("id"), header.id},
+                                               {QStringLiteral("prepared"), header.prepared}}},
+        {QStringLiteral("dataSets"),
+         QJsonArray{QJsonObject{{QStringLiteral("action"), QStringLiteral("Information")},
+                                {QStringLiteral("series"), series}}}},
+        {QStringLiteral("structure"),
+         QJsonObject{{QStringLiteral("name"), header.name},
+                     {QStringLiteral("dimensions"),
+                      QJsonObject{{QStringLiteral("series"),
+                                   QJsonArray{dim("REF_AREA", {header.refArea}),
+                                              dim("INDICATOR", indicators), dim("FREQ", freqs)}},
+                                  {QStringLiteral("observation"),
+                                   QJsonArray{dim("TIME_PERIOD", periods)}}}},
+                     {QStringLiteral("attributes"),
+                      QJsonObject{{QStringLiteral("series"), QJsonArray{dim("UNIT_MULT", mults)}},
+                                  {QStringLiteral("observation"), QJsonArray{}}}}}}};
+    return QJsonDocument(msg).toJson(QJsonDocument::Compact);
 }
 
 } // namespace opswall::feeds

@@ -202,70 +202,11 @@ HttpResponse FeedService::sdmxJson(const HttpRequest &req, const QString &name) 
         const ParseResult r = parseSdmxMl(f.readAll(), m, {});
         if (!r.ok())
             return HttpResponse::text(500, r.error.toString().toUtf8());
-        // SDMX-JSON 1.0 data message: series keys index REF_AREA:INDICATOR:FREQ.
-        QStringList indicators, freqs, periods;
-        for (const Series &s : r.series) {
-            if (!indicators.contains(s.indicator))
-                indicators << s.indicator;
-            if (!freqs.contains(s.dimension))
-                freqs << s.dimension;
-            for (const Observation &o : s.points)
-                periods << o.period.toString();
-        }
-        periods.removeDuplicates();
-        std::sort(periods.begin(), periods.end(), [](const QString &a, const QString &b) {
-            return *Period::parse(a) < *Period::parse(b);
-        });
-        QHash<QString, int> periodIndex;
-        for (int i = 0; i < periods.size(); ++i)
-            periodIndex.insert(periods[i], i);
-        QStringList mults;
-        QJsonObject series;
-        for (const Series &s : r.series) {
-            const QString mult = QString::number(s.unitMult);
-            if (!mults.contains(mult))
-                mults << mult;
-            QJsonObject obs;
-            for (const Observation &o : s.points)
-                obs.insert(QString::number(periodIndex.value(o.period.toString())),
-                           QJsonArray{o.value});
-            series.insert(
-                QStringLiteral("0:%1:%2")
-                    .arg(indicators.indexOf(s.indicator))
-                    .arg(freqs.indexOf(s.dimension)),
-                QJsonObject{{QStringLiteral("attributes"), QJsonArray{int(mults.indexOf(mult))}},
-                            {QStringLiteral("observations"), obs}});
-        }
-        auto values = [](const QStringList &ids) {
-            QJsonArray a;
-            for (const QString &id : ids)
-                a.append(QJsonObject{{QStringLiteral("id"), id}});
-            return a;
-        };
-        auto dim = [&](const char *id, const QStringList &ids) {
-            return QJsonObject{{QStringLiteral("id"), QLatin1String(id)},
-                               {QStringLiteral("values"), values(ids)}};
-        };
-        const QJsonObject msg{
-            {QStringLiteral("header"),
-             QJsonObject{{QStringLiteral("id"), name}, {QStringLiteral("prepared"), r.source}}},
-            {QStringLiteral("dataSets"),
-             QJsonArray{QJsonObject{{QStringLiteral("action"), QStringLiteral("Information")},
-                                    {QStringLiteral("series"), series}}}},
-            {QStringLiteral("structure"),
-             QJsonObject{
-                 {QStringLiteral("name"),
-                  QStringLiteral("%1 (SDMX-JSON view of the GSO SDMX-ML file)").arg(name)},
-                 {QStringLiteral("dimensions"),
-                  QJsonObject{
-                      {QStringLiteral("series"),
-                       QJsonArray{dim("REF_AREA", {QStringLiteral("VN")}),
-                                  dim("INDICATOR", indicators), dim("FREQ", freqs)}},
-                      {QStringLiteral("observation"), QJsonArray{dim("TIME_PERIOD", periods)}}}},
-                 {QStringLiteral("attributes"),
-                  QJsonObject{{QStringLiteral("series"), QJsonArray{dim("UNIT_MULT", mults)}},
-                              {QStringLiteral("observation"), QJsonArray{}}}}}}};
-        cached = QJsonDocument(msg).toJson(QJsonDocument::Compact);
+        SdmxJsonHeader header;
+        header.id = name;
+        header.prepared = r.source;
+        header.name = QStringLiteral("%1 (SDMX-JSON view of the GSO SDMX-ML file)").arg(name);
+        cached = toSdmxJson(r.series, header);
     }
     return serveBytes(req, cached, QFileInfo(path).lastModified(),
                       "application/vnd.sdmx.data+json;version=1.0.0");

@@ -7,6 +7,7 @@
 //      our adapters against `jq empty` and python's json / csv modules on the same bytes.
 //   3. series points ingested per second into SQLite (fresh file, then an unchanged re-ingest,
 //      then a full revision of every value).
+#include "../support/testfiles.h"
 #include "core/cputime.h"
 #include "feeds/adapters.h"
 #include "feeds/seriesstore.h"
@@ -15,7 +16,6 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QJsonArray>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -110,51 +110,6 @@ void printFormat(const char *what, qsizetype bytes, Cost ours, const QList<Refer
     }
 }
 
-// The parsed series as an SDMX-JSON 1.0 message (series keys INDICATOR:FREQ, observation key
-// TIME_PERIOD), like the feed service's /sdmx-json view.
-QByteArray toSdmxJson(const QList<Series> &all) {
-    QStringList indicators, freqs, periods;
-    for (const Series &s : all) {
-        if (!indicators.contains(s.indicator))
-            indicators << s.indicator;
-        if (!freqs.contains(s.dimension))
-            freqs << s.dimension;
-        for (const Observation &o : s.points)
-            periods << o.period.toString();
-    }
-    periods.removeDuplicates();
-    QHash<QString, int> periodIndex;
-    for (int i = 0; i < periods.size(); ++i)
-        periodIndex.insert(periods[i], i);
-    QJsonObject series;
-    for (const Series &s : all) {
-        QJsonObject obs;
-        for (const Observation &o : s.points)
-            obs.insert(QString::number(periodIndex.value(o.period.toString())),
-                       QJsonArray{o.value});
-        series.insert(QStringLiteral("%1:%2")
-                          .arg(indicators.indexOf(s.indicator))
-                          .arg(freqs.indexOf(s.dimension)),
-                      QJsonObject{{QStringLiteral("observations"), obs}});
-    }
-    const auto dim = [](const char *id, const QStringList &ids) {
-        QJsonArray values;
-        for (const QString &v : ids)
-            values.append(QJsonObject{{QStringLiteral("id"), v}});
-        return QJsonObject{{QStringLiteral("id"), QLatin1String(id)},
-                           {QStringLiteral("values"), values}};
-    };
-    const QJsonObject msg{
-        {QStringLiteral("dataSets"), QJsonArray{QJsonObject{{QStringLiteral("series"), series}}}},
-        {QStringLiteral("structure"),
-         QJsonObject{{QStringLiteral("dimensions"),
-                      QJsonObject{{QStringLiteral("series"),
-                                   QJsonArray{dim("INDICATOR", indicators), dim("FREQ", freqs)}},
-                                  {QStringLiteral("observation"),
-                                   QJsonArray{dim("TIME_PERIOD", periods)}}}}}}};
-    return QJsonDocument(msg).toJson(QJsonDocument::Compact);
-}
-
 // The same observations as long CSV: indicator,freq,period,value.
 QByteArray toCsv(const QList<Series> &all) {
     QByteArray out = "indicator,freq,period,value\n";
@@ -173,8 +128,7 @@ bool writeFile(const QString &path, const QByteArray &bytes) {
 
 int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
-    const QString path = qEnvironmentVariable("OPSWALL_SHARED_DIR") +
-                         QStringLiteral("/data/indicators/gso-sdmx/METVNM.xml");
+    const QString path = opswall::testsupport::indicatorFile(QStringLiteral("gso-sdmx/METVNM.xml"));
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         std::fprintf(stderr, "cannot read %s\n", qPrintable(path));
@@ -211,7 +165,7 @@ int main(int argc, char **argv) {
 
     // 2. SDMX-JSON and CSV of the same observations.
     QTemporaryDir work;
-    const QByteArray json = toSdmxJson(parsed.series);
+    const QByteArray json = toSdmxJson(parsed.series, {QStringLiteral("METVNM"), {}, {}});
     const QString jsonPath = work.filePath(QStringLiteral("METVNM.json"));
     ParseResult fromJson;
     const Cost oursJson = measure(runs, [&] { fromJson = parseSdmxJson(json, FeedMapping{}, {}); });
