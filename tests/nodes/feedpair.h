@@ -54,21 +54,24 @@ inline QStringList rowsOf(store::Database &db, const QString &indicator) {
     return out;
 }
 
+// A test object's member: make() in init(), clear() in cleanup().
 struct FeedPair {
+    QTemporaryDir dir; // the store files of every test function
+    QNetworkAccessManager nam;
     std::unique_ptr<store::Database> controllerDb, nodeDb;
     std::unique_ptr<feeds::FeedHub> controller, node;
 
     // New store files in dir (a new pair for each test function), the feed "gso" (JSON, never
     // fetched: its address is the discard port) defined on the controller.
-    void make(const QTemporaryDir &dir, QNetworkAccessManager *nam) {
+    void make() {
         static int round = 0;
         ++round;
         controllerDb = std::make_unique<store::Database>(
             dir.filePath(QStringLiteral("controller-%1.db").arg(round)));
         nodeDb = std::make_unique<store::Database>(
             dir.filePath(QStringLiteral("node-%1.db").arg(round)));
-        controller = std::make_unique<feeds::FeedHub>(*controllerDb, nam);
-        node = std::make_unique<feeds::FeedHub>(*nodeDb, nam);
+        controller = std::make_unique<feeds::FeedHub>(*controllerDb, &nam);
+        node = std::make_unique<feeds::FeedHub>(*nodeDb, &nam);
         defineFeed(QStringLiteral("gso"));
     }
     // Another feed id (JSON, never fetched) defined on the controller.

@@ -13,15 +13,11 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace opswall;
 using namespace opswall::nodes;
-using feedpair::kT0;
-using feedpair::rowsOf;
-using feedpair::series;
+using namespace feedpair; // kT0, series, rowsOf, FeedPair
 
 namespace {
 
@@ -45,12 +41,10 @@ SeriesApplied applied(feeds::FeedHub &hub, const QJsonArray &doc) {
 class TestNodesReplica : public QObject {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    QNetworkAccessManager m_nam;
-    feedpair::FeedPair m_feeds;
+    FeedPair m_feeds;
 
 private Q_SLOTS:
-    void init() { m_feeds.make(m_dir, &m_nam); }
+    void init() { m_feeds.make(); }
     void cleanup() { m_feeds.clear(); }
 
     void replaysEveryRevisionWithTheControllersTimes() {

@@ -17,9 +17,7 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -28,9 +26,7 @@
 
 using namespace opswall;
 using namespace opswall::nodes;
-using feedpair::kT0;
-using feedpair::rowsOf;
-using feedpair::series;
+using namespace feedpair; // kT0, series, rowsOf, FeedPair
 
 namespace {
 
@@ -44,6 +40,14 @@ QStringList entriesOf(const QByteArray &doc) {
     return out;
 }
 
+// Limits counted on the test's own clock: `now` (ms), which the test moves.
+SeriesCache::Limits onClock(const qint64 &now, qint64 idleMs = SeriesCache::Limits{}.idleMs) {
+    SeriesCache::Limits limits;
+    limits.idleMs = idleMs;
+    limits.now = [&now] { return now; };
+    return limits;
+}
+
 qint64 median(std::vector<qint64> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
@@ -54,9 +58,7 @@ qint64 median(std::vector<qint64> v) {
 class TestNodesSeriesCache : public QObject {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    QNetworkAccessManager m_nam;
-    feedpair::FeedPair m_feeds;
+    FeedPair m_feeds;
 
     // CPI (three revisions of January, two provinces), IIP, and a large daily series LARGE of
     // `days` days (every fourth revised), in the feed "gso".
@@ -85,7 +87,7 @@ class TestNodesSeriesCache : public QObject {
     }
 
 private Q_SLOTS:
-    void init() { m_feeds.make(m_dir, &m_nam); }
+    void init() { m_feeds.make(); }
     void cleanup() { m_feeds.clear(); }
 
     // A first pull is answered without what is not held, which is read elsewhere and announced;
@@ -207,10 +209,7 @@ private Q_SLOTS:
     void dropsWhatIsNoLongerWanted() {
         fill(0);
         qint64 now = 0;
-        SeriesCache::Limits limits;
-        limits.idleMs = 60000;
-        limits.now = [&now] { return now; };
-        SeriesCache cache(*m_feeds.controller, limits);
+        SeriesCache cache(*m_feeds.controller, onClock(now, 60000));
         QSignalSpy announced(&cache, &SeriesCache::seriesChanged);
         cache.warm({QStringLiteral("CPI")});
         QCOMPARE(cache.document({QStringLiteral("IIP")}), QByteArray(R"({"series":[]})"));
@@ -247,8 +246,7 @@ private Q_SLOTS:
     void boundedByBytes() {
         fill(3000);
         qint64 now = 0;
-        SeriesCache::Limits limits;
-        limits.now = [&now] { return now; };
+        SeriesCache::Limits limits = onClock(now);
         SeriesCache probe(*m_feeds.controller);
         probe.warm({QStringLiteral("CPI"), QStringLiteral("IIP"), QStringLiteral("LARGE")});
         QTRY_COMPARE_WITH_TIMEOUT(probe.held(), 3, 30000);
@@ -286,10 +284,7 @@ private Q_SLOTS:
             QStringLiteral("imf"),
             {series("CPI", "IMF", {{jan, 99.0}}), series("GDP", "", {{jan, 5.1}})}, kT0);
         qint64 now = 0;
-        SeriesCache::Limits limits;
-        limits.idleMs = 60000;
-        limits.now = [&now] { return now; };
-        SeriesCache cache(*m_feeds.controller, limits);
+        SeriesCache cache(*m_feeds.controller, onClock(now, 60000));
         QSignalSpy announced(&cache, &SeriesCache::seriesChanged);
         cache.warm({QStringLiteral("CPI")});
         cache.document({QStringLiteral("GDP")});
