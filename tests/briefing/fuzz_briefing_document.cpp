@@ -1,8 +1,8 @@
 // Fuzzes the briefing document reader (JSON -> briefingFromJson against the demo-sized wall, with
 // a preset resolver): never a crash; a document it accepts writes back to one it accepts again,
 // equal to the first (no silent changes).
+#include "../support/demowall.h"
 #include "briefing/briefing.h"
-#include "wall/geometry.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,15 +14,7 @@
 using namespace opswall;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
-    static const wall::Wall wall = [] {
-        wall::GridSpec spec;
-        spec.rows = 3;
-        spec.cols = 4;
-        spec.activeMm = {1209.6, 680.4};
-        spec.bezelMm = {2.3, 2.3, 1.2, 1.2};
-        spec.outputCount = 2;
-        return wall::makeGrid(spec, QStringLiteral("fuzz"));
-    }();
+    static const wall::Wall wall = testsupport::demoWall(QStringLiteral("fuzz"));
     const briefing::PresetTiles presets = [](const QString &name) -> std::optional<QStringList> {
         if (name == QLatin1String("Đầu tư công"))
             return QStringList{QStringLiteral("pubinv"), QStringLiteral("pubinv-map")};

@@ -2,6 +2,7 @@
 // file, WAL, presets with their history, the live layout history, settings, the wall
 // configuration, and per-component migrations.
 
+#include "../support/demowall.h"
 #include "store/wallstore.h"
 #include "store/writefence.h"
 
@@ -376,12 +377,7 @@ void TestWallStore::settingsFallBackAndOverwrite() {
 void TestWallStore::wallConfigurationRoundTrips() {
     Database db(dbPath());
     WallStore store(db);
-    wall::GridSpec spec;
-    spec.rows = 3;
-    spec.cols = 4;
-    spec.activeMm = {1209.6, 680.4};
-    spec.bezelMm = {2.3, 2.3, 1.2, 1.2};
-    spec.outputCount = 2;
+    wall::GridSpec spec = testsupport::demoWallSpec();
     const wall::Wall first = wall::makeGrid(spec, QStringLiteral("Tường chính"));
     store.saveWall(first);
     QCOMPARE(store.loadWall().value_or(wall::Wall{}), first);

@@ -2,6 +2,7 @@
 // Shared set-up of the dispatcher tests: a Dispatcher over a WallState of the demo grid and a
 // real WallStore on a temporary SQLite file, the callers of every role, and small builders.
 
+#include "../support/demowall.h"
 #include "core/permissions.h"
 #include "store/wallstore.h"
 #include "wall/dispatcher.h"
@@ -26,17 +27,6 @@ inline const Caller kTechnician{QStringLiteral("tech"), Role::Technician, QStrin
                                 QStringLiteral("wallctl")};
 inline const Caller kAdmin{QStringLiteral("root"), Role::Admin, QStringLiteral("local"),
                            QStringLiteral("api")};
-
-// The demo wall: 4 × 3 panels of 1213.1 × 683.9 mm, canvas 4852.4 × 2051.7 mm.
-inline Wall demoGrid() {
-    GridSpec spec;
-    spec.rows = 3;
-    spec.cols = 4;
-    spec.activeMm = {1209.6, 680.4};
-    spec.bezelMm = {2.3, 2.3, 1.2, 1.2};
-    spec.outputCount = 2;
-    return makeGrid(spec, QStringLiteral("demo"));
-}
 
 inline QJsonObject textTile(const QString &id, double x, double y, double w = 400, double h = 200,
                             int z = 0) {
@@ -70,7 +60,7 @@ protected:
         QVERIFY(m_dir->isValid());
         m_db = std::make_unique<store::Database>(m_dir->filePath(QStringLiteral("wall.db")));
         m_store = std::make_unique<store::WallStore>(*m_db);
-        m_state = std::make_unique<WallState>(demoGrid());
+        m_state = std::make_unique<WallState>(testsupport::demoWall());
         m_dispatcher = std::make_unique<Dispatcher>(*m_state, m_store.get());
     }
 

@@ -1,6 +1,7 @@
 // Wall geometry: canvas <-> panel pixel mapping (bezel compensation on and off, rotated panels),
 // an irregular wall (mixed sizes, a portrait panel, gaps) and the regular-grid generator.
 
+#include "../support/demowall.h"
 #include "wall/geometry.h"
 #include "wall/walljson.h"
 
@@ -290,13 +291,7 @@ void TestGeometry::irregularWallPortraitPanelMapsItsCentre() {
 }
 
 void TestGeometry::makeGridNamesAndPlacesDisplaysRowMajor() {
-    GridSpec spec;
-    spec.rows = 3;
-    spec.cols = 4;
-    spec.activeMm = {kActiveW, kActiveH};
-    spec.bezelMm = kBezel;
-    spec.outputCount = 2;
-    const Wall w = makeGrid(spec, QStringLiteral("demo"));
+    const Wall w = testsupport::demoWall(QStringLiteral("demo"));
     QCOMPARE(w.name, QStringLiteral("demo"));
     QCOMPARE(w.displays.size(), 12);
     for (int r = 0; r < 3; ++r) {
@@ -317,13 +312,7 @@ void TestGeometry::makeGridNamesAndPlacesDisplaysRowMajor() {
 }
 
 void TestGeometry::makeGridSplitsOutputsIntoColumnBands() {
-    GridSpec spec;
-    spec.rows = 3;
-    spec.cols = 4;
-    spec.activeMm = {kActiveW, kActiveH};
-    spec.bezelMm = kBezel;
-    spec.outputCount = 2;
-    const Wall w = makeGrid(spec);
+    const Wall w = makeGrid(testsupport::demoWallSpec());
     QCOMPARE(w.outputs.size(), 2);
     QCOMPARE(w.outputs[0].name, QStringLiteral("OUT-1"));
     QCOMPARE(w.outputs[1].name, QStringLiteral("OUT-2"));

@@ -5,6 +5,7 @@
 // Fixtures: tests/wall/fixtures/valid/v<N>-*.json (must load) and fixtures/bad/*.json (one
 // mistake each; the expected field is in the table below — a new bad fixture needs a row).
 
+#include "../support/demowall.h"
 #include "wall/layout.h"
 #include "wall/walljson.h"
 
@@ -120,6 +121,7 @@ private Q_SLOTS:
     void fiveHundredTilesLoad();
     void demoPresetsLoadAgainstDemoWall_data();
     void demoPresetsLoadAgainstDemoWall();
+    void testsDemoWallIsTheDemoWall();
     void roundTripGivesEqualLayout_data();
     void roundTripGivesEqualLayout();
     void roundTripKeepsTranslucentBackground();
@@ -227,6 +229,15 @@ void TestLayout::demoPresetsLoadAgainstDemoWall_data() {
     QVERIFY2(files.size() >= 2, "the demo has several presets");
     for (const QString &f : files)
         QTest::newRow(qPrintable(f)) << f;
+}
+
+// The grid the tests build without reading the file (tests/support/demowall.h) is the demo's.
+void TestLayout::testsDemoWallIsTheDemoWall() {
+    const Wall file = demoWall();
+    const Wall grid = testsupport::demoWall(file.name);
+    QCOMPARE(grid.displays, file.displays);
+    QCOMPARE(grid.outputs, file.outputs);
+    QCOMPARE(grid, file);
 }
 
 void TestLayout::demoPresetsLoadAgainstDemoWall() {

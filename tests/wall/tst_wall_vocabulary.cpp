@@ -117,7 +117,7 @@ void TestWallVocabulary::oneRevisionIsTheHistoryRowAndSurvivesARestart() {
     m_dispatcher.reset();
     m_state.reset();
     m_store = std::make_unique<store::WallStore>(*m_db);
-    m_state = std::make_unique<WallState>(demoGrid());
+    m_state = std::make_unique<WallState>(testsupport::demoWall());
     QVERIFY(m_store->lastLiveLayout());
     m_state->setLayout(*m_store->lastLiveLayout());
     m_state->adoptRevision(quint64(m_store->lastLiveRevision()));
