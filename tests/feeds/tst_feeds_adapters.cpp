@@ -1,27 +1,20 @@
 // Format adapters against the real GSO / State Bank / World Bank files in shared/data/indicators,
 // checking figures read from the files, and against broken input (clear error with position).
+#include "../support/testfiles.h"
 #include "feeds/adapters.h"
+#include "gsomonthly.h"
 #include "sdmx_same.h"
 
-#include <QFile>
 #include <QtTest>
 
 using namespace opswall::feeds;
+using namespace opswall::feeds::testing;
+using opswall::testsupport::readIndicatorFile;
 
 namespace {
-QByteArray readShared(const QString &rel) {
-    const QString dir = qEnvironmentVariable("OPSWALL_SHARED_DIR");
-    QFile f(dir + QStringLiteral("/data/indicators/") + rel);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s (OPSWALL_SHARED_DIR=%s)", qPrintable(f.fileName()), qPrintable(dir));
-    return f.readAll();
-}
-
 QByteArray readFixture(const QString &rel) {
-    QFile f(qEnvironmentVariable("OPSWALL_SOURCE_DIR") + QStringLiteral("/tests/feeds/") + rel);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(f.fileName()));
-    return f.readAll();
+    return opswall::testsupport::readFileOrDie(qEnvironmentVariable("OPSWALL_SOURCE_DIR") +
+                                               QStringLiteral("/tests/feeds/") + rel);
 }
 
 double valueAt(const Series *s, const QString &period) {
@@ -34,14 +27,6 @@ double valueAt(const Series *s, const QString &period) {
     return qQNaN();
 }
 
-FeedMapping monthlyCsvMapping() {
-    FeedMapping m;
-    m.timeField = QStringLiteral("period");
-    m.valueField = QStringLiteral("value");
-    m.indicatorField = QStringLiteral("indicator");
-    m.unitField = QStringLiteral("unit");
-    return m;
-}
 } // namespace
 
 class TestAdapters : public QObject {
@@ -81,9 +66,7 @@ private Q_SLOTS:
     }
 
     void csvMonthlyNational() {
-        const ParseResult r =
-            parseCsv(readShared(QStringLiteral("gso-monthly-national-2024-01_2025-02.csv")),
-                     monthlyCsvMapping(), {});
+        const ParseResult r = gsoMonthlyNational();
         QVERIFY2(r.ok(), qPrintable(r.error.toString()));
         QCOMPARE(r.pointCount(), 266);
         QCOMPARE(valueAt(r.find(QStringLiteral("PUBINV_ANNUAL_PLAN")), QStringLiteral("2024-01")),
@@ -102,8 +85,8 @@ private Q_SLOTS:
     void csvProvincesWideWithBomAndVietnameseHeaders() {
         // The province table with a BOM, CRLF, semicolons, decimal commas and Vietnamese headers,
         // as a spreadsheet exported on a Vietnamese-locale machine writes it.
-        const QByteArray orig =
-            readShared(QStringLiteral("gso-2024-12-industrial-employment-index-by-province.csv"));
+        const QByteArray orig = readIndicatorFile(
+            QStringLiteral("gso-2024-12-industrial-employment-index-by-province.csv"));
         const ParseResult plain = [&] {
             FeedMapping m;
             m.fixedPeriod = QStringLiteral("2024-12");
@@ -162,7 +145,8 @@ private Q_SLOTS:
         m.dimensionFields = {QStringLiteral("gso_code")};
         m.valueColumns = {{QStringLiteral("year_2024_bn_vnd"), QStringLiteral("PUBINV_YEAR")}};
         const ParseResult r = parseCsv(
-            readShared(QStringLiteral("gso-2024-public-investment-state-budget.csv")), m, {});
+            readIndicatorFile(QStringLiteral("gso-2024-public-investment-state-budget.csv")), m,
+            {});
         QVERIFY2(r.ok(), qPrintable(r.error.toString()));
         QCOMPARE(r.series.size(), 23);
         QCOMPARE(valueAt(r.find(QStringLiteral("PUBINV_YEAR"), QStringLiteral("01")),
@@ -174,7 +158,7 @@ private Q_SLOTS:
     }
 
     void csvErrors() {
-        const FeedMapping m = monthlyCsvMapping();
+        const FeedMapping m = gsoMonthlyMapping();
         ParseResult r = parseCsv("period,indicator,value,unit\n2024-01,X,\"12\n", m, {});
         QVERIFY(r.error.message.contains(QStringLiteral("unterminated")));
         r = parseCsv("period,indicator,value,unit\n2024-01,X,abc,%\n", m, {});
@@ -194,14 +178,15 @@ private Q_SLOTS:
         QVERIFY(r.error.message.contains(QStringLiteral("UTF-16")));
         ParseLimits small;
         small.maxPoints = 10;
-        r = parseCsv(readShared(QStringLiteral("gso-monthly-national-2024-01_2025-02.csv")), m,
-                     small);
+        r = parseCsv(readIndicatorFile(QStringLiteral("gso-monthly-national-2024-01_2025-02.csv")),
+                     m, small);
         QVERIFY(r.error.message.contains(QStringLiteral("more than 10")));
     }
 
     void sdmxMlCpiAndUnitMult() {
         FeedMapping m;
-        ParseResult r = parseSdmxMl(readShared(QStringLiteral("gso-sdmx/CPIVNM.xml")), m, {});
+        ParseResult r =
+            parseSdmxMl(readIndicatorFile(QStringLiteral("gso-sdmx/CPIVNM.xml")), m, {});
         QVERIFY2(r.ok(), qPrintable(r.error.toString()));
         QCOMPARE(r.series.size(), 33);
         QCOMPARE(valueAt(r.find(QStringLiteral("PCPI_IX"), QStringLiteral("M")),
@@ -209,7 +194,7 @@ private Q_SLOTS:
                  116.65284764174105);
         QCOMPARE(r.source, QStringLiteral("2024-11-13T06:49:09Z"));
 
-        r = parseSdmxMl(readShared(QStringLiteral("gso-sdmx/METVNM.xml")), m, {});
+        r = parseSdmxMl(readIndicatorFile(QStringLiteral("gso-sdmx/METVNM.xml")), m, {});
         QVERIFY2(r.ok(), qPrintable(r.error.toString()));
         QCOMPARE(r.series.size(), 106);
         QCOMPARE(r.pointCount(), 17206);
@@ -217,15 +202,15 @@ private Q_SLOTS:
         QCOMPARE(tb->unitMult, 6);
         QCOMPARE(valueAt(tb, QStringLiteral("2010-01")), -981.1916659999997);
         m.applyUnitMult = true;
-        r = parseSdmxMl(readShared(QStringLiteral("gso-sdmx/METVNM.xml")), m, {});
+        r = parseSdmxMl(readIndicatorFile(QStringLiteral("gso-sdmx/METVNM.xml")), m, {});
         QCOMPARE(valueAt(r.find(QStringLiteral("TB_USD")), QStringLiteral("2024-10")),
                  1986.8076460000011e6);
         QCOMPARE(r.find(QStringLiteral("TB_USD"))->unitMult, 0);
     }
 
     void sdmxMlOutOfOrderAnnualAndQuarterly() {
-        const ParseResult r =
-            parseSdmxMl(readShared(QStringLiteral("gso-sdmx/GDPVNM.xml")), FeedMapping{}, {});
+        const ParseResult r = parseSdmxMl(readIndicatorFile(QStringLiteral("gso-sdmx/GDPVNM.xml")),
+                                          FeedMapping{}, {});
         QVERIFY2(r.ok(), qPrintable(r.error.toString()));
         QCOMPARE(r.series.size(), 193);
         const Series *a = r.find(QStringLiteral("NGDP_XDC"), QStringLiteral("A"));
@@ -268,7 +253,7 @@ private Q_SLOTS:
              {QStringLiteral("CPIVNM.xml"), QStringLiteral("GDPVNM.xml"),
               QStringLiteral("IIPVNM.xml"), QStringLiteral("METVNM.xml"),
               QStringLiteral("SBV_BOP_VNM.xml"), QStringLiteral("SBV_EXR_VNM.xml")}) {
-            const QByteArray bytes = readShared(QStringLiteral("gso-sdmx/") + name);
+            const QByteArray bytes = readIndicatorFile(QStringLiteral("gso-sdmx/") + name);
             for (int variant = 0; variant < 3; ++variant) {
                 FeedMapping m;
                 m.applyUnitMult = variant == 1;
@@ -417,9 +402,10 @@ private Q_SLOTS:
     }
 
     void worldBank() {
-        const ParseResult r = parseWorldBank(
-            readShared(QStringLiteral("worldbank-v2-VNM-FP.CPI.TOTL.ZG-page1.reconstructed.json")),
-            FeedMapping{}, {});
+        const ParseResult r =
+            parseWorldBank(readIndicatorFile(QStringLiteral(
+                               "worldbank-v2-VNM-FP.CPI.TOTL.ZG-page1.reconstructed.json")),
+                           FeedMapping{}, {});
         QVERIFY2(r.ok(), qPrintable(r.error.toString()));
         QCOMPARE(r.paging.page, 1);
         QCOMPARE(r.paging.pages, 2);
@@ -435,7 +421,7 @@ private Q_SLOTS:
     }
 
     void genericJson() {
-        FeedMapping m = monthlyCsvMapping();
+        FeedMapping m = gsoMonthlyMapping();
         m.seriesPath = QStringLiteral("data.records");
         const ParseResult r =
             parseJson(readFixture(QStringLiteral("data/gso-monthly.json")), m, {});
@@ -474,7 +460,7 @@ private Q_SLOTS:
         FeedMapping::fromJson(QJsonObject{{QStringLiteral("decimalComma"), QStringLiteral("yes")}},
                               &err);
         QCOMPARE(err, QStringLiteral("mapping.decimalComma: must be true or false"));
-        const FeedMapping m = FeedMapping::fromJson(monthlyCsvMapping().toJson(), &err);
+        const FeedMapping m = FeedMapping::fromJson(gsoMonthlyMapping().toJson(), &err);
         QVERIFY(err.isEmpty());
         QCOMPARE(m.timeField, QStringLiteral("period"));
     }

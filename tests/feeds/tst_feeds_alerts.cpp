@@ -3,6 +3,7 @@
 #include "feeds/adapters.h"
 #include "feeds/alerts.h"
 #include "feeds/feedhub.h"
+#include "gsomonthly.h"
 #include "store/database.h"
 #include "store/guithreadwaits.h"
 #include "store/storethread.h"
@@ -155,15 +156,7 @@ private Q_SLOTS:
                  QStringLiteral("CPI so với cùng kỳ năm trước"));
         QVERIFY(alerts.indicator(QStringLiteral("PROC_TENDERS_PUBLISHED"))->simulated);
 
-        FeedMapping m;
-        m.timeField = QStringLiteral("period");
-        m.valueField = QStringLiteral("value");
-        m.indicatorField = QStringLiteral("indicator");
-        const ParseResult r = parseCsv(
-            readFileOrDie(
-                qEnvironmentVariable("OPSWALL_SHARED_DIR") +
-                QStringLiteral("/data/indicators/gso-monthly-national-2024-01_2025-02.csv")),
-            m, {});
+        const ParseResult r = opswall::feeds::testing::gsoMonthlyNational();
         series.ingest(QStringLiteral("gso-monthly"), r.series, kNow);
 
         QSignalSpy raised(&alerts, &AlertManager::alertRaised);
@@ -243,19 +236,8 @@ private Q_SLOTS:
         opswall::store::Database db(m_dir.filePath(QStringLiteral("inmemory.sqlite")));
         {
             SeriesStore series(db);
-            FeedMapping m;
-            m.timeField = QStringLiteral("period");
-            m.valueField = QStringLiteral("value");
-            m.indicatorField = QStringLiteral("indicator");
-            series.ingest(
-                QStringLiteral("gso-monthly"),
-                parseCsv(
-                    readFileOrDie(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
-                                  QStringLiteral(
-                                      "/data/indicators/gso-monthly-national-2024-01_2025-02.csv")),
-                    m, {})
-                    .series,
-                kNow);
+            series.ingest(QStringLiteral("gso-monthly"),
+                          opswall::feeds::testing::gsoMonthlyNational().series, kNow);
         }
         QNetworkAccessManager nam;
         opswall::feeds::FeedHub hub(db, &nam);

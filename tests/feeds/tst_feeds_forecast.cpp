@@ -7,6 +7,7 @@
 //     12-month point forecasts are within 3 % of each other.
 // The backtest error (one-step-ahead over the last 12 months, refitted at each origin) is printed.
 // The seasonal-naive forecast and the year-end projection are checked by hand on the real data.
+#include "../support/testfiles.h"
 #include "feeds/adapters.h"
 #include "feeds/forecast.h"
 
@@ -33,13 +34,10 @@ struct MonthlySeries {
 
 // One monthly series of a real SDMX-ML file, in time order, checked to have no gaps.
 MonthlySeries sdmxSeries(const QString &file, const QString &indicator) {
-    QFile f(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
-            QStringLiteral("/data/indicators/gso-sdmx/") + file);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(file));
     FeedMapping m;
     m.includeIndicators = {indicator};
-    const ParseResult r = parseSdmxMl(f.readAll(), m, {});
+    const ParseResult r = parseSdmxMl(
+        opswall::testsupport::readIndicatorFile(QStringLiteral("gso-sdmx/") + file), m, {});
     MonthlySeries out;
     for (const Series &s : r.series) {
         if (s.indicator != indicator || s.dimension != QLatin1String("M"))

@@ -2,6 +2,7 @@
 // feed service's routes serving the real files, plus fault routes). Parsed values are checked
 // against figures in the files; every fault gives a clear status, keeps the last good values
 // and crashes nothing.
+#include "../support/testfiles.h"
 #include "feeds/adapters.h"
 #include "feeds/fetcher.h"
 #include "feeds/scheduler.h"
@@ -16,15 +17,7 @@
 
 using namespace opswall::feeds;
 using namespace opswall::feedservice;
-
-namespace {
-QByteArray readShared(const QString &rel) {
-    QFile f(qEnvironmentVariable("OPSWALL_SHARED_DIR") + QStringLiteral("/data/indicators/") + rel);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(f.fileName()));
-    return f.readAll();
-}
-} // namespace
+using opswall::testsupport::readIndicatorFile;
 
 class TestIntegration : public QObject {
     Q_OBJECT
@@ -44,7 +37,7 @@ private:
     HttpResponse route(const HttpRequest &req) {
         const QString p = req.path;
         const QByteArray csv =
-            readShared(QStringLiteral("gso-monthly-national-2024-01_2025-02.csv"));
+            readIndicatorFile(QStringLiteral("gso-monthly-national-2024-01_2025-02.csv"));
         HttpResponse r;
         if (p == QLatin1String("/fault/500"))
             r = HttpResponse::text(500, "database down\n");
@@ -62,9 +55,9 @@ private:
         } else if (p == QLatin1String("/fault/truncated-csv"))
             r.body = csv.left(csv.indexOf("Cộng dồn so với kế hoạch năm") + 5);
         else if (p == QLatin1String("/fault/truncated-xml"))
-            r.body = readShared(QStringLiteral("gso-sdmx/CPIVNM.xml")).left(50000);
+            r.body = readIndicatorFile(QStringLiteral("gso-sdmx/CPIVNM.xml")).left(50000);
         else if (p == QLatin1String("/fault/truncated-json"))
-            r.body = readShared(
+            r.body = readIndicatorFile(
                          QStringLiteral("worldbank-v2-VNM-FP.CPI.TOTL.ZG-page1.reconstructed.json"))
                          .left(3000);
         else if (p == QLatin1String("/fault/big"))
@@ -152,8 +145,9 @@ private Q_SLOTS:
         const FetchResult r = fetch(QStringLiteral("/files/gso-sdmx/CPIVNM.xml"));
         QVERIFY2(r.outcome == FetchOutcome::Ok, qPrintable(r.error));
         QCOMPARE(m_encodings.value(m_encodings.size() - 1),
-                 QByteArray("gzip"));                                        // sent compressed ...
-        QCOMPARE(r.body, readShared(QStringLiteral("gso-sdmx/CPIVNM.xml"))); // ... inflated by Qt
+                 QByteArray("gzip")); // sent compressed ...
+        QCOMPARE(r.body,
+                 readIndicatorFile(QStringLiteral("gso-sdmx/CPIVNM.xml"))); // ... inflated by Qt
         QVERIFY(!r.etag.isEmpty());
         const ParseResult p = parseSdmxMl(r.body, FeedMapping{}, {});
         QCOMPARE(p.find(QStringLiteral("PCPI_IX"))->points.back().value, 116.65284764174105);

@@ -1,8 +1,10 @@
 // QML tests of OpsWall.Indicators (KpiTile, LineChartTile) over a real FeedHub whose store holds
 // the real GSO monthly table. Custom main: Qt Charts needs QApplication (STACK-NOTES.md).
+#include "../support/testfiles.h"
 #include "core/engineservices.h"
 #include "feeds/adapters.h"
 #include "feeds/feedhub.h"
+#include "gsomonthly.h"
 #include "indicatordata.h"
 #include "store/database.h"
 
@@ -22,6 +24,35 @@ Q_IMPORT_QML_PLUGIN(OpsWall_MapsPlugin)
 #endif
 
 using namespace opswall::feeds;
+
+namespace {
+// Ingests a CSV file of the shared indicator data, read with mapping m, as feed feedId fetched
+// at fetchedAt; a file that is missing or does not parse ends the test naming it.
+void ingestCsv(FeedHub &hub, const QString &feedId, const QString &file, const FeedMapping &m,
+               const QDateTime &fetchedAt) {
+    const ParseResult r = parseCsv(opswall::testsupport::readIndicatorFile(file), m, {});
+    if (!r.ok())
+        qFatal("%s: %s", qPrintable(file), qPrintable(r.error.message));
+    hub.series().ingest(feedId, r.series, fetchedAt);
+}
+
+// A CSV table of one period with a row per province (its code in codeColumn) and one value
+// column read as indicator, ingested as feed.
+struct ProvinceTable {
+    const char *feed, *file, *period, *codeColumn, *column, *indicator;
+};
+
+void ingestProvinceTable(FeedHub &hub, const ProvinceTable &t, const QDateTime &fetchedAt) {
+    FeedMapping m;
+    m.fixedPeriod = QString::fromLatin1(t.period);
+    m.dimensionFields = {QString::fromLatin1(t.codeColumn)};
+    ValueColumn value;
+    value.column = QString::fromLatin1(t.column);
+    value.indicator = QString::fromLatin1(t.indicator);
+    m.valueColumns = {value};
+    ingestCsv(hub, QString::fromLatin1(t.feed), QString::fromLatin1(t.file), m, fetchedAt);
+}
+} // namespace
 
 // What a feed does when it delivers: new values in the store, then the scheduler says so on the
 // GUI thread (FeedScheduler::stored), which the read model merges and the tiles of that
@@ -60,60 +91,31 @@ public Q_SLOTS:
                   QStringLiteral("/assets/demo/demo-indicators.json"));
         if (!ind.open(QIODevice::ReadOnly) || !m_hub->alerts()->importJson(ind.readAll(), &err))
             qFatal("indicators: %s", qPrintable(err));
-        QFile csv(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
-                  QStringLiteral("/data/indicators/gso-monthly-national-2024-01_2025-02.csv"));
-        if (!csv.open(QIODevice::ReadOnly))
-            qFatal("cannot read the GSO table");
-        FeedMapping m;
-        m.timeField = QStringLiteral("period");
-        m.valueField = QStringLiteral("value");
-        m.indicatorField = QStringLiteral("indicator");
-        const ParseResult r = parseCsv(csv.readAll(), m, {});
         // Fetched two days ago and never since: tiles must show the values with a stale marker.
-        m_hub->series().ingest(QStringLiteral("gso-monthly"), r.series,
+        const ParseResult monthly = opswall::feeds::testing::gsoMonthlyNational();
+        if (!monthly.ok())
+            qFatal("the GSO table: %s", qPrintable(monthly.error.message));
+        m_hub->series().ingest(QStringLiteral("gso-monthly"), monthly.series,
                                QDateTime::currentDateTimeUtc().addDays(-2));
         Series sim;
         sim.indicator = QStringLiteral("PROC_TENDERS_PUBLISHED");
         sim.points << Observation{Period::day(QDate::currentDate()), 431};
         m_hub->series().ingest(QStringLiteral("sim-procurement"), {sim},
                                QDateTime::currentDateTimeUtc());
-        // The industrial-employment index of every province (Dec 2024), for the ranked table
-        // and the bar chart.
-        QFile provinces(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
-                        QStringLiteral("/data/indicators/"
-                                       "gso-2024-12-industrial-employment-index-by-province.csv"));
-        if (!provinces.open(QIODevice::ReadOnly))
-            qFatal("cannot read the GSO province table");
-        FeedMapping pm;
-        pm.fixedPeriod = QStringLiteral("2024-12");
-        pm.dimensionFields = {QStringLiteral("gso_code")};
-        ValueColumn yoy;
-        yoy.column = QStringLiteral("index_vs_same_month_prev_year");
-        yoy.indicator = QStringLiteral("IND_EMP_YOY_INDEX");
-        pm.valueColumns = {yoy};
-        const ParseResult pr = parseCsv(provinces.readAll(), pm, {});
-        if (!pr.ok())
-            qFatal("province table: %s", qPrintable(pr.error.message));
-        m_hub->series().ingest(QStringLiteral("gso-industrial-employment-provinces"), pr.series,
-                               QDateTime::currentDateTimeUtc());
-        // The weights of 34-unit maps of the index: employed persons by province in 2024
-        // (EMPLOYED_THOUSAND, NSO table E02.45), read from the real file as the demo feed does.
-        QFile population(qEnvironmentVariable("OPSWALL_SHARED_DIR") +
-                         QStringLiteral("/data/indicators/gso-population-by-province.csv"));
-        if (!population.open(QIODevice::ReadOnly))
-            qFatal("cannot read the NSO population table");
-        FeedMapping wm;
-        wm.fixedPeriod = QStringLiteral("2024");
-        wm.dimensionFields = {QStringLiteral("province_code")};
-        ValueColumn employed;
-        employed.column = QStringLiteral("employed_thousand");
-        employed.indicator = QStringLiteral("EMPLOYED_THOUSAND");
-        wm.valueColumns = {employed};
-        const ParseResult wr = parseCsv(population.readAll(), wm, {});
-        if (!wr.ok())
-            qFatal("population table: %s", qPrintable(wr.error.message));
-        m_hub->series().ingest(QStringLiteral("gso-population-provinces"), wr.series,
-                               QDateTime::currentDateTimeUtc());
+        const ProvinceTable provinceTables[] = {
+            // The industrial-employment index of every province (Dec 2024), for the ranked
+            // table and the bar chart.
+            {"gso-industrial-employment-provinces",
+             "gso-2024-12-industrial-employment-index-by-province.csv", "2024-12", "gso_code",
+             "index_vs_same_month_prev_year", "IND_EMP_YOY_INDEX"},
+            // The weights of 34-unit maps of the index: employed persons by province in 2024
+            // (EMPLOYED_THOUSAND, NSO table E02.45), read from the real file as the demo feed
+            // does.
+            {"gso-population-provinces", "gso-population-by-province.csv", "2024", "province_code",
+             "employed_thousand", "EMPLOYED_THOUSAND"},
+        };
+        for (const ProvinceTable &t : provinceTables)
+            ingestProvinceTable(*m_hub, t, QDateTime::currentDateTimeUtc());
         // The behind-plan rule on the real February 2025 disbursement raises a critical alert.
         m_hub->alerts()->evaluate(QDateTime::currentDateTimeUtc());
         m_data = new opswall::indicators::IndicatorData(m_hub.get(), this);

@@ -1,8 +1,10 @@
 // Series store (revisions, queries, retention) and feed definitions (JSON import, validation
 // naming the field at fault, status persistence), on a real SQLite file.
+#include "../support/testfiles.h"
 #include "feeds/adapters.h"
 #include "feeds/feeddefinition.h"
 #include "feeds/seriesstore.h"
+#include "gsomonthly.h"
 #include "store/database.h"
 
 #include <QFile>
@@ -11,15 +13,9 @@
 
 using namespace opswall::feeds;
 using opswall::store::Database;
+using opswall::testsupport::readIndicatorFile;
 
 namespace {
-QByteArray readShared(const QString &rel) {
-    QFile f(qEnvironmentVariable("OPSWALL_SHARED_DIR") + QStringLiteral("/data/indicators/") + rel);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(f.fileName()));
-    return f.readAll();
-}
-
 Series one(const QString &indicator, const QString &period, double value, const QString &dim = {}) {
     Series s;
     s.indicator = indicator;
@@ -40,13 +36,7 @@ private Q_SLOTS:
     void realMonthlyTableAndQueries() {
         Database db(m_dir.filePath(QStringLiteral("a.sqlite")));
         SeriesStore store(db);
-        FeedMapping m;
-        m.timeField = QStringLiteral("period");
-        m.valueField = QStringLiteral("value");
-        m.indicatorField = QStringLiteral("indicator");
-        m.unitField = QStringLiteral("unit");
-        const ParseResult r =
-            parseCsv(readShared(QStringLiteral("gso-monthly-national-2024-01_2025-02.csv")), m, {});
+        const ParseResult r = opswall::feeds::testing::gsoMonthlyNational();
         QVERIFY(r.ok());
         IngestStats st = store.ingest(QStringLiteral("gso-monthly"), r.series, kT0);
         QCOMPARE(st.inserted, 266);
@@ -78,9 +68,10 @@ private Q_SLOTS:
         m.dimensionFields = {QStringLiteral("gso_code")};
         m.valueColumns = {
             {QStringLiteral("index_vs_same_month_prev_year"), QStringLiteral("IND_EMP_YOY_INDEX")}};
-        const ParseResult r = parseCsv(
-            readShared(QStringLiteral("gso-2024-12-industrial-employment-index-by-province.csv")),
-            m, {});
+        const ParseResult r =
+            parseCsv(readIndicatorFile(
+                         QStringLiteral("gso-2024-12-industrial-employment-index-by-province.csv")),
+                     m, {});
         store.ingest(QStringLiteral("provinces"), r.series, kT0);
         const auto all =
             store.allDimensions(QStringLiteral("IND_EMP_YOY_INDEX"), *Period::parse(u"2024-12"));
