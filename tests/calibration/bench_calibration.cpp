@@ -6,6 +6,7 @@
 // Prints the median of 3 runs of each; the one-display figures are the same-run baseline.
 #include "calibration/calibrationservice.h"
 #include "calibration/profilestore.h"
+#include "calibrationrig.h"
 #include "devices/deviceservice.h"
 #include "store/database.h"
 #include "wall/dispatcher.h"
@@ -88,11 +89,7 @@ private Q_SLOTS:
             ports = parseSimulatorPorts(m_sims.peek(1 << 16));
         }
         QCOMPARE(ports.size(), kDisplays);
-        wall::GridSpec grid;
-        grid.rows = 10;
-        grid.cols = 10;
-        grid.activeMm = QSizeF(1209.6, 680.4);
-        m_state = std::make_unique<wall::WallState>(wall::makeGrid(grid, "bench"));
+        m_state = std::make_unique<wall::WallState>(test::panelGrid(10, 10, "bench"));
         for (const wall::Display &d : m_state->wall().displays)
             m_ids.append(d.id);
         m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, nullptr);

@@ -24,6 +24,28 @@ namespace opswall::calibration::test {
 inline constexpr int kWaitMs = 30000;
 inline const Caller kTech{"tech1", Role::Technician, "local", "test"};
 
+// rows x cols of the demo's 55-inch panels (1209.6 x 680.4 mm active), no bezels, one output.
+inline wall::Wall panelGrid(int rows, int cols, const QString &name) {
+    wall::GridSpec grid;
+    grid.rows = rows;
+    grid.cols = cols;
+    grid.activeMm = QSizeF(1209.6, 680.4);
+    return wall::makeGrid(grid, name);
+}
+
+// A display behind a simulator's TCP port on this machine, set ID 1.
+inline devices::DeviceBinding tcpPanel(const QString &displayId, drivers::ProtocolKind protocol,
+                                       quint16 port) {
+    devices::DeviceBinding b;
+    b.displayId = displayId;
+    b.protocol = protocol;
+    b.transport = devices::TransportKind::Tcp;
+    b.host = "127.0.0.1";
+    b.port = port;
+    b.deviceId = 1;
+    return b;
+}
+
 class CalibrationRig {
 protected:
     QTemporaryDir m_dir;
@@ -114,6 +136,20 @@ protected:
                     return args.at(1).toJsonObject();
             finished.wait(200);
         }
+        return {};
+    }
+
+    // Switches every display on (the simulated panels start off and NAK picture settings while
+    // off): "" when all count displays answered ok, else what went wrong.
+    QString powerOnAll(int count) {
+        const QJsonObject on = deviceCommand(
+            {{"displays", "all"}, {"command", "power"}, {"value", "on"}, {"timeoutMs", 20000}});
+        if (on.size() != count)
+            return QStringLiteral("power on: %1 of %2 displays answered").arg(on.size()).arg(count);
+        for (auto it = on.begin(); it != on.end(); ++it)
+            if (!it.value()[QStringLiteral("ok")].toBool())
+                return it.key() + QStringLiteral(": ") +
+                       it.value()[QStringLiteral("error")].toString();
         return {};
     }
 

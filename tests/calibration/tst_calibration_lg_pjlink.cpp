@@ -46,38 +46,17 @@ private Q_SLOTS:
         QCOMPARE(pj.size(), 1);
         QCOMPARE(mv.size(), 1);
 
-        wall::GridSpec grid;
-        grid.rows = 1;
-        grid.cols = 4;
-        grid.activeMm = QSizeF(1209.6, 680.4);
         DeviceConfig config;
         config.pollIntervalMs = 2000;
-        for (int i = 0; i < 3; ++i) {
-            DeviceBinding b;
-            b.displayId = QStringLiteral("r1c%1").arg(i + 1);
-            b.protocol = i < 2 ? drivers::ProtocolKind::Lg : drivers::ProtocolKind::PjLink;
-            b.transport = TransportKind::Tcp;
-            b.host = "127.0.0.1";
-            b.port = i < 2 ? lg[i] : pj[0];
-            b.deviceId = 1;
-            config.displays.append(b);
-        }
-        DeviceBinding multivision;
-        multivision.displayId = QStringLiteral("r1c4");
-        multivision.protocol = drivers::ProtocolKind::Lg;
-        multivision.lgFamily = drivers::LgFamily::Multivision;
-        multivision.transport = TransportKind::Tcp;
-        multivision.host = "127.0.0.1";
-        multivision.port = mv[0];
-        multivision.deviceId = 1;
-        config.displays.append(multivision);
-        const QString issue = startRig(wall::makeGrid(grid, "lg-pjlink"), config);
+        config.displays = {tcpPanel("r1c1", drivers::ProtocolKind::Lg, lg[0]),
+                           tcpPanel("r1c2", drivers::ProtocolKind::Lg, lg[1]),
+                           tcpPanel("r1c3", drivers::ProtocolKind::PjLink, pj[0]),
+                           tcpPanel("r1c4", drivers::ProtocolKind::Lg, mv[0])};
+        config.displays[3].lgFamily = drivers::LgFamily::Multivision;
+        const QString issue = startRig(panelGrid(1, 4, "lg-pjlink"), config);
         QVERIFY2(issue.isEmpty(), qPrintable(issue));
-        const QJsonObject on = deviceCommand(
-            {{"displays", "all"}, {"command", "power"}, {"value", "on"}, {"timeoutMs", 20000}});
-        QCOMPARE(on.size(), 4);
-        for (const QJsonValue &v : on)
-            QVERIFY2(v["ok"].toBool(), qPrintable(v["error"].toString()));
+        const QString off = powerOnAll(4);
+        QVERIFY2(off.isEmpty(), qPrintable(off));
     }
 
     void cleanupTestCase() { stopRig({&m_lgSims, &m_pjlinkSim, &m_multivisionSim}); }

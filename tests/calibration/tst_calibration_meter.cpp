@@ -8,6 +8,7 @@
 // Real WallState, Dispatcher (roles, audit) and SQLite store; no display control is needed.
 #include "calibration/calibrationservice.h"
 #include "calibration/profilestore.h"
+#include "calibrationrig.h"
 #include "store/database.h"
 #include "wall/dispatcher.h"
 #include "wall/wallstate.h"
@@ -73,11 +74,7 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_standIn = QFINDTESTDATA("fixtures/spotread-standin.sh");
         QVERIFY(QFileInfo(m_standIn).isExecutable());
-        wall::GridSpec grid;
-        grid.rows = 1;
-        grid.cols = 3;
-        grid.activeMm = QSizeF(1209.6, 680.4);
-        m_state = std::make_unique<wall::WallState>(wall::makeGrid(grid, "meter"));
+        m_state = std::make_unique<wall::WallState>(test::panelGrid(1, 3, "meter"));
         m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, nullptr);
         m_db = std::make_unique<store::Database>(m_dir.filePath("opswall.db"));
         m_store = std::make_unique<ProfileStore>(*m_db);

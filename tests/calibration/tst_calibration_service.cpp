@@ -43,13 +43,7 @@ private Q_SLOTS:
         m_tcpSims.start(sim,
                         {"--protocol", "mdc", "--tcp", "0", "--count", "3", "--refuse", "2:58"});
         QVERIFY(m_tcpSims.waitForStarted());
-        QList<quint16> ports;
-        for (QElapsedTimer t; !t.isValid() || (ports.size() < 3 && t.elapsed() < 10000);) {
-            if (!t.isValid())
-                t.start();
-            m_tcpSims.waitForReadyRead(200);
-            ports = parseSimulatorPorts(m_tcpSims.peek(4096));
-        }
+        const QList<quint16> ports = readyPorts(m_tcpSims, 3);
         QCOMPARE(ports.size(), 3);
         // Bottom row: an NEC daisy chain on a pseudo-terminal pair.
         const QString drv = m_dir.filePath("drv"), emu = m_dir.filePath("emu");
@@ -59,22 +53,10 @@ private Q_SLOTS:
         QVERIFY(m_serialSim.waitForStarted());
         QTRY_VERIFY_WITH_TIMEOUT(m_serialSim.peek(256).contains("ready serial"), 5000);
 
-        wall::GridSpec grid;
-        grid.rows = 2;
-        grid.cols = 3;
-        grid.activeMm = QSizeF(1209.6, 680.4);
         DeviceConfig config;
         config.pollIntervalMs = 2000;
-        for (int i = 0; i < 3; ++i) {
-            DeviceBinding b;
-            b.displayId = kTop[i];
-            b.protocol = drivers::ProtocolKind::Mdc;
-            b.transport = TransportKind::Tcp;
-            b.host = "127.0.0.1";
-            b.port = ports[i];
-            b.deviceId = 1;
-            config.displays.append(b);
-        }
+        for (int i = 0; i < 3; ++i)
+            config.displays.append(tcpPanel(kTop[i], drivers::ProtocolKind::Mdc, ports[i]));
         for (int i = 0; i < 3; ++i) {
             DeviceBinding b;
             b.displayId = kBottom[i];
@@ -84,17 +66,13 @@ private Q_SLOTS:
             b.deviceId = i + 1;
             config.displays.append(b);
         }
-        const QString issue = startRig(wall::makeGrid(grid, "calibration"), config);
+        const QString issue = startRig(panelGrid(2, 3, "calibration"), config);
         QVERIFY2(issue.isEmpty(), qPrintable(issue));
         m_dispatcher->setAuditHook([this](const Caller &, const Action &a, const ActionResult &r) {
             m_audit.append({a.type, r});
         });
-        // Panels start off: switch them on (they NAK picture settings while off).
-        const QJsonObject on = deviceCommand(
-            {{"displays", "all"}, {"command", "power"}, {"value", "on"}, {"timeoutMs", 20000}});
-        QCOMPARE(on.size(), 6);
-        for (const QJsonValue &v : on)
-            QVERIFY2(v["ok"].toBool(), qPrintable(v["error"].toString()));
+        const QString off = powerOnAll(6);
+        QVERIFY2(off.isEmpty(), qPrintable(off));
     }
 
     void cleanupTestCase() { stopRig({&m_tcpSims, &m_serialSim, &m_socat}); }
