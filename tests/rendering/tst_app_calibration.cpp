@@ -87,27 +87,28 @@ private Q_SLOTS:
         f.close();
         QCOMPARE(doc["kind"].toString(), QStringLiteral("opswall.calibration"));
         QCOMPARE(doc["profiles"].toObject().keys(), (QStringList{"r1c1", "r1c2"}));
-        // Change the document: one good edit, then a bad one that must name its field.
-        QJsonObject profiles = doc["profiles"].toObject();
-        QJsonObject r1c1 = profiles["r1c1"].toObject();
+        // Change the document: one good edit, then a bad one that must name its field. Each is
+        // the exported document with r1c1's profile replaced, written back and imported.
+        QJsonObject r1c1 = doc["profiles"]["r1c1"].toObject();
+        const auto importWith = [&](const QJsonObject &profile) {
+            QJsonObject profiles = doc["profiles"].toObject();
+            profiles["r1c1"] = profile;
+            doc["profiles"] = profiles;
+            QFile out(file);
+            if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+                out.write(QJsonDocument(doc).toJson()) < 0)
+                return apptest::Run{-1, {}, "cannot write " + file.toUtf8()};
+            out.close();
+            return m_app.wallctl({"calibrate", "import", "--file", file}, tech);
+        };
         r1c1["backlight"] = 35;
-        profiles["r1c1"] = r1c1;
-        doc["profiles"] = profiles;
-        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(QJsonDocument(doc).toJson());
-        f.close();
-        r = m_app.wallctl({"calibrate", "import", "--file", file}, tech);
+        r = importWith(r1c1);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject after =
             apptest::json(m_app.wallctl({"calibrate", "profiles", "r1c1", "--json"}, tech));
         QCOMPARE(after.value("settings").toObject().value("backlight").toInt(), 35);
         r1c1["gamma"] = "Two point two";
-        profiles["r1c1"] = r1c1;
-        doc["profiles"] = profiles;
-        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(QJsonDocument(doc).toJson());
-        f.close();
-        r = m_app.wallctl({"calibrate", "import", "--file", file}, tech);
+        r = importWith(r1c1);
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("field profiles.r1c1.gamma"), r.err.constData());
     }
