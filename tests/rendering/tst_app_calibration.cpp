@@ -89,7 +89,7 @@ private Q_SLOTS:
         QCOMPARE(doc["profiles"].toObject().keys(), (QStringList{"r1c1", "r1c2"}));
         // Change the document: one good edit, then a bad one that must name its field. Each is
         // the exported document with r1c1's profile replaced, written back and imported.
-        QJsonObject r1c1 = doc["profiles"]["r1c1"].toObject();
+        QJsonObject r1c1 = doc["profiles"].toObject()["r1c1"].toObject();
         const auto importWith = [&](const QJsonObject &profile) {
             QJsonObject profiles = doc["profiles"].toObject();
             profiles["r1c1"] = profile;
