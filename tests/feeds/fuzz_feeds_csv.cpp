@@ -1,15 +1,14 @@
 // libFuzzer target for the csv adapter: any bytes must give series or a clear error, never a
-// crash, a hang or a sanitizer report. Seed corpus: tests/feeds/corpus/csv/ (real excerpts).
+// crash, a hang or a sanitizer report. Seed corpus: tests/feeds/corpus/csv/ (real excerpts), read
+// with the demo feed's mapping (gsomonthly.h).
 #include "feeds/adapters.h"
+#include "gsomonthly.h"
 
 #include <cstdint>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
     using namespace opswall::feeds;
-    FeedMapping m;
-    m.timeField = QStringLiteral("period");
-    m.valueField = QStringLiteral("value");
-    m.indicatorField = QStringLiteral("indicator");
+    FeedMapping m = testing::gsoMonthlyMapping();
     m.decimalComma = (size % 2) == 1;
     ParseLimits limits;
     limits.maxBytes = 1 << 20;

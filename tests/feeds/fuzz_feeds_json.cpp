@@ -1,16 +1,15 @@
 // libFuzzer target for the json adapter: any bytes must give series or a clear error, never a
-// crash, a hang or a sanitizer report. Seed corpus: tests/feeds/corpus/json/ (real excerpts).
+// crash, a hang or a sanitizer report. Seed corpus: tests/feeds/corpus/json/ (real excerpts), read
+// with the demo feed's mapping (gsomonthly.h).
 #include "feeds/adapters.h"
+#include "gsomonthly.h"
 
 #include <cstdint>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
     using namespace opswall::feeds;
-    FeedMapping m;
+    FeedMapping m = testing::gsoMonthlyMapping();
     m.seriesPath = QStringLiteral("data.records");
-    m.timeField = QStringLiteral("period");
-    m.valueField = QStringLiteral("value");
-    m.indicatorField = QStringLiteral("indicator");
     ParseLimits limits;
     limits.maxBytes = 1 << 20;
     limits.maxPoints = 100000;
