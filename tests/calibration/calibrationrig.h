@@ -66,11 +66,23 @@ protected:
         if (!issues.isEmpty())
             return issues.first().toString();
         m_devices->start();
+        openStore();
+        return {};
+    }
+
+    // The same without display control (no device service: the meter's tests).
+    void startRig(const wall::Wall &wall) {
+        m_state = std::make_unique<wall::WallState>(wall);
+        m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, nullptr);
+        openStore();
+    }
+
+    // The profile store on a new SQLite file in m_dir and the service over it all.
+    void openStore() {
         m_db = std::make_unique<store::Database>(m_dir.filePath("opswall.db"));
         m_store = std::make_unique<ProfileStore>(*m_db);
         m_service = std::make_unique<CalibrationService>(*m_state, *m_dispatcher, *m_store,
                                                          m_devices.get());
-        return {};
     }
 
     // A view as the API answers it: the ones that read the store on a connection of their own

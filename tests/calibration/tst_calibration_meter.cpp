@@ -27,15 +27,9 @@ const Caller kTech{"tech1", Role::Technician, "local", "test"};
 const Caller kOperator{"op1", Role::Operator, "local", "test"};
 } // namespace
 
-class TestCalibrationMeter : public QObject {
+class TestCalibrationMeter : public QObject, public test::CalibrationRig {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<store::Database> m_db;
-    std::unique_ptr<wall::WallState> m_state;
-    std::unique_ptr<wall::Dispatcher> m_dispatcher;
-    std::unique_ptr<ProfileStore> m_store;
-    std::unique_ptr<CalibrationService> m_service;
     QString m_standIn;
 
     ActionResult dispatch(const QJsonObject &params, const Caller &c = kTech) {
@@ -43,10 +37,7 @@ class TestCalibrationMeter : public QObject {
     }
     // The uniformity view as the API answers it: read on a connection of its own
     // (CalibrationService::storeRead, a worker thread's reader in the app).
-    QJsonObject uniformity() const {
-        store::Database reader(m_db->path(), store::OpenMode::ReadOnly);
-        return m_service->storeRead(QStringLiteral("calibration-uniformity"))(reader);
-    }
+    QJsonObject uniformity() const { return view(QStringLiteral("calibration-uniformity")); }
     // A meter read of display, waited for: the meter's state as the view shows it.
     QJsonObject readMeter(const QString &display, int timeoutMs, ActionResult *started = nullptr) {
         QSignalSpy finished(m_service.get(), &CalibrationService::meterFinished);
@@ -74,12 +65,7 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_standIn = QFINDTESTDATA("fixtures/spotread-standin.sh");
         QVERIFY(QFileInfo(m_standIn).isExecutable());
-        m_state = std::make_unique<wall::WallState>(test::panelGrid(1, 3, "meter"));
-        m_dispatcher = std::make_unique<wall::Dispatcher>(*m_state, nullptr);
-        m_db = std::make_unique<store::Database>(m_dir.filePath("opswall.db"));
-        m_store = std::make_unique<ProfileStore>(*m_db);
-        m_service =
-            std::make_unique<CalibrationService>(*m_state, *m_dispatcher, *m_store, nullptr);
+        startRig(test::panelGrid(1, 3, "meter"));
     }
 
     void init() {
