@@ -96,6 +96,33 @@ const QStringList kValued =
                 "--displays"};
 const QStringList kFlags = kConnectionFlags + QStringList{"--for-leaders", "--toggle"};
 
+// The API's commands (and their plural spellings), each one ApiCall member.
+const std::pair<const char *, int (ApiCall::*)() const> kCommands[] = {
+    {"status", &ApiCall::status},     {"health", &ApiCall::status},
+    {"nodes", &ApiCall::nodes},       {"preset", &ApiCall::preset},
+    {"presets", &ApiCall::preset},    {"layout", &ApiCall::layout},
+    {"layouts", &ApiCall::layout},    {"tile", &ApiCall::tile},
+    {"tiles", &ApiCall::tile},        {"source", &ApiCall::source},
+    {"sources", &ApiCall::source},    {"feeds", &ApiCall::feeds},
+    {"feed", &ApiCall::feeds},        {"audio", &ApiCall::audio},
+    {"alert", &ApiCall::alert},       {"alerts", &ApiCall::alert},
+    {"devices", &ApiCall::devices},   {"device", &ApiCall::devices},
+    {"audit", &ApiCall::audit},       {"token", &ApiCall::token},
+    {"tokens", &ApiCall::token},      {"lock", &ApiCall::lock},
+    {"panel", &ApiCall::panel},       {"panels", &ApiCall::panel},
+    {"output", &ApiCall::output},     {"outputs", &ApiCall::output},
+    {"briefing", &ApiCall::briefing}, {"briefings", &ApiCall::briefing},
+    {"schedule", &ApiCall::schedule}, {"schedules", &ApiCall::schedule},
+    {"failback", &ApiCall::failback},
+};
+
+int (ApiCall::*commandNamed(const QString &name))() const {
+    for (const auto &[n, run] : kCommands)
+        if (name == QLatin1String(n))
+            return run;
+    return nullptr;
+}
+
 } // namespace
 
 int apiMain(int argc, char **argv) {
@@ -106,7 +133,11 @@ int apiMain(int argc, char **argv) {
 
     const Args a = parseArgs(argc, argv, kValued, kFlags);
     const QString cmd = QString::fromLocal8Bit(argv[0]);
+    const auto run = commandNamed(cmd);
     if (a.flags.contains(QStringLiteral("--help")) || cmd == QLatin1String("api")) {
+        // "wallctl help NAME" comes here for every NAME that is not a subcommand of its own.
+        if (!run && cmd != QLatin1String("api"))
+            return usageError(QStringLiteral("unknown command '%1'").arg(cmd));
         std::fputs(kHelp, stdout);
         return Ok;
     }
@@ -119,28 +150,9 @@ int apiMain(int argc, char **argv) {
         return usageError(err);
     ApiClient client(s);
     const ApiCall call(a, s, client, cmd);
-    static const std::pair<const char *, int (ApiCall::*)() const> kCommands[] = {
-        {"status", &ApiCall::status},     {"health", &ApiCall::status},
-        {"nodes", &ApiCall::nodes},       {"preset", &ApiCall::preset},
-        {"presets", &ApiCall::preset},    {"layout", &ApiCall::layout},
-        {"layouts", &ApiCall::layout},    {"tile", &ApiCall::tile},
-        {"tiles", &ApiCall::tile},        {"source", &ApiCall::source},
-        {"sources", &ApiCall::source},    {"feeds", &ApiCall::feeds},
-        {"feed", &ApiCall::feeds},        {"audio", &ApiCall::audio},
-        {"alert", &ApiCall::alert},       {"alerts", &ApiCall::alert},
-        {"devices", &ApiCall::devices},   {"device", &ApiCall::devices},
-        {"audit", &ApiCall::audit},       {"token", &ApiCall::token},
-        {"tokens", &ApiCall::token},      {"lock", &ApiCall::lock},
-        {"panel", &ApiCall::panel},       {"panels", &ApiCall::panel},
-        {"output", &ApiCall::output},     {"outputs", &ApiCall::output},
-        {"briefing", &ApiCall::briefing}, {"briefings", &ApiCall::briefing},
-        {"schedule", &ApiCall::schedule}, {"schedules", &ApiCall::schedule},
-        {"failback", &ApiCall::failback},
-    };
-    for (const auto &[name, run] : kCommands)
-        if (cmd == QLatin1String(name))
-            return (call.*run)();
-    return usageError(QStringLiteral("unknown command '%1'").arg(cmd));
+    if (!run)
+        return usageError(QStringLiteral("unknown command '%1'").arg(cmd));
+    return (call.*run)();
 }
 
 // wallctl status|health

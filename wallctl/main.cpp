@@ -20,7 +20,7 @@ void usage(std::FILE *out) {
 #endif
 #ifdef WALLCTL_HAS_API
         "  status, preset, layout, tile, source, feeds, audio, alert, devices, audit, token,\n"
-        "  lock, briefing, schedule, nodes\n"
+        "  lock, panel, output, briefing, schedule, nodes, failback\n"
         "           talk to a running wall over its control API (see wallctl help api)\n"
 #endif
 #ifdef WALLCTL_HAS_CALIBRATE
@@ -38,25 +38,24 @@ void usage(std::FILE *out) {
 }
 
 // The subcommands with their own entry point; every other command is the API's (apiMain).
+// "wallctl help NAME" is "wallctl NAME --help" for each of them and for the API's commands.
 struct Subcommand {
     std::string_view name;
     int (*run)(int argc, char **argv);
-    bool helpTopic; // "wallctl help NAME" runs "NAME --help"; otherwise the API's help
 };
 const std::vector<Subcommand> &subcommands() {
     static const std::vector<Subcommand> table{
 #ifdef WALLCTL_HAS_DEVICE
-        {"device", wallctl::deviceMain, true},
+        {"device", wallctl::deviceMain},
 #endif
 #ifdef WALLCTL_HAS_FEED
-        {"feed", wallctl::feedMain, true},
+        {"feed", wallctl::feedMain},
 #endif
 #ifdef WALLCTL_HAS_BACKUP
-        {"backup", wallctl::backupMain, true},
-        {"restore", wallctl::backupMain, true},
+        {"backup", wallctl::backupMain},       {"restore", wallctl::backupMain},
 #endif
 #ifdef WALLCTL_HAS_CALIBRATE
-        {"calibrate", wallctl::calibrateMain, false},
+        {"calibrate", wallctl::calibrateMain},
 #endif
     };
     return table;
@@ -80,13 +79,15 @@ int main(int argc, char **argv) {
     }
     const std::string_view cmd = argv[1];
     if ((cmd == "help" || cmd == "--help" || cmd == "-h") && argc > 2) {
-        // "wallctl help api", "wallctl help device": that command's own help.
+        // "wallctl help api", "wallctl help calibrate": that command's own help, the same text
+        // as "wallctl NAME --help" (an unknown NAME is a usage error there).
         static char helpFlag[] = "--help";
         char *args[] = {argv[2], helpFlag, nullptr};
-        if (const Subcommand *c = subcommand(argv[2]); c && c->helpTopic)
+        if (const Subcommand *c = subcommand(argv[2]))
             return c->run(2, args);
 #ifdef WALLCTL_HAS_API
-        return wallctl::apiMain(2, args);
+        if (std::string_view(argv[2]) != "help")
+            return wallctl::apiMain(2, args);
 #endif
     }
     if (cmd == "help" || cmd == "--help" || cmd == "-h") {

@@ -391,6 +391,13 @@ ParseResult parseOptions(const QStringList &arguments) {
         QStringLiteral("FILE"));
     p.addOption(storeConfig);
     p.addOption(demoFeedPort);
+    const QCommandLineOption demoTick(
+        QStringLiteral("demo-tick-ms"),
+        QStringLiteral("With --demo: real ms per replayed minute of the demo's live counter "
+                       "(default 60000: its own pace; shorter replays office hours from 08:00 "
+                       "faster, for tests and rehearsals; 100 to 60000)."),
+        QStringLiteral("MS"), QStringLiteral("60000"));
+    p.addOption(demoTick);
     const QCommandLineOption keptLayouts(
         QStringLiteral("kept-layouts"),
         QStringLiteral("How many layouts shown before the live one keep their tiles built and "
@@ -552,6 +559,15 @@ ParseResult parseOptions(const QStringList &arguments) {
         r.message = QStringLiteral("--demo-feed-port must be a port number 0 to 65535 (0: a free "
                                    "port), not '%1'")
                         .arg(p.value(demoFeedPort));
+        return r;
+    }
+    if (const auto tick = intIn(p.value(demoTick), 100, 60000)) {
+        o.demoTickMs = *tick;
+    } else {
+        r.exitCode = 2;
+        r.message = QStringLiteral("--demo-tick-ms must be a number of milliseconds 100 to 60000 "
+                                   "(60000: the demo counter's own pace), not '%1'")
+                        .arg(p.value(demoTick));
         return r;
     }
     if (const auto kept = intIn(p.value(keptLayouts), 0, 32)) {

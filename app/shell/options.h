@@ -33,6 +33,7 @@ struct Options {
     bool noServices = false; // demo without the feed service, RTSP server and display simulators
     QString storeConfigPath; // --store-config FILE: retention, free-space guard, keys, anchor
     int demoFeedPort = 0;    // --demo-feed-port: the demo feed service's port (0: a free one)
+    int demoTickMs = 60000;  // --demo-tick-ms: real ms per replayed minute of the live counter
     QString oscBind;         // --osc HOST:PORT: the OSC listener (UDP and TCP); empty: off unless
                              // the panels document configures it
     QString panelsPath;      // --panels FILE: a panels document to use and store

@@ -109,7 +109,8 @@ void Services::startFeeds([[maybe_unused]] QQmlEngine &engine) {
                          DemoServices::findProgram(QStringLiteral("opswall-feedservice"),
                                                    QStringLiteral(OPSWALL_FEEDSERVICE_PATH)),
                          {QStringLiteral("--port"), QString::number(m_options.demoFeedPort),
-                          QStringLiteral("--data"), data},
+                          QStringLiteral("--data"), data, QStringLiteral("--tick-ms"),
+                          QString::number(m_options.demoTickMs)},
                          QRegularExpression(QStringLiteral("listening on (\\S+)")));
         if (!ready)
             qWarning("opswall: demo feeds unavailable: %s", qPrintable(m_demo.error()));

@@ -212,7 +212,7 @@ bool PipelineInstance::setDisplayOffset(qint64 offsetNs) {
     // frame (a frame already waiting keeps its time). The OpenGL tail: every item's qml6glsink
     // and the snapshot sink, which measures when they were given each frame. A live HLS anchor's
     // offset (setLiveOffset) adds to it.
-    applyTsOffset(offsetNs + m_liveOffsetNs);
+    applyTsOffset();
     return true;
 }
 
@@ -236,10 +236,11 @@ void PipelineInstance::setLiveOffset(qint64 offsetNs) {
     if (offsetNs > m_liveOffsetNs)
         m_liveHoldUntilUs.store(g_get_monotonic_time() + (offsetNs - m_liveOffsetNs) / 1000);
     m_liveOffsetNs = offsetNs;
-    applyTsOffset(m_displayOffsetNs + offsetNs);
+    applyTsOffset();
 }
 
-void PipelineInstance::applyTsOffset(qint64 totalNs) {
+void PipelineInstance::applyTsOffset() {
+    const qint64 totalNs = totalOffsetNs();
     for (GstElement *sink : {m_appSink, m_snapshotSink})
         if (sink)
             g_object_set(sink, "ts-offset", gint64(totalNs), nullptr);
@@ -349,7 +350,16 @@ GstElement *PipelineInstance::makeAudioTail() {
         sink = make("fakesink");
     gst_bin_add_many(GST_BIN(bin), queue, convert, resample, volume, sink, nullptr);
     gst_element_link_many(queue, convert, resample, volume, sink, nullptr);
-    g_object_set(queue, "leaky", 2 /* downstream */, nullptr);
+    // Leaky, so that a stuck audio device never holds the demuxer (and the picture) up; as long
+    // as the sound may run ahead of its time, so that it is not dropped while the sink waits for
+    // it: a playlist or a file is read ahead of the clock by what the picture's queues hold
+    // (decodebin prerolls up to 10 s of a stream that cannot seek), and a live HLS anchor moves
+    // the picture, and the sound with it, up to LiveHlsSync::kMaxOffsetNs later. With the
+    // queue's default second, an anchored live playlist played one buffer of sound in three
+    // seconds (tst_video_livehlsaudio). Bounded by time only (raw audio: time × rate bytes).
+    constexpr guint64 kAudioAheadNs = LiveHlsSync::kMaxOffsetNs + 10 * GST_SECOND;
+    g_object_set(queue, "leaky", 2 /* downstream */, "max-size-time", kAudioAheadNs,
+                 "max-size-buffers", 0u, "max-size-bytes", 0u, nullptr);
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(sink), "async"))
         g_object_set(sink, "async", FALSE, nullptr);
     PadPtr target(gst_element_get_static_pad(queue, "sink"));
@@ -361,9 +371,10 @@ GstElement *PipelineInstance::makeAudioTail() {
     m_volume = volume;
     m_audioSink = sink;
     g_object_set(m_volume, "mute", gboolean(m_muted), "volume", m_volumeLevel, nullptr);
-    if (m_displayOffsetNs != 0 &&
-        g_object_class_find_property(G_OBJECT_GET_CLASS(sink), "ts-offset"))
-        g_object_set(sink, "ts-offset", gint64(m_displayOffsetNs), nullptr);
+    // The picture's offset as it is now: the display's trim and, where the anchor has already
+    // placed a live HLS picture (the audio pad can appear after the first frames), the anchor's.
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(sink), "ts-offset"))
+        g_object_set(sink, "ts-offset", gint64(totalOffsetNs()), nullptr);
     return bin;
 }
 

@@ -228,8 +228,12 @@ private:
     void setLiveOffset(qint64 offsetNs); // streaming thread: a live HLS source's anchor offset
     // Under m_audioMutex (the OpenGL tail's branches are added and removed under it): every
     // display sink's ts-offset (appsink, snapshot sink, the OpenGL tail's qml6glsinks, the audio
-    // sink where it has one) set to the display offset plus the live HLS anchor's.
-    void applyTsOffset(qint64 totalNs);
+    // sink where it has one) set to totalOffsetNs(). A sink made later (an OpenGL branch, the
+    // audio tail when its pad appears after the anchor placed the picture) takes the same.
+    void applyTsOffset();
+    // Under m_audioMutex: the display offset plus the live HLS anchor's, what every sink of this
+    // pipeline waits by, so that the sound stays with the picture.
+    qint64 totalOffsetNs() const { return m_displayOffsetNs + m_liveOffsetNs; }
     // Streaming thread, live HLS with an anchor: the offset that shows the frame of ptsNs (in
     // segment, as sink will synchronise it) where the anchor wants it, applied (setLiveOffset).
     void placeLive(GstElement *sink, qint64 ptsNs, const GstSegment *segment);

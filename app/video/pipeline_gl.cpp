@@ -201,7 +201,7 @@ bool PipelineInstance::addGlBranch(QObject *glItem, QString *error) {
         // The display offset (skew trim and live HLS anchor) and the list in one step: the
         // tee's thread may move the anchor's offset (setLiveOffset) at any time.
         std::lock_guard lock(m_audioMutex);
-        g_object_set(branch.sink, "ts-offset", gint64(m_displayOffsetNs + m_liveOffsetNs), nullptr);
+        g_object_set(branch.sink, "ts-offset", gint64(totalOffsetNs()), nullptr);
         m_glBranches.push_back(std::move(branch));
     }
     ok = !running || gst_element_sync_state_with_parent(bin);

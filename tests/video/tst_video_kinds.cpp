@@ -31,6 +31,8 @@
 #include <QTimer>
 #include <QUdpSocket>
 
+#include <limits>
+
 using namespace opswall::video;
 using opswall::video::test::HttpTestServer;
 using opswall::video::test::TestServer;
@@ -191,20 +193,49 @@ private Q_SLOTS:
             return;
         QCOMPARE(s->codec(), QStringLiteral("H.264"));
         // Segments arrive whole, once a second: shown as they come they would be a burst of
-        // 30 frames and a frozen second. Paced by the clock, frames are ~33 ms apart.
-        QList<qint64> arrivalsMs;
-        QElapsedTimer clock;
-        clock.start();
-        connect(s, &VideoStream::frameChanged, this,
-                [&arrivalsMs, &clock] { arrivalsMs.append(clock.elapsed()); });
-        QTRY_VERIFY_WITH_TIMEOUT(arrivalsMs.size() >= 75, 8000);
+        // 30 frames and a frozen second. Paced by the clock, each frame reaches the tiles when
+        // its timestamp says: the time it got to the appsink (Frame::arrivalUs, on the streaming
+        // thread) minus its PTS stays the same, frame after frame. Measured on the frames the
+        // tile took, so that a GUI thread held up on a loaded machine (which skips frames, newest
+        // wins) does not count as a gap of the stream; a burst moves that difference by up to a
+        // segment's length.
+        struct Seen {
+            qint64 arrivalUs;
+            qint64 ptsNs;
+        };
+        QList<Seen> seen;
+        connect(s, &VideoStream::frameChanged, this, [&seen, s] {
+            const Frame &f = s->frame();
+            if (f.ptsNs >= 0)
+                seen.append({f.arrivalUs, f.ptsNs});
+        });
+        // 2.5 s of the stream (75 frames at 30 fps) on its own timeline.
+        const auto spanMs = [&seen] {
+            return seen.size() < 2 ? 0 : (seen.last().ptsNs - seen.first().ptsNs) / 1000000;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(spanMs() >= 2500, 10000);
         disconnect(s, &VideoStream::frameChanged, this, nullptr);
+        qint64 lowUs = std::numeric_limits<qint64>::max();
+        qint64 highUs = std::numeric_limits<qint64>::min();
         qint64 longestGapMs = 0;
-        for (qsizetype i = 1; i < arrivalsMs.size(); ++i)
-            longestGapMs = std::max(longestGapMs, arrivalsMs[i] - arrivalsMs[i - 1]);
-        qInfo("HLS: %lld frames in %lld ms, longest gap %lld ms", qint64(arrivalsMs.size()),
-              arrivalsMs.last() - arrivalsMs.first(), longestGapMs);
-        QVERIFY2(longestGapMs < 400, qPrintable(QString::number(longestGapMs)));
+        for (qsizetype i = 0; i < seen.size(); ++i) {
+            const qint64 lateUs = seen[i].arrivalUs - seen[i].ptsNs / 1000;
+            lowUs = std::min(lowUs, lateUs);
+            highUs = std::max(highUs, lateUs);
+            if (i > 0)
+                longestGapMs =
+                    std::max(longestGapMs, (seen[i].arrivalUs - seen[i - 1].arrivalUs) / 1000);
+        }
+        const qint64 spreadMs = (highUs - lowUs) / 1000;
+        qInfo("HLS: %lld frames taken over %lld ms of the stream; arrival minus PTS within "
+              "%lld ms; longest gap between frames taken %lld ms",
+              qint64(seen.size()), spanMs(), spreadMs, longestGapMs);
+        QVERIFY2(spreadMs < 400, qPrintable(QString::number(spreadMs)));
+        // Paced, each frame has a turn of its own, so the tile takes most of them even on a
+        // loaded machine; a burst hands it about one per segment (8 in 3 s when the appsink did
+        // not synchronise).
+        QVERIFY2(seen.size() >= spanMs() / 33 / 3,
+                 qPrintable(QStringLiteral("%1 frames taken").arg(seen.size())));
         QCOMPARE(s->state(), VideoStream::State::Playing);
     }
 

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void roleOptionsAreChecked();
     void nodeOptionsAreParsed();
     void standbyOptionsAreParsed();
+    void demoTickIsChecked();
 };
 
 void TestOptions::helpMentionsEveryOption() {
@@ -458,6 +459,24 @@ void TestOptions::standbyOptionsAreParsed() {
                                  "--standby-listen", "127.0.0.1:8490"});
     QVERIFY2(c.options, qPrintable(c.message));
     QCOMPARE(c.options->standbyListen, QStringLiteral("127.0.0.1:8490"));
+}
+
+// --demo-tick-ms: the demo counter's pace, 100 to 60000 ms; default unchanged (a real minute).
+void TestOptions::demoTickIsChecked() {
+    const ParseResult plain = parse({"--demo"});
+    QVERIFY2(plain.options, qPrintable(plain.message));
+    QCOMPARE(plain.options->demoTickMs, 60000);
+    const ParseResult fast = parse({"--demo", "--demo-tick-ms", "1000"});
+    QVERIFY2(fast.options, qPrintable(fast.message));
+    QCOMPARE(fast.options->demoTickMs, 1000);
+    for (const char *bad : {"0", "99", "60001", "-5", "1s", ""}) {
+        const ParseResult r = parse({"--demo", "--demo-tick-ms", bad});
+        QVERIFY2(!r.options, bad);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.message.contains(QLatin1String("--demo-tick-ms must be")) &&
+                     r.message.contains(QLatin1String("100 to 60000")),
+                 qPrintable(r.message));
+    }
 }
 
 } // namespace opswall::shell
