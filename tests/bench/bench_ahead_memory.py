@@ -11,7 +11,7 @@ is sampled: steady (the median of the last samples, after the tiles built ahead 
 peak (VmHWM). A benchmark: it prints figures and the differences against 0 in the same round;
 it asserts nothing about them.
 
-usage: bench_ahead_memory.py OPSWALL [--rounds R] [--settle S] [--counts 0,3,8]
+usage: bench_ahead_memory.py OPSWALL [--rounds R] [--settle S] [--counts 0,3,8] [--without KIND,..]
 """
 
 import argparse
@@ -93,8 +93,9 @@ class Wall:
         self.log.close()
 
 
-def presets():
-    """Ten layouts of the demo's kinds, every tile its own (ids suffixed): none shares a tile."""
+def presets(without=()):
+    """Ten layouts of the demo's kinds (less those without), every tile its own (ids suffixed):
+    none shares a tile."""
     bases = []
     for name in ("1-overview.json", "2-public-investment.json"):
         with open(os.path.join(DEMO, name)) as f:
@@ -104,7 +105,7 @@ def presets():
         base = bases[i % 2]
         tiles = []
         for t in base["tiles"]:
-            if t["kind"] == "video":
+            if t["kind"] == "video" or t["kind"] in without:
                 continue
             t = dict(t, id=f"{t['id']}-{i}")
             tiles.append(t)
@@ -118,6 +119,7 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--settle", type=float, default=30.0, help="seconds sampled per run")
     p.add_argument("--counts", default="0,3,8")
+    p.add_argument("--without", default="", help="tile kinds left out of the presets (map,chart)")
     p.add_argument("--json", action="store_true")
     a = p.parse_args()
     counts = [int(c) for c in a.counts.split(",")]
@@ -127,7 +129,7 @@ def main():
     # The store: ten presets, preset k recalled 11 - k times (1 the most), 10 last (live).
     w = Wall(a.opswall, seed, 0, folder)
     token = w.wait_up()
-    layouts = presets()
+    layouts = presets([k for k in a.without.split(",") if k])
     ids = [w.api("POST", "/layouts", {"name": l["name"], "layout": l})["id"] for l in layouts]
     tiles = [len(l["tiles"]) for l in layouts]
     for k, pid in enumerate(ids):
