@@ -153,6 +153,7 @@ void NodeClient::onAnswer() {
     NodeWallReplica *replica = m_replica;
     connect(replica, &NodeWallReplica::wallChanged, this, &NodeClient::takeWall);
     connect(replica, &NodeWallReplica::layoutChanged, this, &NodeClient::takeLayout);
+    connect(replica, &NodeWallReplica::aheadChanged, this, &NodeClient::takeAhead);
     connect(replica, &NodeWallReplica::sourcesChanged, this, &NodeClient::takeSources);
     connect(replica, &NodeWallReplica::clockChanged, this, &NodeClient::takeClock);
     connect(replica, &NodeWallReplica::startsChanged, this, &NodeClient::takeStarts);
@@ -183,7 +184,8 @@ void NodeClient::onAnswer() {
         takeDoc(replica->feeds(), &NodeClient::feedsReceived);
         takeDoc(replica->alerts(), &NodeClient::alertsReceived);
         takeLayout(replica->layout());
-        pullWanted({}); // the values this node's tiles show, then what changes
+        takeAhead(replica->ahead()); // after the layout, as the controller publishes them
+        pullWanted({});              // the values this node's tiles show, then what changes
     });
     connect(replica, &NodeWallReplica::snapshotWanted, this,
             [this, replica](int requestId, const QString &nodeId, int output, int widthPx) {
@@ -436,12 +438,33 @@ void NodeClient::takeLayout(const QByteArray &doc) {
     Q_EMIT layoutReceived(quint64(rev.toDouble()), m_layoutDoc, switchAtNs);
 }
 
+void NodeClient::takeAhead(const QByteArray &doc) {
+    if (doc.isEmpty() || doc == m_lastAhead)
+        return;
+    m_lastAhead = doc;
+    QString why;
+    std::optional<AheadLayouts> ahead = parseAhead(doc, &why);
+    if (!ahead) {
+        qWarning("opswall: node: the controller's layouts expected next are not valid (%s); "
+                 "ignored (the ones before stay built ahead)",
+                 qPrintable(why));
+        return;
+    }
+    m_ahead = std::move(*ahead);
+    updateWanted();
+    Q_EMIT aheadReceived(m_ahead);
+}
+
 void NodeClient::updateWanted() {
     const wall::WallParse wall = wall::wallFromJson(m_wallDoc);
     if (!wall.ok() || m_layoutDoc.isEmpty())
         return;
     const wall::LayoutParse layout = wall::layoutFromJson(m_layoutDoc, &wall.wall);
-    const QSet<QString> wanted = indicatorsShown(wall.wall, layout.layout, m_config.outputs);
+    QSet<QString> wanted = indicatorsShown(wall.wall, layout.layout, m_config.outputs);
+    // Those of the tiles built ahead too: a recall shows them with their values.
+    for (const QList<wall::Layout> &layouts : std::as_const(m_ahead))
+        for (const wall::Layout &l : layouts)
+            wanted.unite(indicatorsShown(wall.wall, l, m_config.outputs));
     if (wanted == m_wanted)
         return;
     m_wanted = wanted;

@@ -11,6 +11,7 @@
 
 #include "nodes/linksilence.h"
 #include "nodes/liveanchors.h"
+#include "nodes/nodeahead.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -77,8 +78,8 @@ public:
     void reportSwitch(quint64 revision, qint64 shownNs);
 
     // The indicators this node's tiles show (nodeindicators.h), worked out from each wall and
-    // layout received: only their values are pulled (on each link, when announced, and when a
-    // layout binds new ones).
+    // layout received, and those of the tiles it builds ahead (aheadReceived): only their values
+    // are pulled (on each link, when announced, and when a layout binds new ones).
     QSet<QString> wantedIndicators() const { return m_wanted; }
 
     // A picture of one of this node's outputs for the controller: reply(jpeg, why) once.
@@ -90,6 +91,9 @@ Q_SIGNALS:
     void wallReceived(const QJsonObject &wall);
     // switchAtNs: when to show it, on the shared video clock (a recall); -1: at once.
     void layoutReceived(quint64 revision, const QJsonObject &layout, qint64 switchAtNs);
+    // The layouts the controller expects next, as its views build them ahead (nodewall.rep
+    // ahead, nodeahead.h): after the layout that came with them.
+    void aheadReceived(const opswall::nodes::AheadLayouts &ahead);
     // The controller's video clock document (app/video/netclock.h SyncSettings), when it has one.
     void clockReceived(const QJsonObject &clock);
     // Source id -> when its clip begins (shared clock, ns): the streams' starts, before the
@@ -123,6 +127,7 @@ private:
     void heard(); // something came from the controller
     void takeWall(const QByteArray &doc);
     void takeLayout(const QByteArray &doc);
+    void takeAhead(const QByteArray &doc);
     void takeSources(const QByteArray &doc);
     void takeClock(const QByteArray &doc);
     void takeStarts(const QByteArray &doc);
@@ -151,6 +156,8 @@ private:
     std::optional<std::pair<quint64, qint64>> m_heldSwitch;
     QJsonObject m_wallDoc; // the last wall and layout documents, for wantedIndicators
     QJsonObject m_layoutDoc;
+    QByteArray m_lastAhead;
+    AheadLayouts m_ahead;   // the last valid one
     QSet<QString> m_wanted; // the indicators this node's tiles show
     QSet<QString> m_pulled; // pulled on this link (or asked for)
     QByteArray m_lastClock;

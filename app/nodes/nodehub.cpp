@@ -4,6 +4,7 @@
 // opening line and liveness are in nodehub_link.cpp.
 #include "nodes/nodehub.h"
 
+#include "nodes/nodeahead.h"
 #include "nodes/nodehub_source.h"
 #include "nodes/sharedtimeline.h"
 #include "wall/walljson.h"
@@ -40,7 +41,14 @@ NodeHub::NodeHub(wall::WallState &state, NodeHubConfig config, NodeAuthenticator
     m_source->publishStarts(QByteArrayLiteral(R"({"starts":{}})"));
     m_source->publishTrims(m_trimmer.document());
     m_source->publishAnchors(anchorsDocument({}));
+    m_source->publishAhead(aheadDocument(m_state.aheadSources()));
     connect(&m_state, &wall::WallState::wallChanged, this, &NodeHub::schedulePublish);
+    // The layouts expected next (a briefing's step, a button bound, a preset recalled): built
+    // ahead by the nodes too (nodeahead.h).
+    connect(&m_state, &wall::WallState::aheadChanged, this, [this] {
+        m_aheadWanted = true;
+        schedulePublish();
+    });
     connect(&m_state, &wall::WallState::layoutReset, this, [this] {
         m_switchWanted = true; // a recall (or undo): every node switches at one instant
         schedulePublish();
@@ -73,6 +81,17 @@ void NodeHub::schedulePublish() {
 }
 
 void NodeHub::publish() {
+    publishLayout();
+    // After the layout: a node takes a list that changed with a recall once it shows the recall
+    // (NodeRoles::follow), so what that recall takes stays built until then.
+    if (!std::exchange(m_aheadWanted, false))
+        return;
+    const QByteArray ahead = aheadDocument(m_state.aheadSources());
+    if (ahead != m_source->ahead())
+        m_source->publishAhead(ahead);
+}
+
+void NodeHub::publishLayout() {
     const QByteArray wallDoc =
         QJsonDocument(QJsonObject{{QStringLiteral("wall"), wall::wallToJson(m_state.wall())}})
             .toJson(QJsonDocument::Compact);

@@ -220,7 +220,8 @@ private:
     // After Qt Remote Objects handled a read of a link: the seriesOf it answered logged.
     void seriesRead();
     void schedulePublish();
-    void publish();
+    void publish(); // the wall and the live layout (publishLayout), then the layouts ahead
+    void publishLayout();
     QJsonValue skewMsOf(const Node &node) const;
     // Every beat: the skew trims from the nodes' latest reports, published when they change.
     void updateTrims();
@@ -255,6 +256,7 @@ private:
     int m_reportsRefused = 0;
     ClockNow m_clockNow;
     bool m_switchWanted = false; // a recall since the last publish: schedule it
+    bool m_aheadWanted = false;  // the layouts expected next changed since the last publish
     QByteArray m_layoutBody;     // the last layout document published, without its switch time
     QMap<quint64, qint64> m_switchAtNs; // revision -> its switch time (last 64)
     SkewTrimmer m_trimmer;

@@ -23,6 +23,7 @@ public:
     // The properties are read-only for replicas; the hub sets them.
     void publishWall(const QByteArray &doc) { setWall(doc); }
     void publishLayout(const QByteArray &doc) { setLayout(doc); }
+    void publishAhead(const QByteArray &doc) { setAhead(doc); }
     void publishSources(const QByteArray &doc) { setSources(doc); }
     void publishIndicators(const QByteArray &doc) { setIndicators(doc); }
     void publishAlerts(const QByteArray &doc) { setAlerts(doc); }

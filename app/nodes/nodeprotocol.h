@@ -1,7 +1,7 @@
 #pragma once
 // The node link's opening exchange, before Qt Remote Objects takes the connection over:
 //
-//   node -> controller   OPSWALL-NODE 5 <node id> <outputs> <token>\n
+//   node -> controller   OPSWALL-NODE 6 <node id> <outputs> <token>\n
 //   controller -> node   OK <link key>\n            (the link is handed to Qt Remote Objects)
 //                        REFUSED <reason>\n         (and the controller closes the connection)
 //
@@ -23,8 +23,8 @@ namespace opswall::nodes {
 
 // 2: link-keyed video and switch reports, heartbeat; 3: nodeBusy; 4: streams' starts and skew
 // trims (nodewall.rep starts, trims; reportVideo's trimNs); 5: live HLS anchors (anchors, and
-// live HLS reported by its MPEG-TS PTS)
-inline constexpr int kProtocolVersion = 5;
+// live HLS reported by its MPEG-TS PTS); 6: the layouts expected next (ahead)
+inline constexpr int kProtocolVersion = 6;
 inline constexpr qsizetype kMaxLineBytes = 512;
 inline constexpr int kMaxOutputs = 64;
 inline constexpr int kMaxOutputIndex = 999;

@@ -6,6 +6,7 @@
 #include "shell/nodesync.h"
 #include "wall/wallstate.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -65,6 +66,18 @@ struct NodeRoles::Impl {
     std::function<void(const QByteArray &)> onAlerts;
     std::function<void(const QByteArray &)> onFeeds;
     std::function<void(const QJsonArray &)> onSeries;
+    // Node: the layouts the controller expects next (nodes/nodeahead.h), built ahead in the
+    // windows as the controller's are; one that comes while a recall waits for its switch time
+    // is held until the recall is applied (what the recall takes stays built until then).
+    using Ahead = QMap<QString, QList<wall::Layout>>;
+    std::optional<Ahead> ahead;     // until follow()
+    std::optional<Ahead> aheadHeld; // while switchPending
+    std::function<void(const Ahead &)> onAhead;
+    bool switchPending = false;   // a recall scheduled (NodeSync::schedule), not applied yet
+    quint64 applyingRevision = 0; // the revision applied last (the switch's log line)
+    int builtForSwitch = 0;       // tiles built (rows inserted, not ahead) since it was applied
+    QTimer aheadBuilt;            // polls until the layouts expected next are built
+    QElapsedTimer aheadSince;
     // Node: documents waiting to be saved in the cache (on receipt, coalesced: what one turn of
     // the event loop brought is one write per document).
     QHash<QString, QByteArray> unsaved;

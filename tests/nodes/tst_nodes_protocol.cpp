@@ -84,16 +84,18 @@ private Q_SLOTS:
         QTest::newRow("old version") << QByteArray("OPSWALL-NODE 2 a 0 t") << "version 2";
         // Version 3 had no streams' starts nor skew trims: refused, both versions named.
         QTest::newRow("version 3") << QByteArray("OPSWALL-NODE 3 a 0 t")
-                                   << "version 3 is not supported (this controller speaks 5)";
-        // Version 4 had no live HLS anchors: refused likewise.
+                                   << "version 3 is not supported (this controller speaks 6)";
+        // Version 4 had no live HLS anchors, version 5 no layouts expected next: refused likewise.
         QTest::newRow("version 4") << QByteArray("OPSWALL-NODE 4 a 0 t")
-                                   << "version 4 is not supported (this controller speaks 5)";
-        QTest::newRow("id") << QByteArray("OPSWALL-NODE 5 a/b 0 t") << "node id";
-        QTest::newRow("outputs") << QByteArray("OPSWALL-NODE 5 a 0,x t") << "outputs";
-        QTest::newRow("negative") << QByteArray("OPSWALL-NODE 5 a -1 t") << "outputs";
-        QTest::newRow("twice") << QByteArray("OPSWALL-NODE 5 a 1,1 t") << "named twice";
+                                   << "version 4 is not supported (this controller speaks 6)";
+        QTest::newRow("version 5") << QByteArray("OPSWALL-NODE 5 a 0 t")
+                                   << "version 5 is not supported (this controller speaks 6)";
+        QTest::newRow("id") << QByteArray("OPSWALL-NODE 6 a/b 0 t") << "node id";
+        QTest::newRow("outputs") << QByteArray("OPSWALL-NODE 6 a 0,x t") << "outputs";
+        QTest::newRow("negative") << QByteArray("OPSWALL-NODE 6 a -1 t") << "outputs";
+        QTest::newRow("twice") << QByteArray("OPSWALL-NODE 6 a 1,1 t") << "named twice";
         QTest::newRow("long") << QByteArray(kMaxLineBytes + 1, 'x') << "longer than";
-        QTest::newRow("no token") << QByteArray("OPSWALL-NODE 5 a 0") << "not an OpsWall node";
+        QTest::newRow("no token") << QByteArray("OPSWALL-NODE 6 a 0") << "not an OpsWall node";
     }
     void badHellos() {
         QFETCH(QByteArray, line);
