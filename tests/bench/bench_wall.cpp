@@ -456,6 +456,17 @@ double processFirstFrameMs(const QString &binary, const QString &dbPath, int slo
     return ms;
 }
 
+// The end of a run: the peak RSS, then (--json) the figures as one JSON object on stdout.
+int finish(QJsonObject &figures, bool json) {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    say("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
+    figures.insert(QStringLiteral("peak_rss_mib"), round1(ru.ru_maxrss / 1024.0));
+    if (json)
+        std::printf("%s\n", QJsonDocument(figures).toJson(QJsonDocument::Compact).constData());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -526,15 +537,8 @@ int main(int argc, char **argv) {
         coldFigures(app, a, b, empty, figures);
     else if (!mapOnly)
         recallFigures(app, a, b, empty, figures);
-    if (recallOnly || coldOnly) {
-        rusage ru{};
-        getrusage(RUSAGE_SELF, &ru);
-        say("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
-        figures.insert(QStringLiteral("peak_rss_mib"), round1(ru.ru_maxrss / 1024.0));
-        if (json)
-            std::printf("%s\n", QJsonDocument(figures).toJson(QJsonDocument::Compact).constData());
-        return 0;
-    }
+    if (recallOnly || coldOnly)
+        return finish(figures, json);
 
     const int m1 = savePreset(app, wallMap(QStringLiteral("map A"), 0));
     const int m2 = savePreset(app, wallMap(QStringLiteral("map B"), 1));
@@ -593,11 +597,5 @@ int main(int argc, char **argv) {
     const QJsonObject charts24 = bench::runCharts24();
     for (auto it = charts24.begin(); it != charts24.end(); ++it)
         figures.insert(it.key(), it.value());
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    say("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
-    figures.insert(QStringLiteral("peak_rss_mib"), round1(ru.ru_maxrss / 1024.0));
-    if (json)
-        std::printf("%s\n", QJsonDocument(figures).toJson(QJsonDocument::Compact).constData());
-    return 0;
+    return finish(figures, json);
 }
