@@ -8,6 +8,8 @@
 #include <QElapsedTimer>
 #include <QQmlEngine>
 #include <QQmlIncubationController>
+#include <QQuickItem>
+#include <QQuickWindow>
 
 #include <algorithm>
 
@@ -194,6 +196,15 @@ QList<TileViewModel *> TileListModel::liveViews() const {
     return views;
 }
 
+void TileListModel::holdWindows() {
+    // A view is a child of its window's TileLayer (TileLayer.qml).
+    QList<QQuickWindow *> windows;
+    for (TileViewModel *v : liveViews())
+        if (const auto *layer = qobject_cast<QQuickItem *>(v->parent()); layer && layer->window())
+            windows.append(layer->window());
+    m_hold.hold(windows);
+}
+
 bool TileListModel::anyTileEntersAView() const {
     const QList<TileViewModel *> views = liveViews();
     for (int row = 0; row < m_rows.size(); ++row) {
@@ -290,6 +301,7 @@ void TileListModel::dropStaged() {
     if (!m_staging)
         return;
     m_staging = false;
+    m_hold.release();
     m_toInsert.clear();
     m_insert.stop();
     m_stageTimeout.stop();
@@ -404,6 +416,10 @@ void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
     Q_EMIT stagingChanged();
     if (!m_awaitingWrite) // the write is waited for; the time to build counts from then
         m_stageTimeout.start();
+    // The new tiles are built hidden: the windows draw nothing of it, so they wait for the
+    // switch (or UpdateHold::kMaxHoldMs) to synchronise.
+    if (!created.isEmpty() || anyTileEntersAView())
+        holdWindows();
     // The kept tiles at the place they take in the recall (reviveTo) are left as they are, kept
     // and hidden, and shown in the switch: nothing in the windows changes before it (a change to
     // an item, hidden or not, has each window synchronise its scene with its render thread, which
@@ -545,6 +561,7 @@ void TileListModel::commitStaged() {
     m_target.clear();
     m_targetIndex.clear();
     m_persisting.clear();
+    m_hold.release(); // every window draws the switch in its next frame
     Q_EMIT stagingChanged();
     Q_EMIT switched(persisted, created, removed,
                     QDateTime::currentMSecsSinceEpoch() - m_stageStartedMs);

@@ -32,6 +32,7 @@
 // it). The layouts are matched tile by tile (id, kind, binding), so a layout edited since it was
 // built ahead shows its own tiles: the changed ones are built by the recall.
 
+#include "updatehold.h"
 #include "wall/wallstate.h"
 
 #include <QAbstractListModel>
@@ -128,6 +129,8 @@ public:
     QRectF targetRectAt(int row) const;
     // Shows a staged recall now, ready or not.
     void commitStaged();
+    // The windows' frame requests held while a recall is built (updatehold.h).
+    const UpdateHold &updateHold() const { return m_hold; }
 
 Q_SIGNALS:
     void stagingChanged();
@@ -189,6 +192,8 @@ private:
     static QList<int> update(Row &row, const wall::Tile &tile, int stack);
     void updateRow(qsizetype i, const wall::Tile &tile, int stack); // and tells the views
     QList<TileViewModel *> liveViews() const;
+    // Holds the frame requests of the views' windows while the recall being staged builds tiles.
+    void holdWindows();
     // Whether a view that does not show a persistent tile now shows it after the recall.
     bool anyTileEntersAView() const;
 
@@ -223,6 +228,7 @@ private:
     int m_maxKeptTiles = 240;
     quint64 m_switches = 0;
     QStringList m_unkeptKinds;
+    UpdateHold m_hold;
 };
 
 } // namespace opswall::qml

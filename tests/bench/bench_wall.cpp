@@ -185,20 +185,35 @@ struct Recalls {
     Stats guiStallCpuMs, renderFrameMs, renderFrameCpuMs;
     // Of the recalls that built something (a switch was made, TileListModel::switched): the time
     // from the recall to the switch, and how many frames the windows synchronised before it (each
-    // sync holds the GUI thread until that window's render thread takes it).
-    Stats switchMs, syncsBeforeSwitch;
+    // sync holds the GUI thread until that window's render thread takes it), and from the switch
+    // to the first window's sync and to the complete frame.
+    Stats switchMs, syncsBeforeSwitch, toSyncMs, afterSwitchMs;
 };
 
 Recalls recallTimes(shell::WallApplication &app, int idA, int idB, int rounds) {
     QList<double> ms, dispatchMs, stallMs, cpuMs, stallCpuMs, guiStallCpuMs, renderFrameMs,
-        renderFrameCpuMs, switchMs, syncsBeforeSwitch;
-    // Counted on the render threads; shared with their connections (a sync may be under way when
-    // they are cut).
-    const auto syncs = std::make_shared<std::atomic<int>>(0);
+        renderFrameCpuMs, switchMs, syncsBeforeSwitch, toSyncMs, afterSwitchMs;
+    // Counted on the render threads, with when the first sync after a switch began; shared with
+    // their connections (a sync may be under way when they are cut).
+    struct Syncs {
+        std::atomic<int> count = 0;
+        std::atomic<bool> armed = false; // a switch was made, its first sync not seen yet
+        std::atomic<qint64> firstNs = -1;
+        QElapsedTimer clock;
+    };
+    const auto syncs = std::make_shared<Syncs>();
+    syncs->clock.start();
     QList<QMetaObject::Connection> connections;
     for (QQuickWindow *w : app.windows())
         connections.append(QObject::connect(
-            w, &QQuickWindow::beforeSynchronizing, w, [syncs] { ++*syncs; }, Qt::DirectConnection));
+            w, &QQuickWindow::beforeSynchronizing, w,
+            [syncs] {
+                ++syncs->count;
+                if (syncs->armed.exchange(false))
+                    syncs->firstNs = syncs->clock.nsecsElapsed();
+            },
+            Qt::DirectConnection));
+    qint64 switchNs = 0;
     QElapsedTimer sinceRecall;
     double switchedAt = -1;
     int syncsAtStart = 0, syncsAtSwitch = 0;
@@ -207,19 +222,25 @@ Recalls recallTimes(shell::WallApplication &app, int idA, int idB, int rounds) {
             if (switchedAt >= 0 || !sinceRecall.isValid())
                 return;
             switchedAt = sinceRecall.nsecsElapsed() / 1e6;
-            syncsAtSwitch = *syncs - syncsAtStart;
+            syncsAtSwitch = syncs->count - syncsAtStart;
+            switchNs = syncs->clock.nsecsElapsed();
+            syncs->firstNs = -1;
+            syncs->armed = true;
         }));
     for (int i = 0; i < rounds; ++i) {
         switchedAt = -1;
         sinceRecall.invalidate();
         const Change c = measureChange(app, [&](const std::function<void()> &answered) {
-            syncsAtStart = *syncs;
+            syncsAtStart = syncs->count;
             sinceRecall.start();
             recall(app, i % 2 ? idA : idB, answered);
         });
         if (switchedAt >= 0) {
             switchMs.append(switchedAt);
             syncsBeforeSwitch.append(syncsAtSwitch);
+            afterSwitchMs.append(c.ms - switchedAt);
+            if (syncs->firstNs >= 0)
+                toSyncMs.append((syncs->firstNs - switchNs) / 1e6);
         }
         ms.append(c.ms);
         dispatchMs.append(c.dispatchMs);
@@ -233,9 +254,9 @@ Recalls recallTimes(shell::WallApplication &app, int idA, int idB, int rounds) {
     for (const auto &c : std::as_const(connections))
         QObject::disconnect(c);
     return {
-        stats(ms),         stats(dispatchMs),       stats(stallMs),       stats(cpuMs),
-        stats(stallCpuMs), stats(guiStallCpuMs),    stats(renderFrameMs), stats(renderFrameCpuMs),
-        stats(switchMs),   stats(syncsBeforeSwitch)};
+        stats(ms),         stats(dispatchMs),        stats(stallMs),       stats(cpuMs),
+        stats(stallCpuMs), stats(guiStallCpuMs),     stats(renderFrameMs), stats(renderFrameCpuMs),
+        stats(switchMs),   stats(syncsBeforeSwitch), stats(toSyncMs),      stats(afterSwitchMs)};
 }
 
 int savePreset(shell::WallApplication &app, const QJsonObject &layout) {
@@ -315,11 +336,20 @@ Recalls coldFigures(shell::WallApplication &app, int a, int b, const Recalls &em
         cold.stallMs.max, cold.stallCpuMs.max);
     insertRecallFigures(figures, QStringLiteral("cold"), cold, empty);
     say("  of which               : %.1f ms from the recall to the switch (p50), the windows "
-        "synchronised %.0f frames before it (p50; max %.0f)\n",
-        cold.switchMs.median, cold.syncsBeforeSwitch.median, cold.syncsBeforeSwitch.max);
+        "synchronised %.0f frames before it (p50; max %.0f), %.1f ms from the switch to the "
+        "complete frame (p50)\n",
+        cold.switchMs.median, cold.syncsBeforeSwitch.median, cold.syncsBeforeSwitch.max,
+        cold.afterSwitchMs.median);
     figures.insert(QStringLiteral("cold_switch_ms_p50"), round1(cold.switchMs.median));
     figures.insert(QStringLiteral("cold_syncs_before_switch_p50"),
                    round1(cold.syncsBeforeSwitch.median));
+    figures.insert(QStringLiteral("cold_switch_to_sync_ms_p50"), round1(cold.toSyncMs.median));
+    figures.insert(QStringLiteral("cold_switch_to_frame_ms_p50"),
+                   round1(cold.afterSwitchMs.median));
+    // A window's frame (sync to swap: on its render thread) in a cold recall, wall clock and CPU.
+    figures.insert(QStringLiteral("cold_window_frame_ms_p50"), round1(cold.renderFrameMs.median));
+    figures.insert(QStringLiteral("cold_window_frame_cpu_ms_p50"),
+                   round1(cold.renderFrameCpuMs.median));
     return cold;
 }
 
@@ -456,6 +486,17 @@ double processFirstFrameMs(const QString &binary, const QString &dbPath, int slo
     return ms;
 }
 
+// The end of a run: the peak RSS, then (--json) the figures as one JSON object on stdout.
+int finish(QJsonObject &figures, bool json) {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    say("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
+    figures.insert(QStringLiteral("peak_rss_mib"), round1(ru.ru_maxrss / 1024.0));
+    if (json)
+        std::printf("%s\n", QJsonDocument(figures).toJson(QJsonDocument::Compact).constData());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -526,15 +567,8 @@ int main(int argc, char **argv) {
         coldFigures(app, a, b, empty, figures);
     else if (!mapOnly)
         recallFigures(app, a, b, empty, figures);
-    if (recallOnly || coldOnly) {
-        rusage ru{};
-        getrusage(RUSAGE_SELF, &ru);
-        say("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
-        figures.insert(QStringLiteral("peak_rss_mib"), round1(ru.ru_maxrss / 1024.0));
-        if (json)
-            std::printf("%s\n", QJsonDocument(figures).toJson(QJsonDocument::Compact).constData());
-        return 0;
-    }
+    if (recallOnly || coldOnly)
+        return finish(figures, json);
 
     const int m1 = savePreset(app, wallMap(QStringLiteral("map A"), 0));
     const int m2 = savePreset(app, wallMap(QStringLiteral("map B"), 1));
@@ -593,11 +627,5 @@ int main(int argc, char **argv) {
     const QJsonObject charts24 = bench::runCharts24();
     for (auto it = charts24.begin(); it != charts24.end(); ++it)
         figures.insert(it.key(), it.value());
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    say("peak RSS: %.1f MiB\n", ru.ru_maxrss / 1024.0);
-    figures.insert(QStringLiteral("peak_rss_mib"), round1(ru.ru_maxrss / 1024.0));
-    if (json)
-        std::printf("%s\n", QJsonDocument(figures).toJson(QJsonDocument::Compact).constData());
-    return 0;
+    return finish(figures, json);
 }

@@ -281,6 +281,7 @@ private Q_SLOTS:
     void stepPicturesShowOnlyTheirOwnLayout();
     void eachWindowBuildsOnlyTheTilesOnItsDisplays();
     void tileMovingToAnotherWindowSwitchesWithTheRecall();
+    void coldRecallIsSynchronisedOnceAtTheSwitch();
     void readinessCountAgreesWithTheFrames();
     void mirroredPartFollowsItsTile();
     void keptLayoutIsShownAgainWithoutBuilding();
