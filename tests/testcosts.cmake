@@ -4,7 +4,7 @@
 # Seconds each took in a whole `ctest --preset ci` (-j2) on the 2-core CI machine; only the order
 # matters, so refresh when a test's time changes a lot. Tests of 8 s or more; the rest cost 0.
 set(OPSWALL_TEST_COSTS
-    tst_nodes_skew 81 tst_app_watchdog 62 tst_nodes_feeds 61 tst_rendering_opengl 53
+    tst_nodes_skew 81 tst_app_watchdog 62 tst_rendering_opengl 53
     tst_nodes_sync 51 tst_killsave 50 tst_console_shift 50 tst_app_store_reads 47
     tst_video_rebuild 45 tst_briefing_app 44 tst_nodes_liveness 41
     tst_app_attacks_store 38 tst_calibration_service 37 tst_rendering 37 tst_video_glsync 32

@@ -66,6 +66,18 @@ ActionResult noStore() {
                                  QStringLiteral("presets need the database, which is not open"));
 }
 
+// The preset p's "id" names; without one, err says why (a bad id, or no such preset).
+std::optional<Preset> presetById(ActionStore &store, const QJsonObject &p, ActionResult &err) {
+    const auto id = requireId(p, err);
+    if (!id)
+        return std::nullopt;
+    auto preset = store.preset(*id);
+    if (!preset)
+        err = ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
+                                    QStringLiteral("id"));
+    return preset;
+}
+
 } // namespace
 
 std::optional<ActionResult> Dispatcher::imageRefusal(const QList<Tile> &tiles,
@@ -108,17 +120,15 @@ ActionResult Dispatcher::recallPreset(const QJsonObject &p, const Caller &caller
         if (!name)
             return err;
         preset = m_store->presetByName(*name);
+        if (!preset)
+            return ActionResult::failure(QStringLiteral("not_found"),
+                                         QStringLiteral("no such preset"), QStringLiteral("name"));
     } else {
         ActionResult err;
-        const auto id = requireId(p, err);
-        if (!id)
+        preset = presetById(*m_store, p, err);
+        if (!preset)
             return err;
-        preset = m_store->preset(*id);
     }
-    if (!preset)
-        return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
-                                     p.contains(QStringLiteral("name")) ? QStringLiteral("name")
-                                                                        : QStringLiteral("id"));
     if (caller.role == Role::Leader && !preset->info.forLeaders)
         return ActionResult::failure(
             QStringLiteral("forbidden"),
@@ -137,12 +147,10 @@ ActionResult Dispatcher::savePreset(const QJsonObject &p) {
         return err;
     std::optional<int> id;
     if (p.contains(QStringLiteral("id"))) {
-        id = requireId(p, err);
-        if (!id)
+        const auto preset = presetById(*m_store, p, err);
+        if (!preset)
             return err;
-        if (!m_store->preset(*id))
-            return ActionResult::failure(QStringLiteral("not_found"),
-                                         QStringLiteral("no such preset"), QStringLiteral("id"));
+        id = preset->info.id;
     } else if (const auto existing = m_store->presetByName(*name)) {
         id = existing->info.id; // saving under an existing name makes a new revision of it
     }
@@ -174,14 +182,12 @@ ActionResult Dispatcher::deletePreset(const QJsonObject &p) {
     if (!m_store)
         return noStore();
     ActionResult err;
-    const auto id = requireId(p, err);
-    if (!id)
+    const auto preset = presetById(*m_store, p, err);
+    if (!preset)
         return err;
-    if (!m_store->preset(*id))
-        return ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
-                                     QStringLiteral("id"));
-    m_fx.writes.push_back([id = *id](LayoutStore &s, QJsonObject &) { s.removePreset(id); });
-    return ActionResult::success({{QStringLiteral("id"), *id}});
+    m_fx.writes.push_back(
+        [id = preset->info.id](LayoutStore &s, QJsonObject &) { s.removePreset(id); });
+    return ActionResult::success({{QStringLiteral("id"), preset->info.id}});
 }
 
 ActionResult Dispatcher::setLayout(const QJsonObject &p, const QString &cause) {
@@ -241,13 +247,9 @@ ActionResult Dispatcher::stage(const QJsonObject &p) {
         if (!m_store)
             return noStore();
         ActionResult err;
-        const auto id = requireId(p, err);
-        if (!id)
-            return err;
-        const auto preset = m_store->preset(*id);
+        const auto preset = presetById(*m_store, p, err);
         if (!preset)
-            return ActionResult::failure(QStringLiteral("not_found"),
-                                         QStringLiteral("no such preset"), QStringLiteral("id"));
+            return err;
         m_staged = preset->layout;
     } else {
         if (!p.value(QStringLiteral("layout")).isObject())

@@ -4,6 +4,7 @@
 // cards and the uniformity target; patterns on some displays only; and the live layout back
 // untouched, pixel for pixel, when the pattern is dismissed. PNGs of every pattern are written to
 // $OPSWALL_PATTERN_PNG_DIR to be looked at (the README's screenshots come from there).
+#include "../support/rendered.h"
 #include "shell/wallapplication.h"
 #include "wall/geometry.h"
 #include "wall/walljson.h"
@@ -79,12 +80,7 @@ public:
     }
 
     QImage grab() {
-        bool rendered = false, done = false;
-        app->whenRendered(10000, [&](bool allOk, const QStringList &) {
-            rendered = allOk;
-            done = true;
-        });
-        if (!QTest::qWaitFor([&] { return done; }, 15000) || !rendered)
+        if (!testsupport::waitRendered(*app))
             return {};
         QTest::qWait(50); // a pattern change is one more frame
         return app->windows().first()->grabWindow().convertToFormat(QImage::Format_RGB32);

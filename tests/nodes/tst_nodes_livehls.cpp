@@ -46,7 +46,7 @@ class TestNodesLiveHls : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         m_producer.start(QStringLiteral("gst-launch-1.0"),
-                         testsupport::liveHlsProducerArgs(m_hlsDir.path()));
+                         opswall::testsupport::liveHlsProducerArgs(m_hlsDir.path()));
         QVERIFY2(QTest::qWaitFor([&] { return playlistOf(m_hlsDir).count(".ts") >= 3; }, 30000),
                  m_producer.readAllStandardError().constData());
         m_http.setRoot(m_hlsDir.path());

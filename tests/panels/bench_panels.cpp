@@ -132,7 +132,7 @@ struct UsbDeckPath {
         });
         service->setHidBackend(hid);
         const auto button = [](int key, int id) {
-            return testsupport::presetRecallButton(key, id, QString::number(id));
+            return opswall::testsupport::presetRecallButton(key, id, QString::number(id));
         };
         const QJsonObject doc{
             {QStringLiteral("kind"), QStringLiteral("opswall.panels")},
@@ -242,8 +242,9 @@ int main(int argc, char **argv) {
               QJsonArray{QJsonObject{
                   {QStringLiteral("id"), QStringLiteral("main")},
                   {QStringLiteral("buttons"),
-                   QJsonArray{testsupport::presetRecallButton(0, a, QStringLiteral("A")),
-                              testsupport::presetRecallButton(1, b, QStringLiteral("B"))}}}}}}}}};
+                   QJsonArray{
+                       opswall::testsupport::presetRecallButton(0, a, QStringLiteral("A")),
+                       opswall::testsupport::presetRecallButton(1, b, QStringLiteral("B"))}}}}}}}}};
     QFile f(wall.dir.filePath(QStringLiteral("panels.json")));
     f.open(QIODevice::WriteOnly);
     f.write(QJsonDocument(doc).toJson());

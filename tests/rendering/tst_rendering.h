@@ -2,6 +2,7 @@
 // and the test class (its slots live in tst_rendering.cpp and tst_rendering_recall.cpp).
 #pragma once
 
+#include "../support/rendered.h"
 #include "shell/steprenderer.h"
 #include "shell/wallapplication.h"
 #include "wall/geometry.h"
@@ -122,12 +123,7 @@ public:
 
     // Waits until every tile rendered, then grabs every window.
     QList<QImage> grab() {
-        bool rendered = false, done = false;
-        app->whenRendered(10000, [&](bool allOk, const QStringList &) {
-            rendered = allOk;
-            done = true;
-        });
-        if (!QTest::qWaitFor([&] { return done; }, 15000) || !rendered)
+        if (!testsupport::waitRendered(*app))
             return {};
         QList<QImage> images;
         for (QQuickWindow *w : app->windows())

@@ -7,7 +7,7 @@
 #include <QString>
 #include <QStringList>
 
-namespace testsupport {
+namespace opswall::testsupport {
 
 inline QStringList liveHlsProducerArgs(const QString &dir) {
     return QStringList{QStringLiteral("-q")} +
@@ -21,4 +21,4 @@ inline QStringList liveHlsProducerArgs(const QString &dir) {
                    .arg(dir));
 }
 
-} // namespace testsupport
+} // namespace opswall::testsupport

@@ -3,7 +3,7 @@
 #include <QJsonObject>
 #include <QString>
 
-namespace testsupport {
+namespace opswall::testsupport {
 
 inline QJsonObject presetRecallButton(int key, int presetId, const QString &label) {
     return QJsonObject{{QStringLiteral("key"), key},
@@ -12,4 +12,4 @@ inline QJsonObject presetRecallButton(int key, int presetId, const QString &labe
                        {QStringLiteral("params"), QJsonObject{{QStringLiteral("id"), presetId}}}};
 }
 
-} // namespace testsupport
+} // namespace opswall::testsupport

@@ -391,7 +391,7 @@ private Q_SLOTS:
         QTemporaryDir hlsDir;
         QProcess producer;
         producer.start(QStringLiteral("gst-launch-1.0"),
-                       testsupport::liveHlsProducerArgs(hlsDir.path()));
+                       opswall::testsupport::liveHlsProducerArgs(hlsDir.path()));
         const auto stopProducer = qScopeGuard([&] {
             producer.kill();
             producer.waitForFinished(3000);
