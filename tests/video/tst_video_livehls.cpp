@@ -7,8 +7,7 @@
 // streams hand to their tiles. Each frame's shown time (the shared clock when the stream took
 // it) minus its frame number's place in the stream gives the player's delay; the skew is the
 // difference of the two players' median delays.
-#include "httptestserver.h"
-#include "testsources.h"
+#include "liveplaylist.h"
 #include "video/gstsupport.h"
 #include "video/livehlssync.h"
 #include "video/netclock.h"
@@ -36,11 +35,6 @@ constexpr int kSpeed = 4;                              // px per frame
 constexpr int kPeriodFrames = kWidth / kSpeed;         // the picture repeats after 240 frames
 constexpr qint64 kFrameNs = 1000000000LL / 30;         // 30 fps
 constexpr qint64 kPeriodNs = kPeriodFrames * kFrameNs; // 8 s
-
-QByteArray playlistOf(const QTemporaryDir &dir) {
-    QFile playlist(dir.filePath(QStringLiteral("index.m3u8")));
-    return playlist.open(QIODevice::ReadOnly) ? playlist.readAll() : QByteArray();
-}
 
 bool white(QRgb p) {
     return qRed(p) > 180 && qGreen(p) > 180 && qBlue(p) > 180;
@@ -108,32 +102,18 @@ private Q_SLOTS:
     }
     void liveHlsSkewBetweenTwoPlayers() {
         QFETCH(bool, anchored);
-        QTemporaryDir dir;
-        QProcess producer;
-        producer.start(
-            QStringLiteral("gst-launch-1.0"),
-            QStringList{QStringLiteral("-q")} +
-                QProcess::splitCommand(
-                    QStringLiteral(
-                        "videotestsrc is-live=true pattern=smpte horizontal-speed=%1 ! "
-                        "video/x-raw,width=%2,height=120,framerate=30/1 ! x264enc "
-                        "key-int-max=30 tune=zerolatency speed-preset=ultrafast ! h264parse ! "
-                        "hlssink2 target-duration=1 playlist-length=5 max-files=10 "
-                        "location=%3/seg%05d.ts playlist-location=%3/index.m3u8")
-                        .arg(kSpeed)
-                        .arg(kWidth)
-                        .arg(dir.path())));
-        const auto stopProducer = qScopeGuard([&] {
-            producer.kill();
-            producer.waitForFinished(3000);
-        });
-        QVERIFY2(QTest::qWaitFor([&] { return playlistOf(dir).count(".ts") >= 3; }, 30000),
-                 producer.readAllStandardError().constData());
-        test::HttpTestServer http;
-        http.setRoot(dir.path());
-        QVERIFY(http.listen());
-        const VideoSource hls = test::makeSource(QStringLiteral("live"), SourceKind::Hls,
-                                                 http.url(QStringLiteral("/index.m3u8")));
+        test::LivePlaylist live;
+        const QString noPlaylist = live.start(
+            QStringLiteral("videotestsrc is-live=true pattern=smpte horizontal-speed=%1 ! "
+                           "video/x-raw,width=%2,height=120,framerate=30/1 ! x264enc "
+                           "key-int-max=30 tune=zerolatency speed-preset=ultrafast ! h264parse ! "
+                           "hlssink2 target-duration=1 playlist-length=5 max-files=10 "
+                           "location=%3/seg%05d.ts playlist-location=%3/index.m3u8")
+                .arg(kSpeed)
+                .arg(kWidth)
+                .arg(live.dir()));
+        QVERIFY2(noPlaylist.isEmpty(), qPrintable(noPlaylist));
+        const VideoSource hls = live.source();
 
         QString error;
         const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);

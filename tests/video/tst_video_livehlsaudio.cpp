@@ -9,8 +9,7 @@
 // GstBaseSink that synchronises as an audio sink does (sync, ts-offset) and notes, for each
 // buffer, when it was rendered, its PTS, its own ts-offset and the ts-offset of the stream's
 // appsink (the picture's), read from the same pipeline at that moment.
-#include "httptestserver.h"
-#include "testsources.h"
+#include "liveplaylist.h"
 #include "video/gstsupport.h"
 #include "video/livehlssync.h"
 #include "video/netclock.h"
@@ -127,11 +126,6 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
-QByteArray playlistOf(const QTemporaryDir &dir) {
-    QFile playlist(dir.filePath(QStringLiteral("index.m3u8")));
-    return playlist.open(QIODevice::ReadOnly) ? playlist.readAll() : QByteArray();
-}
-
 } // namespace
 
 class TestVideoLiveHlsAudio : public QObject {
@@ -169,32 +163,19 @@ private Q_SLOTS:
     // by seconds; then the trim changes. Each time, the sound's sink waits by what the picture's
     // does, and the sound plays with the picture.
     void soundFollowsTheAnchoredPicture() {
-        QTemporaryDir dir;
-        QProcess producer;
-        producer.start(
-            QStringLiteral("gst-launch-1.0"),
-            QStringList{QStringLiteral("-q")} +
-                QProcess::splitCommand(
-                    QStringLiteral("videotestsrc is-live=true pattern=smpte ! "
-                                   "video/x-raw,width=320,height=90,framerate=30/1 ! x264enc "
-                                   "key-int-max=30 tune=zerolatency speed-preset=ultrafast ! "
-                                   "h264parse ! hlssink2 name=hls target-duration=1 "
-                                   "playlist-length=5 max-files=10 location=%1/seg%05d.ts "
-                                   "playlist-location=%1/index.m3u8 audiotestsrc is-live=true "
-                                   "wave=ticks ! audio/x-raw,rate=48000,channels=1 ! "
-                                   "audioconvert ! avenc_aac ! aacparse ! hls.audio")
-                        .arg(dir.path())));
-        const auto stopProducer = qScopeGuard([&] {
-            producer.kill();
-            producer.waitForFinished(3000);
-        });
-        QVERIFY2(QTest::qWaitFor([&] { return playlistOf(dir).count(".ts") >= 3; }, 30000),
-                 producer.readAllStandardError().constData());
-        test::HttpTestServer http;
-        http.setRoot(dir.path());
-        QVERIFY(http.listen());
-        const VideoSource hls = test::makeSource(QStringLiteral("live"), SourceKind::Hls,
-                                                 http.url(QStringLiteral("/index.m3u8")));
+        test::LivePlaylist live;
+        const QString noPlaylist =
+            live.start(QStringLiteral("videotestsrc is-live=true pattern=smpte ! "
+                                      "video/x-raw,width=320,height=90,framerate=30/1 ! x264enc "
+                                      "key-int-max=30 tune=zerolatency speed-preset=ultrafast ! "
+                                      "h264parse ! hlssink2 name=hls target-duration=1 "
+                                      "playlist-length=5 max-files=10 location=%1/seg%05d.ts "
+                                      "playlist-location=%1/index.m3u8 audiotestsrc is-live=true "
+                                      "wave=ticks ! audio/x-raw,rate=48000,channels=1 ! "
+                                      "audioconvert ! avenc_aac ! aacparse ! hls.audio")
+                           .arg(live.dir()));
+        QVERIFY2(noPlaylist.isEmpty(), qPrintable(noPlaylist));
+        const VideoSource hls = live.source();
         QString error;
         const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
         QVERIFY2(clock, qPrintable(error));
