@@ -236,13 +236,15 @@ void Dispatcher::start(Item in) {
         m_recorded = error ? std::nullopt : *recorded;
         finish(item, *outcome, *shared, audit, error);
     };
-    // The layout it makes live is built ahead, hidden, while the transaction is written (the
-    // wall shows it only once that committed: finish()).
-    if (shared->shows && shared->history.size() == 1) {
+    m_waitInFlight = store->write(std::move(job), this, std::move(onDone));
+    // The layout it makes live is built ahead, hidden, while the transaction is written on the
+    // store thread (posted first, so the two run side by side; the wall shows it only once that
+    // committed: finish(), whose answer is queued to this thread). A store without a thread of
+    // its own answered already (an empty wait): shown by finish() just now.
+    if (m_waitInFlight && shared->shows && shared->history.size() == 1) {
         m_preparing = true;
         m_state.prepareLayout(*shared->shows);
     }
-    m_waitInFlight = store->write(std::move(job), this, std::move(onDone));
 }
 
 void Dispatcher::finish(const std::shared_ptr<Item> &item, ActionResult result, Effects &fx,
