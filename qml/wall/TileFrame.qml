@@ -57,8 +57,14 @@ Item {
     // The title's width on one line is the title text's own implicit width (a wrapped Text lays
     // itself out unwrapped for it anyway; a separate TextMetrics shaped the title once more in
     // every frame and copy).
-    readonly property bool twoLineTitle: titleText.implicitWidth > width - 36 * pxPerMm
-                                         && height >= 6 * Theme.titleBarMm * pxPerMm
+    // A copy of the tile in another display (TileLayer.qml) takes its frame's choice (so that the
+    // content sits at the same place in every part) and lays out its title only where its display
+    // shows some of the title bar (a copy on a display below it has no title to lay out).
+    property Item titleOf: null
+    property bool titleInView: true
+    readonly property bool twoLineTitle: titleOf ? titleOf.twoLineTitle
+                                                 : titleText.implicitWidth > width - 36 * pxPerMm
+                                                   && height >= 6 * Theme.titleBarMm * pxPerMm
     // Not the bar's `visible`: that reads false while the whole frame is hidden (a recall's tile
     // built ahead), which laid the content out without the bar and again, at its real size, in
     // the frame that shows it.
@@ -85,7 +91,7 @@ Item {
             anchors.rightMargin: 12 * frame.pxPerMm
             verticalAlignment: Text.AlignVCenter
             objectName: "titleText"
-            text: frame.title
+            text: frame.titleInView ? frame.title : ""
             textFormat: Text.PlainText
             wrapMode: Text.WordWrap
             maximumLineCount: frame.twoLineTitle ? 2 : 1

@@ -186,6 +186,10 @@ Item {
                     height: frame.heightMm * (viewport ? viewport.ky : 1)
                     pxPerMm: viewport ? viewport.kx : 1
                     z: frame.z
+                    titleOf: frame
+                    // The title bar (at most two lines high) reaches into this display.
+                    titleInView: viewport !== null
+                                 && frame.yMm + 1.75 * Theme.titleBarMm > viewport.source.y
                 }
             }
 

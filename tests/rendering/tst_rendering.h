@@ -271,6 +271,7 @@ private Q_SLOTS:
     void recallMovesPersistentTilesAndSwitchesAtOnce();
     void tileSpanningDisplaysIsDrawnByItsKind();
     void clockSpanningDisplaysShowsOneSecond();
+    void copyLaysOutItsTitleOnlyWhereTheTitleBarReaches();
     void repeatedRecallsLeaveOneFramePerTile();
     void recallLeavesNoTileOfThePreviousLayout();
     void hiddenFrameKeepsItsContentSize();

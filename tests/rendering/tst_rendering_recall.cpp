@@ -306,6 +306,62 @@ void TestRendering::clockSpanningDisplaysShowsOneSecond() {
     QVERIFY(pixelsApart(a, QPoint(400, 0), b, QPoint(400, 0), {132, 80}, 32) > 50);
 }
 
+// A tile drawn again in the display under its home (a text tile's copy) lays out its title there
+// only when its title bar reaches that display: two 1000×500 mm panels stacked, 400×200 px each,
+// no bezel. "low" (y 100..560 mm) is at home on display 1 with 60 mm on display 2, far below its
+// title bar: one title laid out, none in the copy. "edge" (y 470..530 mm, all title bar) is at home
+// on display 1 (30 mm each, the first display wins) and its title bar's lower half is on display 2:
+// that part shows the lower half of the title's letters, as the same tile drawn on display 2
+// alone does, pixel for pixel.
+void TestRendering::copyLaysOutItsTitleOnlyWhereTheTitleBarReaches() {
+    wall::Wall w = twoPanels(false);
+    w.displays[0].sizeMm = w.displays[1].sizeMm = {1000, 500};
+    w.displays[0].bezelMm = w.displays[1].bezelMm = {0, 0, 0, 0};
+    w.displays[1].positionMm = {0, 500};
+    w.outputs[0].geometry = QRect(0, 0, 400, 400);
+    w.outputs[0].regions = {{QStringLiteral("d1"), QRect(0, 0, 400, 200)},
+                            {QStringLiteral("d2"), QRect(0, 200, 400, 200)}};
+    const QJsonObject text{{QStringLiteral("text"), QStringLiteral("·")},
+                           {QStringLiteral("sizeMm"), 20}};
+    const auto layoutWithEdgeAt = [&](double y) {
+        return QJsonArray{tileJson(QStringLiteral("low"), QStringLiteral("text"),
+                                   QStringLiteral("Vốn đầu tư công"), {50, 100, 400, 460}, text),
+                          tileJson(QStringLiteral("edge"), QStringLiteral("text"),
+                                   QStringLiteral("Đăng ký doanh nghiệp"), {500, y, 450, 60},
+                                   text)};
+    };
+    Fixture fx(w, layoutWithEdgeAt(470), false);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    const QList<QImage> spanning = fx.grab();
+    QCOMPARE(spanning.size(), 1);
+    QQuickWindow *win = fx.app->windows().constFirst();
+    QCOMPARE(shownFrames(win, QStringLiteral("low")), 2);
+    QCOMPARE(shownFrames(win, QStringLiteral("edge")), 2);
+    const auto titlesLaidOut = [win](const QString &title) {
+        const QList<QQuickItem *> items = visualItems(win->contentItem());
+        return std::count_if(items.cbegin(), items.cend(), [&title](QQuickItem *i) {
+            return i->objectName() == QLatin1String("titleText") &&
+                   i->property("text").toString() == title;
+        });
+    };
+    QCOMPARE(titlesLaidOut(QStringLiteral("Vốn đầu tư công")), 1);
+    QCOMPARE(titlesLaidOut(QStringLiteral("Đăng ký doanh nghiệp")), 2);
+
+    // "edge" wholly on display 2 (y 600..660 mm: px 40..64 there). Its rows 30..60 mm (px 12..24)
+    // are display 2's rows 0..12 when it spans.
+    QString why;
+    QVERIFY2(setTiles(fx, layoutWithEdgeAt(600), &why), qPrintable(why));
+    const QList<QImage> single = fx.grab();
+    QCOMPARE(single.size(), 1);
+    const QString part = regionDifference(spanning[0], QPoint(200, 200), single[0],
+                                          QPoint(200, 200 + 52), {180, 12});
+    QVERIFY2(part.isEmpty(), qPrintable(QStringLiteral("the title bar on display 2: ") + part));
+    if (const QString dir = qEnvironmentVariable("OPSWALL_TEST_PICTURES"); !dir.isEmpty()) {
+        spanning[0].save(dir + QStringLiteral("/title-spanning.png"));
+        single[0].save(dir + QStringLiteral("/title-single.png"));
+    }
+}
+
 // Recalls back and forth between two layouts whose tiles change kind (nothing persists) leave
 // exactly one frame per tile in the window, and the picture of the layout recalled last.
 void TestRendering::repeatedRecallsLeaveOneFramePerTile() {
