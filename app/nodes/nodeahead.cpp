@@ -1,13 +1,12 @@
 #include "nodes/nodeahead.h"
 
+#include "wall/ahead.h"
 #include "wall/tilekinds.h"
 #include "wall/wallstate.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
-#include <algorithm>
 
 namespace opswall::nodes {
 
@@ -26,29 +25,18 @@ QStringList sourcesInOrder(const AheadLayouts &sources) {
 } // namespace
 
 AheadLayouts aheadChosen(const AheadLayouts &sources, int maxTiles) {
-    // The choice TileListModel::refreshAhead makes (qml/wall/tilelistmodel_kept.cpp): a tile of
-    // the same id, kind, binding and place as one before is built once; kinds never kept built
-    // hidden are not built ahead.
-    const QStringList unkept = wall::unkeptTileKinds();
-    QList<wall::Tile> taken;
+    // The views' choice (wall/ahead.h, as TileListModel::refreshAhead makes it), tile by tile in
+    // WallState::ahead()'s order, grouped by source and layout as they came.
+    wall::AheadChoice choice(maxTiles, wall::unkeptTileKinds());
     AheadLayouts chosen;
     for (const QString &source : sourcesInOrder(sources)) {
         QList<wall::Layout> layouts;
         for (const wall::Layout &layout : sources.constFind(source).value()) {
             wall::Layout part = layout;
             part.tiles.clear();
-            for (const wall::Tile &t : layout.tiles) {
-                if (taken.size() >= maxTiles)
-                    break;
-                if (unkept.contains(t.kind) ||
-                    std::any_of(taken.cbegin(), taken.cend(), [&t](const wall::Tile &w) {
-                        return w.id == t.id && w.kind == t.kind && w.binding == t.binding &&
-                               w.rectMm == t.rectMm;
-                    }))
-                    continue;
-                taken.append(t);
-                part.tiles.append(t);
-            }
+            for (const wall::Tile &t : layout.tiles)
+                if (choice.take(t))
+                    part.tiles.append(t);
             if (!part.tiles.isEmpty())
                 layouts.append(part);
         }

@@ -5,11 +5,13 @@
 // controller's views do (qml/wall/README.md "Built ahead"), and a recall there only shows them.
 //
 // Document: {"ahead": {"<source>": [<opswall.layout document>, ...]}}. Only what the views build
-// ahead travels: the tiles of WallState::ahead() in its order, each (id, kind, binding and place)
-// once, none of a kind never kept built (video), at most kAheadTiles in all (the views' bound:
-// TileListModel::setAheadTiles); a layout left with no tile is left out. A node's views,
-// walking the document in the same order, choose exactly these tiles.
+// ahead travels, chosen by the views' own rule (wall/ahead.h: the tiles of WallState::ahead() in
+// its order, each (id, kind, binding and place) once, none of a kind never kept built (video), at
+// most kAheadTiles in all, the views' bound: TileListModel::setAheadTiles); a layout left with no
+// tile is left out. A node's views, walking the document in the same order, choose exactly these
+// tiles.
 
+#include "wall/ahead.h"
 #include "wall/layout.h"
 
 #include <QByteArray>
@@ -24,7 +26,7 @@ namespace opswall::nodes {
 using AheadLayouts = QMap<QString, QList<wall::Layout>>;
 
 // The views' bound on tiles built ahead (TileListModel's default), and the document's bounds.
-inline constexpr int kAheadTiles = 120;
+inline constexpr int kAheadTiles = wall::kAheadTiles;
 inline constexpr int kMaxAheadSources = 16;
 inline constexpr int kMaxAheadLayouts = 64;
 inline constexpr qsizetype kMaxAheadSourceName = 64;

@@ -264,8 +264,12 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
                     client->reportSwitch(revision, lastSwapNs >= 0 ? lastSwapNs : sync->nowNs());
             });
     };
-    impl->onLayout = [&state, impl, sync](quint64 revision, const QJsonObject &doc,
-                                          qint64 switchAtNs) {
+    impl->follower =
+        std::make_unique<Follower>(state, QStringLiteral("node"), QStringLiteral("this node's"));
+    impl->follower->setTiles(tiles);
+    Follower *follower = impl->follower.get();
+    impl->onLayout = [&state, impl, sync, follower](quint64 revision, const QJsonObject &doc,
+                                                    qint64 switchAtNs) {
         const wall::LayoutParse parsed = wall::layoutFromJson(doc);
         if (!parsed.ok()) {
             qWarning("opswall: node: the controller's layout %llu is not valid here: %s",
@@ -274,61 +278,23 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
             return;
         }
         // A recall is shown at the controller's switch time, the same on every node.
-        impl->switchPending = true;
-        sync->schedule(switchAtNs, [&state, impl, revision, switchAtNs, layout = parsed.layout] {
-            impl->switchPending = false;
-            impl->applyingRevision = revision;
-            impl->builtForSwitch = 0;
-            applyLayout(state, layout);
-            testhooks::nodeLayoutApplied();
-            impl->pendingRevision = revision;
-            impl->pendingSwitchAtNs = switchAtNs;
-            impl->awaitFrames();
-            if (auto held = std::exchange(impl->aheadHeld, std::nullopt))
-                impl->onAhead(*held);
-        });
+        follower->recallComing();
+        sync->schedule(switchAtNs,
+                       [&state, impl, follower, revision, switchAtNs, layout = parsed.layout] {
+                           follower->applying(revision);
+                           applyLayout(state, layout);
+                           testhooks::nodeLayoutApplied();
+                           impl->pendingRevision = revision;
+                           impl->pendingSwitchAtNs = switchAtNs;
+                           impl->awaitFrames();
+                           follower->applied();
+                       });
     };
     // The layouts the controller expects next: built ahead, hidden, in this node's windows by
-    // the same views as the controller's (TileListModel, WallState::ahead); logged once built.
-    impl->aheadBuilt.setInterval(100);
-    impl->aheadBuilt.callOnTimeout(this, [impl, tiles, &state] {
-        if (tiles && (tiles->staging() || !tiles->aheadReady()))
-            return;
-        impl->aheadBuilt.stop();
-        qInfo("opswall: node: the layouts expected next are built ahead: %d tiles of %d "
-              "layouts (%d in this node's model) in %lld ms",
-              nodes::aheadTileCount(state.aheadSources()), int(state.ahead().size()),
-              tiles ? tiles->aheadCount() : 0, qlonglong(impl->aheadSince.elapsed()));
-    });
-    impl->onAhead = [&state, impl](const nodes::AheadLayouts &ahead) {
-        if (impl->switchPending) {
-            impl->aheadHeld = ahead;
-            return;
-        }
-        if (ahead == state.aheadSources())
-            return;
-        state.setAheadSources(ahead);
-        impl->aheadSince.start();
-        impl->aheadBuilt.start();
-    };
-    // What a recall builds at its switch (rows made for the live layout, not ahead), logged
-    // with the switch: a recall of a layout built ahead builds none.
-    if (tiles) {
-        connect(tiles, &QAbstractItemModel::rowsInserted, this,
-                [impl, tiles](const QModelIndex &, int first, int last) {
-                    for (int row = first; row <= last; ++row)
-                        if (!tiles->data(tiles->index(row), qml::TileListModel::KeptRole).toBool())
-                            ++impl->builtForSwitch;
-                });
-        connect(tiles, &qml::TileListModel::switched, this,
-                [impl](int persisted, int created, int removed, qint64 builtMs) {
-                    const int built = std::exchange(impl->builtForSwitch, 0);
-                    qInfo("opswall: node: revision %llu switched in: %d tiles built for it, %d "
-                          "taken built ahead or kept, %d kept in place, %d left (%lld ms)",
-                          static_cast<unsigned long long>(impl->applyingRevision), built,
-                          std::max(0, created - built), persisted, removed, qlonglong(builtMs));
-                });
-    }
+    // the same views as the controller's (TileListModel, WallState::ahead), held while a recall
+    // waits for its switch time (follower.h); logged once built, and each switch with what it
+    // built (a recall of a layout built ahead builds none).
+    impl->onAhead = [follower](const nodes::AheadLayouts &ahead) { follower->takeAhead(ahead); };
     impl->onWall = [this, &state](const QJsonObject &doc) {
         const wall::WallParse parsed = wall::wallFromJson(doc);
         if (!parsed.ok())

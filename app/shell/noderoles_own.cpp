@@ -31,14 +31,24 @@ wall::WallState *NodeRoles::ownOutputsState(wall::WallState &state) {
             [own, &state] { own->setWall(state.wall()); });
     // What the wall expects next (a briefing's steps, warm, panel-bound and most recalled
     // presets) is built ahead for its own outputs too: the recall, at the switch time, finds it.
+    // A list that changes with a recall (the live state takes it at once; its step recalled may
+    // be cut from it) is held until the recall is applied here, as a node holds it (follower.h):
+    // from the live recall (before the hub publishes it) until its switch time.
     own->setAheadSources(state.aheadSources());
+    impl->ownFollower = std::make_unique<Follower>(
+        *own, QStringLiteral("the controller's own outputs"), QStringLiteral("their"));
+    Follower *follower = impl->ownFollower.get();
+    connect(&state, &wall::WallState::layoutReset, this, [follower] { follower->recallComing(); });
     connect(&state, &wall::WallState::aheadChanged, this,
-            [own, &state] { own->setAheadSources(state.aheadSources()); });
+            [follower, &state] { follower->takeAhead(state.aheadSources()); });
     connect(hub, &nodes::NodeHub::layoutPublished, this,
-            [this, impl, own, hub, &state](quint64 revision, qint64 switchAtNs) {
-                impl->ownSwitch->schedule(switchAtNs, [this, impl, own, hub, revision, switchAtNs,
-                                                       layout = state.layout()] {
+            [this, impl, own, hub, follower, &state](quint64 revision, qint64 switchAtNs) {
+                follower->recallComing();
+                impl->ownSwitch->schedule(switchAtNs, [this, impl, own, hub, follower, revision,
+                                                       switchAtNs, layout = state.layout()] {
+                    follower->applying(revision);
                     applyLayout(*own, layout);
+                    follower->applied();
                     if (!impl->ownWindows) {
                         impl->ownRevision = revision;
                         impl->ownSwitchLateNs.reset();
@@ -68,8 +78,13 @@ wall::WallState *NodeRoles::ownOutputsState(wall::WallState &state) {
 }
 
 void NodeRoles::measureOwnOutputs(std::function<QList<QQuickWindow *>()> windows) {
-    if (m_impl->ownState)
-        m_impl->ownWindows = std::move(windows);
+    if (!m_impl->ownState)
+        return;
+    m_impl->ownWindows = std::move(windows);
+    // Their windows are made: what each switch builds is logged from now on.
+    if (qml::WallScene *scene =
+            m_impl->engine ? opswall::lookup<qml::WallScene>(m_impl->engine) : nullptr)
+        m_impl->ownFollower->setTiles(scene->tiles());
 }
 
 QJsonObject NodeRoles::ownOutputsHealth() const {

@@ -2,11 +2,11 @@
 // What NodeRoles keeps (noderoles.cpp: the controller, joining and following; noderoles_data.cpp:
 // what a node takes from the controller into its layers and its cache).
 
+#include "shell/follower.h"
 #include "shell/noderoles.h"
 #include "shell/nodesync.h"
 #include "wall/wallstate.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -68,16 +68,12 @@ struct NodeRoles::Impl {
     std::function<void(const QJsonArray &)> onSeries;
     // Node: the layouts the controller expects next (nodes/nodeahead.h), built ahead in the
     // windows as the controller's are; one that comes while a recall waits for its switch time
-    // is held until the recall is applied (what the recall takes stays built until then).
+    // is held until the recall is applied (what the recall takes stays built until then:
+    // follower.h, which logs the switches too).
     using Ahead = QMap<QString, QList<wall::Layout>>;
-    std::optional<Ahead> ahead;     // until follow()
-    std::optional<Ahead> aheadHeld; // while switchPending
+    std::optional<Ahead> ahead; // until follow()
     std::function<void(const Ahead &)> onAhead;
-    bool switchPending = false;   // a recall scheduled (NodeSync::schedule), not applied yet
-    quint64 applyingRevision = 0; // the revision applied last (the switch's log line)
-    int builtForSwitch = 0;       // tiles built (rows inserted, not ahead) since it was applied
-    QTimer aheadBuilt;            // polls until the layouts expected next are built
-    QElapsedTimer aheadSince;
+    std::unique_ptr<Follower> follower; // from follow()
     // Node: documents waiting to be saved in the cache (on receipt, coalesced: what one turn of
     // the event loop brought is one write per document).
     QHash<QString, QByteArray> unsaved;
@@ -86,9 +82,11 @@ struct NodeRoles::Impl {
     std::unique_ptr<nodes::FeedReplica> feedReplica;
 #endif
     // Controller with its own outputs (noderoles_own.cpp): what its windows show, switched with
-    // the nodes, and when they showed the last scheduled recall.
+    // the nodes (the layouts expected next held as a node holds them), and when they showed the
+    // last scheduled recall.
     std::unique_ptr<wall::WallState> ownState;
     std::unique_ptr<SwitchTimer> ownSwitch;
+    std::unique_ptr<Follower> ownFollower;
     FrameWaiter ownFrames;
     std::function<QList<QQuickWindow *>()> ownWindows;
     quint64 ownRevision = 0;               // the revision the own windows show

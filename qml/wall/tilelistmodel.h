@@ -33,6 +33,7 @@
 // built ahead shows its own tiles: the changed ones are built by the recall.
 
 #include "updatehold.h"
+#include "wall/ahead.h"
 #include "wall/wallstate.h"
 
 #include <QAbstractListModel>
@@ -98,7 +99,7 @@ public:
     // benchmark).
     int keptCount() const;
     // At most how many tiles are held built ahead for the layouts expected next (WallState::
-    // ahead), default 120; 0: none.
+    // ahead), default wall::kAheadTiles (120); 0: none. Which ones: wall::aheadTiles.
     void setAheadTiles(int maxTiles);
     // Kept rows held for a layout expected next (built or being built).
     int aheadCount() const;
@@ -218,7 +219,7 @@ private:
     QList<wall::Tile> m_aheadTiles;
     QList<Row> m_aheadToInsert;
     QTimer m_aheadInsert;
-    int m_maxAheadTiles = 120;
+    int m_maxAheadTiles = wall::kAheadTiles;
     int m_nextSerial = 1;
     QHash<int, QSet<QObject *>> m_builtIn;
     qint64 m_stageStartedMs = 0;

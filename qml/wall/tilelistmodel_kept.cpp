@@ -4,6 +4,7 @@
 #include "tilelistmodel.h"
 
 #include "tileviewmodel.h"
+#include "wall/ahead.h"
 
 #include <QElapsedTimer>
 
@@ -72,20 +73,10 @@ void TileListModel::keptTileBuilt(QObject *view, int serial, bool built) {
 void TileListModel::refreshAhead() {
     if (!m_buildAhead || m_staging)
         return; // after the switch (commitStaged and dropStaged come back here)
-    // The tiles wanted, in the order of the layouts (the most likely first), each once, bounded.
-    QList<wall::Tile> wanted;
-    const QList<wall::Layout> layouts = m_state->ahead();
-    for (const wall::Layout &layout : layouts)
-        for (const wall::Tile &t : layout.tiles) {
-            if (wanted.size() >= m_maxAheadTiles)
-                break;
-            if (m_unkeptKinds.contains(t.kind) ||
-                std::any_of(wanted.cbegin(), wanted.cend(), [&t](const wall::Tile &w) {
-                    return sameContent(w, t) && w.rectMm == t.rectMm;
-                }))
-                continue;
-            wanted.append(t);
-        }
+    // The tiles wanted, in the order of the layouts (the most likely first), each once, bounded:
+    // the rule the document replicated to render nodes follows too (wall/ahead.h).
+    const QList<wall::Tile> wanted =
+        wall::aheadTiles(m_state->ahead(), m_maxAheadTiles, m_unkeptKinds);
     m_aheadTiles = wanted;
     // A tile of the live layout persists into a recall that has it: nothing to build. A kept row
     // at the same place is taken (marked ahead: not bounded as kept); the others are built.

@@ -102,8 +102,8 @@ private Q_SLOTS:
     }
     void liveHlsSkewBetweenTwoPlayers() {
         QFETCH(bool, anchored);
-        test::LivePlaylist live;
-        const QString noPlaylist = live.start(
+        test::LivePlayers live;
+        const QString why = live.start(
             QStringLiteral("videotestsrc is-live=true pattern=smpte horizontal-speed=%1 ! "
                            "video/x-raw,width=%2,height=120,framerate=30/1 ! x264enc "
                            "key-int-max=30 tune=zerolatency speed-preset=ultrafast ! h264parse ! "
@@ -112,15 +112,10 @@ private Q_SLOTS:
                 .arg(kSpeed)
                 .arg(kWidth)
                 .arg(live.dir()));
-        QVERIFY2(noPlaylist.isEmpty(), qPrintable(noPlaylist));
-        const VideoSource hls = live.source();
-
-        QString error;
-        const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
-        QVERIFY2(clock, qPrintable(error));
-        PipelineReaper reaper;
-        VideoStream a(hls.id, hls, {}, {}, reaper);
-        VideoStream b(hls.id, hls, {}, {}, reaper);
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        const std::shared_ptr<SharedClock> &clock = live.clock();
+        VideoStream a(live.source().id, live.source(), {}, {}, live.reaper());
+        VideoStream b(live.source().id, live.source(), {}, {}, live.reaper());
         Delays da;
         Delays db;
         bool sampling = false;

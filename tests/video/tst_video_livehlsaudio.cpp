@@ -163,8 +163,8 @@ private Q_SLOTS:
     // by seconds; then the trim changes. Each time, the sound's sink waits by what the picture's
     // does, and the sound plays with the picture.
     void soundFollowsTheAnchoredPicture() {
-        test::LivePlaylist live;
-        const QString noPlaylist =
+        test::LivePlayers live;
+        const QString why =
             live.start(QStringLiteral("videotestsrc is-live=true pattern=smpte ! "
                                       "video/x-raw,width=320,height=90,framerate=30/1 ! x264enc "
                                       "key-int-max=30 tune=zerolatency speed-preset=ultrafast ! "
@@ -174,14 +174,9 @@ private Q_SLOTS:
                                       "wave=ticks ! audio/x-raw,rate=48000,channels=1 ! "
                                       "audioconvert ! avenc_aac ! aacparse ! hls.audio")
                            .arg(live.dir()));
-        QVERIFY2(noPlaylist.isEmpty(), qPrintable(noPlaylist));
-        const VideoSource hls = live.source();
-        QString error;
-        const auto clock = SharedClock::serve(QStringLiteral("127.0.0.1"), 400, &error);
-        QVERIFY2(clock, qPrintable(error));
-        PipelineReaper reaper;
-        VideoStream a(hls.id, hls, {}, {}, reaper);
-        a.setSharedClock(clock);
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        VideoStream a(live.source().id, live.source(), {}, {}, live.reaper());
+        a.setSharedClock(live.clock());
         constexpr qint64 kTrimNs = 40 * 1000000LL; // a render node's skew trim, before the build
         a.setDisplayOffset(kTrimNs);
         Window window;
@@ -285,7 +280,7 @@ private Q_SLOTS:
         QVERIFY(measure(kNewTrimNs + anchoredNs, "anchored, trim changed", 500));
         QCOMPARE(a.pipelinesBuilt(), 1);
         a.stop();
-        QVERIFY(reaper.drain(5000));
+        QVERIFY(live.reaper().drain(5000));
     }
 };
 
