@@ -53,10 +53,21 @@ void Follower::setTiles(qml::TileListModel *tiles) {
 }
 
 void Follower::takeAhead(const Ahead &ahead) {
-    if (m_recallComing)
-        m_held = ahead;
-    else
+    if (!m_recallComing) {
         take(ahead);
+        return;
+    }
+    // A recall is coming: the new list is taken now under the list from before the recall
+    // ("coming", first in WallState::aheadOrder), so what the recall takes stays built until it
+    // is shown and what the new list adds is built from now, as far as the bound allows; the new
+    // list alone once the recall is applied.
+    if (!m_held)
+        m_before = m_state.ahead();
+    m_held = ahead;
+    Ahead both = ahead;
+    if (!m_before.isEmpty())
+        both.insert(wall::WallState::kComingSource, m_before);
+    take(both);
 }
 
 void Follower::applying(quint64 revision) {

@@ -31,13 +31,15 @@ public:
     // The wall scene's model of state, once there is one: switches are logged from then on.
     void setTiles(qml::TileListModel *tiles);
 
-    // The layouts expected next: taken now, or held while a recall is coming and taken once it is
-    // applied (the newest held), so that what the recall takes stays built until it is shown: the
-    // list that comes with a recall may no longer name the layout recalled (a briefing's step
-    // once it is shown, cut by the bound on tiles built ahead).
+    // The layouts expected next: taken now. While a recall is coming, taken after the list from
+    // before the recall (the source "coming", first in WallState::aheadOrder) until the recall is
+    // applied, then alone (the newest), so that what the recall takes stays built until it is
+    // shown (the list that comes with a recall may no longer name the layout recalled: a
+    // briefing's step once it is shown, cut by the bound on tiles built ahead) while what the new
+    // list adds (a briefing's first step, as it starts) is built at once.
     void takeAhead(const Ahead &ahead);
     // A recall is coming: scheduled for its switch time, or changed on the state followed and
-    // not scheduled yet. Until applied(), lists are held.
+    // not scheduled yet. Until applied(), lists are taken after the one from before it.
     void recallComing() { m_recallComing = true; }
     // revision is being applied now: what the windows build from here is counted for it.
     void applying(quint64 revision);
@@ -53,9 +55,10 @@ private:
     QString m_whose;
     bool m_recallComing = false;
     std::optional<Ahead> m_held;
-    quint64 m_revision = 0; // the revision applied last (the switch's log line)
-    int m_built = 0;        // tiles built (rows inserted, not kept or ahead) since it was applied
-    QTimer m_aheadBuilt;    // polls until the layouts expected next are built
+    QList<wall::Layout> m_before; // the list from before the recall coming (in order)
+    quint64 m_revision = 0;       // the revision applied last (the switch's log line)
+    int m_built = 0;     // tiles built (rows inserted, not kept or ahead) since it was applied
+    QTimer m_aheadBuilt; // polls until the layouts expected next are built
     QElapsedTimer m_aheadSince;
 };
 

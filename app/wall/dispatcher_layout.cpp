@@ -66,12 +66,17 @@ ActionResult noStore() {
                                  QStringLiteral("presets need the database, which is not open"));
 }
 
-// The preset p's "id" names; without one, err says why (a bad id, or no such preset).
-std::optional<Preset> presetById(ActionStore &store, const QJsonObject &p, ActionResult &err) {
+// The preset p's "id" names; without one, err says why (no database, a bad id, or no such
+// preset).
+std::optional<Preset> presetById(ActionStore *store, const QJsonObject &p, ActionResult &err) {
+    if (!store) {
+        err = noStore();
+        return std::nullopt;
+    }
     const auto id = requireId(p, err);
     if (!id)
         return std::nullopt;
-    auto preset = store.preset(*id);
+    auto preset = store->preset(*id);
     if (!preset)
         err = ActionResult::failure(QStringLiteral("not_found"), QStringLiteral("no such preset"),
                                     QStringLiteral("id"));
@@ -125,7 +130,7 @@ ActionResult Dispatcher::recallPreset(const QJsonObject &p, const Caller &caller
                                          QStringLiteral("no such preset"), QStringLiteral("name"));
     } else {
         ActionResult err;
-        preset = presetById(*m_store, p, err);
+        preset = presetById(m_store, p, err);
         if (!preset)
             return err;
     }
@@ -147,7 +152,7 @@ ActionResult Dispatcher::savePreset(const QJsonObject &p) {
         return err;
     std::optional<int> id;
     if (p.contains(QStringLiteral("id"))) {
-        const auto preset = presetById(*m_store, p, err);
+        const auto preset = presetById(m_store, p, err);
         if (!preset)
             return err;
         id = preset->info.id;
@@ -179,10 +184,8 @@ ActionResult Dispatcher::savePreset(const QJsonObject &p) {
 }
 
 ActionResult Dispatcher::deletePreset(const QJsonObject &p) {
-    if (!m_store)
-        return noStore();
     ActionResult err;
-    const auto preset = presetById(*m_store, p, err);
+    const auto preset = presetById(m_store, p, err);
     if (!preset)
         return err;
     m_fx.writes.push_back(
@@ -244,12 +247,10 @@ ActionResult Dispatcher::setLayout(const QJsonObject &p, const QString &cause) {
 
 ActionResult Dispatcher::stage(const QJsonObject &p) {
     if (p.contains(QStringLiteral("id"))) {
-        if (!m_store)
-            return noStore();
-        ActionResult err;
-        const auto preset = presetById(*m_store, p, err);
+        ActionResult refused;
+        const auto preset = presetById(m_store, p, refused);
         if (!preset)
-            return err;
+            return refused;
         m_staged = preset->layout;
     } else {
         if (!p.value(QStringLiteral("layout")).isObject())

@@ -35,8 +35,9 @@ void WallState::setAheadSources(const QMap<QString, QList<Layout>> &sources) {
 }
 
 const QStringList &WallState::aheadOrder() {
-    static const QStringList order{QStringLiteral("briefing"), QStringLiteral("warm"),
-                                   QStringLiteral("panel"), QStringLiteral("recent")};
+    static const QStringList order{QString(kComingSource), QStringLiteral("briefing"),
+                                   QStringLiteral("warm"), QStringLiteral("panel"),
+                                   QStringLiteral("recent")};
     return order;
 }
 

@@ -46,8 +46,12 @@ public:
     // last ones cut). "briefing": the running briefing's next step, then its previous and
     // current ones (BriefingRunner::prepareAhead); "warm": --warm-presets; "panel": the presets
     // a panel button recalls (Dispatcher::setPanelPresets); "recent": the presets recalled most
-    // of late (Dispatcher::setRecentPresets). A source not named here comes after them, by name.
+    // of late (Dispatcher::setRecentPresets). Before them "coming": in a state that follows
+    // another (a node's, a controller's own outputs': app/shell/follower.h), the list from before
+    // a recall still waiting for its switch time. A source not named here comes after them, by
+    // name.
     static const QStringList &aheadOrder();
+    static constexpr QLatin1StringView kComingSource{"coming"};
     // Every source's layouts in aheadOrder().
     QList<Layout> ahead() const;
     // Each source's layouts as set (a state that follows another one takes them whole: a

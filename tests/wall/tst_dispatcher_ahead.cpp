@@ -49,7 +49,8 @@ void TestDispatcherAhead::sourcesAreListedInTheirOrderAndNameAPresetOnce() {
     QCOMPARE(m_dispatcher->aheadPresets(QStringLiteral("panel")), QList<int>{b}); // A is warm
     QCOMPARE(m_dispatcher->aheadPresets(QStringLiteral("recent")), QList<int>{c});
     QCOMPARE(names(m_state->ahead()), (QStringList{"step", "A", "B", "C"}));
-    QCOMPARE(WallState::aheadOrder(), (QStringList{"briefing", "warm", "panel", "recent"}));
+    QCOMPARE(WallState::aheadOrder(),
+             (QStringList{"coming", "briefing", "warm", "panel", "recent"}));
     // Off: that source only.
     m_dispatcher->setRecentPresets(0);
     QCOMPARE(names(m_state->ahead()), (QStringList{"step", "A", "B"}));
