@@ -59,14 +59,6 @@ QByteArray aheadDocument(const AheadLayouts &sources) {
         .toJson(QJsonDocument::Compact);
 }
 
-int aheadTileCount(const AheadLayouts &sources) {
-    int n = 0;
-    for (const QList<wall::Layout> &layouts : sources)
-        for (const wall::Layout &l : layouts)
-            n += int(l.tiles.size());
-    return n;
-}
-
 std::optional<AheadLayouts> parseAhead(const QByteArray &doc, QString *why) {
     if (doc.size() > kMaxAheadBytes) {
         *why = QStringLiteral("larger than %1 bytes").arg(kMaxAheadBytes);

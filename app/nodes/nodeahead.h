@@ -42,6 +42,6 @@ QByteArray aheadDocument(const AheadLayouts &sources);
 // parse, a tile of a kind never built ahead).
 std::optional<AheadLayouts> parseAhead(const QByteArray &doc, QString *why);
 // How many tiles the layouts have in all.
-int aheadTileCount(const AheadLayouts &sources);
+using wall::aheadTileCount;
 
 } // namespace opswall::nodes

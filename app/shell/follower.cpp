@@ -1,6 +1,7 @@
 #include "shell/follower.h"
 
 #include "tilelistmodel.h"
+#include "wall/ahead.h"
 
 #include <algorithm>
 #include <utility>
@@ -18,14 +19,10 @@ Follower::Follower(wall::WallState &state, QString who, QString whose, QObject *
         if (m_tiles && (m_tiles->staging() || !m_tiles->aheadReady()))
             return;
         m_aheadBuilt.stop();
-        int tiles = 0;
-        for (const QList<wall::Layout> &layouts : m_state.aheadSources())
-            for (const wall::Layout &l : layouts)
-                tiles += int(l.tiles.size());
         qInfo("opswall: %s: the layouts expected next are built ahead: %d tiles of %d layouts "
               "(%d in %s model) in %lld ms",
-              qPrintable(m_who), tiles, int(m_state.ahead().size()),
-              m_tiles ? m_tiles->aheadCount() : 0, qPrintable(m_whose),
+              qPrintable(m_who), wall::aheadTileCount(m_state.aheadSources()),
+              int(m_state.ahead().size()), m_tiles ? m_tiles->aheadCount() : 0, qPrintable(m_whose),
               qlonglong(m_aheadSince.elapsed()));
     });
 }
@@ -77,7 +74,6 @@ void Follower::applying(quint64 revision) {
 }
 
 void Follower::applied() {
-    m_recallComing = false;
     if (auto held = std::exchange(m_held, std::nullopt))
         take(*held);
 }

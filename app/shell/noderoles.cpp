@@ -291,9 +291,9 @@ void NodeRoles::follow(wall::WallState &state, std::function<QList<QQuickWindow 
                        });
     };
     // The layouts the controller expects next: built ahead, hidden, in this node's windows by
-    // the same views as the controller's (TileListModel, WallState::ahead), held while a recall
-    // waits for its switch time (follower.h); logged once built, and each switch with what it
-    // built (a recall of a layout built ahead builds none).
+    // the same views as the controller's (TileListModel, WallState::ahead), taken after the list
+    // from before a recall while it waits for its switch time (follower.h); logged once built, and
+    // each switch with what it built (a recall of a layout built ahead builds none).
     impl->onAhead = [follower](const nodes::AheadLayouts &ahead) { follower->takeAhead(ahead); };
     impl->onWall = [this, &state](const QJsonObject &doc) {
         const wall::WallParse parsed = wall::wallFromJson(doc);

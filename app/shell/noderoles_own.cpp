@@ -32,8 +32,9 @@ wall::WallState *NodeRoles::ownOutputsState(wall::WallState &state) {
     // What the wall expects next (a briefing's steps, warm, panel-bound and most recalled
     // presets) is built ahead for its own outputs too: the recall, at the switch time, finds it.
     // A list that changes with a recall (the live state takes it at once; its step recalled may
-    // be cut from it) is held until the recall is applied here, as a node holds it (follower.h):
-    // from the live recall (before the hub publishes it) until its switch time.
+    // be cut from it) is taken after the list from before the recall until the recall is applied
+    // here, as a node takes it (follower.h): from the live recall (before the hub publishes it)
+    // until its switch time.
     own->setAheadSources(state.aheadSources());
     impl->ownFollower = std::make_unique<Follower>(
         *own, QStringLiteral("the controller's own outputs"), QStringLiteral("their"));

@@ -68,8 +68,8 @@ struct NodeRoles::Impl {
     std::function<void(const QJsonArray &)> onSeries;
     // Node: the layouts the controller expects next (nodes/nodeahead.h), built ahead in the
     // windows as the controller's are; one that comes while a recall waits for its switch time
-    // is held until the recall is applied (what the recall takes stays built until then:
-    // follower.h, which logs the switches too).
+    // is taken after the list from before the recall until it is applied (what the recall takes
+    // stays built until then: follower.h, which logs the switches too).
     using Ahead = QMap<QString, QList<wall::Layout>>;
     std::optional<Ahead> ahead; // until follow()
     std::function<void(const Ahead &)> onAhead;
@@ -82,7 +82,7 @@ struct NodeRoles::Impl {
     std::unique_ptr<nodes::FeedReplica> feedReplica;
 #endif
     // Controller with its own outputs (noderoles_own.cpp): what its windows show, switched with
-    // the nodes (the layouts expected next held as a node holds them), and when they showed the
+    // the nodes (the layouts expected next taken as a node takes them), and when they showed the
     // last scheduled recall.
     std::unique_ptr<wall::WallState> ownState;
     std::unique_ptr<SwitchTimer> ownSwitch;

@@ -20,6 +20,14 @@ bool AheadChoice::take(const Tile &tile) {
     return true;
 }
 
+int aheadTileCount(const QMap<QString, QList<Layout>> &sources) {
+    int n = 0;
+    for (const QList<Layout> &layouts : sources)
+        for (const Layout &l : layouts)
+            n += int(l.tiles.size());
+    return n;
+}
+
 QList<Tile> aheadTiles(const QList<Layout> &layouts, int maxTiles, const QStringList &unkeptKinds) {
     AheadChoice choice(maxTiles, unkeptKinds);
     for (const Layout &layout : layouts)

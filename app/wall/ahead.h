@@ -8,6 +8,7 @@
 #include "wall/layout.h"
 
 #include <QList>
+#include <QMap>
 #include <QStringList>
 
 namespace opswall::wall {
@@ -32,6 +33,9 @@ private:
     QStringList m_unkept;
     QList<Tile> m_taken;
 };
+
+// How many tiles the layouts of each source (WallState::aheadSources) have in all.
+int aheadTileCount(const QMap<QString, QList<Layout>> &sources);
 
 // The tiles AheadChoice takes from layouts, in their order.
 QList<Tile> aheadTiles(const QList<Layout> &layouts, int maxTiles, const QStringList &unkeptKinds);

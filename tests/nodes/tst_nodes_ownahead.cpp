@@ -1,7 +1,8 @@
 // A controller's own outputs (--role controller --outputs: NodeRoles::ownOutputsState) take a new
-// list of the layouts expected next only after the recall waiting for its switch time is applied
-// (app/shell/follower.h), as a node does: the live state takes the list at once, and that list may
-// no longer name the layout the own outputs are about to switch to.
+// list of the layouts expected next, while a recall waits for its switch time, only after the
+// list from before the recall, and alone once it is applied (app/shell/follower.h), as a node
+// does: the live state takes the list at once, and that list may no longer name the layout the
+// own outputs are about to switch to.
 //
 // A controller as an opswall process on loopback, offscreen, drawing output 0 itself, keeping no
 // layout built (--kept-layouts 0), driven through its API. A briefing of three steps: A (60
