@@ -195,11 +195,7 @@ void TestAppVocabulary::anAlertIsAcknowledgedWithRoleChecksAuditAndEvent() {
     // A real sqlite3 holds the write lock (a backup, a shell): the wall's next write is refused
     // and the store raises its alert.
     QProcess shell;
-    shell.setProcessChannelMode(QProcess::MergedChannels);
-    shell.start(QStringLiteral("sqlite3"), {db});
-    QVERIFY2(shell.waitForStarted(5000), "sqlite3 is needed (Debian package sqlite3)");
-    shell.write("BEGIN EXCLUSIVE;\nINSERT INTO settings(key, value) VALUES('held', 'by test');\n");
-    QTRY_VERIFY_WITH_TIMEOUT(apptest::lockHeldElsewhere(db), 5000);
+    QVERIFY(apptest::holdWriteLock(shell, db));
     QTRY_VERIFY_WITH_TIMEOUT(as(Role::Operator, "POST", QStringLiteral("/presets"),
                                 {{QStringLiteral("name"), QStringLiteral("while-locked")}})
                                      .status == 503,

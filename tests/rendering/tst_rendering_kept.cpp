@@ -5,6 +5,7 @@
 #include "tst_rendering.h"
 
 #include "core/engineservices.h"
+#include "sqlitelock.h"
 #include "wallscene.h"
 
 #include <QProcess>
@@ -64,21 +65,6 @@ QImage freshPicture(Fixture &fx, const QJsonArray &tiles) {
     }
     model->setKeptLayouts(kept);
     return picture;
-}
-
-// Another process (the sqlite3 shell) holds the wall store's write lock, in a transaction it ends
-// with "ROLLBACK;": true once it holds it. (The shell's output is not flushed to a pipe: it says
-// it holds the lock with a file.)
-bool holdStoreLock(QProcess &shell, const QString &dir) {
-    shell.setProcessChannelMode(QProcess::MergedChannels);
-    shell.start(QStringLiteral("sqlite3"), {dir + QStringLiteral("/wall.db")});
-    if (!shell.waitForStarted(5000))
-        return false;
-    const QString locked = dir + QStringLiteral("/locked");
-    shell.write("BEGIN EXCLUSIVE;\nINSERT INTO settings(key, value) VALUES('held', 'by test');\n"
-                ".shell touch " +
-                QFile::encodeName(locked) + "\n");
-    return QTest::qWaitFor([&locked] { return QFile::exists(locked); }, 5000);
 }
 
 } // namespace
@@ -210,7 +196,7 @@ void TestRendering::refusedRecallOfAKeptLayoutChangesNothing() {
     const quint64 revision = fx.app->state().revision();
 
     QProcess shell;
-    QVERIFY2(holdStoreLock(shell, fx.m_dir.path()),
+    QVERIFY2(apptest::holdWriteLock(shell, fx.m_dir.path() + QStringLiteral("/wall.db")),
              "sqlite3 (Debian package sqlite3) did not take the store's lock");
     const ActionResult refused = setLayout(fx, layoutA());
     QVERIFY2(!refused.ok, "the store took the write while another process held its lock");
@@ -245,7 +231,7 @@ void TestRendering::recallIsBuiltWhileItsWriteIsPending() {
     QQuickWindow *win = fx.app->windows().constFirst();
 
     QProcess shell;
-    QVERIFY2(holdStoreLock(shell, fx.m_dir.path()),
+    QVERIFY2(apptest::holdWriteLock(shell, fx.m_dir.path() + QStringLiteral("/wall.db")),
              "sqlite3 (Debian package sqlite3) did not take the store's lock");
 
     // Every turn of the event loop until the answer: B is never shown.
