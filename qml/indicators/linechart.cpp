@@ -4,6 +4,10 @@
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPath>
+#include <QQuickWindow>
+#include <QSGImageNode>
+#include <QSGTexture>
+#include <QtMath>
 
 #include <cmath>
 
@@ -81,11 +85,9 @@ void ChartLine::setDashed(bool d) {
 }
 
 WallLineChart::WallLineChart(QQuickItem *parent)
-    : QQuickPaintedItem(parent)
+    : QQuickItem(parent)
     , m_locale(QLocale::Vietnamese, QLocale::Vietnam) {
-    // Opaque: the scene graph need not blend it; the background is the node's fill colour.
-    setOpaquePainting(true);
-    setFillColor(QColor(0x10, 0x24, 0x3a));
+    setFlag(ItemHasContents);
     m_bandUpper.setWidth(0);
     m_bandLower.setWidth(0);
 }
@@ -209,13 +211,67 @@ void WallLineChart::lineChanged(ChartLine *line, qsizetype appendedFrom) {
     }
     const QRectF dirty(lo, hi);
     const qreal grow = line->width() / 2 + 2;
-    update(dirty.adjusted(-grow, -grow, grow, grow).toAlignedRect());
+    repaintRect(dirty.adjusted(-grow, -grow, grow, grow).toAlignedRect());
     ++m_partialRepaints;
     Q_EMIT repainted();
 }
 
+void WallLineChart::repaintRect(const QRect &rect) {
+    m_dirty = m_dirty.united(rect);
+    update();
+}
+
+QSGNode *WallLineChart::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *) {
+    // The scene graph's synchronisation: the GUI thread waits, the item's state may be read.
+    auto *node = static_cast<QSGImageNode *>(oldNode);
+    QQuickWindow *win = window();
+    const qreal dpr = win ? win->effectiveDevicePixelRatio() : 1.0;
+    const QSize px(qCeil(width() * dpr), qCeil(height() * dpr));
+    if (!win || px.isEmpty()) {
+        delete node;
+        return nullptr;
+    }
+    if (!node) {
+        node = win->createImageNode();
+        node->setOwnsTexture(true);
+    }
+    const bool resized = m_image.size() != px || m_image.devicePixelRatio() != dpr;
+    if (resized) {
+        m_image = QImage(); // the old picture goes with the texture below
+        m_fullPending = true;
+    }
+    const bool full = m_fullPending;
+    if (full || !m_dirty.isEmpty() || !node->texture()) {
+        // Let the texture's share of the picture go first (a one-pixel stand-in), so that
+        // painting it in place does not copy it.
+        if (node->texture())
+            node->setTexture(win->createTextureFromImage(QImage(1, 1, QImage::Format_RGB32)));
+        if (resized) {
+            // Opaque, in the screen's format: the software scene graph's texture shares it.
+            m_image = QImage(px, QImage::Format_RGB32);
+            m_image.setDevicePixelRatio(dpr);
+        }
+        if (full || !m_dirty.isEmpty()) {
+            QPainter p(&m_image);
+            const QRectF area = full ? boundingRect() : QRectF(m_dirty).intersected(boundingRect());
+            if (!full)
+                p.setClipRect(area);
+            p.setCompositionMode(QPainter::CompositionMode_Source);
+            p.fillRect(area, m_fill);
+            p.setCompositionMode(QPainter::CompositionMode_SourceOver);
+            paint(&p);
+        }
+        m_dirty = QRect();
+        node->setTexture(win->createTextureFromImage(m_image));
+    }
+    node->setRect(QRectF(0, 0, px.width() / dpr, px.height() / dpr));
+    node->setSourceRect(QRectF(0, 0, px.width(), px.height()));
+    node->setFiltering(QSGTexture::Nearest);
+    return node;
+}
+
 void WallLineChart::geometryChange(const QRectF &newGeometry, const QRectF &oldGeometry) {
-    QQuickPaintedItem::geometryChange(newGeometry, oldGeometry);
+    QQuickItem::geometryChange(newGeometry, oldGeometry);
     if (newGeometry.size() != oldGeometry.size())
         relayout();
 }

@@ -1,6 +1,6 @@
 #pragma once
-// WallLineChart: the line chart of a wall tile, drawn with QPainter into the item's own image
-// (QQuickPaintedItem), without Qt Charts' scene: a wall chart needs no interaction. It draws a
+// WallLineChart: the line chart of a wall tile, drawn with QPainter into the item's own image,
+// without Qt Charts' scene: a wall chart needs no interaction. It draws a
 // value axis with nice numbers, a time axis, grid, lines (solid or dashed), a band between two
 // lines, and nothing else (the tile adds its title and marks in QML).
 //
@@ -9,14 +9,23 @@
 // change repaints the whole chart. Lines, band and text are antialiased; the grid, the axes and
 // horizontal lines (the target) are drawn without antialiasing, on whole pixels.
 //
+// The image is painted in place, in the scene graph's synchronisation (as QQuickPaintedItem
+// paints), and shown by an image node whose texture shares it. Not a QQuickPaintedItem: Qt's
+// software painter node (6.4) keeps a stale copy of every new picture in its texture and copies
+// the picture once per size before painting it (twice the memory of every chart). Here the node's
+// texture is let go before each repaint, so the image is painted without being copied, and a new
+// texture takes it after.
+//
 // Lines are ChartLine objects owned by the chart (line, forecastLine, targetLine, bandUpper,
 // bandLower, and earlierLines made on demand); IndicatorData.fillSeries/fillForecast fill them.
 
 #include <QColor>
+#include <QImage>
 #include <QList>
 #include <QLocale>
 #include <QPointF>
-#include <QQuickPaintedItem>
+#include <QQuickItem>
+#include <QRect>
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
@@ -66,7 +75,7 @@ private:
     bool m_dashed = false;
 };
 
-class WallLineChart : public QQuickPaintedItem {
+class WallLineChart : public QQuickItem {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(opswall::indicators::ChartLine *line READ line CONSTANT)
@@ -152,7 +161,8 @@ public:
     int fullRepaints() const { return m_fullRepaints; }
     int partialRepaints() const { return m_partialRepaints; }
 
-    void paint(QPainter *painter) override;
+    // Paints the chart, or the part in the painter's clip (a partial repaint).
+    void paint(QPainter *painter);
 
     // ChartLine: its points changed; appendedFrom >= 0 when points from that index on were
     // appended to unchanged ones.
@@ -166,10 +176,13 @@ Q_SIGNALS:
 
 protected:
     void geometryChange(const QRectF &newGeometry, const QRectF &oldGeometry) override;
+    QSGNode *updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *) override;
 
 private:
     void relayout();
     void repaintAll();
+    // A part of the image to paint again in the next synchronisation (item pixels).
+    void repaintRect(const QRect &rect);
     QString valueLabel(qreal v) const;
     QPointF map(const QPointF &value) const;
     void drawLine(QPainter *p, const ChartLine &line, const QRectF &clip) const;
@@ -192,6 +205,9 @@ private:
     int m_vDecimals = 0;
     QRectF m_plot;
     bool m_fullPending = true;
+    QRect m_dirty;  // what to paint again when not all of it (united partial repaints)
+    QImage m_image; // the picture, in device pixels; the node's texture shares it
+    const QColor m_fill{0x10, 0x24, 0x3a};
     int m_fullRepaints = 0;
     int m_partialRepaints = 0;
 };
