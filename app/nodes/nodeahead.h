@@ -41,7 +41,5 @@ QByteArray aheadDocument(const AheadLayouts &sources);
 // more than kMaxAheadBytes, sources, layouts or tiles beyond the bounds, a layout that does not
 // parse, a tile of a kind never built ahead).
 std::optional<AheadLayouts> parseAhead(const QByteArray &doc, QString *why);
-// How many tiles the layouts have in all.
-using wall::aheadTileCount;
 
 } // namespace opswall::nodes

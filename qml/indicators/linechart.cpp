@@ -234,39 +234,42 @@ QSGNode *WallLineChart::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
     if (!node) {
         node = win->createImageNode();
         node->setOwnsTexture(true);
+        node->setFiltering(QSGTexture::Nearest);
     }
-    const bool resized = m_image.size() != px || m_image.devicePixelRatio() != dpr;
-    if (resized) {
-        m_image = QImage(); // the old picture goes with the texture below
+    if (m_image.size() != px || m_image.devicePixelRatio() != dpr) {
+        m_image = QImage(); // the old picture goes with the old texture, below
         m_fullPending = true;
     }
     const bool full = m_fullPending;
-    if (full || !m_dirty.isEmpty() || !node->texture()) {
+    const bool repaint = full || !m_dirty.isEmpty();
+    if (repaint || !node->texture()) {
         // Let the texture's share of the picture go first (a one-pixel stand-in), so that
         // painting it in place does not copy it.
         if (node->texture())
             node->setTexture(win->createTextureFromImage(QImage(1, 1, QImage::Format_RGB32)));
-        if (resized) {
+        if (m_image.isNull()) {
             // Opaque, in the screen's format: the software scene graph's texture shares it.
             m_image = QImage(px, QImage::Format_RGB32);
             m_image.setDevicePixelRatio(dpr);
         }
-        if (full || !m_dirty.isEmpty()) {
+        if (repaint) {
             QPainter p(&m_image);
-            const QRectF area = full ? boundingRect() : QRectF(m_dirty).intersected(boundingRect());
+            // A full repaint fills the whole image: its last column and row may reach past the
+            // item's fractional width and height.
+            const QRectF area = full ? QRectF(QPointF(), QSizeF(px) / dpr)
+                                     : QRectF(m_dirty).intersected(boundingRect());
             if (!full)
                 p.setClipRect(area);
             p.setCompositionMode(QPainter::CompositionMode_Source);
             p.fillRect(area, m_fill);
             p.setCompositionMode(QPainter::CompositionMode_SourceOver);
             paint(&p);
+            m_dirty = QRect();
         }
-        m_dirty = QRect();
         node->setTexture(win->createTextureFromImage(m_image));
+        node->setRect(QRectF(QPointF(), QSizeF(px) / dpr));
+        node->setSourceRect(QRectF(QPointF(), QSizeF(px)));
     }
-    node->setRect(QRectF(0, 0, px.width() / dpr, px.height() / dpr));
-    node->setSourceRect(QRectF(0, 0, px.width(), px.height()));
-    node->setFiltering(QSGTexture::Nearest);
     return node;
 }
 

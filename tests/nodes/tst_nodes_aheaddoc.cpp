@@ -80,7 +80,7 @@ private Q_SLOTS:
         const auto back = nodes::parseAhead(nodes::aheadDocument(sources), &why);
         QVERIFY2(back, qPrintable(why));
         QCOMPARE(*back, chosen);
-        QCOMPARE(nodes::aheadTileCount(*back), 4);
+        QCOMPARE(wall::aheadTileCount(*back), 4);
         // Nothing expected: an empty document, read as nothing.
         const auto none = nodes::parseAhead(nodes::aheadDocument({}), &why);
         QVERIFY2(none, qPrintable(why));
@@ -94,7 +94,7 @@ private Q_SLOTS:
         sources.insert(QStringLiteral("recent"),
                        {many(QStringLiteral("r"), 30), many(QStringLiteral("s"), 30)});
         const AheadLayouts chosen = nodes::aheadChosen(sources);
-        QCOMPARE(nodes::aheadTileCount(chosen), nodes::kAheadTiles);
+        QCOMPARE(wall::aheadTileCount(chosen), nodes::kAheadTiles);
         QCOMPARE(chosen.value(QStringLiteral("recent")).size(), 1); // "s" cut whole
         QCOMPARE(chosen.value(QStringLiteral("recent")).constFirst().tiles.size(), 20);
         QString why;

@@ -462,14 +462,14 @@ void TestAppAttacksStore::fileSizeLimitIsRefusedNotFatal() {
     // cleared a moment later: a small write, such as the refusal's own audit row, still fits.)
     QWebSocket ws;
     QStringList raised;
-    connect(&ws, &QWebSocket::textMessageReceived, this, [&raised](const QString &m) {
+    bool hello = false;
+    connect(&ws, &QWebSocket::textMessageReceived, this, [&raised, &hello](const QString &m) {
+        hello = true;
         const QJsonObject ev = QJsonDocument::fromJson(m.toUtf8()).object();
         if (ev[QStringLiteral("type")].toString() == QLatin1String("alert.raised"))
             raised.append(ev[QStringLiteral("id")].toString() + u' ' +
                           ev[QStringLiteral("source")].toString());
     });
-    bool hello = false;
-    connect(&ws, &QWebSocket::textMessageReceived, this, [&hello] { hello = true; });
     QNetworkRequest req(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/v1/events").arg(w.port)));
     req.setRawHeader("Authorization", "Bearer " + w.admin.toUtf8());
     ws.open(req);
