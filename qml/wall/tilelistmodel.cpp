@@ -45,6 +45,7 @@ TileListModel::TileListModel(wall::WallState *state, QObject *parent)
     m_aheadInsert.setSingleShot(true);
     m_aheadInsert.setInterval(8);
     connect(&m_aheadInsert, &QTimer::timeout, this, &TileListModel::insertAhead);
+    connect(&m_afterSwitch, &AfterFrame::drawn, this, &TileListModel::removeRetired);
     connect(m_state, &wall::WallState::aheadChanged, this, &TileListModel::refreshAhead);
     connect(m_state, &wall::WallState::tileAdded, this, &TileListModel::onAdded);
     connect(m_state, &wall::WallState::tileRemoved, this, &TileListModel::onRemoved);
@@ -196,13 +197,17 @@ QList<TileViewModel *> TileListModel::liveViews() const {
     return views;
 }
 
-void TileListModel::holdWindows() {
+QList<QQuickWindow *> TileListModel::viewWindows() const {
     // A view is a child of its window's TileLayer (TileLayer.qml).
     QList<QQuickWindow *> windows;
     for (TileViewModel *v : liveViews())
         if (const auto *layer = qobject_cast<QQuickItem *>(v->parent()); layer && layer->window())
             windows.append(layer->window());
-    m_hold.hold(windows);
+    return windows;
+}
+
+void TileListModel::holdWindows() {
+    m_hold.hold(viewWindows());
 }
 
 bool TileListModel::anyTileEntersAView() const {
@@ -321,6 +326,7 @@ void TileListModel::dropStaged() {
     keepOrRemove(staged, false);
     Q_EMIT stagingChanged();
     refreshAhead();
+    removeRetiredAfterFrame(); // rows a switch retired while this was being built
 }
 
 void TileListModel::onReset() {
@@ -371,8 +377,8 @@ void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
         // A kept row at the place the tile takes first (nothing moves before the switch).
         qsizetype kept = -1;
         for (qsizetype r = 0; r < m_rows.size(); ++r)
-            if (m_rows[r].kept && m_rows[r].reviveTo < 0 && !revive.contains(r) &&
-                sameContent(m_rows[r].tile, t) &&
+            if (m_rows[r].kept && !m_rows[r].retiring && m_rows[r].reviveTo < 0 &&
+                !revive.contains(r) && sameContent(m_rows[r].tile, t) &&
                 (kept < 0 ||
                  (m_rows[r].tile.rectMm == t.rectMm && m_rows[kept].tile.rectMm != t.rectMm)))
                 kept = r;
@@ -566,6 +572,7 @@ void TileListModel::commitStaged() {
     Q_EMIT switched(persisted, created, removed,
                     QDateTime::currentMSecsSinceEpoch() - m_stageStartedMs);
     refreshAhead(); // the layout left may hold tiles expected next; the live one may cover some
+    removeRetiredAfterFrame();
 }
 
 } // namespace opswall::qml

@@ -7,9 +7,10 @@
 // rows, a few per turn of the event loop, which the views (TileViewModel, one per window: the
 // tiles on that window's displays) build hidden, with their content loaded asynchronously, while
 // the old layout stays on screen. When every view reports every tile it shows staged built (or
-// stageTimeoutMs passes) the switch is made in one go: the old rows go, the persistent ones move
-// and the staged ones show, so every output draws the new layout in its next frame. A layout
-// change while a recall is still staged shows that recall first.
+// stageTimeoutMs passes) the switch is made in one go: the old rows are hidden, the persistent
+// ones move and the staged ones show, so every output draws the new layout in its next frame; the
+// old rows (those not kept) are removed once every window drew it. A layout change while a recall
+// is still staged shows that recall first.
 //
 // The build starts before the recall is live: the dispatcher tells the state of the layout whose
 // write is on the store thread (WallState::layoutPreparing), and its tiles are staged then; the
@@ -32,6 +33,7 @@
 // it). The layouts are matched tile by tile (id, kind, binding), so a layout edited since it was
 // built ahead shows its own tiles: the changed ones are built by the recall.
 
+#include "afterframe.h"
 #include "updatehold.h"
 #include "wall/ahead.h"
 #include "wall/wallstate.h"
@@ -150,6 +152,9 @@ private:
         int reviveTo = -1;
         bool ahead = false; // a kept row held for a layout expected next (not bounded as kept)
         int serial = 0;     // unique per row inserted
+        // Left in a switch and not kept: hidden in the switch (staged and kept, so inert), its
+        // row removed (its frames deleted) once every window drew the switch (retireRows).
+        bool retiring = false;
     };
     Row fresh(const wall::Tile &tile, int stack, bool staged);
     static bool sameContent(const wall::Tile &a, const wall::Tile &b);
@@ -188,6 +193,13 @@ private:
     // ascending order.
     void keepOrRemove(const QList<qsizetype> &rows, bool aSwitch = true);
     void removeRows(const QList<qsizetype> &rows); // ascending
+    // Rows a switch lets go: hidden now, removed after the switch's frame (m_afterSwitch), so that
+    // deleting their frames (a few ms of the GUI thread for a few dozen tiles) does not come
+    // between the switch and its frame. A recall never takes a retiring row.
+    void retire(const QList<qsizetype> &rows);
+    void removeRetired(); // not while a recall is being built: after its switch, then
+    void removeRetiredAfterFrame();
+    QList<QQuickWindow *> viewWindows() const;
     qsizetype rowOf(const QString &id) const;
     // Sets a row to a tile of the layout being shown (no longer staged); the roles that changed.
     static QList<int> update(Row &row, const wall::Tile &tile, int stack);
@@ -230,6 +242,9 @@ private:
     quint64 m_switches = 0;
     QStringList m_unkeptKinds;
     UpdateHold m_hold;
+    AfterFrame m_afterSwitch;
+    // At most this long after a switch its retired rows go, drawn or not.
+    static constexpr int kRetireBoundMs = 250;
 };
 
 } // namespace opswall::qml

@@ -25,7 +25,8 @@ void TileListModel::setKeptLayouts(int layouts, int maxTiles) {
 }
 
 int TileListModel::keptCount() const {
-    return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.kept; }));
+    return int(std::count_if(m_rows.cbegin(), m_rows.cend(),
+                             [](const Row &r) { return r.kept && !r.retiring; }));
 }
 
 int TileListModel::aheadCount() const {
@@ -88,7 +89,7 @@ void TileListModel::refreshAhead() {
                     covered[i] = true;
     bool released = false;
     for (Row &row : m_rows) {
-        if (!row.kept)
+        if (!row.kept || row.retiring)
             continue;
         bool want = false;
         for (qsizetype i = 0; i < wanted.size() && !want; ++i)
@@ -178,7 +179,7 @@ void TileListModel::keepOrRemove(const QList<qsizetype> &rows, bool aSwitch) {
     QList<qsizetype> kept;
     for (qsizetype i = 0; i < m_rows.size(); ++i) {
         // (taken by the recall being shown, or held for a layout expected next)
-        if (!m_rows[i].kept || m_rows[i].reviveTo >= 0 || m_rows[i].ahead)
+        if (!m_rows[i].kept || m_rows[i].reviveTo >= 0 || m_rows[i].ahead || m_rows[i].retiring)
             continue;
         if (m_rows[i].keptAt + quint64(m_keptLayouts) <= m_switches)
             drop.append(i);
@@ -193,7 +194,43 @@ void TileListModel::keepOrRemove(const QList<qsizetype> &rows, bool aSwitch) {
     }
     std::sort(drop.begin(), drop.end());
     drop.erase(std::unique(drop.begin(), drop.end()), drop.end());
-    removeRows(drop);
+    if (aSwitch)
+        retire(drop); // removed after the switch's frame
+    else
+        removeRows(drop);
+}
+
+void TileListModel::retire(const QList<qsizetype> &rows) {
+    for (qsizetype i : rows) {
+        Row &r = m_rows[i];
+        if (r.retiring)
+            continue;
+        r.retiring = true;
+        r.ahead = false;
+        r.reviveTo = -1;
+        if (r.staged && r.kept)
+            continue; // hidden already
+        // Hidden in this switch, as a removed frame would be, and inert: a kept frame counts as
+        // ready and reports nothing a recall waits for.
+        r.staged = true;
+        r.kept = true;
+        Q_EMIT dataChanged(index(int(i)), index(int(i)), {StagedRole, KeptRole});
+    }
+}
+
+void TileListModel::removeRetiredAfterFrame() {
+    if (std::any_of(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.retiring; }))
+        m_afterSwitch.arm(viewWindows(), kRetireBoundMs);
+}
+
+void TileListModel::removeRetired() {
+    if (m_staging)
+        return; // after the switch of the recall being built (commitStaged, dropStaged)
+    QList<qsizetype> rows;
+    for (qsizetype i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].retiring)
+            rows.append(i);
+    removeRows(rows);
 }
 
 } // namespace opswall::qml

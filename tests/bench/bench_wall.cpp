@@ -157,6 +157,8 @@ constexpr int kRounds = 20;
 
 // --wait-commit: recalls hold the GUI thread until the store committed them (dispatch).
 bool g_waitCommit = false;
+// --idle-ms N: the wall runs its event loop this long before each recall.
+int g_idleMs = 0;
 
 // A preset recall as the API submits it (or, with --wait-commit, dispatched); answered is called
 // once the dispatcher answered (the recall live, or refused).
@@ -228,6 +230,11 @@ Recalls recallTimes(shell::WallApplication &app, int idA, int idB, int rounds) {
             syncs->armed = true;
         }));
     for (int i = 0; i < rounds; ++i) {
+        if (g_idleMs > 0) {
+            QEventLoop idle;
+            QTimer::singleShot(g_idleMs, &idle, &QEventLoop::quit);
+            idle.exec();
+        }
         switchedAt = -1;
         sinceRecall.invalidate();
         const Change c = measureChange(app, [&](const std::function<void()> &answered) {
@@ -511,6 +518,10 @@ int main(int argc, char **argv) {
     std::optional<int> keptLayouts;
     if (const qsizetype k = args.indexOf(QStringLiteral("--kept-layouts")); k >= 0) {
         keptLayouts = args.value(k + 1).toInt();
+        args.remove(k, std::min<qsizetype>(2, args.size() - k));
+    }
+    if (const qsizetype k = args.indexOf(QStringLiteral("--idle-ms")); k >= 0) {
+        g_idleMs = std::max(0, args.value(k + 1).toInt());
         args.remove(k, std::min<qsizetype>(2, args.size() - k));
     }
     if (json)

@@ -279,6 +279,7 @@ private Q_SLOTS:
     void eachWindowBuildsOnlyTheTilesOnItsDisplays();
     void tileMovingToAnotherWindowSwitchesWithTheRecall();
     void coldRecallIsSynchronisedOnceAtTheSwitch();
+    void oldFramesAreDeletedAfterTheSwitchIsDrawn();
     void readinessCountAgreesWithTheFrames();
     void mirroredPartFollowsItsTile();
     void keptLayoutIsShownAgainWithoutBuilding();
