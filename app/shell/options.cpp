@@ -405,6 +405,13 @@ ParseResult parseOptions(const QStringList &arguments) {
                        "at most 240 tiles kept in all)."),
         QStringLiteral("N"), QStringLiteral("3"));
     p.addOption(keptLayouts);
+    const QCommandLineOption spareTiles(
+        QStringLiteral("spare-tiles"),
+        QStringLiteral("How many hidden frames of text, clock and colour tiles that the wall "
+                       "lets go are held for later recalls to reuse instead of building new ones "
+                       "(default 64; 0: none; at most 240)."),
+        QStringLiteral("N"), QStringLiteral("64"));
+    p.addOption(spareTiles);
     const QCommandLineOption warmPresets(
         QStringLiteral("warm-presets"),
         QStringLiteral("Presets (their ids, comma-separated, at most 16) whose tiles are held "
@@ -576,6 +583,14 @@ ParseResult parseOptions(const QStringList &arguments) {
         r.exitCode = 2;
         r.message = QStringLiteral("--kept-layouts must be a number 0 to 32, not '%1'")
                         .arg(p.value(keptLayouts));
+        return r;
+    }
+    if (const auto spares = intIn(p.value(spareTiles), 0, 240)) {
+        o.spareTiles = *spares;
+    } else {
+        r.exitCode = 2;
+        r.message = QStringLiteral("--spare-tiles must be a number 0 to 240, not '%1'")
+                        .arg(p.value(spareTiles));
         return r;
     }
     if (p.isSet(warmPresets)) {

@@ -73,6 +73,10 @@ struct Options {
     // --kept-layouts: how many layouts shown before the live one keep their tiles built and
     // hidden, so that recalling one of them again only shows them (qml/wall/README.md)
     int keptLayouts = 3;
+    // --spare-tiles N (0 to 240): how many hidden frames of the light kinds (text, clock, colour)
+    // that a switch lets go are held for a later recall to give them new tiles of their kind
+    // (qml/wall/README.md "Spare frames"); 0: none
+    int spareTiles = 64;
     // --warm-presets ID,ID: presets whose tiles are held built and hidden, so that their first
     // recall only shows them (wall::Dispatcher::setWarmPresets, qml/wall/README.md "Built ahead")
     QList<int> warmPresets;

@@ -202,6 +202,7 @@ bool WallApplication::start() {
     images.allowedUrlPrefixes = m_services->storeConfig().allowedImageUrls;
     m_scene->setImagePolicy(images);
     m_scene->tiles()->setKeptLayouts(m_options.keptLayouts); // recalls among recent layouts
+    m_scene->tiles()->setSpareTiles(m_options.spareTiles);   // frames reused by kind
     m_dispatcher->setImagePolicy(images);
     m_dispatcher->setWarmPresets(m_options.warmPresets);   // built ahead, hidden (qml/wall)
     m_dispatcher->setRecentPresets(m_options.aheadRecent); // and the most recalled of late:

@@ -140,12 +140,16 @@ constexpr TileKind kKinds[] = {
      R"({"align": "left", "sizeMm": 40})",
      validateText,
      {{"wall", nullptr, "qrc:/OpsWall/Wall/TextTile.qml"}, {}},
+     true,
+     true,
      true},
     {"clock",
      "The time and date in a time zone",
      R"({"timeZone": "Asia/Ho_Chi_Minh", "show": "datetime"})",
      validateClock,
      {{"wall", nullptr, "qrc:/OpsWall/Wall/ClockTile.qml"}, {}},
+     true,
+     true,
      true},
     {"image",
      "A picture from the assets or media folder",
@@ -158,6 +162,8 @@ constexpr TileKind kKinds[] = {
      R"({"color": "#1d3557"})",
      validateColor,
      {{"wall", nullptr, "qrc:/OpsWall/Wall/ColorTile.qml"}, {}},
+     true,
+     true,
      true},
     {"chart",
      "An indicator's series as a line chart",
@@ -250,6 +256,14 @@ QStringList unkeptTileKinds() {
     QStringList names;
     for (const TileKind &k : kKinds)
         if (!k.keptWhenHidden)
+            names.append(QString::fromLatin1(k.name));
+    return names;
+}
+
+QStringList reusableTileKinds() {
+    QStringList names;
+    for (const TileKind &k : kKinds)
+        if (k.reusable)
             names.append(QString::fromLatin1(k.name));
     return names;
 }

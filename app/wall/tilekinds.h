@@ -45,6 +45,13 @@ struct TileKind {
     // again only shows it (qml/wall/TileListModel, "kept layouts"). Not for a kind that holds
     // something live while hidden (a video stream would go on being received and decoded).
     bool keptWhenHidden = true;
+    // A hidden frame of this kind left by a switch is kept as a spare and given a new tile of the
+    // kind by a later recall (its place, title and binding), instead of the recall building a
+    // frame (qml/wall/TileListModel, "spare frames"). Only for a kind whose content takes a new
+    // binding at once and whole, on the GUI thread: nothing read from a store or a feed, no
+    // picture decoded, so the frame shows the new tile's content in the switch, never the old
+    // one's.
+    bool reusable = false;
 };
 
 std::span<const TileKind> tileKinds();
@@ -57,6 +64,8 @@ QStringList knownTileKinds();
 QStringList perDisplayTileKinds();
 // The kinds not kept built once hidden (TileKind::keptWhenHidden false).
 QStringList unkeptTileKinds();
+// The kinds whose hidden frames are reused for new tiles of the kind (TileKind::reusable).
+QStringList reusableTileKinds();
 // The binding a new tile of kind starts from ({} for an unknown kind).
 QJsonObject defaultBinding(const QString &kind);
 // kind -> QML component URL, for the kinds whose modules are in `modules` ("wall" is implied).

@@ -140,6 +140,7 @@ Item {
                 return true
             }
             onStagedReadyChanged: if (stagedReady) WallScene.tiles.stagedTileReady(windowTiles, tileId)
+            onTileIdChanged: if (stagedReady) WallScene.tiles.stagedTileReady(windowTiles, tileId)
             // Kept (or built ahead of a layout expected next): tell the model once this window's
             // frame and copies have their content built, so that a recall may take it as it is.
             readonly property bool keptBuilt: keptRow && loaded && copiesLoaded && !retired

@@ -148,6 +148,8 @@ QList<int> TileListModel::update(Row &row, const wall::Tile &tile, int stack) {
     row.staged = false;
     row.kept = false;
     row.ahead = false;
+    row.spare = false;
+    row.retiring = false;
     return roles;
 }
 
@@ -368,8 +370,9 @@ void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
         return;
     }
     // The recall's tiles that a kept layout has built already (same id, kind and binding).
-    QHash<qsizetype, int> revive; // kept row -> index in m_target
+    QHash<qsizetype, int> revive; // kept (or spare) row -> index in m_target
     QList<Row> created;
+    int sparesTaken = 0;
     for (int i = 0; i < m_target.size(); ++i) {
         const wall::Tile &t = m_target[i];
         if (m_persisting.contains(t.id))
@@ -377,20 +380,26 @@ void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
         // A kept row at the place the tile takes first (nothing moves before the switch).
         qsizetype kept = -1;
         for (qsizetype r = 0; r < m_rows.size(); ++r)
-            if (m_rows[r].kept && !m_rows[r].retiring && m_rows[r].reviveTo < 0 &&
-                !revive.contains(r) && sameContent(m_rows[r].tile, t) &&
+            if (m_rows[r].kept && !m_rows[r].retiring && !m_rows[r].spare &&
+                m_rows[r].reviveTo < 0 && !revive.contains(r) && sameContent(m_rows[r].tile, t) &&
                 (kept < 0 ||
                  (m_rows[r].tile.rectMm == t.rectMm && m_rows[kept].tile.rectMm != t.rectMm)))
                 kept = r;
         // Shown in the switch as it is now; a tile built ahead whose frames are not all built
         // yet is taken as a staged tile instead (the recall waits for it).
-        if (kept >= 0 && m_rows[kept].tile.rectMm == t.rectMm && builtEverywhere(kept))
+        if (kept >= 0 && m_rows[kept].tile.rectMm == t.rectMm && builtEverywhere(kept)) {
             m_rows[kept].reviveTo = i;
-        else if (kept >= 0)
+        } else if (kept >= 0) {
             revive.insert(kept, i);
-        else
+        } else if (const qsizetype spare = spareFor(t, revive); spare >= 0) {
+            // A spare frame of the kind is given the tile, hidden, as a kept one that moves.
+            revive.insert(spare, i);
+            ++sparesTaken;
+        } else {
             created.append({t, i, true}); // numbered when inserted
+        }
     }
+    m_sparesTaken += sparesTaken;
     // The recall's own build comes first; what is still wanted ahead is queued after it.
     m_aheadToInsert.clear();
     m_aheadInsert.stop();
@@ -424,7 +433,7 @@ void TileListModel::stageTowards(const QList<wall::Tile> &tiles) {
         m_stageTimeout.start();
     // The new tiles are built hidden: the windows draw nothing of it, so they wait for the
     // switch (or UpdateHold::kMaxHoldMs) to synchronise.
-    if (!created.isEmpty() || anyTileEntersAView())
+    if (!created.isEmpty() || sparesTaken > 0 || anyTileEntersAView())
         holdWindows();
     // The kept tiles at the place they take in the recall (reviveTo) are left as they are, kept
     // and hidden, and shown in the switch: nothing in the windows changes before it (a change to

@@ -97,9 +97,21 @@ public:
     int keptLayouts() const { return m_keptLayouts; }
     // The kinds never kept (a video's stream would go on while hidden): wall::unkeptTileKinds().
     void setUnkeptKinds(const QStringList &kinds) { m_unkeptKinds = kinds; }
-    // Rows kept built and hidden now, built-ahead ones included (for the tests and the
-    // benchmark).
+    // The kinds whose hidden frames are given new tiles of the kind (spare frames):
+    // wall::reusableTileKinds().
+    void setReusableKinds(const QStringList &kinds) { m_reusableKinds = kinds; }
+    // At most how many spare frames are held (default kMaxSpares; 0: none, every frame a switch
+    // lets go is deleted after its frame).
+    void setSpareTiles(int maxTiles);
+    int spareTiles() const { return m_maxSpares; }
+    static constexpr int kMaxSpares = 64;
+    // Rows kept built and hidden now, built-ahead ones included, spares not (for the tests and
+    // the benchmark).
     int keptCount() const;
+    // Spare rows now (hidden frames of reusable kinds, waiting for a new tile of their kind).
+    int spareCount() const;
+    // New tiles of the recalls so far that were given a spare frame instead of being built.
+    int sparesTaken() const { return m_sparesTaken; }
     // At most how many tiles are held built ahead for the layouts expected next (WallState::
     // ahead), default wall::kAheadTiles (120); 0: none. Which ones: wall::aheadTiles.
     void setAheadTiles(int maxTiles);
@@ -153,8 +165,12 @@ private:
         bool ahead = false; // a kept row held for a layout expected next (not bounded as kept)
         int serial = 0;     // unique per row inserted
         // Left in a switch and not kept: hidden in the switch (staged and kept, so inert), its
-        // row removed (its frames deleted) once every window drew the switch (retireRows).
+        // row removed (its frames deleted) once every window drew the switch (removeRetired).
         bool retiring = false;
+        // Left in a switch and not kept, of a reusable kind: hidden and inert like a retiring
+        // row, but held (bounded) for a later recall to give it a new tile of its kind.
+        bool spare = false;
+        quint64 spareAt = 0; // the switch that made it a spare (the older go first)
     };
     Row fresh(const wall::Tile &tile, int stack, bool staged);
     static bool sameContent(const wall::Tile &a, const wall::Tile &b);
@@ -193,10 +209,14 @@ private:
     // ascending order.
     void keepOrRemove(const QList<qsizetype> &rows, bool aSwitch = true);
     void removeRows(const QList<qsizetype> &rows); // ascending
-    // Rows a switch lets go: hidden now, removed after the switch's frame (m_afterSwitch), so that
-    // deleting their frames (a few ms of the GUI thread for a few dozen tiles) does not come
-    // between the switch and its frame. A recall never takes a retiring row.
+    // Rows a switch lets go: hidden now; of a reusable kind, kept as spares (bounded), the others
+    // removed after the switch's frame (m_afterSwitch), so that deleting their frames (a few ms
+    // of the GUI thread for a few dozen tiles) does not come between the switch and its frame. A
+    // recall never takes a retiring row; it takes a spare of a new tile's kind.
     void retire(const QList<qsizetype> &rows);
+    // A spare row for a new tile of the recall being staged (its kind; one at the tile's place
+    // first), or -1. Not one the recall takes already.
+    qsizetype spareFor(const wall::Tile &tile, const QHash<qsizetype, int> &taken) const;
     void removeRetired(); // not while a recall is being built: after its switch, then
     void removeRetiredAfterFrame();
     QList<QQuickWindow *> viewWindows() const;
@@ -241,6 +261,9 @@ private:
     int m_maxKeptTiles = 240;
     quint64 m_switches = 0;
     QStringList m_unkeptKinds;
+    QStringList m_reusableKinds;
+    int m_maxSpares = kMaxSpares;
+    int m_sparesTaken = 0;
     UpdateHold m_hold;
     AfterFrame m_afterSwitch;
     // At most this long after a switch its retired rows go, drawn or not.

@@ -19,14 +19,54 @@ void TileListModel::setKeptLayouts(int layouts, int maxTiles) {
         return; // applied in the next switch
     QList<qsizetype> drop;
     for (qsizetype i = 0; i < m_rows.size(); ++i)
-        if (m_rows[i].kept && !m_rows[i].ahead && (m_keptLayouts == 0 || m_maxKeptTiles == 0))
+        if (m_rows[i].kept && !m_rows[i].ahead && !m_rows[i].spare &&
+            (m_keptLayouts == 0 || m_maxKeptTiles == 0))
             drop.append(i);
     removeRows(drop);
 }
 
+void TileListModel::setSpareTiles(int maxTiles) {
+    m_maxSpares = std::max(0, maxTiles);
+    if (m_staging)
+        return; // applied in the next switch
+    QList<qsizetype> spares;
+    for (qsizetype i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].spare)
+            spares.append(i);
+    if (spares.size() <= m_maxSpares)
+        return;
+    std::stable_sort(spares.begin(), spares.end(), [this](qsizetype a, qsizetype b) {
+        return m_rows[a].spareAt < m_rows[b].spareAt;
+    });
+    spares.resize(spares.size() - m_maxSpares);
+    std::sort(spares.begin(), spares.end());
+    removeRows(spares);
+}
+
+int TileListModel::spareCount() const {
+    return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.spare; }));
+}
+
+qsizetype TileListModel::spareFor(const wall::Tile &tile,
+                                  const QHash<qsizetype, int> &taken) const {
+    if (!m_reusableKinds.contains(tile.kind))
+        return -1;
+    qsizetype found = -1;
+    for (qsizetype r = 0; r < m_rows.size(); ++r) {
+        const Row &row = m_rows[r];
+        if (!row.spare || row.tile.kind != tile.kind || taken.contains(r))
+            continue;
+        if (row.tile.rectMm == tile.rectMm)
+            return r; // nothing moves
+        if (found < 0)
+            found = r;
+    }
+    return found;
+}
+
 int TileListModel::keptCount() const {
     return int(std::count_if(m_rows.cbegin(), m_rows.cend(),
-                             [](const Row &r) { return r.kept && !r.retiring; }));
+                             [](const Row &r) { return r.kept && !r.retiring && !r.spare; }));
 }
 
 int TileListModel::aheadCount() const {
@@ -89,7 +129,7 @@ void TileListModel::refreshAhead() {
                     covered[i] = true;
     bool released = false;
     for (Row &row : m_rows) {
-        if (!row.kept || row.retiring)
+        if (!row.kept || row.retiring || row.spare)
             continue;
         bool want = false;
         for (qsizetype i = 0; i < wanted.size() && !want; ++i)
@@ -179,7 +219,8 @@ void TileListModel::keepOrRemove(const QList<qsizetype> &rows, bool aSwitch) {
     QList<qsizetype> kept;
     for (qsizetype i = 0; i < m_rows.size(); ++i) {
         // (taken by the recall being shown, or held for a layout expected next)
-        if (!m_rows[i].kept || m_rows[i].reviveTo >= 0 || m_rows[i].ahead || m_rows[i].retiring)
+        if (!m_rows[i].kept || m_rows[i].reviveTo >= 0 || m_rows[i].ahead || m_rows[i].retiring ||
+            m_rows[i].spare)
             continue;
         if (m_rows[i].keptAt + quint64(m_keptLayouts) <= m_switches)
             drop.append(i);
@@ -203,11 +244,16 @@ void TileListModel::keepOrRemove(const QList<qsizetype> &rows, bool aSwitch) {
 void TileListModel::retire(const QList<qsizetype> &rows) {
     for (qsizetype i : rows) {
         Row &r = m_rows[i];
-        if (r.retiring)
+        if (r.retiring || r.spare)
             continue;
-        r.retiring = true;
         r.ahead = false;
         r.reviveTo = -1;
+        if (m_maxSpares > 0 && m_reusableKinds.contains(r.tile.kind)) {
+            r.spare = true;
+            r.spareAt = m_switches;
+        } else {
+            r.retiring = true;
+        }
         if (r.staged && r.kept)
             continue; // hidden already
         // Hidden in this switch, as a removed frame would be, and inert: a kept frame counts as
@@ -215,6 +261,20 @@ void TileListModel::retire(const QList<qsizetype> &rows) {
         r.staged = true;
         r.kept = true;
         Q_EMIT dataChanged(index(int(i)), index(int(i)), {StagedRole, KeptRole});
+    }
+    // The bound: the spares made longest ago retire first.
+    QList<qsizetype> spares;
+    for (qsizetype i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].spare)
+            spares.append(i);
+    if (spares.size() <= m_maxSpares)
+        return;
+    std::stable_sort(spares.begin(), spares.end(), [this](qsizetype a, qsizetype b) {
+        return m_rows[a].spareAt < m_rows[b].spareAt;
+    });
+    for (qsizetype k = 0; k < spares.size() - m_maxSpares; ++k) {
+        m_rows[spares[k]].spare = false;
+        m_rows[spares[k]].retiring = true;
     }
 }
 

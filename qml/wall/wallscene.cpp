@@ -28,6 +28,7 @@ WallScene::WallScene(wall::WallState *state, wall::Dispatcher *dispatcher, QStri
     , m_kindSources(std::move(kindSources))
     , m_perDisplayKinds(wall::perDisplayTileKinds()) {
     m_tiles.setUnkeptKinds(wall::unkeptTileKinds());
+    m_tiles.setReusableKinds(wall::reusableTileKinds());
     connect(m_state, &wall::WallState::wallChanged, this, &WallScene::wallChanged);
     connect(m_state, &wall::WallState::layoutReset, this, &WallScene::layoutChanged);
 }

@@ -85,10 +85,12 @@ public:
     // prepareDb: called with the database's path before the wall opens it (feeds to follow).
     // keptLayouts: the layouts left that keep their tiles built (--kept-layouts); none by default
     // here, so that every recall of these tests builds its tiles (the tests of kept layouts,
-    // tst_rendering_kept.cpp, give it).
+    // tst_rendering_kept.cpp, give it). spareTiles: the same for spare frames (--spare-tiles):
+    // none by default here (tst_rendering_kept.cpp's tests of spares give it).
     Fixture(const wall::Wall &wall, const QJsonArray &tiles, bool preview,
             const QString &storeConfig = {},
-            const std::function<void(const QString &)> &prepareDb = {}, int keptLayouts = 0) {
+            const std::function<void(const QString &)> &prepareDb = {}, int keptLayouts = 0,
+            int spareTiles = 0) {
         const QString wallFile = m_dir.filePath(QStringLiteral("wall.json"));
         QFile f(wallFile);
         f.open(QIODevice::WriteOnly);
@@ -102,6 +104,7 @@ public:
         o.apiBind = QStringLiteral("127.0.0.1:0"); // a free port: tests run side by side
         o.storeConfigPath = storeConfig;
         o.keptLayouts = keptLayouts;
+        o.spareTiles = spareTiles;
         o.aheadRecent = 0; // nor the most recalled presets (tst_rendering_ahead turns it on)
         if (prepareDb)
             prepareDb(o.dbPath);
@@ -284,6 +287,7 @@ private Q_SLOTS:
     void mirroredPartFollowsItsTile();
     void keptLayoutIsShownAgainWithoutBuilding();
     void keptLayoutsAreBounded();
+    void spareFramesTakeNewTilesOfTheirKind();
     void refusedRecallOfAKeptLayoutChangesNothing();
     void recallIsBuiltWhileItsWriteIsPending();
     void keptClockRunsNoTimerWhileHidden();

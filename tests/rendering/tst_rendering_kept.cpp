@@ -8,7 +8,11 @@
 #include "sqlitelock.h"
 #include "wallscene.h"
 
+#include <QMutex>
+#include <QPointer>
 #include <QProcess>
+
+#include <atomic>
 
 using namespace opswall;
 using namespace opswall::rendertest;
@@ -57,6 +61,7 @@ QImage freshPicture(Fixture &fx, const QJsonArray &tiles) {
     qml::TileListModel *model = tileModel(fx);
     const int kept = model->keptLayouts();
     model->setKeptLayouts(0);
+    model->setSpareTiles(0); // nor spare frames given new tiles
     QImage picture;
     if (setLayout(fx, {}).ok && !fx.grab().isEmpty() && setLayout(fx, tiles).ok) {
         const QList<QImage> shots = fx.grab();
@@ -64,6 +69,7 @@ QImage freshPicture(Fixture &fx, const QJsonArray &tiles) {
             picture = shots[0];
     }
     model->setKeptLayouts(kept);
+    model->setSpareTiles(qml::TileListModel::kMaxSpares);
     return picture;
 }
 
@@ -338,4 +344,107 @@ void TestRendering::keptClockRunsNoTimerWhileHidden() {
     const QString now = shownTime(frame);
     QVERIFY2(now >= before && now <= after,
              qPrintable(QStringLiteral("%1 shown, %2..%3").arg(now, before, after)));
+}
+
+// Spare frames (--spare-tiles): the text, clock and colour frames that a switch lets go (no layout
+// kept here) stay built and hidden, and a later recall gives its new tiles of those kinds to them
+// instead of building frames: the same frame and content objects show the new tiles (their place,
+// title and binding), from the first frame each window synchronises after the switch (never the
+// old tile's text: read on the render thread while the GUI thread waits), drawn pixel for pixel as
+// a fresh build of the layout. A kind that is not reusable (an image: its picture is decoded when
+// its source changes) is deleted after the switch's frame, not held; the spares are bounded.
+void TestRendering::spareFramesTakeNewTilesOfTheirKind() {
+    QJsonArray a = layoutA();
+    a.append(tileJson(QStringLiteral("a-img"), QStringLiteral("image"), QStringLiteral("Ảnh"),
+                      QRectF(1000, 60, 500, 300),
+                      QJsonObject{{QStringLiteral("source"), QStringLiteral("missing.png")}}));
+    Fixture fx(twoPanels(true), a, false, {}, {}, 0, qml::TileListModel::kMaxSpares);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QVERIFY(!fx.grab().isEmpty());
+    QQuickWindow *win = fx.app->windows().constFirst();
+    qml::TileListModel *model = tileModel(fx);
+    const QPointer<QQuickItem> text = framesOf(win).value(QStringLiteral("a-text"));
+    const QPointer<QQuickItem> image = framesOf(win).value(QStringLiteral("a-img"));
+    QVERIFY(text && image);
+    const QPointer<QObject> textContent = text->property("content").value<QObject *>();
+    QVERIFY(textContent);
+
+    // To B: A's text and colour frames become spares (hidden), its image goes.
+    QVERIFY(setLayout(fx, layoutB()).ok);
+    QCOMPARE(fx.grab().size(), 1);
+    QCOMPARE(model->spareCount(), 2); // a-text, a-wide (with its copy in the second display)
+    QCOMPARE(model->keptCount(), 0);
+    QVERIFY(text && !shown(text));
+    QTRY_VERIFY(!image); // deleted once the switch was drawn
+    QCOMPARE(fx.app->tilesNotReady(), QStringList{});
+
+    // To C: its text and colour tiles take the spares (the text moves; the colour is at the
+    // place of A's), nothing of A or B shows in any frame synchronised after the switch.
+    const QString words = QStringLiteral("Tạm biệt");
+    const QJsonArray c{
+        tileJson(QStringLiteral("c-text"), QStringLiteral("text"), QStringLiteral("Khác"),
+                 QRectF(200, 120, 700, 300),
+                 QJsonObject{{QStringLiteral("text"), words}, {QStringLiteral("sizeMm"), 50}}),
+        colorTile(QStringLiteral("c-wide"), QRectF(700, 480, 1200, 60), QStringLiteral("#00ffff"))};
+    QMutex mutex;
+    std::atomic<bool> switched = false;
+    int syncsAfter = 0;
+    QStringList wrong;
+    const auto sync = connect(
+        win, &QQuickWindow::beforeSynchronizing, win,
+        [&] {
+            if (!switched)
+                return;
+            const QMutexLocker lock(&mutex);
+            ++syncsAfter;
+            const auto frames = framesOf(win);
+            for (auto it = frames.cbegin(); it != frames.cend(); ++it) {
+                if (it.key().isEmpty() || !shown(it.value()))
+                    continue;
+                if (!it.key().startsWith(QLatin1String("c-")))
+                    wrong.append(QStringLiteral("shown: ") + it.key());
+                const auto *content = it.value()->property("content").value<QObject *>();
+                if (it.key() == QLatin1String("c-text") &&
+                    (!content ||
+                     content->property("binding").toMap().value(QStringLiteral("text")) != words))
+                    wrong.append(QStringLiteral("c-text shows another text"));
+            }
+        },
+        Qt::DirectConnection);
+    const auto sw = connect(model, &qml::TileListModel::switched, this, [&] { switched = true; });
+    const int takenBefore = model->sparesTaken();
+    QVERIFY(setLayout(fx, c).ok);
+    const QList<QImage> shots = fx.grab();
+    disconnect(sync);
+    disconnect(sw);
+    QCOMPARE(shots.size(), 1);
+    {
+        const QMutexLocker lock(&mutex);
+        QVERIFY(syncsAfter > 0);
+        QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QStringLiteral("; "))));
+    }
+    QCOMPARE(model->sparesTaken() - takenBefore, 2);
+    // The same frame and content, given the new tile.
+    QVERIFY(text && textContent);
+    QCOMPARE(text->property("tileId").toString(), QStringLiteral("c-text"));
+    QCOMPARE(text->property("title").toString(), QStringLiteral("Khác"));
+    QCOMPARE(text->property("content").value<QObject *>(), textContent.data());
+    QVERIFY(shown(text));
+    QCOMPARE(framesOf(win).values(QStringLiteral("c-wide")).size(), 2); // frame and copy
+    QCOMPARE(model->spareCount(), 1);                                   // B's colour tile now
+    QCOMPARE(fx.app->tilesNotReady(), QStringList{});
+
+    // Pixel for pixel what a fresh build of C draws (spares off).
+    const QImage fresh = freshPicture(fx, c);
+    QVERIFY(!fresh.isNull());
+    const QString diff = differences(shots[0], fresh);
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
+
+    // Bounded: with none allowed, the spares go.
+    QVERIFY(setLayout(fx, layoutB()).ok);
+    QVERIFY(!fx.grab().isEmpty());
+    QVERIFY(model->spareCount() > 0);
+    model->setSpareTiles(0);
+    QCOMPARE(model->spareCount(), 0);
+    QTRY_VERIFY(!text); // its frame deleted
 }
