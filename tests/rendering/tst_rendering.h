@@ -288,6 +288,7 @@ private Q_SLOTS:
     void keptLayoutIsShownAgainWithoutBuilding();
     void keptLayoutsAreBounded();
     void spareFramesTakeNewTilesOfTheirKind();
+    void spareTilesOptionIsChecked();
     void refusedRecallOfAKeptLayoutChangesNothing();
     void recallIsBuiltWhileItsWriteIsPending();
     void keptClockRunsNoTimerWhileHidden();

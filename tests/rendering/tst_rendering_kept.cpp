@@ -5,6 +5,7 @@
 #include "tst_rendering.h"
 
 #include "core/engineservices.h"
+#include "shell/options.h"
 #include "sqlitelock.h"
 #include "wallscene.h"
 
@@ -447,4 +448,24 @@ void TestRendering::spareFramesTakeNewTilesOfTheirKind() {
     model->setSpareTiles(0);
     QCOMPARE(model->spareCount(), 0);
     QTRY_VERIFY(!text); // its frame deleted
+}
+
+// --spare-tiles N: 0 to 240 (default kMaxSpares); anything else stops the start naming it.
+void TestRendering::spareTilesOptionIsChecked() {
+    const auto parse = [](const QStringList &args) {
+        return shell::parseOptions(QStringList{QStringLiteral("opswall")} + args);
+    };
+    QCOMPARE(parse({}).options->spareTiles, qml::TileListModel::kMaxSpares);
+    for (const int n : {0, 240}) {
+        const shell::ParseResult r = parse({QStringLiteral("--spare-tiles"), QString::number(n)});
+        QVERIFY2(r.options, qPrintable(r.message));
+        QCOMPARE(r.options->spareTiles, n);
+    }
+    for (const QString &bad : {QStringLiteral("x"), QStringLiteral("-1"), QStringLiteral("241"),
+                               QStringLiteral("2.5"), QStringLiteral("")}) {
+        const shell::ParseResult r = parse({QStringLiteral("--spare-tiles"), bad});
+        QVERIFY2(!r.options, qPrintable(bad));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.message.contains(QStringLiteral("--spare-tiles")), qPrintable(r.message));
+    }
 }
