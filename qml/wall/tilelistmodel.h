@@ -217,6 +217,8 @@ private:
     // A spare row for a new tile of the recall being staged (its kind; one at the tile's place
     // first), or -1. Not one the recall takes already.
     qsizetype spareFor(const wall::Tile &tile, const QHash<qsizetype, int> &taken) const;
+    // The spare rows beyond setSpareTiles' bound, the oldest of them (any order).
+    QList<qsizetype> sparesBeyondBound() const;
     void removeRetired(); // not while a recall is being built: after its switch, then
     void removeRetiredAfterFrame();
     QList<QQuickWindow *> viewWindows() const;

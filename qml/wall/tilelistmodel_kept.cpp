@@ -29,18 +29,24 @@ void TileListModel::setSpareTiles(int maxTiles) {
     m_maxSpares = std::max(0, maxTiles);
     if (m_staging)
         return; // applied in the next switch
+    QList<qsizetype> drop = sparesBeyondBound();
+    std::sort(drop.begin(), drop.end());
+    removeRows(drop);
+}
+
+QList<qsizetype> TileListModel::sparesBeyondBound() const {
     QList<qsizetype> spares;
     for (qsizetype i = 0; i < m_rows.size(); ++i)
         if (m_rows[i].spare)
             spares.append(i);
     if (spares.size() <= m_maxSpares)
-        return;
+        return {};
+    // The spares made longest ago go first.
     std::stable_sort(spares.begin(), spares.end(), [this](qsizetype a, qsizetype b) {
         return m_rows[a].spareAt < m_rows[b].spareAt;
     });
     spares.resize(spares.size() - m_maxSpares);
-    std::sort(spares.begin(), spares.end());
-    removeRows(spares);
+    return spares;
 }
 
 int TileListModel::spareCount() const {
@@ -262,19 +268,9 @@ void TileListModel::retire(const QList<qsizetype> &rows) {
         r.kept = true;
         Q_EMIT dataChanged(index(int(i)), index(int(i)), {StagedRole, KeptRole});
     }
-    // The bound: the spares made longest ago retire first.
-    QList<qsizetype> spares;
-    for (qsizetype i = 0; i < m_rows.size(); ++i)
-        if (m_rows[i].spare)
-            spares.append(i);
-    if (spares.size() <= m_maxSpares)
-        return;
-    std::stable_sort(spares.begin(), spares.end(), [this](qsizetype a, qsizetype b) {
-        return m_rows[a].spareAt < m_rows[b].spareAt;
-    });
-    for (qsizetype k = 0; k < spares.size() - m_maxSpares; ++k) {
-        m_rows[spares[k]].spare = false;
-        m_rows[spares[k]].retiring = true;
+    for (qsizetype i : sparesBeyondBound()) { // the bound
+        m_rows[i].spare = false;
+        m_rows[i].retiring = true;
     }
 }
 
