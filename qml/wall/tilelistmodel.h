@@ -214,8 +214,8 @@ private:
     // of the GUI thread for a few dozen tiles) does not come between the switch and its frame. A
     // recall never takes a retiring row; it takes a spare of a new tile's kind.
     void retire(const QList<qsizetype> &rows);
-    // A spare row for a new tile of the recall being staged (its kind; one at the tile's place
-    // first), or -1. Not one the recall takes already.
+    // A spare row for a new tile of the recall being staged (its kind, in the same windows; one
+    // at the tile's place first), or -1. Not one the recall takes already.
     qsizetype spareFor(const wall::Tile &tile, const QHash<qsizetype, int> &taken) const;
     // The spare rows beyond setSpareTiles' bound, the oldest of them (any order).
     QList<qsizetype> sparesBeyondBound() const;

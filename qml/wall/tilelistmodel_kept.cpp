@@ -57,6 +57,14 @@ qsizetype TileListModel::spareFor(const wall::Tile &tile,
                                   const QHash<qsizetype, int> &taken) const {
     if (!m_reusableKinds.contains(tile.kind))
         return -1;
+    // Only a spare in the same windows: one that moved into another window would be built there
+    // anyway (and deleted where it was), which costs more than building the tile.
+    const QList<TileViewModel *> views = liveViews();
+    const auto sameWindows = [&](const QRectF &a) {
+        return std::all_of(views.cbegin(), views.cend(), [&](const TileViewModel *v) {
+            return v->overlaps(a) == v->overlaps(tile.rectMm);
+        });
+    };
     qsizetype found = -1;
     for (qsizetype r = 0; r < m_rows.size(); ++r) {
         const Row &row = m_rows[r];
@@ -64,7 +72,7 @@ qsizetype TileListModel::spareFor(const wall::Tile &tile,
             continue;
         if (row.tile.rectMm == tile.rectMm)
             return r; // nothing moves
-        if (found < 0)
+        if (found < 0 && sameWindows(row.tile.rectMm))
             found = r;
     }
     return found;

@@ -283,6 +283,7 @@ private Q_SLOTS:
     void tileMovingToAnotherWindowSwitchesWithTheRecall();
     void coldRecallIsSynchronisedOnceAtTheSwitch();
     void oldFramesAreDeletedAfterTheSwitchIsDrawn();
+    void spareFrameStaysInItsWindow();
     void readinessCountAgreesWithTheFrames();
     void mirroredPartFollowsItsTile();
     void keptLayoutIsShownAgainWithoutBuilding();

@@ -374,6 +374,45 @@ void TestRendering::oldFramesAreDeletedAfterTheSwitchIsDrawn() {
     }
 }
 
+// A spare frame is given a new tile of its kind only in the windows it is in: one in another
+// window would be built there anyway (and deleted where it was). Left (a colour tile in window 1)
+// becomes a spare; of the next recall's two colour tiles the one in window 1 takes it (moved),
+// the one in window 2 is built; both are drawn.
+void TestRendering::spareFrameStaysInItsWindow() {
+    Fixture fx(twoWindows(), QJsonArray{left(100)}, false, {}, {}, 0,
+               qml::TileListModel::kMaxSpares);
+    QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
+    QCOMPARE(fx.grab().size(), 2);
+    auto *scene = opswall::lookup<qml::WallScene>(&fx.app->engine());
+    QVERIFY(scene);
+    qml::TileListModel *model = scene->tiles();
+    const auto set = [&](const QJsonArray &tiles) {
+        return fx.app->dispatcher()
+            .dispatch({QStringLiteral("layout.set"),
+                       {{QStringLiteral("layout"), layoutOf(QStringLiteral("next"), tiles)}}},
+                      kTester)
+            .ok;
+    };
+    QVERIFY(set({right()}));
+    QCOMPARE(fx.grab().size(), 2);
+    QCOMPARE(model->spareCount(), 1); // left, in window 1
+    const QPointer<QQuickItem> spare =
+        framesOf(fx.app->windows().at(0)).value(QStringLiteral("left"));
+    QVERIFY(spare);
+    const int taken = model->sparesTaken();
+    QVERIFY(set(
+        {colorTile(QStringLiteral("in-2"), QRectF(1300, 60, 300, 200), QStringLiteral("#00ffff")),
+         colorTile(QStringLiteral("in-1"), QRectF(600, 60, 300, 200), QStringLiteral("#ffff00"))}));
+    const QList<QImage> shots = fx.grab();
+    QCOMPARE(shots.size(), 2);
+    QCOMPARE(model->sparesTaken() - taken, 1);
+    QVERIFY(spare);
+    QCOMPARE(spare->property("tileId").toString(), QStringLiteral("in-1"));
+    QCOMPARE(shots[0].pixel(280, 40), qRgb(255, 255, 0)); // in-1 on display 1
+    QCOMPARE(shots[0].pixel(80, 40), qRgb(0, 0, 0));      // left gone
+    QCOMPARE(shots[1].pixel(120, 40), qRgb(0, 255, 255)); // in-2 on display 2
+}
+
 // What waits for the wall to be drawn asks the frames' count of tiles not ready
 // (WallApplication::tilesNotReady, from WallScene.readiness) instead of walking the items: at
 // every turn of the event loop of two recalls (new text and colour tiles built ahead in both
