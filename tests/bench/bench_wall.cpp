@@ -344,20 +344,10 @@ Recalls coldFigures(shell::WallApplication &app, int a, int b, const Recalls &em
     const Recalls built = recallTimes(app, a, b, kRounds);
     model->setSpareTiles(spares);
     model->setKeptLayouts(kept);
-    say("  30-tile layout, cold, no spare frame (every tile built): median %7.1f ms  p95 %7.1f ms "
-        "(%.2fx empty), GUI-thread CPU median %.1f ms, longest frame %.1f ms (CPU %.1f ms); "
-        "%.1f ms from the recall to the switch (p50)\n",
-        built.ms.median, built.ms.p95, built.ms.median / empty.ms.median, built.cpuMs.median,
-        built.stallMs.max, built.stallCpuMs.max, built.switchMs.median);
-    insertRecallFigures(figures, QStringLiteral("cold_built"), built, empty);
-    figures.insert(QStringLiteral("cold_built_switch_ms_p50"), round1(built.switchMs.median));
-    say("  30-tile layout, cold, spare frames given the new tiles: %d of %d tiles\n", taken,
-        30 * kRounds);
-    figures.insert(QStringLiteral("cold_spares_taken"), taken);
     recallTimes(app, a, b, 2); // kept again
-    say("  30-tile layout, cold (nothing kept built, spare frames taken): median %7.1f ms  p95 "
-        "%7.1f ms "
-        "(%.2fx empty), GUI-thread CPU median %.1f ms, longest frame %.1f ms (CPU %.1f ms)\n",
+    say("  30-tile layout, cold (nothing kept built, spare frames taken): median %7.1f ms  "
+        "p95 %7.1f ms (%.2fx empty), GUI-thread CPU median %.1f ms, longest frame %.1f ms (CPU "
+        "%.1f ms)\n",
         cold.ms.median, cold.ms.p95, cold.ms.median / empty.ms.median, cold.cpuMs.median,
         cold.stallMs.max, cold.stallCpuMs.max);
     insertRecallFigures(figures, QStringLiteral("cold"), cold, empty);
@@ -376,6 +366,16 @@ Recalls coldFigures(shell::WallApplication &app, int a, int b, const Recalls &em
     figures.insert(QStringLiteral("cold_window_frame_ms_p50"), round1(cold.renderFrameMs.median));
     figures.insert(QStringLiteral("cold_window_frame_cpu_ms_p50"),
                    round1(cold.renderFrameCpuMs.median));
+    say("  30-tile layout, cold, no spare frame (every tile built): median %7.1f ms  p95 %7.1f ms "
+        "(%.2fx empty), GUI-thread CPU median %.1f ms, longest frame %.1f ms (CPU %.1f ms); "
+        "%.1f ms from the recall to the switch (p50)\n",
+        built.ms.median, built.ms.p95, built.ms.median / empty.ms.median, built.cpuMs.median,
+        built.stallMs.max, built.stallCpuMs.max, built.switchMs.median);
+    insertRecallFigures(figures, QStringLiteral("cold_built"), built, empty);
+    figures.insert(QStringLiteral("cold_built_switch_ms_p50"), round1(built.switchMs.median));
+    say("  30-tile layout, cold, spare frames given the new tiles: %d of %d tiles\n", taken,
+        30 * kRounds);
+    figures.insert(QStringLiteral("cold_spares_taken"), taken);
     return cold;
 }
 
@@ -523,6 +523,16 @@ int finish(QJsonObject &figures, bool json) {
     return 0;
 }
 
+// An option with a number ("--name N"), taken out of args; none when absent.
+std::optional<int> takeNumber(QStringList &args, const QString &name) {
+    const qsizetype k = args.indexOf(name);
+    if (k < 0)
+        return std::nullopt;
+    const int n = args.value(k + 1).toInt();
+    args.remove(k, std::min<qsizetype>(2, args.size() - k));
+    return n;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -534,15 +544,8 @@ int main(int argc, char **argv) {
     const bool mapOnly = args.removeAll(QStringLiteral("--map-only")) > 0;
     const bool coldOnly = args.removeAll(QStringLiteral("--cold-only")) > 0;
     g_waitCommit = args.removeAll(QStringLiteral("--wait-commit")) > 0;
-    std::optional<int> keptLayouts;
-    if (const qsizetype k = args.indexOf(QStringLiteral("--kept-layouts")); k >= 0) {
-        keptLayouts = args.value(k + 1).toInt();
-        args.remove(k, std::min<qsizetype>(2, args.size() - k));
-    }
-    if (const qsizetype k = args.indexOf(QStringLiteral("--idle-ms")); k >= 0) {
-        g_idleMs = std::max(0, args.value(k + 1).toInt());
-        args.remove(k, std::min<qsizetype>(2, args.size() - k));
-    }
+    const std::optional<int> keptLayouts = takeNumber(args, QStringLiteral("--kept-layouts"));
+    g_idleMs = std::max(0, takeNumber(args, QStringLiteral("--idle-ms")).value_or(0));
     if (json)
         g_text = stderr;
     const QString binary = args.value(0);

@@ -3,12 +3,14 @@
 #pragma once
 
 #include "../support/rendered.h"
+#include "core/engineservices.h"
 #include "shell/steprenderer.h"
 #include "shell/wallapplication.h"
 #include "wall/geometry.h"
 #include "wall/layout.h"
 #include "wall/tilekinds.h"
 #include "wall/walljson.h"
+#include "wallscene.h"
 
 #include <QApplication>
 #include <QFontMetricsF>
@@ -139,6 +141,12 @@ public:
     bool ok = false;
     QString error;
 };
+
+// The wall's tile model (WallScene.tiles) in the fixture's engine.
+inline qml::TileListModel *tileModel(Fixture &fx) {
+    auto *scene = opswall::lookup<qml::WallScene>(&fx.app->engine());
+    return scene ? scene->tiles() : nullptr;
+}
 
 // Sets the live layout to these tiles (on a black background), as an operator would.
 inline bool setTiles(Fixture &fx, const QJsonArray &tiles, QString *why) {

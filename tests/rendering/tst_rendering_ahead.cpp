@@ -30,11 +30,6 @@ namespace {
 const Caller kOperator{QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
                        QStringLiteral("test")};
 
-qml::TileListModel *tileModel(Fixture &fx) {
-    auto *scene = opswall::lookup<qml::WallScene>(&fx.app->engine());
-    return scene ? scene->tiles() : nullptr;
-}
-
 QJsonObject layoutDoc(const QString &name, const QJsonArray &tiles) {
     return {{QStringLiteral("schemaVersion"), 1},
             {QStringLiteral("kind"), QStringLiteral("opswall.layout")},

@@ -23,11 +23,6 @@ namespace {
 const Caller kTester{QStringLiteral("test"), Role::Operator, QStringLiteral("local"),
                      QStringLiteral("test")};
 
-qml::TileListModel *tileModel(Fixture &fx) {
-    auto *scene = opswall::lookup<qml::WallScene>(&fx.app->engine());
-    return scene ? scene->tiles() : nullptr;
-}
-
 QJsonObject layoutOf(const QString &name, const QJsonArray &tiles) {
     return {{QStringLiteral("schemaVersion"), 1},
             {QStringLiteral("name"), name},
@@ -60,7 +55,7 @@ QJsonArray layoutB() {
 // then the layout set, then the kept layouts as they were.
 QImage freshPicture(Fixture &fx, const QJsonArray &tiles) {
     qml::TileListModel *model = tileModel(fx);
-    const int kept = model->keptLayouts();
+    const int kept = model->keptLayouts(), spares = model->spareTiles();
     model->setKeptLayouts(0);
     model->setSpareTiles(0); // nor spare frames given new tiles
     QImage picture;
@@ -70,7 +65,7 @@ QImage freshPicture(Fixture &fx, const QJsonArray &tiles) {
             picture = shots[0];
     }
     model->setKeptLayouts(kept);
-    model->setSpareTiles(qml::TileListModel::kMaxSpares);
+    model->setSpareTiles(spares);
     return picture;
 }
 

@@ -197,9 +197,8 @@ void TestRendering::coldRecallIsSynchronisedOnceAtTheSwitch() {
     const QString freshId = QStringLiteral("fresh"), otherId = QStringLiteral("other");
     const QJsonObject other =
         colorTile(otherId, QRectF(1300, 60, 300, 200), QStringLiteral("#00ffff"));
-    auto *scene = opswall::lookup<qml::WallScene>(&fx.app->engine());
-    QVERIFY(scene);
-    qml::TileListModel *model = scene->tiles();
+    qml::TileListModel *model = tileModel(fx);
+    QVERIFY(model);
     const int takenBefore = model->updateHold().taken();
 
     // 0: the old layout, 1: the new one, 2: a mix.
@@ -294,9 +293,8 @@ void TestRendering::oldFramesAreDeletedAfterTheSwitchIsDrawn() {
     QCOMPARE(fx.grab().size(), 2);
     const QList<QQuickWindow *> windows = fx.app->windows();
     QCOMPARE(windows.size(), 2);
-    auto *scene = opswall::lookup<qml::WallScene>(&fx.app->engine());
-    QVERIFY(scene);
-    qml::TileListModel *model = scene->tiles();
+    qml::TileListModel *model = tileModel(fx);
+    QVERIFY(model);
     QList<QPointer<QQuickItem>> old;
     for (QQuickWindow *w : windows) {
         const auto frames = framesOf(w);
@@ -383,9 +381,8 @@ void TestRendering::spareFrameStaysInItsWindow() {
                qml::TileListModel::kMaxSpares);
     QVERIFY2(fx.ok, qPrintable(fx.error + fx.app->error()));
     QCOMPARE(fx.grab().size(), 2);
-    auto *scene = opswall::lookup<qml::WallScene>(&fx.app->engine());
-    QVERIFY(scene);
-    qml::TileListModel *model = scene->tiles();
+    qml::TileListModel *model = tileModel(fx);
+    QVERIFY(model);
     const auto set = [&](const QJsonArray &tiles) {
         return fx.app->dispatcher()
             .dispatch({QStringLiteral("layout.set"),
